@@ -1,0 +1,151 @@
+/**
+ * The messenger's routes (spec §5-§6), as a Handler over injected state: the store, the clock,
+ * id generation and the open-connection hub. It relays ciphertext only and never logs bodies.
+ * Beyond the reference: messages for an agent with no open stream wait in a bounded offline
+ * queue and are delivered in order when it connects (spec §6.1 notes they were dropped).
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { TokenBuckets } from '../../http/rate-limit.ts';
+import type { Handler, HttpRequest, HttpResponse } from '../../http/types.ts';
+import type { MessengerStore } from '../../store/messenger-store.ts';
+import type { MessengerConfig } from './config.ts';
+import { ginJson, rfc3339Nano } from './go-json.ts';
+import { Hub, Subscriber } from './hub.ts';
+import { checkSendRequest, decodeSendRequest, encodeRelayed } from './message.ts';
+
+export interface MessengerDeps {
+  config: MessengerConfig;
+  store: MessengerStore;
+  now?: () => number;
+  newId?: () => string;
+  serverId?: string;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, OPTIONS',
+  'access-control-allow-headers': 'Content-Type, X-Agent-ID',
+};
+const ACTIVE_WINDOW_MS = 60_000;
+const CONNECTED_EVENT = 'data: {"message":"SSE stream established","type":"connected"}\n\n\n';
+
+function json(status: number, body: Record<string, string | number | boolean>, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { ...JSON_TYPE, ...headers }, body: ginJson(body) };
+}
+
+function notFound(): HttpResponse {
+  return { status: 404, headers: { 'content-type': 'text/plain' }, body: '404 page not found' };
+}
+
+export interface Messenger {
+  handler: Handler;
+  hub: Hub;
+}
+
+export function createMessenger(deps: MessengerDeps): Messenger {
+  const { config, store } = deps;
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? randomUUID;
+  const serverId = deps.serverId ?? hostname();
+  const hub = new Hub();
+  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+
+  const agentHeader = (req: HttpRequest) => req.headers['x-agent-id'] || undefined;
+  const requireAgent = (req: HttpRequest): string | HttpResponse =>
+    agentHeader(req) ?? json(400, { error: 'X-Agent-ID header is required' });
+
+  async function postMessage(req: HttpRequest): Promise<HttpResponse> {
+    const agent = requireAgent(req);
+    if (typeof agent !== 'string') return agent;
+    const msg = decodeSendRequest(req.body);
+    checkSendRequest(msg, agent);
+    const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
+    const receiver = msg.receiver_id as string;
+    if (hub.deliver(receiver, frame) === 0) await store.enqueue(receiver, frame, now());
+    await store.countMessage();
+    return json(200, { status: 'ok' });
+  }
+
+  function stream(req: HttpRequest): HttpResponse {
+    const agent = requireAgent(req);
+    if (typeof agent !== 'string') return agent;
+    // Our own clients open short-lived streams just to catch a HELLO_ACK or a reset; they ask
+    // not to receive the offline backlog, which belongs to the agent's long-running stream.
+    const drain = req.query.get('drain') !== '0';
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      },
+      stream: {
+        open(write) {
+          const sub = new Subscriber(write);
+          hub.add(agent, sub); // registered before anything can be relayed to it
+          write(CONNECTED_EVENT);
+          if (drain) {
+            sub.hold();
+            store.drain(agent, now()).then(
+              (backlog) => sub.release(backlog),
+              () => sub.release([]),
+            );
+          }
+          const keepalive = setInterval(() => write(': keepalive\n\n'), config.keepaliveMs);
+          keepalive.unref();
+          return () => {
+            clearInterval(keepalive);
+            hub.remove(agent, sub);
+          };
+        },
+      },
+    };
+  }
+
+  async function heartbeat(req: HttpRequest): Promise<HttpResponse> {
+    const agent = requireAgent(req);
+    if (typeof agent !== 'string') return agent;
+    await store.heartbeat(agent, now()); // spec §6: the body is never read
+    return json(200, { status: 'ok', ttl_seconds: 60 });
+  }
+
+  async function publicStats(req: HttpRequest): Promise<HttpResponse> {
+    if (req.method === 'OPTIONS') return { status: 204, headers: CORS };
+    const body: Record<string, number | string> = {
+      connected_agents: await store.activeAgents(now(), ACTIVE_WINDOW_MS),
+      messages_total: await store.messagesTotal(),
+      updated_at: new Date(Math.floor(now() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    };
+    if (config.publicStatsDebug) {
+      body.local_agents = hub.agentCount;
+      body.redis_agents = 0;
+    }
+    return json(200, body, { ...CORS, 'cache-control': 'public, max-age=10' });
+  }
+
+  const routes: Record<string, (req: HttpRequest) => HttpResponse | Promise<HttpResponse>> = {
+    'GET /health': async () => ((await store.ping()) ? json(200, { status: 'ok' }) : json(503, { status: 'degraded' })),
+    'GET /info': () => json(200, { local_agent_count: hub.agentCount, redis_agents: 0, server_id: serverId }),
+    'GET /v1/stats/public': publicStats,
+    'OPTIONS /v1/stats/public': publicStats,
+    'POST /v1/presence/heartbeat': heartbeat,
+    'POST /v1/messages': postMessage,
+    'GET /v1/messages/stream': stream,
+  };
+
+  const handler: Handler = (req) => {
+    if (!limiter.take(req.ip)) return json(429, { error: 'rate limit exceeded' });
+    const route = routes[`${req.method} ${req.path}`];
+    if (route) return route(req);
+    // Gin redirects a trailing slash to the registered route: 301 for GET, 307 otherwise.
+    if (req.path.length > 1 && req.path.endsWith('/') && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
+      return { status: req.method === 'GET' ? 301 : 307, headers: { location: req.path.slice(0, -1) } };
+    }
+    return notFound();
+  };
+
+  return { handler, hub };
+}

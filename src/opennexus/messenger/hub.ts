@@ -1,0 +1,57 @@
+/**
+ * Open SSE connections by agent id (spec §6.2): every open stream of an agent gets every
+ * message. A subscriber that is still receiving its offline backlog holds live messages back
+ * so the agent sees everything in order.
+ */
+export class Subscriber {
+  private held: string[] | null = null;
+
+  constructor(private readonly write: (frame: string) => boolean) {}
+
+  send(frame: string): void {
+    if (this.held) this.held.push(frame);
+    else this.write(frame);
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Writes the backlog, then whatever arrived meanwhile, then goes live. */
+  release(backlog: string[]): void {
+    const later = this.held ?? [];
+    this.held = null;
+    for (const f of backlog) this.write(f);
+    for (const f of later) this.write(f);
+  }
+}
+
+export class Hub {
+  private readonly subs = new Map<string, Set<Subscriber>>();
+
+  add(agentId: string, sub: Subscriber): void {
+    let set = this.subs.get(agentId);
+    if (!set) this.subs.set(agentId, (set = new Set()));
+    set.add(sub);
+  }
+
+  remove(agentId: string, sub: Subscriber): void {
+    const set = this.subs.get(agentId);
+    if (!set) return;
+    set.delete(sub);
+    if (set.size === 0) this.subs.delete(agentId);
+  }
+
+  /** Returns how many connections got the frame. */
+  deliver(agentId: string, frame: string): number {
+    const set = this.subs.get(agentId);
+    if (!set) return 0;
+    for (const s of set) s.send(frame);
+    return set.size;
+  }
+
+  /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
+  get agentCount(): number {
+    return this.subs.size;
+  }
+}

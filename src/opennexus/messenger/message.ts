@@ -1,0 +1,140 @@
+/**
+ * `POST /v1/messages` decoding and validation (spec §6.1), and the relayed Message (§6.2).
+ * The order of checks and every error string are the Go messenger's, because clients and
+ * scripts written against it match on them.
+ */
+import { JsonNumber, JsonSyntaxError, isObject, parseJson, type JsonValue } from '../core/json.ts';
+import { HttpError } from '../../http/types.ts';
+import { goString } from './go-json.ts';
+
+type Kind = 'string' | 'uint64' | 'int64';
+
+/** The Go struct's fields in declaration order: [json name, Go name, type]. */
+const FIELDS: ReadonlyArray<readonly [string, string, Kind]> = [
+  ['protocol_version', 'ProtocolVersion', 'string'],
+  ['type', 'Type', 'string'],
+  ['sender_id', 'SenderID', 'string'],
+  ['receiver_id', 'ReceiverID', 'string'],
+  ['sender_public_key', 'SenderPublicKey', 'string'],
+  ['ephemeral_public_key', 'EphemeralPublicKey', 'string'],
+  ['peer_ephemeral_public_key', 'PeerEphemeralPublicKey', 'string'],
+  ['signature', 'Signature', 'string'],
+  ['sender_messenger_url', 'SenderMessengerURL', 'string'],
+  ['session_id', 'SessionID', 'string'],
+  ['counter', 'Counter', 'uint64'],
+  ['ciphertext', 'Ciphertext', 'string'],
+  ['reset_signature', 'ResetSignature', 'string'],
+  ['reason', 'Reason', 'int64'],
+];
+
+const BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
+const BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
+
+export type SendRequest = Partial<Record<string, string | bigint>>;
+
+export const PROTOCOL_VERSION = '0.1.0';
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+function bad(error: string): HttpError {
+  return new HttpError(400, { error });
+}
+
+function jsonKind(v: JsonValue): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (v instanceof JsonNumber) return 'number';
+  if (Array.isArray(v)) return 'array';
+  return 'object';
+}
+
+/** Gin ShouldBindJSON: decode (first type error wins, like encoding/json), then `required`. */
+export function decodeSendRequest(body: Uint8Array | null): SendRequest {
+  if (body === null) throw bad('invalid request: http: request body too large');
+  let root: JsonValue;
+  try {
+    root = parseJson(new TextDecoder().decode(body));
+  } catch (e) {
+    throw bad(`invalid request: ${(e as JsonSyntaxError).message}`);
+  }
+  const req: SendRequest = {};
+  let typeError: string | undefined;
+  if (root !== null && !isObject(root)) {
+    throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
+  }
+  for (const [key, v] of Object.entries(root ?? {})) {
+    // encoding/json matches an exact name first, then case-insensitively.
+    const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+    if (!f || v === null) continue;
+    const [name, , kind] = f;
+    const fail = (what: string) => {
+      typeError ??= `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
+    };
+    if (kind === 'string') {
+      if (typeof v === 'string') req[name] = v;
+      else fail(jsonKind(v));
+      continue;
+    }
+    if (!(v instanceof JsonNumber)) {
+      fail(jsonKind(v));
+      continue;
+    }
+    const [lo, hi] = kind === 'uint64' ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
+    const n = v.isInteger ? v.toBigInt() : undefined;
+    if (n === undefined || n < lo || n > hi) fail(`number ${v.text}`);
+    else req[name] = n;
+  }
+  if (typeError) throw bad(`invalid request: ${typeError}`);
+  const missing = FIELDS.slice(0, 4)
+    .filter(([name]) => !req[name])
+    .map(([, go]) => `Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`);
+  if (missing.length) throw bad(`invalid request: ${missing.join('\n')}`);
+  return req;
+}
+
+/** Steps 3-5 of spec §6.1, after decoding. */
+export function checkSendRequest(req: SendRequest, agentHeader: string): void {
+  if (req.sender_id !== agentHeader) throw bad('sender_id must match X-Agent-ID header');
+  if (req.protocol_version !== PROTOCOL_VERSION) throw bad('unsupported protocol_version');
+  const has = (...names: string[]) => names.every((n) => req[n] !== undefined && req[n] !== '');
+  switch (req.type) {
+    case 'hello':
+      if (!has('sender_public_key', 'ephemeral_public_key', 'signature')) {
+        throw bad('sender_public_key, ephemeral_public_key and signature are required for hello');
+      }
+      if (!has('sender_messenger_url')) throw bad('sender_messenger_url is required for hello');
+      return;
+    case 'hello_ack':
+      if (!has('sender_public_key', 'ephemeral_public_key', 'peer_ephemeral_public_key', 'signature')) {
+        throw bad('sender_public_key, ephemeral_public_key, peer_ephemeral_public_key and signature are required for hello_ack');
+      }
+      return;
+    case 'data':
+      if (!has('session_id', 'counter', 'ciphertext')) throw bad('session_id, counter and ciphertext are required for data');
+      return;
+    case 'reset':
+      if (!has('session_id', 'sender_public_key', 'reset_signature', 'reason')) {
+        throw bad('session_id, sender_public_key, reset_signature and reason are required for reset');
+      }
+      return;
+    default:
+      throw bad('invalid type');
+  }
+}
+
+/**
+ * The relayed Message as Go's encoder writes it (spec §6.2): struct field order, empty strings
+ * and absent numbers omitted, `id`, the four base fields and `created_at` always present.
+ */
+export function encodeRelayed(req: SendRequest, id: string, createdAt: string): string {
+  const parts = [`"id":${goString(id)}`];
+  for (const [name] of FIELDS) {
+    const v = req[name];
+    const always = name === 'protocol_version' || name === 'type' || name === 'sender_id' || name === 'receiver_id';
+    if (typeof v === 'bigint') parts.push(`"${name}":${v}`);
+    else if (v || always) parts.push(`"${name}":${goString(v ?? '')}`);
+  }
+  parts.push(`"created_at":${goString(createdAt)}`);
+  return `{${parts.join(',')}}`;
+}
