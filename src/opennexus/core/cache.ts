@@ -1,0 +1,81 @@
+/**
+ * The session cache's content (spec §4.7) and its text form. The layout keeps the reference's
+ * keys, with counters written as exact JSON integers, plus `rx_window` (our replay window) and
+ * `resets` (when we last answered a peer's session with a reset, for rate limiting).
+ */
+import { b64, unb64 } from './bytes.ts';
+import { JsonNumber, isObject, parseJson, stringifyJson, type JsonObject } from './json.ts';
+import { FULL_WINDOW, type Session } from './session.ts';
+
+export interface CacheState {
+  sessions: Record<string, Session>;
+  peerMessengerUrls: Record<string, string>;
+  /** `${peerId}|${sessionId}` -> ms of the last reset we sent about that session. */
+  resets: Record<string, number>;
+}
+
+export function emptyCache(): CacheState {
+  return { sessions: {}, peerMessengerUrls: {}, resets: {} };
+}
+
+function int(v: unknown, dflt: bigint): bigint {
+  return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
+}
+
+/** An unreadable or invalid file counts as empty; entries with bad keys are skipped (spec §4.7). */
+export function parseCache(text: string): CacheState {
+  const out = emptyCache();
+  let root;
+  try {
+    root = parseJson(text);
+  } catch {
+    return out;
+  }
+  if (!isObject(root)) return out;
+  const sessions = isObject(root.sessions) ? root.sessions : {};
+  for (const [peer, raw] of Object.entries(sessions)) {
+    if (!isObject(raw)) continue;
+    try {
+      const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
+      const rxCounter = int(raw.rx_counter, -1n);
+      const w = raw.rx_window;
+      out.sessions[peer] = {
+        sessionId: unb64(str('session_id'), 32),
+        txKey: unb64(str('tx_key'), 32),
+        rxKey: unb64(str('rx_key'), 32),
+        txCounter: int(raw.tx_counter, 0n),
+        rxCounter,
+        // A reference cache has no window: treat every counter up to rx_counter as seen.
+        rxWindow: typeof w === 'string' && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
+        peerPublicKey: str('peer_public_key'),
+        localEphemeralPublicKey: str('local_ephemeral_public_key'),
+        peerEphemeralPublicKey: str('peer_ephemeral_public_key'),
+      };
+    } catch {
+      // skipped, like the reference
+    }
+  }
+  const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
+  for (const [peer, url] of Object.entries(urls)) if (typeof url === 'string') out.peerMessengerUrls[peer] = url;
+  const resets = isObject(root.resets) ? root.resets : {};
+  for (const [k, v] of Object.entries(resets)) if (v instanceof JsonNumber) out.resets[k] = v.toNumber();
+  return out;
+}
+
+export function serializeCache(c: CacheState): string {
+  const sessions: JsonObject = {};
+  for (const [peer, s] of Object.entries(c.sessions)) {
+    sessions[peer] = {
+      session_id: b64(s.sessionId),
+      tx_key: b64(s.txKey),
+      rx_key: b64(s.rxKey),
+      tx_counter: new JsonNumber(s.txCounter.toString()),
+      rx_counter: new JsonNumber(s.rxCounter.toString()),
+      rx_window: s.rxWindow.toString(16),
+      peer_public_key: s.peerPublicKey,
+      local_ephemeral_public_key: s.localEphemeralPublicKey,
+      peer_ephemeral_public_key: s.peerEphemeralPublicKey,
+    };
+  }
+  return stringifyJson({ sessions, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
+}

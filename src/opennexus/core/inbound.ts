@@ -1,0 +1,209 @@
+/**
+ * What an agent does with one message from its stream (spec §4.3-§4.5), as a pure function:
+ * (cache, message, context) -> (new cache, events to report, messages to send).
+ *
+ * Deliberate differences from the reference (spec §10):
+ * - B1: every reset we send is a *signed* reset echoing the session id we received, so two
+ *   peers holding different sessions can never ping-pong encrypted resets. Resets about one
+ *   (peer, session) are rate-limited.
+ * - A replayed counter is dropped without a reset (a replay must not kill the session).
+ * - B5/§9.7: an encrypted reset payload is honoured only if it names the current session.
+ * - B3: malformed input yields an event, never an exception.
+ */
+import { b64, fromUtf8, unb64 } from './bytes.ts';
+import type { CacheState } from './cache.ts';
+import { ProtocolError } from './errors.ts';
+import { createHelloAck, verifyHello } from './handshake.ts';
+import type { Identity } from './identity.ts';
+import {
+  REASON_DECRYPT_FAILED,
+  REASON_SESSION_MISMATCH,
+  createSignedReset,
+  parseResetPayload,
+  verifySignedReset,
+} from './reset.ts';
+import { deriveSession, openData } from './session.ts';
+import { PROTOCOL_VERSION, type Envelope, type OutboundMessage } from './wire.ts';
+
+/** At most one reset per (peer, session id) in this window. */
+export const RESET_INTERVAL_MS = 30_000;
+
+export type InboundEvent =
+  | { type: 'message'; from: string; text: string; bytes: Uint8Array; sessionId: string; counter: bigint; id?: string; createdAt?: string }
+  | { type: 'session_established'; peer: string; sessionId: string; initiator: 'peer' }
+  | { type: 'reset'; from: string; reason: number; sessionId: string; dropped: boolean; signed: boolean }
+  | { type: 'reset_sent'; to: string; reason: number; sessionId: string }
+  | { type: 'reset_suppressed'; to: string; sessionId: string }
+  | { type: 'hello_ack'; from: string }
+  | { type: 'rejected'; from?: string; what: string; detail: string };
+
+export interface Outbound {
+  url: string;
+  message: OutboundMessage;
+}
+
+export interface InboundContext {
+  self: Identity;
+  ownMessengerUrl: string;
+  now: number;
+  /** A fresh X25519 key pair, used only if the message is a HELLO. */
+  ephemeral: { privateKey: Uint8Array; publicKey: Uint8Array };
+}
+
+export interface InboundResult {
+  cache: CacheState;
+  events: InboundEvent[];
+  outbound: Outbound[];
+}
+
+function tryId(s: string | undefined): Uint8Array | null {
+  try {
+    return unb64(s ?? '', 32);
+  } catch {
+    return null;
+  }
+}
+
+export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundContext): InboundResult {
+  const cache: CacheState = {
+    sessions: { ...cache0.sessions },
+    peerMessengerUrls: { ...cache0.peerMessengerUrls },
+    resets: { ...cache0.resets },
+  };
+  const events: InboundEvent[] = [];
+  const outbound: Outbound[] = [];
+  const from = env.sender_id;
+  const reject = (what: string, detail: string) => events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail });
+
+  if (env.protocol_version !== PROTOCOL_VERSION) {
+    reject(env.type ?? 'message', 'unsupported protocol_version');
+    return { cache, events, outbound };
+  }
+
+  /** A signed reset echoing `sessionId`, unless one went out for it recently. */
+  const sendReset = (peerId: Uint8Array, sessionId: Uint8Array, reason: number) => {
+    const peer = b64(peerId);
+    const sid = b64(sessionId);
+    const key = `${peer}|${sid}`;
+    for (const [k, at] of Object.entries(cache.resets)) if (ctx.now - at > RESET_INTERVAL_MS) delete cache.resets[k];
+    if (cache.resets[key] !== undefined) {
+      events.push({ type: 'reset_suppressed', to: peer, sessionId: sid });
+      return;
+    }
+    cache.resets[key] = ctx.now;
+    outbound.push({
+      url: cache.peerMessengerUrls[peer] ?? ctx.ownMessengerUrl,
+      message: createSignedReset(ctx.self, peerId, sessionId, reason),
+    });
+    events.push({ type: 'reset_sent', to: peer, reason, sessionId: sid });
+  };
+
+  switch (env.type) {
+    case 'hello': {
+      const h = verifyHello(env, ctx.self.agentId);
+      if (!h) {
+        reject('hello', 'Invalid HELLO');
+        break;
+      }
+      const peer = b64(h.senderId);
+      let session;
+      try {
+        session = deriveSession({
+          selfId: ctx.self.agentId,
+          peerId: h.senderId,
+          ownEphPrivate: ctx.ephemeral.privateKey,
+          peerEphPublic: h.senderEph,
+          peerPublicKey: h.senderPublicKey,
+        });
+      } catch (e) {
+        reject('hello', `Failed to derive session from HELLO: ${(e as Error).message}`);
+        break;
+      }
+      const url = h.senderMessengerUrl ?? ctx.ownMessengerUrl;
+      cache.sessions[peer] = session; // spec §4.4: a new HELLO replaces any session
+      cache.peerMessengerUrls[peer] = url;
+      outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
+      events.push({ type: 'session_established', peer, sessionId: b64(session.sessionId), initiator: 'peer' });
+      break;
+    }
+    case 'hello_ack':
+      if (from) events.push({ type: 'hello_ack', from });
+      break;
+    case 'data': {
+      const peerId = tryId(from);
+      if (!peerId || !from) {
+        reject('data', 'invalid sender_id');
+        break;
+      }
+      if (env.sender_messenger_url) cache.peerMessengerUrls[from] = env.sender_messenger_url;
+      const incomingSid = tryId(env.session_id);
+      const session = cache.sessions[from];
+      if (!session) {
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
+        reject('data', 'No session for DATA');
+        break;
+      }
+      let opened;
+      try {
+        opened = openData(session, env, peerId, ctx.self.agentId);
+      } catch (e) {
+        const err = e as ProtocolError;
+        reject('data', `DATA decrypt failed: ${err.message}`);
+        if (err.code === 'counter_replay') break; // a replay is not a broken session
+        if (incomingSid) sendReset(peerId, incomingSid, err.code === 'session_mismatch' ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        break;
+      }
+      cache.sessions[from] = opened.next;
+      const r = parseResetPayload(opened.plaintext);
+      if (r && b64(r.sessionId) === b64(session.sessionId)) {
+        delete cache.sessions[from];
+        events.push({ type: 'reset', from, reason: r.reason, sessionId: b64(r.sessionId), dropped: true, signed: false });
+        break;
+      }
+      const text = fromUtf8(opened.plaintext);
+      events.push({
+        type: 'message',
+        from,
+        // Not valid UTF-8: shown as the reference does, Python's repr of the bytes.
+        text: text ?? pyBytesRepr(opened.plaintext),
+        bytes: opened.plaintext,
+        sessionId: b64(session.sessionId),
+        counter: env.counter as bigint,
+        ...(env.id ? { id: env.id } : {}),
+        ...(env.created_at ? { createdAt: env.created_at } : {}),
+      });
+      break;
+    }
+    case 'reset': {
+      const r = verifySignedReset(env, ctx.self.agentId);
+      if (!r) {
+        reject('reset', 'invalid signed reset');
+        break;
+      }
+      const peer = b64(r.senderId);
+      const sid = b64(r.sessionId);
+      const current = cache.sessions[peer];
+      const dropped = current !== undefined && b64(current.sessionId) === sid;
+      if (dropped) delete cache.sessions[peer];
+      events.push({ type: 'reset', from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
+      break;
+    }
+    default:
+      reject(env.type ?? 'message', 'Unknown message type');
+  }
+  return { cache, events, outbound };
+}
+
+export function pyBytesRepr(b: Uint8Array): string {
+  let s = "b'";
+  for (const c of b) {
+    if (c === 0x5c) s += '\\\\';
+    else if (c === 0x27) s += "\\'";
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x0d) s += '\\r';
+    else if (c === 0x09) s += '\\t';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return `${s}'`;
+}

@@ -1,0 +1,47 @@
+/**
+ * The on-disk session cache, shared by concurrent `send` and `stream` processes of one agent
+ * (spec §4.7, fixing B2): every change takes the file lock, re-reads the file, applies a pure
+ * update and replaces the file atomically. Because each update starts from what is on disk,
+ * a tx counter can never go backwards and no (key, nonce) pair is handed out twice.
+ */
+import { join } from 'node:path';
+import { hex } from './core/bytes.ts';
+import { emptyCache, parseCache, serializeCache, type CacheState } from './core/cache.ts';
+import { readTextOrNull, writeFileAtomic, ensurePrivateDir } from '../store/atomic-file.ts';
+import { withFileLock } from '../store/file-lock.ts';
+
+export class SessionStore {
+  readonly path: string;
+
+  constructor(
+    readonly dir: string,
+    agentId: Uint8Array,
+  ) {
+    // spec §4.7: session_keys_<first 8 bytes of own agent id, hex>.json
+    this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
+  }
+
+  /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
+  async read(): Promise<CacheState> {
+    const text = await readTextOrNull(this.path);
+    return text === null ? emptyCache() : parseCache(text);
+  }
+
+  /**
+   * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
+   */
+  async update<T>(fn: (cache: CacheState) => { cache?: CacheState; result: T }): Promise<T> {
+    await ensurePrivateDir(this.dir);
+    return withFileLock(this.path, async () => {
+      const current = await this.read();
+      const { cache, result } = fn(current);
+      if (cache) await writeFileAtomic(this.path, serializeCache(cache));
+      return result;
+    });
+  }
+
+  /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
+  handshakeLock<T>(peerId: Uint8Array, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 40_000, staleMs: 45_000 });
+  }
+}

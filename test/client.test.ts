@@ -1,0 +1,102 @@
+// OpenNexusClient against a real messenger over loopback (spec §4), and the recovery rules
+// that differ from the reference (spec §10).
+import { rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ClientError } from '../src/opennexus/client.ts';
+import { messengerConfig } from '../src/opennexus/messenger/config.ts';
+import { startMessenger, type RunningMessenger } from '../src/opennexus/messenger/server.ts';
+import { postJson } from '../src/opennexus/transport.ts';
+import { listenInBackground, makeAgent, texts } from './helpers/agents.ts';
+
+let m: RunningMessenger;
+beforeEach(async () => {
+  m = await startMessenger(messengerConfig({}, { port: 0 }));
+});
+afterEach(async () => m.close());
+
+describe('OpenNexusClient', () => {
+  it('handshake, messages both ways, cached session reuse, async-iterator stream', async () => {
+    const a = makeAgent();
+    const b = makeAgent();
+    const lb = listenInBackground(b.client(m.url));
+    await lb.ready;
+    const ac = new AbortController();
+    const aClient = a.client(m.url);
+    const received: string[] = [];
+    const iter = (async () => {
+      for await (const msg of aClient.stream({ signal: ac.signal })) {
+        received.push(msg.text);
+        if (received.length === 2) ac.abort();
+      }
+    })();
+    const r1 = await a.client(m.url).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'hello B' });
+    expect(r1).toMatchObject({ handshake: true, redelivered: false, counter: '0' });
+    const r2 = await a.client(m.url, { confirmMs: 0 }).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'Grüße 🌍' });
+    expect(r2).toMatchObject({ handshake: false, counter: '1', sessionId: r1.sessionId });
+    await lb.until((ev) => texts(ev).length === 2);
+    expect(texts(lb.events)).toEqual(['hello B', 'Grüße 🌍']);
+    // B replies over the session its stream created from A's HELLO
+    await b.client(m.url, { confirmMs: 0 }).send({ peerPublicKey: a.pub, peerMessengerUrl: m.url, message: 'hi A' });
+    await b.client(m.url, { confirmMs: 0 }).send({ peerPublicKey: a.pub, peerMessengerUrl: m.url, message: 'again' });
+    await iter;
+    expect(received).toEqual(['hi A', 'again']);
+    await lb.stop();
+  });
+
+  it('a peer that lost its state gets the message anyway: one signed reset, re-handshake, delivered once', async () => {
+    const a = makeAgent();
+    const b = makeAgent();
+    let lb = listenInBackground(b.client(m.url));
+    await lb.ready;
+    await a.client(m.url).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'one' });
+    await lb.until((ev) => texts(ev).includes('one'));
+    await lb.stop();
+    rmSync(b.dir, { recursive: true, force: true }); // B loses its sessions and restarts
+    lb = listenInBackground(b.client(m.url));
+    await lb.ready;
+    const logs: string[] = [];
+    const r = await a.client(m.url, { log: (l) => logs.push(l) }).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'two' });
+    expect(r.redelivered).toBe(true);
+    expect(logs.some((l) => /lost session .* re-handshaking and resending once/.test(l))).toBe(true);
+    await lb.until((ev) => texts(ev).includes('two'));
+    await a.client(m.url, { confirmMs: 0 }).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'three' });
+    await lb.until((ev) => texts(ev).includes('three'));
+    expect(texts(lb.events)).toEqual(['two', 'three']);
+    expect(lb.events.filter((e) => e.type === 'reset_sent')).toHaveLength(1);
+    await lb.stop();
+  });
+
+  it('one malformed message never drops the stream', async () => {
+    const a = makeAgent();
+    const b = makeAgent();
+    const bc = b.client(m.url);
+    const lb = listenInBackground(bc);
+    await lb.ready;
+    const junk = { protocol_version: '0.1.0', type: 'data', sender_id: 'A', receiver_id: bc.agentId, session_id: 'x', counter: 0, ciphertext: '!' };
+    await postJson(`${m.url}/v1/messages`, JSON.stringify(junk), { 'X-Agent-ID': 'A' }, 5000);
+    await a.client(m.url).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'still here' });
+    await lb.until((ev) => texts(ev).includes('still here'));
+    expect(lb.events.some((e) => e.type === 'rejected' && e.detail === 'invalid sender_id')).toBe(true);
+    expect(lb.events.filter((e) => e.type === 'connected')).toHaveLength(1);
+    await lb.stop();
+  });
+
+  it('HELLO_ACK timeout is a real timer, and the cache is left unchanged', async () => {
+    const a = makeAgent();
+    const b = makeAgent(); // never listens
+    const client = a.client(m.url, { helloAckTimeoutMs: 200 });
+    const err = await client.send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'x' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ClientError);
+    expect(err.message).toBe('Timeout waiting for HELLO_ACK');
+    expect(Object.keys((await client.store.read()).sessions)).toEqual([]);
+  });
+
+  it('bad input: invalid peer key, self-session, unreachable messenger', async () => {
+    const a = makeAgent();
+    const c = a.client(m.url);
+    await expect(c.send({ peerPublicKey: 'nope', peerMessengerUrl: m.url, message: 'x' })).rejects.toThrow(/^Invalid peer public key/);
+    await expect(c.send({ peerPublicKey: a.pub, peerMessengerUrl: m.url, message: 'x' })).rejects.toThrow('Refusing self-session');
+    const off = a.client('http://127.0.0.1:9');
+    await expect(off.send({ peerPublicKey: makeAgent().pub, peerMessengerUrl: m.url, message: 'x' })).rejects.toMatchObject({ code: 'network' });
+  });
+});

@@ -1,0 +1,167 @@
+// The pure inbound rules (spec §4.4-§4.5, with the §10 fixes), one test per rule.
+import { describe, expect, it } from 'vitest';
+import { b64 } from '../src/opennexus/core/bytes.ts';
+import { emptyCache, parseCache, serializeCache, type CacheState } from '../src/opennexus/core/cache.ts';
+import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
+import { createHello } from '../src/opennexus/core/handshake.ts';
+import { identityFromSeed } from '../src/opennexus/core/identity.ts';
+import { RESET_INTERVAL_MS, handleInbound, type InboundContext } from '../src/opennexus/core/inbound.ts';
+import { buildResetPayload, createSignedReset, verifySignedReset } from '../src/opennexus/core/reset.ts';
+import { deriveSession, sealData, type Session } from '../src/opennexus/core/session.ts';
+import { parseEnvelope, type ResetMessage } from '../src/opennexus/core/wire.ts';
+import { stringifyJson } from '../src/opennexus/core/json.ts';
+
+const A = identityFromSeed(new Uint8Array(32).fill(1));
+const B = identityFromSeed(new Uint8Array(32).fill(2));
+
+function pair(): { a: Session; b: Session } {
+  const ea = randomBytes(32);
+  const eb = randomBytes(32);
+  return {
+    a: deriveSession({ selfId: A.agentId, peerId: B.agentId, ownEphPrivate: ea, peerEphPublic: x25519PublicKey(eb), peerPublicKey: B.publicKey }),
+    b: deriveSession({ selfId: B.agentId, peerId: A.agentId, ownEphPrivate: eb, peerEphPublic: x25519PublicKey(ea), peerPublicKey: A.publicKey }),
+  };
+}
+
+const ctx = (now = 1000): InboundContext => {
+  const priv = randomBytes(32);
+  return { self: B, ownMessengerUrl: 'http://b', now, ephemeral: { privateKey: priv, publicKey: x25519PublicKey(priv) } };
+};
+
+function dataFromA(s: Session, text: Uint8Array | string) {
+  const sealed = sealData(s, typeof text === 'string' ? new TextEncoder().encode(text) : text, A.agentId, B.agentId);
+  const env = parseEnvelope(stringifyJson({
+    protocol_version: '0.1.0', type: 'data', sender_id: A.agentIdB64, receiver_id: B.agentIdB64,
+    session_id: b64(s.sessionId), counter: sealed.counter, ciphertext: b64(sealed.ciphertext), sender_messenger_url: 'http://a',
+  }));
+  return { env, next: sealed.next };
+}
+
+const withSession = (s: Session): CacheState => ({ ...emptyCache(), sessions: { [A.agentIdB64]: s } });
+
+describe('inbound DATA', () => {
+  it('decrypts, advances rx, remembers the sender messenger', () => {
+    const { a, b } = pair();
+    const r = handleInbound(withSession(b), dataFromA(a, 'hi').env, ctx());
+    expect(r.events).toMatchObject([{ type: 'message', text: 'hi', counter: 0n }]);
+    expect(r.cache.sessions[A.agentIdB64]!.rxCounter).toBe(0n);
+    expect(r.cache.peerMessengerUrls[A.agentIdB64]).toBe('http://a');
+    expect(r.outbound).toEqual([]);
+  });
+
+  it('accepts counters out of order within the window, rejects a replay without any reset', () => {
+    const { a, b } = pair();
+    const m0 = dataFromA(a, 'zero');
+    const m1 = dataFromA(m0.next, 'one');
+    let c = withSession(b);
+    c = handleInbound(c, m1.env, ctx()).cache;
+    const late = handleInbound(c, m0.env, ctx());
+    expect(late.events).toMatchObject([{ type: 'message', text: 'zero' }]);
+    const replay = handleInbound(late.cache, m0.env, ctx());
+    expect(replay.events).toMatchObject([{ type: 'rejected', detail: 'DATA decrypt failed: non-monotonic counter' }]);
+    expect(replay.outbound).toEqual([]);
+    expect(replay.cache.sessions[A.agentIdB64]).toEqual(late.cache.sessions[A.agentIdB64]);
+  });
+
+  it('B1: a session-id mismatch is answered by a signed reset echoing the incoming id, rate-limited', () => {
+    const { a } = pair();
+    const { b: other } = pair(); // B holds a different session
+    const m = dataFromA(a, 'x');
+    const r = handleInbound(withSession(other), m.env, ctx(1000));
+    expect(r.outbound).toHaveLength(1);
+    const reset = r.outbound[0]!.message as ResetMessage;
+    expect(reset).toMatchObject({ type: 'reset', reason: 2, session_id: b64(a.sessionId) });
+    expect(r.outbound[0]!.url).toBe('http://a');
+    expect(verifySignedReset(parseEnvelope(JSON.stringify(reset)), A.agentId)).not.toBeNull();
+    expect(r.cache.sessions[A.agentIdB64]).toEqual(other); // our own session is kept
+    const again = handleInbound(r.cache, dataFromA(m.next, 'y').env, ctx(1000 + RESET_INTERVAL_MS - 1));
+    expect(again.outbound).toEqual([]);
+    expect(again.events.map((e) => e.type)).toContain('reset_suppressed');
+    const later = handleInbound(again.cache, dataFromA(m.next, 'z').env, ctx(1000 + RESET_INTERVAL_MS + 1));
+    expect(later.outbound).toHaveLength(1);
+  });
+
+  it('no session: a signed reset (reason 2) echoing the session id', () => {
+    const { a } = pair();
+    const r = handleInbound(emptyCache(), dataFromA(a, 'x').env, ctx());
+    expect(r.outbound[0]!.message).toMatchObject({ type: 'reset', reason: 2, session_id: b64(a.sessionId) });
+    expect(r.events.map((e) => e.type)).toEqual(['reset_sent', 'rejected']);
+  });
+
+  it('a tampered tag under the current session: signed reset reason 1, never an encrypted one', () => {
+    const { a, b } = pair();
+    const m = dataFromA(a, 'x');
+    const ct = Buffer.from(m.env.ciphertext!, 'base64');
+    ct[ct.length - 1]! ^= 1;
+    const r = handleInbound(withSession(b), { ...m.env, ciphertext: ct.toString('base64') }, ctx());
+    expect(r.outbound.map((o) => o.message)).toMatchObject([{ type: 'reset', reason: 1 }]);
+    expect(r.events[0]).toMatchObject({ type: 'rejected', detail: 'DATA decrypt failed: ' });
+  });
+
+  it('an encrypted reset payload drops the session only when it names the current session (B5)', () => {
+    const { a, b } = pair();
+    const other = dataFromA(a, buildResetPayload(new Uint8Array(32).fill(9), 1));
+    const r1 = handleInbound(withSession(b), other.env, ctx());
+    expect(r1.events[0]).toMatchObject({ type: 'message' });
+    expect(r1.cache.sessions[A.agentIdB64]).toBeDefined();
+    const real = dataFromA(other.next, buildResetPayload(a.sessionId, 1));
+    const r2 = handleInbound(r1.cache, real.env, ctx());
+    expect(r2.events[0]).toMatchObject({ type: 'reset', reason: 1, dropped: true, signed: false });
+    expect(r2.cache.sessions[A.agentIdB64]).toBeUndefined();
+  });
+
+  it('invalid sender id, wrong version and unknown type are events, not exceptions', () => {
+    const kinds = [
+      { protocol_version: '0.1.0', type: 'data', sender_id: 'A' },
+      { protocol_version: '9', type: 'data' },
+      { protocol_version: '0.1.0', type: 'bogus' },
+    ].map((m) => handleInbound(emptyCache(), parseEnvelope(JSON.stringify(m)), ctx()).events[0]);
+    expect(kinds).toMatchObject([
+      { type: 'rejected', detail: 'invalid sender_id' },
+      { type: 'rejected', detail: 'unsupported protocol_version' },
+      { type: 'rejected', detail: 'Unknown message type' },
+    ]);
+  });
+});
+
+describe('inbound HELLO and signed RESET', () => {
+  it('a valid HELLO creates a session and an ACK addressed to the HELLO sender messenger', () => {
+    const eph = randomBytes(32);
+    const hello = createHello(A, B.agentId, x25519PublicKey(eph), 'http://a');
+    const r = handleInbound(emptyCache(), parseEnvelope(JSON.stringify(hello)), ctx());
+    expect(r.outbound).toHaveLength(1);
+    expect(r.outbound[0]).toMatchObject({ url: 'http://a', message: { type: 'hello_ack', peer_ephemeral_public_key: hello.ephemeral_public_key } });
+    expect(r.cache.sessions[A.agentIdB64]).toBeDefined();
+    const bad = handleInbound(emptyCache(), parseEnvelope(JSON.stringify({ ...hello, receiver_id: A.agentIdB64 })), ctx());
+    expect(bad.events[0]).toMatchObject({ type: 'rejected', detail: 'Invalid HELLO' });
+  });
+
+  it('a signed reset drops the session only if the session id matches', () => {
+    const { b } = pair();
+    const c = withSession(b);
+    const wrong = createSignedReset(A, B.agentId, new Uint8Array(32), 2);
+    const r1 = handleInbound(c, parseEnvelope(JSON.stringify(wrong)), ctx());
+    expect(r1.events[0]).toMatchObject({ type: 'reset', dropped: false });
+    expect(r1.cache.sessions[A.agentIdB64]).toBeDefined();
+    const right = createSignedReset(A, B.agentId, b.sessionId, 2);
+    const r2 = handleInbound(c, parseEnvelope(JSON.stringify(right)), ctx());
+    expect(r2.events[0]).toMatchObject({ type: 'reset', dropped: true, signed: true });
+    const forged = handleInbound(c, parseEnvelope(JSON.stringify({ ...right, reason: 1 })), ctx());
+    expect(forged.events[0]).toMatchObject({ type: 'rejected' });
+    expect(forged.cache.sessions[A.agentIdB64]).toBeDefined();
+  });
+});
+
+describe('session cache text', () => {
+  it('round-trips counters above 2^53 exactly and reads a reference cache', () => {
+    const { b } = pair();
+    const big = { ...b, txCounter: (1n << 64n) - 2n, rxCounter: (1n << 60n) + 3n, rxWindow: 5n };
+    const c = parseCache(serializeCache(withSession(big)));
+    expect(c.sessions[A.agentIdB64]).toEqual(big);
+    const ref = '{"sessions": {"X": {"session_id": "' + b64(b.sessionId) + '", "tx_key": "' + b64(b.txKey) + '", "rx_key": "' + b64(b.rxKey) + '", "tx_counter": 3, "rx_counter": 2, "peer_public_key": "", "local_ephemeral_public_key": "", "peer_ephemeral_public_key": ""}, "Y": {"session_id": "short"}}, "peer_messenger_urls": {"X": "u"}}';
+    const parsed = parseCache(ref);
+    expect(Object.keys(parsed.sessions)).toEqual(['X']);
+    expect(parsed.sessions.X!.rxCounter).toBe(2n);
+    expect(parseCache('{"sessions": {"X": tru').sessions).toEqual({});
+  });
+});
