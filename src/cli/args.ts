@@ -1,0 +1,150 @@
+/**
+ * Command tables and their parser (DESIGN principle 7): a command is data, and the same data
+ * drives argument parsing, `--help` and the generated docs. Parsing is pure.
+ */
+export interface FlagDef {
+  name: string;
+  /** Placeholder for the value (e.g. FILE); absent for boolean flags. */
+  value?: string;
+  description: string;
+  default?: string;
+}
+
+export interface PositionalDef {
+  name: string;
+  description: string;
+  optional?: boolean;
+}
+
+export interface CommandDef {
+  name: string;
+  summary: string;
+  positionals?: PositionalDef[];
+  flags: FlagDef[];
+  examples?: string[];
+  /** Extra paragraphs for --help and the docs. */
+  notes?: string[];
+}
+
+export interface ProgramDef {
+  name: string;
+  summary: string;
+  commands: CommandDef[];
+  env?: ReadonlyArray<readonly [string, string, string]>;
+  exitCodes?: ReadonlyArray<readonly [number, string]>;
+}
+
+/** Bad command-line input; always exit code 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface Parsed {
+  command: string;
+  flags: Record<string, string | true>;
+  positionals: string[];
+  help: boolean;
+}
+
+/** Flags may appear anywhere; `--flag value`, `--flag=value`, and `--` ends flag parsing. */
+export function parseArgs(def: CommandDef, argv: string[]): Parsed {
+  const byName = new Map(def.flags.map((f) => [f.name, f]));
+  const out: Parsed = { command: def.name, flags: {}, positionals: [], help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a === '--help' || a === '-h') {
+      out.help = true;
+      continue;
+    }
+    if (a.startsWith('--') && a.length > 2) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+      const f = byName.get(name);
+      if (!f) throw new UsageError(`unknown flag --${name}`, def.name);
+      if (!f.value) {
+        if (eq > 0) throw new UsageError(`--${name} takes no value`, def.name);
+        out.flags[name] = true;
+        continue;
+      }
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
+      out.flags[name] = v;
+      continue;
+    }
+    out.positionals.push(a);
+  }
+  if (out.help) return out;
+  const max = def.positionals?.length ?? 0;
+  const min = def.positionals?.filter((p) => !p.optional).length ?? 0;
+  if (out.positionals.length > max) throw new UsageError(`unexpected argument: ${out.positionals[max]}`, def.name);
+  if (out.positionals.length < min) throw new UsageError(`missing ${def.positionals![out.positionals.length]!.name}`, def.name);
+  return out;
+}
+
+export function str(p: Parsed, name: string): string | undefined {
+  const v = p.flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A whole number flag in [min, max]. */
+export function int(p: Parsed, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = str(p, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, p.command);
+  }
+  return n;
+}
+
+function synopsis(program: string, c: CommandDef): string {
+  const pos = (c.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : p.name));
+  return [program, c.name, ...pos, c.flags.length ? '[flags]' : ''].filter(Boolean).join(' ');
+}
+
+export function renderCommandHelp(program: ProgramDef, c: CommandDef, baseDir = '.'): string {
+  const lines = [`Usage: ${synopsis(program.name, c)}`, '', c.summary];
+  if (c.positionals?.length) {
+    lines.push('', 'Arguments:');
+    for (const p of c.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.description}`);
+  }
+  if (c.flags.length) {
+    lines.push('', 'Flags:');
+    for (const f of c.flags) {
+      const left = f.value ? `--${f.name} ${f.value}` : `--${f.name}`;
+      lines.push(`  ${left.padEnd(24)} ${f.description}${f.default ? ` (default: ${f.default})` : ''}`);
+    }
+  }
+  lines.push(`  ${'--help'.padEnd(24)} show this help`);
+  for (const n of c.notes ?? []) lines.push('', n);
+  if (c.examples?.length) {
+    lines.push('', 'Examples:');
+    for (const e of c.examples) lines.push(`  ${e.replaceAll('{baseDir}', baseDir)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderProgramHelp(program: ProgramDef): string {
+  const lines = [`Usage: ${program.name} <command> [flags]`, '', program.summary, '', 'Commands:'];
+  for (const c of program.commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary}`);
+  if (program.env?.length) {
+    lines.push('', 'Environment:');
+    for (const [name, dflt, desc] of program.env) lines.push(`  ${name.padEnd(18)} ${desc}${dflt ? ` (default: ${dflt})` : ''}`);
+  }
+  if (program.exitCodes?.length) {
+    lines.push('', 'Exit codes:');
+    for (const [code, desc] of program.exitCodes) lines.push(`  ${String(code).padEnd(4)} ${desc}`);
+  }
+  lines.push('', `Run '${program.name} <command> --help' for a command's flags.`);
+  return lines.join('\n') + '\n';
+}

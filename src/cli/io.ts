@@ -1,0 +1,56 @@
+/**
+ * The CLI's one error type and its exit codes, plus output helpers. stdout carries results
+ * (JSON for machines); stderr carries hints for people.
+ */
+import { UsageError } from './args.ts';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+    readonly code = 'error',
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const EXIT_OK = 0;
+
+/** Maps any error to [exit code, stable code, message]; the only place exit codes are chosen. */
+export function classify(err: unknown): [number, string, string] {
+  if (err instanceof UsageError) return [2, 'usage', err.message];
+  if (err instanceof CliError) return [err.exitCode, err.code, err.message];
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e?.name === 'ClientError') {
+    const input = e.code === 'invalid_key' || e.code === 'self_session';
+    return [input ? 2 : 1, e.code ?? 'error', e.message ?? String(err)];
+  }
+  if (e?.name === 'LockTimeoutError') return [1, 'lock_timeout', e.message ?? ''];
+  return [1, 'internal', e?.message ?? String(err)];
+}
+
+export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+export const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+
+/** JSON with bigint as decimal strings (counters are u64). */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Resolves on SIGINT/SIGTERM, so long-running commands can stop cleanly and exit 0. */
+export function onStopSignal(fn: (signal: string) => void): () => void {
+  const h = (s: NodeJS.Signals) => fn(s);
+  process.once('SIGINT', h);
+  process.once('SIGTERM', h);
+  return () => {
+    process.off('SIGINT', h);
+    process.off('SIGTERM', h);
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The opennexus command table: the one source for parsing, --help and the generated docs.
+ * Commands and flags are the reference's (spec §4.8), plus what agents need (--json,
+ * --timeout, --max-messages, whoami, serve).
+ */
+import type { CommandDef, ProgramDef } from './args.ts';
+import { MESSENGER_ENV } from '../opennexus/messenger/config.ts';
+
+const keyFlags = [
+  { name: 'pub-key', value: 'FILE', description: 'public key file', default: '<state dir>/public_key' },
+  { name: 'priv-key', value: 'FILE', description: 'private key file (0600)', default: '<state dir>/private_key' },
+];
+
+export const generateKeys: CommandDef = {
+  name: 'generate-keys',
+  summary: 'Create an Ed25519 identity and write the two key files.',
+  flags: [
+    ...keyFlags,
+    { name: 'force', description: 'overwrite existing key files (the old identity is lost)' },
+    { name: 'json', description: 'print {agent_id, public_key, ...} as JSON instead of text' },
+  ],
+  examples: ['node {baseDir}/scripts/opennexus.mjs generate-keys'],
+};
+
+export const whoami: CommandDef = {
+  name: 'whoami',
+  summary: 'Print this agent\'s id, public key, own messenger and state directory as JSON.',
+  flags: keyFlags,
+  examples: ['node {baseDir}/scripts/opennexus.mjs whoami'],
+};
+
+export const send: CommandDef = {
+  name: 'send',
+  summary: 'Send one end-to-end encrypted message (handshakes first when there is no session).',
+  flags: [
+    { name: 'to', value: 'KEY_OR_FILE', description: "peer's public key (base64), or a file holding it" },
+    { name: 'messenger-url', value: 'URL', description: "the PEER's messenger URL" },
+    { name: 'message', value: 'TEXT', description: 'the message; "-" reads it from stdin' },
+    { name: 'no-cache', description: 'ignore a cached session and handshake again' },
+    { name: 'confirm-ms', value: 'MS', description: 'after sending over a cached session, listen this long for a reset and resend once if the peer lost its session; 0 disables', default: '1000' },
+    ...keyFlags,
+    { name: 'json', description: 'print the result (or the error) as one JSON object' },
+  ],
+  notes: ['Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.'],
+  examples: [
+    'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
+  ],
+};
+
+export const stream: CommandDef = {
+  name: 'stream',
+  summary: 'Receive messages on your own messenger: answers handshakes, decrypts, prints each message.',
+  flags: [
+    ...keyFlags,
+    { name: 'json', description: 'one JSON object per event on stdout (event: connected, message, reset, ...)' },
+    { name: 'timeout', value: 'SECONDS', description: 'exit 0 after this many seconds' },
+    { name: 'max-messages', value: 'N', description: 'exit 0 after N messages' },
+  ],
+  notes: ['Without --timeout or --max-messages it runs until Ctrl-C / SIGTERM (exit 0).'],
+  examples: [
+    'node {baseDir}/scripts/opennexus.mjs stream --json --timeout 30 --max-messages 1',
+  ],
+};
+
+export const serve: CommandDef = {
+  name: 'serve',
+  summary: 'Run an OpenNexus messenger (relay server), wire-compatible with the Go reference.',
+  flags: [
+    { name: 'host', value: 'HOST', description: 'address to listen on', default: '127.0.0.1' },
+    { name: 'port', value: 'PORT', description: 'port to listen on', default: '$PORT or 8080' },
+  ],
+  examples: ['node {baseDir}/scripts/opennexus.mjs serve --port 8080'],
+};
+
+export const OPENNEXUS: ProgramDef = {
+  name: 'opennexus',
+  summary: 'OpenNexus: end-to-end encrypted agent-to-agent messages through federated messengers.',
+  commands: [generateKeys, whoami, send, stream, serve],
+  env: [
+    ['MESSENGER_URL', 'https://api.opennexus.cc', 'your own messenger (send, stream, whoami)'],
+    ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; keys and sessions live in its opennexus/ folder'],
+    ...MESSENGER_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`] as const),
+  ],
+  exitCodes: [
+    [0, 'success'],
+    [1, 'the operation failed (network, timeout, rejected by the messenger or the peer, no keys)'],
+    [2, 'bad usage or bad input (unknown flag, malformed key, unreadable file)'],
+  ],
+};

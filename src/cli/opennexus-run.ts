@@ -1,0 +1,213 @@
+/**
+ * The opennexus commands' effects: key files, the client, the messenger. Human lines follow
+ * the reference's wording (spec §1.2, §4.2-§4.5) so people and seed instructions recognise them.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError, int, str, type Parsed } from './args.ts';
+import { CliError, err, onStopSignal, out, readStdin, toJson } from './io.ts';
+import { stateDir } from './state-dir.ts';
+import { writeFileAtomic, ensurePrivateDir } from '../store/atomic-file.ts';
+import { randomBytes } from '../opennexus/core/crypto.ts';
+import { identityFromKeyTexts, identityFromSeed, keyFileText, type Identity } from '../opennexus/core/identity.ts';
+import { DEFAULT_MESSENGER_URL, OpenNexusClient, type ClientEvent } from '../opennexus/client.ts';
+
+interface Ctx {
+  env: Record<string, string | undefined>;
+  moduleUrl: string;
+}
+
+const short = (id: string) => `${id.slice(0, 16)}...`;
+
+function keyPaths(p: Parsed, dir: string) {
+  return { pub: str(p, 'pub-key') ?? join(dir, 'public_key'), priv: str(p, 'priv-key') ?? join(dir, 'private_key') };
+}
+
+async function readKeyFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`No keys found (${path} does not exist). Run 'generate-keys' first.`, 1, 'no_keys');
+    throw new CliError(`cannot read ${path}: ${code ?? (e as Error).message}`, 2, 'unreadable_file');
+  }
+}
+
+async function loadIdentity(p: Parsed, dir: string): Promise<{ identity: Identity; pubText: string; privText: string }> {
+  const paths = keyPaths(p, dir);
+  const [pubText, privText] = await Promise.all([readKeyFile(paths.pub), readKeyFile(paths.priv)]);
+  try {
+    return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
+  } catch (e) {
+    throw new CliError(`bad key files (${paths.pub}, ${paths.priv}): ${(e as Error).message}`, 2, 'bad_key');
+  }
+}
+
+function ownMessenger(ctx: Ctx): string {
+  return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, '');
+}
+
+export async function run(command: string, p: Parsed, ctx: Ctx): Promise<number> {
+  const dir = stateDir('opennexus', ctx.env, ctx.moduleUrl);
+  switch (command) {
+    case 'generate-keys':
+      return generateKeys(p, dir);
+    case 'whoami': {
+      const { identity } = await loadIdentity(p, dir);
+      out(toJson({ agent_id: identity.agentIdB64, public_key: identity.publicKeyB64, messenger_url: ownMessenger(ctx), state_dir: dir, public_key_file: keyPaths(p, dir).pub }));
+      return 0;
+    }
+    case 'send':
+      return send(p, dir, ctx);
+    case 'stream':
+      return stream(p, dir, ctx);
+    case 'serve':
+      return serve(p, ctx);
+  }
+  throw new UsageError(`unknown command '${command}'`);
+}
+
+async function generateKeys(p: Parsed, dir: string): Promise<number> {
+  const paths = keyPaths(p, dir);
+  if (!p.flags.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
+    throw new CliError(`${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`, 2, 'exists');
+  }
+  await ensurePrivateDir(dir);
+  const id = identityFromSeed(randomBytes(32));
+  await writeFileAtomic(paths.priv, keyFileText(id.seed));
+  await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
+  if (p.flags.json) {
+    out(toJson({ ok: true, agent_id: id.agentIdB64, public_key: id.publicKeyB64, public_key_file: paths.pub, private_key_file: paths.priv }));
+  } else {
+    // spec §1.2's block, except that the private key is not echoed into logs and transcripts.
+    out(`Identity Key Generated:\n  Public:  ${id.publicKeyB64}\n  Private: (written to ${paths.priv})\n  AgentID: ${id.agentIdB64}`);
+  }
+  return 0;
+}
+
+async function send(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
+  const to = str(p, 'to');
+  const peerUrl = str(p, 'messenger-url');
+  let message = str(p, 'message');
+  if (!to) throw new UsageError('--to is required (the peer public key, or a file holding it)', 'send');
+  if (!peerUrl) throw new UsageError("--messenger-url is required (the peer's messenger)", 'send');
+  if (message === undefined) throw new UsageError('--message is required ("-" reads stdin)', 'send');
+  if (message === '-') message = (await readStdin()).replace(/\n$/, '');
+  const confirmMs = int(p, 'confirm-ms', 0, 60_000);
+  const peerKey = existsSync(to) ? (await readKeyFile(to)).trim() : to;
+  const { pubText, privText } = await loadIdentity(p, dir);
+  const json = p.flags.json === true;
+  const client = new OpenNexusClient({
+    identityPublicKey: pubText,
+    identityPrivateKey: privText,
+    messengerUrl: ownMessenger(ctx),
+    stateDir: dir,
+    ...(confirmMs !== undefined ? { confirmMs } : {}),
+    log: json ? err : out,
+  });
+  const r = await client.send({ peerPublicKey: peerKey, peerMessengerUrl: peerUrl, message, noCache: p.flags['no-cache'] === true });
+  if (json) {
+    out(toJson({ ok: true, peer_id: r.peerId, session_id: r.sessionId, counter: r.counter, handshake: r.handshake, redelivered: r.redelivered }));
+  }
+  return 0;
+}
+
+/** The reference's stream lines for each event (spec §4.3-§4.5). */
+function eventLines(e: ClientEvent): string[] {
+  switch (e.type) {
+    case 'connected':
+      return ['Connected! Waiting for messages...', ''];
+    case 'message':
+      return [`[data] From: ${short(e.from)}`, `Message: ${e.text}`, ''];
+    case 'session_established':
+      return [`[hello] From: ${short(e.peer)}`];
+    case 'hello_ack':
+      return [`[hello_ack] From: ${short(e.from)}`, 'Received async HELLO_ACK'];
+    case 'reset':
+      return e.signed
+        ? [`[reset] From: ${short(e.from)}`, `[RESET] From ${short(e.from)} reason=${e.reason}`]
+        : [`[data] From: ${short(e.from)}`, `[RESET-DATA] From ${short(e.from)} reason=${e.reason}`];
+    case 'reset_sent':
+      return [`Sending signed RESET to ${short(e.to)} reason=${e.reason}`];
+    case 'reset_suppressed':
+      return [`Not sending another RESET to ${short(e.to)} for the same session yet`];
+    case 'rejected':
+      return [e.detail === 'unsupported protocol_version' ? 'Ignoring message with unsupported protocol_version' : e.detail];
+    case 'connection_lost':
+      return [`Connection lost: ${e.error}`, `Reconnecting in ${e.retryInMs / 1000} seconds...`];
+    case 'send_failed':
+      return [`${e.what === 'hello_ack' ? 'HELLO_ACK send failed' : `${e.what} send failed`}: ${e.error}`];
+  }
+}
+
+function eventJson(e: ClientEvent): Record<string, unknown> {
+  const { type, ...rest } = e as ClientEvent & Record<string, unknown>;
+  const o: Record<string, unknown> = { event: type === 'session_established' ? 'handshake' : type };
+  for (const [k, v] of Object.entries(rest)) {
+    if (k === 'bytes') continue;
+    o[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = typeof v === 'bigint' ? v.toString() : v;
+  }
+  return o;
+}
+
+async function stream(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
+  const timeout = int(p, 'timeout', 1, 7 * 24 * 3600);
+  const maxMessages = int(p, 'max-messages', 1);
+  const json = p.flags.json === true;
+  const { pubText, privText, identity } = await loadIdentity(p, dir);
+  const url = ownMessenger(ctx);
+  const print = json ? err : out;
+  const client = new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: url, stateDir: dir, log: print });
+  const ac = new AbortController();
+  let reason = 'signal';
+  const stop = (why: string) => {
+    reason = why;
+    ac.abort();
+  };
+  const offSignal = onStopSignal(() => stop('signal'));
+  const timer = timeout ? setTimeout(() => stop('timeout'), timeout * 1000) : undefined;
+  let messages = 0;
+  let connected = false;
+  if (!json) {
+    out(`Agent ID: ${identity.agentIdB64}`);
+    out(`Connecting to ${url}/v1/messages/stream...`);
+  }
+  try {
+    await client.listen(
+      (e) => {
+        if (e.type === 'connected') connected = true;
+        if (json) out(toJson(eventJson(e)));
+        else for (const l of eventLines(e)) out(l);
+        if (e.type === 'message' && maxMessages && ++messages >= maxMessages) stop('max-messages');
+      },
+      { signal: ac.signal },
+    );
+  } finally {
+    clearTimeout(timer);
+    offSignal();
+  }
+  if (json) out(toJson({ event: 'closed', reason, messages }));
+  else out('Stream closed gracefully.');
+  if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, 'network');
+  return 0;
+}
+
+async function serve(p: Parsed, ctx: Ctx): Promise<number> {
+  const { messengerConfig } = await import('../opennexus/messenger/config.ts');
+  const { startMessenger } = await import('../opennexus/messenger/server.ts');
+  const port = int(p, 'port', 0, 65535);
+  const config = messengerConfig(ctx.env, { ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
+  let m;
+  try {
+    m = await startMessenger(config);
+  } catch (e) {
+    throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`, 1, 'listen_failed');
+  }
+  out(toJson({ event: 'listening', service: 'opennexus-messenger', url: m.url }));
+  err(`OpenNexus messenger listening on ${m.url} (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => onStopSignal(() => resolve()));
+  await m.close();
+  err('Messenger stopped.');
+  return 0;
+}

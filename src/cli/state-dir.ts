@@ -1,0 +1,15 @@
+/**
+ * Where a skill keeps its state: `<skill dir>/.state/<part>/`, or `$NEXUS_STATE_DIR/<part>/`.
+ * The skill dir is the folder above the bundled script (`<skill>/scripts/x.mjs`).
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function skillDir(moduleUrl: string): string {
+  return resolve(dirname(fileURLToPath(moduleUrl)), '..');
+}
+
+export function stateDir(part: 'opennexus' | 'nexus', env: Record<string, string | undefined>, moduleUrl: string): string {
+  const base = env.NEXUS_STATE_DIR ? resolve(env.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), '.state');
+  return join(base, part);
+}
