@@ -1,0 +1,132 @@
+/**
+ * Benchmarks (`npm run bench`). Every figure is printed with a baseline measured in the same
+ * run on the same machine, so the ratio means something on any machine.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { request, Agent } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { b64 } from '../src/opennexus/core/bytes.ts';
+import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
+import { identityFromSeed } from '../src/opennexus/core/identity.ts';
+import { deriveSession, openData, sealData } from '../src/opennexus/core/session.ts';
+import { openSse } from '../src/opennexus/transport.ts';
+
+const script = `${process.cwd()}/scripts/opennexus.mjs`;
+
+function startupMs(args: string[], n = 10): number {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) execFileSync('node', args, { stdio: 'ignore' });
+  return (performance.now() - t) / n;
+}
+
+function benchStartup(): void {
+  const floor = startupMs(['-e', '0']);
+  const help = startupMs([script, '--help']);
+  console.log(`start-up      node -e 0: ${floor.toFixed(1)} ms | opennexus --help: ${help.toFixed(1)} ms (${(help / floor).toFixed(2)}x the floor)`);
+}
+
+function benchCrypto(): void {
+  const A = identityFromSeed(randomBytes(32));
+  const B = identityFromSeed(randomBytes(32));
+  const ea = randomBytes(32);
+  const eb = randomBytes(32);
+  let sa = deriveSession({ selfId: A.agentId, peerId: B.agentId, ownEphPrivate: ea, peerEphPublic: x25519PublicKey(eb), peerPublicKey: B.publicKey });
+  let sb = deriveSession({ selfId: B.agentId, peerId: A.agentId, ownEphPrivate: eb, peerEphPublic: x25519PublicKey(ea), peerPublicKey: A.publicKey });
+  const msg = new Uint8Array(1024);
+  const N = 5000;
+  let t = performance.now();
+  for (let i = 0; i < N; i++) {
+    const s = sealData(sa, msg, A.agentId, B.agentId);
+    sa = s.next;
+    const o = openData(sb, { session_id: b64(sa.sessionId), counter: s.counter, ciphertext: b64(s.ciphertext) }, A.agentId, B.agentId);
+    sb = o.next;
+  }
+  const perS = N / ((performance.now() - t) / 1000);
+  const H = 200;
+  t = performance.now();
+  for (let i = 0; i < H; i++) {
+    deriveSession({ selfId: A.agentId, peerId: B.agentId, ownEphPrivate: randomBytes(32), peerEphPublic: x25519PublicKey(eb), peerPublicKey: B.publicKey });
+  }
+  const hs = H / ((performance.now() - t) / 1000);
+  console.log(`crypto        seal+open 1 KiB: ${Math.round(perS)} msgs/s | session derivation (X25519+HKDF): ${Math.round(hs)}/s`);
+}
+
+/** A minimal POST -> SSE relay on raw node:http, run in its own process: the baseline. */
+const MINIMAL_RELAY = `
+const http = require('node:http');
+const subs = new Map();
+const server = http.createServer((req, res) => {
+  const agent = String(req.headers['x-agent-id'] || '');
+  if (req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: {"type":"connected"}\\n\\n\\n');
+    if (!subs.has(agent)) subs.set(agent, new Set());
+    subs.get(agent).add(res);
+    req.on('close', () => subs.get(agent).delete(res));
+    return;
+  }
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    const m = JSON.parse(body);
+    for (const s of subs.get(m.receiver_id) || []) s.write('data: ' + body + '\\n\\n\\n');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"ok"}');
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port })));
+`;
+
+async function child(args: string[]): Promise<{ url: string; kill: () => void }> {
+  const c = spawn('node', args, { env: { ...process.env, RATE_LIMIT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise<string>((resolve) => c.stdout.once('data', (b: Buffer) => resolve(JSON.parse(b.toString()).url)));
+  return { url, kill: () => c.kill('SIGTERM') };
+}
+
+async function relayRate(url: string, receivers = 20, total = 20_000, concurrency = 32): Promise<number> {
+  const streams = await Promise.all(Array.from({ length: receivers }, (_, i) => openSse(`${url}/v1/messages/stream`, { 'X-Agent-ID': `R${i}` })));
+  let delivered = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  for (const s of streams) {
+    void (async () => {
+      for await (const e of s.events) if (e.kind === 'data' && !e.data.includes('connected') && ++delivered === total) resolveDone();
+    })();
+  }
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const post = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const body = `{"protocol_version":"0.1.0","type":"data","sender_id":"S","receiver_id":"R${i % receivers}","session_id":"c2Vzc2lvbg==","counter":${i},"ciphertext":"Y2lwaGVydGV4dA=="}`;
+      const req = request(`${url}/v1/messages`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-agent-id': 'S', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const t = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) await post(next++);
+  }));
+  await done;
+  const rate = total / ((performance.now() - t) / 1000);
+  for (const s of streams) s.close();
+  agent.destroy();
+  return rate;
+}
+
+async function benchRelay(): Promise<void> {
+  const base = await child(['-e', MINIMAL_RELAY]);
+  const baseline = await relayRate(base.url);
+  base.kill();
+  const ours = await child([script, 'serve', '--port', '0']);
+  const rate = await relayRate(ours.url);
+  ours.kill();
+  console.log(`messenger     POST->SSE, 20 receivers: ${Math.round(rate)} msgs/s | minimal node:http relay: ${Math.round(baseline)} msgs/s (${(rate / baseline).toFixed(2)}x)`);
+}
+
+benchStartup();
+benchCrypto();
+await benchRelay();
