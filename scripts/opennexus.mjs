@@ -236,13 +236,13 @@ import { dirname as dirname2 } from "node:path";
 async function ensurePrivateDir(dir) {
   await mkdir(dir, { recursive: true, mode: 448 });
 }
-async function writeFileAtomic(path, text) {
+async function writeFileAtomic(path, text, opts = {}) {
   await ensurePrivateDir(dirname2(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fh = await open(tmp, "w", 384);
   try {
     await fh.writeFile(text);
-    await fh.sync();
+    if (opts.sync !== false) await fh.sync();
   } finally {
     await fh.close();
   }

@@ -43,3 +43,49 @@ export class TokenBuckets {
     for (const [k, b] of this.buckets) if (t - b.at > idle) this.buckets.delete(k);
   }
 }
+
+/**
+ * Fixed windows per key (the NexusMessaging reference: 100 requests / 60 s / IP, spec §2.8).
+ * `hit` counts a request and says whether it is allowed; `peek` only looks.
+ */
+export class FixedWindows {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  private lastSweep = 0;
+
+  constructor(private readonly opts: { max: number; windowMs: number; now: () => number }) {}
+
+  private get(key: string): { start: number; count: number } {
+    const t = this.opts.now();
+    if (t - this.lastSweep > this.opts.windowMs) {
+      this.lastSweep = t;
+      for (const [k, w] of this.windows) if (t - w.start >= this.opts.windowMs) this.windows.delete(k);
+    }
+    let w = this.windows.get(key);
+    if (!w || t - w.start >= this.opts.windowMs) {
+      w = { start: t, count: 0 };
+      this.windows.set(key, w);
+    }
+    return w;
+  }
+
+  hit(key: string): { ok: boolean; remaining: number; retryAfterSec: number; resetAt: number } {
+    const w = this.get(key);
+    w.count++;
+    return this.state(w);
+  }
+
+  peek(key: string): { ok: boolean; remaining: number; retryAfterSec: number; resetAt: number } {
+    const w = this.get(key);
+    return { ...this.state(w), ok: w.count < this.opts.max };
+  }
+
+  private state(w: { start: number; count: number }) {
+    const resetAt = w.start + this.opts.windowMs;
+    return {
+      ok: w.count <= this.opts.max,
+      remaining: Math.max(0, this.opts.max - w.count),
+      retryAfterSec: Math.max(1, Math.ceil((resetAt - this.opts.now()) / 1000)),
+      resetAt,
+    };
+  }
+}

@@ -10,13 +10,17 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
 }
 
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/**
+ * `sync: false` skips the fsync: still atomic against a crashing process, not against power
+ * loss; for data that is cheap to lose and written often.
+ */
+export async function writeFileAtomic(path: string, text: string, opts: { sync?: boolean } = {}): Promise<void> {
   await ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(text);
-    await fh.sync();
+    if (opts.sync !== false) await fh.sync();
   } finally {
     await fh.close();
   }

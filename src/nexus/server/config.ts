@@ -1,0 +1,77 @@
+/**
+ * Session-server settings from the environment (spec §2.10). Pure: env in, settings out.
+ */
+export interface NexusConfig {
+  host: string;
+  port: number;
+  publicBaseUrl: string | null;
+  /** null: keep everything in memory only. */
+  dataDir: string | null;
+  defaultTtl: number;
+  maxTtl: number;
+  defaultMaxAgents: number;
+  maxAgents: number;
+  pairTtl: number;
+  slideOnPoll: boolean;
+  strictSessionKey: boolean;
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  pairFailLimit: number;
+  trustProxy: boolean;
+  maxMessageChars: number;
+  maxMessagesPerSession: number;
+  maxCodesPerSession: number;
+}
+
+export const NEXUS_ENV = [
+  ['PORT', '3000', 'port to listen on (`--port` wins)'],
+  ['PUBLIC_BASE_URL', '(from the Host header)', 'base URL used in pairing links and pages'],
+  ['DATA_DIR', '<state dir>/nexus-server', 'where session metadata is kept; `none` = memory only'],
+  ['DEFAULT_TTL', '3660', 'session inactivity TTL in seconds when create gives none'],
+  ['MAX_TTL_SECONDS', '86400', 'largest TTL a client may ask for'],
+  ['DEFAULT_MAX_AGENTS', '2', 'session capacity when create gives none'],
+  ['MAX_AGENTS', '50', 'largest capacity a client may ask for'],
+  ['PAIR_CODE_TTL', '600', 'seconds a pairing code stays valid'],
+  ['SLIDE_ON_POLL', 'true', 'whether a poll also resets the inactivity TTL'],
+  ['STRICT_SESSION_KEY', 'true', 'a wrong X-Session-Key on send is 403 (false: message marked unverified)'],
+  ['RATE_LIMIT_MAX', '100', 'requests per window per client IP'],
+  ['RATE_LIMIT_WINDOW_MS', '60000', 'rate-limit window'],
+  ['PAIR_FAIL_LIMIT', '10', 'failed pairing-code lookups per window per IP before 429'],
+  ['TRUST_PROXY', '0', '1: client IP from X-Forwarded-For, scheme from X-Forwarded-Proto'],
+  ['MAX_MESSAGE_CHARS', '16000', 'longest message text'],
+  ['MAX_MESSAGES_PER_SESSION', '1000', 'messages kept per session (the greeting is always kept)'],
+] as const;
+
+function num(v: string | undefined, dflt: number, min = 0): number {
+  if (v === undefined || v.trim() === '') return dflt;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= min ? n : dflt;
+}
+
+const bool = (v: string | undefined, dflt: boolean) => (v === undefined || v === '' ? dflt : !/^(0|false|no|off)$/i.test(v));
+
+export function nexusConfig(env: Record<string, string | undefined>, defaults: { dataDir: string | null; host?: string; port?: number }): NexusConfig {
+  const dataDir = env.DATA_DIR === 'none' ? null : (env.DATA_DIR || defaults.dataDir);
+  const maxTtl = num(env.MAX_TTL_SECONDS, 86400, 60);
+  const maxAgents = Math.max(2, Math.floor(num(env.MAX_AGENTS, 50, 2)));
+  return {
+    host: defaults.host ?? '127.0.0.1',
+    port: defaults.port ?? Math.floor(num(env.PORT, 3000)),
+    publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
+    dataDir,
+    defaultTtl: Math.min(maxTtl, num(env.DEFAULT_TTL, 3660, 60)),
+    maxTtl,
+    defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num(env.DEFAULT_MAX_AGENTS, 2, 2)))),
+    maxAgents,
+    pairTtl: num(env.PAIR_CODE_TTL, 600, 10),
+    slideOnPoll: bool(env.SLIDE_ON_POLL, true),
+    strictSessionKey: bool(env.STRICT_SESSION_KEY, true),
+    rateLimitMax: num(env.RATE_LIMIT_MAX, 100, 1),
+    rateLimitWindowMs: num(env.RATE_LIMIT_WINDOW_MS, 60_000, 1),
+    pairFailLimit: num(env.PAIR_FAIL_LIMIT, 10, 1),
+    trustProxy: env.TRUST_PROXY === '1',
+    maxMessageChars: num(env.MAX_MESSAGE_CHARS, 16_000, 1),
+    maxMessagesPerSession: Math.floor(num(env.MAX_MESSAGES_PER_SESSION, 1000, 10)),
+    maxCodesPerSession: 10,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Starts the session server on node:http with the embedded store (the I/O shell around app.ts):
+ * loads persisted sessions, sweeps expired state once a minute, flushes on close.
+ */
+import { serve, type RunningServer } from '../../http/node-adapter.ts';
+import { FileNexusStore, MemoryNexusStore, type NexusStore } from '../../store/nexus-store.ts';
+import { createNexusServer } from './app.ts';
+import type { NexusConfig } from './config.ts';
+
+export const NEXUS_BODY_LIMIT = 256 * 1024;
+
+export interface RunningNexus extends RunningServer {
+  store: NexusStore;
+  sweep: () => Promise<void>;
+}
+
+export async function startNexusServer(config: NexusConfig, opts: { store?: NexusStore; now?: () => number } = {}): Promise<RunningNexus> {
+  const now = opts.now ?? Date.now;
+  let store = opts.store;
+  if (!store) {
+    if (config.dataDir) {
+      const fileStore = new FileNexusStore(config.dataDir, config.maxMessagesPerSession);
+      await fileStore.load(now());
+      store = fileStore;
+    } else {
+      store = new MemoryNexusStore(config.maxMessagesPerSession);
+    }
+  }
+  const app = createNexusServer({ config, store, now });
+  const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy });
+  const timer = setInterval(() => void app.sweep().catch(() => {}), 60_000);
+  timer.unref();
+  return {
+    ...running,
+    store,
+    sweep: app.sweep,
+    close: async () => {
+      clearInterval(timer);
+      await running.close();
+      await store.close();
+    },
+  };
+}
