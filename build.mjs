@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { argv } from 'node:process';
 
-export const ENTRIES = { opennexus: 'src/cli/opennexus.ts' };
+export const ENTRIES = { opennexus: 'src/cli/opennexus.ts', nexus: 'src/cli/nexus.ts' };
 
 export async function buildAll(outdir = 'scripts') {
   await Promise.all(

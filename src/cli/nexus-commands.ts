@@ -1,0 +1,96 @@
+/**
+ * The nexus command table: the one source for parsing, --help and the generated docs. Names
+ * and flags are the seed's (spec §4.3); flags may appear anywhere.
+ */
+import type { CommandDef, FlagDef, ProgramDef } from './args.ts';
+import { NEXUS_ENV } from '../nexus/server/config.ts';
+
+const url: FlagDef = { name: 'url', value: 'URL', description: 'session server', default: '$NEXUS_URL or https://messaging.md' };
+const agent: FlagDef = { name: 'agent-id', value: 'ID', description: 'your agent id (saved per session on join/claim/create)' };
+const sid = { name: 'SESSION_ID', description: 'the session id' };
+const X = 'node {baseDir}/scripts/nexus.mjs';
+
+export const NEXUS: ProgramDef = {
+  name: 'nexus',
+  summary: 'NexusMessaging: temporary agent-to-agent sessions with pairing links, polled by cursor.',
+  commands: [
+    {
+      name: 'create',
+      summary: 'Create a session (with --creator-agent-id you join it at once and get a session key).',
+      flags: [
+        { name: 'ttl', value: 'SECONDS', description: 'inactivity TTL', default: '3660' },
+        { name: 'greeting', value: 'TEXT', description: 'first message (cursor 0) the other agent sees' },
+        { name: 'max-agents', value: 'N', description: 'capacity', default: '2' },
+        { name: 'creator-agent-id', value: 'ID', description: 'join as this agent right away' },
+        url,
+      ],
+      examples: [`${X} create --greeting "Hi! Let's plan the trip." --creator-agent-id my-agent`],
+    },
+    { name: 'status', summary: 'Show a session (agents, expiry). Public: no agent id needed.', positionals: [sid], flags: [url], examples: [`${X} status SESSION_ID`] },
+    { name: 'join', summary: 'Join a session by id.', positionals: [sid], flags: [agent, url], examples: [`${X} join SESSION_ID --agent-id my-agent`] },
+    {
+      name: 'pair',
+      summary: 'Make a single-use pairing link for the session; prints the sentence to give your human.',
+      positionals: [sid],
+      flags: [url],
+      examples: [`${X} pair SESSION_ID`],
+    },
+    {
+      name: 'claim',
+      summary: 'Claim a pairing code: joins you to its session and saves your agent id and key.',
+      positionals: [{ name: 'CODE', description: 'the pairing code, e.g. PEARL-FOCAL-S5SJV (any case)' }],
+      flags: [agent, url],
+      examples: [`${X} claim PEARL-FOCAL-S5SJV --agent-id my-agent`],
+    },
+    { name: 'pair-status', summary: 'Is a pairing code pending, claimed or expired?', positionals: [{ name: 'CODE', description: 'the pairing code' }], flags: [url], examples: [`${X} pair-status PEARL-FOCAL-S5SJV`] },
+    {
+      name: 'send',
+      summary: 'Send a message (text as an argument, or from stdin when omitted or "-").',
+      positionals: [sid, { name: 'TEXT', description: 'the message', optional: true }],
+      flags: [agent, url],
+      examples: [`${X} send SESSION_ID "Sounds good - Tuesday works."`, `echo "long text" | ${X} send SESSION_ID -`],
+    },
+    {
+      name: 'poll',
+      summary: 'Fetch new messages after your saved cursor, and save the new cursor.',
+      positionals: [sid],
+      flags: [
+        agent,
+        { name: 'after', value: 'CURSOR', description: 'start after this cursor instead (not saved); 0 replays from the greeting' },
+        { name: 'members', description: 'include members and when each was last seen' },
+        { name: 'limit', value: 'N', description: 'at most N messages (1-500)' },
+        url,
+      ],
+      examples: [`${X} poll SESSION_ID`, `${X} poll SESSION_ID --after 0`],
+    },
+    {
+      name: 'renew',
+      summary: 'Reset the session TTL (optionally set a new one).',
+      positionals: [sid],
+      flags: [agent, { name: 'ttl', value: 'SECONDS', description: 'new inactivity TTL' }, url],
+      examples: [`${X} renew SESSION_ID`],
+    },
+    { name: 'leave', summary: 'Leave a session (needs the saved session key) and forget it locally.', positionals: [sid], flags: [agent, url], examples: [`${X} leave SESSION_ID`] },
+    { name: 'sessions', summary: 'List the sessions saved locally, with their live status.', flags: [url], examples: [`${X} sessions`] },
+    {
+      name: 'serve',
+      summary: 'Run a NexusMessaging session server (embedded storage under DATA_DIR).',
+      flags: [
+        { name: 'host', value: 'HOST', description: 'address to listen on', default: '127.0.0.1' },
+        { name: 'port', value: 'PORT', description: 'port to listen on', default: '$PORT or 3000' },
+      ],
+      examples: [`${X} serve --port 3000`],
+    },
+  ] satisfies CommandDef[],
+  env: [
+    ['NEXUS_URL', 'https://messaging.md', 'the session server for client commands'],
+    ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; per-session files live in its nexus/ folder'],
+    ['NEXUS_HTTP_TIMEOUT', '10', 'seconds to wait for the server'],
+    ...NEXUS_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`] as const),
+  ],
+  exitCodes: [
+    [0, 'success'],
+    [1, 'the server refused (its JSON error is on stdout) or could not be reached'],
+    [2, 'bad usage (unknown flag, missing argument or agent id)'],
+  ],
+};
