@@ -53,6 +53,19 @@ function parseArgs(def, argv2) {
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
 }
+function splitCommand(program, argv2) {
+  const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
+  for (let i = 0; i < argv2.length; i++) {
+    const a = argv2[i];
+    if (a === "--") break;
+    if (a.startsWith("-")) {
+      if (valued.has(a)) i++;
+      continue;
+    }
+    return { name: a, rest: [...argv2.slice(0, i), ...argv2.slice(i + 1)] };
+  }
+  return { name: argv2[0], rest: argv2.slice(1) };
+}
 function str(p, name) {
   const v2 = p.flags[name];
   return typeof v2 === "string" ? v2 : void 0;
@@ -3527,7 +3540,7 @@ var NEXUS = {
 // src/cli/nexus.ts
 init_state_dir();
 async function main(args) {
-  const [name, ...rest] = args;
+  const { name, rest } = splitCommand(NEXUS, args);
   if (!name || name === "--help" || name === "-h" || name === "help") {
     (name ? out : err)(renderProgramHelp(NEXUS));
     if (!name) out(JSON.stringify({ error: "usage", message: "no command given; see the help on stderr" }));

@@ -91,6 +91,24 @@ export function parseArgs(def: CommandDef, argv: string[]): Parsed {
   return out;
 }
 
+/**
+ * Finds the command word when flags may come before it (`nexus --agent-id X claim CODE`):
+ * the first token that is neither a flag nor the value of a flag that takes one.
+ */
+export function splitCommand(program: ProgramDef, argv: string[]): { name: string | undefined; rest: string[] } {
+  const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (valued.has(a)) i++;
+      continue;
+    }
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { name: argv[0], rest: argv.slice(1) };
+}
+
 export function str(p: Parsed, name: string): string | undefined {
   const v = p.flags[name];
   return typeof v === 'string' ? v : undefined;

@@ -3,13 +3,13 @@
  * document on stdout (the result or the error) and human hints on stderr.
  */
 import { argv, env } from 'node:process';
-import { UsageError, parseArgs, renderCommandHelp, renderProgramHelp } from './args.ts';
+import { UsageError, parseArgs, renderCommandHelp, renderProgramHelp, splitCommand } from './args.ts';
 import { err, out } from './io.ts';
 import { NEXUS } from './nexus-commands.ts';
 import { skillDir } from './state-dir.ts';
 
 async function main(args: string[]): Promise<number> {
-  const [name, ...rest] = args;
+  const { name, rest } = splitCommand(NEXUS, args);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? out : err)(renderProgramHelp(NEXUS));
     if (!name) out(JSON.stringify({ error: 'usage', message: 'no command given; see the help on stderr' }));
