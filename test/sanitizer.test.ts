@@ -18,6 +18,7 @@ const TABLE: Array<[type: string, positive: string, redacted: string, nearMiss: 
   ['huggingface_token', 'hf_abcdefghijklmnopqrstuvwxyz0123456', '[REDACTED:huggingface_token]', 'hf_hub_download is a function'],
   ['sendgrid_key', 'SG.abcdefghijklmnop1234.abcdefghijklmnopqrstuvwxyz123456', '[REDACTED:sendgrid_key]', 'SG.short.value'],
   ['telegram_bot_token', 'bot 123456789:ABCdefGhIJKlmNoPQRsTUVwxyZ123456789 end', 'bot [REDACTED:telegram_bot_token] end', 'meet at 12345678:30 tomorrow'],
+  ['discord_token', 'bot token MTAxMjM0NTY3ODkwMTIzNDU2.GabcDe.abcdefghijklmnopqrstuvwxyz0123 ok', 'bot token [REDACTED:discord_token] ok', 'MTAxMjM0.short.value'],
   ['jwt', 'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'token [REDACTED:jwt]', 'eyJ is how base64 JSON starts'],
   ['bearer_token', 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz123', 'Authorization: Bearer [REDACTED:bearer_token]', 'the Bearer scheme is described in RFC 6750'],
   ['url_credentials', 'db postgres://admin:s3cr3tpass@db.example.com/app', 'db postgres://admin:[REDACTED:url_credentials]@db.example.com/app', 'see https://example.com:8080/path'],
