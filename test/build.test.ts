@@ -10,10 +10,20 @@ describe('built artifacts', () => {
   it('scripts/*.mjs are up to date with src/ (run `npm run build`)', async () => {
     const out = tempDir('nexus-build-');
     await execa('node', ['build.mjs', '--out', out], { cwd: ROOT });
-    for (const name of ['opennexus.mjs', 'nexus.mjs']) {
+    for (const name of ['opennexus.mjs', 'nexus.mjs', 'hub.mjs', 'demo.mjs']) {
       const fresh = readFileSync(join(out, name), 'utf8');
       const committed = readFileSync(join(ROOT, 'scripts', name), 'utf8');
       expect(committed === fresh, `scripts/${name} is stale: run npm run build`).toBe(true);
     }
+  });
+
+  it('dist/ (the library and its declarations) is up to date with src/', async () => {
+    const out = tempDir('nexus-lib-');
+    await execa('node', ['-e', `import('./build.mjs').then((m) => m.buildLibrary(${JSON.stringify(out)}))`], { cwd: ROOT });
+    const { readdirSync } = await import('node:fs');
+    const files = (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.mjs') || f.endsWith('.d.ts')).sort();
+    const committed = (readdirSync(join(ROOT, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.mjs') || f.endsWith('.d.ts')).sort();
+    expect(committed).toEqual(files);
+    for (const f of files) expect(readFileSync(join(ROOT, 'dist', f), 'utf8') === readFileSync(join(out, f), 'utf8'), `dist/${f} is stale: run npm run build`).toBe(true);
   });
 });

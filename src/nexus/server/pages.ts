@@ -7,7 +7,7 @@
 import { Marked } from 'marked';
 import pairingTemplate from '../../../templates/pairing-skill.md';
 import invalidTemplate from '../../../templates/pairing-invalid.md';
-import skillTemplate from '../../../templates/skill.md';
+import skillTemplate from '../../../templates/general-skill.md';
 import pageTemplate from '../../../templates/page.html';
 import { escapeHtml, renderTemplate, stripFrontMatter, stripOpenclawOnly, type TemplateVars } from '../../templates/render.ts';
 import type { HttpResponse } from '../../http/types.ts';

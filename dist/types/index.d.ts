@@ -1,0 +1,12 @@
+/**
+ * The library: clients for both protocols and the two servers, for programs that embed them.
+ */
+export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus/client.js';
+export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.js';
+export { NexusClient, NexusNetworkError, DEFAULT_NEXUS_URL } from './nexus/client.js';
+export type { ApiResult, NexusClientOptions } from './nexus/client.js';
+export { startMessenger } from './opennexus/messenger/server.js';
+export { messengerConfig } from './opennexus/messenger/config.js';
+export { startNexusServer } from './nexus/server/server.js';
+export { nexusConfig } from './nexus/server/config.js';
+export { startHub } from './hub.js';

@@ -1,0 +1,65 @@
+import type { CacheState } from './cache.js';
+import type { Identity } from './identity.js';
+import { type Envelope, type OutboundMessage } from './wire.js';
+/** At most one reset per (peer, session id) in this window. */
+export declare const RESET_INTERVAL_MS = 30000;
+export type InboundEvent = {
+    type: 'message';
+    from: string;
+    text: string;
+    bytes: Uint8Array;
+    sessionId: string;
+    counter: bigint;
+    id?: string;
+    createdAt?: string;
+} | {
+    type: 'session_established';
+    peer: string;
+    sessionId: string;
+    initiator: 'peer';
+} | {
+    type: 'reset';
+    from: string;
+    reason: number;
+    sessionId: string;
+    dropped: boolean;
+    signed: boolean;
+} | {
+    type: 'reset_sent';
+    to: string;
+    reason: number;
+    sessionId: string;
+} | {
+    type: 'reset_suppressed';
+    to: string;
+    sessionId: string;
+} | {
+    type: 'hello_ack';
+    from: string;
+} | {
+    type: 'rejected';
+    from?: string;
+    what: string;
+    detail: string;
+};
+export interface Outbound {
+    url: string;
+    message: OutboundMessage;
+}
+export interface InboundContext {
+    self: Identity;
+    ownMessengerUrl: string;
+    now: number;
+    /** A fresh X25519 key pair, used only if the message is a HELLO. */
+    ephemeral: {
+        privateKey: Uint8Array;
+        publicKey: Uint8Array;
+    };
+}
+export interface InboundResult {
+    cache: CacheState;
+    events: InboundEvent[];
+    outbound: Outbound[];
+}
+export declare function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundContext): InboundResult;
+export declare function pyBytesRepr(b: Uint8Array): string;

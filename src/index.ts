@@ -1,0 +1,12 @@
+/**
+ * The library: clients for both protocols and the two servers, for programs that embed them.
+ */
+export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus/client.ts';
+export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.ts';
+export { NexusClient, NexusNetworkError, DEFAULT_NEXUS_URL } from './nexus/client.ts';
+export type { ApiResult, NexusClientOptions } from './nexus/client.ts';
+export { startMessenger } from './opennexus/messenger/server.ts';
+export { messengerConfig } from './opennexus/messenger/config.ts';
+export { startNexusServer } from './nexus/server/server.ts';
+export { nexusConfig } from './nexus/server/config.ts';
+export { startHub } from './hub.ts';
