@@ -20,10 +20,48 @@ function startupMs(args: string[], n = 10): number {
   return (performance.now() - t) / n;
 }
 
+const nexusScript = `${process.cwd()}/scripts/nexus.mjs`;
+
 function benchStartup(): void {
   const floor = startupMs(['-e', '0']);
   const help = startupMs([script, '--help']);
-  console.log(`start-up      node -e 0: ${floor.toFixed(1)} ms | opennexus --help: ${help.toFixed(1)} ms (${(help / floor).toFixed(2)}x the floor)`);
+  const nexusHelp = startupMs([nexusScript, '--help']);
+  console.log(`start-up      node -e 0: ${floor.toFixed(1)} ms | opennexus --help: ${help.toFixed(1)} ms (${(help / floor).toFixed(2)}x) | nexus --help: ${nexusHelp.toFixed(1)} ms (${(nexusHelp / floor).toFixed(2)}x)`);
+}
+
+/** One `nexus.mjs poll` process against a local server, against the floor of one node:http GET. */
+async function benchNexusPoll(): Promise<void> {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const server = await child([nexusScript, 'serve', '--port', '0'], { DATA_DIR: 'none', RATE_LIMIT_MAX: '100000' });
+  const env = { ...process.env, NEXUS_URL: server.url, NEXUS_STATE_DIR: mkdtempSync(join(tmpdir(), 'nexus-bench-')) };
+  const created = JSON.parse(execFileSync('node', [nexusScript, 'create', '--creator-agent-id', 'bench', '--greeting', 'hi'], { env, stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+  const get = `require('node:http').get(${JSON.stringify(server.url + '/health')}, (r) => r.resume())`;
+  const floor = startupMs(['-e', get]);
+  const t = performance.now();
+  const n = 10;
+  for (let i = 0; i < n; i++) execFileSync('node', [nexusScript, 'poll', created.sessionId], { env, stdio: 'ignore' });
+  const poll = (performance.now() - t) / n;
+  // server-side poll rate with keep-alive, 16 concurrent clients
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const total = 20_000;
+  let next = 0;
+  const t2 = performance.now();
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next++ < total) {
+      await new Promise<void>((resolve, reject) => {
+        request(`${server.url}/v1/sessions/${created.sessionId}/messages?after=0`, { agent, headers: { 'x-agent-id': 'bench' } }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        }).on('error', reject).end();
+      });
+    }
+  }));
+  const rate = total / ((performance.now() - t2) / 1000);
+  agent.destroy();
+  server.kill();
+  console.log(`nexus         poll (CLI process): ${poll.toFixed(1)} ms vs one node:http GET process ${floor.toFixed(1)} ms (${(poll / floor).toFixed(2)}x) | server: ${Math.round(rate)} polls/s`);
 }
 
 function benchCrypto(): void {
@@ -78,8 +116,8 @@ const server = http.createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port })));
 `;
 
-async function child(args: string[]): Promise<{ url: string; kill: () => void }> {
-  const c = spawn('node', args, { env: { ...process.env, RATE_LIMIT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
+async function child(args: string[], extraEnv: Record<string, string> = {}): Promise<{ url: string; kill: () => void }> {
+  const c = spawn('node', args, { env: { ...process.env, RATE_LIMIT: '0', ...extraEnv }, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve) => c.stdout.once('data', (b: Buffer) => resolve(JSON.parse(b.toString()).url)));
   return { url, kill: () => c.kill('SIGTERM') };
 }
@@ -130,3 +168,4 @@ async function benchRelay(): Promise<void> {
 benchStartup();
 benchCrypto();
 await benchRelay();
+await benchNexusPoll();
