@@ -1804,8 +1804,8 @@ function ginJson(obj) {
   return `{${keys.map((k) => `${goString(k)}:${typeof obj[k] === "string" ? goString(obj[k]) : String(obj[k])}`).join(",")}}`;
 }
 function rfc3339Nano(ms) {
-  const iso3 = new Date(ms).toISOString();
-  return iso3.replace(/\.(\d+)Z$/, (_, f) => {
+  const iso2 = new Date(ms).toISOString();
+  return iso2.replace(/\.(\d+)Z$/, (_, f) => {
     const t = f.replace(/0+$/, "");
     return t ? `.${t}Z` : "Z";
   });
@@ -2404,9 +2404,121 @@ function escapeHtml(s) {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
+// src/nexus/server/rules.ts
+function apiError(status, error, message, extra = {}) {
+  return new HttpError(status, { error, message, ...extra });
+}
+function invalidRequest(path, message) {
+  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
+}
+var AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+function checkAgentId(id, where = "X-Agent-Id") {
+  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
+  if (!AGENT_ID.test(id) || id === "." || id === "..") {
+    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
+  }
+  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  return id;
+}
+function parseAfter(v) {
+  if (v === null || v === "") return -1;
+  const m = /^(?:c_)?(\d{1,15})$/.exec(v);
+  if (m) return Number(m[1]);
+  if (/^-\d{1,15}$/.test(v)) return -1;
+  throw invalidRequest("after", "after must be a cursor (decimal digits)");
+}
+function intField(body, name, min, max) {
+  const v = body[name];
+  if (v === void 0 || v === null) return void 0;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
+  }
+  return v;
+}
+function stringField(body, name, maxChars) {
+  const v = body[name];
+  if (v === void 0 || v === null) return void 0;
+  if (typeof v !== "string") throw invalidRequest(name, `${name} must be a string`);
+  if (v.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
+  return v;
+}
+
+// src/nexus/server/sessions.ts
+var CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
+var iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+function slide(s, now) {
+  return { ...s, expiresAt: now + s.ttl * 1e3 };
+}
+function systemMessage(s, cursor, text, type, fx) {
+  return { id: fx.newMessageId(), cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type };
+}
+function joinSession(s, agentId, presentedKey, fx) {
+  const existing = s.agents.find((a) => a.agentId === agentId);
+  if (existing) {
+    if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
+      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now } : a);
+      return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
+    }
+    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
+  }
+  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
+  const sessionKey = fx.newSessionKey();
+  const agent = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: fx.hashKey(sessionKey) };
+  let next = slide({ ...s, agents: [...s.agents, agent] }, fx.now);
+  const append = [];
+  if (next.agents.length === 2 && !next.cronReminderSent) {
+    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
+    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
+  }
+  return { next, append, sessionKey, rejoined: false };
+}
+function requireMember(s, agentId, error) {
+  const a = s.agents.find((x) => x.agentId === agentId);
+  if (!a) throw apiError(403, error, `agent "${agentId}" has not joined this session`);
+  return a;
+}
+function touch(s, agentId, now, slideTtl) {
+  const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: now } : a);
+  const next = { ...s, agents };
+  return slideTtl ? slide(next, now) : next;
+}
+function messageView(m) {
+  return {
+    id: m.id,
+    cursor: String(m.cursor),
+    agentId: m.agentId,
+    from: m.agentId,
+    text: m.text,
+    ...m.json !== void 0 ? { json: m.json } : {},
+    verified: m.verified,
+    createdAt: iso(m.createdAt),
+    expiresAt: iso(m.expiresAt),
+    type: m.type,
+    ...m.sanitized ? { sanitized: true } : {}
+  };
+}
+function statusView(s) {
+  return {
+    sessionId: s.sessionId,
+    state: "active",
+    agents: s.agents.map((a) => a.agentId),
+    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
+    agentsOnline: s.agents.length,
+    maxAgents: s.maxAgents,
+    ttl: s.ttl,
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    creatorAgentId: s.creatorAgentId
+  };
+}
+function nextCursor(messages, after, head) {
+  const last = messages.at(-1);
+  if (last) return String(last.cursor);
+  return after < 0 ? "0" : String(Math.min(after, head));
+}
+
 // src/nexus/server/pages.ts
 var marked = new Marked({ renderer: { html: (t) => escapeHtml(t.text) } });
-var iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 function respond2(status, format, markdown, html) {
   const common = { "cache-control": "no-store", vary: "Accept" };
   if (format === "md") return { status, headers: { ...common, "content-type": "text/markdown; charset=utf-8" }, body: markdown };
@@ -2504,45 +2616,6 @@ function normalizePairCode(input) {
   return /^[A-Z]{2,12}-[A-Z]{2,12}-[0-9A-Z]{4,8}$/.test(c) ? c : null;
 }
 
-// src/nexus/server/rules.ts
-function apiError(status, error, message, extra = {}) {
-  return new HttpError(status, { error, message, ...extra });
-}
-function invalidRequest(path, message) {
-  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
-}
-var AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
-function checkAgentId(id, where = "X-Agent-Id") {
-  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
-  if (!AGENT_ID.test(id) || id === "." || id === "..") {
-    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
-  }
-  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
-  return id;
-}
-function parseAfter(v) {
-  if (v === null || v === "") return -1;
-  const m = /^(?:c_)?(\d{1,15})$/.exec(v);
-  if (m) return Number(m[1]);
-  if (/^-\d{1,15}$/.test(v)) return -1;
-  throw invalidRequest("after", "after must be a cursor (decimal digits)");
-}
-function intField(body, name, min, max) {
-  const v = body[name];
-  if (v === void 0 || v === null) return void 0;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
-  }
-  return v;
-}
-function stringField(body, name, maxChars) {
-  const v = body[name];
-  if (v === void 0 || v === null) return void 0;
-  if (typeof v !== "string") throw invalidRequest(name, `${name} must be a string`);
-  if (v.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
-  return v;
-}
-
 // src/nexus/server/sanitizer.ts
 var mixed = (s) => /[A-Za-z]/.test(s) && /\d/.test(s);
 var RULES = [
@@ -2605,80 +2678,6 @@ function sanitizeJson(value, counts = {}) {
   return value;
 }
 var SANITIZER_TYPES = RULES.map((r) => typeof r.type === "string" ? r.type : "api_key|secret|token");
-
-// src/nexus/server/sessions.ts
-var CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
-var iso2 = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-function slide(s, now) {
-  return { ...s, expiresAt: now + s.ttl * 1e3 };
-}
-function systemMessage(s, cursor, text, type, fx) {
-  return { id: fx.newMessageId(), cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type };
-}
-function joinSession(s, agentId, presentedKey, fx) {
-  const existing = s.agents.find((a) => a.agentId === agentId);
-  if (existing) {
-    if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
-      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now } : a);
-      return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
-    }
-    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
-  }
-  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
-  const sessionKey = fx.newSessionKey();
-  const agent = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: fx.hashKey(sessionKey) };
-  let next = slide({ ...s, agents: [...s.agents, agent] }, fx.now);
-  const append = [];
-  if (next.agents.length === 2 && !next.cronReminderSent) {
-    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
-    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
-  }
-  return { next, append, sessionKey, rejoined: false };
-}
-function requireMember(s, agentId, error) {
-  const a = s.agents.find((x) => x.agentId === agentId);
-  if (!a) throw apiError(403, error, `agent "${agentId}" has not joined this session`);
-  return a;
-}
-function touch(s, agentId, now, slideTtl) {
-  const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: now } : a);
-  const next = { ...s, agents };
-  return slideTtl ? slide(next, now) : next;
-}
-function messageView(m) {
-  return {
-    id: m.id,
-    cursor: String(m.cursor),
-    agentId: m.agentId,
-    from: m.agentId,
-    text: m.text,
-    ...m.json !== void 0 ? { json: m.json } : {},
-    verified: m.verified,
-    createdAt: iso2(m.createdAt),
-    expiresAt: iso2(m.expiresAt),
-    type: m.type,
-    ...m.sanitized ? { sanitized: true } : {}
-  };
-}
-function statusView(s) {
-  return {
-    sessionId: s.sessionId,
-    state: "active",
-    agents: s.agents.map((a) => a.agentId),
-    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso2(a.joinedAt), lastSeenAt: iso2(a.lastSeenAt) })),
-    agentsOnline: s.agents.length,
-    maxAgents: s.maxAgents,
-    ttl: s.ttl,
-    createdAt: iso2(s.createdAt),
-    expiresAt: iso2(s.expiresAt),
-    creatorAgentId: s.creatorAgentId
-  };
-}
-function nextCursor(messages, after, head) {
-  const last = messages.at(-1);
-  if (last) return String(last.cursor);
-  return after < 0 ? "0" : String(Math.min(after, head));
-}
 
 // src/nexus/server/app.ts
 var VERSION = "0.1.0";
@@ -2786,8 +2785,8 @@ function createNexusServer(deps) {
       ttl,
       maxAgents,
       state: "active",
-      createdAt: iso2(s.createdAt),
-      expiresAt: iso2(s.expiresAt),
+      createdAt: iso(s.createdAt),
+      expiresAt: iso(s.expiresAt),
       greeting,
       agentsOnline: s.agents.length,
       ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
@@ -2807,7 +2806,7 @@ function createNexusServer(deps) {
       agentsOnline: r.s.agents.length,
       sessionKey: r.sessionKey,
       ttl: r.s.ttl,
-      expiresAt: iso2(r.s.expiresAt),
+      expiresAt: iso(r.s.expiresAt),
       ...r.rejoined ? { rejoined: true } : {}
     });
   }
@@ -2855,7 +2854,7 @@ function createNexusServer(deps) {
       id: m.id,
       messageId: m.id,
       cursor: String(m.cursor),
-      expiresAt: iso2(m.expiresAt),
+      expiresAt: iso(m.expiresAt),
       verified: m.verified,
       ...redactions.length ? { redacted: true, redactions, warning: "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging." } : {}
     });
@@ -2882,7 +2881,7 @@ function createNexusServer(deps) {
       messages: page2.map(messageView),
       nextCursor: nextCursor(page2, after, s.headCursor),
       hasMore,
-      ...req.query.get("members") === "true" ? { members: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso2(a.joinedAt), lastSeenAt: iso2(a.lastSeenAt) })) } : {}
+      ...req.query.get("members") === "true" ? { members: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })) } : {}
     });
   }
   async function renew(req, id) {
@@ -2933,7 +2932,7 @@ function createNexusServer(deps) {
     return json2(201, {
       code,
       url: `${baseUrl(req)}/p/${code}`,
-      expiresAt: iso2(t + config.pairTtl * 1e3),
+      expiresAt: iso(t + config.pairTtl * 1e3),
       ttl: config.pairTtl,
       expiresIn: config.pairTtl
     });
@@ -2979,7 +2978,7 @@ function createNexusServer(deps) {
         sessionKey: r.sessionKey,
         agentsOnline: r.s.agents.length,
         ttl: r.s.ttl,
-        expiresAt: iso2(r.s.expiresAt)
+        expiresAt: iso(r.s.expiresAt)
       });
     } catch (e) {
       await store.updatePair(code, (p) => p ? { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt }, result: null } : { result: null });
@@ -2989,7 +2988,7 @@ function createNexusServer(deps) {
   async function pairStatus(req, raw) {
     const { pair } = await lookupCode(req, raw);
     if (!pair) throw codeError("unknown");
-    return json2(200, { state: codeState(pair, now()), expiresAt: iso2(pair.expiresAt) });
+    return json2(200, { state: codeState(pair, now()), expiresAt: iso(pair.expiresAt) });
   }
   async function pairSkill(req, raw) {
     const format = negotiatePage(req.headers.accept, req.query.get("format"));

@@ -2438,6 +2438,133 @@ var init_render = __esm({
   }
 });
 
+// src/nexus/server/rules.ts
+function apiError(status, error, message, extra = {}) {
+  return new HttpError(status, { error, message, ...extra });
+}
+function invalidRequest(path, message) {
+  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
+}
+function checkAgentId(id, where = "X-Agent-Id") {
+  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
+  if (!AGENT_ID.test(id) || id === "." || id === "..") {
+    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
+  }
+  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  return id;
+}
+function parseAfter(v2) {
+  if (v2 === null || v2 === "") return -1;
+  const m = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m) return Number(m[1]);
+  if (/^-\d{1,15}$/.test(v2)) return -1;
+  throw invalidRequest("after", "after must be a cursor (decimal digits)");
+}
+function intField(body, name, min, max) {
+  const v2 = body[name];
+  if (v2 === void 0 || v2 === null) return void 0;
+  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < min || v2 > max) {
+    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
+  }
+  return v2;
+}
+function stringField(body, name, maxChars) {
+  const v2 = body[name];
+  if (v2 === void 0 || v2 === null) return void 0;
+  if (typeof v2 !== "string") throw invalidRequest(name, `${name} must be a string`);
+  if (v2.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
+  return v2;
+}
+var AGENT_ID;
+var init_rules = __esm({
+  "src/nexus/server/rules.ts"() {
+    "use strict";
+    init_types();
+    AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+  }
+});
+
+// src/nexus/server/sessions.ts
+function slide(s, now) {
+  return { ...s, expiresAt: now + s.ttl * 1e3 };
+}
+function systemMessage(s, cursor, text, type, fx) {
+  return { id: fx.newMessageId(), cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type };
+}
+function joinSession(s, agentId, presentedKey, fx) {
+  const existing = s.agents.find((a) => a.agentId === agentId);
+  if (existing) {
+    if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
+      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now } : a);
+      return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
+    }
+    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
+  }
+  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
+  const sessionKey = fx.newSessionKey();
+  const agent2 = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: fx.hashKey(sessionKey) };
+  let next = slide({ ...s, agents: [...s.agents, agent2] }, fx.now);
+  const append = [];
+  if (next.agents.length === 2 && !next.cronReminderSent) {
+    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
+    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
+  }
+  return { next, append, sessionKey, rejoined: false };
+}
+function requireMember(s, agentId, error) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, error, `agent "${agentId}" has not joined this session`);
+  return a;
+}
+function touch(s, agentId, now, slideTtl) {
+  const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: now } : a);
+  const next = { ...s, agents };
+  return slideTtl ? slide(next, now) : next;
+}
+function messageView(m) {
+  return {
+    id: m.id,
+    cursor: String(m.cursor),
+    agentId: m.agentId,
+    from: m.agentId,
+    text: m.text,
+    ...m.json !== void 0 ? { json: m.json } : {},
+    verified: m.verified,
+    createdAt: iso(m.createdAt),
+    expiresAt: iso(m.expiresAt),
+    type: m.type,
+    ...m.sanitized ? { sanitized: true } : {}
+  };
+}
+function statusView(s) {
+  return {
+    sessionId: s.sessionId,
+    state: "active",
+    agents: s.agents.map((a) => a.agentId),
+    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
+    agentsOnline: s.agents.length,
+    maxAgents: s.maxAgents,
+    ttl: s.ttl,
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    creatorAgentId: s.creatorAgentId
+  };
+}
+function nextCursor(messages, after, head) {
+  const last = messages.at(-1);
+  if (last) return String(last.cursor);
+  return after < 0 ? "0" : String(Math.min(after, head));
+}
+var CRON_REMINDER, iso;
+var init_sessions = __esm({
+  "src/nexus/server/sessions.ts"() {
+    "use strict";
+    init_rules();
+    CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
+    iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+});
+
 // src/nexus/server/pages.ts
 function respond2(status, format, markdown, html) {
   const common = { "cache-control": "no-store", vary: "Accept" };
@@ -2491,7 +2618,7 @@ function unknownCodePage(code, baseUrl, pairTtl, format) {
 function skillPage(vars, format) {
   return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format);
 }
-var marked, iso;
+var marked;
 var init_pages = __esm({
   "src/nexus/server/pages.ts"() {
     "use strict";
@@ -2501,8 +2628,8 @@ var init_pages = __esm({
     init_general_skill();
     init_page();
     init_render();
+    init_sessions();
     marked = new ne({ renderer: { html: (t) => escapeHtml(t.text) } });
-    iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 });
 
@@ -2560,52 +2687,6 @@ var init_pair_code = __esm({
     init_words();
     CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     PAIR_CODE_BITS = 2 * Math.log2(WORDS.length) + 25;
-  }
-});
-
-// src/nexus/server/rules.ts
-function apiError(status, error, message, extra = {}) {
-  return new HttpError(status, { error, message, ...extra });
-}
-function invalidRequest(path, message) {
-  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
-}
-function checkAgentId(id, where = "X-Agent-Id") {
-  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
-  if (!AGENT_ID.test(id) || id === "." || id === "..") {
-    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
-  }
-  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
-  return id;
-}
-function parseAfter(v2) {
-  if (v2 === null || v2 === "") return -1;
-  const m = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m) return Number(m[1]);
-  if (/^-\d{1,15}$/.test(v2)) return -1;
-  throw invalidRequest("after", "after must be a cursor (decimal digits)");
-}
-function intField(body, name, min, max) {
-  const v2 = body[name];
-  if (v2 === void 0 || v2 === null) return void 0;
-  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < min || v2 > max) {
-    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
-  }
-  return v2;
-}
-function stringField(body, name, maxChars) {
-  const v2 = body[name];
-  if (v2 === void 0 || v2 === null) return void 0;
-  if (typeof v2 !== "string") throw invalidRequest(name, `${name} must be a string`);
-  if (v2.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
-  return v2;
-}
-var AGENT_ID;
-var init_rules = __esm({
-  "src/nexus/server/rules.ts"() {
-    "use strict";
-    init_types();
-    AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
   }
 });
 
@@ -2675,87 +2756,6 @@ var init_sanitizer = __esm({
       }
     ];
     SANITIZER_TYPES = RULES.map((r) => typeof r.type === "string" ? r.type : "api_key|secret|token");
-  }
-});
-
-// src/nexus/server/sessions.ts
-function slide(s, now) {
-  return { ...s, expiresAt: now + s.ttl * 1e3 };
-}
-function systemMessage(s, cursor, text, type, fx) {
-  return { id: fx.newMessageId(), cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type };
-}
-function joinSession(s, agentId, presentedKey, fx) {
-  const existing = s.agents.find((a) => a.agentId === agentId);
-  if (existing) {
-    if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
-      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now } : a);
-      return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
-    }
-    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
-  }
-  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
-  const sessionKey = fx.newSessionKey();
-  const agent2 = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: fx.hashKey(sessionKey) };
-  let next = slide({ ...s, agents: [...s.agents, agent2] }, fx.now);
-  const append = [];
-  if (next.agents.length === 2 && !next.cronReminderSent) {
-    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
-    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
-  }
-  return { next, append, sessionKey, rejoined: false };
-}
-function requireMember(s, agentId, error) {
-  const a = s.agents.find((x2) => x2.agentId === agentId);
-  if (!a) throw apiError(403, error, `agent "${agentId}" has not joined this session`);
-  return a;
-}
-function touch(s, agentId, now, slideTtl) {
-  const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: now } : a);
-  const next = { ...s, agents };
-  return slideTtl ? slide(next, now) : next;
-}
-function messageView(m) {
-  return {
-    id: m.id,
-    cursor: String(m.cursor),
-    agentId: m.agentId,
-    from: m.agentId,
-    text: m.text,
-    ...m.json !== void 0 ? { json: m.json } : {},
-    verified: m.verified,
-    createdAt: iso2(m.createdAt),
-    expiresAt: iso2(m.expiresAt),
-    type: m.type,
-    ...m.sanitized ? { sanitized: true } : {}
-  };
-}
-function statusView(s) {
-  return {
-    sessionId: s.sessionId,
-    state: "active",
-    agents: s.agents.map((a) => a.agentId),
-    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso2(a.joinedAt), lastSeenAt: iso2(a.lastSeenAt) })),
-    agentsOnline: s.agents.length,
-    maxAgents: s.maxAgents,
-    ttl: s.ttl,
-    createdAt: iso2(s.createdAt),
-    expiresAt: iso2(s.expiresAt),
-    creatorAgentId: s.creatorAgentId
-  };
-}
-function nextCursor(messages, after, head) {
-  const last = messages.at(-1);
-  if (last) return String(last.cursor);
-  return after < 0 ? "0" : String(Math.min(after, head));
-}
-var CRON_REMINDER, iso2;
-var init_sessions = __esm({
-  "src/nexus/server/sessions.ts"() {
-    "use strict";
-    init_rules();
-    CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
-    iso2 = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 });
 
@@ -2855,8 +2855,8 @@ function createNexusServer(deps) {
       ttl,
       maxAgents,
       state: "active",
-      createdAt: iso2(s.createdAt),
-      expiresAt: iso2(s.expiresAt),
+      createdAt: iso(s.createdAt),
+      expiresAt: iso(s.expiresAt),
       greeting,
       agentsOnline: s.agents.length,
       ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
@@ -2876,7 +2876,7 @@ function createNexusServer(deps) {
       agentsOnline: r.s.agents.length,
       sessionKey: r.sessionKey,
       ttl: r.s.ttl,
-      expiresAt: iso2(r.s.expiresAt),
+      expiresAt: iso(r.s.expiresAt),
       ...r.rejoined ? { rejoined: true } : {}
     });
   }
@@ -2924,7 +2924,7 @@ function createNexusServer(deps) {
       id: m.id,
       messageId: m.id,
       cursor: String(m.cursor),
-      expiresAt: iso2(m.expiresAt),
+      expiresAt: iso(m.expiresAt),
       verified: m.verified,
       ...redactions.length ? { redacted: true, redactions, warning: "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging." } : {}
     });
@@ -2951,7 +2951,7 @@ function createNexusServer(deps) {
       messages: page2.map(messageView),
       nextCursor: nextCursor(page2, after, s.headCursor),
       hasMore,
-      ...req.query.get("members") === "true" ? { members: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso2(a.joinedAt), lastSeenAt: iso2(a.lastSeenAt) })) } : {}
+      ...req.query.get("members") === "true" ? { members: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })) } : {}
     });
   }
   async function renew(req, id) {
@@ -3002,7 +3002,7 @@ function createNexusServer(deps) {
     return json(201, {
       code,
       url: `${baseUrl(req)}/p/${code}`,
-      expiresAt: iso2(t + config.pairTtl * 1e3),
+      expiresAt: iso(t + config.pairTtl * 1e3),
       ttl: config.pairTtl,
       expiresIn: config.pairTtl
     });
@@ -3048,7 +3048,7 @@ function createNexusServer(deps) {
         sessionKey: r.sessionKey,
         agentsOnline: r.s.agents.length,
         ttl: r.s.ttl,
-        expiresAt: iso2(r.s.expiresAt)
+        expiresAt: iso(r.s.expiresAt)
       });
     } catch (e) {
       await store.updatePair(code, (p) => p ? { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt }, result: null } : { result: null });
@@ -3058,7 +3058,7 @@ function createNexusServer(deps) {
   async function pairStatus(req, raw) {
     const { pair } = await lookupCode(req, raw);
     if (!pair) throw codeError("unknown");
-    return json(200, { state: codeState(pair, now()), expiresAt: iso2(pair.expiresAt) });
+    return json(200, { state: codeState(pair, now()), expiresAt: iso(pair.expiresAt) });
   }
   async function pairSkill(req, raw) {
     const format = negotiatePage(req.headers.accept, req.query.get("format"));

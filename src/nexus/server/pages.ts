@@ -12,10 +12,9 @@ import pageTemplate from '../../../templates/page.html';
 import { escapeHtml, renderTemplate, stripFrontMatter, stripOpenclawOnly, type TemplateVars } from '../../templates/render.ts';
 import type { HttpResponse } from '../../http/types.ts';
 import type { PageFormat } from './negotiate.ts';
+import { iso } from './sessions.ts';
 
 const marked = new Marked({ renderer: { html: (t) => escapeHtml(t.text) } });
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function respond(status: number, format: PageFormat, markdown: string, html: () => string): HttpResponse {
   const common = { 'cache-control': 'no-store', vary: 'Accept' };
