@@ -61,22 +61,33 @@ export async function buildLibrary(outdir = 'dist') {
   }
 }
 
-/** Renders SKILL.md and docs/ from templates/ + the command tables (src/docs/generate.ts). */
-export async function renderDocs() {
-  const dir = await mkdtemp(join(tmpdir(), 'nexus-docs-'));
-  const out = join(dir, 'generate.mjs');
+/**
+ * Bundles a TypeScript entry into a temporary file and imports it: how Node 20 (no type
+ * stripping) runs the docs generator and the benchmarks.
+ */
+export async function importBundled(entry) {
+  const dir = await mkdtemp(join(tmpdir(), 'nexus-run-'));
+  const out = join(dir, 'entry.mjs');
   await build({
-    entryPoints: ['src/docs/generate.ts'],
+    entryPoints: [entry],
     outfile: out,
     bundle: true,
     platform: 'node',
     format: 'esm',
+    target: 'node20',
     loader: { '.md': 'text', '.html': 'text' },
     logLevel: 'warning',
   });
-  const mod = await import(pathToFileURL(out).href);
-  await rm(dir, { recursive: true, force: true });
-  return mod.renderDocs();
+  try {
+    return await import(pathToFileURL(out).href);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Renders SKILL.md and docs/ from templates/ + the command tables (src/docs/generate.ts). */
+export async function renderDocs() {
+  return (await importBundled('src/docs/generate.ts')).renderDocs();
 }
 
 export async function writeDocs(root = '.') {

@@ -3196,9 +3196,9 @@ function createNexusServer(deps) {
   }
   const codeState = (p, t) => p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
   async function lookupCode(req, raw) {
-    if (!pairMisses.peek(req.ip).ok) {
-      const r = pairMisses.peek(req.ip);
-      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: r.retryAfterSec });
+    const misses = pairMisses.peek(req.ip);
+    if (!misses.ok) {
+      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
     }
     const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
     const pair = await store.getPair(code);
@@ -3324,8 +3324,7 @@ function createNexusServer(deps) {
     try {
       res = await route(req);
     } catch (e) {
-      if (e instanceof HttpError) res = json2(e.status, e.body, e.headers);
-      else res = json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
+      res = errorToResponse(e, () => json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` }));
     }
     return { ...res, headers: { ...CORS2, ...res.headers, "x-request-id": requestId } };
   };

@@ -3,7 +3,6 @@
 
 // src/cli/hub.ts
 import { argv, env } from "node:process";
-import { join as join3 } from "node:path";
 
 // src/cli/args.ts
 var UsageError = class extends Error {
@@ -155,6 +154,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function skillDir(moduleUrl) {
   return resolve(dirname(fileURLToPath(moduleUrl)), "..");
+}
+function serverDataDir(env2, moduleUrl) {
+  return join(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
 }
 function stateDir(part, env2, moduleUrl) {
   const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
@@ -3202,7 +3204,7 @@ function createNexusServer(deps) {
       ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
     });
   }
-  async function join4(req, id) {
+  async function join3(req, id) {
     const agentId = agentHeader(req);
     const fx = effects();
     const r = await transition(id, (s) => {
@@ -3349,9 +3351,9 @@ function createNexusServer(deps) {
   }
   const codeState = (p, t) => p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
   async function lookupCode(req, raw) {
-    if (!pairMisses.peek(req.ip).ok) {
-      const r = pairMisses.peek(req.ip);
-      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: r.retryAfterSec });
+    const misses = pairMisses.peek(req.ip);
+    if (!misses.ok) {
+      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
     }
     const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
     const pair = await store.getPair(code);
@@ -3435,7 +3437,7 @@ function createNexusServer(deps) {
     ["PUT", new RegExp(`^${S2}$`), create],
     ["POST", new RegExp(`^${S2}$`), create],
     ["GET", new RegExp(`^${S2}/([^/]+)$`), async (_r, id) => json2(200, statusView(await live(id)))],
-    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join4],
+    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join3],
     ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
     ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
     ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
@@ -3477,8 +3479,7 @@ function createNexusServer(deps) {
     try {
       res = await route(req);
     } catch (e) {
-      if (e instanceof HttpError) res = json2(e.status, e.body, e.headers);
-      else res = json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
+      res = errorToResponse(e, () => json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` }));
     }
     return { ...res, headers: { ...CORS2, ...res.headers, "x-request-id": requestId } };
   };
@@ -3557,13 +3558,12 @@ async function main(args) {
     out(renderCommandHelp(HUB, def, skillDir(import.meta.url)));
     return 0;
   }
-  const dataDir = env.DATA_DIR === "none" ? null : env.DATA_DIR || join3(stateDir("nexus", env, import.meta.url), "..", "nexus-server");
   const hub = await startHub({
     ...str(p, "host") ? { host: str(p, "host") } : {},
     messengerPort: int(p, "messenger-port", 0, 65535) ?? 8080,
     nexusPort: int(p, "nexus-port", 0, 65535) ?? 3e3,
     env,
-    dataDir
+    dataDir: serverDataDir(env, import.meta.url)
   });
   out(JSON.stringify({ event: "listening", service: "hub", messengerUrl: hub.messengerUrl, nexusUrl: hub.nexusUrl }));
   err(`OpenNexus messenger:        ${hub.messengerUrl}`);

@@ -228,6 +228,9 @@ import { fileURLToPath } from "node:url";
 function skillDir(moduleUrl) {
   return resolve(dirname(fileURLToPath(moduleUrl)), "..");
 }
+function serverDataDir(env2, moduleUrl) {
+  return join(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
+}
 function stateDir(part, env2, moduleUrl) {
   const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
   return join(base, part);
@@ -3009,9 +3012,9 @@ function createNexusServer(deps) {
   }
   const codeState = (p, t) => p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
   async function lookupCode(req, raw) {
-    if (!pairMisses.peek(req.ip).ok) {
-      const r = pairMisses.peek(req.ip);
-      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: r.retryAfterSec });
+    const misses = pairMisses.peek(req.ip);
+    if (!misses.ok) {
+      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
     }
     const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
     const pair = await store.getPair(code);
@@ -3137,8 +3140,7 @@ function createNexusServer(deps) {
     try {
       res = await route(req);
     } catch (e) {
-      if (e instanceof HttpError) res = json(e.status, e.body, e.headers);
-      else res = json(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
+      res = errorToResponse(e, () => json(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` }));
     }
     return { ...res, headers: { ...CORS, ...res.headers, "x-request-id": requestId } };
   };
@@ -3155,6 +3157,7 @@ var VERSION, POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, PAIR_TOMBSTONE_MS, CORS, hex;
 var init_app = __esm({
   "src/nexus/server/app.ts"() {
     "use strict";
+    init_node_adapter();
     init_rate_limit();
     init_types();
     init_negotiate();
@@ -3410,10 +3413,8 @@ async function listSessions(state, serverFor, timeoutMs) {
 async function serve2(p, ctx) {
   const { nexusConfig: nexusConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
   const { startNexusServer: startNexusServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
-  const { join: join4 } = await import("node:path");
   const port = int(p, "port", 0, 65535);
-  const base = ctx.env.NEXUS_STATE_DIR ? ctx.env.NEXUS_STATE_DIR : join4(stateDir("nexus", ctx.env, ctx.moduleUrl), "..");
-  const config = nexusConfig2(ctx.env, { dataDir: join4(base, "nexus-server"), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
+  const config = nexusConfig2(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
   let s;
   try {
     s = await startNexusServer2(config);

@@ -3,11 +3,10 @@
  * printed as JSON on stdout, shell hints on stderr, a clean stop on Ctrl-C / SIGTERM.
  */
 import { argv, env } from 'node:process';
-import { join } from 'node:path';
 import { UsageError, int, parseArgs, renderCommandHelp, renderProgramHelp, splitCommand, str } from './args.ts';
 import { err, onStopSignal, out } from './io.ts';
 import { HUB } from './hub-commands.ts';
-import { skillDir, stateDir } from './state-dir.ts';
+import { serverDataDir, skillDir } from './state-dir.ts';
 import { startHub } from '../hub.ts';
 
 async function main(args: string[]): Promise<number> {
@@ -23,13 +22,12 @@ async function main(args: string[]): Promise<number> {
     out(renderCommandHelp(HUB, def, skillDir(import.meta.url)));
     return 0;
   }
-  const dataDir = env.DATA_DIR === 'none' ? null : env.DATA_DIR || join(stateDir('nexus', env, import.meta.url), '..', 'nexus-server');
   const hub = await startHub({
     ...(str(p, 'host') ? { host: str(p, 'host')! } : {}),
     messengerPort: int(p, 'messenger-port', 0, 65535) ?? 8080,
     nexusPort: int(p, 'nexus-port', 0, 65535) ?? 3000,
     env,
-    dataDir,
+    dataDir: serverDataDir(env, import.meta.url),
   });
   out(JSON.stringify({ event: 'listening', service: 'hub', messengerUrl: hub.messengerUrl, nexusUrl: hub.nexusUrl }));
   err(`OpenNexus messenger:        ${hub.messengerUrl}`);

@@ -4,7 +4,7 @@
  */
 import { UsageError, int, str, type Parsed } from './args.ts';
 import { err, onStopSignal, out, readStdin } from './io.ts';
-import { stateDir } from './state-dir.ts';
+import { serverDataDir, stateDir } from './state-dir.ts';
 import { DEFAULT_NEXUS_URL, NexusClient, NexusNetworkError, type ApiResult } from '../nexus/client.ts';
 import { NexusState, safeSessionId, type SessionState } from '../nexus/state.ts';
 
@@ -208,10 +208,8 @@ async function listSessions(state: NexusState, serverFor: (s?: SessionState) => 
 async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   const { nexusConfig } = await import('../nexus/server/config.ts');
   const { startNexusServer } = await import('../nexus/server/server.ts');
-  const { join } = await import('node:path');
   const port = int(p, 'port', 0, 65535);
-  const base = ctx.env.NEXUS_STATE_DIR ? ctx.env.NEXUS_STATE_DIR : join(stateDir('nexus', ctx.env, ctx.moduleUrl), '..');
-  const config = nexusConfig(ctx.env, { dataDir: join(base, 'nexus-server'), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
+  const config = nexusConfig(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
   let s;
   try {
     s = await startNexusServer(config);

@@ -9,6 +9,11 @@ export function skillDir(moduleUrl: string): string {
   return resolve(dirname(fileURLToPath(moduleUrl)), '..');
 }
 
+/** The session server's default DATA_DIR: `<state base>/nexus-server`. */
+export function serverDataDir(env: Record<string, string | undefined>, moduleUrl: string): string {
+  return join(stateDir('nexus', env, moduleUrl), '..', 'nexus-server');
+}
+
 export function stateDir(part: 'opennexus' | 'nexus', env: Record<string, string | undefined>, moduleUrl: string): string {
   const base = env.NEXUS_STATE_DIR ? resolve(env.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), '.state');
   return join(base, part);

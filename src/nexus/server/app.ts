@@ -4,6 +4,7 @@
  * in the NexusStore; the clock and randomness are injected.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { errorToResponse } from '../../http/node-adapter.ts';
 import { FixedWindows } from '../../http/rate-limit.ts';
 import { HttpError, type Handler, type HttpRequest, type HttpResponse } from '../../http/types.ts';
 import type { NexusStore, PairRecord, SessionRecord, StoredMessage } from '../../store/nexus-store.ts';
@@ -320,9 +321,9 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
 
   /** A code lookup that counts misses per IP, and refuses once an IP has too many (brute force). */
   async function lookupCode(req: HttpRequest, raw: string): Promise<{ code: string; pair: PairRecord | null }> {
-    if (!pairMisses.peek(req.ip).ok) {
-      const r = pairMisses.peek(req.ip);
-      throw apiError(429, 'rate_limit_exceeded', 'too many unknown pairing codes from this address; wait a minute', { retryAfter: r.retryAfterSec });
+    const misses = pairMisses.peek(req.ip);
+    if (!misses.ok) {
+      throw apiError(429, 'rate_limit_exceeded', 'too many unknown pairing codes from this address; wait a minute', { retryAfter: misses.retryAfterSec });
     }
     const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
     const pair = await store.getPair(code);
@@ -460,8 +461,7 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     try {
       res = await route(req);
     } catch (e) {
-      if (e instanceof HttpError) res = json(e.status, e.body, e.headers);
-      else res = json(500, { error: 'internal_error', message: `internal error; quote request id ${requestId}` });
+      res = errorToResponse(e, () => json(500, { error: 'internal_error', message: `internal error; quote request id ${requestId}` }));
     }
     return { ...res, headers: { ...CORS, ...res.headers, 'x-request-id': requestId } };
   };
