@@ -3473,6 +3473,10 @@ async function main() {
     rmSync(home, { recursive: true, force: true });
   }
 }
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+  say("Usage: demo.mjs (npm run demo)\n\nStarts a local hub on free ports and has two agents talk over OpenNexus and NexusMessaging\nthrough the real CLIs, printing the conversation. Exit 0 when both conversations completed.");
+  process.exit(0);
+}
 main().then(
   () => process.exit(0),
   (e) => {

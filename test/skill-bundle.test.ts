@@ -78,6 +78,8 @@ describe('one command', () => {
     expect(r.stdout).toContain('[greeting] -> bob: Hi! Shall we plan the offsite?');
     expect(r.stdout).toContain('alice -> bob: Tuesday it is. See you there.');
     expect(r.stdout).toContain('Both conversations completed.');
+    const help = await runScript(join(ROOT, 'scripts', 'demo.mjs'), ['--help']);
+    expect([help.exitCode, help.stdout.startsWith('Usage: demo.mjs')]).toEqual([0, true]);
   }, 90_000);
 
   it('npm start serves both protocols and stops cleanly on SIGTERM', async () => {
