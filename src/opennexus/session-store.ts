@@ -42,6 +42,6 @@ export class SessionStore {
 
   /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
   handshakeLock<T>(peerId: Uint8Array, fn: () => Promise<T>): Promise<T> {
-    return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 40_000, staleMs: 45_000 });
+    return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 40_000 });
   }
 }

@@ -1,9 +1,23 @@
 /**
- * A cross-process lock on a file path (node has no flock): the lock is a `<path>.lock` file
- * created with O_EXCL. A lock left by a dead process (its pid no longer exists) or older than
- * `staleMs` is broken. Waiting polls with jitter until `timeoutMs`.
+ * A cross-process lock on a path (node has no flock), exclusive by construction: it guards the
+ * tx counters of the session cache, so two holders at once would reuse an AES-GCM nonce.
+ *
+ * The lock is a folder `<path>.locks/` of numbered generations. Holding generation g means
+ * having created the file `g`, which is done with link() from a complete temp file: link fails
+ * if the name exists, so exactly one process can create a generation, and a generation file is
+ * never seen half-written. The holder frees it by creating `g.free`. A waiter takes g+1 (the
+ * same way) only when g is free, or its owner is dead (no such pid, or the pid now belongs to a
+ * process with another start time), or g is unreadable and older than a few seconds (planted
+ * or left by something else; ours are never empty). A holder is never displaced while it
+ * lives: nothing ever removes or renames a generation someone might hold.
+ *
+ * Old generations are deleted to keep the folder small; a process with a stale listing could
+ * then re-create a deleted number, so after creating g every taker lists the folder again and
+ * holds the lock only if g is the highest generation there.
  */
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export class LockTimeoutError extends Error {
   constructor(path: string) {
@@ -12,53 +26,147 @@ export class LockTimeoutError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** A generation file that cannot be parsed is stale after this long. */
+export const UNREADABLE_STALE_MS = 3_000;
+
+/** The start time of a process (Linux /proc/<pid>/stat field 22), so a reused pid is not taken for the owner. */
+function startTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const ownToken = (() => {
+  let t: string | undefined;
+  return () => (t ??= `pid=${process.pid} start=${startTime(process.pid) ?? '-'}\n`);
+})();
+
+function ownerAlive(text: string): boolean | null {
+  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m) return null;
+  const pid = Number(m[1]);
   try {
     process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (m[2] === '-') return true;
+  const now = startTime(pid);
+  return now === null || now === m[2];
+}
+
+interface Listing {
+  highest: number;
+  free: Set<number>;
+  names: string[];
+}
+
+async function list(dir: string): Promise<Listing> {
+  const names = await readdir(dir);
+  let highest = -1;
+  const free = new Set<number>();
+  for (const n of names) {
+    const m = /^(\d+)(\.free)?$/.exec(n);
+    if (!m) continue;
+    const g = Number(m[1]);
+    if (m[2]) free.add(g);
+    else if (g > highest) highest = g;
+  }
+  return { highest, free, names };
+}
+
+/** May generation g be taken over (it is free, or its owner is gone)? */
+async function takeable(dir: string, l: Listing, unreadableStaleMs: number): Promise<boolean> {
+  if (l.highest < 0 || l.free.has(l.highest)) return true;
+  const file = join(dir, String(l.highest));
+  try {
+    const alive = ownerAlive(await readFile(file, 'utf8'));
+    if (alive !== null) return !alive;
+    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
+  } catch {
+    return true; // deleted meanwhile: list again and retry
+  }
+}
+
+/** Creates generation g with our token; true if we made it (false: someone else did). */
+async function create(dir: string, g: number): Promise<boolean> {
+  const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await writeFile(tmp, ownToken(), { mode: 0o600 });
+  try {
+    await link(tmp, join(dir, String(g)));
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(tmp, { force: true });
   }
 }
 
-async function breakIfStale(lockPath: string, staleMs: number): Promise<void> {
+/** Deletes generations below g-1 and temp files of dead processes; best effort. */
+async function prune(dir: string, g: number, names: string[]): Promise<void> {
+  await Promise.all(
+    names.map(async (n) => {
+      const gen = /^(\d+)(?:\.free)?$/.exec(n);
+      const tmp = /^tmp\.(\d+)\./.exec(n);
+      if ((gen && Number(gen[1]) < g - 1) || (tmp && ownerAlive(`pid=${tmp[1]} start=-\n`) === false)) {
+        await rm(join(dir, n), { force: true });
+      }
+    }),
+  );
+}
+
+/** Takes the lock or returns null (held by a live owner, or lost a race). */
+async function tryAcquire(dir: string, unreadableStaleMs: number): Promise<number | null> {
+  const l = await list(dir);
+  if (!(await takeable(dir, l, unreadableStaleMs))) return null;
+  const g = l.highest + 1;
+  if (!(await create(dir, g))) return null;
+  const after = await list(dir);
+  if (after.highest !== g) {
+    // We re-created a deleted old number from a stale listing: not the lock.
+    await rm(join(dir, String(g)), { force: true });
+    return null;
+  }
+  await prune(dir, g, after.names);
+  return g;
+}
+
+/**
+ * Frees generation g. If even an empty file cannot be made (no inodes left), removing g frees it
+ * too: the highest is then g-1, which is free or dead, and the next taker re-creates g.
+ */
+async function release(dir: string, g: number): Promise<void> {
   try {
-    const [text, st] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
-    const pid = Number(text.split(' ')[0]);
-    const dead = Number.isInteger(pid) && pid > 0 && !alive(pid);
-    if (dead || Date.now() - st.mtimeMs > staleMs) await rm(lockPath, { force: true });
+    await writeFile(join(dir, `${g}.free`), '', { flag: 'wx', mode: 0o600 });
   } catch {
-    // gone already, or being written: try again
+    await rm(join(dir, String(g)), { force: true }).catch(() => {});
   }
 }
 
-export async function withFileLock<T>(
-  path: string,
-  fn: () => Promise<T>,
-  opts: { timeoutMs?: number; staleMs?: number } = {},
-): Promise<T> {
-  const lockPath = `${path}.lock`;
-  const timeoutMs = opts.timeoutMs ?? 15_000;
-  const staleMs = opts.staleMs ?? 60_000;
-  const deadline = Date.now() + timeoutMs;
-  let delay = 2;
-  for (;;) {
-    try {
-      const fh = await open(lockPath, 'wx', 0o600);
-      await fh.writeFile(`${process.pid} ${Date.now()}`);
-      await fh.close();
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      await breakIfStale(lockPath, staleMs);
-      if (Date.now() > deadline) throw new LockTimeoutError(path);
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 50);
-    }
+export interface LockOptions {
+  /** How long to wait for a live holder before LockTimeoutError. */
+  timeoutMs?: number;
+  unreadableStaleMs?: number;
+}
+
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const dir = `${path}.locks`;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  let delay = 1;
+  let g: number | null;
+  while ((g = await tryAcquire(dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
+    if (Date.now() > deadline) throw new LockTimeoutError(path);
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 25);
   }
   try {
     return await fn();
   } finally {
-    await rm(lockPath, { force: true });
+    await release(dir, g);
   }
 }

@@ -1,0 +1,39 @@
+// A separate process that seals under the session cache lock, for the lock torture test and
+// the soak bench. Built with esbuild at test time; argv: stateDir mode count.
+//   seal         seal `count` times, printing "<session id> <counter>" after each commit
+//   die-holding  take the lock and exit inside it (the lock is left to a dead pid)
+//   plant-dead   take the lock, rewrite it to name a pid that does not exist, exit inside it
+//   plant-empty  take the lock, empty its file, exit inside it
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { b64 } from '../../src/opennexus/core/bytes.ts';
+import { sealData } from '../../src/opennexus/core/session.ts';
+import { SessionStore } from '../../src/opennexus/session-store.ts';
+
+const [dir, mode, count] = process.argv.slice(2) as [string, string, string];
+const self = new Uint8Array(32).fill(1);
+const peer = new Uint8Array(32).fill(2);
+const store = new SessionStore(dir, self);
+
+function holdingGeneration(): string {
+  const locks = `${store.path}.locks`;
+  const gens = readdirSync(locks).filter((n) => /^\d+$/.test(n)).map(Number);
+  return join(locks, String(Math.max(...gens)));
+}
+
+async function main() {
+  for (let i = 0; i < Number(count); i++) {
+    const r = await store.update((c) => {
+      if (mode !== 'seal') {
+        if (mode === 'plant-dead') writeFileSync(`${store.path}.lock`, '999999 1');
+        if (mode === 'plant-empty') writeFileSync(holdingGeneration(), '');
+        process.exit(0);
+      }
+      const s = c.sessions[b64(peer)]!;
+      const sealed = sealData(s, new TextEncoder().encode(`message ${process.pid} ${i}`), self, peer);
+      return { cache: { ...c, sessions: { ...c.sessions, [b64(peer)]: sealed.next } }, result: `${b64(s.sessionId)} ${sealed.counter}` };
+    });
+    process.stdout.write(`${r}\n`);
+  }
+}
+void main();
