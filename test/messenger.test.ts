@@ -225,6 +225,24 @@ describe('messenger over loopback HTTP', () => {
     expect(await m.store.queued('Q', Date.now())).toBe(0);
   });
 
+  it('a message sent while only a watch stream (?drain=0) is open reaches it and is queued too', async () => {
+    const url = await start();
+    const watch = await stream(url, 'W', '?drain=0');
+    await send(url, data(7, 'W'));
+    const seen = await nextMatching(watch, (x) => x.kind === 'data' && !x.data.includes('connected'));
+    expect(JSON.parse((seen as { data: string }).data).counter).toBe(7);
+    expect(await m.store.queued('W', Date.now())).toBe(1);
+    watch.close();
+    const s = await stream(url, 'W');
+    const got = await nextMatching(s, (x) => x.kind === 'data' && !x.data.includes('connected'));
+    expect(JSON.parse((got as { data: string }).data).counter).toBe(7);
+    // a draining stream takes delivery: nothing more is queued while it is open
+    await send(url, data(8, 'W'));
+    await nextMatching(s, (x) => x.kind === 'data' && x.data.includes('"counter":8'));
+    expect(await m.store.queued('W', Date.now())).toBe(0);
+    s.close();
+  });
+
   it('shutdown ends open streams', async () => {
     const url = await start();
     const s = await stream(url, 'R');

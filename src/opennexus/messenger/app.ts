@@ -72,7 +72,8 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     const agent = requireAgent(req);
     if (typeof agent !== 'string') return agent;
     // Our own clients open short-lived streams just to catch a HELLO_ACK or a reset; they ask
-    // not to receive the offline backlog, which belongs to the agent's long-running stream.
+    // not to receive the offline backlog, which belongs to the agent's long-running stream,
+    // and what they are sent is queued as well (hub.ts, Subscriber.drains).
     const drain = req.query.get('drain') !== '0';
     return {
       status: 200,
@@ -84,7 +85,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
       },
       stream: {
         open(write) {
-          const sub = new Subscriber(write);
+          const sub = new Subscriber(write, drain);
           hub.add(agent, sub); // registered before anything can be relayed to it
           write(CONNECTED_EVENT);
           if (drain) {

@@ -1,12 +1,20 @@
 /**
- * Open SSE connections by agent id (spec §6.2): every open stream of an agent gets every
- * message. A subscriber that is still receiving its offline backlog holds live messages back
- * so the agent sees everything in order.
+ * Open SSE connections by agent id (opennexus spec §6.2): every open stream of an agent gets
+ * every message. A subscriber that is still receiving its offline backlog holds live messages
+ * back so the agent sees everything in order.
  */
 export class Subscriber {
   private held: string[] | null = null;
 
-  constructor(private readonly write: (frame: string) => boolean) {}
+  /**
+   * `drains: false` is a watch stream (`?drain=0`): our client opens one during `send` to catch
+   * a HELLO_ACK or a reset and ignores everything else, so a message it gets must still be
+   * queued for the agent's real stream.
+   */
+  constructor(
+    private readonly write: (frame: string) => boolean,
+    readonly drains = true,
+  ) {}
 
   send(frame: string): void {
     if (this.held) this.held.push(frame);
@@ -42,12 +50,16 @@ export class Hub {
     if (set.size === 0) this.subs.delete(agentId);
   }
 
-  /** Returns how many connections got the frame. */
+  /** Sends the frame to every stream of the agent; returns how many of them deliver it (drain). */
   deliver(agentId: string, frame: string): number {
     const set = this.subs.get(agentId);
     if (!set) return 0;
-    for (const s of set) s.send(frame);
-    return set.size;
+    let delivered = 0;
+    for (const s of set) {
+      s.send(frame);
+      if (s.drains) delivered++;
+    }
+    return delivered;
   }
 
   /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
