@@ -27,11 +27,23 @@ export function classify(err: unknown): [number, string, string] {
     return [input ? 2 : 1, e.code ?? 'error', e.message ?? String(err)];
   }
   if (e?.name === 'LockTimeoutError') return [1, 'lock_timeout', e.message ?? ''];
+  if (e?.name === 'NetworkError') return [1, 'network', e.message ?? ''];
   return [1, 'internal', e?.message ?? String(err)];
 }
 
 export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 export const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+
+/**
+ * Text from a server or a peer, made safe for a terminal: C0/C1 control characters (escape
+ * sequences, bare CR, backspace) and bidi controls (which reorder what a reader sees) are shown
+ * as \u escapes. Newlines are kept only when `multiline` is set.
+ */
+export function safeText(s: string, opts: { multiline?: boolean } = {}): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    opts.multiline && c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /** JSON with bigint as decimal strings (counters are u64). */
 export function toJson(v: unknown): string {

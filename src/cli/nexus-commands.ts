@@ -85,12 +85,12 @@ export const NEXUS: ProgramDef = {
   env: [
     ['NEXUS_URL', 'https://messaging.md', 'the session server for client commands'],
     ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; per-session files live in its nexus/ folder'],
-    ['NEXUS_HTTP_TIMEOUT', '10', 'seconds to wait for the server'],
+    ['NEXUS_HTTP_TIMEOUT', '10', 'seconds a whole request may take (connect, headers and the full answer)'],
     ...NEXUS_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`] as const),
   ],
   exitCodes: [
     [0, 'success'],
-    [1, 'the server refused (its JSON error is on stdout) or could not be reached'],
+    [1, 'the server refused (its JSON error is on stdout), could not be reached, was too slow, answered too much or sent unsafe values; or the state dir is not writable (checked before any request)'],
     [2, 'bad usage (unknown flag, missing argument or agent id)'],
   ],
 };

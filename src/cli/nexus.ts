@@ -1,19 +1,20 @@
 /**
  * `nexus` entry: parse argv against the command table, run the command, print exactly one JSON
- * document on stdout (the result or the error) and human hints on stderr.
+ * document on stdout (the result or the error) and human hints on stderr. No outcome, not even
+ * an internal error, prints a stack trace or a second document (nexus-reply.ts).
  */
 import { argv, env } from 'node:process';
 import { UsageError, parseArgs, renderCommandHelp, renderProgramHelp, splitCommand } from './args.ts';
-import { err, out } from './io.ts';
+import { err, out, safeText } from './io.ts';
 import { NEXUS } from './nexus-commands.ts';
+import { reply } from './nexus-reply.ts';
 import { skillDir } from './state-dir.ts';
 
 async function main(args: string[]): Promise<number> {
   const { name, rest } = splitCommand(NEXUS, args);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? out : err)(renderProgramHelp(NEXUS));
-    if (!name) out(JSON.stringify({ error: 'usage', message: 'no command given; see the help on stderr' }));
-    return name ? 0 : 2;
+    return name ? 0 : reply({ code: 2, json: { error: 'usage', message: 'no command given; see the help on stderr' } });
   }
   const def = NEXUS.commands.find((c) => c.name === name);
   try {
@@ -27,19 +28,24 @@ async function main(args: string[]): Promise<number> {
     return await run(def.name, parsed, { env, moduleUrl: import.meta.url });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    out(JSON.stringify({ error: 'usage', message: e.message }));
-    err(`Error: ${e.message}\nRun 'nexus${e.command ? ` ${e.command}` : ''} --help' for usage.`);
-    return 2;
+    return reply({
+      code: 2,
+      json: { error: 'usage', message: e.message },
+      hints: () => err(`Error: ${safeText(e.message)}\nRun 'nexus${e.command ? ` ${e.command}` : ''} --help' for usage.`),
+    });
   }
 }
 
-main(argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: Error) => {
-    out(JSON.stringify({ error: 'internal_error', message: e.message }));
-    err(`Error: ${e.message}`);
-    process.exitCode = 1;
-  },
-);
+/** A bug or an unexpected failure: one JSON error (unless the answer is out already), exit 1. */
+function internal(e: unknown): void {
+  const message = (e as Error)?.message ?? String(e);
+  process.exitCode = reply({ code: 1, json: { error: 'internal_error', message }, hints: () => err(`Error: ${safeText(message)}`) });
+}
+
+process.on('uncaughtException', (e) => {
+  internal(e);
+  process.exit();
+});
+main(argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, internal);

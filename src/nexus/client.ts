@@ -1,90 +1,82 @@
 /**
- * A typed client for the NexusMessaging session API (spec §2.3), over node:http(s). It speaks
- * the plural paths and falls back to the singular ones once when a server answers a plural
- * path with a non-JSON 404 (an old server, spec §1.3).
+ * A typed client for the NexusMessaging session API (spec §2.3), over the one shared HTTP
+ * client (src/http/client.ts): every request has a total deadline and a body cap, and every
+ * network failure is a NetworkError. It speaks the plural paths and falls back to the singular
+ * ones once when a server answers a plural path with a non-JSON 404 (an old server, spec §1.3).
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { DEFAULT_MAX_BODY_BYTES, request as httpRequest } from '../http/client.ts';
 
 export const DEFAULT_NEXUS_URL = 'https://messaging.md';
 
-export class NexusNetworkError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NexusNetworkError';
-  }
-}
+/**
+ * A poll answer may legitimately be large: up to 500 messages (our server's POLL_LIMIT_MAX) of
+ * up to 16 000 characters each, about 8 MB of ASCII text. 16 MiB leaves room for that (and for
+ * a default 100-message page even with 64 KiB json payloads) while still bounding memory; a
+ * bigger page fails as too_large and `--limit` asks for a smaller one.
+ */
+export const POLL_MAX_BODY_BYTES = 16 << 20;
 
 export interface ApiResult<T = Record<string, unknown>> {
   status: number;
   ok: boolean;
-  /** The JSON body, or null when the server did not answer JSON. */
+  /** The JSON object the server answered, or null when it did not answer a JSON object. */
   body: T | null;
   text: string;
 }
 
 export interface NexusClientOptions {
   url?: string;
+  /** Total time per request: connect, headers and the whole body. */
   timeoutMs?: number;
+  /** Largest answer read, except for poll (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Largest poll answer read (default POLL_MAX_BODY_BYTES). */
+  maxPollBodyBytes?: number;
+}
+
+interface CallOptions {
+  headers?: Record<string, string>;
+  body?: unknown;
+  maxBodyBytes?: number;
 }
 
 export class NexusClient {
   readonly url: string;
   private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly maxPollBodyBytes: number;
   private prefix = '/v1/sessions';
 
   constructor(opts: NexusClientOptions = {}) {
     this.url = (opts.url ?? DEFAULT_NEXUS_URL).replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.maxPollBodyBytes = opts.maxPollBodyBytes ?? POLL_MAX_BODY_BYTES;
   }
 
-  request<T = Record<string, unknown>>(method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown } = {}): Promise<ApiResult<T>> {
-    let u: URL;
-    try {
-      u = new URL(this.url + path);
-    } catch {
-      return Promise.reject(new NexusNetworkError(`invalid server URL: ${this.url}`));
-    }
-    const fn = u.protocol === 'https:' ? httpsRequest : u.protocol === 'http:' ? httpRequest : null;
-    if (!fn) return Promise.reject(new NexusNetworkError(`unsupported URL scheme: ${this.url}`));
+  /** One request; rejects with a NetworkError (bad_url, unreachable, timeout, too_large). */
+  async request<T = Record<string, unknown>>(method: string, path: string, opts: CallOptions = {}): Promise<ApiResult<T>> {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    return new Promise((resolve, reject) => {
-      const req = fn(
-        u,
-        {
-          method,
-          timeout: this.timeoutMs,
-          headers: {
-            accept: 'application/json',
-            ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-            ...opts.headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: T | null = null;
-            try {
-              body = JSON.parse(text) as T;
-            } catch {
-              body = null;
-            }
-            const status = res.statusCode ?? 0;
-            resolve({ status, ok: status >= 200 && status < 300, body, text });
-          });
-          res.on('error', (e) => reject(new NexusNetworkError(`${this.url}: ${e.message}`)));
-        },
-      );
-      req.on('timeout', () => req.destroy(new NexusNetworkError(`${this.url} did not answer within ${this.timeoutMs} ms`)));
-      req.on('error', (e: NodeJS.ErrnoException) => reject(e instanceof NexusNetworkError ? e : new NexusNetworkError(`cannot reach ${this.url} (${e.code ?? e.message})`)));
-      req.end(payload);
+    const r = await httpRequest(this.url + path, {
+      method,
+      headers: { accept: 'application/json', ...opts.headers },
+      timeoutMs: this.timeoutMs,
+      maxBodyBytes: opts.maxBodyBytes ?? this.maxBodyBytes,
+      ...(payload !== undefined ? { body: payload } : {}),
     });
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(r.body);
+    } catch {
+      parsed = null;
+    }
+    // Only an object is an answer: callers read fields from it (a bare `5` or `[]` is not one).
+    const body = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as T) : null;
+    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body };
   }
 
   /** Session routes: plural first, singular once if the plural route does not exist. */
-  private async session<T = Record<string, unknown>>(method: string, rest: string, opts: { headers?: Record<string, string>; body?: unknown } = {}): Promise<ApiResult<T>> {
+  private async session<T = Record<string, unknown>>(method: string, rest: string, opts: CallOptions = {}): Promise<ApiResult<T>> {
     const r = await this.request<T>(method, `${this.prefix}${rest}`, opts);
     if (r.status === 404 && r.body === null && this.prefix === '/v1/sessions') {
       this.prefix = '/v1/session';
@@ -115,7 +107,7 @@ export class NexusClient {
     if (opts.members) q.set('members', 'true');
     if (opts.limit !== undefined) q.set('limit', String(opts.limit));
     const qs = q.toString();
-    return this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, { headers: NexusClient.agent(agentId) });
+    return this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, { headers: NexusClient.agent(agentId), maxBodyBytes: this.maxPollBodyBytes });
   }
   renew(sessionId: string, agentId: string, ttl?: number) {
     return this.session('POST', `/${encodeURIComponent(sessionId)}/renew`, { headers: NexusClient.agent(agentId), body: ttl === undefined ? {} : { ttl } });

@@ -2,10 +2,13 @@
  * Per-session client state (issue 3): `<state dir>/nexus/sessions/<SID>/` holding `agent`,
  * `cursor`, `key` and `server`, one value per file with a trailing newline (the seed's format),
  * 0600 files in 0700 directories, written atomically.
+ *
+ * Values a server sends are untrusted: only a safe session id, a plain decimal cursor and a
+ * header-safe key are ever written (anything else is an InvalidServerValue).
  */
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
+import { ensurePrivateDir, readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
 
 export type StateField = 'agent' | 'cursor' | 'key' | 'server';
 
@@ -17,9 +20,50 @@ export interface SessionState {
   server?: string;
 }
 
+/** A value from the server that must not be saved (the server misbehaved). */
+export class InvalidServerValue extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidServerValue';
+  }
+}
+
+/** The state dir cannot be written: found before any request that would need it. */
+export class StateDirError extends Error {
+  constructor(
+    readonly dir: string,
+    reason: string,
+  ) {
+    super(`cannot write the nexus state dir ${dir} (${reason})`);
+    this.name = 'StateDirError';
+  }
+}
+
 /** Session ids become directory names: refuse anything that could escape the folder. */
 export function safeSessionId(id: string): boolean {
   return /^[A-Za-z0-9_-]{1,128}$/.test(id);
+}
+
+/** Cursors are plain decimal strings (nexus spec §2.6); 20 digits hold any u64. */
+export function validCursor(c: unknown): c is string {
+  return typeof c === 'string' && /^[0-9]{1,20}$/.test(c);
+}
+
+/**
+ * A session key from the server, checked before it is saved: one token of visible ASCII (it
+ * goes back in the X-Session-Key header; spec §2.1 says 256 bits, ours are 64 hex digits).
+ * Absent or empty means "no key".
+ */
+export function serverKey(k: unknown): { key?: string } {
+  if (k === undefined || k === null || k === '') return {};
+  if (typeof k !== 'string' || !/^[\x21-\x7e]{1,512}$/.test(k)) throw new InvalidServerValue('the sessionKey from the server is not a plain token; nothing was saved');
+  return { key: k };
+}
+
+/** A session id from the server, checked before it becomes a directory name. */
+export function serverSessionId(sid: unknown): string {
+  if (typeof sid !== 'string' || !safeSessionId(sid)) throw new InvalidServerValue('the sessionId from the server is not a safe session id; nothing was saved');
+  return sid;
 }
 
 export class NexusState {
@@ -32,7 +76,9 @@ export class NexusState {
 
   async load(sid: string): Promise<SessionState> {
     const d = this.sessionDir(sid);
-    const read = async (f: StateField) => (await readTextOrNull(join(d, f)))?.trim() || undefined;
+    // A state path under a regular file (ENOTDIR) holds nothing; assertWritable reports it.
+    const orNull = (e: NodeJS.ErrnoException) => (e.code === 'ENOTDIR' ? null : Promise.reject(e));
+    const read = async (f: StateField) => (await readTextOrNull(join(d, f)).catch(orNull))?.trim() || undefined;
     const [agent, cursor, key, server] = await Promise.all([read('agent'), read('cursor'), read('key'), read('server')]);
     return { sessionId: sid, ...(agent ? { agent } : {}), ...(cursor ? { cursor } : {}), ...(key ? { key } : {}), ...(server ? { server } : {}) };
   }
@@ -40,6 +86,28 @@ export class NexusState {
   async save(sid: string, values: Partial<Record<StateField, string>>): Promise<void> {
     const d = this.sessionDir(sid);
     for (const [k, v] of Object.entries(values)) if (v !== undefined) await writeFileAtomic(join(d, k), `${v}\n`);
+  }
+
+  /**
+   * Proves the state can be saved, before a request whose result must be saved (a claim spends
+   * the pairing code; its key exists only in the answer). Creating and removing a probe file is
+   * the only test that also holds for root, read-only mounts and paths under a regular file,
+   * where permission bits say nothing. The session's own folder is probed when it exists.
+   */
+  async assertWritable(sid?: string): Promise<void> {
+    const dirs = [join(this.dir, 'sessions')];
+    if (sid && (await stat(this.sessionDir(sid)).catch(() => null))) dirs.push(this.sessionDir(sid));
+    for (const d of dirs) {
+      const probe = join(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+      try {
+        await ensurePrivateDir(d);
+        await writeFile(probe, '', { flag: 'wx', mode: 0o600 });
+        await rm(probe, { force: true });
+      } catch (e) {
+        const x = e as NodeJS.ErrnoException;
+        throw new StateDirError(this.dir, x.code ?? x.message);
+      }
+    }
   }
 
   async remove(sid: string): Promise<void> {

@@ -1,0 +1,147 @@
+/**
+ * How every nexus command ends (spec §4.4): exactly one JSON document on stdout, human lines on
+ * stderr, an exit code. Commands return an Outcome; `reply` prints it, once per process, so a
+ * failure after the answer was printed can never add a second document. Server text shown
+ * on stderr goes through `shown` (escaped with safeText, bounded): a server is untrusted.
+ *
+ * Exit 1 covers everything that is not bad usage: the server refused or misbehaved (too slow,
+ * too large, unsafe values), or the local state dir cannot be written. The last is not exit 2:
+ * the command line was fine, the environment was not (the JSON `error` says which).
+ */
+import { NetworkError } from '../http/client.ts';
+import { InvalidServerValue, StateDirError } from '../nexus/state.ts';
+import type { ApiResult } from '../nexus/client.ts';
+import { err, out, safeText } from './io.ts';
+
+export type Body = Record<string, unknown>;
+
+export interface Outcome {
+  code: number;
+  json: Body;
+  /** stderr lines, printed after the JSON. */
+  hints?: () => void;
+}
+
+let replied = false;
+
+/** Whether this process already printed its one JSON document. */
+export const hasReplied = () => replied;
+
+/**
+ * JSON for a terminal: JSON.stringify leaves C1 controls, bidi controls and U+2028/9 raw. They
+ * only occur inside strings, where a \u escape is the same character, so the document is equal.
+ */
+export function jsonLine(doc: unknown): string {
+  return JSON.stringify(doc).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Server text for one stderr line: escaped (safeText) and at most `max` characters. */
+export function shown(v: unknown, max = 500): string {
+  const s = String(v ?? '');
+  return safeText(s.slice(0, max)) + (s.length > max ? '…' : '');
+}
+
+export function reply(o: Outcome): number {
+  if (replied) {
+    err(`Error (after the answer was printed): ${shown(o.json.message ?? o.json.error)}`);
+    return o.code || 1;
+  }
+  replied = true;
+  out(jsonLine(o.json));
+  try {
+    o.hints?.();
+  } catch (e) {
+    err(`(could not show the details: ${shown((e as Error)?.message ?? e)})`);
+  }
+  return o.code;
+}
+
+export interface Then {
+  /** Saves what the answer carries; runs before anything is printed. */
+  save?: (b: Body) => Promise<void>;
+  hints?: (b: Body) => void;
+}
+
+/** The Outcome of a server answer: its JSON and exit 1 on an HTTP error; else save, then hints. */
+export async function answer(r: ApiResult, then: Then = {}): Promise<Outcome> {
+  if (r.body === null) {
+    return { code: 1, json: { error: 'non_json_response', status: r.status }, hints: () => err(`Error: the server answered HTTP ${r.status} without a JSON object: ${shown(r.text, 300)}`) };
+  }
+  const b = r.body;
+  if (!r.ok) {
+    // The server's JSON error goes out as it is; one without an `error` string gets one.
+    const json = typeof b.error === 'string' ? b : { ...b, error: 'http_error', status: r.status };
+    return { code: 1, json, hints: () => err(`Error: ${shown(b.message ?? b.error ?? `HTTP ${r.status}`)}`) };
+  }
+  try {
+    await then.save?.(b);
+  } catch (e) {
+    return notSaved(b, e);
+  }
+  return { code: 0, json: b, ...(then.hints ? { hints: () => then.hints!(b) } : {}) };
+}
+
+/**
+ * The server did what was asked but its answer could not be saved: print the answer (it may
+ * carry the only copy of a session key) with the local error beside it, and exit 1.
+ */
+function notSaved(b: Body, e: unknown): Outcome {
+  if (e instanceof InvalidServerValue) {
+    return { code: 1, json: { ...b, error: 'invalid_server_value', stateError: e.message }, hints: () => err(`⚠️  ${e.message}`) };
+  }
+  const message = `the server accepted the request, but updating the local state failed: ${(e as Error)?.message ?? String(e)}`;
+  return {
+    code: 1,
+    json: { ...b, error: 'state_not_saved', stateError: message },
+    hints: () => err(`Error: ${shown(message)}\nThe server's answer is on stdout; keep it (a sessionKey in it is not saved anywhere else).`),
+  };
+}
+
+/** The Outcome for an error that ends a command before any answer; undefined for others. */
+export function failure(e: unknown, command: string): Outcome | undefined {
+  if (e instanceof NetworkError) {
+    return {
+      code: 1,
+      json: { error: 'network_error', reason: e.code, message: e.message },
+      hints: () => {
+        err(`Error: ${shown(e.message)}`);
+        if (e.code === 'too_large' && command === 'poll') err('💡 Tip: ask for fewer messages at a time, e.g. --limit 20');
+      },
+    };
+  }
+  if (e instanceof StateDirError) {
+    return {
+      code: 1,
+      json: { error: 'state_dir_not_writable', message: e.message },
+      hints: () => err(`Error: ${shown(e.message)}; nothing was sent to the server.\nSet NEXUS_STATE_DIR to a writable directory (state lives in its nexus/ folder).`),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A message's text on stderr: escaped, continuation lines indented so none can pose as a hint,
+ * at most the server's MAX_MESSAGE_CHARS default (the whole text is in the JSON).
+ */
+function messageText(t: unknown): string {
+  const s = String(t ?? '');
+  return safeText(s.slice(0, 16_000), { multiline: true }).replace(/\n/g, '\n      ') + (s.length > 16_000 ? ' …' : '');
+}
+
+/** The digest of a poll answer (spec §4.5); `send` and `poll` are the commands to suggest. */
+export function pollHints(send: string, poll: string, b: Body): void {
+  const items = (v: unknown) => (Array.isArray(v) ? v : []).filter((m): m is Body => m !== null && typeof m === 'object');
+  const messages = items(b.messages);
+  if (messages.length) {
+    err(`💬 Received ${messages.length} message(s)`);
+    for (const m of messages) err(`  [#${shown(m.cursor, 40)}] ${m.agentId === 'system' ? '⚙️  system' : shown(m.agentId, 200)}: ${messageText(m.text)}`);
+    err(`💡 Tip: reply with: ${send} "Your message"`);
+  } else {
+    err('💬 No new messages');
+  }
+  if (Array.isArray(b.members)) {
+    err('Members:');
+    for (const m of items(b.members)) err(`  ${shown(m.agentId, 200)} (last seen ${shown(m.lastSeenAt, 40)})`);
+  }
+  err(`💡 Tip: poll again later: ${poll}`);
+}
