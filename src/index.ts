@@ -3,7 +3,9 @@
  */
 export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus/client.ts';
 export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.ts';
-export { NexusClient, NexusNetworkError, DEFAULT_NEXUS_URL } from './nexus/client.ts';
+export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/client.ts';
+export { NetworkError } from './http/client.ts';
+export type { NetworkErrorCode } from './http/client.ts';
 export type { ApiResult, NexusClientOptions } from './nexus/client.ts';
 export { startMessenger } from './opennexus/messenger/server.ts';
 export { messengerConfig } from './opennexus/messenger/config.ts';

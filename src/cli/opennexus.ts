@@ -4,7 +4,7 @@
  */
 import { argv, env } from 'node:process';
 import { UsageError, parseArgs, renderCommandHelp, renderProgramHelp } from './args.ts';
-import { classify, err, out, toJson } from './io.ts';
+import { classify, err, out, safeText, toJson } from './io.ts';
 import { OPENNEXUS } from './opennexus-commands.ts';
 import { skillDir } from './state-dir.ts';
 
@@ -37,7 +37,7 @@ main(argv.slice(2)).then(
     const [code, kind, message] = classify(e);
     if (argv.includes('--json')) out(toJson({ ok: false, error: { code: kind, message } }));
     const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : '';
-    err(kind === 'usage' ? `Error: ${message}\nRun 'opennexus${cmd} --help' for usage.` : `Error: ${message}`);
+    err(kind === 'usage' ? `Error: ${safeText(message)}\nRun 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);
     process.exitCode = code;
   },
 );

@@ -9,14 +9,16 @@ import { randomBytes, x25519PublicKey } from './core/crypto.ts';
 import { ProtocolError } from './core/errors.ts';
 import { createHello, verifyHelloAck } from './core/handshake.ts';
 import { agentIdOf, identityFromKeyTexts, parseKeyText, type Identity } from './core/identity.ts';
-import { handleInbound, type InboundEvent, type Outbound } from './core/inbound.ts';
+import { handleInbound, type InboundEvent, type InboundResult, type Outbound } from './core/inbound.ts';
 import { verifySignedReset } from './core/reset.ts';
 import { deriveSession, sealData, type Session } from './core/session.ts';
 import { serializeCache } from './core/cache.ts';
 import { PROTOCOL_VERSION, parseEnvelope, type DataMessage, type Envelope, type OutboundMessage } from './core/wire.ts';
 import { stringifyJson } from './core/json.ts';
 import { SessionStore } from './session-store.ts';
-import { TransportError, openSse, postJson, type SseStream } from './transport.ts';
+import { NetworkError, openSse, postJson, type SseStream } from './transport.ts';
+import { enforceCaps } from './core/limits.ts';
+import { LockTimeoutError } from '../store/file-lock.ts';
 
 export const DEFAULT_MESSENGER_URL = 'https://api.opennexus.cc';
 
@@ -45,7 +47,9 @@ export type ClientEvent =
   | InboundEvent
   | { type: 'connected'; url: string }
   | { type: 'connection_lost'; error: string; retryInMs: number }
-  | { type: 'send_failed'; to: string; what: string; error: string };
+  | { type: 'send_failed'; to: string; what: string; error: string }
+  /** A message that could not be processed (the cache stayed locked): never dropped silently. */
+  | { type: 'not_processed'; id?: string; from?: string; what: string; error: string };
 
 export interface OpenNexusClientOptions {
   identityPublicKey: string;
@@ -58,7 +62,9 @@ export interface OpenNexusClientOptions {
   helloAckTimeoutMs?: number;
   /** How long `send` listens for a reset after a DATA over a cached session; 0 = not at all. */
   confirmMs?: number;
-  /** spec §3: 20 s per POST. */
+  /** How long one wait for the session cache lock may take (stream retries 4 times). */
+  lockTimeoutMs?: number;
+  /** opennexus spec §3: 20 s per POST; also the deadline for opening a stream. */
   postTimeoutMs?: number;
   /** Human status lines, in the reference's words (spec §4.2). */
   log?: (line: string) => void;
@@ -95,6 +101,8 @@ export interface ReceivedMessage {
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 const short = (id: string) => `${id.slice(0, 16)}...`;
+/** A server's answer in an error message: the start of it is enough. */
+const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -164,18 +172,22 @@ export class OpenNexusClient {
     return { 'X-Agent-ID': this.identity.agentIdB64 };
   }
 
-  private async post(url: string, message: OutboundMessage): Promise<{ status: number; body: string }> {
+  private get timeoutMs(): number {
+    return this.opts.postTimeoutMs ?? 20_000;
+  }
+
+  private async post(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<{ status: number; body: string }> {
     try {
-      return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.opts.postTimeoutMs ?? 20_000);
+      return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.timeoutMs, signal);
     } catch (e) {
-      throw new ClientError('network', (e as Error).message);
+      throw new ClientError(signal?.aborted ? 'aborted' : 'network', (e as Error).message);
     }
   }
 
   /** A short-lived stream on our own messenger that does not take the offline backlog. */
   private async openWatch(signal?: AbortSignal): Promise<SseStream> {
     try {
-      return await openSse(`${this.messengerUrl}/v1/messages/stream?drain=0`, this.headers, signal);
+      return await openSse(`${this.messengerUrl}/v1/messages/stream?drain=0`, this.headers, signal, this.timeoutMs);
     } catch (e) {
       throw new ClientError('network', (e as Error).message);
     }
@@ -260,8 +272,8 @@ export class OpenNexusClient {
         ciphertext: b64(sealed.ciphertext),
         sender_messenger_url: this.messengerUrl,
       };
-      const r = await this.post(peerUrl, data);
-      if (r.status !== 200) throw new ClientError('data_failed', `DATA send failed: ${r.body}`);
+      const r = await this.post(peerUrl, data, signal);
+      if (r.status !== 200) throw new ClientError('data_failed', `DATA send failed: ${clip(r.body)}`);
       this.log('Message sent');
       return { peerId: peer, sessionId: sealed.sessionId, counter: sealed.counter.toString(), handshake };
     }
@@ -281,7 +293,7 @@ export class OpenNexusClient {
         throw new ClientError('encrypt_failed', `Encrypt failed: ${(e as Error).message}`);
       }
       return {
-        cache: { ...c, sessions: { ...c.sessions, [peer]: r.next } },
+        cache: { ...c, sessions: { ...c.sessions, [peer]: { ...r.next, lastUsedMs: Date.now() } } },
         result: { sessionId: b64(s.sessionId), counter: r.counter, ciphertext: r.ciphertext },
       };
     });
@@ -293,8 +305,8 @@ export class OpenNexusClient {
     const ephPrivate = randomBytes(32);
     const ephPublic = x25519PublicKey(ephPrivate);
     const hello = createHello(this.identity, peerId, ephPublic, this.messengerUrl);
-    const r = await this.post(peerUrl, hello);
-    if (r.status !== 200) throw new ClientError('hello_failed', `HELLO failed: ${r.body}`);
+    const r = await this.post(peerUrl, hello, signal);
+    if (r.status !== 200) throw new ClientError('hello_failed', `HELLO failed: ${clip(r.body)}`);
     const ack = await waitForMessage(
       watch,
       (e) => e.type === 'hello_ack' && e.protocol_version === PROTOCOL_VERSION && e.sender_id === peer && e.peer_ephemeral_public_key === hello.ephemeral_public_key,
@@ -311,7 +323,12 @@ export class OpenNexusClient {
     } catch (e) {
       throw new ClientError('derive_failed', `Session derivation failed: ${(e as ProtocolError).message}`);
     }
-    await this.store.update((c) => ({ cache: { ...c, sessions: { ...c.sessions, [peer]: session } }, result: null }));
+    await this.store.update((c) => {
+      // We started it, so it is confirmed (core/limits.ts); the caps still hold.
+      const next = { ...c, sessions: { ...c.sessions, [peer]: { ...session, confirmed: true, lastUsedMs: Date.now() } } };
+      enforceCaps(next);
+      return { cache: next, result: null };
+    });
     return session;
   }
 
@@ -321,27 +338,32 @@ export class OpenNexusClient {
    * is reported as an event and never ends the stream (spec §10 B3).
    */
   async listen(onEvent: (e: ClientEvent) => void | Promise<void>, opts: { signal?: AbortSignal } = {}): Promise<void> {
-    const { signal } = opts;
+    // Everything in flight (heartbeats, HELLO_ACKs, lock waits) ends when the caller stops.
+    const inner = new AbortController();
+    const stop = () => inner.abort();
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    if (opts.signal?.aborted) stop();
+    const signal = inner.signal;
     const beat = () =>
-      postJson(`${this.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, this.headers, 10_000).catch(() => {});
+      postJson(`${this.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, this.headers, 10_000, signal).catch(() => {});
     void beat();
     const heartbeat = setInterval(beat, 15_000);
     let backoff = 500;
     try {
-      while (!signal?.aborted) {
+      while (!signal.aborted) {
         let stream: SseStream | undefined;
         try {
-          stream = await openSse(`${this.messengerUrl}/v1/messages/stream`, this.headers, signal);
+          stream = await openSse(`${this.messengerUrl}/v1/messages/stream`, this.headers, signal, this.timeoutMs);
           backoff = 500;
           for await (const ev of stream.events) {
-            if (ev.kind === 'data') await this.processLine(ev.data, onEvent);
-            if (signal?.aborted) break;
+            if (ev.kind === 'data') await this.processLine(ev.data, onEvent, signal);
+            if (signal.aborted) break;
           }
-          if (signal?.aborted) break;
+          if (signal.aborted) break;
           await onEvent({ type: 'connection_lost', error: 'stream ended', retryInMs: backoff });
         } catch (e) {
-          if (signal?.aborted) break;
-          await onEvent({ type: 'connection_lost', error: e instanceof TransportError ? e.message : String(e), retryInMs: backoff });
+          if (signal.aborted) break;
+          await onEvent({ type: 'connection_lost', error: e instanceof NetworkError ? e.message : String(e), retryInMs: backoff });
         } finally {
           stream?.close();
         }
@@ -350,6 +372,8 @@ export class OpenNexusClient {
       }
     } finally {
       clearInterval(heartbeat);
+      stop();
+      opts.signal?.removeEventListener('abort', stop);
     }
   }
 
@@ -392,41 +416,53 @@ export class OpenNexusClient {
     }
   }
 
-  private async processLine(data: string, onEvent: (e: ClientEvent) => void | Promise<void>): Promise<void> {
+  private async processLine(data: string, onEvent: (e: ClientEvent) => void | Promise<void>, signal: AbortSignal): Promise<void> {
+    let env: Envelope;
     try {
-      let env: Envelope;
-      try {
-        env = parseEnvelope(data);
-      } catch (e) {
-        await onEvent({ type: 'rejected', what: 'message', detail: (e as Error).message });
-        return;
-      }
-      if (env.type === 'connected') {
-        await onEvent({ type: 'connected', url: this.messengerUrl });
-        return;
-      }
-      const ephPrivate = env.type === 'hello' ? randomBytes(32) : new Uint8Array(32);
-      const ctx = {
-        self: this.identity,
-        ownMessengerUrl: this.messengerUrl,
-        now: Date.now(),
-        ephemeral: { privateKey: ephPrivate, publicKey: env.type === 'hello' ? x25519PublicKey(ephPrivate) : new Uint8Array(32) },
-      };
-      const result = await this.store.update((c) => {
-        const r = handleInbound(c, env, ctx);
-        return { cache: serializeCache(r.cache) === serializeCache(c) ? undefined : r.cache, result: r };
-      });
-      for (const e of result.events) await onEvent(e);
-      for (const o of result.outbound) await this.postOutbound(o, onEvent);
+      env = parseEnvelope(data);
     } catch (e) {
-      await onEvent({ type: 'rejected', what: 'message', detail: `internal error: ${(e as Error).message}` });
+      await onEvent({ type: 'rejected', what: 'message', detail: (e as Error).message });
+      return;
     }
+    if (env.type === 'connected') {
+      await onEvent({ type: 'connected', url: this.messengerUrl });
+      return;
+    }
+    const ephPrivate = env.type === 'hello' ? randomBytes(32) : new Uint8Array(32);
+    const ctx = {
+      self: this.identity,
+      ownMessengerUrl: this.messengerUrl,
+      now: Date.now(),
+      ephemeral: { privateKey: ephPrivate, publicKey: env.type === 'hello' ? x25519PublicKey(ephPrivate) : new Uint8Array(32) },
+    };
+    const notProcessed = (error: string) =>
+      onEvent({ type: 'not_processed', what: env.type ?? 'message', error, ...(env.id ? { id: env.id } : {}), ...(env.sender_id ? { from: env.sender_id } : {}) });
+    let result: InboundResult | undefined;
+    // A live holder releases the lock within milliseconds; wait for it (up to a minute), and if
+    // the cache still cannot be read or written, say so with the message id instead of dropping it.
+    for (let attempt = 0; attempt < 4 && !result; attempt++) {
+      try {
+        result = await this.store.update(
+          (c) => {
+            const r = handleInbound(c, env, ctx);
+            return { cache: serializeCache(r.cache) === serializeCache(c) ? undefined : r.cache, result: r };
+          },
+          { signal, timeoutMs: this.opts.lockTimeoutMs ?? 15_000 },
+        );
+      } catch (e) {
+        if (signal.aborted) return void (await notProcessed('stopped while waiting for the session cache lock'));
+        if (!(e instanceof LockTimeoutError)) return void (await notProcessed(`session cache: ${(e as Error).message}`));
+      }
+    }
+    if (!result) return void (await notProcessed('the session cache stayed locked; the message was not processed'));
+    for (const e of result.events) await onEvent(e);
+    for (const o of result.outbound) await this.postOutbound(o, onEvent, signal);
   }
 
-  private async postOutbound(o: Outbound, onEvent: (e: ClientEvent) => void | Promise<void>): Promise<void> {
+  private async postOutbound(o: Outbound, onEvent: (e: ClientEvent) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     try {
-      const r = await this.post(o.url, o.message);
-      if (r.status !== 200) await onEvent({ type: 'send_failed', to: o.message.receiver_id, what: o.message.type, error: r.body });
+      const r = await this.post(o.url, o.message, signal);
+      if (r.status !== 200) await onEvent({ type: 'send_failed', to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
       else if (o.message.type === 'hello_ack') this.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
     } catch (e) {
       await onEvent({ type: 'send_failed', to: o.message.receiver_id, what: o.message.type, error: (e as Error).message });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { hex } from './core/bytes.ts';
 import { emptyCache, parseCache, serializeCache, type CacheState } from './core/cache.ts';
 import { readTextOrNull, writeFileAtomic, ensurePrivateDir } from '../store/atomic-file.ts';
-import { withFileLock } from '../store/file-lock.ts';
+import { withFileLock, type LockOptions } from '../store/file-lock.ts';
 
 export class SessionStore {
   readonly path: string;
@@ -30,14 +30,14 @@ export class SessionStore {
   /**
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
    */
-  async update<T>(fn: (cache: CacheState) => { cache?: CacheState; result: T }): Promise<T> {
+  async update<T>(fn: (cache: CacheState) => { cache?: CacheState; result: T }, lock: LockOptions = {}): Promise<T> {
     await ensurePrivateDir(this.dir);
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache, result } = fn(current);
       if (cache) await writeFileAtomic(this.path, serializeCache(cache));
       return result;
-    });
+    }, lock);
   }
 
   /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */

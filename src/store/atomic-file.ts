@@ -2,12 +2,24 @@
  * Private files written atomically: a temp file in the same directory, fsync, rename. A reader
  * never sees a half-written file (spec §10 B2: the reference truncates in place).
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /** Creates a directory (and parents) readable only by the owner. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Creates the directory if needed and proves it takes a file (a read-only install, a path under
+ * a regular file, a full disk all fail here), so callers can refuse before they change anything
+ * elsewhere. Throws the file system's error.
+ */
+export async function probeWritable(dir: string): Promise<void> {
+  await ensurePrivateDir(dir);
+  const probe = join(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await writeFile(probe, '', { mode: 0o600 });
+  await rm(probe, { force: true });
 }
 
 /**

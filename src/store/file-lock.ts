@@ -151,6 +151,8 @@ export interface LockOptions {
   /** How long to wait for a live holder before LockTimeoutError. */
   timeoutMs?: number;
   unreadableStaleMs?: number;
+  /** Stops waiting (with LockTimeoutError) when aborted. */
+  signal?: AbortSignal;
 }
 
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
@@ -160,7 +162,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
   let delay = 1;
   let g: number | null;
   while ((g = await tryAcquire(dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
-    if (Date.now() > deadline) throw new LockTimeoutError(path);
+    if (Date.now() > deadline || opts.signal?.aborted) throw new LockTimeoutError(path);
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 25);
   }

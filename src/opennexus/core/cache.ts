@@ -1,7 +1,8 @@
 /**
  * The session cache's content (spec §4.7) and its text form. The layout keeps the reference's
- * keys, with counters written as exact JSON integers, plus `rx_window` (our replay window) and
- * `resets` (when we last answered a peer's session with a reset, for rate limiting).
+ * keys, with counters written as exact JSON integers, plus `rx_window` (our replay window),
+ * `confirmed` and `last_used_ms` (core/limits.ts) and `resets` (when we last answered a peer's
+ * session with a reset, for rate limiting). A reference cache's sessions count as confirmed.
  */
 import { b64, unb64 } from './bytes.ts';
 import { JsonNumber, isObject, parseJson, stringifyJson, type JsonObject } from './json.ts';
@@ -50,6 +51,8 @@ export function parseCache(text: string): CacheState {
         peerPublicKey: str('peer_public_key'),
         localEphemeralPublicKey: str('local_ephemeral_public_key'),
         peerEphemeralPublicKey: str('peer_ephemeral_public_key'),
+        confirmed: raw.confirmed !== false,
+        lastUsedMs: Number(int(raw.last_used_ms, 0n)),
       };
     } catch {
       // skipped, like the reference
@@ -75,6 +78,8 @@ export function serializeCache(c: CacheState): string {
       peer_public_key: s.peerPublicKey,
       local_ephemeral_public_key: s.localEphemeralPublicKey,
       peer_ephemeral_public_key: s.peerEphemeralPublicKey,
+      confirmed: s.confirmed,
+      last_used_ms: new JsonNumber(String(s.lastUsedMs)),
     };
   }
   return stringifyJson({ sessions, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });

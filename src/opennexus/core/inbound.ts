@@ -4,8 +4,12 @@
  *
  * Deliberate differences from the reference (spec §10):
  * - B1: every reset we send is a *signed* reset echoing the session id we received, so two
- *   peers holding different sessions can never ping-pong encrypted resets. Resets about one
- *   (peer, session) are rate-limited.
+ *   peers holding different sessions can never ping-pong encrypted resets. Resets are
+ *   rate-limited per (peer, session), per peer and in all (core/limits.ts).
+ * - Strangers are bounded: pending sessions from new peers are capped (least recently used
+ *   goes) and HELLOs from new peers are answered at a bounded rate (core/limits.ts).
+ * - A messenger URL is learned only from a verified HELLO (or the user), never from DATA,
+ *   which anyone can forge: a forged DATA must not make us POST to a URL of its choosing.
  * - A replayed counter is dropped without a reset (a replay must not kill the session).
  * - B5/§9.7: an encrypted reset payload is honoured only if it names the current session.
  * - B3: malformed input yields an event, never an exception.
@@ -22,18 +26,18 @@ import {
   parseResetPayload,
   verifySignedReset,
 } from './reset.ts';
+import { HELLO_WINDOW_MS, enforceCaps, helloAllowed, isKnownPeer, takeReset } from './limits.ts';
 import { deriveSession, openData } from './session.ts';
 import { PROTOCOL_VERSION, type Envelope, type OutboundMessage } from './wire.ts';
 
-/** At most one reset per (peer, session id) in this window. */
-export const RESET_INTERVAL_MS = 30_000;
+export { RESET_INTERVAL_MS } from './limits.ts';
 
 export type InboundEvent =
   | { type: 'message'; from: string; text: string; bytes: Uint8Array; sessionId: string; counter: bigint; id?: string; createdAt?: string }
   | { type: 'session_established'; peer: string; sessionId: string; initiator: 'peer' }
   | { type: 'reset'; from: string; reason: number; sessionId: string; dropped: boolean; signed: boolean }
   | { type: 'reset_sent'; to: string; reason: number; sessionId: string }
-  | { type: 'reset_suppressed'; to: string; sessionId: string }
+  | { type: 'reset_suppressed'; to: string; sessionId: string; why: 'same_session' | 'peer_limit' | 'total_limit' }
   | { type: 'hello_ack'; from: string }
   | { type: 'rejected'; from?: string; what: string; detail: string };
 
@@ -80,17 +84,17 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
     return { cache, events, outbound };
   }
 
-  /** A signed reset echoing `sessionId`, unless one went out for it recently. */
+  /** A signed reset echoing `sessionId`, unless the rate limits say no (core/limits.ts). */
   const sendReset = (peerId: Uint8Array, sessionId: Uint8Array, reason: number) => {
     const peer = b64(peerId);
     const sid = b64(sessionId);
-    const key = `${peer}|${sid}`;
-    for (const [k, at] of Object.entries(cache.resets)) if (ctx.now - at > RESET_INTERVAL_MS) delete cache.resets[k];
-    if (cache.resets[key] !== undefined) {
-      events.push({ type: 'reset_suppressed', to: peer, sessionId: sid });
+    const decision = takeReset(cache, peer, sid, ctx.now);
+    if (decision !== 'send') {
+      events.push({ type: 'reset_suppressed', to: peer, sessionId: sid, why: decision });
       return;
     }
-    cache.resets[key] = ctx.now;
+    // The URL is one a verified HELLO or the user gave; a stranger's reset goes to our own
+    // messenger, which is where a peer that shares it (and lost its state) will look.
     outbound.push({
       url: cache.peerMessengerUrls[peer] ?? ctx.ownMessengerUrl,
       message: createSignedReset(ctx.self, peerId, sessionId, reason),
@@ -100,6 +104,12 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
 
   switch (env.type) {
     case 'hello': {
+      // The rate check comes before the signature check, so a flood costs us no verification.
+      const known = from !== undefined && isKnownPeer(cache, from);
+      if (!known && !helloAllowed(cache, ctx.now)) {
+        reject('hello', `too many handshakes from new peers; not answered (limit per ${HELLO_WINDOW_MS / 1000} s)`);
+        break;
+      }
       const h = verifyHello(env, ctx.self.agentId);
       if (!h) {
         reject('hello', 'Invalid HELLO');
@@ -120,8 +130,10 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         break;
       }
       const url = h.senderMessengerUrl ?? ctx.ownMessengerUrl;
-      cache.sessions[peer] = session; // spec §4.4: a new HELLO replaces any session
+      // opennexus spec §4.4: a new HELLO replaces any session
+      cache.sessions[peer] = { ...session, confirmed: known, lastUsedMs: ctx.now };
       cache.peerMessengerUrls[peer] = url;
+      enforceCaps(cache);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: 'session_established', peer, sessionId: b64(session.sessionId), initiator: 'peer' });
       break;
@@ -135,7 +147,6 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         reject('data', 'invalid sender_id');
         break;
       }
-      if (env.sender_messenger_url) cache.peerMessengerUrls[from] = env.sender_messenger_url;
       const incomingSid = tryId(env.session_id);
       const session = cache.sessions[from];
       if (!session) {
@@ -153,7 +164,7 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         if (incomingSid) sendReset(peerId, incomingSid, err.code === 'session_mismatch' ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
         break;
       }
-      cache.sessions[from] = opened.next;
+      cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache.sessions[from];

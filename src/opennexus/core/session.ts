@@ -30,6 +30,10 @@ export interface Session {
   peerPublicKey: string;
   localEphemeralPublicKey: string;
   peerEphemeralPublicKey: string;
+  /** Carried authenticated DATA, or we started it (core/limits.ts). */
+  confirmed: boolean;
+  /** When it was last used (ms), for least-recently-used eviction; set by the caller. */
+  lastUsedMs: number;
 }
 
 export interface SessionMaterial {
@@ -101,6 +105,8 @@ export function deriveSession(input: DeriveInput): Session {
     peerPublicKey: b64(input.peerPublicKey),
     localEphemeralPublicKey: b64(ownEph),
     peerEphemeralPublicKey: b64(input.peerEphPublic),
+    confirmed: false,
+    lastUsedMs: 0,
   };
 }
 

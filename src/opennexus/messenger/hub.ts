@@ -62,6 +62,11 @@ export class Hub {
     return delivered;
   }
 
+  /** Open streams of one agent (watch streams included). */
+  streamCount(agentId: string): number {
+    return this.subs.get(agentId)?.size ?? 0;
+  }
+
   /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
   get agentCount(): number {
     return this.subs.size;
