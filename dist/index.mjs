@@ -530,6 +530,46 @@ function parseResetPayload(plaintext) {
   return { sessionId, reason };
 }
 
+// src/opennexus/core/limits.ts
+var MAX_SESSIONS = 1024;
+var MAX_PENDING = 64;
+var HELLO_BURST = 20;
+var HELLO_WINDOW_MS = 1e4;
+var RESET_INTERVAL_MS = 3e4;
+var RESETS_PER_PEER = 2;
+var RESETS_TOTAL = 20;
+function isKnownPeer(cache, peer) {
+  return cache.sessions[peer]?.confirmed === true;
+}
+function helloAllowed(cache, now) {
+  let recent = 0;
+  for (const s of Object.values(cache.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
+  return recent < HELLO_BURST;
+}
+function enforceCaps(cache) {
+  const byAge = (pendingOnly) => Object.entries(cache.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x], [, y]) => x.lastUsedMs - y.lastUsedMs).map(([peer]) => peer);
+  const drop = (peer) => {
+    delete cache.sessions[peer];
+    delete cache.peerMessengerUrls[peer];
+  };
+  const pending = byAge(true);
+  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
+  const all = byAge(false);
+  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
+  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p]);
+  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache.peerMessengerUrls[peer];
+}
+function takeReset(cache, peer, sessionId, now) {
+  for (const [k, at] of Object.entries(cache.resets)) if (now - at > RESET_INTERVAL_MS) delete cache.resets[k];
+  const key = `${peer}|${sessionId}`;
+  if (cache.resets[key] !== void 0) return "same_session";
+  const keys = Object.keys(cache.resets);
+  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
+  if (keys.length >= RESETS_TOTAL) return "total_limit";
+  cache.resets[key] = now;
+  return "send";
+}
+
 // src/opennexus/core/session.ts
 var TAG_SESSION = utf8("OpenNexus-v0-session");
 var TAG_DATA = utf8("OpenNexus-v0-data");
@@ -574,7 +614,9 @@ function deriveSession(input) {
     rxWindow: 0n,
     peerPublicKey: b64(input.peerPublicKey),
     localEphemeralPublicKey: b64(ownEph),
-    peerEphemeralPublicKey: b64(input.peerEphPublic)
+    peerEphemeralPublicKey: b64(input.peerEphPublic),
+    confirmed: false,
+    lastUsedMs: 0
   };
 }
 function nonceFor(counter) {
@@ -625,7 +667,6 @@ function acceptCounter(s, counter) {
 var FULL_WINDOW = WINDOW_MASK;
 
 // src/opennexus/core/inbound.ts
-var RESET_INTERVAL_MS = 3e4;
 function tryId(s) {
   try {
     return unb64(s ?? "", 32);
@@ -650,13 +691,11 @@ function handleInbound(cache0, env, ctx) {
   const sendReset = (peerId, sessionId, reason) => {
     const peer = b64(peerId);
     const sid = b64(sessionId);
-    const key = `${peer}|${sid}`;
-    for (const [k, at] of Object.entries(cache.resets)) if (ctx.now - at > RESET_INTERVAL_MS) delete cache.resets[k];
-    if (cache.resets[key] !== void 0) {
-      events.push({ type: "reset_suppressed", to: peer, sessionId: sid });
+    const decision = takeReset(cache, peer, sid, ctx.now);
+    if (decision !== "send") {
+      events.push({ type: "reset_suppressed", to: peer, sessionId: sid, why: decision });
       return;
     }
-    cache.resets[key] = ctx.now;
     outbound.push({
       url: cache.peerMessengerUrls[peer] ?? ctx.ownMessengerUrl,
       message: createSignedReset(ctx.self, peerId, sessionId, reason)
@@ -665,6 +704,11 @@ function handleInbound(cache0, env, ctx) {
   };
   switch (env.type) {
     case "hello": {
+      const known = from !== void 0 && isKnownPeer(cache, from);
+      if (!known && !helloAllowed(cache, ctx.now)) {
+        reject("hello", `too many handshakes from new peers; not answered (limit per ${HELLO_WINDOW_MS / 1e3} s)`);
+        break;
+      }
       const h = verifyHello(env, ctx.self.agentId);
       if (!h) {
         reject("hello", "Invalid HELLO");
@@ -685,8 +729,9 @@ function handleInbound(cache0, env, ctx) {
         break;
       }
       const url = h.senderMessengerUrl ?? ctx.ownMessengerUrl;
-      cache.sessions[peer] = session;
+      cache.sessions[peer] = { ...session, confirmed: known, lastUsedMs: ctx.now };
       cache.peerMessengerUrls[peer] = url;
+      enforceCaps(cache);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: "session_established", peer, sessionId: b64(session.sessionId), initiator: "peer" });
       break;
@@ -700,7 +745,6 @@ function handleInbound(cache0, env, ctx) {
         reject("data", "invalid sender_id");
         break;
       }
-      if (env.sender_messenger_url) cache.peerMessengerUrls[from] = env.sender_messenger_url;
       const incomingSid = tryId(env.session_id);
       const session = cache.sessions[from];
       if (!session) {
@@ -718,7 +762,7 @@ function handleInbound(cache0, env, ctx) {
         if (incomingSid) sendReset(peerId, incomingSid, err.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
         break;
       }
-      cache.sessions[from] = opened.next;
+      cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache.sessions[from];
@@ -805,7 +849,9 @@ function parseCache(text) {
         rxWindow: typeof w === "string" && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
         peerPublicKey: str("peer_public_key"),
         localEphemeralPublicKey: str("local_ephemeral_public_key"),
-        peerEphemeralPublicKey: str("peer_ephemeral_public_key")
+        peerEphemeralPublicKey: str("peer_ephemeral_public_key"),
+        confirmed: raw.confirmed !== false,
+        lastUsedMs: Number(int(raw.last_used_ms, 0n))
       };
     } catch {
     }
@@ -828,18 +874,20 @@ function serializeCache(c) {
       rx_window: s.rxWindow.toString(16),
       peer_public_key: s.peerPublicKey,
       local_ephemeral_public_key: s.localEphemeralPublicKey,
-      peer_ephemeral_public_key: s.peerEphemeralPublicKey
+      peer_ephemeral_public_key: s.peerEphemeralPublicKey,
+      confirmed: s.confirmed,
+      last_used_ms: new JsonNumber(String(s.lastUsedMs))
     };
   }
   return stringifyJson({ sessions, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
 }
 
 // src/opennexus/session-store.ts
-import { join } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 async function ensurePrivateDir(dir) {
   await mkdir(dir, { recursive: true, mode: 448 });
 }
@@ -870,54 +918,127 @@ async function readTextOrNull(path) {
 }
 
 // src/store/file-lock.ts
-import { open as open2, readFile as readFile2, rm as rm2, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { link, mkdir as mkdir2, readFile as readFile2, readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 var LockTimeoutError = class extends Error {
   constructor(path) {
     super(`timed out waiting for the lock on ${path}`);
     this.name = "LockTimeoutError";
   }
 };
-function alive(pid) {
+var UNREADABLE_STALE_MS = 3e3;
+function startTime(pid) {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
   }
 }
-async function breakIfStale(lockPath, staleMs) {
+var ownToken = /* @__PURE__ */ (() => {
+  let t;
+  return () => t ??= `pid=${process.pid} start=${startTime(process.pid) ?? "-"}
+`;
+})();
+function ownerAlive(text) {
+  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m) return null;
+  const pid = Number(m[1]);
   try {
-    const [text, st] = await Promise.all([readFile2(lockPath, "utf8"), stat(lockPath)]);
-    const pid = Number(text.split(" ")[0]);
-    const dead = Number.isInteger(pid) && pid > 0 && !alive(pid);
-    if (dead || Date.now() - st.mtimeMs > staleMs) await rm2(lockPath, { force: true });
+    process.kill(pid, 0);
+  } catch (e) {
+    if (e.code !== "EPERM") return false;
+  }
+  if (m[2] === "-") return true;
+  const now = startTime(pid);
+  return now === null || now === m[2];
+}
+async function list(dir) {
+  const names = await readdir(dir);
+  let highest = -1;
+  const free = /* @__PURE__ */ new Set();
+  for (const n of names) {
+    const m = /^(\d+)(\.free)?$/.exec(n);
+    if (!m) continue;
+    const g = Number(m[1]);
+    if (m[2]) free.add(g);
+    else if (g > highest) highest = g;
+  }
+  return { highest, free, names };
+}
+async function takeable(dir, l, unreadableStaleMs) {
+  if (l.highest < 0 || l.free.has(l.highest)) return true;
+  const file = join2(dir, String(l.highest));
+  try {
+    const alive = ownerAlive(await readFile2(file, "utf8"));
+    if (alive !== null) return !alive;
+    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
   } catch {
+    return true;
+  }
+}
+async function create(dir, g) {
+  const tmp = join2(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await writeFile2(tmp, ownToken(), { mode: 384 });
+  try {
+    await link(tmp, join2(dir, String(g)));
+    return true;
+  } catch (e) {
+    if (e.code === "EEXIST") return false;
+    throw e;
+  } finally {
+    await rm2(tmp, { force: true });
+  }
+}
+async function prune(dir, g, names) {
+  await Promise.all(
+    names.map(async (n) => {
+      const gen = /^(\d+)(?:\.free)?$/.exec(n);
+      const tmp = /^tmp\.(\d+)\./.exec(n);
+      if (gen && Number(gen[1]) < g - 1 || tmp && ownerAlive(`pid=${tmp[1]} start=-
+`) === false) {
+        await rm2(join2(dir, n), { force: true });
+      }
+    })
+  );
+}
+async function tryAcquire(dir, unreadableStaleMs) {
+  const l = await list(dir);
+  if (!await takeable(dir, l, unreadableStaleMs)) return null;
+  const g = l.highest + 1;
+  if (!await create(dir, g)) return null;
+  const after = await list(dir);
+  if (after.highest !== g) {
+    await rm2(join2(dir, String(g)), { force: true });
+    return null;
+  }
+  await prune(dir, g, after.names);
+  return g;
+}
+async function release(dir, g) {
+  try {
+    await writeFile2(join2(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
+  } catch {
+    await rm2(join2(dir, String(g)), { force: true }).catch(() => {
+    });
   }
 }
 async function withFileLock(path, fn, opts = {}) {
-  const lockPath = `${path}.lock`;
-  const timeoutMs = opts.timeoutMs ?? 15e3;
-  const staleMs = opts.staleMs ?? 6e4;
-  const deadline = Date.now() + timeoutMs;
-  let delay = 2;
-  for (; ; ) {
-    try {
-      const fh = await open2(lockPath, "wx", 384);
-      await fh.writeFile(`${process.pid} ${Date.now()}`);
-      await fh.close();
-      break;
-    } catch (e) {
-      if (e.code !== "EEXIST") throw e;
-      await breakIfStale(lockPath, staleMs);
-      if (Date.now() > deadline) throw new LockTimeoutError(path);
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 50);
-    }
+  const dir = `${path}.locks`;
+  await mkdir2(dir, { recursive: true, mode: 448 });
+  const deadline = Date.now() + (opts.timeoutMs ?? 15e3);
+  let delay = 1;
+  let g;
+  while ((g = await tryAcquire(dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
+    if (Date.now() > deadline || opts.signal?.aborted) throw new LockTimeoutError(path);
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 25);
   }
   try {
     return await fn();
   } finally {
-    await rm2(lockPath, { force: true });
+    await release(dir, g);
   }
 }
 
@@ -925,7 +1046,7 @@ async function withFileLock(path, fn, opts = {}) {
 var SessionStore = class {
   constructor(dir, agentId) {
     this.dir = dir;
-    this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
+    this.path = join3(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
   }
   dir;
   path;
@@ -937,140 +1058,201 @@ var SessionStore = class {
   /**
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
    */
-  async update(fn) {
+  async update(fn, lock = {}) {
     await ensurePrivateDir(this.dir);
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache, result } = fn(current);
       if (cache) await writeFileAtomic(this.path, serializeCache(cache));
       return result;
-    });
+    }, lock);
   }
   /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
   handshakeLock(peerId, fn) {
-    return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4, staleMs: 45e3 });
+    return withFileLock(join3(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
   }
 };
 
-// src/opennexus/transport.ts
+// src/http/client.ts
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-var TransportError = class extends Error {
-  constructor(message) {
+var NetworkError = class extends Error {
+  constructor(code, message) {
     super(message);
-    this.name = "TransportError";
+    this.code = code;
+    this.name = "NetworkError";
   }
+  code;
 };
-function requestFn(url) {
-  if (url.protocol === "http:") return httpRequest;
-  if (url.protocol === "https:") return httpsRequest;
-  throw new TransportError(`unsupported URL scheme in ${url.href}`);
-}
-function parseUrl(url) {
+var DEFAULT_MAX_BODY_BYTES = 1 << 20;
+function parseHttpUrl(url) {
+  let u;
   try {
-    return new URL(url);
+    u = new URL(url);
   } catch {
-    throw new TransportError(`invalid URL: ${url}`);
+    throw new NetworkError("bad_url", `invalid URL: ${url}`);
   }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
+  return u;
 }
 function describe(err, url) {
   const e = err;
-  const code = e.code ? `${e.code}: ` : "";
-  return `cannot reach ${url} (${code}${e.message})`;
+  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
 }
-function postJson(url, body, headers, timeoutMs) {
-  const u = parseUrl(url);
+function bounded(url, opts, onResponse, reject) {
+  const u = parseHttpUrl(url);
+  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
+}
+function request(url, opts) {
   return new Promise((resolve, reject) => {
-    const opts = {
-      method: "POST",
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers },
-      timeout: timeoutMs
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
     };
-    const req = requestFn(u)(u, opts, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", (e) => reject(new TransportError(describe(e, url))));
-    });
-    req.on("timeout", () => req.destroy(new TransportError(`timed out after ${timeoutMs} ms: ${url}`)));
-    req.on("error", (e) => reject(e instanceof TransportError ? e : new TransportError(describe(e, url))));
-    req.end(body);
+    const req = bounded(
+      url,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+      },
+      reject
+    );
+    req.end(opts.body);
   });
 }
-function openSse(url, headers, signal) {
-  const u = parseUrl(url);
+function openSse(url, opts) {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxError = opts.maxErrorBytes ?? 4096;
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new TransportError("aborted"));
-    const req = requestFn(u)(u, { method: "GET", headers: { accept: "text/event-stream", ...headers } });
-    const onAbort = () => req.destroy();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (e) => {
-      signal?.removeEventListener("abort", onAbort);
-      reject(new TransportError(describe(e, url)));
-    });
-    req.on("response", (res) => {
-      res.setEncoding("utf8");
-      const queue = [];
-      let waiting = null;
-      let done = false;
-      let buf = "";
-      const push = (e) => {
-        if (waiting) {
-          const w = waiting;
-          waiting = null;
-          w({ value: e, done: false });
-        } else queue.push(e);
-      };
-      const finish = () => {
-        if (done) return;
-        done = true;
-        signal?.removeEventListener("abort", onAbort);
-        if (waiting) {
-          const w = waiting;
-          waiting = null;
-          w({ value: void 0, done: true });
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const req = bounded(
+      url,
+      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        res.setEncoding("utf8");
+        if ((res.statusCode ?? 0) !== 200) {
+          let text = "";
+          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
+          res.on("data", (c) => {
+            text += c;
+            if (text.length >= maxError) refuse();
+          });
+          res.on("end", refuse);
+          res.on("error", refuse);
+          return;
         }
-      };
-      if ((res.statusCode ?? 0) !== 200) {
-        let text = "";
-        res.on("data", (c) => text += c);
-        res.on("end", () => reject(new TransportError(`stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, 200)}`)));
-        res.on("error", () => reject(new TransportError(`stream refused by ${url}: HTTP ${res.statusCode}`)));
-        return;
-      }
-      res.on("data", (chunk) => {
-        buf += chunk;
-        let nl;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl).replace(/\r$/, "");
-          buf = buf.slice(nl + 1);
-          if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
-          else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
-        }
-      });
-      res.on("end", finish);
-      res.on("close", finish);
-      res.on("error", finish);
-      const events = {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        next() {
-          const e = queue.shift();
-          if (e) return Promise.resolve({ value: e, done: false });
-          if (done) return Promise.resolve({ value: void 0, done: true });
-          return new Promise((r) => waiting = r);
-        },
-        return() {
-          req.destroy();
-          finish();
-          return Promise.resolve({ value: void 0, done: true });
-        }
-      };
-      resolve({ status: res.statusCode ?? 0, events, close: () => (req.destroy(), finish()) });
-    });
+        settle();
+        resolve(sseStream(url, req, res, opts.signal, maxLine));
+      },
+      reject
+    );
     req.end();
   });
+}
+function sseStream(url, req, res, signal, maxLine) {
+  const queue = [];
+  let waiting = null;
+  let done = false;
+  let error = null;
+  let buf = "";
+  const finish = () => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener("abort", close);
+    const w = waiting;
+    waiting = null;
+    if (w && error) w.reject(error);
+    else w?.resolve({ value: void 0, done: true });
+  };
+  function close() {
+    req.destroy();
+    finish();
+  }
+  signal?.addEventListener("abort", close, { once: true });
+  const push = (e) => {
+    const w = waiting;
+    waiting = null;
+    if (w) w.resolve({ value: e, done: false });
+    else queue.push(e);
+  };
+  res.on("data", (chunk) => {
+    if (done) return;
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl).replace(/\r$/, "");
+      buf = buf.slice(nl + 1);
+      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
+      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
+    }
+    if (buf.length > maxLine) {
+      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
+      close();
+    }
+  });
+  res.on("end", finish);
+  res.on("close", finish);
+  res.on("error", finish);
+  const events = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      const e = queue.shift();
+      if (e) return Promise.resolve({ value: e, done: false });
+      if (done && error) return Promise.reject(error);
+      if (done) return Promise.resolve({ value: void 0, done: true });
+      return new Promise((resolve, reject) => waiting = { resolve, reject });
+    },
+    return() {
+      close();
+      return Promise.resolve({ value: void 0, done: true });
+    }
+  };
+  return { status: 200, events, close };
+}
+
+// src/opennexus/transport.ts
+var MAX_POST_ANSWER = 64 * 1024;
+var MAX_SSE_LINE = 1 << 20;
+async function postJson(url, body, headers, timeoutMs, signal) {
+  const r = await request(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
+  return { status: r.status, body: r.body };
+}
+function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
+  return openSse(url, { headers, connectTimeoutMs, maxLineBytes: MAX_SSE_LINE, ...signal ? { signal } : {} });
 }
 
 // src/opennexus/client.ts
@@ -1085,6 +1267,7 @@ var ClientError = class extends Error {
 };
 var trimSlash = (u) => u.replace(/\/+$/, "");
 var short = (id) => `${id.slice(0, 16)}...`;
+var clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
 function abortableSleep(ms, signal) {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -1147,17 +1330,20 @@ var OpenNexusClient = class {
   get headers() {
     return { "X-Agent-ID": this.identity.agentIdB64 };
   }
-  async post(url, message) {
+  get timeoutMs() {
+    return this.opts.postTimeoutMs ?? 2e4;
+  }
+  async post(url, message, signal) {
     try {
-      return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.opts.postTimeoutMs ?? 2e4);
+      return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.timeoutMs, signal);
     } catch (e) {
-      throw new ClientError("network", e.message);
+      throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
     }
   }
   /** A short-lived stream on our own messenger that does not take the offline backlog. */
   async openWatch(signal) {
     try {
-      return await openSse(`${this.messengerUrl}/v1/messages/stream?drain=0`, this.headers, signal);
+      return await openSse2(`${this.messengerUrl}/v1/messages/stream?drain=0`, this.headers, signal, this.timeoutMs);
     } catch (e) {
       throw new ClientError("network", e.message);
     }
@@ -1227,8 +1413,8 @@ var OpenNexusClient = class {
         ciphertext: b64(sealed.ciphertext),
         sender_messenger_url: this.messengerUrl
       };
-      const r = await this.post(peerUrl, data);
-      if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${r.body}`);
+      const r = await this.post(peerUrl, data, signal);
+      if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${clip(r.body)}`);
       this.log("Message sent");
       return { peerId: peer, sessionId: sealed.sessionId, counter: sealed.counter.toString(), handshake };
     }
@@ -1247,7 +1433,7 @@ var OpenNexusClient = class {
         throw new ClientError("encrypt_failed", `Encrypt failed: ${e.message}`);
       }
       return {
-        cache: { ...c, sessions: { ...c.sessions, [peer]: r.next } },
+        cache: { ...c, sessions: { ...c.sessions, [peer]: { ...r.next, lastUsedMs: Date.now() } } },
         result: { sessionId: b64(s.sessionId), counter: r.counter, ciphertext: r.ciphertext }
       };
     });
@@ -1258,8 +1444,8 @@ var OpenNexusClient = class {
     const ephPrivate = randomBytes(32);
     const ephPublic = x25519PublicKey(ephPrivate);
     const hello = createHello(this.identity, peerId, ephPublic, this.messengerUrl);
-    const r = await this.post(peerUrl, hello);
-    if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${r.body}`);
+    const r = await this.post(peerUrl, hello, signal);
+    if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${clip(r.body)}`);
     const ack = await waitForMessage(
       watch,
       (e) => e.type === "hello_ack" && e.protocol_version === PROTOCOL_VERSION && e.sender_id === peer && e.peer_ephemeral_public_key === hello.ephemeral_public_key,
@@ -1276,7 +1462,11 @@ var OpenNexusClient = class {
     } catch (e) {
       throw new ClientError("derive_failed", `Session derivation failed: ${e.message}`);
     }
-    await this.store.update((c) => ({ cache: { ...c, sessions: { ...c.sessions, [peer]: session } }, result: null }));
+    await this.store.update((c) => {
+      const next = { ...c, sessions: { ...c.sessions, [peer]: { ...session, confirmed: true, lastUsedMs: Date.now() } } };
+      enforceCaps(next);
+      return { cache: next, result: null };
+    });
     return session;
   }
   /**
@@ -1285,27 +1475,31 @@ var OpenNexusClient = class {
    * is reported as an event and never ends the stream (spec §10 B3).
    */
   async listen(onEvent, opts = {}) {
-    const { signal } = opts;
-    const beat = () => postJson(`${this.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, this.headers, 1e4).catch(() => {
+    const inner = new AbortController();
+    const stop = () => inner.abort();
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    if (opts.signal?.aborted) stop();
+    const signal = inner.signal;
+    const beat = () => postJson(`${this.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, this.headers, 1e4, signal).catch(() => {
     });
     void beat();
     const heartbeat = setInterval(beat, 15e3);
     let backoff = 500;
     try {
-      while (!signal?.aborted) {
+      while (!signal.aborted) {
         let stream;
         try {
-          stream = await openSse(`${this.messengerUrl}/v1/messages/stream`, this.headers, signal);
+          stream = await openSse2(`${this.messengerUrl}/v1/messages/stream`, this.headers, signal, this.timeoutMs);
           backoff = 500;
           for await (const ev of stream.events) {
-            if (ev.kind === "data") await this.processLine(ev.data, onEvent);
-            if (signal?.aborted) break;
+            if (ev.kind === "data") await this.processLine(ev.data, onEvent, signal);
+            if (signal.aborted) break;
           }
-          if (signal?.aborted) break;
+          if (signal.aborted) break;
           await onEvent({ type: "connection_lost", error: "stream ended", retryInMs: backoff });
         } catch (e) {
-          if (signal?.aborted) break;
-          await onEvent({ type: "connection_lost", error: e instanceof TransportError ? e.message : String(e), retryInMs: backoff });
+          if (signal.aborted) break;
+          await onEvent({ type: "connection_lost", error: e instanceof NetworkError ? e.message : String(e), retryInMs: backoff });
         } finally {
           stream?.close();
         }
@@ -1314,6 +1508,8 @@ var OpenNexusClient = class {
       }
     } finally {
       clearInterval(heartbeat);
+      stop();
+      opts.signal?.removeEventListener("abort", stop);
     }
   }
   /** Async-iterator form of listen(): yields decrypted messages only. */
@@ -1354,40 +1550,49 @@ var OpenNexusClient = class {
       await done;
     }
   }
-  async processLine(data, onEvent) {
+  async processLine(data, onEvent, signal) {
+    let env;
     try {
-      let env;
-      try {
-        env = parseEnvelope(data);
-      } catch (e) {
-        await onEvent({ type: "rejected", what: "message", detail: e.message });
-        return;
-      }
-      if (env.type === "connected") {
-        await onEvent({ type: "connected", url: this.messengerUrl });
-        return;
-      }
-      const ephPrivate = env.type === "hello" ? randomBytes(32) : new Uint8Array(32);
-      const ctx = {
-        self: this.identity,
-        ownMessengerUrl: this.messengerUrl,
-        now: Date.now(),
-        ephemeral: { privateKey: ephPrivate, publicKey: env.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
-      };
-      const result = await this.store.update((c) => {
-        const r = handleInbound(c, env, ctx);
-        return { cache: serializeCache(r.cache) === serializeCache(c) ? void 0 : r.cache, result: r };
-      });
-      for (const e of result.events) await onEvent(e);
-      for (const o of result.outbound) await this.postOutbound(o, onEvent);
+      env = parseEnvelope(data);
     } catch (e) {
-      await onEvent({ type: "rejected", what: "message", detail: `internal error: ${e.message}` });
+      await onEvent({ type: "rejected", what: "message", detail: e.message });
+      return;
     }
+    if (env.type === "connected") {
+      await onEvent({ type: "connected", url: this.messengerUrl });
+      return;
+    }
+    const ephPrivate = env.type === "hello" ? randomBytes(32) : new Uint8Array(32);
+    const ctx = {
+      self: this.identity,
+      ownMessengerUrl: this.messengerUrl,
+      now: Date.now(),
+      ephemeral: { privateKey: ephPrivate, publicKey: env.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
+    };
+    const notProcessed = (error) => onEvent({ type: "not_processed", what: env.type ?? "message", error, ...env.id ? { id: env.id } : {}, ...env.sender_id ? { from: env.sender_id } : {} });
+    let result;
+    for (let attempt = 0; attempt < 4 && !result; attempt++) {
+      try {
+        result = await this.store.update(
+          (c) => {
+            const r = handleInbound(c, env, ctx);
+            return { cache: serializeCache(r.cache) === serializeCache(c) ? void 0 : r.cache, result: r };
+          },
+          { signal, timeoutMs: this.opts.lockTimeoutMs ?? 15e3 }
+        );
+      } catch (e) {
+        if (signal.aborted) return void await notProcessed("stopped while waiting for the session cache lock");
+        if (!(e instanceof LockTimeoutError)) return void await notProcessed(`session cache: ${e.message}`);
+      }
+    }
+    if (!result) return void await notProcessed("the session cache stayed locked; the message was not processed");
+    for (const e of result.events) await onEvent(e);
+    for (const o of result.outbound) await this.postOutbound(o, onEvent, signal);
   }
-  async postOutbound(o, onEvent) {
+  async postOutbound(o, onEvent, signal) {
     try {
-      const r = await this.post(o.url, o.message);
-      if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: r.body });
+      const r = await this.post(o.url, o.message, signal);
+      if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
       else if (o.message.type === "hello_ack") this.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
     } catch (e) {
       await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: e.message });
@@ -1396,66 +1601,38 @@ var OpenNexusClient = class {
 };
 
 // src/nexus/client.ts
-import { request as httpRequest2 } from "node:http";
-import { request as httpsRequest2 } from "node:https";
 var DEFAULT_NEXUS_URL = "https://messaging.md";
-var NexusNetworkError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "NexusNetworkError";
-  }
-};
+var POLL_MAX_BODY_BYTES = 16 << 20;
 var NexusClient = class _NexusClient {
   url;
   timeoutMs;
+  maxBodyBytes;
+  maxPollBodyBytes;
   prefix = "/v1/sessions";
   constructor(opts = {}) {
     this.url = (opts.url ?? DEFAULT_NEXUS_URL).replace(/\/+$/, "");
     this.timeoutMs = opts.timeoutMs ?? 1e4;
+    this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.maxPollBodyBytes = opts.maxPollBodyBytes ?? POLL_MAX_BODY_BYTES;
   }
-  request(method, path, opts = {}) {
-    let u;
-    try {
-      u = new URL(this.url + path);
-    } catch {
-      return Promise.reject(new NexusNetworkError(`invalid server URL: ${this.url}`));
-    }
-    const fn = u.protocol === "https:" ? httpsRequest2 : u.protocol === "http:" ? httpRequest2 : null;
-    if (!fn) return Promise.reject(new NexusNetworkError(`unsupported URL scheme: ${this.url}`));
+  /** One request; rejects with a NetworkError (bad_url, unreachable, timeout, too_large). */
+  async request(method, path, opts = {}) {
     const payload = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
-    return new Promise((resolve, reject) => {
-      const req = fn(
-        u,
-        {
-          method,
-          timeout: this.timeoutMs,
-          headers: {
-            accept: "application/json",
-            ...payload !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {},
-            ...opts.headers
-          }
-        },
-        (res) => {
-          const chunks = [];
-          res.on("data", (c) => chunks.push(c));
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            let body = null;
-            try {
-              body = JSON.parse(text);
-            } catch {
-              body = null;
-            }
-            const status = res.statusCode ?? 0;
-            resolve({ status, ok: status >= 200 && status < 300, body, text });
-          });
-          res.on("error", (e) => reject(new NexusNetworkError(`${this.url}: ${e.message}`)));
-        }
-      );
-      req.on("timeout", () => req.destroy(new NexusNetworkError(`${this.url} did not answer within ${this.timeoutMs} ms`)));
-      req.on("error", (e) => reject(e instanceof NexusNetworkError ? e : new NexusNetworkError(`cannot reach ${this.url} (${e.code ?? e.message})`)));
-      req.end(payload);
+    const r = await request(this.url + path, {
+      method,
+      headers: { accept: "application/json", ...opts.headers },
+      timeoutMs: this.timeoutMs,
+      maxBodyBytes: opts.maxBodyBytes ?? this.maxBodyBytes,
+      ...payload !== void 0 ? { body: payload } : {}
     });
+    let parsed = null;
+    try {
+      parsed = JSON.parse(r.body);
+    } catch {
+      parsed = null;
+    }
+    const body = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
+    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body };
   }
   /** Session routes: plural first, singular once if the plural route does not exist. */
   async session(method, rest, opts = {}) {
@@ -1487,7 +1664,7 @@ var NexusClient = class _NexusClient {
     if (opts.members) q.set("members", "true");
     if (opts.limit !== void 0) q.set("limit", String(opts.limit));
     const qs = q.toString();
-    return this.session("GET", `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ""}`, { headers: _NexusClient.agent(agentId) });
+    return this.session("GET", `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ""}`, { headers: _NexusClient.agent(agentId), maxBodyBytes: this.maxPollBodyBytes });
   }
   renew(sessionId, agentId, ttl) {
     return this.session("POST", `/${encodeURIComponent(sessionId)}/renew`, { headers: _NexusClient.agent(agentId), body: ttl === void 0 ? {} : { ttl } });
@@ -1582,7 +1759,7 @@ async function respond(handler, req, onError) {
   }
 }
 function serve(handler, opts) {
-  const open3 = /* @__PURE__ */ new Set();
+  const open2 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const server = createServer(async (req, res) => {
@@ -1594,8 +1771,8 @@ function serve(handler, opts) {
       res.destroy();
       return;
     }
-    const request = toHttpRequest(req, body, opts.trustProxy ?? false);
-    const r = await respond(handler, request, opts.onError);
+    const request2 = toHttpRequest(req, body, opts.trustProxy ?? false);
+    const r = await respond(handler, request2, opts.onError);
     if (r.stream) {
       res.writeHead(r.status, r.headers);
       res.flushHeaders();
@@ -1607,22 +1784,22 @@ function serve(handler, opts) {
       const end = () => {
         if (ended) return;
         ended = true;
-        open3.delete(end);
+        open2.delete(end);
         cleanup();
         res.end();
       };
       const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open3.add(end);
+      open2.add(end);
       res.on("close", end);
       cleanup = r.stream.open(write, end);
       if (ended) cleanup();
-      log(`${request.method} ${request.path} ${r.status} stream`);
+      log(`${request2.method} ${request2.path} ${r.status} stream`);
       return;
     }
     if (body === null && !r.headers?.connection) res.setHeader("connection", "close");
     res.writeHead(r.status, r.headers);
     res.end(r.body);
-    log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
   });
   server.keepAliveTimeout = 5e3;
   return new Promise((resolve, reject) => {
@@ -1635,7 +1812,7 @@ function serve(handler, opts) {
         port,
         url: `http://${host}:${port}`,
         close: () => new Promise((done) => {
-          for (const end of [...open3]) end();
+          for (const end of [...open2]) end();
           server.close(() => done());
           server.closeIdleConnections();
         })
@@ -1813,10 +1990,17 @@ function rfc3339Nano(ms) {
 
 // src/opennexus/messenger/hub.ts
 var Subscriber = class {
-  constructor(write) {
+  /**
+   * `drains: false` is a watch stream (`?drain=0`): our client opens one during `send` to catch
+   * a HELLO_ACK or a reset and ignores everything else, so a message it gets must still be
+   * queued for the agent's real stream.
+   */
+  constructor(write, drains = true) {
     this.write = write;
+    this.drains = drains;
   }
   write;
+  drains;
   held = null;
   send(frame) {
     if (this.held) this.held.push(frame);
@@ -1846,12 +2030,20 @@ var Hub = class {
     set.delete(sub);
     if (set.size === 0) this.subs.delete(agentId);
   }
-  /** Returns how many connections got the frame. */
+  /** Sends the frame to every stream of the agent; returns how many of them deliver it (drain). */
   deliver(agentId, frame) {
     const set = this.subs.get(agentId);
     if (!set) return 0;
-    for (const s of set) s.send(frame);
-    return set.size;
+    let delivered = 0;
+    for (const s of set) {
+      s.send(frame);
+      if (s.drains) delivered++;
+    }
+    return delivered;
+  }
+  /** Open streams of one agent (watch streams included). */
+  streamCount(agentId) {
+    return this.subs.get(agentId)?.size ?? 0;
   }
   /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
   get agentCount() {
@@ -2023,7 +2215,7 @@ function createMessenger(deps) {
       },
       stream: {
         open(write) {
-          const sub = new Subscriber(write);
+          const sub = new Subscriber(write, drain);
           hub.add(agent, sub);
           write(CONNECTED_EVENT);
           if (drain) {
@@ -2129,8 +2321,8 @@ function messengerConfig(env, flags = {}) {
 }
 
 // src/store/nexus-store.ts
-import { readdir, rm as rm3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { readdir as readdir2, rm as rm3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var MemoryNexusStore = class {
   constructor(maxMessagesPerSession = 1e3) {
     this.maxMessagesPerSession = maxMessagesPerSession;
@@ -2164,26 +2356,26 @@ var MemoryNexusStore = class {
     return [...this.sessions.values()];
   }
   append(sessionId, messages) {
-    let list = this.messages.get(sessionId);
-    if (!list) this.messages.set(sessionId, list = []);
-    list.push(...messages);
+    let list2 = this.messages.get(sessionId);
+    if (!list2) this.messages.set(sessionId, list2 = []);
+    list2.push(...messages);
     this.total += messages.length;
-    const excess = list.length - this.maxMessagesPerSession;
+    const excess = list2.length - this.maxMessagesPerSession;
     if (excess > 0) {
-      const start = list[0]?.cursor === 0 ? 1 : 0;
-      list.splice(start, excess);
+      const start = list2[0]?.cursor === 0 ? 1 : 0;
+      list2.splice(start, excess);
     }
   }
   async messagesAfter(sessionId, after, limit) {
-    const list = this.messages.get(sessionId) ?? [];
+    const list2 = this.messages.get(sessionId) ?? [];
     let lo = 0;
-    let hi = list.length;
+    let hi = list2.length;
     while (lo < hi) {
       const mid = lo + hi >> 1;
-      if (list[mid].cursor > after) hi = mid;
+      if (list2[mid].cursor > after) hi = mid;
       else lo = mid + 1;
     }
-    return list.slice(lo, lo + limit);
+    return list2.slice(lo, lo + limit);
   }
   async messageCount() {
     return this.total;
@@ -2210,14 +2402,14 @@ var FileNexusStore = class extends MemoryNexusStore {
   persisted = /* @__PURE__ */ new Map();
   constructor(dataDir, maxMessagesPerSession = 1e3) {
     super(maxMessagesPerSession);
-    this.dir = join2(dataDir, "sessions");
+    this.dir = join4(dataDir, "sessions");
   }
   /** Loads every unexpired session from disk. */
   async load(now) {
     await ensurePrivateDir(this.dir);
-    for (const f of await readdir(this.dir)) {
+    for (const f of await readdir2(this.dir)) {
       if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
-      const text = await readTextOrNull(join2(this.dir, f));
+      const text = await readTextOrNull(join4(this.dir, f));
       let s = null;
       try {
         s = text ? JSON.parse(text) : null;
@@ -2225,7 +2417,7 @@ var FileNexusStore = class extends MemoryNexusStore {
         s = null;
       }
       if (!s || typeof s.sessionId !== "string" || s.expiresAt <= now) {
-        await rm3(join2(this.dir, f), { force: true });
+        await rm3(join4(this.dir, f), { force: true });
         continue;
       }
       this.sessions.set(s.sessionId, s);
@@ -2246,7 +2438,7 @@ var FileNexusStore = class extends MemoryNexusStore {
     try {
       while (this.dirty.delete(id)) {
         const s = this.sessions.get(id);
-        const path = join2(this.dir, `${id}.json`);
+        const path = join4(this.dir, `${id}.json`);
         if (s) {
           await writeFileAtomic(path, JSON.stringify(s), { sync: false });
           this.persisted.set(id, this.key(s));
@@ -2744,7 +2936,7 @@ function createNexusServer(deps) {
       return fn(s);
     });
   }
-  async function create(req) {
+  async function create2(req) {
     const body = parseBody(req);
     const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
     const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
@@ -2792,7 +2984,7 @@ function createNexusServer(deps) {
       ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
     });
   }
-  async function join3(req, id) {
+  async function join5(req, id) {
     const agentId = agentHeader(req);
     const fx = effects();
     const r = await transition(id, (s) => {
@@ -3022,10 +3214,10 @@ function createNexusServer(deps) {
   }
   const S = "/v1/sessions?";
   const routes = [
-    ["PUT", new RegExp(`^${S}$`), create],
-    ["POST", new RegExp(`^${S}$`), create],
+    ["PUT", new RegExp(`^${S}$`), create2],
+    ["POST", new RegExp(`^${S}$`), create2],
     ["GET", new RegExp(`^${S}/([^/]+)$`), async (_r, id) => json2(200, statusView(await live(id)))],
-    ["POST", new RegExp(`^${S}/([^/]+)/join$`), join3],
+    ["POST", new RegExp(`^${S}/([^/]+)/join$`), join5],
     ["POST", new RegExp(`^${S}/([^/]+)/messages$`), send],
     ["GET", new RegExp(`^${S}/([^/]+)/messages$`), poll],
     ["POST", new RegExp(`^${S}/([^/]+)/renew$`), renew],
@@ -3168,9 +3360,10 @@ export {
   ClientError,
   DEFAULT_MESSENGER_URL,
   DEFAULT_NEXUS_URL,
+  NetworkError,
   NexusClient,
-  NexusNetworkError,
   OpenNexusClient,
+  POLL_MAX_BODY_BYTES,
   messengerConfig,
   nexusConfig,
   startHub,

@@ -492,10 +492,17 @@ function rfc3339Nano(ms) {
 
 // src/opennexus/messenger/hub.ts
 var Subscriber = class {
-  constructor(write) {
+  /**
+   * `drains: false` is a watch stream (`?drain=0`): our client opens one during `send` to catch
+   * a HELLO_ACK or a reset and ignores everything else, so a message it gets must still be
+   * queued for the agent's real stream.
+   */
+  constructor(write, drains = true) {
     this.write = write;
+    this.drains = drains;
   }
   write;
+  drains;
   held = null;
   send(frame) {
     if (this.held) this.held.push(frame);
@@ -525,12 +532,20 @@ var Hub = class {
     set.delete(sub);
     if (set.size === 0) this.subs.delete(agentId);
   }
-  /** Returns how many connections got the frame. */
+  /** Sends the frame to every stream of the agent; returns how many of them deliver it (drain). */
   deliver(agentId, frame) {
     const set = this.subs.get(agentId);
     if (!set) return 0;
-    for (const s of set) s.send(frame);
-    return set.size;
+    let delivered = 0;
+    for (const s of set) {
+      s.send(frame);
+      if (s.drains) delivered++;
+    }
+    return delivered;
+  }
+  /** Open streams of one agent (watch streams included). */
+  streamCount(agentId) {
+    return this.subs.get(agentId)?.size ?? 0;
   }
   /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
   get agentCount() {
@@ -901,7 +916,7 @@ function createMessenger(deps) {
       },
       stream: {
         open(write) {
-          const sub = new Subscriber(write);
+          const sub = new Subscriber(write, drain);
           hub.add(agent, sub);
           write(CONNECTED_EVENT);
           if (drain) {
@@ -1019,11 +1034,11 @@ function nexusConfig(env2, defaults) {
 
 // src/store/nexus-store.ts
 import { readdir, rm as rm2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname2, join as join2 } from "node:path";
 async function ensurePrivateDir(dir) {
   await mkdir(dir, { recursive: true, mode: 448 });
 }
@@ -1133,14 +1148,14 @@ var FileNexusStore = class extends MemoryNexusStore {
   persisted = /* @__PURE__ */ new Map();
   constructor(dataDir, maxMessagesPerSession = 1e3) {
     super(maxMessagesPerSession);
-    this.dir = join2(dataDir, "sessions");
+    this.dir = join3(dataDir, "sessions");
   }
   /** Loads every unexpired session from disk. */
   async load(now) {
     await ensurePrivateDir(this.dir);
     for (const f of await readdir(this.dir)) {
       if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
-      const text = await readTextOrNull(join2(this.dir, f));
+      const text = await readTextOrNull(join3(this.dir, f));
       let s = null;
       try {
         s = text ? JSON.parse(text) : null;
@@ -1148,7 +1163,7 @@ var FileNexusStore = class extends MemoryNexusStore {
         s = null;
       }
       if (!s || typeof s.sessionId !== "string" || s.expiresAt <= now) {
-        await rm2(join2(this.dir, f), { force: true });
+        await rm2(join3(this.dir, f), { force: true });
         continue;
       }
       this.sessions.set(s.sessionId, s);
@@ -1169,7 +1184,7 @@ var FileNexusStore = class extends MemoryNexusStore {
     try {
       while (this.dirty.delete(id)) {
         const s = this.sessions.get(id);
-        const path = join2(this.dir, `${id}.json`);
+        const path = join3(this.dir, `${id}.json`);
         if (s) {
           await writeFileAtomic(path, JSON.stringify(s), { sync: false });
           this.persisted.set(id, this.key(s));
@@ -3204,7 +3219,7 @@ function createNexusServer(deps) {
       ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
     });
   }
-  async function join3(req, id) {
+  async function join4(req, id) {
     const agentId = agentHeader(req);
     const fx = effects();
     const r = await transition(id, (s) => {
@@ -3437,7 +3452,7 @@ function createNexusServer(deps) {
     ["PUT", new RegExp(`^${S2}$`), create],
     ["POST", new RegExp(`^${S2}$`), create],
     ["GET", new RegExp(`^${S2}/([^/]+)$`), async (_r, id) => json2(200, statusView(await live(id)))],
-    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join3],
+    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join4],
     ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
     ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
     ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],

@@ -134,6 +134,12 @@ var init_args = __esm({
 });
 
 // src/cli/io.ts
+function safeText(s, opts = {}) {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => opts.multiline && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
 async function readStdin() {
   const chunks = [];
   for await (const c of process.stdin) chunks.push(c);
@@ -222,18 +228,336 @@ var init_config = __esm({
   }
 });
 
+// src/http/client.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+function parseHttpUrl(url2) {
+  let u;
+  try {
+    u = new URL(url2);
+  } catch {
+    throw new NetworkError("bad_url", `invalid URL: ${url2}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url2}`);
+  return u;
+}
+function describe(err2, url2) {
+  const e = err2;
+  return `cannot reach ${url2} (${e.code ? `${e.code}: ` : ""}${e.message})`;
+}
+function bounded(url2, opts, onResponse, reject) {
+  const u = parseHttpUrl(url2);
+  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url2}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url2}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
+}
+function request(url2, opts) {
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
+    };
+    const req = bounded(
+      url2,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url2} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
+      },
+      reject
+    );
+    req.end(opts.body);
+  });
+}
+var NetworkError, DEFAULT_MAX_BODY_BYTES;
+var init_client = __esm({
+  "src/http/client.ts"() {
+    "use strict";
+    NetworkError = class extends Error {
+      constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = "NetworkError";
+      }
+      code;
+    };
+    DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  }
+});
+
+// src/store/atomic-file.ts
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+async function ensurePrivateDir(dir) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+}
+async function writeFileAtomic(path, text, opts = {}) {
+  await ensurePrivateDir(dirname(path));
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fh = await open(tmp, "w", 384);
+  try {
+    await fh.writeFile(text);
+    if (opts.sync !== false) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+async function readTextOrNull(path) {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return null;
+    throw e;
+  }
+}
+var init_atomic_file = __esm({
+  "src/store/atomic-file.ts"() {
+    "use strict";
+  }
+});
+
+// src/nexus/state.ts
+import { readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+function safeSessionId(id) {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(id);
+}
+function validCursor(c) {
+  return typeof c === "string" && /^[0-9]{1,20}$/.test(c);
+}
+function serverKey(k) {
+  if (k === void 0 || k === null || k === "") return {};
+  if (typeof k !== "string" || !/^[\x21-\x7e]{1,512}$/.test(k)) throw new InvalidServerValue("the sessionKey from the server is not a plain token; nothing was saved");
+  return { key: k };
+}
+function serverSessionId(sid2) {
+  if (typeof sid2 !== "string" || !safeSessionId(sid2)) throw new InvalidServerValue("the sessionId from the server is not a safe session id; nothing was saved");
+  return sid2;
+}
+var InvalidServerValue, StateDirError, NexusState;
+var init_state = __esm({
+  "src/nexus/state.ts"() {
+    "use strict";
+    init_atomic_file();
+    InvalidServerValue = class extends Error {
+      constructor(message) {
+        super(message);
+        this.name = "InvalidServerValue";
+      }
+    };
+    StateDirError = class extends Error {
+      constructor(dir, reason) {
+        super(`cannot write the nexus state dir ${dir} (${reason})`);
+        this.dir = dir;
+        this.name = "StateDirError";
+      }
+      dir;
+    };
+    NexusState = class {
+      constructor(dir) {
+        this.dir = dir;
+      }
+      dir;
+      sessionDir(sid2) {
+        if (!safeSessionId(sid2)) throw new Error(`invalid session id: ${sid2}`);
+        return join2(this.dir, "sessions", sid2);
+      }
+      async load(sid2) {
+        const d = this.sessionDir(sid2);
+        const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
+        const read = async (f) => (await readTextOrNull(join2(d, f)).catch(orNull))?.trim() || void 0;
+        const [agent2, cursor, key, server] = await Promise.all([read("agent"), read("cursor"), read("key"), read("server")]);
+        return { sessionId: sid2, ...agent2 ? { agent: agent2 } : {}, ...cursor ? { cursor } : {}, ...key ? { key } : {}, ...server ? { server } : {} };
+      }
+      async save(sid2, values) {
+        const d = this.sessionDir(sid2);
+        for (const [k, v2] of Object.entries(values)) if (v2 !== void 0) await writeFileAtomic(join2(d, k), `${v2}
+`);
+      }
+      /**
+       * Proves the state can be saved, before a request whose result must be saved (a claim spends
+       * the pairing code; its key exists only in the answer). Creating and removing a probe file is
+       * the only test that also holds for root, read-only mounts and paths under a regular file,
+       * where permission bits say nothing. The session's own folder is probed when it exists.
+       */
+      async assertWritable(sid2) {
+        const dirs = [join2(this.dir, "sessions")];
+        if (sid2 && await stat(this.sessionDir(sid2)).catch(() => null)) dirs.push(this.sessionDir(sid2));
+        for (const d of dirs) {
+          const probe = join2(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+          try {
+            await ensurePrivateDir(d);
+            await writeFile2(probe, "", { flag: "wx", mode: 384 });
+            await rm2(probe, { force: true });
+          } catch (e) {
+            const x2 = e;
+            throw new StateDirError(this.dir, x2.code ?? x2.message);
+          }
+        }
+      }
+      async remove(sid2) {
+        await rm2(this.sessionDir(sid2), { recursive: true, force: true });
+      }
+      async list() {
+        try {
+          return (await readdir(join2(this.dir, "sessions"))).filter(safeSessionId).sort();
+        } catch {
+          return [];
+        }
+      }
+    };
+  }
+});
+
+// src/cli/nexus-reply.ts
+function jsonLine(doc) {
+  return JSON.stringify(doc).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function shown(v2, max = 500) {
+  const s = String(v2 ?? "");
+  return safeText(s.slice(0, max)) + (s.length > max ? "\u2026" : "");
+}
+function reply(o) {
+  if (replied) {
+    err(`Error (after the answer was printed): ${shown(o.json.message ?? o.json.error)}`);
+    return o.code || 1;
+  }
+  replied = true;
+  out(jsonLine(o.json));
+  try {
+    o.hints?.();
+  } catch (e) {
+    err(`(could not show the details: ${shown(e?.message ?? e)})`);
+  }
+  return o.code;
+}
+async function answer(r, then = {}) {
+  if (r.body === null) {
+    return { code: 1, json: { error: "non_json_response", status: r.status }, hints: () => err(`Error: the server answered HTTP ${r.status} without a JSON object: ${shown(r.text, 300)}`) };
+  }
+  const b = r.body;
+  if (!r.ok) {
+    const json2 = typeof b.error === "string" ? b : { ...b, error: "http_error", status: r.status };
+    return { code: 1, json: json2, hints: () => err(`Error: ${shown(b.message ?? b.error ?? `HTTP ${r.status}`)}`) };
+  }
+  try {
+    await then.save?.(b);
+  } catch (e) {
+    return notSaved(b, e);
+  }
+  return { code: 0, json: b, ...then.hints ? { hints: () => then.hints(b) } : {} };
+}
+function notSaved(b, e) {
+  if (e instanceof InvalidServerValue) {
+    return { code: 1, json: { ...b, error: "invalid_server_value", stateError: e.message }, hints: () => err(`\u26A0\uFE0F  ${e.message}`) };
+  }
+  const message = `the server accepted the request, but updating the local state failed: ${e?.message ?? String(e)}`;
+  return {
+    code: 1,
+    json: { ...b, error: "state_not_saved", stateError: message },
+    hints: () => err(`Error: ${shown(message)}
+The server's answer is on stdout; keep it (a sessionKey in it is not saved anywhere else).`)
+  };
+}
+function failure(e, command) {
+  if (e instanceof NetworkError) {
+    return {
+      code: 1,
+      json: { error: "network_error", reason: e.code, message: e.message },
+      hints: () => {
+        err(`Error: ${shown(e.message)}`);
+        if (e.code === "too_large" && command === "poll") err("\u{1F4A1} Tip: ask for fewer messages at a time, e.g. --limit 20");
+      }
+    };
+  }
+  if (e instanceof StateDirError) {
+    return {
+      code: 1,
+      json: { error: "state_dir_not_writable", message: e.message },
+      hints: () => err(`Error: ${shown(e.message)}; nothing was sent to the server.
+Set NEXUS_STATE_DIR to a writable directory (state lives in its nexus/ folder).`)
+    };
+  }
+  return void 0;
+}
+function messageText(t) {
+  const s = String(t ?? "");
+  return safeText(s.slice(0, 16e3), { multiline: true }).replace(/\n/g, "\n      ") + (s.length > 16e3 ? " \u2026" : "");
+}
+function pollHints(send, poll, b) {
+  const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m) => m !== null && typeof m === "object");
+  const messages = items(b.messages);
+  if (messages.length) {
+    err(`\u{1F4AC} Received ${messages.length} message(s)`);
+    for (const m of messages) err(`  [#${shown(m.cursor, 40)}] ${m.agentId === "system" ? "\u2699\uFE0F  system" : shown(m.agentId, 200)}: ${messageText(m.text)}`);
+    err(`\u{1F4A1} Tip: reply with: ${send} "Your message"`);
+  } else {
+    err("\u{1F4AC} No new messages");
+  }
+  if (Array.isArray(b.members)) {
+    err("Members:");
+    for (const m of items(b.members)) err(`  ${shown(m.agentId, 200)} (last seen ${shown(m.lastSeenAt, 40)})`);
+  }
+  err(`\u{1F4A1} Tip: poll again later: ${poll}`);
+}
+var replied;
+var init_nexus_reply = __esm({
+  "src/cli/nexus-reply.ts"() {
+    "use strict";
+    init_client();
+    init_state();
+    init_io();
+    replied = false;
+  }
+});
+
 // src/cli/state-dir.ts
-import { dirname, join, resolve } from "node:path";
+import { dirname as dirname2, join as join3, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function skillDir(moduleUrl) {
-  return resolve(dirname(fileURLToPath(moduleUrl)), "..");
+  return resolve(dirname2(fileURLToPath(moduleUrl)), "..");
 }
 function serverDataDir(env2, moduleUrl) {
-  return join(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
+  return join3(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
 }
 function stateDir(part, env2, moduleUrl) {
-  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
-  return join(base, part);
+  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join3(skillDir(moduleUrl), ".state");
+  return join3(base, part);
 }
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
@@ -242,70 +566,43 @@ var init_state_dir = __esm({
 });
 
 // src/nexus/client.ts
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-var DEFAULT_NEXUS_URL, NexusNetworkError, NexusClient;
-var init_client = __esm({
+var DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES, NexusClient;
+var init_client2 = __esm({
   "src/nexus/client.ts"() {
     "use strict";
+    init_client();
     DEFAULT_NEXUS_URL = "https://messaging.md";
-    NexusNetworkError = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "NexusNetworkError";
-      }
-    };
+    POLL_MAX_BODY_BYTES = 16 << 20;
     NexusClient = class _NexusClient {
       url;
       timeoutMs;
+      maxBodyBytes;
+      maxPollBodyBytes;
       prefix = "/v1/sessions";
       constructor(opts = {}) {
         this.url = (opts.url ?? DEFAULT_NEXUS_URL).replace(/\/+$/, "");
         this.timeoutMs = opts.timeoutMs ?? 1e4;
+        this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+        this.maxPollBodyBytes = opts.maxPollBodyBytes ?? POLL_MAX_BODY_BYTES;
       }
-      request(method, path, opts = {}) {
-        let u;
-        try {
-          u = new URL(this.url + path);
-        } catch {
-          return Promise.reject(new NexusNetworkError(`invalid server URL: ${this.url}`));
-        }
-        const fn = u.protocol === "https:" ? httpsRequest : u.protocol === "http:" ? httpRequest : null;
-        if (!fn) return Promise.reject(new NexusNetworkError(`unsupported URL scheme: ${this.url}`));
+      /** One request; rejects with a NetworkError (bad_url, unreachable, timeout, too_large). */
+      async request(method, path, opts = {}) {
         const payload = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
-        return new Promise((resolve2, reject) => {
-          const req = fn(
-            u,
-            {
-              method,
-              timeout: this.timeoutMs,
-              headers: {
-                accept: "application/json",
-                ...payload !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {},
-                ...opts.headers
-              }
-            },
-            (res) => {
-              const chunks = [];
-              res.on("data", (c) => chunks.push(c));
-              res.on("end", () => {
-                const text = Buffer.concat(chunks).toString("utf8");
-                let body = null;
-                try {
-                  body = JSON.parse(text);
-                } catch {
-                  body = null;
-                }
-                const status = res.statusCode ?? 0;
-                resolve2({ status, ok: status >= 200 && status < 300, body, text });
-              });
-              res.on("error", (e) => reject(new NexusNetworkError(`${this.url}: ${e.message}`)));
-            }
-          );
-          req.on("timeout", () => req.destroy(new NexusNetworkError(`${this.url} did not answer within ${this.timeoutMs} ms`)));
-          req.on("error", (e) => reject(e instanceof NexusNetworkError ? e : new NexusNetworkError(`cannot reach ${this.url} (${e.code ?? e.message})`)));
-          req.end(payload);
+        const r = await request(this.url + path, {
+          method,
+          headers: { accept: "application/json", ...opts.headers },
+          timeoutMs: this.timeoutMs,
+          maxBodyBytes: opts.maxBodyBytes ?? this.maxBodyBytes,
+          ...payload !== void 0 ? { body: payload } : {}
         });
+        let parsed = null;
+        try {
+          parsed = JSON.parse(r.body);
+        } catch {
+          parsed = null;
+        }
+        const body = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
+        return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body };
       }
       /** Session routes: plural first, singular once if the plural route does not exist. */
       async session(method, rest, opts = {}) {
@@ -337,7 +634,7 @@ var init_client = __esm({
         if (opts.members) q2.set("members", "true");
         if (opts.limit !== void 0) q2.set("limit", String(opts.limit));
         const qs = q2.toString();
-        return this.session("GET", `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ""}`, { headers: _NexusClient.agent(agentId) });
+        return this.session("GET", `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ""}`, { headers: _NexusClient.agent(agentId), maxBodyBytes: this.maxPollBodyBytes });
       }
       renew(sessionId, agentId, ttl) {
         return this.session("POST", `/${encodeURIComponent(sessionId)}/renew`, { headers: _NexusClient.agent(agentId), body: ttl === void 0 ? {} : { ttl } });
@@ -353,88 +650,6 @@ var init_client = __esm({
       }
       pairStatus(code) {
         return this.request("GET", `/v1/pair/${encodeURIComponent(code)}/status`);
-      }
-    };
-  }
-});
-
-// src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
-async function ensurePrivateDir(dir) {
-  await mkdir(dir, { recursive: true, mode: 448 });
-}
-async function writeFileAtomic(path, text, opts = {}) {
-  await ensurePrivateDir(dirname2(path));
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
-  try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-async function readTextOrNull(path) {
-  try {
-    return await readFile(path, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return null;
-    throw e;
-  }
-}
-var init_atomic_file = __esm({
-  "src/store/atomic-file.ts"() {
-    "use strict";
-  }
-});
-
-// src/nexus/state.ts
-import { readdir, rm as rm2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-function safeSessionId(id) {
-  return /^[A-Za-z0-9_-]{1,128}$/.test(id);
-}
-var NexusState;
-var init_state = __esm({
-  "src/nexus/state.ts"() {
-    "use strict";
-    init_atomic_file();
-    NexusState = class {
-      constructor(dir) {
-        this.dir = dir;
-      }
-      dir;
-      sessionDir(sid2) {
-        if (!safeSessionId(sid2)) throw new Error(`invalid session id: ${sid2}`);
-        return join2(this.dir, "sessions", sid2);
-      }
-      async load(sid2) {
-        const d = this.sessionDir(sid2);
-        const read = async (f) => (await readTextOrNull(join2(d, f)))?.trim() || void 0;
-        const [agent2, cursor, key, server] = await Promise.all([read("agent"), read("cursor"), read("key"), read("server")]);
-        return { sessionId: sid2, ...agent2 ? { agent: agent2 } : {}, ...cursor ? { cursor } : {}, ...key ? { key } : {}, ...server ? { server } : {} };
-      }
-      async save(sid2, values) {
-        const d = this.sessionDir(sid2);
-        for (const [k, v2] of Object.entries(values)) if (v2 !== void 0) await writeFileAtomic(join2(d, k), `${v2}
-`);
-      }
-      async remove(sid2) {
-        await rm2(this.sessionDir(sid2), { recursive: true, force: true });
-      }
-      async list() {
-        try {
-          return (await readdir(join2(this.dir, "sessions"))).filter(safeSessionId).sort();
-        } catch {
-          return [];
-        }
       }
     };
   }
@@ -531,8 +746,8 @@ function serve(handler, opts) {
       res.destroy();
       return;
     }
-    const request = toHttpRequest(req, body, opts.trustProxy ?? false);
-    const r = await respond(handler, request, opts.onError);
+    const request2 = toHttpRequest(req, body, opts.trustProxy ?? false);
+    const r = await respond(handler, request2, opts.onError);
     if (r.stream) {
       res.writeHead(r.status, r.headers);
       res.flushHeaders();
@@ -553,13 +768,13 @@ function serve(handler, opts) {
       res.on("close", end);
       cleanup = r.stream.open(write, end);
       if (ended) cleanup();
-      log(`${request.method} ${request.path} ${r.status} stream`);
+      log(`${request2.method} ${request2.path} ${r.status} stream`);
       return;
     }
     if (body === null && !r.headers?.connection) res.setHeader("connection", "close");
     res.writeHead(r.status, r.headers);
     res.end(r.body);
-    log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
   });
   server.keepAliveTimeout = 5e3;
   return new Promise((resolve2, reject) => {
@@ -591,7 +806,7 @@ var init_node_adapter = __esm({
 
 // src/store/nexus-store.ts
 import { readdir as readdir2, rm as rm3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 var MemoryNexusStore, FileNexusStore;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
@@ -676,14 +891,14 @@ var init_nexus_store = __esm({
       persisted = /* @__PURE__ */ new Map();
       constructor(dataDir, maxMessagesPerSession = 1e3) {
         super(maxMessagesPerSession);
-        this.dir = join3(dataDir, "sessions");
+        this.dir = join4(dataDir, "sessions");
       }
       /** Loads every unexpired session from disk. */
       async load(now) {
         await ensurePrivateDir(this.dir);
         for (const f of await readdir2(this.dir)) {
           if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
-          const text = await readTextOrNull(join3(this.dir, f));
+          const text = await readTextOrNull(join4(this.dir, f));
           let s = null;
           try {
             s = text ? JSON.parse(text) : null;
@@ -691,7 +906,7 @@ var init_nexus_store = __esm({
             s = null;
           }
           if (!s || typeof s.sessionId !== "string" || s.expiresAt <= now) {
-            await rm3(join3(this.dir, f), { force: true });
+            await rm3(join4(this.dir, f), { force: true });
             continue;
           }
           this.sessions.set(s.sessionId, s);
@@ -712,7 +927,7 @@ var init_nexus_store = __esm({
         try {
           while (this.dirty.delete(id)) {
             const s = this.sessions.get(id);
-            const path = join3(this.dir, `${id}.json`);
+            const path = join4(this.dir, `${id}.json`);
             if (s) {
               await writeFileAtomic(path, JSON.stringify(s), { sync: false });
               this.persisted.set(id, this.key(s));
@@ -2865,7 +3080,7 @@ function createNexusServer(deps) {
       ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
     });
   }
-  async function join4(req, id) {
+  async function join5(req, id) {
     const agentId = agentHeader(req);
     const fx = effects();
     const r = await transition(id, (s) => {
@@ -3098,7 +3313,7 @@ function createNexusServer(deps) {
     ["PUT", new RegExp(`^${S2}$`), create],
     ["POST", new RegExp(`^${S2}$`), create],
     ["GET", new RegExp(`^${S2}/([^/]+)$`), async (_r, id) => json(200, statusView(await live(id)))],
-    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join4],
+    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join5],
     ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
     ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
     ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
@@ -3231,7 +3446,17 @@ __export(nexus_run_exports, {
   run: () => run
 });
 async function run(command, p, ctx) {
+  if (command === "serve") return serve2(p, ctx);
   const state = new NexusState(stateDir("nexus", ctx.env, ctx.moduleUrl));
+  try {
+    return reply(await outcome(command, p, ctx, state));
+  } catch (e) {
+    const o = failure(e, command);
+    if (!o) throw e;
+    return reply(o);
+  }
+}
+async function outcome(command, p, ctx, state) {
   const timeoutMs = Math.max(1, Number(ctx.env.NEXUS_HTTP_TIMEOUT) || 10) * 1e3;
   const serverFor = (saved) => (str(p, "url") ?? (ctx.env.NEXUS_URL || void 0) ?? saved?.server ?? DEFAULT_NEXUS_URL).replace(/\/+$/, "");
   const clientFor = (saved) => new NexusClient({ url: serverFor(saved), timeoutMs });
@@ -3246,149 +3471,135 @@ async function run(command, p, ctx) {
     return a;
   };
   const keyFor = (saved, agentId) => saved.agent === agentId ? saved.key : void 0;
-  try {
-    switch (command) {
-      case "create": {
-        const client = clientFor();
-        const creator = str(p, "creator-agent-id");
-        const r = await client.createSession({
-          ttl: int(p, "ttl", 60) ?? 3660,
-          ...str(p, "greeting") !== void 0 ? { greeting: str(p, "greeting") } : {},
-          ...int(p, "max-agents", 2) !== void 0 ? { maxAgents: int(p, "max-agents", 2) } : {},
-          ...creator ? { creatorAgentId: creator } : {}
-        });
-        return emit(r, async (b) => {
-          const sid2 = String(b.sessionId);
-          if (safeSessionId(sid2)) await state.save(sid2, { server: client.url, ...creator ? { agent: creator, key: String(b.sessionKey ?? "") || void 0 } : {} });
-          err(`\u2705 Session created: ${sid2}${creator ? ` (you are ${creator})` : ""}`);
-          err(`\u{1F4A1} Tip: make a pairing link for the other side: ${X2} pair ${sid2}`);
-        });
-      }
-      case "status": {
-        const saved = await sessionArg();
-        return emit(await clientFor(saved).status(saved.sessionId));
-      }
-      case "join": {
-        const saved = await sessionArg();
-        const agentId = agentFor(saved);
-        const client = clientFor(saved);
-        return emit(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), async (b) => {
-          await state.save(saved.sessionId, { agent: agentId, server: client.url, ...b.sessionKey ? { key: String(b.sessionKey) } : {} });
-          err(`\u2705 Joined ${saved.sessionId} as ${agentId}`);
-          err(`\u{1F4A1} Tip: read the conversation: ${X2} poll ${saved.sessionId}`);
-        });
-      }
-      case "pair": {
-        const saved = await sessionArg();
-        return emit(await clientFor(saved).pair(saved.sessionId), async (b) => {
-          const minutes = Math.round(Number(b.ttl ?? 600) / 60);
-          err(`\u{1F517} Pairing link: ${b.url} (code ${b.code}, single use, valid for ${minutes} minutes)`);
-          err(`\u{1F4CB} Send this to the other person: "Open ${b.url} with your AI agent so it can talk to mine (code ${b.code}, valid for ${minutes} minutes)."`);
-        });
-      }
-      case "claim": {
-        const code = p.positionals[0];
-        const agentId = str(p, "agent-id");
-        if (!agentId) throw new UsageError("missing --agent-id (the id you will use in the session)", command);
-        const client = clientFor();
-        return emit(await client.claim(code, agentId), async (b) => {
-          const sid2 = String(b.sessionId);
-          if (safeSessionId(sid2)) await state.save(sid2, { agent: agentId, server: client.url, ...b.sessionKey ? { key: String(b.sessionKey) } : {} });
-          err(`\u2705 Claimed! You joined session ${sid2} as ${agentId}.`);
-          err(`\u{1F4A1} Tip: read the greeting and any messages: ${X2} poll ${sid2}`);
-        });
-      }
-      case "pair-status":
-        return emit(await clientFor().pairStatus(p.positionals[0]));
-      case "send": {
-        const saved = await sessionArg();
-        const agentId = agentFor(saved);
-        let text = p.positionals[1];
-        if (text === void 0 || text === "-") text = (await readStdin()).replace(/\n$/, "");
-        if (!text) throw new UsageError("no message text (give it as an argument or on stdin)", command);
-        return emit(await clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId)), async (b) => {
-          err(`\u2705 Sent (cursor ${b.cursor}${b.verified ? ", verified" : ""})`);
-          if (b.warning) err(`\u26A0\uFE0F  ${b.warning}`);
-        });
-      }
-      case "poll": {
-        const saved = await sessionArg();
-        const agentId = agentFor(saved);
-        const afterFlag = str(p, "after");
-        const after = afterFlag !== void 0 ? afterFlag === "0" ? void 0 : afterFlag : saved.cursor;
-        const limit = int(p, "limit", 1, 500);
-        const r = await clientFor(saved).poll(saved.sessionId, agentId, { ...after !== void 0 ? { after } : {}, members: p.flags.members === true, ...limit ? { limit } : {} });
-        return emit(r, async (b) => {
-          if (afterFlag === void 0 && typeof b.nextCursor === "string") await state.save(saved.sessionId, { cursor: b.nextCursor });
-          pollHints(saved.sessionId, b);
-        });
-      }
-      case "renew": {
-        const saved = await sessionArg();
-        const agentId = agentFor(saved);
-        return emit(await clientFor(saved).renew(saved.sessionId, agentId, int(p, "ttl", 60)), async (b) => {
-          err(`\u2705 Renewed; the session now expires at ${b.expiresAt}`);
-        });
-      }
-      case "leave": {
-        const saved = await sessionArg();
-        const agentId = agentFor(saved);
-        const key = keyFor(saved, agentId);
-        if (!key) {
-          out(JSON.stringify({ error: "no_session_key", message: `no session key saved for ${agentId} in ${saved.sessionId}` }));
-          err("Error: leaving needs the session key saved when you joined or claimed.");
-          return 1;
+  switch (command) {
+    case "create": {
+      const client = clientFor();
+      const creator = str(p, "creator-agent-id");
+      const body = {
+        ttl: int(p, "ttl", 60) ?? 3660,
+        ...str(p, "greeting") !== void 0 ? { greeting: str(p, "greeting") } : {},
+        ...int(p, "max-agents", 2) !== void 0 ? { maxAgents: int(p, "max-agents", 2) } : {},
+        ...creator ? { creatorAgentId: creator } : {}
+      };
+      await state.assertWritable();
+      return answer(await client.createSession(body), {
+        save: async (b) => {
+          const sid2 = serverSessionId(b.sessionId);
+          await state.save(sid2, { server: client.url, ...creator ? { agent: creator, ...serverKey(b.sessionKey) } : {} });
+        },
+        hints: (b) => {
+          err(`\u2705 Session created: ${shown(b.sessionId)}${creator ? ` (you are ${shown(creator)})` : ""}`);
+          err(`\u{1F4A1} Tip: make a pairing link for the other side: ${X2} pair ${shown(b.sessionId)}`);
         }
-        const r = await clientFor(saved).leave(saved.sessionId, agentId, key);
-        const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
-        if (gone) await state.remove(saved.sessionId);
-        return emit(r, async () => {
-          err(`\u2705 Left ${saved.sessionId}; local state removed`);
-        });
+      });
+    }
+    case "status": {
+      const saved = await sessionArg();
+      return answer(await clientFor(saved).status(saved.sessionId));
+    }
+    case "join": {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      const client = clientFor(saved);
+      await state.assertWritable(saved.sessionId);
+      return answer(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), {
+        save: (b) => state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }),
+        hints: () => {
+          err(`\u2705 Joined ${saved.sessionId} as ${shown(agentId)}`);
+          err(`\u{1F4A1} Tip: read the conversation: ${X2} poll ${saved.sessionId}`);
+        }
+      });
+    }
+    case "pair": {
+      const saved = await sessionArg();
+      return answer(await clientFor(saved).pair(saved.sessionId), {
+        hints: (b) => {
+          const minutes = Math.round(Number(b.ttl ?? 600) / 60);
+          const [url2, code] = [shown(b.url), shown(b.code)];
+          err(`\u{1F517} Pairing link: ${url2} (code ${code}, single use, valid for ${minutes} minutes)`);
+          err(`\u{1F4CB} Send this to the other person: "Open ${url2} with your AI agent so it can talk to mine (code ${code}, valid for ${minutes} minutes)."`);
+        }
+      });
+    }
+    case "claim": {
+      const code = p.positionals[0];
+      const agentId = str(p, "agent-id");
+      if (!agentId) throw new UsageError("missing --agent-id (the id you will use in the session)", command);
+      const client = clientFor();
+      await state.assertWritable();
+      return answer(await client.claim(code, agentId), {
+        save: async (b) => {
+          const sid2 = serverSessionId(b.sessionId);
+          await state.save(sid2, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) });
+        },
+        hints: (b) => {
+          err(`\u2705 Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
+          err(`\u{1F4A1} Tip: read the greeting and any messages: ${X2} poll ${shown(b.sessionId)}`);
+        }
+      });
+    }
+    case "pair-status":
+      return answer(await clientFor().pairStatus(p.positionals[0]));
+    case "send": {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      let text = p.positionals[1];
+      if (text === void 0 || text === "-") text = (await readStdin()).replace(/\n$/, "");
+      if (!text) throw new UsageError("no message text (give it as an argument or on stdin)", command);
+      return answer(await clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId)), {
+        hints: (b) => {
+          err(`\u2705 Sent (cursor ${shown(b.cursor)}${b.verified ? ", verified" : ""})`);
+          if (b.warning) err(`\u26A0\uFE0F  ${shown(b.warning)}`);
+        }
+      });
+    }
+    case "poll": {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      const afterFlag = str(p, "after");
+      const after = afterFlag !== void 0 ? afterFlag === "0" ? void 0 : afterFlag : saved.cursor;
+      const limit = int(p, "limit", 1, 500);
+      if (afterFlag === void 0) await state.assertWritable(saved.sessionId);
+      const r = await clientFor(saved).poll(saved.sessionId, agentId, { ...after !== void 0 ? { after } : {}, members: p.flags.members === true, ...limit ? { limit } : {} });
+      return answer(r, {
+        save: async (b) => {
+          if (afterFlag !== void 0 || b.nextCursor === void 0 || b.nextCursor === null) return;
+          if (!validCursor(b.nextCursor)) throw new InvalidServerValue("the nextCursor from the server is not a plain decimal cursor (nexus spec \xA72.6); it was not saved");
+          await state.save(saved.sessionId, { cursor: b.nextCursor });
+        },
+        hints: (b) => pollHints(`${X2} send ${saved.sessionId}`, `${X2} poll ${saved.sessionId}`, b)
+      });
+    }
+    case "renew": {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      return answer(await clientFor(saved).renew(saved.sessionId, agentId, int(p, "ttl", 60)), {
+        hints: (b) => err(`\u2705 Renewed; the session now expires at ${shown(b.expiresAt)}`)
+      });
+    }
+    case "leave": {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      const key = keyFor(saved, agentId);
+      if (!key) {
+        const message = `no session key saved for ${agentId} in ${saved.sessionId}`;
+        return { code: 1, json: { error: "no_session_key", message }, hints: () => err("Error: leaving needs the session key saved when you joined or claimed.") };
       }
-      case "sessions":
-        return listSessions(state, serverFor, timeoutMs);
-      case "serve":
-        return serve2(p, ctx);
+      await state.assertWritable(saved.sessionId);
+      const r = await clientFor(saved).leave(saved.sessionId, agentId, key);
+      const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
+      const removed = gone ? await state.remove(saved.sessionId).then(() => null, (e) => e) : null;
+      return answer(r, {
+        save: async () => {
+          if (removed) throw removed;
+        },
+        hints: () => err(`\u2705 Left ${saved.sessionId}; local state removed`)
+      });
     }
-    throw new UsageError(`unknown command '${command}'`);
-  } catch (e) {
-    if (e instanceof NexusNetworkError) {
-      out(JSON.stringify({ error: "network_error", message: e.message }));
-      err(`Error: ${e.message}`);
-      return 1;
-    }
-    throw e;
+    case "sessions":
+      return listSessions(state, serverFor, timeoutMs);
   }
-}
-async function emit(r, then) {
-  if (r.body === null) {
-    out(JSON.stringify({ error: "non_json_response", status: r.status }));
-    err(`Error: the server answered HTTP ${r.status} without JSON: ${r.text.slice(0, 300)}`);
-    return 1;
-  }
-  out(JSON.stringify(r.body));
-  if (!r.ok) {
-    err(`Error: ${String(r.body.message ?? r.body.error ?? `HTTP ${r.status}`)}`);
-    return 1;
-  }
-  await then?.(r.body);
-  return 0;
-}
-function pollHints(sid2, b) {
-  const messages = Array.isArray(b.messages) ? b.messages : [];
-  if (messages.length) {
-    err(`\u{1F4AC} Received ${messages.length} message(s)`);
-    for (const m of messages) err(`  [#${m.cursor}] ${m.agentId === "system" ? "\u2699\uFE0F  system" : m.agentId}: ${m.text}`);
-    err(`\u{1F4A1} Tip: reply with: ${X2} send ${sid2} "Your message"`);
-  } else {
-    err("\u{1F4AC} No new messages");
-  }
-  if (Array.isArray(b.members)) {
-    err("Members:");
-    for (const m of b.members) err(`  ${m.agentId} (last seen ${m.lastSeenAt})`);
-  }
-  err(`\u{1F4A1} Tip: poll again later: ${X2} poll ${sid2}`);
+  throw new UsageError(`unknown command '${command}'`);
 }
 async function listSessions(state, serverFor, timeoutMs) {
   const sessions = [];
@@ -3406,9 +3617,8 @@ async function listSessions(state, serverFor, timeoutMs) {
     }
     sessions.push({ sessionId: sid2, agentId: saved.agent ?? null, cursor: saved.cursor ?? null, server, status, ...expiresAt ? { expiresAt } : {} });
   }
-  out(JSON.stringify({ sessions }));
-  err(sessions.length ? sessions.map((s) => `${s.status === "active" ? "\u{1F7E2}" : "\u26AA"} ${s.sessionId} ${s.agentId ?? "-"} ${s.status}`).join("\n") : "No saved sessions.");
-  return 0;
+  const lines = sessions.map((s) => `${s.status === "active" ? "\u{1F7E2}" : "\u26AA"} ${s.sessionId} ${shown(s.agentId ?? "-")} ${s.status}`);
+  return { code: 0, json: { sessions }, hints: () => err(lines.length ? lines.join("\n") : "No saved sessions.") };
 }
 async function serve2(p, ctx) {
   const { nexusConfig: nexusConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
@@ -3419,11 +3629,13 @@ async function serve2(p, ctx) {
   try {
     s = await startNexusServer2(config);
   } catch (e) {
-    out(JSON.stringify({ error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` }));
-    return 1;
+    return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` } });
   }
-  out(JSON.stringify({ event: "listening", service: "nexus-session-server", url: s.url, dataDir: config.dataDir }));
-  err(`NexusMessaging server listening on ${s.url} (data: ${config.dataDir ?? "memory only"}; Ctrl-C to stop)`);
+  reply({
+    code: 0,
+    json: { event: "listening", service: "nexus-session-server", url: s.url, dataDir: config.dataDir },
+    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${config.dataDir ?? "memory only"}; Ctrl-C to stop)`)
+  });
   await new Promise((resolve2) => onStopSignal(() => resolve2()));
   await s.close();
   err("Session server stopped.");
@@ -3435,8 +3647,9 @@ var init_nexus_run = __esm({
     "use strict";
     init_args();
     init_io();
+    init_nexus_reply();
     init_state_dir();
-    init_client();
+    init_client2();
     init_state();
     X2 = "nexus.mjs";
   }
@@ -3528,24 +3741,24 @@ var NEXUS = {
   env: [
     ["NEXUS_URL", "https://messaging.md", "the session server for client commands"],
     ["NEXUS_STATE_DIR", "<skill dir>/.state", "state directory; per-session files live in its nexus/ folder"],
-    ["NEXUS_HTTP_TIMEOUT", "10", "seconds to wait for the server"],
+    ["NEXUS_HTTP_TIMEOUT", "10", "seconds a whole request may take (connect, headers and the full answer)"],
     ...NEXUS_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`])
   ],
   exitCodes: [
     [0, "success"],
-    [1, "the server refused (its JSON error is on stdout) or could not be reached"],
+    [1, "the server refused (its JSON error is on stdout), could not be reached, was too slow, answered too much or sent unsafe values; or the state dir is not writable (checked before any request)"],
     [2, "bad usage (unknown flag, missing argument or agent id)"]
   ]
 };
 
 // src/cli/nexus.ts
+init_nexus_reply();
 init_state_dir();
 async function main(args) {
   const { name, rest } = splitCommand(NEXUS, args);
   if (!name || name === "--help" || name === "-h" || name === "help") {
     (name ? out : err)(renderProgramHelp(NEXUS));
-    if (!name) out(JSON.stringify({ error: "usage", message: "no command given; see the help on stderr" }));
-    return name ? 0 : 2;
+    return name ? 0 : reply({ code: 2, json: { error: "usage", message: "no command given; see the help on stderr" } });
   }
   const def = NEXUS.commands.find((c) => c.name === name);
   try {
@@ -3559,19 +3772,22 @@ async function main(args) {
     return await run2(def.name, parsed, { env, moduleUrl: import.meta.url });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    out(JSON.stringify({ error: "usage", message: e.message }));
-    err(`Error: ${e.message}
-Run 'nexus${e.command ? ` ${e.command}` : ""} --help' for usage.`);
-    return 2;
+    return reply({
+      code: 2,
+      json: { error: "usage", message: e.message },
+      hints: () => err(`Error: ${safeText(e.message)}
+Run 'nexus${e.command ? ` ${e.command}` : ""} --help' for usage.`)
+    });
   }
 }
-main(argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    out(JSON.stringify({ error: "internal_error", message: e.message }));
-    err(`Error: ${e.message}`);
-    process.exitCode = 1;
-  }
-);
+function internal(e) {
+  const message = e?.message ?? String(e);
+  process.exitCode = reply({ code: 1, json: { error: "internal_error", message }, hints: () => err(`Error: ${safeText(message)}`) });
+}
+process.on("uncaughtException", (e) => {
+  internal(e);
+  process.exit();
+});
+main(argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, internal);

@@ -130,7 +130,14 @@ function classify(err2) {
     return [input ? 2 : 1, e.code ?? "error", e.message ?? String(err2)];
   }
   if (e?.name === "LockTimeoutError") return [1, "lock_timeout", e.message ?? ""];
+  if (e?.name === "NetworkError") return [1, "network", e.message ?? ""];
   return [1, "internal", e?.message ?? String(err2)];
+}
+function safeText(s, opts = {}) {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => opts.multiline && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 function toJson(v) {
   return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x);
@@ -231,10 +238,16 @@ var init_state_dir = __esm({
 });
 
 // src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { dirname as dirname2 } from "node:path";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname2, join as join2 } from "node:path";
 async function ensurePrivateDir(dir) {
   await mkdir(dir, { recursive: true, mode: 448 });
+}
+async function probeWritable(dir) {
+  await ensurePrivateDir(dir);
+  const probe = join2(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await writeFile(probe, "", { mode: 384 });
+  await rm(probe, { force: true });
 }
 async function writeFileAtomic(path, text, opts = {}) {
   await ensurePrivateDir(dirname2(path));
@@ -3993,6 +4006,52 @@ var init_reset = __esm({
   }
 });
 
+// src/opennexus/core/limits.ts
+function isKnownPeer(cache, peer) {
+  return cache.sessions[peer]?.confirmed === true;
+}
+function helloAllowed(cache, now) {
+  let recent = 0;
+  for (const s of Object.values(cache.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
+  return recent < HELLO_BURST;
+}
+function enforceCaps(cache) {
+  const byAge = (pendingOnly) => Object.entries(cache.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x], [, y]) => x.lastUsedMs - y.lastUsedMs).map(([peer]) => peer);
+  const drop = (peer) => {
+    delete cache.sessions[peer];
+    delete cache.peerMessengerUrls[peer];
+  };
+  const pending = byAge(true);
+  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
+  const all = byAge(false);
+  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
+  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p]);
+  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache.peerMessengerUrls[peer];
+}
+function takeReset(cache, peer, sessionId, now) {
+  for (const [k, at] of Object.entries(cache.resets)) if (now - at > RESET_INTERVAL_MS) delete cache.resets[k];
+  const key = `${peer}|${sessionId}`;
+  if (cache.resets[key] !== void 0) return "same_session";
+  const keys = Object.keys(cache.resets);
+  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
+  if (keys.length >= RESETS_TOTAL) return "total_limit";
+  cache.resets[key] = now;
+  return "send";
+}
+var MAX_SESSIONS, MAX_PENDING, HELLO_BURST, HELLO_WINDOW_MS, RESET_INTERVAL_MS, RESETS_PER_PEER, RESETS_TOTAL;
+var init_limits = __esm({
+  "src/opennexus/core/limits.ts"() {
+    "use strict";
+    MAX_SESSIONS = 1024;
+    MAX_PENDING = 64;
+    HELLO_BURST = 20;
+    HELLO_WINDOW_MS = 1e4;
+    RESET_INTERVAL_MS = 3e4;
+    RESETS_PER_PEER = 2;
+    RESETS_TOTAL = 20;
+  }
+});
+
 // src/opennexus/core/session.ts
 function ordered(a, b) {
   return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
@@ -4033,7 +4092,9 @@ function deriveSession(input) {
     rxWindow: 0n,
     peerPublicKey: b64(input.peerPublicKey),
     localEphemeralPublicKey: b64(ownEph),
-    peerEphemeralPublicKey: b64(input.peerEphPublic)
+    peerEphemeralPublicKey: b64(input.peerEphPublic),
+    confirmed: false,
+    lastUsedMs: 0
   };
 }
 function nonceFor(counter) {
@@ -4121,13 +4182,11 @@ function handleInbound(cache0, env2, ctx) {
   const sendReset = (peerId, sessionId, reason) => {
     const peer = b64(peerId);
     const sid = b64(sessionId);
-    const key = `${peer}|${sid}`;
-    for (const [k, at] of Object.entries(cache.resets)) if (ctx.now - at > RESET_INTERVAL_MS) delete cache.resets[k];
-    if (cache.resets[key] !== void 0) {
-      events.push({ type: "reset_suppressed", to: peer, sessionId: sid });
+    const decision = takeReset(cache, peer, sid, ctx.now);
+    if (decision !== "send") {
+      events.push({ type: "reset_suppressed", to: peer, sessionId: sid, why: decision });
       return;
     }
-    cache.resets[key] = ctx.now;
     outbound.push({
       url: cache.peerMessengerUrls[peer] ?? ctx.ownMessengerUrl,
       message: createSignedReset(ctx.self, peerId, sessionId, reason)
@@ -4136,6 +4195,11 @@ function handleInbound(cache0, env2, ctx) {
   };
   switch (env2.type) {
     case "hello": {
+      const known = from !== void 0 && isKnownPeer(cache, from);
+      if (!known && !helloAllowed(cache, ctx.now)) {
+        reject("hello", `too many handshakes from new peers; not answered (limit per ${HELLO_WINDOW_MS / 1e3} s)`);
+        break;
+      }
       const h = verifyHello(env2, ctx.self.agentId);
       if (!h) {
         reject("hello", "Invalid HELLO");
@@ -4156,8 +4220,9 @@ function handleInbound(cache0, env2, ctx) {
         break;
       }
       const url = h.senderMessengerUrl ?? ctx.ownMessengerUrl;
-      cache.sessions[peer] = session;
+      cache.sessions[peer] = { ...session, confirmed: known, lastUsedMs: ctx.now };
       cache.peerMessengerUrls[peer] = url;
+      enforceCaps(cache);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: "session_established", peer, sessionId: b64(session.sessionId), initiator: "peer" });
       break;
@@ -4171,7 +4236,6 @@ function handleInbound(cache0, env2, ctx) {
         reject("data", "invalid sender_id");
         break;
       }
-      if (env2.sender_messenger_url) cache.peerMessengerUrls[from] = env2.sender_messenger_url;
       const incomingSid = tryId(env2.session_id);
       const session = cache.sessions[from];
       if (!session) {
@@ -4189,7 +4253,7 @@ function handleInbound(cache0, env2, ctx) {
         if (incomingSid) sendReset(peerId, incomingSid, err2.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
         break;
       }
-      cache.sessions[from] = opened.next;
+      cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache.sessions[from];
@@ -4242,7 +4306,6 @@ function pyBytesRepr(b) {
   }
   return `${s}'`;
 }
-var RESET_INTERVAL_MS;
 var init_inbound = __esm({
   "src/opennexus/core/inbound.ts"() {
     "use strict";
@@ -4250,9 +4313,10 @@ var init_inbound = __esm({
     init_errors();
     init_handshake();
     init_reset();
+    init_limits();
     init_session();
     init_wire();
-    RESET_INTERVAL_MS = 3e4;
+    init_limits();
   }
 });
 
@@ -4289,7 +4353,9 @@ function parseCache(text) {
         rxWindow: typeof w === "string" && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
         peerPublicKey: str2("peer_public_key"),
         localEphemeralPublicKey: str2("local_ephemeral_public_key"),
-        peerEphemeralPublicKey: str2("peer_ephemeral_public_key")
+        peerEphemeralPublicKey: str2("peer_ephemeral_public_key"),
+        confirmed: raw.confirmed !== false,
+        lastUsedMs: Number(int2(raw.last_used_ms, 0n))
       };
     } catch {
     }
@@ -4312,7 +4378,9 @@ function serializeCache(c) {
       rx_window: s.rxWindow.toString(16),
       peer_public_key: s.peerPublicKey,
       local_ephemeral_public_key: s.localEphemeralPublicKey,
-      peer_ephemeral_public_key: s.peerEphemeralPublicKey
+      peer_ephemeral_public_key: s.peerEphemeralPublicKey,
+      confirmed: s.confirmed,
+      last_used_ms: new JsonNumber(String(s.lastUsedMs))
     };
   }
   return stringifyJson({ sessions, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -4327,51 +4395,118 @@ var init_cache = __esm({
 });
 
 // src/store/file-lock.ts
-import { open as open2, readFile as readFile2, rm as rm2, stat } from "node:fs/promises";
-function alive(pid) {
+import { readFileSync } from "node:fs";
+import { link, mkdir as mkdir2, readFile as readFile2, readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+function startTime(pid) {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === "EPERM";
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
   }
 }
-async function breakIfStale(lockPath, staleMs) {
+function ownerAlive(text) {
+  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m) return null;
+  const pid = Number(m[1]);
   try {
-    const [text, st] = await Promise.all([readFile2(lockPath, "utf8"), stat(lockPath)]);
-    const pid = Number(text.split(" ")[0]);
-    const dead = Number.isInteger(pid) && pid > 0 && !alive(pid);
-    if (dead || Date.now() - st.mtimeMs > staleMs) await rm2(lockPath, { force: true });
+    process.kill(pid, 0);
+  } catch (e) {
+    if (e.code !== "EPERM") return false;
+  }
+  if (m[2] === "-") return true;
+  const now = startTime(pid);
+  return now === null || now === m[2];
+}
+async function list(dir) {
+  const names = await readdir(dir);
+  let highest = -1;
+  const free = /* @__PURE__ */ new Set();
+  for (const n of names) {
+    const m = /^(\d+)(\.free)?$/.exec(n);
+    if (!m) continue;
+    const g = Number(m[1]);
+    if (m[2]) free.add(g);
+    else if (g > highest) highest = g;
+  }
+  return { highest, free, names };
+}
+async function takeable(dir, l, unreadableStaleMs) {
+  if (l.highest < 0 || l.free.has(l.highest)) return true;
+  const file = join3(dir, String(l.highest));
+  try {
+    const alive = ownerAlive(await readFile2(file, "utf8"));
+    if (alive !== null) return !alive;
+    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
   } catch {
+    return true;
+  }
+}
+async function create(dir, g) {
+  const tmp = join3(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await writeFile2(tmp, ownToken(), { mode: 384 });
+  try {
+    await link(tmp, join3(dir, String(g)));
+    return true;
+  } catch (e) {
+    if (e.code === "EEXIST") return false;
+    throw e;
+  } finally {
+    await rm2(tmp, { force: true });
+  }
+}
+async function prune(dir, g, names) {
+  await Promise.all(
+    names.map(async (n) => {
+      const gen = /^(\d+)(?:\.free)?$/.exec(n);
+      const tmp = /^tmp\.(\d+)\./.exec(n);
+      if (gen && Number(gen[1]) < g - 1 || tmp && ownerAlive(`pid=${tmp[1]} start=-
+`) === false) {
+        await rm2(join3(dir, n), { force: true });
+      }
+    })
+  );
+}
+async function tryAcquire(dir, unreadableStaleMs) {
+  const l = await list(dir);
+  if (!await takeable(dir, l, unreadableStaleMs)) return null;
+  const g = l.highest + 1;
+  if (!await create(dir, g)) return null;
+  const after = await list(dir);
+  if (after.highest !== g) {
+    await rm2(join3(dir, String(g)), { force: true });
+    return null;
+  }
+  await prune(dir, g, after.names);
+  return g;
+}
+async function release(dir, g) {
+  try {
+    await writeFile2(join3(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
+  } catch {
+    await rm2(join3(dir, String(g)), { force: true }).catch(() => {
+    });
   }
 }
 async function withFileLock(path, fn, opts = {}) {
-  const lockPath = `${path}.lock`;
-  const timeoutMs = opts.timeoutMs ?? 15e3;
-  const staleMs = opts.staleMs ?? 6e4;
-  const deadline = Date.now() + timeoutMs;
-  let delay = 2;
-  for (; ; ) {
-    try {
-      const fh = await open2(lockPath, "wx", 384);
-      await fh.writeFile(`${process.pid} ${Date.now()}`);
-      await fh.close();
-      break;
-    } catch (e) {
-      if (e.code !== "EEXIST") throw e;
-      await breakIfStale(lockPath, staleMs);
-      if (Date.now() > deadline) throw new LockTimeoutError(path);
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 50);
-    }
+  const dir = `${path}.locks`;
+  await mkdir2(dir, { recursive: true, mode: 448 });
+  const deadline = Date.now() + (opts.timeoutMs ?? 15e3);
+  let delay = 1;
+  let g;
+  while ((g = await tryAcquire(dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
+    if (Date.now() > deadline || opts.signal?.aborted) throw new LockTimeoutError(path);
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 25);
   }
   try {
     return await fn();
   } finally {
-    await rm2(lockPath, { force: true });
+    await release(dir, g);
   }
 }
-var LockTimeoutError;
+var LockTimeoutError, UNREADABLE_STALE_MS, ownToken;
 var init_file_lock = __esm({
   "src/store/file-lock.ts"() {
     "use strict";
@@ -4381,11 +4516,17 @@ var init_file_lock = __esm({
         this.name = "LockTimeoutError";
       }
     };
+    UNREADABLE_STALE_MS = 3e3;
+    ownToken = /* @__PURE__ */ (() => {
+      let t;
+      return () => t ??= `pid=${process.pid} start=${startTime(process.pid) ?? "-"}
+`;
+    })();
   }
 });
 
 // src/opennexus/session-store.ts
-import { join as join2 } from "node:path";
+import { join as join4 } from "node:path";
 var SessionStore;
 var init_session_store = __esm({
   "src/opennexus/session-store.ts"() {
@@ -4397,7 +4538,7 @@ var init_session_store = __esm({
     SessionStore = class {
       constructor(dir, agentId) {
         this.dir = dir;
-        this.path = join2(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
+        this.path = join4(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
       }
       dir;
       path;
@@ -4409,147 +4550,215 @@ var init_session_store = __esm({
       /**
        * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
        */
-      async update(fn) {
+      async update(fn, lock = {}) {
         await ensurePrivateDir(this.dir);
         return withFileLock(this.path, async () => {
           const current = await this.read();
           const { cache, result } = fn(current);
           if (cache) await writeFileAtomic(this.path, serializeCache(cache));
           return result;
-        });
+        }, lock);
       }
       /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
       handshakeLock(peerId, fn) {
-        return withFileLock(join2(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4, staleMs: 45e3 });
+        return withFileLock(join4(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
       }
     };
   }
 });
 
-// src/opennexus/transport.ts
+// src/http/client.ts
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-function requestFn(url) {
-  if (url.protocol === "http:") return httpRequest;
-  if (url.protocol === "https:") return httpsRequest;
-  throw new TransportError(`unsupported URL scheme in ${url.href}`);
-}
-function parseUrl(url) {
+function parseHttpUrl(url) {
+  let u;
   try {
-    return new URL(url);
+    u = new URL(url);
   } catch {
-    throw new TransportError(`invalid URL: ${url}`);
+    throw new NetworkError("bad_url", `invalid URL: ${url}`);
   }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
+  return u;
 }
 function describe(err2, url) {
   const e = err2;
-  const code = e.code ? `${e.code}: ` : "";
-  return `cannot reach ${url} (${code}${e.message})`;
+  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
 }
-function postJson(url, body, headers, timeoutMs) {
-  const u = parseUrl(url);
+function bounded(url, opts, onResponse, reject) {
+  const u = parseHttpUrl(url);
+  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
+}
+function request(url, opts) {
   return new Promise((resolve2, reject) => {
-    const opts = {
-      method: "POST",
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers },
-      timeout: timeoutMs
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
     };
-    const req = requestFn(u)(u, opts, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve2({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", (e) => reject(new TransportError(describe(e, url))));
-    });
-    req.on("timeout", () => req.destroy(new TransportError(`timed out after ${timeoutMs} ms: ${url}`)));
-    req.on("error", (e) => reject(e instanceof TransportError ? e : new TransportError(describe(e, url))));
-    req.end(body);
+    const req = bounded(
+      url,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+      },
+      reject
+    );
+    req.end(opts.body);
   });
 }
-function openSse(url, headers, signal) {
-  const u = parseUrl(url);
+function openSse(url, opts) {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxError = opts.maxErrorBytes ?? 4096;
   return new Promise((resolve2, reject) => {
-    if (signal?.aborted) return reject(new TransportError("aborted"));
-    const req = requestFn(u)(u, { method: "GET", headers: { accept: "text/event-stream", ...headers } });
-    const onAbort = () => req.destroy();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (e) => {
-      signal?.removeEventListener("abort", onAbort);
-      reject(new TransportError(describe(e, url)));
-    });
-    req.on("response", (res) => {
-      res.setEncoding("utf8");
-      const queue = [];
-      let waiting = null;
-      let done = false;
-      let buf = "";
-      const push = (e) => {
-        if (waiting) {
-          const w = waiting;
-          waiting = null;
-          w({ value: e, done: false });
-        } else queue.push(e);
-      };
-      const finish = () => {
-        if (done) return;
-        done = true;
-        signal?.removeEventListener("abort", onAbort);
-        if (waiting) {
-          const w = waiting;
-          waiting = null;
-          w({ value: void 0, done: true });
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const req = bounded(
+      url,
+      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        res.setEncoding("utf8");
+        if ((res.statusCode ?? 0) !== 200) {
+          let text = "";
+          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
+          res.on("data", (c) => {
+            text += c;
+            if (text.length >= maxError) refuse();
+          });
+          res.on("end", refuse);
+          res.on("error", refuse);
+          return;
         }
-      };
-      if ((res.statusCode ?? 0) !== 200) {
-        let text = "";
-        res.on("data", (c) => text += c);
-        res.on("end", () => reject(new TransportError(`stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, 200)}`)));
-        res.on("error", () => reject(new TransportError(`stream refused by ${url}: HTTP ${res.statusCode}`)));
-        return;
-      }
-      res.on("data", (chunk) => {
-        buf += chunk;
-        let nl;
-        while ((nl = buf.indexOf("\n")) >= 0) {
-          const line = buf.slice(0, nl).replace(/\r$/, "");
-          buf = buf.slice(nl + 1);
-          if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
-          else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
-        }
-      });
-      res.on("end", finish);
-      res.on("close", finish);
-      res.on("error", finish);
-      const events = {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        next() {
-          const e = queue.shift();
-          if (e) return Promise.resolve({ value: e, done: false });
-          if (done) return Promise.resolve({ value: void 0, done: true });
-          return new Promise((r) => waiting = r);
-        },
-        return() {
-          req.destroy();
-          finish();
-          return Promise.resolve({ value: void 0, done: true });
-        }
-      };
-      resolve2({ status: res.statusCode ?? 0, events, close: () => (req.destroy(), finish()) });
-    });
+        settle();
+        resolve2(sseStream(url, req, res, opts.signal, maxLine));
+      },
+      reject
+    );
     req.end();
   });
 }
-var TransportError;
+function sseStream(url, req, res, signal, maxLine) {
+  const queue = [];
+  let waiting = null;
+  let done = false;
+  let error = null;
+  let buf = "";
+  const finish = () => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener("abort", close);
+    const w = waiting;
+    waiting = null;
+    if (w && error) w.reject(error);
+    else w?.resolve({ value: void 0, done: true });
+  };
+  function close() {
+    req.destroy();
+    finish();
+  }
+  signal?.addEventListener("abort", close, { once: true });
+  const push = (e) => {
+    const w = waiting;
+    waiting = null;
+    if (w) w.resolve({ value: e, done: false });
+    else queue.push(e);
+  };
+  res.on("data", (chunk) => {
+    if (done) return;
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl).replace(/\r$/, "");
+      buf = buf.slice(nl + 1);
+      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
+      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
+    }
+    if (buf.length > maxLine) {
+      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
+      close();
+    }
+  });
+  res.on("end", finish);
+  res.on("close", finish);
+  res.on("error", finish);
+  const events = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      const e = queue.shift();
+      if (e) return Promise.resolve({ value: e, done: false });
+      if (done && error) return Promise.reject(error);
+      if (done) return Promise.resolve({ value: void 0, done: true });
+      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
+    },
+    return() {
+      close();
+      return Promise.resolve({ value: void 0, done: true });
+    }
+  };
+  return { status: 200, events, close };
+}
+var NetworkError, DEFAULT_MAX_BODY_BYTES;
+var init_client = __esm({
+  "src/http/client.ts"() {
+    "use strict";
+    NetworkError = class extends Error {
+      constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = "NetworkError";
+      }
+      code;
+    };
+    DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  }
+});
+
+// src/opennexus/transport.ts
+async function postJson(url, body, headers, timeoutMs, signal) {
+  const r = await request(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
+  return { status: r.status, body: r.body };
+}
+function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
+  return openSse(url, { headers, connectTimeoutMs, maxLineBytes: MAX_SSE_LINE, ...signal ? { signal } : {} });
+}
+var MAX_POST_ANSWER, MAX_SSE_LINE;
 var init_transport = __esm({
   "src/opennexus/transport.ts"() {
     "use strict";
-    TransportError = class extends Error {
-      constructor(message) {
-        super(message);
-        this.name = "TransportError";
-      }
-    };
+    init_client();
+    MAX_POST_ANSWER = 64 * 1024;
+    MAX_SSE_LINE = 1 << 20;
   }
 });
 
@@ -4592,8 +4801,8 @@ async function waitForMessage(stream3, pred, ms, signal) {
     clearTimeout(timer);
   }
 }
-var DEFAULT_MESSENGER_URL, ClientError, trimSlash, short, OpenNexusClient;
-var init_client = __esm({
+var DEFAULT_MESSENGER_URL, ClientError, trimSlash, short, clip, OpenNexusClient;
+var init_client2 = __esm({
   "src/opennexus/client.ts"() {
     "use strict";
     init_bytes();
@@ -4609,6 +4818,8 @@ var init_client = __esm({
     init_json();
     init_session_store();
     init_transport();
+    init_limits();
+    init_file_lock();
     DEFAULT_MESSENGER_URL = "https://api.opennexus.cc";
     ClientError = class extends Error {
       constructor(code, message) {
@@ -4620,6 +4831,7 @@ var init_client = __esm({
     };
     trimSlash = (u) => u.replace(/\/+$/, "");
     short = (id) => `${id.slice(0, 16)}...`;
+    clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
     OpenNexusClient = class {
       identity;
       messengerUrl;
@@ -4644,17 +4856,20 @@ var init_client = __esm({
       get headers() {
         return { "X-Agent-ID": this.identity.agentIdB64 };
       }
-      async post(url, message) {
+      get timeoutMs() {
+        return this.opts.postTimeoutMs ?? 2e4;
+      }
+      async post(url, message, signal) {
         try {
-          return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.opts.postTimeoutMs ?? 2e4);
+          return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.timeoutMs, signal);
         } catch (e) {
-          throw new ClientError("network", e.message);
+          throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
         }
       }
       /** A short-lived stream on our own messenger that does not take the offline backlog. */
       async openWatch(signal) {
         try {
-          return await openSse(`${this.messengerUrl}/v1/messages/stream?drain=0`, this.headers, signal);
+          return await openSse2(`${this.messengerUrl}/v1/messages/stream?drain=0`, this.headers, signal, this.timeoutMs);
         } catch (e) {
           throw new ClientError("network", e.message);
         }
@@ -4724,8 +4939,8 @@ var init_client = __esm({
             ciphertext: b64(sealed.ciphertext),
             sender_messenger_url: this.messengerUrl
           };
-          const r = await this.post(peerUrl, data);
-          if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${r.body}`);
+          const r = await this.post(peerUrl, data, signal);
+          if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${clip(r.body)}`);
           this.log("Message sent");
           return { peerId: peer, sessionId: sealed.sessionId, counter: sealed.counter.toString(), handshake };
         }
@@ -4744,7 +4959,7 @@ var init_client = __esm({
             throw new ClientError("encrypt_failed", `Encrypt failed: ${e.message}`);
           }
           return {
-            cache: { ...c, sessions: { ...c.sessions, [peer]: r.next } },
+            cache: { ...c, sessions: { ...c.sessions, [peer]: { ...r.next, lastUsedMs: Date.now() } } },
             result: { sessionId: b64(s.sessionId), counter: r.counter, ciphertext: r.ciphertext }
           };
         });
@@ -4755,8 +4970,8 @@ var init_client = __esm({
         const ephPrivate = randomBytes3(32);
         const ephPublic = x25519PublicKey(ephPrivate);
         const hello = createHello(this.identity, peerId, ephPublic, this.messengerUrl);
-        const r = await this.post(peerUrl, hello);
-        if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${r.body}`);
+        const r = await this.post(peerUrl, hello, signal);
+        if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${clip(r.body)}`);
         const ack = await waitForMessage(
           watch,
           (e) => e.type === "hello_ack" && e.protocol_version === PROTOCOL_VERSION && e.sender_id === peer && e.peer_ephemeral_public_key === hello.ephemeral_public_key,
@@ -4773,7 +4988,11 @@ var init_client = __esm({
         } catch (e) {
           throw new ClientError("derive_failed", `Session derivation failed: ${e.message}`);
         }
-        await this.store.update((c) => ({ cache: { ...c, sessions: { ...c.sessions, [peer]: session } }, result: null }));
+        await this.store.update((c) => {
+          const next = { ...c, sessions: { ...c.sessions, [peer]: { ...session, confirmed: true, lastUsedMs: Date.now() } } };
+          enforceCaps(next);
+          return { cache: next, result: null };
+        });
         return session;
       }
       /**
@@ -4782,27 +5001,31 @@ var init_client = __esm({
        * is reported as an event and never ends the stream (spec §10 B3).
        */
       async listen(onEvent, opts = {}) {
-        const { signal } = opts;
-        const beat = () => postJson(`${this.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, this.headers, 1e4).catch(() => {
+        const inner = new AbortController();
+        const stop = () => inner.abort();
+        opts.signal?.addEventListener("abort", stop, { once: true });
+        if (opts.signal?.aborted) stop();
+        const signal = inner.signal;
+        const beat = () => postJson(`${this.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, this.headers, 1e4, signal).catch(() => {
         });
         void beat();
         const heartbeat = setInterval(beat, 15e3);
         let backoff = 500;
         try {
-          while (!signal?.aborted) {
+          while (!signal.aborted) {
             let stream3;
             try {
-              stream3 = await openSse(`${this.messengerUrl}/v1/messages/stream`, this.headers, signal);
+              stream3 = await openSse2(`${this.messengerUrl}/v1/messages/stream`, this.headers, signal, this.timeoutMs);
               backoff = 500;
               for await (const ev of stream3.events) {
-                if (ev.kind === "data") await this.processLine(ev.data, onEvent);
-                if (signal?.aborted) break;
+                if (ev.kind === "data") await this.processLine(ev.data, onEvent, signal);
+                if (signal.aborted) break;
               }
-              if (signal?.aborted) break;
+              if (signal.aborted) break;
               await onEvent({ type: "connection_lost", error: "stream ended", retryInMs: backoff });
             } catch (e) {
-              if (signal?.aborted) break;
-              await onEvent({ type: "connection_lost", error: e instanceof TransportError ? e.message : String(e), retryInMs: backoff });
+              if (signal.aborted) break;
+              await onEvent({ type: "connection_lost", error: e instanceof NetworkError ? e.message : String(e), retryInMs: backoff });
             } finally {
               stream3?.close();
             }
@@ -4811,6 +5034,8 @@ var init_client = __esm({
           }
         } finally {
           clearInterval(heartbeat);
+          stop();
+          opts.signal?.removeEventListener("abort", stop);
         }
       }
       /** Async-iterator form of listen(): yields decrypted messages only. */
@@ -4851,40 +5076,49 @@ var init_client = __esm({
           await done;
         }
       }
-      async processLine(data, onEvent) {
+      async processLine(data, onEvent, signal) {
+        let env2;
         try {
-          let env2;
-          try {
-            env2 = parseEnvelope(data);
-          } catch (e) {
-            await onEvent({ type: "rejected", what: "message", detail: e.message });
-            return;
-          }
-          if (env2.type === "connected") {
-            await onEvent({ type: "connected", url: this.messengerUrl });
-            return;
-          }
-          const ephPrivate = env2.type === "hello" ? randomBytes3(32) : new Uint8Array(32);
-          const ctx = {
-            self: this.identity,
-            ownMessengerUrl: this.messengerUrl,
-            now: Date.now(),
-            ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
-          };
-          const result = await this.store.update((c) => {
-            const r = handleInbound(c, env2, ctx);
-            return { cache: serializeCache(r.cache) === serializeCache(c) ? void 0 : r.cache, result: r };
-          });
-          for (const e of result.events) await onEvent(e);
-          for (const o of result.outbound) await this.postOutbound(o, onEvent);
+          env2 = parseEnvelope(data);
         } catch (e) {
-          await onEvent({ type: "rejected", what: "message", detail: `internal error: ${e.message}` });
+          await onEvent({ type: "rejected", what: "message", detail: e.message });
+          return;
         }
+        if (env2.type === "connected") {
+          await onEvent({ type: "connected", url: this.messengerUrl });
+          return;
+        }
+        const ephPrivate = env2.type === "hello" ? randomBytes3(32) : new Uint8Array(32);
+        const ctx = {
+          self: this.identity,
+          ownMessengerUrl: this.messengerUrl,
+          now: Date.now(),
+          ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
+        };
+        const notProcessed = (error) => onEvent({ type: "not_processed", what: env2.type ?? "message", error, ...env2.id ? { id: env2.id } : {}, ...env2.sender_id ? { from: env2.sender_id } : {} });
+        let result;
+        for (let attempt = 0; attempt < 4 && !result; attempt++) {
+          try {
+            result = await this.store.update(
+              (c) => {
+                const r = handleInbound(c, env2, ctx);
+                return { cache: serializeCache(r.cache) === serializeCache(c) ? void 0 : r.cache, result: r };
+              },
+              { signal, timeoutMs: this.opts.lockTimeoutMs ?? 15e3 }
+            );
+          } catch (e) {
+            if (signal.aborted) return void await notProcessed("stopped while waiting for the session cache lock");
+            if (!(e instanceof LockTimeoutError)) return void await notProcessed(`session cache: ${e.message}`);
+          }
+        }
+        if (!result) return void await notProcessed("the session cache stayed locked; the message was not processed");
+        for (const e of result.events) await onEvent(e);
+        for (const o of result.outbound) await this.postOutbound(o, onEvent, signal);
       }
-      async postOutbound(o, onEvent) {
+      async postOutbound(o, onEvent, signal) {
         try {
-          const r = await this.post(o.url, o.message);
-          if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: r.body });
+          const r = await this.post(o.url, o.message, signal);
+          if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
           else if (o.message.type === "hello_ack") this.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
         } catch (e) {
           await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: e.message });
@@ -4973,7 +5207,7 @@ async function respond(handler, req, onError) {
   }
 }
 function serve2(handler, opts) {
-  const open3 = /* @__PURE__ */ new Set();
+  const open2 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const server = createServer(async (req, res) => {
@@ -4985,8 +5219,8 @@ function serve2(handler, opts) {
       res.destroy();
       return;
     }
-    const request = toHttpRequest(req, body, opts.trustProxy ?? false);
-    const r = await respond(handler, request, opts.onError);
+    const request2 = toHttpRequest(req, body, opts.trustProxy ?? false);
+    const r = await respond(handler, request2, opts.onError);
     if (r.stream) {
       res.writeHead(r.status, r.headers);
       res.flushHeaders();
@@ -4998,22 +5232,22 @@ function serve2(handler, opts) {
       const end = () => {
         if (ended) return;
         ended = true;
-        open3.delete(end);
+        open2.delete(end);
         cleanup();
         res.end();
       };
       const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open3.add(end);
+      open2.add(end);
       res.on("close", end);
       cleanup = r.stream.open(write, end);
       if (ended) cleanup();
-      log(`${request.method} ${request.path} ${r.status} stream`);
+      log(`${request2.method} ${request2.path} ${r.status} stream`);
       return;
     }
     if (body === null && !r.headers?.connection) res.setHeader("connection", "close");
     res.writeHead(r.status, r.headers);
     res.end(r.body);
-    log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
   });
   server.keepAliveTimeout = 5e3;
   return new Promise((resolve2, reject) => {
@@ -5026,7 +5260,7 @@ function serve2(handler, opts) {
         port,
         url: `http://${host}:${port}`,
         close: () => new Promise((done) => {
-          for (const end of [...open3]) end();
+          for (const end of [...open2]) end();
           server.close(() => done());
           server.closeIdleConnections();
         })
@@ -5191,10 +5425,17 @@ var init_hub = __esm({
   "src/opennexus/messenger/hub.ts"() {
     "use strict";
     Subscriber = class {
-      constructor(write) {
+      /**
+       * `drains: false` is a watch stream (`?drain=0`): our client opens one during `send` to catch
+       * a HELLO_ACK or a reset and ignores everything else, so a message it gets must still be
+       * queued for the agent's real stream.
+       */
+      constructor(write, drains = true) {
         this.write = write;
+        this.drains = drains;
       }
       write;
+      drains;
       held = null;
       send(frame) {
         if (this.held) this.held.push(frame);
@@ -5224,12 +5465,20 @@ var init_hub = __esm({
         set.delete(sub);
         if (set.size === 0) this.subs.delete(agentId);
       }
-      /** Returns how many connections got the frame. */
+      /** Sends the frame to every stream of the agent; returns how many of them deliver it (drain). */
       deliver(agentId, frame) {
         const set = this.subs.get(agentId);
         if (!set) return 0;
-        for (const s of set) s.send(frame);
-        return set.size;
+        let delivered = 0;
+        for (const s of set) {
+          s.send(frame);
+          if (s.drains) delivered++;
+        }
+        return delivered;
+      }
+      /** Open streams of one agent (watch streams included). */
+      streamCount(agentId) {
+        return this.subs.get(agentId)?.size ?? 0;
       }
       /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
       get agentCount() {
@@ -5406,7 +5655,7 @@ function createMessenger(deps) {
       },
       stream: {
         open(write) {
-          const sub = new Subscriber(write);
+          const sub = new Subscriber(write, drain);
           hub.add(agent, sub);
           write(CONNECTED_EVENT);
           if (drain) {
@@ -5528,9 +5777,9 @@ __export(opennexus_run_exports, {
 });
 import { existsSync } from "node:fs";
 import { readFile as readFile3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 function keyPaths(p, dir) {
-  return { pub: str(p, "pub-key") ?? join3(dir, "public_key"), priv: str(p, "priv-key") ?? join3(dir, "private_key") };
+  return { pub: str(p, "pub-key") ?? join5(dir, "public_key"), priv: str(p, "priv-key") ?? join5(dir, "private_key") };
 }
 async function readKeyFile(path) {
   try {
@@ -5549,6 +5798,18 @@ async function loadIdentity(p, dir) {
   } catch (e) {
     throw new CliError(`bad key files (${paths.pub}, ${paths.priv}): ${e.message}`, 2, "bad_key");
   }
+}
+async function requireWritable(dir) {
+  try {
+    await probeWritable(dir);
+  } catch (e) {
+    const code = e.code ?? e.message;
+    throw new CliError(`the state directory ${dir} is not writable (${code}); nothing was sent. Set NEXUS_STATE_DIR to a writable directory.`, 1, "state_dir_not_writable");
+  }
+}
+function httpTimeoutMs(ctx) {
+  const s = Number(ctx.env.OPENNEXUS_HTTP_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? Math.min(s, 600) * 1e3 : 2e4;
 }
 function ownMessenger(ctx) {
   return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, "");
@@ -5602,12 +5863,14 @@ async function send2(p, dir, ctx) {
   const confirmMs = int(p, "confirm-ms", 0, 6e4);
   const peerKey = existsSync(to) ? (await readKeyFile(to)).trim() : to;
   const { pubText, privText } = await loadIdentity(p, dir);
+  await requireWritable(dir);
   const json2 = p.flags.json === true;
   const client = new OpenNexusClient({
     identityPublicKey: pubText,
     identityPrivateKey: privText,
     messengerUrl: ownMessenger(ctx),
     stateDir: dir,
+    postTimeoutMs: httpTimeoutMs(ctx),
     ...confirmMs !== void 0 ? { confirmMs } : {},
     log: json2 ? err : out
   });
@@ -5622,7 +5885,7 @@ function eventLines(e) {
     case "connected":
       return ["Connected! Waiting for messages...", ""];
     case "message":
-      return [`[data] From: ${short2(e.from)}`, `Message: ${e.text}`, ""];
+      return [`[data] From: ${short2(e.from)}`, `Message: ${safeText(e.text, { multiline: true })}`, ""];
     case "session_established":
       return [`[hello] From: ${short2(e.peer)}`];
     case "hello_ack":
@@ -5632,13 +5895,15 @@ function eventLines(e) {
     case "reset_sent":
       return [`Sending signed RESET to ${short2(e.to)} reason=${e.reason}`];
     case "reset_suppressed":
-      return [`Not sending another RESET to ${short2(e.to)} for the same session yet`];
+      return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
     case "rejected":
-      return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : e.detail];
+      return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
     case "connection_lost":
-      return [`Connection lost: ${e.error}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
+      return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
     case "send_failed":
-      return [`${e.what === "hello_ack" ? "HELLO_ACK send failed" : `${e.what} send failed`}: ${e.error}`];
+      return [`${e.what === "hello_ack" ? "HELLO_ACK send failed" : `${e.what} send failed`}: ${safeText(e.error)}`];
+    case "not_processed":
+      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ""}${e.from ? ` from ${short2(safeText(e.from))}` : ""}: ${e.error}`];
   }
 }
 function eventJson(e) {
@@ -5655,9 +5920,10 @@ async function stream2(p, dir, ctx) {
   const maxMessages = int(p, "max-messages", 1);
   const json2 = p.flags.json === true;
   const { pubText, privText, identity } = await loadIdentity(p, dir);
+  await requireWritable(dir);
   const url = ownMessenger(ctx);
   const print = json2 ? err : out;
-  const client = new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: url, stateDir: dir, log: print });
+  const client = new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: url, stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), log: print });
   const ac = new AbortController();
   let reason = "signal";
   const stop = (why) => {
@@ -5678,7 +5944,7 @@ async function stream2(p, dir, ctx) {
         if (e.type === "connected") connected = true;
         if (json2) out(toJson(eventJson(e)));
         else for (const l of eventLines(e)) out(l);
-        if (e.type === "message" && maxMessages && ++messages >= maxMessages) stop("max-messages");
+        if (e.type === "message" && ++messages === maxMessages) stop("max-messages");
       },
       { signal: ac.signal }
     );
@@ -5719,7 +5985,7 @@ var init_opennexus_run = __esm({
     init_atomic_file();
     init_crypto();
     init_identity();
-    init_client();
+    init_client2();
     short2 = (id) => `${id.slice(0, 16)}...`;
   }
 });
@@ -5837,8 +6103,8 @@ main(argv.slice(2)).then(
     const [code, kind, message] = classify(e);
     if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
     const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : "";
-    err(kind === "usage" ? `Error: ${message}
-Run 'opennexus${cmd} --help' for usage.` : `Error: ${message}`);
+    err(kind === "usage" ? `Error: ${safeText(message)}
+Run 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);
     process.exitCode = code;
   }
 );

@@ -3,7 +3,9 @@
  */
 export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus/client.js';
 export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.js';
-export { NexusClient, NexusNetworkError, DEFAULT_NEXUS_URL } from './nexus/client.js';
+export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/client.js';
+export { NetworkError } from './http/client.js';
+export type { NetworkErrorCode } from './http/client.js';
 export type { ApiResult, NexusClientOptions } from './nexus/client.js';
 export { startMessenger } from './opennexus/messenger/server.js';
 export { messengerConfig } from './opennexus/messenger/config.js';

@@ -1,27 +1,41 @@
 export declare const DEFAULT_NEXUS_URL = "https://messaging.md";
-export declare class NexusNetworkError extends Error {
-    constructor(message: string);
-}
+/**
+ * A poll answer may legitimately be large: up to 500 messages (our server's POLL_LIMIT_MAX) of
+ * up to 16 000 characters each, about 8 MB of ASCII text. 16 MiB leaves room for that (and for
+ * a default 100-message page even with 64 KiB json payloads) while still bounding memory; a
+ * bigger page fails as too_large and `--limit` asks for a smaller one.
+ */
+export declare const POLL_MAX_BODY_BYTES: number;
 export interface ApiResult<T = Record<string, unknown>> {
     status: number;
     ok: boolean;
-    /** The JSON body, or null when the server did not answer JSON. */
+    /** The JSON object the server answered, or null when it did not answer a JSON object. */
     body: T | null;
     text: string;
 }
 export interface NexusClientOptions {
     url?: string;
+    /** Total time per request: connect, headers and the whole body. */
     timeoutMs?: number;
+    /** Largest answer read, except for poll (default 1 MiB). */
+    maxBodyBytes?: number;
+    /** Largest poll answer read (default POLL_MAX_BODY_BYTES). */
+    maxPollBodyBytes?: number;
+}
+interface CallOptions {
+    headers?: Record<string, string>;
+    body?: unknown;
+    maxBodyBytes?: number;
 }
 export declare class NexusClient {
     readonly url: string;
     private readonly timeoutMs;
+    private readonly maxBodyBytes;
+    private readonly maxPollBodyBytes;
     private prefix;
     constructor(opts?: NexusClientOptions);
-    request<T = Record<string, unknown>>(method: string, path: string, opts?: {
-        headers?: Record<string, string>;
-        body?: unknown;
-    }): Promise<ApiResult<T>>;
+    /** One request; rejects with a NetworkError (bad_url, unreachable, timeout, too_large). */
+    request<T = Record<string, unknown>>(method: string, path: string, opts?: CallOptions): Promise<ApiResult<T>>;
     /** Session routes: plural first, singular once if the plural route does not exist. */
     private session;
     private static agent;
@@ -45,3 +59,4 @@ export declare class NexusClient {
     claim(code: string, agentId: string): Promise<ApiResult<Record<string, unknown>>>;
     pairStatus(code: string): Promise<ApiResult<Record<string, unknown>>>;
 }
+export {};

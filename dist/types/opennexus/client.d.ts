@@ -19,6 +19,14 @@ export type ClientEvent = InboundEvent | {
     to: string;
     what: string;
     error: string;
+}
+/** A message that could not be processed (the cache stayed locked): never dropped silently. */
+ | {
+    type: 'not_processed';
+    id?: string;
+    from?: string;
+    what: string;
+    error: string;
 };
 export interface OpenNexusClientOptions {
     identityPublicKey: string;
@@ -31,7 +39,9 @@ export interface OpenNexusClientOptions {
     helloAckTimeoutMs?: number;
     /** How long `send` listens for a reset after a DATA over a cached session; 0 = not at all. */
     confirmMs?: number;
-    /** spec §3: 20 s per POST. */
+    /** How long one wait for the session cache lock may take (stream retries 4 times). */
+    lockTimeoutMs?: number;
+    /** opennexus spec §3: 20 s per POST; also the deadline for opening a stream. */
     postTimeoutMs?: number;
     /** Human status lines, in the reference's words (spec §4.2). */
     log?: (line: string) => void;
@@ -71,6 +81,7 @@ export declare class OpenNexusClient {
     constructor(opts: OpenNexusClientOptions);
     get agentId(): string;
     private get headers();
+    private get timeoutMs();
     private post;
     /** A short-lived stream on our own messenger that does not take the offline backlog. */
     private openWatch;

@@ -1,4 +1,5 @@
 import { type CacheState } from './core/cache.js';
+import { type LockOptions } from '../store/file-lock.js';
 export declare class SessionStore {
     readonly dir: string;
     readonly path: string;
@@ -11,7 +12,7 @@ export declare class SessionStore {
     update<T>(fn: (cache: CacheState) => {
         cache?: CacheState;
         result: T;
-    }): Promise<T>;
+    }, lock?: LockOptions): Promise<T>;
     /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
     handshakeLock<T>(peerId: Uint8Array, fn: () => Promise<T>): Promise<T>;
 }

@@ -1,7 +1,13 @@
 export declare class LockTimeoutError extends Error {
     constructor(path: string);
 }
-export declare function withFileLock<T>(path: string, fn: () => Promise<T>, opts?: {
+/** A generation file that cannot be parsed is stale after this long. */
+export declare const UNREADABLE_STALE_MS = 3000;
+export interface LockOptions {
+    /** How long to wait for a live holder before LockTimeoutError. */
     timeoutMs?: number;
-    staleMs?: number;
-}): Promise<T>;
+    unreadableStaleMs?: number;
+    /** Stops waiting (with LockTimeoutError) when aborted. */
+    signal?: AbortSignal;
+}
+export declare function withFileLock<T>(path: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;

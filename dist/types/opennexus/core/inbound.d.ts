@@ -1,8 +1,7 @@
 import type { CacheState } from './cache.js';
 import type { Identity } from './identity.js';
 import { type Envelope, type OutboundMessage } from './wire.js';
-/** At most one reset per (peer, session id) in this window. */
-export declare const RESET_INTERVAL_MS = 30000;
+export { RESET_INTERVAL_MS } from './limits.js';
 export type InboundEvent = {
     type: 'message';
     from: string;
@@ -33,6 +32,7 @@ export type InboundEvent = {
     type: 'reset_suppressed';
     to: string;
     sessionId: string;
+    why: 'same_session' | 'peer_limit' | 'total_limit';
 } | {
     type: 'hello_ack';
     from: string;

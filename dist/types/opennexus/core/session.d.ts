@@ -17,6 +17,10 @@ export interface Session {
     peerPublicKey: string;
     localEphemeralPublicKey: string;
     peerEphemeralPublicKey: string;
+    /** Carried authenticated DATA, or we started it (core/limits.ts). */
+    confirmed: boolean;
+    /** When it was last used (ms), for least-recently-used eviction; set by the caller. */
+    lastUsedMs: number;
 }
 export interface SessionMaterial {
     orderedIds: Uint8Array;
