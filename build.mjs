@@ -66,7 +66,9 @@ export async function buildLibrary(outdir = 'dist') {
  * stripping) runs the docs generator and the benchmarks.
  */
 export async function importBundled(entry) {
-  const dir = await mkdtemp(join(tmpdir(), 'nexus-run-'));
+  // Inside node_modules, so the bundle resolves its external packages (esbuild) from here.
+  await mkdir('node_modules/.cache', { recursive: true });
+  const dir = await mkdtemp(join('node_modules/.cache', 'nexus-run-'));
   const out = join(dir, 'entry.mjs');
   await build({
     entryPoints: [entry],
@@ -76,6 +78,8 @@ export async function importBundled(entry) {
     format: 'esm',
     target: 'node20',
     loader: { '.md': 'text', '.html': 'text' },
+    // esbuild cannot be bundled into a file; scripts that build (the lock soak) import it.
+    external: ['esbuild'],
     logLevel: 'warning',
   });
   try {

@@ -11,6 +11,7 @@ import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
 import { identityFromSeed } from '../src/opennexus/core/identity.ts';
 import { deriveSession, openData, sealData } from '../src/opennexus/core/session.ts';
 import { openSse } from '../src/opennexus/transport.ts';
+import { benchLockSoak } from './lock-soak.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 
@@ -169,3 +170,4 @@ benchStartup();
 benchCrypto();
 await benchRelay();
 await benchNexusPoll();
+await benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30);

@@ -60,6 +60,7 @@ describe('inbound DATA', () => {
     expect(late.events).toMatchObject([{ type: 'message', text: 'zero' }]);
     const replay = handleInbound(late.cache, m0.env, ctx());
     expect(replay.events).toMatchObject([{ type: 'rejected', detail: 'DATA decrypt failed: non-monotonic counter' }]);
+    expect(replay.events[0]).toMatchObject({ duplicate: true }); // shown quietly: messengers re-deliver
     expect(replay.outbound).toEqual([]);
     expect(replay.cache.sessions[A.agentIdB64]).toEqual(late.cache.sessions[A.agentIdB64]);
   });
@@ -237,5 +238,22 @@ describe('bounded against strangers (core/limits.ts)', () => {
       c = r.cache;
     }
     expect(sent).toBe(RESETS_PER_PEER);
+  });
+});
+
+describe('handleInbound reports whether the cache changed', () => {
+  it('a message, a HELLO and a dropped session change it; a replay, junk and a refused HELLO do not', () => {
+    const { a, b } = pair();
+    const m0 = dataFromA(a, 'x');
+    const first = handleInbound(withSession(b), m0.env, ctx());
+    expect(first.changed).toBe(true);
+    expect(handleInbound(first.cache, m0.env, ctx()).changed).toBe(false); // replay
+    expect(handleInbound(first.cache, parseEnvelope('{"protocol_version":"0.1.0","type":"bogus"}'), ctx()).changed).toBe(false);
+    const hello = parseEnvelope(JSON.stringify(createHello(A, B.agentId, x25519PublicKey(randomBytes(32)), 'http://a')));
+    expect(handleInbound(emptyCache(), hello, ctx()).changed).toBe(true);
+    const drop = createSignedReset(A, B.agentId, b.sessionId, 2);
+    expect(handleInbound(withSession(b), parseEnvelope(JSON.stringify(drop)), ctx()).changed).toBe(true);
+    const noDrop = createSignedReset(A, B.agentId, new Uint8Array(32), 2);
+    expect(handleInbound(withSession(b), parseEnvelope(JSON.stringify(noDrop)), ctx()).changed).toBe(false);
   });
 });

@@ -79,6 +79,7 @@ export const OPENNEXUS: ProgramDef = {
   env: [
     ['MESSENGER_URL', 'https://api.opennexus.cc', 'your own messenger (send, stream, whoami)'],
     ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; keys and sessions live in its opennexus/ folder'],
+    ['OPENNEXUS_HTTP_TIMEOUT', '20', 'seconds a request (connect, headers and whole answer) may take before it fails'],
     ...MESSENGER_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`] as const),
   ],
   exitCodes: [

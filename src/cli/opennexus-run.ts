@@ -151,6 +151,7 @@ function eventLines(e: ClientEvent): string[] {
     case 'reset_suppressed':
       return [e.why === 'same_session' ? `Not sending another RESET to ${short(e.to)} for the same session yet` : `Not sending a RESET to ${short(e.to)}: too many resets (${e.why.replace('_', ' ')})`];
     case 'rejected':
+      if (e.duplicate) return [`Skipping a message already received (from ${short(e.from ?? '')})`];
       return [e.detail === 'unsupported protocol_version' ? 'Ignoring message with unsupported protocol_version' : safeText(e.detail)];
     case 'connection_lost':
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1000} seconds...`];

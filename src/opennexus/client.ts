@@ -12,7 +12,7 @@ import { agentIdOf, identityFromKeyTexts, parseKeyText, type Identity } from './
 import { handleInbound, type InboundEvent, type InboundResult, type Outbound } from './core/inbound.ts';
 import { verifySignedReset } from './core/reset.ts';
 import { deriveSession, sealData, type Session } from './core/session.ts';
-import { serializeCache } from './core/cache.ts';
+import { emptyCache } from './core/cache.ts';
 import { PROTOCOL_VERSION, parseEnvelope, type DataMessage, type Envelope, type OutboundMessage } from './core/wire.ts';
 import { stringifyJson } from './core/json.ts';
 import { SessionStore } from './session-store.ts';
@@ -437,7 +437,10 @@ export class OpenNexusClient {
     };
     const notProcessed = (error: string) =>
       onEvent({ type: 'not_processed', what: env.type ?? 'message', error, ...(env.id ? { id: env.id } : {}), ...(env.sender_id ? { from: env.sender_id } : {}) });
-    let result: InboundResult | undefined;
+    // Most of what a flood sends changes nothing (refused HELLOs, duplicates, junk): decide
+    // those on the current file without the lock, which is only taken for real changes.
+    const quick = handleInbound(await this.store.read().catch(() => emptyCache()), env, ctx);
+    let result: InboundResult | undefined = !quick.changed && quick.outbound.length === 0 ? quick : undefined;
     // A live holder releases the lock within milliseconds; wait for it (up to a minute), and if
     // the cache still cannot be read or written, say so with the message id instead of dropping it.
     for (let attempt = 0; attempt < 4 && !result; attempt++) {
@@ -445,7 +448,7 @@ export class OpenNexusClient {
         result = await this.store.update(
           (c) => {
             const r = handleInbound(c, env, ctx);
-            return { cache: serializeCache(r.cache) === serializeCache(c) ? undefined : r.cache, result: r };
+            return { cache: r.changed ? r.cache : undefined, result: r };
           },
           { signal, timeoutMs: this.opts.lockTimeoutMs ?? 15_000 },
         );

@@ -131,7 +131,8 @@ async function tryAcquire(dir: string, unreadableStaleMs: number): Promise<numbe
     await rm(join(dir, String(g)), { force: true });
     return null;
   }
-  await prune(dir, g, after.names);
+  // Generations g-1 and g (each with its .free) are kept; prune only when more have piled up.
+  if (after.names.length > 6) await prune(dir, g, after.names);
   return g;
 }
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { b64 } from '../../src/opennexus/core/bytes.ts';
 import { emptyCache, serializeCache } from '../../src/opennexus/core/cache.ts';
@@ -11,7 +11,8 @@ import { SessionStore } from '../../src/opennexus/session-store.ts';
 
 export async function buildSealWorker(): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'seal-worker-')), 'seal-worker.mjs');
-  await build({ entryPoints: [new URL('../workers/seal-worker.ts', import.meta.url).pathname], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  // Relative to the project root (vitest and `npm run bench` run there; the bench is bundled).
+  await build({ entryPoints: [resolve('test/workers/seal-worker.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
   return out;
 }
 

@@ -4,11 +4,14 @@
 //   die-holding  take the lock and exit inside it (the lock is left to a dead pid)
 //   plant-dead   take the lock, rewrite it to name a pid that does not exist, exit inside it
 //   plant-empty  take the lock, empty its file, exit inside it
+//   seal-nolock  seal `count` times with the same reads and writes but no lock (a baseline)
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { b64 } from '../../src/opennexus/core/bytes.ts';
 import { sealData } from '../../src/opennexus/core/session.ts';
+import { serializeCache } from '../../src/opennexus/core/cache.ts';
 import { SessionStore } from '../../src/opennexus/session-store.ts';
+import { writeFileAtomic } from '../../src/store/atomic-file.ts';
 
 const [dir, mode, count] = process.argv.slice(2) as [string, string, string];
 const self = new Uint8Array(32).fill(1);
@@ -22,6 +25,15 @@ function holdingGeneration(): string {
 }
 
 async function main() {
+  if (mode === 'seal-nolock') {
+    for (let i = 0; i < Number(count); i++) {
+      const c = await store.read();
+      const s = c.sessions[b64(peer)]!;
+      const sealed = sealData(s, new TextEncoder().encode(`message ${i}`), self, peer);
+      await writeFileAtomic(store.path, serializeCache({ ...c, sessions: { ...c.sessions, [b64(peer)]: sealed.next } }));
+    }
+    return;
+  }
   for (let i = 0; i < Number(count); i++) {
     const r = await store.update((c) => {
       if (mode !== 'seal') {
@@ -36,4 +48,10 @@ async function main() {
     process.stdout.write(`${r}\n`);
   }
 }
-void main();
+// SEAL_REPORT_CPU=1: the bench reads this process's CPU time (µs) from stderr.
+void main().then(() => {
+  if (process.env.SEAL_REPORT_CPU) {
+    const u = process.cpuUsage();
+    process.stderr.write(`${u.user + u.system}\n`);
+  }
+});

@@ -39,7 +39,8 @@ export type InboundEvent =
   | { type: 'reset_sent'; to: string; reason: number; sessionId: string }
   | { type: 'reset_suppressed'; to: string; sessionId: string; why: 'same_session' | 'peer_limit' | 'total_limit' }
   | { type: 'hello_ack'; from: string }
-  | { type: 'rejected'; from?: string; what: string; detail: string };
+  /** `duplicate`: a counter already accepted, e.g. a message a messenger delivered again. */
+  | { type: 'rejected'; from?: string; what: string; detail: string; duplicate?: true };
 
 export interface Outbound {
   url: string;
@@ -56,6 +57,8 @@ export interface InboundContext {
 
 export interface InboundResult {
   cache: CacheState;
+  /** Whether `cache` differs from the input in anything worth saving (not only expired entries). */
+  changed: boolean;
   events: InboundEvent[];
   outbound: Outbound[];
 }
@@ -76,12 +79,13 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
   };
   const events: InboundEvent[] = [];
   const outbound: Outbound[] = [];
+  let changed = false;
   const from = env.sender_id;
   const reject = (what: string, detail: string) => events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail });
 
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? 'message', 'unsupported protocol_version');
-    return { cache, events, outbound };
+    return { cache, changed: false, events, outbound };
   }
 
   /** A signed reset echoing `sessionId`, unless the rate limits say no (core/limits.ts). */
@@ -93,6 +97,7 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
       events.push({ type: 'reset_suppressed', to: peer, sessionId: sid, why: decision });
       return;
     }
+    changed = true; // the reset is recorded for the rate limit
     // The URL is one a verified HELLO or the user gave; a stranger's reset goes to our own
     // messenger, which is where a peer that shares it (and lost its state) will look.
     outbound.push({
@@ -133,6 +138,7 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
       // opennexus spec §4.4: a new HELLO replaces any session
       cache.sessions[peer] = { ...session, confirmed: known, lastUsedMs: ctx.now };
       cache.peerMessengerUrls[peer] = url;
+      changed = true;
       enforceCaps(cache);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: 'session_established', peer, sessionId: b64(session.sessionId), initiator: 'peer' });
@@ -159,12 +165,18 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         opened = openData(session, env, peerId, ctx.self.agentId);
       } catch (e) {
         const err = e as ProtocolError;
+        if (err.code === 'counter_replay') {
+          // A replay is not a broken session; our messenger re-delivers retained messages to a
+          // new stream (so a thief cannot drain them), which makes duplicates normal.
+          events.push({ type: 'rejected', from, what: 'data', detail: `DATA decrypt failed: ${err.message}`, duplicate: true });
+          break;
+        }
         reject('data', `DATA decrypt failed: ${err.message}`);
-        if (err.code === 'counter_replay') break; // a replay is not a broken session
         if (incomingSid) sendReset(peerId, incomingSid, err.code === 'session_mismatch' ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
         break;
       }
       cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
+      changed = true;
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache.sessions[from];
@@ -195,14 +207,17 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
       const sid = b64(r.sessionId);
       const current = cache.sessions[peer];
       const dropped = current !== undefined && b64(current.sessionId) === sid;
-      if (dropped) delete cache.sessions[peer];
+      if (dropped) {
+        delete cache.sessions[peer];
+        changed = true;
+      }
       events.push({ type: 'reset', from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
     }
     default:
       reject(env.type ?? 'message', 'Unknown message type');
   }
-  return { cache, events, outbound };
+  return { cache, changed, events, outbound };
 }
 
 export function pyBytesRepr(b: Uint8Array): string {
