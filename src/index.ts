@@ -3,6 +3,8 @@
  */
 export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus/client.ts';
 export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.ts';
+export { KeysError, defaultKeyPaths, generateKeys, loadKeys } from './opennexus/keys.ts';
+export type { KeyPaths, LoadedKeys } from './opennexus/keys.ts';
 export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/client.ts';
 export { NetworkError } from './http/client.ts';
 export type { NetworkErrorCode } from './http/client.ts';

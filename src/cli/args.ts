@@ -2,6 +2,8 @@
  * Command tables and their parser (DESIGN principle 7): a command is data, and the same data
  * drives argument parsing, `--help` and the generated docs. Parsing is pure.
  */
+import { CodedError } from '../errors.ts';
+
 export interface FlagDef {
   name: string;
   /** Placeholder for the value (e.g. FILE); absent for boolean flags. */
@@ -35,13 +37,12 @@ export interface ProgramDef {
 }
 
 /** Bad command-line input; always exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends CodedError {
   constructor(
     message: string,
     readonly command?: string,
   ) {
-    super(message);
-    this.name = 'UsageError';
+    super('usage', message);
   }
 }
 

@@ -3,15 +3,18 @@
  * (JSON for machines); stderr carries hints for people.
  */
 import { UsageError } from './args.ts';
+import { CodedError } from '../errors.ts';
+import { NetworkError } from '../http/client.ts';
+import { ClientError, isInputError } from '../opennexus/errors.ts';
+import { KeysError } from '../opennexus/keys.ts';
 
-export class CliError extends Error {
+export class CliError extends CodedError {
   constructor(
     message: string,
     readonly exitCode: 1 | 2,
-    readonly code = 'error',
+    code = 'error',
   ) {
-    super(message);
-    this.name = 'CliError';
+    super(code, message);
   }
 }
 
@@ -21,14 +24,11 @@ export const EXIT_OK = 0;
 export function classify(err: unknown): [number, string, string] {
   if (err instanceof UsageError) return [2, 'usage', err.message];
   if (err instanceof CliError) return [err.exitCode, err.code, err.message];
-  const e = err as { name?: string; code?: string; message?: string };
-  if (e?.name === 'ClientError') {
-    const input = e.code === 'invalid_key' || e.code === 'self_session';
-    return [input ? 2 : 1, e.code ?? 'error', e.message ?? String(err)];
-  }
-  if (e?.name === 'LockTimeoutError') return [1, 'lock_timeout', e.message ?? ''];
-  if (e?.name === 'NetworkError') return [1, 'network', e.message ?? ''];
-  return [1, 'internal', e?.message ?? String(err)];
+  if (err instanceof ClientError) return [isInputError(err) ? 2 : 1, err.code, err.message];
+  if (err instanceof NetworkError) return [1, 'network', err.message];
+  if (err instanceof KeysError) return [err.code === 'no_keys' ? 1 : 2, err.code === 'unreadable' ? 'unreadable_file' : err.code, err.message];
+  if (err instanceof CodedError) return [1, err.code, err.message];
+  return [1, 'internal', (err as Error)?.message ?? String(err)];
 }
 
 export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);

@@ -2,15 +2,11 @@
  * The opennexus commands' effects: key files, the client, the messenger. Human lines follow
  * the reference's wording (spec §1.2, §4.2-§4.5) so people and seed instructions recognise them.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UsageError, int, str, type Parsed } from './args.ts';
 import { CliError, err, onStopSignal, out, readStdin, safeText, toJson } from './io.ts';
 import { stateDir } from './state-dir.ts';
-import { writeFileAtomic, ensurePrivateDir, probeWritable } from '../store/atomic-file.ts';
-import { randomBytes } from '../opennexus/core/crypto.ts';
-import { identityFromKeyTexts, identityFromSeed, keyFileText, type Identity } from '../opennexus/core/identity.ts';
+import { probeWritable } from '../store/atomic-file.ts';
+import { defaultKeyPaths, generateKeys as generateKeysFiles, keyTextOrFile, loadKeys, type KeyPaths } from '../opennexus/keys.ts';
 import { DEFAULT_MESSENGER_URL, OpenNexusClient, type ClientEvent } from '../opennexus/client.ts';
 
 interface Ctx {
@@ -20,29 +16,12 @@ interface Ctx {
 
 const short = (id: string) => `${id.slice(0, 16)}...`;
 
-function keyPaths(p: Parsed, dir: string) {
-  return { pub: str(p, 'pub-key') ?? join(dir, 'public_key'), priv: str(p, 'priv-key') ?? join(dir, 'private_key') };
+function keyPaths(p: Parsed, dir: string): KeyPaths {
+  const d = defaultKeyPaths(dir);
+  return { pub: str(p, 'pub-key') ?? d.pub, priv: str(p, 'priv-key') ?? d.priv };
 }
 
-async function readKeyFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`No keys found (${path} does not exist). Run 'generate-keys' first.`, 1, 'no_keys');
-    throw new CliError(`cannot read ${path}: ${code ?? (e as Error).message}`, 2, 'unreadable_file');
-  }
-}
-
-async function loadIdentity(p: Parsed, dir: string): Promise<{ identity: Identity; pubText: string; privText: string }> {
-  const paths = keyPaths(p, dir);
-  const [pubText, privText] = await Promise.all([readKeyFile(paths.pub), readKeyFile(paths.priv)]);
-  try {
-    return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
-  } catch (e) {
-    throw new CliError(`bad key files (${paths.pub}, ${paths.priv}): ${(e as Error).message}`, 2, 'bad_key');
-  }
-}
+const loadIdentity = (p: Parsed, dir: string) => loadKeys(keyPaths(p, dir));
 
 /** Sessions are saved before anything is sent: refuse at once if they cannot be. */
 async function requireWritable(dir: string): Promise<void> {
@@ -86,13 +65,7 @@ export async function run(command: string, p: Parsed, ctx: Ctx): Promise<number>
 
 async function generateKeys(p: Parsed, dir: string): Promise<number> {
   const paths = keyPaths(p, dir);
-  if (!p.flags.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
-    throw new CliError(`${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`, 2, 'exists');
-  }
-  await ensurePrivateDir(dir);
-  const id = identityFromSeed(randomBytes(32));
-  await writeFileAtomic(paths.priv, keyFileText(id.seed));
-  await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
+  const id = await generateKeysFiles(paths, { force: p.flags.force === true });
   if (p.flags.json) {
     out(toJson({ ok: true, agent_id: id.agentIdB64, public_key: id.publicKeyB64, public_key_file: paths.pub, private_key_file: paths.priv }));
   } else {
@@ -111,7 +84,7 @@ async function send(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
   if (message === undefined) throw new UsageError('--message is required ("-" reads stdin)', 'send');
   if (message === '-') message = (await readStdin()).replace(/\n$/, '');
   const confirmMs = int(p, 'confirm-ms', 0, 60_000);
-  const peerKey = existsSync(to) ? (await readKeyFile(to)).trim() : to;
+  const peerKey = await keyTextOrFile(to);
   const { pubText, privText } = await loadIdentity(p, dir);
   await requireWritable(dir);
   const json = p.flags.json === true;

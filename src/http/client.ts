@@ -8,17 +8,15 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { CodedError } from '../errors.ts';
 
 export type NetworkErrorCode = 'bad_url' | 'unreachable' | 'timeout' | 'too_large' | 'aborted';
 
 /** Anything that went wrong between us and a server: the one network error type. */
-export class NetworkError extends Error {
-  constructor(
-    readonly code: NetworkErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'NetworkError';
+export class NetworkError extends CodedError {
+  declare readonly code: NetworkErrorCode;
+  constructor(code: NetworkErrorCode, message: string) {
+    super(code, message);
   }
 }
 

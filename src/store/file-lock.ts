@@ -18,11 +18,11 @@
 import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CodedError } from '../errors.ts';
 
-export class LockTimeoutError extends Error {
+export class LockTimeoutError extends CodedError {
   constructor(path: string) {
-    super(`timed out waiting for the lock on ${path}`);
-    this.name = 'LockTimeoutError';
+    super('lock_timeout', `timed out waiting for the lock on ${path}`);
   }
 }
 

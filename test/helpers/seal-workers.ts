@@ -39,7 +39,7 @@ export interface TortureResult {
  * the lock on purpose, leaving a dead-pid lock behind (or, `emptyPlants` times, an empty one).
  * Many waiters then find the same dead lock at once: the race that reused nonces.
  */
-export async function torture(worker: string, dir: string, o: { ms: number; parallel: number; killEveryMs: number; plantEvery: number; emptyPlants: number }): Promise<TortureResult> {
+export async function torture(worker: string, dir: string, o: { ms: number; parallel: number; killEveryMs: number; plantEvery: number; emptyPlants: number; unreadableStaleMs?: number }): Promise<TortureResult> {
   const sealed: string[] = [];
   const live = new Set<ChildProcess>();
   const exits: Promise<void>[] = [];
@@ -48,7 +48,8 @@ export async function torture(worker: string, dir: string, o: { ms: number; para
   let processes = 0;
   let round = 0;
   const startWorker = (mode: string, count: number) => {
-    const p = spawn(process.execPath, [worker, dir, mode, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const env = { ...process.env, ...(o.unreadableStaleMs ? { SEAL_UNREADABLE_MS: String(o.unreadableStaleMs) } : {}) };
+    const p = spawn(process.execPath, [worker, dir, mode, String(count)], { stdio: ['ignore', 'pipe', 'inherit'], env });
     processes++;
     live.add(p);
     let buf = '';

@@ -2,21 +2,33 @@
  * The session cache's content (spec §4.7) and its text form. The layout keeps the reference's
  * keys, with counters written as exact JSON integers, plus `rx_window` (our replay window),
  * `confirmed` and `last_used_ms` (core/limits.ts) and `resets` (when we last answered a peer's
- * session with a reset, for rate limiting). A reference cache's sessions count as confirmed.
+ * session with a reset, for rate limiting), and `pending` (handshakes we began, with their
+ * ephemeral keys). A reference cache's sessions count as confirmed.
  */
 import { b64, unb64 } from './bytes.ts';
 import { JsonNumber, isObject, parseJson, stringifyJson, type JsonObject } from './json.ts';
 import { FULL_WINDOW, type Session } from './session.ts';
 
+/** A handshake we began and whose HELLO_ACK has not come yet (core/initiator.ts). */
+export interface PendingHandshake {
+  /** Our ephemeral X25519 private key: the file is 0600 and the entry goes once completed. */
+  ephPrivate: Uint8Array;
+  peerPublicKey: string;
+  peerUrl: string;
+  startedMs: number;
+}
+
 export interface CacheState {
   sessions: Record<string, Session>;
+  /** Peer id -> the handshake we began with it. */
+  pending: Record<string, PendingHandshake>;
   peerMessengerUrls: Record<string, string>;
   /** `${peerId}|${sessionId}` -> ms of the last reset we sent about that session. */
   resets: Record<string, number>;
 }
 
 export function emptyCache(): CacheState {
-  return { sessions: {}, peerMessengerUrls: {}, resets: {} };
+  return { sessions: {}, pending: {}, peerMessengerUrls: {}, resets: {} };
 }
 
 function int(v: unknown, dflt: bigint): bigint {
@@ -58,6 +70,16 @@ export function parseCache(text: string): CacheState {
       // skipped, like the reference
     }
   }
+  const pending = isObject(root.pending) ? root.pending : {};
+  for (const [peer, raw] of Object.entries(pending)) {
+    if (!isObject(raw)) continue;
+    try {
+      const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
+      out.pending[peer] = { ephPrivate: unb64(str('eph_private'), 32), peerPublicKey: str('peer_public_key'), peerUrl: str('peer_url'), startedMs: Number(int(raw.started_ms, 0n)) };
+    } catch {
+      // skipped, like a bad session
+    }
+  }
   const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
   for (const [peer, url] of Object.entries(urls)) if (typeof url === 'string') out.peerMessengerUrls[peer] = url;
   const resets = isObject(root.resets) ? root.resets : {};
@@ -82,5 +104,9 @@ export function serializeCache(c: CacheState): string {
       last_used_ms: new JsonNumber(String(s.lastUsedMs)),
     };
   }
-  return stringifyJson({ sessions, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
+  const pending: JsonObject = {};
+  for (const [peer, p] of Object.entries(c.pending)) {
+    pending[peer] = { eph_private: b64(p.ephPrivate), peer_public_key: p.peerPublicKey, peer_url: p.peerUrl, started_ms: new JsonNumber(String(p.startedMs)) };
+  }
+  return stringifyJson({ sessions, pending, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
 }

@@ -74,6 +74,7 @@ function tryId(s: string | undefined): Uint8Array | null {
 export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundContext): InboundResult {
   const cache: CacheState = {
     sessions: { ...cache0.sessions },
+    pending: { ...cache0.pending },
     peerMessengerUrls: { ...cache0.peerMessengerUrls },
     resets: { ...cache0.resets },
   };

@@ -15,6 +15,8 @@ import type { CacheState } from './cache.ts';
 
 export const MAX_SESSIONS = 1024;
 export const MAX_PENDING = 64;
+/** Handshakes we began and that are not answered yet (one per peer). */
+export const MAX_OWN_PENDING = 256;
 export const HELLO_BURST = 20;
 export const HELLO_WINDOW_MS = 10_000;
 export const RESET_INTERVAL_MS = 30_000;
@@ -48,8 +50,10 @@ export function enforceCaps(cache: CacheState): void {
   for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
   const all = byAge(false);
   for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
+  const own = Object.entries(cache.pending).sort(([, x], [, y]) => x.startedMs - y.startedMs);
+  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache.pending[peer];
   // URLs the user gave for peers with no session are kept, within the same bound.
-  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p]);
+  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p] && !cache.pending[p]);
   for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache.peerMessengerUrls[peer];
 }
 

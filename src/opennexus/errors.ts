@@ -1,0 +1,27 @@
+/**
+ * The OpenNexus client's one error type; `code` is stable, `message` is the reference's line
+ * where it has one (opennexus spec §4.2).
+ */
+import { CodedError } from '../errors.ts';
+
+export type ClientErrorCode =
+  | 'invalid_key'
+  | 'self_session'
+  | 'hello_failed'
+  | 'hello_ack_timeout'
+  | 'hello_ack_invalid'
+  | 'derive_failed'
+  | 'encrypt_failed'
+  | 'data_failed'
+  | 'network'
+  | 'aborted';
+
+export class ClientError extends CodedError {
+  declare readonly code: ClientErrorCode;
+  constructor(code: ClientErrorCode, message: string) {
+    super(code, message);
+  }
+}
+
+/** Bad input from the caller rather than a failure on the way (exit code 2 in the CLI). */
+export const isInputError = (e: ClientError) => e.code === 'invalid_key' || e.code === 'self_session';

@@ -1,0 +1,69 @@
+/**
+ * An agent's identity on disk (opennexus spec §1.2): two key files, base64 text, 0600 in a
+ * 0700 folder, written atomically. The workflow the CLI and the plugin share: generate once
+ * (never silently replacing an identity), load for every send and stream.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CodedError } from '../errors.ts';
+import { randomBytes } from './core/crypto.ts';
+import { identityFromKeyTexts, identityFromSeed, keyFileText, type Identity } from './core/identity.ts';
+import { ensurePrivateDir, writeFileAtomic } from '../store/atomic-file.ts';
+
+/** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
+export class KeysError extends CodedError {
+  declare readonly code: 'no_keys' | 'exists' | 'unreadable' | 'bad_key';
+  constructor(code: KeysError['code'], message: string) {
+    super(code, message);
+  }
+}
+
+export interface KeyPaths {
+  pub: string;
+  priv: string;
+}
+
+export const defaultKeyPaths = (dir: string): KeyPaths => ({ pub: join(dir, 'public_key'), priv: join(dir, 'private_key') });
+
+export interface LoadedKeys {
+  identity: Identity;
+  pubText: string;
+  privText: string;
+}
+
+async function readKeyFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new KeysError('no_keys', `No keys found (${path} does not exist). Run 'generate-keys' first.`);
+    throw new KeysError('unreadable', `cannot read ${path}: ${code ?? (e as Error).message}`);
+  }
+}
+
+/** A peer key given as text or as a file holding it. */
+export async function keyTextOrFile(v: string): Promise<string> {
+  return existsSync(v) ? (await readKeyFile(v)).trim() : v;
+}
+
+export async function loadKeys(paths: KeyPaths): Promise<LoadedKeys> {
+  const [pubText, privText] = await Promise.all([readKeyFile(paths.pub), readKeyFile(paths.priv)]);
+  try {
+    return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
+  } catch (e) {
+    throw new KeysError('bad_key', `bad key files (${paths.pub}, ${paths.priv}): ${(e as Error).message}`);
+  }
+}
+
+/** Creates a new identity; refuses to replace an existing one unless `force`. */
+export async function generateKeys(paths: KeyPaths, opts: { force?: boolean } = {}): Promise<Identity> {
+  if (!opts.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
+    throw new KeysError('exists', `${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
+  }
+  await ensurePrivateDir(dirname(paths.priv));
+  const id = identityFromSeed(randomBytes(32));
+  await writeFileAtomic(paths.priv, keyFileText(id.seed));
+  await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
+  return id;
+}
