@@ -10,6 +10,8 @@ export interface FlagDef {
   value?: string;
   description: string;
   default?: string;
+  /** parseArgs refuses the command without it; --help and the docs say so. */
+  required?: boolean;
 }
 
 export interface PositionalDef {
@@ -26,11 +28,25 @@ export interface CommandDef {
   examples?: string[];
   /** Extra paragraphs for --help and the docs. */
   notes?: string[];
+  /** The command's effects, loaded only when it runs (start-up stays near `node -e 0`). */
+  run?: () => Promise<Runner>;
 }
+
+/** What a runner gets besides its arguments; the entry shell is the only code touching process. */
+export interface RunContext {
+  env: Record<string, string | undefined>;
+  /** The entry script's URL: the skill's folder is found from it. */
+  moduleUrl: string;
+}
+
+export type Runner = (p: Parsed, ctx: RunContext) => Promise<number>;
 
 export interface ProgramDef {
   name: string;
   summary: string;
+  version?: string;
+  /** Run when no command word is given (flags may still be). */
+  defaultCommand?: string;
   commands: CommandDef[];
   env?: ReadonlyArray<readonly [string, string, string]>;
   exitCodes?: ReadonlyArray<readonly [number, string]>;
@@ -85,6 +101,8 @@ export function parseArgs(def: CommandDef, argv: string[]): Parsed {
     out.positionals.push(a);
   }
   if (out.help) return out;
+  const missing = def.flags.find((f) => f.required && out.flags[f.name] === undefined);
+  if (missing) throw new UsageError(`--${missing.name} is required (${missing.description})`, def.name);
   const max = def.positionals?.length ?? 0;
   const min = def.positionals?.filter((p) => !p.optional).length ?? 0;
   if (out.positionals.length > max) throw new UsageError(`unexpected argument: ${out.positionals[max]}`, def.name);
@@ -124,46 +142,4 @@ export function int(p: Parsed, name: string, min: number, max = Number.MAX_SAFE_
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, p.command);
   }
   return n;
-}
-
-function synopsis(program: string, c: CommandDef): string {
-  const pos = (c.positionals ?? []).map((p) => (p.optional ? `[${p.name}]` : p.name));
-  return [program, c.name, ...pos, c.flags.length ? '[flags]' : ''].filter(Boolean).join(' ');
-}
-
-export function renderCommandHelp(program: ProgramDef, c: CommandDef, baseDir = '.'): string {
-  const lines = [`Usage: ${synopsis(program.name, c)}`, '', c.summary];
-  if (c.positionals?.length) {
-    lines.push('', 'Arguments:');
-    for (const p of c.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.description}`);
-  }
-  if (c.flags.length) {
-    lines.push('', 'Flags:');
-    for (const f of c.flags) {
-      const left = f.value ? `--${f.name} ${f.value}` : `--${f.name}`;
-      lines.push(`  ${left.padEnd(24)} ${f.description}${f.default ? ` (default: ${f.default})` : ''}`);
-    }
-  }
-  lines.push(`  ${'--help'.padEnd(24)} show this help`);
-  for (const n of c.notes ?? []) lines.push('', n);
-  if (c.examples?.length) {
-    lines.push('', 'Examples:');
-    for (const e of c.examples) lines.push(`  ${e.replaceAll('{baseDir}', baseDir)}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-export function renderProgramHelp(program: ProgramDef): string {
-  const lines = [`Usage: ${program.name} <command> [flags]`, '', program.summary, '', 'Commands:'];
-  for (const c of program.commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary}`);
-  if (program.env?.length) {
-    lines.push('', 'Environment:');
-    for (const [name, dflt, desc] of program.env) lines.push(`  ${name.padEnd(18)} ${desc}${dflt ? ` (default: ${dflt})` : ''}`);
-  }
-  if (program.exitCodes?.length) {
-    lines.push('', 'Exit codes:');
-    for (const [code, desc] of program.exitCodes) lines.push(`  ${String(code).padEnd(4)} ${desc}`);
-  }
-  lines.push('', `Run '${program.name} <command> --help' for a command's flags.`);
-  return lines.join('\n') + '\n';
 }

@@ -4,6 +4,8 @@ import type { ProgramDef } from './args.ts';
 export const HUB: ProgramDef = {
   name: 'hub',
   summary: 'Run both servers locally: the OpenNexus messenger and the NexusMessaging session server.',
+  version: '0.1.0',
+  defaultCommand: 'start',
   commands: [
     {
       name: 'start',
@@ -14,6 +16,7 @@ export const HUB: ProgramDef = {
         { name: 'nexus-port', value: 'PORT', description: 'NexusMessaging server port (0 = any free port)', default: '3000' },
       ],
       examples: ['node {baseDir}/scripts/hub.mjs start'],
+      run: async () => (await import('./hub-run.ts')).start,
     },
   ],
 };

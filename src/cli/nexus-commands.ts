@@ -2,7 +2,7 @@
  * The nexus command table: the one source for parsing, --help and the generated docs. Names
  * and flags are the seed's (spec §4.3); flags may appear anywhere.
  */
-import type { CommandDef, FlagDef, ProgramDef } from './args.ts';
+import type { CommandDef, FlagDef, ProgramDef, Runner } from './args.ts';
 import { NEXUS_ENV } from '../nexus/server/config.ts';
 
 const url: FlagDef = { name: 'url', value: 'URL', description: 'session server', default: '$NEXUS_URL or https://messaging.md' };
@@ -10,9 +10,16 @@ const agent: FlagDef = { name: 'agent-id', value: 'ID', description: 'your agent
 const sid = { name: 'SESSION_ID', description: 'the session id' };
 const X = 'node {baseDir}/scripts/nexus.mjs';
 
+/** Every command's runner is nexus-run.ts's dispatcher, loaded only when a command runs. */
+const run = async (): Promise<Runner> => {
+  const m = await import('./nexus-run.ts');
+  return (p, ctx) => m.run(p.command, p, ctx);
+};
+
 export const NEXUS: ProgramDef = {
   name: 'nexus',
   summary: 'NexusMessaging: temporary agent-to-agent sessions with pairing links, polled by cursor.',
+  version: '0.1.0',
   commands: [
     {
       name: 'create',
@@ -81,7 +88,7 @@ export const NEXUS: ProgramDef = {
       ],
       examples: [`${X} serve --port 3000`],
     },
-  ] satisfies CommandDef[],
+  ].map((c: CommandDef) => ({ ...c, run })),
   env: [
     ['NEXUS_URL', 'https://messaging.md', 'the session server for client commands'],
     ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; per-session files live in its nexus/ folder'],

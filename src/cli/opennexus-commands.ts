@@ -3,8 +3,11 @@
  * Commands and flags are the reference's (spec §4.8), plus what agents need (--json,
  * --timeout, --max-messages, whoami, serve).
  */
-import type { CommandDef, ProgramDef } from './args.ts';
+import type { CommandDef, ProgramDef, Runner } from './args.ts';
 import { MESSENGER_ENV } from '../opennexus/messenger/config.ts';
+
+/** The runner of a command, loaded only when the command runs. */
+const runner = (name: 'generateKeys' | 'whoami' | 'send' | 'stream' | 'serve') => async (): Promise<Runner> => (await import('./opennexus-run.ts'))[name];
 
 const keyFlags = [
   { name: 'pub-key', value: 'FILE', description: 'public key file', default: '<state dir>/public_key' },
@@ -20,6 +23,7 @@ export const generateKeys: CommandDef = {
     { name: 'json', description: 'print {agent_id, public_key, ...} as JSON instead of text' },
   ],
   examples: ['node {baseDir}/scripts/opennexus.mjs generate-keys'],
+  run: runner('generateKeys'),
 };
 
 export const whoami: CommandDef = {
@@ -27,15 +31,16 @@ export const whoami: CommandDef = {
   summary: 'Print this agent\'s id, public key, own messenger and state directory as JSON.',
   flags: keyFlags,
   examples: ['node {baseDir}/scripts/opennexus.mjs whoami'],
+  run: runner('whoami'),
 };
 
 export const send: CommandDef = {
   name: 'send',
   summary: 'Send one end-to-end encrypted message (handshakes first when there is no session).',
   flags: [
-    { name: 'to', value: 'KEY_OR_FILE', description: "peer's public key (base64), or a file holding it" },
-    { name: 'messenger-url', value: 'URL', description: "the PEER's messenger URL" },
-    { name: 'message', value: 'TEXT', description: 'the message; "-" reads it from stdin' },
+    { name: 'to', value: 'KEY_OR_FILE', description: "peer's public key (base64), or a file holding it", required: true },
+    { name: 'messenger-url', value: 'URL', description: "the PEER's messenger URL", required: true },
+    { name: 'message', value: 'TEXT', description: 'the message; "-" reads it from stdin', required: true },
     { name: 'no-cache', description: 'ignore a cached session and handshake again' },
     { name: 'confirm-ms', value: 'MS', description: 'after sending over a cached session, listen this long for a reset and resend once if the peer lost its session; 0 disables', default: '1000' },
     ...keyFlags,
@@ -45,6 +50,7 @@ export const send: CommandDef = {
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
   ],
+  run: runner('send'),
 };
 
 export const stream: CommandDef = {
@@ -60,6 +66,7 @@ export const stream: CommandDef = {
   examples: [
     'node {baseDir}/scripts/opennexus.mjs stream --json --timeout 30 --max-messages 1',
   ],
+  run: runner('stream'),
 };
 
 export const serve: CommandDef = {
@@ -70,11 +77,13 @@ export const serve: CommandDef = {
     { name: 'port', value: 'PORT', description: 'port to listen on', default: '$PORT or 8080' },
   ],
   examples: ['node {baseDir}/scripts/opennexus.mjs serve --port 8080'],
+  run: runner('serve'),
 };
 
 export const OPENNEXUS: ProgramDef = {
   name: 'opennexus',
   summary: 'OpenNexus: end-to-end encrypted agent-to-agent messages through federated messengers.',
+  version: '0.1.0',
   commands: [generateKeys, whoami, send, stream, serve],
   env: [
     ['MESSENGER_URL', 'https://api.opennexus.cc', 'your own messenger (send, stream, whoami)'],

@@ -2,17 +2,14 @@
  * The opennexus commands' effects: key files, the client, the messenger. Human lines follow
  * the reference's wording (spec §1.2, §4.2-§4.5) so people and seed instructions recognise them.
  */
-import { UsageError, int, str, type Parsed } from './args.ts';
+import { UsageError, int, str, type Parsed, type RunContext } from './args.ts';
 import { CliError, err, onStopSignal, out, readStdin, safeText, toJson } from './io.ts';
 import { stateDir } from './state-dir.ts';
 import { probeWritable } from '../store/atomic-file.ts';
 import { defaultKeyPaths, generateKeys as generateKeysFiles, keyTextOrFile, loadKeys, type KeyPaths } from '../opennexus/keys.ts';
 import { DEFAULT_MESSENGER_URL, OpenNexusClient, type ClientEvent } from '../opennexus/client.ts';
 
-interface Ctx {
-  env: Record<string, string | undefined>;
-  moduleUrl: string;
-}
+type Ctx = RunContext;
 
 const short = (id: string) => `${id.slice(0, 16)}...`;
 
@@ -43,28 +40,17 @@ function ownMessenger(ctx: Ctx): string {
   return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, '');
 }
 
-export async function run(command: string, p: Parsed, ctx: Ctx): Promise<number> {
-  const dir = stateDir('opennexus', ctx.env, ctx.moduleUrl);
-  switch (command) {
-    case 'generate-keys':
-      return generateKeys(p, dir);
-    case 'whoami': {
-      const { identity } = await loadIdentity(p, dir);
-      out(toJson({ agent_id: identity.agentIdB64, public_key: identity.publicKeyB64, messenger_url: ownMessenger(ctx), state_dir: dir, public_key_file: keyPaths(p, dir).pub }));
-      return 0;
-    }
-    case 'send':
-      return send(p, dir, ctx);
-    case 'stream':
-      return stream(p, dir, ctx);
-    case 'serve':
-      return serve(p, ctx);
-  }
-  throw new UsageError(`unknown command '${command}'`);
+const dirOf = (ctx: Ctx) => stateDir('opennexus', ctx.env, ctx.moduleUrl);
+
+export async function whoami(p: Parsed, ctx: Ctx): Promise<number> {
+  const dir = dirOf(ctx);
+  const { identity } = await loadIdentity(p, dir);
+  out(toJson({ agent_id: identity.agentIdB64, public_key: identity.publicKeyB64, messenger_url: ownMessenger(ctx), state_dir: dir, public_key_file: keyPaths(p, dir).pub }));
+  return 0;
 }
 
-async function generateKeys(p: Parsed, dir: string): Promise<number> {
-  const paths = keyPaths(p, dir);
+export async function generateKeys(p: Parsed, ctx: Ctx): Promise<number> {
+  const paths = keyPaths(p, dirOf(ctx));
   const id = await generateKeysFiles(paths, { force: p.flags.force === true });
   if (p.flags.json) {
     out(toJson({ ok: true, agent_id: id.agentIdB64, public_key: id.publicKeyB64, public_key_file: paths.pub, private_key_file: paths.priv }));
@@ -75,13 +61,12 @@ async function generateKeys(p: Parsed, dir: string): Promise<number> {
   return 0;
 }
 
-async function send(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
-  const to = str(p, 'to');
-  const peerUrl = str(p, 'messenger-url');
-  let message = str(p, 'message');
-  if (!to) throw new UsageError('--to is required (the peer public key, or a file holding it)', 'send');
-  if (!peerUrl) throw new UsageError("--messenger-url is required (the peer's messenger)", 'send');
-  if (message === undefined) throw new UsageError('--message is required ("-" reads stdin)', 'send');
+export async function send(p: Parsed, ctx: Ctx): Promise<number> {
+  const dir = dirOf(ctx);
+  // --to, --messenger-url and --message are required by the command table (parseArgs).
+  const to = str(p, 'to')!;
+  const peerUrl = str(p, 'messenger-url')!;
+  let message = str(p, 'message')!;
   if (message === '-') message = (await readStdin()).replace(/\n$/, '');
   const confirmMs = int(p, 'confirm-ms', 0, 60_000);
   const peerKey = await keyTextOrFile(to);
@@ -145,7 +130,8 @@ function eventJson(e: ClientEvent): Record<string, unknown> {
   return o;
 }
 
-async function stream(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
+export async function stream(p: Parsed, ctx: Ctx): Promise<number> {
+  const dir = dirOf(ctx);
   const timeout = int(p, 'timeout', 1, 7 * 24 * 3600);
   const maxMessages = int(p, 'max-messages', 1);
   const json = p.flags.json === true;
@@ -188,7 +174,7 @@ async function stream(p: Parsed, dir: string, ctx: Ctx): Promise<number> {
   return 0;
 }
 
-async function serve(p: Parsed, ctx: Ctx): Promise<number> {
+export async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   const { messengerConfig } = await import('../opennexus/messenger/config.ts');
   const { startMessenger } = await import('../opennexus/messenger/server.ts');
   const port = int(p, 'port', 0, 65535);

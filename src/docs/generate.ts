@@ -36,7 +36,7 @@ function commandSection(program: ProgramDef, c: CommandDef): string {
   }
   if (c.flags.length) {
     out.push('', '| flag | meaning | default |', '|---|---|---|');
-    for (const f of c.flags) out.push(`| \`--${f.name}${f.value ? ` ${f.value}` : ''}\` | ${cell(f.description)} | ${f.default ? `\`${cell(f.default)}\`` : ''} |`);
+    for (const f of c.flags) out.push(`| \`--${f.name}${f.value ? ` ${f.value}` : ''}\`${f.required ? ' (required)' : ''} | ${cell(f.description)} | ${f.default ? `\`${cell(f.default)}\`` : ''} |`);
   }
   for (const n of c.notes ?? []) out.push('', n);
   if (c.examples?.length) out.push('', 'Examples:', '', '```sh', ...c.examples, '```');
