@@ -1,19 +1,25 @@
 /**
  * Adapts a Handler to node:http: reads the body up to a limit, resolves the client address,
- * writes plain and streamed responses, maps thrown errors to responses in one place, and shuts
- * down gracefully (open streams are ended, not waited for).
+ * writes plain and streamed responses, maps thrown errors to responses in one place, enforces
+ * the connection limits (connection-guard.ts, limits.ts), and shuts down gracefully (open
+ * streams are ended, not waited for).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpError, type Handler, type HttpRequest, type HttpResponse } from './types.ts';
+import { clientAddress, type TrustProxy } from './client-address.ts';
+import { guardConnections, timeoutOptions, type ConnectionStats } from './connection-guard.ts';
+import { DEFAULT_LIMITS, OpenCounts, type ConnectionLimits } from './limits.ts';
+import { HttpError, type Handler, type HttpRequest, type HttpResponse, type StreamFlow } from './types.ts';
 
 export interface ServeOptions {
   host?: string;
   port?: number;
   /** Bodies longer than this are not buffered: the request gets `body: null`. */
   bodyLimit: number;
-  /** Use the leftmost X-Forwarded-For address (only behind a trusted proxy). */
-  trustProxy?: boolean;
+  /** Which X-Forwarded-For hop is the client (client-address.ts); default: ignore the header. */
+  trustProxy?: TrustProxy;
+  /** Connection caps and timeouts; unset fields keep DEFAULT_LIMITS. */
+  limits?: Partial<ConnectionLimits>;
   /** Turns an unexpected exception into a response; the message is logged, never the body. */
   onError?: (err: unknown) => HttpResponse;
   log?: (line: string) => void;
@@ -23,21 +29,12 @@ export interface RunningServer {
   server: Server;
   url: string;
   port: number;
+  /** Open sockets and refusals so far (for operators and tests). */
+  connections(): ConnectionStats;
   close(): Promise<void>;
 }
 
 const HARD_BODY_CAP = 8 * 1024 * 1024;
-
-function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-    if (first) return first;
-    const real = req.headers['x-real-ip'];
-    if (typeof real === 'string' && real.trim()) return real.trim();
-  }
-  return req.socket.remoteAddress ?? 'unknown';
-}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
   return new Promise((resolve, reject) => {
@@ -54,7 +51,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | nul
   });
 }
 
-export function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, trustProxy: boolean): HttpRequest {
+export function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, trustProxy: TrustProxy): HttpRequest {
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const headers: Record<string, string | undefined> = {};
@@ -65,20 +62,46 @@ export function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, tru
     query: new URLSearchParams(q >= 0 ? raw.slice(q + 1) : ''),
     headers,
     body,
-    ip: clientIp(req, trustProxy),
+    ip: clientAddress(req.socket.remoteAddress ?? 'unknown', headers['x-forwarded-for'], trustProxy),
   };
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Handlers may decode path segments and query values with decodeURIComponent (types.ts); a
+ * request whose URL has a malformed percent-escape (`%zz`, or bytes that are not UTF-8) never
+ * reaches them and is answered 400 here, not 500 from a thrown URIError.
+ */
+export function malformedUrl(raw: string): boolean {
+  if (!raw.includes('%')) return false;
+  try {
+    decodeURIComponent(raw);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const BAD_URL: HttpResponse = {
+  status: 400,
+  headers: { 'content-type': JSON_TYPE },
+  body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}',
+};
 
 export function errorToResponse(err: unknown, fallback?: (err: unknown) => HttpResponse): HttpResponse {
   if (err instanceof HttpError) {
     return {
       status: err.status,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...err.headers },
+      headers: { 'content-type': JSON_TYPE, ...err.headers },
       body: JSON.stringify(err.body),
     };
   }
+  // decodeURIComponent / encodeURIComponent on request text (a path segment decoded twice, a
+  // lone surrogate): the request was malformed, so 400, never 500.
+  if (err instanceof URIError) return BAD_URL;
   if (fallback) return fallback(err);
-  return { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"error":"internal error"}' };
+  return { status: 500, headers: { 'content-type': JSON_TYPE }, body: '{"error":"internal error"}' };
 }
 
 /** Runs a handler against a request, turning any thrown error into a response. */
@@ -90,11 +113,33 @@ export async function respond(handler: Handler, req: HttpRequest, onError?: (err
   }
 }
 
+/**
+ * Writes a plain response in one piece: the body as one string or buffer with its
+ * Content-Length, so node:http sends headers and body in a single socket write instead of
+ * chunked framing (five pieces per response). 204 and 304 carry no body and no length.
+ */
+function writePlain(res: ServerResponse, r: HttpResponse, closeAfter: boolean): void {
+  const headers: Record<string, string> = { ...r.headers };
+  if (closeAfter && !headers.connection) headers.connection = 'close';
+  const body = r.body ?? '';
+  if (r.status === 204 || r.status === 304) {
+    res.writeHead(r.status, headers);
+    res.end();
+    return;
+  }
+  headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+
 export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServer> {
   const open = new Set<() => void>();
   const log = opts.log ?? (() => {});
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const trust = opts.trustProxy ?? false;
+  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
 
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer(timeoutOptions(limits), async (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
     let body: Uint8Array | null;
     try {
@@ -103,8 +148,13 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
       res.destroy();
       return;
     }
-    const request = toHttpRequest(req, body, opts.trustProxy ?? false);
-    const r = await respond(handler, request, opts.onError);
+    const request = toHttpRequest(req, body, trust);
+    const r = malformedUrl(req.url ?? '/') ? BAD_URL : await respond(handler, request, opts.onError);
+    if (r.stream && !streamsPerIp.acquire(request.ip)) {
+      writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
+      log(`${request.method} ${request.path} 429 stream cap`);
+      return;
+    }
     if (r.stream) {
       res.writeHead(r.status, r.headers);
       res.flushHeaders();
@@ -116,23 +166,24 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
         if (ended) return;
         ended = true;
         open.delete(end);
+        streamsPerIp.release(request.ip);
         cleanup();
         res.end();
       };
       const write = (chunk: string) => !ended && !res.destroyed && (res.write(chunk), true);
       open.add(end);
       res.on('close', end);
-      cleanup = r.stream.open(write, end);
+      // what node still holds for this client, so a route can stop writing to a non-reader
+      const flow: StreamFlow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on('drain', listener) };
+      cleanup = r.stream.open(write, end, flow);
       if (ended) cleanup();
       log(`${request.method} ${request.path} ${r.status} stream`);
       return;
     }
-    if (body === null && !r.headers?.connection) res.setHeader('connection', 'close');
-    res.writeHead(r.status, r.headers);
-    res.end(r.body);
+    writePlain(res, r, body === null);
     log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
   });
-  server.keepAliveTimeout = 5000;
+  const connections = guardConnections(server, limits, trust);
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -143,6 +194,7 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
         server,
         port,
         url: `http://${host}:${port}`,
+        connections,
         close: () =>
           new Promise<void>((done) => {
             for (const end of [...open]) end();
@@ -152,4 +204,12 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
       });
     });
   });
+}
+
+function tooManyStreams(cap: number): HttpResponse {
+  return {
+    status: 429,
+    headers: { 'content-type': JSON_TYPE, 'retry-after': '10' },
+    body: JSON.stringify({ error: 'too_many_streams', message: `more than ${cap} open event streams from this address; close one and retry` }),
+  };
 }
