@@ -257,3 +257,15 @@ describe('handleInbound reports whether the cache changed', () => {
     expect(handleInbound(withSession(b), parseEnvelope(JSON.stringify(noDrop)), ctx()).changed).toBe(false);
   });
 });
+
+describe('replayed messages (the messenger re-delivers for a grace period)', () => {
+  it('a replay we cannot open gets no reset, so the rate limit stays for real messages', () => {
+    const { a } = pair();
+    const m = dataFromA(a, 'x');
+    const replay = handleInbound(emptyCache(), m.env, { ...ctx(), replay: true });
+    expect(replay.outbound).toEqual([]);
+    expect(replay.changed).toBe(false);
+    const fresh = handleInbound(replay.cache, dataFromA(m.next, 'y').env, ctx());
+    expect(fresh.outbound.map((o) => o.message.type)).toEqual(['reset']);
+  });
+});

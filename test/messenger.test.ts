@@ -196,13 +196,14 @@ describe('messenger over loopback HTTP', () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 
-  it('X-Forwarded-For decides the rate-limit key only when TRUST_PROXY=1', async () => {
-    const post = (url: string, ip: string) => postJson(`${url}/v1/messages`, JSON.stringify(data(1)), { 'X-Agent-ID': 'S', 'X-Forwarded-For': `${ip}, 10.0.0.1` }, 5000);
+  it('X-Forwarded-For decides the rate-limit key only when TRUST_PROXY=1, by the entry the proxy appended', async () => {
+    const post = (url: string, xff: string) => postJson(`${url}/v1/messages`, JSON.stringify(data(1)), { 'X-Agent-ID': 'S', 'X-Forwarded-For': xff }, 5000);
     let url = await start({ RATE_LIMIT: '0.001', RATE_BURST: '1' });
-    expect([(await post(url, '1.1.1.1')).status, (await post(url, '2.2.2.2')).status]).toEqual([200, 429]);
+    expect([(await post(url, '9.9.9.9, 1.1.1.1')).status, (await post(url, '9.9.9.9, 2.2.2.2')).status]).toEqual([200, 429]);
     await m.close();
     url = await start({ RATE_LIMIT: '0.001', RATE_BURST: '1', TRUST_PROXY: '1' });
-    expect([(await post(url, '1.1.1.1')).status, (await post(url, '2.2.2.2')).status, (await post(url, '1.1.1.1')).status]).toEqual([200, 200, 429]);
+    // one proxy appends the client's address (rightmost); entries left of it are the client's own
+    expect([(await post(url, '9.9.9.9, 1.1.1.1')).status, (await post(url, '9.9.9.9, 2.2.2.2')).status, (await post(url, '8.8.8.8, 1.1.1.1')).status]).toEqual([200, 200, 429]);
   });
 
   it('offline queue: messages for an agent with no stream are delivered in order on connect, up to the cap', async () => {

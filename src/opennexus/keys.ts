@@ -48,7 +48,9 @@ export async function keyTextOrFile(v: string): Promise<string> {
 }
 
 export async function loadKeys(paths: KeyPaths): Promise<LoadedKeys> {
-  const [pubText, privText] = await Promise.all([readKeyFile(paths.pub), readKeyFile(paths.priv)]);
+  // One after the other, so a missing identity is always reported by its public key file.
+  const pubText = await readKeyFile(paths.pub);
+  const privText = await readKeyFile(paths.priv);
   try {
     return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
   } catch (e) {

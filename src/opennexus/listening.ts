@@ -46,8 +46,14 @@ export async function listen(link: Link, onEvent: OnEvent, timing: ListenTiming,
       try {
         stream = await link.openStream({ signal });
         backoff = 500;
+        // Our messenger marks a replayed frame with a `: replay` comment line just before it.
+        let replay = false;
         for await (const ev of stream.events) {
-          if (ev.kind === 'data') await processLine(link, ev.data, onEvent, timing, signal);
+          if (ev.kind === 'comment') replay = ev.text === 'replay';
+          else {
+            await processLine(link, ev.data, onEvent, timing, signal, replay);
+            replay = false;
+          }
           if (signal.aborted) break;
         }
         if (signal.aborted) break;
@@ -68,7 +74,7 @@ export async function listen(link: Link, onEvent: OnEvent, timing: ListenTiming,
   }
 }
 
-async function processLine(link: Link, data: string, onEvent: OnEvent, timing: ListenTiming, signal: AbortSignal): Promise<void> {
+async function processLine(link: Link, data: string, onEvent: OnEvent, timing: ListenTiming, signal: AbortSignal, replay: boolean): Promise<void> {
   let env: Envelope;
   try {
     env = parseEnvelope(data);
@@ -85,6 +91,7 @@ async function processLine(link: Link, data: string, onEvent: OnEvent, timing: L
     self: link.identity,
     ownMessengerUrl: link.messengerUrl,
     now: Date.now(),
+    replay,
     ephemeral: { privateKey: ephPrivate, publicKey: env.type === 'hello' ? x25519PublicKey(ephPrivate) : new Uint8Array(32) },
   };
   const notProcessed = (error: string) =>

@@ -1,16 +1,12 @@
 /**
  * What the messenger keeps beyond open connections: presence heartbeats, the message counter,
- * and the offline queue. An interface, so a shared (Redis) implementation can serve several
- * instances; MemoryMessengerStore is the embedded default.
+ * and the per-agent message store (offline queue and retention, offline-queue.ts). An
+ * interface, so a shared (Redis) implementation can serve several instances;
+ * MemoryMessengerStore is the embedded default.
  */
-export interface OfflineQueueLimits {
-  /** Messages kept per agent; the oldest are dropped beyond this. 0 disables the queue. */
-  maxPerAgent: number;
-  /** How long a queued message is kept, in ms. */
-  ttlMs: number;
-  /** Messages kept for all agents together: agent ids are unauthenticated, so bound the sum. */
-  maxTotal: number;
-}
+import { OfflineQueue, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.ts';
+
+export type { DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.ts';
 
 export interface MessengerStore {
   heartbeat(agentId: string, nowMs: number): Promise<void>;
@@ -18,40 +14,67 @@ export interface MessengerStore {
   activeAgents(nowMs: number, windowMs: number): Promise<number>;
   countMessage(): Promise<void>;
   messagesTotal(): Promise<number>;
-  /** Appends a relayed message frame for an agent with no open stream. Returns how many were dropped. */
-  enqueue(agentId: string, frame: string, nowMs: number): Promise<number>;
-  /** Removes and returns the agent's unexpired queued frames, oldest first. */
-  drain(agentId: string, nowMs: number): Promise<string[]>;
+  /**
+   * Keeps a relayed message frame for an agent: one no draining stream took (it waits), or,
+   * with `delivered`, one that was delivered (kept for replay to the agent's next streams).
+   * `once`: never replayed after its first delivery.
+   */
+  enqueue(agentId: string, frame: string, nowMs: number, opts?: { delivered?: boolean; once?: boolean }): Promise<EnqueueResult>;
+  /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
+  drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
+  /** Frames of the agent that no draining stream has taken yet. */
   queued(agentId: string, nowMs: number): Promise<number>;
+  /** Delivered frames of the agent kept for replay. */
+  retained(agentId: string, nowMs: number): Promise<number>;
+  usage(): Promise<QueueUsage>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-interface Queued {
-  frame: string;
-  at: number;
-}
+/** Presence entries kept at most: ids are unauthenticated, so anyone can add them. */
+export const PRESENCE_MAX = 100_000;
+const PRESENCE_WINDOW_MS = 60_000;
 
 export class MemoryMessengerStore implements MessengerStore {
+  /** agent id -> last heartbeat, in order of last heartbeat (re-inserted on each one). */
   private readonly beats = new Map<string, number>();
-  private readonly queues = new Map<string, Queued[]>();
+  private readonly queue: OfflineQueue;
   private total = 0;
-  private queuedTotal = 0;
-  private lastSweep = 0;
 
-  constructor(private readonly limits: OfflineQueueLimits) {}
+  constructor(limits: OfflineQueueLimits, private readonly presenceMax = PRESENCE_MAX) {
+    this.queue = new OfflineQueue(limits);
+  }
 
+  /**
+   * Old entries are pruned here, on the only path that adds them, and the oldest go beyond
+   * presenceMax: the map never holds more than a window's worth, whoever reads the stats.
+   */
   async heartbeat(agentId: string, nowMs: number): Promise<void> {
+    this.beats.delete(agentId);
     this.beats.set(agentId, nowMs);
+    this.prune(nowMs, PRESENCE_WINDOW_MS);
+    for (const id of this.beats.keys()) {
+      if (this.beats.size <= this.presenceMax) break;
+      this.beats.delete(id);
+    }
   }
 
   async activeAgents(nowMs: number, windowMs: number): Promise<number> {
-    let n = 0;
+    this.prune(nowMs, windowMs);
+    return this.beats.size;
+  }
+
+  /** Walks from the oldest heartbeat and stops at the first fresh one. */
+  private prune(nowMs: number, windowMs: number): void {
     for (const [id, at] of this.beats) {
-      if (nowMs - at <= windowMs) n++;
-      else this.beats.delete(id);
+      if (nowMs - at <= windowMs) break;
+      this.beats.delete(id);
     }
-    return n;
+  }
+
+  /** Heartbeat entries held (for tests and stats). */
+  get presenceEntries(): number {
+    return this.beats.size;
   }
 
   async countMessage(): Promise<void> {
@@ -62,47 +85,24 @@ export class MemoryMessengerStore implements MessengerStore {
     return this.total;
   }
 
-  async enqueue(agentId: string, frame: string, nowMs: number): Promise<number> {
-    if (this.limits.maxPerAgent <= 0) return 1;
-    this.sweep(nowMs);
-    if (this.queuedTotal >= this.limits.maxTotal) return 1;
-    const q = this.live(agentId, nowMs);
-    q.push({ frame, at: nowMs });
-    this.queuedTotal++;
-    const dropped = Math.max(0, q.length - this.limits.maxPerAgent);
-    if (dropped) {
-      q.splice(0, dropped);
-      this.queuedTotal -= dropped;
-    }
-    this.queues.set(agentId, q);
-    return dropped;
+  async enqueue(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean } = {}): Promise<EnqueueResult> {
+    return this.queue.add(agentId, frame, nowMs, opts);
   }
 
-  async drain(agentId: string, nowMs: number): Promise<string[]> {
-    const q = this.live(agentId, nowMs);
-    this.queues.delete(agentId);
-    this.queuedTotal -= q.length;
-    return q.map((m) => m.frame);
+  async drain(agentId: string, nowMs: number): Promise<DrainedFrame[]> {
+    return this.queue.drain(agentId, nowMs);
   }
 
   async queued(agentId: string, nowMs: number): Promise<number> {
-    return this.live(agentId, nowMs).length;
+    return this.queue.waiting(agentId, nowMs);
   }
 
-  private live(agentId: string, nowMs: number): Queued[] {
-    const q = this.queues.get(agentId) ?? [];
-    const keep = q.filter((m) => nowMs - m.at < this.limits.ttlMs);
-    this.queuedTotal -= q.length - keep.length;
-    if (keep.length) this.queues.set(agentId, keep);
-    else this.queues.delete(agentId);
-    return keep;
+  async retained(agentId: string, nowMs: number): Promise<number> {
+    return this.queue.retained(agentId, nowMs);
   }
 
-  /** Expired queues of agents that never come back are dropped once a minute. */
-  private sweep(nowMs: number): void {
-    if (nowMs - this.lastSweep < 60_000) return;
-    this.lastSweep = nowMs;
-    for (const id of [...this.queues.keys()]) this.live(id, nowMs);
+  async usage(): Promise<QueueUsage> {
+    return this.queue.usage();
   }
 
   async ping(): Promise<boolean> {

@@ -53,6 +53,13 @@ export interface InboundContext {
   now: number;
   /** A fresh X25519 key pair, used only if the message is a HELLO. */
   ephemeral: { privateKey: Uint8Array; publicKey: Uint8Array };
+  /**
+   * Our messenger marked the message as a replay of one delivered before (it keeps delivered
+   * messages for a while so a stolen drain cannot take them). A replay we cannot open is most
+   * likely one we already had, so it gets no reset: a reset now would use up the rate limit
+   * that a real new message may need.
+   */
+  replay?: boolean;
 }
 
 export interface InboundResult {
@@ -91,6 +98,7 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
 
   /** A signed reset echoing `sessionId`, unless the rate limits say no (core/limits.ts). */
   const sendReset = (peerId: Uint8Array, sessionId: Uint8Array, reason: number) => {
+    if (ctx.replay) return;
     const peer = b64(peerId);
     const sid = b64(sessionId);
     const decision = takeReset(cache, peer, sid, ctx.now);

@@ -2,7 +2,10 @@
  * The messenger's routes (spec §5-§6), as a Handler over injected state: the store, the clock,
  * id generation and the open-connection hub. It relays ciphertext only and never logs bodies.
  * Beyond the reference: messages for an agent with no open stream wait in a bounded offline
- * queue and are delivered in order when it connects (spec §6.1 notes they were dropped).
+ * queue and are delivered in order when it connects (spec §6.1 notes they were dropped);
+ * delivered messages are kept for a grace period and replayed to each new draining stream, so
+ * a stream opened under someone else's id cannot take them away (offline-queue.ts); and every
+ * stream has a byte budget for what it has not sent (subscriber.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -29,6 +32,8 @@ const CORS = {
   'access-control-allow-headers': 'Content-Type, X-Agent-ID',
 };
 const ACTIVE_WINDOW_MS = 60_000;
+/** Agent ids are 44 characters of base64 (spec §1.3); room for other encodings of 32 bytes. */
+export const MAX_AGENT_ID_CHARS = 256;
 const CONNECTED_EVENT = 'data: {"message":"SSE stream established","type":"connected"}\n\n\n';
 
 function json(status: number, body: Record<string, string | number | boolean>, headers: Record<string, string> = {}): HttpResponse {
@@ -63,7 +68,16 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     checkSendRequest(msg, agent);
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
     const receiver = msg.receiver_id as string;
-    if (hub.deliver(receiver, frame) === 0) await store.enqueue(receiver, frame, now());
+    // A replayed HELLO would replace the receiver's live session (spec §4.4, §10 B4): it is
+    // delivered once and never replayed. Everything else a draining stream took is kept for
+    // the grace period, so a stream opened by someone else cannot take it from the agent.
+    const once = msg.type === 'hello';
+    if (hub.deliver(receiver, frame) > 0) {
+      if (!once) await store.enqueue(receiver, frame, now(), { delivered: true });
+    } else if ((await store.enqueue(receiver, frame, now(), { once })) === 'full') {
+      // The reference answers 200 and drops it (spec §6.1); a full queue says so instead.
+      return json(503, { error: 'offline queue full' });
+    }
     await store.countMessage();
     return json(200, { status: 'ok' });
   }
@@ -84,10 +98,10 @@ export function createMessenger(deps: MessengerDeps): Messenger {
         'x-accel-buffering': 'no',
       },
       stream: {
-        open(write) {
-          const sub = new Subscriber(write, drain);
+        open(write, end, flow) {
+          const sub = new Subscriber({ write, end, ...(flow ? { flow } : {}) }, config.streamBufferBytes, drain);
           hub.add(agent, sub); // registered before anything can be relayed to it
-          write(CONNECTED_EVENT);
+          sub.send(CONNECTED_EVENT);
           if (drain) {
             sub.hold();
             store.drain(agent, now()).then(
@@ -95,11 +109,12 @@ export function createMessenger(deps: MessengerDeps): Messenger {
               () => sub.release([]),
             );
           }
-          const keepalive = setInterval(() => write(': keepalive\n\n'), config.keepaliveMs);
+          const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
             hub.remove(agent, sub);
+            sub.close();
           };
         },
       },
@@ -109,6 +124,9 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   async function heartbeat(req: HttpRequest): Promise<HttpResponse> {
     const agent = requireAgent(req);
     if (typeof agent !== 'string') return agent;
+    // Presence entries are kept a minute each; an id is 44 characters (spec §1.3), so a longer
+    // one is refused rather than stored (the reference has no limit).
+    if (agent.length > MAX_AGENT_ID_CHARS) return json(400, { error: 'X-Agent-ID header is too long' });
     await store.heartbeat(agent, now()); // spec §6: the body is never read
     return json(200, { status: 'ok', ttl_seconds: 60 });
   }

@@ -1,38 +1,10 @@
 /**
  * Open SSE connections by agent id (opennexus spec §6.2): every open stream of an agent gets
- * every message. A subscriber that is still receiving its offline backlog holds live messages
- * back so the agent sees everything in order.
+ * every message. Each stream has a byte budget for unsent data (subscriber.ts).
  */
-export class Subscriber {
-  private held: string[] | null = null;
+import { Subscriber } from './subscriber.ts';
 
-  /**
-   * `drains: false` is a watch stream (`?drain=0`): our client opens one during `send` to catch
-   * a HELLO_ACK or a reset and ignores everything else, so a message it gets must still be
-   * queued for the agent's real stream.
-   */
-  constructor(
-    private readonly write: (frame: string) => boolean,
-    readonly drains = true,
-  ) {}
-
-  send(frame: string): void {
-    if (this.held) this.held.push(frame);
-    else this.write(frame);
-  }
-
-  hold(): void {
-    this.held ??= [];
-  }
-
-  /** Writes the backlog, then whatever arrived meanwhile, then goes live. */
-  release(backlog: string[]): void {
-    const later = this.held ?? [];
-    this.held = null;
-    for (const f of backlog) this.write(f);
-    for (const f of later) this.write(f);
-  }
-}
+export { Subscriber } from './subscriber.ts';
 
 export class Hub {
   private readonly subs = new Map<string, Set<Subscriber>>();
@@ -50,14 +22,18 @@ export class Hub {
     if (set.size === 0) this.subs.delete(agentId);
   }
 
-  /** Sends the frame to every stream of the agent; returns how many of them deliver it (drain). */
+  /**
+   * Sends the frame to every stream of the agent; returns how many draining streams took it.
+   * A stream over its budget is closed and does not count, so with no other taker the message
+   * is queued for the agent's next stream.
+   */
   deliver(agentId: string, frame: string): number {
     const set = this.subs.get(agentId);
     if (!set) return 0;
+    const bytes = Buffer.byteLength(frame);
     let delivered = 0;
-    for (const s of set) {
-      s.send(frame);
-      if (s.drains) delivered++;
+    for (const s of [...set]) {
+      if (s.send(frame, bytes) && s.drains) delivered++;
     }
     return delivered;
   }
@@ -70,5 +46,19 @@ export class Hub {
   /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
   get agentCount(): number {
     return this.subs.size;
+  }
+
+  /** Bytes all open streams hold for their clients: unsent frames and socket buffers. */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const set of this.subs.values()) for (const s of set) n += s.bufferedBytes();
+    return n;
+  }
+
+  /** The largest such amount held by one stream. */
+  maxStreamBytes(): number {
+    let n = 0;
+    for (const set of this.subs.values()) for (const s of set) n = Math.max(n, s.bufferedBytes());
+    return n;
   }
 }

@@ -20,13 +20,21 @@ export async function startMessenger(
 ): Promise<RunningMessenger> {
   const store =
     opts.store ??
-    new MemoryMessengerStore({ maxPerAgent: config.offlineMax, ttlMs: config.offlineTtlMs, maxTotal: config.offlineMaxTotal });
+    new MemoryMessengerStore({
+      maxPerAgent: config.offlineMax,
+      ttlMs: config.offlineTtlMs,
+      maxTotal: config.offlineMaxTotal,
+      maxBytesPerAgent: config.offlineMaxBytes,
+      maxBytesTotal: config.offlineMaxTotalBytes,
+      graceMs: config.drainGraceMs,
+    });
   const messenger = createMessenger({ config, store, ...(opts.now ? { now: opts.now } : {}) });
   const running = await serve(messenger.handler, {
     host: config.host,
     port: config.port,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
+    limits: config.limits,
     ...(opts.log ? { log: opts.log } : {}),
   });
   return {
