@@ -57,6 +57,8 @@ describe('pairing page', () => {
       const r = await req('GET', `/v1/pair/${code}/skill`, { accept });
       expect(r.status).toBe(200);
       expect(r.headers?.['content-type']).toBe('text/markdown; charset=utf-8');
+      expect(r.headers?.['x-content-type-options']).toBe('nosniff');
+      expect(r.headers?.['content-security-policy']).toMatch(/^default-src 'none';.*; sandbox$/);
       const md = String(r.body);
       expect(md).toMatch(/^---\nname: nexus-pairing-/);
       expect(md).toContain(`| Pairing code | \`${code}\` |`);
@@ -68,6 +70,8 @@ describe('pairing page', () => {
     const html = await req('GET', `/v1/pair/${code}/skill`, { accept: BROWSER });
     expect(html.headers?.['content-type']).toBe('text/html; charset=utf-8');
     expect(html.headers?.vary).toBe('Accept');
+    expect(html.headers?.['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]{43}='; script-src 'sha256-[A-Za-z0-9+/]{43}='; /);
+    expect(html.headers?.['referrer-policy']).toBe('no-referrer');
     expect(String(html.body)).toContain(`<div class="code" id="code">${code}</div>`);
     expect(String(html.body)).toContain('<h2>Step 1: claim the code (this joins you to the session)</h2>');
     expect(String(html.body)).toContain('<link rel="alternate" type="text/markdown" href="?format=md">');

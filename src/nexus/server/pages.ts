@@ -1,10 +1,11 @@
 /**
  * The self-documenting pages (spec §2.9): the pairing skill for one code, the "no longer
- * valid" page, and the general skill at `/`. Markdown for agents, HTML for browsers. Every
- * user-supplied value is HTML-escaped before it reaches HTML; raw HTML inside the markdown is
- * escaped too, so a greeting can never inject markup.
+ * valid" page, and the general skill at `/`. Markdown for agents, HTML for browsers.
+ * Every value is HTML-escaped before it reaches the markdown, the greeting (written by the
+ * other side) is rendered on its own by safe-markdown.ts and quoted, and the HTML page runs
+ * under a Content-Security-Policy that allows nothing but its own style and script (by hash).
  */
-import { Marked } from 'marked';
+import { createHash } from 'node:crypto';
 import pairingTemplate from '../../../templates/pairing-skill.md';
 import invalidTemplate from '../../../templates/pairing-invalid.md';
 import skillTemplate from '../../../templates/general-skill.md';
@@ -12,27 +13,60 @@ import pageTemplate from '../../../templates/page.html';
 import { escapeHtml, renderTemplate, stripFrontMatter, stripOpenclawOnly, type TemplateVars } from '../../templates/render.ts';
 import type { HttpResponse } from '../../http/types.ts';
 import type { PageFormat } from './negotiate.ts';
+import { normalizeUntrusted, quoteUntrusted, renderGreetingHtml, renderPageMarkdown } from './safe-markdown.ts';
 import { iso } from './sessions.ts';
 
-const marked = new Marked({ renderer: { html: (t) => escapeHtml(t.text) } });
-
-function respond(status: number, format: PageFormat, markdown: string, html: () => string): HttpResponse {
-  const common = { 'cache-control': 'no-store', vary: 'Accept' };
-  if (format === 'md') return { status, headers: { ...common, 'content-type': 'text/markdown; charset=utf-8' }, body: markdown };
-  return { status, headers: { ...common, 'content-type': 'text/html; charset=utf-8' }, body: html() };
+/** CSP source for the one inline `<tag>` block of page.html (its text is never templated). */
+function inlineHash(tag: 'style' | 'script'): string {
+  const open = `<${tag}>`;
+  const start = pageTemplate.indexOf(open);
+  const end = pageTemplate.indexOf(`</${tag}>`, start);
+  if (start < 0 || end < 0 || pageTemplate.indexOf(open, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
+  return `'sha256-${createHash('sha256').update(pageTemplate.slice(start + open.length, end)).digest('base64')}'`;
 }
 
-/** Renders the markdown template twice: raw values for agents, escaped values for HTML. */
-function page(template: string, vars: TemplateVars, shell: TemplateVars, status: number, format: PageFormat): HttpResponse {
-  const md = renderTemplate(template, vars);
-  return respond(status, format, md, () => {
-    const safe: TemplateVars = {};
-    for (const [k, v] of Object.entries(vars)) safe[k] = typeof v === 'string' ? escapeHtml(v) : v;
-    const body = marked.parse(stripFrontMatter(renderTemplate(template, safe)), { async: false });
-    const shellSafe: TemplateVars = {};
-    for (const [k, v] of Object.entries(shell)) shellSafe[k] = typeof v === 'string' ? escapeHtml(v) : v;
-    return renderTemplate(pageTemplate, { ...shellSafe, body });
-  });
+const LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** Nothing loads, nothing runs, but the page's own style and script. */
+export const PAGE_CSP = `default-src 'none'; style-src ${inlineHash('style')}; script-src ${inlineHash('script')}; ${LOCKED}; require-trusted-types-for 'script'`;
+/** Markdown is never a document: should a browser render it anyway, it runs sandboxed. */
+const MARKDOWN_CSP = `default-src 'none'; ${LOCKED}; sandbox`;
+const COMMON_HEADERS = { 'cache-control': 'no-store', vary: 'Accept', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+
+/** Text from the other side, shown quoted under the template variable `name`. */
+interface Quoted {
+  name: string;
+  text: string;
+}
+
+/** Values sit inside one line of the template: no line breaks, no bidi or control characters. */
+function oneLine(vars: TemplateVars): TemplateVars {
+  const out: TemplateVars = {};
+  for (const [k, v] of Object.entries(vars)) out[k] = typeof v === 'string' ? normalizeUntrusted(v).replace(/\n/g, ' ') : v;
+  return out;
+}
+
+function escapeAll(vars: TemplateVars): TemplateVars {
+  const out: TemplateVars = {};
+  for (const [k, v] of Object.entries(oneLine(vars))) out[k] = typeof v === 'string' ? escapeHtml(v) : v;
+  return out;
+}
+
+/** Renders the markdown template as markdown for agents, or as the HTML page. */
+function page(template: string, vars: TemplateVars, shell: TemplateVars, status: number, format: PageFormat, quoted?: Quoted): HttpResponse {
+  if (format === 'md') {
+    const line = oneLine(vars);
+    const body = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
+    return { status, headers: { ...COMMON_HEADERS, 'content-type': 'text/markdown; charset=utf-8', 'content-security-policy': MARKDOWN_CSP }, body };
+  }
+  const safe = escapeAll(vars);
+  if (quoted) safe[quoted.name] = `<!--slot:${quoted.name}-->`;
+  const markdown = stripFrontMatter(renderTemplate(template, safe));
+  const body = renderPageMarkdown(markdown, quoted ? { [quoted.name]: renderGreetingHtml(quoted.text) } : {});
+  return {
+    status,
+    headers: { ...COMMON_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP },
+    body: renderTemplate(pageTemplate, { ...escapeAll(shell), body }),
+  };
 }
 
 export interface PairingPageInput {
@@ -52,7 +86,6 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
     const reason = p.state === 'claimed' ? 'has already been used' : 'has expired';
     return page(invalidTemplate, { ...vars, reason }, { title: 'Pairing link no longer valid' }, 410, format);
   }
-  const greetingQuoted = p.greeting ? p.greeting.split('\n').map((l) => `> ${l}`).join('\n') : '';
   return page(
     pairingTemplate,
     {
@@ -63,7 +96,6 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
       minutesLeft: Math.max(0, Math.ceil((p.expiresAt - p.now) / 60_000)),
       ttlMinutes: Math.round(p.sessionTtl / 60),
       greeting: Boolean(p.greeting),
-      greetingQuoted,
     },
     {
       title: `NexusMessaging invitation ${p.code}`,
@@ -74,11 +106,14 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
     },
     200,
     format,
+    p.greeting ? { name: 'greetingQuoted', text: p.greeting } : undefined,
   );
 }
 
+/** `code` is whatever the URL said: shown only as code characters, so a crafted link cannot write the page. */
 export function unknownCodePage(code: string, baseUrl: string, pairTtl: number, format: PageFormat): HttpResponse {
-  return page(invalidTemplate, { code, baseUrl, reason: 'does not exist', pairTtlMinutes: Math.round(pairTtl / 60) }, { title: 'Unknown pairing code' }, 404, format);
+  const shown = code.slice(0, 40).replace(/[^A-Za-z0-9-]/g, '?');
+  return page(invalidTemplate, { code: shown, baseUrl, reason: 'does not exist', pairTtlMinutes: Math.round(pairTtl / 60) }, { title: 'Unknown pairing code' }, 404, format);
 }
 
 /** The general skill served at `/`: the template without host-specific blocks. */

@@ -1,51 +1,101 @@
 /**
- * The secret sanitizer (spec §2.7): always on, runs before storage, replaces each detected
+ * The secret sanitizer (nexus spec §2.7): always on, runs before storage, replaces each detected
  * secret with `[REDACTED:type]`. Specific shapes run first, generic `label = value` rules last;
  * labels and surrounding words are kept, only the secret value goes. Best effort by nature.
+ *
+ * Every rule runs in linear time, because one message must never stall the event loop: a regex
+ * is kept only where no match attempt can rescan a run an earlier attempt already read (its
+ * runs are bounded, or end at a character its prefix needs, or a match consumes them); the
+ * three shapes that cannot be written so are scanned by hand (secret-scanners.ts). Each rule
+ * first checks for a literal every match must contain, so an ordinary message costs a handful
+ * of string searches.
  */
-type Rule = {
-  type: string | ((m: string[]) => string);
-  re: RegExp;
-  /** Index of the capture group holding the secret; 0 = the whole match. */
-  group?: number;
-  /** Extra check on the secret (e.g. looks random enough). */
-  accept?: (secret: string) => boolean;
-};
+import { apiError } from './rules.ts';
+import { findJwts, findPrivateKeys, findUrlCredentials, type Hit } from './secret-scanners.ts';
+
+/**
+ * Longest string the sanitizer accepts: the server's body limit, so no request can reach it
+ * today. It bounds the work of any other caller; a longer string is refused (413), never
+ * stored or passed on unsanitized.
+ */
+export const MAX_SANITIZE_CHARS = 256 * 1024;
+
+export interface SecretRule {
+  /** The `[REDACTED:type]` name (the generic rule picks one of `api_key|secret|token`). */
+  name: string;
+  /** False only when no match is possible (a literal every match contains is absent). */
+  precheck: (text: string) => boolean;
+  /** Spans to redact, in order and non-overlapping, with the type of each. */
+  find: (text: string) => Array<Hit & { type: string }>;
+}
 
 const mixed = (s: string) => /[A-Za-z]/.test(s) && /\d/.test(s);
+const has = (...needles: string[]) => (text: string) => needles.some((n) => text.includes(n));
+const hasRe = (re: RegExp) => (text: string) => re.test(text);
 
-const RULES: Rule[] = [
-  { type: 'private_key', re: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?-----END \1PRIVATE KEY\2-----/g },
-  { type: 'aws_access_key', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g },
-  { type: 'aws_secret_key', re: /(\baws_secret(?:_access)?_key\b["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi, group: 2 },
-  { type: 'github_token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
-  { type: 'gitlab_token', re: /\bglpat-[A-Za-z0-9_-]{20,}/g },
-  { type: 'slack_webhook', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{10,}/g },
-  { type: 'slack_token', re: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g },
-  { type: 'anthropic_key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
-  { type: 'openai_key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, accept: mixed },
-  { type: 'google_api_key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
-  { type: 'stripe_key', re: /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}\b/g },
-  { type: 'npm_token', re: /\bnpm_[A-Za-z0-9]{36}\b/g },
-  { type: 'huggingface_token', re: /\bhf_[A-Za-z0-9]{30,}\b/g },
-  { type: 'sendgrid_key', re: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g },
-  { type: 'telegram_bot_token', re: /\b\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g },
-  { type: 'discord_token', re: /\b[MNO][A-Za-z\d]{23,25}\.[\w-]{6}\.[\w-]{27,38}\b/g },
-  { type: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { type: 'bearer_token', re: /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g, group: 2 },
-  { type: 'url_credentials', re: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:)([^\s@/]+)(?=@)/gi, group: 2 },
-  { type: 'password', re: /(["']?\b(?:password|passwd|pwd)\b["']?\s*[:=]\s*["']?)([^\s"',;}]{4,})/gi, group: 2 },
-  {
-    type: (m) => {
-      const label = (m[1] ?? '').toLowerCase();
-      if (/api[_-]?key|apikey/.test(label)) return 'api_key';
-      if (/secret/.test(label)) return 'secret';
+interface RegexSpec {
+  type: string | ((label: string) => string);
+  /** Global. With `label`, group 1 is a label that is kept and the rest of the match is the secret. */
+  re: RegExp;
+  label?: boolean;
+  /** Extra check on the secret (e.g. looks random enough); a refused match stays as written. */
+  accept?: (secret: string) => boolean;
+}
+
+function regexRule(name: string, precheck: SecretRule['precheck'], spec: RegexSpec): SecretRule {
+  const find = (text: string) => {
+    const hits: Array<Hit & { type: string }> = [];
+    const re = spec.re;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const keep = spec.label ? (m[1] ?? '').length : 0;
+      if (spec.accept && !spec.accept(m[0].slice(keep))) continue;
+      const type = typeof spec.type === 'string' ? spec.type : spec.type(m[1] ?? '');
+      hits.push({ start: m.index + keep, end: m.index + m[0].length, type });
+    }
+    return hits;
+  };
+  return { name, precheck, find };
+}
+
+function scannerRule(name: string, precheck: SecretRule['precheck'], scan: (text: string) => Hit[]): SecretRule {
+  return { name, precheck, find: (text) => scan(text).map((h) => ({ ...h, type: name })) };
+}
+
+const re = (type: string, r: RegExp, extra: Omit<RegexSpec, 'type' | 're'> = {}): RegexSpec => ({ type, re: r, ...extra });
+
+export const SECRET_RULES: readonly SecretRule[] = [
+  scannerRule('private_key', has('PRIVATE KEY'), findPrivateKeys),
+  regexRule('aws_access_key', hasRe(/A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/), re('aws_access_key', /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g)),
+  regexRule('aws_secret_key', hasRe(/aws_secret/i), re('aws_secret_key', /(\baws_secret(?:_access)?_key\b["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi, { label: true })),
+  regexRule('github_token', has('_'), re('github_token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g)),
+  regexRule('gitlab_token', has('glpat-'), re('gitlab_token', /\bglpat-[A-Za-z0-9_-]{20,}/g)),
+  regexRule('slack_webhook', has('https://hooks.slack.com/services/'), re('slack_webhook', /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{10,}/g)),
+  regexRule('slack_token', has('xox'), re('slack_token', /\bxox[abprse]-[A-Za-z0-9-]{10,}/g)),
+  regexRule('anthropic_key', has('sk-ant-'), re('anthropic_key', /\bsk-ant-[A-Za-z0-9_-]{20,}/g)),
+  regexRule('openai_key', has('sk-'), re('openai_key', /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, { accept: mixed })),
+  regexRule('google_api_key', has('AIza'), re('google_api_key', /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g)),
+  regexRule('stripe_key', has('_live_', '_test_'), re('stripe_key', /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}\b/g)),
+  regexRule('npm_token', has('npm_'), re('npm_token', /\bnpm_[A-Za-z0-9]{36}\b/g)),
+  regexRule('huggingface_token', has('hf_'), re('huggingface_token', /\bhf_[A-Za-z0-9]{30,}\b/g)),
+  regexRule('sendgrid_key', has('SG.'), re('sendgrid_key', /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g)),
+  regexRule('telegram_bot_token', has(':'), re('telegram_bot_token', /\b\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g)),
+  regexRule('discord_token', has('.'), re('discord_token', /\b[MNO][A-Za-z\d]{23,25}\.[\w-]{6}\.[\w-]{27,38}\b/g)),
+  scannerRule('jwt', has('eyJ'), findJwts),
+  regexRule('bearer_token', has('Bearer'), re('bearer_token', /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g, { label: true })),
+  scannerRule('url_credentials', has('://'), findUrlCredentials),
+  regexRule('password', hasRe(/pass|pwd/i), re('password', /(["']?\b(?:password|passwd|pwd)\b["']?\s*[:=]\s*["']?)([^\s"',;}]{4,})/gi, { label: true })),
+  regexRule('api_key|secret|token', hasRe(/key|secret|token/i), {
+    type: (label) => {
+      const l = label.toLowerCase();
+      if (/api[_-]?key|apikey/.test(l)) return 'api_key';
+      if (/secret/.test(l)) return 'secret';
       return 'token';
     },
     re: /(["']?\b(?:api[_-]?key|apikey|client[_-]?secret|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|refresh[_-]?token|token)\b["']?\s*[:=]\s*["']?)([A-Za-z0-9_\-./+=]{12,})/gi,
-    group: 2,
+    label: true,
     accept: mixed,
-  },
+  }),
 ];
 
 export interface Sanitized {
@@ -54,20 +104,22 @@ export interface Sanitized {
 }
 
 export function sanitizeText(input: string, counts: Record<string, number> = {}): Sanitized {
+  if (input.length > MAX_SANITIZE_CHARS) {
+    throw apiError(413, 'payload_too_large', `a string of more than ${MAX_SANITIZE_CHARS} characters cannot be checked for secrets`);
+  }
   let text = input;
-  for (const rule of RULES) {
-    text = text.replace(rule.re, (...args) => {
-      const m = args.slice(0, -2).filter((x) => typeof x === 'string' || x === undefined) as string[];
-      const whole = m[0]!;
-      const g = rule.group ?? 0;
-      const secret = m[g] ?? whole;
-      if (rule.accept && !rule.accept(secret)) return whole;
-      const type = typeof rule.type === 'function' ? rule.type(m) : rule.type;
-      counts[type] = (counts[type] ?? 0) + 1;
-      if (g === 0) return `[REDACTED:${type}]`;
-      const prefix = m.slice(1, g).join('');
-      return `${prefix}[REDACTED:${type}]`;
-    });
+  for (const rule of SECRET_RULES) {
+    if (!rule.precheck(text)) continue;
+    const hits = rule.find(text);
+    if (hits.length === 0) continue;
+    let out = '';
+    let at = 0;
+    for (const h of hits) {
+      out += `${text.slice(at, h.start)}[REDACTED:${h.type}]`;
+      at = h.end;
+      counts[h.type] = (counts[h.type] ?? 0) + 1;
+    }
+    text = out + text.slice(at);
   }
   return { text, redactions: counts };
 }
@@ -82,4 +134,4 @@ export function sanitizeJson(value: unknown, counts: Record<string, number> = {}
   return value;
 }
 
-export const SANITIZER_TYPES = RULES.map((r) => (typeof r.type === 'string' ? r.type : 'api_key|secret|token'));
+export const SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
