@@ -1,5 +1,5 @@
 /**
- * The local hub: both servers with embedded storage in one process (issue 4's "embedded
+ * The local hub: both servers with embedded storage in one process (the "embedded
  * default"). Used by `hub.mjs start` (npm start) and the demo.
  */
 import { messengerConfig } from './opennexus/messenger/config.ts';

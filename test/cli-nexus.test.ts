@@ -1,4 +1,4 @@
-// The built nexus.mjs and the session server over real loopback HTTP (issue 3 acceptance 1, 2, 5).
+// The built nexus.mjs and the session server over real loopback HTTP: the seed flow, errors and exit codes, saved state.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
-// OpenNexusClient against a real messenger over loopback (spec §4), and the recovery rules
-// that differ from the reference (spec §10).
+// OpenNexusClient against a real messenger over loopback (opennexus spec §4), and the recovery rules
+// that differ from the reference (opennexus spec §10).
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientError } from '../src/opennexus/client.ts';

@@ -1,4 +1,4 @@
-// The pure inbound rules (spec §4.4-§4.5, with the §10 fixes), one test per rule.
+// The pure inbound rules (opennexus spec §4.4-§4.5, with the §10 fixes), one test per rule.
 import { describe, expect, it } from 'vitest';
 import { b64 } from '../src/opennexus/core/bytes.ts';
 import { emptyCache, parseCache, serializeCache, type CacheState } from '../src/opennexus/core/cache.ts';

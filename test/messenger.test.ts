@@ -1,4 +1,4 @@
-// The messenger: spec §5-§6 (validation order and error strings, SSE framing, fan-out, rate
+// The messenger: opennexus spec §5-§6 (validation order and error strings, SSE framing, fan-out, rate
 // limit, body limit) and our offline queue.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -27,7 +27,7 @@ async function post(body: unknown, headers: Record<string, string> = { 'X-Agent-
   return { status: r.status, body: JSON.parse(String(r.body)) as { error?: string; status?: string } };
 }
 
-describe('POST /v1/messages validation (spec §6.1), in order', () => {
+describe('POST /v1/messages validation (opennexus spec §6.1), in order', () => {
   const cases: Array<[string, unknown, Record<string, string> | undefined, string]> = [
     ['no X-Agent-ID', hello, {}, 'X-Agent-ID header is required'],
     ['only the legacy X-Public-Key', hello, { 'X-Public-Key': 'S' }, 'X-Agent-ID header is required'],
@@ -79,7 +79,7 @@ describe('POST /v1/messages validation (spec §6.1), in order', () => {
   });
 });
 
-describe('other routes (spec §6)', () => {
+describe('other routes (opennexus spec §6)', () => {
   it('health, info, heartbeat, public stats with CORS, 404 and trailing-slash redirect', async () => {
     const a = app();
     expect((await call(a.handler, 'GET', '/health')).body).toBe('{"status":"ok"}');

@@ -1,4 +1,4 @@
-// Pairing pages, negotiation, rate limits and bad input (issue 3 acceptance 3 and 6).
+// Pairing pages, negotiation, rate limits and bad input (nexus spec §2.9).
 import { describe, expect, it } from 'vitest';
 import { createNexusServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
@@ -24,7 +24,7 @@ async function sessionWithCode(req: ReturnType<typeof setup>['req'], greeting: s
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8';
 
-describe('Accept negotiation (spec §2.9)', () => {
+describe('Accept negotiation (nexus spec §2.9)', () => {
   it.each([
     [undefined, null, 'md'],
     ['*/*', null, 'md'],

@@ -34,7 +34,7 @@ function sessionOf(hs: 'hs1' | 'hs2', who: Who): Session {
   });
 }
 
-describe('identities and key files (spec §1.2-§1.3)', () => {
+describe('identities and key files (opennexus spec §1.2-§1.3)', () => {
   for (const who of ['A', 'B'] as const) {
     it(`agent ${who}`, () => {
       const a = V.agents[who];
@@ -58,7 +58,7 @@ describe('identities and key files (spec §1.2-§1.3)', () => {
   });
 });
 
-describe('encodings (spec §2)', () => {
+describe('encodings (opennexus spec §2)', () => {
   it('agent id ordering', () => {
     const v = vec('agent_id_ordering');
     const lower = compareBytes(unhex(v.inputs.agent_id_A_hex), unhex(v.inputs.agent_id_B_hex)) < 0 ? 'A' : 'B';
@@ -84,7 +84,7 @@ describe('encodings (spec §2)', () => {
   });
 });
 
-describe('handshakes (spec §2, §4.2-§4.4)', () => {
+describe('handshakes (opennexus spec §2, §4.2-§4.4)', () => {
   for (const hs of ['hs1', 'hs2'] as const) {
     it(`${hs} ephemerals and X25519`, () => {
       const v = vec(`${hs}_ephemerals`);
@@ -162,7 +162,7 @@ describe('handshakes (spec §2, §4.2-§4.4)', () => {
   });
 });
 
-describe('DATA (spec §2, §4.5)', () => {
+describe('DATA (opennexus spec §2, §4.5)', () => {
   const dataVectors = V.vectors.filter((v: Any) => v.kind === 'data_encrypt');
   for (const v of dataVectors) {
     it(v.id, () => {
@@ -216,7 +216,7 @@ describe('DATA (spec §2, §4.5)', () => {
   });
 });
 
-describe('resets (spec §2, §4.5)', () => {
+describe('resets (opennexus spec §2, §4.5)', () => {
   for (const reason of [1, 2, 255]) {
     it(`encrypted reset reason ${reason}`, () => {
       const v = vec(`hs1_encrypted_reset_B_to_A_reason${reason}`);
@@ -252,7 +252,7 @@ describe('resets (spec §2, §4.5)', () => {
   }
 });
 
-describe('scenario wire bodies (spec §3)', () => {
+describe('scenario wire bodies (opennexus spec §3)', () => {
   it('every HELLO / HELLO_ACK / DATA / reset body of the reference run is reproduced', () => {
     const sessions: Record<string, Session> = {};
     let checked = 0;

@@ -65,7 +65,7 @@ const TEMPLATE_HEADINGS = [
   '<h2>API</h2>',
 ];
 
-describe('pairing page with a hostile greeting (spec §2.9)', () => {
+describe('pairing page with a hostile greeting (nexus spec §2.9)', () => {
   for (const [name, greeting] of HOSTILE) {
     it(`${name}: inert in HTML, quoted in markdown`, async () => {
       const code = await codeFor(greeting);

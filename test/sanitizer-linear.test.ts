@@ -1,4 +1,4 @@
-// spec §2.7 and DESIGN "regular expressions on user text run in linear time": every sanitizer
+// nexus spec §2.7 and DESIGN "regular expressions on user text run in linear time": every sanitizer
 // rule (its precheck and its scan) handles 64 KiB of input shaped against it in under 10 ms.
 // The former url_credentials regex took ~2.6 s on `a.a.a.…`, jwt ~2.5 s on `eyJ-eyJ-…`.
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ function worstMs(f: () => unknown): number {
   return best;
 }
 
-describe('sanitizer rules run in linear time (spec §2.7)', () => {
+describe('sanitizer rules run in linear time (nexus spec §2.7)', () => {
   it('every rule has adversarial shapes', () => {
     expect(Object.keys(SHAPES).sort()).toEqual(SECRET_RULES.map((r) => r.name).sort());
   });

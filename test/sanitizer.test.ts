@@ -1,4 +1,4 @@
-// spec §2.7: each pattern redacts a real-looking secret (positive) and leaves a near miss alone.
+// nexus spec §2.7: each pattern redacts a real-looking secret (positive) and leaves a near miss alone.
 import { describe, expect, it } from 'vitest';
 import { sanitizeJson, sanitizeText } from '../src/nexus/server/sanitizer.ts';
 
@@ -28,7 +28,7 @@ const TABLE: Array<[type: string, positive: string, redacted: string, nearMiss: 
   ['token', 'access_token=abc123def456ghi789', 'access_token=[REDACTED:token]', 'token: not-really-a-token'],
 ];
 
-describe('secret sanitizer (spec §2.7)', () => {
+describe('secret sanitizer (nexus spec §2.7)', () => {
   for (const [type, positive, redacted, nearMiss] of TABLE) {
     it(`${type}: redacts, and leaves a near miss`, () => {
       const r = sanitizeText(positive);

@@ -1,4 +1,4 @@
-// spec §2.7: the hand-written scanners find exactly what the regexes they replace found
+// nexus spec §2.7: the hand-written scanners find exactly what the regexes they replace found
 // (leftmost, non-overlapping), checked on seeded random strings built from the shapes' own parts.
 import { describe, expect, it } from 'vitest';
 import { findJwts, findPrivateKeys, findUrlCredentials, type Hit } from '../src/nexus/server/secret-scanners.ts';
@@ -47,7 +47,7 @@ function rng(seed: number) {
 // 200,000 seeds per scanner were also checked once (62 %, 17 % and 4 % of strings held a secret).
 const SEEDS = 3000;
 
-describe('secret scanners match their former regexes (spec §2.7)', () => {
+describe('secret scanners match their former regexes (nexus spec §2.7)', () => {
   for (const [name, scan, re, group, parts] of ORACLES) {
     it(`${name}: ${SEEDS} random strings from its own parts`, () => {
       let found = 0;

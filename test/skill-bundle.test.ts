@@ -1,4 +1,4 @@
-// The skill bundle (issue 4): SKILL.md, generated docs, package contents, demo, npm start.
+// The skill bundle: SKILL.md, generated docs, package contents, demo, npm start.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';

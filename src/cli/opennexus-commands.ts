@@ -1,6 +1,6 @@
 /**
  * The opennexus command table: the one source for parsing, --help and the generated docs.
- * Commands and flags are the reference's (spec §4.8), plus what agents need (--json,
+ * Commands and flags are the reference's (opennexus spec §4.8), plus what agents need (--json,
  * --timeout, --max-messages, whoami, serve).
  */
 import type { CommandDef, ProgramDef, Runner } from './args.ts';

@@ -1,5 +1,5 @@
 /**
- * Per-session client state (issue 3): `<state dir>/nexus/sessions/<SID>/` holding `agent`,
+ * Per-session client state (nexus spec §4.2): `<state dir>/nexus/sessions/<SID>/` holding `agent`,
  * `cursor`, `key` and `server`, one value per file with a trailing newline (the seed's format),
  * 0600 files in 0700 directories, written atomically.
  *
@@ -51,7 +51,7 @@ export function validCursor(c: unknown): c is string {
 
 /**
  * A session key from the server, checked before it is saved: one token of visible ASCII (it
- * goes back in the X-Session-Key header; spec §2.1 says 256 bits, ours are 64 hex digits).
+ * goes back in the X-Session-Key header; nexus spec §2.1 says 256 bits, ours are 64 hex digits).
  * Absent or empty means "no key".
  */
 export function serverKey(k: unknown): { key?: string } {

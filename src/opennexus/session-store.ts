@@ -1,6 +1,6 @@
 /**
  * The on-disk session cache, shared by concurrent `send` and `stream` processes of one agent
- * (spec §4.7, fixing B2): every change takes the file lock, re-reads the file, applies a pure
+ * (opennexus spec §4.7, fixing B2): every change takes the file lock, re-reads the file, applies a pure
  * update and replaces the file atomically. Because each update starts from what is on disk,
  * a tx counter can never go backwards and no (key, nonce) pair is handed out twice.
  */
@@ -17,7 +17,7 @@ export class SessionStore {
     readonly dir: string,
     agentId: Uint8Array,
   ) {
-    // spec §4.7: session_keys_<first 8 bytes of own agent id, hex>.json
+    // opennexus spec §4.7: session_keys_<first 8 bytes of own agent id, hex>.json
     this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
   }
 

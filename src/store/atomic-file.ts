@@ -1,6 +1,6 @@
 /**
  * Private files written atomically: a temp file in the same directory, fsync, rename. A reader
- * never sees a half-written file (spec §10 B2: the reference truncates in place).
+ * never sees a half-written file (opennexus spec §10 B2: the reference truncates in place).
  */
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

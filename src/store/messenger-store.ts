@@ -10,7 +10,7 @@ export type { DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from
 
 export interface MessengerStore {
   heartbeat(agentId: string, nowMs: number): Promise<void>;
-  /** Agents with a heartbeat within windowMs (spec §6.4: 60 s). */
+  /** Agents with a heartbeat within windowMs (opennexus spec §6.4: 60 s). */
   activeAgents(nowMs: number, windowMs: number): Promise<number>;
   countMessage(): Promise<void>;
   messagesTotal(): Promise<number>;

@@ -6,8 +6,8 @@
  * Why retention: agent ids are not authenticated (opennexus spec §10 B4), so anyone can open a
  * stream as an agent. Without it, such a thief drains the queue and the real agent never sees
  * those messages; with it, the real agent still gets them (ciphertext; clients drop replays by
- * counter, spec §4.5). A HELLO is the exception: a replayed HELLO replaces the receiver's live
- * session (spec §4.4), so it is delivered once and never replayed.
+ * counter, opennexus spec §4.5). A HELLO is the exception: a replayed HELLO replaces the receiver's live
+ * session (opennexus spec §4.4), so it is delivered once and never replayed.
  *
  * Everything is counted in bytes as stored (the frame after Go-style escaping, which can make a
  * 64 KiB body six times larger), per agent and in total, so no sequence of requests grows it

@@ -1,5 +1,5 @@
 /**
- * The self-documenting pages (spec §2.9): the pairing skill for one code, the "no longer
+ * The self-documenting pages (nexus spec §2.9): the pairing skill for one code, the "no longer
  * valid" page, and the general skill at `/`. Markdown for agents, HTML for browsers.
  * Every value is HTML-escaped before it reaches the markdown, the greeting (written by the
  * other side) is rendered on its own by safe-markdown.ts and quoted, and the HTML page runs

@@ -1,5 +1,5 @@
 /**
- * Byte helpers and the canonical encodings of spec §1.1 and §2. Pure: no I/O.
+ * Byte helpers and the canonical encodings of opennexus spec §1.1 and §2. Pure: no I/O.
  */
 import { ProtocolError } from './errors.ts';
 
@@ -19,7 +19,7 @@ export function fromUtf8(b: Uint8Array): string | null {
   }
 }
 
-/** Standard RFC 4648 base64 with `=` padding (spec §1.1: never URL-safe). */
+/** Standard RFC 4648 base64 with `=` padding (opennexus spec §1.1: never URL-safe). */
 export function b64(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 }
@@ -29,7 +29,7 @@ const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /**
  * Decodes canonical padded standard base64 and checks the length. Stricter than the
  * reference's lenient decoder on purpose: everything the reference emits is canonical, and
- * spec §1.1 notes that string comparisons (agent ids) only work on the canonical form.
+ * opennexus spec §1.1 notes that string comparisons (agent ids) only work on the canonical form.
  */
 export function unb64(s: string, expectedLength?: number, what = 'value'): Uint8Array {
   if (typeof s !== 'string' || !B64_RE.test(s)) {
@@ -63,13 +63,13 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** spec §2: lp(x) = uint16_be(len(x)) || x; the reference raises above 65535 bytes. */
+/** opennexus spec §2: lp(x) = uint16_be(len(x)) || x; the reference raises above 65535 bytes. */
 export function lp(x: Uint8Array): Uint8Array {
   if (x.length > 0xffff) throw new ProtocolError('bad_length', 'lp field longer than 65535 bytes');
   return concat(u16(x.length), x);
 }
 
-/** spec §2: u16(n), 2-byte big-endian; reset reasons must be in 0..65535. */
+/** opennexus spec §2: u16(n), 2-byte big-endian; reset reasons must be in 0..65535. */
 export function u16(n: number): Uint8Array {
   if (!Number.isInteger(n) || n < 0 || n > 0xffff) {
     throw new ProtocolError('bad_message', 'reason must be in 0..65535');
@@ -86,7 +86,7 @@ export function u64be(n: bigint): Uint8Array {
   return out;
 }
 
-/** Byte-wise lexicographic comparison (spec §1.3: how agent ids and ephemerals are ordered). */
+/** Byte-wise lexicographic comparison (opennexus spec §1.3: how agent ids and ephemerals are ordered). */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

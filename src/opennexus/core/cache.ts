@@ -1,5 +1,5 @@
 /**
- * The session cache's content (spec §4.7) and its text form. The layout keeps the reference's
+ * The session cache's content (opennexus spec §4.7) and its text form. The layout keeps the reference's
  * keys, with counters written as exact JSON integers, plus `rx_window` (our replay window),
  * `confirmed` and `last_used_ms` (core/limits.ts) and `resets` (when we last answered a peer's
  * session with a reset, for rate limiting), and `pending` (handshakes we began, with their
@@ -35,7 +35,7 @@ function int(v: unknown, dflt: bigint): bigint {
   return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
 }
 
-/** An unreadable or invalid file counts as empty; entries with bad keys are skipped (spec §4.7). */
+/** An unreadable or invalid file counts as empty; entries with bad keys are skipped (opennexus spec §4.7). */
 export function parseCache(text: string): CacheState {
   const out = emptyCache();
   let root;

@@ -13,7 +13,7 @@ export function sha256(data: Uint8Array): Uint8Array {
   return nobleSha256(data);
 }
 
-/** Ed25519 public key from the 32-byte seed (spec §1.2: the key file holds the seed). */
+/** Ed25519 public key from the 32-byte seed (opennexus spec §1.2: the key file holds the seed). */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
   return ed25519.getPublicKey(seed);
 }
@@ -44,7 +44,7 @@ export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, 
   return hkdf(nobleSha256, ikm, salt, info, length);
 }
 
-/** AES-256-GCM; the output is ciphertext || 16-byte tag (spec §2). */
+/** AES-256-GCM; the output is ciphertext || 16-byte tag (opennexus spec §2). */
 export function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array {
   return gcm(key, nonce, aad).encrypt(plaintext);
 }

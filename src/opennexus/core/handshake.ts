@@ -1,5 +1,5 @@
 /**
- * HELLO -> HELLO_ACK (spec §2 signature inputs, §3 fields, §4.2-§4.4 verification).
+ * HELLO -> HELLO_ACK (opennexus spec §2 signature inputs, §3 fields, §4.2-§4.4 verification).
  */
 import { b64, concat, equalBytes, lp, unb64, utf8 } from './bytes.ts';
 import { ed25519Sign, ed25519Verify, sha256 } from './crypto.ts';
@@ -13,7 +13,7 @@ export function helloSigInput(senderId: Uint8Array, receiverId: Uint8Array, send
   return concat(TAG_HELLO, lp(senderId), lp(receiverId), lp(senderEph));
 }
 
-/** The last field binds the ACK to this HELLO (freshness, spec §2). */
+/** The last field binds the ACK to this HELLO (freshness, opennexus spec §2). */
 export function helloAckSigInput(
   ackSenderId: Uint8Array,
   ackReceiverId: Uint8Array,
@@ -68,7 +68,7 @@ function decode(s: string | undefined, len: number): Uint8Array | null {
   }
 }
 
-/** spec §4.4 verify_hello: version; lengths; receiver is us; not ourselves; key hashes to id; signature. */
+/** opennexus spec §4.4 verify_hello: version; lengths; receiver is us; not ourselves; key hashes to id; signature. */
 export function verifyHello(msg: Envelope, selfId: Uint8Array): VerifiedHello | null {
   if (msg.protocol_version !== PROTOCOL_VERSION) return null;
   const senderId = decode(msg.sender_id, 32);
@@ -83,7 +83,7 @@ export function verifyHello(msg: Envelope, selfId: Uint8Array): VerifiedHello | 
   return { senderId, senderPublicKey: pub, senderEph: eph, senderMessengerUrl: msg.sender_messenger_url };
 }
 
-/** spec §4.2 verify_hello_ack: also bound to the expected peer and to our own ephemeral key. */
+/** opennexus spec §4.2 verify_hello_ack: also bound to the expected peer and to our own ephemeral key. */
 export function verifyHelloAck(
   msg: Envelope,
   selfId: Uint8Array,

@@ -1,5 +1,5 @@
 /**
- * Identities (spec §1.2-§1.3): an Ed25519 key pair whose key files hold base64 of the raw
+ * Identities (opennexus spec §1.2-§1.3): an Ed25519 key pair whose key files hold base64 of the raw
  * 32-byte public key and of the 32-byte seed; agent_id = SHA-256(public key).
  */
 import { b64, unb64 } from './bytes.ts';
@@ -26,7 +26,7 @@ export function identityFromSeed(seed: Uint8Array): Identity {
 }
 
 /**
- * Parses a key file's text. Surrounding whitespace is tolerated (spec §1.2: the reference
+ * Parses a key file's text. Surrounding whitespace is tolerated (opennexus spec §1.2: the reference
  * strips on load); the content must be canonical base64 of exactly 32 bytes.
  */
 export function parseKeyText(text: string, what: 'public key' | 'private key'): Uint8Array {
@@ -43,7 +43,7 @@ export function identityFromKeyTexts(publicText: string, privateText: string): I
   return id;
 }
 
-/** Key file content: base64 with no trailing newline (spec §1.2). */
+/** Key file content: base64 with no trailing newline (opennexus spec §1.2). */
 export function keyFileText(bytes: Uint8Array): string {
   return b64(bytes);
 }

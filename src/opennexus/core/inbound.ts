@@ -1,8 +1,8 @@
 /**
- * What an agent does with one message from its stream (spec §4.3-§4.5), as a pure function:
+ * What an agent does with one message from its stream (opennexus spec §4.3-§4.5), as a pure function:
  * (cache, message, context) -> (new cache, events to report, messages to send).
  *
- * Deliberate differences from the reference (spec §10):
+ * Deliberate differences from the reference (opennexus spec §10):
  * - B1: every reset we send is a *signed* reset echoing the session id we received, so two
  *   peers holding different sessions can never ping-pong encrypted resets. Resets are
  *   rate-limited per (peer, session), per peer and in all (core/limits.ts).

@@ -1,5 +1,5 @@
 /**
- * Resets (spec §2, §4.5): the signed RESET message and the encrypted reset payload.
+ * Resets (opennexus spec §2, §4.5): the signed RESET message and the encrypted reset payload.
  */
 import { b64, concat, equalBytes, lp, parseLpSequence, u16, unb64, utf8 } from './bytes.ts';
 import { ed25519Sign, ed25519Verify, sha256 } from './crypto.ts';
@@ -31,7 +31,7 @@ export function createSignedReset(self: Identity, peerId: Uint8Array, sessionId:
   };
 }
 
-/** spec §4.5 _handle_signed_reset: any failed check means "ignore silently" (null). */
+/** opennexus spec §4.5 _handle_signed_reset: any failed check means "ignore silently" (null). */
 export function verifySignedReset(
   msg: Envelope,
   selfId: Uint8Array,
@@ -62,7 +62,7 @@ export function buildResetPayload(sessionId: Uint8Array, reason: number): Uint8A
 /**
  * Classifies a decrypted plaintext as the reference does: the tag, then exactly two lp fields,
  * a 32-byte session id and a 1- or 2-byte reason. Whether the session id matches is the
- * caller's decision (we require it; the reference does not, spec §9.7).
+ * caller's decision (we require it; the reference does not, opennexus spec §9.7).
  */
 export function parseResetPayload(plaintext: Uint8Array): { sessionId: Uint8Array; reason: number } | null {
   if (plaintext.length < TAG_RESET.length || !equalBytes(plaintext.subarray(0, TAG_RESET.length), TAG_RESET)) return null;

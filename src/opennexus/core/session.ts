@@ -1,5 +1,5 @@
 /**
- * Sessions (spec §2): transcript-bound HKDF derivation, lower/higher-id write keys, the nonce
+ * Sessions (opennexus spec §2): transcript-bound HKDF derivation, lower/higher-id write keys, the nonce
  * and AAD layout, and counters. Pure: every function returns a new Session.
  */
 import { U64_MAX, b64, compareBytes, concat, lp, u64be, unb64, utf8 } from './bytes.ts';
@@ -11,7 +11,7 @@ const TAG_DATA = utf8('OpenNexus-v0-data');
 
 /**
  * Receive-side replay window. The reference accepts only counters above the highest seen
- * (spec §4.5), so two concurrent senders whose POSTs cross lose messages. We also accept a
+ * (opennexus spec §4.5), so two concurrent senders whose POSTs cross lose messages. We also accept a
  * not-yet-seen counter up to 63 below the highest, which still rejects every replay.
  */
 export const RX_WINDOW = 64n;
@@ -51,7 +51,7 @@ function ordered(a: Uint8Array, b: Uint8Array): Uint8Array {
   return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
 }
 
-/** spec §2 "Session derivation": note that info has no length prefixes. */
+/** opennexus spec §2 "Session derivation": note that info has no length prefixes. */
 export function sessionMaterial(
   shared: Uint8Array,
   idA: Uint8Array,
@@ -110,7 +110,7 @@ export function deriveSession(input: DeriveInput): Session {
   };
 }
 
-/** spec §2: 00 00 00 00 || uint64_be(counter). */
+/** opennexus spec §2: 00 00 00 00 || uint64_be(counter). */
 export function nonceFor(counter: bigint): Uint8Array {
   return concat(new Uint8Array(4), u64be(counter));
 }
@@ -122,7 +122,7 @@ export function dataAad(sessionId: Uint8Array, senderId: Uint8Array, receiverId:
 /**
  * Seals a payload at the session's tx counter and returns the session with the counter
  * advanced. The caller must persist `next` before the ciphertext leaves the process, so a
- * (key, nonce) pair is never used twice (spec §4.2 step 4).
+ * (key, nonce) pair is never used twice (opennexus spec §4.2 step 4).
  */
 export function sealData(
   s: Session,
@@ -143,7 +143,7 @@ export interface InboundData {
 }
 
 /**
- * Opens a DATA payload. The checks and their texts follow spec §4.5 in order; the replay
+ * Opens a DATA payload. The checks and their texts follow opennexus spec §4.5 in order; the replay
  * window replaces the reference's strict "counter > rx_counter" (see RX_WINDOW).
  */
 export function openData(
@@ -167,7 +167,7 @@ export function openData(
   try {
     plaintext = aesGcmOpen(s.rxKey, nonceFor(counter), unb64(msg.ciphertext ?? ''), dataAad(sid, senderId, selfId));
   } catch {
-    // The reference's InvalidTag has an empty message: "DATA decrypt failed: " (spec §4.5).
+    // The reference's InvalidTag has an empty message: "DATA decrypt failed: " (opennexus spec §4.5).
     throw new ProtocolError('decrypt_failed', '');
   }
   return { plaintext, next: acceptCounter(s, counter) };

@@ -1,5 +1,5 @@
 /**
- * The JSON messages of spec §3, as this client builds them (field order as the reference
+ * The JSON messages of opennexus spec §3, as this client builds them (field order as the reference
  * sends them) and as it reads them from a stream (loosely typed: every check is the handler's).
  */
 import { JsonNumber, JsonSyntaxError, isObject, parseJson } from './json.ts';
@@ -80,7 +80,7 @@ const STRING_FIELDS = [
   'sender_messenger_url', 'session_id', 'ciphertext', 'reset_signature',
 ] as const;
 
-/** Parses one SSE `data:` payload. Integers keep full u64 precision (spec §11). */
+/** Parses one SSE `data:` payload. Integers keep full u64 precision (opennexus spec §11). */
 export function parseEnvelope(text: string): Envelope {
   let v;
   try {

@@ -1,8 +1,8 @@
 /**
- * The messenger's routes (spec §5-§6), as a Handler over injected state: the store, the clock,
+ * The messenger's routes (opennexus spec §5-§6), as a Handler over injected state: the store, the clock,
  * id generation and the open-connection hub. It relays ciphertext only and never logs bodies.
  * Beyond the reference: messages for an agent with no open stream wait in a bounded offline
- * queue and are delivered in order when it connects (spec §6.1 notes they were dropped);
+ * queue and are delivered in order when it connects (opennexus spec §6.1 notes they were dropped);
  * delivered messages are kept for a grace period and replayed to each new draining stream, so
  * a stream opened under someone else's id cannot take them away (offline-queue.ts); and every
  * stream has a byte budget for what it has not sent (subscriber.ts).
@@ -32,7 +32,7 @@ const CORS = {
   'access-control-allow-headers': 'Content-Type, X-Agent-ID',
 };
 const ACTIVE_WINDOW_MS = 60_000;
-/** Agent ids are 44 characters of base64 (spec §1.3); room for other encodings of 32 bytes. */
+/** Agent ids are 44 characters of base64 (opennexus spec §1.3); room for other encodings of 32 bytes. */
 export const MAX_AGENT_ID_CHARS = 256;
 const CONNECTED_EVENT = 'data: {"message":"SSE stream established","type":"connected"}\n\n\n';
 
@@ -68,14 +68,14 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     checkSendRequest(msg, agent);
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
     const receiver = msg.receiver_id as string;
-    // A replayed HELLO would replace the receiver's live session (spec §4.4, §10 B4): it is
+    // A replayed HELLO would replace the receiver's live session (opennexus spec §4.4, §10 B4): it is
     // delivered once and never replayed. Everything else a draining stream took is kept for
     // the grace period, so a stream opened by someone else cannot take it from the agent.
     const once = msg.type === 'hello';
     if (hub.deliver(receiver, frame) > 0) {
       if (!once) await store.enqueue(receiver, frame, now(), { delivered: true });
     } else if ((await store.enqueue(receiver, frame, now(), { once })) === 'full') {
-      // The reference answers 200 and drops it (spec §6.1); a full queue says so instead.
+      // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
       return json(503, { error: 'offline queue full' });
     }
     await store.countMessage();
@@ -124,10 +124,10 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   async function heartbeat(req: HttpRequest): Promise<HttpResponse> {
     const agent = requireAgent(req);
     if (typeof agent !== 'string') return agent;
-    // Presence entries are kept a minute each; an id is 44 characters (spec §1.3), so a longer
+    // Presence entries are kept a minute each; an id is 44 characters (opennexus spec §1.3), so a longer
     // one is refused rather than stored (the reference has no limit).
     if (agent.length > MAX_AGENT_ID_CHARS) return json(400, { error: 'X-Agent-ID header is too long' });
-    await store.heartbeat(agent, now()); // spec §6: the body is never read
+    await store.heartbeat(agent, now()); // opennexus spec §6: the body is never read
     return json(200, { status: 'ok', ttl_seconds: 60 });
   }
 

@@ -1,5 +1,5 @@
 /**
- * Messenger settings from the environment (spec §5), with our additions. Parsing is pure:
+ * Messenger settings from the environment (opennexus spec §5), with our additions. Parsing is pure:
  * it takes the env object and returns settings or a list of problems.
  */
 import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
@@ -47,7 +47,7 @@ export const MESSENGER_ENV = [
 const MiB = 1024 * 1024;
 const MIN_STREAM_BUFFER = 512 * 1024;
 
-/** Go's strconv-like parsing: an unparsable value keeps the default (spec §5). */
+/** Go's strconv-like parsing: an unparsable value keeps the default (opennexus spec §5). */
 function num(v: string | undefined, dflt: number, integer = false): number {
   if (v === undefined || v.trim() === '') return dflt;
   const n = Number(v);

@@ -1,5 +1,5 @@
 /**
- * JSON as the Go messenger writes it (spec §6): compact, `<`, `>`, `&`, U+2028 and U+2029
+ * JSON as the Go messenger writes it (opennexus spec §6): compact, `<`, `>`, `&`, U+2028 and U+2029
  * escaped, and for maps (gin.H) keys sorted. Struct-shaped values keep their given key order.
  */
 const ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };

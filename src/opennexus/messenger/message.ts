@@ -1,5 +1,5 @@
 /**
- * `POST /v1/messages` decoding and validation (spec §6.1), and the relayed Message (§6.2).
+ * `POST /v1/messages` decoding and validation (opennexus spec §6.1), and the relayed Message (§6.2).
  * The order of checks and every error string are the Go messenger's, because clients and
  * scripts written against it match on them.
  */
@@ -93,7 +93,7 @@ export function decodeSendRequest(body: Uint8Array | null): SendRequest {
   return req;
 }
 
-/** Steps 3-5 of spec §6.1, after decoding. */
+/** Steps 3-5 of opennexus spec §6.1, after decoding. */
 export function checkSendRequest(req: SendRequest, agentHeader: string): void {
   if (req.sender_id !== agentHeader) throw bad('sender_id must match X-Agent-ID header');
   if (req.protocol_version !== PROTOCOL_VERSION) throw bad('unsupported protocol_version');
@@ -124,7 +124,7 @@ export function checkSendRequest(req: SendRequest, agentHeader: string): void {
 }
 
 /**
- * The relayed Message as Go's encoder writes it (spec §6.2): struct field order, empty strings
+ * The relayed Message as Go's encoder writes it (opennexus spec §6.2): struct field order, empty strings
  * and absent numbers omitted, `id`, the four base fields and `created_at` always present.
  */
 export function encodeRelayed(req: SendRequest, id: string, createdAt: string): string {

@@ -6,7 +6,7 @@ import { MemoryMessengerStore, type MessengerStore } from '../../store/messenger
 import { createMessenger, type Messenger } from './app.ts';
 import type { MessengerConfig } from './config.ts';
 
-/** spec §5: http.MaxBytesReader(65536) on every route. */
+/** opennexus spec §5: http.MaxBytesReader(65536) on every route. */
 export const BODY_LIMIT = 65536;
 
 export interface RunningMessenger extends RunningServer {

@@ -2,7 +2,7 @@
  * One open SSE stream of an agent (opennexus spec §6.2), with a byte budget for what it has not
  * sent yet. A write never blocks, so a client that stops reading would otherwise make the
  * messenger keep every frame for it. The Go reference gives each subscriber a channel of 10
- * messages and drops the rest (spec §6.1); we hand frames to the socket only while it holds
+ * messages and drops the rest (opennexus spec §6.1); we hand frames to the socket only while it holds
  * less than SOCKET_WATER, keep the rest here, and close the stream once the two together
  * would pass the budget. Closing loses nothing that dropping would: the client reconnects and
  * gets what the store kept (offline-queue.ts), and a frame this stream refused is queued unless
@@ -23,7 +23,7 @@ const utf8 = new TextDecoder();
 /**
  * Put before a frame that some stream of the agent was given before (a replay), inside the
  * same event: an SSE comment line, which the reference client and other line readers skip
- * (spec §4.3), so only a client that looks for it learns that a failure to open the frame
+ * (opennexus spec §4.3), so only a client that looks for it learns that a failure to open the frame
  * (no session any more, a counter already seen) is about old traffic and needs no reset.
  */
 export const REPLAY_MARK = ': replay\n';
@@ -91,7 +91,7 @@ export class Subscriber {
     this.pump();
   }
 
-  /** A keepalive comment (spec §6.2) when idle; a stream with frames waiting is not idle. */
+  /** A keepalive comment (opennexus spec §6.2) when idle; a stream with frames waiting is not idle. */
   keepalive(): void {
     if (this.closed || this.holding) return;
     if (this.head < this.items.length) this.pump(); // also covers a missed 'drain'
