@@ -12,6 +12,7 @@ import { identityFromSeed } from '../src/opennexus/core/identity.ts';
 import { deriveSession, openData, sealData } from '../src/opennexus/core/session.ts';
 import { openSse } from '../src/opennexus/transport.ts';
 import { benchLockSoak } from './lock-soak.ts';
+import { benchNexusCpu } from './nexus-cpu.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 
@@ -52,7 +53,7 @@ async function benchNexusPoll(): Promise<void> {
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (next++ < total) {
       await new Promise<void>((resolve, reject) => {
-        request(`${server.url}/v1/sessions/${created.sessionId}/messages?after=0`, { agent, headers: { 'x-agent-id': 'bench' } }, (res) => {
+        request(`${server.url}/v1/sessions/${created.sessionId}/messages?after=0`, { agent, headers: { 'x-agent-id': 'bench', 'x-session-key': created.sessionKey } }, (res) => {
           res.resume();
           res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
         }).on('error', reject).end();
@@ -170,4 +171,5 @@ benchStartup();
 benchCrypto();
 await benchRelay();
 await benchNexusPoll();
+await benchNexusCpu(nexusScript);
 await benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30);

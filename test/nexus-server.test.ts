@@ -1,4 +1,4 @@
-// The session server in-process (spec §2): the seed flow on both path styles, errors, TTL,
+// The session server in-process (nexus spec §2): the seed flow on both path styles, errors, TTL,
 // pairing, pages.
 import { describe, expect, it } from 'vitest';
 import { createNexusServer } from '../src/nexus/server/app.ts';

@@ -1,5 +1,5 @@
 /**
- * How every nexus command ends (spec §4.4): exactly one JSON document on stdout, human lines on
+ * How every nexus command ends (nexus spec §4.4): exactly one JSON document on stdout, human lines on
  * stderr, an exit code. Commands return an Outcome; `reply` prints it, once per process, so a
  * failure after the answer was printed can never add a second document. Server text shown
  * on stderr goes through `shown` (escaped with safeText, bounded): a server is untrusted.
@@ -128,13 +128,17 @@ function messageText(t: unknown): string {
   return safeText(s.slice(0, 16_000), { multiline: true }).replace(/\n/g, '\n      ') + (s.length > 16_000 ? ' …' : '');
 }
 
-/** The digest of a poll answer (spec §4.5); `send` and `poll` are the commands to suggest. */
+/** The digest of a poll answer (nexus spec §4.5); `send` and `poll` are the commands to suggest. */
 export function pollHints(send: string, poll: string, b: Body): void {
   const items = (v: unknown) => (Array.isArray(v) ? v : []).filter((m): m is Body => m !== null && typeof m === 'object');
   const messages = items(b.messages);
   if (messages.length) {
     err(`💬 Received ${messages.length} message(s)`);
-    for (const m of messages) err(`  [#${shown(m.cursor, 40)}] ${m.agentId === 'system' ? '⚙️  system' : shown(m.agentId, 200)}: ${messageText(m.text)}`);
+    // nexus spec §2.3: `verified` means sent with the agent's session key; without it, anyone who
+    // knows the session id and the agent id could have written the message.
+    const unverified = (m: Body) => m.agentId !== 'system' && m.verified !== true;
+    for (const m of messages) err(`  [#${shown(m.cursor, 40)}] ${m.agentId === 'system' ? '⚙️  system' : shown(m.agentId, 200)}${unverified(m) ? ' ⚠️ (unverified)' : ''}: ${messageText(m.text)}`);
+    if (messages.some(unverified)) err('⚠️  (unverified): sent without the agent\'s session key; anyone who knows the session id could have sent it as that agent.');
     err(`💡 Tip: reply with: ${send} "Your message"`);
   } else {
     err('💬 No new messages');

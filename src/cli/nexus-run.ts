@@ -1,5 +1,5 @@
 /**
- * The nexus commands' effects (spec §4): HTTP through NexusClient, per-session state files,
+ * The nexus commands' effects (nexus spec §4): HTTP through NexusClient, per-session state files,
  * one JSON document on stdout (nexus-reply.ts), hints in the seed's style on stderr. Server
  * text on stderr always goes through `shown` (escaped, bounded): a server is untrusted.
  */
@@ -88,7 +88,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     }
     case 'pair': {
       const saved = await sessionArg();
-      return answer(await clientFor(saved).pair(saved.sessionId), {
+      return answer(await clientFor(saved).pair(saved.sessionId, saved.agent, saved.key), {
         hints: (b) => {
           const minutes = Math.round(Number(b.ttl ?? 600) / 60);
           const [url, code] = [shown(b.url), shown(b.code)];
@@ -138,7 +138,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       const after = afterFlag !== undefined ? (afterFlag === '0' ? undefined : afterFlag) : saved.cursor;
       const limit = int(p, 'limit', 1, 500);
       if (afterFlag === undefined) await state.assertWritable(saved.sessionId);
-      const r = await clientFor(saved).poll(saved.sessionId, agentId, { ...(after !== undefined ? { after } : {}), members: p.flags.members === true, ...(limit ? { limit } : {}) });
+      const r = await clientFor(saved).poll(saved.sessionId, agentId, { ...(after !== undefined ? { after } : {}), members: p.flags.members === true, ...(limit ? { limit } : {}), key: keyFor(saved, agentId) });
       return answer(r, {
         save: async (b) => {
           if (afterFlag !== undefined || b.nextCursor === undefined || b.nextCursor === null) return;
@@ -154,7 +154,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     case 'renew': {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      return answer(await clientFor(saved).renew(saved.sessionId, agentId, int(p, 'ttl', 60)), {
+      return answer(await clientFor(saved).renew(saved.sessionId, agentId, int(p, 'ttl', 60), keyFor(saved, agentId)), {
         hints: (b) => err(`✅ Renewed; the session now expires at ${shown(b.expiresAt)}`),
       });
     }

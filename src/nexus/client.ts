@@ -1,8 +1,8 @@
 /**
- * A typed client for the NexusMessaging session API (spec §2.3), over the one shared HTTP
+ * A typed client for the NexusMessaging session API (nexus spec §2.3), over the one shared HTTP
  * client (src/http/client.ts): every request has a total deadline and a body cap, and every
  * network failure is a NetworkError. It speaks the plural paths and falls back to the singular
- * ones once when a server answers a plural path with a non-JSON 404 (an old server, spec §1.3).
+ * ones once when a server answers a plural path with a non-JSON 404 (an old server, nexus spec §1.3).
  */
 import { DEFAULT_MAX_BODY_BYTES, request as httpRequest } from '../http/client.ts';
 
@@ -101,22 +101,25 @@ export class NexusClient {
   send(sessionId: string, agentId: string, text: string, key?: string) {
     return this.session('POST', `/${encodeURIComponent(sessionId)}/messages`, { headers: NexusClient.agent(agentId, key), body: { text } });
   }
-  poll(sessionId: string, agentId: string, opts: { after?: string; members?: boolean; limit?: number } = {}) {
+  // Our clients present the key on every member request: the server then requires it from
+  // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec §2.3).
+  poll(sessionId: string, agentId: string, opts: { after?: string; members?: boolean; limit?: number; key?: string } = {}) {
     const q = new URLSearchParams();
     if (opts.after !== undefined) q.set('after', opts.after);
     if (opts.members) q.set('members', 'true');
     if (opts.limit !== undefined) q.set('limit', String(opts.limit));
     const qs = q.toString();
-    return this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, { headers: NexusClient.agent(agentId), maxBodyBytes: this.maxPollBodyBytes });
+    return this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, { headers: NexusClient.agent(agentId, opts.key), maxBodyBytes: this.maxPollBodyBytes });
   }
-  renew(sessionId: string, agentId: string, ttl?: number) {
-    return this.session('POST', `/${encodeURIComponent(sessionId)}/renew`, { headers: NexusClient.agent(agentId), body: ttl === undefined ? {} : { ttl } });
+  renew(sessionId: string, agentId: string, ttl?: number, key?: string) {
+    return this.session('POST', `/${encodeURIComponent(sessionId)}/renew`, { headers: NexusClient.agent(agentId, key), body: ttl === undefined ? {} : { ttl } });
   }
   leave(sessionId: string, agentId: string, key?: string) {
     return this.session('DELETE', `/${encodeURIComponent(sessionId)}/agents/${encodeURIComponent(agentId)}`, { headers: NexusClient.agent(agentId, key) });
   }
-  pair(sessionId: string) {
-    return this.request('PUT', '/v1/pair', { body: { sessionId } });
+  /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */
+  pair(sessionId: string, agentId?: string, key?: string) {
+    return this.request('PUT', '/v1/pair', { headers: agentId && key ? NexusClient.agent(agentId, key) : {}, body: { sessionId } });
   }
   claim(code: string, agentId: string) {
     return this.request('POST', `/v1/pair/${encodeURIComponent(code)}/claim`, { headers: NexusClient.agent(agentId), body: {} });

@@ -1,12 +1,14 @@
 /**
- * What the session server keeps (spec §2.2). An interface so a shared (Redis) implementation
- * can serve several instances. MemoryNexusStore keeps everything in memory; FileNexusStore adds
- * session metadata files under DATA_DIR so sessions and their last cursor survive a restart
- * (messages stay in memory, as in the reference).
+ * What the session server keeps (nexus spec §2.2). An interface so a shared (Redis) implementation
+ * can serve several instances. MemoryNexusStore keeps everything in memory, with the indexes
+ * a sweep needs (expiry order, pairing codes by session) so nothing scans every session;
+ * FileNexusStore (nexus-file-store.ts) adds a journal under DATA_DIR so sessions and cursors
+ * survive a restart (messages stay in memory, as in the reference).
  */
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readTextOrNull, writeFileAtomic, ensurePrivateDir } from './atomic-file.ts';
+import { ExpiryHeap } from './expiry-heap.ts';
+import { MessageLog, type MessageBudget, type StoredMessage } from './message-log.ts';
+
+export type { MessageBudget, StoredMessage } from './message-log.ts';
 
 export interface AgentRecord {
   agentId: string;
@@ -14,6 +16,11 @@ export interface AgentRecord {
   lastSeenAt: number;
   /** SHA-256 (hex) of the agent's session key; the key itself is never stored. */
   keyHash: string;
+  /**
+   * Where this agent must present its key, learnt from the agent itself: `send` once it sent
+   * a valid key with a message, `all` once it did so on a poll or renew (auth.ts).
+   */
+  keyRequired?: 'send' | 'all';
 }
 
 export interface SessionRecord {
@@ -25,22 +32,9 @@ export interface SessionRecord {
   creatorAgentId: string | null;
   greeting: string | null;
   agents: AgentRecord[];
-  /** Highest cursor ever assigned; persisted so cursors continue after a restart (spec §2.2). */
+  /** Highest cursor ever assigned; cursors continue above it after a restart (nexus spec §2.2). */
   headCursor: number;
   cronReminderSent: boolean;
-}
-
-export interface StoredMessage {
-  id: string;
-  cursor: number;
-  agentId: string;
-  text: string;
-  json?: unknown;
-  verified: boolean;
-  createdAt: number;
-  expiresAt: number;
-  type: 'message' | 'greeting' | 'system';
-  sanitized?: boolean;
 }
 
 export interface PairRecord {
@@ -50,6 +44,8 @@ export interface PairRecord {
   expiresAt: number;
   claimedBy?: string;
   claimedAt?: number;
+  /** Created by a member presenting its session key: anonymous creations never evict it. */
+  keyed?: boolean;
 }
 
 export interface Update<T, R> {
@@ -60,82 +56,147 @@ export interface Update<T, R> {
   append?: StoredMessage[];
 }
 
+export interface StoreCounts {
+  sessions: number;
+  agents: number;
+  messages: number;
+}
+
+/**
+ * The store could not make a change durable (a full disk, a read-only or unwritable DATA_DIR).
+ * Nothing was changed; reads keep working and a later write is tried again.
+ */
+export class StorageUnavailable extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StorageUnavailable';
+  }
+}
+
 export interface NexusStore {
   getSession(id: string): Promise<SessionRecord | null>;
-  /** Atomic read-modify-write of one session. */
+  /**
+   * Atomic read-modify-write of one session. Resolves once the change is as durable as the
+   * store makes it; rejects with StorageUnavailable (and changes nothing) when it cannot be.
+   */
   updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
+  /** Every session: for start-up bookkeeping only, never on a request path. */
   listSessions(): Promise<SessionRecord[]>;
-  /** Messages with cursor > after, ascending, at most `limit`. */
-  messagesAfter(sessionId: string, after: number, limit: number): Promise<StoredMessage[]>;
-  messageCount(): Promise<number>;
+  /** Messages with cursor > after, ascending, at most `limit` and about `maxBytes` (MessageLog.after). */
+  messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): Promise<{ messages: StoredMessage[]; more: boolean }>;
+  counts(): Promise<StoreCounts>;
+  /** Deletes up to `max` sessions expired at `t`, in expiry order; returns their ids and whether more are due. */
+  deleteExpired(t: number, max: number): Promise<{ ids: string[]; more: boolean }>;
   getPair(code: string): Promise<PairRecord | null>;
   updatePair<T>(code: string, fn: (p: PairRecord | null) => Update<T, PairRecord>): Promise<T>;
   pairsOf(sessionId: string): Promise<PairRecord[]>;
+  /** Deletes up to `max` pairing codes with expiresAt <= t; returns how many and whether more are due. */
+  deleteExpiredPairs(t: number, max: number): Promise<{ count: number; more: boolean }>;
+  /** 'unavailable' after a failed write, until a write succeeds again. */
+  health(): 'ok' | 'unavailable';
   close(): Promise<void>;
 }
 
+export const DEFAULT_MESSAGE_BUDGET: MessageBudget = { maxPerSession: 1000, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
+
 export class MemoryNexusStore implements NexusStore {
   protected readonly sessions = new Map<string, SessionRecord>();
-  private readonly messages = new Map<string, StoredMessage[]>();
+  private readonly log: MessageLog;
   private readonly pairs = new Map<string, PairRecord>();
-  private total = 0;
+  private readonly pairsBySession = new Map<string, Set<string>>();
+  /** One live entry per session: `heapAt` holds its time; other entries are stale. */
+  private readonly sessionExpiry = new ExpiryHeap();
+  private readonly heapAt = new Map<string, number>();
+  private readonly pairExpiry = new ExpiryHeap();
+  private agentCount = 0;
 
-  constructor(protected readonly maxMessagesPerSession = 1000) {}
+  constructor(budget: Partial<MessageBudget> = {}) {
+    this.log = new MessageLog({ ...DEFAULT_MESSAGE_BUDGET, ...budget });
+  }
 
   async getSession(id: string): Promise<SessionRecord | null> {
     return this.sessions.get(id) ?? null;
   }
 
   async updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
-    const { next, result, append } = fn(this.sessions.get(id) ?? null);
-    if (append?.length) this.append(id, append);
-    if (next === null) {
-      this.sessions.delete(id);
-      this.messages.delete(id);
-      for (const [code, p] of this.pairs) if (p.sessionId === id) this.pairs.delete(code);
-      this.changed(id, null);
-    } else if (next) {
-      this.sessions.set(id, next);
-      this.changed(id, next);
-    }
-    return result;
+    return this.apply(id, fn(this.sessions.get(id) ?? null));
   }
 
-  /** Hook for persistence. */
-  protected changed(_id: string, _s: SessionRecord | null): void {}
+  /** Applies an update in memory and keeps the indexes and counters in step. */
+  protected apply<T>(id: string, u: Update<T, SessionRecord>): T {
+    const prev = this.sessions.get(id);
+    if (u.next === null) {
+      if (prev) {
+        this.sessions.delete(id);
+        this.agentCount -= prev.agents.length;
+        this.log.drop(id);
+        this.heapAt.delete(id);
+        const codes = this.pairsBySession.get(id);
+        if (codes) {
+          for (const code of codes) this.pairs.delete(code);
+          this.pairsBySession.delete(id);
+        }
+      }
+      return u.result;
+    }
+    if (u.append?.length) this.log.append(id, u.append);
+    const next = u.next;
+    if (next) {
+      this.sessions.set(id, next);
+      this.agentCount += next.agents.length - (prev?.agents.length ?? 0);
+      // The heap entry may run early (the expiry slid since): deleteExpired re-files it then.
+      const at = this.heapAt.get(id);
+      if (at === undefined || next.expiresAt < at) {
+        this.heapAt.set(id, next.expiresAt);
+        this.sessionExpiry.push(id, next.expiresAt);
+      }
+    }
+    return u.result;
+  }
 
   async listSessions(): Promise<SessionRecord[]> {
     return [...this.sessions.values()];
   }
 
-  private append(sessionId: string, messages: StoredMessage[]): void {
-    let list = this.messages.get(sessionId);
-    if (!list) this.messages.set(sessionId, (list = []));
-    list.push(...messages);
-    this.total += messages.length;
-    // Retention: keep the newest N; the greeting (cursor 0) is always kept.
-    const excess = list.length - this.maxMessagesPerSession;
-    if (excess > 0) {
-      const start = list[0]?.cursor === 0 ? 1 : 0;
-      list.splice(start, excess);
-    }
+  async messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): Promise<{ messages: StoredMessage[]; more: boolean }> {
+    return this.log.after(sessionId, after, limit, maxBytes);
   }
 
-  async messagesAfter(sessionId: string, after: number, limit: number): Promise<StoredMessage[]> {
-    const list = this.messages.get(sessionId) ?? [];
-    // Cursors are ascending: binary search for the first cursor > after.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.cursor > after) hi = mid;
-      else lo = mid + 1;
-    }
-    return list.slice(lo, lo + limit);
+  async counts(): Promise<StoreCounts> {
+    return { sessions: this.sessions.size, agents: this.agentCount, messages: this.log.appended };
   }
 
-  async messageCount(): Promise<number> {
-    return this.total;
+  /** Whether a session may be deleted by the sweep now (FileNexusStore: not while a write is pending). */
+  protected deletable(_id: string): boolean {
+    return true;
+  }
+
+  async deleteExpired(t: number, max: number): Promise<{ ids: string[]; more: boolean }> {
+    const ids: string[] = [];
+    for (let work = 0; work < max && this.sessionExpiry.peekAt() <= t; work++) {
+      const key = this.sessionExpiry.peekKey()!;
+      const filed = this.sessionExpiry.peekAt();
+      this.sessionExpiry.pop();
+      if (this.heapAt.get(key) !== filed) continue; // stale entry
+      const s = this.sessions.get(key);
+      if (!s) {
+        this.heapAt.delete(key);
+        continue;
+      }
+      if (s.expiresAt > t || !this.deletable(key)) {
+        // Slid (or busy) since it was filed: file it again at its current expiry.
+        const at = Math.max(s.expiresAt, t + 1);
+        this.heapAt.set(key, at);
+        this.sessionExpiry.push(key, at);
+        continue;
+      }
+      this.apply(key, { next: null, result: null });
+      ids.push(key);
+    }
+    return { ids, more: this.sessionExpiry.peekAt() <= t };
   }
 
   async getPair(code: string): Promise<PairRecord | null> {
@@ -143,93 +204,49 @@ export class MemoryNexusStore implements NexusStore {
   }
 
   async updatePair<T>(code: string, fn: (p: PairRecord | null) => Update<T, PairRecord>): Promise<T> {
-    const { next, result } = fn(this.pairs.get(code) ?? null);
-    if (next === null) this.pairs.delete(code);
-    else if (next) this.pairs.set(code, next);
+    const prev = this.pairs.get(code);
+    const { next, result } = fn(prev ?? null);
+    if (next === null) {
+      if (prev) this.unindexPair(prev);
+    } else if (next) {
+      if (prev && prev.sessionId !== next.sessionId) this.unindexPair(prev);
+      this.pairs.set(code, next);
+      let set = this.pairsBySession.get(next.sessionId);
+      if (!set) this.pairsBySession.set(next.sessionId, (set = new Set()));
+      set.add(code);
+      if (!prev || prev.expiresAt !== next.expiresAt) this.pairExpiry.push(code, next.expiresAt);
+    }
     return result;
   }
 
+  private unindexPair(p: PairRecord): void {
+    this.pairs.delete(p.code);
+    const set = this.pairsBySession.get(p.sessionId);
+    set?.delete(p.code);
+    if (set && !set.size) this.pairsBySession.delete(p.sessionId);
+  }
+
   async pairsOf(sessionId: string): Promise<PairRecord[]> {
-    return [...this.pairs.values()].filter((p) => p.sessionId === sessionId);
+    return [...(this.pairsBySession.get(sessionId) ?? [])].map((c) => this.pairs.get(c)!);
+  }
+
+  async deleteExpiredPairs(t: number, max: number): Promise<{ count: number; more: boolean }> {
+    let count = 0;
+    for (let work = 0; work < max && this.pairExpiry.peekAt() <= t; work++) {
+      const code = this.pairExpiry.peekKey()!;
+      const filed = this.pairExpiry.peekAt();
+      this.pairExpiry.pop();
+      const p = this.pairs.get(code);
+      if (!p || p.expiresAt !== filed) continue; // gone, or the code was issued again since
+      this.unindexPair(p);
+      count++;
+    }
+    return { count, more: this.pairExpiry.peekAt() <= t };
+  }
+
+  health(): 'ok' | 'unavailable' {
+    return 'ok';
   }
 
   async close(): Promise<void> {}
-}
-
-/**
- * Session metadata as one small JSON file per session (`<dir>/sessions/<id>.json`), replaced
- * atomically. Writes are coalesced per session: at most one in flight, the latest state wins.
- * A change that only slides expiresAt is written at most once a minute (a restart may then
- * expire a session up to a minute early).
- */
-export class FileNexusStore extends MemoryNexusStore {
-  private readonly dir: string;
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly dirty = new Set<string>();
-  private readonly persisted = new Map<string, string>();
-
-  constructor(dataDir: string, maxMessagesPerSession = 1000) {
-    super(maxMessagesPerSession);
-    this.dir = join(dataDir, 'sessions');
-  }
-
-  /** Loads every unexpired session from disk. */
-  async load(now: number): Promise<number> {
-    await ensurePrivateDir(this.dir);
-    for (const f of await readdir(this.dir)) {
-      if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
-      const text = await readTextOrNull(join(this.dir, f));
-      let s: SessionRecord | null = null;
-      try {
-        s = text ? (JSON.parse(text) as SessionRecord) : null;
-      } catch {
-        s = null;
-      }
-      if (!s || typeof s.sessionId !== 'string' || s.expiresAt <= now) {
-        await rm(join(this.dir, f), { force: true });
-        continue;
-      }
-      this.sessions.set(s.sessionId, s);
-      this.persisted.set(s.sessionId, this.key(s));
-    }
-    return this.sessions.size;
-  }
-
-  /** What decides a write: everything but a sub-minute expiry slide. */
-  private key(s: SessionRecord): string {
-    return JSON.stringify({ ...s, expiresAt: Math.floor(s.expiresAt / 60_000), agents: s.agents.map((a) => ({ ...a, lastSeenAt: 0 })) });
-  }
-
-  protected override changed(id: string, s: SessionRecord | null): void {
-    if (s && this.persisted.get(id) === this.key(s)) return;
-    this.dirty.add(id);
-    if (!this.inFlight.has(id)) this.inFlight.set(id, this.flush(id));
-  }
-
-  private async flush(id: string): Promise<void> {
-    try {
-      while (this.dirty.delete(id)) {
-        const s = this.sessions.get(id);
-        const path = join(this.dir, `${id}.json`);
-        if (s) {
-          await writeFileAtomic(path, JSON.stringify(s), { sync: false });
-          this.persisted.set(id, this.key(s));
-        } else {
-          await rm(path, { force: true });
-          this.persisted.delete(id);
-        }
-      }
-    } finally {
-      this.inFlight.delete(id);
-    }
-  }
-
-  /** Waits for pending writes (shutdown, tests). */
-  async settle(): Promise<void> {
-    while (this.inFlight.size) await Promise.all([...this.inFlight.values()]);
-  }
-
-  override async close(): Promise<void> {
-    await this.settle();
-  }
 }

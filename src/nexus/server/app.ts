@@ -1,13 +1,15 @@
 /**
- * The NexusMessaging session server as a Handler (spec §2): routes under both `/v1/session`
+ * The NexusMessaging session server as a Handler (nexus spec §2): routes under both `/v1/session`
  * and `/v1/sessions`, pairing codes and pages, rate limits, CORS and request ids. State lives
  * in the NexusStore; the clock and randomness are injected.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errorToResponse } from '../../http/node-adapter.ts';
 import { FixedWindows } from '../../http/rate-limit.ts';
 import { HttpError, type Handler, type HttpRequest, type HttpResponse } from '../../http/types.ts';
-import type { NexusStore, PairRecord, SessionRecord, StoredMessage } from '../../store/nexus-store.ts';
+import { StorageUnavailable, type NexusStore, type PairRecord, type SessionRecord, type StoredMessage } from '../../store/nexus-store.ts';
+import { checkMemberKey, checkRenewTtl, pairCreator } from './auth.ts';
+import { checkJsonPayload, sessionCost, StorageQuota } from './budgets.ts';
+import { keyMatches, serverEffects } from './effects.ts';
 import type { NexusConfig } from './config.ts';
 import { negotiatePage } from './negotiate.ts';
 import { pairingPage, skillPage, unknownCodePage } from './pages.ts';
@@ -17,20 +19,19 @@ import { sanitizeJson, sanitizeText } from './sanitizer.ts';
 import {
   iso,
   joinSession,
-  messageView,
   nextCursor,
-  requireMember,
   slide,
   statusView,
+  stored,
   systemMessage,
   touch,
-  type Effects,
+  type Message,
 } from './sessions.ts';
+import { sweepExpired } from './sweep.ts';
 
 export const VERSION = '0.1.0';
 const POLL_LIMIT_DEFAULT = 100;
 const POLL_LIMIT_MAX = 500;
-const PAIR_TOMBSTONE_MS = 3_600_000;
 
 export interface NexusDeps {
   config: NexusConfig;
@@ -46,14 +47,20 @@ const CORS = {
   'access-control-expose-headers': 'X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset',
 };
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+function jsonText(status: number, text: string, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: text };
 }
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return jsonText(status, JSON.stringify(body), headers);
+}
+
+const utf8 = new TextDecoder();
 
 /** An empty body is `{}` (old CLIs renew with no body); anything else must be a JSON object. */
 function parseBody(req: HttpRequest): Record<string, unknown> {
   if (req.body === null) throw apiError(413, 'payload_too_large', 'request body is larger than 256 KiB');
-  const text = new TextDecoder().decode(req.body).trim();
+  const text = utf8.decode(req.body).trim();
   if (!text) return {};
   let v: unknown;
   try {
@@ -65,27 +72,25 @@ function parseBody(req: HttpRequest): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+/** The store could not write (full disk, read-only DATA_DIR): nothing changed; reads still work. */
+function storageUnavailable(e: StorageUnavailable): HttpResponse {
+  const message = `the server cannot store this change right now (${e.code}); nothing was changed. Reading still works; retry later.`;
+  return json(503, { error: 'storage_unavailable', message, retryAfter: 5 }, { 'retry-after': '5' });
+}
 
 export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: () => Promise<void> } {
   const { config, store } = deps;
   const now = deps.now ?? Date.now;
-  const random = deps.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
+  const { effects, random, randomHex } = serverEffects(now, deps.random);
   const startedAt = now();
   const limiter = new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   const pairMisses = new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now });
-
-  const effects = (): Effects => ({
-    now: now(),
-    newMessageId: () => `msg_${hex(random(8))}`,
-    newSessionKey: () => hex(random(32)),
-    hashKey: (k) => createHash('sha256').update(k).digest('hex'),
-    keyMatches: (k, h) => {
-      const a = Buffer.from(createHash('sha256').update(k).digest('hex'));
-      const b = Buffer.from(h);
-      return a.length === b.length && timingSafeEqual(a, b);
-    },
-  });
+  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  const release = (id: string) => quota.release(id);
+  const keyOpts = {
+    forbidden: { matches: keyMatches, strict: config.strictSessionKey, notMember: 'forbidden' as const },
+    agent_not_in_session: { matches: keyMatches, strict: config.strictSessionKey, notMember: 'agent_not_in_session' as const },
+  };
 
   function baseUrl(req: HttpRequest): string {
     if (config.publicBaseUrl) return config.publicBaseUrl;
@@ -96,11 +101,14 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
 
   const agentHeader = (req: HttpRequest) => checkAgentId(req.headers['x-agent-id']);
 
-  /** The live session, or 404 (an expired one is dropped on the way, spec §2.6). */
+  /** The live session, or 404 (an expired one is dropped on the way, nexus spec §2.6). */
   async function live(id: string): Promise<SessionRecord> {
     const s = await store.getSession(id);
     if (s && s.expiresAt > now()) return s;
-    if (s) await store.updateSession(id, () => ({ next: null, result: null }));
+    if (s) {
+      const gone = await store.updateSession(id, (cur) => (cur && cur.expiresAt <= now() ? { next: null, result: true } : { result: false }));
+      if (gone) release(id);
+    }
     throw apiError(404, 'session_not_found', 'no such session, or it has expired');
   }
 
@@ -116,7 +124,7 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     const body = parseBody(req);
     const ttl = intField(body, 'ttl', 60, config.maxTtl) ?? config.defaultTtl;
     const maxAgents = intField(body, 'maxAgents', 2, config.maxAgents) ?? config.defaultMaxAgents;
-    const greetingRaw = stringField(body, 'greeting', config.maxMessageChars);
+    const greetingRaw = stringField(body, 'greeting', Math.min(config.maxGreetingChars, config.maxMessageChars));
     const bodyCreator = stringField(body, 'creatorAgentId', 128);
     const headerCreator = req.headers['x-agent-id'] || undefined;
     if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
@@ -126,7 +134,7 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     if (creator !== undefined) checkAgentId(creator, bodyCreator ? 'creatorAgentId' : 'X-Agent-Id');
     const fx = effects();
     const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
-    const sessionId = hex(random(24));
+    const sessionId = randomHex(24);
     let s: SessionRecord = {
       sessionId,
       ttl,
@@ -147,7 +155,14 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
       sessionKey = j.sessionKey;
       append.push(...j.append);
     }
-    await store.updateSession(sessionId, () => ({ next: s, append, result: null }));
+    await quota.ready;
+    quota.charge(req.ip, sessionId, sessionCost(greeting, maxAgents));
+    try {
+      await store.updateSession(sessionId, () => ({ next: s, append, result: null }));
+    } catch (e) {
+      quota.release(sessionId);
+      throw e;
+    }
     return json(201, {
       sessionId,
       ttl,
@@ -185,10 +200,7 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     const body = parseBody(req);
     const text = stringField(body, 'text', config.maxMessageChars);
     const rawJson = body.json;
-    if (rawJson !== undefined && (rawJson === null || typeof rawJson !== 'object' || Array.isArray(rawJson))) {
-      throw invalidRequest('json', 'json must be a JSON object');
-    }
-    if (rawJson !== undefined && JSON.stringify(rawJson).length > 65_536) throw invalidRequest('json', 'json must be at most 64 KiB');
+    if (rawJson !== undefined) checkJsonPayload(rawJson, config.maxJsonNodes);
     if (text === undefined && rawJson === undefined) throw invalidRequest('text', 'text (or json) is required');
     if (text !== undefined && text.length === 0 && rawJson === undefined) throw invalidRequest('text', 'text must not be empty');
     const counts: Record<string, number> = {};
@@ -198,14 +210,9 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     const key = req.headers['x-session-key'];
     const fx = effects();
     const m = await transition(id, (s) => {
-      const member = requireMember(s, agentId, 'forbidden');
-      let verified = false;
-      if (key) {
-        verified = fx.keyMatches(key, member.keyHash);
-        if (!verified && config.strictSessionKey) throw apiError(403, 'invalid_session_key', 'X-Session-Key does not match this agent');
-      }
-      const next = { ...touch(s, agentId, fx.now, true), headCursor: s.headCursor + 1 };
-      const msg: StoredMessage = {
+      const { verified, s: checked } = checkMemberKey(s, agentId, key, 'send', keyOpts.forbidden);
+      const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
+      const msg: Message = {
         id: fx.newMessageId(),
         cursor: next.headCursor,
         agentId,
@@ -217,7 +224,7 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
         type: 'message',
         ...(redactions.length ? { sanitized: true } : {}),
       };
-      return { next, append: [msg], result: msg };
+      return { next, append: [stored(msg)], result: msg };
     });
     return json(201, {
       ok: true,
@@ -242,22 +249,16 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
       limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
     }
     const t = now();
+    const key = req.headers['x-session-key'];
     const s = await transition(id, (s) => {
-      requireMember(s, agentId, 'agent_not_in_session');
-      const next = touch(s, agentId, t, config.slideOnPoll);
+      const next = touch(checkMemberKey(s, agentId, key, 'poll', keyOpts.agent_not_in_session).s, agentId, t, config.slideOnPoll);
       return { next, result: next };
     });
-    const messages = await store.messagesAfter(id, after, limit + 1);
-    const hasMore = messages.length > limit;
-    const page = messages.slice(0, limit);
-    return json(200, {
-      messages: page.map(messageView),
-      nextCursor: nextCursor(page, after, s.headCursor),
-      hasMore,
-      ...(req.query.get('members') === 'true'
-        ? { members: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })) }
-        : {}),
-    });
+    // Bounded by count and by bytes; nextCursor is the last message included (nexus spec §2.6).
+    const { messages: page, more } = await store.messagesAfter(id, after, limit, config.maxPollBytes);
+    const members = req.query.get('members') === 'true' ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : '';
+    // Messages are stored serialised (store/message-log.ts): the answer only joins them.
+    return jsonText(200, `{"messages":[${page.map((m) => m.wire).join(',')}],"nextCursor":${JSON.stringify(nextCursor(page, after, s.headCursor))},"hasMore":${more}${members}}`);
   }
 
   async function renew(req: HttpRequest, id: string): Promise<HttpResponse> {
@@ -265,9 +266,11 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     const body = parseBody(req);
     const ttl = intField(body, 'ttl', 60, config.maxTtl);
     const t = now();
+    const key = req.headers['x-session-key'];
     const s = await transition(id, (s) => {
-      requireMember(s, agentId, 'forbidden');
-      const next = slide(touch({ ...s, ttl: ttl ?? s.ttl }, agentId, t, false), t);
+      const k = checkMemberKey(s, agentId, key, 'renew', keyOpts.forbidden);
+      checkRenewTtl(s, agentId, k.verified, ttl);
+      const next = slide(touch({ ...k.s, ttl: ttl ?? s.ttl }, agentId, t, false), t);
       return { next, result: next };
     });
     const v = statusView(s);
@@ -294,16 +297,17 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     const body = parseBody(req);
     const sessionId = stringField(body, 'sessionId', 200);
     if (!sessionId) throw invalidRequest('sessionId', 'sessionId is required');
-    await live(sessionId);
+    const keyed = pairCreator(await live(sessionId), req.headers['x-agent-id'], req.headers['x-session-key'], keyMatches);
     const t = now();
-    const pending = (await store.pairsOf(sessionId)).filter((p) => !p.claimedBy && p.expiresAt > t);
-    if (pending.length >= config.maxCodesPerSession) {
-      throw apiError(409, 'too_many_codes', `this session already has ${pending.length} unused pairing codes`);
+    // A full class of pending codes gives up its oldest (auth.ts pairCreator): never a lock-out.
+    const pending = (await store.pairsOf(sessionId)).filter((p) => !p.claimedBy && p.expiresAt > t && !!p.keyed === keyed).sort((a, b) => a.createdAt - b.createdAt);
+    for (const old of pending.slice(0, Math.max(0, pending.length - config.maxCodesPerSession + 1))) {
+      await store.updatePair(old.code, () => ({ next: null, result: null }));
     }
     let code = '';
     for (let i = 0; i < 10 && !code; i++) {
       const c = generatePairCode(random);
-      const created = await store.updatePair(c, (p) => (p ? { result: false } : { next: { code: c, sessionId, createdAt: t, expiresAt: t + config.pairTtl * 1000 }, result: true }));
+      const created = await store.updatePair(c, (p) => (p ? { result: false } : { next: { code: c, sessionId, createdAt: t, expiresAt: t + config.pairTtl * 1000, ...(keyed ? { keyed } : {}) }, result: true }));
       if (created) code = c;
     }
     if (!code) throw new Error('could not allocate a unique pairing code');
@@ -366,8 +370,8 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
         expiresAt: iso(r.s.expiresAt),
       });
     } catch (e) {
-      // A failed join does not consume the code (spec §2.3).
-      await store.updatePair(code, (p) => (p ? { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt }, result: null } : { result: null }));
+      // A failed join does not consume the code (nexus spec §2.3).
+      await store.updatePair(code, (p) => (p ? { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt, ...(p.keyed ? { keyed: true } : {}) }, result: null } : { result: null }));
       throw e;
     }
   }
@@ -392,14 +396,9 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
   }
 
   async function stats(): Promise<HttpResponse> {
-    const t = now();
-    const sessions = (await store.listSessions()).filter((s) => s.expiresAt > t);
-    return json(200, {
-      activeSessions: sessions.length,
-      totalAgents: sessions.reduce((n, s) => n + s.agents.length, 0),
-      totalMessages: await store.messageCount(),
-      uptime: Math.floor((t - startedAt) / 1000),
-    });
+    // Counters kept by the store: sessions not yet swept (at most a minute past expiry) count.
+    const c = await store.counts();
+    return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: Math.floor((now() - startedAt) / 1000) });
   }
 
   function health(): HttpResponse {
@@ -407,6 +406,7 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
       status: 'ok',
       version: VERSION,
       uptime: Math.floor((now() - startedAt) / 1000),
+      storage: store.health(),
       capabilities: { messageFormat: ['text', 'json'], pathStyles: ['singular', 'plural'], pairCodeTtl: config.pairTtl },
     });
   }
@@ -414,12 +414,13 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
   type Route = [string, RegExp, (req: HttpRequest, ...params: string[]) => Promise<HttpResponse> | HttpResponse];
   const S = '/v1/sessions?';
   const routes: Route[] = [
+    // send and poll first: nearly every request is one of them.
+    ['POST', new RegExp(`^${S}/([^/]+)/messages$`), send],
+    ['GET', new RegExp(`^${S}/([^/]+)/messages$`), poll],
     ['PUT', new RegExp(`^${S}$`), create],
     ['POST', new RegExp(`^${S}$`), create],
     ['GET', new RegExp(`^${S}/([^/]+)$`), async (_r, id) => json(200, statusView(await live(id!)))],
     ['POST', new RegExp(`^${S}/([^/]+)/join$`), join],
-    ['POST', new RegExp(`^${S}/([^/]+)/messages$`), send],
-    ['GET', new RegExp(`^${S}/([^/]+)/messages$`), poll],
     ['POST', new RegExp(`^${S}/([^/]+)/renew$`), renew],
     ['DELETE', new RegExp(`^${S}/([^/]+)/agents/([^/]+)$`), leave],
     ['PUT', /^\/v1\/pair$/, createPair],
@@ -437,8 +438,8 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     if (req.method === 'OPTIONS') return { status: 204 };
     if (req.path !== '/health') {
       const r = limiter.hit(req.ip);
-      const headers = { 'x-ratelimit-limit': String(config.rateLimitMax), 'x-ratelimit-remaining': String(r.remaining), 'x-ratelimit-reset': String(Math.ceil(r.resetAt / 1000)) };
       if (!r.ok) {
+        const headers = { 'x-ratelimit-limit': String(config.rateLimitMax), 'x-ratelimit-remaining': String(r.remaining), 'x-ratelimit-reset': String(Math.ceil(r.resetAt / 1000)) };
         throw new HttpError(429, { error: 'rate_limit_exceeded', message: `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1000} s; back off and retry`, retryAfter: r.retryAfterSec }, { ...headers, 'retry-after': String(r.retryAfterSec) });
       }
     }
@@ -447,7 +448,7 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
       const m = re.exec(req.path);
       if (!m) continue;
       pathMatched = true;
-      if (method === req.method || (req.method === 'HEAD' && method === 'GET')) return fn(req, ...m.slice(1).map((x) => decodeURIComponent(x)));
+      if (method === req.method || (req.method === 'HEAD' && method === 'GET')) return fn(req, ...m.slice(1).map((x) => (x.includes('%') ? decodeURIComponent(x) : x)));
     }
     if (pathMatched) throw apiError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, 'not_found', `no route for ${req.method} ${req.path}`);
@@ -461,18 +462,20 @@ export function createNexusServer(deps: NexusDeps): { handler: Handler; sweep: (
     try {
       res = await route(req);
     } catch (e) {
-      res = errorToResponse(e, () => json(500, { error: 'internal_error', message: `internal error; quote request id ${requestId}` }));
+      res = e instanceof StorageUnavailable ? storageUnavailable(e) : errorToResponse(e, () => json(500, { error: 'internal_error', message: `internal error; quote request id ${requestId}` }));
     }
-    return { ...res, headers: { ...CORS, ...res.headers, 'x-request-id': requestId } };
+    // nexus spec §2.1 CORS: browsers send Origin on every cross-origin request (and preflight);
+    // other clients have no use for the four headers.
+    const headers: Record<string, string> = req.headers.origin === undefined ? { ...res.headers } : { ...CORS, ...res.headers };
+    headers['x-request-id'] = requestId;
+    return { ...res, headers };
   };
 
   /** Drops expired sessions and old pairing-code tombstones (run periodically by the shell). */
-  async function sweep(): Promise<void> {
-    const t = now();
-    for (const s of await store.listSessions()) {
-      if (s.expiresAt <= t) await store.updateSession(s.sessionId, (cur) => (cur && cur.expiresAt <= t ? { next: null, result: null } : { result: null }));
-      else for (const p of await store.pairsOf(s.sessionId)) if (Math.max(p.expiresAt, p.claimedAt ?? 0) + PAIR_TOMBSTONE_MS <= t) await store.updatePair(p.code, () => ({ next: null, result: null }));
-    }
+  let sweeping: Promise<void> | null = null;
+  function sweep(): Promise<void> {
+    sweeping ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => (sweeping = null));
+    return sweeping;
   }
 
   return { handler, sweep };

@@ -1,6 +1,9 @@
 /**
- * Session-server settings from the environment (spec §2.10). Pure: env in, settings out.
+ * Session-server settings from the environment (nexus spec §2.10). Pure: env in, settings out.
  */
+import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
+import { CONNECTION_ENV, connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
+
 export interface NexusConfig {
   host: string;
   port: number;
@@ -17,10 +20,20 @@ export interface NexusConfig {
   rateLimitMax: number;
   rateLimitWindowMs: number;
   pairFailLimit: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  /** Connection caps and timeouts (http/limits.ts). */
+  limits: ConnectionLimits;
   maxMessageChars: number;
   maxMessagesPerSession: number;
   maxCodesPerSession: number;
+  /** Byte budgets (budgets.ts, store/message-log.ts). */
+  maxGreetingChars: number;
+  maxJsonNodes: number;
+  maxSessionMessageBytes: number;
+  maxMessageBytesTotal: number;
+  maxPollBytes: number;
+  storagePerIp: number;
+  storageTotal: number;
 }
 
 export const NEXUS_ENV = [
@@ -37,9 +50,17 @@ export const NEXUS_ENV = [
   ['RATE_LIMIT_MAX', '100', 'requests per window per client IP'],
   ['RATE_LIMIT_WINDOW_MS', '60000', 'rate-limit window'],
   ['PAIR_FAIL_LIMIT', '10', 'failed pairing-code lookups per window per IP before 429'],
-  ['TRUST_PROXY', '0', '1: client IP from X-Forwarded-For, scheme from X-Forwarded-Proto'],
+  ['TRUST_PROXY', '0', 'N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right (scheme from X-Forwarded-Proto); or a list of proxy addresses/CIDRs'],
+  ...CONNECTION_ENV,
   ['MAX_MESSAGE_CHARS', '16000', 'longest message text'],
   ['MAX_MESSAGES_PER_SESSION', '1000', 'messages kept per session (the greeting is always kept)'],
+  ['MAX_SESSION_MESSAGE_BYTES', '2097152', 'bytes of messages kept per session; the oldest go first'],
+  ['MAX_MESSAGE_BYTES_TOTAL', '268435456', 'bytes of messages kept for all sessions; the oldest go first'],
+  ['MAX_POLL_BYTES', '1048576', 'bytes of messages per poll answer (at least one message); `hasMore` says when more wait'],
+  ['MAX_JSON_NODES', '1000', 'values (objects, arrays, scalars) in a message\'s `json` payload'],
+  ['MAX_GREETING_CHARS', '2000', 'longest greeting (it is stored with the session, and shown on the pairing page)'],
+  ['SESSION_STORAGE_PER_IP', '16777216', 'bytes of session metadata (greetings included) live sessions created from one address may hold'],
+  ['SESSION_STORAGE_TOTAL', '1073741824', 'bytes of session metadata all live sessions may hold'],
 ] as const;
 
 function num(v: string | undefined, dflt: number, min = 0): number {
@@ -69,9 +90,17 @@ export function nexusConfig(env: Record<string, string | undefined>, defaults: {
     rateLimitMax: num(env.RATE_LIMIT_MAX, 100, 1),
     rateLimitWindowMs: num(env.RATE_LIMIT_WINDOW_MS, 60_000, 1),
     pairFailLimit: num(env.PAIR_FAIL_LIMIT, 10, 1),
-    trustProxy: env.TRUST_PROXY === '1',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    limits: connectionLimits(env),
     maxMessageChars: num(env.MAX_MESSAGE_CHARS, 16_000, 1),
     maxMessagesPerSession: Math.floor(num(env.MAX_MESSAGES_PER_SESSION, 1000, 10)),
     maxCodesPerSession: 10,
+    maxGreetingChars: Math.floor(num(env.MAX_GREETING_CHARS, 2000, 1)),
+    maxJsonNodes: Math.floor(num(env.MAX_JSON_NODES, 1000, 1)),
+    maxSessionMessageBytes: num(env.MAX_SESSION_MESSAGE_BYTES, 2 << 20, 1024),
+    maxMessageBytesTotal: num(env.MAX_MESSAGE_BYTES_TOTAL, 256 << 20, 1024),
+    maxPollBytes: num(env.MAX_POLL_BYTES, 1 << 20, 1024),
+    storagePerIp: num(env.SESSION_STORAGE_PER_IP, 16 << 20, 4096),
+    storageTotal: num(env.SESSION_STORAGE_TOTAL, 1 << 30, 4096),
   };
 }

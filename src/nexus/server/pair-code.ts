@@ -1,5 +1,5 @@
 /**
- * Pairing codes `WORD-WORD-XXXXX` (spec §2.9): two words from our list and a 5-character
+ * Pairing codes `WORD-WORD-XXXXX` (nexus spec §2.9): two words from our list and a 5-character
  * Crockford Base32 tail (no I, L, O, U), from a CSPRNG passed in. Input is case-insensitive.
  */
 import { WORDS } from './words.ts';

@@ -1,9 +1,10 @@
 /**
  * Starts the session server on node:http with the embedded store (the I/O shell around app.ts):
- * loads persisted sessions, sweeps expired state once a minute, flushes on close.
+ * loads persisted sessions, sweeps expired state once a minute (in slices), flushes on close.
  */
 import { serve, type RunningServer } from '../../http/node-adapter.ts';
-import { FileNexusStore, MemoryNexusStore, type NexusStore } from '../../store/nexus-store.ts';
+import { FileNexusStore } from '../../store/nexus-file-store.ts';
+import { MemoryNexusStore, type MessageBudget, type NexusStore } from '../../store/nexus-store.ts';
 import { createNexusServer } from './app.ts';
 import type { NexusConfig } from './config.ts';
 
@@ -18,16 +19,17 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
   const now = opts.now ?? Date.now;
   let store = opts.store;
   if (!store) {
+    const budget: MessageBudget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
     if (config.dataDir) {
-      const fileStore = new FileNexusStore(config.dataDir, config.maxMessagesPerSession);
+      const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now());
       store = fileStore;
     } else {
-      store = new MemoryNexusStore(config.maxMessagesPerSession);
+      store = new MemoryNexusStore(budget);
     }
   }
   const app = createNexusServer({ config, store, now });
-  const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy });
+  const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {}), 60_000);
   timer.unref();
   return {

@@ -1,9 +1,23 @@
 /**
- * Session rules as pure transitions over a SessionRecord (spec §2.3-§2.6): join, send, poll
+ * Session rules as pure transitions over a SessionRecord (nexus spec §2.3-§2.6): join, send, poll
  * view, renew, leave. The clock, ids and key hashing are passed in; each function returns the
  * next record, the messages to append and the response body, or throws an HttpError.
  */
 import type { AgentRecord, SessionRecord, StoredMessage } from '../../store/nexus-store.ts';
+
+/** A message as the rules build it; the store keeps its poll view serialised (`stored`). */
+export interface Message {
+  id: string;
+  cursor: number;
+  agentId: string;
+  text: string;
+  json?: unknown;
+  verified: boolean;
+  createdAt: number;
+  expiresAt: number;
+  type: 'message' | 'greeting' | 'system';
+  sanitized?: boolean;
+}
 import { apiError } from './rules.ts';
 
 export const CRON_REMINDER =
@@ -17,20 +31,47 @@ export interface Effects {
   keyMatches: (key: string, hash: string) => boolean;
 }
 
-export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/**
+ * Whole-second ISO-8601 (nexus spec §2.1 timestamps). Two cached seconds: a message view asks for
+ * createdAt and expiresAt in turn, and requests within one second ask for the same values.
+ */
+const isoCache: [number, string, number, string] = [NaN, '', NaN, ''];
+export function iso(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec === isoCache[0]) return isoCache[1];
+  if (sec === isoCache[2]) return isoCache[3];
+  const text = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  isoCache[2] = isoCache[0];
+  isoCache[3] = isoCache[1];
+  isoCache[0] = sec;
+  isoCache[1] = text;
+  return text;
+}
 
 export function slide(s: SessionRecord, now: number): SessionRecord {
   return { ...s, expiresAt: now + s.ttl * 1000 };
 }
 
-export function systemMessage(s: SessionRecord, cursor: number, text: string, type: StoredMessage['type'], fx: Effects): StoredMessage {
-  return { id: fx.newMessageId(), cursor, agentId: 'system', text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type };
+export function systemMessage(s: SessionRecord, cursor: number, text: string, type: Message['type'], fx: Effects): StoredMessage {
+  return stored({ id: fx.newMessageId(), cursor, agentId: 'system', text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
+}
+
+/**
+ * What the store keeps: the poll view, serialised once (messages are immutable). Written out
+ * field by field, equal to JSON.stringify(messageView(m)) (a test checks it), for speed: every
+ * message passes here.
+ */
+export function stored(m: Message): StoredMessage {
+  const id = JSON.stringify(m.agentId);
+  const json = m.json !== undefined ? `,"json":${JSON.stringify(m.json)}` : '';
+  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ''}}`;
+  return { cursor: m.cursor, wire };
 }
 
 /**
  * Adds an agent (join and claim). A re-join that presents the agent's valid key is idempotent;
  * otherwise an existing id is 409 agent_id_taken. When the second agent arrives, the cron
- * reminder is appended once (spec §2.5).
+ * reminder is appended once (nexus spec §2.5).
  */
 export function joinSession(
   s: SessionRecord,
@@ -41,7 +82,8 @@ export function joinSession(
   const existing = s.agents.find((a) => a.agentId === agentId);
   if (existing) {
     if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
-      const agents = s.agents.map((a) => (a.agentId === agentId ? { ...a, lastSeenAt: fx.now } : a));
+      // Only clients that present their key everywhere re-join with it (auth.ts).
+      const agents = s.agents.map((a) => (a.agentId === agentId ? { ...a, lastSeenAt: fx.now, keyRequired: 'all' as const } : a));
       return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
     }
     throw apiError(409, 'agent_id_taken', `agent id "${agentId}" is already in this session; pick another id`);
@@ -58,19 +100,27 @@ export function joinSession(
   return { next, append, sessionKey, rejoined: false };
 }
 
-export function requireMember(s: SessionRecord, agentId: string, error: 'forbidden' | 'agent_not_in_session'): AgentRecord {
-  const a = s.agents.find((x) => x.agentId === agentId);
-  if (!a) throw apiError(403, error, `agent "${agentId}" has not joined this session`);
-  return a;
+/** The agent was seen now; a sliding TTL restarts (nexus spec §2.6). A send also moves the head. */
+export function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean, headCursor = s.headCursor): SessionRecord {
+  // Written out rather than spread: this runs on every send and poll.
+  const agents = s.agents.map((a) =>
+    a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...(a.keyRequired ? { keyRequired: a.keyRequired } : {}) } : a,
+  );
+  return {
+    sessionId: s.sessionId,
+    ttl: s.ttl,
+    maxAgents: s.maxAgents,
+    createdAt: s.createdAt,
+    expiresAt: slideTtl ? now + s.ttl * 1000 : s.expiresAt,
+    creatorAgentId: s.creatorAgentId,
+    greeting: s.greeting,
+    agents,
+    headCursor,
+    cronReminderSent: s.cronReminderSent,
+  };
 }
 
-export function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean): SessionRecord {
-  const agents = s.agents.map((a) => (a.agentId === agentId ? { ...a, lastSeenAt: now } : a));
-  const next = { ...s, agents };
-  return slideTtl ? slide(next, now) : next;
-}
-
-export function messageView(m: StoredMessage) {
+export function messageView(m: Message) {
   return {
     id: m.id,
     cursor: String(m.cursor),
@@ -101,7 +151,7 @@ export function statusView(s: SessionRecord) {
   };
 }
 
-/** spec §2.6: the last returned cursor; else min(after, head), or "0" without `after`. */
+/** nexus spec §2.6: the last returned cursor; else min(after, head), or "0" without `after`. */
 export function nextCursor(messages: StoredMessage[], after: number, head: number): string {
   const last = messages.at(-1);
   if (last) return String(last.cursor);

@@ -1,0 +1,249 @@
+/**
+ * An append-only journal with group commit, and the snapshot that compacts it: the durable
+ * half of FileNexusStore. Lines are JSON records, applied in order on load; every record is a
+ * whole state (idempotent), so replaying a record twice or a snapshot taken while writes go on
+ * ends in the same state.
+ *
+ * Files in the directory: `snapshot.ndjson` (first line `{"gen":G}`: it includes every journal
+ * older than G) and `journal-<gen>.ndjson`. `append` resolves only after the line is written
+ * and fdatasync'ed; lines queued while a write is in flight go out together in the next write
+ * (one fdatasync for the whole batch). A failed write is cut off again (or its file abandoned
+ * for a new generation) and every waiter gets StorageUnavailable; the next append tries again,
+ * so the journal recovers by itself once the disk takes writes.
+ */
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
+import { StorageUnavailable } from './nexus-store.ts';
+
+/** The few file operations the journal uses; tests pass one that fails on demand. */
+export interface JournalFile {
+  write(data: Buffer): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  truncate(len: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface JournalFs {
+  open(path: string, flags: string, mode?: number): Promise<JournalFile>;
+  readFile(path: string): Promise<string>;
+  readdir(path: string): Promise<string[]>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, opts?: { recursive?: boolean; force?: boolean }): Promise<void>;
+  mkdir(path: string): Promise<void>;
+}
+
+export const nodeFs: JournalFs = {
+  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  readFile: (path) => fsp.readFile(path, 'utf8'),
+  readdir: (path) => fsp.readdir(path),
+  rename: (a, b) => fsp.rename(a, b),
+  rm: (path, opts) => fsp.rm(path, opts),
+  mkdir: async (path) => void (await fsp.mkdir(path, { recursive: true, mode: 0o700 })),
+};
+
+const SNAPSHOT = 'snapshot.ndjson';
+const JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+
+interface Waiter {
+  data: string;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+function storageError(e: unknown): StorageUnavailable {
+  if (e instanceof StorageUnavailable) return e;
+  const code = (e as NodeJS.ErrnoException)?.code ?? 'EIO';
+  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
+}
+
+export class Journal {
+  private fh: JournalFile | null = null;
+  private gen = 0;
+  /** Bytes of the current journal file known to be complete. */
+  private size = 0;
+  private queue: Waiter[] = [];
+  private writing: Promise<void> | null = null;
+  private ok = true;
+  /** Journal bytes written since the last snapshot (decides when to compact). */
+  bytesSinceSnapshot = 0;
+  snapshotBytes = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly fs: JournalFs = nodeFs,
+  ) {}
+
+  get available(): boolean {
+    return this.ok;
+  }
+
+  /**
+   * Reads the snapshot and every journal it does not include, calling `apply` per record in
+   * order (a torn or unreadable line is skipped), and removes leftover temp files.
+   */
+  async load(apply: (record: unknown) => void): Promise<void> {
+    await this.fs.mkdir(this.dir);
+    const names = await this.fs.readdir(this.dir);
+    // Best effort: a read-only or full disk must not keep the server from starting.
+    for (const f of names) if (f.endsWith('.tmp')) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {});
+    let covered = 0;
+    if (names.includes(SNAPSHOT)) {
+      const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
+      this.snapshotBytes = Buffer.byteLength(text);
+      const lines = text.split('\n');
+      const head = parse(lines[0] ?? '') as { gen?: unknown } | null;
+      covered = typeof head?.gen === 'number' ? head.gen : 0;
+      for (const line of lines.slice(1)) replay(line, apply);
+    }
+    const gens = names.flatMap((f) => (JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)![1])] : [])).sort((a, b) => a - b);
+    for (const g of gens) {
+      const path = join(this.dir, `journal-${g}.ndjson`);
+      if (g < covered) {
+        await this.fs.rm(path, { force: true }).catch(() => {});
+        continue;
+      }
+      const text = await this.fs.readFile(path);
+      this.bytesSinceSnapshot += Buffer.byteLength(text);
+      for (const line of text.split('\n')) replay(line, apply);
+    }
+    // A fresh file: an old one may end in a torn line.
+    this.gen = Math.max(covered, ...gens, 0) + 1;
+  }
+
+  /** Appends lines (each ending in "\n") and resolves once they are on disk. */
+  append(data: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
+      if (!this.writing) this.writing = this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      const buf = Buffer.from(batch.map((w) => w.data).join(''));
+      try {
+        if (!this.fh) await this.openCurrent();
+        for (let off = 0; off < buf.length; ) off += (await this.fh!.write(buf.subarray(off))).bytesWritten;
+        await this.fh!.datasync();
+        this.size += buf.length;
+        this.bytesSinceSnapshot += buf.length;
+        this.ok = true;
+        for (const w of batch) w.resolve();
+      } catch (e) {
+        this.ok = false;
+        await this.cutOff();
+        const err = storageError(e);
+        for (const w of batch) w.reject(err);
+      }
+    }
+    this.writing = null;
+  }
+
+  private async openCurrent(): Promise<void> {
+    this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), 'a', 0o600);
+    this.size = 0;
+  }
+
+  /** After a failed write: cut the file back to its last complete line, or start a new one. */
+  private async cutOff(): Promise<void> {
+    if (!this.fh) return;
+    try {
+      await this.fh.truncate(this.size);
+    } catch {
+      await this.fh.close().catch(() => {});
+      this.fh = null;
+      this.gen++;
+    }
+  }
+
+  /** Waits until nothing is being written. */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /**
+   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
+   * and drops the journals it includes. New appends go to a new journal file from the moment
+   * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
+   * Throws StorageUnavailable on failure, leaving every journal in place.
+   */
+  async compact(lines: () => AsyncIterable<string>): Promise<void> {
+    // Switch files with no write in flight, in one synchronous step (no await in between).
+    while (this.writing) await this.writing;
+    const covered = this.gen + 1;
+    const old = this.fh;
+    this.fh = null;
+    this.gen = covered;
+    this.size = 0;
+    this.bytesSinceSnapshot = 0;
+    await old?.close().catch(() => {});
+    const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+    let written = 0;
+    try {
+      const fh = await this.fs.open(tmp, 'w', 0o600);
+      try {
+        let chunk = `${JSON.stringify({ gen: covered })}\n`;
+        for await (const line of lines()) {
+          chunk += line;
+          if (chunk.length >= 1 << 20) {
+            written += await writeAll(fh, chunk);
+            chunk = '';
+          }
+        }
+        written += await writeAll(fh, chunk);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
+      await this.syncDir();
+    } catch (e) {
+      await this.fs.rm(tmp, { force: true }).catch(() => {});
+      throw storageError(e);
+    }
+    this.snapshotBytes = written;
+    for (const f of await this.fs.readdir(this.dir).catch(() => [] as string[])) {
+      const m = JOURNAL.exec(f);
+      if (m && Number(m[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {});
+    }
+  }
+
+  /** Makes the rename itself durable (best effort: not every file system allows it). */
+  private async syncDir(): Promise<void> {
+    try {
+      const d = await this.fs.open(this.dir, 'r');
+      await d.sync().finally(() => d.close());
+    } catch {
+      // ignore
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.fh?.close().catch(() => {});
+    this.fh = null;
+  }
+}
+
+async function writeAll(fh: JournalFile, text: string): Promise<number> {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+
+function parse(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+
+function replay(line: string, apply: (record: unknown) => void): void {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === 'object') apply(r);
+}
