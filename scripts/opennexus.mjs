@@ -15,14 +15,30 @@ var __export = (target, all) => {
     __defProp(target, name, { get: all[name], enumerable: true });
 };
 
+// src/errors.ts
+var CodedError;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    CodedError = class extends Error {
+      constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = new.target.name;
+      }
+      code;
+    };
+  }
+});
+
 // src/cli/args.ts
-function parseArgs(def, argv2) {
+function parseArgs(def, argv) {
   const byName = new Map(def.flags.map((f) => [f.name, f]));
   const out2 = { command: def.name, flags: {}, positionals: [], help: false };
-  for (let i = 0; i < argv2.length; i++) {
-    const a = argv2[i];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") {
-      out2.positionals.push(...argv2.slice(i + 1));
+      out2.positionals.push(...argv.slice(i + 1));
       break;
     }
     if (a === "--help" || a === "-h") {
@@ -39,7 +55,7 @@ function parseArgs(def, argv2) {
         out2.flags[name] = true;
         continue;
       }
-      const v = eq > 0 ? a.slice(eq + 1) : argv2[++i];
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v === void 0) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
       out2.flags[name] = v;
       continue;
@@ -47,11 +63,26 @@ function parseArgs(def, argv2) {
     out2.positionals.push(a);
   }
   if (out2.help) return out2;
+  const missing = def.flags.find((f) => f.required && out2.flags[f.name] === void 0);
+  if (missing) throw new UsageError(`--${missing.name} is required (${missing.description})`, def.name);
   const max = def.positionals?.length ?? 0;
   const min = def.positionals?.filter((p) => !p.optional).length ?? 0;
   if (out2.positionals.length > max) throw new UsageError(`unexpected argument: ${out2.positionals[max]}`, def.name);
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
+}
+function splitCommand(program, argv) {
+  const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") break;
+    if (a.startsWith("-")) {
+      if (valued.has(a)) i++;
+      continue;
+    }
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { name: argv[0], rest: argv.slice(1) };
 }
 function str(p, name) {
   const v = p.flags[name];
@@ -66,217 +97,208 @@ function int(p, name, min, max = Number.MAX_SAFE_INTEGER) {
   }
   return n;
 }
-function synopsis(program, c) {
-  const pos = (c.positionals ?? []).map((p) => p.optional ? `[${p.name}]` : p.name);
-  return [program, c.name, ...pos, c.flags.length ? "[flags]" : ""].filter(Boolean).join(" ");
-}
-function renderCommandHelp(program, c, baseDir = ".") {
-  const lines = [`Usage: ${synopsis(program.name, c)}`, "", c.summary];
-  if (c.positionals?.length) {
-    lines.push("", "Arguments:");
-    for (const p of c.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.description}`);
-  }
-  if (c.flags.length) {
-    lines.push("", "Flags:");
-    for (const f of c.flags) {
-      const left = f.value ? `--${f.name} ${f.value}` : `--${f.name}`;
-      lines.push(`  ${left.padEnd(24)} ${f.description}${f.default ? ` (default: ${f.default})` : ""}`);
-    }
-  }
-  lines.push(`  ${"--help".padEnd(24)} show this help`);
-  for (const n of c.notes ?? []) lines.push("", n);
-  if (c.examples?.length) {
-    lines.push("", "Examples:");
-    for (const e of c.examples) lines.push(`  ${e.replaceAll("{baseDir}", baseDir)}`);
-  }
-  return lines.join("\n") + "\n";
-}
-function renderProgramHelp(program) {
-  const lines = [`Usage: ${program.name} <command> [flags]`, "", program.summary, "", "Commands:"];
-  for (const c of program.commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary}`);
-  if (program.env?.length) {
-    lines.push("", "Environment:");
-    for (const [name, dflt, desc] of program.env) lines.push(`  ${name.padEnd(18)} ${desc}${dflt ? ` (default: ${dflt})` : ""}`);
-  }
-  if (program.exitCodes?.length) {
-    lines.push("", "Exit codes:");
-    for (const [code, desc] of program.exitCodes) lines.push(`  ${String(code).padEnd(4)} ${desc}`);
-  }
-  lines.push("", `Run '${program.name} <command> --help' for a command's flags.`);
-  return lines.join("\n") + "\n";
-}
 var UsageError;
 var init_args = __esm({
   "src/cli/args.ts"() {
     "use strict";
-    UsageError = class extends Error {
+    init_errors();
+    UsageError = class extends CodedError {
       constructor(message, command) {
-        super(message);
+        super("usage", message);
         this.command = command;
-        this.name = "UsageError";
       }
       command;
     };
   }
 });
 
-// src/cli/io.ts
-function classify(err2) {
-  if (err2 instanceof UsageError) return [2, "usage", err2.message];
-  if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
+// src/http/client.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+function parseHttpUrl(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new NetworkError("bad_url", `invalid URL: ${url}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
+  return u;
+}
+function describe(err2, url) {
   const e = err2;
-  if (e?.name === "ClientError") {
-    const input = e.code === "invalid_key" || e.code === "self_session";
-    return [input ? 2 : 1, e.code ?? "error", e.message ?? String(err2)];
-  }
-  if (e?.name === "LockTimeoutError") return [1, "lock_timeout", e.message ?? ""];
-  if (e?.name === "NetworkError") return [1, "network", e.message ?? ""];
-  return [1, "internal", e?.message ?? String(err2)];
+  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
 }
-function safeText(s, opts = {}) {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => opts.multiline && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-function toJson(v) {
-  return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x);
-}
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString("utf8");
-}
-function onStopSignal(fn) {
-  const h = (s) => fn(s);
-  process.once("SIGINT", h);
-  process.once("SIGTERM", h);
-  return () => {
-    process.off("SIGINT", h);
-    process.off("SIGTERM", h);
+function bounded(url, opts, onResponse, reject) {
+  const u = parseHttpUrl(url);
+  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
   };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
 }
-var CliError, out, err;
-var init_io = __esm({
-  "src/cli/io.ts"() {
-    "use strict";
-    init_args();
-    CliError = class extends Error {
-      constructor(message, exitCode, code = "error") {
-        super(message);
-        this.exitCode = exitCode;
-        this.code = code;
-        this.name = "CliError";
-      }
-      exitCode;
-      code;
+function request(url, opts) {
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
     };
-    out = (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}
-`);
-    err = (s) => process.stderr.write(s.endsWith("\n") ? s : `${s}
-`);
-  }
-});
-
-// src/opennexus/messenger/config.ts
-var config_exports = {};
-__export(config_exports, {
-  MESSENGER_ENV: () => MESSENGER_ENV,
-  messengerConfig: () => messengerConfig
-});
-function num(v, dflt, integer = false) {
-  if (v === void 0 || v.trim() === "") return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
-  return n;
+    const req = bounded(
+      url,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+      },
+      reject
+    );
+    req.end(opts.body);
+  });
 }
-function messengerConfig(env2, flags = {}) {
-  return {
-    host: flags.host ?? "127.0.0.1",
-    port: flags.port ?? num(env2.PORT, 8080, true),
-    rateLimit: num(env2.RATE_LIMIT, 100),
-    rateBurst: num(env2.RATE_BURST, 200, true),
-    trustProxy: env2.TRUST_PROXY === "1",
-    publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
-    keepaliveMs: 25e3,
-    offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
-    offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
-    offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true))
+function openSse(url, opts) {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxError = opts.maxErrorBytes ?? 4096;
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const req = bounded(
+      url,
+      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        res.setEncoding("utf8");
+        if ((res.statusCode ?? 0) !== 200) {
+          let text = "";
+          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
+          res.on("data", (c) => {
+            text += c;
+            if (text.length >= maxError) refuse();
+          });
+          res.on("end", refuse);
+          res.on("error", refuse);
+          return;
+        }
+        settle();
+        resolve2(sseStream(url, req, res, opts.signal, maxLine));
+      },
+      reject
+    );
+    req.end();
+  });
+}
+function sseStream(url, req, res, signal, maxLine) {
+  const queue = [];
+  let waiting = null;
+  let done = false;
+  let error = null;
+  let buf = "";
+  const finish = () => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener("abort", close);
+    const w = waiting;
+    waiting = null;
+    if (w && error) w.reject(error);
+    else w?.resolve({ value: void 0, done: true });
   };
+  function close() {
+    req.destroy();
+    finish();
+  }
+  signal?.addEventListener("abort", close, { once: true });
+  const push = (e) => {
+    const w = waiting;
+    waiting = null;
+    if (w) w.resolve({ value: e, done: false });
+    else queue.push(e);
+  };
+  res.on("data", (chunk) => {
+    if (done) return;
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl).replace(/\r$/, "");
+      buf = buf.slice(nl + 1);
+      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
+      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
+    }
+    if (buf.length > maxLine) {
+      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
+      close();
+    }
+  });
+  res.on("end", finish);
+  res.on("close", finish);
+  res.on("error", finish);
+  const events = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      const e = queue.shift();
+      if (e) return Promise.resolve({ value: e, done: false });
+      if (done && error) return Promise.reject(error);
+      if (done) return Promise.resolve({ value: void 0, done: true });
+      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
+    },
+    return() {
+      close();
+      return Promise.resolve({ value: void 0, done: true });
+    }
+  };
+  return { status: 200, events, close };
 }
-var MESSENGER_ENV;
-var init_config = __esm({
-  "src/opennexus/messenger/config.ts"() {
+var NetworkError, DEFAULT_MAX_BODY_BYTES;
+var init_client = __esm({
+  "src/http/client.ts"() {
     "use strict";
-    MESSENGER_ENV = [
-      ["PORT", "8080", "port to listen on (`--port` wins)"],
-      ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
-      ["RATE_BURST", "200", "token bucket size per client IP"],
-      ["TRUST_PROXY", "0", "1: take the client IP from X-Forwarded-For / X-Real-IP"],
-      ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
-      ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent with no open stream; 0 disables the queue"],
-      ["OFFLINE_QUEUE_TTL", "86400", "seconds a queued message is kept"],
-      ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"]
-    ];
+    init_errors();
+    NetworkError = class extends CodedError {
+      constructor(code, message) {
+        super(code, message);
+      }
+    };
+    DEFAULT_MAX_BODY_BYTES = 1 << 20;
   }
 });
 
-// src/cli/state-dir.ts
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-function skillDir(moduleUrl) {
-  return resolve(dirname(fileURLToPath(moduleUrl)), "..");
-}
-function stateDir(part, env2, moduleUrl) {
-  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
-  return join(base, part);
-}
-var init_state_dir = __esm({
-  "src/cli/state-dir.ts"() {
+// src/opennexus/errors.ts
+var ClientError, isInputError;
+var init_errors2 = __esm({
+  "src/opennexus/errors.ts"() {
     "use strict";
-  }
-});
-
-// src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname2, join as join2 } from "node:path";
-async function ensurePrivateDir(dir) {
-  await mkdir(dir, { recursive: true, mode: 448 });
-}
-async function probeWritable(dir) {
-  await ensurePrivateDir(dir);
-  const probe = join2(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile(probe, "", { mode: 384 });
-  await rm(probe, { force: true });
-}
-async function writeFileAtomic(path, text, opts = {}) {
-  await ensurePrivateDir(dirname2(path));
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
-  try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-async function readTextOrNull(path) {
-  try {
-    return await readFile(path, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return null;
-    throw e;
-  }
-}
-var init_atomic_file = __esm({
-  "src/store/atomic-file.ts"() {
-    "use strict";
+    init_errors();
+    ClientError = class extends CodedError {
+      constructor(code, message) {
+        super(code, message);
+      }
+    };
+    isInputError = (e) => e.code === "invalid_key" || e.code === "self_session";
   }
 });
 
@@ -3463,7 +3485,7 @@ var init_crypto = __esm({
 
 // src/opennexus/core/errors.ts
 var ProtocolError;
-var init_errors = __esm({
+var init_errors3 = __esm({
   "src/opennexus/core/errors.ts"() {
     "use strict";
     ProtocolError = class extends Error {
@@ -3560,7 +3582,7 @@ var te, strictUtf8, B64_RE, U64_MAX;
 var init_bytes = __esm({
   "src/opennexus/core/bytes.ts"() {
     "use strict";
-    init_errors();
+    init_errors3();
     te = new TextEncoder();
     strictUtf8 = new TextDecoder("utf-8", { fatal: true });
     B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -3597,7 +3619,368 @@ var init_identity = __esm({
     "use strict";
     init_bytes();
     init_crypto();
+    init_errors3();
+  }
+});
+
+// src/store/atomic-file.ts
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+async function ensurePrivateDir(dir) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+}
+async function probeWritable(dir) {
+  await ensurePrivateDir(dir);
+  const probe = join(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await writeFile(probe, "", { mode: 384 });
+  await rm(probe, { force: true });
+}
+async function writeFileAtomic(path, text, opts = {}) {
+  await ensurePrivateDir(dirname(path));
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fh = await open(tmp, "w", 384);
+  try {
+    await fh.writeFile(text);
+    if (opts.sync !== false) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+async function readTextOrNull(path) {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return null;
+    throw e;
+  }
+}
+var init_atomic_file = __esm({
+  "src/store/atomic-file.ts"() {
+    "use strict";
+  }
+});
+
+// src/opennexus/keys.ts
+import { existsSync } from "node:fs";
+import { readFile as readFile2 } from "node:fs/promises";
+import { dirname as dirname2, join as join2 } from "node:path";
+async function readKeyFile(path) {
+  try {
+    return await readFile2(path, "utf8");
+  } catch (e) {
+    const code = e.code;
+    if (code === "ENOENT") throw new KeysError("no_keys", `No keys found (${path} does not exist). Run 'generate-keys' first.`);
+    throw new KeysError("unreadable", `cannot read ${path}: ${code ?? e.message}`);
+  }
+}
+async function keyTextOrFile(v) {
+  return existsSync(v) ? (await readKeyFile(v)).trim() : v;
+}
+async function loadKeys(paths) {
+  const pubText = await readKeyFile(paths.pub);
+  const privText = await readKeyFile(paths.priv);
+  try {
+    return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
+  } catch (e) {
+    throw new KeysError("bad_key", `bad key files (${paths.pub}, ${paths.priv}): ${e.message}`);
+  }
+}
+async function generateKeys(paths, opts = {}) {
+  if (!opts.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
+    throw new KeysError("exists", `${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
+  }
+  await ensurePrivateDir(dirname2(paths.priv));
+  const id = identityFromSeed(randomBytes3(32));
+  await writeFileAtomic(paths.priv, keyFileText(id.seed));
+  await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
+  return id;
+}
+var KeysError, defaultKeyPaths;
+var init_keys = __esm({
+  "src/opennexus/keys.ts"() {
+    "use strict";
     init_errors();
+    init_crypto();
+    init_identity();
+    init_atomic_file();
+    KeysError = class extends CodedError {
+      constructor(code, message) {
+        super(code, message);
+      }
+    };
+    defaultKeyPaths = (dir) => ({ pub: join2(dir, "public_key"), priv: join2(dir, "private_key") });
+  }
+});
+
+// src/cli/io.ts
+function classify(err2) {
+  if (err2 instanceof UsageError) return [2, "usage", err2.message];
+  if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
+  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message];
+  if (err2 instanceof NetworkError) return [1, "network", err2.message];
+  if (err2 instanceof KeysError) return [err2.code === "no_keys" ? 1 : 2, err2.code === "unreadable" ? "unreadable_file" : err2.code, err2.message];
+  if (err2 instanceof CodedError) return [1, err2.code, err2.message];
+  return [1, "internal", err2?.message ?? String(err2)];
+}
+function safeText(s, opts = {}) {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => opts.multiline && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function toJson(v) {
+  return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x);
+}
+async function readStdin() {
+  const chunks = [];
+  for await (const c of process.stdin) chunks.push(c);
+  return Buffer.concat(chunks).toString("utf8");
+}
+function onStopSignal(fn) {
+  const h = (s) => fn(s);
+  process.once("SIGINT", h);
+  process.once("SIGTERM", h);
+  return () => {
+    process.off("SIGINT", h);
+    process.off("SIGTERM", h);
+  };
+}
+var CliError, out, err;
+var init_io = __esm({
+  "src/cli/io.ts"() {
+    "use strict";
+    init_args();
+    init_errors();
+    init_client();
+    init_errors2();
+    init_keys();
+    CliError = class extends CodedError {
+      constructor(message, exitCode, code = "error") {
+        super(code, message);
+        this.exitCode = exitCode;
+      }
+      exitCode;
+    };
+    out = (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}
+`);
+    err = (s) => process.stderr.write(s.endsWith("\n") ? s : `${s}
+`);
+  }
+});
+
+// src/cli/state-dir.ts
+import { dirname as dirname3, join as join3, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+function skillDir(moduleUrl) {
+  return resolve(dirname3(fileURLToPath(moduleUrl)), "..");
+}
+function stateDir(part, env2, moduleUrl) {
+  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join3(skillDir(moduleUrl), ".state");
+  return join3(base, part);
+}
+var init_state_dir = __esm({
+  "src/cli/state-dir.ts"() {
+    "use strict";
+  }
+});
+
+// src/http/client-address.ts
+import { BlockList, isIP } from "node:net";
+function parseTrustProxy(value) {
+  const v = (value ?? "").trim();
+  if (v === "" || v === "0") return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops`);
+    return { hops };
+  }
+  const trusted = new BlockList();
+  for (const raw of v.split(",")) {
+    const item = raw.trim();
+    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v);
+  }
+  return { trusted, spec: v };
+}
+function addRange(list2, range, whole) {
+  const [addr = "", prefix, extra] = range.split("/");
+  const family = isIP(addr);
+  const bits = family === 4 ? 32 : 128;
+  const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  if (!family || extra !== void 0 || n < 0 || n > bits) {
+    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
+  }
+  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
+}
+function normalizeAddress(raw) {
+  let a = raw.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
+  if (bracketed) a = bracketed[1];
+  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.indexOf(":"));
+  if (/^::ffff:[\d.]+$/i.test(a)) a = a.slice(7);
+  return isIP(a) ? a.toLowerCase() : null;
+}
+function isTrustedProxy(peer, trust) {
+  if (trust === false) return false;
+  if ("hops" in trust) return true;
+  const a = normalizeAddress(peer);
+  return a !== null && trust.trusted.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
+}
+function clientAddress(peer, forwardedFor, trust) {
+  const self = normalizeAddress(peer) ?? peer;
+  if (trust === false || !forwardedFor || !isTrustedProxy(self, trust)) return self;
+  const hops = forwardedFor.split(",");
+  let pick;
+  if ("hops" in trust) {
+    pick = hops[Math.max(0, hops.length - trust.hops)];
+  } else {
+    for (let i = hops.length - 1; i >= 0; i--) {
+      pick = hops[i];
+      const a = normalizeAddress(pick);
+      if (a === null || !isTrustedProxy(a, trust)) break;
+    }
+  }
+  return pick !== void 0 && normalizeAddress(pick) || self;
+}
+var TrustProxyError, LOOPBACK;
+var init_client_address = __esm({
+  "src/http/client-address.ts"() {
+    "use strict";
+    TrustProxyError = class extends Error {
+      name = "TrustProxyError";
+    };
+    LOOPBACK = ["127.0.0.0/8", "::1/128"];
+  }
+});
+
+// src/http/limits.ts
+function int2(v, dflt, min) {
+  if (v === void 0 || v.trim() === "") return dflt;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= min ? n : dflt;
+}
+function connectionLimits(env2) {
+  const requestTimeoutMs = int2(env2.REQUEST_TIMEOUT_MS, DEFAULT_LIMITS.requestTimeoutMs, 100);
+  return {
+    maxConnectionsPerIp: int2(env2.MAX_CONNECTIONS_PER_IP, DEFAULT_LIMITS.maxConnectionsPerIp, 0),
+    maxStreamsPerIp: int2(env2.MAX_STREAMS_PER_IP, DEFAULT_LIMITS.maxStreamsPerIp, 0),
+    maxConnections: int2(env2.MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, 0),
+    // node:http refuses a headers timeout longer than the request timeout.
+    headersTimeoutMs: Math.min(requestTimeoutMs, int2(env2.HEADERS_TIMEOUT_MS, DEFAULT_LIMITS.headersTimeoutMs, 100)),
+    requestTimeoutMs,
+    keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs
+  };
+}
+var DEFAULT_LIMITS, CONNECTION_ENV, STREAM_ENV, OpenCounts;
+var init_limits = __esm({
+  "src/http/limits.ts"() {
+    "use strict";
+    DEFAULT_LIMITS = {
+      maxConnectionsPerIp: 64,
+      // half the socket cap, so an address at its stream cap still has sockets for its requests;
+      // one host running 20 concurrent `send`s (each watching a stream for the handshake) fits
+      maxStreamsPerIp: 32,
+      maxConnections: 1e4,
+      headersTimeoutMs: 1e4,
+      requestTimeoutMs: 3e4,
+      keepAliveTimeoutMs: 5e3
+    };
+    CONNECTION_ENV = [
+      ["MAX_CONNECTIONS", "10000", "open connections in total; 0 = no cap (keep it below `ulimit -n`)"],
+      ["MAX_CONNECTIONS_PER_IP", "64", "open connections per socket peer address; 0 = no cap (trusted proxies are exempt)"],
+      ["HEADERS_TIMEOUT_MS", "10000", "a request whose headers take longer is answered 408 and closed"],
+      ["REQUEST_TIMEOUT_MS", "30000", "a request (headers and body) that takes longer to arrive is answered 408 and closed"]
+    ];
+    STREAM_ENV = [["MAX_STREAMS_PER_IP", "32", "open event streams per client address; 0 = no cap"]];
+    OpenCounts = class {
+      constructor(cap) {
+        this.cap = cap;
+      }
+      cap;
+      counts = /* @__PURE__ */ new Map();
+      /** Counts one more for `key` unless that would pass the cap (0 = no cap). */
+      acquire(key) {
+        const n = this.counts.get(key) ?? 0;
+        if (this.cap > 0 && n >= this.cap) return false;
+        this.counts.set(key, n + 1);
+        return true;
+      }
+      release(key) {
+        const n = this.counts.get(key) ?? 0;
+        if (n <= 1) this.counts.delete(key);
+        else this.counts.set(key, n - 1);
+      }
+      get(key) {
+        return this.counts.get(key) ?? 0;
+      }
+      get keys() {
+        return this.counts.size;
+      }
+    };
+  }
+});
+
+// src/opennexus/messenger/config.ts
+var config_exports = {};
+__export(config_exports, {
+  MESSENGER_ENV: () => MESSENGER_ENV,
+  messengerConfig: () => messengerConfig
+});
+function num(v, dflt, integer = false) {
+  if (v === void 0 || v.trim() === "") return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
+  return n;
+}
+function messengerConfig(env2, flags = {}) {
+  return {
+    host: flags.host ?? "127.0.0.1",
+    port: flags.port ?? num(env2.PORT, 8080, true),
+    rateLimit: num(env2.RATE_LIMIT, 100),
+    rateBurst: num(env2.RATE_BURST, 200, true),
+    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
+    limits: connectionLimits(env2),
+    publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
+    keepaliveMs: 25e3,
+    offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
+    offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
+    offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
+    offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
+    offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
+    // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
+    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true))
+  };
+}
+var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
+var init_config = __esm({
+  "src/opennexus/messenger/config.ts"() {
+    "use strict";
+    init_client_address();
+    init_limits();
+    MESSENGER_ENV = [
+      ["PORT", "8080", "port to listen on (`--port` wins)"],
+      ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
+      ["RATE_BURST", "200", "token bucket size per client IP"],
+      ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
+      ...CONNECTION_ENV,
+      ...STREAM_ENV,
+      ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
+      ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
+      ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],
+      ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"],
+      ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
+      ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
+      ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
+      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"]
+    ];
+    MiB = 1024 * 1024;
+    MIN_STREAM_BUFFER = 512 * 1024;
   }
 });
 
@@ -3726,18 +4109,18 @@ var init_json = __esm({
         const s = this.s;
         this.i++;
         let out2 = "";
-        let run2 = this.i;
+        let run = this.i;
         for (; ; ) {
           if (this.i >= s.length) throw new JsonSyntaxError("unexpected EOF");
           const c = s.charCodeAt(this.i);
           if (c === 34) {
-            out2 += s.slice(run2, this.i);
+            out2 += s.slice(run, this.i);
             this.i++;
             return out2;
           }
           if (c < 32) this.fail("in string literal");
           if (c === 92) {
-            out2 += s.slice(run2, this.i);
+            out2 += s.slice(run, this.i);
             this.i++;
             const e = s[this.i];
             const simple = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
@@ -3758,7 +4141,7 @@ var init_json = __esm({
             } else {
               this.fail("in string escape code");
             }
-            run2 = this.i;
+            run = this.i;
             continue;
           }
           this.i++;
@@ -3820,6 +4203,262 @@ var init_json = __esm({
   }
 });
 
+// src/opennexus/transport.ts
+async function postJson(url, body, headers, timeoutMs, signal) {
+  const r = await request(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
+  return { status: r.status, body: r.body };
+}
+function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
+  return openSse(url, { headers, connectTimeoutMs, maxLineBytes: MAX_SSE_LINE, ...signal ? { signal } : {} });
+}
+var MAX_POST_ANSWER, MAX_SSE_LINE;
+var init_transport = __esm({
+  "src/opennexus/transport.ts"() {
+    "use strict";
+    init_client();
+    MAX_POST_ANSWER = 64 * 1024;
+    MAX_SSE_LINE = 1 << 20;
+  }
+});
+
+// src/opennexus/link.ts
+var trimSlash, short, clip, Link;
+var init_link = __esm({
+  "src/opennexus/link.ts"() {
+    "use strict";
+    init_json();
+    init_errors2();
+    init_transport();
+    trimSlash = (u) => u.replace(/\/+$/, "");
+    short = (id) => `${id.slice(0, 16)}...`;
+    clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
+    Link = class {
+      constructor(identity, messengerUrl, store, timeoutMs, log) {
+        this.identity = identity;
+        this.messengerUrl = messengerUrl;
+        this.store = store;
+        this.timeoutMs = timeoutMs;
+        this.log = log;
+      }
+      identity;
+      messengerUrl;
+      store;
+      timeoutMs;
+      log;
+      get headers() {
+        return { "X-Agent-ID": this.identity.agentIdB64 };
+      }
+      async post(url, message, signal) {
+        try {
+          return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.timeoutMs, signal);
+        } catch (e) {
+          throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
+        }
+      }
+      /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+      async openStream(opts = {}) {
+        try {
+          return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, this.headers, opts.signal, this.timeoutMs);
+        } catch (e) {
+          throw new ClientError(opts.signal?.aborted ? "aborted" : "network", e.message);
+        }
+      }
+    };
+  }
+});
+
+// src/opennexus/core/session.ts
+function ordered(a, b) {
+  return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
+}
+function sessionMaterial(shared, idA, idB, ephA, ephB) {
+  const orderedIds = ordered(idA, idB);
+  const orderedEph = ordered(ephA, ephB);
+  const salt = sha2562(orderedIds);
+  const info = concat(TAG_SESSION, orderedEph);
+  const keyMaterial = hkdfSha256(shared, salt, info, 64);
+  return {
+    orderedIds,
+    orderedEph,
+    salt,
+    info,
+    keyMaterial,
+    lowerKey: keyMaterial.slice(0, 32),
+    higherKey: keyMaterial.slice(32, 64),
+    sessionId: sha2562(concat(orderedIds, orderedEph))
+  };
+}
+function deriveSession(input) {
+  const ownEph = x25519PublicKey(input.ownEphPrivate);
+  let shared;
+  try {
+    shared = x25519SharedSecret(input.ownEphPrivate, input.peerEphPublic);
+  } catch (e) {
+    throw new ProtocolError("derive_failed", e.message);
+  }
+  const m = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
+  const selfIsLower = compareBytes(input.selfId, input.peerId) < 0;
+  return {
+    sessionId: m.sessionId,
+    txKey: selfIsLower ? m.lowerKey : m.higherKey,
+    rxKey: selfIsLower ? m.higherKey : m.lowerKey,
+    txCounter: 0n,
+    rxCounter: -1n,
+    rxWindow: 0n,
+    peerPublicKey: b64(input.peerPublicKey),
+    localEphemeralPublicKey: b64(ownEph),
+    peerEphemeralPublicKey: b64(input.peerEphPublic),
+    confirmed: false,
+    lastUsedMs: 0
+  };
+}
+function nonceFor(counter) {
+  return concat(new Uint8Array(4), u64be(counter));
+}
+function dataAad(sessionId, senderId, receiverId) {
+  return concat(TAG_DATA, lp(sessionId), lp(senderId), lp(receiverId));
+}
+function sealData(s, plaintext, selfId, peerId) {
+  const counter = s.txCounter;
+  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "tx counter out of range");
+  const ciphertext = aesGcmSeal(s.txKey, nonceFor(counter), plaintext, dataAad(s.sessionId, selfId, peerId));
+  return { counter, ciphertext, next: { ...s, txCounter: counter + 1n } };
+}
+function openData(s, msg, senderId, selfId) {
+  let sid;
+  try {
+    sid = unb64(msg.session_id ?? "", 32);
+  } catch {
+    throw new ProtocolError("bad_length", "invalid session_id length");
+  }
+  if (compareBytes(sid, s.sessionId) !== 0) throw new ProtocolError("session_mismatch", "session_id mismatch");
+  const counter = msg.counter;
+  if (counter === void 0) throw new ProtocolError("counter_invalid", "counter missing or invalid");
+  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "counter out of range");
+  if (!counterIsFresh(s, counter)) throw new ProtocolError("counter_replay", "non-monotonic counter");
+  let plaintext;
+  try {
+    plaintext = aesGcmOpen(s.rxKey, nonceFor(counter), unb64(msg.ciphertext ?? ""), dataAad(sid, senderId, selfId));
+  } catch {
+    throw new ProtocolError("decrypt_failed", "");
+  }
+  return { plaintext, next: acceptCounter(s, counter) };
+}
+function counterIsFresh(s, counter) {
+  if (counter > s.rxCounter) return true;
+  const back = s.rxCounter - counter;
+  return back < RX_WINDOW && (s.rxWindow >> back & 1n) === 0n;
+}
+function acceptCounter(s, counter) {
+  if (counter > s.rxCounter) {
+    const shift = counter - s.rxCounter;
+    const rxWindow = shift >= RX_WINDOW ? 1n : (s.rxWindow << shift | 1n) & WINDOW_MASK;
+    return { ...s, rxCounter: counter, rxWindow };
+  }
+  return { ...s, rxWindow: s.rxWindow | 1n << s.rxCounter - counter };
+}
+var TAG_SESSION, TAG_DATA, RX_WINDOW, WINDOW_MASK, FULL_WINDOW;
+var init_session = __esm({
+  "src/opennexus/core/session.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+    init_errors3();
+    TAG_SESSION = utf8("OpenNexus-v0-session");
+    TAG_DATA = utf8("OpenNexus-v0-data");
+    RX_WINDOW = 64n;
+    WINDOW_MASK = (1n << RX_WINDOW) - 1n;
+    FULL_WINDOW = WINDOW_MASK;
+  }
+});
+
+// src/opennexus/core/cache.ts
+function emptyCache() {
+  return { sessions: {}, pending: {}, peerMessengerUrls: {}, resets: {} };
+}
+function int3(v, dflt) {
+  return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
+}
+function parseCache(text) {
+  const out2 = emptyCache();
+  let root;
+  try {
+    root = parseJson(text);
+  } catch {
+    return out2;
+  }
+  if (!isObject(root)) return out2;
+  const sessions = isObject(root.sessions) ? root.sessions : {};
+  for (const [peer, raw] of Object.entries(sessions)) {
+    if (!isObject(raw)) continue;
+    try {
+      const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
+      const rxCounter = int3(raw.rx_counter, -1n);
+      const w = raw.rx_window;
+      out2.sessions[peer] = {
+        sessionId: unb64(str2("session_id"), 32),
+        txKey: unb64(str2("tx_key"), 32),
+        rxKey: unb64(str2("rx_key"), 32),
+        txCounter: int3(raw.tx_counter, 0n),
+        rxCounter,
+        // A reference cache has no window: treat every counter up to rx_counter as seen.
+        rxWindow: typeof w === "string" && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
+        peerPublicKey: str2("peer_public_key"),
+        localEphemeralPublicKey: str2("local_ephemeral_public_key"),
+        peerEphemeralPublicKey: str2("peer_ephemeral_public_key"),
+        confirmed: raw.confirmed !== false,
+        lastUsedMs: Number(int3(raw.last_used_ms, 0n))
+      };
+    } catch {
+    }
+  }
+  const pending = isObject(root.pending) ? root.pending : {};
+  for (const [peer, raw] of Object.entries(pending)) {
+    if (!isObject(raw)) continue;
+    try {
+      const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
+      out2.pending[peer] = { ephPrivate: unb64(str2("eph_private"), 32), peerPublicKey: str2("peer_public_key"), peerUrl: str2("peer_url"), startedMs: Number(int3(raw.started_ms, 0n)) };
+    } catch {
+    }
+  }
+  const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
+  for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out2.peerMessengerUrls[peer] = url;
+  const resets = isObject(root.resets) ? root.resets : {};
+  for (const [k, v] of Object.entries(resets)) if (v instanceof JsonNumber) out2.resets[k] = v.toNumber();
+  return out2;
+}
+function serializeCache(c) {
+  const sessions = {};
+  for (const [peer, s] of Object.entries(c.sessions)) {
+    sessions[peer] = {
+      session_id: b64(s.sessionId),
+      tx_key: b64(s.txKey),
+      rx_key: b64(s.rxKey),
+      tx_counter: new JsonNumber(s.txCounter.toString()),
+      rx_counter: new JsonNumber(s.rxCounter.toString()),
+      rx_window: s.rxWindow.toString(16),
+      peer_public_key: s.peerPublicKey,
+      local_ephemeral_public_key: s.localEphemeralPublicKey,
+      peer_ephemeral_public_key: s.peerEphemeralPublicKey,
+      confirmed: s.confirmed,
+      last_used_ms: new JsonNumber(String(s.lastUsedMs))
+    };
+  }
+  const pending = {};
+  for (const [peer, p] of Object.entries(c.pending)) {
+    pending[peer] = { eph_private: b64(p.ephPrivate), peer_public_key: p.peerPublicKey, peer_url: p.peerUrl, started_ms: new JsonNumber(String(p.startedMs)) };
+  }
+  return stringifyJson({ sessions, pending, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
+}
+var init_cache = __esm({
+  "src/opennexus/core/cache.ts"() {
+    "use strict";
+    init_bytes();
+    init_json();
+    init_session();
+  }
+});
+
 // src/opennexus/core/wire.ts
 function parseEnvelope(text) {
   let v;
@@ -3845,7 +4484,7 @@ var init_wire = __esm({
   "src/opennexus/core/wire.ts"() {
     "use strict";
     init_json();
-    init_errors();
+    init_errors3();
     PROTOCOL_VERSION = "0.1.0";
     STRING_FIELDS = [
       "id",
@@ -4025,7 +4664,9 @@ function enforceCaps(cache) {
   for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
   const all = byAge(false);
   for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
-  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p]);
+  const own = Object.entries(cache.pending).sort(([, x], [, y]) => x.startedMs - y.startedMs);
+  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache.pending[peer];
+  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p] && !cache.pending[p]);
   for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache.peerMessengerUrls[peer];
 }
 function takeReset(cache, peer, sessionId, now) {
@@ -4038,122 +4679,18 @@ function takeReset(cache, peer, sessionId, now) {
   cache.resets[key] = now;
   return "send";
 }
-var MAX_SESSIONS, MAX_PENDING, HELLO_BURST, HELLO_WINDOW_MS, RESET_INTERVAL_MS, RESETS_PER_PEER, RESETS_TOTAL;
-var init_limits = __esm({
+var MAX_SESSIONS, MAX_PENDING, MAX_OWN_PENDING, HELLO_BURST, HELLO_WINDOW_MS, RESET_INTERVAL_MS, RESETS_PER_PEER, RESETS_TOTAL;
+var init_limits2 = __esm({
   "src/opennexus/core/limits.ts"() {
     "use strict";
     MAX_SESSIONS = 1024;
     MAX_PENDING = 64;
+    MAX_OWN_PENDING = 256;
     HELLO_BURST = 20;
     HELLO_WINDOW_MS = 1e4;
     RESET_INTERVAL_MS = 3e4;
     RESETS_PER_PEER = 2;
     RESETS_TOTAL = 20;
-  }
-});
-
-// src/opennexus/core/session.ts
-function ordered(a, b) {
-  return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
-}
-function sessionMaterial(shared, idA, idB, ephA, ephB) {
-  const orderedIds = ordered(idA, idB);
-  const orderedEph = ordered(ephA, ephB);
-  const salt = sha2562(orderedIds);
-  const info = concat(TAG_SESSION, orderedEph);
-  const keyMaterial = hkdfSha256(shared, salt, info, 64);
-  return {
-    orderedIds,
-    orderedEph,
-    salt,
-    info,
-    keyMaterial,
-    lowerKey: keyMaterial.slice(0, 32),
-    higherKey: keyMaterial.slice(32, 64),
-    sessionId: sha2562(concat(orderedIds, orderedEph))
-  };
-}
-function deriveSession(input) {
-  const ownEph = x25519PublicKey(input.ownEphPrivate);
-  let shared;
-  try {
-    shared = x25519SharedSecret(input.ownEphPrivate, input.peerEphPublic);
-  } catch (e) {
-    throw new ProtocolError("derive_failed", e.message);
-  }
-  const m = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
-  const selfIsLower = compareBytes(input.selfId, input.peerId) < 0;
-  return {
-    sessionId: m.sessionId,
-    txKey: selfIsLower ? m.lowerKey : m.higherKey,
-    rxKey: selfIsLower ? m.higherKey : m.lowerKey,
-    txCounter: 0n,
-    rxCounter: -1n,
-    rxWindow: 0n,
-    peerPublicKey: b64(input.peerPublicKey),
-    localEphemeralPublicKey: b64(ownEph),
-    peerEphemeralPublicKey: b64(input.peerEphPublic),
-    confirmed: false,
-    lastUsedMs: 0
-  };
-}
-function nonceFor(counter) {
-  return concat(new Uint8Array(4), u64be(counter));
-}
-function dataAad(sessionId, senderId, receiverId) {
-  return concat(TAG_DATA, lp(sessionId), lp(senderId), lp(receiverId));
-}
-function sealData(s, plaintext, selfId, peerId) {
-  const counter = s.txCounter;
-  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "tx counter out of range");
-  const ciphertext = aesGcmSeal(s.txKey, nonceFor(counter), plaintext, dataAad(s.sessionId, selfId, peerId));
-  return { counter, ciphertext, next: { ...s, txCounter: counter + 1n } };
-}
-function openData(s, msg, senderId, selfId) {
-  let sid;
-  try {
-    sid = unb64(msg.session_id ?? "", 32);
-  } catch {
-    throw new ProtocolError("bad_length", "invalid session_id length");
-  }
-  if (compareBytes(sid, s.sessionId) !== 0) throw new ProtocolError("session_mismatch", "session_id mismatch");
-  const counter = msg.counter;
-  if (counter === void 0) throw new ProtocolError("counter_invalid", "counter missing or invalid");
-  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "counter out of range");
-  if (!counterIsFresh(s, counter)) throw new ProtocolError("counter_replay", "non-monotonic counter");
-  let plaintext;
-  try {
-    plaintext = aesGcmOpen(s.rxKey, nonceFor(counter), unb64(msg.ciphertext ?? ""), dataAad(sid, senderId, selfId));
-  } catch {
-    throw new ProtocolError("decrypt_failed", "");
-  }
-  return { plaintext, next: acceptCounter(s, counter) };
-}
-function counterIsFresh(s, counter) {
-  if (counter > s.rxCounter) return true;
-  const back = s.rxCounter - counter;
-  return back < RX_WINDOW && (s.rxWindow >> back & 1n) === 0n;
-}
-function acceptCounter(s, counter) {
-  if (counter > s.rxCounter) {
-    const shift = counter - s.rxCounter;
-    const rxWindow = shift >= RX_WINDOW ? 1n : (s.rxWindow << shift | 1n) & WINDOW_MASK;
-    return { ...s, rxCounter: counter, rxWindow };
-  }
-  return { ...s, rxWindow: s.rxWindow | 1n << s.rxCounter - counter };
-}
-var TAG_SESSION, TAG_DATA, RX_WINDOW, WINDOW_MASK, FULL_WINDOW;
-var init_session = __esm({
-  "src/opennexus/core/session.ts"() {
-    "use strict";
-    init_bytes();
-    init_crypto();
-    init_errors();
-    TAG_SESSION = utf8("OpenNexus-v0-session");
-    TAG_DATA = utf8("OpenNexus-v0-data");
-    RX_WINDOW = 64n;
-    WINDOW_MASK = (1n << RX_WINDOW) - 1n;
-    FULL_WINDOW = WINDOW_MASK;
   }
 });
 
@@ -4168,18 +4705,21 @@ function tryId(s) {
 function handleInbound(cache0, env2, ctx) {
   const cache = {
     sessions: { ...cache0.sessions },
+    pending: { ...cache0.pending },
     peerMessengerUrls: { ...cache0.peerMessengerUrls },
     resets: { ...cache0.resets }
   };
   const events = [];
   const outbound = [];
+  let changed = false;
   const from = env2.sender_id;
   const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail });
   if (env2.protocol_version !== PROTOCOL_VERSION) {
     reject(env2.type ?? "message", "unsupported protocol_version");
-    return { cache, events, outbound };
+    return { cache, changed: false, events, outbound };
   }
   const sendReset = (peerId, sessionId, reason) => {
+    if (ctx.replay) return;
     const peer = b64(peerId);
     const sid = b64(sessionId);
     const decision = takeReset(cache, peer, sid, ctx.now);
@@ -4187,6 +4727,7 @@ function handleInbound(cache0, env2, ctx) {
       events.push({ type: "reset_suppressed", to: peer, sessionId: sid, why: decision });
       return;
     }
+    changed = true;
     outbound.push({
       url: cache.peerMessengerUrls[peer] ?? ctx.ownMessengerUrl,
       message: createSignedReset(ctx.self, peerId, sessionId, reason)
@@ -4222,6 +4763,7 @@ function handleInbound(cache0, env2, ctx) {
       const url = h.senderMessengerUrl ?? ctx.ownMessengerUrl;
       cache.sessions[peer] = { ...session, confirmed: known, lastUsedMs: ctx.now };
       cache.peerMessengerUrls[peer] = url;
+      changed = true;
       enforceCaps(cache);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: "session_established", peer, sessionId: b64(session.sessionId), initiator: "peer" });
@@ -4248,12 +4790,16 @@ function handleInbound(cache0, env2, ctx) {
         opened = openData(session, env2, peerId, ctx.self.agentId);
       } catch (e) {
         const err2 = e;
+        if (err2.code === "counter_replay") {
+          events.push({ type: "rejected", from, what: "data", detail: `DATA decrypt failed: ${err2.message}`, duplicate: true });
+          break;
+        }
         reject("data", `DATA decrypt failed: ${err2.message}`);
-        if (err2.code === "counter_replay") break;
         if (incomingSid) sendReset(peerId, incomingSid, err2.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
         break;
       }
       cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
+      changed = true;
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache.sessions[from];
@@ -4284,14 +4830,17 @@ function handleInbound(cache0, env2, ctx) {
       const sid = b64(r.sessionId);
       const current = cache.sessions[peer];
       const dropped = current !== void 0 && b64(current.sessionId) === sid;
-      if (dropped) delete cache.sessions[peer];
+      if (dropped) {
+        delete cache.sessions[peer];
+        changed = true;
+      }
       events.push({ type: "reset", from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
     }
     default:
       reject(env2.type ?? "message", "Unknown message type");
   }
-  return { cache, events, outbound };
+  return { cache, changed, events, outbound };
 }
 function pyBytesRepr(b) {
   let s = "b'";
@@ -4310,94 +4859,20 @@ var init_inbound = __esm({
   "src/opennexus/core/inbound.ts"() {
     "use strict";
     init_bytes();
-    init_errors();
+    init_errors3();
     init_handshake();
     init_reset();
-    init_limits();
+    init_limits2();
     init_session();
     init_wire();
-    init_limits();
-  }
-});
-
-// src/opennexus/core/cache.ts
-function emptyCache() {
-  return { sessions: {}, peerMessengerUrls: {}, resets: {} };
-}
-function int2(v, dflt) {
-  return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
-}
-function parseCache(text) {
-  const out2 = emptyCache();
-  let root;
-  try {
-    root = parseJson(text);
-  } catch {
-    return out2;
-  }
-  if (!isObject(root)) return out2;
-  const sessions = isObject(root.sessions) ? root.sessions : {};
-  for (const [peer, raw] of Object.entries(sessions)) {
-    if (!isObject(raw)) continue;
-    try {
-      const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
-      const rxCounter = int2(raw.rx_counter, -1n);
-      const w = raw.rx_window;
-      out2.sessions[peer] = {
-        sessionId: unb64(str2("session_id"), 32),
-        txKey: unb64(str2("tx_key"), 32),
-        rxKey: unb64(str2("rx_key"), 32),
-        txCounter: int2(raw.tx_counter, 0n),
-        rxCounter,
-        // A reference cache has no window: treat every counter up to rx_counter as seen.
-        rxWindow: typeof w === "string" && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
-        peerPublicKey: str2("peer_public_key"),
-        localEphemeralPublicKey: str2("local_ephemeral_public_key"),
-        peerEphemeralPublicKey: str2("peer_ephemeral_public_key"),
-        confirmed: raw.confirmed !== false,
-        lastUsedMs: Number(int2(raw.last_used_ms, 0n))
-      };
-    } catch {
-    }
-  }
-  const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
-  for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out2.peerMessengerUrls[peer] = url;
-  const resets = isObject(root.resets) ? root.resets : {};
-  for (const [k, v] of Object.entries(resets)) if (v instanceof JsonNumber) out2.resets[k] = v.toNumber();
-  return out2;
-}
-function serializeCache(c) {
-  const sessions = {};
-  for (const [peer, s] of Object.entries(c.sessions)) {
-    sessions[peer] = {
-      session_id: b64(s.sessionId),
-      tx_key: b64(s.txKey),
-      rx_key: b64(s.rxKey),
-      tx_counter: new JsonNumber(s.txCounter.toString()),
-      rx_counter: new JsonNumber(s.rxCounter.toString()),
-      rx_window: s.rxWindow.toString(16),
-      peer_public_key: s.peerPublicKey,
-      local_ephemeral_public_key: s.localEphemeralPublicKey,
-      peer_ephemeral_public_key: s.peerEphemeralPublicKey,
-      confirmed: s.confirmed,
-      last_used_ms: new JsonNumber(String(s.lastUsedMs))
-    };
-  }
-  return stringifyJson({ sessions, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
-}
-var init_cache = __esm({
-  "src/opennexus/core/cache.ts"() {
-    "use strict";
-    init_bytes();
-    init_json();
-    init_session();
+    init_limits2();
   }
 });
 
 // src/store/file-lock.ts
 import { readFileSync } from "node:fs";
-import { link, mkdir as mkdir2, readFile as readFile2, readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { link, mkdir as mkdir2, readFile as readFile3, readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 function startTime(pid) {
   try {
     const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -4434,9 +4909,9 @@ async function list(dir) {
 }
 async function takeable(dir, l, unreadableStaleMs) {
   if (l.highest < 0 || l.free.has(l.highest)) return true;
-  const file = join3(dir, String(l.highest));
+  const file = join4(dir, String(l.highest));
   try {
-    const alive = ownerAlive(await readFile2(file, "utf8"));
+    const alive = ownerAlive(await readFile3(file, "utf8"));
     if (alive !== null) return !alive;
     return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
   } catch {
@@ -4444,10 +4919,10 @@ async function takeable(dir, l, unreadableStaleMs) {
   }
 }
 async function create(dir, g) {
-  const tmp = join3(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  const tmp = join4(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
   await writeFile2(tmp, ownToken(), { mode: 384 });
   try {
-    await link(tmp, join3(dir, String(g)));
+    await link(tmp, join4(dir, String(g)));
     return true;
   } catch (e) {
     if (e.code === "EEXIST") return false;
@@ -4463,7 +4938,7 @@ async function prune(dir, g, names) {
       const tmp = /^tmp\.(\d+)\./.exec(n);
       if (gen && Number(gen[1]) < g - 1 || tmp && ownerAlive(`pid=${tmp[1]} start=-
 `) === false) {
-        await rm2(join3(dir, n), { force: true });
+        await rm2(join4(dir, n), { force: true });
       }
     })
   );
@@ -4475,17 +4950,17 @@ async function tryAcquire(dir, unreadableStaleMs) {
   if (!await create(dir, g)) return null;
   const after = await list(dir);
   if (after.highest !== g) {
-    await rm2(join3(dir, String(g)), { force: true });
+    await rm2(join4(dir, String(g)), { force: true });
     return null;
   }
-  await prune(dir, g, after.names);
+  if (after.names.length > 6) await prune(dir, g, after.names);
   return g;
 }
 async function release(dir, g) {
   try {
-    await writeFile2(join3(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
+    await writeFile2(join4(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
   } catch {
-    await rm2(join3(dir, String(g)), { force: true }).catch(() => {
+    await rm2(join4(dir, String(g)), { force: true }).catch(() => {
     });
   }
 }
@@ -4510,10 +4985,10 @@ var LockTimeoutError, UNREADABLE_STALE_MS, ownToken;
 var init_file_lock = __esm({
   "src/store/file-lock.ts"() {
     "use strict";
-    LockTimeoutError = class extends Error {
+    init_errors();
+    LockTimeoutError = class extends CodedError {
       constructor(path) {
-        super(`timed out waiting for the lock on ${path}`);
-        this.name = "LockTimeoutError";
+        super("lock_timeout", `timed out waiting for the lock on ${path}`);
       }
     };
     UNREADABLE_STALE_MS = 3e3;
@@ -4525,8 +5000,352 @@ var init_file_lock = __esm({
   }
 });
 
+// src/opennexus/waiting.ts
+function abortableSleep(ms, signal) {
+  return new Promise((resolve2) => {
+    if (signal?.aborted) return resolve2();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve2();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+async function waitForMessage(stream3, pred, ms, signal) {
+  let timer;
+  let onAbort;
+  const timeout = new Promise((resolve2) => {
+    timer = setTimeout(() => resolve2(null), ms);
+    onAbort = () => resolve2(null);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  const reader = (async () => {
+    for (; ; ) {
+      const r = await stream3.events.next();
+      if (r.done) return null;
+      if (r.value.kind !== "data") continue;
+      let env2;
+      try {
+        env2 = parseEnvelope(r.value.data);
+      } catch {
+        continue;
+      }
+      if (pred(env2)) return env2;
+    }
+  })();
+  try {
+    return await Promise.race([reader, timeout]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+  }
+}
+var init_waiting = __esm({
+  "src/opennexus/waiting.ts"() {
+    "use strict";
+    init_wire();
+  }
+});
+
+// src/opennexus/listening.ts
+async function listen(link2, onEvent, timing, opts = {}) {
+  const inner = new AbortController();
+  const stop = () => inner.abort();
+  opts.signal?.addEventListener("abort", stop, { once: true });
+  if (opts.signal?.aborted) stop();
+  const signal = inner.signal;
+  const beat = () => postJson(`${link2.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, link2.headers, 1e4, signal).catch(() => {
+  });
+  void beat();
+  const heartbeat = setInterval(beat, 15e3);
+  let backoff = 500;
+  try {
+    while (!signal.aborted) {
+      let stream3;
+      try {
+        stream3 = await link2.openStream({ signal });
+        backoff = 500;
+        let replay = false;
+        for await (const ev of stream3.events) {
+          if (ev.kind === "comment") replay = ev.text === "replay";
+          else {
+            await processLine(link2, ev.data, onEvent, timing, signal, replay);
+            replay = false;
+          }
+          if (signal.aborted) break;
+        }
+        if (signal.aborted) break;
+        await onEvent({ type: "connection_lost", error: "stream ended", retryInMs: backoff });
+      } catch (e) {
+        if (signal.aborted) break;
+        await onEvent({ type: "connection_lost", error: e.message, retryInMs: backoff });
+      } finally {
+        stream3?.close();
+      }
+      await abortableSleep(backoff, signal);
+      backoff = Math.min(backoff * 2, 3e4);
+    }
+  } finally {
+    clearInterval(heartbeat);
+    stop();
+    opts.signal?.removeEventListener("abort", stop);
+  }
+}
+async function processLine(link2, data, onEvent, timing, signal, replay) {
+  let env2;
+  try {
+    env2 = parseEnvelope(data);
+  } catch (e) {
+    await onEvent({ type: "rejected", what: "message", detail: e.message });
+    return;
+  }
+  if (env2.type === "connected") {
+    await onEvent({ type: "connected", url: link2.messengerUrl });
+    return;
+  }
+  const ephPrivate = env2.type === "hello" ? randomBytes3(32) : new Uint8Array(32);
+  const ctx = {
+    self: link2.identity,
+    ownMessengerUrl: link2.messengerUrl,
+    now: Date.now(),
+    replay,
+    ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
+  };
+  const notProcessed = (error) => onEvent({ type: "not_processed", what: env2.type ?? "message", error, ...env2.id ? { id: env2.id } : {}, ...env2.sender_id ? { from: env2.sender_id } : {} });
+  const quick = handleInbound(await link2.store.read().catch(() => emptyCache()), env2, ctx);
+  let result = !quick.changed && quick.outbound.length === 0 ? quick : void 0;
+  for (let attempt = 0; attempt < 4 && !result; attempt++) {
+    try {
+      result = await link2.store.update(
+        (c) => {
+          const r = handleInbound(c, env2, ctx);
+          return { cache: r.changed ? r.cache : void 0, result: r };
+        },
+        { signal, timeoutMs: timing.lockTimeoutMs }
+      );
+    } catch (e) {
+      if (signal.aborted) return void await notProcessed("stopped while waiting for the session cache lock");
+      if (!(e instanceof LockTimeoutError)) return void await notProcessed(`session cache: ${e.message}`);
+    }
+  }
+  if (!result) return void await notProcessed("the session cache stayed locked; the message was not processed");
+  for (const e of result.events) await onEvent(e);
+  for (const o of result.outbound) await postOutbound(link2, o, onEvent, signal);
+}
+async function postOutbound(link2, o, onEvent, signal) {
+  try {
+    const r = await link2.post(o.url, o.message, signal);
+    if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
+    else if (o.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
+  } catch (e) {
+    await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: e.message });
+  }
+}
+var init_listening = __esm({
+  "src/opennexus/listening.ts"() {
+    "use strict";
+    init_cache();
+    init_crypto();
+    init_inbound();
+    init_wire();
+    init_file_lock();
+    init_link();
+    init_transport();
+    init_waiting();
+  }
+});
+
+// src/opennexus/core/initiator.ts
+function beginHandshake(cache, i) {
+  const peer = b64(i.peerId);
+  const ephPublic = x25519PublicKey(i.ephPrivate);
+  const pending = { ephPrivate: i.ephPrivate, peerPublicKey: b64(i.peerPublicKey), peerUrl: i.peerUrl, startedMs: i.now };
+  const next = {
+    ...cache,
+    pending: { ...cache.pending, [peer]: pending },
+    peerMessengerUrls: { ...cache.peerMessengerUrls, [peer]: i.peerUrl }
+  };
+  enforceCaps(next);
+  return { cache: next, hello: createHello(i.self, i.peerId, ephPublic, i.ownMessengerUrl) };
+}
+function isAckFor(pending, env2, peer) {
+  return env2.type === "hello_ack" && env2.protocol_version === PROTOCOL_VERSION && env2.sender_id === peer && env2.peer_ephemeral_public_key === b64(x25519PublicKey(pending.ephPrivate));
+}
+function completeHandshake(cache, env2, self, now, own) {
+  const peer = env2.sender_id ?? "";
+  const pending = own ?? cache.pending[peer];
+  if (!pending || !isAckFor(pending, env2, peer)) return { ok: false, error: "no_pending", detail: "no pending handshake for this HELLO_ACK" };
+  let peerId;
+  let peerPub;
+  try {
+    peerPub = unb64(pending.peerPublicKey, 32);
+    peerId = unb64(peer, 32);
+  } catch {
+    return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  }
+  const v = verifyHelloAck(env2, self.agentId, peerId, x25519PublicKey(pending.ephPrivate));
+  if (!v) return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  let session;
+  try {
+    session = deriveSession({ selfId: self.agentId, peerId, ownEphPrivate: pending.ephPrivate, peerEphPublic: v.peerEph, peerPublicKey: peerPub });
+  } catch (e) {
+    return { ok: false, error: "derive_failed", detail: `Session derivation failed: ${e.message}` };
+  }
+  const pendingLeft = { ...cache.pending };
+  const recorded = pendingLeft[peer];
+  if (recorded && b64(recorded.ephPrivate) === b64(pending.ephPrivate)) delete pendingLeft[peer];
+  const existing = cache.sessions[peer];
+  if (existing && b64(existing.sessionId) === b64(session.sessionId)) {
+    return { ok: true, cache: { ...cache, pending: pendingLeft }, session: existing };
+  }
+  const confirmed = { ...session, confirmed: true, lastUsedMs: now };
+  const next = { ...cache, pending: pendingLeft, sessions: { ...cache.sessions, [peer]: confirmed } };
+  enforceCaps(next);
+  return { ok: true, cache: next, session: confirmed };
+}
+function isResetFor(env2, selfId, peer, sessionId) {
+  return env2.type === "reset" && env2.sender_id === peer && env2.session_id === sessionId && verifySignedReset(env2, selfId) !== null;
+}
+function forgetSession(cache, peer, sessionId) {
+  const s = cache.sessions[peer];
+  if (!s || b64(s.sessionId) !== sessionId) return void 0;
+  const sessions = { ...cache.sessions };
+  delete sessions[peer];
+  return { ...cache, sessions };
+}
+function sealFor(cache, self, peerId, plaintext, ownMessengerUrl, now) {
+  const peer = b64(peerId);
+  const s = cache.sessions[peer];
+  if (!s) return null;
+  const r = sealData(s, typeof plaintext === "string" ? utf8(plaintext) : plaintext, self.agentId, peerId);
+  return {
+    cache: { ...cache, sessions: { ...cache.sessions, [peer]: { ...r.next, lastUsedMs: now } } },
+    data: {
+      protocol_version: PROTOCOL_VERSION,
+      type: "data",
+      sender_id: self.agentIdB64,
+      receiver_id: peer,
+      session_id: b64(s.sessionId),
+      counter: r.counter,
+      ciphertext: b64(r.ciphertext),
+      sender_messenger_url: ownMessengerUrl
+    }
+  };
+}
+var init_initiator = __esm({
+  "src/opennexus/core/initiator.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+    init_errors3();
+    init_handshake();
+    init_limits2();
+    init_reset();
+    init_session();
+    init_wire();
+  }
+});
+
+// src/opennexus/sending.ts
+async function send(link2, opts, timing) {
+  let peerPub;
+  try {
+    peerPub = parseKeyText(opts.peerPublicKey, "public key");
+  } catch (e) {
+    throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}`);
+  }
+  const peerId = agentIdOf(peerPub);
+  const peer = b64(peerId);
+  if (peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+  const plaintext = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
+  const t = { peer, peerId, peerPub, peerUrl: trimSlash(opts.peerMessengerUrl), plaintext, signal: opts.signal };
+  const watch = await link2.openStream({ watch: true, ...opts.signal ? { signal: opts.signal } : {} });
+  try {
+    const first = await deliver(link2, t, watch, opts.noCache ?? false, timing);
+    if (first.handshake || timing.confirmMs <= 0) return { ...first, redelivered: false };
+    const reset = await waitForMessage(watch, (e) => isResetFor(e, link2.identity.agentId, peer, first.sessionId), timing.confirmMs, opts.signal);
+    if (!reset) return { ...first, redelivered: false };
+    link2.log(`Peer ${short(peer)} lost session (reset reason=${reset.reason}); re-handshaking and resending once`);
+    await link2.store.update((c) => ({ cache: forgetSession(c, peer, first.sessionId), result: null }));
+    const again = await deliver(link2, t, watch, false, timing);
+    return { ...again, redelivered: true };
+  } finally {
+    watch.close();
+  }
+}
+async function deliver(link2, t, watch, noCache, timing) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let data = null;
+    let handshake = false;
+    if (noCache || !(await link2.store.read()).sessions[t.peer]) {
+      data = await link2.store.handshakeLock(t.peerId, async () => {
+        if (!noCache && (await link2.store.read()).sessions[t.peer]) return null;
+        return handshakeAndSeal(link2, t, watch, timing);
+      });
+      handshake = data !== null;
+      noCache = false;
+    }
+    data ??= await seal(link2, t);
+    if (!data) continue;
+    const r = await link2.post(t.peerUrl, data, t.signal);
+    if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${clip(r.body)}`);
+    link2.log("Message sent");
+    return { peerId: t.peer, sessionId: data.session_id, counter: data.counter.toString(), handshake };
+  }
+  throw new ClientError("data_failed", "DATA send failed: the session kept being reset");
+}
+function seal(link2, t) {
+  return link2.store.update((c) => {
+    const s = sealOrThrow(() => sealFor(c, link2.identity, t.peerId, t.plaintext, link2.messengerUrl, Date.now()));
+    if (!s) return { result: null };
+    if (s.cache.peerMessengerUrls[t.peer] !== t.peerUrl) s.cache.peerMessengerUrls = { ...s.cache.peerMessengerUrls, [t.peer]: t.peerUrl };
+    return { cache: s.cache, result: s.data };
+  });
+}
+function sealOrThrow(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw new ClientError("encrypt_failed", `Encrypt failed: ${e.message}`);
+  }
+}
+async function handshakeAndSeal(link2, t, watch, timing) {
+  link2.log(`Sending HELLO to ${short(t.peer)}`);
+  const ephPrivate = randomBytes3(32);
+  const begin = { self: link2.identity, peerId: t.peerId, peerPublicKey: t.peerPub, peerUrl: t.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate, now: Date.now() };
+  const { hello, pending } = await link2.store.update((c) => {
+    const b = beginHandshake(c, begin);
+    return { cache: b.cache, result: { hello: b.hello, pending: b.cache.pending[t.peer] } };
+  });
+  const r = await link2.post(t.peerUrl, hello, t.signal);
+  if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${clip(r.body)}`);
+  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, t.peer), timing.helloAckTimeoutMs, t.signal);
+  if (t.signal?.aborted) throw new ClientError("aborted", "aborted");
+  if (!ack) throw new ClientError("hello_ack_timeout", "Timeout waiting for HELLO_ACK");
+  return link2.store.update((c) => {
+    const done = completeHandshake(c, ack, link2.identity, Date.now(), pending);
+    if (!done.ok) throw new ClientError(done.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done.detail);
+    const s = sealOrThrow(() => sealFor(done.cache, link2.identity, t.peerId, t.plaintext, link2.messengerUrl, Date.now()));
+    return { cache: s.cache, result: s.data };
+  });
+}
+var init_sending = __esm({
+  "src/opennexus/sending.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+    init_identity();
+    init_initiator();
+    init_errors2();
+    init_link();
+    init_waiting();
+  }
+});
+
 // src/opennexus/session-store.ts
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var SessionStore;
 var init_session_store = __esm({
   "src/opennexus/session-store.ts"() {
@@ -4538,7 +5357,7 @@ var init_session_store = __esm({
     SessionStore = class {
       constructor(dir, agentId) {
         this.dir = dir;
-        this.path = join4(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
+        this.path = join5(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
       }
       dir;
       path;
@@ -4561,482 +5380,52 @@ var init_session_store = __esm({
       }
       /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
       handshakeLock(peerId, fn) {
-        return withFileLock(join4(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
+        return withFileLock(join5(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
       }
     };
-  }
-});
-
-// src/http/client.ts
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-function parseHttpUrl(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new NetworkError("bad_url", `invalid URL: ${url}`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
-  return u;
-}
-function describe(err2, url) {
-  const e = err2;
-  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
-}
-function bounded(url, opts, onResponse, reject) {
-  const u = parseHttpUrl(url);
-  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
-  let settled = false;
-  const req = fn(u, { method: opts.method, headers: opts.headers });
-  const settle = () => {
-    settled = true;
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
-  };
-  const fail = (e) => {
-    if (!settled) reject(e);
-    settle();
-    req.destroy();
-  };
-  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
-  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
-  req.on("response", (res) => onResponse(res, fail, settle));
-  return req;
-}
-function request(url, opts) {
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
-    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const headers = {
-      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
-      ...opts.headers
-    };
-    const req = bounded(
-      url,
-      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (c) => {
-          size += c.length;
-          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
-          else chunks.push(c);
-        });
-        res.on("end", () => {
-          if (size > max) return;
-          settle();
-          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
-      },
-      reject
-    );
-    req.end(opts.body);
-  });
-}
-function openSse(url, opts) {
-  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
-    const req = bounded(
-      url,
-      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        res.setEncoding("utf8");
-        if ((res.statusCode ?? 0) !== 200) {
-          let text = "";
-          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
-          res.on("data", (c) => {
-            text += c;
-            if (text.length >= maxError) refuse();
-          });
-          res.on("end", refuse);
-          res.on("error", refuse);
-          return;
-        }
-        settle();
-        resolve2(sseStream(url, req, res, opts.signal, maxLine));
-      },
-      reject
-    );
-    req.end();
-  });
-}
-function sseStream(url, req, res, signal, maxLine) {
-  const queue = [];
-  let waiting = null;
-  let done = false;
-  let error = null;
-  let buf = "";
-  const finish = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", close);
-    const w = waiting;
-    waiting = null;
-    if (w && error) w.reject(error);
-    else w?.resolve({ value: void 0, done: true });
-  };
-  function close() {
-    req.destroy();
-    finish();
-  }
-  signal?.addEventListener("abort", close, { once: true });
-  const push = (e) => {
-    const w = waiting;
-    waiting = null;
-    if (w) w.resolve({ value: e, done: false });
-    else queue.push(e);
-  };
-  res.on("data", (chunk) => {
-    if (done) return;
-    buf += chunk;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl).replace(/\r$/, "");
-      buf = buf.slice(nl + 1);
-      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
-      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
-    }
-    if (buf.length > maxLine) {
-      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
-      close();
-    }
-  });
-  res.on("end", finish);
-  res.on("close", finish);
-  res.on("error", finish);
-  const events = {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    next() {
-      const e = queue.shift();
-      if (e) return Promise.resolve({ value: e, done: false });
-      if (done && error) return Promise.reject(error);
-      if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
-    },
-    return() {
-      close();
-      return Promise.resolve({ value: void 0, done: true });
-    }
-  };
-  return { status: 200, events, close };
-}
-var NetworkError, DEFAULT_MAX_BODY_BYTES;
-var init_client = __esm({
-  "src/http/client.ts"() {
-    "use strict";
-    NetworkError = class extends Error {
-      constructor(code, message) {
-        super(message);
-        this.code = code;
-        this.name = "NetworkError";
-      }
-      code;
-    };
-    DEFAULT_MAX_BODY_BYTES = 1 << 20;
-  }
-});
-
-// src/opennexus/transport.ts
-async function postJson(url, body, headers, timeoutMs, signal) {
-  const r = await request(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
-  return { status: r.status, body: r.body };
-}
-function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
-  return openSse(url, { headers, connectTimeoutMs, maxLineBytes: MAX_SSE_LINE, ...signal ? { signal } : {} });
-}
-var MAX_POST_ANSWER, MAX_SSE_LINE;
-var init_transport = __esm({
-  "src/opennexus/transport.ts"() {
-    "use strict";
-    init_client();
-    MAX_POST_ANSWER = 64 * 1024;
-    MAX_SSE_LINE = 1 << 20;
   }
 });
 
 // src/opennexus/client.ts
-function abortableSleep(ms, signal) {
-  return new Promise((resolve2) => {
-    if (signal?.aborted) return resolve2();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve2();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-async function waitForMessage(stream3, pred, ms, signal) {
-  let timer;
-  const timeout = new Promise((resolve2) => {
-    timer = setTimeout(() => resolve2(null), ms);
-    signal?.addEventListener("abort", () => resolve2(null), { once: true });
-  });
-  const reader = (async () => {
-    for (; ; ) {
-      const r = await stream3.events.next();
-      if (r.done) return null;
-      if (r.value.kind !== "data") continue;
-      let env2;
-      try {
-        env2 = parseEnvelope(r.value.data);
-      } catch {
-        continue;
-      }
-      if (pred(env2)) return env2;
-    }
-  })();
-  try {
-    return await Promise.race([reader, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-var DEFAULT_MESSENGER_URL, ClientError, trimSlash, short, clip, OpenNexusClient;
+var DEFAULT_MESSENGER_URL, OpenNexusClient;
 var init_client2 = __esm({
   "src/opennexus/client.ts"() {
     "use strict";
-    init_bytes();
-    init_crypto();
-    init_errors();
-    init_handshake();
     init_identity();
-    init_inbound();
-    init_reset();
-    init_session();
-    init_cache();
-    init_wire();
-    init_json();
+    init_errors2();
+    init_link();
+    init_listening();
+    init_sending();
     init_session_store();
-    init_transport();
-    init_limits();
-    init_file_lock();
+    init_errors2();
     DEFAULT_MESSENGER_URL = "https://api.opennexus.cc";
-    ClientError = class extends Error {
-      constructor(code, message) {
-        super(message);
-        this.code = code;
-        this.name = "ClientError";
-      }
-      code;
-    };
-    trimSlash = (u) => u.replace(/\/+$/, "");
-    short = (id) => `${id.slice(0, 16)}...`;
-    clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
     OpenNexusClient = class {
-      identity;
-      messengerUrl;
-      store;
-      opts;
-      log;
       constructor(opts) {
+        this.opts = opts;
         try {
           this.identity = identityFromKeyTexts(opts.identityPublicKey, opts.identityPrivateKey);
         } catch (e) {
           throw new ClientError("invalid_key", e.message);
         }
-        this.opts = opts;
-        this.messengerUrl = trimSlash(opts.messengerUrl ?? process.env.MESSENGER_URL ?? DEFAULT_MESSENGER_URL);
-        this.store = new SessionStore(opts.stateDir ?? process.cwd(), this.identity.agentId);
-        this.log = opts.log ?? (() => {
-        });
+        this.messengerUrl = trimSlash(opts.messengerUrl);
+        this.store = new SessionStore(opts.stateDir, this.identity.agentId);
+        this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 2e4, opts.log ?? (() => {
+        }));
       }
+      opts;
+      identity;
+      messengerUrl;
+      store;
+      link;
       get agentId() {
         return this.identity.agentIdB64;
       }
-      get headers() {
-        return { "X-Agent-ID": this.identity.agentIdB64 };
+      send(opts) {
+        return send(this.link, opts, { helloAckTimeoutMs: this.opts.helloAckTimeoutMs ?? 3e4, confirmMs: this.opts.confirmMs ?? 1e3 });
       }
-      get timeoutMs() {
-        return this.opts.postTimeoutMs ?? 2e4;
-      }
-      async post(url, message, signal) {
-        try {
-          return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.timeoutMs, signal);
-        } catch (e) {
-          throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
-        }
-      }
-      /** A short-lived stream on our own messenger that does not take the offline backlog. */
-      async openWatch(signal) {
-        try {
-          return await openSse2(`${this.messengerUrl}/v1/messages/stream?drain=0`, this.headers, signal, this.timeoutMs);
-        } catch (e) {
-          throw new ClientError("network", e.message);
-        }
-      }
-      async send(opts) {
-        let peerPub;
-        try {
-          peerPub = parseKeyText(opts.peerPublicKey, "public key");
-        } catch (e) {
-          throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}`);
-        }
-        const peerId = agentIdOf(peerPub);
-        const peer = b64(peerId);
-        if (peer === this.agentId) throw new ClientError("self_session", "Refusing self-session");
-        const peerUrl = trimSlash(opts.peerMessengerUrl);
-        const plaintext = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
-        await this.store.update((c) => ({ cache: { ...c, peerMessengerUrls: { ...c.peerMessengerUrls, [peer]: peerUrl } }, result: null }));
-        const watch = await this.openWatch(opts.signal);
-        try {
-          const first = await this.deliver(peerId, peerPub, peerUrl, plaintext, watch, opts.noCache ?? false, opts.signal);
-          const confirmMs = this.opts.confirmMs ?? 1e3;
-          if (first.handshake || confirmMs <= 0) return { ...first, redelivered: false };
-          const reset = await waitForMessage(
-            watch,
-            (e) => e.type === "reset" && e.sender_id === peer && e.session_id === first.sessionId && verifySignedReset(e, this.identity.agentId) !== null,
-            confirmMs,
-            opts.signal
-          );
-          if (!reset) return { ...first, redelivered: false };
-          this.log(`Peer ${short(peer)} lost session (reset reason=${reset.reason}); re-handshaking and resending once`);
-          await this.store.update((c) => {
-            if (c.sessions[peer] && b64(c.sessions[peer].sessionId) === first.sessionId) {
-              const sessions = { ...c.sessions };
-              delete sessions[peer];
-              return { cache: { ...c, sessions }, result: null };
-            }
-            return { result: null };
-          });
-          const again = await this.deliver(peerId, peerPub, peerUrl, plaintext, watch, false, opts.signal);
-          return { ...again, redelivered: true };
-        } finally {
-          watch.close();
-        }
-      }
-      /** Makes sure a session exists (handshaking if needed), then seals and posts one DATA. */
-      async deliver(peerId, peerPub, peerUrl, plaintext, watch, noCache, signal) {
-        const peer = b64(peerId);
-        let handshake = false;
-        for (let attempt = 0; attempt < 3; attempt++) {
-          if (noCache || !(await this.store.read()).sessions[peer]) {
-            handshake = await this.store.handshakeLock(peerId, async () => {
-              if (!noCache && (await this.store.read()).sessions[peer]) return false;
-              await this.handshake(peerId, peerPub, peerUrl, watch, signal);
-              return true;
-            });
-            noCache = false;
-          }
-          const sealed = await this.seal(peerId, plaintext);
-          if (!sealed) continue;
-          const data = {
-            protocol_version: PROTOCOL_VERSION,
-            type: "data",
-            sender_id: this.agentId,
-            receiver_id: peer,
-            session_id: sealed.sessionId,
-            counter: sealed.counter,
-            ciphertext: b64(sealed.ciphertext),
-            sender_messenger_url: this.messengerUrl
-          };
-          const r = await this.post(peerUrl, data, signal);
-          if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${clip(r.body)}`);
-          this.log("Message sent");
-          return { peerId: peer, sessionId: sealed.sessionId, counter: sealed.counter.toString(), handshake };
-        }
-        throw new ClientError("data_failed", "DATA send failed: the session kept being reset");
-      }
-      /** Seals under the cache lock, so the counter is persisted before the ciphertext leaves. */
-      seal(peerId, plaintext) {
-        const peer = b64(peerId);
-        return this.store.update((c) => {
-          const s = c.sessions[peer];
-          if (!s) return { result: null };
-          let r;
-          try {
-            r = sealData(s, plaintext, this.identity.agentId, peerId);
-          } catch (e) {
-            throw new ClientError("encrypt_failed", `Encrypt failed: ${e.message}`);
-          }
-          return {
-            cache: { ...c, sessions: { ...c.sessions, [peer]: { ...r.next, lastUsedMs: Date.now() } } },
-            result: { sessionId: b64(s.sessionId), counter: r.counter, ciphertext: r.ciphertext }
-          };
-        });
-      }
-      async handshake(peerId, peerPub, peerUrl, watch, signal) {
-        const peer = b64(peerId);
-        this.log(`Sending HELLO to ${short(peer)}`);
-        const ephPrivate = randomBytes3(32);
-        const ephPublic = x25519PublicKey(ephPrivate);
-        const hello = createHello(this.identity, peerId, ephPublic, this.messengerUrl);
-        const r = await this.post(peerUrl, hello, signal);
-        if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${clip(r.body)}`);
-        const ack = await waitForMessage(
-          watch,
-          (e) => e.type === "hello_ack" && e.protocol_version === PROTOCOL_VERSION && e.sender_id === peer && e.peer_ephemeral_public_key === hello.ephemeral_public_key,
-          this.opts.helloAckTimeoutMs ?? 3e4,
-          signal
-        );
-        if (signal?.aborted) throw new ClientError("aborted", "aborted");
-        if (!ack) throw new ClientError("hello_ack_timeout", "Timeout waiting for HELLO_ACK");
-        const v = verifyHelloAck(ack, this.identity.agentId, peerId, ephPublic);
-        if (!v) throw new ClientError("hello_ack_invalid", "HELLO_ACK verification failed");
-        let session;
-        try {
-          session = deriveSession({ selfId: this.identity.agentId, peerId, ownEphPrivate: ephPrivate, peerEphPublic: v.peerEph, peerPublicKey: peerPub });
-        } catch (e) {
-          throw new ClientError("derive_failed", `Session derivation failed: ${e.message}`);
-        }
-        await this.store.update((c) => {
-          const next = { ...c, sessions: { ...c.sessions, [peer]: { ...session, confirmed: true, lastUsedMs: Date.now() } } };
-          enforceCaps(next);
-          return { cache: next, result: null };
-        });
-        return session;
-      }
-      /**
-       * Listens on our own messenger until `signal` aborts: answers HELLOs, decrypts DATA, honours
-       * resets, sends a presence heartbeat every 15 s, and reconnects with backoff. One bad message
-       * is reported as an event and never ends the stream (spec §10 B3).
-       */
-      async listen(onEvent, opts = {}) {
-        const inner = new AbortController();
-        const stop = () => inner.abort();
-        opts.signal?.addEventListener("abort", stop, { once: true });
-        if (opts.signal?.aborted) stop();
-        const signal = inner.signal;
-        const beat = () => postJson(`${this.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, this.headers, 1e4, signal).catch(() => {
-        });
-        void beat();
-        const heartbeat = setInterval(beat, 15e3);
-        let backoff = 500;
-        try {
-          while (!signal.aborted) {
-            let stream3;
-            try {
-              stream3 = await openSse2(`${this.messengerUrl}/v1/messages/stream`, this.headers, signal, this.timeoutMs);
-              backoff = 500;
-              for await (const ev of stream3.events) {
-                if (ev.kind === "data") await this.processLine(ev.data, onEvent, signal);
-                if (signal.aborted) break;
-              }
-              if (signal.aborted) break;
-              await onEvent({ type: "connection_lost", error: "stream ended", retryInMs: backoff });
-            } catch (e) {
-              if (signal.aborted) break;
-              await onEvent({ type: "connection_lost", error: e instanceof NetworkError ? e.message : String(e), retryInMs: backoff });
-            } finally {
-              stream3?.close();
-            }
-            await abortableSleep(backoff, signal);
-            backoff = Math.min(backoff * 2, 3e4);
-          }
-        } finally {
-          clearInterval(heartbeat);
-          stop();
-          opts.signal?.removeEventListener("abort", stop);
-        }
+      /** Listens until `signal` aborts, reporting every event (listening.ts). */
+      listen(onEvent, opts = {}) {
+        return listen(this.link, onEvent, { lockTimeoutMs: this.opts.lockTimeoutMs ?? 15e3 }, opts);
       }
       /** Async-iterator form of listen(): yields decrypted messages only. */
       async *stream(opts = {}) {
@@ -5076,55 +5465,48 @@ var init_client2 = __esm({
           await done;
         }
       }
-      async processLine(data, onEvent, signal) {
-        let env2;
-        try {
-          env2 = parseEnvelope(data);
-        } catch (e) {
-          await onEvent({ type: "rejected", what: "message", detail: e.message });
-          return;
-        }
-        if (env2.type === "connected") {
-          await onEvent({ type: "connected", url: this.messengerUrl });
-          return;
-        }
-        const ephPrivate = env2.type === "hello" ? randomBytes3(32) : new Uint8Array(32);
-        const ctx = {
-          self: this.identity,
-          ownMessengerUrl: this.messengerUrl,
-          now: Date.now(),
-          ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
-        };
-        const notProcessed = (error) => onEvent({ type: "not_processed", what: env2.type ?? "message", error, ...env2.id ? { id: env2.id } : {}, ...env2.sender_id ? { from: env2.sender_id } : {} });
-        let result;
-        for (let attempt = 0; attempt < 4 && !result; attempt++) {
-          try {
-            result = await this.store.update(
-              (c) => {
-                const r = handleInbound(c, env2, ctx);
-                return { cache: serializeCache(r.cache) === serializeCache(c) ? void 0 : r.cache, result: r };
-              },
-              { signal, timeoutMs: this.opts.lockTimeoutMs ?? 15e3 }
-            );
-          } catch (e) {
-            if (signal.aborted) return void await notProcessed("stopped while waiting for the session cache lock");
-            if (!(e instanceof LockTimeoutError)) return void await notProcessed(`session cache: ${e.message}`);
-          }
-        }
-        if (!result) return void await notProcessed("the session cache stayed locked; the message was not processed");
-        for (const e of result.events) await onEvent(e);
-        for (const o of result.outbound) await this.postOutbound(o, onEvent, signal);
-      }
-      async postOutbound(o, onEvent, signal) {
-        try {
-          const r = await this.post(o.url, o.message, signal);
-          if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
-          else if (o.message.type === "hello_ack") this.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
-        } catch (e) {
-          await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: e.message });
-        }
-      }
     };
+  }
+});
+
+// src/http/connection-guard.ts
+function timeoutOptions(limits) {
+  const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(20, Math.min(1e3, Math.floor(shortest / 5))),
+    keepAliveTimeout: limits.keepAliveTimeoutMs
+  };
+}
+function guardConnections(server, limits, trust) {
+  let open2 = 0;
+  let refusedPerIp = 0;
+  let refusedTotal = 0;
+  if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
+  server.on("drop", () => refusedTotal++);
+  const perPeer = new OpenCounts(limits.maxConnectionsPerIp);
+  server.on("connection", (socket) => {
+    open2++;
+    socket.once("close", () => open2--);
+    const raw = socket.remoteAddress;
+    if (raw === void 0) return;
+    const peer = normalizeAddress(raw) ?? raw;
+    if (limits.maxConnectionsPerIp === 0 || isTrustedProxy(peer, trust)) return;
+    if (!perPeer.acquire(peer)) {
+      refusedPerIp++;
+      socket.destroy();
+      return;
+    }
+    socket.once("close", () => perPeer.release(peer));
+  });
+  return () => ({ open: open2, refusedPerIp, refusedTotal });
+}
+var init_connection_guard = __esm({
+  "src/http/connection-guard.ts"() {
+    "use strict";
+    init_client_address();
+    init_limits();
   }
 });
 
@@ -5150,16 +5532,6 @@ var init_types = __esm({
 
 // src/http/node-adapter.ts
 import { createServer } from "node:http";
-function clientIp(req, trustProxy) {
-  if (trustProxy) {
-    const xff = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
-    if (first) return first;
-    const real = req.headers["x-real-ip"];
-    if (typeof real === "string" && real.trim()) return real.trim();
-  }
-  return req.socket.remoteAddress ?? "unknown";
-}
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
     const chunks = [];
@@ -5185,19 +5557,29 @@ function toHttpRequest(req, body, trustProxy) {
     query: new URLSearchParams(q >= 0 ? raw.slice(q + 1) : ""),
     headers,
     body,
-    ip: clientIp(req, trustProxy)
+    ip: clientAddress(req.socket.remoteAddress ?? "unknown", headers["x-forwarded-for"], trustProxy)
   };
+}
+function malformedUrl(raw) {
+  if (!raw.includes("%")) return false;
+  try {
+    decodeURIComponent(raw);
+    return false;
+  } catch {
+    return true;
+  }
 }
 function errorToResponse(err2, fallback) {
   if (err2 instanceof HttpError) {
     return {
       status: err2.status,
-      headers: { "content-type": "application/json; charset=utf-8", ...err2.headers },
+      headers: { "content-type": JSON_TYPE, ...err2.headers },
       body: JSON.stringify(err2.body)
     };
   }
+  if (err2 instanceof URIError) return BAD_URL;
   if (fallback) return fallback(err2);
-  return { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: '{"error":"internal error"}' };
+  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
 }
 async function respond(handler, req, onError) {
   try {
@@ -5206,11 +5588,27 @@ async function respond(handler, req, onError) {
     return errorToResponse(err2, onError);
   }
 }
-function serve2(handler, opts) {
+function writePlain(res, r, closeAfter) {
+  const headers = { ...r.headers };
+  if (closeAfter && !headers.connection) headers.connection = "close";
+  const body = r.body ?? "";
+  if (r.status === 204 || r.status === 304) {
+    res.writeHead(r.status, headers);
+    res.end();
+    return;
+  }
+  headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+  res.writeHead(r.status, headers);
+  res.end(body);
+}
+function serve(handler, opts) {
   const open2 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
-  const server = createServer(async (req, res) => {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const trust = opts.trustProxy ?? false;
+  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
+  const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -5219,8 +5617,13 @@ function serve2(handler, opts) {
       res.destroy();
       return;
     }
-    const request2 = toHttpRequest(req, body, opts.trustProxy ?? false);
-    const r = await respond(handler, request2, opts.onError);
+    const request2 = toHttpRequest(req, body, trust);
+    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
+    if (r.stream && !streamsPerIp.acquire(request2.ip)) {
+      writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
+      log(`${request2.method} ${request2.path} 429 stream cap`);
+      return;
+    }
     if (r.stream) {
       res.writeHead(r.status, r.headers);
       res.flushHeaders();
@@ -5233,23 +5636,23 @@ function serve2(handler, opts) {
         if (ended) return;
         ended = true;
         open2.delete(end);
+        streamsPerIp.release(request2.ip);
         cleanup();
         res.end();
       };
       const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
       open2.add(end);
       res.on("close", end);
-      cleanup = r.stream.open(write, end);
+      const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
+      cleanup = r.stream.open(write, end, flow);
       if (ended) cleanup();
       log(`${request2.method} ${request2.path} ${r.status} stream`);
       return;
     }
-    if (body === null && !r.headers?.connection) res.setHeader("connection", "close");
-    res.writeHead(r.status, r.headers);
-    res.end(r.body);
+    writePlain(res, r, body === null);
     log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
   });
-  server.keepAliveTimeout = 5e3;
+  const connections = guardConnections(server, limits, trust);
   return new Promise((resolve2, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
@@ -5259,6 +5662,7 @@ function serve2(handler, opts) {
         server,
         port,
         url: `http://${host}:${port}`,
+        connections,
         close: () => new Promise((done) => {
           for (const end of [...open2]) end();
           server.close(() => done());
@@ -5268,40 +5672,242 @@ function serve2(handler, opts) {
     });
   });
 }
-var HARD_BODY_CAP;
+function tooManyStreams(cap) {
+  return {
+    status: 429,
+    headers: { "content-type": JSON_TYPE, "retry-after": "10" },
+    body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
+  };
+}
+var HARD_BODY_CAP, JSON_TYPE, BAD_URL;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
+    init_client_address();
+    init_connection_guard();
+    init_limits();
     init_types();
     HARD_BODY_CAP = 8 * 1024 * 1024;
+    JSON_TYPE = "application/json; charset=utf-8";
+    BAD_URL = {
+      status: 400,
+      headers: { "content-type": JSON_TYPE },
+      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
+    };
+  }
+});
+
+// src/store/offline-queue.ts
+function agentBase(agentId) {
+  return AGENT_OVERHEAD + 2 * agentId.length;
+}
+var ENTRY_OVERHEAD, AGENT_OVERHEAD, OfflineQueue;
+var init_offline_queue = __esm({
+  "src/store/offline-queue.ts"() {
+    "use strict";
+    ENTRY_OVERHEAD = 128;
+    AGENT_OVERHEAD = 256;
+    OfflineQueue = class {
+      agents = /* @__PURE__ */ new Map();
+      // in order of last touch
+      retainers = /* @__PURE__ */ new Map();
+      // in order of last delivery
+      limits;
+      bytes = 0;
+      messages = 0;
+      dropped = 0;
+      refused = 0;
+      constructor(limits) {
+        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+      }
+      /**
+       * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
+       * period), else it waits for one (kept for the TTL). `once` frames are never replayed.
+       */
+      add(agentId, frame, nowMs, opts = {}) {
+        const { maxPerAgent, maxBytesPerAgent, maxBytesTotal, maxTotal, graceMs } = this.limits;
+        const delivered = opts.delivered ?? false;
+        const once = opts.once ?? false;
+        if (maxPerAgent <= 0 || delivered && (once || graceMs <= 0)) return "off";
+        this.sweep(nowMs);
+        const buf = Buffer.from(frame, "utf8");
+        const bytes = buf.length + ENTRY_OVERHEAD;
+        const own = agentBase(agentId);
+        if (own + bytes > maxBytesPerAgent || own + bytes > maxBytesTotal) return this.refuse();
+        const known = this.agents.get(agentId);
+        if (known) this.pruneFront(agentId, known, nowMs);
+        while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes > maxBytesTotal || this.messages + 1 > maxTotal) {
+          if (!this.evictRetained()) return this.refuse();
+        }
+        let q = this.agents.get(agentId);
+        if (!q) {
+          q = { entries: [], bytes: own, touched: nowMs };
+          this.bytes += own;
+        }
+        while (q.entries.length && (q.entries.length + 1 > maxPerAgent || q.bytes + bytes > maxBytesPerAgent)) {
+          this.remove(q, 0);
+          this.dropped++;
+        }
+        q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once });
+        q.bytes += bytes;
+        this.bytes += bytes;
+        this.messages++;
+        this.touch(agentId, q, nowMs, delivered);
+        return "stored";
+      }
+      /**
+       * What a new draining stream gets, oldest first: every kept frame of the agent. Waiting ones
+       * become delivered; `once` frames are removed; with no grace period everything is removed.
+       */
+      drain(agentId, nowMs) {
+        this.sweep(nowMs);
+        const q = this.agents.get(agentId);
+        if (!q) return [];
+        this.prune(agentId, q, nowMs);
+        if (!this.agents.has(agentId)) return [];
+        const out2 = q.entries.map((e) => ({ frame: e.frame, replay: e.deliveredAt !== null }));
+        for (const e of q.entries) e.deliveredAt ??= nowMs;
+        for (let i = q.entries.length - 1; i >= 0; i--) {
+          if (q.entries[i].once || this.limits.graceMs <= 0) this.remove(q, i);
+        }
+        if (q.entries.length) this.touch(agentId, q, nowMs, true);
+        else this.forget(agentId, q);
+        return out2;
+      }
+      /** Frames of the agent that no draining stream has taken yet. */
+      waiting(agentId, nowMs) {
+        return this.count(agentId, nowMs, (e) => e.deliveredAt === null);
+      }
+      /** Delivered frames kept for replay. */
+      retained(agentId, nowMs) {
+        return this.count(agentId, nowMs, (e) => e.deliveredAt !== null);
+      }
+      usage() {
+        return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
+      }
+      count(agentId, nowMs, pred) {
+        const q = this.agents.get(agentId);
+        if (!q) return 0;
+        this.prune(agentId, q, nowMs);
+        return q.entries.filter(pred).length;
+      }
+      refuse() {
+        this.refused++;
+        return "full";
+      }
+      expired(e, nowMs) {
+        const byTtl = e.queued ? e.at + this.limits.ttlMs : -Infinity;
+        const byGrace = e.deliveredAt !== null ? e.deliveredAt + this.limits.graceMs : -Infinity;
+        return nowMs >= Math.max(byTtl, byGrace);
+      }
+      /** Drops the agent's expired frames (at most maxPerAgent of them to look at). */
+      prune(agentId, q, nowMs) {
+        for (let i = q.entries.length - 1; i >= 0; i--) if (this.expired(q.entries[i], nowMs)) this.remove(q, i);
+        if (!q.entries.length) this.forget(agentId, q);
+      }
+      /**
+       * The cheap prune on the path of every message: expired frames at the front only. The rest
+       * go at the next drain or count, and meanwhile they are counted against the budgets.
+       */
+      pruneFront(agentId, q, nowMs) {
+        while (q.entries.length && this.expired(q.entries[0], nowMs)) this.remove(q, 0);
+        if (!q.entries.length) this.forget(agentId, q);
+      }
+      /** Agents untouched for longer than anything of theirs can live are dropped whole. */
+      sweep(nowMs) {
+        const horizon = Math.max(this.limits.ttlMs, this.limits.graceMs);
+        for (const [id, q] of this.agents) {
+          if (nowMs < q.touched + horizon) break;
+          this.forget(id, q);
+        }
+      }
+      /** Evicts the oldest retained frame of the agent least recently delivered to. */
+      evictRetained() {
+        for (const [id, q] of this.retainers) {
+          const i = q.entries.findIndex((e) => e.deliveredAt !== null);
+          if (i < 0) {
+            this.retainers.delete(id);
+            continue;
+          }
+          this.remove(q, i);
+          this.dropped++;
+          if (!q.entries.length) this.forget(id, q);
+          return true;
+        }
+        return false;
+      }
+      remove(q, i) {
+        const [e] = q.entries.splice(i, 1);
+        q.bytes -= e.bytes;
+        this.bytes -= e.bytes;
+        this.messages--;
+      }
+      forget(agentId, q) {
+        if (this.agents.get(agentId) !== q) return;
+        this.bytes -= q.bytes;
+        this.messages -= q.entries.length;
+        this.agents.delete(agentId);
+        this.retainers.delete(agentId);
+      }
+      /** Moves the agent to the end of the order of use (and of delivery, when it just had one). */
+      touch(agentId, q, nowMs, delivered) {
+        q.touched = nowMs;
+        this.agents.delete(agentId);
+        this.agents.set(agentId, q);
+        if (delivered) {
+          this.retainers.delete(agentId);
+          this.retainers.set(agentId, q);
+        }
+      }
+    };
   }
 });
 
 // src/store/messenger-store.ts
-var MemoryMessengerStore;
+var PRESENCE_MAX, PRESENCE_WINDOW_MS, MemoryMessengerStore;
 var init_messenger_store = __esm({
   "src/store/messenger-store.ts"() {
     "use strict";
+    init_offline_queue();
+    PRESENCE_MAX = 1e5;
+    PRESENCE_WINDOW_MS = 6e4;
     MemoryMessengerStore = class {
-      constructor(limits) {
-        this.limits = limits;
+      constructor(limits, presenceMax = PRESENCE_MAX) {
+        this.presenceMax = presenceMax;
+        this.queue = new OfflineQueue(limits);
       }
-      limits;
+      presenceMax;
+      /** agent id -> last heartbeat, in order of last heartbeat (re-inserted on each one). */
       beats = /* @__PURE__ */ new Map();
-      queues = /* @__PURE__ */ new Map();
+      queue;
       total = 0;
-      queuedTotal = 0;
-      lastSweep = 0;
+      /**
+       * Old entries are pruned here, on the only path that adds them, and the oldest go beyond
+       * presenceMax: the map never holds more than a window's worth, whoever reads the stats.
+       */
       async heartbeat(agentId, nowMs) {
+        this.beats.delete(agentId);
         this.beats.set(agentId, nowMs);
+        this.prune(nowMs, PRESENCE_WINDOW_MS);
+        for (const id of this.beats.keys()) {
+          if (this.beats.size <= this.presenceMax) break;
+          this.beats.delete(id);
+        }
       }
       async activeAgents(nowMs, windowMs) {
-        let n = 0;
+        this.prune(nowMs, windowMs);
+        return this.beats.size;
+      }
+      /** Walks from the oldest heartbeat and stops at the first fresh one. */
+      prune(nowMs, windowMs) {
         for (const [id, at] of this.beats) {
-          if (nowMs - at <= windowMs) n++;
-          else this.beats.delete(id);
+          if (nowMs - at <= windowMs) break;
+          this.beats.delete(id);
         }
-        return n;
+      }
+      /** Heartbeat entries held (for tests and stats). */
+      get presenceEntries() {
+        return this.beats.size;
       }
       async countMessage() {
         this.total++;
@@ -5309,43 +5915,20 @@ var init_messenger_store = __esm({
       async messagesTotal() {
         return this.total;
       }
-      async enqueue(agentId, frame, nowMs) {
-        if (this.limits.maxPerAgent <= 0) return 1;
-        this.sweep(nowMs);
-        if (this.queuedTotal >= this.limits.maxTotal) return 1;
-        const q = this.live(agentId, nowMs);
-        q.push({ frame, at: nowMs });
-        this.queuedTotal++;
-        const dropped = Math.max(0, q.length - this.limits.maxPerAgent);
-        if (dropped) {
-          q.splice(0, dropped);
-          this.queuedTotal -= dropped;
-        }
-        this.queues.set(agentId, q);
-        return dropped;
+      async enqueue(agentId, frame, nowMs, opts = {}) {
+        return this.queue.add(agentId, frame, nowMs, opts);
       }
       async drain(agentId, nowMs) {
-        const q = this.live(agentId, nowMs);
-        this.queues.delete(agentId);
-        this.queuedTotal -= q.length;
-        return q.map((m) => m.frame);
+        return this.queue.drain(agentId, nowMs);
       }
       async queued(agentId, nowMs) {
-        return this.live(agentId, nowMs).length;
+        return this.queue.waiting(agentId, nowMs);
       }
-      live(agentId, nowMs) {
-        const q = this.queues.get(agentId) ?? [];
-        const keep = q.filter((m) => nowMs - m.at < this.limits.ttlMs);
-        this.queuedTotal -= q.length - keep.length;
-        if (keep.length) this.queues.set(agentId, keep);
-        else this.queues.delete(agentId);
-        return keep;
+      async retained(agentId, nowMs) {
+        return this.queue.retained(agentId, nowMs);
       }
-      /** Expired queues of agents that never come back are dropped once a minute. */
-      sweep(nowMs) {
-        if (nowMs - this.lastSweep < 6e4) return;
-        this.lastSweep = nowMs;
-        for (const id of [...this.queues.keys()]) this.live(id, nowMs);
+      async usage() {
+        return this.queue.usage();
       }
       async ping() {
         return true;
@@ -5369,7 +5952,7 @@ var init_rate_limit = __esm({
       opts;
       buckets = /* @__PURE__ */ new Map();
       lastSweep;
-      /** `rate <= 0` disables limiting (spec §5: RATE_LIMIT <= 0). */
+      /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
       take(key) {
         const { rate, burst, now } = this.opts;
         if (rate <= 0) return true;
@@ -5419,39 +6002,117 @@ var init_go_json = __esm({
   }
 });
 
-// src/opennexus/messenger/hub.ts
-var Subscriber, Hub;
-var init_hub = __esm({
-  "src/opennexus/messenger/hub.ts"() {
+// src/opennexus/messenger/subscriber.ts
+var SOCKET_WATER, utf82, REPLAY_MARK, Subscriber;
+var init_subscriber = __esm({
+  "src/opennexus/messenger/subscriber.ts"() {
     "use strict";
+    SOCKET_WATER = 64 * 1024;
+    utf82 = new TextDecoder();
+    REPLAY_MARK = ": replay\n";
     Subscriber = class {
       /**
        * `drains: false` is a watch stream (`?drain=0`): our client opens one during `send` to catch
        * a HELLO_ACK or a reset and ignores everything else, so a message it gets must still be
        * queued for the agent's real stream.
        */
-      constructor(write, drains = true) {
-        this.write = write;
+      constructor(io, budget, drains = true) {
+        this.io = io;
+        this.budget = budget;
         this.drains = drains;
+        io.flow?.onDrain(() => this.pump());
       }
-      write;
+      io;
+      budget;
       drains;
-      held = null;
-      send(frame) {
-        if (this.held) this.held.push(frame);
-        else this.write(frame);
+      items = [];
+      head = 0;
+      ownBytes = 0;
+      holding = false;
+      closed = false;
+      /**
+       * Takes a frame for this stream. Returns false (and closes the stream) when it would pass the
+       * budget, or when the stream is closed: the frame did not reach this client.
+       */
+      send(frame, bytes = Buffer.byteLength(frame)) {
+        if (this.closed) return false;
+        if (this.ownBytes + this.socketBytes() + bytes > this.budget) {
+          this.close();
+          return false;
+        }
+        this.items.push({ data: frame, own: bytes });
+        this.ownBytes += bytes;
+        this.pump();
+        return true;
       }
+      /** Holds live frames back until release() writes the backlog first (order as sent). */
       hold() {
-        this.held ??= [];
+        this.holding = true;
       }
-      /** Writes the backlog, then whatever arrived meanwhile, then goes live. */
       release(backlog) {
-        const later = this.held ?? [];
-        this.held = null;
-        for (const f of backlog) this.write(f);
-        for (const f of later) this.write(f);
+        if (this.closed) return;
+        const live = this.items.slice(this.head);
+        this.items = [...backlog.map(({ frame, replay }) => ({ data: frame, replay, own: 0 })), ...live];
+        this.head = 0;
+        this.holding = false;
+        this.pump();
+      }
+      /** A keepalive comment (opennexus spec §6.2) when idle; a stream with frames waiting is not idle. */
+      keepalive() {
+        if (this.closed || this.holding) return;
+        if (this.head < this.items.length) this.pump();
+        else if (this.socketBytes() < SOCKET_WATER && !this.io.write(": keepalive\n\n")) this.close();
+      }
+      /** Bytes this stream holds in memory: frames not yet written plus what the socket still has. */
+      bufferedBytes() {
+        return this.ownBytes + this.socketBytes();
+      }
+      get isClosed() {
+        return this.closed;
+      }
+      /** Ends the stream; frames not yet written are dropped here (the store kept them). */
+      close() {
+        if (this.closed) return;
+        this.closed = true;
+        this.items = [];
+        this.head = 0;
+        this.ownBytes = 0;
+        this.io.end();
+      }
+      socketBytes() {
+        return this.io.flow?.buffered() ?? 0;
+      }
+      pump() {
+        while (!this.closed && !this.holding && this.head < this.items.length && this.socketBytes() < SOCKET_WATER) {
+          const item = this.items[this.head];
+          this.items[this.head++] = void 0;
+          this.ownBytes -= item.own;
+          const frame = typeof item.data === "string" ? item.data : utf82.decode(item.data);
+          const text = item.replay ? REPLAY_MARK + frame : frame;
+          if (!this.io.write(text)) {
+            this.close();
+            return;
+          }
+        }
+        if (this.head === this.items.length) {
+          this.items = [];
+          this.head = 0;
+        } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+          this.items = this.items.slice(this.head);
+          this.head = 0;
+        }
       }
     };
+  }
+});
+
+// src/opennexus/messenger/hub.ts
+var Hub;
+var init_hub = __esm({
+  "src/opennexus/messenger/hub.ts"() {
+    "use strict";
+    init_subscriber();
+    init_subscriber();
     Hub = class {
       subs = /* @__PURE__ */ new Map();
       add(agentId, sub) {
@@ -5465,14 +6126,18 @@ var init_hub = __esm({
         set.delete(sub);
         if (set.size === 0) this.subs.delete(agentId);
       }
-      /** Sends the frame to every stream of the agent; returns how many of them deliver it (drain). */
+      /**
+       * Sends the frame to every stream of the agent; returns how many draining streams took it.
+       * A stream over its budget is closed and does not count, so with no other taker the message
+       * is queued for the agent's next stream.
+       */
       deliver(agentId, frame) {
         const set = this.subs.get(agentId);
         if (!set) return 0;
+        const bytes = Buffer.byteLength(frame);
         let delivered = 0;
-        for (const s of set) {
-          s.send(frame);
-          if (s.drains) delivered++;
+        for (const s of [...set]) {
+          if (s.send(frame, bytes) && s.drains) delivered++;
         }
         return delivered;
       }
@@ -5483,6 +6148,18 @@ var init_hub = __esm({
       /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
       get agentCount() {
         return this.subs.size;
+      }
+      /** Bytes all open streams hold for their clients: unsent frames and socket buffers. */
+      bufferedBytes() {
+        let n = 0;
+        for (const set of this.subs.values()) for (const s of set) n += s.bufferedBytes();
+        return n;
+      }
+      /** The largest such amount held by one stream. */
+      maxStreamBytes() {
+        let n = 0;
+        for (const set of this.subs.values()) for (const s of set) n = Math.max(n, s.bufferedBytes());
+        return n;
       }
     };
   }
@@ -5613,7 +6290,7 @@ var init_message = __esm({
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 function json(status, body, headers = {}) {
-  return { status, headers: { ...JSON_TYPE, ...headers }, body: ginJson(body) };
+  return { status, headers: { ...JSON_TYPE2, ...headers }, body: ginJson(body) };
 }
 function notFound() {
   return { status: 404, headers: { "content-type": "text/plain" }, body: "404 page not found" };
@@ -5637,7 +6314,12 @@ function createMessenger(deps) {
 
 `;
     const receiver = msg.receiver_id;
-    if (hub.deliver(receiver, frame) === 0) await store.enqueue(receiver, frame, now());
+    const once = msg.type === "hello";
+    if (hub.deliver(receiver, frame) > 0) {
+      if (!once) await store.enqueue(receiver, frame, now(), { delivered: true });
+    } else if (await store.enqueue(receiver, frame, now(), { once }) === "full") {
+      return json(503, { error: "offline queue full" });
+    }
     await store.countMessage();
     return json(200, { status: "ok" });
   }
@@ -5654,10 +6336,10 @@ function createMessenger(deps) {
         "x-accel-buffering": "no"
       },
       stream: {
-        open(write) {
-          const sub = new Subscriber(write, drain);
+        open(write, end, flow) {
+          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           hub.add(agent, sub);
-          write(CONNECTED_EVENT);
+          sub.send(CONNECTED_EVENT);
           if (drain) {
             sub.hold();
             store.drain(agent, now()).then(
@@ -5665,11 +6347,12 @@ function createMessenger(deps) {
               () => sub.release([])
             );
           }
-          const keepalive = setInterval(() => write(": keepalive\n\n"), config.keepaliveMs);
+          const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
             hub.remove(agent, sub);
+            sub.close();
           };
         }
       }
@@ -5678,6 +6361,7 @@ function createMessenger(deps) {
   async function heartbeat(req) {
     const agent = requireAgent(req);
     if (typeof agent !== "string") return agent;
+    if (agent.length > MAX_AGENT_ID_CHARS) return json(400, { error: "X-Agent-ID header is too long" });
     await store.heartbeat(agent, now());
     return json(200, { status: "ok", ttl_seconds: 60 });
   }
@@ -5714,7 +6398,7 @@ function createMessenger(deps) {
   };
   return { handler, hub };
 }
-var JSON_TYPE, CORS, ACTIVE_WINDOW_MS, CONNECTED_EVENT;
+var JSON_TYPE2, CORS, ACTIVE_WINDOW_MS, MAX_AGENT_ID_CHARS, CONNECTED_EVENT;
 var init_app = __esm({
   "src/opennexus/messenger/app.ts"() {
     "use strict";
@@ -5722,13 +6406,14 @@ var init_app = __esm({
     init_go_json();
     init_hub();
     init_message();
-    JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
+    JSON_TYPE2 = { "content-type": "application/json; charset=utf-8" };
     CORS = {
       "access-control-allow-origin": "*",
       "access-control-allow-methods": "GET, OPTIONS",
       "access-control-allow-headers": "Content-Type, X-Agent-ID"
     };
     ACTIVE_WINDOW_MS = 6e4;
+    MAX_AGENT_ID_CHARS = 256;
     CONNECTED_EVENT = 'data: {"message":"SSE stream established","type":"connected"}\n\n\n';
   }
 });
@@ -5740,13 +6425,21 @@ __export(server_exports, {
   startMessenger: () => startMessenger
 });
 async function startMessenger(config, opts = {}) {
-  const store = opts.store ?? new MemoryMessengerStore({ maxPerAgent: config.offlineMax, ttlMs: config.offlineTtlMs, maxTotal: config.offlineMaxTotal });
+  const store = opts.store ?? new MemoryMessengerStore({
+    maxPerAgent: config.offlineMax,
+    ttlMs: config.offlineTtlMs,
+    maxTotal: config.offlineMaxTotal,
+    maxBytesPerAgent: config.offlineMaxBytes,
+    maxBytesTotal: config.offlineMaxTotalBytes,
+    graceMs: config.drainGraceMs
+  });
   const messenger = createMessenger({ config, store, ...opts.now ? { now: opts.now } : {} });
-  const running = await serve2(messenger.handler, {
+  const running = await serve(messenger.handler, {
     host: config.host,
     port: config.port,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
+    limits: config.limits,
     ...opts.log ? { log: opts.log } : {}
   });
   return {
@@ -5773,31 +6466,15 @@ var init_server = __esm({
 // src/cli/opennexus-run.ts
 var opennexus_run_exports = {};
 __export(opennexus_run_exports, {
-  run: () => run
+  generateKeys: () => generateKeys2,
+  send: () => send2,
+  serve: () => serve2,
+  stream: () => stream,
+  whoami: () => whoami
 });
-import { existsSync } from "node:fs";
-import { readFile as readFile3 } from "node:fs/promises";
-import { join as join5 } from "node:path";
 function keyPaths(p, dir) {
-  return { pub: str(p, "pub-key") ?? join5(dir, "public_key"), priv: str(p, "priv-key") ?? join5(dir, "private_key") };
-}
-async function readKeyFile(path) {
-  try {
-    return await readFile3(path, "utf8");
-  } catch (e) {
-    const code = e.code;
-    if (code === "ENOENT") throw new CliError(`No keys found (${path} does not exist). Run 'generate-keys' first.`, 1, "no_keys");
-    throw new CliError(`cannot read ${path}: ${code ?? e.message}`, 2, "unreadable_file");
-  }
-}
-async function loadIdentity(p, dir) {
-  const paths = keyPaths(p, dir);
-  const [pubText, privText] = await Promise.all([readKeyFile(paths.pub), readKeyFile(paths.priv)]);
-  try {
-    return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
-  } catch (e) {
-    throw new CliError(`bad key files (${paths.pub}, ${paths.priv}): ${e.message}`, 2, "bad_key");
-  }
+  const d = defaultKeyPaths(dir);
+  return { pub: str(p, "pub-key") ?? d.pub, priv: str(p, "priv-key") ?? d.priv };
 }
 async function requireWritable(dir) {
   try {
@@ -5814,34 +6491,15 @@ function httpTimeoutMs(ctx) {
 function ownMessenger(ctx) {
   return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, "");
 }
-async function run(command, p, ctx) {
-  const dir = stateDir("opennexus", ctx.env, ctx.moduleUrl);
-  switch (command) {
-    case "generate-keys":
-      return generateKeys2(p, dir);
-    case "whoami": {
-      const { identity } = await loadIdentity(p, dir);
-      out(toJson({ agent_id: identity.agentIdB64, public_key: identity.publicKeyB64, messenger_url: ownMessenger(ctx), state_dir: dir, public_key_file: keyPaths(p, dir).pub }));
-      return 0;
-    }
-    case "send":
-      return send2(p, dir, ctx);
-    case "stream":
-      return stream2(p, dir, ctx);
-    case "serve":
-      return serve3(p, ctx);
-  }
-  throw new UsageError(`unknown command '${command}'`);
+async function whoami(p, ctx) {
+  const dir = dirOf(ctx);
+  const { identity } = await loadIdentity(p, dir);
+  out(toJson({ agent_id: identity.agentIdB64, public_key: identity.publicKeyB64, messenger_url: ownMessenger(ctx), state_dir: dir, public_key_file: keyPaths(p, dir).pub }));
+  return 0;
 }
-async function generateKeys2(p, dir) {
-  const paths = keyPaths(p, dir);
-  if (!p.flags.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
-    throw new CliError(`${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`, 2, "exists");
-  }
-  await ensurePrivateDir(dir);
-  const id = identityFromSeed(randomBytes3(32));
-  await writeFileAtomic(paths.priv, keyFileText(id.seed));
-  await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
+async function generateKeys2(p, ctx) {
+  const paths = keyPaths(p, dirOf(ctx));
+  const id = await generateKeys(paths, { force: p.flags.force === true });
   if (p.flags.json) {
     out(toJson({ ok: true, agent_id: id.agentIdB64, public_key: id.publicKeyB64, public_key_file: paths.pub, private_key_file: paths.priv }));
   } else {
@@ -5852,16 +6510,14 @@ async function generateKeys2(p, dir) {
   }
   return 0;
 }
-async function send2(p, dir, ctx) {
+async function send2(p, ctx) {
+  const dir = dirOf(ctx);
   const to = str(p, "to");
   const peerUrl = str(p, "messenger-url");
   let message = str(p, "message");
-  if (!to) throw new UsageError("--to is required (the peer public key, or a file holding it)", "send");
-  if (!peerUrl) throw new UsageError("--messenger-url is required (the peer's messenger)", "send");
-  if (message === void 0) throw new UsageError('--message is required ("-" reads stdin)', "send");
   if (message === "-") message = (await readStdin()).replace(/\n$/, "");
   const confirmMs = int(p, "confirm-ms", 0, 6e4);
-  const peerKey = existsSync(to) ? (await readKeyFile(to)).trim() : to;
+  const peerKey = await keyTextOrFile(to);
   const { pubText, privText } = await loadIdentity(p, dir);
   await requireWritable(dir);
   const json2 = p.flags.json === true;
@@ -5897,6 +6553,7 @@ function eventLines(e) {
     case "reset_suppressed":
       return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
     case "rejected":
+      if (e.duplicate) return [`Skipping a message already received (from ${short2(e.from ?? "")})`];
       return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
     case "connection_lost":
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
@@ -5915,7 +6572,8 @@ function eventJson(e) {
   }
   return o;
 }
-async function stream2(p, dir, ctx) {
+async function stream(p, ctx) {
+  const dir = dirOf(ctx);
   const timeout = int(p, "timeout", 1, 7 * 24 * 3600);
   const maxMessages = int(p, "max-messages", 1);
   const json2 = p.flags.json === true;
@@ -5957,7 +6615,7 @@ async function stream2(p, dir, ctx) {
   if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, "network");
   return 0;
 }
-async function serve3(p, ctx) {
+async function serve2(p, ctx) {
   const { messengerConfig: messengerConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
   const { startMessenger: startMessenger2 } = await Promise.resolve().then(() => (init_server(), server_exports));
   const port = int(p, "port", 0, 65535);
@@ -5975,7 +6633,7 @@ async function serve3(p, ctx) {
   err("Messenger stopped.");
   return 0;
 }
-var short2;
+var short2, loadIdentity, dirOf;
 var init_opennexus_run = __esm({
   "src/cli/opennexus-run.ts"() {
     "use strict";
@@ -5983,25 +6641,121 @@ var init_opennexus_run = __esm({
     init_io();
     init_state_dir();
     init_atomic_file();
-    init_crypto();
-    init_identity();
+    init_keys();
     init_client2();
     short2 = (id) => `${id.slice(0, 16)}...`;
+    loadIdentity = (p, dir) => loadKeys(keyPaths(p, dir));
+    dirOf = (ctx) => stateDir("opennexus", ctx.env, ctx.moduleUrl);
   }
 });
 
 // src/cli/opennexus.ts
 init_args();
 init_io();
-import { argv, env } from "node:process";
+import { env } from "node:process";
+
+// src/cli/main.ts
+init_args();
+
+// src/cli/help.ts
+function synopsis(program, c) {
+  const pos = (c.positionals ?? []).map((p) => p.optional ? `[${p.name}]` : p.name);
+  return [program, c.name, ...pos, c.flags.length ? "[flags]" : ""].filter(Boolean).join(" ");
+}
+function renderCommandHelp(program, c, baseDir = ".") {
+  const lines = [`Usage: ${synopsis(program.name, c)}`, "", c.summary];
+  if (c.positionals?.length) {
+    lines.push("", "Arguments:");
+    for (const p of c.positionals) lines.push(`  ${p.name.padEnd(24)} ${p.description}`);
+  }
+  if (c.flags.length) {
+    lines.push("", "Flags:");
+    for (const f of c.flags) {
+      const left = f.value ? `--${f.name} ${f.value}` : `--${f.name}`;
+      lines.push(`  ${left.padEnd(24)} ${f.description}${f.required ? " (required)" : ""}${f.default ? ` (default: ${f.default})` : ""}`);
+    }
+  }
+  lines.push(`  ${"--help".padEnd(24)} show this help`);
+  for (const n of c.notes ?? []) lines.push("", n);
+  if (c.examples?.length) {
+    lines.push("", "Examples:");
+    for (const e of c.examples) lines.push(`  ${e.replaceAll("{baseDir}", baseDir)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+function renderProgramHelp(program) {
+  const lines = [`Usage: ${program.name} <command> [flags]`, "", program.summary, "", "Commands:"];
+  for (const c of program.commands) lines.push(`  ${c.name.padEnd(16)} ${c.summary}`);
+  if (program.env?.length) {
+    lines.push("", "Environment:");
+    for (const [name, dflt, desc] of program.env) lines.push(`  ${name.padEnd(18)} ${desc}${dflt ? ` (default: ${dflt})` : ""}`);
+  }
+  if (program.exitCodes?.length) {
+    lines.push("", "Exit codes:");
+    for (const [code, desc] of program.exitCodes) lines.push(`  ${String(code).padEnd(4)} ${desc}`);
+  }
+  lines.push("", `Run '${program.name} <command> --help' for a command's flags.`);
+  return lines.join("\n") + "\n";
+}
+
+// src/cli/main.ts
+init_io();
+init_state_dir();
+function plan(program, argv) {
+  const { name, rest } = splitCommand(program, argv);
+  if (name === "--help" || name === "-h" || name === "help") return { kind: "program-help", exitCode: 0 };
+  if (name === "--version" && program.version) return { kind: "version", version: program.version };
+  const implicit = name === void 0 || name.startsWith("-");
+  if (implicit && !program.defaultCommand) return { kind: "program-help", exitCode: 2 };
+  const wanted = implicit ? program.defaultCommand : name;
+  const def = program.commands.find((c) => c.name === wanted);
+  if (!def) throw new UsageError(`unknown command '${wanted}' (run '${program.name} --help')`);
+  const parsed = parseArgs(def, implicit ? argv : rest);
+  return parsed.help ? { kind: "command-help", def } : { kind: "run", def, parsed };
+}
+async function runMain(program, argv, ctx, reporter) {
+  try {
+    const p = plan(program, argv);
+    switch (p.kind) {
+      case "program-help":
+        if (p.exitCode === 2 && reporter.noCommand) return reporter.noCommand(renderProgramHelp(program));
+        out(renderProgramHelp(program));
+        return p.exitCode;
+      case "version":
+        out(p.version);
+        return 0;
+      case "command-help":
+        out(renderCommandHelp(program, p.def, skillDir(ctx.moduleUrl)));
+        return 0;
+      case "run": {
+        if (!p.def.run) throw new Error(`command '${p.def.name}' has no runner`);
+        const runner2 = await p.def.run();
+        return await runner2(p.parsed, ctx);
+      }
+    }
+  } catch (e) {
+    return reporter.fail(e, argv);
+  }
+}
+function main(program, ctx, reporter, argv = process.argv.slice(2)) {
+  runMain(program, argv, ctx, reporter).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.exitCode = reporter.fail(e, argv);
+    }
+  );
+}
 
 // src/cli/opennexus-commands.ts
 init_config();
+var runner = (name) => async () => (await Promise.resolve().then(() => (init_opennexus_run(), opennexus_run_exports)))[name];
 var keyFlags = [
   { name: "pub-key", value: "FILE", description: "public key file", default: "<state dir>/public_key" },
   { name: "priv-key", value: "FILE", description: "private key file (0600)", default: "<state dir>/private_key" }
 ];
-var generateKeys = {
+var generateKeys3 = {
   name: "generate-keys",
   summary: "Create an Ed25519 identity and write the two key files.",
   flags: [
@@ -6009,21 +6763,23 @@ var generateKeys = {
     { name: "force", description: "overwrite existing key files (the old identity is lost)" },
     { name: "json", description: "print {agent_id, public_key, ...} as JSON instead of text" }
   ],
-  examples: ["node {baseDir}/scripts/opennexus.mjs generate-keys"]
+  examples: ["node {baseDir}/scripts/opennexus.mjs generate-keys"],
+  run: runner("generateKeys")
 };
-var whoami = {
+var whoami2 = {
   name: "whoami",
   summary: "Print this agent's id, public key, own messenger and state directory as JSON.",
   flags: keyFlags,
-  examples: ["node {baseDir}/scripts/opennexus.mjs whoami"]
+  examples: ["node {baseDir}/scripts/opennexus.mjs whoami"],
+  run: runner("whoami")
 };
-var send = {
+var send3 = {
   name: "send",
   summary: "Send one end-to-end encrypted message (handshakes first when there is no session).",
   flags: [
-    { name: "to", value: "KEY_OR_FILE", description: "peer's public key (base64), or a file holding it" },
-    { name: "messenger-url", value: "URL", description: "the PEER's messenger URL" },
-    { name: "message", value: "TEXT", description: 'the message; "-" reads it from stdin' },
+    { name: "to", value: "KEY_OR_FILE", description: "peer's public key (base64), or a file holding it", required: true },
+    { name: "messenger-url", value: "URL", description: "the PEER's messenger URL", required: true },
+    { name: "message", value: "TEXT", description: 'the message; "-" reads it from stdin', required: true },
     { name: "no-cache", description: "ignore a cached session and handshake again" },
     { name: "confirm-ms", value: "MS", description: "after sending over a cached session, listen this long for a reset and resend once if the peer lost its session; 0 disables", default: "1000" },
     ...keyFlags,
@@ -6032,9 +6788,10 @@ var send = {
   notes: ["Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL."],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"'
-  ]
+  ],
+  run: runner("send")
 };
-var stream = {
+var stream2 = {
   name: "stream",
   summary: "Receive messages on your own messenger: answers handshakes, decrypts, prints each message.",
   flags: [
@@ -6046,24 +6803,28 @@ var stream = {
   notes: ["Without --timeout or --max-messages it runs until Ctrl-C / SIGTERM (exit 0)."],
   examples: [
     "node {baseDir}/scripts/opennexus.mjs stream --json --timeout 30 --max-messages 1"
-  ]
+  ],
+  run: runner("stream")
 };
-var serve = {
+var serve3 = {
   name: "serve",
   summary: "Run an OpenNexus messenger (relay server), wire-compatible with the Go reference.",
   flags: [
     { name: "host", value: "HOST", description: "address to listen on", default: "127.0.0.1" },
     { name: "port", value: "PORT", description: "port to listen on", default: "$PORT or 8080" }
   ],
-  examples: ["node {baseDir}/scripts/opennexus.mjs serve --port 8080"]
+  examples: ["node {baseDir}/scripts/opennexus.mjs serve --port 8080"],
+  run: runner("serve")
 };
 var OPENNEXUS = {
   name: "opennexus",
   summary: "OpenNexus: end-to-end encrypted agent-to-agent messages through federated messengers.",
-  commands: [generateKeys, whoami, send, stream, serve],
+  version: "0.1.0",
+  commands: [generateKeys3, whoami2, send3, stream2, serve3],
   env: [
     ["MESSENGER_URL", "https://api.opennexus.cc", "your own messenger (send, stream, whoami)"],
     ["NEXUS_STATE_DIR", "<skill dir>/.state", "state directory; keys and sessions live in its opennexus/ folder"],
+    ["OPENNEXUS_HTTP_TIMEOUT", "20", "seconds a request (connect, headers and whole answer) may take before it fails"],
     ...MESSENGER_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`])
   ],
   exitCodes: [
@@ -6074,37 +6835,17 @@ var OPENNEXUS = {
 };
 
 // src/cli/opennexus.ts
-init_state_dir();
-async function main(args) {
-  const [name, ...rest] = args;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
-    out(renderProgramHelp(OPENNEXUS));
-    return name ? 0 : 2;
-  }
-  if (name === "--version") {
-    out("0.1.0");
-    return 0;
-  }
-  const def = OPENNEXUS.commands.find((c) => c.name === name);
-  if (!def) throw new UsageError(`unknown command '${name}' (run 'opennexus --help')`);
-  const parsed = parseArgs(def, rest);
-  if (parsed.help) {
-    out(renderCommandHelp(OPENNEXUS, def, skillDir(import.meta.url)));
-    return 0;
-  }
-  const run2 = await Promise.resolve().then(() => (init_opennexus_run(), opennexus_run_exports));
-  return run2.run(def.name, parsed, { env, moduleUrl: import.meta.url });
-}
-main(argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    const [code, kind, message] = classify(e);
-    if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
-    const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : "";
-    err(kind === "usage" ? `Error: ${safeText(message)}
+main(
+  OPENNEXUS,
+  { env, moduleUrl: import.meta.url },
+  {
+    fail(e, argv) {
+      const [code, kind, message] = classify(e);
+      if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
+      const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : "";
+      err(kind === "usage" ? `Error: ${safeText(message)}
 Run 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);
-    process.exitCode = code;
+      return code;
+    }
   }
 );

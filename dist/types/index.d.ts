@@ -3,6 +3,8 @@
  */
 export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus/client.js';
 export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.js';
+export { KeysError, defaultKeyPaths, generateKeys, loadKeys } from './opennexus/keys.js';
+export type { KeyPaths, LoadedKeys } from './opennexus/keys.js';
 export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/client.js';
 export { NetworkError } from './http/client.js';
 export type { NetworkErrorCode } from './http/client.js';

@@ -1,6 +1,6 @@
 /**
  * The nexus command table: the one source for parsing, --help and the generated docs. Names
- * and flags are the seed's (spec §4.3); flags may appear anywhere.
+ * and flags are the seed's (nexus spec §4.3); flags may appear anywhere.
  */
 import type { CommandDef, FlagDef, ProgramDef, Runner } from './args.ts';
 import { NEXUS_ENV } from '../nexus/server/config.ts';

@@ -1,6 +1,6 @@
 /**
  * The opennexus commands' effects: key files, the client, the messenger. Human lines follow
- * the reference's wording (spec §1.2, §4.2-§4.5) so people and seed instructions recognise them.
+ * the reference's wording (opennexus spec §1.2, §4.2-§4.5) so people and seed instructions recognise them.
  */
 import { UsageError, int, str, type Parsed, type RunContext } from './args.ts';
 import { CliError, err, onStopSignal, out, readStdin, safeText, toJson } from './io.ts';
@@ -55,7 +55,7 @@ export async function generateKeys(p: Parsed, ctx: Ctx): Promise<number> {
   if (p.flags.json) {
     out(toJson({ ok: true, agent_id: id.agentIdB64, public_key: id.publicKeyB64, public_key_file: paths.pub, private_key_file: paths.priv }));
   } else {
-    // spec §1.2's block, except that the private key is not echoed into logs and transcripts.
+    // opennexus spec §1.2's block, except that the private key is not echoed into logs and transcripts.
     out(`Identity Key Generated:\n  Public:  ${id.publicKeyB64}\n  Private: (written to ${paths.priv})\n  AgentID: ${id.agentIdB64}`);
   }
   return 0;
@@ -89,7 +89,7 @@ export async function send(p: Parsed, ctx: Ctx): Promise<number> {
   return 0;
 }
 
-/** The reference's stream lines for each event (spec §4.3-§4.5). */
+/** The reference's stream lines for each event (opennexus spec §4.3-§4.5). */
 function eventLines(e: ClientEvent): string[] {
   switch (e.type) {
     case 'connected':

@@ -7,9 +7,10 @@
  * read up to a byte cap, and an AbortSignal ends whatever is in flight at once.
  */
 import { type IncomingMessage } from 'node:http';
+import { CodedError } from '../errors.js';
 export type NetworkErrorCode = 'bad_url' | 'unreachable' | 'timeout' | 'too_large' | 'aborted';
 /** Anything that went wrong between us and a server: the one network error type. */
-export declare class NetworkError extends Error {
+export declare class NetworkError extends CodedError {
     readonly code: NetworkErrorCode;
     constructor(code: NetworkErrorCode, message: string);
 }

@@ -1,17 +1,23 @@
 /**
  * Adapts a Handler to node:http: reads the body up to a limit, resolves the client address,
- * writes plain and streamed responses, maps thrown errors to responses in one place, and shuts
- * down gracefully (open streams are ended, not waited for).
+ * writes plain and streamed responses, maps thrown errors to responses in one place, enforces
+ * the connection limits (connection-guard.ts, limits.ts), and shuts down gracefully (open
+ * streams are ended, not waited for).
  */
 import { type IncomingMessage, type Server } from 'node:http';
+import { type TrustProxy } from './client-address.js';
+import { type ConnectionStats } from './connection-guard.js';
+import { type ConnectionLimits } from './limits.js';
 import { type Handler, type HttpRequest, type HttpResponse } from './types.js';
 export interface ServeOptions {
     host?: string;
     port?: number;
     /** Bodies longer than this are not buffered: the request gets `body: null`. */
     bodyLimit: number;
-    /** Use the leftmost X-Forwarded-For address (only behind a trusted proxy). */
-    trustProxy?: boolean;
+    /** Which X-Forwarded-For hop is the client (client-address.ts); default: ignore the header. */
+    trustProxy?: TrustProxy;
+    /** Connection caps and timeouts; unset fields keep DEFAULT_LIMITS. */
+    limits?: Partial<ConnectionLimits>;
     /** Turns an unexpected exception into a response; the message is logged, never the body. */
     onError?: (err: unknown) => HttpResponse;
     log?: (line: string) => void;
@@ -20,9 +26,17 @@ export interface RunningServer {
     server: Server;
     url: string;
     port: number;
+    /** Open sockets and refusals so far (for operators and tests). */
+    connections(): ConnectionStats;
     close(): Promise<void>;
 }
-export declare function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, trustProxy: boolean): HttpRequest;
+export declare function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, trustProxy: TrustProxy): HttpRequest;
+/**
+ * Handlers may decode path segments and query values with decodeURIComponent (types.ts); a
+ * request whose URL has a malformed percent-escape (`%zz`, or bytes that are not UTF-8) never
+ * reaches them and is answered 400 here, not 500 from a thrown URIError.
+ */
+export declare function malformedUrl(raw: string): boolean;
 export declare function errorToResponse(err: unknown, fallback?: (err: unknown) => HttpResponse): HttpResponse;
 /** Runs a handler against a request, turning any thrown error into a response. */
 export declare function respond(handler: Handler, req: HttpRequest, onError?: (err: unknown) => HttpResponse): Promise<HttpResponse>;

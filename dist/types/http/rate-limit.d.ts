@@ -1,5 +1,5 @@
 /**
- * Per-key token buckets (the Go messenger uses golang.org/x/time/rate, spec §6): refills at
+ * Per-key token buckets (the Go messenger uses golang.org/x/time/rate, opennexus spec §6): refills at
  * `rate` tokens/s up to `burst`, starts full, each request costs one token. The clock is passed
  * in so tests need no sleeps. Idle buckets are swept so memory stays bounded.
  */
@@ -14,12 +14,12 @@ export declare class TokenBuckets {
     private readonly buckets;
     private lastSweep;
     constructor(opts: TokenBucketOptions);
-    /** `rate <= 0` disables limiting (spec §5: RATE_LIMIT <= 0). */
+    /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
     take(key: string): boolean;
     private sweep;
 }
 /**
- * Fixed windows per key (the NexusMessaging reference: 100 requests / 60 s / IP, spec §2.8).
+ * Fixed windows per key (the NexusMessaging reference: 100 requests / 60 s / IP, nexus spec §2.8).
  * `hit` counts a request and says whether it is allowed; `peek` only looks.
  */
 export declare class FixedWindows {

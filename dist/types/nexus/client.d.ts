@@ -52,10 +52,12 @@ export declare class NexusClient {
         after?: string;
         members?: boolean;
         limit?: number;
+        key?: string;
     }): Promise<ApiResult<Record<string, unknown>>>;
-    renew(sessionId: string, agentId: string, ttl?: number): Promise<ApiResult<Record<string, unknown>>>;
+    renew(sessionId: string, agentId: string, ttl?: number, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     leave(sessionId: string, agentId: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
-    pair(sessionId: string): Promise<ApiResult<Record<string, unknown>>>;
+    /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */
+    pair(sessionId: string, agentId?: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     claim(code: string, agentId: string): Promise<ApiResult<Record<string, unknown>>>;
     pairStatus(code: string): Promise<ApiResult<Record<string, unknown>>>;
 }

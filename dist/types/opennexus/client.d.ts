@@ -1,41 +1,25 @@
+/**
+ * OpenNexusClient: the TypeScript counterpart of the reference's Python API (opennexus spec
+ * §4), a thin facade. Sending is sending.ts, listening is listening.ts, every protocol
+ * decision is core/'s; the session cache is a SessionStore in `stateDir`. The caller says
+ * where the messenger and the state are: the library reads no environment.
+ */
 import { type Identity } from './core/identity.js';
-import { type InboundEvent } from './core/inbound.js';
+import { type ClientEvent, type OnEvent } from './listening.js';
+import { type SendOptions, type SendResult } from './sending.js';
 import { SessionStore } from './session-store.js';
+export { ClientError } from './errors.js';
+export type { ClientEvent } from './listening.js';
+export type { SendOptions, SendResult } from './sending.js';
 export declare const DEFAULT_MESSENGER_URL = "https://api.opennexus.cc";
-/** The client layer's one error type; `code` is stable, `message` is the reference's line where it has one. */
-export declare class ClientError extends Error {
-    readonly code: 'invalid_key' | 'self_session' | 'hello_failed' | 'hello_ack_timeout' | 'hello_ack_invalid' | 'derive_failed' | 'encrypt_failed' | 'data_failed' | 'network' | 'aborted';
-    constructor(code: 'invalid_key' | 'self_session' | 'hello_failed' | 'hello_ack_timeout' | 'hello_ack_invalid' | 'derive_failed' | 'encrypt_failed' | 'data_failed' | 'network' | 'aborted', message: string);
-}
-export type ClientEvent = InboundEvent | {
-    type: 'connected';
-    url: string;
-} | {
-    type: 'connection_lost';
-    error: string;
-    retryInMs: number;
-} | {
-    type: 'send_failed';
-    to: string;
-    what: string;
-    error: string;
-}
-/** A message that could not be processed (the cache stayed locked): never dropped silently. */
- | {
-    type: 'not_processed';
-    id?: string;
-    from?: string;
-    what: string;
-    error: string;
-};
 export interface OpenNexusClientOptions {
     identityPublicKey: string;
     identityPrivateKey: string;
-    /** Own messenger. Default: env MESSENGER_URL, else https://api.opennexus.cc. */
-    messengerUrl?: string;
-    /** Where the session cache lives. Default: the current directory, like the reference. */
-    stateDir?: string;
-    /** spec §4.2: 30 s, enforced by a timer. */
+    /** This agent's own messenger (where its stream is and HELLO_ACKs come back). */
+    messengerUrl: string;
+    /** Where the session cache lives. */
+    stateDir: string;
+    /** opennexus spec §4.2: 30 s, enforced by a timer. */
     helloAckTimeoutMs?: number;
     /** How long `send` listens for a reset after a DATA over a cached session; 0 = not at all. */
     confirmMs?: number;
@@ -43,25 +27,8 @@ export interface OpenNexusClientOptions {
     lockTimeoutMs?: number;
     /** opennexus spec §3: 20 s per POST; also the deadline for opening a stream. */
     postTimeoutMs?: number;
-    /** Human status lines, in the reference's words (spec §4.2). */
+    /** Human status lines, in the reference's words (opennexus spec §4.2). */
     log?: (line: string) => void;
-}
-export interface SendOptions {
-    peerPublicKey: string;
-    peerMessengerUrl: string;
-    message: string | Uint8Array;
-    /** Always handshake, ignoring a cached session (`--no-cache`). */
-    noCache?: boolean;
-    signal?: AbortSignal;
-}
-export interface SendResult {
-    peerId: string;
-    sessionId: string;
-    counter: string;
-    /** A new handshake was made for this message. */
-    handshake: boolean;
-    /** The peer had lost its session; the message was sent again under a new one. */
-    redelivered: boolean;
 }
 export interface ReceivedMessage {
     from: string;
@@ -73,30 +40,16 @@ export interface ReceivedMessage {
     createdAt?: string;
 }
 export declare class OpenNexusClient {
+    private readonly opts;
     readonly identity: Identity;
     readonly messengerUrl: string;
     readonly store: SessionStore;
-    private readonly opts;
-    private readonly log;
+    private readonly link;
     constructor(opts: OpenNexusClientOptions);
     get agentId(): string;
-    private get headers();
-    private get timeoutMs();
-    private post;
-    /** A short-lived stream on our own messenger that does not take the offline backlog. */
-    private openWatch;
     send(opts: SendOptions): Promise<SendResult>;
-    /** Makes sure a session exists (handshaking if needed), then seals and posts one DATA. */
-    private deliver;
-    /** Seals under the cache lock, so the counter is persisted before the ciphertext leaves. */
-    private seal;
-    private handshake;
-    /**
-     * Listens on our own messenger until `signal` aborts: answers HELLOs, decrypts DATA, honours
-     * resets, sends a presence heartbeat every 15 s, and reconnects with backoff. One bad message
-     * is reported as an event and never ends the stream (spec §10 B3).
-     */
-    listen(onEvent: (e: ClientEvent) => void | Promise<void>, opts?: {
+    /** Listens until `signal` aborts, reporting every event (listening.ts). */
+    listen(onEvent: OnEvent, opts?: {
         signal?: AbortSignal;
     }): Promise<void>;
     /** Async-iterator form of listen(): yields decrypted messages only. */
@@ -104,6 +57,4 @@ export declare class OpenNexusClient {
         signal?: AbortSignal;
         onEvent?: (e: ClientEvent) => void;
     }): AsyncGenerator<ReceivedMessage>;
-    private processLine;
-    private postOutbound;
 }

@@ -1,4 +1,5 @@
-export declare class LockTimeoutError extends Error {
+import { CodedError } from '../errors.js';
+export declare class LockTimeoutError extends CodedError {
     constructor(path: string);
 }
 /** A generation file that cannot be parsed is stale after this long. */

@@ -1,48 +1,65 @@
 /**
  * What the messenger keeps beyond open connections: presence heartbeats, the message counter,
- * and the offline queue. An interface, so a shared (Redis) implementation can serve several
- * instances; MemoryMessengerStore is the embedded default.
+ * and the per-agent message store (offline queue and retention, offline-queue.ts). An
+ * interface, so a shared (Redis) implementation can serve several instances;
+ * MemoryMessengerStore is the embedded default.
  */
-export interface OfflineQueueLimits {
-    /** Messages kept per agent; the oldest are dropped beyond this. 0 disables the queue. */
-    maxPerAgent: number;
-    /** How long a queued message is kept, in ms. */
-    ttlMs: number;
-    /** Messages kept for all agents together: agent ids are unauthenticated, so bound the sum. */
-    maxTotal: number;
-}
+import { type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.js';
+export type { DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.js';
 export interface MessengerStore {
     heartbeat(agentId: string, nowMs: number): Promise<void>;
-    /** Agents with a heartbeat within windowMs (spec §6.4: 60 s). */
+    /** Agents with a heartbeat within windowMs (opennexus spec §6.4: 60 s). */
     activeAgents(nowMs: number, windowMs: number): Promise<number>;
     countMessage(): Promise<void>;
     messagesTotal(): Promise<number>;
-    /** Appends a relayed message frame for an agent with no open stream. Returns how many were dropped. */
-    enqueue(agentId: string, frame: string, nowMs: number): Promise<number>;
-    /** Removes and returns the agent's unexpired queued frames, oldest first. */
-    drain(agentId: string, nowMs: number): Promise<string[]>;
+    /**
+     * Keeps a relayed message frame for an agent: one no draining stream took (it waits), or,
+     * with `delivered`, one that was delivered (kept for replay to the agent's next streams).
+     * `once`: never replayed after its first delivery.
+     */
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: {
+        delivered?: boolean;
+        once?: boolean;
+    }): Promise<EnqueueResult>;
+    /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
+    drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
+    /** Frames of the agent that no draining stream has taken yet. */
     queued(agentId: string, nowMs: number): Promise<number>;
+    /** Delivered frames of the agent kept for replay. */
+    retained(agentId: string, nowMs: number): Promise<number>;
+    usage(): Promise<QueueUsage>;
     ping(): Promise<boolean>;
     close(): Promise<void>;
 }
+/** Presence entries kept at most: ids are unauthenticated, so anyone can add them. */
+export declare const PRESENCE_MAX = 100000;
 export declare class MemoryMessengerStore implements MessengerStore {
-    private readonly limits;
+    private readonly presenceMax;
+    /** agent id -> last heartbeat, in order of last heartbeat (re-inserted on each one). */
     private readonly beats;
-    private readonly queues;
+    private readonly queue;
     private total;
-    private queuedTotal;
-    private lastSweep;
-    constructor(limits: OfflineQueueLimits);
+    constructor(limits: OfflineQueueLimits, presenceMax?: number);
+    /**
+     * Old entries are pruned here, on the only path that adds them, and the oldest go beyond
+     * presenceMax: the map never holds more than a window's worth, whoever reads the stats.
+     */
     heartbeat(agentId: string, nowMs: number): Promise<void>;
     activeAgents(nowMs: number, windowMs: number): Promise<number>;
+    /** Walks from the oldest heartbeat and stops at the first fresh one. */
+    private prune;
+    /** Heartbeat entries held (for tests and stats). */
+    get presenceEntries(): number;
     countMessage(): Promise<void>;
     messagesTotal(): Promise<number>;
-    enqueue(agentId: string, frame: string, nowMs: number): Promise<number>;
-    drain(agentId: string, nowMs: number): Promise<string[]>;
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: {
+        delivered?: boolean;
+        once?: boolean;
+    }): Promise<EnqueueResult>;
+    drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     queued(agentId: string, nowMs: number): Promise<number>;
-    private live;
-    /** Expired queues of agents that never come back are dropped once a minute. */
-    private sweep;
+    retained(agentId: string, nowMs: number): Promise<number>;
+    usage(): Promise<QueueUsage>;
     ping(): Promise<boolean>;
     close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { type Handler } from '../../http/types.js';
-import type { NexusStore } from '../../store/nexus-store.js';
+import { type NexusStore } from '../../store/nexus-store.js';
 import type { NexusConfig } from './config.js';
 export declare const VERSION = "0.1.0";
 export interface NexusDeps {

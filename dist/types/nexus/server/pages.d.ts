@@ -1,5 +1,7 @@
 import type { HttpResponse } from '../../http/types.js';
 import type { PageFormat } from './negotiate.js';
+/** Nothing loads, nothing runs, but the page's own style and script. */
+export declare const PAGE_CSP: string;
 export interface PairingPageInput {
     code: string;
     state: 'pending' | 'claimed' | 'expired';
@@ -11,6 +13,7 @@ export interface PairingPageInput {
     pairTtl: number;
 }
 export declare function pairingPage(p: PairingPageInput, format: PageFormat): HttpResponse;
+/** `code` is whatever the URL said: shown only as code characters, so a crafted link cannot write the page. */
 export declare function unknownCodePage(code: string, baseUrl: string, pairTtl: number, format: PageFormat): HttpResponse;
 /** The general skill served at `/`: the template without host-specific blocks. */
 export declare function skillPage(vars: {

@@ -1,6 +1,6 @@
 /**
  * Starts the session server on node:http with the embedded store (the I/O shell around app.ts):
- * loads persisted sessions, sweeps expired state once a minute, flushes on close.
+ * loads persisted sessions, sweeps expired state once a minute (in slices), flushes on close.
  */
 import { type RunningServer } from '../../http/node-adapter.js';
 import { type NexusStore } from '../../store/nexus-store.js';

@@ -1,9 +1,22 @@
 /**
- * Session rules as pure transitions over a SessionRecord (spec §2.3-§2.6): join, send, poll
+ * Session rules as pure transitions over a SessionRecord (nexus spec §2.3-§2.6): join, send, poll
  * view, renew, leave. The clock, ids and key hashing are passed in; each function returns the
  * next record, the messages to append and the response body, or throws an HttpError.
  */
-import type { AgentRecord, SessionRecord, StoredMessage } from '../../store/nexus-store.js';
+import type { SessionRecord, StoredMessage } from '../../store/nexus-store.js';
+/** A message as the rules build it; the store keeps its poll view serialised (`stored`). */
+export interface Message {
+    id: string;
+    cursor: number;
+    agentId: string;
+    text: string;
+    json?: unknown;
+    verified: boolean;
+    createdAt: number;
+    expiresAt: number;
+    type: 'message' | 'greeting' | 'system';
+    sanitized?: boolean;
+}
 export declare const CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
 export interface Effects {
     now: number;
@@ -12,13 +25,19 @@ export interface Effects {
     hashKey: (key: string) => string;
     keyMatches: (key: string, hash: string) => boolean;
 }
-export declare const iso: (ms: number) => string;
+export declare function iso(ms: number): string;
 export declare function slide(s: SessionRecord, now: number): SessionRecord;
-export declare function systemMessage(s: SessionRecord, cursor: number, text: string, type: StoredMessage['type'], fx: Effects): StoredMessage;
+export declare function systemMessage(s: SessionRecord, cursor: number, text: string, type: Message['type'], fx: Effects): StoredMessage;
+/**
+ * What the store keeps: the poll view, serialised once (messages are immutable). Written out
+ * field by field, equal to JSON.stringify(messageView(m)) (a test checks it), for speed: every
+ * message passes here.
+ */
+export declare function stored(m: Message): StoredMessage;
 /**
  * Adds an agent (join and claim). A re-join that presents the agent's valid key is idempotent;
  * otherwise an existing id is 409 agent_id_taken. When the second agent arrives, the cron
- * reminder is appended once (spec §2.5).
+ * reminder is appended once (nexus spec §2.5).
  */
 export declare function joinSession(s: SessionRecord, agentId: string, presentedKey: string | undefined, fx: Effects): {
     next: SessionRecord;
@@ -26,9 +45,9 @@ export declare function joinSession(s: SessionRecord, agentId: string, presented
     sessionKey: string;
     rejoined: boolean;
 };
-export declare function requireMember(s: SessionRecord, agentId: string, error: 'forbidden' | 'agent_not_in_session'): AgentRecord;
-export declare function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean): SessionRecord;
-export declare function messageView(m: StoredMessage): {
+/** The agent was seen now; a sliding TTL restarts (nexus spec §2.6). A send also moves the head. */
+export declare function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean, headCursor?: number): SessionRecord;
+export declare function messageView(m: Message): {
     sanitized?: boolean | undefined;
     verified: boolean;
     createdAt: string;
@@ -57,5 +76,5 @@ export declare function statusView(s: SessionRecord): {
     expiresAt: string;
     creatorAgentId: string | null;
 };
-/** spec §2.6: the last returned cursor; else min(after, head), or "0" without `after`. */
+/** nexus spec §2.6: the last returned cursor; else min(after, head), or "0" without `after`. */
 export declare function nextCursor(messages: StoredMessage[], after: number, head: number): string;

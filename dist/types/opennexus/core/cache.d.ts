@@ -1,11 +1,21 @@
 import { type Session } from './session.js';
+/** A handshake we began and whose HELLO_ACK has not come yet (core/initiator.ts). */
+export interface PendingHandshake {
+    /** Our ephemeral X25519 private key: the file is 0600 and the entry goes once completed. */
+    ephPrivate: Uint8Array;
+    peerPublicKey: string;
+    peerUrl: string;
+    startedMs: number;
+}
 export interface CacheState {
     sessions: Record<string, Session>;
+    /** Peer id -> the handshake we began with it. */
+    pending: Record<string, PendingHandshake>;
     peerMessengerUrls: Record<string, string>;
     /** `${peerId}|${sessionId}` -> ms of the last reset we sent about that session. */
     resets: Record<string, number>;
 }
 export declare function emptyCache(): CacheState;
-/** An unreadable or invalid file counts as empty; entries with bad keys are skipped (spec §4.7). */
+/** An unreadable or invalid file counts as empty; entries with bad keys are skipped (opennexus spec §4.7). */
 export declare function parseCache(text: string): CacheState;
 export declare function serializeCache(c: CacheState): string;

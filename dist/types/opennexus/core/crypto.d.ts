@@ -1,5 +1,5 @@
 export declare function sha256(data: Uint8Array): Uint8Array;
-/** Ed25519 public key from the 32-byte seed (spec §1.2: the key file holds the seed). */
+/** Ed25519 public key from the 32-byte seed (opennexus spec §1.2: the key file holds the seed). */
 export declare function ed25519PublicKey(seed: Uint8Array): Uint8Array;
 export declare function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
 /** Never throws: a malformed key or signature is simply not valid. */
@@ -8,7 +8,7 @@ export declare function x25519PublicKey(privateKey: Uint8Array): Uint8Array;
 /** Throws on a low-order peer key (all-zero shared secret), as the reference's library does. */
 export declare function x25519SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array;
 export declare function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
-/** AES-256-GCM; the output is ciphertext || 16-byte tag (spec §2). */
+/** AES-256-GCM; the output is ciphertext || 16-byte tag (opennexus spec §2). */
 export declare function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
 /** Throws when the tag does not verify. */
 export declare function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array;

@@ -1,7 +1,7 @@
 /**
  * The one error type of the OpenNexus protocol layer. `code` is stable and machine-readable;
  * `message` is the text a person sees (for reference-compatible output it is the reference's
- * own exception text, spec §4.5).
+ * own exception text, opennexus spec §4.5).
  */
 export declare class ProtocolError extends Error {
     readonly code: ProtocolErrorCode;

@@ -8,11 +8,11 @@ export interface Identity {
 export declare function agentIdOf(publicKey: Uint8Array): Uint8Array;
 export declare function identityFromSeed(seed: Uint8Array): Identity;
 /**
- * Parses a key file's text. Surrounding whitespace is tolerated (spec §1.2: the reference
+ * Parses a key file's text. Surrounding whitespace is tolerated (opennexus spec §1.2: the reference
  * strips on load); the content must be canonical base64 of exactly 32 bytes.
  */
 export declare function parseKeyText(text: string, what: 'public key' | 'private key'): Uint8Array;
 /** Loads an identity from the two key files' texts and checks that they belong together. */
 export declare function identityFromKeyTexts(publicText: string, privateText: string): Identity;
-/** Key file content: base64 with no trailing newline (spec §1.2). */
+/** Key file content: base64 with no trailing newline (opennexus spec §1.2). */
 export declare function keyFileText(bytes: Uint8Array): string;

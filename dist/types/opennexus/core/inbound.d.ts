@@ -36,11 +36,14 @@ export type InboundEvent = {
 } | {
     type: 'hello_ack';
     from: string;
-} | {
+}
+/** `duplicate`: a counter already accepted, e.g. a message a messenger delivered again. */
+ | {
     type: 'rejected';
     from?: string;
     what: string;
     detail: string;
+    duplicate?: true;
 };
 export interface Outbound {
     url: string;
@@ -55,9 +58,18 @@ export interface InboundContext {
         privateKey: Uint8Array;
         publicKey: Uint8Array;
     };
+    /**
+     * Our messenger marked the message as a replay of one delivered before (it keeps delivered
+     * messages for a while so a stolen drain cannot take them). A replay we cannot open is most
+     * likely one we already had, so it gets no reset: a reset now would use up the rate limit
+     * that a real new message may need.
+     */
+    replay?: boolean;
 }
 export interface InboundResult {
     cache: CacheState;
+    /** Whether `cache` differs from the input in anything worth saving (not only expired entries). */
+    changed: boolean;
     events: InboundEvent[];
     outbound: Outbound[];
 }

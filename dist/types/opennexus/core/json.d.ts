@@ -1,9 +1,9 @@
 /**
  * A small lossless JSON reader. JSON.parse cannot serve the protocol: counters are u64
- * (spec §11: values above 2^53 lose precision) and the messenger must tell `1` from `1.0`
- * (spec §6.1: only JSON integers are counters). Numbers therefore come back as JsonNumber
+ * (opennexus spec §11: values above 2^53 lose precision) and the messenger must tell `1` from `1.0`
+ * (opennexus spec §6.1: only JSON integers are counters). Numbers therefore come back as JsonNumber
  * holding their source text. Syntax errors use the wording of Go's encoding/json, because the
- * messenger echoes them in `invalid request: <Go error>` (spec §6.1).
+ * messenger echoes them in `invalid request: <Go error>` (opennexus spec §6.1).
  *
  * Like Go's json.Decoder, only the first value is read; trailing bytes are ignored.
  */
@@ -26,6 +26,6 @@ export declare function parseJson(text: string): JsonValue;
 export declare function isObject(v: JsonValue | undefined): v is JsonObject;
 /**
  * Compact JSON writer that keeps key order and writes bigint as a bare integer, so counters
- * above 2^53 survive the round trip (spec §11).
+ * above 2^53 survive the round trip (opennexus spec §11).
  */
 export declare function stringifyJson(v: unknown): string;

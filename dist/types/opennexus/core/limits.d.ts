@@ -14,6 +14,8 @@
 import type { CacheState } from './cache.js';
 export declare const MAX_SESSIONS = 1024;
 export declare const MAX_PENDING = 64;
+/** Handshakes we began and that are not answered yet (one per peer). */
+export declare const MAX_OWN_PENDING = 256;
 export declare const HELLO_BURST = 20;
 export declare const HELLO_WINDOW_MS = 10000;
 export declare const RESET_INTERVAL_MS = 30000;

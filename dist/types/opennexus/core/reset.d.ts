@@ -5,7 +5,7 @@ export declare const REASON_SESSION_MISMATCH = 2;
 export declare const REASON_UNKNOWN = 255;
 export declare function resetSigInput(senderId: Uint8Array, receiverId: Uint8Array, sessionId: Uint8Array, reason: number): Uint8Array;
 export declare function createSignedReset(self: Identity, peerId: Uint8Array, sessionId: Uint8Array, reason: number): ResetMessage;
-/** spec §4.5 _handle_signed_reset: any failed check means "ignore silently" (null). */
+/** opennexus spec §4.5 _handle_signed_reset: any failed check means "ignore silently" (null). */
 export declare function verifySignedReset(msg: Envelope, selfId: Uint8Array): {
     senderId: Uint8Array;
     sessionId: Uint8Array;
@@ -16,7 +16,7 @@ export declare function buildResetPayload(sessionId: Uint8Array, reason: number)
 /**
  * Classifies a decrypted plaintext as the reference does: the tag, then exactly two lp fields,
  * a 32-byte session id and a 1- or 2-byte reason. Whether the session id matches is the
- * caller's decision (we require it; the reference does not, spec §9.7).
+ * caller's decision (we require it; the reference does not, opennexus spec §9.7).
  */
 export declare function parseResetPayload(plaintext: Uint8Array): {
     sessionId: Uint8Array;

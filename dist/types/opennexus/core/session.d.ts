@@ -1,6 +1,6 @@
 /**
  * Receive-side replay window. The reference accepts only counters above the highest seen
- * (spec §4.5), so two concurrent senders whose POSTs cross lose messages. We also accept a
+ * (opennexus spec §4.5), so two concurrent senders whose POSTs cross lose messages. We also accept a
  * not-yet-seen counter up to 63 below the highest, which still rejects every replay.
  */
 export declare const RX_WINDOW = 64n;
@@ -32,7 +32,7 @@ export interface SessionMaterial {
     higherKey: Uint8Array;
     sessionId: Uint8Array;
 }
-/** spec §2 "Session derivation": note that info has no length prefixes. */
+/** opennexus spec §2 "Session derivation": note that info has no length prefixes. */
 export declare function sessionMaterial(shared: Uint8Array, idA: Uint8Array, idB: Uint8Array, ephA: Uint8Array, ephB: Uint8Array): SessionMaterial;
 export interface DeriveInput {
     selfId: Uint8Array;
@@ -43,13 +43,13 @@ export interface DeriveInput {
 }
 /** Who initiated makes no difference: the smaller agent id writes with the lower key. */
 export declare function deriveSession(input: DeriveInput): Session;
-/** spec §2: 00 00 00 00 || uint64_be(counter). */
+/** opennexus spec §2: 00 00 00 00 || uint64_be(counter). */
 export declare function nonceFor(counter: bigint): Uint8Array;
 export declare function dataAad(sessionId: Uint8Array, senderId: Uint8Array, receiverId: Uint8Array): Uint8Array;
 /**
  * Seals a payload at the session's tx counter and returns the session with the counter
  * advanced. The caller must persist `next` before the ciphertext leaves the process, so a
- * (key, nonce) pair is never used twice (spec §4.2 step 4).
+ * (key, nonce) pair is never used twice (opennexus spec §4.2 step 4).
  */
 export declare function sealData(s: Session, plaintext: Uint8Array, selfId: Uint8Array, peerId: Uint8Array): {
     counter: bigint;
@@ -62,7 +62,7 @@ export interface InboundData {
     ciphertext?: string;
 }
 /**
- * Opens a DATA payload. The checks and their texts follow spec §4.5 in order; the replay
+ * Opens a DATA payload. The checks and their texts follow opennexus spec §4.5 in order; the replay
  * window replaces the reference's strict "counter > rx_counter" (see RX_WINDOW).
  */
 export declare function openData(s: Session, msg: InboundData, senderId: Uint8Array, selfId: Uint8Array): {

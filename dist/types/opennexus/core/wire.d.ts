@@ -60,5 +60,5 @@ export interface Envelope {
     reset_signature?: string;
     reason?: bigint;
 }
-/** Parses one SSE `data:` payload. Integers keep full u64 precision (spec §11). */
+/** Parses one SSE `data:` payload. Integers keep full u64 precision (opennexus spec §11). */
 export declare function parseEnvelope(text: string): Envelope;

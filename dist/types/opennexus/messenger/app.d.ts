@@ -9,6 +9,8 @@ export interface MessengerDeps {
     newId?: () => string;
     serverId?: string;
 }
+/** Agent ids are 44 characters of base64 (opennexus spec §1.3); room for other encodings of 32 bytes. */
+export declare const MAX_AGENT_ID_CHARS = 256;
 export interface Messenger {
     handler: Handler;
     hub: Hub;

@@ -5,7 +5,7 @@ import { type RunningServer } from '../../http/node-adapter.js';
 import { type MessengerStore } from '../../store/messenger-store.js';
 import { type Messenger } from './app.js';
 import type { MessengerConfig } from './config.js';
-/** spec §5: http.MaxBytesReader(65536) on every route. */
+/** opennexus spec §5: http.MaxBytesReader(65536) on every route. */
 export declare const BODY_LIMIT = 65536;
 export interface RunningMessenger extends RunningServer {
     messenger: Messenger;

@@ -1,0 +1,10 @@
+/**
+ * The periodic sweep (nexus spec §2.6 expiry, §2.2 pairing-code tombstones): deletes what is due in
+ * expiry order, in slices, yielding to the event loop between them, so requests keep being
+ * served while a large backlog expires. Work per slice is bounded by `slice` index steps,
+ * never by the number of sessions or codes.
+ */
+import type { NexusStore } from '../../store/nexus-store.js';
+/** How long an expired or claimed code still answers with its precise state (nexus spec §2.2). */
+export declare const PAIR_TOMBSTONE_MS = 3600000;
+export declare function sweepExpired(store: NexusStore, t: number, onSessionGone: (id: string) => void, slice?: number): Promise<void>;

@@ -1,0 +1,12 @@
+/**
+ * The OpenNexus client's one error type; `code` is stable, `message` is the reference's line
+ * where it has one (opennexus spec §4.2).
+ */
+import { CodedError } from '../errors.js';
+export type ClientErrorCode = 'invalid_key' | 'self_session' | 'hello_failed' | 'hello_ack_timeout' | 'hello_ack_invalid' | 'derive_failed' | 'encrypt_failed' | 'data_failed' | 'network' | 'aborted';
+export declare class ClientError extends CodedError {
+    readonly code: ClientErrorCode;
+    constructor(code: ClientErrorCode, message: string);
+}
+/** Bad input from the caller rather than a failure on the way (exit code 2 in the CLI). */
+export declare const isInputError: (e: ClientError) => boolean;

@@ -1,0 +1,24 @@
+import { CodedError } from '../errors.js';
+import { type Identity } from './core/identity.js';
+/** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
+export declare class KeysError extends CodedError {
+    readonly code: 'no_keys' | 'exists' | 'unreadable' | 'bad_key';
+    constructor(code: KeysError['code'], message: string);
+}
+export interface KeyPaths {
+    pub: string;
+    priv: string;
+}
+export declare const defaultKeyPaths: (dir: string) => KeyPaths;
+export interface LoadedKeys {
+    identity: Identity;
+    pubText: string;
+    privText: string;
+}
+/** A peer key given as text or as a file holding it. */
+export declare function keyTextOrFile(v: string): Promise<string>;
+export declare function loadKeys(paths: KeyPaths): Promise<LoadedKeys>;
+/** Creates a new identity; refuses to replace an existing one unless `force`. */
+export declare function generateKeys(paths: KeyPaths, opts?: {
+    force?: boolean;
+}): Promise<Identity>;

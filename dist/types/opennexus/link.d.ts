@@ -1,0 +1,31 @@
+/**
+ * What the sending and listening sides share: this agent's identity, its own messenger, the
+ * session cache, and the two HTTP calls every message takes (opennexus spec §5: POST
+ * /v1/messages with X-Agent-ID; GET /v1/messages/stream).
+ */
+import type { Identity } from './core/identity.js';
+import type { OutboundMessage } from './core/wire.js';
+import type { SessionStore } from './session-store.js';
+import { type PostResult, type SseStream } from './transport.js';
+export declare const trimSlash: (u: string) => string;
+export declare const short: (id: string) => string;
+/** A server's answer in an error message: the start of it is enough. */
+export declare const clip: (s: string) => string;
+export declare class Link {
+    readonly identity: Identity;
+    readonly messengerUrl: string;
+    readonly store: SessionStore;
+    /** Deadline of one request, and of opening a stream (opennexus spec §3: 20 s). */
+    readonly timeoutMs: number;
+    readonly log: (line: string) => void;
+    constructor(identity: Identity, messengerUrl: string, store: SessionStore, 
+    /** Deadline of one request, and of opening a stream (opennexus spec §3: 20 s). */
+    timeoutMs: number, log: (line: string) => void);
+    get headers(): Record<string, string>;
+    post(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<PostResult>;
+    /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+    openStream(opts?: {
+        watch?: boolean;
+        signal?: AbortSignal;
+    }): Promise<SseStream>;
+}

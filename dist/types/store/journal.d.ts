@@ -1,0 +1,61 @@
+/** The few file operations the journal uses; tests pass one that fails on demand. */
+export interface JournalFile {
+    write(data: Buffer): Promise<{
+        bytesWritten: number;
+    }>;
+    datasync(): Promise<void>;
+    sync(): Promise<void>;
+    truncate(len: number): Promise<void>;
+    close(): Promise<void>;
+}
+export interface JournalFs {
+    open(path: string, flags: string, mode?: number): Promise<JournalFile>;
+    readFile(path: string): Promise<string>;
+    readdir(path: string): Promise<string[]>;
+    rename(from: string, to: string): Promise<void>;
+    rm(path: string, opts?: {
+        recursive?: boolean;
+        force?: boolean;
+    }): Promise<void>;
+    mkdir(path: string): Promise<void>;
+}
+export declare const nodeFs: JournalFs;
+export declare class Journal {
+    private readonly dir;
+    private readonly fs;
+    private fh;
+    private gen;
+    /** Bytes of the current journal file known to be complete. */
+    private size;
+    private queue;
+    private writing;
+    private ok;
+    /** Journal bytes written since the last snapshot (decides when to compact). */
+    bytesSinceSnapshot: number;
+    snapshotBytes: number;
+    constructor(dir: string, fs?: JournalFs);
+    get available(): boolean;
+    /**
+     * Reads the snapshot and every journal it does not include, calling `apply` per record in
+     * order (a torn or unreadable line is skipped), and removes leftover temp files.
+     */
+    load(apply: (record: unknown) => void): Promise<void>;
+    /** Appends lines (each ending in "\n") and resolves once they are on disk. */
+    append(data: string): Promise<void>;
+    private pump;
+    private openCurrent;
+    /** After a failed write: cut the file back to its last complete line, or start a new one. */
+    private cutOff;
+    /** Waits until nothing is being written. */
+    idle(): Promise<void>;
+    /**
+     * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
+     * and drops the journals it includes. New appends go to a new journal file from the moment
+     * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
+     * Throws StorageUnavailable on failure, leaving every journal in place.
+     */
+    compact(lines: () => AsyncIterable<string>): Promise<void>;
+    /** Makes the rename itself durable (best effort: not every file system allows it). */
+    private syncDir;
+    close(): Promise<void>;
+}

@@ -1,0 +1,95 @@
+/**
+ * The messenger's per-agent message store, in memory: messages for an agent with no draining
+ * stream wait here (the offline queue), and messages already delivered stay for a grace period
+ * so that every new draining stream of the agent gets them again (retention).
+ *
+ * Why retention: agent ids are not authenticated (opennexus spec §10 B4), so anyone can open a
+ * stream as an agent. Without it, such a thief drains the queue and the real agent never sees
+ * those messages; with it, the real agent still gets them (ciphertext; clients drop replays by
+ * counter, opennexus spec §4.5). A HELLO is the exception: a replayed HELLO replaces the receiver's live
+ * session (opennexus spec §4.4), so it is delivered once and never replayed.
+ *
+ * Everything is counted in bytes as stored (the frame after Go-style escaping, which can make a
+ * 64 KiB body six times larger), per agent and in total, so no sequence of requests grows it
+ * past its budget. Nothing here scans all agents: expiry walks agents in order of last use and
+ * eviction walks agents in order of last delivery, each step removing something.
+ */
+export interface OfflineQueueLimits {
+    /** Messages kept per agent (waiting and retained); the oldest go first. 0 disables the queue. */
+    maxPerAgent: number;
+    /** How long a message that found no draining stream is kept, in ms (delivered or not). */
+    ttlMs: number;
+    /** Messages kept for all agents together. */
+    maxTotal: number;
+    /** Bytes kept per agent (frames as stored plus bookkeeping); the oldest go first. */
+    maxBytesPerAgent?: number;
+    /** Bytes kept for all agents together; when full, retained messages go first, then new ones are refused. */
+    maxBytesTotal?: number;
+    /** How long a delivered message is kept for replay to new streams, in ms; 0: drained means gone. */
+    graceMs?: number;
+}
+/** `off`: the queue is disabled (or retention is). `full`: over a budget, not stored. */
+export type EnqueueResult = 'stored' | 'full' | 'off';
+/** A frame for a new stream; `replay`: some stream of the agent was given it before. */
+export interface DrainedFrame {
+    frame: Uint8Array;
+    replay: boolean;
+}
+export interface QueueUsage {
+    /** Bytes counted against the total budget. */
+    bytes: number;
+    messages: number;
+    /** Messages dropped to make room (oldest of an agent, or retained ones evicted). */
+    dropped: number;
+    /** Messages refused because a budget was full. */
+    refused: number;
+}
+/** Bookkeeping charged per message and per agent besides the frame bytes (objects, map slots). */
+export declare const ENTRY_OVERHEAD = 128;
+export declare const AGENT_OVERHEAD = 256;
+export declare class OfflineQueue {
+    private readonly agents;
+    private readonly retainers;
+    private readonly limits;
+    private bytes;
+    private messages;
+    private dropped;
+    private refused;
+    constructor(limits: OfflineQueueLimits);
+    /**
+     * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
+     * period), else it waits for one (kept for the TTL). `once` frames are never replayed.
+     */
+    add(agentId: string, frame: string, nowMs: number, opts?: {
+        delivered?: boolean;
+        once?: boolean;
+    }): EnqueueResult;
+    /**
+     * What a new draining stream gets, oldest first: every kept frame of the agent. Waiting ones
+     * become delivered; `once` frames are removed; with no grace period everything is removed.
+     */
+    drain(agentId: string, nowMs: number): DrainedFrame[];
+    /** Frames of the agent that no draining stream has taken yet. */
+    waiting(agentId: string, nowMs: number): number;
+    /** Delivered frames kept for replay. */
+    retained(agentId: string, nowMs: number): number;
+    usage(): QueueUsage;
+    private count;
+    private refuse;
+    private expired;
+    /** Drops the agent's expired frames (at most maxPerAgent of them to look at). */
+    private prune;
+    /**
+     * The cheap prune on the path of every message: expired frames at the front only. The rest
+     * go at the next drain or count, and meanwhile they are counted against the budgets.
+     */
+    private pruneFront;
+    /** Agents untouched for longer than anything of theirs can live are dropped whole. */
+    private sweep;
+    /** Evicts the oldest retained frame of the agent least recently delivered to. */
+    private evictRetained;
+    private remove;
+    private forget;
+    /** Moves the agent to the end of the order of use (and of delivery, when it just had one). */
+    private touch;
+}
