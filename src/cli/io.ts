@@ -4,9 +4,8 @@
  */
 import { UsageError } from './args.ts';
 import { CodedError } from '../errors.ts';
-import { NetworkError } from '../http/client.ts';
-import { ClientError, isInputError } from '../opennexus/errors.ts';
-import { KeysError } from '../opennexus/keys.ts';
+import { NetworkError } from '../http/network-error.ts';
+import { ClientError, KeysError, isInputError } from '../opennexus/errors.ts';
 
 export class CliError extends CodedError {
   constructor(

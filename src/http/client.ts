@@ -8,17 +8,9 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { CodedError } from '../errors.ts';
+import { NetworkError } from './network-error.ts';
 
-export type NetworkErrorCode = 'bad_url' | 'unreachable' | 'timeout' | 'too_large' | 'aborted';
-
-/** Anything that went wrong between us and a server: the one network error type. */
-export class NetworkError extends CodedError {
-  declare readonly code: NetworkErrorCode;
-  constructor(code: NetworkErrorCode, message: string) {
-    super(code, message);
-  }
-}
+export { NetworkError, type NetworkErrorCode } from './network-error.ts';
 
 /** 1 MiB: ten times the largest answer either protocol gives (a 500-message poll is less). */
 export const DEFAULT_MAX_BODY_BYTES = 1 << 20;

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { clientAddress, type TrustProxy } from './client-address.ts';
 import { guardConnections, timeoutOptions, type ConnectionStats } from './connection-guard.ts';
 import { DEFAULT_LIMITS, OpenCounts, type ConnectionLimits } from './limits.ts';
-import { HttpError, type Handler, type HttpRequest, type HttpResponse, type StreamFlow } from './types.ts';
+import { BAD_URL, respond } from './errors.ts';
+import type { Handler, HttpRequest, HttpResponse, StreamFlow } from './types.ts';
 
 export interface ServeOptions {
   host?: string;
@@ -21,7 +22,7 @@ export interface ServeOptions {
   /** Connection caps and timeouts; unset fields keep DEFAULT_LIMITS. */
   limits?: Partial<ConnectionLimits>;
   /** Turns an unexpected exception into a response; the message is logged, never the body. */
-  onError?: (err: unknown) => HttpResponse;
+  onError?: (err: unknown) => HttpResponse | undefined;
   log?: (line: string) => void;
 }
 
@@ -80,36 +81,6 @@ export function malformedUrl(raw: string): boolean {
     return false;
   } catch {
     return true;
-  }
-}
-
-const BAD_URL: HttpResponse = {
-  status: 400,
-  headers: { 'content-type': JSON_TYPE },
-  body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}',
-};
-
-export function errorToResponse(err: unknown, fallback?: (err: unknown) => HttpResponse): HttpResponse {
-  if (err instanceof HttpError) {
-    return {
-      status: err.status,
-      headers: { 'content-type': JSON_TYPE, ...err.headers },
-      body: JSON.stringify(err.body),
-    };
-  }
-  // decodeURIComponent / encodeURIComponent on request text (a path segment decoded twice, a
-  // lone surrogate): the request was malformed, so 400, never 500.
-  if (err instanceof URIError) return BAD_URL;
-  if (fallback) return fallback(err);
-  return { status: 500, headers: { 'content-type': JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-
-/** Runs a handler against a request, turning any thrown error into a response. */
-export async function respond(handler: Handler, req: HttpRequest, onError?: (err: unknown) => HttpResponse): Promise<HttpResponse> {
-  try {
-    return await handler(req);
-  } catch (err) {
-    return errorToResponse(err, onError);
   }
 }
 

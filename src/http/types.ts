@@ -50,14 +50,5 @@ export interface HttpResponse {
 
 export type Handler = (req: HttpRequest) => Promise<HttpResponse> | HttpResponse;
 
-/** The one HTTP error type: thrown anywhere in a route, turned into a response in one place. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(typeof body === 'object' && body && 'error' in body ? String((body as { error: unknown }).error) : `HTTP ${status}`);
-    this.name = 'HttpError';
-  }
-}
+/** The one HTTP error type lives in errors.ts, with the one wrapper that maps errors. */
+export { HttpError } from './errors.ts';

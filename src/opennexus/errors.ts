@@ -25,3 +25,11 @@ export class ClientError extends CodedError {
 
 /** Bad input from the caller rather than a failure on the way (exit code 2 in the CLI). */
 export const isInputError = (e: ClientError) => e.code === 'invalid_key' || e.code === 'self_session';
+
+/** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
+export class KeysError extends CodedError {
+  declare readonly code: 'no_keys' | 'exists' | 'unreadable' | 'bad_key';
+  constructor(code: KeysError['code'], message: string) {
+    super(code, message);
+  }
+}

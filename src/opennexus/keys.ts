@@ -6,18 +6,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CodedError } from '../errors.ts';
+import { KeysError } from './errors.ts';
 import { randomBytes } from './core/crypto.ts';
 import { identityFromKeyTexts, identityFromSeed, keyFileText, type Identity } from './core/identity.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../store/atomic-file.ts';
 
-/** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
-export class KeysError extends CodedError {
-  declare readonly code: 'no_keys' | 'exists' | 'unreadable' | 'bad_key';
-  constructor(code: KeysError['code'], message: string) {
-    super(code, message);
-  }
-}
+export { KeysError };
 
 export interface KeyPaths {
   pub: string;

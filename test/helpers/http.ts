@@ -1,4 +1,4 @@
-import { respond } from '../../src/http/node-adapter.ts';
+import { respond } from '../../src/http/errors.ts';
 import type { Handler, HttpResponse } from '../../src/http/types.ts';
 import { openSse, type SseEvent, type SseStream } from '../../src/opennexus/transport.ts';
 

@@ -13,9 +13,10 @@ import { TokenBuckets } from '../../http/rate-limit.ts';
 import type { Handler, HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { MessengerStore } from '../../store/messenger-store.ts';
 import type { MessengerConfig } from './config.ts';
-import { ginJson, rfc3339Nano } from './go-json.ts';
+import { MessengerError, ginJson, rfc3339Nano } from './go-json.ts';
 import { Hub, Subscriber } from './hub.ts';
 import { checkSendRequest, decodeSendRequest, encodeRelayed } from './message.ts';
+import { LocalRelay, type Relay } from './relay.ts';
 
 export interface MessengerDeps {
   config: MessengerConfig;
@@ -23,6 +24,8 @@ export interface MessengerDeps {
   now?: () => number;
   newId?: () => string;
   serverId?: string;
+  /** Where frames go (relay.ts); default: this process's streams, else the offline queue. */
+  relay?: (hub: Hub) => Relay;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
@@ -55,28 +58,24 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
+  const relay: Relay = deps.relay?.(hub) ?? new LocalRelay(hub, store);
   const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
 
-  const agentHeader = (req: HttpRequest) => req.headers['x-agent-id'] || undefined;
-  const requireAgent = (req: HttpRequest): string | HttpResponse =>
-    agentHeader(req) ?? json(400, { error: 'X-Agent-ID header is required' });
+  const requireAgent = (req: HttpRequest): string => {
+    const agent = req.headers['x-agent-id'];
+    if (!agent) throw new MessengerError(400, 'X-Agent-ID header is required');
+    return agent;
+  };
 
   async function postMessage(req: HttpRequest): Promise<HttpResponse> {
     const agent = requireAgent(req);
-    if (typeof agent !== 'string') return agent;
     const msg = decodeSendRequest(req.body);
     checkSendRequest(msg, agent);
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
     const receiver = msg.receiver_id as string;
-    // A replayed HELLO would replace the receiver's live session (opennexus spec §4.4, §10 B4): it is
-    // delivered once and never replayed. Everything else a draining stream took is kept for
-    // the grace period, so a stream opened by someone else cannot take it from the agent.
-    const once = msg.type === 'hello';
-    if (hub.deliver(receiver, frame) > 0) {
-      if (!once) await store.enqueue(receiver, frame, now(), { delivered: true });
-    } else if ((await store.enqueue(receiver, frame, now(), { once })) === 'full') {
+    if ((await relay.relay(receiver, frame, now(), { once: msg.type === 'hello' })) === 'full') {
       // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
-      return json(503, { error: 'offline queue full' });
+      throw new MessengerError(503, 'offline queue full');
     }
     await store.countMessage();
     return json(200, { status: 'ok' });
@@ -84,7 +83,6 @@ export function createMessenger(deps: MessengerDeps): Messenger {
 
   function stream(req: HttpRequest): HttpResponse {
     const agent = requireAgent(req);
-    if (typeof agent !== 'string') return agent;
     // Our own clients open short-lived streams just to catch a HELLO_ACK or a reset; they ask
     // not to receive the offline backlog, which belongs to the agent's long-running stream,
     // and what they are sent is queued as well (hub.ts, Subscriber.drains).
@@ -123,10 +121,9 @@ export function createMessenger(deps: MessengerDeps): Messenger {
 
   async function heartbeat(req: HttpRequest): Promise<HttpResponse> {
     const agent = requireAgent(req);
-    if (typeof agent !== 'string') return agent;
     // Presence entries are kept a minute each; an id is 44 characters (opennexus spec §1.3), so a longer
     // one is refused rather than stored (the reference has no limit).
-    if (agent.length > MAX_AGENT_ID_CHARS) return json(400, { error: 'X-Agent-ID header is too long' });
+    if (agent.length > MAX_AGENT_ID_CHARS) throw new MessengerError(400, 'X-Agent-ID header is too long');
     await store.heartbeat(agent, now()); // opennexus spec §6: the body is never read
     return json(200, { status: 'ok', ttl_seconds: 60 });
   }
@@ -156,7 +153,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   };
 
   const handler: Handler = (req) => {
-    if (!limiter.take(req.ip)) return json(429, { error: 'rate limit exceeded' });
+    if (!limiter.take(req.ip)) throw new MessengerError(429, 'rate limit exceeded');
     const route = routes[`${req.method} ${req.path}`];
     if (route) return route(req);
     // Gin redirects a trailing slash to the registered route: 301 for GET, 307 otherwise.

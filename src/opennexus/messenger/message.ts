@@ -4,7 +4,7 @@
  * scripts written against it match on them.
  */
 import { JsonNumber, JsonSyntaxError, isObject, parseJson, type JsonValue } from '../core/json.ts';
-import { HttpError } from '../../http/types.ts';
+import { MessengerError } from './go-json.ts';
 import { goString } from './go-json.ts';
 
 type Kind = 'string' | 'uint64' | 'int64';
@@ -37,8 +37,8 @@ const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 
-function bad(error: string): HttpError {
-  return new HttpError(400, { error });
+function bad(error: string): MessengerError {
+  return new MessengerError(400, error);
 }
 
 function jsonKind(v: JsonValue): string {

@@ -1,0 +1,15 @@
+/**
+ * The one network error type, in a file of its own so that code which only classifies errors
+ * (the CLI's exit codes) does not load node:http and node:https.
+ */
+import { CodedError } from '../errors.ts';
+
+export type NetworkErrorCode = 'bad_url' | 'unreachable' | 'timeout' | 'too_large' | 'aborted';
+
+/** Anything that went wrong between us and a server: the one network error type. */
+export class NetworkError extends CodedError {
+  declare readonly code: NetworkErrorCode;
+  constructor(code: NetworkErrorCode, message: string) {
+    super(code, message);
+  }
+}

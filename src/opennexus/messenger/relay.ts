@@ -1,0 +1,33 @@
+/**
+ * Where a relayed frame goes: to the receiver's open streams, or into its offline queue. An
+ * interface, so a shared backend can fan out across instances (the Go reference publishes on
+ * Redis) while the routes stay the same; LocalRelay is the one-process default.
+ */
+import type { MessengerStore } from '../../store/messenger-store.ts';
+import type { Hub } from './hub.ts';
+
+export type RelayOutcome = 'delivered' | 'queued' | 'full';
+
+export interface Relay {
+  /**
+   * `once`: never kept after delivery (a HELLO: a replayed one would replace the receiver's
+   * live session, opennexus spec §4.4). Everything else a draining stream took is kept for the
+   * grace period, so a stream opened under someone else's id cannot take it from the agent.
+   */
+  relay(receiver: string, frame: string, now: number, opts: { once: boolean }): Promise<RelayOutcome>;
+}
+
+export class LocalRelay implements Relay {
+  constructor(
+    private readonly hub: Hub,
+    private readonly store: MessengerStore,
+  ) {}
+
+  async relay(receiver: string, frame: string, now: number, { once }: { once: boolean }): Promise<RelayOutcome> {
+    if (this.hub.deliver(receiver, frame) > 0) {
+      if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true });
+      return 'delivered';
+    }
+    return (await this.store.enqueue(receiver, frame, now, { once })) === 'full' ? 'full' : 'queued';
+  }
+}
