@@ -9,6 +9,9 @@ export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/cli
 export { NetworkError } from './http/client.ts';
 export type { NetworkErrorCode } from './http/client.ts';
 export type { ApiResult, NexusClientOptions } from './nexus/client.ts';
+export { NexusAgent } from './nexus/agent.ts';
+export type { AgentResult, PollOptions } from './nexus/agent.ts';
+export { NexusState } from './nexus/state.ts';
 export { startMessenger } from './opennexus/messenger/server.ts';
 export { messengerConfig } from './opennexus/messenger/config.ts';
 export { startNexusServer } from './nexus/server/server.ts';

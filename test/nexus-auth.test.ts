@@ -6,10 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNexusServer } from '../src/nexus/server/app.ts';
+import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { startNexusServer, type RunningNexus } from '../src/nexus/server/server.ts';
-import { MemoryNexusStore } from '../src/store/nexus-store.ts';
+import { MemoryNexusStore } from '../src/store/memory-nexus-store.ts';
 import { ROOT, runScript } from './helpers/cli.ts';
 import { call } from './helpers/http.ts';
 
@@ -18,7 +18,7 @@ type Any = any;
 
 function server(env: Record<string, string> = {}) {
   const clock = { t: Date.UTC(2026, 10, 21, 12, 0, 0) };
-  const app = createNexusServer({ config: nexusConfig({ RATE_LIMIT_MAX: '100000', ...env }, { dataDir: null }), store: new MemoryNexusStore(), now: () => clock.t });
+  const app = createSessionServer({ config: nexusConfig({ RATE_LIMIT_MAX: '100000', ...env }, { dataDir: null }), store: new MemoryNexusStore(), now: () => clock.t });
   const req = async (method: string, path: string, opts: { agent?: string; key?: string; body?: unknown } = {}) => {
     const headers: Record<string, string> = {};
     if (opts.agent) headers['x-agent-id'] = opts.agent;

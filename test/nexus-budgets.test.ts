@@ -2,9 +2,9 @@
 // JSON payload, the bytes kept per session and in total, each poll answer, the greeting, and
 // the session storage per client address and in total.
 import { describe, expect, it } from 'vitest';
-import { createNexusServer } from '../src/nexus/server/app.ts';
+import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
-import { MemoryNexusStore } from '../src/store/nexus-store.ts';
+import { MemoryNexusStore } from '../src/store/memory-nexus-store.ts';
 import { call } from './helpers/http.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,7 +14,7 @@ function server(env: Record<string, string> = {}) {
   const clock = { t: Date.UTC(2026, 10, 21, 12, 0, 0) };
   const config = nexusConfig({ RATE_LIMIT_MAX: '100000', ...env }, { dataDir: null });
   const store = new MemoryNexusStore({ maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal });
-  const app = createNexusServer({ config, store, now: () => clock.t });
+  const app = createSessionServer({ config, store, now: () => clock.t });
   const req = async (method: string, path: string, opts: { agent?: string; body?: unknown; ip?: string } = {}) => {
     const r = await call(app.handler, method, path, { headers: opts.agent ? { 'x-agent-id': opts.agent } : {}, body: JSON.stringify(opts.body ?? {}), ...(opts.ip ? { ip: opts.ip } : {}) });
     const text = String(r.body ?? '');
@@ -128,7 +128,7 @@ describe('greetings and session storage', () => {
       await store.updateSession(id, () => ({ next: s, result: null }));
     }
     // Each costs 3,024 bytes: three exist, a fourth fits in 12,500, a fifth does not.
-    const app = createNexusServer({ config: nexusConfig({ SESSION_STORAGE_TOTAL: '12500' }, { dataDir: null }), store, now: () => t });
+    const app = createSessionServer({ config: nexusConfig({ SESSION_STORAGE_TOTAL: '12500' }, { dataDir: null }), store, now: () => t });
     const create = async () => (await call(app.handler, 'PUT', '/v1/sessions', { body: JSON.stringify({ greeting: 'g'.repeat(2000) }) })).status;
     expect([await create(), await create()]).toEqual([201, 503]);
   });

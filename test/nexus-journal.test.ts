@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { messageView, stored, type Message } from '../src/nexus/server/sessions.ts';
+import { messageView, stored, type Message } from '../src/nexus/server/views.ts';
 import { CURSOR_BLOCK, FileNexusStore } from '../src/store/nexus-file-store.ts';
 import type { SessionRecord } from '../src/store/nexus-store.ts';
 import { waitFor } from './helpers/http.ts';

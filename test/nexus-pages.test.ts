@@ -1,16 +1,16 @@
 // Pairing pages, negotiation, rate limits and bad input (nexus spec §2.9).
 import { describe, expect, it } from 'vitest';
-import { createNexusServer } from '../src/nexus/server/app.ts';
+import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { negotiatePage } from '../src/nexus/server/negotiate.ts';
 import { generatePairCode, PAIR_CODE_BITS } from '../src/nexus/server/pair-code.ts';
-import { MemoryNexusStore } from '../src/store/nexus-store.ts';
+import { MemoryNexusStore } from '../src/store/memory-nexus-store.ts';
 import { randomBytes } from 'node:crypto';
 import { call } from './helpers/http.ts';
 
 function setup(env: Record<string, string> = {}) {
   const clock = { t: Date.UTC(2026, 10, 21, 12, 0, 0) };
-  const app = createNexusServer({ config: nexusConfig(env, { dataDir: null }), store: new MemoryNexusStore(), now: () => clock.t });
+  const app = createSessionServer({ config: nexusConfig(env, { dataDir: null }), store: new MemoryNexusStore(), now: () => clock.t });
   const req = (method: string, path: string, headers: Record<string, string> = {}, body?: string, ip?: string) =>
     call(app.handler, method, path, { headers: { host: 'hub.test', ...headers }, body: body ?? '', ...(ip ? { ip } : {}) });
   return { req, clock };
@@ -183,7 +183,7 @@ describe('rate limits and bad input', () => {
     expect((await send('{}')).status).toBe(400);
     expect((await send('{"json": [1]}')).status).toBe(400);
     expect((await send('{"text": "0123456789"}')).status).toBe(201);
-    const big = await call((await import('../src/nexus/server/app.ts')).createNexusServer({ config: nexusConfig({}, { dataDir: null }), store: new MemoryNexusStore() }).handler, 'PUT', '/v1/sessions', { body: null });
+    const big = await call((await import('../src/nexus/server/app.ts')).createSessionServer({ config: nexusConfig({}, { dataDir: null }), store: new MemoryNexusStore() }).handler, 'PUT', '/v1/sessions', { body: null });
     expect([big.status, JSON.parse(String(big.body)).error]).toEqual([413, 'payload_too_large']);
   });
 });

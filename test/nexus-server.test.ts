@@ -1,10 +1,10 @@
 // The session server in-process (nexus spec §2): the seed flow on both path styles, errors, TTL,
 // pairing, pages.
 import { describe, expect, it } from 'vitest';
-import { createNexusServer } from '../src/nexus/server/app.ts';
+import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { CRON_REMINDER } from '../src/nexus/server/sessions.ts';
-import { MemoryNexusStore } from '../src/store/nexus-store.ts';
+import { MemoryNexusStore } from '../src/store/memory-nexus-store.ts';
 import { call } from './helpers/http.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,7 +13,7 @@ type Any = any;
 function server(env: Record<string, string> = {}) {
   const clock = { t: Date.UTC(2026, 10, 21, 12, 0, 0) };
   const config = nexusConfig(env, { dataDir: null, port: 3000 });
-  const app = createNexusServer({ config, store: new MemoryNexusStore(), now: () => clock.t });
+  const app = createSessionServer({ config, store: new MemoryNexusStore(), now: () => clock.t });
   const req = async (method: string, path: string, opts: { agent?: string; key?: string; body?: unknown; headers?: Record<string, string>; ip?: string } = {}) => {
     const headers: Record<string, string> = { host: 'hub.test', ...(opts.headers ?? {}) };
     if (opts.agent) headers['x-agent-id'] = opts.agent;

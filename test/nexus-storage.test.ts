@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNexusServer } from '../src/nexus/server/app.ts';
+import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { startNexusServer } from '../src/nexus/server/server.ts';
 import { nodeFs, type JournalFs } from '../src/store/journal.ts';
@@ -61,7 +61,7 @@ describe('write errors (injected)', () => {
     const now = () => Date.UTC(2026, 10, 21, 12, 0, 0);
     const store = new FileNexusStore(dir, { fs, flushEveryMs: 10 });
     await store.load(now());
-    const app = createNexusServer({ config: nexusConfig({ RATE_LIMIT_MAX: '100000' }, { dataDir: dir }), store, now });
+    const app = createSessionServer({ config: nexusConfig({ RATE_LIMIT_MAX: '100000' }, { dataDir: dir }), store, now });
     const req = async (method: string, path: string, agent?: string, body: unknown = {}) => {
       const r = await call(app.handler, method, path, { headers: agent ? { 'x-agent-id': agent } : {}, body: JSON.stringify(body) });
       return { status: r.status, headers: r.headers ?? {}, json: JSON.parse(String(r.body)) as Any };

@@ -7,10 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNexusServer } from '../src/nexus/server/app.ts';
+import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { PAIR_TOMBSTONE_MS } from '../src/nexus/server/sweep.ts';
-import { MemoryNexusStore } from '../src/store/nexus-store.ts';
+import { MemoryNexusStore } from '../src/store/memory-nexus-store.ts';
 import { call } from './helpers/http.ts';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -30,7 +30,7 @@ describe('sweep (acceptance 2)', () => {
   it('a session whose TTL slid is re-filed, not deleted; a code is kept until its tombstone ends', async () => {
     const clock = { t: T0 };
     const store = new MemoryNexusStore();
-    const app = createNexusServer({ config: nexusConfig({}, { dataDir: null }), store, now: () => clock.t });
+    const app = createSessionServer({ config: nexusConfig({}, { dataDir: null }), store, now: () => clock.t });
     const req = async (method: string, path: string, agent?: string, body: unknown = {}) =>
       JSON.parse(String((await call(app.handler, method, path, { headers: agent ? { 'x-agent-id': agent } : {}, body: JSON.stringify(body) })).body));
     const live = (await req('PUT', '/v1/sessions', undefined, { ttl: 7200, creatorAgentId: 'a' })).sessionId;

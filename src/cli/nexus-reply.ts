@@ -10,6 +10,7 @@
  */
 import { NetworkError } from '../http/client.ts';
 import { InvalidServerValue, StateDirError } from '../nexus/state.ts';
+import type { AgentResult } from '../nexus/agent.ts';
 import type { ApiResult } from '../nexus/client.ts';
 import { err, out, safeText } from './io.ts';
 
@@ -60,6 +61,14 @@ export interface Then {
   /** Saves what the answer carries; runs before anything is printed. */
   save?: (b: Body) => Promise<void>;
   hints?: (b: Body) => void;
+}
+
+/** The Outcome of a workflow (src/nexus/agent.ts): the server's answer, and a failed save beside it. */
+export function answered(res: AgentResult, hints?: (b: Body) => void): Promise<Outcome> {
+  return answer(res.r, {
+    ...(res.stateError !== undefined ? { save: () => Promise.reject(res.stateError) } : {}),
+    ...(hints ? { hints } : {}),
+  });
 }
 
 /** The Outcome of a server answer: its JSON and exit 1 on an HTTP error; else save, then hints. */

@@ -5,10 +5,11 @@
  */
 import { UsageError, int, str, type Parsed } from './args.ts';
 import { err, onStopSignal, readStdin } from './io.ts';
-import { answer, failure, pollHints, reply, shown, type Outcome } from './nexus-reply.ts';
+import { answer, answered, failure, pollHints, reply, shown, type Outcome } from './nexus-reply.ts';
 import { serverDataDir, stateDir } from './state-dir.ts';
 import { DEFAULT_NEXUS_URL, NexusClient } from '../nexus/client.ts';
-import { InvalidServerValue, NexusState, safeSessionId, serverKey, serverSessionId, validCursor, type SessionState } from '../nexus/state.ts';
+import { NexusAgent, keyFor } from '../nexus/agent.ts';
+import { NexusState, safeSessionId, type SessionState } from '../nexus/state.ts';
 
 interface Ctx {
   env: Record<string, string | undefined>;
@@ -44,29 +45,20 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     if (!a) throw new UsageError(`missing --agent-id (no agent id saved for session ${saved.sessionId}; join or claim first)`, command);
     return a;
   };
-  /** The saved key belongs to the saved agent only. */
-  const keyFor = (saved: SessionState, agentId: string) => (saved.agent === agentId ? saved.key : undefined);
+  const agent = new NexusAgent(state, clientFor);
 
   switch (command) {
     case 'create': {
-      const client = clientFor();
       const creator = str(p, 'creator-agent-id');
-      const body = {
+      const res = await agent.create({
         ttl: int(p, 'ttl', 60) ?? 3660,
         ...(str(p, 'greeting') !== undefined ? { greeting: str(p, 'greeting')! } : {}),
         ...(int(p, 'max-agents', 2) !== undefined ? { maxAgents: int(p, 'max-agents', 2)! } : {}),
         ...(creator ? { creatorAgentId: creator } : {}),
-      };
-      await state.assertWritable();
-      return answer(await client.createSession(body), {
-        save: async (b) => {
-          const sid = serverSessionId(b.sessionId);
-          await state.save(sid, { server: client.url, ...(creator ? { agent: creator, ...serverKey(b.sessionKey) } : {}) });
-        },
-        hints: (b) => {
-          err(`✅ Session created: ${shown(b.sessionId)}${creator ? ` (you are ${shown(creator)})` : ''}`);
-          err(`💡 Tip: make a pairing link for the other side: ${X} pair ${shown(b.sessionId)}`);
-        },
+      });
+      return answered(res, (b) => {
+        err(`✅ Session created: ${shown(b.sessionId)}${creator ? ` (you are ${shown(creator)})` : ''}`);
+        err(`💡 Tip: make a pairing link for the other side: ${X} pair ${shown(b.sessionId)}`);
       });
     }
     case 'status': {
@@ -76,14 +68,9 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     case 'join': {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      const client = clientFor(saved);
-      await state.assertWritable(saved.sessionId);
-      return answer(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), {
-        save: (b) => state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }),
-        hints: () => {
-          err(`✅ Joined ${saved.sessionId} as ${shown(agentId)}`);
-          err(`💡 Tip: read the conversation: ${X} poll ${saved.sessionId}`);
-        },
+      return answered(await agent.join(saved, agentId), () => {
+        err(`✅ Joined ${saved.sessionId} as ${shown(agentId)}`);
+        err(`💡 Tip: read the conversation: ${X} poll ${saved.sessionId}`);
       });
     }
     case 'pair': {
@@ -98,21 +85,11 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       });
     }
     case 'claim': {
-      const code = p.positionals[0]!;
       const agentId = str(p, 'agent-id');
       if (!agentId) throw new UsageError('missing --agent-id (the id you will use in the session)', command);
-      const client = clientFor();
-      // A claim spends the code and takes the seat; its key exists only in the answer.
-      await state.assertWritable();
-      return answer(await client.claim(code, agentId), {
-        save: async (b) => {
-          const sid = serverSessionId(b.sessionId);
-          await state.save(sid, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) });
-        },
-        hints: (b) => {
-          err(`✅ Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
-          err(`💡 Tip: read the greeting and any messages: ${X} poll ${shown(b.sessionId)}`);
-        },
+      return answered(await agent.claim(p.positionals[0]!, agentId), (b) => {
+        err(`✅ Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
+        err(`💡 Tip: read the greeting and any messages: ${X} poll ${shown(b.sessionId)}`);
       });
     }
     case 'pair-status':
@@ -123,33 +100,18 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       let text = p.positionals[1];
       if (text === undefined || text === '-') text = (await readStdin()).replace(/\n$/, '');
       if (!text) throw new UsageError('no message text (give it as an argument or on stdin)', command);
-      return answer(await clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId)), {
-        hints: (b) => {
-          err(`✅ Sent (cursor ${shown(b.cursor)}${b.verified ? ', verified' : ''})`);
-          if (b.warning) err(`⚠️  ${shown(b.warning)}`);
-        },
+      return answered(await agent.send(saved, agentId, text), (b) => {
+        err(`✅ Sent (cursor ${shown(b.cursor)}${b.verified ? ', verified' : ''})`);
+        if (b.warning) err(`⚠️  ${shown(b.warning)}`);
       });
     }
     case 'poll': {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      const afterFlag = str(p, 'after');
-      // `--after 0` replays from the greeting: the server's `after` is exclusive, so omit it.
-      const after = afterFlag !== undefined ? (afterFlag === '0' ? undefined : afterFlag) : saved.cursor;
+      const after = str(p, 'after');
       const limit = int(p, 'limit', 1, 500);
-      if (afterFlag === undefined) await state.assertWritable(saved.sessionId);
-      const r = await clientFor(saved).poll(saved.sessionId, agentId, { ...(after !== undefined ? { after } : {}), members: p.flags.members === true, ...(limit ? { limit } : {}), key: keyFor(saved, agentId) });
-      return answer(r, {
-        save: async (b) => {
-          if (afterFlag !== undefined || b.nextCursor === undefined || b.nextCursor === null) return;
-          // A hostile cursor is never saved (nexus spec §2.6: plain decimal strings). The
-          // messages are still printed, but the command fails (exit 1): the server misbehaved,
-          // and the next poll starts from the old cursor again.
-          if (!validCursor(b.nextCursor)) throw new InvalidServerValue('the nextCursor from the server is not a plain decimal cursor (nexus spec §2.6); it was not saved');
-          await state.save(saved.sessionId, { cursor: b.nextCursor });
-        },
-        hints: (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId}`, b),
-      });
+      const res = await agent.poll(saved, agentId, { ...(after !== undefined ? { after } : {}), ...(limit ? { limit } : {}), members: p.flags.members === true });
+      return answered(res, (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId}`, b));
     }
     case 'renew': {
       const saved = await sessionArg();
@@ -166,17 +128,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
         const message = `no session key saved for ${agentId} in ${saved.sessionId}`;
         return { code: 1, json: { error: 'no_session_key', message }, hints: () => err('Error: leaving needs the session key saved when you joined or claimed.') };
       }
-      await state.assertWritable(saved.sessionId);
-      const r = await clientFor(saved).leave(saved.sessionId, agentId, key);
-      const gone = r.ok || ['session_not_found', 'agent_not_found'].includes(String(r.body?.error));
-      // Once the seat is gone on the server, the local copy goes too (a failure is reported).
-      const removed = gone ? await state.remove(saved.sessionId).then(() => null, (e: Error) => e) : null;
-      return answer(r, {
-        save: async () => {
-          if (removed) throw removed;
-        },
-        hints: () => err(`✅ Left ${saved.sessionId}; local state removed`),
-      });
+      return answered(await agent.leave(saved, agentId, key), () => err(`✅ Left ${saved.sessionId}; local state removed`));
     }
     case 'sessions':
       return listSessions(state, serverFor, timeoutMs);

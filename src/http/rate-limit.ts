@@ -44,11 +44,27 @@ export class TokenBuckets {
   }
 }
 
+/** What a limiter says about one key: allowed or not, and when to come back. */
+export interface RateDecision {
+  ok: boolean;
+  remaining: number;
+  retryAfterSec: number;
+  /** When the current window ends (ms since the epoch). */
+  resetAt: number;
+}
+
 /**
- * Fixed windows per key (the NexusMessaging reference: 100 requests / 60 s / IP, nexus spec §2.8).
- * `hit` counts a request and says whether it is allowed; `peek` only looks.
+ * Per-key request counting, as the session server uses it: `hit` counts a request and says
+ * whether it is allowed; `peek` only looks. FixedWindows is the in-memory implementation; a
+ * shared backend (several instances counting together) answers with a promise.
  */
-export class FixedWindows {
+export interface RateLimiter {
+  hit(key: string): RateDecision | Promise<RateDecision>;
+  peek(key: string): RateDecision | Promise<RateDecision>;
+}
+
+/** Fixed windows per key (the NexusMessaging reference: 100 requests / 60 s / IP, nexus spec §2.8). */
+export class FixedWindows implements RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
   private lastSweep = 0;
 
@@ -68,18 +84,18 @@ export class FixedWindows {
     return w;
   }
 
-  hit(key: string): { ok: boolean; remaining: number; retryAfterSec: number; resetAt: number } {
+  hit(key: string): RateDecision {
     const w = this.get(key);
     w.count++;
     return this.state(w);
   }
 
-  peek(key: string): { ok: boolean; remaining: number; retryAfterSec: number; resetAt: number } {
+  peek(key: string): RateDecision {
     const w = this.get(key);
     return { ...this.state(w), ok: w.count < this.opts.max };
   }
 
-  private state(w: { start: number; count: number }) {
+  private state(w: { start: number; count: number }): RateDecision {
     const resetAt = w.start + this.opts.windowMs;
     return {
       ok: w.count <= this.opts.max,

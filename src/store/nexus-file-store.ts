@@ -16,7 +16,9 @@
  */
 import { join } from 'node:path';
 import { Journal, nodeFs, type JournalFs } from './journal.ts';
-import { MemoryNexusStore, type MessageBudget, type SessionRecord, type Update } from './nexus-store.ts';
+import { MemoryNexusStore } from './memory-nexus-store.ts';
+import type { MessageBudget, SessionRecord, Update } from './nexus-store.ts';
+import { materialChange, replayLine, upsertLine, validSession } from './nexus-journal-lines.ts';
 
 /** Cursors reserved per durable write; after a crash a session's cursors jump by at most this. */
 export const CURSOR_BLOCK = 256;
@@ -34,29 +36,6 @@ export interface FileStoreOptions {
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 const noop = () => {};
-
-/** A journal line: the whole session (the greeting only when new) and its cursor ceiling. */
-function upsertLine(s: SessionRecord, ceiling: number, withGreeting: boolean): string {
-  return `${JSON.stringify({ s: withGreeting ? s : { ...s, greeting: undefined }, c: ceiling })}\n`;
-}
-
-/** Whether a change must be on disk before it is answered (everything but slides and cursors). */
-function materialChange(prev: SessionRecord, next: SessionRecord): boolean {
-  if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.creatorAgentId !== next.creatorAgentId) return true;
-  if (prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting) return true;
-  if (prev.agents.length !== next.agents.length) return true;
-  for (let i = 0; i < prev.agents.length; i++) {
-    const a = prev.agents[i]!;
-    const b = next.agents[i]!;
-    if (a.agentId !== b.agentId || a.keyHash !== b.keyHash || a.keyRequired !== b.keyRequired || a.joinedAt !== b.joinedAt) return true;
-  }
-  return false;
-}
-
-function validSession(s: unknown): s is SessionRecord {
-  const r = s as SessionRecord;
-  return !!r && typeof r.sessionId === 'string' && Array.isArray(r.agents) && Number.isFinite(r.expiresAt) && Number.isFinite(r.headCursor);
-}
 
 export class FileNexusStore extends MemoryNexusStore {
   private readonly journal: Journal;
@@ -81,16 +60,7 @@ export class FileNexusStore extends MemoryNexusStore {
     const loaded = new Map<string, SessionRecord>();
     const legacy = join(this.dataDir, 'sessions');
     await this.loadLegacy(legacy, loaded);
-    await this.journal.load((r) => {
-      const rec = r as { s?: unknown; c?: unknown; d?: unknown };
-      if (typeof rec.d === 'string') loaded.delete(rec.d);
-      else if (validSession(rec.s)) {
-        const s = rec.s;
-        const greeting = s.greeting !== undefined ? s.greeting : (loaded.get(s.sessionId)?.greeting ?? null);
-        const c = typeof rec.c === 'number' ? rec.c : 0;
-        loaded.set(s.sessionId, { ...s, greeting, headCursor: Math.max(s.headCursor, c) });
-      }
-    });
+    await this.journal.load((r) => replayLine(loaded, r));
     for (const s of loaded.values()) {
       if (s.expiresAt <= now) continue;
       this.apply(s.sessionId, { next: s, result: null });

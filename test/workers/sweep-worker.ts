@@ -3,10 +3,11 @@
 // tombstone), runs the server's sweep while a 1 ms timer measures the longest event-loop
 // block, and prints one JSON line. Built with esbuild at test time; run with --expose-gc.
 // argv: sessions codes
-import { createNexusServer } from '../../src/nexus/server/app.ts';
+import { createSessionServer } from '../../src/nexus/server/app.ts';
 import { nexusConfig } from '../../src/nexus/server/config.ts';
 import { PAIR_TOMBSTONE_MS } from '../../src/nexus/server/sweep.ts';
-import { MemoryNexusStore, type SessionRecord } from '../../src/store/nexus-store.ts';
+import { MemoryNexusStore } from '../../src/store/memory-nexus-store.ts';
+import type { SessionRecord } from '../../src/store/nexus-store.ts';
 
 const [sessions, codes] = process.argv.slice(2).map(Number) as [number, number];
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -26,7 +27,7 @@ async function main() {
     const code = `WORD-WORD-${j.toString(32).toUpperCase().padStart(5, '0')}`;
     await store.updatePair(code, () => ({ next: { code, sessionId: sid((j * 5) % sessions), createdAt: T0, expiresAt: T0 + 600_000 }, result: null }));
   }
-  const app = createNexusServer({ config: nexusConfig({}, { dataDir: null }), store, now: () => T0 + 600_000 + PAIR_TOMBSTONE_MS });
+  const app = createSessionServer({ config: nexusConfig({}, { dataDir: null }), store, now: () => T0 + 600_000 + PAIR_TOMBSTONE_MS });
   // A long-running server built this state over hours, so it sits in the old generation; a
   // full collection now keeps the burst of filling it above out of the measurement.
   (globalThis as { gc?: () => void }).gc?.();

@@ -11,10 +11,11 @@
  *
  * A present but wrong key is always refused, except on a send with STRICT_SESSION_KEY off
  * (the message is then marked unverified, nexus spec §1.2(5)) for an agent that never presented one.
- * Pure functions: the key comparison is passed in.
+ * Pure functions.
  */
 import type { AgentRecord, SessionRecord } from '../../store/nexus-store.ts';
 import { apiError } from './rules.ts';
+import { keyMatches } from './session-key.ts';
 
 export type KeyUse = 'send' | 'poll' | 'renew';
 
@@ -37,7 +38,7 @@ export function checkMemberKey(
   agentId: string,
   key: string | undefined,
   use: KeyUse,
-  opts: { matches: (key: string, hash: string) => boolean; strict: boolean; notMember: 'forbidden' | 'agent_not_in_session' },
+  opts: { strict: boolean; notMember: 'forbidden' | 'agent_not_in_session' },
 ): KeyCheck {
   const a = s.agents.find((x) => x.agentId === agentId);
   if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
@@ -48,7 +49,7 @@ export function checkMemberKey(
     }
     return { verified: false, s };
   }
-  if (!opts.matches(key, a.keyHash)) {
+  if (!keyMatches(key, a.keyHash)) {
     if (required || opts.strict || use !== 'send') throw apiError(403, 'invalid_session_key', 'X-Session-Key does not match this agent');
     return { verified: false, s };
   }
@@ -73,10 +74,10 @@ export function checkRenewTtl(s: SessionRecord, agentId: string, verified: boole
  * the oldest is dropped. They never drop a keyed code, so nobody without a key can lock the
  * owner out of new codes or void the codes it handed out.
  */
-export function pairCreator(s: SessionRecord, agentId: string | undefined, key: string | undefined, matches: (key: string, hash: string) => boolean): boolean {
+export function pairCreator(s: SessionRecord, agentId: string | undefined, key: string | undefined): boolean {
   if (!agentId || !key) return false;
   const a = s.agents.find((x) => x.agentId === agentId);
   if (!a) throw apiError(403, 'forbidden', `agent "${agentId}" has not joined this session`);
-  if (!matches(key, a.keyHash)) throw apiError(403, 'invalid_session_key', 'X-Session-Key does not match this agent');
+  if (!keyMatches(key, a.keyHash)) throw apiError(403, 'invalid_session_key', 'X-Session-Key does not match this agent');
   return true;
 }

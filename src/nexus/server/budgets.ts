@@ -4,7 +4,7 @@
  * and the storage a session's metadata takes, per client address and in total. Message bytes
  * per session, in total and per poll are enforced by the store (store/message-log.ts).
  */
-import { HttpError } from '../../http/types.ts';
+import { HttpError } from '../../http/errors.ts';
 import type { SessionRecord } from '../../store/nexus-store.ts';
 import { invalidRequest } from './rules.ts';
 

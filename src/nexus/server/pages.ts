@@ -14,7 +14,7 @@ import { escapeHtml, renderTemplate, stripFrontMatter, stripOpenclawOnly, type T
 import type { HttpResponse } from '../../http/types.ts';
 import type { PageFormat } from './negotiate.ts';
 import { normalizeUntrusted, quoteUntrusted, renderGreetingHtml, renderPageMarkdown } from './safe-markdown.ts';
-import { iso } from './sessions.ts';
+import { iso } from './views.ts';
 
 /** CSP source for the one inline `<tag>` block of page.html (its text is never templated). */
 function inlineHash(tag: 'style' | 'script'): string {

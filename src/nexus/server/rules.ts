@@ -2,7 +2,7 @@
  * Input rules of the session API (nexus spec §1.2(9), §2.6): agent ids, cursors, TTL and capacity.
  * Pure functions; each failure is an HttpError with the catalogue's code (nexus spec §3).
  */
-import { HttpError } from '../../http/types.ts';
+import { HttpError } from '../../http/errors.ts';
 
 export function apiError(status: number, error: string, message: string, extra: Record<string, unknown> = {}): HttpError {
   return new HttpError(status, { error, message, ...extra });

@@ -1,11 +1,13 @@
 /**
- * Starts the session server on node:http with the embedded store (the I/O shell around app.ts):
- * loads persisted sessions, sweeps expired state once a minute (in slices), flushes on close.
+ * Starts the session server on node:http with the embedded store (the I/O shell around
+ * app.ts): loads persisted sessions, sweeps expired state once a minute (in slices), flushes
+ * on close.
  */
 import { serve, type RunningServer } from '../../http/node-adapter.ts';
 import { FileNexusStore } from '../../store/nexus-file-store.ts';
-import { MemoryNexusStore, type MessageBudget, type NexusStore } from '../../store/nexus-store.ts';
-import { createNexusServer } from './app.ts';
+import { MemoryNexusStore } from '../../store/memory-nexus-store.ts';
+import type { MessageBudget, NexusStore } from '../../store/nexus-store.ts';
+import { createSessionServer } from './app.ts';
 import type { NexusConfig } from './config.ts';
 
 export const NEXUS_BODY_LIMIT = 256 * 1024;
@@ -28,7 +30,7 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createNexusServer({ config, store, now });
+  const app = createSessionServer({ config, store, now });
   const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {}), 60_000);
   timer.unref();

@@ -5,6 +5,7 @@
  * never by the number of sessions or codes.
  */
 import type { NexusStore } from '../../store/nexus-store.ts';
+import type { StorageQuota } from './budgets.ts';
 
 /** How long an expired or claimed code still answers with its precise state (nexus spec §2.2). */
 export const PAIR_TOMBSTONE_MS = 3_600_000;
@@ -25,4 +26,15 @@ export async function sweepExpired(store: NexusStore, t: number, onSessionGone: 
     if (!more) break;
     await yieldNow();
   }
+}
+
+/**
+ * The sweep as the server runs it (periodically, from server.ts): one at a time (a call while
+ * one runs gets that one), after the quota has counted the sessions that existed at start-up,
+ * and giving back each deleted session's quota.
+ */
+export function sweeper(store: NexusStore, now: () => number, quota: StorageQuota): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const release = (id: string) => quota.release(id);
+  return () => (running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => (running = null)));
 }

@@ -1,0 +1,41 @@
+/**
+ * The service's own routes (nexus spec §2.3 `GET /`, `/health`, `/v1/stats`): the general skill
+ * page, health with capabilities, and counters.
+ */
+import type { HttpRequest } from '../../http/types.ts';
+import type { Route, ServerContext } from './context.ts';
+import { json } from './json.ts';
+import { negotiatePage } from './negotiate.ts';
+import { skillPage } from './pages.ts';
+
+export const VERSION = '0.1.0';
+
+const uptime = (ctx: ServerContext) => Math.floor((ctx.now() - ctx.startedAt) / 1000);
+
+function skill(ctx: ServerContext, req: HttpRequest) {
+  const { config } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
+  return skillPage(vars, negotiatePage(req.headers.accept, req.query.get('format')));
+}
+
+function health(ctx: ServerContext) {
+  return json(200, {
+    status: 'ok',
+    version: VERSION,
+    uptime: uptime(ctx),
+    storage: ctx.store.health(),
+    capabilities: { messageFormat: ['text', 'json'], pathStyles: ['singular', 'plural'], pairCodeTtl: ctx.config.pairTtl },
+  });
+}
+
+async function stats(ctx: ServerContext) {
+  // Counters kept by the store: sessions not yet swept (at most a minute past expiry) count.
+  const c = await ctx.store.counts();
+  return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
+}
+
+export const serviceRoutes: Route[] = [
+  ['GET', /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
+  ['GET', /^\/health$/, health],
+  ['GET', /^\/v1\/stats$/, stats],
+];

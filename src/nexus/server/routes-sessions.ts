@@ -1,0 +1,113 @@
+/**
+ * The session routes (nexus spec §2.3), under both `/v1/session` and `/v1/sessions`: each
+ * parses its request, runs a transition (sessions.ts) through the store, and answers.
+ */
+import type { HttpRequest } from '../../http/types.ts';
+import { checkJsonPayload, sessionCost } from './budgets.ts';
+import { requestAgent, type Route, type ServerContext } from './context.ts';
+import { json, jsonText, parseBody } from './json.ts';
+import { apiError, checkAgentId, intField, invalidRequest, parseAfter, stringField } from './rules.ts';
+import { sanitizeJson, sanitizeText } from './sanitizer.ts';
+import { createSession, joinSession, leaveSession, pollSession, postMessage, renewSession } from './sessions.ts';
+import { pollBody, statusView } from './views.ts';
+
+const POLL_LIMIT_DEFAULT = 100;
+const POLL_LIMIT_MAX = 500;
+
+async function create(ctx: ServerContext, req: HttpRequest) {
+  const { config } = ctx;
+  const body = parseBody(req);
+  const ttl = intField(body, 'ttl', 60, config.maxTtl) ?? config.defaultTtl;
+  const maxAgents = intField(body, 'maxAgents', 2, config.maxAgents) ?? config.defaultMaxAgents;
+  const greetingRaw = stringField(body, 'greeting', Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const bodyCreator = stringField(body, 'creatorAgentId', 128);
+  const headerCreator = req.headers['x-agent-id'] || undefined;
+  if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
+    throw apiError(400, 'creator_identity_conflict', 'creatorAgentId and X-Agent-Id name different agents');
+  }
+  const creator = bodyCreator ?? headerCreator;
+  if (creator !== undefined) checkAgentId(creator, bodyCreator ? 'creatorAgentId' : 'X-Agent-Id');
+  const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
+  const u = createSession({ ttl, maxAgents, greeting, creator }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
+  const id = u.next.sessionId;
+  await ctx.quota.ready;
+  ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
+  try {
+    await ctx.store.updateSession(id, () => u);
+  } catch (e) {
+    ctx.quota.release(id);
+    throw e;
+  }
+  return json(201, u.result);
+}
+
+async function join(ctx: ServerContext, req: HttpRequest, id: string) {
+  const agentId = requestAgent(req);
+  const fx = ctx.freshAgent();
+  return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers['x-session-key'], fx)));
+}
+
+async function send(ctx: ServerContext, req: HttpRequest, id: string) {
+  const { config } = ctx;
+  const agentId = requestAgent(req);
+  const body = parseBody(req);
+  const text = stringField(body, 'text', config.maxMessageChars);
+  const rawJson = body.json;
+  if (rawJson !== undefined) checkJsonPayload(rawJson, config.maxJsonNodes);
+  if (text === undefined && rawJson === undefined) throw invalidRequest('text', 'text (or json) is required');
+  if (text !== undefined && text.length === 0 && rawJson === undefined) throw invalidRequest('text', 'text must not be empty');
+  // Sanitised before the transition: it may run more than once, this should not (nexus spec §2.7).
+  const counts: Record<string, number> = {};
+  const clean = sanitizeText(text ?? '', counts).text;
+  const cleanJson = rawJson === undefined ? undefined : sanitizeJson(rawJson, counts);
+  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
+  const input = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
+  const fx = ctx.fresh();
+  return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+}
+
+async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
+  const agentId = requestAgent(req);
+  const after = parseAfter(req.query.get('after'));
+  const limitRaw = req.query.get('limit');
+  let limit = POLL_LIMIT_DEFAULT;
+  if (limitRaw !== null) {
+    if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest('limit', `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
+    limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
+  }
+  const t = ctx.now();
+  const key = req.headers['x-session-key'];
+  const s = await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
+  // Bounded by count and by bytes; nextCursor is the last message included (nexus spec §2.6).
+  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+  return jsonText(200, pollBody(messages, more, after, s, req.query.get('members') === 'true'));
+}
+
+async function renew(ctx: ServerContext, req: HttpRequest, id: string) {
+  const agentId = requestAgent(req);
+  const ttl = intField(parseBody(req), 'ttl', 60, ctx.config.maxTtl);
+  const t = ctx.now();
+  return json(200, await ctx.update(id, t, (s) => renewSession(s, agentId, req.headers['x-session-key'], ttl, t)));
+}
+
+async function leave(ctx: ServerContext, req: HttpRequest, id: string, pathAgent: string) {
+  const agentId = requestAgent(req);
+  if (agentId !== pathAgent) throw apiError(403, 'forbidden', 'X-Agent-Id must match the agent in the path');
+  const key = req.headers['x-session-key'];
+  if (!key) throw apiError(401, 'missing_session_key', 'X-Session-Key header is required to leave');
+  return json(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
+}
+
+const S = '/v1/sessions?';
+
+export const sessionRoutes: Route[] = [
+  // send and poll first: nearly every request is one of them.
+  ['POST', new RegExp(`^${S}/([^/]+)/messages$`), send],
+  ['GET', new RegExp(`^${S}/([^/]+)/messages$`), poll],
+  ['PUT', new RegExp(`^${S}$`), create],
+  ['POST', new RegExp(`^${S}$`), create],
+  ['GET', new RegExp(`^${S}/([^/]+)$`), async (ctx, _req, id) => json(200, statusView(await ctx.live(id!)))],
+  ['POST', new RegExp(`^${S}/([^/]+)/join$`), join],
+  ['POST', new RegExp(`^${S}/([^/]+)/renew$`), renew],
+  ['DELETE', new RegExp(`^${S}/([^/]+)/agents/([^/]+)$`), leave],
+];

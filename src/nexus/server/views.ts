@@ -1,0 +1,95 @@
+/**
+ * How sessions and messages look on the wire (nexus spec §2.1 timestamps, §2.3 status, §2.4
+ * message object, §2.6 poll): pure functions from records to response bodies.
+ */
+import type { SessionRecord, StoredMessage } from '../../store/nexus-store.ts';
+
+/** A message as the rules build it; the store keeps its poll view serialised (`stored`). */
+export interface Message {
+  id: string;
+  cursor: number;
+  agentId: string;
+  text: string;
+  json?: unknown;
+  verified: boolean;
+  createdAt: number;
+  expiresAt: number;
+  type: 'message' | 'greeting' | 'system';
+  sanitized?: boolean;
+}
+
+/**
+ * Whole-second ISO-8601 (nexus spec §2.1 timestamps). Two cached seconds: a message view asks for
+ * createdAt and expiresAt in turn, and requests within one second ask for the same values.
+ */
+const isoCache: [number, string, number, string] = [NaN, '', NaN, ''];
+export function iso(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec === isoCache[0]) return isoCache[1];
+  if (sec === isoCache[2]) return isoCache[3];
+  const text = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  isoCache[2] = isoCache[0];
+  isoCache[3] = isoCache[1];
+  isoCache[0] = sec;
+  isoCache[1] = text;
+  return text;
+}
+
+/**
+ * What the store keeps: the poll view, serialised once (messages are immutable). Written out
+ * field by field, equal to JSON.stringify(messageView(m)) (a test checks it), for speed: every
+ * message passes here.
+ */
+export function stored(m: Message): StoredMessage {
+  const id = JSON.stringify(m.agentId);
+  const json = m.json !== undefined ? `,"json":${JSON.stringify(m.json)}` : '';
+  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ''}}`;
+  return { cursor: m.cursor, wire };
+}
+
+export function messageView(m: Message) {
+  return {
+    id: m.id,
+    cursor: String(m.cursor),
+    agentId: m.agentId,
+    from: m.agentId,
+    text: m.text,
+    ...(m.json !== undefined ? { json: m.json } : {}),
+    verified: m.verified,
+    createdAt: iso(m.createdAt),
+    expiresAt: iso(m.expiresAt),
+    type: m.type,
+    ...(m.sanitized ? { sanitized: true } : {}),
+  };
+}
+
+export function statusView(s: SessionRecord) {
+  return {
+    sessionId: s.sessionId,
+    state: 'active',
+    agents: s.agents.map((a) => a.agentId),
+    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
+    agentsOnline: s.agents.length,
+    maxAgents: s.maxAgents,
+    ttl: s.ttl,
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    creatorAgentId: s.creatorAgentId,
+  };
+}
+
+/** nexus spec §2.6: the last returned cursor; else min(after, head), or "0" without `after`. */
+export function nextCursor(messages: StoredMessage[], after: number, head: number): string {
+  const last = messages.at(-1);
+  if (last) return String(last.cursor);
+  return after < 0 ? '0' : String(Math.min(after, head));
+}
+
+/**
+ * The poll answer (nexus spec §2.6). Messages are stored serialised (store/message-log.ts), so
+ * the answer only joins them; `members` lists the agents when the client asked for them.
+ */
+export function pollBody(page: StoredMessage[], more: boolean, after: number, s: SessionRecord, members: boolean): string {
+  const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : '';
+  return `{"messages":[${page.map((m) => m.wire).join(',')}],"nextCursor":${JSON.stringify(nextCursor(page, after, s.headCursor))},"hasMore":${more}${list}}`;
+}
