@@ -91,14 +91,20 @@ describe('opennexus CLI', () => {
     rmSync(join(b.dir, 'opennexus'), { recursive: true });
     mkdirSync(join(b.dir, 'opennexus'), { recursive: true, mode: 0o700 });
     for (const [f, data] of keep) writeFileSync(join(b.dir, 'opennexus', f), data, { mode: 0o600 });
-    sb = await streamOf(b, 2);
+    sb = await streamOf(b, 3);
+    // 'sent' means accepted by B's messenger; B cannot open it and answers with a reset.
     const r = await send(a, b, 'after restart');
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, redelivered: true });
-    expect(r.stderr).toMatch(/lost session .*re-handshaking and resending once/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, status: 'sent' });
+    await sb.waitLine((l) => l.includes('"event":"reset_sent"'));
+    // A's next short stream takes the reset: both messages on the lost session go out again
+    // under a new one (B never answered on it, so nothing proves it read 'before').
+    const sa = await runScript(OPENNEXUS, ['stream', '--json', '--timeout', '3'], a.env);
+    const redelivered = jsonLines(sa.stdout.split('\n')).filter((e) => e.event === 'outbox_sent');
+    expect(redelivered.map((e) => e.redelivered)).toEqual([true, true]);
     expect((await send(a, b, 'and after that')).exitCode).toBe(0);
     await sb.proc;
-    expect(messages(sb.lines).map((e) => e.text)).toEqual(['after restart', 'and after that']);
+    expect(messages(sb.lines).map((e) => e.text)).toEqual(['before', 'after restart', 'and after that']);
     const resets = jsonLines(sb.lines).filter((e) => e.event === 'reset_sent');
     expect(resets).toHaveLength(1);
   });

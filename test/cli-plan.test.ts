@@ -38,9 +38,9 @@ describe('plan', () => {
 
 describe('parseArgs: required flags', () => {
   it('refuses a command without a required flag, and says so in --help', () => {
-    expect(() => parseArgs(send, ['--to', 'K', '--message', 'hi'])).toThrow(/--messenger-url is required/);
-    expect(parseArgs(send, ['--to', 'K', '--messenger-url', 'http://x', '--message', 'hi']).flags).toEqual({ to: 'K', 'messenger-url': 'http://x', message: 'hi' });
+    expect(() => parseArgs(send, ['--message', 'hi'])).toThrow(/--to is required/);
+    expect(parseArgs(send, ['--to', 'K', '--message', 'hi']).flags).toEqual({ to: 'K', message: 'hi' });
     expect(parseArgs(send, ['--help']).help).toBe(true); // help never needs the required flags
-    expect(renderCommandHelp(OPENNEXUS, send)).toMatch(/--to KEY_OR_FILE .*\(required\)/);
+    expect(renderCommandHelp(OPENNEXUS, send)).toMatch(/--to KEY_OR_ID .*\(required\)/);
   });
 });

@@ -244,6 +244,26 @@ describe('messenger over loopback HTTP', () => {
     s.close();
   });
 
+  it('a watch stream is shown the waiting HELLO_ACKs and resets, which stay for the draining stream', async () => {
+    const url = await start();
+    const reset = { ...base, receiver_id: 'W2', type: 'reset', session_id: 'x', reason: 2, sender_public_key: 'k', reset_signature: 's' };
+    expect((await send(url, data(1, 'W2'))).status).toBe(200);
+    expect((await send(url, reset)).status).toBe(200);
+    const watch = await stream(url, 'W2', '?drain=0');
+    const shown = await nextMatching(watch, (x) => x.kind === 'data' && x.data.includes('"type":"reset"'));
+    expect(shown).toBeDefined();
+    watch.close();
+    expect(await m.store.queued('W2', Date.now())).toBe(2); // nothing was taken
+    const s = await stream(url, 'W2');
+    const got: string[] = [];
+    while (got.length < 2) {
+      const e = await nextMatching(s, (x) => x.kind === 'data' && !x.data.includes('connected'));
+      got.push(JSON.parse((e as { data: string }).data).type);
+    }
+    expect(got).toEqual(['data', 'reset']);
+    s.close();
+  });
+
   it('shutdown ends open streams', async () => {
     const url = await start();
     const s = await stream(url, 'R');

@@ -7,7 +7,7 @@ import type { CommandDef, ProgramDef, Runner } from './args.ts';
 import { MESSENGER_ENV } from '../opennexus/messenger/config.ts';
 
 /** The runner of a command, loaded only when the command runs. */
-const runner = (name: 'generateKeys' | 'whoami' | 'send' | 'stream' | 'serve') => async (): Promise<Runner> => (await import('./opennexus-run.ts'))[name];
+const runner = (name: 'generateKeys' | 'whoami' | 'send' | 'stream' | 'serve' | 'peers' | 'outbox') => async (): Promise<Runner> => (await import('./opennexus-run.ts'))[name];
 
 const keyFlags = [
   { name: 'pub-key', value: 'FILE', description: 'public key file', default: '<state dir>/public_key' },
@@ -36,21 +36,43 @@ export const whoami: CommandDef = {
 
 export const send: CommandDef = {
   name: 'send',
-  summary: 'Send one end-to-end encrypted message (handshakes first when there is no session).',
+  summary: 'Send one end-to-end encrypted message; if the peer is offline it is queued and delivered later.',
   flags: [
-    { name: 'to', value: 'KEY_OR_FILE', description: "peer's public key (base64), or a file holding it", required: true },
-    { name: 'messenger-url', value: 'URL', description: "the PEER's messenger URL", required: true },
+    { name: 'to', value: 'KEY_OR_ID', description: "peer's public key (base64) or a file holding it, or the agent id of a known peer (see `peers`)", required: true },
     { name: 'message', value: 'TEXT', description: 'the message; "-" reads it from stdin', required: true },
+    { name: 'messenger-url', value: 'URL', description: "the PEER's messenger URL (needed the first time; remembered after)" },
+    { name: 'wait', value: 'SECONDS', description: 'how long to wait for the peer to answer a handshake before queueing; 0 = do not wait', default: '30' },
+    { name: 'ttl', value: 'SECONDS', description: 'how long the message is kept in the outbox until it is delivered', default: '86400' },
     { name: 'no-cache', description: 'ignore a cached session and handshake again' },
-    { name: 'confirm-ms', value: 'MS', description: 'after sending over a cached session, listen this long for a reset and resend once if the peer lost its session; 0 disables', default: '1000' },
+    { name: 'confirm-ms', value: 'MS', description: 'accepted for compatibility and ignored: the outbox now resends a message when the peer lost its session' },
     ...keyFlags,
     { name: 'json', description: 'print the result (or the error) as one JSON object' },
   ],
-  notes: ['Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.'],
+  notes: [
+    'Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.',
+    '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet: the next `stream` or `send` completes it and delivers the message. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
+  ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
+    'node {baseDir}/scripts/opennexus.mjs send --to PEER_AGENT_ID --message "a reply" --wait 1',
   ],
   run: runner('send'),
+};
+
+export const peers: CommandDef = {
+  name: 'peers',
+  summary: 'List the peers this agent knows: agent id, public key, messenger, session state, last seen.',
+  flags: [...keyFlags, { name: 'json', description: 'print {peers: [...]} as JSON' }],
+  examples: ['node {baseDir}/scripts/opennexus.mjs peers --json'],
+  run: runner('peers'),
+};
+
+export const outbox: CommandDef = {
+  name: 'outbox',
+  summary: 'List messages that are queued (no session yet) or sent and not yet confirmed by the peer.',
+  flags: [...keyFlags, { name: 'json', description: 'print {outbox: [...]} as JSON' }],
+  examples: ['node {baseDir}/scripts/opennexus.mjs outbox --json'],
+  run: runner('outbox'),
 };
 
 export const stream: CommandDef = {
@@ -84,7 +106,7 @@ export const OPENNEXUS: ProgramDef = {
   name: 'opennexus',
   summary: 'OpenNexus: end-to-end encrypted agent-to-agent messages through federated messengers.',
   version: '0.1.0',
-  commands: [generateKeys, whoami, send, stream, serve],
+  commands: [generateKeys, whoami, send, stream, peers, outbox, serve],
   env: [
     ['MESSENGER_URL', 'https://api.opennexus.cc', 'your own messenger (send, stream, whoami)'],
     ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; keys and sessions live in its opennexus/ folder'],

@@ -26,8 +26,13 @@ export interface OpenNexusClientOptions {
   stateDir: string;
   /** opennexus spec §4.2: 30 s, enforced by a timer. */
   helloAckTimeoutMs?: number;
-  /** How long `send` listens for a reset after a DATA over a cached session; 0 = not at all. */
+  /**
+   * No longer used: `send` does not wait for a reset any more; the outbox keeps each message
+   * until the peer answers on its session, and sends it again if the peer lost the session.
+   */
   confirmMs?: number;
+  /** How long a message is kept in the outbox (queued or unconfirmed); default 24 h. */
+  outboxTtlMs?: number;
   /** How long one wait for the session cache lock may take (stream retries 4 times). */
   lockTimeoutMs?: number;
   /** opennexus spec §3: 20 s per POST; also the deadline for opening a stream. */
@@ -38,6 +43,9 @@ export interface OpenNexusClientOptions {
 
 export interface ReceivedMessage {
   from: string;
+  /** What a reply needs: the sender's public key and messenger (`send({peerPublicKey: from})` works too). */
+  publicKey: string;
+  messengerUrl?: string;
   text: string;
   bytes: Uint8Array;
   sessionId: string;
@@ -68,7 +76,7 @@ export class OpenNexusClient {
   }
 
   send(opts: SendOptions): Promise<SendResult> {
-    return send(this.link, opts, { helloAckTimeoutMs: this.opts.helloAckTimeoutMs ?? 30_000, confirmMs: this.opts.confirmMs ?? 1000 });
+    return send(this.link, opts, { helloAckTimeoutMs: this.opts.helloAckTimeoutMs ?? 30_000, ttlMs: this.opts.outboxTtlMs ?? 24 * 3600_000 });
   }
 
   /** Listens until `signal` aborts, reporting every event (listening.ts). */
@@ -88,7 +96,17 @@ export class OpenNexusClient {
       (e) => {
         opts.onEvent?.(e);
         if (e.type === 'message') {
-          queue.push({ from: e.from, text: e.text, bytes: e.bytes, sessionId: e.sessionId, counter: e.counter.toString(), ...(e.id ? { id: e.id } : {}), ...(e.createdAt ? { createdAt: e.createdAt } : {}) });
+          queue.push({
+            from: e.from,
+            publicKey: e.publicKey,
+            ...(e.messengerUrl ? { messengerUrl: e.messengerUrl } : {}),
+            text: e.text,
+            bytes: e.bytes,
+            sessionId: e.sessionId,
+            counter: e.counter.toString(),
+            ...(e.id ? { id: e.id } : {}),
+            ...(e.createdAt ? { createdAt: e.createdAt } : {}),
+          });
           wake?.();
         }
       },

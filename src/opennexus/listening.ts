@@ -6,7 +6,9 @@
  */
 import { emptyCache } from './core/cache.ts';
 import { randomBytes, x25519PublicKey } from './core/crypto.ts';
+import { tick } from './core/delivery.ts';
 import { handleInbound, type InboundEvent, type InboundResult, type Outbound } from './core/inbound.ts';
+import { unsend } from './core/outbox.ts';
 import { PROTOCOL_VERSION, parseEnvelope, type Envelope } from './core/wire.ts';
 import { LockTimeoutError } from '../store/file-lock.ts';
 import { clip, short, type Link } from './link.ts';
@@ -39,6 +41,9 @@ export async function listen(link: Link, onEvent: OnEvent, timing: ListenTiming,
     postJson(`${link.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, link.headers, 10_000, signal).catch(() => {});
   void beat();
   const heartbeat = setInterval(beat, 15_000);
+  // The outbox's tick: expire, send what waits, retry stale handshakes (core/delivery.ts).
+  const ticker = setInterval(() => void outboxTick(link, onEvent, timing, signal), 30_000);
+  ticker.unref();
   let backoff = 500;
   try {
     while (!signal.aborted) {
@@ -69,6 +74,7 @@ export async function listen(link: Link, onEvent: OnEvent, timing: ListenTiming,
     }
   } finally {
     clearInterval(heartbeat);
+    clearInterval(ticker);
     stop();
     opts.signal?.removeEventListener('abort', stop);
   }
@@ -84,6 +90,7 @@ async function processLine(link: Link, data: string, onEvent: OnEvent, timing: L
   }
   if (env.type === 'connected') {
     await onEvent({ type: 'connected', url: link.messengerUrl });
+    await outboxTick(link, onEvent, timing, signal);
     return;
   }
   const ephPrivate = env.type === 'hello' ? randomBytes(32) : new Uint8Array(32);
@@ -92,6 +99,7 @@ async function processLine(link: Link, data: string, onEvent: OnEvent, timing: L
     ownMessengerUrl: link.messengerUrl,
     now: Date.now(),
     replay,
+    freshKey: () => randomBytes(32),
     ephemeral: { privateKey: ephPrivate, publicKey: env.type === 'hello' ? x25519PublicKey(ephPrivate) : new Uint8Array(32) },
   };
   const notProcessed = (error: string) =>
@@ -122,11 +130,39 @@ async function processLine(link: Link, data: string, onEvent: OnEvent, timing: L
 }
 
 async function postOutbound(link: Link, o: Outbound, onEvent: OnEvent, signal: AbortSignal): Promise<void> {
+  let error: string | undefined;
   try {
     const r = await link.post(o.url, o.message, signal);
-    if (r.status !== 200) await onEvent({ type: 'send_failed', to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
+    if (r.status !== 200) error = clip(r.body);
     else if (o.message.type === 'hello_ack') link.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
   } catch (e) {
-    await onEvent({ type: 'send_failed', to: o.message.receiver_id, what: o.message.type, error: (e as Error).message });
+    error = (e as Error).message;
+  }
+  if (error === undefined) return;
+  await onEvent({ type: 'send_failed', to: o.message.receiver_id, what: o.message.type, error });
+  // A message from the outbox that did not get out goes back to the queue for the next tick.
+  const m = o.message;
+  if (m.type === 'data') await link.store.update((c) => ({ cache: unsend(c, m.session_id, m.counter.toString()), result: null })).catch(() => {});
+}
+
+/** Runs the outbox's tick under the lock when there is an outbox, then posts what it produced. */
+async function outboxTick(link: Link, onEvent: OnEvent, timing: ListenTiming, signal: AbortSignal): Promise<void> {
+  try {
+    const now = Date.now();
+    const snapshot = await link.store.read();
+    // Nothing to do unless something waits or has expired (most ticks): no lock, no write.
+    if (signal.aborted || !snapshot.outbox.some((e) => e.state === 'queued' || e.expiresMs <= now)) return;
+    const ctx = { self: link.identity, ownMessengerUrl: link.messengerUrl, now, freshKey: () => randomBytes(32) };
+    const r = await link.store.update(
+      (c) => {
+        const t = tick(c, ctx);
+        return { cache: t.changed ? t.cache : undefined, result: t };
+      },
+      { signal, timeoutMs: timing.lockTimeoutMs },
+    );
+    for (const e of r.events) await onEvent(e);
+    for (const o of r.outbound) await postOutbound(link, o, onEvent, signal);
+  } catch (e) {
+    if (!signal.aborted) await onEvent({ type: 'rejected', what: 'outbox', detail: `outbox: ${(e as Error).message}` });
   }
 }

@@ -1,23 +1,32 @@
 /**
- * `send` (opennexus spec §4.2): handshake when there is no session, seal, post, and recover
- * once when the peer answers with a reset because it lost the session. The protocol decisions
- * are core/initiator.ts's; this file does the waiting and the I/O, in order:
- *   open the watch stream -> [begin, HELLO, wait for the ACK, complete + seal] or [seal] -> POST
- *   -> (cached session) listen for a reset -> forget it, handshake, seal, POST once more.
+ * `send` (opennexus spec §4.2, made asynchronous): every message goes into the outbox first
+ * (core/outbox.ts), so nothing is lost when the peer is offline. Then, in order:
+ *   session exists -> seal everything waiting for the peer -> POST each (one POST per message)
+ *   no session     -> begin a handshake (unless one is under way) -> HELLO -> wait up to
+ *                     `waitMs` for its HELLO_ACK on our watch stream (which is also shown an
+ *                     ACK that arrived while we were away) -> complete, seal, POST; or report
+ *                     the message as queued: a later `stream` or `send` completes it.
+ * "sent" means accepted by the peer's messenger; the outbox keeps the message until the peer
+ * answers on that session, and sends it again if the peer says it lost the session.
  */
 import { b64, utf8 } from './core/bytes.ts';
+import type { CacheState, PendingHandshake } from './core/cache.ts';
 import { randomBytes } from './core/crypto.ts';
+import { HELLO_RETRY_MS } from './core/delivery.ts';
 import { agentIdOf, parseKeyText } from './core/identity.ts';
-import { beginHandshake, completeHandshake, forgetSession, isAckFor, isResetFor, sealFor } from './core/initiator.ts';
-import type { DataMessage } from './core/wire.ts';
+import { beginHandshake, completeHandshake, dropPending, isAckFor } from './core/initiator.ts';
+import { enqueue, expire, flushPeer, unsend, type Flushed } from './core/outbox.ts';
+import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import { clip, short, trimSlash, type Link } from './link.ts';
 import type { SseStream } from './transport.ts';
 import { waitForMessage } from './waiting.ts';
 
 export interface SendOptions {
+  /** The peer's public key, or the agent id of a peer the session cache knows. */
   peerPublicKey: string;
-  peerMessengerUrl: string;
+  /** The peer's messenger; optional when the cache knows it. */
+  peerMessengerUrl?: string;
   message: string | Uint8Array;
   /** Always handshake, ignoring a cached session (`--no-cache`). */
   noCache?: boolean;
@@ -25,125 +34,153 @@ export interface SendOptions {
 }
 
 export interface SendResult {
+  /** The outbox id of this message. */
+  id: string;
+  /** sent: accepted by the peer's messenger. queued: kept until the peer answers the handshake. */
+  status: 'sent' | 'queued';
   peerId: string;
-  sessionId: string;
-  counter: string;
+  sessionId?: string;
+  counter?: string;
   /** A new handshake was made for this message. */
   handshake: boolean;
-  /** The peer had lost its session; the message was sent again under a new one. */
-  redelivered: boolean;
+  /** Kept for callers of the earlier API: a resend now happens later, from the outbox. */
+  redelivered: false;
 }
 
 export interface SendTiming {
-  /** opennexus spec §4.2: 30 s. */
+  /** How long to wait for the HELLO_ACK before queueing (opennexus spec §4.2: 30 s). */
   helloAckTimeoutMs: number;
-  /** How long to listen for a reset after a DATA over a cached session; 0 = not at all. */
-  confirmMs: number;
+  /** How long a message is kept in the outbox. */
+  ttlMs: number;
 }
 
-interface Target {
+/** What the first locked step decided: send now, or wait for a handshake (begun now or before). */
+type First = { flushed: Flushed[] } | { pending: PendingHandshake; hello?: HelloMessage };
+
+interface Peer {
   peer: string;
   peerId: Uint8Array;
   peerPub: Uint8Array;
   peerUrl: string;
-  plaintext: Uint8Array;
-  signal: AbortSignal | undefined;
 }
 
-export async function send(link: Link, opts: SendOptions, timing: SendTiming): Promise<SendResult> {
+/** Who `to` is: a public key, or the id of a peer whose key the cache holds. */
+function resolvePeer(cache: CacheState, to: string, url: string | undefined): Peer {
+  const known = cache.sessions[to]?.peerPublicKey ?? cache.pending[to]?.peerPublicKey;
   let peerPub: Uint8Array;
   try {
-    peerPub = parseKeyText(opts.peerPublicKey, 'public key');
+    peerPub = parseKeyText(known ?? to, 'public key');
   } catch (e) {
     throw new ClientError('invalid_key', `Invalid peer public key: ${(e as Error).message}`);
   }
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
-  if (peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session');
-  const plaintext = typeof opts.message === 'string' ? utf8(opts.message) : opts.message;
-  const t: Target = { peer, peerId, peerPub, peerUrl: trimSlash(opts.peerMessengerUrl), plaintext, signal: opts.signal };
+  const peerUrl = url ? trimSlash(url) : cache.peerMessengerUrls[peer];
+  if (!peerUrl) throw new ClientError('invalid_key', `no messenger URL known for ${short(peer)}: give --messenger-url`);
+  return { peer, peerId, peerPub, peerUrl };
+}
 
-  // Our own stream first: it must be registered before a HELLO_ACK or a reset can come.
-  const watch = await link.openStream({ watch: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+export async function send(link: Link, opts: SendOptions, timing: SendTiming): Promise<SendResult> {
+  const p = resolvePeer(await link.store.read(), opts.peerPublicKey, opts.peerMessengerUrl);
+  if (p.peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session');
+  const bytes = typeof opts.message === 'string' ? utf8(opts.message) : opts.message;
+  const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
+  const signal = opts.signal;
+
+  // Our own stream first: it must be registered before a HELLO_ACK can come.
+  const watch = await link.openStream({ watch: true, ...(signal ? { signal } : {}) });
   try {
-    const first = await deliver(link, t, watch, opts.noCache ?? false, timing);
-    if (first.handshake || timing.confirmMs <= 0) return { ...first, redelivered: false };
-    const reset = await waitForMessage(watch, (e) => isResetFor(e, link.identity.agentId, peer, first.sessionId), timing.confirmMs, opts.signal);
-    if (!reset) return { ...first, redelivered: false };
-    // The peer has no such session (it restarted or lost its state): start over, once.
-    link.log(`Peer ${short(peer)} lost session (reset reason=${reset.reason}); re-handshaking and resending once`);
-    await link.store.update((c) => ({ cache: forgetSession(c, peer, first.sessionId), result: null }));
-    const again = await deliver(link, t, watch, false, timing);
-    return { ...again, redelivered: true };
+    return await link.store.handshakeLock(p.peerId, async () => {
+      const now = Date.now();
+      const first = await link.store.update<First>((c0) => {
+        const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+        if (!q) throw new ClientError('data_failed', 'the outbox is full: too many messages wait for peers that have not answered');
+        const c = { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+        if (c.sessions[p.peer] && !opts.noCache) {
+          const f = flushPeer(c, link.identity, p.peerId, link.messengerUrl, now);
+          return { cache: f.cache, result: { flushed: f.flushed } };
+        }
+        const pending = c.pending[p.peer];
+        // A handshake under way (begun recently, towards the same messenger) is waited for, not repeated.
+        if (pending && !opts.noCache && now - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
+        const b = beginHandshake(c, { self: link.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate: randomBytes(32), now });
+        return { cache: b.cache, result: { pending: b.cache.pending[p.peer]!, hello: b.hello } };
+      });
+      if ('flushed' in first) return { ...(await postAll(link, p, first.flushed, id, signal)), handshake: false };
+      if (first.hello) await postHello(link, p, first.hello, first.pending, signal);
+      return handshakeThenSend(link, p, first.pending, watch, id, timing, signal, first.hello !== undefined);
+    });
   } finally {
     watch.close();
   }
 }
 
-/** Makes sure a session exists (handshaking if needed), then seals and posts one DATA. */
-async function deliver(link: Link, t: Target, watch: SseStream, noCache: boolean, timing: SendTiming): Promise<Omit<SendResult, 'redelivered'>> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let data: DataMessage | null = null;
-    let handshake = false;
-    if (noCache || !(await link.store.read()).sessions[t.peer]) {
-      // One handshake per peer at a time across processes: 20 concurrent sends must not each
-      // replace the peer's session with their own.
-      data = await link.store.handshakeLock(t.peerId, async () => {
-        if (!noCache && (await link.store.read()).sessions[t.peer]) return null;
-        return handshakeAndSeal(link, t, watch, timing);
-      });
-      handshake = data !== null;
-      noCache = false;
-    }
-    data ??= await seal(link, t);
-    if (!data) continue; // the session was reset between handshake and seal: again
-    const r = await link.post(t.peerUrl, data, t.signal);
-    if (r.status !== 200) throw new ClientError('data_failed', `DATA send failed: ${clip(r.body)}`);
-    link.log('Message sent');
-    return { peerId: t.peer, sessionId: data.session_id, counter: data.counter.toString(), handshake };
-  }
-  throw new ClientError('data_failed', 'DATA send failed: the session kept being reset');
-}
-
-/** Seals under the cache lock, so the counter is persisted before the ciphertext leaves. */
-function seal(link: Link, t: Target): Promise<DataMessage | null> {
-  return link.store.update((c) => {
-    const s = sealOrThrow(() => sealFor(c, link.identity, t.peerId, t.plaintext, link.messengerUrl, Date.now()));
-    if (!s) return { result: null };
-    if (s.cache.peerMessengerUrls[t.peer] !== t.peerUrl) s.cache.peerMessengerUrls = { ...s.cache.peerMessengerUrls, [t.peer]: t.peerUrl };
-    return { cache: s.cache, result: s.data };
-  });
-}
-
-function sealOrThrow<T>(fn: () => T): T {
+/** Posts the HELLO; if it did not get out, the handshake is not under way: its record goes. */
+async function postHello(link: Link, p: Peer, hello: HelloMessage, pending: PendingHandshake, signal?: AbortSignal): Promise<void> {
+  link.log(`Sending HELLO to ${short(p.peer)}`);
+  let failure: ClientError | undefined;
   try {
-    return fn();
+    const r = await link.post(p.peerUrl, hello, signal);
+    if (r.status !== 200) failure = new ClientError('hello_failed', `HELLO failed: ${clip(r.body)} (the message stays in the outbox)`);
   } catch (e) {
-    throw new ClientError('encrypt_failed', `Encrypt failed: ${(e as Error).message}`);
+    failure = e as ClientError;
   }
+  if (!failure) return;
+  await link.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {});
+  throw failure;
 }
 
-/**
- * Begins a handshake (the pending record goes into the cache), posts the HELLO, waits for its
- * HELLO_ACK on the watch stream, then completes it and seals the first message in one update.
- */
-async function handshakeAndSeal(link: Link, t: Target, watch: SseStream, timing: SendTiming): Promise<DataMessage> {
-  link.log(`Sending HELLO to ${short(t.peer)}`);
-  const ephPrivate = randomBytes(32);
-  const begin = { self: link.identity, peerId: t.peerId, peerPublicKey: t.peerPub, peerUrl: t.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate, now: Date.now() };
-  const { hello, pending } = await link.store.update((c) => {
-    const b = beginHandshake(c, begin);
-    return { cache: b.cache, result: { hello: b.hello, pending: b.cache.pending[t.peer]! } };
-  });
-  const r = await link.post(t.peerUrl, hello, t.signal);
-  if (r.status !== 200) throw new ClientError('hello_failed', `HELLO failed: ${clip(r.body)}`);
-  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, t.peer), timing.helloAckTimeoutMs, t.signal);
-  if (t.signal?.aborted) throw new ClientError('aborted', 'aborted');
-  if (!ack) throw new ClientError('hello_ack_timeout', 'Timeout waiting for HELLO_ACK');
-  return link.store.update((c) => {
+/** Waits for the HELLO_ACK; on it completes the handshake and sends what waits, else queued. */
+async function handshakeThenSend(
+  link: Link,
+  p: Peer,
+  pending: PendingHandshake,
+  watch: SseStream,
+  id: string,
+  timing: SendTiming,
+  signal: AbortSignal | undefined,
+  began: boolean,
+): Promise<SendResult> {
+  const queued: SendResult = { id, status: 'queued', peerId: p.peer, handshake: began, redelivered: false };
+  if (timing.helloAckTimeoutMs <= 0) return queued;
+  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, p.peer), timing.helloAckTimeoutMs, signal);
+  if (signal?.aborted) throw new ClientError('aborted', 'aborted');
+  if (!ack) {
+    link.log('Timeout waiting for HELLO_ACK');
+    return queued;
+  }
+  const flushed = await link.store.update((c) => {
     const done = completeHandshake(c, ack, link.identity, Date.now(), pending);
     if (!done.ok) throw new ClientError(done.error === 'derive_failed' ? 'derive_failed' : 'hello_ack_invalid', done.detail);
-    const s = sealOrThrow(() => sealFor(done.cache, link.identity, t.peerId, t.plaintext, link.messengerUrl, Date.now()))!;
-    return { cache: s.cache, result: s.data };
+    const f = flushPeer(done.cache, link.identity, p.peerId, link.messengerUrl, Date.now());
+    return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
+  const posted = await postAll(link, p, flushed.flushed, id, signal);
+  // A running stream may have completed the handshake and sent this message first.
+  const m = flushed.mine;
+  if (posted.status === 'queued' && m?.state === 'sent') return { ...posted, status: 'sent', sessionId: m.sessionId!, counter: m.counter!, handshake: true };
+  return { ...posted, handshake: true };
+}
+
+/** POSTs sealed messages in order; one that fails goes back to the queue (and ends the send). */
+async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal): Promise<Omit<SendResult, 'handshake'>> {
+  let mine: Flushed | undefined;
+  for (const f of flushed) {
+    let error: string | undefined;
+    try {
+      const r = await link.post(p.peerUrl, f.data, signal);
+      if (r.status !== 200) error = clip(r.body);
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    if (error !== undefined) {
+      await link.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
+      throw new ClientError('data_failed', `DATA send failed: ${error} (the message stays in the outbox)`);
+    }
+    if (f.entry.id === id) mine = f;
+  }
+  link.log('Message sent');
+  return mine
+    ? { id, status: 'sent', peerId: p.peer, sessionId: mine.data.session_id, counter: mine.data.counter.toString(), redelivered: false }
+    : { id, status: 'queued', peerId: p.peer, redelivered: false };
 }

@@ -19,7 +19,9 @@ export interface MessengerStore {
    * with `delivered`, one that was delivered (kept for replay to the agent's next streams).
    * `once`: never replayed after its first delivery.
    */
-  enqueue(agentId: string, frame: string, nowMs: number, opts?: { delivered?: boolean; once?: boolean }): Promise<EnqueueResult>;
+  enqueue(agentId: string, frame: string, nowMs: number, opts?: { delivered?: boolean; once?: boolean; control?: boolean }): Promise<EnqueueResult>;
+  /** Waiting control frames (HELLO_ACKs, resets) shown to a watch stream, not taken. */
+  peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
   /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
   drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
   /** Frames of the agent that no draining stream has taken yet. */
@@ -85,7 +87,11 @@ export class MemoryMessengerStore implements MessengerStore {
     return this.total;
   }
 
-  async enqueue(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean } = {}): Promise<EnqueueResult> {
+  async peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]> {
+    return this.queue.peekControl(agentId, nowMs);
+  }
+
+  async enqueue(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean; control?: boolean } = {}): Promise<EnqueueResult> {
     return this.queue.add(agentId, frame, nowMs, opts);
   }
 

@@ -61,6 +61,8 @@ interface Entry {
   deliveredAt: number | null;
   /** Never replayed (a HELLO). */
   once: boolean;
+  /** A HELLO_ACK or a reset: also shown, without being taken, to watch streams. */
+  control: boolean;
 }
 
 interface AgentQueue {
@@ -87,7 +89,7 @@ export class OfflineQueue {
    * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
    * period), else it waits for one (kept for the TTL). `once` frames are never replayed.
    */
-  add(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean } = {}): EnqueueResult {
+  add(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean; control?: boolean } = {}): EnqueueResult {
     const { maxPerAgent, maxBytesPerAgent, maxBytesTotal, maxTotal, graceMs } = this.limits;
     const delivered = opts.delivered ?? false;
     const once = opts.once ?? false;
@@ -112,12 +114,23 @@ export class OfflineQueue {
       this.remove(q, 0);
       this.dropped++;
     }
-    q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once });
+    q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
     q.bytes += bytes;
     this.bytes += bytes;
     this.messages++;
     this.touch(agentId, q, nowMs, delivered);
     return 'stored';
+  }
+
+  /**
+   * What a watch stream (`?drain=0`) is shown: the control frames (HELLO_ACKs, resets) still
+   * waiting for the agent, oldest first, left in place for its draining stream. A `send` that
+   * starts after the peer answered an earlier handshake finds the answer here.
+   */
+  peekControl(agentId: string, nowMs: number): DrainedFrame[] {
+    const q = this.agents.get(agentId);
+    if (!q) return [];
+    return q.entries.filter((e) => e.control && e.deliveredAt === null && e.at <= nowMs).map((e) => ({ frame: e.frame, replay: false }));
   }
 
   /**

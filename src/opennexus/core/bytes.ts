@@ -114,3 +114,18 @@ export function parseLpSequence(b: Uint8Array): Uint8Array[] | null {
   }
   return out;
 }
+
+/** Bytes that are not valid UTF-8, shown as the reference shows them: Python's repr of the bytes. */
+export function pyBytesRepr(b: Uint8Array): string {
+  let s = "b'";
+  for (const c of b) {
+    if (c === 0x5c) s += '\\\\';
+    else if (c === 0x27) s += "\\'";
+    else if (c === 0x0a) s += '\\n';
+    else if (c === 0x0d) s += '\\r';
+    else if (c === 0x09) s += '\\t';
+    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return `${s}'`;
+}

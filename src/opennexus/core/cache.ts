@@ -7,6 +7,7 @@
  */
 import { b64, unb64 } from './bytes.ts';
 import { JsonNumber, isObject, parseJson, stringifyJson, type JsonObject } from './json.ts';
+import type { OutboxEntry } from './outbox.ts';
 import { FULL_WINDOW, type Session } from './session.ts';
 
 /** A handshake we began and whose HELLO_ACK has not come yet (core/initiator.ts). */
@@ -22,13 +23,15 @@ export interface CacheState {
   sessions: Record<string, Session>;
   /** Peer id -> the handshake we began with it. */
   pending: Record<string, PendingHandshake>;
+  /** What we sent or will send, until it is known to be delivered (core/outbox.ts). */
+  outbox: OutboxEntry[];
   peerMessengerUrls: Record<string, string>;
   /** `${peerId}|${sessionId}` -> ms of the last reset we sent about that session. */
   resets: Record<string, number>;
 }
 
 export function emptyCache(): CacheState {
-  return { sessions: {}, pending: {}, peerMessengerUrls: {}, resets: {} };
+  return { sessions: {}, pending: {}, outbox: [], peerMessengerUrls: {}, resets: {} };
 }
 
 function int(v: unknown, dflt: bigint): bigint {
@@ -80,6 +83,30 @@ export function parseCache(text: string): CacheState {
       // skipped, like a bad session
     }
   }
+  const outbox = Array.isArray(root.outbox) ? root.outbox : [];
+  for (const raw of outbox) {
+    if (!isObject(raw)) continue;
+    const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+    const id = str('id');
+    const peer = str('peer');
+    const bytes = str('bytes');
+    if (!id || !peer || bytes === undefined) continue;
+    try {
+      out.outbox.push({
+        id,
+        peer,
+        bytes: bytes === '' ? new Uint8Array(0) : unb64(bytes),
+        createdMs: Number(int(raw.created_ms, 0n)),
+        expiresMs: Number(int(raw.expires_ms, 0n)),
+        state: raw.state === 'sent' ? 'sent' : 'queued',
+        ...(str('session_id') ? { sessionId: str('session_id')! } : {}),
+        ...(str('counter') ? { counter: str('counter')! } : {}),
+        redelivered: raw.redelivered === true,
+      });
+    } catch {
+      // skipped, like a bad session
+    }
+  }
   const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
   for (const [peer, url] of Object.entries(urls)) if (typeof url === 'string') out.peerMessengerUrls[peer] = url;
   const resets = isObject(root.resets) ? root.resets : {};
@@ -108,5 +135,16 @@ export function serializeCache(c: CacheState): string {
   for (const [peer, p] of Object.entries(c.pending)) {
     pending[peer] = { eph_private: b64(p.ephPrivate), peer_public_key: p.peerPublicKey, peer_url: p.peerUrl, started_ms: new JsonNumber(String(p.startedMs)) };
   }
-  return stringifyJson({ sessions, pending, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
+  const outbox = c.outbox.map((e) => ({
+    id: e.id,
+    peer: e.peer,
+    bytes: b64(e.bytes),
+    created_ms: new JsonNumber(String(e.createdMs)),
+    expires_ms: new JsonNumber(String(e.expiresMs)),
+    state: e.state,
+    ...(e.sessionId ? { session_id: e.sessionId } : {}),
+    ...(e.counter ? { counter: e.counter } : {}),
+    redelivered: e.redelivered,
+  }));
+  return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
 }

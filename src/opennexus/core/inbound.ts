@@ -14,7 +14,7 @@
  * - B5/§9.7: an encrypted reset payload is honoured only if it names the current session.
  * - B3: malformed input yields an event, never an exception.
  */
-import { b64, fromUtf8, unb64 } from './bytes.ts';
+import { b64, fromUtf8, pyBytesRepr, unb64 } from './bytes.ts';
 import type { CacheState } from './cache.ts';
 import { ProtocolError } from './errors.ts';
 import { createHelloAck, verifyHello } from './handshake.ts';
@@ -27,14 +27,18 @@ import {
   verifySignedReset,
 } from './reset.ts';
 import { HELLO_WINDOW_MS, enforceCaps, helloAllowed, isKnownPeer, takeReset } from './limits.ts';
+import { afterInbound, type DeliveryEvent } from './delivery.ts';
+import { completeHandshake } from './initiator.ts';
 import { deriveSession, openData } from './session.ts';
 import { PROTOCOL_VERSION, type Envelope, type OutboundMessage } from './wire.ts';
 
 export { RESET_INTERVAL_MS } from './limits.ts';
 
 export type InboundEvent =
-  | { type: 'message'; from: string; text: string; bytes: Uint8Array; sessionId: string; counter: bigint; id?: string; createdAt?: string }
-  | { type: 'session_established'; peer: string; sessionId: string; initiator: 'peer' }
+  /** `publicKey` and `messengerUrl`: what a reply needs (`send --to <from>`). */
+  | { type: 'message'; from: string; text: string; bytes: Uint8Array; sessionId: string; counter: bigint; publicKey: string; messengerUrl?: string; id?: string; createdAt?: string }
+  | { type: 'session_established'; peer: string; sessionId: string; initiator: 'peer' | 'self' }
+  | DeliveryEvent
   | { type: 'reset'; from: string; reason: number; sessionId: string; dropped: boolean; signed: boolean }
   | { type: 'reset_sent'; to: string; reason: number; sessionId: string }
   | { type: 'reset_suppressed'; to: string; sessionId: string; why: 'same_session' | 'peer_limit' | 'total_limit' }
@@ -60,6 +64,8 @@ export interface InboundContext {
    * that a real new message may need.
    */
   replay?: boolean;
+  /** Draws a fresh X25519 key when the outbox needs a new handshake (a session was lost). */
+  freshKey?: () => Uint8Array;
 }
 
 export interface InboundResult {
@@ -82,12 +88,17 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
   const cache: CacheState = {
     sessions: { ...cache0.sessions },
     pending: { ...cache0.pending },
+    outbox: cache0.outbox,
     peerMessengerUrls: { ...cache0.peerMessengerUrls },
     resets: { ...cache0.resets },
   };
   const events: InboundEvent[] = [];
   const outbound: Outbound[] = [];
   let changed = false;
+  // What this message means for the outbox, applied once the message itself is handled.
+  let ready: string | undefined;
+  let lost: { peer: string; sessionId: string; peerPublicKey: string } | undefined;
+  let confirmed: { peer: string; sessionId: string } | undefined;
   const from = env.sender_id;
   const reject = (what: string, detail: string) => events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail });
 
@@ -151,11 +162,21 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
       enforceCaps(cache);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: 'session_established', peer, sessionId: b64(session.sessionId), initiator: 'peer' });
+      ready = peer;
       break;
     }
-    case 'hello_ack':
-      if (from) events.push({ type: 'hello_ack', from });
+    case 'hello_ack': {
+      // Ours to complete if we began a handshake with the sender (in this process or another).
+      const done = from && cache.pending[from] ? completeHandshake(cache, env, ctx.self, ctx.now) : null;
+      if (done?.ok && from) {
+        cache.sessions = done.cache.sessions;
+        cache.pending = done.cache.pending;
+        changed = true;
+        ready = from;
+        events.push({ type: 'session_established', peer: from, sessionId: b64(done.session.sessionId), initiator: 'self' });
+      } else if (from) events.push({ type: 'hello_ack', from });
       break;
+    }
     case 'data': {
       const peerId = tryId(from);
       if (!peerId || !from) {
@@ -189,9 +210,11 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache.sessions[from];
+        lost = { peer: from, sessionId: b64(r.sessionId), peerPublicKey: session.peerPublicKey };
         events.push({ type: 'reset', from, reason: r.reason, sessionId: b64(r.sessionId), dropped: true, signed: false });
         break;
       }
+      confirmed = { peer: from, sessionId: b64(session.sessionId) };
       const text = fromUtf8(opened.plaintext);
       events.push({
         type: 'message',
@@ -201,6 +224,8 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         bytes: opened.plaintext,
         sessionId: b64(session.sessionId),
         counter: env.counter as bigint,
+        publicKey: session.peerPublicKey,
+        ...(cache.peerMessengerUrls[from] ? { messengerUrl: cache.peerMessengerUrls[from] } : {}),
         ...(env.id ? { id: env.id } : {}),
         ...(env.created_at ? { createdAt: env.created_at } : {}),
       });
@@ -219,6 +244,7 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
       if (dropped) {
         delete cache.sessions[peer];
         changed = true;
+        lost = { peer, sessionId: sid, peerPublicKey: current.peerPublicKey };
       }
       events.push({ type: 'reset', from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
@@ -226,19 +252,7 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
     default:
       reject(env.type ?? 'message', 'Unknown message type');
   }
-  return { cache, changed, events, outbound };
+  return afterInbound({ cache, changed, events, outbound }, ctx, { ready, lost, confirmed });
 }
 
-export function pyBytesRepr(b: Uint8Array): string {
-  let s = "b'";
-  for (const c of b) {
-    if (c === 0x5c) s += '\\\\';
-    else if (c === 0x27) s += "\\'";
-    else if (c === 0x0a) s += '\\n';
-    else if (c === 0x0d) s += '\\r';
-    else if (c === 0x09) s += '\\t';
-    else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
-    else s += `\\x${c.toString(16).padStart(2, '0')}`;
-  }
-  return `${s}'`;
-}
+export { pyBytesRepr } from './bytes.ts';

@@ -98,6 +98,15 @@ export function completeHandshake(cache: CacheState, env: Envelope, self: Identi
   return { ok: true, cache: next, session: confirmed };
 }
 
+/** Forgets the pending handshake with `peer` if it is still `pending` (its HELLO never got out). */
+export function dropPending(cache: CacheState, peer: string, pending: PendingHandshake): CacheState | undefined {
+  const recorded = cache.pending[peer];
+  if (!recorded || b64(recorded.ephPrivate) !== b64(pending.ephPrivate)) return undefined;
+  const left = { ...cache.pending };
+  delete left[peer];
+  return { ...cache, pending: left };
+}
+
 /** Is `env` a valid signed reset from `peer` naming `sessionId` (opennexus spec §4.5)? */
 export function isResetFor(env: Envelope, selfId: Uint8Array, peer: string, sessionId: string): boolean {
   return env.type === 'reset' && env.sender_id === peer && env.session_id === sessionId && verifySignedReset(env, selfId) !== null;

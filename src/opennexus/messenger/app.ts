@@ -73,7 +73,8 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     checkSendRequest(msg, agent);
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
     const receiver = msg.receiver_id as string;
-    if ((await relay.relay(receiver, frame, now(), { once: msg.type === 'hello' })) === 'full') {
+    const control = msg.type === 'hello_ack' || msg.type === 'reset';
+    if ((await relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control })) === 'full') {
       // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
       throw new MessengerError(503, 'offline queue full');
     }
@@ -100,13 +101,13 @@ export function createMessenger(deps: MessengerDeps): Messenger {
           const sub = new Subscriber({ write, end, ...(flow ? { flow } : {}) }, config.streamBufferBytes, drain);
           hub.add(agent, sub); // registered before anything can be relayed to it
           sub.send(CONNECTED_EVENT);
-          if (drain) {
-            sub.hold();
-            store.drain(agent, now()).then(
-              (backlog) => sub.release(backlog),
-              () => sub.release([]),
-            );
-          }
+          sub.hold();
+          // A draining stream takes the backlog; a watch stream is shown the waiting HELLO_ACKs
+          // and resets only, which stay for the draining one (offline-queue.ts, peekControl).
+          (drain ? store.drain(agent, now()) : store.peekControl(agent, now())).then(
+            (backlog) => sub.release(backlog),
+            () => sub.release([]),
+          );
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {

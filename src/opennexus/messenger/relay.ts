@@ -13,8 +13,9 @@ export interface Relay {
    * `once`: never kept after delivery (a HELLO: a replayed one would replace the receiver's
    * live session, opennexus spec §4.4). Everything else a draining stream took is kept for the
    * grace period, so a stream opened under someone else's id cannot take it from the agent.
+   * `control`: a HELLO_ACK or a reset, which a watch stream is also shown while it waits.
    */
-  relay(receiver: string, frame: string, now: number, opts: { once: boolean }): Promise<RelayOutcome>;
+  relay(receiver: string, frame: string, now: number, opts: { once: boolean; control: boolean }): Promise<RelayOutcome>;
 }
 
 export class LocalRelay implements Relay {
@@ -23,11 +24,11 @@ export class LocalRelay implements Relay {
     private readonly store: MessengerStore,
   ) {}
 
-  async relay(receiver: string, frame: string, now: number, { once }: { once: boolean }): Promise<RelayOutcome> {
+  async relay(receiver: string, frame: string, now: number, { once, control }: { once: boolean; control: boolean }): Promise<RelayOutcome> {
     if (this.hub.deliver(receiver, frame) > 0) {
-      if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true });
+      if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
       return 'delivered';
     }
-    return (await this.store.enqueue(receiver, frame, now, { once })) === 'full' ? 'full' : 'queued';
+    return (await this.store.enqueue(receiver, frame, now, { once, control })) === 'full' ? 'full' : 'queued';
   }
 }

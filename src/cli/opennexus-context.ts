@@ -1,0 +1,51 @@
+/**
+ * What every opennexus command needs from its environment: the state directory, the key
+ * files, the own messenger, the request deadline, and a client built from them.
+ */
+import { str, type Parsed, type RunContext } from './args.ts';
+import { CliError } from './io.ts';
+import { stateDir } from './state-dir.ts';
+import { probeWritable } from '../store/atomic-file.ts';
+import { defaultKeyPaths, loadKeys, type KeyPaths } from '../opennexus/keys.ts';
+import { DEFAULT_MESSENGER_URL, OpenNexusClient, type OpenNexusClientOptions } from '../opennexus/client.ts';
+
+export type Ctx = RunContext;
+
+export const short = (id: string) => `${id.slice(0, 16)}...`;
+
+export function keyPaths(p: Parsed, dir: string): KeyPaths {
+  const d = defaultKeyPaths(dir);
+  return { pub: str(p, 'pub-key') ?? d.pub, priv: str(p, 'priv-key') ?? d.priv };
+}
+
+export const loadIdentity = (p: Parsed, dir: string) => loadKeys(keyPaths(p, dir));
+
+/** Sessions are saved before anything is sent: refuse at once if they cannot be. */
+export async function requireWritable(dir: string): Promise<void> {
+  try {
+    await probeWritable(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new CliError(`the state directory ${dir} is not writable (${code}); nothing was sent. Set NEXUS_STATE_DIR to a writable directory.`, 1, 'state_dir_not_writable');
+  }
+}
+
+/** opennexus spec §3: 20 s per request; OPENNEXUS_HTTP_TIMEOUT (seconds) shortens or lengthens it. */
+export function httpTimeoutMs(ctx: Ctx): number {
+  const s = Number(ctx.env.OPENNEXUS_HTTP_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? Math.min(s, 600) * 1000 : 20_000;
+}
+
+export function ownMessenger(ctx: Ctx): string {
+  return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, '');
+}
+
+export const dirOf = (ctx: Ctx) => stateDir('opennexus', ctx.env, ctx.moduleUrl);
+
+/** The agent's client, from its key files; `writable` first proves the state can be saved. */
+export async function clientOf(p: Parsed, ctx: Ctx, extra: Partial<OpenNexusClientOptions> = {}, opts: { writable?: boolean } = {}): Promise<OpenNexusClient> {
+  const dir = dirOf(ctx);
+  const { pubText, privText } = await loadIdentity(p, dir);
+  if (opts.writable !== false) await requireWritable(dir);
+  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
+}
