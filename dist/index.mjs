@@ -93,6 +93,19 @@ function parseLpSequence(b) {
   }
   return out;
 }
+function pyBytesRepr(b) {
+  let s = "b'";
+  for (const c of b) {
+    if (c === 92) s += "\\\\";
+    else if (c === 39) s += "\\'";
+    else if (c === 10) s += "\\n";
+    else if (c === 13) s += "\\r";
+    else if (c === 9) s += "\\t";
+    else if (c >= 32 && c < 127) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, "0")}`;
+  }
+  return `${s}'`;
+}
 
 // src/opennexus/core/crypto.ts
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
@@ -172,6 +185,11 @@ var CodedError = class extends Error {
 
 // src/opennexus/errors.ts
 var ClientError = class extends CodedError {
+  constructor(code, message) {
+    super(code, message);
+  }
+};
+var KeysError = class extends CodedError {
   constructor(code, message) {
     super(code, message);
   }
@@ -393,11 +411,15 @@ function stringifyJson(v) {
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+
+// src/http/network-error.ts
 var NetworkError = class extends CodedError {
   constructor(code, message) {
     super(code, message);
   }
 };
+
+// src/http/client.ts
 var DEFAULT_MAX_BODY_BYTES = 1 << 20;
 function parseHttpUrl(url) {
   let u;
@@ -704,7 +726,7 @@ var FULL_WINDOW = WINDOW_MASK;
 
 // src/opennexus/core/cache.ts
 function emptyCache() {
-  return { sessions: {}, pending: {}, peerMessengerUrls: {}, resets: {} };
+  return { sessions: {}, pending: {}, outbox: [], peerMessengerUrls: {}, resets: {} };
 }
 function int(v, dflt) {
   return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
@@ -751,6 +773,29 @@ function parseCache(text) {
     } catch {
     }
   }
+  const outbox = Array.isArray(root.outbox) ? root.outbox : [];
+  for (const raw of outbox) {
+    if (!isObject(raw)) continue;
+    const str = (k) => typeof raw[k] === "string" ? raw[k] : void 0;
+    const id = str("id");
+    const peer = str("peer");
+    const bytes = str("bytes");
+    if (!id || !peer || bytes === void 0) continue;
+    try {
+      out.outbox.push({
+        id,
+        peer,
+        bytes: bytes === "" ? new Uint8Array(0) : unb64(bytes),
+        createdMs: Number(int(raw.created_ms, 0n)),
+        expiresMs: Number(int(raw.expires_ms, 0n)),
+        state: raw.state === "sent" ? "sent" : "queued",
+        ...str("session_id") ? { sessionId: str("session_id") } : {},
+        ...str("counter") ? { counter: str("counter") } : {},
+        redelivered: raw.redelivered === true
+      });
+    } catch {
+    }
+  }
   const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
   for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out.peerMessengerUrls[peer] = url;
   const resets = isObject(root.resets) ? root.resets : {};
@@ -778,7 +823,18 @@ function serializeCache(c) {
   for (const [peer, p] of Object.entries(c.pending)) {
     pending[peer] = { eph_private: b64(p.ephPrivate), peer_public_key: p.peerPublicKey, peer_url: p.peerUrl, started_ms: new JsonNumber(String(p.startedMs)) };
   }
-  return stringifyJson({ sessions, pending, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
+  const outbox = c.outbox.map((e) => ({
+    id: e.id,
+    peer: e.peer,
+    bytes: b64(e.bytes),
+    created_ms: new JsonNumber(String(e.createdMs)),
+    expires_ms: new JsonNumber(String(e.expiresMs)),
+    state: e.state,
+    ...e.sessionId ? { session_id: e.sessionId } : {},
+    ...e.counter ? { counter: e.counter } : {},
+    redelivered: e.redelivered
+  }));
+  return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
 }
 
 // src/opennexus/core/wire.ts
@@ -892,6 +948,49 @@ function verifyHelloAck(msg, selfId, expectedPeerId, localEph) {
   return { peerEph: eph, peerPublicKey: pub };
 }
 
+// src/opennexus/core/limits.ts
+var MAX_SESSIONS = 1024;
+var MAX_PENDING = 64;
+var MAX_OWN_PENDING = 256;
+var HELLO_BURST = 20;
+var HELLO_WINDOW_MS = 1e4;
+var RESET_INTERVAL_MS = 3e4;
+var RESETS_PER_PEER = 2;
+var RESETS_TOTAL = 20;
+function isKnownPeer(cache2, peer) {
+  return cache2.sessions[peer]?.confirmed === true;
+}
+function helloAllowed(cache2, now) {
+  let recent = 0;
+  for (const s of Object.values(cache2.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
+  return recent < HELLO_BURST;
+}
+function enforceCaps(cache2) {
+  const byAge = (pendingOnly) => Object.entries(cache2.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x], [, y]) => x.lastUsedMs - y.lastUsedMs).map(([peer]) => peer);
+  const drop = (peer) => {
+    delete cache2.sessions[peer];
+    delete cache2.peerMessengerUrls[peer];
+  };
+  const pending = byAge(true);
+  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
+  const all = byAge(false);
+  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
+  const own = Object.entries(cache2.pending).sort(([, x], [, y]) => x.startedMs - y.startedMs);
+  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache2.pending[peer];
+  const urls = Object.keys(cache2.peerMessengerUrls).filter((p) => !cache2.sessions[p] && !cache2.pending[p]);
+  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache2.peerMessengerUrls[peer];
+}
+function takeReset(cache2, peer, sessionId, now) {
+  for (const [k, at] of Object.entries(cache2.resets)) if (now - at > RESET_INTERVAL_MS) delete cache2.resets[k];
+  const key = `${peer}|${sessionId}`;
+  if (cache2.resets[key] !== void 0) return "same_session";
+  const keys = Object.keys(cache2.resets);
+  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
+  if (keys.length >= RESETS_TOTAL) return "total_limit";
+  cache2.resets[key] = now;
+  return "send";
+}
+
 // src/opennexus/core/reset.ts
 var TAG_RESET = utf8("OpenNexus-v0-reset");
 var TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
@@ -941,47 +1040,206 @@ function parseResetPayload(plaintext) {
   return { sessionId, reason };
 }
 
-// src/opennexus/core/limits.ts
-var MAX_SESSIONS = 1024;
-var MAX_PENDING = 64;
-var MAX_OWN_PENDING = 256;
-var HELLO_BURST = 20;
-var HELLO_WINDOW_MS = 1e4;
-var RESET_INTERVAL_MS = 3e4;
-var RESETS_PER_PEER = 2;
-var RESETS_TOTAL = 20;
-function isKnownPeer(cache2, peer) {
-  return cache2.sessions[peer]?.confirmed === true;
-}
-function helloAllowed(cache2, now) {
-  let recent = 0;
-  for (const s of Object.values(cache2.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
-  return recent < HELLO_BURST;
-}
-function enforceCaps(cache2) {
-  const byAge = (pendingOnly) => Object.entries(cache2.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x], [, y]) => x.lastUsedMs - y.lastUsedMs).map(([peer]) => peer);
-  const drop = (peer) => {
-    delete cache2.sessions[peer];
-    delete cache2.peerMessengerUrls[peer];
+// src/opennexus/core/initiator.ts
+function beginHandshake(cache2, i) {
+  const peer = b64(i.peerId);
+  const ephPublic = x25519PublicKey(i.ephPrivate);
+  const pending = { ephPrivate: i.ephPrivate, peerPublicKey: b64(i.peerPublicKey), peerUrl: i.peerUrl, startedMs: i.now };
+  const next = {
+    ...cache2,
+    pending: { ...cache2.pending, [peer]: pending },
+    peerMessengerUrls: { ...cache2.peerMessengerUrls, [peer]: i.peerUrl }
   };
-  const pending = byAge(true);
-  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
-  const all = byAge(false);
-  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
-  const own = Object.entries(cache2.pending).sort(([, x], [, y]) => x.startedMs - y.startedMs);
-  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache2.pending[peer];
-  const urls = Object.keys(cache2.peerMessengerUrls).filter((p) => !cache2.sessions[p] && !cache2.pending[p]);
-  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache2.peerMessengerUrls[peer];
+  enforceCaps(next);
+  return { cache: next, hello: createHello(i.self, i.peerId, ephPublic, i.ownMessengerUrl) };
 }
-function takeReset(cache2, peer, sessionId, now) {
-  for (const [k, at] of Object.entries(cache2.resets)) if (now - at > RESET_INTERVAL_MS) delete cache2.resets[k];
-  const key = `${peer}|${sessionId}`;
-  if (cache2.resets[key] !== void 0) return "same_session";
-  const keys = Object.keys(cache2.resets);
-  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
-  if (keys.length >= RESETS_TOTAL) return "total_limit";
-  cache2.resets[key] = now;
-  return "send";
+function isAckFor(pending, env, peer) {
+  return env.type === "hello_ack" && env.protocol_version === PROTOCOL_VERSION && env.sender_id === peer && env.peer_ephemeral_public_key === b64(x25519PublicKey(pending.ephPrivate));
+}
+function completeHandshake(cache2, env, self, now, own) {
+  const peer = env.sender_id ?? "";
+  const pending = own ?? cache2.pending[peer];
+  if (!pending || !isAckFor(pending, env, peer)) return { ok: false, error: "no_pending", detail: "no pending handshake for this HELLO_ACK" };
+  let peerId;
+  let peerPub;
+  try {
+    peerPub = unb64(pending.peerPublicKey, 32);
+    peerId = unb64(peer, 32);
+  } catch {
+    return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  }
+  const v = verifyHelloAck(env, self.agentId, peerId, x25519PublicKey(pending.ephPrivate));
+  if (!v) return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  let session;
+  try {
+    session = deriveSession({ selfId: self.agentId, peerId, ownEphPrivate: pending.ephPrivate, peerEphPublic: v.peerEph, peerPublicKey: peerPub });
+  } catch (e) {
+    return { ok: false, error: "derive_failed", detail: `Session derivation failed: ${e.message}` };
+  }
+  const pendingLeft = { ...cache2.pending };
+  const recorded = pendingLeft[peer];
+  if (recorded && b64(recorded.ephPrivate) === b64(pending.ephPrivate)) delete pendingLeft[peer];
+  const existing = cache2.sessions[peer];
+  if (existing && b64(existing.sessionId) === b64(session.sessionId)) {
+    return { ok: true, cache: { ...cache2, pending: pendingLeft }, session: existing };
+  }
+  const confirmed = { ...session, confirmed: true, lastUsedMs: now };
+  const next = { ...cache2, pending: pendingLeft, sessions: { ...cache2.sessions, [peer]: confirmed } };
+  enforceCaps(next);
+  return { ok: true, cache: next, session: confirmed };
+}
+function dropPending(cache2, peer, pending) {
+  const recorded = cache2.pending[peer];
+  if (!recorded || b64(recorded.ephPrivate) !== b64(pending.ephPrivate)) return void 0;
+  const left = { ...cache2.pending };
+  delete left[peer];
+  return { ...cache2, pending: left };
+}
+function sealFor(cache2, self, peerId, plaintext, ownMessengerUrl, now) {
+  const peer = b64(peerId);
+  const s = cache2.sessions[peer];
+  if (!s) return null;
+  const r = sealData(s, typeof plaintext === "string" ? utf8(plaintext) : plaintext, self.agentId, peerId);
+  return {
+    cache: { ...cache2, sessions: { ...cache2.sessions, [peer]: { ...r.next, lastUsedMs: now } } },
+    data: {
+      protocol_version: PROTOCOL_VERSION,
+      type: "data",
+      sender_id: self.agentIdB64,
+      receiver_id: peer,
+      session_id: b64(s.sessionId),
+      counter: r.counter,
+      ciphertext: b64(r.ciphertext),
+      sender_messenger_url: ownMessengerUrl
+    }
+  };
+}
+
+// src/opennexus/core/outbox.ts
+var OUTBOX_MAX_ENTRIES = 1e3;
+var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+function outboxBytes(cache2) {
+  return cache2.outbox.reduce((n, e) => n + e.bytes.length, 0);
+}
+function enqueue(cache2, e) {
+  if (cache2.outbox.length >= OUTBOX_MAX_ENTRIES || outboxBytes(cache2) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  return { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] };
+}
+function flushPeer(cache2, self, peerId, ownUrl, now) {
+  const peer = b64(peerId);
+  let c = cache2;
+  const flushed = [];
+  const outbox = cache2.outbox.map((e) => {
+    if (e.peer !== peer || e.state !== "queued") return e;
+    const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
+    if (!s) return e;
+    c = s.cache;
+    const sent = { ...e, state: "sent", sessionId: s.data.session_id, counter: s.data.counter.toString() };
+    flushed.push({ entry: sent, data: s.data });
+    return sent;
+  });
+  return { cache: { ...c, outbox }, flushed };
+}
+function unsend(cache2, sessionId, counter) {
+  const hit = cache2.outbox.find((e) => e.state === "sent" && e.sessionId === sessionId && e.counter === counter);
+  if (!hit) return void 0;
+  return { ...cache2, outbox: cache2.outbox.map((e) => e === hit ? withoutSession({ ...e, state: "queued" }) : e) };
+}
+function withoutSession(e) {
+  const { sessionId: _s, counter: _c, ...rest } = e;
+  return rest;
+}
+function confirmSession(cache2, peer, sessionId) {
+  const delivered = cache2.outbox.filter((e) => e.peer === peer && e.state === "sent" && e.sessionId === sessionId);
+  if (!delivered.length) return { cache: cache2, delivered };
+  return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => !delivered.includes(e)) }, delivered };
+}
+function requeueSession(cache2, peer, sessionId) {
+  const requeued = [];
+  const outbox = cache2.outbox.map((e) => {
+    if (e.peer !== peer || e.state !== "sent" || e.sessionId !== sessionId) return e;
+    const again = withoutSession({ ...e, state: "queued", redelivered: true });
+    requeued.push(again);
+    return again;
+  });
+  return { cache: requeued.length ? { ...cache2, outbox } : cache2, requeued };
+}
+function expire(cache2, now) {
+  const expired = cache2.outbox.filter((e) => e.expiresMs <= now);
+  if (!expired.length) return { cache: cache2, expired };
+  return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => e.expiresMs > now) }, expired };
+}
+var queuedFor = (cache2, peer) => cache2.outbox.some((e) => e.peer === peer && e.state === "queued");
+
+// src/opennexus/core/delivery.ts
+var HELLO_RETRY_MS = 6e4;
+function sessionReady(cache2, peer, ctx) {
+  const url = cache2.peerMessengerUrls[peer];
+  if (!url || !queuedFor(cache2, peer)) return { cache: cache2, events: [], outbound: [] };
+  const f = flushPeer(cache2, ctx.self, unb64(peer, 32), ctx.ownMessengerUrl, ctx.now);
+  return {
+    cache: f.cache,
+    events: f.flushed.map(({ entry: e }) => ({ type: "outbox_sent", to: peer, id: e.id, sessionId: e.sessionId, counter: e.counter, redelivered: e.redelivered })),
+    outbound: f.flushed.map(({ data }) => ({ url, message: data }))
+  };
+}
+function maybeHello(cache2, peer, peerPublicKey, ctx, reason) {
+  const url = cache2.peerMessengerUrls[peer];
+  const pending = cache2.pending[peer];
+  if (!ctx.freshKey || !url || !peerPublicKey || !queuedFor(cache2, peer) || pending && ctx.now - pending.startedMs < HELLO_RETRY_MS) return { cache: cache2, events: [], outbound: [] };
+  let peerId;
+  let peerPub;
+  try {
+    peerId = unb64(peer, 32);
+    peerPub = unb64(peerPublicKey, 32);
+  } catch {
+    return { cache: cache2, events: [], outbound: [] };
+  }
+  const b = beginHandshake(cache2, { self: ctx.self, peerId, peerPublicKey: peerPub, peerUrl: url, ownMessengerUrl: ctx.ownMessengerUrl, ephPrivate: ctx.freshKey(), now: ctx.now });
+  return { cache: b.cache, events: [{ type: "hello_sent", to: peer, reason }], outbound: [{ url, message: b.hello }] };
+}
+function sessionLost(cache2, peer, sessionId, peerPublicKey, ctx) {
+  const r = requeueSession(cache2, peer, sessionId);
+  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId }));
+  const h = maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
+  return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
+}
+function tick(cache2, ctx) {
+  const x = expire(cache2, ctx.now);
+  let c = x.cache;
+  const events = x.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state }));
+  const outbound = [];
+  const peers = [...new Set(c.outbox.filter((e) => e.state === "queued").map((e) => e.peer))];
+  let hellos = 0;
+  for (const peer of peers) {
+    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, c.pending[peer]?.peerPublicKey ?? "", ctx, "retry") : null;
+    if (!step) continue;
+    c = step.cache;
+    events.push(...step.events);
+    outbound.push(...step.outbound);
+  }
+  return { cache: c, events, outbound, changed: c !== cache2 };
+}
+function afterInbound(r, ctx, what) {
+  const d = { self: ctx.self, ownMessengerUrl: ctx.ownMessengerUrl, now: ctx.now, ...ctx.freshKey ? { freshKey: ctx.freshKey } : {} };
+  let { cache: cache2, changed } = r;
+  if (what.confirmed) {
+    const c = confirmSession(cache2, what.confirmed.peer, what.confirmed.sessionId);
+    cache2 = c.cache;
+    for (const e of c.delivered) r.events.push({ type: "delivered", to: e.peer, id: e.id, sessionId: what.confirmed.sessionId });
+  }
+  const steps = [
+    what.lost ? () => sessionLost(cache2, what.lost.peer, what.lost.sessionId, what.lost.peerPublicKey, d) : null,
+    what.ready ? () => sessionReady(cache2, what.ready, d) : null
+  ];
+  for (const step of steps) {
+    if (!step) continue;
+    const s = step();
+    cache2 = s.cache;
+    r.events.push(...s.events);
+    r.outbound.push(...s.outbound);
+  }
+  return { ...r, cache: cache2, changed: changed || cache2 !== r.cache };
 }
 
 // src/opennexus/core/inbound.ts
@@ -996,12 +1254,16 @@ function handleInbound(cache0, env, ctx) {
   const cache2 = {
     sessions: { ...cache0.sessions },
     pending: { ...cache0.pending },
+    outbox: cache0.outbox,
     peerMessengerUrls: { ...cache0.peerMessengerUrls },
     resets: { ...cache0.resets }
   };
   const events = [];
   const outbound = [];
   let changed = false;
+  let ready;
+  let lost;
+  let confirmed;
   const from = env.sender_id;
   const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail });
   if (env.protocol_version !== PROTOCOL_VERSION) {
@@ -1057,11 +1319,20 @@ function handleInbound(cache0, env, ctx) {
       enforceCaps(cache2);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: "session_established", peer, sessionId: b64(session.sessionId), initiator: "peer" });
+      ready = peer;
       break;
     }
-    case "hello_ack":
-      if (from) events.push({ type: "hello_ack", from });
+    case "hello_ack": {
+      const done = from && cache2.pending[from] ? completeHandshake(cache2, env, ctx.self, ctx.now) : null;
+      if (done?.ok && from) {
+        cache2.sessions = done.cache.sessions;
+        cache2.pending = done.cache.pending;
+        changed = true;
+        ready = from;
+        events.push({ type: "session_established", peer: from, sessionId: b64(done.session.sessionId), initiator: "self" });
+      } else if (from) events.push({ type: "hello_ack", from });
       break;
+    }
     case "data": {
       const peerId = tryId(from);
       if (!peerId || !from) {
@@ -1093,9 +1364,11 @@ function handleInbound(cache0, env, ctx) {
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache2.sessions[from];
+        lost = { peer: from, sessionId: b64(r.sessionId), peerPublicKey: session.peerPublicKey };
         events.push({ type: "reset", from, reason: r.reason, sessionId: b64(r.sessionId), dropped: true, signed: false });
         break;
       }
+      confirmed = { peer: from, sessionId: b64(session.sessionId) };
       const text = fromUtf8(opened.plaintext);
       events.push({
         type: "message",
@@ -1105,6 +1378,8 @@ function handleInbound(cache0, env, ctx) {
         bytes: opened.plaintext,
         sessionId: b64(session.sessionId),
         counter: env.counter,
+        publicKey: session.peerPublicKey,
+        ...cache2.peerMessengerUrls[from] ? { messengerUrl: cache2.peerMessengerUrls[from] } : {},
         ...env.id ? { id: env.id } : {},
         ...env.created_at ? { createdAt: env.created_at } : {}
       });
@@ -1123,6 +1398,7 @@ function handleInbound(cache0, env, ctx) {
       if (dropped) {
         delete cache2.sessions[peer];
         changed = true;
+        lost = { peer, sessionId: sid, peerPublicKey: current.peerPublicKey };
       }
       events.push({ type: "reset", from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
@@ -1130,20 +1406,7 @@ function handleInbound(cache0, env, ctx) {
     default:
       reject(env.type ?? "message", "Unknown message type");
   }
-  return { cache: cache2, changed, events, outbound };
-}
-function pyBytesRepr(b) {
-  let s = "b'";
-  for (const c of b) {
-    if (c === 92) s += "\\\\";
-    else if (c === 39) s += "\\'";
-    else if (c === 10) s += "\\n";
-    else if (c === 13) s += "\\r";
-    else if (c === 9) s += "\\t";
-    else if (c >= 32 && c < 127) s += String.fromCharCode(c);
-    else s += `\\x${c.toString(16).padStart(2, "0")}`;
-  }
-  return `${s}'`;
+  return afterInbound({ cache: cache2, changed, events, outbound }, ctx, { ready, lost, confirmed });
 }
 
 // src/store/file-lock.ts
@@ -1158,8 +1421,8 @@ var LockTimeoutError = class extends CodedError {
 var UNREADABLE_STALE_MS = 3e3;
 function startTime(pid) {
   try {
-    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    const stat3 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat3.slice(stat3.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
   }
@@ -1199,8 +1462,8 @@ async function takeable(dir, l, unreadableStaleMs) {
   if (l.highest < 0 || l.free.has(l.highest)) return true;
   const file = join(dir, String(l.highest));
   try {
-    const alive = ownerAlive(await readFile(file, "utf8"));
-    if (alive !== null) return !alive;
+    const alive2 = ownerAlive(await readFile(file, "utf8"));
+    if (alive2 !== null) return !alive2;
     return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
   } catch {
     return true;
@@ -1324,6 +1587,8 @@ async function listen(link2, onEvent, timing, opts = {}) {
   });
   void beat();
   const heartbeat = setInterval(beat, 15e3);
+  const ticker = setInterval(() => void outboxTick(link2, onEvent, timing, signal), 3e4);
+  ticker.unref();
   let backoff = 500;
   try {
     while (!signal.aborted) {
@@ -1353,6 +1618,7 @@ async function listen(link2, onEvent, timing, opts = {}) {
     }
   } finally {
     clearInterval(heartbeat);
+    clearInterval(ticker);
     stop();
     opts.signal?.removeEventListener("abort", stop);
   }
@@ -1367,6 +1633,7 @@ async function processLine(link2, data, onEvent, timing, signal, replay2) {
   }
   if (env.type === "connected") {
     await onEvent({ type: "connected", url: link2.messengerUrl });
+    await outboxTick(link2, onEvent, timing, signal);
     return;
   }
   const ephPrivate = env.type === "hello" ? randomBytes(32) : new Uint8Array(32);
@@ -1375,6 +1642,7 @@ async function processLine(link2, data, onEvent, timing, signal, replay2) {
     ownMessengerUrl: link2.messengerUrl,
     now: Date.now(),
     replay: replay2,
+    freshKey: () => randomBytes(32),
     ephemeral: { privateKey: ephPrivate, publicKey: env.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
   };
   const notProcessed = (error) => onEvent({ type: "not_processed", what: env.type ?? "message", error, ...env.id ? { id: env.id } : {}, ...env.sender_id ? { from: env.sender_id } : {} });
@@ -1399,175 +1667,138 @@ async function processLine(link2, data, onEvent, timing, signal, replay2) {
   for (const o of result.outbound) await postOutbound(link2, o, onEvent, signal);
 }
 async function postOutbound(link2, o, onEvent, signal) {
+  let error;
   try {
     const r = await link2.post(o.url, o.message, signal);
-    if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
+    if (r.status !== 200) error = clip(r.body);
     else if (o.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
   } catch (e) {
-    await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: e.message });
+    error = e.message;
   }
+  if (error === void 0) return;
+  await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error });
+  const m = o.message;
+  if (m.type === "data") await link2.store.update((c) => ({ cache: unsend(c, m.session_id, m.counter.toString()), result: null })).catch(() => {
+  });
 }
-
-// src/opennexus/core/initiator.ts
-function beginHandshake(cache2, i) {
-  const peer = b64(i.peerId);
-  const ephPublic = x25519PublicKey(i.ephPrivate);
-  const pending = { ephPrivate: i.ephPrivate, peerPublicKey: b64(i.peerPublicKey), peerUrl: i.peerUrl, startedMs: i.now };
-  const next = {
-    ...cache2,
-    pending: { ...cache2.pending, [peer]: pending },
-    peerMessengerUrls: { ...cache2.peerMessengerUrls, [peer]: i.peerUrl }
-  };
-  enforceCaps(next);
-  return { cache: next, hello: createHello(i.self, i.peerId, ephPublic, i.ownMessengerUrl) };
-}
-function isAckFor(pending, env, peer) {
-  return env.type === "hello_ack" && env.protocol_version === PROTOCOL_VERSION && env.sender_id === peer && env.peer_ephemeral_public_key === b64(x25519PublicKey(pending.ephPrivate));
-}
-function completeHandshake(cache2, env, self, now, own) {
-  const peer = env.sender_id ?? "";
-  const pending = own ?? cache2.pending[peer];
-  if (!pending || !isAckFor(pending, env, peer)) return { ok: false, error: "no_pending", detail: "no pending handshake for this HELLO_ACK" };
-  let peerId;
-  let peerPub;
+async function outboxTick(link2, onEvent, timing, signal) {
   try {
-    peerPub = unb64(pending.peerPublicKey, 32);
-    peerId = unb64(peer, 32);
-  } catch {
-    return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
-  }
-  const v = verifyHelloAck(env, self.agentId, peerId, x25519PublicKey(pending.ephPrivate));
-  if (!v) return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
-  let session;
-  try {
-    session = deriveSession({ selfId: self.agentId, peerId, ownEphPrivate: pending.ephPrivate, peerEphPublic: v.peerEph, peerPublicKey: peerPub });
+    const now = Date.now();
+    const snapshot = await link2.store.read();
+    if (signal.aborted || !snapshot.outbox.some((e) => e.state === "queued" || e.expiresMs <= now)) return;
+    const ctx = { self: link2.identity, ownMessengerUrl: link2.messengerUrl, now, freshKey: () => randomBytes(32) };
+    const r = await link2.store.update(
+      (c) => {
+        const t = tick(c, ctx);
+        return { cache: t.changed ? t.cache : void 0, result: t };
+      },
+      { signal, timeoutMs: timing.lockTimeoutMs }
+    );
+    for (const e of r.events) await onEvent(e);
+    for (const o of r.outbound) await postOutbound(link2, o, onEvent, signal);
   } catch (e) {
-    return { ok: false, error: "derive_failed", detail: `Session derivation failed: ${e.message}` };
+    if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
   }
-  const pendingLeft = { ...cache2.pending };
-  const recorded = pendingLeft[peer];
-  if (recorded && b64(recorded.ephPrivate) === b64(pending.ephPrivate)) delete pendingLeft[peer];
-  const existing = cache2.sessions[peer];
-  if (existing && b64(existing.sessionId) === b64(session.sessionId)) {
-    return { ok: true, cache: { ...cache2, pending: pendingLeft }, session: existing };
-  }
-  const confirmed = { ...session, confirmed: true, lastUsedMs: now };
-  const next = { ...cache2, pending: pendingLeft, sessions: { ...cache2.sessions, [peer]: confirmed } };
-  enforceCaps(next);
-  return { ok: true, cache: next, session: confirmed };
-}
-function isResetFor(env, selfId, peer, sessionId) {
-  return env.type === "reset" && env.sender_id === peer && env.session_id === sessionId && verifySignedReset(env, selfId) !== null;
-}
-function forgetSession(cache2, peer, sessionId) {
-  const s = cache2.sessions[peer];
-  if (!s || b64(s.sessionId) !== sessionId) return void 0;
-  const sessions = { ...cache2.sessions };
-  delete sessions[peer];
-  return { ...cache2, sessions };
-}
-function sealFor(cache2, self, peerId, plaintext, ownMessengerUrl, now) {
-  const peer = b64(peerId);
-  const s = cache2.sessions[peer];
-  if (!s) return null;
-  const r = sealData(s, typeof plaintext === "string" ? utf8(plaintext) : plaintext, self.agentId, peerId);
-  return {
-    cache: { ...cache2, sessions: { ...cache2.sessions, [peer]: { ...r.next, lastUsedMs: now } } },
-    data: {
-      protocol_version: PROTOCOL_VERSION,
-      type: "data",
-      sender_id: self.agentIdB64,
-      receiver_id: peer,
-      session_id: b64(s.sessionId),
-      counter: r.counter,
-      ciphertext: b64(r.ciphertext),
-      sender_messenger_url: ownMessengerUrl
-    }
-  };
 }
 
 // src/opennexus/sending.ts
-async function send(link2, opts, timing) {
+function resolvePeer(cache2, to, url) {
+  const known = cache2.sessions[to]?.peerPublicKey ?? cache2.pending[to]?.peerPublicKey;
   let peerPub;
   try {
-    peerPub = parseKeyText(opts.peerPublicKey, "public key");
+    peerPub = parseKeyText(known ?? to, "public key");
   } catch (e) {
     throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}`);
   }
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
-  if (peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
-  const plaintext = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
-  const t = { peer, peerId, peerPub, peerUrl: trimSlash(opts.peerMessengerUrl), plaintext, signal: opts.signal };
-  const watch = await link2.openStream({ watch: true, ...opts.signal ? { signal: opts.signal } : {} });
+  const peerUrl = url ? trimSlash(url) : cache2.peerMessengerUrls[peer];
+  if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
+  return { peer, peerId, peerPub, peerUrl };
+}
+async function send(link2, opts, timing) {
+  const p = resolvePeer(await link2.store.read(), opts.peerPublicKey, opts.peerMessengerUrl);
+  if (p.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+  const bytes = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
+  const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
+  const signal = opts.signal;
+  const watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
   try {
-    const first = await deliver(link2, t, watch, opts.noCache ?? false, timing);
-    if (first.handshake || timing.confirmMs <= 0) return { ...first, redelivered: false };
-    const reset = await waitForMessage(watch, (e) => isResetFor(e, link2.identity.agentId, peer, first.sessionId), timing.confirmMs, opts.signal);
-    if (!reset) return { ...first, redelivered: false };
-    link2.log(`Peer ${short(peer)} lost session (reset reason=${reset.reason}); re-handshaking and resending once`);
-    await link2.store.update((c) => ({ cache: forgetSession(c, peer, first.sessionId), result: null }));
-    const again = await deliver(link2, t, watch, false, timing);
-    return { ...again, redelivered: true };
+    return await link2.store.handshakeLock(p.peerId, async () => {
+      const now = Date.now();
+      const first = await link2.store.update((c0) => {
+        const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+        if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
+        const c = { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+        if (c.sessions[p.peer] && !opts.noCache) {
+          const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, now);
+          return { cache: f.cache, result: { flushed: f.flushed } };
+        }
+        const pending = c.pending[p.peer];
+        if (pending && !opts.noCache && now - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
+        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes(32), now });
+        return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
+      });
+      if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal), handshake: false };
+      if (first.hello) await postHello(link2, p, first.hello, first.pending, signal);
+      return handshakeThenSend(link2, p, first.pending, watch, id, timing, signal, first.hello !== void 0);
+    });
   } finally {
     watch.close();
   }
 }
-async function deliver(link2, t, watch, noCache, timing) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let data = null;
-    let handshake = false;
-    if (noCache || !(await link2.store.read()).sessions[t.peer]) {
-      data = await link2.store.handshakeLock(t.peerId, async () => {
-        if (!noCache && (await link2.store.read()).sessions[t.peer]) return null;
-        return handshakeAndSeal(link2, t, watch, timing);
-      });
-      handshake = data !== null;
-      noCache = false;
-    }
-    data ??= await seal(link2, t);
-    if (!data) continue;
-    const r = await link2.post(t.peerUrl, data, t.signal);
-    if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${clip(r.body)}`);
-    link2.log("Message sent");
-    return { peerId: t.peer, sessionId: data.session_id, counter: data.counter.toString(), handshake };
-  }
-  throw new ClientError("data_failed", "DATA send failed: the session kept being reset");
-}
-function seal(link2, t) {
-  return link2.store.update((c) => {
-    const s = sealOrThrow(() => sealFor(c, link2.identity, t.peerId, t.plaintext, link2.messengerUrl, Date.now()));
-    if (!s) return { result: null };
-    if (s.cache.peerMessengerUrls[t.peer] !== t.peerUrl) s.cache.peerMessengerUrls = { ...s.cache.peerMessengerUrls, [t.peer]: t.peerUrl };
-    return { cache: s.cache, result: s.data };
-  });
-}
-function sealOrThrow(fn) {
+async function postHello(link2, p, hello, pending, signal) {
+  link2.log(`Sending HELLO to ${short(p.peer)}`);
+  let failure;
   try {
-    return fn();
+    const r = await link2.post(p.peerUrl, hello, signal);
+    if (r.status !== 200) failure = new ClientError("hello_failed", `HELLO failed: ${clip(r.body)} (the message stays in the outbox)`);
   } catch (e) {
-    throw new ClientError("encrypt_failed", `Encrypt failed: ${e.message}`);
+    failure = e;
   }
-}
-async function handshakeAndSeal(link2, t, watch, timing) {
-  link2.log(`Sending HELLO to ${short(t.peer)}`);
-  const ephPrivate = randomBytes(32);
-  const begin = { self: link2.identity, peerId: t.peerId, peerPublicKey: t.peerPub, peerUrl: t.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate, now: Date.now() };
-  const { hello, pending } = await link2.store.update((c) => {
-    const b = beginHandshake(c, begin);
-    return { cache: b.cache, result: { hello: b.hello, pending: b.cache.pending[t.peer] } };
+  if (!failure) return;
+  await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
   });
-  const r = await link2.post(t.peerUrl, hello, t.signal);
-  if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${clip(r.body)}`);
-  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, t.peer), timing.helloAckTimeoutMs, t.signal);
-  if (t.signal?.aborted) throw new ClientError("aborted", "aborted");
-  if (!ack) throw new ClientError("hello_ack_timeout", "Timeout waiting for HELLO_ACK");
-  return link2.store.update((c) => {
+  throw failure;
+}
+async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, began) {
+  const queued = { id, status: "queued", peerId: p.peer, handshake: began, redelivered: false };
+  if (timing.helloAckTimeoutMs <= 0) return queued;
+  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, p.peer), timing.helloAckTimeoutMs, signal);
+  if (signal?.aborted) throw new ClientError("aborted", "aborted");
+  if (!ack) {
+    link2.log("Timeout waiting for HELLO_ACK");
+    return queued;
+  }
+  const flushed = await link2.store.update((c) => {
     const done = completeHandshake(c, ack, link2.identity, Date.now(), pending);
     if (!done.ok) throw new ClientError(done.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done.detail);
-    const s = sealOrThrow(() => sealFor(done.cache, link2.identity, t.peerId, t.plaintext, link2.messengerUrl, Date.now()));
-    return { cache: s.cache, result: s.data };
+    const f = flushPeer(done.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
+    return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
+  const posted = await postAll(link2, p, flushed.flushed, id, signal);
+  const m = flushed.mine;
+  if (posted.status === "queued" && m?.state === "sent") return { ...posted, status: "sent", sessionId: m.sessionId, counter: m.counter, handshake: true };
+  return { ...posted, handshake: true };
+}
+async function postAll(link2, p, flushed, id, signal) {
+  let mine;
+  for (const f of flushed) {
+    let error;
+    try {
+      const r = await link2.post(p.peerUrl, f.data, signal);
+      if (r.status !== 200) error = clip(r.body);
+    } catch (e) {
+      error = e.message;
+    }
+    if (error !== void 0) {
+      await link2.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
+      throw new ClientError("data_failed", `DATA send failed: ${error} (the message stays in the outbox)`);
+    }
+    if (f.entry.id === id) mine = f;
+  }
+  link2.log("Message sent");
+  return mine ? { id, status: "sent", peerId: p.peer, sessionId: mine.data.session_id, counter: mine.data.counter.toString(), redelivered: false } : { id, status: "queued", peerId: p.peer, redelivered: false };
 }
 
 // src/opennexus/session-store.ts
@@ -1660,7 +1891,7 @@ var OpenNexusClient = class {
     return this.identity.agentIdB64;
   }
   send(opts) {
-    return send(this.link, opts, { helloAckTimeoutMs: this.opts.helloAckTimeoutMs ?? 3e4, confirmMs: this.opts.confirmMs ?? 1e3 });
+    return send(this.link, opts, { helloAckTimeoutMs: this.opts.helloAckTimeoutMs ?? 3e4, ttlMs: this.opts.outboxTtlMs ?? 24 * 36e5 });
   }
   /** Listens until `signal` aborts, reporting every event (listening.ts). */
   listen(onEvent, opts = {}) {
@@ -1678,7 +1909,17 @@ var OpenNexusClient = class {
       (e) => {
         opts.onEvent?.(e);
         if (e.type === "message") {
-          queue.push({ from: e.from, text: e.text, bytes: e.bytes, sessionId: e.sessionId, counter: e.counter.toString(), ...e.id ? { id: e.id } : {}, ...e.createdAt ? { createdAt: e.createdAt } : {} });
+          queue.push({
+            from: e.from,
+            publicKey: e.publicKey,
+            ...e.messengerUrl ? { messengerUrl: e.messengerUrl } : {},
+            text: e.text,
+            bytes: e.bytes,
+            sessionId: e.sessionId,
+            counter: e.counter.toString(),
+            ...e.id ? { id: e.id } : {},
+            ...e.createdAt ? { createdAt: e.createdAt } : {}
+          });
           wake?.();
         }
       },
@@ -1710,11 +1951,6 @@ var OpenNexusClient = class {
 import { existsSync } from "node:fs";
 import { readFile as readFile3 } from "node:fs/promises";
 import { dirname as dirname2, join as join4 } from "node:path";
-var KeysError = class extends CodedError {
-  constructor(code, message) {
-    super(code, message);
-  }
-};
 var defaultKeyPaths = (dir) => ({ pub: join4(dir, "public_key"), priv: join4(dir, "private_key") });
 async function readKeyFile(path) {
   try {
@@ -1828,6 +2064,166 @@ var NexusClient = class _NexusClient {
   }
   pairStatus(code) {
     return this.request("GET", `/v1/pair/${encodeURIComponent(code)}/status`);
+  }
+};
+
+// src/nexus/state.ts
+import { readdir as readdir2, rm as rm3, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+var InvalidServerValue = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "InvalidServerValue";
+  }
+};
+var StateDirError = class extends Error {
+  constructor(dir, reason) {
+    super(`cannot write the nexus state dir ${dir} (${reason})`);
+    this.dir = dir;
+    this.name = "StateDirError";
+  }
+  dir;
+};
+function safeSessionId(id) {
+  return /^[A-Za-z0-9_-]{1,128}$/.test(id);
+}
+function validCursor(c) {
+  return typeof c === "string" && /^[0-9]{1,20}$/.test(c);
+}
+function serverKey(k) {
+  if (k === void 0 || k === null || k === "") return {};
+  if (typeof k !== "string" || !/^[\x21-\x7e]{1,512}$/.test(k)) throw new InvalidServerValue("the sessionKey from the server is not a plain token; nothing was saved");
+  return { key: k };
+}
+function serverSessionId(sid) {
+  if (typeof sid !== "string" || !safeSessionId(sid)) throw new InvalidServerValue("the sessionId from the server is not a safe session id; nothing was saved");
+  return sid;
+}
+var NexusState = class {
+  constructor(dir) {
+    this.dir = dir;
+  }
+  dir;
+  sessionDir(sid) {
+    if (!safeSessionId(sid)) throw new Error(`invalid session id: ${sid}`);
+    return join5(this.dir, "sessions", sid);
+  }
+  async load(sid) {
+    const d = this.sessionDir(sid);
+    const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
+    const read = async (f) => (await readTextOrNull(join5(d, f)).catch(orNull))?.trim() || void 0;
+    const [agent, cursor, key, server] = await Promise.all([read("agent"), read("cursor"), read("key"), read("server")]);
+    return { sessionId: sid, ...agent ? { agent } : {}, ...cursor ? { cursor } : {}, ...key ? { key } : {}, ...server ? { server } : {} };
+  }
+  async save(sid, values) {
+    const d = this.sessionDir(sid);
+    for (const [k, v] of Object.entries(values)) if (v !== void 0) await writeFileAtomic(join5(d, k), `${v}
+`);
+  }
+  /**
+   * Proves the state can be saved, before a request whose result must be saved (a claim spends
+   * the pairing code; its key exists only in the answer). Creating and removing a probe file is
+   * the only test that also holds for root, read-only mounts and paths under a regular file,
+   * where permission bits say nothing. The session's own folder is probed when it exists.
+   */
+  async assertWritable(sid) {
+    const dirs = [join5(this.dir, "sessions")];
+    if (sid && await stat2(this.sessionDir(sid)).catch(() => null)) dirs.push(this.sessionDir(sid));
+    for (const d of dirs) {
+      const probe = join5(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+      try {
+        await ensurePrivateDir(d);
+        await writeFile3(probe, "", { flag: "wx", mode: 384 });
+        await rm3(probe, { force: true });
+      } catch (e) {
+        const x = e;
+        throw new StateDirError(this.dir, x.code ?? x.message);
+      }
+    }
+  }
+  async remove(sid) {
+    await rm3(this.sessionDir(sid), { recursive: true, force: true });
+  }
+  async list() {
+    try {
+      return (await readdir2(join5(this.dir, "sessions"))).filter(safeSessionId).sort();
+    } catch {
+      return [];
+    }
+  }
+};
+
+// src/nexus/agent.ts
+async function thenSave(r, save) {
+  if (!r.ok || r.body === null) return { r };
+  try {
+    await save(r.body);
+    return { r };
+  } catch (stateError) {
+    return { r, stateError };
+  }
+}
+var keyFor = (saved, agentId) => saved.agent === agentId ? saved.key : void 0;
+var NexusAgent = class {
+  constructor(state, clientFor) {
+    this.state = state;
+    this.clientFor = clientFor;
+  }
+  state;
+  clientFor;
+  async create(body) {
+    const client = this.clientFor();
+    await this.state.assertWritable();
+    const creator = body.creatorAgentId;
+    return thenSave(
+      await client.createSession(body),
+      (b) => this.state.save(serverSessionId(b.sessionId), { server: client.url, ...creator ? { agent: creator, ...serverKey(b.sessionKey) } : {} })
+    );
+  }
+  async join(saved, agentId) {
+    const client = this.clientFor(saved);
+    await this.state.assertWritable(saved.sessionId);
+    return thenSave(
+      await client.join(saved.sessionId, agentId, keyFor(saved, agentId)),
+      (b) => this.state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) })
+    );
+  }
+  async claim(code, agentId) {
+    const client = this.clientFor();
+    await this.state.assertWritable();
+    return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
+  }
+  async send(saved, agentId, text) {
+    return { r: await this.clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId)) };
+  }
+  /**
+   * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
+   * is saved only if it is a plain decimal (nexus spec §2.6): a hostile one is refused and the
+   * next poll starts from the old cursor again.
+   */
+  async poll(saved, agentId, opts = {}) {
+    const explicit = opts.after !== void 0;
+    const after = explicit ? opts.after === "0" ? void 0 : opts.after : saved.cursor;
+    if (!explicit) await this.state.assertWritable(saved.sessionId);
+    const r = await this.clientFor(saved).poll(saved.sessionId, agentId, {
+      ...after !== void 0 ? { after } : {},
+      members: opts.members === true,
+      ...opts.limit ? { limit: opts.limit } : {},
+      key: keyFor(saved, agentId)
+    });
+    return thenSave(r, async (b) => {
+      if (explicit || b.nextCursor === void 0 || b.nextCursor === null) return;
+      if (!validCursor(b.nextCursor)) throw new InvalidServerValue("the nextCursor from the server is not a plain decimal cursor (nexus spec \xA72.6); it was not saved");
+      await this.state.save(saved.sessionId, { cursor: b.nextCursor });
+    });
+  }
+  /** Leaves with the saved key; once the seat is gone on the server, the local copy goes too. */
+  async leave(saved, agentId, key) {
+    await this.state.assertWritable(saved.sessionId);
+    const r = await this.clientFor(saved).leave(saved.sessionId, agentId, key);
+    const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
+    const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
+    return stateError === void 0 ? { r } : { r, stateError };
   }
 };
 
@@ -1991,19 +2387,43 @@ function guardConnections(server, limits, trust) {
   return () => ({ open: open3, refusedPerIp, refusedTotal });
 }
 
-// src/http/types.ts
-var HttpError = class extends Error {
+// src/http/errors.ts
+var JSON_TYPE = "application/json; charset=utf-8";
+var HttpError = class extends CodedError {
   constructor(status, body, headers = {}) {
-    super(typeof body === "object" && body && "error" in body ? String(body.error) : `HTTP ${status}`);
+    const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
+    super(code, code);
     this.status = status;
     this.body = body;
     this.headers = headers;
-    this.name = "HttpError";
   }
   status;
   body;
   headers;
+  /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
+  toResponse() {
+    return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
+  }
 };
+var BAD_URL = {
+  status: 400,
+  headers: { "content-type": JSON_TYPE },
+  body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
+};
+function errorToResponse(err, fallback) {
+  if (err instanceof HttpError) return err.toResponse();
+  if (err instanceof URIError) return BAD_URL;
+  const r = fallback?.(err);
+  if (r) return r;
+  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
+}
+async function respond(handler, req, fallback) {
+  try {
+    return await handler(req);
+  } catch (err) {
+    return errorToResponse(err, fallback);
+  }
+}
 
 // src/http/node-adapter.ts
 var HARD_BODY_CAP = 8 * 1024 * 1024;
@@ -2035,7 +2455,7 @@ function toHttpRequest(req, body, trustProxy) {
     ip: clientAddress(req.socket.remoteAddress ?? "unknown", headers["x-forwarded-for"], trustProxy)
   };
 }
-var JSON_TYPE = "application/json; charset=utf-8";
+var JSON_TYPE2 = "application/json; charset=utf-8";
 function malformedUrl(raw) {
   if (!raw.includes("%")) return false;
   try {
@@ -2043,30 +2463,6 @@ function malformedUrl(raw) {
     return false;
   } catch {
     return true;
-  }
-}
-var BAD_URL = {
-  status: 400,
-  headers: { "content-type": JSON_TYPE },
-  body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
-};
-function errorToResponse(err, fallback) {
-  if (err instanceof HttpError) {
-    return {
-      status: err.status,
-      headers: { "content-type": JSON_TYPE, ...err.headers },
-      body: JSON.stringify(err.body)
-    };
-  }
-  if (err instanceof URIError) return BAD_URL;
-  if (fallback) return fallback(err);
-  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-async function respond(handler, req, onError) {
-  try {
-    return await handler(req);
-  } catch (err) {
-    return errorToResponse(err, onError);
   }
 }
 function writePlain(res, r, closeAfter) {
@@ -2156,7 +2552,7 @@ function serve(handler, opts) {
 function tooManyStreams(cap) {
   return {
     status: 429,
-    headers: { "content-type": JSON_TYPE, "retry-after": "10" },
+    headers: { "content-type": JSON_TYPE2, "retry-after": "10" },
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
@@ -2205,12 +2601,22 @@ var OfflineQueue = class {
       this.remove(q, 0);
       this.dropped++;
     }
-    q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once });
+    q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
     q.bytes += bytes;
     this.bytes += bytes;
     this.messages++;
     this.touch(agentId, q, nowMs, delivered);
     return "stored";
+  }
+  /**
+   * What a watch stream (`?drain=0`) is shown: the control frames (HELLO_ACKs, resets) still
+   * waiting for the agent, oldest first, left in place for its draining stream. A `send` that
+   * starts after the peer answered an earlier handshake finds the answer here.
+   */
+  peekControl(agentId, nowMs) {
+    const q = this.agents.get(agentId);
+    if (!q) return [];
+    return q.entries.filter((e) => e.control && e.deliveredAt === null && e.at <= nowMs).map((e) => ({ frame: e.frame, replay: false }));
   }
   /**
    * What a new draining stream gets, oldest first: every kept frame of the agent. Waiting ones
@@ -2368,6 +2774,9 @@ var MemoryMessengerStore = class {
   async messagesTotal() {
     return this.total;
   }
+  async peekControl(agentId, nowMs) {
+    return this.queue.peekControl(agentId, nowMs);
+  }
   async enqueue(agentId, frame, nowMs, opts = {}) {
     return this.queue.add(agentId, frame, nowMs, opts);
   }
@@ -2483,6 +2892,14 @@ function rfc3339Nano(ms) {
     return t ? `.${t}Z` : "Z";
   });
 }
+var MessengerError = class extends HttpError {
+  constructor(status, error, headers = {}) {
+    super(status, { error }, headers);
+  }
+  toResponse() {
+    return { status: this.status, headers: { "content-type": "application/json; charset=utf-8", ...this.headers }, body: ginJson(this.body) };
+  }
+};
 
 // src/opennexus/messenger/subscriber.ts
 var SOCKET_WATER = 64 * 1024;
@@ -2657,7 +3074,7 @@ var U64_MAX2 = (1n << 64n) - 1n;
 var I64_MIN = -(1n << 63n);
 var I64_MAX = (1n << 63n) - 1n;
 function bad(error) {
-  return new HttpError(400, { error });
+  return new MessengerError(400, error);
 }
 function jsonKind(v) {
   if (typeof v === "string") return "string";
@@ -2745,8 +3162,25 @@ function encodeRelayed(req, id, createdAt) {
   return `{${parts.join(",")}}`;
 }
 
+// src/opennexus/messenger/relay.ts
+var LocalRelay = class {
+  constructor(hub, store) {
+    this.hub = hub;
+    this.store = store;
+  }
+  hub;
+  store;
+  async relay(receiver, frame, now, { once, control }) {
+    if (this.hub.deliver(receiver, frame) > 0) {
+      if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
+      return "delivered";
+    }
+    return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+  }
+};
+
 // src/opennexus/messenger/app.ts
-var JSON_TYPE2 = { "content-type": "application/json; charset=utf-8" };
+var JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
 var CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, OPTIONS",
@@ -2756,7 +3190,7 @@ var ACTIVE_WINDOW_MS = 6e4;
 var MAX_AGENT_ID_CHARS = 256;
 var CONNECTED_EVENT = 'data: {"message":"SSE stream established","type":"connected"}\n\n\n';
 function json(status, body, headers = {}) {
-  return { status, headers: { ...JSON_TYPE2, ...headers }, body: ginJson(body) };
+  return { status, headers: { ...JSON_TYPE3, ...headers }, body: ginJson(body) };
 }
 function notFound() {
   return { status: 404, headers: { "content-type": "text/plain" }, body: "404 page not found" };
@@ -2767,12 +3201,15 @@ function createMessenger(deps) {
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
+  const relay = deps.relay?.(hub) ?? new LocalRelay(hub, store);
   const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
-  const agentHeader = (req) => req.headers["x-agent-id"] || void 0;
-  const requireAgent = (req) => agentHeader(req) ?? json(400, { error: "X-Agent-ID header is required" });
-  async function postMessage(req) {
+  const requireAgent = (req) => {
+    const agent = req.headers["x-agent-id"];
+    if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
+    return agent;
+  };
+  async function postMessage2(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
     const msg = decodeSendRequest(req.body);
     checkSendRequest(msg, agent);
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}
@@ -2780,18 +3217,15 @@ function createMessenger(deps) {
 
 `;
     const receiver = msg.receiver_id;
-    const once = msg.type === "hello";
-    if (hub.deliver(receiver, frame) > 0) {
-      if (!once) await store.enqueue(receiver, frame, now(), { delivered: true });
-    } else if (await store.enqueue(receiver, frame, now(), { once }) === "full") {
-      return json(503, { error: "offline queue full" });
+    const control = msg.type === "hello_ack" || msg.type === "reset";
+    if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
+      throw new MessengerError(503, "offline queue full");
     }
     await store.countMessage();
     return json(200, { status: "ok" });
   }
   function stream(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
     const drain = req.query.get("drain") !== "0";
     return {
       status: 200,
@@ -2806,13 +3240,11 @@ function createMessenger(deps) {
           const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           hub.add(agent, sub);
           sub.send(CONNECTED_EVENT);
-          if (drain) {
-            sub.hold();
-            store.drain(agent, now()).then(
-              (backlog) => sub.release(backlog),
-              () => sub.release([])
-            );
-          }
+          sub.hold();
+          (drain ? store.drain(agent, now()) : store.peekControl(agent, now())).then(
+            (backlog) => sub.release(backlog),
+            () => sub.release([])
+          );
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
@@ -2826,8 +3258,7 @@ function createMessenger(deps) {
   }
   async function heartbeat(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
-    if (agent.length > MAX_AGENT_ID_CHARS) return json(400, { error: "X-Agent-ID header is too long" });
+    if (agent.length > MAX_AGENT_ID_CHARS) throw new MessengerError(400, "X-Agent-ID header is too long");
     await store.heartbeat(agent, now());
     return json(200, { status: "ok", ttl_seconds: 60 });
   }
@@ -2850,11 +3281,11 @@ function createMessenger(deps) {
     "GET /v1/stats/public": publicStats,
     "OPTIONS /v1/stats/public": publicStats,
     "POST /v1/presence/heartbeat": heartbeat,
-    "POST /v1/messages": postMessage,
+    "POST /v1/messages": postMessage2,
     "GET /v1/messages/stream": stream
   };
   const handler = (req) => {
-    if (!limiter.take(req.ip)) return json(429, { error: "rate limit exceeded" });
+    if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
     if (route) return route(req);
     if (req.path.length > 1 && req.path.endsWith("/") && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
@@ -2943,11 +3374,214 @@ function messengerConfig(env, flags = {}) {
 }
 
 // src/store/nexus-file-store.ts
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/store/journal.ts
 import * as fsp from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
+
+// src/store/nexus-store.ts
+var StorageUnavailable = class extends CodedError {
+};
+
+// src/store/journal.ts
+var nodeFs = {
+  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  readFile: (path) => fsp.readFile(path, "utf8"),
+  readdir: (path) => fsp.readdir(path),
+  rename: (a, b) => fsp.rename(a, b),
+  rm: (path, opts) => fsp.rm(path, opts),
+  mkdir: async (path) => void await fsp.mkdir(path, { recursive: true, mode: 448 })
+};
+var SNAPSHOT = "snapshot.ndjson";
+var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+function storageError(e) {
+  if (e instanceof StorageUnavailable) return e;
+  const code = e?.code ?? "EIO";
+  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
+}
+var Journal = class {
+  constructor(dir, fs = nodeFs) {
+    this.dir = dir;
+    this.fs = fs;
+  }
+  dir;
+  fs;
+  fh = null;
+  gen = 0;
+  /** Bytes of the current journal file known to be complete. */
+  size = 0;
+  queue = [];
+  writing = null;
+  ok = true;
+  /** Journal bytes written since the last snapshot (decides when to compact). */
+  bytesSinceSnapshot = 0;
+  snapshotBytes = 0;
+  get available() {
+    return this.ok;
+  }
+  /**
+   * Reads the snapshot and every journal it does not include, calling `apply` per record in
+   * order (a torn or unreadable line is skipped), and removes leftover temp files.
+   */
+  async load(apply) {
+    await this.fs.mkdir(this.dir);
+    const names = await this.fs.readdir(this.dir);
+    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join6(this.dir, f), { force: true }).catch(() => {
+    });
+    let covered = 0;
+    if (names.includes(SNAPSHOT)) {
+      const text = await this.fs.readFile(join6(this.dir, SNAPSHOT));
+      this.snapshotBytes = Buffer.byteLength(text);
+      const lines = text.split("\n");
+      const head = parse(lines[0] ?? "");
+      covered = typeof head?.gen === "number" ? head.gen : 0;
+      for (const line of lines.slice(1)) replay(line, apply);
+    }
+    const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
+    for (const g of gens) {
+      const path = join6(this.dir, `journal-${g}.ndjson`);
+      if (g < covered) {
+        await this.fs.rm(path, { force: true }).catch(() => {
+        });
+        continue;
+      }
+      const text = await this.fs.readFile(path);
+      this.bytesSinceSnapshot += Buffer.byteLength(text);
+      for (const line of text.split("\n")) replay(line, apply);
+    }
+    this.gen = Math.max(covered, ...gens, 0) + 1;
+  }
+  /** Appends lines (each ending in "\n") and resolves once they are on disk. */
+  append(data) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
+      if (!this.writing) this.writing = this.pump();
+    });
+  }
+  async pump() {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      const buf = Buffer.from(batch.map((w) => w.data).join(""));
+      try {
+        if (!this.fh) await this.openCurrent();
+        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
+        await this.fh.datasync();
+        this.size += buf.length;
+        this.bytesSinceSnapshot += buf.length;
+        this.ok = true;
+        for (const w of batch) w.resolve();
+      } catch (e) {
+        this.ok = false;
+        await this.cutOff();
+        const err = storageError(e);
+        for (const w of batch) w.reject(err);
+      }
+    }
+    this.writing = null;
+  }
+  async openCurrent() {
+    this.fh = await this.fs.open(join6(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+    this.size = 0;
+  }
+  /** After a failed write: cut the file back to its last complete line, or start a new one. */
+  async cutOff() {
+    if (!this.fh) return;
+    try {
+      await this.fh.truncate(this.size);
+    } catch {
+      await this.fh.close().catch(() => {
+      });
+      this.fh = null;
+      this.gen++;
+    }
+  }
+  /** Waits until nothing is being written. */
+  async idle() {
+    while (this.writing) await this.writing;
+  }
+  /**
+   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
+   * and drops the journals it includes. New appends go to a new journal file from the moment
+   * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
+   * Throws StorageUnavailable on failure, leaving every journal in place.
+   */
+  async compact(lines) {
+    while (this.writing) await this.writing;
+    const covered = this.gen + 1;
+    const old = this.fh;
+    this.fh = null;
+    this.gen = covered;
+    this.size = 0;
+    this.bytesSinceSnapshot = 0;
+    await old?.close().catch(() => {
+    });
+    const tmp = join6(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+    let written = 0;
+    try {
+      const fh = await this.fs.open(tmp, "w", 384);
+      try {
+        let chunk = `${JSON.stringify({ gen: covered })}
+`;
+        for await (const line of lines()) {
+          chunk += line;
+          if (chunk.length >= 1 << 20) {
+            written += await writeAll(fh, chunk);
+            chunk = "";
+          }
+        }
+        written += await writeAll(fh, chunk);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.fs.rename(tmp, join6(this.dir, SNAPSHOT));
+      await this.syncDir();
+    } catch (e) {
+      await this.fs.rm(tmp, { force: true }).catch(() => {
+      });
+      throw storageError(e);
+    }
+    this.snapshotBytes = written;
+    for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
+      const m = JOURNAL.exec(f);
+      if (m && Number(m[1]) < covered) await this.fs.rm(join6(this.dir, f), { force: true }).catch(() => {
+      });
+    }
+  }
+  /** Makes the rename itself durable (best effort: not every file system allows it). */
+  async syncDir() {
+    try {
+      const d = await this.fs.open(this.dir, "r");
+      await d.sync().finally(() => d.close());
+    } catch {
+    }
+  }
+  async close() {
+    await this.idle();
+    await this.fh?.close().catch(() => {
+    });
+    this.fh = null;
+  }
+};
+async function writeAll(fh, text) {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+function replay(line, apply) {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === "object") apply(r);
+}
 
 // src/store/expiry-heap.ts
 var ExpiryHeap = class {
@@ -3109,15 +3743,7 @@ var MessageLog = class {
   }
 };
 
-// src/store/nexus-store.ts
-var StorageUnavailable = class extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-    this.name = "StorageUnavailable";
-  }
-  code;
-};
+// src/store/memory-nexus-store.ts
 var DEFAULT_MESSAGE_BUDGET = { maxPerSession: 1e3, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
 var MemoryNexusStore = class {
   sessions = /* @__PURE__ */ new Map();
@@ -3251,211 +3877,7 @@ var MemoryNexusStore = class {
   }
 };
 
-// src/store/journal.ts
-var nodeFs = {
-  open: (path, flags, mode) => fsp.open(path, flags, mode),
-  readFile: (path) => fsp.readFile(path, "utf8"),
-  readdir: (path) => fsp.readdir(path),
-  rename: (a, b) => fsp.rename(a, b),
-  rm: (path, opts) => fsp.rm(path, opts),
-  mkdir: async (path) => void await fsp.mkdir(path, { recursive: true, mode: 448 })
-};
-var SNAPSHOT = "snapshot.ndjson";
-var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
-function storageError(e) {
-  if (e instanceof StorageUnavailable) return e;
-  const code = e?.code ?? "EIO";
-  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
-}
-var Journal = class {
-  constructor(dir, fs = nodeFs) {
-    this.dir = dir;
-    this.fs = fs;
-  }
-  dir;
-  fs;
-  fh = null;
-  gen = 0;
-  /** Bytes of the current journal file known to be complete. */
-  size = 0;
-  queue = [];
-  writing = null;
-  ok = true;
-  /** Journal bytes written since the last snapshot (decides when to compact). */
-  bytesSinceSnapshot = 0;
-  snapshotBytes = 0;
-  get available() {
-    return this.ok;
-  }
-  /**
-   * Reads the snapshot and every journal it does not include, calling `apply` per record in
-   * order (a torn or unreadable line is skipped), and removes leftover temp files.
-   */
-  async load(apply) {
-    await this.fs.mkdir(this.dir);
-    const names = await this.fs.readdir(this.dir);
-    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join5(this.dir, f), { force: true }).catch(() => {
-    });
-    let covered = 0;
-    if (names.includes(SNAPSHOT)) {
-      const text = await this.fs.readFile(join5(this.dir, SNAPSHOT));
-      this.snapshotBytes = Buffer.byteLength(text);
-      const lines = text.split("\n");
-      const head = parse(lines[0] ?? "");
-      covered = typeof head?.gen === "number" ? head.gen : 0;
-      for (const line of lines.slice(1)) replay(line, apply);
-    }
-    const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
-    for (const g of gens) {
-      const path = join5(this.dir, `journal-${g}.ndjson`);
-      if (g < covered) {
-        await this.fs.rm(path, { force: true }).catch(() => {
-        });
-        continue;
-      }
-      const text = await this.fs.readFile(path);
-      this.bytesSinceSnapshot += Buffer.byteLength(text);
-      for (const line of text.split("\n")) replay(line, apply);
-    }
-    this.gen = Math.max(covered, ...gens, 0) + 1;
-  }
-  /** Appends lines (each ending in "\n") and resolves once they are on disk. */
-  append(data) {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ data, resolve, reject });
-      if (!this.writing) this.writing = this.pump();
-    });
-  }
-  async pump() {
-    while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      const buf = Buffer.from(batch.map((w) => w.data).join(""));
-      try {
-        if (!this.fh) await this.openCurrent();
-        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
-        await this.fh.datasync();
-        this.size += buf.length;
-        this.bytesSinceSnapshot += buf.length;
-        this.ok = true;
-        for (const w of batch) w.resolve();
-      } catch (e) {
-        this.ok = false;
-        await this.cutOff();
-        const err = storageError(e);
-        for (const w of batch) w.reject(err);
-      }
-    }
-    this.writing = null;
-  }
-  async openCurrent() {
-    this.fh = await this.fs.open(join5(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
-    this.size = 0;
-  }
-  /** After a failed write: cut the file back to its last complete line, or start a new one. */
-  async cutOff() {
-    if (!this.fh) return;
-    try {
-      await this.fh.truncate(this.size);
-    } catch {
-      await this.fh.close().catch(() => {
-      });
-      this.fh = null;
-      this.gen++;
-    }
-  }
-  /** Waits until nothing is being written. */
-  async idle() {
-    while (this.writing) await this.writing;
-  }
-  /**
-   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
-   * and drops the journals it includes. New appends go to a new journal file from the moment
-   * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
-   * Throws StorageUnavailable on failure, leaving every journal in place.
-   */
-  async compact(lines) {
-    while (this.writing) await this.writing;
-    const covered = this.gen + 1;
-    const old = this.fh;
-    this.fh = null;
-    this.gen = covered;
-    this.size = 0;
-    this.bytesSinceSnapshot = 0;
-    await old?.close().catch(() => {
-    });
-    const tmp = join5(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
-    let written = 0;
-    try {
-      const fh = await this.fs.open(tmp, "w", 384);
-      try {
-        let chunk = `${JSON.stringify({ gen: covered })}
-`;
-        for await (const line of lines()) {
-          chunk += line;
-          if (chunk.length >= 1 << 20) {
-            written += await writeAll(fh, chunk);
-            chunk = "";
-          }
-        }
-        written += await writeAll(fh, chunk);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await this.fs.rename(tmp, join5(this.dir, SNAPSHOT));
-      await this.syncDir();
-    } catch (e) {
-      await this.fs.rm(tmp, { force: true }).catch(() => {
-      });
-      throw storageError(e);
-    }
-    this.snapshotBytes = written;
-    for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-      const m = JOURNAL.exec(f);
-      if (m && Number(m[1]) < covered) await this.fs.rm(join5(this.dir, f), { force: true }).catch(() => {
-      });
-    }
-  }
-  /** Makes the rename itself durable (best effort: not every file system allows it). */
-  async syncDir() {
-    try {
-      const d = await this.fs.open(this.dir, "r");
-      await d.sync().finally(() => d.close());
-    } catch {
-    }
-  }
-  async close() {
-    await this.idle();
-    await this.fh?.close().catch(() => {
-    });
-    this.fh = null;
-  }
-};
-async function writeAll(fh, text) {
-  const buf = Buffer.from(text);
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
-  return buf.length;
-}
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return null;
-  }
-}
-function replay(line, apply) {
-  if (!line) return;
-  const r = parse(line);
-  if (r && typeof r === "object") apply(r);
-}
-
-// src/store/nexus-file-store.ts
-var CURSOR_BLOCK = 256;
-var SLICE = 500;
-var yieldNow = () => new Promise((r) => setImmediate(r));
-var noop = () => {
-};
+// src/store/nexus-journal-lines.ts
 function upsertLine(s, ceiling, withGreeting) {
   return `${JSON.stringify({ s: withGreeting ? s : { ...s, greeting: void 0 }, c: ceiling })}
 `;
@@ -3475,6 +3897,23 @@ function validSession(s) {
   const r = s;
   return !!r && typeof r.sessionId === "string" && Array.isArray(r.agents) && Number.isFinite(r.expiresAt) && Number.isFinite(r.headCursor);
 }
+function replayLine(loaded, r) {
+  const rec = r;
+  if (typeof rec.d === "string") loaded.delete(rec.d);
+  else if (validSession(rec.s)) {
+    const s = rec.s;
+    const greeting = s.greeting !== void 0 ? s.greeting : loaded.get(s.sessionId)?.greeting ?? null;
+    const c = typeof rec.c === "number" ? rec.c : 0;
+    loaded.set(s.sessionId, { ...s, greeting, headCursor: Math.max(s.headCursor, c) });
+  }
+}
+
+// src/store/nexus-file-store.ts
+var CURSOR_BLOCK = 256;
+var SLICE = 500;
+var yieldNow = () => new Promise((r) => setImmediate(r));
+var noop = () => {
+};
 var FileNexusStore = class extends MemoryNexusStore {
   constructor(dataDir, opts = {}) {
     super(opts.budget);
@@ -3495,18 +3934,9 @@ var FileNexusStore = class extends MemoryNexusStore {
   /** Loads every unexpired session, cleans leftovers, compacts; returns how many were loaded. */
   async load(now) {
     const loaded = /* @__PURE__ */ new Map();
-    const legacy = join6(this.dataDir, "sessions");
+    const legacy = join7(this.dataDir, "sessions");
     await this.loadLegacy(legacy, loaded);
-    await this.journal.load((r) => {
-      const rec = r;
-      if (typeof rec.d === "string") loaded.delete(rec.d);
-      else if (validSession(rec.s)) {
-        const s = rec.s;
-        const greeting = s.greeting !== void 0 ? s.greeting : loaded.get(s.sessionId)?.greeting ?? null;
-        const c = typeof rec.c === "number" ? rec.c : 0;
-        loaded.set(s.sessionId, { ...s, greeting, headCursor: Math.max(s.headCursor, c) });
-      }
-    });
+    await this.journal.load((r) => replayLine(loaded, r));
     for (const s of loaded.values()) {
       if (s.expiresAt <= now) continue;
       this.apply(s.sessionId, { next: s, result: null });
@@ -3532,7 +3962,7 @@ var FileNexusStore = class extends MemoryNexusStore {
     for (const f of names) {
       if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
       try {
-        const s = JSON.parse(await this.fs.readFile(join6(dir, f)));
+        const s = JSON.parse(await this.fs.readFile(join7(dir, f)));
         if (validSession(s)) into.set(s.sessionId, s);
       } catch {
       }
@@ -3693,41 +4123,6 @@ function stringField(body, name, maxChars) {
   return v;
 }
 
-// src/nexus/server/auth.ts
-function requirementAfter(a, use) {
-  return use === "send" ? a.keyRequired ?? "send" : "all";
-}
-function checkMemberKey(s, agentId, key, use, opts) {
-  const a = s.agents.find((x) => x.agentId === agentId);
-  if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
-  const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
-  if (!key) {
-    if (required) {
-      throw apiError(401, "missing_session_key", `agent "${agentId}" has presented its session key before, so X-Session-Key is required from now on`);
-    }
-    return { verified: false, s };
-  }
-  if (!opts.matches(key, a.keyHash)) {
-    if (required || opts.strict || use !== "send") throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
-    return { verified: false, s };
-  }
-  const keyRequired = requirementAfter(a, use);
-  if (keyRequired === a.keyRequired) return { verified: true, s };
-  return { verified: true, s: { ...s, agents: s.agents.map((x) => x === a ? { ...x, keyRequired } : x) } };
-}
-function checkRenewTtl(s, agentId, verified, ttl) {
-  if (ttl === void 0 || ttl >= s.ttl) return;
-  if (verified && s.creatorAgentId === agentId) return;
-  throw apiError(403, "ttl_shorten_forbidden", `a renew can only keep or extend the TTL (${s.ttl} s); only the creator, with its session key, can shorten it`);
-}
-function pairCreator(s, agentId, key, matches) {
-  if (!agentId || !key) return false;
-  const a = s.agents.find((x) => x.agentId === agentId);
-  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" has not joined this session`);
-  if (!matches(key, a.keyHash)) throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
-  return true;
-}
-
 // src/nexus/server/budgets.ts
 var MAX_JSON_BYTES = 65536;
 function jsonNodes(v, max) {
@@ -3806,9 +4201,6 @@ var StorageQuota = class {
   }
 };
 
-// src/nexus/server/effects.ts
-import { hash } from "node:crypto";
-
 // src/nexus/server/random-pool.ts
 import { randomFillSync } from "node:crypto";
 function pooledRandom(poolSize = 4096) {
@@ -3842,22 +4234,328 @@ function pooledRandomHex(poolSize = 4096) {
   };
 }
 
-// src/nexus/server/effects.ts
+// src/nexus/server/ids.ts
 var hex2 = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+function serverIds(injected) {
+  const random = injected ?? pooledRandom();
+  const randomHex = injected ? (n) => hex2(injected(n)) : pooledRandomHex();
+  return {
+    random,
+    sessionId: () => randomHex(24),
+    messageId: () => `msg_${randomHex(8)}`,
+    sessionKey: () => randomHex(32)
+  };
+}
+
+// src/nexus/server/session-key.ts
+import { hash } from "node:crypto";
+function hashSessionKey(key) {
+  return hash("sha256", key, "hex");
+}
 function keyMatches(key, keyHash) {
-  const a = hash("sha256", key, "hex");
+  const a = hashSessionKey(key);
   if (a.length !== keyHash.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ keyHash.charCodeAt(i);
   return diff === 0;
 }
-function serverEffects(now, injected) {
-  const random = injected ?? pooledRandom();
-  const randomHex = injected ? (n) => hex2(injected(n)) : pooledRandomHex();
-  const newMessageId = () => `msg_${randomHex(8)}`;
-  const newSessionKey = () => randomHex(32);
-  const hashKey = (k) => hash("sha256", k, "hex");
-  return { effects: () => ({ now: now(), newMessageId, newSessionKey, hashKey, keyMatches }), random, randomHex };
+
+// src/nexus/server/auth.ts
+function requirementAfter(a, use) {
+  return use === "send" ? a.keyRequired ?? "send" : "all";
+}
+function checkMemberKey(s, agentId, key, use, opts) {
+  const a = s.agents.find((x) => x.agentId === agentId);
+  if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
+  const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
+  if (!key) {
+    if (required) {
+      throw apiError(401, "missing_session_key", `agent "${agentId}" has presented its session key before, so X-Session-Key is required from now on`);
+    }
+    return { verified: false, s };
+  }
+  if (!keyMatches(key, a.keyHash)) {
+    if (required || opts.strict || use !== "send") throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
+    return { verified: false, s };
+  }
+  const keyRequired = requirementAfter(a, use);
+  if (keyRequired === a.keyRequired) return { verified: true, s };
+  return { verified: true, s: { ...s, agents: s.agents.map((x) => x === a ? { ...x, keyRequired } : x) } };
+}
+function checkRenewTtl(s, agentId, verified, ttl) {
+  if (ttl === void 0 || ttl >= s.ttl) return;
+  if (verified && s.creatorAgentId === agentId) return;
+  throw apiError(403, "ttl_shorten_forbidden", `a renew can only keep or extend the TTL (${s.ttl} s); only the creator, with its session key, can shorten it`);
+}
+function pairCreator(s, agentId, key) {
+  if (!agentId || !key) return false;
+  const a = s.agents.find((x) => x.agentId === agentId);
+  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" has not joined this session`);
+  if (!keyMatches(key, a.keyHash)) throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
+  return true;
+}
+
+// src/nexus/server/views.ts
+var isoCache = [NaN, "", NaN, ""];
+function iso(ms) {
+  const sec = Math.floor(ms / 1e3);
+  if (sec === isoCache[0]) return isoCache[1];
+  if (sec === isoCache[2]) return isoCache[3];
+  const text = `${new Date(sec * 1e3).toISOString().slice(0, 19)}Z`;
+  isoCache[2] = isoCache[0];
+  isoCache[3] = isoCache[1];
+  isoCache[0] = sec;
+  isoCache[1] = text;
+  return text;
+}
+function stored(m) {
+  const id = JSON.stringify(m.agentId);
+  const json3 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
+  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json3},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}}`;
+  return { cursor: m.cursor, wire };
+}
+function statusView(s) {
+  return {
+    sessionId: s.sessionId,
+    state: "active",
+    agents: s.agents.map((a) => a.agentId),
+    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
+    agentsOnline: s.agents.length,
+    maxAgents: s.maxAgents,
+    ttl: s.ttl,
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    creatorAgentId: s.creatorAgentId
+  };
+}
+function nextCursor(messages, after, head) {
+  const last = messages.at(-1);
+  if (last) return String(last.cursor);
+  return after < 0 ? "0" : String(Math.min(after, head));
+}
+function pollBody(page2, more, after, s, members) {
+  const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
+  return `{"messages":[${page2.map((m) => m.wire).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
+}
+
+// src/nexus/server/sessions.ts
+var CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
+function alive(s, now) {
+  if (!s || s.expiresAt <= now) throw apiError(404, "session_not_found", "no such session, or it has expired");
+  return s;
+}
+function slide(s, now) {
+  return { ...s, expiresAt: now + s.ttl * 1e3 };
+}
+function systemMessage(s, cursor, text, type, fx) {
+  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
+}
+function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
+  const agents = s.agents.map(
+    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
+  );
+  return {
+    sessionId: s.sessionId,
+    ttl: s.ttl,
+    maxAgents: s.maxAgents,
+    createdAt: s.createdAt,
+    expiresAt: slideTtl ? now + s.ttl * 1e3 : s.expiresAt,
+    creatorAgentId: s.creatorAgentId,
+    greeting: s.greeting,
+    agents,
+    headCursor,
+    cronReminderSent: s.cronReminderSent
+  };
+}
+function addAgent(s, agentId, presentedKey, fx) {
+  const existing = s.agents.find((a) => a.agentId === agentId);
+  if (existing) {
+    if (presentedKey && keyMatches(presentedKey, existing.keyHash)) {
+      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now, keyRequired: "all" } : a);
+      return { next: slide({ ...s, agents }, fx.now), append: [], result: { sessionKey: presentedKey, rejoined: true } };
+    }
+    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
+  }
+  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
+  const agent = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: hashSessionKey(fx.sessionKey) };
+  let next = slide({ ...s, agents: [...s.agents, agent] }, fx.now);
+  const append = [];
+  if (next.agents.length === 2 && !next.cronReminderSent) {
+    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
+    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
+  }
+  return { next, append, result: { sessionKey: fx.sessionKey, rejoined: false } };
+}
+function createSession(input, fx) {
+  const { ttl, maxAgents, greeting, creator } = input;
+  const { sessionId } = fx;
+  let s = {
+    sessionId,
+    ttl,
+    maxAgents,
+    createdAt: fx.now,
+    expiresAt: fx.now + ttl * 1e3,
+    creatorAgentId: creator ?? null,
+    greeting,
+    agents: [],
+    headCursor: 0,
+    cronReminderSent: false
+  };
+  const append = greeting ? [systemMessage(s, 0, greeting, "greeting", fx)] : [];
+  let sessionKey;
+  if (creator) {
+    const j = addAgent(s, creator, void 0, fx);
+    s = j.next;
+    sessionKey = j.result.sessionKey;
+    append.push(...j.append);
+  }
+  const result = {
+    sessionId,
+    ttl,
+    maxAgents,
+    state: "active",
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    greeting,
+    agentsOnline: s.agents.length,
+    ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
+  };
+  return { next: s, append, result };
+}
+function joinSession(s, agentId, presentedKey, fx) {
+  const j = addAgent(s, agentId, presentedKey, fx);
+  const { next } = j;
+  const result = {
+    status: "joined",
+    sessionId: s.sessionId,
+    agentId,
+    agentsOnline: next.agents.length,
+    sessionKey: j.result.sessionKey,
+    ttl: next.ttl,
+    expiresAt: iso(next.expiresAt),
+    ...j.result.rejoined ? { rejoined: true } : {}
+  };
+  return { next, append: j.append, result };
+}
+function claimSession(s, agentId, presentedKey, fx) {
+  const j = addAgent(s, agentId, presentedKey, fx);
+  const { next } = j;
+  const result = { sessionId: s.sessionId, status: "claimed", agentId, sessionKey: j.result.sessionKey, agentsOnline: next.agents.length, ttl: next.ttl, expiresAt: iso(next.expiresAt) };
+  return { next, append: j.append, result };
+}
+var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
+function postMessage(s, input, fx) {
+  const { agentId, json: json3, redactions } = input;
+  const { verified, s: checked } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
+  const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
+  const msg = {
+    id: fx.messageId,
+    cursor: next.headCursor,
+    agentId,
+    text: input.text,
+    ...json3 !== void 0 ? { json: json3 } : {},
+    verified,
+    createdAt: fx.now,
+    expiresAt: next.expiresAt,
+    type: "message",
+    ...redactions.length ? { sanitized: true } : {}
+  };
+  const result = {
+    ok: true,
+    id: msg.id,
+    messageId: msg.id,
+    cursor: String(msg.cursor),
+    expiresAt: iso(msg.expiresAt),
+    verified,
+    ...redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING } : {}
+  };
+  return { next, append: [stored(msg)], result };
+}
+function pollSession(s, agentId, key, now, slideTtl) {
+  const next = touch(checkMemberKey(s, agentId, key, "poll", { strict: true, notMember: "agent_not_in_session" }).s, agentId, now, slideTtl);
+  return { next, result: next };
+}
+function renewSession(s, agentId, key, ttl, now) {
+  const k = checkMemberKey(s, agentId, key, "renew", { strict: true, notMember: "forbidden" });
+  checkRenewTtl(s, agentId, k.verified, ttl);
+  const next = slide(touch({ ...k.s, ttl: ttl ?? s.ttl }, agentId, now, false), now);
+  const result = { sessionId: s.sessionId, state: "active", ttl: next.ttl, expiresAt: iso(next.expiresAt), agents: next.agents.map((a) => a.agentId) };
+  return { next, result };
+}
+function leaveSession(s, agentId, key) {
+  const a = s.agents.find((x) => x.agentId === agentId);
+  if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
+  if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
+  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
+  const next = { ...s, agents: s.agents.filter((x) => x.agentId !== agentId) };
+  return { next, result: { ok: true, status: "removed", sessionId: s.sessionId, agentId, message: `${agentId} left the session` } };
+}
+
+// src/nexus/server/context.ts
+var requestAgent = (req) => checkAgentId(req.headers["x-agent-id"]);
+var HOST = /^[A-Za-z0-9.\-:[\]]{1,255}$/;
+function createContext(deps) {
+  const { config, store } = deps;
+  const now = deps.now ?? Date.now;
+  const ids = serverIds(deps.random);
+  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  return {
+    config,
+    store,
+    now,
+    startedAt: now(),
+    ids,
+    quota,
+    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now }),
+    fresh: () => ({ now: now(), messageId: ids.messageId() }),
+    freshAgent: () => ({ now: now(), messageId: ids.messageId(), sessionKey: ids.sessionKey() }),
+    baseUrl(req) {
+      if (config.publicBaseUrl) return config.publicBaseUrl;
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
+      const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+      return `${proto}://${host}`;
+    },
+    async live(id) {
+      const t = now();
+      const s = await store.getSession(id);
+      if (s && s.expiresAt > t) return s;
+      if (s) {
+        const gone = await store.updateSession(id, (cur) => cur && cur.expiresAt <= t ? { next: null, result: true } : { result: false });
+        if (gone) quota.release(id);
+      }
+      return alive(null, t);
+    },
+    update: (id, t, fn) => store.updateSession(id, (s) => fn(alive(s, t)))
+  };
+}
+
+// src/nexus/server/json.ts
+function jsonText(status, text, headers = {}) {
+  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
+}
+function json2(status, body, headers = {}) {
+  return jsonText(status, JSON.stringify(body), headers);
+}
+var utf83 = new TextDecoder();
+function parseBody(req) {
+  if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
+  const text = utf83.decode(req.body).trim();
+  if (!text) return {};
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw apiError(400, "invalid_body", "request body is not valid JSON");
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw invalidRequest("", "request body must be a JSON object");
+  return v;
+}
+function unexpectedError(e, requestId) {
+  if (e instanceof StorageUnavailable) {
+    const message = `the server cannot store this change right now (${e.code}); nothing was changed. Reading still works; retry later.`;
+    return json2(503, { error: "storage_unavailable", message, retryAfter: 5 }, { "retry-after": "5" });
+  }
+  return json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
 
 // src/nexus/server/negotiate.ts
@@ -4076,89 +4774,6 @@ ${inner}</blockquote>
   return html;
 }
 
-// src/nexus/server/sessions.ts
-var CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
-var isoCache = [NaN, "", NaN, ""];
-function iso(ms) {
-  const sec = Math.floor(ms / 1e3);
-  if (sec === isoCache[0]) return isoCache[1];
-  if (sec === isoCache[2]) return isoCache[3];
-  const text = `${new Date(sec * 1e3).toISOString().slice(0, 19)}Z`;
-  isoCache[2] = isoCache[0];
-  isoCache[3] = isoCache[1];
-  isoCache[0] = sec;
-  isoCache[1] = text;
-  return text;
-}
-function slide(s, now) {
-  return { ...s, expiresAt: now + s.ttl * 1e3 };
-}
-function systemMessage(s, cursor, text, type, fx) {
-  return stored({ id: fx.newMessageId(), cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
-}
-function stored(m) {
-  const id = JSON.stringify(m.agentId);
-  const json3 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json3},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}}`;
-  return { cursor: m.cursor, wire };
-}
-function joinSession(s, agentId, presentedKey, fx) {
-  const existing = s.agents.find((a) => a.agentId === agentId);
-  if (existing) {
-    if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
-      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now, keyRequired: "all" } : a);
-      return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
-    }
-    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
-  }
-  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
-  const sessionKey = fx.newSessionKey();
-  const agent = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: fx.hashKey(sessionKey) };
-  let next = slide({ ...s, agents: [...s.agents, agent] }, fx.now);
-  const append = [];
-  if (next.agents.length === 2 && !next.cronReminderSent) {
-    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
-    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
-  }
-  return { next, append, sessionKey, rejoined: false };
-}
-function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
-  const agents = s.agents.map(
-    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
-  );
-  return {
-    sessionId: s.sessionId,
-    ttl: s.ttl,
-    maxAgents: s.maxAgents,
-    createdAt: s.createdAt,
-    expiresAt: slideTtl ? now + s.ttl * 1e3 : s.expiresAt,
-    creatorAgentId: s.creatorAgentId,
-    greeting: s.greeting,
-    agents,
-    headCursor,
-    cronReminderSent: s.cronReminderSent
-  };
-}
-function statusView(s) {
-  return {
-    sessionId: s.sessionId,
-    state: "active",
-    agents: s.agents.map((a) => a.agentId),
-    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
-    agentsOnline: s.agents.length,
-    maxAgents: s.maxAgents,
-    ttl: s.ttl,
-    createdAt: iso(s.createdAt),
-    expiresAt: iso(s.expiresAt),
-    creatorAgentId: s.creatorAgentId
-  };
-}
-function nextCursor(messages, after, head) {
-  const last = messages.at(-1);
-  if (last) return String(last.cursor);
-  return after < 0 ? "0" : String(Math.min(after, head));
-}
-
 // src/nexus/server/pages.ts
 function inlineHash(tag) {
   const open3 = `<${tag}>`;
@@ -4277,6 +4892,111 @@ function normalizePairCode(input) {
   const c = input.trim().toUpperCase();
   return /^[A-Z]{2,12}-[A-Z]{2,12}-[0-9A-Z]{4,8}$/.test(c) ? c : null;
 }
+
+// src/nexus/server/pairing.ts
+function codeState(p, t) {
+  return p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
+}
+function codeError(state) {
+  if (state === "unknown") return apiError(404, "code_not_found", "no such pairing code");
+  if (state === "expired") return apiError(410, "code_expired", "this pairing code has expired", { legacyError: "code_expired_or_used" });
+  return apiError(409, "code_already_claimed", "this pairing code has already been used", { legacyError: "code_expired_or_used" });
+}
+function codesToEvict(pairs, keyed, t, max) {
+  const pending = pairs.filter((p) => !p.claimedBy && p.expiresAt > t && !!p.keyed === keyed).sort((a, b) => a.createdAt - b.createdAt);
+  return pending.slice(0, Math.max(0, pending.length - max + 1));
+}
+function newPair(code, sessionId, t, ttlSec, keyed) {
+  return { code, sessionId, createdAt: t, expiresAt: t + ttlSec * 1e3, ...keyed ? { keyed } : {} };
+}
+function issueCode(p, fresh) {
+  return p ? { result: false } : { next: fresh, result: true };
+}
+function reserveCode(p, agentId, t) {
+  if (!p) return { result: "unknown" };
+  const st = codeState(p, t);
+  if (st !== "pending") return { result: st };
+  return { next: { ...p, claimedBy: agentId, claimedAt: t }, result: "ok" };
+}
+function releaseCode(p) {
+  if (!p) return { result: null };
+  return { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt, ...p.keyed ? { keyed: true } : {} }, result: null };
+}
+function newCodeBody(p, url, ttlSec) {
+  return { code: p.code, url, expiresAt: iso(p.expiresAt), ttl: ttlSec, expiresIn: ttlSec };
+}
+
+// src/nexus/server/routes-pairing.ts
+async function createPair(ctx, req) {
+  const { config, store } = ctx;
+  const sessionId = stringField(parseBody(req), "sessionId", 200);
+  if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
+  const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
+  const t = ctx.now();
+  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
+    await store.updatePair(old.code, () => ({ next: null, result: null }));
+  }
+  for (let i = 0; i < 10; i++) {
+    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config.pairTtl, keyed);
+    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json2(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config.pairTtl));
+  }
+  throw new Error("could not allocate a unique pairing code");
+}
+async function lookupCode(ctx, req, raw) {
+  const misses = await ctx.pairMisses.peek(req.ip);
+  if (!misses.ok) {
+    throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
+  }
+  const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
+  const pair = await ctx.store.getPair(code);
+  if (!pair) await ctx.pairMisses.hit(req.ip);
+  return { code, pair };
+}
+async function claim(ctx, req, raw) {
+  const agentId = requestAgent(req);
+  const { code, pair } = await lookupCode(ctx, req, raw);
+  if (!pair) throw codeError("unknown");
+  const t = ctx.now();
+  const reserved = await ctx.store.updatePair(code, (p) => reserveCode(p, agentId, t));
+  if (reserved !== "ok") throw codeError(reserved);
+  const fx = ctx.freshAgent();
+  try {
+    return json2(200, await ctx.update(pair.sessionId, fx.now, (s) => claimSession(s, agentId, req.headers["x-session-key"], fx)));
+  } catch (e) {
+    await ctx.store.updatePair(code, releaseCode);
+    throw e;
+  }
+}
+async function pairStatus(ctx, req, raw) {
+  const { pair } = await lookupCode(ctx, req, raw);
+  if (!pair) throw codeError("unknown");
+  return json2(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
+}
+async function pairSkill(ctx, req, raw) {
+  const { config } = ctx;
+  const format = negotiatePage(req.headers.accept, req.query.get("format"));
+  const { code, pair } = await lookupCode(ctx, req, raw);
+  const baseUrl = ctx.baseUrl(req);
+  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
+  const t = ctx.now();
+  const s = await ctx.store.getSession(pair.sessionId);
+  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  return pairingPage(
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
+    format
+  );
+}
+function shortLink(_ctx, _req, raw) {
+  return { status: 301, headers: { location: `/v1/pair/${encodeURIComponent(normalizePairCode(decodeURIComponent(raw)) ?? raw)}/skill` } };
+}
+var pairingRoutes = [
+  ["PUT", /^\/v1\/pair$/, createPair],
+  ["POST", /^\/v1\/pair$/, createPair],
+  ["POST", /^\/v1\/pair\/([^/]+)\/claim$/, claim],
+  ["GET", /^\/v1\/pair\/([^/]+)\/status$/, pairStatus],
+  ["GET", /^\/v1\/pair\/([^/]+)\/skill$/, pairSkill],
+  ["GET", /^\/p\/([^/]+)$/, shortLink]
+];
 
 // src/nexus/server/secret-scanners.ts
 var isDigit = (c) => c >= 48 && c <= 57;
@@ -4460,6 +5180,125 @@ function sanitizeJson(value, counts = {}) {
 }
 var SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
 
+// src/nexus/server/routes-sessions.ts
+var POLL_LIMIT_DEFAULT = 100;
+var POLL_LIMIT_MAX = 500;
+async function create2(ctx, req) {
+  const { config } = ctx;
+  const body = parseBody(req);
+  const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
+  const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
+  const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const bodyCreator = stringField(body, "creatorAgentId", 128);
+  const headerCreator = req.headers["x-agent-id"] || void 0;
+  if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
+    throw apiError(400, "creator_identity_conflict", "creatorAgentId and X-Agent-Id name different agents");
+  }
+  const creator = bodyCreator ?? headerCreator;
+  if (creator !== void 0) checkAgentId(creator, bodyCreator ? "creatorAgentId" : "X-Agent-Id");
+  const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
+  const u = createSession({ ttl, maxAgents, greeting, creator }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
+  const id = u.next.sessionId;
+  await ctx.quota.ready;
+  ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
+  try {
+    await ctx.store.updateSession(id, () => u);
+  } catch (e) {
+    ctx.quota.release(id);
+    throw e;
+  }
+  return json2(201, u.result);
+}
+async function join8(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const fx = ctx.freshAgent();
+  return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
+}
+async function send2(ctx, req, id) {
+  const { config } = ctx;
+  const agentId = requestAgent(req);
+  const body = parseBody(req);
+  const text = stringField(body, "text", config.maxMessageChars);
+  const rawJson = body.json;
+  if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
+  if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
+  if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
+  const counts = {};
+  const clean = sanitizeText(text ?? "", counts).text;
+  const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
+  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
+  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
+  const fx = ctx.fresh();
+  return json2(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+}
+async function poll(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const after = parseAfter(req.query.get("after"));
+  const limitRaw = req.query.get("limit");
+  let limit = POLL_LIMIT_DEFAULT;
+  if (limitRaw !== null) {
+    if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest("limit", `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
+    limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
+  }
+  const t = ctx.now();
+  const key = req.headers["x-session-key"];
+  const s = await ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
+  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+  return jsonText(200, pollBody(messages, more, after, s, req.query.get("members") === "true"));
+}
+async function renew(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const ttl = intField(parseBody(req), "ttl", 60, ctx.config.maxTtl);
+  const t = ctx.now();
+  return json2(200, await ctx.update(id, t, (s) => renewSession(s, agentId, req.headers["x-session-key"], ttl, t)));
+}
+async function leave(ctx, req, id, pathAgent) {
+  const agentId = requestAgent(req);
+  if (agentId !== pathAgent) throw apiError(403, "forbidden", "X-Agent-Id must match the agent in the path");
+  const key = req.headers["x-session-key"];
+  if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
+  return json2(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
+}
+var S = "/v1/sessions?";
+var sessionRoutes = [
+  // send and poll first: nearly every request is one of them.
+  ["POST", new RegExp(`^${S}/([^/]+)/messages$`), send2],
+  ["GET", new RegExp(`^${S}/([^/]+)/messages$`), poll],
+  ["PUT", new RegExp(`^${S}$`), create2],
+  ["POST", new RegExp(`^${S}$`), create2],
+  ["GET", new RegExp(`^${S}/([^/]+)$`), async (ctx, _req, id) => json2(200, statusView(await ctx.live(id)))],
+  ["POST", new RegExp(`^${S}/([^/]+)/join$`), join8],
+  ["POST", new RegExp(`^${S}/([^/]+)/renew$`), renew],
+  ["DELETE", new RegExp(`^${S}/([^/]+)/agents/([^/]+)$`), leave]
+];
+
+// src/nexus/server/routes-service.ts
+var VERSION = "0.1.0";
+var uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+function skill(ctx, req) {
+  const { config } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
+  return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
+}
+function health(ctx) {
+  return json2(200, {
+    status: "ok",
+    version: VERSION,
+    uptime: uptime(ctx),
+    storage: ctx.store.health(),
+    capabilities: { messageFormat: ["text", "json"], pathStyles: ["singular", "plural"], pairCodeTtl: ctx.config.pairTtl }
+  });
+}
+async function stats(ctx) {
+  const c = await ctx.store.counts();
+  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
+}
+var serviceRoutes = [
+  ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
+  ["GET", /^\/health$/, health],
+  ["GET", /^\/v1\/stats$/, stats]
+];
+
 // src/nexus/server/sweep.ts
 var PAIR_TOMBSTONE_MS = 36e5;
 var SLICE2 = 128;
@@ -4477,378 +5316,47 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
     await yieldNow2();
   }
 }
+function sweeper(store, now, quota) {
+  let running = null;
+  const release2 = (id) => quota.release(id);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => running = null);
+}
 
 // src/nexus/server/app.ts
-var VERSION = "0.1.0";
-var POLL_LIMIT_DEFAULT = 100;
-var POLL_LIMIT_MAX = 500;
+var ROUTES = [...sessionRoutes, ...pairingRoutes, ...serviceRoutes];
 var CORS2 = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
   "access-control-allow-headers": "Content-Type, X-Agent-Id, X-Session-Key, X-Request-Id",
   "access-control-expose-headers": "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 };
-function jsonText(status, text, headers = {}) {
-  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
-}
-function json2(status, body, headers = {}) {
-  return jsonText(status, JSON.stringify(body), headers);
-}
-var utf83 = new TextDecoder();
-function parseBody(req) {
-  if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf83.decode(req.body).trim();
-  if (!text) return {};
-  let v;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw apiError(400, "invalid_body", "request body is not valid JSON");
-  }
-  if (!v || typeof v !== "object" || Array.isArray(v)) throw invalidRequest("", "request body must be a JSON object");
-  return v;
-}
-function storageUnavailable(e) {
-  const message = `the server cannot store this change right now (${e.code}); nothing was changed. Reading still works; retry later.`;
-  return json2(503, { error: "storage_unavailable", message, retryAfter: 5 }, { "retry-after": "5" });
-}
-function createNexusServer(deps) {
-  const { config, store } = deps;
-  const now = deps.now ?? Date.now;
-  const { effects, random, randomHex } = serverEffects(now, deps.random);
-  const startedAt = now();
-  const limiter = new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
-  const pairMisses = new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now });
-  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
-  const release2 = (id) => quota.release(id);
-  const keyOpts = {
-    forbidden: { matches: keyMatches, strict: config.strictSessionKey, notMember: "forbidden" },
-    agent_not_in_session: { matches: keyMatches, strict: config.strictSessionKey, notMember: "agent_not_in_session" }
+var REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+function rateLimited(r, config) {
+  const headers = {
+    "x-ratelimit-limit": String(config.rateLimitMax),
+    "x-ratelimit-remaining": String(r.remaining),
+    "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)),
+    "retry-after": String(r.retryAfterSec)
   };
-  function baseUrl(req) {
-    if (config.publicBaseUrl) return config.publicBaseUrl;
-    const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
-    const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
-    return `${proto}://${host}`;
-  }
-  const agentHeader = (req) => checkAgentId(req.headers["x-agent-id"]);
-  async function live(id) {
-    const s = await store.getSession(id);
-    if (s && s.expiresAt > now()) return s;
-    if (s) {
-      const gone = await store.updateSession(id, (cur) => cur && cur.expiresAt <= now() ? { next: null, result: true } : { result: false });
-      if (gone) release2(id);
-    }
-    throw apiError(404, "session_not_found", "no such session, or it has expired");
-  }
-  function transition(id, fn) {
-    return store.updateSession(id, (s) => {
-      if (!s || s.expiresAt <= now()) throw apiError(404, "session_not_found", "no such session, or it has expired");
-      return fn(s);
-    });
-  }
-  async function create2(req) {
-    const body = parseBody(req);
-    const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
-    const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
-    const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
-    const bodyCreator = stringField(body, "creatorAgentId", 128);
-    const headerCreator = req.headers["x-agent-id"] || void 0;
-    if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
-      throw apiError(400, "creator_identity_conflict", "creatorAgentId and X-Agent-Id name different agents");
-    }
-    const creator = bodyCreator ?? headerCreator;
-    if (creator !== void 0) checkAgentId(creator, bodyCreator ? "creatorAgentId" : "X-Agent-Id");
-    const fx = effects();
-    const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
-    const sessionId = randomHex(24);
-    let s = {
-      sessionId,
-      ttl,
-      maxAgents,
-      createdAt: fx.now,
-      expiresAt: fx.now + ttl * 1e3,
-      creatorAgentId: creator ?? null,
-      greeting,
-      agents: [],
-      headCursor: 0,
-      cronReminderSent: false
-    };
-    const append = greeting ? [systemMessage(s, 0, greeting, "greeting", fx)] : [];
-    let sessionKey;
-    if (creator) {
-      const j = joinSession(s, creator, void 0, fx);
-      s = j.next;
-      sessionKey = j.sessionKey;
-      append.push(...j.append);
-    }
-    await quota.ready;
-    quota.charge(req.ip, sessionId, sessionCost(greeting, maxAgents));
-    try {
-      await store.updateSession(sessionId, () => ({ next: s, append, result: null }));
-    } catch (e) {
-      quota.release(sessionId);
-      throw e;
-    }
-    return json2(201, {
-      sessionId,
-      ttl,
-      maxAgents,
-      state: "active",
-      createdAt: iso(s.createdAt),
-      expiresAt: iso(s.expiresAt),
-      greeting,
-      agentsOnline: s.agents.length,
-      ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
-    });
-  }
-  async function join7(req, id) {
-    const agentId = agentHeader(req);
-    const fx = effects();
-    const r = await transition(id, (s) => {
-      const j = joinSession(s, agentId, req.headers["x-session-key"], fx);
-      return { next: j.next, append: j.append, result: { ...j, s: j.next } };
-    });
-    return json2(200, {
-      status: "joined",
-      sessionId: id,
-      agentId,
-      agentsOnline: r.s.agents.length,
-      sessionKey: r.sessionKey,
-      ttl: r.s.ttl,
-      expiresAt: iso(r.s.expiresAt),
-      ...r.rejoined ? { rejoined: true } : {}
-    });
-  }
-  async function send2(req, id) {
-    const agentId = agentHeader(req);
-    const body = parseBody(req);
-    const text = stringField(body, "text", config.maxMessageChars);
-    const rawJson = body.json;
-    if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
-    if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
-    if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
-    const counts = {};
-    const clean = sanitizeText(text ?? "", counts).text;
-    const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-    const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-    const key = req.headers["x-session-key"];
-    const fx = effects();
-    const m = await transition(id, (s) => {
-      const { verified, s: checked } = checkMemberKey(s, agentId, key, "send", keyOpts.forbidden);
-      const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
-      const msg = {
-        id: fx.newMessageId(),
-        cursor: next.headCursor,
-        agentId,
-        text: clean,
-        ...cleanJson !== void 0 ? { json: cleanJson } : {},
-        verified,
-        createdAt: fx.now,
-        expiresAt: next.expiresAt,
-        type: "message",
-        ...redactions.length ? { sanitized: true } : {}
-      };
-      return { next, append: [stored(msg)], result: msg };
-    });
-    return json2(201, {
-      ok: true,
-      id: m.id,
-      messageId: m.id,
-      cursor: String(m.cursor),
-      expiresAt: iso(m.expiresAt),
-      verified: m.verified,
-      ...redactions.length ? { redacted: true, redactions, warning: "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging." } : {}
-    });
-  }
-  async function poll(req, id) {
-    const agentId = agentHeader(req);
-    const after = parseAfter(req.query.get("after"));
-    const limitRaw = req.query.get("limit");
-    let limit = POLL_LIMIT_DEFAULT;
-    if (limitRaw !== null) {
-      if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest("limit", `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
-      limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
-    }
-    const t = now();
-    const key = req.headers["x-session-key"];
-    const s = await transition(id, (s2) => {
-      const next = touch(checkMemberKey(s2, agentId, key, "poll", keyOpts.agent_not_in_session).s, agentId, t, config.slideOnPoll);
-      return { next, result: next };
-    });
-    const { messages: page2, more } = await store.messagesAfter(id, after, limit, config.maxPollBytes);
-    const members = req.query.get("members") === "true" ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-    return jsonText(200, `{"messages":[${page2.map((m) => m.wire).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${members}}`);
-  }
-  async function renew(req, id) {
-    const agentId = agentHeader(req);
-    const body = parseBody(req);
-    const ttl = intField(body, "ttl", 60, config.maxTtl);
-    const t = now();
-    const key = req.headers["x-session-key"];
-    const s = await transition(id, (s2) => {
-      const k = checkMemberKey(s2, agentId, key, "renew", keyOpts.forbidden);
-      checkRenewTtl(s2, agentId, k.verified, ttl);
-      const next = slide(touch({ ...k.s, ttl: ttl ?? s2.ttl }, agentId, t, false), t);
-      return { next, result: next };
-    });
-    const v = statusView(s);
-    return json2(200, { sessionId: id, state: "active", ttl: s.ttl, expiresAt: v.expiresAt, agents: v.agents });
-  }
-  async function leave(req, id, pathAgent) {
-    const agentId = agentHeader(req);
-    if (agentId !== pathAgent) throw apiError(403, "forbidden", "X-Agent-Id must match the agent in the path");
-    const key = req.headers["x-session-key"];
-    if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
-    const fx = effects();
-    await transition(id, (s) => {
-      const a = s.agents.find((x) => x.agentId === agentId);
-      if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
-      if (!fx.keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
-      if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
-      return { next: { ...s, agents: s.agents.filter((x) => x.agentId !== agentId) }, result: null };
-    });
-    return json2(200, { ok: true, status: "removed", sessionId: id, agentId, message: `${agentId} left the session` });
-  }
-  async function createPair(req) {
-    const body = parseBody(req);
-    const sessionId = stringField(body, "sessionId", 200);
-    if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
-    const keyed = pairCreator(await live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"], keyMatches);
-    const t = now();
-    const pending = (await store.pairsOf(sessionId)).filter((p) => !p.claimedBy && p.expiresAt > t && !!p.keyed === keyed).sort((a, b) => a.createdAt - b.createdAt);
-    for (const old of pending.slice(0, Math.max(0, pending.length - config.maxCodesPerSession + 1))) {
-      await store.updatePair(old.code, () => ({ next: null, result: null }));
-    }
-    let code = "";
-    for (let i = 0; i < 10 && !code; i++) {
-      const c = generatePairCode(random);
-      const created = await store.updatePair(c, (p) => p ? { result: false } : { next: { code: c, sessionId, createdAt: t, expiresAt: t + config.pairTtl * 1e3, ...keyed ? { keyed } : {} }, result: true });
-      if (created) code = c;
-    }
-    if (!code) throw new Error("could not allocate a unique pairing code");
-    return json2(201, {
-      code,
-      url: `${baseUrl(req)}/p/${code}`,
-      expiresAt: iso(t + config.pairTtl * 1e3),
-      ttl: config.pairTtl,
-      expiresIn: config.pairTtl
-    });
-  }
-  const codeState = (p, t) => p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
-  async function lookupCode(req, raw) {
-    const misses = pairMisses.peek(req.ip);
-    if (!misses.ok) {
-      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
-    }
-    const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
-    const pair = await store.getPair(code);
-    if (!pair) pairMisses.hit(req.ip);
-    return { code, pair };
-  }
-  function codeError(state) {
-    if (state === "unknown") return apiError(404, "code_not_found", "no such pairing code");
-    if (state === "expired") return apiError(410, "code_expired", "this pairing code has expired", { legacyError: "code_expired_or_used" });
-    return apiError(409, "code_already_claimed", "this pairing code has already been used", { legacyError: "code_expired_or_used" });
-  }
-  async function claim(req, raw) {
-    const agentId = agentHeader(req);
-    const { code, pair } = await lookupCode(req, raw);
-    if (!pair) throw codeError("unknown");
-    const t = now();
-    const reserved = await store.updatePair(code, (p) => {
-      if (!p) return { result: "unknown" };
-      const st = codeState(p, t);
-      if (st !== "pending") return { result: st };
-      return { next: { ...p, claimedBy: agentId, claimedAt: t }, result: "ok" };
-    });
-    if (reserved !== "ok") throw codeError(reserved);
-    const fx = effects();
-    try {
-      const r = await transition(pair.sessionId, (s) => {
-        const j = joinSession(s, agentId, req.headers["x-session-key"], fx);
-        return { next: j.next, append: j.append, result: { ...j, s: j.next } };
-      });
-      return json2(200, {
-        sessionId: pair.sessionId,
-        status: "claimed",
-        agentId,
-        sessionKey: r.sessionKey,
-        agentsOnline: r.s.agents.length,
-        ttl: r.s.ttl,
-        expiresAt: iso(r.s.expiresAt)
-      });
-    } catch (e) {
-      await store.updatePair(code, (p) => p ? { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt, ...p.keyed ? { keyed: true } : {} }, result: null } : { result: null });
-      throw e;
-    }
-  }
-  async function pairStatus(req, raw) {
-    const { pair } = await lookupCode(req, raw);
-    if (!pair) throw codeError("unknown");
-    return json2(200, { state: codeState(pair, now()), expiresAt: iso(pair.expiresAt) });
-  }
-  async function pairSkill(req, raw) {
-    const format = negotiatePage(req.headers.accept, req.query.get("format"));
-    const { code, pair } = await lookupCode(req, raw);
-    if (!pair) return unknownCodePage(code, baseUrl(req), config.pairTtl, format);
-    const t = now();
-    const s = await store.getSession(pair.sessionId);
-    const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
-    return pairingPage(
-      { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl: baseUrl(req), sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
-      format
-    );
-  }
-  async function stats() {
-    const c = await store.counts();
-    return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: Math.floor((now() - startedAt) / 1e3) });
-  }
-  function health() {
-    return json2(200, {
-      status: "ok",
-      version: VERSION,
-      uptime: Math.floor((now() - startedAt) / 1e3),
-      storage: store.health(),
-      capabilities: { messageFormat: ["text", "json"], pathStyles: ["singular", "plural"], pairCodeTtl: config.pairTtl }
-    });
-  }
-  const S = "/v1/sessions?";
-  const routes = [
-    // send and poll first: nearly every request is one of them.
-    ["POST", new RegExp(`^${S}/([^/]+)/messages$`), send2],
-    ["GET", new RegExp(`^${S}/([^/]+)/messages$`), poll],
-    ["PUT", new RegExp(`^${S}$`), create2],
-    ["POST", new RegExp(`^${S}$`), create2],
-    ["GET", new RegExp(`^${S}/([^/]+)$`), async (_r, id) => json2(200, statusView(await live(id)))],
-    ["POST", new RegExp(`^${S}/([^/]+)/join$`), join7],
-    ["POST", new RegExp(`^${S}/([^/]+)/renew$`), renew],
-    ["DELETE", new RegExp(`^${S}/([^/]+)/agents/([^/]+)$`), leave],
-    ["PUT", /^\/v1\/pair$/, createPair],
-    ["POST", /^\/v1\/pair$/, createPair],
-    ["POST", /^\/v1\/pair\/([^/]+)\/claim$/, claim],
-    ["GET", /^\/v1\/pair\/([^/]+)\/status$/, pairStatus],
-    ["GET", /^\/v1\/pair\/([^/]+)\/skill$/, pairSkill],
-    ["GET", /^\/p\/([^/]+)$/, (_r, raw) => ({ status: 301, headers: { location: `/v1/pair/${encodeURIComponent(normalizePairCode(decodeURIComponent(raw)) ?? raw)}/skill` } })],
-    ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, (req) => skillPage({ baseUrl: baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax }, negotiatePage(req.headers.accept, req.query.get("format")))],
-    ["GET", /^\/health$/, health],
-    ["GET", /^\/v1\/stats$/, stats]
-  ];
+  const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
+  return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
+}
+function createSessionServer(deps) {
+  const ctx = createContext(deps);
+  const { config, now } = ctx;
+  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   async function route(req) {
     if (req.method === "OPTIONS") return { status: 204 };
     if (req.path !== "/health") {
-      const r = limiter.hit(req.ip);
-      if (!r.ok) {
-        const headers = { "x-ratelimit-limit": String(config.rateLimitMax), "x-ratelimit-remaining": String(r.remaining), "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)) };
-        throw new HttpError(429, { error: "rate_limit_exceeded", message: `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`, retryAfter: r.retryAfterSec }, { ...headers, "retry-after": String(r.retryAfterSec) });
-      }
+      const r = await limiter.hit(req.ip);
+      if (!r.ok) throw rateLimited(r, config);
     }
     let pathMatched = false;
-    for (const [method, re2, fn] of routes) {
+    for (const [method, re2, fn] of ROUTES) {
       const m = re2.exec(req.path);
       if (!m) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(req, ...m.slice(1).map((x) => x.includes("%") ? decodeURIComponent(x) : x));
+      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m.slice(1).map((x) => x.includes("%") ? decodeURIComponent(x) : x));
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
@@ -4856,23 +5364,13 @@ function createNexusServer(deps) {
   let requestSeq = 0;
   const handler = async (req) => {
     const incoming = req.headers["x-request-id"];
-    const requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
-    let res;
-    try {
-      res = await route(req);
-    } catch (e) {
-      res = e instanceof StorageUnavailable ? storageUnavailable(e) : errorToResponse(e, () => json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` }));
-    }
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
+    const res = await respond(route, req, (e) => unexpectedError(e, requestId));
     const headers = req.headers.origin === void 0 ? { ...res.headers } : { ...CORS2, ...res.headers };
     headers["x-request-id"] = requestId;
     return { ...res, headers };
   };
-  let sweeping = null;
-  function sweep() {
-    sweeping ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => sweeping = null);
-    return sweeping;
-  }
-  return { handler, sweep };
+  return { handler, sweep: sweeper(ctx.store, now, ctx.quota) };
 }
 
 // src/nexus/server/server.ts
@@ -4890,7 +5388,7 @@ async function startNexusServer(config, opts = {}) {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createNexusServer({ config, store, now });
+  const app = createSessionServer({ config, store, now });
   const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {
   }), 6e4);
@@ -4999,7 +5497,9 @@ export {
   DEFAULT_NEXUS_URL,
   KeysError,
   NetworkError,
+  NexusAgent,
   NexusClient,
+  NexusState,
   OpenNexusClient,
   POLL_MAX_BODY_BYTES,
   defaultKeyPaths,

@@ -5,7 +5,7 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join as join3 } from "node:path";
+import { dirname, join as join4 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/http/client-address.ts
@@ -214,19 +214,53 @@ function guardConnections(server, limits, trust) {
   return () => ({ open: open2, refusedPerIp, refusedTotal });
 }
 
-// src/http/types.ts
-var HttpError = class extends Error {
+// src/errors.ts
+var CodedError = class extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+  code;
+};
+
+// src/http/errors.ts
+var JSON_TYPE = "application/json; charset=utf-8";
+var HttpError = class extends CodedError {
   constructor(status, body, headers = {}) {
-    super(typeof body === "object" && body && "error" in body ? String(body.error) : `HTTP ${status}`);
+    const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
+    super(code, code);
     this.status = status;
     this.body = body;
     this.headers = headers;
-    this.name = "HttpError";
   }
   status;
   body;
   headers;
+  /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
+  toResponse() {
+    return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
+  }
 };
+var BAD_URL = {
+  status: 400,
+  headers: { "content-type": JSON_TYPE },
+  body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
+};
+function errorToResponse(err, fallback) {
+  if (err instanceof HttpError) return err.toResponse();
+  if (err instanceof URIError) return BAD_URL;
+  const r = fallback?.(err);
+  if (r) return r;
+  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
+}
+async function respond(handler, req, fallback) {
+  try {
+    return await handler(req);
+  } catch (err) {
+    return errorToResponse(err, fallback);
+  }
+}
 
 // src/http/node-adapter.ts
 var HARD_BODY_CAP = 8 * 1024 * 1024;
@@ -258,7 +292,7 @@ function toHttpRequest(req, body, trustProxy) {
     ip: clientAddress(req.socket.remoteAddress ?? "unknown", headers["x-forwarded-for"], trustProxy)
   };
 }
-var JSON_TYPE = "application/json; charset=utf-8";
+var JSON_TYPE2 = "application/json; charset=utf-8";
 function malformedUrl(raw) {
   if (!raw.includes("%")) return false;
   try {
@@ -266,30 +300,6 @@ function malformedUrl(raw) {
     return false;
   } catch {
     return true;
-  }
-}
-var BAD_URL = {
-  status: 400,
-  headers: { "content-type": JSON_TYPE },
-  body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
-};
-function errorToResponse(err, fallback) {
-  if (err instanceof HttpError) {
-    return {
-      status: err.status,
-      headers: { "content-type": JSON_TYPE, ...err.headers },
-      body: JSON.stringify(err.body)
-    };
-  }
-  if (err instanceof URIError) return BAD_URL;
-  if (fallback) return fallback(err);
-  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-async function respond(handler, req, onError) {
-  try {
-    return await handler(req);
-  } catch (err) {
-    return errorToResponse(err, onError);
   }
 }
 function writePlain(res, r, closeAfter) {
@@ -379,7 +389,7 @@ function serve(handler, opts) {
 function tooManyStreams(cap) {
   return {
     status: 429,
-    headers: { "content-type": JSON_TYPE, "retry-after": "10" },
+    headers: { "content-type": JSON_TYPE2, "retry-after": "10" },
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
@@ -428,12 +438,22 @@ var OfflineQueue = class {
       this.remove(q2, 0);
       this.dropped++;
     }
-    q2.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once });
+    q2.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
     q2.bytes += bytes;
     this.bytes += bytes;
     this.messages++;
     this.touch(agentId, q2, nowMs, delivered);
     return "stored";
+  }
+  /**
+   * What a watch stream (`?drain=0`) is shown: the control frames (HELLO_ACKs, resets) still
+   * waiting for the agent, oldest first, left in place for its draining stream. A `send` that
+   * starts after the peer answered an earlier handshake finds the answer here.
+   */
+  peekControl(agentId, nowMs) {
+    const q2 = this.agents.get(agentId);
+    if (!q2) return [];
+    return q2.entries.filter((e) => e.control && e.deliveredAt === null && e.at <= nowMs).map((e) => ({ frame: e.frame, replay: false }));
   }
   /**
    * What a new draining stream gets, oldest first: every kept frame of the agent. Waiting ones
@@ -591,6 +611,9 @@ var MemoryMessengerStore = class {
   async messagesTotal() {
     return this.total;
   }
+  async peekControl(agentId, nowMs) {
+    return this.queue.peekControl(agentId, nowMs);
+  }
   async enqueue(agentId, frame, nowMs, opts = {}) {
     return this.queue.add(agentId, frame, nowMs, opts);
   }
@@ -706,6 +729,14 @@ function rfc3339Nano(ms) {
     return t ? `.${t}Z` : "Z";
   });
 }
+var MessengerError = class extends HttpError {
+  constructor(status, error, headers = {}) {
+    super(status, { error }, headers);
+  }
+  toResponse() {
+    return { status: this.status, headers: { "content-type": "application/json; charset=utf-8", ...this.headers }, body: ginJson(this.body) };
+  }
+};
 
 // src/opennexus/messenger/subscriber.ts
 var SOCKET_WATER = 64 * 1024;
@@ -1079,7 +1110,7 @@ var U64_MAX = (1n << 64n) - 1n;
 var I64_MIN = -(1n << 63n);
 var I64_MAX = (1n << 63n) - 1n;
 function bad(error) {
-  return new HttpError(400, { error });
+  return new MessengerError(400, error);
 }
 function jsonKind(v2) {
   if (typeof v2 === "string") return "string";
@@ -1167,8 +1198,25 @@ function encodeRelayed(req, id, createdAt) {
   return `{${parts.join(",")}}`;
 }
 
+// src/opennexus/messenger/relay.ts
+var LocalRelay = class {
+  constructor(hub, store) {
+    this.hub = hub;
+    this.store = store;
+  }
+  hub;
+  store;
+  async relay(receiver, frame, now, { once, control }) {
+    if (this.hub.deliver(receiver, frame) > 0) {
+      if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
+      return "delivered";
+    }
+    return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+  }
+};
+
 // src/opennexus/messenger/app.ts
-var JSON_TYPE2 = { "content-type": "application/json; charset=utf-8" };
+var JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
 var CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, OPTIONS",
@@ -1178,7 +1226,7 @@ var ACTIVE_WINDOW_MS = 6e4;
 var MAX_AGENT_ID_CHARS = 256;
 var CONNECTED_EVENT = 'data: {"message":"SSE stream established","type":"connected"}\n\n\n';
 function json(status, body, headers = {}) {
-  return { status, headers: { ...JSON_TYPE2, ...headers }, body: ginJson(body) };
+  return { status, headers: { ...JSON_TYPE3, ...headers }, body: ginJson(body) };
 }
 function notFound() {
   return { status: 404, headers: { "content-type": "text/plain" }, body: "404 page not found" };
@@ -1189,12 +1237,15 @@ function createMessenger(deps) {
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
+  const relay = deps.relay?.(hub) ?? new LocalRelay(hub, store);
   const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
-  const agentHeader = (req) => req.headers["x-agent-id"] || void 0;
-  const requireAgent = (req) => agentHeader(req) ?? json(400, { error: "X-Agent-ID header is required" });
-  async function postMessage(req) {
+  const requireAgent = (req) => {
+    const agent = req.headers["x-agent-id"];
+    if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
+    return agent;
+  };
+  async function postMessage2(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
     const msg = decodeSendRequest(req.body);
     checkSendRequest(msg, agent);
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}
@@ -1202,18 +1253,15 @@ function createMessenger(deps) {
 
 `;
     const receiver = msg.receiver_id;
-    const once = msg.type === "hello";
-    if (hub.deliver(receiver, frame) > 0) {
-      if (!once) await store.enqueue(receiver, frame, now(), { delivered: true });
-    } else if (await store.enqueue(receiver, frame, now(), { once }) === "full") {
-      return json(503, { error: "offline queue full" });
+    const control = msg.type === "hello_ack" || msg.type === "reset";
+    if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
+      throw new MessengerError(503, "offline queue full");
     }
     await store.countMessage();
     return json(200, { status: "ok" });
   }
   function stream(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
     const drain = req.query.get("drain") !== "0";
     return {
       status: 200,
@@ -1228,13 +1276,11 @@ function createMessenger(deps) {
           const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           hub.add(agent, sub);
           sub.send(CONNECTED_EVENT);
-          if (drain) {
-            sub.hold();
-            store.drain(agent, now()).then(
-              (backlog) => sub.release(backlog),
-              () => sub.release([])
-            );
-          }
+          sub.hold();
+          (drain ? store.drain(agent, now()) : store.peekControl(agent, now())).then(
+            (backlog) => sub.release(backlog),
+            () => sub.release([])
+          );
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
@@ -1248,8 +1294,7 @@ function createMessenger(deps) {
   }
   async function heartbeat(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
-    if (agent.length > MAX_AGENT_ID_CHARS) return json(400, { error: "X-Agent-ID header is too long" });
+    if (agent.length > MAX_AGENT_ID_CHARS) throw new MessengerError(400, "X-Agent-ID header is too long");
     await store.heartbeat(agent, now());
     return json(200, { status: "ok", ttl_seconds: 60 });
   }
@@ -1272,11 +1317,11 @@ function createMessenger(deps) {
     "GET /v1/stats/public": publicStats,
     "OPTIONS /v1/stats/public": publicStats,
     "POST /v1/presence/heartbeat": heartbeat,
-    "POST /v1/messages": postMessage,
+    "POST /v1/messages": postMessage2,
     "GET /v1/messages/stream": stream
   };
   const handler = (req) => {
-    if (!limiter.take(req.ip)) return json(429, { error: "rate limit exceeded" });
+    if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
     if (route) return route(req);
     if (req.path.length > 1 && req.path.endsWith("/") && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
@@ -1392,306 +1437,8 @@ import { join as join2 } from "node:path";
 import * as fsp from "node:fs/promises";
 import { join } from "node:path";
 
-// src/store/expiry-heap.ts
-var ExpiryHeap = class {
-  at = [];
-  keys = [];
-  get size() {
-    return this.at.length;
-  }
-  push(key, at2) {
-    this.at.push(at2);
-    this.keys.push(key);
-    this.up(this.at.length - 1);
-  }
-  /** The earliest time in the heap, or Infinity when it is empty. */
-  peekAt() {
-    return this.at.length ? this.at[0] : Infinity;
-  }
-  /** The key of the earliest entry (undefined when empty). */
-  peekKey() {
-    return this.keys[0];
-  }
-  /** Removes the earliest entry (read it first with peekAt / peekKey: no allocation per pop). */
-  pop() {
-    const n = this.at.length;
-    if (!n) return;
-    const lastAt = this.at.pop();
-    const lastKey = this.keys.pop();
-    if (n > 1) {
-      this.at[0] = lastAt;
-      this.keys[0] = lastKey;
-      this.down(0);
-    }
-  }
-  swap(i, j) {
-    const a = this.at[i];
-    this.at[i] = this.at[j];
-    this.at[j] = a;
-    const k = this.keys[i];
-    this.keys[i] = this.keys[j];
-    this.keys[j] = k;
-  }
-  up(i) {
-    while (i > 0) {
-      const parent = i - 1 >> 1;
-      if (this.at[parent] <= this.at[i]) return;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-  down(i) {
-    const n = this.at.length;
-    for (; ; ) {
-      const l3 = 2 * i + 1;
-      const r = l3 + 1;
-      let min = i;
-      if (l3 < n && this.at[l3] < this.at[min]) min = l3;
-      if (r < n && this.at[r] < this.at[min]) min = r;
-      if (min === i) return;
-      this.swap(i, min);
-      i = min;
-    }
-  }
-};
-
-// src/store/message-log.ts
-var MessageLog = class {
-  constructor(budget) {
-    this.budget = budget;
-  }
-  budget;
-  lists = /* @__PURE__ */ new Map();
-  oldest = null;
-  newest = null;
-  /** Bytes of all kept messages, greetings excluded. */
-  bytes = 0;
-  /** Messages ever appended (the stats endpoint's totalMessages). */
-  appended = 0;
-  append(sid, messages) {
-    let l3 = this.lists.get(sid);
-    if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-    for (const m of messages) {
-      this.appended++;
-      const bytes = Buffer.byteLength(m.wire);
-      if (m.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-        l3.greeting = { m, bytes };
-        continue;
-      }
-      const node = { sid, m, bytes, older: this.newest, newer: null };
-      if (this.newest) this.newest.newer = node;
-      else this.oldest = node;
-      this.newest = node;
-      l3.items.push(node);
-      l3.bytes += bytes;
-      this.bytes += bytes;
-      while (this.kept(l3) > this.budget.maxPerSession || l3.bytes > this.budget.maxBytesPerSession && this.kept(l3) > 1) this.dropOldest(l3);
-    }
-    while (this.bytes > this.budget.maxBytesTotal && this.oldest && this.oldest !== this.newest) {
-      this.dropOldest(this.lists.get(this.oldest.sid));
-    }
-  }
-  kept(l3) {
-    return l3.items.length - l3.start;
-  }
-  /** Drops a session's oldest message; it is also the oldest of that session in global order. */
-  dropOldest(l3) {
-    const n = l3.items[l3.start];
-    if (!n) return;
-    l3.items[l3.start++] = void 0;
-    this.unlink(n);
-    l3.bytes -= n.bytes;
-    if (l3.start > 32 && l3.start * 2 > l3.items.length) {
-      l3.items = l3.items.slice(l3.start);
-      l3.start = 0;
-    }
-  }
-  unlink(n) {
-    if (n.older) n.older.newer = n.newer;
-    else this.oldest = n.newer;
-    if (n.newer) n.newer.older = n.older;
-    else this.newest = n.older;
-    n.older = n.newer = null;
-    this.bytes -= n.bytes;
-  }
-  /**
-   * Messages with cursor > after, ascending: at most `limit`, and no more than `maxBytes`
-   * together unless the first alone is larger (a poll always makes progress). `more` says
-   * whether messages were left out.
-   */
-  after(sid, after, limit, maxBytes) {
-    const l3 = this.lists.get(sid);
-    if (!l3) return { messages: [], more: false };
-    const out = [];
-    let bytes = 0;
-    if (after < 0 && l3.greeting) {
-      out.push(l3.greeting.m);
-      bytes = l3.greeting.bytes;
-    }
-    let lo = l3.start;
-    let hi = l3.items.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (l3.items[mid].m.cursor > after) hi = mid;
-      else lo = mid + 1;
-    }
-    for (let i = lo; i < l3.items.length; i++) {
-      const n = l3.items[i];
-      if (out.length >= limit || out.length > 0 && bytes + n.bytes > maxBytes) return { messages: out, more: true };
-      out.push(n.m);
-      bytes += n.bytes;
-    }
-    return { messages: out, more: false };
-  }
-  /** Forgets a session's messages (it expired). */
-  drop(sid) {
-    const l3 = this.lists.get(sid);
-    if (!l3) return;
-    for (let i = l3.start; i < l3.items.length; i++) this.unlink(l3.items[i]);
-    this.lists.delete(sid);
-  }
-};
-
 // src/store/nexus-store.ts
-var StorageUnavailable = class extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-    this.name = "StorageUnavailable";
-  }
-  code;
-};
-var DEFAULT_MESSAGE_BUDGET = { maxPerSession: 1e3, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
-var MemoryNexusStore = class {
-  sessions = /* @__PURE__ */ new Map();
-  log;
-  pairs = /* @__PURE__ */ new Map();
-  pairsBySession = /* @__PURE__ */ new Map();
-  /** One live entry per session: `heapAt` holds its time; other entries are stale. */
-  sessionExpiry = new ExpiryHeap();
-  heapAt = /* @__PURE__ */ new Map();
-  pairExpiry = new ExpiryHeap();
-  agentCount = 0;
-  constructor(budget = {}) {
-    this.log = new MessageLog({ ...DEFAULT_MESSAGE_BUDGET, ...budget });
-  }
-  async getSession(id) {
-    return this.sessions.get(id) ?? null;
-  }
-  async updateSession(id, fn) {
-    return this.apply(id, fn(this.sessions.get(id) ?? null));
-  }
-  /** Applies an update in memory and keeps the indexes and counters in step. */
-  apply(id, u) {
-    const prev = this.sessions.get(id);
-    if (u.next === null) {
-      if (prev) {
-        this.sessions.delete(id);
-        this.agentCount -= prev.agents.length;
-        this.log.drop(id);
-        this.heapAt.delete(id);
-        const codes = this.pairsBySession.get(id);
-        if (codes) {
-          for (const code of codes) this.pairs.delete(code);
-          this.pairsBySession.delete(id);
-        }
-      }
-      return u.result;
-    }
-    if (u.append?.length) this.log.append(id, u.append);
-    const next = u.next;
-    if (next) {
-      this.sessions.set(id, next);
-      this.agentCount += next.agents.length - (prev?.agents.length ?? 0);
-      const at2 = this.heapAt.get(id);
-      if (at2 === void 0 || next.expiresAt < at2) {
-        this.heapAt.set(id, next.expiresAt);
-        this.sessionExpiry.push(id, next.expiresAt);
-      }
-    }
-    return u.result;
-  }
-  async listSessions() {
-    return [...this.sessions.values()];
-  }
-  async messagesAfter(sessionId, after, limit, maxBytes) {
-    return this.log.after(sessionId, after, limit, maxBytes);
-  }
-  async counts() {
-    return { sessions: this.sessions.size, agents: this.agentCount, messages: this.log.appended };
-  }
-  /** Whether a session may be deleted by the sweep now (FileNexusStore: not while a write is pending). */
-  deletable(_id) {
-    return true;
-  }
-  async deleteExpired(t, max) {
-    const ids = [];
-    for (let work = 0; work < max && this.sessionExpiry.peekAt() <= t; work++) {
-      const key = this.sessionExpiry.peekKey();
-      const filed = this.sessionExpiry.peekAt();
-      this.sessionExpiry.pop();
-      if (this.heapAt.get(key) !== filed) continue;
-      const s = this.sessions.get(key);
-      if (!s) {
-        this.heapAt.delete(key);
-        continue;
-      }
-      if (s.expiresAt > t || !this.deletable(key)) {
-        const at2 = Math.max(s.expiresAt, t + 1);
-        this.heapAt.set(key, at2);
-        this.sessionExpiry.push(key, at2);
-        continue;
-      }
-      this.apply(key, { next: null, result: null });
-      ids.push(key);
-    }
-    return { ids, more: this.sessionExpiry.peekAt() <= t };
-  }
-  async getPair(code) {
-    return this.pairs.get(code) ?? null;
-  }
-  async updatePair(code, fn) {
-    const prev = this.pairs.get(code);
-    const { next, result } = fn(prev ?? null);
-    if (next === null) {
-      if (prev) this.unindexPair(prev);
-    } else if (next) {
-      if (prev && prev.sessionId !== next.sessionId) this.unindexPair(prev);
-      this.pairs.set(code, next);
-      let set = this.pairsBySession.get(next.sessionId);
-      if (!set) this.pairsBySession.set(next.sessionId, set = /* @__PURE__ */ new Set());
-      set.add(code);
-      if (!prev || prev.expiresAt !== next.expiresAt) this.pairExpiry.push(code, next.expiresAt);
-    }
-    return result;
-  }
-  unindexPair(p) {
-    this.pairs.delete(p.code);
-    const set = this.pairsBySession.get(p.sessionId);
-    set?.delete(p.code);
-    if (set && !set.size) this.pairsBySession.delete(p.sessionId);
-  }
-  async pairsOf(sessionId) {
-    return [...this.pairsBySession.get(sessionId) ?? []].map((c) => this.pairs.get(c));
-  }
-  async deleteExpiredPairs(t, max) {
-    let count = 0;
-    for (let work = 0; work < max && this.pairExpiry.peekAt() <= t; work++) {
-      const code = this.pairExpiry.peekKey();
-      const filed = this.pairExpiry.peekAt();
-      this.pairExpiry.pop();
-      const p = this.pairs.get(code);
-      if (!p || p.expiresAt !== filed) continue;
-      this.unindexPair(p);
-      count++;
-    }
-    return { count, more: this.pairExpiry.peekAt() <= t };
-  }
-  health() {
-    return "ok";
-  }
-  async close() {
-  }
+var StorageUnavailable = class extends CodedError {
 };
 
 // src/store/journal.ts
@@ -1893,12 +1640,301 @@ function replay(line, apply) {
   if (r && typeof r === "object") apply(r);
 }
 
-// src/store/nexus-file-store.ts
-var CURSOR_BLOCK = 256;
-var SLICE = 500;
-var yieldNow = () => new Promise((r) => setImmediate(r));
-var noop = () => {
+// src/store/expiry-heap.ts
+var ExpiryHeap = class {
+  at = [];
+  keys = [];
+  get size() {
+    return this.at.length;
+  }
+  push(key, at2) {
+    this.at.push(at2);
+    this.keys.push(key);
+    this.up(this.at.length - 1);
+  }
+  /** The earliest time in the heap, or Infinity when it is empty. */
+  peekAt() {
+    return this.at.length ? this.at[0] : Infinity;
+  }
+  /** The key of the earliest entry (undefined when empty). */
+  peekKey() {
+    return this.keys[0];
+  }
+  /** Removes the earliest entry (read it first with peekAt / peekKey: no allocation per pop). */
+  pop() {
+    const n = this.at.length;
+    if (!n) return;
+    const lastAt = this.at.pop();
+    const lastKey = this.keys.pop();
+    if (n > 1) {
+      this.at[0] = lastAt;
+      this.keys[0] = lastKey;
+      this.down(0);
+    }
+  }
+  swap(i, j) {
+    const a = this.at[i];
+    this.at[i] = this.at[j];
+    this.at[j] = a;
+    const k = this.keys[i];
+    this.keys[i] = this.keys[j];
+    this.keys[j] = k;
+  }
+  up(i) {
+    while (i > 0) {
+      const parent = i - 1 >> 1;
+      if (this.at[parent] <= this.at[i]) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+  down(i) {
+    const n = this.at.length;
+    for (; ; ) {
+      const l3 = 2 * i + 1;
+      const r = l3 + 1;
+      let min = i;
+      if (l3 < n && this.at[l3] < this.at[min]) min = l3;
+      if (r < n && this.at[r] < this.at[min]) min = r;
+      if (min === i) return;
+      this.swap(i, min);
+      i = min;
+    }
+  }
 };
+
+// src/store/message-log.ts
+var MessageLog = class {
+  constructor(budget) {
+    this.budget = budget;
+  }
+  budget;
+  lists = /* @__PURE__ */ new Map();
+  oldest = null;
+  newest = null;
+  /** Bytes of all kept messages, greetings excluded. */
+  bytes = 0;
+  /** Messages ever appended (the stats endpoint's totalMessages). */
+  appended = 0;
+  append(sid, messages) {
+    let l3 = this.lists.get(sid);
+    if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
+    for (const m of messages) {
+      this.appended++;
+      const bytes = Buffer.byteLength(m.wire);
+      if (m.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+        l3.greeting = { m, bytes };
+        continue;
+      }
+      const node = { sid, m, bytes, older: this.newest, newer: null };
+      if (this.newest) this.newest.newer = node;
+      else this.oldest = node;
+      this.newest = node;
+      l3.items.push(node);
+      l3.bytes += bytes;
+      this.bytes += bytes;
+      while (this.kept(l3) > this.budget.maxPerSession || l3.bytes > this.budget.maxBytesPerSession && this.kept(l3) > 1) this.dropOldest(l3);
+    }
+    while (this.bytes > this.budget.maxBytesTotal && this.oldest && this.oldest !== this.newest) {
+      this.dropOldest(this.lists.get(this.oldest.sid));
+    }
+  }
+  kept(l3) {
+    return l3.items.length - l3.start;
+  }
+  /** Drops a session's oldest message; it is also the oldest of that session in global order. */
+  dropOldest(l3) {
+    const n = l3.items[l3.start];
+    if (!n) return;
+    l3.items[l3.start++] = void 0;
+    this.unlink(n);
+    l3.bytes -= n.bytes;
+    if (l3.start > 32 && l3.start * 2 > l3.items.length) {
+      l3.items = l3.items.slice(l3.start);
+      l3.start = 0;
+    }
+  }
+  unlink(n) {
+    if (n.older) n.older.newer = n.newer;
+    else this.oldest = n.newer;
+    if (n.newer) n.newer.older = n.older;
+    else this.newest = n.older;
+    n.older = n.newer = null;
+    this.bytes -= n.bytes;
+  }
+  /**
+   * Messages with cursor > after, ascending: at most `limit`, and no more than `maxBytes`
+   * together unless the first alone is larger (a poll always makes progress). `more` says
+   * whether messages were left out.
+   */
+  after(sid, after, limit, maxBytes) {
+    const l3 = this.lists.get(sid);
+    if (!l3) return { messages: [], more: false };
+    const out = [];
+    let bytes = 0;
+    if (after < 0 && l3.greeting) {
+      out.push(l3.greeting.m);
+      bytes = l3.greeting.bytes;
+    }
+    let lo = l3.start;
+    let hi = l3.items.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (l3.items[mid].m.cursor > after) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let i = lo; i < l3.items.length; i++) {
+      const n = l3.items[i];
+      if (out.length >= limit || out.length > 0 && bytes + n.bytes > maxBytes) return { messages: out, more: true };
+      out.push(n.m);
+      bytes += n.bytes;
+    }
+    return { messages: out, more: false };
+  }
+  /** Forgets a session's messages (it expired). */
+  drop(sid) {
+    const l3 = this.lists.get(sid);
+    if (!l3) return;
+    for (let i = l3.start; i < l3.items.length; i++) this.unlink(l3.items[i]);
+    this.lists.delete(sid);
+  }
+};
+
+// src/store/memory-nexus-store.ts
+var DEFAULT_MESSAGE_BUDGET = { maxPerSession: 1e3, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
+var MemoryNexusStore = class {
+  sessions = /* @__PURE__ */ new Map();
+  log;
+  pairs = /* @__PURE__ */ new Map();
+  pairsBySession = /* @__PURE__ */ new Map();
+  /** One live entry per session: `heapAt` holds its time; other entries are stale. */
+  sessionExpiry = new ExpiryHeap();
+  heapAt = /* @__PURE__ */ new Map();
+  pairExpiry = new ExpiryHeap();
+  agentCount = 0;
+  constructor(budget = {}) {
+    this.log = new MessageLog({ ...DEFAULT_MESSAGE_BUDGET, ...budget });
+  }
+  async getSession(id) {
+    return this.sessions.get(id) ?? null;
+  }
+  async updateSession(id, fn) {
+    return this.apply(id, fn(this.sessions.get(id) ?? null));
+  }
+  /** Applies an update in memory and keeps the indexes and counters in step. */
+  apply(id, u) {
+    const prev = this.sessions.get(id);
+    if (u.next === null) {
+      if (prev) {
+        this.sessions.delete(id);
+        this.agentCount -= prev.agents.length;
+        this.log.drop(id);
+        this.heapAt.delete(id);
+        const codes = this.pairsBySession.get(id);
+        if (codes) {
+          for (const code of codes) this.pairs.delete(code);
+          this.pairsBySession.delete(id);
+        }
+      }
+      return u.result;
+    }
+    if (u.append?.length) this.log.append(id, u.append);
+    const next = u.next;
+    if (next) {
+      this.sessions.set(id, next);
+      this.agentCount += next.agents.length - (prev?.agents.length ?? 0);
+      const at2 = this.heapAt.get(id);
+      if (at2 === void 0 || next.expiresAt < at2) {
+        this.heapAt.set(id, next.expiresAt);
+        this.sessionExpiry.push(id, next.expiresAt);
+      }
+    }
+    return u.result;
+  }
+  async listSessions() {
+    return [...this.sessions.values()];
+  }
+  async messagesAfter(sessionId, after, limit, maxBytes) {
+    return this.log.after(sessionId, after, limit, maxBytes);
+  }
+  async counts() {
+    return { sessions: this.sessions.size, agents: this.agentCount, messages: this.log.appended };
+  }
+  /** Whether a session may be deleted by the sweep now (FileNexusStore: not while a write is pending). */
+  deletable(_id) {
+    return true;
+  }
+  async deleteExpired(t, max) {
+    const ids = [];
+    for (let work = 0; work < max && this.sessionExpiry.peekAt() <= t; work++) {
+      const key = this.sessionExpiry.peekKey();
+      const filed = this.sessionExpiry.peekAt();
+      this.sessionExpiry.pop();
+      if (this.heapAt.get(key) !== filed) continue;
+      const s = this.sessions.get(key);
+      if (!s) {
+        this.heapAt.delete(key);
+        continue;
+      }
+      if (s.expiresAt > t || !this.deletable(key)) {
+        const at2 = Math.max(s.expiresAt, t + 1);
+        this.heapAt.set(key, at2);
+        this.sessionExpiry.push(key, at2);
+        continue;
+      }
+      this.apply(key, { next: null, result: null });
+      ids.push(key);
+    }
+    return { ids, more: this.sessionExpiry.peekAt() <= t };
+  }
+  async getPair(code) {
+    return this.pairs.get(code) ?? null;
+  }
+  async updatePair(code, fn) {
+    const prev = this.pairs.get(code);
+    const { next, result } = fn(prev ?? null);
+    if (next === null) {
+      if (prev) this.unindexPair(prev);
+    } else if (next) {
+      if (prev && prev.sessionId !== next.sessionId) this.unindexPair(prev);
+      this.pairs.set(code, next);
+      let set = this.pairsBySession.get(next.sessionId);
+      if (!set) this.pairsBySession.set(next.sessionId, set = /* @__PURE__ */ new Set());
+      set.add(code);
+      if (!prev || prev.expiresAt !== next.expiresAt) this.pairExpiry.push(code, next.expiresAt);
+    }
+    return result;
+  }
+  unindexPair(p) {
+    this.pairs.delete(p.code);
+    const set = this.pairsBySession.get(p.sessionId);
+    set?.delete(p.code);
+    if (set && !set.size) this.pairsBySession.delete(p.sessionId);
+  }
+  async pairsOf(sessionId) {
+    return [...this.pairsBySession.get(sessionId) ?? []].map((c) => this.pairs.get(c));
+  }
+  async deleteExpiredPairs(t, max) {
+    let count = 0;
+    for (let work = 0; work < max && this.pairExpiry.peekAt() <= t; work++) {
+      const code = this.pairExpiry.peekKey();
+      const filed = this.pairExpiry.peekAt();
+      this.pairExpiry.pop();
+      const p = this.pairs.get(code);
+      if (!p || p.expiresAt !== filed) continue;
+      this.unindexPair(p);
+      count++;
+    }
+    return { count, more: this.pairExpiry.peekAt() <= t };
+  }
+  health() {
+    return "ok";
+  }
+  async close() {
+  }
+};
+
+// src/store/nexus-journal-lines.ts
 function upsertLine(s, ceiling, withGreeting) {
   return `${JSON.stringify({ s: withGreeting ? s : { ...s, greeting: void 0 }, c: ceiling })}
 `;
@@ -1918,6 +1954,23 @@ function validSession(s) {
   const r = s;
   return !!r && typeof r.sessionId === "string" && Array.isArray(r.agents) && Number.isFinite(r.expiresAt) && Number.isFinite(r.headCursor);
 }
+function replayLine(loaded, r) {
+  const rec = r;
+  if (typeof rec.d === "string") loaded.delete(rec.d);
+  else if (validSession(rec.s)) {
+    const s = rec.s;
+    const greeting = s.greeting !== void 0 ? s.greeting : loaded.get(s.sessionId)?.greeting ?? null;
+    const c = typeof rec.c === "number" ? rec.c : 0;
+    loaded.set(s.sessionId, { ...s, greeting, headCursor: Math.max(s.headCursor, c) });
+  }
+}
+
+// src/store/nexus-file-store.ts
+var CURSOR_BLOCK = 256;
+var SLICE = 500;
+var yieldNow = () => new Promise((r) => setImmediate(r));
+var noop = () => {
+};
 var FileNexusStore = class extends MemoryNexusStore {
   constructor(dataDir, opts = {}) {
     super(opts.budget);
@@ -1940,16 +1993,7 @@ var FileNexusStore = class extends MemoryNexusStore {
     const loaded = /* @__PURE__ */ new Map();
     const legacy = join2(this.dataDir, "sessions");
     await this.loadLegacy(legacy, loaded);
-    await this.journal.load((r) => {
-      const rec = r;
-      if (typeof rec.d === "string") loaded.delete(rec.d);
-      else if (validSession(rec.s)) {
-        const s = rec.s;
-        const greeting = s.greeting !== void 0 ? s.greeting : loaded.get(s.sessionId)?.greeting ?? null;
-        const c = typeof rec.c === "number" ? rec.c : 0;
-        loaded.set(s.sessionId, { ...s, greeting, headCursor: Math.max(s.headCursor, c) });
-      }
-    });
+    await this.journal.load((r) => replayLine(loaded, r));
     for (const s of loaded.values()) {
       if (s.expiresAt <= now) continue;
       this.apply(s.sessionId, { next: s, result: null });
@@ -2136,41 +2180,6 @@ function stringField(body, name, maxChars) {
   return v2;
 }
 
-// src/nexus/server/auth.ts
-function requirementAfter(a, use) {
-  return use === "send" ? a.keyRequired ?? "send" : "all";
-}
-function checkMemberKey(s, agentId, key, use, opts) {
-  const a = s.agents.find((x2) => x2.agentId === agentId);
-  if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
-  const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
-  if (!key) {
-    if (required) {
-      throw apiError(401, "missing_session_key", `agent "${agentId}" has presented its session key before, so X-Session-Key is required from now on`);
-    }
-    return { verified: false, s };
-  }
-  if (!opts.matches(key, a.keyHash)) {
-    if (required || opts.strict || use !== "send") throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
-    return { verified: false, s };
-  }
-  const keyRequired = requirementAfter(a, use);
-  if (keyRequired === a.keyRequired) return { verified: true, s };
-  return { verified: true, s: { ...s, agents: s.agents.map((x2) => x2 === a ? { ...x2, keyRequired } : x2) } };
-}
-function checkRenewTtl(s, agentId, verified, ttl) {
-  if (ttl === void 0 || ttl >= s.ttl) return;
-  if (verified && s.creatorAgentId === agentId) return;
-  throw apiError(403, "ttl_shorten_forbidden", `a renew can only keep or extend the TTL (${s.ttl} s); only the creator, with its session key, can shorten it`);
-}
-function pairCreator(s, agentId, key, matches) {
-  if (!agentId || !key) return false;
-  const a = s.agents.find((x2) => x2.agentId === agentId);
-  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" has not joined this session`);
-  if (!matches(key, a.keyHash)) throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
-  return true;
-}
-
 // src/nexus/server/budgets.ts
 var MAX_JSON_BYTES = 65536;
 function jsonNodes(v2, max) {
@@ -2249,9 +2258,6 @@ var StorageQuota = class {
   }
 };
 
-// src/nexus/server/effects.ts
-import { hash } from "node:crypto";
-
 // src/nexus/server/random-pool.ts
 import { randomFillSync } from "node:crypto";
 function pooledRandom(poolSize = 4096) {
@@ -2285,22 +2291,328 @@ function pooledRandomHex(poolSize = 4096) {
   };
 }
 
-// src/nexus/server/effects.ts
+// src/nexus/server/ids.ts
 var hex = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+function serverIds(injected) {
+  const random = injected ?? pooledRandom();
+  const randomHex = injected ? (n) => hex(injected(n)) : pooledRandomHex();
+  return {
+    random,
+    sessionId: () => randomHex(24),
+    messageId: () => `msg_${randomHex(8)}`,
+    sessionKey: () => randomHex(32)
+  };
+}
+
+// src/nexus/server/session-key.ts
+import { hash } from "node:crypto";
+function hashSessionKey(key) {
+  return hash("sha256", key, "hex");
+}
 function keyMatches(key, keyHash) {
-  const a = hash("sha256", key, "hex");
+  const a = hashSessionKey(key);
   if (a.length !== keyHash.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ keyHash.charCodeAt(i);
   return diff === 0;
 }
-function serverEffects(now, injected) {
-  const random = injected ?? pooledRandom();
-  const randomHex = injected ? (n) => hex(injected(n)) : pooledRandomHex();
-  const newMessageId = () => `msg_${randomHex(8)}`;
-  const newSessionKey = () => randomHex(32);
-  const hashKey = (k) => hash("sha256", k, "hex");
-  return { effects: () => ({ now: now(), newMessageId, newSessionKey, hashKey, keyMatches }), random, randomHex };
+
+// src/nexus/server/auth.ts
+function requirementAfter(a, use) {
+  return use === "send" ? a.keyRequired ?? "send" : "all";
+}
+function checkMemberKey(s, agentId, key, use, opts) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
+  const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
+  if (!key) {
+    if (required) {
+      throw apiError(401, "missing_session_key", `agent "${agentId}" has presented its session key before, so X-Session-Key is required from now on`);
+    }
+    return { verified: false, s };
+  }
+  if (!keyMatches(key, a.keyHash)) {
+    if (required || opts.strict || use !== "send") throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
+    return { verified: false, s };
+  }
+  const keyRequired = requirementAfter(a, use);
+  if (keyRequired === a.keyRequired) return { verified: true, s };
+  return { verified: true, s: { ...s, agents: s.agents.map((x2) => x2 === a ? { ...x2, keyRequired } : x2) } };
+}
+function checkRenewTtl(s, agentId, verified, ttl) {
+  if (ttl === void 0 || ttl >= s.ttl) return;
+  if (verified && s.creatorAgentId === agentId) return;
+  throw apiError(403, "ttl_shorten_forbidden", `a renew can only keep or extend the TTL (${s.ttl} s); only the creator, with its session key, can shorten it`);
+}
+function pairCreator(s, agentId, key) {
+  if (!agentId || !key) return false;
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" has not joined this session`);
+  if (!keyMatches(key, a.keyHash)) throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
+  return true;
+}
+
+// src/nexus/server/views.ts
+var isoCache = [NaN, "", NaN, ""];
+function iso(ms) {
+  const sec = Math.floor(ms / 1e3);
+  if (sec === isoCache[0]) return isoCache[1];
+  if (sec === isoCache[2]) return isoCache[3];
+  const text = `${new Date(sec * 1e3).toISOString().slice(0, 19)}Z`;
+  isoCache[2] = isoCache[0];
+  isoCache[3] = isoCache[1];
+  isoCache[0] = sec;
+  isoCache[1] = text;
+  return text;
+}
+function stored(m) {
+  const id = JSON.stringify(m.agentId);
+  const json3 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
+  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json3},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}}`;
+  return { cursor: m.cursor, wire };
+}
+function statusView(s) {
+  return {
+    sessionId: s.sessionId,
+    state: "active",
+    agents: s.agents.map((a) => a.agentId),
+    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
+    agentsOnline: s.agents.length,
+    maxAgents: s.maxAgents,
+    ttl: s.ttl,
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    creatorAgentId: s.creatorAgentId
+  };
+}
+function nextCursor(messages, after, head) {
+  const last = messages.at(-1);
+  if (last) return String(last.cursor);
+  return after < 0 ? "0" : String(Math.min(after, head));
+}
+function pollBody(page2, more, after, s, members) {
+  const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
+  return `{"messages":[${page2.map((m) => m.wire).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
+}
+
+// src/nexus/server/sessions.ts
+var CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
+function alive(s, now) {
+  if (!s || s.expiresAt <= now) throw apiError(404, "session_not_found", "no such session, or it has expired");
+  return s;
+}
+function slide(s, now) {
+  return { ...s, expiresAt: now + s.ttl * 1e3 };
+}
+function systemMessage(s, cursor, text, type, fx) {
+  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
+}
+function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
+  const agents = s.agents.map(
+    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
+  );
+  return {
+    sessionId: s.sessionId,
+    ttl: s.ttl,
+    maxAgents: s.maxAgents,
+    createdAt: s.createdAt,
+    expiresAt: slideTtl ? now + s.ttl * 1e3 : s.expiresAt,
+    creatorAgentId: s.creatorAgentId,
+    greeting: s.greeting,
+    agents,
+    headCursor,
+    cronReminderSent: s.cronReminderSent
+  };
+}
+function addAgent(s, agentId, presentedKey, fx) {
+  const existing = s.agents.find((a) => a.agentId === agentId);
+  if (existing) {
+    if (presentedKey && keyMatches(presentedKey, existing.keyHash)) {
+      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now, keyRequired: "all" } : a);
+      return { next: slide({ ...s, agents }, fx.now), append: [], result: { sessionKey: presentedKey, rejoined: true } };
+    }
+    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
+  }
+  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
+  const agent = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: hashSessionKey(fx.sessionKey) };
+  let next = slide({ ...s, agents: [...s.agents, agent] }, fx.now);
+  const append = [];
+  if (next.agents.length === 2 && !next.cronReminderSent) {
+    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
+    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
+  }
+  return { next, append, result: { sessionKey: fx.sessionKey, rejoined: false } };
+}
+function createSession(input, fx) {
+  const { ttl, maxAgents, greeting, creator } = input;
+  const { sessionId } = fx;
+  let s = {
+    sessionId,
+    ttl,
+    maxAgents,
+    createdAt: fx.now,
+    expiresAt: fx.now + ttl * 1e3,
+    creatorAgentId: creator ?? null,
+    greeting,
+    agents: [],
+    headCursor: 0,
+    cronReminderSent: false
+  };
+  const append = greeting ? [systemMessage(s, 0, greeting, "greeting", fx)] : [];
+  let sessionKey;
+  if (creator) {
+    const j = addAgent(s, creator, void 0, fx);
+    s = j.next;
+    sessionKey = j.result.sessionKey;
+    append.push(...j.append);
+  }
+  const result = {
+    sessionId,
+    ttl,
+    maxAgents,
+    state: "active",
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    greeting,
+    agentsOnline: s.agents.length,
+    ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
+  };
+  return { next: s, append, result };
+}
+function joinSession(s, agentId, presentedKey, fx) {
+  const j = addAgent(s, agentId, presentedKey, fx);
+  const { next } = j;
+  const result = {
+    status: "joined",
+    sessionId: s.sessionId,
+    agentId,
+    agentsOnline: next.agents.length,
+    sessionKey: j.result.sessionKey,
+    ttl: next.ttl,
+    expiresAt: iso(next.expiresAt),
+    ...j.result.rejoined ? { rejoined: true } : {}
+  };
+  return { next, append: j.append, result };
+}
+function claimSession(s, agentId, presentedKey, fx) {
+  const j = addAgent(s, agentId, presentedKey, fx);
+  const { next } = j;
+  const result = { sessionId: s.sessionId, status: "claimed", agentId, sessionKey: j.result.sessionKey, agentsOnline: next.agents.length, ttl: next.ttl, expiresAt: iso(next.expiresAt) };
+  return { next, append: j.append, result };
+}
+var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
+function postMessage(s, input, fx) {
+  const { agentId, json: json3, redactions } = input;
+  const { verified, s: checked } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
+  const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
+  const msg = {
+    id: fx.messageId,
+    cursor: next.headCursor,
+    agentId,
+    text: input.text,
+    ...json3 !== void 0 ? { json: json3 } : {},
+    verified,
+    createdAt: fx.now,
+    expiresAt: next.expiresAt,
+    type: "message",
+    ...redactions.length ? { sanitized: true } : {}
+  };
+  const result = {
+    ok: true,
+    id: msg.id,
+    messageId: msg.id,
+    cursor: String(msg.cursor),
+    expiresAt: iso(msg.expiresAt),
+    verified,
+    ...redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING } : {}
+  };
+  return { next, append: [stored(msg)], result };
+}
+function pollSession(s, agentId, key, now, slideTtl) {
+  const next = touch(checkMemberKey(s, agentId, key, "poll", { strict: true, notMember: "agent_not_in_session" }).s, agentId, now, slideTtl);
+  return { next, result: next };
+}
+function renewSession(s, agentId, key, ttl, now) {
+  const k = checkMemberKey(s, agentId, key, "renew", { strict: true, notMember: "forbidden" });
+  checkRenewTtl(s, agentId, k.verified, ttl);
+  const next = slide(touch({ ...k.s, ttl: ttl ?? s.ttl }, agentId, now, false), now);
+  const result = { sessionId: s.sessionId, state: "active", ttl: next.ttl, expiresAt: iso(next.expiresAt), agents: next.agents.map((a) => a.agentId) };
+  return { next, result };
+}
+function leaveSession(s, agentId, key) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
+  if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
+  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
+  const next = { ...s, agents: s.agents.filter((x2) => x2.agentId !== agentId) };
+  return { next, result: { ok: true, status: "removed", sessionId: s.sessionId, agentId, message: `${agentId} left the session` } };
+}
+
+// src/nexus/server/context.ts
+var requestAgent = (req) => checkAgentId(req.headers["x-agent-id"]);
+var HOST = /^[A-Za-z0-9.\-:[\]]{1,255}$/;
+function createContext(deps) {
+  const { config, store } = deps;
+  const now = deps.now ?? Date.now;
+  const ids = serverIds(deps.random);
+  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  return {
+    config,
+    store,
+    now,
+    startedAt: now(),
+    ids,
+    quota,
+    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now }),
+    fresh: () => ({ now: now(), messageId: ids.messageId() }),
+    freshAgent: () => ({ now: now(), messageId: ids.messageId(), sessionKey: ids.sessionKey() }),
+    baseUrl(req) {
+      if (config.publicBaseUrl) return config.publicBaseUrl;
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
+      const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+      return `${proto}://${host}`;
+    },
+    async live(id) {
+      const t = now();
+      const s = await store.getSession(id);
+      if (s && s.expiresAt > t) return s;
+      if (s) {
+        const gone = await store.updateSession(id, (cur) => cur && cur.expiresAt <= t ? { next: null, result: true } : { result: false });
+        if (gone) quota.release(id);
+      }
+      return alive(null, t);
+    },
+    update: (id, t, fn) => store.updateSession(id, (s) => fn(alive(s, t)))
+  };
+}
+
+// src/nexus/server/json.ts
+function jsonText(status, text, headers = {}) {
+  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
+}
+function json2(status, body, headers = {}) {
+  return jsonText(status, JSON.stringify(body), headers);
+}
+var utf82 = new TextDecoder();
+function parseBody(req) {
+  if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
+  const text = utf82.decode(req.body).trim();
+  if (!text) return {};
+  let v2;
+  try {
+    v2 = JSON.parse(text);
+  } catch {
+    throw apiError(400, "invalid_body", "request body is not valid JSON");
+  }
+  if (!v2 || typeof v2 !== "object" || Array.isArray(v2)) throw invalidRequest("", "request body must be a JSON object");
+  return v2;
+}
+function unexpectedError(e, requestId) {
+  if (e instanceof StorageUnavailable) {
+    const message = `the server cannot store this change right now (${e.code}); nothing was changed. Reading still works; retry later.`;
+    return json2(503, { error: "storage_unavailable", message, retryAfter: 5 }, { "retry-after": "5" });
+  }
+  return json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
 
 // src/nexus/server/negotiate.ts
@@ -4010,89 +4322,6 @@ ${inner}</blockquote>
   return html;
 }
 
-// src/nexus/server/sessions.ts
-var CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
-var isoCache = [NaN, "", NaN, ""];
-function iso(ms) {
-  const sec = Math.floor(ms / 1e3);
-  if (sec === isoCache[0]) return isoCache[1];
-  if (sec === isoCache[2]) return isoCache[3];
-  const text = `${new Date(sec * 1e3).toISOString().slice(0, 19)}Z`;
-  isoCache[2] = isoCache[0];
-  isoCache[3] = isoCache[1];
-  isoCache[0] = sec;
-  isoCache[1] = text;
-  return text;
-}
-function slide(s, now) {
-  return { ...s, expiresAt: now + s.ttl * 1e3 };
-}
-function systemMessage(s, cursor, text, type, fx) {
-  return stored({ id: fx.newMessageId(), cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
-}
-function stored(m) {
-  const id = JSON.stringify(m.agentId);
-  const json3 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json3},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}}`;
-  return { cursor: m.cursor, wire };
-}
-function joinSession(s, agentId, presentedKey, fx) {
-  const existing = s.agents.find((a) => a.agentId === agentId);
-  if (existing) {
-    if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
-      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now, keyRequired: "all" } : a);
-      return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
-    }
-    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
-  }
-  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
-  const sessionKey = fx.newSessionKey();
-  const agent = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: fx.hashKey(sessionKey) };
-  let next = slide({ ...s, agents: [...s.agents, agent] }, fx.now);
-  const append = [];
-  if (next.agents.length === 2 && !next.cronReminderSent) {
-    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
-    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
-  }
-  return { next, append, sessionKey, rejoined: false };
-}
-function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
-  const agents = s.agents.map(
-    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
-  );
-  return {
-    sessionId: s.sessionId,
-    ttl: s.ttl,
-    maxAgents: s.maxAgents,
-    createdAt: s.createdAt,
-    expiresAt: slideTtl ? now + s.ttl * 1e3 : s.expiresAt,
-    creatorAgentId: s.creatorAgentId,
-    greeting: s.greeting,
-    agents,
-    headCursor,
-    cronReminderSent: s.cronReminderSent
-  };
-}
-function statusView(s) {
-  return {
-    sessionId: s.sessionId,
-    state: "active",
-    agents: s.agents.map((a) => a.agentId),
-    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
-    agentsOnline: s.agents.length,
-    maxAgents: s.maxAgents,
-    ttl: s.ttl,
-    createdAt: iso(s.createdAt),
-    expiresAt: iso(s.expiresAt),
-    creatorAgentId: s.creatorAgentId
-  };
-}
-function nextCursor(messages, after, head) {
-  const last = messages.at(-1);
-  if (last) return String(last.cursor);
-  return after < 0 ? "0" : String(Math.min(after, head));
-}
-
 // src/nexus/server/pages.ts
 function inlineHash(tag) {
   const open2 = `<${tag}>`;
@@ -4211,6 +4440,111 @@ function normalizePairCode(input) {
   const c = input.trim().toUpperCase();
   return /^[A-Z]{2,12}-[A-Z]{2,12}-[0-9A-Z]{4,8}$/.test(c) ? c : null;
 }
+
+// src/nexus/server/pairing.ts
+function codeState(p, t) {
+  return p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
+}
+function codeError(state) {
+  if (state === "unknown") return apiError(404, "code_not_found", "no such pairing code");
+  if (state === "expired") return apiError(410, "code_expired", "this pairing code has expired", { legacyError: "code_expired_or_used" });
+  return apiError(409, "code_already_claimed", "this pairing code has already been used", { legacyError: "code_expired_or_used" });
+}
+function codesToEvict(pairs, keyed, t, max) {
+  const pending = pairs.filter((p) => !p.claimedBy && p.expiresAt > t && !!p.keyed === keyed).sort((a, b) => a.createdAt - b.createdAt);
+  return pending.slice(0, Math.max(0, pending.length - max + 1));
+}
+function newPair(code, sessionId, t, ttlSec, keyed) {
+  return { code, sessionId, createdAt: t, expiresAt: t + ttlSec * 1e3, ...keyed ? { keyed } : {} };
+}
+function issueCode(p, fresh) {
+  return p ? { result: false } : { next: fresh, result: true };
+}
+function reserveCode(p, agentId, t) {
+  if (!p) return { result: "unknown" };
+  const st2 = codeState(p, t);
+  if (st2 !== "pending") return { result: st2 };
+  return { next: { ...p, claimedBy: agentId, claimedAt: t }, result: "ok" };
+}
+function releaseCode(p) {
+  if (!p) return { result: null };
+  return { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt, ...p.keyed ? { keyed: true } : {} }, result: null };
+}
+function newCodeBody(p, url, ttlSec) {
+  return { code: p.code, url, expiresAt: iso(p.expiresAt), ttl: ttlSec, expiresIn: ttlSec };
+}
+
+// src/nexus/server/routes-pairing.ts
+async function createPair(ctx, req) {
+  const { config, store } = ctx;
+  const sessionId = stringField(parseBody(req), "sessionId", 200);
+  if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
+  const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
+  const t = ctx.now();
+  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
+    await store.updatePair(old.code, () => ({ next: null, result: null }));
+  }
+  for (let i = 0; i < 10; i++) {
+    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config.pairTtl, keyed);
+    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json2(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config.pairTtl));
+  }
+  throw new Error("could not allocate a unique pairing code");
+}
+async function lookupCode(ctx, req, raw) {
+  const misses = await ctx.pairMisses.peek(req.ip);
+  if (!misses.ok) {
+    throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
+  }
+  const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
+  const pair = await ctx.store.getPair(code);
+  if (!pair) await ctx.pairMisses.hit(req.ip);
+  return { code, pair };
+}
+async function claim(ctx, req, raw) {
+  const agentId = requestAgent(req);
+  const { code, pair } = await lookupCode(ctx, req, raw);
+  if (!pair) throw codeError("unknown");
+  const t = ctx.now();
+  const reserved = await ctx.store.updatePair(code, (p) => reserveCode(p, agentId, t));
+  if (reserved !== "ok") throw codeError(reserved);
+  const fx = ctx.freshAgent();
+  try {
+    return json2(200, await ctx.update(pair.sessionId, fx.now, (s) => claimSession(s, agentId, req.headers["x-session-key"], fx)));
+  } catch (e) {
+    await ctx.store.updatePair(code, releaseCode);
+    throw e;
+  }
+}
+async function pairStatus(ctx, req, raw) {
+  const { pair } = await lookupCode(ctx, req, raw);
+  if (!pair) throw codeError("unknown");
+  return json2(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
+}
+async function pairSkill(ctx, req, raw) {
+  const { config } = ctx;
+  const format = negotiatePage(req.headers.accept, req.query.get("format"));
+  const { code, pair } = await lookupCode(ctx, req, raw);
+  const baseUrl = ctx.baseUrl(req);
+  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
+  const t = ctx.now();
+  const s = await ctx.store.getSession(pair.sessionId);
+  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  return pairingPage(
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
+    format
+  );
+}
+function shortLink(_ctx, _req, raw) {
+  return { status: 301, headers: { location: `/v1/pair/${encodeURIComponent(normalizePairCode(decodeURIComponent(raw)) ?? raw)}/skill` } };
+}
+var pairingRoutes = [
+  ["PUT", /^\/v1\/pair$/, createPair],
+  ["POST", /^\/v1\/pair$/, createPair],
+  ["POST", /^\/v1\/pair\/([^/]+)\/claim$/, claim],
+  ["GET", /^\/v1\/pair\/([^/]+)\/status$/, pairStatus],
+  ["GET", /^\/v1\/pair\/([^/]+)\/skill$/, pairSkill],
+  ["GET", /^\/p\/([^/]+)$/, shortLink]
+];
 
 // src/nexus/server/secret-scanners.ts
 var isDigit = (c) => c >= 48 && c <= 57;
@@ -4394,6 +4728,125 @@ function sanitizeJson(value, counts = {}) {
 }
 var SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
 
+// src/nexus/server/routes-sessions.ts
+var POLL_LIMIT_DEFAULT = 100;
+var POLL_LIMIT_MAX = 500;
+async function create(ctx, req) {
+  const { config } = ctx;
+  const body = parseBody(req);
+  const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
+  const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
+  const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const bodyCreator = stringField(body, "creatorAgentId", 128);
+  const headerCreator = req.headers["x-agent-id"] || void 0;
+  if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
+    throw apiError(400, "creator_identity_conflict", "creatorAgentId and X-Agent-Id name different agents");
+  }
+  const creator = bodyCreator ?? headerCreator;
+  if (creator !== void 0) checkAgentId(creator, bodyCreator ? "creatorAgentId" : "X-Agent-Id");
+  const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
+  const u = createSession({ ttl, maxAgents, greeting, creator }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
+  const id = u.next.sessionId;
+  await ctx.quota.ready;
+  ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
+  try {
+    await ctx.store.updateSession(id, () => u);
+  } catch (e) {
+    ctx.quota.release(id);
+    throw e;
+  }
+  return json2(201, u.result);
+}
+async function join3(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const fx = ctx.freshAgent();
+  return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
+}
+async function send(ctx, req, id) {
+  const { config } = ctx;
+  const agentId = requestAgent(req);
+  const body = parseBody(req);
+  const text = stringField(body, "text", config.maxMessageChars);
+  const rawJson = body.json;
+  if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
+  if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
+  if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
+  const counts = {};
+  const clean = sanitizeText(text ?? "", counts).text;
+  const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
+  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
+  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
+  const fx = ctx.fresh();
+  return json2(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+}
+async function poll(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const after = parseAfter(req.query.get("after"));
+  const limitRaw = req.query.get("limit");
+  let limit = POLL_LIMIT_DEFAULT;
+  if (limitRaw !== null) {
+    if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest("limit", `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
+    limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
+  }
+  const t = ctx.now();
+  const key = req.headers["x-session-key"];
+  const s = await ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
+  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+  return jsonText(200, pollBody(messages, more, after, s, req.query.get("members") === "true"));
+}
+async function renew(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const ttl = intField(parseBody(req), "ttl", 60, ctx.config.maxTtl);
+  const t = ctx.now();
+  return json2(200, await ctx.update(id, t, (s) => renewSession(s, agentId, req.headers["x-session-key"], ttl, t)));
+}
+async function leave(ctx, req, id, pathAgent) {
+  const agentId = requestAgent(req);
+  if (agentId !== pathAgent) throw apiError(403, "forbidden", "X-Agent-Id must match the agent in the path");
+  const key = req.headers["x-session-key"];
+  if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
+  return json2(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
+}
+var S2 = "/v1/sessions?";
+var sessionRoutes = [
+  // send and poll first: nearly every request is one of them.
+  ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
+  ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
+  ["PUT", new RegExp(`^${S2}$`), create],
+  ["POST", new RegExp(`^${S2}$`), create],
+  ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json2(200, statusView(await ctx.live(id)))],
+  ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join3],
+  ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
+  ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave]
+];
+
+// src/nexus/server/routes-service.ts
+var VERSION = "0.1.0";
+var uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+function skill(ctx, req) {
+  const { config } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
+  return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
+}
+function health(ctx) {
+  return json2(200, {
+    status: "ok",
+    version: VERSION,
+    uptime: uptime(ctx),
+    storage: ctx.store.health(),
+    capabilities: { messageFormat: ["text", "json"], pathStyles: ["singular", "plural"], pairCodeTtl: ctx.config.pairTtl }
+  });
+}
+async function stats(ctx) {
+  const c = await ctx.store.counts();
+  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
+}
+var serviceRoutes = [
+  ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
+  ["GET", /^\/health$/, health],
+  ["GET", /^\/v1\/stats$/, stats]
+];
+
 // src/nexus/server/sweep.ts
 var PAIR_TOMBSTONE_MS = 36e5;
 var SLICE2 = 128;
@@ -4411,378 +4864,47 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
     await yieldNow2();
   }
 }
+function sweeper(store, now, quota) {
+  let running = null;
+  const release = (id) => quota.release(id);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
+}
 
 // src/nexus/server/app.ts
-var VERSION = "0.1.0";
-var POLL_LIMIT_DEFAULT = 100;
-var POLL_LIMIT_MAX = 500;
+var ROUTES = [...sessionRoutes, ...pairingRoutes, ...serviceRoutes];
 var CORS2 = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
   "access-control-allow-headers": "Content-Type, X-Agent-Id, X-Session-Key, X-Request-Id",
   "access-control-expose-headers": "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 };
-function jsonText(status, text, headers = {}) {
-  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
-}
-function json2(status, body, headers = {}) {
-  return jsonText(status, JSON.stringify(body), headers);
-}
-var utf82 = new TextDecoder();
-function parseBody(req) {
-  if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf82.decode(req.body).trim();
-  if (!text) return {};
-  let v2;
-  try {
-    v2 = JSON.parse(text);
-  } catch {
-    throw apiError(400, "invalid_body", "request body is not valid JSON");
-  }
-  if (!v2 || typeof v2 !== "object" || Array.isArray(v2)) throw invalidRequest("", "request body must be a JSON object");
-  return v2;
-}
-function storageUnavailable(e) {
-  const message = `the server cannot store this change right now (${e.code}); nothing was changed. Reading still works; retry later.`;
-  return json2(503, { error: "storage_unavailable", message, retryAfter: 5 }, { "retry-after": "5" });
-}
-function createNexusServer(deps) {
-  const { config, store } = deps;
-  const now = deps.now ?? Date.now;
-  const { effects, random, randomHex } = serverEffects(now, deps.random);
-  const startedAt = now();
-  const limiter = new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
-  const pairMisses = new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now });
-  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
-  const release = (id) => quota.release(id);
-  const keyOpts = {
-    forbidden: { matches: keyMatches, strict: config.strictSessionKey, notMember: "forbidden" },
-    agent_not_in_session: { matches: keyMatches, strict: config.strictSessionKey, notMember: "agent_not_in_session" }
+var REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+function rateLimited(r, config) {
+  const headers = {
+    "x-ratelimit-limit": String(config.rateLimitMax),
+    "x-ratelimit-remaining": String(r.remaining),
+    "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)),
+    "retry-after": String(r.retryAfterSec)
   };
-  function baseUrl(req) {
-    if (config.publicBaseUrl) return config.publicBaseUrl;
-    const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
-    const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
-    return `${proto}://${host}`;
-  }
-  const agentHeader = (req) => checkAgentId(req.headers["x-agent-id"]);
-  async function live(id) {
-    const s = await store.getSession(id);
-    if (s && s.expiresAt > now()) return s;
-    if (s) {
-      const gone = await store.updateSession(id, (cur) => cur && cur.expiresAt <= now() ? { next: null, result: true } : { result: false });
-      if (gone) release(id);
-    }
-    throw apiError(404, "session_not_found", "no such session, or it has expired");
-  }
-  function transition(id, fn) {
-    return store.updateSession(id, (s) => {
-      if (!s || s.expiresAt <= now()) throw apiError(404, "session_not_found", "no such session, or it has expired");
-      return fn(s);
-    });
-  }
-  async function create(req) {
-    const body = parseBody(req);
-    const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
-    const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
-    const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
-    const bodyCreator = stringField(body, "creatorAgentId", 128);
-    const headerCreator = req.headers["x-agent-id"] || void 0;
-    if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
-      throw apiError(400, "creator_identity_conflict", "creatorAgentId and X-Agent-Id name different agents");
-    }
-    const creator = bodyCreator ?? headerCreator;
-    if (creator !== void 0) checkAgentId(creator, bodyCreator ? "creatorAgentId" : "X-Agent-Id");
-    const fx = effects();
-    const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
-    const sessionId = randomHex(24);
-    let s = {
-      sessionId,
-      ttl,
-      maxAgents,
-      createdAt: fx.now,
-      expiresAt: fx.now + ttl * 1e3,
-      creatorAgentId: creator ?? null,
-      greeting,
-      agents: [],
-      headCursor: 0,
-      cronReminderSent: false
-    };
-    const append = greeting ? [systemMessage(s, 0, greeting, "greeting", fx)] : [];
-    let sessionKey;
-    if (creator) {
-      const j = joinSession(s, creator, void 0, fx);
-      s = j.next;
-      sessionKey = j.sessionKey;
-      append.push(...j.append);
-    }
-    await quota.ready;
-    quota.charge(req.ip, sessionId, sessionCost(greeting, maxAgents));
-    try {
-      await store.updateSession(sessionId, () => ({ next: s, append, result: null }));
-    } catch (e) {
-      quota.release(sessionId);
-      throw e;
-    }
-    return json2(201, {
-      sessionId,
-      ttl,
-      maxAgents,
-      state: "active",
-      createdAt: iso(s.createdAt),
-      expiresAt: iso(s.expiresAt),
-      greeting,
-      agentsOnline: s.agents.length,
-      ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
-    });
-  }
-  async function join4(req, id) {
-    const agentId = agentHeader(req);
-    const fx = effects();
-    const r = await transition(id, (s) => {
-      const j = joinSession(s, agentId, req.headers["x-session-key"], fx);
-      return { next: j.next, append: j.append, result: { ...j, s: j.next } };
-    });
-    return json2(200, {
-      status: "joined",
-      sessionId: id,
-      agentId,
-      agentsOnline: r.s.agents.length,
-      sessionKey: r.sessionKey,
-      ttl: r.s.ttl,
-      expiresAt: iso(r.s.expiresAt),
-      ...r.rejoined ? { rejoined: true } : {}
-    });
-  }
-  async function send(req, id) {
-    const agentId = agentHeader(req);
-    const body = parseBody(req);
-    const text = stringField(body, "text", config.maxMessageChars);
-    const rawJson = body.json;
-    if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
-    if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
-    if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
-    const counts = {};
-    const clean = sanitizeText(text ?? "", counts).text;
-    const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-    const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-    const key = req.headers["x-session-key"];
-    const fx = effects();
-    const m = await transition(id, (s) => {
-      const { verified, s: checked } = checkMemberKey(s, agentId, key, "send", keyOpts.forbidden);
-      const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
-      const msg = {
-        id: fx.newMessageId(),
-        cursor: next.headCursor,
-        agentId,
-        text: clean,
-        ...cleanJson !== void 0 ? { json: cleanJson } : {},
-        verified,
-        createdAt: fx.now,
-        expiresAt: next.expiresAt,
-        type: "message",
-        ...redactions.length ? { sanitized: true } : {}
-      };
-      return { next, append: [stored(msg)], result: msg };
-    });
-    return json2(201, {
-      ok: true,
-      id: m.id,
-      messageId: m.id,
-      cursor: String(m.cursor),
-      expiresAt: iso(m.expiresAt),
-      verified: m.verified,
-      ...redactions.length ? { redacted: true, redactions, warning: "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging." } : {}
-    });
-  }
-  async function poll(req, id) {
-    const agentId = agentHeader(req);
-    const after = parseAfter(req.query.get("after"));
-    const limitRaw = req.query.get("limit");
-    let limit = POLL_LIMIT_DEFAULT;
-    if (limitRaw !== null) {
-      if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest("limit", `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
-      limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
-    }
-    const t = now();
-    const key = req.headers["x-session-key"];
-    const s = await transition(id, (s2) => {
-      const next = touch(checkMemberKey(s2, agentId, key, "poll", keyOpts.agent_not_in_session).s, agentId, t, config.slideOnPoll);
-      return { next, result: next };
-    });
-    const { messages: page2, more } = await store.messagesAfter(id, after, limit, config.maxPollBytes);
-    const members = req.query.get("members") === "true" ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-    return jsonText(200, `{"messages":[${page2.map((m) => m.wire).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${members}}`);
-  }
-  async function renew(req, id) {
-    const agentId = agentHeader(req);
-    const body = parseBody(req);
-    const ttl = intField(body, "ttl", 60, config.maxTtl);
-    const t = now();
-    const key = req.headers["x-session-key"];
-    const s = await transition(id, (s2) => {
-      const k = checkMemberKey(s2, agentId, key, "renew", keyOpts.forbidden);
-      checkRenewTtl(s2, agentId, k.verified, ttl);
-      const next = slide(touch({ ...k.s, ttl: ttl ?? s2.ttl }, agentId, t, false), t);
-      return { next, result: next };
-    });
-    const v2 = statusView(s);
-    return json2(200, { sessionId: id, state: "active", ttl: s.ttl, expiresAt: v2.expiresAt, agents: v2.agents });
-  }
-  async function leave(req, id, pathAgent) {
-    const agentId = agentHeader(req);
-    if (agentId !== pathAgent) throw apiError(403, "forbidden", "X-Agent-Id must match the agent in the path");
-    const key = req.headers["x-session-key"];
-    if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
-    const fx = effects();
-    await transition(id, (s) => {
-      const a = s.agents.find((x2) => x2.agentId === agentId);
-      if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
-      if (!fx.keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
-      if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
-      return { next: { ...s, agents: s.agents.filter((x2) => x2.agentId !== agentId) }, result: null };
-    });
-    return json2(200, { ok: true, status: "removed", sessionId: id, agentId, message: `${agentId} left the session` });
-  }
-  async function createPair(req) {
-    const body = parseBody(req);
-    const sessionId = stringField(body, "sessionId", 200);
-    if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
-    const keyed = pairCreator(await live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"], keyMatches);
-    const t = now();
-    const pending = (await store.pairsOf(sessionId)).filter((p) => !p.claimedBy && p.expiresAt > t && !!p.keyed === keyed).sort((a, b) => a.createdAt - b.createdAt);
-    for (const old of pending.slice(0, Math.max(0, pending.length - config.maxCodesPerSession + 1))) {
-      await store.updatePair(old.code, () => ({ next: null, result: null }));
-    }
-    let code = "";
-    for (let i = 0; i < 10 && !code; i++) {
-      const c = generatePairCode(random);
-      const created = await store.updatePair(c, (p) => p ? { result: false } : { next: { code: c, sessionId, createdAt: t, expiresAt: t + config.pairTtl * 1e3, ...keyed ? { keyed } : {} }, result: true });
-      if (created) code = c;
-    }
-    if (!code) throw new Error("could not allocate a unique pairing code");
-    return json2(201, {
-      code,
-      url: `${baseUrl(req)}/p/${code}`,
-      expiresAt: iso(t + config.pairTtl * 1e3),
-      ttl: config.pairTtl,
-      expiresIn: config.pairTtl
-    });
-  }
-  const codeState = (p, t) => p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
-  async function lookupCode(req, raw) {
-    const misses = pairMisses.peek(req.ip);
-    if (!misses.ok) {
-      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
-    }
-    const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
-    const pair = await store.getPair(code);
-    if (!pair) pairMisses.hit(req.ip);
-    return { code, pair };
-  }
-  function codeError(state) {
-    if (state === "unknown") return apiError(404, "code_not_found", "no such pairing code");
-    if (state === "expired") return apiError(410, "code_expired", "this pairing code has expired", { legacyError: "code_expired_or_used" });
-    return apiError(409, "code_already_claimed", "this pairing code has already been used", { legacyError: "code_expired_or_used" });
-  }
-  async function claim(req, raw) {
-    const agentId = agentHeader(req);
-    const { code, pair } = await lookupCode(req, raw);
-    if (!pair) throw codeError("unknown");
-    const t = now();
-    const reserved = await store.updatePair(code, (p) => {
-      if (!p) return { result: "unknown" };
-      const st2 = codeState(p, t);
-      if (st2 !== "pending") return { result: st2 };
-      return { next: { ...p, claimedBy: agentId, claimedAt: t }, result: "ok" };
-    });
-    if (reserved !== "ok") throw codeError(reserved);
-    const fx = effects();
-    try {
-      const r = await transition(pair.sessionId, (s) => {
-        const j = joinSession(s, agentId, req.headers["x-session-key"], fx);
-        return { next: j.next, append: j.append, result: { ...j, s: j.next } };
-      });
-      return json2(200, {
-        sessionId: pair.sessionId,
-        status: "claimed",
-        agentId,
-        sessionKey: r.sessionKey,
-        agentsOnline: r.s.agents.length,
-        ttl: r.s.ttl,
-        expiresAt: iso(r.s.expiresAt)
-      });
-    } catch (e) {
-      await store.updatePair(code, (p) => p ? { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt, ...p.keyed ? { keyed: true } : {} }, result: null } : { result: null });
-      throw e;
-    }
-  }
-  async function pairStatus(req, raw) {
-    const { pair } = await lookupCode(req, raw);
-    if (!pair) throw codeError("unknown");
-    return json2(200, { state: codeState(pair, now()), expiresAt: iso(pair.expiresAt) });
-  }
-  async function pairSkill(req, raw) {
-    const format = negotiatePage(req.headers.accept, req.query.get("format"));
-    const { code, pair } = await lookupCode(req, raw);
-    if (!pair) return unknownCodePage(code, baseUrl(req), config.pairTtl, format);
-    const t = now();
-    const s = await store.getSession(pair.sessionId);
-    const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
-    return pairingPage(
-      { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl: baseUrl(req), sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
-      format
-    );
-  }
-  async function stats() {
-    const c = await store.counts();
-    return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: Math.floor((now() - startedAt) / 1e3) });
-  }
-  function health() {
-    return json2(200, {
-      status: "ok",
-      version: VERSION,
-      uptime: Math.floor((now() - startedAt) / 1e3),
-      storage: store.health(),
-      capabilities: { messageFormat: ["text", "json"], pathStyles: ["singular", "plural"], pairCodeTtl: config.pairTtl }
-    });
-  }
-  const S2 = "/v1/sessions?";
-  const routes = [
-    // send and poll first: nearly every request is one of them.
-    ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
-    ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
-    ["PUT", new RegExp(`^${S2}$`), create],
-    ["POST", new RegExp(`^${S2}$`), create],
-    ["GET", new RegExp(`^${S2}/([^/]+)$`), async (_r, id) => json2(200, statusView(await live(id)))],
-    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join4],
-    ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
-    ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave],
-    ["PUT", /^\/v1\/pair$/, createPair],
-    ["POST", /^\/v1\/pair$/, createPair],
-    ["POST", /^\/v1\/pair\/([^/]+)\/claim$/, claim],
-    ["GET", /^\/v1\/pair\/([^/]+)\/status$/, pairStatus],
-    ["GET", /^\/v1\/pair\/([^/]+)\/skill$/, pairSkill],
-    ["GET", /^\/p\/([^/]+)$/, (_r, raw) => ({ status: 301, headers: { location: `/v1/pair/${encodeURIComponent(normalizePairCode(decodeURIComponent(raw)) ?? raw)}/skill` } })],
-    ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, (req) => skillPage({ baseUrl: baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax }, negotiatePage(req.headers.accept, req.query.get("format")))],
-    ["GET", /^\/health$/, health],
-    ["GET", /^\/v1\/stats$/, stats]
-  ];
+  const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
+  return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
+}
+function createSessionServer(deps) {
+  const ctx = createContext(deps);
+  const { config, now } = ctx;
+  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   async function route(req) {
     if (req.method === "OPTIONS") return { status: 204 };
     if (req.path !== "/health") {
-      const r = limiter.hit(req.ip);
-      if (!r.ok) {
-        const headers = { "x-ratelimit-limit": String(config.rateLimitMax), "x-ratelimit-remaining": String(r.remaining), "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)) };
-        throw new HttpError(429, { error: "rate_limit_exceeded", message: `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`, retryAfter: r.retryAfterSec }, { ...headers, "retry-after": String(r.retryAfterSec) });
-      }
+      const r = await limiter.hit(req.ip);
+      if (!r.ok) throw rateLimited(r, config);
     }
     let pathMatched = false;
-    for (const [method, re2, fn] of routes) {
+    for (const [method, re2, fn] of ROUTES) {
       const m = re2.exec(req.path);
       if (!m) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(req, ...m.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
@@ -4790,23 +4912,13 @@ function createNexusServer(deps) {
   let requestSeq = 0;
   const handler = async (req) => {
     const incoming = req.headers["x-request-id"];
-    const requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
-    let res;
-    try {
-      res = await route(req);
-    } catch (e) {
-      res = e instanceof StorageUnavailable ? storageUnavailable(e) : errorToResponse(e, () => json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` }));
-    }
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
+    const res = await respond(route, req, (e) => unexpectedError(e, requestId));
     const headers = req.headers.origin === void 0 ? { ...res.headers } : { ...CORS2, ...res.headers };
     headers["x-request-id"] = requestId;
     return { ...res, headers };
   };
-  let sweeping = null;
-  function sweep() {
-    sweeping ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => sweeping = null);
-    return sweeping;
-  }
-  return { handler, sweep };
+  return { handler, sweep: sweeper(ctx.store, now, ctx.quota) };
 }
 
 // src/nexus/server/server.ts
@@ -4824,7 +4936,7 @@ async function startNexusServer(config, opts = {}) {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createNexusServer({ config, store, now });
+  const app = createSessionServer({ config, store, now });
   const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {
   }), 6e4);
@@ -4869,14 +4981,14 @@ function run(script, args, env) {
   return new Promise(
     (resolve, reject) => execFile(
       process.execPath,
-      [join3(scripts, script), ...args],
+      [join4(scripts, script), ...args],
       { env: { ...process.env, ...env } },
       (e, stdout, stderr) => e ? reject(new Error(`${script} ${args[0]} failed: ${stderr || e.message}`)) : resolve({ stdout, stderr })
     )
   );
 }
 function streamOf(env, max, onMessage) {
-  const p = spawn(process.execPath, [join3(scripts, "opennexus.mjs"), "stream", "--json", "--max-messages", String(max), "--timeout", "60"], { env: { ...process.env, ...env } });
+  const p = spawn(process.execPath, [join4(scripts, "opennexus.mjs"), "stream", "--json", "--max-messages", String(max), "--timeout", "60"], { env: { ...process.env, ...env } });
   let connected;
   const ready = new Promise((r) => connected = r);
   let buf = "";
@@ -4896,8 +5008,8 @@ function streamOf(env, max, onMessage) {
 }
 async function main() {
   const hub = await startHub({ messengerPort: 0, nexusPort: 0 });
-  const home = mkdtempSync(join3(tmpdir(), "nexus-demo-"));
-  const who = (name) => ({ NEXUS_STATE_DIR: join3(home, name), MESSENGER_URL: hub.messengerUrl, NEXUS_URL: hub.nexusUrl });
+  const home = mkdtempSync(join4(tmpdir(), "nexus-demo-"));
+  const who = (name) => ({ NEXUS_STATE_DIR: join4(home, name), MESSENGER_URL: hub.messengerUrl, NEXUS_URL: hub.nexusUrl });
   const alice = who("alice");
   const bob = who("bob");
   try {
@@ -4914,11 +5026,11 @@ async function main() {
     const bobStream = streamOf(bob, 2, show("bob"));
     const aliceStream = streamOf(alice, 2, show("alice"));
     await Promise.all([bobStream.ready, aliceStream.ready]);
-    const send = (env, to, message) => run("opennexus.mjs", ["send", "--to", to, "--messenger-url", hub.messengerUrl, "--message", message, "--confirm-ms", "0"], env);
-    await send(alice, bobPub, "Hi Bob, this is end-to-end encrypted.");
-    await send(bob, alicePub, "Hi Alice! The messenger only sees ciphertext.");
-    await send(alice, bobPub, "Great - same session, next counter.");
-    await send(bob, alicePub, "Bye for now.");
+    const send2 = (env, to, message) => run("opennexus.mjs", ["send", "--to", to, "--messenger-url", hub.messengerUrl, "--message", message, "--confirm-ms", "0"], env);
+    await send2(alice, bobPub, "Hi Bob, this is end-to-end encrypted.");
+    await send2(bob, alicePub, "Hi Alice! The messenger only sees ciphertext.");
+    await send2(alice, bobPub, "Great - same session, next counter.");
+    await send2(bob, alicePub, "Bye for now.");
     const codes = await Promise.all([aliceStream.done, bobStream.done]);
     if (codes.some((c) => c !== 0)) throw new Error("an OpenNexus stream did not finish");
     say("\n== NexusMessaging: a session and a pairing link ==");

@@ -112,79 +112,10 @@ var init_args = __esm({
   }
 });
 
-// src/http/client.ts
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-function parseHttpUrl(url2) {
-  let u;
-  try {
-    u = new URL(url2);
-  } catch {
-    throw new NetworkError("bad_url", `invalid URL: ${url2}`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url2}`);
-  return u;
-}
-function describe(err2, url2) {
-  const e = err2;
-  return `cannot reach ${url2} (${e.code ? `${e.code}: ` : ""}${e.message})`;
-}
-function bounded(url2, opts, onResponse, reject) {
-  const u = parseHttpUrl(url2);
-  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
-  let settled = false;
-  const req = fn(u, { method: opts.method, headers: opts.headers });
-  const settle = () => {
-    settled = true;
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
-  };
-  const fail = (e) => {
-    if (!settled) reject(e);
-    settle();
-    req.destroy();
-  };
-  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url2}`)), opts.timeoutMs);
-  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url2}`));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
-  req.on("response", (res) => onResponse(res, fail, settle));
-  return req;
-}
-function request(url2, opts) {
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
-    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const headers = {
-      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
-      ...opts.headers
-    };
-    const req = bounded(
-      url2,
-      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (c) => {
-          size += c.length;
-          if (size > max) fail(new NetworkError("too_large", `the answer from ${url2} is larger than ${max} bytes`));
-          else chunks.push(c);
-        });
-        res.on("end", () => {
-          if (size > max) return;
-          settle();
-          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
-      },
-      reject
-    );
-    req.end(opts.body);
-  });
-}
-var NetworkError, DEFAULT_MAX_BODY_BYTES;
-var init_client = __esm({
-  "src/http/client.ts"() {
+// src/http/network-error.ts
+var NetworkError;
+var init_network_error = __esm({
+  "src/http/network-error.ts"() {
     "use strict";
     init_errors();
     NetworkError = class extends CodedError {
@@ -192,7 +123,6 @@ var init_client = __esm({
         super(code, message);
       }
     };
-    DEFAULT_MAX_BODY_BYTES = 1 << 20;
   }
 });
 
@@ -201,90 +131,6 @@ var init_errors2 = __esm({
   "src/opennexus/errors.ts"() {
     "use strict";
     init_errors();
-  }
-});
-
-// src/opennexus/core/crypto.ts
-var init_crypto = __esm({
-  "src/opennexus/core/crypto.ts"() {
-    "use strict";
-  }
-});
-
-// src/opennexus/core/errors.ts
-var init_errors3 = __esm({
-  "src/opennexus/core/errors.ts"() {
-    "use strict";
-  }
-});
-
-// src/opennexus/core/bytes.ts
-var te, strictUtf8, U64_MAX;
-var init_bytes = __esm({
-  "src/opennexus/core/bytes.ts"() {
-    "use strict";
-    init_errors3();
-    te = new TextEncoder();
-    strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-    U64_MAX = (1n << 64n) - 1n;
-  }
-});
-
-// src/opennexus/core/identity.ts
-var init_identity = __esm({
-  "src/opennexus/core/identity.ts"() {
-    "use strict";
-    init_bytes();
-    init_crypto();
-    init_errors3();
-  }
-});
-
-// src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-async function ensurePrivateDir(dir) {
-  await mkdir(dir, { recursive: true, mode: 448 });
-}
-async function writeFileAtomic(path, text, opts = {}) {
-  await ensurePrivateDir(dirname(path));
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
-  try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-async function readTextOrNull(path) {
-  try {
-    return await readFile(path, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return null;
-    throw e;
-  }
-}
-var init_atomic_file = __esm({
-  "src/store/atomic-file.ts"() {
-    "use strict";
-  }
-});
-
-// src/opennexus/keys.ts
-var init_keys = __esm({
-  "src/opennexus/keys.ts"() {
-    "use strict";
-    init_errors();
-    init_crypto();
-    init_identity();
-    init_atomic_file();
   }
 });
 
@@ -315,9 +161,8 @@ var init_io = __esm({
     "use strict";
     init_args();
     init_errors();
-    init_client();
+    init_network_error();
     init_errors2();
-    init_keys();
     out = (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}
 `);
     err = (s) => process.stderr.write(s.endsWith("\n") ? s : `${s}
@@ -326,17 +171,17 @@ var init_io = __esm({
 });
 
 // src/cli/state-dir.ts
-import { dirname as dirname2, join as join2, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function skillDir(moduleUrl) {
-  return resolve(dirname2(fileURLToPath(moduleUrl)), "..");
+  return resolve(dirname(fileURLToPath(moduleUrl)), "..");
 }
 function serverDataDir(env2, moduleUrl) {
-  return join2(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
+  return join(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
 }
 function stateDir(part, env2, moduleUrl) {
-  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join2(skillDir(moduleUrl), ".state");
-  return join2(base, part);
+  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
+  return join(base, part);
 }
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
@@ -558,6 +403,123 @@ var init_config = __esm({
   }
 });
 
+// src/http/client.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+function parseHttpUrl(url2) {
+  let u;
+  try {
+    u = new URL(url2);
+  } catch {
+    throw new NetworkError("bad_url", `invalid URL: ${url2}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url2}`);
+  return u;
+}
+function describe(err2, url2) {
+  const e = err2;
+  return `cannot reach ${url2} (${e.code ? `${e.code}: ` : ""}${e.message})`;
+}
+function bounded(url2, opts, onResponse, reject) {
+  const u = parseHttpUrl(url2);
+  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url2}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url2}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
+}
+function request(url2, opts) {
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
+    };
+    const req = bounded(
+      url2,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url2} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
+      },
+      reject
+    );
+    req.end(opts.body);
+  });
+}
+var DEFAULT_MAX_BODY_BYTES;
+var init_client = __esm({
+  "src/http/client.ts"() {
+    "use strict";
+    init_network_error();
+    init_network_error();
+    DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  }
+});
+
+// src/store/atomic-file.ts
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname2, join as join2 } from "node:path";
+async function ensurePrivateDir(dir) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+}
+async function writeFileAtomic(path, text, opts = {}) {
+  await ensurePrivateDir(dirname2(path));
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fh = await open(tmp, "w", 384);
+  try {
+    await fh.writeFile(text);
+    if (opts.sync !== false) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+async function readTextOrNull(path) {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return null;
+    throw e;
+  }
+}
+var init_atomic_file = __esm({
+  "src/store/atomic-file.ts"() {
+    "use strict";
+  }
+});
+
 // src/nexus/state.ts
 import { readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
@@ -673,6 +635,12 @@ function reply(o) {
   }
   return o.code;
 }
+function answered(res, hints) {
+  return answer(res.r, {
+    ...res.stateError !== void 0 ? { save: () => Promise.reject(res.stateError) } : {},
+    ...hints ? { hints } : {}
+  });
+}
 async function answer(r, then = {}) {
   if (r.body === null) {
     return { code: 1, json: { error: "non_json_response", status: r.status }, hints: () => err(`Error: the server answered HTTP ${r.status} without a JSON object: ${shown(r.text, 300)}`) };
@@ -726,7 +694,7 @@ function messageText(t) {
   const s = String(t ?? "");
   return safeText(s.slice(0, 16e3), { multiline: true }).replace(/\n/g, "\n      ") + (s.length > 16e3 ? " \u2026" : "");
 }
-function pollHints(send, poll, b) {
+function pollHints(send2, poll2, b) {
   const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m) => m !== null && typeof m === "object");
   const messages = items(b.messages);
   if (messages.length) {
@@ -734,7 +702,7 @@ function pollHints(send, poll, b) {
     const unverified = (m) => m.agentId !== "system" && m.verified !== true;
     for (const m of messages) err(`  [#${shown(m.cursor, 40)}] ${m.agentId === "system" ? "\u2699\uFE0F  system" : shown(m.agentId, 200)}${unverified(m) ? " \u26A0\uFE0F (unverified)" : ""}: ${messageText(m.text)}`);
     if (messages.some(unverified)) err("\u26A0\uFE0F  (unverified): sent without the agent's session key; anyone who knows the session id could have sent it as that agent.");
-    err(`\u{1F4A1} Tip: reply with: ${send} "Your message"`);
+    err(`\u{1F4A1} Tip: reply with: ${send2} "Your message"`);
   } else {
     err("\u{1F4AC} No new messages");
   }
@@ -742,7 +710,7 @@ function pollHints(send, poll, b) {
     err("Members:");
     for (const m of items(b.members)) err(`  ${shown(m.agentId, 200)} (last seen ${shown(m.lastSeenAt, 40)})`);
   }
-  err(`\u{1F4A1} Tip: poll again later: ${poll}`);
+  err(`\u{1F4A1} Tip: poll again later: ${poll2}`);
 }
 var replied;
 var init_nexus_reply = __esm({
@@ -848,6 +816,88 @@ var init_client2 = __esm({
   }
 });
 
+// src/nexus/agent.ts
+async function thenSave(r, save) {
+  if (!r.ok || r.body === null) return { r };
+  try {
+    await save(r.body);
+    return { r };
+  } catch (stateError) {
+    return { r, stateError };
+  }
+}
+var keyFor, NexusAgent;
+var init_agent = __esm({
+  "src/nexus/agent.ts"() {
+    "use strict";
+    init_client2();
+    init_state();
+    keyFor = (saved, agentId) => saved.agent === agentId ? saved.key : void 0;
+    NexusAgent = class {
+      constructor(state, clientFor) {
+        this.state = state;
+        this.clientFor = clientFor;
+      }
+      state;
+      clientFor;
+      async create(body) {
+        const client = this.clientFor();
+        await this.state.assertWritable();
+        const creator = body.creatorAgentId;
+        return thenSave(
+          await client.createSession(body),
+          (b) => this.state.save(serverSessionId(b.sessionId), { server: client.url, ...creator ? { agent: creator, ...serverKey(b.sessionKey) } : {} })
+        );
+      }
+      async join(saved, agentId) {
+        const client = this.clientFor(saved);
+        await this.state.assertWritable(saved.sessionId);
+        return thenSave(
+          await client.join(saved.sessionId, agentId, keyFor(saved, agentId)),
+          (b) => this.state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) })
+        );
+      }
+      async claim(code, agentId) {
+        const client = this.clientFor();
+        await this.state.assertWritable();
+        return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
+      }
+      async send(saved, agentId, text) {
+        return { r: await this.clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId)) };
+      }
+      /**
+       * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
+       * is saved only if it is a plain decimal (nexus spec §2.6): a hostile one is refused and the
+       * next poll starts from the old cursor again.
+       */
+      async poll(saved, agentId, opts = {}) {
+        const explicit = opts.after !== void 0;
+        const after = explicit ? opts.after === "0" ? void 0 : opts.after : saved.cursor;
+        if (!explicit) await this.state.assertWritable(saved.sessionId);
+        const r = await this.clientFor(saved).poll(saved.sessionId, agentId, {
+          ...after !== void 0 ? { after } : {},
+          members: opts.members === true,
+          ...opts.limit ? { limit: opts.limit } : {},
+          key: keyFor(saved, agentId)
+        });
+        return thenSave(r, async (b) => {
+          if (explicit || b.nextCursor === void 0 || b.nextCursor === null) return;
+          if (!validCursor(b.nextCursor)) throw new InvalidServerValue("the nextCursor from the server is not a plain decimal cursor (nexus spec \xA72.6); it was not saved");
+          await this.state.save(saved.sessionId, { cursor: b.nextCursor });
+        });
+      }
+      /** Leaves with the saved key; once the seat is gone on the server, the local copy goes too. */
+      async leave(saved, agentId, key) {
+        await this.state.assertWritable(saved.sessionId);
+        const r = await this.clientFor(saved).leave(saved.sessionId, agentId, key);
+        const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
+        const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
+        return stateError === void 0 ? { r } : { r, stateError };
+      }
+    };
+  }
+});
+
 // src/http/connection-guard.ts
 function timeoutOptions(limits) {
   const shortest = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
@@ -889,22 +939,47 @@ var init_connection_guard = __esm({
   }
 });
 
-// src/http/types.ts
-var HttpError;
-var init_types = __esm({
-  "src/http/types.ts"() {
+// src/http/errors.ts
+function errorToResponse(err2, fallback) {
+  if (err2 instanceof HttpError) return err2.toResponse();
+  if (err2 instanceof URIError) return BAD_URL;
+  const r = fallback?.(err2);
+  if (r) return r;
+  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
+}
+async function respond(handler, req, fallback) {
+  try {
+    return await handler(req);
+  } catch (err2) {
+    return errorToResponse(err2, fallback);
+  }
+}
+var JSON_TYPE, HttpError, BAD_URL;
+var init_errors3 = __esm({
+  "src/http/errors.ts"() {
     "use strict";
-    HttpError = class extends Error {
+    init_errors();
+    JSON_TYPE = "application/json; charset=utf-8";
+    HttpError = class extends CodedError {
       constructor(status, body, headers = {}) {
-        super(typeof body === "object" && body && "error" in body ? String(body.error) : `HTTP ${status}`);
+        const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
+        super(code, code);
         this.status = status;
         this.body = body;
         this.headers = headers;
-        this.name = "HttpError";
       }
       status;
       body;
       headers;
+      /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
+      toResponse() {
+        return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
+      }
+    };
+    BAD_URL = {
+      status: 400,
+      headers: { "content-type": JSON_TYPE },
+      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
     };
   }
 });
@@ -946,25 +1021,6 @@ function malformedUrl(raw) {
     return false;
   } catch {
     return true;
-  }
-}
-function errorToResponse(err2, fallback) {
-  if (err2 instanceof HttpError) {
-    return {
-      status: err2.status,
-      headers: { "content-type": JSON_TYPE, ...err2.headers },
-      body: JSON.stringify(err2.body)
-    };
-  }
-  if (err2 instanceof URIError) return BAD_URL;
-  if (fallback) return fallback(err2);
-  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-async function respond(handler, req, onError) {
-  try {
-    return await handler(req);
-  } catch (err2) {
-    return errorToResponse(err2, onError);
   }
 }
 function writePlain(res, r, closeAfter) {
@@ -1054,346 +1110,30 @@ function serve(handler, opts) {
 function tooManyStreams(cap) {
   return {
     status: 429,
-    headers: { "content-type": JSON_TYPE, "retry-after": "10" },
+    headers: { "content-type": JSON_TYPE2, "retry-after": "10" },
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
-var HARD_BODY_CAP, JSON_TYPE, BAD_URL;
+var HARD_BODY_CAP, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
     init_client_address();
     init_connection_guard();
     init_limits();
-    init_types();
+    init_errors3();
     HARD_BODY_CAP = 8 * 1024 * 1024;
-    JSON_TYPE = "application/json; charset=utf-8";
-    BAD_URL = {
-      status: 400,
-      headers: { "content-type": JSON_TYPE },
-      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
-    };
-  }
-});
-
-// src/store/expiry-heap.ts
-var ExpiryHeap;
-var init_expiry_heap = __esm({
-  "src/store/expiry-heap.ts"() {
-    "use strict";
-    ExpiryHeap = class {
-      at = [];
-      keys = [];
-      get size() {
-        return this.at.length;
-      }
-      push(key, at2) {
-        this.at.push(at2);
-        this.keys.push(key);
-        this.up(this.at.length - 1);
-      }
-      /** The earliest time in the heap, or Infinity when it is empty. */
-      peekAt() {
-        return this.at.length ? this.at[0] : Infinity;
-      }
-      /** The key of the earliest entry (undefined when empty). */
-      peekKey() {
-        return this.keys[0];
-      }
-      /** Removes the earliest entry (read it first with peekAt / peekKey: no allocation per pop). */
-      pop() {
-        const n = this.at.length;
-        if (!n) return;
-        const lastAt = this.at.pop();
-        const lastKey = this.keys.pop();
-        if (n > 1) {
-          this.at[0] = lastAt;
-          this.keys[0] = lastKey;
-          this.down(0);
-        }
-      }
-      swap(i, j) {
-        const a = this.at[i];
-        this.at[i] = this.at[j];
-        this.at[j] = a;
-        const k = this.keys[i];
-        this.keys[i] = this.keys[j];
-        this.keys[j] = k;
-      }
-      up(i) {
-        while (i > 0) {
-          const parent = i - 1 >> 1;
-          if (this.at[parent] <= this.at[i]) return;
-          this.swap(i, parent);
-          i = parent;
-        }
-      }
-      down(i) {
-        const n = this.at.length;
-        for (; ; ) {
-          const l3 = 2 * i + 1;
-          const r = l3 + 1;
-          let min = i;
-          if (l3 < n && this.at[l3] < this.at[min]) min = l3;
-          if (r < n && this.at[r] < this.at[min]) min = r;
-          if (min === i) return;
-          this.swap(i, min);
-          i = min;
-        }
-      }
-    };
-  }
-});
-
-// src/store/message-log.ts
-var MessageLog;
-var init_message_log = __esm({
-  "src/store/message-log.ts"() {
-    "use strict";
-    MessageLog = class {
-      constructor(budget) {
-        this.budget = budget;
-      }
-      budget;
-      lists = /* @__PURE__ */ new Map();
-      oldest = null;
-      newest = null;
-      /** Bytes of all kept messages, greetings excluded. */
-      bytes = 0;
-      /** Messages ever appended (the stats endpoint's totalMessages). */
-      appended = 0;
-      append(sid2, messages) {
-        let l3 = this.lists.get(sid2);
-        if (!l3) this.lists.set(sid2, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-        for (const m of messages) {
-          this.appended++;
-          const bytes = Buffer.byteLength(m.wire);
-          if (m.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m, bytes };
-            continue;
-          }
-          const node = { sid: sid2, m, bytes, older: this.newest, newer: null };
-          if (this.newest) this.newest.newer = node;
-          else this.oldest = node;
-          this.newest = node;
-          l3.items.push(node);
-          l3.bytes += bytes;
-          this.bytes += bytes;
-          while (this.kept(l3) > this.budget.maxPerSession || l3.bytes > this.budget.maxBytesPerSession && this.kept(l3) > 1) this.dropOldest(l3);
-        }
-        while (this.bytes > this.budget.maxBytesTotal && this.oldest && this.oldest !== this.newest) {
-          this.dropOldest(this.lists.get(this.oldest.sid));
-        }
-      }
-      kept(l3) {
-        return l3.items.length - l3.start;
-      }
-      /** Drops a session's oldest message; it is also the oldest of that session in global order. */
-      dropOldest(l3) {
-        const n = l3.items[l3.start];
-        if (!n) return;
-        l3.items[l3.start++] = void 0;
-        this.unlink(n);
-        l3.bytes -= n.bytes;
-        if (l3.start > 32 && l3.start * 2 > l3.items.length) {
-          l3.items = l3.items.slice(l3.start);
-          l3.start = 0;
-        }
-      }
-      unlink(n) {
-        if (n.older) n.older.newer = n.newer;
-        else this.oldest = n.newer;
-        if (n.newer) n.newer.older = n.older;
-        else this.newest = n.older;
-        n.older = n.newer = null;
-        this.bytes -= n.bytes;
-      }
-      /**
-       * Messages with cursor > after, ascending: at most `limit`, and no more than `maxBytes`
-       * together unless the first alone is larger (a poll always makes progress). `more` says
-       * whether messages were left out.
-       */
-      after(sid2, after, limit, maxBytes) {
-        const l3 = this.lists.get(sid2);
-        if (!l3) return { messages: [], more: false };
-        const out2 = [];
-        let bytes = 0;
-        if (after < 0 && l3.greeting) {
-          out2.push(l3.greeting.m);
-          bytes = l3.greeting.bytes;
-        }
-        let lo = l3.start;
-        let hi = l3.items.length;
-        while (lo < hi) {
-          const mid = lo + hi >> 1;
-          if (l3.items[mid].m.cursor > after) hi = mid;
-          else lo = mid + 1;
-        }
-        for (let i = lo; i < l3.items.length; i++) {
-          const n = l3.items[i];
-          if (out2.length >= limit || out2.length > 0 && bytes + n.bytes > maxBytes) return { messages: out2, more: true };
-          out2.push(n.m);
-          bytes += n.bytes;
-        }
-        return { messages: out2, more: false };
-      }
-      /** Forgets a session's messages (it expired). */
-      drop(sid2) {
-        const l3 = this.lists.get(sid2);
-        if (!l3) return;
-        for (let i = l3.start; i < l3.items.length; i++) this.unlink(l3.items[i]);
-        this.lists.delete(sid2);
-      }
-    };
+    JSON_TYPE2 = "application/json; charset=utf-8";
   }
 });
 
 // src/store/nexus-store.ts
-var StorageUnavailable, DEFAULT_MESSAGE_BUDGET, MemoryNexusStore;
+var StorageUnavailable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
-    init_expiry_heap();
-    init_message_log();
-    StorageUnavailable = class extends Error {
-      constructor(code, message) {
-        super(message);
-        this.code = code;
-        this.name = "StorageUnavailable";
-      }
-      code;
-    };
-    DEFAULT_MESSAGE_BUDGET = { maxPerSession: 1e3, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
-    MemoryNexusStore = class {
-      sessions = /* @__PURE__ */ new Map();
-      log;
-      pairs = /* @__PURE__ */ new Map();
-      pairsBySession = /* @__PURE__ */ new Map();
-      /** One live entry per session: `heapAt` holds its time; other entries are stale. */
-      sessionExpiry = new ExpiryHeap();
-      heapAt = /* @__PURE__ */ new Map();
-      pairExpiry = new ExpiryHeap();
-      agentCount = 0;
-      constructor(budget = {}) {
-        this.log = new MessageLog({ ...DEFAULT_MESSAGE_BUDGET, ...budget });
-      }
-      async getSession(id) {
-        return this.sessions.get(id) ?? null;
-      }
-      async updateSession(id, fn) {
-        return this.apply(id, fn(this.sessions.get(id) ?? null));
-      }
-      /** Applies an update in memory and keeps the indexes and counters in step. */
-      apply(id, u) {
-        const prev = this.sessions.get(id);
-        if (u.next === null) {
-          if (prev) {
-            this.sessions.delete(id);
-            this.agentCount -= prev.agents.length;
-            this.log.drop(id);
-            this.heapAt.delete(id);
-            const codes = this.pairsBySession.get(id);
-            if (codes) {
-              for (const code of codes) this.pairs.delete(code);
-              this.pairsBySession.delete(id);
-            }
-          }
-          return u.result;
-        }
-        if (u.append?.length) this.log.append(id, u.append);
-        const next = u.next;
-        if (next) {
-          this.sessions.set(id, next);
-          this.agentCount += next.agents.length - (prev?.agents.length ?? 0);
-          const at2 = this.heapAt.get(id);
-          if (at2 === void 0 || next.expiresAt < at2) {
-            this.heapAt.set(id, next.expiresAt);
-            this.sessionExpiry.push(id, next.expiresAt);
-          }
-        }
-        return u.result;
-      }
-      async listSessions() {
-        return [...this.sessions.values()];
-      }
-      async messagesAfter(sessionId, after, limit, maxBytes) {
-        return this.log.after(sessionId, after, limit, maxBytes);
-      }
-      async counts() {
-        return { sessions: this.sessions.size, agents: this.agentCount, messages: this.log.appended };
-      }
-      /** Whether a session may be deleted by the sweep now (FileNexusStore: not while a write is pending). */
-      deletable(_id) {
-        return true;
-      }
-      async deleteExpired(t, max) {
-        const ids = [];
-        for (let work = 0; work < max && this.sessionExpiry.peekAt() <= t; work++) {
-          const key = this.sessionExpiry.peekKey();
-          const filed = this.sessionExpiry.peekAt();
-          this.sessionExpiry.pop();
-          if (this.heapAt.get(key) !== filed) continue;
-          const s = this.sessions.get(key);
-          if (!s) {
-            this.heapAt.delete(key);
-            continue;
-          }
-          if (s.expiresAt > t || !this.deletable(key)) {
-            const at2 = Math.max(s.expiresAt, t + 1);
-            this.heapAt.set(key, at2);
-            this.sessionExpiry.push(key, at2);
-            continue;
-          }
-          this.apply(key, { next: null, result: null });
-          ids.push(key);
-        }
-        return { ids, more: this.sessionExpiry.peekAt() <= t };
-      }
-      async getPair(code) {
-        return this.pairs.get(code) ?? null;
-      }
-      async updatePair(code, fn) {
-        const prev = this.pairs.get(code);
-        const { next, result } = fn(prev ?? null);
-        if (next === null) {
-          if (prev) this.unindexPair(prev);
-        } else if (next) {
-          if (prev && prev.sessionId !== next.sessionId) this.unindexPair(prev);
-          this.pairs.set(code, next);
-          let set = this.pairsBySession.get(next.sessionId);
-          if (!set) this.pairsBySession.set(next.sessionId, set = /* @__PURE__ */ new Set());
-          set.add(code);
-          if (!prev || prev.expiresAt !== next.expiresAt) this.pairExpiry.push(code, next.expiresAt);
-        }
-        return result;
-      }
-      unindexPair(p) {
-        this.pairs.delete(p.code);
-        const set = this.pairsBySession.get(p.sessionId);
-        set?.delete(p.code);
-        if (set && !set.size) this.pairsBySession.delete(p.sessionId);
-      }
-      async pairsOf(sessionId) {
-        return [...this.pairsBySession.get(sessionId) ?? []].map((c) => this.pairs.get(c));
-      }
-      async deleteExpiredPairs(t, max) {
-        let count = 0;
-        for (let work = 0; work < max && this.pairExpiry.peekAt() <= t; work++) {
-          const code = this.pairExpiry.peekKey();
-          const filed = this.pairExpiry.peekAt();
-          this.pairExpiry.pop();
-          const p = this.pairs.get(code);
-          if (!p || p.expiresAt !== filed) continue;
-          this.unindexPair(p);
-          count++;
-        }
-        return { count, more: this.pairExpiry.peekAt() <= t };
-      }
-      health() {
-        return "ok";
-      }
-      async close() {
-      }
+    init_errors();
+    StorageUnavailable = class extends CodedError {
     };
   }
 });
@@ -1606,8 +1346,321 @@ var init_journal = __esm({
   }
 });
 
-// src/store/nexus-file-store.ts
-import { join as join5 } from "node:path";
+// src/store/expiry-heap.ts
+var ExpiryHeap;
+var init_expiry_heap = __esm({
+  "src/store/expiry-heap.ts"() {
+    "use strict";
+    ExpiryHeap = class {
+      at = [];
+      keys = [];
+      get size() {
+        return this.at.length;
+      }
+      push(key, at2) {
+        this.at.push(at2);
+        this.keys.push(key);
+        this.up(this.at.length - 1);
+      }
+      /** The earliest time in the heap, or Infinity when it is empty. */
+      peekAt() {
+        return this.at.length ? this.at[0] : Infinity;
+      }
+      /** The key of the earliest entry (undefined when empty). */
+      peekKey() {
+        return this.keys[0];
+      }
+      /** Removes the earliest entry (read it first with peekAt / peekKey: no allocation per pop). */
+      pop() {
+        const n = this.at.length;
+        if (!n) return;
+        const lastAt = this.at.pop();
+        const lastKey = this.keys.pop();
+        if (n > 1) {
+          this.at[0] = lastAt;
+          this.keys[0] = lastKey;
+          this.down(0);
+        }
+      }
+      swap(i, j) {
+        const a = this.at[i];
+        this.at[i] = this.at[j];
+        this.at[j] = a;
+        const k = this.keys[i];
+        this.keys[i] = this.keys[j];
+        this.keys[j] = k;
+      }
+      up(i) {
+        while (i > 0) {
+          const parent = i - 1 >> 1;
+          if (this.at[parent] <= this.at[i]) return;
+          this.swap(i, parent);
+          i = parent;
+        }
+      }
+      down(i) {
+        const n = this.at.length;
+        for (; ; ) {
+          const l3 = 2 * i + 1;
+          const r = l3 + 1;
+          let min = i;
+          if (l3 < n && this.at[l3] < this.at[min]) min = l3;
+          if (r < n && this.at[r] < this.at[min]) min = r;
+          if (min === i) return;
+          this.swap(i, min);
+          i = min;
+        }
+      }
+    };
+  }
+});
+
+// src/store/message-log.ts
+var MessageLog;
+var init_message_log = __esm({
+  "src/store/message-log.ts"() {
+    "use strict";
+    MessageLog = class {
+      constructor(budget) {
+        this.budget = budget;
+      }
+      budget;
+      lists = /* @__PURE__ */ new Map();
+      oldest = null;
+      newest = null;
+      /** Bytes of all kept messages, greetings excluded. */
+      bytes = 0;
+      /** Messages ever appended (the stats endpoint's totalMessages). */
+      appended = 0;
+      append(sid2, messages) {
+        let l3 = this.lists.get(sid2);
+        if (!l3) this.lists.set(sid2, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
+        for (const m of messages) {
+          this.appended++;
+          const bytes = Buffer.byteLength(m.wire);
+          if (m.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+            l3.greeting = { m, bytes };
+            continue;
+          }
+          const node = { sid: sid2, m, bytes, older: this.newest, newer: null };
+          if (this.newest) this.newest.newer = node;
+          else this.oldest = node;
+          this.newest = node;
+          l3.items.push(node);
+          l3.bytes += bytes;
+          this.bytes += bytes;
+          while (this.kept(l3) > this.budget.maxPerSession || l3.bytes > this.budget.maxBytesPerSession && this.kept(l3) > 1) this.dropOldest(l3);
+        }
+        while (this.bytes > this.budget.maxBytesTotal && this.oldest && this.oldest !== this.newest) {
+          this.dropOldest(this.lists.get(this.oldest.sid));
+        }
+      }
+      kept(l3) {
+        return l3.items.length - l3.start;
+      }
+      /** Drops a session's oldest message; it is also the oldest of that session in global order. */
+      dropOldest(l3) {
+        const n = l3.items[l3.start];
+        if (!n) return;
+        l3.items[l3.start++] = void 0;
+        this.unlink(n);
+        l3.bytes -= n.bytes;
+        if (l3.start > 32 && l3.start * 2 > l3.items.length) {
+          l3.items = l3.items.slice(l3.start);
+          l3.start = 0;
+        }
+      }
+      unlink(n) {
+        if (n.older) n.older.newer = n.newer;
+        else this.oldest = n.newer;
+        if (n.newer) n.newer.older = n.older;
+        else this.newest = n.older;
+        n.older = n.newer = null;
+        this.bytes -= n.bytes;
+      }
+      /**
+       * Messages with cursor > after, ascending: at most `limit`, and no more than `maxBytes`
+       * together unless the first alone is larger (a poll always makes progress). `more` says
+       * whether messages were left out.
+       */
+      after(sid2, after, limit, maxBytes) {
+        const l3 = this.lists.get(sid2);
+        if (!l3) return { messages: [], more: false };
+        const out2 = [];
+        let bytes = 0;
+        if (after < 0 && l3.greeting) {
+          out2.push(l3.greeting.m);
+          bytes = l3.greeting.bytes;
+        }
+        let lo = l3.start;
+        let hi = l3.items.length;
+        while (lo < hi) {
+          const mid = lo + hi >> 1;
+          if (l3.items[mid].m.cursor > after) hi = mid;
+          else lo = mid + 1;
+        }
+        for (let i = lo; i < l3.items.length; i++) {
+          const n = l3.items[i];
+          if (out2.length >= limit || out2.length > 0 && bytes + n.bytes > maxBytes) return { messages: out2, more: true };
+          out2.push(n.m);
+          bytes += n.bytes;
+        }
+        return { messages: out2, more: false };
+      }
+      /** Forgets a session's messages (it expired). */
+      drop(sid2) {
+        const l3 = this.lists.get(sid2);
+        if (!l3) return;
+        for (let i = l3.start; i < l3.items.length; i++) this.unlink(l3.items[i]);
+        this.lists.delete(sid2);
+      }
+    };
+  }
+});
+
+// src/store/memory-nexus-store.ts
+var DEFAULT_MESSAGE_BUDGET, MemoryNexusStore;
+var init_memory_nexus_store = __esm({
+  "src/store/memory-nexus-store.ts"() {
+    "use strict";
+    init_expiry_heap();
+    init_message_log();
+    DEFAULT_MESSAGE_BUDGET = { maxPerSession: 1e3, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
+    MemoryNexusStore = class {
+      sessions = /* @__PURE__ */ new Map();
+      log;
+      pairs = /* @__PURE__ */ new Map();
+      pairsBySession = /* @__PURE__ */ new Map();
+      /** One live entry per session: `heapAt` holds its time; other entries are stale. */
+      sessionExpiry = new ExpiryHeap();
+      heapAt = /* @__PURE__ */ new Map();
+      pairExpiry = new ExpiryHeap();
+      agentCount = 0;
+      constructor(budget = {}) {
+        this.log = new MessageLog({ ...DEFAULT_MESSAGE_BUDGET, ...budget });
+      }
+      async getSession(id) {
+        return this.sessions.get(id) ?? null;
+      }
+      async updateSession(id, fn) {
+        return this.apply(id, fn(this.sessions.get(id) ?? null));
+      }
+      /** Applies an update in memory and keeps the indexes and counters in step. */
+      apply(id, u) {
+        const prev = this.sessions.get(id);
+        if (u.next === null) {
+          if (prev) {
+            this.sessions.delete(id);
+            this.agentCount -= prev.agents.length;
+            this.log.drop(id);
+            this.heapAt.delete(id);
+            const codes = this.pairsBySession.get(id);
+            if (codes) {
+              for (const code of codes) this.pairs.delete(code);
+              this.pairsBySession.delete(id);
+            }
+          }
+          return u.result;
+        }
+        if (u.append?.length) this.log.append(id, u.append);
+        const next = u.next;
+        if (next) {
+          this.sessions.set(id, next);
+          this.agentCount += next.agents.length - (prev?.agents.length ?? 0);
+          const at2 = this.heapAt.get(id);
+          if (at2 === void 0 || next.expiresAt < at2) {
+            this.heapAt.set(id, next.expiresAt);
+            this.sessionExpiry.push(id, next.expiresAt);
+          }
+        }
+        return u.result;
+      }
+      async listSessions() {
+        return [...this.sessions.values()];
+      }
+      async messagesAfter(sessionId, after, limit, maxBytes) {
+        return this.log.after(sessionId, after, limit, maxBytes);
+      }
+      async counts() {
+        return { sessions: this.sessions.size, agents: this.agentCount, messages: this.log.appended };
+      }
+      /** Whether a session may be deleted by the sweep now (FileNexusStore: not while a write is pending). */
+      deletable(_id) {
+        return true;
+      }
+      async deleteExpired(t, max) {
+        const ids = [];
+        for (let work = 0; work < max && this.sessionExpiry.peekAt() <= t; work++) {
+          const key = this.sessionExpiry.peekKey();
+          const filed = this.sessionExpiry.peekAt();
+          this.sessionExpiry.pop();
+          if (this.heapAt.get(key) !== filed) continue;
+          const s = this.sessions.get(key);
+          if (!s) {
+            this.heapAt.delete(key);
+            continue;
+          }
+          if (s.expiresAt > t || !this.deletable(key)) {
+            const at2 = Math.max(s.expiresAt, t + 1);
+            this.heapAt.set(key, at2);
+            this.sessionExpiry.push(key, at2);
+            continue;
+          }
+          this.apply(key, { next: null, result: null });
+          ids.push(key);
+        }
+        return { ids, more: this.sessionExpiry.peekAt() <= t };
+      }
+      async getPair(code) {
+        return this.pairs.get(code) ?? null;
+      }
+      async updatePair(code, fn) {
+        const prev = this.pairs.get(code);
+        const { next, result } = fn(prev ?? null);
+        if (next === null) {
+          if (prev) this.unindexPair(prev);
+        } else if (next) {
+          if (prev && prev.sessionId !== next.sessionId) this.unindexPair(prev);
+          this.pairs.set(code, next);
+          let set = this.pairsBySession.get(next.sessionId);
+          if (!set) this.pairsBySession.set(next.sessionId, set = /* @__PURE__ */ new Set());
+          set.add(code);
+          if (!prev || prev.expiresAt !== next.expiresAt) this.pairExpiry.push(code, next.expiresAt);
+        }
+        return result;
+      }
+      unindexPair(p) {
+        this.pairs.delete(p.code);
+        const set = this.pairsBySession.get(p.sessionId);
+        set?.delete(p.code);
+        if (set && !set.size) this.pairsBySession.delete(p.sessionId);
+      }
+      async pairsOf(sessionId) {
+        return [...this.pairsBySession.get(sessionId) ?? []].map((c) => this.pairs.get(c));
+      }
+      async deleteExpiredPairs(t, max) {
+        let count = 0;
+        for (let work = 0; work < max && this.pairExpiry.peekAt() <= t; work++) {
+          const code = this.pairExpiry.peekKey();
+          const filed = this.pairExpiry.peekAt();
+          this.pairExpiry.pop();
+          const p = this.pairs.get(code);
+          if (!p || p.expiresAt !== filed) continue;
+          this.unindexPair(p);
+          count++;
+        }
+        return { count, more: this.pairExpiry.peekAt() <= t };
+      }
+      health() {
+        return "ok";
+      }
+      async close() {
+      }
+    };
+  }
+});
+
+// src/store/nexus-journal-lines.ts
 function upsertLine(s, ceiling, withGreeting) {
   return `${JSON.stringify({ s: withGreeting ? s : { ...s, greeting: void 0 }, c: ceiling })}
 `;
@@ -1627,12 +1680,31 @@ function validSession(s) {
   const r = s;
   return !!r && typeof r.sessionId === "string" && Array.isArray(r.agents) && Number.isFinite(r.expiresAt) && Number.isFinite(r.headCursor);
 }
+function replayLine(loaded, r) {
+  const rec = r;
+  if (typeof rec.d === "string") loaded.delete(rec.d);
+  else if (validSession(rec.s)) {
+    const s = rec.s;
+    const greeting = s.greeting !== void 0 ? s.greeting : loaded.get(s.sessionId)?.greeting ?? null;
+    const c = typeof rec.c === "number" ? rec.c : 0;
+    loaded.set(s.sessionId, { ...s, greeting, headCursor: Math.max(s.headCursor, c) });
+  }
+}
+var init_nexus_journal_lines = __esm({
+  "src/store/nexus-journal-lines.ts"() {
+    "use strict";
+  }
+});
+
+// src/store/nexus-file-store.ts
+import { join as join5 } from "node:path";
 var CURSOR_BLOCK, SLICE, yieldNow, noop, FileNexusStore;
 var init_nexus_file_store = __esm({
   "src/store/nexus-file-store.ts"() {
     "use strict";
     init_journal();
-    init_nexus_store();
+    init_memory_nexus_store();
+    init_nexus_journal_lines();
     CURSOR_BLOCK = 256;
     SLICE = 500;
     yieldNow = () => new Promise((r) => setImmediate(r));
@@ -1660,16 +1732,7 @@ var init_nexus_file_store = __esm({
         const loaded = /* @__PURE__ */ new Map();
         const legacy = join5(this.dataDir, "sessions");
         await this.loadLegacy(legacy, loaded);
-        await this.journal.load((r) => {
-          const rec = r;
-          if (typeof rec.d === "string") loaded.delete(rec.d);
-          else if (validSession(rec.s)) {
-            const s = rec.s;
-            const greeting = s.greeting !== void 0 ? s.greeting : loaded.get(s.sessionId)?.greeting ?? null;
-            const c = typeof rec.c === "number" ? rec.c : 0;
-            loaded.set(s.sessionId, { ...s, greeting, headCursor: Math.max(s.headCursor, c) });
-          }
-        });
+        await this.journal.load((r) => replayLine(loaded, r));
         for (const s of loaded.values()) {
           if (s.expiresAt <= now) continue;
           this.apply(s.sessionId, { next: s, result: null });
@@ -1907,49 +1970,8 @@ var AGENT_ID;
 var init_rules = __esm({
   "src/nexus/server/rules.ts"() {
     "use strict";
-    init_types();
+    init_errors3();
     AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
-  }
-});
-
-// src/nexus/server/auth.ts
-function requirementAfter(a, use) {
-  return use === "send" ? a.keyRequired ?? "send" : "all";
-}
-function checkMemberKey(s, agentId, key, use, opts) {
-  const a = s.agents.find((x2) => x2.agentId === agentId);
-  if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
-  const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
-  if (!key) {
-    if (required) {
-      throw apiError(401, "missing_session_key", `agent "${agentId}" has presented its session key before, so X-Session-Key is required from now on`);
-    }
-    return { verified: false, s };
-  }
-  if (!opts.matches(key, a.keyHash)) {
-    if (required || opts.strict || use !== "send") throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
-    return { verified: false, s };
-  }
-  const keyRequired = requirementAfter(a, use);
-  if (keyRequired === a.keyRequired) return { verified: true, s };
-  return { verified: true, s: { ...s, agents: s.agents.map((x2) => x2 === a ? { ...x2, keyRequired } : x2) } };
-}
-function checkRenewTtl(s, agentId, verified, ttl) {
-  if (ttl === void 0 || ttl >= s.ttl) return;
-  if (verified && s.creatorAgentId === agentId) return;
-  throw apiError(403, "ttl_shorten_forbidden", `a renew can only keep or extend the TTL (${s.ttl} s); only the creator, with its session key, can shorten it`);
-}
-function pairCreator(s, agentId, key, matches) {
-  if (!agentId || !key) return false;
-  const a = s.agents.find((x2) => x2.agentId === agentId);
-  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" has not joined this session`);
-  if (!matches(key, a.keyHash)) throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
-  return true;
-}
-var init_auth = __esm({
-  "src/nexus/server/auth.ts"() {
-    "use strict";
-    init_rules();
   }
 });
 
@@ -1979,7 +2001,7 @@ var MAX_JSON_BYTES, StorageQuota;
 var init_budgets = __esm({
   "src/nexus/server/budgets.ts"() {
     "use strict";
-    init_types();
+    init_errors3();
     init_rules();
     MAX_JSON_BYTES = 65536;
     StorageQuota = class {
@@ -2077,29 +2099,381 @@ var init_random_pool = __esm({
   }
 });
 
-// src/nexus/server/effects.ts
+// src/nexus/server/ids.ts
+function serverIds(injected) {
+  const random = injected ?? pooledRandom();
+  const randomHex = injected ? (n) => hex(injected(n)) : pooledRandomHex();
+  return {
+    random,
+    sessionId: () => randomHex(24),
+    messageId: () => `msg_${randomHex(8)}`,
+    sessionKey: () => randomHex(32)
+  };
+}
+var hex;
+var init_ids = __esm({
+  "src/nexus/server/ids.ts"() {
+    "use strict";
+    init_random_pool();
+    hex = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+  }
+});
+
+// src/nexus/server/session-key.ts
 import { hash } from "node:crypto";
+function hashSessionKey(key) {
+  return hash("sha256", key, "hex");
+}
 function keyMatches(key, keyHash) {
-  const a = hash("sha256", key, "hex");
+  const a = hashSessionKey(key);
   if (a.length !== keyHash.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ keyHash.charCodeAt(i);
   return diff === 0;
 }
-function serverEffects(now, injected) {
-  const random = injected ?? pooledRandom();
-  const randomHex = injected ? (n) => hex(injected(n)) : pooledRandomHex();
-  const newMessageId = () => `msg_${randomHex(8)}`;
-  const newSessionKey = () => randomHex(32);
-  const hashKey = (k) => hash("sha256", k, "hex");
-  return { effects: () => ({ now: now(), newMessageId, newSessionKey, hashKey, keyMatches }), random, randomHex };
-}
-var hex;
-var init_effects = __esm({
-  "src/nexus/server/effects.ts"() {
+var init_session_key = __esm({
+  "src/nexus/server/session-key.ts"() {
     "use strict";
-    init_random_pool();
-    hex = (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+  }
+});
+
+// src/nexus/server/auth.ts
+function requirementAfter(a, use) {
+  return use === "send" ? a.keyRequired ?? "send" : "all";
+}
+function checkMemberKey(s, agentId, key, use, opts) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
+  const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
+  if (!key) {
+    if (required) {
+      throw apiError(401, "missing_session_key", `agent "${agentId}" has presented its session key before, so X-Session-Key is required from now on`);
+    }
+    return { verified: false, s };
+  }
+  if (!keyMatches(key, a.keyHash)) {
+    if (required || opts.strict || use !== "send") throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
+    return { verified: false, s };
+  }
+  const keyRequired = requirementAfter(a, use);
+  if (keyRequired === a.keyRequired) return { verified: true, s };
+  return { verified: true, s: { ...s, agents: s.agents.map((x2) => x2 === a ? { ...x2, keyRequired } : x2) } };
+}
+function checkRenewTtl(s, agentId, verified, ttl) {
+  if (ttl === void 0 || ttl >= s.ttl) return;
+  if (verified && s.creatorAgentId === agentId) return;
+  throw apiError(403, "ttl_shorten_forbidden", `a renew can only keep or extend the TTL (${s.ttl} s); only the creator, with its session key, can shorten it`);
+}
+function pairCreator(s, agentId, key) {
+  if (!agentId || !key) return false;
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" has not joined this session`);
+  if (!keyMatches(key, a.keyHash)) throw apiError(403, "invalid_session_key", "X-Session-Key does not match this agent");
+  return true;
+}
+var init_auth = __esm({
+  "src/nexus/server/auth.ts"() {
+    "use strict";
+    init_rules();
+    init_session_key();
+  }
+});
+
+// src/nexus/server/views.ts
+function iso(ms) {
+  const sec = Math.floor(ms / 1e3);
+  if (sec === isoCache[0]) return isoCache[1];
+  if (sec === isoCache[2]) return isoCache[3];
+  const text = `${new Date(sec * 1e3).toISOString().slice(0, 19)}Z`;
+  isoCache[2] = isoCache[0];
+  isoCache[3] = isoCache[1];
+  isoCache[0] = sec;
+  isoCache[1] = text;
+  return text;
+}
+function stored(m) {
+  const id = JSON.stringify(m.agentId);
+  const json2 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
+  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json2},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}}`;
+  return { cursor: m.cursor, wire };
+}
+function statusView(s) {
+  return {
+    sessionId: s.sessionId,
+    state: "active",
+    agents: s.agents.map((a) => a.agentId),
+    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
+    agentsOnline: s.agents.length,
+    maxAgents: s.maxAgents,
+    ttl: s.ttl,
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    creatorAgentId: s.creatorAgentId
+  };
+}
+function nextCursor(messages, after, head) {
+  const last = messages.at(-1);
+  if (last) return String(last.cursor);
+  return after < 0 ? "0" : String(Math.min(after, head));
+}
+function pollBody(page2, more, after, s, members) {
+  const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
+  return `{"messages":[${page2.map((m) => m.wire).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
+}
+var isoCache;
+var init_views = __esm({
+  "src/nexus/server/views.ts"() {
+    "use strict";
+    isoCache = [NaN, "", NaN, ""];
+  }
+});
+
+// src/nexus/server/sessions.ts
+function alive(s, now) {
+  if (!s || s.expiresAt <= now) throw apiError(404, "session_not_found", "no such session, or it has expired");
+  return s;
+}
+function slide(s, now) {
+  return { ...s, expiresAt: now + s.ttl * 1e3 };
+}
+function systemMessage(s, cursor, text, type, fx) {
+  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
+}
+function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
+  const agents = s.agents.map(
+    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
+  );
+  return {
+    sessionId: s.sessionId,
+    ttl: s.ttl,
+    maxAgents: s.maxAgents,
+    createdAt: s.createdAt,
+    expiresAt: slideTtl ? now + s.ttl * 1e3 : s.expiresAt,
+    creatorAgentId: s.creatorAgentId,
+    greeting: s.greeting,
+    agents,
+    headCursor,
+    cronReminderSent: s.cronReminderSent
+  };
+}
+function addAgent(s, agentId, presentedKey, fx) {
+  const existing = s.agents.find((a) => a.agentId === agentId);
+  if (existing) {
+    if (presentedKey && keyMatches(presentedKey, existing.keyHash)) {
+      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now, keyRequired: "all" } : a);
+      return { next: slide({ ...s, agents }, fx.now), append: [], result: { sessionKey: presentedKey, rejoined: true } };
+    }
+    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
+  }
+  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
+  const agent2 = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: hashSessionKey(fx.sessionKey) };
+  let next = slide({ ...s, agents: [...s.agents, agent2] }, fx.now);
+  const append = [];
+  if (next.agents.length === 2 && !next.cronReminderSent) {
+    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
+    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
+  }
+  return { next, append, result: { sessionKey: fx.sessionKey, rejoined: false } };
+}
+function createSession(input, fx) {
+  const { ttl, maxAgents, greeting, creator } = input;
+  const { sessionId } = fx;
+  let s = {
+    sessionId,
+    ttl,
+    maxAgents,
+    createdAt: fx.now,
+    expiresAt: fx.now + ttl * 1e3,
+    creatorAgentId: creator ?? null,
+    greeting,
+    agents: [],
+    headCursor: 0,
+    cronReminderSent: false
+  };
+  const append = greeting ? [systemMessage(s, 0, greeting, "greeting", fx)] : [];
+  let sessionKey;
+  if (creator) {
+    const j = addAgent(s, creator, void 0, fx);
+    s = j.next;
+    sessionKey = j.result.sessionKey;
+    append.push(...j.append);
+  }
+  const result = {
+    sessionId,
+    ttl,
+    maxAgents,
+    state: "active",
+    createdAt: iso(s.createdAt),
+    expiresAt: iso(s.expiresAt),
+    greeting,
+    agentsOnline: s.agents.length,
+    ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
+  };
+  return { next: s, append, result };
+}
+function joinSession(s, agentId, presentedKey, fx) {
+  const j = addAgent(s, agentId, presentedKey, fx);
+  const { next } = j;
+  const result = {
+    status: "joined",
+    sessionId: s.sessionId,
+    agentId,
+    agentsOnline: next.agents.length,
+    sessionKey: j.result.sessionKey,
+    ttl: next.ttl,
+    expiresAt: iso(next.expiresAt),
+    ...j.result.rejoined ? { rejoined: true } : {}
+  };
+  return { next, append: j.append, result };
+}
+function claimSession(s, agentId, presentedKey, fx) {
+  const j = addAgent(s, agentId, presentedKey, fx);
+  const { next } = j;
+  const result = { sessionId: s.sessionId, status: "claimed", agentId, sessionKey: j.result.sessionKey, agentsOnline: next.agents.length, ttl: next.ttl, expiresAt: iso(next.expiresAt) };
+  return { next, append: j.append, result };
+}
+function postMessage(s, input, fx) {
+  const { agentId, json: json2, redactions } = input;
+  const { verified, s: checked } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
+  const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
+  const msg = {
+    id: fx.messageId,
+    cursor: next.headCursor,
+    agentId,
+    text: input.text,
+    ...json2 !== void 0 ? { json: json2 } : {},
+    verified,
+    createdAt: fx.now,
+    expiresAt: next.expiresAt,
+    type: "message",
+    ...redactions.length ? { sanitized: true } : {}
+  };
+  const result = {
+    ok: true,
+    id: msg.id,
+    messageId: msg.id,
+    cursor: String(msg.cursor),
+    expiresAt: iso(msg.expiresAt),
+    verified,
+    ...redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING } : {}
+  };
+  return { next, append: [stored(msg)], result };
+}
+function pollSession(s, agentId, key, now, slideTtl) {
+  const next = touch(checkMemberKey(s, agentId, key, "poll", { strict: true, notMember: "agent_not_in_session" }).s, agentId, now, slideTtl);
+  return { next, result: next };
+}
+function renewSession(s, agentId, key, ttl, now) {
+  const k = checkMemberKey(s, agentId, key, "renew", { strict: true, notMember: "forbidden" });
+  checkRenewTtl(s, agentId, k.verified, ttl);
+  const next = slide(touch({ ...k.s, ttl: ttl ?? s.ttl }, agentId, now, false), now);
+  const result = { sessionId: s.sessionId, state: "active", ttl: next.ttl, expiresAt: iso(next.expiresAt), agents: next.agents.map((a) => a.agentId) };
+  return { next, result };
+}
+function leaveSession(s, agentId, key) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
+  if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
+  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
+  const next = { ...s, agents: s.agents.filter((x2) => x2.agentId !== agentId) };
+  return { next, result: { ok: true, status: "removed", sessionId: s.sessionId, agentId, message: `${agentId} left the session` } };
+}
+var CRON_REMINDER, REDACTED_WARNING;
+var init_sessions = __esm({
+  "src/nexus/server/sessions.ts"() {
+    "use strict";
+    init_auth();
+    init_rules();
+    init_session_key();
+    init_views();
+    CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
+    REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
+  }
+});
+
+// src/nexus/server/context.ts
+function createContext(deps) {
+  const { config, store } = deps;
+  const now = deps.now ?? Date.now;
+  const ids = serverIds(deps.random);
+  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  return {
+    config,
+    store,
+    now,
+    startedAt: now(),
+    ids,
+    quota,
+    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now }),
+    fresh: () => ({ now: now(), messageId: ids.messageId() }),
+    freshAgent: () => ({ now: now(), messageId: ids.messageId(), sessionKey: ids.sessionKey() }),
+    baseUrl(req) {
+      if (config.publicBaseUrl) return config.publicBaseUrl;
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
+      const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+      return `${proto}://${host}`;
+    },
+    async live(id) {
+      const t = now();
+      const s = await store.getSession(id);
+      if (s && s.expiresAt > t) return s;
+      if (s) {
+        const gone = await store.updateSession(id, (cur) => cur && cur.expiresAt <= t ? { next: null, result: true } : { result: false });
+        if (gone) quota.release(id);
+      }
+      return alive(null, t);
+    },
+    update: (id, t, fn) => store.updateSession(id, (s) => fn(alive(s, t)))
+  };
+}
+var requestAgent, HOST;
+var init_context = __esm({
+  "src/nexus/server/context.ts"() {
+    "use strict";
+    init_rate_limit();
+    init_budgets();
+    init_ids();
+    init_rules();
+    init_sessions();
+    requestAgent = (req) => checkAgentId(req.headers["x-agent-id"]);
+    HOST = /^[A-Za-z0-9.\-:[\]]{1,255}$/;
+  }
+});
+
+// src/nexus/server/json.ts
+function jsonText(status, text, headers = {}) {
+  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
+}
+function json(status, body, headers = {}) {
+  return jsonText(status, JSON.stringify(body), headers);
+}
+function parseBody(req) {
+  if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
+  const text = utf8.decode(req.body).trim();
+  if (!text) return {};
+  let v2;
+  try {
+    v2 = JSON.parse(text);
+  } catch {
+    throw apiError(400, "invalid_body", "request body is not valid JSON");
+  }
+  if (!v2 || typeof v2 !== "object" || Array.isArray(v2)) throw invalidRequest("", "request body must be a JSON object");
+  return v2;
+}
+function unexpectedError(e, requestId) {
+  if (e instanceof StorageUnavailable) {
+    const message = `the server cannot store this change right now (${e.code}); nothing was changed. Reading still works; retry later.`;
+    return json(503, { error: "storage_unavailable", message, retryAfter: 5 }, { "retry-after": "5" });
+  }
+  return json(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
+}
+var utf8;
+var init_json = __esm({
+  "src/nexus/server/json.ts"() {
+    "use strict";
+    init_nexus_store();
+    init_rules();
+    utf8 = new TextDecoder();
   }
 });
 
@@ -2377,7 +2751,7 @@ function ae(l3, e) {
   let t = Q.get(l3)?.at(-1);
   return t && t.maskedSrc === e ? t.lastPossibleDelCloserIndex : Oe(e).lastPossibleDelCloserIndex;
 }
-function te2(l3, e = 0) {
+function te(l3, e = 0) {
   let t = e, n = "";
   for (let r of l3) if (r === "	") {
     let s = 4 - t % 4;
@@ -2613,7 +2987,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m, b) => b.startsWith(" ") ? m + " " + b.slice(1) : m + te2(b, m.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m, b) => b.startsWith(" ") ? m + " " + b.slice(1) : m + te(b, m.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -2667,14 +3041,14 @@ ${R}`;
             let k = r();
             e = e.substring(t[0].length);
             let m = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te2(m, b) : m.replace(this.rules.other.leadingSpaceTab, (H) => te2(H, b)), R = e.split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m, b) : m.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X3 = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
               for (; e; ) {
                 let we = e.split(`
 `, 1)[0], Z;
-                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te2($)), re2.test(R) || B.test(R) || X3.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
+                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te($)), re2.test(R) || B.test(R) || X3.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
                 if (Z.search(this.rules.other.nonSpaceChar) >= T || !R.trim()) p += `
 ` + Z.slice(T), le = false;
                 else {
@@ -3851,96 +4225,6 @@ var init_safe_markdown = __esm({
   }
 });
 
-// src/nexus/server/sessions.ts
-function iso(ms) {
-  const sec = Math.floor(ms / 1e3);
-  if (sec === isoCache[0]) return isoCache[1];
-  if (sec === isoCache[2]) return isoCache[3];
-  const text = `${new Date(sec * 1e3).toISOString().slice(0, 19)}Z`;
-  isoCache[2] = isoCache[0];
-  isoCache[3] = isoCache[1];
-  isoCache[0] = sec;
-  isoCache[1] = text;
-  return text;
-}
-function slide(s, now) {
-  return { ...s, expiresAt: now + s.ttl * 1e3 };
-}
-function systemMessage(s, cursor, text, type, fx) {
-  return stored({ id: fx.newMessageId(), cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
-}
-function stored(m) {
-  const id = JSON.stringify(m.agentId);
-  const json2 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json2},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}}`;
-  return { cursor: m.cursor, wire };
-}
-function joinSession(s, agentId, presentedKey, fx) {
-  const existing = s.agents.find((a) => a.agentId === agentId);
-  if (existing) {
-    if (presentedKey && fx.keyMatches(presentedKey, existing.keyHash)) {
-      const agents = s.agents.map((a) => a.agentId === agentId ? { ...a, lastSeenAt: fx.now, keyRequired: "all" } : a);
-      return { next: slide({ ...s, agents }, fx.now), append: [], sessionKey: presentedKey, rejoined: true };
-    }
-    throw apiError(409, "agent_id_taken", `agent id "${agentId}" is already in this session; pick another id`);
-  }
-  if (s.agents.length >= s.maxAgents) throw apiError(409, "session_full", `this session already has its ${s.maxAgents} agents`);
-  const sessionKey = fx.newSessionKey();
-  const agent2 = { agentId, joinedAt: fx.now, lastSeenAt: fx.now, keyHash: fx.hashKey(sessionKey) };
-  let next = slide({ ...s, agents: [...s.agents, agent2] }, fx.now);
-  const append = [];
-  if (next.agents.length === 2 && !next.cronReminderSent) {
-    next = { ...next, headCursor: next.headCursor + 1, cronReminderSent: true };
-    append.push(systemMessage(next, next.headCursor, CRON_REMINDER, "system", fx));
-  }
-  return { next, append, sessionKey, rejoined: false };
-}
-function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
-  const agents = s.agents.map(
-    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
-  );
-  return {
-    sessionId: s.sessionId,
-    ttl: s.ttl,
-    maxAgents: s.maxAgents,
-    createdAt: s.createdAt,
-    expiresAt: slideTtl ? now + s.ttl * 1e3 : s.expiresAt,
-    creatorAgentId: s.creatorAgentId,
-    greeting: s.greeting,
-    agents,
-    headCursor,
-    cronReminderSent: s.cronReminderSent
-  };
-}
-function statusView(s) {
-  return {
-    sessionId: s.sessionId,
-    state: "active",
-    agents: s.agents.map((a) => a.agentId),
-    agentDetails: s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })),
-    agentsOnline: s.agents.length,
-    maxAgents: s.maxAgents,
-    ttl: s.ttl,
-    createdAt: iso(s.createdAt),
-    expiresAt: iso(s.expiresAt),
-    creatorAgentId: s.creatorAgentId
-  };
-}
-function nextCursor(messages, after, head) {
-  const last = messages.at(-1);
-  if (last) return String(last.cursor);
-  return after < 0 ? "0" : String(Math.min(after, head));
-}
-var CRON_REMINDER, isoCache;
-var init_sessions = __esm({
-  "src/nexus/server/sessions.ts"() {
-    "use strict";
-    init_rules();
-    CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
-    isoCache = [NaN, "", NaN, ""];
-  }
-});
-
 // src/nexus/server/pages.ts
 import { createHash } from "node:crypto";
 function inlineHash(tag) {
@@ -4022,7 +4306,7 @@ var init_pages = __esm({
     init_page();
     init_render();
     init_safe_markdown();
-    init_sessions();
+    init_views();
     LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     PAGE_CSP = `default-src 'none'; style-src ${inlineHash("style")}; script-src ${inlineHash("script")}; ${LOCKED}; require-trusted-types-for 'script'`;
     MARKDOWN_CSP = `default-src 'none'; ${LOCKED}; sandbox`;
@@ -4084,6 +4368,134 @@ var init_pair_code = __esm({
     init_words();
     CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     PAIR_CODE_BITS = 2 * Math.log2(WORDS.length) + 25;
+  }
+});
+
+// src/nexus/server/pairing.ts
+function codeState(p, t) {
+  return p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
+}
+function codeError(state) {
+  if (state === "unknown") return apiError(404, "code_not_found", "no such pairing code");
+  if (state === "expired") return apiError(410, "code_expired", "this pairing code has expired", { legacyError: "code_expired_or_used" });
+  return apiError(409, "code_already_claimed", "this pairing code has already been used", { legacyError: "code_expired_or_used" });
+}
+function codesToEvict(pairs, keyed, t, max) {
+  const pending = pairs.filter((p) => !p.claimedBy && p.expiresAt > t && !!p.keyed === keyed).sort((a, b) => a.createdAt - b.createdAt);
+  return pending.slice(0, Math.max(0, pending.length - max + 1));
+}
+function newPair(code, sessionId, t, ttlSec, keyed) {
+  return { code, sessionId, createdAt: t, expiresAt: t + ttlSec * 1e3, ...keyed ? { keyed } : {} };
+}
+function issueCode(p, fresh) {
+  return p ? { result: false } : { next: fresh, result: true };
+}
+function reserveCode(p, agentId, t) {
+  if (!p) return { result: "unknown" };
+  const st2 = codeState(p, t);
+  if (st2 !== "pending") return { result: st2 };
+  return { next: { ...p, claimedBy: agentId, claimedAt: t }, result: "ok" };
+}
+function releaseCode(p) {
+  if (!p) return { result: null };
+  return { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt, ...p.keyed ? { keyed: true } : {} }, result: null };
+}
+function newCodeBody(p, url2, ttlSec) {
+  return { code: p.code, url: url2, expiresAt: iso(p.expiresAt), ttl: ttlSec, expiresIn: ttlSec };
+}
+var init_pairing = __esm({
+  "src/nexus/server/pairing.ts"() {
+    "use strict";
+    init_rules();
+    init_views();
+  }
+});
+
+// src/nexus/server/routes-pairing.ts
+async function createPair(ctx, req) {
+  const { config, store } = ctx;
+  const sessionId = stringField(parseBody(req), "sessionId", 200);
+  if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
+  const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
+  const t = ctx.now();
+  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
+    await store.updatePair(old.code, () => ({ next: null, result: null }));
+  }
+  for (let i = 0; i < 10; i++) {
+    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config.pairTtl, keyed);
+    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config.pairTtl));
+  }
+  throw new Error("could not allocate a unique pairing code");
+}
+async function lookupCode(ctx, req, raw) {
+  const misses = await ctx.pairMisses.peek(req.ip);
+  if (!misses.ok) {
+    throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
+  }
+  const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
+  const pair = await ctx.store.getPair(code);
+  if (!pair) await ctx.pairMisses.hit(req.ip);
+  return { code, pair };
+}
+async function claim(ctx, req, raw) {
+  const agentId = requestAgent(req);
+  const { code, pair } = await lookupCode(ctx, req, raw);
+  if (!pair) throw codeError("unknown");
+  const t = ctx.now();
+  const reserved = await ctx.store.updatePair(code, (p) => reserveCode(p, agentId, t));
+  if (reserved !== "ok") throw codeError(reserved);
+  const fx = ctx.freshAgent();
+  try {
+    return json(200, await ctx.update(pair.sessionId, fx.now, (s) => claimSession(s, agentId, req.headers["x-session-key"], fx)));
+  } catch (e) {
+    await ctx.store.updatePair(code, releaseCode);
+    throw e;
+  }
+}
+async function pairStatus(ctx, req, raw) {
+  const { pair } = await lookupCode(ctx, req, raw);
+  if (!pair) throw codeError("unknown");
+  return json(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
+}
+async function pairSkill(ctx, req, raw) {
+  const { config } = ctx;
+  const format = negotiatePage(req.headers.accept, req.query.get("format"));
+  const { code, pair } = await lookupCode(ctx, req, raw);
+  const baseUrl = ctx.baseUrl(req);
+  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
+  const t = ctx.now();
+  const s = await ctx.store.getSession(pair.sessionId);
+  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  return pairingPage(
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
+    format
+  );
+}
+function shortLink(_ctx, _req, raw) {
+  return { status: 301, headers: { location: `/v1/pair/${encodeURIComponent(normalizePairCode(decodeURIComponent(raw)) ?? raw)}/skill` } };
+}
+var pairingRoutes;
+var init_routes_pairing = __esm({
+  "src/nexus/server/routes-pairing.ts"() {
+    "use strict";
+    init_auth();
+    init_context();
+    init_json();
+    init_negotiate();
+    init_pages();
+    init_pair_code();
+    init_pairing();
+    init_rules();
+    init_sessions();
+    init_views();
+    pairingRoutes = [
+      ["PUT", /^\/v1\/pair$/, createPair],
+      ["POST", /^\/v1\/pair$/, createPair],
+      ["POST", /^\/v1\/pair\/([^/]+)\/claim$/, claim],
+      ["GET", /^\/v1\/pair\/([^/]+)\/status$/, pairStatus],
+      ["GET", /^\/v1\/pair\/([^/]+)\/skill$/, pairSkill],
+      ["GET", /^\/p\/([^/]+)$/, shortLink]
+    ];
   }
 });
 
@@ -4283,6 +4695,147 @@ var init_sanitizer = __esm({
   }
 });
 
+// src/nexus/server/routes-sessions.ts
+async function create(ctx, req) {
+  const { config } = ctx;
+  const body = parseBody(req);
+  const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
+  const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
+  const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const bodyCreator = stringField(body, "creatorAgentId", 128);
+  const headerCreator = req.headers["x-agent-id"] || void 0;
+  if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
+    throw apiError(400, "creator_identity_conflict", "creatorAgentId and X-Agent-Id name different agents");
+  }
+  const creator = bodyCreator ?? headerCreator;
+  if (creator !== void 0) checkAgentId(creator, bodyCreator ? "creatorAgentId" : "X-Agent-Id");
+  const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
+  const u = createSession({ ttl, maxAgents, greeting, creator }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
+  const id = u.next.sessionId;
+  await ctx.quota.ready;
+  ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
+  try {
+    await ctx.store.updateSession(id, () => u);
+  } catch (e) {
+    ctx.quota.release(id);
+    throw e;
+  }
+  return json(201, u.result);
+}
+async function join6(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const fx = ctx.freshAgent();
+  return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
+}
+async function send(ctx, req, id) {
+  const { config } = ctx;
+  const agentId = requestAgent(req);
+  const body = parseBody(req);
+  const text = stringField(body, "text", config.maxMessageChars);
+  const rawJson = body.json;
+  if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
+  if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
+  if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
+  const counts = {};
+  const clean = sanitizeText(text ?? "", counts).text;
+  const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
+  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
+  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
+  const fx = ctx.fresh();
+  return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+}
+async function poll(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const after = parseAfter(req.query.get("after"));
+  const limitRaw = req.query.get("limit");
+  let limit = POLL_LIMIT_DEFAULT;
+  if (limitRaw !== null) {
+    if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest("limit", `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
+    limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
+  }
+  const t = ctx.now();
+  const key = req.headers["x-session-key"];
+  const s = await ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
+  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+  return jsonText(200, pollBody(messages, more, after, s, req.query.get("members") === "true"));
+}
+async function renew(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const ttl = intField(parseBody(req), "ttl", 60, ctx.config.maxTtl);
+  const t = ctx.now();
+  return json(200, await ctx.update(id, t, (s) => renewSession(s, agentId, req.headers["x-session-key"], ttl, t)));
+}
+async function leave(ctx, req, id, pathAgent) {
+  const agentId = requestAgent(req);
+  if (agentId !== pathAgent) throw apiError(403, "forbidden", "X-Agent-Id must match the agent in the path");
+  const key = req.headers["x-session-key"];
+  if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
+  return json(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
+}
+var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, S2, sessionRoutes;
+var init_routes_sessions = __esm({
+  "src/nexus/server/routes-sessions.ts"() {
+    "use strict";
+    init_budgets();
+    init_context();
+    init_json();
+    init_rules();
+    init_sanitizer();
+    init_sessions();
+    init_views();
+    POLL_LIMIT_DEFAULT = 100;
+    POLL_LIMIT_MAX = 500;
+    S2 = "/v1/sessions?";
+    sessionRoutes = [
+      // send and poll first: nearly every request is one of them.
+      ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
+      ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
+      ["PUT", new RegExp(`^${S2}$`), create],
+      ["POST", new RegExp(`^${S2}$`), create],
+      ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json(200, statusView(await ctx.live(id)))],
+      ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join6],
+      ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
+      ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave]
+    ];
+  }
+});
+
+// src/nexus/server/routes-service.ts
+function skill(ctx, req) {
+  const { config } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
+  return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
+}
+function health(ctx) {
+  return json(200, {
+    status: "ok",
+    version: VERSION,
+    uptime: uptime(ctx),
+    storage: ctx.store.health(),
+    capabilities: { messageFormat: ["text", "json"], pathStyles: ["singular", "plural"], pairCodeTtl: ctx.config.pairTtl }
+  });
+}
+async function stats(ctx) {
+  const c = await ctx.store.counts();
+  return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
+}
+var VERSION, uptime, serviceRoutes;
+var init_routes_service = __esm({
+  "src/nexus/server/routes-service.ts"() {
+    "use strict";
+    init_json();
+    init_negotiate();
+    init_pages();
+    VERSION = "0.1.0";
+    uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+    serviceRoutes = [
+      ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
+      ["GET", /^\/health$/, health],
+      ["GET", /^\/v1\/stats$/, stats]
+    ];
+  }
+});
+
 // src/nexus/server/sweep.ts
 async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
   for (; ; ) {
@@ -4297,6 +4850,11 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
     await yieldNow2();
   }
 }
+function sweeper(store, now, quota) {
+  let running = null;
+  const release = (id) => quota.release(id);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
+}
 var PAIR_TOMBSTONE_MS, SLICE2, yieldNow2;
 var init_sweep = __esm({
   "src/nexus/server/sweep.ts"() {
@@ -4308,366 +4866,32 @@ var init_sweep = __esm({
 });
 
 // src/nexus/server/app.ts
-function jsonText(status, text, headers = {}) {
-  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
-}
-function json(status, body, headers = {}) {
-  return jsonText(status, JSON.stringify(body), headers);
-}
-function parseBody(req) {
-  if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf8.decode(req.body).trim();
-  if (!text) return {};
-  let v2;
-  try {
-    v2 = JSON.parse(text);
-  } catch {
-    throw apiError(400, "invalid_body", "request body is not valid JSON");
-  }
-  if (!v2 || typeof v2 !== "object" || Array.isArray(v2)) throw invalidRequest("", "request body must be a JSON object");
-  return v2;
-}
-function storageUnavailable(e) {
-  const message = `the server cannot store this change right now (${e.code}); nothing was changed. Reading still works; retry later.`;
-  return json(503, { error: "storage_unavailable", message, retryAfter: 5 }, { "retry-after": "5" });
-}
-function createNexusServer(deps) {
-  const { config, store } = deps;
-  const now = deps.now ?? Date.now;
-  const { effects, random, randomHex } = serverEffects(now, deps.random);
-  const startedAt = now();
-  const limiter = new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
-  const pairMisses = new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now });
-  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
-  const release = (id) => quota.release(id);
-  const keyOpts = {
-    forbidden: { matches: keyMatches, strict: config.strictSessionKey, notMember: "forbidden" },
-    agent_not_in_session: { matches: keyMatches, strict: config.strictSessionKey, notMember: "agent_not_in_session" }
+function rateLimited(r, config) {
+  const headers = {
+    "x-ratelimit-limit": String(config.rateLimitMax),
+    "x-ratelimit-remaining": String(r.remaining),
+    "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)),
+    "retry-after": String(r.retryAfterSec)
   };
-  function baseUrl(req) {
-    if (config.publicBaseUrl) return config.publicBaseUrl;
-    const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
-    const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
-    return `${proto}://${host}`;
-  }
-  const agentHeader = (req) => checkAgentId(req.headers["x-agent-id"]);
-  async function live(id) {
-    const s = await store.getSession(id);
-    if (s && s.expiresAt > now()) return s;
-    if (s) {
-      const gone = await store.updateSession(id, (cur) => cur && cur.expiresAt <= now() ? { next: null, result: true } : { result: false });
-      if (gone) release(id);
-    }
-    throw apiError(404, "session_not_found", "no such session, or it has expired");
-  }
-  function transition(id, fn) {
-    return store.updateSession(id, (s) => {
-      if (!s || s.expiresAt <= now()) throw apiError(404, "session_not_found", "no such session, or it has expired");
-      return fn(s);
-    });
-  }
-  async function create(req) {
-    const body = parseBody(req);
-    const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
-    const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
-    const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
-    const bodyCreator = stringField(body, "creatorAgentId", 128);
-    const headerCreator = req.headers["x-agent-id"] || void 0;
-    if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
-      throw apiError(400, "creator_identity_conflict", "creatorAgentId and X-Agent-Id name different agents");
-    }
-    const creator = bodyCreator ?? headerCreator;
-    if (creator !== void 0) checkAgentId(creator, bodyCreator ? "creatorAgentId" : "X-Agent-Id");
-    const fx = effects();
-    const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
-    const sessionId = randomHex(24);
-    let s = {
-      sessionId,
-      ttl,
-      maxAgents,
-      createdAt: fx.now,
-      expiresAt: fx.now + ttl * 1e3,
-      creatorAgentId: creator ?? null,
-      greeting,
-      agents: [],
-      headCursor: 0,
-      cronReminderSent: false
-    };
-    const append = greeting ? [systemMessage(s, 0, greeting, "greeting", fx)] : [];
-    let sessionKey;
-    if (creator) {
-      const j = joinSession(s, creator, void 0, fx);
-      s = j.next;
-      sessionKey = j.sessionKey;
-      append.push(...j.append);
-    }
-    await quota.ready;
-    quota.charge(req.ip, sessionId, sessionCost(greeting, maxAgents));
-    try {
-      await store.updateSession(sessionId, () => ({ next: s, append, result: null }));
-    } catch (e) {
-      quota.release(sessionId);
-      throw e;
-    }
-    return json(201, {
-      sessionId,
-      ttl,
-      maxAgents,
-      state: "active",
-      createdAt: iso(s.createdAt),
-      expiresAt: iso(s.expiresAt),
-      greeting,
-      agentsOnline: s.agents.length,
-      ...creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}
-    });
-  }
-  async function join6(req, id) {
-    const agentId = agentHeader(req);
-    const fx = effects();
-    const r = await transition(id, (s) => {
-      const j = joinSession(s, agentId, req.headers["x-session-key"], fx);
-      return { next: j.next, append: j.append, result: { ...j, s: j.next } };
-    });
-    return json(200, {
-      status: "joined",
-      sessionId: id,
-      agentId,
-      agentsOnline: r.s.agents.length,
-      sessionKey: r.sessionKey,
-      ttl: r.s.ttl,
-      expiresAt: iso(r.s.expiresAt),
-      ...r.rejoined ? { rejoined: true } : {}
-    });
-  }
-  async function send(req, id) {
-    const agentId = agentHeader(req);
-    const body = parseBody(req);
-    const text = stringField(body, "text", config.maxMessageChars);
-    const rawJson = body.json;
-    if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
-    if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
-    if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
-    const counts = {};
-    const clean = sanitizeText(text ?? "", counts).text;
-    const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-    const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-    const key = req.headers["x-session-key"];
-    const fx = effects();
-    const m = await transition(id, (s) => {
-      const { verified, s: checked } = checkMemberKey(s, agentId, key, "send", keyOpts.forbidden);
-      const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
-      const msg = {
-        id: fx.newMessageId(),
-        cursor: next.headCursor,
-        agentId,
-        text: clean,
-        ...cleanJson !== void 0 ? { json: cleanJson } : {},
-        verified,
-        createdAt: fx.now,
-        expiresAt: next.expiresAt,
-        type: "message",
-        ...redactions.length ? { sanitized: true } : {}
-      };
-      return { next, append: [stored(msg)], result: msg };
-    });
-    return json(201, {
-      ok: true,
-      id: m.id,
-      messageId: m.id,
-      cursor: String(m.cursor),
-      expiresAt: iso(m.expiresAt),
-      verified: m.verified,
-      ...redactions.length ? { redacted: true, redactions, warning: "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging." } : {}
-    });
-  }
-  async function poll(req, id) {
-    const agentId = agentHeader(req);
-    const after = parseAfter(req.query.get("after"));
-    const limitRaw = req.query.get("limit");
-    let limit = POLL_LIMIT_DEFAULT;
-    if (limitRaw !== null) {
-      if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest("limit", `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
-      limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
-    }
-    const t = now();
-    const key = req.headers["x-session-key"];
-    const s = await transition(id, (s2) => {
-      const next = touch(checkMemberKey(s2, agentId, key, "poll", keyOpts.agent_not_in_session).s, agentId, t, config.slideOnPoll);
-      return { next, result: next };
-    });
-    const { messages: page2, more } = await store.messagesAfter(id, after, limit, config.maxPollBytes);
-    const members = req.query.get("members") === "true" ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-    return jsonText(200, `{"messages":[${page2.map((m) => m.wire).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${members}}`);
-  }
-  async function renew(req, id) {
-    const agentId = agentHeader(req);
-    const body = parseBody(req);
-    const ttl = intField(body, "ttl", 60, config.maxTtl);
-    const t = now();
-    const key = req.headers["x-session-key"];
-    const s = await transition(id, (s2) => {
-      const k = checkMemberKey(s2, agentId, key, "renew", keyOpts.forbidden);
-      checkRenewTtl(s2, agentId, k.verified, ttl);
-      const next = slide(touch({ ...k.s, ttl: ttl ?? s2.ttl }, agentId, t, false), t);
-      return { next, result: next };
-    });
-    const v2 = statusView(s);
-    return json(200, { sessionId: id, state: "active", ttl: s.ttl, expiresAt: v2.expiresAt, agents: v2.agents });
-  }
-  async function leave(req, id, pathAgent) {
-    const agentId = agentHeader(req);
-    if (agentId !== pathAgent) throw apiError(403, "forbidden", "X-Agent-Id must match the agent in the path");
-    const key = req.headers["x-session-key"];
-    if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
-    const fx = effects();
-    await transition(id, (s) => {
-      const a = s.agents.find((x2) => x2.agentId === agentId);
-      if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
-      if (!fx.keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
-      if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
-      return { next: { ...s, agents: s.agents.filter((x2) => x2.agentId !== agentId) }, result: null };
-    });
-    return json(200, { ok: true, status: "removed", sessionId: id, agentId, message: `${agentId} left the session` });
-  }
-  async function createPair(req) {
-    const body = parseBody(req);
-    const sessionId = stringField(body, "sessionId", 200);
-    if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
-    const keyed = pairCreator(await live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"], keyMatches);
-    const t = now();
-    const pending = (await store.pairsOf(sessionId)).filter((p) => !p.claimedBy && p.expiresAt > t && !!p.keyed === keyed).sort((a, b) => a.createdAt - b.createdAt);
-    for (const old of pending.slice(0, Math.max(0, pending.length - config.maxCodesPerSession + 1))) {
-      await store.updatePair(old.code, () => ({ next: null, result: null }));
-    }
-    let code = "";
-    for (let i = 0; i < 10 && !code; i++) {
-      const c = generatePairCode(random);
-      const created = await store.updatePair(c, (p) => p ? { result: false } : { next: { code: c, sessionId, createdAt: t, expiresAt: t + config.pairTtl * 1e3, ...keyed ? { keyed } : {} }, result: true });
-      if (created) code = c;
-    }
-    if (!code) throw new Error("could not allocate a unique pairing code");
-    return json(201, {
-      code,
-      url: `${baseUrl(req)}/p/${code}`,
-      expiresAt: iso(t + config.pairTtl * 1e3),
-      ttl: config.pairTtl,
-      expiresIn: config.pairTtl
-    });
-  }
-  const codeState = (p, t) => p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
-  async function lookupCode(req, raw) {
-    const misses = pairMisses.peek(req.ip);
-    if (!misses.ok) {
-      throw apiError(429, "rate_limit_exceeded", "too many unknown pairing codes from this address; wait a minute", { retryAfter: misses.retryAfterSec });
-    }
-    const code = normalizePairCode(decodeURIComponent(raw)) ?? raw.toUpperCase();
-    const pair = await store.getPair(code);
-    if (!pair) pairMisses.hit(req.ip);
-    return { code, pair };
-  }
-  function codeError(state) {
-    if (state === "unknown") return apiError(404, "code_not_found", "no such pairing code");
-    if (state === "expired") return apiError(410, "code_expired", "this pairing code has expired", { legacyError: "code_expired_or_used" });
-    return apiError(409, "code_already_claimed", "this pairing code has already been used", { legacyError: "code_expired_or_used" });
-  }
-  async function claim(req, raw) {
-    const agentId = agentHeader(req);
-    const { code, pair } = await lookupCode(req, raw);
-    if (!pair) throw codeError("unknown");
-    const t = now();
-    const reserved = await store.updatePair(code, (p) => {
-      if (!p) return { result: "unknown" };
-      const st2 = codeState(p, t);
-      if (st2 !== "pending") return { result: st2 };
-      return { next: { ...p, claimedBy: agentId, claimedAt: t }, result: "ok" };
-    });
-    if (reserved !== "ok") throw codeError(reserved);
-    const fx = effects();
-    try {
-      const r = await transition(pair.sessionId, (s) => {
-        const j = joinSession(s, agentId, req.headers["x-session-key"], fx);
-        return { next: j.next, append: j.append, result: { ...j, s: j.next } };
-      });
-      return json(200, {
-        sessionId: pair.sessionId,
-        status: "claimed",
-        agentId,
-        sessionKey: r.sessionKey,
-        agentsOnline: r.s.agents.length,
-        ttl: r.s.ttl,
-        expiresAt: iso(r.s.expiresAt)
-      });
-    } catch (e) {
-      await store.updatePair(code, (p) => p ? { next: { code: p.code, sessionId: p.sessionId, createdAt: p.createdAt, expiresAt: p.expiresAt, ...p.keyed ? { keyed: true } : {} }, result: null } : { result: null });
-      throw e;
-    }
-  }
-  async function pairStatus(req, raw) {
-    const { pair } = await lookupCode(req, raw);
-    if (!pair) throw codeError("unknown");
-    return json(200, { state: codeState(pair, now()), expiresAt: iso(pair.expiresAt) });
-  }
-  async function pairSkill(req, raw) {
-    const format = negotiatePage(req.headers.accept, req.query.get("format"));
-    const { code, pair } = await lookupCode(req, raw);
-    if (!pair) return unknownCodePage(code, baseUrl(req), config.pairTtl, format);
-    const t = now();
-    const s = await store.getSession(pair.sessionId);
-    const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
-    return pairingPage(
-      { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl: baseUrl(req), sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
-      format
-    );
-  }
-  async function stats() {
-    const c = await store.counts();
-    return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: Math.floor((now() - startedAt) / 1e3) });
-  }
-  function health() {
-    return json(200, {
-      status: "ok",
-      version: VERSION,
-      uptime: Math.floor((now() - startedAt) / 1e3),
-      storage: store.health(),
-      capabilities: { messageFormat: ["text", "json"], pathStyles: ["singular", "plural"], pairCodeTtl: config.pairTtl }
-    });
-  }
-  const S2 = "/v1/sessions?";
-  const routes = [
-    // send and poll first: nearly every request is one of them.
-    ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
-    ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
-    ["PUT", new RegExp(`^${S2}$`), create],
-    ["POST", new RegExp(`^${S2}$`), create],
-    ["GET", new RegExp(`^${S2}/([^/]+)$`), async (_r, id) => json(200, statusView(await live(id)))],
-    ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join6],
-    ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
-    ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave],
-    ["PUT", /^\/v1\/pair$/, createPair],
-    ["POST", /^\/v1\/pair$/, createPair],
-    ["POST", /^\/v1\/pair\/([^/]+)\/claim$/, claim],
-    ["GET", /^\/v1\/pair\/([^/]+)\/status$/, pairStatus],
-    ["GET", /^\/v1\/pair\/([^/]+)\/skill$/, pairSkill],
-    ["GET", /^\/p\/([^/]+)$/, (_r, raw) => ({ status: 301, headers: { location: `/v1/pair/${encodeURIComponent(normalizePairCode(decodeURIComponent(raw)) ?? raw)}/skill` } })],
-    ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, (req) => skillPage({ baseUrl: baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax }, negotiatePage(req.headers.accept, req.query.get("format")))],
-    ["GET", /^\/health$/, health],
-    ["GET", /^\/v1\/stats$/, stats]
-  ];
+  const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
+  return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
+}
+function createSessionServer(deps) {
+  const ctx = createContext(deps);
+  const { config, now } = ctx;
+  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   async function route(req) {
     if (req.method === "OPTIONS") return { status: 204 };
     if (req.path !== "/health") {
-      const r = limiter.hit(req.ip);
-      if (!r.ok) {
-        const headers = { "x-ratelimit-limit": String(config.rateLimitMax), "x-ratelimit-remaining": String(r.remaining), "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)) };
-        throw new HttpError(429, { error: "rate_limit_exceeded", message: `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`, retryAfter: r.retryAfterSec }, { ...headers, "retry-after": String(r.retryAfterSec) });
-      }
+      const r = await limiter.hit(req.ip);
+      if (!r.ok) throw rateLimited(r, config);
     }
     let pathMatched = false;
-    for (const [method, re2, fn] of routes) {
+    for (const [method, re2, fn] of ROUTES) {
       const m = re2.exec(req.path);
       if (!m) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(req, ...m.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
@@ -4675,52 +4899,35 @@ function createNexusServer(deps) {
   let requestSeq = 0;
   const handler = async (req) => {
     const incoming = req.headers["x-request-id"];
-    const requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
-    let res;
-    try {
-      res = await route(req);
-    } catch (e) {
-      res = e instanceof StorageUnavailable ? storageUnavailable(e) : errorToResponse(e, () => json(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` }));
-    }
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
+    const res = await respond(route, req, (e) => unexpectedError(e, requestId));
     const headers = req.headers.origin === void 0 ? { ...res.headers } : { ...CORS, ...res.headers };
     headers["x-request-id"] = requestId;
     return { ...res, headers };
   };
-  let sweeping = null;
-  function sweep() {
-    sweeping ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => sweeping = null);
-    return sweeping;
-  }
-  return { handler, sweep };
+  return { handler, sweep: sweeper(ctx.store, now, ctx.quota) };
 }
-var VERSION, POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, CORS, utf8;
+var ROUTES, CORS, REQUEST_ID;
 var init_app = __esm({
   "src/nexus/server/app.ts"() {
     "use strict";
-    init_node_adapter();
+    init_errors3();
     init_rate_limit();
-    init_types();
-    init_nexus_store();
-    init_auth();
-    init_budgets();
-    init_effects();
-    init_negotiate();
-    init_pages();
-    init_pair_code();
+    init_context();
+    init_json();
     init_rules();
-    init_sanitizer();
-    init_sessions();
+    init_routes_pairing();
+    init_routes_sessions();
+    init_routes_service();
     init_sweep();
-    VERSION = "0.1.0";
-    POLL_LIMIT_DEFAULT = 100;
-    POLL_LIMIT_MAX = 500;
+    ROUTES = [...sessionRoutes, ...pairingRoutes, ...serviceRoutes];
     CORS = {
       "access-control-allow-origin": "*",
       "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
       "access-control-allow-headers": "Content-Type, X-Agent-Id, X-Session-Key, X-Request-Id",
       "access-control-expose-headers": "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
     };
-    utf8 = new TextDecoder();
+    REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
   }
 });
 
@@ -4743,7 +4950,7 @@ async function startNexusServer(config, opts = {}) {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createNexusServer({ config, store, now });
+  const app = createSessionServer({ config, store, now });
   const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {
   }), 6e4);
@@ -4765,7 +4972,7 @@ var init_server = __esm({
     "use strict";
     init_node_adapter();
     init_nexus_file_store();
-    init_nexus_store();
+    init_memory_nexus_store();
     init_app();
     NEXUS_BODY_LIMIT = 256 * 1024;
   }
@@ -4801,27 +5008,19 @@ async function outcome(command, p, ctx, state) {
     if (!a) throw new UsageError(`missing --agent-id (no agent id saved for session ${saved.sessionId}; join or claim first)`, command);
     return a;
   };
-  const keyFor = (saved, agentId) => saved.agent === agentId ? saved.key : void 0;
+  const agent2 = new NexusAgent(state, clientFor);
   switch (command) {
     case "create": {
-      const client = clientFor();
       const creator = str(p, "creator-agent-id");
-      const body = {
+      const res = await agent2.create({
         ttl: int(p, "ttl", 60) ?? 3660,
         ...str(p, "greeting") !== void 0 ? { greeting: str(p, "greeting") } : {},
         ...int(p, "max-agents", 2) !== void 0 ? { maxAgents: int(p, "max-agents", 2) } : {},
         ...creator ? { creatorAgentId: creator } : {}
-      };
-      await state.assertWritable();
-      return answer(await client.createSession(body), {
-        save: async (b) => {
-          const sid2 = serverSessionId(b.sessionId);
-          await state.save(sid2, { server: client.url, ...creator ? { agent: creator, ...serverKey(b.sessionKey) } : {} });
-        },
-        hints: (b) => {
-          err(`\u2705 Session created: ${shown(b.sessionId)}${creator ? ` (you are ${shown(creator)})` : ""}`);
-          err(`\u{1F4A1} Tip: make a pairing link for the other side: ${X} pair ${shown(b.sessionId)}`);
-        }
+      });
+      return answered(res, (b) => {
+        err(`\u2705 Session created: ${shown(b.sessionId)}${creator ? ` (you are ${shown(creator)})` : ""}`);
+        err(`\u{1F4A1} Tip: make a pairing link for the other side: ${X} pair ${shown(b.sessionId)}`);
       });
     }
     case "status": {
@@ -4831,14 +5030,9 @@ async function outcome(command, p, ctx, state) {
     case "join": {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      const client = clientFor(saved);
-      await state.assertWritable(saved.sessionId);
-      return answer(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), {
-        save: (b) => state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }),
-        hints: () => {
-          err(`\u2705 Joined ${saved.sessionId} as ${shown(agentId)}`);
-          err(`\u{1F4A1} Tip: read the conversation: ${X} poll ${saved.sessionId}`);
-        }
+      return answered(await agent2.join(saved, agentId), () => {
+        err(`\u2705 Joined ${saved.sessionId} as ${shown(agentId)}`);
+        err(`\u{1F4A1} Tip: read the conversation: ${X} poll ${saved.sessionId}`);
       });
     }
     case "pair": {
@@ -4853,20 +5047,11 @@ async function outcome(command, p, ctx, state) {
       });
     }
     case "claim": {
-      const code = p.positionals[0];
       const agentId = str(p, "agent-id");
       if (!agentId) throw new UsageError("missing --agent-id (the id you will use in the session)", command);
-      const client = clientFor();
-      await state.assertWritable();
-      return answer(await client.claim(code, agentId), {
-        save: async (b) => {
-          const sid2 = serverSessionId(b.sessionId);
-          await state.save(sid2, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) });
-        },
-        hints: (b) => {
-          err(`\u2705 Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
-          err(`\u{1F4A1} Tip: read the greeting and any messages: ${X} poll ${shown(b.sessionId)}`);
-        }
+      return answered(await agent2.claim(p.positionals[0], agentId), (b) => {
+        err(`\u2705 Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
+        err(`\u{1F4A1} Tip: read the greeting and any messages: ${X} poll ${shown(b.sessionId)}`);
       });
     }
     case "pair-status":
@@ -4877,29 +5062,18 @@ async function outcome(command, p, ctx, state) {
       let text = p.positionals[1];
       if (text === void 0 || text === "-") text = (await readStdin()).replace(/\n$/, "");
       if (!text) throw new UsageError("no message text (give it as an argument or on stdin)", command);
-      return answer(await clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId)), {
-        hints: (b) => {
-          err(`\u2705 Sent (cursor ${shown(b.cursor)}${b.verified ? ", verified" : ""})`);
-          if (b.warning) err(`\u26A0\uFE0F  ${shown(b.warning)}`);
-        }
+      return answered(await agent2.send(saved, agentId, text), (b) => {
+        err(`\u2705 Sent (cursor ${shown(b.cursor)}${b.verified ? ", verified" : ""})`);
+        if (b.warning) err(`\u26A0\uFE0F  ${shown(b.warning)}`);
       });
     }
     case "poll": {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      const afterFlag = str(p, "after");
-      const after = afterFlag !== void 0 ? afterFlag === "0" ? void 0 : afterFlag : saved.cursor;
+      const after = str(p, "after");
       const limit = int(p, "limit", 1, 500);
-      if (afterFlag === void 0) await state.assertWritable(saved.sessionId);
-      const r = await clientFor(saved).poll(saved.sessionId, agentId, { ...after !== void 0 ? { after } : {}, members: p.flags.members === true, ...limit ? { limit } : {}, key: keyFor(saved, agentId) });
-      return answer(r, {
-        save: async (b) => {
-          if (afterFlag !== void 0 || b.nextCursor === void 0 || b.nextCursor === null) return;
-          if (!validCursor(b.nextCursor)) throw new InvalidServerValue("the nextCursor from the server is not a plain decimal cursor (nexus spec \xA72.6); it was not saved");
-          await state.save(saved.sessionId, { cursor: b.nextCursor });
-        },
-        hints: (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId}`, b)
-      });
+      const res = await agent2.poll(saved, agentId, { ...after !== void 0 ? { after } : {}, ...limit ? { limit } : {}, members: p.flags.members === true });
+      return answered(res, (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId}`, b));
     }
     case "renew": {
       const saved = await sessionArg();
@@ -4916,16 +5090,7 @@ async function outcome(command, p, ctx, state) {
         const message = `no session key saved for ${agentId} in ${saved.sessionId}`;
         return { code: 1, json: { error: "no_session_key", message }, hints: () => err("Error: leaving needs the session key saved when you joined or claimed.") };
       }
-      await state.assertWritable(saved.sessionId);
-      const r = await clientFor(saved).leave(saved.sessionId, agentId, key);
-      const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
-      const removed = gone ? await state.remove(saved.sessionId).then(() => null, (e) => e) : null;
-      return answer(r, {
-        save: async () => {
-          if (removed) throw removed;
-        },
-        hints: () => err(`\u2705 Left ${saved.sessionId}; local state removed`)
-      });
+      return answered(await agent2.leave(saved, agentId, key), () => err(`\u2705 Left ${saved.sessionId}; local state removed`));
     }
     case "sessions":
       return listSessions(state, serverFor, timeoutMs);
@@ -4981,6 +5146,7 @@ var init_nexus_run = __esm({
     init_nexus_reply();
     init_state_dir();
     init_client2();
+    init_agent();
     init_state();
     X = "nexus.mjs";
   }

@@ -112,170 +112,10 @@ var init_args = __esm({
   }
 });
 
-// src/http/client.ts
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-function parseHttpUrl(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new NetworkError("bad_url", `invalid URL: ${url}`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
-  return u;
-}
-function describe(err2, url) {
-  const e = err2;
-  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
-}
-function bounded(url, opts, onResponse, reject) {
-  const u = parseHttpUrl(url);
-  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
-  let settled = false;
-  const req = fn(u, { method: opts.method, headers: opts.headers });
-  const settle = () => {
-    settled = true;
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
-  };
-  const fail = (e) => {
-    if (!settled) reject(e);
-    settle();
-    req.destroy();
-  };
-  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
-  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
-  req.on("response", (res) => onResponse(res, fail, settle));
-  return req;
-}
-function request(url, opts) {
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
-    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const headers = {
-      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
-      ...opts.headers
-    };
-    const req = bounded(
-      url,
-      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (c) => {
-          size += c.length;
-          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
-          else chunks.push(c);
-        });
-        res.on("end", () => {
-          if (size > max) return;
-          settle();
-          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
-      },
-      reject
-    );
-    req.end(opts.body);
-  });
-}
-function openSse(url, opts) {
-  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
-    const req = bounded(
-      url,
-      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        res.setEncoding("utf8");
-        if ((res.statusCode ?? 0) !== 200) {
-          let text = "";
-          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
-          res.on("data", (c) => {
-            text += c;
-            if (text.length >= maxError) refuse();
-          });
-          res.on("end", refuse);
-          res.on("error", refuse);
-          return;
-        }
-        settle();
-        resolve2(sseStream(url, req, res, opts.signal, maxLine));
-      },
-      reject
-    );
-    req.end();
-  });
-}
-function sseStream(url, req, res, signal, maxLine) {
-  const queue = [];
-  let waiting = null;
-  let done = false;
-  let error = null;
-  let buf = "";
-  const finish = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", close);
-    const w = waiting;
-    waiting = null;
-    if (w && error) w.reject(error);
-    else w?.resolve({ value: void 0, done: true });
-  };
-  function close() {
-    req.destroy();
-    finish();
-  }
-  signal?.addEventListener("abort", close, { once: true });
-  const push = (e) => {
-    const w = waiting;
-    waiting = null;
-    if (w) w.resolve({ value: e, done: false });
-    else queue.push(e);
-  };
-  res.on("data", (chunk) => {
-    if (done) return;
-    buf += chunk;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl).replace(/\r$/, "");
-      buf = buf.slice(nl + 1);
-      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
-      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
-    }
-    if (buf.length > maxLine) {
-      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
-      close();
-    }
-  });
-  res.on("end", finish);
-  res.on("close", finish);
-  res.on("error", finish);
-  const events = {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    next() {
-      const e = queue.shift();
-      if (e) return Promise.resolve({ value: e, done: false });
-      if (done && error) return Promise.reject(error);
-      if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
-    },
-    return() {
-      close();
-      return Promise.resolve({ value: void 0, done: true });
-    }
-  };
-  return { status: 200, events, close };
-}
-var NetworkError, DEFAULT_MAX_BODY_BYTES;
-var init_client = __esm({
-  "src/http/client.ts"() {
+// src/http/network-error.ts
+var NetworkError;
+var init_network_error = __esm({
+  "src/http/network-error.ts"() {
     "use strict";
     init_errors();
     NetworkError = class extends CodedError {
@@ -283,12 +123,11 @@ var init_client = __esm({
         super(code, message);
       }
     };
-    DEFAULT_MAX_BODY_BYTES = 1 << 20;
   }
 });
 
 // src/opennexus/errors.ts
-var ClientError, isInputError;
+var ClientError, isInputError, KeysError;
 var init_errors2 = __esm({
   "src/opennexus/errors.ts"() {
     "use strict";
@@ -299,6 +138,319 @@ var init_errors2 = __esm({
       }
     };
     isInputError = (e) => e.code === "invalid_key" || e.code === "self_session";
+    KeysError = class extends CodedError {
+      constructor(code, message) {
+        super(code, message);
+      }
+    };
+  }
+});
+
+// src/cli/io.ts
+function classify(err2) {
+  if (err2 instanceof UsageError) return [2, "usage", err2.message];
+  if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
+  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message];
+  if (err2 instanceof NetworkError) return [1, "network", err2.message];
+  if (err2 instanceof KeysError) return [err2.code === "no_keys" ? 1 : 2, err2.code === "unreadable" ? "unreadable_file" : err2.code, err2.message];
+  if (err2 instanceof CodedError) return [1, err2.code, err2.message];
+  return [1, "internal", err2?.message ?? String(err2)];
+}
+function safeText(s, opts = {}) {
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => opts.multiline && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function toJson(v) {
+  return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x);
+}
+async function readStdin() {
+  const chunks = [];
+  for await (const c of process.stdin) chunks.push(c);
+  return Buffer.concat(chunks).toString("utf8");
+}
+function onStopSignal(fn) {
+  const h = (s) => fn(s);
+  process.once("SIGINT", h);
+  process.once("SIGTERM", h);
+  return () => {
+    process.off("SIGINT", h);
+    process.off("SIGTERM", h);
+  };
+}
+var CliError, out, err;
+var init_io = __esm({
+  "src/cli/io.ts"() {
+    "use strict";
+    init_args();
+    init_errors();
+    init_network_error();
+    init_errors2();
+    CliError = class extends CodedError {
+      constructor(message, exitCode, code = "error") {
+        super(code, message);
+        this.exitCode = exitCode;
+      }
+      exitCode;
+    };
+    out = (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}
+`);
+    err = (s) => process.stderr.write(s.endsWith("\n") ? s : `${s}
+`);
+  }
+});
+
+// src/cli/state-dir.ts
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+function skillDir(moduleUrl) {
+  return resolve(dirname(fileURLToPath(moduleUrl)), "..");
+}
+function stateDir(part, env2, moduleUrl) {
+  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
+  return join(base, part);
+}
+var init_state_dir = __esm({
+  "src/cli/state-dir.ts"() {
+    "use strict";
+  }
+});
+
+// src/http/client-address.ts
+import { BlockList, isIP } from "node:net";
+function parseTrustProxy(value) {
+  const v = (value ?? "").trim();
+  if (v === "" || v === "0") return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops`);
+    return { hops };
+  }
+  const trusted = new BlockList();
+  for (const raw of v.split(",")) {
+    const item = raw.trim();
+    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v);
+  }
+  return { trusted, spec: v };
+}
+function addRange(list2, range, whole) {
+  const [addr = "", prefix, extra] = range.split("/");
+  const family = isIP(addr);
+  const bits = family === 4 ? 32 : 128;
+  const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  if (!family || extra !== void 0 || n < 0 || n > bits) {
+    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
+  }
+  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
+}
+function normalizeAddress(raw) {
+  let a = raw.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
+  if (bracketed) a = bracketed[1];
+  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.indexOf(":"));
+  if (/^::ffff:[\d.]+$/i.test(a)) a = a.slice(7);
+  return isIP(a) ? a.toLowerCase() : null;
+}
+function isTrustedProxy(peer, trust) {
+  if (trust === false) return false;
+  if ("hops" in trust) return true;
+  const a = normalizeAddress(peer);
+  return a !== null && trust.trusted.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
+}
+function clientAddress(peer, forwardedFor, trust) {
+  const self = normalizeAddress(peer) ?? peer;
+  if (trust === false || !forwardedFor || !isTrustedProxy(self, trust)) return self;
+  const hops = forwardedFor.split(",");
+  let pick;
+  if ("hops" in trust) {
+    pick = hops[Math.max(0, hops.length - trust.hops)];
+  } else {
+    for (let i = hops.length - 1; i >= 0; i--) {
+      pick = hops[i];
+      const a = normalizeAddress(pick);
+      if (a === null || !isTrustedProxy(a, trust)) break;
+    }
+  }
+  return pick !== void 0 && normalizeAddress(pick) || self;
+}
+var TrustProxyError, LOOPBACK;
+var init_client_address = __esm({
+  "src/http/client-address.ts"() {
+    "use strict";
+    TrustProxyError = class extends Error {
+      name = "TrustProxyError";
+    };
+    LOOPBACK = ["127.0.0.0/8", "::1/128"];
+  }
+});
+
+// src/http/limits.ts
+function int2(v, dflt, min) {
+  if (v === void 0 || v.trim() === "") return dflt;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= min ? n : dflt;
+}
+function connectionLimits(env2) {
+  const requestTimeoutMs = int2(env2.REQUEST_TIMEOUT_MS, DEFAULT_LIMITS.requestTimeoutMs, 100);
+  return {
+    maxConnectionsPerIp: int2(env2.MAX_CONNECTIONS_PER_IP, DEFAULT_LIMITS.maxConnectionsPerIp, 0),
+    maxStreamsPerIp: int2(env2.MAX_STREAMS_PER_IP, DEFAULT_LIMITS.maxStreamsPerIp, 0),
+    maxConnections: int2(env2.MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, 0),
+    // node:http refuses a headers timeout longer than the request timeout.
+    headersTimeoutMs: Math.min(requestTimeoutMs, int2(env2.HEADERS_TIMEOUT_MS, DEFAULT_LIMITS.headersTimeoutMs, 100)),
+    requestTimeoutMs,
+    keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs
+  };
+}
+var DEFAULT_LIMITS, CONNECTION_ENV, STREAM_ENV, OpenCounts;
+var init_limits = __esm({
+  "src/http/limits.ts"() {
+    "use strict";
+    DEFAULT_LIMITS = {
+      maxConnectionsPerIp: 64,
+      // half the socket cap, so an address at its stream cap still has sockets for its requests;
+      // one host running 20 concurrent `send`s (each watching a stream for the handshake) fits
+      maxStreamsPerIp: 32,
+      maxConnections: 1e4,
+      headersTimeoutMs: 1e4,
+      requestTimeoutMs: 3e4,
+      keepAliveTimeoutMs: 5e3
+    };
+    CONNECTION_ENV = [
+      ["MAX_CONNECTIONS", "10000", "open connections in total; 0 = no cap (keep it below `ulimit -n`)"],
+      ["MAX_CONNECTIONS_PER_IP", "64", "open connections per socket peer address; 0 = no cap (trusted proxies are exempt)"],
+      ["HEADERS_TIMEOUT_MS", "10000", "a request whose headers take longer is answered 408 and closed"],
+      ["REQUEST_TIMEOUT_MS", "30000", "a request (headers and body) that takes longer to arrive is answered 408 and closed"]
+    ];
+    STREAM_ENV = [["MAX_STREAMS_PER_IP", "32", "open event streams per client address; 0 = no cap"]];
+    OpenCounts = class {
+      constructor(cap) {
+        this.cap = cap;
+      }
+      cap;
+      counts = /* @__PURE__ */ new Map();
+      /** Counts one more for `key` unless that would pass the cap (0 = no cap). */
+      acquire(key) {
+        const n = this.counts.get(key) ?? 0;
+        if (this.cap > 0 && n >= this.cap) return false;
+        this.counts.set(key, n + 1);
+        return true;
+      }
+      release(key) {
+        const n = this.counts.get(key) ?? 0;
+        if (n <= 1) this.counts.delete(key);
+        else this.counts.set(key, n - 1);
+      }
+      get(key) {
+        return this.counts.get(key) ?? 0;
+      }
+      get keys() {
+        return this.counts.size;
+      }
+    };
+  }
+});
+
+// src/opennexus/messenger/config.ts
+var config_exports = {};
+__export(config_exports, {
+  MESSENGER_ENV: () => MESSENGER_ENV,
+  messengerConfig: () => messengerConfig
+});
+function num(v, dflt, integer = false) {
+  if (v === void 0 || v.trim() === "") return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
+  return n;
+}
+function messengerConfig(env2, flags = {}) {
+  return {
+    host: flags.host ?? "127.0.0.1",
+    port: flags.port ?? num(env2.PORT, 8080, true),
+    rateLimit: num(env2.RATE_LIMIT, 100),
+    rateBurst: num(env2.RATE_BURST, 200, true),
+    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
+    limits: connectionLimits(env2),
+    publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
+    keepaliveMs: 25e3,
+    offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
+    offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
+    offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
+    offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
+    offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
+    // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
+    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true))
+  };
+}
+var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
+var init_config = __esm({
+  "src/opennexus/messenger/config.ts"() {
+    "use strict";
+    init_client_address();
+    init_limits();
+    MESSENGER_ENV = [
+      ["PORT", "8080", "port to listen on (`--port` wins)"],
+      ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
+      ["RATE_BURST", "200", "token bucket size per client IP"],
+      ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
+      ...CONNECTION_ENV,
+      ...STREAM_ENV,
+      ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
+      ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
+      ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],
+      ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"],
+      ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
+      ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
+      ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
+      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"]
+    ];
+    MiB = 1024 * 1024;
+    MIN_STREAM_BUFFER = 512 * 1024;
+  }
+});
+
+// src/store/atomic-file.ts
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname2, join as join2 } from "node:path";
+async function ensurePrivateDir(dir) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+}
+async function probeWritable(dir) {
+  await ensurePrivateDir(dir);
+  const probe = join2(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await writeFile(probe, "", { mode: 384 });
+  await rm(probe, { force: true });
+}
+async function writeFileAtomic(path, text, opts = {}) {
+  await ensurePrivateDir(dirname2(path));
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const fh = await open(tmp, "w", 384);
+  try {
+    await fh.writeFile(text);
+    if (opts.sync !== false) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+async function readTextOrNull(path) {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return null;
+    throw e;
+  }
+}
+var init_atomic_file = __esm({
+  "src/store/atomic-file.ts"() {
+    "use strict";
   }
 });
 
@@ -3578,6 +3730,19 @@ function parseLpSequence(b) {
   }
   return out2;
 }
+function pyBytesRepr(b) {
+  let s = "b'";
+  for (const c of b) {
+    if (c === 92) s += "\\\\";
+    else if (c === 39) s += "\\'";
+    else if (c === 10) s += "\\n";
+    else if (c === 13) s += "\\r";
+    else if (c === 9) s += "\\t";
+    else if (c >= 32 && c < 127) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, "0")}`;
+  }
+  return `${s}'`;
+}
 var te, strictUtf8, B64_RE, U64_MAX;
 var init_bytes = __esm({
   "src/opennexus/core/bytes.ts"() {
@@ -3623,53 +3788,10 @@ var init_identity = __esm({
   }
 });
 
-// src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-async function ensurePrivateDir(dir) {
-  await mkdir(dir, { recursive: true, mode: 448 });
-}
-async function probeWritable(dir) {
-  await ensurePrivateDir(dir);
-  const probe = join(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile(probe, "", { mode: 384 });
-  await rm(probe, { force: true });
-}
-async function writeFileAtomic(path, text, opts = {}) {
-  await ensurePrivateDir(dirname(path));
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
-  try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-async function readTextOrNull(path) {
-  try {
-    return await readFile(path, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return null;
-    throw e;
-  }
-}
-var init_atomic_file = __esm({
-  "src/store/atomic-file.ts"() {
-    "use strict";
-  }
-});
-
 // src/opennexus/keys.ts
 import { existsSync } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import { dirname as dirname2, join as join2 } from "node:path";
+import { dirname as dirname3, join as join3 } from "node:path";
 async function readKeyFile(path) {
   try {
     return await readFile2(path, "utf8");
@@ -3695,292 +3817,21 @@ async function generateKeys(paths, opts = {}) {
   if (!opts.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
     throw new KeysError("exists", `${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
   }
-  await ensurePrivateDir(dirname2(paths.priv));
+  await ensurePrivateDir(dirname3(paths.priv));
   const id = identityFromSeed(randomBytes3(32));
   await writeFileAtomic(paths.priv, keyFileText(id.seed));
   await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
   return id;
 }
-var KeysError, defaultKeyPaths;
+var defaultKeyPaths;
 var init_keys = __esm({
   "src/opennexus/keys.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     init_crypto();
     init_identity();
     init_atomic_file();
-    KeysError = class extends CodedError {
-      constructor(code, message) {
-        super(code, message);
-      }
-    };
-    defaultKeyPaths = (dir) => ({ pub: join2(dir, "public_key"), priv: join2(dir, "private_key") });
-  }
-});
-
-// src/cli/io.ts
-function classify(err2) {
-  if (err2 instanceof UsageError) return [2, "usage", err2.message];
-  if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
-  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message];
-  if (err2 instanceof NetworkError) return [1, "network", err2.message];
-  if (err2 instanceof KeysError) return [err2.code === "no_keys" ? 1 : 2, err2.code === "unreadable" ? "unreadable_file" : err2.code, err2.message];
-  if (err2 instanceof CodedError) return [1, err2.code, err2.message];
-  return [1, "internal", err2?.message ?? String(err2)];
-}
-function safeText(s, opts = {}) {
-  return s.replace(
-    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => opts.multiline && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-function toJson(v) {
-  return JSON.stringify(v, (_k, x) => typeof x === "bigint" ? x.toString() : x);
-}
-async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString("utf8");
-}
-function onStopSignal(fn) {
-  const h = (s) => fn(s);
-  process.once("SIGINT", h);
-  process.once("SIGTERM", h);
-  return () => {
-    process.off("SIGINT", h);
-    process.off("SIGTERM", h);
-  };
-}
-var CliError, out, err;
-var init_io = __esm({
-  "src/cli/io.ts"() {
-    "use strict";
-    init_args();
-    init_errors();
-    init_client();
-    init_errors2();
-    init_keys();
-    CliError = class extends CodedError {
-      constructor(message, exitCode, code = "error") {
-        super(code, message);
-        this.exitCode = exitCode;
-      }
-      exitCode;
-    };
-    out = (s) => process.stdout.write(s.endsWith("\n") ? s : `${s}
-`);
-    err = (s) => process.stderr.write(s.endsWith("\n") ? s : `${s}
-`);
-  }
-});
-
-// src/cli/state-dir.ts
-import { dirname as dirname3, join as join3, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-function skillDir(moduleUrl) {
-  return resolve(dirname3(fileURLToPath(moduleUrl)), "..");
-}
-function stateDir(part, env2, moduleUrl) {
-  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join3(skillDir(moduleUrl), ".state");
-  return join3(base, part);
-}
-var init_state_dir = __esm({
-  "src/cli/state-dir.ts"() {
-    "use strict";
-  }
-});
-
-// src/http/client-address.ts
-import { BlockList, isIP } from "node:net";
-function parseTrustProxy(value) {
-  const v = (value ?? "").trim();
-  if (v === "" || v === "0") return false;
-  if (/^\d+$/.test(v)) {
-    const hops = Number(v);
-    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops`);
-    return { hops };
-  }
-  const trusted = new BlockList();
-  for (const raw of v.split(",")) {
-    const item = raw.trim();
-    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v);
-  }
-  return { trusted, spec: v };
-}
-function addRange(list2, range, whole) {
-  const [addr = "", prefix, extra] = range.split("/");
-  const family = isIP(addr);
-  const bits = family === 4 ? 32 : 128;
-  const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
-  if (!family || extra !== void 0 || n < 0 || n > bits) {
-    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
-  }
-  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
-}
-function normalizeAddress(raw) {
-  let a = raw.trim();
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
-  if (bracketed) a = bracketed[1];
-  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.indexOf(":"));
-  if (/^::ffff:[\d.]+$/i.test(a)) a = a.slice(7);
-  return isIP(a) ? a.toLowerCase() : null;
-}
-function isTrustedProxy(peer, trust) {
-  if (trust === false) return false;
-  if ("hops" in trust) return true;
-  const a = normalizeAddress(peer);
-  return a !== null && trust.trusted.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
-}
-function clientAddress(peer, forwardedFor, trust) {
-  const self = normalizeAddress(peer) ?? peer;
-  if (trust === false || !forwardedFor || !isTrustedProxy(self, trust)) return self;
-  const hops = forwardedFor.split(",");
-  let pick;
-  if ("hops" in trust) {
-    pick = hops[Math.max(0, hops.length - trust.hops)];
-  } else {
-    for (let i = hops.length - 1; i >= 0; i--) {
-      pick = hops[i];
-      const a = normalizeAddress(pick);
-      if (a === null || !isTrustedProxy(a, trust)) break;
-    }
-  }
-  return pick !== void 0 && normalizeAddress(pick) || self;
-}
-var TrustProxyError, LOOPBACK;
-var init_client_address = __esm({
-  "src/http/client-address.ts"() {
-    "use strict";
-    TrustProxyError = class extends Error {
-      name = "TrustProxyError";
-    };
-    LOOPBACK = ["127.0.0.0/8", "::1/128"];
-  }
-});
-
-// src/http/limits.ts
-function int2(v, dflt, min) {
-  if (v === void 0 || v.trim() === "") return dflt;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= min ? n : dflt;
-}
-function connectionLimits(env2) {
-  const requestTimeoutMs = int2(env2.REQUEST_TIMEOUT_MS, DEFAULT_LIMITS.requestTimeoutMs, 100);
-  return {
-    maxConnectionsPerIp: int2(env2.MAX_CONNECTIONS_PER_IP, DEFAULT_LIMITS.maxConnectionsPerIp, 0),
-    maxStreamsPerIp: int2(env2.MAX_STREAMS_PER_IP, DEFAULT_LIMITS.maxStreamsPerIp, 0),
-    maxConnections: int2(env2.MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, 0),
-    // node:http refuses a headers timeout longer than the request timeout.
-    headersTimeoutMs: Math.min(requestTimeoutMs, int2(env2.HEADERS_TIMEOUT_MS, DEFAULT_LIMITS.headersTimeoutMs, 100)),
-    requestTimeoutMs,
-    keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs
-  };
-}
-var DEFAULT_LIMITS, CONNECTION_ENV, STREAM_ENV, OpenCounts;
-var init_limits = __esm({
-  "src/http/limits.ts"() {
-    "use strict";
-    DEFAULT_LIMITS = {
-      maxConnectionsPerIp: 64,
-      // half the socket cap, so an address at its stream cap still has sockets for its requests;
-      // one host running 20 concurrent `send`s (each watching a stream for the handshake) fits
-      maxStreamsPerIp: 32,
-      maxConnections: 1e4,
-      headersTimeoutMs: 1e4,
-      requestTimeoutMs: 3e4,
-      keepAliveTimeoutMs: 5e3
-    };
-    CONNECTION_ENV = [
-      ["MAX_CONNECTIONS", "10000", "open connections in total; 0 = no cap (keep it below `ulimit -n`)"],
-      ["MAX_CONNECTIONS_PER_IP", "64", "open connections per socket peer address; 0 = no cap (trusted proxies are exempt)"],
-      ["HEADERS_TIMEOUT_MS", "10000", "a request whose headers take longer is answered 408 and closed"],
-      ["REQUEST_TIMEOUT_MS", "30000", "a request (headers and body) that takes longer to arrive is answered 408 and closed"]
-    ];
-    STREAM_ENV = [["MAX_STREAMS_PER_IP", "32", "open event streams per client address; 0 = no cap"]];
-    OpenCounts = class {
-      constructor(cap) {
-        this.cap = cap;
-      }
-      cap;
-      counts = /* @__PURE__ */ new Map();
-      /** Counts one more for `key` unless that would pass the cap (0 = no cap). */
-      acquire(key) {
-        const n = this.counts.get(key) ?? 0;
-        if (this.cap > 0 && n >= this.cap) return false;
-        this.counts.set(key, n + 1);
-        return true;
-      }
-      release(key) {
-        const n = this.counts.get(key) ?? 0;
-        if (n <= 1) this.counts.delete(key);
-        else this.counts.set(key, n - 1);
-      }
-      get(key) {
-        return this.counts.get(key) ?? 0;
-      }
-      get keys() {
-        return this.counts.size;
-      }
-    };
-  }
-});
-
-// src/opennexus/messenger/config.ts
-var config_exports = {};
-__export(config_exports, {
-  MESSENGER_ENV: () => MESSENGER_ENV,
-  messengerConfig: () => messengerConfig
-});
-function num(v, dflt, integer = false) {
-  if (v === void 0 || v.trim() === "") return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
-  return n;
-}
-function messengerConfig(env2, flags = {}) {
-  return {
-    host: flags.host ?? "127.0.0.1",
-    port: flags.port ?? num(env2.PORT, 8080, true),
-    rateLimit: num(env2.RATE_LIMIT, 100),
-    rateBurst: num(env2.RATE_BURST, 200, true),
-    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
-    limits: connectionLimits(env2),
-    publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
-    keepaliveMs: 25e3,
-    offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
-    offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
-    offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
-    offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
-    offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
-    drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
-    // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
-    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true))
-  };
-}
-var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
-var init_config = __esm({
-  "src/opennexus/messenger/config.ts"() {
-    "use strict";
-    init_client_address();
-    init_limits();
-    MESSENGER_ENV = [
-      ["PORT", "8080", "port to listen on (`--port` wins)"],
-      ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
-      ["RATE_BURST", "200", "token bucket size per client IP"],
-      ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
-      ...CONNECTION_ENV,
-      ...STREAM_ENV,
-      ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
-      ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
-      ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],
-      ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"],
-      ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
-      ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
-      ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
-      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"]
-    ];
-    MiB = 1024 * 1024;
-    MIN_STREAM_BUFFER = 512 * 1024;
+    defaultKeyPaths = (dir) => ({ pub: join3(dir, "public_key"), priv: join3(dir, "private_key") });
   }
 });
 
@@ -4203,6 +4054,177 @@ var init_json = __esm({
   }
 });
 
+// src/http/client.ts
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+function parseHttpUrl(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new NetworkError("bad_url", `invalid URL: ${url}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
+  return u;
+}
+function describe(err2, url) {
+  const e = err2;
+  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
+}
+function bounded(url, opts, onResponse, reject) {
+  const u = parseHttpUrl(url);
+  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
+}
+function request(url, opts) {
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
+    };
+    const req = bounded(
+      url,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+      },
+      reject
+    );
+    req.end(opts.body);
+  });
+}
+function openSse(url, opts) {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxError = opts.maxErrorBytes ?? 4096;
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const req = bounded(
+      url,
+      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        res.setEncoding("utf8");
+        if ((res.statusCode ?? 0) !== 200) {
+          let text = "";
+          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
+          res.on("data", (c) => {
+            text += c;
+            if (text.length >= maxError) refuse();
+          });
+          res.on("end", refuse);
+          res.on("error", refuse);
+          return;
+        }
+        settle();
+        resolve2(sseStream(url, req, res, opts.signal, maxLine));
+      },
+      reject
+    );
+    req.end();
+  });
+}
+function sseStream(url, req, res, signal, maxLine) {
+  const queue = [];
+  let waiting = null;
+  let done = false;
+  let error = null;
+  let buf = "";
+  const finish = () => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener("abort", close);
+    const w = waiting;
+    waiting = null;
+    if (w && error) w.reject(error);
+    else w?.resolve({ value: void 0, done: true });
+  };
+  function close() {
+    req.destroy();
+    finish();
+  }
+  signal?.addEventListener("abort", close, { once: true });
+  const push = (e) => {
+    const w = waiting;
+    waiting = null;
+    if (w) w.resolve({ value: e, done: false });
+    else queue.push(e);
+  };
+  res.on("data", (chunk) => {
+    if (done) return;
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl).replace(/\r$/, "");
+      buf = buf.slice(nl + 1);
+      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
+      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
+    }
+    if (buf.length > maxLine) {
+      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
+      close();
+    }
+  });
+  res.on("end", finish);
+  res.on("close", finish);
+  res.on("error", finish);
+  const events = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      const e = queue.shift();
+      if (e) return Promise.resolve({ value: e, done: false });
+      if (done && error) return Promise.reject(error);
+      if (done) return Promise.resolve({ value: void 0, done: true });
+      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
+    },
+    return() {
+      close();
+      return Promise.resolve({ value: void 0, done: true });
+    }
+  };
+  return { status: 200, events, close };
+}
+var DEFAULT_MAX_BODY_BYTES;
+var init_client = __esm({
+  "src/http/client.ts"() {
+    "use strict";
+    init_network_error();
+    init_network_error();
+    DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  }
+});
+
 // src/opennexus/transport.ts
 async function postJson(url, body, headers, timeoutMs, signal) {
   const r = await request(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
@@ -4374,7 +4396,7 @@ var init_session = __esm({
 
 // src/opennexus/core/cache.ts
 function emptyCache() {
-  return { sessions: {}, pending: {}, peerMessengerUrls: {}, resets: {} };
+  return { sessions: {}, pending: {}, outbox: [], peerMessengerUrls: {}, resets: {} };
 }
 function int3(v, dflt) {
   return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
@@ -4421,6 +4443,29 @@ function parseCache(text) {
     } catch {
     }
   }
+  const outbox3 = Array.isArray(root.outbox) ? root.outbox : [];
+  for (const raw of outbox3) {
+    if (!isObject(raw)) continue;
+    const str2 = (k) => typeof raw[k] === "string" ? raw[k] : void 0;
+    const id = str2("id");
+    const peer = str2("peer");
+    const bytes = str2("bytes");
+    if (!id || !peer || bytes === void 0) continue;
+    try {
+      out2.outbox.push({
+        id,
+        peer,
+        bytes: bytes === "" ? new Uint8Array(0) : unb64(bytes),
+        createdMs: Number(int3(raw.created_ms, 0n)),
+        expiresMs: Number(int3(raw.expires_ms, 0n)),
+        state: raw.state === "sent" ? "sent" : "queued",
+        ...str2("session_id") ? { sessionId: str2("session_id") } : {},
+        ...str2("counter") ? { counter: str2("counter") } : {},
+        redelivered: raw.redelivered === true
+      });
+    } catch {
+    }
+  }
   const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
   for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out2.peerMessengerUrls[peer] = url;
   const resets = isObject(root.resets) ? root.resets : {};
@@ -4448,7 +4493,18 @@ function serializeCache(c) {
   for (const [peer, p] of Object.entries(c.pending)) {
     pending[peer] = { eph_private: b64(p.ephPrivate), peer_public_key: p.peerPublicKey, peer_url: p.peerUrl, started_ms: new JsonNumber(String(p.startedMs)) };
   }
-  return stringifyJson({ sessions, pending, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
+  const outbox3 = c.outbox.map((e) => ({
+    id: e.id,
+    peer: e.peer,
+    bytes: b64(e.bytes),
+    created_ms: new JsonNumber(String(e.createdMs)),
+    expires_ms: new JsonNumber(String(e.expiresMs)),
+    state: e.state,
+    ...e.sessionId ? { session_id: e.sessionId } : {},
+    ...e.counter ? { counter: e.counter } : {},
+    redelivered: e.redelivered
+  }));
+  return stringifyJson({ sessions, pending, outbox: outbox3, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
 }
 var init_cache = __esm({
   "src/opennexus/core/cache.ts"() {
@@ -4587,6 +4643,55 @@ var init_handshake = __esm({
   }
 });
 
+// src/opennexus/core/limits.ts
+function isKnownPeer(cache, peer) {
+  return cache.sessions[peer]?.confirmed === true;
+}
+function helloAllowed(cache, now) {
+  let recent = 0;
+  for (const s of Object.values(cache.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
+  return recent < HELLO_BURST;
+}
+function enforceCaps(cache) {
+  const byAge = (pendingOnly) => Object.entries(cache.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x], [, y]) => x.lastUsedMs - y.lastUsedMs).map(([peer]) => peer);
+  const drop = (peer) => {
+    delete cache.sessions[peer];
+    delete cache.peerMessengerUrls[peer];
+  };
+  const pending = byAge(true);
+  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
+  const all = byAge(false);
+  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
+  const own = Object.entries(cache.pending).sort(([, x], [, y]) => x.startedMs - y.startedMs);
+  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache.pending[peer];
+  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p] && !cache.pending[p]);
+  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache.peerMessengerUrls[peer];
+}
+function takeReset(cache, peer, sessionId, now) {
+  for (const [k, at] of Object.entries(cache.resets)) if (now - at > RESET_INTERVAL_MS) delete cache.resets[k];
+  const key = `${peer}|${sessionId}`;
+  if (cache.resets[key] !== void 0) return "same_session";
+  const keys = Object.keys(cache.resets);
+  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
+  if (keys.length >= RESETS_TOTAL) return "total_limit";
+  cache.resets[key] = now;
+  return "send";
+}
+var MAX_SESSIONS, MAX_PENDING, MAX_OWN_PENDING, HELLO_BURST, HELLO_WINDOW_MS, RESET_INTERVAL_MS, RESETS_PER_PEER, RESETS_TOTAL;
+var init_limits2 = __esm({
+  "src/opennexus/core/limits.ts"() {
+    "use strict";
+    MAX_SESSIONS = 1024;
+    MAX_PENDING = 64;
+    MAX_OWN_PENDING = 256;
+    HELLO_BURST = 20;
+    HELLO_WINDOW_MS = 1e4;
+    RESET_INTERVAL_MS = 3e4;
+    RESETS_PER_PEER = 2;
+    RESETS_TOTAL = 20;
+  }
+});
+
 // src/opennexus/core/reset.ts
 function resetSigInput(senderId, receiverId, sessionId, reason) {
   return concat(TAG_RESET_SIGNED, lp(senderId), lp(receiverId), lp(sessionId), lp(u16(reason)));
@@ -4645,52 +4750,235 @@ var init_reset = __esm({
   }
 });
 
-// src/opennexus/core/limits.ts
-function isKnownPeer(cache, peer) {
-  return cache.sessions[peer]?.confirmed === true;
-}
-function helloAllowed(cache, now) {
-  let recent = 0;
-  for (const s of Object.values(cache.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
-  return recent < HELLO_BURST;
-}
-function enforceCaps(cache) {
-  const byAge = (pendingOnly) => Object.entries(cache.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x], [, y]) => x.lastUsedMs - y.lastUsedMs).map(([peer]) => peer);
-  const drop = (peer) => {
-    delete cache.sessions[peer];
-    delete cache.peerMessengerUrls[peer];
+// src/opennexus/core/initiator.ts
+function beginHandshake(cache, i) {
+  const peer = b64(i.peerId);
+  const ephPublic = x25519PublicKey(i.ephPrivate);
+  const pending = { ephPrivate: i.ephPrivate, peerPublicKey: b64(i.peerPublicKey), peerUrl: i.peerUrl, startedMs: i.now };
+  const next = {
+    ...cache,
+    pending: { ...cache.pending, [peer]: pending },
+    peerMessengerUrls: { ...cache.peerMessengerUrls, [peer]: i.peerUrl }
   };
-  const pending = byAge(true);
-  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
-  const all = byAge(false);
-  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
-  const own = Object.entries(cache.pending).sort(([, x], [, y]) => x.startedMs - y.startedMs);
-  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache.pending[peer];
-  const urls = Object.keys(cache.peerMessengerUrls).filter((p) => !cache.sessions[p] && !cache.pending[p]);
-  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache.peerMessengerUrls[peer];
+  enforceCaps(next);
+  return { cache: next, hello: createHello(i.self, i.peerId, ephPublic, i.ownMessengerUrl) };
 }
-function takeReset(cache, peer, sessionId, now) {
-  for (const [k, at] of Object.entries(cache.resets)) if (now - at > RESET_INTERVAL_MS) delete cache.resets[k];
-  const key = `${peer}|${sessionId}`;
-  if (cache.resets[key] !== void 0) return "same_session";
-  const keys = Object.keys(cache.resets);
-  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
-  if (keys.length >= RESETS_TOTAL) return "total_limit";
-  cache.resets[key] = now;
-  return "send";
+function isAckFor(pending, env2, peer) {
+  return env2.type === "hello_ack" && env2.protocol_version === PROTOCOL_VERSION && env2.sender_id === peer && env2.peer_ephemeral_public_key === b64(x25519PublicKey(pending.ephPrivate));
 }
-var MAX_SESSIONS, MAX_PENDING, MAX_OWN_PENDING, HELLO_BURST, HELLO_WINDOW_MS, RESET_INTERVAL_MS, RESETS_PER_PEER, RESETS_TOTAL;
-var init_limits2 = __esm({
-  "src/opennexus/core/limits.ts"() {
+function completeHandshake(cache, env2, self, now, own) {
+  const peer = env2.sender_id ?? "";
+  const pending = own ?? cache.pending[peer];
+  if (!pending || !isAckFor(pending, env2, peer)) return { ok: false, error: "no_pending", detail: "no pending handshake for this HELLO_ACK" };
+  let peerId;
+  let peerPub;
+  try {
+    peerPub = unb64(pending.peerPublicKey, 32);
+    peerId = unb64(peer, 32);
+  } catch {
+    return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  }
+  const v = verifyHelloAck(env2, self.agentId, peerId, x25519PublicKey(pending.ephPrivate));
+  if (!v) return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  let session;
+  try {
+    session = deriveSession({ selfId: self.agentId, peerId, ownEphPrivate: pending.ephPrivate, peerEphPublic: v.peerEph, peerPublicKey: peerPub });
+  } catch (e) {
+    return { ok: false, error: "derive_failed", detail: `Session derivation failed: ${e.message}` };
+  }
+  const pendingLeft = { ...cache.pending };
+  const recorded = pendingLeft[peer];
+  if (recorded && b64(recorded.ephPrivate) === b64(pending.ephPrivate)) delete pendingLeft[peer];
+  const existing = cache.sessions[peer];
+  if (existing && b64(existing.sessionId) === b64(session.sessionId)) {
+    return { ok: true, cache: { ...cache, pending: pendingLeft }, session: existing };
+  }
+  const confirmed = { ...session, confirmed: true, lastUsedMs: now };
+  const next = { ...cache, pending: pendingLeft, sessions: { ...cache.sessions, [peer]: confirmed } };
+  enforceCaps(next);
+  return { ok: true, cache: next, session: confirmed };
+}
+function dropPending(cache, peer, pending) {
+  const recorded = cache.pending[peer];
+  if (!recorded || b64(recorded.ephPrivate) !== b64(pending.ephPrivate)) return void 0;
+  const left = { ...cache.pending };
+  delete left[peer];
+  return { ...cache, pending: left };
+}
+function sealFor(cache, self, peerId, plaintext, ownMessengerUrl, now) {
+  const peer = b64(peerId);
+  const s = cache.sessions[peer];
+  if (!s) return null;
+  const r = sealData(s, typeof plaintext === "string" ? utf8(plaintext) : plaintext, self.agentId, peerId);
+  return {
+    cache: { ...cache, sessions: { ...cache.sessions, [peer]: { ...r.next, lastUsedMs: now } } },
+    data: {
+      protocol_version: PROTOCOL_VERSION,
+      type: "data",
+      sender_id: self.agentIdB64,
+      receiver_id: peer,
+      session_id: b64(s.sessionId),
+      counter: r.counter,
+      ciphertext: b64(r.ciphertext),
+      sender_messenger_url: ownMessengerUrl
+    }
+  };
+}
+var init_initiator = __esm({
+  "src/opennexus/core/initiator.ts"() {
     "use strict";
-    MAX_SESSIONS = 1024;
-    MAX_PENDING = 64;
-    MAX_OWN_PENDING = 256;
-    HELLO_BURST = 20;
-    HELLO_WINDOW_MS = 1e4;
-    RESET_INTERVAL_MS = 3e4;
-    RESETS_PER_PEER = 2;
-    RESETS_TOTAL = 20;
+    init_bytes();
+    init_crypto();
+    init_errors3();
+    init_handshake();
+    init_limits2();
+    init_reset();
+    init_session();
+    init_wire();
+  }
+});
+
+// src/opennexus/core/outbox.ts
+function outboxBytes(cache) {
+  return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
+}
+function enqueue(cache, e) {
+  if (cache.outbox.length >= OUTBOX_MAX_ENTRIES || outboxBytes(cache) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  return { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] };
+}
+function flushPeer(cache, self, peerId, ownUrl, now) {
+  const peer = b64(peerId);
+  let c = cache;
+  const flushed = [];
+  const outbox3 = cache.outbox.map((e) => {
+    if (e.peer !== peer || e.state !== "queued") return e;
+    const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
+    if (!s) return e;
+    c = s.cache;
+    const sent = { ...e, state: "sent", sessionId: s.data.session_id, counter: s.data.counter.toString() };
+    flushed.push({ entry: sent, data: s.data });
+    return sent;
+  });
+  return { cache: { ...c, outbox: outbox3 }, flushed };
+}
+function unsend(cache, sessionId, counter) {
+  const hit = cache.outbox.find((e) => e.state === "sent" && e.sessionId === sessionId && e.counter === counter);
+  if (!hit) return void 0;
+  return { ...cache, outbox: cache.outbox.map((e) => e === hit ? withoutSession({ ...e, state: "queued" }) : e) };
+}
+function withoutSession(e) {
+  const { sessionId: _s, counter: _c, ...rest } = e;
+  return rest;
+}
+function confirmSession(cache, peer, sessionId) {
+  const delivered = cache.outbox.filter((e) => e.peer === peer && e.state === "sent" && e.sessionId === sessionId);
+  if (!delivered.length) return { cache, delivered };
+  return { cache: { ...cache, outbox: cache.outbox.filter((e) => !delivered.includes(e)) }, delivered };
+}
+function requeueSession(cache, peer, sessionId) {
+  const requeued = [];
+  const outbox3 = cache.outbox.map((e) => {
+    if (e.peer !== peer || e.state !== "sent" || e.sessionId !== sessionId) return e;
+    const again = withoutSession({ ...e, state: "queued", redelivered: true });
+    requeued.push(again);
+    return again;
+  });
+  return { cache: requeued.length ? { ...cache, outbox: outbox3 } : cache, requeued };
+}
+function expire(cache, now) {
+  const expired = cache.outbox.filter((e) => e.expiresMs <= now);
+  if (!expired.length) return { cache, expired };
+  return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
+}
+var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, queuedFor;
+var init_outbox = __esm({
+  "src/opennexus/core/outbox.ts"() {
+    "use strict";
+    init_bytes();
+    init_initiator();
+    OUTBOX_MAX_ENTRIES = 1e3;
+    OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+    queuedFor = (cache, peer) => cache.outbox.some((e) => e.peer === peer && e.state === "queued");
+  }
+});
+
+// src/opennexus/core/delivery.ts
+function sessionReady(cache, peer, ctx) {
+  const url = cache.peerMessengerUrls[peer];
+  if (!url || !queuedFor(cache, peer)) return { cache, events: [], outbound: [] };
+  const f = flushPeer(cache, ctx.self, unb64(peer, 32), ctx.ownMessengerUrl, ctx.now);
+  return {
+    cache: f.cache,
+    events: f.flushed.map(({ entry: e }) => ({ type: "outbox_sent", to: peer, id: e.id, sessionId: e.sessionId, counter: e.counter, redelivered: e.redelivered })),
+    outbound: f.flushed.map(({ data }) => ({ url, message: data }))
+  };
+}
+function maybeHello(cache, peer, peerPublicKey, ctx, reason) {
+  const url = cache.peerMessengerUrls[peer];
+  const pending = cache.pending[peer];
+  if (!ctx.freshKey || !url || !peerPublicKey || !queuedFor(cache, peer) || pending && ctx.now - pending.startedMs < HELLO_RETRY_MS) return { cache, events: [], outbound: [] };
+  let peerId;
+  let peerPub;
+  try {
+    peerId = unb64(peer, 32);
+    peerPub = unb64(peerPublicKey, 32);
+  } catch {
+    return { cache, events: [], outbound: [] };
+  }
+  const b = beginHandshake(cache, { self: ctx.self, peerId, peerPublicKey: peerPub, peerUrl: url, ownMessengerUrl: ctx.ownMessengerUrl, ephPrivate: ctx.freshKey(), now: ctx.now });
+  return { cache: b.cache, events: [{ type: "hello_sent", to: peer, reason }], outbound: [{ url, message: b.hello }] };
+}
+function sessionLost(cache, peer, sessionId, peerPublicKey, ctx) {
+  const r = requeueSession(cache, peer, sessionId);
+  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId }));
+  const h = maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
+  return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
+}
+function tick(cache, ctx) {
+  const x = expire(cache, ctx.now);
+  let c = x.cache;
+  const events = x.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state }));
+  const outbound = [];
+  const peers3 = [...new Set(c.outbox.filter((e) => e.state === "queued").map((e) => e.peer))];
+  let hellos = 0;
+  for (const peer of peers3) {
+    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, c.pending[peer]?.peerPublicKey ?? "", ctx, "retry") : null;
+    if (!step) continue;
+    c = step.cache;
+    events.push(...step.events);
+    outbound.push(...step.outbound);
+  }
+  return { cache: c, events, outbound, changed: c !== cache };
+}
+function afterInbound(r, ctx, what) {
+  const d = { self: ctx.self, ownMessengerUrl: ctx.ownMessengerUrl, now: ctx.now, ...ctx.freshKey ? { freshKey: ctx.freshKey } : {} };
+  let { cache, changed } = r;
+  if (what.confirmed) {
+    const c = confirmSession(cache, what.confirmed.peer, what.confirmed.sessionId);
+    cache = c.cache;
+    for (const e of c.delivered) r.events.push({ type: "delivered", to: e.peer, id: e.id, sessionId: what.confirmed.sessionId });
+  }
+  const steps = [
+    what.lost ? () => sessionLost(cache, what.lost.peer, what.lost.sessionId, what.lost.peerPublicKey, d) : null,
+    what.ready ? () => sessionReady(cache, what.ready, d) : null
+  ];
+  for (const step of steps) {
+    if (!step) continue;
+    const s = step();
+    cache = s.cache;
+    r.events.push(...s.events);
+    r.outbound.push(...s.outbound);
+  }
+  return { ...r, cache, changed: changed || cache !== r.cache };
+}
+var HELLO_RETRY_MS;
+var init_delivery = __esm({
+  "src/opennexus/core/delivery.ts"() {
+    "use strict";
+    init_bytes();
+    init_initiator();
+    init_outbox();
+    HELLO_RETRY_MS = 6e4;
   }
 });
 
@@ -4706,12 +4994,16 @@ function handleInbound(cache0, env2, ctx) {
   const cache = {
     sessions: { ...cache0.sessions },
     pending: { ...cache0.pending },
+    outbox: cache0.outbox,
     peerMessengerUrls: { ...cache0.peerMessengerUrls },
     resets: { ...cache0.resets }
   };
   const events = [];
   const outbound = [];
   let changed = false;
+  let ready;
+  let lost;
+  let confirmed;
   const from = env2.sender_id;
   const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail });
   if (env2.protocol_version !== PROTOCOL_VERSION) {
@@ -4767,11 +5059,20 @@ function handleInbound(cache0, env2, ctx) {
       enforceCaps(cache);
       outbound.push({ url, message: createHelloAck(ctx.self, h.senderId, ctx.ephemeral.publicKey, h.senderEph) });
       events.push({ type: "session_established", peer, sessionId: b64(session.sessionId), initiator: "peer" });
+      ready = peer;
       break;
     }
-    case "hello_ack":
-      if (from) events.push({ type: "hello_ack", from });
+    case "hello_ack": {
+      const done = from && cache.pending[from] ? completeHandshake(cache, env2, ctx.self, ctx.now) : null;
+      if (done?.ok && from) {
+        cache.sessions = done.cache.sessions;
+        cache.pending = done.cache.pending;
+        changed = true;
+        ready = from;
+        events.push({ type: "session_established", peer: from, sessionId: b64(done.session.sessionId), initiator: "self" });
+      } else if (from) events.push({ type: "hello_ack", from });
       break;
+    }
     case "data": {
       const peerId = tryId(from);
       if (!peerId || !from) {
@@ -4803,9 +5104,11 @@ function handleInbound(cache0, env2, ctx) {
       const r = parseResetPayload(opened.plaintext);
       if (r && b64(r.sessionId) === b64(session.sessionId)) {
         delete cache.sessions[from];
+        lost = { peer: from, sessionId: b64(r.sessionId), peerPublicKey: session.peerPublicKey };
         events.push({ type: "reset", from, reason: r.reason, sessionId: b64(r.sessionId), dropped: true, signed: false });
         break;
       }
+      confirmed = { peer: from, sessionId: b64(session.sessionId) };
       const text = fromUtf8(opened.plaintext);
       events.push({
         type: "message",
@@ -4815,6 +5118,8 @@ function handleInbound(cache0, env2, ctx) {
         bytes: opened.plaintext,
         sessionId: b64(session.sessionId),
         counter: env2.counter,
+        publicKey: session.peerPublicKey,
+        ...cache.peerMessengerUrls[from] ? { messengerUrl: cache.peerMessengerUrls[from] } : {},
         ...env2.id ? { id: env2.id } : {},
         ...env2.created_at ? { createdAt: env2.created_at } : {}
       });
@@ -4833,6 +5138,7 @@ function handleInbound(cache0, env2, ctx) {
       if (dropped) {
         delete cache.sessions[peer];
         changed = true;
+        lost = { peer, sessionId: sid, peerPublicKey: current.peerPublicKey };
       }
       events.push({ type: "reset", from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
@@ -4840,20 +5146,7 @@ function handleInbound(cache0, env2, ctx) {
     default:
       reject(env2.type ?? "message", "Unknown message type");
   }
-  return { cache, changed, events, outbound };
-}
-function pyBytesRepr(b) {
-  let s = "b'";
-  for (const c of b) {
-    if (c === 92) s += "\\\\";
-    else if (c === 39) s += "\\'";
-    else if (c === 10) s += "\\n";
-    else if (c === 13) s += "\\r";
-    else if (c === 9) s += "\\t";
-    else if (c >= 32 && c < 127) s += String.fromCharCode(c);
-    else s += `\\x${c.toString(16).padStart(2, "0")}`;
-  }
-  return `${s}'`;
+  return afterInbound({ cache, changed, events, outbound }, ctx, { ready, lost, confirmed });
 }
 var init_inbound = __esm({
   "src/opennexus/core/inbound.ts"() {
@@ -4863,9 +5156,12 @@ var init_inbound = __esm({
     init_handshake();
     init_reset();
     init_limits2();
+    init_delivery();
+    init_initiator();
     init_session();
     init_wire();
     init_limits2();
+    init_bytes();
   }
 });
 
@@ -5060,6 +5356,8 @@ async function listen(link2, onEvent, timing, opts = {}) {
   });
   void beat();
   const heartbeat = setInterval(beat, 15e3);
+  const ticker = setInterval(() => void outboxTick(link2, onEvent, timing, signal), 3e4);
+  ticker.unref();
   let backoff = 500;
   try {
     while (!signal.aborted) {
@@ -5089,6 +5387,7 @@ async function listen(link2, onEvent, timing, opts = {}) {
     }
   } finally {
     clearInterval(heartbeat);
+    clearInterval(ticker);
     stop();
     opts.signal?.removeEventListener("abort", stop);
   }
@@ -5103,6 +5402,7 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
   }
   if (env2.type === "connected") {
     await onEvent({ type: "connected", url: link2.messengerUrl });
+    await outboxTick(link2, onEvent, timing, signal);
     return;
   }
   const ephPrivate = env2.type === "hello" ? randomBytes3(32) : new Uint8Array(32);
@@ -5111,6 +5411,7 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
     ownMessengerUrl: link2.messengerUrl,
     now: Date.now(),
     replay,
+    freshKey: () => randomBytes3(32),
     ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
   };
   const notProcessed = (error) => onEvent({ type: "not_processed", what: env2.type ?? "message", error, ...env2.id ? { id: env2.id } : {}, ...env2.sender_id ? { from: env2.sender_id } : {} });
@@ -5135,12 +5436,37 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
   for (const o of result.outbound) await postOutbound(link2, o, onEvent, signal);
 }
 async function postOutbound(link2, o, onEvent, signal) {
+  let error;
   try {
     const r = await link2.post(o.url, o.message, signal);
-    if (r.status !== 200) await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: clip(r.body) });
+    if (r.status !== 200) error = clip(r.body);
     else if (o.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
   } catch (e) {
-    await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error: e.message });
+    error = e.message;
+  }
+  if (error === void 0) return;
+  await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error });
+  const m = o.message;
+  if (m.type === "data") await link2.store.update((c) => ({ cache: unsend(c, m.session_id, m.counter.toString()), result: null })).catch(() => {
+  });
+}
+async function outboxTick(link2, onEvent, timing, signal) {
+  try {
+    const now = Date.now();
+    const snapshot = await link2.store.read();
+    if (signal.aborted || !snapshot.outbox.some((e) => e.state === "queued" || e.expiresMs <= now)) return;
+    const ctx = { self: link2.identity, ownMessengerUrl: link2.messengerUrl, now, freshKey: () => randomBytes3(32) };
+    const r = await link2.store.update(
+      (c) => {
+        const t = tick(c, ctx);
+        return { cache: t.changed ? t.cache : void 0, result: t };
+      },
+      { signal, timeoutMs: timing.lockTimeoutMs }
+    );
+    for (const e of r.events) await onEvent(e);
+    for (const o of r.outbound) await postOutbound(link2, o, onEvent, signal);
+  } catch (e) {
+    if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
   }
 }
 var init_listening = __esm({
@@ -5148,7 +5474,9 @@ var init_listening = __esm({
     "use strict";
     init_cache();
     init_crypto();
+    init_delivery();
     init_inbound();
+    init_outbox();
     init_wire();
     init_file_lock();
     init_link();
@@ -5157,187 +5485,114 @@ var init_listening = __esm({
   }
 });
 
-// src/opennexus/core/initiator.ts
-function beginHandshake(cache, i) {
-  const peer = b64(i.peerId);
-  const ephPublic = x25519PublicKey(i.ephPrivate);
-  const pending = { ephPrivate: i.ephPrivate, peerPublicKey: b64(i.peerPublicKey), peerUrl: i.peerUrl, startedMs: i.now };
-  const next = {
-    ...cache,
-    pending: { ...cache.pending, [peer]: pending },
-    peerMessengerUrls: { ...cache.peerMessengerUrls, [peer]: i.peerUrl }
-  };
-  enforceCaps(next);
-  return { cache: next, hello: createHello(i.self, i.peerId, ephPublic, i.ownMessengerUrl) };
-}
-function isAckFor(pending, env2, peer) {
-  return env2.type === "hello_ack" && env2.protocol_version === PROTOCOL_VERSION && env2.sender_id === peer && env2.peer_ephemeral_public_key === b64(x25519PublicKey(pending.ephPrivate));
-}
-function completeHandshake(cache, env2, self, now, own) {
-  const peer = env2.sender_id ?? "";
-  const pending = own ?? cache.pending[peer];
-  if (!pending || !isAckFor(pending, env2, peer)) return { ok: false, error: "no_pending", detail: "no pending handshake for this HELLO_ACK" };
-  let peerId;
-  let peerPub;
-  try {
-    peerPub = unb64(pending.peerPublicKey, 32);
-    peerId = unb64(peer, 32);
-  } catch {
-    return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
-  }
-  const v = verifyHelloAck(env2, self.agentId, peerId, x25519PublicKey(pending.ephPrivate));
-  if (!v) return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
-  let session;
-  try {
-    session = deriveSession({ selfId: self.agentId, peerId, ownEphPrivate: pending.ephPrivate, peerEphPublic: v.peerEph, peerPublicKey: peerPub });
-  } catch (e) {
-    return { ok: false, error: "derive_failed", detail: `Session derivation failed: ${e.message}` };
-  }
-  const pendingLeft = { ...cache.pending };
-  const recorded = pendingLeft[peer];
-  if (recorded && b64(recorded.ephPrivate) === b64(pending.ephPrivate)) delete pendingLeft[peer];
-  const existing = cache.sessions[peer];
-  if (existing && b64(existing.sessionId) === b64(session.sessionId)) {
-    return { ok: true, cache: { ...cache, pending: pendingLeft }, session: existing };
-  }
-  const confirmed = { ...session, confirmed: true, lastUsedMs: now };
-  const next = { ...cache, pending: pendingLeft, sessions: { ...cache.sessions, [peer]: confirmed } };
-  enforceCaps(next);
-  return { ok: true, cache: next, session: confirmed };
-}
-function isResetFor(env2, selfId, peer, sessionId) {
-  return env2.type === "reset" && env2.sender_id === peer && env2.session_id === sessionId && verifySignedReset(env2, selfId) !== null;
-}
-function forgetSession(cache, peer, sessionId) {
-  const s = cache.sessions[peer];
-  if (!s || b64(s.sessionId) !== sessionId) return void 0;
-  const sessions = { ...cache.sessions };
-  delete sessions[peer];
-  return { ...cache, sessions };
-}
-function sealFor(cache, self, peerId, plaintext, ownMessengerUrl, now) {
-  const peer = b64(peerId);
-  const s = cache.sessions[peer];
-  if (!s) return null;
-  const r = sealData(s, typeof plaintext === "string" ? utf8(plaintext) : plaintext, self.agentId, peerId);
-  return {
-    cache: { ...cache, sessions: { ...cache.sessions, [peer]: { ...r.next, lastUsedMs: now } } },
-    data: {
-      protocol_version: PROTOCOL_VERSION,
-      type: "data",
-      sender_id: self.agentIdB64,
-      receiver_id: peer,
-      session_id: b64(s.sessionId),
-      counter: r.counter,
-      ciphertext: b64(r.ciphertext),
-      sender_messenger_url: ownMessengerUrl
-    }
-  };
-}
-var init_initiator = __esm({
-  "src/opennexus/core/initiator.ts"() {
-    "use strict";
-    init_bytes();
-    init_crypto();
-    init_errors3();
-    init_handshake();
-    init_limits2();
-    init_reset();
-    init_session();
-    init_wire();
-  }
-});
-
 // src/opennexus/sending.ts
-async function send(link2, opts, timing) {
+function resolvePeer(cache, to, url) {
+  const known = cache.sessions[to]?.peerPublicKey ?? cache.pending[to]?.peerPublicKey;
   let peerPub;
   try {
-    peerPub = parseKeyText(opts.peerPublicKey, "public key");
+    peerPub = parseKeyText(known ?? to, "public key");
   } catch (e) {
     throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}`);
   }
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
-  if (peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
-  const plaintext = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
-  const t = { peer, peerId, peerPub, peerUrl: trimSlash(opts.peerMessengerUrl), plaintext, signal: opts.signal };
-  const watch = await link2.openStream({ watch: true, ...opts.signal ? { signal: opts.signal } : {} });
+  const peerUrl = url ? trimSlash(url) : cache.peerMessengerUrls[peer];
+  if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
+  return { peer, peerId, peerPub, peerUrl };
+}
+async function send(link2, opts, timing) {
+  const p = resolvePeer(await link2.store.read(), opts.peerPublicKey, opts.peerMessengerUrl);
+  if (p.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+  const bytes = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
+  const id = b64(randomBytes3(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
+  const signal = opts.signal;
+  const watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
   try {
-    const first = await deliver(link2, t, watch, opts.noCache ?? false, timing);
-    if (first.handshake || timing.confirmMs <= 0) return { ...first, redelivered: false };
-    const reset = await waitForMessage(watch, (e) => isResetFor(e, link2.identity.agentId, peer, first.sessionId), timing.confirmMs, opts.signal);
-    if (!reset) return { ...first, redelivered: false };
-    link2.log(`Peer ${short(peer)} lost session (reset reason=${reset.reason}); re-handshaking and resending once`);
-    await link2.store.update((c) => ({ cache: forgetSession(c, peer, first.sessionId), result: null }));
-    const again = await deliver(link2, t, watch, false, timing);
-    return { ...again, redelivered: true };
+    return await link2.store.handshakeLock(p.peerId, async () => {
+      const now = Date.now();
+      const first = await link2.store.update((c0) => {
+        const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+        if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
+        const c = { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+        if (c.sessions[p.peer] && !opts.noCache) {
+          const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, now);
+          return { cache: f.cache, result: { flushed: f.flushed } };
+        }
+        const pending = c.pending[p.peer];
+        if (pending && !opts.noCache && now - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
+        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes3(32), now });
+        return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
+      });
+      if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal), handshake: false };
+      if (first.hello) await postHello(link2, p, first.hello, first.pending, signal);
+      return handshakeThenSend(link2, p, first.pending, watch, id, timing, signal, first.hello !== void 0);
+    });
   } finally {
     watch.close();
   }
 }
-async function deliver(link2, t, watch, noCache, timing) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let data = null;
-    let handshake = false;
-    if (noCache || !(await link2.store.read()).sessions[t.peer]) {
-      data = await link2.store.handshakeLock(t.peerId, async () => {
-        if (!noCache && (await link2.store.read()).sessions[t.peer]) return null;
-        return handshakeAndSeal(link2, t, watch, timing);
-      });
-      handshake = data !== null;
-      noCache = false;
-    }
-    data ??= await seal(link2, t);
-    if (!data) continue;
-    const r = await link2.post(t.peerUrl, data, t.signal);
-    if (r.status !== 200) throw new ClientError("data_failed", `DATA send failed: ${clip(r.body)}`);
-    link2.log("Message sent");
-    return { peerId: t.peer, sessionId: data.session_id, counter: data.counter.toString(), handshake };
-  }
-  throw new ClientError("data_failed", "DATA send failed: the session kept being reset");
-}
-function seal(link2, t) {
-  return link2.store.update((c) => {
-    const s = sealOrThrow(() => sealFor(c, link2.identity, t.peerId, t.plaintext, link2.messengerUrl, Date.now()));
-    if (!s) return { result: null };
-    if (s.cache.peerMessengerUrls[t.peer] !== t.peerUrl) s.cache.peerMessengerUrls = { ...s.cache.peerMessengerUrls, [t.peer]: t.peerUrl };
-    return { cache: s.cache, result: s.data };
-  });
-}
-function sealOrThrow(fn) {
+async function postHello(link2, p, hello, pending, signal) {
+  link2.log(`Sending HELLO to ${short(p.peer)}`);
+  let failure;
   try {
-    return fn();
+    const r = await link2.post(p.peerUrl, hello, signal);
+    if (r.status !== 200) failure = new ClientError("hello_failed", `HELLO failed: ${clip(r.body)} (the message stays in the outbox)`);
   } catch (e) {
-    throw new ClientError("encrypt_failed", `Encrypt failed: ${e.message}`);
+    failure = e;
   }
-}
-async function handshakeAndSeal(link2, t, watch, timing) {
-  link2.log(`Sending HELLO to ${short(t.peer)}`);
-  const ephPrivate = randomBytes3(32);
-  const begin = { self: link2.identity, peerId: t.peerId, peerPublicKey: t.peerPub, peerUrl: t.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate, now: Date.now() };
-  const { hello, pending } = await link2.store.update((c) => {
-    const b = beginHandshake(c, begin);
-    return { cache: b.cache, result: { hello: b.hello, pending: b.cache.pending[t.peer] } };
+  if (!failure) return;
+  await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
   });
-  const r = await link2.post(t.peerUrl, hello, t.signal);
-  if (r.status !== 200) throw new ClientError("hello_failed", `HELLO failed: ${clip(r.body)}`);
-  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, t.peer), timing.helloAckTimeoutMs, t.signal);
-  if (t.signal?.aborted) throw new ClientError("aborted", "aborted");
-  if (!ack) throw new ClientError("hello_ack_timeout", "Timeout waiting for HELLO_ACK");
-  return link2.store.update((c) => {
+  throw failure;
+}
+async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, began) {
+  const queued = { id, status: "queued", peerId: p.peer, handshake: began, redelivered: false };
+  if (timing.helloAckTimeoutMs <= 0) return queued;
+  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, p.peer), timing.helloAckTimeoutMs, signal);
+  if (signal?.aborted) throw new ClientError("aborted", "aborted");
+  if (!ack) {
+    link2.log("Timeout waiting for HELLO_ACK");
+    return queued;
+  }
+  const flushed = await link2.store.update((c) => {
     const done = completeHandshake(c, ack, link2.identity, Date.now(), pending);
     if (!done.ok) throw new ClientError(done.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done.detail);
-    const s = sealOrThrow(() => sealFor(done.cache, link2.identity, t.peerId, t.plaintext, link2.messengerUrl, Date.now()));
-    return { cache: s.cache, result: s.data };
+    const f = flushPeer(done.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
+    return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
+  const posted = await postAll(link2, p, flushed.flushed, id, signal);
+  const m = flushed.mine;
+  if (posted.status === "queued" && m?.state === "sent") return { ...posted, status: "sent", sessionId: m.sessionId, counter: m.counter, handshake: true };
+  return { ...posted, handshake: true };
+}
+async function postAll(link2, p, flushed, id, signal) {
+  let mine;
+  for (const f of flushed) {
+    let error;
+    try {
+      const r = await link2.post(p.peerUrl, f.data, signal);
+      if (r.status !== 200) error = clip(r.body);
+    } catch (e) {
+      error = e.message;
+    }
+    if (error !== void 0) {
+      await link2.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
+      throw new ClientError("data_failed", `DATA send failed: ${error} (the message stays in the outbox)`);
+    }
+    if (f.entry.id === id) mine = f;
+  }
+  link2.log("Message sent");
+  return mine ? { id, status: "sent", peerId: p.peer, sessionId: mine.data.session_id, counter: mine.data.counter.toString(), redelivered: false } : { id, status: "queued", peerId: p.peer, redelivered: false };
 }
 var init_sending = __esm({
   "src/opennexus/sending.ts"() {
     "use strict";
     init_bytes();
     init_crypto();
+    init_delivery();
     init_identity();
     init_initiator();
+    init_outbox();
     init_errors2();
     init_link();
     init_waiting();
@@ -5421,7 +5676,7 @@ var init_client2 = __esm({
         return this.identity.agentIdB64;
       }
       send(opts) {
-        return send(this.link, opts, { helloAckTimeoutMs: this.opts.helloAckTimeoutMs ?? 3e4, confirmMs: this.opts.confirmMs ?? 1e3 });
+        return send(this.link, opts, { helloAckTimeoutMs: this.opts.helloAckTimeoutMs ?? 3e4, ttlMs: this.opts.outboxTtlMs ?? 24 * 36e5 });
       }
       /** Listens until `signal` aborts, reporting every event (listening.ts). */
       listen(onEvent, opts = {}) {
@@ -5439,7 +5694,17 @@ var init_client2 = __esm({
           (e) => {
             opts.onEvent?.(e);
             if (e.type === "message") {
-              queue.push({ from: e.from, text: e.text, bytes: e.bytes, sessionId: e.sessionId, counter: e.counter.toString(), ...e.id ? { id: e.id } : {}, ...e.createdAt ? { createdAt: e.createdAt } : {} });
+              queue.push({
+                from: e.from,
+                publicKey: e.publicKey,
+                ...e.messengerUrl ? { messengerUrl: e.messengerUrl } : {},
+                text: e.text,
+                bytes: e.bytes,
+                sessionId: e.sessionId,
+                counter: e.counter.toString(),
+                ...e.id ? { id: e.id } : {},
+                ...e.createdAt ? { createdAt: e.createdAt } : {}
+              });
               wake?.();
             }
           },
@@ -5466,6 +5731,197 @@ var init_client2 = __esm({
         }
       }
     };
+  }
+});
+
+// src/cli/opennexus-context.ts
+function keyPaths(p, dir) {
+  const d = defaultKeyPaths(dir);
+  return { pub: str(p, "pub-key") ?? d.pub, priv: str(p, "priv-key") ?? d.priv };
+}
+async function requireWritable(dir) {
+  try {
+    await probeWritable(dir);
+  } catch (e) {
+    const code = e.code ?? e.message;
+    throw new CliError(`the state directory ${dir} is not writable (${code}); nothing was sent. Set NEXUS_STATE_DIR to a writable directory.`, 1, "state_dir_not_writable");
+  }
+}
+function httpTimeoutMs(ctx) {
+  const s = Number(ctx.env.OPENNEXUS_HTTP_TIMEOUT);
+  return Number.isFinite(s) && s > 0 ? Math.min(s, 600) * 1e3 : 2e4;
+}
+function ownMessenger(ctx) {
+  return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, "");
+}
+async function clientOf(p, ctx, extra = {}, opts = {}) {
+  const dir = dirOf(ctx);
+  const { pubText, privText } = await loadIdentity(p, dir);
+  if (opts.writable !== false) await requireWritable(dir);
+  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
+}
+var short2, loadIdentity, dirOf;
+var init_opennexus_context = __esm({
+  "src/cli/opennexus-context.ts"() {
+    "use strict";
+    init_args();
+    init_io();
+    init_state_dir();
+    init_atomic_file();
+    init_keys();
+    init_client2();
+    short2 = (id) => `${id.slice(0, 16)}...`;
+    loadIdentity = (p, dir) => loadKeys(keyPaths(p, dir));
+    dirOf = (ctx) => stateDir("opennexus", ctx.env, ctx.moduleUrl);
+  }
+});
+
+// src/cli/opennexus-stream.ts
+function eventLines(e) {
+  switch (e.type) {
+    case "connected":
+      return ["Connected! Waiting for messages...", ""];
+    case "message":
+      return [`[data] From: ${short2(e.from)}`, `Message: ${safeText(e.text, { multiline: true })}`, ""];
+    case "session_established":
+      return e.initiator === "peer" ? [`[hello] From: ${short2(e.peer)}`] : [`[hello_ack] From: ${short2(e.peer)}`, "Session established"];
+    case "outbox_sent":
+      return [`Queued message ${e.id} sent to ${short2(e.to)}${e.redelivered ? " (redelivered under a new session)" : ""}`];
+    case "delivered":
+      return [`Message ${e.id} to ${short2(e.to)} delivered (the peer answered on its session)`];
+    case "requeued":
+      return [`Peer ${short2(e.to)} lost the session of message ${e.id}; it goes out again under a new one`];
+    case "expired":
+      return [`NOT DELIVERED: message ${e.id} to ${short2(e.to)} expired (${e.state}): ${safeText(e.text)}`];
+    case "hello_sent":
+      return [`Sending HELLO to ${short2(e.to)} (${e.reason === "retry" ? "retrying the handshake" : "the peer lost its session"})`];
+    case "hello_ack":
+      return [`[hello_ack] From: ${short2(e.from)}`, "Received async HELLO_ACK"];
+    case "reset":
+      return e.signed ? [`[reset] From: ${short2(e.from)}`, `[RESET] From ${short2(e.from)} reason=${e.reason}`] : [`[data] From: ${short2(e.from)}`, `[RESET-DATA] From ${short2(e.from)} reason=${e.reason}`];
+    case "reset_sent":
+      return [`Sending signed RESET to ${short2(e.to)} reason=${e.reason}`];
+    case "reset_suppressed":
+      return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
+    case "rejected":
+      if (e.duplicate) return [`Skipping a message already received (from ${short2(e.from ?? "")})`];
+      return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
+    case "connection_lost":
+      return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
+    case "send_failed":
+      return [`${e.what === "hello_ack" ? "HELLO_ACK send failed" : `${e.what} send failed`}: ${safeText(e.error)}`];
+    case "not_processed":
+      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ""}${e.from ? ` from ${short2(safeText(e.from))}` : ""}: ${e.error}`];
+  }
+}
+function eventJson(e) {
+  const { type, ...rest } = e;
+  const o = { event: type === "session_established" ? "handshake" : type };
+  for (const [k, v] of Object.entries(rest)) {
+    if (k === "bytes") continue;
+    o[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = typeof v === "bigint" ? v.toString() : v;
+  }
+  return o;
+}
+async function stream(p, ctx) {
+  const timeout = int(p, "timeout", 1, 7 * 24 * 3600);
+  const maxMessages = int(p, "max-messages", 1);
+  const json2 = p.flags.json === true;
+  const url = ownMessenger(ctx);
+  const client = await clientOf(p, ctx, { log: json2 ? err : out });
+  const identity = client.identity;
+  const ac = new AbortController();
+  let reason = "signal";
+  const stop = (why) => {
+    reason = why;
+    ac.abort();
+  };
+  const offSignal = onStopSignal(() => stop("signal"));
+  const timer = timeout ? setTimeout(() => stop("timeout"), timeout * 1e3) : void 0;
+  let messages = 0;
+  let connected = false;
+  if (!json2) {
+    out(`Agent ID: ${identity.agentIdB64}`);
+    out(`Connecting to ${url}/v1/messages/stream...`);
+  }
+  try {
+    await client.listen(
+      (e) => {
+        if (e.type === "connected") connected = true;
+        if (json2) out(toJson(eventJson(e)));
+        else for (const l of eventLines(e)) out(l);
+        if (e.type === "message" && ++messages === maxMessages) stop("max-messages");
+      },
+      { signal: ac.signal }
+    );
+  } finally {
+    clearTimeout(timer);
+    offSignal();
+  }
+  if (json2) out(toJson({ event: "closed", reason, messages }));
+  else out("Stream closed gracefully.");
+  if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, "network");
+  return 0;
+}
+var init_opennexus_stream = __esm({
+  "src/cli/opennexus-stream.ts"() {
+    "use strict";
+    init_args();
+    init_io();
+    init_opennexus_context();
+  }
+});
+
+// src/cli/opennexus-peers.ts
+async function peers(p, ctx) {
+  const client = await clientOf(p, ctx, {}, { writable: false });
+  const c = await client.store.read();
+  const ids = /* @__PURE__ */ new Set([...Object.keys(c.sessions), ...Object.keys(c.pending), ...Object.keys(c.peerMessengerUrls)]);
+  const list2 = [...ids].map((id) => {
+    const s = c.sessions[id];
+    return {
+      agent_id: id,
+      public_key: s?.peerPublicKey ?? c.pending[id]?.peerPublicKey ?? null,
+      messenger_url: c.peerMessengerUrls[id] ?? null,
+      session: s ? s.confirmed ? "confirmed" : "pending_peer" : c.pending[id] ? "handshake_pending" : "none",
+      last_seen: s ? iso(s.lastUsedMs) : null,
+      queued: c.outbox.filter((e) => e.peer === id && e.state === "queued").length
+    };
+  });
+  list2.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
+  if (p.flags.json) out(toJson({ peers: list2 }));
+  else if (!list2.length) out("No peers yet.");
+  else for (const x of list2) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? "-"}  ${safeText(x.messenger_url ?? "-")}${x.queued ? `  (${x.queued} queued)` : ""}`);
+  if (!p.flags.json && list2.length) err(`Reply with: opennexus.mjs send --to <agent_id> --message "..." (the key and messenger come from here)`);
+  return 0;
+}
+async function outbox(p, ctx) {
+  const client = await clientOf(p, ctx, {}, { writable: false });
+  const c = await client.store.read();
+  const now = Date.now();
+  const list2 = c.outbox.map((e) => ({
+    id: e.id,
+    to: e.peer,
+    state: e.state === "queued" ? "queued" : "sent_unconfirmed",
+    text: new TextDecoder().decode(e.bytes),
+    created_at: iso(e.createdMs),
+    expires_at: iso(e.expiresMs),
+    expired: e.expiresMs <= now,
+    redelivered: e.redelivered,
+    ...e.sessionId ? { session_id: e.sessionId, counter: e.counter } : {}
+  }));
+  if (p.flags.json) out(toJson({ outbox: list2 }));
+  else if (!list2.length) out("The outbox is empty.");
+  else for (const x of list2) out(`${x.id}  ${x.state.padEnd(16)} to ${short2(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
+  return 0;
+}
+var iso;
+var init_opennexus_peers = __esm({
+  "src/cli/opennexus-peers.ts"() {
+    "use strict";
+    init_io();
+    init_opennexus_context();
+    iso = (ms) => ms > 0 ? new Date(ms).toISOString() : null;
   }
 });
 
@@ -5510,22 +5966,47 @@ var init_connection_guard = __esm({
   }
 });
 
-// src/http/types.ts
-var HttpError;
-var init_types = __esm({
-  "src/http/types.ts"() {
+// src/http/errors.ts
+function errorToResponse(err2, fallback) {
+  if (err2 instanceof HttpError) return err2.toResponse();
+  if (err2 instanceof URIError) return BAD_URL;
+  const r = fallback?.(err2);
+  if (r) return r;
+  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
+}
+async function respond(handler, req, fallback) {
+  try {
+    return await handler(req);
+  } catch (err2) {
+    return errorToResponse(err2, fallback);
+  }
+}
+var JSON_TYPE, HttpError, BAD_URL;
+var init_errors4 = __esm({
+  "src/http/errors.ts"() {
     "use strict";
-    HttpError = class extends Error {
+    init_errors();
+    JSON_TYPE = "application/json; charset=utf-8";
+    HttpError = class extends CodedError {
       constructor(status, body, headers = {}) {
-        super(typeof body === "object" && body && "error" in body ? String(body.error) : `HTTP ${status}`);
+        const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
+        super(code, code);
         this.status = status;
         this.body = body;
         this.headers = headers;
-        this.name = "HttpError";
       }
       status;
       body;
       headers;
+      /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
+      toResponse() {
+        return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
+      }
+    };
+    BAD_URL = {
+      status: 400,
+      headers: { "content-type": JSON_TYPE },
+      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
     };
   }
 });
@@ -5567,25 +6048,6 @@ function malformedUrl(raw) {
     return false;
   } catch {
     return true;
-  }
-}
-function errorToResponse(err2, fallback) {
-  if (err2 instanceof HttpError) {
-    return {
-      status: err2.status,
-      headers: { "content-type": JSON_TYPE, ...err2.headers },
-      body: JSON.stringify(err2.body)
-    };
-  }
-  if (err2 instanceof URIError) return BAD_URL;
-  if (fallback) return fallback(err2);
-  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-async function respond(handler, req, onError) {
-  try {
-    return await handler(req);
-  } catch (err2) {
-    return errorToResponse(err2, onError);
   }
 }
 function writePlain(res, r, closeAfter) {
@@ -5675,25 +6137,20 @@ function serve(handler, opts) {
 function tooManyStreams(cap) {
   return {
     status: 429,
-    headers: { "content-type": JSON_TYPE, "retry-after": "10" },
+    headers: { "content-type": JSON_TYPE2, "retry-after": "10" },
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
-var HARD_BODY_CAP, JSON_TYPE, BAD_URL;
+var HARD_BODY_CAP, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
     init_client_address();
     init_connection_guard();
     init_limits();
-    init_types();
+    init_errors4();
     HARD_BODY_CAP = 8 * 1024 * 1024;
-    JSON_TYPE = "application/json; charset=utf-8";
-    BAD_URL = {
-      status: 400,
-      headers: { "content-type": JSON_TYPE },
-      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
-    };
+    JSON_TYPE2 = "application/json; charset=utf-8";
   }
 });
 
@@ -5748,12 +6205,22 @@ var init_offline_queue = __esm({
           this.remove(q, 0);
           this.dropped++;
         }
-        q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once });
+        q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
         q.bytes += bytes;
         this.bytes += bytes;
         this.messages++;
         this.touch(agentId, q, nowMs, delivered);
         return "stored";
+      }
+      /**
+       * What a watch stream (`?drain=0`) is shown: the control frames (HELLO_ACKs, resets) still
+       * waiting for the agent, oldest first, left in place for its draining stream. A `send` that
+       * starts after the peer answered an earlier handshake finds the answer here.
+       */
+      peekControl(agentId, nowMs) {
+        const q = this.agents.get(agentId);
+        if (!q) return [];
+        return q.entries.filter((e) => e.control && e.deliveredAt === null && e.at <= nowMs).map((e) => ({ frame: e.frame, replay: false }));
       }
       /**
        * What a new draining stream gets, oldest first: every kept frame of the agent. Waiting ones
@@ -5915,6 +6382,9 @@ var init_messenger_store = __esm({
       async messagesTotal() {
         return this.total;
       }
+      async peekControl(agentId, nowMs) {
+        return this.queue.peekControl(agentId, nowMs);
+      }
       async enqueue(agentId, frame, nowMs, opts = {}) {
         return this.queue.add(agentId, frame, nowMs, opts);
       }
@@ -5988,17 +6458,26 @@ function ginJson(obj) {
   return `{${keys.map((k) => `${goString(k)}:${typeof obj[k] === "string" ? goString(obj[k]) : String(obj[k])}`).join(",")}}`;
 }
 function rfc3339Nano(ms) {
-  const iso = new Date(ms).toISOString();
-  return iso.replace(/\.(\d+)Z$/, (_, f) => {
+  const iso2 = new Date(ms).toISOString();
+  return iso2.replace(/\.(\d+)Z$/, (_, f) => {
     const t = f.replace(/0+$/, "");
     return t ? `.${t}Z` : "Z";
   });
 }
-var ESCAPES;
+var ESCAPES, MessengerError;
 var init_go_json = __esm({
   "src/opennexus/messenger/go-json.ts"() {
     "use strict";
+    init_errors4();
     ESCAPES = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+    MessengerError = class extends HttpError {
+      constructor(status, error, headers = {}) {
+        super(status, { error }, headers);
+      }
+      toResponse() {
+        return { status: this.status, headers: { "content-type": "application/json; charset=utf-8", ...this.headers }, body: ginJson(this.body) };
+      }
+    };
   }
 });
 
@@ -6167,7 +6646,7 @@ var init_hub = __esm({
 
 // src/opennexus/messenger/message.ts
 function bad(error) {
-  return new HttpError(400, { error });
+  return new MessengerError(400, error);
 }
 function jsonKind(v) {
   if (typeof v === "string") return "string";
@@ -6259,7 +6738,7 @@ var init_message = __esm({
   "src/opennexus/messenger/message.ts"() {
     "use strict";
     init_json();
-    init_types();
+    init_go_json();
     init_go_json();
     FIELDS = [
       ["protocol_version", "ProtocolVersion", "string"],
@@ -6286,11 +6765,34 @@ var init_message = __esm({
   }
 });
 
+// src/opennexus/messenger/relay.ts
+var LocalRelay;
+var init_relay = __esm({
+  "src/opennexus/messenger/relay.ts"() {
+    "use strict";
+    LocalRelay = class {
+      constructor(hub, store) {
+        this.hub = hub;
+        this.store = store;
+      }
+      hub;
+      store;
+      async relay(receiver, frame, now, { once, control }) {
+        if (this.hub.deliver(receiver, frame) > 0) {
+          if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
+          return "delivered";
+        }
+        return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+      }
+    };
+  }
+});
+
 // src/opennexus/messenger/app.ts
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 function json(status, body, headers = {}) {
-  return { status, headers: { ...JSON_TYPE2, ...headers }, body: ginJson(body) };
+  return { status, headers: { ...JSON_TYPE3, ...headers }, body: ginJson(body) };
 }
 function notFound() {
   return { status: 404, headers: { "content-type": "text/plain" }, body: "404 page not found" };
@@ -6301,12 +6803,15 @@ function createMessenger(deps) {
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
+  const relay = deps.relay?.(hub) ?? new LocalRelay(hub, store);
   const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
-  const agentHeader = (req) => req.headers["x-agent-id"] || void 0;
-  const requireAgent = (req) => agentHeader(req) ?? json(400, { error: "X-Agent-ID header is required" });
+  const requireAgent = (req) => {
+    const agent = req.headers["x-agent-id"];
+    if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
+    return agent;
+  };
   async function postMessage(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
     const msg = decodeSendRequest(req.body);
     checkSendRequest(msg, agent);
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}
@@ -6314,18 +6819,15 @@ function createMessenger(deps) {
 
 `;
     const receiver = msg.receiver_id;
-    const once = msg.type === "hello";
-    if (hub.deliver(receiver, frame) > 0) {
-      if (!once) await store.enqueue(receiver, frame, now(), { delivered: true });
-    } else if (await store.enqueue(receiver, frame, now(), { once }) === "full") {
-      return json(503, { error: "offline queue full" });
+    const control = msg.type === "hello_ack" || msg.type === "reset";
+    if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
+      throw new MessengerError(503, "offline queue full");
     }
     await store.countMessage();
     return json(200, { status: "ok" });
   }
   function stream3(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
     const drain = req.query.get("drain") !== "0";
     return {
       status: 200,
@@ -6340,13 +6842,11 @@ function createMessenger(deps) {
           const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           hub.add(agent, sub);
           sub.send(CONNECTED_EVENT);
-          if (drain) {
-            sub.hold();
-            store.drain(agent, now()).then(
-              (backlog) => sub.release(backlog),
-              () => sub.release([])
-            );
-          }
+          sub.hold();
+          (drain ? store.drain(agent, now()) : store.peekControl(agent, now())).then(
+            (backlog) => sub.release(backlog),
+            () => sub.release([])
+          );
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
@@ -6360,8 +6860,7 @@ function createMessenger(deps) {
   }
   async function heartbeat(req) {
     const agent = requireAgent(req);
-    if (typeof agent !== "string") return agent;
-    if (agent.length > MAX_AGENT_ID_CHARS) return json(400, { error: "X-Agent-ID header is too long" });
+    if (agent.length > MAX_AGENT_ID_CHARS) throw new MessengerError(400, "X-Agent-ID header is too long");
     await store.heartbeat(agent, now());
     return json(200, { status: "ok", ttl_seconds: 60 });
   }
@@ -6388,7 +6887,7 @@ function createMessenger(deps) {
     "GET /v1/messages/stream": stream3
   };
   const handler = (req) => {
-    if (!limiter.take(req.ip)) return json(429, { error: "rate limit exceeded" });
+    if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
     if (route) return route(req);
     if (req.path.length > 1 && req.path.endsWith("/") && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
@@ -6398,7 +6897,7 @@ function createMessenger(deps) {
   };
   return { handler, hub };
 }
-var JSON_TYPE2, CORS, ACTIVE_WINDOW_MS, MAX_AGENT_ID_CHARS, CONNECTED_EVENT;
+var JSON_TYPE3, CORS, ACTIVE_WINDOW_MS, MAX_AGENT_ID_CHARS, CONNECTED_EVENT;
 var init_app = __esm({
   "src/opennexus/messenger/app.ts"() {
     "use strict";
@@ -6406,7 +6905,8 @@ var init_app = __esm({
     init_go_json();
     init_hub();
     init_message();
-    JSON_TYPE2 = { "content-type": "application/json; charset=utf-8" };
+    init_relay();
+    JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
     CORS = {
       "access-control-allow-origin": "*",
       "access-control-allow-methods": "GET, OPTIONS",
@@ -6467,30 +6967,13 @@ var init_server = __esm({
 var opennexus_run_exports = {};
 __export(opennexus_run_exports, {
   generateKeys: () => generateKeys2,
+  outbox: () => outbox,
+  peers: () => peers,
   send: () => send2,
   serve: () => serve2,
   stream: () => stream,
   whoami: () => whoami
 });
-function keyPaths(p, dir) {
-  const d = defaultKeyPaths(dir);
-  return { pub: str(p, "pub-key") ?? d.pub, priv: str(p, "priv-key") ?? d.priv };
-}
-async function requireWritable(dir) {
-  try {
-    await probeWritable(dir);
-  } catch (e) {
-    const code = e.code ?? e.message;
-    throw new CliError(`the state directory ${dir} is not writable (${code}); nothing was sent. Set NEXUS_STATE_DIR to a writable directory.`, 1, "state_dir_not_writable");
-  }
-}
-function httpTimeoutMs(ctx) {
-  const s = Number(ctx.env.OPENNEXUS_HTTP_TIMEOUT);
-  return Number.isFinite(s) && s > 0 ? Math.min(s, 600) * 1e3 : 2e4;
-}
-function ownMessenger(ctx) {
-  return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, "");
-}
 async function whoami(p, ctx) {
   const dir = dirOf(ctx);
   const { identity } = await loadIdentity(p, dir);
@@ -6511,108 +6994,20 @@ async function generateKeys2(p, ctx) {
   return 0;
 }
 async function send2(p, ctx) {
-  const dir = dirOf(ctx);
-  const to = str(p, "to");
-  const peerUrl = str(p, "messenger-url");
   let message = str(p, "message");
   if (message === "-") message = (await readStdin()).replace(/\n$/, "");
-  const confirmMs = int(p, "confirm-ms", 0, 6e4);
-  const peerKey = await keyTextOrFile(to);
-  const { pubText, privText } = await loadIdentity(p, dir);
-  await requireWritable(dir);
+  const wait = int(p, "wait", 0, 600) ?? 30;
+  const ttl = int(p, "ttl", 1, 30 * 24 * 3600) ?? 24 * 3600;
+  const peerKey = await keyTextOrFile(str(p, "to"));
   const json2 = p.flags.json === true;
-  const client = new OpenNexusClient({
-    identityPublicKey: pubText,
-    identityPrivateKey: privText,
-    messengerUrl: ownMessenger(ctx),
-    stateDir: dir,
-    postTimeoutMs: httpTimeoutMs(ctx),
-    ...confirmMs !== void 0 ? { confirmMs } : {},
-    log: json2 ? err : out
-  });
-  const r = await client.send({ peerPublicKey: peerKey, peerMessengerUrl: peerUrl, message, noCache: p.flags["no-cache"] === true });
+  const client = await clientOf(p, ctx, { helloAckTimeoutMs: wait * 1e3, outboxTtlMs: ttl * 1e3, log: json2 ? err : out });
+  const peerUrl = str(p, "messenger-url");
+  const r = await client.send({ peerPublicKey: peerKey, ...peerUrl ? { peerMessengerUrl: peerUrl } : {}, message, noCache: p.flags["no-cache"] === true });
   if (json2) {
-    out(toJson({ ok: true, peer_id: r.peerId, session_id: r.sessionId, counter: r.counter, handshake: r.handshake, redelivered: r.redelivered }));
+    out(toJson({ ok: true, status: r.status, message_id: r.id, peer_id: r.peerId, session_id: r.sessionId ?? null, counter: r.counter ?? null, handshake: r.handshake, redelivered: r.redelivered }));
   }
-  return 0;
-}
-function eventLines(e) {
-  switch (e.type) {
-    case "connected":
-      return ["Connected! Waiting for messages...", ""];
-    case "message":
-      return [`[data] From: ${short2(e.from)}`, `Message: ${safeText(e.text, { multiline: true })}`, ""];
-    case "session_established":
-      return [`[hello] From: ${short2(e.peer)}`];
-    case "hello_ack":
-      return [`[hello_ack] From: ${short2(e.from)}`, "Received async HELLO_ACK"];
-    case "reset":
-      return e.signed ? [`[reset] From: ${short2(e.from)}`, `[RESET] From ${short2(e.from)} reason=${e.reason}`] : [`[data] From: ${short2(e.from)}`, `[RESET-DATA] From ${short2(e.from)} reason=${e.reason}`];
-    case "reset_sent":
-      return [`Sending signed RESET to ${short2(e.to)} reason=${e.reason}`];
-    case "reset_suppressed":
-      return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
-    case "rejected":
-      if (e.duplicate) return [`Skipping a message already received (from ${short2(e.from ?? "")})`];
-      return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
-    case "connection_lost":
-      return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
-    case "send_failed":
-      return [`${e.what === "hello_ack" ? "HELLO_ACK send failed" : `${e.what} send failed`}: ${safeText(e.error)}`];
-    case "not_processed":
-      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ""}${e.from ? ` from ${short2(safeText(e.from))}` : ""}: ${e.error}`];
-  }
-}
-function eventJson(e) {
-  const { type, ...rest } = e;
-  const o = { event: type === "session_established" ? "handshake" : type };
-  for (const [k, v] of Object.entries(rest)) {
-    if (k === "bytes") continue;
-    o[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = typeof v === "bigint" ? v.toString() : v;
-  }
-  return o;
-}
-async function stream(p, ctx) {
-  const dir = dirOf(ctx);
-  const timeout = int(p, "timeout", 1, 7 * 24 * 3600);
-  const maxMessages = int(p, "max-messages", 1);
-  const json2 = p.flags.json === true;
-  const { pubText, privText, identity } = await loadIdentity(p, dir);
-  await requireWritable(dir);
-  const url = ownMessenger(ctx);
-  const print = json2 ? err : out;
-  const client = new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: url, stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), log: print });
-  const ac = new AbortController();
-  let reason = "signal";
-  const stop = (why) => {
-    reason = why;
-    ac.abort();
-  };
-  const offSignal = onStopSignal(() => stop("signal"));
-  const timer = timeout ? setTimeout(() => stop("timeout"), timeout * 1e3) : void 0;
-  let messages = 0;
-  let connected = false;
-  if (!json2) {
-    out(`Agent ID: ${identity.agentIdB64}`);
-    out(`Connecting to ${url}/v1/messages/stream...`);
-  }
-  try {
-    await client.listen(
-      (e) => {
-        if (e.type === "connected") connected = true;
-        if (json2) out(toJson(eventJson(e)));
-        else for (const l of eventLines(e)) out(l);
-        if (e.type === "message" && ++messages === maxMessages) stop("max-messages");
-      },
-      { signal: ac.signal }
-    );
-  } finally {
-    clearTimeout(timer);
-    offSignal();
-  }
-  if (json2) out(toJson({ event: "closed", reason, messages }));
-  else out("Stream closed gracefully.");
-  if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, "network");
+  if (r.status === "queued") err(`Peer not online; message ${r.id} queued, will be delivered when it answers; \`stream\` (or the next \`send\`) completes it.`);
+  else err(`Accepted by the peer's messenger (message ${r.id}); it stays in the outbox until the peer answers on this session.`);
   return 0;
 }
 async function serve2(p, ctx) {
@@ -6633,19 +7028,15 @@ async function serve2(p, ctx) {
   err("Messenger stopped.");
   return 0;
 }
-var short2, loadIdentity, dirOf;
 var init_opennexus_run = __esm({
   "src/cli/opennexus-run.ts"() {
     "use strict";
     init_args();
     init_io();
-    init_state_dir();
-    init_atomic_file();
+    init_opennexus_context();
     init_keys();
-    init_client2();
-    short2 = (id) => `${id.slice(0, 16)}...`;
-    loadIdentity = (p, dir) => loadKeys(keyPaths(p, dir));
-    dirOf = (ctx) => stateDir("opennexus", ctx.env, ctx.moduleUrl);
+    init_opennexus_stream();
+    init_opennexus_peers();
   }
 });
 
@@ -6775,21 +7166,41 @@ var whoami2 = {
 };
 var send3 = {
   name: "send",
-  summary: "Send one end-to-end encrypted message (handshakes first when there is no session).",
+  summary: "Send one end-to-end encrypted message; if the peer is offline it is queued and delivered later.",
   flags: [
-    { name: "to", value: "KEY_OR_FILE", description: "peer's public key (base64), or a file holding it", required: true },
-    { name: "messenger-url", value: "URL", description: "the PEER's messenger URL", required: true },
+    { name: "to", value: "KEY_OR_ID", description: "peer's public key (base64) or a file holding it, or the agent id of a known peer (see `peers`)", required: true },
     { name: "message", value: "TEXT", description: 'the message; "-" reads it from stdin', required: true },
+    { name: "messenger-url", value: "URL", description: "the PEER's messenger URL (needed the first time; remembered after)" },
+    { name: "wait", value: "SECONDS", description: "how long to wait for the peer to answer a handshake before queueing; 0 = do not wait", default: "30" },
+    { name: "ttl", value: "SECONDS", description: "how long the message is kept in the outbox until it is delivered", default: "86400" },
     { name: "no-cache", description: "ignore a cached session and handshake again" },
-    { name: "confirm-ms", value: "MS", description: "after sending over a cached session, listen this long for a reset and resend once if the peer lost its session; 0 disables", default: "1000" },
+    { name: "confirm-ms", value: "MS", description: "accepted for compatibility and ignored: the outbox now resends a message when the peer lost its session" },
     ...keyFlags,
     { name: "json", description: "print the result (or the error) as one JSON object" }
   ],
-  notes: ["Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL."],
+  notes: [
+    "Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.",
+    '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet: the next `stream` or `send` completes it and delivers the message. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.'
+  ],
   examples: [
-    'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"'
+    'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
+    'node {baseDir}/scripts/opennexus.mjs send --to PEER_AGENT_ID --message "a reply" --wait 1'
   ],
   run: runner("send")
+};
+var peers2 = {
+  name: "peers",
+  summary: "List the peers this agent knows: agent id, public key, messenger, session state, last seen.",
+  flags: [...keyFlags, { name: "json", description: "print {peers: [...]} as JSON" }],
+  examples: ["node {baseDir}/scripts/opennexus.mjs peers --json"],
+  run: runner("peers")
+};
+var outbox2 = {
+  name: "outbox",
+  summary: "List messages that are queued (no session yet) or sent and not yet confirmed by the peer.",
+  flags: [...keyFlags, { name: "json", description: "print {outbox: [...]} as JSON" }],
+  examples: ["node {baseDir}/scripts/opennexus.mjs outbox --json"],
+  run: runner("outbox")
 };
 var stream2 = {
   name: "stream",
@@ -6820,7 +7231,7 @@ var OPENNEXUS = {
   name: "opennexus",
   summary: "OpenNexus: end-to-end encrypted agent-to-agent messages through federated messengers.",
   version: "0.1.0",
-  commands: [generateKeys3, whoami2, send3, stream2, serve3],
+  commands: [generateKeys3, whoami2, send3, stream2, peers2, outbox2, serve3],
   env: [
     ["MESSENGER_URL", "https://api.opennexus.cc", "your own messenger (send, stream, whoami)"],
     ["NEXUS_STATE_DIR", "<skill dir>/.state", "state directory; keys and sessions live in its opennexus/ folder"],

@@ -9,6 +9,9 @@ export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/cli
 export { NetworkError } from './http/client.js';
 export type { NetworkErrorCode } from './http/client.js';
 export type { ApiResult, NexusClientOptions } from './nexus/client.js';
+export { NexusAgent } from './nexus/agent.js';
+export type { AgentResult, PollOptions } from './nexus/agent.js';
+export { NexusState } from './nexus/state.js';
 export { startMessenger } from './opennexus/messenger/server.js';
 export { messengerConfig } from './opennexus/messenger/config.js';
 export { startNexusServer } from './nexus/server/server.js';

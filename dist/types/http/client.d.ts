@@ -7,13 +7,7 @@
  * read up to a byte cap, and an AbortSignal ends whatever is in flight at once.
  */
 import { type IncomingMessage } from 'node:http';
-import { CodedError } from '../errors.js';
-export type NetworkErrorCode = 'bad_url' | 'unreachable' | 'timeout' | 'too_large' | 'aborted';
-/** Anything that went wrong between us and a server: the one network error type. */
-export declare class NetworkError extends CodedError {
-    readonly code: NetworkErrorCode;
-    constructor(code: NetworkErrorCode, message: string);
-}
+export { NetworkError, type NetworkErrorCode } from './network-error.js';
 /** 1 MiB: ten times the largest answer either protocol gives (a 500-message poll is less). */
 export declare const DEFAULT_MAX_BODY_BYTES: number;
 export interface RequestOptions {

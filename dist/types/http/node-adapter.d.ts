@@ -8,7 +8,7 @@ import { type IncomingMessage, type Server } from 'node:http';
 import { type TrustProxy } from './client-address.js';
 import { type ConnectionStats } from './connection-guard.js';
 import { type ConnectionLimits } from './limits.js';
-import { type Handler, type HttpRequest, type HttpResponse } from './types.js';
+import type { Handler, HttpRequest, HttpResponse } from './types.js';
 export interface ServeOptions {
     host?: string;
     port?: number;
@@ -19,7 +19,7 @@ export interface ServeOptions {
     /** Connection caps and timeouts; unset fields keep DEFAULT_LIMITS. */
     limits?: Partial<ConnectionLimits>;
     /** Turns an unexpected exception into a response; the message is logged, never the body. */
-    onError?: (err: unknown) => HttpResponse;
+    onError?: (err: unknown) => HttpResponse | undefined;
     log?: (line: string) => void;
 }
 export interface RunningServer {
@@ -37,7 +37,4 @@ export declare function toHttpRequest(req: IncomingMessage, body: Uint8Array | n
  * reaches them and is answered 400 here, not 500 from a thrown URIError.
  */
 export declare function malformedUrl(raw: string): boolean;
-export declare function errorToResponse(err: unknown, fallback?: (err: unknown) => HttpResponse): HttpResponse;
-/** Runs a handler against a request, turning any thrown error into a response. */
-export declare function respond(handler: Handler, req: HttpRequest, onError?: (err: unknown) => HttpResponse): Promise<HttpResponse>;
 export declare function serve(handler: Handler, opts: ServeOptions): Promise<RunningServer>;

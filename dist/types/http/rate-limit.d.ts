@@ -18,11 +18,25 @@ export declare class TokenBuckets {
     take(key: string): boolean;
     private sweep;
 }
+/** What a limiter says about one key: allowed or not, and when to come back. */
+export interface RateDecision {
+    ok: boolean;
+    remaining: number;
+    retryAfterSec: number;
+    /** When the current window ends (ms since the epoch). */
+    resetAt: number;
+}
 /**
- * Fixed windows per key (the NexusMessaging reference: 100 requests / 60 s / IP, nexus spec §2.8).
- * `hit` counts a request and says whether it is allowed; `peek` only looks.
+ * Per-key request counting, as the session server uses it: `hit` counts a request and says
+ * whether it is allowed; `peek` only looks. FixedWindows is the in-memory implementation; a
+ * shared backend (several instances counting together) answers with a promise.
  */
-export declare class FixedWindows {
+export interface RateLimiter {
+    hit(key: string): RateDecision | Promise<RateDecision>;
+    peek(key: string): RateDecision | Promise<RateDecision>;
+}
+/** Fixed windows per key (the NexusMessaging reference: 100 requests / 60 s / IP, nexus spec §2.8). */
+export declare class FixedWindows implements RateLimiter {
     private readonly opts;
     private readonly windows;
     private lastSweep;
@@ -32,17 +46,7 @@ export declare class FixedWindows {
         now: () => number;
     });
     private get;
-    hit(key: string): {
-        ok: boolean;
-        remaining: number;
-        retryAfterSec: number;
-        resetAt: number;
-    };
-    peek(key: string): {
-        ok: boolean;
-        remaining: number;
-        retryAfterSec: number;
-        resetAt: number;
-    };
+    hit(key: string): RateDecision;
+    peek(key: string): RateDecision;
     private state;
 }

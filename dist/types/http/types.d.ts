@@ -44,10 +44,5 @@ export interface HttpResponse {
     stream?: StreamBody;
 }
 export type Handler = (req: HttpRequest) => Promise<HttpResponse> | HttpResponse;
-/** The one HTTP error type: thrown anywhere in a route, turned into a response in one place. */
-export declare class HttpError extends Error {
-    readonly status: number;
-    readonly body: unknown;
-    readonly headers: Record<string, string>;
-    constructor(status: number, body: unknown, headers?: Record<string, string>);
-}
+/** The one HTTP error type lives in errors.ts, with the one wrapper that maps errors. */
+export { HttpError } from './errors.js';

@@ -21,8 +21,13 @@ export interface OpenNexusClientOptions {
     stateDir: string;
     /** opennexus spec §4.2: 30 s, enforced by a timer. */
     helloAckTimeoutMs?: number;
-    /** How long `send` listens for a reset after a DATA over a cached session; 0 = not at all. */
+    /**
+     * No longer used: `send` does not wait for a reset any more; the outbox keeps each message
+     * until the peer answers on its session, and sends it again if the peer lost the session.
+     */
     confirmMs?: number;
+    /** How long a message is kept in the outbox (queued or unconfirmed); default 24 h. */
+    outboxTtlMs?: number;
     /** How long one wait for the session cache lock may take (stream retries 4 times). */
     lockTimeoutMs?: number;
     /** opennexus spec §3: 20 s per POST; also the deadline for opening a stream. */
@@ -32,6 +37,9 @@ export interface OpenNexusClientOptions {
 }
 export interface ReceivedMessage {
     from: string;
+    /** What a reply needs: the sender's public key and messenger (`send({peerPublicKey: from})` works too). */
+    publicKey: string;
+    messengerUrl?: string;
     text: string;
     bytes: Uint8Array;
     sessionId: string;

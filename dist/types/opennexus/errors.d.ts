@@ -10,3 +10,8 @@ export declare class ClientError extends CodedError {
 }
 /** Bad input from the caller rather than a failure on the way (exit code 2 in the CLI). */
 export declare const isInputError: (e: ClientError) => boolean;
+/** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
+export declare class KeysError extends CodedError {
+    readonly code: 'no_keys' | 'exists' | 'unreadable' | 'bad_key';
+    constructor(code: KeysError['code'], message: string);
+}

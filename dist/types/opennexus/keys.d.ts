@@ -1,10 +1,6 @@
-import { CodedError } from '../errors.js';
+import { KeysError } from './errors.js';
 import { type Identity } from './core/identity.js';
-/** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
-export declare class KeysError extends CodedError {
-    readonly code: 'no_keys' | 'exists' | 'unreadable' | 'bad_key';
-    constructor(code: KeysError['code'], message: string);
-}
+export { KeysError };
 export interface KeyPaths {
     pub: string;
     priv: string;

@@ -1,25 +1,31 @@
 import { type Link } from './link.js';
 export interface SendOptions {
+    /** The peer's public key, or the agent id of a peer the session cache knows. */
     peerPublicKey: string;
-    peerMessengerUrl: string;
+    /** The peer's messenger; optional when the cache knows it. */
+    peerMessengerUrl?: string;
     message: string | Uint8Array;
     /** Always handshake, ignoring a cached session (`--no-cache`). */
     noCache?: boolean;
     signal?: AbortSignal;
 }
 export interface SendResult {
+    /** The outbox id of this message. */
+    id: string;
+    /** sent: accepted by the peer's messenger. queued: kept until the peer answers the handshake. */
+    status: 'sent' | 'queued';
     peerId: string;
-    sessionId: string;
-    counter: string;
+    sessionId?: string;
+    counter?: string;
     /** A new handshake was made for this message. */
     handshake: boolean;
-    /** The peer had lost its session; the message was sent again under a new one. */
-    redelivered: boolean;
+    /** Kept for callers of the earlier API: a resend now happens later, from the outbox. */
+    redelivered: false;
 }
 export interface SendTiming {
-    /** opennexus spec §4.2: 30 s. */
+    /** How long to wait for the HELLO_ACK before queueing (opennexus spec §4.2: 30 s). */
     helloAckTimeoutMs: number;
-    /** How long to listen for a reset after a DATA over a cached session; 0 = not at all. */
-    confirmMs: number;
+    /** How long a message is kept in the outbox. */
+    ttlMs: number;
 }
 export declare function send(link: Link, opts: SendOptions, timing: SendTiming): Promise<SendResult>;

@@ -20,7 +20,10 @@ export interface MessengerStore {
     enqueue(agentId: string, frame: string, nowMs: number, opts?: {
         delivered?: boolean;
         once?: boolean;
+        control?: boolean;
     }): Promise<EnqueueResult>;
+    /** Waiting control frames (HELLO_ACKs, resets) shown to a watch stream, not taken. */
+    peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
     drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     /** Frames of the agent that no draining stream has taken yet. */
@@ -52,9 +55,11 @@ export declare class MemoryMessengerStore implements MessengerStore {
     get presenceEntries(): number;
     countMessage(): Promise<void>;
     messagesTotal(): Promise<number>;
+    peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     enqueue(agentId: string, frame: string, nowMs: number, opts?: {
         delivered?: boolean;
         once?: boolean;
+        control?: boolean;
     }): Promise<EnqueueResult>;
     drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     queued(agentId: string, nowMs: number): Promise<number>;

@@ -1,5 +1,6 @@
 import { type JournalFs } from './journal.js';
-import { MemoryNexusStore, type MessageBudget, type SessionRecord, type Update } from './nexus-store.js';
+import { MemoryNexusStore } from './memory-nexus-store.js';
+import type { MessageBudget, SessionRecord, Update } from './nexus-store.js';
 /** Cursors reserved per durable write; after a crash a session's cursors jump by at most this. */
 export declare const CURSOR_BLOCK = 256;
 export interface FileStoreOptions {

@@ -1,4 +1,13 @@
-import { type MessageBudget, type StoredMessage } from './message-log.js';
+/**
+ * What the session server keeps (nexus spec §2.2): the records and the store interface. An
+ * interface so a shared (Redis) implementation can serve several instances.
+ * MemoryNexusStore (memory-nexus-store.ts) keeps everything in memory, with the indexes a sweep
+ * needs (expiry order, pairing codes by session) so nothing scans every session;
+ * FileNexusStore (nexus-file-store.ts) adds a journal under DATA_DIR so sessions and cursors
+ * survive a restart (messages stay in memory, as in the reference).
+ */
+import { CodedError } from '../errors.js';
+import type { StoredMessage } from './message-log.js';
 export type { MessageBudget, StoredMessage } from './message-log.js';
 export interface AgentRecord {
     agentId: string;
@@ -48,18 +57,21 @@ export interface StoreCounts {
     messages: number;
 }
 /**
- * The store could not make a change durable (a full disk, a read-only or unwritable DATA_DIR).
- * Nothing was changed; reads keep working and a later write is tried again.
+ * The store could not make a change durable (a full disk, a read-only or unwritable DATA_DIR);
+ * `code` is the system's (ENOSPC, EROFS, ...). Nothing was changed; reads keep working and a
+ * later write is tried again.
  */
-export declare class StorageUnavailable extends Error {
-    readonly code: string;
-    constructor(code: string, message: string);
+export declare class StorageUnavailable extends CodedError {
 }
 export interface NexusStore {
     getSession(id: string): Promise<SessionRecord | null>;
     /**
      * Atomic read-modify-write of one session. Resolves once the change is as durable as the
      * store makes it; rejects with StorageUnavailable (and changes nothing) when it cannot be.
+     * `fn` may run MORE THAN ONCE: a shared backend runs it again when another instance changed
+     * the record in between (optimistic concurrency), and keeps only the last run. So `fn` must
+     * be pure: no clock, randomness or I/O inside (draw them before; nexus/server/sessions.ts),
+     * nothing it changes outside its return value. What it throws rejects the update unchanged.
      */
     updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
     /** Every session: for start-up bookkeeping only, never on a request path. */
@@ -69,6 +81,7 @@ export interface NexusStore {
         messages: StoredMessage[];
         more: boolean;
     }>;
+    /** Kept as counters as records change (stats, nexus spec §2.3): never a scan of every session. */
     counts(): Promise<StoreCounts>;
     /** Deletes up to `max` sessions expired at `t`, in expiry order; returns their ids and whether more are due. */
     deleteExpired(t: number, max: number): Promise<{
@@ -76,7 +89,9 @@ export interface NexusStore {
         more: boolean;
     }>;
     getPair(code: string): Promise<PairRecord | null>;
+    /** Atomic read-modify-write of one pairing code; `fn` may run more than once (as updateSession's). */
     updatePair<T>(code: string, fn: (p: PairRecord | null) => Update<T, PairRecord>): Promise<T>;
+    /** The codes of one session, from an index: never a scan of every code. */
     pairsOf(sessionId: string): Promise<PairRecord[]>;
     /** Deletes up to `max` pairing codes with expiresAt <= t; returns how many and whether more are due. */
     deleteExpiredPairs(t: number, max: number): Promise<{
@@ -84,45 +99,6 @@ export interface NexusStore {
         more: boolean;
     }>;
     /** 'unavailable' after a failed write, until a write succeeds again. */
-    health(): 'ok' | 'unavailable';
-    close(): Promise<void>;
-}
-export declare const DEFAULT_MESSAGE_BUDGET: MessageBudget;
-export declare class MemoryNexusStore implements NexusStore {
-    protected readonly sessions: Map<string, SessionRecord>;
-    private readonly log;
-    private readonly pairs;
-    private readonly pairsBySession;
-    /** One live entry per session: `heapAt` holds its time; other entries are stale. */
-    private readonly sessionExpiry;
-    private readonly heapAt;
-    private readonly pairExpiry;
-    private agentCount;
-    constructor(budget?: Partial<MessageBudget>);
-    getSession(id: string): Promise<SessionRecord | null>;
-    updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
-    /** Applies an update in memory and keeps the indexes and counters in step. */
-    protected apply<T>(id: string, u: Update<T, SessionRecord>): T;
-    listSessions(): Promise<SessionRecord[]>;
-    messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): Promise<{
-        messages: StoredMessage[];
-        more: boolean;
-    }>;
-    counts(): Promise<StoreCounts>;
-    /** Whether a session may be deleted by the sweep now (FileNexusStore: not while a write is pending). */
-    protected deletable(_id: string): boolean;
-    deleteExpired(t: number, max: number): Promise<{
-        ids: string[];
-        more: boolean;
-    }>;
-    getPair(code: string): Promise<PairRecord | null>;
-    updatePair<T>(code: string, fn: (p: PairRecord | null) => Update<T, PairRecord>): Promise<T>;
-    private unindexPair;
-    pairsOf(sessionId: string): Promise<PairRecord[]>;
-    deleteExpiredPairs(t: number, max: number): Promise<{
-        count: number;
-        more: boolean;
-    }>;
     health(): 'ok' | 'unavailable';
     close(): Promise<void>;
 }

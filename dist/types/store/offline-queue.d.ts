@@ -63,7 +63,14 @@ export declare class OfflineQueue {
     add(agentId: string, frame: string, nowMs: number, opts?: {
         delivered?: boolean;
         once?: boolean;
+        control?: boolean;
     }): EnqueueResult;
+    /**
+     * What a watch stream (`?drain=0`) is shown: the control frames (HELLO_ACKs, resets) still
+     * waiting for the agent, oldest first, left in place for its draining stream. A `send` that
+     * starts after the peer answered an earlier handshake finds the answer here.
+     */
+    peekControl(agentId: string, nowMs: number): DrainedFrame[];
     /**
      * What a new draining stream gets, oldest first: every kept frame of the agent. Waiting ones
      * become delivered; `once` frames are removed; with no grace period everything is removed.

@@ -1,14 +1,9 @@
-import { type Handler } from '../../http/types.js';
-import { type NexusStore } from '../../store/nexus-store.js';
-import type { NexusConfig } from './config.js';
-export declare const VERSION = "0.1.0";
-export interface NexusDeps {
-    config: NexusConfig;
-    store: NexusStore;
-    now?: () => number;
-    random?: (bytes: number) => Uint8Array;
-}
-export declare function createNexusServer(deps: NexusDeps): {
+import type { Handler } from '../../http/types.js';
+import { type SessionServerDeps } from './context.js';
+export type { SessionServerDeps } from './context.js';
+export interface SessionServer {
     handler: Handler;
+    /** Drops expired sessions and old pairing-code tombstones (run periodically by server.ts). */
     sweep: () => Promise<void>;
-};
+}
+export declare function createSessionServer(deps: SessionServerDeps): SessionServer;

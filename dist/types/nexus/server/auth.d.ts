@@ -11,7 +11,7 @@
  *
  * A present but wrong key is always refused, except on a send with STRICT_SESSION_KEY off
  * (the message is then marked unverified, nexus spec §1.2(5)) for an agent that never presented one.
- * Pure functions: the key comparison is passed in.
+ * Pure functions.
  */
 import type { SessionRecord } from '../../store/nexus-store.js';
 export type KeyUse = 'send' | 'poll' | 'renew';
@@ -25,7 +25,6 @@ export interface KeyCheck {
  * wrong key: invalid_session_key) or 401 missing_session_key.
  */
 export declare function checkMemberKey(s: SessionRecord, agentId: string, key: string | undefined, use: KeyUse, opts: {
-    matches: (key: string, hash: string) => boolean;
     strict: boolean;
     notMember: 'forbidden' | 'agent_not_in_session';
 }): KeyCheck;
@@ -40,4 +39,4 @@ export declare function checkRenewTtl(s: SessionRecord, agentId: string, verifie
  * the oldest is dropped. They never drop a keyed code, so nobody without a key can lock the
  * owner out of new codes or void the codes it handed out.
  */
-export declare function pairCreator(s: SessionRecord, agentId: string | undefined, key: string | undefined, matches: (key: string, hash: string) => boolean): boolean;
+export declare function pairCreator(s: SessionRecord, agentId: string | undefined, key: string | undefined): boolean;

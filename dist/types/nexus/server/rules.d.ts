@@ -2,7 +2,7 @@
  * Input rules of the session API (nexus spec §1.2(9), §2.6): agent ids, cursors, TTL and capacity.
  * Pure functions; each failure is an HttpError with the catalogue's code (nexus spec §3).
  */
-import { HttpError } from '../../http/types.js';
+import { HttpError } from '../../http/errors.js';
 export declare function apiError(status: number, error: string, message: string, extra?: Record<string, unknown>): HttpError;
 export declare function invalidRequest(path: string, message: string): HttpError;
 /** `[A-Za-z0-9._-]{1,128}`, not `.` or `..`, and `system` is reserved for the server. */

@@ -1,80 +1,153 @@
 /**
- * Session rules as pure transitions over a SessionRecord (nexus spec §2.3-§2.6): join, send, poll
- * view, renew, leave. The clock, ids and key hashing are passed in; each function returns the
- * next record, the messages to append and the response body, or throws an HttpError.
+ * The session transitions (nexus spec §2.3-§2.6): create, join, claim, post, poll, renew, leave.
+ * Each takes the current record, the request's data and what it needs from outside (the time,
+ * fresh ids and keys, drawn before it runs) and returns a store Update: the next record, the
+ * messages to append and, as `result`, the response body; or it throws an HttpError. No I/O,
+ * clock or randomness inside: a shared store may run a transition more than once
+ * (store/nexus-store.ts updateSession).
  */
-import type { SessionRecord, StoredMessage } from '../../store/nexus-store.js';
-/** A message as the rules build it; the store keeps its poll view serialised (`stored`). */
-export interface Message {
-    id: string;
-    cursor: number;
-    agentId: string;
-    text: string;
-    json?: unknown;
-    verified: boolean;
-    createdAt: number;
-    expiresAt: number;
-    type: 'message' | 'greeting' | 'system';
-    sanitized?: boolean;
-}
+import type { AgentRecord, SessionRecord, StoredMessage, Update } from '../../store/nexus-store.js';
+import { type Message } from './views.js';
 export declare const CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
-export interface Effects {
+/** Drawn before a transition runs, used or not: the time and a message id. */
+export interface Fresh {
     now: number;
-    newMessageId: () => string;
-    newSessionKey: () => string;
-    hashKey: (key: string) => string;
-    keyMatches: (key: string, hash: string) => boolean;
+    /** For the one message a transition may append: a send, the greeting or the cron reminder. */
+    messageId: string;
 }
-export declare function iso(ms: number): string;
-export declare function slide(s: SessionRecord, now: number): SessionRecord;
-export declare function systemMessage(s: SessionRecord, cursor: number, text: string, type: Message['type'], fx: Effects): StoredMessage;
-/**
- * What the store keeps: the poll view, serialised once (messages are immutable). Written out
- * field by field, equal to JSON.stringify(messageView(m)) (a test checks it), for speed: every
- * message passes here.
- */
-export declare function stored(m: Message): StoredMessage;
-/**
- * Adds an agent (join and claim). A re-join that presents the agent's valid key is idempotent;
- * otherwise an existing id is 409 agent_id_taken. When the second agent arrives, the cron
- * reminder is appended once (nexus spec §2.5).
- */
-export declare function joinSession(s: SessionRecord, agentId: string, presentedKey: string | undefined, fx: Effects): {
-    next: SessionRecord;
-    append: StoredMessage[];
+/** For transitions that may add an agent: its session key. */
+export interface FreshAgent extends Fresh {
     sessionKey: string;
-    rejoined: boolean;
+}
+export interface FreshSession extends FreshAgent {
+    sessionId: string;
+}
+export type Transition<B> = Update<B, SessionRecord> & {
+    next: SessionRecord;
 };
+/** The record, if it is live at `now`; else 404 (nexus spec §2.6: an expired session is gone). */
+export declare function alive(s: SessionRecord | null, now: number): SessionRecord;
+export declare function slide(s: SessionRecord, now: number): SessionRecord;
+export declare function systemMessage(s: SessionRecord, cursor: number, text: string, type: Message['type'], fx: Fresh): StoredMessage;
 /** The agent was seen now; a sliding TTL restarts (nexus spec §2.6). A send also moves the head. */
 export declare function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean, headCursor?: number): SessionRecord;
-export declare function messageView(m: Message): {
-    sanitized?: boolean | undefined;
-    verified: boolean;
-    createdAt: string;
-    expiresAt: string;
-    type: "message" | "greeting" | "system";
-    json?: {} | null | undefined;
-    id: string;
-    cursor: string;
-    agentId: string;
-    from: string;
-    text: string;
-};
-export declare function statusView(s: SessionRecord): {
-    sessionId: string;
-    state: string;
-    agents: string[];
-    agentDetails: {
-        agentId: string;
-        joinedAt: string;
-        lastSeenAt: string;
-    }[];
-    agentsOnline: number;
-    maxAgents: number;
+export interface CreateInput {
     ttl: number;
-    createdAt: string;
-    expiresAt: string;
-    creatorAgentId: string | null;
+    maxAgents: number;
+    /** Already sanitised (nexus spec §2.7). */
+    greeting: string | null;
+    creator: string | undefined;
+}
+/** nexus spec §2.3 create: the greeting is message 0; a named creator joins at once. */
+export declare function createSession(input: CreateInput, fx: FreshSession): {
+    next: SessionRecord;
+    append: StoredMessage[];
+    result: {
+        creatorAgentId?: string | undefined;
+        agentId?: string | undefined;
+        sessionKey?: string | undefined;
+        sessionId: string;
+        ttl: number;
+        maxAgents: number;
+        state: string;
+        createdAt: string;
+        expiresAt: string;
+        greeting: string | null;
+        agentsOnline: number;
+    };
 };
-/** nexus spec §2.6: the last returned cursor; else min(after, head), or "0" without `after`. */
-export declare function nextCursor(messages: StoredMessage[], after: number, head: number): string;
+export declare function joinSession(s: SessionRecord, agentId: string, presentedKey: string | undefined, fx: FreshAgent): {
+    next: SessionRecord;
+    append: StoredMessage[];
+    result: {
+        rejoined?: boolean | undefined;
+        status: string;
+        sessionId: string;
+        agentId: string;
+        agentsOnline: number;
+        sessionKey: string;
+        ttl: number;
+        expiresAt: string;
+    };
+};
+/** nexus spec §2.3 claim: a join through a pairing code (pairing.ts reserves the code). */
+export declare function claimSession(s: SessionRecord, agentId: string, presentedKey: string | undefined, fx: FreshAgent): {
+    next: SessionRecord;
+    append: StoredMessage[];
+    result: {
+        sessionId: string;
+        status: string;
+        agentId: string;
+        sessionKey: string;
+        agentsOnline: number;
+        ttl: number;
+        expiresAt: string;
+    };
+};
+export interface PostInput {
+    agentId: string;
+    key: string | undefined;
+    /** Already sanitised (nexus spec §2.7), with what was redacted. */
+    text: string;
+    json: unknown;
+    redactions: {
+        type: string;
+        count: number;
+    }[];
+    /** STRICT_SESSION_KEY (auth.ts). */
+    strict: boolean;
+}
+/** nexus spec §2.3 send: the message takes the next cursor and the TTL slides. */
+export declare function postMessage(s: SessionRecord, input: PostInput, fx: Fresh): {
+    next: SessionRecord;
+    append: StoredMessage[];
+    result: {
+        redacted?: boolean | undefined;
+        redactions?: {
+            type: string;
+            count: number;
+        }[] | undefined;
+        warning?: string | undefined;
+        ok: boolean;
+        id: string;
+        messageId: string;
+        cursor: string;
+        expiresAt: string;
+        verified: boolean;
+    };
+};
+/** nexus spec §2.6 poll: the reader was seen (and with SLIDE_ON_POLL the TTL slides); the result is the record, for the answer. */
+export declare function pollSession(s: SessionRecord, agentId: string, key: string | undefined, now: number, slideTtl: boolean): Transition<SessionRecord>;
+/** nexus spec §2.3 renew: the TTL restarts, optionally with a new length (auth.ts checkRenewTtl). */
+export declare function renewSession(s: SessionRecord, agentId: string, key: string | undefined, ttl: number | undefined, now: number): {
+    next: SessionRecord;
+    result: {
+        sessionId: string;
+        state: string;
+        ttl: number;
+        expiresAt: string;
+        agents: string[];
+    };
+};
+/** nexus spec §2.3 leave: an agent removes itself with its key; the creator stays. */
+export declare function leaveSession(s: SessionRecord, agentId: string, key: string): {
+    next: {
+        agents: AgentRecord[];
+        sessionId: string;
+        ttl: number;
+        maxAgents: number;
+        createdAt: number;
+        expiresAt: number;
+        creatorAgentId: string | null;
+        greeting: string | null;
+        headCursor: number;
+        cronReminderSent: boolean;
+    };
+    result: {
+        ok: boolean;
+        status: string;
+        sessionId: string;
+        agentId: string;
+        message: string;
+    };
+};

@@ -5,6 +5,13 @@
  * never by the number of sessions or codes.
  */
 import type { NexusStore } from '../../store/nexus-store.js';
+import type { StorageQuota } from './budgets.js';
 /** How long an expired or claimed code still answers with its precise state (nexus spec §2.2). */
 export declare const PAIR_TOMBSTONE_MS = 3600000;
 export declare function sweepExpired(store: NexusStore, t: number, onSessionGone: (id: string) => void, slice?: number): Promise<void>;
+/**
+ * The sweep as the server runs it (periodically, from server.ts): one at a time (a call while
+ * one runs gets that one), after the quota has counted the sessions that existed at start-up,
+ * and giving back each deleted session's quota.
+ */
+export declare function sweeper(store: NexusStore, now: () => number, quota: StorageQuota): () => Promise<void>;

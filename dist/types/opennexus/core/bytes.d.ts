@@ -24,3 +24,5 @@ export declare function compareBytes(a: Uint8Array, b: Uint8Array): number;
 export declare function equalBytes(a: Uint8Array, b: Uint8Array): boolean;
 /** Splits a sequence of lp fields; returns null when the bytes are not exactly such a sequence. */
 export declare function parseLpSequence(b: Uint8Array): Uint8Array[] | null;
+/** Bytes that are not valid UTF-8, shown as the reference shows them: Python's repr of the bytes. */
+export declare function pyBytesRepr(b: Uint8Array): string;

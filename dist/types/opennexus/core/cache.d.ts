@@ -1,3 +1,4 @@
+import type { OutboxEntry } from './outbox.js';
 import { type Session } from './session.js';
 /** A handshake we began and whose HELLO_ACK has not come yet (core/initiator.ts). */
 export interface PendingHandshake {
@@ -11,6 +12,8 @@ export interface CacheState {
     sessions: Record<string, Session>;
     /** Peer id -> the handshake we began with it. */
     pending: Record<string, PendingHandshake>;
+    /** What we sent or will send, until it is known to be delivered (core/outbox.ts). */
+    outbox: OutboxEntry[];
     peerMessengerUrls: Record<string, string>;
     /** `${peerId}|${sessionId}` -> ms of the last reset we sent about that session. */
     resets: Record<string, number>;

@@ -1,22 +1,27 @@
 import type { CacheState } from './cache.js';
 import type { Identity } from './identity.js';
+import { type DeliveryEvent } from './delivery.js';
 import { type Envelope, type OutboundMessage } from './wire.js';
 export { RESET_INTERVAL_MS } from './limits.js';
-export type InboundEvent = {
+export type InboundEvent = 
+/** `publicKey` and `messengerUrl`: what a reply needs (`send --to <from>`). */
+{
     type: 'message';
     from: string;
     text: string;
     bytes: Uint8Array;
     sessionId: string;
     counter: bigint;
+    publicKey: string;
+    messengerUrl?: string;
     id?: string;
     createdAt?: string;
 } | {
     type: 'session_established';
     peer: string;
     sessionId: string;
-    initiator: 'peer';
-} | {
+    initiator: 'peer' | 'self';
+} | DeliveryEvent | {
     type: 'reset';
     from: string;
     reason: number;
@@ -65,6 +70,8 @@ export interface InboundContext {
      * that a real new message may need.
      */
     replay?: boolean;
+    /** Draws a fresh X25519 key when the outbox needs a new handshake (a session was lost). */
+    freshKey?: () => Uint8Array;
 }
 export interface InboundResult {
     cache: CacheState;
@@ -74,4 +81,4 @@ export interface InboundResult {
     outbound: Outbound[];
 }
 export declare function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundContext): InboundResult;
-export declare function pyBytesRepr(b: Uint8Array): string;
+export { pyBytesRepr } from './bytes.js';

@@ -36,6 +36,8 @@ export type CompleteResult = {
  * counters, is kept.
  */
 export declare function completeHandshake(cache: CacheState, env: Envelope, self: Identity, now: number, own?: PendingHandshake): CompleteResult;
+/** Forgets the pending handshake with `peer` if it is still `pending` (its HELLO never got out). */
+export declare function dropPending(cache: CacheState, peer: string, pending: PendingHandshake): CacheState | undefined;
 /** Is `env` a valid signed reset from `peer` naming `sessionId` (opennexus spec §4.5)? */
 export declare function isResetFor(env: Envelope, selfId: Uint8Array, peer: string, sessionId: string): boolean;
 /** Drops the session with `peer` if it is still `sessionId` (the peer said it lost it). */

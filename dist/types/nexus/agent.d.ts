@@ -1,0 +1,47 @@
+/**
+ * What an agent does with a NexusMessaging session, as workflows the CLI and the plugin share
+ * (nexus spec §4.3): a request, then what its answer means for the agent's saved state. Claim
+ * or join, then keep the agent id and key; poll from the saved cursor, then keep the new one;
+ * send with the saved key. Commands that change server state check first that the state can
+ * be saved (a claim spends the code, and its key exists only in the answer).
+ */
+import { NexusClient, type ApiResult } from './client.js';
+import { NexusState, type SessionState } from './state.js';
+/** A server answer and, when the server said yes but the answer could not be saved, why. */
+export interface AgentResult {
+    r: ApiResult;
+    stateError?: unknown;
+}
+/** The saved key belongs to the saved agent only. */
+export declare const keyFor: (saved: SessionState, agentId: string) => string | undefined;
+export interface PollOptions {
+    /** Start after this cursor instead of the saved one (and do not save the new one). */
+    after?: string;
+    limit?: number;
+    members?: boolean;
+}
+export declare class NexusAgent {
+    readonly state: NexusState;
+    /** The client for a session: its saved server unless the caller overrides it. */
+    private readonly clientFor;
+    constructor(state: NexusState, 
+    /** The client for a session: its saved server unless the caller overrides it. */
+    clientFor: (saved?: SessionState) => NexusClient);
+    create(body: {
+        ttl?: number;
+        greeting?: string;
+        maxAgents?: number;
+        creatorAgentId?: string;
+    }): Promise<AgentResult>;
+    join(saved: SessionState, agentId: string): Promise<AgentResult>;
+    claim(code: string, agentId: string): Promise<AgentResult>;
+    send(saved: SessionState, agentId: string, text: string): Promise<AgentResult>;
+    /**
+     * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
+     * is saved only if it is a plain decimal (nexus spec §2.6): a hostile one is refused and the
+     * next poll starts from the old cursor again.
+     */
+    poll(saved: SessionState, agentId: string, opts?: PollOptions): Promise<AgentResult>;
+    /** Leaves with the saved key; once the seat is gone on the server, the local copy goes too. */
+    leave(saved: SessionState, agentId: string, key: string): Promise<AgentResult>;
+}
