@@ -15,7 +15,7 @@ import { randomBytes } from './core/crypto.ts';
 import { HELLO_RETRY_MS } from './core/delivery.ts';
 import { agentIdOf, parseKeyText } from './core/identity.ts';
 import { beginHandshake, completeHandshake, dropPending, isAckFor } from './core/initiator.ts';
-import { enqueue, expire, flushPeer, unsend, type Flushed } from './core/outbox.ts';
+import { enqueue, expire, flushPeer, unsend, type Flushed, type OutboxEntry } from './core/outbox.ts';
 import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import { clip, short, trimSlash, type Link } from './link.ts';
@@ -55,7 +55,7 @@ export interface SendTiming {
 }
 
 /** What the first locked step decided: send now, or wait for a handshake (begun now or before). */
-type First = { flushed: Flushed[] } | { pending: PendingHandshake; hello?: HelloMessage };
+type First = { flushed: Flushed[]; mine: OutboxEntry | undefined } | { pending: PendingHandshake; hello?: HelloMessage };
 
 interface Peer {
   peer: string;
@@ -87,26 +87,37 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
   const signal = opts.signal;
 
-  // Our own stream first: it must be registered before a HELLO_ACK can come.
+  // Into the outbox; over a live session that and one POST is the whole send.
+  const now = Date.now();
+  const queued = await link.store.update<{ flushed: Flushed[] } | null>((c0) => {
+    const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+    if (!q) throw new ClientError('data_failed', 'the outbox is full: too many messages wait for peers that have not answered');
+    const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+    if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: null };
+    const f = flushPeer(c, link.identity, p.peerId, link.messengerUrl, now);
+    return { cache: f.cache, result: { flushed: f.flushed } };
+  });
+  if (queued) return { ...(await postAll(link, p, queued.flushed, id, signal)), handshake: false };
+
+  // No session: our own stream first (it must be registered before a HELLO_ACK can come),
+  // then one handshake per peer at a time across processes.
   const watch = await link.openStream({ watch: true, ...(signal ? { signal } : {}) });
   try {
     return await link.store.handshakeLock(p.peerId, async () => {
-      const now = Date.now();
-      const first = await link.store.update<First>((c0) => {
-        const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
-        if (!q) throw new ClientError('data_failed', 'the outbox is full: too many messages wait for peers that have not answered');
-        const c = { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+      const first = await link.store.update<First>((c) => {
+        const at = Date.now();
         if (c.sessions[p.peer] && !opts.noCache) {
-          const f = flushPeer(c, link.identity, p.peerId, link.messengerUrl, now);
-          return { cache: f.cache, result: { flushed: f.flushed } };
+          // Another process completed a handshake meanwhile (and may have sent this message).
+          const f = flushPeer(c, link.identity, p.peerId, link.messengerUrl, at);
+          return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
         }
         const pending = c.pending[p.peer];
         // A handshake under way (begun recently, towards the same messenger) is waited for, not repeated.
-        if (pending && !opts.noCache && now - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const b = beginHandshake(c, { self: link.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate: randomBytes(32), now });
+        if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
+        const b = beginHandshake(c, { self: link.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate: randomBytes(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer]!, hello: b.hello } };
       });
-      if ('flushed' in first) return { ...(await postAll(link, p, first.flushed, id, signal)), handshake: false };
+      if ('flushed' in first) return { ...(await postAll(link, p, first.flushed, id, signal, first.mine)), handshake: false };
       if (first.hello) await postHello(link, p, first.hello, first.pending, signal);
       return handshakeThenSend(link, p, first.pending, watch, id, timing, signal, first.hello !== undefined);
     });
@@ -155,16 +166,17 @@ async function handshakeThenSend(
     const f = flushPeer(done.cache, link.identity, p.peerId, link.messengerUrl, Date.now());
     return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
-  const posted = await postAll(link, p, flushed.flushed, id, signal);
-  // A running stream may have completed the handshake and sent this message first.
-  const m = flushed.mine;
-  if (posted.status === 'queued' && m?.state === 'sent') return { ...posted, status: 'sent', sessionId: m.sessionId!, counter: m.counter!, handshake: true };
-  return { ...posted, handshake: true };
+  return { ...(await postAll(link, p, flushed.flushed, id, signal, flushed.mine)), handshake: true };
 }
 
-/** POSTs sealed messages in order; one that fails goes back to the queue (and ends the send). */
-async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal): Promise<Omit<SendResult, 'handshake'>> {
-  let mine: Flushed | undefined;
+/**
+ * POSTs sealed messages in order; one that fails goes back to the queue (and ends the send).
+ * `mine` is this message as the cache holds it after sealing: another process (a concurrent
+ * send or a stream) may have sealed it first and posts it; if that post never happens, the
+ * outbox reports the message when its TTL passes.
+ */
+async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal, mine?: OutboxEntry): Promise<Omit<SendResult, 'handshake'>> {
+  let own: Flushed | undefined;
   for (const f of flushed) {
     let error: string | undefined;
     try {
@@ -177,10 +189,9 @@ async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, sign
       await link.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
       throw new ClientError('data_failed', `DATA send failed: ${error} (the message stays in the outbox)`);
     }
-    if (f.entry.id === id) mine = f;
+    if (f.entry.id === id) own = f;
   }
   link.log('Message sent');
-  return mine
-    ? { id, status: 'sent', peerId: p.peer, sessionId: mine.data.session_id, counter: mine.data.counter.toString(), redelivered: false }
-    : { id, status: 'queued', peerId: p.peer, redelivered: false };
+  const sent = own ? { sessionId: own.data.session_id, counter: own.data.counter.toString() } : mine?.state === 'sent' ? { sessionId: mine.sessionId!, counter: mine.counter! } : null;
+  return sent ? { id, status: 'sent', peerId: p.peer, ...sent, redelivered: false } : { id, status: 'queued', peerId: p.peer, redelivered: false };
 }

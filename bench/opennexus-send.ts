@@ -1,0 +1,49 @@
+/**
+ * The cost of one `opennexus.mjs send` over a live session, beside its floor measured in the
+ * same run: a bare `node -e` process that makes one POST to the same messenger. Over a live
+ * session a send is one locked cache update and one POST (the outbox does the confirming).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const script = `${process.cwd()}/scripts/opennexus.mjs`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function benchOpenNexusSend(n = 15): Promise<void> {
+  const server = spawn('node', [script, 'serve', '--port', '0'], { env: { ...process.env, RATE_LIMIT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise<string>((resolve) => server.stdout!.once('data', (b: Buffer) => resolve(JSON.parse(b.toString()).url)));
+  try {
+    const envOf = (name: string) => ({ ...process.env, NEXUS_STATE_DIR: mkdtempSync(join(tmpdir(), `bench-${name}-`)), MESSENGER_URL: url });
+    const a = envOf('a');
+    const b = envOf('b');
+    execFileSync('node', [script, 'generate-keys'], { env: a, stdio: 'ignore' });
+    const bPub = JSON.parse(execFileSync('node', [script, 'generate-keys', '--json'], { env: b }).toString()).public_key as string;
+    // A live session: B streams while A's first send handshakes.
+    const bStream = spawn('node', [script, 'stream', '--json', '--timeout', '10'], { env: b, stdio: 'ignore' });
+    const first = JSON.parse(execFileSync('node', [script, 'send', '--json', '--to', bPub, '--messenger-url', url, '--message', 'hi', '--wait', '8'], { env: a }).toString());
+    bStream.kill();
+    if (first.status !== 'sent') throw new Error(`no live session for the send bench: ${JSON.stringify(first)}`);
+    const post = `const r=require('node:http').request(${JSON.stringify(`${url}/v1/messages`)},{method:'POST',headers:{'content-type':'application/json','x-agent-id':'S'}},(s)=>s.resume());r.end('{"protocol_version":"0.1.0","type":"data","sender_id":"S","receiver_id":"R","session_id":"x","counter":1,"ciphertext":"eA=="}')`;
+    const floor: number[] = [];
+    const send: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let t = performance.now();
+      execFileSync('node', ['-e', post], { stdio: 'ignore' });
+      floor.push(performance.now() - t);
+      t = performance.now();
+      execFileSync('node', [script, 'send', '--json', '--to', bPub, '--message', `m${i}`, '--wait', '0'], { env: a, stdio: 'ignore' });
+      send.push(performance.now() - t);
+    }
+    const [f, s] = [median(floor), median(send)];
+    console.log(`opennexus     send over a live session: ${s.toFixed(1)} ms vs node -e + one POST ${f.toFixed(1)} ms (${(s / f).toFixed(2)}x, median of ${n}; target <= 1.3x)`);
+  } finally {
+    server.kill();
+  }
+}
