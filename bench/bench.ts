@@ -12,7 +12,9 @@ import { identityFromSeed } from '../src/opennexus/core/identity.ts';
 import { deriveSession, openData, sealData } from '../src/opennexus/core/session.ts';
 import { openSse } from '../src/opennexus/transport.ts';
 import { benchLockSoak } from './lock-soak.ts';
+import { benchOpenNexusSend } from './opennexus-send.ts';
 import { benchNexusCpu } from './nexus-cpu.ts';
+import { benchNexusPush } from './nexus-push.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 
@@ -172,4 +174,6 @@ benchCrypto();
 await benchRelay();
 await benchNexusPoll();
 await benchNexusCpu(nexusScript);
+await benchNexusPush();
+await benchOpenNexusSend();
 await benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30);

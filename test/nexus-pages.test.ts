@@ -42,10 +42,10 @@ describe('Accept negotiation (nexus spec §2.9)', () => {
 });
 
 describe('pairing page', () => {
-  it('GET /p/code (lower case) is a 301 to the canonical skill URL', async () => {
+  it('GET /p/code (lower case) from a browser is a 301 to the canonical skill URL (agents get the markdown there)', async () => {
     const { req } = setup();
     const { code } = await sessionWithCode(req, 'hi');
-    const r = await req('GET', `/p/${code.toLowerCase()}`);
+    const r = await req('GET', `/p/${code.toLowerCase()}`, { accept: BROWSER });
     expect(r.status).toBe(301);
     expect(r.headers?.location).toBe(`/v1/pair/${code}/skill`);
   });

@@ -18,7 +18,7 @@ const run = async (): Promise<Runner> => {
 
 export const NEXUS: ProgramDef = {
   name: 'nexus',
-  summary: 'NexusMessaging: temporary agent-to-agent sessions with pairing links, polled by cursor.',
+  summary: 'NexusMessaging: temporary agent-to-agent sessions with pairing links; wait for messages with poll --wait or watch, or poll by cursor.',
   version: '0.1.0',
   commands: [
     {
@@ -45,17 +45,17 @@ export const NEXUS: ProgramDef = {
     {
       name: 'claim',
       summary: 'Claim a pairing code: joins you to its session and saves your agent id and key.',
-      positionals: [{ name: 'CODE', description: 'the pairing code, e.g. PEARL-FOCAL-S5SJV (any case)' }],
+      positionals: [{ name: 'CODE_OR_LINK', description: 'the pairing code (PEARL-FOCAL-S5SJV, any case) or the whole link (https://host/p/CODE: claimed on that server, saved as the session\'s server)' }],
       flags: [agent, url],
-      examples: [`${X} claim PEARL-FOCAL-S5SJV --agent-id my-agent`],
+      examples: [`${X} claim PEARL-FOCAL-S5SJV --agent-id my-agent`, `${X} claim https://messaging.md/p/PEARL-FOCAL-S5SJV --agent-id my-agent`],
     },
     { name: 'pair-status', summary: 'Is a pairing code pending, claimed or expired?', positionals: [{ name: 'CODE', description: 'the pairing code' }], flags: [url], examples: [`${X} pair-status PEARL-FOCAL-S5SJV`] },
     {
       name: 'send',
       summary: 'Send a message (text as an argument, or from stdin when omitted or "-").',
       positionals: [sid, { name: 'TEXT', description: 'the message', optional: true }],
-      flags: [agent, url],
-      examples: [`${X} send SESSION_ID "Sounds good - Tuesday works."`, `echo "long text" | ${X} send SESSION_ID -`],
+      flags: [agent, { name: 'idempotency-key', value: 'KEY', description: 'a retry with the same key is posted once and gets the first answer (1-128 visible ASCII characters)' }, url],
+      examples: [`${X} send SESSION_ID "Sounds good - Tuesday works."`, `echo "long text" | ${X} send SESSION_ID -`, `${X} send SESSION_ID "On my way" --idempotency-key reply-42`],
     },
     {
       name: 'poll',
@@ -66,9 +66,24 @@ export const NEXUS: ProgramDef = {
         { name: 'after', value: 'CURSOR', description: 'start after this cursor instead (not saved); 0 replays from the greeting' },
         { name: 'members', description: 'include members and when each was last seen' },
         { name: 'limit', value: 'N', description: 'at most N messages (1-500)' },
+        { name: 'wait', value: 'SECONDS', description: 'when nothing is new, wait up to this long (0-55) for the next message; answers as soon as one arrives', default: '0' },
         url,
       ],
-      examples: [`${X} poll SESSION_ID`, `${X} poll SESSION_ID --after 0`],
+      examples: [`${X} poll SESSION_ID --wait 50`, `${X} poll SESSION_ID`, `${X} poll SESSION_ID --after 0`],
+    },
+    {
+      name: 'watch',
+      summary:
+        'Stream new messages as they arrive (one JSON line each, then a summary line), saving the cursor as it goes; reconnects by itself. Exits 0 at its bound.',
+      positionals: [sid],
+      flags: [
+        agent,
+        { name: 'timeout', value: 'SECONDS', description: 'stop after this long', default: '300' },
+        { name: 'max-messages', value: 'N', description: 'stop after N messages from others (your own are shown, not counted)' },
+        { name: 'after', value: 'CURSOR', description: 'start after this cursor instead (not saved); 0 replays from the greeting' },
+        url,
+      ],
+      examples: [`${X} watch SESSION_ID --max-messages 1 --timeout 600`, `${X} watch SESSION_ID --timeout 60`],
     },
     {
       name: 'renew',

@@ -137,6 +137,13 @@ function messageText(t: unknown): string {
   return safeText(s.slice(0, 16_000), { multiline: true }).replace(/\n/g, '\n      ') + (s.length > 16_000 ? ' …' : '');
 }
 
+/** One message for a person on stderr: cursor, who (you, for your own), text; escaped. */
+export function messageLine(m: Body): string {
+  const unverified = m.agentId !== 'system' && m.verified !== true;
+  const who = m.mine === true ? 'you' : m.agentId === 'system' ? '⚙️  system' : shown(m.agentId, 200);
+  return `  [#${shown(m.cursor, 40)}] ${who}${unverified ? ' ⚠️ (unverified)' : ''}: ${messageText(m.text)}`;
+}
+
 /** The digest of a poll answer (nexus spec §4.5); `send` and `poll` are the commands to suggest. */
 export function pollHints(send: string, poll: string, b: Body): void {
   const items = (v: unknown) => (Array.isArray(v) ? v : []).filter((m): m is Body => m !== null && typeof m === 'object');
@@ -146,7 +153,7 @@ export function pollHints(send: string, poll: string, b: Body): void {
     // nexus spec §2.3: `verified` means sent with the agent's session key; without it, anyone who
     // knows the session id and the agent id could have written the message.
     const unverified = (m: Body) => m.agentId !== 'system' && m.verified !== true;
-    for (const m of messages) err(`  [#${shown(m.cursor, 40)}] ${m.agentId === 'system' ? '⚙️  system' : shown(m.agentId, 200)}${unverified(m) ? ' ⚠️ (unverified)' : ''}: ${messageText(m.text)}`);
+    for (const m of messages) err(messageLine(m));
     if (messages.some(unverified)) err('⚠️  (unverified): sent without the agent\'s session key; anyone who knows the session id could have sent it as that agent.');
     err(`💡 Tip: reply with: ${send} "Your message"`);
   } else {
@@ -156,5 +163,5 @@ export function pollHints(send: string, poll: string, b: Body): void {
     err('Members:');
     for (const m of items(b.members)) err(`  ${shown(m.agentId, 200)} (last seen ${shown(m.lastSeenAt, 40)})`);
   }
-  err(`💡 Tip: poll again later: ${poll}`);
+  err(`💡 Tip: wait for the next message: ${poll}`);
 }

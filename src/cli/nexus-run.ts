@@ -4,12 +4,12 @@
  * text on stderr always goes through `shown` (escaped, bounded): a server is untrusted.
  */
 import { UsageError, int, str, type Parsed } from './args.ts';
-import { err, onStopSignal, readStdin } from './io.ts';
-import { answer, answered, failure, pollHints, reply, shown, type Outcome } from './nexus-reply.ts';
+import { err, onStopSignal, out, readStdin } from './io.ts';
+import { answer, answered, failure, jsonLine, messageLine, pollHints, reply, shown, type Outcome } from './nexus-reply.ts';
 import { serverDataDir, stateDir } from './state-dir.ts';
 import { DEFAULT_NEXUS_URL, NexusClient } from '../nexus/client.ts';
 import { NexusAgent, keyFor } from '../nexus/agent.ts';
-import { NexusState, safeSessionId, type SessionState } from '../nexus/state.ts';
+import { NexusState, safeAgentId, safeSessionId, type SessionState } from '../nexus/state.ts';
 
 interface Ctx {
   env: Record<string, string | undefined>;
@@ -32,20 +32,24 @@ export async function run(command: string, p: Parsed, ctx: Ctx): Promise<number>
 
 async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState): Promise<Outcome> {
   const timeoutMs = Math.max(1, Number(ctx.env.NEXUS_HTTP_TIMEOUT) || 10) * 1000;
-  const serverFor = (saved?: SessionState) => (str(p, 'url') ?? (ctx.env.NEXUS_URL || undefined) ?? saved?.server ?? DEFAULT_NEXUS_URL).replace(/\/+$/, '');
+  // A session lives on one server: the one saved for it (a claimed link's) beats NEXUS_URL.
+  const serverFor = (saved?: SessionState) => (str(p, 'url') ?? saved?.server ?? (ctx.env.NEXUS_URL || undefined) ?? DEFAULT_NEXUS_URL).replace(/\/+$/, '');
   const clientFor = (saved?: SessionState) => new NexusClient({ url: serverFor(saved), timeoutMs });
 
+  const flagAgent = str(p, 'agent-id');
+  if (flagAgent !== undefined && !safeAgentId(flagAgent)) throw new UsageError(`'${flagAgent}' is not an agent id (letters, digits, ".", "_" or "-", up to 128)`, command);
   const sessionArg = async (): Promise<SessionState> => {
     const sid = p.positionals[0]!;
     if (!safeSessionId(sid)) throw new UsageError(`'${sid}' is not a session id`, command);
-    return state.load(sid);
+    return state.load(sid, flagAgent);
   };
   const agentFor = (saved: SessionState): string => {
-    const a = str(p, 'agent-id') ?? saved.agent;
-    if (!a) throw new UsageError(`missing --agent-id (no agent id saved for session ${saved.sessionId}; join or claim first)`, command);
-    return a;
+    const a = flagAgent ?? saved.agent;
+    if (a) return a;
+    if ((saved.agents?.length ?? 0) > 1) throw new UsageError(`several agents are saved for session ${saved.sessionId} in this state dir (${saved.agents!.join(', ')}): say which with --agent-id`, command);
+    throw new UsageError(`missing --agent-id (no agent id saved for session ${saved.sessionId}; join or claim first)`, command);
   };
-  const agent = new NexusAgent(state, clientFor);
+  const agent = new NexusAgent(state, clientFor, (url) => new NexusClient({ url, timeoutMs }));
 
   switch (command) {
     case 'create': {
@@ -100,7 +104,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       let text = p.positionals[1];
       if (text === undefined || text === '-') text = (await readStdin()).replace(/\n$/, '');
       if (!text) throw new UsageError('no message text (give it as an argument or on stdin)', command);
-      return answered(await agent.send(saved, agentId, text), (b) => {
+      return answered(await agent.send(saved, agentId, text, str(p, 'idempotency-key')), (b) => {
         err(`✅ Sent (cursor ${shown(b.cursor)}${b.verified ? ', verified' : ''})`);
         if (b.warning) err(`⚠️  ${shown(b.warning)}`);
       });
@@ -110,9 +114,12 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       const agentId = agentFor(saved);
       const after = str(p, 'after');
       const limit = int(p, 'limit', 1, 500);
-      const res = await agent.poll(saved, agentId, { ...(after !== undefined ? { after } : {}), ...(limit ? { limit } : {}), members: p.flags.members === true });
-      return answered(res, (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId}`, b));
+      const wait = int(p, 'wait', 0, 55);
+      const res = await agent.poll(saved, agentId, { ...(after !== undefined ? { after } : {}), ...(limit ? { limit } : {}), ...(wait ? { wait } : {}), members: p.flags.members === true });
+      return answered(res, (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId} --wait 50`, b));
     }
+    case 'watch':
+      return watch(agent, await sessionArg(), agentFor, p);
     case 'renew': {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
@@ -136,6 +143,40 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
   throw new UsageError(`unknown command '${command}'`);
 }
 
+/**
+ * `watch`: one JSON line per message on stdout as it arrives (the one exception to "one JSON
+ * document per command"), then the summary line through `reply`; exit 0 at its bound (time or
+ * --max-messages), 1 when the session ended or the server refused the stream.
+ */
+async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: SessionState) => string, p: Parsed): Promise<Outcome> {
+  const agentId = agentFor(saved);
+  const after = str(p, 'after');
+  const max = int(p, 'max-messages', 1);
+  const timeoutS = int(p, 'timeout', 1, 86_400) ?? 300;
+  err(`👀 Watching ${saved.sessionId} as ${shown(agentId)} for up to ${timeoutS} s${max ? ` or ${max} message(s) from others` : ''}…`);
+  const r = await agent.watch(saved, agentId, {
+    timeoutMs: timeoutS * 1000,
+    ...(max ? { maxMessages: max } : {}),
+    ...(after !== undefined ? { after: after === '0' ? undefined : after, explicitAfter: true } : {}),
+    onMessage: (m) => {
+      out(jsonLine(m));
+      err(messageLine(m));
+    },
+  });
+  const summary = { event: 'end', reason: r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...(r.error ? { error: r.error.error ?? 'refused', detail: r.error } : {}) };
+  const ok = r.ended === 'timeout' || r.ended === 'max_messages';
+  return {
+    code: ok ? 0 : 1,
+    json: summary,
+    hints: () => {
+      if (r.ended === 'expired') err('⌛ The session has expired.');
+      else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
+      else err(`${r.messages ? `💬 ${r.messages} message(s)` : '💬 No new messages'}; ${r.ended === 'timeout' ? 'time is up' : 'enough messages'}.`);
+      if (ok) err(`💡 Tip: reply with: ${X} send ${saved.sessionId} "Your message", then watch again.`);
+    },
+  };
+}
+
 async function listSessions(state: NexusState, serverFor: (s?: SessionState) => string, timeoutMs: number): Promise<Outcome> {
   const sessions = [];
   for (const sid of await state.list()) {
@@ -150,9 +191,10 @@ async function listSessions(state: NexusState, serverFor: (s?: SessionState) => 
     } catch {
       status = 'unreachable';
     }
-    sessions.push({ sessionId: sid, agentId: saved.agent ?? null, cursor: saved.cursor ?? null, server, status, ...(expiresAt ? { expiresAt } : {}) });
+    const agents = saved.agents ?? [];
+    sessions.push({ sessionId: sid, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...(expiresAt ? { expiresAt } : {}) });
   }
-  const lines = sessions.map((s) => `${s.status === 'active' ? '🟢' : '⚪'} ${s.sessionId} ${shown(s.agentId ?? '-')} ${s.status}`);
+  const lines = sessions.map((s) => `${s.status === 'active' ? '🟢' : '⚪'} ${s.sessionId} ${shown(s.agents.join(',') || '-')} ${s.status}`);
   return { code: 0, json: { sessions }, hints: () => err(lines.length ? lines.join('\n') : 'No saved sessions.') };
 }
 

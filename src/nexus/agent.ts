@@ -6,6 +6,8 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.ts';
+import { parsePairingLink } from './pairing-link.ts';
+import { watchSession, type WatchOptions, type WatchResult } from './watch.ts';
 import { InvalidServerValue, NexusState, serverKey, serverSessionId, validCursor, type SessionState } from './state.ts';
 
 /** A server answer and, when the server said yes but the answer could not be saved, why. */
@@ -35,6 +37,8 @@ export interface PollOptions {
   after?: string;
   limit?: number;
   members?: boolean;
+  /** Seconds the server may hold the poll until something arrives (nexus spec §2.6). */
+  wait?: number;
 }
 
 export class NexusAgent {
@@ -42,6 +46,8 @@ export class NexusAgent {
     readonly state: NexusState,
     /** The client for a session: its saved server unless the caller overrides it. */
     private readonly clientFor: (saved?: SessionState) => NexusClient,
+    /** The client for a given server (a pairing link names its own). */
+    private readonly clientAt: (url: string) => NexusClient = (url) => new NexusClient({ url }),
   ) {}
 
   async create(body: { ttl?: number; greeting?: string; maxAgents?: number; creatorAgentId?: string }): Promise<AgentResult> {
@@ -61,14 +67,21 @@ export class NexusAgent {
     );
   }
 
-  async claim(code: string, agentId: string): Promise<AgentResult> {
-    const client = this.clientFor();
+  /**
+   * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
+   * on its own server, which is saved as this session's server (nexus spec §2.9).
+   */
+  async claim(codeOrLink: string, agentId: string): Promise<AgentResult> {
+    const link = parsePairingLink(codeOrLink);
+    const client = link ? this.clientAt(link.server) : this.clientFor();
     await this.state.assertWritable();
+    const code = link ? link.code : codeOrLink;
     return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
   }
 
-  async send(saved: SessionState, agentId: string, text: string): Promise<AgentResult> {
-    return { r: await this.clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId)) };
+  /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
+  async send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string): Promise<AgentResult> {
+    return { r: await this.clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey) };
   }
 
   /**
@@ -85,12 +98,30 @@ export class NexusAgent {
       ...(after !== undefined ? { after } : {}),
       members: opts.members === true,
       ...(opts.limit ? { limit: opts.limit } : {}),
+      ...(opts.wait ? { wait: opts.wait } : {}),
       key: keyFor(saved, agentId),
     });
     return thenSave(r, async (b) => {
       if (explicit || b.nextCursor === undefined || b.nextCursor === null) return;
       if (!validCursor(b.nextCursor)) throw new InvalidServerValue('the nextCursor from the server is not a plain decimal cursor (nexus spec §2.6); it was not saved');
-      await this.state.save(saved.sessionId, { cursor: b.nextCursor });
+      await this.state.save(saved.sessionId, { cursor: b.nextCursor }, agentId);
+    });
+  }
+
+  /**
+   * Watches the session from the saved cursor (or `after`, then nothing is saved) for a bounded
+   * time, saving the cursor of each message as it arrives (watch.ts).
+   */
+  async watch(saved: SessionState, agentId: string, opts: Omit<WatchOptions, 'key' | 'saveCursor'> & { explicitAfter?: boolean }): Promise<WatchResult> {
+    const explicit = opts.explicitAfter === true;
+    if (!explicit) await this.state.assertWritable(saved.sessionId);
+    const after = explicit ? opts.after : saved.cursor;
+    const key = keyFor(saved, agentId);
+    return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
+      ...opts,
+      ...(after !== undefined ? { after } : {}),
+      ...(key ? { key } : {}),
+      ...(explicit ? {} : { saveCursor: (c: string) => this.state.save(saved.sessionId, { cursor: c }, agentId) }),
     });
   }
 

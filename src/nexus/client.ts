@@ -4,7 +4,7 @@
  * network failure is a NetworkError. It speaks the plural paths and falls back to the singular
  * ones once when a server answers a plural path with a non-JSON 404 (an old server, nexus spec §1.3).
  */
-import { DEFAULT_MAX_BODY_BYTES, request as httpRequest } from '../http/client.ts';
+import { DEFAULT_MAX_BODY_BYTES, openSse, request as httpRequest, type SseStream } from '../http/client.ts';
 
 export const DEFAULT_NEXUS_URL = 'https://messaging.md';
 
@@ -38,7 +38,21 @@ interface CallOptions {
   headers?: Record<string, string>;
   body?: unknown;
   maxBodyBytes?: number;
+  /** Extra time on top of the usual deadline (a long-poll's wait). */
+  extraMs?: number;
 }
+
+export interface PollQuery {
+  after?: string;
+  members?: boolean;
+  limit?: number;
+  key?: string;
+  /** Seconds the server may hold the poll until a message arrives (nexus spec §2.6, 0-55). */
+  wait?: number;
+}
+
+/** One line of an event stream is at most a message: 16 000 characters and a 64 KiB json payload, escaped. */
+const STREAM_MAX_LINE_BYTES = 1 << 20;
 
 export class NexusClient {
   readonly url: string;
@@ -60,7 +74,7 @@ export class NexusClient {
     const r = await httpRequest(this.url + path, {
       method,
       headers: { accept: 'application/json', ...opts.headers },
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.timeoutMs + (opts.extraMs ?? 0),
       maxBodyBytes: opts.maxBodyBytes ?? this.maxBodyBytes,
       ...(payload !== undefined ? { body: payload } : {}),
     });
@@ -98,18 +112,44 @@ export class NexusClient {
   join(sessionId: string, agentId: string, key?: string) {
     return this.session('POST', `/${encodeURIComponent(sessionId)}/join`, { headers: NexusClient.agent(agentId, key), body: {} });
   }
-  send(sessionId: string, agentId: string, text: string, key?: string) {
-    return this.session('POST', `/${encodeURIComponent(sessionId)}/messages`, { headers: NexusClient.agent(agentId, key), body: { text } });
+  /** With an idempotency key, a retried send is posted once: the repeat gets the first answer. */
+  send(sessionId: string, agentId: string, text: string, key?: string, idempotencyKey?: string) {
+    const headers = { ...NexusClient.agent(agentId, key), ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
+    return this.session('POST', `/${encodeURIComponent(sessionId)}/messages`, { headers, body: { text } });
   }
   // Our clients present the key on every member request: the server then requires it from
   // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec §2.3).
-  poll(sessionId: string, agentId: string, opts: { after?: string; members?: boolean; limit?: number; key?: string } = {}) {
+  async poll(sessionId: string, agentId: string, opts: PollQuery = {}) {
     const q = new URLSearchParams();
     if (opts.after !== undefined) q.set('after', opts.after);
     if (opts.members) q.set('members', 'true');
     if (opts.limit !== undefined) q.set('limit', String(opts.limit));
+    if (opts.wait) q.set('wait', String(opts.wait));
     const qs = q.toString();
-    return this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, { headers: NexusClient.agent(agentId, opts.key), maxBodyBytes: this.maxPollBodyBytes });
+    const r = await this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, {
+      headers: NexusClient.agent(agentId, opts.key),
+      maxBodyBytes: this.maxPollBodyBytes,
+      extraMs: (opts.wait ?? 0) * 1000,
+    });
+    // A parked poll's status went out when it parked: an error that ended it (the session expired,
+    // the agent left) is in the body with its status (nexus spec §2.6).
+    const inBand = r.body?.status;
+    if (r.ok && typeof r.body?.error === 'string' && typeof inBand === 'number' && inBand >= 400 && inBand <= 599) return { ...r, status: inBand, ok: false };
+    return r;
+  }
+  /**
+   * The session's messages as events (nexus spec §2.6): resolves once the stream is open.
+   * `lastEventId` (the last cursor received) resumes after it on a reconnect.
+   */
+  stream(sessionId: string, agentId: string, opts: { key?: string; after?: string; lastEventId?: string; signal?: AbortSignal } = {}): Promise<SseStream> {
+    const q = opts.after !== undefined ? `?after=${encodeURIComponent(opts.after)}` : '';
+    const headers = { ...NexusClient.agent(agentId, opts.key), ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) };
+    return openSse(`${this.url}${this.prefix}/${encodeURIComponent(sessionId)}/messages/stream${q}`, {
+      headers,
+      connectTimeoutMs: this.timeoutMs,
+      maxLineBytes: STREAM_MAX_LINE_BYTES,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   }
   renew(sessionId: string, agentId: string, ttl?: number, key?: string) {
     return this.session('POST', `/${encodeURIComponent(sessionId)}/renew`, { headers: NexusClient.agent(agentId, key), body: ttl === undefined ? {} : { ttl } });

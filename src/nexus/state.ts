@@ -3,6 +3,11 @@
  * `cursor`, `key` and `server`, one value per file with a trailing newline (the seed's format),
  * 0600 files in 0700 directories, written atomically.
  *
+ * Keyed by session AND agent, so two agents sharing one skill dir keep their own key and
+ * cursor: the first agent saved for a session keeps the seed's files (`agent`, `key`, `cursor`,
+ * so the old layout is read as it is); every other agent of that session has its own
+ * `agents/<AGENT>/{key,cursor}`. With more than one agent saved, the caller must say which.
+ *
  * Values a server sends are untrusted: only a safe session id, a plain decimal cursor and a
  * header-safe key are ever written (anything else is an InvalidServerValue).
  */
@@ -14,10 +19,18 @@ export type StateField = 'agent' | 'cursor' | 'key' | 'server';
 
 export interface SessionState {
   sessionId: string;
+  /** The agent this state is for: the one asked for, or the only one saved. */
   agent?: string;
   cursor?: string;
   key?: string;
   server?: string;
+  /** Every agent saved for this session in this state dir. */
+  agents?: string[];
+}
+
+/** Agent ids become directory names: the server's own rule (nexus spec §1.2(9)). */
+export function safeAgentId(id: string): boolean {
+  return /^[A-Za-z0-9._-]{1,128}$/.test(id) && id !== '.' && id !== '..';
 }
 
 /** A value from the server that must not be saved (the server misbehaved). */
@@ -74,18 +87,51 @@ export class NexusState {
     return join(this.dir, 'sessions', sid);
   }
 
-  async load(sid: string): Promise<SessionState> {
+  private agentDir(sid: string, agent: string): string {
+    if (!safeAgentId(agent)) throw new Error(`invalid agent id: ${agent}`);
+    return join(this.sessionDir(sid), 'agents', agent);
+  }
+
+  /** The state of `agent` in session `sid` (or of the only agent saved, when none is named). */
+  async load(sid: string, agent?: string): Promise<SessionState> {
     const d = this.sessionDir(sid);
     // A state path under a regular file (ENOTDIR) holds nothing; assertWritable reports it.
     const orNull = (e: NodeJS.ErrnoException) => (e.code === 'ENOTDIR' ? null : Promise.reject(e));
-    const read = async (f: StateField) => (await readTextOrNull(join(d, f)).catch(orNull))?.trim() || undefined;
-    const [agent, cursor, key, server] = await Promise.all([read('agent'), read('cursor'), read('key'), read('server')]);
-    return { sessionId: sid, ...(agent ? { agent } : {}), ...(cursor ? { cursor } : {}), ...(key ? { key } : {}), ...(server ? { server } : {}) };
+    const read = async (dir: string, f: StateField) => (await readTextOrNull(join(dir, f)).catch(orNull))?.trim() || undefined;
+    const [first, server] = await Promise.all([read(d, 'agent'), read(d, 'server')]);
+    const others = (await readdir(join(d, 'agents')).catch(() => [] as string[])).filter((a) => safeAgentId(a) && a !== first).sort();
+    const agents = [...(first ? [first] : []), ...others];
+    const who = agent ?? (agents.length === 1 ? agents[0] : undefined);
+    // The first agent (or a session saved without one) keeps the seed's files.
+    let dir: string | null = d;
+    if (who === undefined) dir = agents.length > 1 ? null : d;
+    else if (who !== first) dir = safeAgentId(who) ? this.agentDir(sid, who) : null;
+    const [cursor, key] = dir ? await Promise.all([read(dir, 'cursor'), read(dir, 'key')]) : [undefined, undefined];
+    return {
+      sessionId: sid,
+      ...(who ? { agent: who } : {}),
+      ...(cursor ? { cursor } : {}),
+      ...(key ? { key } : {}),
+      ...(server ? { server } : {}),
+      agents,
+    };
   }
 
-  async save(sid: string, values: Partial<Record<StateField, string>>): Promise<void> {
+  /**
+   * Saves values of session `sid`: `server` for the session; `cursor` and `key` for `agent`
+   * (`values.agent`, else the `agent` argument), in its own folder unless it is the session's
+   * first agent.
+   */
+  async save(sid: string, values: Partial<Record<StateField, string>>, agent?: string): Promise<void> {
     const d = this.sessionDir(sid);
-    for (const [k, v] of Object.entries(values)) if (v !== undefined) await writeFileAtomic(join(d, k), `${v}\n`);
+    const who = values.agent ?? agent;
+    if (values.server !== undefined) await writeFileAtomic(join(d, 'server'), `${values.server}\n`);
+    const first = (await readTextOrNull(join(d, 'agent')).catch(() => null))?.trim() || undefined;
+    let dir = d;
+    if (who !== undefined && first === undefined) await writeFileAtomic(join(d, 'agent'), `${who}\n`);
+    else if (who !== undefined && who !== first) dir = this.agentDir(sid, who);
+    for (const k of ['cursor', 'key'] as const) if (values[k] !== undefined) await writeFileAtomic(join(dir, k), `${values[k]}\n`);
+    if (dir !== d) await ensurePrivateDir(dir);
   }
 
   /**

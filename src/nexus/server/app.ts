@@ -16,6 +16,7 @@ import { pairingRoutes } from './routes-pairing.ts';
 import { sessionRoutes } from './routes-sessions.ts';
 import { serviceRoutes } from './routes-service.ts';
 import { sweeper } from './sweep.ts';
+import type { Waiters } from './waiters.ts';
 
 export type { SessionServerDeps } from './context.ts';
 
@@ -23,6 +24,8 @@ export interface SessionServer {
   handler: Handler;
   /** Drops expired sessions and old pairing-code tombstones (run periodically by server.ts). */
   sweep: () => Promise<void>;
+  /** Parked polls and open event streams (operators and tests: none is left behind). */
+  waiters: Waiters;
 }
 
 /** Session routes first: nearly every request is a send or a poll. */
@@ -31,7 +34,7 @@ const ROUTES: readonly Route[] = [...sessionRoutes, ...pairingRoutes, ...service
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-  'access-control-allow-headers': 'Content-Type, X-Agent-Id, X-Session-Key, X-Request-Id',
+  'access-control-allow-headers': 'Content-Type, X-Agent-Id, X-Session-Key, X-Request-Id, Idempotency-Key, Last-Event-ID',
   'access-control-expose-headers': 'X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset',
 };
 
@@ -82,5 +85,5 @@ export function createSessionServer(deps: SessionServerDeps): SessionServer {
     return { ...res, headers };
   };
 
-  return { handler, sweep: sweeper(ctx.store, now, ctx.quota) };
+  return { handler, sweep: sweeper(ctx.store, now, ctx.quota, ctx.gone), waiters: ctx.waiters };
 }

@@ -2,7 +2,7 @@
  * Session-server settings from the environment (nexus spec §2.10). Pure: env in, settings out.
  */
 import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
-import { CONNECTION_ENV, connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
+import { CONNECTION_ENV, STREAM_ENV, connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
 
 export interface NexusConfig {
   host: string;
@@ -34,6 +34,11 @@ export interface NexusConfig {
   maxPollBytes: number;
   storagePerIp: number;
   storageTotal: number;
+  /** Parked polls and event streams per session / per client address (waiters.ts). */
+  maxWaitersPerSession: number;
+  maxWaitersPerIp: number;
+  /** How often an idle event stream gets a keepalive comment (and slides the TTL). */
+  sseKeepaliveMs: number;
 }
 
 export const NEXUS_ENV = [
@@ -61,6 +66,10 @@ export const NEXUS_ENV = [
   ['MAX_GREETING_CHARS', '2000', 'longest greeting (it is stored with the session, and shown on the pairing page)'],
   ['SESSION_STORAGE_PER_IP', '16777216', 'bytes of session metadata (greetings included) live sessions created from one address may hold'],
   ['SESSION_STORAGE_TOTAL', '1073741824', 'bytes of session metadata all live sessions may hold'],
+  ...STREAM_ENV,
+  ['MAX_WAITERS_PER_SESSION', '16', 'parked polls (`wait=`) and event streams open on one session (429 beyond)'],
+  ['MAX_WAITERS_PER_IP', '32', 'parked polls and event streams open from one client address (429 beyond)'],
+  ['SSE_KEEPALIVE_MS', '20000', 'keepalive comment interval of an idle event stream (each one also counts as activity)'],
 ] as const;
 
 function num(v: string | undefined, dflt: number, min = 0): number {
@@ -102,5 +111,8 @@ export function nexusConfig(env: Record<string, string | undefined>, defaults: {
     maxPollBytes: num(env.MAX_POLL_BYTES, 1 << 20, 1024),
     storagePerIp: num(env.SESSION_STORAGE_PER_IP, 16 << 20, 4096),
     storageTotal: num(env.SESSION_STORAGE_TOTAL, 1 << 30, 4096),
+    maxWaitersPerSession: Math.floor(num(env.MAX_WAITERS_PER_SESSION, 16, 1)),
+    maxWaitersPerIp: Math.floor(num(env.MAX_WAITERS_PER_IP, 32, 1)),
+    sseKeepaliveMs: num(env.SSE_KEEPALIVE_MS, 20_000, 10),
   };
 }

@@ -8,9 +8,11 @@ import type { HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.ts';
 import { StorageQuota } from './budgets.ts';
 import type { NexusConfig } from './config.ts';
+import { IdempotentSends } from './idempotency.ts';
 import { serverIds, type Ids } from './ids.ts';
 import { checkAgentId } from './rules.ts';
 import { alive, type Fresh, type FreshAgent } from './sessions.ts';
+import { Waiters } from './waiters.ts';
 
 export interface SessionServerDeps {
   config: NexusConfig;
@@ -40,8 +42,18 @@ export interface ServerContext {
   baseUrl(req: HttpRequest): string;
   /** The live session, or 404; an expired one is dropped on the way. */
   live(id: string): Promise<SessionRecord>;
-  /** Runs a transition on the session live at `t`, atomically; 404 when there is none. */
+  /**
+   * Runs a transition on the session live at `t`, atomically; 404 when there is none. Once it
+   * is stored, a transition that appended messages, removed the session or changed its members
+   * wakes the session's waiters.
+   */
   update<T>(id: string, t: number, fn: (s: SessionRecord) => Update<T, SessionRecord>): Promise<T>;
+  /** Parked polls and open event streams (waiters.ts), woken after each stored change. */
+  waiters: Waiters;
+  /** Answers of sends made with an Idempotency-Key (idempotency.ts). */
+  idempotent: IdempotentSends;
+  /** A session was deleted (expired, swept): its waiters learn it at once, its keys go. */
+  gone(id: string): void;
 }
 
 export type RouteHandler = (ctx: ServerContext, req: HttpRequest, ...params: string[]) => Promise<HttpResponse> | HttpResponse;
@@ -59,6 +71,12 @@ export function createContext(deps: SessionServerDeps): ServerContext {
   const now = deps.now ?? Date.now;
   const ids = serverIds(deps.random);
   const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
+  const idempotent = new IdempotentSends();
+  const gone = (id: string) => {
+    idempotent.drop(id);
+    waiters.wake(id);
+  };
   return {
     config,
     store,
@@ -80,11 +98,27 @@ export function createContext(deps: SessionServerDeps): ServerContext {
       const s = await store.getSession(id);
       if (s && s.expiresAt > t) return s;
       if (s) {
-        const gone = await store.updateSession(id, (cur) => (cur && cur.expiresAt <= t ? { next: null, result: true } : { result: false }));
-        if (gone) quota.release(id);
+        const dropped = await store.updateSession(id, (cur) => (cur && cur.expiresAt <= t ? { next: null, result: true } : { result: false }));
+        if (dropped) {
+          quota.release(id);
+          gone(id);
+        }
       }
       return alive(null, t);
     },
-    update: (id, t, fn) => store.updateSession(id, (s) => fn(alive(s, t))),
+    async update(id, t, fn) {
+      // The last run of `fn` is the one stored (nexus-store.ts updateSession), so it decides.
+      let changed = false;
+      const result = await store.updateSession(id, (s) => {
+        const u = fn(alive(s, t));
+        changed = Boolean(u.append?.length) || u.next === null || (u.next !== undefined && u.next.agents.length !== s?.agents.length);
+        return u;
+      });
+      if (changed) waiters.wake(id);
+      return result;
+    },
+    waiters,
+    idempotent,
+    gone,
   };
 }

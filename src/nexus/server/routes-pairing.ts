@@ -83,9 +83,19 @@ async function pairSkill(ctx: ServerContext, req: HttpRequest, raw: string) {
   );
 }
 
-/** nexus spec §2.9: the short link a human passes on redirects to the pairing page. */
-function shortLink(_ctx: ServerContext, _req: HttpRequest, raw: string) {
-  return { status: 301, headers: { location: `/v1/pair/${encodeURIComponent(normalizePairCode(decodeURIComponent(raw)) ?? raw)}/skill` } };
+/**
+ * nexus spec §2.9: the short link a human passes on is the pairing page itself: markdown for
+ * agents and `curl` (which do not follow an empty redirect unless told to), the page for
+ * browsers. Only a browser given a code in another spelling (lower case, spaces) is sent on to
+ * the canonical address, so what its address bar shows and bookmarks is the code as issued.
+ */
+function shortLink(ctx: ServerContext, req: HttpRequest, raw: string) {
+  const given = decodeURIComponent(raw);
+  const canonical = normalizePairCode(given);
+  if (canonical && canonical !== given && negotiatePage(req.headers.accept, req.query.get('format')) === 'html') {
+    return { status: 301, headers: { location: `/v1/pair/${encodeURIComponent(canonical)}/skill` } };
+  }
+  return pairSkill(ctx, req, raw);
 }
 
 export const pairingRoutes: Route[] = [

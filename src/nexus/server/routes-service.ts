@@ -6,6 +6,7 @@ import type { HttpRequest } from '../../http/types.ts';
 import type { Route, ServerContext } from './context.ts';
 import { json } from './json.ts';
 import { negotiatePage } from './negotiate.ts';
+import { MAX_WAIT_SECONDS } from './long-poll.ts';
 import { skillPage } from './pages.ts';
 
 export const VERSION = '0.1.0';
@@ -24,7 +25,13 @@ function health(ctx: ServerContext) {
     version: VERSION,
     uptime: uptime(ctx),
     storage: ctx.store.health(),
-    capabilities: { messageFormat: ['text', 'json'], pathStyles: ['singular', 'plural'], pairCodeTtl: ctx.config.pairTtl },
+    capabilities: {
+      messageFormat: ['text', 'json'],
+      pathStyles: ['singular', 'plural'],
+      pairCodeTtl: ctx.config.pairTtl,
+      // nexus spec §2.6: long-poll (`wait=`), the event stream, idempotent sends.
+      push: { longPollMaxWait: MAX_WAIT_SECONDS, eventStream: true, idempotencyKey: true },
+    },
   });
 }
 

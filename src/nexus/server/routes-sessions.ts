@@ -3,9 +3,13 @@
  * parses its request, runs a transition (sessions.ts) through the store, and answers.
  */
 import type { HttpRequest } from '../../http/types.ts';
+import { checkMemberKey } from './auth.ts';
 import { checkJsonPayload, sessionCost } from './budgets.ts';
 import { requestAgent, type Route, type ServerContext } from './context.ts';
+import { eventStream } from './event-stream.ts';
+import { idempotencyKey } from './idempotency.ts';
 import { json, jsonText, parseBody } from './json.ts';
+import { parkPoll, parseWait, tooManyWaiters } from './long-poll.ts';
 import { apiError, checkAgentId, intField, invalidRequest, parseAfter, stringField } from './rules.ts';
 import { sanitizeJson, sanitizeText } from './sanitizer.ts';
 import { createSession, joinSession, leaveSession, pollSession, postMessage, renewSession } from './sessions.ts';
@@ -62,8 +66,15 @@ async function send(ctx: ServerContext, req: HttpRequest, id: string) {
   const cleanJson = rawJson === undefined ? undefined : sanitizeJson(rawJson, counts);
   const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
   const input = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
-  const fx = ctx.fresh();
-  return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+  const post = async () => {
+    const fx = ctx.fresh();
+    return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+  };
+  const idem = idempotencyKey(req.headers['idempotency-key']);
+  if (idem === undefined) return post();
+  // A repeat speaks for the same member as the first: its key is checked as a send's would be.
+  checkMemberKey(await ctx.live(id), agentId, input.key, 'send', { strict: config.strictSessionKey, notMember: 'forbidden' });
+  return ctx.idempotent.run(id, agentId, idem, post);
 }
 
 async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
@@ -75,12 +86,30 @@ async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
     if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1) throw invalidRequest('limit', `limit must be a whole number from 1 to ${POLL_LIMIT_MAX}`);
     limit = Math.min(Number(limitRaw), POLL_LIMIT_MAX);
   }
+  const wait = req.method === 'HEAD' ? 0 : parseWait(req.query.get('wait'));
+  const members = req.query.get('members') === 'true';
   const t = ctx.now();
   const key = req.headers['x-session-key'];
+  // A parked poll is activity too: it slides the TTL here, when it parks (SLIDE_ON_POLL).
   const s = await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
   // Bounded by count and by bytes; nextCursor is the last message included (nexus spec §2.6).
   const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-  return jsonText(200, pollBody(messages, more, after, s, req.query.get('members') === 'true'));
+  if (wait === 0 || messages.length) return jsonText(200, pollBody(messages, more, after, s, members, agentId));
+  if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
+  return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) });
+}
+
+/** Where a stream starts: Last-Event-ID (a reconnect) wins over `after` (nexus spec §2.6). */
+async function stream(ctx: ServerContext, req: HttpRequest, id: string) {
+  const agentId = requestAgent(req);
+  const lastId = req.headers['last-event-id'];
+  const from = lastId !== undefined && lastId !== '' ? parseAfter(lastId.trim()) : parseAfter(req.query.get('after'));
+  const t = ctx.now();
+  const key = req.headers['x-session-key'];
+  await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
+  if (req.method === 'HEAD') return { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8' } };
+  if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
+  return eventStream(ctx, { sessionId: id, agentId, key, from, ip: req.ip });
 }
 
 async function renew(ctx: ServerContext, req: HttpRequest, id: string) {
@@ -104,6 +133,7 @@ export const sessionRoutes: Route[] = [
   // send and poll first: nearly every request is one of them.
   ['POST', new RegExp(`^${S}/([^/]+)/messages$`), send],
   ['GET', new RegExp(`^${S}/([^/]+)/messages$`), poll],
+  ['GET', new RegExp(`^${S}/([^/]+)/messages/stream$`), stream],
   ['PUT', new RegExp(`^${S}$`), create],
   ['POST', new RegExp(`^${S}$`), create],
   ['GET', new RegExp(`^${S}/([^/]+)$`), async (ctx, _req, id) => json(200, statusView(await ctx.live(id!)))],

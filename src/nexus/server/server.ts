@@ -9,12 +9,15 @@ import { MemoryNexusStore } from '../../store/memory-nexus-store.ts';
 import type { MessageBudget, NexusStore } from '../../store/nexus-store.ts';
 import { createSessionServer } from './app.ts';
 import type { NexusConfig } from './config.ts';
+import type { Waiters } from './waiters.ts';
 
 export const NEXUS_BODY_LIMIT = 256 * 1024;
 
 export interface RunningNexus extends RunningServer {
   store: NexusStore;
   sweep: () => Promise<void>;
+  /** Parked polls and open event streams (waiters.ts). */
+  waiters: Waiters;
 }
 
 export async function startNexusServer(config: NexusConfig, opts: { store?: NexusStore; now?: () => number } = {}): Promise<RunningNexus> {
@@ -38,6 +41,7 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
     ...running,
     store,
     sweep: app.sweep,
+    waiters: app.waiters,
     close: async () => {
       clearInterval(timer);
       await running.close();

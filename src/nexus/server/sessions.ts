@@ -12,8 +12,10 @@ import { apiError } from './rules.ts';
 import { hashSessionKey, keyMatches } from './session-key.ts';
 import { iso, stored, type Message } from './views.ts';
 
+// The opening is the reference's own wording (nexus spec §2.5), kept for clients that look for
+// it; the waiting forms follow, since a cron is only the fallback for agents that cannot wait.
 export const CRON_REMINDER =
-  'This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.';
+  'This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first - unless you can wait in a call: GET .../messages?after=CURSOR&wait=50 answers the moment a message arrives, and .../messages/stream sends each one as an event. Stop when the conversation is over or the session expires.';
 
 /** Drawn before a transition runs, used or not: the time and a message id. */
 export interface Fresh {
@@ -43,8 +45,10 @@ export function slide(s: SessionRecord, now: number): SessionRecord {
   return { ...s, expiresAt: now + s.ttl * 1000 };
 }
 
+/** The server's messages; a greeting also names the session's creator (`agentId` stays "system" for old clients). */
 export function systemMessage(s: SessionRecord, cursor: number, text: string, type: Message['type'], fx: Fresh): StoredMessage {
-  return stored({ id: fx.messageId, cursor, agentId: 'system', text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type });
+  const creator = type === 'greeting' && s.creatorAgentId ? { creatorAgentId: s.creatorAgentId } : {};
+  return stored({ id: fx.messageId, cursor, agentId: 'system', text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type, ...creator });
 }
 
 /** The agent was seen now; a sliding TTL restarts (nexus spec §2.6). A send also moves the head. */

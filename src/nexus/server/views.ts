@@ -16,6 +16,8 @@ export interface Message {
   expiresAt: number;
   type: 'message' | 'greeting' | 'system';
   sanitized?: boolean;
+  /** A greeting names the agent that created the session (its `agentId` stays "system"). */
+  creatorAgentId?: string;
 }
 
 /**
@@ -43,8 +45,18 @@ export function iso(ms: number): string {
 export function stored(m: Message): StoredMessage {
   const id = JSON.stringify(m.agentId);
   const json = m.json !== undefined ? `,"json":${JSON.stringify(m.json)}` : '';
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ''}}`;
-  return { cursor: m.cursor, wire };
+  const creator = m.creatorAgentId !== undefined ? `,"creatorAgentId":${JSON.stringify(m.creatorAgentId)}` : '';
+  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ''}${creator}}`;
+  const author = m.type === 'message' ? m.agentId : m.creatorAgentId;
+  return author === undefined ? { cursor: m.cursor, wire } : { cursor: m.cursor, wire, author };
+}
+
+/**
+ * A stored message as one reader sees it: `mine` says whether it is the reader's own (its own
+ * message, or the greeting of the session it created), so an agent never answers itself.
+ */
+export function wireFor(m: StoredMessage, reader: string): string {
+  return `${m.wire.slice(0, -1)},"mine":${m.author === reader}}`;
 }
 
 export function messageView(m: Message) {
@@ -60,6 +72,7 @@ export function messageView(m: Message) {
     expiresAt: iso(m.expiresAt),
     type: m.type,
     ...(m.sanitized ? { sanitized: true } : {}),
+    ...(m.creatorAgentId !== undefined ? { creatorAgentId: m.creatorAgentId } : {}),
   };
 }
 
@@ -87,9 +100,10 @@ export function nextCursor(messages: StoredMessage[], after: number, head: numbe
 
 /**
  * The poll answer (nexus spec §2.6). Messages are stored serialised (store/message-log.ts), so
- * the answer only joins them; `members` lists the agents when the client asked for them.
+ * the answer only joins them, each marked `mine` for `reader`; `members` lists the agents when
+ * the client asked for them.
  */
-export function pollBody(page: StoredMessage[], more: boolean, after: number, s: SessionRecord, members: boolean): string {
+export function pollBody(page: StoredMessage[], more: boolean, after: number, s: SessionRecord, members: boolean, reader: string): string {
   const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : '';
-  return `{"messages":[${page.map((m) => m.wire).join(',')}],"nextCursor":${JSON.stringify(nextCursor(page, after, s.headCursor))},"hasMore":${more}${list}}`;
+  return `{"messages":[${page.map((m) => wireFor(m, reader)).join(',')}],"nextCursor":${JSON.stringify(nextCursor(page, after, s.headCursor))},"hasMore":${more}${list}}`;
 }

@@ -1,0 +1,34 @@
+/**
+ * A pairing link as a human passes it on (nexus spec §2.9): `https://host/p/CODE`, or the long
+ * form `https://host/v1/pair/CODE/skill`, possibly under a base path. Its server is where the
+ * code lives, so a claim goes there whatever NEXUS_URL says. Pure.
+ */
+
+export interface PairingLink {
+  /** The server's base URL (scheme, host and any base path), without a trailing slash. */
+  server: string;
+  code: string;
+}
+
+const LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\/(?:skill|claim|status))?)\/?(?:[?#]\S*)?$/i;
+
+/** The link's server and code; null when `text` is not a pairing link (a bare code, say). */
+export function parsePairingLink(text: string): PairingLink | null {
+  const m = LINK.exec(text.trim().slice(0, 2048));
+  if (!m) return null;
+  let raw: string;
+  try {
+    raw = decodeURIComponent(m[2] ?? m[3]!);
+  } catch {
+    return null;
+  }
+  let server: URL;
+  try {
+    server = new URL(m[1]!);
+  } catch {
+    return null;
+  }
+  // The server's own rule (server/pair-code.ts normalizePairCode), not imported: the client bundle stays small.
+  const code = raw.trim().toUpperCase();
+  return { server: `${server.origin}${server.pathname.replace(/\/+$/, '')}`, code };
+}

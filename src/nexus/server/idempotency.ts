@@ -1,0 +1,78 @@
+/**
+ * Idempotent sends (nexus spec §2.3 send, `Idempotency-Key`): a client that retries a send it
+ * never got an answer for (a timeout, a dropped connection) must not post the message twice.
+ * A repeat of (session, agent, key) gets the first answer, status and body, while it is kept.
+ *
+ * Bounded memory: the last `perSession` keys of a session, at most `total` in all (the oldest
+ * go first), and a session's keys go with the session. A send still in flight is shared: a
+ * repeat that arrives meanwhile waits for the first one's answer. Only answers are kept; a send
+ * that failed (an error was thrown) is forgotten, so its retry runs again.
+ */
+import type { HttpResponse } from '../../http/types.ts';
+import { invalidRequest } from './rules.ts';
+
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/** The header's value, checked: visible ASCII, 1-128 characters; undefined when absent. */
+export function idempotencyKey(v: string | undefined): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!IDEMPOTENCY_KEY.test(v)) throw invalidRequest('Idempotency-Key', 'Idempotency-Key must be 1-128 visible ASCII characters');
+  return v;
+}
+
+export class IdempotentSends {
+  /** Insertion order is age order: the first entry is the oldest. */
+  private readonly entries = new Map<string, Promise<HttpResponse>>();
+  private readonly bySession = new Map<string, string[]>();
+
+  constructor(
+    private readonly perSession = 100,
+    private readonly total = 100_000,
+  ) {}
+
+  /** The first answer for this key, or runs `send` and keeps its answer. */
+  async run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const id = `${sessionId}\n${agentId}\n${key}`;
+    const kept = this.entries.get(id);
+    if (kept) {
+      const first = await kept.catch(() => null);
+      if (first) return { ...first, headers: { ...first.headers, 'idempotent-replayed': 'true' } };
+      return this.run(sessionId, agentId, key, send);
+    }
+    const p = send();
+    this.keep(sessionId, id, p);
+    p.catch(() => this.forget(sessionId, id));
+    return p;
+  }
+
+  /** The session is gone: so are its keys. */
+  drop(sessionId: string): void {
+    for (const id of this.bySession.get(sessionId) ?? []) this.entries.delete(id);
+    this.bySession.delete(sessionId);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private keep(sessionId: string, id: string, p: Promise<HttpResponse>): void {
+    this.entries.set(id, p);
+    let ids = this.bySession.get(sessionId);
+    if (!ids) this.bySession.set(sessionId, (ids = []));
+    ids.push(id);
+    if (ids.length > this.perSession) this.entries.delete(ids.shift()!);
+    while (this.entries.size > this.total) {
+      const oldest = this.entries.keys().next().value as string;
+      this.forget(oldest.slice(0, oldest.indexOf('\n')), oldest);
+    }
+  }
+
+  private forget(sessionId: string, id: string): void {
+    if (!this.entries.delete(id)) return;
+    const ids = this.bySession.get(sessionId);
+    if (!ids) return;
+    const i = ids.indexOf(id);
+    if (i >= 0) ids.splice(i, 1);
+    if (!ids.length) this.bySession.delete(sessionId);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Watching a session (nexus spec §2.6 event stream) for a bounded time: each message is handed
+ * on and its cursor saved as it arrives, and a dropped stream is opened again after the last
+ * cursor received (`Last-Event-ID`), so a reconnect neither repeats nor skips a message. Ends
+ * at the time bound, after N messages from others, when the session ends, or when the server
+ * refuses the stream (a 4xx: retrying would not help).
+ */
+import { NetworkError } from '../http/client.ts';
+import type { NexusClient } from './client.ts';
+import { validCursor } from './state.ts';
+
+export type Body = Record<string, unknown>;
+
+export interface WatchOptions {
+  timeoutMs: number;
+  /** Stop after this many messages that are not the watcher's own. */
+  maxMessages?: number;
+  /** Where to start (exclusive); undefined: from the beginning of the session. */
+  after?: string;
+  key?: string;
+  onMessage: (m: Body) => void;
+  /** Saves the cursor of each message as it arrives. */
+  saveCursor?: (cursor: string) => Promise<void>;
+  /** Pause before opening a dropped stream again (the server's `retry:` is 2 s). */
+  retryMs?: number;
+}
+
+export interface WatchResult {
+  ended: 'timeout' | 'max_messages' | 'expired' | 'refused';
+  messages: number;
+  fromOthers: number;
+  cursor: string | null;
+  reconnects: number;
+  /** The server's answer when it refused the stream (or ended it with an error event). */
+  error?: Body;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** A refusal read from openSse's error ("... HTTP 404 {json}"): its status and JSON body. */
+function refusal(e: unknown): { status: number; body: Body } | null {
+  if (!(e instanceof NetworkError)) return null;
+  const m = /HTTP (\d{3}) ([\s\S]*)$/.exec(e.message);
+  if (!m) return null;
+  const status = Number(m[1]);
+  let body: Body = { error: 'http_error', status };
+  try {
+    const parsed = JSON.parse(m[2]!) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = { ...(parsed as Body), status };
+  } catch {
+    // not JSON: the status says enough
+  }
+  return { status, body };
+}
+
+export async function watchSession(client: NexusClient, sessionId: string, agentId: string, opts: WatchOptions): Promise<WatchResult> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), opts.timeoutMs);
+  const r: WatchResult = { ended: 'timeout', messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
+  try {
+    for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
+      if (attempt > 0) r.reconnects++;
+      let stream;
+      try {
+        const at = r.cursor ?? undefined;
+        stream = await client.stream(sessionId, agentId, {
+          ...(opts.key ? { key: opts.key } : {}),
+          ...(at !== undefined ? { after: at } : {}),
+          ...(attempt > 0 && at !== undefined ? { lastEventId: at } : {}),
+          signal: ac.signal,
+        });
+      } catch (e) {
+        if (ac.signal.aborted) break;
+        const refused = refusal(e);
+        if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: 'refused', error: refused.body };
+        if (attempt === 0 && !refused) throw e; // unreachable at the start: the caller reports it
+        await sleep(opts.retryMs ?? 2000, ac.signal);
+        continue;
+      }
+      try {
+        for await (const ev of stream.events) {
+          if (ev.kind !== 'data') continue;
+          let m: Body;
+          try {
+            const parsed = JSON.parse(ev.data) as unknown;
+            if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
+            m = parsed as Body;
+          } catch {
+            continue;
+          }
+          if (m.type === 'expired') return { ...r, ended: 'expired', error: { error: 'session_not_found', message: 'the session has expired' } };
+          if (m.type === 'error') return { ...r, ended: 'refused', error: m };
+          // A cursor that is not a plain decimal is never saved or resumed from (nexus spec §2.6).
+          if (!validCursor(m.cursor)) continue;
+          r.cursor = m.cursor;
+          r.messages++;
+          if (m.mine !== true) r.fromOthers++;
+          await opts.saveCursor?.(m.cursor);
+          opts.onMessage(m);
+          if (opts.maxMessages !== undefined && r.fromOthers >= opts.maxMessages) {
+            stream.close();
+            return { ...r, ended: 'max_messages' };
+          }
+        }
+      } catch (e) {
+        // A dropped or overlong stream is opened again after the last cursor; anything else
+        // (the cursor could not be saved) ends the watch.
+        if (!(e instanceof NetworkError)) throw e;
+      }
+      if (!ac.signal.aborted) await sleep(opts.retryMs ?? 2000, ac.signal);
+    }
+    return r;
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+}
