@@ -5506,24 +5506,31 @@ async function send(link2, opts, timing) {
   const bytes = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
   const id = b64(randomBytes3(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
+  const now = Date.now();
+  const queued = await link2.store.update((c0) => {
+    const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+    if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
+    const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+    if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: null };
+    const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, now);
+    return { cache: f.cache, result: { flushed: f.flushed } };
+  });
+  if (queued) return { ...await postAll(link2, p, queued.flushed, id, signal), handshake: false };
   const watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
   try {
     return await link2.store.handshakeLock(p.peerId, async () => {
-      const now = Date.now();
-      const first = await link2.store.update((c0) => {
-        const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
-        if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-        const c = { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+      const first = await link2.store.update((c) => {
+        const at = Date.now();
         if (c.sessions[p.peer] && !opts.noCache) {
-          const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, now);
-          return { cache: f.cache, result: { flushed: f.flushed } };
+          const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, at);
+          return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
         }
         const pending = c.pending[p.peer];
-        if (pending && !opts.noCache && now - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes3(32), now });
+        if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
+        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes3(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
-      if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal), handshake: false };
+      if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };
       if (first.hello) await postHello(link2, p, first.hello, first.pending, signal);
       return handshakeThenSend(link2, p, first.pending, watch, id, timing, signal, first.hello !== void 0);
     });
@@ -5560,13 +5567,10 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
     const f = flushPeer(done.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
     return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
-  const posted = await postAll(link2, p, flushed.flushed, id, signal);
-  const m = flushed.mine;
-  if (posted.status === "queued" && m?.state === "sent") return { ...posted, status: "sent", sessionId: m.sessionId, counter: m.counter, handshake: true };
-  return { ...posted, handshake: true };
+  return { ...await postAll(link2, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
 }
-async function postAll(link2, p, flushed, id, signal) {
-  let mine;
+async function postAll(link2, p, flushed, id, signal, mine) {
+  let own;
   for (const f of flushed) {
     let error;
     try {
@@ -5579,10 +5583,11 @@ async function postAll(link2, p, flushed, id, signal) {
       await link2.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
       throw new ClientError("data_failed", `DATA send failed: ${error} (the message stays in the outbox)`);
     }
-    if (f.entry.id === id) mine = f;
+    if (f.entry.id === id) own = f;
   }
   link2.log("Message sent");
-  return mine ? { id, status: "sent", peerId: p.peer, sessionId: mine.data.session_id, counter: mine.data.counter.toString(), redelivered: false } : { id, status: "queued", peerId: p.peer, redelivered: false };
+  const sent = own ? { sessionId: own.data.session_id, counter: own.data.counter.toString() } : mine?.state === "sent" ? { sessionId: mine.sessionId, counter: mine.counter } : null;
+  return sent ? { id, status: "sent", peerId: p.peer, ...sent, redelivered: false } : { id, status: "queued", peerId: p.peer, redelivered: false };
 }
 var init_sending = __esm({
   "src/opennexus/sending.ts"() {

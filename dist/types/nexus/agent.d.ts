@@ -6,6 +6,7 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.js';
+import { type WatchOptions, type WatchResult } from './watch.js';
 import { NexusState, type SessionState } from './state.js';
 /** A server answer and, when the server said yes but the answer could not be saved, why. */
 export interface AgentResult {
@@ -19,14 +20,20 @@ export interface PollOptions {
     after?: string;
     limit?: number;
     members?: boolean;
+    /** Seconds the server may hold the poll until something arrives (nexus spec §2.6). */
+    wait?: number;
 }
 export declare class NexusAgent {
     readonly state: NexusState;
     /** The client for a session: its saved server unless the caller overrides it. */
     private readonly clientFor;
+    /** The client for a given server (a pairing link names its own). */
+    private readonly clientAt;
     constructor(state: NexusState, 
     /** The client for a session: its saved server unless the caller overrides it. */
-    clientFor: (saved?: SessionState) => NexusClient);
+    clientFor: (saved?: SessionState) => NexusClient, 
+    /** The client for a given server (a pairing link names its own). */
+    clientAt?: (url: string) => NexusClient);
     create(body: {
         ttl?: number;
         greeting?: string;
@@ -34,14 +41,26 @@ export declare class NexusAgent {
         creatorAgentId?: string;
     }): Promise<AgentResult>;
     join(saved: SessionState, agentId: string): Promise<AgentResult>;
-    claim(code: string, agentId: string): Promise<AgentResult>;
-    send(saved: SessionState, agentId: string, text: string): Promise<AgentResult>;
+    /**
+     * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
+     * on its own server, which is saved as this session's server (nexus spec §2.9).
+     */
+    claim(codeOrLink: string, agentId: string): Promise<AgentResult>;
+    /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
+    send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string): Promise<AgentResult>;
     /**
      * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
      * is saved only if it is a plain decimal (nexus spec §2.6): a hostile one is refused and the
      * next poll starts from the old cursor again.
      */
     poll(saved: SessionState, agentId: string, opts?: PollOptions): Promise<AgentResult>;
+    /**
+     * Watches the session from the saved cursor (or `after`, then nothing is saved) for a bounded
+     * time, saving the cursor of each message as it arrives (watch.ts).
+     */
+    watch(saved: SessionState, agentId: string, opts: Omit<WatchOptions, 'key' | 'saveCursor'> & {
+        explicitAfter?: boolean;
+    }): Promise<WatchResult>;
     /** Leaves with the saved key; once the seat is gone on the server, the local copy goes too. */
     leave(saved: SessionState, agentId: string, key: string): Promise<AgentResult>;
 }

@@ -1,3 +1,10 @@
+/**
+ * A typed client for the NexusMessaging session API (nexus spec §2.3), over the one shared HTTP
+ * client (src/http/client.ts): every request has a total deadline and a body cap, and every
+ * network failure is a NetworkError. It speaks the plural paths and falls back to the singular
+ * ones once when a server answers a plural path with a non-JSON 404 (an old server, nexus spec §1.3).
+ */
+import { type SseStream } from '../http/client.js';
 export declare const DEFAULT_NEXUS_URL = "https://messaging.md";
 /**
  * A poll answer may legitimately be large: up to 500 messages (our server's POLL_LIMIT_MAX) of
@@ -26,6 +33,16 @@ interface CallOptions {
     headers?: Record<string, string>;
     body?: unknown;
     maxBodyBytes?: number;
+    /** Extra time on top of the usual deadline (a long-poll's wait). */
+    extraMs?: number;
+}
+export interface PollQuery {
+    after?: string;
+    members?: boolean;
+    limit?: number;
+    key?: string;
+    /** Seconds the server may hold the poll until a message arrives (nexus spec §2.6, 0-55). */
+    wait?: number;
 }
 export declare class NexusClient {
     readonly url: string;
@@ -47,13 +64,19 @@ export declare class NexusClient {
     }): Promise<ApiResult<Record<string, unknown>>>;
     status(sessionId: string): Promise<ApiResult<Record<string, unknown>>>;
     join(sessionId: string, agentId: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
-    send(sessionId: string, agentId: string, text: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
-    poll(sessionId: string, agentId: string, opts?: {
-        after?: string;
-        members?: boolean;
-        limit?: number;
+    /** With an idempotency key, a retried send is posted once: the repeat gets the first answer. */
+    send(sessionId: string, agentId: string, text: string, key?: string, idempotencyKey?: string): Promise<ApiResult<Record<string, unknown>>>;
+    poll(sessionId: string, agentId: string, opts?: PollQuery): Promise<ApiResult<Record<string, unknown>>>;
+    /**
+     * The session's messages as events (nexus spec §2.6): resolves once the stream is open.
+     * `lastEventId` (the last cursor received) resumes after it on a reconnect.
+     */
+    stream(sessionId: string, agentId: string, opts?: {
         key?: string;
-    }): Promise<ApiResult<Record<string, unknown>>>;
+        after?: string;
+        lastEventId?: string;
+        signal?: AbortSignal;
+    }): Promise<SseStream>;
     renew(sessionId: string, agentId: string, ttl?: number, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     leave(sessionId: string, agentId: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */

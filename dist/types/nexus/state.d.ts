@@ -1,11 +1,16 @@
 export type StateField = 'agent' | 'cursor' | 'key' | 'server';
 export interface SessionState {
     sessionId: string;
+    /** The agent this state is for: the one asked for, or the only one saved. */
     agent?: string;
     cursor?: string;
     key?: string;
     server?: string;
+    /** Every agent saved for this session in this state dir. */
+    agents?: string[];
 }
+/** Agent ids become directory names: the server's own rule (nexus spec §1.2(9)). */
+export declare function safeAgentId(id: string): boolean;
 /** A value from the server that must not be saved (the server misbehaved). */
 export declare class InvalidServerValue extends Error {
     constructor(message: string);
@@ -33,8 +38,15 @@ export declare class NexusState {
     readonly dir: string;
     constructor(dir: string);
     private sessionDir;
-    load(sid: string): Promise<SessionState>;
-    save(sid: string, values: Partial<Record<StateField, string>>): Promise<void>;
+    private agentDir;
+    /** The state of `agent` in session `sid` (or of the only agent saved, when none is named). */
+    load(sid: string, agent?: string): Promise<SessionState>;
+    /**
+     * Saves values of session `sid`: `server` for the session; `cursor` and `key` for `agent`
+     * (`values.agent`, else the `agent` argument), in its own folder unless it is the session's
+     * first agent.
+     */
+    save(sid: string, values: Partial<Record<StateField, string>>, agent?: string): Promise<void>;
     /**
      * Proves the state can be saved, before a request whose result must be saved (a claim spends
      * the pairing code; its key exists only in the answer). Creating and removing a probe file is

@@ -14,6 +14,8 @@ export interface StoredMessage {
     cursor: number;
     /** The message as a poll returns it, serialised once when it was stored. */
     wire: string;
+    /** The agent whose message it is (a greeting's creator); none for the server's own. */
+    author?: string;
 }
 export interface MessageBudget {
     /** Messages kept per session, the greeting not counted. */

@@ -8,8 +8,10 @@ import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.js';
 import { StorageQuota } from './budgets.js';
 import type { NexusConfig } from './config.js';
+import { IdempotentSends } from './idempotency.js';
 import { type Ids } from './ids.js';
 import { type Fresh, type FreshAgent } from './sessions.js';
+import { Waiters } from './waiters.js';
 export interface SessionServerDeps {
     config: NexusConfig;
     store: NexusStore;
@@ -37,8 +39,18 @@ export interface ServerContext {
     baseUrl(req: HttpRequest): string;
     /** The live session, or 404; an expired one is dropped on the way. */
     live(id: string): Promise<SessionRecord>;
-    /** Runs a transition on the session live at `t`, atomically; 404 when there is none. */
+    /**
+     * Runs a transition on the session live at `t`, atomically; 404 when there is none. Once it
+     * is stored, a transition that appended messages, removed the session or changed its members
+     * wakes the session's waiters.
+     */
     update<T>(id: string, t: number, fn: (s: SessionRecord) => Update<T, SessionRecord>): Promise<T>;
+    /** Parked polls and open event streams (waiters.ts), woken after each stored change. */
+    waiters: Waiters;
+    /** Answers of sends made with an Idempotency-Key (idempotency.ts). */
+    idempotent: IdempotentSends;
+    /** A session was deleted (expired, swept): its waiters learn it at once, its keys go. */
+    gone(id: string): void;
 }
 export type RouteHandler = (ctx: ServerContext, req: HttpRequest, ...params: string[]) => Promise<HttpResponse> | HttpResponse;
 /** One line of a route table: `METHOD path -> handler`; the path's groups are its parameters. */

@@ -8,7 +8,7 @@
  */
 import type { AgentRecord, SessionRecord, StoredMessage, Update } from '../../store/nexus-store.js';
 import { type Message } from './views.js';
-export declare const CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first. Stop the cron when the conversation is over or the session expires.";
+export declare const CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first - unless you can wait in a call: GET .../messages?after=CURSOR&wait=50 answers the moment a message arrives, and .../messages/stream sends each one as an event. Stop when the conversation is over or the session expires.";
 /** Drawn before a transition runs, used or not: the time and a message id. */
 export interface Fresh {
     now: number;
@@ -28,6 +28,7 @@ export type Transition<B> = Update<B, SessionRecord> & {
 /** The record, if it is live at `now`; else 404 (nexus spec §2.6: an expired session is gone). */
 export declare function alive(s: SessionRecord | null, now: number): SessionRecord;
 export declare function slide(s: SessionRecord, now: number): SessionRecord;
+/** The server's messages; a greeting also names the session's creator (`agentId` stays "system" for old clients). */
 export declare function systemMessage(s: SessionRecord, cursor: number, text: string, type: Message['type'], fx: Fresh): StoredMessage;
 /** The agent was seen now; a sliding TTL restarts (nexus spec §2.6). A send also moves the head. */
 export declare function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean, headCursor?: number): SessionRecord;

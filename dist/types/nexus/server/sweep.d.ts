@@ -12,6 +12,6 @@ export declare function sweepExpired(store: NexusStore, t: number, onSessionGone
 /**
  * The sweep as the server runs it (periodically, from server.ts): one at a time (a call while
  * one runs gets that one), after the quota has counted the sessions that existed at start-up,
- * and giving back each deleted session's quota.
+ * giving back each deleted session's quota and telling `onGone` (its waiters answer 404 at once).
  */
-export declare function sweeper(store: NexusStore, now: () => number, quota: StorageQuota): () => Promise<void>;
+export declare function sweeper(store: NexusStore, now: () => number, quota: StorageQuota, onGone?: (id: string) => void): () => Promise<void>;

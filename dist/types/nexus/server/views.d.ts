@@ -15,6 +15,8 @@ export interface Message {
     expiresAt: number;
     type: 'message' | 'greeting' | 'system';
     sanitized?: boolean;
+    /** A greeting names the agent that created the session (its `agentId` stays "system"). */
+    creatorAgentId?: string;
 }
 export declare function iso(ms: number): string;
 /**
@@ -23,7 +25,13 @@ export declare function iso(ms: number): string;
  * message passes here.
  */
 export declare function stored(m: Message): StoredMessage;
+/**
+ * A stored message as one reader sees it: `mine` says whether it is the reader's own (its own
+ * message, or the greeting of the session it created), so an agent never answers itself.
+ */
+export declare function wireFor(m: StoredMessage, reader: string): string;
 export declare function messageView(m: Message): {
+    creatorAgentId?: string | undefined;
     sanitized?: boolean | undefined;
     verified: boolean;
     createdAt: string;
@@ -56,6 +64,7 @@ export declare function statusView(s: SessionRecord): {
 export declare function nextCursor(messages: StoredMessage[], after: number, head: number): string;
 /**
  * The poll answer (nexus spec §2.6). Messages are stored serialised (store/message-log.ts), so
- * the answer only joins them; `members` lists the agents when the client asked for them.
+ * the answer only joins them, each marked `mine` for `reader`; `members` lists the agents when
+ * the client asked for them.
  */
-export declare function pollBody(page: StoredMessage[], more: boolean, after: number, s: SessionRecord, members: boolean): string;
+export declare function pollBody(page: StoredMessage[], more: boolean, after: number, s: SessionRecord, members: boolean, reader: string): string;

@@ -1,0 +1,25 @@
+import type { NexusClient } from './client.js';
+export type Body = Record<string, unknown>;
+export interface WatchOptions {
+    timeoutMs: number;
+    /** Stop after this many messages that are not the watcher's own. */
+    maxMessages?: number;
+    /** Where to start (exclusive); undefined: from the beginning of the session. */
+    after?: string;
+    key?: string;
+    onMessage: (m: Body) => void;
+    /** Saves the cursor of each message as it arrives. */
+    saveCursor?: (cursor: string) => Promise<void>;
+    /** Pause before opening a dropped stream again (the server's `retry:` is 2 s). */
+    retryMs?: number;
+}
+export interface WatchResult {
+    ended: 'timeout' | 'max_messages' | 'expired' | 'refused';
+    messages: number;
+    fromOthers: number;
+    cursor: string | null;
+    reconnects: number;
+    /** The server's answer when it refused the stream (or ended it with an error event). */
+    error?: Body;
+}
+export declare function watchSession(client: NexusClient, sessionId: string, agentId: string, opts: WatchOptions): Promise<WatchResult>;
