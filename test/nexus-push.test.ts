@@ -29,14 +29,22 @@ function drive(res: HttpResponse) {
   return { chunks, ended, text: () => chunks.join(''), close: end };
 }
 
+/** A parked poll in flight: its answer once it comes; `close()` is its client going away. */
+function park(ask: (signal: AbortSignal) => Promise<HttpResponse>) {
+  const gone = new AbortController();
+  let res: HttpResponse | undefined;
+  const ended = ask(gone.signal).then((r) => void (res = r));
+  return { ended, status: () => res?.status, text: () => String(res?.body ?? ''), close: () => gone.abort() };
+}
+
 function setup(env: Record<string, string> = {}) {
   const clock = { t: Date.UTC(2026, 10, 21, 12, 0, 0) };
   const app = createSessionServer({ config: nexusConfig(env, { dataDir: null }), store: new MemoryNexusStore(), now: () => clock.t });
-  const req = async (method: string, path: string, opts: { agent?: string; key?: string; body?: unknown; headers?: Record<string, string>; ip?: string } = {}) => {
+  const req = async (method: string, path: string, opts: { agent?: string; key?: string; body?: unknown; headers?: Record<string, string>; ip?: string; signal?: AbortSignal } = {}) => {
     const headers: Record<string, string> = { host: 'hub.test', ...opts.headers };
     if (opts.agent) headers['x-agent-id'] = opts.agent;
     if (opts.key) headers['x-session-key'] = opts.key;
-    return call(app.handler, method, path, { headers, body: opts.body === undefined ? '' : JSON.stringify(opts.body), ...(opts.ip ? { ip: opts.ip } : {}) });
+    return call(app.handler, method, path, { headers, body: opts.body === undefined ? '' : JSON.stringify(opts.body), ...(opts.ip ? { ip: opts.ip } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   };
   const json = (r: HttpResponse): Any => JSON.parse(String(r.body));
   /** A session with a greeting by `a`, and `b` joined: keys for both. */
@@ -67,14 +75,13 @@ describe('long-poll (wait=)', () => {
   it('a parked poll returns on the next send, long before its wait, with that message (not mine)', async () => {
     const { app, req, json, pair } = setup();
     const { sid, ka, kb } = await pair();
-    const parked = await req('GET', `/v1/sessions/${sid}/messages?after=1&wait=30`, { agent: 'b', key: kb });
-    expect(parked.status).toBe(200);
-    const d = drive(parked);
-    expect(app.waiters.count(sid)).toBe(1);
+    const d = park((signal) => req('GET', `/v1/sessions/${sid}/messages?after=1&wait=30`, { agent: 'b', key: kb, signal }));
+    await waitFor(() => app.waiters.count(sid) === 1);
     const sentAt = Date.now();
     await req('POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body: { text: 'wake up' } });
     await d.ended;
     expect(Date.now() - sentAt).toBeLessThan(1000);
+    expect(d.status()).toBe(200);
     const b = JSON.parse(d.text());
     expect(b.messages.map((m: Any) => [m.text, m.agentId, m.mine])).toEqual([['wake up', 'a', false]]);
     expect(b.nextCursor).toBe('2');
@@ -86,7 +93,7 @@ describe('long-poll (wait=)', () => {
   it('times out with an empty page and the same nextCursor; leaves no waiter', async () => {
     const { app, req, pair } = setup();
     const { sid, kb } = await pair();
-    const d = drive(await req('GET', `/v1/sessions/${sid}/messages?after=1&wait=0.2`, { agent: 'b', key: kb }));
+    const d = park((signal) => req('GET', `/v1/sessions/${sid}/messages?after=1&wait=0.2`, { agent: 'b', key: kb, signal }));
     await d.ended;
     expect(JSON.parse(d.text())).toEqual({ messages: [], nextCursor: '1', hasMore: false });
     expect(app.waiters.count()).toBe(0);
@@ -95,25 +102,30 @@ describe('long-poll (wait=)', () => {
   it('a session that expires (swept) answers 404 to its parked polls at once', async () => {
     const { app, req, pair, clock } = setup();
     const { sid, ka, kb } = await pair();
-    const p1 = drive(await req('GET', `/v1/sessions/${sid}/messages?after=1&wait=50`, { agent: 'b', key: kb }));
-    const p2 = drive(await req('GET', `/v1/sessions/${sid}/messages?after=1&wait=50`, { agent: 'a', key: ka }));
-    expect(app.waiters.count(sid)).toBe(2);
+    const p1 = park((signal) => req('GET', `/v1/sessions/${sid}/messages?after=1&wait=50`, { agent: 'b', key: kb, signal }));
+    const p2 = park((signal) => req('GET', `/v1/sessions/${sid}/messages?after=1&wait=50`, { agent: 'a', key: ka, signal }));
+    await waitFor(() => app.waiters.count(sid) === 2);
     clock.t += 601_000;
     await app.sweep();
     await Promise.all([p1.ended, p2.ended]);
-    for (const p of [p1, p2]) expect(JSON.parse(p.text())).toMatchObject({ error: 'session_not_found', status: 404 });
+    for (const p of [p1, p2]) {
+      expect(p.status()).toBe(404);
+      expect(JSON.parse(p.text())).toMatchObject({ error: 'session_not_found' });
+    }
     expect(app.waiters.count()).toBe(0);
     // and a poll that comes after gets the plain 404
     expect((await req('GET', `/v1/sessions/${sid}/messages?wait=5`, { agent: 'b', key: kb })).status).toBe(404);
   });
 
-  it('an agent that leaves is told at once (403 inside the body)', async () => {
+  it('an agent that leaves is told at once (403)', async () => {
     const { app, req, pair } = setup();
     const { sid, kb } = await pair();
-    const d = drive(await req('GET', `/v1/sessions/${sid}/messages?after=1&wait=50`, { agent: 'b', key: kb }));
+    const d = park((signal) => req('GET', `/v1/sessions/${sid}/messages?after=1&wait=50`, { agent: 'b', key: kb, signal }));
+    await waitFor(() => app.waiters.count(sid) === 1);
     await req('DELETE', `/v1/sessions/${sid}/agents/b`, { agent: 'b', key: kb });
     await d.ended;
-    expect(JSON.parse(d.text())).toMatchObject({ error: 'agent_not_in_session', status: 403 });
+    expect(d.status()).toBe(403);
+    expect(JSON.parse(d.text())).toMatchObject({ error: 'agent_not_in_session' });
     expect(app.waiters.count()).toBe(0);
   });
 
@@ -121,15 +133,17 @@ describe('long-poll (wait=)', () => {
     const { app, req, pair } = setup({ MAX_WAITERS_PER_SESSION: '2', MAX_WAITERS_PER_IP: '2' });
     const one = await pair();
     const two = await pair();
-    const poll = (s: { sid: string; kb: string }, ip: string) => req('GET', `/v1/sessions/${s.sid}/messages?after=1&wait=50`, { agent: 'b', key: s.kb, ip });
-    const open = [drive(await poll(one, '10.0.0.1')), drive(await poll(one, '10.0.0.2'))];
+    const poll = (s: { sid: string; kb: string }, ip: string, signal?: AbortSignal) => req('GET', `/v1/sessions/${s.sid}/messages?after=1&wait=50`, { agent: 'b', key: s.kb, ip, ...(signal ? { signal } : {}) });
+    const open = [park((sig) => poll(one, '10.0.0.1', sig)), park((sig) => poll(one, '10.0.0.2', sig))];
+    await waitFor(() => app.waiters.count() === 2);
     const fullSession = await poll(one, '10.0.0.3');
     expect(fullSession.status).toBe(429);
     expect(JSON.parse(String(fullSession.body)).error).toBe('too_many_waiters');
-    open.push(drive(await poll(two, '10.0.0.1')));
+    open.push(park((sig) => poll(two, '10.0.0.1', sig)));
+    await waitFor(() => app.waiters.count() === 3);
     expect((await poll(two, '10.0.0.1')).status).toBe(429); // .1 has two parked already
-    expect(app.waiters.count()).toBe(3);
     for (const d of open) d.close();
+    await Promise.all(open.map((d) => d.ended));
     expect(app.waiters.count()).toBe(0);
   });
 
@@ -137,8 +151,9 @@ describe('long-poll (wait=)', () => {
     const { req, pair } = setup();
     const { sid, kb } = await pair();
     expect((await req('GET', `/v1/sessions/${sid}/messages?wait=soon`, { agent: 'b', key: kb })).status).toBe(400);
-    const d = drive(await req('GET', `/v1/sessions/${sid}/messages?after=1&wait=3600`, { agent: 'b', key: kb }));
+    const d = park((signal) => req('GET', `/v1/sessions/${sid}/messages?after=1&wait=3600`, { agent: 'b', key: kb, signal }));
     d.close();
+    await d.ended;
   });
 });
 

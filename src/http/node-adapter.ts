@@ -119,7 +119,10 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
       res.destroy();
       return;
     }
-    const request = toHttpRequest(req, body, trust);
+    // A handler that waits (a long-poll) learns from this that its client is gone.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? '/') ? BAD_URL : await respond(handler, request, opts.onError);
     if (r.stream && !streamsPerIp.acquire(request.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);

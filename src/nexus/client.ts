@@ -126,16 +126,11 @@ export class NexusClient {
     if (opts.limit !== undefined) q.set('limit', String(opts.limit));
     if (opts.wait) q.set('wait', String(opts.wait));
     const qs = q.toString();
-    const r = await this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, {
+    return this.session('GET', `/${encodeURIComponent(sessionId)}/messages${qs ? `?${qs}` : ''}`, {
       headers: NexusClient.agent(agentId, opts.key),
       maxBodyBytes: this.maxPollBodyBytes,
       extraMs: (opts.wait ?? 0) * 1000,
     });
-    // A parked poll's status went out when it parked: an error that ended it (the session expired,
-    // the agent left) is in the body with its status (nexus spec §2.6).
-    const inBand = r.body?.status;
-    if (r.ok && typeof r.body?.error === 'string' && typeof inBand === 'number' && inBand >= 400 && inBand <= 599) return { ...r, status: inBand, ok: false };
-    return r;
   }
   /**
    * The session's messages as events (nexus spec §2.6): resolves once the stream is open.

@@ -7,7 +7,7 @@ export function call(
   handler: Handler,
   method: string,
   path: string,
-  opts: { headers?: Record<string, string>; body?: string | null; ip?: string } = {},
+  opts: { headers?: Record<string, string>; body?: string | null; ip?: string; signal?: AbortSignal } = {},
 ): Promise<HttpResponse> {
   const q = path.indexOf('?');
   const headers: Record<string, string> = {};
@@ -19,6 +19,7 @@ export function call(
     headers,
     body: opts.body === null ? null : new TextEncoder().encode(opts.body ?? ''),
     ip: opts.ip ?? '127.0.0.1',
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
 }
 

@@ -1,12 +1,9 @@
 /**
  * The long-poll (nexus spec §2.6 poll, `wait=S`): a poll with nothing new after its cursor is
  * parked until the session's next message, or for S seconds (then an empty page with the same
- * nextCursor). It is answered as a stream response that writes one JSON document and ends: the
- * adapter then tells us when the client goes away (the stream's cleanup), so a closed client
- * leaves no waiter behind. The headers go out when the poll parks, so a session that ends
- * while a poll is parked (expired, swept, the agent left) is answered with the error's JSON
- * body and its HTTP status inside it (`"status": 404`); a poll of a session that is already
- * gone gets the plain 404 before parking.
+ * nextCursor). It is a plain answer that comes later: a session that ends while the poll is
+ * parked (expired, swept, the agent left) gets its real 404 or 403, and a client that goes
+ * away (the request's signal) takes its waiter with it.
  *
  * The store is the truth, a wake only a hint (waiters.ts): the waiter is registered BEFORE the
  * store is read again, so a message stored between the first read and the registration is
@@ -37,69 +34,58 @@ export interface ParkedPoll {
   waitMs: number;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' };
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
-/** An error answered inside a parked poll's body: the HTTP status went out with the headers. */
-function errorBody(status: number, error: string, message: string): string {
-  return JSON.stringify({ error, message, status });
-}
+const answer = (status: number, body: string): HttpResponse => ({ status, headers: JSON_HEADERS, body });
+const errorAnswer = (status: number, error: string, message: string) => answer(status, JSON.stringify({ error, message }));
 
 /** Refused before parking: this session or this address has its share of parked requests. */
 export function tooManyWaiters(): never {
   throw apiError(429, 'too_many_waiters', 'too many parked polls or event streams on this session or from this address; close one, or poll without wait', { retryAfter: 5 });
 }
 
-export function parkPoll(ctx: ServerContext, p: ParkedPoll): HttpResponse {
+export function parkPoll(ctx: ServerContext, p: ParkedPoll, signal?: AbortSignal): Promise<HttpResponse> {
   const { sessionId: id, agentId } = p;
-  return {
-    status: 200,
-    headers: JSON_HEADERS,
-    stream: {
-      open(write, end) {
-        let done = false;
-        let timedOut = false;
-        let expiryTimer: NodeJS.Timeout | undefined;
-        const waitTimer = setTimeout(() => {
-          timedOut = true;
-          void check();
-        }, p.waitMs);
-        const stop = () => {
-          done = true;
-          clearTimeout(waitTimer);
-          clearTimeout(expiryTimer);
-          unregister?.();
-        };
-        const finish = (body: string) => {
-          if (done) return;
-          stop();
-          write(body);
-          end();
-        };
-        // Reads the store: answers when there is something (or the wait is over), else waits on.
-        const check = async (): Promise<void> => {
-          if (done) return;
-          try {
-            const t = ctx.now();
-            const s = await ctx.store.getSession(id);
-            if (!s || s.expiresAt <= t) return finish(errorBody(404, 'session_not_found', 'no such session, or it has expired'));
-            if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorBody(403, 'agent_not_in_session', `agent "${agentId}" is not in this session`));
-            const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
-            if (messages.length || timedOut) return finish(pollBody(messages, more, p.after, s, p.members, agentId));
-            // A session that would expire before the wait ends is looked at again then (404).
-            clearTimeout(expiryTimer);
-            if (s.expiresAt - t < p.waitMs) expiryTimer = setTimeout(() => void check(), Math.max(0, s.expiresAt - t) + 1);
-          } catch {
-            finish(errorBody(503, 'storage_unavailable', 'the store could not be read; poll again'));
-          }
-        };
-        const unregister = ctx.waiters.add(id, p.ip, () => void check());
-        if (!unregister) {
-          finish(errorBody(429, 'too_many_waiters', 'too many parked polls or event streams on this session or from this address'));
-          return () => {};
-        }
-        void check();
-        return stop;
-      },
-    },
-  };
+  return new Promise((resolve) => {
+    let done = false;
+    let timedOut = false;
+    let expiryTimer: NodeJS.Timeout | undefined;
+    const waitTimer = setTimeout(() => {
+      timedOut = true;
+      void check();
+    }, p.waitMs);
+    const finish = (r: HttpResponse) => {
+      if (done) return;
+      done = true;
+      clearTimeout(waitTimer);
+      clearTimeout(expiryTimer);
+      unregister?.();
+      signal?.removeEventListener('abort', onGone);
+      resolve(r);
+    };
+    // The client went away: nobody reads the answer, but the waiter and the timers must go.
+    const onGone = () => finish(errorAnswer(499, 'client_closed', 'the client closed the connection'));
+    // Reads the store: answers when there is something (or the wait is over), else waits on.
+    const check = async (): Promise<void> => {
+      if (done) return;
+      try {
+        const t = ctx.now();
+        const s = await ctx.store.getSession(id);
+        if (!s || s.expiresAt <= t) return finish(errorAnswer(404, 'session_not_found', 'no such session, or it has expired'));
+        if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, 'agent_not_in_session', `agent "${agentId}" is not in this session`));
+        const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
+        if (messages.length || timedOut) return finish(answer(200, pollBody(messages, more, p.after, s, p.members, agentId)));
+        // A session that would expire before the wait ends is looked at again then (404).
+        clearTimeout(expiryTimer);
+        if (s.expiresAt - t < p.waitMs) expiryTimer = setTimeout(() => void check(), Math.max(0, s.expiresAt - t) + 1);
+      } catch {
+        finish(errorAnswer(503, 'storage_unavailable', 'the store could not be read; poll again'));
+      }
+    };
+    const unregister = ctx.waiters.add(id, p.ip, () => void check());
+    if (!unregister) return finish(errorAnswer(429, 'too_many_waiters', 'too many parked polls or event streams on this session or from this address'));
+    if (signal?.aborted) return onGone();
+    signal?.addEventListener('abort', onGone, { once: true });
+    void check();
+  });
 }

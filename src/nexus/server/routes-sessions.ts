@@ -96,7 +96,7 @@ async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
   const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
   if (wait === 0 || messages.length) return jsonText(200, pollBody(messages, more, after, s, members, agentId));
   if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) });
+  return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) }, req.signal);
 }
 
 /** Where a stream starts: Last-Event-ID (a reconnect) wins over `after` (nexus spec §2.6). */
