@@ -555,7 +555,9 @@ function serve(handler, opts) {
       res.destroy();
       return;
     }
-    const request = toHttpRequest(req, body, trust);
+    const gone = new AbortController();
+    res.once("close", () => gone.abort());
+    const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
     if (r.stream && !streamsPerIp.acquire(request.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
@@ -5365,73 +5367,61 @@ function parseWait(v2) {
   if (!/^\d{1,6}(?:\.\d{1,3})?$/.test(v2)) throw apiError(400, "invalid_request", `wait must be a number of seconds from 0 to ${MAX_WAIT_SECONDS}`, { details: [{ path: "wait", message: "not a number of seconds" }] });
   return Math.min(Number(v2), MAX_WAIT_SECONDS);
 }
-function errorBody(status, error, message) {
-  return JSON.stringify({ error, message, status });
-}
 function tooManyWaiters() {
   throw apiError(429, "too_many_waiters", "too many parked polls or event streams on this session or from this address; close one, or poll without wait", { retryAfter: 5 });
 }
-function parkPoll(ctx, p) {
+function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
-  return {
-    status: 200,
-    headers: JSON_HEADERS,
-    stream: {
-      open(write, end) {
-        let done = false;
-        let timedOut = false;
-        let expiryTimer;
-        const waitTimer = setTimeout(() => {
-          timedOut = true;
-          void check();
-        }, p.waitMs);
-        const stop = () => {
-          done = true;
-          clearTimeout(waitTimer);
-          clearTimeout(expiryTimer);
-          unregister?.();
-        };
-        const finish = (body) => {
-          if (done) return;
-          stop();
-          write(body);
-          end();
-        };
-        const check = async () => {
-          if (done) return;
-          try {
-            const t = ctx.now();
-            const s = await ctx.store.getSession(id);
-            if (!s || s.expiresAt <= t) return finish(errorBody(404, "session_not_found", "no such session, or it has expired"));
-            if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorBody(403, "agent_not_in_session", `agent "${agentId}" is not in this session`));
-            const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
-            if (messages.length || timedOut) return finish(pollBody(messages, more, p.after, s, p.members, agentId));
-            clearTimeout(expiryTimer);
-            if (s.expiresAt - t < p.waitMs) expiryTimer = setTimeout(() => void check(), Math.max(0, s.expiresAt - t) + 1);
-          } catch {
-            finish(errorBody(503, "storage_unavailable", "the store could not be read; poll again"));
-          }
-        };
-        const unregister = ctx.waiters.add(id, p.ip, () => void check());
-        if (!unregister) {
-          finish(errorBody(429, "too_many_waiters", "too many parked polls or event streams on this session or from this address"));
-          return () => {
-          };
-        }
-        void check();
-        return stop;
+  return new Promise((resolve2) => {
+    let done = false;
+    let timedOut = false;
+    let expiryTimer;
+    const waitTimer = setTimeout(() => {
+      timedOut = true;
+      void check();
+    }, p.waitMs);
+    const finish = (r) => {
+      if (done) return;
+      done = true;
+      clearTimeout(waitTimer);
+      clearTimeout(expiryTimer);
+      unregister?.();
+      signal?.removeEventListener("abort", onGone);
+      resolve2(r);
+    };
+    const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
+    const check = async () => {
+      if (done) return;
+      try {
+        const t = ctx.now();
+        const s = await ctx.store.getSession(id);
+        if (!s || s.expiresAt <= t) return finish(errorAnswer(404, "session_not_found", "no such session, or it has expired"));
+        if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, "agent_not_in_session", `agent "${agentId}" is not in this session`));
+        const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
+        if (messages.length || timedOut) return finish(answer(200, pollBody(messages, more, p.after, s, p.members, agentId)));
+        clearTimeout(expiryTimer);
+        if (s.expiresAt - t < p.waitMs) expiryTimer = setTimeout(() => void check(), Math.max(0, s.expiresAt - t) + 1);
+      } catch {
+        finish(errorAnswer(503, "storage_unavailable", "the store could not be read; poll again"));
       }
-    }
-  };
+    };
+    const unregister = ctx.waiters.add(id, p.ip, () => void check());
+    if (!unregister) return finish(errorAnswer(429, "too_many_waiters", "too many parked polls or event streams on this session or from this address"));
+    if (signal?.aborted) return onGone();
+    signal?.addEventListener("abort", onGone, { once: true });
+    void check();
+  });
 }
-var MAX_WAIT_SECONDS, JSON_HEADERS;
+var MAX_WAIT_SECONDS, JSON_HEADERS, answer, errorAnswer;
 var init_long_poll = __esm({
   "src/nexus/server/long-poll.ts"() {
     "use strict";
     init_rules();
     init_views();
     MAX_WAIT_SECONDS = 55;
-    JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" };
+    JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+    answer = (status, body) => ({ status, headers: JSON_HEADERS, body });
+    errorAnswer = (status, error, message) => answer(status, JSON.stringify({ error, message }));
   }
 });
 
@@ -5703,7 +5693,7 @@ async function poll(ctx, req, id) {
   const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
   if (wait === 0 || messages.length) return jsonText(200, pollBody(messages, more, after, s, members, agentId));
   if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) });
+  return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) }, req.signal);
 }
 async function stream(ctx, req, id) {
   const agentId = requestAgent(req);

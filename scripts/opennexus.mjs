@@ -6084,7 +6084,9 @@ function serve(handler, opts) {
       res.destroy();
       return;
     }
-    const request2 = toHttpRequest(req, body, trust);
+    const gone = new AbortController();
+    res.once("close", () => gone.abort());
+    const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
     if (r.stream && !streamsPerIp.acquire(request2.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);

@@ -17,6 +17,8 @@ export interface HttpRequest {
     body: Uint8Array | null;
     /** Client address as the rate limiter should see it (client-address.ts: TRUST_PROXY). */
     ip: string;
+    /** Aborted when the client goes away before it is answered (a parked request stops waiting). */
+    signal?: AbortSignal;
 }
 /** Writes one chunk to an open stream; returns false when the connection is gone. */
 export type StreamWrite = (chunk: string) => boolean;

@@ -1,12 +1,9 @@
 /**
  * The long-poll (nexus spec §2.6 poll, `wait=S`): a poll with nothing new after its cursor is
  * parked until the session's next message, or for S seconds (then an empty page with the same
- * nextCursor). It is answered as a stream response that writes one JSON document and ends: the
- * adapter then tells us when the client goes away (the stream's cleanup), so a closed client
- * leaves no waiter behind. The headers go out when the poll parks, so a session that ends
- * while a poll is parked (expired, swept, the agent left) is answered with the error's JSON
- * body and its HTTP status inside it (`"status": 404`); a poll of a session that is already
- * gone gets the plain 404 before parking.
+ * nextCursor). It is a plain answer that comes later: a session that ends while the poll is
+ * parked (expired, swept, the agent left) gets its real 404 or 403, and a client that goes
+ * away (the request's signal) takes its waiter with it.
  *
  * The store is the truth, a wake only a hint (waiters.ts): the waiter is registered BEFORE the
  * store is read again, so a message stored between the first read and the registration is
@@ -29,4 +26,4 @@ export interface ParkedPoll {
 }
 /** Refused before parking: this session or this address has its share of parked requests. */
 export declare function tooManyWaiters(): never;
-export declare function parkPoll(ctx: ServerContext, p: ParkedPoll): HttpResponse;
+export declare function parkPoll(ctx: ServerContext, p: ParkedPoll, signal?: AbortSignal): Promise<HttpResponse>;
