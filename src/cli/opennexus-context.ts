@@ -45,7 +45,7 @@ export const dirOf = (ctx: Ctx) => stateDir('opennexus', ctx.env, ctx.moduleUrl)
 /** The agent's client, from its key files; `writable` first proves the state can be saved. */
 export async function clientOf(p: Parsed, ctx: Ctx, extra: Partial<OpenNexusClientOptions> = {}, opts: { writable?: boolean } = {}): Promise<OpenNexusClient> {
   const dir = dirOf(ctx);
-  const { pubText, privText } = await loadIdentity(p, dir);
+  const { pubText, privText, identity } = await loadIdentity(p, dir);
   if (opts.writable !== false) await requireWritable(dir);
-  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
+  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
 }

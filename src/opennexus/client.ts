@@ -20,6 +20,8 @@ export const DEFAULT_MESSENGER_URL = 'https://api.opennexus.cc';
 export interface OpenNexusClientOptions {
   identityPublicKey: string;
   identityPrivateKey: string;
+  /** The same key pair, already loaded and checked (loadKeys): saves deriving it again. */
+  identity?: Identity;
   /** This agent's own messenger (where its stream is and HELLO_ACKs come back). */
   messengerUrl: string;
   /** Where the session cache lives. */
@@ -62,7 +64,7 @@ export class OpenNexusClient {
 
   constructor(private readonly opts: OpenNexusClientOptions) {
     try {
-      this.identity = identityFromKeyTexts(opts.identityPublicKey, opts.identityPrivateKey);
+      this.identity = opts.identity ?? identityFromKeyTexts(opts.identityPublicKey, opts.identityPrivateKey);
     } catch (e) {
       throw new ClientError('invalid_key', (e as Error).message);
     }

@@ -33,6 +33,16 @@ export function parseKeyText(text: string, what: 'public key' | 'private key'): 
   return unb64(text.trim(), 32, what);
 }
 
+/**
+ * An identity from a key pair already known to belong together (keys.ts checked it once and
+ * remembers that): no public-key derivation, whose first base-point multiplication (with its
+ * table set-up) is the costliest step of a short `send` that needs no signature.
+ */
+export function identityFromCheckedPair(seed: Uint8Array, publicKey: Uint8Array): Identity {
+  const agentId = agentIdOf(publicKey);
+  return { seed, publicKey, agentId, publicKeyB64: b64(publicKey), agentIdB64: b64(agentId) };
+}
+
 /** Loads an identity from the two key files' texts and checks that they belong together. */
 export function identityFromKeyTexts(publicText: string, privateText: string): Identity {
   const id = identityFromSeed(parseKeyText(privateText, 'private key'));
