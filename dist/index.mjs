@@ -161,6 +161,10 @@ function identityFromSeed(seed) {
 function parseKeyText(text, what) {
   return unb64(text.trim(), 32, what);
 }
+function identityFromCheckedPair(seed, publicKey) {
+  const agentId = agentIdOf(publicKey);
+  return { seed, publicKey, agentId, publicKeyB64: b64(publicKey), agentIdB64: b64(agentId) };
+}
 function identityFromKeyTexts(publicText, privateText) {
   const id = identityFromSeed(parseKeyText(privateText, "private key"));
   const pub = parseKeyText(publicText, "public key");
@@ -1878,7 +1882,7 @@ var OpenNexusClient = class {
   constructor(opts) {
     this.opts = opts;
     try {
-      this.identity = identityFromKeyTexts(opts.identityPublicKey, opts.identityPrivateKey);
+      this.identity = opts.identity ?? identityFromKeyTexts(opts.identityPublicKey, opts.identityPrivateKey);
     } catch (e) {
       throw new ClientError("invalid_key", e.message);
     }
@@ -1969,10 +1973,27 @@ async function readKeyFile(path) {
 async function loadKeys(paths) {
   const pubText = await readKeyFile(paths.pub);
   const privText = await readKeyFile(paths.priv);
+  const tagFile = `${paths.priv}.checked`;
+  const pair = parsePair(pubText, privText);
+  const tag = pair && b64(sha256(concat(utf8("OpenNexus-keypair-checked"), pair.seed, pair.pub)));
+  if (pair && await readFile3(tagFile, "utf8").catch(() => "") === tag) {
+    return { identity: identityFromCheckedPair(pair.seed, pair.pub), pubText, privText };
+  }
+  let identity;
   try {
-    return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
+    identity = identityFromKeyTexts(pubText, privText);
   } catch (e) {
     throw new KeysError("bad_key", `bad key files (${paths.pub}, ${paths.priv}): ${e.message}`);
+  }
+  if (tag) await writeFileAtomic(tagFile, tag, { sync: false }).catch(() => {
+  });
+  return { identity, pubText, privText };
+}
+function parsePair(pubText, privText) {
+  try {
+    return { seed: parseKeyText(privText, "private key"), pub: parseKeyText(pubText, "public key") };
+  } catch {
+    return null;
   }
 }
 async function generateKeys(paths, opts = {}) {

@@ -3768,6 +3768,10 @@ function identityFromSeed(seed) {
 function parseKeyText(text, what) {
   return unb64(text.trim(), 32, what);
 }
+function identityFromCheckedPair(seed, publicKey) {
+  const agentId = agentIdOf(publicKey);
+  return { seed, publicKey, agentId, publicKeyB64: b64(publicKey), agentIdB64: b64(agentId) };
+}
 function identityFromKeyTexts(publicText, privateText) {
   const id = identityFromSeed(parseKeyText(privateText, "private key"));
   const pub = parseKeyText(publicText, "public key");
@@ -3807,10 +3811,27 @@ async function keyTextOrFile(v) {
 async function loadKeys(paths) {
   const pubText = await readKeyFile(paths.pub);
   const privText = await readKeyFile(paths.priv);
+  const tagFile = `${paths.priv}.checked`;
+  const pair = parsePair(pubText, privText);
+  const tag = pair && b64(sha2562(concat(utf8("OpenNexus-keypair-checked"), pair.seed, pair.pub)));
+  if (pair && await readFile2(tagFile, "utf8").catch(() => "") === tag) {
+    return { identity: identityFromCheckedPair(pair.seed, pair.pub), pubText, privText };
+  }
+  let identity;
   try {
-    return { identity: identityFromKeyTexts(pubText, privText), pubText, privText };
+    identity = identityFromKeyTexts(pubText, privText);
   } catch (e) {
     throw new KeysError("bad_key", `bad key files (${paths.pub}, ${paths.priv}): ${e.message}`);
+  }
+  if (tag) await writeFileAtomic(tagFile, tag, { sync: false }).catch(() => {
+  });
+  return { identity, pubText, privText };
+}
+function parsePair(pubText, privText) {
+  try {
+    return { seed: parseKeyText(privText, "private key"), pub: parseKeyText(pubText, "public key") };
+  } catch {
+    return null;
   }
 }
 async function generateKeys(paths, opts = {}) {
@@ -3828,6 +3849,8 @@ var init_keys = __esm({
   "src/opennexus/keys.ts"() {
     "use strict";
     init_errors2();
+    init_crypto();
+    init_bytes();
     init_crypto();
     init_identity();
     init_atomic_file();
@@ -5663,7 +5686,7 @@ var init_client2 = __esm({
       constructor(opts) {
         this.opts = opts;
         try {
-          this.identity = identityFromKeyTexts(opts.identityPublicKey, opts.identityPrivateKey);
+          this.identity = opts.identity ?? identityFromKeyTexts(opts.identityPublicKey, opts.identityPrivateKey);
         } catch (e) {
           throw new ClientError("invalid_key", e.message);
         }
@@ -5761,9 +5784,9 @@ function ownMessenger(ctx) {
 }
 async function clientOf(p, ctx, extra = {}, opts = {}) {
   const dir = dirOf(ctx);
-  const { pubText, privText } = await loadIdentity(p, dir);
+  const { pubText, privText, identity } = await loadIdentity(p, dir);
   if (opts.writable !== false) await requireWritable(dir);
-  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
+  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
 }
 var short2, loadIdentity, dirOf;
 var init_opennexus_context = __esm({

@@ -15,6 +15,8 @@ export declare const DEFAULT_MESSENGER_URL = "https://api.opennexus.cc";
 export interface OpenNexusClientOptions {
     identityPublicKey: string;
     identityPrivateKey: string;
+    /** The same key pair, already loaded and checked (loadKeys): saves deriving it again. */
+    identity?: Identity;
     /** This agent's own messenger (where its stream is and HELLO_ACKs come back). */
     messengerUrl: string;
     /** Where the session cache lives. */
