@@ -1436,18 +1436,20 @@ var ownToken = /* @__PURE__ */ (() => {
   return () => t ??= `pid=${process.pid} start=${startTime(process.pid) ?? "-"}
 `;
 })();
-function ownerAlive(text) {
-  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
-  if (!m) return null;
-  const pid = Number(m[1]);
+function processAlive(pid, start) {
   try {
     process.kill(pid, 0);
   } catch (e) {
     if (e.code !== "EPERM") return false;
   }
-  if (m[2] === "-") return true;
+  if (start === null) return true;
   const now = startTime(pid);
-  return now === null || now === m[2];
+  return now === null || now === start;
+}
+function ownerAlive(text) {
+  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m) return null;
+  return processAlive(Number(m[1]), m[2] === "-" ? null : m[2]);
 }
 async function list(dir) {
   const names = await readdir(dir);
@@ -1491,8 +1493,7 @@ async function prune(dir, g, names) {
     names.map(async (n) => {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
-      if (gen && Number(gen[1]) < g - 1 || tmp && ownerAlive(`pid=${tmp[1]} start=-
-`) === false) {
+      if (gen && Number(gen[1]) < g - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
         await rm(join(dir, n), { force: true });
       }
     })

@@ -5200,18 +5200,20 @@ function startTime(pid) {
     return null;
   }
 }
-function ownerAlive(text) {
-  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
-  if (!m) return null;
-  const pid = Number(m[1]);
+function processAlive(pid, start) {
   try {
     process.kill(pid, 0);
   } catch (e) {
     if (e.code !== "EPERM") return false;
   }
-  if (m[2] === "-") return true;
+  if (start === null) return true;
   const now = startTime(pid);
-  return now === null || now === m[2];
+  return now === null || now === start;
+}
+function ownerAlive(text) {
+  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m) return null;
+  return processAlive(Number(m[1]), m[2] === "-" ? null : m[2]);
 }
 async function list(dir) {
   const names = await readdir(dir);
@@ -5255,8 +5257,7 @@ async function prune(dir, g, names) {
     names.map(async (n) => {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
-      if (gen && Number(gen[1]) < g - 1 || tmp && ownerAlive(`pid=${tmp[1]} start=-
-`) === false) {
+      if (gen && Number(gen[1]) < g - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
         await rm2(join4(dir, n), { force: true });
       }
     })
@@ -5780,7 +5781,7 @@ function httpTimeoutMs(ctx) {
   return Number.isFinite(s) && s > 0 ? Math.min(s, 600) * 1e3 : 2e4;
 }
 function ownMessenger(ctx) {
-  return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, "");
+  return trimSlash(ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL);
 }
 async function clientOf(p, ctx, extra = {}, opts = {}) {
   const dir = dirOf(ctx);
@@ -5788,7 +5789,7 @@ async function clientOf(p, ctx, extra = {}, opts = {}) {
   if (opts.writable !== false) await requireWritable(dir);
   return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
 }
-var short2, loadIdentity, dirOf;
+var loadIdentity, dirOf;
 var init_opennexus_context = __esm({
   "src/cli/opennexus-context.ts"() {
     "use strict";
@@ -5798,7 +5799,8 @@ var init_opennexus_context = __esm({
     init_atomic_file();
     init_keys();
     init_client2();
-    short2 = (id) => `${id.slice(0, 16)}...`;
+    init_link();
+    init_link();
     loadIdentity = (p, dir) => loadKeys(keyPaths(p, dir));
     dirOf = (ctx) => stateDir("opennexus", ctx.env, ctx.moduleUrl);
   }
@@ -5810,36 +5812,36 @@ function eventLines(e) {
     case "connected":
       return ["Connected! Waiting for messages...", ""];
     case "message":
-      return [`[data] From: ${short2(e.from)}`, `Message: ${safeText(e.text, { multiline: true })}`, ""];
+      return [`[data] From: ${short(e.from)}`, `Message: ${safeText(e.text, { multiline: true })}`, ""];
     case "session_established":
-      return e.initiator === "peer" ? [`[hello] From: ${short2(e.peer)}`] : [`[hello_ack] From: ${short2(e.peer)}`, "Session established"];
+      return e.initiator === "peer" ? [`[hello] From: ${short(e.peer)}`] : [`[hello_ack] From: ${short(e.peer)}`, "Session established"];
     case "outbox_sent":
-      return [`Queued message ${e.id} sent to ${short2(e.to)}${e.redelivered ? " (redelivered under a new session)" : ""}`];
+      return [`Queued message ${e.id} sent to ${short(e.to)}${e.redelivered ? " (redelivered under a new session)" : ""}`];
     case "delivered":
-      return [`Message ${e.id} to ${short2(e.to)} delivered (the peer answered on its session)`];
+      return [`Message ${e.id} to ${short(e.to)} delivered (the peer answered on its session)`];
     case "requeued":
-      return [`Peer ${short2(e.to)} lost the session of message ${e.id}; it goes out again under a new one`];
+      return [`Peer ${short(e.to)} lost the session of message ${e.id}; it goes out again under a new one`];
     case "expired":
-      return [`NOT DELIVERED: message ${e.id} to ${short2(e.to)} expired (${e.state}): ${safeText(e.text)}`];
+      return [`NOT DELIVERED: message ${e.id} to ${short(e.to)} expired (${e.state}): ${safeText(e.text)}`];
     case "hello_sent":
-      return [`Sending HELLO to ${short2(e.to)} (${e.reason === "retry" ? "retrying the handshake" : "the peer lost its session"})`];
+      return [`Sending HELLO to ${short(e.to)} (${e.reason === "retry" ? "retrying the handshake" : "the peer lost its session"})`];
     case "hello_ack":
-      return [`[hello_ack] From: ${short2(e.from)}`, "Received async HELLO_ACK"];
+      return [`[hello_ack] From: ${short(e.from)}`, "Received async HELLO_ACK"];
     case "reset":
-      return e.signed ? [`[reset] From: ${short2(e.from)}`, `[RESET] From ${short2(e.from)} reason=${e.reason}`] : [`[data] From: ${short2(e.from)}`, `[RESET-DATA] From ${short2(e.from)} reason=${e.reason}`];
+      return e.signed ? [`[reset] From: ${short(e.from)}`, `[RESET] From ${short(e.from)} reason=${e.reason}`] : [`[data] From: ${short(e.from)}`, `[RESET-DATA] From ${short(e.from)} reason=${e.reason}`];
     case "reset_sent":
-      return [`Sending signed RESET to ${short2(e.to)} reason=${e.reason}`];
+      return [`Sending signed RESET to ${short(e.to)} reason=${e.reason}`];
     case "reset_suppressed":
-      return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
+      return [e.why === "same_session" ? `Not sending another RESET to ${short(e.to)} for the same session yet` : `Not sending a RESET to ${short(e.to)}: too many resets (${e.why.replace("_", " ")})`];
     case "rejected":
-      if (e.duplicate) return [`Skipping a message already received (from ${short2(e.from ?? "")})`];
+      if (e.duplicate) return [`Skipping a message already received (from ${short(e.from ?? "")})`];
       return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
     case "connection_lost":
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
     case "send_failed":
       return [`${e.what === "hello_ack" ? "HELLO_ACK send failed" : `${e.what} send failed`}: ${safeText(e.error)}`];
     case "not_processed":
-      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ""}${e.from ? ` from ${short2(safeText(e.from))}` : ""}: ${e.error}`];
+      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ""}${e.from ? ` from ${short(safeText(e.from))}` : ""}: ${e.error}`];
   }
 }
 function eventJson(e) {
@@ -5940,7 +5942,7 @@ async function outbox(p, ctx) {
   }));
   if (p.flags.json) out(toJson({ outbox: list2 }));
   else if (!list2.length) out("The outbox is empty.");
-  else for (const x of list2) out(`${x.id}  ${x.state.padEnd(16)} to ${short2(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
+  else for (const x of list2) out(`${x.id}  ${x.state.padEnd(16)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
   return 0;
 }
 var iso;

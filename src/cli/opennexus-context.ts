@@ -8,10 +8,11 @@ import { stateDir } from './state-dir.ts';
 import { probeWritable } from '../store/atomic-file.ts';
 import { defaultKeyPaths, loadKeys, type KeyPaths } from '../opennexus/keys.ts';
 import { DEFAULT_MESSENGER_URL, OpenNexusClient, type OpenNexusClientOptions } from '../opennexus/client.ts';
+import { trimSlash } from '../opennexus/link.ts';
+
+export { short } from '../opennexus/link.ts';
 
 export type Ctx = RunContext;
-
-export const short = (id: string) => `${id.slice(0, 16)}...`;
 
 export function keyPaths(p: Parsed, dir: string): KeyPaths {
   const d = defaultKeyPaths(dir);
@@ -37,7 +38,7 @@ export function httpTimeoutMs(ctx: Ctx): number {
 }
 
 export function ownMessenger(ctx: Ctx): string {
-  return (ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL).replace(/\/+$/, '');
+  return trimSlash(ctx.env.MESSENGER_URL || DEFAULT_MESSENGER_URL);
 }
 
 export const dirOf = (ctx: Ctx) => stateDir('opennexus', ctx.env, ctx.moduleUrl);

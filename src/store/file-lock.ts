@@ -44,18 +44,23 @@ const ownToken = (() => {
   return () => (t ??= `pid=${process.pid} start=${startTime(process.pid) ?? '-'}\n`);
 })();
 
-function ownerAlive(text: string): boolean | null {
-  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
-  if (!m) return null;
-  const pid = Number(m[1]);
+/** Is `pid` a live process, and (when its start time was recorded) the same one? */
+function processAlive(pid: number, start: string | null): boolean {
   try {
     process.kill(pid, 0);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  if (m[2] === '-') return true;
+  if (start === null) return true;
   const now = startTime(pid);
-  return now === null || now === m[2];
+  return now === null || now === start;
+}
+
+/** Whether the owner named in a generation file lives; null when the file cannot be read as one. */
+function ownerAlive(text: string): boolean | null {
+  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m) return null;
+  return processAlive(Number(m[1]), m[2] === '-' ? null : m[2]!);
 }
 
 interface Listing {
@@ -112,7 +117,7 @@ async function prune(dir: string, g: number, names: string[]): Promise<void> {
     names.map(async (n) => {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
-      if ((gen && Number(gen[1]) < g - 1) || (tmp && ownerAlive(`pid=${tmp[1]} start=-\n`) === false)) {
+      if ((gen && Number(gen[1]) < g - 1) || (tmp && !processAlive(Number(tmp[1]), null))) {
         await rm(join(dir, n), { force: true });
       }
     }),
