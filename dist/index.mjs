@@ -109,7 +109,7 @@ function pyBytesRepr(b) {
 
 // src/opennexus/core/crypto.ts
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
-import { gcm } from "@noble/ciphers/aes.js";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { randomBytes as nobleRandomBytes } from "@noble/hashes/utils.js";
@@ -138,11 +138,26 @@ function x25519SharedSecret(privateKey, peerPublicKey) {
 function hkdfSha256(ikm, salt, info, length) {
   return hkdf(nobleSha256, ikm, salt, info, length);
 }
+var TAG_BYTES = 16;
 function aesGcmSeal(key, nonce, plaintext, aad) {
-  return gcm(key, nonce, aad).encrypt(plaintext);
+  const c = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
+  if (aad.length > 0) c.setAAD(aad);
+  const head = c.update(plaintext);
+  const tail = c.final();
+  const out = new Uint8Array(head.length + tail.length + TAG_BYTES);
+  out.set(head);
+  out.set(tail, head.length);
+  out.set(c.getAuthTag(), head.length + tail.length);
+  return out;
 }
 function aesGcmOpen(key, nonce, sealed, aad) {
-  return gcm(key, nonce, aad).decrypt(sealed);
+  if (sealed.length < TAG_BYTES) throw new Error("aes-gcm: ciphertext shorter than its tag");
+  const d = createDecipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
+  if (aad.length > 0) d.setAAD(aad);
+  d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const head = d.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  const tail = d.final();
+  return tail.length === 0 ? new Uint8Array(head.buffer, head.byteOffset, head.length) : Uint8Array.from([...head, ...tail]);
 }
 function randomBytes(n) {
   return nobleRandomBytes(n);
@@ -414,7 +429,6 @@ function stringifyJson(v) {
 
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 
 // src/http/network-error.ts
 var NetworkError = class extends CodedError {
@@ -441,7 +455,7 @@ function describe(err, url) {
 }
 function bounded(url, opts, onResponse, reject) {
   const u = parseHttpUrl(url);
-  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : httpRequest;
   let settled = false;
   const req = fn(u, { method: opts.method, headers: opts.headers });
   const settle = () => {

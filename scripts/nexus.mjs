@@ -413,7 +413,6 @@ var init_config = __esm({
 
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 function parseHttpUrl(url2) {
   let u;
   try {
@@ -430,7 +429,7 @@ function describe(err2, url2) {
 }
 function bounded(url2, opts, onResponse, reject) {
   const u = parseHttpUrl(url2);
-  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : httpRequest;
   let settled = false;
   const req = fn(u, { method: opts.method, headers: opts.headers });
   const settle = () => {

@@ -470,11 +470,11 @@ function split(lst, le = false) {
   }
   return [Ah, Al];
 }
-function setU64FromNum(view, byteOffset, n, isLE2) {
+function setU64FromNum(view, byteOffset, n, isLE) {
   const h = fromNumH(n);
   const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE2 ? l : h, isLE2);
-  view.setUint32(byteOffset + 4, isLE2 ? h : l, isLE2);
+  view.setUint32(byteOffset, isLE ? l : h, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
 }
 function add(Ah, Al, Bh, Bl) {
   const l = (Al >>> 0) + (Bl >>> 0);
@@ -697,11 +697,11 @@ var init_md = __esm({
       length = 0;
       pos = 0;
       destroyed = false;
-      constructor(blockLen, outputLen, padOffset, isLE2) {
+      constructor(blockLen, outputLen, padOffset, isLE) {
         this.blockLen = blockLen;
         this.outputLen = outputLen;
         this.padOffset = padOffset;
-        this.isLE = isLE2;
+        this.isLE = isLE;
         this.buffer = new Uint8Array(blockLen);
         this.view = createView(this.buffer);
       }
@@ -738,7 +738,7 @@ var init_md = __esm({
         aexists(this);
         aoutput(out2, this);
         this.finished = true;
-        const { buffer, view, blockLen, isLE: isLE2 } = this;
+        const { buffer, view, blockLen, isLE } = this;
         let { pos } = this;
         buffer[pos++] = 128;
         buffer.fill(0, pos);
@@ -746,7 +746,7 @@ var init_md = __esm({
           this.process(view, 0);
           buffer.fill(0);
         }
-        setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
+        setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
         this.process(view, 0);
         this.roundClean();
         const oview = out2 === buffer ? view : createView(out2);
@@ -756,7 +756,7 @@ var init_md = __esm({
         if (len % 4 || outLen > state.length)
           throw new Error("invalid outputLen");
         for (let i = 0; i < outLen; i++)
-          oview.setUint32(4 * i, state[i], isLE2);
+          oview.setUint32(4 * i, state[i], isLE);
       }
       digest() {
         const { buffer, outputLen } = this;
@@ -1742,18 +1742,18 @@ var init_modular = __esm({
       }
       fromBytes(bytes, skipValidation = false) {
         abytes2(bytes);
-        const { _lengths: allowedLengths, BYTES, isLE: isLE2, ORDER, _mod: modFromBytes } = this;
+        const { _lengths: allowedLengths, BYTES, isLE, ORDER, _mod: modFromBytes } = this;
         if (allowedLengths) {
           if (bytes.length < 1 || !allowedLengths.includes(bytes.length) || bytes.length > BYTES) {
             throw new Error("Field.fromBytes: expected " + allowedLengths + " bytes, got " + bytes.length);
           }
           const padded = new Uint8Array(BYTES);
-          padded.set(bytes, isLE2 ? 0 : padded.length - bytes.length);
+          padded.set(bytes, isLE ? 0 : padded.length - bytes.length);
           bytes = padded;
         }
         if (bytes.length !== BYTES)
           throw new Error("Field.fromBytes: expected " + BYTES + " bytes, got " + bytes.length);
-        let scalar = isLE2 ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
+        let scalar = isLE ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
         if (modFromBytes)
           scalar = mod(scalar, ORDER);
         if (!skipValidation) {
@@ -1909,14 +1909,14 @@ function mulAddUnsafe(c, points, scalars, allowOversized = false) {
   const digits = scalars.map((n) => wnafDigits(n, 4));
   return wnafWalk(c.ZERO, tables, digits);
 }
-function createField(order, field, isLE2) {
+function createField(order, field, isLE) {
   if (field) {
     if (field.ORDER !== order)
       throw new Error("Field.ORDER must match order: Fp == p, Fn == n");
     validateField(field);
     return field;
   } else {
-    return Field(order, { isLE: isLE2 });
+    return Field(order, { isLE });
   }
 }
 function createCurveFields(type, CURVE, curveOpts = {}, FpFnLE) {
@@ -2894,550 +2894,6 @@ var init_ed25519 = __esm({
   }
 });
 
-// node_modules/@noble/ciphers/utils.js
-function isBytes3(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-function abool2(value, title = "") {
-  if (typeof value !== "boolean")
-    throw new TypeError(atitle3(title) + "expected boolean, got type=" + typeof value);
-  return value;
-}
-function anumber3(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle3(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle3(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes3(value, length, title = "") {
-  if (isBytes3(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber3(length, "length");
-  const bytes = isBytes3(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle3(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function aexists2(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput2(out2, instance) {
-  abytes3(out2, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out2.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function aoutput32(out2, instance) {
-  aoutput2(out2, instance);
-  if (!isAligned32(out2))
-    throw new Error("invalid output, must be aligned");
-}
-function u8(arr) {
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function u32(arr) {
-  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
-}
-function clean2(...arrays) {
-  for (let i = 0; i < arrays.length; i++) {
-    arrays[i].fill(0);
-  }
-}
-function createView2(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function byteSwap(word) {
-  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
-}
-function byteSwap32(arr) {
-  for (let i = 0; i < arr.length; i++) {
-    arr[i] = byteSwap(arr[i]);
-  }
-  return arr;
-}
-function equalBytes(a, b) {
-  a = abytes3(a);
-  b = abytes3(b);
-  if (a.length !== b.length)
-    return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++)
-    diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-function wrapMacConstructor(keyLen, macCons, fromMsg) {
-  const mac = macCons;
-  const getArgs = fromMsg || (() => []);
-  const macC = (msg, key) => mac(key, ...getArgs(msg)).update(msg).digest();
-  const tmp = mac(new Uint8Array(keyLen), ...getArgs(new Uint8Array(0)));
-  macC.outputLen = tmp.outputLen;
-  macC.blockLen = tmp.blockLen;
-  macC.create = (key, ...args) => mac(key, ...args);
-  return macC;
-}
-function getOutput(expectedLength, out2, onlyAligned = true) {
-  if (out2 === void 0)
-    return new Uint8Array(expectedLength);
-  abytes3(out2, expectedLength, "output");
-  if (onlyAligned && !isAligned32(out2))
-    throw new Error("invalid output, must be aligned");
-  return out2;
-}
-function u64Lengths(dataLength, aadLength, isLE2) {
-  anumber3(dataLength);
-  anumber3(aadLength);
-  abool2(isLE2);
-  const num2 = new Uint8Array(16);
-  const view = createView2(num2);
-  view.setBigUint64(0, BigInt(aadLength), isLE2);
-  view.setBigUint64(8, BigInt(dataLength), isLE2);
-  return num2;
-}
-function isAligned32(bytes) {
-  return bytes.byteOffset % 4 === 0;
-}
-function copyBytes2(bytes) {
-  return Uint8Array.from(abytes3(bytes));
-}
-var atitle3, isLE, swap8IfBE, swap32IfBE, wrapCipher;
-var init_utils3 = __esm({
-  "node_modules/@noble/ciphers/utils.js"() {
-    atitle3 = (title) => title ? `"${title}" ` : "";
-    isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
-    swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
-    swap32IfBE = isLE ? (u) => u : byteSwap32;
-    wrapCipher = /* @__NO_SIDE_EFFECTS__ */ (params, constructor) => {
-      function wrappedCipher(key, ...args) {
-        abytes3(key, void 0, "key");
-        if (params.nonceLength !== void 0) {
-          const nonce = args[0];
-          abytes3(nonce, params.varSizeNonce ? void 0 : params.nonceLength, "nonce");
-        }
-        const tagl = params.tagLength;
-        const aadStart = params.nonceLength !== void 0 ? 1 : 0;
-        if (!params.withAAD) {
-          for (let i = aadStart; i < args.length; i++)
-            if (isBytes3(args[i]))
-              throw new Error("AAD not supported");
-        }
-        if (params.withAAD && args[aadStart] !== void 0)
-          abytes3(args[aadStart], void 0, "AAD");
-        const cipher = constructor(key, ...args);
-        const checkOutput = (fnLength, output) => {
-          if (output !== void 0) {
-            if (fnLength !== 2)
-              throw new Error("cipher output not supported");
-            abytes3(output, void 0, "output");
-          }
-        };
-        let called = false;
-        const wrCipher = {
-          encrypt(data, output) {
-            if (called)
-              throw new Error("cannot encrypt() twice with same key + nonce");
-            called = true;
-            abytes3(data, void 0, "data");
-            checkOutput(cipher.encrypt.length, output);
-            return cipher.encrypt(data, output);
-          },
-          decrypt(data, output) {
-            abytes3(data, void 0, "data");
-            if (tagl && data.length < tagl)
-              throw new Error('"ciphertext" expected length >= tagLength=' + tagl);
-            checkOutput(cipher.decrypt.length, output);
-            return cipher.decrypt(data, output);
-          }
-        };
-        return wrCipher;
-      }
-      Object.assign(wrappedCipher, params);
-      return wrappedCipher;
-    };
-  }
-});
-
-// node_modules/@noble/ciphers/_polyval.js
-var BLOCK_SIZE, ZEROS16, ZEROS32, POLY, mul2, swapLE, estimateWindow, GHASH, ghash;
-var init_polyval = __esm({
-  "node_modules/@noble/ciphers/_polyval.js"() {
-    init_utils3();
-    BLOCK_SIZE = 16;
-    ZEROS16 = /* @__PURE__ */ new Uint8Array(16);
-    ZEROS32 = /* @__PURE__ */ u32(ZEROS16);
-    POLY = 225;
-    mul2 = (s0, s1, s2, s3) => {
-      const hiBit = s3 & 1;
-      return {
-        s3: s2 << 31 | s3 >>> 1,
-        s2: s1 << 31 | s2 >>> 1,
-        s1: s0 << 31 | s1 >>> 1,
-        // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
-        // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
-        s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
-        // reduce % poly
-      };
-    };
-    swapLE = (n) => (n >>> 0 & 255) << 24 | (n >>> 8 & 255) << 16 | (n >>> 16 & 255) << 8 | n >>> 24 & 255 | 0;
-    estimateWindow = (bytes) => {
-      if (bytes > 64 * 1024)
-        return 8;
-      if (bytes > 1024)
-        return 4;
-      return 2;
-    };
-    GHASH = class {
-      blockLen = BLOCK_SIZE;
-      outputLen = BLOCK_SIZE;
-      s0 = 0;
-      s1 = 0;
-      s2 = 0;
-      s3 = 0;
-      finished = false;
-      destroyed = false;
-      t;
-      W;
-      windowSize;
-      // We select bits per window adaptively based on expectedLength
-      constructor(key, expectedLength) {
-        abytes3(key, 16, "key");
-        key = copyBytes2(key);
-        const kView = createView2(key);
-        let k0 = kView.getUint32(0, false);
-        let k1 = kView.getUint32(4, false);
-        let k2 = kView.getUint32(8, false);
-        let k3 = kView.getUint32(12, false);
-        const doubles = [];
-        for (let i = 0; i < 128; i++) {
-          doubles.push({ s0: swapLE(k0), s1: swapLE(k1), s2: swapLE(k2), s3: swapLE(k3) });
-          ({ s0: k0, s1: k1, s2: k2, s3: k3 } = mul2(k0, k1, k2, k3));
-        }
-        const W = estimateWindow(expectedLength || 1024);
-        if (![1, 2, 4, 8].includes(W))
-          throw new Error("ghash: invalid window size, expected 2, 4 or 8");
-        this.W = W;
-        const bits = 128;
-        const windows = bits / W;
-        const windowSize = this.windowSize = 2 ** W;
-        const items = [];
-        for (let w = 0; w < windows; w++) {
-          for (let byte = 0; byte < windowSize; byte++) {
-            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (let j = 0; j < W; j++) {
-              const bit = byte >>> W - j - 1 & 1;
-              if (!bit)
-                continue;
-              const { s0: d0, s1: d1, s2: d2, s3: d3 } = doubles[W * w + j];
-              s0 ^= d0, s1 ^= d1, s2 ^= d2, s3 ^= d3;
-            }
-            items.push({ s0, s1, s2, s3 });
-          }
-        }
-        this.t = items;
-      }
-      _updateBlock(s0, s1, s2, s3) {
-        s0 ^= this.s0, s1 ^= this.s1, s2 ^= this.s2, s3 ^= this.s3;
-        const { W, t, windowSize } = this;
-        let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
-        const mask = (1 << W) - 1;
-        let w = 0;
-        for (const num2 of [s0, s1, s2, s3]) {
-          for (let bytePos = 0; bytePos < 4; bytePos++) {
-            const byte = num2 >>> 8 * bytePos & 255;
-            for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
-              const bit = byte >>> W * bitPos & mask;
-              const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
-              o0 ^= e0, o1 ^= e1, o2 ^= e2, o3 ^= e3;
-              w += 1;
-            }
-          }
-        }
-        this.s0 = o0;
-        this.s1 = o1;
-        this.s2 = o2;
-        this.s3 = o3;
-      }
-      update(data) {
-        aexists2(this);
-        abytes3(data);
-        data = copyBytes2(data);
-        const b32 = u32(data);
-        const blocks = Math.floor(data.length / BLOCK_SIZE);
-        const left = data.length % BLOCK_SIZE;
-        for (let i = 0; i < blocks; i++) {
-          this._updateBlock(swap8IfBE(b32[i * 4 + 0]), swap8IfBE(b32[i * 4 + 1]), swap8IfBE(b32[i * 4 + 2]), swap8IfBE(b32[i * 4 + 3]));
-        }
-        if (left) {
-          ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
-          this._updateBlock(swap8IfBE(ZEROS32[0]), swap8IfBE(ZEROS32[1]), swap8IfBE(ZEROS32[2]), swap8IfBE(ZEROS32[3]));
-          clean2(ZEROS32);
-        }
-        return this;
-      }
-      destroy() {
-        this.destroyed = true;
-        const { t } = this;
-        for (const elm of t) {
-          elm.s0 = 0, elm.s1 = 0, elm.s2 = 0, elm.s3 = 0;
-        }
-      }
-      digestInto(out2) {
-        aexists2(this);
-        aoutput32(out2, this);
-        this.finished = true;
-        const { s0, s1, s2, s3 } = this;
-        const o32 = u32(out2);
-        o32[0] = s0;
-        o32[1] = s1;
-        o32[2] = s2;
-        o32[3] = s3;
-        if (!isLE)
-          swap32IfBE(o32.subarray(0, BLOCK_SIZE / 4));
-      }
-      digest() {
-        const res = new Uint8Array(BLOCK_SIZE);
-        this.digestInto(res);
-        this.destroy();
-        return res;
-      }
-    };
-    ghash = /* @__PURE__ */ wrapMacConstructor(16, (key, expectedLength) => new GHASH(key, expectedLength), (msg) => [msg.length]);
-  }
-});
-
-// node_modules/@noble/ciphers/aes.js
-function validateKeyLength(key) {
-  if (![16, 24, 32].includes(key.length))
-    throw new Error('"aes key" expected Uint8Array of length 16/24/32, got length=' + key.length);
-}
-function mul22(n) {
-  return n << 1 ^ POLY2 & -(n >> 7);
-}
-function mul(a, b) {
-  let res = 0;
-  for (; b > 0; b >>= 1) {
-    res ^= a & -(b & 1);
-    a = mul22(a);
-  }
-  return res;
-}
-function genTtable(sbox2, fn) {
-  if (sbox2.length !== 256)
-    throw new Error("wrong sbox length");
-  const T0 = new Uint32Array(256).map((_, j) => fn(sbox2[j]));
-  const T1 = T0.map(rotl32_8);
-  const T2 = T1.map(rotl32_8);
-  const T3 = T2.map(rotl32_8);
-  const T01 = new Uint32Array(256 * 256);
-  const T23 = new Uint32Array(256 * 256);
-  const sbox22 = new Uint16Array(256 * 256);
-  for (let i = 0; i < 256; i++) {
-    for (let j = 0; j < 256; j++) {
-      const idx = i * 256 + j;
-      T01[idx] = T0[i] ^ T1[j];
-      T23[idx] = T2[i] ^ T3[j];
-      sbox22[idx] = sbox2[i] << 8 | sbox2[j];
-    }
-  }
-  return { sbox: sbox2, sbox2: sbox22, T0, T1, T2, T3, T01, T23 };
-}
-function expandKeyLE(key) {
-  abytes3(key);
-  const len = key.length;
-  validateKeyLength(key);
-  const { sbox2 } = tableEncoding;
-  const toClean = [];
-  if (!isLE || !isAligned32(key))
-    toClean.push(key = copyBytes2(key));
-  const k32 = swap32IfBE(u32(key));
-  const Nk = k32.length;
-  const subByte = (n) => applySbox(sbox2, n, n, n, n);
-  const xk = new Uint32Array(len + 28);
-  xk.set(k32);
-  for (let i = Nk; i < xk.length; i++) {
-    let t = xk[i - 1];
-    if (i % Nk === 0)
-      t = subByte(rotr32_8(t)) ^ xPowers[i / Nk - 1];
-    else if (Nk > 6 && i % Nk === 4)
-      t = subByte(t);
-    xk[i] = xk[i - Nk] ^ t;
-  }
-  clean2(...toClean);
-  return xk;
-}
-function apply0123(T01, T23, s0, s1, s2, s3) {
-  return T01[s0 << 8 & 65280 | s1 >>> 8 & 255] ^ T23[s2 >>> 8 & 65280 | s3 >>> 24 & 255];
-}
-function applySbox(sbox2, s0, s1, s2, s3) {
-  return sbox2[s0 & 255 | s1 & 65280] | sbox2[s2 >>> 16 & 255 | s3 >>> 16 & 65280] << 16;
-}
-function encrypt(xk, s0, s1, s2, s3) {
-  const { sbox2, T01, T23 } = tableEncoding;
-  let k = 0;
-  s0 ^= xk[k++], s1 ^= xk[k++], s2 ^= xk[k++], s3 ^= xk[k++];
-  const rounds = xk.length / 4 - 2;
-  for (let i = 0; i < rounds; i++) {
-    const t02 = xk[k++] ^ apply0123(T01, T23, s0, s1, s2, s3);
-    const t12 = xk[k++] ^ apply0123(T01, T23, s1, s2, s3, s0);
-    const t22 = xk[k++] ^ apply0123(T01, T23, s2, s3, s0, s1);
-    const t32 = xk[k++] ^ apply0123(T01, T23, s3, s0, s1, s2);
-    s0 = t02, s1 = t12, s2 = t22, s3 = t32;
-  }
-  const t0 = xk[k++] ^ applySbox(sbox2, s0, s1, s2, s3);
-  const t1 = xk[k++] ^ applySbox(sbox2, s1, s2, s3, s0);
-  const t2 = xk[k++] ^ applySbox(sbox2, s2, s3, s0, s1);
-  const t3 = xk[k++] ^ applySbox(sbox2, s3, s0, s1, s2);
-  return { s0: t0, s1: t1, s2: t2, s3: t3 };
-}
-function ctr32(xk, isLE2, nonce, src, dst) {
-  abytes3(nonce, BLOCK_SIZE2, "nonce");
-  abytes3(src);
-  dst = getOutput(src.length, dst);
-  const ctr = nonce;
-  const c32 = u32(ctr);
-  const view = createView2(ctr);
-  const src32 = u32(src);
-  const dst32 = u32(dst);
-  const ctrPos = isLE2 ? 0 : 12;
-  const srcLen = src.length;
-  let ctrNum = view.getUint32(ctrPos, isLE2);
-  for (let i = 0; i + 4 <= src32.length; i += 4) {
-    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
-    dst32[i + 0] = src32[i + 0] ^ swap8IfBE(s0);
-    dst32[i + 1] = src32[i + 1] ^ swap8IfBE(s1);
-    dst32[i + 2] = src32[i + 2] ^ swap8IfBE(s2);
-    dst32[i + 3] = src32[i + 3] ^ swap8IfBE(s3);
-    ctrNum = ctrNum + 1 >>> 0;
-    view.setUint32(ctrPos, ctrNum, isLE2);
-  }
-  const start = BLOCK_SIZE2 * Math.floor(src32.length / BLOCK_SIZE32);
-  if (start < srcLen) {
-    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
-    const b32 = new Uint32Array([s0, s1, s2, s3]);
-    swap32IfBE(b32);
-    const buf = u8(b32);
-    for (let i = start, pos = 0; i < srcLen; i++, pos++)
-      dst[i] = src[i] ^ buf[pos];
-    clean2(b32);
-  }
-  return dst;
-}
-function computeTag(fn, isLE2, key, data, AAD) {
-  const aadLength = AAD ? AAD.length : 0;
-  const h = fn.create(key, data.length + aadLength);
-  if (AAD)
-    h.update(AAD);
-  const num2 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
-  h.update(data);
-  h.update(num2);
-  const res = h.digest();
-  clean2(num2);
-  return res;
-}
-var BLOCK_SIZE2, BLOCK_SIZE32, EMPTY_BLOCK, POLY2, sbox, rotr32_8, rotl32_8, tableEncoding, xPowers, gcm;
-var init_aes = __esm({
-  "node_modules/@noble/ciphers/aes.js"() {
-    init_polyval();
-    init_utils3();
-    BLOCK_SIZE2 = 16;
-    BLOCK_SIZE32 = 4;
-    EMPTY_BLOCK = /* @__PURE__ */ new Uint8Array(BLOCK_SIZE2);
-    POLY2 = 283;
-    sbox = /* @__PURE__ */ (() => {
-      const t = new Uint8Array(256);
-      for (let i = 0, x = 1; i < 256; i++, x ^= mul22(x))
-        t[i] = x;
-      const box = new Uint8Array(256);
-      box[0] = 99;
-      for (let i = 0; i < 255; i++) {
-        let x = t[255 - i];
-        x |= x << 8;
-        box[t[i]] = (x ^ x >> 4 ^ x >> 5 ^ x >> 6 ^ x >> 7 ^ 99) & 255;
-      }
-      clean2(t);
-      return box;
-    })();
-    rotr32_8 = (n) => n << 24 | n >>> 8;
-    rotl32_8 = (n) => n << 8 | n >>> 24;
-    tableEncoding = /* @__PURE__ */ genTtable(sbox, (s) => mul(s, 3) << 24 | s << 16 | s << 8 | mul(s, 2));
-    xPowers = /* @__PURE__ */ (() => {
-      const p = new Uint8Array(16);
-      for (let i = 0, x = 1; i < 16; i++, x = mul22(x))
-        p[i] = x;
-      return p;
-    })();
-    gcm = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 12, tagLength: 16, withAAD: true, varSizeNonce: true }, function aesgcm(key, nonce, AAD) {
-      if (nonce.length < 8)
-        throw new Error("aes/gcm: invalid nonce length");
-      const tagLength = 16;
-      function _computeTag(authKey, tagMask, data) {
-        const tag = computeTag(ghash, false, authKey, data, AAD);
-        for (let i = 0; i < tagMask.length; i++)
-          tag[i] ^= tagMask[i];
-        return tag;
-      }
-      function deriveKeys() {
-        const xk = expandKeyLE(key);
-        const authKey = EMPTY_BLOCK.slice();
-        const counter = EMPTY_BLOCK.slice();
-        ctr32(xk, false, counter, counter, authKey);
-        if (nonce.length === 12) {
-          counter.set(nonce);
-        } else {
-          const nonceLen = EMPTY_BLOCK.slice();
-          const view = createView2(nonceLen);
-          view.setBigUint64(8, BigInt(nonce.length * 8), false);
-          const g = ghash.create(authKey).update(nonce).update(nonceLen);
-          g.digestInto(counter);
-          g.destroy();
-        }
-        const tagMask = ctr32(xk, false, counter, EMPTY_BLOCK);
-        return { xk, authKey, counter, tagMask };
-      }
-      return {
-        encrypt(plaintext) {
-          const { xk, authKey, counter, tagMask } = deriveKeys();
-          const out2 = new Uint8Array(plaintext.length + tagLength);
-          const toClean = [xk, authKey, counter, tagMask];
-          if (!isAligned32(plaintext))
-            toClean.push(plaintext = copyBytes2(plaintext));
-          ctr32(xk, false, counter, plaintext, out2.subarray(0, plaintext.length));
-          const tag = _computeTag(authKey, tagMask, out2.subarray(0, out2.length - tagLength));
-          toClean.push(tag);
-          out2.set(tag, plaintext.length);
-          clean2(...toClean);
-          return out2;
-        },
-        decrypt(ciphertext) {
-          const { xk, authKey, counter, tagMask } = deriveKeys();
-          const toClean = [xk, authKey, tagMask, counter];
-          if (!isAligned32(ciphertext))
-            toClean.push(ciphertext = copyBytes2(ciphertext));
-          const data = ciphertext.subarray(0, -tagLength);
-          const passedTag = ciphertext.subarray(-tagLength);
-          const tag = _computeTag(authKey, tagMask, data);
-          toClean.push(tag);
-          if (!equalBytes(tag, passedTag)) {
-            clean2(...toClean);
-            throw new Error("aes-gcm: invalid tag");
-          }
-          const out2 = ctr32(xk, false, counter, data);
-          clean2(...toClean);
-          return out2;
-        }
-      };
-    });
-  }
-});
-
 // node_modules/@noble/hashes/hmac.js
 var _HMAC, hmac;
 var init_hmac = __esm({
@@ -3590,6 +3046,7 @@ var init_hkdf = __esm({
 });
 
 // src/opennexus/core/crypto.ts
+import { createCipheriv, createDecipheriv } from "node:crypto";
 function sha2562(data) {
   return sha256(data);
 }
@@ -3616,22 +3073,37 @@ function hkdfSha256(ikm, salt, info, length) {
   return hkdf(sha256, ikm, salt, info, length);
 }
 function aesGcmSeal(key, nonce, plaintext, aad) {
-  return gcm(key, nonce, aad).encrypt(plaintext);
+  const c = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
+  if (aad.length > 0) c.setAAD(aad);
+  const head = c.update(plaintext);
+  const tail = c.final();
+  const out2 = new Uint8Array(head.length + tail.length + TAG_BYTES);
+  out2.set(head);
+  out2.set(tail, head.length);
+  out2.set(c.getAuthTag(), head.length + tail.length);
+  return out2;
 }
 function aesGcmOpen(key, nonce, sealed, aad) {
-  return gcm(key, nonce, aad).decrypt(sealed);
+  if (sealed.length < TAG_BYTES) throw new Error("aes-gcm: ciphertext shorter than its tag");
+  const d = createDecipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
+  if (aad.length > 0) d.setAAD(aad);
+  d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const head = d.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  const tail = d.final();
+  return tail.length === 0 ? new Uint8Array(head.buffer, head.byteOffset, head.length) : Uint8Array.from([...head, ...tail]);
 }
 function randomBytes3(n) {
   return randomBytes(n);
 }
+var TAG_BYTES;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
     init_ed25519();
-    init_aes();
     init_hkdf();
     init_sha2();
     init_utils();
+    TAG_BYTES = 16;
   }
 });
 
@@ -3714,7 +3186,7 @@ function compareBytes(a, b) {
   }
   return a.length - b.length;
 }
-function equalBytes2(a, b) {
+function equalBytes(a, b) {
   return a.length === b.length && compareBytes(a, b) === 0;
 }
 function parseLpSequence(b) {
@@ -4079,7 +3551,6 @@ var init_json = __esm({
 
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 function parseHttpUrl(url) {
   let u;
   try {
@@ -4096,7 +3567,7 @@ function describe(err2, url) {
 }
 function bounded(url, opts, onResponse, reject) {
   const u = parseHttpUrl(url);
-  const fn = u.protocol === "https:" ? httpsRequest : httpRequest;
+  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : httpRequest;
   let settled = false;
   const req = fn(u, { method: opts.method, headers: opts.headers });
   const settle = () => {
@@ -4634,8 +4105,8 @@ function verifyHello(msg, selfId) {
   const pub = decode(msg.sender_public_key, 32);
   const sig = decode(msg.signature, 64);
   if (!senderId || !receiverId || !eph || !pub || !sig) return null;
-  if (!equalBytes2(receiverId, selfId) || equalBytes2(senderId, receiverId)) return null;
-  if (!equalBytes2(sha2562(pub), senderId)) return null;
+  if (!equalBytes(receiverId, selfId) || equalBytes(senderId, receiverId)) return null;
+  if (!equalBytes(sha2562(pub), senderId)) return null;
   if (!ed25519Verify(sig, helloSigInput(senderId, receiverId, eph), pub)) return null;
   return { senderId, senderPublicKey: pub, senderEph: eph, senderMessengerUrl: msg.sender_messenger_url };
 }
@@ -4648,9 +4119,9 @@ function verifyHelloAck(msg, selfId, expectedPeerId, localEph) {
   const pub = decode(msg.sender_public_key, 32);
   const sig = decode(msg.signature, 64);
   if (!senderId || !receiverId || !eph || !peerEph || !pub || !sig) return null;
-  if (!equalBytes2(receiverId, selfId) || !equalBytes2(senderId, expectedPeerId)) return null;
-  if (!equalBytes2(peerEph, localEph)) return null;
-  if (!equalBytes2(sha2562(pub), senderId)) return null;
+  if (!equalBytes(receiverId, selfId) || !equalBytes(senderId, expectedPeerId)) return null;
+  if (!equalBytes(peerEph, localEph)) return null;
+  if (!equalBytes(sha2562(pub), senderId)) return null;
   if (!ed25519Verify(sig, helloAckSigInput(senderId, receiverId, eph, peerEph), pub)) return null;
   return { peerEph: eph, peerPublicKey: pub };
 }
@@ -4740,10 +4211,10 @@ function verifySignedReset(msg, selfId) {
     const sessionId = unb64(msg.session_id ?? "", 32);
     const pub = unb64(msg.sender_public_key ?? "", 32);
     const sig = unb64(msg.reset_signature ?? "", 64);
-    if (!equalBytes2(receiverId, selfId)) return null;
+    if (!equalBytes(receiverId, selfId)) return null;
     if (msg.reason === void 0 || msg.reason < 0n || msg.reason > 0xffffn) return null;
     const reason = Number(msg.reason);
-    if (!equalBytes2(sha2562(pub), senderId)) return null;
+    if (!equalBytes(sha2562(pub), senderId)) return null;
     if (!ed25519Verify(sig, resetSigInput(senderId, receiverId, sessionId, reason), pub)) return null;
     return { senderId, sessionId, reason };
   } catch {
@@ -4751,7 +4222,7 @@ function verifySignedReset(msg, selfId) {
   }
 }
 function parseResetPayload(plaintext) {
-  if (plaintext.length < TAG_RESET.length || !equalBytes2(plaintext.subarray(0, TAG_RESET.length), TAG_RESET)) return null;
+  if (plaintext.length < TAG_RESET.length || !equalBytes(plaintext.subarray(0, TAG_RESET.length), TAG_RESET)) return null;
   const fields = parseLpSequence(plaintext.subarray(TAG_RESET.length));
   if (!fields || fields.length !== 2) return null;
   const [sessionId, r] = fields;
