@@ -10,7 +10,7 @@ describe('built artifacts', () => {
   it('scripts/*.mjs are up to date with src/ (run `npm run build`)', async () => {
     const out = tempDir('nexus-build-');
     await execa('node', ['build.mjs', '--out', out], { cwd: ROOT });
-    for (const name of ['opennexus.mjs', 'nexus.mjs', 'hub.mjs', 'demo.mjs']) {
+    for (const name of ['opennexus.mjs', 'nexus.mjs', 'hub.mjs', 'demo.mjs', 'vendor-redis.mjs']) {
       const fresh = readFileSync(join(out, name), 'utf8');
       const committed = readFileSync(join(ROOT, 'scripts', name), 'utf8');
       expect(committed === fresh, `scripts/${name} is stale: run npm run build`).toBe(true);
