@@ -207,12 +207,15 @@ async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   try {
     s = await startNexusServer(config);
   } catch (e) {
+    if ((e as { code?: string }).code === 'redis_unavailable') return reply({ code: 1, json: { error: 'redis_unavailable', message: (e as Error).message } });
     return reply({ code: 1, json: { error: 'listen_failed', message: `cannot listen on ${config.host}:${config.port}: ${(e as Error).message}` } });
   }
+  const storage = config.redisUrl ? 'redis' : config.dataDir ? 'disk' : 'memory';
+  const where = config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : (config.dataDir ?? 'memory only');
   reply({
     code: 0,
-    json: { event: 'listening', service: 'nexus-session-server', url: s.url, dataDir: config.dataDir },
-    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${config.dataDir ?? 'memory only'}; Ctrl-C to stop)`),
+    json: { event: 'listening', service: 'nexus-session-server', url: s.url, storage, dataDir: config.redisUrl ? null : config.dataDir },
+    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${where}; Ctrl-C to stop)`),
   });
   await new Promise<void>((resolve) => onStopSignal(() => resolve()));
   await s.close();

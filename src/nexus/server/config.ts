@@ -10,6 +10,9 @@ export interface NexusConfig {
   publicBaseUrl: string | null;
   /** null: keep everything in memory only. */
   dataDir: string | null;
+  /** Set: sessions, messages, codes, limits and wakes live in this Redis (DATA_DIR is not used). */
+  redisUrl: string | null;
+  redisPrefix: string;
   defaultTtl: number;
   maxTtl: number;
   defaultMaxAgents: number;
@@ -44,7 +47,9 @@ export interface NexusConfig {
 export const NEXUS_ENV = [
   ['PORT', '3000', 'port to listen on (`--port` wins)'],
   ['PUBLIC_BASE_URL', '(from the Host header)', 'base URL used in pairing links and pages'],
-  ['DATA_DIR', '<state dir>/nexus-server', 'where session metadata is kept; `none` = memory only'],
+  ['DATA_DIR', '<state dir>/nexus-server', 'where sessions and messages are kept on disk; `none` = memory only'],
+  ['REDIS_URL', '(unset)', 'e.g. `redis://127.0.0.1:6379/2`: keep everything in this Redis (database index honoured) so several instances serve the same sessions; DATA_DIR is then unused'],
+  ['REDIS_PREFIX', 'nexus:', 'put before every Redis key and channel, so deployments can share one Redis'],
   ['DEFAULT_TTL', '3660', 'session inactivity TTL in seconds when create gives none'],
   ['MAX_TTL_SECONDS', '86400', 'largest TTL a client may ask for'],
   ['DEFAULT_MAX_AGENTS', '2', 'session capacity when create gives none'],
@@ -89,6 +94,8 @@ export function nexusConfig(env: Record<string, string | undefined>, defaults: {
     port: defaults.port ?? Math.floor(num(env.PORT, 3000)),
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
     dataDir,
+    redisUrl: env.REDIS_URL?.trim() || null,
+    redisPrefix: env.REDIS_PREFIX ?? 'nexus:',
     defaultTtl: Math.min(maxTtl, num(env.DEFAULT_TTL, 3660, 60)),
     maxTtl,
     defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num(env.DEFAULT_MAX_AGENTS, 2, 2)))),

@@ -8,11 +8,11 @@ import type { HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.ts';
 import { StorageQuota } from './budgets.ts';
 import type { NexusConfig } from './config.ts';
-import { IdempotentSends } from './idempotency.ts';
+import { IdempotentSends, type IdempotencyStore } from './idempotency.ts';
 import { serverIds, type Ids } from './ids.ts';
 import { checkAgentId } from './rules.ts';
 import { alive, type Fresh, type FreshAgent } from './sessions.ts';
-import { Waiters } from './waiters.ts';
+import { Waiters, type WakeBus } from './waiters.ts';
 
 export interface SessionServerDeps {
   config: NexusConfig;
@@ -23,6 +23,10 @@ export interface SessionServerDeps {
   requestLimiter?: RateLimiter;
   /** Unknown pairing codes per client address; default: in-memory fixed windows. */
   pairMissLimiter?: RateLimiter;
+  /** Wakes to and from other instances (a shared store); default: this process only. */
+  wakeBus?: WakeBus;
+  /** Where Idempotency-Key answers are kept; default: this process. */
+  idempotency?: IdempotencyStore;
 }
 
 export interface ServerContext {
@@ -51,7 +55,7 @@ export interface ServerContext {
   /** Parked polls and open event streams (waiters.ts), woken after each stored change. */
   waiters: Waiters;
   /** Answers of sends made with an Idempotency-Key (idempotency.ts). */
-  idempotent: IdempotentSends;
+  idempotent: IdempotencyStore;
   /** A session was deleted (expired, swept): its waiters learn it at once, its keys go. */
   gone(id: string): void;
 }
@@ -72,10 +76,15 @@ export function createContext(deps: SessionServerDeps): ServerContext {
   const ids = serverIds(deps.random);
   const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
   const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
-  const idempotent = new IdempotentSends();
+  const idempotent = deps.idempotency ?? new IdempotentSends();
+  // After a stored change: the waiters here, and (through the bus) those of other instances.
+  const wake = (id: string) => {
+    waiters.wake(id);
+    deps.wakeBus?.publish(id);
+  };
   const gone = (id: string) => {
     idempotent.drop(id);
-    waiters.wake(id);
+    wake(id);
   };
   return {
     config,
@@ -114,7 +123,7 @@ export function createContext(deps: SessionServerDeps): ServerContext {
         changed = Boolean(u.append?.length) || u.next === null || (u.next !== undefined && u.next.agents.length !== s?.agents.length);
         return u;
       });
-      if (changed) waiters.wake(id);
+      if (changed) wake(id);
       return result;
     },
     waiters,

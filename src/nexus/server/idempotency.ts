@@ -20,7 +20,18 @@ export function idempotencyKey(v: string | undefined): string | undefined {
   return v;
 }
 
-export class IdempotentSends {
+/** Where first answers are kept: this process (IdempotentSends) or Redis (redis/idempotency.ts). */
+export interface IdempotencyStore {
+  /** The first answer for (session, agent, key), or runs `send` and keeps its answer. */
+  run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse>;
+  /** The session is gone: so are its keys. */
+  drop(sessionId: string): void;
+}
+
+/** A kept answer given again. */
+export const replayed = (first: HttpResponse): HttpResponse => ({ ...first, headers: { ...first.headers, 'idempotent-replayed': 'true' } });
+
+export class IdempotentSends implements IdempotencyStore {
   /** Insertion order is age order: the first entry is the oldest. */
   private readonly entries = new Map<string, Promise<HttpResponse>>();
   private readonly bySession = new Map<string, string[]>();
@@ -36,7 +47,7 @@ export class IdempotentSends {
     const kept = this.entries.get(id);
     if (kept) {
       const first = await kept.catch(() => null);
-      if (first) return { ...first, headers: { ...first.headers, 'idempotent-replayed': 'true' } };
+      if (first) return replayed(first);
       return this.run(sessionId, agentId, key, send);
     }
     const p = send();

@@ -19,12 +19,14 @@ function skill(ctx: ServerContext, req: HttpRequest) {
   return skillPage(vars, negotiatePage(req.headers.accept, req.query.get('format')));
 }
 
+/** 503 while the store cannot write (a full disk, Redis away), so a load balancer can tell. */
 function health(ctx: ServerContext) {
-  return json(200, {
-    status: 'ok',
+  const storage = ctx.store.health();
+  return json(storage === 'ok' ? 200 : 503, {
+    status: storage === 'ok' ? 'ok' : 'degraded',
     version: VERSION,
     uptime: uptime(ctx),
-    storage: ctx.store.health(),
+    storage,
     capabilities: {
       messageFormat: ['text', 'json'],
       pathStyles: ['singular', 'plural'],

@@ -1,7 +1,8 @@
 /**
- * Starts the session server on node:http with the embedded store (the I/O shell around
- * app.ts): loads persisted sessions, sweeps expired state once a minute (in slices), flushes
- * on close.
+ * Starts the session server on node:http (the I/O shell around app.ts) on its backend: Redis
+ * when REDIS_URL is set (store, rate limits, idempotency and wakes shared by every instance;
+ * the client is loaded only then), else the embedded store (DATA_DIR on disk, or memory).
+ * Sweeps expired state once a minute (in slices), flushes and disconnects on close.
  */
 import { serve, type RunningServer } from '../../http/node-adapter.ts';
 import { FileNexusStore } from '../../store/nexus-file-store.ts';
@@ -10,6 +11,7 @@ import type { MessageBudget, NexusStore } from '../../store/nexus-store.ts';
 import { createSessionServer } from './app.ts';
 import type { NexusConfig } from './config.ts';
 import type { Waiters } from './waiters.ts';
+import type { SharedBackend } from './redis-backend.ts';
 
 export const NEXUS_BODY_LIMIT = 256 * 1024;
 
@@ -20,11 +22,17 @@ export interface RunningNexus extends RunningServer {
   waiters: Waiters;
 }
 
-export async function startNexusServer(config: NexusConfig, opts: { store?: NexusStore; now?: () => number } = {}): Promise<RunningNexus> {
+export async function startNexusServer(config: NexusConfig, opts: { store?: NexusStore; now?: () => number; log?: (line: string) => void } = {}): Promise<RunningNexus> {
   const now = opts.now ?? Date.now;
   let store = opts.store;
+  let shared: SharedBackend | null = null;
+  const budget: MessageBudget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
+  if (!store && config.redisUrl) {
+    const { redisBackend } = await import('./redis-backend.ts');
+    shared = await redisBackend(config, budget, now, opts.log);
+    store = shared.deps.store;
+  }
   if (!store) {
-    const budget: MessageBudget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
     if (config.dataDir) {
       const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now());
@@ -33,7 +41,8 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createSessionServer({ config, store, now });
+  const app = createSessionServer({ config, store, now, ...shared?.deps });
+  await shared?.listen(app.waiters);
   const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {}), 60_000);
   timer.unref();
@@ -46,6 +55,7 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
       clearInterval(timer);
       await running.close();
       await store.close();
+      await shared?.close();
     },
   };
 }

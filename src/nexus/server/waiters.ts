@@ -10,6 +10,16 @@
  */
 import { OpenCounts } from '../../http/limits.ts';
 
+/**
+ * Wakes across instances (a shared backend: redis/wake-bus.ts): `publish` after a change is
+ * stored here; `subscribe` delivers other instances' wakes, and `onMissed` when some may have
+ * been lost (a reconnect), so the caller wakes everything once.
+ */
+export interface WakeBus {
+  publish(sessionId: string): void;
+  subscribe(onWake: (sessionId: string) => void, onMissed: () => void): Promise<void>;
+}
+
 export interface WaiterLimits {
   perSession: number;
   perIp: number;
@@ -65,6 +75,11 @@ export class Waiters {
         // A waiter's failure is its own; the others are still woken.
       }
     }
+  }
+
+  /** Every waiter re-reads the store (wakes may have been missed). */
+  wakeAll(): void {
+    for (const id of [...this.bySession.keys()]) this.wake(id);
   }
 
   /** Waiters registered now: for one session, or in all (operators and tests). */

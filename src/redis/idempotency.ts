@@ -1,0 +1,80 @@
+/**
+ * Idempotent sends shared by every instance (nexus/server/idempotency.ts): a retry that lands
+ * on another instance still gets the first answer. The first request for (session, agent, key)
+ * claims the key in the session's hash with a `pending` mark (HSETNX: exactly one wins), runs
+ * the send and stores its answer; a repeat meanwhile waits for that answer. A failed send
+ * removes its mark, so its retry runs again; a mark whose instance died is taken over after
+ * PENDING_STALE_MS. The hash is deleted and expires with its session (redis/nexus-scripts.ts),
+ * and holds at most PER_SESSION answers (beyond, the new key is not kept: answered, not replayable).
+ */
+import { randomBytes } from 'node:crypto';
+import type { HttpResponse } from '../http/types.ts';
+import { replayed, type IdempotencyStore } from '../nexus/server/idempotency.ts';
+import { StorageUnavailable } from '../store/nexus-store.ts';
+import type { RedisConn } from './connection.ts';
+
+const PER_SESSION = 100;
+const PENDING_STALE_MS = 30_000;
+const WAIT_MS = 15_000;
+
+/** Claims the field: 1 claimed, 0 taken (ARGV[3]: a pending mark older than this is stale), 2 full. */
+const CLAIM = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then
+  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return 2 end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+local at = string.match(cur, '^pending (%d+)')
+if at and tonumber(at) < tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
+/** Stores the answer or drops the mark, only if the mark is still ours. */
+const SETTLE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+`;
+
+export class RedisIdempotency implements IdempotencyStore {
+  constructor(
+    private readonly redis: RedisConn,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    const hash = `${this.redis.key('nx:')}i:${sessionId}`; // the store's key of it (nexus-scripts.ts)
+    const field = `${agentId}\n${key}`;
+    const deadline = this.now() + WAIT_MS;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      const mark = `pending ${this.now()} ${randomBytes(6).toString('hex')}`;
+      const claimed = await this.redis.script<number>(CLAIM, [hash], [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION]);
+      if (claimed === 2) return send();
+      if (claimed === 1) return this.settle(hash, field, mark, send);
+      const kept = await this.redis.call((c) => c.hGet(hash, field));
+      if (kept && !kept.startsWith('pending ')) return replayed(JSON.parse(kept) as HttpResponse);
+      if (this.now() > deadline) throw new StorageUnavailable('idempotency_pending', 'a send with this Idempotency-Key is still in progress; retry later');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  private async settle(hash: string, field: string, mark: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+    let answer: HttpResponse;
+    try {
+      answer = await send();
+    } catch (e) {
+      await this.redis.script(SETTLE, [hash], [field, mark, '']).catch(() => {});
+      throw e;
+    }
+    const body = typeof answer.body === 'string' ? answer.body : answer.body ? Buffer.from(answer.body).toString('utf8') : undefined;
+    await this.redis.script(SETTLE, [hash], [field, mark, JSON.stringify({ status: answer.status, headers: answer.headers, body })]).catch(() => {});
+    return answer;
+  }
+
+  /** Deleted with the session by the store's scripts. */
+  drop(): void {}
+}

@@ -1,0 +1,230 @@
+// The session server on Redis as real processes: `kill -9` of one instance mid-traffic loses
+// no answered send (the other instance serves them all, in order, once), and a Redis that is
+// killed and restarted under load is reported (503 JSON, /health 503) and recovered from
+// without restarting the servers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/cli.ts';
+import { tempDir } from './helpers/agents.ts';
+import { waitFor } from './helpers/http.ts';
+import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+const ok = await haveRedis();
+const procs: ChildProcess[] = [];
+const prefixes: string[] = [];
+
+afterAll(async () => {
+  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  if (ok) await Promise.all(prefixes.map((p) => deletePrefix(p)));
+});
+
+/** `nexus.mjs serve` on port 0; resolves with its URL once it listens. */
+async function serve(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [`${ROOT}scripts/nexus.mjs`, 'serve', '--port', '0'], { env: { ...process.env, RATE_LIMIT_MAX: '1000000', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(proc);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const line = out.split('\n').find((l) => l.includes('"listening"'));
+      if (line) resolve(JSON.parse(line).url);
+    });
+    proc.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+  return { url, proc };
+}
+
+async function req(url: string, method: string, path: string, opts: { agent?: string; key?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (opts.agent) headers['x-agent-id'] = opts.agent;
+  if (opts.key) headers['x-session-key'] = opts.key;
+  const r = await fetch(`${url}${path}`, { method, headers, signal: AbortSignal.timeout(10_000), ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+  const text = await r.text();
+  let json: Any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: r.status, json };
+}
+
+async function session(one: string, two: string) {
+  const c = await req(one, 'PUT', '/v1/sessions', { body: { creatorAgentId: 'a' } });
+  const sid = c.json.sessionId as string;
+  const b = await req(two, 'POST', `/v1/sessions/${sid}/join`, { agent: 'b' });
+  return { sid, ka: c.json.sessionKey as string, kb: b.json.sessionKey as string };
+}
+
+/** Every message of the session after the greeting, by paging the poll. */
+async function allTexts(url: string, sid: string, agent: string, key: string): Promise<{ texts: string[]; cursors: number[] }> {
+  const texts: string[] = [];
+  const cursors: number[] = [];
+  let after = 0;
+  for (;;) {
+    const r = await req(url, 'GET', `/v1/sessions/${sid}/messages?after=${after}&limit=100`, { agent, key });
+    for (const m of r.json.messages) {
+      texts.push(m.text);
+      cursors.push(Number(m.cursor));
+    }
+    if (!r.json.messages.length) return { texts, cursors };
+    after = Number(r.json.nextCursor);
+  }
+}
+
+const canConnect = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+describe.skipIf(!ok)('session server instances on Redis, as processes', () => {
+  it('kill -9 of one instance mid-traffic: every send it answered 201 is on the other, in order, once', async () => {
+    const prefix = testPrefix('kill');
+    prefixes.push(prefix);
+    const env = { REDIS_URL, REDIS_PREFIX: prefix };
+    const [one, two] = await Promise.all([serve(env), serve(env)]);
+    const { sid, ka, kb } = await session(one.url, two.url);
+    const answered: string[] = [];
+    let next = 0;
+    let killed = false;
+    const worker = async () => {
+      while (next < 400) {
+        const text = `m${next++}`;
+        try {
+          const r = await req(one.url, 'POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body: { text } });
+          if (r.status === 201) answered.push(text);
+        } catch {
+          // the connection died with the instance: not answered, so not promised
+        }
+        if (!killed && answered.length >= 60) {
+          killed = true;
+          one.proc.kill('SIGKILL');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    expect(killed).toBe(true);
+    expect(answered.length).toBeGreaterThanOrEqual(60);
+    const { texts, cursors } = await allTexts(two.url, sid, 'b', kb);
+    for (const t of answered) expect(texts).toContain(t);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(cursors).toEqual([...cursors].sort((x, y) => x - y));
+    two.proc.kill('SIGTERM');
+  });
+
+  it('Redis killed and restarted under load: 503 JSON meanwhile, then both instances recover by themselves', async () => {
+    const port = await freePort();
+    const dir = tempDir('redis-restart-');
+    const startRedis = () => {
+      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
+      procs.push(p);
+      return p;
+    };
+    let redis = startRedis();
+    const url = `redis://127.0.0.1:${port}/0`;
+    await waitFor(() => canConnect(port), 5000, 'redis-server to listen');
+    const env = { REDIS_URL: url, REDIS_PREFIX: 'restart:' };
+    const [one, two] = await Promise.all([serve(env), serve(env)]);
+    const { sid, ka, kb } = await session(one.url, two.url);
+    const answered: string[] = [];
+    const refused: Any[] = [];
+    let stop = false;
+    let i = 0;
+    const load = (async () => {
+      while (!stop) {
+        const text = `r${i++}`;
+        const r = await req(i % 2 ? one.url : two.url, 'POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body: { text } }).catch(() => null);
+        if (r?.status === 201) answered.push(text);
+        else if (r) refused.push(r);
+        await new Promise((res) => setImmediate(res));
+      }
+    })();
+    await waitFor(() => answered.length >= 20, 10_000, 'traffic before the outage');
+    redis.kill('SIGKILL');
+    await new Promise((r) => redis.once('exit', r));
+    await waitFor(() => refused.length >= 5, 10_000, 'sends refused during the outage');
+    expect(refused.every((r) => r.status === 503 && r.json?.error === 'storage_unavailable')).toBe(true);
+    expect((await req(one.url, 'GET', '/health')).status).toBe(503);
+    const before = answered.length;
+    redis = startRedis();
+    await waitFor(() => answered.length >= before + 20, 15_000, 'sends answered again after Redis returned');
+    // and wakes flow again: a poll parked on instance 2 is woken by a send on instance 1
+    const head = (await req(two.url, 'GET', `/v1/sessions/${sid}/messages?after=0&limit=1000`, { agent: 'b', key: kb })).json;
+    stop = true;
+    await load;
+    let cursor = head.nextCursor;
+    for (;;) {
+      const r = (await req(two.url, 'GET', `/v1/sessions/${sid}/messages?after=${cursor}&limit=1000`, { agent: 'b', key: kb })).json;
+      if (!r.messages.length) break;
+      cursor = r.nextCursor;
+    }
+    // Parked on the other process, or not yet: either way the message must come back at once.
+    const parked = req(two.url, 'GET', `/v1/sessions/${sid}/messages?after=${cursor}&wait=20`, { agent: 'b', key: kb });
+    const t0 = Date.now();
+    await req(one.url, 'POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body: { text: 'after the outage' } });
+    expect((await parked).json.messages.map((m: Any) => m.text)).toEqual(['after the outage']);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect((await req(one.url, 'GET', '/health')).json).toMatchObject({ status: 'ok', storage: 'ok' });
+    const { texts } = await allTexts(one.url, sid, 'a', ka);
+    for (const t of answered) expect(texts).toContain(t);
+    for (const p of [one, two]) expect(p.proc.exitCode).toBe(null);
+    redis.kill('SIGKILL');
+    for (const p of [one, two]) p.proc.kill('SIGTERM');
+  }, 60_000);
+});
+
+describe.skipIf(!ok)('wakes across instances after Redis restarts', () => {
+  it('the subscription comes back by itself: a poll parked on instance 2 is woken by a send on instance 1', async () => {
+    const { nexusConfig } = await import('../src/nexus/server/config.ts');
+    const { startNexusServer } = await import('../src/nexus/server/server.ts');
+    const port = await freePort();
+    const dir = tempDir('redis-wake-');
+    const startRedis = () => {
+      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
+      procs.push(p);
+      return p;
+    };
+    let redis = startRedis();
+    await waitFor(() => canConnect(port), 5000, 'redis-server to listen');
+    const config = nexusConfig({ RATE_LIMIT_MAX: '100000', REDIS_URL: `redis://127.0.0.1:${port}/0` }, { dataDir: null, port: 0 });
+    const [one, two] = [await startNexusServer(config, { log: () => {} }), await startNexusServer(config, { log: () => {} })];
+    try {
+      const { sid, ka, kb } = await session(one.url, two.url);
+      redis.kill('SIGKILL');
+      await new Promise((r) => redis.once('exit', r));
+      redis = startRedis();
+      // Until both connections are back, a send is refused (503) and retried here.
+      await waitFor(async () => (await req(one.url, 'GET', '/health')).status === 200 && (await req(two.url, 'GET', '/health')).status === 200, 15_000, 'both instances healthy again');
+      const head = (await req(two.url, 'GET', `/v1/sessions/${sid}/messages?after=0`, { agent: 'b', key: kb })).json.nextCursor;
+      // Parked before the send; a wake lost while the subscription reconnects is made up by
+      // waking every local waiter when it is back (redis/wake-bus.ts), so either way it answers
+      // long before its wait ends.
+      const parked = req(two.url, 'GET', `/v1/sessions/${sid}/messages?after=${head}&wait=20`, { agent: 'b', key: kb });
+      await waitFor(() => two.waiters.count(sid) === 1, 5000, 'the poll to park');
+      const t0 = Date.now();
+      await req(one.url, 'POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body: { text: 'after restart' } });
+      const r = await parked;
+      expect(r.json.messages.map((m: Any) => m.text)).toEqual(['after restart']);
+      const woken = Date.now() - t0 < 5_000;
+      expect(woken).toBe(true);
+    } finally {
+      await one.close();
+      await two.close();
+      redis.kill('SIGKILL');
+    }
+  }, 60_000);
+});
