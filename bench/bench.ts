@@ -15,6 +15,7 @@ import { benchLockSoak } from './lock-soak.ts';
 import { benchOpenNexusSend } from './opennexus-send.ts';
 import { benchNexusCpu } from './nexus-cpu.ts';
 import { benchNexusPush } from './nexus-push.ts';
+import { benchNexusRedis } from './nexus-redis.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 
@@ -175,5 +176,6 @@ await benchRelay();
 await benchNexusPoll();
 await benchNexusCpu(nexusScript);
 await benchNexusPush();
+await benchNexusRedis(nexusScript);
 await benchOpenNexusSend();
 await benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30);

@@ -13,8 +13,8 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const PAIRS = 20;
-const PER_SENDER = 400;
+export const PAIRS = 20;
+export const PER_SENDER = 400;
 const TEXT = 'Could we move the review to Thursday afternoon? I will bring the draft, the numbers from last quarter and the list of open questions. '.repeat(6).slice(0, 700);
 
 /** Cursor-keyed arrays per session; nothing else (the baseline). */
@@ -51,7 +51,7 @@ interface Child {
   proc: ChildProcess;
 }
 
-async function start(args: string[], env: Record<string, string>): Promise<Child> {
+export async function start(args: string[], env: Record<string, string>): Promise<Child> {
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve, reject) => {
     proc.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
@@ -61,7 +61,7 @@ async function start(args: string[], env: Record<string, string>): Promise<Child
 }
 
 /** utime + stime of a process in microseconds (Linux /proc; fields 14 and 15, in clock ticks). */
-function cpuMicros(pid: number): number {
+export function cpuMicros(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000; // CLK_TCK is 100 on Linux
@@ -86,20 +86,20 @@ interface Pair {
   poller: Record<string, string>;
 }
 
-interface Prepared {
+export interface Prepared {
   server: Child;
   pairs: Pair[];
   /** Cursor to poll after first (ours: the cron reminder at cursor 1 is not counted). */
   start: string;
 }
 
-interface Measured {
+export interface Measured {
   cpuPerMessage: number;
   pollsPerMessage: number;
 }
 
 /** Runs the load on one server: CPU microseconds per delivered message, and polls per message. */
-async function load(p: Prepared): Promise<Measured> {
+export async function load(p: Prepared): Promise<Measured> {
   const agent = new Agent({ keepAlive: true, maxSockets: 2 * PAIRS });
   const before = cpuMicros(p.server.proc.pid!);
   let delivered = 0;
@@ -145,7 +145,12 @@ async function minimal(): Promise<Prepared> {
 }
 
 async function ours(nexusScript: string, dataDir: string): Promise<Prepared> {
-  const s = await start([nexusScript, 'serve', '--port', '0'], { DATA_DIR: dataDir, RATE_LIMIT_MAX: '100000000' });
+  return oursWith(nexusScript, { DATA_DIR: dataDir });
+}
+
+/** Our server with `env` (its backend), and PAIRS sessions of a sender and a poller on it. */
+export async function oursWith(nexusScript: string, env: Record<string, string>): Promise<Prepared> {
+  const s = await start([nexusScript, 'serve', '--port', '0'], { RATE_LIMIT_MAX: '100000000', ...env });
   const agent = new Agent({ keepAlive: true });
   const pairs: Pair[] = [];
   try {

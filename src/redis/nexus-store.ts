@@ -19,6 +19,24 @@ import { DELETE_EXPIRED, DELETE_EXPIRED_PAIRS, UPDATE_PAIR, UPDATE_SESSION } fro
 export const KEY_GRACE_MS = 3_600_000;
 /** A pairing code's record outlives its expiry as a tombstone (nexus spec §2.2, sweep.ts). */
 const PAIR_KEEP_MS = 2 * 3_600_000;
+/**
+ * A poll or send that only moves lastSeenAt and the sliding expiry forward by less than this is
+ * not written (the store/nexus-file-store.ts idea, at a finer grain): back-to-back polls would
+ * otherwise each cost a write. A session may so expire up to this much early.
+ */
+export const LAZY_TOUCH_MS = 1_000;
+
+/** Whether `next` differs from `prev` only in times that moved forward by less than LAZY_TOUCH_MS. */
+function onlyTouched(prev: SessionRecord, next: SessionRecord): boolean {
+  const close = (a: number, b: number) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
+  return prev.agents.every((a, i) => {
+    const b = next.agents[i]!;
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
+  });
+}
+
 /** Changes that lost the race this many times in a row give up (503): the record is too hot. */
 const MAX_ATTEMPTS = 64;
 
@@ -55,6 +73,7 @@ export class RedisNexusStore implements NexusStore {
       const u = fn(prev);
       const op = u.next === null ? 'del' : u.next ? 'set' : 'keep';
       if ((op === 'keep' && !u.append?.length) || (op === 'del' && !prev) || (op === 'keep' && !prev)) return u.result;
+      if (op === 'set' && prev && !u.append?.length && onlyTouched(prev, u.next!)) return u.result;
       const next = u.next ?? prev!;
       const appended = (u.append ?? []).flatMap((m) => [String(m.cursor), JSON.stringify(m)]);
       const args = [this.P, id, v, op, op === 'set' ? JSON.stringify(next) : '', next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
