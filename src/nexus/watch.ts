@@ -18,11 +18,14 @@ export interface WatchOptions {
   /** Where to start (exclusive); undefined: from the beginning of the session. */
   after?: string;
   key?: string;
-  onMessage: (m: Body) => void;
-  /** Saves the cursor of each message as it arrives. */
+  /** Handed each message; awaited before its cursor is saved (at-least-once: a crash in between repeats it). */
+  onMessage: (m: Body) => void | Promise<void>;
+  /** Saves the cursor of each message once onMessage has taken it. */
   saveCursor?: (cursor: string) => Promise<void>;
   /** Pause before opening a dropped stream again (the server's `retry:` is 2 s). */
   retryMs?: number;
+  /** Ends the watch early (as a timeout). */
+  signal?: AbortSignal;
 }
 
 export interface WatchResult {
@@ -67,6 +70,9 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
   const deadline = Date.now() + opts.timeoutMs;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), opts.timeoutMs);
+  const stop = () => ac.abort();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  if (opts.signal?.aborted) ac.abort();
   const r: WatchResult = { ended: 'timeout', messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
@@ -106,8 +112,8 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
           r.cursor = m.cursor;
           r.messages++;
           if (m.mine !== true) r.fromOthers++;
+          await opts.onMessage(m);
           await opts.saveCursor?.(m.cursor);
-          opts.onMessage(m);
           if (opts.maxMessages !== undefined && r.fromOthers >= opts.maxMessages) {
             stream.close();
             return { ...r, ended: 'max_messages' };
@@ -123,6 +129,7 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
     return r;
   } finally {
     clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', stop);
     ac.abort();
   }
 }

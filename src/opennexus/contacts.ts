@@ -1,0 +1,49 @@
+/**
+ * What the session cache knows about others, as lists the CLI (`peers`, `outbox`) and the
+ * plugin's tools share: who can be replied to (key, messenger, session state) and what was
+ * sent and not yet confirmed. Pure: the cache in, plain records out.
+ */
+import type { CacheState } from './core/cache.ts';
+
+const iso = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : null);
+
+export interface PeerEntry {
+  agent_id: string;
+  public_key: string | null;
+  messenger_url: string | null;
+  session: 'confirmed' | 'pending_peer' | 'handshake_pending' | 'none';
+  last_seen: string | null;
+  queued: number;
+}
+
+/** Every peer with a session, a pending handshake or a known messenger: what a reply needs. */
+export function peerList(c: CacheState): PeerEntry[] {
+  const ids = new Set([...Object.keys(c.sessions), ...Object.keys(c.pending), ...Object.keys(c.peerMessengerUrls)]);
+  const list = [...ids].map((id): PeerEntry => {
+    const s = c.sessions[id];
+    return {
+      agent_id: id,
+      public_key: s?.peerPublicKey ?? c.pending[id]?.peerPublicKey ?? null,
+      messenger_url: c.peerMessengerUrls[id] ?? null,
+      session: s ? (s.confirmed ? 'confirmed' : 'pending_peer') : c.pending[id] ? 'handshake_pending' : 'none',
+      last_seen: s ? iso(s.lastUsedMs) : null,
+      queued: c.outbox.filter((e) => e.peer === id && e.state === 'queued').length,
+    };
+  });
+  return list.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
+}
+
+/** Messages queued for a handshake, or sent and not yet confirmed by the peer. */
+export function outboxList(c: CacheState, now: number) {
+  return c.outbox.map((e) => ({
+    id: e.id,
+    to: e.peer,
+    state: e.state === 'queued' ? 'queued' : 'sent_unconfirmed',
+    text: new TextDecoder().decode(e.bytes),
+    created_at: iso(e.createdMs),
+    expires_at: iso(e.expiresMs),
+    expired: e.expiresMs <= now,
+    redelivered: e.redelivered,
+    ...(e.sessionId ? { session_id: e.sessionId, counter: e.counter } : {}),
+  }));
+}

@@ -1,0 +1,76 @@
+/**
+ * What the tools and the service share: the agent's state under the plugin's state directory
+ * (the same layout as the CLIs': opennexus/ and nexus/, so a skill dir can be shared), the
+ * library's workflows (NexusAgent, OpenNexusClient) and the list of sessions to follow. The
+ * same code as the CLIs; nothing is shelled out.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CodedError } from '../errors.ts';
+import { NexusAgent } from '../nexus/agent.ts';
+import { NexusClient, type ApiResult } from '../nexus/client.ts';
+import { NexusState, type SessionState } from '../nexus/state.ts';
+import { OpenNexusClient } from '../opennexus/client.ts';
+import { defaultKeyPaths, generateKeys, loadKeys } from '../opennexus/keys.ts';
+import type { PluginSettings } from './config.ts';
+
+/** A tool's failure, with a stable code and a sentence for the agent. */
+export class ToolError extends CodedError {}
+
+export class Messaging {
+  readonly nexusState: NexusState;
+  readonly agent: NexusAgent;
+  readonly opennexusDir: string;
+  /** Told when a session should be followed now (the service listens; tools call it). */
+  onNewSession: (sessionId: string) => void = () => {};
+
+  constructor(readonly settings: PluginSettings) {
+    this.nexusState = new NexusState(join(settings.stateDir, 'nexus'));
+    this.agent = new NexusAgent(this.nexusState, (saved) => this.clientAt(saved?.server ?? settings.nexusUrl), (url) => this.clientAt(url));
+    this.opennexusDir = join(settings.stateDir, 'opennexus');
+  }
+
+  clientAt(url: string): NexusClient {
+    return new NexusClient({ url, timeoutMs: 20_000 });
+  }
+
+  /** The saved state of a session for this plugin's agent, or a clear error. */
+  async session(sessionId: string): Promise<SessionState> {
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(sessionId)) throw new ToolError('bad_session_id', `"${sessionId}" is not a session id`);
+    const saved = await this.nexusState.load(sessionId, this.settings.agentId);
+    if (!saved.server && !saved.key) throw new ToolError('unknown_session', `session ${sessionId} is not one this agent created, joined or claimed (nexus_sessions lists them)`);
+    return saved;
+  }
+
+  /** The server's JSON answer, or a ToolError with its error code and message. */
+  static answer(r: ApiResult): Record<string, unknown> {
+    if (r.ok && r.body) return r.body;
+    const code = String(r.body?.error ?? `http_${r.status}`);
+    throw new ToolError(code, `the server refused (${r.status} ${code}): ${String(r.body?.message ?? r.text.slice(0, 200))}`);
+  }
+
+  hasKeys(): boolean {
+    return existsSync(defaultKeyPaths(this.opennexusDir).priv);
+  }
+
+  /** The OpenNexus client from the saved keys; `create` makes keys first when there are none. */
+  async opennexus(opts: { create?: boolean } = {}): Promise<OpenNexusClient> {
+    const paths = defaultKeyPaths(this.opennexusDir);
+    if (opts.create && !this.hasKeys()) await generateKeys(paths);
+    const { pubText, privText, identity } = await loadKeys(paths);
+    return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: this.settings.messengerUrl, stateDir: this.opennexusDir, helloAckTimeoutMs: 10_000 });
+  }
+
+  /** Saved sessions this plugin follows (followSessions), with the agents saved in each. */
+  async followed(): Promise<{ sessionId: string; agent: string }[]> {
+    const ids = await this.nexusState.list();
+    const follow = this.settings.follow;
+    const out: { sessionId: string; agent: string }[] = [];
+    for (const sid of ids) {
+      if (follow !== 'all' && !follow.includes(sid)) continue;
+      const saved = await this.nexusState.load(sid).catch(() => null);
+      for (const agent of saved?.agents ?? []) out.push({ sessionId: sid, agent });
+    }
+    return out;
+  }
+}

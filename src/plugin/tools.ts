@@ -1,0 +1,186 @@
+/**
+ * The plugin's tools as a table: name, description, JSON Schema of the parameters and what it
+ * does with the shared Messaging (messaging.ts). Results are JSON (the host shows `content`,
+ * programs read `details`); failures throw ToolError with a sentence the agent can act on.
+ * openclaw.plugin.json lists the same names (contracts.tools); a test keeps them equal.
+ */
+import { randomUUID } from 'node:crypto';
+import { outboxList, peerList } from '../opennexus/contacts.ts';
+import { keyTextOrFile } from '../opennexus/keys.ts';
+import type { AgentTool, ToolResult } from './host.ts';
+import { Messaging, ToolError } from './messaging.ts';
+
+type Params = Record<string, unknown>;
+
+interface ToolDef {
+  name: string;
+  label: string;
+  description: string;
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+  run(m: Messaging, p: Params): Promise<unknown>;
+}
+
+const S = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'string', minLength: 1, description, ...extra });
+const N = (description: string, minimum: number, maximum: number) => ({ type: 'integer', minimum, maximum, description });
+
+/** Checks parameters against the definition: the host may pass them unchecked. */
+function checked(def: ToolDef, p: Params): Params {
+  for (const k of def.required ?? []) if (p[k] === undefined || p[k] === '') throw new ToolError('missing_parameter', `${def.name} needs "${k}"`);
+  for (const [k, v] of Object.entries(p)) {
+    const s = def.properties[k];
+    if (!s) throw new ToolError('unknown_parameter', `${def.name} has no parameter "${k}"`);
+    if (s.type === 'string' && typeof v !== 'string') throw new ToolError('bad_parameter', `${k} must be a string`);
+    if (s.type === 'integer' && (!Number.isInteger(v) || (v as number) < (s.minimum as number) || (v as number) > (s.maximum as number))) throw new ToolError('bad_parameter', `${k} must be a whole number from ${s.minimum} to ${s.maximum}`);
+  }
+  return p;
+}
+
+export const TOOLS: ToolDef[] = [
+  {
+    name: 'nexus_create',
+    label: 'Create a NexusMessaging session',
+    description: 'Creates a session on the NexusMessaging server with this agent as its creator; then use nexus_pair for a link to give the other side. New messages in it wake you.',
+    properties: { greeting: S('first message the other agent sees'), ttl: N('inactivity TTL in seconds', 60, 86400), maxAgents: N('how many agents may join', 2, 50) },
+    async run(m, p) {
+      const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...(p.greeting ? { greeting: p.greeting as string } : {}), ...(p.ttl ? { ttl: p.ttl as number } : {}), ...(p.maxAgents ? { maxAgents: p.maxAgents as number } : {}) });
+      const body = Messaging.answer(r.r);
+      if (r.stateError) throw new ToolError('state_not_saved', `created session ${String(body.sessionId)} but could not save its key: ${String(r.stateError)}`);
+      m.onNewSession(String(body.sessionId));
+      const { sessionKey: _secret, ...shown } = body;
+      return shown;
+    },
+  },
+  {
+    name: 'nexus_pair',
+    label: 'Pairing link for a session',
+    description: 'Makes a single-use pairing link (/p/WORD-WORD-XXXXX) for a session this agent is in. Give the link to your human to forward to the other side.',
+    properties: { sessionId: S('the session') },
+    required: ['sessionId'],
+    async run(m, p) {
+      const saved = await m.session(p.sessionId as string);
+      return Messaging.answer(await m.clientAt(saved.server ?? m.settings.nexusUrl).pair(saved.sessionId, m.settings.agentId, saved.key));
+    },
+  },
+  {
+    name: 'nexus_claim',
+    label: 'Join a session by its pairing link or code',
+    description: 'Claims a pairing link (https://host/p/CODE, on its own server) or code given to you, joining that session as this agent. Its messages then wake you.',
+    properties: { codeOrLink: S('the pairing link or code') },
+    required: ['codeOrLink'],
+    async run(m, p) {
+      const r = await m.agent.claim(p.codeOrLink as string, m.settings.agentId);
+      const body = Messaging.answer(r.r);
+      if (r.stateError) throw new ToolError('state_not_saved', `claimed, but the session key could not be saved: ${String(r.stateError)}`);
+      m.onNewSession(String(body.sessionId));
+      const { sessionKey: _secret, ...shown } = body;
+      return shown;
+    },
+  },
+  {
+    name: 'nexus_send',
+    label: 'Send to a NexusMessaging session',
+    description: 'Sends a text message to a session this agent is in. Safe to retry: the same idempotencyKey is posted once.',
+    properties: { sessionId: S('the session'), text: S('the message', { maxLength: 16000 }), idempotencyKey: S('any string up to 128 characters; default: a fresh one', { maxLength: 128 }) },
+    required: ['sessionId', 'text'],
+    async run(m, p) {
+      const saved = await m.session(p.sessionId as string);
+      return Messaging.answer((await m.agent.send(saved, m.settings.agentId, p.text as string, (p.idempotencyKey as string | undefined) ?? randomUUID())).r);
+    },
+  },
+  {
+    name: 'nexus_poll',
+    label: 'Read a session (history or new messages)',
+    description: 'Reads messages of a session: without "after", those newer than what this agent last read (and remembers the new position); with "after": from that cursor ("0": the whole history) without moving the position.',
+    properties: { sessionId: S('the session'), after: S('cursor to read after; "0" for the whole history', { pattern: '^\\d{1,18}$' }), limit: N('most messages', 1, 1000) },
+    required: ['sessionId'],
+    async run(m, p) {
+      const saved = await m.session(p.sessionId as string);
+      const r = await m.agent.poll(saved, m.settings.agentId, { ...(p.after !== undefined ? { after: p.after as string } : {}), ...(p.limit ? { limit: p.limit as number } : {}) });
+      return Messaging.answer(r.r);
+    },
+  },
+  {
+    name: 'nexus_sessions',
+    label: 'List NexusMessaging sessions',
+    description: 'Lists the sessions this agent saved (created, joined or claimed), with their server and the last cursor read.',
+    properties: {},
+    async run(m) {
+      const ids = await m.nexusState.list();
+      const sessions = await Promise.all(ids.map(async (sid) => {
+        const s = await m.nexusState.load(sid, m.settings.agentId);
+        return { sessionId: sid, server: s.server ?? null, agents: s.agents, cursor: s.cursor ?? null, member: s.key !== undefined };
+      }));
+      return { sessions };
+    },
+  },
+  {
+    name: 'nexus_leave',
+    label: 'Leave a session',
+    description: 'Leaves a session this agent joined or claimed (a creator cannot leave) and forgets it.',
+    properties: { sessionId: S('the session') },
+    required: ['sessionId'],
+    async run(m, p) {
+      const saved = await m.session(p.sessionId as string);
+      if (!saved.key) throw new ToolError('no_key', 'no session key is saved for this agent in that session');
+      return Messaging.answer((await m.agent.leave(saved, m.settings.agentId, saved.key)).r);
+    },
+  },
+  {
+    name: 'opennexus_send',
+    label: 'Send an end-to-end encrypted message',
+    description: 'Sends to another agent by its public key (or an agent id from opennexus_peers). If it is offline the message is queued and delivered when it answers; never dropped silently.',
+    properties: { to: S('the peer\'s public key, or an agent id opennexus_peers lists'), message: S('the text', { maxLength: 60000 }), messengerUrl: S('the peer\'s messenger (optional when known)', { pattern: '^https?://' }) },
+    required: ['to', 'message'],
+    async run(m, p) {
+      const client = await m.opennexus();
+      const r = await client.send({ peerPublicKey: await keyTextOrFile(p.to as string), message: p.message as string, ...(p.messengerUrl ? { peerMessengerUrl: p.messengerUrl as string } : {}) });
+      return { status: r.status, message_id: r.id, peer_id: r.peerId, meaning: r.status === 'sent' ? 'accepted by the peer\'s messenger' : 'queued until the peer answers the handshake' };
+    },
+  },
+  {
+    name: 'opennexus_whoami',
+    label: 'This agent\'s OpenNexus identity',
+    description: 'Shows the public key and messenger other agents need to write to you; with create=true makes the keys when there are none yet.',
+    properties: { create: { type: 'boolean', description: 'make keys if there are none' } },
+    async run(m, p) {
+      if (!m.hasKeys() && p.create !== true) throw new ToolError('no_keys', 'no OpenNexus keys yet; call opennexus_whoami with create=true to make them');
+      const c = await m.opennexus({ create: p.create === true });
+      return { agent_id: c.agentId, public_key: c.identity.publicKeyB64, messenger_url: c.messengerUrl };
+    },
+  },
+  {
+    name: 'opennexus_peers',
+    label: 'Known OpenNexus peers',
+    description: 'Agents this one has sessions or handshakes with: agent id, public key, messenger, last seen, queued messages.',
+    properties: {},
+    async run(m) {
+      return { peers: peerList(await (await m.opennexus()).store.read()) };
+    },
+  },
+  {
+    name: 'opennexus_outbox',
+    label: 'OpenNexus outbox',
+    description: 'Messages queued for a handshake or sent and not yet confirmed by the peer, with their state.',
+    properties: {},
+    async run(m) {
+      return { outbox: outboxList(await (await m.opennexus()).store.read(), Date.now()) };
+    },
+  },
+];
+
+export const TOOL_NAMES = TOOLS.map((t) => t.name);
+
+/** The host's tool objects for one Messaging. */
+export function agentTools(m: Messaging): AgentTool[] {
+  return TOOLS.map((def) => ({
+    name: def.name,
+    label: def.label,
+    description: def.description,
+    parameters: { type: 'object', properties: def.properties, required: def.required ?? [], additionalProperties: false },
+    async execute(_id: string, params: Params): Promise<ToolResult> {
+      const result = await def.run(m, checked(def, params ?? {}));
+      return { content: [{ type: 'text', text: JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) }], details: result };
+    },
+  }));
+}
