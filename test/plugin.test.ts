@@ -64,10 +64,10 @@ describe('the manifest and the package', () => {
     for (const t of host.tools.values()) expect(t.parameters).toMatchObject({ type: 'object', additionalProperties: false });
   });
 
-  it('registers the service only in the full registration, and rejects a bad config clearly', () => {
+  it('registers without side effects in any registration mode, and rejects a bad config clearly', () => {
     const h = fakeHost({}, 'current', 'discovery');
-    registerPlugin(h.api, {}, tempDir('plugin-'));
-    expect([h.tools.size, h.services.length]).toEqual([TOOL_NAMES.length, 0]);
+    const { service } = registerPlugin(h.api, {}, tempDir('plugin-'));
+    expect([h.tools.size, h.services.length, service!.following]).toEqual([TOOL_NAMES.length, 1, []]);
     expect(() => registerPlugin(fakeHost({ pollIntervalSec: 0 }).api, {}, '/tmp')).toThrow(/pollIntervalSec/);
   });
 });

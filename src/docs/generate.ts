@@ -62,6 +62,9 @@ export function renderDocs(): Record<string, string> {
   });
   return {
     'SKILL.md': skill,
+    // The OpenClaw plugin's copy of the skill (openclaw.plugin.json "skills"): a real file, since
+    // the host refuses a SKILL.md that links outside the skill's folder; scripts/ there links back.
+    'skills/agent-messaging/SKILL.md': skill,
     'docs/nexus.md': referenceDoc(NEXUS),
     'docs/opennexus.md': referenceDoc(OPENNEXUS),
   };

@@ -3,7 +3,8 @@
  * and a background service that wakes the agent when a message arrives. A plain definition
  * object, so the built file (dist/plugin.mjs) needs neither the SDK nor an install. `register`
  * may run several times per gateway (full, discovery, ...); it has no side effects: the
- * service starts its loops only in start(), and only in the `full` registration.
+ * service is registered every time (so inspection lists it) and starts its loops only when
+ * the host calls start().
  */
 import { pluginSettings } from './config.ts';
 import type { PluginApi } from './host.ts';
@@ -24,7 +25,6 @@ export function registerPlugin(api: PluginApi, env: Record<string, string | unde
   const settings = pluginSettings(api.pluginConfig, hostStateDir, env);
   const messaging = new Messaging(settings);
   for (const tool of agentTools(messaging)) api.registerTool(tool, { name: tool.name });
-  if (api.registrationMode !== undefined && api.registrationMode !== 'full') return { messaging, service: null };
   const waker = new Waker(api, settings.sessionKey, (l) => api.logger.warn(`[agent-messaging] ${l}`));
   const service = new MessagingService(messaging, waker);
   if (settings.wake) api.registerService(service);

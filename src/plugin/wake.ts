@@ -27,7 +27,7 @@ export function frameOpenNexus(m: { from: string; publicKey: string; text: strin
   return `${PREAMBLE}\nOpenNexus end-to-end encrypted message from agent ${m.from} (public key ${m.publicKey}):\n${quote(clean(m.text))}\nReply with the tool opennexus_send {"to": "${m.from}", "message": "..."}.`;
 }
 
-/** Batches heartbeats: messages arriving within `batchMs` of each other wake the agent once. */
+/** Batches heartbeats: messages arriving within `batchMs` (10 ms) of each other wake the agent once. */
 export class Waker {
   private timer: NodeJS.Timeout | null = null;
   private reasons: string[] = [];
@@ -36,7 +36,7 @@ export class Waker {
     private readonly api: PluginApi,
     private readonly sessionKey: string,
     private readonly log: (line: string) => void,
-    private readonly batchMs = 50,
+    private readonly batchMs = 10,
   ) {}
 
   /** Queues the message for the agent's next turn; resolves once the host has it. */
