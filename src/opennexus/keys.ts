@@ -44,16 +44,18 @@ export async function keyTextOrFile(v: string): Promise<string> {
 }
 
 export async function loadKeys(paths: KeyPaths): Promise<LoadedKeys> {
-  // One after the other, so a missing identity is always reported by its public key file.
-  const pubText = await readKeyFile(paths.pub);
-  const privText = await readKeyFile(paths.priv);
-  // Checking that the two files belong together derives the public key from the seed (~20 ms
-  // of a ~70 ms send, most of it setting up the curve's tables). Once checked, a tag of the
-  // pair beside the private key (0600) says so; a changed file no longer matches its tag.
+  // Read together; a missing identity is still reported by its public key file first.
   const tagFile = `${paths.priv}.checked`;
+  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub), readKeyFile(paths.priv), readFile(tagFile, 'utf8')]);
+  if (pub.status === 'rejected') throw pub.reason;
+  if (priv.status === 'rejected') throw priv.reason;
+  const [pubText, privText] = [pub.value, priv.value];
+  // Checking that the two files belong together derives the public key from the seed. Once
+  // checked, a tag of the pair beside the private key (0600) says so, and a send over a live
+  // session needs no Ed25519 operation; a changed file no longer matches its tag.
   const pair = parsePair(pubText, privText);
   const tag = pair && b64(sha256(concat(utf8('OpenNexus-keypair-checked'), pair.seed, pair.pub)));
-  if (pair && (await readFile(tagFile, 'utf8').catch(() => '')) === tag) {
+  if (pair && tagText.status === 'fulfilled' && tagText.value === tag) {
     return { identity: identityFromCheckedPair(pair.seed, pair.pub), pubText, privText };
   }
   let identity: Identity;

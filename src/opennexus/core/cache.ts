@@ -6,7 +6,7 @@
  * ephemeral keys). A reference cache's sessions count as confirmed.
  */
 import { b64, unb64 } from './bytes.ts';
-import { JsonNumber, isObject, parseJson, stringifyJson, type JsonObject } from './json.ts';
+import { JsonNumber, isObject, parseOwnJson, stringifyJson, type JsonObject } from './json.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { FULL_WINDOW, type Session } from './session.ts';
 
@@ -43,7 +43,7 @@ export function parseCache(text: string): CacheState {
   const out = emptyCache();
   let root;
   try {
-    root = parseJson(text);
+    root = parseOwnJson(text);
   } catch {
     return out;
   }

@@ -1,50 +1,66 @@
 /**
- * The only module that imports the crypto library (DESIGN principle 2). Everything here is a
- * pure function of its inputs except `randomBytes`, which the I/O shells call and pass in.
- * Subpath imports keep the bundles free of curves and hashes we do not use.
+ * The only module that imports cryptography (DESIGN principle 2): Node's own (OpenSSL). Every
+ * function is a pure function of its inputs except `randomBytes`, which the I/O shells call and
+ * pass in.
  *
- * AES-256-GCM is Node's (OpenSSL, AES-NI): @noble/ciphers builds its AES tables when it is
- * imported, ~6 ms of every CLI start, and a send over a live session needs nothing else.
+ * Why node:crypto and not @noble: a CLI process lives for one send, and noble builds its curve
+ * and AES tables when it is imported (~11 ms of a ~100 ms send); OpenSSL needs no set-up, is
+ * constant-time and is what the reference client's library (pyca/cryptography) uses too.
+ * Raw 32-byte keys are wrapped in their fixed DER prefixes (RFC 8410) to become KeyObjects.
  */
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes as nodeRandomBytes, sign, verify, type KeyObject } from 'node:crypto';
+
+// RFC 8410 DER prefixes: PKCS#8 private keys and SubjectPublicKeyInfo for Ed25519 / X25519.
+const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
+
+function raw32(k: Uint8Array, what: string): Uint8Array {
+  if (k.length !== 32) throw new Error(`${what} must be 32 bytes, got ${k.length}`);
+  return k;
+}
+
+const privateKey = (prefix: Buffer, k: Uint8Array, what: string): KeyObject => createPrivateKey({ key: Buffer.concat([prefix, raw32(k, what)]), format: 'der', type: 'pkcs8' });
+const publicKey = (prefix: Buffer, k: Uint8Array, what: string): KeyObject => createPublicKey({ key: Buffer.concat([prefix, raw32(k, what)]), format: 'der', type: 'spki' });
+const rawPublic = (k: KeyObject): Uint8Array => new Uint8Array(k.export({ format: 'der', type: 'spki' }).subarray(-32));
+const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 
 export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(data);
+  return bytes(createHash('sha256').update(data).digest());
 }
 
 /** Ed25519 public key from the 32-byte seed (opennexus spec §1.2: the key file holds the seed). */
 export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
-  return ed25519.getPublicKey(seed);
+  return rawPublic(createPublicKey(privateKey(ED25519_PKCS8, seed, 'Ed25519 seed')));
 }
 
 export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
-  return ed25519.sign(message, seed);
+  return bytes(sign(null, message, privateKey(ED25519_PKCS8, seed, 'Ed25519 seed')));
 }
 
 /** Never throws: a malformed key or signature is simply not valid. */
-export function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+export function ed25519Verify(signature: Uint8Array, message: Uint8Array, pub: Uint8Array): boolean {
   try {
-    return ed25519.verify(signature, message, publicKey);
+    return signature.length === 64 && verify(null, message, publicKey(ED25519_SPKI, pub, 'Ed25519 public key'), signature);
   } catch {
     return false;
   }
 }
 
-export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  return x25519.getPublicKey(privateKey);
+export function x25519PublicKey(priv: Uint8Array): Uint8Array {
+  return rawPublic(createPublicKey(privateKey(X25519_PKCS8, priv, 'X25519 private key')));
 }
 
-/** Throws on a low-order peer key (all-zero shared secret), as the reference's library does. */
-export function x25519SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
-  return x25519.getSharedSecret(privateKey, peerPublicKey);
+/** Throws on a low-order peer key (an all-zero shared secret), as the reference's library does. */
+export function x25519SharedSecret(priv: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+  const shared = bytes(diffieHellman({ privateKey: privateKey(X25519_PKCS8, priv, 'X25519 private key'), publicKey: publicKey(X25519_SPKI, peerPublicKey, 'X25519 public key') }));
+  if (shared.every((b) => b === 0)) throw new Error('x25519: low-order public key (all-zero shared secret)');
+  return shared;
 }
 
 export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  return hkdf(nobleSha256, ikm, salt, info, length);
+  return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length));
 }
 
 const TAG_BYTES = 16;
@@ -70,9 +86,9 @@ export function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Arra
   d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   const head = d.update(sealed.subarray(0, sealed.length - TAG_BYTES));
   const tail = d.final(); // throws when the tag does not verify
-  return tail.length === 0 ? new Uint8Array(head.buffer, head.byteOffset, head.length) : Uint8Array.from([...head, ...tail]);
+  return tail.length === 0 ? bytes(head) : bytes(Buffer.concat([head, tail]));
 }
 
 export function randomBytes(n: number): Uint8Array {
-  return nobleRandomBytes(n);
+  return bytes(nodeRandomBytes(n));
 }

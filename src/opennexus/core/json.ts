@@ -27,6 +27,17 @@ export class JsonSyntaxError extends Error {}
 
 const MAX_DEPTH = 512;
 
+/**
+ * For text this program wrote itself (the session cache, read on every send): JSON.parse with
+ * numbers as JsonNumber, ~10x faster than the reader below, used only when no number can lose
+ * precision on the way (no run of 16 digits anywhere in the text; else the exact reader).
+ * Not for the wire: it does not tell `1` from `1.0`, nor reproduce Go's error wording.
+ */
+export function parseOwnJson(text: string): JsonValue {
+  if (/\d{16}/.test(text)) return parseJson(text);
+  return JSON.parse(text, (_k, v: unknown) => (typeof v === 'number' ? new JsonNumber(String(v)) : v)) as JsonValue;
+}
+
 export function parseJson(text: string): JsonValue {
   const p = new Parser(text);
   p.skipWs();
