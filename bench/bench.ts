@@ -16,6 +16,7 @@ import { benchOpenNexusSend } from './opennexus-send.ts';
 import { benchNexusCpu } from './nexus-cpu.ts';
 import { benchNexusPush } from './nexus-push.ts';
 import { benchNexusRedis } from './nexus-redis.ts';
+import { benchMessengerRedis } from './messenger-redis.ts';
 import { benchPluginWake } from './plugin-wake.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
@@ -178,6 +179,7 @@ await benchNexusPoll();
 await benchNexusCpu(nexusScript);
 await benchNexusPush();
 await benchNexusRedis(nexusScript);
+await benchMessengerRedis();
 await benchPluginWake();
 await benchOpenNexusSend();
 await benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30);

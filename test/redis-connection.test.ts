@@ -44,3 +44,16 @@ describe('RedisConn without Redis', () => {
     expect(redact('redis://u:pw@h:1/2')).toBe('redis://u:***@h:1/2');
   });
 });
+
+describe.skipIf(!ok)('RedisConn errors', () => {
+  it('a script error is an error from Redis (a bug: 500), not an outage (503)', async () => {
+    const conn = await RedisConn.open({ url: REDIS_URL, prefix });
+    try {
+      const e = await conn.script("return redis.call('NOSUCHCOMMAND')", [], []).catch((x) => x);
+      expect(e).toBeInstanceOf(Error);
+      expect(e).not.toBeInstanceOf(RedisUnavailable);
+    } finally {
+      await conn.close();
+    }
+  });
+});

@@ -57,6 +57,9 @@ export async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   try {
     m = await startMessenger(config);
   } catch (e) {
+    // REDIS_URL set but Redis unreachable: say so, rather than serve alone (opennexus spec §5
+    // falls back to local mode, which splits the instances' agents without anyone noticing).
+    if ((e as { code?: string }).code === 'redis_unavailable') throw new CliError((e as Error).message, 1, 'redis_unavailable');
     throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`, 1, 'listen_failed');
   }
   out(toJson({ event: 'listening', service: 'opennexus-messenger', url: m.url }));

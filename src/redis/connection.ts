@@ -129,8 +129,10 @@ export class RedisConn {
       });
     }
     if (onReconnect) {
-      let first = true;
-      this.sub.on('ready', () => (first ? (first = false) : onReconnect()));
+      // The client emits 'ready' inside connect(), before it resolves: once it is ready, every
+      // later 'ready' is a reconnect (a plain `first` flag here swallowed the first one).
+      let armed = this.sub.isReady;
+      this.sub.on('ready', () => (armed ? onReconnect() : (armed = true)));
     }
     await this.sub.subscribe(this.prefix + channel, (message: string) => onMessage(message));
   }
@@ -148,8 +150,10 @@ export class RedisConn {
 /** Errors from Redis itself (a script's bug, wrong type) stay errors; lost connections become 503s. */
 function asUnavailable(e: unknown): Error {
   if (e instanceof RedisUnavailable) return e;
-  const name = (e as Error)?.constructor?.name ?? '';
-  if (name === 'ErrorReply' || name.endsWith('ErrorReply')) return e as Error;
+  // A reply error (SimpleError, BlobError, ... all extend ErrorReply): Redis answered, with an error.
+  for (let p = e && typeof e === 'object' ? Object.getPrototypeOf(e) : null; p; p = Object.getPrototypeOf(p)) {
+    if (p.constructor?.name === 'ErrorReply') return e as Error;
+  }
   return new RedisUnavailable(`Redis is unavailable: ${(e as Error)?.message ?? String(e)}`);
 }
 

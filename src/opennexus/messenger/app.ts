@@ -5,13 +5,17 @@
  * queue and are delivered in order when it connects (opennexus spec §6.1 notes they were dropped);
  * delivered messages are kept for a grace period and replayed to each new draining stream, so
  * a stream opened under someone else's id cannot take them away (offline-queue.ts); and every
- * stream has a byte budget for what it has not sent (subscriber.ts).
+ * stream has a byte budget for what it has not sent (subscriber.ts). With REDIS_URL the store
+ * and the relay are shared by several instances (src/redis/messenger-*.ts); the rate limit
+ * stays per instance (a token bucket per client IP, opennexus spec §5), so N instances behind a
+ * balancer allow up to N times RATE_LIMIT.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { TokenBuckets } from '../../http/rate-limit.ts';
 import type { Handler, HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { MessengerStore } from '../../store/messenger-store.ts';
+import { StorageUnavailable } from '../../store/nexus-store.ts';
 import type { MessengerConfig } from './config.ts';
 import { MessengerError, ginJson, rfc3339Nano } from './go-json.ts';
 import { Hub, Subscriber } from './hub.ts';
@@ -25,7 +29,7 @@ export interface MessengerDeps {
   newId?: () => string;
   serverId?: string;
   /** Where frames go (relay.ts); default: this process's streams, else the offline queue. */
-  relay?: (hub: Hub) => Relay;
+  relay?: (hub: Hub, store: MessengerStore) => Relay;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
@@ -50,6 +54,16 @@ function notFound(): HttpResponse {
 export interface Messenger {
   handler: Handler;
   hub: Hub;
+  relay: Relay;
+}
+
+/**
+ * A store that cannot be reached answers 503 in the messenger's error shape (the reference
+ * has only `internal error`, opennexus spec §6); the client may retry, nothing was relayed.
+ */
+function unavailable(e: unknown): unknown {
+  if (!(e instanceof StorageUnavailable)) return e;
+  return new MessengerError(503, e.code === 'redis_unavailable' ? 'redis unavailable' : 'storage unavailable', { 'retry-after': '1' });
 }
 
 export function createMessenger(deps: MessengerDeps): Messenger {
@@ -58,7 +72,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
-  const relay: Relay = deps.relay?.(hub) ?? new LocalRelay(hub, store);
+  const relay: Relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
   const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
 
   const requireAgent = (req: HttpRequest): string => {
@@ -78,8 +92,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
       // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
       throw new MessengerError(503, 'offline queue full');
     }
-    await store.countMessage();
-    return json(200, { status: 'ok' });
+    return json(200, { status: 'ok' }); // counted by the relay (messages_total)
   }
 
   function stream(req: HttpRequest): HttpResponse {
@@ -88,6 +101,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     // not to receive the offline backlog, which belongs to the agent's long-running stream,
     // and what they are sent is queued as well (hub.ts, Subscriber.drains).
     const drain = req.query.get('drain') !== '0';
+    relay.admit();
     return {
       status: 200,
       headers: {
@@ -99,20 +113,15 @@ export function createMessenger(deps: MessengerDeps): Messenger {
       stream: {
         open(write, end, flow) {
           const sub = new Subscriber({ write, end, ...(flow ? { flow } : {}) }, config.streamBufferBytes, drain);
-          hub.add(agent, sub); // registered before anything can be relayed to it
           sub.send(CONNECTED_EVENT);
-          sub.hold();
-          // A draining stream takes the backlog; a watch stream is shown the waiting HELLO_ACKs
-          // and resets only, which stay for the draining one (offline-queue.ts, peekControl).
-          (drain ? store.drain(agent, now()) : store.peekControl(agent, now())).then(
-            (backlog) => sub.release(backlog),
-            () => sub.release([]),
-          );
+          // Registered before anything can be relayed to it; a draining stream then takes the
+          // backlog, a watch stream is shown the waiting HELLO_ACKs and resets (relay.ts).
+          relay.attach(agent, sub, now());
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
-            hub.remove(agent, sub);
+            relay.detach(agent, sub);
             sub.close();
           };
         },
@@ -138,14 +147,20 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     };
     if (config.publicStatsDebug) {
       body.local_agents = hub.agentCount;
-      body.redis_agents = 0;
+      body.redis_agents = await relay.streamingAgents(now());
     }
     return json(200, body, { ...CORS, 'cache-control': 'public, max-age=10' });
   }
 
+  async function info(): Promise<HttpResponse> {
+    // opennexus spec §6: `redis_agents` is present when counting worked.
+    const counted = await relay.streamingAgents(now()).catch(() => undefined);
+    return json(200, { local_agent_count: hub.agentCount, ...(counted === undefined ? {} : { redis_agents: counted }), server_id: serverId });
+  }
+
   const routes: Record<string, (req: HttpRequest) => HttpResponse | Promise<HttpResponse>> = {
     'GET /health': async () => ((await store.ping()) ? json(200, { status: 'ok' }) : json(503, { status: 'degraded' })),
-    'GET /info': () => json(200, { local_agent_count: hub.agentCount, redis_agents: 0, server_id: serverId }),
+    'GET /info': info,
     'GET /v1/stats/public': publicStats,
     'OPTIONS /v1/stats/public': publicStats,
     'POST /v1/presence/heartbeat': heartbeat,
@@ -153,10 +168,16 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     'GET /v1/messages/stream': stream,
   };
 
-  const handler: Handler = (req) => {
+  const handler: Handler = async (req) => {
     if (!limiter.take(req.ip)) throw new MessengerError(429, 'rate limit exceeded');
     const route = routes[`${req.method} ${req.path}`];
-    if (route) return route(req);
+    if (route) {
+      try {
+        return await route(req);
+      } catch (e) {
+        throw unavailable(e);
+      }
+    }
     // Gin redirects a trailing slash to the registered route: 301 for GET, 307 otherwise.
     if (req.path.length > 1 && req.path.endsWith('/') && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
       return { status: req.method === 'GET' ? 301 : 307, headers: { location: req.path.slice(0, -1) } };
@@ -164,5 +185,5 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     return notFound();
   };
 
-  return { handler, hub };
+  return { handler, hub, relay };
 }

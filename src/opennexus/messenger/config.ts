@@ -4,6 +4,7 @@
  */
 import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
 import { CONNECTION_ENV, STREAM_ENV, connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
+import type { OfflineQueueLimits } from '../../store/offline-queue.ts';
 
 export interface MessengerConfig {
   host: string;
@@ -25,6 +26,10 @@ export interface MessengerConfig {
   drainGraceMs: number;
   /** Unsent bytes one stream may hold before it is closed (subscriber.ts). */
   streamBufferBytes: number;
+  /** Shared backend for several instances (src/redis/); null: everything in this process. */
+  redisUrl: string | null;
+  /** Put before every Redis key and channel. */
+  redisPrefix: string;
 }
 
 export const MESSENGER_ENV = [
@@ -42,6 +47,8 @@ export const MESSENGER_ENV = [
   ['OFFLINE_QUEUE_TOTAL_BYTES', '268435456', 'bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503'],
   ['DRAIN_GRACE', '600', 'seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables'],
   ['STREAM_BUFFER_BYTES', '1048576', 'unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)'],
+  ['REDIS_URL', '(unset)', 'e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process'],
+  ['REDIS_PREFIX', 'nexus:', 'put before every Redis key and channel, so deployments can share one Redis'],
 ] as const;
 
 const MiB = 1024 * 1024;
@@ -73,5 +80,19 @@ export function messengerConfig(env: Record<string, string | undefined>, flags: 
     drainGraceMs: Math.max(0, num(env.DRAIN_GRACE, 600)) * 1000,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
     streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env.STREAM_BUFFER_BYTES, MiB, true)),
+    redisUrl: env.REDIS_URL?.trim() || null,
+    redisPrefix: env.REDIS_PREFIX ?? 'nexus:',
+  };
+}
+
+/** The offline queue's budgets, the same for the embedded and the Redis store. */
+export function queueLimits(config: MessengerConfig): OfflineQueueLimits {
+  return {
+    maxPerAgent: config.offlineMax,
+    ttlMs: config.offlineTtlMs,
+    maxTotal: config.offlineMaxTotal,
+    maxBytesPerAgent: config.offlineMaxBytes,
+    maxBytesTotal: config.offlineMaxTotalBytes,
+    graceMs: config.drainGraceMs,
   };
 }

@@ -43,6 +43,17 @@ export class Hub {
     return this.subs.get(agentId)?.size ?? 0;
   }
 
+  /** The agent's open streams (a copy: delivering may close some). */
+  streamsOf(agentId: string): Subscriber[] {
+    const set = this.subs.get(agentId);
+    return set ? [...set] : [];
+  }
+
+  /** Agent ids with at least one open stream here. */
+  agentIds(): string[] {
+    return [...this.subs.keys()];
+  }
+
   /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
   get agentCount(): number {
     return this.subs.size;

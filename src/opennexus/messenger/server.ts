@@ -1,10 +1,12 @@
 /**
- * Starts the messenger on node:http with the embedded store (the I/O shell around app.ts).
+ * Starts the messenger on node:http (the I/O shell around app.ts): with the embedded store, or
+ * with REDIS_URL on Redis, shared with the other instances (redis-backend.ts).
  */
 import { serve, type RunningServer } from '../../http/node-adapter.ts';
 import { MemoryMessengerStore, type MessengerStore } from '../../store/messenger-store.ts';
 import { createMessenger, type Messenger } from './app.ts';
-import type { MessengerConfig } from './config.ts';
+import { queueLimits, type MessengerConfig } from './config.ts';
+import type { MessengerBackend } from './redis-backend.ts';
 
 /** opennexus spec §5: http.MaxBytesReader(65536) on every route. */
 export const BODY_LIMIT = 65536;
@@ -14,36 +16,45 @@ export interface RunningMessenger extends RunningServer {
   store: MessengerStore;
 }
 
+const stderrLine = (line: string) => void process.stderr.write(`${line}\n`);
+
 export async function startMessenger(
   config: MessengerConfig,
   opts: { store?: MessengerStore; log?: (line: string) => void; now?: () => number } = {},
 ): Promise<RunningMessenger> {
-  const store =
-    opts.store ??
-    new MemoryMessengerStore({
-      maxPerAgent: config.offlineMax,
-      ttlMs: config.offlineTtlMs,
-      maxTotal: config.offlineMaxTotal,
-      maxBytesPerAgent: config.offlineMaxBytes,
-      maxBytesTotal: config.offlineMaxTotalBytes,
-      graceMs: config.drainGraceMs,
+  const now = opts.now ?? Date.now;
+  let backend: MessengerBackend | undefined;
+  if (config.redisUrl && !opts.store) {
+    const { redisBackend } = await import('./redis-backend.ts');
+    backend = await redisBackend(config, now, opts.log ?? stderrLine);
+  }
+  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  const messenger = createMessenger({ config, store, now, ...(backend ? { relay: backend.relay } : {}) });
+  let running: RunningServer;
+  try {
+    await messenger.relay.start(); // subscribed before the first stream can connect
+    running = await serve(messenger.handler, {
+      host: config.host,
+      port: config.port,
+      bodyLimit: BODY_LIMIT,
+      trustProxy: config.trustProxy,
+      limits: config.limits,
+      ...(opts.log ? { log: opts.log } : {}),
     });
-  const messenger = createMessenger({ config, store, ...(opts.now ? { now: opts.now } : {}) });
-  const running = await serve(messenger.handler, {
-    host: config.host,
-    port: config.port,
-    bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
-    limits: config.limits,
-    ...(opts.log ? { log: opts.log } : {}),
-  });
+  } catch (e) {
+    await messenger.relay.close();
+    await backend?.close();
+    throw e;
+  }
   return {
     ...running,
     messenger,
     store,
     close: async () => {
       await running.close();
+      await messenger.relay.close();
       await store.close();
+      await backend?.close();
     },
   };
 }

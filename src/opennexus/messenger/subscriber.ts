@@ -82,9 +82,16 @@ export class Subscriber {
     this.holding = true;
   }
 
-  release(backlog: DrainedFrame[]): void {
+  /**
+   * Writes the backlog, then the live frames held meanwhile. `skipLive`: the first held frames
+   * that the backlog already has (a shared store's drain can overlap live delivery; the relay
+   * knows which by sequence number, src/redis/messenger-relay.ts).
+   */
+  release(backlog: DrainedFrame[], skipLive = 0): void {
     if (this.closed) return;
-    const live = this.items.slice(this.head);
+    const held = this.items.slice(this.head) as Item[];
+    for (const item of held.slice(0, skipLive)) this.ownBytes -= item.own;
+    const live = held.slice(skipLive);
     this.items = [...backlog.map(({ frame, replay }) => ({ data: frame, replay, own: 0 })), ...live];
     this.head = 0;
     this.holding = false;

@@ -1,0 +1,27 @@
+/**
+ * The messenger's shared backend (REDIS_URL): one Redis connection (plus its subscription
+ * connection) for the store and the relay, so any instance serves any agent. Imported by
+ * server.ts only when REDIS_URL is set; the client itself loads only then (src/redis/driver.ts).
+ */
+import { RedisConn } from '../../redis/connection.ts';
+import { RedisRelay } from '../../redis/messenger-relay.ts';
+import { RedisMessengerStore } from '../../redis/messenger-store.ts';
+import { queueLimits, type MessengerConfig } from './config.ts';
+import type { Hub } from './hub.ts';
+
+export interface MessengerBackend {
+  store: RedisMessengerStore;
+  relay: (hub: Hub) => RedisRelay;
+  close(): Promise<void>;
+}
+
+/** Rejects with RedisUnavailable when Redis cannot be reached at start (a clear error, no silent local fallback). */
+export async function redisBackend(config: MessengerConfig, now: () => number, log: (line: string) => void): Promise<MessengerBackend> {
+  const redis = await RedisConn.open({ url: config.redisUrl!, prefix: config.redisPrefix, log });
+  const store = new RedisMessengerStore(redis, queueLimits(config));
+  return {
+    store,
+    relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
+    close: () => redis.close(),
+  };
+}
