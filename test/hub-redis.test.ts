@@ -1,0 +1,43 @@
+// `npm start -- --redis URL --instances N` (hub.mjs start): N of each server on one Redis, every
+// URL printed, any instance serving what another stored; and a clear refusal without Redis.
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runScript } from './helpers/cli.ts';
+import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
+
+const ok = await haveRedis();
+const prefix = testPrefix('hub');
+afterAll(() => (ok ? deletePrefix(prefix) : undefined));
+
+describe('hub.mjs start --instances', () => {
+  it('more than one instance without Redis is a usage error (exit 2)', async () => {
+    const r = await runScript(`${ROOT}scripts/hub.mjs`, ['start', '--instances', '2', '--messenger-port', '0', '--nexus-port', '0'], { REDIS_URL: '' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(/needs --redis/);
+  });
+
+  it.skipIf(!ok)('starts two of each on one Redis; a session made on one is served by the other', async () => {
+    const hub = spawn(process.execPath, [`${ROOT}scripts/hub.mjs`, 'start', '--redis', REDIS_URL, '--instances', '2', '--messenger-port', '0', '--nexus-port', '0'], { env: { ...process.env, REDIS_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        let out = '';
+        hub.stdout!.on('data', (b: Buffer) => {
+          out += b.toString();
+          const line = out.split('\n').find((l) => l.includes('"listening"'));
+          if (line) resolve(JSON.parse(line));
+        });
+        hub.once('exit', (c) => reject(new Error(`hub exited ${c}: ${out}`)));
+      });
+      const nexus = started.nexusUrls as string[];
+      const messengers = started.messengerUrls as string[];
+      expect([nexus.length, messengers.length, started.storage]).toEqual([2, 2, 'redis']);
+      const created = await (await fetch(`${nexus[0]}/v1/sessions`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"creatorAgentId":"a"}' })).json();
+      const status = await fetch(`${nexus[1]}/v1/sessions/${created.sessionId}`);
+      expect(status.status).toBe(200);
+      for (const m of messengers) expect((await (await fetch(`${m}/health`)).json()).status).toBe('ok');
+    } finally {
+      hub.kill('SIGTERM');
+      await new Promise((r) => hub.once('exit', r));
+    }
+  });
+});
