@@ -1,7 +1,8 @@
 // The session server on a disk that fails (acceptance 3): a write error (ENOSPC, EACCES, EROFS)
-// answers 503 storage_unavailable and changes nothing, reads keep working, the process does not
-// exit, and it recovers by itself once the disk takes writes again. Once with injected errors,
-// once (when this machine lets us mount one) with a real 64 KiB tmpfs.
+// answers 503 storage_unavailable and changes nothing (a send too: its message is written
+// before it is answered), reads keep working, the process does not exit, and it recovers by
+// itself once the disk takes writes again. Once with injected errors, once (when this machine
+// lets us mount one) with a real 64 KiB tmpfs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { startNexusServer } from '../src/nexus/server/server.ts';
+import { CRON_REMINDER } from '../src/nexus/server/sessions.ts';
 import { nodeFs, type JournalFs } from '../src/store/journal.ts';
 import { FileNexusStore } from '../src/store/nexus-file-store.ts';
 import { call, waitFor } from './helpers/http.ts';
@@ -55,7 +57,7 @@ function journalLines(dir: string): unknown[] {
 }
 
 describe('write errors (injected)', () => {
-  it('ENOSPC and EACCES answer 503 and change nothing; reads and sends keep working; it recovers by itself', async () => {
+  it('ENOSPC and EACCES answer 503 and change nothing (sends too); reads keep working; it recovers by itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nexus-disk-'));
     const { fs, state } = faultyFs();
     const now = () => Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -78,9 +80,12 @@ describe('write errors (injected)', () => {
     expect([join3.status, join3.json.error]).toEqual([503, 'storage_unavailable']);
     expect((await req('GET', `/v1/sessions/${sid}`)).json.agents).toEqual(['a', 'b']); // nothing changed
     expect((await req('GET', '/health')).json.storage).toBe('unavailable');
-    // Reads, and sends within the reserved cursors, need no disk.
-    expect((await req('GET', `/v1/sessions/${sid}/messages`, 'b')).json.messages.map((m: Any) => m.text)).toContain('hello');
-    expect((await req('POST', `/v1/sessions/${sid}/messages`, 'a', { text: 'still here' })).status).toBe(201);
+    // Reads need no disk; a send does (its message is on disk before it is answered): refused, not stored.
+    const texts = async () => (await req('GET', `/v1/sessions/${sid}/messages`, 'b')).json.messages.map((m: Any) => m.text);
+    expect(await texts()).toContain('hello');
+    const lost = await req('POST', `/v1/sessions/${sid}/messages`, 'a', { text: 'not stored' });
+    expect([lost.status, lost.json.error]).toEqual([503, 'storage_unavailable']);
+    expect(await texts()).not.toContain('not stored');
     state.fail = 'EACCES';
     expect((await req('PUT', '/v1/sessions', undefined, {})).json.message).toContain('EACCES');
 
@@ -89,6 +94,8 @@ describe('write errors (injected)', () => {
     expect(later.status).toBe(201);
     expect((await req('POST', `/v1/sessions/${sid}/join`, 'c')).status).toBe(200);
     expect((await req('GET', '/health')).json.storage).toBe('ok');
+    const sent = await req('POST', `/v1/sessions/${sid}/messages`, 'a', { text: 'stored' });
+    expect(sent.status).toBe(201);
     // The lazy writes that failed meanwhile are retried: b's last poll reaches the journal.
     await waitFor(() => journalLines(dir).some((l: Any) => l.s?.sessionId === sid && l.s.agents.some((a: Any) => a.agentId === 'b' && a.lastSeenAt > 0)), 5000, 'the lazy flush');
 
@@ -97,6 +104,9 @@ describe('write errors (injected)', () => {
     const again = new FileNexusStore(dir);
     await again.load(now());
     expect((await again.getSession(sid))?.agents.map((a) => a.agentId)).toEqual(['a', 'b', 'c']);
+    const kept = (await again.messagesAfter(sid, -1, 100, 1 << 20)).messages.map((m) => JSON.parse(m.wire) as Any);
+    expect(kept.map((m) => m.text)).toEqual(['hello', CRON_REMINDER, 'stored']);
+    expect(kept.at(-1).cursor).toBe(sent.json.cursor);
     expect(await again.getSession(later.json.sessionId)).not.toBeNull();
     expect((await again.listSessions()).map((s) => s.creatorAgentId).sort()).toEqual(['a', 'y']); // x was never created
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);

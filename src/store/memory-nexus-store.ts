@@ -11,7 +11,7 @@ export const DEFAULT_MESSAGE_BUDGET: MessageBudget = { maxPerSession: 1000, maxB
 
 export class MemoryNexusStore implements NexusStore {
   protected readonly sessions = new Map<string, SessionRecord>();
-  private readonly log: MessageLog;
+  protected readonly log: MessageLog;
   private readonly pairs = new Map<string, PairRecord>();
   private readonly pairsBySession = new Map<string, Set<string>>();
   /** One live entry per session: `heapAt` holds its time; other entries are stale. */

@@ -1,7 +1,8 @@
 /**
- * The session server's messages in memory (nexus spec §2.2: messages are not persisted), with
- * byte budgets: per session (count and bytes) and for all sessions together. Each message is
- * kept as its poll view already serialised (`wire`), so a poll only joins strings and the
+ * The session server's messages in memory (nexus spec §2.2: the reference does not persist
+ * them; FileNexusStore also keeps them in its journal, message-journal.ts), with byte budgets:
+ * per session (count and bytes) and for all sessions together. Each message is kept as its
+ * poll view already serialised (`wire`), so a poll only joins strings and the
  * budget counts exactly the bytes a poll sends (UTF-8; V8 holds at most twice that).
  *
  * When a budget is exceeded the OLDEST messages go, as with the count-based retention the
@@ -52,6 +53,8 @@ export class MessageLog {
   bytes = 0;
   /** Messages ever appended (the stats endpoint's totalMessages). */
   appended = 0;
+  /** Bytes of messages ever dropped (budget, expiry): what a journal snapshot would shed. */
+  droppedBytes = 0;
 
   constructor(private readonly budget: MessageBudget) {}
 
@@ -104,6 +107,7 @@ export class MessageLog {
     else this.newest = n.older;
     n.older = n.newer = null;
     this.bytes -= n.bytes;
+    this.droppedBytes += n.bytes;
   }
 
   /**
@@ -135,6 +139,18 @@ export class MessageLog {
       bytes += n.bytes;
     }
     return { messages: out, more: false };
+  }
+
+  /**
+   * Every kept message as a journal snapshot writes it: the greetings, then the rest oldest
+   * first, so replaying them through append() keeps the same ones (the global budget drops the
+   * globally oldest). A copy: the caller may write it out in slices while messages come and go.
+   */
+  entries(): { sid: string; m: StoredMessage }[] {
+    const out: { sid: string; m: StoredMessage }[] = [];
+    for (const [sid, l] of this.lists) if (l.greeting) out.push({ sid, m: l.greeting.m });
+    for (let n = this.oldest; n; n = n.newer) out.push({ sid: n.sid, m: n.m });
+    return out;
   }
 
   /** Forgets a session's messages (it expired). */

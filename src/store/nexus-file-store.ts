@@ -1,27 +1,34 @@
 /**
  * The session store on disk (nexus spec §2.2: session metadata and the head cursor survive a
- * restart; messages do not). Memory is the working copy; a journal (journal.ts) makes changes
- * durable BEFORE they are applied and answered, so `kill -9` loses nothing acknowledged:
+ * restart; beyond the spec, where the reference keeps messages in memory only, messages do
+ * too). Memory is the working copy; a journal (journal.ts) makes changes durable BEFORE they
+ * are applied and answered, so `kill -9` loses nothing acknowledged:
  *
  * - material changes (create, join, claim, leave, a new TTL, key requirements) are written and
  *   fdatasync'ed first (group commit), then applied; a failed write changes nothing and the
- *   caller answers 503;
- * - cursors are reserved in blocks: the journal holds a ceiling `c` >= every cursor handed out,
- *   and a restart after a crash continues above it (a gap in cursors is harmless, a reused one
- *   makes clients skip messages). Only the send that crosses a ceiling waits for the disk;
- * - slides of the inactivity TTL and lastSeenAt are written lazily, once a minute (a crash may
- *   expire a session up to a minute early).
+ *   caller answers 503. Later transitions on that session wait for it.
+ * - each message is a journal line (message-journal.ts), on disk before its send is applied and
+ *   answered. Sends on one session do not wait for each other's write: each runs on the state
+ *   the writes in flight will leave, its line joins their group commit, and they are applied in
+ *   order as their writes complete (session-flights.ts). A send whose write fails is answered
+ *   503 and never stored; one already computed on top of it leaves a gap in the cursors
+ *   (harmless: a reused cursor would make clients skip messages, a gap does not).
+ * - every cursor comes with a message, so a restart continues above the highest on disk.
+ * - slides of the inactivity TTL by polls and renews, and lastSeenAt, are written lazily, once
+ *   a minute (a crash may expire a session up to a minute early; a send's line carries its slide).
  *
- * Transitions on one session are serialised while a write for it is in flight.
+ * The disk stays bounded: the journals are folded into a snapshot of what is live (sessions,
+ * and the messages the budgets keep) once they outgrow it, or once the messages dropped since
+ * (budget, expiry) are half of what is on disk.
  */
 import { join } from 'node:path';
 import { Journal, nodeFs, type JournalFs } from './journal.ts';
 import { MemoryNexusStore } from './memory-nexus-store.ts';
+import { emptyReplay, liveAfterReplay, messageLine, replayRecord } from './message-journal.ts';
 import type { MessageBudget, SessionRecord, Update } from './nexus-store.ts';
-import { materialChange, replayLine, upsertLine, validSession } from './nexus-journal-lines.ts';
+import { materialChange, upsertLine, validSession } from './nexus-journal-lines.ts';
+import { SessionFlights, type WriteKind } from './session-flights.ts';
 
-/** Cursors reserved per durable write; after a crash a session's cursors jump by at most this. */
-export const CURSOR_BLOCK = 256;
 const SLICE = 500;
 
 export interface FileStoreOptions {
@@ -40,9 +47,21 @@ const noop = () => {};
 export class FileNexusStore extends MemoryNexusStore {
   private readonly journal: Journal;
   private readonly fs: JournalFs;
-  private readonly ceilings = new Map<string, number>();
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly flights = new SessionFlights({
+    stored: (id) => this.sessions.get(id) ?? null,
+    kind: (base, u) => this.writeKind(base, u),
+    write: (id, base, u, kind) => this.write(id, base, u, kind),
+    apply: (id, u, kind) => {
+      // A material line holds the whole record; a send's line only the message and the slide.
+      if (kind !== 'material' && u.next) this.dirty.add(id);
+      return this.apply(id, u);
+    },
+  });
   private readonly dirty = new Set<string>();
+  /** MessageLog.droppedBytes when the last snapshot was taken. */
+  private droppedAtSnapshot = 0;
+  /** The last compaction failed: the next is tried by the timer, not by every write. */
+  private compactFailed = false;
   private maintaining: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
@@ -55,19 +74,20 @@ export class FileNexusStore extends MemoryNexusStore {
     this.journal = new Journal(dataDir, this.fs);
   }
 
-  /** Loads every unexpired session, cleans leftovers, compacts; returns how many were loaded. */
+  /**
+   * Loads every unexpired session and its messages (in stored order, through the same budgets
+   * as in memory), cleans leftovers, compacts; returns how many sessions were loaded.
+   */
   async load(now: number): Promise<number> {
-    const loaded = new Map<string, SessionRecord>();
+    const replayed = emptyReplay();
     const legacy = join(this.dataDir, 'sessions');
-    await this.loadLegacy(legacy, loaded);
-    await this.journal.load((r) => replayLine(loaded, r));
-    for (const s of loaded.values()) {
-      if (s.expiresAt <= now) continue;
-      this.apply(s.sessionId, { next: s, result: null });
-      this.ceilings.set(s.sessionId, s.headCursor);
-    }
+    await this.loadLegacy(legacy, replayed.sessions);
+    await this.journal.load((r) => replayRecord(replayed, r));
+    const live = liveAfterReplay(replayed, now);
+    for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
+    for (const { sid, m } of live.messages) this.log.append(sid, [m]);
     try {
-      await this.journal.compact(() => this.snapshotLines(false));
+      await this.compact();
       await this.fs.rm(legacy, { recursive: true, force: true });
     } catch {
       // A full or read-only disk: serve from the journals; compaction is tried again later.
@@ -97,65 +117,52 @@ export class FileNexusStore extends MemoryNexusStore {
   }
 
   override updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
-    const held = this.locks.get(id);
-    if (!held) return this.step(id, fn);
-    const p = held.then(() => this.step(id, fn));
-    this.hold(id, p);
-    return p;
+    return this.flights.run(id, fn);
   }
 
-  /** Later transitions on `id` wait for `p`. */
-  private hold(id: string, p: Promise<unknown>): void {
-    const guard = p.then(noop, noop);
-    this.locks.set(id, guard);
-    void guard.then(() => {
-      if (this.locks.get(id) === guard) this.locks.delete(id);
-    });
-  }
-
-  private step<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
-    const prev = this.sessions.get(id) ?? null;
-    let u: Update<T, SessionRecord>;
-    try {
-      u = fn(prev);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  /** What must be on disk before a change is applied (session-flights.ts). */
+  private writeKind(base: SessionRecord | null, u: Update<unknown, SessionRecord>): WriteKind {
     const next = u.next;
-    const ceiling = this.ceilings.get(id) ?? -1;
-    if (!next || (prev && next.headCursor <= ceiling && !materialChange(prev, next))) {
-      const r = this.apply(id, u);
-      if (next) this.dirty.add(id);
-      return Promise.resolve(r);
-    }
-    const reserve = next.headCursor + CURSOR_BLOCK;
-    const p = this.journal.append(upsertLine(next, reserve, !prev)).then(() => {
-      this.ceilings.set(id, reserve);
-      return this.apply(id, u);
-    });
-    this.hold(id, p);
-    return p;
+    if (next && (!base || materialChange(base, next))) return 'material';
+    if (next !== null && u.append?.length) return 'message';
+    return 'none'; // a slide or a deletion: written lazily
+  }
+
+  /** A material change writes the whole record (the greeting only when new); each message its line. */
+  private write(id: string, base: SessionRecord | null, u: Update<unknown, SessionRecord>, kind: WriteKind): Promise<void> {
+    const s = u.next ?? base;
+    let text = kind === 'material' && u.next ? upsertLine(u.next, u.next.headCursor, !base) : '';
+    for (const m of u.append ?? []) text += messageLine(id, m, s?.expiresAt);
+    const written = this.journal.append(text);
+    // Messages make the journal grow fast: compact when it is due, not only once a minute.
+    if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
+    return written;
+  }
+
+  /** Journal bytes after which a snapshot replaces the journals. */
+  private journalLimit(): number {
+    return Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
   }
 
   protected override apply<T>(id: string, u: Update<T, SessionRecord>): T {
-    if (u.next === null && this.sessions.has(id)) {
-      this.ceilings.delete(id);
-      this.dirty.add(id); // written lazily: an expired session is dropped on load anyway
-    }
+    // Written lazily: an expired session is dropped on load anyway, and its messages with it.
+    if (u.next === null && this.sessions.has(id)) this.dirty.add(id);
     return super.apply(id, u);
   }
 
   protected override deletable(id: string): boolean {
-    return !this.locks.has(id);
+    return !this.flights.busy(id);
   }
 
-  /** Writes lazy changes, then compacts when the journals outgrow the snapshot. */
+  /** Writes lazy changes, then compacts when the journals outgrow the snapshot or are mostly dead. */
   private maintain(): Promise<void> {
     this.maintaining ??= (async () => {
       try {
         await this.flushDirty();
-        const limit = Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
-        if (this.journal.bytesSinceSnapshot > limit) await this.journal.compact(() => this.snapshotLines(false));
+        const { bytesSinceSnapshot: journal, snapshotBytes: snapshot } = this.journal;
+        const dead = this.log.droppedBytes - this.droppedAtSnapshot;
+        const deadLimit = Math.max(this.opts.compactAfterBytes ?? 8 << 20, (snapshot + journal) / 2);
+        if (journal > this.journalLimit() || dead > deadLimit) await this.compact();
       } catch {
         // Storage unavailable: the dirty set is kept and tried again next time.
       } finally {
@@ -165,16 +172,24 @@ export class FileNexusStore extends MemoryNexusStore {
     return this.maintaining;
   }
 
+  private async compact(): Promise<void> {
+    const dropped = this.log.droppedBytes;
+    this.compactFailed = true;
+    await this.journal.compact(() => this.snapshotLines());
+    this.compactFailed = false;
+    this.droppedAtSnapshot = dropped;
+  }
+
   private async flushDirty(): Promise<void> {
     const ids = [...this.dirty];
     this.dirty.clear();
     for (let i = 0; i < ids.length; i += SLICE) {
       let text = '';
       for (const id of ids.slice(i, i + SLICE)) {
-        // A session with a write in flight gets its newer state from that write.
-        if (this.locks.has(id)) continue;
+        // A material change in flight writes the newer state itself.
+        if (this.flights.blocked(id)) continue;
         const s = this.sessions.get(id);
-        text += s ? upsertLine(s, this.ceilings.get(id) ?? s.headCursor, false) : `${JSON.stringify({ d: id })}\n`;
+        text += s ? upsertLine(s, s.headCursor, false) : `${JSON.stringify({ d: id })}\n`;
       }
       try {
         if (text) await this.journal.append(text);
@@ -187,15 +202,24 @@ export class FileNexusStore extends MemoryNexusStore {
   }
 
   /**
-   * Every session with its greeting, in slices. `exact`: the ceiling is the head itself (a
-   * clean shutdown), so a restart continues at head + 1.
+   * Every session with its greeting, then every message the budgets keep (MessageLog.entries:
+   * greetings first, then in stored order), in slices.
    */
-  private async *snapshotLines(exact: boolean): AsyncIterable<string> {
+  private async *snapshotLines(): AsyncIterable<string> {
     await yieldNow(); // let writes that just completed be applied first
     let chunk = '';
     let n = 0;
     for (const s of this.sessions.values()) {
-      chunk += upsertLine(s, exact ? s.headCursor : (this.ceilings.get(s.sessionId) ?? s.headCursor), true);
+      chunk += upsertLine(s, s.headCursor, true);
+      if (++n % SLICE === 0) {
+        yield chunk;
+        chunk = '';
+        await yieldNow();
+      }
+    }
+    for (const { sid, m } of this.log.entries()) {
+      if (!this.sessions.has(sid)) continue; // deleted since
+      chunk += messageLine(sid, m);
       if (++n % SLICE === 0) {
         yield chunk;
         chunk = '';
@@ -211,13 +235,10 @@ export class FileNexusStore extends MemoryNexusStore {
 
   override async close(): Promise<void> {
     clearInterval(this.timer);
-    while (this.locks.size) await Promise.all([...this.locks.values()]);
+    await this.flights.idle();
     await this.maintaining;
-    try {
-      await this.journal.compact(() => this.snapshotLines(true));
-    } catch {
-      await this.flushDirty().catch(noop);
-    }
+    // Every change but the lazy ones is on disk already; a snapshot is only taken when due.
+    await this.maintain().catch(noop);
     await this.journal.close();
   }
 }

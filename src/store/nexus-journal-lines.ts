@@ -5,7 +5,11 @@
  */
 import type { SessionRecord } from './nexus-store.ts';
 
-/** A journal line: the whole session (the greeting only when new) and its cursor ceiling. */
+/**
+ * A journal line: the whole session (the greeting only when new) and its cursor ceiling `c`,
+ * the head itself now that every cursor comes with a message on disk (message-journal.ts);
+ * journals written before that reserved blocks of cursors above the head.
+ */
 export function upsertLine(s: SessionRecord, ceiling: number, withGreeting: boolean): string {
   return `${JSON.stringify({ s: withGreeting ? s : { ...s, greeting: undefined }, c: ceiling })}\n`;
 }
