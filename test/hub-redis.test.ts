@@ -31,10 +31,10 @@ describe('hub.mjs start --instances', () => {
       const nexus = started.nexusUrls as string[];
       const messengers = started.messengerUrls as string[];
       expect([nexus.length, messengers.length, started.storage]).toEqual([2, 2, 'redis']);
-      const created = await (await fetch(`${nexus[0]}/v1/sessions`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"creatorAgentId":"a"}' })).json();
+      const created = (await (await fetch(`${nexus[0]}/v1/sessions`, { method: "PUT", headers: { "content-type": "application/json" }, body: "{\"creatorAgentId\":\"a\"}" })).json()) as { sessionId: string };
       const status = await fetch(`${nexus[1]}/v1/sessions/${created.sessionId}`);
       expect(status.status).toBe(200);
-      for (const m of messengers) expect((await (await fetch(`${m}/health`)).json()).status).toBe('ok');
+      for (const m of messengers) expect(((await (await fetch(`${m}/health`)).json()) as { status: string }).status).toBe("ok");
     } finally {
       hub.kill('SIGTERM');
       await new Promise((r) => hub.once('exit', r));
