@@ -371,7 +371,19 @@ function messengerConfig(env2, flags = {}) {
     offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
     drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
-    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true))
+    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true)),
+    redisUrl: env2.REDIS_URL?.trim() || null,
+    redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
+  };
+}
+function queueLimits(config) {
+  return {
+    maxPerAgent: config.offlineMax,
+    ttlMs: config.offlineTtlMs,
+    maxTotal: config.offlineMaxTotal,
+    maxBytesPerAgent: config.offlineMaxBytes,
+    maxBytesTotal: config.offlineMaxTotalBytes,
+    graceMs: config.drainGraceMs
   };
 }
 var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
@@ -394,7 +406,9 @@ var init_config = __esm({
       ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
       ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
       ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
-      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"]
+      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"],
+      ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process"],
+      ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"]
     ];
     MiB = 1024 * 1024;
     MIN_STREAM_BUFFER = 512 * 1024;
@@ -966,6 +980,17 @@ var init_rate_limit = __esm({
   }
 });
 
+// src/store/nexus-store.ts
+var StorageUnavailable;
+var init_nexus_store = __esm({
+  "src/store/nexus-store.ts"() {
+    "use strict";
+    init_errors();
+    StorageUnavailable = class extends CodedError {
+    };
+  }
+});
+
 // src/opennexus/messenger/go-json.ts
 function goString(s) {
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => ESCAPES[c]);
@@ -1045,9 +1070,16 @@ var init_subscriber = __esm({
       hold() {
         this.holding = true;
       }
-      release(backlog) {
+      /**
+       * Writes the backlog, then the live frames held meanwhile. `skipLive`: the first held frames
+       * that the backlog already has (a shared store's drain can overlap live delivery; the relay
+       * knows which by sequence number, src/redis/messenger-relay.ts).
+       */
+      release(backlog, skipLive = 0) {
         if (this.closed) return;
-        const live = this.items.slice(this.head);
+        const held = this.items.slice(this.head);
+        for (const item of held.slice(0, skipLive)) this.ownBytes -= item.own;
+        const live = held.slice(skipLive);
         this.items = [...backlog.map(({ frame, replay: replay2 }) => ({ data: frame, replay: replay2, own: 0 })), ...live];
         this.head = 0;
         this.holding = false;
@@ -1140,6 +1172,15 @@ var init_hub = __esm({
       /** Open streams of one agent (watch streams included). */
       streamCount(agentId) {
         return this.subs.get(agentId)?.size ?? 0;
+      }
+      /** The agent's open streams (a copy: delivering may close some). */
+      streamsOf(agentId) {
+        const set = this.subs.get(agentId);
+        return set ? [...set] : [];
+      }
+      /** Agent ids with at least one open stream here. */
+      agentIds() {
+        return [...this.subs.keys()];
       }
       /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
       get agentCount() {
@@ -1499,12 +1540,37 @@ var init_relay = __esm({
       }
       hub;
       store;
-      async relay(receiver, frame, now, { once, control }) {
+      async relay(receiver, frame, now, opts) {
+        const outcome = await this.deliver(receiver, frame, now, opts);
+        if (outcome !== "full") await this.store.countMessage();
+        return outcome;
+      }
+      async deliver(receiver, frame, now, { once, control }) {
         if (this.hub.deliver(receiver, frame) > 0) {
           if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
           return "delivered";
         }
         return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+      }
+      admit() {
+      }
+      attach(agent, sub, now) {
+        this.hub.add(agent, sub);
+        sub.hold();
+        (sub.drains ? this.store.drain(agent, now) : this.store.peekControl(agent, now)).then(
+          (backlog) => sub.release(backlog),
+          () => sub.release([])
+        );
+      }
+      detach(agent, sub) {
+        this.hub.remove(agent, sub);
+      }
+      async streamingAgents() {
+        return 0;
+      }
+      async start() {
+      }
+      async close() {
       }
     };
   }
@@ -1519,13 +1585,17 @@ function json(status, body, headers = {}) {
 function notFound() {
   return { status: 404, headers: { "content-type": "text/plain" }, body: "404 page not found" };
 }
+function unavailable(e) {
+  if (!(e instanceof StorageUnavailable)) return e;
+  return new MessengerError(503, e.code === "redis_unavailable" ? "redis unavailable" : "storage unavailable", { "retry-after": "1" });
+}
 function createMessenger(deps) {
   const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
-  const relay = deps.relay?.(hub) ?? new LocalRelay(hub, store);
+  const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
   const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
@@ -1545,12 +1615,12 @@ function createMessenger(deps) {
     if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
       throw new MessengerError(503, "offline queue full");
     }
-    await store.countMessage();
     return json(200, { status: "ok" });
   }
   function stream2(req) {
     const agent = requireAgent(req);
     const drain = req.query.get("drain") !== "0";
+    relay.admit();
     return {
       status: 200,
       headers: {
@@ -1562,18 +1632,13 @@ function createMessenger(deps) {
       stream: {
         open(write, end, flow) {
           const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
-          hub.add(agent, sub);
           sub.send(CONNECTED_EVENT);
-          sub.hold();
-          (drain ? store.drain(agent, now()) : store.peekControl(agent, now())).then(
-            (backlog) => sub.release(backlog),
-            () => sub.release([])
-          );
+          relay.attach(agent, sub, now());
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
-            hub.remove(agent, sub);
+            relay.detach(agent, sub);
             sub.close();
           };
         }
@@ -1595,35 +1660,46 @@ function createMessenger(deps) {
     };
     if (config.publicStatsDebug) {
       body.local_agents = hub.agentCount;
-      body.redis_agents = 0;
+      body.redis_agents = await relay.streamingAgents(now());
     }
     return json(200, body, { ...CORS, "cache-control": "public, max-age=10" });
   }
+  async function info() {
+    const counted = await relay.streamingAgents(now()).catch(() => void 0);
+    return json(200, { local_agent_count: hub.agentCount, ...counted === void 0 ? {} : { redis_agents: counted }, server_id: serverId });
+  }
   const routes = {
     "GET /health": async () => await store.ping() ? json(200, { status: "ok" }) : json(503, { status: "degraded" }),
-    "GET /info": () => json(200, { local_agent_count: hub.agentCount, redis_agents: 0, server_id: serverId }),
+    "GET /info": info,
     "GET /v1/stats/public": publicStats,
     "OPTIONS /v1/stats/public": publicStats,
     "POST /v1/presence/heartbeat": heartbeat,
     "POST /v1/messages": postMessage2,
     "GET /v1/messages/stream": stream2
   };
-  const handler = (req) => {
+  const handler = async (req) => {
     if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
-    if (route) return route(req);
+    if (route) {
+      try {
+        return await route(req);
+      } catch (e) {
+        throw unavailable(e);
+      }
+    }
     if (req.path.length > 1 && req.path.endsWith("/") && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
       return { status: req.method === "GET" ? 301 : 307, headers: { location: req.path.slice(0, -1) } };
     }
     return notFound();
   };
-  return { handler, hub };
+  return { handler, hub, relay };
 }
 var JSON_TYPE3, CORS, ACTIVE_WINDOW_MS, MAX_AGENT_ID_CHARS, CONNECTED_EVENT;
 var init_app = __esm({
   "src/opennexus/messenger/app.ts"() {
     "use strict";
     init_rate_limit();
+    init_nexus_store();
     init_go_json();
     init_hub();
     init_message();
@@ -1640,43 +1716,800 @@ var init_app = __esm({
   }
 });
 
+// src/redis/driver.ts
+function loadRedisDriver() {
+  return driver ??= import("./vendor-redis.mjs");
+}
+var driver;
+var init_driver = __esm({
+  "src/redis/driver.ts"() {
+    "use strict";
+  }
+});
+
+// src/redis/errors.ts
+var RedisUnavailable;
+var init_errors4 = __esm({
+  "src/redis/errors.ts"() {
+    "use strict";
+    init_nexus_store();
+    RedisUnavailable = class extends StorageUnavailable {
+      constructor(message) {
+        super("redis_unavailable", message);
+      }
+    };
+  }
+});
+
+// src/redis/connection.ts
+import { createHash } from "node:crypto";
+function asUnavailable(e) {
+  if (e instanceof RedisUnavailable) return e;
+  for (let p = e && typeof e === "object" ? Object.getPrototypeOf(e) : null; p; p = Object.getPrototypeOf(p)) {
+    if (p.constructor?.name === "ErrorReply") return e;
+  }
+  return new RedisUnavailable(`Redis is unavailable: ${e?.message ?? String(e)}`);
+}
+function redact(url) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(invalid REDIS_URL)";
+  }
+}
+var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
+var init_connection = __esm({
+  "src/redis/connection.ts"() {
+    "use strict";
+    init_driver();
+    init_errors4();
+    init_errors4();
+    DEFAULT_PREFIX = "nexus:";
+    START_TIMEOUT_MS = 3e3;
+    reconnectStrategy = (retries) => Math.min(50 * 2 ** Math.min(retries, 6), 2e3);
+    RedisConn = class _RedisConn {
+      constructor(cmd, opts, prefix) {
+        this.cmd = cmd;
+        this.opts = opts;
+        this.prefix = prefix;
+      }
+      cmd;
+      opts;
+      prefix;
+      sub = null;
+      shas = /* @__PURE__ */ new Map();
+      lastError = "";
+      closed = false;
+      /** Connects; rejects with RedisUnavailable when Redis cannot be reached at start. */
+      static async open(opts) {
+        const { createClient } = await loadRedisDriver();
+        const client = createClient({
+          url: opts.url,
+          disableOfflineQueue: true,
+          commandsQueueMaxLength: 1e4,
+          commandOptions: { timeout: opts.commandTimeoutMs ?? 2e3 },
+          socket: { connectTimeout: 2e3, reconnectStrategy }
+        });
+        const conn = new _RedisConn(client, opts, opts.prefix ?? DEFAULT_PREFIX);
+        conn.watch(client, "commands");
+        let timer;
+        try {
+          await Promise.race([
+            client.connect(),
+            new Promise((_2, reject) => timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS))
+          ]);
+        } catch (e) {
+          conn.closed = true;
+          client.destroy();
+          throw new RedisUnavailable(`cannot connect to Redis at ${redact(opts.url)}: ${conn.lastError || e.message}`);
+        } finally {
+          clearTimeout(timer);
+        }
+        return conn;
+      }
+      watch(client, role) {
+        client.on("error", (e) => {
+          const msg = e.message || String(e);
+          if (msg === this.lastError || this.closed) return;
+          this.lastError = msg;
+          this.opts.log?.(`redis (${role}): ${msg}`);
+        });
+        client.on("ready", () => {
+          if (this.lastError) this.opts.log?.(`redis (${role}): connected again`);
+          this.lastError = "";
+        });
+      }
+      /** Whether commands can run now (the /health of both servers). */
+      get ready() {
+        return this.cmd.isReady;
+      }
+      key(...parts) {
+        return this.prefix + parts.join(":");
+      }
+      /** Runs one command through the client; a lost or slow connection becomes RedisUnavailable. */
+      async call(fn) {
+        try {
+          return await fn(this.cmd);
+        } catch (e) {
+          throw asUnavailable(e);
+        }
+      }
+      /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
+      async script(lua, keys, args) {
+        let sha = this.shas.get(lua);
+        if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
+        const argv = [String(keys.length), ...keys, ...args.map(String)];
+        try {
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
+        } catch (e) {
+          if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
+        }
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
+      }
+      /**
+       * Subscribes to one channel (prefixed) on the subscription connection; the client
+       * re-subscribes by itself after a reconnect. `onReconnect` runs each time it does, so a
+       * caller can re-read what it may have missed (a wake is a hint, the store is the truth).
+       */
+      async subscribe(channel, onMessage, onReconnect) {
+        if (!this.sub) {
+          this.sub = this.cmd.duplicate({ commandOptions: {} });
+          this.watch(this.sub, "subscriptions");
+          await this.sub.connect().catch((e) => {
+            throw new RedisUnavailable(`cannot open the Redis subscription connection: ${e.message}`);
+          });
+        }
+        if (onReconnect) {
+          let armed = this.sub.isReady;
+          this.sub.on("ready", () => armed ? onReconnect() : armed = true);
+        }
+        await this.sub.subscribe(this.prefix + channel, (message) => onMessage(message));
+      }
+      async publish(channel, message) {
+        await this.call((c) => c.publish(this.prefix + channel, message));
+      }
+      async close() {
+        this.closed = true;
+        await Promise.all([this.cmd, this.sub].map((c) => c?.isOpen ? c.close().catch(() => c.destroy()) : void 0));
+      }
+    };
+  }
+});
+
+// src/redis/messenger-lua.ts
+var COMMON;
+var init_messenger_lua = __esm({
+  "src/redis/messenger-lua.ts"() {
+    "use strict";
+    COMMON = `
+local P = ARGV[1]
+local now = tonumber(ARGV[2])
+local PER_AGENT, TTL, TOTAL = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local BYTES_AGENT, BYTES_TOTAL, GRACE = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local ENTRY = tonumber(ARGV[9])
+local USAGE, AGENTS, TOUCHED, RETAINERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers'
+local SWEEP = 32
+local function num(x) return string.format('%.0f', x) end
+local function qk(a) return P .. 'q:' .. a end
+local function ek(a) return P .. 'e:' .. a end
+local function known(a) return redis.call('HEXISTS', AGENTS, a) == 1 end
+
+local function getMeta(a, seq)
+  local m = redis.call('HGET', ek(a), 'm' .. seq)
+  if not m then return nil end
+  local at, q, d, o, c, b = string.match(m, '^(%d+) (%d) (%d*) (%d) (%d) (%d+)$')
+  return { at = tonumber(at), queued = q == '1', delivered = tonumber(d), once = o == '1', control = c == '1', bytes = tonumber(b) }
+end
+
+local function putMeta(a, seq, e)
+  redis.call('HSET', ek(a), 'm' .. seq, num(e.at) .. ' ' .. (e.queued and '1' or '0') .. ' ' .. (e.delivered and num(e.delivered) or '')
+    .. ' ' .. (e.once and '1' or '0') .. ' ' .. (e.control and '1' or '0') .. ' ' .. num(e.bytes))
+end
+
+local function expired(e)
+  local t = -math.huge
+  if e.queued then t = e.at + TTL end
+  if e.delivered and e.delivered + GRACE > t then t = e.delivered + GRACE end
+  return now >= t
+end
+
+local function remove(a, seq, e)
+  redis.call('ZREM', qk(a), seq)
+  redis.call('HDEL', ek(a), 'm' .. seq, 'f' .. seq)
+  redis.call('HINCRBY', AGENTS, a, 0 - e.bytes)
+  redis.call('HINCRBY', USAGE, 'bytes', 0 - e.bytes)
+  redis.call('HINCRBY', USAGE, 'messages', -1)
+end
+
+local function forget(a)
+  -- 0 - n, not -n: a Lua -0 reaches Redis as "-0", which HINCRBY refuses
+  redis.call('HINCRBY', USAGE, 'bytes', 0 - tonumber(redis.call('HGET', AGENTS, a) or '0'))
+  redis.call('HINCRBY', USAGE, 'messages', 0 - redis.call('ZCARD', qk(a)))
+  redis.call('DEL', qk(a), ek(a))
+  redis.call('HDEL', AGENTS, a)
+  redis.call('ZREM', TOUCHED, a)
+  redis.call('ZREM', RETAINERS, a)
+end
+
+local function forgetIfEmpty(a)
+  if redis.call('ZCARD', qk(a)) == 0 then forget(a) end
+end
+
+local function touch(a, delivered)
+  redis.call('ZADD', TOUCHED, now, a)
+  if delivered then redis.call('ZADD', RETAINERS, now, a) end
+end
+
+-- Agents untouched for longer than anything of theirs can live go whole, oldest first.
+local function sweep(limit)
+  local old = redis.call('ZRANGEBYSCORE', TOUCHED, '-inf', num(now - math.max(TTL, GRACE)), 'LIMIT', 0, limit)
+  for _, a in ipairs(old) do forget(a) end
+  return #old
+end
+
+local function prune(a)
+  for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+    local e = getMeta(a, seq)
+    if e and expired(e) then remove(a, seq, e) end
+  end
+  forgetIfEmpty(a)
+end
+
+-- The cheap prune on the path of every message: expired frames at the front only.
+local function pruneFront(a)
+  while true do
+    local seq = redis.call('ZRANGE', qk(a), 0, 0)[1]
+    local e = seq and getMeta(a, seq)
+    if not (e and expired(e)) then break end
+    remove(a, seq, e)
+  end
+  forgetIfEmpty(a)
+end
+
+-- The oldest retained frame of the agent least recently delivered to.
+local function evictRetained()
+  while true do
+    local a = redis.call('ZRANGE', RETAINERS, 0, 0)[1]
+    if not a then return false end
+    for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+      local e = getMeta(a, seq)
+      if e and e.delivered then
+        remove(a, seq, e)
+        redis.call('HINCRBY', USAGE, 'dropped', 1)
+        forgetIfEmpty(a)
+        return true
+      end
+    end
+    redis.call('ZREM', RETAINERS, a)
+  end
+end
+
+local function refuse()
+  redis.call('HINCRBY', USAGE, 'refused', 1)
+  return 'full'
+end
+
+-- OfflineQueue.add: 'stored', 'full' or 'off'.
+local function add(a, seq, frame, own, delivered, once, control)
+  if PER_AGENT <= 0 or (delivered and (once or GRACE <= 0)) then return 'off' end
+  sweep(SWEEP)
+  local bytes = #frame + ENTRY
+  if own + bytes > BYTES_AGENT or own + bytes > BYTES_TOTAL then return refuse() end
+  if known(a) then pruneFront(a) end
+  -- the total first, so a refusal costs the agent none of its older frames
+  while true do
+    local u = redis.call('HMGET', USAGE, 'bytes', 'messages')
+    local has = known(a)
+    if (tonumber(u[1]) or 0) + (has and 0 or own) + bytes <= BYTES_TOTAL and (tonumber(u[2]) or 0) + 1 <= TOTAL then break end
+    if sweep(1) == 0 and not evictRetained() then return refuse() end
+  end
+  if not known(a) then
+    redis.call('HSET', AGENTS, a, own)
+    redis.call('HINCRBY', USAGE, 'bytes', own)
+  end
+  local n = redis.call('ZCARD', qk(a))
+  while n > 0 and (n + 1 > PER_AGENT or tonumber(redis.call('HGET', AGENTS, a)) + bytes > BYTES_AGENT) do
+    local first = redis.call('ZRANGE', qk(a), 0, 0)[1]
+    remove(a, first, getMeta(a, first))
+    redis.call('HINCRBY', USAGE, 'dropped', 1)
+    n = n - 1
+  end
+  redis.call('ZADD', qk(a), seq, seq)
+  redis.call('HSET', ek(a), 'f' .. seq, frame)
+  putMeta(a, seq, { at = now, queued = not delivered, delivered = delivered and now or nil, once = once, control = control, bytes = bytes })
+  redis.call('HINCRBY', AGENTS, a, bytes)
+  redis.call('HINCRBY', USAGE, 'bytes', bytes)
+  redis.call('HINCRBY', USAGE, 'messages', 1)
+  touch(a, delivered)
+  return 'stored'
+end
+
+-- Where the agent streams: one field per instance, "expiresAt drainingStreams"; n < 0: none here any more.
+local function here(a, inst, n, window)
+  local k = P .. 'at:' .. a
+  if n >= 0 then
+    redis.call('HSET', k, inst, num(now + window) .. ' ' .. n)
+    redis.call('PEXPIRE', k, 2 * window)
+    redis.call('ZADD', P .. 'streams', now, a)
+    return
+  end
+  redis.call('HDEL', k, inst)
+  local kv = redis.call('HGETALL', k)
+  for i = 1, #kv, 2 do
+    if tonumber(string.match(kv[i + 1], '^(%d+)')) <= now then redis.call('HDEL', k, kv[i]) end
+  end
+  if redis.call('HLEN', k) == 0 then
+    redis.call('DEL', k)
+    redis.call('ZREM', P .. 'streams', a)
+  end
+end
+
+local function trimStreams(window, cap)
+  redis.call('ZREMRANGEBYSCORE', P .. 'streams', '-inf', '(' .. num(now - window))
+  redis.call('ZREMRANGEBYRANK', P .. 'streams', 0, -cap - 1)
+end
+`;
+  }
+});
+
+// src/redis/messenger-scripts.ts
+var ADD, TAKE, ACK, COUNT, HERE, BEAT, STREAMING;
+var init_messenger_scripts = __esm({
+  "src/redis/messenger-scripts.ts"() {
+    "use strict";
+    init_messenger_lua();
+    ADD = `${COMMON}
+local a, frame, own, flags = ARGV[10], ARGV[11], tonumber(ARGV[12]), ARGV[13]
+local function has(f) return string.find(flags, f, 1, true) ~= nil end
+local seq = redis.call('INCR', P .. 'seq')
+local r = add(a, seq, frame, own, has('d'), has('o'), has('c'))
+if not has('p') then return { r, seq } end
+if r == 'full' then
+  local kv = redis.call('HGETALL', P .. 'at:' .. a)
+  for i = 1, #kv, 2 do
+    local exp, n = string.match(kv[i + 1], '^(%d+) (%d+)$')
+    if tonumber(exp) > now and tonumber(n) > 0 then r = 'live' end
+  end
+end
+if r ~= 'full' then
+  redis.call('PUBLISH', P .. 'frames', seq .. ' ' .. ARGV[14] .. frame)
+  redis.call('INCR', P .. 'total')
+end
+return { r, seq }
+`;
+    TAKE = `${COMMON}
+local a, mode, inst = ARGV[10], ARGV[11], ARGV[12]
+if inst ~= '' then
+  here(a, inst, tonumber(ARGV[13]), tonumber(ARGV[14]))
+  trimStreams(tonumber(ARGV[14]), tonumber(ARGV[15]))
+end
+local out = { redis.call('GET', P .. 'seq') or '0' }
+if mode == 'peek' then
+  if not known(a) then return out end
+  for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+    local e = getMeta(a, seq)
+    if e and e.control and not e.delivered and e.at <= now then
+      out[#out + 1] = '0'
+      out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
+    end
+  end
+  return out
+end
+sweep(SWEEP)
+if not known(a) then return out end
+prune(a)
+if not known(a) then return out end
+for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+  local e = getMeta(a, seq)
+  if e then
+    out[#out + 1] = e.delivered and '1' or '0'
+    out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
+    if e.once or GRACE <= 0 then remove(a, seq, e)
+    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e) end
+  end
+end
+if redis.call('ZCARD', qk(a)) > 0 then touch(a, true) else forget(a) end
+return out
+`;
+    ACK = `${COMMON}
+local i = 10
+while ARGV[i] do
+  local a, k = ARGV[i], tonumber(ARGV[i + 1])
+  local kept = false
+  for j = i + 2, i + 1 + k do
+    local e = getMeta(a, ARGV[j])
+    if e and not e.delivered then
+      if e.once or GRACE <= 0 then remove(a, ARGV[j], e)
+      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); kept = true end
+    end
+  end
+  if known(a) then
+    if redis.call('ZCARD', qk(a)) == 0 then forget(a) elseif kept then touch(a, true) end
+  end
+  i = i + 2 + k
+end
+return 0
+`;
+    COUNT = `${COMMON}
+local a, want = ARGV[10], ARGV[11] == 'retained'
+if not known(a) then return 0 end
+prune(a)
+if not known(a) then return 0 end
+local n = 0
+for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+  local e = getMeta(a, seq)
+  if e and (e.delivered ~= nil) == want then n = n + 1 end
+end
+return n
+`;
+    HERE = `${COMMON}
+local inst, window = ARGV[10], tonumber(ARGV[11])
+local i = 13
+while ARGV[i] do
+  here(ARGV[i], inst, tonumber(ARGV[i + 1]), window)
+  i = i + 2
+end
+trimStreams(window, tonumber(ARGV[12]))
+return redis.call('ZCARD', P .. 'streams')
+`;
+    BEAT = `
+local now = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', now - tonumber(ARGV[3])))
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
+return 0
+`;
+    STREAMING = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', tonumber(ARGV[1]) - tonumber(ARGV[2])))
+return redis.call('ZCARD', KEYS[1])
+`;
+  }
+});
+
+// src/redis/messenger-store.ts
+import { createHash as createHash2 } from "node:crypto";
+function agentKey(agentId) {
+  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash2("sha256").update(agentId).digest("hex")}`;
+}
+var PRESENCE_WINDOW_MS2, FRAMES_CHANNEL, RedisMessengerStore;
+var init_messenger_store2 = __esm({
+  "src/redis/messenger-store.ts"() {
+    "use strict";
+    init_messenger_store();
+    init_offline_queue();
+    init_messenger_scripts();
+    PRESENCE_WINDOW_MS2 = 6e4;
+    FRAMES_CHANNEL = "onx:frames";
+    RedisMessengerStore = class {
+      constructor(redis, limits, presenceMax = PRESENCE_MAX) {
+        this.redis = redis;
+        this.presenceMax = presenceMax;
+        this.P = redis.key("onx:");
+        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+      }
+      redis;
+      presenceMax;
+      P;
+      limits;
+      run(lua, now, extra) {
+        const l3 = this.limits;
+        return this.redis.script(lua, [], [this.P, now, l3.maxPerAgent, l3.ttlMs, l3.maxTotal, l3.maxBytesPerAgent, l3.maxBytesTotal, l3.graceMs, ENTRY_OVERHEAD, ...extra]);
+      }
+      async heartbeat(agentId, nowMs) {
+        await this.redis.script(BEAT, [this.P + "beats"], [agentId, nowMs, PRESENCE_WINDOW_MS2, this.presenceMax]);
+      }
+      async activeAgents(nowMs, windowMs) {
+        return this.redis.call((c) => c.zCount(this.P + "beats", nowMs - windowMs, "+inf"));
+      }
+      async countMessage() {
+        await this.redis.call((c) => c.incr(this.P + "total"));
+      }
+      async messagesTotal() {
+        return Number(await this.redis.call((c) => c.get(this.P + "total")) ?? 0);
+      }
+      async enqueue(agentId, frame, nowMs, opts = {}) {
+        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false });
+        return r.result === "live" ? "full" : r.result;
+      }
+      /** Stores a frame as waiting, publishes it to every instance and counts it, in one step. */
+      publish(agentId, frame, nowMs, opts) {
+        return this.add(agentId, frame, nowMs, { ...opts, delivered: false, publish: true });
+      }
+      async add(agentId, frame, nowMs, o) {
+        const flags = `${o.delivered ? "d" : ""}${o.once ? "o" : ""}${o.control ? "c" : ""}${o.publish ? "p" : ""}`;
+        const own = AGENT_OVERHEAD + 2 * agentId.length;
+        const [result, seq] = await this.run(ADD, nowMs, [agentKey(agentId), frame, own, flags, `${agentId.length}
+${agentId}`]);
+        return { result, seq: Number(seq) };
+      }
+      async peekControl(agentId, nowMs) {
+        return (await this.take(agentId, "peek", nowMs)).frames;
+      }
+      async drain(agentId, nowMs) {
+        return (await this.take(agentId, "drain", nowMs)).frames;
+      }
+      /** A drain or a peek, with the sequence number it was taken at; `here` records this instance's streams of the agent. */
+      async take(agentId, mode, nowMs, here) {
+        const reply = await this.run(TAKE, nowMs, [agentKey(agentId), mode, here?.instance ?? "", here?.draining ?? 0, PRESENCE_WINDOW_MS2, this.presenceMax]);
+        const frames = [];
+        for (let i = 1; i + 1 < reply.length; i += 2) frames.push({ replay: reply[i] === "1", frame: Buffer.from(reply[i + 1], "utf8") });
+        return { floor: Number(reply[0]), frames };
+      }
+      /** Frames draining streams took live, by agent (messenger-scripts.ts ACK). */
+      async ack(taken, nowMs) {
+        const args = [];
+        for (const [agentId, seqs] of taken) args.push(agentKey(agentId), seqs.length, ...seqs);
+        if (args.length) await this.run(ACK, nowMs, args);
+      }
+      /** Records how many draining streams of each agent this instance has (-1: none at all any more). */
+      async here(instance, nowMs, counts) {
+        if (!counts.length) return;
+        await this.run(HERE, nowMs, [instance, PRESENCE_WINDOW_MS2, this.presenceMax, ...counts.flatMap(([a, n]) => [agentKey(a), n])]);
+      }
+      /** Agents with a stream on any instance within the presence window (`redis_agents`). */
+      async streamingAgents(nowMs) {
+        return Number(await this.redis.script(STREAMING, [this.P + "streams"], [nowMs, PRESENCE_WINDOW_MS2]));
+      }
+      async queued(agentId, nowMs) {
+        return Number(await this.run(COUNT, nowMs, [agentKey(agentId), "waiting"]));
+      }
+      async retained(agentId, nowMs) {
+        return Number(await this.run(COUNT, nowMs, [agentKey(agentId), "retained"]));
+      }
+      async usage() {
+        const [bytes, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
+        return { bytes: Number(bytes ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
+      }
+      /** /health: a PING answered in time (opennexus spec §6: 503 when the Redis PING fails). */
+      async ping() {
+        if (!this.redis.ready) return false;
+        return this.redis.call((c) => c.ping()).then(
+          () => true,
+          () => false
+        );
+      }
+      /** The connection belongs to whoever opened it (messenger/redis-backend.ts). */
+      async close() {
+      }
+    };
+  }
+});
+
+// src/redis/messenger-relay.ts
+import { hostname as hostname2 } from "node:os";
+import { randomBytes } from "node:crypto";
+var REFRESH_MS, RedisRelay;
+var init_messenger_relay = __esm({
+  "src/redis/messenger-relay.ts"() {
+    "use strict";
+    init_errors4();
+    init_messenger_store2();
+    REFRESH_MS = 2e4;
+    RedisRelay = class {
+      constructor(hub, queue, bus, opts = {}) {
+        this.hub = hub;
+        this.queue = queue;
+        this.bus = bus;
+        this.now = opts.now ?? Date.now;
+        this.log = opts.log ?? (() => {
+        });
+        this.instance = opts.instance ?? `${hostname2()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+      }
+      hub;
+      queue;
+      bus;
+      states = /* @__PURE__ */ new Map();
+      acks = /* @__PURE__ */ new Map();
+      dirty = /* @__PURE__ */ new Set();
+      flushing = false;
+      scheduled = false;
+      timer;
+      lastError = "";
+      closed = false;
+      now;
+      log;
+      instance;
+      async start() {
+        await this.bus.subscribe(FRAMES_CHANNEL, (m) => this.onFrame(m), () => this.resync());
+        this.timer = setInterval(() => {
+          for (const agent of this.hub.agentIds()) this.dirty.add(agent);
+          this.schedule();
+        }, REFRESH_MS);
+        this.timer.unref();
+      }
+      async relay(receiver, frame, now, opts) {
+        const { result } = await this.queue.publish(receiver, frame, now, opts);
+        return result === "full" ? "full" : result === "live" ? "delivered" : "queued";
+      }
+      admit() {
+        if (!this.bus.ready) throw new RedisUnavailable("Redis is unavailable");
+      }
+      attach(agent, sub, now) {
+        this.hub.add(agent, sub);
+        const state = { floor: null, held: [] };
+        this.states.set(sub, state);
+        sub.hold();
+        const here = { instance: this.instance, draining: this.draining(agent) };
+        this.queue.take(agent, sub.drains ? "drain" : "peek", now, here).then(
+          ({ floor, frames }) => {
+            const skip = state.held.filter((seq) => seq <= floor).length;
+            const live = state.held.slice(skip);
+            state.floor = floor;
+            state.held = [];
+            if (sub.isClosed) return;
+            sub.release(frames, skip);
+            if (sub.drains && !sub.isClosed) for (const seq of live) this.ack(agent, seq);
+          },
+          (e) => {
+            this.report(`messenger: a stream's drain failed: ${e.message}`);
+            sub.close();
+          }
+        );
+      }
+      detach(agent, sub) {
+        this.hub.remove(agent, sub);
+        this.states.delete(sub);
+        this.dirty.add(agent);
+        this.schedule();
+      }
+      streamingAgents(now) {
+        return this.queue.streamingAgents(now);
+      }
+      async close() {
+        clearInterval(this.timer);
+        this.closed = true;
+        while (this.flushing) await new Promise((r) => setImmediate(r));
+        await this.flush();
+      }
+      /** "<seq> <agent length>\n<agent><frame>" (messenger-scripts.ts ADD). */
+      onFrame(message) {
+        const sp = message.indexOf(" ");
+        const nl = message.indexOf("\n", sp);
+        if (sp < 0 || nl < 0) return;
+        const seq = Number(message.slice(0, sp));
+        const start2 = nl + 1;
+        const agent = message.slice(start2, start2 + Number(message.slice(sp + 1, nl)));
+        const subs = this.hub.streamsOf(agent);
+        if (!subs.length) return;
+        const frame = message.slice(start2 + agent.length);
+        const bytes = Buffer.byteLength(frame);
+        let taken = false;
+        for (const sub of subs) {
+          const state = this.states.get(sub);
+          if (!state) continue;
+          if (state.floor === null) {
+            if (sub.send(frame, bytes)) state.held.push(seq);
+          } else if (seq > state.floor && sub.send(frame, bytes) && sub.drains) {
+            taken = true;
+          }
+        }
+        if (taken) this.ack(agent, seq);
+      }
+      /** Frames published while the subscription was down never reached this instance. */
+      resync() {
+        const subs = this.hub.agentIds().flatMap((a) => this.hub.streamsOf(a));
+        if (subs.length) this.log(`messenger: subscription restored; closing ${subs.length} stream(s) so they drain what they missed`);
+        for (const sub of subs) sub.close();
+      }
+      draining(agent) {
+        const subs = this.hub.streamsOf(agent);
+        return subs.length ? subs.filter((s) => s.drains && !s.isClosed).length : -1;
+      }
+      ack(agent, seq) {
+        const list = this.acks.get(agent);
+        if (list) list.push(seq);
+        else this.acks.set(agent, [seq]);
+        this.schedule();
+      }
+      /** Acknowledgements and presence changes go out together, once per turn of the event loop. */
+      schedule() {
+        if (this.scheduled || this.flushing || this.closed) return;
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+      async flush() {
+        this.scheduled = false;
+        if (!this.acks.size && !this.dirty.size) return;
+        this.flushing = true;
+        const acks = this.acks;
+        const counts = [...this.dirty].map((a) => [a, this.draining(a)]);
+        this.acks = /* @__PURE__ */ new Map();
+        this.dirty = /* @__PURE__ */ new Set();
+        const now = this.now();
+        try {
+          await Promise.all([this.queue.ack(acks, now), this.queue.here(this.instance, now, counts)]);
+          this.lastError = "";
+        } catch (e) {
+          this.report(`messenger: acknowledgements not written: ${e.message}`);
+        } finally {
+          this.flushing = false;
+          if (this.acks.size || this.dirty.size) this.schedule();
+        }
+      }
+      report(line) {
+        if (line === this.lastError) return;
+        this.lastError = line;
+        this.log(line);
+      }
+    };
+  }
+});
+
+// src/opennexus/messenger/redis-backend.ts
+var redis_backend_exports = {};
+__export(redis_backend_exports, {
+  redisBackend: () => redisBackend
+});
+async function redisBackend(config, now, log) {
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const store = new RedisMessengerStore(redis, queueLimits(config));
+  return {
+    store,
+    relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
+    close: () => redis.close()
+  };
+}
+var init_redis_backend = __esm({
+  "src/opennexus/messenger/redis-backend.ts"() {
+    "use strict";
+    init_connection();
+    init_messenger_relay();
+    init_messenger_store2();
+    init_config();
+  }
+});
+
 // src/opennexus/messenger/server.ts
 async function startMessenger(config, opts = {}) {
-  const store = opts.store ?? new MemoryMessengerStore({
-    maxPerAgent: config.offlineMax,
-    ttlMs: config.offlineTtlMs,
-    maxTotal: config.offlineMaxTotal,
-    maxBytesPerAgent: config.offlineMaxBytes,
-    maxBytesTotal: config.offlineMaxTotalBytes,
-    graceMs: config.drainGraceMs
-  });
-  const messenger = createMessenger({ config, store, ...opts.now ? { now: opts.now } : {} });
-  const running = await serve(messenger.handler, {
-    host: config.host,
-    port: config.port,
-    bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
-    limits: config.limits,
-    ...opts.log ? { log: opts.log } : {}
-  });
+  const now = opts.now ?? Date.now;
+  let backend;
+  if (config.redisUrl && !opts.store) {
+    const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
+    backend = await redisBackend3(config, now, opts.log ?? stderrLine);
+  }
+  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  let running;
+  try {
+    await messenger.relay.start();
+    running = await serve(messenger.handler, {
+      host: config.host,
+      port: config.port,
+      bodyLimit: BODY_LIMIT,
+      trustProxy: config.trustProxy,
+      limits: config.limits,
+      ...opts.log ? { log: opts.log } : {}
+    });
+  } catch (e) {
+    await messenger.relay.close();
+    await backend?.close();
+    throw e;
+  }
   return {
     ...running,
     messenger,
     store,
     close: async () => {
       await running.close();
+      await messenger.relay.close();
       await store.close();
+      await backend?.close();
     }
   };
 }
-var BODY_LIMIT;
+var BODY_LIMIT, stderrLine;
 var init_server = __esm({
   "src/opennexus/messenger/server.ts"() {
     "use strict";
     init_node_adapter();
     init_messenger_store();
     init_app();
+    init_config();
     BODY_LIMIT = 65536;
+    stderrLine = (line) => void process.stderr.write(`${line}
+`);
   }
 });
 
@@ -1695,6 +2528,8 @@ function nexusConfig(env2, defaults) {
     port: defaults.port ?? Math.floor(num2(env2.PORT, 3e3)),
     publicBaseUrl: env2.PUBLIC_BASE_URL ? env2.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     dataDir,
+    redisUrl: env2.REDIS_URL?.trim() || null,
+    redisPrefix: env2.REDIS_PREFIX ?? "nexus:",
     defaultTtl: Math.min(maxTtl, num2(env2.DEFAULT_TTL, 3660, 60)),
     maxTtl,
     defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num2(env2.DEFAULT_MAX_AGENTS, 2, 2)))),
@@ -1731,7 +2566,9 @@ var init_config2 = __esm({
     NEXUS_ENV = [
       ["PORT", "3000", "port to listen on (`--port` wins)"],
       ["PUBLIC_BASE_URL", "(from the Host header)", "base URL used in pairing links and pages"],
-      ["DATA_DIR", "<state dir>/nexus-server", "where session metadata is kept; `none` = memory only"],
+      ["DATA_DIR", "<state dir>/nexus-server", "where sessions and messages are kept on disk; `none` = memory only"],
+      ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2`: keep everything in this Redis (database index honoured) so several instances serve the same sessions; DATA_DIR is then unused"],
+      ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"],
       ["DEFAULT_TTL", "3660", "session inactivity TTL in seconds when create gives none"],
       ["MAX_TTL_SECONDS", "86400", "largest TTL a client may ask for"],
       ["DEFAULT_MAX_AGENTS", "2", "session capacity when create gives none"],
@@ -1759,17 +2596,6 @@ var init_config2 = __esm({
       ["SSE_KEEPALIVE_MS", "20000", "keepalive comment interval of an idle event stream (each one also counts as activity)"]
     ];
     bool = (v2, dflt) => v2 === void 0 || v2 === "" ? dflt : !/^(0|false|no|off)$/i.test(v2);
-  }
-});
-
-// src/store/nexus-store.ts
-var StorageUnavailable;
-var init_nexus_store = __esm({
-  "src/store/nexus-store.ts"() {
-    "use strict";
-    init_errors();
-    StorageUnavailable = class extends CodedError {
-    };
   }
 });
 
@@ -2067,6 +2893,8 @@ var init_message_log = __esm({
       bytes = 0;
       /** Messages ever appended (the stats endpoint's totalMessages). */
       appended = 0;
+      /** Bytes of messages ever dropped (budget, expiry): what a journal snapshot would shed. */
+      droppedBytes = 0;
       append(sid, messages) {
         let l3 = this.lists.get(sid);
         if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
@@ -2112,6 +2940,7 @@ var init_message_log = __esm({
         else this.newest = n.older;
         n.older = n.newer = null;
         this.bytes -= n.bytes;
+        this.droppedBytes += n.bytes;
       }
       /**
        * Messages with cursor > after, ascending: at most `limit`, and no more than `maxBytes`
@@ -2141,6 +2970,17 @@ var init_message_log = __esm({
           bytes += n.bytes;
         }
         return { messages: out2, more: false };
+      }
+      /**
+       * Every kept message as a journal snapshot writes it: the greetings, then the rest oldest
+       * first, so replaying them through append() keeps the same ones (the global budget drops the
+       * globally oldest). A copy: the caller may write it out in slices while messages come and go.
+       */
+      entries() {
+        const out2 = [];
+        for (const [sid, l3] of this.lists) if (l3.greeting) out2.push({ sid, m: l3.greeting.m });
+        for (let n = this.oldest; n; n = n.newer) out2.push({ sid: n.sid, m: n.m });
+        return out2;
       }
       /** Forgets a session's messages (it expired). */
       drop(sid) {
@@ -2331,19 +3171,145 @@ var init_nexus_journal_lines = __esm({
   }
 });
 
+// src/store/message-journal.ts
+function messageLine(sid, m, expiresAt) {
+  const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
+  const a = m.author === void 0 ? "" : `,"a":${JSON.stringify(m.author)}`;
+  return `{"m":${JSON.stringify(sid)},"n":${m.cursor}${e}${a},"w":${m.wire}}
+`;
+}
+function replayRecord(into, r) {
+  const rec = r;
+  if (typeof rec.m !== "string") {
+    replayLine(into.sessions, r);
+    if (typeof rec.d === "string") into.last.delete(rec.d);
+    return;
+  }
+  const s = into.sessions.get(rec.m);
+  const n = rec.n;
+  if (!s || typeof n !== "number" || !Number.isSafeInteger(n) || n < 0 || !rec.w || typeof rec.w !== "object") return;
+  if (n <= (into.last.get(rec.m) ?? -1)) return;
+  into.last.set(rec.m, n);
+  if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
+  const wire = JSON.stringify(rec.w);
+  into.messages.push({ sid: rec.m, m: typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire } });
+}
+function liveAfterReplay(r, now) {
+  const sessions = [];
+  for (const s of r.sessions.values()) {
+    if (s.expiresAt <= now) continue;
+    const last = r.last.get(s.sessionId);
+    sessions.push(last !== void 0 && last > s.headCursor ? { ...s, headCursor: last } : s);
+  }
+  const live = new Set(sessions.map((s) => s.sessionId));
+  return { sessions, messages: r.messages.filter((x2) => live.has(x2.sid)) };
+}
+var emptyReplay;
+var init_message_journal = __esm({
+  "src/store/message-journal.ts"() {
+    "use strict";
+    init_nexus_journal_lines();
+    emptyReplay = () => ({ sessions: /* @__PURE__ */ new Map(), messages: [], last: /* @__PURE__ */ new Map() });
+  }
+});
+
+// src/store/session-flights.ts
+var noop, SessionFlights;
+var init_session_flights = __esm({
+  "src/store/session-flights.ts"() {
+    "use strict";
+    noop = () => {
+    };
+    SessionFlights = class {
+      constructor(hooks) {
+        this.hooks = hooks;
+      }
+      hooks;
+      lanes = /* @__PURE__ */ new Map();
+      /** Whether anything is in flight or waiting on this session (the sweep leaves it alone). */
+      busy(id) {
+        return this.lanes.has(id);
+      }
+      /** Whether a material write (carrying the whole record) is in flight or others wait. */
+      blocked(id) {
+        return this.lanes.get(id)?.blocked ?? false;
+      }
+      async idle() {
+        while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l3) => l3.tail));
+      }
+      run(id, fn) {
+        const lane = this.lanes.get(id);
+        if (lane && (lane.blocked || lane.waiting.length)) return this.wait(lane, id, fn, false);
+        return this.step(id, fn);
+      }
+      wait(lane, id, fn, first) {
+        return new Promise((resolve2, reject) => {
+          const go = () => void this.step(id, fn).then(resolve2, reject);
+          if (first) lane.waiting.unshift(go);
+          else lane.waiting.push(go);
+        });
+      }
+      step(id, fn) {
+        let lane = this.lanes.get(id);
+        const base = lane ? lane.state : this.hooks.stored(id);
+        let u;
+        try {
+          u = fn(base);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        const kind = this.hooks.kind(base, u);
+        if (!lane || lane.inFlight === 0) {
+          if (kind === "none") return this.now(id, u);
+        } else if (kind === "material") {
+          lane.blocked = true;
+          return this.wait(lane, id, fn, true);
+        }
+        if (!lane) this.lanes.set(id, lane = { state: base, inFlight: 0, tail: Promise.resolve(), blocked: false, waiting: [] });
+        const l3 = lane;
+        if (u.next !== void 0) l3.state = u.next;
+        if (kind === "material") l3.blocked = true;
+        const written = kind === "none" ? null : this.hooks.write(id, base, u, kind);
+        written?.catch(() => l3.blocked = true);
+        const before = l3.tail;
+        const p = (written ?? before).then(() => before).then(() => this.hooks.apply(id, u, kind));
+        l3.inFlight++;
+        l3.tail = before.then(() => p.then(noop, noop)).then(() => this.settle(id, l3));
+        return p;
+      }
+      /** Nothing in flight and nothing to write: applied now. */
+      now(id, u) {
+        try {
+          return Promise.resolve(this.hooks.apply(id, u, "none"));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+      settle(id, l3) {
+        if (--l3.inFlight > 0) return;
+        l3.blocked = false;
+        l3.state = this.hooks.stored(id);
+        while (l3.waiting.length && !l3.blocked) l3.waiting.shift()();
+        if (l3.inFlight === 0 && !l3.waiting.length && this.lanes.get(id) === l3) this.lanes.delete(id);
+      }
+    };
+  }
+});
+
 // src/store/nexus-file-store.ts
 import { join as join3 } from "node:path";
-var CURSOR_BLOCK, SLICE, yieldNow, noop, FileNexusStore;
+var SLICE, yieldNow, noop2, FileNexusStore;
 var init_nexus_file_store = __esm({
   "src/store/nexus-file-store.ts"() {
     "use strict";
     init_journal();
     init_memory_nexus_store();
+    init_message_journal();
     init_nexus_journal_lines();
-    CURSOR_BLOCK = 256;
+    init_session_flights();
     SLICE = 500;
     yieldNow = () => new Promise((r) => setImmediate(r));
-    noop = () => {
+    noop2 = () => {
     };
     FileNexusStore = class extends MemoryNexusStore {
       constructor(dataDir, opts = {}) {
@@ -2357,24 +3323,36 @@ var init_nexus_file_store = __esm({
       opts;
       journal;
       fs;
-      ceilings = /* @__PURE__ */ new Map();
-      locks = /* @__PURE__ */ new Map();
+      flights = new SessionFlights({
+        stored: (id) => this.sessions.get(id) ?? null,
+        kind: (base, u) => this.writeKind(base, u),
+        write: (id, base, u, kind) => this.write(id, base, u, kind),
+        apply: (id, u, kind) => {
+          if (kind !== "material" && u.next) this.dirty.add(id);
+          return this.apply(id, u);
+        }
+      });
       dirty = /* @__PURE__ */ new Set();
+      /** MessageLog.droppedBytes when the last snapshot was taken. */
+      droppedAtSnapshot = 0;
+      /** The last compaction failed: the next is tried by the timer, not by every write. */
+      compactFailed = false;
       maintaining = null;
       timer;
-      /** Loads every unexpired session, cleans leftovers, compacts; returns how many were loaded. */
+      /**
+       * Loads every unexpired session and its messages (in stored order, through the same budgets
+       * as in memory), cleans leftovers, compacts; returns how many sessions were loaded.
+       */
       async load(now) {
-        const loaded = /* @__PURE__ */ new Map();
+        const replayed2 = emptyReplay();
         const legacy = join3(this.dataDir, "sessions");
-        await this.loadLegacy(legacy, loaded);
-        await this.journal.load((r) => replayLine(loaded, r));
-        for (const s of loaded.values()) {
-          if (s.expiresAt <= now) continue;
-          this.apply(s.sessionId, { next: s, result: null });
-          this.ceilings.set(s.sessionId, s.headCursor);
-        }
+        await this.loadLegacy(legacy, replayed2.sessions);
+        await this.journal.load((r) => replayRecord(replayed2, r));
+        const live = liveAfterReplay(replayed2, now);
+        for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
+        for (const { sid, m } of live.messages) this.log.append(sid, [m]);
         try {
-          await this.journal.compact(() => this.snapshotLines(false));
+          await this.compact();
           await this.fs.rm(legacy, { recursive: true, force: true });
         } catch {
         }
@@ -2400,60 +3378,44 @@ var init_nexus_file_store = __esm({
         }
       }
       updateSession(id, fn) {
-        const held = this.locks.get(id);
-        if (!held) return this.step(id, fn);
-        const p = held.then(() => this.step(id, fn));
-        this.hold(id, p);
-        return p;
+        return this.flights.run(id, fn);
       }
-      /** Later transitions on `id` wait for `p`. */
-      hold(id, p) {
-        const guard = p.then(noop, noop);
-        this.locks.set(id, guard);
-        void guard.then(() => {
-          if (this.locks.get(id) === guard) this.locks.delete(id);
-        });
-      }
-      step(id, fn) {
-        const prev = this.sessions.get(id) ?? null;
-        let u;
-        try {
-          u = fn(prev);
-        } catch (e) {
-          return Promise.reject(e);
-        }
+      /** What must be on disk before a change is applied (session-flights.ts). */
+      writeKind(base, u) {
         const next = u.next;
-        const ceiling = this.ceilings.get(id) ?? -1;
-        if (!next || prev && next.headCursor <= ceiling && !materialChange(prev, next)) {
-          const r = this.apply(id, u);
-          if (next) this.dirty.add(id);
-          return Promise.resolve(r);
-        }
-        const reserve = next.headCursor + CURSOR_BLOCK;
-        const p = this.journal.append(upsertLine(next, reserve, !prev)).then(() => {
-          this.ceilings.set(id, reserve);
-          return this.apply(id, u);
-        });
-        this.hold(id, p);
-        return p;
+        if (next && (!base || materialChange(base, next))) return "material";
+        if (next !== null && u.append?.length) return "message";
+        return "none";
+      }
+      /** A material change writes the whole record (the greeting only when new); each message its line. */
+      write(id, base, u, kind) {
+        const s = u.next ?? base;
+        let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
+        for (const m of u.append ?? []) text += messageLine(id, m, s?.expiresAt);
+        const written = this.journal.append(text);
+        if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
+        return written;
+      }
+      /** Journal bytes after which a snapshot replaces the journals. */
+      journalLimit() {
+        return Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
       }
       apply(id, u) {
-        if (u.next === null && this.sessions.has(id)) {
-          this.ceilings.delete(id);
-          this.dirty.add(id);
-        }
+        if (u.next === null && this.sessions.has(id)) this.dirty.add(id);
         return super.apply(id, u);
       }
       deletable(id) {
-        return !this.locks.has(id);
+        return !this.flights.busy(id);
       }
-      /** Writes lazy changes, then compacts when the journals outgrow the snapshot. */
+      /** Writes lazy changes, then compacts when the journals outgrow the snapshot or are mostly dead. */
       maintain() {
         this.maintaining ??= (async () => {
           try {
             await this.flushDirty();
-            const limit = Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
-            if (this.journal.bytesSinceSnapshot > limit) await this.journal.compact(() => this.snapshotLines(false));
+            const { bytesSinceSnapshot: journal, snapshotBytes: snapshot } = this.journal;
+            const dead = this.log.droppedBytes - this.droppedAtSnapshot;
+            const deadLimit = Math.max(this.opts.compactAfterBytes ?? 8 << 20, (snapshot + journal) / 2);
+            if (journal > this.journalLimit() || dead > deadLimit) await this.compact();
           } catch {
           } finally {
             this.maintaining = null;
@@ -2461,15 +3423,22 @@ var init_nexus_file_store = __esm({
         })();
         return this.maintaining;
       }
+      async compact() {
+        const dropped = this.log.droppedBytes;
+        this.compactFailed = true;
+        await this.journal.compact(() => this.snapshotLines());
+        this.compactFailed = false;
+        this.droppedAtSnapshot = dropped;
+      }
       async flushDirty() {
         const ids = [...this.dirty];
         this.dirty.clear();
         for (let i = 0; i < ids.length; i += SLICE) {
           let text = "";
           for (const id of ids.slice(i, i + SLICE)) {
-            if (this.locks.has(id)) continue;
+            if (this.flights.blocked(id)) continue;
             const s = this.sessions.get(id);
-            text += s ? upsertLine(s, this.ceilings.get(id) ?? s.headCursor, false) : `${JSON.stringify({ d: id })}
+            text += s ? upsertLine(s, s.headCursor, false) : `${JSON.stringify({ d: id })}
 `;
           }
           try {
@@ -2482,15 +3451,24 @@ var init_nexus_file_store = __esm({
         }
       }
       /**
-       * Every session with its greeting, in slices. `exact`: the ceiling is the head itself (a
-       * clean shutdown), so a restart continues at head + 1.
+       * Every session with its greeting, then every message the budgets keep (MessageLog.entries:
+       * greetings first, then in stored order), in slices.
        */
-      async *snapshotLines(exact) {
+      async *snapshotLines() {
         await yieldNow();
         let chunk = "";
         let n = 0;
         for (const s of this.sessions.values()) {
-          chunk += upsertLine(s, exact ? s.headCursor : this.ceilings.get(s.sessionId) ?? s.headCursor, true);
+          chunk += upsertLine(s, s.headCursor, true);
+          if (++n % SLICE === 0) {
+            yield chunk;
+            chunk = "";
+            await yieldNow();
+          }
+        }
+        for (const { sid, m } of this.log.entries()) {
+          if (!this.sessions.has(sid)) continue;
+          chunk += messageLine(sid, m);
           if (++n % SLICE === 0) {
             yield chunk;
             chunk = "";
@@ -2504,13 +3482,9 @@ var init_nexus_file_store = __esm({
       }
       async close() {
         clearInterval(this.timer);
-        while (this.locks.size) await Promise.all([...this.locks.values()]);
+        await this.flights.idle();
         await this.maintaining;
-        try {
-          await this.journal.compact(() => this.snapshotLines(true));
-        } catch {
-          await this.flushDirty().catch(noop);
-        }
+        await this.maintain().catch(noop2);
         await this.journal.close();
       }
     };
@@ -2655,12 +3629,13 @@ function idempotencyKey(v2) {
   if (!IDEMPOTENCY_KEY.test(v2)) throw invalidRequest("Idempotency-Key", "Idempotency-Key must be 1-128 visible ASCII characters");
   return v2;
 }
-var IDEMPOTENCY_KEY, IdempotentSends;
+var IDEMPOTENCY_KEY, replayed, IdempotentSends;
 var init_idempotency = __esm({
   "src/nexus/server/idempotency.ts"() {
     "use strict";
     init_rules();
     IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+    replayed = (first) => ({ ...first, headers: { ...first.headers, "idempotent-replayed": "true" } });
     IdempotentSends = class {
       constructor(perSession = 100, total = 1e5) {
         this.perSession = perSession;
@@ -2679,7 +3654,7 @@ ${key}`;
         const kept = this.entries.get(id);
         if (kept) {
           const first = await kept.catch(() => null);
-          if (first) return { ...first, headers: { ...first.headers, "idempotent-replayed": "true" } };
+          if (first) return replayed(first);
           return this.run(sessionId, agentId, key, send2);
         }
         const p = send2();
@@ -3104,6 +4079,10 @@ var init_waiters = __esm({
           }
         }
       }
+      /** Every waiter re-reads the store (wakes may have been missed). */
+      wakeAll() {
+        for (const id of [...this.bySession.keys()]) this.wake(id);
+      }
       /** Waiters registered now: for one session, or in all (operators and tests). */
       count(sessionId) {
         return sessionId === void 0 ? this.total : this.bySession.get(sessionId)?.size ?? 0;
@@ -3119,10 +4098,14 @@ function createContext(deps) {
   const ids = serverIds(deps.random);
   const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
   const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
-  const idempotent = new IdempotentSends();
+  const idempotent = deps.idempotency ?? new IdempotentSends();
+  const wake = (id) => {
+    waiters.wake(id);
+    deps.wakeBus?.publish(id);
+  };
   const gone = (id) => {
     idempotent.drop(id);
-    waiters.wake(id);
+    wake(id);
   };
   return {
     config,
@@ -3160,7 +4143,7 @@ function createContext(deps) {
         changed = Boolean(u.append?.length) || u.next === null || u.next !== void 0 && u.next.agents.length !== s?.agents.length;
         return u;
       });
-      if (changed) waiters.wake(id);
+      if (changed) wake(id);
       return result;
     },
     waiters,
@@ -4970,13 +5953,13 @@ var init_safe_markdown = __esm({
 });
 
 // src/nexus/server/pages.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function inlineHash(tag) {
   const open2 = `<${tag}>`;
   const start2 = page_default.indexOf(open2);
   const end = page_default.indexOf(`</${tag}>`, start2);
   if (start2 < 0 || end < 0 || page_default.indexOf(open2, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
-  return `'sha256-${createHash("sha256").update(page_default.slice(start2 + open2.length, end)).digest("base64")}'`;
+  return `'sha256-${createHash3("sha256").update(page_default.slice(start2 + open2.length, end)).digest("base64")}'`;
 }
 function oneLine(vars) {
   const out2 = {};
@@ -5759,11 +6742,12 @@ function skill(ctx, req) {
   return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
 }
 function health(ctx) {
-  return json2(200, {
-    status: "ok",
+  const storage = ctx.store.health();
+  return json2(storage === "ok" ? 200 : 503, {
+    status: storage === "ok" ? "ok" : "degraded",
     version: VERSION,
     uptime: uptime(ctx),
-    storage: ctx.store.health(),
+    storage,
     capabilities: {
       messageFormat: ["text", "json"],
       pathStyles: ["singular", "plural"],
@@ -5894,12 +6878,474 @@ var init_app2 = __esm({
   }
 });
 
+// src/redis/idempotency.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+var PER_SESSION, PENDING_STALE_MS, WAIT_MS, CLAIM, SETTLE, RedisIdempotency;
+var init_idempotency2 = __esm({
+  "src/redis/idempotency.ts"() {
+    "use strict";
+    init_idempotency();
+    init_nexus_store();
+    PER_SESSION = 100;
+    PENDING_STALE_MS = 3e4;
+    WAIT_MS = 15e3;
+    CLAIM = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then
+  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return 2 end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+local at = string.match(cur, '^pending (%d+)')
+if at and tonumber(at) < tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+    SETTLE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+`;
+    RedisIdempotency = class {
+      constructor(redis, now = Date.now) {
+        this.redis = redis;
+        this.now = now;
+      }
+      redis;
+      now;
+      async run(sessionId, agentId, key, send2) {
+        const hash2 = `${this.redis.key("nx:")}i:${sessionId}`;
+        const field = `${agentId}
+${key}`;
+        const deadline = this.now() + WAIT_MS;
+        for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+          const mark = `pending ${this.now()} ${randomBytes2(6).toString("hex")}`;
+          const claimed = await this.redis.script(CLAIM, [hash2], [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION]);
+          if (claimed === 2) return send2();
+          if (claimed === 1) return this.settle(hash2, field, mark, send2);
+          const kept = await this.redis.call((c) => c.hGet(hash2, field));
+          if (kept && !kept.startsWith("pending ")) return replayed(JSON.parse(kept));
+          if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+      async settle(hash2, field, mark, send2) {
+        let answer2;
+        try {
+          answer2 = await send2();
+        } catch (e) {
+          await this.redis.script(SETTLE, [hash2], [field, mark, ""]).catch(() => {
+          });
+          throw e;
+        }
+        const body = typeof answer2.body === "string" ? answer2.body : answer2.body ? Buffer.from(answer2.body).toString("utf8") : void 0;
+        await this.redis.script(SETTLE, [hash2], [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body })]).catch(() => {
+        });
+        return answer2;
+      }
+      /** Deleted with the session by the store's scripts. */
+      drop() {
+      }
+    };
+  }
+});
+
+// src/redis/nexus-scripts.ts
+var DELETE_SESSION, UPDATE_SESSION, DELETE_EXPIRED, UPDATE_PAIR, DELETE_EXPIRED_PAIRS;
+var init_nexus_scripts = __esm({
+  "src/redis/nexus-scripts.ts"() {
+    "use strict";
+    DELETE_SESSION = `
+local function delete_session(P, sid)
+  local s = P .. 's:' .. sid
+  local n = tonumber(redis.call('HGET', s, 'n') or '0')
+  local mb = tonumber(redis.call('HGET', s, 'mb') or '0')
+  if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end
+  if mb ~= 0 then redis.call('DECRBY', P .. 'bytes', mb) end
+  local kept = redis.call('ZRANGE', P .. 'm:' .. sid, 0, -1, 'WITHSCORES')
+  for i = 2, #kept, 2 do redis.call('ZREM', P .. 'arr', sid .. '\\n' .. kept[i]) end
+  for _, code in ipairs(redis.call('SMEMBERS', P .. 'ps:' .. sid)) do
+    redis.call('DEL', P .. 'p:' .. code)
+    redis.call('ZREM', P .. 'pexp', code)
+  end
+  redis.call('DEL', s, P .. 'm:' .. sid, P .. 'ps:' .. sid, P .. 'i:' .. sid)
+  redis.call('ZREM', P .. 'exp', sid)
+end
+`;
+    UPDATE_SESSION = `${DELETE_SESSION}
+local P, sid = ARGV[1], ARGV[2]
+local s, m = P .. 's:' .. sid, P .. 'm:' .. sid
+local v = tonumber(redis.call('HGET', s, 'v') or '0')
+if v ~= tonumber(ARGV[3]) then return -1 end
+if ARGV[4] == 'del' then
+  delete_session(P, sid)
+  return 0
+end
+local keepUntil = ARGV[8]
+if ARGV[4] == 'set' then
+  local n = tonumber(ARGV[7])
+  local delta = n - tonumber(redis.call('HGET', s, 'n') or '0')
+  redis.call('HSET', s, 'rec', ARGV[5], 'v', v + 1, 'exp', ARGV[6], 'n', n)
+  if delta ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', delta) end
+  redis.call('ZADD', P .. 'exp', ARGV[6], sid)
+else
+  redis.call('HSET', s, 'v', v + 1)
+end
+local maxPer, maxBytes, maxTotal = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local last = nil
+for i = 12, #ARGV, 2 do
+  local cursor, member = ARGV[i], ARGV[i + 1]
+  redis.call('HINCRBY', P .. 'counts', 'messages', 1)
+  if cursor == '0' and redis.call('HEXISTS', s, 'greet') == 0 and redis.call('ZCARD', m) == 0 then
+    redis.call('HSET', s, 'greet', member)
+  else
+    local size = #member
+    redis.call('ZADD', m, cursor, member)
+    redis.call('HINCRBY', s, 'mb', size)
+    redis.call('INCRBY', P .. 'bytes', size)
+    last = sid .. '\\n' .. cursor
+    redis.call('ZADD', P .. 'arr', redis.call('INCR', P .. 'seq'), last)
+    -- the session's budgets: the oldest go first, the newest message always stays
+    while redis.call('ZCARD', m) > maxPer or (tonumber(redis.call('HGET', s, 'mb')) > maxBytes and redis.call('ZCARD', m) > 1) do
+      local old = redis.call('ZPOPMIN', m)
+      redis.call('HINCRBY', s, 'mb', -#old[1])
+      redis.call('DECRBY', P .. 'bytes', #old[1])
+      redis.call('ZREM', P .. 'arr', sid .. '\\n' .. old[2])
+    end
+  end
+end
+-- the budget of all sessions: the globally oldest go first, never the message just stored
+if last then
+  while tonumber(redis.call('GET', P .. 'bytes') or '0') > maxTotal do
+    local oldest = redis.call('ZRANGE', P .. 'arr', 0, 0)[1]
+    if not oldest or oldest == last then break end
+    redis.call('ZREM', P .. 'arr', oldest)
+    local nl = string.find(oldest, '\\n', 1, true)
+    local osid, ocursor = string.sub(oldest, 1, nl - 1), string.sub(oldest, nl + 1)
+    local om = P .. 'm:' .. osid
+    for _, member in ipairs(redis.call('ZRANGEBYSCORE', om, ocursor, ocursor)) do
+      redis.call('ZREM', om, member)
+      redis.call('HINCRBY', P .. 's:' .. osid, 'mb', -#member)
+      redis.call('DECRBY', P .. 'bytes', #member)
+    end
+  end
+end
+-- Redis forgets the session by itself a while after it expires, should no sweep run
+for _, k in ipairs({ s, m, P .. 'ps:' .. sid, P .. 'i:' .. sid }) do redis.call('PEXPIREAT', k, keepUntil) end
+return 1
+`;
+    DELETE_EXPIRED = `${DELETE_SESSION}
+local P, t = ARGV[1], tonumber(ARGV[2])
+local out = { 0 }
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'exp', '-inf', t, 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local e = tonumber(redis.call('HGET', P .. 's:' .. sid, 'exp') or '-1')
+  if e < 0 then
+    redis.call('ZREM', P .. 'exp', sid)
+  elseif e > t then
+    redis.call('ZADD', P .. 'exp', e, sid)
+  else
+    delete_session(P, sid)
+    out[#out + 1] = sid
+  end
+end
+if redis.call('ZCOUNT', P .. 'exp', '-inf', t) > 0 then out[1] = 1 end
+return out
+`;
+    UPDATE_PAIR = `
+local P, code = ARGV[1], ARGV[2]
+local p = P .. 'p:' .. code
+local v = tonumber(redis.call('HGET', p, 'v') or '0')
+if v ~= tonumber(ARGV[3]) then return -1 end
+local old = redis.call('HGET', p, 'sid')
+if ARGV[4] == 'del' then
+  if old then redis.call('SREM', P .. 'ps:' .. old, code) end
+  redis.call('DEL', p)
+  redis.call('ZREM', P .. 'pexp', code)
+  return 0
+end
+local sid, keep = ARGV[7], tonumber(ARGV[8])
+if old and old ~= sid then redis.call('SREM', P .. 'ps:' .. old, code) end
+redis.call('HSET', p, 'rec', ARGV[5], 'v', v + 1, 'exp', ARGV[6], 'sid', sid)
+redis.call('ZADD', P .. 'pexp', ARGV[6], code)
+redis.call('SADD', P .. 'ps:' .. sid, code)
+redis.call('PEXPIREAT', p, keep)
+if redis.call('PEXPIRETIME', P .. 'ps:' .. sid) < keep then redis.call('PEXPIREAT', P .. 'ps:' .. sid, keep) end
+return 1
+`;
+    DELETE_EXPIRED_PAIRS = `
+local P, t = ARGV[1], tonumber(ARGV[2])
+local count = 0
+for _, code in ipairs(redis.call('ZRANGEBYSCORE', P .. 'pexp', '-inf', t, 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local p = P .. 'p:' .. code
+  local e = tonumber(redis.call('HGET', p, 'exp') or '-1')
+  if e < 0 then
+    redis.call('ZREM', P .. 'pexp', code)
+  elseif e > t then
+    redis.call('ZADD', P .. 'pexp', e, code)
+  else
+    local sid = redis.call('HGET', p, 'sid')
+    if sid then redis.call('SREM', P .. 'ps:' .. sid, code) end
+    redis.call('DEL', p)
+    redis.call('ZREM', P .. 'pexp', code)
+    count = count + 1
+  end
+end
+local more = 0
+if redis.call('ZCOUNT', P .. 'pexp', '-inf', t) > 0 then more = 1 end
+return { more, count }
+`;
+  }
+});
+
+// src/redis/nexus-store.ts
+function onlyTouched(prev, next) {
+  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
+  return prev.agents.every((a, i) => {
+    const b = next.agents[i];
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
+  });
+}
+var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;
+var init_nexus_store2 = __esm({
+  "src/redis/nexus-store.ts"() {
+    "use strict";
+    init_nexus_store();
+    init_memory_nexus_store();
+    init_nexus_scripts();
+    KEY_GRACE_MS = 36e5;
+    PAIR_KEEP_MS = 2 * 36e5;
+    LAZY_TOUCH_MS = 1e3;
+    MAX_ATTEMPTS = 64;
+    decode = (m) => JSON.parse(m);
+    RedisNexusStore = class {
+      constructor(redis, budget = {}) {
+        this.redis = redis;
+        this.budget = { ...DEFAULT_MESSAGE_BUDGET, ...budget };
+        this.P = redis.key("nx:");
+      }
+      redis;
+      budget;
+      /** The keys of this store: its prefix plus `nx:`, so other data can share the prefix. */
+      P;
+      async read(kind, id) {
+        const [rec, v2] = await this.redis.call((c) => c.hmGet(`${this.P}${kind}:${id}`, ["rec", "v"]));
+        return { rec: rec ?? null, v: v2 ?? "0" };
+      }
+      async getSession(id) {
+        const { rec } = await this.read("s", id);
+        return rec ? JSON.parse(rec) : null;
+      }
+      async updateSession(id, fn) {
+        const b = this.budget;
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+          const { rec, v: v2 } = await this.read("s", id);
+          const prev = rec ? JSON.parse(rec) : null;
+          const u = fn(prev);
+          const op = u.next === null ? "del" : u.next ? "set" : "keep";
+          if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
+          if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
+          const next = u.next ?? prev;
+          const appended = (u.append ?? []).flatMap((m) => [String(m.cursor), JSON.stringify(m)]);
+          const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
+          if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
+        }
+        throw new StorageUnavailable("contention", `session ${id} changed ${MAX_ATTEMPTS} times while this change was tried; retry`);
+      }
+      /**
+       * Sessions of other instances are not this instance's to count: the storage quota (budgets.ts)
+       * is kept per instance on Redis, so there is nothing to load at start-up.
+       */
+      async listSessions() {
+        return [];
+      }
+      async messagesAfter(sessionId, after, limit, maxBytes) {
+        const key = `${this.P}m:${sessionId}`;
+        const [greet, kept] = await this.redis.call(
+          (c) => Promise.all([after < 0 ? c.hGet(`${this.P}s:${sessionId}`, "greet") : Promise.resolve(null), c.zRangeByScore(key, `(${after}`, "+inf", { LIMIT: { offset: 0, count: limit + 1 } })])
+        );
+        const out2 = [];
+        let bytes = 0;
+        if (greet) {
+          out2.push(decode(greet));
+          bytes = Buffer.byteLength(out2[0].wire);
+        }
+        for (const member of kept) {
+          const m = decode(member);
+          const size = Buffer.byteLength(m.wire);
+          if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
+          out2.push(m);
+          bytes += size;
+        }
+        return { messages: out2, more: false };
+      }
+      async counts() {
+        const [sessions, counts] = await this.redis.call((c) => Promise.all([c.zCard(`${this.P}exp`), c.hmGet(`${this.P}counts`, ["agents", "messages"])]));
+        return { sessions, agents: Number(counts[0] ?? 0), messages: Number(counts[1] ?? 0) };
+      }
+      async deleteExpired(t, max) {
+        const [more, ...ids] = await this.redis.script(DELETE_EXPIRED, [], [this.P, t, max]);
+        return { ids, more: more === 1 };
+      }
+      async getPair(code) {
+        const { rec } = await this.read("p", code);
+        return rec ? JSON.parse(rec) : null;
+      }
+      async updatePair(code, fn) {
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+          const { rec, v: v2 } = await this.read("p", code);
+          const prev = rec ? JSON.parse(rec) : null;
+          const { next, result } = fn(prev);
+          if (next === void 0 || next === null && !prev) return result;
+          const args = next === null ? [this.P, code, v2, "del"] : [this.P, code, v2, "set", JSON.stringify(next), next.expiresAt, next.sessionId, next.expiresAt + PAIR_KEEP_MS];
+          if (await this.redis.script(UPDATE_PAIR, [], args) !== -1) return result;
+        }
+        throw new StorageUnavailable("contention", `pairing code changed ${MAX_ATTEMPTS} times while this change was tried; retry`);
+      }
+      async pairsOf(sessionId) {
+        const codes = await this.redis.call((c) => c.sMembers(`${this.P}ps:${sessionId}`));
+        const recs = await Promise.all(codes.map((code) => this.getPair(code)));
+        return recs.filter((p) => p !== null);
+      }
+      async deleteExpiredPairs(t, max) {
+        const [more, count] = await this.redis.script(DELETE_EXPIRED_PAIRS, [], [this.P, t, max]);
+        return { count, more: more === 1 };
+      }
+      health() {
+        return this.redis.ready ? "ok" : "unavailable";
+      }
+      /** The connection belongs to whoever opened it (server.ts), which closes it. */
+      async close() {
+      }
+    };
+  }
+});
+
+// src/redis/rate-limit.ts
+var HIT, RedisFixedWindows;
+var init_rate_limit2 = __esm({
+  "src/redis/rate-limit.ts"() {
+    "use strict";
+    HIT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return { n, redis.call('PTTL', KEYS[1]) }
+`;
+    RedisFixedWindows = class {
+      constructor(redis, opts) {
+        this.redis = redis;
+        this.opts = opts;
+      }
+      redis;
+      opts;
+      decision(count, pttl) {
+        const left = pttl > 0 ? pttl : this.opts.windowMs;
+        return {
+          ok: count <= this.opts.max,
+          remaining: Math.max(0, this.opts.max - count),
+          retryAfterSec: Math.max(1, Math.ceil(left / 1e3)),
+          resetAt: this.opts.now() + left
+        };
+      }
+      key(k) {
+        return this.redis.key("rl", this.opts.name, k);
+      }
+      async hit(key) {
+        const [n, pttl] = await this.redis.script(HIT, [this.key(key)], [this.opts.windowMs]);
+        return this.decision(n, pttl);
+      }
+      async peek(key) {
+        const k = this.key(key);
+        const [n, pttl] = await this.redis.call((c) => Promise.all([c.get(k), c.pTTL(k)]));
+        const d = this.decision(Number(n ?? 0), pttl);
+        return { ...d, ok: Number(n ?? 0) < this.opts.max };
+      }
+    };
+  }
+});
+
+// src/redis/wake-bus.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+var CHANNEL, RedisWakeBus;
+var init_wake_bus = __esm({
+  "src/redis/wake-bus.ts"() {
+    "use strict";
+    CHANNEL = "nx:wake";
+    RedisWakeBus = class {
+      constructor(redis, log = () => {
+      }) {
+        this.redis = redis;
+        this.log = log;
+      }
+      redis;
+      log;
+      /** Our own wakes come back from Redis too; they were already delivered locally. */
+      self = randomBytes3(6).toString("hex");
+      publish(sessionId) {
+        this.redis.publish(CHANNEL, `${this.self} ${sessionId}`).catch((e) => this.log(`wake not published: ${e.message}`));
+      }
+      async subscribe(onWake, onMissed) {
+        await this.redis.subscribe(
+          CHANNEL,
+          (message) => {
+            const sp = message.indexOf(" ");
+            if (sp > 0 && message.slice(0, sp) !== this.self) onWake(message.slice(sp + 1));
+          },
+          onMissed
+        );
+      }
+    };
+  }
+});
+
+// src/nexus/server/redis-backend.ts
+var redis_backend_exports2 = {};
+__export(redis_backend_exports2, {
+  redisBackend: () => redisBackend2
+});
+async function redisBackend2(config, budget, now, log = (l3) => process.stderr.write(`${l3}
+`)) {
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const windowMs = config.rateLimitWindowMs;
+  const wakeBus = new RedisWakeBus(redis, log);
+  return {
+    deps: {
+      store: new RedisNexusStore(redis, budget),
+      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config.rateLimitMax, windowMs, now }),
+      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config.pairFailLimit, windowMs, now }),
+      wakeBus,
+      idempotency: new RedisIdempotency(redis, now)
+    },
+    listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
+    close: () => redis.close()
+  };
+}
+var init_redis_backend2 = __esm({
+  "src/nexus/server/redis-backend.ts"() {
+    "use strict";
+    init_connection();
+    init_idempotency2();
+    init_nexus_store2();
+    init_rate_limit2();
+    init_wake_bus();
+  }
+});
+
 // src/nexus/server/server.ts
 async function startNexusServer(config, opts = {}) {
   const now = opts.now ?? Date.now;
   let store = opts.store;
+  let shared = null;
+  const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
+  if (!store && config.redisUrl) {
+    const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend2(), redis_backend_exports2));
+    shared = await redisBackend3(config, budget, now, opts.log);
+    store = shared.deps.store;
+  }
   if (!store) {
-    const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
     if (config.dataDir) {
       const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now());
@@ -5908,7 +7354,8 @@ async function startNexusServer(config, opts = {}) {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createSessionServer({ config, store, now });
+  const app = createSessionServer({ config, store, now, ...shared?.deps });
+  await shared?.listen(app.waiters);
   const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {
   }), 6e4);
@@ -5922,6 +7369,7 @@ async function startNexusServer(config, opts = {}) {
       clearInterval(timer);
       await running.close();
       await store.close();
+      await shared?.close();
     }
   };
 }
@@ -5941,21 +7389,28 @@ var init_server2 = __esm({
 async function startHub(opts) {
   const e = opts.env ?? {};
   const host = opts.host ?? "127.0.0.1";
-  const messenger = await startMessenger(messengerConfig(e, { host, port: opts.messengerPort ?? 8080 }));
+  const n = opts.instances ?? 1;
+  const started = [];
+  const closeAll = () => Promise.all(started.map((s) => s.close())).then(() => {
+  });
   try {
-    const nexus = await startNexusServer(nexusConfig(e, { dataDir: opts.dataDir ?? null, host, port: opts.nexusPort ?? 3e3 }));
-    return {
-      messengerUrl: messenger.url,
-      nexusUrl: nexus.url,
-      close: async () => {
-        await Promise.all([messenger.close(), nexus.close()]);
-      }
-    };
-  } catch (e2) {
-    await messenger.close();
-    throw e2;
+    const messengers = [];
+    const nexuses = [];
+    for (let i = 0; i < n; i++) {
+      const m = await startMessenger(messengerConfig(e, { host, port: nth(opts.messengerPort ?? 8080, i) }));
+      started.push(m);
+      messengers.push(m.url);
+      const x2 = await startNexusServer(nexusConfig(e, { dataDir: opts.dataDir ?? null, host, port: nth(opts.nexusPort ?? 3e3, i) }));
+      started.push(x2);
+      nexuses.push(x2.url);
+    }
+    return { messengerUrl: messengers[0], nexusUrl: nexuses[0], messengerUrls: messengers, nexusUrls: nexuses, close: closeAll };
+  } catch (err2) {
+    await closeAll();
+    throw err2;
   }
 }
+var nth;
 var init_hub2 = __esm({
   "src/hub.ts"() {
     "use strict";
@@ -5963,6 +7418,7 @@ var init_hub2 = __esm({
     init_server();
     init_config2();
     init_server2();
+    nth = (port, i) => port === 0 ? 0 : port + i;
   }
 });
 
@@ -5972,16 +7428,27 @@ __export(hub_run_exports, {
   start: () => start
 });
 async function start(p, ctx) {
-  const hub = await startHub({
-    ...str(p, "host") ? { host: str(p, "host") } : {},
-    messengerPort: int(p, "messenger-port", 0, 65535) ?? 8080,
-    nexusPort: int(p, "nexus-port", 0, 65535) ?? 3e3,
-    env: ctx.env,
-    dataDir: serverDataDir(ctx.env, ctx.moduleUrl)
-  });
-  out(JSON.stringify({ event: "listening", service: "hub", messengerUrl: hub.messengerUrl, nexusUrl: hub.nexusUrl }));
-  err(`OpenNexus messenger:        ${hub.messengerUrl}`);
-  err(`NexusMessaging server:      ${hub.nexusUrl}`);
+  const redis = str(p, "redis") ?? ctx.env.REDIS_URL;
+  const instances = int(p, "instances", 1, 16) ?? 1;
+  if (instances > 1 && !redis) throw new UsageError("--instances above 1 needs --redis URL (or REDIS_URL): instances share their state through Redis");
+  let hub;
+  try {
+    hub = await startHub({
+      ...str(p, "host") ? { host: str(p, "host") } : {},
+      messengerPort: int(p, "messenger-port", 0, 65535) ?? 8080,
+      nexusPort: int(p, "nexus-port", 0, 65535) ?? 3e3,
+      env: redis ? { ...ctx.env, REDIS_URL: redis } : ctx.env,
+      dataDir: serverDataDir(ctx.env, ctx.moduleUrl),
+      instances
+    });
+  } catch (e) {
+    const code = e.code === "redis_unavailable" ? "redis_unavailable" : "listen_failed";
+    throw new CliError(`the hub did not start: ${e.message}`, 1, code);
+  }
+  out(JSON.stringify({ event: "listening", service: "hub", messengerUrl: hub.messengerUrl, nexusUrl: hub.nexusUrl, messengerUrls: hub.messengerUrls, nexusUrls: hub.nexusUrls, storage: redis ? "redis" : "embedded" }));
+  err(`OpenNexus messenger:        ${hub.messengerUrls.join(" ")}`);
+  err(`NexusMessaging server:      ${hub.nexusUrls.join(" ")}`);
+  if (redis) err(`Storage: Redis (${instances} instance${instances > 1 ? "s" : ""} of each; any of them serves any request)`);
   err(`Point the CLIs at it:  export MESSENGER_URL=${hub.messengerUrl} NEXUS_URL=${hub.nexusUrl}`);
   err("Ctrl-C to stop.");
   await new Promise((resolve2) => onStopSignal(() => resolve2()));
@@ -5994,6 +7461,7 @@ var init_hub_run = __esm({
     "use strict";
     init_args();
     init_io();
+    init_args();
     init_state_dir();
     init_hub2();
   }
@@ -6017,9 +7485,14 @@ var HUB = {
       flags: [
         { name: "host", value: "HOST", description: "address to listen on", default: "127.0.0.1" },
         { name: "messenger-port", value: "PORT", description: "OpenNexus messenger port (0 = any free port)", default: "8080" },
-        { name: "nexus-port", value: "PORT", description: "NexusMessaging server port (0 = any free port)", default: "3000" }
+        { name: "nexus-port", value: "PORT", description: "NexusMessaging server port (0 = any free port)", default: "3000" },
+        { name: "redis", value: "URL", description: "run both servers on this Redis (as REDIS_URL does) instead of the embedded store" },
+        { name: "instances", value: "N", description: "start N of each server (1-16; more than 1 needs --redis); instance i listens on port + i", default: "1" }
       ],
-      examples: ["node {baseDir}/scripts/hub.mjs start"],
+      examples: ["node {baseDir}/scripts/hub.mjs start", "node {baseDir}/scripts/hub.mjs start --redis redis://127.0.0.1:6379/2 --instances 2"],
+      notes: [
+        "With --instances N every instance serves every session and agent: put them behind any HTTP load balancer (no stickiness needed; event streams are woken through Redis). JSON on stdout lists all URLs (`messengerUrls`, `nexusUrls`); `messengerUrl` and `nexusUrl` are the first."
+      ],
       run: async () => (await Promise.resolve().then(() => (init_hub_run(), hub_run_exports))).start
     }
   ]

@@ -344,6 +344,8 @@ function nexusConfig(env2, defaults) {
     port: defaults.port ?? Math.floor(num(env2.PORT, 3e3)),
     publicBaseUrl: env2.PUBLIC_BASE_URL ? env2.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     dataDir,
+    redisUrl: env2.REDIS_URL?.trim() || null,
+    redisPrefix: env2.REDIS_PREFIX ?? "nexus:",
     defaultTtl: Math.min(maxTtl, num(env2.DEFAULT_TTL, 3660, 60)),
     maxTtl,
     defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num(env2.DEFAULT_MAX_AGENTS, 2, 2)))),
@@ -380,7 +382,9 @@ var init_config = __esm({
     NEXUS_ENV = [
       ["PORT", "3000", "port to listen on (`--port` wins)"],
       ["PUBLIC_BASE_URL", "(from the Host header)", "base URL used in pairing links and pages"],
-      ["DATA_DIR", "<state dir>/nexus-server", "where session metadata is kept; `none` = memory only"],
+      ["DATA_DIR", "<state dir>/nexus-server", "where sessions and messages are kept on disk; `none` = memory only"],
+      ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2`: keep everything in this Redis (database index honoured) so several instances serve the same sessions; DATA_DIR is then unused"],
+      ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"],
       ["DEFAULT_TTL", "3660", "session inactivity TTL in seconds when create gives none"],
       ["MAX_TTL_SECONDS", "86400", "largest TTL a client may ask for"],
       ["DEFAULT_MAX_AGENTS", "2", "session capacity when create gives none"],
@@ -1022,6 +1026,9 @@ async function watchSession(client, sessionId, agentId, opts) {
   const deadline = Date.now() + opts.timeoutMs;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), opts.timeoutMs);
+  const stop = () => ac.abort();
+  opts.signal?.addEventListener("abort", stop, { once: true });
+  if (opts.signal?.aborted) ac.abort();
   const r = { ended: "timeout", messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
@@ -1060,8 +1067,8 @@ async function watchSession(client, sessionId, agentId, opts) {
           r.cursor = m.cursor;
           r.messages++;
           if (m.mine !== true) r.fromOthers++;
+          await opts.onMessage(m);
           await opts.saveCursor?.(m.cursor);
-          opts.onMessage(m);
           if (opts.maxMessages !== void 0 && r.fromOthers >= opts.maxMessages) {
             stream2.close();
             return { ...r, ended: "max_messages" };
@@ -1075,6 +1082,7 @@ async function watchSession(client, sessionId, agentId, opts) {
     return r;
   } finally {
     clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", stop);
     ac.abort();
   }
 }
@@ -1743,6 +1751,8 @@ var init_message_log = __esm({
       bytes = 0;
       /** Messages ever appended (the stats endpoint's totalMessages). */
       appended = 0;
+      /** Bytes of messages ever dropped (budget, expiry): what a journal snapshot would shed. */
+      droppedBytes = 0;
       append(sid2, messages) {
         let l3 = this.lists.get(sid2);
         if (!l3) this.lists.set(sid2, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
@@ -1788,6 +1798,7 @@ var init_message_log = __esm({
         else this.newest = n.older;
         n.older = n.newer = null;
         this.bytes -= n.bytes;
+        this.droppedBytes += n.bytes;
       }
       /**
        * Messages with cursor > after, ascending: at most `limit`, and no more than `maxBytes`
@@ -1817,6 +1828,17 @@ var init_message_log = __esm({
           bytes += n.bytes;
         }
         return { messages: out2, more: false };
+      }
+      /**
+       * Every kept message as a journal snapshot writes it: the greetings, then the rest oldest
+       * first, so replaying them through append() keeps the same ones (the global budget drops the
+       * globally oldest). A copy: the caller may write it out in slices while messages come and go.
+       */
+      entries() {
+        const out2 = [];
+        for (const [sid2, l3] of this.lists) if (l3.greeting) out2.push({ sid: sid2, m: l3.greeting.m });
+        for (let n = this.oldest; n; n = n.newer) out2.push({ sid: n.sid, m: n.m });
+        return out2;
       }
       /** Forgets a session's messages (it expired). */
       drop(sid2) {
@@ -2007,19 +2029,145 @@ var init_nexus_journal_lines = __esm({
   }
 });
 
+// src/store/message-journal.ts
+function messageLine2(sid2, m, expiresAt) {
+  const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
+  const a = m.author === void 0 ? "" : `,"a":${JSON.stringify(m.author)}`;
+  return `{"m":${JSON.stringify(sid2)},"n":${m.cursor}${e}${a},"w":${m.wire}}
+`;
+}
+function replayRecord(into, r) {
+  const rec = r;
+  if (typeof rec.m !== "string") {
+    replayLine(into.sessions, r);
+    if (typeof rec.d === "string") into.last.delete(rec.d);
+    return;
+  }
+  const s = into.sessions.get(rec.m);
+  const n = rec.n;
+  if (!s || typeof n !== "number" || !Number.isSafeInteger(n) || n < 0 || !rec.w || typeof rec.w !== "object") return;
+  if (n <= (into.last.get(rec.m) ?? -1)) return;
+  into.last.set(rec.m, n);
+  if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
+  const wire = JSON.stringify(rec.w);
+  into.messages.push({ sid: rec.m, m: typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire } });
+}
+function liveAfterReplay(r, now) {
+  const sessions = [];
+  for (const s of r.sessions.values()) {
+    if (s.expiresAt <= now) continue;
+    const last = r.last.get(s.sessionId);
+    sessions.push(last !== void 0 && last > s.headCursor ? { ...s, headCursor: last } : s);
+  }
+  const live = new Set(sessions.map((s) => s.sessionId));
+  return { sessions, messages: r.messages.filter((x2) => live.has(x2.sid)) };
+}
+var emptyReplay;
+var init_message_journal = __esm({
+  "src/store/message-journal.ts"() {
+    "use strict";
+    init_nexus_journal_lines();
+    emptyReplay = () => ({ sessions: /* @__PURE__ */ new Map(), messages: [], last: /* @__PURE__ */ new Map() });
+  }
+});
+
+// src/store/session-flights.ts
+var noop, SessionFlights;
+var init_session_flights = __esm({
+  "src/store/session-flights.ts"() {
+    "use strict";
+    noop = () => {
+    };
+    SessionFlights = class {
+      constructor(hooks) {
+        this.hooks = hooks;
+      }
+      hooks;
+      lanes = /* @__PURE__ */ new Map();
+      /** Whether anything is in flight or waiting on this session (the sweep leaves it alone). */
+      busy(id) {
+        return this.lanes.has(id);
+      }
+      /** Whether a material write (carrying the whole record) is in flight or others wait. */
+      blocked(id) {
+        return this.lanes.get(id)?.blocked ?? false;
+      }
+      async idle() {
+        while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l3) => l3.tail));
+      }
+      run(id, fn) {
+        const lane = this.lanes.get(id);
+        if (lane && (lane.blocked || lane.waiting.length)) return this.wait(lane, id, fn, false);
+        return this.step(id, fn);
+      }
+      wait(lane, id, fn, first) {
+        return new Promise((resolve2, reject) => {
+          const go = () => void this.step(id, fn).then(resolve2, reject);
+          if (first) lane.waiting.unshift(go);
+          else lane.waiting.push(go);
+        });
+      }
+      step(id, fn) {
+        let lane = this.lanes.get(id);
+        const base = lane ? lane.state : this.hooks.stored(id);
+        let u;
+        try {
+          u = fn(base);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        const kind = this.hooks.kind(base, u);
+        if (!lane || lane.inFlight === 0) {
+          if (kind === "none") return this.now(id, u);
+        } else if (kind === "material") {
+          lane.blocked = true;
+          return this.wait(lane, id, fn, true);
+        }
+        if (!lane) this.lanes.set(id, lane = { state: base, inFlight: 0, tail: Promise.resolve(), blocked: false, waiting: [] });
+        const l3 = lane;
+        if (u.next !== void 0) l3.state = u.next;
+        if (kind === "material") l3.blocked = true;
+        const written = kind === "none" ? null : this.hooks.write(id, base, u, kind);
+        written?.catch(() => l3.blocked = true);
+        const before = l3.tail;
+        const p = (written ?? before).then(() => before).then(() => this.hooks.apply(id, u, kind));
+        l3.inFlight++;
+        l3.tail = before.then(() => p.then(noop, noop)).then(() => this.settle(id, l3));
+        return p;
+      }
+      /** Nothing in flight and nothing to write: applied now. */
+      now(id, u) {
+        try {
+          return Promise.resolve(this.hooks.apply(id, u, "none"));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+      settle(id, l3) {
+        if (--l3.inFlight > 0) return;
+        l3.blocked = false;
+        l3.state = this.hooks.stored(id);
+        while (l3.waiting.length && !l3.blocked) l3.waiting.shift()();
+        if (l3.inFlight === 0 && !l3.waiting.length && this.lanes.get(id) === l3) this.lanes.delete(id);
+      }
+    };
+  }
+});
+
 // src/store/nexus-file-store.ts
 import { join as join5 } from "node:path";
-var CURSOR_BLOCK, SLICE, yieldNow, noop, FileNexusStore;
+var SLICE, yieldNow, noop2, FileNexusStore;
 var init_nexus_file_store = __esm({
   "src/store/nexus-file-store.ts"() {
     "use strict";
     init_journal();
     init_memory_nexus_store();
+    init_message_journal();
     init_nexus_journal_lines();
-    CURSOR_BLOCK = 256;
+    init_session_flights();
     SLICE = 500;
     yieldNow = () => new Promise((r) => setImmediate(r));
-    noop = () => {
+    noop2 = () => {
     };
     FileNexusStore = class extends MemoryNexusStore {
       constructor(dataDir, opts = {}) {
@@ -2033,24 +2181,36 @@ var init_nexus_file_store = __esm({
       opts;
       journal;
       fs;
-      ceilings = /* @__PURE__ */ new Map();
-      locks = /* @__PURE__ */ new Map();
+      flights = new SessionFlights({
+        stored: (id) => this.sessions.get(id) ?? null,
+        kind: (base, u) => this.writeKind(base, u),
+        write: (id, base, u, kind) => this.write(id, base, u, kind),
+        apply: (id, u, kind) => {
+          if (kind !== "material" && u.next) this.dirty.add(id);
+          return this.apply(id, u);
+        }
+      });
       dirty = /* @__PURE__ */ new Set();
+      /** MessageLog.droppedBytes when the last snapshot was taken. */
+      droppedAtSnapshot = 0;
+      /** The last compaction failed: the next is tried by the timer, not by every write. */
+      compactFailed = false;
       maintaining = null;
       timer;
-      /** Loads every unexpired session, cleans leftovers, compacts; returns how many were loaded. */
+      /**
+       * Loads every unexpired session and its messages (in stored order, through the same budgets
+       * as in memory), cleans leftovers, compacts; returns how many sessions were loaded.
+       */
       async load(now) {
-        const loaded = /* @__PURE__ */ new Map();
+        const replayed2 = emptyReplay();
         const legacy = join5(this.dataDir, "sessions");
-        await this.loadLegacy(legacy, loaded);
-        await this.journal.load((r) => replayLine(loaded, r));
-        for (const s of loaded.values()) {
-          if (s.expiresAt <= now) continue;
-          this.apply(s.sessionId, { next: s, result: null });
-          this.ceilings.set(s.sessionId, s.headCursor);
-        }
+        await this.loadLegacy(legacy, replayed2.sessions);
+        await this.journal.load((r) => replayRecord(replayed2, r));
+        const live = liveAfterReplay(replayed2, now);
+        for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
+        for (const { sid: sid2, m } of live.messages) this.log.append(sid2, [m]);
         try {
-          await this.journal.compact(() => this.snapshotLines(false));
+          await this.compact();
           await this.fs.rm(legacy, { recursive: true, force: true });
         } catch {
         }
@@ -2076,60 +2236,44 @@ var init_nexus_file_store = __esm({
         }
       }
       updateSession(id, fn) {
-        const held = this.locks.get(id);
-        if (!held) return this.step(id, fn);
-        const p = held.then(() => this.step(id, fn));
-        this.hold(id, p);
-        return p;
+        return this.flights.run(id, fn);
       }
-      /** Later transitions on `id` wait for `p`. */
-      hold(id, p) {
-        const guard = p.then(noop, noop);
-        this.locks.set(id, guard);
-        void guard.then(() => {
-          if (this.locks.get(id) === guard) this.locks.delete(id);
-        });
-      }
-      step(id, fn) {
-        const prev = this.sessions.get(id) ?? null;
-        let u;
-        try {
-          u = fn(prev);
-        } catch (e) {
-          return Promise.reject(e);
-        }
+      /** What must be on disk before a change is applied (session-flights.ts). */
+      writeKind(base, u) {
         const next = u.next;
-        const ceiling = this.ceilings.get(id) ?? -1;
-        if (!next || prev && next.headCursor <= ceiling && !materialChange(prev, next)) {
-          const r = this.apply(id, u);
-          if (next) this.dirty.add(id);
-          return Promise.resolve(r);
-        }
-        const reserve = next.headCursor + CURSOR_BLOCK;
-        const p = this.journal.append(upsertLine(next, reserve, !prev)).then(() => {
-          this.ceilings.set(id, reserve);
-          return this.apply(id, u);
-        });
-        this.hold(id, p);
-        return p;
+        if (next && (!base || materialChange(base, next))) return "material";
+        if (next !== null && u.append?.length) return "message";
+        return "none";
+      }
+      /** A material change writes the whole record (the greeting only when new); each message its line. */
+      write(id, base, u, kind) {
+        const s = u.next ?? base;
+        let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
+        for (const m of u.append ?? []) text += messageLine2(id, m, s?.expiresAt);
+        const written = this.journal.append(text);
+        if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
+        return written;
+      }
+      /** Journal bytes after which a snapshot replaces the journals. */
+      journalLimit() {
+        return Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
       }
       apply(id, u) {
-        if (u.next === null && this.sessions.has(id)) {
-          this.ceilings.delete(id);
-          this.dirty.add(id);
-        }
+        if (u.next === null && this.sessions.has(id)) this.dirty.add(id);
         return super.apply(id, u);
       }
       deletable(id) {
-        return !this.locks.has(id);
+        return !this.flights.busy(id);
       }
-      /** Writes lazy changes, then compacts when the journals outgrow the snapshot. */
+      /** Writes lazy changes, then compacts when the journals outgrow the snapshot or are mostly dead. */
       maintain() {
         this.maintaining ??= (async () => {
           try {
             await this.flushDirty();
-            const limit = Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
-            if (this.journal.bytesSinceSnapshot > limit) await this.journal.compact(() => this.snapshotLines(false));
+            const { bytesSinceSnapshot: journal, snapshotBytes: snapshot } = this.journal;
+            const dead = this.log.droppedBytes - this.droppedAtSnapshot;
+            const deadLimit = Math.max(this.opts.compactAfterBytes ?? 8 << 20, (snapshot + journal) / 2);
+            if (journal > this.journalLimit() || dead > deadLimit) await this.compact();
           } catch {
           } finally {
             this.maintaining = null;
@@ -2137,15 +2281,22 @@ var init_nexus_file_store = __esm({
         })();
         return this.maintaining;
       }
+      async compact() {
+        const dropped = this.log.droppedBytes;
+        this.compactFailed = true;
+        await this.journal.compact(() => this.snapshotLines());
+        this.compactFailed = false;
+        this.droppedAtSnapshot = dropped;
+      }
       async flushDirty() {
         const ids = [...this.dirty];
         this.dirty.clear();
         for (let i = 0; i < ids.length; i += SLICE) {
           let text = "";
           for (const id of ids.slice(i, i + SLICE)) {
-            if (this.locks.has(id)) continue;
+            if (this.flights.blocked(id)) continue;
             const s = this.sessions.get(id);
-            text += s ? upsertLine(s, this.ceilings.get(id) ?? s.headCursor, false) : `${JSON.stringify({ d: id })}
+            text += s ? upsertLine(s, s.headCursor, false) : `${JSON.stringify({ d: id })}
 `;
           }
           try {
@@ -2158,15 +2309,24 @@ var init_nexus_file_store = __esm({
         }
       }
       /**
-       * Every session with its greeting, in slices. `exact`: the ceiling is the head itself (a
-       * clean shutdown), so a restart continues at head + 1.
+       * Every session with its greeting, then every message the budgets keep (MessageLog.entries:
+       * greetings first, then in stored order), in slices.
        */
-      async *snapshotLines(exact) {
+      async *snapshotLines() {
         await yieldNow();
         let chunk = "";
         let n = 0;
         for (const s of this.sessions.values()) {
-          chunk += upsertLine(s, exact ? s.headCursor : this.ceilings.get(s.sessionId) ?? s.headCursor, true);
+          chunk += upsertLine(s, s.headCursor, true);
+          if (++n % SLICE === 0) {
+            yield chunk;
+            chunk = "";
+            await yieldNow();
+          }
+        }
+        for (const { sid: sid2, m } of this.log.entries()) {
+          if (!this.sessions.has(sid2)) continue;
+          chunk += messageLine2(sid2, m);
           if (++n % SLICE === 0) {
             yield chunk;
             chunk = "";
@@ -2180,13 +2340,9 @@ var init_nexus_file_store = __esm({
       }
       async close() {
         clearInterval(this.timer);
-        while (this.locks.size) await Promise.all([...this.locks.values()]);
+        await this.flights.idle();
         await this.maintaining;
-        try {
-          await this.journal.compact(() => this.snapshotLines(true));
-        } catch {
-          await this.flushDirty().catch(noop);
-        }
+        await this.maintain().catch(noop2);
         await this.journal.close();
       }
     };
@@ -2378,12 +2534,13 @@ function idempotencyKey(v2) {
   if (!IDEMPOTENCY_KEY.test(v2)) throw invalidRequest("Idempotency-Key", "Idempotency-Key must be 1-128 visible ASCII characters");
   return v2;
 }
-var IDEMPOTENCY_KEY, IdempotentSends;
+var IDEMPOTENCY_KEY, replayed, IdempotentSends;
 var init_idempotency = __esm({
   "src/nexus/server/idempotency.ts"() {
     "use strict";
     init_rules();
     IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+    replayed = (first) => ({ ...first, headers: { ...first.headers, "idempotent-replayed": "true" } });
     IdempotentSends = class {
       constructor(perSession = 100, total = 1e5) {
         this.perSession = perSession;
@@ -2402,7 +2559,7 @@ ${key}`;
         const kept = this.entries.get(id);
         if (kept) {
           const first = await kept.catch(() => null);
-          if (first) return { ...first, headers: { ...first.headers, "idempotent-replayed": "true" } };
+          if (first) return replayed(first);
           return this.run(sessionId, agentId, key, send2);
         }
         const p = send2();
@@ -2827,6 +2984,10 @@ var init_waiters = __esm({
           }
         }
       }
+      /** Every waiter re-reads the store (wakes may have been missed). */
+      wakeAll() {
+        for (const id of [...this.bySession.keys()]) this.wake(id);
+      }
       /** Waiters registered now: for one session, or in all (operators and tests). */
       count(sessionId) {
         return sessionId === void 0 ? this.total : this.bySession.get(sessionId)?.size ?? 0;
@@ -2842,10 +3003,14 @@ function createContext(deps) {
   const ids = serverIds(deps.random);
   const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
   const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
-  const idempotent = new IdempotentSends();
+  const idempotent = deps.idempotency ?? new IdempotentSends();
+  const wake = (id) => {
+    waiters.wake(id);
+    deps.wakeBus?.publish(id);
+  };
   const gone = (id) => {
     idempotent.drop(id);
-    waiters.wake(id);
+    wake(id);
   };
   return {
     config,
@@ -2883,7 +3048,7 @@ function createContext(deps) {
         changed = Boolean(u.append?.length) || u.next === null || u.next !== void 0 && u.next.agents.length !== s?.agents.length;
         return u;
       });
-      if (changed) waiters.wake(id);
+      if (changed) wake(id);
       return result;
     },
     waiters,
@@ -5482,11 +5647,12 @@ function skill(ctx, req) {
   return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
 }
 function health(ctx) {
-  return json(200, {
-    status: "ok",
+  const storage = ctx.store.health();
+  return json(storage === "ok" ? 200 : 503, {
+    status: storage === "ok" ? "ok" : "degraded",
     version: VERSION,
     uptime: uptime(ctx),
-    storage: ctx.store.health(),
+    storage,
     capabilities: {
       messageFormat: ["text", "json"],
       pathStyles: ["singular", "plural"],
@@ -5617,6 +5783,624 @@ var init_app = __esm({
   }
 });
 
+// src/redis/driver.ts
+function loadRedisDriver() {
+  return driver ??= import("./vendor-redis.mjs");
+}
+var driver;
+var init_driver = __esm({
+  "src/redis/driver.ts"() {
+    "use strict";
+  }
+});
+
+// src/redis/errors.ts
+var RedisUnavailable;
+var init_errors4 = __esm({
+  "src/redis/errors.ts"() {
+    "use strict";
+    init_nexus_store();
+    RedisUnavailable = class extends StorageUnavailable {
+      constructor(message) {
+        super("redis_unavailable", message);
+      }
+    };
+  }
+});
+
+// src/redis/connection.ts
+import { createHash as createHash2 } from "node:crypto";
+function asUnavailable(e) {
+  if (e instanceof RedisUnavailable) return e;
+  for (let p = e && typeof e === "object" ? Object.getPrototypeOf(e) : null; p; p = Object.getPrototypeOf(p)) {
+    if (p.constructor?.name === "ErrorReply") return e;
+  }
+  return new RedisUnavailable(`Redis is unavailable: ${e?.message ?? String(e)}`);
+}
+function redact(url2) {
+  try {
+    const u = new URL(url2);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(invalid REDIS_URL)";
+  }
+}
+var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
+var init_connection = __esm({
+  "src/redis/connection.ts"() {
+    "use strict";
+    init_driver();
+    init_errors4();
+    init_errors4();
+    DEFAULT_PREFIX = "nexus:";
+    START_TIMEOUT_MS = 3e3;
+    reconnectStrategy = (retries) => Math.min(50 * 2 ** Math.min(retries, 6), 2e3);
+    RedisConn = class _RedisConn {
+      constructor(cmd, opts, prefix) {
+        this.cmd = cmd;
+        this.opts = opts;
+        this.prefix = prefix;
+      }
+      cmd;
+      opts;
+      prefix;
+      sub = null;
+      shas = /* @__PURE__ */ new Map();
+      lastError = "";
+      closed = false;
+      /** Connects; rejects with RedisUnavailable when Redis cannot be reached at start. */
+      static async open(opts) {
+        const { createClient } = await loadRedisDriver();
+        const client = createClient({
+          url: opts.url,
+          disableOfflineQueue: true,
+          commandsQueueMaxLength: 1e4,
+          commandOptions: { timeout: opts.commandTimeoutMs ?? 2e3 },
+          socket: { connectTimeout: 2e3, reconnectStrategy }
+        });
+        const conn = new _RedisConn(client, opts, opts.prefix ?? DEFAULT_PREFIX);
+        conn.watch(client, "commands");
+        let timer;
+        try {
+          await Promise.race([
+            client.connect(),
+            new Promise((_2, reject) => timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS))
+          ]);
+        } catch (e) {
+          conn.closed = true;
+          client.destroy();
+          throw new RedisUnavailable(`cannot connect to Redis at ${redact(opts.url)}: ${conn.lastError || e.message}`);
+        } finally {
+          clearTimeout(timer);
+        }
+        return conn;
+      }
+      watch(client, role) {
+        client.on("error", (e) => {
+          const msg = e.message || String(e);
+          if (msg === this.lastError || this.closed) return;
+          this.lastError = msg;
+          this.opts.log?.(`redis (${role}): ${msg}`);
+        });
+        client.on("ready", () => {
+          if (this.lastError) this.opts.log?.(`redis (${role}): connected again`);
+          this.lastError = "";
+        });
+      }
+      /** Whether commands can run now (the /health of both servers). */
+      get ready() {
+        return this.cmd.isReady;
+      }
+      key(...parts) {
+        return this.prefix + parts.join(":");
+      }
+      /** Runs one command through the client; a lost or slow connection becomes RedisUnavailable. */
+      async call(fn) {
+        try {
+          return await fn(this.cmd);
+        } catch (e) {
+          throw asUnavailable(e);
+        }
+      }
+      /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
+      async script(lua, keys, args) {
+        let sha = this.shas.get(lua);
+        if (!sha) this.shas.set(lua, sha = createHash2("sha1").update(lua).digest("hex"));
+        const argv = [String(keys.length), ...keys, ...args.map(String)];
+        try {
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
+        } catch (e) {
+          if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
+        }
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
+      }
+      /**
+       * Subscribes to one channel (prefixed) on the subscription connection; the client
+       * re-subscribes by itself after a reconnect. `onReconnect` runs each time it does, so a
+       * caller can re-read what it may have missed (a wake is a hint, the store is the truth).
+       */
+      async subscribe(channel, onMessage, onReconnect) {
+        if (!this.sub) {
+          this.sub = this.cmd.duplicate({ commandOptions: {} });
+          this.watch(this.sub, "subscriptions");
+          await this.sub.connect().catch((e) => {
+            throw new RedisUnavailable(`cannot open the Redis subscription connection: ${e.message}`);
+          });
+        }
+        if (onReconnect) {
+          let armed = this.sub.isReady;
+          this.sub.on("ready", () => armed ? onReconnect() : armed = true);
+        }
+        await this.sub.subscribe(this.prefix + channel, (message) => onMessage(message));
+      }
+      async publish(channel, message) {
+        await this.call((c) => c.publish(this.prefix + channel, message));
+      }
+      async close() {
+        this.closed = true;
+        await Promise.all([this.cmd, this.sub].map((c) => c?.isOpen ? c.close().catch(() => c.destroy()) : void 0));
+      }
+    };
+  }
+});
+
+// src/redis/idempotency.ts
+import { randomBytes } from "node:crypto";
+var PER_SESSION, PENDING_STALE_MS, WAIT_MS, CLAIM, SETTLE, RedisIdempotency;
+var init_idempotency2 = __esm({
+  "src/redis/idempotency.ts"() {
+    "use strict";
+    init_idempotency();
+    init_nexus_store();
+    PER_SESSION = 100;
+    PENDING_STALE_MS = 3e4;
+    WAIT_MS = 15e3;
+    CLAIM = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if not cur then
+  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return 2 end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+local at = string.match(cur, '^pending (%d+)')
+if at and tonumber(at) < tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+    SETTLE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+`;
+    RedisIdempotency = class {
+      constructor(redis, now = Date.now) {
+        this.redis = redis;
+        this.now = now;
+      }
+      redis;
+      now;
+      async run(sessionId, agentId, key, send2) {
+        const hash2 = `${this.redis.key("nx:")}i:${sessionId}`;
+        const field = `${agentId}
+${key}`;
+        const deadline = this.now() + WAIT_MS;
+        for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+          const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")}`;
+          const claimed = await this.redis.script(CLAIM, [hash2], [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION]);
+          if (claimed === 2) return send2();
+          if (claimed === 1) return this.settle(hash2, field, mark, send2);
+          const kept = await this.redis.call((c) => c.hGet(hash2, field));
+          if (kept && !kept.startsWith("pending ")) return replayed(JSON.parse(kept));
+          if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+      async settle(hash2, field, mark, send2) {
+        let answer3;
+        try {
+          answer3 = await send2();
+        } catch (e) {
+          await this.redis.script(SETTLE, [hash2], [field, mark, ""]).catch(() => {
+          });
+          throw e;
+        }
+        const body = typeof answer3.body === "string" ? answer3.body : answer3.body ? Buffer.from(answer3.body).toString("utf8") : void 0;
+        await this.redis.script(SETTLE, [hash2], [field, mark, JSON.stringify({ status: answer3.status, headers: answer3.headers, body })]).catch(() => {
+        });
+        return answer3;
+      }
+      /** Deleted with the session by the store's scripts. */
+      drop() {
+      }
+    };
+  }
+});
+
+// src/redis/nexus-scripts.ts
+var DELETE_SESSION, UPDATE_SESSION, DELETE_EXPIRED, UPDATE_PAIR, DELETE_EXPIRED_PAIRS;
+var init_nexus_scripts = __esm({
+  "src/redis/nexus-scripts.ts"() {
+    "use strict";
+    DELETE_SESSION = `
+local function delete_session(P, sid)
+  local s = P .. 's:' .. sid
+  local n = tonumber(redis.call('HGET', s, 'n') or '0')
+  local mb = tonumber(redis.call('HGET', s, 'mb') or '0')
+  if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end
+  if mb ~= 0 then redis.call('DECRBY', P .. 'bytes', mb) end
+  local kept = redis.call('ZRANGE', P .. 'm:' .. sid, 0, -1, 'WITHSCORES')
+  for i = 2, #kept, 2 do redis.call('ZREM', P .. 'arr', sid .. '\\n' .. kept[i]) end
+  for _, code in ipairs(redis.call('SMEMBERS', P .. 'ps:' .. sid)) do
+    redis.call('DEL', P .. 'p:' .. code)
+    redis.call('ZREM', P .. 'pexp', code)
+  end
+  redis.call('DEL', s, P .. 'm:' .. sid, P .. 'ps:' .. sid, P .. 'i:' .. sid)
+  redis.call('ZREM', P .. 'exp', sid)
+end
+`;
+    UPDATE_SESSION = `${DELETE_SESSION}
+local P, sid = ARGV[1], ARGV[2]
+local s, m = P .. 's:' .. sid, P .. 'm:' .. sid
+local v = tonumber(redis.call('HGET', s, 'v') or '0')
+if v ~= tonumber(ARGV[3]) then return -1 end
+if ARGV[4] == 'del' then
+  delete_session(P, sid)
+  return 0
+end
+local keepUntil = ARGV[8]
+if ARGV[4] == 'set' then
+  local n = tonumber(ARGV[7])
+  local delta = n - tonumber(redis.call('HGET', s, 'n') or '0')
+  redis.call('HSET', s, 'rec', ARGV[5], 'v', v + 1, 'exp', ARGV[6], 'n', n)
+  if delta ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', delta) end
+  redis.call('ZADD', P .. 'exp', ARGV[6], sid)
+else
+  redis.call('HSET', s, 'v', v + 1)
+end
+local maxPer, maxBytes, maxTotal = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local last = nil
+for i = 12, #ARGV, 2 do
+  local cursor, member = ARGV[i], ARGV[i + 1]
+  redis.call('HINCRBY', P .. 'counts', 'messages', 1)
+  if cursor == '0' and redis.call('HEXISTS', s, 'greet') == 0 and redis.call('ZCARD', m) == 0 then
+    redis.call('HSET', s, 'greet', member)
+  else
+    local size = #member
+    redis.call('ZADD', m, cursor, member)
+    redis.call('HINCRBY', s, 'mb', size)
+    redis.call('INCRBY', P .. 'bytes', size)
+    last = sid .. '\\n' .. cursor
+    redis.call('ZADD', P .. 'arr', redis.call('INCR', P .. 'seq'), last)
+    -- the session's budgets: the oldest go first, the newest message always stays
+    while redis.call('ZCARD', m) > maxPer or (tonumber(redis.call('HGET', s, 'mb')) > maxBytes and redis.call('ZCARD', m) > 1) do
+      local old = redis.call('ZPOPMIN', m)
+      redis.call('HINCRBY', s, 'mb', -#old[1])
+      redis.call('DECRBY', P .. 'bytes', #old[1])
+      redis.call('ZREM', P .. 'arr', sid .. '\\n' .. old[2])
+    end
+  end
+end
+-- the budget of all sessions: the globally oldest go first, never the message just stored
+if last then
+  while tonumber(redis.call('GET', P .. 'bytes') or '0') > maxTotal do
+    local oldest = redis.call('ZRANGE', P .. 'arr', 0, 0)[1]
+    if not oldest or oldest == last then break end
+    redis.call('ZREM', P .. 'arr', oldest)
+    local nl = string.find(oldest, '\\n', 1, true)
+    local osid, ocursor = string.sub(oldest, 1, nl - 1), string.sub(oldest, nl + 1)
+    local om = P .. 'm:' .. osid
+    for _, member in ipairs(redis.call('ZRANGEBYSCORE', om, ocursor, ocursor)) do
+      redis.call('ZREM', om, member)
+      redis.call('HINCRBY', P .. 's:' .. osid, 'mb', -#member)
+      redis.call('DECRBY', P .. 'bytes', #member)
+    end
+  end
+end
+-- Redis forgets the session by itself a while after it expires, should no sweep run
+for _, k in ipairs({ s, m, P .. 'ps:' .. sid, P .. 'i:' .. sid }) do redis.call('PEXPIREAT', k, keepUntil) end
+return 1
+`;
+    DELETE_EXPIRED = `${DELETE_SESSION}
+local P, t = ARGV[1], tonumber(ARGV[2])
+local out = { 0 }
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'exp', '-inf', t, 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local e = tonumber(redis.call('HGET', P .. 's:' .. sid, 'exp') or '-1')
+  if e < 0 then
+    redis.call('ZREM', P .. 'exp', sid)
+  elseif e > t then
+    redis.call('ZADD', P .. 'exp', e, sid)
+  else
+    delete_session(P, sid)
+    out[#out + 1] = sid
+  end
+end
+if redis.call('ZCOUNT', P .. 'exp', '-inf', t) > 0 then out[1] = 1 end
+return out
+`;
+    UPDATE_PAIR = `
+local P, code = ARGV[1], ARGV[2]
+local p = P .. 'p:' .. code
+local v = tonumber(redis.call('HGET', p, 'v') or '0')
+if v ~= tonumber(ARGV[3]) then return -1 end
+local old = redis.call('HGET', p, 'sid')
+if ARGV[4] == 'del' then
+  if old then redis.call('SREM', P .. 'ps:' .. old, code) end
+  redis.call('DEL', p)
+  redis.call('ZREM', P .. 'pexp', code)
+  return 0
+end
+local sid, keep = ARGV[7], tonumber(ARGV[8])
+if old and old ~= sid then redis.call('SREM', P .. 'ps:' .. old, code) end
+redis.call('HSET', p, 'rec', ARGV[5], 'v', v + 1, 'exp', ARGV[6], 'sid', sid)
+redis.call('ZADD', P .. 'pexp', ARGV[6], code)
+redis.call('SADD', P .. 'ps:' .. sid, code)
+redis.call('PEXPIREAT', p, keep)
+if redis.call('PEXPIRETIME', P .. 'ps:' .. sid) < keep then redis.call('PEXPIREAT', P .. 'ps:' .. sid, keep) end
+return 1
+`;
+    DELETE_EXPIRED_PAIRS = `
+local P, t = ARGV[1], tonumber(ARGV[2])
+local count = 0
+for _, code in ipairs(redis.call('ZRANGEBYSCORE', P .. 'pexp', '-inf', t, 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local p = P .. 'p:' .. code
+  local e = tonumber(redis.call('HGET', p, 'exp') or '-1')
+  if e < 0 then
+    redis.call('ZREM', P .. 'pexp', code)
+  elseif e > t then
+    redis.call('ZADD', P .. 'pexp', e, code)
+  else
+    local sid = redis.call('HGET', p, 'sid')
+    if sid then redis.call('SREM', P .. 'ps:' .. sid, code) end
+    redis.call('DEL', p)
+    redis.call('ZREM', P .. 'pexp', code)
+    count = count + 1
+  end
+end
+local more = 0
+if redis.call('ZCOUNT', P .. 'pexp', '-inf', t) > 0 then more = 1 end
+return { more, count }
+`;
+  }
+});
+
+// src/redis/nexus-store.ts
+function onlyTouched(prev, next) {
+  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
+  return prev.agents.every((a, i) => {
+    const b = next.agents[i];
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
+  });
+}
+var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;
+var init_nexus_store2 = __esm({
+  "src/redis/nexus-store.ts"() {
+    "use strict";
+    init_nexus_store();
+    init_memory_nexus_store();
+    init_nexus_scripts();
+    KEY_GRACE_MS = 36e5;
+    PAIR_KEEP_MS = 2 * 36e5;
+    LAZY_TOUCH_MS = 1e3;
+    MAX_ATTEMPTS = 64;
+    decode = (m) => JSON.parse(m);
+    RedisNexusStore = class {
+      constructor(redis, budget = {}) {
+        this.redis = redis;
+        this.budget = { ...DEFAULT_MESSAGE_BUDGET, ...budget };
+        this.P = redis.key("nx:");
+      }
+      redis;
+      budget;
+      /** The keys of this store: its prefix plus `nx:`, so other data can share the prefix. */
+      P;
+      async read(kind, id) {
+        const [rec, v2] = await this.redis.call((c) => c.hmGet(`${this.P}${kind}:${id}`, ["rec", "v"]));
+        return { rec: rec ?? null, v: v2 ?? "0" };
+      }
+      async getSession(id) {
+        const { rec } = await this.read("s", id);
+        return rec ? JSON.parse(rec) : null;
+      }
+      async updateSession(id, fn) {
+        const b = this.budget;
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+          const { rec, v: v2 } = await this.read("s", id);
+          const prev = rec ? JSON.parse(rec) : null;
+          const u = fn(prev);
+          const op = u.next === null ? "del" : u.next ? "set" : "keep";
+          if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
+          if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
+          const next = u.next ?? prev;
+          const appended = (u.append ?? []).flatMap((m) => [String(m.cursor), JSON.stringify(m)]);
+          const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
+          if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
+        }
+        throw new StorageUnavailable("contention", `session ${id} changed ${MAX_ATTEMPTS} times while this change was tried; retry`);
+      }
+      /**
+       * Sessions of other instances are not this instance's to count: the storage quota (budgets.ts)
+       * is kept per instance on Redis, so there is nothing to load at start-up.
+       */
+      async listSessions() {
+        return [];
+      }
+      async messagesAfter(sessionId, after, limit, maxBytes) {
+        const key = `${this.P}m:${sessionId}`;
+        const [greet, kept] = await this.redis.call(
+          (c) => Promise.all([after < 0 ? c.hGet(`${this.P}s:${sessionId}`, "greet") : Promise.resolve(null), c.zRangeByScore(key, `(${after}`, "+inf", { LIMIT: { offset: 0, count: limit + 1 } })])
+        );
+        const out2 = [];
+        let bytes = 0;
+        if (greet) {
+          out2.push(decode(greet));
+          bytes = Buffer.byteLength(out2[0].wire);
+        }
+        for (const member of kept) {
+          const m = decode(member);
+          const size = Buffer.byteLength(m.wire);
+          if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
+          out2.push(m);
+          bytes += size;
+        }
+        return { messages: out2, more: false };
+      }
+      async counts() {
+        const [sessions, counts] = await this.redis.call((c) => Promise.all([c.zCard(`${this.P}exp`), c.hmGet(`${this.P}counts`, ["agents", "messages"])]));
+        return { sessions, agents: Number(counts[0] ?? 0), messages: Number(counts[1] ?? 0) };
+      }
+      async deleteExpired(t, max) {
+        const [more, ...ids] = await this.redis.script(DELETE_EXPIRED, [], [this.P, t, max]);
+        return { ids, more: more === 1 };
+      }
+      async getPair(code) {
+        const { rec } = await this.read("p", code);
+        return rec ? JSON.parse(rec) : null;
+      }
+      async updatePair(code, fn) {
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+          const { rec, v: v2 } = await this.read("p", code);
+          const prev = rec ? JSON.parse(rec) : null;
+          const { next, result } = fn(prev);
+          if (next === void 0 || next === null && !prev) return result;
+          const args = next === null ? [this.P, code, v2, "del"] : [this.P, code, v2, "set", JSON.stringify(next), next.expiresAt, next.sessionId, next.expiresAt + PAIR_KEEP_MS];
+          if (await this.redis.script(UPDATE_PAIR, [], args) !== -1) return result;
+        }
+        throw new StorageUnavailable("contention", `pairing code changed ${MAX_ATTEMPTS} times while this change was tried; retry`);
+      }
+      async pairsOf(sessionId) {
+        const codes = await this.redis.call((c) => c.sMembers(`${this.P}ps:${sessionId}`));
+        const recs = await Promise.all(codes.map((code) => this.getPair(code)));
+        return recs.filter((p) => p !== null);
+      }
+      async deleteExpiredPairs(t, max) {
+        const [more, count] = await this.redis.script(DELETE_EXPIRED_PAIRS, [], [this.P, t, max]);
+        return { count, more: more === 1 };
+      }
+      health() {
+        return this.redis.ready ? "ok" : "unavailable";
+      }
+      /** The connection belongs to whoever opened it (server.ts), which closes it. */
+      async close() {
+      }
+    };
+  }
+});
+
+// src/redis/rate-limit.ts
+var HIT, RedisFixedWindows;
+var init_rate_limit2 = __esm({
+  "src/redis/rate-limit.ts"() {
+    "use strict";
+    HIT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return { n, redis.call('PTTL', KEYS[1]) }
+`;
+    RedisFixedWindows = class {
+      constructor(redis, opts) {
+        this.redis = redis;
+        this.opts = opts;
+      }
+      redis;
+      opts;
+      decision(count, pttl) {
+        const left = pttl > 0 ? pttl : this.opts.windowMs;
+        return {
+          ok: count <= this.opts.max,
+          remaining: Math.max(0, this.opts.max - count),
+          retryAfterSec: Math.max(1, Math.ceil(left / 1e3)),
+          resetAt: this.opts.now() + left
+        };
+      }
+      key(k) {
+        return this.redis.key("rl", this.opts.name, k);
+      }
+      async hit(key) {
+        const [n, pttl] = await this.redis.script(HIT, [this.key(key)], [this.opts.windowMs]);
+        return this.decision(n, pttl);
+      }
+      async peek(key) {
+        const k = this.key(key);
+        const [n, pttl] = await this.redis.call((c) => Promise.all([c.get(k), c.pTTL(k)]));
+        const d = this.decision(Number(n ?? 0), pttl);
+        return { ...d, ok: Number(n ?? 0) < this.opts.max };
+      }
+    };
+  }
+});
+
+// src/redis/wake-bus.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+var CHANNEL, RedisWakeBus;
+var init_wake_bus = __esm({
+  "src/redis/wake-bus.ts"() {
+    "use strict";
+    CHANNEL = "nx:wake";
+    RedisWakeBus = class {
+      constructor(redis, log = () => {
+      }) {
+        this.redis = redis;
+        this.log = log;
+      }
+      redis;
+      log;
+      /** Our own wakes come back from Redis too; they were already delivered locally. */
+      self = randomBytes2(6).toString("hex");
+      publish(sessionId) {
+        this.redis.publish(CHANNEL, `${this.self} ${sessionId}`).catch((e) => this.log(`wake not published: ${e.message}`));
+      }
+      async subscribe(onWake, onMissed) {
+        await this.redis.subscribe(
+          CHANNEL,
+          (message) => {
+            const sp = message.indexOf(" ");
+            if (sp > 0 && message.slice(0, sp) !== this.self) onWake(message.slice(sp + 1));
+          },
+          onMissed
+        );
+      }
+    };
+  }
+});
+
+// src/nexus/server/redis-backend.ts
+var redis_backend_exports = {};
+__export(redis_backend_exports, {
+  redisBackend: () => redisBackend
+});
+async function redisBackend(config, budget, now, log = (l3) => process.stderr.write(`${l3}
+`)) {
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const windowMs = config.rateLimitWindowMs;
+  const wakeBus = new RedisWakeBus(redis, log);
+  return {
+    deps: {
+      store: new RedisNexusStore(redis, budget),
+      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config.rateLimitMax, windowMs, now }),
+      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config.pairFailLimit, windowMs, now }),
+      wakeBus,
+      idempotency: new RedisIdempotency(redis, now)
+    },
+    listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
+    close: () => redis.close()
+  };
+}
+var init_redis_backend = __esm({
+  "src/nexus/server/redis-backend.ts"() {
+    "use strict";
+    init_connection();
+    init_idempotency2();
+    init_nexus_store2();
+    init_rate_limit2();
+    init_wake_bus();
+  }
+});
+
 // src/nexus/server/server.ts
 var server_exports = {};
 __export(server_exports, {
@@ -5626,8 +6410,14 @@ __export(server_exports, {
 async function startNexusServer(config, opts = {}) {
   const now = opts.now ?? Date.now;
   let store = opts.store;
+  let shared = null;
+  const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
+  if (!store && config.redisUrl) {
+    const { redisBackend: redisBackend2 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
+    shared = await redisBackend2(config, budget, now, opts.log);
+    store = shared.deps.store;
+  }
   if (!store) {
-    const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
     if (config.dataDir) {
       const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now());
@@ -5636,7 +6426,8 @@ async function startNexusServer(config, opts = {}) {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createSessionServer({ config, store, now });
+  const app = createSessionServer({ config, store, now, ...shared?.deps });
+  await shared?.listen(app.waiters);
   const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   const timer = setInterval(() => void app.sweep().catch(() => {
   }), 6e4);
@@ -5650,6 +6441,7 @@ async function startNexusServer(config, opts = {}) {
       clearInterval(timer);
       await running.close();
       await store.close();
+      await shared?.close();
     }
   };
 }
@@ -5847,12 +6639,15 @@ async function serve2(p, ctx) {
   try {
     s = await startNexusServer2(config);
   } catch (e) {
+    if (e.code === "redis_unavailable") return reply({ code: 1, json: { error: "redis_unavailable", message: e.message } });
     return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` } });
   }
+  const storage = config.redisUrl ? "redis" : config.dataDir ? "disk" : "memory";
+  const where = config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : config.dataDir ?? "memory only";
   reply({
     code: 0,
-    json: { event: "listening", service: "nexus-session-server", url: s.url, dataDir: config.dataDir },
-    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${config.dataDir ?? "memory only"}; Ctrl-C to stop)`)
+    json: { event: "listening", service: "nexus-session-server", url: s.url, storage, dataDir: config.redisUrl ? null : config.dataDir },
+    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${where}; Ctrl-C to stop)`)
   });
   await new Promise((resolve2) => onStopSignal(() => resolve2()));
   await s.close();

@@ -356,7 +356,8 @@ var init_limits = __esm({
 var config_exports = {};
 __export(config_exports, {
   MESSENGER_ENV: () => MESSENGER_ENV,
-  messengerConfig: () => messengerConfig
+  messengerConfig: () => messengerConfig,
+  queueLimits: () => queueLimits
 });
 function num(v, dflt, integer = false) {
   if (v === void 0 || v.trim() === "") return dflt;
@@ -381,7 +382,19 @@ function messengerConfig(env2, flags = {}) {
     offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
     drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
-    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true))
+    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true)),
+    redisUrl: env2.REDIS_URL?.trim() || null,
+    redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
+  };
+}
+function queueLimits(config) {
+  return {
+    maxPerAgent: config.offlineMax,
+    ttlMs: config.offlineTtlMs,
+    maxTotal: config.offlineMaxTotal,
+    maxBytesPerAgent: config.offlineMaxBytes,
+    maxBytesTotal: config.offlineMaxTotalBytes,
+    graceMs: config.drainGraceMs
   };
 }
 var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
@@ -404,7 +417,9 @@ var init_config = __esm({
       ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
       ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
       ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
-      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"]
+      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"],
+      ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process"],
+      ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"]
     ];
     MiB = 1024 * 1024;
     MIN_STREAM_BUFFER = 512 * 1024;
@@ -454,2623 +469,38 @@ var init_atomic_file = __esm({
   }
 });
 
-// node_modules/@noble/hashes/_u64.js
-function fromBig(n, le = false) {
-  if (le)
-    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
-  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
-}
-function split(lst, le = false) {
-  const len = lst.length;
-  let Ah = new Uint32Array(len);
-  let Al = new Uint32Array(len);
-  for (let i = 0; i < len; i++) {
-    const { h, l } = fromBig(lst[i], le);
-    [Ah[i], Al[i]] = [h, l];
-  }
-  return [Ah, Al];
-}
-function setU64FromNum(view, byteOffset, n, isLE) {
-  const h = fromNumH(n);
-  const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE ? l : h, isLE);
-  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
-}
-function add(Ah, Al, Bh, Bl) {
-  const l = (Al >>> 0) + (Bl >>> 0);
-  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
-}
-var U32_MASK64, _32n, fromNumH, fromNumL, shrSH, shrSL, rotrSH, rotrSL, rotrBH, rotrBL, add3L, add3H, add4L, add4H, add5L, add5H;
-var init_u64 = __esm({
-  "node_modules/@noble/hashes/_u64.js"() {
-    U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
-    _32n = /* @__PURE__ */ BigInt(32);
-    fromNumH = (n) => n / 2 ** 32 | 0;
-    fromNumL = (n) => n >>> 0;
-    shrSH = (h, _l, s) => h >>> s;
-    shrSL = (h, l, s) => h << 32 - s | l >>> s;
-    rotrSH = (h, l, s) => h >>> s | l << 32 - s;
-    rotrSL = (h, l, s) => h << 32 - s | l >>> s;
-    rotrBH = (h, l, s) => h << 64 - s | l >>> s - 32;
-    rotrBL = (h, l, s) => h >>> s - 32 | l << 64 - s;
-    add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
-    add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
-    add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
-    add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
-    add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
-    add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
-  }
-});
-
-// node_modules/@noble/hashes/utils.js
-function isBytes(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-function anumber(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes(value, length, title = "") {
-  if (isBytes(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber(length, "length");
-  const bytes = isBytes(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function ahash(h) {
-  if (typeof h !== "function" || typeof h.create !== "function")
-    throw new TypeError("expected hash wrapped by utils.createHasher");
-  anumber(h.outputLen);
-  anumber(h.blockLen);
-  if (h.outputLen < 1 || h.blockLen < 1)
-    throw new Error("hash blockLen / outputLen must be >= 1");
-}
-function aexists(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput(out2, instance) {
-  abytes(out2, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out2.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function clean(...arrays) {
-  for (let i = 0; i < arrays.length; i++) {
-    arrays[i].fill(0);
-  }
-}
-function createView(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function rotr(word, shift) {
-  return word << 32 - shift | word >>> shift;
-}
-function bytesToHex(bytes) {
-  abytes(bytes);
-  if (hasHexBuiltin)
-    return bytes.toHex();
-  let hex2 = "";
-  for (let i = 0; i < bytes.length; i++) {
-    hex2 += hexes[bytes[i]];
-  }
-  return hex2;
-}
-function asciiToBase16(ch) {
-  return ch >= 48 && ch <= 57 ? ch - 48 : ch >= 65 && ch <= 70 ? ch - (65 - 10) : ch >= 97 && ch <= 102 ? ch - (97 - 10) : void 0;
-}
-function hexToBytes(hex2) {
-  if (typeof hex2 !== "string")
-    throw new TypeError("hex string expected, got " + typeof hex2);
-  if (hasHexBuiltin) {
-    try {
-      return Uint8Array.fromHex(hex2);
-    } catch (error) {
-      if (error instanceof SyntaxError)
-        throw new RangeError(error.message);
-      throw error;
-    }
-  }
-  const hl = hex2.length;
-  const al = hl / 2;
-  if (hl % 2)
-    throw new RangeError("hex string expected, got unpadded hex of length " + hl);
-  const array = new Uint8Array(al);
-  for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
-    const n1 = asciiToBase16(hex2.charCodeAt(hi));
-    const n2 = asciiToBase16(hex2.charCodeAt(hi + 1));
-    if (n1 === void 0 || n2 === void 0) {
-      const char = hex2[hi] + hex2[hi + 1];
-      throw new RangeError('hex string expected, got non-hex character "' + char + '" at index ' + hi);
-    }
-    array[ai] = n1 * 16 + n2;
-  }
-  return array;
-}
-function concatBytes(...arrays) {
-  let sum = 0;
-  for (let i = 0; i < arrays.length; i++) {
-    const a = arrays[i];
-    abytes(a);
-    sum += a.length;
-  }
-  const res = new Uint8Array(sum);
-  for (let i = 0, pad = 0; i < arrays.length; i++) {
-    const a = arrays[i];
-    res.set(a, pad);
-    pad += a.length;
-  }
-  return res;
-}
-function checkOpts(defaults, opts, title = "opts") {
-  aopts(defaults, "defaults");
-  if (opts !== void 0)
-    aopts(opts, title);
-  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
-  return merged;
-}
-function createHasher(hashCons, info = {}) {
-  if (typeof hashCons !== "function")
-    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
-  info = checkOpts({}, info, "info");
-  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
-  const tmp = hashCons(void 0);
-  hashC.outputLen = tmp.outputLen;
-  hashC.blockLen = tmp.blockLen;
-  hashC.canXOF = tmp.canXOF;
-  hashC.create = (opts) => hashCons(opts);
-  Object.assign(hashC, info);
-  return Object.freeze(hashC);
-}
-function randomBytes(bytesLength = 32) {
-  anumber(bytesLength, "bytesLength");
-  const cr = typeof globalThis === "object" ? globalThis.crypto : null;
-  if (typeof cr?.getRandomValues !== "function")
-    throw new Error("crypto.getRandomValues must be defined");
-  if (bytesLength > 65536)
-    throw new RangeError(`"bytesLength" expected <= 65536, got ${bytesLength}`);
-  return cr.getRandomValues(new Uint8Array(bytesLength));
-}
-var atitle, aobject, aopts, hasHexBuiltin, hexes, oidNist;
-var init_utils = __esm({
-  "node_modules/@noble/hashes/utils.js"() {
-    atitle = (title) => title ? `"${title}" ` : "";
-    aobject = (value, label) => {
-      if (value === null || typeof value !== "object" || Array.isArray(value))
-        throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
-    };
-    aopts = (value, label) => {
-      aobject(value, label);
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null)
-        throw new TypeError(`"${label}" expected plain object`);
-      if (Object.hasOwn(value, "__proto__"))
-        throw new TypeError(`"${label}.__proto__" is not allowed`);
-    };
-    hasHexBuiltin = /* @__PURE__ */ (() => (
-      // @ts-ignore
-      typeof Uint8Array.from([]).toHex === "function" && typeof Uint8Array.fromHex === "function"
-    ))();
-    hexes = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-    oidNist = (suffix) => ({
-      // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
-      // Larger suffix values would need base-128 OID encoding and a different length byte.
-      oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
-    });
-  }
-});
-
-// node_modules/@noble/hashes/_md.js
-function Chi(a, b, c) {
-  return a & b ^ ~a & c;
-}
-function Maj(a, b, c) {
-  return a & b ^ a & c ^ b & c;
-}
-var HashMD, SHA256_IV, SHA512_IV;
-var init_md = __esm({
-  "node_modules/@noble/hashes/_md.js"() {
-    init_u64();
-    init_utils();
-    HashMD = class {
-      blockLen;
-      outputLen;
-      canXOF = false;
-      padOffset;
-      isLE;
-      // For partial updates less than block size
-      buffer;
-      view;
-      finished = false;
-      length = 0;
-      pos = 0;
-      destroyed = false;
-      constructor(blockLen, outputLen, padOffset, isLE) {
-        this.blockLen = blockLen;
-        this.outputLen = outputLen;
-        this.padOffset = padOffset;
-        this.isLE = isLE;
-        this.buffer = new Uint8Array(blockLen);
-        this.view = createView(this.buffer);
-      }
-      update(data) {
-        aexists(this);
-        abytes(data);
-        const { view, buffer, blockLen } = this;
-        const len = data.length;
-        let processed = false;
-        for (let pos = 0; pos < len; ) {
-          const take = Math.min(blockLen - this.pos, len - pos);
-          if (take === blockLen) {
-            const dataView = createView(data);
-            for (; blockLen <= len - pos; pos += blockLen)
-              this.process(dataView, pos);
-            processed = true;
-            continue;
-          }
-          buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-          this.pos += take;
-          pos += take;
-          if (this.pos === blockLen) {
-            this.process(view, 0);
-            this.pos = 0;
-            processed = true;
-          }
-        }
-        this.length += data.length;
-        if (processed)
-          this.roundClean();
-        return this;
-      }
-      digestInto(out2) {
-        aexists(this);
-        aoutput(out2, this);
-        this.finished = true;
-        const { buffer, view, blockLen, isLE } = this;
-        let { pos } = this;
-        buffer[pos++] = 128;
-        buffer.fill(0, pos);
-        if (this.padOffset > blockLen - pos) {
-          this.process(view, 0);
-          buffer.fill(0);
-        }
-        setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
-        this.process(view, 0);
-        this.roundClean();
-        const oview = out2 === buffer ? view : createView(out2);
-        const len = this.outputLen;
-        const outLen = len / 4;
-        const state = this.get();
-        if (len % 4 || outLen > state.length)
-          throw new Error("invalid outputLen");
-        for (let i = 0; i < outLen; i++)
-          oview.setUint32(4 * i, state[i], isLE);
-      }
-      digest() {
-        const { buffer, outputLen } = this;
-        this.digestInto(buffer);
-        const res = buffer.slice(0, outputLen);
-        this.destroy();
-        return res;
-      }
-      _cloneIntoMeta(to) {
-        const { buffer, length, finished, destroyed, pos } = this;
-        to.destroyed = destroyed;
-        to.finished = finished;
-        to.length = length;
-        to.pos = pos;
-        if (pos)
-          to.buffer.set(buffer);
-        return to;
-      }
-      clone() {
-        return this._cloneInto();
-      }
-    };
-    SHA256_IV = /* @__PURE__ */ Uint32Array.from([
-      1779033703,
-      3144134277,
-      1013904242,
-      2773480762,
-      1359893119,
-      2600822924,
-      528734635,
-      1541459225
-    ]);
-    SHA512_IV = /* @__PURE__ */ Uint32Array.from([
-      1779033703,
-      4089235720,
-      3144134277,
-      2227873595,
-      1013904242,
-      4271175723,
-      2773480762,
-      1595750129,
-      1359893119,
-      2917565137,
-      2600822924,
-      725511199,
-      528734635,
-      4215389547,
-      1541459225,
-      327033209
-    ]);
-  }
-});
-
-// node_modules/@noble/hashes/sha2.js
-var SHA256_K, SHA256_W, SHA2_32B, _SHA256, K512, SHA512_Kh, SHA512_Kl, SHA512_W_H, SHA512_W_L, SHA2_64B, _SHA512, sha256, sha512;
-var init_sha2 = __esm({
-  "node_modules/@noble/hashes/sha2.js"() {
-    init_md();
-    init_u64();
-    init_utils();
-    SHA256_K = /* @__PURE__ */ Uint32Array.from([
-      1116352408,
-      1899447441,
-      3049323471,
-      3921009573,
-      961987163,
-      1508970993,
-      2453635748,
-      2870763221,
-      3624381080,
-      310598401,
-      607225278,
-      1426881987,
-      1925078388,
-      2162078206,
-      2614888103,
-      3248222580,
-      3835390401,
-      4022224774,
-      264347078,
-      604807628,
-      770255983,
-      1249150122,
-      1555081692,
-      1996064986,
-      2554220882,
-      2821834349,
-      2952996808,
-      3210313671,
-      3336571891,
-      3584528711,
-      113926993,
-      338241895,
-      666307205,
-      773529912,
-      1294757372,
-      1396182291,
-      1695183700,
-      1986661051,
-      2177026350,
-      2456956037,
-      2730485921,
-      2820302411,
-      3259730800,
-      3345764771,
-      3516065817,
-      3600352804,
-      4094571909,
-      275423344,
-      430227734,
-      506948616,
-      659060556,
-      883997877,
-      958139571,
-      1322822218,
-      1537002063,
-      1747873779,
-      1955562222,
-      2024104815,
-      2227730452,
-      2361852424,
-      2428436474,
-      2756734187,
-      3204031479,
-      3329325298
-    ]);
-    SHA256_W = /* @__PURE__ */ new Uint32Array(64);
-    SHA2_32B = class extends HashMD {
-      // We cannot use array here since array allows indexing by variable
-      // which means optimizer/compiler cannot use registers.
-      // Numeric initializers matter: starting the fields as `undefined` changes
-      // V8's field representation and makes sha256 3x slower (measured).
-      A = 0;
-      B = 0;
-      C = 0;
-      D = 0;
-      E = 0;
-      F = 0;
-      G = 0;
-      H = 0;
-      constructor(outputLen, IV) {
-        super(64, outputLen, 8, false);
-        this.A = IV[0] | 0;
-        this.B = IV[1] | 0;
-        this.C = IV[2] | 0;
-        this.D = IV[3] | 0;
-        this.E = IV[4] | 0;
-        this.F = IV[5] | 0;
-        this.G = IV[6] | 0;
-        this.H = IV[7] | 0;
-      }
-      get() {
-        const { A, B, C, D, E, F, G, H } = this;
-        return [A, B, C, D, E, F, G, H];
-      }
-      // prettier-ignore
-      set(A, B, C, D, E, F, G, H) {
-        this.A = A | 0;
-        this.B = B | 0;
-        this.C = C | 0;
-        this.D = D | 0;
-        this.E = E | 0;
-        this.F = F | 0;
-        this.G = G | 0;
-        this.H = H | 0;
-      }
-      _cloneInto(to) {
-        (to ||= new this.constructor()).set(...this.get());
-        return this._cloneIntoMeta(to);
-      }
-      process(view, offset) {
-        for (let i = 0; i < 16; i++, offset += 4)
-          SHA256_W[i] = view.getUint32(offset, false);
-        for (let i = 16; i < 64; i++) {
-          const W15 = SHA256_W[i - 15];
-          const W2 = SHA256_W[i - 2];
-          const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
-          const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
-          SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
-        }
-        let { A, B, C, D, E, F, G, H } = this;
-        for (let i = 0; i < 64; i++) {
-          const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
-          const T1 = H + sigma1 + Chi(E, F, G) + SHA256_K[i] + SHA256_W[i] | 0;
-          const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
-          const T2 = sigma0 + Maj(A, B, C) | 0;
-          H = G;
-          G = F;
-          F = E;
-          E = D + T1 | 0;
-          D = C;
-          C = B;
-          B = A;
-          A = T1 + T2 | 0;
-        }
-        A = A + this.A | 0;
-        B = B + this.B | 0;
-        C = C + this.C | 0;
-        D = D + this.D | 0;
-        E = E + this.E | 0;
-        F = F + this.F | 0;
-        G = G + this.G | 0;
-        H = H + this.H | 0;
-        this.set(A, B, C, D, E, F, G, H);
-      }
-      roundClean() {
-        clean(SHA256_W);
-      }
-      destroy() {
-        this.destroyed = true;
-        this.set(0, 0, 0, 0, 0, 0, 0, 0);
-        clean(this.buffer);
-      }
-    };
-    _SHA256 = class extends SHA2_32B {
-      constructor() {
-        super(32, SHA256_IV);
-      }
-    };
-    K512 = /* @__PURE__ */ (() => split([
-      "0x428a2f98d728ae22",
-      "0x7137449123ef65cd",
-      "0xb5c0fbcfec4d3b2f",
-      "0xe9b5dba58189dbbc",
-      "0x3956c25bf348b538",
-      "0x59f111f1b605d019",
-      "0x923f82a4af194f9b",
-      "0xab1c5ed5da6d8118",
-      "0xd807aa98a3030242",
-      "0x12835b0145706fbe",
-      "0x243185be4ee4b28c",
-      "0x550c7dc3d5ffb4e2",
-      "0x72be5d74f27b896f",
-      "0x80deb1fe3b1696b1",
-      "0x9bdc06a725c71235",
-      "0xc19bf174cf692694",
-      "0xe49b69c19ef14ad2",
-      "0xefbe4786384f25e3",
-      "0x0fc19dc68b8cd5b5",
-      "0x240ca1cc77ac9c65",
-      "0x2de92c6f592b0275",
-      "0x4a7484aa6ea6e483",
-      "0x5cb0a9dcbd41fbd4",
-      "0x76f988da831153b5",
-      "0x983e5152ee66dfab",
-      "0xa831c66d2db43210",
-      "0xb00327c898fb213f",
-      "0xbf597fc7beef0ee4",
-      "0xc6e00bf33da88fc2",
-      "0xd5a79147930aa725",
-      "0x06ca6351e003826f",
-      "0x142929670a0e6e70",
-      "0x27b70a8546d22ffc",
-      "0x2e1b21385c26c926",
-      "0x4d2c6dfc5ac42aed",
-      "0x53380d139d95b3df",
-      "0x650a73548baf63de",
-      "0x766a0abb3c77b2a8",
-      "0x81c2c92e47edaee6",
-      "0x92722c851482353b",
-      "0xa2bfe8a14cf10364",
-      "0xa81a664bbc423001",
-      "0xc24b8b70d0f89791",
-      "0xc76c51a30654be30",
-      "0xd192e819d6ef5218",
-      "0xd69906245565a910",
-      "0xf40e35855771202a",
-      "0x106aa07032bbd1b8",
-      "0x19a4c116b8d2d0c8",
-      "0x1e376c085141ab53",
-      "0x2748774cdf8eeb99",
-      "0x34b0bcb5e19b48a8",
-      "0x391c0cb3c5c95a63",
-      "0x4ed8aa4ae3418acb",
-      "0x5b9cca4f7763e373",
-      "0x682e6ff3d6b2b8a3",
-      "0x748f82ee5defb2fc",
-      "0x78a5636f43172f60",
-      "0x84c87814a1f0ab72",
-      "0x8cc702081a6439ec",
-      "0x90befffa23631e28",
-      "0xa4506cebde82bde9",
-      "0xbef9a3f7b2c67915",
-      "0xc67178f2e372532b",
-      "0xca273eceea26619c",
-      "0xd186b8c721c0c207",
-      "0xeada7dd6cde0eb1e",
-      "0xf57d4f7fee6ed178",
-      "0x06f067aa72176fba",
-      "0x0a637dc5a2c898a6",
-      "0x113f9804bef90dae",
-      "0x1b710b35131c471b",
-      "0x28db77f523047d84",
-      "0x32caab7b40c72493",
-      "0x3c9ebe0a15c9bebc",
-      "0x431d67c49c100d4c",
-      "0x4cc5d4becb3e42b6",
-      "0x597f299cfc657e2a",
-      "0x5fcb6fab3ad6faec",
-      "0x6c44198c4a475817"
-    ].map((n) => BigInt(n))))();
-    SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
-    SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
-    SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
-    SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
-    SHA2_64B = class extends HashMD {
-      // We cannot use array here since array allows indexing by variable
-      // which means optimizer/compiler cannot use registers.
-      // h -- high 32 bits, l -- low 32 bits
-      // Numeric initializers matter: starting the fields as `undefined` changes
-      // V8's field representation and slows hashing down (measured on sha256).
-      Ah = 0;
-      Al = 0;
-      Bh = 0;
-      Bl = 0;
-      Ch = 0;
-      Cl = 0;
-      Dh = 0;
-      Dl = 0;
-      Eh = 0;
-      El = 0;
-      Fh = 0;
-      Fl = 0;
-      Gh = 0;
-      Gl = 0;
-      Hh = 0;
-      Hl = 0;
-      constructor(outputLen, IV) {
-        super(128, outputLen, 16, false);
-        this.Ah = IV[0] | 0;
-        this.Al = IV[1] | 0;
-        this.Bh = IV[2] | 0;
-        this.Bl = IV[3] | 0;
-        this.Ch = IV[4] | 0;
-        this.Cl = IV[5] | 0;
-        this.Dh = IV[6] | 0;
-        this.Dl = IV[7] | 0;
-        this.Eh = IV[8] | 0;
-        this.El = IV[9] | 0;
-        this.Fh = IV[10] | 0;
-        this.Fl = IV[11] | 0;
-        this.Gh = IV[12] | 0;
-        this.Gl = IV[13] | 0;
-        this.Hh = IV[14] | 0;
-        this.Hl = IV[15] | 0;
-      }
-      // prettier-ignore
-      get() {
-        const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-        return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
-      }
-      // prettier-ignore
-      set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
-        this.Ah = Ah | 0;
-        this.Al = Al | 0;
-        this.Bh = Bh | 0;
-        this.Bl = Bl | 0;
-        this.Ch = Ch | 0;
-        this.Cl = Cl | 0;
-        this.Dh = Dh | 0;
-        this.Dl = Dl | 0;
-        this.Eh = Eh | 0;
-        this.El = El | 0;
-        this.Fh = Fh | 0;
-        this.Fl = Fl | 0;
-        this.Gh = Gh | 0;
-        this.Gl = Gl | 0;
-        this.Hh = Hh | 0;
-        this.Hl = Hl | 0;
-      }
-      _cloneInto(to) {
-        (to ||= new this.constructor()).set(...this.get());
-        return this._cloneIntoMeta(to);
-      }
-      process(view, offset) {
-        for (let i = 0; i < 16; i++, offset += 4) {
-          SHA512_W_H[i] = view.getUint32(offset);
-          SHA512_W_L[i] = view.getUint32(offset += 4);
-        }
-        for (let i = 16; i < 80; i++) {
-          const W15h = SHA512_W_H[i - 15] | 0;
-          const W15l = SHA512_W_L[i - 15] | 0;
-          const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
-          const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
-          const W2h = SHA512_W_H[i - 2] | 0;
-          const W2l = SHA512_W_L[i - 2] | 0;
-          const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
-          const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
-          const SUMl = add4L(s0l, s1l, SHA512_W_L[i - 7], SHA512_W_L[i - 16]);
-          const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i - 7], SHA512_W_H[i - 16]);
-          SHA512_W_H[i] = SUMh | 0;
-          SHA512_W_L[i] = SUMl | 0;
-        }
-        let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
-        for (let i = 0; i < 80; i++) {
-          const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
-          const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
-          const CHIh = Eh & Fh ^ ~Eh & Gh;
-          const CHIl = El & Fl ^ ~El & Gl;
-          const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i], SHA512_W_L[i]);
-          const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i], SHA512_W_H[i]);
-          const T1l = T1ll | 0;
-          const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
-          const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
-          const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
-          const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
-          Hh = Gh | 0;
-          Hl = Gl | 0;
-          Gh = Fh | 0;
-          Gl = Fl | 0;
-          Fh = Eh | 0;
-          Fl = El | 0;
-          ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
-          Dh = Ch | 0;
-          Dl = Cl | 0;
-          Ch = Bh | 0;
-          Cl = Bl | 0;
-          Bh = Ah | 0;
-          Bl = Al | 0;
-          const All = add3L(T1l, sigma0l, MAJl);
-          Ah = add3H(All, T1h, sigma0h, MAJh);
-          Al = All | 0;
-        }
-        ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
-        ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
-        ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
-        ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
-        ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
-        ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
-        ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
-        ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
-        this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
-      }
-      roundClean() {
-        clean(SHA512_W_H, SHA512_W_L);
-      }
-      destroy() {
-        this.destroyed = true;
-        clean(this.buffer);
-        this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-      }
-    };
-    _SHA512 = class extends SHA2_64B {
-      constructor() {
-        super(64, SHA512_IV);
-      }
-    };
-    sha256 = /* @__PURE__ */ createHasher(
-      () => new _SHA256(),
-      /* @__PURE__ */ oidNist(1)
-    );
-    sha512 = /* @__PURE__ */ createHasher(
-      () => new _SHA512(),
-      /* @__PURE__ */ oidNist(3)
-    );
-  }
-});
-
-// node_modules/@noble/curves/utils.js
-function aarray(item, title, inner = () => {
-}) {
-  if (!Array.isArray(item))
-    throw new TypeError(`"${title}" expected array, got type=${typeof item}`);
-  for (let i = 0; i < item.length; i++)
-    inner(item[i], `${title}[${i}]`);
-  return item;
-}
-function aobject2(value, title = "object") {
-  if (value === null || typeof value !== "object" || Array.isArray(value))
-    throw new TypeError(title === "object" ? "expected valid options object" : `"${title}" expected object, got type=${typeof value}`);
-  return value;
-}
-function afunction(value, title) {
-  if (typeof value !== "function")
-    throw new TypeError(`"${title}" is invalid: expected function, got ${typeof value}`);
-  return value;
-}
-function abool(value, title = "") {
-  if (typeof value !== "boolean")
-    throw new TypeError(atitle2(title) + "expected boolean, got type=" + typeof value);
-  return value;
-}
-function abignumber(n) {
-  if (typeof n === "bigint") {
-    if (!isPosBig(n))
-      throw new RangeError("positive bigint expected, got " + n);
-  } else
-    anumber2(n);
-  return n;
-}
-function asafenumber(value, title = "") {
-  if (typeof value !== "number") {
-    const prefix = title && `"${title}" `;
-    throw new TypeError(prefix + "expected number, got type=" + typeof value);
-  }
-  if (!Number.isSafeInteger(value)) {
-    const prefix = title && `"${title}" `;
-    throw new RangeError(prefix + "expected safe integer, got " + value);
-  }
-}
-function hexToNumber(hex2) {
-  if (typeof hex2 !== "string")
-    throw new TypeError("hex string expected, got " + typeof hex2);
-  return hex2 === "" ? _0n : BigInt("0x" + hex2);
-}
-function bytesToNumberBE(bytes) {
-  return hexToNumber(bytesToHex(bytes));
-}
-function bytesToNumberLE(bytes) {
-  return hexToNumber(bytesToHex(copyBytes(abytes(bytes)).reverse()));
-}
-function numberToBytesBE(n, len) {
-  anumber(len);
-  if (len === 0)
-    throw new Error("zero output length is invalid");
-  n = abignumber(n);
-  const expectedLen = len * 2;
-  const hex2 = n.toString(16);
-  if (hex2.length > expectedLen)
-    throw new RangeError("number is too large");
-  return hexToBytes(hex2.padStart(expectedLen, "0"));
-}
-function numberToBytesLE(n, len) {
-  return numberToBytesBE(n, len).reverse();
-}
-function copyBytes(bytes) {
-  return Uint8Array.from(abytes2(bytes));
-}
-function isPosBig(n) {
-  return typeof n === "bigint" && _0n <= n;
-}
-function inRange(n, min, max) {
-  return isPosBig(n) && isPosBig(min) && isPosBig(max) && min <= n && n < max;
-}
-function aInRange(title, n, min, max) {
-  if (!inRange(n, min, max))
-    throw new RangeError("expected valid " + title + ": " + min + " <= n < " + max + ", got " + n);
-}
-function bitLen(n) {
-  if (n < _0n)
-    throw new Error("expected non-negative bigint, got " + n);
-  return n === _0n ? 0 : n.toString(2).length;
-}
-function validateObject(object, fields = {}, optFields = {}, title = "object") {
-  aobject2(object, title);
-  aobject2(fields, "fields");
-  aobject2(optFields, "optFields");
-  function checkField(fieldName, expectedType, isOpt) {
-    const label = title === "object" ? `param "${String(fieldName)}"` : `"${title}.${String(fieldName)}"`;
-    const val = object[fieldName];
-    if (!Object.hasOwn(object, fieldName) && (isOpt ? val !== void 0 : expectedType !== "function")) {
-      throw new TypeError(`${label} is invalid: expected own property`);
-    }
-    if (isOpt && val === void 0)
-      return;
-    const current = typeof val;
-    if (current !== expectedType || val === null)
-      throw new TypeError(`${label} is invalid: expected ${expectedType}, got ${current}`);
-  }
-  const iter = (f, isOpt) => Object.entries(f).forEach(([k, v]) => checkField(k, v, isOpt));
-  iter(fields, false);
-  iter(optFields, true);
-}
-var abytes2, anumber2, bytesToHex2, concatBytes2, hexToBytes2, isBytes2, randomBytes2, _0n, _1n, atitle2, bitMask;
-var init_utils2 = __esm({
-  "node_modules/@noble/curves/utils.js"() {
-    init_utils();
-    abytes2 = (value, length, title) => abytes(value, length, title);
-    anumber2 = anumber;
-    bytesToHex2 = bytesToHex;
-    concatBytes2 = (...arrays) => concatBytes(...arrays);
-    hexToBytes2 = (hex2) => hexToBytes(hex2);
-    isBytes2 = isBytes;
-    randomBytes2 = (bytesLength) => randomBytes(bytesLength);
-    _0n = /* @__PURE__ */ BigInt(0);
-    _1n = /* @__PURE__ */ BigInt(1);
-    atitle2 = (title) => title ? `"${title}" ` : "";
-    bitMask = (n) => {
-      asafenumber(n, "n");
-      return (_1n << BigInt(n)) - _1n;
-    };
-  }
-});
-
-// node_modules/@noble/curves/abstract/modular.js
-function mod(a, b) {
-  if (b <= _0n2)
-    throw new Error("mod: expected positive modulus, got " + b);
-  const result = a % b;
-  return result >= _0n2 ? result : b + result;
-}
-function pow(num2, power, modulo) {
-  if (modulo <= _1n2)
-    throw new Error("pow: expected modulus > 1, got " + modulo);
-  if (typeof power !== "bigint")
-    throw new TypeError("invalid exponent: expected bigint, got " + typeof power);
-  if (power < _0n2)
-    throw new Error("invalid exponent, negatives unsupported");
-  if (power === _0n2)
-    return _1n2;
-  if (power === _1n2)
-    return num2;
-  let d = num2 % modulo;
-  if (d < _0n2)
-    d += modulo;
-  if (power < POW_WINDOWED_MIN) {
-    let p2 = _1n2;
-    while (power > _0n2) {
-      if (power & _1n2)
-        p2 = p2 * d % modulo;
-      d = d * d % modulo;
-      power >>= _1n2;
-    }
-    return p2;
-  }
-  const digits = [];
-  while (power > _0n2) {
-    digits.push(Number(power & _15n));
-    power >>= _4n;
-  }
-  const table = new Array(16);
-  table[0] = _1n2;
-  table[1] = d;
-  for (let i = 2; i < 16; i++)
-    table[i] = table[i - 1] * d % modulo;
-  let p = table[digits[digits.length - 1]];
-  for (let w = digits.length - 2; w >= 0; w--) {
-    p = p * p % modulo;
-    p = p * p % modulo;
-    p = p * p % modulo;
-    p = p * p % modulo;
-    const digit = digits[w];
-    if (digit !== 0)
-      p = p * table[digit] % modulo;
-  }
-  return p;
-}
-function pow2(x, power, modulo) {
-  if (modulo <= _1n2)
-    throw new Error("pow2: expected modulus > 1, got " + modulo);
-  if (power < _0n2)
-    throw new Error("pow2: expected non-negative exponent, got " + power);
-  let res = x;
-  while (power-- > _0n2) {
-    res *= res;
-    res %= modulo;
-  }
-  return res;
-}
-function invert(number, modulo) {
-  if (number === _0n2)
-    throw new Error("invert: expected non-zero number");
-  if (modulo <= _1n2)
-    throw new Error("invert: expected modulus > 1, got " + modulo);
-  let a = mod(number, modulo);
-  let b = modulo;
-  let x = _0n2, u = _1n2;
-  while (a !== _0n2) {
-    const q = b / a;
-    const r = b - a * q;
-    const m = x - u * q;
-    b = a, a = r, x = u, u = m;
-  }
-  const gcd = b;
-  if (gcd !== _1n2)
-    throw new Error("invert: does not exist");
-  return mod(x, modulo);
-}
-function assertIsSquare(Fp2, root, n) {
-  const F = Fp2;
-  if (!F.eql(F.sqr(root), n))
-    throw new Error("Cannot find square root");
-}
-function aoddModulus(order, fnName) {
-  if ((order & _1n2) === _0n2)
-    throw new Error(fnName + ": expected odd modulus, got " + order);
-}
-function sqrt3mod4(Fp2, n) {
-  const F = Fp2;
-  const p1div4 = (F.ORDER + _1n2) / _4n;
-  const root = F.pow(n, p1div4);
-  assertIsSquare(F, root, n);
-  return root;
-}
-function sqrt5mod8(Fp2, n) {
-  const F = Fp2;
-  const p5div8 = (F.ORDER - _5n) / _8n;
-  const n2 = F.mul(n, _2n);
-  const v = F.pow(n2, p5div8);
-  const nv = F.mul(n, v);
-  const i = F.mul(F.mul(nv, _2n), v);
-  const root = F.mul(nv, F.sub(i, F.ONE));
-  assertIsSquare(F, root, n);
-  return root;
-}
-function sqrt9mod16(P) {
-  const Fp_ = Field(P);
-  const tn = tonelliShanks(P);
-  const c1 = tn(Fp_, Fp_.neg(Fp_.ONE));
-  const c2 = tn(Fp_, c1);
-  const c3 = tn(Fp_, Fp_.neg(c1));
-  const c4 = (P + _7n) / _16n;
-  return ((Fp2, n) => {
-    const F = Fp2;
-    let tv1 = F.pow(n, c4);
-    let tv2 = F.mul(tv1, c1);
-    const tv3 = F.mul(tv1, c2);
-    const tv4 = F.mul(tv1, c3);
-    const e1 = F.eql(F.sqr(tv2), n);
-    const e2 = F.eql(F.sqr(tv3), n);
-    tv1 = F.cmov(tv1, tv2, e1);
-    tv2 = F.cmov(tv4, tv3, e2);
-    const e3 = F.eql(F.sqr(tv2), n);
-    const root = F.cmov(tv1, tv2, e3);
-    assertIsSquare(F, root, n);
-    return root;
-  });
-}
-function tonelliShanks(P) {
-  if (P < _3n)
-    throw new Error("sqrt is not defined for small field");
-  aoddModulus(P, "tonelliShanks");
-  let Q = P - _1n2;
-  let S = 0;
-  while (Q % _2n === _0n2) {
-    Q /= _2n;
-    S++;
-  }
-  let Z = _2n;
-  const _Fp = Field(P);
-  while (FpLegendre(_Fp, Z) === 1) {
-    if (Z++ > 1e3)
-      throw new Error("Cannot find square root: probably non-prime P");
-  }
-  if (S === 1)
-    return sqrt3mod4;
-  let cc = _Fp.pow(Z, Q);
-  const Q1div2 = (Q + _1n2) / _2n;
-  return function tonelliSlow(Fp2, n) {
-    const F = Fp2;
-    if (F.is0(n))
-      return n;
-    if (FpLegendre(F, n) !== 1)
-      throw new Error("Cannot find square root");
-    let M = S;
-    let c = F.mul(F.ONE, cc);
-    let t = F.pow(n, Q);
-    let R = F.pow(n, Q1div2);
-    while (!F.eql(t, F.ONE)) {
-      if (F.is0(t))
-        throw new Error("Cannot find square root: probably non-prime P");
-      let i = 1;
-      let t_tmp = F.sqr(t);
-      while (!F.eql(t_tmp, F.ONE)) {
-        i++;
-        t_tmp = F.sqr(t_tmp);
-        if (i === M)
-          throw new Error("Cannot find square root");
-      }
-      const exponent = _1n2 << BigInt(M - i - 1);
-      const b = F.pow(c, exponent);
-      M = i;
-      c = F.sqr(b);
-      t = F.mul(t, c);
-      R = F.mul(R, b);
-    }
-    return R;
-  };
-}
-function FpSqrt(P) {
-  aoddModulus(P, "Fp.sqrt");
-  if (P % _4n === _3n)
-    return sqrt3mod4;
-  if (P % _8n === _5n)
-    return sqrt5mod8;
-  if (P % _16n === _9n)
-    return sqrt9mod16(P);
-  return tonelliShanks(P);
-}
-function validateField(field) {
-  aobject2(field, "field");
-  if (typeof field.ORDER !== "bigint")
-    throw new TypeError('param "ORDER" is invalid: expected bigint, got ' + typeof field.ORDER);
-  asafenumber(field.BYTES, "BYTES");
-  asafenumber(field.BITS, "BITS");
-  for (const name of FIELD_FIELDS)
-    afunction(field[name], "field." + name);
-  if (field.BYTES < 1 || field.BITS < 1)
-    throw new Error("invalid field: expected BYTES/BITS > 0");
-  if (field.ORDER <= _1n2)
-    throw new Error("invalid field: expected ORDER > 1, got " + field.ORDER);
-  return field;
-}
-function FpInvertBatch(Fp2, nums, passZero = false) {
-  validateField(Fp2);
-  aarray(nums, "nums");
-  abool(passZero, "passZero");
-  const F = Fp2;
-  const inverted = new Array(nums.length).fill(passZero ? F.ZERO : void 0);
-  const multipliedAcc = nums.reduce((acc, num2, i) => {
-    if (F.is0(num2))
-      return acc;
-    inverted[i] = acc;
-    return F.mul(acc, num2);
-  }, F.ONE);
-  const invertedAcc = F.inv(multipliedAcc);
-  nums.reduceRight((acc, num2, i) => {
-    if (F.is0(num2))
-      return acc;
-    inverted[i] = F.mul(acc, inverted[i]);
-    return F.mul(acc, num2);
-  }, invertedAcc);
-  return inverted;
-}
-function FpLegendre(Fp2, n) {
-  validateField(Fp2);
-  const F = Fp2;
-  aoddModulus(F.ORDER, "FpLegendre");
-  const p1mod2 = (F.ORDER - _1n2) / _2n;
-  const powered = F.pow(n, p1mod2);
-  const yes = F.eql(powered, F.ONE);
-  const zero = F.eql(powered, F.ZERO);
-  const no = F.eql(powered, F.neg(F.ONE));
-  if (!yes && !zero && !no)
-    throw new Error("invalid Legendre symbol result");
-  return yes ? 1 : zero ? 0 : -1;
-}
-function nLength(n, nBitLength) {
-  if (nBitLength !== void 0)
-    anumber2(nBitLength);
-  if (n <= _0n2)
-    throw new Error("invalid n length: expected positive n, got " + n);
-  if (nBitLength !== void 0 && nBitLength < 1)
-    throw new Error("invalid n length: expected positive bit length, got " + nBitLength);
-  const bits = bitLen(n);
-  if (nBitLength !== void 0 && nBitLength < bits)
-    throw new Error(`invalid n length: expected nBitLength (${nBitLength}) >= bitLen(n) (${bits})`);
-  const _nBitLength = nBitLength !== void 0 ? nBitLength : bits;
-  const nByteLength = Math.ceil(_nBitLength / 8);
-  return { nBitLength: _nBitLength, nByteLength };
-}
-function Field(ORDER, opts = {}) {
-  Object.freeze(_Field.prototype);
-  return new _Field(ORDER, opts);
-}
-var _0n2, _1n2, _2n, _3n, _4n, _5n, _7n, _8n, _9n, _15n, _16n, POW_WINDOWED_MIN, isNegativeLE, FIELD_FIELDS, FIELD_SQRT, _Field;
-var init_modular = __esm({
-  "node_modules/@noble/curves/abstract/modular.js"() {
-    init_utils2();
-    _0n2 = /* @__PURE__ */ BigInt(0);
-    _1n2 = /* @__PURE__ */ BigInt(1);
-    _2n = /* @__PURE__ */ BigInt(2);
-    _3n = /* @__PURE__ */ BigInt(3);
-    _4n = /* @__PURE__ */ BigInt(4);
-    _5n = /* @__PURE__ */ BigInt(5);
-    _7n = /* @__PURE__ */ BigInt(7);
-    _8n = /* @__PURE__ */ BigInt(8);
-    _9n = /* @__PURE__ */ BigInt(9);
-    _15n = /* @__PURE__ */ BigInt(15);
-    _16n = /* @__PURE__ */ BigInt(16);
-    POW_WINDOWED_MIN = /* @__PURE__ */ BigInt("0x10000000000000000");
-    isNegativeLE = (num2, modulo) => (mod(num2, modulo) & _1n2) === _1n2;
-    FIELD_FIELDS = [
-      "create",
-      "isValid",
-      "is0",
-      "neg",
-      "inv",
-      "sqrt",
-      "sqr",
-      "eql",
-      "add",
-      "sub",
-      "mul",
-      "pow",
-      "div",
-      "addN",
-      "subN",
-      "mulN",
-      "sqrN"
-    ];
-    FIELD_SQRT = /* @__PURE__ */ new WeakMap();
-    _Field = class {
-      ORDER;
-      BITS;
-      BYTES;
-      isLE;
-      ZERO = _0n2;
-      ONE = _1n2;
-      _lengths;
-      _mod;
-      constructor(ORDER, opts = {}) {
-        if (ORDER <= _1n2)
-          throw new Error("invalid field: expected ORDER > 1, got " + ORDER);
-        let _nbitLength = void 0;
-        this.isLE = false;
-        if (opts != null && typeof opts === "object") {
-          if (typeof opts.BITS === "number")
-            _nbitLength = opts.BITS;
-          if (typeof opts.sqrt === "function")
-            Object.defineProperty(this, "sqrt", { value: opts.sqrt, enumerable: true });
-          if (typeof opts.isLE === "boolean")
-            this.isLE = opts.isLE;
-          if (opts.allowedLengths)
-            this._lengths = Object.freeze(opts.allowedLengths.slice());
-          if (typeof opts.modFromBytes === "boolean")
-            this._mod = opts.modFromBytes;
-        }
-        const { nBitLength, nByteLength } = nLength(ORDER, _nbitLength);
-        if (nByteLength > 2048)
-          throw new Error("invalid field: expected ORDER of <= 2048 bytes");
-        this.ORDER = ORDER;
-        this.BITS = nBitLength;
-        this.BYTES = nByteLength;
-        Object.freeze(this);
-      }
-      create(num2) {
-        return mod(num2, this.ORDER);
-      }
-      isValid(num2) {
-        if (typeof num2 !== "bigint")
-          throw new TypeError("invalid field element: expected bigint, got " + typeof num2);
-        return _0n2 <= num2 && num2 < this.ORDER;
-      }
-      is0(num2) {
-        return num2 === _0n2;
-      }
-      // is valid and invertible
-      isValidNot0(num2) {
-        return !this.is0(num2) && this.isValid(num2);
-      }
-      isOdd(num2) {
-        return (num2 & _1n2) === _1n2;
-      }
-      neg(num2) {
-        return mod(-num2, this.ORDER);
-      }
-      eql(lhs, rhs) {
-        return lhs === rhs;
-      }
-      sqr(num2) {
-        return mod(num2 * num2, this.ORDER);
-      }
-      add(lhs, rhs) {
-        return mod(lhs + rhs, this.ORDER);
-      }
-      sub(lhs, rhs) {
-        return mod(lhs - rhs, this.ORDER);
-      }
-      mul(lhs, rhs) {
-        return mod(lhs * rhs, this.ORDER);
-      }
-      pow(num2, power) {
-        return pow(num2, power, this.ORDER);
-      }
-      div(lhs, rhs) {
-        return mod(lhs * invert(rhs, this.ORDER), this.ORDER);
-      }
-      // Same as above, but doesn't normalize
-      sqrN(num2) {
-        return num2 * num2;
-      }
-      addN(lhs, rhs) {
-        return lhs + rhs;
-      }
-      subN(lhs, rhs) {
-        return lhs - rhs;
-      }
-      mulN(lhs, rhs) {
-        return lhs * rhs;
-      }
-      inv(num2) {
-        return invert(num2, this.ORDER);
-      }
-      sqrt(num2) {
-        let sqrt = FIELD_SQRT.get(this);
-        if (!sqrt)
-          FIELD_SQRT.set(this, sqrt = FpSqrt(this.ORDER));
-        return sqrt(this, num2);
-      }
-      toBytes(num2) {
-        return this.isLE ? numberToBytesLE(num2, this.BYTES) : numberToBytesBE(num2, this.BYTES);
-      }
-      fromBytes(bytes, skipValidation = false) {
-        abytes2(bytes);
-        const { _lengths: allowedLengths, BYTES, isLE, ORDER, _mod: modFromBytes } = this;
-        if (allowedLengths) {
-          if (bytes.length < 1 || !allowedLengths.includes(bytes.length) || bytes.length > BYTES) {
-            throw new Error("Field.fromBytes: expected " + allowedLengths + " bytes, got " + bytes.length);
-          }
-          const padded = new Uint8Array(BYTES);
-          padded.set(bytes, isLE ? 0 : padded.length - bytes.length);
-          bytes = padded;
-        }
-        if (bytes.length !== BYTES)
-          throw new Error("Field.fromBytes: expected " + BYTES + " bytes, got " + bytes.length);
-        let scalar = isLE ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
-        if (modFromBytes)
-          scalar = mod(scalar, ORDER);
-        if (!skipValidation) {
-          if (!this.isValid(scalar))
-            throw new Error("invalid field element: outside of range 0..ORDER");
-        }
-        return scalar;
-      }
-      // TODO: we don't need it here, move out to separate fn
-      invertBatch(lst) {
-        return FpInvertBatch(this, lst, true);
-      }
-      // We can't move this out because Fp6, Fp12 implement it
-      // and it's unclear what to return in there.
-      cmov(a, b, condition) {
-        abool(condition, "condition");
-        return condition ? b : a;
-      }
-    };
-  }
-});
-
-// node_modules/@noble/curves/abstract/curve.js
-function validatePointCons(Point) {
-  const pc = Point;
-  if (typeof pc !== "function")
-    throw new TypeError('"Point" expected constructor, got type=' + typeof Point);
-  afunction(pc.fromAffine, "Point.fromAffine");
-  afunction(pc.fromBytes, "Point.fromBytes");
-  afunction(pc.fromHex, "Point.fromHex");
-  aobject2(pc.BASE, "Point.BASE");
-  aobject2(pc.ZERO, "Point.ZERO");
-  validateField(pc.Fp);
-  validateField(pc.Fn);
-}
-function normalizeZ(c, points) {
-  validatePointCons(c);
-  validateMSMPoints(points, c);
-  const invertedZs = FpInvertBatch(c.Fp, points.map((p) => p.Z));
-  return points.map((p, i) => c.fromAffine(p.toAffine(invertedZs[i])));
-}
-function validateW(W, bits, min = 1) {
-  if (!Number.isSafeInteger(W) || W < min || W > bits)
-    throw new Error("invalid window size, expected [" + min + ".." + bits + "], got W=" + W);
-}
-function validateTableBytes(numPoints, fpBytes) {
-  const bytes = numPoints * (4 * fpBytes + 128);
-  if (bytes > TABLE_BYTES_MAX)
-    throw new Error("invalid window size: table would need ~" + Math.ceil(bytes / 2 ** 20) + " MiB, max " + TABLE_BYTES_MAX / 2 ** 20 + " MiB");
-}
-function probeRandomBytes(randomBytes4, length) {
-  if (randomBytes4 === void 0)
-    return void 0;
-  afunction(randomBytes4, "randomBytes");
-  try {
-    const probe = randomBytes4(length);
-    if (!isBytes2(probe) || probe.length !== length)
-      return void 0;
-  } catch {
-    return void 0;
-  }
-  return randomBytes4;
-}
-function validateMSMPoints(points, c) {
-  aarray(points, "points");
-  points.forEach((p, i) => {
-    if (!(p instanceof c))
-      throw new Error("invalid point at index " + i);
-  });
-}
-function validateMSMScalars(scalars, field, maxScalar) {
-  if (!Array.isArray(scalars))
-    throw new Error("array of scalars expected");
-  scalars.forEach((s, i) => {
-    const ok = maxScalar === void 0 ? field.isValid(s) : isPosBig(s) && s < maxScalar;
-    if (!ok)
-      throw new Error("invalid scalar at index " + i);
-  });
-}
-function getWindowSize(P) {
-  return pointWindowSizes.get(P) || 1;
-}
-function oddMultiples(p, size) {
-  const dbl = p.double();
-  const t = [p];
-  for (let j = 1; j < size; j++)
-    t.push(t[j - 1].add(dbl));
-  return t;
-}
-function wnafDigits(n, W) {
-  const size = 2 ** W;
-  const half = size / 2;
-  const mask = BigInt(size - 1);
-  const d = [];
-  while (n > _0n3) {
-    let w = 0;
-    if (n & _1n3) {
-      w = Number(n & mask);
-      if (w >= half)
-        w -= size;
-      n -= BigInt(w);
-    }
-    d.push(w);
-    n >>= _1n3;
-  }
-  return d;
-}
-function signedWindowDigits(n, W, windows) {
-  const size = 2 ** W;
-  const half = size / 2;
-  const mask = BigInt(size - 1);
-  const shiftBy = BigInt(W);
-  const d = [];
-  for (let w = 0; w < windows; w++) {
-    let v = Number(n & mask);
-    n >>= shiftBy;
-    if (v > half) {
-      v -= size;
-      n += _1n3;
-    }
-    d.push(v);
-  }
-  if (n !== _0n3)
-    throw new Error("invalid wnaf");
-  return d;
-}
-function wnafWalk(zero, tables, digits) {
-  let max = 0;
-  for (const d of digits)
-    max = Math.max(max, d.length);
-  let acc = zero;
-  for (let bit = max - 1; bit >= 0; bit--) {
-    if (bit !== max - 1)
-      acc = acc.double();
-    for (let i = 0; i < digits.length; i++) {
-      const w = digits[i][bit];
-      if (w) {
-        const item = tables[i][Math.abs(w) - 1 >> 1];
-        acc = acc.add(w < 0 ? item.negate() : item);
-      }
-    }
-  }
-  return acc;
-}
-function mulAddUnsafe(c, points, scalars, allowOversized = false) {
-  validatePointCons(c);
-  validateMSMPoints(points, c);
-  abool(allowOversized, "allowOversized");
-  validateMSMScalars(scalars, c.Fn, allowOversized ? c.Fn.ORDER ** _4n2 : void 0);
-  if (points.length !== scalars.length)
-    throw new Error("arrays of points and scalars must have equal length");
-  const tables = points.map((p) => oddMultiples(p, 4));
-  const digits = scalars.map((n) => wnafDigits(n, 4));
-  return wnafWalk(c.ZERO, tables, digits);
-}
-function createField(order, field, isLE) {
-  if (field) {
-    if (field.ORDER !== order)
-      throw new Error("Field.ORDER must match order: Fp == p, Fn == n");
-    validateField(field);
-    return field;
-  } else {
-    return Field(order, { isLE });
-  }
-}
-function createCurveFields(type, CURVE, curveOpts = {}, FpFnLE) {
-  if (type !== "weierstrass" && type !== "edwards")
-    throw new Error('expected curve type "weierstrass" or "edwards"');
-  if (FpFnLE === void 0)
-    FpFnLE = type === "edwards";
-  if (!CURVE || typeof CURVE !== "object")
-    throw new Error(`expected valid ${type} CURVE object`);
-  validateObject(curveOpts);
-  for (const p of ["p", "n", "h"]) {
-    const val = CURVE[p];
-    if (!(isPosBig(val) && val !== _0n3))
-      throw new Error(`CURVE.${p} must be positive bigint`);
-  }
-  const Fp2 = createField(CURVE.p, curveOpts.Fp, FpFnLE);
-  const Fn = createField(CURVE.n, curveOpts.Fn, FpFnLE);
-  const _b = type === "weierstrass" ? "b" : "d";
-  const params = ["Gx", "Gy", "a", _b];
-  for (const p of params) {
-    if (!Fp2.isValid(CURVE[p]))
-      throw new Error(`CURVE.${p} must be valid field element of CURVE.Fp`);
-  }
-  CURVE = Object.freeze(Object.assign({}, CURVE));
-  return { CURVE, Fp: Fp2, Fn };
-}
-function createKeygen(randomSecretKey, getPublicKey) {
-  return function keygen(seed) {
-    const secretKey = randomSecretKey(seed);
-    return { secretKey, publicKey: getPublicKey(secretKey) };
-  };
-}
-var _0n3, _1n3, _4n2, BLIND_BYTES, BLIND_BITS, FW_WINDOW, TABLE_BYTES_MAX, pointWindowSizes, ScalarMultiplier;
-var init_curve = __esm({
-  "node_modules/@noble/curves/abstract/curve.js"() {
-    init_utils2();
-    init_modular();
-    _0n3 = /* @__PURE__ */ BigInt(0);
-    _1n3 = /* @__PURE__ */ BigInt(1);
-    _4n2 = /* @__PURE__ */ BigInt(4);
-    BLIND_BYTES = 16;
-    BLIND_BITS = 128;
-    FW_WINDOW = 5;
-    TABLE_BYTES_MAX = /* @__PURE__ */ (() => 2 ** 31)();
-    pointWindowSizes = /* @__PURE__ */ new WeakMap();
-    ScalarMultiplier = class {
-      Point;
-      BASE;
-      ZERO;
-      randomBytes;
-      wnafPrecomputes = /* @__PURE__ */ new WeakMap();
-      baseCanBeBlinded;
-      bits;
-      // Parametrized with a given Point class (not individual point)
-      constructor(Point, randomBytes4) {
-        validatePointCons(Point);
-        this.randomBytes = probeRandomBytes(randomBytes4, BLIND_BYTES);
-        this.Point = Point;
-        this.BASE = Point.BASE;
-        this.ZERO = Point.ZERO;
-        this.bits = Point.Fn.BITS;
-      }
-      /**
-       * Creates a signed fixed-window wNAF precomputation table: for every window w, the
-       * multiples `[1..2^(W−1)]⋅2^(w⋅W)⋅P`, flattened. All doublings are baked into the table,
-       * so cached multiplication is additions-only. `windows = ceil(bits/W) + 1`: the extra
-       * window absorbs the final carry of signed-digit recoding.
-       * For a 256-bit curve and W=6, the table is 44⋅32 = 1408 points.
-       * @param point - Point instance
-       * @param W - window size
-       * @param bits - scalar bitlength the table must cover
-       */
-      buildWnafTable(point, W, bits) {
-        const windows = Math.ceil(bits / W) + 1;
-        const half = 2 ** (W - 1);
-        const comp = [];
-        let base = point;
-        for (let w = 0; w < windows; w++) {
-          let acc = base;
-          for (let i = 0; i < half; i++) {
-            comp.push(acc);
-            acc = acc.add(base);
-          }
-          base = comp[comp.length - 1].double();
-        }
-        return { W, bits, windows, comp };
-      }
-      /**
-       * Implements ec multiplication using precomputed signed fixed-window wNAF tables.
-       * Constant-time: fixed window count with one table addition per window — zero digits feed
-       * the fake accumulator — and no doublings; the lookup scans the whole window slice.
-       * Scalar bounds are validated by the public entry points ({@link ScalarMultiplier.mulCT},
-       * {@link ScalarMultiplier.mulCTBlinded}, {@link ScalarMultiplier.mulUnsafe});
-       * signedWindowDigits throws if `n` exceeds the table.
-       * @returns real and fake (for const-time) points
-       */
-      wnafCachedCT(precomputes, n) {
-        const { W, windows, comp } = precomputes;
-        const half = 2 ** (W - 1);
-        const digits = signedWindowDigits(n, W, windows);
-        let p = this.ZERO;
-        let f = this.BASE;
-        for (let w = 0; w < windows; w++) {
-          const digit = digits[w];
-          const start = w * half;
-          const idx = Math.abs(digit) - 1;
-          let sel = comp[start];
-          for (let i = 1; i < half; i++)
-            sel = i === idx ? comp[start + i] : sel;
-          const neg = sel.negate();
-          if (digit === 0)
-            f = f.add(comp[start]);
-          else
-            p = p.add(digit < 0 ? neg : sel);
-        }
-        return { p, f };
-      }
-      // Cache key is point identity plus (W, bits); at most two entries exist per point (public-width
-      // `Fn.BITS` and blinded `Fn.BITS + BLIND_BITS`). Callers must not reuse the same point with
-      // incompatible `transform(...)` layouts and expect a separate cache entry.
-      getWnafPrecomputes(W, point, bits, transform) {
-        let entries = this.wnafPrecomputes.get(point);
-        let comp = entries?.find((entry) => entry.W === W && entry.bits === bits);
-        if (!comp) {
-          comp = this.buildWnafTable(point, W, bits);
-          if (typeof transform === "function")
-            comp = { ...comp, comp: transform(comp.comp) };
-          if (!entries) {
-            entries = [];
-            this.wnafPrecomputes.set(point, entries);
-          }
-          entries.push(comp);
-        }
-        return comp;
-      }
-      assertPoint(point) {
-        if (!(point instanceof this.Point))
-          throw new TypeError('"point" expected Point instance, got type=' + typeof point);
-      }
-      // Shared prologue of the constant-time entry points. Rejects scalar 0: in key/signature-style
-      // callers a zero scalar means broken upstream plumbing, and concrete Points already reject it.
-      // Uses inRange instead of Fn.isValidNot0: validateField() only certifies the arithmetic subset.
-      validateMulInput(point, scalar) {
-        this.assertPoint(point);
-        if (!inRange(scalar, _1n3, this.Point.Fn.ORDER))
-          throw new Error("invalid scalar");
-      }
-      // Constant-time dispatch shared by mulCT / mulCTBlinded. Un-precomputed points (W===1, e.g.
-      // ECDH peer keys) skip building a throwaway cached table in favor of a small fixed-window
-      // multiply. `n` must be < 2^bits.
-      runCT(point, n, bits, transform) {
-        const W = getWindowSize(point);
-        if (W === 1)
-          return this.fixedWindowCT(point, n, bits);
-        return this.wnafCachedCT(this.getWnafPrecomputes(W, point, bits, transform), n);
-      }
-      mulCT(point, scalar, transform) {
-        this.validateMulInput(point, scalar);
-        return this.runCT(point, scalar, this.bits, transform);
-      }
-      mulCTBlinded(point, scalar, transform) {
-        this.validateMulInput(point, scalar);
-        if (this.randomBytes === void 0)
-          throw new Error("randomBytes is required for scalar blinding");
-        const bits = this.Point.Fn.BITS + BLIND_BITS;
-        const blind = this.randomBytes(BLIND_BYTES);
-        if (!isBytes2(blind) || blind.length !== BLIND_BYTES)
-          throw new Error("randomBytes returned invalid byte array");
-        blind[0] = blind[0] & 63 | 128;
-        const n = scalar + bytesToNumberBE(blind) * this.Point.Fn.ORDER;
-        return this.runCT(point, n, bits, transform);
-      }
-      /**
-       * Constant-time multiplication `n*point` for an un-precomputed point, via a small fixed window.
-       * A cached wNAF table only pays off when reused; a flat 2^FW_WINDOW table (`size-1` adds) is
-       * far cheaper to build for a single use. The point-operation sequence is independent of `n`:
-       * build the table, then per window exactly FW_WINDOW doublings, a data-oblivious scan over
-       * every table entry, and one addition (adds the identity when the window digit is 0 — never
-       * skipped).
-       *
-       * `n` must be `< 2^bits`. Assumes complete addition (adding the identity costs the same as any
-       * add), which holds for the Weierstrass/Edwards point types used here. The table is left in
-       * projective form (no normalizeZ): normalizing this small a table costs more than the
-       * mixed-add savings it would buy for a single multiply.
-       * @returns real point `p`; `f` duplicates it only to match {@link wnafCachedCT}'s return shape
-       * (this path needs no fake accumulator — its op-count is already scalar-independent).
-       */
-      fixedWindowCT(point, n, bits) {
-        const W = FW_WINDOW;
-        const size = 1 << W;
-        const mask = bitMask(W);
-        const table = new Array(size);
-        table[0] = this.ZERO;
-        for (let i = 1; i < size; i++)
-          table[i] = table[i - 1].add(point);
-        const windows = Math.ceil(bits / W);
-        let acc = this.ZERO;
-        for (let window = windows - 1; window >= 0; window--) {
-          if (window !== windows - 1)
-            for (let d = 0; d < W; d++)
-              acc = acc.double();
-          const digit = Number(n >> BigInt(window * W) & mask);
-          let sel = table[0];
-          for (let i = 1; i < size; i++)
-            sel = i === digit ? table[i] : sel;
-          acc = acc.add(sel);
-        }
-        return { p: acc, f: acc };
-      }
-      shouldBlind(point, cofactor) {
-        if (this.randomBytes === void 0)
-          return false;
-        if (cofactor === _1n3)
-          return true;
-        if (point !== this.BASE)
-          return false;
-        if (this.baseCanBeBlinded === void 0)
-          this.baseCanBeBlinded = this.mulUnsafe(this.BASE, this.Point.Fn.ORDER).is0();
-        return this.baseCanBeBlinded;
-      }
-      mulSecret(point, scalar, cofactor, transform) {
-        return this.shouldBlind(point, cofactor) ? this.mulCTBlinded(point, scalar, transform) : this.mulCT(point, scalar, transform);
-      }
-      mulUnsafe(point, scalar, transform) {
-        this.assertPoint(point);
-        if (!isPosBig(scalar))
-          throw new Error("invalid scalar");
-        const W = getWindowSize(point);
-        if (W === 1 || scalar >= this.Point.Fn.ORDER)
-          return mulAddUnsafe(this.Point, [point], [scalar], true);
-        const precomputes = this.getWnafPrecomputes(W, point, this.bits, transform);
-        return this.wnafCachedCT(precomputes, scalar).p;
-      }
-      // Remembers the window size used for precomputed wNAF multiplication of the given point
-      // and drops any previously built tables. Usually only the base point is precomputed.
-      // W=1 resets the point to the un-precomputed (table-less) paths.
-      // W is additionally capped so tables stay under ~2 GiB ({@link TABLE_BYTES_MAX}).
-      setWindowSize(point, W) {
-        this.assertPoint(point);
-        validateW(W, this.bits);
-        const windows = Math.ceil((this.bits + BLIND_BITS) / W) + 1;
-        validateTableBytes(windows * 2 ** (W - 1), this.Point.Fp.BYTES);
-        pointWindowSizes.set(point, W);
-        this.wnafPrecomputes.delete(point);
-      }
-      // True when a window size is set: tables themselves are built lazily on first multiply.
-      hasWindowSize(point) {
-        return getWindowSize(point) !== 1;
-      }
-    };
-  }
-});
-
-// node_modules/@noble/curves/abstract/edwards.js
-function isEdValidXY(Fp2, CURVE, x, y) {
-  const x2 = Fp2.sqr(x);
-  const y2 = Fp2.sqr(y);
-  const left = Fp2.add(Fp2.mul(CURVE.a, x2), y2);
-  const right = Fp2.add(Fp2.ONE, Fp2.mul(CURVE.d, Fp2.mul(x2, y2)));
-  return Fp2.eql(left, right);
-}
-function edwards(params, extraOpts = {}) {
-  validateObject(extraOpts, {}, {}, "extraOpts");
-  const opts = extraOpts;
-  const validated = createCurveFields("edwards", params, opts, opts.FpFnLE);
-  const { Fp: Fp2, Fn } = validated;
-  let CURVE = validated.CURVE;
-  const { h: cofactor } = CURVE;
-  if (FpLegendre(Fp2, CURVE.a) !== 1)
-    throw new Error("edwards: CURVE.a must be a square in Fp for complete addition formulas");
-  if (FpLegendre(Fp2, CURVE.d) !== -1)
-    throw new Error("edwards: CURVE.d must be a non-square in Fp for complete addition formulas");
-  validateObject(opts, {}, { uvRatio: "function", randomBytes: "function" });
-  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
-  const MASK = _2n2 << BigInt(Fp2.BYTES * 8) - _1n4;
-  function isOdd(n) {
-    if (!Fp2.isOdd)
-      throw new Error("Field does not have .isOdd()");
-    return Fp2.isOdd(n);
-  }
-  const uvRatio2 = opts.uvRatio === void 0 ? (u, v) => {
-    try {
-      return { isValid: true, value: Fp2.sqrt(Fp2.div(u, v)) };
-    } catch (e) {
-      return { isValid: false, value: _0n4 };
-    }
-  } : opts.uvRatio;
-  if (!isEdValidXY(Fp2, CURVE, CURVE.Gx, CURVE.Gy))
-    throw new Error("bad curve params: generator point");
-  const mulA = Fp2.eql(CURVE.a, Fp2.neg(Fp2.ONE)) ? (x) => Fp2.neg(x) : Fp2.eql(CURVE.a, Fp2.ONE) ? (x) => x : (x) => Fp2.mul(CURVE.a, x);
-  function acoord(title, n, banZero = false) {
-    const min = banZero ? _1n4 : _0n4;
-    aInRange("coordinate " + title, n, min, MASK);
-    return n;
-  }
-  function aedpoint(other) {
-    if (!(other instanceof Point))
-      throw new Error("EdwardsPoint expected");
-  }
-  class Point {
-    static BASE = new Point(CURVE.Gx, CURVE.Gy, Fp2.ONE, Fp2.mul(CURVE.Gx, CURVE.Gy));
-    static ZERO = new Point(Fp2.ZERO, Fp2.ONE, Fp2.ONE, Fp2.ZERO);
-    static Fp = Fp2;
-    static Fn = Fn;
-    X;
-    Y;
-    Z;
-    T;
-    constructor(X, Y, Z, T) {
-      this.X = acoord("x", X);
-      this.Y = acoord("y", Y);
-      this.Z = acoord("z", Z, true);
-      this.T = acoord("t", T);
-      Object.freeze(this);
-    }
-    static CURVE() {
-      return CURVE;
-    }
-    /**
-     * Create one extended Edwards point from affine coordinates.
-     * Does NOT validate that the point is on-curve or torsion-free.
-     * Use `.assertValidity()` on adversarial inputs.
-     */
-    static fromAffine(p) {
-      if (p instanceof Point)
-        throw new Error("extended point not allowed");
-      const { x, y } = p || {};
-      acoord("x", x);
-      acoord("y", y);
-      return new Point(x, y, Fp2.ONE, Fp2.mul(x, y));
-    }
-    // Uses algo from RFC8032 5.1.3.
-    static fromBytes(bytes, zip215 = false) {
-      const len = Fp2.BYTES;
-      const { a, d } = CURVE;
-      bytes = copyBytes(abytes2(bytes, len, "point"));
-      abool(zip215, "zip215");
-      const normed = copyBytes(bytes);
-      const lastByte = bytes[len - 1];
-      normed[len - 1] = lastByte & ~128;
-      const y = bytesToNumberLE(normed);
-      const max = zip215 ? MASK : Fp2.ORDER;
-      aInRange("point.y", y, _0n4, max);
-      const y2 = Fp2.sqr(y);
-      const u = Fp2.sub(y2, Fp2.ONE);
-      const v = Fp2.sub(Fp2.mulN(d, y2), a);
-      let { isValid, value: x } = uvRatio2(u, v);
-      if (!isValid)
-        throw new Error("bad point: invalid y coordinate");
-      const isXOdd = isOdd(x);
-      const isLastByteOdd = (lastByte & 128) !== 0;
-      if (!zip215 && Fp2.is0(x) && isLastByteOdd)
-        throw new Error("bad point: x=0 and x_0=1");
-      if (isLastByteOdd !== isXOdd)
-        x = Fp2.neg(x);
-      return Point.fromAffine({ x, y });
-    }
-    static fromHex(hex2, zip215 = false) {
-      return Point.fromBytes(hexToBytes2(hex2), zip215);
-    }
-    get x() {
-      return this.toAffine().x;
-    }
-    get y() {
-      return this.toAffine().y;
-    }
-    precompute(windowSize = 6, isLazy = true) {
-      wnaf.setWindowSize(this, windowSize);
-      if (!isLazy)
-        this.multiply(_2n2);
-      return this;
-    }
-    // Useful in fromAffine() - not for fromBytes(), which always created valid points.
-    assertValidity() {
-      const p = this;
-      const { a, d } = CURVE;
-      if (p.is0())
-        throw new Error("bad point: ZERO");
-      const { X, Y, Z, T } = p;
-      const X2 = Fp2.sqr(X);
-      const Y2 = Fp2.sqr(Y);
-      const Z2 = Fp2.sqr(Z);
-      const Z4 = Fp2.sqr(Z2);
-      const aX2 = Fp2.mul(X2, a);
-      const left = Fp2.mul(Fp2.add(aX2, Y2), Z2);
-      const right = Fp2.add(Z4, Fp2.mul(d, Fp2.mul(X2, Y2)));
-      if (!Fp2.eql(left, right))
-        throw new Error("bad point: equation left != right (1)");
-      const XY = Fp2.mul(X, Y);
-      const ZT = Fp2.mul(Z, T);
-      if (!Fp2.eql(XY, ZT))
-        throw new Error("bad point: equation left != right (2)");
-    }
-    // Compare one point to another.
-    equals(other) {
-      aedpoint(other);
-      const { X: X1, Y: Y1, Z: Z1 } = this;
-      const { X: X2, Y: Y2, Z: Z2 } = other;
-      const X1Z2 = Fp2.mul(X1, Z2);
-      const X2Z1 = Fp2.mul(X2, Z1);
-      const Y1Z2 = Fp2.mul(Y1, Z2);
-      const Y2Z1 = Fp2.mul(Y2, Z1);
-      return Fp2.eql(X1Z2, X2Z1) && Fp2.eql(Y1Z2, Y2Z1);
-    }
-    is0() {
-      return this.equals(Point.ZERO);
-    }
-    negate() {
-      return new Point(Fp2.neg(this.X), this.Y, this.Z, Fp2.neg(this.T));
-    }
-    // Fast algo for doubling Extended Point.
-    // https://hyperelliptic.org/EFD/g1p/auto-twisted-extended.html#doubling-dbl-2008-hwcd
-    // Cost: 4M + 4S + 1*a + 6add + 1*2.
-    double() {
-      const { X: X1, Y: Y1, Z: Z1 } = this;
-      const A = Fp2.sqr(X1);
-      const B = Fp2.sqr(Y1);
-      const C = Fp2.mul(Fp2.sqr(Z1), _2n2);
-      const D = mulA(A);
-      const x1y1 = Fp2.addN(X1, Y1);
-      const E = Fp2.sub(Fp2.subN(Fp2.sqr(x1y1), A), B);
-      const G = Fp2.addN(D, B);
-      const F = Fp2.subN(G, C);
-      const H = Fp2.subN(D, B);
-      const X3 = Fp2.mul(E, F);
-      const Y3 = Fp2.mul(G, H);
-      const T3 = Fp2.mul(E, H);
-      const Z3 = Fp2.mul(F, G);
-      return new Point(X3, Y3, Z3, T3);
-    }
-    // Fast algo for adding 2 Extended Points.
-    // https://hyperelliptic.org/EFD/g1p/auto-twisted-extended.html#addition-add-2008-hwcd
-    // Cost: 9M + 1*a + 1*d + 7add.
-    add(other) {
-      aedpoint(other);
-      const { d } = CURVE;
-      const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
-      const { X: X2, Y: Y2, Z: Z2, T: T2 } = other;
-      const A = Fp2.mul(X1, X2);
-      const B = Fp2.mul(Y1, Y2);
-      const C = Fp2.mul(Fp2.mulN(T1, d), T2);
-      const D = Fp2.mul(Z1, Z2);
-      const E = Fp2.sub(Fp2.subN(Fp2.mulN(Fp2.addN(X1, Y1), Fp2.addN(X2, Y2)), A), B);
-      const F = Fp2.subN(D, C);
-      const G = Fp2.addN(D, C);
-      const H = Fp2.sub(B, mulA(A));
-      const X3 = Fp2.mul(E, F);
-      const Y3 = Fp2.mul(G, H);
-      const T3 = Fp2.mul(E, H);
-      const Z3 = Fp2.mul(F, G);
-      return new Point(X3, Y3, Z3, T3);
-    }
-    subtract(other) {
-      aedpoint(other);
-      return this.add(other.negate());
-    }
-    // Constant-time multiplication.
-    multiply(scalar) {
-      if (!Fn.isValidNot0(scalar))
-        throw new RangeError("invalid scalar: expected 1 <= sc < curve.n");
-      const { p, f } = wnaf.mulSecret(this, scalar, cofactor, normalize);
-      return normalize([p, f])[0];
-    }
-    // Non-constant-time multiplication. Uses double-and-add algorithm.
-    // It's faster, but should only be used when you don't care about
-    // an exposed private key e.g. sig verification.
-    // Keeps the same subgroup-scalar contract: 0 is allowed for public-scalar callers, but
-    // n and larger values are rejected instead of being reduced mod n to the identity point.
-    multiplyUnsafe(scalar) {
-      if (!Fn.isValid(scalar))
-        throw new RangeError("invalid scalar: expected 0 <= sc < curve.n");
-      if (scalar === _0n4)
-        return Point.ZERO;
-      if (this.is0() || scalar === _1n4)
-        return this;
-      return wnaf.mulUnsafe(this, scalar, normalize);
-    }
-    // Checks if point is of small order.
-    // If you add something to small order point, you will have "dirty"
-    // point with torsion component.
-    // Clears cofactor and checks if the result is 0.
-    isSmallOrder() {
-      return this.clearCofactor().is0();
-    }
-    // Multiplies point by curve order and checks if the result is 0.
-    // Returns `false` is the point is dirty.
-    isTorsionFree() {
-      return wnaf.mulUnsafe(this, CURVE.n).is0();
-    }
-    // Converts Extended point to default (x, y) coordinates.
-    // Can accept precomputed Z^-1 - for example, from invertBatch.
-    toAffine(invertedZ) {
-      const p = this;
-      let iz = invertedZ;
-      if (iz != null && typeof iz !== "bigint")
-        throw new TypeError('"invertedZ" expected bigint, got type=' + typeof iz);
-      const { X, Y, Z } = p;
-      const is0 = p.is0();
-      if (iz == null)
-        iz = is0 ? Fp2.create(_8n2) : Fp2.inv(Z);
-      const x = Fp2.mul(X, iz);
-      const y = Fp2.mul(Y, iz);
-      const zz = Fp2.mul(Z, iz);
-      if (is0)
-        return { x: Fp2.ZERO, y: Fp2.ONE };
-      if (!Fp2.eql(zz, Fp2.ONE))
-        throw new Error("invZ was invalid");
-      return { x, y };
-    }
-    clearCofactor() {
-      if (cofactor === _1n4)
-        return this;
-      if (cofactor === _2n2)
-        return this.double();
-      if (cofactor === _4n3)
-        return this.double().double();
-      if (cofactor === _8n2)
-        return this.double().double().double();
-      return this.multiplyUnsafe(cofactor);
-    }
-    toBytes() {
-      const { x, y } = this.toAffine();
-      const bytes = Fp2.toBytes(y);
-      bytes[bytes.length - 1] |= isOdd(x) ? 128 : 0;
-      return bytes;
-    }
-    toHex() {
-      return bytesToHex2(this.toBytes());
-    }
-    toString() {
-      return `<Point ${this.is0() ? "ZERO" : this.toHex()}>`;
-    }
-  }
-  const normalize = (points) => normalizeZ(Point, points);
-  const wnaf = new ScalarMultiplier(Point, randomBytes4);
-  if (wnaf.bits >= 6)
-    Point.BASE.precompute(6);
-  Object.freeze(Point.prototype);
-  Object.freeze(Point);
-  return Point;
-}
-function eddsa(Point, cHash, eddsaOpts = {}) {
-  validatePointCons(Point);
-  if (typeof cHash !== "function")
-    throw new Error('"hash" function param is required');
-  const hash = cHash;
-  const opts = eddsaOpts;
-  validateObject(opts, {}, {
-    adjustScalarBytes: "function",
-    randomBytes: "function",
-    domain: "function",
-    prehash: "function",
-    zip215: "boolean",
-    mapToCurve: "function",
-    toMontgomery: "function",
-    toMontgomerySecret: "function"
-  });
-  const { prehash } = opts;
-  const { BASE, Fp: Fp2, Fn } = Point;
-  const outputLen = hash.outputLen;
-  const expectedLen = 2 * Fp2.BYTES;
-  if (outputLen !== void 0) {
-    asafenumber(outputLen, "hash.outputLen");
-    if (outputLen !== expectedLen)
-      throw new Error(`hash.outputLen must be ${expectedLen}, got ${outputLen}`);
-  }
-  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
-  const toMontgomery2 = opts.toMontgomery;
-  const toMontgomerySecret2 = opts.toMontgomerySecret;
-  const adjustScalarBytes2 = opts.adjustScalarBytes === void 0 ? (bytes) => bytes : opts.adjustScalarBytes;
-  const domain = opts.domain === void 0 ? (data, ctx, phflag) => {
-    abool(phflag, "phflag");
-    if (ctx.length || phflag)
-      throw new Error("Contexts/pre-hash are not supported");
-    return data;
-  } : opts.domain;
-  function modN_LE(hash2) {
-    return Fn.create(bytesToNumberLE(hash2));
-  }
-  function getPrivateScalar(key) {
-    const len = lengths.secretKey;
-    abytes2(key, lengths.secretKey, "secretKey");
-    const hashed = abytes2(hash(key), 2 * len, "hashedSecretKey");
-    const head = adjustScalarBytes2(hashed.slice(0, len));
-    const prefix = hashed.slice(len, 2 * len);
-    const scalar = modN_LE(head);
-    return { head, prefix, scalar };
-  }
-  function getExtendedPublicKey(secretKey) {
-    const { head, prefix, scalar } = getPrivateScalar(secretKey);
-    const point = BASE.multiply(scalar);
-    const pointBytes = point.toBytes();
-    return { head, prefix, scalar, point, pointBytes };
-  }
-  function getPublicKey(secretKey) {
-    return getExtendedPublicKey(secretKey).pointBytes;
-  }
-  function hashDomainToScalar(context = Uint8Array.of(), ...msgs) {
-    const msg = concatBytes2(...msgs);
-    return modN_LE(hash(domain(msg, abytes2(context, void 0, "context"), !!prehash)));
-  }
-  function sign(msg, secretKey, options = {}) {
-    validateObject(options, {}, {}, "options");
-    msg = copyBytes(abytes2(msg, void 0, "message"));
-    if (prehash)
-      msg = prehash(msg);
-    const { prefix, scalar, pointBytes } = getExtendedPublicKey(secretKey);
-    const r = hashDomainToScalar(options.context, prefix, msg);
-    const R = BASE.multiply(r).toBytes();
-    const k = hashDomainToScalar(options.context, R, pointBytes, msg);
-    const s = Fn.create(r + k * scalar);
-    if (!Fn.isValid(s))
-      throw new Error("sign failed: invalid s");
-    const rs = concatBytes2(R, Fn.toBytes(s));
-    return abytes2(rs, lengths.signature, "result");
-  }
-  const verifyOpts = {
-    zip215: opts.zip215
-  };
-  function verify(sig, msg, publicKey, options = verifyOpts) {
-    validateObject(options);
-    const { context } = options;
-    const zip215 = options.zip215 === void 0 ? !!verifyOpts.zip215 : options.zip215;
-    const len = lengths.signature;
-    sig = abytes2(sig, len, "signature");
-    msg = abytes2(msg, void 0, "message");
-    publicKey = abytes2(publicKey, lengths.publicKey, "publicKey");
-    if (zip215 !== void 0)
-      abool(zip215, "zip215");
-    if (prehash)
-      msg = prehash(msg);
-    const mid = len / 2;
-    const r = sig.subarray(0, mid);
-    const s = bytesToNumberLE(sig.subarray(mid, len));
-    let A, R, SB;
-    try {
-      A = Point.fromBytes(publicKey, zip215);
-      R = Point.fromBytes(r, zip215);
-      SB = BASE.multiplyUnsafe(s);
-    } catch (error) {
-      return false;
-    }
-    if (!zip215 && A.isSmallOrder())
-      return false;
-    const k = hashDomainToScalar(context, r, publicKey, msg);
-    const RkA = R.add(A.multiplyUnsafe(k));
-    return RkA.subtract(SB).clearCofactor().is0();
-  }
-  const _size = Fp2.BYTES;
-  const lengths = {
-    secretKey: _size,
-    publicKey: _size,
-    signature: 2 * _size,
-    seed: _size
-  };
-  function randomSecretKey(seed) {
-    seed = seed === void 0 ? randomBytes4(lengths.seed) : seed;
-    return abytes2(seed, lengths.seed, "seed");
-  }
-  function isValidSecretKey(key) {
-    return isBytes2(key) && key.length === lengths.secretKey;
-  }
-  function isValidPublicKey(key, zip215) {
-    try {
-      return !!Point.fromBytes(key, zip215 === void 0 ? verifyOpts.zip215 : zip215);
-    } catch (error) {
-      return false;
-    }
-  }
-  const utils = {
-    getExtendedPublicKey,
-    randomSecretKey,
-    isValidSecretKey,
-    isValidPublicKey,
-    /** Converts an Edwards public key to a companion Montgomery public key. */
-    toMontgomery(publicKey) {
-      if (toMontgomery2 === void 0)
-        throw new Error("Montgomery conversion is not supported for this curve");
-      return toMontgomery2(Point.fromBytes(publicKey));
-    },
-    toMontgomerySecret(secretKey) {
-      if (toMontgomerySecret2 === void 0)
-        throw new Error("Montgomery conversion is not supported for this curve");
-      return toMontgomerySecret2(secretKey);
-    }
-  };
-  Object.freeze(lengths);
-  Object.freeze(utils);
-  return Object.freeze({
-    keygen: createKeygen(randomSecretKey, getPublicKey),
-    getPublicKey,
-    sign,
-    verify,
-    utils,
-    Point,
-    lengths
-  });
-}
-var _0n4, _1n4, _2n2, _4n3, _8n2;
-var init_edwards = __esm({
-  "node_modules/@noble/curves/abstract/edwards.js"() {
-    init_utils2();
-    init_curve();
-    init_modular();
-    _0n4 = /* @__PURE__ */ BigInt(0);
-    _1n4 = /* @__PURE__ */ BigInt(1);
-    _2n2 = /* @__PURE__ */ BigInt(2);
-    _4n3 = /* @__PURE__ */ BigInt(4);
-    _8n2 = /* @__PURE__ */ BigInt(8);
-  }
-});
-
-// node_modules/@noble/curves/abstract/montgomery.js
-function cmask(P, swap) {
-  return P + swap - (swap >> _1n5 << _1n5);
-}
-function cswap(P) {
-  const offset = BigInt(6) * P;
-  return (mask, x_2, x_3) => {
-    const sum = x_2 + x_3;
-    const d = offset + x_3 - x_2;
-    const a = (d * mask + x_2) % P;
-    return { x_2: a, x_3: sum - a };
-  };
-}
-function validateOpts(curve) {
-  validateObject(curve, {
-    P: "bigint",
-    type: "string",
-    adjustScalarBytes: "function",
-    powPminus2: "function"
-  }, {
-    randomBytes: "function",
-    scalarMultBase: "function"
-  });
-  return Object.freeze({ ...curve });
-}
-function montgomery(curveDef) {
-  const CURVE = validateOpts(curveDef);
-  const { P, type, adjustScalarBytes: adjustScalarBytes2, powPminus2, randomBytes: rand } = CURVE;
-  const mulBaseHook = CURVE.scalarMultBase;
-  const is25519 = type === "x25519";
-  if (!is25519 && type !== "x448")
-    throw new Error("invalid type");
-  const randomBytes_ = rand === void 0 ? randomBytes2 : rand;
-  const montgomeryBits = is25519 ? 255 : 448;
-  const swap = cswap(P);
-  const fieldLen = is25519 ? 32 : 56;
-  const Gu = is25519 ? BigInt(9) : BigInt(5);
-  const a24 = is25519 ? BigInt(121665) : BigInt(39081);
-  const minScalar = is25519 ? _2n3 ** BigInt(254) : _2n3 ** BigInt(447);
-  const maxAdded = is25519 ? BigInt(8) * (_2n3 ** BigInt(251) - _1n5) : BigInt(4) * (_2n3 ** BigInt(445) - _1n5);
-  const maxScalar = minScalar + maxAdded + _1n5;
-  const modP = (n) => mod(n, P);
-  const GuBytes = encodeU(Gu);
-  function encodeU(u) {
-    return numberToBytesLE(modP(u), fieldLen);
-  }
-  function decodeU(u) {
-    const _u = copyBytes(abytes2(u, fieldLen, "uCoordinate"));
-    if (is25519)
-      _u[31] &= 127;
-    return modP(bytesToNumberLE(_u));
-  }
-  function decodeScalar(scalar) {
-    return bytesToNumberLE(adjustScalarBytes2(copyBytes(abytes2(scalar, fieldLen, "scalar"))));
-  }
-  const lowOrderU = new Set(is25519 ? [
-    _0n5,
-    _1n5,
-    P - _1n5,
-    BigInt("325606250916557431795983626356110631294008115727848805560023387167927233504"),
-    BigInt("39382357235489614581723060781553021112529911719440698176882885853963445705823")
-  ] : [_0n5, _1n5, P - _1n5]);
-  function scalarMult(scalar, u) {
-    const pointU = decodeU(u);
-    if (lowOrderU.has(pointU))
-      throw new Error("invalid private or public key received");
-    const pu = montgomeryLadder(pointU, decodeScalar(scalar));
-    if (pu === _0n5)
-      throw new Error("invalid private or public key received");
-    return encodeU(pu);
-  }
-  function scalarMultBase(scalar) {
-    if (mulBaseHook === void 0)
-      return scalarMult(scalar, GuBytes);
-    const k = decodeScalar(scalar);
-    aInRange("scalar", k, minScalar, maxScalar);
-    const pu = modP(mulBaseHook(k));
-    if (pu === _0n5)
-      throw new Error("invalid private or public key received");
-    return encodeU(pu);
-  }
-  const getPublicKey = scalarMultBase;
-  const getSharedSecret = scalarMult;
-  function montgomeryLadder(u, scalar) {
-    aInRange("u", u, _0n5, P);
-    aInRange("scalar", scalar, minScalar, maxScalar);
-    const k = scalar;
-    const x_1 = u;
-    let x_2 = _1n5;
-    let z_2 = _0n5;
-    let x_3 = u;
-    let z_3 = _1n5;
-    const kx = k ^ k >> _1n5;
-    for (let t = BigInt(montgomeryBits - 1); t >= _0n5; t--) {
-      const mask2 = cmask(P, kx >> t);
-      ({ x_2, x_3 } = swap(mask2, x_2, x_3));
-      ({ x_2: z_2, x_3: z_3 } = swap(mask2, z_2, z_3));
-      const A = x_2 + z_2;
-      const AA = modP(A * A);
-      const B = x_2 - z_2;
-      const BB = modP(B * B);
-      const E = AA - BB;
-      const C = x_3 + z_3;
-      const D = x_3 - z_3;
-      const DA = modP(D * A);
-      const CB = modP(C * B);
-      const dacb = DA + CB;
-      const da_cb = DA - CB;
-      x_3 = modP(dacb * dacb);
-      z_3 = modP(x_1 * modP(da_cb * da_cb));
-      x_2 = modP(AA * BB);
-      z_2 = modP(E * (AA + modP(a24 * E)));
-    }
-    const mask = cmask(P, k);
-    ({ x_2, x_3 } = swap(mask, x_2, x_3));
-    ({ x_2: z_2, x_3: z_3 } = swap(mask, z_2, z_3));
-    const z2 = powPminus2(z_2);
-    return modP(x_2 * z2);
-  }
-  const lengths = {
-    secretKey: fieldLen,
-    publicKey: fieldLen,
-    seed: fieldLen
-  };
-  const randomSecretKey = (seed) => {
-    seed = seed === void 0 ? randomBytes_(fieldLen) : seed;
-    abytes2(seed, lengths.seed, "seed");
-    return seed;
-  };
-  const utils = { randomSecretKey };
-  Object.freeze(lengths);
-  Object.freeze(utils);
-  return Object.freeze({
-    keygen: createKeygen(randomSecretKey, getPublicKey),
-    getSharedSecret,
-    getPublicKey,
-    scalarMult,
-    scalarMultBase,
-    utils,
-    GuBytes: GuBytes.slice(),
-    lengths
-  });
-}
-var _0n5, _1n5, _2n3;
-var init_montgomery = __esm({
-  "node_modules/@noble/curves/abstract/montgomery.js"() {
-    init_utils2();
-    init_curve();
-    init_modular();
-    _0n5 = /* @__PURE__ */ BigInt(0);
-    _1n5 = /* @__PURE__ */ BigInt(1);
-    _2n3 = /* @__PURE__ */ BigInt(2);
-  }
-});
-
-// node_modules/@noble/curves/ed25519.js
-function ed25519_pow_2_252_3(x) {
-  const _10n = BigInt(10), _20n = BigInt(20), _40n = BigInt(40), _80n = BigInt(80);
-  const P = ed25519_CURVE_p;
-  const x2 = x * x % P;
-  const b2 = x2 * x % P;
-  const b4 = pow2(b2, _2n4, P) * b2 % P;
-  const b5 = pow2(b4, _1n6, P) * x % P;
-  const b10 = pow2(b5, _5n2, P) * b5 % P;
-  const b20 = pow2(b10, _10n, P) * b10 % P;
-  const b40 = pow2(b20, _20n, P) * b20 % P;
-  const b80 = pow2(b40, _40n, P) * b40 % P;
-  const b160 = pow2(b80, _80n, P) * b80 % P;
-  const b240 = pow2(b160, _80n, P) * b80 % P;
-  const b250 = pow2(b240, _10n, P) * b10 % P;
-  const pow_p_5_8 = pow2(b250, _2n4, P) * x % P;
-  return { pow_p_5_8, b2 };
-}
-function adjustScalarBytes(bytes) {
-  bytes[0] &= 248;
-  bytes[31] &= 127;
-  bytes[31] |= 64;
-  return bytes;
-}
-function uvRatio(u, v) {
-  const P = ed25519_CURVE_p;
-  const v3 = mod(v * v * v, P);
-  const v7 = mod(v3 * v3 * v, P);
-  const pow3 = ed25519_pow_2_252_3(u * v7).pow_p_5_8;
-  let x = mod(u * v3 * pow3, P);
-  const vx2 = mod(v * x * x, P);
-  const root1 = x;
-  const root2 = mod(x * ED25519_SQRT_M1, P);
-  const useRoot1 = vx2 === u;
-  const useRoot2 = vx2 === mod(-u, P);
-  const noRoot = vx2 === mod(-u * ED25519_SQRT_M1, P);
-  if (useRoot1)
-    x = root1;
-  if (useRoot2 || noRoot)
-    x = root2;
-  if (isNegativeLE(x, P))
-    x = mod(-x, P);
-  return { isValid: useRoot1 || useRoot2, value: x };
-}
-function toMontgomery(point) {
-  const { y } = point;
-  return Fp.toBytes(Fp.div(_1n6 + y, _1n6 - y));
-}
-function toMontgomerySecret(secretKey) {
-  const size = ed25519_Point.Fp.BYTES;
-  abytes(secretKey, size);
-  return adjustScalarBytes(sha512(secretKey.subarray(0, size))).subarray(0, size);
-}
-function ed(opts) {
-  return eddsa(ed25519_Point, sha512, Object.assign({ adjustScalarBytes, toMontgomery, toMontgomerySecret, zip215: true }, opts));
-}
-var _0n6, _1n6, _2n4, _3n2, _5n2, _8n3, ed25519_CURVE_p, ed25519_CURVE, ED25519_SQRT_M1, ed25519_Point, Fp, ed25519, x25519;
-var init_ed25519 = __esm({
-  "node_modules/@noble/curves/ed25519.js"() {
-    init_sha2();
-    init_utils();
-    init_edwards();
-    init_modular();
-    init_montgomery();
-    _0n6 = /* @__PURE__ */ BigInt(0);
-    _1n6 = /* @__PURE__ */ BigInt(1);
-    _2n4 = /* @__PURE__ */ BigInt(2);
-    _3n2 = /* @__PURE__ */ BigInt(3);
-    _5n2 = /* @__PURE__ */ BigInt(5);
-    _8n3 = /* @__PURE__ */ BigInt(8);
-    ed25519_CURVE_p = /* @__PURE__ */ BigInt("0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed");
-    ed25519_CURVE = /* @__PURE__ */ (() => ({
-      p: ed25519_CURVE_p,
-      n: BigInt("0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed"),
-      h: _8n3,
-      a: BigInt("0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffec"),
-      d: BigInt("0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3"),
-      Gx: BigInt("0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51a"),
-      Gy: BigInt("0x6666666666666666666666666666666666666666666666666666666666666658")
-    }))();
-    ED25519_SQRT_M1 = /* @__PURE__ */ BigInt("19681161376707505956807079304988542015446066515923890162744021073123829784752");
-    ed25519_Point = /* @__PURE__ */ edwards(ed25519_CURVE, { uvRatio });
-    Fp = /* @__PURE__ */ (() => ed25519_Point.Fp)();
-    ed25519 = /* @__PURE__ */ ed({});
-    x25519 = /* @__PURE__ */ (() => {
-      const P = ed25519_CURVE_p;
-      const powPminus2 = (x) => {
-        const { pow_p_5_8, b2 } = ed25519_pow_2_252_3(x);
-        return mod(pow2(pow_p_5_8, _3n2, P) * b2, P);
-      };
-      return montgomery({
-        P,
-        type: "x25519",
-        powPminus2,
-        adjustScalarBytes,
-        // ~3x faster fixed-base: [k]B on the birationally-equivalent Edwards curve using cached
-        // base tables, mapped back via u = (1+y)/(1-y) = (Z+Y)/(Z-Y) with one Fermat inversion.
-        // Same construction as libsodium's crypto_scalarmult_curve25519_base.
-        scalarMultBase: (k) => {
-          const kn = mod(k, ed25519_Point.Fn.ORDER);
-          if (kn === _0n6)
-            return _0n6;
-          const p = ed25519_Point.BASE.multiply(kn);
-          return mod((p.Z + p.Y) * powPminus2(mod(p.Z - p.Y, P)), P);
-        }
-      });
-    })();
-  }
-});
-
-// node_modules/@noble/hashes/hmac.js
-var _HMAC, hmac;
-var init_hmac = __esm({
-  "node_modules/@noble/hashes/hmac.js"() {
-    init_utils();
-    _HMAC = class {
-      oHash;
-      iHash;
-      blockLen;
-      outputLen;
-      canXOF = false;
-      finished = false;
-      destroyed = false;
-      constructor(hash, key) {
-        ahash(hash);
-        abytes(key, void 0, "key");
-        this.iHash = hash.create();
-        if (typeof this.iHash.update !== "function")
-          throw new Error("expected Hash instance");
-        this.blockLen = this.iHash.blockLen;
-        this.outputLen = this.iHash.outputLen;
-        const blockLen = this.blockLen;
-        const pad = new Uint8Array(blockLen);
-        pad.set(key.length > blockLen ? hash.create().update(key).digest() : key);
-        for (let i = 0; i < pad.length; i++)
-          pad[i] ^= 54;
-        this.iHash.update(pad);
-        this.oHash = hash.create();
-        for (let i = 0; i < pad.length; i++)
-          pad[i] ^= 54 ^ 92;
-        this.oHash.update(pad);
-        clean(pad);
-      }
-      update(buf) {
-        aexists(this);
-        this.iHash.update(buf);
-        return this;
-      }
-      digestInto(out2) {
-        aexists(this);
-        aoutput(out2, this);
-        this.finished = true;
-        const buf = out2.subarray(0, this.outputLen);
-        this.iHash.digestInto(buf);
-        this.oHash.update(buf);
-        this.oHash.digestInto(buf);
-        this.destroy();
-      }
-      digest() {
-        const out2 = new Uint8Array(this.oHash.outputLen);
-        this.digestInto(out2);
-        return out2;
-      }
-      _cloneInto(to) {
-        to ||= Object.create(Object.getPrototypeOf(this), {});
-        const { oHash, iHash, finished, destroyed, blockLen, outputLen, canXOF } = this;
-        to = to;
-        to.finished = finished;
-        to.destroyed = destroyed;
-        to.blockLen = blockLen;
-        to.outputLen = outputLen;
-        to.canXOF = canXOF;
-        to.oHash = oHash._cloneInto(to.oHash);
-        to.iHash = iHash._cloneInto(to.iHash);
-        return to;
-      }
-      clone() {
-        return this._cloneInto();
-      }
-      destroy() {
-        this.destroyed = true;
-        this.oHash.destroy();
-        this.iHash.destroy();
-      }
-    };
-    hmac = /* @__PURE__ */ (() => {
-      const hmac_ = ((hash, key, message) => new _HMAC(hash, key).update(message).digest());
-      hmac_.create = (hash, key) => new _HMAC(hash, key);
-      return hmac_;
-    })();
-  }
-});
-
-// node_modules/@noble/hashes/hkdf.js
-function expand(hash, prk, info, length = 32, _recycled) {
-  ahash(hash);
-  anumber(length, "length");
-  abytes(prk, void 0, "prk");
-  const olen = hash.outputLen;
-  if (prk.length < olen)
-    throw new Error('"prk" must be at least HashLen octets');
-  if (length > 255 * olen)
-    throw new Error("Length must be <= 255*HashLen");
-  const blocks = Math.ceil(length / olen);
-  if (info === void 0)
-    info = EMPTY_BUFFER;
-  else
-    abytes(info, void 0, "info");
-  if (!blocks) {
-    if (_recycled)
-      clean(prk);
-    return new Uint8Array();
-  }
-  const okm = _recycled && blocks === 1 ? prk : new Uint8Array(blocks * olen);
-  const { iHash, oHash } = hmac.create(hash, prk);
-  const T = _recycled ? prk : new Uint8Array(olen);
-  const worker = blocks > 1 ? _recycled?.iHash || hash.create() : void 0;
-  for (let counter = 0; counter < blocks - 1; counter++) {
-    HKDF_COUNTER[0] = counter + 1;
-    const iWork = iHash._cloneInto(worker);
-    if (counter)
-      iWork.update(T);
-    iWork.update(info).update(HKDF_COUNTER).digestInto(T);
-    oHash._cloneInto(worker).update(T).digestInto(T);
-    okm.set(T, olen * counter);
-  }
-  HKDF_COUNTER[0] = blocks;
-  if (blocks > 1)
-    iHash.update(T);
-  iHash.update(info).update(HKDF_COUNTER).digestInto(T);
-  oHash.update(T).digestInto(T);
-  okm.set(T, olen * (blocks - 1));
-  iHash.destroy();
-  oHash.destroy();
-  worker?.destroy();
-  if (T !== okm)
-    clean(T);
-  clean(HKDF_COUNTER);
-  if (length === okm.length)
-    return okm;
-  const res = okm.slice(0, length);
-  clean(okm);
-  return res;
-}
-var HKDF_COUNTER, EMPTY_BUFFER, hkdf;
-var init_hkdf = __esm({
-  "node_modules/@noble/hashes/hkdf.js"() {
-    init_hmac();
-    init_utils();
-    HKDF_COUNTER = /* @__PURE__ */ Uint8Array.of(0);
-    EMPTY_BUFFER = /* @__PURE__ */ Uint8Array.of();
-    hkdf = (hash, ikm, salt, info, length) => {
-      ahash(hash);
-      if (salt === void 0)
-        salt = new Uint8Array(hash.outputLen);
-      const HMAC = hmac.create(hash, salt).update(ikm);
-      return expand(hash, HMAC.digest(), info, length, HMAC);
-    };
-  }
-});
-
 // src/opennexus/core/crypto.ts
-import { createCipheriv, createDecipheriv } from "node:crypto";
-function sha2562(data) {
-  return sha256(data);
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes as nodeRandomBytes, sign, verify } from "node:crypto";
+function raw32(k, what) {
+  if (k.length !== 32) throw new Error(`${what} must be 32 bytes, got ${k.length}`);
+  return k;
+}
+function sha256(data) {
+  return bytes(createHash("sha256").update(data).digest());
 }
 function ed25519PublicKey(seed) {
-  return ed25519.getPublicKey(seed);
+  return rawPublic(createPublicKey(privateKey(ED25519_PKCS8, seed, "Ed25519 seed")));
 }
 function ed25519Sign(seed, message) {
-  return ed25519.sign(message, seed);
+  return bytes(sign(null, message, privateKey(ED25519_PKCS8, seed, "Ed25519 seed")));
 }
-function ed25519Verify(signature, message, publicKey) {
+function ed25519Verify(signature, message, pub) {
   try {
-    return ed25519.verify(signature, message, publicKey);
+    return signature.length === 64 && verify(null, message, publicKey(ED25519_SPKI, pub, "Ed25519 public key"), signature);
   } catch {
     return false;
   }
 }
-function x25519PublicKey(privateKey) {
-  return x25519.getPublicKey(privateKey);
+function x25519PublicKey(priv) {
+  return rawPublic(createPublicKey(privateKey(X25519_PKCS8, priv, "X25519 private key")));
 }
-function x25519SharedSecret(privateKey, peerPublicKey) {
-  return x25519.getSharedSecret(privateKey, peerPublicKey);
+function x25519SharedSecret(priv, peerPublicKey) {
+  const shared = bytes(diffieHellman({ privateKey: privateKey(X25519_PKCS8, priv, "X25519 private key"), publicKey: publicKey(X25519_SPKI, peerPublicKey, "X25519 public key") }));
+  if (shared.every((b) => b === 0)) throw new Error("x25519: low-order public key (all-zero shared secret)");
+  return shared;
 }
 function hkdfSha256(ikm, salt, info, length) {
-  return hkdf(sha256, ikm, salt, info, length);
+  return new Uint8Array(hkdfSync("sha256", ikm, salt, info, length));
 }
 function aesGcmSeal(key, nonce, plaintext, aad) {
   const c = createCipheriv("aes-256-gcm", key, nonce, { authTagLength: TAG_BYTES });
@@ -3090,19 +520,23 @@ function aesGcmOpen(key, nonce, sealed, aad) {
   d.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   const head = d.update(sealed.subarray(0, sealed.length - TAG_BYTES));
   const tail = d.final();
-  return tail.length === 0 ? new Uint8Array(head.buffer, head.byteOffset, head.length) : Uint8Array.from([...head, ...tail]);
+  return tail.length === 0 ? bytes(head) : bytes(Buffer.concat([head, tail]));
 }
-function randomBytes3(n) {
-  return randomBytes(n);
+function randomBytes(n) {
+  return bytes(nodeRandomBytes(n));
 }
-var TAG_BYTES;
+var ED25519_PKCS8, ED25519_SPKI, X25519_PKCS8, X25519_SPKI, privateKey, publicKey, rawPublic, bytes, TAG_BYTES;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
-    init_ed25519();
-    init_hkdf();
-    init_sha2();
-    init_utils();
+    ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
+    ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
+    X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
+    X25519_SPKI = Buffer.from("302a300506032b656e032100", "hex");
+    privateKey = (prefix, k, what) => createPrivateKey({ key: Buffer.concat([prefix, raw32(k, what)]), format: "der", type: "pkcs8" });
+    publicKey = (prefix, k, what) => createPublicKey({ key: Buffer.concat([prefix, raw32(k, what)]), format: "der", type: "spki" });
+    rawPublic = (k) => new Uint8Array(k.export({ format: "der", type: "spki" }).subarray(-32));
+    bytes = (b) => new Uint8Array(b.buffer, b.byteOffset, b.length);
     TAG_BYTES = 16;
   }
 });
@@ -3228,21 +662,21 @@ var init_bytes = __esm({
 });
 
 // src/opennexus/core/identity.ts
-function agentIdOf(publicKey) {
-  return sha2562(publicKey);
+function agentIdOf(publicKey2) {
+  return sha256(publicKey2);
 }
 function identityFromSeed(seed) {
   if (seed.length !== 32) throw new ProtocolError("bad_key", "private key must be a 32-byte Ed25519 seed");
-  const publicKey = ed25519PublicKey(seed);
-  const agentId = agentIdOf(publicKey);
-  return { seed, publicKey, agentId, publicKeyB64: b64(publicKey), agentIdB64: b64(agentId) };
+  const publicKey2 = ed25519PublicKey(seed);
+  const agentId = agentIdOf(publicKey2);
+  return { seed, publicKey: publicKey2, agentId, publicKeyB64: b64(publicKey2), agentIdB64: b64(agentId) };
 }
 function parseKeyText(text, what) {
   return unb64(text.trim(), 32, what);
 }
-function identityFromCheckedPair(seed, publicKey) {
-  const agentId = agentIdOf(publicKey);
-  return { seed, publicKey, agentId, publicKeyB64: b64(publicKey), agentIdB64: b64(agentId) };
+function identityFromCheckedPair(seed, publicKey2) {
+  const agentId = agentIdOf(publicKey2);
+  return { seed, publicKey: publicKey2, agentId, publicKeyB64: b64(publicKey2), agentIdB64: b64(agentId) };
 }
 function identityFromKeyTexts(publicText, privateText) {
   const id = identityFromSeed(parseKeyText(privateText, "private key"));
@@ -3252,8 +686,8 @@ function identityFromKeyTexts(publicText, privateText) {
   }
   return id;
 }
-function keyFileText(bytes) {
-  return b64(bytes);
+function keyFileText(bytes2) {
+  return b64(bytes2);
 }
 var init_identity = __esm({
   "src/opennexus/core/identity.ts"() {
@@ -3281,12 +715,14 @@ async function keyTextOrFile(v) {
   return existsSync(v) ? (await readKeyFile(v)).trim() : v;
 }
 async function loadKeys(paths) {
-  const pubText = await readKeyFile(paths.pub);
-  const privText = await readKeyFile(paths.priv);
   const tagFile = `${paths.priv}.checked`;
+  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub), readKeyFile(paths.priv), readFile2(tagFile, "utf8")]);
+  if (pub.status === "rejected") throw pub.reason;
+  if (priv.status === "rejected") throw priv.reason;
+  const [pubText, privText] = [pub.value, priv.value];
   const pair = parsePair(pubText, privText);
-  const tag = pair && b64(sha2562(concat(utf8("OpenNexus-keypair-checked"), pair.seed, pair.pub)));
-  if (pair && await readFile2(tagFile, "utf8").catch(() => "") === tag) {
+  const tag = pair && b64(sha256(concat(utf8("OpenNexus-keypair-checked"), pair.seed, pair.pub)));
+  if (pair && tagText.status === "fulfilled" && tagText.value === tag) {
     return { identity: identityFromCheckedPair(pair.seed, pair.pub), pubText, privText };
   }
   let identity;
@@ -3311,7 +747,7 @@ async function generateKeys(paths, opts = {}) {
     throw new KeysError("exists", `${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
   }
   await ensurePrivateDir(dirname3(paths.priv));
-  const id = identityFromSeed(randomBytes3(32));
+  const id = identityFromSeed(randomBytes(32));
   await writeFileAtomic(paths.priv, keyFileText(id.seed));
   await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
   return id;
@@ -3331,6 +767,10 @@ var init_keys = __esm({
 });
 
 // src/opennexus/core/json.ts
+function parseOwnJson(text) {
+  if (/\d{16}/.test(text)) return parseJson(text);
+  return JSON.parse(text, (_k, v) => typeof v === "number" ? new JsonNumber(String(v)) : v);
+}
 function parseJson(text) {
   const p = new Parser(text);
   p.skipWs();
@@ -3790,7 +1230,7 @@ function ordered(a, b) {
 function sessionMaterial(shared, idA, idB, ephA, ephB) {
   const orderedIds = ordered(idA, idB);
   const orderedEph = ordered(ephA, ephB);
-  const salt = sha2562(orderedIds);
+  const salt = sha256(orderedIds);
   const info = concat(TAG_SESSION, orderedEph);
   const keyMaterial = hkdfSha256(shared, salt, info, 64);
   return {
@@ -3801,7 +1241,7 @@ function sessionMaterial(shared, idA, idB, ephA, ephB) {
     keyMaterial,
     lowerKey: keyMaterial.slice(0, 32),
     higherKey: keyMaterial.slice(32, 64),
-    sessionId: sha2562(concat(orderedIds, orderedEph))
+    sessionId: sha256(concat(orderedIds, orderedEph))
   };
 }
 function deriveSession(input) {
@@ -3899,7 +1339,7 @@ function parseCache(text) {
   const out2 = emptyCache();
   let root;
   try {
-    root = parseJson(text);
+    root = parseOwnJson(text);
   } catch {
     return out2;
   }
@@ -3943,13 +1383,13 @@ function parseCache(text) {
     const str2 = (k) => typeof raw[k] === "string" ? raw[k] : void 0;
     const id = str2("id");
     const peer = str2("peer");
-    const bytes = str2("bytes");
-    if (!id || !peer || bytes === void 0) continue;
+    const bytes2 = str2("bytes");
+    if (!id || !peer || bytes2 === void 0) continue;
     try {
       out2.outbox.push({
         id,
         peer,
-        bytes: bytes === "" ? new Uint8Array(0) : unb64(bytes),
+        bytes: bytes2 === "" ? new Uint8Array(0) : unb64(bytes2),
         createdMs: Number(int3(raw.created_ms, 0n)),
         expiresMs: Number(int3(raw.expires_ms, 0n)),
         state: raw.state === "sent" ? "sent" : "queued",
@@ -4106,7 +1546,7 @@ function verifyHello(msg, selfId) {
   const sig = decode(msg.signature, 64);
   if (!senderId || !receiverId || !eph || !pub || !sig) return null;
   if (!equalBytes(receiverId, selfId) || equalBytes(senderId, receiverId)) return null;
-  if (!equalBytes(sha2562(pub), senderId)) return null;
+  if (!equalBytes(sha256(pub), senderId)) return null;
   if (!ed25519Verify(sig, helloSigInput(senderId, receiverId, eph), pub)) return null;
   return { senderId, senderPublicKey: pub, senderEph: eph, senderMessengerUrl: msg.sender_messenger_url };
 }
@@ -4121,7 +1561,7 @@ function verifyHelloAck(msg, selfId, expectedPeerId, localEph) {
   if (!senderId || !receiverId || !eph || !peerEph || !pub || !sig) return null;
   if (!equalBytes(receiverId, selfId) || !equalBytes(senderId, expectedPeerId)) return null;
   if (!equalBytes(peerEph, localEph)) return null;
-  if (!equalBytes(sha2562(pub), senderId)) return null;
+  if (!equalBytes(sha256(pub), senderId)) return null;
   if (!ed25519Verify(sig, helloAckSigInput(senderId, receiverId, eph, peerEph), pub)) return null;
   return { peerEph: eph, peerPublicKey: pub };
 }
@@ -4214,7 +1654,7 @@ function verifySignedReset(msg, selfId) {
     if (!equalBytes(receiverId, selfId)) return null;
     if (msg.reason === void 0 || msg.reason < 0n || msg.reason > 0xffffn) return null;
     const reason = Number(msg.reason);
-    if (!equalBytes(sha2562(pub), senderId)) return null;
+    if (!equalBytes(sha256(pub), senderId)) return null;
     if (!ed25519Verify(sig, resetSigInput(senderId, receiverId, sessionId, reason), pub)) return null;
     return { senderId, sessionId, reason };
   } catch {
@@ -4900,13 +2340,13 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
     await outboxTick(link2, onEvent, timing, signal);
     return;
   }
-  const ephPrivate = env2.type === "hello" ? randomBytes3(32) : new Uint8Array(32);
+  const ephPrivate = env2.type === "hello" ? randomBytes(32) : new Uint8Array(32);
   const ctx = {
     self: link2.identity,
     ownMessengerUrl: link2.messengerUrl,
     now: Date.now(),
     replay,
-    freshKey: () => randomBytes3(32),
+    freshKey: () => randomBytes(32),
     ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
   };
   const notProcessed = (error) => onEvent({ type: "not_processed", what: env2.type ?? "message", error, ...env2.id ? { id: env2.id } : {}, ...env2.sender_id ? { from: env2.sender_id } : {} });
@@ -4950,7 +2390,7 @@ async function outboxTick(link2, onEvent, timing, signal) {
     const now = Date.now();
     const snapshot = await link2.store.read();
     if (signal.aborted || !snapshot.outbox.some((e) => e.state === "queued" || e.expiresMs <= now)) return;
-    const ctx = { self: link2.identity, ownMessengerUrl: link2.messengerUrl, now, freshKey: () => randomBytes3(32) };
+    const ctx = { self: link2.identity, ownMessengerUrl: link2.messengerUrl, now, freshKey: () => randomBytes(32) };
     const r = await link2.store.update(
       (c) => {
         const t = tick(c, ctx);
@@ -4998,12 +2438,12 @@ function resolvePeer(cache, to, url) {
 async function send(link2, opts, timing) {
   const p = resolvePeer(await link2.store.read(), opts.peerPublicKey, opts.peerMessengerUrl);
   if (p.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
-  const bytes = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
-  const id = b64(randomBytes3(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
+  const bytes2 = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
+  const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
   const now = Date.now();
   const queued = await link2.store.update((c0) => {
-    const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+    const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
     if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
     const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
     if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: null };
@@ -5022,7 +2462,7 @@ async function send(link2, opts, timing) {
         }
         const pending = c.pending[p.peer];
         if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes3(32), now: at });
+        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
       if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };
@@ -5373,10 +2813,8 @@ var init_opennexus_stream = __esm({
   }
 });
 
-// src/cli/opennexus-peers.ts
-async function peers(p, ctx) {
-  const client = await clientOf(p, ctx, {}, { writable: false });
-  const c = await client.store.read();
+// src/opennexus/contacts.ts
+function peerList(c) {
   const ids = /* @__PURE__ */ new Set([...Object.keys(c.sessions), ...Object.keys(c.pending), ...Object.keys(c.peerMessengerUrls)]);
   const list2 = [...ids].map((id) => {
     const s = c.sessions[id];
@@ -5389,18 +2827,10 @@ async function peers(p, ctx) {
       queued: c.outbox.filter((e) => e.peer === id && e.state === "queued").length
     };
   });
-  list2.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
-  if (p.flags.json) out(toJson({ peers: list2 }));
-  else if (!list2.length) out("No peers yet.");
-  else for (const x of list2) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? "-"}  ${safeText(x.messenger_url ?? "-")}${x.queued ? `  (${x.queued} queued)` : ""}`);
-  if (!p.flags.json && list2.length) err(`Reply with: opennexus.mjs send --to <agent_id> --message "..." (the key and messenger come from here)`);
-  return 0;
+  return list2.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
 }
-async function outbox(p, ctx) {
-  const client = await clientOf(p, ctx, {}, { writable: false });
-  const c = await client.store.read();
-  const now = Date.now();
-  const list2 = c.outbox.map((e) => ({
+function outboxList(c, now) {
+  return c.outbox.map((e) => ({
     id: e.id,
     to: e.peer,
     state: e.state === "queued" ? "queued" : "sent_unconfirmed",
@@ -5411,18 +2841,39 @@ async function outbox(p, ctx) {
     redelivered: e.redelivered,
     ...e.sessionId ? { session_id: e.sessionId, counter: e.counter } : {}
   }));
+}
+var iso;
+var init_contacts = __esm({
+  "src/opennexus/contacts.ts"() {
+    "use strict";
+    iso = (ms) => ms > 0 ? new Date(ms).toISOString() : null;
+  }
+});
+
+// src/cli/opennexus-peers.ts
+async function peers(p, ctx) {
+  const client = await clientOf(p, ctx, {}, { writable: false });
+  const list2 = peerList(await client.store.read());
+  if (p.flags.json) out(toJson({ peers: list2 }));
+  else if (!list2.length) out("No peers yet.");
+  else for (const x of list2) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? "-"}  ${safeText(x.messenger_url ?? "-")}${x.queued ? `  (${x.queued} queued)` : ""}`);
+  if (!p.flags.json && list2.length) err(`Reply with: opennexus.mjs send --to <agent_id> --message "..." (the key and messenger come from here)`);
+  return 0;
+}
+async function outbox(p, ctx) {
+  const client = await clientOf(p, ctx, {}, { writable: false });
+  const list2 = outboxList(await client.store.read(), Date.now());
   if (p.flags.json) out(toJson({ outbox: list2 }));
   else if (!list2.length) out("The outbox is empty.");
   else for (const x of list2) out(`${x.id}  ${x.state.padEnd(16)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
   return 0;
 }
-var iso;
 var init_opennexus_peers = __esm({
   "src/cli/opennexus-peers.ts"() {
     "use strict";
     init_io();
     init_opennexus_context();
-    iso = (ms) => ms > 0 ? new Date(ms).toISOString() : null;
+    init_contacts();
   }
 });
 
@@ -5691,12 +3142,12 @@ var init_offline_queue = __esm({
         if (maxPerAgent <= 0 || delivered && (once || graceMs <= 0)) return "off";
         this.sweep(nowMs);
         const buf = Buffer.from(frame, "utf8");
-        const bytes = buf.length + ENTRY_OVERHEAD;
+        const bytes2 = buf.length + ENTRY_OVERHEAD;
         const own = agentBase(agentId);
-        if (own + bytes > maxBytesPerAgent || own + bytes > maxBytesTotal) return this.refuse();
+        if (own + bytes2 > maxBytesPerAgent || own + bytes2 > maxBytesTotal) return this.refuse();
         const known = this.agents.get(agentId);
         if (known) this.pruneFront(agentId, known, nowMs);
-        while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes > maxBytesTotal || this.messages + 1 > maxTotal) {
+        while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes2 > maxBytesTotal || this.messages + 1 > maxTotal) {
           if (!this.evictRetained()) return this.refuse();
         }
         let q = this.agents.get(agentId);
@@ -5704,13 +3155,13 @@ var init_offline_queue = __esm({
           q = { entries: [], bytes: own, touched: nowMs };
           this.bytes += own;
         }
-        while (q.entries.length && (q.entries.length + 1 > maxPerAgent || q.bytes + bytes > maxBytesPerAgent)) {
+        while (q.entries.length && (q.entries.length + 1 > maxPerAgent || q.bytes + bytes2 > maxBytesPerAgent)) {
           this.remove(q, 0);
           this.dropped++;
         }
-        q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
-        q.bytes += bytes;
-        this.bytes += bytes;
+        q.entries.push({ frame: buf, bytes: bytes2, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
+        q.bytes += bytes2;
+        this.bytes += bytes2;
         this.messages++;
         this.touch(agentId, q, nowMs, delivered);
         return "stored";
@@ -5952,6 +3403,17 @@ var init_rate_limit = __esm({
   }
 });
 
+// src/store/nexus-store.ts
+var StorageUnavailable;
+var init_nexus_store = __esm({
+  "src/store/nexus-store.ts"() {
+    "use strict";
+    init_errors();
+    StorageUnavailable = class extends CodedError {
+    };
+  }
+});
+
 // src/opennexus/messenger/go-json.ts
 function goString(s) {
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => ESCAPES[c]);
@@ -6016,14 +3478,14 @@ var init_subscriber = __esm({
        * Takes a frame for this stream. Returns false (and closes the stream) when it would pass the
        * budget, or when the stream is closed: the frame did not reach this client.
        */
-      send(frame, bytes = Buffer.byteLength(frame)) {
+      send(frame, bytes2 = Buffer.byteLength(frame)) {
         if (this.closed) return false;
-        if (this.ownBytes + this.socketBytes() + bytes > this.budget) {
+        if (this.ownBytes + this.socketBytes() + bytes2 > this.budget) {
           this.close();
           return false;
         }
-        this.items.push({ data: frame, own: bytes });
-        this.ownBytes += bytes;
+        this.items.push({ data: frame, own: bytes2 });
+        this.ownBytes += bytes2;
         this.pump();
         return true;
       }
@@ -6031,9 +3493,16 @@ var init_subscriber = __esm({
       hold() {
         this.holding = true;
       }
-      release(backlog) {
+      /**
+       * Writes the backlog, then the live frames held meanwhile. `skipLive`: the first held frames
+       * that the backlog already has (a shared store's drain can overlap live delivery; the relay
+       * knows which by sequence number, src/redis/messenger-relay.ts).
+       */
+      release(backlog, skipLive = 0) {
         if (this.closed) return;
-        const live = this.items.slice(this.head);
+        const held = this.items.slice(this.head);
+        for (const item of held.slice(0, skipLive)) this.ownBytes -= item.own;
+        const live = held.slice(skipLive);
         this.items = [...backlog.map(({ frame, replay }) => ({ data: frame, replay, own: 0 })), ...live];
         this.head = 0;
         this.holding = false;
@@ -6116,16 +3585,25 @@ var init_hub = __esm({
       deliver(agentId, frame) {
         const set = this.subs.get(agentId);
         if (!set) return 0;
-        const bytes = Buffer.byteLength(frame);
+        const bytes2 = Buffer.byteLength(frame);
         let delivered = 0;
         for (const s of [...set]) {
-          if (s.send(frame, bytes) && s.drains) delivered++;
+          if (s.send(frame, bytes2) && s.drains) delivered++;
         }
         return delivered;
       }
       /** Open streams of one agent (watch streams included). */
       streamCount(agentId) {
         return this.subs.get(agentId)?.size ?? 0;
+      }
+      /** The agent's open streams (a copy: delivering may close some). */
+      streamsOf(agentId) {
+        const set = this.subs.get(agentId);
+        return set ? [...set] : [];
+      }
+      /** Agent ids with at least one open stream here. */
+      agentIds() {
+        return [...this.subs.keys()];
       }
       /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
       get agentCount() {
@@ -6280,12 +3758,37 @@ var init_relay = __esm({
       }
       hub;
       store;
-      async relay(receiver, frame, now, { once, control }) {
+      async relay(receiver, frame, now, opts) {
+        const outcome = await this.deliver(receiver, frame, now, opts);
+        if (outcome !== "full") await this.store.countMessage();
+        return outcome;
+      }
+      async deliver(receiver, frame, now, { once, control }) {
         if (this.hub.deliver(receiver, frame) > 0) {
           if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
           return "delivered";
         }
         return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+      }
+      admit() {
+      }
+      attach(agent, sub, now) {
+        this.hub.add(agent, sub);
+        sub.hold();
+        (sub.drains ? this.store.drain(agent, now) : this.store.peekControl(agent, now)).then(
+          (backlog) => sub.release(backlog),
+          () => sub.release([])
+        );
+      }
+      detach(agent, sub) {
+        this.hub.remove(agent, sub);
+      }
+      async streamingAgents() {
+        return 0;
+      }
+      async start() {
+      }
+      async close() {
       }
     };
   }
@@ -6300,13 +3803,17 @@ function json(status, body, headers = {}) {
 function notFound() {
   return { status: 404, headers: { "content-type": "text/plain" }, body: "404 page not found" };
 }
+function unavailable(e) {
+  if (!(e instanceof StorageUnavailable)) return e;
+  return new MessengerError(503, e.code === "redis_unavailable" ? "redis unavailable" : "storage unavailable", { "retry-after": "1" });
+}
 function createMessenger(deps) {
   const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
-  const relay = deps.relay?.(hub) ?? new LocalRelay(hub, store);
+  const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
   const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
@@ -6326,12 +3833,12 @@ function createMessenger(deps) {
     if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
       throw new MessengerError(503, "offline queue full");
     }
-    await store.countMessage();
     return json(200, { status: "ok" });
   }
   function stream3(req) {
     const agent = requireAgent(req);
     const drain = req.query.get("drain") !== "0";
+    relay.admit();
     return {
       status: 200,
       headers: {
@@ -6343,18 +3850,13 @@ function createMessenger(deps) {
       stream: {
         open(write, end, flow) {
           const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
-          hub.add(agent, sub);
           sub.send(CONNECTED_EVENT);
-          sub.hold();
-          (drain ? store.drain(agent, now()) : store.peekControl(agent, now())).then(
-            (backlog) => sub.release(backlog),
-            () => sub.release([])
-          );
+          relay.attach(agent, sub, now());
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
-            hub.remove(agent, sub);
+            relay.detach(agent, sub);
             sub.close();
           };
         }
@@ -6376,35 +3878,46 @@ function createMessenger(deps) {
     };
     if (config.publicStatsDebug) {
       body.local_agents = hub.agentCount;
-      body.redis_agents = 0;
+      body.redis_agents = await relay.streamingAgents(now());
     }
     return json(200, body, { ...CORS, "cache-control": "public, max-age=10" });
   }
+  async function info() {
+    const counted = await relay.streamingAgents(now()).catch(() => void 0);
+    return json(200, { local_agent_count: hub.agentCount, ...counted === void 0 ? {} : { redis_agents: counted }, server_id: serverId });
+  }
   const routes = {
     "GET /health": async () => await store.ping() ? json(200, { status: "ok" }) : json(503, { status: "degraded" }),
-    "GET /info": () => json(200, { local_agent_count: hub.agentCount, redis_agents: 0, server_id: serverId }),
+    "GET /info": info,
     "GET /v1/stats/public": publicStats,
     "OPTIONS /v1/stats/public": publicStats,
     "POST /v1/presence/heartbeat": heartbeat,
     "POST /v1/messages": postMessage,
     "GET /v1/messages/stream": stream3
   };
-  const handler = (req) => {
+  const handler = async (req) => {
     if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
-    if (route) return route(req);
+    if (route) {
+      try {
+        return await route(req);
+      } catch (e) {
+        throw unavailable(e);
+      }
+    }
     if (req.path.length > 1 && req.path.endsWith("/") && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
       return { status: req.method === "GET" ? 301 : 307, headers: { location: req.path.slice(0, -1) } };
     }
     return notFound();
   };
-  return { handler, hub };
+  return { handler, hub, relay };
 }
 var JSON_TYPE3, CORS, ACTIVE_WINDOW_MS, MAX_AGENT_ID_CHARS, CONNECTED_EVENT;
 var init_app = __esm({
   "src/opennexus/messenger/app.ts"() {
     "use strict";
     init_rate_limit();
+    init_nexus_store();
     init_go_json();
     init_hub();
     init_message();
@@ -6421,6 +3934,751 @@ var init_app = __esm({
   }
 });
 
+// src/redis/driver.ts
+function loadRedisDriver() {
+  return driver ??= import("./vendor-redis.mjs");
+}
+var driver;
+var init_driver = __esm({
+  "src/redis/driver.ts"() {
+    "use strict";
+  }
+});
+
+// src/redis/errors.ts
+var RedisUnavailable;
+var init_errors5 = __esm({
+  "src/redis/errors.ts"() {
+    "use strict";
+    init_nexus_store();
+    RedisUnavailable = class extends StorageUnavailable {
+      constructor(message) {
+        super("redis_unavailable", message);
+      }
+    };
+  }
+});
+
+// src/redis/connection.ts
+import { createHash as createHash2 } from "node:crypto";
+function asUnavailable(e) {
+  if (e instanceof RedisUnavailable) return e;
+  for (let p = e && typeof e === "object" ? Object.getPrototypeOf(e) : null; p; p = Object.getPrototypeOf(p)) {
+    if (p.constructor?.name === "ErrorReply") return e;
+  }
+  return new RedisUnavailable(`Redis is unavailable: ${e?.message ?? String(e)}`);
+}
+function redact(url) {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(invalid REDIS_URL)";
+  }
+}
+var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
+var init_connection = __esm({
+  "src/redis/connection.ts"() {
+    "use strict";
+    init_driver();
+    init_errors5();
+    init_errors5();
+    DEFAULT_PREFIX = "nexus:";
+    START_TIMEOUT_MS = 3e3;
+    reconnectStrategy = (retries) => Math.min(50 * 2 ** Math.min(retries, 6), 2e3);
+    RedisConn = class _RedisConn {
+      constructor(cmd, opts, prefix) {
+        this.cmd = cmd;
+        this.opts = opts;
+        this.prefix = prefix;
+      }
+      cmd;
+      opts;
+      prefix;
+      sub = null;
+      shas = /* @__PURE__ */ new Map();
+      lastError = "";
+      closed = false;
+      /** Connects; rejects with RedisUnavailable when Redis cannot be reached at start. */
+      static async open(opts) {
+        const { createClient } = await loadRedisDriver();
+        const client = createClient({
+          url: opts.url,
+          disableOfflineQueue: true,
+          commandsQueueMaxLength: 1e4,
+          commandOptions: { timeout: opts.commandTimeoutMs ?? 2e3 },
+          socket: { connectTimeout: 2e3, reconnectStrategy }
+        });
+        const conn = new _RedisConn(client, opts, opts.prefix ?? DEFAULT_PREFIX);
+        conn.watch(client, "commands");
+        let timer;
+        try {
+          await Promise.race([
+            client.connect(),
+            new Promise((_, reject) => timer = setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS))
+          ]);
+        } catch (e) {
+          conn.closed = true;
+          client.destroy();
+          throw new RedisUnavailable(`cannot connect to Redis at ${redact(opts.url)}: ${conn.lastError || e.message}`);
+        } finally {
+          clearTimeout(timer);
+        }
+        return conn;
+      }
+      watch(client, role) {
+        client.on("error", (e) => {
+          const msg = e.message || String(e);
+          if (msg === this.lastError || this.closed) return;
+          this.lastError = msg;
+          this.opts.log?.(`redis (${role}): ${msg}`);
+        });
+        client.on("ready", () => {
+          if (this.lastError) this.opts.log?.(`redis (${role}): connected again`);
+          this.lastError = "";
+        });
+      }
+      /** Whether commands can run now (the /health of both servers). */
+      get ready() {
+        return this.cmd.isReady;
+      }
+      key(...parts) {
+        return this.prefix + parts.join(":");
+      }
+      /** Runs one command through the client; a lost or slow connection becomes RedisUnavailable. */
+      async call(fn) {
+        try {
+          return await fn(this.cmd);
+        } catch (e) {
+          throw asUnavailable(e);
+        }
+      }
+      /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
+      async script(lua, keys, args) {
+        let sha = this.shas.get(lua);
+        if (!sha) this.shas.set(lua, sha = createHash2("sha1").update(lua).digest("hex"));
+        const argv = [String(keys.length), ...keys, ...args.map(String)];
+        try {
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
+        } catch (e) {
+          if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
+        }
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
+      }
+      /**
+       * Subscribes to one channel (prefixed) on the subscription connection; the client
+       * re-subscribes by itself after a reconnect. `onReconnect` runs each time it does, so a
+       * caller can re-read what it may have missed (a wake is a hint, the store is the truth).
+       */
+      async subscribe(channel, onMessage, onReconnect) {
+        if (!this.sub) {
+          this.sub = this.cmd.duplicate({ commandOptions: {} });
+          this.watch(this.sub, "subscriptions");
+          await this.sub.connect().catch((e) => {
+            throw new RedisUnavailable(`cannot open the Redis subscription connection: ${e.message}`);
+          });
+        }
+        if (onReconnect) {
+          let armed = this.sub.isReady;
+          this.sub.on("ready", () => armed ? onReconnect() : armed = true);
+        }
+        await this.sub.subscribe(this.prefix + channel, (message) => onMessage(message));
+      }
+      async publish(channel, message) {
+        await this.call((c) => c.publish(this.prefix + channel, message));
+      }
+      async close() {
+        this.closed = true;
+        await Promise.all([this.cmd, this.sub].map((c) => c?.isOpen ? c.close().catch(() => c.destroy()) : void 0));
+      }
+    };
+  }
+});
+
+// src/redis/messenger-lua.ts
+var COMMON;
+var init_messenger_lua = __esm({
+  "src/redis/messenger-lua.ts"() {
+    "use strict";
+    COMMON = `
+local P = ARGV[1]
+local now = tonumber(ARGV[2])
+local PER_AGENT, TTL, TOTAL = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local BYTES_AGENT, BYTES_TOTAL, GRACE = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local ENTRY = tonumber(ARGV[9])
+local USAGE, AGENTS, TOUCHED, RETAINERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers'
+local SWEEP = 32
+local function num(x) return string.format('%.0f', x) end
+local function qk(a) return P .. 'q:' .. a end
+local function ek(a) return P .. 'e:' .. a end
+local function known(a) return redis.call('HEXISTS', AGENTS, a) == 1 end
+
+local function getMeta(a, seq)
+  local m = redis.call('HGET', ek(a), 'm' .. seq)
+  if not m then return nil end
+  local at, q, d, o, c, b = string.match(m, '^(%d+) (%d) (%d*) (%d) (%d) (%d+)$')
+  return { at = tonumber(at), queued = q == '1', delivered = tonumber(d), once = o == '1', control = c == '1', bytes = tonumber(b) }
+end
+
+local function putMeta(a, seq, e)
+  redis.call('HSET', ek(a), 'm' .. seq, num(e.at) .. ' ' .. (e.queued and '1' or '0') .. ' ' .. (e.delivered and num(e.delivered) or '')
+    .. ' ' .. (e.once and '1' or '0') .. ' ' .. (e.control and '1' or '0') .. ' ' .. num(e.bytes))
+end
+
+local function expired(e)
+  local t = -math.huge
+  if e.queued then t = e.at + TTL end
+  if e.delivered and e.delivered + GRACE > t then t = e.delivered + GRACE end
+  return now >= t
+end
+
+local function remove(a, seq, e)
+  redis.call('ZREM', qk(a), seq)
+  redis.call('HDEL', ek(a), 'm' .. seq, 'f' .. seq)
+  redis.call('HINCRBY', AGENTS, a, 0 - e.bytes)
+  redis.call('HINCRBY', USAGE, 'bytes', 0 - e.bytes)
+  redis.call('HINCRBY', USAGE, 'messages', -1)
+end
+
+local function forget(a)
+  -- 0 - n, not -n: a Lua -0 reaches Redis as "-0", which HINCRBY refuses
+  redis.call('HINCRBY', USAGE, 'bytes', 0 - tonumber(redis.call('HGET', AGENTS, a) or '0'))
+  redis.call('HINCRBY', USAGE, 'messages', 0 - redis.call('ZCARD', qk(a)))
+  redis.call('DEL', qk(a), ek(a))
+  redis.call('HDEL', AGENTS, a)
+  redis.call('ZREM', TOUCHED, a)
+  redis.call('ZREM', RETAINERS, a)
+end
+
+local function forgetIfEmpty(a)
+  if redis.call('ZCARD', qk(a)) == 0 then forget(a) end
+end
+
+local function touch(a, delivered)
+  redis.call('ZADD', TOUCHED, now, a)
+  if delivered then redis.call('ZADD', RETAINERS, now, a) end
+end
+
+-- Agents untouched for longer than anything of theirs can live go whole, oldest first.
+local function sweep(limit)
+  local old = redis.call('ZRANGEBYSCORE', TOUCHED, '-inf', num(now - math.max(TTL, GRACE)), 'LIMIT', 0, limit)
+  for _, a in ipairs(old) do forget(a) end
+  return #old
+end
+
+local function prune(a)
+  for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+    local e = getMeta(a, seq)
+    if e and expired(e) then remove(a, seq, e) end
+  end
+  forgetIfEmpty(a)
+end
+
+-- The cheap prune on the path of every message: expired frames at the front only.
+local function pruneFront(a)
+  while true do
+    local seq = redis.call('ZRANGE', qk(a), 0, 0)[1]
+    local e = seq and getMeta(a, seq)
+    if not (e and expired(e)) then break end
+    remove(a, seq, e)
+  end
+  forgetIfEmpty(a)
+end
+
+-- The oldest retained frame of the agent least recently delivered to.
+local function evictRetained()
+  while true do
+    local a = redis.call('ZRANGE', RETAINERS, 0, 0)[1]
+    if not a then return false end
+    for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+      local e = getMeta(a, seq)
+      if e and e.delivered then
+        remove(a, seq, e)
+        redis.call('HINCRBY', USAGE, 'dropped', 1)
+        forgetIfEmpty(a)
+        return true
+      end
+    end
+    redis.call('ZREM', RETAINERS, a)
+  end
+end
+
+local function refuse()
+  redis.call('HINCRBY', USAGE, 'refused', 1)
+  return 'full'
+end
+
+-- OfflineQueue.add: 'stored', 'full' or 'off'.
+local function add(a, seq, frame, own, delivered, once, control)
+  if PER_AGENT <= 0 or (delivered and (once or GRACE <= 0)) then return 'off' end
+  sweep(SWEEP)
+  local bytes = #frame + ENTRY
+  if own + bytes > BYTES_AGENT or own + bytes > BYTES_TOTAL then return refuse() end
+  if known(a) then pruneFront(a) end
+  -- the total first, so a refusal costs the agent none of its older frames
+  while true do
+    local u = redis.call('HMGET', USAGE, 'bytes', 'messages')
+    local has = known(a)
+    if (tonumber(u[1]) or 0) + (has and 0 or own) + bytes <= BYTES_TOTAL and (tonumber(u[2]) or 0) + 1 <= TOTAL then break end
+    if sweep(1) == 0 and not evictRetained() then return refuse() end
+  end
+  if not known(a) then
+    redis.call('HSET', AGENTS, a, own)
+    redis.call('HINCRBY', USAGE, 'bytes', own)
+  end
+  local n = redis.call('ZCARD', qk(a))
+  while n > 0 and (n + 1 > PER_AGENT or tonumber(redis.call('HGET', AGENTS, a)) + bytes > BYTES_AGENT) do
+    local first = redis.call('ZRANGE', qk(a), 0, 0)[1]
+    remove(a, first, getMeta(a, first))
+    redis.call('HINCRBY', USAGE, 'dropped', 1)
+    n = n - 1
+  end
+  redis.call('ZADD', qk(a), seq, seq)
+  redis.call('HSET', ek(a), 'f' .. seq, frame)
+  putMeta(a, seq, { at = now, queued = not delivered, delivered = delivered and now or nil, once = once, control = control, bytes = bytes })
+  redis.call('HINCRBY', AGENTS, a, bytes)
+  redis.call('HINCRBY', USAGE, 'bytes', bytes)
+  redis.call('HINCRBY', USAGE, 'messages', 1)
+  touch(a, delivered)
+  return 'stored'
+end
+
+-- Where the agent streams: one field per instance, "expiresAt drainingStreams"; n < 0: none here any more.
+local function here(a, inst, n, window)
+  local k = P .. 'at:' .. a
+  if n >= 0 then
+    redis.call('HSET', k, inst, num(now + window) .. ' ' .. n)
+    redis.call('PEXPIRE', k, 2 * window)
+    redis.call('ZADD', P .. 'streams', now, a)
+    return
+  end
+  redis.call('HDEL', k, inst)
+  local kv = redis.call('HGETALL', k)
+  for i = 1, #kv, 2 do
+    if tonumber(string.match(kv[i + 1], '^(%d+)')) <= now then redis.call('HDEL', k, kv[i]) end
+  end
+  if redis.call('HLEN', k) == 0 then
+    redis.call('DEL', k)
+    redis.call('ZREM', P .. 'streams', a)
+  end
+end
+
+local function trimStreams(window, cap)
+  redis.call('ZREMRANGEBYSCORE', P .. 'streams', '-inf', '(' .. num(now - window))
+  redis.call('ZREMRANGEBYRANK', P .. 'streams', 0, -cap - 1)
+end
+`;
+  }
+});
+
+// src/redis/messenger-scripts.ts
+var ADD, TAKE, ACK, COUNT, HERE, BEAT, STREAMING;
+var init_messenger_scripts = __esm({
+  "src/redis/messenger-scripts.ts"() {
+    "use strict";
+    init_messenger_lua();
+    ADD = `${COMMON}
+local a, frame, own, flags = ARGV[10], ARGV[11], tonumber(ARGV[12]), ARGV[13]
+local function has(f) return string.find(flags, f, 1, true) ~= nil end
+local seq = redis.call('INCR', P .. 'seq')
+local r = add(a, seq, frame, own, has('d'), has('o'), has('c'))
+if not has('p') then return { r, seq } end
+if r == 'full' then
+  local kv = redis.call('HGETALL', P .. 'at:' .. a)
+  for i = 1, #kv, 2 do
+    local exp, n = string.match(kv[i + 1], '^(%d+) (%d+)$')
+    if tonumber(exp) > now and tonumber(n) > 0 then r = 'live' end
+  end
+end
+if r ~= 'full' then
+  redis.call('PUBLISH', P .. 'frames', seq .. ' ' .. ARGV[14] .. frame)
+  redis.call('INCR', P .. 'total')
+end
+return { r, seq }
+`;
+    TAKE = `${COMMON}
+local a, mode, inst = ARGV[10], ARGV[11], ARGV[12]
+if inst ~= '' then
+  here(a, inst, tonumber(ARGV[13]), tonumber(ARGV[14]))
+  trimStreams(tonumber(ARGV[14]), tonumber(ARGV[15]))
+end
+local out = { redis.call('GET', P .. 'seq') or '0' }
+if mode == 'peek' then
+  if not known(a) then return out end
+  for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+    local e = getMeta(a, seq)
+    if e and e.control and not e.delivered and e.at <= now then
+      out[#out + 1] = '0'
+      out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
+    end
+  end
+  return out
+end
+sweep(SWEEP)
+if not known(a) then return out end
+prune(a)
+if not known(a) then return out end
+for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+  local e = getMeta(a, seq)
+  if e then
+    out[#out + 1] = e.delivered and '1' or '0'
+    out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
+    if e.once or GRACE <= 0 then remove(a, seq, e)
+    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e) end
+  end
+end
+if redis.call('ZCARD', qk(a)) > 0 then touch(a, true) else forget(a) end
+return out
+`;
+    ACK = `${COMMON}
+local i = 10
+while ARGV[i] do
+  local a, k = ARGV[i], tonumber(ARGV[i + 1])
+  local kept = false
+  for j = i + 2, i + 1 + k do
+    local e = getMeta(a, ARGV[j])
+    if e and not e.delivered then
+      if e.once or GRACE <= 0 then remove(a, ARGV[j], e)
+      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); kept = true end
+    end
+  end
+  if known(a) then
+    if redis.call('ZCARD', qk(a)) == 0 then forget(a) elseif kept then touch(a, true) end
+  end
+  i = i + 2 + k
+end
+return 0
+`;
+    COUNT = `${COMMON}
+local a, want = ARGV[10], ARGV[11] == 'retained'
+if not known(a) then return 0 end
+prune(a)
+if not known(a) then return 0 end
+local n = 0
+for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
+  local e = getMeta(a, seq)
+  if e and (e.delivered ~= nil) == want then n = n + 1 end
+end
+return n
+`;
+    HERE = `${COMMON}
+local inst, window = ARGV[10], tonumber(ARGV[11])
+local i = 13
+while ARGV[i] do
+  here(ARGV[i], inst, tonumber(ARGV[i + 1]), window)
+  i = i + 2
+end
+trimStreams(window, tonumber(ARGV[12]))
+return redis.call('ZCARD', P .. 'streams')
+`;
+    BEAT = `
+local now = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', now - tonumber(ARGV[3])))
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
+return 0
+`;
+    STREAMING = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', tonumber(ARGV[1]) - tonumber(ARGV[2])))
+return redis.call('ZCARD', KEYS[1])
+`;
+  }
+});
+
+// src/redis/messenger-store.ts
+import { createHash as createHash3 } from "node:crypto";
+function agentKey(agentId) {
+  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash3("sha256").update(agentId).digest("hex")}`;
+}
+var PRESENCE_WINDOW_MS2, FRAMES_CHANNEL, RedisMessengerStore;
+var init_messenger_store2 = __esm({
+  "src/redis/messenger-store.ts"() {
+    "use strict";
+    init_messenger_store();
+    init_offline_queue();
+    init_messenger_scripts();
+    PRESENCE_WINDOW_MS2 = 6e4;
+    FRAMES_CHANNEL = "onx:frames";
+    RedisMessengerStore = class {
+      constructor(redis, limits, presenceMax = PRESENCE_MAX) {
+        this.redis = redis;
+        this.presenceMax = presenceMax;
+        this.P = redis.key("onx:");
+        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+      }
+      redis;
+      presenceMax;
+      P;
+      limits;
+      run(lua, now, extra) {
+        const l = this.limits;
+        return this.redis.script(lua, [], [this.P, now, l.maxPerAgent, l.ttlMs, l.maxTotal, l.maxBytesPerAgent, l.maxBytesTotal, l.graceMs, ENTRY_OVERHEAD, ...extra]);
+      }
+      async heartbeat(agentId, nowMs) {
+        await this.redis.script(BEAT, [this.P + "beats"], [agentId, nowMs, PRESENCE_WINDOW_MS2, this.presenceMax]);
+      }
+      async activeAgents(nowMs, windowMs) {
+        return this.redis.call((c) => c.zCount(this.P + "beats", nowMs - windowMs, "+inf"));
+      }
+      async countMessage() {
+        await this.redis.call((c) => c.incr(this.P + "total"));
+      }
+      async messagesTotal() {
+        return Number(await this.redis.call((c) => c.get(this.P + "total")) ?? 0);
+      }
+      async enqueue(agentId, frame, nowMs, opts = {}) {
+        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false });
+        return r.result === "live" ? "full" : r.result;
+      }
+      /** Stores a frame as waiting, publishes it to every instance and counts it, in one step. */
+      publish(agentId, frame, nowMs, opts) {
+        return this.add(agentId, frame, nowMs, { ...opts, delivered: false, publish: true });
+      }
+      async add(agentId, frame, nowMs, o) {
+        const flags = `${o.delivered ? "d" : ""}${o.once ? "o" : ""}${o.control ? "c" : ""}${o.publish ? "p" : ""}`;
+        const own = AGENT_OVERHEAD + 2 * agentId.length;
+        const [result, seq] = await this.run(ADD, nowMs, [agentKey(agentId), frame, own, flags, `${agentId.length}
+${agentId}`]);
+        return { result, seq: Number(seq) };
+      }
+      async peekControl(agentId, nowMs) {
+        return (await this.take(agentId, "peek", nowMs)).frames;
+      }
+      async drain(agentId, nowMs) {
+        return (await this.take(agentId, "drain", nowMs)).frames;
+      }
+      /** A drain or a peek, with the sequence number it was taken at; `here` records this instance's streams of the agent. */
+      async take(agentId, mode, nowMs, here) {
+        const reply = await this.run(TAKE, nowMs, [agentKey(agentId), mode, here?.instance ?? "", here?.draining ?? 0, PRESENCE_WINDOW_MS2, this.presenceMax]);
+        const frames = [];
+        for (let i = 1; i + 1 < reply.length; i += 2) frames.push({ replay: reply[i] === "1", frame: Buffer.from(reply[i + 1], "utf8") });
+        return { floor: Number(reply[0]), frames };
+      }
+      /** Frames draining streams took live, by agent (messenger-scripts.ts ACK). */
+      async ack(taken, nowMs) {
+        const args = [];
+        for (const [agentId, seqs] of taken) args.push(agentKey(agentId), seqs.length, ...seqs);
+        if (args.length) await this.run(ACK, nowMs, args);
+      }
+      /** Records how many draining streams of each agent this instance has (-1: none at all any more). */
+      async here(instance, nowMs, counts) {
+        if (!counts.length) return;
+        await this.run(HERE, nowMs, [instance, PRESENCE_WINDOW_MS2, this.presenceMax, ...counts.flatMap(([a, n]) => [agentKey(a), n])]);
+      }
+      /** Agents with a stream on any instance within the presence window (`redis_agents`). */
+      async streamingAgents(nowMs) {
+        return Number(await this.redis.script(STREAMING, [this.P + "streams"], [nowMs, PRESENCE_WINDOW_MS2]));
+      }
+      async queued(agentId, nowMs) {
+        return Number(await this.run(COUNT, nowMs, [agentKey(agentId), "waiting"]));
+      }
+      async retained(agentId, nowMs) {
+        return Number(await this.run(COUNT, nowMs, [agentKey(agentId), "retained"]));
+      }
+      async usage() {
+        const [bytes2, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
+        return { bytes: Number(bytes2 ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
+      }
+      /** /health: a PING answered in time (opennexus spec §6: 503 when the Redis PING fails). */
+      async ping() {
+        if (!this.redis.ready) return false;
+        return this.redis.call((c) => c.ping()).then(
+          () => true,
+          () => false
+        );
+      }
+      /** The connection belongs to whoever opened it (messenger/redis-backend.ts). */
+      async close() {
+      }
+    };
+  }
+});
+
+// src/redis/messenger-relay.ts
+import { hostname as hostname2 } from "node:os";
+import { randomBytes as randomBytes2 } from "node:crypto";
+var REFRESH_MS, RedisRelay;
+var init_messenger_relay = __esm({
+  "src/redis/messenger-relay.ts"() {
+    "use strict";
+    init_errors5();
+    init_messenger_store2();
+    REFRESH_MS = 2e4;
+    RedisRelay = class {
+      constructor(hub, queue, bus, opts = {}) {
+        this.hub = hub;
+        this.queue = queue;
+        this.bus = bus;
+        this.now = opts.now ?? Date.now;
+        this.log = opts.log ?? (() => {
+        });
+        this.instance = opts.instance ?? `${hostname2()}/${process.pid}/${randomBytes2(4).toString("hex")}`;
+      }
+      hub;
+      queue;
+      bus;
+      states = /* @__PURE__ */ new Map();
+      acks = /* @__PURE__ */ new Map();
+      dirty = /* @__PURE__ */ new Set();
+      flushing = false;
+      scheduled = false;
+      timer;
+      lastError = "";
+      closed = false;
+      now;
+      log;
+      instance;
+      async start() {
+        await this.bus.subscribe(FRAMES_CHANNEL, (m) => this.onFrame(m), () => this.resync());
+        this.timer = setInterval(() => {
+          for (const agent of this.hub.agentIds()) this.dirty.add(agent);
+          this.schedule();
+        }, REFRESH_MS);
+        this.timer.unref();
+      }
+      async relay(receiver, frame, now, opts) {
+        const { result } = await this.queue.publish(receiver, frame, now, opts);
+        return result === "full" ? "full" : result === "live" ? "delivered" : "queued";
+      }
+      admit() {
+        if (!this.bus.ready) throw new RedisUnavailable("Redis is unavailable");
+      }
+      attach(agent, sub, now) {
+        this.hub.add(agent, sub);
+        const state = { floor: null, held: [] };
+        this.states.set(sub, state);
+        sub.hold();
+        const here = { instance: this.instance, draining: this.draining(agent) };
+        this.queue.take(agent, sub.drains ? "drain" : "peek", now, here).then(
+          ({ floor, frames }) => {
+            const skip = state.held.filter((seq) => seq <= floor).length;
+            const live = state.held.slice(skip);
+            state.floor = floor;
+            state.held = [];
+            if (sub.isClosed) return;
+            sub.release(frames, skip);
+            if (sub.drains && !sub.isClosed) for (const seq of live) this.ack(agent, seq);
+          },
+          (e) => {
+            this.report(`messenger: a stream's drain failed: ${e.message}`);
+            sub.close();
+          }
+        );
+      }
+      detach(agent, sub) {
+        this.hub.remove(agent, sub);
+        this.states.delete(sub);
+        this.dirty.add(agent);
+        this.schedule();
+      }
+      streamingAgents(now) {
+        return this.queue.streamingAgents(now);
+      }
+      async close() {
+        clearInterval(this.timer);
+        this.closed = true;
+        while (this.flushing) await new Promise((r) => setImmediate(r));
+        await this.flush();
+      }
+      /** "<seq> <agent length>\n<agent><frame>" (messenger-scripts.ts ADD). */
+      onFrame(message) {
+        const sp = message.indexOf(" ");
+        const nl = message.indexOf("\n", sp);
+        if (sp < 0 || nl < 0) return;
+        const seq = Number(message.slice(0, sp));
+        const start = nl + 1;
+        const agent = message.slice(start, start + Number(message.slice(sp + 1, nl)));
+        const subs = this.hub.streamsOf(agent);
+        if (!subs.length) return;
+        const frame = message.slice(start + agent.length);
+        const bytes2 = Buffer.byteLength(frame);
+        let taken = false;
+        for (const sub of subs) {
+          const state = this.states.get(sub);
+          if (!state) continue;
+          if (state.floor === null) {
+            if (sub.send(frame, bytes2)) state.held.push(seq);
+          } else if (seq > state.floor && sub.send(frame, bytes2) && sub.drains) {
+            taken = true;
+          }
+        }
+        if (taken) this.ack(agent, seq);
+      }
+      /** Frames published while the subscription was down never reached this instance. */
+      resync() {
+        const subs = this.hub.agentIds().flatMap((a) => this.hub.streamsOf(a));
+        if (subs.length) this.log(`messenger: subscription restored; closing ${subs.length} stream(s) so they drain what they missed`);
+        for (const sub of subs) sub.close();
+      }
+      draining(agent) {
+        const subs = this.hub.streamsOf(agent);
+        return subs.length ? subs.filter((s) => s.drains && !s.isClosed).length : -1;
+      }
+      ack(agent, seq) {
+        const list2 = this.acks.get(agent);
+        if (list2) list2.push(seq);
+        else this.acks.set(agent, [seq]);
+        this.schedule();
+      }
+      /** Acknowledgements and presence changes go out together, once per turn of the event loop. */
+      schedule() {
+        if (this.scheduled || this.flushing || this.closed) return;
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+      async flush() {
+        this.scheduled = false;
+        if (!this.acks.size && !this.dirty.size) return;
+        this.flushing = true;
+        const acks = this.acks;
+        const counts = [...this.dirty].map((a) => [a, this.draining(a)]);
+        this.acks = /* @__PURE__ */ new Map();
+        this.dirty = /* @__PURE__ */ new Set();
+        const now = this.now();
+        try {
+          await Promise.all([this.queue.ack(acks, now), this.queue.here(this.instance, now, counts)]);
+          this.lastError = "";
+        } catch (e) {
+          this.report(`messenger: acknowledgements not written: ${e.message}`);
+        } finally {
+          this.flushing = false;
+          if (this.acks.size || this.dirty.size) this.schedule();
+        }
+      }
+      report(line) {
+        if (line === this.lastError) return;
+        this.lastError = line;
+        this.log(line);
+      }
+    };
+  }
+});
+
+// src/opennexus/messenger/redis-backend.ts
+var redis_backend_exports = {};
+__export(redis_backend_exports, {
+  redisBackend: () => redisBackend
+});
+async function redisBackend(config, now, log) {
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const store = new RedisMessengerStore(redis, queueLimits(config));
+  return {
+    store,
+    relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
+    close: () => redis.close()
+  };
+}
+var init_redis_backend = __esm({
+  "src/opennexus/messenger/redis-backend.ts"() {
+    "use strict";
+    init_connection();
+    init_messenger_relay();
+    init_messenger_store2();
+    init_config();
+  }
+});
+
 // src/opennexus/messenger/server.ts
 var server_exports = {};
 __export(server_exports, {
@@ -6428,41 +4686,53 @@ __export(server_exports, {
   startMessenger: () => startMessenger
 });
 async function startMessenger(config, opts = {}) {
-  const store = opts.store ?? new MemoryMessengerStore({
-    maxPerAgent: config.offlineMax,
-    ttlMs: config.offlineTtlMs,
-    maxTotal: config.offlineMaxTotal,
-    maxBytesPerAgent: config.offlineMaxBytes,
-    maxBytesTotal: config.offlineMaxTotalBytes,
-    graceMs: config.drainGraceMs
-  });
-  const messenger = createMessenger({ config, store, ...opts.now ? { now: opts.now } : {} });
-  const running = await serve(messenger.handler, {
-    host: config.host,
-    port: config.port,
-    bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
-    limits: config.limits,
-    ...opts.log ? { log: opts.log } : {}
-  });
+  const now = opts.now ?? Date.now;
+  let backend;
+  if (config.redisUrl && !opts.store) {
+    const { redisBackend: redisBackend2 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
+    backend = await redisBackend2(config, now, opts.log ?? stderrLine);
+  }
+  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  let running;
+  try {
+    await messenger.relay.start();
+    running = await serve(messenger.handler, {
+      host: config.host,
+      port: config.port,
+      bodyLimit: BODY_LIMIT,
+      trustProxy: config.trustProxy,
+      limits: config.limits,
+      ...opts.log ? { log: opts.log } : {}
+    });
+  } catch (e) {
+    await messenger.relay.close();
+    await backend?.close();
+    throw e;
+  }
   return {
     ...running,
     messenger,
     store,
     close: async () => {
       await running.close();
+      await messenger.relay.close();
       await store.close();
+      await backend?.close();
     }
   };
 }
-var BODY_LIMIT;
+var BODY_LIMIT, stderrLine;
 var init_server = __esm({
   "src/opennexus/messenger/server.ts"() {
     "use strict";
     init_node_adapter();
     init_messenger_store();
     init_app();
+    init_config();
     BODY_LIMIT = 65536;
+    stderrLine = (line) => void process.stderr.write(`${line}
+`);
   }
 });
 
@@ -6522,6 +4792,7 @@ async function serve2(p, ctx) {
   try {
     m = await startMessenger2(config);
   } catch (e) {
+    if (e.code === "redis_unavailable") throw new CliError(e.message, 1, "redis_unavailable");
     throw new CliError(`cannot listen on ${config.host}:${config.port}: ${e.message}`, 1, "listen_failed");
   }
   out(toJson({ event: "listening", service: "opennexus-messenger", url: m.url }));

@@ -7,11 +7,14 @@ export interface WatchOptions {
     /** Where to start (exclusive); undefined: from the beginning of the session. */
     after?: string;
     key?: string;
-    onMessage: (m: Body) => void;
-    /** Saves the cursor of each message as it arrives. */
+    /** Handed each message; awaited before its cursor is saved (at-least-once: a crash in between repeats it). */
+    onMessage: (m: Body) => void | Promise<void>;
+    /** Saves the cursor of each message once onMessage has taken it. */
     saveCursor?: (cursor: string) => Promise<void>;
     /** Pause before opening a dropped stream again (the server's `retry:` is 2 s). */
     retryMs?: number;
+    /** Ends the watch early (as a timeout). */
+    signal?: AbortSignal;
 }
 export interface WatchResult {
     ended: 'timeout' | 'max_messages' | 'expired' | 'refused';

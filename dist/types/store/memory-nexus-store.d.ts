@@ -1,9 +1,9 @@
-import { type MessageBudget, type StoredMessage } from './message-log.js';
+import { MessageLog, type MessageBudget, type StoredMessage } from './message-log.js';
 import type { NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.js';
 export declare const DEFAULT_MESSAGE_BUDGET: MessageBudget;
 export declare class MemoryNexusStore implements NexusStore {
     protected readonly sessions: Map<string, SessionRecord>;
-    private readonly log;
+    protected readonly log: MessageLog;
     private readonly pairs;
     private readonly pairsBySession;
     /** One live entry per session: `heapAt` holds its time; other entries are stale. */

@@ -1,7 +1,8 @@
 /**
- * The session server's messages in memory (nexus spec §2.2: messages are not persisted), with
- * byte budgets: per session (count and bytes) and for all sessions together. Each message is
- * kept as its poll view already serialised (`wire`), so a poll only joins strings and the
+ * The session server's messages in memory (nexus spec §2.2: the reference does not persist
+ * them; FileNexusStore also keeps them in its journal, message-journal.ts), with byte budgets:
+ * per session (count and bytes) and for all sessions together. Each message is kept as its
+ * poll view already serialised (`wire`), so a poll only joins strings and the
  * budget counts exactly the bytes a poll sends (UTF-8; V8 holds at most twice that).
  *
  * When a budget is exceeded the OLDEST messages go, as with the count-based retention the
@@ -34,6 +35,8 @@ export declare class MessageLog {
     bytes: number;
     /** Messages ever appended (the stats endpoint's totalMessages). */
     appended: number;
+    /** Bytes of messages ever dropped (budget, expiry): what a journal snapshot would shed. */
+    droppedBytes: number;
     constructor(budget: MessageBudget);
     append(sid: string, messages: StoredMessage[]): void;
     private kept;
@@ -49,6 +52,15 @@ export declare class MessageLog {
         messages: StoredMessage[];
         more: boolean;
     };
+    /**
+     * Every kept message as a journal snapshot writes it: the greetings, then the rest oldest
+     * first, so replaying them through append() keeps the same ones (the global budget drops the
+     * globally oldest). A copy: the caller may write it out in slices while messages come and go.
+     */
+    entries(): {
+        sid: string;
+        m: StoredMessage;
+    }[];
     /** Forgets a session's messages (it expired). */
     drop(sid: string): void;
 }

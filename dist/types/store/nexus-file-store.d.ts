@@ -1,8 +1,6 @@
 import { type JournalFs } from './journal.js';
 import { MemoryNexusStore } from './memory-nexus-store.js';
 import type { MessageBudget, SessionRecord, Update } from './nexus-store.js';
-/** Cursors reserved per durable write; after a crash a session's cursors jump by at most this. */
-export declare const CURSOR_BLOCK = 256;
 export interface FileStoreOptions {
     budget?: Partial<MessageBudget>;
     /** File operations (tests inject failures). */
@@ -17,28 +15,38 @@ export declare class FileNexusStore extends MemoryNexusStore {
     private readonly opts;
     private readonly journal;
     private readonly fs;
-    private readonly ceilings;
-    private readonly locks;
+    private readonly flights;
     private readonly dirty;
+    /** MessageLog.droppedBytes when the last snapshot was taken. */
+    private droppedAtSnapshot;
+    /** The last compaction failed: the next is tried by the timer, not by every write. */
+    private compactFailed;
     private maintaining;
     private timer;
     constructor(dataDir: string, opts?: FileStoreOptions);
-    /** Loads every unexpired session, cleans leftovers, compacts; returns how many were loaded. */
+    /**
+     * Loads every unexpired session and its messages (in stored order, through the same budgets
+     * as in memory), cleans leftovers, compacts; returns how many sessions were loaded.
+     */
     load(now: number): Promise<number>;
     /** `sessions/<id>.json`, the layout before the journal; removed once a snapshot holds it. */
     private loadLegacy;
     updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
-    /** Later transitions on `id` wait for `p`. */
-    private hold;
-    private step;
+    /** What must be on disk before a change is applied (session-flights.ts). */
+    private writeKind;
+    /** A material change writes the whole record (the greeting only when new); each message its line. */
+    private write;
+    /** Journal bytes after which a snapshot replaces the journals. */
+    private journalLimit;
     protected apply<T>(id: string, u: Update<T, SessionRecord>): T;
     protected deletable(id: string): boolean;
-    /** Writes lazy changes, then compacts when the journals outgrow the snapshot. */
+    /** Writes lazy changes, then compacts when the journals outgrow the snapshot or are mostly dead. */
     private maintain;
+    private compact;
     private flushDirty;
     /**
-     * Every session with its greeting, in slices. `exact`: the ceiling is the head itself (a
-     * clean shutdown), so a restart continues at head + 1.
+     * Every session with its greeting, then every message the budgets keep (MessageLog.entries:
+     * greetings first, then in stored order), in slices.
      */
     private snapshotLines;
     health(): 'ok' | 'unavailable';

@@ -4,7 +4,11 @@
  * answered.
  */
 import type { SessionRecord } from './nexus-store.js';
-/** A journal line: the whole session (the greeting only when new) and its cursor ceiling. */
+/**
+ * A journal line: the whole session (the greeting only when new) and its cursor ceiling `c`,
+ * the head itself now that every cursor comes with a message on disk (message-journal.ts);
+ * journals written before that reserved blocks of cursors above the head.
+ */
 export declare function upsertLine(s: SessionRecord, ceiling: number, withGreeting: boolean): string;
 /** Whether a change must be on disk before it is answered (everything but slides and cursors). */
 export declare function materialChange(prev: SessionRecord, next: SessionRecord): boolean;

@@ -3,8 +3,8 @@
  * interface so a shared (Redis) implementation can serve several instances.
  * MemoryNexusStore (memory-nexus-store.ts) keeps everything in memory, with the indexes a sweep
  * needs (expiry order, pairing codes by session) so nothing scans every session;
- * FileNexusStore (nexus-file-store.ts) adds a journal under DATA_DIR so sessions and cursors
- * survive a restart (messages stay in memory, as in the reference).
+ * FileNexusStore (nexus-file-store.ts) adds a journal under DATA_DIR so sessions, cursors and
+ * messages survive a restart (beyond the reference, which keeps messages in memory only).
  */
 import { CodedError } from '../errors.js';
 import type { StoredMessage } from './message-log.js';

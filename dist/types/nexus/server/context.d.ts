@@ -8,10 +8,10 @@ import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.js';
 import { StorageQuota } from './budgets.js';
 import type { NexusConfig } from './config.js';
-import { IdempotentSends } from './idempotency.js';
+import { type IdempotencyStore } from './idempotency.js';
 import { type Ids } from './ids.js';
 import { type Fresh, type FreshAgent } from './sessions.js';
-import { Waiters } from './waiters.js';
+import { Waiters, type WakeBus } from './waiters.js';
 export interface SessionServerDeps {
     config: NexusConfig;
     store: NexusStore;
@@ -21,6 +21,10 @@ export interface SessionServerDeps {
     requestLimiter?: RateLimiter;
     /** Unknown pairing codes per client address; default: in-memory fixed windows. */
     pairMissLimiter?: RateLimiter;
+    /** Wakes to and from other instances (a shared store); default: this process only. */
+    wakeBus?: WakeBus;
+    /** Where Idempotency-Key answers are kept; default: this process. */
+    idempotency?: IdempotencyStore;
 }
 export interface ServerContext {
     config: NexusConfig;
@@ -48,7 +52,7 @@ export interface ServerContext {
     /** Parked polls and open event streams (waiters.ts), woken after each stored change. */
     waiters: Waiters;
     /** Answers of sends made with an Idempotency-Key (idempotency.ts). */
-    idempotent: IdempotentSends;
+    idempotent: IdempotencyStore;
     /** A session was deleted (expired, swept): its waiters learn it at once, its keys go. */
     gone(id: string): void;
 }

@@ -12,7 +12,16 @@ import type { HttpResponse } from '../../http/types.js';
 export declare const IDEMPOTENCY_KEY: RegExp;
 /** The header's value, checked: visible ASCII, 1-128 characters; undefined when absent. */
 export declare function idempotencyKey(v: string | undefined): string | undefined;
-export declare class IdempotentSends {
+/** Where first answers are kept: this process (IdempotentSends) or Redis (redis/idempotency.ts). */
+export interface IdempotencyStore {
+    /** The first answer for (session, agent, key), or runs `send` and keeps its answer. */
+    run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse>;
+    /** The session is gone: so are its keys. */
+    drop(sessionId: string): void;
+}
+/** A kept answer given again. */
+export declare const replayed: (first: HttpResponse) => HttpResponse;
+export declare class IdempotentSends implements IdempotencyStore {
     private readonly perSession;
     private readonly total;
     /** Insertion order is age order: the first entry is the oldest. */

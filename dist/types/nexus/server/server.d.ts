@@ -1,7 +1,8 @@
 /**
- * Starts the session server on node:http with the embedded store (the I/O shell around
- * app.ts): loads persisted sessions, sweeps expired state once a minute (in slices), flushes
- * on close.
+ * Starts the session server on node:http (the I/O shell around app.ts) on its backend: Redis
+ * when REDIS_URL is set (store, rate limits, idempotency and wakes shared by every instance;
+ * the client is loaded only then), else the embedded store (DATA_DIR on disk, or memory).
+ * Sweeps expired state once a minute (in slices), flushes and disconnects on close.
  */
 import { type RunningServer } from '../../http/node-adapter.js';
 import type { NexusStore } from '../../store/nexus-store.js';
@@ -17,4 +18,5 @@ export interface RunningNexus extends RunningServer {
 export declare function startNexusServer(config: NexusConfig, opts?: {
     store?: NexusStore;
     now?: () => number;
+    log?: (line: string) => void;
 }): Promise<RunningNexus>;

@@ -1,3 +1,12 @@
+/**
+ * Wakes across instances (a shared backend: redis/wake-bus.ts): `publish` after a change is
+ * stored here; `subscribe` delivers other instances' wakes, and `onMissed` when some may have
+ * been lost (a reconnect), so the caller wakes everything once.
+ */
+export interface WakeBus {
+    publish(sessionId: string): void;
+    subscribe(onWake: (sessionId: string) => void, onMissed: () => void): Promise<void>;
+}
 export interface WaiterLimits {
     perSession: number;
     perIp: number;
@@ -16,6 +25,8 @@ export declare class Waiters {
     add(sessionId: string, ip: string, onWake: () => void): Unregister | null;
     /** "Look again": every waiter of the session re-reads the store. */
     wake(sessionId: string): void;
+    /** Every waiter re-reads the store (wakes may have been missed). */
+    wakeAll(): void;
     /** Waiters registered now: for one session, or in all (operators and tests). */
     count(sessionId?: string): number;
 }

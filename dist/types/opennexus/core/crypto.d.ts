@@ -3,10 +3,10 @@ export declare function sha256(data: Uint8Array): Uint8Array;
 export declare function ed25519PublicKey(seed: Uint8Array): Uint8Array;
 export declare function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
 /** Never throws: a malformed key or signature is simply not valid. */
-export declare function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
-export declare function x25519PublicKey(privateKey: Uint8Array): Uint8Array;
-/** Throws on a low-order peer key (all-zero shared secret), as the reference's library does. */
-export declare function x25519SharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array;
+export declare function ed25519Verify(signature: Uint8Array, message: Uint8Array, pub: Uint8Array): boolean;
+export declare function x25519PublicKey(priv: Uint8Array): Uint8Array;
+/** Throws on a low-order peer key (an all-zero shared secret), as the reference's library does. */
+export declare function x25519SharedSecret(priv: Uint8Array, peerPublicKey: Uint8Array): Uint8Array;
 export declare function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
 /** AES-256-GCM; the output is ciphertext || 16-byte tag (opennexus spec §2). */
 export declare function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;

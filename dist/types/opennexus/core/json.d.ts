@@ -22,6 +22,13 @@ export type JsonObject = {
 };
 export declare class JsonSyntaxError extends Error {
 }
+/**
+ * For text this program wrote itself (the session cache, read on every send): JSON.parse with
+ * numbers as JsonNumber, ~10x faster than the reader below, used only when no number can lose
+ * precision on the way (no run of 16 digits anywhere in the text; else the exact reader).
+ * Not for the wire: it does not tell `1` from `1.0`, nor reproduce Go's error wording.
+ */
+export declare function parseOwnJson(text: string): JsonValue;
 export declare function parseJson(text: string): JsonValue;
 export declare function isObject(v: JsonValue | undefined): v is JsonObject;
 /**

@@ -10,12 +10,13 @@ export interface MessengerDeps {
     newId?: () => string;
     serverId?: string;
     /** Where frames go (relay.ts); default: this process's streams, else the offline queue. */
-    relay?: (hub: Hub) => Relay;
+    relay?: (hub: Hub, store: MessengerStore) => Relay;
 }
 /** Agent ids are 44 characters of base64 (opennexus spec §1.3); room for other encodings of 32 bytes. */
 export declare const MAX_AGENT_ID_CHARS = 256;
 export interface Messenger {
     handler: Handler;
     hub: Hub;
+    relay: Relay;
 }
 export declare function createMessenger(deps: MessengerDeps): Messenger;

@@ -16,6 +16,10 @@ export declare class Hub {
     deliver(agentId: string, frame: string): number;
     /** Open streams of one agent (watch streams included). */
     streamCount(agentId: string): number;
+    /** The agent's open streams (a copy: delivering may close some). */
+    streamsOf(agentId: string): Subscriber[];
+    /** Agent ids with at least one open stream here. */
+    agentIds(): string[];
     /** Distinct agent ids with at least one open stream (`/info` local_agent_count). */
     get agentCount(): number;
     /** Bytes all open streams hold for their clients: unsent frames and socket buffers. */

@@ -1,29 +1,54 @@
 /**
- * Where a relayed frame goes: to the receiver's open streams, or into its offline queue. An
- * interface, so a shared backend can fan out across instances (the Go reference publishes on
- * Redis) while the routes stay the same; LocalRelay is the one-process default.
+ * Where a relayed frame goes and how a new stream gets what waited for it. An interface, so a
+ * shared backend can fan out across instances (the Go reference publishes on Redis, opennexus
+ * spec §6.4; ours is src/redis/messenger-relay.ts) while the routes stay the same; LocalRelay
+ * is the one-process default: this process's streams, else the offline queue.
  */
 import type { MessengerStore } from '../../store/messenger-store.js';
-import type { Hub } from './hub.js';
+import type { Hub, Subscriber } from './hub.js';
+/** 'queued' on a shared backend: kept and published; the stream that takes it marks it delivered. */
 export type RelayOutcome = 'delivered' | 'queued' | 'full';
-export interface Relay {
+export interface RelayOptions {
     /**
-     * `once`: never kept after delivery (a HELLO: a replayed one would replace the receiver's
-     * live session, opennexus spec §4.4). Everything else a draining stream took is kept for the
-     * grace period, so a stream opened under someone else's id cannot take it from the agent.
-     * `control`: a HELLO_ACK or a reset, which a watch stream is also shown while it waits.
+     * Never kept after delivery (a HELLO: a replayed one would replace the receiver's live
+     * session, opennexus spec §4.4). Everything else a draining stream took is kept for the grace
+     * period, so a stream opened under someone else's id cannot take it from the agent.
      */
-    relay(receiver: string, frame: string, now: number, opts: {
-        once: boolean;
-        control: boolean;
-    }): Promise<RelayOutcome>;
+    once: boolean;
+    /** A HELLO_ACK or a reset, which a watch stream is also shown while it waits. */
+    control: boolean;
+}
+export interface Relay {
+    /** Relays a frame and, unless 'full', counts it (messages_total): a shared store does both in one step. */
+    relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome>;
+    /**
+     * Throws (the store's unavailable error, a 503) when a new stream cannot be served now, so
+     * it is refused at once instead of being left open and silent.
+     */
+    admit(): void;
+    /**
+     * A new stream, after its connected event: registered first so it misses nothing relayed
+     * from now on, then handed what waited: the backlog (a draining stream) or the waiting
+     * HELLO_ACKs and resets (a watch stream, offline-queue.ts peekControl). Live frames that
+     * arrive meanwhile are held behind it (subscriber.ts hold/release).
+     */
+    attach(agent: string, sub: Subscriber, now: number): void;
+    detach(agent: string, sub: Subscriber): void;
+    /** Agents with an open stream on any instance (`redis_agents`); 0 in local mode, as in opennexus spec §6. */
+    streamingAgents(now: number): Promise<number>;
+    start(): Promise<void>;
+    close(): Promise<void>;
 }
 export declare class LocalRelay implements Relay {
     private readonly hub;
     private readonly store;
     constructor(hub: Hub, store: MessengerStore);
-    relay(receiver: string, frame: string, now: number, { once, control }: {
-        once: boolean;
-        control: boolean;
-    }): Promise<RelayOutcome>;
+    relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome>;
+    private deliver;
+    admit(): void;
+    attach(agent: string, sub: Subscriber, now: number): void;
+    detach(agent: string, sub: Subscriber): void;
+    streamingAgents(): Promise<number>;
+    start(): Promise<void>;
+    close(): Promise<void>;
 }

@@ -50,7 +50,12 @@ export declare class Subscriber {
     send(frame: string, bytes?: number): boolean;
     /** Holds live frames back until release() writes the backlog first (order as sent). */
     hold(): void;
-    release(backlog: DrainedFrame[]): void;
+    /**
+     * Writes the backlog, then the live frames held meanwhile. `skipLive`: the first held frames
+     * that the backlog already has (a shared store's drain can overlap live delivery; the relay
+     * knows which by sequence number, src/redis/messenger-relay.ts).
+     */
+    release(backlog: DrainedFrame[], skipLive?: number): void;
     /** A keepalive comment (opennexus spec §6.2) when idle; a stream with frames waiting is not idle. */
     keepalive(): void;
     /** Bytes this stream holds in memory: frames not yet written plus what the socket still has. */
