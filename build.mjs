@@ -124,8 +124,9 @@ export async function importBundled(entry) {
     format: 'esm',
     target: 'node20',
     loader: { '.md': 'text', '.html': 'text' },
-    // esbuild cannot be bundled into a file; scripts that build (the lock soak) import it.
-    external: ['esbuild'],
+    // esbuild cannot be bundled into a file; scripts that build (the lock soak) import it. The
+    // Redis client is CommonJS that require()s Node's modules: it is imported from node_modules.
+    external: ['esbuild', '@redis/client'],
     logLevel: 'warning',
   });
   try {
