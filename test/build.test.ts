@@ -26,4 +26,14 @@ describe('built artifacts', () => {
     expect(committed).toEqual(files);
     for (const f of files) expect(readFileSync(join(ROOT, 'dist', f), 'utf8') === readFileSync(join(out, f), 'utf8'), `dist/${f} is stale: run npm run build`).toBe(true);
   });
+
+  it('the CLIs never carry the Redis client: only `serve` imports scripts/vendor-redis.mjs, dynamically', () => {
+    for (const name of ['opennexus.mjs', 'nexus.mjs', 'hub.mjs']) {
+      const text = readFileSync(join(ROOT, 'scripts', name), 'utf8');
+      expect(text.includes('node_modules/@redis'), `${name} inlines node-redis`).toBe(false);
+      expect(/^import .*vendor-redis/m.test(text), `${name} imports vendor-redis statically`).toBe(false);
+      expect(text).toContain('import("./vendor-redis.mjs")');
+    }
+    expect(readFileSync(join(ROOT, 'scripts', 'vendor-redis.mjs'), 'utf8')).toMatch(/createClient/);
+  });
 });
