@@ -39,6 +39,7 @@ export interface PollOptions {
   members?: boolean;
   /** Seconds the server may hold the poll until something arrives (nexus spec §2.6). */
   wait?: number;
+  signal?: AbortSignal;
 }
 
 export class NexusAgent {
@@ -99,6 +100,7 @@ export class NexusAgent {
       members: opts.members === true,
       ...(opts.limit ? { limit: opts.limit } : {}),
       ...(opts.wait ? { wait: opts.wait } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
       key: keyFor(saved, agentId),
     });
     return thenSave(r, async (b) => {

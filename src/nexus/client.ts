@@ -40,6 +40,7 @@ interface CallOptions {
   maxBodyBytes?: number;
   /** Extra time on top of the usual deadline (a long-poll's wait). */
   extraMs?: number;
+  signal?: AbortSignal;
 }
 
 export interface PollQuery {
@@ -49,6 +50,8 @@ export interface PollQuery {
   key?: string;
   /** Seconds the server may hold the poll until a message arrives (nexus spec §2.6, 0-55). */
   wait?: number;
+  /** Ends a parked poll early (a NetworkError). */
+  signal?: AbortSignal;
 }
 
 /** One line of an event stream is at most a message: 16 000 characters and a 64 KiB json payload, escaped. */
@@ -77,6 +80,7 @@ export class NexusClient {
       timeoutMs: this.timeoutMs + (opts.extraMs ?? 0),
       maxBodyBytes: opts.maxBodyBytes ?? this.maxBodyBytes,
       ...(payload !== undefined ? { body: payload } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
     let parsed: unknown = null;
     try {
@@ -130,6 +134,7 @@ export class NexusClient {
       headers: NexusClient.agent(agentId, opts.key),
       maxBodyBytes: this.maxPollBodyBytes,
       extraMs: (opts.wait ?? 0) * 1000,
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
   /**

@@ -63,7 +63,9 @@ export async function followSession(d: FollowDeps, sessionId: string, agentId: s
           d.log(`session ${sessionId}: no event stream on its server (${e || r.error?.status}); long-polling`);
         }
       } else {
-        await pollOnce(d, sessionId, agentId, saved);
+        const t = Date.now();
+        // A server that ignores `wait` and answers at once with nothing is not polled in a loop.
+        if ((await pollOnce(d, sessionId, agentId, saved)) === 0 && Date.now() - t < 1000) await pause(jitter(d.pollIntervalSec * 1000), d.signal);
       }
       backoff = 1000;
     } catch (e) {
@@ -76,13 +78,15 @@ export async function followSession(d: FollowDeps, sessionId: string, agentId: s
   return 'stopped';
 }
 
-/** One long-poll from the saved cursor: wake for each message, then save the cursor. */
-async function pollOnce(d: FollowDeps, sessionId: string, agentId: string, saved: Awaited<ReturnType<NexusAgent['state']['load']>>): Promise<void> {
-  const r = await d.agent.poll(saved, agentId, { after: saved.cursor ?? '0', wait: Math.min(d.pollIntervalSec, 50) });
+/** One long-poll from the saved cursor: wake for each message, then save the cursor; returns how many came. */
+async function pollOnce(d: FollowDeps, sessionId: string, agentId: string, saved: Awaited<ReturnType<NexusAgent['state']['load']>>): Promise<number> {
+  const r = await d.agent.poll(saved, agentId, { after: saved.cursor ?? '0', wait: Math.min(d.pollIntervalSec, 50), signal: d.signal });
   if (!r.r.ok) throw new Error(`poll: HTTP ${r.r.status} ${String(r.r.body?.error ?? '')}`);
-  for (const m of (r.r.body?.messages as Body[] | undefined) ?? []) await deliver(d, sessionId, agentId, m);
+  const messages = (r.r.body?.messages as Body[] | undefined) ?? [];
+  for (const m of messages) await deliver(d, sessionId, agentId, m);
   const next = r.r.body?.nextCursor;
   if (validCursor(next) && next !== saved.cursor) await d.agent.state.save(sessionId, { cursor: next }, agentId);
+  return messages.length;
 }
 
 /** Keeps the agent's OpenNexus stream open until the service stops. */

@@ -4,7 +4,7 @@
  * library's workflows (NexusAgent, OpenNexusClient) and the list of sessions to follow. The
  * same code as the CLIs; nothing is shelled out.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../errors.ts';
 import { NexusAgent } from '../nexus/agent.ts';
@@ -47,6 +47,15 @@ export class Messaging {
     if (r.ok && r.body) return r.body;
     const code = String(r.body?.error ?? `http_${r.status}`);
     throw new ToolError(code, `the server refused (${r.status} ${code}): ${String(r.body?.message ?? r.text.slice(0, 200))}`);
+  }
+
+  /** Whether `text` is this agent's private key (the key file's base64 seed). */
+  isOwnSecret(text: string): boolean {
+    try {
+      return readFileSync(defaultKeyPaths(this.opennexusDir).priv, 'utf8').trim() === text.trim();
+    } catch {
+      return false;
+    }
   }
 
   hasKeys(): boolean {

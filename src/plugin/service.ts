@@ -29,7 +29,7 @@ export class MessagingService implements PluginService {
     const ac = (this.ac = new AbortController());
     const logger: PluginLogger = ctx.logger;
     this.log = (line) => logger.info(`[agent-messaging] ${line}`);
-    this.m.onNewSession = (sid) => void this.rescan(ac.signal, sid);
+    this.m.onNewSession = (sid) => void this.rescan(ac.signal, sid).catch((e: Error) => this.log(`follow ${sid}: ${e.message}`));
     this.run('rescan', async () => {
       while (!ac.signal.aborted) {
         await this.rescan(ac.signal).catch((e: Error) => this.log(`rescan: ${e.message}`));

@@ -42,8 +42,16 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
     }
   }
   const app = createSessionServer({ config, store, now, ...shared?.deps });
-  await shared?.listen(app.waiters);
-  const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
+  let running: RunningServer;
+  try {
+    await shared?.listen(app.waiters);
+    running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
+  } catch (e) {
+    // A port in use (say) must not leave the store's files or Redis connections open: the process would hang.
+    await store.close().catch(() => {});
+    await shared?.close().catch(() => {});
+    throw e;
+  }
   const timer = setInterval(() => void app.sweep().catch(() => {}), 60_000);
   timer.unref();
   return {
