@@ -186,3 +186,53 @@ describe.skipIf(!ok)('limits and budgets shared through Redis', () => {
     expect((await req(one, 'GET', '/v1/stats')).json.activeSessions).toBe(0);
   });
 });
+
+describe.skipIf(!ok)('Redis bookkeeping that must not drift', () => {
+  it('a session whose keys Redis expired on its own costs the others nothing: bytes, agents and quota come back', async () => {
+    const clock = { t: Date.now() };
+    const [one, two] = (await instances(2, { MAX_MESSAGE_BYTES_TOTAL: '6000', SESSION_STORAGE_PER_IP: '4096' }, () => clock.t)) as [RunningNexus, RunningNexus];
+    const prefix = prefixes.at(-1)!;
+    const text = 'x'.repeat(600);
+    const gone = await pairOf(one, two, { ttl: 60 });
+    for (let i = 0; i < 3; i++) await req(one, 'POST', `/v1/sessions/${gone.sid}/messages`, { agent: 'a', key: gone.ka, body: { text } });
+    // Redis expires the session's keys before any sweep (as after an hour with no instance up).
+    const { createClient } = await import('@redis/client');
+    const c = createClient({ url: REDIS_URL });
+    await c.connect();
+    await c.unlink([`${prefix}nx:s:${gone.sid}`, `${prefix}nx:m:${gone.sid}`]);
+    const live = await pairOf(two, one, { ttl: 3600 });
+    for (let i = 0; i < 4; i++) await req(two, 'POST', `/v1/sessions/${live.sid}/messages`, { agent: 'a', key: live.ka, body: { text: `${i}${text}` } });
+    const kept = (await req(one, 'GET', `/v1/sessions/${live.sid}/messages?after=1`, { agent: 'a', key: live.ka })).json.messages;
+    expect(kept.length).toBe(4); // the dead session's bytes were given back, not taken from this one
+    clock.t += 61_000;
+    await two.sweep();
+    expect((await req(one, 'GET', '/v1/stats')).json).toMatchObject({ activeSessions: 1, totalAgents: 2 });
+    // its quota came back too: this address can create again up to the limit
+    expect(Number(await c.hGet(`${prefix}nx:quota`, '127.0.0.1'))).toBeLessThan(4096);
+    expect(await c.hGet(`${prefix}nx:qs`, gone.sid)).toBeNull();
+    await c.close();
+  });
+
+  it('Idempotency-Keys beyond 100 in a session evict the oldest: a retry of a recent one still gets the first answer', async () => {
+    const [one, two] = (await instances(2)) as [RunningNexus, RunningNexus];
+    const { sid, ka } = await pairOf(one, two);
+    const send = (s: RunningNexus, k: string) => req(s, 'POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body: { text: k }, headers: { 'idempotency-key': k } });
+    for (let i = 0; i < 105; i++) await send(i % 2 ? one : two, `k${i}`);
+    const retry = await send(one, 'k104');
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const texts = (await req(two, 'GET', `/v1/sessions/${sid}/messages?after=1&limit=1000`, { agent: 'a', key: ka })).json.messages.map((m: Any) => m.text);
+    expect(texts.filter((t: string) => t === 'k104')).toHaveLength(1);
+  });
+
+  it('the storage quota is one count for all instances: a session swept on one frees room on the other', async () => {
+    const clock = { t: Date.now() };
+    const [one, two] = (await instances(2, { SESSION_STORAGE_PER_IP: '4096' }, () => clock.t)) as [RunningNexus, RunningNexus];
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await req(i % 2 ? one : two, 'PUT', '/v1/sessions', { body: { ttl: 60, maxAgents: 2 } })).status);
+    expect(statuses.filter((s) => s === 201).length).toBe(4); // 4 x 1024 bytes, across both instances
+    expect(statuses.at(-1)).toBe(429);
+    clock.t += 61_000;
+    await two.sweep();
+    expect((await req(one, 'PUT', '/v1/sessions', { body: { ttl: 60 } })).status).toBe(201);
+  });
+});

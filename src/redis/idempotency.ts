@@ -1,11 +1,11 @@
 /**
  * Idempotent sends shared by every instance (nexus/server/idempotency.ts): a retry that lands
  * on another instance still gets the first answer. The first request for (session, agent, key)
- * claims the key in the session's hash with a `pending` mark (HSETNX: exactly one wins), runs
+ * claims the key in the session's hash with a `pending` mark (one script: exactly one wins), runs
  * the send and stores its answer; a repeat meanwhile waits for that answer. A failed send
  * removes its mark, so its retry runs again; a mark whose instance died is taken over after
- * PENDING_STALE_MS. The hash is deleted and expires with its session (redis/nexus-scripts.ts),
- * and holds at most PER_SESSION answers (beyond, the new key is not kept: answered, not replayable).
+ * PENDING_STALE_MS. The hash (and the sorted set of its keys' ages) is deleted and expires with
+ * its session (redis/nexus-scripts.ts); beyond PER_SESSION keys the oldest goes, as in memory.
  */
 import { randomBytes } from 'node:crypto';
 import type { HttpResponse } from '../http/types.ts';
@@ -17,12 +17,19 @@ const PER_SESSION = 100;
 const PENDING_STALE_MS = 30_000;
 const WAIT_MS = 15_000;
 
-/** Claims the field: 1 claimed, 0 taken (ARGV[3]: a pending mark older than this is stale), 2 full. */
+/**
+ * Claims the field: 1 claimed, 0 taken (ARGV[3]: a pending mark older than this is stale).
+ * KEYS: the answers (hash), their ages (zset). ARGV: field, mark, stale-before, cap, now.
+ */
 const CLAIM = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if not cur then
-  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return 2 end
+  while redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) do
+    local oldest = redis.call('ZPOPMIN', KEYS[2])[1]
+    redis.call('HDEL', KEYS[1], oldest)
+  end
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
   return 1
 end
 local at = string.match(cur, '^pending (%d+)')
@@ -33,10 +40,15 @@ end
 return 0
 `;
 
-/** Stores the answer or drops the mark, only if the mark is still ours. */
+/** Stores the answer or drops the mark, only if the mark is still ours. KEYS as CLAIM's. */
 const SETTLE = `
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+if ARGV[3] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end
 return 1
 `;
 
@@ -47,14 +59,15 @@ export class RedisIdempotency implements IdempotencyStore {
   ) {}
 
   async run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
-    const hash = `${this.redis.key('nx:')}i:${sessionId}`; // the store's key of it (nexus-scripts.ts)
+    const P = this.redis.key('nx:');
+    const keys = [`${P}i:${sessionId}`, `${P}io:${sessionId}`]; // the store's keys of it (nexus-scripts.ts)
+    const hash = keys[0]!;
     const field = `${agentId}\n${key}`;
     const deadline = this.now() + WAIT_MS;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
       const mark = `pending ${this.now()} ${randomBytes(6).toString('hex')}`;
-      const claimed = await this.redis.script<number>(CLAIM, [hash], [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION]);
-      if (claimed === 2) return send();
-      if (claimed === 1) return this.settle(hash, field, mark, send);
+      const claimed = await this.redis.script<number>(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
+      if (claimed === 1) return this.settle(keys, field, mark, send);
       const kept = await this.redis.call((c) => c.hGet(hash, field));
       if (kept && !kept.startsWith('pending ')) return replayed(JSON.parse(kept) as HttpResponse);
       if (this.now() > deadline) throw new StorageUnavailable('idempotency_pending', 'a send with this Idempotency-Key is still in progress; retry later');
@@ -62,16 +75,16 @@ export class RedisIdempotency implements IdempotencyStore {
     }
   }
 
-  private async settle(hash: string, field: string, mark: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  private async settle(keys: string[], field: string, mark: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
     let answer: HttpResponse;
     try {
       answer = await send();
     } catch (e) {
-      await this.redis.script(SETTLE, [hash], [field, mark, '']).catch(() => {});
+      await this.redis.script(SETTLE, keys, [field, mark, '']).catch(() => {});
       throw e;
     }
     const body = typeof answer.body === 'string' ? answer.body : answer.body ? Buffer.from(answer.body).toString('utf8') : undefined;
-    await this.redis.script(SETTLE, [hash], [field, mark, JSON.stringify({ status: answer.status, headers: answer.headers, body })]).catch(() => {});
+    await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer.status, headers: answer.headers, body })]).catch(() => {});
     return answer;
   }
 

@@ -9,10 +9,16 @@
  *                    mb (bytes of kept messages), greet (the greeting, outside the budgets)
  *   P m:<id>   zset  messages, score = cursor, member = StoredMessage JSON
  *   P ps:<id>  set   the session's pairing codes
- *   P i:<id>   hash  idempotent answers of the session (redis/idempotency.ts)
+ *   P i:<id>   hash  idempotent answers of the session, P io:<id> zset their age (redis/idempotency.ts)
  *   P p:<code> hash  rec (PairRecord JSON), v, exp, sid
  *   P exp / P pexp   zsets of sessions / codes by expiry (the sweep walks them in order)
- *   P arr      zset  every kept message in arrival order (the global byte budget drops the oldest)
+ *   P arr      zset  every kept message in arrival order, member `sid\ncursor\nsize` (the global
+ *                    byte budget drops the oldest; the size is there so a message Redis expired
+ *                    with its session is still subtracted when its entry goes)
+ *   P agentsof hash  agents per session (kept apart from s:<id> so a session Redis expired is
+ *                    still taken off `counts` by the sweep)
+ *   P qs       hash  sid -> "bytes ip" charged to the storage quota; P quota (ip -> bytes) and
+ *                    P quota:total (redis/quota.ts)
  *   P seq, P bytes, P counts (agents, messages)
  * A message's size is its member's length in bytes (the stored JSON, a little more than what
  * a poll sends).
@@ -20,19 +26,33 @@
 
 /** Deletes session `sid` and everything that hangs on it; shared by update (op del) and the sweep. */
 const DELETE_SESSION = `
+local function release_quota(P, sid)
+  local q = redis.call('HGET', P .. 'qs', sid)
+  if not q then return end
+  local sp = string.find(q, ' ', 1, true)
+  local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
+  redis.call('HDEL', P .. 'qs', sid)
+  redis.call('DECRBY', P .. 'quota:total', bytes)
+  if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
+end
+local function forget_agents(P, sid)
+  local n = tonumber(redis.call('HGET', P .. 'agentsof', sid) or '0')
+  if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end
+  redis.call('HDEL', P .. 'agentsof', sid)
+end
 local function delete_session(P, sid)
   local s = P .. 's:' .. sid
-  local n = tonumber(redis.call('HGET', s, 'n') or '0')
   local mb = tonumber(redis.call('HGET', s, 'mb') or '0')
-  if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end
+  forget_agents(P, sid)
+  release_quota(P, sid)
   if mb ~= 0 then redis.call('DECRBY', P .. 'bytes', mb) end
   local kept = redis.call('ZRANGE', P .. 'm:' .. sid, 0, -1, 'WITHSCORES')
-  for i = 2, #kept, 2 do redis.call('ZREM', P .. 'arr', sid .. '\\n' .. kept[i]) end
+  for i = 1, #kept, 2 do redis.call('ZREM', P .. 'arr', sid .. '\\n' .. kept[i + 1] .. '\\n' .. #kept[i]) end
   for _, code in ipairs(redis.call('SMEMBERS', P .. 'ps:' .. sid)) do
     redis.call('DEL', P .. 'p:' .. code)
     redis.call('ZREM', P .. 'pexp', code)
   end
-  redis.call('DEL', s, P .. 'm:' .. sid, P .. 'ps:' .. sid, P .. 'i:' .. sid)
+  redis.call('DEL', s, P .. 'm:' .. sid, P .. 'ps:' .. sid, P .. 'i:' .. sid, P .. 'io:' .. sid)
   redis.call('ZREM', P .. 'exp', sid)
 end
 `;
@@ -54,8 +74,9 @@ end
 local keepUntil = ARGV[8]
 if ARGV[4] == 'set' then
   local n = tonumber(ARGV[7])
-  local delta = n - tonumber(redis.call('HGET', s, 'n') or '0')
+  local delta = n - tonumber(redis.call('HGET', P .. 'agentsof', sid) or '0')
   redis.call('HSET', s, 'rec', ARGV[5], 'v', v + 1, 'exp', ARGV[6], 'n', n)
+  redis.call('HSET', P .. 'agentsof', sid, n)
   if delta ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', delta) end
   redis.call('ZADD', P .. 'exp', ARGV[6], sid)
 else
@@ -73,14 +94,14 @@ for i = 12, #ARGV, 2 do
     redis.call('ZADD', m, cursor, member)
     redis.call('HINCRBY', s, 'mb', size)
     redis.call('INCRBY', P .. 'bytes', size)
-    last = sid .. '\\n' .. cursor
+    last = sid .. '\\n' .. cursor .. '\\n' .. size
     redis.call('ZADD', P .. 'arr', redis.call('INCR', P .. 'seq'), last)
     -- the session's budgets: the oldest go first, the newest message always stays
     while redis.call('ZCARD', m) > maxPer or (tonumber(redis.call('HGET', s, 'mb')) > maxBytes and redis.call('ZCARD', m) > 1) do
       local old = redis.call('ZPOPMIN', m)
       redis.call('HINCRBY', s, 'mb', -#old[1])
       redis.call('DECRBY', P .. 'bytes', #old[1])
-      redis.call('ZREM', P .. 'arr', sid .. '\\n' .. old[2])
+      redis.call('ZREM', P .. 'arr', sid .. '\\n' .. old[2] .. '\\n' .. #old[1])
     end
   end
 end
@@ -90,18 +111,20 @@ if last then
     local oldest = redis.call('ZRANGE', P .. 'arr', 0, 0)[1]
     if not oldest or oldest == last then break end
     redis.call('ZREM', P .. 'arr', oldest)
-    local nl = string.find(oldest, '\\n', 1, true)
-    local osid, ocursor = string.sub(oldest, 1, nl - 1), string.sub(oldest, nl + 1)
-    local om = P .. 'm:' .. osid
+    local a = string.find(oldest, '\\n', 1, true)
+    local b = string.find(oldest, '\\n', a + 1, true)
+    local osid, ocursor, osize = string.sub(oldest, 1, a - 1), string.sub(oldest, a + 1, b - 1), tonumber(string.sub(oldest, b + 1))
+    local om, os = P .. 'm:' .. osid, P .. 's:' .. osid
+    -- Gone already (Redis expired its session): its bytes were still counted; they go now.
+    redis.call('DECRBY', P .. 'bytes', osize)
     for _, member in ipairs(redis.call('ZRANGEBYSCORE', om, ocursor, ocursor)) do
       redis.call('ZREM', om, member)
-      redis.call('HINCRBY', P .. 's:' .. osid, 'mb', -#member)
-      redis.call('DECRBY', P .. 'bytes', #member)
+      if redis.call('EXISTS', os) == 1 then redis.call('HINCRBY', os, 'mb', -#member) end
     end
   end
 end
 -- Redis forgets the session by itself a while after it expires, should no sweep run
-for _, k in ipairs({ s, m, P .. 'ps:' .. sid, P .. 'i:' .. sid }) do redis.call('PEXPIREAT', k, keepUntil) end
+for _, k in ipairs({ s, m, P .. 'ps:' .. sid, P .. 'i:' .. sid, P .. 'io:' .. sid }) do redis.call('PEXPIREAT', k, keepUntil) end
 return 1
 `;
 
@@ -112,7 +135,9 @@ local out = { 0 }
 for _, sid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'exp', '-inf', t, 'LIMIT', 0, tonumber(ARGV[3]))) do
   local e = tonumber(redis.call('HGET', P .. 's:' .. sid, 'exp') or '-1')
   if e < 0 then
-    redis.call('ZREM', P .. 'exp', sid)
+    -- Redis expired its keys first (no sweep ran in time): what the counters hold for it goes now.
+    delete_session(P, sid)
+    out[#out + 1] = sid
   elseif e > t then
     redis.call('ZADD', P .. 'exp', e, sid)
   else

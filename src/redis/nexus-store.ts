@@ -82,10 +82,7 @@ export class RedisNexusStore implements NexusStore {
     throw new StorageUnavailable('contention', `session ${id} changed ${MAX_ATTEMPTS} times while this change was tried; retry`);
   }
 
-  /**
-   * Sessions of other instances are not this instance's to count: the storage quota (budgets.ts)
-   * is kept per instance on Redis, so there is nothing to load at start-up.
-   */
+  /** Only the in-memory quota counts sessions at start-up; on Redis the quota is in Redis (redis/quota.ts). */
   async listSessions(): Promise<SessionRecord[]> {
     return [];
   }

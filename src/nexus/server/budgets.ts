@@ -46,13 +46,22 @@ export function sessionCost(greeting: string | null, maxAgents: number): number 
   return 512 + 256 * maxAgents + (greeting ? Buffer.byteLength(greeting) : 0);
 }
 
+/** What the routes and the sweep need of a storage quota: in memory here, in Redis when shared (redis/quota.ts). */
+export interface Quota {
+  /** Resolves once the sessions that existed at start-up are counted. */
+  readonly ready: Promise<void>;
+  /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
+  charge(ip: string, sid: string, bytes: number): void | Promise<void>;
+  release(sid: string): void;
+}
+
 /**
  * Storage taken by live sessions, per client address (the creator's) and in total. Charged at
  * create, released when the session is gone. Sessions that exist at start-up count towards the
  * total only (the creator's address is not stored); they are counted in slices, and `ready`
  * says when (a release waits for it, so nothing is released before it was added).
  */
-export class StorageQuota {
+export class StorageQuota implements Quota {
   private readonly bySession = new Map<string, { ip: string; bytes: number }>();
   private readonly byIp = new Map<string, number>();
   private total = 0;

@@ -6,7 +6,7 @@
 import { FixedWindows, type RateLimiter } from '../../http/rate-limit.ts';
 import type { HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.ts';
-import { StorageQuota } from './budgets.ts';
+import { StorageQuota, type Quota } from './budgets.ts';
 import type { NexusConfig } from './config.ts';
 import { IdempotentSends, type IdempotencyStore } from './idempotency.ts';
 import { serverIds, type Ids } from './ids.ts';
@@ -27,6 +27,8 @@ export interface SessionServerDeps {
   wakeBus?: WakeBus;
   /** Where Idempotency-Key answers are kept; default: this process. */
   idempotency?: IdempotencyStore;
+  /** The session-storage quota; default: this process, counting the store's sessions at start. */
+  quota?: Quota;
 }
 
 export interface ServerContext {
@@ -35,7 +37,7 @@ export interface ServerContext {
   now: () => number;
   startedAt: number;
   ids: Ids;
-  quota: StorageQuota;
+  quota: Quota;
   /** Unknown pairing codes per client address (routes-pairing.ts: brute force). */
   pairMisses: RateLimiter;
   /** The time and a message id, drawn before a transition runs (sessions.ts). */
@@ -74,7 +76,7 @@ export function createContext(deps: SessionServerDeps): ServerContext {
   const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const ids = serverIds(deps.random);
-  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  const quota = deps.quota ?? new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
   const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
   const idempotent = deps.idempotency ?? new IdempotentSends();
   // After a stored change: the waiters here, and (through the bus) those of other instances.

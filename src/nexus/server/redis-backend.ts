@@ -7,6 +7,7 @@ import { RedisConn } from '../../redis/connection.ts';
 import { RedisIdempotency } from '../../redis/idempotency.ts';
 import { RedisNexusStore } from '../../redis/nexus-store.ts';
 import { RedisFixedWindows } from '../../redis/rate-limit.ts';
+import { RedisStorageQuota } from '../../redis/quota.ts';
 import { RedisWakeBus } from '../../redis/wake-bus.ts';
 import type { MessageBudget } from '../../store/nexus-store.ts';
 import type { NexusConfig } from './config.ts';
@@ -14,7 +15,7 @@ import type { SessionServerDeps } from './context.ts';
 import type { Waiters } from './waiters.ts';
 
 export interface SharedBackend {
-  deps: Required<Pick<SessionServerDeps, 'store' | 'requestLimiter' | 'pairMissLimiter' | 'wakeBus' | 'idempotency'>>;
+  deps: Required<Pick<SessionServerDeps, 'store' | 'requestLimiter' | 'pairMissLimiter' | 'wakeBus' | 'idempotency' | 'quota'>>;
   /** Starts delivering other instances' wakes to this instance's waiters. */
   listen(waiters: Waiters): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +32,7 @@ export async function redisBackend(config: NexusConfig, budget: MessageBudget, n
       pairMissLimiter: new RedisFixedWindows(redis, { name: 'pairmiss', max: config.pairFailLimit, windowMs, now }),
       wakeBus,
       idempotency: new RedisIdempotency(redis, now),
+      quota: new RedisStorageQuota(redis, config.storagePerIp, config.storageTotal),
     },
     listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
     close: () => redis.close(),

@@ -35,7 +35,7 @@ async function create(ctx: ServerContext, req: HttpRequest) {
   const u = createSession({ ttl, maxAgents, greeting, creator }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
   const id = u.next.sessionId;
   await ctx.quota.ready;
-  ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
+  await ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
   try {
     await ctx.store.updateSession(id, () => u);
   } catch (e) {

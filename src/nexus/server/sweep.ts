@@ -5,7 +5,7 @@
  * never by the number of sessions or codes.
  */
 import type { NexusStore } from '../../store/nexus-store.ts';
-import type { StorageQuota } from './budgets.ts';
+import type { Quota } from './budgets.ts';
 
 /** How long an expired or claimed code still answers with its precise state (nexus spec §2.2). */
 export const PAIR_TOMBSTONE_MS = 3_600_000;
@@ -33,7 +33,7 @@ export async function sweepExpired(store: NexusStore, t: number, onSessionGone: 
  * one runs gets that one), after the quota has counted the sessions that existed at start-up,
  * giving back each deleted session's quota and telling `onGone` (its waiters answer 404 at once).
  */
-export function sweeper(store: NexusStore, now: () => number, quota: StorageQuota, onGone: (id: string) => void = () => {}): () => Promise<void> {
+export function sweeper(store: NexusStore, now: () => number, quota: Quota, onGone: (id: string) => void = () => {}): () => Promise<void> {
   let running: Promise<void> | null = null;
   const release = (id: string) => {
     quota.release(id);
