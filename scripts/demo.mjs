@@ -1376,6 +1376,7 @@ var init_message_log = __esm({
       bytes = 0;
       /** Messages ever appended (the stats endpoint's totalMessages). */
       appended = 0;
+      seq = 0;
       /** Bytes of messages ever dropped (budget, expiry): what a journal snapshot would shed. */
       droppedBytes = 0;
       append(sid, messages) {
@@ -1388,7 +1389,7 @@ var init_message_log = __esm({
             l3.greeting = { m, bytes };
             continue;
           }
-          const node = { sid, m, bytes, older: this.newest, newer: null };
+          const node = { sid, m, bytes, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
@@ -1455,15 +1456,23 @@ var init_message_log = __esm({
         return { messages: out, more: false };
       }
       /**
-       * Every kept message as a journal snapshot writes it: the greetings, then the rest oldest
-       * first, so replaying them through append() keeps the same ones (the global budget drops the
-       * globally oldest). A copy: the caller may write it out in slices while messages come and go.
+       * Every kept message as a journal snapshot writes it: session by session (greeting first,
+       * then in cursor order), each with its arrival number, so a reload can replay them through
+       * append() in arrival order and keep the same ones (the global budget drops the globally
+       * oldest). One session per step: the caller yields between steps, and no step walks the
+       * global list (a million messages took ~100 ms in one go).
        */
-      entries() {
-        const out = [];
-        for (const [sid, l3] of this.lists) if (l3.greeting) out.push({ sid, m: l3.greeting.m });
-        for (let n = this.oldest; n; n = n.newer) out.push({ sid: n.sid, m: n.m });
-        return out;
+      *entries() {
+        for (const [sid, l3] of this.lists) {
+          const { items, start } = l3;
+          const end = items.length;
+          const out = l3.greeting ? [{ sid, m: l3.greeting.m, seq: -1 }] : [];
+          for (let i = start; i < end; i++) {
+            const n = items[i];
+            if (n) out.push({ sid, m: n.m, seq: n.seq });
+          }
+          yield out;
+        }
       }
       /** Forgets a session's messages (it expired). */
       drop(sid) {
@@ -1748,8 +1757,12 @@ var init_idempotency2 = __esm({
     CLAIM = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if not cur then
-  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return 2 end
+  while redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) do
+    local oldest = redis.call('ZPOPMIN', KEYS[2])[1]
+    redis.call('HDEL', KEYS[1], oldest)
+  end
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
   return 1
 end
 local at = string.match(cur, '^pending (%d+)')
@@ -1761,7 +1774,12 @@ return 0
 `;
     SETTLE = `
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
-if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+if ARGV[3] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end
 return 1
 `;
     RedisIdempotency = class {
@@ -1772,32 +1790,33 @@ return 1
       redis;
       now;
       async run(sessionId, agentId, key, send2) {
-        const hash2 = `${this.redis.key("nx:")}i:${sessionId}`;
+        const P2 = this.redis.key("nx:");
+        const keys = [`${P2}i:${sessionId}`, `${P2}io:${sessionId}`];
+        const hash2 = keys[0];
         const field = `${agentId}
 ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
           const mark = `pending ${this.now()} ${randomBytes2(6).toString("hex")}`;
-          const claimed = await this.redis.script(CLAIM, [hash2], [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION]);
-          if (claimed === 2) return send2();
-          if (claimed === 1) return this.settle(hash2, field, mark, send2);
+          const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
+          if (claimed === 1) return this.settle(keys, field, mark, send2);
           const kept = await this.redis.call((c) => c.hGet(hash2, field));
           if (kept && !kept.startsWith("pending ")) return replayed(JSON.parse(kept));
           if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
           await new Promise((r) => setTimeout(r, delay));
         }
       }
-      async settle(hash2, field, mark, send2) {
+      async settle(keys, field, mark, send2) {
         let answer2;
         try {
           answer2 = await send2();
         } catch (e) {
-          await this.redis.script(SETTLE, [hash2], [field, mark, ""]).catch(() => {
+          await this.redis.script(SETTLE, keys, [field, mark, ""]).catch(() => {
           });
           throw e;
         }
         const body = typeof answer2.body === "string" ? answer2.body : answer2.body ? Buffer.from(answer2.body).toString("utf8") : void 0;
-        await this.redis.script(SETTLE, [hash2], [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body })]).catch(() => {
+        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body })]).catch(() => {
         });
         return answer2;
       }
@@ -1814,19 +1833,33 @@ var init_nexus_scripts = __esm({
   "src/redis/nexus-scripts.ts"() {
     "use strict";
     DELETE_SESSION = `
+local function release_quota(P, sid)
+  local q = redis.call('HGET', P .. 'qs', sid)
+  if not q then return end
+  local sp = string.find(q, ' ', 1, true)
+  local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
+  redis.call('HDEL', P .. 'qs', sid)
+  redis.call('DECRBY', P .. 'quota:total', bytes)
+  if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
+end
+local function forget_agents(P, sid)
+  local n = tonumber(redis.call('HGET', P .. 'agentsof', sid) or '0')
+  if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end
+  redis.call('HDEL', P .. 'agentsof', sid)
+end
 local function delete_session(P, sid)
   local s = P .. 's:' .. sid
-  local n = tonumber(redis.call('HGET', s, 'n') or '0')
   local mb = tonumber(redis.call('HGET', s, 'mb') or '0')
-  if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end
+  forget_agents(P, sid)
+  release_quota(P, sid)
   if mb ~= 0 then redis.call('DECRBY', P .. 'bytes', mb) end
   local kept = redis.call('ZRANGE', P .. 'm:' .. sid, 0, -1, 'WITHSCORES')
-  for i = 2, #kept, 2 do redis.call('ZREM', P .. 'arr', sid .. '\\n' .. kept[i]) end
+  for i = 1, #kept, 2 do redis.call('ZREM', P .. 'arr', sid .. '\\n' .. kept[i + 1] .. '\\n' .. #kept[i]) end
   for _, code in ipairs(redis.call('SMEMBERS', P .. 'ps:' .. sid)) do
     redis.call('DEL', P .. 'p:' .. code)
     redis.call('ZREM', P .. 'pexp', code)
   end
-  redis.call('DEL', s, P .. 'm:' .. sid, P .. 'ps:' .. sid, P .. 'i:' .. sid)
+  redis.call('DEL', s, P .. 'm:' .. sid, P .. 'ps:' .. sid, P .. 'i:' .. sid, P .. 'io:' .. sid)
   redis.call('ZREM', P .. 'exp', sid)
 end
 `;
@@ -1842,8 +1875,9 @@ end
 local keepUntil = ARGV[8]
 if ARGV[4] == 'set' then
   local n = tonumber(ARGV[7])
-  local delta = n - tonumber(redis.call('HGET', s, 'n') or '0')
+  local delta = n - tonumber(redis.call('HGET', P .. 'agentsof', sid) or '0')
   redis.call('HSET', s, 'rec', ARGV[5], 'v', v + 1, 'exp', ARGV[6], 'n', n)
+  redis.call('HSET', P .. 'agentsof', sid, n)
   if delta ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', delta) end
   redis.call('ZADD', P .. 'exp', ARGV[6], sid)
 else
@@ -1861,14 +1895,14 @@ for i = 12, #ARGV, 2 do
     redis.call('ZADD', m, cursor, member)
     redis.call('HINCRBY', s, 'mb', size)
     redis.call('INCRBY', P .. 'bytes', size)
-    last = sid .. '\\n' .. cursor
+    last = sid .. '\\n' .. cursor .. '\\n' .. size
     redis.call('ZADD', P .. 'arr', redis.call('INCR', P .. 'seq'), last)
     -- the session's budgets: the oldest go first, the newest message always stays
     while redis.call('ZCARD', m) > maxPer or (tonumber(redis.call('HGET', s, 'mb')) > maxBytes and redis.call('ZCARD', m) > 1) do
       local old = redis.call('ZPOPMIN', m)
       redis.call('HINCRBY', s, 'mb', -#old[1])
       redis.call('DECRBY', P .. 'bytes', #old[1])
-      redis.call('ZREM', P .. 'arr', sid .. '\\n' .. old[2])
+      redis.call('ZREM', P .. 'arr', sid .. '\\n' .. old[2] .. '\\n' .. #old[1])
     end
   end
 end
@@ -1878,18 +1912,20 @@ if last then
     local oldest = redis.call('ZRANGE', P .. 'arr', 0, 0)[1]
     if not oldest or oldest == last then break end
     redis.call('ZREM', P .. 'arr', oldest)
-    local nl = string.find(oldest, '\\n', 1, true)
-    local osid, ocursor = string.sub(oldest, 1, nl - 1), string.sub(oldest, nl + 1)
-    local om = P .. 'm:' .. osid
+    local a = string.find(oldest, '\\n', 1, true)
+    local b = string.find(oldest, '\\n', a + 1, true)
+    local osid, ocursor, osize = string.sub(oldest, 1, a - 1), string.sub(oldest, a + 1, b - 1), tonumber(string.sub(oldest, b + 1))
+    local om, os = P .. 'm:' .. osid, P .. 's:' .. osid
+    -- Gone already (Redis expired its session): its bytes were still counted; they go now.
+    redis.call('DECRBY', P .. 'bytes', osize)
     for _, member in ipairs(redis.call('ZRANGEBYSCORE', om, ocursor, ocursor)) do
       redis.call('ZREM', om, member)
-      redis.call('HINCRBY', P .. 's:' .. osid, 'mb', -#member)
-      redis.call('DECRBY', P .. 'bytes', #member)
+      if redis.call('EXISTS', os) == 1 then redis.call('HINCRBY', os, 'mb', -#member) end
     end
   end
 end
 -- Redis forgets the session by itself a while after it expires, should no sweep run
-for _, k in ipairs({ s, m, P .. 'ps:' .. sid, P .. 'i:' .. sid }) do redis.call('PEXPIREAT', k, keepUntil) end
+for _, k in ipairs({ s, m, P .. 'ps:' .. sid, P .. 'i:' .. sid, P .. 'io:' .. sid }) do redis.call('PEXPIREAT', k, keepUntil) end
 return 1
 `;
     DELETE_EXPIRED = `${DELETE_SESSION}
@@ -1898,7 +1934,9 @@ local out = { 0 }
 for _, sid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'exp', '-inf', t, 'LIMIT', 0, tonumber(ARGV[3]))) do
   local e = tonumber(redis.call('HGET', P .. 's:' .. sid, 'exp') or '-1')
   if e < 0 then
-    redis.call('ZREM', P .. 'exp', sid)
+    -- Redis expired its keys first (no sweep ran in time): what the counters hold for it goes now.
+    delete_session(P, sid)
+    out[#out + 1] = sid
   elseif e > t then
     redis.call('ZADD', P .. 'exp', e, sid)
   else
@@ -2011,10 +2049,7 @@ var init_nexus_store2 = __esm({
         }
         throw new StorageUnavailable("contention", `session ${id} changed ${MAX_ATTEMPTS} times while this change was tried; retry`);
       }
-      /**
-       * Sessions of other instances are not this instance's to count: the storage quota (budgets.ts)
-       * is kept per instance on Redis, so there is nothing to load at start-up.
-       */
+      /** Only the in-memory quota counts sessions at start-up; on Redis the quota is in Redis (redis/quota.ts). */
       async listSessions() {
         return [];
       }
@@ -2123,6 +2158,61 @@ return { n, redis.call('PTTL', KEYS[1]) }
   }
 });
 
+// src/redis/quota.ts
+var CHARGE, RELEASE, RedisStorageQuota;
+var init_quota = __esm({
+  "src/redis/quota.ts"() {
+    "use strict";
+    init_errors2();
+    CHARGE = `
+local P, sid, ip, bytes = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+if tonumber(redis.call('HGET', P .. 'quota', ip) or '0') + bytes > tonumber(ARGV[5]) then return 1 end
+if tonumber(redis.call('GET', P .. 'quota:total') or '0') + bytes > tonumber(ARGV[6]) then return 2 end
+redis.call('HINCRBY', P .. 'quota', ip, bytes)
+redis.call('INCRBY', P .. 'quota:total', bytes)
+redis.call('HSET', P .. 'qs', sid, bytes .. ' ' .. ip)
+return 0
+`;
+    RELEASE = `
+local P, sid = ARGV[1], ARGV[2]
+local q = redis.call('HGET', P .. 'qs', sid)
+if not q then return 0 end
+local sp = string.find(q, ' ', 1, true)
+local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
+redis.call('HDEL', P .. 'qs', sid)
+redis.call('DECRBY', P .. 'quota:total', bytes)
+if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
+return 1
+`;
+    RedisStorageQuota = class {
+      constructor(redis, perIp, max) {
+        this.redis = redis;
+        this.perIp = perIp;
+        this.max = max;
+        this.P = redis.key("nx:");
+      }
+      redis;
+      perIp;
+      max;
+      ready = Promise.resolve();
+      P;
+      async charge(ip, sid, bytes) {
+        const r = await this.redis.script(CHARGE, [], [this.P, sid, ip, bytes, this.perIp, this.max]);
+        if (r === 1) {
+          const message = `sessions created from this address already hold close to ${this.perIp} bytes; wait until some expire`;
+          throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
+        }
+        if (r === 2) throw new HttpError(503, { error: "storage_full", message: "the server holds as many sessions as it may store; try again later", retryAfter: 60 }, { "retry-after": "60" });
+      }
+      /** Idempotent; the store's delete script releases too, so a lost call here costs nothing for long. */
+      release(sid) {
+        void this.redis.script(RELEASE, [], [this.P, sid]).catch(() => {
+        });
+      }
+    };
+  }
+});
+
 // src/redis/wake-bus.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 var CHANNEL, RedisWakeBus;
@@ -2173,7 +2263,8 @@ async function redisBackend2(config, budget, now, log = (l3) => process.stderr.w
       requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config.rateLimitMax, windowMs, now }),
       pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config.pairFailLimit, windowMs, now }),
       wakeBus,
-      idempotency: new RedisIdempotency(redis, now)
+      idempotency: new RedisIdempotency(redis, now),
+      quota: new RedisStorageQuota(redis, config.storagePerIp, config.storageTotal)
     },
     listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
     close: () => redis.close()
@@ -2186,6 +2277,7 @@ var init_redis_backend2 = __esm({
     init_idempotency2();
     init_nexus_store2();
     init_rate_limit();
+    init_quota();
     init_wake_bus();
   }
 });
@@ -3492,10 +3584,11 @@ function replayLine(loaded, r) {
 }
 
 // src/store/message-journal.ts
-function messageLine(sid, m, expiresAt) {
+function messageLine(sid, m, expiresAt, arrival) {
   const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
   const a = m.author === void 0 ? "" : `,"a":${JSON.stringify(m.author)}`;
-  return `{"m":${JSON.stringify(sid)},"n":${m.cursor}${e}${a},"w":${m.wire}}
+  const q2 = arrival === void 0 ? "" : `,"q":${arrival}`;
+  return `{"m":${JSON.stringify(sid)},"n":${m.cursor}${e}${a}${q2},"w":${m.wire}}
 `;
 }
 var emptyReplay = () => ({ sessions: /* @__PURE__ */ new Map(), messages: [], last: /* @__PURE__ */ new Map() });
@@ -3513,7 +3606,8 @@ function replayRecord(into, r) {
   into.last.set(rec.m, n);
   if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
   const wire = JSON.stringify(rec.w);
-  into.messages.push({ sid: rec.m, m: typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire } });
+  const m = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m, q: rec.q } : { sid: rec.m, m });
 }
 function liveAfterReplay(r, now) {
   const sessions = [];
@@ -3523,7 +3617,9 @@ function liveAfterReplay(r, now) {
     sessions.push(last !== void 0 && last > s.headCursor ? { ...s, headCursor: last } : s);
   }
   const live = new Set(sessions.map((s) => s.sessionId));
-  return { sessions, messages: r.messages.filter((x2) => live.has(x2.sid)) };
+  const snap = r.messages.filter((x2) => x2.q !== void 0).sort((a, b) => a.q - b.q);
+  const rest = r.messages.filter((x2) => x2.q === void 0);
+  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid, m }) => ({ sid, m })) };
 }
 
 // src/store/session-flights.ts
@@ -3749,7 +3845,7 @@ var FileNexusStore = class extends MemoryNexusStore {
   }
   /**
    * Every session with its greeting, then every message the budgets keep (MessageLog.entries:
-   * greetings first, then in stored order), in slices.
+   * session by session, each with its arrival number), in slices that yield to requests.
    */
   async *snapshotLines() {
     await yieldNow();
@@ -3763,12 +3859,16 @@ var FileNexusStore = class extends MemoryNexusStore {
         await yieldNow();
       }
     }
-    for (const { sid, m } of this.log.entries()) {
-      if (!this.sessions.has(sid)) continue;
-      chunk += messageLine(sid, m);
-      if (++n % SLICE === 0) {
+    for (const session of this.log.entries()) {
+      for (const { sid, m, seq } of session) {
+        if (!this.sessions.has(sid)) break;
+        chunk += messageLine(sid, m, void 0, seq);
+        n++;
+      }
+      if (chunk.length >= 1 << 20 || n >= SLICE) {
         yield chunk;
         chunk = "";
+        n = 0;
         await yieldNow();
       }
     }
@@ -4243,7 +4343,7 @@ function createContext(deps) {
   const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const ids = serverIds(deps.random);
-  const quota = new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  const quota = deps.quota ?? new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
   const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
   const idempotent = deps.idempotency ?? new IdempotentSends();
   const wake = (id) => {
@@ -6644,7 +6744,7 @@ async function create(ctx, req) {
   const u = createSession({ ttl, maxAgents, greeting, creator }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
   const id = u.next.sessionId;
   await ctx.quota.ready;
-  ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
+  await ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
   try {
     await ctx.store.updateSession(id, () => u);
   } catch (e) {
@@ -6872,8 +6972,17 @@ async function startNexusServer(config, opts = {}) {
     }
   }
   const app = createSessionServer({ config, store, now, ...shared?.deps });
-  await shared?.listen(app.waiters);
-  const running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
+  let running;
+  try {
+    await shared?.listen(app.waiters);
+    running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
+  } catch (e) {
+    await store.close().catch(() => {
+    });
+    await shared?.close().catch(() => {
+    });
+    throw e;
+  }
   const timer = setInterval(() => void app.sweep().catch(() => {
   }), 6e4);
   timer.unref();

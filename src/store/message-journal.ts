@@ -14,17 +14,19 @@ import type { SessionRecord, StoredMessage } from './nexus-store.ts';
  * the send: a send slides the TTL, and the line makes that slide durable too, so a session
  * kept alive by its sends never comes back expired (with its messages) after a crash.
  */
-export function messageLine(sid: string, m: StoredMessage, expiresAt?: number): string {
+export function messageLine(sid: string, m: StoredMessage, expiresAt?: number, arrival?: number): string {
   const e = expiresAt === undefined ? '' : `,"e":${expiresAt}`;
   const a = m.author === undefined ? '' : `,"a":${JSON.stringify(m.author)}`;
-  return `{"m":${JSON.stringify(sid)},"n":${m.cursor}${e}${a},"w":${m.wire}}\n`;
+  // `q`, in a snapshot only: the arrival order across sessions (a snapshot is written per session).
+  const q = arrival === undefined ? '' : `,"q":${arrival}`;
+  return `{"m":${JSON.stringify(sid)},"n":${m.cursor}${e}${a}${q},"w":${m.wire}}\n`;
 }
 
 /** What the journal and snapshot said, as they are replayed in order. */
 export interface Replayed {
   sessions: Map<string, SessionRecord>;
-  /** In journal order, which is the order they were stored in; each cursor at most once. */
-  messages: { sid: string; m: StoredMessage }[];
+  /** In journal order (a snapshot's by `q`, its arrival number); each cursor at most once. */
+  messages: { sid: string; m: StoredMessage; q?: number }[];
   /** The highest cursor replayed per session. */
   last: Map<string, number>;
 }
@@ -38,7 +40,7 @@ export const emptyReplay = (): Replayed => ({ sessions: new Map(), messages: [],
  * A message whose session is gone (deleted, or never written) is dropped.
  */
 export function replayRecord(into: Replayed, r: unknown): void {
-  const rec = r as { m?: unknown; n?: unknown; e?: unknown; a?: unknown; w?: unknown; d?: unknown };
+  const rec = r as { m?: unknown; n?: unknown; e?: unknown; a?: unknown; w?: unknown; d?: unknown; q?: unknown };
   if (typeof rec.m !== 'string') {
     replayLine(into.sessions, r);
     if (typeof rec.d === 'string') into.last.delete(rec.d);
@@ -54,7 +56,8 @@ export function replayRecord(into: Replayed, r: unknown): void {
   // Equal to the stored wire: that was JSON.stringify's output (views.ts stored), which
   // parses and serialises back to itself.
   const wire = JSON.stringify(rec.w);
-  into.messages.push({ sid: rec.m, m: typeof rec.a === 'string' ? { cursor: n, wire, author: rec.a } : { cursor: n, wire } });
+  const m = typeof rec.a === 'string' ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === 'number' ? { sid: rec.m, m, q: rec.q } : { sid: rec.m, m });
 }
 
 /**
@@ -70,5 +73,8 @@ export function liveAfterReplay(r: Replayed, now: number): { sessions: SessionRe
     sessions.push(last !== undefined && last > s.headCursor ? { ...s, headCursor: last } : s);
   }
   const live = new Set(sessions.map((s) => s.sessionId));
-  return { sessions, messages: r.messages.filter((x) => live.has(x.sid)) };
+  // The snapshot's lines (they come first and carry `q`) back in arrival order; the journal's after them.
+  const snap = r.messages.filter((x) => x.q !== undefined).sort((a, b) => a.q! - b.q!);
+  const rest = r.messages.filter((x) => x.q === undefined);
+  return { sessions, messages: [...snap, ...rest].filter((x) => live.has(x.sid)).map(({ sid, m }) => ({ sid, m })) };
 }

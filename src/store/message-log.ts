@@ -33,6 +33,8 @@ interface Node {
   sid: string;
   m: StoredMessage;
   bytes: number;
+  /** Arrival order across sessions (a snapshot written session by session keeps it). */
+  seq: number;
   older: Node | null;
   newer: Node | null;
 }
@@ -53,6 +55,7 @@ export class MessageLog {
   bytes = 0;
   /** Messages ever appended (the stats endpoint's totalMessages). */
   appended = 0;
+  private seq = 0;
   /** Bytes of messages ever dropped (budget, expiry): what a journal snapshot would shed. */
   droppedBytes = 0;
 
@@ -68,7 +71,7 @@ export class MessageLog {
         l.greeting = { m, bytes };
         continue;
       }
-      const node: Node = { sid, m, bytes, older: this.newest, newer: null };
+      const node: Node = { sid, m, bytes, seq: this.seq++, older: this.newest, newer: null };
       if (this.newest) this.newest.newer = node;
       else this.oldest = node;
       this.newest = node;
@@ -142,15 +145,25 @@ export class MessageLog {
   }
 
   /**
-   * Every kept message as a journal snapshot writes it: the greetings, then the rest oldest
-   * first, so replaying them through append() keeps the same ones (the global budget drops the
-   * globally oldest). A copy: the caller may write it out in slices while messages come and go.
+   * Every kept message as a journal snapshot writes it: session by session (greeting first,
+   * then in cursor order), each with its arrival number, so a reload can replay them through
+   * append() in arrival order and keep the same ones (the global budget drops the globally
+   * oldest). One session per step: the caller yields between steps, and no step walks the
+   * global list (a million messages took ~100 ms in one go).
    */
-  entries(): { sid: string; m: StoredMessage }[] {
-    const out: { sid: string; m: StoredMessage }[] = [];
-    for (const [sid, l] of this.lists) if (l.greeting) out.push({ sid, m: l.greeting.m });
-    for (let n = this.oldest; n; n = n.newer) out.push({ sid: n.sid, m: n.m });
-    return out;
+  *entries(): Generator<{ sid: string; m: StoredMessage; seq: number }[]> {
+    for (const [sid, l] of this.lists) {
+      // The array as it is now: an eviction meanwhile blanks its slot (skipped); a newer message
+      // is also in the journal written after the snapshot began.
+      const { items, start } = l;
+      const end = items.length;
+      const out: { sid: string; m: StoredMessage; seq: number }[] = l.greeting ? [{ sid, m: l.greeting.m, seq: -1 }] : [];
+      for (let i = start; i < end; i++) {
+        const n = items[i];
+        if (n) out.push({ sid, m: n.m, seq: n.seq });
+      }
+      yield out;
+    }
   }
 
   /** Forgets a session's messages (it expired). */

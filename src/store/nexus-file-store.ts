@@ -203,7 +203,7 @@ export class FileNexusStore extends MemoryNexusStore {
 
   /**
    * Every session with its greeting, then every message the budgets keep (MessageLog.entries:
-   * greetings first, then in stored order), in slices.
+   * session by session, each with its arrival number), in slices that yield to requests.
    */
   private async *snapshotLines(): AsyncIterable<string> {
     await yieldNow(); // let writes that just completed be applied first
@@ -217,12 +217,16 @@ export class FileNexusStore extends MemoryNexusStore {
         await yieldNow();
       }
     }
-    for (const { sid, m } of this.log.entries()) {
-      if (!this.sessions.has(sid)) continue; // deleted since
-      chunk += messageLine(sid, m);
-      if (++n % SLICE === 0) {
+    for (const session of this.log.entries()) {
+      for (const { sid, m, seq } of session) {
+        if (!this.sessions.has(sid)) break; // deleted since
+        chunk += messageLine(sid, m, undefined, seq);
+        n++;
+      }
+      if (chunk.length >= 1 << 20 || n >= SLICE) {
         yield chunk;
         chunk = '';
+        n = 0;
         await yieldNow();
       }
     }

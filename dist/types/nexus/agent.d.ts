@@ -22,6 +22,7 @@ export interface PollOptions {
     members?: boolean;
     /** Seconds the server may hold the poll until something arrives (nexus spec §2.6). */
     wait?: number;
+    signal?: AbortSignal;
 }
 export declare class NexusAgent {
     readonly state: NexusState;

@@ -35,6 +35,7 @@ interface CallOptions {
     maxBodyBytes?: number;
     /** Extra time on top of the usual deadline (a long-poll's wait). */
     extraMs?: number;
+    signal?: AbortSignal;
 }
 export interface PollQuery {
     after?: string;
@@ -43,6 +44,8 @@ export interface PollQuery {
     key?: string;
     /** Seconds the server may hold the poll until a message arrives (nexus spec §2.6, 0-55). */
     wait?: number;
+    /** Ends a parked poll early (a NetworkError). */
+    signal?: AbortSignal;
 }
 export declare class NexusClient {
     readonly url: string;

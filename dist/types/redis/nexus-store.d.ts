@@ -29,10 +29,7 @@ export declare class RedisNexusStore implements NexusStore {
     private read;
     getSession(id: string): Promise<SessionRecord | null>;
     updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
-    /**
-     * Sessions of other instances are not this instance's to count: the storage quota (budgets.ts)
-     * is kept per instance on Redis, so there is nothing to load at start-up.
-     */
+    /** Only the in-memory quota counts sessions at start-up; on Redis the quota is in Redis (redis/quota.ts). */
     listSessions(): Promise<SessionRecord[]>;
     messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): Promise<{
         messages: StoredMessage[];

@@ -5,14 +5,15 @@ import type { SessionRecord, StoredMessage } from './nexus-store.js';
  * the send: a send slides the TTL, and the line makes that slide durable too, so a session
  * kept alive by its sends never comes back expired (with its messages) after a crash.
  */
-export declare function messageLine(sid: string, m: StoredMessage, expiresAt?: number): string;
+export declare function messageLine(sid: string, m: StoredMessage, expiresAt?: number, arrival?: number): string;
 /** What the journal and snapshot said, as they are replayed in order. */
 export interface Replayed {
     sessions: Map<string, SessionRecord>;
-    /** In journal order, which is the order they were stored in; each cursor at most once. */
+    /** In journal order (a snapshot's by `q`, its arrival number); each cursor at most once. */
     messages: {
         sid: string;
         m: StoredMessage;
+        q?: number;
     }[];
     /** The highest cursor replayed per session. */
     last: Map<string, number>;

@@ -35,6 +35,7 @@ export declare class MessageLog {
     bytes: number;
     /** Messages ever appended (the stats endpoint's totalMessages). */
     appended: number;
+    private seq;
     /** Bytes of messages ever dropped (budget, expiry): what a journal snapshot would shed. */
     droppedBytes: number;
     constructor(budget: MessageBudget);
@@ -53,14 +54,17 @@ export declare class MessageLog {
         more: boolean;
     };
     /**
-     * Every kept message as a journal snapshot writes it: the greetings, then the rest oldest
-     * first, so replaying them through append() keeps the same ones (the global budget drops the
-     * globally oldest). A copy: the caller may write it out in slices while messages come and go.
+     * Every kept message as a journal snapshot writes it: session by session (greeting first,
+     * then in cursor order), each with its arrival number, so a reload can replay them through
+     * append() in arrival order and keep the same ones (the global budget drops the globally
+     * oldest). One session per step: the caller yields between steps, and no step walks the
+     * global list (a million messages took ~100 ms in one go).
      */
-    entries(): {
+    entries(): Generator<{
         sid: string;
         m: StoredMessage;
-    }[];
+        seq: number;
+    }[]>;
     /** Forgets a session's messages (it expired). */
     drop(sid: string): void;
 }

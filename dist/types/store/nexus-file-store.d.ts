@@ -46,7 +46,7 @@ export declare class FileNexusStore extends MemoryNexusStore {
     private flushDirty;
     /**
      * Every session with its greeting, then every message the budgets keep (MessageLog.entries:
-     * greetings first, then in stored order), in slices.
+     * session by session, each with its arrival number), in slices that yield to requests.
      */
     private snapshotLines;
     health(): 'ok' | 'unavailable';

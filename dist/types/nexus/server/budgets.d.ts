@@ -15,13 +15,21 @@ export declare function checkJsonPayload(raw: unknown, maxNodes: number): void;
  * the session's TTL.
  */
 export declare function sessionCost(greeting: string | null, maxAgents: number): number;
+/** What the routes and the sweep need of a storage quota: in memory here, in Redis when shared (redis/quota.ts). */
+export interface Quota {
+    /** Resolves once the sessions that existed at start-up are counted. */
+    readonly ready: Promise<void>;
+    /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
+    charge(ip: string, sid: string, bytes: number): void | Promise<void>;
+    release(sid: string): void;
+}
 /**
  * Storage taken by live sessions, per client address (the creator's) and in total. Charged at
  * create, released when the session is gone. Sessions that exist at start-up count towards the
  * total only (the creator's address is not stored); they are counted in slices, and `ready`
  * says when (a release waits for it, so nothing is released before it was added).
  */
-export declare class StorageQuota {
+export declare class StorageQuota implements Quota {
     private readonly perIp;
     private readonly max;
     private readonly bySession;

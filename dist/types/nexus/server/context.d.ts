@@ -6,7 +6,7 @@
 import { type RateLimiter } from '../../http/rate-limit.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.js';
-import { StorageQuota } from './budgets.js';
+import { type Quota } from './budgets.js';
 import type { NexusConfig } from './config.js';
 import { type IdempotencyStore } from './idempotency.js';
 import { type Ids } from './ids.js';
@@ -25,6 +25,8 @@ export interface SessionServerDeps {
     wakeBus?: WakeBus;
     /** Where Idempotency-Key answers are kept; default: this process. */
     idempotency?: IdempotencyStore;
+    /** The session-storage quota; default: this process, counting the store's sessions at start. */
+    quota?: Quota;
 }
 export interface ServerContext {
     config: NexusConfig;
@@ -32,7 +34,7 @@ export interface ServerContext {
     now: () => number;
     startedAt: number;
     ids: Ids;
-    quota: StorageQuota;
+    quota: Quota;
     /** Unknown pairing codes per client address (routes-pairing.ts: brute force). */
     pairMisses: RateLimiter;
     /** The time and a message id, drawn before a transition runs (sessions.ts). */

@@ -5,7 +5,7 @@
  * never by the number of sessions or codes.
  */
 import type { NexusStore } from '../../store/nexus-store.js';
-import type { StorageQuota } from './budgets.js';
+import type { Quota } from './budgets.js';
 /** How long an expired or claimed code still answers with its precise state (nexus spec §2.2). */
 export declare const PAIR_TOMBSTONE_MS = 3600000;
 export declare function sweepExpired(store: NexusStore, t: number, onSessionGone: (id: string) => void, slice?: number): Promise<void>;
@@ -14,4 +14,4 @@ export declare function sweepExpired(store: NexusStore, t: number, onSessionGone
  * one runs gets that one), after the quota has counted the sessions that existed at start-up,
  * giving back each deleted session's quota and telling `onGone` (its waiters answer 404 at once).
  */
-export declare function sweeper(store: NexusStore, now: () => number, quota: StorageQuota, onGone?: (id: string) => void): () => Promise<void>;
+export declare function sweeper(store: NexusStore, now: () => number, quota: Quota, onGone?: (id: string) => void): () => Promise<void>;
