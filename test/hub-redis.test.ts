@@ -1,6 +1,7 @@
 // `npm start -- --redis URL --instances N` (hub.mjs start): N of each server on one Redis, every
 // URL printed, any instance serving what another stored; and a clear refusal without Redis.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runScript } from './helpers/cli.ts';
 import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
@@ -14,6 +15,18 @@ describe('hub.mjs start --instances', () => {
     const r = await runScript(`${ROOT}scripts/hub.mjs`, ['start', '--instances', '2', '--messenger-port', '0', '--nexus-port', '0'], { REDIS_URL: '' });
     expect(r.exitCode).toBe(2);
     expect(r.stderr + r.stdout).toMatch(/needs --redis/);
+  });
+
+  it.skipIf(!ok)('a busy port with --redis exits 1 (its Redis connections closed) instead of hanging', async () => {
+    const busy = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => busy.once('listening', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const r = await runScript(`${ROOT}scripts/hub.mjs`, ['start', '--redis', REDIS_URL, '--messenger-port', '0', '--nexus-port', String(port)], { REDIS_PREFIX: prefix });
+      expect(r.exitCode).toBe(1);
+    } finally {
+      busy.close();
+    }
   });
 
   it.skipIf(!ok)('starts two of each on one Redis; a session made on one is served by the other', async () => {
