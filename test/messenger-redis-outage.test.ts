@@ -123,6 +123,40 @@ describe.skipIf(!ok)('opennexus.mjs serve on Redis', () => {
     }
   });
 
+  it('kill -9 of an instance mid-traffic: every POST it answered 200 reaches the agent through the other', async () => {
+    const prefix = testPrefix('msgr-kill');
+    prefixes.push(prefix);
+    const env = { REDIS_URL, REDIS_PREFIX: prefix, RATE_LIMIT: '0' };
+    const procs2 = [spawnScript(OPENNEXUS, ['serve', '--port', '0'], env), spawnScript(OPENNEXUS, ['serve', '--port', '0'], env)];
+    try {
+      const [u1, u2] = await Promise.all(procs2.map(async (s) => JSON.parse(await s.waitLine((l) => l.includes('"listening"'))).url as string));
+      // The agent is offline: what instance 1 answers 200 for waits in Redis.
+      const answered: number[] = [];
+      let n = 0;
+      let killed = false;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (n < 300) {
+            const i = ++n;
+            const r = await post(u1!, data('OFF', i)).catch(() => null);
+            if (r?.status === 200) answered.push(i);
+            if (!killed && answered.length >= 60) {
+              killed = true;
+              procs2[0]!.proc.kill('SIGKILL');
+            }
+          }
+        }),
+      );
+      expect(killed).toBe(true);
+      const s = await rawStream(u2!, 'OFF');
+      await waitFor(() => answered.every((i) => counters(s.frames).includes(i)), 10_000, 'every answered message on the other instance');
+      expect(new Set(counters(s.frames)).size).toBe(counters(s.frames).length); // each once
+      s.close();
+    } finally {
+      for (const s of procs2) if (s.proc.exitCode === null) s.proc.kill('SIGTERM');
+    }
+  });
+
   it('refuses to start when REDIS_URL cannot be reached, with a clear error', async () => {
     const port = await freePort();
     const r = await runScript(OPENNEXUS, ['serve', '--port', '0'], { REDIS_URL: `redis://:pw@127.0.0.1:${port}/0` });
