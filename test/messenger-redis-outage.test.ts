@@ -3,8 +3,7 @@
 // disturbed. During the outage requests get 503 with a JSON error and /health says degraded;
 // the process never crashes; afterwards delivery works again without a restart. Also the built
 // `opennexus.mjs serve` on Redis, and its clear refusal to start when Redis cannot be reached.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messengerConfig } from '../src/opennexus/messenger/config.ts';
 import { startMessenger, type RunningMessenger } from '../src/opennexus/messenger/server.ts';
@@ -12,7 +11,7 @@ import { postJson } from '../src/opennexus/transport.ts';
 import { OPENNEXUS, runScript, spawnScript } from './helpers/cli.ts';
 import { waitFor } from './helpers/http.ts';
 import { counters, rawStream } from './helpers/raw-sse.ts';
-import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
+import { deletePrefix, freePort, haveRedis, privateRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
 
 const ok = await haveRedis();
 const procs: ChildProcess[] = [];
@@ -22,29 +21,9 @@ afterAll(async () => {
   if (ok) await Promise.all(prefixes.map((p) => deletePrefix(p)));
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1');
-    c.once('connect', () => (c.destroy(), resolve(true)));
-    c.once('error', () => resolve(false));
-  });
-}
-
 async function startRedis(port: number): Promise<ChildProcess> {
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const p = await privateRedis(port);
   procs.push(p);
-  await waitFor(() => canConnect(port), 5000, 'redis-server to listen');
   return p;
 }
 

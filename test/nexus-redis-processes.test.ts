@@ -3,12 +3,11 @@
 // killed and restarted under load is reported (503 JSON, /health 503) and recovered from
 // without restarting the servers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.ts';
 import { tempDir } from './helpers/agents.ts';
 import { waitFor } from './helpers/http.ts';
-import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
+import { deletePrefix, freePort, haveRedis, privateRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -21,6 +20,13 @@ afterAll(async () => {
   for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   if (ok) await Promise.all(prefixes.map((p) => deletePrefix(p)));
 });
+
+/** A private redis-server that fsyncs every write to `dir` (so a restart keeps the data). */
+async function startRedis(port: number, dir: string) {
+  const p = await privateRedis(port, dir);
+  procs.push(p);
+  return p;
+}
 
 /** `nexus.mjs serve` on port 0; resolves with its URL once it listens. */
 async function serve(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
@@ -76,21 +82,6 @@ async function allTexts(url: string, sid: string, agent: string, key: string): P
   }
 }
 
-const canConnect = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
 describe.skipIf(!ok)('session server instances on Redis, as processes', () => {
   it('kill -9 of one instance mid-traffic: every send it answered 201 is on the other, in order, once', async () => {
     const prefix = testPrefix('kill');
@@ -129,14 +120,8 @@ describe.skipIf(!ok)('session server instances on Redis, as processes', () => {
   it('Redis killed and restarted under load: 503 JSON meanwhile, then both instances recover by themselves', async () => {
     const port = await freePort();
     const dir = tempDir('redis-restart-');
-    const startRedis = () => {
-      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
-      procs.push(p);
-      return p;
-    };
-    let redis = startRedis();
+    let redis = await startRedis(port, dir);
     const url = `redis://127.0.0.1:${port}/0`;
-    await waitFor(() => canConnect(port), 5000, 'redis-server to listen');
     const env = { REDIS_URL: url, REDIS_PREFIX: 'restart:' };
     const [one, two] = await Promise.all([serve(env), serve(env)]);
     const { sid, ka, kb } = await session(one.url, two.url);
@@ -160,7 +145,7 @@ describe.skipIf(!ok)('session server instances on Redis, as processes', () => {
     expect(refused.every((r) => r.status === 503 && r.json?.error === 'storage_unavailable')).toBe(true);
     expect((await req(one.url, 'GET', '/health')).status).toBe(503);
     const before = answered.length;
-    redis = startRedis();
+    redis = await startRedis(port, dir);
     await waitFor(() => answered.length >= before + 20, 15_000, 'sends answered again after Redis returned');
     // and wakes flow again: a poll parked on instance 2 is woken by a send on instance 1
     const head = (await req(two.url, 'GET', `/v1/sessions/${sid}/messages?after=0&limit=1000`, { agent: 'b', key: kb })).json;
@@ -193,20 +178,14 @@ describe.skipIf(!ok)('wakes across instances after Redis restarts', () => {
     const { startNexusServer } = await import('../src/nexus/server/server.ts');
     const port = await freePort();
     const dir = tempDir('redis-wake-');
-    const startRedis = () => {
-      const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
-      procs.push(p);
-      return p;
-    };
-    let redis = startRedis();
-    await waitFor(() => canConnect(port), 5000, 'redis-server to listen');
+    let redis = await startRedis(port, dir);
     const config = nexusConfig({ RATE_LIMIT_MAX: '100000', REDIS_URL: `redis://127.0.0.1:${port}/0` }, { dataDir: null, port: 0 });
     const [one, two] = [await startNexusServer(config, { log: () => {} }), await startNexusServer(config, { log: () => {} })];
     try {
       const { sid, ka, kb } = await session(one.url, two.url);
       redis.kill('SIGKILL');
       await new Promise((r) => redis.once('exit', r));
-      redis = startRedis();
+      redis = await startRedis(port, dir);
       // Until both connections are back, a send is refused (503) and retried here.
       await waitFor(async () => (await req(one.url, 'GET', '/health')).status === 200 && (await req(two.url, 'GET', '/health')).status === 200, 15_000, 'both instances healthy again');
       const head = (await req(two.url, 'GET', `/v1/sessions/${sid}/messages?after=0`, { agent: 'b', key: kb })).json.nextCursor;

@@ -3,7 +3,8 @@
  * under its own key prefix in database 15 and deletes its keys afterwards (never FLUSHALL).
  * Without Redis the tests are skipped locally and FAIL in CI (CI=true).
  */
-import { createConnection } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
 
@@ -44,4 +45,40 @@ export async function deletePrefix(prefix: string, url = REDIS_URL): Promise<voi
   } finally {
     await c.close();
   }
+}
+
+/** A free loopback port (closed again at once; the caller binds it next). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection({ host: '127.0.0.1', port });
+    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A private, throwaway redis-server on `port` for outage tests (killed by PID; the shared test
+ * Redis is never disturbed). With `dir`, every write is fsync'ed to an append-only file there,
+ * so a restart keeps the data; without, it keeps nothing. Resolves once it listens.
+ */
+export async function privateRedis(port: number, dir?: string): Promise<ChildProcess> {
+  const persistence = dir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
+  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
+  const deadline = Date.now() + 5000;
+  while (!(await canConnect(port))) {
+    if (Date.now() > deadline || p.exitCode !== null) throw new Error(`redis-server did not listen on ${port}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return p;
 }
