@@ -4024,21 +4024,21 @@ function resolvePeer(cache2, to, url) {
   return { peer, peerId, peerPub, peerUrl };
 }
 async function send(link2, opts, timing) {
-  const p = resolvePeer(await link2.store.read(), opts.peerPublicKey, opts.peerMessengerUrl);
-  if (p.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
   const bytes2 = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
   const now = Date.now();
-  const queued = await link2.store.update((c0) => {
-    const q2 = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
+  const { p, flushed } = await link2.store.update((c0) => {
+    const p2 = resolvePeer(c0, opts.peerPublicKey, opts.peerMessengerUrl);
+    if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+    const q2 = enqueue(expire(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
     if (!q2) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-    const c = q2.peerMessengerUrls[p.peer] === p.peerUrl ? q2 : { ...q2, peerMessengerUrls: { ...q2.peerMessengerUrls, [p.peer]: p.peerUrl } };
-    if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: null };
-    const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, now);
-    return { cache: f.cache, result: { flushed: f.flushed } };
+    const c = q2.peerMessengerUrls[p2.peer] === p2.peerUrl ? q2 : { ...q2, peerMessengerUrls: { ...q2.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
+    if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
+    const f = flushPeer(c, link2.identity, p2.peerId, link2.messengerUrl, now);
+    return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
   });
-  if (queued) return { ...await postAll(link2, p, queued.flushed, id, signal), handshake: false };
+  if (flushed) return { ...await postAll(link2, p, flushed, id, signal), handshake: false };
   const watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
   try {
     return await link2.store.handshakeLock(p.peerId, async () => {
@@ -4117,13 +4117,13 @@ async function postAll(link2, p, flushed, id, signal, mine) {
 import { join as join3 } from "node:path";
 
 // src/store/atomic-file.ts
-import { mkdir as mkdir2, open, readFile as readFile2, rename, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname, join as join2 } from "node:path";
+import { access, mkdir as mkdir2, open, readFile as readFile2, rename, rm as rm2 } from "node:fs/promises";
+import { dirname } from "node:path";
 async function ensurePrivateDir(dir) {
   await mkdir2(dir, { recursive: true, mode: 448 });
 }
 async function writeFileAtomic(path, text, opts = {}) {
-  await ensurePrivateDir(dirname(path));
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fh = await open(tmp, "w", 384);
   try {
@@ -4165,11 +4165,10 @@ var SessionStore = class {
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
    */
   async update(fn, lock = {}) {
-    await ensurePrivateDir(this.dir);
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache: cache2, result } = fn(current);
-      if (cache2) await writeFileAtomic(this.path, serializeCache(cache2));
+      if (cache2) await writeFileAtomic(this.path, serializeCache(cache2), { dirExists: true });
       return result;
     }, lock);
   }
@@ -4444,7 +4443,7 @@ function parsePairingLink(text) {
 }
 
 // src/nexus/state.ts
-import { readdir as readdir2, rm as rm3, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { readdir as readdir2, rm as rm3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 function safeAgentId(id) {
   return /^[A-Za-z0-9._-]{1,128}$/.test(id) && id !== "." && id !== "..";
@@ -4545,7 +4544,7 @@ var NexusState = class {
       const probe = join5(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
       try {
         await ensurePrivateDir(d);
-        await writeFile3(probe, "", { flag: "wx", mode: 384 });
+        await writeFile2(probe, "", { flag: "wx", mode: 384 });
         await rm3(probe, { force: true });
       } catch (e) {
         const x2 = e;

@@ -32,13 +32,13 @@ var init_errors = __esm({
 });
 
 // src/cli/args.ts
-function parseArgs(def, argv) {
+function parseArgs(def, argv2) {
   const byName = new Map(def.flags.map((f) => [f.name, f]));
   const out2 = { command: def.name, flags: {}, positionals: [], help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (let i = 0; i < argv2.length; i++) {
+    const a = argv2[i];
     if (a === "--") {
-      out2.positionals.push(...argv.slice(i + 1));
+      out2.positionals.push(...argv2.slice(i + 1));
       break;
     }
     if (a === "--help" || a === "-h") {
@@ -55,7 +55,7 @@ function parseArgs(def, argv) {
         out2.flags[name] = true;
         continue;
       }
-      const v2 = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      const v2 = eq > 0 ? a.slice(eq + 1) : argv2[++i];
       if (v2 === void 0) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
       out2.flags[name] = v2;
       continue;
@@ -71,18 +71,18 @@ function parseArgs(def, argv) {
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
 }
-function splitCommand(program, argv) {
+function splitCommand(program, argv2) {
   const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (let i = 0; i < argv2.length; i++) {
+    const a = argv2[i];
     if (a === "--") break;
     if (a.startsWith("-")) {
       if (valued.has(a)) i++;
       continue;
     }
-    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    return { name: a, rest: [...argv2.slice(0, i), ...argv2.slice(i + 1)] };
   }
-  return { name: argv[0], rest: argv.slice(1) };
+  return { name: argv2[0], rest: argv2.slice(1) };
 }
 function str(p, name) {
   const v2 = p.flags[name];
@@ -180,9 +180,9 @@ var init_io = __esm({
     init_network_error();
     init_errors2();
     CliError = class extends CodedError {
-      constructor(message, exitCode, code = "error") {
+      constructor(message, exitCode2, code = "error") {
         super(code, message);
-        this.exitCode = exitCode;
+        this.exitCode = exitCode2;
       }
       exitCode;
     };
@@ -193,9 +193,25 @@ var init_io = __esm({
   }
 });
 
+// builtin:node:path
+var m2, _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32;
+var init_node_path = __esm({
+  "builtin:node:path"() {
+    m2 = process.getBuiltinModule("node:path");
+    ({ _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32 } = m2);
+  }
+});
+
+// builtin:node:url
+var m3, URL2, URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format2, parse2, pathToFileURL, resolve2, resolveObject, urlToHttpOptions;
+var init_node_url = __esm({
+  "builtin:node:url"() {
+    m3 = process.getBuiltinModule("node:url");
+    ({ URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m3);
+  }
+});
+
 // src/cli/state-dir.ts
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 function skillDir(moduleUrl) {
   return resolve(dirname(fileURLToPath(moduleUrl)), "..");
 }
@@ -209,11 +225,21 @@ function stateDir(part, env2, moduleUrl) {
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
     "use strict";
+    init_node_path();
+    init_node_url();
+  }
+});
+
+// builtin:node:net
+var m4, BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout;
+var init_node_net = __esm({
+  "builtin:node:net"() {
+    m4 = process.getBuiltinModule("node:net");
+    ({ BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout } = m4);
   }
 });
 
 // src/http/client-address.ts
-import { BlockList, isIP } from "node:net";
 function parseTrustProxy(value) {
   const v2 = (value ?? "").trim();
   if (v2 === "" || v2 === "0") return false;
@@ -273,6 +299,7 @@ var TrustProxyError, LOOPBACK;
 var init_client_address = __esm({
   "src/http/client-address.ts"() {
     "use strict";
+    init_node_net();
     TrustProxyError = class extends Error {
       name = "TrustProxyError";
     };
@@ -376,14 +403,14 @@ function messengerConfig(env2, flags = {}) {
     redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
   };
 }
-function queueLimits(config) {
+function queueLimits(config2) {
   return {
-    maxPerAgent: config.offlineMax,
-    ttlMs: config.offlineTtlMs,
-    maxTotal: config.offlineMaxTotal,
-    maxBytesPerAgent: config.offlineMaxBytes,
-    maxBytesTotal: config.offlineMaxTotalBytes,
-    graceMs: config.drainGraceMs
+    maxPerAgent: config2.offlineMax,
+    ttlMs: config2.offlineTtlMs,
+    maxTotal: config2.offlineMaxTotal,
+    maxBytesPerAgent: config2.offlineMaxBytes,
+    maxBytesTotal: config2.offlineMaxTotalBytes,
+    graceMs: config2.drainGraceMs
   };
 }
 var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
@@ -412,6 +439,15 @@ var init_config = __esm({
     ];
     MiB = 1024 * 1024;
     MIN_STREAM_BUFFER = 512 * 1024;
+  }
+});
+
+// builtin:node:http
+var m5, Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server2, ServerResponse, _connectionListener, createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue;
+var init_node_http = __esm({
+  "builtin:node:http"() {
+    m5 = process.getBuiltinModule("node:http");
+    ({ Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server: Server2, ServerResponse, _connectionListener, createServer: createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue } = m5);
   }
 });
 
@@ -502,9 +538,8 @@ var init_errors3 = __esm({
 });
 
 // src/http/node-adapter.ts
-import { createServer } from "node:http";
 function readBody(req, limit) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (c) => {
@@ -512,9 +547,9 @@ function readBody(req, limit) {
       if (size <= limit) chunks.push(c);
       else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
-    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("close", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
   });
 }
 function toHttpRequest(req, body, trustProxy) {
@@ -560,7 +595,7 @@ function serve(handler, opts) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer(timeoutOptions(limits), async (req, res) => {
+  const server = createServer2(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -571,11 +606,11 @@ function serve(handler, opts) {
     }
     const gone = new AbortController();
     res.once("close", () => gone.abort());
-    const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request.ip)) {
+    const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
+    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
+    if (r.stream && !streamsPerIp.acquire(request2.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
-      log(`${request.method} ${request.path} 429 stream cap`);
+      log(`${request2.method} ${request2.path} 429 stream cap`);
       return;
     }
     if (r.stream) {
@@ -590,7 +625,7 @@ function serve(handler, opts) {
         if (ended) return;
         ended = true;
         open2.delete(end);
-        streamsPerIp.release(request.ip);
+        streamsPerIp.release(request2.ip);
         cleanup();
         res.end();
       };
@@ -600,19 +635,19 @@ function serve(handler, opts) {
       const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
       cleanup = r.stream.open(write, end, flow);
       if (ended) cleanup();
-      log(`${request.method} ${request.path} ${r.status} stream`);
+      log(`${request2.method} ${request2.path} ${r.status} stream`);
       return;
     }
     writePlain(res, r, body === null);
-    log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
   });
   const connections = guardConnections(server, limits, trust);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
       const { port, address } = server.address();
       const host = address.includes(":") ? `[${address}]` : address;
-      resolve2({
+      resolve3({
         server,
         port,
         url: `http://${host}:${port}`,
@@ -637,6 +672,7 @@ var HARD_BODY_CAP, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
+    init_node_http();
     init_client_address();
     init_connection_guard();
     init_limits();
@@ -898,6 +934,24 @@ var init_messenger_store = __esm({
       async close() {
       }
     };
+  }
+});
+
+// builtin:node:crypto
+var m6, Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto;
+var init_node_crypto = __esm({
+  "builtin:node:crypto"() {
+    m6 = process.getBuiltinModule("node:crypto");
+    ({ Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto } = m6);
+  }
+});
+
+// builtin:node:os
+var m7, EOL, arch2, availableParallelism, constants2, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform2, release2, setPriority, tmpdir, totalmem, type, uptime2, userInfo, version2;
+var init_node_os = __esm({
+  "builtin:node:os"() {
+    m7 = process.getBuiltinModule("node:os");
+    ({ EOL, arch: arch2, availableParallelism, constants: constants2, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform: platform2, release: release2, setPriority, tmpdir, totalmem, type, uptime: uptime2, userInfo, version: version2 } = m7);
   }
 });
 
@@ -1577,8 +1631,6 @@ var init_relay = __esm({
 });
 
 // src/opennexus/messenger/app.ts
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 function json(status, body, headers = {}) {
   return { status, headers: { ...JSON_TYPE3, ...headers }, body: ginJson(body) };
 }
@@ -1590,13 +1642,13 @@ function unavailable(e) {
   return new MessengerError(503, e.code === "redis_unavailable" ? "redis unavailable" : "storage unavailable", { "retry-after": "1" });
 }
 function createMessenger(deps) {
-  const { config, store } = deps;
+  const { config: config2, store } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = new TokenBuckets({ rate: config2.rateLimit, burst: config2.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -1631,10 +1683,10 @@ function createMessenger(deps) {
       },
       stream: {
         open(write, end, flow) {
-          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
+          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config2.streamBufferBytes, drain);
           sub.send(CONNECTED_EVENT);
           relay.attach(agent, sub, now());
-          const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
+          const keepalive = setInterval(() => sub.keepalive(), config2.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
@@ -1658,7 +1710,7 @@ function createMessenger(deps) {
       messages_total: await store.messagesTotal(),
       updated_at: new Date(Math.floor(now() / 1e3) * 1e3).toISOString().replace(".000Z", "Z")
     };
-    if (config.publicStatsDebug) {
+    if (config2.publicStatsDebug) {
       body.local_agents = hub.agentCount;
       body.redis_agents = await relay.streamingAgents(now());
     }
@@ -1698,6 +1750,8 @@ var JSON_TYPE3, CORS, ACTIVE_WINDOW_MS, MAX_AGENT_ID_CHARS, CONNECTED_EVENT;
 var init_app = __esm({
   "src/opennexus/messenger/app.ts"() {
     "use strict";
+    init_node_crypto();
+    init_node_os();
     init_rate_limit();
     init_nexus_store();
     init_go_json();
@@ -1742,7 +1796,6 @@ var init_errors4 = __esm({
 });
 
 // src/redis/connection.ts
-import { createHash } from "node:crypto";
 function asUnavailable(e) {
   if (e instanceof RedisUnavailable) return e;
   for (let p = e && typeof e === "object" ? Object.getPrototypeOf(e) : null; p; p = Object.getPrototypeOf(p)) {
@@ -1763,6 +1816,7 @@ var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
 var init_connection = __esm({
   "src/redis/connection.ts"() {
     "use strict";
+    init_node_crypto();
     init_driver();
     init_errors4();
     init_errors4();
@@ -1840,13 +1894,13 @@ var init_connection = __esm({
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
         if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
-        const argv = [String(keys.length), ...keys, ...args.map(String)];
+        const argv2 = [String(keys.length), ...keys, ...args.map(String)];
         try {
-          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv2]);
         } catch (e) {
           if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
         }
-        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv2]));
       }
       /**
        * Subscribes to one channel (prefixed) on the subscription connection; the client
@@ -2169,14 +2223,14 @@ return redis.call('ZCARD', KEYS[1])
 });
 
 // src/redis/messenger-store.ts
-import { createHash as createHash2 } from "node:crypto";
 function agentKey(agentId) {
-  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash2("sha256").update(agentId).digest("hex")}`;
+  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash("sha256").update(agentId).digest("hex")}`;
 }
 var PRESENCE_WINDOW_MS2, FRAMES_CHANNEL, RedisMessengerStore;
 var init_messenger_store2 = __esm({
   "src/redis/messenger-store.ts"() {
     "use strict";
+    init_node_crypto();
     init_messenger_store();
     init_offline_queue();
     init_messenger_scripts();
@@ -2278,12 +2332,12 @@ ${agentId}`]);
 });
 
 // src/redis/messenger-relay.ts
-import { hostname as hostname2 } from "node:os";
-import { randomBytes } from "node:crypto";
 var REFRESH_MS, RedisRelay;
 var init_messenger_relay = __esm({
   "src/redis/messenger-relay.ts"() {
     "use strict";
+    init_node_os();
+    init_node_crypto();
     init_errors4();
     init_messenger_store2();
     REFRESH_MS = 2e4;
@@ -2295,7 +2349,7 @@ var init_messenger_relay = __esm({
         this.now = opts.now ?? Date.now;
         this.log = opts.log ?? (() => {
         });
-        this.instance = opts.instance ?? `${hostname2()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+        this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
       }
       hub;
       queue;
@@ -2312,7 +2366,7 @@ var init_messenger_relay = __esm({
       log;
       instance;
       async start() {
-        await this.bus.subscribe(FRAMES_CHANNEL, (m) => this.onFrame(m), () => this.resync());
+        await this.bus.subscribe(FRAMES_CHANNEL, (m9) => this.onFrame(m9), () => this.resync());
         this.timer = setInterval(() => {
           for (const agent of this.hub.agentIds()) this.dirty.add(agent);
           this.schedule();
@@ -2442,9 +2496,9 @@ var redis_backend_exports = {};
 __export(redis_backend_exports, {
   redisBackend: () => redisBackend
 });
-async function redisBackend(config, now, log) {
-  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
-  const store = new RedisMessengerStore(redis, queueLimits(config));
+async function redisBackend(config2, now, log) {
+  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
+  const store = new RedisMessengerStore(redis, queueLimits(config2));
   return {
     store,
     relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
@@ -2462,24 +2516,24 @@ var init_redis_backend = __esm({
 });
 
 // src/opennexus/messenger/server.ts
-async function startMessenger(config, opts = {}) {
+async function startMessenger(config2, opts = {}) {
   const now = opts.now ?? Date.now;
   let backend;
-  if (config.redisUrl && !opts.store) {
+  if (config2.redisUrl && !opts.store) {
     const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
-    backend = await redisBackend3(config, now, opts.log ?? stderrLine);
+    backend = await redisBackend3(config2, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
-  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config2));
+  const messenger = createMessenger({ config: config2, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
     await messenger.relay.start();
     running = await serve(messenger.handler, {
-      host: config.host,
-      port: config.port,
+      host: config2.host,
+      port: config2.port,
       bodyLimit: BODY_LIMIT,
-      trustProxy: config.trustProxy,
-      limits: config.limits,
+      trustProxy: config2.trustProxy,
+      limits: config2.limits,
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -2599,9 +2653,16 @@ var init_config2 = __esm({
   }
 });
 
+// builtin:node:fs/promises
+var m8, access, appendFile, chmod, chown, constants3, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile;
+var init_promises = __esm({
+  "builtin:node:fs/promises"() {
+    m8 = process.getBuiltinModule("node:fs/promises");
+    ({ access, appendFile, chmod, chown, constants: constants3, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile } = m8);
+  }
+});
+
 // src/store/journal.ts
-import * as fsp from "node:fs/promises";
-import { join as join2 } from "node:path";
 function storageError(e) {
   if (e instanceof StorageUnavailable) return e;
   const code = e?.code ?? "EIO";
@@ -2612,7 +2673,7 @@ async function writeAll(fh, text) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
 }
-function parse(line) {
+function parse3(line) {
   try {
     return JSON.parse(line);
   } catch {
@@ -2621,21 +2682,23 @@ function parse(line) {
 }
 function replay(line, apply) {
   if (!line) return;
-  const r = parse(line);
+  const r = parse3(line);
   if (r && typeof r === "object") apply(r);
 }
 var nodeFs, SNAPSHOT, JOURNAL, Journal;
 var init_journal = __esm({
   "src/store/journal.ts"() {
     "use strict";
+    init_promises();
+    init_node_path();
     init_nexus_store();
     nodeFs = {
-      open: (path, flags, mode) => fsp.open(path, flags, mode),
-      readFile: (path) => fsp.readFile(path, "utf8"),
-      readdir: (path) => fsp.readdir(path),
-      rename: (a, b) => fsp.rename(a, b),
-      rm: (path, opts) => fsp.rm(path, opts),
-      mkdir: async (path) => void await fsp.mkdir(path, { recursive: true, mode: 448 })
+      open: (path, flags, mode) => open(path, flags, mode),
+      readFile: (path) => readFile(path, "utf8"),
+      readdir: (path) => readdir(path),
+      rename: (a, b) => rename(a, b),
+      rm: (path, opts) => rm(path, opts),
+      mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
     };
     SNAPSHOT = "snapshot.ndjson";
     JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
@@ -2666,20 +2729,20 @@ var init_journal = __esm({
       async load(apply) {
         await this.fs.mkdir(this.dir);
         const names = await this.fs.readdir(this.dir);
-        for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join2(this.dir, f), { force: true }).catch(() => {
+        for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
         });
         let covered = 0;
         if (names.includes(SNAPSHOT)) {
-          const text = await this.fs.readFile(join2(this.dir, SNAPSHOT));
+          const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
           this.snapshotBytes = Buffer.byteLength(text);
           const lines = text.split("\n");
-          const head = parse(lines[0] ?? "");
+          const head = parse3(lines[0] ?? "");
           covered = typeof head?.gen === "number" ? head.gen : 0;
           for (const line of lines.slice(1)) replay(line, apply);
         }
         const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
         for (const g2 of gens) {
-          const path = join2(this.dir, `journal-${g2}.ndjson`);
+          const path = join(this.dir, `journal-${g2}.ndjson`);
           if (g2 < covered) {
             await this.fs.rm(path, { force: true }).catch(() => {
             });
@@ -2693,8 +2756,8 @@ var init_journal = __esm({
       }
       /** Appends lines (each ending in "\n") and resolves once they are on disk. */
       append(data) {
-        return new Promise((resolve2, reject) => {
-          this.queue.push({ data, resolve: resolve2, reject });
+        return new Promise((resolve3, reject) => {
+          this.queue.push({ data, resolve: resolve3, reject });
           if (!this.writing) this.writing = this.pump();
         });
       }
@@ -2721,7 +2784,7 @@ var init_journal = __esm({
         this.writing = null;
       }
       async openCurrent() {
-        this.fh = await this.fs.open(join2(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
         this.size = 0;
       }
       /** After a failed write: cut the file back to its last complete line, or start a new one. */
@@ -2756,7 +2819,7 @@ var init_journal = __esm({
         this.bytesSinceSnapshot = 0;
         await old?.close().catch(() => {
         });
-        const tmp = join2(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+        const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
         let written = 0;
         try {
           const fh = await this.fs.open(tmp, "w", 384);
@@ -2775,7 +2838,7 @@ var init_journal = __esm({
           } finally {
             await fh.close();
           }
-          await this.fs.rename(tmp, join2(this.dir, SNAPSHOT));
+          await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
           await this.syncDir();
         } catch (e) {
           await this.fs.rm(tmp, { force: true }).catch(() => {
@@ -2784,8 +2847,8 @@ var init_journal = __esm({
         }
         this.snapshotBytes = written;
         for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-          const m = JOURNAL.exec(f);
-          if (m && Number(m[1]) < covered) await this.fs.rm(join2(this.dir, f), { force: true }).catch(() => {
+          const m9 = JOURNAL.exec(f);
+          if (m9 && Number(m9[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
           });
         }
       }
@@ -2899,14 +2962,14 @@ var init_message_log = __esm({
       append(sid, messages) {
         let l3 = this.lists.get(sid);
         if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-        for (const m of messages) {
+        for (const m9 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m.wire);
-          if (m.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m, bytes };
+          const bytes = Buffer.byteLength(m9.wire);
+          if (m9.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+            l3.greeting = { m: m9, bytes };
             continue;
           }
-          const node = { sid, m, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid, m: m9, bytes, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
@@ -3181,11 +3244,11 @@ var init_nexus_journal_lines = __esm({
 });
 
 // src/store/message-journal.ts
-function messageLine(sid, m, expiresAt, arrival) {
+function messageLine(sid, m9, expiresAt, arrival) {
   const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
-  const a = m.author === void 0 ? "" : `,"a":${JSON.stringify(m.author)}`;
+  const a = m9.author === void 0 ? "" : `,"a":${JSON.stringify(m9.author)}`;
   const q2 = arrival === void 0 ? "" : `,"q":${arrival}`;
-  return `{"m":${JSON.stringify(sid)},"n":${m.cursor}${e}${a}${q2},"w":${m.wire}}
+  return `{"m":${JSON.stringify(sid)},"n":${m9.cursor}${e}${a}${q2},"w":${m9.wire}}
 `;
 }
 function replayRecord(into, r) {
@@ -3202,8 +3265,8 @@ function replayRecord(into, r) {
   into.last.set(rec.m, n);
   if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
   const wire = JSON.stringify(rec.w);
-  const m = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
-  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m, q: rec.q } : { sid: rec.m, m });
+  const m9 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m9, q: rec.q } : { sid: rec.m, m: m9 });
 }
 function liveAfterReplay(r, now) {
   const sessions = [];
@@ -3215,7 +3278,7 @@ function liveAfterReplay(r, now) {
   const live = new Set(sessions.map((s) => s.sessionId));
   const snap = r.messages.filter((x2) => x2.q !== void 0).sort((a, b) => a.q - b.q);
   const rest = r.messages.filter((x2) => x2.q === void 0);
-  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid, m }) => ({ sid, m })) };
+  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid, m: m9 }) => ({ sid, m: m9 })) };
 }
 var emptyReplay;
 var init_message_journal = __esm({
@@ -3256,8 +3319,8 @@ var init_session_flights = __esm({
         return this.step(id, fn);
       }
       wait(lane, id, fn, first) {
-        return new Promise((resolve2, reject) => {
-          const go = () => void this.step(id, fn).then(resolve2, reject);
+        return new Promise((resolve3, reject) => {
+          const go = () => void this.step(id, fn).then(resolve3, reject);
           if (first) lane.waiting.unshift(go);
           else lane.waiting.push(go);
         });
@@ -3310,11 +3373,11 @@ var init_session_flights = __esm({
 });
 
 // src/store/nexus-file-store.ts
-import { join as join3 } from "node:path";
 var SLICE, yieldNow, noop2, FileNexusStore;
 var init_nexus_file_store = __esm({
   "src/store/nexus-file-store.ts"() {
     "use strict";
+    init_node_path();
     init_journal();
     init_memory_nexus_store();
     init_message_journal();
@@ -3358,12 +3421,12 @@ var init_nexus_file_store = __esm({
        */
       async load(now) {
         const replayed2 = emptyReplay();
-        const legacy = join3(this.dataDir, "sessions");
+        const legacy = join(this.dataDir, "sessions");
         await this.loadLegacy(legacy, replayed2.sessions);
         await this.journal.load((r) => replayRecord(replayed2, r));
         const live = liveAfterReplay(replayed2, now);
         for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
-        for (const { sid, m } of live.messages) this.log.append(sid, [m]);
+        for (const { sid, m: m9 } of live.messages) this.log.append(sid, [m9]);
         try {
           await this.compact();
           await this.fs.rm(legacy, { recursive: true, force: true });
@@ -3384,7 +3447,7 @@ var init_nexus_file_store = __esm({
         for (const f of names) {
           if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
           try {
-            const s = JSON.parse(await this.fs.readFile(join3(dir, f)));
+            const s = JSON.parse(await this.fs.readFile(join(dir, f)));
             if (validSession(s)) into.set(s.sessionId, s);
           } catch {
           }
@@ -3404,7 +3467,7 @@ var init_nexus_file_store = __esm({
       write(id, base, u, kind) {
         const s = u.next ?? base;
         let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
-        for (const m of u.append ?? []) text += messageLine(id, m, s?.expiresAt);
+        for (const m9 of u.append ?? []) text += messageLine(id, m9, s?.expiresAt);
         const written = this.journal.append(text);
         if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
         return written;
@@ -3480,9 +3543,9 @@ var init_nexus_file_store = __esm({
           }
         }
         for (const session of this.log.entries()) {
-          for (const { sid, m, seq } of session) {
+          for (const { sid, m: m9, seq } of session) {
             if (!this.sessions.has(sid)) break;
-            chunk += messageLine(sid, m, void 0, seq);
+            chunk += messageLine(sid, m9, void 0, seq);
             n++;
           }
           if (chunk.length >= 1 << 20 || n >= SLICE) {
@@ -3525,8 +3588,8 @@ function checkAgentId(id, where = "X-Agent-Id") {
 }
 function parseAfter(v2) {
   if (v2 === null || v2 === "") return -1;
-  const m = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m) return Number(m[1]);
+  const m9 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m9) return Number(m9[1]);
   if (/^-\d{1,15}$/.test(v2)) return -1;
   throw invalidRequest("after", "after must be a cursor (decimal digits)");
 }
@@ -3711,7 +3774,6 @@ ${key}`;
 });
 
 // src/nexus/server/random-pool.ts
-import { randomFillSync } from "node:crypto";
 function pooledRandom(poolSize = 4096) {
   const pool = new Uint8Array(poolSize);
   let used = poolSize;
@@ -3745,6 +3807,7 @@ function pooledRandomHex(poolSize = 4096) {
 var init_random_pool = __esm({
   "src/nexus/server/random-pool.ts"() {
     "use strict";
+    init_node_crypto();
   }
 });
 
@@ -3769,7 +3832,6 @@ var init_ids = __esm({
 });
 
 // src/nexus/server/session-key.ts
-import { hash } from "node:crypto";
 function hashSessionKey(key) {
   return hash("sha256", key, "hex");
 }
@@ -3783,6 +3845,7 @@ function keyMatches(key, keyHash) {
 var init_session_key = __esm({
   "src/nexus/server/session-key.ts"() {
     "use strict";
+    init_node_crypto();
   }
 });
 
@@ -3840,16 +3903,16 @@ function iso(ms) {
   isoCache[1] = text;
   return text;
 }
-function stored(m) {
-  const id = JSON.stringify(m.agentId);
-  const json3 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
-  const creator = m.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m.creatorAgentId)}` : "";
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json3},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}${creator}}`;
-  const author = m.type === "message" ? m.agentId : m.creatorAgentId;
-  return author === void 0 ? { cursor: m.cursor, wire } : { cursor: m.cursor, wire, author };
+function stored(m9) {
+  const id = JSON.stringify(m9.agentId);
+  const json3 = m9.json !== void 0 ? `,"json":${JSON.stringify(m9.json)}` : "";
+  const creator = m9.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m9.creatorAgentId)}` : "";
+  const wire = `{"id":${JSON.stringify(m9.id)},"cursor":"${m9.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m9.text)}${json3},"verified":${m9.verified},"createdAt":"${iso(m9.createdAt)}","expiresAt":"${iso(m9.expiresAt)}","type":"${m9.type}"${m9.sanitized ? ',"sanitized":true' : ""}${creator}}`;
+  const author = m9.type === "message" ? m9.agentId : m9.creatorAgentId;
+  return author === void 0 ? { cursor: m9.cursor, wire } : { cursor: m9.cursor, wire, author };
 }
-function wireFor(m, reader) {
-  return `${m.wire.slice(0, -1)},"mine":${m.author === reader}}`;
+function wireFor(m9, reader) {
+  return `${m9.wire.slice(0, -1)},"mine":${m9.author === reader}}`;
 }
 function statusView(s) {
   return {
@@ -3872,7 +3935,7 @@ function nextCursor(messages, after, head) {
 }
 function pollBody(page2, more, after, s, members, reader) {
   const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m) => wireFor(m, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
+  return `{"messages":[${page2.map((m9) => wireFor(m9, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
 }
 var isoCache;
 var init_views = __esm({
@@ -3890,9 +3953,9 @@ function alive(s, now) {
 function slide(s, now) {
   return { ...s, expiresAt: now + s.ttl * 1e3 };
 }
-function systemMessage(s, cursor, text, type, fx) {
-  const creator = type === "greeting" && s.creatorAgentId ? { creatorAgentId: s.creatorAgentId } : {};
-  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type, ...creator });
+function systemMessage(s, cursor, text, type2, fx) {
+  const creator = type2 === "greeting" && s.creatorAgentId ? { creatorAgentId: s.creatorAgentId } : {};
+  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type: type2, ...creator });
 }
 function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
   const agents = s.agents.map(
@@ -4110,11 +4173,11 @@ var init_waiters = __esm({
 
 // src/nexus/server/context.ts
 function createContext(deps) {
-  const { config, store } = deps;
+  const { config: config2, store } = deps;
   const now = deps.now ?? Date.now;
   const ids = serverIds(deps.random);
-  const quota = deps.quota ?? new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
-  const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
+  const quota = deps.quota ?? new StorageQuota(config2.storagePerIp, config2.storageTotal, store.listSessions());
+  const waiters = new Waiters({ perSession: config2.maxWaitersPerSession, perIp: config2.maxWaitersPerIp });
   const idempotent = deps.idempotency ?? new IdempotentSends();
   const wake = (id) => {
     waiters.wake(id);
@@ -4125,19 +4188,19 @@ function createContext(deps) {
     wake(id);
   };
   return {
-    config,
+    config: config2,
     store,
     now,
     startedAt: now(),
     ids,
     quota,
-    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now }),
+    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config2.pairFailLimit, windowMs: config2.rateLimitWindowMs, now }),
     fresh: () => ({ now: now(), messageId: ids.messageId() }),
     freshAgent: () => ({ now: now(), messageId: ids.messageId(), sessionKey: ids.sessionKey() }),
     baseUrl(req) {
-      if (config.publicBaseUrl) return config.publicBaseUrl;
-      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
-      const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+      if (config2.publicBaseUrl) return config2.publicBaseUrl;
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config2.port}`;
+      const proto = config2.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
       return `${proto}://${host}`;
     },
     async live(id) {
@@ -4224,13 +4287,13 @@ var init_json2 = __esm({
 // src/nexus/server/negotiate.ts
 function parseAccept(accept) {
   return accept.split(",").map((part) => {
-    const [type = "", ...params] = part.trim().toLowerCase().split(";");
+    const [type2 = "", ...params] = part.trim().toLowerCase().split(";");
     let q2 = 1;
     for (const p of params) {
       const [k, v2] = p.trim().split("=");
       if (k === "q" && v2 !== void 0) q2 = Number.isFinite(Number(v2)) ? Math.min(1, Math.max(0, Number(v2))) : 0;
     }
-    return { type: type.trim(), q: q2 };
+    return { type: type2.trim(), q: q2 };
   }).filter((r) => r.type);
 }
 function qFor(ranges, types, wildcards) {
@@ -4248,9 +4311,9 @@ function qFor(ranges, types, wildcards) {
   }
   return best;
 }
-function negotiatePage(accept, format) {
-  if (format === "md" || format === "markdown") return "md";
-  if (format === "html") return "html";
+function negotiatePage(accept, format3) {
+  if (format3 === "md" || format3 === "markdown") return "md";
+  if (format3 === "html") return "html";
   if (!accept) return "md";
   const ranges = parseAccept(accept);
   const html = qFor(ranges, ["text/html", "application/xhtml+xml"], false);
@@ -4731,7 +4794,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m, b) => b.startsWith(" ") ? m + " " + b.slice(1) : m + te(b, m.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m9, b) => b.startsWith(" ") ? m9 + " " + b.slice(1) : m9 + te(b, m9.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -4741,9 +4804,9 @@ ${d}` : d;
             let p = o.at(-1);
             if (p?.type === "code" || p?.type === "heading" || p?.type === "hr" || p?.type === "html" || p?.type === "table") break;
             if (p?.type === "blockquote") {
-              let k = p, m = n.join(`
+              let k = p, m9 = n.join(`
 `), b = k.raw + `
-` + m.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
+` + m9.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
               o[o.length - 1] = f;
               let R = b.substring(f.raw.length).replace(/^\n/, ""), E = R ? R.split(`
 `).length : 0, T = E ? n.slice(0, -E) : n;
@@ -4752,11 +4815,11 @@ ${T.join(`
 `)}`), s = s.substring(0, s.length - k.text.length) + f.text, n = n.slice(T.length), n.length > 0 && this.rules.other.blockquoteStart.test(n[0])) continue;
               break;
             } else if (p?.type === "list") {
-              let k = p, m = k.raw + `
+              let k = p, m9 = k.raw + `
 ` + n.join(`
-`), b = this.list(m);
+`), b = this.list(m9);
               o[o.length - 1] = b;
-              let f = b.raw.length > k.raw.length ? m.slice(k.raw.length + 1, b.raw.length).split(`
+              let f = b.raw.length > k.raw.length ? m9.slice(k.raw.length + 1, b.raw.length).split(`
 `).length : 0;
               if (f > 0) {
                 let R = n.slice(0, f).join(`
@@ -4784,8 +4847,8 @@ ${R}`;
             if (!(t = a.exec(e)) || this.rules.block.hr.test(e)) break;
             let k = r();
             e = e.substring(t[0].length);
-            let m = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m, b) : m.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+            let m9 = t[2].split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m9, b) : m9.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
@@ -4826,16 +4889,16 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           i.raw = n.slice(0, r()).trimEnd();
           let d = [];
           for (let h of i.items) if (this.lexer.state.top = false, d.push(this.lexer.inlineQueue.length), h.tokens = this.lexer.blockTokens(h.text, []), !i.loose) {
-            let p = h.tokens.filter((m) => m.type === "space"), k = p.length > 0 && p.some((m) => this.rules.other.anyLine.test(m.raw));
+            let p = h.tokens.filter((m9) => m9.type === "space"), k = p.length > 0 && p.some((m9) => this.rules.other.anyLine.test(m9.raw));
             i.loose = k;
           }
           for (let h = 0; h < i.items.length; h++) {
             let p = i.items[h], k = p.tokens[0];
             if (p.task && (k?.type === "text" || k?.type === "paragraph")) {
               p.text = p.text.replace(this.rules.other.listReplaceTask, ""), k.raw = k.raw.replace(this.rules.other.listReplaceTask, ""), k.text = k.text.replace(this.rules.other.listReplaceTask, "");
-              let m = this.lexer.inlineQueue;
-              for (let f = d[h]; f < m.length; f++) if (m[f].tokens === k.tokens) {
-                m[f].src = m[f].src.replace(this.rules.other.listReplaceTask, "");
+              let m9 = this.lexer.inlineQueue;
+              for (let f = d[h]; f < m9.length; f++) if (m9[f].tokens === k.tokens) {
+                m9[f].src = m9[f].src.replace(this.rules.other.listReplaceTask, "");
                 break;
               }
               let b = this.rules.other.listTaskCheckbox.exec(p.raw);
@@ -4969,7 +5032,7 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
         if (r[4] && n.match(this.rules.other.unicodeAlphaNumeric)) return;
         let h = r[1] || r[3] || "";
         if (!h || !n || d) {
-          let p = [...r[0]].length - 1, k, m, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
+          let p = [...r[0]].length - 1, k, m9, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
           if (s !== "*" && s !== "_") return;
           let T = s === "*" ? this.rules.inline.emStrongRDelimAst : this.rules.inline.emStrongRDelimUnd, U = oe(this, t, s), H = t.length - e.length + p;
           if (U < H) return;
@@ -4977,18 +5040,18 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           let K = U - H;
           for (T.lastIndex = 0; (r = T.exec(t)) !== null && !(r.index > K); ) {
             if (k = r[1] || r[2] || r[3] || r[4] || r[5] || r[6], !k) continue;
-            if (m = [...k].length, r[3] || r[4]) {
-              b += m;
+            if (m9 = [...k].length, r[3] || r[4]) {
+              b += m9;
               continue;
-            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m) % 3)) {
+            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m9) % 3)) {
               if (o && (r[5] || r[6])) break;
-              f += m;
+              f += m9;
               continue;
             }
-            if (b -= m, b > 0) continue;
-            m = Math.min(m, m + b + f);
-            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m);
-            if (Math.min(p, m) % 2) {
+            if (b -= m9, b > 0) continue;
+            m9 = Math.min(m9, m9 + b + f);
+            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m9);
+            if (Math.min(p, m9) % 2) {
               let se = B.slice(1, -1);
               return { type: "em", raw: B, text: se, tokens: this.lexer.inlineTokens(se) };
             }
@@ -5028,8 +5091,8 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
             }
             if (c -= a, c > 0) continue;
             a = Math.min(a, a + c);
-            let k = [...r[0]][0].length, m = e.slice(0, o + r.index + k + a), b = m.slice(o, -o);
-            return { type: "del", raw: m, text: b, tokens: this.lexer.inlineTokens(b) };
+            let k = [...r[0]][0].length, m9 = e.slice(0, o + r.index + k + a), b = m9.slice(o, -o);
+            return { type: "del", raw: m9, text: b, tokens: this.lexer.inlineTokens(b) };
           }
         }
       }
@@ -5882,10 +5945,10 @@ Please report this to https://github.com/markedjs/marked.`, e) {
 
 // src/nexus/server/safe-markdown.ts
 function safeHref(destination) {
-  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m, dec, hex2, name) => {
-    if (name) return REFS[name] ?? m;
-    const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
-    return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
+  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m9, dec, hex2, name) => {
+    if (name) return REFS[name] ?? m9;
+    const cp2 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+    return cp2 > 0 && cp2 <= 1114111 ? String.fromCodePoint(cp2) : "\uFFFD";
   });
   let url;
   try {
@@ -5970,13 +6033,12 @@ var init_safe_markdown = __esm({
 });
 
 // src/nexus/server/pages.ts
-import { createHash as createHash3 } from "node:crypto";
 function inlineHash(tag) {
   const open2 = `<${tag}>`;
   const start2 = page_default.indexOf(open2);
   const end = page_default.indexOf(`</${tag}>`, start2);
   if (start2 < 0 || end < 0 || page_default.indexOf(open2, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
-  return `'sha256-${createHash3("sha256").update(page_default.slice(start2 + open2.length, end)).digest("base64")}'`;
+  return `'sha256-${createHash("sha256").update(page_default.slice(start2 + open2.length, end)).digest("base64")}'`;
 }
 function oneLine(vars) {
   const out2 = {};
@@ -5988,8 +6050,8 @@ function escapeAll(vars) {
   for (const [k, v2] of Object.entries(oneLine(vars))) out2[k] = typeof v2 === "string" ? escapeHtml(v2) : v2;
   return out2;
 }
-function page(template, vars, shell, status, format, quoted) {
-  if (format === "md") {
+function page(template, vars, shell, status, format3, quoted) {
+  if (format3 === "md") {
     const line = oneLine(vars);
     const body2 = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
     return { status, headers: { ...COMMON_HEADERS, "content-type": "text/markdown; charset=utf-8", "content-security-policy": MARKDOWN_CSP }, body: body2 };
@@ -6004,11 +6066,11 @@ function page(template, vars, shell, status, format, quoted) {
     body: renderTemplate(page_default, { ...escapeAll(shell), body })
   };
 }
-function pairingPage(p, format) {
+function pairingPage(p, format3) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
     const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format3);
   }
   return page(
     pairing_skill_default,
@@ -6029,21 +6091,22 @@ function pairingPage(p, format) {
       pageUrl: `${p.baseUrl}/p/${p.code}`
     },
     200,
-    format,
+    format3,
     p.greeting ? { name: "greetingQuoted", text: p.greeting } : void 0
   );
 }
-function unknownCodePage(code, baseUrl, pairTtl, format) {
+function unknownCodePage(code, baseUrl, pairTtl, format3) {
   const shown = code.slice(0, 40).replace(/[^A-Za-z0-9-]/g, "?");
-  return page(pairing_invalid_default, { code: shown, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format);
+  return page(pairing_invalid_default, { code: shown, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format3);
 }
-function skillPage(vars, format) {
-  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format);
+function skillPage(vars, format3) {
+  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format3);
 }
 var LOCKED, PAGE_CSP, MARKDOWN_CSP, COMMON_HEADERS;
 var init_pages = __esm({
   "src/nexus/server/pages.ts"() {
     "use strict";
+    init_node_crypto();
     init_pairing_skill();
     init_pairing_invalid();
     init_general_skill();
@@ -6157,17 +6220,17 @@ var init_pairing = __esm({
 
 // src/nexus/server/routes-pairing.ts
 async function createPair(ctx, req) {
-  const { config, store } = ctx;
+  const { config: config2, store } = ctx;
   const sessionId = stringField(parseBody(req), "sessionId", 200);
   if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
   const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
   const t = ctx.now();
-  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
+  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config2.maxCodesPerSession)) {
     await store.updatePair(old.code, () => ({ next: null, result: null }));
   }
   for (let i = 0; i < 10; i++) {
-    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config.pairTtl, keyed);
-    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json2(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config.pairTtl));
+    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config2.pairTtl, keyed);
+    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json2(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config2.pairTtl));
   }
   throw new Error("could not allocate a unique pairing code");
 }
@@ -6202,17 +6265,17 @@ async function pairStatus(ctx, req, raw) {
   return json2(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
 }
 async function pairSkill(ctx, req, raw) {
-  const { config } = ctx;
-  const format = negotiatePage(req.headers.accept, req.query.get("format"));
+  const { config: config2 } = ctx;
+  const format3 = negotiatePage(req.headers.accept, req.query.get("format"));
   const { code, pair } = await lookupCode(ctx, req, raw);
   const baseUrl = ctx.baseUrl(req);
-  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
+  if (!pair) return unknownCodePage(code, baseUrl, config2.pairTtl, format3);
   const t = ctx.now();
   const s = await ctx.store.getSession(pair.sessionId);
   const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
   return pairingPage(
-    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
-    format
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config2.defaultTtl, pairTtl: config2.pairTtl },
+    format3
   );
 }
 function shortLink(ctx, req, raw) {
@@ -6295,12 +6358,12 @@ function eventStream(ctx, r) {
                 if (!s || s.expiresAt <= ctx.now()) return gone();
                 if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
-                for (const m of page2.messages) {
-                  if (closed || !write(`id: ${m.cursor}
-data: ${wireFor(m, agentId)}
+                for (const m9 of page2.messages) {
+                  if (closed || !write(`id: ${m9.cursor}
+data: ${wireFor(m9, agentId)}
 
 `)) return;
-                  cursor = m.cursor;
+                  cursor = m9.cursor;
                 }
                 if (!page2.more) break;
               }
@@ -6372,7 +6435,7 @@ function tooManyWaiters() {
 }
 function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let done = false;
     let timedOut = false;
     let expiryTimer;
@@ -6387,7 +6450,7 @@ function parkPoll(ctx, p, signal) {
       clearTimeout(expiryTimer);
       unregister?.();
       signal?.removeEventListener("abort", onGone);
-      resolve2(r);
+      resolve3(r);
     };
     const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
     const check = async () => {
@@ -6532,11 +6595,11 @@ function regexRule(name, precheck, spec) {
     const hits = [];
     const re2 = spec.re;
     re2.lastIndex = 0;
-    for (let m = re2.exec(text); m; m = re2.exec(text)) {
-      const keep = spec.label ? (m[1] ?? "").length : 0;
-      if (spec.accept && !spec.accept(m[0].slice(keep))) continue;
-      const type = typeof spec.type === "string" ? spec.type : spec.type(m[1] ?? "");
-      hits.push({ start: m.index + keep, end: m.index + m[0].length, type });
+    for (let m9 = re2.exec(text); m9; m9 = re2.exec(text)) {
+      const keep = spec.label ? (m9[1] ?? "").length : 0;
+      if (spec.accept && !spec.accept(m9[0].slice(keep))) continue;
+      const type2 = typeof spec.type === "string" ? spec.type : spec.type(m9[1] ?? "");
+      hits.push({ start: m9.index + keep, end: m9.index + m9[0].length, type: type2 });
     }
     return hits;
   };
@@ -6583,7 +6646,7 @@ var init_sanitizer = __esm({
     mixed = (s) => /[A-Za-z]/.test(s) && /\d/.test(s);
     has = (...needles) => (text) => needles.some((n) => text.includes(n));
     hasRe = (re2) => (text) => re2.test(text);
-    re = (type, r, extra = {}) => ({ type, re: r, ...extra });
+    re = (type2, r, extra = {}) => ({ type: type2, re: r, ...extra });
     SECRET_RULES = [
       scannerRule("private_key", has("PRIVATE KEY"), findPrivateKeys),
       regexRule("aws_access_key", hasRe(/A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/), re("aws_access_key", /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g)),
@@ -6623,11 +6686,11 @@ var init_sanitizer = __esm({
 
 // src/nexus/server/routes-sessions.ts
 async function create(ctx, req) {
-  const { config } = ctx;
+  const { config: config2 } = ctx;
   const body = parseBody(req);
-  const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
-  const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
-  const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const ttl = intField(body, "ttl", 60, config2.maxTtl) ?? config2.defaultTtl;
+  const maxAgents = intField(body, "maxAgents", 2, config2.maxAgents) ?? config2.defaultMaxAgents;
+  const greetingRaw = stringField(body, "greeting", Math.min(config2.maxGreetingChars, config2.maxMessageChars));
   const bodyCreator = stringField(body, "creatorAgentId", 128);
   const headerCreator = req.headers["x-agent-id"] || void 0;
   if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
@@ -6648,32 +6711,32 @@ async function create(ctx, req) {
   }
   return json2(201, u.result);
 }
-async function join4(ctx, req, id) {
+async function join2(ctx, req, id) {
   const agentId = requestAgent(req);
   const fx = ctx.freshAgent();
   return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
 }
 async function send(ctx, req, id) {
-  const { config } = ctx;
+  const { config: config2 } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
-  const text = stringField(body, "text", config.maxMessageChars);
+  const text = stringField(body, "text", config2.maxMessageChars);
   const rawJson = body.json;
-  if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
+  if (rawJson !== void 0) checkJsonPayload(rawJson, config2.maxJsonNodes);
   if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
   if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
   const counts = {};
   const clean = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
+  const redactions = Object.entries(counts).map(([type2, count]) => ({ type: type2, count }));
+  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config2.strictSessionKey };
   const post = async () => {
     const fx = ctx.fresh();
     return json2(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
   };
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
-  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
+  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config2.strictSessionKey, notMember: "forbidden" });
   return ctx.idempotent.run(id, agentId, idem, post);
 }
 async function poll(ctx, req, id) {
@@ -6745,7 +6808,7 @@ var init_routes_sessions = __esm({
       ["PUT", new RegExp(`^${S2}$`), create],
       ["POST", new RegExp(`^${S2}$`), create],
       ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json2(200, statusView(await ctx.live(id)))],
-      ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join4],
+      ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join2],
       ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
       ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave]
     ];
@@ -6754,8 +6817,8 @@ var init_routes_sessions = __esm({
 
 // src/nexus/server/routes-service.ts
 function skill(ctx, req) {
-  const { config } = ctx;
-  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
+  const { config: config2 } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config2.defaultTtl / 60), rateLimit: config2.rateLimitMax };
   return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
 }
 function health(ctx) {
@@ -6763,7 +6826,7 @@ function health(ctx) {
   return json2(storage === "ok" ? 200 : 503, {
     status: storage === "ok" ? "ok" : "degraded",
     version: VERSION,
-    uptime: uptime(ctx),
+    uptime: uptime3(ctx),
     storage,
     capabilities: {
       messageFormat: ["text", "json"],
@@ -6776,9 +6839,9 @@ function health(ctx) {
 }
 async function stats(ctx) {
   const c = await ctx.store.counts();
-  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
+  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime3(ctx) });
 }
-var VERSION, uptime, serviceRoutes;
+var VERSION, uptime3, serviceRoutes;
 var init_routes_service = __esm({
   "src/nexus/server/routes-service.ts"() {
     "use strict";
@@ -6787,7 +6850,7 @@ var init_routes_service = __esm({
     init_long_poll();
     init_pages();
     VERSION = "0.1.0";
-    uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+    uptime3 = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
     serviceRoutes = [
       ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
       ["GET", /^\/health$/, health],
@@ -6813,11 +6876,11 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release = (id) => {
+  const release3 = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release3)).finally(() => running = null);
 }
 var PAIR_TOMBSTONE_MS, SLICE2, yieldNow2;
 var init_sweep = __esm({
@@ -6830,32 +6893,32 @@ var init_sweep = __esm({
 });
 
 // src/nexus/server/app.ts
-function rateLimited(r, config) {
+function rateLimited(r, config2) {
   const headers = {
-    "x-ratelimit-limit": String(config.rateLimitMax),
+    "x-ratelimit-limit": String(config2.rateLimitMax),
     "x-ratelimit-remaining": String(r.remaining),
     "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)),
     "retry-after": String(r.retryAfterSec)
   };
-  const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
+  const message = `more than ${config2.rateLimitMax} requests in ${config2.rateLimitWindowMs / 1e3} s; back off and retry`;
   return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
 }
 function createSessionServer(deps) {
   const ctx = createContext(deps);
-  const { config, now } = ctx;
-  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
+  const { config: config2, now } = ctx;
+  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config2.rateLimitMax, windowMs: config2.rateLimitWindowMs, now });
   async function route(req) {
     if (req.method === "OPTIONS") return { status: 204 };
     if (req.path !== "/health") {
       const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config);
+      if (!r.ok) throw rateLimited(r, config2);
     }
     let pathMatched = false;
     for (const [method, re2, fn] of ROUTES) {
-      const m = re2.exec(req.path);
-      if (!m) continue;
+      const m9 = re2.exec(req.path);
+      if (!m9) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m9.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
@@ -6896,11 +6959,11 @@ var init_app2 = __esm({
 });
 
 // src/redis/idempotency.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
 var PER_SESSION, PENDING_STALE_MS, WAIT_MS, CLAIM, SETTLE, RedisIdempotency;
 var init_idempotency2 = __esm({
   "src/redis/idempotency.ts"() {
     "use strict";
+    init_node_crypto();
     init_idempotency();
     init_nexus_store();
     PER_SESSION = 100;
@@ -6949,7 +7012,7 @@ return 1
 ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-          const mark = `pending ${this.now()} ${randomBytes2(6).toString("hex")}`;
+          const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")}`;
           const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
           if (claimed === 1) return this.settle(keys, field, mark, send2);
           const kept = await this.redis.call((c) => c.hGet(hash2, field));
@@ -7166,7 +7229,7 @@ var init_nexus_store2 = __esm({
     PAIR_KEEP_MS = 2 * 36e5;
     LAZY_TOUCH_MS = 1e3;
     MAX_ATTEMPTS = 64;
-    decode = (m) => JSON.parse(m);
+    decode = (m9) => JSON.parse(m9);
     RedisNexusStore = class {
       constructor(redis, budget = {}) {
         this.redis = redis;
@@ -7195,7 +7258,7 @@ var init_nexus_store2 = __esm({
           if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
           if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
           const next = u.next ?? prev;
-          const appended = (u.append ?? []).flatMap((m) => [String(m.cursor), JSON.stringify(m)]);
+          const appended = (u.append ?? []).flatMap((m9) => [String(m9.cursor), JSON.stringify(m9)]);
           const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
           if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
         }
@@ -7217,10 +7280,10 @@ var init_nexus_store2 = __esm({
           bytes = Buffer.byteLength(out2[0].wire);
         }
         for (const member of kept) {
-          const m = decode(member);
-          const size = Buffer.byteLength(m.wire);
+          const m9 = decode(member);
+          const size = Buffer.byteLength(m9.wire);
           if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
-          out2.push(m);
+          out2.push(m9);
           bytes += size;
         }
         return { messages: out2, more: false };
@@ -7366,11 +7429,11 @@ return 1
 });
 
 // src/redis/wake-bus.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
 var CHANNEL, RedisWakeBus;
 var init_wake_bus = __esm({
   "src/redis/wake-bus.ts"() {
     "use strict";
+    init_node_crypto();
     CHANNEL = "nx:wake";
     RedisWakeBus = class {
       constructor(redis, log = () => {
@@ -7381,7 +7444,7 @@ var init_wake_bus = __esm({
       redis;
       log;
       /** Our own wakes come back from Redis too; they were already delivered locally. */
-      self = randomBytes3(6).toString("hex");
+      self = randomBytes(6).toString("hex");
       publish(sessionId) {
         this.redis.publish(CHANNEL, `${this.self} ${sessionId}`).catch((e) => this.log(`wake not published: ${e.message}`));
       }
@@ -7404,19 +7467,19 @@ var redis_backend_exports2 = {};
 __export(redis_backend_exports2, {
   redisBackend: () => redisBackend2
 });
-async function redisBackend2(config, budget, now, log = (l3) => process.stderr.write(`${l3}
+async function redisBackend2(config2, budget, now, log = (l3) => process.stderr.write(`${l3}
 `)) {
-  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
-  const windowMs = config.rateLimitWindowMs;
+  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
+  const windowMs = config2.rateLimitWindowMs;
   const wakeBus = new RedisWakeBus(redis, log);
   return {
     deps: {
       store: new RedisNexusStore(redis, budget),
-      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config.rateLimitMax, windowMs, now }),
-      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config.pairFailLimit, windowMs, now }),
+      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config2.rateLimitMax, windowMs, now }),
+      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config2.pairFailLimit, windowMs, now }),
       wakeBus,
       idempotency: new RedisIdempotency(redis, now),
-      quota: new RedisStorageQuota(redis, config.storagePerIp, config.storageTotal)
+      quota: new RedisStorageQuota(redis, config2.storagePerIp, config2.storageTotal)
     },
     listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
     close: () => redis.close()
@@ -7435,30 +7498,30 @@ var init_redis_backend2 = __esm({
 });
 
 // src/nexus/server/server.ts
-async function startNexusServer(config, opts = {}) {
+async function startNexusServer(config2, opts = {}) {
   const now = opts.now ?? Date.now;
   let store = opts.store;
   let shared = null;
-  const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
-  if (!store && config.redisUrl) {
+  const budget = { maxPerSession: config2.maxMessagesPerSession, maxBytesPerSession: config2.maxSessionMessageBytes, maxBytesTotal: config2.maxMessageBytesTotal };
+  if (!store && config2.redisUrl) {
     const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend2(), redis_backend_exports2));
-    shared = await redisBackend3(config, budget, now, opts.log);
+    shared = await redisBackend3(config2, budget, now, opts.log);
     store = shared.deps.store;
   }
   if (!store) {
-    if (config.dataDir) {
-      const fileStore = new FileNexusStore(config.dataDir, { budget });
+    if (config2.dataDir) {
+      const fileStore = new FileNexusStore(config2.dataDir, { budget });
       await fileStore.load(now());
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createSessionServer({ config, store, now, ...shared?.deps });
+  const app = createSessionServer({ config: config2, store, now, ...shared?.deps });
   let running;
   try {
     await shared?.listen(app.waiters);
-    running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
+    running = await serve(app.handler, { host: config2.host, port: config2.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config2.trustProxy, limits: config2.limits });
   } catch (e) {
     await store.close().catch(() => {
     });
@@ -7506,9 +7569,9 @@ async function startHub(opts) {
     const messengers = [];
     const nexuses = [];
     for (let i = 0; i < n; i++) {
-      const m = await startMessenger(messengerConfig(e, { host, port: nth(opts.messengerPort ?? 8080, i) }));
-      started.push(m);
-      messengers.push(m.url);
+      const m9 = await startMessenger(messengerConfig(e, { host, port: nth(opts.messengerPort ?? 8080, i) }));
+      started.push(m9);
+      messengers.push(m9.url);
       const x2 = await startNexusServer(nexusConfig(e, { dataDir: opts.dataDir ?? null, host, port: nth(opts.nexusPort ?? 3e3, i) }));
       started.push(x2);
       nexuses.push(x2.url);
@@ -7560,7 +7623,7 @@ async function start(p, ctx) {
   if (redis) err(`Storage: Redis (${instances} instance${instances > 1 ? "s" : ""} of each; any of them serves any request)`);
   err(`Point the CLIs at it:  export MESSENGER_URL=${hub.messengerUrl} NEXUS_URL=${hub.nexusUrl}`);
   err("Ctrl-C to stop.");
-  await new Promise((resolve2) => onStopSignal(() => resolve2()));
+  await new Promise((resolve3) => onStopSignal(() => resolve3()));
   await hub.close();
   err("Hub stopped.");
   return 0;
@@ -7576,10 +7639,13 @@ var init_hub_run = __esm({
   }
 });
 
+// builtin:node:process
+var m = process.getBuiltinModule("node:process");
+var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version, versions } = m;
+
 // src/cli/hub.ts
 init_args();
 init_io();
-import { env } from "node:process";
 
 // src/cli/hub-commands.ts
 var HUB = {
@@ -7654,8 +7720,8 @@ function renderProgramHelp(program) {
 // src/cli/main.ts
 init_io();
 init_state_dir();
-function plan(program, argv) {
-  const { name, rest } = splitCommand(program, argv);
+function plan(program, argv2) {
+  const { name, rest } = splitCommand(program, argv2);
   if (name === "--help" || name === "-h" || name === "help") return { kind: "program-help", exitCode: 0 };
   if (name === "--version" && program.version) return { kind: "version", version: program.version };
   const implicit = name === void 0 || name.startsWith("-");
@@ -7663,12 +7729,12 @@ function plan(program, argv) {
   const wanted = implicit ? program.defaultCommand : name;
   const def = program.commands.find((c) => c.name === wanted);
   if (!def) throw new UsageError(`unknown command '${wanted}' (run '${program.name} --help')`);
-  const parsed = parseArgs(def, implicit ? argv : rest);
+  const parsed = parseArgs(def, implicit ? argv2 : rest);
   return parsed.help ? { kind: "command-help", def } : { kind: "run", def, parsed };
 }
-async function runMain(program, argv, ctx, reporter) {
+async function runMain(program, argv2, ctx, reporter) {
   try {
-    const p = plan(program, argv);
+    const p = plan(program, argv2);
     switch (p.kind) {
       case "program-help":
         if (p.exitCode === 2 && reporter.noCommand) return reporter.noCommand(renderProgramHelp(program));
@@ -7687,16 +7753,16 @@ async function runMain(program, argv, ctx, reporter) {
       }
     }
   } catch (e) {
-    return reporter.fail(e, argv);
+    return reporter.fail(e, argv2);
   }
 }
-function main(program, ctx, reporter, argv = process.argv.slice(2)) {
-  runMain(program, argv, ctx, reporter).then(
+function main(program, ctx, reporter, argv2 = process.argv.slice(2)) {
+  runMain(program, argv2, ctx, reporter).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.exitCode = reporter.fail(e, argv);
+      process.exitCode = reporter.fail(e, argv2);
     }
   );
 }

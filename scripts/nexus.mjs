@@ -32,13 +32,13 @@ var init_errors = __esm({
 });
 
 // src/cli/args.ts
-function parseArgs(def, argv) {
+function parseArgs(def, argv2) {
   const byName = new Map(def.flags.map((f) => [f.name, f]));
   const out2 = { command: def.name, flags: {}, positionals: [], help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (let i = 0; i < argv2.length; i++) {
+    const a = argv2[i];
     if (a === "--") {
-      out2.positionals.push(...argv.slice(i + 1));
+      out2.positionals.push(...argv2.slice(i + 1));
       break;
     }
     if (a === "--help" || a === "-h") {
@@ -55,7 +55,7 @@ function parseArgs(def, argv) {
         out2.flags[name] = true;
         continue;
       }
-      const v2 = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      const v2 = eq > 0 ? a.slice(eq + 1) : argv2[++i];
       if (v2 === void 0) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
       out2.flags[name] = v2;
       continue;
@@ -71,18 +71,18 @@ function parseArgs(def, argv) {
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
 }
-function splitCommand(program, argv) {
+function splitCommand(program, argv2) {
   const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (let i = 0; i < argv2.length; i++) {
+    const a = argv2[i];
     if (a === "--") break;
     if (a.startsWith("-")) {
       if (valued.has(a)) i++;
       continue;
     }
-    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    return { name: a, rest: [...argv2.slice(0, i), ...argv2.slice(i + 1)] };
   }
-  return { name: argv[0], rest: argv.slice(1) };
+  return { name: argv2[0], rest: argv2.slice(1) };
 }
 function str(p, name) {
   const v2 = p.flags[name];
@@ -170,9 +170,25 @@ var init_io = __esm({
   }
 });
 
+// builtin:node:path
+var m2, _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32;
+var init_node_path = __esm({
+  "builtin:node:path"() {
+    m2 = process.getBuiltinModule("node:path");
+    ({ _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32 } = m2);
+  }
+});
+
+// builtin:node:url
+var m3, URL2, URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format2, parse2, pathToFileURL, resolve2, resolveObject, urlToHttpOptions;
+var init_node_url = __esm({
+  "builtin:node:url"() {
+    m3 = process.getBuiltinModule("node:url");
+    ({ URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m3);
+  }
+});
+
 // src/cli/state-dir.ts
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 function skillDir(moduleUrl) {
   return resolve(dirname(fileURLToPath(moduleUrl)), "..");
 }
@@ -186,11 +202,21 @@ function stateDir(part, env2, moduleUrl) {
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
     "use strict";
+    init_node_path();
+    init_node_url();
+  }
+});
+
+// builtin:node:net
+var m4, BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout;
+var init_node_net = __esm({
+  "builtin:node:net"() {
+    m4 = process.getBuiltinModule("node:net");
+    ({ BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout } = m4);
   }
 });
 
 // src/http/client-address.ts
-import { BlockList, isIP } from "node:net";
 function parseTrustProxy(value) {
   const v2 = (value ?? "").trim();
   if (v2 === "" || v2 === "0") return false;
@@ -250,6 +276,7 @@ var TrustProxyError, LOOPBACK;
 var init_client_address = __esm({
   "src/http/client-address.ts"() {
     "use strict";
+    init_node_net();
     TrustProxyError = class extends Error {
       name = "TrustProxyError";
     };
@@ -415,8 +442,16 @@ var init_config = __esm({
   }
 });
 
+// builtin:node:http
+var m5, Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server2, ServerResponse, _connectionListener, createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue;
+var init_node_http = __esm({
+  "builtin:node:http"() {
+    m5 = process.getBuiltinModule("node:http");
+    ({ Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server: Server2, ServerResponse, _connectionListener, createServer: createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue } = m5);
+  }
+});
+
 // src/http/client.ts
-import { request as httpRequest } from "node:http";
 function parseHttpUrl(url2) {
   let u;
   try {
@@ -433,7 +468,7 @@ function describe(err2, url2) {
 }
 function bounded(url2, opts, onResponse, reject) {
   const u = parseHttpUrl(url2);
-  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : httpRequest;
+  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : request;
   let settled = false;
   const req = fn(u, { method: opts.method, headers: opts.headers });
   const settle = () => {
@@ -453,8 +488,8 @@ function bounded(url2, opts, onResponse, reject) {
   req.on("response", (res) => onResponse(res, fail, settle));
   return req;
 }
-function request(url2, opts) {
-  return new Promise((resolve2, reject) => {
+function request2(url2, opts) {
+  return new Promise((resolve3, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
     const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const headers = {
@@ -475,7 +510,7 @@ function request(url2, opts) {
         res.on("end", () => {
           if (size > max) return;
           settle();
-          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+          resolve3({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
         });
         res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
       },
@@ -487,7 +522,7 @@ function request(url2, opts) {
 function openSse(url2, opts) {
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
     const req = bounded(
       url2,
@@ -506,7 +541,7 @@ function openSse(url2, opts) {
           return;
         }
         settle();
-        resolve2(sseStream(url2, req, res, opts.signal, maxLine));
+        resolve3(sseStream(url2, req, res, opts.signal, maxLine));
       },
       reject
     );
@@ -522,17 +557,17 @@ function sseStream(url2, req, res, signal, maxLine) {
   const finish = () => {
     if (done) return;
     done = true;
-    signal?.removeEventListener("abort", close);
+    signal?.removeEventListener("abort", close2);
     const w2 = waiting;
     waiting = null;
     if (w2 && error) w2.reject(error);
     else w2?.resolve({ value: void 0, done: true });
   };
-  function close() {
+  function close2() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close, { once: true });
+  signal?.addEventListener("abort", close2, { once: true });
   const push = (e) => {
     const w2 = waiting;
     waiting = null;
@@ -551,7 +586,7 @@ function sseStream(url2, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url2} is longer than ${maxLine} characters`);
-      close();
+      close2();
     }
   });
   res.on("end", finish);
@@ -566,33 +601,50 @@ function sseStream(url2, req, res, signal, maxLine) {
       if (e) return Promise.resolve({ value: e, done: false });
       if (done && error) return Promise.reject(error);
       if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
+      return new Promise((resolve3, reject) => waiting = { resolve: resolve3, reject });
     },
     return() {
-      close();
+      close2();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close };
+  return { status: 200, events, close: close2 };
 }
 var DEFAULT_MAX_BODY_BYTES;
 var init_client = __esm({
   "src/http/client.ts"() {
     "use strict";
+    init_node_http();
     init_network_error();
     init_network_error();
     DEFAULT_MAX_BODY_BYTES = 1 << 20;
   }
 });
 
+// builtin:node:fs/promises
+var m6, access, appendFile, chmod, chown, constants, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile;
+var init_promises = __esm({
+  "builtin:node:fs/promises"() {
+    m6 = process.getBuiltinModule("node:fs/promises");
+    ({ access, appendFile, chmod, chown, constants, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile } = m6);
+  }
+});
+
+// builtin:node:fs
+var m7, Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access2, accessSync, appendFile2, appendFileSync, chmod2, chmodSync, chown2, chownSync, close, closeSync, constants2, copyFile2, copyFileSync, cp2, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod2, lchmodSync, lchown2, lchownSync, link2, linkSync, lstat2, lstatSync, lutimes2, lutimesSync, mkdir2, mkdirSync, mkdtemp2, mkdtempSync, open2, openAsBlob, openSync, opendir2, opendirSync, promises, read, readFile2, readFileSync, readSync, readdir2, readdirSync, readlink2, readlinkSync, readv, readvSync, realpath2, realpathSync, rename2, renameSync, rm2, rmSync, rmdir2, rmdirSync, stat2, statSync, statfs2, statfsSync, symlink2, symlinkSync, truncate2, truncateSync, unlink2, unlinkSync, unwatchFile, utimes2, utimesSync, watch2, watchFile, write, writeFile2, writeFileSync, writeSync, writev, writevSync;
+var init_node_fs = __esm({
+  "builtin:node:fs"() {
+    m7 = process.getBuiltinModule("node:fs");
+    ({ Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access: access2, accessSync, appendFile: appendFile2, appendFileSync, chmod: chmod2, chmodSync, chown: chown2, chownSync, close, closeSync, constants: constants2, copyFile: copyFile2, copyFileSync, cp: cp2, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod: lchmod2, lchmodSync, lchown: lchown2, lchownSync, link: link2, linkSync, lstat: lstat2, lstatSync, lutimes: lutimes2, lutimesSync, mkdir: mkdir2, mkdirSync, mkdtemp: mkdtemp2, mkdtempSync, open: open2, openAsBlob, openSync, opendir: opendir2, opendirSync, promises, read, readFile: readFile2, readFileSync, readSync, readdir: readdir2, readdirSync, readlink: readlink2, readlinkSync, readv, readvSync, realpath: realpath2, realpathSync, rename: rename2, renameSync, rm: rm2, rmSync, rmdir: rmdir2, rmdirSync, stat: stat2, statSync, statfs: statfs2, statfsSync, symlink: symlink2, symlinkSync, truncate: truncate2, truncateSync, unlink: unlink2, unlinkSync, unwatchFile, utimes: utimes2, utimesSync, watch: watch2, watchFile, write, writeFile: writeFile2, writeFileSync, writeSync, writev, writevSync } = m7);
+  }
+});
+
 // src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname2, join as join2 } from "node:path";
 async function ensurePrivateDir(dir) {
   await mkdir(dir, { recursive: true, mode: 448 });
 }
 async function writeFileAtomic(path, text, opts = {}) {
-  await ensurePrivateDir(dirname2(path));
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fh = await open(tmp, "w", 384);
   try {
@@ -619,12 +671,13 @@ async function readTextOrNull(path) {
 var init_atomic_file = __esm({
   "src/store/atomic-file.ts"() {
     "use strict";
+    init_node_fs();
+    init_promises();
+    init_node_path();
   }
 });
 
 // src/nexus/state.ts
-import { readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
 function safeAgentId(id) {
   return /^[A-Za-z0-9._-]{1,128}$/.test(id) && id !== "." && id !== "..";
 }
@@ -647,6 +700,8 @@ var InvalidServerValue, StateDirError, NexusState;
 var init_state = __esm({
   "src/nexus/state.ts"() {
     "use strict";
+    init_promises();
+    init_node_path();
     init_atomic_file();
     InvalidServerValue = class extends Error {
       constructor(message) {
@@ -669,25 +724,25 @@ var init_state = __esm({
       dir;
       sessionDir(sid2) {
         if (!safeSessionId(sid2)) throw new Error(`invalid session id: ${sid2}`);
-        return join3(this.dir, "sessions", sid2);
+        return join(this.dir, "sessions", sid2);
       }
       agentDir(sid2, agent2) {
         if (!safeAgentId(agent2)) throw new Error(`invalid agent id: ${agent2}`);
-        return join3(this.sessionDir(sid2), "agents", agent2);
+        return join(this.sessionDir(sid2), "agents", agent2);
       }
       /** The state of `agent` in session `sid` (or of the only agent saved, when none is named). */
       async load(sid2, agent2) {
         const d = this.sessionDir(sid2);
         const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
-        const read = async (dir2, f) => (await readTextOrNull(join3(dir2, f)).catch(orNull))?.trim() || void 0;
-        const [first, server] = await Promise.all([read(d, "agent"), read(d, "server")]);
-        const others = (await readdir(join3(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
+        const read2 = async (dir2, f) => (await readTextOrNull(join(dir2, f)).catch(orNull))?.trim() || void 0;
+        const [first, server] = await Promise.all([read2(d, "agent"), read2(d, "server")]);
+        const others = (await readdir(join(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
         const agents = [...first ? [first] : [], ...others];
         const who = agent2 ?? (agents.length === 1 ? agents[0] : void 0);
         let dir = d;
         if (who === void 0) dir = agents.length > 1 ? null : d;
         else if (who !== first) dir = safeAgentId(who) ? this.agentDir(sid2, who) : null;
-        const [cursor, key] = dir ? await Promise.all([read(dir, "cursor"), read(dir, "key")]) : [void 0, void 0];
+        const [cursor, key] = dir ? await Promise.all([read2(dir, "cursor"), read2(dir, "key")]) : [void 0, void 0];
         return {
           sessionId: sid2,
           ...who ? { agent: who } : {},
@@ -705,14 +760,14 @@ var init_state = __esm({
       async save(sid2, values, agent2) {
         const d = this.sessionDir(sid2);
         const who = values.agent ?? agent2;
-        if (values.server !== void 0) await writeFileAtomic(join3(d, "server"), `${values.server}
+        if (values.server !== void 0) await writeFileAtomic(join(d, "server"), `${values.server}
 `);
-        const first = (await readTextOrNull(join3(d, "agent")).catch(() => null))?.trim() || void 0;
+        const first = (await readTextOrNull(join(d, "agent")).catch(() => null))?.trim() || void 0;
         let dir = d;
-        if (who !== void 0 && first === void 0) await writeFileAtomic(join3(d, "agent"), `${who}
+        if (who !== void 0 && first === void 0) await writeFileAtomic(join(d, "agent"), `${who}
 `);
         else if (who !== void 0 && who !== first) dir = this.agentDir(sid2, who);
-        for (const k of ["cursor", "key"]) if (values[k] !== void 0) await writeFileAtomic(join3(dir, k), `${values[k]}
+        for (const k of ["cursor", "key"]) if (values[k] !== void 0) await writeFileAtomic(join(dir, k), `${values[k]}
 `);
         if (dir !== d) await ensurePrivateDir(dir);
       }
@@ -723,14 +778,14 @@ var init_state = __esm({
        * where permission bits say nothing. The session's own folder is probed when it exists.
        */
       async assertWritable(sid2) {
-        const dirs = [join3(this.dir, "sessions")];
+        const dirs = [join(this.dir, "sessions")];
         if (sid2 && await stat(this.sessionDir(sid2)).catch(() => null)) dirs.push(this.sessionDir(sid2));
         for (const d of dirs) {
-          const probe = join3(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+          const probe = join(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
           try {
             await ensurePrivateDir(d);
-            await writeFile2(probe, "", { flag: "wx", mode: 384 });
-            await rm2(probe, { force: true });
+            await writeFile(probe, "", { flag: "wx", mode: 384 });
+            await rm(probe, { force: true });
           } catch (e) {
             const x2 = e;
             throw new StateDirError(this.dir, x2.code ?? x2.message);
@@ -738,11 +793,11 @@ var init_state = __esm({
         }
       }
       async remove(sid2) {
-        await rm2(this.sessionDir(sid2), { recursive: true, force: true });
+        await rm(this.sessionDir(sid2), { recursive: true, force: true });
       }
       async list() {
         try {
-          return (await readdir(join3(this.dir, "sessions"))).filter(safeSessionId).sort();
+          return (await readdir(join(this.dir, "sessions"))).filter(safeSessionId).sort();
         } catch {
           return [];
         }
@@ -832,18 +887,18 @@ function messageText(t) {
   const s = String(t ?? "");
   return safeText(s.slice(0, 16e3), { multiline: true }).replace(/\n/g, "\n      ") + (s.length > 16e3 ? " \u2026" : "");
 }
-function messageLine(m) {
-  const unverified = m.agentId !== "system" && m.verified !== true;
-  const who = m.mine === true ? "you" : m.agentId === "system" ? "\u2699\uFE0F  system" : shown(m.agentId, 200);
-  return `  [#${shown(m.cursor, 40)}] ${who}${unverified ? " \u26A0\uFE0F (unverified)" : ""}: ${messageText(m.text)}`;
+function messageLine(m9) {
+  const unverified = m9.agentId !== "system" && m9.verified !== true;
+  const who = m9.mine === true ? "you" : m9.agentId === "system" ? "\u2699\uFE0F  system" : shown(m9.agentId, 200);
+  return `  [#${shown(m9.cursor, 40)}] ${who}${unverified ? " \u26A0\uFE0F (unverified)" : ""}: ${messageText(m9.text)}`;
 }
 function pollHints(send2, poll2, b) {
-  const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m) => m !== null && typeof m === "object");
+  const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m9) => m9 !== null && typeof m9 === "object");
   const messages = items(b.messages);
   if (messages.length) {
     err(`\u{1F4AC} Received ${messages.length} message(s)`);
-    const unverified = (m) => m.agentId !== "system" && m.verified !== true;
-    for (const m of messages) err(messageLine(m));
+    const unverified = (m9) => m9.agentId !== "system" && m9.verified !== true;
+    for (const m9 of messages) err(messageLine(m9));
     if (messages.some(unverified)) err("\u26A0\uFE0F  (unverified): sent without the agent's session key; anyone who knows the session id could have sent it as that agent.");
     err(`\u{1F4A1} Tip: reply with: ${send2} "Your message"`);
   } else {
@@ -851,7 +906,7 @@ function pollHints(send2, poll2, b) {
   }
   if (Array.isArray(b.members)) {
     err("Members:");
-    for (const m of items(b.members)) err(`  ${shown(m.agentId, 200)} (last seen ${shown(m.lastSeenAt, 40)})`);
+    for (const m9 of items(b.members)) err(`  ${shown(m9.agentId, 200)} (last seen ${shown(m9.lastSeenAt, 40)})`);
   }
   err(`\u{1F4A1} Tip: wait for the next message: ${poll2}`);
 }
@@ -890,7 +945,7 @@ var init_client2 = __esm({
       /** One request; rejects with a NetworkError (bad_url, unreachable, timeout, too_large). */
       async request(method, path, opts = {}) {
         const payload = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
-        const r = await request(this.url + path, {
+        const r = await request2(this.url + path, {
           method,
           headers: { accept: "application/json", ...opts.headers },
           timeoutMs: this.timeoutMs + (opts.extraMs ?? 0),
@@ -985,17 +1040,17 @@ var init_client2 = __esm({
 
 // src/nexus/pairing-link.ts
 function parsePairingLink(text) {
-  const m = LINK.exec(text.trim().slice(0, 2048));
-  if (!m) return null;
+  const m9 = LINK.exec(text.trim().slice(0, 2048));
+  if (!m9) return null;
   let raw;
   try {
-    raw = decodeURIComponent(m[2] ?? m[3]);
+    raw = decodeURIComponent(m9[2] ?? m9[3]);
   } catch {
     return null;
   }
   let server;
   try {
-    server = new URL(m[1]);
+    server = new URL(m9[1]);
   } catch {
     return null;
   }
@@ -1013,12 +1068,12 @@ var init_pairing_link = __esm({
 // src/nexus/watch.ts
 function refusal(e) {
   if (!(e instanceof NetworkError)) return null;
-  const m = /HTTP (\d{3}) ([\s\S]*)$/.exec(e.message);
-  if (!m) return null;
-  const status = Number(m[1]);
+  const m9 = /HTTP (\d{3}) ([\s\S]*)$/.exec(e.message);
+  if (!m9) return null;
+  const status = Number(m9[1]);
   let body = { error: "http_error", status };
   try {
-    const parsed = JSON.parse(m[2]);
+    const parsed = JSON.parse(m9[2]);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = { ...parsed, status };
   } catch {
   }
@@ -1055,22 +1110,22 @@ async function watchSession(client, sessionId, agentId, opts) {
       try {
         for await (const ev of stream2.events) {
           if (ev.kind !== "data") continue;
-          let m;
+          let m9;
           try {
             const parsed = JSON.parse(ev.data);
             if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) continue;
-            m = parsed;
+            m9 = parsed;
           } catch {
             continue;
           }
-          if (m.type === "expired") return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
-          if (m.type === "error") return { ...r, ended: "refused", error: m };
-          if (!validCursor(m.cursor)) continue;
-          r.cursor = m.cursor;
+          if (m9.type === "expired") return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          if (m9.type === "error") return { ...r, ended: "refused", error: m9 };
+          if (!validCursor(m9.cursor)) continue;
+          r.cursor = m9.cursor;
           r.messages++;
-          if (m.mine !== true) r.fromOthers++;
-          await opts.onMessage(m);
-          await opts.saveCursor?.(m.cursor);
+          if (m9.mine !== true) r.fromOthers++;
+          await opts.onMessage(m9);
+          await opts.saveCursor?.(m9.cursor);
           if (opts.maxMessages !== void 0 && r.fromOthers >= opts.maxMessages) {
             stream2.close();
             return { ...r, ended: "max_messages" };
@@ -1094,13 +1149,13 @@ var init_watch = __esm({
     "use strict";
     init_client();
     init_state();
-    sleep = (ms, signal) => new Promise((resolve2) => {
-      if (signal.aborted) return resolve2();
+    sleep = (ms, signal) => new Promise((resolve3) => {
+      if (signal.aborted) return resolve3();
       const t = setTimeout(done, ms);
       function done() {
         clearTimeout(t);
         signal.removeEventListener("abort", done);
-        resolve2();
+        resolve3();
       }
       signal.addEventListener("abort", done, { once: true });
     });
@@ -1157,10 +1212,10 @@ var init_agent = __esm({
        * on its own server, which is saved as this session's server (nexus spec §2.9).
        */
       async claim(codeOrLink, agentId) {
-        const link = parsePairingLink(codeOrLink);
-        const client = link ? this.clientAt(link.server) : this.clientFor();
+        const link3 = parsePairingLink(codeOrLink);
+        const client = link3 ? this.clientAt(link3.server) : this.clientFor();
         await this.state.assertWritable();
-        const code = link ? link.code : codeOrLink;
+        const code = link3 ? link3.code : codeOrLink;
         return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
       }
       /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
@@ -1305,9 +1360,8 @@ var init_errors3 = __esm({
 });
 
 // src/http/node-adapter.ts
-import { createServer } from "node:http";
 function readBody(req, limit) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (c) => {
@@ -1315,9 +1369,9 @@ function readBody(req, limit) {
       if (size <= limit) chunks.push(c);
       else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
-    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("close", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
   });
 }
 function toHttpRequest(req, body, trustProxy) {
@@ -1363,7 +1417,7 @@ function serve(handler, opts) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer(timeoutOptions(limits), async (req, res) => {
+  const server = createServer2(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -1374,11 +1428,11 @@ function serve(handler, opts) {
     }
     const gone = new AbortController();
     res.once("close", () => gone.abort());
-    const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request2.ip)) {
+    const request3 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
+    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request3, opts.onError);
+    if (r.stream && !streamsPerIp.acquire(request3.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
-      log(`${request2.method} ${request2.path} 429 stream cap`);
+      log(`${request3.method} ${request3.path} 429 stream cap`);
       return;
     }
     if (r.stream) {
@@ -1393,29 +1447,29 @@ function serve(handler, opts) {
         if (ended) return;
         ended = true;
         open3.delete(end);
-        streamsPerIp.release(request2.ip);
+        streamsPerIp.release(request3.ip);
         cleanup();
         res.end();
       };
-      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+      const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
       open3.add(end);
       res.on("close", end);
       const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write, end, flow);
+      cleanup = r.stream.open(write2, end, flow);
       if (ended) cleanup();
-      log(`${request2.method} ${request2.path} ${r.status} stream`);
+      log(`${request3.method} ${request3.path} ${r.status} stream`);
       return;
     }
     writePlain(res, r, body === null);
-    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
   });
   const connections = guardConnections(server, limits, trust);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
       const { port, address } = server.address();
       const host = address.includes(":") ? `[${address}]` : address;
-      resolve2({
+      resolve3({
         server,
         port,
         url: `http://${host}:${port}`,
@@ -1440,6 +1494,7 @@ var HARD_BODY_CAP, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
+    init_node_http();
     init_client_address();
     init_connection_guard();
     init_limits();
@@ -1461,8 +1516,6 @@ var init_nexus_store = __esm({
 });
 
 // src/store/journal.ts
-import * as fsp from "node:fs/promises";
-import { join as join4 } from "node:path";
 function storageError(e) {
   if (e instanceof StorageUnavailable) return e;
   const code = e?.code ?? "EIO";
@@ -1473,7 +1526,7 @@ async function writeAll(fh, text) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
 }
-function parse(line) {
+function parse3(line) {
   try {
     return JSON.parse(line);
   } catch {
@@ -1482,21 +1535,23 @@ function parse(line) {
 }
 function replay(line, apply) {
   if (!line) return;
-  const r = parse(line);
+  const r = parse3(line);
   if (r && typeof r === "object") apply(r);
 }
 var nodeFs, SNAPSHOT, JOURNAL, Journal;
 var init_journal = __esm({
   "src/store/journal.ts"() {
     "use strict";
+    init_promises();
+    init_node_path();
     init_nexus_store();
     nodeFs = {
-      open: (path, flags, mode) => fsp.open(path, flags, mode),
-      readFile: (path) => fsp.readFile(path, "utf8"),
-      readdir: (path) => fsp.readdir(path),
-      rename: (a, b) => fsp.rename(a, b),
-      rm: (path, opts) => fsp.rm(path, opts),
-      mkdir: async (path) => void await fsp.mkdir(path, { recursive: true, mode: 448 })
+      open: (path, flags, mode) => open(path, flags, mode),
+      readFile: (path) => readFile(path, "utf8"),
+      readdir: (path) => readdir(path),
+      rename: (a, b) => rename(a, b),
+      rm: (path, opts) => rm(path, opts),
+      mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
     };
     SNAPSHOT = "snapshot.ndjson";
     JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
@@ -1527,20 +1582,20 @@ var init_journal = __esm({
       async load(apply) {
         await this.fs.mkdir(this.dir);
         const names = await this.fs.readdir(this.dir);
-        for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join4(this.dir, f), { force: true }).catch(() => {
+        for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
         });
         let covered = 0;
         if (names.includes(SNAPSHOT)) {
-          const text = await this.fs.readFile(join4(this.dir, SNAPSHOT));
+          const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
           this.snapshotBytes = Buffer.byteLength(text);
           const lines = text.split("\n");
-          const head = parse(lines[0] ?? "");
+          const head = parse3(lines[0] ?? "");
           covered = typeof head?.gen === "number" ? head.gen : 0;
           for (const line of lines.slice(1)) replay(line, apply);
         }
         const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
         for (const g2 of gens) {
-          const path = join4(this.dir, `journal-${g2}.ndjson`);
+          const path = join(this.dir, `journal-${g2}.ndjson`);
           if (g2 < covered) {
             await this.fs.rm(path, { force: true }).catch(() => {
             });
@@ -1554,8 +1609,8 @@ var init_journal = __esm({
       }
       /** Appends lines (each ending in "\n") and resolves once they are on disk. */
       append(data) {
-        return new Promise((resolve2, reject) => {
-          this.queue.push({ data, resolve: resolve2, reject });
+        return new Promise((resolve3, reject) => {
+          this.queue.push({ data, resolve: resolve3, reject });
           if (!this.writing) this.writing = this.pump();
         });
       }
@@ -1582,7 +1637,7 @@ var init_journal = __esm({
         this.writing = null;
       }
       async openCurrent() {
-        this.fh = await this.fs.open(join4(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
         this.size = 0;
       }
       /** After a failed write: cut the file back to its last complete line, or start a new one. */
@@ -1617,7 +1672,7 @@ var init_journal = __esm({
         this.bytesSinceSnapshot = 0;
         await old?.close().catch(() => {
         });
-        const tmp = join4(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+        const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
         let written = 0;
         try {
           const fh = await this.fs.open(tmp, "w", 384);
@@ -1636,7 +1691,7 @@ var init_journal = __esm({
           } finally {
             await fh.close();
           }
-          await this.fs.rename(tmp, join4(this.dir, SNAPSHOT));
+          await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
           await this.syncDir();
         } catch (e) {
           await this.fs.rm(tmp, { force: true }).catch(() => {
@@ -1645,8 +1700,8 @@ var init_journal = __esm({
         }
         this.snapshotBytes = written;
         for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-          const m = JOURNAL.exec(f);
-          if (m && Number(m[1]) < covered) await this.fs.rm(join4(this.dir, f), { force: true }).catch(() => {
+          const m9 = JOURNAL.exec(f);
+          if (m9 && Number(m9[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
           });
         }
       }
@@ -1760,14 +1815,14 @@ var init_message_log = __esm({
       append(sid2, messages) {
         let l3 = this.lists.get(sid2);
         if (!l3) this.lists.set(sid2, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-        for (const m of messages) {
+        for (const m9 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m.wire);
-          if (m.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m, bytes };
+          const bytes = Buffer.byteLength(m9.wire);
+          if (m9.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+            l3.greeting = { m: m9, bytes };
             continue;
           }
-          const node = { sid: sid2, m, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid: sid2, m: m9, bytes, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
@@ -2042,11 +2097,11 @@ var init_nexus_journal_lines = __esm({
 });
 
 // src/store/message-journal.ts
-function messageLine2(sid2, m, expiresAt, arrival) {
+function messageLine2(sid2, m9, expiresAt, arrival) {
   const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
-  const a = m.author === void 0 ? "" : `,"a":${JSON.stringify(m.author)}`;
+  const a = m9.author === void 0 ? "" : `,"a":${JSON.stringify(m9.author)}`;
   const q2 = arrival === void 0 ? "" : `,"q":${arrival}`;
-  return `{"m":${JSON.stringify(sid2)},"n":${m.cursor}${e}${a}${q2},"w":${m.wire}}
+  return `{"m":${JSON.stringify(sid2)},"n":${m9.cursor}${e}${a}${q2},"w":${m9.wire}}
 `;
 }
 function replayRecord(into, r) {
@@ -2063,8 +2118,8 @@ function replayRecord(into, r) {
   into.last.set(rec.m, n);
   if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
   const wire = JSON.stringify(rec.w);
-  const m = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
-  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m, q: rec.q } : { sid: rec.m, m });
+  const m9 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m9, q: rec.q } : { sid: rec.m, m: m9 });
 }
 function liveAfterReplay(r, now) {
   const sessions = [];
@@ -2076,7 +2131,7 @@ function liveAfterReplay(r, now) {
   const live = new Set(sessions.map((s) => s.sessionId));
   const snap = r.messages.filter((x2) => x2.q !== void 0).sort((a, b) => a.q - b.q);
   const rest = r.messages.filter((x2) => x2.q === void 0);
-  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid: sid2, m }) => ({ sid: sid2, m })) };
+  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid: sid2, m: m9 }) => ({ sid: sid2, m: m9 })) };
 }
 var emptyReplay;
 var init_message_journal = __esm({
@@ -2117,8 +2172,8 @@ var init_session_flights = __esm({
         return this.step(id, fn);
       }
       wait(lane, id, fn, first) {
-        return new Promise((resolve2, reject) => {
-          const go = () => void this.step(id, fn).then(resolve2, reject);
+        return new Promise((resolve3, reject) => {
+          const go = () => void this.step(id, fn).then(resolve3, reject);
           if (first) lane.waiting.unshift(go);
           else lane.waiting.push(go);
         });
@@ -2171,11 +2226,11 @@ var init_session_flights = __esm({
 });
 
 // src/store/nexus-file-store.ts
-import { join as join5 } from "node:path";
 var SLICE, yieldNow, noop2, FileNexusStore;
 var init_nexus_file_store = __esm({
   "src/store/nexus-file-store.ts"() {
     "use strict";
+    init_node_path();
     init_journal();
     init_memory_nexus_store();
     init_message_journal();
@@ -2219,12 +2274,12 @@ var init_nexus_file_store = __esm({
        */
       async load(now) {
         const replayed2 = emptyReplay();
-        const legacy = join5(this.dataDir, "sessions");
+        const legacy = join(this.dataDir, "sessions");
         await this.loadLegacy(legacy, replayed2.sessions);
         await this.journal.load((r) => replayRecord(replayed2, r));
         const live = liveAfterReplay(replayed2, now);
         for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
-        for (const { sid: sid2, m } of live.messages) this.log.append(sid2, [m]);
+        for (const { sid: sid2, m: m9 } of live.messages) this.log.append(sid2, [m9]);
         try {
           await this.compact();
           await this.fs.rm(legacy, { recursive: true, force: true });
@@ -2245,7 +2300,7 @@ var init_nexus_file_store = __esm({
         for (const f of names) {
           if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
           try {
-            const s = JSON.parse(await this.fs.readFile(join5(dir, f)));
+            const s = JSON.parse(await this.fs.readFile(join(dir, f)));
             if (validSession(s)) into.set(s.sessionId, s);
           } catch {
           }
@@ -2265,7 +2320,7 @@ var init_nexus_file_store = __esm({
       write(id, base, u, kind) {
         const s = u.next ?? base;
         let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
-        for (const m of u.append ?? []) text += messageLine2(id, m, s?.expiresAt);
+        for (const m9 of u.append ?? []) text += messageLine2(id, m9, s?.expiresAt);
         const written = this.journal.append(text);
         if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
         return written;
@@ -2341,9 +2396,9 @@ var init_nexus_file_store = __esm({
           }
         }
         for (const session of this.log.entries()) {
-          for (const { sid: sid2, m, seq } of session) {
+          for (const { sid: sid2, m: m9, seq } of session) {
             if (!this.sessions.has(sid2)) break;
-            chunk += messageLine2(sid2, m, void 0, seq);
+            chunk += messageLine2(sid2, m9, void 0, seq);
             n++;
           }
           if (chunk.length >= 1 << 20 || n >= SLICE) {
@@ -2433,8 +2488,8 @@ function checkAgentId(id, where = "X-Agent-Id") {
 }
 function parseAfter(v2) {
   if (v2 === null || v2 === "") return -1;
-  const m = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m) return Number(m[1]);
+  const m9 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m9) return Number(m9[1]);
   if (/^-\d{1,15}$/.test(v2)) return -1;
   throw invalidRequest("after", "after must be a cursor (decimal digits)");
 }
@@ -2618,8 +2673,16 @@ ${key}`;
   }
 });
 
+// builtin:node:crypto
+var m8, Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto;
+var init_node_crypto = __esm({
+  "builtin:node:crypto"() {
+    m8 = process.getBuiltinModule("node:crypto");
+    ({ Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants: constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto } = m8);
+  }
+});
+
 // src/nexus/server/random-pool.ts
-import { randomFillSync } from "node:crypto";
 function pooledRandom(poolSize = 4096) {
   const pool = new Uint8Array(poolSize);
   let used = poolSize;
@@ -2653,6 +2716,7 @@ function pooledRandomHex(poolSize = 4096) {
 var init_random_pool = __esm({
   "src/nexus/server/random-pool.ts"() {
     "use strict";
+    init_node_crypto();
   }
 });
 
@@ -2677,7 +2741,6 @@ var init_ids = __esm({
 });
 
 // src/nexus/server/session-key.ts
-import { hash } from "node:crypto";
 function hashSessionKey(key) {
   return hash("sha256", key, "hex");
 }
@@ -2691,6 +2754,7 @@ function keyMatches(key, keyHash) {
 var init_session_key = __esm({
   "src/nexus/server/session-key.ts"() {
     "use strict";
+    init_node_crypto();
   }
 });
 
@@ -2748,16 +2812,16 @@ function iso(ms) {
   isoCache[1] = text;
   return text;
 }
-function stored(m) {
-  const id = JSON.stringify(m.agentId);
-  const json2 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
-  const creator = m.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m.creatorAgentId)}` : "";
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json2},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}${creator}}`;
-  const author = m.type === "message" ? m.agentId : m.creatorAgentId;
-  return author === void 0 ? { cursor: m.cursor, wire } : { cursor: m.cursor, wire, author };
+function stored(m9) {
+  const id = JSON.stringify(m9.agentId);
+  const json2 = m9.json !== void 0 ? `,"json":${JSON.stringify(m9.json)}` : "";
+  const creator = m9.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m9.creatorAgentId)}` : "";
+  const wire = `{"id":${JSON.stringify(m9.id)},"cursor":"${m9.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m9.text)}${json2},"verified":${m9.verified},"createdAt":"${iso(m9.createdAt)}","expiresAt":"${iso(m9.expiresAt)}","type":"${m9.type}"${m9.sanitized ? ',"sanitized":true' : ""}${creator}}`;
+  const author = m9.type === "message" ? m9.agentId : m9.creatorAgentId;
+  return author === void 0 ? { cursor: m9.cursor, wire } : { cursor: m9.cursor, wire, author };
 }
-function wireFor(m, reader) {
-  return `${m.wire.slice(0, -1)},"mine":${m.author === reader}}`;
+function wireFor(m9, reader) {
+  return `${m9.wire.slice(0, -1)},"mine":${m9.author === reader}}`;
 }
 function statusView(s) {
   return {
@@ -2780,7 +2844,7 @@ function nextCursor(messages, after, head) {
 }
 function pollBody(page2, more, after, s, members, reader) {
   const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m) => wireFor(m, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
+  return `{"messages":[${page2.map((m9) => wireFor(m9, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
 }
 var isoCache;
 var init_views = __esm({
@@ -3018,11 +3082,11 @@ var init_waiters = __esm({
 
 // src/nexus/server/context.ts
 function createContext(deps) {
-  const { config, store } = deps;
+  const { config: config2, store } = deps;
   const now = deps.now ?? Date.now;
   const ids = serverIds(deps.random);
-  const quota = deps.quota ?? new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
-  const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
+  const quota = deps.quota ?? new StorageQuota(config2.storagePerIp, config2.storageTotal, store.listSessions());
+  const waiters = new Waiters({ perSession: config2.maxWaitersPerSession, perIp: config2.maxWaitersPerIp });
   const idempotent = deps.idempotency ?? new IdempotentSends();
   const wake = (id) => {
     waiters.wake(id);
@@ -3033,19 +3097,19 @@ function createContext(deps) {
     wake(id);
   };
   return {
-    config,
+    config: config2,
     store,
     now,
     startedAt: now(),
     ids,
     quota,
-    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now }),
+    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config2.pairFailLimit, windowMs: config2.rateLimitWindowMs, now }),
     fresh: () => ({ now: now(), messageId: ids.messageId() }),
     freshAgent: () => ({ now: now(), messageId: ids.messageId(), sessionKey: ids.sessionKey() }),
     baseUrl(req) {
-      if (config.publicBaseUrl) return config.publicBaseUrl;
-      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
-      const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+      if (config2.publicBaseUrl) return config2.publicBaseUrl;
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config2.port}`;
+      const proto = config2.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
       return `${proto}://${host}`;
     },
     async live(id) {
@@ -3156,9 +3220,9 @@ function qFor(ranges, types, wildcards) {
   }
   return best;
 }
-function negotiatePage(accept, format) {
-  if (format === "md" || format === "markdown") return "md";
-  if (format === "html") return "html";
+function negotiatePage(accept, format3) {
+  if (format3 === "md" || format3 === "markdown") return "md";
+  if (format3 === "html") return "html";
   if (!accept) return "md";
   const ranges = parseAccept(accept);
   const html = qFor(ranges, ["text/html", "application/xhtml+xml"], false);
@@ -3639,7 +3703,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m, b) => b.startsWith(" ") ? m + " " + b.slice(1) : m + te(b, m.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m9, b) => b.startsWith(" ") ? m9 + " " + b.slice(1) : m9 + te(b, m9.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -3649,9 +3713,9 @@ ${d}` : d;
             let p = o.at(-1);
             if (p?.type === "code" || p?.type === "heading" || p?.type === "hr" || p?.type === "html" || p?.type === "table") break;
             if (p?.type === "blockquote") {
-              let k = p, m = n.join(`
+              let k = p, m9 = n.join(`
 `), b = k.raw + `
-` + m.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
+` + m9.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
               o[o.length - 1] = f;
               let R = b.substring(f.raw.length).replace(/^\n/, ""), E = R ? R.split(`
 `).length : 0, T = E ? n.slice(0, -E) : n;
@@ -3660,11 +3724,11 @@ ${T.join(`
 `)}`), s = s.substring(0, s.length - k.text.length) + f.text, n = n.slice(T.length), n.length > 0 && this.rules.other.blockquoteStart.test(n[0])) continue;
               break;
             } else if (p?.type === "list") {
-              let k = p, m = k.raw + `
+              let k = p, m9 = k.raw + `
 ` + n.join(`
-`), b = this.list(m);
+`), b = this.list(m9);
               o[o.length - 1] = b;
-              let f = b.raw.length > k.raw.length ? m.slice(k.raw.length + 1, b.raw.length).split(`
+              let f = b.raw.length > k.raw.length ? m9.slice(k.raw.length + 1, b.raw.length).split(`
 `).length : 0;
               if (f > 0) {
                 let R = n.slice(0, f).join(`
@@ -3692,8 +3756,8 @@ ${R}`;
             if (!(t = a.exec(e)) || this.rules.block.hr.test(e)) break;
             let k = r();
             e = e.substring(t[0].length);
-            let m = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m, b) : m.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+            let m9 = t[2].split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m9, b) : m9.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X3 = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
@@ -3734,16 +3798,16 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           i.raw = n.slice(0, r()).trimEnd();
           let d = [];
           for (let h of i.items) if (this.lexer.state.top = false, d.push(this.lexer.inlineQueue.length), h.tokens = this.lexer.blockTokens(h.text, []), !i.loose) {
-            let p = h.tokens.filter((m) => m.type === "space"), k = p.length > 0 && p.some((m) => this.rules.other.anyLine.test(m.raw));
+            let p = h.tokens.filter((m9) => m9.type === "space"), k = p.length > 0 && p.some((m9) => this.rules.other.anyLine.test(m9.raw));
             i.loose = k;
           }
           for (let h = 0; h < i.items.length; h++) {
             let p = i.items[h], k = p.tokens[0];
             if (p.task && (k?.type === "text" || k?.type === "paragraph")) {
               p.text = p.text.replace(this.rules.other.listReplaceTask, ""), k.raw = k.raw.replace(this.rules.other.listReplaceTask, ""), k.text = k.text.replace(this.rules.other.listReplaceTask, "");
-              let m = this.lexer.inlineQueue;
-              for (let f = d[h]; f < m.length; f++) if (m[f].tokens === k.tokens) {
-                m[f].src = m[f].src.replace(this.rules.other.listReplaceTask, "");
+              let m9 = this.lexer.inlineQueue;
+              for (let f = d[h]; f < m9.length; f++) if (m9[f].tokens === k.tokens) {
+                m9[f].src = m9[f].src.replace(this.rules.other.listReplaceTask, "");
                 break;
               }
               let b = this.rules.other.listTaskCheckbox.exec(p.raw);
@@ -3877,7 +3941,7 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
         if (r[4] && n.match(this.rules.other.unicodeAlphaNumeric)) return;
         let h = r[1] || r[3] || "";
         if (!h || !n || d) {
-          let p = [...r[0]].length - 1, k, m, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
+          let p = [...r[0]].length - 1, k, m9, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
           if (s !== "*" && s !== "_") return;
           let T = s === "*" ? this.rules.inline.emStrongRDelimAst : this.rules.inline.emStrongRDelimUnd, U = oe(this, t, s), H = t.length - e.length + p;
           if (U < H) return;
@@ -3885,18 +3949,18 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           let K = U - H;
           for (T.lastIndex = 0; (r = T.exec(t)) !== null && !(r.index > K); ) {
             if (k = r[1] || r[2] || r[3] || r[4] || r[5] || r[6], !k) continue;
-            if (m = [...k].length, r[3] || r[4]) {
-              b += m;
+            if (m9 = [...k].length, r[3] || r[4]) {
+              b += m9;
               continue;
-            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m) % 3)) {
+            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m9) % 3)) {
               if (o && (r[5] || r[6])) break;
-              f += m;
+              f += m9;
               continue;
             }
-            if (b -= m, b > 0) continue;
-            m = Math.min(m, m + b + f);
-            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m);
-            if (Math.min(p, m) % 2) {
+            if (b -= m9, b > 0) continue;
+            m9 = Math.min(m9, m9 + b + f);
+            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m9);
+            if (Math.min(p, m9) % 2) {
               let se = B.slice(1, -1);
               return { type: "em", raw: B, text: se, tokens: this.lexer.inlineTokens(se) };
             }
@@ -3936,8 +4000,8 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
             }
             if (c -= a, c > 0) continue;
             a = Math.min(a, a + c);
-            let k = [...r[0]][0].length, m = e.slice(0, o + r.index + k + a), b = m.slice(o, -o);
-            return { type: "del", raw: m, text: b, tokens: this.lexer.inlineTokens(b) };
+            let k = [...r[0]][0].length, m9 = e.slice(0, o + r.index + k + a), b = m9.slice(o, -o);
+            return { type: "del", raw: m9, text: b, tokens: this.lexer.inlineTokens(b) };
           }
         }
       }
@@ -4790,10 +4854,10 @@ Please report this to https://github.com/markedjs/marked.`, e) {
 
 // src/nexus/server/safe-markdown.ts
 function safeHref(destination) {
-  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m, dec, hex2, name) => {
-    if (name) return REFS[name] ?? m;
-    const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
-    return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
+  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m9, dec, hex2, name) => {
+    if (name) return REFS[name] ?? m9;
+    const cp3 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+    return cp3 > 0 && cp3 <= 1114111 ? String.fromCodePoint(cp3) : "\uFFFD";
   });
   let url2;
   try {
@@ -4878,7 +4942,6 @@ var init_safe_markdown = __esm({
 });
 
 // src/nexus/server/pages.ts
-import { createHash } from "node:crypto";
 function inlineHash(tag) {
   const open3 = `<${tag}>`;
   const start = page_default.indexOf(open3);
@@ -4896,8 +4959,8 @@ function escapeAll(vars) {
   for (const [k, v2] of Object.entries(oneLine(vars))) out2[k] = typeof v2 === "string" ? escapeHtml(v2) : v2;
   return out2;
 }
-function page(template, vars, shell, status, format, quoted) {
-  if (format === "md") {
+function page(template, vars, shell, status, format3, quoted) {
+  if (format3 === "md") {
     const line = oneLine(vars);
     const body2 = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
     return { status, headers: { ...COMMON_HEADERS, "content-type": "text/markdown; charset=utf-8", "content-security-policy": MARKDOWN_CSP }, body: body2 };
@@ -4912,11 +4975,11 @@ function page(template, vars, shell, status, format, quoted) {
     body: renderTemplate(page_default, { ...escapeAll(shell), body })
   };
 }
-function pairingPage(p, format) {
+function pairingPage(p, format3) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
     const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format3);
   }
   return page(
     pairing_skill_default,
@@ -4937,21 +5000,22 @@ function pairingPage(p, format) {
       pageUrl: `${p.baseUrl}/p/${p.code}`
     },
     200,
-    format,
+    format3,
     p.greeting ? { name: "greetingQuoted", text: p.greeting } : void 0
   );
 }
-function unknownCodePage(code, baseUrl, pairTtl, format) {
+function unknownCodePage(code, baseUrl, pairTtl, format3) {
   const shown2 = code.slice(0, 40).replace(/[^A-Za-z0-9-]/g, "?");
-  return page(pairing_invalid_default, { code: shown2, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format);
+  return page(pairing_invalid_default, { code: shown2, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format3);
 }
-function skillPage(vars, format) {
-  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format);
+function skillPage(vars, format3) {
+  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format3);
 }
 var LOCKED, PAGE_CSP, MARKDOWN_CSP, COMMON_HEADERS;
 var init_pages = __esm({
   "src/nexus/server/pages.ts"() {
     "use strict";
+    init_node_crypto();
     init_pairing_skill();
     init_pairing_invalid();
     init_general_skill();
@@ -5065,17 +5129,17 @@ var init_pairing = __esm({
 
 // src/nexus/server/routes-pairing.ts
 async function createPair(ctx, req) {
-  const { config, store } = ctx;
+  const { config: config2, store } = ctx;
   const sessionId = stringField(parseBody(req), "sessionId", 200);
   if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
   const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
   const t = ctx.now();
-  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
+  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config2.maxCodesPerSession)) {
     await store.updatePair(old.code, () => ({ next: null, result: null }));
   }
   for (let i = 0; i < 10; i++) {
-    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config.pairTtl, keyed);
-    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config.pairTtl));
+    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config2.pairTtl, keyed);
+    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config2.pairTtl));
   }
   throw new Error("could not allocate a unique pairing code");
 }
@@ -5110,17 +5174,17 @@ async function pairStatus(ctx, req, raw) {
   return json(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
 }
 async function pairSkill(ctx, req, raw) {
-  const { config } = ctx;
-  const format = negotiatePage(req.headers.accept, req.query.get("format"));
+  const { config: config2 } = ctx;
+  const format3 = negotiatePage(req.headers.accept, req.query.get("format"));
   const { code, pair } = await lookupCode(ctx, req, raw);
   const baseUrl = ctx.baseUrl(req);
-  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
+  if (!pair) return unknownCodePage(code, baseUrl, config2.pairTtl, format3);
   const t = ctx.now();
   const s = await ctx.store.getSession(pair.sessionId);
   const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
   return pairingPage(
-    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
-    format
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config2.defaultTtl, pairTtl: config2.pairTtl },
+    format3
   );
 }
 function shortLink(ctx, req, raw) {
@@ -5175,19 +5239,19 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close = (last) => {
+        const close2 = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
           end();
         };
-        const write = (chunk) => {
+        const write2 = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close();
+          close2();
           return false;
         };
-        const gone = () => close(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
+        const gone = () => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -5201,20 +5265,20 @@ function eventStream(ctx, r) {
               while (!closed && buffered() < SOCKET_WATER) {
                 const s = await ctx.store.getSession(id);
                 if (!s || s.expiresAt <= ctx.now()) return gone();
-                if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
-                for (const m of page2.messages) {
-                  if (closed || !write(`id: ${m.cursor}
-data: ${wireFor(m, agentId)}
+                for (const m9 of page2.messages) {
+                  if (closed || !write2(`id: ${m9.cursor}
+data: ${wireFor(m9, agentId)}
 
 `)) return;
-                  cursor = m.cursor;
+                  cursor = m9.cursor;
                 }
                 if (!page2.more) break;
               }
             } while (again && !closed);
           } catch {
-            close(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -5227,9 +5291,9 @@ data: ${wireFor(m, agentId)}
           } catch (e) {
             const status = e.status;
             if (status === 404) return gone();
-            if (status === 401 || status === 403) return close(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
           }
-          if (!closed && buffered() < SOCKET_WATER) write(": keepalive\n\n");
+          if (!closed && buffered() < SOCKET_WATER) write2(": keepalive\n\n");
           void pump();
         };
         const keepalive = setInterval(() => void tick(), ctx.config.sseKeepaliveMs);
@@ -5241,12 +5305,12 @@ data: ${wireFor(m, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
         flow?.onDrain(() => void pump());
-        write(`retry: ${RETRY_MS}
+        write2(`retry: ${RETRY_MS}
 : connected
 
 `);
@@ -5280,7 +5344,7 @@ function tooManyWaiters() {
 }
 function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let done = false;
     let timedOut = false;
     let expiryTimer;
@@ -5295,7 +5359,7 @@ function parkPoll(ctx, p, signal) {
       clearTimeout(expiryTimer);
       unregister?.();
       signal?.removeEventListener("abort", onGone);
-      resolve2(r);
+      resolve3(r);
     };
     const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
     const check = async () => {
@@ -5440,11 +5504,11 @@ function regexRule(name, precheck, spec) {
     const hits = [];
     const re2 = spec.re;
     re2.lastIndex = 0;
-    for (let m = re2.exec(text); m; m = re2.exec(text)) {
-      const keep = spec.label ? (m[1] ?? "").length : 0;
-      if (spec.accept && !spec.accept(m[0].slice(keep))) continue;
-      const type = typeof spec.type === "string" ? spec.type : spec.type(m[1] ?? "");
-      hits.push({ start: m.index + keep, end: m.index + m[0].length, type });
+    for (let m9 = re2.exec(text); m9; m9 = re2.exec(text)) {
+      const keep = spec.label ? (m9[1] ?? "").length : 0;
+      if (spec.accept && !spec.accept(m9[0].slice(keep))) continue;
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m9[1] ?? "");
+      hits.push({ start: m9.index + keep, end: m9.index + m9[0].length, type });
     }
     return hits;
   };
@@ -5531,11 +5595,11 @@ var init_sanitizer = __esm({
 
 // src/nexus/server/routes-sessions.ts
 async function create(ctx, req) {
-  const { config } = ctx;
+  const { config: config2 } = ctx;
   const body = parseBody(req);
-  const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
-  const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
-  const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const ttl = intField(body, "ttl", 60, config2.maxTtl) ?? config2.defaultTtl;
+  const maxAgents = intField(body, "maxAgents", 2, config2.maxAgents) ?? config2.defaultMaxAgents;
+  const greetingRaw = stringField(body, "greeting", Math.min(config2.maxGreetingChars, config2.maxMessageChars));
   const bodyCreator = stringField(body, "creatorAgentId", 128);
   const headerCreator = req.headers["x-agent-id"] || void 0;
   if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
@@ -5556,32 +5620,32 @@ async function create(ctx, req) {
   }
   return json(201, u.result);
 }
-async function join6(ctx, req, id) {
+async function join3(ctx, req, id) {
   const agentId = requestAgent(req);
   const fx = ctx.freshAgent();
   return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
 }
 async function send(ctx, req, id) {
-  const { config } = ctx;
+  const { config: config2 } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
-  const text = stringField(body, "text", config.maxMessageChars);
+  const text = stringField(body, "text", config2.maxMessageChars);
   const rawJson = body.json;
-  if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
+  if (rawJson !== void 0) checkJsonPayload(rawJson, config2.maxJsonNodes);
   if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
   if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
   const counts = {};
   const clean = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
   const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
+  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config2.strictSessionKey };
   const post = async () => {
     const fx = ctx.fresh();
     return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
   };
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
-  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
+  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config2.strictSessionKey, notMember: "forbidden" });
   return ctx.idempotent.run(id, agentId, idem, post);
 }
 async function poll(ctx, req, id) {
@@ -5653,7 +5717,7 @@ var init_routes_sessions = __esm({
       ["PUT", new RegExp(`^${S2}$`), create],
       ["POST", new RegExp(`^${S2}$`), create],
       ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json(200, statusView(await ctx.live(id)))],
-      ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join6],
+      ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join3],
       ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
       ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave]
     ];
@@ -5662,8 +5726,8 @@ var init_routes_sessions = __esm({
 
 // src/nexus/server/routes-service.ts
 function skill(ctx, req) {
-  const { config } = ctx;
-  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
+  const { config: config2 } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config2.defaultTtl / 60), rateLimit: config2.rateLimitMax };
   return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
 }
 function health(ctx) {
@@ -5671,7 +5735,7 @@ function health(ctx) {
   return json(storage === "ok" ? 200 : 503, {
     status: storage === "ok" ? "ok" : "degraded",
     version: VERSION,
-    uptime: uptime(ctx),
+    uptime: uptime2(ctx),
     storage,
     capabilities: {
       messageFormat: ["text", "json"],
@@ -5684,9 +5748,9 @@ function health(ctx) {
 }
 async function stats(ctx) {
   const c = await ctx.store.counts();
-  return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
+  return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime2(ctx) });
 }
-var VERSION, uptime, serviceRoutes;
+var VERSION, uptime2, serviceRoutes;
 var init_routes_service = __esm({
   "src/nexus/server/routes-service.ts"() {
     "use strict";
@@ -5695,7 +5759,7 @@ var init_routes_service = __esm({
     init_long_poll();
     init_pages();
     VERSION = "0.1.0";
-    uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+    uptime2 = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
     serviceRoutes = [
       ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
       ["GET", /^\/health$/, health],
@@ -5721,11 +5785,11 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release = (id) => {
+  const release2 = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => running = null);
 }
 var PAIR_TOMBSTONE_MS, SLICE2, yieldNow2;
 var init_sweep = __esm({
@@ -5738,32 +5802,32 @@ var init_sweep = __esm({
 });
 
 // src/nexus/server/app.ts
-function rateLimited(r, config) {
+function rateLimited(r, config2) {
   const headers = {
-    "x-ratelimit-limit": String(config.rateLimitMax),
+    "x-ratelimit-limit": String(config2.rateLimitMax),
     "x-ratelimit-remaining": String(r.remaining),
     "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)),
     "retry-after": String(r.retryAfterSec)
   };
-  const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
+  const message = `more than ${config2.rateLimitMax} requests in ${config2.rateLimitWindowMs / 1e3} s; back off and retry`;
   return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
 }
 function createSessionServer(deps) {
   const ctx = createContext(deps);
-  const { config, now } = ctx;
-  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
+  const { config: config2, now } = ctx;
+  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config2.rateLimitMax, windowMs: config2.rateLimitWindowMs, now });
   async function route(req) {
     if (req.method === "OPTIONS") return { status: 204 };
     if (req.path !== "/health") {
       const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config);
+      if (!r.ok) throw rateLimited(r, config2);
     }
     let pathMatched = false;
     for (const [method, re2, fn] of ROUTES) {
-      const m = re2.exec(req.path);
-      if (!m) continue;
+      const m9 = re2.exec(req.path);
+      if (!m9) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m9.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
@@ -5829,7 +5893,6 @@ var init_errors4 = __esm({
 });
 
 // src/redis/connection.ts
-import { createHash as createHash2 } from "node:crypto";
 function asUnavailable(e) {
   if (e instanceof RedisUnavailable) return e;
   for (let p = e && typeof e === "object" ? Object.getPrototypeOf(e) : null; p; p = Object.getPrototypeOf(p)) {
@@ -5850,6 +5913,7 @@ var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
 var init_connection = __esm({
   "src/redis/connection.ts"() {
     "use strict";
+    init_node_crypto();
     init_driver();
     init_errors4();
     init_errors4();
@@ -5926,14 +5990,14 @@ var init_connection = __esm({
       /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
-        if (!sha) this.shas.set(lua, sha = createHash2("sha1").update(lua).digest("hex"));
-        const argv = [String(keys.length), ...keys, ...args.map(String)];
+        if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
+        const argv2 = [String(keys.length), ...keys, ...args.map(String)];
         try {
-          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv2]);
         } catch (e) {
           if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
         }
-        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv2]));
       }
       /**
        * Subscribes to one channel (prefixed) on the subscription connection; the client
@@ -5966,11 +6030,11 @@ var init_connection = __esm({
 });
 
 // src/redis/idempotency.ts
-import { randomBytes } from "node:crypto";
 var PER_SESSION, PENDING_STALE_MS, WAIT_MS, CLAIM, SETTLE, RedisIdempotency;
 var init_idempotency2 = __esm({
   "src/redis/idempotency.ts"() {
     "use strict";
+    init_node_crypto();
     init_idempotency();
     init_nexus_store();
     PER_SESSION = 100;
@@ -6217,12 +6281,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;
@@ -6236,7 +6300,7 @@ var init_nexus_store2 = __esm({
     PAIR_KEEP_MS = 2 * 36e5;
     LAZY_TOUCH_MS = 1e3;
     MAX_ATTEMPTS = 64;
-    decode = (m) => JSON.parse(m);
+    decode = (m9) => JSON.parse(m9);
     RedisNexusStore = class {
       constructor(redis, budget = {}) {
         this.redis = redis;
@@ -6265,7 +6329,7 @@ var init_nexus_store2 = __esm({
           if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
           if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
           const next = u.next ?? prev;
-          const appended = (u.append ?? []).flatMap((m) => [String(m.cursor), JSON.stringify(m)]);
+          const appended = (u.append ?? []).flatMap((m9) => [String(m9.cursor), JSON.stringify(m9)]);
           const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
           if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
         }
@@ -6287,10 +6351,10 @@ var init_nexus_store2 = __esm({
           bytes = Buffer.byteLength(out2[0].wire);
         }
         for (const member of kept) {
-          const m = decode(member);
-          const size = Buffer.byteLength(m.wire);
+          const m9 = decode(member);
+          const size = Buffer.byteLength(m9.wire);
           if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
-          out2.push(m);
+          out2.push(m9);
           bytes += size;
         }
         return { messages: out2, more: false };
@@ -6436,11 +6500,11 @@ return 1
 });
 
 // src/redis/wake-bus.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
 var CHANNEL, RedisWakeBus;
 var init_wake_bus = __esm({
   "src/redis/wake-bus.ts"() {
     "use strict";
+    init_node_crypto();
     CHANNEL = "nx:wake";
     RedisWakeBus = class {
       constructor(redis, log = () => {
@@ -6451,7 +6515,7 @@ var init_wake_bus = __esm({
       redis;
       log;
       /** Our own wakes come back from Redis too; they were already delivered locally. */
-      self = randomBytes2(6).toString("hex");
+      self = randomBytes(6).toString("hex");
       publish(sessionId) {
         this.redis.publish(CHANNEL, `${this.self} ${sessionId}`).catch((e) => this.log(`wake not published: ${e.message}`));
       }
@@ -6474,19 +6538,19 @@ var redis_backend_exports = {};
 __export(redis_backend_exports, {
   redisBackend: () => redisBackend
 });
-async function redisBackend(config, budget, now, log = (l3) => process.stderr.write(`${l3}
+async function redisBackend(config2, budget, now, log = (l3) => process.stderr.write(`${l3}
 `)) {
-  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
-  const windowMs = config.rateLimitWindowMs;
+  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
+  const windowMs = config2.rateLimitWindowMs;
   const wakeBus = new RedisWakeBus(redis, log);
   return {
     deps: {
       store: new RedisNexusStore(redis, budget),
-      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config.rateLimitMax, windowMs, now }),
-      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config.pairFailLimit, windowMs, now }),
+      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config2.rateLimitMax, windowMs, now }),
+      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config2.pairFailLimit, windowMs, now }),
       wakeBus,
       idempotency: new RedisIdempotency(redis, now),
-      quota: new RedisStorageQuota(redis, config.storagePerIp, config.storageTotal)
+      quota: new RedisStorageQuota(redis, config2.storagePerIp, config2.storageTotal)
     },
     listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
     close: () => redis.close()
@@ -6510,30 +6574,30 @@ __export(server_exports, {
   NEXUS_BODY_LIMIT: () => NEXUS_BODY_LIMIT,
   startNexusServer: () => startNexusServer
 });
-async function startNexusServer(config, opts = {}) {
+async function startNexusServer(config2, opts = {}) {
   const now = opts.now ?? Date.now;
   let store = opts.store;
   let shared = null;
-  const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
-  if (!store && config.redisUrl) {
+  const budget = { maxPerSession: config2.maxMessagesPerSession, maxBytesPerSession: config2.maxSessionMessageBytes, maxBytesTotal: config2.maxMessageBytesTotal };
+  if (!store && config2.redisUrl) {
     const { redisBackend: redisBackend2 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
-    shared = await redisBackend2(config, budget, now, opts.log);
+    shared = await redisBackend2(config2, budget, now, opts.log);
     store = shared.deps.store;
   }
   if (!store) {
-    if (config.dataDir) {
-      const fileStore = new FileNexusStore(config.dataDir, { budget });
+    if (config2.dataDir) {
+      const fileStore = new FileNexusStore(config2.dataDir, { budget });
       await fileStore.load(now());
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createSessionServer({ config, store, now, ...shared?.deps });
+  const app = createSessionServer({ config: config2, store, now, ...shared?.deps });
   let running;
   try {
     await shared?.listen(app.waiters);
-    running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
+    running = await serve(app.handler, { host: config2.host, port: config2.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config2.trustProxy, limits: config2.limits });
   } catch (e) {
     await store.close().catch(() => {
     });
@@ -6671,7 +6735,7 @@ async function outcome(command, p, ctx, state) {
       return answered(res, (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId} --wait 50`, b));
     }
     case "watch":
-      return watch(agent2, await sessionArg(), agentFor, p);
+      return watch3(agent2, await sessionArg(), agentFor, p);
     case "renew": {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
@@ -6694,7 +6758,7 @@ async function outcome(command, p, ctx, state) {
   }
   throw new UsageError(`unknown command '${command}'`);
 }
-async function watch(agent2, saved, agentFor, p) {
+async function watch3(agent2, saved, agentFor, p) {
   const agentId = agentFor(saved);
   const after = str(p, "after");
   const max = int(p, "max-messages", 1);
@@ -6704,9 +6768,9 @@ async function watch(agent2, saved, agentFor, p) {
     timeoutMs: timeoutS * 1e3,
     ...max ? { maxMessages: max } : {},
     ...after !== void 0 ? { after: after === "0" ? void 0 : after, explicitAfter: true } : {},
-    onMessage: (m) => {
-      out(jsonLine(m));
-      err(messageLine(m));
+    onMessage: (m9) => {
+      out(jsonLine(m9));
+      err(messageLine(m9));
     }
   });
   const summary = { event: "end", reason: r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...r.error ? { error: r.error.error ?? "refused", detail: r.error } : {} };
@@ -6746,22 +6810,22 @@ async function serve2(p, ctx) {
   const { nexusConfig: nexusConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
   const { startNexusServer: startNexusServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
   const port = int(p, "port", 0, 65535);
-  const config = nexusConfig2(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
+  const config2 = nexusConfig2(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
   let s;
   try {
-    s = await startNexusServer2(config);
+    s = await startNexusServer2(config2);
   } catch (e) {
     if (e.code === "redis_unavailable") return reply({ code: 1, json: { error: "redis_unavailable", message: e.message } });
-    return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` } });
+    return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config2.host}:${config2.port}: ${e.message}` } });
   }
-  const storage = config.redisUrl ? "redis" : config.dataDir ? "disk" : "memory";
-  const where = config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : config.dataDir ?? "memory only";
+  const storage = config2.redisUrl ? "redis" : config2.dataDir ? "disk" : "memory";
+  const where = config2.redisUrl ? `Redis, prefix ${config2.redisPrefix}` : config2.dataDir ?? "memory only";
   reply({
     code: 0,
-    json: { event: "listening", service: "nexus-session-server", url: s.url, storage, dataDir: config.redisUrl ? null : config.dataDir },
+    json: { event: "listening", service: "nexus-session-server", url: s.url, storage, dataDir: config2.redisUrl ? null : config2.dataDir },
     hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${where}; Ctrl-C to stop)`)
   });
-  await new Promise((resolve2) => onStopSignal(() => resolve2()));
+  await new Promise((resolve3) => onStopSignal(() => resolve3()));
   await s.close();
   err("Session server stopped.");
   return 0;
@@ -6781,10 +6845,13 @@ var init_nexus_run = __esm({
   }
 });
 
+// builtin:node:process
+var m = process.getBuiltinModule("node:process");
+var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version, versions } = m;
+
 // src/cli/nexus.ts
 init_args();
 init_io();
-import { env } from "node:process";
 
 // src/cli/main.ts
 init_args();
@@ -6833,8 +6900,8 @@ function renderProgramHelp(program) {
 // src/cli/main.ts
 init_io();
 init_state_dir();
-function plan(program, argv) {
-  const { name, rest } = splitCommand(program, argv);
+function plan(program, argv2) {
+  const { name, rest } = splitCommand(program, argv2);
   if (name === "--help" || name === "-h" || name === "help") return { kind: "program-help", exitCode: 0 };
   if (name === "--version" && program.version) return { kind: "version", version: program.version };
   const implicit = name === void 0 || name.startsWith("-");
@@ -6842,12 +6909,12 @@ function plan(program, argv) {
   const wanted = implicit ? program.defaultCommand : name;
   const def = program.commands.find((c) => c.name === wanted);
   if (!def) throw new UsageError(`unknown command '${wanted}' (run '${program.name} --help')`);
-  const parsed = parseArgs(def, implicit ? argv : rest);
+  const parsed = parseArgs(def, implicit ? argv2 : rest);
   return parsed.help ? { kind: "command-help", def } : { kind: "run", def, parsed };
 }
-async function runMain(program, argv, ctx, reporter) {
+async function runMain(program, argv2, ctx, reporter) {
   try {
-    const p = plan(program, argv);
+    const p = plan(program, argv2);
     switch (p.kind) {
       case "program-help":
         if (p.exitCode === 2 && reporter.noCommand) return reporter.noCommand(renderProgramHelp(program));
@@ -6866,16 +6933,16 @@ async function runMain(program, argv, ctx, reporter) {
       }
     }
   } catch (e) {
-    return reporter.fail(e, argv);
+    return reporter.fail(e, argv2);
   }
 }
-function main(program, ctx, reporter, argv = process.argv.slice(2)) {
-  runMain(program, argv, ctx, reporter).then(
+function main(program, ctx, reporter, argv2 = process.argv.slice(2)) {
+  runMain(program, argv2, ctx, reporter).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.exitCode = reporter.fail(e, argv);
+      process.exitCode = reporter.fail(e, argv2);
     }
   );
 }
@@ -6887,8 +6954,8 @@ var agent = { name: "agent-id", value: "ID", description: "your agent id (saved 
 var sid = { name: "SESSION_ID", description: "the session id" };
 var X2 = "node {baseDir}/scripts/nexus.mjs";
 var run2 = async () => {
-  const m = await Promise.resolve().then(() => (init_nexus_run(), nexus_run_exports));
-  return (p, ctx) => m.run(p.command, p, ctx);
+  const m9 = await Promise.resolve().then(() => (init_nexus_run(), nexus_run_exports));
+  return (p, ctx) => m9.run(p.command, p, ctx);
 };
 var NEXUS = {
   name: "nexus",

@@ -32,13 +32,13 @@ var init_errors = __esm({
 });
 
 // src/cli/args.ts
-function parseArgs(def, argv) {
+function parseArgs(def, argv2) {
   const byName = new Map(def.flags.map((f) => [f.name, f]));
   const out2 = { command: def.name, flags: {}, positionals: [], help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (let i = 0; i < argv2.length; i++) {
+    const a = argv2[i];
     if (a === "--") {
-      out2.positionals.push(...argv.slice(i + 1));
+      out2.positionals.push(...argv2.slice(i + 1));
       break;
     }
     if (a === "--help" || a === "-h") {
@@ -55,7 +55,7 @@ function parseArgs(def, argv) {
         out2.flags[name] = true;
         continue;
       }
-      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      const v = eq > 0 ? a.slice(eq + 1) : argv2[++i];
       if (v === void 0) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
       out2.flags[name] = v;
       continue;
@@ -71,18 +71,18 @@ function parseArgs(def, argv) {
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
 }
-function splitCommand(program, argv) {
+function splitCommand(program, argv2) {
   const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+  for (let i = 0; i < argv2.length; i++) {
+    const a = argv2[i];
     if (a === "--") break;
     if (a.startsWith("-")) {
       if (valued.has(a)) i++;
       continue;
     }
-    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    return { name: a, rest: [...argv2.slice(0, i), ...argv2.slice(i + 1)] };
   }
-  return { name: argv[0], rest: argv.slice(1) };
+  return { name: argv2[0], rest: argv2.slice(1) };
 }
 function str(p, name) {
   const v = p.flags[name];
@@ -188,9 +188,9 @@ var init_io = __esm({
     init_network_error();
     init_errors2();
     CliError = class extends CodedError {
-      constructor(message, exitCode, code = "error") {
+      constructor(message, exitCode2, code = "error") {
         super(code, message);
-        this.exitCode = exitCode;
+        this.exitCode = exitCode2;
       }
       exitCode;
     };
@@ -201,9 +201,25 @@ var init_io = __esm({
   }
 });
 
+// builtin:node:path
+var m2, _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32;
+var init_node_path = __esm({
+  "builtin:node:path"() {
+    m2 = process.getBuiltinModule("node:path");
+    ({ _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32 } = m2);
+  }
+});
+
+// builtin:node:url
+var m3, URL2, URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format2, parse2, pathToFileURL, resolve2, resolveObject, urlToHttpOptions;
+var init_node_url = __esm({
+  "builtin:node:url"() {
+    m3 = process.getBuiltinModule("node:url");
+    ({ URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m3);
+  }
+});
+
 // src/cli/state-dir.ts
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 function skillDir(moduleUrl) {
   return resolve(dirname(fileURLToPath(moduleUrl)), "..");
 }
@@ -214,11 +230,21 @@ function stateDir(part, env2, moduleUrl) {
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
     "use strict";
+    init_node_path();
+    init_node_url();
+  }
+});
+
+// builtin:node:net
+var m4, BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout;
+var init_node_net = __esm({
+  "builtin:node:net"() {
+    m4 = process.getBuiltinModule("node:net");
+    ({ BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout } = m4);
   }
 });
 
 // src/http/client-address.ts
-import { BlockList, isIP } from "node:net";
 function parseTrustProxy(value) {
   const v = (value ?? "").trim();
   if (v === "" || v === "0") return false;
@@ -278,6 +304,7 @@ var TrustProxyError, LOOPBACK;
 var init_client_address = __esm({
   "src/http/client-address.ts"() {
     "use strict";
+    init_node_net();
     TrustProxyError = class extends Error {
       name = "TrustProxyError";
     };
@@ -387,14 +414,14 @@ function messengerConfig(env2, flags = {}) {
     redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
   };
 }
-function queueLimits(config) {
+function queueLimits(config2) {
   return {
-    maxPerAgent: config.offlineMax,
-    ttlMs: config.offlineTtlMs,
-    maxTotal: config.offlineMaxTotal,
-    maxBytesPerAgent: config.offlineMaxBytes,
-    maxBytesTotal: config.offlineMaxTotalBytes,
-    graceMs: config.drainGraceMs
+    maxPerAgent: config2.offlineMax,
+    ttlMs: config2.offlineTtlMs,
+    maxTotal: config2.offlineMaxTotal,
+    maxBytesPerAgent: config2.offlineMaxBytes,
+    maxBytesTotal: config2.offlineMaxTotalBytes,
+    graceMs: config2.drainGraceMs
   };
 }
 var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
@@ -426,22 +453,36 @@ var init_config = __esm({
   }
 });
 
+// builtin:node:fs
+var m5, Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access, accessSync, appendFile, appendFileSync, chmod, chmodSync, chown, chownSync, close, closeSync, constants, copyFile, copyFileSync, cp, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod, lchmodSync, lchown, lchownSync, link, linkSync, lstat, lstatSync, lutimes, lutimesSync, mkdir, mkdirSync, mkdtemp, mkdtempSync, open, openAsBlob, openSync, opendir, opendirSync, promises, read, readFile, readFileSync, readSync, readdir, readdirSync, readlink, readlinkSync, readv, readvSync, realpath, realpathSync, rename, renameSync, rm, rmSync, rmdir, rmdirSync, stat, statSync, statfs, statfsSync, symlink, symlinkSync, truncate, truncateSync, unlink, unlinkSync, unwatchFile, utimes, utimesSync, watch, watchFile, write, writeFile, writeFileSync, writeSync, writev, writevSync;
+var init_node_fs = __esm({
+  "builtin:node:fs"() {
+    m5 = process.getBuiltinModule("node:fs");
+    ({ Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access, accessSync, appendFile, appendFileSync, chmod, chmodSync, chown, chownSync, close, closeSync, constants, copyFile, copyFileSync, cp, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod, lchmodSync, lchown, lchownSync, link, linkSync, lstat, lstatSync, lutimes, lutimesSync, mkdir, mkdirSync, mkdtemp, mkdtempSync, open, openAsBlob, openSync, opendir, opendirSync, promises, read, readFile, readFileSync, readSync, readdir, readdirSync, readlink, readlinkSync, readv, readvSync, realpath, realpathSync, rename, renameSync, rm, rmSync, rmdir, rmdirSync, stat, statSync, statfs, statfsSync, symlink, symlinkSync, truncate, truncateSync, unlink, unlinkSync, unwatchFile, utimes, utimesSync, watch, watchFile, write, writeFile, writeFileSync, writeSync, writev, writevSync } = m5);
+  }
+});
+
+// builtin:node:fs/promises
+var m6, access2, appendFile2, chmod2, chown2, constants2, copyFile2, cp2, lchmod2, lchown2, link2, lstat2, lutimes2, mkdir2, mkdtemp2, open2, opendir2, readFile2, readdir2, readlink2, realpath2, rename2, rm2, rmdir2, stat2, statfs2, symlink2, truncate2, unlink2, utimes2, watch2, writeFile2;
+var init_promises = __esm({
+  "builtin:node:fs/promises"() {
+    m6 = process.getBuiltinModule("node:fs/promises");
+    ({ access: access2, appendFile: appendFile2, chmod: chmod2, chown: chown2, constants: constants2, copyFile: copyFile2, cp: cp2, lchmod: lchmod2, lchown: lchown2, link: link2, lstat: lstat2, lutimes: lutimes2, mkdir: mkdir2, mkdtemp: mkdtemp2, open: open2, opendir: opendir2, readFile: readFile2, readdir: readdir2, readlink: readlink2, realpath: realpath2, rename: rename2, rm: rm2, rmdir: rmdir2, stat: stat2, statfs: statfs2, symlink: symlink2, truncate: truncate2, unlink: unlink2, utimes: utimes2, watch: watch2, writeFile: writeFile2 } = m6);
+  }
+});
+
 // src/store/atomic-file.ts
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname2, join as join2 } from "node:path";
 async function ensurePrivateDir(dir) {
-  await mkdir(dir, { recursive: true, mode: 448 });
+  await mkdir2(dir, { recursive: true, mode: 448 });
 }
 async function probeWritable(dir) {
   await ensurePrivateDir(dir);
-  const probe = join2(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile(probe, "", { mode: 384 });
-  await rm(probe, { force: true });
+  await access2(dir, constants.W_OK);
 }
 async function writeFileAtomic(path, text, opts = {}) {
-  await ensurePrivateDir(dirname2(path));
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
+  const fh = await open2(tmp, "w", 384);
   try {
     await fh.writeFile(text);
     if (opts.sync !== false) await fh.sync();
@@ -449,15 +490,15 @@ async function writeFileAtomic(path, text, opts = {}) {
     await fh.close();
   }
   try {
-    await rename(tmp, path);
+    await rename2(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await rm2(tmp, { force: true });
     throw e;
   }
 }
 async function readTextOrNull(path) {
   try {
-    return await readFile(path, "utf8");
+    return await readFile2(path, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return null;
     throw e;
@@ -466,11 +507,22 @@ async function readTextOrNull(path) {
 var init_atomic_file = __esm({
   "src/store/atomic-file.ts"() {
     "use strict";
+    init_node_fs();
+    init_promises();
+    init_node_path();
+  }
+});
+
+// builtin:node:crypto
+var m7, Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto;
+var init_node_crypto = __esm({
+  "builtin:node:crypto"() {
+    m7 = process.getBuiltinModule("node:crypto");
+    ({ Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants: constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto } = m7);
   }
 });
 
 // src/opennexus/core/crypto.ts
-import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes as nodeRandomBytes, sign, verify } from "node:crypto";
 function raw32(k, what) {
   if (k.length !== 32) throw new Error(`${what} must be 32 bytes, got ${k.length}`);
   return k;
@@ -522,13 +574,14 @@ function aesGcmOpen(key, nonce, sealed, aad) {
   const tail = d.final();
   return tail.length === 0 ? bytes(head) : bytes(Buffer.concat([head, tail]));
 }
-function randomBytes(n) {
-  return bytes(nodeRandomBytes(n));
+function randomBytes2(n) {
+  return bytes(randomBytes(n));
 }
 var ED25519_PKCS8, ED25519_SPKI, X25519_PKCS8, X25519_SPKI, privateKey, publicKey, rawPublic, bytes, TAG_BYTES;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
+    init_node_crypto();
     ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
     ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
     X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
@@ -699,9 +752,6 @@ var init_identity = __esm({
 });
 
 // src/opennexus/keys.ts
-import { existsSync } from "node:fs";
-import { readFile as readFile2 } from "node:fs/promises";
-import { dirname as dirname3, join as join3 } from "node:path";
 async function readKeyFile(path) {
   try {
     return await readFile2(path, "utf8");
@@ -746,8 +796,8 @@ async function generateKeys(paths, opts = {}) {
   if (!opts.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
     throw new KeysError("exists", `${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
   }
-  await ensurePrivateDir(dirname3(paths.priv));
-  const id = identityFromSeed(randomBytes(32));
+  await ensurePrivateDir(dirname(paths.priv));
+  const id = identityFromSeed(randomBytes2(32));
   await writeFileAtomic(paths.priv, keyFileText(id.seed));
   await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
   return id;
@@ -756,13 +806,16 @@ var defaultKeyPaths;
 var init_keys = __esm({
   "src/opennexus/keys.ts"() {
     "use strict";
+    init_node_fs();
+    init_promises();
+    init_node_path();
     init_errors2();
     init_crypto();
     init_bytes();
     init_crypto();
     init_identity();
     init_atomic_file();
-    defaultKeyPaths = (dir) => ({ pub: join3(dir, "public_key"), priv: join3(dir, "private_key") });
+    defaultKeyPaths = (dir) => ({ pub: join(dir, "public_key"), priv: join(dir, "private_key") });
   }
 });
 
@@ -989,8 +1042,16 @@ var init_json = __esm({
   }
 });
 
+// builtin:node:http
+var m8, Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server2, ServerResponse, _connectionListener, createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue;
+var init_node_http = __esm({
+  "builtin:node:http"() {
+    m8 = process.getBuiltinModule("node:http");
+    ({ Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server: Server2, ServerResponse, _connectionListener, createServer: createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue } = m8);
+  }
+});
+
 // src/http/client.ts
-import { request as httpRequest } from "node:http";
 function parseHttpUrl(url) {
   let u;
   try {
@@ -1007,7 +1068,7 @@ function describe(err2, url) {
 }
 function bounded(url, opts, onResponse, reject) {
   const u = parseHttpUrl(url);
-  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : httpRequest;
+  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : request;
   let settled = false;
   const req = fn(u, { method: opts.method, headers: opts.headers });
   const settle = () => {
@@ -1027,8 +1088,8 @@ function bounded(url, opts, onResponse, reject) {
   req.on("response", (res) => onResponse(res, fail, settle));
   return req;
 }
-function request(url, opts) {
-  return new Promise((resolve2, reject) => {
+function request2(url, opts) {
+  return new Promise((resolve3, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
     const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const headers = {
@@ -1049,7 +1110,7 @@ function request(url, opts) {
         res.on("end", () => {
           if (size > max) return;
           settle();
-          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+          resolve3({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
         });
         res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
       },
@@ -1061,7 +1122,7 @@ function request(url, opts) {
 function openSse(url, opts) {
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
     const req = bounded(
       url,
@@ -1080,7 +1141,7 @@ function openSse(url, opts) {
           return;
         }
         settle();
-        resolve2(sseStream(url, req, res, opts.signal, maxLine));
+        resolve3(sseStream(url, req, res, opts.signal, maxLine));
       },
       reject
     );
@@ -1096,17 +1157,17 @@ function sseStream(url, req, res, signal, maxLine) {
   const finish = () => {
     if (done) return;
     done = true;
-    signal?.removeEventListener("abort", close);
+    signal?.removeEventListener("abort", close2);
     const w = waiting;
     waiting = null;
     if (w && error) w.reject(error);
     else w?.resolve({ value: void 0, done: true });
   };
-  function close() {
+  function close2() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close, { once: true });
+  signal?.addEventListener("abort", close2, { once: true });
   const push = (e) => {
     const w = waiting;
     waiting = null;
@@ -1125,7 +1186,7 @@ function sseStream(url, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
-      close();
+      close2();
     }
   });
   res.on("end", finish);
@@ -1140,19 +1201,20 @@ function sseStream(url, req, res, signal, maxLine) {
       if (e) return Promise.resolve({ value: e, done: false });
       if (done && error) return Promise.reject(error);
       if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
+      return new Promise((resolve3, reject) => waiting = { resolve: resolve3, reject });
     },
     return() {
-      close();
+      close2();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close };
+  return { status: 200, events, close: close2 };
 }
 var DEFAULT_MAX_BODY_BYTES;
 var init_client = __esm({
   "src/http/client.ts"() {
     "use strict";
+    init_node_http();
     init_network_error();
     init_network_error();
     DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -1161,7 +1223,7 @@ var init_client = __esm({
 
 // src/opennexus/transport.ts
 async function postJson(url, body, headers, timeoutMs, signal) {
-  const r = await request(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
+  const r = await request2(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
   return { status: r.status, body: r.body };
 }
 function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
@@ -1252,12 +1314,12 @@ function deriveSession(input) {
   } catch (e) {
     throw new ProtocolError("derive_failed", e.message);
   }
-  const m = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
+  const m10 = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
   const selfIsLower = compareBytes(input.selfId, input.peerId) < 0;
   return {
-    sessionId: m.sessionId,
-    txKey: selfIsLower ? m.lowerKey : m.higherKey,
-    rxKey: selfIsLower ? m.higherKey : m.lowerKey,
+    sessionId: m10.sessionId,
+    txKey: selfIsLower ? m10.lowerKey : m10.higherKey,
+    rxKey: selfIsLower ? m10.higherKey : m10.lowerKey,
     txCounter: 0n,
     rxCounter: -1n,
     rxWindow: 0n,
@@ -2100,61 +2162,58 @@ var init_inbound = __esm({
 });
 
 // src/store/file-lock.ts
-import { readFileSync } from "node:fs";
-import { link, mkdir as mkdir2, readFile as readFile3, readdir, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
-function startTime(pid) {
+function startTime(pid2) {
   try {
-    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    const stat3 = readFileSync(`/proc/${pid2}/stat`, "utf8");
+    return stat3.slice(stat3.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
   }
 }
-function processAlive(pid, start) {
+function processAlive(pid2, start) {
   try {
-    process.kill(pid, 0);
+    process.kill(pid2, 0);
   } catch (e) {
     if (e.code !== "EPERM") return false;
   }
   if (start === null) return true;
-  const now = startTime(pid);
+  const now = startTime(pid2);
   return now === null || now === start;
 }
 function ownerAlive(text) {
-  const m = /^pid=(\d+) start=(\S+)\n$/.exec(text);
-  if (!m) return null;
-  return processAlive(Number(m[1]), m[2] === "-" ? null : m[2]);
+  const m10 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m10) return null;
+  return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
 }
 async function list(dir) {
-  const names = await readdir(dir);
+  const names = await readdir2(dir);
   let highest = -1;
   const free = /* @__PURE__ */ new Set();
   for (const n of names) {
-    const m = /^(\d+)(\.free)?$/.exec(n);
-    if (!m) continue;
-    const g = Number(m[1]);
-    if (m[2]) free.add(g);
+    const m10 = /^(\d+)(\.free)?$/.exec(n);
+    if (!m10) continue;
+    const g = Number(m10[1]);
+    if (m10[2]) free.add(g);
     else if (g > highest) highest = g;
   }
   return { highest, free, names };
 }
 async function takeable(dir, l, unreadableStaleMs) {
   if (l.highest < 0 || l.free.has(l.highest)) return true;
-  const file = join4(dir, String(l.highest));
+  const file = join(dir, String(l.highest));
   try {
-    const alive = ownerAlive(await readFile3(file, "utf8"));
+    const alive = ownerAlive(await readFile2(file, "utf8"));
     if (alive !== null) return !alive;
-    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
+    return Date.now() - (await stat2(file)).mtimeMs > unreadableStaleMs;
   } catch {
     return true;
   }
 }
 async function create(dir, g) {
-  const tmp = join4(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
   await writeFile2(tmp, ownToken(), { mode: 384 });
   try {
-    await link(tmp, join4(dir, String(g)));
+    await link2(tmp, join(dir, String(g)));
     return true;
   } catch (e) {
     if (e.code === "EEXIST") return false;
@@ -2169,7 +2228,7 @@ async function prune(dir, g, names) {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
       if (gen && Number(gen[1]) < g - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
-        await rm2(join4(dir, n), { force: true });
+        await rm2(join(dir, n), { force: true });
       }
     })
   );
@@ -2181,17 +2240,17 @@ async function tryAcquire(dir, unreadableStaleMs) {
   if (!await create(dir, g)) return null;
   const after = await list(dir);
   if (after.highest !== g) {
-    await rm2(join4(dir, String(g)), { force: true });
+    await rm2(join(dir, String(g)), { force: true });
     return null;
   }
   if (after.names.length > 6) await prune(dir, g, after.names);
   return g;
 }
-async function release(dir, g) {
+async function release2(dir, g) {
   try {
-    await writeFile2(join4(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
+    await writeFile2(join(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
   } catch {
-    await rm2(join4(dir, String(g)), { force: true }).catch(() => {
+    await rm2(join(dir, String(g)), { force: true }).catch(() => {
     });
   }
 }
@@ -2209,13 +2268,16 @@ async function withFileLock(path, fn, opts = {}) {
   try {
     return await fn();
   } finally {
-    await release(dir, g);
+    await release2(dir, g);
   }
 }
 var LockTimeoutError, UNREADABLE_STALE_MS, ownToken;
 var init_file_lock = __esm({
   "src/store/file-lock.ts"() {
     "use strict";
+    init_node_fs();
+    init_promises();
+    init_node_path();
     init_errors();
     LockTimeoutError = class extends CodedError {
       constructor(path) {
@@ -2233,13 +2295,13 @@ var init_file_lock = __esm({
 
 // src/opennexus/waiting.ts
 function abortableSleep(ms, signal) {
-  return new Promise((resolve2) => {
-    if (signal?.aborted) return resolve2();
+  return new Promise((resolve3) => {
+    if (signal?.aborted) return resolve3();
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
       signal?.removeEventListener("abort", done);
-      resolve2();
+      resolve3();
     }
     signal?.addEventListener("abort", done, { once: true });
   });
@@ -2247,9 +2309,9 @@ function abortableSleep(ms, signal) {
 async function waitForMessage(stream3, pred, ms, signal) {
   let timer;
   let onAbort;
-  const timeout = new Promise((resolve2) => {
-    timer = setTimeout(() => resolve2(null), ms);
-    onAbort = () => resolve2(null);
+  const timeout = new Promise((resolve3) => {
+    timer = setTimeout(() => resolve3(null), ms);
+    onAbort = () => resolve3(null);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
   const reader = (async () => {
@@ -2281,30 +2343,30 @@ var init_waiting = __esm({
 });
 
 // src/opennexus/listening.ts
-async function listen(link2, onEvent, timing, opts = {}) {
+async function listen(link3, onEvent, timing, opts = {}) {
   const inner = new AbortController();
   const stop = () => inner.abort();
   opts.signal?.addEventListener("abort", stop, { once: true });
   if (opts.signal?.aborted) stop();
   const signal = inner.signal;
-  const beat = () => postJson(`${link2.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, link2.headers, 1e4, signal).catch(() => {
+  const beat = () => postJson(`${link3.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, link3.headers, 1e4, signal).catch(() => {
   });
   void beat();
   const heartbeat = setInterval(beat, 15e3);
-  const ticker = setInterval(() => void outboxTick(link2, onEvent, timing, signal), 3e4);
+  const ticker = setInterval(() => void outboxTick(link3, onEvent, timing, signal), 3e4);
   ticker.unref();
   let backoff = 500;
   try {
     while (!signal.aborted) {
       let stream3;
       try {
-        stream3 = await link2.openStream({ signal });
+        stream3 = await link3.openStream({ signal });
         backoff = 500;
         let replay = false;
         for await (const ev of stream3.events) {
           if (ev.kind === "comment") replay = ev.text === "replay";
           else {
-            await processLine(link2, ev.data, onEvent, timing, signal, replay);
+            await processLine(link3, ev.data, onEvent, timing, signal, replay);
             replay = false;
           }
           if (signal.aborted) break;
@@ -2327,7 +2389,7 @@ async function listen(link2, onEvent, timing, opts = {}) {
     opts.signal?.removeEventListener("abort", stop);
   }
 }
-async function processLine(link2, data, onEvent, timing, signal, replay) {
+async function processLine(link3, data, onEvent, timing, signal, replay) {
   let env2;
   try {
     env2 = parseEnvelope(data);
@@ -2336,25 +2398,25 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
     return;
   }
   if (env2.type === "connected") {
-    await onEvent({ type: "connected", url: link2.messengerUrl });
-    await outboxTick(link2, onEvent, timing, signal);
+    await onEvent({ type: "connected", url: link3.messengerUrl });
+    await outboxTick(link3, onEvent, timing, signal);
     return;
   }
-  const ephPrivate = env2.type === "hello" ? randomBytes(32) : new Uint8Array(32);
+  const ephPrivate = env2.type === "hello" ? randomBytes2(32) : new Uint8Array(32);
   const ctx = {
-    self: link2.identity,
-    ownMessengerUrl: link2.messengerUrl,
+    self: link3.identity,
+    ownMessengerUrl: link3.messengerUrl,
     now: Date.now(),
     replay,
-    freshKey: () => randomBytes(32),
+    freshKey: () => randomBytes2(32),
     ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
   };
   const notProcessed = (error) => onEvent({ type: "not_processed", what: env2.type ?? "message", error, ...env2.id ? { id: env2.id } : {}, ...env2.sender_id ? { from: env2.sender_id } : {} });
-  const quick = handleInbound(await link2.store.read().catch(() => emptyCache()), env2, ctx);
+  const quick = handleInbound(await link3.store.read().catch(() => emptyCache()), env2, ctx);
   let result = !quick.changed && quick.outbound.length === 0 ? quick : void 0;
   for (let attempt = 0; attempt < 4 && !result; attempt++) {
     try {
-      result = await link2.store.update(
+      result = await link3.store.update(
         (c) => {
           const r = handleInbound(c, env2, ctx);
           return { cache: r.changed ? r.cache : void 0, result: r };
@@ -2368,30 +2430,30 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
   }
   if (!result) return void await notProcessed("the session cache stayed locked; the message was not processed");
   for (const e of result.events) await onEvent(e);
-  for (const o of result.outbound) await postOutbound(link2, o, onEvent, signal);
+  for (const o of result.outbound) await postOutbound(link3, o, onEvent, signal);
 }
-async function postOutbound(link2, o, onEvent, signal) {
+async function postOutbound(link3, o, onEvent, signal) {
   let error;
   try {
-    const r = await link2.post(o.url, o.message, signal);
+    const r = await link3.post(o.url, o.message, signal);
     if (r.status !== 200) error = clip(r.body);
-    else if (o.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
+    else if (o.message.type === "hello_ack") link3.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
   } catch (e) {
     error = e.message;
   }
   if (error === void 0) return;
   await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error });
-  const m = o.message;
-  if (m.type === "data") await link2.store.update((c) => ({ cache: unsend(c, m.session_id, m.counter.toString()), result: null })).catch(() => {
+  const m10 = o.message;
+  if (m10.type === "data") await link3.store.update((c) => ({ cache: unsend(c, m10.session_id, m10.counter.toString()), result: null })).catch(() => {
   });
 }
-async function outboxTick(link2, onEvent, timing, signal) {
+async function outboxTick(link3, onEvent, timing, signal) {
   try {
     const now = Date.now();
-    const snapshot = await link2.store.read();
+    const snapshot = await link3.store.read();
     if (signal.aborted || !snapshot.outbox.some((e) => e.state === "queued" || e.expiresMs <= now)) return;
-    const ctx = { self: link2.identity, ownMessengerUrl: link2.messengerUrl, now, freshKey: () => randomBytes(32) };
-    const r = await link2.store.update(
+    const ctx = { self: link3.identity, ownMessengerUrl: link3.messengerUrl, now, freshKey: () => randomBytes2(32) };
+    const r = await link3.store.update(
       (c) => {
         const t = tick(c, ctx);
         return { cache: t.changed ? t.cache : void 0, result: t };
@@ -2399,7 +2461,7 @@ async function outboxTick(link2, onEvent, timing, signal) {
       { signal, timeoutMs: timing.lockTimeoutMs }
     );
     for (const e of r.events) await onEvent(e);
-    for (const o of r.outbound) await postOutbound(link2, o, onEvent, signal);
+    for (const o of r.outbound) await postOutbound(link3, o, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
   }
@@ -2435,92 +2497,92 @@ function resolvePeer(cache, to, url) {
   if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
   return { peer, peerId, peerPub, peerUrl };
 }
-async function send(link2, opts, timing) {
-  const p = resolvePeer(await link2.store.read(), opts.peerPublicKey, opts.peerMessengerUrl);
-  if (p.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+async function send(link3, opts, timing) {
   const bytes2 = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
-  const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
+  const id = b64(randomBytes2(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
   const now = Date.now();
-  const queued = await link2.store.update((c0) => {
-    const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
+  const { p, flushed } = await link3.store.update((c0) => {
+    const p2 = resolvePeer(c0, opts.peerPublicKey, opts.peerMessengerUrl);
+    if (p2.peer === link3.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+    const q = enqueue(expire(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
     if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-    const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
-    if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: null };
-    const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, now);
-    return { cache: f.cache, result: { flushed: f.flushed } };
+    const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
+    if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
+    const f = flushPeer(c, link3.identity, p2.peerId, link3.messengerUrl, now);
+    return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
   });
-  if (queued) return { ...await postAll(link2, p, queued.flushed, id, signal), handshake: false };
-  const watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
+  if (flushed) return { ...await postAll(link3, p, flushed, id, signal), handshake: false };
+  const watch3 = await link3.openStream({ watch: true, ...signal ? { signal } : {} });
   try {
-    return await link2.store.handshakeLock(p.peerId, async () => {
-      const first = await link2.store.update((c) => {
+    return await link3.store.handshakeLock(p.peerId, async () => {
+      const first = await link3.store.update((c) => {
         const at = Date.now();
         if (c.sessions[p.peer] && !opts.noCache) {
-          const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, at);
+          const f = flushPeer(c, link3.identity, p.peerId, link3.messengerUrl, at);
           return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
         }
         const pending = c.pending[p.peer];
         if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes(32), now: at });
+        const b = beginHandshake(c, { self: link3.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link3.messengerUrl, ephPrivate: randomBytes2(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
-      if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };
-      if (first.hello) await postHello(link2, p, first.hello, first.pending, signal);
-      return handshakeThenSend(link2, p, first.pending, watch, id, timing, signal, first.hello !== void 0);
+      if ("flushed" in first) return { ...await postAll(link3, p, first.flushed, id, signal, first.mine), handshake: false };
+      if (first.hello) await postHello(link3, p, first.hello, first.pending, signal);
+      return handshakeThenSend(link3, p, first.pending, watch3, id, timing, signal, first.hello !== void 0);
     });
   } finally {
-    watch.close();
+    watch3.close();
   }
 }
-async function postHello(link2, p, hello, pending, signal) {
-  link2.log(`Sending HELLO to ${short(p.peer)}`);
+async function postHello(link3, p, hello, pending, signal) {
+  link3.log(`Sending HELLO to ${short(p.peer)}`);
   let failure;
   try {
-    const r = await link2.post(p.peerUrl, hello, signal);
+    const r = await link3.post(p.peerUrl, hello, signal);
     if (r.status !== 200) failure = new ClientError("hello_failed", `HELLO failed: ${clip(r.body)} (the message stays in the outbox)`);
   } catch (e) {
     failure = e;
   }
   if (!failure) return;
-  await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
+  await link3.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
   });
   throw failure;
 }
-async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, began) {
+async function handshakeThenSend(link3, p, pending, watch3, id, timing, signal, began) {
   const queued = { id, status: "queued", peerId: p.peer, handshake: began, redelivered: false };
   if (timing.helloAckTimeoutMs <= 0) return queued;
-  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, p.peer), timing.helloAckTimeoutMs, signal);
+  const ack = await waitForMessage(watch3, (e) => isAckFor(pending, e, p.peer), timing.helloAckTimeoutMs, signal);
   if (signal?.aborted) throw new ClientError("aborted", "aborted");
   if (!ack) {
-    link2.log("Timeout waiting for HELLO_ACK");
+    link3.log("Timeout waiting for HELLO_ACK");
     return queued;
   }
-  const flushed = await link2.store.update((c) => {
-    const done = completeHandshake(c, ack, link2.identity, Date.now(), pending);
+  const flushed = await link3.store.update((c) => {
+    const done = completeHandshake(c, ack, link3.identity, Date.now(), pending);
     if (!done.ok) throw new ClientError(done.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done.detail);
-    const f = flushPeer(done.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
+    const f = flushPeer(done.cache, link3.identity, p.peerId, link3.messengerUrl, Date.now());
     return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
-  return { ...await postAll(link2, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
+  return { ...await postAll(link3, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
 }
-async function postAll(link2, p, flushed, id, signal, mine) {
+async function postAll(link3, p, flushed, id, signal, mine) {
   let own;
   for (const f of flushed) {
     let error;
     try {
-      const r = await link2.post(p.peerUrl, f.data, signal);
+      const r = await link3.post(p.peerUrl, f.data, signal);
       if (r.status !== 200) error = clip(r.body);
     } catch (e) {
       error = e.message;
     }
     if (error !== void 0) {
-      await link2.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
+      await link3.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
       throw new ClientError("data_failed", `DATA send failed: ${error} (the message stays in the outbox)`);
     }
     if (f.entry.id === id) own = f;
   }
-  link2.log("Message sent");
+  link3.log("Message sent");
   const sent = own ? { sessionId: own.data.session_id, counter: own.data.counter.toString() } : mine?.state === "sent" ? { sessionId: mine.sessionId, counter: mine.counter } : null;
   return sent ? { id, status: "sent", peerId: p.peer, ...sent, redelivered: false } : { id, status: "queued", peerId: p.peer, redelivered: false };
 }
@@ -2540,11 +2602,11 @@ var init_sending = __esm({
 });
 
 // src/opennexus/session-store.ts
-import { join as join5 } from "node:path";
 var SessionStore;
 var init_session_store = __esm({
   "src/opennexus/session-store.ts"() {
     "use strict";
+    init_node_path();
     init_bytes();
     init_cache();
     init_atomic_file();
@@ -2552,7 +2614,7 @@ var init_session_store = __esm({
     SessionStore = class {
       constructor(dir, agentId) {
         this.dir = dir;
-        this.path = join5(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
+        this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
       }
       dir;
       path;
@@ -2565,17 +2627,16 @@ var init_session_store = __esm({
        * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
        */
       async update(fn, lock = {}) {
-        await ensurePrivateDir(this.dir);
         return withFileLock(this.path, async () => {
           const current = await this.read();
           const { cache, result } = fn(current);
-          if (cache) await writeFileAtomic(this.path, serializeCache(cache));
+          if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true });
           return result;
         }, lock);
       }
       /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
       handshakeLock(peerId, fn) {
-        return withFileLock(join5(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
+        return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
       }
     };
   }
@@ -2655,9 +2716,9 @@ var init_client2 = __esm({
         });
         try {
           for (; ; ) {
-            const m = queue.shift();
-            if (m) {
-              yield m;
+            const m10 = queue.shift();
+            if (m10) {
+              yield m10;
               continue;
             }
             if (finished) break;
@@ -2756,8 +2817,8 @@ function eventLines(e) {
   }
 }
 function eventJson(e) {
-  const { type, ...rest } = e;
-  const o = { event: type === "session_established" ? "handshake" : type };
+  const { type: type2, ...rest } = e;
+  const o = { event: type2 === "session_established" ? "handshake" : type2 };
   for (const [k, v] of Object.entries(rest)) {
     if (k === "bytes") continue;
     o[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = typeof v === "bigint" ? v.toString() : v;
@@ -2888,15 +2949,15 @@ function timeoutOptions(limits) {
   };
 }
 function guardConnections(server, limits, trust) {
-  let open2 = 0;
+  let open3 = 0;
   let refusedPerIp = 0;
   let refusedTotal = 0;
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   server.on("drop", () => refusedTotal++);
   const perPeer = new OpenCounts(limits.maxConnectionsPerIp);
   server.on("connection", (socket) => {
-    open2++;
-    socket.once("close", () => open2--);
+    open3++;
+    socket.once("close", () => open3--);
     const raw = socket.remoteAddress;
     if (raw === void 0) return;
     const peer = normalizeAddress(raw) ?? raw;
@@ -2908,7 +2969,7 @@ function guardConnections(server, limits, trust) {
     }
     socket.once("close", () => perPeer.release(peer));
   });
-  return () => ({ open: open2, refusedPerIp, refusedTotal });
+  return () => ({ open: open3, refusedPerIp, refusedTotal });
 }
 var init_connection_guard = __esm({
   "src/http/connection-guard.ts"() {
@@ -2964,9 +3025,8 @@ var init_errors4 = __esm({
 });
 
 // src/http/node-adapter.ts
-import { createServer } from "node:http";
 function readBody(req, limit) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (c) => {
@@ -2974,9 +3034,9 @@ function readBody(req, limit) {
       if (size <= limit) chunks.push(c);
       else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
-    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("close", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
   });
 }
 function toHttpRequest(req, body, trustProxy) {
@@ -3016,13 +3076,13 @@ function writePlain(res, r, closeAfter) {
   res.end(body);
 }
 function serve(handler, opts) {
-  const open2 = /* @__PURE__ */ new Set();
+  const open3 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer(timeoutOptions(limits), async (req, res) => {
+  const server = createServer2(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -3033,11 +3093,11 @@ function serve(handler, opts) {
     }
     const gone = new AbortController();
     res.once("close", () => gone.abort());
-    const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request2.ip)) {
+    const request3 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
+    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request3, opts.onError);
+    if (r.stream && !streamsPerIp.acquire(request3.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
-      log(`${request2.method} ${request2.path} 429 stream cap`);
+      log(`${request3.method} ${request3.path} 429 stream cap`);
       return;
     }
     if (r.stream) {
@@ -3051,36 +3111,36 @@ function serve(handler, opts) {
       const end = () => {
         if (ended) return;
         ended = true;
-        open2.delete(end);
-        streamsPerIp.release(request2.ip);
+        open3.delete(end);
+        streamsPerIp.release(request3.ip);
         cleanup();
         res.end();
       };
-      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open2.add(end);
+      const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+      open3.add(end);
       res.on("close", end);
       const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write, end, flow);
+      cleanup = r.stream.open(write2, end, flow);
       if (ended) cleanup();
-      log(`${request2.method} ${request2.path} ${r.status} stream`);
+      log(`${request3.method} ${request3.path} ${r.status} stream`);
       return;
     }
     writePlain(res, r, body === null);
-    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
   });
   const connections = guardConnections(server, limits, trust);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
       const { port, address } = server.address();
       const host = address.includes(":") ? `[${address}]` : address;
-      resolve2({
+      resolve3({
         server,
         port,
         url: `http://${host}:${port}`,
         connections,
         close: () => new Promise((done) => {
-          for (const end of [...open2]) end();
+          for (const end of [...open3]) end();
           server.close(() => done());
           server.closeIdleConnections();
         })
@@ -3099,6 +3159,7 @@ var HARD_BODY_CAP, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
+    init_node_http();
     init_client_address();
     init_connection_guard();
     init_limits();
@@ -3360,6 +3421,15 @@ var init_messenger_store = __esm({
       async close() {
       }
     };
+  }
+});
+
+// builtin:node:os
+var m9, EOL, arch2, availableParallelism, constants4, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform2, release3, setPriority, tmpdir, totalmem, type, uptime2, userInfo, version2;
+var init_node_os = __esm({
+  "builtin:node:os"() {
+    m9 = process.getBuiltinModule("node:os");
+    ({ EOL, arch: arch2, availableParallelism, constants: constants4, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform: platform2, release: release3, setPriority, tmpdir, totalmem, type, uptime: uptime2, userInfo, version: version2 } = m9);
   }
 });
 
@@ -3795,8 +3865,6 @@ var init_relay = __esm({
 });
 
 // src/opennexus/messenger/app.ts
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 function json(status, body, headers = {}) {
   return { status, headers: { ...JSON_TYPE3, ...headers }, body: ginJson(body) };
 }
@@ -3808,13 +3876,13 @@ function unavailable(e) {
   return new MessengerError(503, e.code === "redis_unavailable" ? "redis unavailable" : "storage unavailable", { "retry-after": "1" });
 }
 function createMessenger(deps) {
-  const { config, store } = deps;
+  const { config: config2, store } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = new TokenBuckets({ rate: config2.rateLimit, burst: config2.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -3848,11 +3916,11 @@ function createMessenger(deps) {
         "x-accel-buffering": "no"
       },
       stream: {
-        open(write, end, flow) {
-          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
+        open(write2, end, flow) {
+          const sub = new Subscriber({ write: write2, end, ...flow ? { flow } : {} }, config2.streamBufferBytes, drain);
           sub.send(CONNECTED_EVENT);
           relay.attach(agent, sub, now());
-          const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
+          const keepalive = setInterval(() => sub.keepalive(), config2.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
@@ -3876,7 +3944,7 @@ function createMessenger(deps) {
       messages_total: await store.messagesTotal(),
       updated_at: new Date(Math.floor(now() / 1e3) * 1e3).toISOString().replace(".000Z", "Z")
     };
-    if (config.publicStatsDebug) {
+    if (config2.publicStatsDebug) {
       body.local_agents = hub.agentCount;
       body.redis_agents = await relay.streamingAgents(now());
     }
@@ -3916,6 +3984,8 @@ var JSON_TYPE3, CORS, ACTIVE_WINDOW_MS, MAX_AGENT_ID_CHARS, CONNECTED_EVENT;
 var init_app = __esm({
   "src/opennexus/messenger/app.ts"() {
     "use strict";
+    init_node_crypto();
+    init_node_os();
     init_rate_limit();
     init_nexus_store();
     init_go_json();
@@ -3960,7 +4030,6 @@ var init_errors5 = __esm({
 });
 
 // src/redis/connection.ts
-import { createHash as createHash2 } from "node:crypto";
 function asUnavailable(e) {
   if (e instanceof RedisUnavailable) return e;
   for (let p = e && typeof e === "object" ? Object.getPrototypeOf(e) : null; p; p = Object.getPrototypeOf(p)) {
@@ -3981,6 +4050,7 @@ var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
 var init_connection = __esm({
   "src/redis/connection.ts"() {
     "use strict";
+    init_node_crypto();
     init_driver();
     init_errors5();
     init_errors5();
@@ -4057,14 +4127,14 @@ var init_connection = __esm({
       /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
-        if (!sha) this.shas.set(lua, sha = createHash2("sha1").update(lua).digest("hex"));
-        const argv = [String(keys.length), ...keys, ...args.map(String)];
+        if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
+        const argv2 = [String(keys.length), ...keys, ...args.map(String)];
         try {
-          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv2]);
         } catch (e) {
           if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
         }
-        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv2]));
       }
       /**
        * Subscribes to one channel (prefixed) on the subscription connection; the client
@@ -4387,14 +4457,14 @@ return redis.call('ZCARD', KEYS[1])
 });
 
 // src/redis/messenger-store.ts
-import { createHash as createHash3 } from "node:crypto";
 function agentKey(agentId) {
-  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash3("sha256").update(agentId).digest("hex")}`;
+  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash("sha256").update(agentId).digest("hex")}`;
 }
 var PRESENCE_WINDOW_MS2, FRAMES_CHANNEL, RedisMessengerStore;
 var init_messenger_store2 = __esm({
   "src/redis/messenger-store.ts"() {
     "use strict";
+    init_node_crypto();
     init_messenger_store();
     init_offline_queue();
     init_messenger_scripts();
@@ -4496,12 +4566,12 @@ ${agentId}`]);
 });
 
 // src/redis/messenger-relay.ts
-import { hostname as hostname2 } from "node:os";
-import { randomBytes as randomBytes2 } from "node:crypto";
 var REFRESH_MS, RedisRelay;
 var init_messenger_relay = __esm({
   "src/redis/messenger-relay.ts"() {
     "use strict";
+    init_node_os();
+    init_node_crypto();
     init_errors5();
     init_messenger_store2();
     REFRESH_MS = 2e4;
@@ -4513,7 +4583,7 @@ var init_messenger_relay = __esm({
         this.now = opts.now ?? Date.now;
         this.log = opts.log ?? (() => {
         });
-        this.instance = opts.instance ?? `${hostname2()}/${process.pid}/${randomBytes2(4).toString("hex")}`;
+        this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
       }
       hub;
       queue;
@@ -4530,7 +4600,7 @@ var init_messenger_relay = __esm({
       log;
       instance;
       async start() {
-        await this.bus.subscribe(FRAMES_CHANNEL, (m) => this.onFrame(m), () => this.resync());
+        await this.bus.subscribe(FRAMES_CHANNEL, (m10) => this.onFrame(m10), () => this.resync());
         this.timer = setInterval(() => {
           for (const agent of this.hub.agentIds()) this.dirty.add(agent);
           this.schedule();
@@ -4660,9 +4730,9 @@ var redis_backend_exports = {};
 __export(redis_backend_exports, {
   redisBackend: () => redisBackend
 });
-async function redisBackend(config, now, log) {
-  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
-  const store = new RedisMessengerStore(redis, queueLimits(config));
+async function redisBackend(config2, now, log) {
+  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
+  const store = new RedisMessengerStore(redis, queueLimits(config2));
   return {
     store,
     relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
@@ -4685,24 +4755,24 @@ __export(server_exports, {
   BODY_LIMIT: () => BODY_LIMIT,
   startMessenger: () => startMessenger
 });
-async function startMessenger(config, opts = {}) {
+async function startMessenger(config2, opts = {}) {
   const now = opts.now ?? Date.now;
   let backend;
-  if (config.redisUrl && !opts.store) {
+  if (config2.redisUrl && !opts.store) {
     const { redisBackend: redisBackend2 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
-    backend = await redisBackend2(config, now, opts.log ?? stderrLine);
+    backend = await redisBackend2(config2, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
-  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config2));
+  const messenger = createMessenger({ config: config2, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
     await messenger.relay.start();
     running = await serve(messenger.handler, {
-      host: config.host,
-      port: config.port,
+      host: config2.host,
+      port: config2.port,
       bodyLimit: BODY_LIMIT,
-      trustProxy: config.trustProxy,
-      limits: config.limits,
+      trustProxy: config2.trustProxy,
+      limits: config2.limits,
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -4787,18 +4857,18 @@ async function serve2(p, ctx) {
   const { messengerConfig: messengerConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
   const { startMessenger: startMessenger2 } = await Promise.resolve().then(() => (init_server(), server_exports));
   const port = int(p, "port", 0, 65535);
-  const config = messengerConfig2(ctx.env, { ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
-  let m;
+  const config2 = messengerConfig2(ctx.env, { ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
+  let m10;
   try {
-    m = await startMessenger2(config);
+    m10 = await startMessenger2(config2);
   } catch (e) {
     if (e.code === "redis_unavailable") throw new CliError(e.message, 1, "redis_unavailable");
-    throw new CliError(`cannot listen on ${config.host}:${config.port}: ${e.message}`, 1, "listen_failed");
+    throw new CliError(`cannot listen on ${config2.host}:${config2.port}: ${e.message}`, 1, "listen_failed");
   }
-  out(toJson({ event: "listening", service: "opennexus-messenger", url: m.url }));
-  err(`OpenNexus messenger listening on ${m.url} (Ctrl-C to stop)`);
-  await new Promise((resolve2) => onStopSignal(() => resolve2()));
-  await m.close();
+  out(toJson({ event: "listening", service: "opennexus-messenger", url: m10.url }));
+  err(`OpenNexus messenger listening on ${m10.url} (Ctrl-C to stop)`);
+  await new Promise((resolve3) => onStopSignal(() => resolve3()));
+  await m10.close();
   err("Messenger stopped.");
   return 0;
 }
@@ -4814,10 +4884,13 @@ var init_opennexus_run = __esm({
   }
 });
 
+// builtin:node:process
+var m = process.getBuiltinModule("node:process");
+var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version, versions } = m;
+
 // src/cli/opennexus.ts
 init_args();
 init_io();
-import { env } from "node:process";
 
 // src/cli/main.ts
 init_args();
@@ -4866,8 +4939,8 @@ function renderProgramHelp(program) {
 // src/cli/main.ts
 init_io();
 init_state_dir();
-function plan(program, argv) {
-  const { name, rest } = splitCommand(program, argv);
+function plan(program, argv2) {
+  const { name, rest } = splitCommand(program, argv2);
   if (name === "--help" || name === "-h" || name === "help") return { kind: "program-help", exitCode: 0 };
   if (name === "--version" && program.version) return { kind: "version", version: program.version };
   const implicit = name === void 0 || name.startsWith("-");
@@ -4875,12 +4948,12 @@ function plan(program, argv) {
   const wanted = implicit ? program.defaultCommand : name;
   const def = program.commands.find((c) => c.name === wanted);
   if (!def) throw new UsageError(`unknown command '${wanted}' (run '${program.name} --help')`);
-  const parsed = parseArgs(def, implicit ? argv : rest);
+  const parsed = parseArgs(def, implicit ? argv2 : rest);
   return parsed.help ? { kind: "command-help", def } : { kind: "run", def, parsed };
 }
-async function runMain(program, argv, ctx, reporter) {
+async function runMain(program, argv2, ctx, reporter) {
   try {
-    const p = plan(program, argv);
+    const p = plan(program, argv2);
     switch (p.kind) {
       case "program-help":
         if (p.exitCode === 2 && reporter.noCommand) return reporter.noCommand(renderProgramHelp(program));
@@ -4899,16 +4972,16 @@ async function runMain(program, argv, ctx, reporter) {
       }
     }
   } catch (e) {
-    return reporter.fail(e, argv);
+    return reporter.fail(e, argv2);
   }
 }
-function main(program, ctx, reporter, argv = process.argv.slice(2)) {
-  runMain(program, argv, ctx, reporter).then(
+function main(program, ctx, reporter, argv2 = process.argv.slice(2)) {
+  runMain(program, argv2, ctx, reporter).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.exitCode = reporter.fail(e, argv);
+      process.exitCode = reporter.fail(e, argv2);
     }
   );
 }
@@ -5024,9 +5097,9 @@ main(
   OPENNEXUS,
   { env, moduleUrl: import.meta.url },
   {
-    fail(e, argv) {
+    fail(e, argv2) {
       const [code, kind, message] = classify(e);
-      if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
+      if (argv2.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
       const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : "";
       err(kind === "usage" ? `Error: ${safeText(message)}
 Run 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);

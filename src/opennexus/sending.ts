@@ -81,23 +81,24 @@ function resolvePeer(cache: CacheState, to: string, url: string | undefined): Pe
 }
 
 export async function send(link: Link, opts: SendOptions, timing: SendTiming): Promise<SendResult> {
-  const p = resolvePeer(await link.store.read(), opts.peerPublicKey, opts.peerMessengerUrl);
-  if (p.peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session');
   const bytes = typeof opts.message === 'string' ? utf8(opts.message) : opts.message;
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
   const signal = opts.signal;
 
-  // Into the outbox; over a live session that and one POST is the whole send.
+  // Into the outbox; over a live session that and one POST is the whole send. The peer is
+  // resolved from the cache read under the lock (one read of it per send).
   const now = Date.now();
-  const queued = await link.store.update<{ flushed: Flushed[] } | null>((c0) => {
+  const { p, flushed } = await link.store.update<{ p: Peer; flushed: Flushed[] | null }>((c0) => {
+    const p = resolvePeer(c0, opts.peerPublicKey, opts.peerMessengerUrl);
+    if (p.peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session');
     const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
     if (!q) throw new ClientError('data_failed', 'the outbox is full: too many messages wait for peers that have not answered');
     const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
-    if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: null };
+    if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: { p, flushed: null } };
     const f = flushPeer(c, link.identity, p.peerId, link.messengerUrl, now);
-    return { cache: f.cache, result: { flushed: f.flushed } };
+    return { cache: f.cache, result: { p, flushed: f.flushed } };
   });
-  if (queued) return { ...(await postAll(link, p, queued.flushed, id, signal)), handshake: false };
+  if (flushed) return { ...(await postAll(link, p, flushed, id, signal)), handshake: false };
 
   // No session: our own stream first (it must be registered before a HELLO_ACK can come),
   // then one handshake per peer at a time across processes.

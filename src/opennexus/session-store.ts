@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { hex } from './core/bytes.ts';
 import { emptyCache, parseCache, serializeCache, type CacheState } from './core/cache.ts';
-import { readTextOrNull, writeFileAtomic, ensurePrivateDir } from '../store/atomic-file.ts';
+import { readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
 import { withFileLock, type LockOptions } from '../store/file-lock.ts';
 
 export class SessionStore {
@@ -31,11 +31,11 @@ export class SessionStore {
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
    */
   async update<T>(fn: (cache: CacheState) => { cache?: CacheState; result: T }, lock: LockOptions = {}): Promise<T> {
-    await ensurePrivateDir(this.dir);
+    // The lock's folder sits in this.dir: taking the lock creates it (0700) when needed.
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache, result } = fn(current);
-      if (cache) await writeFileAtomic(this.path, serializeCache(cache));
+      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true });
       return result;
     }, lock);
   }

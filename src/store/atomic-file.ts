@@ -2,7 +2,8 @@
  * Private files written atomically: a temp file in the same directory, fsync, rename. A reader
  * never sees a half-written file (opennexus spec §10 B2: the reference truncates in place).
  */
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Creates a directory (and parents) readable only by the owner. */
@@ -11,23 +12,22 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
- * Creates the directory if needed and proves it takes a file (a read-only install, a path under
- * a regular file, a full disk all fail here), so callers can refuse before they change anything
- * elsewhere. Throws the file system's error.
+ * Creates the directory if needed and checks that it may be written (a path under a regular
+ * file, a read-only mount, missing permissions fail here), so callers can refuse before they
+ * change anything elsewhere. A full disk is found by the caller's first write, which comes
+ * before any request (the opennexus outbox is written first). Throws the file system's error.
  */
 export async function probeWritable(dir: string): Promise<void> {
   await ensurePrivateDir(dir);
-  const probe = join(dir, `.probe.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile(probe, '', { mode: 0o600 });
-  await rm(probe, { force: true });
+  await access(dir, constants.W_OK);
 }
 
 /**
- * `sync: false` skips the fsync: still atomic against a crashing process, not against power
+ * `dirExists` skips creating the folder (the caller just did). `sync: false` skips the fsync: still atomic against a crashing process, not against power
  * loss; for data that is cheap to lose and written often.
  */
-export async function writeFileAtomic(path: string, text: string, opts: { sync?: boolean } = {}): Promise<void> {
-  await ensurePrivateDir(dirname(path));
+export async function writeFileAtomic(path: string, text: string, opts: { sync?: boolean; dirExists?: boolean } = {}): Promise<void> {
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const fh = await open(tmp, 'w', 0o600);
   try {
