@@ -2,7 +2,7 @@
 // manifest matches the code, each tool works, a peer's message produces exactly one wake with
 // the message framed as untrusted, a restart resumes from the saved cursor, the host's API
 // generation is detected, and stop leaves nothing running (a process that used it exits).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,6 +175,26 @@ describe('hostile input', () => {
     const priv = readFileSync(privPath, 'utf8').trim();
     await expect(a.host.call('opennexus_send', { to: priv, message: 'x' })).rejects.toThrow(/this agent itself/);
     expect(JSON.stringify(await a.host.call('opennexus_peers'))).not.toContain(priv);
+  });
+});
+
+describe('a damaged state dir', () => {
+  it('a follow started by a tool with damaged key files is logged, never an unhandled rejection', async () => {
+    const a = plugin('damaged');
+    await a.host.call('opennexus_whoami', { create: true });
+    writeFileSync(join(a.stateDir, 'opennexus', 'private_key'), 'not a key\n');
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    try {
+      a.start();
+      const created = await a.host.call('nexus_create', {});
+      await waitFor(() => a.host.logs.some((l) => l.includes(`follow ${String(created.sessionId)}: bad key files`)), 5000, 'the failure logged by the follow the tool started');
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await a.stop();
+    }
   });
 });
 
