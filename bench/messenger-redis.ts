@@ -10,8 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { openSse, type SseStream } from '../src/opennexus/transport.ts';
+import { deletePrefix } from '../test/helpers/redis.ts';
+import { pct } from './stats.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 const DEADLINE_MS = 90_000;
@@ -113,18 +114,7 @@ async function latency(to: string, from: string, tag: string, n = 400): Promise<
   }
   s.close();
   agent.destroy();
-  ms.sort((a, b) => a - b);
-  return [ms[Math.floor(n * 0.5)]!, ms[Math.floor(n * 0.99)]!];
-}
-
-async function deletePrefix(url: string, prefix: string): Promise<void> {
-  // the bundled client (build.mjs VENDOR): this file is bundled by bench/run.mjs, which cannot bundle node-redis
-  const vendor = pathToFileURL(`${process.cwd()}/scripts/vendor-redis.mjs`).href;
-  const { createClient } = (await import(vendor)) as typeof import('@redis/client');
-  const c = createClient({ url });
-  await c.connect();
-  for await (const keys of c.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await c.unlink(keys);
-  await c.close();
+  return [pct(ms, 50), pct(ms, 99)];
 }
 
 export async function benchMessengerRedis(redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15'): Promise<void> {
@@ -158,6 +148,6 @@ export async function benchMessengerRedis(redisUrl = process.env.BENCH_REDIS_URL
     );
   } finally {
     for (const s of servers) s.proc.kill('SIGTERM');
-    await deletePrefix(redisUrl, prefix).catch(() => {});
+    await deletePrefix(prefix, redisUrl).catch(() => {});
   }
 }

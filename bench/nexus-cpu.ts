@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './stats.ts';
 
 export const PAIRS = 20;
 export const PER_SENDER = 400;
@@ -172,8 +173,6 @@ export async function oursWith(nexusScript: string, env: Record<string, string>)
   }
   return { server: s, pairs, start: '1' };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /**
  * Each round runs ours and the baseline AT THE SAME TIME under the same load, so both see the

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { openSse } from '../src/http/client.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { startNexusServer, type RunningNexus } from '../src/nexus/server/server.ts';
+import { pct } from './stats.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -33,11 +34,6 @@ function http(url: string, method: string, headers: Record<string, string>, body
 const until = async (check: () => boolean) => {
   while (!check()) await new Promise((r) => setImmediate(r));
 };
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
 
 const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms`;
 

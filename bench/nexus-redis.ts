@@ -11,26 +11,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { RedisConn } from '../src/redis/connection.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { startNexusServer } from '../src/nexus/server/server.ts';
 import { load, oursWith, PAIRS, PER_SENDER, type Measured } from './nexus-cpu.ts';
+import { median, pct } from './stats.ts';
+import { deletePrefix } from '../test/helpers/redis.ts';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-
-async function deletePrefix(prefix: string): Promise<void> {
-  const conn = await RedisConn.open({ url: REDIS_URL, prefix });
-  try {
-    await conn.call(async (c) => {
-      for await (const keys of c.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await c.unlink(keys);
-    });
-  } finally {
-    await conn.close();
-  }
-}
 
 async function throughput(nexusScript: string, env: Record<string, string>): Promise<Measured & { perSec: number }> {
   const p = await oursWith(nexusScript, env);
@@ -90,6 +78,6 @@ export async function benchNexusRedis(nexusScript: string, rounds = 3): Promise<
       `nexus/redis   delivered: Redis ${fmt(m.redis)} vs embedded (DATA_DIR) ${fmt(m.embedded)}: ${median(ratios).toFixed(2)}x the throughput (median of ${rounds}; target >= 0.5) | cross-instance wake p50 ${pct(wake, 50).toFixed(1)} ms, p99 ${pct(wake, 99).toFixed(1)} ms (target p99 <= 100 ms)`,
     );
   } finally {
-    await deletePrefix(prefix);
+    await deletePrefix(prefix, REDIS_URL);
   }
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './stats.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 
@@ -16,11 +17,6 @@ function childCpuMs(): number {
   const f = readFileSync('/proc/self/stat', 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[13]) + Number(fields[14])) * 10; // clock ticks of 10 ms
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 export async function benchOpenNexusSend(n = 15): Promise<void> {

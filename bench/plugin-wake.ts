@@ -12,8 +12,8 @@ import { startHub } from '../src/hub.ts';
 import { NexusClient } from '../src/nexus/client.ts';
 import { registerPlugin } from '../src/plugin/entry.ts';
 import type { PluginApi } from '../src/plugin/host.ts';
+import { pct } from './stats.ts';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 export async function benchPluginWake(n = 100): Promise<void> {
   const hub = await startHub({ messengerPort: 0, nexusPort: 0, env: { RATE_LIMIT: '0', RATE_LIMIT_MAX: '100000000' } });
