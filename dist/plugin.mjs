@@ -2840,6 +2840,13 @@ function checked(def, p) {
   }
   return p;
 }
+function joined(m, r, what) {
+  const body = Messaging.answer(r.r);
+  if (r.stateError) throw new ToolError("state_not_saved", `${what} ${String(body.sessionId)} but could not save its key: ${String(r.stateError)}`);
+  m.onNewSession(String(body.sessionId));
+  const { sessionKey: _secret, ...shown } = body;
+  return shown;
+}
 var TOOLS = [
   {
     name: "nexus_create",
@@ -2848,11 +2855,7 @@ var TOOLS = [
     properties: { greeting: S("first message the other agent sees"), ttl: N("inactivity TTL in seconds", 60, 86400), maxAgents: N("how many agents may join", 2, 50) },
     async run(m, p) {
       const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...p.greeting ? { greeting: p.greeting } : {}, ...p.ttl ? { ttl: p.ttl } : {}, ...p.maxAgents ? { maxAgents: p.maxAgents } : {} });
-      const body = Messaging.answer(r.r);
-      if (r.stateError) throw new ToolError("state_not_saved", `created session ${String(body.sessionId)} but could not save its key: ${String(r.stateError)}`);
-      m.onNewSession(String(body.sessionId));
-      const { sessionKey: _secret, ...shown } = body;
-      return shown;
+      return joined(m, r, "created the session");
     }
   },
   {
@@ -2873,12 +2876,7 @@ var TOOLS = [
     properties: { codeOrLink: S("the pairing link or code") },
     required: ["codeOrLink"],
     async run(m, p) {
-      const r = await m.agent.claim(p.codeOrLink, m.settings.agentId);
-      const body = Messaging.answer(r.r);
-      if (r.stateError) throw new ToolError("state_not_saved", `claimed, but the session key could not be saved: ${String(r.stateError)}`);
-      m.onNewSession(String(body.sessionId));
-      const { sessionKey: _secret, ...shown } = body;
-      return shown;
+      return joined(m, await m.agent.claim(p.codeOrLink, m.settings.agentId), "claimed the session");
     }
   },
   {

@@ -1854,21 +1854,72 @@ ${key}`;
   }
 });
 
-// src/redis/nexus-scripts.ts
-var DELETE_SESSION, UPDATE_SESSION, DELETE_EXPIRED, UPDATE_PAIR, DELETE_EXPIRED_PAIRS;
-var init_nexus_scripts = __esm({
-  "src/redis/nexus-scripts.ts"() {
+// src/redis/quota.ts
+var CHARGE, RELEASE_QUOTA_FN, RELEASE, RedisStorageQuota;
+var init_quota = __esm({
+  "src/redis/quota.ts"() {
     "use strict";
-    DELETE_SESSION = `
+    init_errors2();
+    CHARGE = `
+local P, sid, ip, bytes = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+if tonumber(redis.call('HGET', P .. 'quota', ip) or '0') + bytes > tonumber(ARGV[5]) then return 1 end
+if tonumber(redis.call('GET', P .. 'quota:total') or '0') + bytes > tonumber(ARGV[6]) then return 2 end
+redis.call('HINCRBY', P .. 'quota', ip, bytes)
+redis.call('INCRBY', P .. 'quota:total', bytes)
+redis.call('HSET', P .. 'qs', sid, bytes .. ' ' .. ip)
+return 0
+`;
+    RELEASE_QUOTA_FN = `
 local function release_quota(P, sid)
   local q = redis.call('HGET', P .. 'qs', sid)
-  if not q then return end
+  if not q then return 0 end
   local sp = string.find(q, ' ', 1, true)
   local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
   redis.call('HDEL', P .. 'qs', sid)
   redis.call('DECRBY', P .. 'quota:total', bytes)
   if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
+  return 1
 end
+`;
+    RELEASE = `${RELEASE_QUOTA_FN}
+return release_quota(ARGV[1], ARGV[2])
+`;
+    RedisStorageQuota = class {
+      constructor(redis, perIp, max) {
+        this.redis = redis;
+        this.perIp = perIp;
+        this.max = max;
+        this.P = redis.key("nx:");
+      }
+      redis;
+      perIp;
+      max;
+      ready = Promise.resolve();
+      P;
+      async charge(ip, sid, bytes) {
+        const r = await this.redis.script(CHARGE, [], [this.P, sid, ip, bytes, this.perIp, this.max]);
+        if (r === 1) {
+          const message = `sessions created from this address already hold close to ${this.perIp} bytes; wait until some expire`;
+          throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
+        }
+        if (r === 2) throw new HttpError(503, { error: "storage_full", message: "the server holds as many sessions as it may store; try again later", retryAfter: 60 }, { "retry-after": "60" });
+      }
+      /** Idempotent; the store's delete script releases too, so a lost call here costs nothing for long. */
+      release(sid) {
+        void this.redis.script(RELEASE, [], [this.P, sid]).catch(() => {
+        });
+      }
+    };
+  }
+});
+
+// src/redis/nexus-scripts.ts
+var DELETE_SESSION, UPDATE_SESSION, DELETE_EXPIRED, UPDATE_PAIR, DELETE_EXPIRED_PAIRS;
+var init_nexus_scripts = __esm({
+  "src/redis/nexus-scripts.ts"() {
+    "use strict";
+    init_quota();
+    DELETE_SESSION = `${RELEASE_QUOTA_FN}
 local function forget_agents(P, sid)
   local n = tonumber(redis.call('HGET', P .. 'agentsof', sid) or '0')
   if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end
@@ -2180,61 +2231,6 @@ return { n, redis.call('PTTL', KEYS[1]) }
         const [n, pttl] = await this.redis.call((c) => Promise.all([c.get(k), c.pTTL(k)]));
         const d = this.decision(Number(n ?? 0), pttl);
         return { ...d, ok: Number(n ?? 0) < this.opts.max };
-      }
-    };
-  }
-});
-
-// src/redis/quota.ts
-var CHARGE, RELEASE, RedisStorageQuota;
-var init_quota = __esm({
-  "src/redis/quota.ts"() {
-    "use strict";
-    init_errors2();
-    CHARGE = `
-local P, sid, ip, bytes = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-if tonumber(redis.call('HGET', P .. 'quota', ip) or '0') + bytes > tonumber(ARGV[5]) then return 1 end
-if tonumber(redis.call('GET', P .. 'quota:total') or '0') + bytes > tonumber(ARGV[6]) then return 2 end
-redis.call('HINCRBY', P .. 'quota', ip, bytes)
-redis.call('INCRBY', P .. 'quota:total', bytes)
-redis.call('HSET', P .. 'qs', sid, bytes .. ' ' .. ip)
-return 0
-`;
-    RELEASE = `
-local P, sid = ARGV[1], ARGV[2]
-local q = redis.call('HGET', P .. 'qs', sid)
-if not q then return 0 end
-local sp = string.find(q, ' ', 1, true)
-local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
-redis.call('HDEL', P .. 'qs', sid)
-redis.call('DECRBY', P .. 'quota:total', bytes)
-if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
-return 1
-`;
-    RedisStorageQuota = class {
-      constructor(redis, perIp, max) {
-        this.redis = redis;
-        this.perIp = perIp;
-        this.max = max;
-        this.P = redis.key("nx:");
-      }
-      redis;
-      perIp;
-      max;
-      ready = Promise.resolve();
-      P;
-      async charge(ip, sid, bytes) {
-        const r = await this.redis.script(CHARGE, [], [this.P, sid, ip, bytes, this.perIp, this.max]);
-        if (r === 1) {
-          const message = `sessions created from this address already hold close to ${this.perIp} bytes; wait until some expire`;
-          throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
-        }
-        if (r === 2) throw new HttpError(503, { error: "storage_full", message: "the server holds as many sessions as it may store; try again later", retryAfter: 60 }, { "retry-after": "60" });
-      }
-      /** Idempotent; the store's delete script releases too, so a lost call here costs nothing for long. */
-      release(sid) {
-        void this.redis.script(RELEASE, [], [this.P, sid]).catch(() => {
-        });
       }
     };
   }

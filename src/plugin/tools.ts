@@ -5,6 +5,7 @@
  * openclaw.plugin.json lists the same names (contracts.tools); a test keeps them equal.
  */
 import { randomUUID } from 'node:crypto';
+import type { AgentResult } from '../nexus/agent.ts';
 import { outboxList, peerList } from '../opennexus/contacts.ts';
 import type { AgentTool, ToolResult } from './host.ts';
 import { Messaging, ToolError } from './messaging.ts';
@@ -38,6 +39,18 @@ function checked(def: ToolDef, p: Params): Params {
   return p;
 }
 
+/**
+ * This agent is now in a session (create, claim): its key must have been saved, the service
+ * follows it from now, and the answer is shown without the key (a secret, kept in the state dir).
+ */
+function joined(m: Messaging, r: AgentResult, what: string): Record<string, unknown> {
+  const body = Messaging.answer(r.r);
+  if (r.stateError) throw new ToolError('state_not_saved', `${what} ${String(body.sessionId)} but could not save its key: ${String(r.stateError)}`);
+  m.onNewSession(String(body.sessionId));
+  const { sessionKey: _secret, ...shown } = body;
+  return shown;
+}
+
 export const TOOLS: ToolDef[] = [
   {
     name: 'nexus_create',
@@ -46,11 +59,7 @@ export const TOOLS: ToolDef[] = [
     properties: { greeting: S('first message the other agent sees'), ttl: N('inactivity TTL in seconds', 60, 86400), maxAgents: N('how many agents may join', 2, 50) },
     async run(m, p) {
       const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...(p.greeting ? { greeting: p.greeting as string } : {}), ...(p.ttl ? { ttl: p.ttl as number } : {}), ...(p.maxAgents ? { maxAgents: p.maxAgents as number } : {}) });
-      const body = Messaging.answer(r.r);
-      if (r.stateError) throw new ToolError('state_not_saved', `created session ${String(body.sessionId)} but could not save its key: ${String(r.stateError)}`);
-      m.onNewSession(String(body.sessionId));
-      const { sessionKey: _secret, ...shown } = body;
-      return shown;
+      return joined(m, r, 'created the session');
     },
   },
   {
@@ -71,12 +80,7 @@ export const TOOLS: ToolDef[] = [
     properties: { codeOrLink: S('the pairing link or code') },
     required: ['codeOrLink'],
     async run(m, p) {
-      const r = await m.agent.claim(p.codeOrLink as string, m.settings.agentId);
-      const body = Messaging.answer(r.r);
-      if (r.stateError) throw new ToolError('state_not_saved', `claimed, but the session key could not be saved: ${String(r.stateError)}`);
-      m.onNewSession(String(body.sessionId));
-      const { sessionKey: _secret, ...shown } = body;
-      return shown;
+      return joined(m, await m.agent.claim(p.codeOrLink as string, m.settings.agentId), 'claimed the session');
     },
   },
   {

@@ -24,17 +24,10 @@
  * a poll sends).
  */
 
+import { RELEASE_QUOTA_FN } from './quota.ts';
+
 /** Deletes session `sid` and everything that hangs on it; shared by update (op del) and the sweep. */
-const DELETE_SESSION = `
-local function release_quota(P, sid)
-  local q = redis.call('HGET', P .. 'qs', sid)
-  if not q then return end
-  local sp = string.find(q, ' ', 1, true)
-  local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
-  redis.call('HDEL', P .. 'qs', sid)
-  redis.call('DECRBY', P .. 'quota:total', bytes)
-  if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
-end
+const DELETE_SESSION = `${RELEASE_QUOTA_FN}
 local function forget_agents(P, sid)
   local n = tonumber(redis.call('HGET', P .. 'agentsof', sid) or '0')
   if n ~= 0 then redis.call('HINCRBY', P .. 'counts', 'agents', -n) end

@@ -20,16 +20,25 @@ redis.call('HSET', P .. 'qs', sid, bytes .. ' ' .. ip)
 return 0
 `;
 
-const RELEASE = `
-local P, sid = ARGV[1], ARGV[2]
-local q = redis.call('HGET', P .. 'qs', sid)
-if not q then return 0 end
-local sp = string.find(q, ' ', 1, true)
-local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
-redis.call('HDEL', P .. 'qs', sid)
-redis.call('DECRBY', P .. 'quota:total', bytes)
-if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
-return 1
+/**
+ * Gives back what a session was charged; a no-op when nothing was (or it was given back already).
+ * Also part of the store's delete script (nexus-scripts.ts), so whoever deletes a session releases it.
+ */
+export const RELEASE_QUOTA_FN = `
+local function release_quota(P, sid)
+  local q = redis.call('HGET', P .. 'qs', sid)
+  if not q then return 0 end
+  local sp = string.find(q, ' ', 1, true)
+  local bytes, ip = tonumber(string.sub(q, 1, sp - 1)), string.sub(q, sp + 1)
+  redis.call('HDEL', P .. 'qs', sid)
+  redis.call('DECRBY', P .. 'quota:total', bytes)
+  if redis.call('HINCRBY', P .. 'quota', ip, -bytes) <= 0 then redis.call('HDEL', P .. 'quota', ip) end
+  return 1
+end
+`;
+
+const RELEASE = `${RELEASE_QUOTA_FN}
+return release_quota(ARGV[1], ARGV[2])
 `;
 
 export class RedisStorageQuota implements Quota {
