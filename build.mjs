@@ -39,7 +39,11 @@ const builtinsWhenUsed = {
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, async (a) => {
       const names = Object.keys(await import(a.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
       const m = `process.getBuiltinModule(${JSON.stringify(a.path)})`;
-      return { contents: `const m = ${m};\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`, loader: 'js' };
+      // One pure read per name, so esbuild drops the names a bundle does not use: reading them
+      // all would run Node's lazy getters (process.stdin opens the stdin stream, fs.promises
+      // loads fs/promises, crypto.webcrypto loads WebCrypto).
+      const reads = names.map((n) => `export const ${n} = /* @__PURE__ */ (() => m.${n})();`).join('\n');
+      return { contents: `const m = ${m};\nexport default m;\n${reads}\n`, loader: 'js' };
     });
   },
 };

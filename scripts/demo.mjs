@@ -16,20 +16,22 @@ var __export = (target, all) => {
 };
 
 // builtin:node:os
-var m3, EOL, arch, availableParallelism, constants2, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform, release, setPriority, tmpdir, totalmem, type, uptime, userInfo, version;
+var m3, hostname, tmpdir;
 var init_node_os = __esm({
   "builtin:node:os"() {
     m3 = process.getBuiltinModule("node:os");
-    ({ EOL, arch, availableParallelism, constants: constants2, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform, release, setPriority, tmpdir, totalmem, type, uptime, userInfo, version } = m3);
+    hostname = /* @__PURE__ */ (() => m3.hostname)();
+    tmpdir = /* @__PURE__ */ (() => m3.tmpdir)();
   }
 });
 
 // builtin:node:net
-var m6, BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout;
+var m6, BlockList, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m6 = process.getBuiltinModule("node:net");
-    ({ BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout } = m6);
+    BlockList = /* @__PURE__ */ (() => m6.BlockList)();
+    isIP = /* @__PURE__ */ (() => m6.isIP)();
   }
 });
 
@@ -553,11 +555,15 @@ var init_messenger_store = __esm({
 });
 
 // builtin:node:crypto
-var m8, Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto;
+var m8, createHash, hash, randomBytes, randomFillSync, randomUUID;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m8 = process.getBuiltinModule("node:crypto");
-    ({ Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants: constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto } = m8);
+    createHash = /* @__PURE__ */ (() => m8.createHash)();
+    hash = /* @__PURE__ */ (() => m8.hash)();
+    randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
+    randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
+    randomUUID = /* @__PURE__ */ (() => m8.randomUUID)();
   }
 });
 
@@ -2073,12 +2079,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;
@@ -2307,29 +2313,32 @@ var init_redis_backend2 = __esm({
 
 // builtin:node:child_process
 var m = process.getBuiltinModule("node:child_process");
-var { ChildProcess, _forkChild, exec, execFile, execFileSync, execSync, fork, spawn, spawnSync } = m;
+var execFile = /* @__PURE__ */ (() => m.execFile)();
+var spawn = /* @__PURE__ */ (() => m.spawn)();
 
 // builtin:node:fs
 var m2 = process.getBuiltinModule("node:fs");
-var { Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access, accessSync, appendFile, appendFileSync, chmod, chmodSync, chown, chownSync, close, closeSync, constants, copyFile, copyFileSync, cp, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod, lchmodSync, lchown, lchownSync, link, linkSync, lstat, lstatSync, lutimes, lutimesSync, mkdir, mkdirSync, mkdtemp, mkdtempSync, open, openAsBlob, openSync, opendir, opendirSync, promises, read, readFile, readFileSync, readSync, readdir, readdirSync, readlink, readlinkSync, readv, readvSync, realpath, realpathSync, rename, renameSync, rm, rmSync, rmdir, rmdirSync, stat, statSync, statfs, statfsSync, symlink, symlinkSync, truncate, truncateSync, unlink, unlinkSync, unwatchFile, utimes, utimesSync, watch, watchFile, write, writeFile, writeFileSync, writeSync, writev, writevSync } = m2;
+var mkdtempSync = /* @__PURE__ */ (() => m2.mkdtempSync)();
+var rmSync = /* @__PURE__ */ (() => m2.rmSync)();
 
 // src/cli/demo.ts
 init_node_os();
 
 // builtin:node:path
 var m4 = process.getBuiltinModule("node:path");
-var { _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32 } = m4;
+var dirname = /* @__PURE__ */ (() => m4.dirname)();
+var join = /* @__PURE__ */ (() => m4.join)();
 
 // builtin:node:url
 var m5 = process.getBuiltinModule("node:url");
-var { URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m5;
+var fileURLToPath = /* @__PURE__ */ (() => m5.fileURLToPath)();
 
 // src/hub.ts
 init_config();
 
 // builtin:node:http
 var m7 = process.getBuiltinModule("node:http");
-var { Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server: Server2, ServerResponse, _connectionListener, createServer: createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue } = m7;
+var createServer = /* @__PURE__ */ (() => m7.createServer)();
 
 // src/http/node-adapter.ts
 init_client_address();
@@ -2347,15 +2356,15 @@ function timeoutOptions(limits) {
   };
 }
 function guardConnections(server, limits, trust) {
-  let open3 = 0;
+  let open2 = 0;
   let refusedPerIp = 0;
   let refusedTotal = 0;
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   server.on("drop", () => refusedTotal++);
   const perPeer = new OpenCounts(limits.maxConnectionsPerIp);
   server.on("connection", (socket) => {
-    open3++;
-    socket.once("close", () => open3--);
+    open2++;
+    socket.once("close", () => open2--);
     const raw = socket.remoteAddress;
     if (raw === void 0) return;
     const peer = normalizeAddress(raw) ?? raw;
@@ -2367,7 +2376,7 @@ function guardConnections(server, limits, trust) {
     }
     socket.once("close", () => perPeer.release(peer));
   });
-  return () => ({ open: open3, refusedPerIp, refusedTotal });
+  return () => ({ open: open2, refusedPerIp, refusedTotal });
 }
 
 // src/http/node-adapter.ts
@@ -2375,7 +2384,7 @@ init_limits();
 init_errors2();
 var HARD_BODY_CAP = 8 * 1024 * 1024;
 function readBody(req, limit) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (c) => {
@@ -2383,9 +2392,9 @@ function readBody(req, limit) {
       if (size <= limit) chunks.push(c);
       else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
-    req.on("close", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("close", () => resolve(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
   });
 }
 function toHttpRequest(req, body, trustProxy) {
@@ -2426,13 +2435,13 @@ function writePlain(res, r, closeAfter) {
   res.end(body);
 }
 function serve(handler, opts) {
-  const open3 = /* @__PURE__ */ new Set();
+  const open2 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer2(timeoutOptions(limits), async (req, res) => {
+  const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -2443,11 +2452,11 @@ function serve(handler, opts) {
     }
     const gone = new AbortController();
     res.once("close", () => gone.abort());
-    const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request2.ip)) {
+    const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
+    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
+    if (r.stream && !streamsPerIp.acquire(request.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
-      log(`${request2.method} ${request2.path} 429 stream cap`);
+      log(`${request.method} ${request.path} 429 stream cap`);
       return;
     }
     if (r.stream) {
@@ -2461,36 +2470,36 @@ function serve(handler, opts) {
       const end = () => {
         if (ended) return;
         ended = true;
-        open3.delete(end);
-        streamsPerIp.release(request2.ip);
+        open2.delete(end);
+        streamsPerIp.release(request.ip);
         cleanup();
         res.end();
       };
-      const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open3.add(end);
+      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+      open2.add(end);
       res.on("close", end);
       const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write2, end, flow);
+      cleanup = r.stream.open(write, end, flow);
       if (ended) cleanup();
-      log(`${request2.method} ${request2.path} ${r.status} stream`);
+      log(`${request.method} ${request.path} ${r.status} stream`);
       return;
     }
     writePlain(res, r, body === null);
-    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
   });
   const connections = guardConnections(server, limits, trust);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
       const { port, address } = server.address();
       const host = address.includes(":") ? `[${address}]` : address;
-      resolve3({
+      resolve({
         server,
         port,
         url: `http://${host}:${port}`,
         connections,
         close: () => new Promise((done) => {
-          for (const end of [...open3]) end();
+          for (const end of [...open2]) end();
           server.close(() => done());
           server.closeIdleConnections();
         })
@@ -3194,8 +3203,8 @@ function createMessenger(deps) {
         "x-accel-buffering": "no"
       },
       stream: {
-        open(write2, end, flow) {
-          const sub = new Subscriber({ write: write2, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
+        open(write, end, flow) {
+          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           sub.send(CONNECTED_EVENT);
           relay.attach(agent, sub, now());
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
@@ -3384,17 +3393,22 @@ function nexusConfig(env, defaults) {
 
 // builtin:node:fs/promises
 var m9 = process.getBuiltinModule("node:fs/promises");
-var { access: access2, appendFile: appendFile2, chmod: chmod2, chown: chown2, constants: constants4, copyFile: copyFile2, cp: cp2, lchmod: lchmod2, lchown: lchown2, link: link2, lstat: lstat2, lutimes: lutimes2, mkdir: mkdir2, mkdtemp: mkdtemp2, open: open2, opendir: opendir2, readFile: readFile2, readdir: readdir2, readlink: readlink2, realpath: realpath2, rename: rename2, rm: rm2, rmdir: rmdir2, stat: stat2, statfs: statfs2, symlink: symlink2, truncate: truncate2, unlink: unlink2, utimes: utimes2, watch: watch2, writeFile: writeFile2 } = m9;
+var mkdir = /* @__PURE__ */ (() => m9.mkdir)();
+var open = /* @__PURE__ */ (() => m9.open)();
+var readFile = /* @__PURE__ */ (() => m9.readFile)();
+var readdir = /* @__PURE__ */ (() => m9.readdir)();
+var rename = /* @__PURE__ */ (() => m9.rename)();
+var rm = /* @__PURE__ */ (() => m9.rm)();
 
 // src/store/journal.ts
 init_nexus_store();
 var nodeFs = {
-  open: (path, flags, mode) => open2(path, flags, mode),
-  readFile: (path) => readFile2(path, "utf8"),
-  readdir: (path) => readdir2(path),
-  rename: (a, b) => rename2(a, b),
-  rm: (path, opts) => rm2(path, opts),
-  mkdir: async (path) => void await mkdir2(path, { recursive: true, mode: 448 })
+  open: (path, flags, mode) => open(path, flags, mode),
+  readFile: (path) => readFile(path, "utf8"),
+  readdir: (path) => readdir(path),
+  rename: (a, b) => rename(a, b),
+  rm: (path, opts) => rm(path, opts),
+  mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
 };
 var SNAPSHOT = "snapshot.ndjson";
 var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
@@ -3437,7 +3451,7 @@ var Journal = class {
       const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
       this.snapshotBytes = Buffer.byteLength(text);
       const lines = text.split("\n");
-      const head = parse3(lines[0] ?? "");
+      const head = parse(lines[0] ?? "");
       covered = typeof head?.gen === "number" ? head.gen : 0;
       for (const line of lines.slice(1)) replay(line, apply);
     }
@@ -3457,8 +3471,8 @@ var Journal = class {
   }
   /** Appends lines (each ending in "\n") and resolves once they are on disk. */
   append(data) {
-    return new Promise((resolve3, reject) => {
-      this.queue.push({ data, resolve: resolve3, reject });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
       if (!this.writing) this.writing = this.pump();
     });
   }
@@ -3573,7 +3587,7 @@ async function writeAll(fh, text) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
 }
-function parse3(line) {
+function parse(line) {
   try {
     return JSON.parse(line);
   } catch {
@@ -3582,7 +3596,7 @@ function parse3(line) {
 }
 function replay(line, apply) {
   if (!line) return;
-  const r = parse3(line);
+  const r = parse(line);
   if (r && typeof r === "object") apply(r);
 }
 
@@ -3685,8 +3699,8 @@ var SessionFlights = class {
     return this.step(id, fn);
   }
   wait(lane, id, fn, first) {
-    return new Promise((resolve3, reject) => {
-      const go = () => void this.step(id, fn).then(resolve3, reject);
+    return new Promise((resolve, reject) => {
+      const go = () => void this.step(id, fn).then(resolve, reject);
       if (first) lane.waiting.unshift(go);
       else lane.waiting.push(go);
     });
@@ -4172,9 +4186,9 @@ function alive(s, now) {
 function slide(s, now) {
   return { ...s, expiresAt: now + s.ttl * 1e3 };
 }
-function systemMessage(s, cursor, text, type2, fx) {
-  const creator = type2 === "greeting" && s.creatorAgentId ? { creatorAgentId: s.creatorAgentId } : {};
-  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type: type2, ...creator });
+function systemMessage(s, cursor, text, type, fx) {
+  const creator = type === "greeting" && s.creatorAgentId ? { creatorAgentId: s.creatorAgentId } : {};
+  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type, ...creator });
 }
 function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
   const agents = s.agents.map(
@@ -4473,13 +4487,13 @@ init_rules();
 // src/nexus/server/negotiate.ts
 function parseAccept(accept) {
   return accept.split(",").map((part) => {
-    const [type2 = "", ...params] = part.trim().toLowerCase().split(";");
+    const [type = "", ...params] = part.trim().toLowerCase().split(";");
     let q2 = 1;
     for (const p of params) {
       const [k, v2] = p.trim().split("=");
       if (k === "q" && v2 !== void 0) q2 = Number.isFinite(Number(v2)) ? Math.min(1, Math.max(0, Number(v2))) : 0;
     }
-    return { type: type2.trim(), q: q2 };
+    return { type: type.trim(), q: q2 };
   }).filter((r) => r.type);
 }
 function qFor(ranges, types, wildcards) {
@@ -4497,9 +4511,9 @@ function qFor(ranges, types, wildcards) {
   }
   return best;
 }
-function negotiatePage(accept, format3) {
-  if (format3 === "md" || format3 === "markdown") return "md";
-  if (format3 === "html") return "html";
+function negotiatePage(accept, format) {
+  if (format === "md" || format === "markdown") return "md";
+  if (format === "html") return "html";
   if (!accept) return "md";
   const ranges = parseAccept(accept);
   const html = qFor(ranges, ["text/html", "application/xhtml+xml"], false);
@@ -6102,8 +6116,8 @@ var REFS = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 function safeHref(destination) {
   const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m10, dec, hex2, name) => {
     if (name) return REFS[name] ?? m10;
-    const cp3 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
-    return cp3 > 0 && cp3 <= 1114111 ? String.fromCodePoint(cp3) : "\uFFFD";
+    const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+    return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
   });
   let url;
   try {
@@ -6179,11 +6193,11 @@ ${inner}</blockquote>
 
 // src/nexus/server/pages.ts
 function inlineHash(tag) {
-  const open3 = `<${tag}>`;
-  const start = page_default.indexOf(open3);
+  const open2 = `<${tag}>`;
+  const start = page_default.indexOf(open2);
   const end = page_default.indexOf(`</${tag}>`, start);
-  if (start < 0 || end < 0 || page_default.indexOf(open3, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
-  return `'sha256-${createHash("sha256").update(page_default.slice(start + open3.length, end)).digest("base64")}'`;
+  if (start < 0 || end < 0 || page_default.indexOf(open2, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
+  return `'sha256-${createHash("sha256").update(page_default.slice(start + open2.length, end)).digest("base64")}'`;
 }
 var LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 var PAGE_CSP = `default-src 'none'; style-src ${inlineHash("style")}; script-src ${inlineHash("script")}; ${LOCKED}; require-trusted-types-for 'script'`;
@@ -6199,8 +6213,8 @@ function escapeAll(vars) {
   for (const [k, v2] of Object.entries(oneLine(vars))) out[k] = typeof v2 === "string" ? escapeHtml(v2) : v2;
   return out;
 }
-function page(template, vars, shell, status, format3, quoted) {
-  if (format3 === "md") {
+function page(template, vars, shell, status, format, quoted) {
+  if (format === "md") {
     const line = oneLine(vars);
     const body2 = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
     return { status, headers: { ...COMMON_HEADERS, "content-type": "text/markdown; charset=utf-8", "content-security-policy": MARKDOWN_CSP }, body: body2 };
@@ -6215,11 +6229,11 @@ function page(template, vars, shell, status, format3, quoted) {
     body: renderTemplate(page_default, { ...escapeAll(shell), body })
   };
 }
-function pairingPage(p, format3) {
+function pairingPage(p, format) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
     const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format3);
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
   }
   return page(
     pairing_skill_default,
@@ -6240,16 +6254,16 @@ function pairingPage(p, format3) {
       pageUrl: `${p.baseUrl}/p/${p.code}`
     },
     200,
-    format3,
+    format,
     p.greeting ? { name: "greetingQuoted", text: p.greeting } : void 0
   );
 }
-function unknownCodePage(code, baseUrl, pairTtl, format3) {
+function unknownCodePage(code, baseUrl, pairTtl, format) {
   const shown = code.slice(0, 40).replace(/[^A-Za-z0-9-]/g, "?");
-  return page(pairing_invalid_default, { code: shown, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format3);
+  return page(pairing_invalid_default, { code: shown, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format);
 }
-function skillPage(vars, format3) {
-  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format3);
+function skillPage(vars, format) {
+  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format);
 }
 
 // src/nexus/server/words.ts
@@ -6379,16 +6393,16 @@ async function pairStatus(ctx, req, raw) {
 }
 async function pairSkill(ctx, req, raw) {
   const { config } = ctx;
-  const format3 = negotiatePage(req.headers.accept, req.query.get("format"));
+  const format = negotiatePage(req.headers.accept, req.query.get("format"));
   const { code, pair } = await lookupCode(ctx, req, raw);
   const baseUrl = ctx.baseUrl(req);
-  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format3);
+  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
   const t = ctx.now();
   const s = await ctx.store.getSession(pair.sessionId);
   const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
   return pairingPage(
     { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
-    format3
+    format
   );
 }
 function shortLink(ctx, req, raw) {
@@ -6431,19 +6445,19 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close2 = (last) => {
+        const close = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
           end();
         };
-        const write2 = (chunk) => {
+        const write = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close2();
+          close();
           return false;
         };
-        const gone = () => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
+        const gone = () => close(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -6457,10 +6471,10 @@ function eventStream(ctx, r) {
               while (!closed && buffered() < SOCKET_WATER2) {
                 const s = await ctx.store.getSession(id);
                 if (!s || s.expiresAt <= ctx.now()) return gone();
-                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m10 of page2.messages) {
-                  if (closed || !write2(`id: ${m10.cursor}
+                  if (closed || !write(`id: ${m10.cursor}
 data: ${wireFor(m10, agentId)}
 
 `)) return;
@@ -6470,7 +6484,7 @@ data: ${wireFor(m10, agentId)}
               }
             } while (again && !closed);
           } catch {
-            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -6483,9 +6497,9 @@ data: ${wireFor(m10, agentId)}
           } catch (e) {
             const status = e.status;
             if (status === 404) return gone();
-            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 401 || status === 403) return close(endEvent("error", { error: "forbidden", sessionId: id }));
           }
-          if (!closed && buffered() < SOCKET_WATER2) write2(": keepalive\n\n");
+          if (!closed && buffered() < SOCKET_WATER2) write(": keepalive\n\n");
           void pump();
         };
         const keepalive = setInterval(() => void tick(), ctx.config.sseKeepaliveMs);
@@ -6497,12 +6511,12 @@ data: ${wireFor(m10, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
         flow?.onDrain(() => void pump());
-        write2(`retry: ${RETRY_MS}
+        write(`retry: ${RETRY_MS}
 : connected
 
 `);
@@ -6532,7 +6546,7 @@ function tooManyWaiters() {
 }
 function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
-  return new Promise((resolve3) => {
+  return new Promise((resolve) => {
     let done = false;
     let timedOut = false;
     let expiryTimer;
@@ -6547,7 +6561,7 @@ function parkPoll(ctx, p, signal) {
       clearTimeout(expiryTimer);
       unregister?.();
       signal?.removeEventListener("abort", onGone);
-      resolve3(r);
+      resolve(r);
     };
     const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
     const check = async () => {
@@ -6687,8 +6701,8 @@ function regexRule(name, precheck, spec) {
     for (let m10 = re2.exec(text); m10; m10 = re2.exec(text)) {
       const keep = spec.label ? (m10[1] ?? "").length : 0;
       if (spec.accept && !spec.accept(m10[0].slice(keep))) continue;
-      const type2 = typeof spec.type === "string" ? spec.type : spec.type(m10[1] ?? "");
-      hits.push({ start: m10.index + keep, end: m10.index + m10[0].length, type: type2 });
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m10[1] ?? "");
+      hits.push({ start: m10.index + keep, end: m10.index + m10[0].length, type });
     }
     return hits;
   };
@@ -6697,7 +6711,7 @@ function regexRule(name, precheck, spec) {
 function scannerRule(name, precheck, scan) {
   return { name, precheck, find: (text) => scan(text).map((h) => ({ ...h, type: name })) };
 }
-var re = (type2, r, extra = {}) => ({ type: type2, re: r, ...extra });
+var re = (type, r, extra = {}) => ({ type, re: r, ...extra });
 var SECRET_RULES = [
   scannerRule("private_key", has("PRIVATE KEY"), findPrivateKeys),
   regexRule("aws_access_key", hasRe(/A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/), re("aws_access_key", /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g)),
@@ -6807,7 +6821,7 @@ async function send(ctx, req, id) {
   const counts = {};
   const clean = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type2, count]) => ({ type: type2, count }));
+  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
   const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
   const post = async () => {
     const fx = ctx.fresh();
@@ -6877,7 +6891,7 @@ var sessionRoutes = [
 
 // src/nexus/server/routes-service.ts
 var VERSION = "0.1.0";
-var uptime2 = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+var uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
 function skill(ctx, req) {
   const { config } = ctx;
   const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
@@ -6888,7 +6902,7 @@ function health(ctx) {
   return json2(storage === "ok" ? 200 : 503, {
     status: storage === "ok" ? "ok" : "degraded",
     version: VERSION,
-    uptime: uptime2(ctx),
+    uptime: uptime(ctx),
     storage,
     capabilities: {
       messageFormat: ["text", "json"],
@@ -6901,7 +6915,7 @@ function health(ctx) {
 }
 async function stats(ctx) {
   const c = await ctx.store.counts();
-  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime2(ctx) });
+  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
 }
 var serviceRoutes = [
   ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
@@ -6929,11 +6943,11 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release2 = (id) => {
+  const release = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
 }
 
 // src/nexus/server/app.ts
@@ -7070,11 +7084,11 @@ var say = (line) => process.stdout.write(`${line}
 `);
 function run(script, args, env) {
   return new Promise(
-    (resolve3, reject) => execFile(
+    (resolve, reject) => execFile(
       process.execPath,
       [join(scripts, script), ...args],
       { env: { ...process.env, ...env } },
-      (e, stdout, stderr) => e ? reject(new Error(`${script} ${args[0]} failed: ${stderr || e.message}`)) : resolve3({ stdout, stderr })
+      (e, stdout, stderr) => e ? reject(new Error(`${script} ${args[0]} failed: ${stderr || e.message}`)) : resolve({ stdout, stderr })
     )
   );
 }

@@ -32,13 +32,13 @@ var init_errors = __esm({
 });
 
 // src/cli/args.ts
-function parseArgs(def, argv2) {
+function parseArgs(def, argv) {
   const byName = new Map(def.flags.map((f) => [f.name, f]));
   const out2 = { command: def.name, flags: {}, positionals: [], help: false };
-  for (let i = 0; i < argv2.length; i++) {
-    const a = argv2[i];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") {
-      out2.positionals.push(...argv2.slice(i + 1));
+      out2.positionals.push(...argv.slice(i + 1));
       break;
     }
     if (a === "--help" || a === "-h") {
@@ -55,7 +55,7 @@ function parseArgs(def, argv2) {
         out2.flags[name] = true;
         continue;
       }
-      const v2 = eq > 0 ? a.slice(eq + 1) : argv2[++i];
+      const v2 = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v2 === void 0) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
       out2.flags[name] = v2;
       continue;
@@ -71,18 +71,18 @@ function parseArgs(def, argv2) {
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
 }
-function splitCommand(program, argv2) {
+function splitCommand(program, argv) {
   const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
-  for (let i = 0; i < argv2.length; i++) {
-    const a = argv2[i];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") break;
     if (a.startsWith("-")) {
       if (valued.has(a)) i++;
       continue;
     }
-    return { name: a, rest: [...argv2.slice(0, i), ...argv2.slice(i + 1)] };
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
   }
-  return { name: argv2[0], rest: argv2.slice(1) };
+  return { name: argv[0], rest: argv.slice(1) };
 }
 function str(p, name) {
   const v2 = p.flags[name];
@@ -180,9 +180,9 @@ var init_io = __esm({
     init_network_error();
     init_errors2();
     CliError = class extends CodedError {
-      constructor(message, exitCode2, code = "error") {
+      constructor(message, exitCode, code = "error") {
         super(code, message);
-        this.exitCode = exitCode2;
+        this.exitCode = exitCode;
       }
       exitCode;
     };
@@ -194,20 +194,22 @@ var init_io = __esm({
 });
 
 // builtin:node:path
-var m2, _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32;
+var m2, dirname, join, resolve;
 var init_node_path = __esm({
   "builtin:node:path"() {
     m2 = process.getBuiltinModule("node:path");
-    ({ _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32 } = m2);
+    dirname = /* @__PURE__ */ (() => m2.dirname)();
+    join = /* @__PURE__ */ (() => m2.join)();
+    resolve = /* @__PURE__ */ (() => m2.resolve)();
   }
 });
 
 // builtin:node:url
-var m3, URL2, URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format2, parse2, pathToFileURL, resolve2, resolveObject, urlToHttpOptions;
+var m3, fileURLToPath;
 var init_node_url = __esm({
   "builtin:node:url"() {
     m3 = process.getBuiltinModule("node:url");
-    ({ URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m3);
+    fileURLToPath = /* @__PURE__ */ (() => m3.fileURLToPath)();
   }
 });
 
@@ -231,11 +233,12 @@ var init_state_dir = __esm({
 });
 
 // builtin:node:net
-var m4, BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout;
+var m4, BlockList, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m4 = process.getBuiltinModule("node:net");
-    ({ BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout } = m4);
+    BlockList = /* @__PURE__ */ (() => m4.BlockList)();
+    isIP = /* @__PURE__ */ (() => m4.isIP)();
   }
 });
 
@@ -403,14 +406,14 @@ function messengerConfig(env2, flags = {}) {
     redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
   };
 }
-function queueLimits(config2) {
+function queueLimits(config) {
   return {
-    maxPerAgent: config2.offlineMax,
-    ttlMs: config2.offlineTtlMs,
-    maxTotal: config2.offlineMaxTotal,
-    maxBytesPerAgent: config2.offlineMaxBytes,
-    maxBytesTotal: config2.offlineMaxTotalBytes,
-    graceMs: config2.drainGraceMs
+    maxPerAgent: config.offlineMax,
+    ttlMs: config.offlineTtlMs,
+    maxTotal: config.offlineMaxTotal,
+    maxBytesPerAgent: config.offlineMaxBytes,
+    maxBytesTotal: config.offlineMaxTotalBytes,
+    graceMs: config.drainGraceMs
   };
 }
 var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
@@ -443,11 +446,11 @@ var init_config = __esm({
 });
 
 // builtin:node:http
-var m5, Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server2, ServerResponse, _connectionListener, createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue;
+var m5, createServer;
 var init_node_http = __esm({
   "builtin:node:http"() {
     m5 = process.getBuiltinModule("node:http");
-    ({ Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server: Server2, ServerResponse, _connectionListener, createServer: createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue } = m5);
+    createServer = /* @__PURE__ */ (() => m5.createServer)();
   }
 });
 
@@ -539,7 +542,7 @@ var init_errors3 = __esm({
 
 // src/http/node-adapter.ts
 function readBody(req, limit) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (c) => {
@@ -547,9 +550,9 @@ function readBody(req, limit) {
       if (size <= limit) chunks.push(c);
       else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
-    req.on("close", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
   });
 }
 function toHttpRequest(req, body, trustProxy) {
@@ -595,7 +598,7 @@ function serve(handler, opts) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer2(timeoutOptions(limits), async (req, res) => {
+  const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -606,11 +609,11 @@ function serve(handler, opts) {
     }
     const gone = new AbortController();
     res.once("close", () => gone.abort());
-    const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request2.ip)) {
+    const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
+    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
+    if (r.stream && !streamsPerIp.acquire(request.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
-      log(`${request2.method} ${request2.path} 429 stream cap`);
+      log(`${request.method} ${request.path} 429 stream cap`);
       return;
     }
     if (r.stream) {
@@ -625,7 +628,7 @@ function serve(handler, opts) {
         if (ended) return;
         ended = true;
         open2.delete(end);
-        streamsPerIp.release(request2.ip);
+        streamsPerIp.release(request.ip);
         cleanup();
         res.end();
       };
@@ -635,19 +638,19 @@ function serve(handler, opts) {
       const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
       cleanup = r.stream.open(write, end, flow);
       if (ended) cleanup();
-      log(`${request2.method} ${request2.path} ${r.status} stream`);
+      log(`${request.method} ${request.path} ${r.status} stream`);
       return;
     }
     writePlain(res, r, body === null);
-    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
+    log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
   });
   const connections = guardConnections(server, limits, trust);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
       const { port, address } = server.address();
       const host = address.includes(":") ? `[${address}]` : address;
-      resolve3({
+      resolve2({
         server,
         port,
         url: `http://${host}:${port}`,
@@ -938,20 +941,24 @@ var init_messenger_store = __esm({
 });
 
 // builtin:node:crypto
-var m6, Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto;
+var m6, createHash, hash, randomBytes, randomFillSync, randomUUID;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m6 = process.getBuiltinModule("node:crypto");
-    ({ Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto } = m6);
+    createHash = /* @__PURE__ */ (() => m6.createHash)();
+    hash = /* @__PURE__ */ (() => m6.hash)();
+    randomBytes = /* @__PURE__ */ (() => m6.randomBytes)();
+    randomFillSync = /* @__PURE__ */ (() => m6.randomFillSync)();
+    randomUUID = /* @__PURE__ */ (() => m6.randomUUID)();
   }
 });
 
 // builtin:node:os
-var m7, EOL, arch2, availableParallelism, constants2, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform2, release2, setPriority, tmpdir, totalmem, type, uptime2, userInfo, version2;
+var m7, hostname;
 var init_node_os = __esm({
   "builtin:node:os"() {
     m7 = process.getBuiltinModule("node:os");
-    ({ EOL, arch: arch2, availableParallelism, constants: constants2, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform: platform2, release: release2, setPriority, tmpdir, totalmem, type, uptime: uptime2, userInfo, version: version2 } = m7);
+    hostname = /* @__PURE__ */ (() => m7.hostname)();
   }
 });
 
@@ -1642,13 +1649,13 @@ function unavailable(e) {
   return new MessengerError(503, e.code === "redis_unavailable" ? "redis unavailable" : "storage unavailable", { "retry-after": "1" });
 }
 function createMessenger(deps) {
-  const { config: config2, store } = deps;
+  const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config2.rateLimit, burst: config2.rateBurst, now });
+  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -1683,10 +1690,10 @@ function createMessenger(deps) {
       },
       stream: {
         open(write, end, flow) {
-          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config2.streamBufferBytes, drain);
+          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           sub.send(CONNECTED_EVENT);
           relay.attach(agent, sub, now());
-          const keepalive = setInterval(() => sub.keepalive(), config2.keepaliveMs);
+          const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
@@ -1710,7 +1717,7 @@ function createMessenger(deps) {
       messages_total: await store.messagesTotal(),
       updated_at: new Date(Math.floor(now() / 1e3) * 1e3).toISOString().replace(".000Z", "Z")
     };
-    if (config2.publicStatsDebug) {
+    if (config.publicStatsDebug) {
       body.local_agents = hub.agentCount;
       body.redis_agents = await relay.streamingAgents(now());
     }
@@ -1894,13 +1901,13 @@ var init_connection = __esm({
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
         if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
-        const argv2 = [String(keys.length), ...keys, ...args.map(String)];
+        const argv = [String(keys.length), ...keys, ...args.map(String)];
         try {
-          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv2]);
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
         } catch (e) {
           if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
         }
-        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv2]));
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
       }
       /**
        * Subscribes to one channel (prefixed) on the subscription connection; the client
@@ -2496,9 +2503,9 @@ var redis_backend_exports = {};
 __export(redis_backend_exports, {
   redisBackend: () => redisBackend
 });
-async function redisBackend(config2, now, log) {
-  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
-  const store = new RedisMessengerStore(redis, queueLimits(config2));
+async function redisBackend(config, now, log) {
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const store = new RedisMessengerStore(redis, queueLimits(config));
   return {
     store,
     relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
@@ -2516,24 +2523,24 @@ var init_redis_backend = __esm({
 });
 
 // src/opennexus/messenger/server.ts
-async function startMessenger(config2, opts = {}) {
+async function startMessenger(config, opts = {}) {
   const now = opts.now ?? Date.now;
   let backend;
-  if (config2.redisUrl && !opts.store) {
+  if (config.redisUrl && !opts.store) {
     const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
-    backend = await redisBackend3(config2, now, opts.log ?? stderrLine);
+    backend = await redisBackend3(config, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config2));
-  const messenger = createMessenger({ config: config2, store, now, ...backend ? { relay: backend.relay } : {} });
+  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
     await messenger.relay.start();
     running = await serve(messenger.handler, {
-      host: config2.host,
-      port: config2.port,
+      host: config.host,
+      port: config.port,
       bodyLimit: BODY_LIMIT,
-      trustProxy: config2.trustProxy,
-      limits: config2.limits,
+      trustProxy: config.trustProxy,
+      limits: config.limits,
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -2654,11 +2661,16 @@ var init_config2 = __esm({
 });
 
 // builtin:node:fs/promises
-var m8, access, appendFile, chmod, chown, constants3, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile;
+var m8, mkdir, open, readFile, readdir, rename, rm;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m8 = process.getBuiltinModule("node:fs/promises");
-    ({ access, appendFile, chmod, chown, constants: constants3, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile } = m8);
+    mkdir = /* @__PURE__ */ (() => m8.mkdir)();
+    open = /* @__PURE__ */ (() => m8.open)();
+    readFile = /* @__PURE__ */ (() => m8.readFile)();
+    readdir = /* @__PURE__ */ (() => m8.readdir)();
+    rename = /* @__PURE__ */ (() => m8.rename)();
+    rm = /* @__PURE__ */ (() => m8.rm)();
   }
 });
 
@@ -2673,7 +2685,7 @@ async function writeAll(fh, text) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
 }
-function parse3(line) {
+function parse(line) {
   try {
     return JSON.parse(line);
   } catch {
@@ -2682,7 +2694,7 @@ function parse3(line) {
 }
 function replay(line, apply) {
   if (!line) return;
-  const r = parse3(line);
+  const r = parse(line);
   if (r && typeof r === "object") apply(r);
 }
 var nodeFs, SNAPSHOT, JOURNAL, Journal;
@@ -2736,7 +2748,7 @@ var init_journal = __esm({
           const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
           this.snapshotBytes = Buffer.byteLength(text);
           const lines = text.split("\n");
-          const head = parse3(lines[0] ?? "");
+          const head = parse(lines[0] ?? "");
           covered = typeof head?.gen === "number" ? head.gen : 0;
           for (const line of lines.slice(1)) replay(line, apply);
         }
@@ -2756,8 +2768,8 @@ var init_journal = __esm({
       }
       /** Appends lines (each ending in "\n") and resolves once they are on disk. */
       append(data) {
-        return new Promise((resolve3, reject) => {
-          this.queue.push({ data, resolve: resolve3, reject });
+        return new Promise((resolve2, reject) => {
+          this.queue.push({ data, resolve: resolve2, reject });
           if (!this.writing) this.writing = this.pump();
         });
       }
@@ -3319,8 +3331,8 @@ var init_session_flights = __esm({
         return this.step(id, fn);
       }
       wait(lane, id, fn, first) {
-        return new Promise((resolve3, reject) => {
-          const go = () => void this.step(id, fn).then(resolve3, reject);
+        return new Promise((resolve2, reject) => {
+          const go = () => void this.step(id, fn).then(resolve2, reject);
           if (first) lane.waiting.unshift(go);
           else lane.waiting.push(go);
         });
@@ -3953,9 +3965,9 @@ function alive(s, now) {
 function slide(s, now) {
   return { ...s, expiresAt: now + s.ttl * 1e3 };
 }
-function systemMessage(s, cursor, text, type2, fx) {
-  const creator = type2 === "greeting" && s.creatorAgentId ? { creatorAgentId: s.creatorAgentId } : {};
-  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type: type2, ...creator });
+function systemMessage(s, cursor, text, type, fx) {
+  const creator = type === "greeting" && s.creatorAgentId ? { creatorAgentId: s.creatorAgentId } : {};
+  return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type, ...creator });
 }
 function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
   const agents = s.agents.map(
@@ -4173,11 +4185,11 @@ var init_waiters = __esm({
 
 // src/nexus/server/context.ts
 function createContext(deps) {
-  const { config: config2, store } = deps;
+  const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const ids = serverIds(deps.random);
-  const quota = deps.quota ?? new StorageQuota(config2.storagePerIp, config2.storageTotal, store.listSessions());
-  const waiters = new Waiters({ perSession: config2.maxWaitersPerSession, perIp: config2.maxWaitersPerIp });
+  const quota = deps.quota ?? new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
   const idempotent = deps.idempotency ?? new IdempotentSends();
   const wake = (id) => {
     waiters.wake(id);
@@ -4188,19 +4200,19 @@ function createContext(deps) {
     wake(id);
   };
   return {
-    config: config2,
+    config,
     store,
     now,
     startedAt: now(),
     ids,
     quota,
-    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config2.pairFailLimit, windowMs: config2.rateLimitWindowMs, now }),
+    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now }),
     fresh: () => ({ now: now(), messageId: ids.messageId() }),
     freshAgent: () => ({ now: now(), messageId: ids.messageId(), sessionKey: ids.sessionKey() }),
     baseUrl(req) {
-      if (config2.publicBaseUrl) return config2.publicBaseUrl;
-      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config2.port}`;
-      const proto = config2.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+      if (config.publicBaseUrl) return config.publicBaseUrl;
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
+      const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
       return `${proto}://${host}`;
     },
     async live(id) {
@@ -4287,13 +4299,13 @@ var init_json2 = __esm({
 // src/nexus/server/negotiate.ts
 function parseAccept(accept) {
   return accept.split(",").map((part) => {
-    const [type2 = "", ...params] = part.trim().toLowerCase().split(";");
+    const [type = "", ...params] = part.trim().toLowerCase().split(";");
     let q2 = 1;
     for (const p of params) {
       const [k, v2] = p.trim().split("=");
       if (k === "q" && v2 !== void 0) q2 = Number.isFinite(Number(v2)) ? Math.min(1, Math.max(0, Number(v2))) : 0;
     }
-    return { type: type2.trim(), q: q2 };
+    return { type: type.trim(), q: q2 };
   }).filter((r) => r.type);
 }
 function qFor(ranges, types, wildcards) {
@@ -4311,9 +4323,9 @@ function qFor(ranges, types, wildcards) {
   }
   return best;
 }
-function negotiatePage(accept, format3) {
-  if (format3 === "md" || format3 === "markdown") return "md";
-  if (format3 === "html") return "html";
+function negotiatePage(accept, format) {
+  if (format === "md" || format === "markdown") return "md";
+  if (format === "html") return "html";
   if (!accept) return "md";
   const ranges = parseAccept(accept);
   const html = qFor(ranges, ["text/html", "application/xhtml+xml"], false);
@@ -5947,8 +5959,8 @@ Please report this to https://github.com/markedjs/marked.`, e) {
 function safeHref(destination) {
   const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m9, dec, hex2, name) => {
     if (name) return REFS[name] ?? m9;
-    const cp2 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
-    return cp2 > 0 && cp2 <= 1114111 ? String.fromCodePoint(cp2) : "\uFFFD";
+    const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+    return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
   });
   let url;
   try {
@@ -6050,8 +6062,8 @@ function escapeAll(vars) {
   for (const [k, v2] of Object.entries(oneLine(vars))) out2[k] = typeof v2 === "string" ? escapeHtml(v2) : v2;
   return out2;
 }
-function page(template, vars, shell, status, format3, quoted) {
-  if (format3 === "md") {
+function page(template, vars, shell, status, format, quoted) {
+  if (format === "md") {
     const line = oneLine(vars);
     const body2 = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
     return { status, headers: { ...COMMON_HEADERS, "content-type": "text/markdown; charset=utf-8", "content-security-policy": MARKDOWN_CSP }, body: body2 };
@@ -6066,11 +6078,11 @@ function page(template, vars, shell, status, format3, quoted) {
     body: renderTemplate(page_default, { ...escapeAll(shell), body })
   };
 }
-function pairingPage(p, format3) {
+function pairingPage(p, format) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
     const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format3);
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
   }
   return page(
     pairing_skill_default,
@@ -6091,16 +6103,16 @@ function pairingPage(p, format3) {
       pageUrl: `${p.baseUrl}/p/${p.code}`
     },
     200,
-    format3,
+    format,
     p.greeting ? { name: "greetingQuoted", text: p.greeting } : void 0
   );
 }
-function unknownCodePage(code, baseUrl, pairTtl, format3) {
+function unknownCodePage(code, baseUrl, pairTtl, format) {
   const shown = code.slice(0, 40).replace(/[^A-Za-z0-9-]/g, "?");
-  return page(pairing_invalid_default, { code: shown, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format3);
+  return page(pairing_invalid_default, { code: shown, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format);
 }
-function skillPage(vars, format3) {
-  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format3);
+function skillPage(vars, format) {
+  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format);
 }
 var LOCKED, PAGE_CSP, MARKDOWN_CSP, COMMON_HEADERS;
 var init_pages = __esm({
@@ -6220,17 +6232,17 @@ var init_pairing = __esm({
 
 // src/nexus/server/routes-pairing.ts
 async function createPair(ctx, req) {
-  const { config: config2, store } = ctx;
+  const { config, store } = ctx;
   const sessionId = stringField(parseBody(req), "sessionId", 200);
   if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
   const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
   const t = ctx.now();
-  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config2.maxCodesPerSession)) {
+  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
     await store.updatePair(old.code, () => ({ next: null, result: null }));
   }
   for (let i = 0; i < 10; i++) {
-    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config2.pairTtl, keyed);
-    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json2(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config2.pairTtl));
+    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config.pairTtl, keyed);
+    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json2(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config.pairTtl));
   }
   throw new Error("could not allocate a unique pairing code");
 }
@@ -6265,17 +6277,17 @@ async function pairStatus(ctx, req, raw) {
   return json2(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
 }
 async function pairSkill(ctx, req, raw) {
-  const { config: config2 } = ctx;
-  const format3 = negotiatePage(req.headers.accept, req.query.get("format"));
+  const { config } = ctx;
+  const format = negotiatePage(req.headers.accept, req.query.get("format"));
   const { code, pair } = await lookupCode(ctx, req, raw);
   const baseUrl = ctx.baseUrl(req);
-  if (!pair) return unknownCodePage(code, baseUrl, config2.pairTtl, format3);
+  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
   const t = ctx.now();
   const s = await ctx.store.getSession(pair.sessionId);
   const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
   return pairingPage(
-    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config2.defaultTtl, pairTtl: config2.pairTtl },
-    format3
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
+    format
   );
 }
 function shortLink(ctx, req, raw) {
@@ -6435,7 +6447,7 @@ function tooManyWaiters() {
 }
 function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
-  return new Promise((resolve3) => {
+  return new Promise((resolve2) => {
     let done = false;
     let timedOut = false;
     let expiryTimer;
@@ -6450,7 +6462,7 @@ function parkPoll(ctx, p, signal) {
       clearTimeout(expiryTimer);
       unregister?.();
       signal?.removeEventListener("abort", onGone);
-      resolve3(r);
+      resolve2(r);
     };
     const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
     const check = async () => {
@@ -6598,8 +6610,8 @@ function regexRule(name, precheck, spec) {
     for (let m9 = re2.exec(text); m9; m9 = re2.exec(text)) {
       const keep = spec.label ? (m9[1] ?? "").length : 0;
       if (spec.accept && !spec.accept(m9[0].slice(keep))) continue;
-      const type2 = typeof spec.type === "string" ? spec.type : spec.type(m9[1] ?? "");
-      hits.push({ start: m9.index + keep, end: m9.index + m9[0].length, type: type2 });
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m9[1] ?? "");
+      hits.push({ start: m9.index + keep, end: m9.index + m9[0].length, type });
     }
     return hits;
   };
@@ -6646,7 +6658,7 @@ var init_sanitizer = __esm({
     mixed = (s) => /[A-Za-z]/.test(s) && /\d/.test(s);
     has = (...needles) => (text) => needles.some((n) => text.includes(n));
     hasRe = (re2) => (text) => re2.test(text);
-    re = (type2, r, extra = {}) => ({ type: type2, re: r, ...extra });
+    re = (type, r, extra = {}) => ({ type, re: r, ...extra });
     SECRET_RULES = [
       scannerRule("private_key", has("PRIVATE KEY"), findPrivateKeys),
       regexRule("aws_access_key", hasRe(/A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/), re("aws_access_key", /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g)),
@@ -6686,11 +6698,11 @@ var init_sanitizer = __esm({
 
 // src/nexus/server/routes-sessions.ts
 async function create(ctx, req) {
-  const { config: config2 } = ctx;
+  const { config } = ctx;
   const body = parseBody(req);
-  const ttl = intField(body, "ttl", 60, config2.maxTtl) ?? config2.defaultTtl;
-  const maxAgents = intField(body, "maxAgents", 2, config2.maxAgents) ?? config2.defaultMaxAgents;
-  const greetingRaw = stringField(body, "greeting", Math.min(config2.maxGreetingChars, config2.maxMessageChars));
+  const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
+  const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
+  const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
   const bodyCreator = stringField(body, "creatorAgentId", 128);
   const headerCreator = req.headers["x-agent-id"] || void 0;
   if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
@@ -6717,26 +6729,26 @@ async function join2(ctx, req, id) {
   return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
 }
 async function send(ctx, req, id) {
-  const { config: config2 } = ctx;
+  const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
-  const text = stringField(body, "text", config2.maxMessageChars);
+  const text = stringField(body, "text", config.maxMessageChars);
   const rawJson = body.json;
-  if (rawJson !== void 0) checkJsonPayload(rawJson, config2.maxJsonNodes);
+  if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
   if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
   if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
   const counts = {};
   const clean = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type2, count]) => ({ type: type2, count }));
-  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config2.strictSessionKey };
+  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
+  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
   const post = async () => {
     const fx = ctx.fresh();
     return json2(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
   };
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
-  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config2.strictSessionKey, notMember: "forbidden" });
+  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
   return ctx.idempotent.run(id, agentId, idem, post);
 }
 async function poll(ctx, req, id) {
@@ -6817,8 +6829,8 @@ var init_routes_sessions = __esm({
 
 // src/nexus/server/routes-service.ts
 function skill(ctx, req) {
-  const { config: config2 } = ctx;
-  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config2.defaultTtl / 60), rateLimit: config2.rateLimitMax };
+  const { config } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
   return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
 }
 function health(ctx) {
@@ -6826,7 +6838,7 @@ function health(ctx) {
   return json2(storage === "ok" ? 200 : 503, {
     status: storage === "ok" ? "ok" : "degraded",
     version: VERSION,
-    uptime: uptime3(ctx),
+    uptime: uptime(ctx),
     storage,
     capabilities: {
       messageFormat: ["text", "json"],
@@ -6839,9 +6851,9 @@ function health(ctx) {
 }
 async function stats(ctx) {
   const c = await ctx.store.counts();
-  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime3(ctx) });
+  return json2(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
 }
-var VERSION, uptime3, serviceRoutes;
+var VERSION, uptime, serviceRoutes;
 var init_routes_service = __esm({
   "src/nexus/server/routes-service.ts"() {
     "use strict";
@@ -6850,7 +6862,7 @@ var init_routes_service = __esm({
     init_long_poll();
     init_pages();
     VERSION = "0.1.0";
-    uptime3 = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+    uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
     serviceRoutes = [
       ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
       ["GET", /^\/health$/, health],
@@ -6876,11 +6888,11 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release3 = (id) => {
+  const release = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release3)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
 }
 var PAIR_TOMBSTONE_MS, SLICE2, yieldNow2;
 var init_sweep = __esm({
@@ -6893,25 +6905,25 @@ var init_sweep = __esm({
 });
 
 // src/nexus/server/app.ts
-function rateLimited(r, config2) {
+function rateLimited(r, config) {
   const headers = {
-    "x-ratelimit-limit": String(config2.rateLimitMax),
+    "x-ratelimit-limit": String(config.rateLimitMax),
     "x-ratelimit-remaining": String(r.remaining),
     "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)),
     "retry-after": String(r.retryAfterSec)
   };
-  const message = `more than ${config2.rateLimitMax} requests in ${config2.rateLimitWindowMs / 1e3} s; back off and retry`;
+  const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
   return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
 }
 function createSessionServer(deps) {
   const ctx = createContext(deps);
-  const { config: config2, now } = ctx;
-  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config2.rateLimitMax, windowMs: config2.rateLimitWindowMs, now });
+  const { config, now } = ctx;
+  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   async function route(req) {
     if (req.method === "OPTIONS") return { status: 204 };
     if (req.path !== "/health") {
       const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config2);
+      if (!r.ok) throw rateLimited(r, config);
     }
     let pathMatched = false;
     for (const [method, re2, fn] of ROUTES) {
@@ -7463,19 +7475,19 @@ var redis_backend_exports2 = {};
 __export(redis_backend_exports2, {
   redisBackend: () => redisBackend2
 });
-async function redisBackend2(config2, budget, now, log = (l3) => process.stderr.write(`${l3}
+async function redisBackend2(config, budget, now, log = (l3) => process.stderr.write(`${l3}
 `)) {
-  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
-  const windowMs = config2.rateLimitWindowMs;
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const windowMs = config.rateLimitWindowMs;
   const wakeBus = new RedisWakeBus(redis, log);
   return {
     deps: {
       store: new RedisNexusStore(redis, budget),
-      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config2.rateLimitMax, windowMs, now }),
-      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config2.pairFailLimit, windowMs, now }),
+      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config.rateLimitMax, windowMs, now }),
+      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config.pairFailLimit, windowMs, now }),
       wakeBus,
       idempotency: new RedisIdempotency(redis, now),
-      quota: new RedisStorageQuota(redis, config2.storagePerIp, config2.storageTotal)
+      quota: new RedisStorageQuota(redis, config.storagePerIp, config.storageTotal)
     },
     listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
     close: () => redis.close()
@@ -7494,30 +7506,30 @@ var init_redis_backend2 = __esm({
 });
 
 // src/nexus/server/server.ts
-async function startNexusServer(config2, opts = {}) {
+async function startNexusServer(config, opts = {}) {
   const now = opts.now ?? Date.now;
   let store = opts.store;
   let shared = null;
-  const budget = { maxPerSession: config2.maxMessagesPerSession, maxBytesPerSession: config2.maxSessionMessageBytes, maxBytesTotal: config2.maxMessageBytesTotal };
-  if (!store && config2.redisUrl) {
+  const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
+  if (!store && config.redisUrl) {
     const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend2(), redis_backend_exports2));
-    shared = await redisBackend3(config2, budget, now, opts.log);
+    shared = await redisBackend3(config, budget, now, opts.log);
     store = shared.deps.store;
   }
   if (!store) {
-    if (config2.dataDir) {
-      const fileStore = new FileNexusStore(config2.dataDir, { budget });
+    if (config.dataDir) {
+      const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now());
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createSessionServer({ config: config2, store, now, ...shared?.deps });
+  const app = createSessionServer({ config, store, now, ...shared?.deps });
   let running;
   try {
     await shared?.listen(app.waiters);
-    running = await serve(app.handler, { host: config2.host, port: config2.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config2.trustProxy, limits: config2.limits });
+    running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   } catch (e) {
     await store.close().catch(() => {
     });
@@ -7619,7 +7631,7 @@ async function start(p, ctx) {
   if (redis) err(`Storage: Redis (${instances} instance${instances > 1 ? "s" : ""} of each; any of them serves any request)`);
   err(`Point the CLIs at it:  export MESSENGER_URL=${hub.messengerUrl} NEXUS_URL=${hub.nexusUrl}`);
   err("Ctrl-C to stop.");
-  await new Promise((resolve3) => onStopSignal(() => resolve3()));
+  await new Promise((resolve2) => onStopSignal(() => resolve2()));
   await hub.close();
   err("Hub stopped.");
   return 0;
@@ -7637,7 +7649,7 @@ var init_hub_run = __esm({
 
 // builtin:node:process
 var m = process.getBuiltinModule("node:process");
-var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version, versions } = m;
+var env = /* @__PURE__ */ (() => m.env)();
 
 // src/cli/hub.ts
 init_args();
@@ -7716,8 +7728,8 @@ function renderProgramHelp(program) {
 // src/cli/main.ts
 init_io();
 init_state_dir();
-function plan(program, argv2) {
-  const { name, rest } = splitCommand(program, argv2);
+function plan(program, argv) {
+  const { name, rest } = splitCommand(program, argv);
   if (name === "--help" || name === "-h" || name === "help") return { kind: "program-help", exitCode: 0 };
   if (name === "--version" && program.version) return { kind: "version", version: program.version };
   const implicit = name === void 0 || name.startsWith("-");
@@ -7725,12 +7737,12 @@ function plan(program, argv2) {
   const wanted = implicit ? program.defaultCommand : name;
   const def = program.commands.find((c) => c.name === wanted);
   if (!def) throw new UsageError(`unknown command '${wanted}' (run '${program.name} --help')`);
-  const parsed = parseArgs(def, implicit ? argv2 : rest);
+  const parsed = parseArgs(def, implicit ? argv : rest);
   return parsed.help ? { kind: "command-help", def } : { kind: "run", def, parsed };
 }
-async function runMain(program, argv2, ctx, reporter) {
+async function runMain(program, argv, ctx, reporter) {
   try {
-    const p = plan(program, argv2);
+    const p = plan(program, argv);
     switch (p.kind) {
       case "program-help":
         if (p.exitCode === 2 && reporter.noCommand) return reporter.noCommand(renderProgramHelp(program));
@@ -7749,16 +7761,16 @@ async function runMain(program, argv2, ctx, reporter) {
       }
     }
   } catch (e) {
-    return reporter.fail(e, argv2);
+    return reporter.fail(e, argv);
   }
 }
-function main(program, ctx, reporter, argv2 = process.argv.slice(2)) {
-  runMain(program, argv2, ctx, reporter).then(
+function main(program, ctx, reporter, argv = process.argv.slice(2)) {
+  runMain(program, argv, ctx, reporter).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.exitCode = reporter.fail(e, argv2);
+      process.exitCode = reporter.fail(e, argv);
     }
   );
 }

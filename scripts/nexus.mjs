@@ -32,13 +32,13 @@ var init_errors = __esm({
 });
 
 // src/cli/args.ts
-function parseArgs(def, argv2) {
+function parseArgs(def, argv) {
   const byName = new Map(def.flags.map((f) => [f.name, f]));
   const out2 = { command: def.name, flags: {}, positionals: [], help: false };
-  for (let i = 0; i < argv2.length; i++) {
-    const a = argv2[i];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") {
-      out2.positionals.push(...argv2.slice(i + 1));
+      out2.positionals.push(...argv.slice(i + 1));
       break;
     }
     if (a === "--help" || a === "-h") {
@@ -55,7 +55,7 @@ function parseArgs(def, argv2) {
         out2.flags[name] = true;
         continue;
       }
-      const v2 = eq > 0 ? a.slice(eq + 1) : argv2[++i];
+      const v2 = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v2 === void 0) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
       out2.flags[name] = v2;
       continue;
@@ -71,18 +71,18 @@ function parseArgs(def, argv2) {
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
 }
-function splitCommand(program, argv2) {
+function splitCommand(program, argv) {
   const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
-  for (let i = 0; i < argv2.length; i++) {
-    const a = argv2[i];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") break;
     if (a.startsWith("-")) {
       if (valued.has(a)) i++;
       continue;
     }
-    return { name: a, rest: [...argv2.slice(0, i), ...argv2.slice(i + 1)] };
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
   }
-  return { name: argv2[0], rest: argv2.slice(1) };
+  return { name: argv[0], rest: argv.slice(1) };
 }
 function str(p, name) {
   const v2 = p.flags[name];
@@ -171,20 +171,22 @@ var init_io = __esm({
 });
 
 // builtin:node:path
-var m2, _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32;
+var m2, dirname, join, resolve;
 var init_node_path = __esm({
   "builtin:node:path"() {
     m2 = process.getBuiltinModule("node:path");
-    ({ _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32 } = m2);
+    dirname = /* @__PURE__ */ (() => m2.dirname)();
+    join = /* @__PURE__ */ (() => m2.join)();
+    resolve = /* @__PURE__ */ (() => m2.resolve)();
   }
 });
 
 // builtin:node:url
-var m3, URL2, URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format2, parse2, pathToFileURL, resolve2, resolveObject, urlToHttpOptions;
+var m3, fileURLToPath;
 var init_node_url = __esm({
   "builtin:node:url"() {
     m3 = process.getBuiltinModule("node:url");
-    ({ URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m3);
+    fileURLToPath = /* @__PURE__ */ (() => m3.fileURLToPath)();
   }
 });
 
@@ -208,11 +210,12 @@ var init_state_dir = __esm({
 });
 
 // builtin:node:net
-var m4, BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout;
+var m4, BlockList, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m4 = process.getBuiltinModule("node:net");
-    ({ BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout } = m4);
+    BlockList = /* @__PURE__ */ (() => m4.BlockList)();
+    isIP = /* @__PURE__ */ (() => m4.isIP)();
   }
 });
 
@@ -443,11 +446,12 @@ var init_config = __esm({
 });
 
 // builtin:node:http
-var m5, Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server2, ServerResponse, _connectionListener, createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue;
+var m5, createServer, request;
 var init_node_http = __esm({
   "builtin:node:http"() {
     m5 = process.getBuiltinModule("node:http");
-    ({ Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server: Server2, ServerResponse, _connectionListener, createServer: createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue } = m5);
+    createServer = /* @__PURE__ */ (() => m5.createServer)();
+    request = /* @__PURE__ */ (() => m5.request)();
   }
 });
 
@@ -489,7 +493,7 @@ function bounded(url2, opts, onResponse, reject) {
   return req;
 }
 function request2(url2, opts) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
     const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const headers = {
@@ -510,7 +514,7 @@ function request2(url2, opts) {
         res.on("end", () => {
           if (size > max) return;
           settle();
-          resolve3({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
         });
         res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
       },
@@ -522,7 +526,7 @@ function request2(url2, opts) {
 function openSse(url2, opts) {
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
     const req = bounded(
       url2,
@@ -541,7 +545,7 @@ function openSse(url2, opts) {
           return;
         }
         settle();
-        resolve3(sseStream(url2, req, res, opts.signal, maxLine));
+        resolve2(sseStream(url2, req, res, opts.signal, maxLine));
       },
       reject
     );
@@ -557,17 +561,17 @@ function sseStream(url2, req, res, signal, maxLine) {
   const finish = () => {
     if (done) return;
     done = true;
-    signal?.removeEventListener("abort", close2);
+    signal?.removeEventListener("abort", close);
     const w2 = waiting;
     waiting = null;
     if (w2 && error) w2.reject(error);
     else w2?.resolve({ value: void 0, done: true });
   };
-  function close2() {
+  function close() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close2, { once: true });
+  signal?.addEventListener("abort", close, { once: true });
   const push = (e) => {
     const w2 = waiting;
     waiting = null;
@@ -586,7 +590,7 @@ function sseStream(url2, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url2} is longer than ${maxLine} characters`);
-      close2();
+      close();
     }
   });
   res.on("end", finish);
@@ -601,14 +605,14 @@ function sseStream(url2, req, res, signal, maxLine) {
       if (e) return Promise.resolve({ value: e, done: false });
       if (done && error) return Promise.reject(error);
       if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve3, reject) => waiting = { resolve: resolve3, reject });
+      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
     },
     return() {
-      close2();
+      close();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close: close2 };
+  return { status: 200, events, close };
 }
 var DEFAULT_MAX_BODY_BYTES;
 var init_client = __esm({
@@ -622,20 +626,26 @@ var init_client = __esm({
 });
 
 // builtin:node:fs/promises
-var m6, access, appendFile, chmod, chown, constants, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile;
+var m6, mkdir, open, readFile, readdir, rename, rm, stat, writeFile;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m6 = process.getBuiltinModule("node:fs/promises");
-    ({ access, appendFile, chmod, chown, constants, copyFile, cp, lchmod, lchown, link, lstat, lutimes, mkdir, mkdtemp, open, opendir, readFile, readdir, readlink, realpath, rename, rm, rmdir, stat, statfs, symlink, truncate, unlink, utimes, watch, writeFile } = m6);
+    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
+    open = /* @__PURE__ */ (() => m6.open)();
+    readFile = /* @__PURE__ */ (() => m6.readFile)();
+    readdir = /* @__PURE__ */ (() => m6.readdir)();
+    rename = /* @__PURE__ */ (() => m6.rename)();
+    rm = /* @__PURE__ */ (() => m6.rm)();
+    stat = /* @__PURE__ */ (() => m6.stat)();
+    writeFile = /* @__PURE__ */ (() => m6.writeFile)();
   }
 });
 
 // builtin:node:fs
-var m7, Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access2, accessSync, appendFile2, appendFileSync, chmod2, chmodSync, chown2, chownSync, close, closeSync, constants2, copyFile2, copyFileSync, cp2, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod2, lchmodSync, lchown2, lchownSync, link2, linkSync, lstat2, lstatSync, lutimes2, lutimesSync, mkdir2, mkdirSync, mkdtemp2, mkdtempSync, open2, openAsBlob, openSync, opendir2, opendirSync, promises, read, readFile2, readFileSync, readSync, readdir2, readdirSync, readlink2, readlinkSync, readv, readvSync, realpath2, realpathSync, rename2, renameSync, rm2, rmSync, rmdir2, rmdirSync, stat2, statSync, statfs2, statfsSync, symlink2, symlinkSync, truncate2, truncateSync, unlink2, unlinkSync, unwatchFile, utimes2, utimesSync, watch2, watchFile, write, writeFile2, writeFileSync, writeSync, writev, writevSync;
+var m7;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
     m7 = process.getBuiltinModule("node:fs");
-    ({ Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access: access2, accessSync, appendFile: appendFile2, appendFileSync, chmod: chmod2, chmodSync, chown: chown2, chownSync, close, closeSync, constants: constants2, copyFile: copyFile2, copyFileSync, cp: cp2, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod: lchmod2, lchmodSync, lchown: lchown2, lchownSync, link: link2, linkSync, lstat: lstat2, lstatSync, lutimes: lutimes2, lutimesSync, mkdir: mkdir2, mkdirSync, mkdtemp: mkdtemp2, mkdtempSync, open: open2, openAsBlob, openSync, opendir: opendir2, opendirSync, promises, read, readFile: readFile2, readFileSync, readSync, readdir: readdir2, readdirSync, readlink: readlink2, readlinkSync, readv, readvSync, realpath: realpath2, realpathSync, rename: rename2, renameSync, rm: rm2, rmSync, rmdir: rmdir2, rmdirSync, stat: stat2, statSync, statfs: statfs2, statfsSync, symlink: symlink2, symlinkSync, truncate: truncate2, truncateSync, unlink: unlink2, unlinkSync, unwatchFile, utimes: utimes2, utimesSync, watch: watch2, watchFile, write, writeFile: writeFile2, writeFileSync, writeSync, writev, writevSync } = m7);
   }
 });
 
@@ -734,15 +744,15 @@ var init_state = __esm({
       async load(sid2, agent2) {
         const d = this.sessionDir(sid2);
         const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
-        const read2 = async (dir2, f) => (await readTextOrNull(join(dir2, f)).catch(orNull))?.trim() || void 0;
-        const [first, server] = await Promise.all([read2(d, "agent"), read2(d, "server")]);
+        const read = async (dir2, f) => (await readTextOrNull(join(dir2, f)).catch(orNull))?.trim() || void 0;
+        const [first, server] = await Promise.all([read(d, "agent"), read(d, "server")]);
         const others = (await readdir(join(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
         const agents = [...first ? [first] : [], ...others];
         const who = agent2 ?? (agents.length === 1 ? agents[0] : void 0);
         let dir = d;
         if (who === void 0) dir = agents.length > 1 ? null : d;
         else if (who !== first) dir = safeAgentId(who) ? this.agentDir(sid2, who) : null;
-        const [cursor, key] = dir ? await Promise.all([read2(dir, "cursor"), read2(dir, "key")]) : [void 0, void 0];
+        const [cursor, key] = dir ? await Promise.all([read(dir, "cursor"), read(dir, "key")]) : [void 0, void 0];
         return {
           sessionId: sid2,
           ...who ? { agent: who } : {},
@@ -1149,13 +1159,13 @@ var init_watch = __esm({
     "use strict";
     init_client();
     init_state();
-    sleep = (ms, signal) => new Promise((resolve3) => {
-      if (signal.aborted) return resolve3();
+    sleep = (ms, signal) => new Promise((resolve2) => {
+      if (signal.aborted) return resolve2();
       const t = setTimeout(done, ms);
       function done() {
         clearTimeout(t);
         signal.removeEventListener("abort", done);
-        resolve3();
+        resolve2();
       }
       signal.addEventListener("abort", done, { once: true });
     });
@@ -1212,10 +1222,10 @@ var init_agent = __esm({
        * on its own server, which is saved as this session's server (nexus spec §2.9).
        */
       async claim(codeOrLink, agentId) {
-        const link3 = parsePairingLink(codeOrLink);
-        const client = link3 ? this.clientAt(link3.server) : this.clientFor();
+        const link = parsePairingLink(codeOrLink);
+        const client = link ? this.clientAt(link.server) : this.clientFor();
         await this.state.assertWritable();
-        const code = link3 ? link3.code : codeOrLink;
+        const code = link ? link.code : codeOrLink;
         return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
       }
       /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
@@ -1284,15 +1294,15 @@ function timeoutOptions(limits) {
   };
 }
 function guardConnections(server, limits, trust) {
-  let open3 = 0;
+  let open2 = 0;
   let refusedPerIp = 0;
   let refusedTotal = 0;
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   server.on("drop", () => refusedTotal++);
   const perPeer = new OpenCounts(limits.maxConnectionsPerIp);
   server.on("connection", (socket) => {
-    open3++;
-    socket.once("close", () => open3--);
+    open2++;
+    socket.once("close", () => open2--);
     const raw = socket.remoteAddress;
     if (raw === void 0) return;
     const peer = normalizeAddress(raw) ?? raw;
@@ -1304,7 +1314,7 @@ function guardConnections(server, limits, trust) {
     }
     socket.once("close", () => perPeer.release(peer));
   });
-  return () => ({ open: open3, refusedPerIp, refusedTotal });
+  return () => ({ open: open2, refusedPerIp, refusedTotal });
 }
 var init_connection_guard = __esm({
   "src/http/connection-guard.ts"() {
@@ -1361,7 +1371,7 @@ var init_errors3 = __esm({
 
 // src/http/node-adapter.ts
 function readBody(req, limit) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (c) => {
@@ -1369,9 +1379,9 @@ function readBody(req, limit) {
       if (size <= limit) chunks.push(c);
       else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
-    req.on("close", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
   });
 }
 function toHttpRequest(req, body, trustProxy) {
@@ -1411,13 +1421,13 @@ function writePlain(res, r, closeAfter) {
   res.end(body);
 }
 function serve(handler, opts) {
-  const open3 = /* @__PURE__ */ new Set();
+  const open2 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer2(timeoutOptions(limits), async (req, res) => {
+  const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -1446,16 +1456,16 @@ function serve(handler, opts) {
       const end = () => {
         if (ended) return;
         ended = true;
-        open3.delete(end);
+        open2.delete(end);
         streamsPerIp.release(request3.ip);
         cleanup();
         res.end();
       };
-      const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open3.add(end);
+      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+      open2.add(end);
       res.on("close", end);
       const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write2, end, flow);
+      cleanup = r.stream.open(write, end, flow);
       if (ended) cleanup();
       log(`${request3.method} ${request3.path} ${r.status} stream`);
       return;
@@ -1464,18 +1474,18 @@ function serve(handler, opts) {
     log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
   });
   const connections = guardConnections(server, limits, trust);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
       const { port, address } = server.address();
       const host = address.includes(":") ? `[${address}]` : address;
-      resolve3({
+      resolve2({
         server,
         port,
         url: `http://${host}:${port}`,
         connections,
         close: () => new Promise((done) => {
-          for (const end of [...open3]) end();
+          for (const end of [...open2]) end();
           server.close(() => done());
           server.closeIdleConnections();
         })
@@ -1526,7 +1536,7 @@ async function writeAll(fh, text) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
 }
-function parse3(line) {
+function parse(line) {
   try {
     return JSON.parse(line);
   } catch {
@@ -1535,7 +1545,7 @@ function parse3(line) {
 }
 function replay(line, apply) {
   if (!line) return;
-  const r = parse3(line);
+  const r = parse(line);
   if (r && typeof r === "object") apply(r);
 }
 var nodeFs, SNAPSHOT, JOURNAL, Journal;
@@ -1589,7 +1599,7 @@ var init_journal = __esm({
           const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
           this.snapshotBytes = Buffer.byteLength(text);
           const lines = text.split("\n");
-          const head = parse3(lines[0] ?? "");
+          const head = parse(lines[0] ?? "");
           covered = typeof head?.gen === "number" ? head.gen : 0;
           for (const line of lines.slice(1)) replay(line, apply);
         }
@@ -1609,8 +1619,8 @@ var init_journal = __esm({
       }
       /** Appends lines (each ending in "\n") and resolves once they are on disk. */
       append(data) {
-        return new Promise((resolve3, reject) => {
-          this.queue.push({ data, resolve: resolve3, reject });
+        return new Promise((resolve2, reject) => {
+          this.queue.push({ data, resolve: resolve2, reject });
           if (!this.writing) this.writing = this.pump();
         });
       }
@@ -2172,8 +2182,8 @@ var init_session_flights = __esm({
         return this.step(id, fn);
       }
       wait(lane, id, fn, first) {
-        return new Promise((resolve3, reject) => {
-          const go = () => void this.step(id, fn).then(resolve3, reject);
+        return new Promise((resolve2, reject) => {
+          const go = () => void this.step(id, fn).then(resolve2, reject);
           if (first) lane.waiting.unshift(go);
           else lane.waiting.push(go);
         });
@@ -2674,11 +2684,14 @@ ${key}`;
 });
 
 // builtin:node:crypto
-var m8, Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto;
+var m8, createHash, hash, randomBytes, randomFillSync;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m8 = process.getBuiltinModule("node:crypto");
-    ({ Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants: constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto } = m8);
+    createHash = /* @__PURE__ */ (() => m8.createHash)();
+    hash = /* @__PURE__ */ (() => m8.hash)();
+    randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
+    randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
   }
 });
 
@@ -3082,11 +3095,11 @@ var init_waiters = __esm({
 
 // src/nexus/server/context.ts
 function createContext(deps) {
-  const { config: config2, store } = deps;
+  const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const ids = serverIds(deps.random);
-  const quota = deps.quota ?? new StorageQuota(config2.storagePerIp, config2.storageTotal, store.listSessions());
-  const waiters = new Waiters({ perSession: config2.maxWaitersPerSession, perIp: config2.maxWaitersPerIp });
+  const quota = deps.quota ?? new StorageQuota(config.storagePerIp, config.storageTotal, store.listSessions());
+  const waiters = new Waiters({ perSession: config.maxWaitersPerSession, perIp: config.maxWaitersPerIp });
   const idempotent = deps.idempotency ?? new IdempotentSends();
   const wake = (id) => {
     waiters.wake(id);
@@ -3097,19 +3110,19 @@ function createContext(deps) {
     wake(id);
   };
   return {
-    config: config2,
+    config,
     store,
     now,
     startedAt: now(),
     ids,
     quota,
-    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config2.pairFailLimit, windowMs: config2.rateLimitWindowMs, now }),
+    pairMisses: deps.pairMissLimiter ?? new FixedWindows({ max: config.pairFailLimit, windowMs: config.rateLimitWindowMs, now }),
     fresh: () => ({ now: now(), messageId: ids.messageId() }),
     freshAgent: () => ({ now: now(), messageId: ids.messageId(), sessionKey: ids.sessionKey() }),
     baseUrl(req) {
-      if (config2.publicBaseUrl) return config2.publicBaseUrl;
-      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config2.port}`;
-      const proto = config2.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
+      if (config.publicBaseUrl) return config.publicBaseUrl;
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : `localhost:${config.port}`;
+      const proto = config.trustProxy && req.headers["x-forwarded-proto"] === "https" ? "https" : "http";
       return `${proto}://${host}`;
     },
     async live(id) {
@@ -3220,9 +3233,9 @@ function qFor(ranges, types, wildcards) {
   }
   return best;
 }
-function negotiatePage(accept, format3) {
-  if (format3 === "md" || format3 === "markdown") return "md";
-  if (format3 === "html") return "html";
+function negotiatePage(accept, format) {
+  if (format === "md" || format === "markdown") return "md";
+  if (format === "html") return "html";
   if (!accept) return "md";
   const ranges = parseAccept(accept);
   const html = qFor(ranges, ["text/html", "application/xhtml+xml"], false);
@@ -4856,8 +4869,8 @@ Please report this to https://github.com/markedjs/marked.`, e) {
 function safeHref(destination) {
   const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m9, dec, hex2, name) => {
     if (name) return REFS[name] ?? m9;
-    const cp3 = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
-    return cp3 > 0 && cp3 <= 1114111 ? String.fromCodePoint(cp3) : "\uFFFD";
+    const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
+    return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
   });
   let url2;
   try {
@@ -4943,11 +4956,11 @@ var init_safe_markdown = __esm({
 
 // src/nexus/server/pages.ts
 function inlineHash(tag) {
-  const open3 = `<${tag}>`;
-  const start = page_default.indexOf(open3);
+  const open2 = `<${tag}>`;
+  const start = page_default.indexOf(open2);
   const end = page_default.indexOf(`</${tag}>`, start);
-  if (start < 0 || end < 0 || page_default.indexOf(open3, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
-  return `'sha256-${createHash("sha256").update(page_default.slice(start + open3.length, end)).digest("base64")}'`;
+  if (start < 0 || end < 0 || page_default.indexOf(open2, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
+  return `'sha256-${createHash("sha256").update(page_default.slice(start + open2.length, end)).digest("base64")}'`;
 }
 function oneLine(vars) {
   const out2 = {};
@@ -4959,8 +4972,8 @@ function escapeAll(vars) {
   for (const [k, v2] of Object.entries(oneLine(vars))) out2[k] = typeof v2 === "string" ? escapeHtml(v2) : v2;
   return out2;
 }
-function page(template, vars, shell, status, format3, quoted) {
-  if (format3 === "md") {
+function page(template, vars, shell, status, format, quoted) {
+  if (format === "md") {
     const line = oneLine(vars);
     const body2 = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
     return { status, headers: { ...COMMON_HEADERS, "content-type": "text/markdown; charset=utf-8", "content-security-policy": MARKDOWN_CSP }, body: body2 };
@@ -4975,11 +4988,11 @@ function page(template, vars, shell, status, format3, quoted) {
     body: renderTemplate(page_default, { ...escapeAll(shell), body })
   };
 }
-function pairingPage(p, format3) {
+function pairingPage(p, format) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
     const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format3);
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
   }
   return page(
     pairing_skill_default,
@@ -5000,16 +5013,16 @@ function pairingPage(p, format3) {
       pageUrl: `${p.baseUrl}/p/${p.code}`
     },
     200,
-    format3,
+    format,
     p.greeting ? { name: "greetingQuoted", text: p.greeting } : void 0
   );
 }
-function unknownCodePage(code, baseUrl, pairTtl, format3) {
+function unknownCodePage(code, baseUrl, pairTtl, format) {
   const shown2 = code.slice(0, 40).replace(/[^A-Za-z0-9-]/g, "?");
-  return page(pairing_invalid_default, { code: shown2, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format3);
+  return page(pairing_invalid_default, { code: shown2, baseUrl, reason: "does not exist", pairTtlMinutes: Math.round(pairTtl / 60) }, { title: "Unknown pairing code" }, 404, format);
 }
-function skillPage(vars, format3) {
-  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format3);
+function skillPage(vars, format) {
+  return page(stripOpenclawOnly(general_skill_default), vars, { title: "NexusMessaging" }, 200, format);
 }
 var LOCKED, PAGE_CSP, MARKDOWN_CSP, COMMON_HEADERS;
 var init_pages = __esm({
@@ -5129,17 +5142,17 @@ var init_pairing = __esm({
 
 // src/nexus/server/routes-pairing.ts
 async function createPair(ctx, req) {
-  const { config: config2, store } = ctx;
+  const { config, store } = ctx;
   const sessionId = stringField(parseBody(req), "sessionId", 200);
   if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
   const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
   const t = ctx.now();
-  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config2.maxCodesPerSession)) {
+  for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
     await store.updatePair(old.code, () => ({ next: null, result: null }));
   }
   for (let i = 0; i < 10; i++) {
-    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config2.pairTtl, keyed);
-    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config2.pairTtl));
+    const fresh = newPair(generatePairCode(ctx.ids.random), sessionId, t, config.pairTtl, keyed);
+    if (await store.updatePair(fresh.code, (p) => issueCode(p, fresh))) return json(201, newCodeBody(fresh, `${ctx.baseUrl(req)}/p/${fresh.code}`, config.pairTtl));
   }
   throw new Error("could not allocate a unique pairing code");
 }
@@ -5174,17 +5187,17 @@ async function pairStatus(ctx, req, raw) {
   return json(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
 }
 async function pairSkill(ctx, req, raw) {
-  const { config: config2 } = ctx;
-  const format3 = negotiatePage(req.headers.accept, req.query.get("format"));
+  const { config } = ctx;
+  const format = negotiatePage(req.headers.accept, req.query.get("format"));
   const { code, pair } = await lookupCode(ctx, req, raw);
   const baseUrl = ctx.baseUrl(req);
-  if (!pair) return unknownCodePage(code, baseUrl, config2.pairTtl, format3);
+  if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
   const t = ctx.now();
   const s = await ctx.store.getSession(pair.sessionId);
   const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
   return pairingPage(
-    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config2.defaultTtl, pairTtl: config2.pairTtl },
-    format3
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
+    format
   );
 }
 function shortLink(ctx, req, raw) {
@@ -5239,19 +5252,19 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close2 = (last) => {
+        const close = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
           end();
         };
-        const write2 = (chunk) => {
+        const write = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close2();
+          close();
           return false;
         };
-        const gone = () => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
+        const gone = () => close(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -5265,10 +5278,10 @@ function eventStream(ctx, r) {
               while (!closed && buffered() < SOCKET_WATER) {
                 const s = await ctx.store.getSession(id);
                 if (!s || s.expiresAt <= ctx.now()) return gone();
-                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m9 of page2.messages) {
-                  if (closed || !write2(`id: ${m9.cursor}
+                  if (closed || !write(`id: ${m9.cursor}
 data: ${wireFor(m9, agentId)}
 
 `)) return;
@@ -5278,7 +5291,7 @@ data: ${wireFor(m9, agentId)}
               }
             } while (again && !closed);
           } catch {
-            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -5291,9 +5304,9 @@ data: ${wireFor(m9, agentId)}
           } catch (e) {
             const status = e.status;
             if (status === 404) return gone();
-            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 401 || status === 403) return close(endEvent("error", { error: "forbidden", sessionId: id }));
           }
-          if (!closed && buffered() < SOCKET_WATER) write2(": keepalive\n\n");
+          if (!closed && buffered() < SOCKET_WATER) write(": keepalive\n\n");
           void pump();
         };
         const keepalive = setInterval(() => void tick(), ctx.config.sseKeepaliveMs);
@@ -5305,12 +5318,12 @@ data: ${wireFor(m9, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
         flow?.onDrain(() => void pump());
-        write2(`retry: ${RETRY_MS}
+        write(`retry: ${RETRY_MS}
 : connected
 
 `);
@@ -5344,7 +5357,7 @@ function tooManyWaiters() {
 }
 function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
-  return new Promise((resolve3) => {
+  return new Promise((resolve2) => {
     let done = false;
     let timedOut = false;
     let expiryTimer;
@@ -5359,7 +5372,7 @@ function parkPoll(ctx, p, signal) {
       clearTimeout(expiryTimer);
       unregister?.();
       signal?.removeEventListener("abort", onGone);
-      resolve3(r);
+      resolve2(r);
     };
     const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
     const check = async () => {
@@ -5595,11 +5608,11 @@ var init_sanitizer = __esm({
 
 // src/nexus/server/routes-sessions.ts
 async function create(ctx, req) {
-  const { config: config2 } = ctx;
+  const { config } = ctx;
   const body = parseBody(req);
-  const ttl = intField(body, "ttl", 60, config2.maxTtl) ?? config2.defaultTtl;
-  const maxAgents = intField(body, "maxAgents", 2, config2.maxAgents) ?? config2.defaultMaxAgents;
-  const greetingRaw = stringField(body, "greeting", Math.min(config2.maxGreetingChars, config2.maxMessageChars));
+  const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
+  const maxAgents = intField(body, "maxAgents", 2, config.maxAgents) ?? config.defaultMaxAgents;
+  const greetingRaw = stringField(body, "greeting", Math.min(config.maxGreetingChars, config.maxMessageChars));
   const bodyCreator = stringField(body, "creatorAgentId", 128);
   const headerCreator = req.headers["x-agent-id"] || void 0;
   if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
@@ -5626,26 +5639,26 @@ async function join3(ctx, req, id) {
   return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
 }
 async function send(ctx, req, id) {
-  const { config: config2 } = ctx;
+  const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
-  const text = stringField(body, "text", config2.maxMessageChars);
+  const text = stringField(body, "text", config.maxMessageChars);
   const rawJson = body.json;
-  if (rawJson !== void 0) checkJsonPayload(rawJson, config2.maxJsonNodes);
+  if (rawJson !== void 0) checkJsonPayload(rawJson, config.maxJsonNodes);
   if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
   if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
   const counts = {};
   const clean = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
   const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config2.strictSessionKey };
+  const input = { agentId, key: req.headers["x-session-key"], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
   const post = async () => {
     const fx = ctx.fresh();
     return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
   };
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
-  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config2.strictSessionKey, notMember: "forbidden" });
+  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
   return ctx.idempotent.run(id, agentId, idem, post);
 }
 async function poll(ctx, req, id) {
@@ -5726,8 +5739,8 @@ var init_routes_sessions = __esm({
 
 // src/nexus/server/routes-service.ts
 function skill(ctx, req) {
-  const { config: config2 } = ctx;
-  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config2.defaultTtl / 60), rateLimit: config2.rateLimitMax };
+  const { config } = ctx;
+  const vars = { baseUrl: ctx.baseUrl(req), ttlMinutes: Math.round(config.defaultTtl / 60), rateLimit: config.rateLimitMax };
   return skillPage(vars, negotiatePage(req.headers.accept, req.query.get("format")));
 }
 function health(ctx) {
@@ -5735,7 +5748,7 @@ function health(ctx) {
   return json(storage === "ok" ? 200 : 503, {
     status: storage === "ok" ? "ok" : "degraded",
     version: VERSION,
-    uptime: uptime2(ctx),
+    uptime: uptime(ctx),
     storage,
     capabilities: {
       messageFormat: ["text", "json"],
@@ -5748,9 +5761,9 @@ function health(ctx) {
 }
 async function stats(ctx) {
   const c = await ctx.store.counts();
-  return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime2(ctx) });
+  return json(200, { activeSessions: c.sessions, totalAgents: c.agents, totalMessages: c.messages, uptime: uptime(ctx) });
 }
-var VERSION, uptime2, serviceRoutes;
+var VERSION, uptime, serviceRoutes;
 var init_routes_service = __esm({
   "src/nexus/server/routes-service.ts"() {
     "use strict";
@@ -5759,7 +5772,7 @@ var init_routes_service = __esm({
     init_long_poll();
     init_pages();
     VERSION = "0.1.0";
-    uptime2 = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
+    uptime = (ctx) => Math.floor((ctx.now() - ctx.startedAt) / 1e3);
     serviceRoutes = [
       ["GET", /^\/(?:SKILL\.md|skill\.md|llms\.txt)?$/, skill],
       ["GET", /^\/health$/, health],
@@ -5785,11 +5798,11 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release2 = (id) => {
+  const release = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
 }
 var PAIR_TOMBSTONE_MS, SLICE2, yieldNow2;
 var init_sweep = __esm({
@@ -5802,25 +5815,25 @@ var init_sweep = __esm({
 });
 
 // src/nexus/server/app.ts
-function rateLimited(r, config2) {
+function rateLimited(r, config) {
   const headers = {
-    "x-ratelimit-limit": String(config2.rateLimitMax),
+    "x-ratelimit-limit": String(config.rateLimitMax),
     "x-ratelimit-remaining": String(r.remaining),
     "x-ratelimit-reset": String(Math.ceil(r.resetAt / 1e3)),
     "retry-after": String(r.retryAfterSec)
   };
-  const message = `more than ${config2.rateLimitMax} requests in ${config2.rateLimitWindowMs / 1e3} s; back off and retry`;
+  const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
   return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
 }
 function createSessionServer(deps) {
   const ctx = createContext(deps);
-  const { config: config2, now } = ctx;
-  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config2.rateLimitMax, windowMs: config2.rateLimitWindowMs, now });
+  const { config, now } = ctx;
+  const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   async function route(req) {
     if (req.method === "OPTIONS") return { status: 204 };
     if (req.path !== "/health") {
       const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config2);
+      if (!r.ok) throw rateLimited(r, config);
     }
     let pathMatched = false;
     for (const [method, re2, fn] of ROUTES) {
@@ -5991,13 +6004,13 @@ var init_connection = __esm({
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
         if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
-        const argv2 = [String(keys.length), ...keys, ...args.map(String)];
+        const argv = [String(keys.length), ...keys, ...args.map(String)];
         try {
-          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv2]);
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
         } catch (e) {
           if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
         }
-        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv2]));
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
       }
       /**
        * Subscribes to one channel (prefixed) on the subscription connection; the client
@@ -6332,12 +6345,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;
@@ -6534,19 +6547,19 @@ var redis_backend_exports = {};
 __export(redis_backend_exports, {
   redisBackend: () => redisBackend
 });
-async function redisBackend(config2, budget, now, log = (l3) => process.stderr.write(`${l3}
+async function redisBackend(config, budget, now, log = (l3) => process.stderr.write(`${l3}
 `)) {
-  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
-  const windowMs = config2.rateLimitWindowMs;
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const windowMs = config.rateLimitWindowMs;
   const wakeBus = new RedisWakeBus(redis, log);
   return {
     deps: {
       store: new RedisNexusStore(redis, budget),
-      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config2.rateLimitMax, windowMs, now }),
-      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config2.pairFailLimit, windowMs, now }),
+      requestLimiter: new RedisFixedWindows(redis, { name: "req", max: config.rateLimitMax, windowMs, now }),
+      pairMissLimiter: new RedisFixedWindows(redis, { name: "pairmiss", max: config.pairFailLimit, windowMs, now }),
       wakeBus,
       idempotency: new RedisIdempotency(redis, now),
-      quota: new RedisStorageQuota(redis, config2.storagePerIp, config2.storageTotal)
+      quota: new RedisStorageQuota(redis, config.storagePerIp, config.storageTotal)
     },
     listen: (waiters) => wakeBus.subscribe((id) => waiters.wake(id), () => waiters.wakeAll()),
     close: () => redis.close()
@@ -6570,30 +6583,30 @@ __export(server_exports, {
   NEXUS_BODY_LIMIT: () => NEXUS_BODY_LIMIT,
   startNexusServer: () => startNexusServer
 });
-async function startNexusServer(config2, opts = {}) {
+async function startNexusServer(config, opts = {}) {
   const now = opts.now ?? Date.now;
   let store = opts.store;
   let shared = null;
-  const budget = { maxPerSession: config2.maxMessagesPerSession, maxBytesPerSession: config2.maxSessionMessageBytes, maxBytesTotal: config2.maxMessageBytesTotal };
-  if (!store && config2.redisUrl) {
+  const budget = { maxPerSession: config.maxMessagesPerSession, maxBytesPerSession: config.maxSessionMessageBytes, maxBytesTotal: config.maxMessageBytesTotal };
+  if (!store && config.redisUrl) {
     const { redisBackend: redisBackend2 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
-    shared = await redisBackend2(config2, budget, now, opts.log);
+    shared = await redisBackend2(config, budget, now, opts.log);
     store = shared.deps.store;
   }
   if (!store) {
-    if (config2.dataDir) {
-      const fileStore = new FileNexusStore(config2.dataDir, { budget });
+    if (config.dataDir) {
+      const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now());
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
     }
   }
-  const app = createSessionServer({ config: config2, store, now, ...shared?.deps });
+  const app = createSessionServer({ config, store, now, ...shared?.deps });
   let running;
   try {
     await shared?.listen(app.waiters);
-    running = await serve(app.handler, { host: config2.host, port: config2.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config2.trustProxy, limits: config2.limits });
+    running = await serve(app.handler, { host: config.host, port: config.port, bodyLimit: NEXUS_BODY_LIMIT, trustProxy: config.trustProxy, limits: config.limits });
   } catch (e) {
     await store.close().catch(() => {
     });
@@ -6731,7 +6744,7 @@ async function outcome(command, p, ctx, state) {
       return answered(res, (b) => pollHints(`${X} send ${saved.sessionId}`, `${X} poll ${saved.sessionId} --wait 50`, b));
     }
     case "watch":
-      return watch3(agent2, await sessionArg(), agentFor, p);
+      return watch(agent2, await sessionArg(), agentFor, p);
     case "renew": {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
@@ -6754,7 +6767,7 @@ async function outcome(command, p, ctx, state) {
   }
   throw new UsageError(`unknown command '${command}'`);
 }
-async function watch3(agent2, saved, agentFor, p) {
+async function watch(agent2, saved, agentFor, p) {
   const agentId = agentFor(saved);
   const after = str(p, "after");
   const max = int(p, "max-messages", 1);
@@ -6806,22 +6819,22 @@ async function serve2(p, ctx) {
   const { nexusConfig: nexusConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
   const { startNexusServer: startNexusServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
   const port = int(p, "port", 0, 65535);
-  const config2 = nexusConfig2(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
+  const config = nexusConfig2(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
   let s;
   try {
-    s = await startNexusServer2(config2);
+    s = await startNexusServer2(config);
   } catch (e) {
     if (e.code === "redis_unavailable") return reply({ code: 1, json: { error: "redis_unavailable", message: e.message } });
-    return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config2.host}:${config2.port}: ${e.message}` } });
+    return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` } });
   }
-  const storage = config2.redisUrl ? "redis" : config2.dataDir ? "disk" : "memory";
-  const where = config2.redisUrl ? `Redis, prefix ${config2.redisPrefix}` : config2.dataDir ?? "memory only";
+  const storage = config.redisUrl ? "redis" : config.dataDir ? "disk" : "memory";
+  const where = config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : config.dataDir ?? "memory only";
   reply({
     code: 0,
-    json: { event: "listening", service: "nexus-session-server", url: s.url, storage, dataDir: config2.redisUrl ? null : config2.dataDir },
+    json: { event: "listening", service: "nexus-session-server", url: s.url, storage, dataDir: config.redisUrl ? null : config.dataDir },
     hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${where}; Ctrl-C to stop)`)
   });
-  await new Promise((resolve3) => onStopSignal(() => resolve3()));
+  await new Promise((resolve2) => onStopSignal(() => resolve2()));
   await s.close();
   err("Session server stopped.");
   return 0;
@@ -6843,7 +6856,7 @@ var init_nexus_run = __esm({
 
 // builtin:node:process
 var m = process.getBuiltinModule("node:process");
-var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version, versions } = m;
+var env = /* @__PURE__ */ (() => m.env)();
 
 // src/cli/nexus.ts
 init_args();
@@ -6896,8 +6909,8 @@ function renderProgramHelp(program) {
 // src/cli/main.ts
 init_io();
 init_state_dir();
-function plan(program, argv2) {
-  const { name, rest } = splitCommand(program, argv2);
+function plan(program, argv) {
+  const { name, rest } = splitCommand(program, argv);
   if (name === "--help" || name === "-h" || name === "help") return { kind: "program-help", exitCode: 0 };
   if (name === "--version" && program.version) return { kind: "version", version: program.version };
   const implicit = name === void 0 || name.startsWith("-");
@@ -6905,12 +6918,12 @@ function plan(program, argv2) {
   const wanted = implicit ? program.defaultCommand : name;
   const def = program.commands.find((c) => c.name === wanted);
   if (!def) throw new UsageError(`unknown command '${wanted}' (run '${program.name} --help')`);
-  const parsed = parseArgs(def, implicit ? argv2 : rest);
+  const parsed = parseArgs(def, implicit ? argv : rest);
   return parsed.help ? { kind: "command-help", def } : { kind: "run", def, parsed };
 }
-async function runMain(program, argv2, ctx, reporter) {
+async function runMain(program, argv, ctx, reporter) {
   try {
-    const p = plan(program, argv2);
+    const p = plan(program, argv);
     switch (p.kind) {
       case "program-help":
         if (p.exitCode === 2 && reporter.noCommand) return reporter.noCommand(renderProgramHelp(program));
@@ -6929,16 +6942,16 @@ async function runMain(program, argv2, ctx, reporter) {
       }
     }
   } catch (e) {
-    return reporter.fail(e, argv2);
+    return reporter.fail(e, argv);
   }
 }
-function main(program, ctx, reporter, argv2 = process.argv.slice(2)) {
-  runMain(program, argv2, ctx, reporter).then(
+function main(program, ctx, reporter, argv = process.argv.slice(2)) {
+  runMain(program, argv, ctx, reporter).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.exitCode = reporter.fail(e, argv2);
+      process.exitCode = reporter.fail(e, argv);
     }
   );
 }

@@ -32,13 +32,13 @@ var init_errors = __esm({
 });
 
 // src/cli/args.ts
-function parseArgs(def, argv2) {
+function parseArgs(def, argv) {
   const byName = new Map(def.flags.map((f) => [f.name, f]));
   const out2 = { command: def.name, flags: {}, positionals: [], help: false };
-  for (let i = 0; i < argv2.length; i++) {
-    const a = argv2[i];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") {
-      out2.positionals.push(...argv2.slice(i + 1));
+      out2.positionals.push(...argv.slice(i + 1));
       break;
     }
     if (a === "--help" || a === "-h") {
@@ -55,7 +55,7 @@ function parseArgs(def, argv2) {
         out2.flags[name] = true;
         continue;
       }
-      const v = eq > 0 ? a.slice(eq + 1) : argv2[++i];
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v === void 0) throw new UsageError(`--${name} needs a value (${f.value})`, def.name);
       out2.flags[name] = v;
       continue;
@@ -71,18 +71,18 @@ function parseArgs(def, argv2) {
   if (out2.positionals.length < min) throw new UsageError(`missing ${def.positionals[out2.positionals.length].name}`, def.name);
   return out2;
 }
-function splitCommand(program, argv2) {
+function splitCommand(program, argv) {
   const valued = new Set(program.commands.flatMap((c) => c.flags.filter((f) => f.value).map((f) => `--${f.name}`)));
-  for (let i = 0; i < argv2.length; i++) {
-    const a = argv2[i];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") break;
     if (a.startsWith("-")) {
       if (valued.has(a)) i++;
       continue;
     }
-    return { name: a, rest: [...argv2.slice(0, i), ...argv2.slice(i + 1)] };
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
   }
-  return { name: argv2[0], rest: argv2.slice(1) };
+  return { name: argv[0], rest: argv.slice(1) };
 }
 function str(p, name) {
   const v = p.flags[name];
@@ -188,9 +188,9 @@ var init_io = __esm({
     init_network_error();
     init_errors2();
     CliError = class extends CodedError {
-      constructor(message, exitCode2, code = "error") {
+      constructor(message, exitCode, code = "error") {
         super(code, message);
-        this.exitCode = exitCode2;
+        this.exitCode = exitCode;
       }
       exitCode;
     };
@@ -202,20 +202,22 @@ var init_io = __esm({
 });
 
 // builtin:node:path
-var m2, _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32;
+var m2, dirname, join, resolve;
 var init_node_path = __esm({
   "builtin:node:path"() {
     m2 = process.getBuiltinModule("node:path");
-    ({ _makeLong, basename, delimiter, dirname, extname, format, isAbsolute, join, matchesGlob, normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32 } = m2);
+    dirname = /* @__PURE__ */ (() => m2.dirname)();
+    join = /* @__PURE__ */ (() => m2.join)();
+    resolve = /* @__PURE__ */ (() => m2.resolve)();
   }
 });
 
 // builtin:node:url
-var m3, URL2, URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format2, parse2, pathToFileURL, resolve2, resolveObject, urlToHttpOptions;
+var m3, fileURLToPath;
 var init_node_url = __esm({
   "builtin:node:url"() {
     m3 = process.getBuiltinModule("node:url");
-    ({ URL: URL2, URLSearchParams: URLSearchParams2, Url, domainToASCII, domainToUnicode, fileURLToPath, format: format2, parse: parse2, pathToFileURL, resolve: resolve2, resolveObject, urlToHttpOptions } = m3);
+    fileURLToPath = /* @__PURE__ */ (() => m3.fileURLToPath)();
   }
 });
 
@@ -236,11 +238,12 @@ var init_state_dir = __esm({
 });
 
 // builtin:node:net
-var m4, BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout;
+var m4, BlockList, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m4 = process.getBuiltinModule("node:net");
-    ({ BlockList, Server, Socket, SocketAddress, Stream, _createServerHandle, _normalizeArgs, _setSimultaneousAccepts, connect, createConnection, createServer, getDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, isIP, isIPv4, isIPv6, setDefaultAutoSelectFamily, setDefaultAutoSelectFamilyAttemptTimeout } = m4);
+    BlockList = /* @__PURE__ */ (() => m4.BlockList)();
+    isIP = /* @__PURE__ */ (() => m4.isIP)();
   }
 });
 
@@ -414,14 +417,14 @@ function messengerConfig(env2, flags = {}) {
     redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
   };
 }
-function queueLimits(config2) {
+function queueLimits(config) {
   return {
-    maxPerAgent: config2.offlineMax,
-    ttlMs: config2.offlineTtlMs,
-    maxTotal: config2.offlineMaxTotal,
-    maxBytesPerAgent: config2.offlineMaxBytes,
-    maxBytesTotal: config2.offlineMaxTotalBytes,
-    graceMs: config2.drainGraceMs
+    maxPerAgent: config.offlineMax,
+    ttlMs: config.offlineTtlMs,
+    maxTotal: config.offlineMaxTotal,
+    maxBytesPerAgent: config.offlineMaxBytes,
+    maxBytesTotal: config.offlineMaxTotalBytes,
+    graceMs: config.drainGraceMs
   };
 }
 var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
@@ -454,35 +457,46 @@ var init_config = __esm({
 });
 
 // builtin:node:fs
-var m5, Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access, accessSync, appendFile, appendFileSync, chmod, chmodSync, chown, chownSync, close, closeSync, constants, copyFile, copyFileSync, cp, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod, lchmodSync, lchown, lchownSync, link, linkSync, lstat, lstatSync, lutimes, lutimesSync, mkdir, mkdirSync, mkdtemp, mkdtempSync, open, openAsBlob, openSync, opendir, opendirSync, promises, read, readFile, readFileSync, readSync, readdir, readdirSync, readlink, readlinkSync, readv, readvSync, realpath, realpathSync, rename, renameSync, rm, rmSync, rmdir, rmdirSync, stat, statSync, statfs, statfsSync, symlink, symlinkSync, truncate, truncateSync, unlink, unlinkSync, unwatchFile, utimes, utimesSync, watch, watchFile, write, writeFile, writeFileSync, writeSync, writev, writevSync;
+var m5, constants, existsSync, readFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
     m5 = process.getBuiltinModule("node:fs");
-    ({ Dir, Dirent, F_OK, FileReadStream, FileWriteStream, R_OK, ReadStream, Stats, W_OK, WriteStream, X_OK, _toUnixTimestamp, access, accessSync, appendFile, appendFileSync, chmod, chmodSync, chown, chownSync, close, closeSync, constants, copyFile, copyFileSync, cp, cpSync, createReadStream, createWriteStream, exists, existsSync, fchmod, fchmodSync, fchown, fchownSync, fdatasync, fdatasyncSync, fstat, fstatSync, fsync, fsyncSync, ftruncate, ftruncateSync, futimes, futimesSync, lchmod, lchmodSync, lchown, lchownSync, link, linkSync, lstat, lstatSync, lutimes, lutimesSync, mkdir, mkdirSync, mkdtemp, mkdtempSync, open, openAsBlob, openSync, opendir, opendirSync, promises, read, readFile, readFileSync, readSync, readdir, readdirSync, readlink, readlinkSync, readv, readvSync, realpath, realpathSync, rename, renameSync, rm, rmSync, rmdir, rmdirSync, stat, statSync, statfs, statfsSync, symlink, symlinkSync, truncate, truncateSync, unlink, unlinkSync, unwatchFile, utimes, utimesSync, watch, watchFile, write, writeFile, writeFileSync, writeSync, writev, writevSync } = m5);
+    constants = /* @__PURE__ */ (() => m5.constants)();
+    existsSync = /* @__PURE__ */ (() => m5.existsSync)();
+    readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m6, access2, appendFile2, chmod2, chown2, constants2, copyFile2, cp2, lchmod2, lchown2, link2, lstat2, lutimes2, mkdir2, mkdtemp2, open2, opendir2, readFile2, readdir2, readlink2, realpath2, rename2, rm2, rmdir2, stat2, statfs2, symlink2, truncate2, unlink2, utimes2, watch2, writeFile2;
+var m6, access, link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m6 = process.getBuiltinModule("node:fs/promises");
-    ({ access: access2, appendFile: appendFile2, chmod: chmod2, chown: chown2, constants: constants2, copyFile: copyFile2, cp: cp2, lchmod: lchmod2, lchown: lchown2, link: link2, lstat: lstat2, lutimes: lutimes2, mkdir: mkdir2, mkdtemp: mkdtemp2, open: open2, opendir: opendir2, readFile: readFile2, readdir: readdir2, readlink: readlink2, realpath: realpath2, rename: rename2, rm: rm2, rmdir: rmdir2, stat: stat2, statfs: statfs2, symlink: symlink2, truncate: truncate2, unlink: unlink2, utimes: utimes2, watch: watch2, writeFile: writeFile2 } = m6);
+    access = /* @__PURE__ */ (() => m6.access)();
+    link = /* @__PURE__ */ (() => m6.link)();
+    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
+    open = /* @__PURE__ */ (() => m6.open)();
+    readFile = /* @__PURE__ */ (() => m6.readFile)();
+    readdir = /* @__PURE__ */ (() => m6.readdir)();
+    rename = /* @__PURE__ */ (() => m6.rename)();
+    rm = /* @__PURE__ */ (() => m6.rm)();
+    stat = /* @__PURE__ */ (() => m6.stat)();
+    writeFile = /* @__PURE__ */ (() => m6.writeFile)();
   }
 });
 
 // src/store/atomic-file.ts
 async function ensurePrivateDir(dir) {
-  await mkdir2(dir, { recursive: true, mode: 448 });
+  await mkdir(dir, { recursive: true, mode: 448 });
 }
 async function probeWritable(dir) {
   await ensurePrivateDir(dir);
-  await access2(dir, constants.W_OK);
+  await access(dir, constants.W_OK);
 }
 async function writeFileAtomic(path, text, opts = {}) {
   if (!opts.dirExists) await ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open2(tmp, "w", 384);
+  const fh = await open(tmp, "w", 384);
   try {
     await fh.writeFile(text);
     if (opts.sync !== false) await fh.sync();
@@ -490,15 +504,15 @@ async function writeFileAtomic(path, text, opts = {}) {
     await fh.close();
   }
   try {
-    await rename2(tmp, path);
+    await rename(tmp, path);
   } catch (e) {
-    await rm2(tmp, { force: true });
+    await rm(tmp, { force: true });
     throw e;
   }
 }
 async function readTextOrNull(path) {
   try {
-    return await readFile2(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return null;
     throw e;
@@ -514,11 +528,21 @@ var init_atomic_file = __esm({
 });
 
 // builtin:node:crypto
-var m7, Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto;
+var m7, createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, randomUUID, sign, verify;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m7 = process.getBuiltinModule("node:crypto");
-    ({ Certificate, Cipher, Cipheriv, Decipher, Decipheriv, DiffieHellman, DiffieHellmanGroup, ECDH, Hash, Hmac, KeyObject, Sign, Verify, X509Certificate, checkPrime, checkPrimeSync, constants: constants3, createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, createSign, createVerify, diffieHellman, generateKey, generateKeyPair, generateKeyPairSync, generateKeySync, generatePrime, generatePrimeSync, getCipherInfo, getCiphers, getCurves, getDiffieHellman, getFips, getHashes, getRandomValues, hash, hkdf, hkdfSync, pbkdf2, pbkdf2Sync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt, randomBytes, randomFill, randomFillSync, randomInt, randomUUID, scrypt, scryptSync, secureHeapUsed, setEngine, setFips, sign, subtle, timingSafeEqual, verify, webcrypto } = m7);
+    createCipheriv = /* @__PURE__ */ (() => m7.createCipheriv)();
+    createDecipheriv = /* @__PURE__ */ (() => m7.createDecipheriv)();
+    createHash = /* @__PURE__ */ (() => m7.createHash)();
+    createPrivateKey = /* @__PURE__ */ (() => m7.createPrivateKey)();
+    createPublicKey = /* @__PURE__ */ (() => m7.createPublicKey)();
+    diffieHellman = /* @__PURE__ */ (() => m7.diffieHellman)();
+    hkdfSync = /* @__PURE__ */ (() => m7.hkdfSync)();
+    randomBytes = /* @__PURE__ */ (() => m7.randomBytes)();
+    randomUUID = /* @__PURE__ */ (() => m7.randomUUID)();
+    sign = /* @__PURE__ */ (() => m7.sign)();
+    verify = /* @__PURE__ */ (() => m7.verify)();
   }
 });
 
@@ -754,7 +778,7 @@ var init_identity = __esm({
 // src/opennexus/keys.ts
 async function readKeyFile(path) {
   try {
-    return await readFile2(path, "utf8");
+    return await readFile(path, "utf8");
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new KeysError("no_keys", `No keys found (${path} does not exist). Run 'generate-keys' first.`);
@@ -766,7 +790,7 @@ async function keyTextOrFile(v) {
 }
 async function loadKeys(paths) {
   const tagFile = `${paths.priv}.checked`;
-  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub), readKeyFile(paths.priv), readFile2(tagFile, "utf8")]);
+  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub), readKeyFile(paths.priv), readFile(tagFile, "utf8")]);
   if (pub.status === "rejected") throw pub.reason;
   if (priv.status === "rejected") throw priv.reason;
   const [pubText, privText] = [pub.value, priv.value];
@@ -1043,11 +1067,12 @@ var init_json = __esm({
 });
 
 // builtin:node:http
-var m8, Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server2, ServerResponse, _connectionListener, createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue;
+var m8, createServer, request;
 var init_node_http = __esm({
   "builtin:node:http"() {
     m8 = process.getBuiltinModule("node:http");
-    ({ Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server: Server2, ServerResponse, _connectionListener, createServer: createServer2, get, globalAgent, maxHeaderSize, request, setMaxIdleHTTPParsers, validateHeaderName, validateHeaderValue } = m8);
+    createServer = /* @__PURE__ */ (() => m8.createServer)();
+    request = /* @__PURE__ */ (() => m8.request)();
   }
 });
 
@@ -1089,7 +1114,7 @@ function bounded(url, opts, onResponse, reject) {
   return req;
 }
 function request2(url, opts) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
     const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const headers = {
@@ -1110,7 +1135,7 @@ function request2(url, opts) {
         res.on("end", () => {
           if (size > max) return;
           settle();
-          resolve3({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
         });
         res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
       },
@@ -1122,7 +1147,7 @@ function request2(url, opts) {
 function openSse(url, opts) {
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
     const req = bounded(
       url,
@@ -1141,7 +1166,7 @@ function openSse(url, opts) {
           return;
         }
         settle();
-        resolve3(sseStream(url, req, res, opts.signal, maxLine));
+        resolve2(sseStream(url, req, res, opts.signal, maxLine));
       },
       reject
     );
@@ -1157,17 +1182,17 @@ function sseStream(url, req, res, signal, maxLine) {
   const finish = () => {
     if (done) return;
     done = true;
-    signal?.removeEventListener("abort", close2);
+    signal?.removeEventListener("abort", close);
     const w = waiting;
     waiting = null;
     if (w && error) w.reject(error);
     else w?.resolve({ value: void 0, done: true });
   };
-  function close2() {
+  function close() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close2, { once: true });
+  signal?.addEventListener("abort", close, { once: true });
   const push = (e) => {
     const w = waiting;
     waiting = null;
@@ -1186,7 +1211,7 @@ function sseStream(url, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
-      close2();
+      close();
     }
   });
   res.on("end", finish);
@@ -1201,14 +1226,14 @@ function sseStream(url, req, res, signal, maxLine) {
       if (e) return Promise.resolve({ value: e, done: false });
       if (done && error) return Promise.reject(error);
       if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve3, reject) => waiting = { resolve: resolve3, reject });
+      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
     },
     return() {
-      close2();
+      close();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close: close2 };
+  return { status: 200, events, close };
 }
 var DEFAULT_MAX_BODY_BYTES;
 var init_client = __esm({
@@ -2162,22 +2187,22 @@ var init_inbound = __esm({
 });
 
 // src/store/file-lock.ts
-function startTime(pid2) {
+function startTime(pid) {
   try {
-    const stat3 = readFileSync(`/proc/${pid2}/stat`, "utf8");
-    return stat3.slice(stat3.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
   }
 }
-function processAlive(pid2, start) {
+function processAlive(pid, start) {
   try {
-    process.kill(pid2, 0);
+    process.kill(pid, 0);
   } catch (e) {
     if (e.code !== "EPERM") return false;
   }
   if (start === null) return true;
-  const now = startTime(pid2);
+  const now = startTime(pid);
   return now === null || now === start;
 }
 function ownerAlive(text) {
@@ -2186,7 +2211,7 @@ function ownerAlive(text) {
   return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
 }
 async function list(dir) {
-  const names = await readdir2(dir);
+  const names = await readdir(dir);
   let highest = -1;
   const free = /* @__PURE__ */ new Set();
   for (const n of names) {
@@ -2202,24 +2227,24 @@ async function takeable(dir, l, unreadableStaleMs) {
   if (l.highest < 0 || l.free.has(l.highest)) return true;
   const file = join(dir, String(l.highest));
   try {
-    const alive = ownerAlive(await readFile2(file, "utf8"));
+    const alive = ownerAlive(await readFile(file, "utf8"));
     if (alive !== null) return !alive;
-    return Date.now() - (await stat2(file)).mtimeMs > unreadableStaleMs;
+    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
   } catch {
     return true;
   }
 }
 async function create(dir, g) {
   const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile2(tmp, ownToken(), { mode: 384 });
+  await writeFile(tmp, ownToken(), { mode: 384 });
   try {
-    await link2(tmp, join(dir, String(g)));
+    await link(tmp, join(dir, String(g)));
     return true;
   } catch (e) {
     if (e.code === "EEXIST") return false;
     throw e;
   } finally {
-    await rm2(tmp, { force: true });
+    await rm(tmp, { force: true });
   }
 }
 async function prune(dir, g, names) {
@@ -2228,7 +2253,7 @@ async function prune(dir, g, names) {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
       if (gen && Number(gen[1]) < g - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
-        await rm2(join(dir, n), { force: true });
+        await rm(join(dir, n), { force: true });
       }
     })
   );
@@ -2240,23 +2265,23 @@ async function tryAcquire(dir, unreadableStaleMs) {
   if (!await create(dir, g)) return null;
   const after = await list(dir);
   if (after.highest !== g) {
-    await rm2(join(dir, String(g)), { force: true });
+    await rm(join(dir, String(g)), { force: true });
     return null;
   }
   if (after.names.length > 6) await prune(dir, g, after.names);
   return g;
 }
-async function release2(dir, g) {
+async function release(dir, g) {
   try {
-    await writeFile2(join(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
+    await writeFile(join(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
   } catch {
-    await rm2(join(dir, String(g)), { force: true }).catch(() => {
+    await rm(join(dir, String(g)), { force: true }).catch(() => {
     });
   }
 }
 async function withFileLock(path, fn, opts = {}) {
   const dir = `${path}.locks`;
-  await mkdir2(dir, { recursive: true, mode: 448 });
+  await mkdir(dir, { recursive: true, mode: 448 });
   const deadline = Date.now() + (opts.timeoutMs ?? 15e3);
   let delay = 1;
   let g;
@@ -2268,7 +2293,7 @@ async function withFileLock(path, fn, opts = {}) {
   try {
     return await fn();
   } finally {
-    await release2(dir, g);
+    await release(dir, g);
   }
 }
 var LockTimeoutError, UNREADABLE_STALE_MS, ownToken;
@@ -2295,13 +2320,13 @@ var init_file_lock = __esm({
 
 // src/opennexus/waiting.ts
 function abortableSleep(ms, signal) {
-  return new Promise((resolve3) => {
-    if (signal?.aborted) return resolve3();
+  return new Promise((resolve2) => {
+    if (signal?.aborted) return resolve2();
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
       signal?.removeEventListener("abort", done);
-      resolve3();
+      resolve2();
     }
     signal?.addEventListener("abort", done, { once: true });
   });
@@ -2309,9 +2334,9 @@ function abortableSleep(ms, signal) {
 async function waitForMessage(stream3, pred, ms, signal) {
   let timer;
   let onAbort;
-  const timeout = new Promise((resolve3) => {
-    timer = setTimeout(() => resolve3(null), ms);
-    onAbort = () => resolve3(null);
+  const timeout = new Promise((resolve2) => {
+    timer = setTimeout(() => resolve2(null), ms);
+    onAbort = () => resolve2(null);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
   const reader = (async () => {
@@ -2343,30 +2368,30 @@ var init_waiting = __esm({
 });
 
 // src/opennexus/listening.ts
-async function listen(link3, onEvent, timing, opts = {}) {
+async function listen(link2, onEvent, timing, opts = {}) {
   const inner = new AbortController();
   const stop = () => inner.abort();
   opts.signal?.addEventListener("abort", stop, { once: true });
   if (opts.signal?.aborted) stop();
   const signal = inner.signal;
-  const beat = () => postJson(`${link3.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, link3.headers, 1e4, signal).catch(() => {
+  const beat = () => postJson(`${link2.messengerUrl}/v1/presence/heartbeat`, `{"protocol_version":"${PROTOCOL_VERSION}"}`, link2.headers, 1e4, signal).catch(() => {
   });
   void beat();
   const heartbeat = setInterval(beat, 15e3);
-  const ticker = setInterval(() => void outboxTick(link3, onEvent, timing, signal), 3e4);
+  const ticker = setInterval(() => void outboxTick(link2, onEvent, timing, signal), 3e4);
   ticker.unref();
   let backoff = 500;
   try {
     while (!signal.aborted) {
       let stream3;
       try {
-        stream3 = await link3.openStream({ signal });
+        stream3 = await link2.openStream({ signal });
         backoff = 500;
         let replay = false;
         for await (const ev of stream3.events) {
           if (ev.kind === "comment") replay = ev.text === "replay";
           else {
-            await processLine(link3, ev.data, onEvent, timing, signal, replay);
+            await processLine(link2, ev.data, onEvent, timing, signal, replay);
             replay = false;
           }
           if (signal.aborted) break;
@@ -2389,7 +2414,7 @@ async function listen(link3, onEvent, timing, opts = {}) {
     opts.signal?.removeEventListener("abort", stop);
   }
 }
-async function processLine(link3, data, onEvent, timing, signal, replay) {
+async function processLine(link2, data, onEvent, timing, signal, replay) {
   let env2;
   try {
     env2 = parseEnvelope(data);
@@ -2398,25 +2423,25 @@ async function processLine(link3, data, onEvent, timing, signal, replay) {
     return;
   }
   if (env2.type === "connected") {
-    await onEvent({ type: "connected", url: link3.messengerUrl });
-    await outboxTick(link3, onEvent, timing, signal);
+    await onEvent({ type: "connected", url: link2.messengerUrl });
+    await outboxTick(link2, onEvent, timing, signal);
     return;
   }
   const ephPrivate = env2.type === "hello" ? randomBytes2(32) : new Uint8Array(32);
   const ctx = {
-    self: link3.identity,
-    ownMessengerUrl: link3.messengerUrl,
+    self: link2.identity,
+    ownMessengerUrl: link2.messengerUrl,
     now: Date.now(),
     replay,
     freshKey: () => randomBytes2(32),
     ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
   };
   const notProcessed = (error) => onEvent({ type: "not_processed", what: env2.type ?? "message", error, ...env2.id ? { id: env2.id } : {}, ...env2.sender_id ? { from: env2.sender_id } : {} });
-  const quick = handleInbound(await link3.store.read().catch(() => emptyCache()), env2, ctx);
+  const quick = handleInbound(await link2.store.read().catch(() => emptyCache()), env2, ctx);
   let result = !quick.changed && quick.outbound.length === 0 ? quick : void 0;
   for (let attempt = 0; attempt < 4 && !result; attempt++) {
     try {
-      result = await link3.store.update(
+      result = await link2.store.update(
         (c) => {
           const r = handleInbound(c, env2, ctx);
           return { cache: r.changed ? r.cache : void 0, result: r };
@@ -2430,30 +2455,30 @@ async function processLine(link3, data, onEvent, timing, signal, replay) {
   }
   if (!result) return void await notProcessed("the session cache stayed locked; the message was not processed");
   for (const e of result.events) await onEvent(e);
-  for (const o of result.outbound) await postOutbound(link3, o, onEvent, signal);
+  for (const o of result.outbound) await postOutbound(link2, o, onEvent, signal);
 }
-async function postOutbound(link3, o, onEvent, signal) {
+async function postOutbound(link2, o, onEvent, signal) {
   let error;
   try {
-    const r = await link3.post(o.url, o.message, signal);
+    const r = await link2.post(o.url, o.message, signal);
     if (r.status !== 200) error = clip(r.body);
-    else if (o.message.type === "hello_ack") link3.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
+    else if (o.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
   } catch (e) {
     error = e.message;
   }
   if (error === void 0) return;
   await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error });
   const m10 = o.message;
-  if (m10.type === "data") await link3.store.update((c) => ({ cache: unsend(c, m10.session_id, m10.counter.toString()), result: null })).catch(() => {
+  if (m10.type === "data") await link2.store.update((c) => ({ cache: unsend(c, m10.session_id, m10.counter.toString()), result: null })).catch(() => {
   });
 }
-async function outboxTick(link3, onEvent, timing, signal) {
+async function outboxTick(link2, onEvent, timing, signal) {
   try {
     const now = Date.now();
-    const snapshot = await link3.store.read();
+    const snapshot = await link2.store.read();
     if (signal.aborted || !snapshot.outbox.some((e) => e.state === "queued" || e.expiresMs <= now)) return;
-    const ctx = { self: link3.identity, ownMessengerUrl: link3.messengerUrl, now, freshKey: () => randomBytes2(32) };
-    const r = await link3.store.update(
+    const ctx = { self: link2.identity, ownMessengerUrl: link2.messengerUrl, now, freshKey: () => randomBytes2(32) };
+    const r = await link2.store.update(
       (c) => {
         const t = tick(c, ctx);
         return { cache: t.changed ? t.cache : void 0, result: t };
@@ -2461,7 +2486,7 @@ async function outboxTick(link3, onEvent, timing, signal) {
       { signal, timeoutMs: timing.lockTimeoutMs }
     );
     for (const e of r.events) await onEvent(e);
-    for (const o of r.outbound) await postOutbound(link3, o, onEvent, signal);
+    for (const o of r.outbound) await postOutbound(link2, o, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
   }
@@ -2497,92 +2522,92 @@ function resolvePeer(cache, to, url) {
   if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
   return { peer, peerId, peerPub, peerUrl };
 }
-async function send(link3, opts, timing) {
+async function send(link2, opts, timing) {
   const bytes2 = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
   const id = b64(randomBytes2(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
   const now = Date.now();
-  const { p, flushed } = await link3.store.update((c0) => {
+  const { p, flushed } = await link2.store.update((c0) => {
     const p2 = resolvePeer(c0, opts.peerPublicKey, opts.peerMessengerUrl);
-    if (p2.peer === link3.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+    if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
     const q = enqueue(expire(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
     if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
     const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
-    const f = flushPeer(c, link3.identity, p2.peerId, link3.messengerUrl, now);
+    const f = flushPeer(c, link2.identity, p2.peerId, link2.messengerUrl, now);
     return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
   });
-  if (flushed) return { ...await postAll(link3, p, flushed, id, signal), handshake: false };
-  const watch3 = await link3.openStream({ watch: true, ...signal ? { signal } : {} });
+  if (flushed) return { ...await postAll(link2, p, flushed, id, signal), handshake: false };
+  const watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
   try {
-    return await link3.store.handshakeLock(p.peerId, async () => {
-      const first = await link3.store.update((c) => {
+    return await link2.store.handshakeLock(p.peerId, async () => {
+      const first = await link2.store.update((c) => {
         const at = Date.now();
         if (c.sessions[p.peer] && !opts.noCache) {
-          const f = flushPeer(c, link3.identity, p.peerId, link3.messengerUrl, at);
+          const f = flushPeer(c, link2.identity, p.peerId, link2.messengerUrl, at);
           return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
         }
         const pending = c.pending[p.peer];
         if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const b = beginHandshake(c, { self: link3.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link3.messengerUrl, ephPrivate: randomBytes2(32), now: at });
+        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes2(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
-      if ("flushed" in first) return { ...await postAll(link3, p, first.flushed, id, signal, first.mine), handshake: false };
-      if (first.hello) await postHello(link3, p, first.hello, first.pending, signal);
-      return handshakeThenSend(link3, p, first.pending, watch3, id, timing, signal, first.hello !== void 0);
+      if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };
+      if (first.hello) await postHello(link2, p, first.hello, first.pending, signal);
+      return handshakeThenSend(link2, p, first.pending, watch, id, timing, signal, first.hello !== void 0);
     });
   } finally {
-    watch3.close();
+    watch.close();
   }
 }
-async function postHello(link3, p, hello, pending, signal) {
-  link3.log(`Sending HELLO to ${short(p.peer)}`);
+async function postHello(link2, p, hello, pending, signal) {
+  link2.log(`Sending HELLO to ${short(p.peer)}`);
   let failure;
   try {
-    const r = await link3.post(p.peerUrl, hello, signal);
+    const r = await link2.post(p.peerUrl, hello, signal);
     if (r.status !== 200) failure = new ClientError("hello_failed", `HELLO failed: ${clip(r.body)} (the message stays in the outbox)`);
   } catch (e) {
     failure = e;
   }
   if (!failure) return;
-  await link3.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
+  await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
   });
   throw failure;
 }
-async function handshakeThenSend(link3, p, pending, watch3, id, timing, signal, began) {
+async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, began) {
   const queued = { id, status: "queued", peerId: p.peer, handshake: began, redelivered: false };
   if (timing.helloAckTimeoutMs <= 0) return queued;
-  const ack = await waitForMessage(watch3, (e) => isAckFor(pending, e, p.peer), timing.helloAckTimeoutMs, signal);
+  const ack = await waitForMessage(watch, (e) => isAckFor(pending, e, p.peer), timing.helloAckTimeoutMs, signal);
   if (signal?.aborted) throw new ClientError("aborted", "aborted");
   if (!ack) {
-    link3.log("Timeout waiting for HELLO_ACK");
+    link2.log("Timeout waiting for HELLO_ACK");
     return queued;
   }
-  const flushed = await link3.store.update((c) => {
-    const done = completeHandshake(c, ack, link3.identity, Date.now(), pending);
+  const flushed = await link2.store.update((c) => {
+    const done = completeHandshake(c, ack, link2.identity, Date.now(), pending);
     if (!done.ok) throw new ClientError(done.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done.detail);
-    const f = flushPeer(done.cache, link3.identity, p.peerId, link3.messengerUrl, Date.now());
+    const f = flushPeer(done.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
     return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
-  return { ...await postAll(link3, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
+  return { ...await postAll(link2, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
 }
-async function postAll(link3, p, flushed, id, signal, mine) {
+async function postAll(link2, p, flushed, id, signal, mine) {
   let own;
   for (const f of flushed) {
     let error;
     try {
-      const r = await link3.post(p.peerUrl, f.data, signal);
+      const r = await link2.post(p.peerUrl, f.data, signal);
       if (r.status !== 200) error = clip(r.body);
     } catch (e) {
       error = e.message;
     }
     if (error !== void 0) {
-      await link3.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
+      await link2.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
       throw new ClientError("data_failed", `DATA send failed: ${error} (the message stays in the outbox)`);
     }
     if (f.entry.id === id) own = f;
   }
-  link3.log("Message sent");
+  link2.log("Message sent");
   const sent = own ? { sessionId: own.data.session_id, counter: own.data.counter.toString() } : mine?.state === "sent" ? { sessionId: mine.sessionId, counter: mine.counter } : null;
   return sent ? { id, status: "sent", peerId: p.peer, ...sent, redelivered: false } : { id, status: "queued", peerId: p.peer, redelivered: false };
 }
@@ -2817,8 +2842,8 @@ function eventLines(e) {
   }
 }
 function eventJson(e) {
-  const { type: type2, ...rest } = e;
-  const o = { event: type2 === "session_established" ? "handshake" : type2 };
+  const { type, ...rest } = e;
+  const o = { event: type === "session_established" ? "handshake" : type };
   for (const [k, v] of Object.entries(rest)) {
     if (k === "bytes") continue;
     o[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = typeof v === "bigint" ? v.toString() : v;
@@ -2949,15 +2974,15 @@ function timeoutOptions(limits) {
   };
 }
 function guardConnections(server, limits, trust) {
-  let open3 = 0;
+  let open2 = 0;
   let refusedPerIp = 0;
   let refusedTotal = 0;
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   server.on("drop", () => refusedTotal++);
   const perPeer = new OpenCounts(limits.maxConnectionsPerIp);
   server.on("connection", (socket) => {
-    open3++;
-    socket.once("close", () => open3--);
+    open2++;
+    socket.once("close", () => open2--);
     const raw = socket.remoteAddress;
     if (raw === void 0) return;
     const peer = normalizeAddress(raw) ?? raw;
@@ -2969,7 +2994,7 @@ function guardConnections(server, limits, trust) {
     }
     socket.once("close", () => perPeer.release(peer));
   });
-  return () => ({ open: open3, refusedPerIp, refusedTotal });
+  return () => ({ open: open2, refusedPerIp, refusedTotal });
 }
 var init_connection_guard = __esm({
   "src/http/connection-guard.ts"() {
@@ -3026,7 +3051,7 @@ var init_errors4 = __esm({
 
 // src/http/node-adapter.ts
 function readBody(req, limit) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const chunks = [];
     let size = 0;
     req.on("data", (c) => {
@@ -3034,9 +3059,9 @@ function readBody(req, limit) {
       if (size <= limit) chunks.push(c);
       else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
     req.on("error", reject);
-    req.on("close", () => resolve3(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
   });
 }
 function toHttpRequest(req, body, trustProxy) {
@@ -3076,13 +3101,13 @@ function writePlain(res, r, closeAfter) {
   res.end(body);
 }
 function serve(handler, opts) {
-  const open3 = /* @__PURE__ */ new Set();
+  const open2 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer2(timeoutOptions(limits), async (req, res) => {
+  const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -3111,16 +3136,16 @@ function serve(handler, opts) {
       const end = () => {
         if (ended) return;
         ended = true;
-        open3.delete(end);
+        open2.delete(end);
         streamsPerIp.release(request3.ip);
         cleanup();
         res.end();
       };
-      const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open3.add(end);
+      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+      open2.add(end);
       res.on("close", end);
       const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write2, end, flow);
+      cleanup = r.stream.open(write, end, flow);
       if (ended) cleanup();
       log(`${request3.method} ${request3.path} ${r.status} stream`);
       return;
@@ -3129,18 +3154,18 @@ function serve(handler, opts) {
     log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
   });
   const connections = guardConnections(server, limits, trust);
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
       const { port, address } = server.address();
       const host = address.includes(":") ? `[${address}]` : address;
-      resolve3({
+      resolve2({
         server,
         port,
         url: `http://${host}:${port}`,
         connections,
         close: () => new Promise((done) => {
-          for (const end of [...open3]) end();
+          for (const end of [...open2]) end();
           server.close(() => done());
           server.closeIdleConnections();
         })
@@ -3425,11 +3450,11 @@ var init_messenger_store = __esm({
 });
 
 // builtin:node:os
-var m9, EOL, arch2, availableParallelism, constants4, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform2, release3, setPriority, tmpdir, totalmem, type, uptime2, userInfo, version2;
+var m9, hostname;
 var init_node_os = __esm({
   "builtin:node:os"() {
     m9 = process.getBuiltinModule("node:os");
-    ({ EOL, arch: arch2, availableParallelism, constants: constants4, cpus, devNull, endianness, freemem, getPriority, homedir, hostname, loadavg, machine, networkInterfaces, platform: platform2, release: release3, setPriority, tmpdir, totalmem, type, uptime: uptime2, userInfo, version: version2 } = m9);
+    hostname = /* @__PURE__ */ (() => m9.hostname)();
   }
 });
 
@@ -3876,13 +3901,13 @@ function unavailable(e) {
   return new MessengerError(503, e.code === "redis_unavailable" ? "redis unavailable" : "storage unavailable", { "retry-after": "1" });
 }
 function createMessenger(deps) {
-  const { config: config2, store } = deps;
+  const { config, store } = deps;
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config2.rateLimit, burst: config2.rateBurst, now });
+  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -3916,11 +3941,11 @@ function createMessenger(deps) {
         "x-accel-buffering": "no"
       },
       stream: {
-        open(write2, end, flow) {
-          const sub = new Subscriber({ write: write2, end, ...flow ? { flow } : {} }, config2.streamBufferBytes, drain);
+        open(write, end, flow) {
+          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           sub.send(CONNECTED_EVENT);
           relay.attach(agent, sub, now());
-          const keepalive = setInterval(() => sub.keepalive(), config2.keepaliveMs);
+          const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
           keepalive.unref();
           return () => {
             clearInterval(keepalive);
@@ -3944,7 +3969,7 @@ function createMessenger(deps) {
       messages_total: await store.messagesTotal(),
       updated_at: new Date(Math.floor(now() / 1e3) * 1e3).toISOString().replace(".000Z", "Z")
     };
-    if (config2.publicStatsDebug) {
+    if (config.publicStatsDebug) {
       body.local_agents = hub.agentCount;
       body.redis_agents = await relay.streamingAgents(now());
     }
@@ -4128,13 +4153,13 @@ var init_connection = __esm({
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
         if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
-        const argv2 = [String(keys.length), ...keys, ...args.map(String)];
+        const argv = [String(keys.length), ...keys, ...args.map(String)];
         try {
-          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv2]);
+          return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
         } catch (e) {
           if (!/NOSCRIPT/.test(e.message ?? "")) throw asUnavailable(e);
         }
-        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv2]));
+        return this.call((c) => c.sendCommand(["EVAL", lua, ...argv]));
       }
       /**
        * Subscribes to one channel (prefixed) on the subscription connection; the client
@@ -4730,9 +4755,9 @@ var redis_backend_exports = {};
 __export(redis_backend_exports, {
   redisBackend: () => redisBackend
 });
-async function redisBackend(config2, now, log) {
-  const redis = await RedisConn.open({ url: config2.redisUrl, prefix: config2.redisPrefix, log });
-  const store = new RedisMessengerStore(redis, queueLimits(config2));
+async function redisBackend(config, now, log) {
+  const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
+  const store = new RedisMessengerStore(redis, queueLimits(config));
   return {
     store,
     relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
@@ -4755,24 +4780,24 @@ __export(server_exports, {
   BODY_LIMIT: () => BODY_LIMIT,
   startMessenger: () => startMessenger
 });
-async function startMessenger(config2, opts = {}) {
+async function startMessenger(config, opts = {}) {
   const now = opts.now ?? Date.now;
   let backend;
-  if (config2.redisUrl && !opts.store) {
+  if (config.redisUrl && !opts.store) {
     const { redisBackend: redisBackend2 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
-    backend = await redisBackend2(config2, now, opts.log ?? stderrLine);
+    backend = await redisBackend2(config, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config2));
-  const messenger = createMessenger({ config: config2, store, now, ...backend ? { relay: backend.relay } : {} });
+  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
     await messenger.relay.start();
     running = await serve(messenger.handler, {
-      host: config2.host,
-      port: config2.port,
+      host: config.host,
+      port: config.port,
       bodyLimit: BODY_LIMIT,
-      trustProxy: config2.trustProxy,
-      limits: config2.limits,
+      trustProxy: config.trustProxy,
+      limits: config.limits,
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -4857,17 +4882,17 @@ async function serve2(p, ctx) {
   const { messengerConfig: messengerConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
   const { startMessenger: startMessenger2 } = await Promise.resolve().then(() => (init_server(), server_exports));
   const port = int(p, "port", 0, 65535);
-  const config2 = messengerConfig2(ctx.env, { ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
+  const config = messengerConfig2(ctx.env, { ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
   let m10;
   try {
-    m10 = await startMessenger2(config2);
+    m10 = await startMessenger2(config);
   } catch (e) {
     if (e.code === "redis_unavailable") throw new CliError(e.message, 1, "redis_unavailable");
-    throw new CliError(`cannot listen on ${config2.host}:${config2.port}: ${e.message}`, 1, "listen_failed");
+    throw new CliError(`cannot listen on ${config.host}:${config.port}: ${e.message}`, 1, "listen_failed");
   }
   out(toJson({ event: "listening", service: "opennexus-messenger", url: m10.url }));
   err(`OpenNexus messenger listening on ${m10.url} (Ctrl-C to stop)`);
-  await new Promise((resolve3) => onStopSignal(() => resolve3()));
+  await new Promise((resolve2) => onStopSignal(() => resolve2()));
   await m10.close();
   err("Messenger stopped.");
   return 0;
@@ -4886,7 +4911,7 @@ var init_opennexus_run = __esm({
 
 // builtin:node:process
 var m = process.getBuiltinModule("node:process");
-var { _debugEnd, _debugProcess, _events, _eventsCount, _exiting, _fatalException, _getActiveHandles, _getActiveRequests, _kill, _linkedBinding, _maxListeners, _preload_modules, _rawDebug, _startProfilerIdleNotifier, _stopProfilerIdleNotifier, _tickCallback, abort, allowedNodeEnvironmentFlags, arch, argv, argv0, assert, availableMemory, binding, chdir, config, constrainedMemory, cpuUsage, cwd, debugPort, dlopen, domain, emitWarning, env, execArgv, execPath, exit, exitCode, features, getActiveResourcesInfo, getBuiltinModule, getegid, geteuid, getgid, getgroups, getuid, hasUncaughtExceptionCaptureCallback, hrtime, initgroups, kill, loadEnvFile, memoryUsage, moduleLoadList, nextTick, openStdin, pid, platform, ppid, reallyExit, release, report, resourceUsage, setSourceMapsEnabled, setUncaughtExceptionCaptureCallback, setegid, seteuid, setgid, setgroups, setuid, sourceMapsEnabled, stderr, stdin, stdout, title, umask, uptime, version, versions } = m;
+var env = /* @__PURE__ */ (() => m.env)();
 
 // src/cli/opennexus.ts
 init_args();
@@ -4939,8 +4964,8 @@ function renderProgramHelp(program) {
 // src/cli/main.ts
 init_io();
 init_state_dir();
-function plan(program, argv2) {
-  const { name, rest } = splitCommand(program, argv2);
+function plan(program, argv) {
+  const { name, rest } = splitCommand(program, argv);
   if (name === "--help" || name === "-h" || name === "help") return { kind: "program-help", exitCode: 0 };
   if (name === "--version" && program.version) return { kind: "version", version: program.version };
   const implicit = name === void 0 || name.startsWith("-");
@@ -4948,12 +4973,12 @@ function plan(program, argv2) {
   const wanted = implicit ? program.defaultCommand : name;
   const def = program.commands.find((c) => c.name === wanted);
   if (!def) throw new UsageError(`unknown command '${wanted}' (run '${program.name} --help')`);
-  const parsed = parseArgs(def, implicit ? argv2 : rest);
+  const parsed = parseArgs(def, implicit ? argv : rest);
   return parsed.help ? { kind: "command-help", def } : { kind: "run", def, parsed };
 }
-async function runMain(program, argv2, ctx, reporter) {
+async function runMain(program, argv, ctx, reporter) {
   try {
-    const p = plan(program, argv2);
+    const p = plan(program, argv);
     switch (p.kind) {
       case "program-help":
         if (p.exitCode === 2 && reporter.noCommand) return reporter.noCommand(renderProgramHelp(program));
@@ -4972,16 +4997,16 @@ async function runMain(program, argv2, ctx, reporter) {
       }
     }
   } catch (e) {
-    return reporter.fail(e, argv2);
+    return reporter.fail(e, argv);
   }
 }
-function main(program, ctx, reporter, argv2 = process.argv.slice(2)) {
-  runMain(program, argv2, ctx, reporter).then(
+function main(program, ctx, reporter, argv = process.argv.slice(2)) {
+  runMain(program, argv, ctx, reporter).then(
     (code) => {
       process.exitCode = code;
     },
     (e) => {
-      process.exitCode = reporter.fail(e, argv2);
+      process.exitCode = reporter.fail(e, argv);
     }
   );
 }
@@ -5097,9 +5122,9 @@ main(
   OPENNEXUS,
   { env, moduleUrl: import.meta.url },
   {
-    fail(e, argv2) {
+    fail(e, argv) {
       const [code, kind, message] = classify(e);
-      if (argv2.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
+      if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
       const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : "";
       err(kind === "usage" ? `Error: ${safeText(message)}
 Run 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);

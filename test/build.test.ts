@@ -27,6 +27,19 @@ describe('built artifacts', () => {
     for (const f of files) expect(readFileSync(join(ROOT, 'dist', f), 'utf8') === readFileSync(join(out, f), 'utf8'), `dist/${f} is stale: run npm run build`).toBe(true);
   });
 
+  it("the CLIs read only the Node exports they use: process.stdin and its like are never touched at start", () => {
+    // build.mjs reaches Node's modules through process.getBuiltinModule, one pure read per name.
+    // Reading every export of node:process, as the first version did, ran its lazy getters at
+    // each start: process.stdin alone opened the stdin stream (~4 ms of every send).
+    for (const name of ['opennexus.mjs', 'nexus.mjs', 'hub.mjs']) {
+      const text = readFileSync(join(ROOT, 'scripts', name), 'utf8');
+      const facade = /(\w+) = process\.getBuiltinModule\("node:process"\);\n((?:.*\n)*?)\n/.exec(text);
+      expect(facade, `${name} has no node:process facade`).not.toBeNull();
+      const names = [...facade![2]!.matchAll(/=> \w+\.(\w+)\)\(\)/g)].map((m) => m[1]);
+      expect(names, name).toEqual(['env']);
+    }
+  });
+
   it('the CLIs never carry the Redis client: only `serve` imports scripts/vendor-redis.mjs, dynamically', () => {
     for (const name of ['opennexus.mjs', 'nexus.mjs', 'hub.mjs']) {
       const text = readFileSync(join(ROOT, 'scripts', name), 'utf8');
