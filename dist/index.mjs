@@ -3712,9 +3712,61 @@ function handleInbound(cache0, env, ctx) {
 
 // src/store/file-lock.ts
 init_errors();
-import { readFileSync } from "node:fs";
-import { link, mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { readFileSync as readFileSync2 } from "node:fs";
 import { join } from "node:path";
+
+// src/store/files.ts
+import { accessSync, closeSync, constants, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { access, link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+function ignoreMissing(e) {
+  if (e.code !== "ENOENT") throw e;
+}
+var poolFiles = {
+  readText: (path) => readFile(path, "utf8"),
+  async write(path, text, o) {
+    const fh = await open(path, o.exclusive ? "wx" : "w", o.mode);
+    try {
+      await fh.writeFile(text);
+      if (o.durable) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
+  makeDirs: async (path, mode) => void await mkdir(path, { recursive: true, mode }),
+  checkWritable: (dir) => access(dir, constants.W_OK),
+  list: (dir) => readdir(dir),
+  link: (existing, path) => link(existing, path),
+  rename: (from, to) => rename(from, to),
+  remove: (path) => unlink(path).catch(ignoreMissing),
+  mtimeMs: async (path) => (await stat(path)).mtimeMs
+};
+var inlineFiles = {
+  readText: async (path) => readFileSync(path, "utf8"),
+  async write(path, text, o) {
+    const fd = openSync(path, o.exclusive ? "wx" : "w", o.mode);
+    try {
+      writeFileSync(fd, text);
+      if (o.durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
+  makeDirs: async (path, mode) => void mkdirSync(path, { recursive: true, mode }),
+  checkWritable: async (dir) => accessSync(dir, constants.W_OK),
+  list: async (dir) => readdirSync(dir),
+  link: async (existing, path) => linkSync(existing, path),
+  rename: async (from, to) => renameSync(from, to),
+  async remove(path) {
+    try {
+      unlinkSync(path);
+    } catch (e) {
+      ignoreMissing(e);
+    }
+  },
+  mtimeMs: async (path) => statSync(path).mtimeMs
+};
+
+// src/store/file-lock.ts
 var LockTimeoutError = class extends CodedError {
   constructor(path) {
     super("lock_timeout", `timed out waiting for the lock on ${path}`);
@@ -3723,7 +3775,7 @@ var LockTimeoutError = class extends CodedError {
 var UNREADABLE_STALE_MS = 3e3;
 function startTime(pid) {
   try {
-    const stat3 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat3 = readFileSync2(`/proc/${pid}/stat`, "utf8");
     return stat3.slice(stat3.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
@@ -3749,8 +3801,8 @@ function ownerAlive(text) {
   if (!m) return null;
   return processAlive(Number(m[1]), m[2] === "-" ? null : m[2]);
 }
-async function list(dir) {
-  const names = await readdir(dir);
+async function list(files, dir) {
+  const names = await files.list(dir);
   let highest = -1;
   const free = /* @__PURE__ */ new Set();
   for (const n of names) {
@@ -3762,69 +3814,70 @@ async function list(dir) {
   }
   return { highest, free, names };
 }
-async function takeable(dir, l3, unreadableStaleMs) {
+async function takeable(files, dir, l3, unreadableStaleMs) {
   if (l3.highest < 0 || l3.free.has(l3.highest)) return true;
   const file = join(dir, String(l3.highest));
   try {
-    const alive2 = ownerAlive(await readFile(file, "utf8"));
+    const alive2 = ownerAlive(await files.readText(file));
     if (alive2 !== null) return !alive2;
-    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
+    return Date.now() - await files.mtimeMs(file) > unreadableStaleMs;
   } catch {
     return true;
   }
 }
-async function create(dir, g2) {
+async function create(files, dir, g2) {
   const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile(tmp, ownToken(), { mode: 384 });
+  await files.write(tmp, ownToken(), { mode: 384 });
   try {
-    await link(tmp, join(dir, String(g2)));
+    await files.link(tmp, join(dir, String(g2)));
     return true;
   } catch (e) {
     if (e.code === "EEXIST") return false;
     throw e;
   } finally {
-    await rm(tmp, { force: true });
+    await files.remove(tmp);
   }
 }
-async function prune(dir, g2, names) {
+async function prune(files, dir, g2, names) {
   await Promise.all(
     names.map(async (n) => {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
       if (gen && Number(gen[1]) < g2 - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
-        await rm(join(dir, n), { force: true });
+        await files.remove(join(dir, n));
       }
     })
   );
 }
-async function tryAcquire(dir, unreadableStaleMs) {
-  const l3 = await list(dir);
-  if (!await takeable(dir, l3, unreadableStaleMs)) return null;
+async function tryAcquire(files, dir, unreadableStaleMs) {
+  const l3 = await list(files, dir);
+  if (!await takeable(files, dir, l3, unreadableStaleMs)) return null;
   const g2 = l3.highest + 1;
-  if (!await create(dir, g2)) return null;
-  const after = await list(dir);
+  if (!await create(files, dir, g2)) return null;
+  const after = await list(files, dir);
   if (after.highest !== g2) {
-    await rm(join(dir, String(g2)), { force: true });
+    await files.remove(join(dir, String(g2)));
     return null;
   }
-  if (after.names.length > 6) await prune(dir, g2, after.names);
+  if (after.names.length > 6) await prune(files, dir, g2, after.names);
   return g2;
 }
-async function release(dir, g2) {
+async function release(files, dir, g2) {
   try {
-    await writeFile(join(dir, `${g2}.free`), "", { flag: "wx", mode: 384 });
+    await files.write(join(dir, `${g2}.free`), "", { mode: 384, exclusive: true });
   } catch {
-    await rm(join(dir, String(g2)), { force: true }).catch(() => {
+    await files.remove(join(dir, String(g2))).catch(() => {
     });
   }
 }
 async function withFileLock(path, fn, opts = {}) {
   const dir = `${path}.locks`;
-  await mkdir(dir, { recursive: true, mode: 448 });
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 448);
   const deadline = Date.now() + (opts.timeoutMs ?? 15e3);
   let delay = 1;
   let g2;
-  while ((g2 = await tryAcquire(dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
+  while ((g2 = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
     if (Date.now() > deadline || opts.signal?.aborted) throw new LockTimeoutError(path);
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 25);
@@ -3832,7 +3885,7 @@ async function withFileLock(path, fn, opts = {}) {
   try {
     return await fn();
   } finally {
-    await release(dir, g2);
+    await release(files, dir, g2);
   }
 }
 
@@ -4110,34 +4163,29 @@ async function postAll(link2, p, flushed, id, signal, mine) {
 }
 
 // src/opennexus/session-store.ts
-import { join as join3 } from "node:path";
+import { join as join2 } from "node:path";
 
 // src/store/atomic-file.ts
-import { access, mkdir as mkdir2, open, readFile as readFile2, rename, rm as rm2 } from "node:fs/promises";
 import { dirname } from "node:path";
-async function ensurePrivateDir(dir) {
-  await mkdir2(dir, { recursive: true, mode: 448 });
+async function ensurePrivateDir(dir, files = poolFiles) {
+  await files.makeDirs(dir, 448);
 }
 async function writeFileAtomic(path, text, opts = {}) {
-  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
+  const files = opts.files ?? poolFiles;
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path), files);
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
   try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
+    await files.write(tmp, text, { mode: 384, durable: opts.sync !== false });
+    await files.rename(tmp, path);
   } catch (e) {
-    await rm2(tmp, { force: true });
+    await files.remove(tmp).catch(() => {
+    });
     throw e;
   }
 }
-async function readTextOrNull(path) {
+async function readTextOrNull(path, files = poolFiles) {
   try {
-    return await readFile2(path, "utf8");
+    return await files.readText(path);
   } catch (e) {
     if (e.code === "ENOENT") return null;
     throw e;
@@ -4146,15 +4194,17 @@ async function readTextOrNull(path) {
 
 // src/opennexus/session-store.ts
 var SessionStore = class {
-  constructor(dir, agentId) {
+  constructor(dir, agentId, files = poolFiles) {
     this.dir = dir;
-    this.path = join3(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
+    this.files = files;
+    this.path = join2(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
   }
   dir;
+  files;
   path;
   /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
   async read() {
-    const text = await readTextOrNull(this.path);
+    const text = await readTextOrNull(this.path, this.files);
     return text === null ? emptyCache() : parseCache(text);
   }
   /**
@@ -4164,13 +4214,13 @@ var SessionStore = class {
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache: cache2, result } = fn(current);
-      if (cache2) await writeFileAtomic(this.path, serializeCache(cache2), { dirExists: true });
+      if (cache2) await writeFileAtomic(this.path, serializeCache(cache2), { dirExists: true, files: this.files });
       return result;
-    }, lock);
+    }, { files: this.files, ...lock });
   }
   /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
   handshakeLock(peerId, fn) {
-    return withFileLock(join3(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
+    return withFileLock(join2(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4, files: this.files });
   }
 };
 
@@ -4185,7 +4235,7 @@ var OpenNexusClient = class {
       throw new ClientError("invalid_key", e.message);
     }
     this.messengerUrl = trimSlash(opts.messengerUrl);
-    this.store = new SessionStore(opts.stateDir, this.identity.agentId);
+    this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
     this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 2e4, opts.log ?? (() => {
     }));
   }
@@ -4256,21 +4306,20 @@ var OpenNexusClient = class {
 
 // src/opennexus/keys.ts
 import { existsSync } from "node:fs";
-import { readFile as readFile3 } from "node:fs/promises";
-import { dirname as dirname2, join as join4 } from "node:path";
-var defaultKeyPaths = (dir) => ({ pub: join4(dir, "public_key"), priv: join4(dir, "private_key") });
-async function readKeyFile(path) {
+import { dirname as dirname2, join as join3 } from "node:path";
+var defaultKeyPaths = (dir) => ({ pub: join3(dir, "public_key"), priv: join3(dir, "private_key") });
+async function readKeyFile(path, files = poolFiles) {
   try {
-    return await readFile3(path, "utf8");
+    return await files.readText(path);
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new KeysError("no_keys", `No keys found (${path} does not exist). Run 'generate-keys' first.`);
     throw new KeysError("unreadable", `cannot read ${path}: ${code ?? e.message}`);
   }
 }
-async function loadKeys(paths) {
+async function loadKeys(paths, files = poolFiles) {
   const tagFile = `${paths.priv}.checked`;
-  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub), readKeyFile(paths.priv), readFile3(tagFile, "utf8")]);
+  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub, files), readKeyFile(paths.priv, files), files.readText(tagFile)]);
   if (pub.status === "rejected") throw pub.reason;
   if (priv.status === "rejected") throw priv.reason;
   const [pubText, privText] = [pub.value, priv.value];
@@ -4285,7 +4334,7 @@ async function loadKeys(paths) {
   } catch (e) {
     throw new KeysError("bad_key", `bad key files (${paths.pub}, ${paths.priv}): ${e.message}`);
   }
-  if (tag) await writeFileAtomic(tagFile, tag, { sync: false }).catch(() => {
+  if (tag) await writeFileAtomic(tagFile, tag, { sync: false, files }).catch(() => {
   });
   return { identity, pubText, privText };
 }
@@ -4439,8 +4488,8 @@ function parsePairingLink(text) {
 }
 
 // src/nexus/state.ts
-import { readdir as readdir2, rm as rm3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { readdir as readdir2, rm, stat as stat2, writeFile } from "node:fs/promises";
+import { join as join4 } from "node:path";
 function safeAgentId(id) {
   return /^[A-Za-z0-9._-]{1,128}$/.test(id) && id !== "." && id !== "..";
 }
@@ -4480,19 +4529,19 @@ var NexusState = class {
   dir;
   sessionDir(sid) {
     if (!safeSessionId(sid)) throw new Error(`invalid session id: ${sid}`);
-    return join5(this.dir, "sessions", sid);
+    return join4(this.dir, "sessions", sid);
   }
   agentDir(sid, agent) {
     if (!safeAgentId(agent)) throw new Error(`invalid agent id: ${agent}`);
-    return join5(this.sessionDir(sid), "agents", agent);
+    return join4(this.sessionDir(sid), "agents", agent);
   }
   /** The state of `agent` in session `sid` (or of the only agent saved, when none is named). */
   async load(sid, agent) {
     const d = this.sessionDir(sid);
     const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
-    const read = async (dir2, f) => (await readTextOrNull(join5(dir2, f)).catch(orNull))?.trim() || void 0;
+    const read = async (dir2, f) => (await readTextOrNull(join4(dir2, f)).catch(orNull))?.trim() || void 0;
     const [first, server] = await Promise.all([read(d, "agent"), read(d, "server")]);
-    const others = (await readdir2(join5(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
+    const others = (await readdir2(join4(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
     const agents = [...first ? [first] : [], ...others];
     const who = agent ?? (agents.length === 1 ? agents[0] : void 0);
     let dir = d;
@@ -4516,14 +4565,14 @@ var NexusState = class {
   async save(sid, values, agent) {
     const d = this.sessionDir(sid);
     const who = values.agent ?? agent;
-    if (values.server !== void 0) await writeFileAtomic(join5(d, "server"), `${values.server}
+    if (values.server !== void 0) await writeFileAtomic(join4(d, "server"), `${values.server}
 `);
-    const first = (await readTextOrNull(join5(d, "agent")).catch(() => null))?.trim() || void 0;
+    const first = (await readTextOrNull(join4(d, "agent")).catch(() => null))?.trim() || void 0;
     let dir = d;
-    if (who !== void 0 && first === void 0) await writeFileAtomic(join5(d, "agent"), `${who}
+    if (who !== void 0 && first === void 0) await writeFileAtomic(join4(d, "agent"), `${who}
 `);
     else if (who !== void 0 && who !== first) dir = this.agentDir(sid, who);
-    for (const k of ["cursor", "key"]) if (values[k] !== void 0) await writeFileAtomic(join5(dir, k), `${values[k]}
+    for (const k of ["cursor", "key"]) if (values[k] !== void 0) await writeFileAtomic(join4(dir, k), `${values[k]}
 `);
     if (dir !== d) await ensurePrivateDir(dir);
   }
@@ -4534,14 +4583,14 @@ var NexusState = class {
    * where permission bits say nothing. The session's own folder is probed when it exists.
    */
   async assertWritable(sid) {
-    const dirs = [join5(this.dir, "sessions")];
+    const dirs = [join4(this.dir, "sessions")];
     if (sid && await stat2(this.sessionDir(sid)).catch(() => null)) dirs.push(this.sessionDir(sid));
     for (const d of dirs) {
-      const probe = join5(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+      const probe = join4(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
       try {
         await ensurePrivateDir(d);
-        await writeFile2(probe, "", { flag: "wx", mode: 384 });
-        await rm3(probe, { force: true });
+        await writeFile(probe, "", { flag: "wx", mode: 384 });
+        await rm(probe, { force: true });
       } catch (e) {
         const x2 = e;
         throw new StateDirError(this.dir, x2.code ?? x2.message);
@@ -4549,11 +4598,11 @@ var NexusState = class {
     }
   }
   async remove(sid) {
-    await rm3(this.sessionDir(sid), { recursive: true, force: true });
+    await rm(this.sessionDir(sid), { recursive: true, force: true });
   }
   async list() {
     try {
-      return (await readdir2(join5(this.dir, "sessions"))).filter(safeSessionId).sort();
+      return (await readdir2(join4(this.dir, "sessions"))).filter(safeSessionId).sort();
     } catch {
       return [];
     }
@@ -5527,12 +5576,12 @@ async function startMessenger(config, opts = {}) {
 init_config();
 
 // src/store/nexus-file-store.ts
-import { join as join7 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/store/journal.ts
 init_nexus_store();
 import * as fsp from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 var nodeFs = {
   open: (path, flags, mode) => fsp.open(path, flags, mode),
   readFile: (path) => fsp.readFile(path, "utf8"),
@@ -5575,11 +5624,11 @@ var Journal = class {
   async load(apply) {
     await this.fs.mkdir(this.dir);
     const names = await this.fs.readdir(this.dir);
-    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join6(this.dir, f), { force: true }).catch(() => {
+    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join5(this.dir, f), { force: true }).catch(() => {
     });
     let covered = 0;
     if (names.includes(SNAPSHOT)) {
-      const text = await this.fs.readFile(join6(this.dir, SNAPSHOT));
+      const text = await this.fs.readFile(join5(this.dir, SNAPSHOT));
       this.snapshotBytes = Buffer.byteLength(text);
       const lines = text.split("\n");
       const head = parse(lines[0] ?? "");
@@ -5588,7 +5637,7 @@ var Journal = class {
     }
     const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
     for (const g2 of gens) {
-      const path = join6(this.dir, `journal-${g2}.ndjson`);
+      const path = join5(this.dir, `journal-${g2}.ndjson`);
       if (g2 < covered) {
         await this.fs.rm(path, { force: true }).catch(() => {
         });
@@ -5630,7 +5679,7 @@ var Journal = class {
     this.writing = null;
   }
   async openCurrent() {
-    this.fh = await this.fs.open(join6(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+    this.fh = await this.fs.open(join5(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
     this.size = 0;
   }
   /** After a failed write: cut the file back to its last complete line, or start a new one. */
@@ -5665,7 +5714,7 @@ var Journal = class {
     this.bytesSinceSnapshot = 0;
     await old?.close().catch(() => {
     });
-    const tmp = join6(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+    const tmp = join5(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
     let written = 0;
     try {
       const fh = await this.fs.open(tmp, "w", 384);
@@ -5684,7 +5733,7 @@ var Journal = class {
       } finally {
         await fh.close();
       }
-      await this.fs.rename(tmp, join6(this.dir, SNAPSHOT));
+      await this.fs.rename(tmp, join5(this.dir, SNAPSHOT));
       await this.syncDir();
     } catch (e) {
       await this.fs.rm(tmp, { force: true }).catch(() => {
@@ -5694,7 +5743,7 @@ var Journal = class {
     this.snapshotBytes = written;
     for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
       const m = JOURNAL.exec(f);
-      if (m && Number(m[1]) < covered) await this.fs.rm(join6(this.dir, f), { force: true }).catch(() => {
+      if (m && Number(m[1]) < covered) await this.fs.rm(join5(this.dir, f), { force: true }).catch(() => {
       });
     }
   }
@@ -5920,7 +5969,7 @@ var FileNexusStore = class extends MemoryNexusStore {
    */
   async load(now) {
     const replayed2 = emptyReplay();
-    const legacy = join7(this.dataDir, "sessions");
+    const legacy = join6(this.dataDir, "sessions");
     await this.loadLegacy(legacy, replayed2.sessions);
     await this.journal.load((r) => replayRecord(replayed2, r));
     const live = liveAfterReplay(replayed2, now);
@@ -5946,7 +5995,7 @@ var FileNexusStore = class extends MemoryNexusStore {
     for (const f of names) {
       if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
       try {
-        const s = JSON.parse(await this.fs.readFile(join7(dir, f)));
+        const s = JSON.parse(await this.fs.readFile(join6(dir, f)));
         if (validSession(s)) into.set(s.sessionId, s);
       } catch {
       }
@@ -8935,7 +8984,7 @@ async function create2(ctx, req) {
   }
   return json2(201, u.result);
 }
-async function join8(ctx, req, id) {
+async function join7(ctx, req, id) {
   const agentId = requestAgent(req);
   const fx = ctx.freshAgent();
   return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
@@ -9015,7 +9064,7 @@ var sessionRoutes = [
   ["PUT", new RegExp(`^${S2}$`), create2],
   ["POST", new RegExp(`^${S2}$`), create2],
   ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json2(200, statusView(await ctx.live(id)))],
-  ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join8],
+  ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join7],
   ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
   ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave]
 ];
@@ -9302,9 +9351,11 @@ export {
   POLL_MAX_BODY_BYTES,
   defaultKeyPaths,
   generateKeys,
+  inlineFiles,
   loadKeys,
   messengerConfig,
   nexusConfig,
+  poolFiles,
   startHub,
   startMessenger,
   startNexusServer

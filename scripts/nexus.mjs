@@ -626,10 +626,12 @@ var init_client = __esm({
 });
 
 // builtin:node:fs/promises
-var m6, mkdir, open, readFile, readdir, rename, rm, stat, writeFile;
+var m6, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m6 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m6.access)();
+    link = /* @__PURE__ */ (() => m6.link)();
     mkdir = /* @__PURE__ */ (() => m6.mkdir)();
     open = /* @__PURE__ */ (() => m6.open)();
     readFile = /* @__PURE__ */ (() => m6.readFile)();
@@ -637,42 +639,72 @@ var init_promises = __esm({
     rename = /* @__PURE__ */ (() => m6.rename)();
     rm = /* @__PURE__ */ (() => m6.rm)();
     stat = /* @__PURE__ */ (() => m6.stat)();
+    unlink = /* @__PURE__ */ (() => m6.unlink)();
     writeFile = /* @__PURE__ */ (() => m6.writeFile)();
   }
 });
 
 // builtin:node:fs
-var m7;
+var m7, constants;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
     m7 = process.getBuiltinModule("node:fs");
+    constants = /* @__PURE__ */ (() => m7.constants)();
+  }
+});
+
+// src/store/files.ts
+function ignoreMissing(e) {
+  if (e.code !== "ENOENT") throw e;
+}
+var poolFiles;
+var init_files = __esm({
+  "src/store/files.ts"() {
+    "use strict";
+    init_node_fs();
+    init_promises();
+    poolFiles = {
+      readText: (path) => readFile(path, "utf8"),
+      async write(path, text, o) {
+        const fh = await open(path, o.exclusive ? "wx" : "w", o.mode);
+        try {
+          await fh.writeFile(text);
+          if (o.durable) await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      },
+      makeDirs: async (path, mode) => void await mkdir(path, { recursive: true, mode }),
+      checkWritable: (dir) => access(dir, constants.W_OK),
+      list: (dir) => readdir(dir),
+      link: (existing, path) => link(existing, path),
+      rename: (from, to) => rename(from, to),
+      remove: (path) => unlink(path).catch(ignoreMissing),
+      mtimeMs: async (path) => (await stat(path)).mtimeMs
+    };
   }
 });
 
 // src/store/atomic-file.ts
-async function ensurePrivateDir(dir) {
-  await mkdir(dir, { recursive: true, mode: 448 });
+async function ensurePrivateDir(dir, files = poolFiles) {
+  await files.makeDirs(dir, 448);
 }
 async function writeFileAtomic(path, text, opts = {}) {
-  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
+  const files = opts.files ?? poolFiles;
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path), files);
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
   try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
+    await files.write(tmp, text, { mode: 384, durable: opts.sync !== false });
+    await files.rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await files.remove(tmp).catch(() => {
+    });
     throw e;
   }
 }
-async function readTextOrNull(path) {
+async function readTextOrNull(path, files = poolFiles) {
   try {
-    return await readFile(path, "utf8");
+    return await files.readText(path);
   } catch (e) {
     if (e.code === "ENOENT") return null;
     throw e;
@@ -681,9 +713,8 @@ async function readTextOrNull(path) {
 var init_atomic_file = __esm({
   "src/store/atomic-file.ts"() {
     "use strict";
-    init_node_fs();
-    init_promises();
     init_node_path();
+    init_files();
   }
 });
 
@@ -1222,10 +1253,10 @@ var init_agent = __esm({
        * on its own server, which is saved as this session's server (nexus spec §2.9).
        */
       async claim(codeOrLink, agentId) {
-        const link = parsePairingLink(codeOrLink);
-        const client = link ? this.clientAt(link.server) : this.clientFor();
+        const link2 = parsePairingLink(codeOrLink);
+        const client = link2 ? this.clientAt(link2.server) : this.clientFor();
         await this.state.assertWritable();
-        const code = link ? link.code : codeOrLink;
+        const code = link2 ? link2.code : codeOrLink;
         return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
       }
       /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
@@ -5633,7 +5664,7 @@ async function create(ctx, req) {
   }
   return json(201, u.result);
 }
-async function join3(ctx, req, id) {
+async function join2(ctx, req, id) {
   const agentId = requestAgent(req);
   const fx = ctx.freshAgent();
   return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
@@ -5730,7 +5761,7 @@ var init_routes_sessions = __esm({
       ["PUT", new RegExp(`^${S2}$`), create],
       ["POST", new RegExp(`^${S2}$`), create],
       ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json(200, statusView(await ctx.live(id)))],
-      ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join3],
+      ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join2],
       ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
       ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave]
     ];

@@ -457,18 +457,29 @@ var init_config = __esm({
 });
 
 // builtin:node:fs
-var m5, constants, existsSync, readFileSync;
+var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
     m5 = process.getBuiltinModule("node:fs");
+    accessSync = /* @__PURE__ */ (() => m5.accessSync)();
+    closeSync = /* @__PURE__ */ (() => m5.closeSync)();
     constants = /* @__PURE__ */ (() => m5.constants)();
     existsSync = /* @__PURE__ */ (() => m5.existsSync)();
+    fsyncSync = /* @__PURE__ */ (() => m5.fsyncSync)();
+    linkSync = /* @__PURE__ */ (() => m5.linkSync)();
+    mkdirSync = /* @__PURE__ */ (() => m5.mkdirSync)();
+    openSync = /* @__PURE__ */ (() => m5.openSync)();
     readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
+    readdirSync = /* @__PURE__ */ (() => m5.readdirSync)();
+    renameSync = /* @__PURE__ */ (() => m5.renameSync)();
+    statSync = /* @__PURE__ */ (() => m5.statSync)();
+    unlinkSync = /* @__PURE__ */ (() => m5.unlinkSync)();
+    writeFileSync = /* @__PURE__ */ (() => m5.writeFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m6, access, link, mkdir, open, readFile, readdir, rename, rm, stat, writeFile;
+var m6, access, link, mkdir, open, readFile, readdir, rename, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m6 = process.getBuiltinModule("node:fs/promises");
@@ -479,40 +490,92 @@ var init_promises = __esm({
     readFile = /* @__PURE__ */ (() => m6.readFile)();
     readdir = /* @__PURE__ */ (() => m6.readdir)();
     rename = /* @__PURE__ */ (() => m6.rename)();
-    rm = /* @__PURE__ */ (() => m6.rm)();
     stat = /* @__PURE__ */ (() => m6.stat)();
-    writeFile = /* @__PURE__ */ (() => m6.writeFile)();
+    unlink = /* @__PURE__ */ (() => m6.unlink)();
+  }
+});
+
+// src/store/files.ts
+function ignoreMissing(e) {
+  if (e.code !== "ENOENT") throw e;
+}
+var poolFiles, inlineFiles;
+var init_files = __esm({
+  "src/store/files.ts"() {
+    "use strict";
+    init_node_fs();
+    init_promises();
+    poolFiles = {
+      readText: (path) => readFile(path, "utf8"),
+      async write(path, text, o) {
+        const fh = await open(path, o.exclusive ? "wx" : "w", o.mode);
+        try {
+          await fh.writeFile(text);
+          if (o.durable) await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      },
+      makeDirs: async (path, mode) => void await mkdir(path, { recursive: true, mode }),
+      checkWritable: (dir) => access(dir, constants.W_OK),
+      list: (dir) => readdir(dir),
+      link: (existing, path) => link(existing, path),
+      rename: (from, to) => rename(from, to),
+      remove: (path) => unlink(path).catch(ignoreMissing),
+      mtimeMs: async (path) => (await stat(path)).mtimeMs
+    };
+    inlineFiles = {
+      readText: async (path) => readFileSync(path, "utf8"),
+      async write(path, text, o) {
+        const fd = openSync(path, o.exclusive ? "wx" : "w", o.mode);
+        try {
+          writeFileSync(fd, text);
+          if (o.durable) fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      },
+      makeDirs: async (path, mode) => void mkdirSync(path, { recursive: true, mode }),
+      checkWritable: async (dir) => accessSync(dir, constants.W_OK),
+      list: async (dir) => readdirSync(dir),
+      link: async (existing, path) => linkSync(existing, path),
+      rename: async (from, to) => renameSync(from, to),
+      async remove(path) {
+        try {
+          unlinkSync(path);
+        } catch (e) {
+          ignoreMissing(e);
+        }
+      },
+      mtimeMs: async (path) => statSync(path).mtimeMs
+    };
   }
 });
 
 // src/store/atomic-file.ts
-async function ensurePrivateDir(dir) {
-  await mkdir(dir, { recursive: true, mode: 448 });
+async function ensurePrivateDir(dir, files = poolFiles) {
+  await files.makeDirs(dir, 448);
 }
-async function probeWritable(dir) {
-  await ensurePrivateDir(dir);
-  await access(dir, constants.W_OK);
+async function probeWritable(dir, files = poolFiles) {
+  await ensurePrivateDir(dir, files);
+  await files.checkWritable(dir);
 }
 async function writeFileAtomic(path, text, opts = {}) {
-  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
+  const files = opts.files ?? poolFiles;
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path), files);
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, "w", 384);
   try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
+    await files.write(tmp, text, { mode: 384, durable: opts.sync !== false });
+    await files.rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await files.remove(tmp).catch(() => {
+    });
     throw e;
   }
 }
-async function readTextOrNull(path) {
+async function readTextOrNull(path, files = poolFiles) {
   try {
-    return await readFile(path, "utf8");
+    return await files.readText(path);
   } catch (e) {
     if (e.code === "ENOENT") return null;
     throw e;
@@ -521,9 +584,8 @@ async function readTextOrNull(path) {
 var init_atomic_file = __esm({
   "src/store/atomic-file.ts"() {
     "use strict";
-    init_node_fs();
-    init_promises();
     init_node_path();
+    init_files();
   }
 });
 
@@ -776,9 +838,9 @@ var init_identity = __esm({
 });
 
 // src/opennexus/keys.ts
-async function readKeyFile(path) {
+async function readKeyFile(path, files = poolFiles) {
   try {
-    return await readFile(path, "utf8");
+    return await files.readText(path);
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new KeysError("no_keys", `No keys found (${path} does not exist). Run 'generate-keys' first.`);
@@ -788,9 +850,9 @@ async function readKeyFile(path) {
 async function keyTextOrFile(v) {
   return existsSync(v) ? (await readKeyFile(v)).trim() : v;
 }
-async function loadKeys(paths) {
+async function loadKeys(paths, files = poolFiles) {
   const tagFile = `${paths.priv}.checked`;
-  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub), readKeyFile(paths.priv), readFile(tagFile, "utf8")]);
+  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub, files), readKeyFile(paths.priv, files), files.readText(tagFile)]);
   if (pub.status === "rejected") throw pub.reason;
   if (priv.status === "rejected") throw priv.reason;
   const [pubText, privText] = [pub.value, priv.value];
@@ -805,7 +867,7 @@ async function loadKeys(paths) {
   } catch (e) {
     throw new KeysError("bad_key", `bad key files (${paths.pub}, ${paths.priv}): ${e.message}`);
   }
-  if (tag) await writeFileAtomic(tagFile, tag, { sync: false }).catch(() => {
+  if (tag) await writeFileAtomic(tagFile, tag, { sync: false, files }).catch(() => {
   });
   return { identity, pubText, privText };
 }
@@ -831,7 +893,6 @@ var init_keys = __esm({
   "src/opennexus/keys.ts"() {
     "use strict";
     init_node_fs();
-    init_promises();
     init_node_path();
     init_errors2();
     init_crypto();
@@ -839,6 +900,7 @@ var init_keys = __esm({
     init_crypto();
     init_identity();
     init_atomic_file();
+    init_files();
     defaultKeyPaths = (dir) => ({ pub: join(dir, "public_key"), priv: join(dir, "private_key") });
   }
 });
@@ -2210,8 +2272,8 @@ function ownerAlive(text) {
   if (!m10) return null;
   return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
 }
-async function list(dir) {
-  const names = await readdir(dir);
+async function list(files, dir) {
+  const names = await files.list(dir);
   let highest = -1;
   const free = /* @__PURE__ */ new Set();
   for (const n of names) {
@@ -2223,69 +2285,70 @@ async function list(dir) {
   }
   return { highest, free, names };
 }
-async function takeable(dir, l, unreadableStaleMs) {
+async function takeable(files, dir, l, unreadableStaleMs) {
   if (l.highest < 0 || l.free.has(l.highest)) return true;
   const file = join(dir, String(l.highest));
   try {
-    const alive = ownerAlive(await readFile(file, "utf8"));
+    const alive = ownerAlive(await files.readText(file));
     if (alive !== null) return !alive;
-    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
+    return Date.now() - await files.mtimeMs(file) > unreadableStaleMs;
   } catch {
     return true;
   }
 }
-async function create(dir, g) {
+async function create(files, dir, g) {
   const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile(tmp, ownToken(), { mode: 384 });
+  await files.write(tmp, ownToken(), { mode: 384 });
   try {
-    await link(tmp, join(dir, String(g)));
+    await files.link(tmp, join(dir, String(g)));
     return true;
   } catch (e) {
     if (e.code === "EEXIST") return false;
     throw e;
   } finally {
-    await rm(tmp, { force: true });
+    await files.remove(tmp);
   }
 }
-async function prune(dir, g, names) {
+async function prune(files, dir, g, names) {
   await Promise.all(
     names.map(async (n) => {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
       if (gen && Number(gen[1]) < g - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
-        await rm(join(dir, n), { force: true });
+        await files.remove(join(dir, n));
       }
     })
   );
 }
-async function tryAcquire(dir, unreadableStaleMs) {
-  const l = await list(dir);
-  if (!await takeable(dir, l, unreadableStaleMs)) return null;
+async function tryAcquire(files, dir, unreadableStaleMs) {
+  const l = await list(files, dir);
+  if (!await takeable(files, dir, l, unreadableStaleMs)) return null;
   const g = l.highest + 1;
-  if (!await create(dir, g)) return null;
-  const after = await list(dir);
+  if (!await create(files, dir, g)) return null;
+  const after = await list(files, dir);
   if (after.highest !== g) {
-    await rm(join(dir, String(g)), { force: true });
+    await files.remove(join(dir, String(g)));
     return null;
   }
-  if (after.names.length > 6) await prune(dir, g, after.names);
+  if (after.names.length > 6) await prune(files, dir, g, after.names);
   return g;
 }
-async function release(dir, g) {
+async function release(files, dir, g) {
   try {
-    await writeFile(join(dir, `${g}.free`), "", { flag: "wx", mode: 384 });
+    await files.write(join(dir, `${g}.free`), "", { mode: 384, exclusive: true });
   } catch {
-    await rm(join(dir, String(g)), { force: true }).catch(() => {
+    await files.remove(join(dir, String(g))).catch(() => {
     });
   }
 }
 async function withFileLock(path, fn, opts = {}) {
   const dir = `${path}.locks`;
-  await mkdir(dir, { recursive: true, mode: 448 });
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 448);
   const deadline = Date.now() + (opts.timeoutMs ?? 15e3);
   let delay = 1;
   let g;
-  while ((g = await tryAcquire(dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
+  while ((g = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
     if (Date.now() > deadline || opts.signal?.aborted) throw new LockTimeoutError(path);
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 25);
@@ -2293,7 +2356,7 @@ async function withFileLock(path, fn, opts = {}) {
   try {
     return await fn();
   } finally {
-    await release(dir, g);
+    await release(files, dir, g);
   }
 }
 var LockTimeoutError, UNREADABLE_STALE_MS, ownToken;
@@ -2301,9 +2364,9 @@ var init_file_lock = __esm({
   "src/store/file-lock.ts"() {
     "use strict";
     init_node_fs();
-    init_promises();
     init_node_path();
     init_errors();
+    init_files();
     LockTimeoutError = class extends CodedError {
       constructor(path) {
         super("lock_timeout", `timed out waiting for the lock on ${path}`);
@@ -2636,16 +2699,19 @@ var init_session_store = __esm({
     init_cache();
     init_atomic_file();
     init_file_lock();
+    init_files();
     SessionStore = class {
-      constructor(dir, agentId) {
+      constructor(dir, agentId, files = poolFiles) {
         this.dir = dir;
+        this.files = files;
         this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
       }
       dir;
+      files;
       path;
       /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
       async read() {
-        const text = await readTextOrNull(this.path);
+        const text = await readTextOrNull(this.path, this.files);
         return text === null ? emptyCache() : parseCache(text);
       }
       /**
@@ -2655,13 +2721,13 @@ var init_session_store = __esm({
         return withFileLock(this.path, async () => {
           const current = await this.read();
           const { cache, result } = fn(current);
-          if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true });
+          if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files });
           return result;
-        }, lock);
+        }, { files: this.files, ...lock });
       }
       /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
       handshakeLock(peerId, fn) {
-        return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4 });
+        return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 4e4, files: this.files });
       }
     };
   }
@@ -2689,7 +2755,7 @@ var init_client2 = __esm({
           throw new ClientError("invalid_key", e.message);
         }
         this.messengerUrl = trimSlash(opts.messengerUrl);
-        this.store = new SessionStore(opts.stateDir, this.identity.agentId);
+        this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
         this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 2e4, opts.log ?? (() => {
         }));
       }
@@ -2765,9 +2831,9 @@ function keyPaths(p, dir) {
   const d = defaultKeyPaths(dir);
   return { pub: str(p, "pub-key") ?? d.pub, priv: str(p, "priv-key") ?? d.priv };
 }
-async function requireWritable(dir) {
+async function requireWritable(dir, files) {
   try {
-    await probeWritable(dir);
+    await probeWritable(dir, files);
   } catch (e) {
     const code = e.code ?? e.message;
     throw new CliError(`the state directory ${dir} is not writable (${code}); nothing was sent. Set NEXUS_STATE_DIR to a writable directory.`, 1, "state_dir_not_writable");
@@ -2782,11 +2848,12 @@ function ownMessenger(ctx) {
 }
 async function clientOf(p, ctx, extra = {}, opts = {}) {
   const dir = dirOf(ctx);
-  const { pubText, privText, identity } = await loadIdentity(p, dir);
-  if (opts.writable !== false) await requireWritable(dir);
-  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), ...extra });
+  const files = filesFor(opts.longLived === true);
+  const { pubText, privText, identity } = await loadIdentity(p, dir, files);
+  if (opts.writable !== false) await requireWritable(dir, files);
+  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), files, ...extra });
 }
-var loadIdentity, dirOf;
+var filesFor, loadIdentity, dirOf;
 var init_opennexus_context = __esm({
   "src/cli/opennexus-context.ts"() {
     "use strict";
@@ -2794,11 +2861,13 @@ var init_opennexus_context = __esm({
     init_io();
     init_state_dir();
     init_atomic_file();
+    init_files();
     init_keys();
     init_client2();
     init_link();
     init_link();
-    loadIdentity = (p, dir) => loadKeys(keyPaths(p, dir));
+    filesFor = (longLived) => longLived ? poolFiles : inlineFiles;
+    loadIdentity = (p, dir, files = inlineFiles) => loadKeys(keyPaths(p, dir), files);
     dirOf = (ctx) => stateDir("opennexus", ctx.env, ctx.moduleUrl);
   }
 });
@@ -2855,7 +2924,7 @@ async function stream(p, ctx) {
   const maxMessages = int(p, "max-messages", 1);
   const json2 = p.flags.json === true;
   const url = ownMessenger(ctx);
-  const client = await clientOf(p, ctx, { log: json2 ? err : out });
+  const client = await clientOf(p, ctx, { log: json2 ? err : out }, { longLived: true });
   const identity = client.identity;
   const ac = new AbortController();
   let reason = "signal";

@@ -5,6 +5,8 @@ export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus
 export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.ts';
 export { KeysError, defaultKeyPaths, generateKeys, loadKeys } from './opennexus/keys.ts';
 export type { KeyPaths, LoadedKeys } from './opennexus/keys.ts';
+export { inlineFiles, poolFiles } from './store/files.ts';
+export type { Files } from './store/files.ts';
 export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/client.ts';
 export { NetworkError } from './http/client.ts';
 export type { NetworkErrorCode } from './http/client.ts';

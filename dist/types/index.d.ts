@@ -5,6 +5,8 @@ export { OpenNexusClient, ClientError, DEFAULT_MESSENGER_URL } from './opennexus
 export type { ClientEvent, OpenNexusClientOptions, ReceivedMessage, SendOptions, SendResult } from './opennexus/client.js';
 export { KeysError, defaultKeyPaths, generateKeys, loadKeys } from './opennexus/keys.js';
 export type { KeyPaths, LoadedKeys } from './opennexus/keys.js';
+export { inlineFiles, poolFiles } from './store/files.js';
+export type { Files } from './store/files.js';
 export { NexusClient, DEFAULT_NEXUS_URL, POLL_MAX_BODY_BYTES } from './nexus/client.js';
 export { NetworkError } from './http/client.js';
 export type { NetworkErrorCode } from './http/client.js';

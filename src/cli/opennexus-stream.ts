@@ -63,7 +63,7 @@ export async function stream(p: Parsed, ctx: Ctx): Promise<number> {
   const maxMessages = int(p, 'max-messages', 1);
   const json = p.flags.json === true;
   const url = ownMessenger(ctx);
-  const client = await clientOf(p, ctx, { log: json ? err : out });
+  const client = await clientOf(p, ctx, { log: json ? err : out }, { longLived: true });
   const identity = client.identity;
   const ac = new AbortController();
   let reason = 'signal';

@@ -10,6 +10,7 @@ import { Link, trimSlash } from './link.ts';
 import { listen, type ClientEvent, type OnEvent } from './listening.ts';
 import { send, type SendOptions, type SendResult } from './sending.ts';
 import { SessionStore } from './session-store.ts';
+import type { Files } from '../store/files.ts';
 
 export { ClientError } from './errors.ts';
 export type { ClientEvent } from './listening.ts';
@@ -41,6 +42,11 @@ export interface OpenNexusClientOptions {
   postTimeoutMs?: number;
   /** Human status lines, in the reference's words (opennexus spec §4.2). */
   log?: (line: string) => void;
+  /**
+   * Who does the session cache's file work (store/files.ts). The thread pool by default;
+   * `inlineFiles` only in a process that does nothing else meanwhile (a one-shot CLI command).
+   */
+  files?: Files;
 }
 
 export interface ReceivedMessage {
@@ -69,7 +75,7 @@ export class OpenNexusClient {
       throw new ClientError('invalid_key', (e as Error).message);
     }
     this.messengerUrl = trimSlash(opts.messengerUrl);
-    this.store = new SessionStore(opts.stateDir, this.identity.agentId);
+    this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
     this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 20_000, opts.log ?? (() => {}));
   }
 

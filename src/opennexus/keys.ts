@@ -4,7 +4,6 @@
  * (never silently replacing an identity), load for every send and stream.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { KeysError } from './errors.ts';
 import { randomBytes } from './core/crypto.ts';
@@ -12,6 +11,7 @@ import { b64, concat, utf8 } from './core/bytes.ts';
 import { sha256 } from './core/crypto.ts';
 import { identityFromCheckedPair, identityFromKeyTexts, identityFromSeed, keyFileText, parseKeyText, type Identity } from './core/identity.ts';
 import { ensurePrivateDir, writeFileAtomic } from '../store/atomic-file.ts';
+import { poolFiles, type Files } from '../store/files.ts';
 
 export { KeysError };
 
@@ -28,9 +28,9 @@ export interface LoadedKeys {
   privText: string;
 }
 
-async function readKeyFile(path: string): Promise<string> {
+async function readKeyFile(path: string, files: Files = poolFiles): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return await files.readText(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new KeysError('no_keys', `No keys found (${path} does not exist). Run 'generate-keys' first.`);
@@ -43,10 +43,10 @@ export async function keyTextOrFile(v: string): Promise<string> {
   return existsSync(v) ? (await readKeyFile(v)).trim() : v;
 }
 
-export async function loadKeys(paths: KeyPaths): Promise<LoadedKeys> {
+export async function loadKeys(paths: KeyPaths, files: Files = poolFiles): Promise<LoadedKeys> {
   // Read together; a missing identity is still reported by its public key file first.
   const tagFile = `${paths.priv}.checked`;
-  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub), readKeyFile(paths.priv), readFile(tagFile, 'utf8')]);
+  const [pub, priv, tagText] = await Promise.allSettled([readKeyFile(paths.pub, files), readKeyFile(paths.priv, files), files.readText(tagFile)]);
   if (pub.status === 'rejected') throw pub.reason;
   if (priv.status === 'rejected') throw priv.reason;
   const [pubText, privText] = [pub.value, priv.value];
@@ -65,7 +65,7 @@ export async function loadKeys(paths: KeyPaths): Promise<LoadedKeys> {
     throw new KeysError('bad_key', `bad key files (${paths.pub}, ${paths.priv}): ${(e as Error).message}`);
   }
   // A read-only state dir just checks every time.
-  if (tag) await writeFileAtomic(tagFile, tag, { sync: false }).catch(() => {});
+  if (tag) await writeFileAtomic(tagFile, tag, { sync: false, files }).catch(() => {});
   return { identity, pubText, privText };
 }
 

@@ -9,6 +9,7 @@ import { hex } from './core/bytes.ts';
 import { emptyCache, parseCache, serializeCache, type CacheState } from './core/cache.ts';
 import { readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
 import { withFileLock, type LockOptions } from '../store/file-lock.ts';
+import { poolFiles, type Files } from '../store/files.ts';
 
 export class SessionStore {
   readonly path: string;
@@ -16,6 +17,8 @@ export class SessionStore {
   constructor(
     readonly dir: string,
     agentId: Uint8Array,
+    /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
+    private readonly files: Files = poolFiles,
   ) {
     // opennexus spec §4.7: session_keys_<first 8 bytes of own agent id, hex>.json
     this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
@@ -23,7 +26,7 @@ export class SessionStore {
 
   /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
   async read(): Promise<CacheState> {
-    const text = await readTextOrNull(this.path);
+    const text = await readTextOrNull(this.path, this.files);
     return text === null ? emptyCache() : parseCache(text);
   }
 
@@ -35,13 +38,13 @@ export class SessionStore {
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache, result } = fn(current);
-      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true });
+      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files });
       return result;
-    }, lock);
+    }, { files: this.files, ...lock });
   }
 
   /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
   handshakeLock<T>(peerId: Uint8Array, fn: () => Promise<T>): Promise<T> {
-    return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 40_000 });
+    return withFileLock(join(this.dir, `handshake_${hex(peerId.subarray(0, 8))}`), fn, { timeoutMs: 40_000, files: this.files });
   }
 }

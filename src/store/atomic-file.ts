@@ -1,14 +1,14 @@
 /**
  * Private files written atomically: a temp file in the same directory, fsync, rename. A reader
  * never sees a half-written file (opennexus spec §10 B2: the reference truncates in place).
+ * Every function takes the Files that carry it out (files.ts); the thread pool by default.
  */
-import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { poolFiles, type Files } from './files.ts';
 
 /** Creates a directory (and parents) readable only by the owner. */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+export async function ensurePrivateDir(dir: string, files: Files = poolFiles): Promise<void> {
+  await files.makeDirs(dir, 0o700);
 }
 
 /**
@@ -17,37 +17,36 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * change anything elsewhere. A full disk is found by the caller's first write, which comes
  * before any request (the opennexus outbox is written first). Throws the file system's error.
  */
-export async function probeWritable(dir: string): Promise<void> {
-  await ensurePrivateDir(dir);
-  await access(dir, constants.W_OK);
+export async function probeWritable(dir: string, files: Files = poolFiles): Promise<void> {
+  await ensurePrivateDir(dir, files);
+  await files.checkWritable(dir);
 }
 
-/**
- * `dirExists` skips creating the folder (the caller just did). `sync: false` skips the fsync: still atomic against a crashing process, not against power
- * loss; for data that is cheap to lose and written often.
- */
-export async function writeFileAtomic(path: string, text: string, opts: { sync?: boolean; dirExists?: boolean } = {}): Promise<void> {
-  if (!opts.dirExists) await ensurePrivateDir(dirname(path));
+export interface AtomicWriteOptions {
+  /** false skips the fsync: still atomic against a crashing process, not against power loss; for data that is cheap to lose and written often. */
+  sync?: boolean;
+  /** Skips creating the folder (the caller just did). */
+  dirExists?: boolean;
+  files?: Files;
+}
+
+export async function writeFileAtomic(path: string, text: string, opts: AtomicWriteOptions = {}): Promise<void> {
+  const files = opts.files ?? poolFiles;
+  if (!opts.dirExists) await ensurePrivateDir(dirname(path), files);
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(text);
-    if (opts.sync !== false) await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
+    await files.write(tmp, text, { mode: 0o600, durable: opts.sync !== false });
+    await files.rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await files.remove(tmp).catch(() => {});
     throw e;
   }
 }
 
 /** The file's text, or null when it does not exist. */
-export async function readTextOrNull(path: string): Promise<string | null> {
+export async function readTextOrNull(path: string, files: Files = poolFiles): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return await files.readText(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;

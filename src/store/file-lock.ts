@@ -16,9 +16,9 @@
  * holds the lock only if g is the highest generation there.
  */
 import { readFileSync } from 'node:fs';
-import { link, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../errors.ts';
+import { poolFiles, type Files } from './files.ts';
 
 export class LockTimeoutError extends CodedError {
   constructor(path: string) {
@@ -69,8 +69,8 @@ interface Listing {
   names: string[];
 }
 
-async function list(dir: string): Promise<Listing> {
-  const names = await readdir(dir);
+async function list(files: Files, dir: string): Promise<Listing> {
+  const names = await files.list(dir);
   let highest = -1;
   const free = new Set<number>();
   for (const n of names) {
@@ -84,60 +84,60 @@ async function list(dir: string): Promise<Listing> {
 }
 
 /** May generation g be taken over (it is free, or its owner is gone)? */
-async function takeable(dir: string, l: Listing, unreadableStaleMs: number): Promise<boolean> {
+async function takeable(files: Files, dir: string, l: Listing, unreadableStaleMs: number): Promise<boolean> {
   if (l.highest < 0 || l.free.has(l.highest)) return true;
   const file = join(dir, String(l.highest));
   try {
-    const alive = ownerAlive(await readFile(file, 'utf8'));
+    const alive = ownerAlive(await files.readText(file));
     if (alive !== null) return !alive;
-    return Date.now() - (await stat(file)).mtimeMs > unreadableStaleMs;
+    return Date.now() - (await files.mtimeMs(file)) > unreadableStaleMs;
   } catch {
     return true; // deleted meanwhile: list again and retry
   }
 }
 
 /** Creates generation g with our token; true if we made it (false: someone else did). */
-async function create(dir: string, g: number): Promise<boolean> {
+async function create(files: Files, dir: string, g: number): Promise<boolean> {
   const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
-  await writeFile(tmp, ownToken(), { mode: 0o600 });
+  await files.write(tmp, ownToken(), { mode: 0o600 });
   try {
-    await link(tmp, join(dir, String(g)));
+    await files.link(tmp, join(dir, String(g)));
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   } finally {
-    await rm(tmp, { force: true });
+    await files.remove(tmp);
   }
 }
 
 /** Deletes generations below g-1 and temp files of dead processes; best effort. */
-async function prune(dir: string, g: number, names: string[]): Promise<void> {
+async function prune(files: Files, dir: string, g: number, names: string[]): Promise<void> {
   await Promise.all(
     names.map(async (n) => {
       const gen = /^(\d+)(?:\.free)?$/.exec(n);
       const tmp = /^tmp\.(\d+)\./.exec(n);
       if ((gen && Number(gen[1]) < g - 1) || (tmp && !processAlive(Number(tmp[1]), null))) {
-        await rm(join(dir, n), { force: true });
+        await files.remove(join(dir, n));
       }
     }),
   );
 }
 
 /** Takes the lock or returns null (held by a live owner, or lost a race). */
-async function tryAcquire(dir: string, unreadableStaleMs: number): Promise<number | null> {
-  const l = await list(dir);
-  if (!(await takeable(dir, l, unreadableStaleMs))) return null;
+async function tryAcquire(files: Files, dir: string, unreadableStaleMs: number): Promise<number | null> {
+  const l = await list(files, dir);
+  if (!(await takeable(files, dir, l, unreadableStaleMs))) return null;
   const g = l.highest + 1;
-  if (!(await create(dir, g))) return null;
-  const after = await list(dir);
+  if (!(await create(files, dir, g))) return null;
+  const after = await list(files, dir);
   if (after.highest !== g) {
     // We re-created a deleted old number from a stale listing: not the lock.
-    await rm(join(dir, String(g)), { force: true });
+    await files.remove(join(dir, String(g)));
     return null;
   }
   // Generations g-1 and g (each with its .free) are kept; prune only when more have piled up.
-  if (after.names.length > 6) await prune(dir, g, after.names);
+  if (after.names.length > 6) await prune(files, dir, g, after.names);
   return g;
 }
 
@@ -145,11 +145,11 @@ async function tryAcquire(dir: string, unreadableStaleMs: number): Promise<numbe
  * Frees generation g. If even an empty file cannot be made (no inodes left), removing g frees it
  * too: the highest is then g-1, which is free or dead, and the next taker re-creates g.
  */
-async function release(dir: string, g: number): Promise<void> {
+async function release(files: Files, dir: string, g: number): Promise<void> {
   try {
-    await writeFile(join(dir, `${g}.free`), '', { flag: 'wx', mode: 0o600 });
+    await files.write(join(dir, `${g}.free`), '', { mode: 0o600, exclusive: true });
   } catch {
-    await rm(join(dir, String(g)), { force: true }).catch(() => {});
+    await files.remove(join(dir, String(g))).catch(() => {});
   }
 }
 
@@ -159,15 +159,18 @@ export interface LockOptions {
   unreadableStaleMs?: number;
   /** Stops waiting (with LockTimeoutError) when aborted. */
   signal?: AbortSignal;
+  /** Who does the file operations (files.ts); the thread pool by default. */
+  files?: Files;
 }
 
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const dir = `${path}.locks`;
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 0o700);
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   let delay = 1;
   let g: number | null;
-  while ((g = await tryAcquire(dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
+  while ((g = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS)) === null) {
     if (Date.now() > deadline || opts.signal?.aborted) throw new LockTimeoutError(path);
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 25);
@@ -175,6 +178,6 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
   try {
     return await fn();
   } finally {
-    await release(dir, g);
+    await release(files, dir, g);
   }
 }

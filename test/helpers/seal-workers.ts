@@ -48,7 +48,10 @@ export async function torture(worker: string, dir: string, o: { ms: number; para
   let processes = 0;
   let round = 0;
   const startWorker = (mode: string, count: number) => {
-    const env = { ...process.env, ...(o.unreadableStaleMs ? { SEAL_UNREADABLE_MS: String(o.unreadableStaleMs) } : {}) };
+    // Every other worker does its file work inline (store/files.ts, as the CLI's one-shot
+    // commands do), the rest on the thread pool (as `stream` and the plugin do): the two meet
+    // at the same lock.
+    const env = { ...process.env, SEAL_FILES: processes % 2 ? 'inline' : 'pool', ...(o.unreadableStaleMs ? { SEAL_UNREADABLE_MS: String(o.unreadableStaleMs) } : {}) };
     const p = spawn(process.execPath, [worker, dir, mode, String(count)], { stdio: ['ignore', 'pipe', 'inherit'], env });
     processes++;
     live.add(p);

@@ -1,5 +1,5 @@
 // A separate process that seals under the session cache lock, for the lock torture test and
-// the soak bench. Built with esbuild at test time; argv: stateDir mode count.
+// the soak bench. Built with esbuild at test time; argv: stateDir mode count; env SEAL_FILES.
 //   seal         seal `count` times, printing "<session id> <counter>" after each commit
 //   die-holding  take the lock and exit inside it (the lock is left to a dead pid)
 //   plant-dead   take the lock, rewrite it to name a pid that does not exist, exit inside it
@@ -12,11 +12,13 @@ import { sealData } from '../../src/opennexus/core/session.ts';
 import { serializeCache } from '../../src/opennexus/core/cache.ts';
 import { SessionStore } from '../../src/opennexus/session-store.ts';
 import { writeFileAtomic } from '../../src/store/atomic-file.ts';
+import { inlineFiles, poolFiles } from '../../src/store/files.ts';
 
 const [dir, mode, count] = process.argv.slice(2) as [string, string, string];
 const self = new Uint8Array(32).fill(1);
 const peer = new Uint8Array(32).fill(2);
-const store = new SessionStore(dir, self);
+// SEAL_FILES=inline: the file work of a one-shot CLI command (store/files.ts); else the thread pool.
+const store = new SessionStore(dir, self, process.env.SEAL_FILES === 'inline' ? inlineFiles : poolFiles);
 
 function holdingGeneration(): string {
   const locks = `${store.path}.locks`;

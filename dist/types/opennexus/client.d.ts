@@ -8,6 +8,7 @@ import { type Identity } from './core/identity.js';
 import { type ClientEvent, type OnEvent } from './listening.js';
 import { type SendOptions, type SendResult } from './sending.js';
 import { SessionStore } from './session-store.js';
+import type { Files } from '../store/files.js';
 export { ClientError } from './errors.js';
 export type { ClientEvent } from './listening.js';
 export type { SendOptions, SendResult } from './sending.js';
@@ -36,6 +37,11 @@ export interface OpenNexusClientOptions {
     postTimeoutMs?: number;
     /** Human status lines, in the reference's words (opennexus spec §4.2). */
     log?: (line: string) => void;
+    /**
+     * Who does the session cache's file work (store/files.ts). The thread pool by default;
+     * `inlineFiles` only in a process that does nothing else meanwhile (a one-shot CLI command).
+     */
+    files?: Files;
 }
 export interface ReceivedMessage {
     from: string;

@@ -1,5 +1,6 @@
 import { KeysError } from './errors.js';
 import { type Identity } from './core/identity.js';
+import { type Files } from '../store/files.js';
 export { KeysError };
 export interface KeyPaths {
     pub: string;
@@ -13,7 +14,7 @@ export interface LoadedKeys {
 }
 /** A peer key given as text or as a file holding it. */
 export declare function keyTextOrFile(v: string): Promise<string>;
-export declare function loadKeys(paths: KeyPaths): Promise<LoadedKeys>;
+export declare function loadKeys(paths: KeyPaths, files?: Files): Promise<LoadedKeys>;
 /** Creates a new identity; refuses to replace an existing one unless `force`. */
 export declare function generateKeys(paths: KeyPaths, opts?: {
     force?: boolean;

@@ -1,9 +1,14 @@
 import { type CacheState } from './core/cache.js';
 import { type LockOptions } from '../store/file-lock.js';
+import { type Files } from '../store/files.js';
 export declare class SessionStore {
     readonly dir: string;
+    /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
+    private readonly files;
     readonly path: string;
-    constructor(dir: string, agentId: Uint8Array);
+    constructor(dir: string, agentId: Uint8Array, 
+    /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
+    files?: Files);
     /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
     read(): Promise<CacheState>;
     /**

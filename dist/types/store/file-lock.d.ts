@@ -1,4 +1,5 @@
 import { CodedError } from '../errors.js';
+import { type Files } from './files.js';
 export declare class LockTimeoutError extends CodedError {
     constructor(path: string);
 }
@@ -10,5 +11,7 @@ export interface LockOptions {
     unreadableStaleMs?: number;
     /** Stops waiting (with LockTimeoutError) when aborted. */
     signal?: AbortSignal;
+    /** Who does the file operations (files.ts); the thread pool by default. */
+    files?: Files;
 }
 export declare function withFileLock<T>(path: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
