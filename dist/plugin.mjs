@@ -1449,8 +1449,8 @@ import { readFileSync as readFileSync2 } from "node:fs";
 import { join } from "node:path";
 
 // src/store/files.ts
-import { accessSync, closeSync, constants, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { access, link, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { access, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 function ignoreMissing(e) {
   if (e.code !== "ENOENT") throw e;
 }
@@ -1471,6 +1471,11 @@ var poolFiles = {
   link: (existing, path) => link(existing, path),
   rename: (from, to) => rename(from, to),
   remove: (path) => unlink(path).catch(ignoreMissing),
+  removeTree: (path) => rm(path, { recursive: true, force: true }),
+  exists: (path) => stat(path).then(
+    () => true,
+    () => false
+  ),
   mtimeMs: async (path) => (await stat(path)).mtimeMs
 };
 
@@ -1483,8 +1488,8 @@ var LockTimeoutError = class extends CodedError {
 var UNREADABLE_STALE_MS = 3e3;
 function startTime(pid) {
   try {
-    const stat3 = readFileSync2(`/proc/${pid}/stat`, "utf8");
-    return stat3.slice(stat3.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    const stat2 = readFileSync2(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
   }
@@ -2155,7 +2160,7 @@ function pluginSettings(raw, hostStateDir, env = {}) {
 }
 
 // src/plugin/messaging.ts
-import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
 import { join as join6 } from "node:path";
 
 // src/nexus/pairing-link.ts
@@ -2180,7 +2185,6 @@ function parsePairingLink(text) {
 }
 
 // src/nexus/state.ts
-import { readdir as readdir2, rm, stat as stat2, writeFile } from "node:fs/promises";
 import { join as join4 } from "node:path";
 function safeAgentId(id) {
   return /^[A-Za-z0-9._-]{1,128}$/.test(id) && id !== "." && id !== "..";
@@ -2215,10 +2219,12 @@ function serverSessionId(sid) {
   return sid;
 }
 var NexusState = class {
-  constructor(dir) {
+  constructor(dir, files = poolFiles) {
     this.dir = dir;
+    this.files = files;
   }
   dir;
+  files;
   sessionDir(sid) {
     if (!safeSessionId(sid)) throw new Error(`invalid session id: ${sid}`);
     return join4(this.dir, "sessions", sid);
@@ -2231,9 +2237,9 @@ var NexusState = class {
   async load(sid, agent) {
     const d = this.sessionDir(sid);
     const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
-    const read = async (dir2, f) => (await readTextOrNull(join4(dir2, f)).catch(orNull))?.trim() || void 0;
+    const read = async (dir2, f) => (await readTextOrNull(join4(dir2, f), this.files).catch(orNull))?.trim() || void 0;
     const [first, server] = await Promise.all([read(d, "agent"), read(d, "server")]);
-    const others = (await readdir2(join4(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
+    const others = (await this.files.list(join4(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
     const agents = [...first ? [first] : [], ...others];
     const who = agent ?? (agents.length === 1 ? agents[0] : void 0);
     let dir = d;
@@ -2257,16 +2263,17 @@ var NexusState = class {
   async save(sid, values, agent) {
     const d = this.sessionDir(sid);
     const who = values.agent ?? agent;
+    const files = this.files;
     if (values.server !== void 0) await writeFileAtomic(join4(d, "server"), `${values.server}
-`);
-    const first = (await readTextOrNull(join4(d, "agent")).catch(() => null))?.trim() || void 0;
+`, { files });
+    const first = (await readTextOrNull(join4(d, "agent"), files).catch(() => null))?.trim() || void 0;
     let dir = d;
     if (who !== void 0 && first === void 0) await writeFileAtomic(join4(d, "agent"), `${who}
-`);
+`, { files });
     else if (who !== void 0 && who !== first) dir = this.agentDir(sid, who);
     for (const k of ["cursor", "key"]) if (values[k] !== void 0) await writeFileAtomic(join4(dir, k), `${values[k]}
-`);
-    if (dir !== d) await ensurePrivateDir(dir);
+`, { files });
+    if (dir !== d) await ensurePrivateDir(dir, files);
   }
   /**
    * Proves the state can be saved, before a request whose result must be saved (a claim spends
@@ -2276,13 +2283,13 @@ var NexusState = class {
    */
   async assertWritable(sid) {
     const dirs = [join4(this.dir, "sessions")];
-    if (sid && await stat2(this.sessionDir(sid)).catch(() => null)) dirs.push(this.sessionDir(sid));
+    if (sid && await this.files.exists(this.sessionDir(sid))) dirs.push(this.sessionDir(sid));
     for (const d of dirs) {
       const probe = join4(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
       try {
-        await ensurePrivateDir(d);
-        await writeFile(probe, "", { flag: "wx", mode: 384 });
-        await rm(probe, { force: true });
+        await ensurePrivateDir(d, this.files);
+        await this.files.write(probe, "", { mode: 384, exclusive: true });
+        await this.files.remove(probe);
       } catch (e) {
         const x = e;
         throw new StateDirError(this.dir, x.code ?? x.message);
@@ -2290,11 +2297,11 @@ var NexusState = class {
     }
   }
   async remove(sid) {
-    await rm(this.sessionDir(sid), { recursive: true, force: true });
+    await this.files.removeTree(this.sessionDir(sid));
   }
   async list() {
     try {
-      return (await readdir2(join4(this.dir, "sessions"))).filter(safeSessionId).sort();
+      return (await this.files.list(join4(this.dir, "sessions"))).filter(safeSessionId).sort();
     } catch {
       return [];
     }
@@ -2492,7 +2499,7 @@ var NexusAgent = class {
 };
 
 // src/opennexus/keys.ts
-import { existsSync } from "node:fs";
+import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname2, join as join5 } from "node:path";
 var defaultKeyPaths = (dir) => ({ pub: join5(dir, "public_key"), priv: join5(dir, "private_key") });
 async function readKeyFile(path, files = poolFiles) {
@@ -2533,8 +2540,8 @@ function parsePair(pubText, privText) {
   }
 }
 async function generateKeys(paths, opts = {}) {
-  if (!opts.force && (existsSync(paths.priv) || existsSync(paths.pub))) {
-    throw new KeysError("exists", `${existsSync(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
+  if (!opts.force && (existsSync2(paths.priv) || existsSync2(paths.pub))) {
+    throw new KeysError("exists", `${existsSync2(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
   }
   await ensurePrivateDir(dirname2(paths.priv));
   const id = identityFromSeed(randomBytes(32));
@@ -2585,7 +2592,7 @@ var Messaging = class {
     }
   }
   hasKeys() {
-    return existsSync2(defaultKeyPaths(this.opennexusDir).priv);
+    return existsSync3(defaultKeyPaths(this.opennexusDir).priv);
   }
   /** The OpenNexus client from the saved keys; `create` makes keys first when there are none. */
   async opennexus(opts = {}) {

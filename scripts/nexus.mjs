@@ -625,31 +625,44 @@ var init_client = __esm({
   }
 });
 
-// builtin:node:fs/promises
-var m6, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile;
-var init_promises = __esm({
-  "builtin:node:fs/promises"() {
-    m6 = process.getBuiltinModule("node:fs/promises");
-    access = /* @__PURE__ */ (() => m6.access)();
-    link = /* @__PURE__ */ (() => m6.link)();
-    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
-    open = /* @__PURE__ */ (() => m6.open)();
-    readFile = /* @__PURE__ */ (() => m6.readFile)();
-    readdir = /* @__PURE__ */ (() => m6.readdir)();
-    rename = /* @__PURE__ */ (() => m6.rename)();
-    rm = /* @__PURE__ */ (() => m6.rm)();
-    stat = /* @__PURE__ */ (() => m6.stat)();
-    unlink = /* @__PURE__ */ (() => m6.unlink)();
-    writeFile = /* @__PURE__ */ (() => m6.writeFile)();
+// builtin:node:fs
+var m6, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
+var init_node_fs = __esm({
+  "builtin:node:fs"() {
+    m6 = process.getBuiltinModule("node:fs");
+    accessSync = /* @__PURE__ */ (() => m6.accessSync)();
+    closeSync = /* @__PURE__ */ (() => m6.closeSync)();
+    constants = /* @__PURE__ */ (() => m6.constants)();
+    existsSync = /* @__PURE__ */ (() => m6.existsSync)();
+    fsyncSync = /* @__PURE__ */ (() => m6.fsyncSync)();
+    linkSync = /* @__PURE__ */ (() => m6.linkSync)();
+    mkdirSync = /* @__PURE__ */ (() => m6.mkdirSync)();
+    openSync = /* @__PURE__ */ (() => m6.openSync)();
+    readFileSync = /* @__PURE__ */ (() => m6.readFileSync)();
+    readdirSync = /* @__PURE__ */ (() => m6.readdirSync)();
+    renameSync = /* @__PURE__ */ (() => m6.renameSync)();
+    rmSync = /* @__PURE__ */ (() => m6.rmSync)();
+    statSync = /* @__PURE__ */ (() => m6.statSync)();
+    unlinkSync = /* @__PURE__ */ (() => m6.unlinkSync)();
+    writeFileSync = /* @__PURE__ */ (() => m6.writeFileSync)();
   }
 });
 
-// builtin:node:fs
-var m7, constants;
-var init_node_fs = __esm({
-  "builtin:node:fs"() {
-    m7 = process.getBuiltinModule("node:fs");
-    constants = /* @__PURE__ */ (() => m7.constants)();
+// builtin:node:fs/promises
+var m7, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
+var init_promises = __esm({
+  "builtin:node:fs/promises"() {
+    m7 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m7.access)();
+    link = /* @__PURE__ */ (() => m7.link)();
+    mkdir = /* @__PURE__ */ (() => m7.mkdir)();
+    open = /* @__PURE__ */ (() => m7.open)();
+    readFile = /* @__PURE__ */ (() => m7.readFile)();
+    readdir = /* @__PURE__ */ (() => m7.readdir)();
+    rename = /* @__PURE__ */ (() => m7.rename)();
+    rm = /* @__PURE__ */ (() => m7.rm)();
+    stat = /* @__PURE__ */ (() => m7.stat)();
+    unlink = /* @__PURE__ */ (() => m7.unlink)();
   }
 });
 
@@ -657,7 +670,7 @@ var init_node_fs = __esm({
 function ignoreMissing(e) {
   if (e.code !== "ENOENT") throw e;
 }
-var poolFiles;
+var poolFiles, inlineFiles;
 var init_files = __esm({
   "src/store/files.ts"() {
     "use strict";
@@ -680,7 +693,39 @@ var init_files = __esm({
       link: (existing, path) => link(existing, path),
       rename: (from, to) => rename(from, to),
       remove: (path) => unlink(path).catch(ignoreMissing),
+      removeTree: (path) => rm(path, { recursive: true, force: true }),
+      exists: (path) => stat(path).then(
+        () => true,
+        () => false
+      ),
       mtimeMs: async (path) => (await stat(path)).mtimeMs
+    };
+    inlineFiles = {
+      readText: async (path) => readFileSync(path, "utf8"),
+      async write(path, text, o) {
+        const fd = openSync(path, o.exclusive ? "wx" : "w", o.mode);
+        try {
+          writeFileSync(fd, text);
+          if (o.durable) fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      },
+      makeDirs: async (path, mode) => void mkdirSync(path, { recursive: true, mode }),
+      checkWritable: async (dir) => accessSync(dir, constants.W_OK),
+      list: async (dir) => readdirSync(dir),
+      link: async (existing, path) => linkSync(existing, path),
+      rename: async (from, to) => renameSync(from, to),
+      async remove(path) {
+        try {
+          unlinkSync(path);
+        } catch (e) {
+          ignoreMissing(e);
+        }
+      },
+      removeTree: async (path) => rmSync(path, { recursive: true, force: true }),
+      exists: async (path) => existsSync(path),
+      mtimeMs: async (path) => statSync(path).mtimeMs
     };
   }
 });
@@ -741,9 +786,9 @@ var InvalidServerValue, StateDirError, NexusState;
 var init_state = __esm({
   "src/nexus/state.ts"() {
     "use strict";
-    init_promises();
     init_node_path();
     init_atomic_file();
+    init_files();
     InvalidServerValue = class extends Error {
       constructor(message) {
         super(message);
@@ -759,10 +804,12 @@ var init_state = __esm({
       dir;
     };
     NexusState = class {
-      constructor(dir) {
+      constructor(dir, files = poolFiles) {
         this.dir = dir;
+        this.files = files;
       }
       dir;
+      files;
       sessionDir(sid2) {
         if (!safeSessionId(sid2)) throw new Error(`invalid session id: ${sid2}`);
         return join(this.dir, "sessions", sid2);
@@ -775,9 +822,9 @@ var init_state = __esm({
       async load(sid2, agent2) {
         const d = this.sessionDir(sid2);
         const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
-        const read = async (dir2, f) => (await readTextOrNull(join(dir2, f)).catch(orNull))?.trim() || void 0;
+        const read = async (dir2, f) => (await readTextOrNull(join(dir2, f), this.files).catch(orNull))?.trim() || void 0;
         const [first, server] = await Promise.all([read(d, "agent"), read(d, "server")]);
-        const others = (await readdir(join(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
+        const others = (await this.files.list(join(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
         const agents = [...first ? [first] : [], ...others];
         const who = agent2 ?? (agents.length === 1 ? agents[0] : void 0);
         let dir = d;
@@ -801,16 +848,17 @@ var init_state = __esm({
       async save(sid2, values, agent2) {
         const d = this.sessionDir(sid2);
         const who = values.agent ?? agent2;
+        const files = this.files;
         if (values.server !== void 0) await writeFileAtomic(join(d, "server"), `${values.server}
-`);
-        const first = (await readTextOrNull(join(d, "agent")).catch(() => null))?.trim() || void 0;
+`, { files });
+        const first = (await readTextOrNull(join(d, "agent"), files).catch(() => null))?.trim() || void 0;
         let dir = d;
         if (who !== void 0 && first === void 0) await writeFileAtomic(join(d, "agent"), `${who}
-`);
+`, { files });
         else if (who !== void 0 && who !== first) dir = this.agentDir(sid2, who);
         for (const k of ["cursor", "key"]) if (values[k] !== void 0) await writeFileAtomic(join(dir, k), `${values[k]}
-`);
-        if (dir !== d) await ensurePrivateDir(dir);
+`, { files });
+        if (dir !== d) await ensurePrivateDir(dir, files);
       }
       /**
        * Proves the state can be saved, before a request whose result must be saved (a claim spends
@@ -820,13 +868,13 @@ var init_state = __esm({
        */
       async assertWritable(sid2) {
         const dirs = [join(this.dir, "sessions")];
-        if (sid2 && await stat(this.sessionDir(sid2)).catch(() => null)) dirs.push(this.sessionDir(sid2));
+        if (sid2 && await this.files.exists(this.sessionDir(sid2))) dirs.push(this.sessionDir(sid2));
         for (const d of dirs) {
           const probe = join(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
           try {
-            await ensurePrivateDir(d);
-            await writeFile(probe, "", { flag: "wx", mode: 384 });
-            await rm(probe, { force: true });
+            await ensurePrivateDir(d, this.files);
+            await this.files.write(probe, "", { mode: 384, exclusive: true });
+            await this.files.remove(probe);
           } catch (e) {
             const x2 = e;
             throw new StateDirError(this.dir, x2.code ?? x2.message);
@@ -834,11 +882,11 @@ var init_state = __esm({
         }
       }
       async remove(sid2) {
-        await rm(this.sessionDir(sid2), { recursive: true, force: true });
+        await this.files.removeTree(this.sessionDir(sid2));
       }
       async list() {
         try {
-          return (await readdir(join(this.dir, "sessions"))).filter(safeSessionId).sort();
+          return (await this.files.list(join(this.dir, "sessions"))).filter(safeSessionId).sort();
         } catch {
           return [];
         }
@@ -6680,7 +6728,7 @@ __export(nexus_run_exports, {
 });
 async function run(command, p, ctx) {
   if (command === "serve") return serve2(p, ctx);
-  const state = new NexusState(stateDir("nexus", ctx.env, ctx.moduleUrl));
+  const state = new NexusState(stateDir("nexus", ctx.env, ctx.moduleUrl), command === "watch" ? poolFiles : inlineFiles);
   try {
     return reply(await outcome(command, p, ctx, state));
   } catch (e) {
@@ -6881,6 +6929,7 @@ var init_nexus_run = __esm({
     init_client2();
     init_agent();
     init_state();
+    init_files();
     X = "nexus.mjs";
   }
 });

@@ -457,7 +457,7 @@ var init_config = __esm({
 });
 
 // builtin:node:fs
-var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync;
+var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
     m5 = process.getBuiltinModule("node:fs");
@@ -472,6 +472,7 @@ var init_node_fs = __esm({
     readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
     readdirSync = /* @__PURE__ */ (() => m5.readdirSync)();
     renameSync = /* @__PURE__ */ (() => m5.renameSync)();
+    rmSync = /* @__PURE__ */ (() => m5.rmSync)();
     statSync = /* @__PURE__ */ (() => m5.statSync)();
     unlinkSync = /* @__PURE__ */ (() => m5.unlinkSync)();
     writeFileSync = /* @__PURE__ */ (() => m5.writeFileSync)();
@@ -479,7 +480,7 @@ var init_node_fs = __esm({
 });
 
 // builtin:node:fs/promises
-var m6, access, link, mkdir, open, readFile, readdir, rename, stat, unlink;
+var m6, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m6 = process.getBuiltinModule("node:fs/promises");
@@ -490,6 +491,7 @@ var init_promises = __esm({
     readFile = /* @__PURE__ */ (() => m6.readFile)();
     readdir = /* @__PURE__ */ (() => m6.readdir)();
     rename = /* @__PURE__ */ (() => m6.rename)();
+    rm = /* @__PURE__ */ (() => m6.rm)();
     stat = /* @__PURE__ */ (() => m6.stat)();
     unlink = /* @__PURE__ */ (() => m6.unlink)();
   }
@@ -522,6 +524,11 @@ var init_files = __esm({
       link: (existing, path) => link(existing, path),
       rename: (from, to) => rename(from, to),
       remove: (path) => unlink(path).catch(ignoreMissing),
+      removeTree: (path) => rm(path, { recursive: true, force: true }),
+      exists: (path) => stat(path).then(
+        () => true,
+        () => false
+      ),
       mtimeMs: async (path) => (await stat(path)).mtimeMs
     };
     inlineFiles = {
@@ -547,6 +554,8 @@ var init_files = __esm({
           ignoreMissing(e);
         }
       },
+      removeTree: async (path) => rmSync(path, { recursive: true, force: true }),
+      exists: async (path) => existsSync(path),
       mtimeMs: async (path) => statSync(path).mtimeMs
     };
   }

@@ -54,6 +54,12 @@ describe.each([
     await files.remove(join(deep, 'b'));
     expect(existsSync(join(deep, 'b'))).toBe(false);
     expect(await codeOf(files.list(join(dir, 'none')))).toBe('ENOENT');
+    expect(await files.exists(deep)).toBe(true);
+    expect(await files.exists(join(dir, 'none'))).toBe(false);
+    writeFileSync(join(deep, 'c'), '');
+    await files.removeTree(join(dir, 'x'));
+    await files.removeTree(join(dir, 'x'));
+    expect(await files.exists(join(dir, 'x'))).toBe(false);
     writeFileSync(join(dir, 'file'), '');
     expect(await codeOf(files.makeDirs(join(dir, 'file', 'sub'), 0o700))).toBe('ENOTDIR');
   });

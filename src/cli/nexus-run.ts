@@ -10,6 +10,7 @@ import { serverDataDir, stateDir } from './state-dir.ts';
 import { DEFAULT_NEXUS_URL, NexusClient } from '../nexus/client.ts';
 import { NexusAgent, keyFor } from '../nexus/agent.ts';
 import { NexusState, safeAgentId, safeSessionId, type SessionState } from '../nexus/state.ts';
+import { inlineFiles, poolFiles } from '../store/files.ts';
 
 interface Ctx {
   env: Record<string, string | undefined>;
@@ -20,7 +21,9 @@ const X = 'nexus.mjs';
 
 export async function run(command: string, p: Parsed, ctx: Ctx): Promise<number> {
   if (command === 'serve') return serve(p, ctx);
-  const state = new NexusState(stateDir('nexus', ctx.env, ctx.moduleUrl));
+  // As in opennexus-context.ts: a command that runs and exits does its file work inline;
+  // `watch` keeps running with its connection to serve, so it keeps the thread pool.
+  const state = new NexusState(stateDir('nexus', ctx.env, ctx.moduleUrl), command === 'watch' ? poolFiles : inlineFiles);
   try {
     return reply(await outcome(command, p, ctx, state));
   } catch (e) {

@@ -11,9 +11,9 @@
  * Values a server sends are untrusted: only a safe session id, a plain decimal cursor and a
  * header-safe key are ever written (anything else is an InvalidServerValue).
  */
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
+import { poolFiles, type Files } from '../store/files.ts';
 
 export type StateField = 'agent' | 'cursor' | 'key' | 'server';
 
@@ -80,7 +80,11 @@ export function serverSessionId(sid: unknown): string {
 }
 
 export class NexusState {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
+    private readonly files: Files = poolFiles,
+  ) {}
 
   private sessionDir(sid: string): string {
     if (!safeSessionId(sid)) throw new Error(`invalid session id: ${sid}`);
@@ -97,9 +101,9 @@ export class NexusState {
     const d = this.sessionDir(sid);
     // A state path under a regular file (ENOTDIR) holds nothing; assertWritable reports it.
     const orNull = (e: NodeJS.ErrnoException) => (e.code === 'ENOTDIR' ? null : Promise.reject(e));
-    const read = async (dir: string, f: StateField) => (await readTextOrNull(join(dir, f)).catch(orNull))?.trim() || undefined;
+    const read = async (dir: string, f: StateField) => (await readTextOrNull(join(dir, f), this.files).catch(orNull))?.trim() || undefined;
     const [first, server] = await Promise.all([read(d, 'agent'), read(d, 'server')]);
-    const others = (await readdir(join(d, 'agents')).catch(() => [] as string[])).filter((a) => safeAgentId(a) && a !== first).sort();
+    const others = (await this.files.list(join(d, 'agents')).catch(() => [] as string[])).filter((a) => safeAgentId(a) && a !== first).sort();
     const agents = [...(first ? [first] : []), ...others];
     const who = agent ?? (agents.length === 1 ? agents[0] : undefined);
     // The first agent (or a session saved without one) keeps the seed's files.
@@ -125,13 +129,14 @@ export class NexusState {
   async save(sid: string, values: Partial<Record<StateField, string>>, agent?: string): Promise<void> {
     const d = this.sessionDir(sid);
     const who = values.agent ?? agent;
-    if (values.server !== undefined) await writeFileAtomic(join(d, 'server'), `${values.server}\n`);
-    const first = (await readTextOrNull(join(d, 'agent')).catch(() => null))?.trim() || undefined;
+    const files = this.files;
+    if (values.server !== undefined) await writeFileAtomic(join(d, 'server'), `${values.server}\n`, { files });
+    const first = (await readTextOrNull(join(d, 'agent'), files).catch(() => null))?.trim() || undefined;
     let dir = d;
-    if (who !== undefined && first === undefined) await writeFileAtomic(join(d, 'agent'), `${who}\n`);
+    if (who !== undefined && first === undefined) await writeFileAtomic(join(d, 'agent'), `${who}\n`, { files });
     else if (who !== undefined && who !== first) dir = this.agentDir(sid, who);
-    for (const k of ['cursor', 'key'] as const) if (values[k] !== undefined) await writeFileAtomic(join(dir, k), `${values[k]}\n`);
-    if (dir !== d) await ensurePrivateDir(dir);
+    for (const k of ['cursor', 'key'] as const) if (values[k] !== undefined) await writeFileAtomic(join(dir, k), `${values[k]}\n`, { files });
+    if (dir !== d) await ensurePrivateDir(dir, files);
   }
 
   /**
@@ -142,13 +147,13 @@ export class NexusState {
    */
   async assertWritable(sid?: string): Promise<void> {
     const dirs = [join(this.dir, 'sessions')];
-    if (sid && (await stat(this.sessionDir(sid)).catch(() => null))) dirs.push(this.sessionDir(sid));
+    if (sid && (await this.files.exists(this.sessionDir(sid)))) dirs.push(this.sessionDir(sid));
     for (const d of dirs) {
       const probe = join(d, `.probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
       try {
-        await ensurePrivateDir(d);
-        await writeFile(probe, '', { flag: 'wx', mode: 0o600 });
-        await rm(probe, { force: true });
+        await ensurePrivateDir(d, this.files);
+        await this.files.write(probe, '', { mode: 0o600, exclusive: true });
+        await this.files.remove(probe);
       } catch (e) {
         const x = e as NodeJS.ErrnoException;
         throw new StateDirError(this.dir, x.code ?? x.message);
@@ -157,12 +162,12 @@ export class NexusState {
   }
 
   async remove(sid: string): Promise<void> {
-    await rm(this.sessionDir(sid), { recursive: true, force: true });
+    await this.files.removeTree(this.sessionDir(sid));
   }
 
   async list(): Promise<string[]> {
     try {
-      return (await readdir(join(this.dir, 'sessions'))).filter(safeSessionId).sort();
+      return (await this.files.list(join(this.dir, 'sessions'))).filter(safeSessionId).sort();
     } catch {
       return [];
     }

@@ -13,8 +13,8 @@
  * Both return promises and report failures as rejections with the usual `code` (ENOENT, EEXIST,
  * ...), so the stores cannot tell them apart.
  */
-import { accessSync, closeSync, constants, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { access, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { access, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 
 export interface WriteOptions {
   mode: number;
@@ -37,6 +37,9 @@ export interface Files {
   rename(from: string, to: string): Promise<void>;
   /** Deletes a file; nothing if it is not there. */
   remove(path: string): Promise<void>;
+  /** Deletes a folder and everything in it; nothing if it is not there. */
+  removeTree(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
   mtimeMs(path: string): Promise<number>;
 }
 
@@ -62,6 +65,11 @@ export const poolFiles: Files = {
   link: (existing, path) => link(existing, path),
   rename: (from, to) => rename(from, to),
   remove: (path) => unlink(path).catch(ignoreMissing),
+  removeTree: (path) => rm(path, { recursive: true, force: true }),
+  exists: (path) => stat(path).then(
+    () => true,
+    () => false,
+  ),
   mtimeMs: async (path) => (await stat(path)).mtimeMs,
 };
 
@@ -88,5 +96,7 @@ export const inlineFiles: Files = {
       ignoreMissing(e);
     }
   },
+  removeTree: async (path) => rmSync(path, { recursive: true, force: true }),
+  exists: async (path) => existsSync(path),
   mtimeMs: async (path) => statSync(path).mtimeMs,
 };

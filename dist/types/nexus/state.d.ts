@@ -1,3 +1,4 @@
+import { type Files } from '../store/files.js';
 export type StateField = 'agent' | 'cursor' | 'key' | 'server';
 export interface SessionState {
     sessionId: string;
@@ -36,7 +37,11 @@ export declare function serverKey(k: unknown): {
 export declare function serverSessionId(sid: unknown): string;
 export declare class NexusState {
     readonly dir: string;
-    constructor(dir: string);
+    /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
+    private readonly files;
+    constructor(dir: string, 
+    /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
+    files?: Files);
     private sessionDir;
     private agentDir;
     /** The state of `agent` in session `sid` (or of the only agent saved, when none is named). */

@@ -18,6 +18,9 @@ export interface Files {
     rename(from: string, to: string): Promise<void>;
     /** Deletes a file; nothing if it is not there. */
     remove(path: string): Promise<void>;
+    /** Deletes a folder and everything in it; nothing if it is not there. */
+    removeTree(path: string): Promise<void>;
+    exists(path: string): Promise<boolean>;
     mtimeMs(path: string): Promise<number>;
 }
 export declare const poolFiles: Files;
