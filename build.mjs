@@ -40,8 +40,8 @@ const builtinsWhenUsed = {
       const names = Object.keys(await import(a.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
       const m = `process.getBuiltinModule(${JSON.stringify(a.path)})`;
       // One pure read per name, so esbuild drops the names a bundle does not use: reading them
-      // all would run Node's lazy getters (process.stdin opens the stdin stream, fs.promises
-      // loads fs/promises, crypto.webcrypto loads WebCrypto).
+      // all ran Node's lazy getters at every start (process.stdin opened the stdin stream,
+      // ~4 ms; crypto.webcrypto loads WebCrypto).
       const reads = names.map((n) => `export const ${n} = /* @__PURE__ */ (() => m.${n})();`).join('\n');
       return { contents: `const m = ${m};\nexport default m;\n${reads}\n`, loader: 'js' };
     });

@@ -2876,7 +2876,7 @@ var init_opennexus_context = __esm({
     init_link();
     init_link();
     filesFor = (longLived) => longLived ? poolFiles : inlineFiles;
-    loadIdentity = (p, dir, files = inlineFiles) => loadKeys(keyPaths(p, dir), files);
+    loadIdentity = (p, dir, files) => loadKeys(keyPaths(p, dir), files);
     dirOf = (ctx) => stateDir("opennexus", ctx.env, ctx.moduleUrl);
   }
 });
@@ -4922,7 +4922,7 @@ __export(opennexus_run_exports, {
 });
 async function whoami(p, ctx) {
   const dir = dirOf(ctx);
-  const { identity } = await loadIdentity(p, dir);
+  const { identity } = await loadIdentity(p, dir, inlineFiles);
   out(toJson({ agent_id: identity.agentIdB64, public_key: identity.publicKeyB64, messenger_url: ownMessenger(ctx), state_dir: dir, public_key_file: keyPaths(p, dir).pub }));
   return 0;
 }
@@ -4981,6 +4981,7 @@ var init_opennexus_run = __esm({
     init_args();
     init_io();
     init_opennexus_context();
+    init_files();
     init_keys();
     init_opennexus_stream();
     init_opennexus_peers();

@@ -64,7 +64,7 @@ describe.each([
     expect(await codeOf(files.makeDirs(join(dir, 'file', 'sub'), 0o700))).toBe('ENOTDIR');
   });
 
-  it('writeFileAtomic replaces a file whole and leaves no temp file, also when the write fails', async () => {
+  it('writeFileAtomic replaces a file whole and leaves no temp file, also when the rename fails', async () => {
     const dir = tempDir();
     const f = join(dir, 'state', 'cache.json');
     await writeFileAtomic(f, '{"v":1}', { files });
@@ -77,5 +77,20 @@ describe.each([
     writeFileSync(join(dir, 'state', 'taken', 'x'), '');
     expect(await codeOf(writeFileAtomic(join(dir, 'state', 'taken'), 'text', { files, dirExists: true }))).toMatch(/^E(ISDIR|NOTEMPTY|EXIST)$/);
     expect((await files.list(join(dir, 'state'))).sort()).toEqual(['cache.json', 'taken']);
+  });
+
+  it('writeFileAtomic removes its temp file when the write itself fails (a full disk), and reports that error', async () => {
+    const dir = tempDir();
+    const full: Files = {
+      ...files,
+      async write(path, _text, o) {
+        await files.write(path, '', o); // the file exists, its text could not be written
+        throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      },
+    };
+    await files.write(join(dir, 'cache.json'), 'old', { mode: 0o600 });
+    expect(await codeOf(writeFileAtomic(join(dir, 'cache.json'), 'new', { files: full }))).toBe('ENOSPC');
+    expect(await files.list(dir)).toEqual(['cache.json']);
+    expect(await files.readText(join(dir, 'cache.json'))).toBe('old');
   });
 });

@@ -27,7 +27,7 @@ export function keyPaths(p: Parsed, dir: string): KeyPaths {
  */
 const filesFor = (longLived: boolean): Files => (longLived ? poolFiles : inlineFiles);
 
-export const loadIdentity = (p: Parsed, dir: string, files: Files = inlineFiles) => loadKeys(keyPaths(p, dir), files);
+export const loadIdentity = (p: Parsed, dir: string, files: Files) => loadKeys(keyPaths(p, dir), files);
 
 /** Sessions are saved before anything is sent: refuse at once if they cannot be. */
 export async function requireWritable(dir: string, files: Files): Promise<void> {

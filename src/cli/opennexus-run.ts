@@ -5,6 +5,7 @@
 import { int, str, type Parsed } from './args.ts';
 import { CliError, err, onStopSignal, out, readStdin, toJson } from './io.ts';
 import { clientOf, dirOf, keyPaths, loadIdentity, ownMessenger, type Ctx } from './opennexus-context.ts';
+import { inlineFiles } from '../store/files.ts';
 import { generateKeys as generateKeysFiles, keyTextOrFile } from '../opennexus/keys.ts';
 
 export { stream } from './opennexus-stream.ts';
@@ -12,7 +13,7 @@ export { outbox, peers } from './opennexus-peers.ts';
 
 export async function whoami(p: Parsed, ctx: Ctx): Promise<number> {
   const dir = dirOf(ctx);
-  const { identity } = await loadIdentity(p, dir);
+  const { identity } = await loadIdentity(p, dir, inlineFiles);
   out(toJson({ agent_id: identity.agentIdB64, public_key: identity.publicKeyB64, messenger_url: ownMessenger(ctx), state_dir: dir, public_key_file: keyPaths(p, dir).pub }));
   return 0;
 }

@@ -3,8 +3,8 @@
  * against this interface and carried out one of two ways:
  *
  * - `poolFiles` (node:fs/promises, on libuv's thread pool): for long-lived processes (the
- *   plugin inside the gateway, `stream`, the servers), whose event loop must keep serving other
- *   work while a disk is slow.
+ *   plugin inside the gateway, opennexus `stream`, nexus `watch`), whose event loop must keep
+ *   serving other work while a disk is slow.
  * - `inlineFiles` (the same calls done synchronously): for one-shot CLI commands such as `send`,
  *   whose event loop has nothing else to serve while they wait. One round trip through the pool
  *   per operation was most of a send's file time: the ~17 operations of a send over a live session
@@ -43,7 +43,8 @@ export interface Files {
   mtimeMs(path: string): Promise<number>;
 }
 
-/** unlink, not rm: rm's first call loads Node's rimraf (~0.2 ms), and these are always files. */
+// remove() is unlink, not rm: rm's first call loads Node's rimraf (~0.2 ms), and it only ever
+// deletes files.
 function ignoreMissing(e: unknown): void {
   if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
 }
