@@ -33,6 +33,25 @@ async function streamsOpen(agentId: string, n: number, ms = 5000) {
   }
 }
 
+/**
+ * A and B paired, then B listening alone (its lock waits last `lockTimeoutMs`) while something
+ * else holds B's cache lock until `release()`.
+ */
+async function listeningBehindHeldLock(a: TestAgent, b: TestAgent, lockTimeoutMs: number) {
+  const { la, lb } = await pairUp(a, b);
+  await lb.stop();
+  const bClient = b.client(m.url, { lockTimeoutMs });
+  const listening = listenInBackground(bClient);
+  await listening.ready;
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const holder = withFileLock(bClient.store.path, async () => (locked(), held));
+  await isLocked;
+  return { la, listening, release, holder };
+}
+
 describe('no lost inbound message', () => {
   it('a message that arrives during a send (on its watch stream) is received by the next stream', async () => {
     const a = makeAgent();
@@ -56,18 +75,8 @@ describe('no lost inbound message', () => {
   it('a message that meets a held cache lock waits for it and is processed', async () => {
     const a = makeAgent();
     const b = makeAgent();
-    const { la, lb } = await pairUp(a, b);
-    await lb.stop();
-    const bClient = b.client(m.url, { lockTimeoutMs: 300 });
-    const listening = listenInBackground(bClient);
-    await listening.ready;
     // Something else holds B's cache lock for longer than one lock wait.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = withFileLock(bClient.store.path, async () => (locked(), held));
-    await isLocked;
+    const { la, listening, release, holder } = await listeningBehindHeldLock(a, b, 300);
     await a.client(m.url, { confirmMs: 0 }).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'behind the lock' });
     setTimeout(release, 700);
     await listening.until((ev) => texts(ev).includes('behind the lock'));
@@ -79,17 +88,7 @@ describe('no lost inbound message', () => {
   it('a lock that never frees: the message is reported as not processed, with its id', async () => {
     const a = makeAgent();
     const b = makeAgent();
-    const { la, lb } = await pairUp(a, b);
-    await lb.stop();
-    const bClient = b.client(m.url, { lockTimeoutMs: 100 });
-    const listening = listenInBackground(bClient);
-    await listening.ready;
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const holder = withFileLock(bClient.store.path, async () => (locked(), held));
-    await isLocked;
+    const { la, listening, release, holder } = await listeningBehindHeldLock(a, b, 100);
     await a.client(m.url, { confirmMs: 0 }).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'lost?' });
     await listening.until((ev) => ev.some((e) => e.type === 'not_processed'));
     release();

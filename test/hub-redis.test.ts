@@ -1,9 +1,8 @@
 // `npm start -- --redis URL --instances N` (hub.mjs start): N of each server on one Redis, every
 // URL printed, any instance serving what another stored; and a clear refusal without Redis.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runScript } from './helpers/cli.ts';
+import { ROOT, runScript, spawnScript } from './helpers/cli.ts';
 import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
 
 const ok = await haveRedis();
@@ -30,17 +29,9 @@ describe('hub.mjs start --instances', () => {
   });
 
   it.skipIf(!ok)('starts two of each on one Redis; a session made on one is served by the other', async () => {
-    const hub = spawn(process.execPath, [`${ROOT}scripts/hub.mjs`, 'start', '--redis', REDIS_URL, '--instances', '2', '--messenger-port', '0', '--nexus-port', '0'], { env: { ...process.env, REDIS_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const hub = spawnScript(`${ROOT}scripts/hub.mjs`, ['start', '--redis', REDIS_URL, '--instances', '2', '--messenger-port', '0', '--nexus-port', '0'], { REDIS_PREFIX: prefix });
     try {
-      const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        let out = '';
-        hub.stdout!.on('data', (b: Buffer) => {
-          out += b.toString();
-          const line = out.split('\n').find((l) => l.includes('"listening"'));
-          if (line) resolve(JSON.parse(line));
-        });
-        hub.once('exit', (c) => reject(new Error(`hub exited ${c}: ${out}`)));
-      });
+      const started = JSON.parse(await hub.waitLine((l) => l.includes('"listening"'))) as Record<string, unknown>;
       const nexus = started.nexusUrls as string[];
       const messengers = started.messengerUrls as string[];
       expect([nexus.length, messengers.length, started.storage]).toEqual([2, 2, 'redis']);
@@ -49,8 +40,8 @@ describe('hub.mjs start --instances', () => {
       expect(status.status).toBe(200);
       for (const m of messengers) expect(((await (await fetch(`${m}/health`)).json()) as { status: string }).status).toBe("ok");
     } finally {
-      hub.kill('SIGTERM');
-      await new Promise((r) => hub.once('exit', r));
+      hub.proc.kill('SIGTERM');
+      await hub.proc;
     }
   });
 });

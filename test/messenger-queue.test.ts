@@ -2,22 +2,10 @@
 // the TTL for messages that found no stream, the grace period for delivered ones, and HELLOs
 // that are never replayed. Pure logic with an injected clock.
 import { describe, expect, it } from 'vitest';
-import { AGENT_OVERHEAD, ENTRY_OVERHEAD, OfflineQueue, type DrainedFrame, type OfflineQueueLimits } from '../src/store/offline-queue.ts';
+import { AGENT_OVERHEAD, ENTRY_OVERHEAD, OfflineQueue } from '../src/store/offline-queue.ts';
 import { MemoryMessengerStore } from '../src/store/messenger-store.ts';
+import { limits, MIN, sizeOf, T0, text } from './helpers/offline-queue.ts';
 
-const T0 = 1_700_000_000_000;
-const MIN = 60_000;
-const limits = (over: Partial<OfflineQueueLimits> = {}): OfflineQueueLimits => ({
-  maxPerAgent: 100,
-  ttlMs: 60 * MIN,
-  maxTotal: 100_000,
-  maxBytesPerAgent: 1 << 20,
-  maxBytesTotal: 8 << 20,
-  graceMs: 10 * MIN,
-  ...over,
-});
-const text = (frames: DrainedFrame[]) => frames.map((f) => new TextDecoder().decode(f.frame));
-const sizeOf = (frames: DrainedFrame[]) => frames.reduce((n, f) => n + f.frame.length, 0);
 
 describe('offline queue: retention', () => {
   it('a drain returns everything kept, oldest first, and a second drain returns it again, marked as a replay', () => {

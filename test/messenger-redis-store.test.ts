@@ -5,24 +5,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { RedisConn } from '../src/redis/connection.ts';
 import { RedisMessengerStore } from '../src/redis/messenger-store.ts';
-import { MemoryMessengerStore, type DrainedFrame, type MessengerStore } from '../src/store/messenger-store.ts';
+import { MemoryMessengerStore, type MessengerStore } from '../src/store/messenger-store.ts';
 import { AGENT_OVERHEAD, ENTRY_OVERHEAD, type OfflineQueueLimits } from '../src/store/offline-queue.ts';
+import { limits, MIN, sizeOf, T0, text } from './helpers/offline-queue.ts';
 import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
 
 const ok = await haveRedis();
-const T0 = 1_700_000_000_000;
-const MIN = 60_000;
-const limits = (over: Partial<OfflineQueueLimits> = {}): OfflineQueueLimits => ({
-  maxPerAgent: 100,
-  ttlMs: 60 * MIN,
-  maxTotal: 100_000,
-  maxBytesPerAgent: 1 << 20,
-  maxBytesTotal: 8 << 20,
-  graceMs: 10 * MIN,
-  ...over,
-});
-const text = (frames: DrainedFrame[]) => frames.map((f) => new TextDecoder().decode(f.frame));
-const sizeOf = (frames: DrainedFrame[]) => frames.reduce((n, f) => n + f.frame.length, 0);
 
 const conns: RedisConn[] = [];
 const prefixes: string[] = [];

@@ -2,18 +2,18 @@
 // no answered send (the other instance serves them all, in order, once), and a Redis that is
 // killed and restarted under load is reported (503 JSON, /health 503) and recovered from
 // without restarting the servers.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/cli.ts';
+import { ROOT, spawnScript } from './helpers/cli.ts';
 import { tempDir } from './helpers/agents.ts';
-import { waitFor } from './helpers/http.ts';
+import { jsonRequest, waitFor } from './helpers/http.ts';
 import { deletePrefix, freePort, haveRedis, privateRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 const ok = await haveRedis();
-const procs: ChildProcess[] = [];
+const procs: Array<Pick<ChildProcess, 'exitCode' | 'signalCode' | 'kill'>> = [];
 const prefixes: string[] = [];
 
 afterAll(async () => {
@@ -29,35 +29,14 @@ async function startRedis(port: number, dir: string) {
 }
 
 /** `nexus.mjs serve` on port 0; resolves with its URL once it listens. */
-async function serve(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [`${ROOT}scripts/nexus.mjs`, 'serve', '--port', '0'], { env: { ...process.env, RATE_LIMIT_MAX: '1000000', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const line = out.split('\n').find((l) => l.includes('"listening"'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    proc.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  return { url, proc };
+async function serve(env: Record<string, string>) {
+  const s = spawnScript(`${ROOT}scripts/nexus.mjs`, ['serve', '--port', '0'], { RATE_LIMIT_MAX: '1000000', ...env });
+  procs.push(s.proc);
+  const { url } = JSON.parse(await s.waitLine((l) => l.includes('"listening"'))) as { url: string };
+  return { url, proc: s.proc };
 }
 
-async function req(url: string, method: string, path: string, opts: { agent?: string; key?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (opts.agent) headers['x-agent-id'] = opts.agent;
-  if (opts.key) headers['x-session-key'] = opts.key;
-  const r = await fetch(`${url}${path}`, { method, headers, signal: AbortSignal.timeout(10_000), ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
-  const text = await r.text();
-  let json: Any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: r.status, json };
-}
+const req = (url: string, method: string, path: string, opts: { agent?: string; key?: string; body?: unknown } = {}) => jsonRequest(`${url}${path}`, method, { ...opts, signal: AbortSignal.timeout(10_000) });
 
 async function session(one: string, two: string) {
   const c = await req(one, 'PUT', '/v1/sessions', { body: { creatorAgentId: 'a' } });

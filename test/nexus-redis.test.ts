@@ -7,7 +7,7 @@ import { nexusConfig } from '../src/nexus/server/config.ts';
 import { startNexusServer, type RunningNexus } from '../src/nexus/server/server.ts';
 import { CRON_REMINDER } from '../src/nexus/server/sessions.ts';
 import { deletePrefix, haveRedis, REDIS_URL, testPrefix } from './helpers/redis.ts';
-import { waitFor } from './helpers/http.ts';
+import { jsonRequest, waitFor, type JsonRequestOptions } from './helpers/http.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -26,20 +26,7 @@ async function instances(n: number, env: Record<string, string> = {}, now?: () =
   return out;
 }
 
-async function req(base: RunningNexus, method: string, path: string, opts: { agent?: string; key?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.headers ?? {}) };
-  if (opts.agent) headers['x-agent-id'] = opts.agent;
-  if (opts.key) headers['x-session-key'] = opts.key;
-  const r = await fetch(`${base.url}${path}`, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-  const text = await r.text();
-  let json: Any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: r.status, json, headers: r.headers };
-}
+const req = (base: RunningNexus, method: string, path: string, opts: JsonRequestOptions = {}) => jsonRequest(`${base.url}${path}`, method, opts);
 
 /** A session with agents a and b, made across both instances. */
 async function pairOf(one: RunningNexus, two: RunningNexus, body: Record<string, unknown> = {}) {

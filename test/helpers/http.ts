@@ -59,3 +59,31 @@ export async function waitFor<T>(check: () => T | Promise<T>, ms = 5000, what = 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+export interface JsonRequestOptions {
+  /** X-Agent-Id */
+  agent?: string;
+  /** X-Session-Key */
+  key?: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** One request to a server over loopback; `json` is the parsed body, or null when it is not JSON. */
+export async function jsonRequest(url: string, method: string, opts: JsonRequestOptions = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.headers ?? {}) };
+  if (opts.agent) headers['x-agent-id'] = opts.agent;
+  if (opts.key) headers['x-session-key'] = opts.key;
+  const r = await fetch(url, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const text = await r.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let json: any = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: r.status, json, headers: r.headers };
+}
