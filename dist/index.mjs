@@ -116,7 +116,7 @@ function connectionLimits(env) {
     keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs
   };
 }
-var DEFAULT_LIMITS, CONNECTION_ENV, STREAM_ENV, OpenCounts;
+var DEFAULT_LIMITS, OpenCounts;
 var init_limits = __esm({
   "src/http/limits.ts"() {
     "use strict";
@@ -130,13 +130,6 @@ var init_limits = __esm({
       requestTimeoutMs: 3e4,
       keepAliveTimeoutMs: 5e3
     };
-    CONNECTION_ENV = [
-      ["MAX_CONNECTIONS", "10000", "open connections in total; 0 = no cap (keep it below `ulimit -n`)"],
-      ["MAX_CONNECTIONS_PER_IP", "64", "open connections per socket peer address; 0 = no cap (trusted proxies are exempt)"],
-      ["HEADERS_TIMEOUT_MS", "10000", "a request whose headers take longer is answered 408 and closed"],
-      ["REQUEST_TIMEOUT_MS", "30000", "a request (headers and body) that takes longer to arrive is answered 408 and closed"]
-    ];
-    STREAM_ENV = [["MAX_STREAMS_PER_IP", "32", "open event streams per client address; 0 = no cap"]];
     OpenCounts = class {
       constructor(cap) {
         this.cap = cap;
@@ -515,30 +508,12 @@ function queueLimits(config) {
     graceMs: config.drainGraceMs
   };
 }
-var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
+var MiB, MIN_STREAM_BUFFER;
 var init_config = __esm({
   "src/opennexus/messenger/config.ts"() {
     "use strict";
     init_client_address();
     init_limits();
-    MESSENGER_ENV = [
-      ["PORT", "8080", "port to listen on (`--port` wins)"],
-      ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
-      ["RATE_BURST", "200", "token bucket size per client IP"],
-      ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
-      ...CONNECTION_ENV,
-      ...STREAM_ENV,
-      ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
-      ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
-      ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],
-      ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"],
-      ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
-      ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
-      ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
-      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"],
-      ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process"],
-      ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"]
-    ];
     MiB = 1024 * 1024;
     MIN_STREAM_BUFFER = 512 * 1024;
   }
@@ -9243,38 +9218,6 @@ async function startNexusServer(config, opts = {}) {
 // src/nexus/server/config.ts
 init_client_address();
 init_limits();
-var NEXUS_ENV = [
-  ["PORT", "3000", "port to listen on (`--port` wins)"],
-  ["PUBLIC_BASE_URL", "(from the Host header)", "base URL used in pairing links and pages"],
-  ["DATA_DIR", "<state dir>/nexus-server", "where sessions and messages are kept on disk; `none` = memory only"],
-  ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2`: keep everything in this Redis (database index honoured) so several instances serve the same sessions; DATA_DIR is then unused"],
-  ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"],
-  ["DEFAULT_TTL", "3660", "session inactivity TTL in seconds when create gives none"],
-  ["MAX_TTL_SECONDS", "86400", "largest TTL a client may ask for"],
-  ["DEFAULT_MAX_AGENTS", "2", "session capacity when create gives none"],
-  ["MAX_AGENTS", "50", "largest capacity a client may ask for"],
-  ["PAIR_CODE_TTL", "600", "seconds a pairing code stays valid"],
-  ["SLIDE_ON_POLL", "true", "whether a poll also resets the inactivity TTL"],
-  ["STRICT_SESSION_KEY", "true", "a wrong X-Session-Key on send is 403 (false: message marked unverified)"],
-  ["RATE_LIMIT_MAX", "100", "requests per window per client IP"],
-  ["RATE_LIMIT_WINDOW_MS", "60000", "rate-limit window"],
-  ["PAIR_FAIL_LIMIT", "10", "failed pairing-code lookups per window per IP before 429"],
-  ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right (scheme from X-Forwarded-Proto); or a list of proxy addresses/CIDRs"],
-  ...CONNECTION_ENV,
-  ["MAX_MESSAGE_CHARS", "16000", "longest message text"],
-  ["MAX_MESSAGES_PER_SESSION", "1000", "messages kept per session (the greeting is always kept)"],
-  ["MAX_SESSION_MESSAGE_BYTES", "2097152", "bytes of messages kept per session; the oldest go first"],
-  ["MAX_MESSAGE_BYTES_TOTAL", "268435456", "bytes of messages kept for all sessions; the oldest go first"],
-  ["MAX_POLL_BYTES", "1048576", "bytes of messages per poll answer (at least one message); `hasMore` says when more wait"],
-  ["MAX_JSON_NODES", "1000", "values (objects, arrays, scalars) in a message's `json` payload"],
-  ["MAX_GREETING_CHARS", "2000", "longest greeting (it is stored with the session, and shown on the pairing page)"],
-  ["SESSION_STORAGE_PER_IP", "16777216", "bytes of session metadata (greetings included) live sessions created from one address may hold"],
-  ["SESSION_STORAGE_TOTAL", "1073741824", "bytes of session metadata all live sessions may hold"],
-  ...STREAM_ENV,
-  ["MAX_WAITERS_PER_SESSION", "16", "parked polls (`wait=`) and event streams open on one session (429 beyond)"],
-  ["MAX_WAITERS_PER_IP", "32", "parked polls and event streams open from one client address (429 beyond)"],
-  ["SSE_KEEPALIVE_MS", "20000", "keepalive comment interval of an idle event stream (each one also counts as activity)"]
-];
 function num2(v2, dflt, min = 0) {
   if (v2 === void 0 || v2.trim() === "") return dflt;
   const n = Number(v2);

@@ -209,84 +209,6 @@ var init_state_dir = __esm({
   }
 });
 
-// builtin:node:net
-var m4, BlockList, isIP;
-var init_node_net = __esm({
-  "builtin:node:net"() {
-    m4 = process.getBuiltinModule("node:net");
-    BlockList = /* @__PURE__ */ (() => m4.BlockList)();
-    isIP = /* @__PURE__ */ (() => m4.isIP)();
-  }
-});
-
-// src/http/client-address.ts
-function parseTrustProxy(value) {
-  const v2 = (value ?? "").trim();
-  if (v2 === "" || v2 === "0") return false;
-  if (/^\d+$/.test(v2)) {
-    const hops = Number(v2);
-    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v2}: more than 64 proxy hops`);
-    return { hops };
-  }
-  const trusted = new BlockList();
-  for (const raw of v2.split(",")) {
-    const item = raw.trim();
-    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v2);
-  }
-  return { trusted, spec: v2 };
-}
-function addRange(list, range, whole) {
-  const [addr = "", prefix, extra] = range.split("/");
-  const family = isIP(addr);
-  const bits = family === 4 ? 32 : 128;
-  const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
-  if (!family || extra !== void 0 || n < 0 || n > bits) {
-    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
-  }
-  list.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
-}
-function normalizeAddress(raw) {
-  let a = raw.trim();
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
-  if (bracketed) a = bracketed[1];
-  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.indexOf(":"));
-  if (/^::ffff:[\d.]+$/i.test(a)) a = a.slice(7);
-  return isIP(a) ? a.toLowerCase() : null;
-}
-function isTrustedProxy(peer, trust) {
-  if (trust === false) return false;
-  if ("hops" in trust) return true;
-  const a = normalizeAddress(peer);
-  return a !== null && trust.trusted.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
-}
-function clientAddress(peer, forwardedFor, trust) {
-  const self = normalizeAddress(peer) ?? peer;
-  if (trust === false || !forwardedFor || !isTrustedProxy(self, trust)) return self;
-  const hops = forwardedFor.split(",");
-  let pick;
-  if ("hops" in trust) {
-    pick = hops[Math.max(0, hops.length - trust.hops)];
-  } else {
-    for (let i = hops.length - 1; i >= 0; i--) {
-      pick = hops[i];
-      const a = normalizeAddress(pick);
-      if (a === null || !isTrustedProxy(a, trust)) break;
-    }
-  }
-  return pick !== void 0 && normalizeAddress(pick) || self;
-}
-var TrustProxyError, LOOPBACK;
-var init_client_address = __esm({
-  "src/http/client-address.ts"() {
-    "use strict";
-    init_node_net();
-    TrustProxyError = class extends Error {
-      name = "TrustProxyError";
-    };
-    LOOPBACK = ["127.0.0.0/8", "::1/128"];
-  }
-});
-
 // src/http/limits.ts
 function int2(v2, dflt, min) {
   if (v2 === void 0 || v2.trim() === "") return dflt;
@@ -354,315 +276,44 @@ var init_limits = __esm({
   }
 });
 
-// src/nexus/server/config.ts
-var config_exports = {};
-__export(config_exports, {
-  NEXUS_ENV: () => NEXUS_ENV,
-  nexusConfig: () => nexusConfig
-});
-function num(v2, dflt, min = 0) {
-  if (v2 === void 0 || v2.trim() === "") return dflt;
-  const n = Number(v2);
-  return Number.isFinite(n) && n >= min ? n : dflt;
-}
-function nexusConfig(env2, defaults) {
-  const dataDir = env2.DATA_DIR === "none" ? null : env2.DATA_DIR || defaults.dataDir;
-  const maxTtl = num(env2.MAX_TTL_SECONDS, 86400, 60);
-  const maxAgents = Math.max(2, Math.floor(num(env2.MAX_AGENTS, 50, 2)));
-  return {
-    host: defaults.host ?? "127.0.0.1",
-    port: defaults.port ?? Math.floor(num(env2.PORT, 3e3)),
-    publicBaseUrl: env2.PUBLIC_BASE_URL ? env2.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
-    dataDir,
-    redisUrl: env2.REDIS_URL?.trim() || null,
-    redisPrefix: env2.REDIS_PREFIX ?? "nexus:",
-    defaultTtl: Math.min(maxTtl, num(env2.DEFAULT_TTL, 3660, 60)),
-    maxTtl,
-    defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num(env2.DEFAULT_MAX_AGENTS, 2, 2)))),
-    maxAgents,
-    pairTtl: num(env2.PAIR_CODE_TTL, 600, 10),
-    slideOnPoll: bool(env2.SLIDE_ON_POLL, true),
-    strictSessionKey: bool(env2.STRICT_SESSION_KEY, true),
-    rateLimitMax: num(env2.RATE_LIMIT_MAX, 100, 1),
-    rateLimitWindowMs: num(env2.RATE_LIMIT_WINDOW_MS, 6e4, 1),
-    pairFailLimit: num(env2.PAIR_FAIL_LIMIT, 10, 1),
-    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
-    limits: connectionLimits(env2),
-    maxMessageChars: num(env2.MAX_MESSAGE_CHARS, 16e3, 1),
-    maxMessagesPerSession: Math.floor(num(env2.MAX_MESSAGES_PER_SESSION, 1e3, 10)),
-    maxCodesPerSession: 10,
-    maxGreetingChars: Math.floor(num(env2.MAX_GREETING_CHARS, 2e3, 1)),
-    maxJsonNodes: Math.floor(num(env2.MAX_JSON_NODES, 1e3, 1)),
-    maxSessionMessageBytes: num(env2.MAX_SESSION_MESSAGE_BYTES, 2 << 20, 1024),
-    maxMessageBytesTotal: num(env2.MAX_MESSAGE_BYTES_TOTAL, 256 << 20, 1024),
-    maxPollBytes: num(env2.MAX_POLL_BYTES, 1 << 20, 1024),
-    storagePerIp: num(env2.SESSION_STORAGE_PER_IP, 16 << 20, 4096),
-    storageTotal: num(env2.SESSION_STORAGE_TOTAL, 1 << 30, 4096),
-    maxWaitersPerSession: Math.floor(num(env2.MAX_WAITERS_PER_SESSION, 16, 1)),
-    maxWaitersPerIp: Math.floor(num(env2.MAX_WAITERS_PER_IP, 32, 1)),
-    sseKeepaliveMs: num(env2.SSE_KEEPALIVE_MS, 2e4, 10)
-  };
-}
-var NEXUS_ENV, bool;
-var init_config = __esm({
-  "src/nexus/server/config.ts"() {
-    "use strict";
-    init_client_address();
-    init_limits();
-    NEXUS_ENV = [
-      ["PORT", "3000", "port to listen on (`--port` wins)"],
-      ["PUBLIC_BASE_URL", "(from the Host header)", "base URL used in pairing links and pages"],
-      ["DATA_DIR", "<state dir>/nexus-server", "where sessions and messages are kept on disk; `none` = memory only"],
-      ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2`: keep everything in this Redis (database index honoured) so several instances serve the same sessions; DATA_DIR is then unused"],
-      ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"],
-      ["DEFAULT_TTL", "3660", "session inactivity TTL in seconds when create gives none"],
-      ["MAX_TTL_SECONDS", "86400", "largest TTL a client may ask for"],
-      ["DEFAULT_MAX_AGENTS", "2", "session capacity when create gives none"],
-      ["MAX_AGENTS", "50", "largest capacity a client may ask for"],
-      ["PAIR_CODE_TTL", "600", "seconds a pairing code stays valid"],
-      ["SLIDE_ON_POLL", "true", "whether a poll also resets the inactivity TTL"],
-      ["STRICT_SESSION_KEY", "true", "a wrong X-Session-Key on send is 403 (false: message marked unverified)"],
-      ["RATE_LIMIT_MAX", "100", "requests per window per client IP"],
-      ["RATE_LIMIT_WINDOW_MS", "60000", "rate-limit window"],
-      ["PAIR_FAIL_LIMIT", "10", "failed pairing-code lookups per window per IP before 429"],
-      ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right (scheme from X-Forwarded-Proto); or a list of proxy addresses/CIDRs"],
-      ...CONNECTION_ENV,
-      ["MAX_MESSAGE_CHARS", "16000", "longest message text"],
-      ["MAX_MESSAGES_PER_SESSION", "1000", "messages kept per session (the greeting is always kept)"],
-      ["MAX_SESSION_MESSAGE_BYTES", "2097152", "bytes of messages kept per session; the oldest go first"],
-      ["MAX_MESSAGE_BYTES_TOTAL", "268435456", "bytes of messages kept for all sessions; the oldest go first"],
-      ["MAX_POLL_BYTES", "1048576", "bytes of messages per poll answer (at least one message); `hasMore` says when more wait"],
-      ["MAX_JSON_NODES", "1000", "values (objects, arrays, scalars) in a message's `json` payload"],
-      ["MAX_GREETING_CHARS", "2000", "longest greeting (it is stored with the session, and shown on the pairing page)"],
-      ["SESSION_STORAGE_PER_IP", "16777216", "bytes of session metadata (greetings included) live sessions created from one address may hold"],
-      ["SESSION_STORAGE_TOTAL", "1073741824", "bytes of session metadata all live sessions may hold"],
-      ...STREAM_ENV,
-      ["MAX_WAITERS_PER_SESSION", "16", "parked polls (`wait=`) and event streams open on one session (429 beyond)"],
-      ["MAX_WAITERS_PER_IP", "32", "parked polls and event streams open from one client address (429 beyond)"],
-      ["SSE_KEEPALIVE_MS", "20000", "keepalive comment interval of an idle event stream (each one also counts as activity)"]
-    ];
-    bool = (v2, dflt) => v2 === void 0 || v2 === "" ? dflt : !/^(0|false|no|off)$/i.test(v2);
-  }
-});
-
-// builtin:node:http
-var m5, createServer, request;
-var init_node_http = __esm({
-  "builtin:node:http"() {
-    m5 = process.getBuiltinModule("node:http");
-    createServer = /* @__PURE__ */ (() => m5.createServer)();
-    request = /* @__PURE__ */ (() => m5.request)();
-  }
-});
-
-// src/http/client.ts
-function parseHttpUrl(url2) {
-  let u;
-  try {
-    u = new URL(url2);
-  } catch {
-    throw new NetworkError("bad_url", `invalid URL: ${url2}`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url2}`);
-  return u;
-}
-function describe(err2, url2) {
-  const e = err2;
-  return `cannot reach ${url2} (${e.code ? `${e.code}: ` : ""}${e.message})`;
-}
-function bounded(url2, opts, onResponse, reject) {
-  const u = parseHttpUrl(url2);
-  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : request;
-  let settled = false;
-  const req = fn(u, { method: opts.method, headers: opts.headers });
-  const settle = () => {
-    settled = true;
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
-  };
-  const fail = (e) => {
-    if (!settled) reject(e);
-    settle();
-    req.destroy();
-  };
-  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url2}`)), opts.timeoutMs);
-  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url2}`));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
-  req.on("response", (res) => onResponse(res, fail, settle));
-  return req;
-}
-function request2(url2, opts) {
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
-    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const headers = {
-      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
-      ...opts.headers
-    };
-    const req = bounded(
-      url2,
-      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (c) => {
-          size += c.length;
-          if (size > max) fail(new NetworkError("too_large", `the answer from ${url2} is larger than ${max} bytes`));
-          else chunks.push(c);
-        });
-        res.on("end", () => {
-          if (size > max) return;
-          settle();
-          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
-      },
-      reject
-    );
-    req.end(opts.body);
-  });
-}
-function openSse(url2, opts) {
-  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
-    const req = bounded(
-      url2,
-      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        res.setEncoding("utf8");
-        if ((res.statusCode ?? 0) !== 200) {
-          let text = "";
-          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url2}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
-          res.on("data", (c) => {
-            text += c;
-            if (text.length >= maxError) refuse();
-          });
-          res.on("end", refuse);
-          res.on("error", refuse);
-          return;
-        }
-        settle();
-        resolve2(sseStream(url2, req, res, opts.signal, maxLine));
-      },
-      reject
-    );
-    req.end();
-  });
-}
-function sseStream(url2, req, res, signal, maxLine) {
-  const queue = [];
-  let waiting = null;
-  let done = false;
-  let error = null;
-  let buf = "";
-  const finish = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", close);
-    const w2 = waiting;
-    waiting = null;
-    if (w2 && error) w2.reject(error);
-    else w2?.resolve({ value: void 0, done: true });
-  };
-  function close() {
-    req.destroy();
-    finish();
-  }
-  signal?.addEventListener("abort", close, { once: true });
-  const push = (e) => {
-    const w2 = waiting;
-    waiting = null;
-    if (w2) w2.resolve({ value: e, done: false });
-    else queue.push(e);
-  };
-  res.on("data", (chunk) => {
-    if (done) return;
-    buf += chunk;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl).replace(/\r$/, "");
-      buf = buf.slice(nl + 1);
-      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
-      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
-    }
-    if (buf.length > maxLine) {
-      error = new NetworkError("too_large", `a line from ${url2} is longer than ${maxLine} characters`);
-      close();
-    }
-  });
-  res.on("end", finish);
-  res.on("close", finish);
-  res.on("error", finish);
-  const events = {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    next() {
-      const e = queue.shift();
-      if (e) return Promise.resolve({ value: e, done: false });
-      if (done && error) return Promise.reject(error);
-      if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
-    },
-    return() {
-      close();
-      return Promise.resolve({ value: void 0, done: true });
-    }
-  };
-  return { status: 200, events, close };
-}
-var DEFAULT_MAX_BODY_BYTES;
-var init_client = __esm({
-  "src/http/client.ts"() {
-    "use strict";
-    init_node_http();
-    init_network_error();
-    init_network_error();
-    DEFAULT_MAX_BODY_BYTES = 1 << 20;
-  }
-});
-
 // builtin:node:fs
-var m6, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
+var m4, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
-    m6 = process.getBuiltinModule("node:fs");
-    accessSync = /* @__PURE__ */ (() => m6.accessSync)();
-    closeSync = /* @__PURE__ */ (() => m6.closeSync)();
-    constants = /* @__PURE__ */ (() => m6.constants)();
-    existsSync = /* @__PURE__ */ (() => m6.existsSync)();
-    fsyncSync = /* @__PURE__ */ (() => m6.fsyncSync)();
-    linkSync = /* @__PURE__ */ (() => m6.linkSync)();
-    mkdirSync = /* @__PURE__ */ (() => m6.mkdirSync)();
-    openSync = /* @__PURE__ */ (() => m6.openSync)();
-    readFileSync = /* @__PURE__ */ (() => m6.readFileSync)();
-    readdirSync = /* @__PURE__ */ (() => m6.readdirSync)();
-    renameSync = /* @__PURE__ */ (() => m6.renameSync)();
-    rmSync = /* @__PURE__ */ (() => m6.rmSync)();
-    statSync = /* @__PURE__ */ (() => m6.statSync)();
-    unlinkSync = /* @__PURE__ */ (() => m6.unlinkSync)();
-    writeFileSync = /* @__PURE__ */ (() => m6.writeFileSync)();
+    m4 = process.getBuiltinModule("node:fs");
+    accessSync = /* @__PURE__ */ (() => m4.accessSync)();
+    closeSync = /* @__PURE__ */ (() => m4.closeSync)();
+    constants = /* @__PURE__ */ (() => m4.constants)();
+    existsSync = /* @__PURE__ */ (() => m4.existsSync)();
+    fsyncSync = /* @__PURE__ */ (() => m4.fsyncSync)();
+    linkSync = /* @__PURE__ */ (() => m4.linkSync)();
+    mkdirSync = /* @__PURE__ */ (() => m4.mkdirSync)();
+    openSync = /* @__PURE__ */ (() => m4.openSync)();
+    readFileSync = /* @__PURE__ */ (() => m4.readFileSync)();
+    readdirSync = /* @__PURE__ */ (() => m4.readdirSync)();
+    renameSync = /* @__PURE__ */ (() => m4.renameSync)();
+    rmSync = /* @__PURE__ */ (() => m4.rmSync)();
+    statSync = /* @__PURE__ */ (() => m4.statSync)();
+    unlinkSync = /* @__PURE__ */ (() => m4.unlinkSync)();
+    writeFileSync = /* @__PURE__ */ (() => m4.writeFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m7, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
+var m5, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
-    m7 = process.getBuiltinModule("node:fs/promises");
-    access = /* @__PURE__ */ (() => m7.access)();
-    link = /* @__PURE__ */ (() => m7.link)();
-    mkdir = /* @__PURE__ */ (() => m7.mkdir)();
-    open = /* @__PURE__ */ (() => m7.open)();
-    readFile = /* @__PURE__ */ (() => m7.readFile)();
-    readdir = /* @__PURE__ */ (() => m7.readdir)();
-    rename = /* @__PURE__ */ (() => m7.rename)();
-    rm = /* @__PURE__ */ (() => m7.rm)();
-    stat = /* @__PURE__ */ (() => m7.stat)();
-    unlink = /* @__PURE__ */ (() => m7.unlink)();
+    m5 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m5.access)();
+    link = /* @__PURE__ */ (() => m5.link)();
+    mkdir = /* @__PURE__ */ (() => m5.mkdir)();
+    open = /* @__PURE__ */ (() => m5.open)();
+    readFile = /* @__PURE__ */ (() => m5.readFile)();
+    readdir = /* @__PURE__ */ (() => m5.readdir)();
+    rename = /* @__PURE__ */ (() => m5.rename)();
+    rm = /* @__PURE__ */ (() => m5.rm)();
+    stat = /* @__PURE__ */ (() => m5.stat)();
+    unlink = /* @__PURE__ */ (() => m5.unlink)();
   }
 });
 
@@ -1003,10 +654,190 @@ var replied;
 var init_nexus_reply = __esm({
   "src/cli/nexus-reply.ts"() {
     "use strict";
-    init_client();
+    init_network_error();
     init_state();
     init_io();
     replied = false;
+  }
+});
+
+// builtin:node:http
+var m6, createServer, request;
+var init_node_http = __esm({
+  "builtin:node:http"() {
+    m6 = process.getBuiltinModule("node:http");
+    createServer = /* @__PURE__ */ (() => m6.createServer)();
+    request = /* @__PURE__ */ (() => m6.request)();
+  }
+});
+
+// src/http/client.ts
+function parseHttpUrl(url2) {
+  let u;
+  try {
+    u = new URL(url2);
+  } catch {
+    throw new NetworkError("bad_url", `invalid URL: ${url2}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url2}`);
+  return u;
+}
+function describe(err2, url2) {
+  const e = err2;
+  return `cannot reach ${url2} (${e.code ? `${e.code}: ` : ""}${e.message})`;
+}
+function bounded(url2, opts, onResponse, reject) {
+  const u = parseHttpUrl(url2);
+  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : request;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url2}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url2}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
+}
+function request2(url2, opts) {
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
+    };
+    const req = bounded(
+      url2,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url2} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url2))));
+      },
+      reject
+    );
+    req.end(opts.body);
+  });
+}
+function openSse(url2, opts) {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxError = opts.maxErrorBytes ?? 4096;
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url2}`));
+    const req = bounded(
+      url2,
+      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        res.setEncoding("utf8");
+        if ((res.statusCode ?? 0) !== 200) {
+          let text = "";
+          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url2}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
+          res.on("data", (c) => {
+            text += c;
+            if (text.length >= maxError) refuse();
+          });
+          res.on("end", refuse);
+          res.on("error", refuse);
+          return;
+        }
+        settle();
+        resolve2(sseStream(url2, req, res, opts.signal, maxLine));
+      },
+      reject
+    );
+    req.end();
+  });
+}
+function sseStream(url2, req, res, signal, maxLine) {
+  const queue = [];
+  let waiting = null;
+  let done = false;
+  let error = null;
+  let buf = "";
+  const finish = () => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener("abort", close);
+    const w2 = waiting;
+    waiting = null;
+    if (w2 && error) w2.reject(error);
+    else w2?.resolve({ value: void 0, done: true });
+  };
+  function close() {
+    req.destroy();
+    finish();
+  }
+  signal?.addEventListener("abort", close, { once: true });
+  const push = (e) => {
+    const w2 = waiting;
+    waiting = null;
+    if (w2) w2.resolve({ value: e, done: false });
+    else queue.push(e);
+  };
+  res.on("data", (chunk) => {
+    if (done) return;
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl).replace(/\r$/, "");
+      buf = buf.slice(nl + 1);
+      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
+      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
+    }
+    if (buf.length > maxLine) {
+      error = new NetworkError("too_large", `a line from ${url2} is longer than ${maxLine} characters`);
+      close();
+    }
+  });
+  res.on("end", finish);
+  res.on("close", finish);
+  res.on("error", finish);
+  const events = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      const e = queue.shift();
+      if (e) return Promise.resolve({ value: e, done: false });
+      if (done && error) return Promise.reject(error);
+      if (done) return Promise.resolve({ value: void 0, done: true });
+      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
+    },
+    return() {
+      close();
+      return Promise.resolve({ value: void 0, done: true });
+    }
+  };
+  return { status: 200, events, close };
+}
+var DEFAULT_MAX_BODY_BYTES;
+var init_client = __esm({
+  "src/http/client.ts"() {
+    "use strict";
+    init_node_http();
+    init_network_error();
+    init_network_error();
+    DEFAULT_MAX_BODY_BYTES = 1 << 20;
   }
 });
 
@@ -1359,6 +1190,142 @@ var init_agent = __esm({
         return stateError === void 0 ? { r } : { r, stateError };
       }
     };
+  }
+});
+
+// builtin:node:net
+var m7, BlockList, isIP;
+var init_node_net = __esm({
+  "builtin:node:net"() {
+    m7 = process.getBuiltinModule("node:net");
+    BlockList = /* @__PURE__ */ (() => m7.BlockList)();
+    isIP = /* @__PURE__ */ (() => m7.isIP)();
+  }
+});
+
+// src/http/client-address.ts
+function parseTrustProxy(value) {
+  const v2 = (value ?? "").trim();
+  if (v2 === "" || v2 === "0") return false;
+  if (/^\d+$/.test(v2)) {
+    const hops = Number(v2);
+    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v2}: more than 64 proxy hops`);
+    return { hops };
+  }
+  const trusted = new BlockList();
+  for (const raw of v2.split(",")) {
+    const item = raw.trim();
+    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v2);
+  }
+  return { trusted, spec: v2 };
+}
+function addRange(list, range, whole) {
+  const [addr = "", prefix, extra] = range.split("/");
+  const family = isIP(addr);
+  const bits = family === 4 ? 32 : 128;
+  const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  if (!family || extra !== void 0 || n < 0 || n > bits) {
+    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
+  }
+  list.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
+}
+function normalizeAddress(raw) {
+  let a = raw.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
+  if (bracketed) a = bracketed[1];
+  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.indexOf(":"));
+  if (/^::ffff:[\d.]+$/i.test(a)) a = a.slice(7);
+  return isIP(a) ? a.toLowerCase() : null;
+}
+function isTrustedProxy(peer, trust) {
+  if (trust === false) return false;
+  if ("hops" in trust) return true;
+  const a = normalizeAddress(peer);
+  return a !== null && trust.trusted.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
+}
+function clientAddress(peer, forwardedFor, trust) {
+  const self = normalizeAddress(peer) ?? peer;
+  if (trust === false || !forwardedFor || !isTrustedProxy(self, trust)) return self;
+  const hops = forwardedFor.split(",");
+  let pick;
+  if ("hops" in trust) {
+    pick = hops[Math.max(0, hops.length - trust.hops)];
+  } else {
+    for (let i = hops.length - 1; i >= 0; i--) {
+      pick = hops[i];
+      const a = normalizeAddress(pick);
+      if (a === null || !isTrustedProxy(a, trust)) break;
+    }
+  }
+  return pick !== void 0 && normalizeAddress(pick) || self;
+}
+var TrustProxyError, LOOPBACK;
+var init_client_address = __esm({
+  "src/http/client-address.ts"() {
+    "use strict";
+    init_node_net();
+    TrustProxyError = class extends Error {
+      name = "TrustProxyError";
+    };
+    LOOPBACK = ["127.0.0.0/8", "::1/128"];
+  }
+});
+
+// src/nexus/server/config.ts
+var config_exports = {};
+__export(config_exports, {
+  nexusConfig: () => nexusConfig
+});
+function num(v2, dflt, min = 0) {
+  if (v2 === void 0 || v2.trim() === "") return dflt;
+  const n = Number(v2);
+  return Number.isFinite(n) && n >= min ? n : dflt;
+}
+function nexusConfig(env2, defaults) {
+  const dataDir = env2.DATA_DIR === "none" ? null : env2.DATA_DIR || defaults.dataDir;
+  const maxTtl = num(env2.MAX_TTL_SECONDS, 86400, 60);
+  const maxAgents = Math.max(2, Math.floor(num(env2.MAX_AGENTS, 50, 2)));
+  return {
+    host: defaults.host ?? "127.0.0.1",
+    port: defaults.port ?? Math.floor(num(env2.PORT, 3e3)),
+    publicBaseUrl: env2.PUBLIC_BASE_URL ? env2.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
+    dataDir,
+    redisUrl: env2.REDIS_URL?.trim() || null,
+    redisPrefix: env2.REDIS_PREFIX ?? "nexus:",
+    defaultTtl: Math.min(maxTtl, num(env2.DEFAULT_TTL, 3660, 60)),
+    maxTtl,
+    defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num(env2.DEFAULT_MAX_AGENTS, 2, 2)))),
+    maxAgents,
+    pairTtl: num(env2.PAIR_CODE_TTL, 600, 10),
+    slideOnPoll: bool(env2.SLIDE_ON_POLL, true),
+    strictSessionKey: bool(env2.STRICT_SESSION_KEY, true),
+    rateLimitMax: num(env2.RATE_LIMIT_MAX, 100, 1),
+    rateLimitWindowMs: num(env2.RATE_LIMIT_WINDOW_MS, 6e4, 1),
+    pairFailLimit: num(env2.PAIR_FAIL_LIMIT, 10, 1),
+    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
+    limits: connectionLimits(env2),
+    maxMessageChars: num(env2.MAX_MESSAGE_CHARS, 16e3, 1),
+    maxMessagesPerSession: Math.floor(num(env2.MAX_MESSAGES_PER_SESSION, 1e3, 10)),
+    maxCodesPerSession: 10,
+    maxGreetingChars: Math.floor(num(env2.MAX_GREETING_CHARS, 2e3, 1)),
+    maxJsonNodes: Math.floor(num(env2.MAX_JSON_NODES, 1e3, 1)),
+    maxSessionMessageBytes: num(env2.MAX_SESSION_MESSAGE_BYTES, 2 << 20, 1024),
+    maxMessageBytesTotal: num(env2.MAX_MESSAGE_BYTES_TOTAL, 256 << 20, 1024),
+    maxPollBytes: num(env2.MAX_POLL_BYTES, 1 << 20, 1024),
+    storagePerIp: num(env2.SESSION_STORAGE_PER_IP, 16 << 20, 4096),
+    storageTotal: num(env2.SESSION_STORAGE_TOTAL, 1 << 30, 4096),
+    maxWaitersPerSession: Math.floor(num(env2.MAX_WAITERS_PER_SESSION, 16, 1)),
+    maxWaitersPerIp: Math.floor(num(env2.MAX_WAITERS_PER_IP, 32, 1)),
+    sseKeepaliveMs: num(env2.SSE_KEEPALIVE_MS, 2e4, 10)
+  };
+}
+var bool;
+var init_config = __esm({
+  "src/nexus/server/config.ts"() {
+    "use strict";
+    init_client_address();
+    init_limits();
+    bool = (v2, dflt) => v2 === void 0 || v2 === "" ? dflt : !/^(0|false|no|off)$/i.test(v2);
   }
 });
 
@@ -7036,8 +7003,42 @@ function main(program, ctx, reporter, argv = process.argv.slice(2)) {
   );
 }
 
+// src/nexus/server/env.ts
+init_limits();
+var NEXUS_ENV = [
+  ["PORT", "3000", "port to listen on (`--port` wins)"],
+  ["PUBLIC_BASE_URL", "(from the Host header)", "base URL used in pairing links and pages"],
+  ["DATA_DIR", "<state dir>/nexus-server", "where sessions and messages are kept on disk; `none` = memory only"],
+  ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2`: keep everything in this Redis (database index honoured) so several instances serve the same sessions; DATA_DIR is then unused"],
+  ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"],
+  ["DEFAULT_TTL", "3660", "session inactivity TTL in seconds when create gives none"],
+  ["MAX_TTL_SECONDS", "86400", "largest TTL a client may ask for"],
+  ["DEFAULT_MAX_AGENTS", "2", "session capacity when create gives none"],
+  ["MAX_AGENTS", "50", "largest capacity a client may ask for"],
+  ["PAIR_CODE_TTL", "600", "seconds a pairing code stays valid"],
+  ["SLIDE_ON_POLL", "true", "whether a poll also resets the inactivity TTL"],
+  ["STRICT_SESSION_KEY", "true", "a wrong X-Session-Key on send is 403 (false: message marked unverified)"],
+  ["RATE_LIMIT_MAX", "100", "requests per window per client IP"],
+  ["RATE_LIMIT_WINDOW_MS", "60000", "rate-limit window"],
+  ["PAIR_FAIL_LIMIT", "10", "failed pairing-code lookups per window per IP before 429"],
+  ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right (scheme from X-Forwarded-Proto); or a list of proxy addresses/CIDRs"],
+  ...CONNECTION_ENV,
+  ["MAX_MESSAGE_CHARS", "16000", "longest message text"],
+  ["MAX_MESSAGES_PER_SESSION", "1000", "messages kept per session (the greeting is always kept)"],
+  ["MAX_SESSION_MESSAGE_BYTES", "2097152", "bytes of messages kept per session; the oldest go first"],
+  ["MAX_MESSAGE_BYTES_TOTAL", "268435456", "bytes of messages kept for all sessions; the oldest go first"],
+  ["MAX_POLL_BYTES", "1048576", "bytes of messages per poll answer (at least one message); `hasMore` says when more wait"],
+  ["MAX_JSON_NODES", "1000", "values (objects, arrays, scalars) in a message's `json` payload"],
+  ["MAX_GREETING_CHARS", "2000", "longest greeting (it is stored with the session, and shown on the pairing page)"],
+  ["SESSION_STORAGE_PER_IP", "16777216", "bytes of session metadata (greetings included) live sessions created from one address may hold"],
+  ["SESSION_STORAGE_TOTAL", "1073741824", "bytes of session metadata all live sessions may hold"],
+  ...STREAM_ENV,
+  ["MAX_WAITERS_PER_SESSION", "16", "parked polls (`wait=`) and event streams open on one session (429 beyond)"],
+  ["MAX_WAITERS_PER_IP", "32", "parked polls and event streams open from one client address (429 beyond)"],
+  ["SSE_KEEPALIVE_MS", "20000", "keepalive comment interval of an idle event stream (each one also counts as activity)"]
+];
+
 // src/cli/nexus-commands.ts
-init_config();
 var url = { name: "url", value: "URL", description: "session server", default: "$NEXUS_URL or https://messaging.md" };
 var agent = { name: "agent-id", value: "ID", description: "your agent id (saved per session on join/claim/create)" };
 var sid = { name: "SESSION_ID", description: "the session id" };

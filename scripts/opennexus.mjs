@@ -237,84 +237,6 @@ var init_state_dir = __esm({
   }
 });
 
-// builtin:node:net
-var m4, BlockList, isIP;
-var init_node_net = __esm({
-  "builtin:node:net"() {
-    m4 = process.getBuiltinModule("node:net");
-    BlockList = /* @__PURE__ */ (() => m4.BlockList)();
-    isIP = /* @__PURE__ */ (() => m4.isIP)();
-  }
-});
-
-// src/http/client-address.ts
-function parseTrustProxy(value) {
-  const v = (value ?? "").trim();
-  if (v === "" || v === "0") return false;
-  if (/^\d+$/.test(v)) {
-    const hops = Number(v);
-    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops`);
-    return { hops };
-  }
-  const trusted = new BlockList();
-  for (const raw of v.split(",")) {
-    const item = raw.trim();
-    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v);
-  }
-  return { trusted, spec: v };
-}
-function addRange(list2, range, whole) {
-  const [addr = "", prefix, extra] = range.split("/");
-  const family = isIP(addr);
-  const bits = family === 4 ? 32 : 128;
-  const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
-  if (!family || extra !== void 0 || n < 0 || n > bits) {
-    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
-  }
-  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
-}
-function normalizeAddress(raw) {
-  let a = raw.trim();
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
-  if (bracketed) a = bracketed[1];
-  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.indexOf(":"));
-  if (/^::ffff:[\d.]+$/i.test(a)) a = a.slice(7);
-  return isIP(a) ? a.toLowerCase() : null;
-}
-function isTrustedProxy(peer, trust) {
-  if (trust === false) return false;
-  if ("hops" in trust) return true;
-  const a = normalizeAddress(peer);
-  return a !== null && trust.trusted.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
-}
-function clientAddress(peer, forwardedFor, trust) {
-  const self = normalizeAddress(peer) ?? peer;
-  if (trust === false || !forwardedFor || !isTrustedProxy(self, trust)) return self;
-  const hops = forwardedFor.split(",");
-  let pick;
-  if ("hops" in trust) {
-    pick = hops[Math.max(0, hops.length - trust.hops)];
-  } else {
-    for (let i = hops.length - 1; i >= 0; i--) {
-      pick = hops[i];
-      const a = normalizeAddress(pick);
-      if (a === null || !isTrustedProxy(a, trust)) break;
-    }
-  }
-  return pick !== void 0 && normalizeAddress(pick) || self;
-}
-var TrustProxyError, LOOPBACK;
-var init_client_address = __esm({
-  "src/http/client-address.ts"() {
-    "use strict";
-    init_node_net();
-    TrustProxyError = class extends Error {
-      name = "TrustProxyError";
-    };
-    LOOPBACK = ["127.0.0.0/8", "::1/128"];
-  }
-});
-
 // src/http/limits.ts
 function int2(v, dflt, min) {
   if (v === void 0 || v.trim() === "") return dflt;
@@ -382,118 +304,44 @@ var init_limits = __esm({
   }
 });
 
-// src/opennexus/messenger/config.ts
-var config_exports = {};
-__export(config_exports, {
-  MESSENGER_ENV: () => MESSENGER_ENV,
-  messengerConfig: () => messengerConfig,
-  queueLimits: () => queueLimits
-});
-function num(v, dflt, integer = false) {
-  if (v === void 0 || v.trim() === "") return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
-  return n;
-}
-function messengerConfig(env2, flags = {}) {
-  return {
-    host: flags.host ?? "127.0.0.1",
-    port: flags.port ?? num(env2.PORT, 8080, true),
-    rateLimit: num(env2.RATE_LIMIT, 100),
-    rateBurst: num(env2.RATE_BURST, 200, true),
-    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
-    limits: connectionLimits(env2),
-    publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
-    keepaliveMs: 25e3,
-    offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
-    offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
-    offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
-    offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
-    offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
-    drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
-    // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
-    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true)),
-    redisUrl: env2.REDIS_URL?.trim() || null,
-    redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
-  };
-}
-function queueLimits(config) {
-  return {
-    maxPerAgent: config.offlineMax,
-    ttlMs: config.offlineTtlMs,
-    maxTotal: config.offlineMaxTotal,
-    maxBytesPerAgent: config.offlineMaxBytes,
-    maxBytesTotal: config.offlineMaxTotalBytes,
-    graceMs: config.drainGraceMs
-  };
-}
-var MESSENGER_ENV, MiB, MIN_STREAM_BUFFER;
-var init_config = __esm({
-  "src/opennexus/messenger/config.ts"() {
-    "use strict";
-    init_client_address();
-    init_limits();
-    MESSENGER_ENV = [
-      ["PORT", "8080", "port to listen on (`--port` wins)"],
-      ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
-      ["RATE_BURST", "200", "token bucket size per client IP"],
-      ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
-      ...CONNECTION_ENV,
-      ...STREAM_ENV,
-      ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
-      ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
-      ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],
-      ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"],
-      ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
-      ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
-      ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
-      ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"],
-      ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process"],
-      ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"]
-    ];
-    MiB = 1024 * 1024;
-    MIN_STREAM_BUFFER = 512 * 1024;
-  }
-});
-
 // builtin:node:fs
-var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
+var m4, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
-    m5 = process.getBuiltinModule("node:fs");
-    accessSync = /* @__PURE__ */ (() => m5.accessSync)();
-    closeSync = /* @__PURE__ */ (() => m5.closeSync)();
-    constants = /* @__PURE__ */ (() => m5.constants)();
-    existsSync = /* @__PURE__ */ (() => m5.existsSync)();
-    fsyncSync = /* @__PURE__ */ (() => m5.fsyncSync)();
-    linkSync = /* @__PURE__ */ (() => m5.linkSync)();
-    mkdirSync = /* @__PURE__ */ (() => m5.mkdirSync)();
-    openSync = /* @__PURE__ */ (() => m5.openSync)();
-    readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
-    readdirSync = /* @__PURE__ */ (() => m5.readdirSync)();
-    renameSync = /* @__PURE__ */ (() => m5.renameSync)();
-    rmSync = /* @__PURE__ */ (() => m5.rmSync)();
-    statSync = /* @__PURE__ */ (() => m5.statSync)();
-    unlinkSync = /* @__PURE__ */ (() => m5.unlinkSync)();
-    writeFileSync = /* @__PURE__ */ (() => m5.writeFileSync)();
+    m4 = process.getBuiltinModule("node:fs");
+    accessSync = /* @__PURE__ */ (() => m4.accessSync)();
+    closeSync = /* @__PURE__ */ (() => m4.closeSync)();
+    constants = /* @__PURE__ */ (() => m4.constants)();
+    existsSync = /* @__PURE__ */ (() => m4.existsSync)();
+    fsyncSync = /* @__PURE__ */ (() => m4.fsyncSync)();
+    linkSync = /* @__PURE__ */ (() => m4.linkSync)();
+    mkdirSync = /* @__PURE__ */ (() => m4.mkdirSync)();
+    openSync = /* @__PURE__ */ (() => m4.openSync)();
+    readFileSync = /* @__PURE__ */ (() => m4.readFileSync)();
+    readdirSync = /* @__PURE__ */ (() => m4.readdirSync)();
+    renameSync = /* @__PURE__ */ (() => m4.renameSync)();
+    rmSync = /* @__PURE__ */ (() => m4.rmSync)();
+    statSync = /* @__PURE__ */ (() => m4.statSync)();
+    unlinkSync = /* @__PURE__ */ (() => m4.unlinkSync)();
+    writeFileSync = /* @__PURE__ */ (() => m4.writeFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m6, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
+var m5, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
-    m6 = process.getBuiltinModule("node:fs/promises");
-    access = /* @__PURE__ */ (() => m6.access)();
-    link = /* @__PURE__ */ (() => m6.link)();
-    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
-    open = /* @__PURE__ */ (() => m6.open)();
-    readFile = /* @__PURE__ */ (() => m6.readFile)();
-    readdir = /* @__PURE__ */ (() => m6.readdir)();
-    rename = /* @__PURE__ */ (() => m6.rename)();
-    rm = /* @__PURE__ */ (() => m6.rm)();
-    stat = /* @__PURE__ */ (() => m6.stat)();
-    unlink = /* @__PURE__ */ (() => m6.unlink)();
+    m5 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m5.access)();
+    link = /* @__PURE__ */ (() => m5.link)();
+    mkdir = /* @__PURE__ */ (() => m5.mkdir)();
+    open = /* @__PURE__ */ (() => m5.open)();
+    readFile = /* @__PURE__ */ (() => m5.readFile)();
+    readdir = /* @__PURE__ */ (() => m5.readdir)();
+    rename = /* @__PURE__ */ (() => m5.rename)();
+    rm = /* @__PURE__ */ (() => m5.rm)();
+    stat = /* @__PURE__ */ (() => m5.stat)();
+    unlink = /* @__PURE__ */ (() => m5.unlink)();
   }
 });
 
@@ -599,21 +447,21 @@ var init_atomic_file = __esm({
 });
 
 // builtin:node:crypto
-var m7, createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, randomUUID, sign, verify;
+var m6, createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, randomUUID, sign, verify;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
-    m7 = process.getBuiltinModule("node:crypto");
-    createCipheriv = /* @__PURE__ */ (() => m7.createCipheriv)();
-    createDecipheriv = /* @__PURE__ */ (() => m7.createDecipheriv)();
-    createHash = /* @__PURE__ */ (() => m7.createHash)();
-    createPrivateKey = /* @__PURE__ */ (() => m7.createPrivateKey)();
-    createPublicKey = /* @__PURE__ */ (() => m7.createPublicKey)();
-    diffieHellman = /* @__PURE__ */ (() => m7.diffieHellman)();
-    hkdfSync = /* @__PURE__ */ (() => m7.hkdfSync)();
-    randomBytes = /* @__PURE__ */ (() => m7.randomBytes)();
-    randomUUID = /* @__PURE__ */ (() => m7.randomUUID)();
-    sign = /* @__PURE__ */ (() => m7.sign)();
-    verify = /* @__PURE__ */ (() => m7.verify)();
+    m6 = process.getBuiltinModule("node:crypto");
+    createCipheriv = /* @__PURE__ */ (() => m6.createCipheriv)();
+    createDecipheriv = /* @__PURE__ */ (() => m6.createDecipheriv)();
+    createHash = /* @__PURE__ */ (() => m6.createHash)();
+    createPrivateKey = /* @__PURE__ */ (() => m6.createPrivateKey)();
+    createPublicKey = /* @__PURE__ */ (() => m6.createPublicKey)();
+    diffieHellman = /* @__PURE__ */ (() => m6.diffieHellman)();
+    hkdfSync = /* @__PURE__ */ (() => m6.hkdfSync)();
+    randomBytes = /* @__PURE__ */ (() => m6.randomBytes)();
+    randomUUID = /* @__PURE__ */ (() => m6.randomUUID)();
+    sign = /* @__PURE__ */ (() => m6.sign)();
+    verify = /* @__PURE__ */ (() => m6.verify)();
   }
 });
 
@@ -1138,12 +986,12 @@ var init_json = __esm({
 });
 
 // builtin:node:http
-var m8, createServer, request;
+var m7, createServer, request;
 var init_node_http = __esm({
   "builtin:node:http"() {
-    m8 = process.getBuiltinModule("node:http");
-    createServer = /* @__PURE__ */ (() => m8.createServer)();
-    request = /* @__PURE__ */ (() => m8.request)();
+    m7 = process.getBuiltinModule("node:http");
+    createServer = /* @__PURE__ */ (() => m7.createServer)();
+    request = /* @__PURE__ */ (() => m7.request)();
   }
 });
 
@@ -3038,6 +2886,139 @@ var init_opennexus_peers = __esm({
     init_io();
     init_opennexus_context();
     init_contacts();
+  }
+});
+
+// builtin:node:net
+var m8, BlockList, isIP;
+var init_node_net = __esm({
+  "builtin:node:net"() {
+    m8 = process.getBuiltinModule("node:net");
+    BlockList = /* @__PURE__ */ (() => m8.BlockList)();
+    isIP = /* @__PURE__ */ (() => m8.isIP)();
+  }
+});
+
+// src/http/client-address.ts
+function parseTrustProxy(value) {
+  const v = (value ?? "").trim();
+  if (v === "" || v === "0") return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops`);
+    return { hops };
+  }
+  const trusted = new BlockList();
+  for (const raw of v.split(",")) {
+    const item = raw.trim();
+    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v);
+  }
+  return { trusted, spec: v };
+}
+function addRange(list2, range, whole) {
+  const [addr = "", prefix, extra] = range.split("/");
+  const family = isIP(addr);
+  const bits = family === 4 ? 32 : 128;
+  const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  if (!family || extra !== void 0 || n < 0 || n > bits) {
+    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
+  }
+  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
+}
+function normalizeAddress(raw) {
+  let a = raw.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(a);
+  if (bracketed) a = bracketed[1];
+  else if (/^[\d.]+:\d+$/.test(a)) a = a.slice(0, a.indexOf(":"));
+  if (/^::ffff:[\d.]+$/i.test(a)) a = a.slice(7);
+  return isIP(a) ? a.toLowerCase() : null;
+}
+function isTrustedProxy(peer, trust) {
+  if (trust === false) return false;
+  if ("hops" in trust) return true;
+  const a = normalizeAddress(peer);
+  return a !== null && trust.trusted.check(a, isIP(a) === 4 ? "ipv4" : "ipv6");
+}
+function clientAddress(peer, forwardedFor, trust) {
+  const self = normalizeAddress(peer) ?? peer;
+  if (trust === false || !forwardedFor || !isTrustedProxy(self, trust)) return self;
+  const hops = forwardedFor.split(",");
+  let pick;
+  if ("hops" in trust) {
+    pick = hops[Math.max(0, hops.length - trust.hops)];
+  } else {
+    for (let i = hops.length - 1; i >= 0; i--) {
+      pick = hops[i];
+      const a = normalizeAddress(pick);
+      if (a === null || !isTrustedProxy(a, trust)) break;
+    }
+  }
+  return pick !== void 0 && normalizeAddress(pick) || self;
+}
+var TrustProxyError, LOOPBACK;
+var init_client_address = __esm({
+  "src/http/client-address.ts"() {
+    "use strict";
+    init_node_net();
+    TrustProxyError = class extends Error {
+      name = "TrustProxyError";
+    };
+    LOOPBACK = ["127.0.0.0/8", "::1/128"];
+  }
+});
+
+// src/opennexus/messenger/config.ts
+var config_exports = {};
+__export(config_exports, {
+  messengerConfig: () => messengerConfig,
+  queueLimits: () => queueLimits
+});
+function num(v, dflt, integer = false) {
+  if (v === void 0 || v.trim() === "") return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
+  return n;
+}
+function messengerConfig(env2, flags = {}) {
+  return {
+    host: flags.host ?? "127.0.0.1",
+    port: flags.port ?? num(env2.PORT, 8080, true),
+    rateLimit: num(env2.RATE_LIMIT, 100),
+    rateBurst: num(env2.RATE_BURST, 200, true),
+    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
+    limits: connectionLimits(env2),
+    publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
+    keepaliveMs: 25e3,
+    offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
+    offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
+    offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
+    offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
+    offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
+    // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
+    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true)),
+    redisUrl: env2.REDIS_URL?.trim() || null,
+    redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
+  };
+}
+function queueLimits(config) {
+  return {
+    maxPerAgent: config.offlineMax,
+    ttlMs: config.offlineTtlMs,
+    maxTotal: config.offlineMaxTotal,
+    maxBytesPerAgent: config.offlineMaxBytes,
+    maxBytesTotal: config.offlineMaxTotalBytes,
+    graceMs: config.drainGraceMs
+  };
+}
+var MiB, MIN_STREAM_BUFFER;
+var init_config = __esm({
+  "src/opennexus/messenger/config.ts"() {
+    "use strict";
+    init_client_address();
+    init_limits();
+    MiB = 1024 * 1024;
+    MIN_STREAM_BUFFER = 512 * 1024;
   }
 });
 
@@ -5090,8 +5071,28 @@ function main(program, ctx, reporter, argv = process.argv.slice(2)) {
   );
 }
 
+// src/opennexus/messenger/env.ts
+init_limits();
+var MESSENGER_ENV = [
+  ["PORT", "8080", "port to listen on (`--port` wins)"],
+  ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
+  ["RATE_BURST", "200", "token bucket size per client IP"],
+  ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
+  ...CONNECTION_ENV,
+  ...STREAM_ENV,
+  ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
+  ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
+  ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],
+  ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"],
+  ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
+  ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
+  ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
+  ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"],
+  ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process"],
+  ["REDIS_PREFIX", "nexus:", "put before every Redis key and channel, so deployments can share one Redis"]
+];
+
 // src/cli/opennexus-commands.ts
-init_config();
 var runner = (name) => async () => (await Promise.resolve().then(() => (init_opennexus_run(), opennexus_run_exports)))[name];
 var keyFlags = [
   { name: "pub-key", value: "FILE", description: "public key file", default: "<state dir>/public_key" },

@@ -1,5 +1,5 @@
 // The committed bundles must be what build.mjs makes from src/ today.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,22 @@ describe('built artifacts', () => {
       // No facade reads a lazy getter that starts work: stdio streams, fs.promises, WebCrypto.
       expect(text, name).not.toMatch(/=> \w+\.(stdin|stdout|stderr|promises|webcrypto|subtle)\)\(\)/);
     }
+  });
+
+  it("`--help` loads none of Node's network modules (the servers' env tables are data apart from their parsing)", async () => {
+    // The command tables name the servers' environment variables; importing them from the
+    // config parsers pulled in node:net (trusted-proxy lists) and node:http at every start.
+    const dir = tempDir('nexus-help-modules-');
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => require('fs').writeFileSync(process.env.MODULES_OUT, JSON.stringify(process.moduleLoadList)));\n");
+    for (const name of ['opennexus.mjs', 'nexus.mjs', 'hub.mjs']) {
+      const list = join(dir, `${name}.json`);
+      // Output to /dev/null: a pipe as stdout would load node:net itself.
+      await execa(process.execPath, ['-r', probe, join(ROOT, 'scripts', name), '--help'], { env: { MODULES_OUT: list }, stdio: 'ignore' });
+      const loaded = (JSON.parse(readFileSync(list, 'utf8')) as string[]).filter((m) => /^NativeModule (net|http|https|tls|dns|crypto)$/.test(m));
+      expect(loaded, name).toEqual([]);
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the CLIs never carry the Redis client: only `serve` imports scripts/vendor-redis.mjs, dynamically', () => {

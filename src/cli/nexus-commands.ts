@@ -3,7 +3,7 @@
  * and flags are the seed's (nexus spec §4.3); flags may appear anywhere.
  */
 import type { CommandDef, FlagDef, ProgramDef, Runner } from './args.ts';
-import { NEXUS_ENV } from '../nexus/server/config.ts';
+import { NEXUS_ENV } from '../nexus/server/env.ts';
 
 const url: FlagDef = { name: 'url', value: 'URL', description: 'session server', default: '$NEXUS_URL or https://messaging.md' };
 const agent: FlagDef = { name: 'agent-id', value: 'ID', description: 'your agent id (saved per session on join/claim/create)' };

@@ -8,7 +8,7 @@
  * too large, unsafe values), or the local state dir cannot be written. The last is not exit 2:
  * the command line was fine, the environment was not (the JSON `error` says which).
  */
-import { NetworkError } from '../http/client.ts';
+import { NetworkError } from '../http/network-error.ts';
 import { InvalidServerValue, StateDirError } from '../nexus/state.ts';
 import type { AgentResult } from '../nexus/agent.ts';
 import type { ApiResult } from '../nexus/client.ts';

@@ -4,7 +4,7 @@
  * --timeout, --max-messages, whoami, serve).
  */
 import type { CommandDef, ProgramDef, Runner } from './args.ts';
-import { MESSENGER_ENV } from '../opennexus/messenger/config.ts';
+import { MESSENGER_ENV } from '../opennexus/messenger/env.ts';
 
 /** The runner of a command, loaded only when the command runs. */
 const runner = (name: 'generateKeys' | 'whoami' | 'send' | 'stream' | 'serve' | 'peers' | 'outbox') => async (): Promise<Runner> => (await import('./opennexus-run.ts'))[name];

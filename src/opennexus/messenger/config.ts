@@ -3,7 +3,7 @@
  * it takes the env object and returns settings or a list of problems.
  */
 import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
-import { CONNECTION_ENV, STREAM_ENV, connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
+import { connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
 import type { OfflineQueueLimits } from '../../store/offline-queue.ts';
 
 export interface MessengerConfig {
@@ -32,24 +32,6 @@ export interface MessengerConfig {
   redisPrefix: string;
 }
 
-export const MESSENGER_ENV = [
-  ['PORT', '8080', 'port to listen on (`--port` wins)'],
-  ['RATE_LIMIT', '100', 'requests per second per client IP; <= 0 disables'],
-  ['RATE_BURST', '200', 'token bucket size per client IP'],
-  ['TRUST_PROXY', '0', 'N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs'],
-  ...CONNECTION_ENV,
-  ...STREAM_ENV,
-  ['PUBLIC_STATS_DEBUG', '0', '1: add local_agents / redis_agents to /v1/stats/public'],
-  ['OFFLINE_QUEUE_MAX', '100', 'messages kept per agent (queued and retained); the oldest go first; 0 disables the queue'],
-  ['OFFLINE_QUEUE_TTL', '86400', 'seconds a message that found no open stream is kept (even once delivered)'],
-  ['OFFLINE_QUEUE_TOTAL', '100000', 'messages kept for all agents together'],
-  ['OFFLINE_QUEUE_BYTES', '4194304', 'bytes kept per agent, counted as stored (after escaping); the oldest go first'],
-  ['OFFLINE_QUEUE_TOTAL_BYTES', '268435456', 'bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503'],
-  ['DRAIN_GRACE', '600', 'seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables'],
-  ['STREAM_BUFFER_BYTES', '1048576', 'unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)'],
-  ['REDIS_URL', '(unset)', 'e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process'],
-  ['REDIS_PREFIX', 'nexus:', 'put before every Redis key and channel, so deployments can share one Redis'],
-] as const;
 
 const MiB = 1024 * 1024;
 const MIN_STREAM_BUFFER = 512 * 1024;
