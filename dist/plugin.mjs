@@ -628,6 +628,17 @@ function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
 
 // src/opennexus/link.ts
 var trimSlash = (u) => u.replace(/\/+$/, "");
+function checkedMessengerUrl(u, whose) {
+  let ok = false;
+  try {
+    const url = new URL(u);
+    ok = (url.protocol === "http:" || url.protocol === "https:") && u.length <= 2048 && !/[\u0000-\u0020\u007f]/.test(u);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL, got ${JSON.stringify(clip(u))}`);
+  return trimSlash(u);
+}
 var short = (id) => `${id.slice(0, 16)}...`;
 var clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
 var Link = class {
@@ -645,6 +656,15 @@ var Link = class {
   log;
   get headers() {
     return { "X-Agent-ID": this.identity.agentIdB64 };
+  }
+  /** A POST whose failure is an answer, not an exception: status null when none came. */
+  async tryPost(url, message, signal) {
+    try {
+      const r = await this.post(url, message, signal);
+      return { status: r.status, error: r.status === 200 ? "" : `HTTP ${r.status}: ${clip(r.body)}` };
+    } catch (e) {
+      return { status: null, error: e.message };
+    }
   }
   async post(url, message, signal) {
     try {
@@ -823,9 +843,10 @@ function parseCache(text) {
         bytes: bytes2 === "" ? new Uint8Array(0) : unb64(bytes2),
         createdMs: Number(int(raw.created_ms, 0n)),
         expiresMs: Number(int(raw.expires_ms, 0n)),
-        state: raw.state === "sent" ? "sent" : "queued",
+        state: raw.state === "sent" || raw.state === "posting" ? raw.state : "queued",
         ...str2("session_id") ? { sessionId: str2("session_id") } : {},
         ...str2("counter") ? { counter: str2("counter") } : {},
+        ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -867,6 +888,7 @@ function serializeCache(c) {
     state: e.state,
     ...e.sessionId ? { session_id: e.sessionId } : {},
     ...e.counter ? { counter: e.counter } : {},
+    ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -1153,6 +1175,9 @@ function sealFor(cache, self, peerId, plaintext, ownMessengerUrl, now) {
 // src/opennexus/core/outbox.ts
 var OUTBOX_MAX_ENTRIES = 1e3;
 var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+var MAX_MESSAGE_BYTES = 46 * 1024;
+var POSTING_STALE_MS = 15 * 6e4;
+var postVerdict = (status) => status === 200 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
 function outboxBytes(cache) {
   return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
 }
@@ -1169,19 +1194,41 @@ function flushPeer(cache, self, peerId, ownUrl, now) {
     const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
     if (!s) return e;
     c = s.cache;
-    const sent = { ...e, state: "sent", sessionId: s.data.session_id, counter: s.data.counter.toString() };
-    flushed.push({ entry: sent, data: s.data });
-    return sent;
+    const sealed = { ...e, state: "posting", sessionId: s.data.session_id, counter: s.data.counter.toString(), postedMs: now };
+    flushed.push({ entry: sealed, data: s.data });
+    return sealed;
   });
   return { cache: { ...c, outbox }, flushed };
 }
-function unsend(cache, sessionId, counter) {
-  const hit = cache.outbox.find((e) => e.state === "sent" && e.sessionId === sessionId && e.counter === counter);
-  if (!hit) return void 0;
-  return { ...cache, outbox: cache.outbox.map((e) => e === hit ? withoutSession({ ...e, state: "queued" }) : e) };
+function afterPosts(cache, outcomes) {
+  const refused = [];
+  const verdictOf = (e) => e.state === "posting" ? outcomes.find((o) => o.sessionId === e.sessionId && o.counter === e.counter)?.verdict : void 0;
+  const outbox = [];
+  for (const e of cache.outbox) {
+    const v = verdictOf(e);
+    if (v === "refused") refused.push(e);
+    else if (v === "ok") outbox.push({ ...withoutPosted(e), state: "sent" });
+    else if (v === "retry") outbox.push(withoutSession({ ...e, state: "queued" }));
+    else outbox.push(e);
+  }
+  return { cache: { ...cache, outbox }, refused };
+}
+var isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
+function reclaimStale(cache, now) {
+  const reclaimed = [];
+  const outbox = cache.outbox.map((e) => {
+    if (!isStale(e, now)) return e;
+    reclaimed.push(e);
+    return withoutSession({ ...e, state: "queued", redelivered: true });
+  });
+  return { cache: reclaimed.length ? { ...cache, outbox } : cache, reclaimed };
+}
+function withoutPosted(e) {
+  const { postedMs: _p, ...rest } = e;
+  return rest;
 }
 function withoutSession(e) {
-  const { sessionId: _s, counter: _c, ...rest } = e;
+  const { sessionId: _s, counter: _c, postedMs: _p, ...rest } = e;
   return rest;
 }
 function confirmSession(cache, peer, sessionId) {
@@ -1192,7 +1239,7 @@ function confirmSession(cache, peer, sessionId) {
 function requeueSession(cache, peer, sessionId) {
   const requeued = [];
   const outbox = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state !== "sent" || e.sessionId !== sessionId) return e;
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
     const again = withoutSession({ ...e, state: "queued", redelivered: true });
     requeued.push(again);
     return again;
@@ -1235,14 +1282,18 @@ function maybeHello(cache, peer, peerPublicKey, ctx, reason) {
 }
 function sessionLost(cache, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache, peer, sessionId);
-  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId }));
+  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
   const h = maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
 function tick(cache, ctx) {
   const x = expire(cache, ctx.now);
-  let c = x.cache;
-  const events = x.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state }));
+  const stale = reclaimStale(x.cache, ctx.now);
+  let c = stale.cache;
+  const events = [
+    ...x.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state })),
+    ...stale.reclaimed.map((e) => ({ type: "requeued", to: e.peer, id: e.id, sessionId: e.sessionId ?? "", why: "unanswered" }))
+  ];
   const outbound = [];
   const peers = [...new Set(c.outbox.filter((e) => e.state === "queued").map((e) => e.peer))];
   let hellos = 0;
@@ -1602,6 +1653,40 @@ async function withFileLock(path, fn, opts = {}) {
   }
 }
 
+// src/opennexus/posting.ts
+var keyOf = (m) => `${m.session_id}/${m.counter.toString()}`;
+async function postSealed(link2, posts, signal) {
+  const results = [];
+  const outcomes = [];
+  const failedPeers = /* @__PURE__ */ new Map();
+  for (const post of posts) {
+    const m = post.message;
+    const earlier = m.type === "data" ? failedPeers.get(m.receiver_id) : void 0;
+    if (m.type === "data" && earlier !== void 0) {
+      results.push({ post, verdict: "not_tried", error: `an earlier message to this peer did not get out (${earlier})` });
+      outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict: "retry" });
+      continue;
+    }
+    const r = await link2.tryPost(post.url, m, signal);
+    const verdict = postVerdict(r.status);
+    results.push({ post, verdict, error: r.error });
+    if (m.type !== "data") continue;
+    outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict });
+    if (verdict === "retry") failedPeers.set(m.receiver_id, r.error);
+  }
+  if (!outcomes.length) return { results, refused: [] };
+  const errors = new Map(results.flatMap((x) => x.post.message.type === "data" ? [[keyOf(x.post.message), x.error]] : []));
+  try {
+    const refused = await link2.store.update((c) => {
+      const a = afterPosts(c, outcomes);
+      return { cache: a.cache, result: a.refused };
+    }, {}, { durable: false });
+    return { results, refused: refused.map((entry) => ({ entry, error: errors.get(`${entry.sessionId}/${entry.counter}`) ?? "" })) };
+  } catch (e) {
+    return { results, refused: [], recordError: e.message };
+  }
+}
+
 // src/opennexus/waiting.ts
 function abortableSleep(ms, signal) {
   return new Promise((resolve) => {
@@ -1733,28 +1818,26 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
   }
   if (!result) return void await notProcessed("the session cache stayed locked; the message was not processed");
   for (const e of result.events) await onEvent(e);
-  for (const o of result.outbound) await postOutbound(link2, o, onEvent, signal);
+  await postOutbound(link2, result.outbound, onEvent, signal);
 }
-async function postOutbound(link2, o, onEvent, signal) {
-  let error;
-  try {
-    const r = await link2.post(o.url, o.message, signal);
-    if (r.status !== 200) error = clip(r.body);
-    else if (o.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
-  } catch (e) {
-    error = e.message;
+async function postOutbound(link2, outbound, onEvent, signal) {
+  if (!outbound.length) return;
+  const posted = await postSealed(link2, outbound, signal);
+  for (const { post, verdict, error } of posted.results) {
+    if (verdict === "ok") {
+      if (post.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(post.message.receiver_id)}`);
+    } else if (verdict !== "refused") {
+      await onEvent({ type: "send_failed", to: post.message.receiver_id, what: post.message.type, error });
+    }
   }
-  if (error === void 0) return;
-  await onEvent({ type: "send_failed", to: o.message.receiver_id, what: o.message.type, error });
-  const m = o.message;
-  if (m.type === "data") await link2.store.update((c) => ({ cache: unsend(c, m.session_id, m.counter.toString()), result: null })).catch(() => {
-  });
+  for (const { entry, error } of posted.refused) await onEvent({ type: "refused", to: entry.peer, id: entry.id, text: new TextDecoder().decode(entry.bytes), error });
+  if (posted.recordError) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
 async function outboxTick(link2, onEvent, timing, signal) {
   try {
     const now = Date.now();
     const snapshot = await link2.store.read();
-    if (signal.aborted || !snapshot.outbox.some((e) => e.state === "queued" || e.expiresMs <= now)) return;
+    if (signal.aborted || !snapshot.outbox.some((e) => e.state === "queued" || e.expiresMs <= now || isStale(e, now))) return;
     const ctx = { self: link2.identity, ownMessengerUrl: link2.messengerUrl, now, freshKey: () => randomBytes(32) };
     const r = await link2.store.update(
       (c) => {
@@ -1764,7 +1847,7 @@ async function outboxTick(link2, onEvent, timing, signal) {
       { signal, timeoutMs: timing.lockTimeoutMs }
     );
     for (const e of r.events) await onEvent(e);
-    for (const o of r.outbound) await postOutbound(link2, o, onEvent, signal);
+    await postOutbound(link2, r.outbound, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
   }
@@ -1781,19 +1864,21 @@ function resolvePeer(cache, to, url) {
   }
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
-  const peerUrl = url ? trimSlash(url) : cache.peerMessengerUrls[peer];
+  const peerUrl = url ?? cache.peerMessengerUrls[peer];
   if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
   return { peer, peerId, peerPub, peerUrl };
 }
 async function send(link2, opts, timing) {
   const bytes2 = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
+  if (bytes2.length > MAX_MESSAGE_BYTES) throw new ClientError("message_too_large", `the message is ${bytes2.length} bytes; at most ${MAX_MESSAGE_BYTES} fit in one DATA message`);
+  const givenUrl = opts.peerMessengerUrl === void 0 ? void 0 : checkedMessengerUrl(opts.peerMessengerUrl, "the peer's");
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
   const now = Date.now();
   const { p, flushed } = await link2.store.update((c0) => {
-    const p2 = resolvePeer(c0, opts.peerPublicKey, opts.peerMessengerUrl);
+    const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
-    const q = enqueue(expire(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
+    const q = enqueue(reclaimStale(expire(c0, now).cache, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
     if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
     const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
@@ -1801,7 +1886,13 @@ async function send(link2, opts, timing) {
     return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
   });
   if (flushed) return { ...await postAll(link2, p, flushed, id, signal), handshake: false };
-  const watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
+  let watch;
+  try {
+    watch = await link2.openStream({ watch: true, ...signal ? { signal } : {} });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return { id, status: "queued", peerId: p.peer, handshake: false, redelivered: false, reason: `own messenger unreachable: ${e.message}` };
+  }
   try {
     return await link2.store.handshakeLock(p.peerId, async () => {
       const first = await link2.store.update((c) => {
@@ -1816,7 +1907,10 @@ async function send(link2, opts, timing) {
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
       if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };
-      if (first.hello) await postHello(link2, p, first.hello, first.pending, signal);
+      if (first.hello) {
+        const failure = await postHello(link2, p, first.hello, first.pending, signal);
+        if (failure) return { id, status: "queued", peerId: p.peer, handshake: false, redelivered: false, reason: failure };
+      }
       return handshakeThenSend(link2, p, first.pending, watch, id, timing, signal, first.hello !== void 0);
     });
   } finally {
@@ -1825,17 +1919,14 @@ async function send(link2, opts, timing) {
 }
 async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
-  let failure;
-  try {
-    const r = await link2.post(p.peerUrl, hello, signal);
-    if (r.status !== 200) failure = new ClientError("hello_failed", `HELLO failed: ${clip(r.body)} (the message stays in the outbox)`);
-  } catch (e) {
-    failure = e;
-  }
-  if (!failure) return;
+  const r = await link2.tryPost(p.peerUrl, hello, signal);
+  if (signal?.aborted) throw new ClientError("aborted", "aborted");
+  if (r.status === 200) return void 0;
+  const failure = `HELLO failed: ${r.error}`;
+  link2.log(failure);
   await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
   });
-  throw failure;
+  return failure;
 }
 async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, began) {
   const queued = { id, status: "queued", peerId: p.peer, handshake: began, redelivered: false };
@@ -1855,24 +1946,26 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
   return { ...await postAll(link2, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
 }
 async function postAll(link2, p, flushed, id, signal, mine) {
-  let own;
-  for (const f of flushed) {
-    let error;
-    try {
-      const r = await link2.post(p.peerUrl, f.data, signal);
-      if (r.status !== 200) error = clip(r.body);
-    } catch (e) {
-      error = e.message;
-    }
-    if (error !== void 0) {
-      await link2.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
-      throw new ClientError("data_failed", `DATA send failed: ${error} (the message stays in the outbox)`);
-    }
-    if (f.entry.id === id) own = f;
+  const posted = await postSealed(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
+  for (const { entry, error } of posted.refused) {
+    if (entry.id !== id) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${entry.id} (${error}); it left the outbox`);
   }
-  link2.log("Message sent");
-  const sent = own ? { sessionId: own.data.session_id, counter: own.data.counter.toString() } : mine?.state === "sent" ? { sessionId: mine.sessionId, counter: mine.counter } : null;
-  return sent ? { id, status: "sent", peerId: p.peer, ...sent, redelivered: false } : { id, status: "queued", peerId: p.peer, redelivered: false };
+  if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
+  const i = flushed.findIndex((f) => f.entry.id === id);
+  const base = { id, peerId: p.peer, redelivered: false };
+  if (i < 0) {
+    if (mine?.state === "sent") return { ...base, status: "sent", sessionId: mine.sessionId, counter: mine.counter };
+    return { ...base, status: "queued", reason: mine?.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session" };
+  }
+  const own = posted.results[i];
+  const where = { sessionId: flushed[i].data.session_id, counter: flushed[i].data.counter.toString() };
+  if (own.verdict === "ok") {
+    link2.log("Message sent");
+    return { ...base, status: "sent", ...where };
+  }
+  if (own.verdict === "refused") throw new ClientError("data_failed", `DATA send failed: ${own.error}. The peer's messenger will never accept this message, so it left the outbox.`);
+  link2.log(`DATA send failed: ${own.error}`);
+  return { ...base, status: "queued", reason: `DATA send failed: ${own.error}` };
 }
 
 // src/opennexus/session-store.ts
@@ -1922,12 +2015,14 @@ var SessionStore = class {
   }
   /**
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
+   * `durable: false` skips the fsync, for a change that is safe to lose in a power cut (never
+   * one that spends a counter).
    */
-  async update(fn, lock = {}) {
+  async update(fn, lock = {}, opts = {}) {
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache, result } = fn(current);
-      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files });
+      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
       return result;
     }, { files: this.files, ...lock });
   }
@@ -1947,7 +2042,7 @@ var OpenNexusClient = class {
     } catch (e) {
       throw new ClientError("invalid_key", e.message);
     }
-    this.messengerUrl = trimSlash(opts.messengerUrl);
+    this.messengerUrl = checkedMessengerUrl(opts.messengerUrl, "this agent's");
     this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
     this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 2e4, opts.log ?? (() => {
     }));
@@ -2847,7 +2942,7 @@ function outboxList(c, now) {
   return c.outbox.map((e) => ({
     id: e.id,
     to: e.peer,
-    state: e.state === "queued" ? "queued" : "sent_unconfirmed",
+    state: e.state === "queued" ? "queued" : e.state === "posting" ? "sending" : "sent_unconfirmed",
     text: new TextDecoder().decode(e.bytes),
     created_at: iso(e.createdMs),
     expires_at: iso(e.expiresMs),

@@ -137,7 +137,7 @@ var init_errors2 = __esm({
         super(code, message);
       }
     };
-    isInputError = (e) => e.code === "invalid_key" || e.code === "self_session";
+    isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "self_session"].includes(e.code);
     KeysError = class extends CodedError {
       constructor(code, message) {
         super(code, message);

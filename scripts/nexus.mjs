@@ -141,6 +141,10 @@ function safeText(s, opts = {}) {
     (c) => opts.multiline && c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
   );
 }
+function indentedText(s, indent) {
+  return safeText(s, { multiline: true }).replace(/\n/g, `
+${" ".repeat(indent)}`);
+}
 async function readStdin() {
   const chunks = [];
   for await (const c of process.stdin) chunks.push(c);
@@ -625,7 +629,7 @@ Set NEXUS_STATE_DIR to a writable directory (state lives in its nexus/ folder).`
 }
 function messageText(t) {
   const s = String(t ?? "");
-  return safeText(s.slice(0, 16e3), { multiline: true }).replace(/\n/g, "\n      ") + (s.length > 16e3 ? " \u2026" : "");
+  return indentedText(s.slice(0, 16e3), 6) + (s.length > 16e3 ? " \u2026" : "");
 }
 function messageLine(m9) {
   const unverified = m9.agentId !== "system" && m9.verified !== true;

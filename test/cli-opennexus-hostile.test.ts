@@ -43,6 +43,17 @@ async function run(args: string[], env: Record<string, string> = {}) {
 
 const send = (peerUrl: string, env: Record<string, string> = {}) => run(['send', '--json', '--to', peerPub, '--messenger-url', peerUrl, '--message', 'hi', '--confirm-ms', '0'], env);
 
+/** A send that could not reach a messenger keeps the message: exit 0, one JSON line, queued with why. */
+function oneQueued(r: { exitCode?: number; stdout: string; stderr: string }): string {
+  expect(r.exitCode, r.stderr).toBe(0);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines, r.stdout).toHaveLength(1);
+  const doc = JSON.parse(lines[0]!);
+  expect(doc).toMatchObject({ ok: true, status: 'queued' });
+  expect(r.stderr).toMatch(/is queued and goes out on the next `send` or `stream`/);
+  return doc.reason as string;
+}
+
 function oneJsonError(stdout: string) {
   const lines = stdout.trim().split('\n');
   expect(lines, stdout).toHaveLength(1);
@@ -51,28 +62,27 @@ function oneJsonError(stdout: string) {
   return doc.error as { code: string; message: string };
 }
 
+// Each HELLO that does not get out leaves the message queued (reported with why, exit 0):
+// failing would make the caller send it again, a duplicate once a later send delivers both.
 describe('send against a hostile peer messenger (OPENNEXUS_HTTP_TIMEOUT=2)', () => {
-  it('never answers: exit 1 within the deadline', async () => {
+  it('never answers: queued within the deadline', async () => {
     hostile = await startHostile((_req, res, h) => h.silent(res));
     const r = await send(hostile.url);
-    expect(r.exitCode).toBe(1);
-    expect(oneJsonError(r.stdout)).toMatchObject({ code: 'network' });
+    expect(oneQueued(r)).toMatch(/^HELLO failed: /);
     expect(r.ms).toBeLessThan(8000);
   });
 
   it('trickles a byte every 300 ms: the deadline is total, not per byte', async () => {
     hostile = await startHostile((_req, res, h) => h.stream(res, { chunk: ' ', everyMs: 300 }));
     const r = await send(hostile.url);
-    expect(r.exitCode).toBe(1);
-    expect(oneJsonError(r.stdout).message).toMatch(/within 2000 ms/);
+    expect(oneQueued(r)).toMatch(/within 2000 ms/);
     expect(r.ms).toBeLessThan(8000);
   });
 
   it('an endless body: cut at the cap, in a 96 MiB heap', async () => {
     hostile = await startHostile((_req, res, h) => h.stream(res, { chunk: 'x'.repeat(65536) }));
     const r = await send(hostile.url);
-    expect(r.exitCode).toBe(1);
-    expect(oneJsonError(r.stdout).message).toMatch(/larger than/);
+    expect(oneQueued(r)).toMatch(/larger than/);
     await hostile.drained();
     expect(hostile.sent).toBeLessThan(64 << 20);
   });
@@ -80,9 +90,7 @@ describe('send against a hostile peer messenger (OPENNEXUS_HTTP_TIMEOUT=2)', () 
   it('an error answer full of terminal escapes is shown escaped and clipped', async () => {
     hostile = await startHostile((_req, res, h) => h.json(res, 400, `${ESC}[2J${ESC}]0;pwned\u0007 bad ${'y'.repeat(5000)}`, 'text/plain'));
     const r = await send(hostile.url);
-    expect(r.exitCode).toBe(1);
-    const e = oneJsonError(r.stdout);
-    expect(e.message.length).toBeLessThan(600);
+    expect(oneQueued(r).length).toBeLessThan(600);
     expect(r.stderr).toContain('\\u001b[2J');
   });
 });
@@ -91,8 +99,7 @@ describe('own messenger hostile', () => {
   it('send: a non-200 stream answer with a huge body is read up to a cap and reported', async () => {
     hostile = await startHostile((_req, res, h) => h.stream(res, { status: 503, chunk: 'z'.repeat(65536) }));
     const r = await send(real.url, { MESSENGER_URL: hostile.url });
-    expect(r.exitCode).toBe(1);
-    expect(oneJsonError(r.stdout).message).toMatch(/^stream refused by .* HTTP 503 z+$/);
+    expect(oneQueued(r)).toMatch(/^own messenger unreachable: stream refused by .* HTTP 503 z+$/);
     await hostile.drained();
   });
 

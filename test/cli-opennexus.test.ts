@@ -163,10 +163,17 @@ describe('opennexus CLI', () => {
     const badKey = await runScript(OPENNEXUS, ['send', '--to', 'AAAA', '--messenger-url', m1.url, '--message', 'x', '--json'], env);
     expect(badKey.exitCode).toBe(2);
     expect(JSON.parse(badKey.stdout)).toEqual({ ok: false, error: { code: 'invalid_key', message: 'Invalid peer public key: public key must be 32 bytes, got 3' } });
+    const badUrl = await runScript(OPENNEXUS, ['send', '--to', (await agent(m1.url)).pub, '--messenger-url', 'ftp://x', '--message', 'x', '--json'], env);
+    expect([badUrl.exitCode, JSON.parse(badUrl.stdout).error.code]).toEqual([2, 'invalid_url']);
+    const tooLarge = await runScript(OPENNEXUS, ['send', '--to', (await agent(m1.url)).pub, '--messenger-url', m1.url, '--message', '-', '--json'], env, { input: 'x'.repeat(300_000) });
+    expect([tooLarge.exitCode, JSON.parse(tooLarge.stdout).error.code]).toEqual([2, 'message_too_large']);
+    // Unreachable own messenger: queued (exit 0) with why; failing would invite a duplicate.
     const down = await runScript(OPENNEXUS, ['send', '--to', (await agent(m1.url)).pub, '--messenger-url', m1.url, '--message', 'x'], { ...env, MESSENGER_URL: 'http://127.0.0.1:9' });
-    expect(down.exitCode).toBe(1);
-    expect(down.stderr).toMatch(/^Error: cannot reach http:\/\/127\.0\.0\.1:9\/v1\/messages\/stream/);
-    for (const r of [noKeys, again, badFlag, badKey, down]) expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(down.exitCode).toBe(0);
+    expect(down.stderr).toMatch(/^Not sent yet \(own messenger unreachable: cannot reach http:\/\/127\.0\.0\.1:9\/v1\/messages\/stream.*\); message \S+ is queued/);
+    const outbox = JSON.parse((await runScript(OPENNEXUS, ['outbox', '--json'], env)).stdout).outbox;
+    expect(outbox.map((e: { state: string; text: string }) => [e.state, e.text])).toEqual([['queued', 'x']]);
+    for (const r of [noKeys, again, badFlag, badKey, badUrl, tooLarge, down]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('serve: prints its URL as JSON, answers /health, exits 0 on SIGTERM', async () => {

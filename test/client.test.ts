@@ -3,6 +3,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ClientError } from '../src/opennexus/client.ts';
+import { MAX_MESSAGE_BYTES } from '../src/opennexus/core/outbox.ts';
 import { messengerConfig } from '../src/opennexus/messenger/config.ts';
 import { startMessenger, type RunningMessenger } from '../src/opennexus/messenger/server.ts';
 import { postJson } from '../src/opennexus/transport.ts';
@@ -101,12 +102,25 @@ describe('OpenNexusClient', () => {
     expect(cache.outbox.map((e) => [e.id, e.state, new TextDecoder().decode(e.bytes)])).toEqual([[r.id, 'queued', 'x']]);
   });
 
-  it('bad input: invalid peer key, self-session, unreachable messenger', async () => {
+  it('bad input: invalid peer key, self-session, bad URLs, a message too large; nothing of it is queued', async () => {
     const a = makeAgent();
     const c = a.client(m.url);
     await expect(c.send({ peerPublicKey: 'nope', peerMessengerUrl: m.url, message: 'x' })).rejects.toThrow(/^Invalid peer public key/);
     await expect(c.send({ peerPublicKey: a.pub, peerMessengerUrl: m.url, message: 'x' })).rejects.toThrow('Refusing self-session');
+    for (const url of ['notaurl', 'ftp://x', 'http://x\u001b[2J', `http://${'x'.repeat(2048)}`]) {
+      await expect(c.send({ peerPublicKey: makeAgent().pub, peerMessengerUrl: url, message: 'x' })).rejects.toMatchObject({ code: 'invalid_url' });
+    }
+    expect(() => a.client('notaurl')).toThrow(expect.objectContaining({ code: 'invalid_url' }));
+    await expect(c.send({ peerPublicKey: makeAgent().pub, peerMessengerUrl: m.url, message: 'x'.repeat(MAX_MESSAGE_BYTES + 1) })).rejects.toMatchObject({ code: 'message_too_large' });
+    expect((await c.store.read()).outbox).toEqual([]);
+    expect((await c.store.read()).peerMessengerUrls).toEqual({});
+  });
+
+  it('an unreachable own messenger: the message is queued with why (sending it again would duplicate it)', async () => {
+    const a = makeAgent();
     const off = a.client('http://127.0.0.1:9');
-    await expect(off.send({ peerPublicKey: makeAgent().pub, peerMessengerUrl: m.url, message: 'x' })).rejects.toMatchObject({ code: 'network' });
+    const r = await off.send({ peerPublicKey: makeAgent().pub, peerMessengerUrl: m.url, message: 'x' });
+    expect(r).toMatchObject({ status: 'queued', reason: expect.stringMatching(/^own messenger unreachable: /) });
+    expect((await off.store.read()).outbox.map((e) => [e.id, e.state])).toEqual([[r.id, 'queued']]);
   });
 });

@@ -4,7 +4,7 @@ import { emptyCache, parseCache, serializeCache, type CacheState } from '../src/
 import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
 import { HELLO_RETRY_MS, sessionLost, sessionReady, tick } from '../src/opennexus/core/delivery.ts';
 import { identityFromSeed } from '../src/opennexus/core/identity.ts';
-import { OUTBOX_MAX_ENTRIES, confirmSession, enqueue, expire, flushPeer, requeueSession, unsend } from '../src/opennexus/core/outbox.ts';
+import { OUTBOX_MAX_ENTRIES, POSTING_STALE_MS, afterPosts, confirmSession, enqueue, expire, flushPeer, postVerdict, reclaimStale, requeueSession } from '../src/opennexus/core/outbox.ts';
 import { deriveSession } from '../src/opennexus/core/session.ts';
 
 const A = identityFromSeed(new Uint8Array(32).fill(1));
@@ -21,27 +21,61 @@ const put = (c: CacheState, id: string, now = 0, ttl = 1000) => enqueue(c, { id,
 const ctx = (now = 0) => ({ self: A, ownMessengerUrl: 'http://a', now, freshKey: () => randomBytes(32) });
 
 describe('outbox', () => {
-  it('queued -> sent in order; confirmed by the peer on that session -> gone', () => {
+  it('queued -> posting in order -> sent once its POST is answered; confirmed by the peer on that session -> gone', () => {
     let c = put(put(withSession(), 'm1'), 'm2');
     const f = flushPeer(c, A, B.agentId, 'http://a', 5);
     expect(f.flushed.map((x) => [x.entry.id, x.data.counter])).toEqual([['m1', 0n], ['m2', 1n]]);
     c = f.cache;
-    expect(c.outbox.map((e) => e.state)).toEqual(['sent', 'sent']);
+    expect(c.outbox.map((e) => [e.state, e.postedMs])).toEqual([['posting', 5], ['posting', 5]]);
     const sid = f.flushed[0]!.data.session_id;
+    // Sealed but not answered: the peer writing on the session confirms nothing.
+    expect(confirmSession(c, P, sid).delivered).toEqual([]);
+    c = afterPosts(c, [{ sessionId: sid, counter: '0', verdict: 'ok' }, { sessionId: sid, counter: '1', verdict: 'ok' }]).cache;
+    expect(c.outbox.map((e) => [e.state, e.postedMs])).toEqual([['sent', undefined], ['sent', undefined]]);
     expect(confirmSession(c, P, 'other').delivered).toEqual([]);
     const conf = confirmSession(c, P, sid);
     expect(conf.delivered.map((e) => e.id)).toEqual(['m1', 'm2']);
     expect(conf.cache.outbox).toEqual([]);
   });
 
-  it('a lost session requeues what went on it, marked redelivered; a failed POST requeues one', () => {
+  it('a lost session requeues what went on it (sent or still posting), marked redelivered', () => {
     const f = flushPeer(put(put(withSession(), 'm1'), 'm2'), A, B.agentId, 'http://a', 5);
     const sid = f.flushed[0]!.data.session_id;
-    const r = requeueSession(f.cache, P, sid);
+    const half = afterPosts(f.cache, [{ sessionId: sid, counter: '0', verdict: 'ok' }]).cache;
+    const r = requeueSession(half, P, sid);
     expect(r.requeued.map((e) => [e.id, e.state, e.redelivered, e.sessionId])).toEqual([['m1', 'queued', true, undefined], ['m2', 'queued', true, undefined]]);
-    const u = unsend(f.cache, sid, '1')!;
-    expect(u.outbox.map((e) => e.state)).toEqual(['sent', 'queued']);
-    expect(unsend(f.cache, sid, '7')).toBeUndefined();
+  });
+
+  it('a POST that failed on the way requeues (to be sealed anew); a refused one leaves and is returned', () => {
+    const f = flushPeer(put(put(put(withSession(), 'm1'), 'm2'), 'm3'), A, B.agentId, 'http://a', 5);
+    const sid = f.flushed[0]!.data.session_id;
+    const a = afterPosts(f.cache, [
+      { sessionId: sid, counter: '0', verdict: 'refused' },
+      { sessionId: sid, counter: '1', verdict: 'ok' },
+      { sessionId: sid, counter: '2', verdict: 'retry' },
+      { sessionId: sid, counter: '9', verdict: 'ok' }, // names no message: ignored
+    ]);
+    expect(a.refused.map((e) => e.id)).toEqual(['m1']);
+    expect(a.cache.outbox.map((e) => [e.id, e.state, e.counter])).toEqual([['m2', 'sent', '1'], ['m3', 'queued', undefined]]);
+    // Sealed again, the retried one gets a new counter: a spent nonce is never reused.
+    const again = flushPeer(a.cache, A, B.agentId, 'http://a', 6);
+    expect(again.flushed.map((x) => [x.entry.id, x.data.counter])).toEqual([['m3', 3n]]);
+  });
+
+  it('postVerdict: 200 ok; 400 and 413 refused for good; anything else, or no answer, retried', () => {
+    expect([200, 400, 413, 404, 429, 500, 503, null].map(postVerdict)).toEqual(['ok', 'refused', 'refused', 'retry', 'retry', 'retry', 'retry', 'retry']);
+  });
+
+  it('a seal whose POST never answered (its sender was killed) is reclaimed after POSTING_STALE_MS, never confirmed', () => {
+    const f = flushPeer(put(withSession(), 'm1', 0, 3600_000), A, B.agentId, 'http://a', 1000);
+    expect(reclaimStale(f.cache, 1000 + POSTING_STALE_MS - 1).reclaimed).toEqual([]);
+    const r = reclaimStale(f.cache, 1000 + POSTING_STALE_MS);
+    expect(r.reclaimed.map((e) => [e.id, e.state, e.sessionId])).toEqual([['m1', 'posting', f.flushed[0]!.data.session_id]]);
+    expect(r.cache.outbox.map((e) => [e.state, e.redelivered, e.sessionId])).toEqual([['queued', true, undefined]]);
+    // The tick does it and says so.
+    const t = tick(f.cache, ctx(1000 + POSTING_STALE_MS));
+    expect(t.events.filter((e) => e.type === 'requeued')).toEqual([{ type: 'requeued', to: P, id: 'm1', sessionId: f.flushed[0]!.data.session_id, why: 'unanswered' }]);
+    expect(t.outbound.map((o) => o.message.type)).toEqual(['data']);
   });
 
   it('expires by TTL; refuses beyond its bound; survives the cache file', () => {
@@ -52,6 +86,8 @@ describe('outbox', () => {
     expect(enqueue(full, { id: 'x', peer: P, bytes: te.encode('x'), createdMs: 0, expiresMs: 1 })).toBeNull();
     const back = parseCache(serializeCache(c));
     expect(back.outbox).toEqual(c.outbox);
+    const sealed = flushPeer(put(withSession(), 'p'), A, B.agentId, 'http://a', 42).cache;
+    expect(parseCache(serializeCache(sealed)).outbox).toEqual(sealed.outbox);
   });
 });
 

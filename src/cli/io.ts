@@ -44,6 +44,14 @@ export function safeText(s: string, opts: { multiline?: boolean } = {}): string 
   );
 }
 
+/**
+ * A peer's multi-line text under a label: escaped, and every continuation line indented by
+ * `indent`, so no line of it can pose as one of ours (a forged `[data] From:` line, say).
+ */
+export function indentedText(s: string, indent: number): string {
+  return safeText(s, { multiline: true }).replace(/\n/g, `\n${' '.repeat(indent)}`);
+}
+
 /** JSON with bigint as decimal strings (counters are u64). */
 export function toJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));

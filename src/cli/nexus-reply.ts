@@ -12,7 +12,7 @@ import { NetworkError } from '../http/network-error.ts';
 import { InvalidServerValue, StateDirError } from '../nexus/state.ts';
 import type { AgentResult } from '../nexus/agent.ts';
 import type { ApiResult } from '../nexus/client.ts';
-import { err, out, safeText } from './io.ts';
+import { err, indentedText, out, safeText } from './io.ts';
 
 export type Body = Record<string, unknown>;
 
@@ -134,7 +134,7 @@ export function failure(e: unknown, command: string): Outcome | undefined {
  */
 function messageText(t: unknown): string {
   const s = String(t ?? '');
-  return safeText(s.slice(0, 16_000), { multiline: true }).replace(/\n/g, '\n      ') + (s.length > 16_000 ? ' …' : '');
+  return indentedText(s.slice(0, 16_000), 6) + (s.length > 16_000 ? ' …' : '');
 }
 
 /** One message for a person on stderr: cursor, who (you, for your own), text; escaped. */

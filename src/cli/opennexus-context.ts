@@ -3,7 +3,7 @@
  * files, the own messenger, the request deadline, and a client built from them.
  */
 import { str, type Parsed, type RunContext } from './args.ts';
-import { CliError } from './io.ts';
+import { CliError, safeText } from './io.ts';
 import { stateDir } from './state-dir.ts';
 import { probeWritable } from '../store/atomic-file.ts';
 import { inlineFiles, poolFiles, type Files } from '../store/files.ts';
@@ -60,5 +60,7 @@ export async function clientOf(p: Parsed, ctx: Ctx, extra: Partial<OpenNexusClie
   const files = filesFor(opts.longLived === true);
   const { pubText, privText, identity } = await loadIdentity(p, dir, files);
   if (opts.writable !== false) await requireWritable(dir, files);
-  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), files, ...extra });
+  // The library's status lines can quote a server's or a peer's words: escaped for the terminal.
+  const log = extra.log;
+  return new OpenNexusClient({ identityPublicKey: pubText, identityPrivateKey: privText, identity, messengerUrl: ownMessenger(ctx), stateDir: dir, postTimeoutMs: httpTimeoutMs(ctx), files, ...extra, ...(log ? { log: (l: string) => log(safeText(l)) } : {}) });
 }

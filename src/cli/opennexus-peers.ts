@@ -24,6 +24,6 @@ export async function outbox(p: Parsed, ctx: Ctx): Promise<number> {
   const list = outboxList(await client.store.read(), Date.now());
   if (p.flags.json) out(toJson({ outbox: list }));
   else if (!list.length) out('The outbox is empty.');
-  else for (const x of list) out(`${x.id}  ${x.state.padEnd(16)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
+  else for (const x of list) out(`${x.id}  ${(x.expired ? `${x.state} (expired)` : x.state).padEnd(26)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
   return 0;
 }

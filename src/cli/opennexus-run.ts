@@ -3,7 +3,7 @@
  * reference's wording (opennexus spec §1.2, §4.2) so people and seed instructions recognise them.
  */
 import { int, str, type Parsed } from './args.ts';
-import { CliError, err, onStopSignal, out, readStdin, toJson } from './io.ts';
+import { CliError, err, onStopSignal, out, readStdin, safeText, toJson } from './io.ts';
 import { clientOf, dirOf, keyPaths, loadIdentity, ownMessenger, type Ctx } from './opennexus-context.ts';
 import { inlineFiles } from '../store/files.ts';
 import { generateKeys as generateKeysFiles, keyTextOrFile } from '../opennexus/keys.ts';
@@ -42,9 +42,11 @@ export async function send(p: Parsed, ctx: Ctx): Promise<number> {
   const peerUrl = str(p, 'messenger-url');
   const r = await client.send({ peerPublicKey: peerKey, ...(peerUrl ? { peerMessengerUrl: peerUrl } : {}), message, noCache: p.flags['no-cache'] === true });
   if (json) {
-    out(toJson({ ok: true, status: r.status, message_id: r.id, peer_id: r.peerId, session_id: r.sessionId ?? null, counter: r.counter ?? null, handshake: r.handshake, redelivered: r.redelivered }));
+    out(toJson({ ok: true, status: r.status, message_id: r.id, peer_id: r.peerId, session_id: r.sessionId ?? null, counter: r.counter ?? null, handshake: r.handshake, redelivered: r.redelivered, ...(r.reason ? { reason: r.reason } : {}) }));
   }
-  if (r.status === 'queued') err(`Peer not online; message ${r.id} queued, will be delivered when it answers; \`stream\` (or the next \`send\`) completes it.`);
+  // Queued is not a failure: the message is in the outbox, and sending it again would duplicate it.
+  if (r.status === 'queued' && r.reason) err(`Not sent yet (${safeText(r.reason)}); message ${r.id} is queued and goes out on the next \`send\` or \`stream\`.`);
+  else if (r.status === 'queued') err(`Peer not online; message ${r.id} queued, will be delivered when it answers; \`stream\` (or the next \`send\`) completes it.`);
   else err(`Accepted by the peer's messenger (message ${r.id}); it stays in the outbox until the peer answers on this session.`);
   return 0;
 }

@@ -3,7 +3,7 @@
  * §4.3-§4.5) or as one JSON object per event; bounded by --timeout and --max-messages.
  */
 import { int, type Parsed } from './args.ts';
-import { CliError, onStopSignal, out, err, safeText, toJson } from './io.ts';
+import { CliError, indentedText, onStopSignal, out, err, safeText, toJson } from './io.ts';
 import { clientOf, ownMessenger, short, type Ctx } from './opennexus-context.ts';
 import type { ClientEvent } from '../opennexus/client.ts';
 
@@ -13,7 +13,7 @@ function eventLines(e: ClientEvent): string[] {
     case 'connected':
       return ['Connected! Waiting for messages...', ''];
     case 'message':
-      return [`[data] From: ${short(e.from)}`, `Message: ${safeText(e.text, { multiline: true })}`, ''];
+      return [`[data] From: ${short(e.from)}`, `Message: ${indentedText(e.text, 'Message: '.length)}`, ''];
     case 'session_established':
       return e.initiator === 'peer' ? [`[hello] From: ${short(e.peer)}`] : [`[hello_ack] From: ${short(e.peer)}`, 'Session established'];
     case 'outbox_sent':
@@ -21,9 +21,14 @@ function eventLines(e: ClientEvent): string[] {
     case 'delivered':
       return [`Message ${e.id} to ${short(e.to)} delivered (the peer answered on its session)`];
     case 'requeued':
-      return [`Peer ${short(e.to)} lost the session of message ${e.id}; it goes out again under a new one`];
+      return [e.why === 'session_lost' ? `Peer ${short(e.to)} lost the session of message ${e.id}; it goes out again under a new one` : `Message ${e.id} to ${short(e.to)} was sealed but its send never finished; it goes out again`];
     case 'expired':
-      return [`NOT DELIVERED: message ${e.id} to ${short(e.to)} expired (${e.state}): ${safeText(e.text)}`];
+      // A message the messenger accepted may well have been read: the peer just never wrote back on that session.
+      return e.state === 'sent'
+        ? [`UNCONFIRMED: message ${e.id} to ${short(e.to)} left the outbox at its TTL; the peer's messenger accepted it, but the peer never answered on that session: ${safeText(e.text)}`]
+        : [`NOT DELIVERED: message ${e.id} to ${short(e.to)} expired before it ${e.state === 'queued' ? 'could be sent' : 'was confirmed sent'}: ${safeText(e.text)}`];
+    case 'refused':
+      return [`NOT DELIVERED: the peer's messenger refused message ${e.id} to ${short(e.to)} (${safeText(e.error)}); it left the outbox: ${safeText(e.text)}`];
     case 'hello_sent':
       return [`Sending HELLO to ${short(e.to)} (${e.reason === 'retry' ? 'retrying the handshake' : 'the peer lost its session'})`];
     case 'hello_ack':

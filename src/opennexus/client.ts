@@ -6,7 +6,7 @@
  */
 import { identityFromKeyTexts, type Identity } from './core/identity.ts';
 import { ClientError } from './errors.ts';
-import { Link, trimSlash } from './link.ts';
+import { Link, checkedMessengerUrl } from './link.ts';
 import { listen, type ClientEvent, type OnEvent } from './listening.ts';
 import { send, type SendOptions, type SendResult } from './sending.ts';
 import { SessionStore } from './session-store.ts';
@@ -74,7 +74,7 @@ export class OpenNexusClient {
     } catch (e) {
       throw new ClientError('invalid_key', (e as Error).message);
     }
-    this.messengerUrl = trimSlash(opts.messengerUrl);
+    this.messengerUrl = checkedMessengerUrl(opts.messengerUrl, "this agent's");
     this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
     this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 20_000, opts.log ?? (() => {}));
   }

@@ -33,12 +33,16 @@ export function peerList(c: CacheState): PeerEntry[] {
   return list.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
 }
 
-/** Messages queued for a handshake, or sent and not yet confirmed by the peer. */
+/**
+ * Messages queued (for a handshake or a retry), being sent (sealed, the POST not answered yet:
+ * a killed sender leaves them so, and they go out again), or accepted by the peer's messenger
+ * and not yet confirmed by the peer.
+ */
 export function outboxList(c: CacheState, now: number) {
   return c.outbox.map((e) => ({
     id: e.id,
     to: e.peer,
-    state: e.state === 'queued' ? 'queued' : 'sent_unconfirmed',
+    state: e.state === 'queued' ? 'queued' : e.state === 'posting' ? 'sending' : 'sent_unconfirmed',
     text: new TextDecoder().decode(e.bytes),
     created_at: iso(e.createdMs),
     expires_at: iso(e.expiresMs),

@@ -6,6 +6,8 @@ import { CodedError } from '../errors.ts';
 
 export type ClientErrorCode =
   | 'invalid_key'
+  | 'invalid_url'
+  | 'message_too_large'
   | 'self_session'
   | 'hello_failed'
   | 'hello_ack_timeout'
@@ -24,7 +26,7 @@ export class ClientError extends CodedError {
 }
 
 /** Bad input from the caller rather than a failure on the way (exit code 2 in the CLI). */
-export const isInputError = (e: ClientError) => e.code === 'invalid_key' || e.code === 'self_session';
+export const isInputError = (e: ClientError) => ['invalid_key', 'invalid_url', 'message_too_large', 'self_session'].includes(e.code);
 
 /** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
 export class KeysError extends CodedError {

@@ -11,6 +11,23 @@ import type { SessionStore } from './session-store.ts';
 import { openSse, postJson, type PostResult, type SseStream } from './transport.ts';
 
 export const trimSlash = (u: string) => u.replace(/\/+$/, '');
+
+/**
+ * A messenger URL from the caller, checked before anything is queued or saved: http(s), with
+ * no control characters (the URL parser would drop some silently), at most 2 KiB (it travels
+ * in every HELLO and DATA, whose body the messenger caps at 64 KiB).
+ */
+export function checkedMessengerUrl(u: string, whose: string): string {
+  let ok = false;
+  try {
+    const url = new URL(u);
+    ok = (url.protocol === 'http:' || url.protocol === 'https:') && u.length <= 2048 && !/[\u0000-\u0020\u007f]/.test(u);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ClientError('invalid_url', `${whose} messenger URL must be an http(s) URL, got ${JSON.stringify(clip(u))}`);
+  return trimSlash(u);
+}
 export const short = (id: string) => `${id.slice(0, 16)}...`;
 /** A server's answer in an error message: the start of it is enough. */
 export const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}...` : s);
@@ -27,6 +44,16 @@ export class Link {
 
   get headers(): Record<string, string> {
     return { 'X-Agent-ID': this.identity.agentIdB64 };
+  }
+
+  /** A POST whose failure is an answer, not an exception: status null when none came. */
+  async tryPost(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<{ status: number | null; error: string }> {
+    try {
+      const r = await this.post(url, message, signal);
+      return { status: r.status, error: r.status === 200 ? '' : `HTTP ${r.status}: ${clip(r.body)}` };
+    } catch (e) {
+      return { status: null, error: (e as Error).message };
+    }
   }
 
   async post(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<PostResult> {

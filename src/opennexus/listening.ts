@@ -8,10 +8,11 @@ import { emptyCache } from './core/cache.ts';
 import { randomBytes, x25519PublicKey } from './core/crypto.ts';
 import { tick } from './core/delivery.ts';
 import { handleInbound, type InboundEvent, type InboundResult, type Outbound } from './core/inbound.ts';
-import { unsend } from './core/outbox.ts';
+import { isStale } from './core/outbox.ts';
 import { PROTOCOL_VERSION, parseEnvelope, type Envelope } from './core/wire.ts';
 import { LockTimeoutError } from '../store/file-lock.ts';
-import { clip, short, type Link } from './link.ts';
+import { short, type Link } from './link.ts';
+import { postSealed } from './posting.ts';
 import { postJson, type SseStream } from './transport.ts';
 import { abortableSleep } from './waiting.ts';
 
@@ -126,23 +127,23 @@ async function processLine(link: Link, data: string, onEvent: OnEvent, timing: L
   }
   if (!result) return void (await notProcessed('the session cache stayed locked; the message was not processed'));
   for (const e of result.events) await onEvent(e);
-  for (const o of result.outbound) await postOutbound(link, o, onEvent, signal);
+  await postOutbound(link, result.outbound, onEvent, signal);
 }
 
-async function postOutbound(link: Link, o: Outbound, onEvent: OnEvent, signal: AbortSignal): Promise<void> {
-  let error: string | undefined;
-  try {
-    const r = await link.post(o.url, o.message, signal);
-    if (r.status !== 200) error = clip(r.body);
-    else if (o.message.type === 'hello_ack') link.log(`HELLO_ACK sent to ${short(o.message.receiver_id)}`);
-  } catch (e) {
-    error = (e as Error).message;
+/** Posts what a step produced (posting.ts) and reports every failure and refusal as an event. */
+async function postOutbound(link: Link, outbound: Outbound[], onEvent: OnEvent, signal: AbortSignal): Promise<void> {
+  if (!outbound.length) return;
+  const posted = await postSealed(link, outbound, signal);
+  for (const { post, verdict, error } of posted.results) {
+    if (verdict === 'ok') {
+      if (post.message.type === 'hello_ack') link.log(`HELLO_ACK sent to ${short(post.message.receiver_id)}`);
+    } else if (verdict !== 'refused') {
+      // A message from the outbox that did not get out is back in the queue for the next tick.
+      await onEvent({ type: 'send_failed', to: post.message.receiver_id, what: post.message.type, error });
+    }
   }
-  if (error === undefined) return;
-  await onEvent({ type: 'send_failed', to: o.message.receiver_id, what: o.message.type, error });
-  // A message from the outbox that did not get out goes back to the queue for the next tick.
-  const m = o.message;
-  if (m.type === 'data') await link.store.update((c) => ({ cache: unsend(c, m.session_id, m.counter.toString()), result: null })).catch(() => {});
+  for (const { entry, error } of posted.refused) await onEvent({ type: 'refused', to: entry.peer, id: entry.id, text: new TextDecoder().decode(entry.bytes), error });
+  if (posted.recordError) await onEvent({ type: 'rejected', what: 'outbox', detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
 
 /** Runs the outbox's tick under the lock when there is an outbox, then posts what it produced. */
@@ -151,7 +152,7 @@ async function outboxTick(link: Link, onEvent: OnEvent, timing: ListenTiming, si
     const now = Date.now();
     const snapshot = await link.store.read();
     // Nothing to do unless something waits or has expired (most ticks): no lock, no write.
-    if (signal.aborted || !snapshot.outbox.some((e) => e.state === 'queued' || e.expiresMs <= now)) return;
+    if (signal.aborted || !snapshot.outbox.some((e) => e.state === 'queued' || e.expiresMs <= now || isStale(e, now))) return;
     const ctx = { self: link.identity, ownMessengerUrl: link.messengerUrl, now, freshKey: () => randomBytes(32) };
     const r = await link.store.update(
       (c) => {
@@ -161,7 +162,7 @@ async function outboxTick(link: Link, onEvent: OnEvent, timing: ListenTiming, si
       { signal, timeoutMs: timing.lockTimeoutMs },
     );
     for (const e of r.events) await onEvent(e);
-    for (const o of r.outbound) await postOutbound(link, o, onEvent, signal);
+    await postOutbound(link, r.outbound, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: 'rejected', what: 'outbox', detail: `outbox: ${(e as Error).message}` });
   }

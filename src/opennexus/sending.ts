@@ -15,10 +15,11 @@ import { randomBytes } from './core/crypto.ts';
 import { HELLO_RETRY_MS } from './core/delivery.ts';
 import { agentIdOf, parseKeyText } from './core/identity.ts';
 import { beginHandshake, completeHandshake, dropPending, isAckFor } from './core/initiator.ts';
-import { enqueue, expire, flushPeer, unsend, type Flushed, type OutboxEntry } from './core/outbox.ts';
+import { MAX_MESSAGE_BYTES, enqueue, expire, flushPeer, reclaimStale, type Flushed, type OutboxEntry } from './core/outbox.ts';
 import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
-import { clip, short, trimSlash, type Link } from './link.ts';
+import { checkedMessengerUrl, clip, short, type Link } from './link.ts';
+import { postSealed } from './posting.ts';
 import type { SseStream } from './transport.ts';
 import { waitForMessage } from './waiting.ts';
 
@@ -43,6 +44,8 @@ export interface SendResult {
   counter?: string;
   /** A new handshake was made for this message. */
   handshake: boolean;
+  /** Why a message is `queued`: no answer to the handshake yet, or a messenger that could not be reached. */
+  reason?: string;
   /** Kept for callers of the earlier API: a resend now happens later, from the outbox. */
   redelivered: false;
 }
@@ -75,13 +78,16 @@ function resolvePeer(cache: CacheState, to: string, url: string | undefined): Pe
   }
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
-  const peerUrl = url ? trimSlash(url) : cache.peerMessengerUrls[peer];
+  const peerUrl = url ?? cache.peerMessengerUrls[peer];
   if (!peerUrl) throw new ClientError('invalid_key', `no messenger URL known for ${short(peer)}: give --messenger-url`);
   return { peer, peerId, peerPub, peerUrl };
 }
 
 export async function send(link: Link, opts: SendOptions, timing: SendTiming): Promise<SendResult> {
   const bytes = typeof opts.message === 'string' ? utf8(opts.message) : opts.message;
+  // Refused before it enters the outbox: the messenger would refuse its DATA (core/outbox.ts).
+  if (bytes.length > MAX_MESSAGE_BYTES) throw new ClientError('message_too_large', `the message is ${bytes.length} bytes; at most ${MAX_MESSAGE_BYTES} fit in one DATA message`);
+  const givenUrl = opts.peerMessengerUrl === undefined ? undefined : checkedMessengerUrl(opts.peerMessengerUrl, "the peer's");
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
   const signal = opts.signal;
 
@@ -89,9 +95,10 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
   // resolved from the cache read under the lock (one read of it per send).
   const now = Date.now();
   const { p, flushed } = await link.store.update<{ p: Peer; flushed: Flushed[] | null }>((c0) => {
-    const p = resolvePeer(c0, opts.peerPublicKey, opts.peerMessengerUrl);
+    const p = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p.peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session');
-    const q = enqueue(expire(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+    // What expired is reported by the next stream's tick; a seal whose POST never answered goes out again.
+    const q = enqueue(reclaimStale(expire(c0, now).cache, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
     if (!q) throw new ClientError('data_failed', 'the outbox is full: too many messages wait for peers that have not answered');
     const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
     if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: { p, flushed: null } };
@@ -102,7 +109,15 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
 
   // No session: our own stream first (it must be registered before a HELLO_ACK can come),
   // then one handshake per peer at a time across processes.
-  const watch = await link.openStream({ watch: true, ...(signal ? { signal } : {}) });
+  let watch: SseStream;
+  try {
+    watch = await link.openStream({ watch: true, ...(signal ? { signal } : {}) });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    // The message is in the outbox: a later send or stream delivers it. Failing here would
+    // make the caller send it again (a duplicate).
+    return { id, status: 'queued', peerId: p.peer, handshake: false, redelivered: false, reason: `own messenger unreachable: ${(e as Error).message}` };
+  }
   try {
     return await link.store.handshakeLock(p.peerId, async () => {
       const first = await link.store.update<First>((c) => {
@@ -119,7 +134,10 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer]!, hello: b.hello } };
       });
       if ('flushed' in first) return { ...(await postAll(link, p, first.flushed, id, signal, first.mine)), handshake: false };
-      if (first.hello) await postHello(link, p, first.hello, first.pending, signal);
+      if (first.hello) {
+        const failure = await postHello(link, p, first.hello, first.pending, signal);
+        if (failure) return { id, status: 'queued', peerId: p.peer, handshake: false, redelivered: false, reason: failure };
+      }
       return handshakeThenSend(link, p, first.pending, watch, id, timing, signal, first.hello !== undefined);
     });
   } finally {
@@ -127,19 +145,20 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
   }
 }
 
-/** Posts the HELLO; if it did not get out, the handshake is not under way: its record goes. */
-async function postHello(link: Link, p: Peer, hello: HelloMessage, pending: PendingHandshake, signal?: AbortSignal): Promise<void> {
+/**
+ * Posts the HELLO; if it did not get out, the handshake is not under way: its record goes, and
+ * the reason is returned (the message stays queued; a later send or stream tries again).
+ */
+async function postHello(link: Link, p: Peer, hello: HelloMessage, pending: PendingHandshake, signal?: AbortSignal): Promise<string | undefined> {
   link.log(`Sending HELLO to ${short(p.peer)}`);
-  let failure: ClientError | undefined;
-  try {
-    const r = await link.post(p.peerUrl, hello, signal);
-    if (r.status !== 200) failure = new ClientError('hello_failed', `HELLO failed: ${clip(r.body)} (the message stays in the outbox)`);
-  } catch (e) {
-    failure = e as ClientError;
-  }
-  if (!failure) return;
+  const r = await link.tryPost(p.peerUrl, hello, signal);
+  if (signal?.aborted) throw new ClientError('aborted', 'aborted');
+  if (r.status === 200) return undefined;
+  // opennexus spec §4.2: the reference prints `HELLO failed: <response body>`.
+  const failure = `HELLO failed: ${r.error}`;
+  link.log(failure);
   await link.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {});
-  throw failure;
+  return failure;
 }
 
 /** Waits for the HELLO_ACK; on it completes the handshake and sends what waits, else queued. */
@@ -171,28 +190,30 @@ async function handshakeThenSend(
 }
 
 /**
- * POSTs sealed messages in order; one that fails goes back to the queue (and ends the send).
- * `mine` is this message as the cache holds it after sealing: another process (a concurrent
- * send or a stream) may have sealed it first and posts it; if that post never happens, the
- * outbox reports the message when its TTL passes.
+ * POSTs the sealed messages in order (posting.ts) and says what became of this send's own
+ * message. `mine` is this message as the cache holds it after sealing: another process (a
+ * stream) may have sealed it first, and that process posts it.
  */
 async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal, mine?: OutboxEntry): Promise<Omit<SendResult, 'handshake'>> {
-  let own: Flushed | undefined;
-  for (const f of flushed) {
-    let error: string | undefined;
-    try {
-      const r = await link.post(p.peerUrl, f.data, signal);
-      if (r.status !== 200) error = clip(r.body);
-    } catch (e) {
-      error = (e as Error).message;
-    }
-    if (error !== undefined) {
-      await link.store.update((c) => ({ cache: unsend(c, f.data.session_id, f.data.counter.toString()), result: null }));
-      throw new ClientError('data_failed', `DATA send failed: ${error} (the message stays in the outbox)`);
-    }
-    if (f.entry.id === id) own = f;
+  const posted = await postSealed(link, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
+  for (const { entry, error } of posted.refused) {
+    if (entry.id !== id) link.log(`NOT DELIVERED: the peer's messenger refused queued message ${entry.id} (${error}); it left the outbox`);
   }
-  link.log('Message sent');
-  const sent = own ? { sessionId: own.data.session_id, counter: own.data.counter.toString() } : mine?.state === 'sent' ? { sessionId: mine.sessionId!, counter: mine.counter! } : null;
-  return sent ? { id, status: 'sent', peerId: p.peer, ...sent, redelivered: false } : { id, status: 'queued', peerId: p.peer, redelivered: false };
+  if (posted.recordError) link.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
+  const i = flushed.findIndex((f) => f.entry.id === id);
+  const base = { id, peerId: p.peer, redelivered: false as const };
+  if (i < 0) {
+    // Another process sealed it and posted it before we held the handshake lock: its outcome is in the cache.
+    if (mine?.state === 'sent') return { ...base, status: 'sent', sessionId: mine.sessionId!, counter: mine.counter! };
+    return { ...base, status: 'queued', reason: mine?.state === 'posting' ? 'another process of this agent sealed it and did not record its POST' : 'waiting for a session' };
+  }
+  const own = posted.results[i]!;
+  const where = { sessionId: flushed[i]!.data.session_id, counter: flushed[i]!.data.counter.toString() };
+  if (own.verdict === 'ok') {
+    link.log('Message sent');
+    return { ...base, status: 'sent', ...where };
+  }
+  if (own.verdict === 'refused') throw new ClientError('data_failed', `DATA send failed: ${own.error}. The peer's messenger will never accept this message, so it left the outbox.`);
+  link.log(`DATA send failed: ${own.error}`);
+  return { ...base, status: 'queued', reason: `DATA send failed: ${own.error}` };
 }

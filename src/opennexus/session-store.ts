@@ -32,13 +32,15 @@ export class SessionStore {
 
   /**
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
+   * `durable: false` skips the fsync, for a change that is safe to lose in a power cut (never
+   * one that spends a counter).
    */
-  async update<T>(fn: (cache: CacheState) => { cache?: CacheState; result: T }, lock: LockOptions = {}): Promise<T> {
+  async update<T>(fn: (cache: CacheState) => { cache?: CacheState; result: T }, lock: LockOptions = {}, opts: { durable?: boolean } = {}): Promise<T> {
     // The lock's folder sits in this.dir: taking the lock creates it (0700) when needed.
     return withFileLock(this.path, async () => {
       const current = await this.read();
       const { cache, result } = fn(current);
-      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files });
+      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
       return result;
     }, { files: this.files, ...lock });
   }

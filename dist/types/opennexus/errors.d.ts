@@ -3,7 +3,7 @@
  * where it has one (opennexus spec §4.2).
  */
 import { CodedError } from '../errors.js';
-export type ClientErrorCode = 'invalid_key' | 'self_session' | 'hello_failed' | 'hello_ack_timeout' | 'hello_ack_invalid' | 'derive_failed' | 'encrypt_failed' | 'data_failed' | 'network' | 'aborted';
+export type ClientErrorCode = 'invalid_key' | 'invalid_url' | 'message_too_large' | 'self_session' | 'hello_failed' | 'hello_ack_timeout' | 'hello_ack_invalid' | 'derive_failed' | 'encrypt_failed' | 'data_failed' | 'network' | 'aborted';
 export declare class ClientError extends CodedError {
     readonly code: ClientErrorCode;
     constructor(code: ClientErrorCode, message: string);

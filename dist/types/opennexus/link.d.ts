@@ -8,6 +8,12 @@ import type { OutboundMessage } from './core/wire.js';
 import type { SessionStore } from './session-store.js';
 import { type PostResult, type SseStream } from './transport.js';
 export declare const trimSlash: (u: string) => string;
+/**
+ * A messenger URL from the caller, checked before anything is queued or saved: http(s), with
+ * no control characters (the URL parser would drop some silently), at most 2 KiB (it travels
+ * in every HELLO and DATA, whose body the messenger caps at 64 KiB).
+ */
+export declare function checkedMessengerUrl(u: string, whose: string): string;
 export declare const short: (id: string) => string;
 /** A server's answer in an error message: the start of it is enough. */
 export declare const clip: (s: string) => string;
@@ -22,6 +28,11 @@ export declare class Link {
     /** Deadline of one request, and of opening a stream (opennexus spec §3: 20 s). */
     timeoutMs: number, log: (line: string) => void);
     get headers(): Record<string, string>;
+    /** A POST whose failure is an answer, not an exception: status null when none came. */
+    tryPost(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<{
+        status: number | null;
+        error: string;
+    }>;
     post(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<PostResult>;
     /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
     openStream(opts?: {

@@ -19,6 +19,8 @@ export interface SendResult {
     counter?: string;
     /** A new handshake was made for this message. */
     handshake: boolean;
+    /** Why a message is `queued`: no answer to the handshake yet, or a messenger that could not be reached. */
+    reason?: string;
     /** Kept for callers of the earlier API: a resend now happens later, from the outbox. */
     redelivered: false;
 }

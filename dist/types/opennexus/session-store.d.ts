@@ -13,11 +13,15 @@ export declare class SessionStore {
     read(): Promise<CacheState>;
     /**
      * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
+     * `durable: false` skips the fsync, for a change that is safe to lose in a power cut (never
+     * one that spends a counter).
      */
     update<T>(fn: (cache: CacheState) => {
         cache?: CacheState;
         result: T;
-    }, lock?: LockOptions): Promise<T>;
+    }, lock?: LockOptions, opts?: {
+        durable?: boolean;
+    }): Promise<T>;
     /** Serialises handshakes with one peer across processes (see OpenNexusClient.send). */
     handshakeLock<T>(peerId: Uint8Array, fn: () => Promise<T>): Promise<T>;
 }

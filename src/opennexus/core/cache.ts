@@ -98,9 +98,10 @@ export function parseCache(text: string): CacheState {
         bytes: bytes === '' ? new Uint8Array(0) : unb64(bytes),
         createdMs: Number(int(raw.created_ms, 0n)),
         expiresMs: Number(int(raw.expires_ms, 0n)),
-        state: raw.state === 'sent' ? 'sent' : 'queued',
+        state: raw.state === 'sent' || raw.state === 'posting' ? raw.state : 'queued',
         ...(str('session_id') ? { sessionId: str('session_id')! } : {}),
         ...(str('counter') ? { counter: str('counter')! } : {}),
+        ...(raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {}),
         redelivered: raw.redelivered === true,
       });
     } catch {
@@ -144,6 +145,7 @@ export function serializeCache(c: CacheState): string {
     state: e.state,
     ...(e.sessionId ? { session_id: e.sessionId } : {}),
     ...(e.counter ? { counter: e.counter } : {}),
+    ...(e.postedMs !== undefined ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {}),
     redelivered: e.redelivered,
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });

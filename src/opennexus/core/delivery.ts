@@ -9,7 +9,7 @@ import type { CacheState } from './cache.ts';
 import type { Identity } from './identity.ts';
 import { beginHandshake } from './initiator.ts';
 import type { InboundResult } from './inbound.ts';
-import { confirmSession, expire, flushPeer, queuedFor, requeueSession } from './outbox.ts';
+import { confirmSession, expire, flushPeer, queuedFor, reclaimStale, requeueSession, type OutboxEntry } from './outbox.ts';
 import type { OutboundMessage } from './wire.ts';
 
 /** A pending handshake younger than this is waited for, not repeated. */
@@ -18,8 +18,11 @@ export const HELLO_RETRY_MS = 60_000;
 export type DeliveryEvent =
   | { type: 'outbox_sent'; to: string; id: string; sessionId: string; counter: string; redelivered: boolean }
   | { type: 'delivered'; to: string; id: string; sessionId: string }
-  | { type: 'requeued'; to: string; id: string; sessionId: string }
-  | { type: 'expired'; to: string; id: string; text: string; state: 'queued' | 'sent' }
+  /** lost: the peer said it lost the session; unanswered: the POST never reported back (the sender died). */
+  | { type: 'requeued'; to: string; id: string; sessionId: string; why: 'session_lost' | 'unanswered' }
+  | { type: 'expired'; to: string; id: string; text: string; state: OutboxEntry['state'] }
+  /** The peer's messenger refused it (400/413): it never will accept it, so it left the outbox. */
+  | { type: 'refused'; to: string; id: string; text: string; error: string }
   | { type: 'hello_sent'; to: string; reason: 'session_lost' | 'retry' };
 
 export interface DeliveryContext {
@@ -68,7 +71,7 @@ function maybeHello(cache: CacheState, peer: string, peerPublicKey: string, ctx:
 /** The peer lost `sessionId` (it said so with a reset): requeue what went on it, handshake again. */
 export function sessionLost(cache: CacheState, peer: string, sessionId: string, peerPublicKey: string, ctx: DeliveryContext): DeliveryResult {
   const r = requeueSession(cache, peer, sessionId);
-  const events: DeliveryEvent[] = r.requeued.map((e) => ({ type: 'requeued', to: peer, id: e.id, sessionId }));
+  const events: DeliveryEvent[] = r.requeued.map((e) => ({ type: 'requeued', to: peer, id: e.id, sessionId, why: 'session_lost' }));
   const h = maybeHello(r.cache, peer, peerPublicKey, ctx, 'session_lost');
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
@@ -79,8 +82,12 @@ export function sessionLost(cache: CacheState, peer: string, sessionId: string, 
  */
 export function tick(cache: CacheState, ctx: DeliveryContext): DeliveryResult & { changed: boolean } {
   const x = expire(cache, ctx.now);
-  let c = x.cache;
-  const events: DeliveryEvent[] = x.expired.map((e) => ({ type: 'expired', to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state }));
+  const stale = reclaimStale(x.cache, ctx.now);
+  let c = stale.cache;
+  const events: DeliveryEvent[] = [
+    ...x.expired.map((e): DeliveryEvent => ({ type: 'expired', to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state })),
+    ...stale.reclaimed.map((e): DeliveryEvent => ({ type: 'requeued', to: e.peer, id: e.id, sessionId: e.sessionId ?? '', why: 'unanswered' })),
+  ];
   const outbound: DeliveryResult['outbound'] = [];
   const peers = [...new Set(c.outbox.filter((e) => e.state === 'queued').map((e) => e.peer))];
   let hellos = 0;

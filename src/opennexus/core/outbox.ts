@@ -3,10 +3,17 @@
  * good or its TTL passes, so nothing is lost silently when the peer is offline or loses its
  * session (opennexus spec §4.2 only sends while both sides are online; this is ours).
  *
- *   queued --(a session with the peer exists: seal)--> sent
+ *   queued --(a session with the peer exists: seal, save)--> posting
+ *   posting --(the peer's messenger answered 200)--> sent
+ *   posting --(the POST failed on the way)--> queued again (its counter is spent)
+ *   posting --(the messenger refused it: 400/413, it never will accept it)--> gone, reported
+ *   posting --(no answer recorded for POSTING_STALE_MS: the sender was killed)--> queued again
  *   sent --(authenticated DATA from the peer on that session)--> gone (delivered)
- *   sent --(a reset names that session)--> queued again, marked redelivered
+ *   sent, posting --(a reset names that session)--> queued again, marked redelivered
  *   any --(TTL)--> gone, reported
+ * Only a POST that was answered makes a message `sent`, so only such a message can be
+ * confirmed by the peer's later DATA: one sealed and never posted is sent again, never
+ * reported delivered (a duplicate is better than a silent loss).
  */
 import { b64 } from './bytes.ts';
 import type { CacheState } from './cache.ts';
@@ -21,10 +28,12 @@ export interface OutboxEntry {
   bytes: Uint8Array;
   createdMs: number;
   expiresMs: number;
-  state: 'queued' | 'sent';
-  /** Where it went last (state 'sent'). */
+  state: 'queued' | 'posting' | 'sent';
+  /** Where it went last (states 'posting' and 'sent'). */
   sessionId?: string;
   counter?: string;
+  /** When it was sealed (state 'posting'). */
+  postedMs?: number;
   /** It went out again under a new session after the peer lost the first one. */
   redelivered: boolean;
 }
@@ -32,6 +41,29 @@ export interface OutboxEntry {
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
 export const OUTBOX_MAX_ENTRIES = 1000;
 export const OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The largest message: its DATA body must fit the messenger's 64 KiB body limit (opennexus
+ * spec §5, http.MaxBytesReader(65536)). 46 KiB of text is 62,828 base64 characters of
+ * ciphertext, which leaves ~2.7 KB for the envelope (ids, counter, a messenger URL).
+ */
+export const MAX_MESSAGE_BYTES = 46 * 1024;
+
+/**
+ * Longer than any POST may take (OPENNEXUS_HTTP_TIMEOUT is at most 600 s): a message still
+ * `posting` after this was sealed by a process that died before the POST answered.
+ */
+export const POSTING_STALE_MS = 15 * 60_000;
+
+/** What a POST of a sealed message came to. */
+export type PostVerdict = 'ok' | 'retry' | 'refused';
+
+/**
+ * The messenger's answer to a DATA POST, or null when none came (network, deadline). 400 and
+ * 413 say this body will never be accepted (opennexus spec §6: invalid request, body too
+ * large); anything else may pass later (429, 503, a proxy's 502, a wrong URL fixed).
+ */
+export const postVerdict = (status: number | null): PostVerdict => (status === 200 ? 'ok' : status === 400 || status === 413 ? 'refused' : 'retry');
 
 export function outboxBytes(cache: CacheState): number {
   return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
@@ -50,7 +82,8 @@ export interface Flushed {
 
 /**
  * Seals every queued message for `peer`, oldest first, if a session exists. The caller must
- * save the cache before posting (a sealed counter is spent either way).
+ * save the cache before posting (a sealed counter is spent either way), then record what each
+ * POST came to with afterPosts.
  */
 export function flushPeer(cache: CacheState, self: Identity, peerId: Uint8Array, ownUrl: string, now: number): { cache: CacheState; flushed: Flushed[] } {
   const peer = b64(peerId);
@@ -61,22 +94,61 @@ export function flushPeer(cache: CacheState, self: Identity, peerId: Uint8Array,
     const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
     if (!s) return e;
     c = s.cache;
-    const sent: OutboxEntry = { ...e, state: 'sent', sessionId: s.data.session_id, counter: s.data.counter.toString() };
-    flushed.push({ entry: sent, data: s.data });
-    return sent;
+    const sealed: OutboxEntry = { ...e, state: 'posting', sessionId: s.data.session_id, counter: s.data.counter.toString(), postedMs: now };
+    flushed.push({ entry: sealed, data: s.data });
+    return sealed;
   });
   return { cache: { ...c, outbox }, flushed };
 }
 
-/** The POST of (session, counter) failed: that message goes back to the queue (the counter is spent). */
-export function unsend(cache: CacheState, sessionId: string, counter: string): CacheState | undefined {
-  const hit = cache.outbox.find((e) => e.state === 'sent' && e.sessionId === sessionId && e.counter === counter);
-  if (!hit) return undefined;
-  return { ...cache, outbox: cache.outbox.map((e) => (e === hit ? withoutSession({ ...e, state: 'queued' }) : e)) };
+export interface PostOutcome {
+  sessionId: string;
+  counter: string;
+  verdict: PostVerdict;
+}
+
+/**
+ * Records what the POSTs of sealed messages came to: accepted -> sent; failed on the way ->
+ * queued again, to be sealed anew (the counter is spent); refused -> removed and returned, for
+ * the caller to report with its text.
+ */
+export function afterPosts(cache: CacheState, outcomes: PostOutcome[]): { cache: CacheState; refused: OutboxEntry[] } {
+  const refused: OutboxEntry[] = [];
+  const verdictOf = (e: OutboxEntry) => (e.state === 'posting' ? outcomes.find((o) => o.sessionId === e.sessionId && o.counter === e.counter)?.verdict : undefined);
+  const outbox: OutboxEntry[] = [];
+  for (const e of cache.outbox) {
+    const v = verdictOf(e);
+    if (v === 'refused') refused.push(e);
+    else if (v === 'ok') outbox.push({ ...withoutPosted(e), state: 'sent' });
+    else if (v === 'retry') outbox.push(withoutSession({ ...e, state: 'queued' }));
+    else outbox.push(e);
+  }
+  return { cache: { ...cache, outbox }, refused };
+}
+
+export const isStale = (e: OutboxEntry, now: number) => e.state === 'posting' && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
+
+/**
+ * Sealed messages whose POST never answered (the sender was killed) go back to the queue;
+ * `reclaimed` holds them as they were (with the session they were sealed on).
+ */
+export function reclaimStale(cache: CacheState, now: number): { cache: CacheState; reclaimed: OutboxEntry[] } {
+  const reclaimed: OutboxEntry[] = [];
+  const outbox = cache.outbox.map((e) => {
+    if (!isStale(e, now)) return e;
+    reclaimed.push(e);
+    return withoutSession({ ...e, state: 'queued', redelivered: true });
+  });
+  return { cache: reclaimed.length ? { ...cache, outbox } : cache, reclaimed };
+}
+
+function withoutPosted(e: OutboxEntry): OutboxEntry {
+  const { postedMs: _p, ...rest } = e;
+  return rest;
 }
 
 function withoutSession(e: OutboxEntry): OutboxEntry {
-  const { sessionId: _s, counter: _c, ...rest } = e;
+  const { sessionId: _s, counter: _c, postedMs: _p, ...rest } = e;
   return rest;
 }
 
@@ -91,7 +163,7 @@ export function confirmSession(cache: CacheState, peer: string, sessionId: strin
 export function requeueSession(cache: CacheState, peer: string, sessionId: string): { cache: CacheState; requeued: OutboxEntry[] } {
   const requeued: OutboxEntry[] = [];
   const outbox = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state !== 'sent' || e.sessionId !== sessionId) return e;
+    if (e.peer !== peer || e.state === 'queued' || e.sessionId !== sessionId) return e;
     const again = withoutSession({ ...e, state: 'queued', redelivered: true });
     requeued.push(again);
     return again;

@@ -1,6 +1,7 @@
 import type { CacheState } from './cache.js';
 import type { Identity } from './identity.js';
 import type { InboundResult } from './inbound.js';
+import { type OutboxEntry } from './outbox.js';
 import type { OutboundMessage } from './wire.js';
 /** A pending handshake younger than this is waited for, not repeated. */
 export declare const HELLO_RETRY_MS = 60000;
@@ -16,17 +17,28 @@ export type DeliveryEvent = {
     to: string;
     id: string;
     sessionId: string;
-} | {
+}
+/** lost: the peer said it lost the session; unanswered: the POST never reported back (the sender died). */
+ | {
     type: 'requeued';
     to: string;
     id: string;
     sessionId: string;
+    why: 'session_lost' | 'unanswered';
 } | {
     type: 'expired';
     to: string;
     id: string;
     text: string;
-    state: 'queued' | 'sent';
+    state: OutboxEntry['state'];
+}
+/** The peer's messenger refused it (400/413): it never will accept it, so it left the outbox. */
+ | {
+    type: 'refused';
+    to: string;
+    id: string;
+    text: string;
+    error: string;
 } | {
     type: 'hello_sent';
     to: string;

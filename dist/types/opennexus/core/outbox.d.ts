@@ -8,16 +8,37 @@ export interface OutboxEntry {
     bytes: Uint8Array;
     createdMs: number;
     expiresMs: number;
-    state: 'queued' | 'sent';
-    /** Where it went last (state 'sent'). */
+    state: 'queued' | 'posting' | 'sent';
+    /** Where it went last (states 'posting' and 'sent'). */
     sessionId?: string;
     counter?: string;
+    /** When it was sealed (state 'posting'). */
+    postedMs?: number;
     /** It went out again under a new session after the peer lost the first one. */
     redelivered: boolean;
 }
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
 export declare const OUTBOX_MAX_ENTRIES = 1000;
 export declare const OUTBOX_MAX_BYTES: number;
+/**
+ * The largest message: its DATA body must fit the messenger's 64 KiB body limit (opennexus
+ * spec §5, http.MaxBytesReader(65536)). 46 KiB of text is 62,828 base64 characters of
+ * ciphertext, which leaves ~2.7 KB for the envelope (ids, counter, a messenger URL).
+ */
+export declare const MAX_MESSAGE_BYTES: number;
+/**
+ * Longer than any POST may take (OPENNEXUS_HTTP_TIMEOUT is at most 600 s): a message still
+ * `posting` after this was sealed by a process that died before the POST answered.
+ */
+export declare const POSTING_STALE_MS: number;
+/** What a POST of a sealed message came to. */
+export type PostVerdict = 'ok' | 'retry' | 'refused';
+/**
+ * The messenger's answer to a DATA POST, or null when none came (network, deadline). 400 and
+ * 413 say this body will never be accepted (opennexus spec §6: invalid request, body too
+ * large); anything else may pass later (429, 503, a proxy's 502, a wrong URL fixed).
+ */
+export declare const postVerdict: (status: number | null) => PostVerdict;
 export declare function outboxBytes(cache: CacheState): number;
 /** Adds a queued message; false when the outbox is full (the caller reports it). */
 export declare function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): CacheState | null;
@@ -27,14 +48,36 @@ export interface Flushed {
 }
 /**
  * Seals every queued message for `peer`, oldest first, if a session exists. The caller must
- * save the cache before posting (a sealed counter is spent either way).
+ * save the cache before posting (a sealed counter is spent either way), then record what each
+ * POST came to with afterPosts.
  */
 export declare function flushPeer(cache: CacheState, self: Identity, peerId: Uint8Array, ownUrl: string, now: number): {
     cache: CacheState;
     flushed: Flushed[];
 };
-/** The POST of (session, counter) failed: that message goes back to the queue (the counter is spent). */
-export declare function unsend(cache: CacheState, sessionId: string, counter: string): CacheState | undefined;
+export interface PostOutcome {
+    sessionId: string;
+    counter: string;
+    verdict: PostVerdict;
+}
+/**
+ * Records what the POSTs of sealed messages came to: accepted -> sent; failed on the way ->
+ * queued again, to be sealed anew (the counter is spent); refused -> removed and returned, for
+ * the caller to report with its text.
+ */
+export declare function afterPosts(cache: CacheState, outcomes: PostOutcome[]): {
+    cache: CacheState;
+    refused: OutboxEntry[];
+};
+export declare const isStale: (e: OutboxEntry, now: number) => boolean;
+/**
+ * Sealed messages whose POST never answered (the sender was killed) go back to the queue;
+ * `reclaimed` holds them as they were (with the session they were sealed on).
+ */
+export declare function reclaimStale(cache: CacheState, now: number): {
+    cache: CacheState;
+    reclaimed: OutboxEntry[];
+};
 /** The peer wrote to us on `sessionId`: it holds that session, so what we sent on it is delivered. */
 export declare function confirmSession(cache: CacheState, peer: string, sessionId: string): {
     cache: CacheState;

@@ -1,0 +1,60 @@
+/**
+ * Posting what the outbox sealed (core/outbox.ts), for `send` and `stream` alike: each message
+ * in order; after a failure on the way, the rest for that peer are not tried (they go back to
+ * the queue in order, to be sealed anew); a refusal (400/413) takes that message out of the
+ * outbox and reports it. One cache update then records every outcome.
+ */
+import { afterPosts, postVerdict, type OutboxEntry, type PostOutcome } from './core/outbox.ts';
+import type { OutboundMessage } from './core/wire.ts';
+import type { Link } from './link.ts';
+
+export interface Post {
+  url: string;
+  message: OutboundMessage;
+}
+
+export interface Posted {
+  /** One per message, in order: its verdict and, unless ok, why. */
+  results: Array<{ post: Post; verdict: 'ok' | 'retry' | 'refused' | 'not_tried'; error: string }>;
+  /** Outbox messages the messenger refused, with their text: the caller reports them. */
+  refused: Array<{ entry: OutboxEntry; error: string }>;
+  /** The outcomes could not be saved (lock or disk): messages stay `posting` until reclaimed. */
+  recordError?: string;
+}
+
+const keyOf = (m: { session_id: string; counter: bigint | number }) => `${m.session_id}/${m.counter.toString()}`;
+
+export async function postSealed(link: Link, posts: Post[], signal?: AbortSignal): Promise<Posted> {
+  const results: Posted['results'] = [];
+  const outcomes: PostOutcome[] = [];
+  const failedPeers = new Map<string, string>();
+  for (const post of posts) {
+    const m = post.message;
+    const earlier = m.type === 'data' ? failedPeers.get(m.receiver_id) : undefined;
+    if (m.type === 'data' && earlier !== undefined) {
+      // Posting later messages after one failed would deliver them out of order.
+      results.push({ post, verdict: 'not_tried', error: `an earlier message to this peer did not get out (${earlier})` });
+      outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict: 'retry' });
+      continue;
+    }
+    const r = await link.tryPost(post.url, m, signal);
+    const verdict = postVerdict(r.status);
+    results.push({ post, verdict, error: r.error });
+    if (m.type !== 'data') continue;
+    outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict });
+    if (verdict === 'retry') failedPeers.set(m.receiver_id, r.error);
+  }
+  if (!outcomes.length) return { results, refused: [] };
+  const errors = new Map(results.flatMap((x) => (x.post.message.type === 'data' ? [[keyOf(x.post.message), x.error] as const] : [])));
+  try {
+    // Not fsync'd: if this is lost, the messages stay `posting` and are reclaimed later (a
+    // possible duplicate, never a loss); no counter is spent here.
+    const refused = await link.store.update((c) => {
+      const a = afterPosts(c, outcomes);
+      return { cache: a.cache, result: a.refused };
+    }, {}, { durable: false });
+    return { results, refused: refused.map((entry) => ({ entry, error: errors.get(`${entry.sessionId}/${entry.counter}`) ?? '' })) };
+  } catch (e) {
+    return { results, refused: [], recordError: (e as Error).message };
+  }
+}
