@@ -3323,7 +3323,7 @@ function verifySignedReset(msg, selfId) {
     const reason = Number(msg.reason);
     if (!equalBytes(sha256(pub), senderId)) return null;
     if (!ed25519Verify(sig, resetSigInput(senderId, receiverId, sessionId, reason), pub)) return null;
-    return { senderId, sessionId, reason };
+    return { senderId, senderPublicKey: b64(pub), sessionId, reason };
   } catch {
     return null;
   }
@@ -3524,7 +3524,7 @@ function maybeHello(cache2, peer, peerPublicKey, ctx, reason) {
 function sessionLost(cache2, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache2, peer, sessionId);
   const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
-  const h = maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
+  const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
 function tick(cache2, ctx) {
@@ -3725,8 +3725,9 @@ function handleInbound(cache0, env, ctx) {
       if (dropped) {
         delete cache2.sessions[peer];
         changed = true;
-        lost = { peer, sessionId: sid, peerPublicKey: current.peerPublicKey };
       }
+      const peerPublicKey = current?.peerPublicKey ?? cache2.pending[peer]?.peerPublicKey ?? r.senderPublicKey;
+      if (dropped || cache2.outbox.some((e) => e.peer === peer && e.sessionId === sid)) lost = { peer, sessionId: sid, peerPublicKey };
       events.push({ type: "reset", from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
     }

@@ -1688,7 +1688,7 @@ function verifySignedReset(msg, selfId) {
     const reason = Number(msg.reason);
     if (!equalBytes(sha256(pub), senderId)) return null;
     if (!ed25519Verify(sig, resetSigInput(senderId, receiverId, sessionId, reason), pub)) return null;
-    return { senderId, sessionId, reason };
+    return { senderId, senderPublicKey: b64(pub), sessionId, reason };
   } catch {
     return null;
   }
@@ -1922,7 +1922,7 @@ function maybeHello(cache, peer, peerPublicKey, ctx, reason) {
 function sessionLost(cache, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache, peer, sessionId);
   const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
-  const h = maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
+  const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
 function tick(cache, ctx) {
@@ -2133,8 +2133,9 @@ function handleInbound(cache0, env2, ctx) {
       if (dropped) {
         delete cache.sessions[peer];
         changed = true;
-        lost = { peer, sessionId: sid, peerPublicKey: current.peerPublicKey };
       }
+      const peerPublicKey = current?.peerPublicKey ?? cache.pending[peer]?.peerPublicKey ?? r.senderPublicKey;
+      if (dropped || cache.outbox.some((e) => e.peer === peer && e.sessionId === sid)) lost = { peer, sessionId: sid, peerPublicKey };
       events.push({ type: "reset", from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
     }

@@ -73,6 +73,27 @@ describe('OpenNexus in short calls only', () => {
     expect(peers).toEqual([expect.objectContaining({ agent_id: b.id, public_key: b.pub, messenger_url: m.url, session: 'confirmed' })]);
   }, 90_000);
 
+  it('both write first while the other is offline (crossed handshakes): every message arrives, none twice', async () => {
+    const f = await agent();
+    const g = await agent();
+    expect(await send(f, ['--to', g.pub, '--messenger-url', m.url, '--message', 'F1'])).toMatchObject({ status: 'queued' });
+    expect(await send(g, ['--to', f.pub, '--messenger-url', m.url, '--message', 'G1'])).toMatchObject({ status: 'queued' });
+    const got: Record<'f' | 'g', unknown[]> = { f: [], g: [] };
+    const want = { f: ['G1', 'G2', 'G3'], g: ['F1', 'F2', 'F3'] };
+    const done = () => want.f.every((t) => got.f.includes(t)) && want.g.every((t) => got.g.includes(t));
+    // Short calls, taking turns, each also sending the next message once a session is there;
+    // bounded rounds: the test ends when everything arrived, or fails.
+    for (let round = 0; round < 12 && !done(); round++) {
+      const [who, other, key] = round % 2 === 0 ? ([f, g, 'f'] as const) : ([g, f, 'g'] as const);
+      got[key].push(...texts(await stream(who, 1)));
+      const mine = key === 'f' ? 'F' : 'G';
+      const n = round < 4 ? 0 : round < 6 ? 2 : round < 8 ? 3 : 0;
+      if (n) await send(who, ['--to', other.id, '--message', `${mine}${n}`]);
+    }
+    expect(got.f.sort()).toEqual(want.f);
+    expect(got.g.sort()).toEqual(want.g);
+  }, 90_000);
+
   it('a message whose TTL runs out is reported with its id and text, never dropped silently', async () => {
     const a = await agent();
     const gone = await agent(); // never comes online

@@ -1,6 +1,6 @@
 // The pure inbound rules (opennexus spec §4.4-§4.5, with the §10 fixes), one test per rule.
 import { describe, expect, it } from 'vitest';
-import { b64 } from '../src/opennexus/core/bytes.ts';
+import { b64, unb64 } from '../src/opennexus/core/bytes.ts';
 import { emptyCache, parseCache, serializeCache, type CacheState } from '../src/opennexus/core/cache.ts';
 import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
 import { createHello } from '../src/opennexus/core/handshake.ts';
@@ -137,6 +137,28 @@ describe('inbound HELLO and signed RESET', () => {
     expect(r.cache.sessions[A.agentIdB64]).toBeDefined();
     const bad = handleInbound(emptyCache(), parseEnvelope(JSON.stringify({ ...hello, receiver_id: A.agentIdB64 })), ctx());
     expect(bad.events[0]).toMatchObject({ type: 'rejected', detail: 'Invalid HELLO' });
+  });
+
+  it('a signed reset naming an older session (crossed handshakes) sends what went on it again, on the current one', () => {
+    const { b } = pair();
+    const old = b64(randomBytes(32));
+    const entry = (id: string, sessionId: string) => ({ id, peer: A.agentIdB64, bytes: new TextEncoder().encode(id), createdMs: 0, expiresMs: 10_000, state: 'sent' as const, sessionId, counter: '0', redelivered: false });
+    const c: CacheState = { ...withSession(b), outbox: [entry('on-old', old), entry('on-current', b64(b.sessionId))], peerMessengerUrls: { [A.agentIdB64]: 'http://a' } };
+    const r = handleInbound(c, parseEnvelope(JSON.stringify(createSignedReset(A, B.agentId, unb64(old, 32), 2))), ctx());
+    expect(r.events.map((e) => [e.type, (e as { dropped?: boolean }).dropped, (e as { id?: string }).id])).toEqual([
+      ['reset', false, undefined],
+      ['requeued', undefined, 'on-old'],
+      ['outbox_sent', undefined, 'on-old'],
+    ]);
+    expect(r.cache.sessions[A.agentIdB64]?.sessionId).toEqual(b.sessionId);
+    expect(r.outbound.map((o) => [o.url, o.message.type, (o.message as { session_id: string }).session_id])).toEqual([['http://a', 'data', b64(b.sessionId)]]);
+    expect(r.cache.outbox.map((e) => [e.id, e.state, e.sessionId, e.redelivered])).toEqual([
+      ['on-old', 'posting', b64(b.sessionId), true],
+      ['on-current', 'sent', b64(b.sessionId), false],
+    ]);
+    // Replayed by the messenger later, the same reset names nothing we hold any more: no change.
+    const again = handleInbound(r.cache, parseEnvelope(JSON.stringify(createSignedReset(A, B.agentId, unb64(old, 32), 2))), ctx());
+    expect(again.outbound).toEqual([]);
   });
 
   it('a signed reset drops the session only if the session id matches', () => {

@@ -68,11 +68,14 @@ function maybeHello(cache: CacheState, peer: string, peerPublicKey: string, ctx:
   return { cache: b.cache, events: [{ type: 'hello_sent', to: peer, reason }], outbound: [{ url, message: b.hello }] };
 }
 
-/** The peer lost `sessionId` (it said so with a reset): requeue what went on it, handshake again. */
+/**
+ * The peer lost `sessionId` (it said so with a reset): requeue what went on it, and send it on
+ * the session we hold now if that is another one (crossed handshakes), else handshake again.
+ */
 export function sessionLost(cache: CacheState, peer: string, sessionId: string, peerPublicKey: string, ctx: DeliveryContext): DeliveryResult {
   const r = requeueSession(cache, peer, sessionId);
   const events: DeliveryEvent[] = r.requeued.map((e) => ({ type: 'requeued', to: peer, id: e.id, sessionId, why: 'session_lost' }));
-  const h = maybeHello(r.cache, peer, peerPublicKey, ctx, 'session_lost');
+  const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, 'session_lost');
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
 

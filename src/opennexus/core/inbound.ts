@@ -244,8 +244,11 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
       if (dropped) {
         delete cache.sessions[peer];
         changed = true;
-        lost = { peer, sessionId: sid, peerPublicKey: current.peerPublicKey };
       }
+      // Also a reset naming an older session (crossed handshakes replaced it): what we sent on
+      // it was not read, so it goes out again (core/delivery.ts sessionLost).
+      const peerPublicKey = current?.peerPublicKey ?? cache.pending[peer]?.peerPublicKey ?? r.senderPublicKey;
+      if (dropped || cache.outbox.some((e) => e.peer === peer && e.sessionId === sid)) lost = { peer, sessionId: sid, peerPublicKey };
       events.push({ type: 'reset', from: peer, reason: r.reason, sessionId: sid, dropped, signed: true });
       break;
     }

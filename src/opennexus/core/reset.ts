@@ -35,7 +35,7 @@ export function createSignedReset(self: Identity, peerId: Uint8Array, sessionId:
 export function verifySignedReset(
   msg: Envelope,
   selfId: Uint8Array,
-): { senderId: Uint8Array; sessionId: Uint8Array; reason: number } | null {
+): { senderId: Uint8Array; senderPublicKey: string; sessionId: Uint8Array; reason: number } | null {
   if (msg.protocol_version !== PROTOCOL_VERSION) return null;
   try {
     const senderId = unb64(msg.sender_id ?? '', 32);
@@ -48,7 +48,7 @@ export function verifySignedReset(
     const reason = Number(msg.reason);
     if (!equalBytes(sha256(pub), senderId)) return null;
     if (!ed25519Verify(sig, resetSigInput(senderId, receiverId, sessionId, reason), pub)) return null;
-    return { senderId, sessionId, reason };
+    return { senderId, senderPublicKey: b64(pub), sessionId, reason };
   } catch {
     return null;
   }

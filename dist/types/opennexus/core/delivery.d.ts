@@ -61,7 +61,10 @@ export interface DeliveryResult {
 }
 /** A session with `peer` is ready: everything queued for it is sealed, oldest first. */
 export declare function sessionReady(cache: CacheState, peer: string, ctx: DeliveryContext): DeliveryResult;
-/** The peer lost `sessionId` (it said so with a reset): requeue what went on it, handshake again. */
+/**
+ * The peer lost `sessionId` (it said so with a reset): requeue what went on it, and send it on
+ * the session we hold now if that is another one (crossed handshakes), else handshake again.
+ */
 export declare function sessionLost(cache: CacheState, peer: string, sessionId: string, peerPublicKey: string, ctx: DeliveryContext): DeliveryResult;
 /**
  * A stream's periodic step: expire what passed its TTL (reported with its text), send what

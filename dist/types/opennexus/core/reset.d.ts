@@ -8,6 +8,7 @@ export declare function createSignedReset(self: Identity, peerId: Uint8Array, se
 /** opennexus spec §4.5 _handle_signed_reset: any failed check means "ignore silently" (null). */
 export declare function verifySignedReset(msg: Envelope, selfId: Uint8Array): {
     senderId: Uint8Array;
+    senderPublicKey: string;
     sessionId: Uint8Array;
     reason: number;
 } | null;
