@@ -2436,6 +2436,9 @@ async function watchSession(client, sessionId, agentId, opts) {
   opts.signal?.addEventListener("abort", stop, { once: true });
   if (opts.signal?.aborted) ac.abort();
   const r = { ended: "timeout", messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
+  let opened = false;
+  let live = false;
+  let lastError = "no answer from the server";
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
       if (attempt > 0) r.reconnects++;
@@ -2450,12 +2453,15 @@ async function watchSession(client, sessionId, agentId, opts) {
         });
       } catch (e) {
         if (ac.signal.aborted) break;
+        lastError = e.message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: "refused", error: refused.body };
         if (attempt === 0 && !refused) throw e;
         await sleep(opts.retryMs ?? 2e3, ac.signal);
         continue;
       }
+      opened = live = true;
+      lastError = "the server ended the stream";
       try {
         for await (const ev of stream.events) {
           if (ev.kind !== "data") continue;
@@ -2482,10 +2488,16 @@ async function watchSession(client, sessionId, agentId, opts) {
         }
       } catch (e) {
         if (!(e instanceof NetworkError)) throw e;
+        lastError = e.message;
       }
-      if (!ac.signal.aborted) await sleep(opts.retryMs ?? 2e3, ac.signal);
+      if (!ac.signal.aborted) {
+        live = false;
+        await sleep(opts.retryMs ?? 2e3, ac.signal);
+      }
     }
-    return r;
+    if (opts.signal?.aborted || live) return r;
+    const ended = opened ? "disconnected" : "unreachable";
+    return { ...r, ended, error: { error: ended, message: `${opened ? "lost the stream and could not open it again" : "could not open the stream"} before the deadline: ${lastError}` } };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", stop);

@@ -1011,6 +1011,9 @@ async function watchSession(client, sessionId, agentId, opts) {
   opts.signal?.addEventListener("abort", stop, { once: true });
   if (opts.signal?.aborted) ac.abort();
   const r = { ended: "timeout", messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
+  let opened = false;
+  let live = false;
+  let lastError = "no answer from the server";
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
       if (attempt > 0) r.reconnects++;
@@ -1025,12 +1028,15 @@ async function watchSession(client, sessionId, agentId, opts) {
         });
       } catch (e) {
         if (ac.signal.aborted) break;
+        lastError = e.message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: "refused", error: refused.body };
         if (attempt === 0 && !refused) throw e;
         await sleep(opts.retryMs ?? 2e3, ac.signal);
         continue;
       }
+      opened = live = true;
+      lastError = "the server ended the stream";
       try {
         for await (const ev of stream2.events) {
           if (ev.kind !== "data") continue;
@@ -1057,10 +1063,16 @@ async function watchSession(client, sessionId, agentId, opts) {
         }
       } catch (e) {
         if (!(e instanceof NetworkError)) throw e;
+        lastError = e.message;
       }
-      if (!ac.signal.aborted) await sleep(opts.retryMs ?? 2e3, ac.signal);
+      if (!ac.signal.aborted) {
+        live = false;
+        await sleep(opts.retryMs ?? 2e3, ac.signal);
+      }
     }
-    return r;
+    if (opts.signal?.aborted || live) return r;
+    const ended = opened ? "disconnected" : "unreachable";
+    return { ...r, ended, error: { error: ended, message: `${opened ? "lost the stream and could not open it again" : "could not open the stream"} before the deadline: ${lastError}` } };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", stop);
@@ -6839,6 +6851,7 @@ async function watch(agent2, saved, agentFor, p) {
     json: summary,
     hints: () => {
       if (r.ended === "expired") err("\u231B The session has expired.");
+      else if (r.ended === "unreachable" || r.ended === "disconnected") err(`Error: ${shown(String(r.error?.message))}; ${r.messages} message(s) before that. Watch again to resume from cursor ${r.cursor ?? "(start)"}.`);
       else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
       else err(`${r.messages ? `\u{1F4AC} ${r.messages} message(s)` : "\u{1F4AC} No new messages"}; ${r.ended === "timeout" ? "time is up" : "enough messages"}.`);
       if (ok) err(`\u{1F4A1} Tip: reply with: ${X} send ${saved.sessionId} "Your message", then watch again.`);
@@ -7108,7 +7121,7 @@ var NEXUS = {
     },
     {
       name: "watch",
-      summary: "Stream new messages as they arrive (one JSON line each, then a summary line), saving the cursor as it goes; reconnects by itself. Exits 0 at its bound.",
+      summary: "Stream new messages as they arrive (one JSON line each, then a summary line), saving the cursor as it goes; reconnects by itself. Exits 0 at its bound; 1 when the session ended, or when at the bound it was not connected (reason unreachable or disconnected: watch again to resume).",
       positionals: [sid],
       flags: [
         agent,

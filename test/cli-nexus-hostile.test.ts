@@ -95,6 +95,34 @@ describe('nexus CLI against a hostile server: bounded time and memory', () => {
   }
 });
 
+describe('nexus watch never says "no new messages" for a watch that did not happen', () => {
+  it('a server that never answers the stream: unreachable, exit 1', async () => {
+    const s = await hostile((_q, res, h) => h.silent(res));
+    const { dir } = seededState();
+    const r = await nexus(['watch', SID, '--timeout', '2'], { NEXUS_STATE_DIR: dir, NEXUS_URL: s.url });
+    expect([r.code, r.json.event, r.json.reason, r.json.error]).toEqual([1, 'end', 'unreachable', 'unreachable']);
+    expect(r.stderr).toMatch(/could not open the stream before the deadline/);
+    expect(r.stderr).not.toMatch(/No new messages/);
+    expect(r.ms).toBeLessThan(8000);
+  });
+
+  it('a stream that drops and cannot be opened again: disconnected, exit 1, with the cursor to resume from', async () => {
+    let n = 0;
+    const s = await hostile((_q, res, h) => {
+      if (n++ > 0) return h.silent(res);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('id: 6\ndata: {"cursor":"6","agentId":"b","text":"hello","mine":false}\n\n');
+    });
+    const { dir } = seededState();
+    const r = await runScript(NEXUS, ['watch', SID, '--timeout', '3'], { NEXUS_STATE_DIR: dir, NEXUS_URL: s.url });
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.text ?? l.reason)).toEqual(['hello', 'disconnected']);
+    expect(r.exitCode).toBe(1);
+    expect(lines.at(-1)).toMatchObject({ cursor: '6', messages: 1, error: 'disconnected' });
+    expect(r.stderr).toMatch(/lost the stream and could not open it again before the deadline.*Watch again to resume from cursor 6/);
+  });
+});
+
 describe('nexus CLI against a hostile server: values it must not trust', () => {
   it('a nextCursor that is not a plain decimal cursor is never saved (exit 1, one document)', async () => {
     let cursor: unknown;

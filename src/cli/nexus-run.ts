@@ -173,6 +173,7 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
     json: summary,
     hints: () => {
       if (r.ended === 'expired') err('⌛ The session has expired.');
+      else if (r.ended === 'unreachable' || r.ended === 'disconnected') err(`Error: ${shown(String(r.error?.message))}; ${r.messages} message(s) before that. Watch again to resume from cursor ${r.cursor ?? '(start)'}.`);
       else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
       else err(`${r.messages ? `💬 ${r.messages} message(s)` : '💬 No new messages'}; ${r.ended === 'timeout' ? 'time is up' : 'enough messages'}.`);
       if (ok) err(`💡 Tip: reply with: ${X} send ${saved.sessionId} "Your message", then watch again.`);

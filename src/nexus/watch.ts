@@ -29,7 +29,12 @@ export interface WatchOptions {
 }
 
 export interface WatchResult {
-  ended: 'timeout' | 'max_messages' | 'expired' | 'refused';
+  /**
+   * timeout and max_messages: the watch's bounds, met while it was connected. unreachable: no
+   * stream was ever open; disconnected: the stream dropped and could not be opened again before
+   * the deadline (so "no new messages" would not be true: watch again, from `cursor`).
+   */
+  ended: 'timeout' | 'max_messages' | 'expired' | 'refused' | 'unreachable' | 'disconnected';
   messages: number;
   fromOthers: number;
   cursor: string | null;
@@ -74,6 +79,9 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
   opts.signal?.addEventListener('abort', stop, { once: true });
   if (opts.signal?.aborted) ac.abort();
   const r: WatchResult = { ended: 'timeout', messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
+  let opened = false;
+  let live = false;
+  let lastError = 'no answer from the server';
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
       if (attempt > 0) r.reconnects++;
@@ -88,12 +96,15 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
         });
       } catch (e) {
         if (ac.signal.aborted) break;
+        lastError = (e as Error).message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: 'refused', error: refused.body };
         if (attempt === 0 && !refused) throw e; // unreachable at the start: the caller reports it
         await sleep(opts.retryMs ?? 2000, ac.signal);
         continue;
       }
+      opened = live = true;
+      lastError = 'the server ended the stream';
       try {
         for await (const ev of stream.events) {
           if (ev.kind !== 'data') continue;
@@ -123,10 +134,17 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
         // A dropped or overlong stream is opened again after the last cursor; anything else
         // (the cursor could not be saved) ends the watch.
         if (!(e instanceof NetworkError)) throw e;
+        lastError = e.message;
       }
-      if (!ac.signal.aborted) await sleep(opts.retryMs ?? 2000, ac.signal);
+      if (!ac.signal.aborted) {
+        live = false;
+        await sleep(opts.retryMs ?? 2000, ac.signal);
+      }
     }
-    return r;
+    // Stopped by the caller: a timeout, whatever the connection was doing.
+    if (opts.signal?.aborted || live) return r;
+    const ended = opened ? 'disconnected' : 'unreachable';
+    return { ...r, ended, error: { error: ended, message: `${opened ? 'lost the stream and could not open it again' : 'could not open the stream'} before the deadline: ${lastError}` } };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', stop);

@@ -17,7 +17,12 @@ export interface WatchOptions {
     signal?: AbortSignal;
 }
 export interface WatchResult {
-    ended: 'timeout' | 'max_messages' | 'expired' | 'refused';
+    /**
+     * timeout and max_messages: the watch's bounds, met while it was connected. unreachable: no
+     * stream was ever open; disconnected: the stream dropped and could not be opened again before
+     * the deadline (so "no new messages" would not be true: watch again, from `cursor`).
+     */
+    ended: 'timeout' | 'max_messages' | 'expired' | 'refused' | 'unreachable' | 'disconnected';
     messages: number;
     fromOthers: number;
     cursor: string | null;
