@@ -1653,12 +1653,13 @@ function idempotencyKey(v2) {
   if (!IDEMPOTENCY_KEY.test(v2)) throw invalidRequest("Idempotency-Key", "Idempotency-Key must be 1-128 visible ASCII characters");
   return v2;
 }
-var IDEMPOTENCY_KEY, replayed, IdempotentSends;
+var IDEMPOTENCY_KEY, keyReused, replayed, IdempotentSends;
 var init_idempotency = __esm({
   "src/nexus/server/idempotency.ts"() {
     "use strict";
     init_rules();
     IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+    keyReused = () => apiError(422, "idempotency_key_reused", "this Idempotency-Key was already used for a different message in this session; use a new key for a new message");
     replayed = (first) => ({ ...first, headers: { ...first.headers, "idempotent-replayed": "true" } });
     IdempotentSends = class {
       constructor(perSession = 100, total = 1e5) {
@@ -1671,18 +1672,19 @@ var init_idempotency = __esm({
       entries = /* @__PURE__ */ new Map();
       bySession = /* @__PURE__ */ new Map();
       /** The first answer for this key, or runs `send` and keeps its answer. */
-      async run(sessionId, agentId, key, send3) {
+      async run(sessionId, agentId, key, message, send3) {
         const id = `${sessionId}
 ${agentId}
 ${key}`;
         const kept = this.entries.get(id);
         if (kept) {
-          const first = await kept.catch(() => null);
+          if (kept.message !== message) throw keyReused();
+          const first = await kept.answer.catch(() => null);
           if (first) return replayed(first);
-          return this.run(sessionId, agentId, key, send3);
+          return this.run(sessionId, agentId, key, message, send3);
         }
         const p = send3();
-        this.keep(sessionId, id, p);
+        this.keep(sessionId, id, { message, answer: p });
         p.catch(() => this.forget(sessionId, id));
         return p;
       }
@@ -1694,8 +1696,8 @@ ${key}`;
       get size() {
         return this.entries.size;
       }
-      keep(sessionId, id, p) {
-        this.entries.set(id, p);
+      keep(sessionId, id, entry) {
+        this.entries.set(id, entry);
         let ids = this.bySession.get(sessionId);
         if (!ids) this.bySession.set(sessionId, ids = []);
         ids.push(id);
@@ -1763,24 +1765,30 @@ return 1
       }
       redis;
       now;
-      async run(sessionId, agentId, key, send3) {
+      async run(sessionId, agentId, key, message, send3) {
         const P2 = this.redis.key("nx:");
         const keys = [`${P2}i:${sessionId}`, `${P2}io:${sessionId}`];
-        const hash2 = keys[0];
+        const hash3 = keys[0];
         const field = `${agentId}
 ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-          const mark = `pending ${this.now()} ${randomBytes3(6).toString("hex")}`;
+          const mark = `pending ${this.now()} ${randomBytes3(6).toString("hex")} ${message}`;
           const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
-          if (claimed === 1) return this.settle(keys, field, mark, send3);
-          const kept = await this.redis.call((c) => c.hGet(hash2, field));
-          if (kept && !kept.startsWith("pending ")) return replayed(JSON.parse(kept));
+          if (claimed === 1) return this.settle(keys, field, mark, message, send3);
+          const kept = await this.redis.call((c) => c.hGet(hash3, field));
+          if (kept?.startsWith("pending ") && kept.slice(kept.lastIndexOf(" ") + 1) !== message) throw keyReused();
+          if (kept && !kept.startsWith("pending ")) {
+            const first = JSON.parse(kept);
+            if (first.message !== message) throw keyReused();
+            const { message: _m, ...answer2 } = first;
+            return replayed(answer2);
+          }
           if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
           await new Promise((r) => setTimeout(r, delay));
         }
       }
-      async settle(keys, field, mark, send3) {
+      async settle(keys, field, mark, message, send3) {
         let answer2;
         try {
           answer2 = await send3();
@@ -1790,7 +1798,7 @@ ${key}`;
           throw e;
         }
         const body = typeof answer2.body === "string" ? answer2.body : answer2.body ? Buffer.from(answer2.body).toString("utf8") : void 0;
-        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body })]).catch(() => {
+        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body, message })]).catch(() => {
         });
         return answer2;
       }
@@ -4546,8 +4554,11 @@ var NexusClient = class _NexusClient {
 
 // src/nexus/pairing-link.ts
 var LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\/(?:skill|claim|status))?)\/?(?:[?#]\S*)?$/i;
+function unwrapPasted(text) {
+  return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
+}
 function parsePairingLink(text) {
-  const m = LINK.exec(text.trim().slice(0, 2048));
+  const m = LINK.exec(unwrapPasted(text).slice(0, 2048));
   if (!m) return null;
   let raw;
   try {
@@ -4835,7 +4846,7 @@ var NexusAgent = class {
     const link2 = parsePairingLink(codeOrLink);
     const client = link2 ? this.clientAt(link2.server) : this.clientFor();
     await this.state.assertWritable();
-    const code = link2 ? link2.code : codeOrLink;
+    const code = link2 ? link2.code : unwrapPasted(codeOrLink);
     return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
   }
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
@@ -8694,6 +8705,9 @@ var pairingRoutes = [
   ["GET", /^\/p\/([^/]+)$/, shortLink]
 ];
 
+// src/nexus/server/routes-sessions.ts
+import { hash as hash2 } from "node:crypto";
+
 // src/nexus/server/event-stream.ts
 var SOCKET_WATER2 = 64 * 1024;
 var RETRY_MS = 2e3;
@@ -9102,7 +9116,8 @@ async function send2(ctx, req, id) {
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
   checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
-  return ctx.idempotent.run(id, agentId, idem, post);
+  const message = hash2("sha256", JSON.stringify([text ?? null, rawJson ?? null]), "hex");
+  return ctx.idempotent.run(id, agentId, idem, message, post);
 }
 async function poll(ctx, req, id) {
   const agentId = requestAgent(req);

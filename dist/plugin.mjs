@@ -2261,8 +2261,11 @@ import { join as join6 } from "node:path";
 
 // src/nexus/pairing-link.ts
 var LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\/(?:skill|claim|status))?)\/?(?:[?#]\S*)?$/i;
+function unwrapPasted(text) {
+  return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
+}
 function parsePairingLink(text) {
-  const m = LINK.exec(text.trim().slice(0, 2048));
+  const m = LINK.exec(unwrapPasted(text).slice(0, 2048));
   if (!m) return null;
   let raw;
   try {
@@ -2550,7 +2553,7 @@ var NexusAgent = class {
     const link2 = parsePairingLink(codeOrLink);
     const client = link2 ? this.clientAt(link2.server) : this.clientFor();
     await this.state.assertWritable();
-    const code = link2 ? link2.code : codeOrLink;
+    const code = link2 ? link2.code : unwrapPasted(codeOrLink);
     return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
   }
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */

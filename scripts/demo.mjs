@@ -1687,12 +1687,13 @@ function idempotencyKey(v2) {
   if (!IDEMPOTENCY_KEY.test(v2)) throw invalidRequest("Idempotency-Key", "Idempotency-Key must be 1-128 visible ASCII characters");
   return v2;
 }
-var IDEMPOTENCY_KEY, replayed, IdempotentSends;
+var IDEMPOTENCY_KEY, keyReused, replayed, IdempotentSends;
 var init_idempotency = __esm({
   "src/nexus/server/idempotency.ts"() {
     "use strict";
     init_rules();
     IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+    keyReused = () => apiError(422, "idempotency_key_reused", "this Idempotency-Key was already used for a different message in this session; use a new key for a new message");
     replayed = (first) => ({ ...first, headers: { ...first.headers, "idempotent-replayed": "true" } });
     IdempotentSends = class {
       constructor(perSession = 100, total = 1e5) {
@@ -1705,18 +1706,19 @@ var init_idempotency = __esm({
       entries = /* @__PURE__ */ new Map();
       bySession = /* @__PURE__ */ new Map();
       /** The first answer for this key, or runs `send` and keeps its answer. */
-      async run(sessionId, agentId, key, send2) {
+      async run(sessionId, agentId, key, message, send2) {
         const id = `${sessionId}
 ${agentId}
 ${key}`;
         const kept = this.entries.get(id);
         if (kept) {
-          const first = await kept.catch(() => null);
+          if (kept.message !== message) throw keyReused();
+          const first = await kept.answer.catch(() => null);
           if (first) return replayed(first);
-          return this.run(sessionId, agentId, key, send2);
+          return this.run(sessionId, agentId, key, message, send2);
         }
         const p = send2();
-        this.keep(sessionId, id, p);
+        this.keep(sessionId, id, { message, answer: p });
         p.catch(() => this.forget(sessionId, id));
         return p;
       }
@@ -1728,8 +1730,8 @@ ${key}`;
       get size() {
         return this.entries.size;
       }
-      keep(sessionId, id, p) {
-        this.entries.set(id, p);
+      keep(sessionId, id, entry) {
+        this.entries.set(id, entry);
         let ids = this.bySession.get(sessionId);
         if (!ids) this.bySession.set(sessionId, ids = []);
         ids.push(id);
@@ -1797,7 +1799,7 @@ return 1
       }
       redis;
       now;
-      async run(sessionId, agentId, key, send2) {
+      async run(sessionId, agentId, key, message, send2) {
         const P2 = this.redis.key("nx:");
         const keys = [`${P2}i:${sessionId}`, `${P2}io:${sessionId}`];
         const hash2 = keys[0];
@@ -1805,16 +1807,22 @@ return 1
 ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-          const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")}`;
+          const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")} ${message}`;
           const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
-          if (claimed === 1) return this.settle(keys, field, mark, send2);
+          if (claimed === 1) return this.settle(keys, field, mark, message, send2);
           const kept = await this.redis.call((c) => c.hGet(hash2, field));
-          if (kept && !kept.startsWith("pending ")) return replayed(JSON.parse(kept));
+          if (kept?.startsWith("pending ") && kept.slice(kept.lastIndexOf(" ") + 1) !== message) throw keyReused();
+          if (kept && !kept.startsWith("pending ")) {
+            const first = JSON.parse(kept);
+            if (first.message !== message) throw keyReused();
+            const { message: _m, ...answer2 } = first;
+            return replayed(answer2);
+          }
           if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
           await new Promise((r) => setTimeout(r, delay));
         }
       }
-      async settle(keys, field, mark, send2) {
+      async settle(keys, field, mark, message, send2) {
         let answer2;
         try {
           answer2 = await send2();
@@ -1824,7 +1832,7 @@ ${key}`;
           throw e;
         }
         const body = typeof answer2.body === "string" ? answer2.body : answer2.body ? Buffer.from(answer2.body).toString("utf8") : void 0;
-        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body })]).catch(() => {
+        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body, message })]).catch(() => {
         });
         return answer2;
       }
@@ -6365,6 +6373,9 @@ var pairingRoutes = [
   ["GET", /^\/p\/([^/]+)$/, shortLink]
 ];
 
+// src/nexus/server/routes-sessions.ts
+init_node_crypto();
+
 // src/nexus/server/event-stream.ts
 var SOCKET_WATER2 = 64 * 1024;
 var RETRY_MS = 2e3;
@@ -6773,7 +6784,8 @@ async function send(ctx, req, id) {
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
   checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
-  return ctx.idempotent.run(id, agentId, idem, post);
+  const message = hash("sha256", JSON.stringify([text ?? null, rawJson ?? null]), "hex");
+  return ctx.idempotent.run(id, agentId, idem, message, post);
 }
 async function poll(ctx, req, id) {
   const agentId = requestAgent(req);

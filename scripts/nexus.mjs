@@ -963,8 +963,11 @@ var init_client2 = __esm({
 });
 
 // src/nexus/pairing-link.ts
+function unwrapPasted(text) {
+  return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
+}
 function parsePairingLink(text) {
-  const m9 = LINK.exec(text.trim().slice(0, 2048));
+  const m9 = LINK.exec(unwrapPasted(text).slice(0, 2048));
   if (!m9) return null;
   let raw;
   try {
@@ -1151,7 +1154,7 @@ var init_agent = __esm({
         const link2 = parsePairingLink(codeOrLink);
         const client = link2 ? this.clientAt(link2.server) : this.clientFor();
         await this.state.assertWritable();
-        const code = link2 ? link2.code : codeOrLink;
+        const code = link2 ? link2.code : unwrapPasted(codeOrLink);
         return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
       }
       /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
@@ -1204,6 +1207,169 @@ var init_agent = __esm({
         const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
         const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
         return stateError === void 0 ? { r } : { r, stateError };
+      }
+    };
+  }
+});
+
+// src/http/errors.ts
+function errorToResponse(err2, fallback) {
+  if (err2 instanceof HttpError) return err2.toResponse();
+  if (err2 instanceof URIError) return BAD_URL;
+  const r = fallback?.(err2);
+  if (r) return r;
+  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
+}
+async function respond(handler, req, fallback) {
+  try {
+    return await handler(req);
+  } catch (err2) {
+    return errorToResponse(err2, fallback);
+  }
+}
+var JSON_TYPE, HttpError, BAD_URL;
+var init_errors3 = __esm({
+  "src/http/errors.ts"() {
+    "use strict";
+    init_errors();
+    JSON_TYPE = "application/json; charset=utf-8";
+    HttpError = class extends CodedError {
+      constructor(status, body, headers = {}) {
+        const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
+        super(code, code);
+        this.status = status;
+        this.body = body;
+        this.headers = headers;
+      }
+      status;
+      body;
+      headers;
+      /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
+      toResponse() {
+        return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
+      }
+    };
+    BAD_URL = {
+      status: 400,
+      headers: { "content-type": JSON_TYPE },
+      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
+    };
+  }
+});
+
+// src/nexus/server/rules.ts
+function apiError(status, error, message, extra = {}) {
+  return new HttpError(status, { error, message, ...extra });
+}
+function invalidRequest(path, message) {
+  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
+}
+function checkAgentId(id, where = "X-Agent-Id") {
+  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
+  if (!AGENT_ID.test(id) || id === "." || id === "..") {
+    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
+  }
+  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  return id;
+}
+function parseAfter(v2) {
+  if (v2 === null || v2 === "") return -1;
+  const m9 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m9) return Number(m9[1]);
+  if (/^-\d{1,15}$/.test(v2)) return -1;
+  throw invalidRequest("after", "after must be a cursor (decimal digits)");
+}
+function intField(body, name, min, max) {
+  const v2 = body[name];
+  if (v2 === void 0 || v2 === null) return void 0;
+  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < min || v2 > max) {
+    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
+  }
+  return v2;
+}
+function stringField(body, name, maxChars) {
+  const v2 = body[name];
+  if (v2 === void 0 || v2 === null) return void 0;
+  if (typeof v2 !== "string") throw invalidRequest(name, `${name} must be a string`);
+  if (v2.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
+  return v2;
+}
+var AGENT_ID;
+var init_rules = __esm({
+  "src/nexus/server/rules.ts"() {
+    "use strict";
+    init_errors3();
+    AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+  }
+});
+
+// src/nexus/server/idempotency.ts
+function idempotencyKey(v2) {
+  if (v2 === void 0 || v2 === "") return void 0;
+  if (!IDEMPOTENCY_KEY.test(v2)) throw invalidRequest("Idempotency-Key", "Idempotency-Key must be 1-128 visible ASCII characters");
+  return v2;
+}
+var IDEMPOTENCY_KEY, keyReused, replayed, IdempotentSends;
+var init_idempotency = __esm({
+  "src/nexus/server/idempotency.ts"() {
+    "use strict";
+    init_rules();
+    IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+    keyReused = () => apiError(422, "idempotency_key_reused", "this Idempotency-Key was already used for a different message in this session; use a new key for a new message");
+    replayed = (first) => ({ ...first, headers: { ...first.headers, "idempotent-replayed": "true" } });
+    IdempotentSends = class {
+      constructor(perSession = 100, total = 1e5) {
+        this.perSession = perSession;
+        this.total = total;
+      }
+      perSession;
+      total;
+      /** Insertion order is age order: the first entry is the oldest. */
+      entries = /* @__PURE__ */ new Map();
+      bySession = /* @__PURE__ */ new Map();
+      /** The first answer for this key, or runs `send` and keeps its answer. */
+      async run(sessionId, agentId, key, message, send2) {
+        const id = `${sessionId}
+${agentId}
+${key}`;
+        const kept = this.entries.get(id);
+        if (kept) {
+          if (kept.message !== message) throw keyReused();
+          const first = await kept.answer.catch(() => null);
+          if (first) return replayed(first);
+          return this.run(sessionId, agentId, key, message, send2);
+        }
+        const p = send2();
+        this.keep(sessionId, id, { message, answer: p });
+        p.catch(() => this.forget(sessionId, id));
+        return p;
+      }
+      /** The session is gone: so are its keys. */
+      drop(sessionId) {
+        for (const id of this.bySession.get(sessionId) ?? []) this.entries.delete(id);
+        this.bySession.delete(sessionId);
+      }
+      get size() {
+        return this.entries.size;
+      }
+      keep(sessionId, id, entry) {
+        this.entries.set(id, entry);
+        let ids = this.bySession.get(sessionId);
+        if (!ids) this.bySession.set(sessionId, ids = []);
+        ids.push(id);
+        if (ids.length > this.perSession) this.entries.delete(ids.shift());
+        while (this.entries.size > this.total) {
+          const oldest = this.entries.keys().next().value;
+          this.forget(oldest.slice(0, oldest.indexOf("\n")), oldest);
+        }
+      }
+      forget(sessionId, id) {
+        if (!this.entries.delete(id)) return;
+        const ids = this.bySession.get(sessionId);
+        if (!ids) return;
+        const i = ids.indexOf(id);
+        if (i >= 0) ids.splice(i, 1);
+        if (!ids.length) this.bySession.delete(sessionId);
       }
     };
   }
@@ -1383,51 +1549,6 @@ var init_connection_guard = __esm({
     "use strict";
     init_client_address();
     init_limits();
-  }
-});
-
-// src/http/errors.ts
-function errorToResponse(err2, fallback) {
-  if (err2 instanceof HttpError) return err2.toResponse();
-  if (err2 instanceof URIError) return BAD_URL;
-  const r = fallback?.(err2);
-  if (r) return r;
-  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-async function respond(handler, req, fallback) {
-  try {
-    return await handler(req);
-  } catch (err2) {
-    return errorToResponse(err2, fallback);
-  }
-}
-var JSON_TYPE, HttpError, BAD_URL;
-var init_errors3 = __esm({
-  "src/http/errors.ts"() {
-    "use strict";
-    init_errors();
-    JSON_TYPE = "application/json; charset=utf-8";
-    HttpError = class extends CodedError {
-      constructor(status, body, headers = {}) {
-        const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
-        super(code, code);
-        this.status = status;
-        this.body = body;
-        this.headers = headers;
-      }
-      status;
-      body;
-      headers;
-      /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
-      toResponse() {
-        return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
-      }
-    };
-    BAD_URL = {
-      status: 400,
-      headers: { "content-type": JSON_TYPE },
-      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
-    };
   }
 });
 
@@ -2543,52 +2664,6 @@ var init_rate_limit = __esm({
   }
 });
 
-// src/nexus/server/rules.ts
-function apiError(status, error, message, extra = {}) {
-  return new HttpError(status, { error, message, ...extra });
-}
-function invalidRequest(path, message) {
-  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
-}
-function checkAgentId(id, where = "X-Agent-Id") {
-  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
-  if (!AGENT_ID.test(id) || id === "." || id === "..") {
-    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
-  }
-  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
-  return id;
-}
-function parseAfter(v2) {
-  if (v2 === null || v2 === "") return -1;
-  const m9 = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m9) return Number(m9[1]);
-  if (/^-\d{1,15}$/.test(v2)) return -1;
-  throw invalidRequest("after", "after must be a cursor (decimal digits)");
-}
-function intField(body, name, min, max) {
-  const v2 = body[name];
-  if (v2 === void 0 || v2 === null) return void 0;
-  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < min || v2 > max) {
-    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
-  }
-  return v2;
-}
-function stringField(body, name, maxChars) {
-  const v2 = body[name];
-  if (v2 === void 0 || v2 === null) return void 0;
-  if (typeof v2 !== "string") throw invalidRequest(name, `${name} must be a string`);
-  if (v2.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
-  return v2;
-}
-var AGENT_ID;
-var init_rules = __esm({
-  "src/nexus/server/rules.ts"() {
-    "use strict";
-    init_errors3();
-    AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
-  }
-});
-
 // src/nexus/server/budgets.ts
 function jsonNodes(v2, max) {
   let n = 0;
@@ -2670,76 +2745,6 @@ var init_budgets = __esm({
         const left = (this.byIp.get(e.ip) ?? 0) - e.bytes;
         if (left > 0) this.byIp.set(e.ip, left);
         else this.byIp.delete(e.ip);
-      }
-    };
-  }
-});
-
-// src/nexus/server/idempotency.ts
-function idempotencyKey(v2) {
-  if (v2 === void 0 || v2 === "") return void 0;
-  if (!IDEMPOTENCY_KEY.test(v2)) throw invalidRequest("Idempotency-Key", "Idempotency-Key must be 1-128 visible ASCII characters");
-  return v2;
-}
-var IDEMPOTENCY_KEY, replayed, IdempotentSends;
-var init_idempotency = __esm({
-  "src/nexus/server/idempotency.ts"() {
-    "use strict";
-    init_rules();
-    IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-    replayed = (first) => ({ ...first, headers: { ...first.headers, "idempotent-replayed": "true" } });
-    IdempotentSends = class {
-      constructor(perSession = 100, total = 1e5) {
-        this.perSession = perSession;
-        this.total = total;
-      }
-      perSession;
-      total;
-      /** Insertion order is age order: the first entry is the oldest. */
-      entries = /* @__PURE__ */ new Map();
-      bySession = /* @__PURE__ */ new Map();
-      /** The first answer for this key, or runs `send` and keeps its answer. */
-      async run(sessionId, agentId, key, send2) {
-        const id = `${sessionId}
-${agentId}
-${key}`;
-        const kept = this.entries.get(id);
-        if (kept) {
-          const first = await kept.catch(() => null);
-          if (first) return replayed(first);
-          return this.run(sessionId, agentId, key, send2);
-        }
-        const p = send2();
-        this.keep(sessionId, id, p);
-        p.catch(() => this.forget(sessionId, id));
-        return p;
-      }
-      /** The session is gone: so are its keys. */
-      drop(sessionId) {
-        for (const id of this.bySession.get(sessionId) ?? []) this.entries.delete(id);
-        this.bySession.delete(sessionId);
-      }
-      get size() {
-        return this.entries.size;
-      }
-      keep(sessionId, id, p) {
-        this.entries.set(id, p);
-        let ids = this.bySession.get(sessionId);
-        if (!ids) this.bySession.set(sessionId, ids = []);
-        ids.push(id);
-        if (ids.length > this.perSession) this.entries.delete(ids.shift());
-        while (this.entries.size > this.total) {
-          const oldest = this.entries.keys().next().value;
-          this.forget(oldest.slice(0, oldest.indexOf("\n")), oldest);
-        }
-      }
-      forget(sessionId, id) {
-        if (!this.entries.delete(id)) return;
-        const ids = this.bySession.get(sessionId);
-        if (!ids) return;
-        const i = ids.indexOf(id);
-        if (i >= 0) ids.splice(i, 1);
-        if (!ids.length) this.bySession.delete(sessionId);
       }
     };
   }
@@ -5721,7 +5726,8 @@ async function send(ctx, req, id) {
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
   checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
-  return ctx.idempotent.run(id, agentId, idem, post);
+  const message = hash("sha256", JSON.stringify([text ?? null, rawJson ?? null]), "hex");
+  return ctx.idempotent.run(id, agentId, idem, message, post);
 }
 async function poll(ctx, req, id) {
   const agentId = requestAgent(req);
@@ -5770,6 +5776,7 @@ var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, S2, sessionRoutes;
 var init_routes_sessions = __esm({
   "src/nexus/server/routes-sessions.ts"() {
     "use strict";
+    init_node_crypto();
     init_auth();
     init_budgets();
     init_context();
@@ -6150,7 +6157,7 @@ return 1
       }
       redis;
       now;
-      async run(sessionId, agentId, key, send2) {
+      async run(sessionId, agentId, key, message, send2) {
         const P2 = this.redis.key("nx:");
         const keys = [`${P2}i:${sessionId}`, `${P2}io:${sessionId}`];
         const hash2 = keys[0];
@@ -6158,16 +6165,22 @@ return 1
 ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-          const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")}`;
+          const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")} ${message}`;
           const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
-          if (claimed === 1) return this.settle(keys, field, mark, send2);
+          if (claimed === 1) return this.settle(keys, field, mark, message, send2);
           const kept = await this.redis.call((c) => c.hGet(hash2, field));
-          if (kept && !kept.startsWith("pending ")) return replayed(JSON.parse(kept));
+          if (kept?.startsWith("pending ") && kept.slice(kept.lastIndexOf(" ") + 1) !== message) throw keyReused();
+          if (kept && !kept.startsWith("pending ")) {
+            const first = JSON.parse(kept);
+            if (first.message !== message) throw keyReused();
+            const { message: _m, ...answer3 } = first;
+            return replayed(answer3);
+          }
           if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
           await new Promise((r) => setTimeout(r, delay));
         }
       }
-      async settle(keys, field, mark, send2) {
+      async settle(keys, field, mark, message, send2) {
         let answer3;
         try {
           answer3 = await send2();
@@ -6177,7 +6190,7 @@ ${key}`;
           throw e;
         }
         const body = typeof answer3.body === "string" ? answer3.body : answer3.body ? Buffer.from(answer3.body).toString("utf8") : void 0;
-        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer3.status, headers: answer3.headers, body })]).catch(() => {
+        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer3.status, headers: answer3.headers, body, message })]).catch(() => {
         });
         return answer3;
       }
@@ -6778,6 +6791,9 @@ async function outcome(command, p, ctx, state) {
     case "claim": {
       const agentId = str(p, "agent-id");
       if (!agentId) throw new UsageError("missing --agent-id (the id you will use in the session)", command);
+      if (/^https?:\/\//i.test(unwrapPasted(p.positionals[0])) && !parsePairingLink(p.positionals[0])) {
+        throw new UsageError(`'${p.positionals[0]}' is not a pairing link (https://host/p/CODE) or a code (WORD-WORD-XXXXX)`, command);
+      }
       return answered(await agent2.claim(p.positionals[0], agentId), (b) => {
         err(`\u2705 Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
         err(`\u{1F4A1} Tip: read the greeting and any messages: ${X} poll ${shown(b.sessionId)}`);
@@ -6791,7 +6807,9 @@ async function outcome(command, p, ctx, state) {
       let text = p.positionals[1];
       if (text === void 0 || text === "-") text = (await readStdin()).replace(/\n$/, "");
       if (!text) throw new UsageError("no message text (give it as an argument or on stdin)", command);
-      return answered(await agent2.send(saved, agentId, text, str(p, "idempotency-key")), (b) => {
+      const idem = str(p, "idempotency-key");
+      if (idem !== void 0 && !IDEMPOTENCY_KEY.test(idem)) throw new UsageError("--idempotency-key must be 1-128 visible ASCII characters (no spaces)", command);
+      return answered(await agent2.send(saved, agentId, text, idem), (b) => {
         err(`\u2705 Sent (cursor ${shown(b.cursor)}${b.verified ? ", verified" : ""})`);
         if (b.warning) err(`\u26A0\uFE0F  ${shown(b.warning)}`);
       });
@@ -6799,7 +6817,7 @@ async function outcome(command, p, ctx, state) {
     case "poll": {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      const after = str(p, "after");
+      const after = cursorFlag(p, command);
       const limit = int(p, "limit", 1, 500);
       const wait = int(p, "wait", 0, 55);
       const res = await agent2.poll(saved, agentId, { ...after !== void 0 ? { after } : {}, ...limit ? { limit } : {}, ...wait ? { wait } : {}, members: p.flags.members === true });
@@ -6829,9 +6847,14 @@ async function outcome(command, p, ctx, state) {
   }
   throw new UsageError(`unknown command '${command}'`);
 }
+function cursorFlag(p, command) {
+  const after = str(p, "after");
+  if (after !== void 0 && !validCursor(after)) throw new UsageError(`--after must be a cursor (a decimal number such as 0 or 12), got '${after}'`, command);
+  return after;
+}
 async function watch(agent2, saved, agentFor, p) {
   const agentId = agentFor(saved);
-  const after = str(p, "after");
+  const after = cursorFlag(p, "watch");
   const max = int(p, "max-messages", 1);
   const timeoutS = int(p, "timeout", 1, 86400) ?? 300;
   err(`\u{1F440} Watching ${saved.sessionId} as ${shown(agentId)} for up to ${timeoutS} s${max ? ` or ${max} message(s) from others` : ""}\u2026`);
@@ -6913,6 +6936,8 @@ var init_nexus_run = __esm({
     init_client2();
     init_agent();
     init_state();
+    init_idempotency();
+    init_pairing_link();
     init_files();
     X = "nexus.mjs";
   }

@@ -75,6 +75,18 @@ describe('nexus CLI: the seed flow against a local server (acceptance 1)', () =>
     expect([bad.code, bad.json.error]).toEqual([2, 'usage']);
     const net = await a('status', 'abcdef');
     expect([net.code, net.json.error]).toEqual([1, 'network_error']);
+    // Checked here, before any request (the server would refuse them, or ignore an empty key).
+    for (const [args, what] of [
+      [['send', 'abcdef', 'hi', '--agent-id', 'x', '--idempotency-key', ''], /--idempotency-key must be/],
+      [['send', 'abcdef', 'hi', '--agent-id', 'x', '--idempotency-key', 'a\tb'], /--idempotency-key must be/],
+      [['send', 'abcdef', 'hi', '--agent-id', 'x', '--idempotency-key', 'k'.repeat(129)], /--idempotency-key must be/],
+      [['poll', 'abcdef', '--agent-id', 'x', '--after', 'x'], /--after must be a cursor/],
+      [['watch', 'abcdef', '--agent-id', 'x', '--after', '-1'], /--after must be a cursor/],
+      [['claim', 'https://host.example/p/', '--agent-id', 'b'], /is not a pairing link/],
+    ] as const) {
+      const r = await a(...args);
+      expect([r.code, r.json.error, r.json.message], args.join(' ')).toEqual([2, 'usage', expect.stringMatching(what)]);
+    }
     for (const c of ['create', 'status', 'join', 'pair', 'claim', 'pair-status', 'send', 'poll', 'renew', 'leave', 'sessions', 'serve']) {
       const r = await runScript(NEXUS, [c, '--help']);
       expect(r.exitCode, c).toBe(0);

@@ -241,17 +241,20 @@ describe('event stream (messages/stream)', () => {
 });
 
 describe('idempotent send (Idempotency-Key)', () => {
-  it('a repeat returns the first answer and posts nothing; another agent or key is another send', async () => {
+  it('a repeat returns the first answer and posts nothing; another agent or key is another send; the key with another message is 422', async () => {
     const { req, json, pair } = setup();
     const { sid, ka, kb } = await pair();
     const send = (agent: string, key: string, idem: string, text: string) =>
       req('POST', `/v1/sessions/${sid}/messages`, { agent, key, body: { text }, headers: { 'idempotency-key': idem } });
     const first = await send('a', ka, 'k-1', 'hello');
-    const again = await send('a', ka, 'k-1', 'hello (retried)');
+    const again = await send('a', ka, 'k-1', 'hello');
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(json(again)).toEqual(json(first));
     expect(again.headers?.['idempotent-replayed']).toBe('true');
+    // The same key for a different message: refused, not answered with the first one's success.
+    const reused = await send('a', ka, 'k-1', 'something else');
+    expect([reused.status, json(reused).error]).toEqual([422, 'idempotency_key_reused']);
     const otherAgent = await send('b', kb, 'k-1', 'mine');
     expect(json(otherAgent).id).not.toBe(json(first).id);
     const otherKey = await send('a', ka, 'k-2', 'hello again');
@@ -353,5 +356,15 @@ describe('pairing links as pasted (client side)', () => {
     expect(parsePairingLink('https://example.org/nexus/p/A-B-C1234')).toEqual({ server: 'https://example.org/nexus', code: 'A-B-C1234' });
     expect(parsePairingLink('PEARL-FOCAL-S5SJV')).toBeNull();
     expect(parsePairingLink('ftp://x/p/A-B-C')).toBeNull();
+  });
+
+  it("what a chat wraps a link or code in is not part of it: <...>, quotes, brackets, the sentence's full stop", async () => {
+    const { parsePairingLink, unwrapPasted } = await import('../src/nexus/pairing-link.ts');
+    const want = { server: 'https://messaging.md', code: 'PEARL-FOCAL-S5SJV' };
+    for (const pasted of ['https://messaging.md/p/PEARL-FOCAL-S5SJV.', '<https://messaging.md/p/PEARL-FOCAL-S5SJV>', '‹https://messaging.md/p/PEARL-FOCAL-S5SJV>', '"https://messaging.md/p/PEARL-FOCAL-S5SJV",', '(https://messaging.md/p/PEARL-FOCAL-S5SJV)!']) {
+      expect(parsePairingLink(pasted), pasted).toEqual(want);
+    }
+    expect(unwrapPasted(' "PEARL-FOCAL-S5SJV". ')).toBe('PEARL-FOCAL-S5SJV');
+    expect(parsePairingLink('https://messaging.md/p/')).toBeNull();
   });
 });

@@ -126,6 +126,8 @@ describe.skipIf(!ok)('the session server on Redis, two instances', () => {
     expect(x.json.cursor).toBe(y.json.cursor);
     const again = await send(two);
     expect([again.json.cursor, again.headers.get('idempotent-replayed')]).toEqual([x.json.cursor, 'true']);
+    const reused = await req(one, 'POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body: { text: 'another' }, headers: { 'idempotency-key': 'k-1' } });
+    expect([reused.status, reused.json.error]).toEqual([422, 'idempotency_key_reused']);
     const texts = (await req(one, 'GET', `/v1/sessions/${sid}/messages?after=1`, { agent: 'a', key: ka })).json.messages.map((m: Any) => m.text);
     expect(texts).toEqual(['once']);
   });

@@ -9,7 +9,9 @@ import { answer, answered, failure, jsonLine, messageLine, pollHints, reply, sho
 import { serverDataDir, stateDir } from './state-dir.ts';
 import { DEFAULT_NEXUS_URL, NexusClient } from '../nexus/client.ts';
 import { NexusAgent, keyFor } from '../nexus/agent.ts';
-import { NexusState, safeAgentId, safeSessionId, type SessionState } from '../nexus/state.ts';
+import { NexusState, safeAgentId, safeSessionId, validCursor, type SessionState } from '../nexus/state.ts';
+import { IDEMPOTENCY_KEY } from '../nexus/server/idempotency.ts';
+import { parsePairingLink, unwrapPasted } from '../nexus/pairing-link.ts';
 import { inlineFiles, poolFiles } from '../store/files.ts';
 
 interface Ctx {
@@ -94,6 +96,10 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     case 'claim': {
       const agentId = str(p, 'agent-id');
       if (!agentId) throw new UsageError('missing --agent-id (the id you will use in the session)', command);
+      // A URL that is not a pairing link would reach the server as a wrong code (and count as a failed claim).
+      if (/^https?:\/\//i.test(unwrapPasted(p.positionals[0]!)) && !parsePairingLink(p.positionals[0]!)) {
+        throw new UsageError(`'${p.positionals[0]}' is not a pairing link (https://host/p/CODE) or a code (WORD-WORD-XXXXX)`, command);
+      }
       return answered(await agent.claim(p.positionals[0]!, agentId), (b) => {
         err(`✅ Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
         err(`💡 Tip: read the greeting and any messages: ${X} poll ${shown(b.sessionId)}`);
@@ -107,7 +113,10 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       let text = p.positionals[1];
       if (text === undefined || text === '-') text = (await readStdin()).replace(/\n$/, '');
       if (!text) throw new UsageError('no message text (give it as an argument or on stdin)', command);
-      return answered(await agent.send(saved, agentId, text, str(p, 'idempotency-key')), (b) => {
+      const idem = str(p, 'idempotency-key');
+      // The server's rule, checked before anything is sent (an empty key would be ignored there).
+      if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) throw new UsageError('--idempotency-key must be 1-128 visible ASCII characters (no spaces)', command);
+      return answered(await agent.send(saved, agentId, text, idem), (b) => {
         err(`✅ Sent (cursor ${shown(b.cursor)}${b.verified ? ', verified' : ''})`);
         if (b.warning) err(`⚠️  ${shown(b.warning)}`);
       });
@@ -115,7 +124,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     case 'poll': {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      const after = str(p, 'after');
+      const after = cursorFlag(p, command);
       const limit = int(p, 'limit', 1, 500);
       const wait = int(p, 'wait', 0, 55);
       const res = await agent.poll(saved, agentId, { ...(after !== undefined ? { after } : {}), ...(limit ? { limit } : {}), ...(wait ? { wait } : {}), members: p.flags.members === true });
@@ -146,6 +155,13 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
   throw new UsageError(`unknown command '${command}'`);
 }
 
+/** `--after`: a cursor is a plain decimal (nexus spec §2.6); anything else is a usage error here, not a 400 there. */
+function cursorFlag(p: Parsed, command: string): string | undefined {
+  const after = str(p, 'after');
+  if (after !== undefined && !validCursor(after)) throw new UsageError(`--after must be a cursor (a decimal number such as 0 or 12), got '${after}'`, command);
+  return after;
+}
+
 /**
  * `watch`: one JSON line per message on stdout as it arrives (the one exception to "one JSON
  * document per command"), then the summary line through `reply`; exit 0 at its bound (time or
@@ -153,7 +169,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
  */
 async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: SessionState) => string, p: Parsed): Promise<Outcome> {
   const agentId = agentFor(saved);
-  const after = str(p, 'after');
+  const after = cursorFlag(p, 'watch');
   const max = int(p, 'max-messages', 1);
   const timeoutS = int(p, 'timeout', 1, 86_400) ?? 300;
   err(`👀 Watching ${saved.sessionId} as ${shown(agentId)} for up to ${timeoutS} s${max ? ` or ${max} message(s) from others` : ''}…`);

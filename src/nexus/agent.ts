@@ -6,7 +6,7 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.ts';
-import { parsePairingLink } from './pairing-link.ts';
+import { parsePairingLink, unwrapPasted } from './pairing-link.ts';
 import { watchSession, type WatchOptions, type WatchResult } from './watch.ts';
 import { InvalidServerValue, NexusState, serverKey, serverSessionId, validCursor, type SessionState } from './state.ts';
 
@@ -76,7 +76,7 @@ export class NexusAgent {
     const link = parsePairingLink(codeOrLink);
     const client = link ? this.clientAt(link.server) : this.clientFor();
     await this.state.assertWritable();
-    const code = link ? link.code : codeOrLink;
+    const code = link ? link.code : unwrapPasted(codeOrLink);
     return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
   }
 

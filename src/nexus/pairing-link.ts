@@ -12,9 +12,17 @@ export interface PairingLink {
 
 const LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\/(?:skill|claim|status))?)\/?(?:[?#]\S*)?$/i;
 
+/**
+ * A link or code as pasted from a chat: without what may wrap it (<...>, quotes, brackets) or
+ * end the sentence it was in (".", ",", "!"...). Codes and links never end in those.
+ */
+export function unwrapPasted(text: string): string {
+  return text.trim().replace(/^[<(\['"‹«“]+/, '').replace(/[>)\]'"›»”.,;:!?]+$/, '');
+}
+
 /** The link's server and code; null when `text` is not a pairing link (a bare code, say). */
 export function parsePairingLink(text: string): PairingLink | null {
-  const m = LINK.exec(text.trim().slice(0, 2048));
+  const m = LINK.exec(unwrapPasted(text).slice(0, 2048));
   if (!m) return null;
   let raw: string;
   try {

@@ -6,10 +6,12 @@
  * removes its mark, so its retry runs again; a mark whose instance died is taken over after
  * PENDING_STALE_MS. The hash (and the sorted set of its keys' ages) is deleted and expires with
  * its session (redis/nexus-scripts.ts); beyond PER_SESSION keys the oldest goes, as in memory.
+ * The mark and the answer carry the message's fingerprint: a repeat with another message is
+ * keyReused.
  */
 import { randomBytes } from 'node:crypto';
 import type { HttpResponse } from '../http/types.ts';
-import { replayed, type IdempotencyStore } from '../nexus/server/idempotency.ts';
+import { keyReused, replayed, type IdempotencyStore } from '../nexus/server/idempotency.ts';
 import { StorageUnavailable } from '../store/nexus-store.ts';
 import type { RedisConn } from './connection.ts';
 
@@ -58,24 +60,30 @@ export class RedisIdempotency implements IdempotencyStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  async run(sessionId: string, agentId: string, key: string, message: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
     const P = this.redis.key('nx:');
     const keys = [`${P}i:${sessionId}`, `${P}io:${sessionId}`]; // the store's keys of it (nexus-scripts.ts)
     const hash = keys[0]!;
     const field = `${agentId}\n${key}`;
     const deadline = this.now() + WAIT_MS;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      const mark = `pending ${this.now()} ${randomBytes(6).toString('hex')}`;
+      const mark = `pending ${this.now()} ${randomBytes(6).toString('hex')} ${message}`;
       const claimed = await this.redis.script<number>(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
-      if (claimed === 1) return this.settle(keys, field, mark, send);
+      if (claimed === 1) return this.settle(keys, field, mark, message, send);
       const kept = await this.redis.call((c) => c.hGet(hash, field));
-      if (kept && !kept.startsWith('pending ')) return replayed(JSON.parse(kept) as HttpResponse);
+      if (kept?.startsWith('pending ') && kept.slice(kept.lastIndexOf(' ') + 1) !== message) throw keyReused();
+      if (kept && !kept.startsWith('pending ')) {
+        const first = JSON.parse(kept) as HttpResponse & { message?: string };
+        if (first.message !== message) throw keyReused();
+        const { message: _m, ...answer } = first;
+        return replayed(answer);
+      }
       if (this.now() > deadline) throw new StorageUnavailable('idempotency_pending', 'a send with this Idempotency-Key is still in progress; retry later');
       await new Promise((r) => setTimeout(r, delay));
     }
   }
 
-  private async settle(keys: string[], field: string, mark: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  private async settle(keys: string[], field: string, mark: string, message: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
     let answer: HttpResponse;
     try {
       answer = await send();
@@ -84,7 +92,7 @@ export class RedisIdempotency implements IdempotencyStore {
       throw e;
     }
     const body = typeof answer.body === 'string' ? answer.body : answer.body ? Buffer.from(answer.body).toString('utf8') : undefined;
-    await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer.status, headers: answer.headers, body })]).catch(() => {});
+    await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer.status, headers: answer.headers, body, message })]).catch(() => {});
     return answer;
   }
 

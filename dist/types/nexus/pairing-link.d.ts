@@ -8,5 +8,10 @@ export interface PairingLink {
     server: string;
     code: string;
 }
+/**
+ * A link or code as pasted from a chat: without what may wrap it (<...>, quotes, brackets) or
+ * end the sentence it was in (".", ",", "!"...). Codes and links never end in those.
+ */
+export declare function unwrapPasted(text: string): string;
 /** The link's server and code; null when `text` is not a pairing link (a bare code, say). */
 export declare function parsePairingLink(text: string): PairingLink | null;

@@ -5,7 +5,7 @@ export declare class RedisIdempotency implements IdempotencyStore {
     private readonly redis;
     private readonly now;
     constructor(redis: RedisConn, now?: () => number);
-    run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse>;
+    run(sessionId: string, agentId: string, key: string, message: string, send: () => Promise<HttpResponse>): Promise<HttpResponse>;
     private settle;
     /** Deleted with the session by the store's scripts. */
     drop(): void;

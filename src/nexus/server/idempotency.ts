@@ -2,6 +2,8 @@
  * Idempotent sends (nexus spec §2.3 send, `Idempotency-Key`): a client that retries a send it
  * never got an answer for (a timeout, a dropped connection) must not post the message twice.
  * A repeat of (session, agent, key) gets the first answer, status and body, while it is kept.
+ * A repeat with a different message is refused (422 idempotency_key_reused) rather than
+ * answered with the first message's success: the client meant to send something else.
  *
  * Bounded memory: the last `perSession` keys of a session, at most `total` in all (the oldest
  * go first), and a session's keys go with the session. A send still in flight is shared: a
@@ -9,7 +11,7 @@
  * that failed (an error was thrown) is forgotten, so its retry runs again.
  */
 import type { HttpResponse } from '../../http/types.ts';
-import { invalidRequest } from './rules.ts';
+import { apiError, invalidRequest } from './rules.ts';
 
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -20,10 +22,16 @@ export function idempotencyKey(v: string | undefined): string | undefined {
   return v;
 }
 
+/** The same key again, for another message: an error of the client's, not a replay. */
+export const keyReused = () => apiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different message in this session; use a new key for a new message');
+
 /** Where first answers are kept: this process (IdempotentSends) or Redis (redis/idempotency.ts). */
 export interface IdempotencyStore {
-  /** The first answer for (session, agent, key), or runs `send` and keeps its answer. */
-  run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse>;
+  /**
+   * The first answer for (session, agent, key), or runs `send` and keeps its answer; `message`
+   * identifies what is sent (a repeat with another one is keyReused).
+   */
+  run(sessionId: string, agentId: string, key: string, message: string, send: () => Promise<HttpResponse>): Promise<HttpResponse>;
   /** The session is gone: so are its keys. */
   drop(sessionId: string): void;
 }
@@ -33,7 +41,7 @@ export const replayed = (first: HttpResponse): HttpResponse => ({ ...first, head
 
 export class IdempotentSends implements IdempotencyStore {
   /** Insertion order is age order: the first entry is the oldest. */
-  private readonly entries = new Map<string, Promise<HttpResponse>>();
+  private readonly entries = new Map<string, { message: string; answer: Promise<HttpResponse> }>();
   private readonly bySession = new Map<string, string[]>();
 
   constructor(
@@ -42,16 +50,17 @@ export class IdempotentSends implements IdempotencyStore {
   ) {}
 
   /** The first answer for this key, or runs `send` and keeps its answer. */
-  async run(sessionId: string, agentId: string, key: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  async run(sessionId: string, agentId: string, key: string, message: string, send: () => Promise<HttpResponse>): Promise<HttpResponse> {
     const id = `${sessionId}\n${agentId}\n${key}`;
     const kept = this.entries.get(id);
     if (kept) {
-      const first = await kept.catch(() => null);
+      if (kept.message !== message) throw keyReused();
+      const first = await kept.answer.catch(() => null);
       if (first) return replayed(first);
-      return this.run(sessionId, agentId, key, send);
+      return this.run(sessionId, agentId, key, message, send);
     }
     const p = send();
-    this.keep(sessionId, id, p);
+    this.keep(sessionId, id, { message, answer: p });
     p.catch(() => this.forget(sessionId, id));
     return p;
   }
@@ -66,8 +75,8 @@ export class IdempotentSends implements IdempotencyStore {
     return this.entries.size;
   }
 
-  private keep(sessionId: string, id: string, p: Promise<HttpResponse>): void {
-    this.entries.set(id, p);
+  private keep(sessionId: string, id: string, entry: { message: string; answer: Promise<HttpResponse> }): void {
+    this.entries.set(id, entry);
     let ids = this.bySession.get(sessionId);
     if (!ids) this.bySession.set(sessionId, (ids = []));
     ids.push(id);

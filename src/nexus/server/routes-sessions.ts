@@ -3,6 +3,7 @@
  * parses its request, runs a transition (sessions.ts) through the store, and answers.
  */
 import type { HttpRequest } from '../../http/types.ts';
+import { hash } from 'node:crypto';
 import { checkMemberKey } from './auth.ts';
 import { checkJsonPayload, sessionCost } from './budgets.ts';
 import { requestAgent, type Route, type ServerContext } from './context.ts';
@@ -74,7 +75,9 @@ async function send(ctx: ServerContext, req: HttpRequest, id: string) {
   if (idem === undefined) return post();
   // A repeat speaks for the same member as the first: its key is checked as a send's would be.
   checkMemberKey(await ctx.live(id), agentId, input.key, 'send', { strict: config.strictSessionKey, notMember: 'forbidden' });
-  return ctx.idempotent.run(id, agentId, idem, post);
+  // What the message is, as sent (a retry sends the same): a repeat with other content is refused.
+  const message = hash('sha256', JSON.stringify([text ?? null, rawJson ?? null]), 'hex');
+  return ctx.idempotent.run(id, agentId, idem, message, post);
 }
 
 async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
