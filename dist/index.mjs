@@ -3600,7 +3600,7 @@ function handleInbound(cache0, env, ctx) {
   let lost;
   let confirmed;
   const from = env.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail });
+  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? "message", "unsupported protocol_version");
     return { cache: cache2, changed: false, events, outbound };
@@ -4143,7 +4143,10 @@ function resolvePeer(cache2, to, url) {
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
   const peerUrl = url ?? cache2.peerMessengerUrls[peer];
-  if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
+  if (!peerUrl) {
+    const named = known ? short(peer) : `${short(to)} (agent id ${short(peer)})`;
+    throw new ClientError("invalid_key", `no messenger URL known for ${named}: give --messenger-url, or --to a peer listed by \`peers\``);
+  }
   return { peer, peerId, peerPub, peerUrl };
 }
 async function send(link2, opts, timing) {

@@ -1351,7 +1351,7 @@ function handleInbound(cache0, env, ctx) {
   let lost;
   let confirmed;
   const from = env.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail });
+  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? "message", "unsupported protocol_version");
     return { cache, changed: false, events, outbound };
@@ -1866,7 +1866,10 @@ function resolvePeer(cache, to, url) {
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
   const peerUrl = url ?? cache.peerMessengerUrls[peer];
-  if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
+  if (!peerUrl) {
+    const named = known ? short(peer) : `${short(to)} (agent id ${short(peer)})`;
+    throw new ClientError("invalid_key", `no messenger URL known for ${named}: give --messenger-url, or --to a peer listed by \`peers\``);
+  }
   return { peer, peerId, peerPub, peerUrl };
 }
 async function send(link2, opts, timing) {

@@ -6858,7 +6858,10 @@ async function watch(agent2, saved, agentFor, p) {
   const max = int(p, "max-messages", 1);
   const timeoutS = int(p, "timeout", 1, 86400) ?? 300;
   err(`\u{1F440} Watching ${saved.sessionId} as ${shown(agentId)} for up to ${timeoutS} s${max ? ` or ${max} message(s) from others` : ""}\u2026`);
+  const stop = new AbortController();
+  const offSignal = onStopSignal(() => stop.abort());
   const r = await agent2.watch(saved, agentId, {
+    signal: stop.signal,
     timeoutMs: timeoutS * 1e3,
     ...max ? { maxMessages: max } : {},
     ...after !== void 0 ? { after: after === "0" ? void 0 : after, explicitAfter: true } : {},
@@ -6866,8 +6869,8 @@ async function watch(agent2, saved, agentFor, p) {
       out(jsonLine(m9));
       err(messageLine(m9));
     }
-  });
-  const summary = { event: "end", reason: r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...r.error ? { error: r.error.error ?? "refused", detail: r.error } : {} };
+  }).finally(offSignal);
+  const summary = { event: "end", reason: stop.signal.aborted ? "signal" : r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...r.error ? { error: r.error.error ?? "refused", detail: r.error } : {} };
   const ok = r.ended === "timeout" || r.ended === "max_messages";
   return {
     code: ok ? 0 : 1,
@@ -6876,7 +6879,7 @@ async function watch(agent2, saved, agentFor, p) {
       if (r.ended === "expired") err("\u231B The session has expired.");
       else if (r.ended === "unreachable" || r.ended === "disconnected") err(`Error: ${shown(String(r.error?.message))}; ${r.messages} message(s) before that. Watch again to resume from cursor ${r.cursor ?? "(start)"}.`);
       else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
-      else err(`${r.messages ? `\u{1F4AC} ${r.messages} message(s)` : "\u{1F4AC} No new messages"}; ${r.ended === "timeout" ? "time is up" : "enough messages"}.`);
+      else err(`${r.messages ? `\u{1F4AC} ${r.messages} message(s)` : "\u{1F4AC} No new messages"}; ${stop.signal.aborted ? "stopped" : r.ended === "timeout" ? "time is up" : "enough messages"}.`);
       if (ok) err(`\u{1F4A1} Tip: reply with: ${X} send ${saved.sessionId} "Your message", then watch again.`);
     }
   };

@@ -709,7 +709,9 @@ async function readKeyFile(path, files = poolFiles) {
   }
 }
 async function keyTextOrFile(v) {
-  return existsSync(v) ? (await readKeyFile(v)).trim() : v;
+  if (existsSync(v)) return (await readKeyFile(v)).trim();
+  if (/^[.~]|\\/.test(v)) throw new KeysError("unreadable", `${v}: no such file (give the peer's public key, its agent id, or a file holding the key)`);
+  return v;
 }
 async function loadKeys(paths, files = poolFiles) {
   const tagFile = `${paths.priv}.checked`;
@@ -2000,7 +2002,7 @@ function handleInbound(cache0, env2, ctx) {
   let lost;
   let confirmed;
   const from = env2.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail });
+  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
   if (env2.protocol_version !== PROTOCOL_VERSION) {
     reject(env2.type ?? "message", "unsupported protocol_version");
     return { cache, changed: false, events, outbound };
@@ -2535,7 +2537,10 @@ function resolvePeer(cache, to, url) {
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
   const peerUrl = url ?? cache.peerMessengerUrls[peer];
-  if (!peerUrl) throw new ClientError("invalid_key", `no messenger URL known for ${short(peer)}: give --messenger-url`);
+  if (!peerUrl) {
+    const named = known ? short(peer) : `${short(to)} (agent id ${short(peer)})`;
+    throw new ClientError("invalid_key", `no messenger URL known for ${named}: give --messenger-url, or --to a peer listed by \`peers\``);
+  }
   return { peer, peerId, peerPub, peerUrl };
 }
 async function send(link2, opts, timing) {
@@ -2923,9 +2928,9 @@ async function stream(p, ctx) {
     clearTimeout(timer);
     offSignal();
   }
+  if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, "network");
   if (json2) out(toJson({ event: "closed", reason, messages }));
   else out("Stream closed gracefully.");
-  if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, "network");
   return 0;
 }
 var init_opennexus_stream = __esm({
@@ -5225,7 +5230,7 @@ var generateKeys3 = {
 var whoami2 = {
   name: "whoami",
   summary: "Print this agent's id, public key, own messenger and state directory as JSON.",
-  flags: keyFlags,
+  flags: [...keyFlags, { name: "json", description: "accepted for uniformity: the output is JSON already (errors too, with it)" }],
   examples: ["node {baseDir}/scripts/opennexus.mjs whoami"],
   run: runner("whoami")
 };
@@ -5234,10 +5239,10 @@ var send3 = {
   summary: "Send one end-to-end encrypted message; if the peer is offline it is queued and delivered later.",
   flags: [
     { name: "to", value: "KEY_OR_ID", description: "peer's public key (base64) or a file holding it, or the agent id of a known peer (see `peers`)", required: true },
-    { name: "message", value: "TEXT", description: 'the message; "-" reads it from stdin', required: true },
+    { name: "message", value: "TEXT", description: `the message, at most 47,104 bytes of UTF-8 (46 KiB: one DATA message must fit the messenger's 64 KiB limit); "-" reads it from stdin`, required: true },
     { name: "messenger-url", value: "URL", description: "the PEER's messenger URL (needed the first time; remembered after)" },
-    { name: "wait", value: "SECONDS", description: "how long to wait for the peer to answer a handshake before queueing; 0 = do not wait", default: "30" },
-    { name: "ttl", value: "SECONDS", description: "how long the message is kept in the outbox until it is delivered", default: "86400" },
+    { name: "wait", value: "SECONDS", description: "how long to wait for the peer to answer a handshake before queueing; 0-600, 0 = do not wait", default: "30" },
+    { name: "ttl", value: "SECONDS", description: "how long the message is kept in the outbox until it is delivered; 1-2592000 (30 days)", default: "86400" },
     { name: "no-cache", description: "ignore a cached session and handshake again" },
     { name: "confirm-ms", value: "MS", description: "accepted for compatibility and ignored: the outbox now resends a message when the peer lost its session" },
     ...keyFlags,
@@ -5245,7 +5250,8 @@ var send3 = {
   ],
   notes: [
     "Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.",
-    '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet: the next `stream` or `send` completes it and delivers the message. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.'
+    '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet, or a messenger could not be reached ("reason" says which): the next `stream` or `send` completes it and delivers the message, so do not send it again. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
+    "Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer's messenger refused the message for good, or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large)."
   ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',

@@ -152,6 +152,20 @@ describe('nexus CLI: waiting for messages', () => {
     expect(existsSync(join(dirA, 'nexus', 'sessions', sid, 'cursor'))).toBe(true);
   });
 
+  it('watch stopped by SIGTERM: the summary line (reason signal) and exit 0, after what it had printed', async () => {
+    const s = await start();
+    const dirA = stateDir();
+    const a = cli({ NEXUS_STATE_DIR: dirA, NEXUS_URL: s.url });
+    const sid = (await a('create', '--creator-agent-id', 'alice')).json.sessionId;
+    await a('send', sid, 'before the stop');
+    const w = spawnScript(NEXUS, ['watch', sid, '--timeout', '30'], { NEXUS_STATE_DIR: dirA, NEXUS_URL: s.url });
+    await w.waitLine((l) => l.includes('before the stop'));
+    w.proc.kill('SIGTERM');
+    const done = await w.proc;
+    expect(done.exitCode).toBe(0);
+    expect(jsonLines(w.lines).at(-1)).toMatchObject({ event: 'end', reason: 'signal', messages: 1 });
+  });
+
   it('send --idempotency-key: a retry is posted once and answers like the first', async () => {
     const s = await start();
     const a = cli({ NEXUS_STATE_DIR: stateDir(), NEXUS_URL: s.url });

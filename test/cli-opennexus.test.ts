@@ -163,6 +163,13 @@ describe('opennexus CLI', () => {
     const badKey = await runScript(OPENNEXUS, ['send', '--to', 'AAAA', '--messenger-url', m1.url, '--message', 'x', '--json'], env);
     expect(badKey.exitCode).toBe(2);
     expect(JSON.parse(badKey.stdout)).toEqual({ ok: false, error: { code: 'invalid_key', message: 'Invalid peer public key: public key must be 32 bytes, got 3' } });
+    const noFile = await runScript(OPENNEXUS, ['send', '--to', './no-such-key', '--message', 'x', '--json'], env);
+    expect([noFile.exitCode, JSON.parse(noFile.stdout).error.message]).toEqual([2, "./no-such-key: no such file (give the peer's public key, its agent id, or a file holding the key)"]);
+    const stranger = (await agent(m1.url)).pub;
+    const unknown = await runScript(OPENNEXUS, ['send', '--to', stranger, '--message', 'x', '--json'], env);
+    expect([unknown.exitCode, JSON.parse(unknown.stdout).error.message]).toEqual([2, expect.stringMatching(new RegExp(`^no messenger URL known for ${stranger.slice(0, 16).replace(/[+]/g, '\\+')}\\.\\.\\. \\(agent id .*give --messenger-url`))]);
+    const who = await runScript(OPENNEXUS, ['whoami', '--json'], env);
+    expect([who.exitCode, Object.keys(JSON.parse(who.stdout))]).toEqual([0, ['agent_id', 'public_key', 'messenger_url', 'state_dir', 'public_key_file']]);
     const badUrl = await runScript(OPENNEXUS, ['send', '--to', (await agent(m1.url)).pub, '--messenger-url', 'ftp://x', '--message', 'x', '--json'], env);
     expect([badUrl.exitCode, JSON.parse(badUrl.stdout).error.code]).toEqual([2, 'invalid_url']);
     const tooLarge = await runScript(OPENNEXUS, ['send', '--to', (await agent(m1.url)).pub, '--messenger-url', m1.url, '--message', '-', '--json'], env, { input: 'x'.repeat(300_000) });

@@ -287,6 +287,8 @@ describe('replayed messages (the messenger re-delivers for a grace period)', () 
     const replay = handleInbound(emptyCache(), m.env, { ...ctx(), replay: true });
     expect(replay.outbound).toEqual([]);
     expect(replay.changed).toBe(false);
+    // Reported as the duplicate it is ("Skipping a message already received"), not as an error.
+    expect(replay.events).toMatchObject([{ type: 'rejected', detail: 'No session for DATA', duplicate: true }]);
     const fresh = handleInbound(replay.cache, dataFromA(m.next, 'y').env, ctx());
     expect(fresh.outbound.map((o) => o.message.type)).toEqual(['reset']);
   });

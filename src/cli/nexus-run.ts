@@ -173,7 +173,11 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
   const max = int(p, 'max-messages', 1);
   const timeoutS = int(p, 'timeout', 1, 86_400) ?? 300;
   err(`👀 Watching ${saved.sessionId} as ${shown(agentId)} for up to ${timeoutS} s${max ? ` or ${max} message(s) from others` : ''}…`);
+  // Ctrl-C or SIGTERM ends the watch like its bound: the summary line, exit 0.
+  const stop = new AbortController();
+  const offSignal = onStopSignal(() => stop.abort());
   const r = await agent.watch(saved, agentId, {
+    signal: stop.signal,
     timeoutMs: timeoutS * 1000,
     ...(max ? { maxMessages: max } : {}),
     ...(after !== undefined ? { after: after === '0' ? undefined : after, explicitAfter: true } : {}),
@@ -181,8 +185,8 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
       out(jsonLine(m));
       err(messageLine(m));
     },
-  });
-  const summary = { event: 'end', reason: r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...(r.error ? { error: r.error.error ?? 'refused', detail: r.error } : {}) };
+  }).finally(offSignal);
+  const summary = { event: 'end', reason: stop.signal.aborted ? 'signal' : r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...(r.error ? { error: r.error.error ?? 'refused', detail: r.error } : {}) };
   const ok = r.ended === 'timeout' || r.ended === 'max_messages';
   return {
     code: ok ? 0 : 1,
@@ -191,7 +195,7 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
       if (r.ended === 'expired') err('⌛ The session has expired.');
       else if (r.ended === 'unreachable' || r.ended === 'disconnected') err(`Error: ${shown(String(r.error?.message))}; ${r.messages} message(s) before that. Watch again to resume from cursor ${r.cursor ?? '(start)'}.`);
       else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
-      else err(`${r.messages ? `💬 ${r.messages} message(s)` : '💬 No new messages'}; ${r.ended === 'timeout' ? 'time is up' : 'enough messages'}.`);
+      else err(`${r.messages ? `💬 ${r.messages} message(s)` : '💬 No new messages'}; ${stop.signal.aborted ? 'stopped' : r.ended === 'timeout' ? 'time is up' : 'enough messages'}.`);
       if (ok) err(`💡 Tip: reply with: ${X} send ${saved.sessionId} "Your message", then watch again.`);
     },
   };

@@ -29,7 +29,7 @@ export const generateKeys: CommandDef = {
 export const whoami: CommandDef = {
   name: 'whoami',
   summary: 'Print this agent\'s id, public key, own messenger and state directory as JSON.',
-  flags: keyFlags,
+  flags: [...keyFlags, { name: 'json', description: 'accepted for uniformity: the output is JSON already (errors too, with it)' }],
   examples: ['node {baseDir}/scripts/opennexus.mjs whoami'],
   run: runner('whoami'),
 };
@@ -39,10 +39,10 @@ export const send: CommandDef = {
   summary: 'Send one end-to-end encrypted message; if the peer is offline it is queued and delivered later.',
   flags: [
     { name: 'to', value: 'KEY_OR_ID', description: "peer's public key (base64) or a file holding it, or the agent id of a known peer (see `peers`)", required: true },
-    { name: 'message', value: 'TEXT', description: 'the message; "-" reads it from stdin', required: true },
+    { name: 'message', value: 'TEXT', description: 'the message, at most 47,104 bytes of UTF-8 (46 KiB: one DATA message must fit the messenger\'s 64 KiB limit); "-" reads it from stdin', required: true },
     { name: 'messenger-url', value: 'URL', description: "the PEER's messenger URL (needed the first time; remembered after)" },
-    { name: 'wait', value: 'SECONDS', description: 'how long to wait for the peer to answer a handshake before queueing; 0 = do not wait', default: '30' },
-    { name: 'ttl', value: 'SECONDS', description: 'how long the message is kept in the outbox until it is delivered', default: '86400' },
+    { name: 'wait', value: 'SECONDS', description: 'how long to wait for the peer to answer a handshake before queueing; 0-600, 0 = do not wait', default: '30' },
+    { name: 'ttl', value: 'SECONDS', description: 'how long the message is kept in the outbox until it is delivered; 1-2592000 (30 days)', default: '86400' },
     { name: 'no-cache', description: 'ignore a cached session and handshake again' },
     { name: 'confirm-ms', value: 'MS', description: 'accepted for compatibility and ignored: the outbox now resends a message when the peer lost its session' },
     ...keyFlags,
@@ -50,7 +50,8 @@ export const send: CommandDef = {
   ],
   notes: [
     'Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.',
-    '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet: the next `stream` or `send` completes it and delivers the message. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
+    '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet, or a messenger could not be reached ("reason" says which): the next `stream` or `send` completes it and delivers the message, so do not send it again. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
+    'Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer\'s messenger refused the message for good, or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large).',
   ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',

@@ -98,9 +98,10 @@ export async function stream(p: Parsed, ctx: Ctx): Promise<number> {
     clearTimeout(timer);
     offSignal();
   }
+  // Never connected: one error, not a 'closed' line that reads like a normal end before it.
+  if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, 'network');
   if (json) out(toJson({ event: 'closed', reason, messages }));
   else out('Stream closed gracefully.');
-  if (!connected) throw new CliError(`could not connect to ${url}/v1/messages/stream`, 1, 'network');
   return 0;
 }
 

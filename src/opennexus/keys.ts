@@ -38,9 +38,12 @@ async function readKeyFile(path: string, files: Files = poolFiles): Promise<stri
   }
 }
 
-/** A peer key given as text or as a file holding it. */
+/** A peer key given as text or as a file holding it; a path that names no file says so. */
 export async function keyTextOrFile(v: string): Promise<string> {
-  return existsSync(v) ? (await readKeyFile(v)).trim() : v;
+  if (existsSync(v)) return (await readKeyFile(v)).trim();
+  // Base64 has no ".", "~" or "\\": a value that starts with "." or "~", or holds a "\\", is a path.
+  if (/^[.~]|\\/.test(v)) throw new KeysError('unreadable', `${v}: no such file (give the peer's public key, its agent id, or a file holding the key)`);
+  return v;
 }
 
 export async function loadKeys(paths: KeyPaths, files: Files = poolFiles): Promise<LoadedKeys> {

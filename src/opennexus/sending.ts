@@ -79,7 +79,11 @@ function resolvePeer(cache: CacheState, to: string, url: string | undefined): Pe
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
   const peerUrl = url ?? cache.peerMessengerUrls[peer];
-  if (!peerUrl) throw new ClientError('invalid_key', `no messenger URL known for ${short(peer)}: give --messenger-url`);
+  if (!peerUrl) {
+    // `to` may be a key never seen (its agent id is its hash) or an id this agent does not know.
+    const named = known ? short(peer) : `${short(to)} (agent id ${short(peer)})`;
+    throw new ClientError('invalid_key', `no messenger URL known for ${named}: give --messenger-url, or --to a peer listed by \`peers\``);
+  }
   return { peer, peerId, peerPub, peerUrl };
 }
 

@@ -12,7 +12,7 @@ export interface LoadedKeys {
     pubText: string;
     privText: string;
 }
-/** A peer key given as text or as a file holding it. */
+/** A peer key given as text or as a file holding it; a path that names no file says so. */
 export declare function keyTextOrFile(v: string): Promise<string>;
 export declare function loadKeys(paths: KeyPaths, files?: Files): Promise<LoadedKeys>;
 /** Creates a new identity; refuses to replace an existing one unless `force`. */

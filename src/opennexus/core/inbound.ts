@@ -100,7 +100,9 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
   let lost: { peer: string; sessionId: string; peerPublicKey: string } | undefined;
   let confirmed: { peer: string; sessionId: string } | undefined;
   const from = env.sender_id;
-  const reject = (what: string, detail: string) => events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail });
+  // A replay (ctx.replay) was handled when it first came; failing to open it now (its session
+  // was replaced since) is expected, and is reported as the duplicate it is.
+  const reject = (what: string, detail: string) => events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail, ...(ctx.replay ? { duplicate: true as const } : {}) });
 
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? 'message', 'unsupported protocol_version');
