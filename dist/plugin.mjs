@@ -2859,10 +2859,11 @@ async function followOpenNexus(client, waker, signal, log) {
         if (e.type === "message") {
           const key = `opennexus:${e.from}:${e.sessionId}:${e.counter.toString()}`;
           await waker.arrive({ key, text: frameOpenNexus({ from: e.from, publicKey: e.publicKey, text: e.text }) }, "OpenNexus");
-        } else if (e.type === "expired") {
-          const text = `Your OpenNexus message ${e.id} to ${e.to} was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed"} until its TTL ran out). Its text:
-> ${e.text.slice(0, 2e3)}`;
-          await waker.arrive({ key: `opennexus:expired:${e.id}`, text }, "OpenNexus delivery failed");
+        } else if (e.type === "expired" || e.type === "refused") {
+          const why = e.type === "refused" ? `was NOT delivered: the peer's messenger refused it (${e.error})` : e.state === "sent" ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out" : `was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed sent"} until its TTL ran out)`;
+          const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:
+> ${e.text.slice(0, 2e3).replace(/\n/g, "\n> ")}`;
+          await waker.arrive({ key: `opennexus:${e.type}:${e.id}`, text }, "OpenNexus delivery failed");
         } else if (e.type === "not_processed" || e.type === "send_failed") {
           log(`OpenNexus: ${e.type} ${JSON.stringify(e, (_k, v) => typeof v === "bigint" ? v.toString() : v instanceof Uint8Array ? void 0 : v)}`);
         }

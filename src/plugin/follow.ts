@@ -97,10 +97,16 @@ export async function followOpenNexus(client: OpenNexusClient, waker: Waker, sig
         if (e.type === 'message') {
           const key = `opennexus:${e.from}:${e.sessionId}:${e.counter.toString()}`;
           await waker.arrive({ key, text: frameOpenNexus({ from: e.from, publicKey: e.publicKey, text: e.text }) }, 'OpenNexus');
-        } else if (e.type === 'expired') {
-          // opennexus outbox: a message that could not be delivered in its TTL is reported, never dropped silently
-          const text = `Your OpenNexus message ${e.id} to ${e.to} was NOT delivered (it ${e.state === 'queued' ? 'waited for the peer to answer' : 'was never confirmed'} until its TTL ran out). Its text:\n> ${e.text.slice(0, 2000)}`;
-          await waker.arrive({ key: `opennexus:expired:${e.id}`, text }, 'OpenNexus delivery failed');
+        } else if (e.type === 'expired' || e.type === 'refused') {
+          // opennexus outbox: a message that left it undelivered is reported, never dropped silently
+          const why =
+            e.type === 'refused'
+              ? `was NOT delivered: the peer's messenger refused it (${e.error})`
+              : e.state === 'sent'
+                ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out"
+                : `was NOT delivered (it ${e.state === 'queued' ? 'waited for the peer to answer' : 'was never confirmed sent'} until its TTL ran out)`;
+          const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:\n> ${e.text.slice(0, 2000).replace(/\n/g, '\n> ')}`;
+          await waker.arrive({ key: `opennexus:${e.type}:${e.id}`, text }, 'OpenNexus delivery failed');
         } else if (e.type === 'not_processed' || e.type === 'send_failed') {
           log(`OpenNexus: ${e.type} ${JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? undefined : v))}`);
         }
