@@ -1522,6 +1522,14 @@ var poolFiles = {
   list: (dir) => readdir(dir),
   link: (existing, path) => link(existing, path),
   rename: (from, to) => rename(from, to),
+  async syncDir(path) {
+    const fh = await open(path, "r");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
   remove: (path) => unlink(path).catch(ignoreMissing),
   removeTree: (path) => rm(path, { recursive: true, force: true }),
   exists: (path) => stat(path).then(
@@ -1992,6 +2000,7 @@ async function writeFileAtomic(path, text, opts = {}) {
     });
     throw e;
   }
+  if (opts.sync !== false) await files.syncDir(dirname(path));
 }
 async function readTextOrNull(path, files = poolFiles) {
   try {

@@ -375,6 +375,14 @@ var init_files = __esm({
       list: (dir) => readdir(dir),
       link: (existing, path) => link(existing, path),
       rename: (from, to) => rename(from, to),
+      async syncDir(path) {
+        const fh = await open(path, "r");
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      },
       remove: (path) => unlink(path).catch(ignoreMissing),
       removeTree: (path) => rm(path, { recursive: true, force: true }),
       exists: (path) => stat(path).then(
@@ -399,6 +407,14 @@ var init_files = __esm({
       list: async (dir) => readdirSync(dir),
       link: async (existing, path) => linkSync(existing, path),
       rename: async (from, to) => renameSync(from, to),
+      async syncDir(path) {
+        const fd = openSync(path, "r");
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      },
       async remove(path) {
         try {
           unlinkSync(path);
@@ -433,6 +449,7 @@ async function writeFileAtomic(path, text, opts = {}) {
     });
     throw e;
   }
+  if (opts.sync !== false) await files.syncDir(dirname(path));
 }
 async function readTextOrNull(path, files = poolFiles) {
   try {

@@ -79,6 +79,23 @@ describe.each([
     expect((await files.list(join(dir, 'state'))).sort()).toEqual(['cache.json', 'taken']);
   });
 
+  it('a durable writeFileAtomic fsyncs the file, renames, then fsyncs the folder (so a power cut cannot undo the rename)', async () => {
+    const dir = tempDir();
+    const calls: string[] = [];
+    const traced: Files = {
+      ...files,
+      write: (path, text, o) => (calls.push(`write durable=${o.durable === true}`), files.write(path, text, o)),
+      rename: (from, to) => (calls.push('rename'), files.rename(from, to)),
+      syncDir: (path) => (calls.push(`syncDir ${path === dir}`), files.syncDir(path)),
+    };
+    await writeFileAtomic(join(dir, 'c.json'), '{}', { files: traced, dirExists: true });
+    expect(calls).toEqual(['write durable=true', 'rename', 'syncDir true']);
+    calls.length = 0;
+    await writeFileAtomic(join(dir, 'c.json'), '{}', { files: traced, dirExists: true, sync: false });
+    expect(calls).toEqual(['write durable=false', 'rename']);
+    await files.syncDir(dir); // a real folder fsync works with both
+  });
+
   it('writeFileAtomic removes its temp file when the write itself fails (a full disk), and reports that error', async () => {
     const dir = tempDir();
     const full: Files = {

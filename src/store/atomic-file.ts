@@ -1,6 +1,8 @@
 /**
- * Private files written atomically: a temp file in the same directory, fsync, rename. A reader
- * never sees a half-written file (opennexus spec §10 B2: the reference truncates in place).
+ * Private files written atomically: a temp file in the same directory, fsync, rename, fsync of
+ * the directory (without it a power cut can undo the rename: a session counter would go back
+ * and an AES-GCM nonce be used twice). A reader never sees a half-written file (opennexus spec
+ * §10 B2: the reference truncates in place).
  * Every function takes the Files that carry it out (files.ts); the thread pool by default.
  */
 import { dirname } from 'node:path';
@@ -41,6 +43,7 @@ export async function writeFileAtomic(path: string, text: string, opts: AtomicWr
     await files.remove(tmp).catch(() => {});
     throw e;
   }
+  if (opts.sync !== false) await files.syncDir(dirname(path));
 }
 
 /** The file's text, or null when it does not exist. */

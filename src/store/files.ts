@@ -35,6 +35,8 @@ export interface Files {
   /** A hard link; EEXIST if `path` exists (what the lock is built on). */
   link(existing: string, path: string): Promise<void>;
   rename(from: string, to: string): Promise<void>;
+  /** fsync of a folder: a rename in it is on disk, not only in the journal. */
+  syncDir(path: string): Promise<void>;
   /** Deletes a file; nothing if it is not there. */
   remove(path: string): Promise<void>;
   /** Deletes a folder and everything in it; nothing if it is not there. */
@@ -65,6 +67,14 @@ export const poolFiles: Files = {
   list: (dir) => readdir(dir),
   link: (existing, path) => link(existing, path),
   rename: (from, to) => rename(from, to),
+  async syncDir(path) {
+    const fh = await open(path, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
   remove: (path) => unlink(path).catch(ignoreMissing),
   removeTree: (path) => rm(path, { recursive: true, force: true }),
   exists: (path) => stat(path).then(
@@ -90,6 +100,14 @@ export const inlineFiles: Files = {
   list: async (dir) => readdirSync(dir),
   link: async (existing, path) => linkSync(existing, path),
   rename: async (from, to) => renameSync(from, to),
+  async syncDir(path) {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  },
   async remove(path) {
     try {
       unlinkSync(path);

@@ -16,6 +16,8 @@ export interface Files {
     /** A hard link; EEXIST if `path` exists (what the lock is built on). */
     link(existing: string, path: string): Promise<void>;
     rename(from: string, to: string): Promise<void>;
+    /** fsync of a folder: a rename in it is on disk, not only in the journal. */
+    syncDir(path: string): Promise<void>;
     /** Deletes a file; nothing if it is not there. */
     remove(path: string): Promise<void>;
     /** Deletes a folder and everything in it; nothing if it is not there. */
