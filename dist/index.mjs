@@ -1741,7 +1741,8 @@ if not cur then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
   return 1
 end
-local at = string.match(cur, '^pending (%d+)')
+local at, msg = string.match(cur, '^pending (%d+) %x+ ?(%x*)$')
+if at and msg ~= '' and msg ~= ARGV[6] then return 2 end
 if at and tonumber(at) < tonumber(ARGV[3]) then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   return 1
@@ -1774,13 +1775,13 @@ ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
           const mark = `pending ${this.now()} ${randomBytes3(6).toString("hex")} ${message}`;
-          const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
+          const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now(), message]);
           if (claimed === 1) return this.settle(keys, field, mark, message, send3);
+          if (claimed === 2) throw keyReused();
           const kept = await this.redis.call((c) => c.hGet(hash3, field));
-          if (kept?.startsWith("pending ") && kept.slice(kept.lastIndexOf(" ") + 1) !== message) throw keyReused();
           if (kept && !kept.startsWith("pending ")) {
             const first = JSON.parse(kept);
-            if (first.message !== message) throw keyReused();
+            if (first.message !== void 0 && first.message !== message) throw keyReused();
             const { message: _m, ...answer2 } = first;
             return replayed(answer2);
           }
@@ -2878,15 +2879,15 @@ function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
 // src/opennexus/link.ts
 var trimSlash = (u) => u.replace(/\/+$/, "");
 function checkedMessengerUrl(u, whose) {
-  let ok = false;
+  let href;
   try {
     const url = new URL(u);
-    ok = (url.protocol === "http:" || url.protocol === "https:") && u.length <= 2048 && !/[\u0000-\u0020\u007f]/.test(u);
+    if ((url.protocol === "http:" || url.protocol === "https:") && !/[\u0000-\u0020\u007f]/.test(u)) href = trimSlash(url.href);
   } catch {
-    ok = false;
+    href = void 0;
   }
-  if (!ok) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL, got ${JSON.stringify(clip(u))}`);
-  return trimSlash(u);
+  if (href === void 0 || href.length > 2048) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL of at most 2048 characters, got ${JSON.stringify(clip(u))}`);
+  return href;
 }
 var short = (id) => `${id.slice(0, 16)}...`;
 var clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
@@ -3096,6 +3097,7 @@ function parseCache(text) {
         ...str("session_id") ? { sessionId: str("session_id") } : {},
         ...str("counter") ? { counter: str("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {},
+        ...str("peer_public_key") ? { peerPublicKey: str("peer_public_key") } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -3138,6 +3140,7 @@ function serializeCache(c) {
     ...e.sessionId ? { session_id: e.sessionId } : {},
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
+    ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -3426,12 +3429,10 @@ var OUTBOX_MAX_ENTRIES = 1e3;
 var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
 var MAX_MESSAGE_BYTES = 46 * 1024;
 var POSTING_STALE_MS = 15 * 6e4;
-var postVerdict = (status) => status === 200 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
-function outboxBytes(cache2) {
-  return cache2.outbox.reduce((n, e) => n + e.bytes.length, 0);
-}
+var postVerdict = (status) => status !== null && status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
 function enqueue(cache2, e) {
-  if (cache2.outbox.length >= OUTBOX_MAX_ENTRIES || outboxBytes(cache2) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  const live = cache2.outbox.filter((x2) => x2.expiresMs > e.createdMs);
+  if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x2) => n + x2.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
   return { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] };
 }
 function flushPeer(cache2, self, peerId, ownUrl, now) {
@@ -3547,7 +3548,8 @@ function tick(cache2, ctx) {
   const peers = [...new Set(c.outbox.filter((e) => e.state === "queued").map((e) => e.peer))];
   let hellos = 0;
   for (const peer of peers) {
-    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, c.pending[peer]?.peerPublicKey ?? "", ctx, "retry") : null;
+    const key = c.pending[peer]?.peerPublicKey ?? c.outbox.find((e) => e.peer === peer && e.peerPublicKey)?.peerPublicKey ?? "";
+    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, key, ctx, "retry") : null;
     if (!step) continue;
     c = step.cache;
     events.push(...step.events);
@@ -3966,7 +3968,7 @@ async function postSealed(link2, posts, signal) {
     results.push({ post, verdict, error: r.error });
     if (m.type !== "data") continue;
     outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict });
-    if (verdict === "retry") failedPeers.set(m.receiver_id, r.error);
+    if (verdict !== "ok") failedPeers.set(m.receiver_id, r.error);
   }
   if (!outcomes.length) return { results, refused: [] };
   const errors = new Map(results.flatMap((x2) => x2.post.message.type === "data" ? [[keyOf(x2.post.message), x2.error]] : []));
@@ -4127,7 +4129,10 @@ async function postOutbound(link2, outbound, onEvent, signal) {
   for (const { entry, error } of posted.refused) await onEvent({ type: "refused", to: entry.peer, id: entry.id, text: new TextDecoder().decode(entry.bytes), error });
   if (posted.recordError) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
+var ticking = /* @__PURE__ */ new WeakSet();
 async function outboxTick(link2, onEvent, timing, signal) {
+  if (ticking.has(link2)) return;
+  ticking.add(link2);
   try {
     const now = Date.now();
     const snapshot = await link2.store.read();
@@ -4144,6 +4149,8 @@ async function outboxTick(link2, onEvent, timing, signal) {
     await postOutbound(link2, r.outbound, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
+  } finally {
+    ticking.delete(link2);
   }
 }
 
@@ -4175,7 +4182,7 @@ async function send(link2, opts, timing) {
   const { p, flushed } = await link2.store.update((c0) => {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
-    const q2 = enqueue(reclaimStale(expire(c0, now).cache, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
+    const q2 = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
     if (!q2) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
     const c = q2.peerMessengerUrls[p2.peer] === p2.peerUrl ? q2 : { ...q2, peerMessengerUrls: { ...q2.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
@@ -4244,15 +4251,15 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
 }
 async function postAll(link2, p, flushed, id, signal, mine) {
   const posted = await postSealed(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
-  for (const { entry, error } of posted.refused) {
-    if (entry.id !== id) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${entry.id} (${error}); it left the outbox`);
-  }
+  const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
+  for (const r of others) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
-  const base = { id, peerId: p.peer, redelivered: false };
+  const base = { id, peerId: p.peer, redelivered: false, ...others.length ? { refused: others } : {} };
   if (i < 0) {
     if (mine?.state === "sent") return { ...base, status: "sent", sessionId: mine.sessionId, counter: mine.counter };
-    return { ...base, status: "queued", reason: mine?.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session" };
+    const reason = !mine ? "another process of this agent already finished with it (see `outbox` and the events of `stream`)" : mine.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session";
+    return { ...base, status: "queued", reason };
   }
   const own = posted.results[i];
   const where = { sessionId: flushed[i].data.session_id, counter: flushed[i].data.counter.toString() };
@@ -4754,6 +4761,7 @@ async function watchSession(client, sessionId, agentId, opts) {
   const r = { ended: "timeout", messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   let opened = false;
   let live = false;
+  let reopenFailed = false;
   let lastError = "no answer from the server";
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
@@ -4768,6 +4776,7 @@ async function watchSession(client, sessionId, agentId, opts) {
           signal: ac.signal
         });
       } catch (e) {
+        reopenFailed = opened;
         if (ac.signal.aborted) break;
         lastError = e.message;
         const refused = refusal(e);
@@ -4777,6 +4786,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         continue;
       }
       opened = live = true;
+      reopenFailed = false;
       lastError = "the server ended the stream";
       try {
         for await (const ev of stream2.events) {
@@ -4811,7 +4821,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         await sleep(opts.retryMs ?? 2e3, ac.signal);
       }
     }
-    if (opts.signal?.aborted || live) return r;
+    if (opts.signal?.aborted || live || opened && !reopenFailed) return r;
     const ended = opened ? "disconnected" : "unreachable";
     return { ...r, ended, error: { error: ended, message: `${opened ? "lost the stream and could not open it again" : "could not open the stream"} before the deadline: ${lastError}` } };
   } finally {

@@ -629,15 +629,15 @@ function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
 // src/opennexus/link.ts
 var trimSlash = (u) => u.replace(/\/+$/, "");
 function checkedMessengerUrl(u, whose) {
-  let ok = false;
+  let href;
   try {
     const url = new URL(u);
-    ok = (url.protocol === "http:" || url.protocol === "https:") && u.length <= 2048 && !/[\u0000-\u0020\u007f]/.test(u);
+    if ((url.protocol === "http:" || url.protocol === "https:") && !/[\u0000-\u0020\u007f]/.test(u)) href = trimSlash(url.href);
   } catch {
-    ok = false;
+    href = void 0;
   }
-  if (!ok) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL, got ${JSON.stringify(clip(u))}`);
-  return trimSlash(u);
+  if (href === void 0 || href.length > 2048) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL of at most 2048 characters, got ${JSON.stringify(clip(u))}`);
+  return href;
 }
 var short = (id) => `${id.slice(0, 16)}...`;
 var clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
@@ -847,6 +847,7 @@ function parseCache(text) {
         ...str2("session_id") ? { sessionId: str2("session_id") } : {},
         ...str2("counter") ? { counter: str2("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {},
+        ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -889,6 +890,7 @@ function serializeCache(c) {
     ...e.sessionId ? { session_id: e.sessionId } : {},
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
+    ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -1177,12 +1179,10 @@ var OUTBOX_MAX_ENTRIES = 1e3;
 var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
 var MAX_MESSAGE_BYTES = 46 * 1024;
 var POSTING_STALE_MS = 15 * 6e4;
-var postVerdict = (status) => status === 200 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
-function outboxBytes(cache) {
-  return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
-}
+var postVerdict = (status) => status !== null && status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
 function enqueue(cache, e) {
-  if (cache.outbox.length >= OUTBOX_MAX_ENTRIES || outboxBytes(cache) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
+  if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x) => n + x.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
   return { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] };
 }
 function flushPeer(cache, self, peerId, ownUrl, now) {
@@ -1298,7 +1298,8 @@ function tick(cache, ctx) {
   const peers = [...new Set(c.outbox.filter((e) => e.state === "queued").map((e) => e.peer))];
   let hellos = 0;
   for (const peer of peers) {
-    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, c.pending[peer]?.peerPublicKey ?? "", ctx, "retry") : null;
+    const key = c.pending[peer]?.peerPublicKey ?? c.outbox.find((e) => e.peer === peer && e.peerPublicKey)?.peerPublicKey ?? "";
+    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, key, ctx, "retry") : null;
     if (!step) continue;
     c = step.cache;
     events.push(...step.events);
@@ -1681,7 +1682,7 @@ async function postSealed(link2, posts, signal) {
     results.push({ post, verdict, error: r.error });
     if (m.type !== "data") continue;
     outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict });
-    if (verdict === "retry") failedPeers.set(m.receiver_id, r.error);
+    if (verdict !== "ok") failedPeers.set(m.receiver_id, r.error);
   }
   if (!outcomes.length) return { results, refused: [] };
   const errors = new Map(results.flatMap((x) => x.post.message.type === "data" ? [[keyOf(x.post.message), x.error]] : []));
@@ -1842,7 +1843,10 @@ async function postOutbound(link2, outbound, onEvent, signal) {
   for (const { entry, error } of posted.refused) await onEvent({ type: "refused", to: entry.peer, id: entry.id, text: new TextDecoder().decode(entry.bytes), error });
   if (posted.recordError) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
+var ticking = /* @__PURE__ */ new WeakSet();
 async function outboxTick(link2, onEvent, timing, signal) {
+  if (ticking.has(link2)) return;
+  ticking.add(link2);
   try {
     const now = Date.now();
     const snapshot = await link2.store.read();
@@ -1859,6 +1863,8 @@ async function outboxTick(link2, onEvent, timing, signal) {
     await postOutbound(link2, r.outbound, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
+  } finally {
+    ticking.delete(link2);
   }
 }
 
@@ -1890,7 +1896,7 @@ async function send(link2, opts, timing) {
   const { p, flushed } = await link2.store.update((c0) => {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
-    const q = enqueue(reclaimStale(expire(c0, now).cache, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
+    const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
     if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
     const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
@@ -1959,15 +1965,15 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
 }
 async function postAll(link2, p, flushed, id, signal, mine) {
   const posted = await postSealed(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
-  for (const { entry, error } of posted.refused) {
-    if (entry.id !== id) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${entry.id} (${error}); it left the outbox`);
-  }
+  const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
+  for (const r of others) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
-  const base = { id, peerId: p.peer, redelivered: false };
+  const base = { id, peerId: p.peer, redelivered: false, ...others.length ? { refused: others } : {} };
   if (i < 0) {
     if (mine?.state === "sent") return { ...base, status: "sent", sessionId: mine.sessionId, counter: mine.counter };
-    return { ...base, status: "queued", reason: mine?.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session" };
+    const reason = !mine ? "another process of this agent already finished with it (see `outbox` and the events of `stream`)" : mine.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session";
+    return { ...base, status: "queued", reason };
   }
   const own = posted.results[i];
   const where = { sessionId: flushed[i].data.session_id, counter: flushed[i].data.counter.toString() };
@@ -2453,6 +2459,7 @@ async function watchSession(client, sessionId, agentId, opts) {
   const r = { ended: "timeout", messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   let opened = false;
   let live = false;
+  let reopenFailed = false;
   let lastError = "no answer from the server";
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
@@ -2467,6 +2474,7 @@ async function watchSession(client, sessionId, agentId, opts) {
           signal: ac.signal
         });
       } catch (e) {
+        reopenFailed = opened;
         if (ac.signal.aborted) break;
         lastError = e.message;
         const refused = refusal(e);
@@ -2476,6 +2484,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         continue;
       }
       opened = live = true;
+      reopenFailed = false;
       lastError = "the server ended the stream";
       try {
         for await (const ev of stream.events) {
@@ -2510,7 +2519,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         await sleep(opts.retryMs ?? 2e3, ac.signal);
       }
     }
-    if (opts.signal?.aborted || live) return r;
+    if (opts.signal?.aborted || live || opened && !reopenFailed) return r;
     const ended = opened ? "disconnected" : "unreachable";
     return { ...r, ended, error: { error: ended, message: `${opened ? "lost the stream and could not open it again" : "could not open the stream"} before the deadline: ${lastError}` } };
   } finally {
@@ -2869,7 +2878,7 @@ async function followOpenNexus(client, waker, signal, log) {
           const key = `opennexus:${e.from}:${e.sessionId}:${e.counter.toString()}`;
           await waker.arrive({ key, text: frameOpenNexus({ from: e.from, publicKey: e.publicKey, text: e.text }) }, "OpenNexus");
         } else if (e.type === "expired" || e.type === "refused") {
-          const why = e.type === "refused" ? `was NOT delivered: the peer's messenger refused it (${e.error})` : e.state === "sent" ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out" : `was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed sent"} until its TTL ran out)`;
+          const why = e.type === "refused" ? `was NOT delivered: the peer's messenger refused it (${/^HTTP \d{3}/.exec(e.error)?.[0] ?? "no usable answer"})` : e.state === "sent" ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out" : `was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed sent"} until its TTL ran out)`;
           const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:
 > ${e.text.slice(0, 2e3).replace(/\n/g, "\n> ")}`;
           await waker.arrive({ key: `opennexus:${e.type}:${e.id}`, text }, "OpenNexus delivery failed");
@@ -3087,7 +3096,7 @@ var TOOLS = [
     name: "opennexus_send",
     label: "Send an end-to-end encrypted message",
     description: "Sends to another agent by its public key (or an agent id from opennexus_peers). If it is offline the message is queued and delivered when it answers; never dropped silently.",
-    properties: { to: S("the peer's public key, or an agent id opennexus_peers lists (base64, 44 characters)", { pattern: "^[A-Za-z0-9+/]{43}=$" }), message: S("the text", { maxLength: 6e4 }), messengerUrl: S("the peer's messenger (optional when known)", { pattern: "^https?://" }) },
+    properties: { to: S("the peer's public key, or an agent id opennexus_peers lists (base64, 44 characters)", { pattern: "^[A-Za-z0-9+/]{43}=$" }), message: S("the text, at most 46 KiB of UTF-8", { maxLength: 47104 }), messengerUrl: S("the peer's messenger (optional when known)", { pattern: "^https?://" }) },
     required: ["to", "message"],
     async run(m, p) {
       const to = p.to.trim();
@@ -3095,7 +3104,13 @@ var TOOLS = [
       const client = await m.opennexus();
       if (to === client.identity.publicKeyB64 || to === client.agentId || m.isOwnSecret(to)) throw new ToolError("bad_parameter", "to names this agent itself (or its private key); give the other agent's public key");
       const r = await client.send({ peerPublicKey: to, message: p.message, ...p.messengerUrl ? { peerMessengerUrl: p.messengerUrl } : {} });
-      return { status: r.status, message_id: r.id, peer_id: r.peerId, meaning: r.status === "sent" ? "accepted by the peer's messenger" : "queued until the peer answers the handshake" };
+      return {
+        status: r.status,
+        message_id: r.id,
+        peer_id: r.peerId,
+        meaning: r.status === "sent" ? "accepted by the peer's messenger" : `queued (${r.reason ?? "the peer has not answered the handshake yet"}); it goes out later by itself: do not send it again`,
+        ...r.refused ? { not_delivered: r.refused.map((x) => ({ message_id: x.id, text: x.text, why: "the peer's messenger refused it for good" })) } : {}
+      };
     }
   },
   {

@@ -1775,7 +1775,8 @@ if not cur then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
   return 1
 end
-local at = string.match(cur, '^pending (%d+)')
+local at, msg = string.match(cur, '^pending (%d+) %x+ ?(%x*)$')
+if at and msg ~= '' and msg ~= ARGV[6] then return 2 end
 if at and tonumber(at) < tonumber(ARGV[3]) then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   return 1
@@ -1808,13 +1809,13 @@ ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
           const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")} ${message}`;
-          const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
+          const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now(), message]);
           if (claimed === 1) return this.settle(keys, field, mark, message, send2);
+          if (claimed === 2) throw keyReused();
           const kept = await this.redis.call((c) => c.hGet(hash2, field));
-          if (kept?.startsWith("pending ") && kept.slice(kept.lastIndexOf(" ") + 1) !== message) throw keyReused();
           if (kept && !kept.startsWith("pending ")) {
             const first = JSON.parse(kept);
-            if (first.message !== message) throw keyReused();
+            if (first.message !== void 0 && first.message !== message) throw keyReused();
             const { message: _m, ...answer2 } = first;
             return replayed(answer2);
           }

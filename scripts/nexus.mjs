@@ -1033,6 +1033,7 @@ async function watchSession(client, sessionId, agentId, opts) {
   const r = { ended: "timeout", messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   let opened = false;
   let live = false;
+  let reopenFailed = false;
   let lastError = "no answer from the server";
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
@@ -1047,6 +1048,7 @@ async function watchSession(client, sessionId, agentId, opts) {
           signal: ac.signal
         });
       } catch (e) {
+        reopenFailed = opened;
         if (ac.signal.aborted) break;
         lastError = e.message;
         const refused = refusal(e);
@@ -1056,6 +1058,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         continue;
       }
       opened = live = true;
+      reopenFailed = false;
       lastError = "the server ended the stream";
       try {
         for await (const ev of stream2.events) {
@@ -1090,7 +1093,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         await sleep(opts.retryMs ?? 2e3, ac.signal);
       }
     }
-    if (opts.signal?.aborted || live) return r;
+    if (opts.signal?.aborted || live || opened && !reopenFailed) return r;
     const ended = opened ? "disconnected" : "unreachable";
     return { ...r, ended, error: { error: ended, message: `${opened ? "lost the stream and could not open it again" : "could not open the stream"} before the deadline: ${lastError}` } };
   } finally {
@@ -6150,7 +6153,8 @@ if not cur then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
   return 1
 end
-local at = string.match(cur, '^pending (%d+)')
+local at, msg = string.match(cur, '^pending (%d+) %x+ ?(%x*)$')
+if at and msg ~= '' and msg ~= ARGV[6] then return 2 end
 if at and tonumber(at) < tonumber(ARGV[3]) then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   return 1
@@ -6183,13 +6187,13 @@ ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
           const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")} ${message}`;
-          const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
+          const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now(), message]);
           if (claimed === 1) return this.settle(keys, field, mark, message, send2);
+          if (claimed === 2) throw keyReused();
           const kept = await this.redis.call((c) => c.hGet(hash2, field));
-          if (kept?.startsWith("pending ") && kept.slice(kept.lastIndexOf(" ") + 1) !== message) throw keyReused();
           if (kept && !kept.startsWith("pending ")) {
             const first = JSON.parse(kept);
-            if (first.message !== message) throw keyReused();
+            if (first.message !== void 0 && first.message !== message) throw keyReused();
             const { message: _m, ...answer3 } = first;
             return replayed(answer3);
           }

@@ -1208,15 +1208,15 @@ var init_transport = __esm({
 
 // src/opennexus/link.ts
 function checkedMessengerUrl(u, whose) {
-  let ok = false;
+  let href;
   try {
     const url = new URL(u);
-    ok = (url.protocol === "http:" || url.protocol === "https:") && u.length <= 2048 && !/[\u0000-\u0020\u007f]/.test(u);
+    if ((url.protocol === "http:" || url.protocol === "https:") && !/[\u0000-\u0020\u007f]/.test(u)) href = trimSlash(url.href);
   } catch {
-    ok = false;
+    href = void 0;
   }
-  if (!ok) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL, got ${JSON.stringify(clip(u))}`);
-  return trimSlash(u);
+  if (href === void 0 || href.length > 2048) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL of at most 2048 characters, got ${JSON.stringify(clip(u))}`);
+  return href;
 }
 var trimSlash, short, clip, Link;
 var init_link = __esm({
@@ -1445,6 +1445,7 @@ function parseCache(text) {
         ...str2("session_id") ? { sessionId: str2("session_id") } : {},
         ...str2("counter") ? { counter: str2("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int3(raw.posted_ms, 0n)) } : {},
+        ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -1487,6 +1488,7 @@ function serializeCache(c) {
     ...e.sessionId ? { session_id: e.sessionId } : {},
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
+    ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox: outbox3, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -1824,11 +1826,9 @@ var init_initiator = __esm({
 });
 
 // src/opennexus/core/outbox.ts
-function outboxBytes(cache) {
-  return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
-}
 function enqueue(cache, e) {
-  if (cache.outbox.length >= OUTBOX_MAX_ENTRIES || outboxBytes(cache) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
+  if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x) => n + x.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
   return { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] };
 }
 function flushPeer(cache, self, peerId, ownUrl, now) {
@@ -1906,7 +1906,7 @@ var init_outbox = __esm({
     OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
     MAX_MESSAGE_BYTES = 46 * 1024;
     POSTING_STALE_MS = 15 * 6e4;
-    postVerdict = (status) => status === 200 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
+    postVerdict = (status) => status !== null && status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
     isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
     queuedFor = (cache, peer) => cache.outbox.some((e) => e.peer === peer && e.state === "queued");
   }
@@ -1956,7 +1956,8 @@ function tick(cache, ctx) {
   const peers3 = [...new Set(c.outbox.filter((e) => e.state === "queued").map((e) => e.peer))];
   let hellos = 0;
   for (const peer of peers3) {
-    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, c.pending[peer]?.peerPublicKey ?? "", ctx, "retry") : null;
+    const key = c.pending[peer]?.peerPublicKey ?? c.outbox.find((e) => e.peer === peer && e.peerPublicKey)?.peerPublicKey ?? "";
+    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, key, ctx, "retry") : null;
     if (!step) continue;
     c = step.cache;
     events.push(...step.events);
@@ -2331,7 +2332,7 @@ async function postSealed(link2, posts, signal) {
     results.push({ post, verdict, error: r.error });
     if (m10.type !== "data") continue;
     outcomes.push({ sessionId: m10.session_id, counter: m10.counter.toString(), verdict });
-    if (verdict === "retry") failedPeers.set(m10.receiver_id, r.error);
+    if (verdict !== "ok") failedPeers.set(m10.receiver_id, r.error);
   }
   if (!outcomes.length) return { results, refused: [] };
   const errors = new Map(results.flatMap((x) => x.post.message.type === "data" ? [[keyOf(x.post.message), x.error]] : []));
@@ -2507,6 +2508,8 @@ async function postOutbound(link2, outbound, onEvent, signal) {
   if (posted.recordError) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
 async function outboxTick(link2, onEvent, timing, signal) {
+  if (ticking.has(link2)) return;
+  ticking.add(link2);
   try {
     const now = Date.now();
     const snapshot = await link2.store.read();
@@ -2523,8 +2526,11 @@ async function outboxTick(link2, onEvent, timing, signal) {
     await postOutbound(link2, r.outbound, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: ${e.message}` });
+  } finally {
+    ticking.delete(link2);
   }
 }
+var ticking;
 var init_listening = __esm({
   "src/opennexus/listening.ts"() {
     "use strict";
@@ -2539,6 +2545,7 @@ var init_listening = __esm({
     init_posting();
     init_transport();
     init_waiting();
+    ticking = /* @__PURE__ */ new WeakSet();
   }
 });
 
@@ -2570,7 +2577,7 @@ async function send(link2, opts, timing) {
   const { p, flushed } = await link2.store.update((c0) => {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
-    const q = enqueue(reclaimStale(expire(c0, now).cache, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs });
+    const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
     if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
     const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
@@ -2639,15 +2646,15 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
 }
 async function postAll(link2, p, flushed, id, signal, mine) {
   const posted = await postSealed(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
-  for (const { entry, error } of posted.refused) {
-    if (entry.id !== id) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${entry.id} (${error}); it left the outbox`);
-  }
+  const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
+  for (const r of others) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
-  const base = { id, peerId: p.peer, redelivered: false };
+  const base = { id, peerId: p.peer, redelivered: false, ...others.length ? { refused: others } : {} };
   if (i < 0) {
     if (mine?.state === "sent") return { ...base, status: "sent", sessionId: mine.sessionId, counter: mine.counter };
-    return { ...base, status: "queued", reason: mine?.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session" };
+    const reason = !mine ? "another process of this agent already finished with it (see `outbox` and the events of `stream`)" : mine.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session";
+    return { ...base, status: "queued", reason };
   }
   const own = posted.results[i];
   const where = { sessionId: flushed[i].data.session_id, counter: flushed[i].data.counter.toString() };
@@ -5065,8 +5072,9 @@ async function send2(p, ctx) {
   const peerUrl = str(p, "messenger-url");
   const r = await client.send({ peerPublicKey: peerKey, ...peerUrl ? { peerMessengerUrl: peerUrl } : {}, message, noCache: p.flags["no-cache"] === true });
   if (json2) {
-    out(toJson({ ok: true, status: r.status, message_id: r.id, peer_id: r.peerId, session_id: r.sessionId ?? null, counter: r.counter ?? null, handshake: r.handshake, redelivered: r.redelivered, ...r.reason ? { reason: r.reason } : {} }));
+    out(toJson({ ok: true, status: r.status, message_id: r.id, peer_id: r.peerId, session_id: r.sessionId ?? null, counter: r.counter ?? null, handshake: r.handshake, redelivered: r.redelivered, ...r.reason ? { reason: r.reason } : {}, ...r.refused ? { refused: r.refused } : {} }));
   }
+  for (const x of r.refused ?? []) err(`NOT DELIVERED: the peer's messenger refused queued message ${x.id} (${safeText(x.error)}); it left the outbox: ${safeText(x.text)}`);
   if (r.status === "queued" && r.reason) err(`Not sent yet (${safeText(r.reason)}); message ${r.id} is queued and goes out on the next \`send\` or \`stream\`.`);
   else if (r.status === "queued") err(`Peer not online; message ${r.id} queued, will be delivered when it answers; \`stream\` (or the next \`send\`) completes it.`);
   else err(`Accepted by the peer's messenger (message ${r.id}); it stays in the outbox until the peer answers on this session.`);

@@ -111,6 +111,15 @@ describe('posting the outbox', () => {
     const texts0 = async () => (await ca.store.read()).outbox.map((e) => [new TextDecoder().decode(e.bytes), e.state]);
     expect(await texts0()).toEqual([['m0', 'sent']]);
     expect((await ca.send({ peerPublicKey: b.pub, message: 'next' })).status).toBe('sent');
+    // A messenger that refuses everything (a wrong URL) takes one message per attempt, not the queue.
+    proxy.answer = () => 503;
+    for (const t of ['q1', 'q2']) expect((await ca.send({ peerPublicKey: b.pub, message: t })).status).toBe('queued');
+    proxy.answer = () => 400;
+    expect(await ca.send({ peerPublicKey: b.pub, message: 'q3' })).toMatchObject({ status: 'queued', refused: [{ text: 'q1' }] });
+    expect(await ca.send({ peerPublicKey: b.pub, message: 'q4' })).toMatchObject({ status: 'queued', refused: [{ text: 'q2' }] });
+    expect(await texts0()).toEqual([['m0', 'sent'], ['next', 'sent'], ['q3', 'queued'], ['q4', 'queued']]);
+    proxy.answer = () => 'forward';
+    expect((await ca.send({ peerPublicKey: b.pub, message: 'q5' })).status).toBe('sent');
     // Through a stream's tick, a refusal is an event carrying the text.
     proxy.answer = () => 503;
     expect((await ca.send({ peerPublicKey: b.pub, message: 'later refused' })).status).toBe('queued');
@@ -119,6 +128,6 @@ describe('posting the outbox', () => {
     await la.until((ev) => ev.some((e) => e.type === 'refused'));
     expect(la.events.find((e) => e.type === 'refused')).toMatchObject({ text: 'later refused', error: expect.stringMatching(/^HTTP 400/) });
     await la.stop();
-    expect(await texts0()).toEqual([['m0', 'sent'], ['next', 'sent']]);
+    expect(await texts0()).toEqual([['m0', 'sent'], ['next', 'sent'], ['q3', 'sent'], ['q4', 'sent'], ['q5', 'sent']]);
   });
 });

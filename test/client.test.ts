@@ -107,10 +107,12 @@ describe('OpenNexusClient', () => {
     const c = a.client(m.url);
     await expect(c.send({ peerPublicKey: 'nope', peerMessengerUrl: m.url, message: 'x' })).rejects.toThrow(/^Invalid peer public key/);
     await expect(c.send({ peerPublicKey: a.pub, peerMessengerUrl: m.url, message: 'x' })).rejects.toThrow('Refusing self-session');
-    for (const url of ['notaurl', 'ftp://x', 'http://x\u001b[2J', `http://${'x'.repeat(2048)}`]) {
+    // Counted as written on the wire: each é is %C3%A9 there (a 47 KiB message must still fit).
+    for (const url of ['notaurl', 'ftp://x', 'http://x\u001b[2J', `http://${'x'.repeat(2048)}`, `http://h/${'é'.repeat(400)}`]) {
       await expect(c.send({ peerPublicKey: makeAgent().pub, peerMessengerUrl: url, message: 'x' })).rejects.toMatchObject({ code: 'invalid_url' });
     }
     expect(() => a.client('notaurl')).toThrow(expect.objectContaining({ code: 'invalid_url' }));
+    expect(a.client('HTTP://Example.COM/a"b/').messengerUrl).toBe('http://example.com/a%22b');
     await expect(c.send({ peerPublicKey: makeAgent().pub, peerMessengerUrl: m.url, message: 'x'.repeat(MAX_MESSAGE_BYTES + 1) })).rejects.toMatchObject({ code: 'message_too_large' });
     expect((await c.store.read()).outbox).toEqual([]);
     expect((await c.store.read()).peerMessengerUrls).toEqual({});

@@ -62,8 +62,8 @@ describe('outbox', () => {
     expect(again.flushed.map((x) => [x.entry.id, x.data.counter])).toEqual([['m3', 3n]]);
   });
 
-  it('postVerdict: 200 ok; 400 and 413 refused for good; anything else, or no answer, retried', () => {
-    expect([200, 400, 413, 404, 429, 500, 503, null].map(postVerdict)).toEqual(['ok', 'refused', 'refused', 'retry', 'retry', 'retry', 'retry', 'retry']);
+  it('postVerdict: 2xx ok; 400 and 413 refused for good; anything else, or no answer, retried', () => {
+    expect([200, 202, 204, 400, 413, 404, 429, 500, 503, null].map(postVerdict)).toEqual(['ok', 'ok', 'ok', 'refused', 'refused', 'retry', 'retry', 'retry', 'retry', 'retry']);
   });
 
   it('a seal whose POST never answered (its sender was killed) is reclaimed after POSTING_STALE_MS, never confirmed', () => {
@@ -84,6 +84,9 @@ describe('outbox', () => {
     let full = emptyCache();
     for (let i = 0; i < OUTBOX_MAX_ENTRIES; i++) full = put(full, `m${i}`);
     expect(enqueue(full, { id: 'x', peer: P, bytes: te.encode('x'), createdMs: 0, expiresMs: 1 })).toBeNull();
+    // What has expired does not count (a stream's tick still reports it), and is not dropped here.
+    const later = enqueue(full, { id: 'y', peer: P, bytes: te.encode('y'), createdMs: 5000, expiresMs: 9000 });
+    expect(later?.outbox.length).toBe(OUTBOX_MAX_ENTRIES + 1);
     const back = parseCache(serializeCache(c));
     expect(back.outbox).toEqual(c.outbox);
     const sealed = flushPeer(put(withSession(), 'p'), A, B.agentId, 'http://a', 42).cache;
@@ -111,6 +114,14 @@ describe('delivery', () => {
     // a tick soon after does not repeat the HELLO; one after the retry interval does
     expect(tick(lost.cache, ctx(1000 + HELLO_RETRY_MS - 1)).outbound).toEqual([]);
     expect(tick(lost.cache, ctx(1000 + HELLO_RETRY_MS + 1)).outbound.map((o) => o.message.type)).toEqual(['hello']);
+  });
+
+  it('tick begins the handshake for a queued message with no session and no handshake record (a HELLO that never got out)', () => {
+    const c = { ...enqueue(emptyCache(), { id: 'm1', peer: P, bytes: te.encode('m1'), createdMs: 0, expiresMs: 10 * HELLO_RETRY_MS, peerPublicKey: B.publicKeyB64 })!, peerMessengerUrls: { [P]: 'http://b' } };
+    const t = tick(c, ctx(1000));
+    expect(t.outbound.map((o) => [o.url, o.message.type])).toEqual([['http://b', 'hello']]);
+    expect(t.events).toMatchObject([{ type: 'hello_sent', to: P, reason: 'retry' }]);
+    expect(parseCache(serializeCache(c)).outbox[0]?.peerPublicKey).toBe(B.publicKeyB64);
   });
 
   it('tick reports expired messages with their text', () => {

@@ -23,7 +23,7 @@ describe('followOpenNexus', () => {
     const waker = { arrive: async (a: { key: string; text: string }, reason: string) => void woken.push({ ...a, reason }) } as unknown as Waker;
     await followOpenNexus(client, waker, ac.signal, () => {});
     expect(woken.map((w) => w.key)).toEqual(['opennexus:refused:r1', 'opennexus:expired:e1', 'opennexus:expired:e2']);
-    expect(woken[0]!.text).toBe("Your OpenNexus message r1 to PEER was NOT delivered: the peer's messenger refused it (HTTP 400: body too large). Its text:\n> too big\n> line two");
+    expect(woken[0]!.text).toBe("Your OpenNexus message r1 to PEER was NOT delivered: the peer's messenger refused it (HTTP 400). Its text:\n> too big\n> line two");
     expect(woken[1]!.text).toMatch(/^Your OpenNexus message e1 to PEER is UNCONFIRMED: the peer's messenger accepted it/);
     expect(woken[2]!.text).toMatch(/^Your OpenNexus message e2 to PEER was NOT delivered \(it waited for the peer to answer/);
     expect(new Set(woken.map((w) => w.reason))).toEqual(new Set(['OpenNexus delivery failed']));

@@ -42,8 +42,9 @@ export async function send(p: Parsed, ctx: Ctx): Promise<number> {
   const peerUrl = str(p, 'messenger-url');
   const r = await client.send({ peerPublicKey: peerKey, ...(peerUrl ? { peerMessengerUrl: peerUrl } : {}), message, noCache: p.flags['no-cache'] === true });
   if (json) {
-    out(toJson({ ok: true, status: r.status, message_id: r.id, peer_id: r.peerId, session_id: r.sessionId ?? null, counter: r.counter ?? null, handshake: r.handshake, redelivered: r.redelivered, ...(r.reason ? { reason: r.reason } : {}) }));
+    out(toJson({ ok: true, status: r.status, message_id: r.id, peer_id: r.peerId, session_id: r.sessionId ?? null, counter: r.counter ?? null, handshake: r.handshake, redelivered: r.redelivered, ...(r.reason ? { reason: r.reason } : {}), ...(r.refused ? { refused: r.refused } : {}) }));
   }
+  for (const x of r.refused ?? []) err(`NOT DELIVERED: the peer's messenger refused queued message ${x.id} (${safeText(x.error)}); it left the outbox: ${safeText(x.text)}`);
   // Queued is not a failure: the message is in the outbox, and sending it again would duplicate it.
   if (r.status === 'queued' && r.reason) err(`Not sent yet (${safeText(r.reason)}); message ${r.id} is queued and goes out on the next \`send\` or \`stream\`.`);
   else if (r.status === 'queued') err(`Peer not online; message ${r.id} queued, will be delivered when it answers; \`stream\` (or the next \`send\`) completes it.`);

@@ -81,6 +81,9 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
   const r: WatchResult = { ended: 'timeout', messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   let opened = false;
   let live = false;
+  // Set when opening the stream again failed (not merely the pause before trying): only then
+  // was the watch really down at its end.
+  let reopenFailed = false;
   let lastError = 'no answer from the server';
   try {
     for (let attempt = 0; Date.now() < deadline && !ac.signal.aborted; attempt++) {
@@ -95,6 +98,8 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
           signal: ac.signal,
         });
       } catch (e) {
+        // A reopen still unanswered at the deadline counts as failed.
+        reopenFailed = opened;
         if (ac.signal.aborted) break;
         lastError = (e as Error).message;
         const refused = refusal(e);
@@ -104,6 +109,7 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
         continue;
       }
       opened = live = true;
+      reopenFailed = false;
       lastError = 'the server ended the stream';
       try {
         for await (const ev of stream.events) {
@@ -142,7 +148,7 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
       }
     }
     // Stopped by the caller: a timeout, whatever the connection was doing.
-    if (opts.signal?.aborted || live) return r;
+    if (opts.signal?.aborted || live || (opened && !reopenFailed)) return r;
     const ended = opened ? 'disconnected' : 'unreachable';
     return { ...r, ended, error: { error: ended, message: `${opened ? 'lost the stream and could not open it again' : 'could not open the stream'} before the deadline: ${lastError}` } };
   } finally {

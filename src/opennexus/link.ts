@@ -14,19 +14,20 @@ export const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
 /**
  * A messenger URL from the caller, checked before anything is queued or saved: http(s), with
- * no control characters (the URL parser would drop some silently), at most 2 KiB (it travels
- * in every HELLO and DATA, whose body the messenger caps at 64 KiB).
+ * no control characters (the URL parser would drop some silently). It is kept as the parser
+ * writes it (non-ASCII and quotes %-escaped), at most 2,048 characters: it travels in every
+ * HELLO and DATA, whose body the messenger caps at 64 KiB (core/outbox.ts MAX_MESSAGE_BYTES).
  */
 export function checkedMessengerUrl(u: string, whose: string): string {
-  let ok = false;
+  let href: string | undefined;
   try {
     const url = new URL(u);
-    ok = (url.protocol === 'http:' || url.protocol === 'https:') && u.length <= 2048 && !/[\u0000-\u0020\u007f]/.test(u);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && !/[\u0000-\u0020\u007f]/.test(u)) href = trimSlash(url.href);
   } catch {
-    ok = false;
+    href = undefined;
   }
-  if (!ok) throw new ClientError('invalid_url', `${whose} messenger URL must be an http(s) URL, got ${JSON.stringify(clip(u))}`);
-  return trimSlash(u);
+  if (href === undefined || href.length > 2048) throw new ClientError('invalid_url', `${whose} messenger URL must be an http(s) URL of at most 2048 characters, got ${JSON.stringify(clip(u))}`);
+  return href;
 }
 export const short = (id: string) => `${id.slice(0, 16)}...`;
 /** A server's answer in an error message: the start of it is enough. */

@@ -146,8 +146,13 @@ async function postOutbound(link: Link, outbound: Outbound[], onEvent: OnEvent, 
   if (posted.recordError) await onEvent({ type: 'rejected', what: 'outbox', detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
 
+/** Links whose tick is running: a slow one (its POSTs may take OPENNEXUS_HTTP_TIMEOUT each) is not overlapped by the next. */
+const ticking = new WeakSet<Link>();
+
 /** Runs the outbox's tick under the lock when there is an outbox, then posts what it produced. */
 async function outboxTick(link: Link, onEvent: OnEvent, timing: ListenTiming, signal: AbortSignal): Promise<void> {
+  if (ticking.has(link)) return;
+  ticking.add(link);
   try {
     const now = Date.now();
     const snapshot = await link.store.read();
@@ -165,5 +170,7 @@ async function outboxTick(link: Link, onEvent: OnEvent, timing: ListenTiming, si
     await postOutbound(link, r.outbound, onEvent, signal);
   } catch (e) {
     if (!signal.aborted) await onEvent({ type: 'rejected', what: 'outbox', detail: `outbox: ${(e as Error).message}` });
+  } finally {
+    ticking.delete(link);
   }
 }

@@ -42,7 +42,9 @@ export async function postSealed(link: Link, posts: Post[], signal?: AbortSignal
     results.push({ post, verdict, error: r.error });
     if (m.type !== 'data') continue;
     outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict });
-    if (verdict === 'retry') failedPeers.set(m.receiver_id, r.error);
+    // After a refusal too: a wrong URL answering 400 to everything must not empty a peer's
+    // queue in one go (one message per attempt leaves; the rest wait for the next).
+    if (verdict !== 'ok') failedPeers.set(m.receiver_id, r.error);
   }
   if (!outcomes.length) return { results, refused: [] };
   const errors = new Map(results.flatMap((x) => (x.post.message.type === 'data' ? [[keyOf(x.post.message), x.error] as const] : [])));

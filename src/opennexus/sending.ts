@@ -15,7 +15,7 @@ import { randomBytes } from './core/crypto.ts';
 import { HELLO_RETRY_MS } from './core/delivery.ts';
 import { agentIdOf, parseKeyText } from './core/identity.ts';
 import { beginHandshake, completeHandshake, dropPending, isAckFor } from './core/initiator.ts';
-import { MAX_MESSAGE_BYTES, enqueue, expire, flushPeer, reclaimStale, type Flushed, type OutboxEntry } from './core/outbox.ts';
+import { MAX_MESSAGE_BYTES, enqueue, flushPeer, reclaimStale, type Flushed, type OutboxEntry } from './core/outbox.ts';
 import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import { checkedMessengerUrl, clip, short, type Link } from './link.ts';
@@ -46,6 +46,8 @@ export interface SendResult {
   handshake: boolean;
   /** Why a message is `queued`: no answer to the handshake yet, or a messenger that could not be reached. */
   reason?: string;
+  /** Older queued messages the peer's messenger refused for good during this send: they left the outbox. */
+  refused?: Array<{ id: string; to: string; text: string; error: string }>;
   /** Kept for callers of the earlier API: a resend now happens later, from the outbox. */
   redelivered: false;
 }
@@ -101,8 +103,9 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
   const { p, flushed } = await link.store.update<{ p: Peer; flushed: Flushed[] | null }>((c0) => {
     const p = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p.peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session');
-    // What expired is reported by the next stream's tick; a seal whose POST never answered goes out again.
-    const q = enqueue(reclaimStale(expire(c0, now).cache, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs });
+    // What expired stays until a stream's tick reports it (enqueue does not count it); a seal
+    // whose POST never answered goes out again.
+    const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p.peerPub) });
     if (!q) throw new ClientError('data_failed', 'the outbox is full: too many messages wait for peers that have not answered');
     const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
     if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: { p, flushed: null } };
@@ -200,16 +203,20 @@ async function handshakeThenSend(
  */
 async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal, mine?: OutboxEntry): Promise<Omit<SendResult, 'handshake'>> {
   const posted = await postSealed(link, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
-  for (const { entry, error } of posted.refused) {
-    if (entry.id !== id) link.log(`NOT DELIVERED: the peer's messenger refused queued message ${entry.id} (${error}); it left the outbox`);
-  }
+  const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
+  for (const r of others) link.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
-  const base = { id, peerId: p.peer, redelivered: false as const };
+  const base = { id, peerId: p.peer, redelivered: false as const, ...(others.length ? { refused: others } : {}) };
   if (i < 0) {
     // Another process sealed it and posted it before we held the handshake lock: its outcome is in the cache.
     if (mine?.state === 'sent') return { ...base, status: 'sent', sessionId: mine.sessionId!, counter: mine.counter! };
-    return { ...base, status: 'queued', reason: mine?.state === 'posting' ? 'another process of this agent sealed it and did not record its POST' : 'waiting for a session' };
+    const reason = !mine
+      ? 'another process of this agent already finished with it (see `outbox` and the events of `stream`)'
+      : mine.state === 'posting'
+        ? 'another process of this agent sealed it and did not record its POST'
+        : 'waiting for a session';
+    return { ...base, status: 'queued', reason };
   }
   const own = posted.results[i]!;
   const where = { sessionId: flushed[i]!.data.session_id, counter: flushed[i]!.data.counter.toString() };

@@ -99,9 +99,10 @@ export async function followOpenNexus(client: OpenNexusClient, waker: Waker, sig
           await waker.arrive({ key, text: frameOpenNexus({ from: e.from, publicKey: e.publicKey, text: e.text }) }, 'OpenNexus');
         } else if (e.type === 'expired' || e.type === 'refused') {
           // opennexus outbox: a message that left it undelivered is reported, never dropped silently
+          // Only the status of the refusal: the messenger's body is a stranger's text in the agent's context.
           const why =
             e.type === 'refused'
-              ? `was NOT delivered: the peer's messenger refused it (${e.error})`
+              ? `was NOT delivered: the peer's messenger refused it (${/^HTTP \d{3}/.exec(e.error)?.[0] ?? 'no usable answer'})`
               : e.state === 'sent'
                 ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out"
                 : `was NOT delivered (it ${e.state === 'queued' ? 'waited for the peer to answer' : 'was never confirmed sent'} until its TTL ran out)`;

@@ -136,7 +136,7 @@ export const TOOLS: ToolDef[] = [
     name: 'opennexus_send',
     label: 'Send an end-to-end encrypted message',
     description: 'Sends to another agent by its public key (or an agent id from opennexus_peers). If it is offline the message is queued and delivered when it answers; never dropped silently.',
-    properties: { to: S('the peer\'s public key, or an agent id opennexus_peers lists (base64, 44 characters)', { pattern: '^[A-Za-z0-9+/]{43}=$' }), message: S('the text', { maxLength: 60000 }), messengerUrl: S('the peer\'s messenger (optional when known)', { pattern: '^https?://' }) },
+    properties: { to: S('the peer\'s public key, or an agent id opennexus_peers lists (base64, 44 characters)', { pattern: '^[A-Za-z0-9+/]{43}=$' }), message: S('the text, at most 46 KiB of UTF-8', { maxLength: 47104 }), messengerUrl: S('the peer\'s messenger (optional when known)', { pattern: '^https?://' }) },
     required: ['to', 'message'],
     async run(m, p) {
       const to = (p.to as string).trim();
@@ -145,7 +145,13 @@ export const TOOLS: ToolDef[] = [
       const client = await m.opennexus();
       if (to === client.identity.publicKeyB64 || to === client.agentId || m.isOwnSecret(to)) throw new ToolError('bad_parameter', 'to names this agent itself (or its private key); give the other agent\'s public key');
       const r = await client.send({ peerPublicKey: to, message: p.message as string, ...(p.messengerUrl ? { peerMessengerUrl: p.messengerUrl as string } : {}) });
-      return { status: r.status, message_id: r.id, peer_id: r.peerId, meaning: r.status === 'sent' ? 'accepted by the peer\'s messenger' : 'queued until the peer answers the handshake' };
+      return {
+        status: r.status,
+        message_id: r.id,
+        peer_id: r.peerId,
+        meaning: r.status === 'sent' ? "accepted by the peer's messenger" : `queued (${r.reason ?? 'the peer has not answered the handshake yet'}); it goes out later by itself: do not send it again`,
+        ...(r.refused ? { not_delivered: r.refused.map((x) => ({ message_id: x.id, text: x.text, why: "the peer's messenger refused it for good" })) } : {}),
+      };
     },
   },
   {

@@ -20,8 +20,11 @@ const PENDING_STALE_MS = 30_000;
 const WAIT_MS = 15_000;
 
 /**
- * Claims the field: 1 claimed, 0 taken (ARGV[3]: a pending mark older than this is stale).
- * KEYS: the answers (hash), their ages (zset). ARGV: field, mark, stale-before, cap, now.
+ * Claims the field: 1 claimed, 0 taken, 2 taken by another message (a stale mark of another
+ * message is not taken over: that would post a different message under the key).
+ * KEYS: the answers (hash), their ages (zset). ARGV: field, mark, stale-before, cap, now, message.
+ * A mark is `pending <ms> <hex> <message>`; one written before marks named their message has no
+ * last part and matches any (a rolling upgrade must not refuse honest retries).
  */
 const CLAIM = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
@@ -34,7 +37,8 @@ if not cur then
   redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
   return 1
 end
-local at = string.match(cur, '^pending (%d+)')
+local at, msg = string.match(cur, '^pending (%d+) %x+ ?(%x*)$')
+if at and msg ~= '' and msg ~= ARGV[6] then return 2 end
 if at and tonumber(at) < tonumber(ARGV[3]) then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
   return 1
@@ -68,13 +72,14 @@ export class RedisIdempotency implements IdempotencyStore {
     const deadline = this.now() + WAIT_MS;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
       const mark = `pending ${this.now()} ${randomBytes(6).toString('hex')} ${message}`;
-      const claimed = await this.redis.script<number>(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now()]);
+      const claimed = await this.redis.script<number>(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now(), message]);
       if (claimed === 1) return this.settle(keys, field, mark, message, send);
+      if (claimed === 2) throw keyReused();
       const kept = await this.redis.call((c) => c.hGet(hash, field));
-      if (kept?.startsWith('pending ') && kept.slice(kept.lastIndexOf(' ') + 1) !== message) throw keyReused();
       if (kept && !kept.startsWith('pending ')) {
         const first = JSON.parse(kept) as HttpResponse & { message?: string };
-        if (first.message !== message) throw keyReused();
+        // An answer kept before answers named their message matches any.
+        if (first.message !== undefined && first.message !== message) throw keyReused();
         const { message: _m, ...answer } = first;
         return replayed(answer);
       }

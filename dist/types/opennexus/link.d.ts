@@ -10,8 +10,9 @@ import { type PostResult, type SseStream } from './transport.js';
 export declare const trimSlash: (u: string) => string;
 /**
  * A messenger URL from the caller, checked before anything is queued or saved: http(s), with
- * no control characters (the URL parser would drop some silently), at most 2 KiB (it travels
- * in every HELLO and DATA, whose body the messenger caps at 64 KiB).
+ * no control characters (the URL parser would drop some silently). It is kept as the parser
+ * writes it (non-ASCII and quotes %-escaped), at most 2,048 characters: it travels in every
+ * HELLO and DATA, whose body the messenger caps at 64 KiB (core/outbox.ts MAX_MESSAGE_BYTES).
  */
 export declare function checkedMessengerUrl(u: string, whose: string): string;
 export declare const short: (id: string) => string;

@@ -21,6 +21,13 @@ export interface SendResult {
     handshake: boolean;
     /** Why a message is `queued`: no answer to the handshake yet, or a messenger that could not be reached. */
     reason?: string;
+    /** Older queued messages the peer's messenger refused for good during this send: they left the outbox. */
+    refused?: Array<{
+        id: string;
+        to: string;
+        text: string;
+        error: string;
+    }>;
     /** Kept for callers of the earlier API: a resend now happens later, from the outbox. */
     redelivered: false;
 }

@@ -102,6 +102,7 @@ export function parseCache(text: string): CacheState {
         ...(str('session_id') ? { sessionId: str('session_id')! } : {}),
         ...(str('counter') ? { counter: str('counter')! } : {}),
         ...(raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {}),
+        ...(str('peer_public_key') ? { peerPublicKey: str('peer_public_key')! } : {}),
         redelivered: raw.redelivered === true,
       });
     } catch {
@@ -146,6 +147,7 @@ export function serializeCache(c: CacheState): string {
     ...(e.sessionId ? { session_id: e.sessionId } : {}),
     ...(e.counter ? { counter: e.counter } : {}),
     ...(e.postedMs !== undefined ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {}),
+    ...(e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {}),
     redelivered: e.redelivered,
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });

@@ -95,7 +95,10 @@ export function tick(cache: CacheState, ctx: DeliveryContext): DeliveryResult & 
   const peers = [...new Set(c.outbox.filter((e) => e.state === 'queued').map((e) => e.peer))];
   let hellos = 0;
   for (const peer of peers) {
-    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, c.pending[peer]?.peerPublicKey ?? '', ctx, 'retry') : null;
+    // The key from a handshake under way, else the one the message was sent to (a HELLO that
+    // never got out, or an own messenger that was down, leaves no handshake record).
+    const key = c.pending[peer]?.peerPublicKey ?? c.outbox.find((e) => e.peer === peer && e.peerPublicKey)?.peerPublicKey ?? '';
+    const step = c.sessions[peer] ? sessionReady(c, peer, ctx) : hellos++ < 1 ? maybeHello(c, peer, key, ctx, 'retry') : null;
     if (!step) continue;
     c = step.cache;
     events.push(...step.events);

@@ -36,6 +36,8 @@ export interface OutboxEntry {
   postedMs?: number;
   /** It went out again under a new session after the peer lost the first one. */
   redelivered: boolean;
+  /** The peer's public key (base64), for a handshake the outbox may have to begin later. */
+  peerPublicKey?: string;
 }
 
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
@@ -59,19 +61,24 @@ export const POSTING_STALE_MS = 15 * 60_000;
 export type PostVerdict = 'ok' | 'retry' | 'refused';
 
 /**
- * The messenger's answer to a DATA POST, or null when none came (network, deadline). 400 and
+ * The messenger's answer to a DATA POST, or null when none came (network, deadline). Any 2xx
+ * accepts it (the reference answers 200; a proxy may say 202 or 204). 400 and
  * 413 say this body will never be accepted (opennexus spec §6: invalid request, body too
  * large); anything else may pass later (429, 503, a proxy's 502, a wrong URL fixed).
  */
-export const postVerdict = (status: number | null): PostVerdict => (status === 200 ? 'ok' : status === 400 || status === 413 ? 'refused' : 'retry');
+export const postVerdict = (status: number | null): PostVerdict => (status !== null && status >= 200 && status < 300 ? 'ok' : status === 400 || status === 413 ? 'refused' : 'retry');
 
 export function outboxBytes(cache: CacheState): number {
   return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
 }
 
-/** Adds a queued message; false when the outbox is full (the caller reports it). */
+/**
+ * Adds a queued message; null when the outbox is full (the caller reports it). What has passed
+ * its TTL does not count: it is still there only until a stream's tick reports it.
+ */
 export function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): CacheState | null {
-  if (cache.outbox.length >= OUTBOX_MAX_ENTRIES || outboxBytes(cache) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
+  if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x) => n + x.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
   return { ...cache, outbox: [...cache.outbox, { ...e, state: 'queued', redelivered: false }] };
 }
 

@@ -16,6 +16,8 @@ export interface OutboxEntry {
     postedMs?: number;
     /** It went out again under a new session after the peer lost the first one. */
     redelivered: boolean;
+    /** The peer's public key (base64), for a handshake the outbox may have to begin later. */
+    peerPublicKey?: string;
 }
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
 export declare const OUTBOX_MAX_ENTRIES = 1000;
@@ -34,13 +36,17 @@ export declare const POSTING_STALE_MS: number;
 /** What a POST of a sealed message came to. */
 export type PostVerdict = 'ok' | 'retry' | 'refused';
 /**
- * The messenger's answer to a DATA POST, or null when none came (network, deadline). 400 and
+ * The messenger's answer to a DATA POST, or null when none came (network, deadline). Any 2xx
+ * accepts it (the reference answers 200; a proxy may say 202 or 204). 400 and
  * 413 say this body will never be accepted (opennexus spec §6: invalid request, body too
  * large); anything else may pass later (429, 503, a proxy's 502, a wrong URL fixed).
  */
 export declare const postVerdict: (status: number | null) => PostVerdict;
 export declare function outboxBytes(cache: CacheState): number;
-/** Adds a queued message; false when the outbox is full (the caller reports it). */
+/**
+ * Adds a queued message; null when the outbox is full (the caller reports it). What has passed
+ * its TTL does not count: it is still there only until a stream's tick reports it.
+ */
 export declare function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): CacheState | null;
 export interface Flushed {
     entry: OutboxEntry;
