@@ -787,14 +787,17 @@ function int(v, dflt) {
   return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
 }
 function parseCache(text) {
+  return readCache(text) ?? emptyCache();
+}
+function readCache(text) {
   const out = emptyCache();
   let root;
   try {
     root = parseOwnJson(text);
   } catch {
-    return out;
+    return null;
   }
-  if (!isObject(root)) return out;
+  if (!isObject(root)) return null;
   const sessions = isObject(root.sessions) ? root.sessions : {};
   for (const [peer, raw] of Object.entries(sessions)) {
     if (!isObject(raw)) continue;
@@ -2019,13 +2022,16 @@ async function readTextOrNull(path, files = poolFiles) {
 
 // src/opennexus/session-store.ts
 var SessionStore = class {
-  constructor(dir, agentId, files = poolFiles) {
+  constructor(dir, agentId, files = poolFiles, warn = () => {
+  }) {
     this.dir = dir;
     this.files = files;
+    this.warn = warn;
     this.path = join2(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
   }
   dir;
   files;
+  warn;
   path;
   /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
   async read() {
@@ -2039,7 +2045,14 @@ var SessionStore = class {
    */
   async update(fn, lock = {}, opts = {}) {
     return withFileLock(this.path, async () => {
-      const current = await this.read();
+      const text = await readTextOrNull(this.path, this.files);
+      const read = text === null ? emptyCache() : readCache(text);
+      if (read === null && text.trim() !== "") {
+        const aside = `${this.path}.unreadable-${Date.now()}`;
+        await this.files.rename(this.path, aside);
+        this.warn(`Warning: the session cache ${this.path} could not be read; moved to ${aside}, starting empty (its sessions and outbox are there)`);
+      }
+      const current = read ?? emptyCache();
       const { cache, result } = fn(current);
       if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
       return result;
@@ -2062,7 +2075,7 @@ var OpenNexusClient = class {
       throw new ClientError("invalid_key", e.message);
     }
     this.messengerUrl = checkedMessengerUrl(opts.messengerUrl, "this agent's");
-    this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
+    this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files, opts.log);
     this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 2e4, opts.log ?? (() => {
     }));
   }

@@ -1385,14 +1385,17 @@ function int3(v, dflt) {
   return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
 }
 function parseCache(text) {
+  return readCache(text) ?? emptyCache();
+}
+function readCache(text) {
   const out2 = emptyCache();
   let root;
   try {
     root = parseOwnJson(text);
   } catch {
-    return out2;
+    return null;
   }
-  if (!isObject(root)) return out2;
+  if (!isObject(root)) return null;
   const sessions = isObject(root.sessions) ? root.sessions : {};
   for (const [peer, raw] of Object.entries(sessions)) {
     if (!isObject(raw)) continue;
@@ -2694,13 +2697,16 @@ var init_session_store = __esm({
     init_file_lock();
     init_files();
     SessionStore = class {
-      constructor(dir, agentId, files = poolFiles) {
+      constructor(dir, agentId, files = poolFiles, warn = () => {
+      }) {
         this.dir = dir;
         this.files = files;
+        this.warn = warn;
         this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
       }
       dir;
       files;
+      warn;
       path;
       /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
       async read() {
@@ -2714,7 +2720,14 @@ var init_session_store = __esm({
        */
       async update(fn, lock = {}, opts = {}) {
         return withFileLock(this.path, async () => {
-          const current = await this.read();
+          const text = await readTextOrNull(this.path, this.files);
+          const read = text === null ? emptyCache() : readCache(text);
+          if (read === null && text.trim() !== "") {
+            const aside = `${this.path}.unreadable-${Date.now()}`;
+            await this.files.rename(this.path, aside);
+            this.warn(`Warning: the session cache ${this.path} could not be read; moved to ${aside}, starting empty (its sessions and outbox are there)`);
+          }
+          const current = read ?? emptyCache();
           const { cache, result } = fn(current);
           if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
           return result;
@@ -2750,7 +2763,7 @@ var init_client2 = __esm({
           throw new ClientError("invalid_key", e.message);
         }
         this.messengerUrl = checkedMessengerUrl(opts.messengerUrl, "this agent's");
-        this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
+        this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files, opts.log);
         this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 2e4, opts.log ?? (() => {
         }));
       }

@@ -75,7 +75,7 @@ export class OpenNexusClient {
       throw new ClientError('invalid_key', (e as Error).message);
     }
     this.messengerUrl = checkedMessengerUrl(opts.messengerUrl, "this agent's");
-    this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files);
+    this.store = new SessionStore(opts.stateDir, this.identity.agentId, opts.files, opts.log);
     this.link = new Link(this.identity, this.messengerUrl, this.store, opts.postTimeoutMs ?? 20_000, opts.log ?? (() => {}));
   }
 

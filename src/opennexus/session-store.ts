@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { hex } from './core/bytes.ts';
-import { emptyCache, parseCache, serializeCache, type CacheState } from './core/cache.ts';
+import { emptyCache, parseCache, readCache, serializeCache, type CacheState } from './core/cache.ts';
 import { readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
 import { withFileLock, type LockOptions } from '../store/file-lock.ts';
 import { poolFiles, type Files } from '../store/files.ts';
@@ -19,6 +19,8 @@ export class SessionStore {
     agentId: Uint8Array,
     /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
     private readonly files: Files = poolFiles,
+    /** Told when an unreadable cache file was moved aside (its outbox would otherwise be overwritten unseen). */
+    private readonly warn: (line: string) => void = () => {},
   ) {
     // opennexus spec §4.7: session_keys_<first 8 bytes of own agent id, hex>.json
     this.path = join(dir, `session_keys_${hex(agentId.subarray(0, 8))}.json`);
@@ -38,7 +40,15 @@ export class SessionStore {
   async update<T>(fn: (cache: CacheState) => { cache?: CacheState; result: T }, lock: LockOptions = {}, opts: { durable?: boolean } = {}): Promise<T> {
     // The lock's folder sits in this.dir: taking the lock creates it (0700) when needed.
     return withFileLock(this.path, async () => {
-      const current = await this.read();
+      const text = await readTextOrNull(this.path, this.files);
+      const read = text === null ? emptyCache() : readCache(text);
+      if (read === null && text!.trim() !== '') {
+        // Kept for a person to look at: it may hold queued messages.
+        const aside = `${this.path}.unreadable-${Date.now()}`;
+        await this.files.rename(this.path, aside);
+        this.warn(`Warning: the session cache ${this.path} could not be read; moved to ${aside}, starting empty (its sessions and outbox are there)`);
+      }
+      const current = read ?? emptyCache();
       const { cache, result } = fn(current);
       if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
       return result;

@@ -5,10 +5,14 @@ export declare class SessionStore {
     readonly dir: string;
     /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
     private readonly files;
+    /** Told when an unreadable cache file was moved aside (its outbox would otherwise be overwritten unseen). */
+    private readonly warn;
     readonly path: string;
     constructor(dir: string, agentId: Uint8Array, 
     /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
-    files?: Files);
+    files?: Files, 
+    /** Told when an unreadable cache file was moved aside (its outbox would otherwise be overwritten unseen). */
+    warn?: (line: string) => void);
     /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
     read(): Promise<CacheState>;
     /**

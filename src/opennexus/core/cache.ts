@@ -40,14 +40,22 @@ function int(v: unknown, dflt: bigint): bigint {
 
 /** An unreadable or invalid file counts as empty; entries with bad keys are skipped (opennexus spec §4.7). */
 export function parseCache(text: string): CacheState {
+  return readCache(text) ?? emptyCache();
+}
+
+/**
+ * The cache in `text`, or null when it is not one at all (not a JSON object), as opposed to one
+ * with some bad entries (skipped): the store moves such a file aside rather than overwrite it.
+ */
+export function readCache(text: string): CacheState | null {
   const out = emptyCache();
   let root;
   try {
     root = parseOwnJson(text);
   } catch {
-    return out;
+    return null;
   }
-  if (!isObject(root)) return out;
+  if (!isObject(root)) return null;
   const sessions = isObject(root.sessions) ? root.sessions : {};
   for (const [peer, raw] of Object.entries(sessions)) {
     if (!isObject(raw)) continue;

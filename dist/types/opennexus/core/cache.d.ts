@@ -21,4 +21,9 @@ export interface CacheState {
 export declare function emptyCache(): CacheState;
 /** An unreadable or invalid file counts as empty; entries with bad keys are skipped (opennexus spec §4.7). */
 export declare function parseCache(text: string): CacheState;
+/**
+ * The cache in `text`, or null when it is not one at all (not a JSON object), as opposed to one
+ * with some bad entries (skipped): the store moves such a file aside rather than overwrite it.
+ */
+export declare function readCache(text: string): CacheState | null;
 export declare function serializeCache(c: CacheState): string;
