@@ -1668,7 +1668,7 @@ async function withFileLock(path, fn, opts = {}) {
 
 // src/opennexus/posting.ts
 var keyOf = (m) => `${m.session_id}/${m.counter.toString()}`;
-async function postSealed(link2, posts, signal) {
+async function postInOrder(link2, posts, signal) {
   const results = [];
   const outcomes = [];
   const failedPeers = /* @__PURE__ */ new Map();
@@ -1835,7 +1835,7 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
 }
 async function postOutbound(link2, outbound, onEvent, signal) {
   if (!outbound.length) return;
-  const posted = await postSealed(link2, outbound, signal);
+  const posted = await postInOrder(link2, outbound, signal);
   for (const { post, verdict, error } of posted.results) {
     if (verdict === "ok") {
       if (post.message.type === "hello_ack") link2.log(`HELLO_ACK sent to ${short(post.message.receiver_id)}`);
@@ -1967,7 +1967,7 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
   return { ...await postAll(link2, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
 }
 async function postAll(link2, p, flushed, id, signal, mine) {
-  const posted = await postSealed(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
+  const posted = await postInOrder(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
   const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
   for (const r of others) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);

@@ -12,7 +12,7 @@ import { isStale } from './core/outbox.ts';
 import { PROTOCOL_VERSION, parseEnvelope, type Envelope } from './core/wire.ts';
 import { LockTimeoutError } from '../store/file-lock.ts';
 import { short, type Link } from './link.ts';
-import { postSealed } from './posting.ts';
+import { postInOrder } from './posting.ts';
 import { postJson, type SseStream } from './transport.ts';
 import { abortableSleep } from './waiting.ts';
 
@@ -133,7 +133,7 @@ async function processLine(link: Link, data: string, onEvent: OnEvent, timing: L
 /** Posts what a step produced (posting.ts) and reports every failure and refusal as an event. */
 async function postOutbound(link: Link, outbound: Outbound[], onEvent: OnEvent, signal: AbortSignal): Promise<void> {
   if (!outbound.length) return;
-  const posted = await postSealed(link, outbound, signal);
+  const posted = await postInOrder(link, outbound, signal);
   for (const { post, verdict, error } of posted.results) {
     if (verdict === 'ok') {
       if (post.message.type === 'hello_ack') link.log(`HELLO_ACK sent to ${short(post.message.receiver_id)}`);

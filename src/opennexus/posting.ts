@@ -1,8 +1,10 @@
 /**
- * Posting what the outbox sealed (core/outbox.ts), for `send` and `stream` alike: each message
- * in order; after a failure on the way, the rest for that peer are not tried (they go back to
- * the queue in order, to be sealed anew); a refusal (400/413) takes that message out of the
- * outbox and reports it. One cache update then records every outcome.
+ * Posting, in order, what a step produced (sealed outbox messages, HELLOs, HELLO_ACKs, resets),
+ * for `send` and `stream` alike. After a DATA fails on the way or is refused, the later ones to
+ * that peer are not tried (they go back to the queue in order, to be sealed anew); a refusal
+ * (400/413) takes that message out of the outbox and reports it. One cache update then records
+ * every DATA outcome (core/outbox.ts afterPosts, which ignores entries changed meanwhile: a
+ * reclaimed or requeued entry no longer matches its old session and counter).
  */
 import { afterPosts, postVerdict, type OutboxEntry, type PostOutcome } from './core/outbox.ts';
 import type { OutboundMessage } from './core/wire.ts';
@@ -24,7 +26,7 @@ export interface Posted {
 
 const keyOf = (m: { session_id: string; counter: bigint | number }) => `${m.session_id}/${m.counter.toString()}`;
 
-export async function postSealed(link: Link, posts: Post[], signal?: AbortSignal): Promise<Posted> {
+export async function postInOrder(link: Link, posts: Post[], signal?: AbortSignal): Promise<Posted> {
   const results: Posted['results'] = [];
   const outcomes: PostOutcome[] = [];
   const failedPeers = new Map<string, string>();

@@ -19,7 +19,7 @@ import { MAX_MESSAGE_BYTES, enqueue, flushPeer, reclaimStale, type Flushed, type
 import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import { checkedMessengerUrl, clip, short, type Link } from './link.ts';
-import { postSealed } from './posting.ts';
+import { postInOrder } from './posting.ts';
 import type { SseStream } from './transport.ts';
 import { waitForMessage } from './waiting.ts';
 
@@ -202,7 +202,7 @@ async function handshakeThenSend(
  * stream) may have sealed it first, and that process posts it.
  */
 async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal, mine?: OutboxEntry): Promise<Omit<SendResult, 'handshake'>> {
-  const posted = await postSealed(link, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
+  const posted = await postInOrder(link, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
   const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
   for (const r of others) link.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
