@@ -1,7 +1,9 @@
 /**
  * The cost of one `opennexus.mjs send` over a live session, beside its floor measured in the
  * same run: a bare `node -e` process that makes one POST to the same messenger. Over a live
- * session a send is one locked cache update and one POST (the outbox does the confirming).
+ * session a send is one fsync'd locked cache update (the sealed message and its counter), one
+ * POST, and one locked update without fsync recording that the messenger accepted it (so a
+ * send killed mid-POST is sent again, never reported delivered); the outbox does the confirming.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

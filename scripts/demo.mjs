@@ -1650,12 +1650,12 @@ function checkAgentId(id, where = "X-Agent-Id") {
   if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
   return id;
 }
-function parseAfter(v2) {
+function parseAfter(v2, name = "after") {
   if (v2 === null || v2 === "") return -1;
   const m10 = /^(?:c_)?(\d{1,15})$/.exec(v2);
   if (m10) return Number(m10[1]);
   if (/^-\d{1,15}$/.test(v2)) return -1;
-  throw invalidRequest("after", "after must be a cursor (decimal digits)");
+  throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
 }
 function intField(body, name, min, max) {
   const v2 = body[name];
@@ -6810,7 +6810,7 @@ async function poll(ctx, req, id) {
 async function stream(ctx, req, id) {
   const agentId = requestAgent(req);
   const lastId = req.headers["last-event-id"];
-  const from = lastId !== void 0 && lastId !== "" ? parseAfter(lastId.trim()) : parseAfter(req.query.get("after"));
+  const from = lastId !== void 0 && lastId !== "" ? parseAfter(lastId.trim(), "Last-Event-ID") : parseAfter(req.query.get("after"));
   const t = ctx.now();
   const key = req.headers["x-session-key"];
   await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));

@@ -177,7 +177,7 @@ function frames(text: string): { id?: string; event?: string; data?: string; com
 
 describe('event stream (messages/stream)', () => {
   it('events in order with id = cursor; resuming from Last-Event-ID has no gap and no repeat', async () => {
-    const { app, req, pair } = setup();
+    const { app, req, json, pair } = setup();
     const { sid, ka, kb } = await pair();
     const s1 = await req('GET', `/v1/sessions/${sid}/messages/stream?after=1`, { agent: 'b', key: kb });
     expect(s1.headers?.['content-type']).toBe('text/event-stream; charset=utf-8');
@@ -202,6 +202,8 @@ describe('event stream (messages/stream)', () => {
       ['5', 'four', true],
     ]);
     d2.close();
+    const bad = await req('GET', `/v1/sessions/${sid}/messages/stream`, { agent: 'b', key: kb, headers: { 'last-event-id': 'x' } });
+    expect([bad.status, json(bad).message]).toEqual([400, 'Last-Event-ID must be a cursor (decimal digits)']);
   });
 
   it('member only, with the key rule of poll', async () => {

@@ -106,7 +106,7 @@ async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
 async function stream(ctx: ServerContext, req: HttpRequest, id: string) {
   const agentId = requestAgent(req);
   const lastId = req.headers['last-event-id'];
-  const from = lastId !== undefined && lastId !== '' ? parseAfter(lastId.trim()) : parseAfter(req.query.get('after'));
+  const from = lastId !== undefined && lastId !== '' ? parseAfter(lastId.trim(), 'Last-Event-ID') : parseAfter(req.query.get('after'));
   const t = ctx.now();
   const key = req.headers['x-session-key'];
   await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));

@@ -28,12 +28,13 @@ export function checkAgentId(id: string | undefined, where = 'X-Agent-Id'): stri
  * `after` as plain digits, `c_000123` (v0.2 drafts), or negative (from the beginning).
  * Returns -1 for "from the beginning" (cursor 0, the greeting, included).
  */
-export function parseAfter(v: string | null): number {
+/** A cursor from `after` (or, for an event stream, the Last-Event-ID header: `name` says which). */
+export function parseAfter(v: string | null, name = 'after'): number {
   if (v === null || v === '') return -1;
   const m = /^(?:c_)?(\d{1,15})$/.exec(v);
   if (m) return Number(m[1]);
   if (/^-\d{1,15}$/.test(v)) return -1;
-  throw invalidRequest('after', 'after must be a cursor (decimal digits)');
+  throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
 }
 
 export function intField(body: Record<string, unknown>, name: string, min: number, max: number): number | undefined {

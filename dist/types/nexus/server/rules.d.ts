@@ -11,6 +11,7 @@ export declare function checkAgentId(id: string | undefined, where?: string): st
  * `after` as plain digits, `c_000123` (v0.2 drafts), or negative (from the beginning).
  * Returns -1 for "from the beginning" (cursor 0, the greeting, included).
  */
-export declare function parseAfter(v: string | null): number;
+/** A cursor from `after` (or, for an event stream, the Last-Event-ID header: `name` says which). */
+export declare function parseAfter(v: string | null, name?: string): number;
 export declare function intField(body: Record<string, unknown>, name: string, min: number, max: number): number | undefined;
 export declare function stringField(body: Record<string, unknown>, name: string, maxChars: number): string | undefined;
