@@ -97,8 +97,8 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
   const signal = opts.signal;
 
-  // Into the outbox; over a live session that and one POST is the whole send. The peer is
-  // resolved from the cache read under the lock (one read of it per send).
+  // Into the outbox; over a live session that, one POST and the record of its answer
+  // (posting.ts) is the whole send. The peer is resolved from the cache read under the lock.
   const now = Date.now();
   const { p, flushed } = await link.store.update<{ p: Peer; flushed: Flushed[] | null }>((c0) => {
     const p = resolvePeer(c0, opts.peerPublicKey, givenUrl);
