@@ -3036,11 +3036,9 @@ function emptyCache() {
 function int(v2, dflt) {
   return v2 instanceof JsonNumber && v2.isInteger ? v2.toBigInt() : dflt;
 }
-function parseCache(text) {
-  return readCache(text) ?? emptyCache();
-}
 function readCache(text) {
   const out = emptyCache();
+  let skipped = 0;
   let root;
   try {
     root = parseOwnJson(text);
@@ -3053,13 +3051,17 @@ function readCache(text) {
     if (!isObject(raw)) continue;
     try {
       const str = (k) => typeof raw[k] === "string" ? raw[k] : "";
-      const rxCounter = int(raw.rx_counter, -1n);
+      const counter = (v2) => {
+        if (!(v2 instanceof JsonNumber && v2.isInteger)) throw new Error("no valid counter");
+        return v2.toBigInt();
+      };
+      const rxCounter = counter(raw.rx_counter);
       const w2 = raw.rx_window;
       out.sessions[peer] = {
         sessionId: unb64(str("session_id"), 32),
         txKey: unb64(str("tx_key"), 32),
         rxKey: unb64(str("rx_key"), 32),
-        txCounter: int(raw.tx_counter, 0n),
+        txCounter: counter(raw.tx_counter),
         rxCounter,
         // A reference cache has no window: treat every counter up to rx_counter as seen.
         rxWindow: typeof w2 === "string" && /^[0-9a-f]{1,16}$/.test(w2) ? BigInt(`0x${w2}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
@@ -3070,6 +3072,7 @@ function readCache(text) {
         lastUsedMs: Number(int(raw.last_used_ms, 0n))
       };
     } catch {
+      skipped++;
     }
   }
   const pending = isObject(root.pending) ? root.pending : {};
@@ -3079,16 +3082,19 @@ function readCache(text) {
       const str = (k) => typeof raw[k] === "string" ? raw[k] : "";
       out.pending[peer] = { ephPrivate: unb64(str("eph_private"), 32), peerPublicKey: str("peer_public_key"), peerUrl: str("peer_url"), startedMs: Number(int(raw.started_ms, 0n)) };
     } catch {
+      skipped++;
     }
   }
   const outbox = Array.isArray(root.outbox) ? root.outbox : [];
   for (const raw of outbox) {
-    if (!isObject(raw)) continue;
-    const str = (k) => typeof raw[k] === "string" ? raw[k] : void 0;
+    const str = (k) => isObject(raw) && typeof raw[k] === "string" ? raw[k] : void 0;
     const id = str("id");
     const peer = str("peer");
     const bytes2 = str("bytes");
-    if (!id || !peer || bytes2 === void 0) continue;
+    if (!isObject(raw) || !id || !peer || bytes2 === void 0) {
+      skipped++;
+      continue;
+    }
     try {
       out.outbox.push({
         id,
@@ -3104,13 +3110,14 @@ function readCache(text) {
         redelivered: raw.redelivered === true
       });
     } catch {
+      skipped++;
     }
   }
   const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
   for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out.peerMessengerUrls[peer] = url;
   const resets = isObject(root.resets) ? root.resets : {};
   for (const [k, v2] of Object.entries(resets)) if (v2 instanceof JsonNumber) out.resets[k] = v2.toNumber();
-  return out;
+  return { cache: out, skipped };
 }
 function serializeCache(c) {
   const sessions = {};
@@ -3432,7 +3439,7 @@ var OUTBOX_MAX_ENTRIES = 1e3;
 var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
 var MAX_MESSAGE_BYTES = 46 * 1024;
 var POSTING_STALE_MS = 15 * 6e4;
-var postVerdict = (status) => status !== null && status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
+var postVerdict = (status) => status === null ? "unknown" : status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
 function enqueue(cache2, e) {
   const live = cache2.outbox.filter((x2) => x2.expiresMs > e.createdMs);
   if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x2) => n + x2.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
@@ -3443,7 +3450,7 @@ function flushPeer(cache2, self, peerId, ownUrl, now) {
   let c = cache2;
   const flushed = [];
   const outbox = cache2.outbox.map((e) => {
-    if (e.peer !== peer || e.state !== "queued") return e;
+    if (e.peer !== peer || e.state !== "queued" || e.expiresMs <= now) return e;
     const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
     if (!s) return e;
     c = s.cache;
@@ -3462,6 +3469,7 @@ function afterPosts(cache2, outcomes) {
     if (v2 === "refused") refused.push(e);
     else if (v2 === "ok") outbox.push({ ...withoutPosted(e), state: "sent" });
     else if (v2 === "retry") outbox.push(withoutSession({ ...e, state: "queued" }));
+    else if (v2 === "unknown") outbox.push(withoutSession({ ...e, state: "queued", redelivered: true }));
     else outbox.push(e);
   }
   return { cache: { ...cache2, outbox }, refused };
@@ -4170,8 +4178,8 @@ function resolvePeer(cache2, to, url) {
   const peer = b64(peerId);
   const peerUrl = url ?? cache2.peerMessengerUrls[peer];
   if (!peerUrl) {
-    const named = known ? short(peer) : `${short(to)} (agent id ${short(peer)})`;
-    throw new ClientError("invalid_key", `no messenger URL known for ${named}: give --messenger-url, or --to a peer listed by \`peers\``);
+    const what = known ? `no messenger URL known for peer ${short(peer)}` : `${short(to)} is not the agent id of a known peer, and no messenger URL is known for it as a public key (agent id ${short(peer)})`;
+    throw new ClientError("invalid_key", `${what}: give --messenger-url, or --to a peer listed by \`peers\``);
   }
   return { peer, peerId, peerPub, peerUrl };
 }
@@ -4228,7 +4236,7 @@ async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
   const r = await link2.tryPost(p.peerUrl, hello, signal);
   if (signal?.aborted) throw new ClientError("aborted", "aborted");
-  if (r.status === 200) return void 0;
+  if (r.status !== null && r.status >= 200 && r.status < 300) return void 0;
   const failure = `HELLO failed: ${r.error}`;
   link2.log(failure);
   await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
@@ -4255,14 +4263,13 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
 async function postAll(link2, p, flushed, id, signal, mine) {
   const posted = await postInOrder(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
   const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
-  for (const r of others) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
   const base = { id, peerId: p.peer, redelivered: false, ...others.length ? { refused: others } : {} };
   if (i < 0) {
     if (mine?.state === "sent") return { ...base, status: "sent", sessionId: mine.sessionId, counter: mine.counter };
-    const reason = !mine ? "another process of this agent already finished with it (see `outbox` and the events of `stream`)" : mine.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session";
-    return { ...base, status: "queued", reason };
+    const reason2 = !mine ? "another process of this agent already finished with it (see `outbox` and the events of `stream`)" : mine.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session";
+    return { ...base, status: "queued", reason: reason2 };
   }
   const own = posted.results[i];
   const where = { sessionId: flushed[i].data.session_id, counter: flushed[i].data.counter.toString() };
@@ -4272,7 +4279,8 @@ async function postAll(link2, p, flushed, id, signal, mine) {
   }
   if (own.verdict === "refused") throw new ClientError("data_failed", `DATA send failed: ${own.error}. The peer's messenger will never accept this message, so it left the outbox.`);
   link2.log(`DATA send failed: ${own.error}`);
-  return { ...base, status: "queued", reason: `DATA send failed: ${own.error}` };
+  const reason = own.verdict === "unknown" ? `no answer to the DATA POST (${own.error}); it may have arrived, and goes out again marked redelivered` : `DATA send failed: ${own.error}`;
+  return { ...base, status: "queued", reason };
 }
 
 // src/opennexus/session-store.ts
@@ -4321,8 +4329,14 @@ var SessionStore = class {
   path;
   /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
   async read() {
+    return (await this.readChecked()).cache;
+  }
+  /** The snapshot, and whether the file (or some entries of it) could not be read: `peers` and `outbox` say so. */
+  async readChecked() {
     const text = await readTextOrNull(this.path, this.files);
-    return text === null ? emptyCache() : parseCache(text);
+    if (text === null || text.trim() === "") return { cache: emptyCache(), unreadable: false, skipped: 0 };
+    const read = readCache(text);
+    return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
   }
   /**
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
@@ -4332,15 +4346,17 @@ var SessionStore = class {
   async update(fn, lock = {}, opts = {}) {
     return withFileLock(this.path, async () => {
       const text = await readTextOrNull(this.path, this.files);
-      const read = text === null ? emptyCache() : readCache(text);
-      if (read === null && text.trim() !== "") {
+      const read = text === null || text.trim() === "" ? { cache: emptyCache(), skipped: 0 } : readCache(text);
+      const { cache: cache2, result } = fn(read?.cache ?? emptyCache());
+      if (read === null || read.skipped > 0 && cache2) {
         const aside = `${this.path}.unreadable-${Date.now()}`;
-        await this.files.rename(this.path, aside);
-        this.warn(`Warning: the session cache ${this.path} could not be read; moved to ${aside}, starting empty (its sessions and outbox are there)`);
+        await this.files.write(aside, text, { mode: 384, durable: true });
+        this.warn(
+          read === null ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty` : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? "y" : "ies"} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`
+        );
       }
-      const current = read ?? emptyCache();
-      const { cache: cache2, result } = fn(current);
       if (cache2) await writeFileAtomic(this.path, serializeCache(cache2), { dirExists: true, files: this.files, sync: opts.durable !== false });
+      else if (read === null) await writeFileAtomic(this.path, serializeCache(emptyCache()), { dirExists: true, files: this.files });
       return result;
     }, { files: this.files, ...lock });
   }

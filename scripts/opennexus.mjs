@@ -1384,11 +1384,9 @@ function emptyCache() {
 function int3(v, dflt) {
   return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
 }
-function parseCache(text) {
-  return readCache(text) ?? emptyCache();
-}
 function readCache(text) {
   const out2 = emptyCache();
+  let skipped = 0;
   let root;
   try {
     root = parseOwnJson(text);
@@ -1401,13 +1399,17 @@ function readCache(text) {
     if (!isObject(raw)) continue;
     try {
       const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
-      const rxCounter = int3(raw.rx_counter, -1n);
+      const counter = (v) => {
+        if (!(v instanceof JsonNumber && v.isInteger)) throw new Error("no valid counter");
+        return v.toBigInt();
+      };
+      const rxCounter = counter(raw.rx_counter);
       const w = raw.rx_window;
       out2.sessions[peer] = {
         sessionId: unb64(str2("session_id"), 32),
         txKey: unb64(str2("tx_key"), 32),
         rxKey: unb64(str2("rx_key"), 32),
-        txCounter: int3(raw.tx_counter, 0n),
+        txCounter: counter(raw.tx_counter),
         rxCounter,
         // A reference cache has no window: treat every counter up to rx_counter as seen.
         rxWindow: typeof w === "string" && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
@@ -1418,6 +1420,7 @@ function readCache(text) {
         lastUsedMs: Number(int3(raw.last_used_ms, 0n))
       };
     } catch {
+      skipped++;
     }
   }
   const pending = isObject(root.pending) ? root.pending : {};
@@ -1427,16 +1430,19 @@ function readCache(text) {
       const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
       out2.pending[peer] = { ephPrivate: unb64(str2("eph_private"), 32), peerPublicKey: str2("peer_public_key"), peerUrl: str2("peer_url"), startedMs: Number(int3(raw.started_ms, 0n)) };
     } catch {
+      skipped++;
     }
   }
   const outbox3 = Array.isArray(root.outbox) ? root.outbox : [];
   for (const raw of outbox3) {
-    if (!isObject(raw)) continue;
-    const str2 = (k) => typeof raw[k] === "string" ? raw[k] : void 0;
+    const str2 = (k) => isObject(raw) && typeof raw[k] === "string" ? raw[k] : void 0;
     const id = str2("id");
     const peer = str2("peer");
     const bytes2 = str2("bytes");
-    if (!id || !peer || bytes2 === void 0) continue;
+    if (!isObject(raw) || !id || !peer || bytes2 === void 0) {
+      skipped++;
+      continue;
+    }
     try {
       out2.outbox.push({
         id,
@@ -1452,13 +1458,14 @@ function readCache(text) {
         redelivered: raw.redelivered === true
       });
     } catch {
+      skipped++;
     }
   }
   const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
   for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out2.peerMessengerUrls[peer] = url;
   const resets = isObject(root.resets) ? root.resets : {};
   for (const [k, v] of Object.entries(resets)) if (v instanceof JsonNumber) out2.resets[k] = v.toNumber();
-  return out2;
+  return { cache: out2, skipped };
 }
 function serializeCache(c) {
   const sessions = {};
@@ -1839,7 +1846,7 @@ function flushPeer(cache, self, peerId, ownUrl, now) {
   let c = cache;
   const flushed = [];
   const outbox3 = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state !== "queued") return e;
+    if (e.peer !== peer || e.state !== "queued" || e.expiresMs <= now) return e;
     const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
     if (!s) return e;
     c = s.cache;
@@ -1858,6 +1865,7 @@ function afterPosts(cache, outcomes) {
     if (v === "refused") refused.push(e);
     else if (v === "ok") outbox3.push({ ...withoutPosted(e), state: "sent" });
     else if (v === "retry") outbox3.push(withoutSession({ ...e, state: "queued" }));
+    else if (v === "unknown") outbox3.push(withoutSession({ ...e, state: "queued", redelivered: true }));
     else outbox3.push(e);
   }
   return { cache: { ...cache, outbox: outbox3 }, refused };
@@ -1909,7 +1917,7 @@ var init_outbox = __esm({
     OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
     MAX_MESSAGE_BYTES = 46 * 1024;
     POSTING_STALE_MS = 15 * 6e4;
-    postVerdict = (status) => status !== null && status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
+    postVerdict = (status) => status === null ? "unknown" : status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
     isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
     queuedFor = (cache, peer) => cache.outbox.some((e) => e.peer === peer && e.state === "queued");
   }
@@ -2565,8 +2573,8 @@ function resolvePeer(cache, to, url) {
   const peer = b64(peerId);
   const peerUrl = url ?? cache.peerMessengerUrls[peer];
   if (!peerUrl) {
-    const named = known ? short(peer) : `${short(to)} (agent id ${short(peer)})`;
-    throw new ClientError("invalid_key", `no messenger URL known for ${named}: give --messenger-url, or --to a peer listed by \`peers\``);
+    const what = known ? `no messenger URL known for peer ${short(peer)}` : `${short(to)} is not the agent id of a known peer, and no messenger URL is known for it as a public key (agent id ${short(peer)})`;
+    throw new ClientError("invalid_key", `${what}: give --messenger-url, or --to a peer listed by \`peers\``);
   }
   return { peer, peerId, peerPub, peerUrl };
 }
@@ -2623,7 +2631,7 @@ async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
   const r = await link2.tryPost(p.peerUrl, hello, signal);
   if (signal?.aborted) throw new ClientError("aborted", "aborted");
-  if (r.status === 200) return void 0;
+  if (r.status !== null && r.status >= 200 && r.status < 300) return void 0;
   const failure = `HELLO failed: ${r.error}`;
   link2.log(failure);
   await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
@@ -2650,14 +2658,13 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
 async function postAll(link2, p, flushed, id, signal, mine) {
   const posted = await postInOrder(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
   const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
-  for (const r of others) link2.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
   const base = { id, peerId: p.peer, redelivered: false, ...others.length ? { refused: others } : {} };
   if (i < 0) {
     if (mine?.state === "sent") return { ...base, status: "sent", sessionId: mine.sessionId, counter: mine.counter };
-    const reason = !mine ? "another process of this agent already finished with it (see `outbox` and the events of `stream`)" : mine.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session";
-    return { ...base, status: "queued", reason };
+    const reason2 = !mine ? "another process of this agent already finished with it (see `outbox` and the events of `stream`)" : mine.state === "posting" ? "another process of this agent sealed it and did not record its POST" : "waiting for a session";
+    return { ...base, status: "queued", reason: reason2 };
   }
   const own = posted.results[i];
   const where = { sessionId: flushed[i].data.session_id, counter: flushed[i].data.counter.toString() };
@@ -2667,7 +2674,8 @@ async function postAll(link2, p, flushed, id, signal, mine) {
   }
   if (own.verdict === "refused") throw new ClientError("data_failed", `DATA send failed: ${own.error}. The peer's messenger will never accept this message, so it left the outbox.`);
   link2.log(`DATA send failed: ${own.error}`);
-  return { ...base, status: "queued", reason: `DATA send failed: ${own.error}` };
+  const reason = own.verdict === "unknown" ? `no answer to the DATA POST (${own.error}); it may have arrived, and goes out again marked redelivered` : `DATA send failed: ${own.error}`;
+  return { ...base, status: "queued", reason };
 }
 var init_sending = __esm({
   "src/opennexus/sending.ts"() {
@@ -2710,8 +2718,14 @@ var init_session_store = __esm({
       path;
       /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
       async read() {
+        return (await this.readChecked()).cache;
+      }
+      /** The snapshot, and whether the file (or some entries of it) could not be read: `peers` and `outbox` say so. */
+      async readChecked() {
         const text = await readTextOrNull(this.path, this.files);
-        return text === null ? emptyCache() : parseCache(text);
+        if (text === null || text.trim() === "") return { cache: emptyCache(), unreadable: false, skipped: 0 };
+        const read = readCache(text);
+        return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
       }
       /**
        * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
@@ -2721,15 +2735,17 @@ var init_session_store = __esm({
       async update(fn, lock = {}, opts = {}) {
         return withFileLock(this.path, async () => {
           const text = await readTextOrNull(this.path, this.files);
-          const read = text === null ? emptyCache() : readCache(text);
-          if (read === null && text.trim() !== "") {
+          const read = text === null || text.trim() === "" ? { cache: emptyCache(), skipped: 0 } : readCache(text);
+          const { cache, result } = fn(read?.cache ?? emptyCache());
+          if (read === null || read.skipped > 0 && cache) {
             const aside = `${this.path}.unreadable-${Date.now()}`;
-            await this.files.rename(this.path, aside);
-            this.warn(`Warning: the session cache ${this.path} could not be read; moved to ${aside}, starting empty (its sessions and outbox are there)`);
+            await this.files.write(aside, text, { mode: 384, durable: true });
+            this.warn(
+              read === null ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty` : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? "y" : "ies"} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`
+            );
           }
-          const current = read ?? emptyCache();
-          const { cache, result } = fn(current);
           if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
+          else if (read === null) await writeFileAtomic(this.path, serializeCache(emptyCache()), { dirExists: true, files: this.files });
           return result;
         }, { files: this.files, ...lock });
       }
@@ -2887,38 +2903,38 @@ function eventLines(e) {
     case "connected":
       return ["Connected! Waiting for messages...", ""];
     case "message":
-      return [`[data] From: ${short(e.from)}`, `Message: ${indentedText(e.text, "Message: ".length)}`, ""];
+      return [`[data] From: ${short2(e.from)}`, `Message: ${indentedText(e.text, "Message: ".length)}`, ""];
     case "session_established":
-      return e.initiator === "peer" ? [`[hello] From: ${short(e.peer)}`] : [`[hello_ack] From: ${short(e.peer)}`, "Session established"];
+      return e.initiator === "peer" ? [`[hello] From: ${short2(e.peer)}`] : [`[hello_ack] From: ${short2(e.peer)}`, "Session established"];
     case "outbox_sent":
-      return [`Queued message ${e.id} sent to ${short(e.to)}${e.redelivered ? " (redelivered under a new session)" : ""}`];
+      return [`Queued message ${e.id} sent to ${short2(e.to)}${e.redelivered ? " (redelivered under a new session)" : ""}`];
     case "delivered":
-      return [`Message ${e.id} to ${short(e.to)} delivered (the peer answered on its session)`];
+      return [`Message ${e.id} to ${short2(e.to)} confirmed: the peer answered on the session it went out on`];
     case "requeued":
-      return [e.why === "session_lost" ? `Peer ${short(e.to)} lost the session of message ${e.id}; it goes out again under a new one` : `Message ${e.id} to ${short(e.to)} was sealed but its send never finished; it goes out again`];
+      return [e.why === "session_lost" ? `Peer ${short2(e.to)} lost the session of message ${e.id}; it goes out again under a new one` : `Message ${e.id} to ${short2(e.to)} was sealed but its send never finished; it goes out again`];
     case "expired":
-      return e.state === "sent" ? [`UNCONFIRMED: message ${e.id} to ${short(e.to)} left the outbox at its TTL; the peer's messenger accepted it, but the peer never answered on that session: ${safeText(e.text)}`] : [`NOT DELIVERED: message ${e.id} to ${short(e.to)} expired before it ${e.state === "queued" ? "could be sent" : "was confirmed sent"}: ${safeText(e.text)}`];
+      return e.state === "sent" ? [`UNCONFIRMED: message ${e.id} to ${short2(e.to)} left the outbox at its TTL; the peer's messenger accepted it, but the peer never answered on that session: ${safeText(e.text)}`] : [`NOT DELIVERED: message ${e.id} to ${short2(e.to)} expired before it ${e.state === "queued" ? "could be sent" : "was confirmed sent"}: ${safeText(e.text)}`];
     case "refused":
-      return [`NOT DELIVERED: the peer's messenger refused message ${e.id} to ${short(e.to)} (${safeText(e.error)}); it left the outbox: ${safeText(e.text)}`];
+      return [`NOT DELIVERED: the peer's messenger refused message ${e.id} to ${short2(e.to)} (${safeText(e.error)}); it left the outbox: ${safeText(e.text)}`];
     case "hello_sent":
-      return [`Sending HELLO to ${short(e.to)} (${e.reason === "retry" ? "retrying the handshake" : "the peer lost its session"})`];
+      return [`Sending HELLO to ${short2(e.to)} (${e.reason === "retry" ? "retrying the handshake" : "the peer lost its session"})`];
     case "hello_ack":
-      return [`[hello_ack] From: ${short(e.from)}`, "Received async HELLO_ACK"];
+      return [`[hello_ack] From: ${short2(e.from)}`, "Received async HELLO_ACK"];
     case "reset":
-      return e.signed ? [`[reset] From: ${short(e.from)}`, `[RESET] From ${short(e.from)} reason=${e.reason}`] : [`[data] From: ${short(e.from)}`, `[RESET-DATA] From ${short(e.from)} reason=${e.reason}`];
+      return e.signed ? [`[reset] From: ${short2(e.from)}`, `[RESET] From ${short2(e.from)} reason=${e.reason}`] : [`[data] From: ${short2(e.from)}`, `[RESET-DATA] From ${short2(e.from)} reason=${e.reason}`];
     case "reset_sent":
-      return [`Sending signed RESET to ${short(e.to)} reason=${e.reason}`];
+      return [`Sending signed RESET to ${short2(e.to)} reason=${e.reason}`];
     case "reset_suppressed":
-      return [e.why === "same_session" ? `Not sending another RESET to ${short(e.to)} for the same session yet` : `Not sending a RESET to ${short(e.to)}: too many resets (${e.why.replace("_", " ")})`];
+      return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
     case "rejected":
-      if (e.duplicate) return [`Skipping a message already received (from ${short(e.from ?? "")})`];
+      if (e.duplicate) return [`Skipping a message already received (from ${short2(e.from ?? "")})`];
       return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
     case "connection_lost":
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
     case "send_failed":
       return [`${e.what === "hello_ack" ? "HELLO_ACK send failed" : `${e.what} send failed`}: ${safeText(e.error)}`];
     case "not_processed":
-      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ""}${e.from ? ` from ${short(safeText(e.from))}` : ""}: ${e.error}`];
+      return [`NOT PROCESSED: ${safeText(e.what)}${e.id ? ` id=${safeText(e.id)}` : ""}${e.from ? ` from ${short2(e.from)}` : ""}: ${safeText(e.error)}`];
   }
 }
 function eventJson(e) {
@@ -2970,12 +2986,14 @@ async function stream(p, ctx) {
   else out("Stream closed gracefully.");
   return 0;
 }
+var short2;
 var init_opennexus_stream = __esm({
   "src/cli/opennexus-stream.ts"() {
     "use strict";
     init_args();
     init_io();
     init_opennexus_context();
+    short2 = (id) => safeText(short(id));
   }
 });
 
@@ -3017,9 +3035,15 @@ var init_contacts = __esm({
 });
 
 // src/cli/opennexus-peers.ts
-async function peers(p, ctx) {
+async function cacheOf(p, ctx) {
   const client = await clientOf(p, ctx, {}, { writable: false });
-  const list2 = peerList(await client.store.read());
+  const r = await client.store.readChecked();
+  if (r.unreadable) err(`Warning: the session cache ${client.store.path} could not be read; the next send or stream keeps a copy of it and starts empty.`);
+  else if (r.skipped) err(`Warning: ${r.skipped} invalid entries of the session cache ${client.store.path} are not shown.`);
+  return r.cache;
+}
+async function peers(p, ctx) {
+  const list2 = peerList(await cacheOf(p, ctx));
   if (p.flags.json) out(toJson({ peers: list2 }));
   else if (!list2.length) out("No peers yet.");
   else for (const x of list2) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? "-"}  ${safeText(x.messenger_url ?? "-")}${x.queued ? `  (${x.queued} queued)` : ""}`);
@@ -3027,8 +3051,7 @@ async function peers(p, ctx) {
   return 0;
 }
 async function outbox(p, ctx) {
-  const client = await clientOf(p, ctx, {}, { writable: false });
-  const list2 = outboxList(await client.store.read(), Date.now());
+  const list2 = outboxList(await cacheOf(p, ctx), Date.now());
   if (p.flags.json) out(toJson({ outbox: list2 }));
   else if (!list2.length) out("The outbox is empty.");
   else for (const x of list2) out(`${x.id}  ${(x.expired ? `${x.state} (expired)` : x.state).padEnd(26)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);

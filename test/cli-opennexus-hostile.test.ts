@@ -126,6 +126,22 @@ describe('own messenger hostile', () => {
   });
 });
 
+describe('own messenger hostile: frames with terminal escapes in their ids', () => {
+  it('human stream output escapes the ids of hello_ack, reset and replayed frames', async () => {
+    const evil = `${ESC}]0;PWNED\u0007${ESC}[31m`;
+    const frames = [
+      { message: 'SSE stream established', type: 'connected' },
+      { protocol_version: '0.1.0', type: 'hello_ack', sender_id: evil, receiver_id: 'x', session_id: 'AAAA' },
+      { protocol_version: '0.1.0', type: 'reset', sender_id: evil, receiver_id: 'x', session_id: 'AAAA', reason: 1 },
+    ];
+    const body = `${frames.map((f) => `data: ${JSON.stringify(f)}\n\n`).join('')}: replay\ndata: ${JSON.stringify({ protocol_version: '0.1.0', type: 'data', sender_id: evil, receiver_id: 'x', session_id: 'AAAA', counter: 0, ciphertext: 'AAAA' })}\n\n`;
+    hostile = await startHostile((req, res, h) => (req.method === 'POST' ? h.json(res, 200, { status: 'ok' }) : h.stream(res, { head: body, chunk: ': keepalive\n\n', everyMs: 200 })));
+    const r = await run(['stream', '--timeout', '1'], { MESSENGER_URL: hostile.url }); // run() fails on any raw ESC
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('\\u001b]0;PWNED');
+  });
+});
+
 describe('a state dir that cannot be written', () => {
   it('send refuses before touching any server', async () => {
     hostile = await startHostile((_req, res, h) => h.json(res, 200, { status: 'ok' }));

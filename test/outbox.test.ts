@@ -62,8 +62,12 @@ describe('outbox', () => {
     expect(again.flushed.map((x) => [x.entry.id, x.data.counter])).toEqual([['m3', 3n]]);
   });
 
-  it('postVerdict: 2xx ok; 400 and 413 refused for good; anything else, or no answer, retried', () => {
-    expect([200, 202, 204, 400, 413, 404, 429, 500, 503, null].map(postVerdict)).toEqual(['ok', 'ok', 'ok', 'refused', 'refused', 'retry', 'retry', 'retry', 'retry', 'retry']);
+  it('postVerdict: 2xx ok; 400 and 413 refused for good; anything else retried; no answer unknown (a possible duplicate)', () => {
+    expect([200, 202, 204, 400, 413, 404, 429, 500, 503, null].map(postVerdict)).toEqual(['ok', 'ok', 'ok', 'refused', 'refused', 'retry', 'retry', 'retry', 'retry', 'unknown']);
+    // No answer at all: it may have got through, so it goes out again marked as a possible duplicate.
+    const f = flushPeer(put(withSession(), 'm1'), A, B.agentId, 'http://a', 5);
+    const a = afterPosts(f.cache, [{ sessionId: f.flushed[0]!.data.session_id, counter: '0', verdict: 'unknown' }]);
+    expect(a.cache.outbox.map((e) => [e.state, e.redelivered])).toEqual([['queued', true]]);
   });
 
   it('a seal whose POST never answered (its sender was killed) is reclaimed after POSTING_STALE_MS, never confirmed', () => {
@@ -78,9 +82,12 @@ describe('outbox', () => {
     expect(t.outbound.map((o) => o.message.type)).toEqual(['data']);
   });
 
-  it('expires by TTL; refuses beyond its bound; survives the cache file', () => {
+  it('expires by TTL (and is never sealed after it); refuses beyond its bound; survives the cache file', () => {
     const c = put(put(emptyCache(), 'old', 0, 10), 'new', 0, 100);
     expect(expire(c, 50).expired.map((e) => e.id)).toEqual(['old']);
+    const late = flushPeer(put(put(withSession(), 'old', 0, 10), 'new', 0, 100), A, B.agentId, 'http://a', 50);
+    expect(late.flushed.map((x) => x.entry.id)).toEqual(['new']);
+    expect(late.cache.outbox.map((e) => [e.id, e.state])).toEqual([['old', 'queued'], ['new', 'posting']]);
     let full = emptyCache();
     for (let i = 0; i < OUTBOX_MAX_ENTRIES; i++) full = put(full, `m${i}`);
     expect(enqueue(full, { id: 'x', peer: P, bytes: te.encode('x'), createdMs: 0, expiresMs: 1 })).toBeNull();

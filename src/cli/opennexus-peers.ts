@@ -7,10 +7,18 @@ import { err, out, safeText, toJson } from './io.ts';
 import { clientOf, short, type Ctx } from './opennexus-context.ts';
 import { outboxList, peerList } from '../opennexus/contacts.ts';
 
+/** The cache as it is; a file (or entries) that cannot be read is said, not shown as empty. */
+async function cacheOf(p: Parsed, ctx: Ctx) {
+  const client = await clientOf(p, ctx, {}, { writable: false });
+  const r = await client.store.readChecked();
+  if (r.unreadable) err(`Warning: the session cache ${client.store.path} could not be read; the next send or stream keeps a copy of it and starts empty.`);
+  else if (r.skipped) err(`Warning: ${r.skipped} invalid entries of the session cache ${client.store.path} are not shown.`);
+  return r.cache;
+}
+
 /** Every peer with a session, a pending handshake or a known messenger: what `send --to` needs. */
 export async function peers(p: Parsed, ctx: Ctx): Promise<number> {
-  const client = await clientOf(p, ctx, {}, { writable: false });
-  const list = peerList(await client.store.read());
+  const list = peerList(await cacheOf(p, ctx));
   if (p.flags.json) out(toJson({ peers: list }));
   else if (!list.length) out('No peers yet.');
   else for (const x of list) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? '-'}  ${safeText(x.messenger_url ?? '-')}${x.queued ? `  (${x.queued} queued)` : ''}`);
@@ -20,8 +28,7 @@ export async function peers(p: Parsed, ctx: Ctx): Promise<number> {
 
 /** Messages queued for a handshake, or sent and not yet confirmed by the peer. */
 export async function outbox(p: Parsed, ctx: Ctx): Promise<number> {
-  const client = await clientOf(p, ctx, {}, { writable: false });
-  const list = outboxList(await client.store.read(), Date.now());
+  const list = outboxList(await cacheOf(p, ctx), Date.now());
   if (p.flags.json) out(toJson({ outbox: list }));
   else if (!list.length) out('The outbox is empty.');
   else for (const x of list) out(`${x.id}  ${(x.expired ? `${x.state} (expired)` : x.state).padEnd(26)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);

@@ -4,7 +4,10 @@
  */
 import { int, type Parsed } from './args.ts';
 import { CliError, indentedText, onStopSignal, out, err, safeText, toJson } from './io.ts';
-import { clientOf, ownMessenger, short, type Ctx } from './opennexus-context.ts';
+import { clientOf, ownMessenger, short as shortId, type Ctx } from './opennexus-context.ts';
+
+/** An agent id as shown: a frame's ids come from a server or a peer, so escaped. */
+const short = (id: string) => safeText(shortId(id));
 import type { ClientEvent } from '../opennexus/client.ts';
 
 /** The reference's stream lines for each event (opennexus spec §4.3-§4.5). */
@@ -19,7 +22,8 @@ function eventLines(e: ClientEvent): string[] {
     case 'outbox_sent':
       return [`Queued message ${e.id} sent to ${short(e.to)}${e.redelivered ? ' (redelivered under a new session)' : ''}`];
     case 'delivered':
-      return [`Message ${e.id} to ${short(e.to)} delivered (the peer answered on its session)`];
+      // What the protocol can tell (it has no receipts): the peer holds the session this went out on.
+      return [`Message ${e.id} to ${short(e.to)} confirmed: the peer answered on the session it went out on`];
     case 'requeued':
       return [e.why === 'session_lost' ? `Peer ${short(e.to)} lost the session of message ${e.id}; it goes out again under a new one` : `Message ${e.id} to ${short(e.to)} was sealed but its send never finished; it goes out again`];
     case 'expired':
@@ -49,7 +53,7 @@ function eventLines(e: ClientEvent): string[] {
     case 'send_failed':
       return [`${e.what === 'hello_ack' ? 'HELLO_ACK send failed' : `${e.what} send failed`}: ${safeText(e.error)}`];
     case 'not_processed':
-      return [`NOT PROCESSED: ${e.what}${e.id ? ` id=${safeText(e.id)}` : ''}${e.from ? ` from ${short(safeText(e.from))}` : ''}: ${e.error}`];
+      return [`NOT PROCESSED: ${safeText(e.what)}${e.id ? ` id=${safeText(e.id)}` : ''}${e.from ? ` from ${short(e.from)}` : ''}: ${safeText(e.error)}`];
   }
 }
 

@@ -6,7 +6,7 @@
  * every DATA outcome (core/outbox.ts afterPosts, which ignores entries changed meanwhile: a
  * reclaimed or requeued entry no longer matches its old session and counter).
  */
-import { afterPosts, postVerdict, type OutboxEntry, type PostOutcome } from './core/outbox.ts';
+import { afterPosts, postVerdict, type OutboxEntry, type PostOutcome, type PostVerdict } from './core/outbox.ts';
 import type { OutboundMessage } from './core/wire.ts';
 import type { Link } from './link.ts';
 
@@ -17,7 +17,7 @@ export interface Post {
 
 export interface Posted {
   /** One per message, in order: its verdict and, unless ok, why. */
-  results: Array<{ post: Post; verdict: 'ok' | 'retry' | 'refused' | 'not_tried'; error: string }>;
+  results: Array<{ post: Post; verdict: PostVerdict | 'not_tried'; error: string }>;
   /** Outbox messages the messenger refused, with their text: the caller reports them. */
   refused: Array<{ entry: OutboxEntry; error: string }>;
   /** The outcomes could not be saved (lock or disk): messages stay `posting` until reclaimed. */

@@ -83,8 +83,11 @@ function resolvePeer(cache: CacheState, to: string, url: string | undefined): Pe
   const peerUrl = url ?? cache.peerMessengerUrls[peer];
   if (!peerUrl) {
     // `to` may be a key never seen (its agent id is its hash) or an id this agent does not know.
-    const named = known ? short(peer) : `${short(to)} (agent id ${short(peer)})`;
-    throw new ClientError('invalid_key', `no messenger URL known for ${named}: give --messenger-url, or --to a peer listed by \`peers\``);
+    // `to` is a key or an id this agent has never seen (both are 44 base64 characters).
+    const what = known
+      ? `no messenger URL known for peer ${short(peer)}`
+      : `${short(to)} is not the agent id of a known peer, and no messenger URL is known for it as a public key (agent id ${short(peer)})`;
+    throw new ClientError('invalid_key', `${what}: give --messenger-url, or --to a peer listed by \`peers\``);
   }
   return { peer, peerId, peerPub, peerUrl };
 }
@@ -160,7 +163,7 @@ async function postHello(link: Link, p: Peer, hello: HelloMessage, pending: Pend
   link.log(`Sending HELLO to ${short(p.peer)}`);
   const r = await link.tryPost(p.peerUrl, hello, signal);
   if (signal?.aborted) throw new ClientError('aborted', 'aborted');
-  if (r.status === 200) return undefined;
+  if (r.status !== null && r.status >= 200 && r.status < 300) return undefined;
   // opennexus spec §4.2: the reference prints `HELLO failed: <response body>`.
   const failure = `HELLO failed: ${r.error}`;
   link.log(failure);
@@ -204,7 +207,6 @@ async function handshakeThenSend(
 async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal, mine?: OutboxEntry): Promise<Omit<SendResult, 'handshake'>> {
   const posted = await postInOrder(link, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
   const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
-  for (const r of others) link.log(`NOT DELIVERED: the peer's messenger refused queued message ${r.id} (${r.error}); it left the outbox`);
   if (posted.recordError) link.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
   const base = { id, peerId: p.peer, redelivered: false as const, ...(others.length ? { refused: others } : {}) };
@@ -226,5 +228,6 @@ async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, sign
   }
   if (own.verdict === 'refused') throw new ClientError('data_failed', `DATA send failed: ${own.error}. The peer's messenger will never accept this message, so it left the outbox.`);
   link.log(`DATA send failed: ${own.error}`);
-  return { ...base, status: 'queued', reason: `DATA send failed: ${own.error}` };
+  const reason = own.verdict === 'unknown' ? `no answer to the DATA POST (${own.error}); it may have arrived, and goes out again marked redelivered` : `DATA send failed: ${own.error}`;
+  return { ...base, status: 'queued', reason };
 }

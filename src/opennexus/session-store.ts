@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { hex } from './core/bytes.ts';
-import { emptyCache, parseCache, readCache, serializeCache, type CacheState } from './core/cache.ts';
+import { emptyCache, readCache, serializeCache, type CacheState } from './core/cache.ts';
 import { readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
 import { withFileLock, type LockOptions } from '../store/file-lock.ts';
 import { poolFiles, type Files } from '../store/files.ts';
@@ -28,8 +28,15 @@ export class SessionStore {
 
   /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
   async read(): Promise<CacheState> {
+    return (await this.readChecked()).cache;
+  }
+
+  /** The snapshot, and whether the file (or some entries of it) could not be read: `peers` and `outbox` say so. */
+  async readChecked(): Promise<{ cache: CacheState; unreadable: boolean; skipped: number }> {
     const text = await readTextOrNull(this.path, this.files);
-    return text === null ? emptyCache() : parseCache(text);
+    if (text === null || text.trim() === '') return { cache: emptyCache(), unreadable: false, skipped: 0 };
+    const read = readCache(text);
+    return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
   }
 
   /**
@@ -41,16 +48,20 @@ export class SessionStore {
     // The lock's folder sits in this.dir: taking the lock creates it (0700) when needed.
     return withFileLock(this.path, async () => {
       const text = await readTextOrNull(this.path, this.files);
-      const read = text === null ? emptyCache() : readCache(text);
-      if (read === null && text!.trim() !== '') {
-        // Kept for a person to look at: it may hold queued messages.
+      const read = text === null || text.trim() === '' ? { cache: emptyCache(), skipped: 0 } : readCache(text);
+      const { cache, result } = fn(read?.cache ?? emptyCache());
+      if (read === null || (read.skipped > 0 && cache)) {
+        // What could not be read is kept for a person to look at (it may hold queued messages), never overwritten unseen.
         const aside = `${this.path}.unreadable-${Date.now()}`;
-        await this.files.rename(this.path, aside);
-        this.warn(`Warning: the session cache ${this.path} could not be read; moved to ${aside}, starting empty (its sessions and outbox are there)`);
+        await this.files.write(aside, text!, { mode: 0o600, durable: true });
+        this.warn(
+          read === null
+            ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty`
+            : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? 'y' : 'ies'} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`,
+        );
       }
-      const current = read ?? emptyCache();
-      const { cache, result } = fn(current);
       if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
+      else if (read === null) await writeFileAtomic(this.path, serializeCache(emptyCache()), { dirExists: true, files: this.files });
       return result;
     }, { files: this.files, ...lock });
   }

@@ -6,7 +6,7 @@
  * every DATA outcome (core/outbox.ts afterPosts, which ignores entries changed meanwhile: a
  * reclaimed or requeued entry no longer matches its old session and counter).
  */
-import { type OutboxEntry } from './core/outbox.js';
+import { type OutboxEntry, type PostVerdict } from './core/outbox.js';
 import type { OutboundMessage } from './core/wire.js';
 import type { Link } from './link.js';
 export interface Post {
@@ -17,7 +17,7 @@ export interface Posted {
     /** One per message, in order: its verdict and, unless ok, why. */
     results: Array<{
         post: Post;
-        verdict: 'ok' | 'retry' | 'refused' | 'not_tried';
+        verdict: PostVerdict | 'not_tried';
         error: string;
     }>;
     /** Outbox messages the messenger refused, with their text: the caller reports them. */

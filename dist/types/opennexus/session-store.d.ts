@@ -15,6 +15,12 @@ export declare class SessionStore {
     warn?: (line: string) => void);
     /** A consistent snapshot (files are replaced atomically, so no lock is needed to read). */
     read(): Promise<CacheState>;
+    /** The snapshot, and whether the file (or some entries of it) could not be read: `peers` and `outbox` say so. */
+    readChecked(): Promise<{
+        cache: CacheState;
+        unreadable: boolean;
+        skipped: number;
+    }>;
     /**
      * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
      * `durable: false` skips the fsync, for a change that is safe to lose in a power cut (never

@@ -40,15 +40,18 @@ function int(v: unknown, dflt: bigint): bigint {
 
 /** An unreadable or invalid file counts as empty; entries with bad keys are skipped (opennexus spec §4.7). */
 export function parseCache(text: string): CacheState {
-  return readCache(text) ?? emptyCache();
+  return readCache(text)?.cache ?? emptyCache();
 }
 
 /**
- * The cache in `text`, or null when it is not one at all (not a JSON object), as opposed to one
- * with some bad entries (skipped): the store moves such a file aside rather than overwrite it.
+ * The cache in `text` and how many of its entries were skipped as invalid, or null when it is not
+ * one at all (not a JSON object). The store keeps a copy of such a file rather than overwrite it
+ * unseen. A session without valid counters is skipped, never read with counter 0: that would
+ * reuse AES-GCM nonces (sending) or take replays for new messages (receiving).
  */
-export function readCache(text: string): CacheState | null {
+export function readCache(text: string): { cache: CacheState; skipped: number } | null {
   const out = emptyCache();
+  let skipped = 0;
   let root;
   try {
     root = parseOwnJson(text);
@@ -61,13 +64,17 @@ export function readCache(text: string): CacheState | null {
     if (!isObject(raw)) continue;
     try {
       const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
-      const rxCounter = int(raw.rx_counter, -1n);
+      const counter = (v: unknown) => {
+        if (!(v instanceof JsonNumber && v.isInteger)) throw new Error('no valid counter');
+        return v.toBigInt();
+      };
+      const rxCounter = counter(raw.rx_counter);
       const w = raw.rx_window;
       out.sessions[peer] = {
         sessionId: unb64(str('session_id'), 32),
         txKey: unb64(str('tx_key'), 32),
         rxKey: unb64(str('rx_key'), 32),
-        txCounter: int(raw.tx_counter, 0n),
+        txCounter: counter(raw.tx_counter),
         rxCounter,
         // A reference cache has no window: treat every counter up to rx_counter as seen.
         rxWindow: typeof w === 'string' && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
@@ -78,7 +85,7 @@ export function readCache(text: string): CacheState | null {
         lastUsedMs: Number(int(raw.last_used_ms, 0n)),
       };
     } catch {
-      // skipped, like the reference
+      skipped++; // like the reference
     }
   }
   const pending = isObject(root.pending) ? root.pending : {};
@@ -88,17 +95,19 @@ export function readCache(text: string): CacheState | null {
       const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : '');
       out.pending[peer] = { ephPrivate: unb64(str('eph_private'), 32), peerPublicKey: str('peer_public_key'), peerUrl: str('peer_url'), startedMs: Number(int(raw.started_ms, 0n)) };
     } catch {
-      // skipped, like a bad session
+      skipped++; // like a bad session
     }
   }
   const outbox = Array.isArray(root.outbox) ? root.outbox : [];
   for (const raw of outbox) {
-    if (!isObject(raw)) continue;
-    const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+    const str = (k: string) => (isObject(raw) && typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
     const id = str('id');
     const peer = str('peer');
     const bytes = str('bytes');
-    if (!id || !peer || bytes === undefined) continue;
+    if (!isObject(raw) || !id || !peer || bytes === undefined) {
+      skipped++;
+      continue;
+    }
     try {
       out.outbox.push({
         id,
@@ -114,14 +123,14 @@ export function readCache(text: string): CacheState | null {
         redelivered: raw.redelivered === true,
       });
     } catch {
-      // skipped, like a bad session
+      skipped++; // like a bad session
     }
   }
   const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
   for (const [peer, url] of Object.entries(urls)) if (typeof url === 'string') out.peerMessengerUrls[peer] = url;
   const resets = isObject(root.resets) ? root.resets : {};
   for (const [k, v] of Object.entries(resets)) if (v instanceof JsonNumber) out.resets[k] = v.toNumber();
-  return out;
+  return { cache: out, skipped };
 }
 
 export function serializeCache(c: CacheState): string {

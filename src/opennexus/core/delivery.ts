@@ -17,6 +17,11 @@ export const HELLO_RETRY_MS = 60_000;
 
 export type DeliveryEvent =
   | { type: 'outbox_sent'; to: string; id: string; sessionId: string; counter: string; redelivered: boolean }
+  /**
+   * The peer wrote on the session the message went out on, so it holds that session: the
+   * outbox lets the message go. Not a receipt (the protocol has none): a messenger that lost a
+   * message it had accepted (restarted without its queue, say) cannot be told from here.
+   */
   | { type: 'delivered'; to: string; id: string; sessionId: string }
   /** lost: the peer said it lost the session; unanswered: the POST never reported back (the sender died). */
   | { type: 'requeued'; to: string; id: string; sessionId: string; why: 'session_lost' | 'unanswered' }

@@ -57,8 +57,8 @@ export const MAX_MESSAGE_BYTES = 46 * 1024;
  */
 export const POSTING_STALE_MS = 15 * 60_000;
 
-/** What a POST of a sealed message came to. */
-export type PostVerdict = 'ok' | 'retry' | 'refused';
+/** What a POST of a sealed message came to; `unknown`: no answer came, so it may have been accepted. */
+export type PostVerdict = 'ok' | 'retry' | 'unknown' | 'refused';
 
 /**
  * The messenger's answer to a DATA POST, or null when none came (network, deadline). Any 2xx
@@ -66,7 +66,8 @@ export type PostVerdict = 'ok' | 'retry' | 'refused';
  * 413 say this body will never be accepted (opennexus spec §6: invalid request, body too
  * large); anything else may pass later (429, 503, a proxy's 502, a wrong URL fixed).
  */
-export const postVerdict = (status: number | null): PostVerdict => (status !== null && status >= 200 && status < 300 ? 'ok' : status === 400 || status === 413 ? 'refused' : 'retry');
+export const postVerdict = (status: number | null): PostVerdict =>
+  status === null ? 'unknown' : status >= 200 && status < 300 ? 'ok' : status === 400 || status === 413 ? 'refused' : 'retry';
 
 export function outboxBytes(cache: CacheState): number {
   return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
@@ -97,7 +98,8 @@ export function flushPeer(cache: CacheState, self: Identity, peerId: Uint8Array,
   let c = cache;
   const flushed: Flushed[] = [];
   const outbox = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state !== 'queued') return e;
+    // Past its TTL a message is not sent any more: the next tick reports it as expired.
+    if (e.peer !== peer || e.state !== 'queued' || e.expiresMs <= now) return e;
     const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
     if (!s) return e;
     c = s.cache;
@@ -116,8 +118,9 @@ export interface PostOutcome {
 
 /**
  * Records what the POSTs of sealed messages came to: accepted -> sent; failed on the way ->
- * queued again, to be sealed anew (the counter is spent); refused -> removed and returned, for
- * the caller to report with its text.
+ * queued again, to be sealed anew (the counter is spent; with no answer at all it may have got
+ * through, so it is marked redelivered); refused -> removed and returned, for the caller to
+ * report with its text.
  */
 export function afterPosts(cache: CacheState, outcomes: PostOutcome[]): { cache: CacheState; refused: OutboxEntry[] } {
   const refused: OutboxEntry[] = [];
@@ -128,6 +131,8 @@ export function afterPosts(cache: CacheState, outcomes: PostOutcome[]): { cache:
     if (v === 'refused') refused.push(e);
     else if (v === 'ok') outbox.push({ ...withoutPosted(e), state: 'sent' });
     else if (v === 'retry') outbox.push(withoutSession({ ...e, state: 'queued' }));
+    // It may have got through: sent again, it is marked as a possible duplicate.
+    else if (v === 'unknown') outbox.push(withoutSession({ ...e, state: 'queued', redelivered: true }));
     else outbox.push(e);
   }
   return { cache: { ...cache, outbox }, refused };

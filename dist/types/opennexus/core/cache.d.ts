@@ -22,8 +22,13 @@ export declare function emptyCache(): CacheState;
 /** An unreadable or invalid file counts as empty; entries with bad keys are skipped (opennexus spec §4.7). */
 export declare function parseCache(text: string): CacheState;
 /**
- * The cache in `text`, or null when it is not one at all (not a JSON object), as opposed to one
- * with some bad entries (skipped): the store moves such a file aside rather than overwrite it.
+ * The cache in `text` and how many of its entries were skipped as invalid, or null when it is not
+ * one at all (not a JSON object). The store keeps a copy of such a file rather than overwrite it
+ * unseen. A session without valid counters is skipped, never read with counter 0: that would
+ * reuse AES-GCM nonces (sending) or take replays for new messages (receiving).
  */
-export declare function readCache(text: string): CacheState | null;
+export declare function readCache(text: string): {
+    cache: CacheState;
+    skipped: number;
+} | null;
 export declare function serializeCache(c: CacheState): string;

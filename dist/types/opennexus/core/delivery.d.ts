@@ -12,7 +12,13 @@ export type DeliveryEvent = {
     sessionId: string;
     counter: string;
     redelivered: boolean;
-} | {
+}
+/**
+ * The peer wrote on the session the message went out on, so it holds that session: the
+ * outbox lets the message go. Not a receipt (the protocol has none): a messenger that lost a
+ * message it had accepted (restarted without its queue, say) cannot be told from here.
+ */
+ | {
     type: 'delivered';
     to: string;
     id: string;

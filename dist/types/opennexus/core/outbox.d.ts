@@ -33,8 +33,8 @@ export declare const MAX_MESSAGE_BYTES: number;
  * `posting` after this was sealed by a process that died before the POST answered.
  */
 export declare const POSTING_STALE_MS: number;
-/** What a POST of a sealed message came to. */
-export type PostVerdict = 'ok' | 'retry' | 'refused';
+/** What a POST of a sealed message came to; `unknown`: no answer came, so it may have been accepted. */
+export type PostVerdict = 'ok' | 'retry' | 'unknown' | 'refused';
 /**
  * The messenger's answer to a DATA POST, or null when none came (network, deadline). Any 2xx
  * accepts it (the reference answers 200; a proxy may say 202 or 204). 400 and
@@ -68,8 +68,9 @@ export interface PostOutcome {
 }
 /**
  * Records what the POSTs of sealed messages came to: accepted -> sent; failed on the way ->
- * queued again, to be sealed anew (the counter is spent); refused -> removed and returned, for
- * the caller to report with its text.
+ * queued again, to be sealed anew (the counter is spent; with no answer at all it may have got
+ * through, so it is marked redelivered); refused -> removed and returned, for the caller to
+ * report with its text.
  */
 export declare function afterPosts(cache: CacheState, outcomes: PostOutcome[]): {
     cache: CacheState;
