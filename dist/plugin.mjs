@@ -1932,7 +1932,8 @@ async function send(link2, opts, timing) {
         }
         const pending = c.pending[p.peer];
         if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const b = beginHandshake(c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes(32), now: at });
+        const base = opts.noCache && c.sessions[p.peer] ? { ...c, sessions: Object.fromEntries(Object.entries(c.sessions).filter(([k]) => k !== p.peer)) } : c;
+        const b = beginHandshake(base, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
       if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };

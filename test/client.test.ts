@@ -44,6 +44,30 @@ describe('OpenNexusClient', () => {
     await lb.stop();
   });
 
+  it('noCache handshakes again and drops the cached session at once: a message it queued goes out once, on the new session', async () => {
+    const a = makeAgent();
+    const b = makeAgent();
+    let lb = listenInBackground(b.client(m.url));
+    await lb.ready;
+    const first = await a.client(m.url).send({ peerPublicKey: b.pub, peerMessengerUrl: m.url, message: 'one' });
+    await lb.until((ev) => texts(ev).includes('one'));
+    await lb.stop();
+    const ca = a.client(m.url, { helloAckTimeoutMs: 0 });
+    expect(await ca.send({ peerPublicKey: b.pub, message: 'fresh', noCache: true })).toMatchObject({ status: 'queued', handshake: true });
+    const cache = await ca.store.read();
+    const bId = b.client(m.url).identity.agentIdB64;
+    expect([cache.sessions[bId], Object.keys(cache.pending)]).toEqual([undefined, [bId]]);
+    // B answers the HELLO; A's stream completes the handshake and sends 'fresh' on the new session.
+    lb = listenInBackground(b.client(m.url));
+    const la = listenInBackground(ca);
+    await lb.until((ev) => texts(ev).includes('fresh'));
+    const sent = la.events.filter((e) => e.type === 'outbox_sent') as Array<{ sessionId: string }>;
+    expect(sent.map((e) => e.sessionId === first.sessionId)).toEqual([false]);
+    expect(texts(lb.events)).toEqual(['fresh']); // 'one' comes again only as a replay, skipped
+    expect(lb.events.filter((e) => e.type === 'reset_sent')).toEqual([]);
+    await Promise.all([la.stop(), lb.stop()]);
+  });
+
   it('a peer that lost its state gets the message anyway: its reset requeues it, the outbox redelivers it once', async () => {
     const a = makeAgent();
     const b = makeAgent();

@@ -140,7 +140,9 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
         const pending = c.pending[p.peer];
         // A handshake under way (begun recently, towards the same messenger) is waited for, not repeated.
         if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const b = beginHandshake(c, { self: link.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate: randomBytes(32), now: at });
+        // --no-cache: the cached session goes now, so no stream seals this message on it before the new one is ready.
+        const base = opts.noCache && c.sessions[p.peer] ? { ...c, sessions: Object.fromEntries(Object.entries(c.sessions).filter(([k]) => k !== p.peer)) } : c;
+        const b = beginHandshake(base, { self: link.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate: randomBytes(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer]!, hello: b.hello } };
       });
       if ('flushed' in first) return { ...(await postAll(link, p, first.flushed, id, signal, first.mine)), handshake: false };
