@@ -2693,6 +2693,465 @@ function stringifyJson(v2) {
   return JSON.stringify(v2) ?? "null";
 }
 
+// src/opennexus/core/wire.ts
+var PROTOCOL_VERSION = "0.1.0";
+var STRING_FIELDS = [
+  "id",
+  "created_at",
+  "protocol_version",
+  "type",
+  "message",
+  "sender_id",
+  "receiver_id",
+  "sender_public_key",
+  "ephemeral_public_key",
+  "peer_ephemeral_public_key",
+  "signature",
+  "sender_messenger_url",
+  "session_id",
+  "ciphertext",
+  "reset_signature"
+];
+function parseEnvelope(text) {
+  let v2;
+  try {
+    v2 = parseJson(text);
+  } catch (e) {
+    throw new ProtocolError("bad_json", `invalid JSON: ${e.message}`);
+  }
+  if (!isObject(v2)) throw new ProtocolError("bad_json", "message is not a JSON object");
+  const env = {};
+  for (const k of STRING_FIELDS) {
+    const x2 = v2[k];
+    if (typeof x2 === "string") env[k] = x2;
+  }
+  for (const k of ["counter", "reason"]) {
+    const x2 = v2[k];
+    if (x2 instanceof JsonNumber && x2.isInteger) env[k] = x2.toBigInt();
+  }
+  return env;
+}
+
+// src/opennexus/core/handshake.ts
+var TAG_HELLO = utf8("OpenNexus-v0-hello");
+var TAG_HELLO_ACK = utf8("OpenNexus-v0-hello-ack");
+function helloSigInput(senderId, receiverId, senderEph) {
+  return concat(TAG_HELLO, lp(senderId), lp(receiverId), lp(senderEph));
+}
+function helloAckSigInput(ackSenderId, ackReceiverId, ackSenderEph, helloSenderEph) {
+  return concat(TAG_HELLO_ACK, lp(ackSenderId), lp(ackReceiverId), lp(ackSenderEph), lp(helloSenderEph));
+}
+function createHello(self, peerId, ephPublic, ownMessengerUrl) {
+  const signature = ed25519Sign(self.seed, helloSigInput(self.agentId, peerId, ephPublic));
+  return {
+    protocol_version: PROTOCOL_VERSION,
+    type: "hello",
+    sender_id: self.agentIdB64,
+    receiver_id: b64(peerId),
+    sender_public_key: self.publicKeyB64,
+    ephemeral_public_key: b64(ephPublic),
+    signature: b64(signature),
+    sender_messenger_url: ownMessengerUrl
+  };
+}
+function createHelloAck(self, helloSenderId, ephPublic, helloEph) {
+  const signature = ed25519Sign(self.seed, helloAckSigInput(self.agentId, helloSenderId, ephPublic, helloEph));
+  return {
+    protocol_version: PROTOCOL_VERSION,
+    type: "hello_ack",
+    sender_id: self.agentIdB64,
+    receiver_id: b64(helloSenderId),
+    sender_public_key: self.publicKeyB64,
+    ephemeral_public_key: b64(ephPublic),
+    peer_ephemeral_public_key: b64(helloEph),
+    signature: b64(signature)
+  };
+}
+function decode(s, len) {
+  if (s === void 0) return null;
+  try {
+    return unb64(s, len);
+  } catch {
+    return null;
+  }
+}
+function verifyHello(msg, selfId) {
+  if (msg.protocol_version !== PROTOCOL_VERSION) return null;
+  const senderId = decode(msg.sender_id, 32);
+  const receiverId = decode(msg.receiver_id, 32);
+  const eph = decode(msg.ephemeral_public_key, 32);
+  const pub = decode(msg.sender_public_key, 32);
+  const sig = decode(msg.signature, 64);
+  if (!senderId || !receiverId || !eph || !pub || !sig) return null;
+  if (!equalBytes(receiverId, selfId) || equalBytes(senderId, receiverId)) return null;
+  if (!equalBytes(sha256(pub), senderId)) return null;
+  if (!ed25519Verify(sig, helloSigInput(senderId, receiverId, eph), pub)) return null;
+  return { senderId, senderPublicKey: pub, senderEph: eph, senderMessengerUrl: msg.sender_messenger_url };
+}
+function verifyHelloAck(msg, selfId, expectedPeerId, localEph) {
+  if (msg.protocol_version !== PROTOCOL_VERSION) return null;
+  const senderId = decode(msg.sender_id, 32);
+  const receiverId = decode(msg.receiver_id, 32);
+  const eph = decode(msg.ephemeral_public_key, 32);
+  const peerEph = decode(msg.peer_ephemeral_public_key, 32);
+  const pub = decode(msg.sender_public_key, 32);
+  const sig = decode(msg.signature, 64);
+  if (!senderId || !receiverId || !eph || !peerEph || !pub || !sig) return null;
+  if (!equalBytes(receiverId, selfId) || !equalBytes(senderId, expectedPeerId)) return null;
+  if (!equalBytes(peerEph, localEph)) return null;
+  if (!equalBytes(sha256(pub), senderId)) return null;
+  if (!ed25519Verify(sig, helloAckSigInput(senderId, receiverId, eph, peerEph), pub)) return null;
+  return { peerEph: eph, peerPublicKey: pub };
+}
+
+// src/opennexus/core/limits.ts
+var MAX_SESSIONS = 1024;
+var MAX_PENDING = 64;
+var MAX_OWN_PENDING = 256;
+var HELLO_BURST = 20;
+var HELLO_WINDOW_MS = 1e4;
+var RESET_INTERVAL_MS = 3e4;
+var RESETS_PER_PEER = 2;
+var RESETS_TOTAL = 20;
+function isKnownPeer(cache2, peer) {
+  return cache2.sessions[peer]?.confirmed === true;
+}
+function helloAllowed(cache2, now) {
+  let recent = 0;
+  for (const s of Object.values(cache2.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
+  return recent < HELLO_BURST;
+}
+function enforceCaps(cache2) {
+  const byAge = (pendingOnly) => Object.entries(cache2.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x2], [, y2]) => x2.lastUsedMs - y2.lastUsedMs).map(([peer]) => peer);
+  const drop = (peer) => {
+    delete cache2.sessions[peer];
+    delete cache2.peerMessengerUrls[peer];
+  };
+  const pending = byAge(true);
+  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
+  const all = byAge(false);
+  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
+  const own = Object.entries(cache2.pending).sort(([, x2], [, y2]) => x2.startedMs - y2.startedMs);
+  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache2.pending[peer];
+  const urls = Object.keys(cache2.peerMessengerUrls).filter((p) => !cache2.sessions[p] && !cache2.pending[p]);
+  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache2.peerMessengerUrls[peer];
+}
+function takeReset(cache2, peer, sessionId, now) {
+  for (const [k, at2] of Object.entries(cache2.resets)) if (now - at2 > RESET_INTERVAL_MS) delete cache2.resets[k];
+  const key = `${peer}|${sessionId}`;
+  if (cache2.resets[key] !== void 0) return "same_session";
+  const keys = Object.keys(cache2.resets);
+  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
+  if (keys.length >= RESETS_TOTAL) return "total_limit";
+  cache2.resets[key] = now;
+  return "send";
+}
+
+// src/opennexus/core/reset.ts
+var TAG_RESET = utf8("OpenNexus-v0-reset");
+var TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
+var REASON_DECRYPT_FAILED = 1;
+var REASON_SESSION_MISMATCH = 2;
+function resetSigInput(senderId, receiverId, sessionId, reason) {
+  return concat(TAG_RESET_SIGNED, lp(senderId), lp(receiverId), lp(sessionId), lp(u16(reason)));
+}
+function createSignedReset(self, peerId, sessionId, reason) {
+  const sig = ed25519Sign(self.seed, resetSigInput(self.agentId, peerId, sessionId, reason));
+  return {
+    protocol_version: PROTOCOL_VERSION,
+    type: "reset",
+    sender_id: self.agentIdB64,
+    receiver_id: b64(peerId),
+    sender_public_key: self.publicKeyB64,
+    session_id: b64(sessionId),
+    reason,
+    reset_signature: b64(sig)
+  };
+}
+function verifySignedReset(msg, selfId) {
+  if (msg.protocol_version !== PROTOCOL_VERSION) return null;
+  try {
+    const senderId = unb64(msg.sender_id ?? "", 32);
+    const receiverId = unb64(msg.receiver_id ?? "", 32);
+    const sessionId = unb64(msg.session_id ?? "", 32);
+    const pub = unb64(msg.sender_public_key ?? "", 32);
+    const sig = unb64(msg.reset_signature ?? "", 64);
+    if (!equalBytes(receiverId, selfId)) return null;
+    if (msg.reason === void 0 || msg.reason < 0n || msg.reason > 0xffffn) return null;
+    const reason = Number(msg.reason);
+    if (!equalBytes(sha256(pub), senderId)) return null;
+    if (!ed25519Verify(sig, resetSigInput(senderId, receiverId, sessionId, reason), pub)) return null;
+    return { senderId, senderPublicKey: b64(pub), sessionId, reason };
+  } catch {
+    return null;
+  }
+}
+function parseResetPayload(plaintext) {
+  if (plaintext.length < TAG_RESET.length || !equalBytes(plaintext.subarray(0, TAG_RESET.length), TAG_RESET)) return null;
+  const fields = parseLpSequence(plaintext.subarray(TAG_RESET.length));
+  if (!fields || fields.length !== 2) return null;
+  const [sessionId, r] = fields;
+  if (sessionId.length !== 32 || r.length < 1 || r.length > 2) return null;
+  const reason = r.length === 1 ? r[0] : r[0] << 8 | r[1];
+  return { sessionId, reason };
+}
+
+// src/opennexus/core/session.ts
+var TAG_SESSION = utf8("OpenNexus-v0-session");
+var TAG_DATA = utf8("OpenNexus-v0-data");
+var RX_WINDOW = 64n;
+var WINDOW_MASK = (1n << RX_WINDOW) - 1n;
+function ordered(a, b) {
+  return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
+}
+function sessionMaterial(shared, idA, idB, ephA, ephB) {
+  const orderedIds = ordered(idA, idB);
+  const orderedEph = ordered(ephA, ephB);
+  const salt = sha256(orderedIds);
+  const info = concat(TAG_SESSION, orderedEph);
+  const keyMaterial = hkdfSha256(shared, salt, info, 64);
+  return {
+    orderedIds,
+    orderedEph,
+    salt,
+    info,
+    keyMaterial,
+    lowerKey: keyMaterial.slice(0, 32),
+    higherKey: keyMaterial.slice(32, 64),
+    sessionId: sha256(concat(orderedIds, orderedEph))
+  };
+}
+function deriveSession(input) {
+  const ownEph = x25519PublicKey(input.ownEphPrivate);
+  let shared;
+  try {
+    shared = x25519SharedSecret(input.ownEphPrivate, input.peerEphPublic);
+  } catch (e) {
+    throw new ProtocolError("derive_failed", e.message);
+  }
+  const m = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
+  const selfIsLower = compareBytes(input.selfId, input.peerId) < 0;
+  return {
+    sessionId: m.sessionId,
+    txKey: selfIsLower ? m.lowerKey : m.higherKey,
+    rxKey: selfIsLower ? m.higherKey : m.lowerKey,
+    txCounter: 0n,
+    rxCounter: -1n,
+    rxWindow: 0n,
+    peerPublicKey: b64(input.peerPublicKey),
+    localEphemeralPublicKey: b64(ownEph),
+    peerEphemeralPublicKey: b64(input.peerEphPublic),
+    confirmed: false,
+    lastUsedMs: 0
+  };
+}
+function nonceFor(counter) {
+  return concat(new Uint8Array(4), u64be(counter));
+}
+function dataAad(sessionId, senderId, receiverId) {
+  return concat(TAG_DATA, lp(sessionId), lp(senderId), lp(receiverId));
+}
+function sealData(s, plaintext, selfId, peerId) {
+  const counter = s.txCounter;
+  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "tx counter out of range");
+  const ciphertext = aesGcmSeal(s.txKey, nonceFor(counter), plaintext, dataAad(s.sessionId, selfId, peerId));
+  return { counter, ciphertext, next: { ...s, txCounter: counter + 1n } };
+}
+function openData(s, msg, senderId, selfId) {
+  let sid;
+  try {
+    sid = unb64(msg.session_id ?? "", 32);
+  } catch {
+    throw new ProtocolError("bad_length", "invalid session_id length");
+  }
+  if (compareBytes(sid, s.sessionId) !== 0) throw new ProtocolError("session_mismatch", "session_id mismatch");
+  const counter = msg.counter;
+  if (counter === void 0) throw new ProtocolError("counter_invalid", "counter missing or invalid");
+  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "counter out of range");
+  if (!counterIsFresh(s, counter)) throw new ProtocolError("counter_replay", "non-monotonic counter");
+  let plaintext;
+  try {
+    plaintext = aesGcmOpen(s.rxKey, nonceFor(counter), unb64(msg.ciphertext ?? ""), dataAad(sid, senderId, selfId));
+  } catch {
+    throw new ProtocolError("decrypt_failed", "");
+  }
+  return { plaintext, next: acceptCounter(s, counter) };
+}
+function counterIsFresh(s, counter) {
+  if (counter > s.rxCounter) return true;
+  const back = s.rxCounter - counter;
+  return back < RX_WINDOW && (s.rxWindow >> back & 1n) === 0n;
+}
+function acceptCounter(s, counter) {
+  if (counter > s.rxCounter) {
+    const shift = counter - s.rxCounter;
+    const rxWindow = shift >= RX_WINDOW ? 1n : (s.rxWindow << shift | 1n) & WINDOW_MASK;
+    return { ...s, rxCounter: counter, rxWindow };
+  }
+  return { ...s, rxWindow: s.rxWindow | 1n << s.rxCounter - counter };
+}
+var FULL_WINDOW = WINDOW_MASK;
+
+// src/opennexus/core/initiator.ts
+function beginHandshake(cache2, i) {
+  const peer = b64(i.peerId);
+  const ephPublic = x25519PublicKey(i.ephPrivate);
+  const pending = { ephPrivate: i.ephPrivate, peerPublicKey: b64(i.peerPublicKey), peerUrl: i.peerUrl, startedMs: i.now };
+  const next = {
+    ...cache2,
+    pending: { ...cache2.pending, [peer]: pending },
+    peerMessengerUrls: { ...cache2.peerMessengerUrls, [peer]: i.peerUrl }
+  };
+  enforceCaps(next);
+  return { cache: next, hello: createHello(i.self, i.peerId, ephPublic, i.ownMessengerUrl) };
+}
+function isAckFor(pending, env, peer) {
+  return env.type === "hello_ack" && env.protocol_version === PROTOCOL_VERSION && env.sender_id === peer && env.peer_ephemeral_public_key === b64(x25519PublicKey(pending.ephPrivate));
+}
+function completeHandshake(cache2, env, self, now, own) {
+  const peer = env.sender_id ?? "";
+  const pending = own ?? cache2.pending[peer];
+  if (!pending || !isAckFor(pending, env, peer)) return { ok: false, error: "no_pending", detail: "no pending handshake for this HELLO_ACK" };
+  let peerId;
+  let peerPub;
+  try {
+    peerPub = unb64(pending.peerPublicKey, 32);
+    peerId = unb64(peer, 32);
+  } catch {
+    return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  }
+  const v2 = verifyHelloAck(env, self.agentId, peerId, x25519PublicKey(pending.ephPrivate));
+  if (!v2) return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
+  let session;
+  try {
+    session = deriveSession({ selfId: self.agentId, peerId, ownEphPrivate: pending.ephPrivate, peerEphPublic: v2.peerEph, peerPublicKey: peerPub });
+  } catch (e) {
+    return { ok: false, error: "derive_failed", detail: `Session derivation failed: ${e.message}` };
+  }
+  const pendingLeft = { ...cache2.pending };
+  const recorded = pendingLeft[peer];
+  if (recorded && b64(recorded.ephPrivate) === b64(pending.ephPrivate)) delete pendingLeft[peer];
+  const existing = cache2.sessions[peer];
+  if (existing && b64(existing.sessionId) === b64(session.sessionId)) {
+    return { ok: true, cache: { ...cache2, pending: pendingLeft }, session: existing };
+  }
+  const confirmed = { ...session, confirmed: true, lastUsedMs: now };
+  const next = { ...cache2, pending: pendingLeft, sessions: { ...cache2.sessions, [peer]: confirmed } };
+  enforceCaps(next);
+  return { ok: true, cache: next, session: confirmed };
+}
+function dropPending(cache2, peer, pending) {
+  const recorded = cache2.pending[peer];
+  if (!recorded || b64(recorded.ephPrivate) !== b64(pending.ephPrivate)) return void 0;
+  const left = { ...cache2.pending };
+  delete left[peer];
+  return { ...cache2, pending: left };
+}
+function sealFor(cache2, self, peerId, plaintext, ownMessengerUrl, now) {
+  const peer = b64(peerId);
+  const s = cache2.sessions[peer];
+  if (!s) return null;
+  const r = sealData(s, typeof plaintext === "string" ? utf8(plaintext) : plaintext, self.agentId, peerId);
+  return {
+    cache: { ...cache2, sessions: { ...cache2.sessions, [peer]: { ...r.next, lastUsedMs: now } } },
+    data: {
+      protocol_version: PROTOCOL_VERSION,
+      type: "data",
+      sender_id: self.agentIdB64,
+      receiver_id: peer,
+      session_id: b64(s.sessionId),
+      counter: r.counter,
+      ciphertext: b64(r.ciphertext),
+      sender_messenger_url: ownMessengerUrl
+    }
+  };
+}
+
+// src/opennexus/core/outbox.ts
+var OUTBOX_MAX_ENTRIES = 1e3;
+var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+var MAX_MESSAGE_BYTES = 46 * 1024;
+var POSTING_STALE_MS = 15 * 6e4;
+var accepted = (status) => status !== null && status >= 200 && status < 300;
+var postVerdict = (status) => status === null ? "unknown" : accepted(status) ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
+function outboxBytes(entries) {
+  return entries.reduce((n, e) => n + e.bytes.length, 0);
+}
+var textOf = (e) => new TextDecoder().decode(e.bytes);
+function enqueue(cache2, e) {
+  const live = cache2.outbox.filter((x2) => x2.expiresMs > e.createdMs);
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  return { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] };
+}
+function flushPeer(cache2, self, peerId, ownUrl, now) {
+  const peer = b64(peerId);
+  let c = cache2;
+  const flushed = [];
+  const outbox = cache2.outbox.map((e) => {
+    if (e.peer !== peer || e.state !== "queued" || e.expiresMs <= now) return e;
+    const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
+    if (!s) return e;
+    c = s.cache;
+    const sealed = { ...e, state: "posting", sessionId: s.data.session_id, counter: s.data.counter.toString(), postedMs: now };
+    flushed.push({ entry: sealed, data: s.data });
+    return sealed;
+  });
+  return { cache: { ...c, outbox }, flushed };
+}
+function afterPosts(cache2, outcomes) {
+  const refused = [];
+  const verdictOf = (e) => e.state === "posting" ? outcomes.find((o) => o.sessionId === e.sessionId && o.counter === e.counter)?.verdict : void 0;
+  const outbox = [];
+  for (const e of cache2.outbox) {
+    const v2 = verdictOf(e);
+    if (v2 === "refused") refused.push(e);
+    else if (v2 === "ok") outbox.push({ ...withoutPosted(e), state: "sent" });
+    else if (v2 === "retry") outbox.push(withoutSession({ ...e, state: "queued" }));
+    else if (v2 === "unknown") outbox.push(withoutSession({ ...e, state: "queued", redelivered: true }));
+    else outbox.push(e);
+  }
+  return { cache: { ...cache2, outbox }, refused };
+}
+var isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
+function reclaimStale(cache2, now) {
+  const reclaimed = [];
+  const outbox = cache2.outbox.map((e) => {
+    if (!isStale(e, now)) return e;
+    reclaimed.push(e);
+    return withoutSession({ ...e, state: "queued", redelivered: true });
+  });
+  return { cache: reclaimed.length ? { ...cache2, outbox } : cache2, reclaimed };
+}
+function withoutPosted(e) {
+  const { postedMs: _p, ...rest } = e;
+  return rest;
+}
+function withoutSession(e) {
+  const { sessionId: _s, counter: _c, postedMs: _p, ...rest } = e;
+  return rest;
+}
+function confirmSession(cache2, peer, sessionId) {
+  const delivered = cache2.outbox.filter((e) => e.peer === peer && e.state === "sent" && e.sessionId === sessionId);
+  if (!delivered.length) return { cache: cache2, delivered };
+  return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => !delivered.includes(e)) }, delivered };
+}
+function requeueSession(cache2, peer, sessionId) {
+  const requeued = [];
+  const outbox = cache2.outbox.map((e) => {
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
+    const again = withoutSession({ ...e, state: "queued", redelivered: true });
+    requeued.push(again);
+    return again;
+  });
+  return { cache: requeued.length ? { ...cache2, outbox } : cache2, requeued };
+}
+function expire(cache2, now) {
+  const expired = cache2.outbox.filter((e) => e.expiresMs <= now);
+  if (!expired.length) return { cache: cache2, expired };
+  return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => e.expiresMs > now) }, expired };
+}
+var queuedFor = (cache2, peer) => cache2.outbox.some((e) => e.peer === peer && e.state === "queued");
+
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
 
@@ -2911,7 +3370,7 @@ var Link = class {
   async tryPost(url, message, signal) {
     try {
       const r = await this.post(url, message, signal);
-      return { status: r.status, error: r.status === 200 ? "" : `HTTP ${r.status}: ${clip(r.body)}` };
+      return { status: r.status, error: accepted(r.status) ? "" : `HTTP ${r.status}: ${clip(r.body)}` };
     } catch (e) {
       return { status: null, error: e.message };
     }
@@ -2932,102 +3391,6 @@ var Link = class {
     }
   }
 };
-
-// src/opennexus/core/session.ts
-var TAG_SESSION = utf8("OpenNexus-v0-session");
-var TAG_DATA = utf8("OpenNexus-v0-data");
-var RX_WINDOW = 64n;
-var WINDOW_MASK = (1n << RX_WINDOW) - 1n;
-function ordered(a, b) {
-  return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
-}
-function sessionMaterial(shared, idA, idB, ephA, ephB) {
-  const orderedIds = ordered(idA, idB);
-  const orderedEph = ordered(ephA, ephB);
-  const salt = sha256(orderedIds);
-  const info = concat(TAG_SESSION, orderedEph);
-  const keyMaterial = hkdfSha256(shared, salt, info, 64);
-  return {
-    orderedIds,
-    orderedEph,
-    salt,
-    info,
-    keyMaterial,
-    lowerKey: keyMaterial.slice(0, 32),
-    higherKey: keyMaterial.slice(32, 64),
-    sessionId: sha256(concat(orderedIds, orderedEph))
-  };
-}
-function deriveSession(input) {
-  const ownEph = x25519PublicKey(input.ownEphPrivate);
-  let shared;
-  try {
-    shared = x25519SharedSecret(input.ownEphPrivate, input.peerEphPublic);
-  } catch (e) {
-    throw new ProtocolError("derive_failed", e.message);
-  }
-  const m = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
-  const selfIsLower = compareBytes(input.selfId, input.peerId) < 0;
-  return {
-    sessionId: m.sessionId,
-    txKey: selfIsLower ? m.lowerKey : m.higherKey,
-    rxKey: selfIsLower ? m.higherKey : m.lowerKey,
-    txCounter: 0n,
-    rxCounter: -1n,
-    rxWindow: 0n,
-    peerPublicKey: b64(input.peerPublicKey),
-    localEphemeralPublicKey: b64(ownEph),
-    peerEphemeralPublicKey: b64(input.peerEphPublic),
-    confirmed: false,
-    lastUsedMs: 0
-  };
-}
-function nonceFor(counter) {
-  return concat(new Uint8Array(4), u64be(counter));
-}
-function dataAad(sessionId, senderId, receiverId) {
-  return concat(TAG_DATA, lp(sessionId), lp(senderId), lp(receiverId));
-}
-function sealData(s, plaintext, selfId, peerId) {
-  const counter = s.txCounter;
-  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "tx counter out of range");
-  const ciphertext = aesGcmSeal(s.txKey, nonceFor(counter), plaintext, dataAad(s.sessionId, selfId, peerId));
-  return { counter, ciphertext, next: { ...s, txCounter: counter + 1n } };
-}
-function openData(s, msg, senderId, selfId) {
-  let sid;
-  try {
-    sid = unb64(msg.session_id ?? "", 32);
-  } catch {
-    throw new ProtocolError("bad_length", "invalid session_id length");
-  }
-  if (compareBytes(sid, s.sessionId) !== 0) throw new ProtocolError("session_mismatch", "session_id mismatch");
-  const counter = msg.counter;
-  if (counter === void 0) throw new ProtocolError("counter_invalid", "counter missing or invalid");
-  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "counter out of range");
-  if (!counterIsFresh(s, counter)) throw new ProtocolError("counter_replay", "non-monotonic counter");
-  let plaintext;
-  try {
-    plaintext = aesGcmOpen(s.rxKey, nonceFor(counter), unb64(msg.ciphertext ?? ""), dataAad(sid, senderId, selfId));
-  } catch {
-    throw new ProtocolError("decrypt_failed", "");
-  }
-  return { plaintext, next: acceptCounter(s, counter) };
-}
-function counterIsFresh(s, counter) {
-  if (counter > s.rxCounter) return true;
-  const back = s.rxCounter - counter;
-  return back < RX_WINDOW && (s.rxWindow >> back & 1n) === 0n;
-}
-function acceptCounter(s, counter) {
-  if (counter > s.rxCounter) {
-    const shift = counter - s.rxCounter;
-    const rxWindow = shift >= RX_WINDOW ? 1n : (s.rxWindow << shift | 1n) & WINDOW_MASK;
-    return { ...s, rxCounter: counter, rxWindow };
-  }
-  return { ...s, rxWindow: s.rxWindow | 1n << s.rxCounter - counter };
-}
-var FULL_WINDOW = WINDOW_MASK;
 
 // src/opennexus/core/cache.ts
 function emptyCache() {
@@ -3156,364 +3519,6 @@ function serializeCache(c) {
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
 }
 
-// src/opennexus/core/wire.ts
-var PROTOCOL_VERSION = "0.1.0";
-var STRING_FIELDS = [
-  "id",
-  "created_at",
-  "protocol_version",
-  "type",
-  "message",
-  "sender_id",
-  "receiver_id",
-  "sender_public_key",
-  "ephemeral_public_key",
-  "peer_ephemeral_public_key",
-  "signature",
-  "sender_messenger_url",
-  "session_id",
-  "ciphertext",
-  "reset_signature"
-];
-function parseEnvelope(text) {
-  let v2;
-  try {
-    v2 = parseJson(text);
-  } catch (e) {
-    throw new ProtocolError("bad_json", `invalid JSON: ${e.message}`);
-  }
-  if (!isObject(v2)) throw new ProtocolError("bad_json", "message is not a JSON object");
-  const env = {};
-  for (const k of STRING_FIELDS) {
-    const x2 = v2[k];
-    if (typeof x2 === "string") env[k] = x2;
-  }
-  for (const k of ["counter", "reason"]) {
-    const x2 = v2[k];
-    if (x2 instanceof JsonNumber && x2.isInteger) env[k] = x2.toBigInt();
-  }
-  return env;
-}
-
-// src/opennexus/core/handshake.ts
-var TAG_HELLO = utf8("OpenNexus-v0-hello");
-var TAG_HELLO_ACK = utf8("OpenNexus-v0-hello-ack");
-function helloSigInput(senderId, receiverId, senderEph) {
-  return concat(TAG_HELLO, lp(senderId), lp(receiverId), lp(senderEph));
-}
-function helloAckSigInput(ackSenderId, ackReceiverId, ackSenderEph, helloSenderEph) {
-  return concat(TAG_HELLO_ACK, lp(ackSenderId), lp(ackReceiverId), lp(ackSenderEph), lp(helloSenderEph));
-}
-function createHello(self, peerId, ephPublic, ownMessengerUrl) {
-  const signature = ed25519Sign(self.seed, helloSigInput(self.agentId, peerId, ephPublic));
-  return {
-    protocol_version: PROTOCOL_VERSION,
-    type: "hello",
-    sender_id: self.agentIdB64,
-    receiver_id: b64(peerId),
-    sender_public_key: self.publicKeyB64,
-    ephemeral_public_key: b64(ephPublic),
-    signature: b64(signature),
-    sender_messenger_url: ownMessengerUrl
-  };
-}
-function createHelloAck(self, helloSenderId, ephPublic, helloEph) {
-  const signature = ed25519Sign(self.seed, helloAckSigInput(self.agentId, helloSenderId, ephPublic, helloEph));
-  return {
-    protocol_version: PROTOCOL_VERSION,
-    type: "hello_ack",
-    sender_id: self.agentIdB64,
-    receiver_id: b64(helloSenderId),
-    sender_public_key: self.publicKeyB64,
-    ephemeral_public_key: b64(ephPublic),
-    peer_ephemeral_public_key: b64(helloEph),
-    signature: b64(signature)
-  };
-}
-function decode(s, len) {
-  if (s === void 0) return null;
-  try {
-    return unb64(s, len);
-  } catch {
-    return null;
-  }
-}
-function verifyHello(msg, selfId) {
-  if (msg.protocol_version !== PROTOCOL_VERSION) return null;
-  const senderId = decode(msg.sender_id, 32);
-  const receiverId = decode(msg.receiver_id, 32);
-  const eph = decode(msg.ephemeral_public_key, 32);
-  const pub = decode(msg.sender_public_key, 32);
-  const sig = decode(msg.signature, 64);
-  if (!senderId || !receiverId || !eph || !pub || !sig) return null;
-  if (!equalBytes(receiverId, selfId) || equalBytes(senderId, receiverId)) return null;
-  if (!equalBytes(sha256(pub), senderId)) return null;
-  if (!ed25519Verify(sig, helloSigInput(senderId, receiverId, eph), pub)) return null;
-  return { senderId, senderPublicKey: pub, senderEph: eph, senderMessengerUrl: msg.sender_messenger_url };
-}
-function verifyHelloAck(msg, selfId, expectedPeerId, localEph) {
-  if (msg.protocol_version !== PROTOCOL_VERSION) return null;
-  const senderId = decode(msg.sender_id, 32);
-  const receiverId = decode(msg.receiver_id, 32);
-  const eph = decode(msg.ephemeral_public_key, 32);
-  const peerEph = decode(msg.peer_ephemeral_public_key, 32);
-  const pub = decode(msg.sender_public_key, 32);
-  const sig = decode(msg.signature, 64);
-  if (!senderId || !receiverId || !eph || !peerEph || !pub || !sig) return null;
-  if (!equalBytes(receiverId, selfId) || !equalBytes(senderId, expectedPeerId)) return null;
-  if (!equalBytes(peerEph, localEph)) return null;
-  if (!equalBytes(sha256(pub), senderId)) return null;
-  if (!ed25519Verify(sig, helloAckSigInput(senderId, receiverId, eph, peerEph), pub)) return null;
-  return { peerEph: eph, peerPublicKey: pub };
-}
-
-// src/opennexus/core/limits.ts
-var MAX_SESSIONS = 1024;
-var MAX_PENDING = 64;
-var MAX_OWN_PENDING = 256;
-var HELLO_BURST = 20;
-var HELLO_WINDOW_MS = 1e4;
-var RESET_INTERVAL_MS = 3e4;
-var RESETS_PER_PEER = 2;
-var RESETS_TOTAL = 20;
-function isKnownPeer(cache2, peer) {
-  return cache2.sessions[peer]?.confirmed === true;
-}
-function helloAllowed(cache2, now) {
-  let recent = 0;
-  for (const s of Object.values(cache2.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
-  return recent < HELLO_BURST;
-}
-function enforceCaps(cache2) {
-  const byAge = (pendingOnly) => Object.entries(cache2.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x2], [, y2]) => x2.lastUsedMs - y2.lastUsedMs).map(([peer]) => peer);
-  const drop = (peer) => {
-    delete cache2.sessions[peer];
-    delete cache2.peerMessengerUrls[peer];
-  };
-  const pending = byAge(true);
-  for (const peer of pending.slice(0, Math.max(0, pending.length - MAX_PENDING))) drop(peer);
-  const all = byAge(false);
-  for (const peer of all.slice(0, Math.max(0, all.length - MAX_SESSIONS))) drop(peer);
-  const own = Object.entries(cache2.pending).sort(([, x2], [, y2]) => x2.startedMs - y2.startedMs);
-  for (const [peer] of own.slice(0, Math.max(0, own.length - MAX_OWN_PENDING))) delete cache2.pending[peer];
-  const urls = Object.keys(cache2.peerMessengerUrls).filter((p) => !cache2.sessions[p] && !cache2.pending[p]);
-  for (const peer of urls.slice(0, Math.max(0, urls.length - MAX_SESSIONS))) delete cache2.peerMessengerUrls[peer];
-}
-function takeReset(cache2, peer, sessionId, now) {
-  for (const [k, at2] of Object.entries(cache2.resets)) if (now - at2 > RESET_INTERVAL_MS) delete cache2.resets[k];
-  const key = `${peer}|${sessionId}`;
-  if (cache2.resets[key] !== void 0) return "same_session";
-  const keys = Object.keys(cache2.resets);
-  if (keys.filter((k) => k.startsWith(`${peer}|`)).length >= RESETS_PER_PEER) return "peer_limit";
-  if (keys.length >= RESETS_TOTAL) return "total_limit";
-  cache2.resets[key] = now;
-  return "send";
-}
-
-// src/opennexus/core/reset.ts
-var TAG_RESET = utf8("OpenNexus-v0-reset");
-var TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
-var REASON_DECRYPT_FAILED = 1;
-var REASON_SESSION_MISMATCH = 2;
-function resetSigInput(senderId, receiverId, sessionId, reason) {
-  return concat(TAG_RESET_SIGNED, lp(senderId), lp(receiverId), lp(sessionId), lp(u16(reason)));
-}
-function createSignedReset(self, peerId, sessionId, reason) {
-  const sig = ed25519Sign(self.seed, resetSigInput(self.agentId, peerId, sessionId, reason));
-  return {
-    protocol_version: PROTOCOL_VERSION,
-    type: "reset",
-    sender_id: self.agentIdB64,
-    receiver_id: b64(peerId),
-    sender_public_key: self.publicKeyB64,
-    session_id: b64(sessionId),
-    reason,
-    reset_signature: b64(sig)
-  };
-}
-function verifySignedReset(msg, selfId) {
-  if (msg.protocol_version !== PROTOCOL_VERSION) return null;
-  try {
-    const senderId = unb64(msg.sender_id ?? "", 32);
-    const receiverId = unb64(msg.receiver_id ?? "", 32);
-    const sessionId = unb64(msg.session_id ?? "", 32);
-    const pub = unb64(msg.sender_public_key ?? "", 32);
-    const sig = unb64(msg.reset_signature ?? "", 64);
-    if (!equalBytes(receiverId, selfId)) return null;
-    if (msg.reason === void 0 || msg.reason < 0n || msg.reason > 0xffffn) return null;
-    const reason = Number(msg.reason);
-    if (!equalBytes(sha256(pub), senderId)) return null;
-    if (!ed25519Verify(sig, resetSigInput(senderId, receiverId, sessionId, reason), pub)) return null;
-    return { senderId, senderPublicKey: b64(pub), sessionId, reason };
-  } catch {
-    return null;
-  }
-}
-function parseResetPayload(plaintext) {
-  if (plaintext.length < TAG_RESET.length || !equalBytes(plaintext.subarray(0, TAG_RESET.length), TAG_RESET)) return null;
-  const fields = parseLpSequence(plaintext.subarray(TAG_RESET.length));
-  if (!fields || fields.length !== 2) return null;
-  const [sessionId, r] = fields;
-  if (sessionId.length !== 32 || r.length < 1 || r.length > 2) return null;
-  const reason = r.length === 1 ? r[0] : r[0] << 8 | r[1];
-  return { sessionId, reason };
-}
-
-// src/opennexus/core/initiator.ts
-function beginHandshake(cache2, i) {
-  const peer = b64(i.peerId);
-  const ephPublic = x25519PublicKey(i.ephPrivate);
-  const pending = { ephPrivate: i.ephPrivate, peerPublicKey: b64(i.peerPublicKey), peerUrl: i.peerUrl, startedMs: i.now };
-  const next = {
-    ...cache2,
-    pending: { ...cache2.pending, [peer]: pending },
-    peerMessengerUrls: { ...cache2.peerMessengerUrls, [peer]: i.peerUrl }
-  };
-  enforceCaps(next);
-  return { cache: next, hello: createHello(i.self, i.peerId, ephPublic, i.ownMessengerUrl) };
-}
-function isAckFor(pending, env, peer) {
-  return env.type === "hello_ack" && env.protocol_version === PROTOCOL_VERSION && env.sender_id === peer && env.peer_ephemeral_public_key === b64(x25519PublicKey(pending.ephPrivate));
-}
-function completeHandshake(cache2, env, self, now, own) {
-  const peer = env.sender_id ?? "";
-  const pending = own ?? cache2.pending[peer];
-  if (!pending || !isAckFor(pending, env, peer)) return { ok: false, error: "no_pending", detail: "no pending handshake for this HELLO_ACK" };
-  let peerId;
-  let peerPub;
-  try {
-    peerPub = unb64(pending.peerPublicKey, 32);
-    peerId = unb64(peer, 32);
-  } catch {
-    return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
-  }
-  const v2 = verifyHelloAck(env, self.agentId, peerId, x25519PublicKey(pending.ephPrivate));
-  if (!v2) return { ok: false, error: "hello_ack_invalid", detail: "HELLO_ACK verification failed" };
-  let session;
-  try {
-    session = deriveSession({ selfId: self.agentId, peerId, ownEphPrivate: pending.ephPrivate, peerEphPublic: v2.peerEph, peerPublicKey: peerPub });
-  } catch (e) {
-    return { ok: false, error: "derive_failed", detail: `Session derivation failed: ${e.message}` };
-  }
-  const pendingLeft = { ...cache2.pending };
-  const recorded = pendingLeft[peer];
-  if (recorded && b64(recorded.ephPrivate) === b64(pending.ephPrivate)) delete pendingLeft[peer];
-  const existing = cache2.sessions[peer];
-  if (existing && b64(existing.sessionId) === b64(session.sessionId)) {
-    return { ok: true, cache: { ...cache2, pending: pendingLeft }, session: existing };
-  }
-  const confirmed = { ...session, confirmed: true, lastUsedMs: now };
-  const next = { ...cache2, pending: pendingLeft, sessions: { ...cache2.sessions, [peer]: confirmed } };
-  enforceCaps(next);
-  return { ok: true, cache: next, session: confirmed };
-}
-function dropPending(cache2, peer, pending) {
-  const recorded = cache2.pending[peer];
-  if (!recorded || b64(recorded.ephPrivate) !== b64(pending.ephPrivate)) return void 0;
-  const left = { ...cache2.pending };
-  delete left[peer];
-  return { ...cache2, pending: left };
-}
-function sealFor(cache2, self, peerId, plaintext, ownMessengerUrl, now) {
-  const peer = b64(peerId);
-  const s = cache2.sessions[peer];
-  if (!s) return null;
-  const r = sealData(s, typeof plaintext === "string" ? utf8(plaintext) : plaintext, self.agentId, peerId);
-  return {
-    cache: { ...cache2, sessions: { ...cache2.sessions, [peer]: { ...r.next, lastUsedMs: now } } },
-    data: {
-      protocol_version: PROTOCOL_VERSION,
-      type: "data",
-      sender_id: self.agentIdB64,
-      receiver_id: peer,
-      session_id: b64(s.sessionId),
-      counter: r.counter,
-      ciphertext: b64(r.ciphertext),
-      sender_messenger_url: ownMessengerUrl
-    }
-  };
-}
-
-// src/opennexus/core/outbox.ts
-var OUTBOX_MAX_ENTRIES = 1e3;
-var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
-var MAX_MESSAGE_BYTES = 46 * 1024;
-var POSTING_STALE_MS = 15 * 6e4;
-var postVerdict = (status) => status === null ? "unknown" : status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
-function enqueue(cache2, e) {
-  const live = cache2.outbox.filter((x2) => x2.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x2) => n + x2.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] };
-}
-function flushPeer(cache2, self, peerId, ownUrl, now) {
-  const peer = b64(peerId);
-  let c = cache2;
-  const flushed = [];
-  const outbox = cache2.outbox.map((e) => {
-    if (e.peer !== peer || e.state !== "queued" || e.expiresMs <= now) return e;
-    const s = sealFor(c, self, peerId, e.bytes, ownUrl, now);
-    if (!s) return e;
-    c = s.cache;
-    const sealed = { ...e, state: "posting", sessionId: s.data.session_id, counter: s.data.counter.toString(), postedMs: now };
-    flushed.push({ entry: sealed, data: s.data });
-    return sealed;
-  });
-  return { cache: { ...c, outbox }, flushed };
-}
-function afterPosts(cache2, outcomes) {
-  const refused = [];
-  const verdictOf = (e) => e.state === "posting" ? outcomes.find((o) => o.sessionId === e.sessionId && o.counter === e.counter)?.verdict : void 0;
-  const outbox = [];
-  for (const e of cache2.outbox) {
-    const v2 = verdictOf(e);
-    if (v2 === "refused") refused.push(e);
-    else if (v2 === "ok") outbox.push({ ...withoutPosted(e), state: "sent" });
-    else if (v2 === "retry") outbox.push(withoutSession({ ...e, state: "queued" }));
-    else if (v2 === "unknown") outbox.push(withoutSession({ ...e, state: "queued", redelivered: true }));
-    else outbox.push(e);
-  }
-  return { cache: { ...cache2, outbox }, refused };
-}
-var isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
-function reclaimStale(cache2, now) {
-  const reclaimed = [];
-  const outbox = cache2.outbox.map((e) => {
-    if (!isStale(e, now)) return e;
-    reclaimed.push(e);
-    return withoutSession({ ...e, state: "queued", redelivered: true });
-  });
-  return { cache: reclaimed.length ? { ...cache2, outbox } : cache2, reclaimed };
-}
-function withoutPosted(e) {
-  const { postedMs: _p, ...rest } = e;
-  return rest;
-}
-function withoutSession(e) {
-  const { sessionId: _s, counter: _c, postedMs: _p, ...rest } = e;
-  return rest;
-}
-function confirmSession(cache2, peer, sessionId) {
-  const delivered = cache2.outbox.filter((e) => e.peer === peer && e.state === "sent" && e.sessionId === sessionId);
-  if (!delivered.length) return { cache: cache2, delivered };
-  return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => !delivered.includes(e)) }, delivered };
-}
-function requeueSession(cache2, peer, sessionId) {
-  const requeued = [];
-  const outbox = cache2.outbox.map((e) => {
-    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: "queued", redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache2, outbox } : cache2, requeued };
-}
-function expire(cache2, now) {
-  const expired = cache2.outbox.filter((e) => e.expiresMs <= now);
-  if (!expired.length) return { cache: cache2, expired };
-  return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => e.expiresMs > now) }, expired };
-}
-var queuedFor = (cache2, peer) => cache2.outbox.some((e) => e.peer === peer && e.state === "queued");
-
 // src/opennexus/core/delivery.ts
 var HELLO_RETRY_MS = 6e4;
 function sessionReady(cache2, peer, ctx) {
@@ -3552,7 +3557,7 @@ function tick(cache2, ctx) {
   const stale = reclaimStale(x2.cache, ctx.now);
   let c = stale.cache;
   const events = [
-    ...x2.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state })),
+    ...x2.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: textOf(e), state: e.state })),
     ...stale.reclaimed.map((e) => ({ type: "requeued", to: e.peer, id: e.id, sessionId: e.sessionId ?? "", why: "unanswered" }))
   ];
   const outbound = [];
@@ -3961,34 +3966,36 @@ async function withFileLock(path, fn, opts = {}) {
 }
 
 // src/opennexus/posting.ts
-var keyOf = (m) => `${m.session_id}/${m.counter.toString()}`;
+var sealedAs = (m) => ({ sessionId: m.session_id, counter: m.counter.toString() });
+var keyOf = (k) => `${k.sessionId}/${k.counter}`;
 async function postInOrder(link2, posts, signal) {
   const results = [];
   const outcomes = [];
+  const errors = /* @__PURE__ */ new Map();
   const failedPeers = /* @__PURE__ */ new Map();
   for (const post of posts) {
     const m = post.message;
     const earlier = m.type === "data" ? failedPeers.get(m.receiver_id) : void 0;
     if (m.type === "data" && earlier !== void 0) {
       results.push({ post, verdict: "not_tried", error: `an earlier message to this peer did not get out (${earlier})` });
-      outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict: "retry" });
+      outcomes.push({ ...sealedAs(m), verdict: "retry" });
       continue;
     }
     const r = await link2.tryPost(post.url, m, signal);
     const verdict = postVerdict(r.status);
     results.push({ post, verdict, error: r.error });
     if (m.type !== "data") continue;
-    outcomes.push({ sessionId: m.session_id, counter: m.counter.toString(), verdict });
+    outcomes.push({ ...sealedAs(m), verdict });
+    errors.set(keyOf(sealedAs(m)), r.error);
     if (verdict !== "ok") failedPeers.set(m.receiver_id, r.error);
   }
   if (!outcomes.length) return { results, refused: [] };
-  const errors = new Map(results.flatMap((x2) => x2.post.message.type === "data" ? [[keyOf(x2.post.message), x2.error]] : []));
   try {
     const refused = await link2.store.update((c) => {
       const a = afterPosts(c, outcomes);
       return { cache: a.cache, result: a.refused };
     }, {}, { durable: false });
-    return { results, refused: refused.map((entry) => ({ entry, error: errors.get(`${entry.sessionId}/${entry.counter}`) ?? "" })) };
+    return { results, refused: refused.map((e) => ({ id: e.id, to: e.peer, text: textOf(e), error: errors.get(keyOf(e)) ?? "" })) };
   } catch (e) {
     return { results, refused: [], recordError: e.message };
   }
@@ -4137,7 +4144,7 @@ async function postOutbound(link2, outbound, onEvent, signal) {
       await onEvent({ type: "send_failed", to: post.message.receiver_id, what: post.message.type, error });
     }
   }
-  for (const { entry, error } of posted.refused) await onEvent({ type: "refused", to: entry.peer, id: entry.id, text: new TextDecoder().decode(entry.bytes), error });
+  for (const r of posted.refused) await onEvent({ type: "refused", ...r });
   if (posted.recordError) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
 var ticking = /* @__PURE__ */ new WeakSet();
@@ -4218,8 +4225,8 @@ async function send(link2, opts, timing) {
         }
         const pending = c.pending[p.peer];
         if (pending && !opts.noCache && at2 - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const base = opts.noCache && c.sessions[p.peer] ? { ...c, sessions: Object.fromEntries(Object.entries(c.sessions).filter(([k]) => k !== p.peer)) } : c;
-        const b = beginHandshake(base, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes(32), now: at2 });
+        const { [p.peer]: _cached, ...uncached } = c.sessions;
+        const b = beginHandshake(opts.noCache ? { ...c, sessions: uncached } : c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes(32), now: at2 });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
       if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };
@@ -4237,7 +4244,7 @@ async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
   const r = await link2.tryPost(p.peerUrl, hello, signal);
   if (signal?.aborted) throw new ClientError("aborted", "aborted");
-  if (r.status !== null && r.status >= 200 && r.status < 300) return void 0;
+  if (accepted(r.status)) return void 0;
   const failure = `HELLO failed: ${r.error}`;
   link2.log(failure);
   await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
@@ -4263,7 +4270,7 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
 }
 async function postAll(link2, p, flushed, id, signal, mine) {
   const posted = await postInOrder(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
-  const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
+  const others = posted.refused.filter((r) => r.id !== id);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
   const base = { id, peerId: p.peer, redelivered: false, ...others.length ? { refused: others } : {} };
@@ -4316,6 +4323,10 @@ async function readTextOrNull(path, files = poolFiles) {
 }
 
 // src/opennexus/session-store.ts
+function checked(text) {
+  const read = text === null || text.trim() === "" ? { cache: emptyCache(), skipped: 0 } : readCache(text);
+  return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
+}
 var SessionStore = class {
   constructor(dir, agentId, files = poolFiles, warn = () => {
   }) {
@@ -4334,10 +4345,7 @@ var SessionStore = class {
   }
   /** The snapshot, and whether the file (or some entries of it) could not be read: `peers` and `outbox` say so. */
   async readChecked() {
-    const text = await readTextOrNull(this.path, this.files);
-    if (text === null || text.trim() === "") return { cache: emptyCache(), unreadable: false, skipped: 0 };
-    const read = readCache(text);
-    return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
+    return checked(await readTextOrNull(this.path, this.files));
   }
   /**
    * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
@@ -4347,17 +4355,16 @@ var SessionStore = class {
   async update(fn, lock = {}, opts = {}) {
     return withFileLock(this.path, async () => {
       const text = await readTextOrNull(this.path, this.files);
-      const read = text === null || text.trim() === "" ? { cache: emptyCache(), skipped: 0 } : readCache(text);
-      const { cache: cache2, result } = fn(read?.cache ?? emptyCache());
-      if (read === null || read.skipped > 0 && cache2) {
+      const read = checked(text);
+      const { cache: cache2, result } = fn(read.cache);
+      if (read.unreadable || read.skipped > 0 && cache2) {
         const aside = `${this.path}.unreadable-${Date.now()}`;
         await this.files.write(aside, text, { mode: 384, durable: true });
         this.warn(
-          read === null ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty` : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? "y" : "ies"} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`
+          read.unreadable ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty` : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? "y" : "ies"} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`
         );
       }
-      if (cache2) await writeFileAtomic(this.path, serializeCache(cache2), { dirExists: true, files: this.files, sync: opts.durable !== false });
-      else if (read === null) await writeFileAtomic(this.path, serializeCache(emptyCache()), { dirExists: true, files: this.files });
+      if (cache2 || read.unreadable) await writeFileAtomic(this.path, serializeCache(cache2 ?? read.cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
       return result;
     }, { files: this.files, ...lock });
   }
@@ -6629,8 +6636,8 @@ function claimSession(s, agentId, presentedKey, fx) {
 var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
 function postMessage(s, input, fx) {
   const { agentId, json: json3, redactions } = input;
-  const { verified, s: checked } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
-  const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
+  const { verified, s: checked2 } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
+  const next = touch(checked2, agentId, fx.now, true, s.headCursor + 1);
   const msg = {
     id: fx.messageId,
     cursor: next.headCursor,

@@ -1008,510 +1008,6 @@ var init_json = __esm({
   }
 });
 
-// builtin:node:http
-var m7, createServer, request;
-var init_node_http = __esm({
-  "builtin:node:http"() {
-    m7 = process.getBuiltinModule("node:http");
-    createServer = /* @__PURE__ */ (() => m7.createServer)();
-    request = /* @__PURE__ */ (() => m7.request)();
-  }
-});
-
-// src/http/client.ts
-function parseHttpUrl(url) {
-  let u;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new NetworkError("bad_url", `invalid URL: ${url}`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
-  return u;
-}
-function describe(err2, url) {
-  const e = err2;
-  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
-}
-function bounded(url, opts, onResponse, reject) {
-  const u = parseHttpUrl(url);
-  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : request;
-  let settled = false;
-  const req = fn(u, { method: opts.method, headers: opts.headers });
-  const settle = () => {
-    settled = true;
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
-  };
-  const fail = (e) => {
-    if (!settled) reject(e);
-    settle();
-    req.destroy();
-  };
-  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
-  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
-  req.on("response", (res) => onResponse(res, fail, settle));
-  return req;
-}
-function request2(url, opts) {
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
-    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const headers = {
-      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
-      ...opts.headers
-    };
-    const req = bounded(
-      url,
-      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        const chunks = [];
-        let size = 0;
-        res.on("data", (c) => {
-          size += c.length;
-          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
-          else chunks.push(c);
-        });
-        res.on("end", () => {
-          if (size > max) return;
-          settle();
-          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
-      },
-      reject
-    );
-    req.end(opts.body);
-  });
-}
-function openSse(url, opts) {
-  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const maxError = opts.maxErrorBytes ?? 4096;
-  return new Promise((resolve2, reject) => {
-    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
-    const req = bounded(
-      url,
-      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
-      (res, fail, settle) => {
-        res.setEncoding("utf8");
-        if ((res.statusCode ?? 0) !== 200) {
-          let text = "";
-          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
-          res.on("data", (c) => {
-            text += c;
-            if (text.length >= maxError) refuse();
-          });
-          res.on("end", refuse);
-          res.on("error", refuse);
-          return;
-        }
-        settle();
-        resolve2(sseStream(url, req, res, opts.signal, maxLine));
-      },
-      reject
-    );
-    req.end();
-  });
-}
-function sseStream(url, req, res, signal, maxLine) {
-  const queue = [];
-  let waiting = null;
-  let done = false;
-  let error = null;
-  let buf = "";
-  const finish = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", close);
-    const w = waiting;
-    waiting = null;
-    if (w && error) w.reject(error);
-    else w?.resolve({ value: void 0, done: true });
-  };
-  function close() {
-    req.destroy();
-    finish();
-  }
-  signal?.addEventListener("abort", close, { once: true });
-  const push = (e) => {
-    const w = waiting;
-    waiting = null;
-    if (w) w.resolve({ value: e, done: false });
-    else queue.push(e);
-  };
-  res.on("data", (chunk) => {
-    if (done) return;
-    buf += chunk;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl).replace(/\r$/, "");
-      buf = buf.slice(nl + 1);
-      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
-      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
-    }
-    if (buf.length > maxLine) {
-      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
-      close();
-    }
-  });
-  res.on("end", finish);
-  res.on("close", finish);
-  res.on("error", finish);
-  const events = {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    next() {
-      const e = queue.shift();
-      if (e) return Promise.resolve({ value: e, done: false });
-      if (done && error) return Promise.reject(error);
-      if (done) return Promise.resolve({ value: void 0, done: true });
-      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
-    },
-    return() {
-      close();
-      return Promise.resolve({ value: void 0, done: true });
-    }
-  };
-  return { status: 200, events, close };
-}
-var DEFAULT_MAX_BODY_BYTES;
-var init_client = __esm({
-  "src/http/client.ts"() {
-    "use strict";
-    init_node_http();
-    init_network_error();
-    init_network_error();
-    DEFAULT_MAX_BODY_BYTES = 1 << 20;
-  }
-});
-
-// src/opennexus/transport.ts
-async function postJson(url, body, headers, timeoutMs, signal) {
-  const r = await request2(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
-  return { status: r.status, body: r.body };
-}
-function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
-  return openSse(url, { headers, connectTimeoutMs, maxLineBytes: MAX_SSE_LINE, ...signal ? { signal } : {} });
-}
-var MAX_POST_ANSWER, MAX_SSE_LINE;
-var init_transport = __esm({
-  "src/opennexus/transport.ts"() {
-    "use strict";
-    init_client();
-    MAX_POST_ANSWER = 64 * 1024;
-    MAX_SSE_LINE = 1 << 20;
-  }
-});
-
-// src/opennexus/link.ts
-function checkedMessengerUrl(u, whose) {
-  let href;
-  try {
-    const url = new URL(u);
-    if ((url.protocol === "http:" || url.protocol === "https:") && !/[\u0000-\u0020\u007f]/.test(u)) href = trimSlash(url.href);
-  } catch {
-    href = void 0;
-  }
-  if (href === void 0 || href.length > 2048) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL of at most 2048 characters, got ${JSON.stringify(clip(u))}`);
-  return href;
-}
-var trimSlash, short, clip, Link;
-var init_link = __esm({
-  "src/opennexus/link.ts"() {
-    "use strict";
-    init_json();
-    init_errors2();
-    init_transport();
-    trimSlash = (u) => u.replace(/\/+$/, "");
-    short = (id) => `${id.slice(0, 16)}...`;
-    clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
-    Link = class {
-      constructor(identity, messengerUrl, store, timeoutMs, log) {
-        this.identity = identity;
-        this.messengerUrl = messengerUrl;
-        this.store = store;
-        this.timeoutMs = timeoutMs;
-        this.log = log;
-      }
-      identity;
-      messengerUrl;
-      store;
-      timeoutMs;
-      log;
-      get headers() {
-        return { "X-Agent-ID": this.identity.agentIdB64 };
-      }
-      /** A POST whose failure is an answer, not an exception: status null when none came. */
-      async tryPost(url, message, signal) {
-        try {
-          const r = await this.post(url, message, signal);
-          return { status: r.status, error: r.status === 200 ? "" : `HTTP ${r.status}: ${clip(r.body)}` };
-        } catch (e) {
-          return { status: null, error: e.message };
-        }
-      }
-      async post(url, message, signal) {
-        try {
-          return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.timeoutMs, signal);
-        } catch (e) {
-          throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
-        }
-      }
-      /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
-      async openStream(opts = {}) {
-        try {
-          return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, this.headers, opts.signal, this.timeoutMs);
-        } catch (e) {
-          throw new ClientError(opts.signal?.aborted ? "aborted" : "network", e.message);
-        }
-      }
-    };
-  }
-});
-
-// src/opennexus/core/session.ts
-function ordered(a, b) {
-  return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
-}
-function sessionMaterial(shared, idA, idB, ephA, ephB) {
-  const orderedIds = ordered(idA, idB);
-  const orderedEph = ordered(ephA, ephB);
-  const salt = sha256(orderedIds);
-  const info = concat(TAG_SESSION, orderedEph);
-  const keyMaterial = hkdfSha256(shared, salt, info, 64);
-  return {
-    orderedIds,
-    orderedEph,
-    salt,
-    info,
-    keyMaterial,
-    lowerKey: keyMaterial.slice(0, 32),
-    higherKey: keyMaterial.slice(32, 64),
-    sessionId: sha256(concat(orderedIds, orderedEph))
-  };
-}
-function deriveSession(input) {
-  const ownEph = x25519PublicKey(input.ownEphPrivate);
-  let shared;
-  try {
-    shared = x25519SharedSecret(input.ownEphPrivate, input.peerEphPublic);
-  } catch (e) {
-    throw new ProtocolError("derive_failed", e.message);
-  }
-  const m10 = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
-  const selfIsLower = compareBytes(input.selfId, input.peerId) < 0;
-  return {
-    sessionId: m10.sessionId,
-    txKey: selfIsLower ? m10.lowerKey : m10.higherKey,
-    rxKey: selfIsLower ? m10.higherKey : m10.lowerKey,
-    txCounter: 0n,
-    rxCounter: -1n,
-    rxWindow: 0n,
-    peerPublicKey: b64(input.peerPublicKey),
-    localEphemeralPublicKey: b64(ownEph),
-    peerEphemeralPublicKey: b64(input.peerEphPublic),
-    confirmed: false,
-    lastUsedMs: 0
-  };
-}
-function nonceFor(counter) {
-  return concat(new Uint8Array(4), u64be(counter));
-}
-function dataAad(sessionId, senderId, receiverId) {
-  return concat(TAG_DATA, lp(sessionId), lp(senderId), lp(receiverId));
-}
-function sealData(s, plaintext, selfId, peerId) {
-  const counter = s.txCounter;
-  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "tx counter out of range");
-  const ciphertext = aesGcmSeal(s.txKey, nonceFor(counter), plaintext, dataAad(s.sessionId, selfId, peerId));
-  return { counter, ciphertext, next: { ...s, txCounter: counter + 1n } };
-}
-function openData(s, msg, senderId, selfId) {
-  let sid;
-  try {
-    sid = unb64(msg.session_id ?? "", 32);
-  } catch {
-    throw new ProtocolError("bad_length", "invalid session_id length");
-  }
-  if (compareBytes(sid, s.sessionId) !== 0) throw new ProtocolError("session_mismatch", "session_id mismatch");
-  const counter = msg.counter;
-  if (counter === void 0) throw new ProtocolError("counter_invalid", "counter missing or invalid");
-  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "counter out of range");
-  if (!counterIsFresh(s, counter)) throw new ProtocolError("counter_replay", "non-monotonic counter");
-  let plaintext;
-  try {
-    plaintext = aesGcmOpen(s.rxKey, nonceFor(counter), unb64(msg.ciphertext ?? ""), dataAad(sid, senderId, selfId));
-  } catch {
-    throw new ProtocolError("decrypt_failed", "");
-  }
-  return { plaintext, next: acceptCounter(s, counter) };
-}
-function counterIsFresh(s, counter) {
-  if (counter > s.rxCounter) return true;
-  const back = s.rxCounter - counter;
-  return back < RX_WINDOW && (s.rxWindow >> back & 1n) === 0n;
-}
-function acceptCounter(s, counter) {
-  if (counter > s.rxCounter) {
-    const shift = counter - s.rxCounter;
-    const rxWindow = shift >= RX_WINDOW ? 1n : (s.rxWindow << shift | 1n) & WINDOW_MASK;
-    return { ...s, rxCounter: counter, rxWindow };
-  }
-  return { ...s, rxWindow: s.rxWindow | 1n << s.rxCounter - counter };
-}
-var TAG_SESSION, TAG_DATA, RX_WINDOW, WINDOW_MASK, FULL_WINDOW;
-var init_session = __esm({
-  "src/opennexus/core/session.ts"() {
-    "use strict";
-    init_bytes();
-    init_crypto();
-    init_errors3();
-    TAG_SESSION = utf8("OpenNexus-v0-session");
-    TAG_DATA = utf8("OpenNexus-v0-data");
-    RX_WINDOW = 64n;
-    WINDOW_MASK = (1n << RX_WINDOW) - 1n;
-    FULL_WINDOW = WINDOW_MASK;
-  }
-});
-
-// src/opennexus/core/cache.ts
-function emptyCache() {
-  return { sessions: {}, pending: {}, outbox: [], peerMessengerUrls: {}, resets: {} };
-}
-function int3(v, dflt) {
-  return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
-}
-function readCache(text) {
-  const out2 = emptyCache();
-  let skipped = 0;
-  let root;
-  try {
-    root = parseOwnJson(text);
-  } catch {
-    return null;
-  }
-  if (!isObject(root)) return null;
-  const sessions = isObject(root.sessions) ? root.sessions : {};
-  for (const [peer, raw] of Object.entries(sessions)) {
-    if (!isObject(raw)) continue;
-    try {
-      const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
-      const counter = (v) => {
-        if (!(v instanceof JsonNumber && v.isInteger)) throw new Error("no valid counter");
-        return v.toBigInt();
-      };
-      const rxCounter = counter(raw.rx_counter);
-      const w = raw.rx_window;
-      out2.sessions[peer] = {
-        sessionId: unb64(str2("session_id"), 32),
-        txKey: unb64(str2("tx_key"), 32),
-        rxKey: unb64(str2("rx_key"), 32),
-        txCounter: counter(raw.tx_counter),
-        rxCounter,
-        // A reference cache has no window: treat every counter up to rx_counter as seen.
-        rxWindow: typeof w === "string" && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
-        peerPublicKey: str2("peer_public_key"),
-        localEphemeralPublicKey: str2("local_ephemeral_public_key"),
-        peerEphemeralPublicKey: str2("peer_ephemeral_public_key"),
-        confirmed: raw.confirmed !== false,
-        lastUsedMs: Number(int3(raw.last_used_ms, 0n))
-      };
-    } catch {
-      skipped++;
-    }
-  }
-  const pending = isObject(root.pending) ? root.pending : {};
-  for (const [peer, raw] of Object.entries(pending)) {
-    if (!isObject(raw)) continue;
-    try {
-      const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
-      out2.pending[peer] = { ephPrivate: unb64(str2("eph_private"), 32), peerPublicKey: str2("peer_public_key"), peerUrl: str2("peer_url"), startedMs: Number(int3(raw.started_ms, 0n)) };
-    } catch {
-      skipped++;
-    }
-  }
-  const outbox3 = Array.isArray(root.outbox) ? root.outbox : [];
-  for (const raw of outbox3) {
-    const str2 = (k) => isObject(raw) && typeof raw[k] === "string" ? raw[k] : void 0;
-    const id = str2("id");
-    const peer = str2("peer");
-    const bytes2 = str2("bytes");
-    if (!isObject(raw) || !id || !peer || bytes2 === void 0) {
-      skipped++;
-      continue;
-    }
-    try {
-      out2.outbox.push({
-        id,
-        peer,
-        bytes: bytes2 === "" ? new Uint8Array(0) : unb64(bytes2),
-        createdMs: Number(int3(raw.created_ms, 0n)),
-        expiresMs: Number(int3(raw.expires_ms, 0n)),
-        state: raw.state === "sent" || raw.state === "posting" ? raw.state : "queued",
-        ...str2("session_id") ? { sessionId: str2("session_id") } : {},
-        ...str2("counter") ? { counter: str2("counter") } : {},
-        ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int3(raw.posted_ms, 0n)) } : {},
-        ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
-        redelivered: raw.redelivered === true
-      });
-    } catch {
-      skipped++;
-    }
-  }
-  const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
-  for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out2.peerMessengerUrls[peer] = url;
-  const resets = isObject(root.resets) ? root.resets : {};
-  for (const [k, v] of Object.entries(resets)) if (v instanceof JsonNumber) out2.resets[k] = v.toNumber();
-  return { cache: out2, skipped };
-}
-function serializeCache(c) {
-  const sessions = {};
-  for (const [peer, s] of Object.entries(c.sessions)) {
-    sessions[peer] = {
-      session_id: b64(s.sessionId),
-      tx_key: b64(s.txKey),
-      rx_key: b64(s.rxKey),
-      tx_counter: new JsonNumber(s.txCounter.toString()),
-      rx_counter: new JsonNumber(s.rxCounter.toString()),
-      rx_window: s.rxWindow.toString(16),
-      peer_public_key: s.peerPublicKey,
-      local_ephemeral_public_key: s.localEphemeralPublicKey,
-      peer_ephemeral_public_key: s.peerEphemeralPublicKey,
-      confirmed: s.confirmed,
-      last_used_ms: new JsonNumber(String(s.lastUsedMs))
-    };
-  }
-  const pending = {};
-  for (const [peer, p] of Object.entries(c.pending)) {
-    pending[peer] = { eph_private: b64(p.ephPrivate), peer_public_key: p.peerPublicKey, peer_url: p.peerUrl, started_ms: new JsonNumber(String(p.startedMs)) };
-  }
-  const outbox3 = c.outbox.map((e) => ({
-    id: e.id,
-    peer: e.peer,
-    bytes: b64(e.bytes),
-    created_ms: new JsonNumber(String(e.createdMs)),
-    expires_ms: new JsonNumber(String(e.expiresMs)),
-    state: e.state,
-    ...e.sessionId ? { session_id: e.sessionId } : {},
-    ...e.counter ? { counter: e.counter } : {},
-    ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
-    ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
-    redelivered: e.redelivered
-  }));
-  return stringifyJson({ sessions, pending, outbox: outbox3, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
-}
-var init_cache = __esm({
-  "src/opennexus/core/cache.ts"() {
-    "use strict";
-    init_bytes();
-    init_json();
-    init_session();
-  }
-});
-
 // src/opennexus/core/wire.ts
 function parseEnvelope(text) {
   let v;
@@ -1747,6 +1243,111 @@ var init_reset = __esm({
   }
 });
 
+// src/opennexus/core/session.ts
+function ordered(a, b) {
+  return compareBytes(a, b) <= 0 ? concat(a, b) : concat(b, a);
+}
+function sessionMaterial(shared, idA, idB, ephA, ephB) {
+  const orderedIds = ordered(idA, idB);
+  const orderedEph = ordered(ephA, ephB);
+  const salt = sha256(orderedIds);
+  const info = concat(TAG_SESSION, orderedEph);
+  const keyMaterial = hkdfSha256(shared, salt, info, 64);
+  return {
+    orderedIds,
+    orderedEph,
+    salt,
+    info,
+    keyMaterial,
+    lowerKey: keyMaterial.slice(0, 32),
+    higherKey: keyMaterial.slice(32, 64),
+    sessionId: sha256(concat(orderedIds, orderedEph))
+  };
+}
+function deriveSession(input) {
+  const ownEph = x25519PublicKey(input.ownEphPrivate);
+  let shared;
+  try {
+    shared = x25519SharedSecret(input.ownEphPrivate, input.peerEphPublic);
+  } catch (e) {
+    throw new ProtocolError("derive_failed", e.message);
+  }
+  const m10 = sessionMaterial(shared, input.selfId, input.peerId, ownEph, input.peerEphPublic);
+  const selfIsLower = compareBytes(input.selfId, input.peerId) < 0;
+  return {
+    sessionId: m10.sessionId,
+    txKey: selfIsLower ? m10.lowerKey : m10.higherKey,
+    rxKey: selfIsLower ? m10.higherKey : m10.lowerKey,
+    txCounter: 0n,
+    rxCounter: -1n,
+    rxWindow: 0n,
+    peerPublicKey: b64(input.peerPublicKey),
+    localEphemeralPublicKey: b64(ownEph),
+    peerEphemeralPublicKey: b64(input.peerEphPublic),
+    confirmed: false,
+    lastUsedMs: 0
+  };
+}
+function nonceFor(counter) {
+  return concat(new Uint8Array(4), u64be(counter));
+}
+function dataAad(sessionId, senderId, receiverId) {
+  return concat(TAG_DATA, lp(sessionId), lp(senderId), lp(receiverId));
+}
+function sealData(s, plaintext, selfId, peerId) {
+  const counter = s.txCounter;
+  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "tx counter out of range");
+  const ciphertext = aesGcmSeal(s.txKey, nonceFor(counter), plaintext, dataAad(s.sessionId, selfId, peerId));
+  return { counter, ciphertext, next: { ...s, txCounter: counter + 1n } };
+}
+function openData(s, msg, senderId, selfId) {
+  let sid;
+  try {
+    sid = unb64(msg.session_id ?? "", 32);
+  } catch {
+    throw new ProtocolError("bad_length", "invalid session_id length");
+  }
+  if (compareBytes(sid, s.sessionId) !== 0) throw new ProtocolError("session_mismatch", "session_id mismatch");
+  const counter = msg.counter;
+  if (counter === void 0) throw new ProtocolError("counter_invalid", "counter missing or invalid");
+  if (counter < 0n || counter > U64_MAX) throw new ProtocolError("counter_out_of_range", "counter out of range");
+  if (!counterIsFresh(s, counter)) throw new ProtocolError("counter_replay", "non-monotonic counter");
+  let plaintext;
+  try {
+    plaintext = aesGcmOpen(s.rxKey, nonceFor(counter), unb64(msg.ciphertext ?? ""), dataAad(sid, senderId, selfId));
+  } catch {
+    throw new ProtocolError("decrypt_failed", "");
+  }
+  return { plaintext, next: acceptCounter(s, counter) };
+}
+function counterIsFresh(s, counter) {
+  if (counter > s.rxCounter) return true;
+  const back = s.rxCounter - counter;
+  return back < RX_WINDOW && (s.rxWindow >> back & 1n) === 0n;
+}
+function acceptCounter(s, counter) {
+  if (counter > s.rxCounter) {
+    const shift = counter - s.rxCounter;
+    const rxWindow = shift >= RX_WINDOW ? 1n : (s.rxWindow << shift | 1n) & WINDOW_MASK;
+    return { ...s, rxCounter: counter, rxWindow };
+  }
+  return { ...s, rxWindow: s.rxWindow | 1n << s.rxCounter - counter };
+}
+var TAG_SESSION, TAG_DATA, RX_WINDOW, WINDOW_MASK, FULL_WINDOW;
+var init_session = __esm({
+  "src/opennexus/core/session.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+    init_errors3();
+    TAG_SESSION = utf8("OpenNexus-v0-session");
+    TAG_DATA = utf8("OpenNexus-v0-data");
+    RX_WINDOW = 64n;
+    WINDOW_MASK = (1n << RX_WINDOW) - 1n;
+    FULL_WINDOW = WINDOW_MASK;
+  }
+});
+
 // src/opennexus/core/initiator.ts
 function beginHandshake(cache, i) {
   const peer = b64(i.peerId);
@@ -1836,9 +1437,12 @@ var init_initiator = __esm({
 });
 
 // src/opennexus/core/outbox.ts
+function outboxBytes(entries) {
+  return entries.reduce((n, e) => n + e.bytes.length, 0);
+}
 function enqueue(cache, e) {
   const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x) => n + x.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
   return { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] };
 }
 function flushPeer(cache, self, peerId, ownUrl, now) {
@@ -1907,7 +1511,7 @@ function expire(cache, now) {
   if (!expired.length) return { cache, expired };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
 }
-var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, postVerdict, isStale, queuedFor;
+var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, queuedFor;
 var init_outbox = __esm({
   "src/opennexus/core/outbox.ts"() {
     "use strict";
@@ -1917,9 +1521,411 @@ var init_outbox = __esm({
     OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
     MAX_MESSAGE_BYTES = 46 * 1024;
     POSTING_STALE_MS = 15 * 6e4;
-    postVerdict = (status) => status === null ? "unknown" : status >= 200 && status < 300 ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
+    accepted = (status) => status !== null && status >= 200 && status < 300;
+    postVerdict = (status) => status === null ? "unknown" : accepted(status) ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
+    textOf = (e) => new TextDecoder().decode(e.bytes);
     isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
     queuedFor = (cache, peer) => cache.outbox.some((e) => e.peer === peer && e.state === "queued");
+  }
+});
+
+// builtin:node:http
+var m7, createServer, request;
+var init_node_http = __esm({
+  "builtin:node:http"() {
+    m7 = process.getBuiltinModule("node:http");
+    createServer = /* @__PURE__ */ (() => m7.createServer)();
+    request = /* @__PURE__ */ (() => m7.request)();
+  }
+});
+
+// src/http/client.ts
+function parseHttpUrl(url) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new NetworkError("bad_url", `invalid URL: ${url}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new NetworkError("bad_url", `unsupported URL scheme in ${url}`);
+  return u;
+}
+function describe(err2, url) {
+  const e = err2;
+  return `cannot reach ${url} (${e.code ? `${e.code}: ` : ""}${e.message})`;
+}
+function bounded(url, opts, onResponse, reject) {
+  const u = parseHttpUrl(url);
+  const fn = u.protocol === "https:" ? process.getBuiltinModule("node:https").request : request;
+  let settled = false;
+  const req = fn(u, { method: opts.method, headers: opts.headers });
+  const settle = () => {
+    settled = true;
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  };
+  const fail = (e) => {
+    if (!settled) reject(e);
+    settle();
+    req.destroy();
+  };
+  const timer = setTimeout(() => fail(new NetworkError("timeout", `no complete answer within ${opts.timeoutMs} ms: ${url}`)), opts.timeoutMs);
+  const onAbort = () => fail(new NetworkError("aborted", `aborted: ${url}`));
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  req.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+  req.on("response", (res) => onResponse(res, fail, settle));
+  return req;
+}
+function request2(url, opts) {
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const headers = {
+      ...opts.body !== void 0 ? { "content-type": "application/json", "content-length": Buffer.byteLength(opts.body) } : {},
+      ...opts.headers
+    };
+    const req = bounded(
+      url,
+      { method: opts.method ?? "GET", headers, timeoutMs: opts.timeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        const chunks = [];
+        let size = 0;
+        res.on("data", (c) => {
+          size += c.length;
+          if (size > max) fail(new NetworkError("too_large", `the answer from ${url} is larger than ${max} bytes`));
+          else chunks.push(c);
+        });
+        res.on("end", () => {
+          if (size > max) return;
+          settle();
+          resolve2({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", (e) => fail(new NetworkError("unreachable", describe(e, url))));
+      },
+      reject
+    );
+    req.end(opts.body);
+  });
+}
+function openSse(url, opts) {
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxError = opts.maxErrorBytes ?? 4096;
+  return new Promise((resolve2, reject) => {
+    if (opts.signal?.aborted) return reject(new NetworkError("aborted", `aborted: ${url}`));
+    const req = bounded(
+      url,
+      { method: "GET", headers: { accept: "text/event-stream", ...opts.headers }, timeoutMs: opts.connectTimeoutMs, signal: opts.signal },
+      (res, fail, settle) => {
+        res.setEncoding("utf8");
+        if ((res.statusCode ?? 0) !== 200) {
+          let text = "";
+          const refuse = () => fail(new NetworkError("unreachable", `stream refused by ${url}: HTTP ${res.statusCode} ${text.slice(0, maxError)}`));
+          res.on("data", (c) => {
+            text += c;
+            if (text.length >= maxError) refuse();
+          });
+          res.on("end", refuse);
+          res.on("error", refuse);
+          return;
+        }
+        settle();
+        resolve2(sseStream(url, req, res, opts.signal, maxLine));
+      },
+      reject
+    );
+    req.end();
+  });
+}
+function sseStream(url, req, res, signal, maxLine) {
+  const queue = [];
+  let waiting = null;
+  let done = false;
+  let error = null;
+  let buf = "";
+  const finish = () => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener("abort", close);
+    const w = waiting;
+    waiting = null;
+    if (w && error) w.reject(error);
+    else w?.resolve({ value: void 0, done: true });
+  };
+  function close() {
+    req.destroy();
+    finish();
+  }
+  signal?.addEventListener("abort", close, { once: true });
+  const push = (e) => {
+    const w = waiting;
+    waiting = null;
+    if (w) w.resolve({ value: e, done: false });
+    else queue.push(e);
+  };
+  res.on("data", (chunk) => {
+    if (done) return;
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl).replace(/\r$/, "");
+      buf = buf.slice(nl + 1);
+      if (line.startsWith("data: ")) push({ kind: "data", data: line.slice(6) });
+      else if (line.startsWith(":")) push({ kind: "comment", text: line.slice(1).trim() });
+    }
+    if (buf.length > maxLine) {
+      error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
+      close();
+    }
+  });
+  res.on("end", finish);
+  res.on("close", finish);
+  res.on("error", finish);
+  const events = {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next() {
+      const e = queue.shift();
+      if (e) return Promise.resolve({ value: e, done: false });
+      if (done && error) return Promise.reject(error);
+      if (done) return Promise.resolve({ value: void 0, done: true });
+      return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
+    },
+    return() {
+      close();
+      return Promise.resolve({ value: void 0, done: true });
+    }
+  };
+  return { status: 200, events, close };
+}
+var DEFAULT_MAX_BODY_BYTES;
+var init_client = __esm({
+  "src/http/client.ts"() {
+    "use strict";
+    init_node_http();
+    init_network_error();
+    init_network_error();
+    DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  }
+});
+
+// src/opennexus/transport.ts
+async function postJson(url, body, headers, timeoutMs, signal) {
+  const r = await request2(url, { method: "POST", body, headers, timeoutMs, maxBodyBytes: MAX_POST_ANSWER, ...signal ? { signal } : {} });
+  return { status: r.status, body: r.body };
+}
+function openSse2(url, headers, signal, connectTimeoutMs = 2e4) {
+  return openSse(url, { headers, connectTimeoutMs, maxLineBytes: MAX_SSE_LINE, ...signal ? { signal } : {} });
+}
+var MAX_POST_ANSWER, MAX_SSE_LINE;
+var init_transport = __esm({
+  "src/opennexus/transport.ts"() {
+    "use strict";
+    init_client();
+    MAX_POST_ANSWER = 64 * 1024;
+    MAX_SSE_LINE = 1 << 20;
+  }
+});
+
+// src/opennexus/link.ts
+function checkedMessengerUrl(u, whose) {
+  let href;
+  try {
+    const url = new URL(u);
+    if ((url.protocol === "http:" || url.protocol === "https:") && !/[\u0000-\u0020\u007f]/.test(u)) href = trimSlash(url.href);
+  } catch {
+    href = void 0;
+  }
+  if (href === void 0 || href.length > 2048) throw new ClientError("invalid_url", `${whose} messenger URL must be an http(s) URL of at most 2048 characters, got ${JSON.stringify(clip(u))}`);
+  return href;
+}
+var trimSlash, short, clip, Link;
+var init_link = __esm({
+  "src/opennexus/link.ts"() {
+    "use strict";
+    init_json();
+    init_outbox();
+    init_errors2();
+    init_transport();
+    trimSlash = (u) => u.replace(/\/+$/, "");
+    short = (id) => `${id.slice(0, 16)}...`;
+    clip = (s) => s.length > 300 ? `${s.slice(0, 300)}...` : s;
+    Link = class {
+      constructor(identity, messengerUrl, store, timeoutMs, log) {
+        this.identity = identity;
+        this.messengerUrl = messengerUrl;
+        this.store = store;
+        this.timeoutMs = timeoutMs;
+        this.log = log;
+      }
+      identity;
+      messengerUrl;
+      store;
+      timeoutMs;
+      log;
+      get headers() {
+        return { "X-Agent-ID": this.identity.agentIdB64 };
+      }
+      /** A POST whose failure is an answer, not an exception: status null when none came. */
+      async tryPost(url, message, signal) {
+        try {
+          const r = await this.post(url, message, signal);
+          return { status: r.status, error: accepted(r.status) ? "" : `HTTP ${r.status}: ${clip(r.body)}` };
+        } catch (e) {
+          return { status: null, error: e.message };
+        }
+      }
+      async post(url, message, signal) {
+        try {
+          return await postJson(`${trimSlash(url)}/v1/messages`, stringifyJson(message), this.headers, this.timeoutMs, signal);
+        } catch (e) {
+          throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
+        }
+      }
+      /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+      async openStream(opts = {}) {
+        try {
+          return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, this.headers, opts.signal, this.timeoutMs);
+        } catch (e) {
+          throw new ClientError(opts.signal?.aborted ? "aborted" : "network", e.message);
+        }
+      }
+    };
+  }
+});
+
+// src/opennexus/core/cache.ts
+function emptyCache() {
+  return { sessions: {}, pending: {}, outbox: [], peerMessengerUrls: {}, resets: {} };
+}
+function int3(v, dflt) {
+  return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
+}
+function readCache(text) {
+  const out2 = emptyCache();
+  let skipped = 0;
+  let root;
+  try {
+    root = parseOwnJson(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(root)) return null;
+  const sessions = isObject(root.sessions) ? root.sessions : {};
+  for (const [peer, raw] of Object.entries(sessions)) {
+    if (!isObject(raw)) continue;
+    try {
+      const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
+      const counter = (v) => {
+        if (!(v instanceof JsonNumber && v.isInteger)) throw new Error("no valid counter");
+        return v.toBigInt();
+      };
+      const rxCounter = counter(raw.rx_counter);
+      const w = raw.rx_window;
+      out2.sessions[peer] = {
+        sessionId: unb64(str2("session_id"), 32),
+        txKey: unb64(str2("tx_key"), 32),
+        rxKey: unb64(str2("rx_key"), 32),
+        txCounter: counter(raw.tx_counter),
+        rxCounter,
+        // A reference cache has no window: treat every counter up to rx_counter as seen.
+        rxWindow: typeof w === "string" && /^[0-9a-f]{1,16}$/.test(w) ? BigInt(`0x${w}`) : rxCounter >= 0n ? FULL_WINDOW : 0n,
+        peerPublicKey: str2("peer_public_key"),
+        localEphemeralPublicKey: str2("local_ephemeral_public_key"),
+        peerEphemeralPublicKey: str2("peer_ephemeral_public_key"),
+        confirmed: raw.confirmed !== false,
+        lastUsedMs: Number(int3(raw.last_used_ms, 0n))
+      };
+    } catch {
+      skipped++;
+    }
+  }
+  const pending = isObject(root.pending) ? root.pending : {};
+  for (const [peer, raw] of Object.entries(pending)) {
+    if (!isObject(raw)) continue;
+    try {
+      const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
+      out2.pending[peer] = { ephPrivate: unb64(str2("eph_private"), 32), peerPublicKey: str2("peer_public_key"), peerUrl: str2("peer_url"), startedMs: Number(int3(raw.started_ms, 0n)) };
+    } catch {
+      skipped++;
+    }
+  }
+  const outbox3 = Array.isArray(root.outbox) ? root.outbox : [];
+  for (const raw of outbox3) {
+    const str2 = (k) => isObject(raw) && typeof raw[k] === "string" ? raw[k] : void 0;
+    const id = str2("id");
+    const peer = str2("peer");
+    const bytes2 = str2("bytes");
+    if (!isObject(raw) || !id || !peer || bytes2 === void 0) {
+      skipped++;
+      continue;
+    }
+    try {
+      out2.outbox.push({
+        id,
+        peer,
+        bytes: bytes2 === "" ? new Uint8Array(0) : unb64(bytes2),
+        createdMs: Number(int3(raw.created_ms, 0n)),
+        expiresMs: Number(int3(raw.expires_ms, 0n)),
+        state: raw.state === "sent" || raw.state === "posting" ? raw.state : "queued",
+        ...str2("session_id") ? { sessionId: str2("session_id") } : {},
+        ...str2("counter") ? { counter: str2("counter") } : {},
+        ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int3(raw.posted_ms, 0n)) } : {},
+        ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
+        redelivered: raw.redelivered === true
+      });
+    } catch {
+      skipped++;
+    }
+  }
+  const urls = isObject(root.peer_messenger_urls) ? root.peer_messenger_urls : {};
+  for (const [peer, url] of Object.entries(urls)) if (typeof url === "string") out2.peerMessengerUrls[peer] = url;
+  const resets = isObject(root.resets) ? root.resets : {};
+  for (const [k, v] of Object.entries(resets)) if (v instanceof JsonNumber) out2.resets[k] = v.toNumber();
+  return { cache: out2, skipped };
+}
+function serializeCache(c) {
+  const sessions = {};
+  for (const [peer, s] of Object.entries(c.sessions)) {
+    sessions[peer] = {
+      session_id: b64(s.sessionId),
+      tx_key: b64(s.txKey),
+      rx_key: b64(s.rxKey),
+      tx_counter: new JsonNumber(s.txCounter.toString()),
+      rx_counter: new JsonNumber(s.rxCounter.toString()),
+      rx_window: s.rxWindow.toString(16),
+      peer_public_key: s.peerPublicKey,
+      local_ephemeral_public_key: s.localEphemeralPublicKey,
+      peer_ephemeral_public_key: s.peerEphemeralPublicKey,
+      confirmed: s.confirmed,
+      last_used_ms: new JsonNumber(String(s.lastUsedMs))
+    };
+  }
+  const pending = {};
+  for (const [peer, p] of Object.entries(c.pending)) {
+    pending[peer] = { eph_private: b64(p.ephPrivate), peer_public_key: p.peerPublicKey, peer_url: p.peerUrl, started_ms: new JsonNumber(String(p.startedMs)) };
+  }
+  const outbox3 = c.outbox.map((e) => ({
+    id: e.id,
+    peer: e.peer,
+    bytes: b64(e.bytes),
+    created_ms: new JsonNumber(String(e.createdMs)),
+    expires_ms: new JsonNumber(String(e.expiresMs)),
+    state: e.state,
+    ...e.sessionId ? { session_id: e.sessionId } : {},
+    ...e.counter ? { counter: e.counter } : {},
+    ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
+    ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
+    redelivered: e.redelivered
+  }));
+  return stringifyJson({ sessions, pending, outbox: outbox3, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
+}
+var init_cache = __esm({
+  "src/opennexus/core/cache.ts"() {
+    "use strict";
+    init_bytes();
+    init_json();
+    init_session();
   }
 });
 
@@ -1960,7 +1966,7 @@ function tick(cache, ctx) {
   const stale = reclaimStale(x.cache, ctx.now);
   let c = stale.cache;
   const events = [
-    ...x.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state })),
+    ...x.expired.map((e) => ({ type: "expired", to: e.peer, id: e.id, text: textOf(e), state: e.state })),
     ...stale.reclaimed.map((e) => ({ type: "requeued", to: e.peer, id: e.id, sessionId: e.sessionId ?? "", why: "unanswered" }))
   ];
   const outbound = [];
@@ -2329,40 +2335,42 @@ var init_file_lock = __esm({
 async function postInOrder(link2, posts, signal) {
   const results = [];
   const outcomes = [];
+  const errors = /* @__PURE__ */ new Map();
   const failedPeers = /* @__PURE__ */ new Map();
   for (const post of posts) {
     const m10 = post.message;
     const earlier = m10.type === "data" ? failedPeers.get(m10.receiver_id) : void 0;
     if (m10.type === "data" && earlier !== void 0) {
       results.push({ post, verdict: "not_tried", error: `an earlier message to this peer did not get out (${earlier})` });
-      outcomes.push({ sessionId: m10.session_id, counter: m10.counter.toString(), verdict: "retry" });
+      outcomes.push({ ...sealedAs(m10), verdict: "retry" });
       continue;
     }
     const r = await link2.tryPost(post.url, m10, signal);
     const verdict = postVerdict(r.status);
     results.push({ post, verdict, error: r.error });
     if (m10.type !== "data") continue;
-    outcomes.push({ sessionId: m10.session_id, counter: m10.counter.toString(), verdict });
+    outcomes.push({ ...sealedAs(m10), verdict });
+    errors.set(keyOf(sealedAs(m10)), r.error);
     if (verdict !== "ok") failedPeers.set(m10.receiver_id, r.error);
   }
   if (!outcomes.length) return { results, refused: [] };
-  const errors = new Map(results.flatMap((x) => x.post.message.type === "data" ? [[keyOf(x.post.message), x.error]] : []));
   try {
     const refused = await link2.store.update((c) => {
       const a = afterPosts(c, outcomes);
       return { cache: a.cache, result: a.refused };
     }, {}, { durable: false });
-    return { results, refused: refused.map((entry) => ({ entry, error: errors.get(`${entry.sessionId}/${entry.counter}`) ?? "" })) };
+    return { results, refused: refused.map((e) => ({ id: e.id, to: e.peer, text: textOf(e), error: errors.get(keyOf(e)) ?? "" })) };
   } catch (e) {
     return { results, refused: [], recordError: e.message };
   }
 }
-var keyOf;
+var sealedAs, keyOf;
 var init_posting = __esm({
   "src/opennexus/posting.ts"() {
     "use strict";
     init_outbox();
-    keyOf = (m10) => `${m10.session_id}/${m10.counter.toString()}`;
+    sealedAs = (m10) => ({ sessionId: m10.session_id, counter: m10.counter.toString() });
+    keyOf = (k) => `${k.sessionId}/${k.counter}`;
   }
 });
 
@@ -2515,7 +2523,7 @@ async function postOutbound(link2, outbound, onEvent, signal) {
       await onEvent({ type: "send_failed", to: post.message.receiver_id, what: post.message.type, error });
     }
   }
-  for (const { entry, error } of posted.refused) await onEvent({ type: "refused", to: entry.peer, id: entry.id, text: new TextDecoder().decode(entry.bytes), error });
+  for (const r of posted.refused) await onEvent({ type: "refused", ...r });
   if (posted.recordError) await onEvent({ type: "rejected", what: "outbox", detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
 async function outboxTick(link2, onEvent, timing, signal) {
@@ -2613,8 +2621,8 @@ async function send(link2, opts, timing) {
         }
         const pending = c.pending[p.peer];
         if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
-        const base = opts.noCache && c.sessions[p.peer] ? { ...c, sessions: Object.fromEntries(Object.entries(c.sessions).filter(([k]) => k !== p.peer)) } : c;
-        const b = beginHandshake(base, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes2(32), now: at });
+        const { [p.peer]: _cached, ...uncached } = c.sessions;
+        const b = beginHandshake(opts.noCache ? { ...c, sessions: uncached } : c, { self: link2.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link2.messengerUrl, ephPrivate: randomBytes2(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer], hello: b.hello } };
       });
       if ("flushed" in first) return { ...await postAll(link2, p, first.flushed, id, signal, first.mine), handshake: false };
@@ -2632,7 +2640,7 @@ async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
   const r = await link2.tryPost(p.peerUrl, hello, signal);
   if (signal?.aborted) throw new ClientError("aborted", "aborted");
-  if (r.status !== null && r.status >= 200 && r.status < 300) return void 0;
+  if (accepted(r.status)) return void 0;
   const failure = `HELLO failed: ${r.error}`;
   link2.log(failure);
   await link2.store.update((c) => ({ cache: dropPending(c, p.peer, pending), result: null })).catch(() => {
@@ -2658,7 +2666,7 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
 }
 async function postAll(link2, p, flushed, id, signal, mine) {
   const posted = await postInOrder(link2, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
-  const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
+  const others = posted.refused.filter((r) => r.id !== id);
   if (posted.recordError) link2.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
   const base = { id, peerId: p.peer, redelivered: false, ...others.length ? { refused: others } : {} };
@@ -2695,6 +2703,10 @@ var init_sending = __esm({
 });
 
 // src/opennexus/session-store.ts
+function checked(text) {
+  const read = text === null || text.trim() === "" ? { cache: emptyCache(), skipped: 0 } : readCache(text);
+  return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
+}
 var SessionStore;
 var init_session_store = __esm({
   "src/opennexus/session-store.ts"() {
@@ -2723,10 +2735,7 @@ var init_session_store = __esm({
       }
       /** The snapshot, and whether the file (or some entries of it) could not be read: `peers` and `outbox` say so. */
       async readChecked() {
-        const text = await readTextOrNull(this.path, this.files);
-        if (text === null || text.trim() === "") return { cache: emptyCache(), unreadable: false, skipped: 0 };
-        const read = readCache(text);
-        return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
+        return checked(await readTextOrNull(this.path, this.files));
       }
       /**
        * Applies `fn` to the current cache under the lock; writes only if `fn` returns a new cache.
@@ -2736,17 +2745,16 @@ var init_session_store = __esm({
       async update(fn, lock = {}, opts = {}) {
         return withFileLock(this.path, async () => {
           const text = await readTextOrNull(this.path, this.files);
-          const read = text === null || text.trim() === "" ? { cache: emptyCache(), skipped: 0 } : readCache(text);
-          const { cache, result } = fn(read?.cache ?? emptyCache());
-          if (read === null || read.skipped > 0 && cache) {
+          const read = checked(text);
+          const { cache, result } = fn(read.cache);
+          if (read.unreadable || read.skipped > 0 && cache) {
             const aside = `${this.path}.unreadable-${Date.now()}`;
             await this.files.write(aside, text, { mode: 384, durable: true });
             this.warn(
-              read === null ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty` : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? "y" : "ies"} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`
+              read.unreadable ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty` : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? "y" : "ies"} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`
             );
           }
-          if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
-          else if (read === null) await writeFileAtomic(this.path, serializeCache(emptyCache()), { dirExists: true, files: this.files });
+          if (cache || read.unreadable) await writeFileAtomic(this.path, serializeCache(cache ?? read.cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
           return result;
         }, { files: this.files, ...lock });
       }
@@ -3019,7 +3027,7 @@ function outboxList(c, now) {
     id: e.id,
     to: e.peer,
     state: e.state === "queued" ? "queued" : e.state === "posting" ? "sending" : "sent_unconfirmed",
-    text: new TextDecoder().decode(e.bytes),
+    text: textOf(e),
     created_at: iso(e.createdMs),
     expires_at: iso(e.expiresMs),
     expired: e.expiresMs <= now,
@@ -3031,6 +3039,7 @@ var iso;
 var init_contacts = __esm({
   "src/opennexus/contacts.ts"() {
     "use strict";
+    init_outbox();
     iso = (ms) => ms > 0 ? new Date(ms).toISOString() : null;
   }
 });

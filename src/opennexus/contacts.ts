@@ -4,6 +4,7 @@
  * sent and not yet confirmed. Pure: the cache in, plain records out.
  */
 import type { CacheState } from './core/cache.ts';
+import { textOf } from './core/outbox.ts';
 
 const iso = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : null);
 
@@ -43,7 +44,7 @@ export function outboxList(c: CacheState, now: number) {
     id: e.id,
     to: e.peer,
     state: e.state === 'queued' ? 'queued' : e.state === 'posting' ? 'sending' : 'sent_unconfirmed',
-    text: new TextDecoder().decode(e.bytes),
+    text: textOf(e),
     created_at: iso(e.createdMs),
     expires_at: iso(e.expiresMs),
     expired: e.expiresMs <= now,

@@ -5,6 +5,7 @@
  */
 import type { Identity } from './core/identity.ts';
 import { stringifyJson } from './core/json.ts';
+import { accepted } from './core/outbox.ts';
 import type { OutboundMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import type { SessionStore } from './session-store.ts';
@@ -51,7 +52,7 @@ export class Link {
   async tryPost(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<{ status: number | null; error: string }> {
     try {
       const r = await this.post(url, message, signal);
-      return { status: r.status, error: r.status === 200 ? '' : `HTTP ${r.status}: ${clip(r.body)}` };
+      return { status: r.status, error: accepted(r.status) ? '' : `HTTP ${r.status}: ${clip(r.body)}` };
     } catch (e) {
       return { status: null, error: (e as Error).message };
     }

@@ -142,7 +142,7 @@ async function postOutbound(link: Link, outbound: Outbound[], onEvent: OnEvent, 
       await onEvent({ type: 'send_failed', to: post.message.receiver_id, what: post.message.type, error });
     }
   }
-  for (const { entry, error } of posted.refused) await onEvent({ type: 'refused', to: entry.peer, id: entry.id, text: new TextDecoder().decode(entry.bytes), error });
+  for (const r of posted.refused) await onEvent({ type: 'refused', ...r });
   if (posted.recordError) await onEvent({ type: 'rejected', what: 'outbox', detail: `outbox: could not record the sends (${posted.recordError}); unconfirmed messages may go out again later` });
 }
 

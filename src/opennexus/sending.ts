@@ -15,7 +15,7 @@ import { randomBytes } from './core/crypto.ts';
 import { HELLO_RETRY_MS } from './core/delivery.ts';
 import { agentIdOf, parseKeyText } from './core/identity.ts';
 import { beginHandshake, completeHandshake, dropPending, isAckFor } from './core/initiator.ts';
-import { MAX_MESSAGE_BYTES, enqueue, flushPeer, reclaimStale, type Flushed, type OutboxEntry } from './core/outbox.ts';
+import { MAX_MESSAGE_BYTES, accepted, enqueue, flushPeer, reclaimStale, type Flushed, type OutboxEntry } from './core/outbox.ts';
 import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import { checkedMessengerUrl, clip, short, type Link } from './link.ts';
@@ -82,7 +82,6 @@ function resolvePeer(cache: CacheState, to: string, url: string | undefined): Pe
   const peer = b64(peerId);
   const peerUrl = url ?? cache.peerMessengerUrls[peer];
   if (!peerUrl) {
-    // `to` may be a key never seen (its agent id is its hash) or an id this agent does not know.
     // `to` is a key or an id this agent has never seen (both are 44 base64 characters).
     const what = known
       ? `no messenger URL known for peer ${short(peer)}`
@@ -141,8 +140,8 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
         // A handshake under way (begun recently, towards the same messenger) is waited for, not repeated.
         if (pending && !opts.noCache && at - pending.startedMs < HELLO_RETRY_MS && pending.peerUrl === p.peerUrl) return { cache: c, result: { pending } };
         // --no-cache: the cached session goes now, so no stream seals this message on it before the new one is ready.
-        const base = opts.noCache && c.sessions[p.peer] ? { ...c, sessions: Object.fromEntries(Object.entries(c.sessions).filter(([k]) => k !== p.peer)) } : c;
-        const b = beginHandshake(base, { self: link.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate: randomBytes(32), now: at });
+        const { [p.peer]: _cached, ...uncached } = c.sessions;
+        const b = beginHandshake(opts.noCache ? { ...c, sessions: uncached } : c, { self: link.identity, peerId: p.peerId, peerPublicKey: p.peerPub, peerUrl: p.peerUrl, ownMessengerUrl: link.messengerUrl, ephPrivate: randomBytes(32), now: at });
         return { cache: b.cache, result: { pending: b.cache.pending[p.peer]!, hello: b.hello } };
       });
       if ('flushed' in first) return { ...(await postAll(link, p, first.flushed, id, signal, first.mine)), handshake: false };
@@ -165,7 +164,7 @@ async function postHello(link: Link, p: Peer, hello: HelloMessage, pending: Pend
   link.log(`Sending HELLO to ${short(p.peer)}`);
   const r = await link.tryPost(p.peerUrl, hello, signal);
   if (signal?.aborted) throw new ClientError('aborted', 'aborted');
-  if (r.status !== null && r.status >= 200 && r.status < 300) return undefined;
+  if (accepted(r.status)) return undefined;
   // opennexus spec §4.2: the reference prints `HELLO failed: <response body>`.
   const failure = `HELLO failed: ${r.error}`;
   link.log(failure);
@@ -208,7 +207,7 @@ async function handshakeThenSend(
  */
 async function postAll(link: Link, p: Peer, flushed: Flushed[], id: string, signal?: AbortSignal, mine?: OutboxEntry): Promise<Omit<SendResult, 'handshake'>> {
   const posted = await postInOrder(link, flushed.map((f) => ({ url: p.peerUrl, message: f.data })), signal);
-  const others = posted.refused.filter(({ entry }) => entry.id !== id).map(({ entry, error }) => ({ id: entry.id, to: entry.peer, text: new TextDecoder().decode(entry.bytes), error }));
+  const others = posted.refused.filter((r) => r.id !== id);
   if (posted.recordError) link.log(`Warning: could not record the sends in the session cache (${posted.recordError}); unconfirmed messages may go out again later`);
   const i = flushed.findIndex((f) => f.entry.id === id);
   const base = { id, peerId: p.peer, redelivered: false as const, ...(others.length ? { refused: others } : {}) };

@@ -11,6 +11,18 @@ import { readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
 import { withFileLock, type LockOptions } from '../store/file-lock.ts';
 import { poolFiles, type Files } from '../store/files.ts';
 
+/** What the cache file holds: the cache, whether it was not a cache at all, and how many entries were invalid. */
+interface Checked {
+  cache: CacheState;
+  unreadable: boolean;
+  skipped: number;
+}
+
+function checked(text: string | null): Checked {
+  const read = text === null || text.trim() === '' ? { cache: emptyCache(), skipped: 0 } : readCache(text);
+  return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
+}
+
 export class SessionStore {
   readonly path: string;
 
@@ -19,7 +31,7 @@ export class SessionStore {
     agentId: Uint8Array,
     /** Who does the file work (store/files.ts): inline for one-shot CLI commands, else the thread pool. */
     private readonly files: Files = poolFiles,
-    /** Told when an unreadable cache file was moved aside (its outbox would otherwise be overwritten unseen). */
+    /** Told when a cache file (or entries of it) could not be read and a copy was kept aside. */
     private readonly warn: (line: string) => void = () => {},
   ) {
     // opennexus spec §4.7: session_keys_<first 8 bytes of own agent id, hex>.json
@@ -32,11 +44,8 @@ export class SessionStore {
   }
 
   /** The snapshot, and whether the file (or some entries of it) could not be read: `peers` and `outbox` say so. */
-  async readChecked(): Promise<{ cache: CacheState; unreadable: boolean; skipped: number }> {
-    const text = await readTextOrNull(this.path, this.files);
-    if (text === null || text.trim() === '') return { cache: emptyCache(), unreadable: false, skipped: 0 };
-    const read = readCache(text);
-    return read ? { ...read, unreadable: false } : { cache: emptyCache(), unreadable: true, skipped: 0 };
+  async readChecked(): Promise<Checked> {
+    return checked(await readTextOrNull(this.path, this.files));
   }
 
   /**
@@ -48,20 +57,19 @@ export class SessionStore {
     // The lock's folder sits in this.dir: taking the lock creates it (0700) when needed.
     return withFileLock(this.path, async () => {
       const text = await readTextOrNull(this.path, this.files);
-      const read = text === null || text.trim() === '' ? { cache: emptyCache(), skipped: 0 } : readCache(text);
-      const { cache, result } = fn(read?.cache ?? emptyCache());
-      if (read === null || (read.skipped > 0 && cache)) {
+      const read = checked(text);
+      const { cache, result } = fn(read.cache);
+      if (read.unreadable || (read.skipped > 0 && cache)) {
         // What could not be read is kept for a person to look at (it may hold queued messages), never overwritten unseen.
         const aside = `${this.path}.unreadable-${Date.now()}`;
         await this.files.write(aside, text!, { mode: 0o600, durable: true });
         this.warn(
-          read === null
+          read.unreadable
             ? `Warning: the session cache ${this.path} could not be read; a copy is in ${aside}, and it starts empty`
             : `Warning: ${read.skipped} invalid entr${read.skipped === 1 ? 'y' : 'ies'} of the session cache ${this.path} were dropped; the file as it was is in ${aside}`,
         );
       }
-      if (cache) await writeFileAtomic(this.path, serializeCache(cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
-      else if (read === null) await writeFileAtomic(this.path, serializeCache(emptyCache()), { dirExists: true, files: this.files });
+      if (cache || read.unreadable) await writeFileAtomic(this.path, serializeCache(cache ?? read.cache), { dirExists: true, files: this.files, sync: opts.durable !== false });
       return result;
     }, { files: this.files, ...lock });
   }

@@ -6,7 +6,7 @@
  * every DATA outcome (core/outbox.ts afterPosts, which ignores entries changed meanwhile: a
  * reclaimed or requeued entry no longer matches its old session and counter).
  */
-import { type OutboxEntry, type PostVerdict } from './core/outbox.js';
+import { type PostVerdict } from './core/outbox.js';
 import type { OutboundMessage } from './core/wire.js';
 import type { Link } from './link.js';
 export interface Post {
@@ -22,7 +22,9 @@ export interface Posted {
     }>;
     /** Outbox messages the messenger refused, with their text: the caller reports them. */
     refused: Array<{
-        entry: OutboxEntry;
+        id: string;
+        to: string;
+        text: string;
         error: string;
     }>;
     /** The outcomes could not be saved (lock or disk): messages stay `posting` until reclaimed. */

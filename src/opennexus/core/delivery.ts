@@ -9,7 +9,7 @@ import type { CacheState } from './cache.ts';
 import type { Identity } from './identity.ts';
 import { beginHandshake } from './initiator.ts';
 import type { InboundResult } from './inbound.ts';
-import { confirmSession, expire, flushPeer, queuedFor, reclaimStale, requeueSession, type OutboxEntry } from './outbox.ts';
+import { confirmSession, expire, flushPeer, queuedFor, reclaimStale, requeueSession, textOf, type OutboxEntry } from './outbox.ts';
 import type { OutboundMessage } from './wire.ts';
 
 /** A pending handshake younger than this is waited for, not repeated. */
@@ -93,7 +93,7 @@ export function tick(cache: CacheState, ctx: DeliveryContext): DeliveryResult & 
   const stale = reclaimStale(x.cache, ctx.now);
   let c = stale.cache;
   const events: DeliveryEvent[] = [
-    ...x.expired.map((e): DeliveryEvent => ({ type: 'expired', to: e.peer, id: e.id, text: new TextDecoder().decode(e.bytes), state: e.state })),
+    ...x.expired.map((e): DeliveryEvent => ({ type: 'expired', to: e.peer, id: e.id, text: textOf(e), state: e.state })),
     ...stale.reclaimed.map((e): DeliveryEvent => ({ type: 'requeued', to: e.peer, id: e.id, sessionId: e.sessionId ?? '', why: 'unanswered' })),
   ];
   const outbound: DeliveryResult['outbound'] = [];

@@ -60,18 +60,23 @@ export const POSTING_STALE_MS = 15 * 60_000;
 /** What a POST of a sealed message came to; `unknown`: no answer came, so it may have been accepted. */
 export type PostVerdict = 'ok' | 'retry' | 'unknown' | 'refused';
 
+/** A messenger accepted a POST (HELLO or DATA): any 2xx (the reference answers 200; a proxy may say 202 or 204). */
+export const accepted = (status: number | null): boolean => status !== null && status >= 200 && status < 300;
+
 /**
- * The messenger's answer to a DATA POST, or null when none came (network, deadline). Any 2xx
- * accepts it (the reference answers 200; a proxy may say 202 or 204). 400 and
+ * The messenger's answer to a DATA POST, or null when none came (network, deadline). 400 and
  * 413 say this body will never be accepted (opennexus spec §6: invalid request, body too
  * large); anything else may pass later (429, 503, a proxy's 502, a wrong URL fixed).
  */
 export const postVerdict = (status: number | null): PostVerdict =>
-  status === null ? 'unknown' : status >= 200 && status < 300 ? 'ok' : status === 400 || status === 413 ? 'refused' : 'retry';
+  status === null ? 'unknown' : accepted(status) ? 'ok' : status === 400 || status === 413 ? 'refused' : 'retry';
 
-export function outboxBytes(cache: CacheState): number {
-  return cache.outbox.reduce((n, e) => n + e.bytes.length, 0);
+export function outboxBytes(entries: OutboxEntry[]): number {
+  return entries.reduce((n, e) => n + e.bytes.length, 0);
 }
+
+/** The message's text, as reported when it leaves the outbox undelivered or is listed. */
+export const textOf = (e: OutboxEntry): string => new TextDecoder().decode(e.bytes);
 
 /**
  * Adds a queued message; null when the outbox is full (the caller reports it). What has passed
@@ -79,7 +84,7 @@ export function outboxBytes(cache: CacheState): number {
  */
 export function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): CacheState | null {
   const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || live.reduce((n, x) => n + x.bytes.length, 0) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
   return { ...cache, outbox: [...cache.outbox, { ...e, state: 'queued', redelivered: false }] };
 }
 

@@ -35,14 +35,17 @@ export declare const MAX_MESSAGE_BYTES: number;
 export declare const POSTING_STALE_MS: number;
 /** What a POST of a sealed message came to; `unknown`: no answer came, so it may have been accepted. */
 export type PostVerdict = 'ok' | 'retry' | 'unknown' | 'refused';
+/** A messenger accepted a POST (HELLO or DATA): any 2xx (the reference answers 200; a proxy may say 202 or 204). */
+export declare const accepted: (status: number | null) => boolean;
 /**
- * The messenger's answer to a DATA POST, or null when none came (network, deadline). Any 2xx
- * accepts it (the reference answers 200; a proxy may say 202 or 204). 400 and
+ * The messenger's answer to a DATA POST, or null when none came (network, deadline). 400 and
  * 413 say this body will never be accepted (opennexus spec §6: invalid request, body too
  * large); anything else may pass later (429, 503, a proxy's 502, a wrong URL fixed).
  */
 export declare const postVerdict: (status: number | null) => PostVerdict;
-export declare function outboxBytes(cache: CacheState): number;
+export declare function outboxBytes(entries: OutboxEntry[]): number;
+/** The message's text, as reported when it leaves the outbox undelivered or is listed. */
+export declare const textOf: (e: OutboxEntry) => string;
 /**
  * Adds a queued message; null when the outbox is full (the caller reports it). What has passed
  * its TTL does not count: it is still there only until a stream's tick reports it.
