@@ -4797,7 +4797,6 @@ async function watchSession(client, sessionId, agentId, opts) {
   if (opts.signal?.aborted) ac.abort();
   const r = { ended: "timeout", messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   let opened = false;
-  let live = false;
   let reopenFailed = false;
   let lastError = "no answer from the server";
   try {
@@ -4822,7 +4821,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         await sleep(opts.retryMs ?? 2e3, ac.signal);
         continue;
       }
-      opened = live = true;
+      opened = true;
       reopenFailed = false;
       lastError = "the server ended the stream";
       try {
@@ -4853,12 +4852,9 @@ async function watchSession(client, sessionId, agentId, opts) {
         if (!(e instanceof NetworkError)) throw e;
         lastError = e.message;
       }
-      if (!ac.signal.aborted) {
-        live = false;
-        await sleep(opts.retryMs ?? 2e3, ac.signal);
-      }
+      if (!ac.signal.aborted) await sleep(opts.retryMs ?? 2e3, ac.signal);
     }
-    if (opts.signal?.aborted || live || opened && !reopenFailed) return r;
+    if (opts.signal?.aborted || opened && !reopenFailed) return r;
     const ended = opened ? "disconnected" : "unreachable";
     return { ...r, ended, error: { error: ended, message: `${opened ? "lost the stream and could not open it again" : "could not open the stream"} before the deadline: ${lastError}` } };
   } finally {

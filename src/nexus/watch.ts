@@ -80,7 +80,6 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
   if (opts.signal?.aborted) ac.abort();
   const r: WatchResult = { ended: 'timeout', messages: 0, fromOthers: 0, cursor: opts.after ?? null, reconnects: 0 };
   let opened = false;
-  let live = false;
   // Set when opening the stream again failed (not merely the pause before trying): only then
   // was the watch really down at its end.
   let reopenFailed = false;
@@ -108,7 +107,7 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
         await sleep(opts.retryMs ?? 2000, ac.signal);
         continue;
       }
-      opened = live = true;
+      opened = true;
       reopenFailed = false;
       lastError = 'the server ended the stream';
       try {
@@ -142,13 +141,11 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
         if (!(e instanceof NetworkError)) throw e;
         lastError = e.message;
       }
-      if (!ac.signal.aborted) {
-        live = false;
-        await sleep(opts.retryMs ?? 2000, ac.signal);
-      }
+      if (!ac.signal.aborted) await sleep(opts.retryMs ?? 2000, ac.signal);
     }
-    // Stopped by the caller: a timeout, whatever the connection was doing.
-    if (opts.signal?.aborted || live || (opened && !reopenFailed)) return r;
+    // Stopped by the caller, connected, or in the pause before reopening a stream that ended:
+    // the bound was met (a timeout).
+    if (opts.signal?.aborted || (opened && !reopenFailed)) return r;
     const ended = opened ? 'disconnected' : 'unreachable';
     return { ...r, ended, error: { error: ended, message: `${opened ? 'lost the stream and could not open it again' : 'could not open the stream'} before the deadline: ${lastError}` } };
   } finally {
