@@ -39,9 +39,15 @@ export interface IdempotencyStore {
 /** A kept answer given again. */
 export const replayed = (first: HttpResponse): HttpResponse => ({ ...first, headers: { ...first.headers, 'idempotent-replayed': 'true' } });
 
+/** What a key holds in memory: the message it was used for, and that send's answer. */
+interface Kept {
+  message: string;
+  answer: Promise<HttpResponse>;
+}
+
 export class IdempotentSends implements IdempotencyStore {
   /** Insertion order is age order: the first entry is the oldest. */
-  private readonly entries = new Map<string, { message: string; answer: Promise<HttpResponse> }>();
+  private readonly entries = new Map<string, Kept>();
   private readonly bySession = new Map<string, string[]>();
 
   constructor(
@@ -75,7 +81,7 @@ export class IdempotentSends implements IdempotencyStore {
     return this.entries.size;
   }
 
-  private keep(sessionId: string, id: string, entry: { message: string; answer: Promise<HttpResponse> }): void {
+  private keep(sessionId: string, id: string, entry: Kept): void {
     this.entries.set(id, entry);
     let ids = this.bySession.get(sessionId);
     if (!ids) this.bySession.set(sessionId, (ids = []));
