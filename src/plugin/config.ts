@@ -21,11 +21,41 @@ export interface PluginSettings {
   follow: 'all' | string[];
   /** Keep the OpenNexus stream open (needs keys: the opennexus_whoami tool makes them). */
   opennexus: boolean;
+  /** false: no message starts a turn; each is told to the owner's session instead (notify-only for all). */
   wake: boolean;
-  /** The agent session woken (OpenClaw's main session by default). */
+  /** The owner's session, where notices go (OpenClaw's main session by default). */
   sessionKey: string;
+  /** How far the agent answers other agents by itself (autonomy.ts). */
+  autonomy: AutonomySettings;
   /** Long-poll wait when a server has no event stream, and the pause between reconnects. */
   pollIntervalSec: number;
+}
+
+/**
+ * Per-conversation autonomy, as Reef has per friend: notify (the owner is told, no turn),
+ * bounded (at most `turnsPerDay` automatic turns a day per conversation, then notify), open.
+ */
+export type AutonomyMode = 'notify' | 'bounded' | 'open';
+export interface AutonomySettings {
+  default: AutonomyMode;
+  /** By conversation (`nexus:<sid>`, `opennexus:<agent id>`) or bare session / agent id. */
+  peers: Record<string, AutonomyMode>;
+  turnsPerDay: number;
+}
+const MODES = new Set(['notify', 'bounded', 'open']);
+
+function autonomy(raw: unknown): AutonomySettings {
+  const a = (raw ?? {}) as Record<string, unknown>;
+  if (typeof a !== 'object' || Array.isArray(a)) throw new PluginConfigError('bad_config', 'autonomy must be an object');
+  const mode = (v: unknown, where: string): AutonomyMode => {
+    if (typeof v !== 'string' || !MODES.has(v)) throw new PluginConfigError('bad_config', `${where} must be "notify", "bounded" or "open"`);
+    return v as AutonomyMode;
+  };
+  const peers: Record<string, AutonomyMode> = {};
+  for (const [k, v] of Object.entries((a.peers ?? {}) as Record<string, unknown>)) peers[k] = mode(v, `autonomy.peers.${k}`);
+  const turns = a.turnsPerDay === undefined ? 20 : Number(a.turnsPerDay);
+  if (!Number.isInteger(turns) || turns < 1 || turns > 10_000) throw new PluginConfigError('bad_config', 'autonomy.turnsPerDay must be a whole number from 1 to 10000');
+  return { default: a.default === undefined ? 'bounded' : mode(a.default, 'autonomy.default'), peers, turnsPerDay: turns };
 }
 
 const URL_RE = /^https?:\/\/[^\s]+$/;
@@ -56,5 +86,6 @@ export function pluginSettings(raw: Record<string, unknown> | undefined, hostSta
     wake: c.wake !== false,
     sessionKey: str(c, 'sessionKey', 'agent:main:main'),
     pollIntervalSec: poll,
+    autonomy: autonomy(c.autonomy),
   };
 }

@@ -2,17 +2,24 @@
  * The service's two kinds of follower, each a loop that runs until the service's signal aborts:
  * - a NexusMessaging session (per session and agent): the event stream from the saved cursor
  *   (nexus/watch.ts reconnects with Last-Event-ID); a server without streams is long-polled.
- *   Each message from someone else is handed to the Waker BEFORE its cursor is saved, so a
- *   gateway restart repeats at most the message in flight, which the host drops by its key;
+ *   Each message from someone else is written to the durable inbox (the Sink) BEFORE its cursor
+ *   is saved; a full inbox throws, so the cursor stays and the server keeps the message;
  * - the OpenNexus stream (OpenNexusClient.listen: answers handshakes, completes pending ones,
- *   flushes the outbox, reconnects by itself).
+ *   flushes the outbox, reconnects by itself); each message goes to the inbox before the next
+ *   frame is read, and a message that left the outbox undelivered is a notice there.
  * Failures back off with jitter (0.5-1 s doubling to the poll interval); nothing throws out.
  */
 import type { NexusAgent } from '../nexus/agent.ts';
 import type { Body } from '../nexus/watch.ts';
 import { validCursor } from '../nexus/state.ts';
 import type { OpenNexusClient } from '../opennexus/client.ts';
-import { frameNexus, frameOpenNexus, type Waker } from './wake.ts';
+import type { InboxEntry } from './inbox.ts';
+import { conversationId } from './targets.ts';
+
+/** Where followers put what arrives: the inbox (durably), then the inbound pump is kicked. */
+export interface Sink {
+  arrive(e: Omit<InboxEntry, 'at'>): Promise<void>;
+}
 
 /** Resolves after `ms`, or at once when the signal aborts; leaves no timer behind. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -32,18 +39,20 @@ const jitter = (ms: number) => ms / 2 + Math.random() * (ms / 2);
 
 export interface FollowDeps {
   agent: NexusAgent;
-  waker: Waker;
+  sink: Sink;
   signal: AbortSignal;
   pollIntervalSec: number;
   log: (line: string) => void;
 }
 
-/** Wakes for a message unless it is the agent's own or the server's reminder. */
+/** Keeps a message unless it is the agent's own, the server's reminder or the greeting this agent wrote. */
 async function deliver(d: FollowDeps, sessionId: string, agentId: string, m: Body): Promise<void> {
   if (m.mine === true || m.type === 'system' || m.agentId === agentId) return;
+  if (m.type === 'greeting' && m.creatorAgentId === agentId) return;
   const from = m.type === 'greeting' ? String(m.creatorAgentId ?? 'system') : String(m.agentId ?? '?');
   const text = typeof m.text === 'string' ? m.text : JSON.stringify(m.json ?? '');
-  await d.waker.arrive({ key: `nexus:${sessionId}:${agentId}:${String(m.cursor)}`, text: frameNexus({ sessionId, agentId: from, cursor: String(m.cursor), text }) }, `NexusMessaging ${sessionId.slice(0, 8)}`);
+  const conv = conversationId({ kind: 'nexus', sessionId });
+  await d.sink.arrive({ id: `${conv}:${agentId}:${String(m.cursor)}`, conv, kind: 'message', from, text, cursor: String(m.cursor) });
 }
 
 /** Follows one session until it ends (expired, left, refused) or the service stops. */
@@ -90,13 +99,16 @@ async function pollOnce(d: FollowDeps, sessionId: string, agentId: string, saved
 }
 
 /** Keeps the agent's OpenNexus stream open until the service stops. */
-export async function followOpenNexus(client: OpenNexusClient, waker: Waker, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+export async function followOpenNexus(client: OpenNexusClient, sink: Sink, signal: AbortSignal, log: (line: string) => void): Promise<void> {
   while (!signal.aborted) {
     try {
       await client.listen(async (e) => {
         if (e.type === 'message') {
-          const key = `opennexus:${e.from}:${e.sessionId}:${e.counter.toString()}`;
-          await waker.arrive({ key, text: frameOpenNexus({ from: e.from, publicKey: e.publicKey, text: e.text }) }, 'OpenNexus');
+          const conv = conversationId({ kind: 'opennexus', peer: e.from });
+          await sink.arrive({ id: `${conv}:${e.sessionId}:${e.counter.toString()}`, conv, kind: 'message', from: e.from, text: e.text, publicKey: e.publicKey }).catch((err: Error) => {
+            // The stream has taken it (its counter is spent): say so loudly rather than drop it unseen.
+            log(`OpenNexus message from ${e.from} could not be kept (${err.message}); it is LOST: ask the peer to send it again`);
+          });
         } else if (e.type === 'expired' || e.type === 'refused') {
           // opennexus outbox: a message that left it undelivered is reported, never dropped silently
           // Only the status of the refusal: the messenger's body is a stranger's text in the agent's context.
@@ -106,10 +118,15 @@ export async function followOpenNexus(client: OpenNexusClient, waker: Waker, sig
               : e.state === 'sent'
                 ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out"
                 : `was NOT delivered (it ${e.state === 'queued' ? 'waited for the peer to answer' : 'was never confirmed sent'} until its TTL ran out)`;
-          const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:\n> ${e.text.slice(0, 2000).replace(/\n/g, '\n> ')}`;
-          await waker.arrive({ key: `opennexus:${e.type}:${e.id}`, text }, 'OpenNexus delivery failed');
+          const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:\n${e.text.slice(0, 2000)}`;
+          const conv = conversationId({ kind: 'opennexus', peer: e.to });
+          await sink.arrive({ id: `${conv}:${e.type}:${e.id}`, conv, kind: 'notice', from: e.to, text }).catch((err: Error) => log(`OpenNexus notice ${e.id}: ${err.message}`));
         } else if (e.type === 'not_processed' || e.type === 'send_failed') {
           log(`OpenNexus: ${e.type} ${JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? undefined : v))}`);
+        } else if (e.type === 'connected') {
+          log(`OpenNexus stream connected to ${e.url}`);
+        } else if (e.type === 'connection_lost') {
+          log(`OpenNexus stream lost (${e.error}); reconnecting in ${Math.round(e.retryInMs / 1000)} s`);
         }
       }, { signal });
     } catch (e) {

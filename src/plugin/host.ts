@@ -1,7 +1,8 @@
 /**
- * The part of the OpenClaw plugin API this plugin uses (OpenClaw 2026.9.x, docs/plugins/*.md in
- * the `openclaw` package), written out so the plugin needs no SDK import and no install: the
- * host hands these objects in. Optional members are what a host may lack; wake.ts checks them.
+ * The part of the OpenClaw plugin API this plugin uses (OpenClaw 2026.9.6: docs/plugins/sdk-*.md
+ * and the bundled Reef channel in the `openclaw` package), written out so the built plugin needs
+ * no SDK types and the unit tests can hand in a fake host. Optional members are what a host may
+ * lack. The few SDK functions the channel calls at run time are loaded in one place (sdk.ts).
  */
 export interface PluginLogger {
   debug?: (message: string) => void;
@@ -24,32 +25,60 @@ export interface AgentTool {
   execute(toolCallId: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult>;
 }
 
-export interface ServiceContext {
-  stateDir: string;
-  logger: PluginLogger;
-  serviceHealth?: { reportFailure(error: unknown): void; clearFailure(): void };
-}
-
-export interface PluginService {
-  id: string;
-  start(ctx: ServiceContext): void | Promise<void>;
-  stop?(ctx: ServiceContext): void | Promise<void>;
-}
-
-export interface NextTurnInjection {
-  sessionKey: string;
-  text: string;
-  idempotencyKey?: string;
-  placement?: 'prepend_context' | 'append_context';
-  ttlMs?: number;
-}
-
 export interface HeartbeatRequest {
   source: string;
   intent: string;
   reason?: string;
   sessionKey?: string;
-  coalesceMs?: number;
+}
+
+/** The host's config object; the channel reads only its own sections. */
+export type HostConfig = Record<string, unknown> & {
+  channels?: Record<string, unknown>;
+  commands?: { ownerAllowFrom?: unknown[] } & Record<string, unknown>;
+  plugins?: { entries?: Record<string, { config?: Record<string, unknown> } | undefined> };
+};
+
+/** api.runtime: the pieces the channel uses (PluginRuntimeCore and PluginRuntimeChannel). */
+export interface HostRuntime {
+  config?: {
+    current(): HostConfig;
+    mutateConfigFile?(p: { afterWrite: { mode: 'auto' }; mutate: (draft: HostConfig) => void }): Promise<unknown>;
+  };
+  system?: {
+    enqueueSystemEvent?: (text: string, opts: { sessionKey: string; contextKey?: string }) => boolean;
+    requestHeartbeat?: (r: HeartbeatRequest) => void;
+  };
+  channel?: {
+    pairing?: {
+      upsertPairingRequest(p: { channel: string; accountId: string; id: string; meta?: Record<string, string> }): Promise<{ code: string; created: boolean }>;
+      readAllowFromStore(p: { channel: string; accountId: string }): Promise<string[]>;
+    };
+  };
+}
+
+/** What the gateway hands gateway.startAccount (Reef: ctx.abortSignal, ctx.cfg, ctx.log, ctx.setStatus). */
+export interface ChannelAccountContext {
+  accountId: string;
+  cfg: HostConfig;
+  abortSignal: AbortSignal;
+  log?: { info?: (m: string) => void; warn?: (m: string) => void; error?: (m: string) => void };
+  setStatus(status: Record<string, unknown>): void;
+}
+
+/** The channel definition registered with api.registerChannel (ChannelPlugin, the subset we fill in). */
+export interface ChannelPluginDef {
+  id: string;
+  meta: Record<string, string>;
+  capabilities: Record<string, unknown>;
+  reload?: { configPrefixes: string[] };
+  config: Record<string, unknown>;
+  messaging: Record<string, unknown>;
+  outbound: Record<string, unknown>;
+  pairing: Record<string, unknown>;
+  security: Record<string, unknown>;
+  status: Record<string, unknown>;
+  gateway: { startAccount(ctx: ChannelAccountContext): Promise<void> };
 }
 
 export interface PluginApi {
@@ -58,16 +87,6 @@ export interface PluginApi {
   pluginConfig?: Record<string, unknown>;
   logger: PluginLogger;
   registerTool(tool: AgentTool, opts?: { name?: string; optional?: boolean }): void;
-  registerService(service: PluginService): void;
-  session?: { workflow?: { enqueueNextTurnInjection?: (i: NextTurnInjection) => Promise<{ enqueued: boolean; id: string }> } };
-  /** Deprecated flat alias of session.workflow.enqueueNextTurnInjection. */
-  enqueueNextTurnInjection?: (i: NextTurnInjection) => Promise<{ enqueued: boolean; id: string }>;
-  runtime?: {
-    system?: {
-      enqueueSystemEvent?: (text: string, opts: { sessionKey: string; contextKey?: string }) => boolean;
-      requestHeartbeat?: (r: HeartbeatRequest) => void;
-      /** Deprecated: requestHeartbeat({ source, intent, reason }) replaces it. */
-      requestHeartbeatNow?: (opts?: { reason?: string; sessionKey?: string }) => void;
-    };
-  };
+  registerChannel?(registration: { plugin: ChannelPluginDef }): void;
+  runtime?: HostRuntime;
 }

@@ -13,6 +13,7 @@ import { NexusState, type SessionState } from '../nexus/state.ts';
 import { OpenNexusClient } from '../opennexus/client.ts';
 import { defaultKeyPaths, generateKeys, loadKeys } from '../opennexus/keys.ts';
 import type { PluginSettings } from './config.ts';
+import { runningService } from './service.ts';
 
 /** A tool's failure, with a stable code and a sentence for the agent. */
 export class ToolError extends CodedError {}
@@ -21,13 +22,19 @@ export class Messaging {
   readonly nexusState: NexusState;
   readonly agent: NexusAgent;
   readonly opennexusDir: string;
-  /** Told when a session should be followed now (the service listens; tools call it). */
-  onNewSession: (sessionId: string) => void = () => {};
 
   constructor(readonly settings: PluginSettings) {
     this.nexusState = new NexusState(join(settings.stateDir, 'nexus'));
     this.agent = new NexusAgent(this.nexusState, (saved) => this.clientAt(saved?.server ?? settings.nexusUrl), (url) => this.clientAt(url));
     this.opennexusDir = join(settings.stateDir, 'opennexus');
+  }
+
+  /**
+   * Has the running channel of this process and state dir (whichever plugin instance started
+   * it, service.ts) follow a session, or look for keys, now.
+   */
+  followNow(sessionId?: string): void {
+    runningService(this.settings.stateDir)?.followNow(sessionId);
   }
 
   clientAt(url: string): NexusClient {

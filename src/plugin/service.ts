@@ -1,42 +1,94 @@
 /**
- * The background service (registerService): follows every NexusMessaging session the agent
- * is in and keeps its OpenNexus stream open, waking the agent for each batch of new messages
- * (follow.ts, wake.ts). Sessions created or claimed by the tools are followed at once; others
- * (made by the CLI in the same state directory) are found by a rescan every minute. `stop`
- * aborts every loop and waits for them: no timer, socket or stream is left behind.
+ * The channel's running half, one per process and state directory (the gateway loads the
+ * plugin more than once: the instance whose tools the agent calls is often not the one whose
+ * channel the gateway started, so they meet here, in a process-wide registry). It follows every
+ * NexusMessaging session the agent is in and keeps its OpenNexus stream open (follow.ts),
+ * keeps what arrives in the durable inbox and hands it to the agent (inbound.ts). A session
+ * created or claimed by a tool, and keys made by a tool, are followed at once (`followNow`);
+ * sessions made by the CLI in the same state directory are found by a rescan every minute.
+ * `stop` aborts every loop and waits for them and for the turn in flight.
  */
-import type { PluginLogger, PluginService, ServiceContext } from './host.ts';
+import { channelDir, type Consent } from './consent.ts';
+import { followOpenNexus, followSession, pause, type Sink } from './follow.ts';
+import { Inbox, type InboxEntry } from './inbox.ts';
+import { InboundPump, type TurnHost } from './inbound.ts';
 import type { Messaging } from './messaging.ts';
-import { followOpenNexus, followSession, pause } from './follow.ts';
-import type { Waker } from './wake.ts';
 
 export const RESCAN_MS = 60_000;
+/** How often conversations that wait for an approval look at the host's allow store again. */
+export const APPROVAL_POLL_MS = 1_000;
 
-export class MessagingService implements PluginService {
-  readonly id = 'agent-messaging';
+const REGISTRY = Symbol.for('agent-messaging.services');
+type Registry = Map<string, MessagingService>;
+const registry = (): Registry => ((globalThis as Record<symbol, Registry>)[REGISTRY] ??= new Map());
+
+/** The running service for a state directory in this process, if any. */
+export function runningService(stateDir: string): MessagingService | undefined {
+  return registry().get(stateDir);
+}
+
+export interface ServiceDeps {
+  consent: Consent;
+  host: TurnHost;
+  reply(conv: string, text: string, key: string): Promise<void>;
+  log(line: string): void;
+  /** The channel's status line for `openclaw channels status`. */
+  setConnected?(connected: boolean): void;
+}
+
+export class MessagingService {
+  readonly inbox: Inbox;
   private ac: AbortController | null = null;
+  private pump: InboundPump | null = null;
   private readonly loops = new Map<string, Promise<unknown>>();
   private log: (line: string) => void = () => {};
 
-  constructor(
-    private readonly m: Messaging,
-    private readonly waker: Waker,
-  ) {}
+  constructor(private readonly m: Messaging) {
+    this.inbox = new Inbox(channelDir(m.settings.stateDir));
+  }
 
-  /** Follows sessions and the OpenNexus stream until stop(); returns at once (loops run detached). */
-  start(ctx: Pick<ServiceContext, 'logger'> & Partial<ServiceContext>): void {
+  /** Loads the inbox, registers this service for the state dir and starts following; returns once running. */
+  async start(d: ServiceDeps): Promise<void> {
     if (this.ac) return;
+    const prior = runningService(this.m.settings.stateDir);
+    if (prior && prior !== this) await prior.stop();
     const ac = (this.ac = new AbortController());
-    const logger: PluginLogger = ctx.logger;
-    this.log = (line) => logger.info(`[agent-messaging] ${line}`);
-    this.m.onNewSession = (sid) => void this.rescan(ac.signal, sid).catch((e: Error) => this.log(`follow ${sid}: ${e.message}`));
+    this.log = d.log;
+    await this.inbox.load();
+    const pump = (this.pump = new InboundPump({
+      inbox: this.inbox,
+      consent: d.consent,
+      host: d.host,
+      reply: d.reply,
+      ownPublicKey: async () => (this.m.hasKeys() ? (await this.m.opennexus()).identity.publicKeyB64 : undefined),
+      log: d.log,
+      signal: ac.signal,
+    }));
+    registry().set(this.m.settings.stateDir, this);
+    const pending = this.inbox.pending().length;
+    this.log(`started: state ${this.m.settings.stateDir}, ${pending} message(s) pending from before`);
+    pump.kick();
     this.run('rescan', async () => {
       while (!ac.signal.aborted) {
-        await this.rescan(ac.signal).catch((e: Error) => this.log(`rescan: ${e.message}`));
+        await this.rescan().catch((e: Error) => this.log(`rescan: ${e.message}`));
         await pause(RESCAN_MS, ac.signal);
       }
     });
+    this.run('approvals', async () => {
+      while (!ac.signal.aborted) {
+        for (const conv of pump.waiting) pump.kick(conv);
+        await pause(APPROVAL_POLL_MS, ac.signal);
+      }
+    });
   }
+
+  /** The Sink the followers write to: durably into the inbox, then the pump is told. */
+  private readonly sink: Sink = {
+    arrive: async (e) => {
+      const entry: InboxEntry = { ...e, at: Date.now() };
+      if (await this.inbox.add(entry)) this.pump?.kick(entry.conv);
+    },
+  };
 
   private run(key: string, loop: () => Promise<unknown>): void {
     if (this.loops.has(key)) return;
@@ -46,32 +98,45 @@ export class MessagingService implements PluginService {
     this.loops.set(key, p);
   }
 
+  /** Follows a session (or, with no id, looks at the state dir again) now: what the tools call. */
+  followNow(sessionId?: string): void {
+    void this.rescan(sessionId).catch((e: Error) => this.log(`follow ${sessionId ?? ''}: ${e.message}`));
+  }
+
   /** Starts a follower for every followed (session, agent) not yet followed, and the OpenNexus stream once keys exist. */
-  private async rescan(signal: AbortSignal, hint?: string): Promise<void> {
-    if (signal.aborted) return;
-    const deps = { agent: this.m.agent, waker: this.waker, signal, pollIntervalSec: this.m.settings.pollIntervalSec, log: this.log };
+  private async rescan(hint?: string): Promise<void> {
+    const signal = this.ac?.signal;
+    if (!signal || signal.aborted) return;
+    const deps = { agent: this.m.agent, sink: this.sink, signal, pollIntervalSec: this.m.settings.pollIntervalSec, log: this.log };
     for (const { sessionId, agent } of await this.m.followed()) {
       if (hint !== undefined && sessionId !== hint) continue;
-      this.run(`nexus:${sessionId}:${agent}`, () => followSession(deps, sessionId, agent));
+      const key = `nexus:${sessionId}:${agent}`;
+      if (this.loops.has(key)) continue;
+      this.log(`following NexusMessaging session ${sessionId} as ${agent}`);
+      this.run(key, async () => this.log(`session ${sessionId}: no longer followed (${await followSession(deps, sessionId, agent)})`));
     }
     if (this.m.settings.opennexus && this.m.hasKeys() && !this.loops.has('opennexus')) {
       const client = await this.m.opennexus();
-      this.run('opennexus', () => followOpenNexus(client, this.waker, signal, this.log));
+      this.log(`following the OpenNexus stream of ${client.agentId} on ${client.messengerUrl}`);
+      this.run('opennexus', () => followOpenNexus(client, this.sink, signal, this.log));
     }
   }
 
   /** What is followed now (operators and tests). */
   get following(): string[] {
-    return [...this.loops.keys()].filter((k) => k !== 'rescan');
+    return [...this.loops.keys()].filter((k) => k !== 'rescan' && k !== 'approvals');
   }
 
+  /** Stops following, waits for the loops and for the turn in flight, and leaves the registry. */
   async stop(): Promise<void> {
     const ac = this.ac;
     if (!ac) return;
     this.ac = null;
-    this.m.onNewSession = () => {};
     ac.abort();
     await Promise.allSettled([...this.loops.values()]);
-    this.waker.close();
+    await this.pump?.idle();
+    await this.inbox.close();
+    if (registry().get(this.m.settings.stateDir) === this) registry().delete(this.m.settings.stateDir);
+    this.log(`stopped; ${this.inbox.pending().length} message(s) pending for the next start`);
   }
 }

@@ -4,9 +4,9 @@
  * programs read `details`); failures throw ToolError with a sentence the agent can act on.
  * openclaw.plugin.json lists the same names (contracts.tools); a test keeps them equal.
  */
-import { randomUUID } from 'node:crypto';
 import type { AgentResult } from '../nexus/agent.ts';
 import { outboxList, peerList } from '../opennexus/contacts.ts';
+import { addContact } from './consent.ts';
 import type { AgentTool, ToolResult } from './host.ts';
 import { Messaging, ToolError } from './messaging.ts';
 
@@ -21,7 +21,13 @@ interface ToolDef {
   description: string;
   properties: Record<string, Record<string, unknown>>;
   required?: string[];
-  run(m: Messaging, p: Params): Promise<unknown>;
+  /** `callId`: the host's tool call id (a replay of the same call carries the same one). */
+  run(m: Messaging, p: Params, callId: string): Promise<unknown>;
+}
+
+/** An Idempotency-Key from the host's tool call id: the same call, replayed, posts once. */
+export function toolCallKey(callId: string): string {
+  return `tool-${callId}`.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 128);
 }
 
 const S = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'string', minLength: 1, description, ...extra });
@@ -46,7 +52,7 @@ function checked(def: ToolDef, p: Params): Params {
 function joined(m: Messaging, r: AgentResult, what: string): Record<string, unknown> {
   const body = Messaging.answer(r.r);
   if (r.stateError) throw new ToolError('state_not_saved', `${what} ${String(body.sessionId)} but could not save its key: ${String(r.stateError)}`);
-  m.onNewSession(String(body.sessionId));
+  m.followNow(String(body.sessionId));
   const { sessionKey: _secret, ...shown } = body;
   return shown;
 }
@@ -86,12 +92,12 @@ export const TOOLS: ToolDef[] = [
   {
     name: 'nexus_send',
     label: 'Send to a NexusMessaging session',
-    description: 'Sends a text message to a session this agent is in. Safe to retry: the same idempotencyKey is posted once.',
-    properties: { sessionId: S('the session'), text: S('the message', { maxLength: 16000 }), idempotencyKey: S('any string up to 128 characters; default: a fresh one', { maxLength: 128 }) },
+    description: 'Sends a text message to a session this agent is in, outside a conversation turn (inside one, just answer). Safe to retry: the same idempotencyKey is posted once.',
+    properties: { sessionId: S('the session'), text: S('the message', { maxLength: 16000 }), idempotencyKey: S('any string up to 128 characters; default: derived from this tool call, so a replayed call posts once', { maxLength: 128 }) },
     required: ['sessionId', 'text'],
-    async run(m, p) {
+    async run(m, p, callId) {
       const saved = await m.session(p.sessionId as string);
-      return Messaging.answer((await m.agent.send(saved, m.settings.agentId, p.text as string, (p.idempotencyKey as string | undefined) ?? randomUUID())).r);
+      return Messaging.answer((await m.agent.send(saved, m.settings.agentId, p.text as string, (p.idempotencyKey as string | undefined) ?? toolCallKey(callId))).r);
     },
   },
   {
@@ -145,6 +151,7 @@ export const TOOLS: ToolDef[] = [
       const client = await m.opennexus();
       if (to === client.identity.publicKeyB64 || to === client.agentId || m.isOwnSecret(to)) throw new ToolError('bad_parameter', 'to names this agent itself (or its private key); give the other agent\'s public key');
       const r = await client.send({ peerPublicKey: to, message: p.message as string, ...(p.messengerUrl ? { peerMessengerUrl: p.messengerUrl as string } : {}) });
+      await addContact(m.settings.stateDir, r.peerId); // this agent wrote first: the peer's answers need no approval
       return {
         status: r.status,
         message_id: r.id,
@@ -162,6 +169,7 @@ export const TOOLS: ToolDef[] = [
     async run(m, p) {
       if (!m.hasKeys() && p.create !== true) throw new ToolError('no_keys', 'no OpenNexus keys yet; call opennexus_whoami with create=true to make them');
       const c = await m.opennexus({ create: p.create === true });
+      m.followNow(); // keys made now: the running channel opens the stream at once
       return { agent_id: c.agentId, public_key: c.identity.publicKeyB64, messenger_url: c.messengerUrl };
     },
   },
@@ -194,8 +202,8 @@ export function agentTools(m: Messaging): AgentTool[] {
     label: def.label,
     description: def.description,
     parameters: { type: 'object', properties: def.properties, required: def.required ?? [], additionalProperties: false },
-    async execute(_id: string, params: Params): Promise<ToolResult> {
-      const result = await def.run(m, checked(def, params ?? {}));
+    async execute(callId: string, params: Params): Promise<ToolResult> {
+      const result = await def.run(m, checked(def, params ?? {}), String(callId));
       return { content: [{ type: 'text', text: JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) }], details: result };
     },
   }));

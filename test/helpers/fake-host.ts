@@ -1,68 +1,141 @@
 /**
- * A fake OpenClaw host for the plugin's tests: records what the plugin registers and every
- * call it makes on `runtime` and `session.workflow`, with the host's duplicate-key rule for
- * next-turn injections. `flavour` picks which generation of the API it offers.
+ * A fake OpenClaw host for the plugin's unit tests (the real one is in test/host/): it records
+ * the tools and the channel the plugin registers, runs the channel's account like the gateway
+ * (startAccount with an abort signal), and stands in for the host SDK: each inbound dispatch is
+ * a "turn" whose reply is scripted, the pairing store approves on demand, system events and the
+ * config's command owners are kept. What the plugin did is in `turns`, `notices`, `logs`.
  */
 import { expect } from 'vitest';
-import type { AgentTool, HeartbeatRequest, NextTurnInjection, PluginApi, PluginService } from '../../src/plugin/host.ts';
+import type { AgentTool, ChannelPluginDef, HostConfig, PluginApi } from '../../src/plugin/host.ts';
+import type { DirectDmParams, HostSdk, LoopCheck } from '../../src/plugin/sdk.ts';
+
+export interface Turn {
+  conv: string;
+  text: string;
+  messageId: string;
+  commandAuthorized: boolean;
+}
 
 export interface FakeHost {
   api: PluginApi;
+  sdk: HostSdk;
   tools: Map<string, AgentTool>;
-  services: PluginService[];
-  injections: NextTurnInjection[];
-  systemEvents: { text: string; sessionKey: string }[];
-  heartbeats: (HeartbeatRequest | { reason?: string; deprecated: true })[];
+  channel(): ChannelPluginDef;
+  turns: Turn[];
+  notices: { text: string; sessionKey: string }[];
   logs: string[];
+  /** Pairing requests filed by the channel, by sender id. */
+  pairing: Map<string, { code: string; meta?: Record<string, string> }>;
+  approve(senderId: string): void;
+  config: HostConfig;
+  /** What the agent answers in a turn (default: nothing); throw to fail the turn. */
+  reply: (t: Turn) => string | Promise<string>;
+  /** Suppress turns after this many loop-guard events per conversation (default: never). */
+  loopLimit: number;
   /** Runs a tool as the host would and returns its details (throws what the tool throws). */
-  call(name: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  call(name: string, params?: Record<string, unknown>, callId?: string): Promise<Record<string, unknown>>;
+  /** Starts the channel's account as the gateway does; returns its stop. */
+  startChannel(): Promise<() => Promise<void>>;
+  statuses: Record<string, unknown>[];
 }
 
-export function fakeHost(pluginConfig: Record<string, unknown>, flavour: 'current' | 'deprecated' | 'events-only' = 'current', registrationMode = 'full'): FakeHost {
+export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode = 'full'): FakeHost {
   const tools = new Map<string, AgentTool>();
-  const services: PluginService[] = [];
-  const injections: NextTurnInjection[] = [];
-  const systemEvents: { text: string; sessionKey: string }[] = [];
-  const heartbeats: FakeHost['heartbeats'] = [];
+  let channel: ChannelPluginDef | null = null;
   const logs: string[] = [];
-  const keys = new Set<string>();
-  const inject = async (i: NextTurnInjection) => {
-    if (i.idempotencyKey && keys.has(i.idempotencyKey)) return { enqueued: false, id: i.idempotencyKey };
-    if (i.idempotencyKey) keys.add(i.idempotencyKey);
-    injections.push(i);
-    return { enqueued: true, id: i.idempotencyKey ?? String(injections.length) };
-  };
+  const pairing = new Map<string, { code: string; meta?: Record<string, string> }>();
+  const allowed = new Set<string>();
+  const loopEvents = new Map<string, number>();
+  const config: HostConfig = { channels: {}, commands: {}, plugins: { entries: { 'agent-messaging': { config: pluginConfig } } } };
   const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
-  const api: PluginApi = {
-    id: 'agent-messaging',
-    registrationMode,
-    pluginConfig,
-    logger,
-    registerTool: (t) => void tools.set(t.name, t),
-    registerService: (s) => void services.push(s),
-    runtime: {
-      system: {
-        enqueueSystemEvent: (text, o) => (systemEvents.push({ text, sessionKey: o.sessionKey }), true),
-        ...(flavour === 'deprecated' ? { requestHeartbeatNow: (o?: { reason?: string }) => void heartbeats.push({ ...(o?.reason ? { reason: o.reason } : {}), deprecated: true }) } : { requestHeartbeat: (r: HeartbeatRequest) => void heartbeats.push(r) }),
+  const h: FakeHost = {
+    api: {
+      id: 'agent-messaging',
+      registrationMode,
+      pluginConfig,
+      logger,
+      registerTool: (t) => void tools.set(t.name, t),
+      registerChannel: (r) => void (channel = r.plugin),
+      runtime: {
+        config: {
+          current: () => config,
+          mutateConfigFile: async (p) => void p.mutate(config),
+        },
+        system: { enqueueSystemEvent: (text, o) => (h.notices.push({ text, sessionKey: o.sessionKey }), true) },
+        channel: {
+          pairing: {
+            upsertPairingRequest: async (p) => {
+              const had = pairing.get(p.id);
+              if (had) return { code: had.code, created: false };
+              const code = `CODE${pairing.size + 1}`;
+              pairing.set(p.id, { code, ...(p.meta ? { meta: p.meta } : {}) });
+              return { code, created: true };
+            },
+            readAllowFromStore: async () => [...allowed],
+          },
+        },
       },
     },
-  };
-  if (flavour === 'current') api.session = { workflow: { enqueueNextTurnInjection: inject } };
-  if (flavour === 'deprecated') api.enqueueNextTurnInjection = inject;
-  return {
-    api,
+    sdk: {
+      async dispatchInboundDirectDm(p: DirectDmParams) {
+        const t: Turn = { conv: p.peer.id, text: p.rawBody, messageId: p.messageId, commandAuthorized: p.commandAuthorized };
+        h.turns.push(t);
+        let answer: string;
+        try {
+          answer = await h.reply(t);
+        } catch (e) {
+          p.onDispatchError(e);
+          return {};
+        }
+        if (answer) await p.deliver({ text: answer }).catch((e: unknown) => p.onDispatchError(e));
+        return {};
+      },
+      recordChannelBotPairLoopAndCheckSuppression(p: LoopCheck) {
+        const n = (loopEvents.get(p.conversationId) ?? 0) + 1;
+        loopEvents.set(p.conversationId, n);
+        return { suppressed: n > h.loopLimit };
+      },
+    },
     tools,
-    services,
-    injections,
-    systemEvents,
-    heartbeats,
+    channel: () => {
+      if (!channel) throw new Error('no channel registered');
+      return channel;
+    },
+    turns: [],
+    notices: [],
     logs,
-    async call(name, params = {}) {
+    pairing,
+    approve(senderId) {
+      allowed.add(senderId);
+      // What `openclaw pairing approve` does when no command owner is set.
+      config.commands = { ...config.commands, ownerAllowFrom: [`agent-messaging:${senderId}`] };
+    },
+    config,
+    reply: () => '',
+    loopLimit: Number.POSITIVE_INFINITY,
+    statuses: [],
+    async call(name, params = {}, callId = `call-${name}-${Math.random()}`) {
       const t = tools.get(name);
       if (!t) throw new Error(`no tool ${name}`);
-      const r = await t.execute(`call-${name}`, params);
+      const r = await t.execute(callId, params);
       expect(JSON.parse(r.content[0]!.text)).toEqual(JSON.parse(JSON.stringify(r.details)));
       return r.details as Record<string, unknown>;
     },
+    async startChannel() {
+      const ac = new AbortController();
+      const running = h.channel().gateway.startAccount({ accountId: 'default', cfg: config, abortSignal: ac.signal, setStatus: (s) => void h.statuses.push(s), log: logger });
+      const failed = running.then(() => null, (e: unknown) => e);
+      // Started once the status says so (or it failed at once).
+      for (let i = 0; i < 200 && !h.statuses.some((s) => s.running === true); i++) {
+        const early = await Promise.race([failed, new Promise((r) => setTimeout(() => r('pending'), 10))]);
+        if (early !== 'pending' && early !== null) throw early;
+      }
+      return async () => {
+        ac.abort();
+        const e = await failed;
+        if (e) throw e;
+      };
+    },
   };
+  return h;
 }

@@ -1,0 +1,86 @@
+/**
+ * The one place that loads the host's plugin SDK (`openclaw/plugin-sdk/channel-inbound`, an
+ * optional peer dependency): the inbound dispatch of a direct conversation and the host's
+ * bot-pair loop guard, the same functions the bundled Reef channel calls. Loaded at run time
+ * only, when the gateway starts the channel, so the tools, the CLIs and the unit tests need no
+ * `openclaw` package (tests hand in their own HostSdk).
+ *
+ * Resolution: the plugin's own `node_modules/openclaw` when the host linked its peer
+ * (docs/plugins/dependency-resolution.md, "Host peer dependency"), else the package of the
+ * running host itself (a `--link` install of a local folder is never relinked by the host).
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** dispatchInboundDirectDm's parameters, as far as this channel fills them in. */
+export interface DirectDmParams {
+  cfg: unknown;
+  channel: string;
+  channelLabel: string;
+  accountId: string;
+  peer: { kind: 'direct'; id: string };
+  senderId: string;
+  senderAddress: string;
+  recipientAddress: string;
+  conversationLabel: string;
+  rawBody: string;
+  bodyForAgent?: string;
+  messageId: string;
+  timestamp?: number;
+  commandAuthorized: false;
+  inboundAccessAuthorized?: boolean;
+  channelIngress: 'unsupported';
+  extraContext?: Record<string, unknown>;
+  deliver(payload: { text?: string }): Promise<void>;
+  onRecordError(error: unknown): void;
+  onDispatchError(error: unknown): void;
+}
+
+export interface LoopCheck {
+  scopeId: string;
+  conversationId: string;
+  senderId: string;
+  receiverId: string;
+  eventId?: string;
+  config?: unknown;
+  defaultsConfig?: unknown;
+  defaultEnabled: boolean;
+}
+
+export interface HostSdk {
+  dispatchInboundDirectDm(p: DirectDmParams): Promise<unknown>;
+  recordChannelBotPairLoopAndCheckSuppression(p: LoopCheck): { suppressed: boolean };
+}
+
+const SUBPATH = 'openclaw/plugin-sdk/channel-inbound';
+
+/** The folder of the `openclaw` package that runs this process, found from its entry script. */
+function hostPackageRoot(): string | null {
+  const entry = process.argv[1];
+  if (!entry) return null;
+  let dir = dirname(realpathSync(entry));
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'openclaw') return dir;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+export async function loadHostSdk(): Promise<HostSdk> {
+  let mod: Partial<HostSdk>;
+  try {
+    mod = (await import(/* @vite-ignore */ SUBPATH)) as Partial<HostSdk>;
+  } catch {
+    const root = hostPackageRoot();
+    if (!root) throw new Error(`cannot load ${SUBPATH}: not running inside an OpenClaw host`);
+    mod = (await import(/* @vite-ignore */ pathToFileURL(join(root, 'dist/plugin-sdk/channel-inbound.js')).href)) as Partial<HostSdk>;
+  }
+  if (typeof mod.dispatchInboundDirectDm !== 'function' || typeof mod.recordChannelBotPairLoopAndCheckSuppression !== 'function') {
+    throw new Error(`${SUBPATH} lacks dispatchInboundDirectDm or the bot-loop guard: this host is older than OpenClaw 2026.9.6`);
+  }
+  return mod as HostSdk;
+}
