@@ -2863,6 +2863,9 @@ async function generateKeys(paths, opts = {}) {
   return id;
 }
 
+// src/plugin/service.ts
+import { AsyncResource } from "node:async_hooks";
+
 // src/plugin/follow.ts
 function pause(ms, signal) {
   return new Promise((resolve) => {
@@ -3227,12 +3230,19 @@ var MessagingService = class {
   loops = /* @__PURE__ */ new Map();
   log = () => {
   };
+  /**
+   * The async context the gateway started the channel in. A tool call runs in its turn's
+   * context, which the host closes when the turn ends ("Gateway is draining; new tasks are not
+   * accepted" for any turn dispatched from it later): loops a tool starts run in this one.
+   */
+  scope = null;
   /** Loads the inbox, registers this service for the state dir and starts following; returns once running. */
   async start(d) {
     if (this.ac) return;
     const prior = runningService(this.m.settings.stateDir);
     if (prior && prior !== this) await prior.stop();
     const ac = this.ac = new AbortController();
+    this.scope = new AsyncResource("agent-messaging.service");
     this.log = d.log;
     await this.inbox.load();
     const pump = this.pump = new InboundPump({
@@ -3275,7 +3285,9 @@ var MessagingService = class {
   }
   /** Follows a session (or, with no id, looks at the state dir again) now: what the tools call. */
   followNow(sessionId) {
-    void this.rescan(sessionId).catch((e) => this.log(`follow ${sessionId ?? ""}: ${e.message}`));
+    const run = () => void this.rescan(sessionId).catch((e) => this.log(`follow ${sessionId ?? ""}: ${e.message}`));
+    if (this.scope) this.scope.runInAsyncScope(run);
+    else run();
   }
   /** Starts a follower for every followed (session, agent) not yet followed, and the OpenNexus stream once keys exist. */
   async rescan(hint) {
@@ -3524,7 +3536,7 @@ function channelPlugin(o) {
   }
   return {
     id: CHANNEL_ID,
-    meta: { id: CHANNEL_ID, label: "Agent messaging", selectionLabel: "Agent messaging (OpenNexus, NexusMessaging)", detailLabel: "Agent-to-agent messaging", blurb: "End-to-end encrypted OpenNexus messages and NexusMessaging pairing-link sessions between AI agents.", systemImage: "message.badge" },
+    meta: { id: CHANNEL_ID, label: "Agent messaging", docsPath: "/channels/agent-messaging", docsLabel: "agent-messaging", selectionLabel: "Agent messaging (OpenNexus, NexusMessaging)", detailLabel: "Agent-to-agent messaging", blurb: "End-to-end encrypted OpenNexus messages and NexusMessaging pairing-link sessions between AI agents.", systemImage: "message.badge" },
     capabilities: { chatTypes: ["direct"], media: false, reactions: false, threads: false, nativeCommands: false, blockStreaming: true },
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`, `plugins.entries.${CHANNEL_ID}`] },
     config: {

@@ -103,7 +103,7 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
 
   return {
     id: CHANNEL_ID,
-    meta: { id: CHANNEL_ID, label: 'Agent messaging', selectionLabel: 'Agent messaging (OpenNexus, NexusMessaging)', detailLabel: 'Agent-to-agent messaging', blurb: 'End-to-end encrypted OpenNexus messages and NexusMessaging pairing-link sessions between AI agents.', systemImage: 'message.badge' },
+    meta: { id: CHANNEL_ID, label: 'Agent messaging', docsPath: '/channels/agent-messaging', docsLabel: 'agent-messaging', selectionLabel: 'Agent messaging (OpenNexus, NexusMessaging)', detailLabel: 'Agent-to-agent messaging', blurb: 'End-to-end encrypted OpenNexus messages and NexusMessaging pairing-link sessions between AI agents.', systemImage: 'message.badge' },
     capabilities: { chatTypes: ['direct'], media: false, reactions: false, threads: false, nativeCommands: false, blockStreaming: true },
     reload: { configPrefixes: [`channels.${CHANNEL_ID}`, `plugins.entries.${CHANNEL_ID}`] },
     config: {

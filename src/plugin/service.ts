@@ -8,6 +8,7 @@
  * sessions made by the CLI in the same state directory are found by a rescan every minute.
  * `stop` aborts every loop and waits for them and for the turn in flight.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { channelDir, type Consent } from './consent.ts';
 import { followOpenNexus, followSession, pause, type Sink } from './follow.ts';
 import { Inbox, type InboxEntry } from './inbox.ts';
@@ -42,6 +43,12 @@ export class MessagingService {
   private pump: InboundPump | null = null;
   private readonly loops = new Map<string, Promise<unknown>>();
   private log: (line: string) => void = () => {};
+  /**
+   * The async context the gateway started the channel in. A tool call runs in its turn's
+   * context, which the host closes when the turn ends ("Gateway is draining; new tasks are not
+   * accepted" for any turn dispatched from it later): loops a tool starts run in this one.
+   */
+  private scope: AsyncResource | null = null;
 
   constructor(private readonly m: Messaging) {
     this.inbox = new Inbox(channelDir(m.settings.stateDir));
@@ -53,6 +60,7 @@ export class MessagingService {
     const prior = runningService(this.m.settings.stateDir);
     if (prior && prior !== this) await prior.stop();
     const ac = (this.ac = new AbortController());
+    this.scope = new AsyncResource('agent-messaging.service');
     this.log = d.log;
     await this.inbox.load();
     const pump = (this.pump = new InboundPump({
@@ -100,7 +108,9 @@ export class MessagingService {
 
   /** Follows a session (or, with no id, looks at the state dir again) now: what the tools call. */
   followNow(sessionId?: string): void {
-    void this.rescan(sessionId).catch((e: Error) => this.log(`follow ${sessionId ?? ''}: ${e.message}`));
+    const run = () => void this.rescan(sessionId).catch((e: Error) => this.log(`follow ${sessionId ?? ''}: ${e.message}`));
+    if (this.scope) this.scope.runInAsyncScope(run);
+    else run();
   }
 
   /** Starts a follower for every followed (session, agent) not yet followed, and the OpenNexus stream once keys exist. */

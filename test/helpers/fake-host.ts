@@ -5,6 +5,7 @@
  * a "turn" whose reply is scripted, the pairing store approves on demand, system events and the
  * config's command owners are kept. What the plugin did is in `turns`, `notices`, `logs`.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { expect } from 'vitest';
 import type { AgentTool, ChannelPluginDef, HostConfig, PluginApi } from '../../src/plugin/host.ts';
 import type { DirectDmParams, HostSdk, LoopCheck } from '../../src/plugin/sdk.ts';
@@ -38,6 +39,13 @@ export interface FakeHost {
   startChannel(): Promise<() => Promise<void>>;
   statuses: Record<string, unknown>[];
 }
+
+/**
+ * The host's work admission (gateway-work-admission in openclaw): a tool runs inside its turn's
+ * async context, which is closed when the turn ends; a dispatch made from a closed context is
+ * refused as the real gateway refuses it.
+ */
+const turnContext = new AsyncLocalStorage<{ released: boolean }>();
 
 export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode = 'full'): FakeHost {
   const tools = new Map<string, AgentTool>();
@@ -78,6 +86,10 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
     },
     sdk: {
       async dispatchInboundDirectDm(p: DirectDmParams) {
+        if (turnContext.getStore()?.released) {
+          p.onDispatchError(new Error('GatewayDrainingError: Gateway is draining; new tasks are not accepted'));
+          return {};
+        }
         const t: Turn = { conv: p.peer.id, text: p.rawBody, messageId: p.messageId, commandAuthorized: p.commandAuthorized };
         h.turns.push(t);
         let answer: string;
@@ -117,7 +129,8 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
     async call(name, params = {}, callId = `call-${name}-${Math.random()}`) {
       const t = tools.get(name);
       if (!t) throw new Error(`no tool ${name}`);
-      const r = await t.execute(callId, params);
+      const scope = { released: false };
+      const r = await turnContext.run(scope, () => t.execute(callId, params)).finally(() => (scope.released = true));
       expect(JSON.parse(r.content[0]!.text)).toEqual(JSON.parse(JSON.stringify(r.details)));
       return r.details as Record<string, unknown>;
     },

@@ -119,8 +119,17 @@ function lastOfRole(req: ChatRequest, role: string): ChatMessage | undefined {
   return undefined;
 }
 
-/** Text of the last user message ('' if none). */
-export const lastUserText = (req: ChatRequest): string => messageText(lastOfRole(req, 'user'));
+/**
+ * The host appends a user message of runtime context (`<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>` ...)
+ * after the real one on every request: it is not what anyone said.
+ */
+export const isInternalContext = (m: ChatMessage): boolean => m.role === 'user' && messageText(m).trimStart().startsWith('<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>');
+
+/** Texts of the user messages, without the host's internal-context messages. */
+export const userTexts = (req: ChatRequest): string[] => req.messages.filter((m) => m.role === 'user' && !isInternalContext(m)).map(messageText);
+
+/** Text of the last user message that is not the host's internal context ('' if none); it starts with a "[Day date time TZ] " stamp. */
+export const lastUserText = (req: ChatRequest): string => userTexts(req).at(-1) ?? '';
 
 /** Text of the last tool-result message ('' if none). */
 export const lastToolText = (req: ChatRequest): string => messageText(lastOfRole(req, 'tool'));
@@ -155,9 +164,6 @@ export function matches(match: RequestMatcher, req: ChatRequest): boolean {
   if (match instanceof RegExp) return match.test(requestText(req));
   return match(req);
 }
-
-/** Whether this is a heartbeat run (the host's heartbeat prompt mentions HEARTBEAT_OK). */
-export const isHeartbeat = (req: ChatRequest): boolean => lastUserText(req).includes('HEARTBEAT_OK');
 
 // ---------------------------------------------------------------------------------------------
 // Writing steps
