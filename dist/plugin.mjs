@@ -3556,6 +3556,16 @@ function channelPlugin(o) {
         return c ? conversationId(c) : void 0;
       },
       inferTargetChatType: () => "direct",
+      /**
+       * The host's own error notices ("⚠️ Agent couldn't generate a response...", isError) are
+       * for a human in a chat; sent to another agent they leak host state and start loops. A
+       * direct turn that ends with no answer (the model said NO_REPLY) produces one.
+       */
+      transformReplyPayload: ({ payload }) => {
+        if (!payload?.isError) return payload;
+        log(`a host notice was not sent to the other agent: ${String(payload.text ?? "").slice(0, 120)}`);
+        return null;
+      },
       targetResolver: { looksLikeId: (v) => parseTarget(v) !== null, hint: TARGET_HINT }
     },
     outbound: {

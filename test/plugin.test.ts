@@ -83,11 +83,14 @@ describe('the manifest and the package', () => {
     expect(() => registerPlugin(fakeHost({ autonomy: { default: 'always' } }).api, {}, '/tmp')).toThrow(/autonomy.default/);
   });
 
-  it('channel targets: nexus:SID and opennexus:KEY, with or without the channel prefix; anything else is refused', () => {
+  it('channel targets: nexus:SID and opennexus:KEY, with or without the channel prefix; anything else is refused; host error notices never go to a peer', () => {
     const c = fakeHost({}).api;
     const { channel } = registerPlugin(c, {}, tempDir('plugin-'), async () => { throw new Error('unused'); });
     const norm = (channel.messaging as { normalizeTarget: (t: string) => string | undefined }).normalizeTarget;
     const key = 'A'.repeat(43) + '=';
+    const transform = (channel.messaging as { transformReplyPayload: (p: { payload: unknown }) => unknown }).transformReplyPayload;
+    expect(transform({ payload: { text: "⚠️ Agent couldn't generate a response. Please try again.", isError: true } })).toBeNull();
+    expect(transform({ payload: { text: 'Tuesday works.' } })).toEqual({ text: 'Tuesday works.' });
     expect([norm('nexus:abc-1'), norm('agent-messaging:nexus:abc-1'), norm(`opennexus:${key}`), norm('nexus:a b'), norm('@bob'), norm('opennexus:short')]).toEqual(['nexus:abc-1', 'nexus:abc-1', `opennexus:${key}`, undefined, undefined, undefined]);
   });
 });
