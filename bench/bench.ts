@@ -18,6 +18,7 @@ import { benchNexusPush } from './nexus-push.ts';
 import { benchNexusRedis } from './nexus-redis.ts';
 import { benchMessengerRedis } from './messenger-redis.ts';
 import { benchPluginWake } from './plugin-wake.ts';
+import { benchHostLatency } from './host-latency.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 
@@ -181,5 +182,6 @@ await benchNexusPush();
 await benchNexusRedis(nexusScript);
 await benchMessengerRedis();
 await benchPluginWake();
+await benchHostLatency();
 await benchOpenNexusSend();
 await benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30);

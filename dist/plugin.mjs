@@ -2896,6 +2896,7 @@ async function followSession(d, sessionId, agentId) {
       const saved = await d.agent.state.load(sessionId, agentId);
       if (!polling) {
         const r = await d.agent.watch(saved, agentId, { timeoutMs: 10 * 6e4, signal: d.signal, onMessage: (m) => deliver(d, sessionId, agentId, m) });
+        if (r.reconnects > 0) d.log(`session ${sessionId}: the event stream was reopened ${r.reconnects} time(s)`);
         if (r.ended === "expired") return d.log(`session ${sessionId} has ended; no longer followed`), "ended";
         if (r.ended === "refused") {
           const e = String(r.error?.error ?? "");
@@ -3466,6 +3467,11 @@ async function sendToConversation(m, target, text, idempotencyKey) {
 // src/plugin/channel.ts
 var section = (cfg) => cfg?.channels?.[CHANNEL_ID] ?? {};
 var replyKey = (key) => `am-${hex(sha256(utf8(key))).slice(0, 40)}`;
+var ISOLATING = /* @__PURE__ */ new Set(["per-channel-peer", "per-account-channel-peer"]);
+function isolated(cfg) {
+  const session = cfg.session ?? {};
+  return ISOLATING.has(String(session.dmScope)) ? cfg : { ...cfg, session: { ...session, dmScope: "per-channel-peer" } };
+}
 var label = (conv) => conv.startsWith("nexus:") ? `NexusMessaging session ${conv.slice(6)}` : `OpenNexus agent ${conv.slice(10)}`;
 function channelPlugin(o) {
   const log = (l) => o.api.logger.info(`[agent-messaging] ${l}`);
@@ -3481,7 +3487,7 @@ function channelPlugin(o) {
       async turn(conv, from, text, messageId, deliver2) {
         let failure;
         await sdk.dispatchInboundDirectDm({
-          cfg: ctx.cfg,
+          cfg: isolated(ctx.cfg),
           channel: CHANNEL_ID,
           channelLabel: "Agent messaging",
           accountId: "default",
@@ -3586,6 +3592,7 @@ function channelPlugin(o) {
     },
     pairing: { idLabel: "OpenNexus agent id", normalizeAllowEntry: (e) => e.trim() },
     security: {
+      dmRouting: { resolveDmScope: () => "per-channel-peer" },
       resolveDmPolicy: () => ({ policy: "pairing", allowFrom: [], policyPath: "agent-messaging approvals", allowFromPath: "agent-messaging approvals", approveHint: `openclaw pairing approve ${CHANNEL_ID} <code>`, normalizeEntry: (e) => e })
     },
     status: {

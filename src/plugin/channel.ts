@@ -29,6 +29,17 @@ export interface ChannelOptions {
 const section = (cfg: HostConfig | undefined) => ((cfg?.channels?.[CHANNEL_ID] ?? {}) as Record<string, unknown>);
 /** An Idempotency-Key for a reply: short, stable for the same reply of the same turn. */
 const replyKey = (key: string) => `am-${hex(sha256(utf8(key))).slice(0, 40)}`;
+/**
+ * Each conversation gets its own session, whatever session.dmScope says: under the host's
+ * default ("main") another agent's turn would run in the owner's main session, with the
+ * owner's private conversation in context and its answer going to that agent
+ * (concepts/session.md warns of exactly this). security.dmRouting tells the audit the same.
+ */
+const ISOLATING = new Set(['per-channel-peer', 'per-account-channel-peer']);
+function isolated(cfg: HostConfig): HostConfig {
+  const session = (cfg.session ?? {}) as Record<string, unknown>;
+  return ISOLATING.has(String(session.dmScope)) ? cfg : { ...cfg, session: { ...session, dmScope: 'per-channel-peer' } };
+}
 const label = (conv: string) => (conv.startsWith('nexus:') ? `NexusMessaging session ${conv.slice(6)}` : `OpenNexus agent ${conv.slice(10)}`);
 
 export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
@@ -46,7 +57,7 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
       async turn(conv, from, text, messageId, deliver) {
         let failure: unknown;
         await sdk.dispatchInboundDirectDm({
-          cfg: ctx.cfg,
+          cfg: isolated(ctx.cfg),
           channel: CHANNEL_ID,
           channelLabel: 'Agent messaging',
           accountId: 'default',
@@ -153,6 +164,7 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
     },
     pairing: { idLabel: 'OpenNexus agent id', normalizeAllowEntry: (e: string) => e.trim() },
     security: {
+      dmRouting: { resolveDmScope: () => 'per-channel-peer' },
       resolveDmPolicy: () => ({ policy: 'pairing', allowFrom: [], policyPath: 'agent-messaging approvals', allowFromPath: 'agent-messaging approvals', approveHint: `openclaw pairing approve ${CHANNEL_ID} <code>`, normalizeEntry: (e: string) => e }),
     },
     status: {

@@ -64,6 +64,7 @@ export async function followSession(d: FollowDeps, sessionId: string, agentId: s
       const saved = await d.agent.state.load(sessionId, agentId);
       if (!polling) {
         const r = await d.agent.watch(saved, agentId, { timeoutMs: 10 * 60_000, signal: d.signal, onMessage: (m) => deliver(d, sessionId, agentId, m) });
+        if (r.reconnects > 0) d.log(`session ${sessionId}: the event stream was reopened ${r.reconnects} time(s)`);
         if (r.ended === 'expired') return (d.log(`session ${sessionId} has ended; no longer followed`), 'ended');
         if (r.ended === 'refused') {
           const e = String(r.error?.error ?? '');

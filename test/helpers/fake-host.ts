@@ -15,6 +15,8 @@ export interface Turn {
   text: string;
   messageId: string;
   commandAuthorized: boolean;
+  /** session.dmScope of the config the turn was dispatched with (its session routing). */
+  dmScope: unknown;
 }
 
 export interface FakeHost {
@@ -90,7 +92,7 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
           p.onDispatchError(new Error('GatewayDrainingError: Gateway is draining; new tasks are not accepted'));
           return {};
         }
-        const t: Turn = { conv: p.peer.id, text: p.rawBody, messageId: p.messageId, commandAuthorized: p.commandAuthorized };
+        const t: Turn = { conv: p.peer.id, text: p.rawBody, messageId: p.messageId, commandAuthorized: p.commandAuthorized, dmScope: ((p.cfg as HostConfig).session as { dmScope?: unknown } | undefined)?.dmScope };
         h.turns.push(t);
         let answer: string;
         try {

@@ -30,7 +30,15 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The package folder (the one with openclaw.plugin.json) above this file; `npm run bench` bundles it elsewhere under node_modules. */
+export const PACKAGE_ROOT = ((): string => {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'openclaw.plugin.json'))) return dir.endsWith('/') ? dir : `${dir}/`;
+    dir = join(dir, '..');
+  }
+  return fileURLToPath(new URL('../../', import.meta.url));
+})();
 export const PLUGIN_ID = 'agent-messaging';
 export const OPENCLAW_VERSION = '2026.9.6';
 /** The provider id and model id the gateway's default agent uses (model.ts answers any id). */
