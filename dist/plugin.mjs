@@ -3528,7 +3528,7 @@ function channelPlugin(o) {
       }).suppressed
     };
     const service = new MessagingService(m);
-    await service.start({ consent, host, log, reply: async (conv, text, key) => void await sendToConversation(m, conv, text, replyKey(key)) });
+    await service.start({ consent, host, log, reply: async (conv, text, key) => void await sendToConversation(m, conv, text, replyKey(`${key}:${text}`)) });
     ctx.setStatus({ accountId: "default", running: true, connected: true, lastConnectedAt: Date.now(), lastError: null });
     try {
       await new Promise((resolve) => {

@@ -153,6 +153,19 @@ describe('the channel: inbound turns and outbound answers', () => {
     await second.stop();
   });
 
+  it('a turn run again after a failure does not post the same answer twice; a different answer goes out', async () => {
+    const a = plugin('claw');
+    const { sid, peer, peerKey } = await sessionWithPeer(a.host);
+    let n = 0;
+    a.host.reply = () => (n++ < 2 ? 'the same answer' : 'a new answer');
+    a.host.failAfterReply = 2;
+    await a.start();
+    await peer.send(sid, 'peer', 'question', peerKey);
+    await waitFor(async () => (await peerTexts(peer, sid, peerKey)).includes('a new answer'), 15_000, 'the third run');
+    expect(await peerTexts(peer, sid, peerKey)).toEqual(['the same answer', 'a new answer']);
+    await a.stop();
+  });
+
   it('the message tool path: sendText into a session and to an unknown target', async () => {
     const a = plugin('claw');
     const { sid, peer, peerKey } = await sessionWithPeer(a.host);

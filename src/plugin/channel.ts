@@ -27,7 +27,11 @@ export interface ChannelOptions {
 }
 
 const section = (cfg: HostConfig | undefined) => ((cfg?.channels?.[CHANNEL_ID] ?? {}) as Record<string, unknown>);
-/** An Idempotency-Key for a reply: short, stable for the same reply of the same turn. */
+/**
+ * An Idempotency-Key for a reply: short, the same for the same answer to the same batch (a
+ * batch whose turn is run again after a failure does not post an answer twice), another for
+ * a different answer (the server refuses a key reused for another text).
+ */
 const replyKey = (key: string) => `am-${hex(sha256(utf8(key))).slice(0, 40)}`;
 /**
  * Each conversation gets its own session, whatever session.dmScope says: under the host's
@@ -99,7 +103,7 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
         }).suppressed,
     };
     const service = new MessagingService(m);
-    await service.start({ consent, host, log, reply: async (conv, text, key) => void (await sendToConversation(m, conv, text, replyKey(key))) });
+    await service.start({ consent, host, log, reply: async (conv, text, key) => void (await sendToConversation(m, conv, text, replyKey(`${key}:${text}`))) });
     ctx.setStatus({ accountId: 'default', running: true, connected: true, lastConnectedAt: Date.now(), lastError: null });
     try {
       await new Promise<void>((resolve) => {

@@ -33,6 +33,8 @@ export interface FakeHost {
   config: HostConfig;
   /** What the agent answers in a turn (default: nothing); throw to fail the turn. */
   reply: (t: Turn) => string | Promise<string>;
+  /** This many turns fail after their answer went out (as a turn cut off after delivery). */
+  failAfterReply: number;
   /** Suppress turns after this many loop-guard events per conversation (default: never). */
   loopLimit: number;
   /** Runs a tool as the host would and returns its details (throws what the tool throws). */
@@ -102,6 +104,10 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
           return {};
         }
         if (answer) await p.deliver({ text: answer }).catch((e: unknown) => p.onDispatchError(e));
+        if (h.failAfterReply > 0) {
+          h.failAfterReply--;
+          p.onDispatchError(new Error('the turn failed after its answer went out'));
+        }
         return {};
       },
       recordChannelBotPairLoopAndCheckSuppression(p: LoopCheck) {
@@ -127,6 +133,7 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
     config,
     reply: () => '',
     loopLimit: Number.POSITIVE_INFINITY,
+    failAfterReply: 0,
     statuses: [],
     async call(name, params = {}, callId = `call-${name}-${Math.random()}`) {
       const t = tools.get(name);
