@@ -3043,6 +3043,10 @@ var Inbox = class {
     const all = [...this.pendingById.values()];
     return conv === void 0 ? all : all.filter((e) => e.conv === conv);
   }
+  /** Bytes pending in one conversation. */
+  bytesOf(conv) {
+    return this.bytesByConv.get(conv) ?? 0;
+  }
   has(id) {
     return this.pendingById.has(id) || this.done.has(id);
   }
@@ -3214,6 +3218,8 @@ var InboundPump = class {
 // src/plugin/service.ts
 var RESCAN_MS = 6e4;
 var APPROVAL_POLL_MS = 1e3;
+var STRANGER_BYTES_EACH = 256 * 1024;
+var STRANGER_BYTES_ALL = 2 * 1024 * 1024;
 var REGISTRY = /* @__PURE__ */ Symbol.for("agent-messaging.services");
 var registry = () => globalThis[REGISTRY] ??= /* @__PURE__ */ new Map();
 function runningService(stateDir) {
@@ -3237,6 +3243,9 @@ var MessagingService = class {
    * accepted" for any turn dispatched from it later): loops a tool starts run in this one.
    */
   scope = null;
+  consent = null;
+  /** Conversations whose last message came from an agent nobody approved. */
+  strangers = /* @__PURE__ */ new Set();
   /** Loads the inbox, registers this service for the state dir and starts following; returns once running. */
   async start(d) {
     if (this.ac) return;
@@ -3244,6 +3253,7 @@ var MessagingService = class {
     if (prior && prior !== this) await prior.stop();
     const ac = this.ac = new AbortController();
     this.scope = new AsyncResource("agent-messaging.service");
+    this.consent = d.consent;
     this.log = d.log;
     await this.inbox.load();
     const pump = this.pump = new InboundPump({
@@ -3276,9 +3286,32 @@ var MessagingService = class {
   sink = {
     arrive: async (e) => {
       const entry = { ...e, at: Date.now() };
+      const approved = !this.consent || await this.consent.approved(entry.conv);
+      if (approved) this.strangers.delete(entry.conv);
+      else this.strangers.add(entry.conv);
+      if (!approved && !this.strangerFits(entry)) {
+        this.log(`a message from ${entry.conv}, not approved yet, was dropped: unapproved agents' waiting share is full (${STRANGER_BYTES_EACH} bytes each, ${STRANGER_BYTES_ALL} in all)`);
+        return;
+      }
       if (await this.inbox.add(entry)) this.pump?.kick(entry.conv);
     }
   };
+  /**
+   * Messages from agents nobody approved wait in a share of their own, per agent and in all,
+   * so unsolicited senders (a flood of new keys) can never fill the inbox that approved
+   * conversations need.
+   */
+  strangerFits(e) {
+    const size2 = Buffer.byteLength(JSON.stringify(e));
+    const mine = this.inbox.bytesOf(e.conv);
+    let all = 0;
+    for (const c of this.strangers) {
+      const n = this.inbox.bytesOf(c);
+      if (n === 0 && c !== e.conv) this.strangers.delete(c);
+      all += n;
+    }
+    return mine + size2 <= STRANGER_BYTES_EACH && all + size2 <= STRANGER_BYTES_ALL;
+  }
   run(key, loop) {
     if (this.loops.has(key)) return;
     const p = loop().catch((e) => this.log(`${key}: ${e.message}`)).finally(() => this.loops.delete(key));

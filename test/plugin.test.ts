@@ -206,6 +206,24 @@ describe('consent, autonomy and loops', () => {
     await alice.stop();
   });
 
+  it('an unapproved agent gets a bounded share of the inbox: past 256 KiB its messages are dropped and logged, others are not affected', async () => {
+    const alice = plugin('alice');
+    const bob = plugin('bob');
+    const aliceId = await alice.host.call('opennexus_whoami', { create: true });
+    const bobId = await bob.host.call('opennexus_whoami', { create: true });
+    await bob.start();
+    await waitFor(() => bob.host.logs.some((l) => l.includes('following the OpenNexus stream')), 5000, 'bob streaming');
+    const big = (i: number) => `${i} ${'x'.repeat(40_000)}`;
+    for (let i = 0; i < 8; i++) await alice.host.call('opennexus_send', { to: bobId.public_key, message: big(i), messengerUrl: hub.messengerUrl });
+    await waitFor(() => bob.host.logs.some((l) => /not approved yet, was dropped: unapproved agents' waiting share is full/.test(l)), 20_000, 'the drop');
+    bob.host.approve(String(aliceId.agent_id));
+    await waitFor(() => bob.host.turns.length >= 6, 20_000, 'the kept ones after approval');
+    await new Promise((r) => setTimeout(r, 500));
+    const got = bob.host.turns.flatMap((t) => [...t.text.matchAll(/> (\d) x+/g)].map((m) => Number(m[1])));
+    expect(got).toEqual([0, 1, 2, 3, 4, 5]);
+    await bob.stop();
+  });
+
   it('notify-only, a spent budget and loop protection tell the owner instead of starting a turn', async () => {
     const a = plugin('claw', tempDir('plugin-'), { autonomy: { default: 'bounded', turnsPerDay: 1 } });
     const { sid, peer, peerKey } = await sessionWithPeer(a.host);

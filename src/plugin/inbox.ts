@@ -131,6 +131,11 @@ export class Inbox {
     return conv === undefined ? all : all.filter((e) => e.conv === conv);
   }
 
+  /** Bytes pending in one conversation. */
+  bytesOf(conv: string): number {
+    return this.bytesByConv.get(conv) ?? 0;
+  }
+
   has(id: string): boolean {
     return this.pendingById.has(id) || this.done.has(id);
   }

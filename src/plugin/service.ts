@@ -18,6 +18,9 @@ import type { Messaging } from './messaging.ts';
 export const RESCAN_MS = 60_000;
 /** How often conversations that wait for an approval look at the host's allow store again. */
 export const APPROVAL_POLL_MS = 1_000;
+/** The inbox share of one OpenNexus agent nobody approved yet, and of all of them. */
+export const STRANGER_BYTES_EACH = 256 * 1024;
+export const STRANGER_BYTES_ALL = 2 * 1024 * 1024;
 
 const REGISTRY = Symbol.for('agent-messaging.services');
 type Registry = Map<string, MessagingService>;
@@ -49,6 +52,9 @@ export class MessagingService {
    * accepted" for any turn dispatched from it later): loops a tool starts run in this one.
    */
   private scope: AsyncResource | null = null;
+  private consent: Consent | null = null;
+  /** Conversations whose last message came from an agent nobody approved. */
+  private readonly strangers = new Set<string>();
 
   constructor(private readonly m: Messaging) {
     this.inbox = new Inbox(channelDir(m.settings.stateDir));
@@ -61,6 +67,7 @@ export class MessagingService {
     if (prior && prior !== this) await prior.stop();
     const ac = (this.ac = new AbortController());
     this.scope = new AsyncResource('agent-messaging.service');
+    this.consent = d.consent;
     this.log = d.log;
     await this.inbox.load();
     const pump = (this.pump = new InboundPump({
@@ -94,9 +101,33 @@ export class MessagingService {
   private readonly sink: Sink = {
     arrive: async (e) => {
       const entry: InboxEntry = { ...e, at: Date.now() };
+      const approved = !this.consent || (await this.consent.approved(entry.conv));
+      if (approved) this.strangers.delete(entry.conv);
+      else this.strangers.add(entry.conv);
+      if (!approved && !this.strangerFits(entry)) {
+        this.log(`a message from ${entry.conv}, not approved yet, was dropped: unapproved agents' waiting share is full (${STRANGER_BYTES_EACH} bytes each, ${STRANGER_BYTES_ALL} in all)`);
+        return;
+      }
       if (await this.inbox.add(entry)) this.pump?.kick(entry.conv);
     },
   };
+
+  /**
+   * Messages from agents nobody approved wait in a share of their own, per agent and in all,
+   * so unsolicited senders (a flood of new keys) can never fill the inbox that approved
+   * conversations need.
+   */
+  private strangerFits(e: InboxEntry): boolean {
+    const size = Buffer.byteLength(JSON.stringify(e));
+    const mine = this.inbox.bytesOf(e.conv);
+    let all = 0;
+    for (const c of this.strangers) {
+      const n = this.inbox.bytesOf(c);
+      if (n === 0 && c !== e.conv) this.strangers.delete(c); // nothing of it waits any more
+      all += n;
+    }
+    return mine + size <= STRANGER_BYTES_EACH && all + size <= STRANGER_BYTES_ALL;
+  }
 
   private run(key: string, loop: () => Promise<unknown>): void {
     if (this.loops.has(key)) return;
