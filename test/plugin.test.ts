@@ -166,6 +166,20 @@ describe('the channel: inbound turns and outbound answers', () => {
     await a.stop();
   });
 
+  it('a turn the host ends with its own error notice is run again, and the notice never reaches the peer', async () => {
+    const a = plugin('claw');
+    const { sid, peer, peerKey } = await sessionWithPeer(a.host);
+    let n = 0;
+    a.host.reply = () => (n++ === 0 ? '⚠️ The model provider returned a temporary internal error before replying.' : 'answered after all');
+    await a.start();
+    await peer.send(sid, 'peer', 'question', peerKey);
+    await waitFor(async () => (await peerTexts(peer, sid, peerKey)).includes('answered after all'), 15_000, 'the second run');
+    expect(await peerTexts(peer, sid, peerKey)).toEqual(['answered after all']);
+    expect(a.host.turns).toHaveLength(2);
+    expect(a.host.logs.some((l) => /the host ended the turn with an error/.test(l))).toBe(true);
+    await a.stop();
+  });
+
   it('the message tool path: sendText into a session and to an unknown target', async () => {
     const a = plugin('claw');
     const { sid, peer, peerKey } = await sessionWithPeer(a.host);
@@ -222,6 +236,27 @@ describe('consent, autonomy and loops', () => {
     const got = bob.host.turns.flatMap((t) => [...t.text.matchAll(/> (\d) x+/g)].map((m) => Number(m[1])));
     expect(got).toEqual([0, 1, 2, 3, 4, 5]);
     await bob.stop();
+  });
+
+  it('messages told to the owner are kept until the owner\'s session takes them: past the host\'s 20-event cap and across a restart', async () => {
+    const stateDir = tempDir('plugin-notices-');
+    const first = plugin('claw', stateDir, { autonomy: { default: 'notify' } });
+    const { sid, peer, peerKey } = await sessionWithPeer(first.host);
+    await first.start();
+    for (let i = 0; i < 30; i++) await peer.send(sid, 'peer', `note ${i}`, peerKey);
+    const told = (logs: string[]) => logs.filter((l) => l.includes('told to the owner')).reduce((n, l) => n + Number(/(\d+) message/.exec(l)![1]), 0);
+    await waitFor(() => told(first.host.logs) >= 30, 15_000, 'all told');
+    await first.stop(); // the gateway restarts before the owner's next turn: its queue is gone
+    const second = plugin('claw', stateDir, { autonomy: { default: 'notify' } });
+    await second.start();
+    const seen = new Set<number>();
+    for (const deadline = Date.now() + 20_000; seen.size < 30 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      for (const text of second.host.drainOwner()) for (const m of text.matchAll(/> note (\d+)/g)) seen.add(Number(m[1]));
+    }
+    expect(seen.size).toBe(30);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(second.host.drainOwner()).toEqual([]); // all taken: nothing is told again
+    await second.stop();
   });
 
   it('notify-only, a spent budget and loop protection tell the owner instead of starting a turn', async () => {

@@ -7,6 +7,7 @@
  * are approved in the host's pairing flow (consent.ts); every inbound turn is
  * command-unauthorized and framed as untrusted data (frame.ts).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { hex, utf8 } from '../opennexus/core/bytes.ts';
 import { randomBytes, sha256 } from '../opennexus/core/crypto.ts';
 import { pluginSettings, type PluginSettings } from './config.ts';
@@ -44,6 +45,13 @@ function isolated(cfg: HostConfig): HostConfig {
   const session = (cfg.session ?? {}) as Record<string, unknown>;
   return ISOLATING.has(String(session.dmScope)) ? cfg : { ...cfg, session: { ...session, dmScope: 'per-channel-peer' } };
 }
+/**
+ * The turn a reply belongs to. The host hands its own failure notices (isError: a model that
+ * failed, a gateway going down) to transformReplyPayload with no word of which conversation
+ * they are for; the dispatch's async context says, so the turn counts as failed and is run
+ * again instead of being marked done.
+ */
+const currentTurn = new AsyncLocalStorage<{ hostError?: string }>();
 const label = (conv: string) => (conv.startsWith('nexus:') ? `NexusMessaging session ${conv.slice(6)}` : `OpenNexus agent ${conv.slice(10)}`);
 
 export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
@@ -60,7 +68,8 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
     const host: TurnHost = {
       async turn(conv, from, text, messageId, deliver) {
         let failure: unknown;
-        await sdk.dispatchInboundDirectDm({
+        const turn: { hostError?: string } = {};
+        await currentTurn.run(turn, () => sdk.dispatchInboundDirectDm({
           cfg: isolated(ctx.cfg),
           channel: CHANNEL_ID,
           channelLabel: 'Agent messaging',
@@ -86,10 +95,14 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
             failure ??= e;
             o.api.logger.error(`[agent-messaging] turn ${conv}: ${String(e)}`);
           },
-        });
+        }));
         if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+        if (turn.hostError) throw new Error(`the host ended the turn with an error: ${turn.hostError.slice(0, 200)}`);
       },
-      notify: (text, key) => o.api.runtime?.system?.enqueueSystemEvent?.(text, { sessionKey: settings.sessionKey, contextKey: key }) ?? false,
+      owner: {
+        put: (text, key) => o.api.runtime?.system?.enqueueSystemEvent?.(text, { sessionKey: settings.sessionKey, contextKey: key, replace: true }) ?? false,
+        holds: (key) => (sdk.peekSystemEventEntries ? sdk.peekSystemEventEntries(settings.sessionKey).some((e) => String(e.contextKey ?? '') === key.toLowerCase()) : undefined),
+      },
       loopSuppressed: (conv, from, eventId) =>
         sdk.recordChannelBotPairLoopAndCheckSuppression({
           scopeId: `${CHANNEL_ID}:default`,
@@ -145,6 +158,10 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
        */
       transformReplyPayload: ({ payload }: { payload: { isError?: boolean; text?: string } | null }) => {
         if (!payload?.isError) return payload;
+        const turn = currentTurn.getStore();
+        // The host's notice for a turn that ended with no answer (the model said NO_REPLY) is
+        // not a failure: the agent chose not to answer (openclaw 2026.9.6's incomplete-turn text).
+        if (turn && !String(payload.text ?? '').includes("couldn't generate a response")) turn.hostError ??= String(payload.text ?? 'error');
         log(`a host notice was not sent to the other agent: ${String(payload.text ?? '').slice(0, 120)}`);
         return null;
       },

@@ -46,7 +46,7 @@ export interface HostRuntime {
     mutateConfigFile?(p: { afterWrite: { mode: 'auto' }; mutate: (draft: HostConfig) => void }): Promise<unknown>;
   };
   system?: {
-    enqueueSystemEvent?: (text: string, opts: { sessionKey: string; contextKey?: string }) => boolean;
+    enqueueSystemEvent?: (text: string, opts: { sessionKey: string; contextKey?: string; replace?: boolean }) => boolean;
     requestHeartbeat?: (r: HeartbeatRequest) => void;
   };
   channel?: {

@@ -11,9 +11,10 @@
  * session as a notice instead of a turn. Failures are retried with backoff; nothing throws out.
  */
 import type { Consent } from './consent.ts';
-import { frameBatch, frameNotice, shownId } from './frame.ts';
+import { frameBatch, shownId } from './frame.ts';
 import type { Inbox, InboxEntry } from './inbox.ts';
 import { pause } from './follow.ts';
+import type { OwnerNotices, OwnerQueue } from './notices.ts';
 
 export const MAX_BATCH = 20;
 /** A batch whose turn failed this often goes to the owner instead (a poisoned message must not block its conversation). */
@@ -24,8 +25,8 @@ const MAX_BATCH_BYTES = 32 * 1024;
 export interface TurnHost {
   /** Runs one agent turn for the text in the conversation; each reply goes to `deliver`. Resolves when the turn is over. */
   turn(conv: string, from: string, text: string, messageId: string, deliver: (text: string) => Promise<void>): Promise<void>;
-  /** Tells the owner (no turn); false when the host refused. */
-  notify(text: string, key: string): boolean;
+  /** The owner's queue of notices (notices.ts). */
+  owner: OwnerQueue;
   /** The host's bot-pair loop guard: true when this exchange must not start a turn. */
   loopSuppressed(conv: string, from: string, eventId: string): boolean;
 }
@@ -34,6 +35,7 @@ export interface PumpDeps {
   inbox: Inbox;
   consent: Consent;
   host: TurnHost;
+  notices: OwnerNotices;
   /** Sends a reply into the conversation (outbound.ts); throws when it could not. */
   reply(conv: string, text: string, key: string): Promise<void>;
   ownPublicKey(): Promise<string | undefined>;
@@ -112,12 +114,9 @@ export class InboundPump {
     }
   }
 
-  /** The owner is told instead of a turn; the entries are done once the host took the notice. */
-  private async tellOwner(conv: string, batch: InboxEntry[], why: string): Promise<void> {
-    const last = batch[batch.length - 1]!;
-    if (!this.d.host.notify(frameNotice(conv, batch, why), `agent-messaging:${last.id}`)) throw new Error('the host refused the owner notice');
-    this.d.log(`${batch.length} message(s) in ${conv} told to the owner: ${why}`);
-    await this.d.inbox.markDone(batch.map((e) => e.id));
+  /** The owner is told instead of a turn (notices.ts: kept until the owner's session took it). */
+  private tellOwner(conv: string, batch: InboxEntry[], why: string): Promise<void> {
+    return this.d.notices.tell(conv, batch, why);
   }
 
   private async hold(conv: string, first: InboxEntry): Promise<void> {

@@ -32,6 +32,8 @@ export interface InboxEntry {
   /** OpenNexus: the sender's public key (the pairing request shows it). */
   publicKey?: string;
   cursor?: string;
+  /** Set once the entry was told to the owner instead of a turn (why); it stays until the owner's session took the notice. */
+  told?: string;
 }
 
 export class InboxFull extends CodedError {}
@@ -49,6 +51,8 @@ const size = (e: InboxEntry) => Buffer.byteLength(JSON.stringify(e));
 
 export class Inbox {
   private readonly pendingById = new Map<string, InboxEntry>();
+  /** Each entry's bytes as counted when it was kept (a told mark does not change its share). */
+  private readonly sizes = new Map<string, number>();
   private readonly done = new Set<string>();
   private bytes = 0;
   private readonly bytesByConv = new Map<string, number>();
@@ -71,7 +75,7 @@ export class Inbox {
     const text = await readFile(this.path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
     for (const line of text.split('\n')) {
       if (!line) continue;
-      let rec: { add?: InboxEntry; done?: string[]; seen?: string[] };
+      let rec: { add?: InboxEntry; done?: string[]; seen?: string[]; told?: { ids: string[]; why: string } };
       try {
         rec = JSON.parse(line) as typeof rec;
       } catch {
@@ -79,23 +83,31 @@ export class Inbox {
       }
       if (rec.add && typeof rec.add.id === 'string' && !this.done.has(rec.add.id)) this.keep(rec.add);
       for (const id of [...(rec.done ?? []), ...(rec.seen ?? [])]) this.finish(id);
+      for (const id of rec.told?.ids ?? []) {
+        const e = this.pendingById.get(id);
+        if (e) e.told = rec.told!.why;
+      }
       this.lines++;
     }
   }
 
   private keep(e: InboxEntry): void {
     if (this.pendingById.has(e.id)) return;
+    const n = size(e);
     this.pendingById.set(e.id, e);
-    this.bytes += size(e);
-    this.bytesByConv.set(e.conv, (this.bytesByConv.get(e.conv) ?? 0) + size(e));
+    this.sizes.set(e.id, n);
+    this.bytes += n;
+    this.bytesByConv.set(e.conv, (this.bytesByConv.get(e.conv) ?? 0) + n);
   }
 
   private finish(id: string): void {
     const e = this.pendingById.get(id);
     if (e) {
+      const n = this.sizes.get(id) ?? 0;
       this.pendingById.delete(id);
-      this.bytes -= size(e);
-      this.bytesByConv.set(e.conv, (this.bytesByConv.get(e.conv) ?? 0) - size(e));
+      this.sizes.delete(id);
+      this.bytes -= n;
+      this.bytesByConv.set(e.conv, (this.bytesByConv.get(e.conv) ?? 0) - n);
     }
     this.done.delete(id);
     this.done.add(id);
@@ -125,10 +137,26 @@ export class Inbox {
     });
   }
 
-  /** What is pending, in arrival order; for one conversation when given. */
+  /** Marks entries as told to the owner, durably: no turn takes them; they wait for the owner's session. */
+  markTold(ids: string[], why: string): Promise<void> {
+    return this.serial(async () => {
+      if (!ids.length) return;
+      await this.append({ told: { ids, why } });
+      for (const id of ids) {
+        const e = this.pendingById.get(id);
+        if (e) e.told = why;
+      }
+    });
+  }
+
+  /** What waits for a turn, in arrival order; for one conversation when given. */
   pending(conv?: string): InboxEntry[] {
-    const all = [...this.pendingById.values()];
-    return conv === undefined ? all : all.filter((e) => e.conv === conv);
+    return [...this.pendingById.values()].filter((e) => !e.told && (conv === undefined || e.conv === conv));
+  }
+
+  /** What was told to the owner and waits for the owner's session to take it. */
+  told(conv?: string): InboxEntry[] {
+    return [...this.pendingById.values()].filter((e) => e.told && (conv === undefined || e.conv === conv));
   }
 
   /** Bytes pending in one conversation. */
@@ -165,7 +193,7 @@ export class Inbox {
     const tmp = `${this.path}.tmp`;
     const out = await open(tmp, 'w', 0o600);
     try {
-      const body = [JSON.stringify({ seen: [...this.done] }), ...this.pending().map((e) => JSON.stringify({ add: e }))].join('\n');
+      const body = [JSON.stringify({ seen: [...this.done] }), ...[...this.pendingById.values()].map((e) => JSON.stringify({ add: e }))].join('\n');
       await out.write(`${body}\n`);
       await out.sync();
     } finally {

@@ -51,9 +51,12 @@ export interface LoopCheck {
 export interface HostSdk {
   dispatchInboundDirectDm(p: DirectDmParams): Promise<unknown>;
   recordChannelBotPairLoopAndCheckSuppression(p: LoopCheck): { suppressed: boolean };
+  /** The owner's queue of system events (plugin-sdk/system-event-runtime); absent on hosts without it. */
+  peekSystemEventEntries?(sessionKey: string): { contextKey?: string | null }[];
 }
 
 const SUBPATH = 'openclaw/plugin-sdk/channel-inbound';
+const EVENTS_SUBPATH = 'openclaw/plugin-sdk/system-event-runtime';
 
 /** The folder of the `openclaw` package that runs this process, found from its entry script. */
 function hostPackageRoot(): string | null {
@@ -70,15 +73,21 @@ function hostPackageRoot(): string | null {
   return null;
 }
 
-export async function loadHostSdk(): Promise<HostSdk> {
-  let mod: Partial<HostSdk>;
+/** One SDK subpath: the plugin's linked peer first, else the running host's own package. */
+async function load(subpath: string): Promise<Record<string, unknown>> {
   try {
-    mod = (await import(/* @vite-ignore */ SUBPATH)) as Partial<HostSdk>;
+    return (await import(/* @vite-ignore */ subpath)) as Record<string, unknown>;
   } catch {
     const root = hostPackageRoot();
-    if (!root) throw new Error(`cannot load ${SUBPATH}: not running inside an OpenClaw host`);
-    mod = (await import(/* @vite-ignore */ pathToFileURL(join(root, 'dist/plugin-sdk/channel-inbound.js')).href)) as Partial<HostSdk>;
+    if (!root) throw new Error(`cannot load ${subpath}: not running inside an OpenClaw host`);
+    return (await import(/* @vite-ignore */ pathToFileURL(join(root, 'dist', `${subpath.slice('openclaw/'.length)}.js`)).href)) as Record<string, unknown>;
   }
+}
+
+export async function loadHostSdk(): Promise<HostSdk> {
+  const mod = (await load(SUBPATH)) as Partial<HostSdk>;
+  const events = (await load(EVENTS_SUBPATH).catch(() => ({}))) as Partial<HostSdk>;
+  if (typeof events.peekSystemEventEntries === 'function') mod.peekSystemEventEntries = events.peekSystemEventEntries;
   if (typeof mod.dispatchInboundDirectDm !== 'function' || typeof mod.recordChannelBotPairLoopAndCheckSuppression !== 'function') {
     throw new Error(`${SUBPATH} lacks dispatchInboundDirectDm or the bot-loop guard: this host is older than OpenClaw 2026.9.6`);
   }

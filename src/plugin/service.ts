@@ -13,6 +13,7 @@ import { channelDir, type Consent } from './consent.ts';
 import { followOpenNexus, followSession, pause, type Sink } from './follow.ts';
 import { Inbox, type InboxEntry } from './inbox.ts';
 import { InboundPump, type TurnHost } from './inbound.ts';
+import { OwnerNotices } from './notices.ts';
 import type { Messaging } from './messaging.ts';
 
 export const RESCAN_MS = 60_000;
@@ -70,8 +71,10 @@ export class MessagingService {
     this.consent = d.consent;
     this.log = d.log;
     await this.inbox.load();
+    const notices = new OwnerNotices(this.inbox, d.host.owner, d.log);
     const pump = (this.pump = new InboundPump({
       inbox: this.inbox,
+      notices,
       consent: d.consent,
       host: d.host,
       reply: d.reply,
@@ -92,6 +95,7 @@ export class MessagingService {
     this.run('approvals', async () => {
       while (!ac.signal.aborted) {
         for (const conv of pump.waiting) pump.kick(conv);
+        await notices.tick().catch((e: Error) => this.log(`owner notices: ${e.message}`));
         await pause(APPROVAL_POLL_MS, ac.signal);
       }
     });

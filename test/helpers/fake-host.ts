@@ -26,6 +26,8 @@ export interface FakeHost {
   channel(): ChannelPluginDef;
   turns: Turn[];
   notices: { text: string; sessionKey: string }[];
+  /** The owner's next turn: takes (and returns) every queued system event. */
+  drainOwner(): string[];
   logs: string[];
   /** Pairing requests filed by the channel, by sender id. */
   pairing: Map<string, { code: string; meta?: Record<string, string> }>;
@@ -58,6 +60,7 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
   const pairing = new Map<string, { code: string; meta?: Record<string, string> }>();
   const allowed = new Set<string>();
   const loopEvents = new Map<string, number>();
+  const ownerQueue = new Map<string, string>();
   const config: HostConfig = { channels: {}, commands: {}, plugins: { entries: { 'agent-messaging': { config: pluginConfig } } } };
   const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
   const h: FakeHost = {
@@ -73,7 +76,18 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
           current: () => config,
           mutateConfigFile: async (p) => void p.mutate(config),
         },
-        system: { enqueueSystemEvent: (text, o) => (h.notices.push({ text, sessionKey: o.sessionKey }), true) },
+        system: {
+          // The host's rules: a replace drops the event with the same context key (and refuses the same text again); at most 20 queued.
+          enqueueSystemEvent: (text, o) => {
+            const key = String(o.contextKey ?? '').toLowerCase();
+            if (o.replace && ownerQueue.get(key) === text) return false;
+            ownerQueue.delete(key);
+            ownerQueue.set(key, text);
+            while (ownerQueue.size > 20) ownerQueue.delete(ownerQueue.keys().next().value as string);
+            h.notices.push({ text, sessionKey: o.sessionKey });
+            return true;
+          },
+        },
         channel: {
           pairing: {
             upsertPairingRequest: async (p) => {
@@ -103,13 +117,19 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
           p.onDispatchError(e);
           return {};
         }
-        if (answer) await p.deliver({ text: answer }).catch((e: unknown) => p.onDispatchError(e));
+        // An answer starting with ⚠️ stands for the host's own error notice (isError), which goes
+        // through the channel's reply transform first, as in the host's reply pipeline.
+        const payload = answer.startsWith('⚠️') ? { text: answer, isError: true } : { text: answer };
+        const transform = (h.channel().messaging as { transformReplyPayload?: (p: { payload: unknown }) => unknown }).transformReplyPayload;
+        const shown = transform ? (transform({ payload }) as { text?: string } | null) : payload;
+        if (answer && shown) await p.deliver(shown).catch((e: unknown) => p.onDispatchError(e));
         if (h.failAfterReply > 0) {
           h.failAfterReply--;
           p.onDispatchError(new Error('the turn failed after its answer went out'));
         }
         return {};
       },
+      peekSystemEventEntries: () => [...ownerQueue.keys()].map((contextKey) => ({ contextKey })),
       recordChannelBotPairLoopAndCheckSuppression(p: LoopCheck) {
         const n = (loopEvents.get(p.conversationId) ?? 0) + 1;
         loopEvents.set(p.conversationId, n);
@@ -123,6 +143,11 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
     },
     turns: [],
     notices: [],
+    drainOwner() {
+      const texts = [...ownerQueue.values()];
+      ownerQueue.clear();
+      return texts;
+    },
     logs,
     pairing,
     approve(senderId) {
