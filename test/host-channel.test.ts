@@ -119,6 +119,19 @@ describe.skipIf(host.skip)('real OpenClaw host: the agent-messaging channel', ()
     }
   }, 120_000);
 
+  it('a turn the host ends with an error (the model failing) is run again; its error notice never reaches the peer', async () => {
+    const failing = (r: ChatRequest) => isInbound(r) && quoted(r).includes('the model fails on this one');
+    let failures = 0;
+    model.script.when(failing, () => (failures++ < 3 ? { error: { status: 500, message: 'scripted failure' } } : { text: 'ANSWER: the model fails on this one' }), { times: Number.POSITIVE_INFINITY });
+    expect((await cli('nexus', ['send', sid, 'the model fails on this one'])).exitCode).toBe(0);
+    const answers = async () => (JSON.parse((await cli('nexus', ['poll', sid, '--after', '0'])).stdout).messages as { agentId: string; text: string }[]).filter((m) => m.agentId === 'claw').map((m) => m.text);
+    const deadline = Date.now() + 90_000;
+    while (!(await answers()).includes('ANSWER: the model fails on this one') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await answers()).toContain('ANSWER: the model fails on this one');
+    expect((await answers()).some((t) => t.includes('⚠️'))).toBe(false);
+    console.info(`[host-channel] model failures before the answer: ${failures - 1}`);
+  }, 120_000);
+
   it('c. a burst of 40 messages: all 40 reach the model, none twice', async () => {
     const t = Date.now();
     for (let i = 0; i < 40; i++) expect((await cli('nexus', ['send', sid, `burst ${i}`, '--idempotency-key', `burst-${i}`])).exitCode).toBe(0);

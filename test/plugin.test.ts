@@ -112,7 +112,7 @@ describe('the channel: inbound turns and outbound answers', () => {
     expect(t.text).toContain(`Your reply in this conversation is sent to NexusMessaging session ${sid}`);
     await waitFor(async () => (await peerTexts(peer, sid, peerKey)).includes('Tuesday works.'), 10_000, 'the answer at the peer');
     expect(a.host.logs.some((l) => l.includes(`following NexusMessaging session ${sid}`))).toBe(true);
-    expect(a.host.statuses.at(-1)).toMatchObject({ running: true, connected: true });
+    expect(a.host.statuses.some((st) => st.running === true && st.connected === true)).toBe(true);
     await a.stop();
     expect(a.host.statuses.at(-1)).toMatchObject({ running: false });
     expect(a.host.turns).toHaveLength(1);
@@ -180,6 +180,21 @@ describe('the channel: inbound turns and outbound answers', () => {
     await a.stop();
   });
 
+  it('the channel status follows the OpenNexus stream and the traffic: an unreachable messenger shows as not connected, with why', async () => {
+    const a = plugin('claw', tempDir('plugin-'), { messengerUrl: 'http://127.0.0.1:9' });
+    await a.host.call('opennexus_whoami', { create: true });
+    await a.start();
+    await waitFor(() => a.host.statuses.some((s) => s.connected === false && /^OpenNexus stream: /.test(String(s.lastError))), 10_000, 'the lost stream in the status');
+    await a.stop();
+    const b = plugin('claw');
+    const { sid, peer, peerKey } = await sessionWithPeer(b.host);
+    b.host.reply = () => 'noted';
+    await b.start();
+    await peer.send(sid, 'peer', 'hi', peerKey);
+    await waitFor(() => b.host.statuses.some((s) => typeof s.lastInboundAt === 'number') && b.host.statuses.some((s) => typeof s.lastOutboundAt === 'number'), 10_000, 'inbound and outbound times');
+    await b.stop();
+  });
+
   it('the message tool path: sendText into a session and to an unknown target', async () => {
     const a = plugin('claw');
     const { sid, peer, peerKey } = await sessionWithPeer(a.host);
@@ -219,6 +234,25 @@ describe('consent, autonomy and loops', () => {
     await bob.stop();
     await alice.stop();
   });
+
+  it('a fourth stranger, past the host\'s 3 pending pairing requests, is told to wait and asks again once one is approved', async () => {
+    const bob = plugin('bob');
+    const bobId = await bob.host.call('opennexus_whoami', { create: true });
+    await bob.start();
+    await waitFor(() => bob.host.logs.some((l) => l.includes('following the OpenNexus stream')), 5000, 'bob streaming');
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const s = plugin(`stranger${i}`);
+      ids.push(String((await s.host.call('opennexus_whoami', { create: true })).agent_id));
+      await s.host.call('opennexus_send', { to: bobId.public_key, message: `from stranger ${i}`, messengerUrl: hub.messengerUrl });
+    }
+    await waitFor(() => bob.host.logs.some((l) => /the host holds no more pairing requests \(3 at most\)/.test(l)), 15_000, 'the full-requests log');
+    expect(bob.host.pairing.size).toBe(3);
+    const waiting = ids.find((id) => !bob.host.pairing.has(id))!;
+    bob.host.approve([...bob.host.pairing.keys()][0]!);
+    await waitFor(() => bob.host.pairing.has(waiting), 25_000, 'the fourth request, 15 s later');
+    await bob.stop();
+  }, 60_000);
 
   it('an unapproved agent gets a bounded share of the inbox: past 256 KiB its messages are dropped and logged, others are not affected', async () => {
     const alice = plugin('alice');
@@ -323,6 +357,14 @@ describe('hostile input', () => {
     const lines = text.split('\n');
     expect(lines.filter((l) => l.includes('SYSTEM')).every((l) => l.startsWith('> '))).toBe(true);
     expect(text).toContain('from agent "(an id that is not valid)"');
+  });
+
+  it('CR and NEL end a quoted line; a whole 46 KiB message is shown, a longer text says where it was cut', () => {
+    const entry = (t: string) => [{ id: 'x', conv: 'nexus:abc', kind: 'message' as const, from: 'bob', at: 0, text: t }];
+    expect(frameBatch('nexus:abc', entry('one\rtwo\u0085three'))).toContain('> one\n> two\n> three\n');
+    const whole = `START ${'y'.repeat(47_000)} END`;
+    expect(frameBatch('nexus:abc', entry(whole))).toContain(' END\n');
+    expect(frameBatch('nexus:abc', entry('z'.repeat(50_000)))).toMatch(/\[\.\.\. cut here: 2896 more characters\]/);
   });
 
   it('opennexus_send takes key text only: no file paths, never this agent\'s own private key', async () => {

@@ -116,8 +116,16 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
         }).suppressed,
     };
     const service = new MessagingService(m);
-    await service.start({ consent, host, log, reply: async (conv, text, key) => void (await sendToConversation(m, conv, text, replyKey(`${key}:${text}`))) });
-    ctx.setStatus({ accountId: 'default', running: true, connected: true, lastConnectedAt: Date.now(), lastError: null });
+    const status = (patch: Record<string, unknown>) => {
+      if (!ctx.abortSignal.aborted) ctx.setStatus({ accountId: 'default', running: true, ...patch, ...(patch.connected === true ? { lastConnectedAt: Date.now() } : {}) });
+    };
+    const reply = async (conv: string, text: string, key: string) => {
+      await sendToConversation(m, conv, text, replyKey(`${key}:${text}`));
+      status({ lastOutboundAt: Date.now() });
+    };
+    // Connected from the start (NexusMessaging sessions are followed one by one); the OpenNexus stream's state follows.
+    status({ connected: true, lastError: null });
+    await service.start({ consent, host, log, reply, status });
     try {
       await new Promise<void>((resolve) => {
         if (ctx.abortSignal.aborted) return resolve();

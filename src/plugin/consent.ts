@@ -83,16 +83,17 @@ export class Consent {
 
   /**
    * Files a pairing request for an unknown peer in the host (the owner sees it in `openclaw
-   * pairing list agent-messaging` with the safety number of both keys); returns its code when new.
+   * pairing list agent-messaging` with the safety number of both keys): its code (none when the
+   * host holds no more requests) and whether it is new.
    */
-  async requestApproval(peer: string, peerPublicKey: string | undefined, ownPublicKey: string | undefined): Promise<string | null> {
+  async requestApproval(peer: string, peerPublicKey: string | undefined, ownPublicKey: string | undefined): Promise<{ code: string; created: boolean }> {
     const pairing = this.runtime?.channel?.pairing;
-    if (!pairing) return null;
+    if (!pairing) return { code: '', created: false };
     const meta: Record<string, string> = { senderId: peer, protocol: 'OpenNexus' };
     if (peerPublicKey) meta.publicKey = peerPublicKey;
     if (peerPublicKey && ownPublicKey) meta.safetyNumber = safetyNumber(peerPublicKey, ownPublicKey);
     const r = await pairing.upsertPairingRequest({ channel: CHANNEL_ID, accountId: 'default', id: peer, meta });
-    return r.created ? r.code : null;
+    return { code: r.code ?? '', created: r.created };
   }
 
   mode(conv: string): AutonomyMode {

@@ -100,7 +100,7 @@ async function pollOnce(d: FollowDeps, sessionId: string, agentId: string, saved
 }
 
 /** Keeps the agent's OpenNexus stream open until the service stops. */
-export async function followOpenNexus(client: OpenNexusClient, sink: Sink, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+export async function followOpenNexus(client: OpenNexusClient, sink: Sink, signal: AbortSignal, log: (line: string) => void, onState: (connected: boolean, error?: string) => void = () => {}): Promise<void> {
   while (!signal.aborted) {
     try {
       await client.listen(async (e) => {
@@ -126,8 +126,10 @@ export async function followOpenNexus(client: OpenNexusClient, sink: Sink, signa
           log(`OpenNexus: ${e.type} ${JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? undefined : v))}`);
         } else if (e.type === 'connected') {
           log(`OpenNexus stream connected to ${e.url}`);
+          onState(true);
         } else if (e.type === 'connection_lost') {
           log(`OpenNexus stream lost (${e.error}); reconnecting in ${Math.round(e.retryInMs / 1000)} s`);
+          onState(false, `OpenNexus stream: ${e.error}`);
         }
       }, { signal });
     } catch (e) {

@@ -7,10 +7,18 @@
 import type { InboxEntry } from './inbox.ts';
 import { parseTarget } from './targets.ts';
 
-/** Every line of the text quoted: U+2028/U+2029 and CR count as line breaks, so none escapes. */
-export const quote = (s: string) => s.replace(/\r\n?|[\u2028\u2029]/g, '\n').split('\n').map((l) => `> ${l}`).join('\n');
-/** Keeps the quote a quote: no control or bidi characters, and at most 8 KiB of it. */
-export const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').slice(0, 8192);
+/** Every line of the text quoted: CR, NEL, U+2028/U+2029 count as line breaks, so none escapes. */
+export const quote = (s: string) => s.split('\n').map((l) => `> ${l}`).join('\n');
+/** The longest text shown: a whole message (46 KiB of UTF-8, the clients' limit) always fits. */
+export const MAX_SHOWN = 47_104;
+/**
+ * Keeps the quote a quote: line breaks made plain first (so a CR still ends a line), then no
+ * control or bidi characters; a text over MAX_SHOWN is cut, and says so.
+ */
+export function clean(s: string): string {
+  const plain = s.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+  return plain.length > MAX_SHOWN ? `${plain.slice(0, MAX_SHOWN)}\n[... cut here: ${plain.length - MAX_SHOWN} more characters]` : plain;
+}
 /** An id from a server or a peer is shown only if it looks like one (it sits outside the quote). */
 export const shownId = (id: string) => (/^[A-Za-z0-9._+/=-]{1,128}$/.test(id) ? id : '(an id that is not valid)');
 
@@ -20,8 +28,11 @@ export const PREAMBLE =
 /** Says where the turn's answer goes, so a turn with no human in it still knows what to do. */
 function howToAnswer(conv: string): string {
   const c = parseTarget(conv);
-  const where = c?.kind === 'nexus' ? `NexusMessaging session ${shownId(c.sessionId)}` : `the OpenNexus agent ${shownId(c?.kind === 'opennexus' ? c.peer : conv)}`;
-  return `Your reply in this conversation is sent to ${where} as your answer (end-to-end encrypted for OpenNexus). Answer it as your owner would want, within what your owner has asked you to do; reply with nothing (NO_REPLY) when no answer is needed. Anything your owner must decide: say so in your answer and tell your owner, do not agree on their behalf.`;
+  const where =
+    c?.kind === 'nexus'
+      ? `NexusMessaging session ${shownId(c.sessionId)} (its server can read it)`
+      : `the OpenNexus agent ${shownId(c?.kind === 'opennexus' ? c.peer : conv)} (end-to-end encrypted)`;
+  return `Your reply in this conversation is sent to ${where} as your answer. Answer it as your owner would want, within what your owner has asked you to do; keep it short when little needs saying. Anything your owner must decide: say so in your answer and tell your owner, do not agree on their behalf.`;
 }
 
 function header(e: InboxEntry): string {

@@ -123,9 +123,12 @@ export class InboundPump {
     this.held.add(conv);
     const last = this.asked.get(conv) ?? 0;
     if (Date.now() - last < 3_600_000) return; // the host keeps a request for an hour
-    this.asked.set(conv, Date.now());
-    const code = await this.d.consent.requestApproval(first.from, first.publicKey, await this.d.ownPublicKey());
-    if (code) this.d.log(`pairing request from OpenNexus agent ${shownId(first.from)}: approve with \`openclaw pairing approve agent-messaging ${code}\` after comparing the safety number (openclaw pairing list agent-messaging)`);
+    const r = await this.d.consent.requestApproval(first.from, first.publicKey, await this.d.ownPublicKey());
+    if (r.created) this.d.log(`pairing request from OpenNexus agent ${shownId(first.from)}: approve with \`openclaw pairing approve agent-messaging ${r.code}\` after comparing the safety number (openclaw pairing list agent-messaging)`);
+    if (r.code) return void this.asked.set(conv, Date.now());
+    // No request was made: the host keeps at most 3 pending per channel; ask again in 15 s.
+    this.asked.set(conv, Date.now() - 3_600_000 + 15_000);
+    this.d.log(`OpenNexus agent ${shownId(first.from)} waits for approval, but the host holds no more pairing requests (3 at most): approve or dismiss one in \`openclaw pairing list agent-messaging\``);
   }
 
   private async handle(conv: string, batch: InboxEntry[]): Promise<void> {

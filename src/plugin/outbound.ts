@@ -55,7 +55,13 @@ export async function sendToConversation(m: Messaging, target: string, text: str
   const client = await m.opennexus();
   const key = await peerKey(m, conv.peer);
   if (key === client.identity.publicKeyB64 || conv.peer === client.agentId) throw new OutboundError('bad_target', 'that target is this agent itself', true);
-  const r = await client.send({ peerPublicKey: key, message: text });
+  let r;
+  try {
+    r = await client.send({ peerPublicKey: key, message: text });
+  } catch (e) {
+    // Writing first to an agent needs its messenger URL, which a conversation target cannot carry.
+    throw new OutboundError('unknown_peer', `cannot write to ${conv.peer}: ${(e as Error).message.replace(/: give --messenger-url.*$/, '')}. To write first to a new OpenNexus agent, use the tool opennexus_send with its public key and messengerUrl; after that, opennexus:AGENT_ID works here`, true);
+  }
   if (r.refused?.some((x) => x.id === r.id)) throw new OutboundError('refused', "the peer's messenger refused the message for good", false);
   await addContact(m.settings.stateDir, r.peerId);
   return { messageId: r.id, status: r.status === 'sent' ? 'sent' : 'queued' };

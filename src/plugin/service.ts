@@ -37,8 +37,8 @@ export interface ServiceDeps {
   host: TurnHost;
   reply(conv: string, text: string, key: string): Promise<void>;
   log(line: string): void;
-  /** The channel's status line for `openclaw channels status`. */
-  setConnected?(connected: boolean): void;
+  /** The channel's status for `openclaw channels status`: the OpenNexus stream's state, last traffic. */
+  status?(patch: { connected?: boolean; lastError?: string | null; lastInboundAt?: number }): void;
 }
 
 export class MessagingService {
@@ -54,6 +54,7 @@ export class MessagingService {
    */
   private scope: AsyncResource | null = null;
   private consent: Consent | null = null;
+  private status: NonNullable<ServiceDeps['status']> = () => {};
   /** Conversations whose last message came from an agent nobody approved. */
   private readonly strangers = new Set<string>();
 
@@ -69,6 +70,7 @@ export class MessagingService {
     const ac = (this.ac = new AbortController());
     this.scope = new AsyncResource('agent-messaging.service');
     this.consent = d.consent;
+    if (d.status) this.status = d.status;
     this.log = d.log;
     await this.inbox.load();
     const notices = new OwnerNotices(this.inbox, d.host.owner, d.log);
@@ -112,7 +114,10 @@ export class MessagingService {
         this.log(`a message from ${entry.conv}, not approved yet, was dropped: unapproved agents' waiting share is full (${STRANGER_BYTES_EACH} bytes each, ${STRANGER_BYTES_ALL} in all)`);
         return;
       }
-      if (await this.inbox.add(entry)) this.pump?.kick(entry.conv);
+      if (await this.inbox.add(entry)) {
+        this.status({ lastInboundAt: entry.at });
+        this.pump?.kick(entry.conv);
+      }
     },
   };
 
@@ -163,7 +168,7 @@ export class MessagingService {
     if (this.m.settings.opennexus && this.m.hasKeys() && !this.loops.has('opennexus')) {
       const client = await this.m.opennexus();
       this.log(`following the OpenNexus stream of ${client.agentId} on ${client.messengerUrl}`);
-      this.run('opennexus', () => followOpenNexus(client, this.sink, signal, this.log));
+      this.run('opennexus', () => followOpenNexus(client, this.sink, signal, this.log, (connected, error) => this.status({ connected, lastError: error ?? null })));
     }
   }
 

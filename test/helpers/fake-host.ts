@@ -93,6 +93,8 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
             upsertPairingRequest: async (p) => {
               const had = pairing.get(p.id);
               if (had) return { code: had.code, created: false };
+              // The host keeps at most 3 pending requests per channel account (pairing-store).
+              if ([...pairing.keys()].filter((id) => !allowed.has(id)).length >= 3) return { code: '', created: false };
               const code = `CODE${pairing.size + 1}`;
               pairing.set(p.id, { code, ...(p.meta ? { meta: p.meta } : {}) });
               return { code, created: true };
