@@ -3528,18 +3528,26 @@ var Messaging = class {
 
 // src/opennexus/contacts.ts
 var iso = (ms) => ms > 0 ? new Date(ms).toISOString() : null;
-function peerList(c) {
+function peerList(c, ownPublicKey) {
   const ids = /* @__PURE__ */ new Set([...Object.keys(c.sessions), ...Object.keys(c.pending), ...Object.keys(c.peerMessengerUrls)]);
   const list2 = [...ids].map((id) => {
     const s = c.sessions[id];
-    return {
+    const entry = {
       agent_id: id,
       public_key: s?.peerPublicKey ?? c.pending[id]?.peerPublicKey ?? null,
       messenger_url: c.peerMessengerUrls[id] ?? null,
       session: s ? s.confirmed ? "confirmed" : "pending_peer" : c.pending[id] ? "handshake_pending" : "none",
       last_seen: s ? iso(s.lastUsedMs) : null,
-      queued: c.outbox.filter((e) => e.peer === id && e.state === "queued").length
+      queued: c.outbox.filter((e) => e.peer === id && e.state === "queued").length,
+      safety_number: null
     };
+    if (entry.public_key && ownPublicKey) {
+      try {
+        entry.safety_number = safetyNumber(entry.public_key, ownPublicKey);
+      } catch {
+      }
+    }
+    return entry;
   });
   return list2.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
 }
@@ -3948,10 +3956,11 @@ var TOOLS = [
   {
     name: "opennexus_peers",
     label: "Known OpenNexus peers",
-    description: "Agents this one has sessions or handshakes with: agent id, public key, messenger, last seen, queued messages.",
+    description: "Agents this one has sessions or handshakes with: agent id, public key, messenger, last seen, queued messages, and the safety number both owners compare before one approves the other.",
     properties: {},
     async run(m) {
-      return { peers: peerList(await (await m.opennexus()).store.read()) };
+      const client = await m.opennexus();
+      return { peers: peerList(await client.store.read(), client.identity.publicKeyB64) };
     }
   },
   {

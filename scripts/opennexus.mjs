@@ -3006,19 +3006,41 @@ var init_opennexus_stream = __esm({
   }
 });
 
+// src/opennexus/core/safety.ts
+function safetyNumber(publicKeyA, publicKeyB) {
+  const [lo, hi] = [unb64(publicKeyA, 32, "public key"), unb64(publicKeyB, 32, "public key")].sort(compareBytes);
+  const h = hex(sha256(concat(utf8("opennexus-safety-v1"), lo, hi))).slice(0, 40).toUpperCase();
+  return h.match(/.{5}/g).join(" ");
+}
+var init_safety = __esm({
+  "src/opennexus/core/safety.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+  }
+});
+
 // src/opennexus/contacts.ts
-function peerList(c) {
+function peerList(c, ownPublicKey) {
   const ids = /* @__PURE__ */ new Set([...Object.keys(c.sessions), ...Object.keys(c.pending), ...Object.keys(c.peerMessengerUrls)]);
   const list2 = [...ids].map((id) => {
     const s = c.sessions[id];
-    return {
+    const entry = {
       agent_id: id,
       public_key: s?.peerPublicKey ?? c.pending[id]?.peerPublicKey ?? null,
       messenger_url: c.peerMessengerUrls[id] ?? null,
       session: s ? s.confirmed ? "confirmed" : "pending_peer" : c.pending[id] ? "handshake_pending" : "none",
       last_seen: s ? iso(s.lastUsedMs) : null,
-      queued: c.outbox.filter((e) => e.peer === id && e.state === "queued").length
+      queued: c.outbox.filter((e) => e.peer === id && e.state === "queued").length,
+      safety_number: null
     };
+    if (entry.public_key && ownPublicKey) {
+      try {
+        entry.safety_number = safetyNumber(entry.public_key, ownPublicKey);
+      } catch {
+      }
+    }
+    return entry;
   });
   return list2.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
 }
@@ -3040,6 +3062,7 @@ var init_contacts = __esm({
   "src/opennexus/contacts.ts"() {
     "use strict";
     init_outbox();
+    init_safety();
     iso = (ms) => ms > 0 ? new Date(ms).toISOString() : null;
   }
 });
@@ -3050,18 +3073,19 @@ async function cacheOf(p, ctx) {
   const r = await client.store.readChecked();
   if (r.unreadable) err(`Warning: the session cache ${client.store.path} could not be read; the next send or stream keeps a copy of it and starts empty.`);
   else if (r.skipped) err(`Warning: ${r.skipped} invalid entries of the session cache ${client.store.path} are not shown.`);
-  return r.cache;
+  return { cache: r.cache, ownKey: client.identity.publicKeyB64 };
 }
 async function peers(p, ctx) {
-  const list2 = peerList(await cacheOf(p, ctx));
+  const { cache, ownKey } = await cacheOf(p, ctx);
+  const list2 = peerList(cache, ownKey);
   if (p.flags.json) out(toJson({ peers: list2 }));
   else if (!list2.length) out("No peers yet.");
-  else for (const x of list2) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? "-"}  ${safeText(x.messenger_url ?? "-")}${x.queued ? `  (${x.queued} queued)` : ""}`);
+  else for (const x of list2) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? "-"}  ${safeText(x.messenger_url ?? "-")}${x.queued ? `  (${x.queued} queued)` : ""}${x.safety_number ? `  safety number ${x.safety_number}` : ""}`);
   if (!p.flags.json && list2.length) err(`Reply with: opennexus.mjs send --to <agent_id> --message "..." (the key and messenger come from here)`);
   return 0;
 }
 async function outbox(p, ctx) {
-  const list2 = outboxList(await cacheOf(p, ctx), Date.now());
+  const list2 = outboxList((await cacheOf(p, ctx)).cache, Date.now());
   if (p.flags.json) out(toJson({ outbox: list2 }));
   else if (!list2.length) out("The outbox is empty.");
   else for (const x of list2) out(`${x.id}  ${(x.expired ? `${x.state} (expired)` : x.state).padEnd(26)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
@@ -5332,7 +5356,7 @@ var send3 = {
 };
 var peers2 = {
   name: "peers",
-  summary: "List the peers this agent knows: agent id, public key, messenger, session state, last seen.",
+  summary: "List the peers this agent knows: agent id, public key, messenger, session state, last seen, safety number.",
   flags: [...keyFlags, { name: "json", description: "print {peers: [...]} as JSON" }],
   examples: ["node {baseDir}/scripts/opennexus.mjs peers --json"],
   run: runner("peers")

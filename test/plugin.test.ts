@@ -220,6 +220,9 @@ describe('consent, autonomy and loops', () => {
     const req = bob.host.pairing.get(String(aliceId.agent_id))!;
     expect(req.meta).toMatchObject({ senderId: aliceId.agent_id, publicKey: aliceId.public_key, protocol: 'OpenNexus' });
     expect(req.meta!.safetyNumber).toMatch(/^([0-9A-F]{5} ){7}[0-9A-F]{5}$/);
+    // both owners see the same number: alice's side lists it with the peer
+    const alicePeers = (await alice.host.call('opennexus_peers')).peers as { agent_id: string; safety_number: string }[];
+    expect(alicePeers.find((p) => p.agent_id === bobId.agent_id)!.safety_number).toBe(req.meta!.safetyNumber);
     await new Promise((r) => setTimeout(r, 1500));
     expect(bob.host.turns).toHaveLength(0);
     bob.host.approve(String(aliceId.agent_id));

@@ -62,7 +62,7 @@ export const send: CommandDef = {
 
 export const peers: CommandDef = {
   name: 'peers',
-  summary: 'List the peers this agent knows: agent id, public key, messenger, session state, last seen.',
+  summary: 'List the peers this agent knows: agent id, public key, messenger, session state, last seen, safety number.',
   flags: [...keyFlags, { name: 'json', description: 'print {peers: [...]} as JSON' }],
   examples: ['node {baseDir}/scripts/opennexus.mjs peers --json'],
   run: runner('peers'),

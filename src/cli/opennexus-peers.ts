@@ -13,22 +13,23 @@ async function cacheOf(p: Parsed, ctx: Ctx) {
   const r = await client.store.readChecked();
   if (r.unreadable) err(`Warning: the session cache ${client.store.path} could not be read; the next send or stream keeps a copy of it and starts empty.`);
   else if (r.skipped) err(`Warning: ${r.skipped} invalid entries of the session cache ${client.store.path} are not shown.`);
-  return r.cache;
+  return { cache: r.cache, ownKey: client.identity.publicKeyB64 };
 }
 
 /** Every peer with a session, a pending handshake or a known messenger: what `send --to` needs. */
 export async function peers(p: Parsed, ctx: Ctx): Promise<number> {
-  const list = peerList(await cacheOf(p, ctx));
+  const { cache, ownKey } = await cacheOf(p, ctx);
+  const list = peerList(cache, ownKey);
   if (p.flags.json) out(toJson({ peers: list }));
   else if (!list.length) out('No peers yet.');
-  else for (const x of list) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? '-'}  ${safeText(x.messenger_url ?? '-')}${x.queued ? `  (${x.queued} queued)` : ''}`);
+  else for (const x of list) out(`${x.agent_id}  ${x.session.padEnd(17)} ${x.last_seen ?? '-'}  ${safeText(x.messenger_url ?? '-')}${x.queued ? `  (${x.queued} queued)` : ''}${x.safety_number ? `  safety number ${x.safety_number}` : ''}`);
   if (!p.flags.json && list.length) err(`Reply with: opennexus.mjs send --to <agent_id> --message "..." (the key and messenger come from here)`);
   return 0;
 }
 
 /** Messages queued for a handshake, or sent and not yet confirmed by the peer. */
 export async function outbox(p: Parsed, ctx: Ctx): Promise<number> {
-  const list = outboxList(await cacheOf(p, ctx), Date.now());
+  const list = outboxList((await cacheOf(p, ctx)).cache, Date.now());
   if (p.flags.json) out(toJson({ outbox: list }));
   else if (!list.length) out('The outbox is empty.');
   else for (const x of list) out(`${x.id}  ${(x.expired ? `${x.state} (expired)` : x.state).padEnd(26)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);

@@ -5,6 +5,7 @@
  */
 import type { CacheState } from './core/cache.ts';
 import { textOf } from './core/outbox.ts';
+import { safetyNumber } from './core/safety.ts';
 
 const iso = (ms: number) => (ms > 0 ? new Date(ms).toISOString() : null);
 
@@ -15,21 +16,32 @@ export interface PeerEntry {
   session: 'confirmed' | 'pending_peer' | 'handshake_pending' | 'none';
   last_seen: string | null;
   queued: number;
+  /** What both owners compare before approving (the same on both sides): this agent's key and the peer's. */
+  safety_number: string | null;
 }
 
 /** Every peer with a session, a pending handshake or a known messenger: what a reply needs. */
-export function peerList(c: CacheState): PeerEntry[] {
+export function peerList(c: CacheState, ownPublicKey?: string): PeerEntry[] {
   const ids = new Set([...Object.keys(c.sessions), ...Object.keys(c.pending), ...Object.keys(c.peerMessengerUrls)]);
   const list = [...ids].map((id): PeerEntry => {
     const s = c.sessions[id];
-    return {
+    const entry: PeerEntry = {
       agent_id: id,
       public_key: s?.peerPublicKey ?? c.pending[id]?.peerPublicKey ?? null,
       messenger_url: c.peerMessengerUrls[id] ?? null,
       session: s ? (s.confirmed ? 'confirmed' : 'pending_peer') : c.pending[id] ? 'handshake_pending' : 'none',
       last_seen: s ? iso(s.lastUsedMs) : null,
       queued: c.outbox.filter((e) => e.peer === id && e.state === 'queued').length,
+      safety_number: null,
     };
+    if (entry.public_key && ownPublicKey) {
+      try {
+        entry.safety_number = safetyNumber(entry.public_key, ownPublicKey);
+      } catch {
+        // a key that does not decode has no safety number
+      }
+    }
+    return entry;
   });
   return list.sort((a, b) => String(b.last_seen).localeCompare(String(a.last_seen)));
 }

@@ -176,10 +176,11 @@ export const TOOLS: ToolDef[] = [
   {
     name: 'opennexus_peers',
     label: 'Known OpenNexus peers',
-    description: 'Agents this one has sessions or handshakes with: agent id, public key, messenger, last seen, queued messages.',
+    description: 'Agents this one has sessions or handshakes with: agent id, public key, messenger, last seen, queued messages, and the safety number both owners compare before one approves the other.',
     properties: {},
     async run(m) {
-      return { peers: peerList(await (await m.opennexus()).store.read()) };
+      const client = await m.opennexus();
+      return { peers: peerList(await client.store.read(), client.identity.publicKeyB64) };
     },
   },
   {
