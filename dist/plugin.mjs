@@ -3805,8 +3805,9 @@ async function load(subpath) {
   }
 }
 async function loadHostSdk() {
-  const mod = await load(SUBPATH);
+  const inbound = await load(SUBPATH);
   const events = await load(EVENTS_SUBPATH).catch(() => ({}));
+  const mod = { dispatchInboundDirectDm: inbound.dispatchInboundDirectDm, recordChannelBotPairLoopAndCheckSuppression: inbound.recordChannelBotPairLoopAndCheckSuppression };
   if (typeof events.peekSystemEventEntries === "function") mod.peekSystemEventEntries = events.peekSystemEventEntries;
   if (typeof mod.dispatchInboundDirectDm !== "function" || typeof mod.recordChannelBotPairLoopAndCheckSuppression !== "function") {
     throw new Error(`${SUBPATH} lacks dispatchInboundDirectDm or the bot-loop guard: this host is older than OpenClaw 2026.9.6`);

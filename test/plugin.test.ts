@@ -450,6 +450,7 @@ describe('what the host offers', () => {
     writeFileSync(join(sdk, 'sdk/channel-inbound.js'), `
       export async function dispatchInboundDirectDm(p) { console.log(JSON.stringify({ turn: p.rawBody.includes('> ping'), authorized: p.commandAuthorized })); globalThis.stopNow(); }
       export function recordChannelBotPairLoopAndCheckSuppression() { return { suppressed: false }; }`);
+    writeFileSync(join(sdk, 'sdk/system-event-runtime.js'), 'export function peekSystemEventEntries() { return []; }');
     const script = `
       const { default: plugin } = await import(${JSON.stringify(join(pkg, 'dist/plugin.mjs'))});
       let channel;

@@ -85,8 +85,10 @@ async function load(subpath: string): Promise<Record<string, unknown>> {
 }
 
 export async function loadHostSdk(): Promise<HostSdk> {
-  const mod = (await load(SUBPATH)) as Partial<HostSdk>;
+  // Module namespaces cannot be extended: the functions are copied into a plain object.
+  const inbound = (await load(SUBPATH)) as Partial<HostSdk>;
   const events = (await load(EVENTS_SUBPATH).catch(() => ({}))) as Partial<HostSdk>;
+  const mod: Partial<HostSdk> = { dispatchInboundDirectDm: inbound.dispatchInboundDirectDm, recordChannelBotPairLoopAndCheckSuppression: inbound.recordChannelBotPairLoopAndCheckSuppression };
   if (typeof events.peekSystemEventEntries === 'function') mod.peekSystemEventEntries = events.peekSystemEventEntries;
   if (typeof mod.dispatchInboundDirectDm !== 'function' || typeof mod.recordChannelBotPairLoopAndCheckSuppression !== 'function') {
     throw new Error(`${SUBPATH} lacks dispatchInboundDirectDm or the bot-loop guard: this host is older than OpenClaw 2026.9.6`);
