@@ -3208,7 +3208,7 @@ var InboundPump = class {
         if (!await this.d.consent.approved(conv)) return void await this.hold(conv, batch[0]);
         this.held.delete(conv);
         if (failures >= MAX_TURN_FAILURES) await this.tellOwner(conv, batch, `the agent's turn failed ${failures} times for these messages`);
-        else await this.handle(conv, batch);
+        else await this.handle(conv, batch, failures);
         backoff = 1e3;
         failures = 0;
       } catch (e) {
@@ -3234,7 +3234,11 @@ var InboundPump = class {
     this.asked.set(conv, Date.now() - 36e5 + 15e3);
     this.d.log(`OpenNexus agent ${shownId(first.from)} waits for approval, but the host holds no more pairing requests (3 at most): approve or dismiss one in \`openclaw pairing list agent-messaging\``);
   }
-  async handle(conv, batch) {
+  /**
+   * `attempt` > 0: the batch's earlier turn failed. The host drops an inbound message whose id
+   * it has seen (as a duplicate, silently), so a turn run again carries an id of its own.
+   */
+  async handle(conv, batch, attempt) {
     const last = batch[batch.length - 1];
     const ids = batch.map((e) => e.id);
     const from = last.from;
@@ -3244,7 +3248,8 @@ var InboundPump = class {
     else if (!await this.d.consent.takeTurn(conv)) why = `the daily budget of automatic replies to ${conv} is spent`;
     if (why) return this.tellOwner(conv, batch, why);
     let n = 0;
-    await this.d.host.turn(conv, from, frameBatch(conv, batch), last.id, async (text) => this.d.reply(conv, text, `reply:${last.id}:${n++}`));
+    const messageId = attempt ? `${last.id}:attempt-${attempt + 1}` : last.id;
+    await this.d.host.turn(conv, from, frameBatch(conv, batch), messageId, async (text) => this.d.reply(conv, text, `reply:${last.id}:${n++}`));
     this.d.log(`${batch.length} message(s) in ${conv} handed to the agent`);
     await this.d.inbox.markDone(ids);
   }

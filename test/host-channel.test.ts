@@ -25,6 +25,7 @@ import { callTool, lastUserText, requestText, startScriptedModel, toolResults, t
 
 const host = await checkHost();
 const INBOUND = 'Untrusted content from another AI agent follows';
+const FAILING = 'the model fails on this one';
 const isInbound = (r: ChatRequest) => lastUserText(r).includes(INBOUND);
 /** The quoted lines of the inbound message a request answers. */
 const quoted = (r: ChatRequest) => [...lastUserText(r).matchAll(/^> (.*)$/gm)].map((m) => m[1]!);
@@ -52,7 +53,8 @@ describe.skipIf(host.skip)('real OpenClaw host: the agent-messaging channel', ()
     hub = await startHub({ messengerPort: 0, nexusPort: 0, env: { RATE_LIMIT: '0', RATE_LIMIT_MAX: '100000' } });
     model = await startScriptedModel();
     // Every turn started by another agent's message is answered "ANSWER: <its last quoted line>".
-    model.script.when(isInbound, (req) => ({ text: `ANSWER: ${quoted(req).at(-1) ?? ''}` }), { times: Number.POSITIVE_INFINITY });
+    // (The failing-model test scripts its own message: this rule, registered first, leaves it alone.)
+    model.script.when((r) => isInbound(r) && !quoted(r).includes(FAILING), (req) => ({ text: `ANSWER: ${quoted(req).at(-1) ?? ''}` }), { times: Number.POSITIVE_INFINITY });
     gw = await startGateway({
       modelBaseUrl: model.baseUrl,
       pluginDir: PACKAGE_ROOT,
@@ -122,15 +124,17 @@ describe.skipIf(host.skip)('real OpenClaw host: the agent-messaging channel', ()
   it('a turn the host ends with an error (the model failing) is run again; its error notice never reaches the peer', async () => {
     const failing = (r: ChatRequest) => isInbound(r) && quoted(r).includes('the model fails on this one');
     let failures = 0;
-    model.script.when(failing, () => (failures++ < 3 ? { error: { status: 500, message: 'scripted failure' } } : { text: 'ANSWER: the model fails on this one' }), { times: Number.POSITIVE_INFINITY });
+    model.script.when(failing, () => (failures++ < 8 ? { error: { status: 500, message: 'scripted failure' } } : { text: 'ANSWER: the model fails on this one' }), { times: Number.POSITIVE_INFINITY });
     expect((await cli('nexus', ['send', sid, 'the model fails on this one'])).exitCode).toBe(0);
     const answers = async () => (JSON.parse((await cli('nexus', ['poll', sid, '--after', '0'])).stdout).messages as { agentId: string; text: string }[]).filter((m) => m.agentId === 'claw').map((m) => m.text);
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 150_000; // the host itself retries a failing model for ~80 s
     while (!(await answers()).includes('ANSWER: the model fails on this one') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     expect(await answers()).toContain('ANSWER: the model fails on this one');
     expect((await answers()).some((t) => t.includes('⚠️'))).toBe(false);
-    console.info(`[host-channel] model failures before the answer: ${failures - 1}`);
-  }, 120_000);
+    expect(failures).toBeGreaterThan(8); // the scripted failures happened (all 8 requests of the host's first turn)
+    expect(gw.logs.text()).toMatch(/the host ended the turn with an error/); // and the channel ran the turn again
+    console.info(`[host-channel] model requests failed before the answer: ${failures - 1}`);
+  }, 180_000);
 
   it('c. a burst of 40 messages: all 40 reach the model, none twice', async () => {
     const t = Date.now();

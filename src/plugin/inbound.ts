@@ -101,7 +101,7 @@ export class InboundPump {
         if (!(await this.d.consent.approved(conv))) return void (await this.hold(conv, batch[0]!));
         this.held.delete(conv);
         if (failures >= MAX_TURN_FAILURES) await this.tellOwner(conv, batch, `the agent's turn failed ${failures} times for these messages`);
-        else await this.handle(conv, batch);
+        else await this.handle(conv, batch, failures);
         backoff = 1000;
         failures = 0;
       } catch (e) {
@@ -131,7 +131,11 @@ export class InboundPump {
     this.d.log(`OpenNexus agent ${shownId(first.from)} waits for approval, but the host holds no more pairing requests (3 at most): approve or dismiss one in \`openclaw pairing list agent-messaging\``);
   }
 
-  private async handle(conv: string, batch: InboxEntry[]): Promise<void> {
+  /**
+   * `attempt` > 0: the batch's earlier turn failed. The host drops an inbound message whose id
+   * it has seen (as a duplicate, silently), so a turn run again carries an id of its own.
+   */
+  private async handle(conv: string, batch: InboxEntry[], attempt: number): Promise<void> {
     const last = batch[batch.length - 1]!;
     const ids = batch.map((e) => e.id);
     const from = last.from;
@@ -141,7 +145,8 @@ export class InboundPump {
     else if (!(await this.d.consent.takeTurn(conv))) why = `the daily budget of automatic replies to ${conv} is spent`;
     if (why) return this.tellOwner(conv, batch, why);
     let n = 0;
-    await this.d.host.turn(conv, from, frameBatch(conv, batch), last.id, async (text) => this.d.reply(conv, text, `reply:${last.id}:${n++}`));
+    const messageId = attempt ? `${last.id}:attempt-${attempt + 1}` : last.id;
+    await this.d.host.turn(conv, from, frameBatch(conv, batch), messageId, async (text) => this.d.reply(conv, text, `reply:${last.id}:${n++}`));
     this.d.log(`${batch.length} message(s) in ${conv} handed to the agent`);
     await this.d.inbox.markDone(ids);
   }

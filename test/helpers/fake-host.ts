@@ -61,6 +61,7 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
   const allowed = new Set<string>();
   const loopEvents = new Map<string, number>();
   const ownerQueue = new Map<string, string>();
+  const seenIds = new Set<string>();
   const config: HostConfig = { channels: {}, commands: {}, plugins: { entries: { 'agent-messaging': { config: pluginConfig } } } };
   const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
   const h: FakeHost = {
@@ -106,6 +107,9 @@ export function fakeHost(pluginConfig: Record<string, unknown>, registrationMode
     },
     sdk: {
       async dispatchInboundDirectDm(p: DirectDmParams) {
+        // The host drops an inbound message id it has seen, silently ("skipped:duplicate").
+        if (seenIds.has(p.messageId)) return {};
+        seenIds.add(p.messageId);
         if (turnContext.getStore()?.released) {
           p.onDispatchError(new Error('GatewayDrainingError: Gateway is draining; new tasks are not accepted'));
           return {};
