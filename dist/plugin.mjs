@@ -2330,8 +2330,7 @@ function pluginSettings(raw, hostStateDir, env = {}) {
 
 // src/plugin/consent.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { mkdir as mkdir2, rename as rename2, writeFile } from "node:fs/promises";
-import { dirname as dirname2, join as join4 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/opennexus/core/safety.ts
 function safetyNumber(publicKeyA, publicKeyB) {
@@ -2369,16 +2368,11 @@ function readJson(path, dflt) {
     return dflt;
   }
 }
-async function writeJson(path, value) {
-  await mkdir2(dirname2(path), { recursive: true, mode: 448 });
-  await writeFile(`${path}.tmp`, JSON.stringify(value), { mode: 384 });
-  await rename2(`${path}.tmp`, path);
-}
 var channelDir = (stateDir) => join4(stateDir, "channel");
 var contactsPath = (stateDir) => join4(channelDir(stateDir), "contacts.json");
 async function addContact(stateDir, peer) {
   const list2 = readJson(contactsPath(stateDir), []);
-  if (!list2.includes(peer)) await writeJson(contactsPath(stateDir), [...list2, peer].slice(-1e4));
+  if (!list2.includes(peer)) await writeFileAtomic(contactsPath(stateDir), JSON.stringify([...list2, peer].slice(-1e4)));
 }
 var Consent = class {
   constructor(settings, runtime, stateDir, log) {
@@ -2443,7 +2437,7 @@ var Consent = class {
     const used = (this.budget[conv] ?? []).filter((t) => now - t < DAY_MS);
     if (used.length >= this.settings.autonomy.turnsPerDay) return false;
     this.budget[conv] = [...used, now];
-    await writeJson(this.budgetPath, this.budget);
+    await writeFileAtomic(this.budgetPath, JSON.stringify(this.budget), { sync: false });
     return true;
   }
   /** Takes this channel's senders out of commands.ownerAllowFrom: a remote agent is never a command owner. */
@@ -2817,7 +2811,7 @@ var NexusAgent = class {
 
 // src/opennexus/keys.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname3, join as join6 } from "node:path";
+import { dirname as dirname2, join as join6 } from "node:path";
 var defaultKeyPaths = (dir) => ({ pub: join6(dir, "public_key"), priv: join6(dir, "private_key") });
 async function readKeyFile(path, files = poolFiles) {
   try {
@@ -2860,7 +2854,7 @@ async function generateKeys(paths, opts = {}) {
   if (!opts.force && (existsSync2(paths.priv) || existsSync2(paths.pub))) {
     throw new KeysError("exists", `${existsSync2(paths.priv) ? paths.priv : paths.pub} already exists; pass --force to replace it (the old identity is lost)`);
   }
-  await ensurePrivateDir(dirname3(paths.priv));
+  await ensurePrivateDir(dirname2(paths.priv));
   const id = identityFromSeed(randomBytes(32));
   await writeFileAtomic(paths.priv, keyFileText(id.seed));
   await writeFileAtomic(paths.pub, keyFileText(id.publicKey));
@@ -2967,7 +2961,7 @@ ${e.text.slice(0, 2e3)}`;
 
 // src/plugin/inbox.ts
 import { mkdirSync as mkdirSync2 } from "node:fs";
-import { open as open2, readFile as readFile2, rename as rename3 } from "node:fs/promises";
+import { open as open2, readFile as readFile2 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 var InboxFull = class extends CodedError {
 };
@@ -3099,23 +3093,13 @@ var Inbox = class {
     await this.fh.datasync();
     this.lines++;
   }
-  /** Rewrites the file with what is pending and the remembered ids, then swaps it in. */
+  /** Rewrites the file with what is pending and the remembered ids (atomically), then appends to it again. */
   async compact() {
-    const tmp = `${this.path}.tmp`;
-    const out = await open2(tmp, "w", 384);
-    try {
-      const body = [JSON.stringify({ seen: [...this.done] }), ...[...this.pendingById.values()].map((e) => JSON.stringify({ add: e }))].join("\n");
-      await out.write(`${body}
-`);
-      await out.sync();
-    } finally {
-      await out.close();
-    }
+    const body = [JSON.stringify({ seen: [...this.done] }), ...[...this.pendingById.values()].map((e) => JSON.stringify({ add: e }))].join("\n");
     await this.fh?.close();
     this.fh = null;
-    await rename3(tmp, this.path);
-    const d = await open2(this.dir, "r");
-    await d.sync().finally(() => d.close());
+    await writeFileAtomic(this.path, `${body}
+`, { dirExists: true });
     this.lines = this.pendingById.size + 1;
   }
 };
@@ -3207,7 +3191,7 @@ var InboundPump = class {
       try {
         if (!await this.d.consent.approved(conv)) return void await this.hold(conv, batch[0]);
         this.held.delete(conv);
-        if (failures >= MAX_TURN_FAILURES) await this.tellOwner(conv, batch, `the agent's turn failed ${failures} times for these messages`);
+        if (failures >= MAX_TURN_FAILURES) await this.d.notices.tell(conv, batch, `the agent's turn failed ${failures} times for these messages`);
         else await this.handle(conv, batch, failures);
         backoff = 1e3;
         failures = 0;
@@ -3219,10 +3203,6 @@ var InboundPump = class {
         backoff = Math.min(backoff * 2, 6e4);
       }
     }
-  }
-  /** The owner is told instead of a turn (notices.ts: kept until the owner's session took it). */
-  tellOwner(conv, batch, why) {
-    return this.d.notices.tell(conv, batch, why);
   }
   async hold(conv, first) {
     this.held.add(conv);
@@ -3246,7 +3226,7 @@ var InboundPump = class {
     if (this.d.consent.mode(conv) === "notify") why = `message(s) from ${conv} (notify-only)`;
     else if (this.d.host.loopSuppressed(conv, from, last.id)) why = `automatic replies to ${conv} are paused by loop protection (too many exchanges in a short time)`;
     else if (!await this.d.consent.takeTurn(conv)) why = `the daily budget of automatic replies to ${conv} is spent`;
-    if (why) return this.tellOwner(conv, batch, why);
+    if (why) return this.d.notices.tell(conv, batch, why);
     let n = 0;
     const messageId = attempt ? `${last.id}:attempt-${attempt + 1}` : last.id;
     await this.d.host.turn(conv, from, frameBatch(conv, batch), messageId, async (text) => this.d.reply(conv, text, `reply:${last.id}:${n++}`));
@@ -3284,8 +3264,10 @@ var OwnerNotices = class {
     const why = shown[shown.length - 1].told;
     const more = told.length - shown.length;
     const text = frameNotice(conv, shown, more > 0 ? `${why} (and ${more} earlier message(s) that did not fit here, kept until you have seen these)` : why);
-    if (!this.queue.put(text, this.key(conv)) && this.queue.holds(this.key(conv)) !== true) throw new Error("the host refused the owner notice");
-    if (this.queue.holds(this.key(conv)) === void 0) {
+    const put = this.queue.put(text, this.key(conv));
+    const held = this.queue.holds(this.key(conv));
+    if (!put && held !== true) throw new Error("the host refused the owner notice");
+    if (held === void 0) {
       if (!this.warned) this.log("this host cannot say whether the owner has seen a notice: a notice counts as seen once queued");
       this.warned = true;
       return this.inbox.markDone(shown.map((e) => e.id));
@@ -3777,18 +3759,18 @@ function channelPlugin(o) {
 
 // src/plugin/sdk.ts
 import { existsSync as existsSync4, readFileSync as readFileSync5, realpathSync } from "node:fs";
-import { dirname as dirname4, join as join9 } from "node:path";
+import { dirname as dirname3, join as join9 } from "node:path";
 import { pathToFileURL } from "node:url";
 var SUBPATH = "openclaw/plugin-sdk/channel-inbound";
 var EVENTS_SUBPATH = "openclaw/plugin-sdk/system-event-runtime";
 function hostPackageRoot() {
   const entry = process.argv[1];
   if (!entry) return null;
-  let dir = dirname4(realpathSync(entry));
+  let dir = dirname3(realpathSync(entry));
   for (let i = 0; i < 8; i++) {
     const pkg = join9(dir, "package.json");
     if (existsSync4(pkg) && JSON.parse(readFileSync5(pkg, "utf8")).name === "openclaw") return dir;
-    const up = dirname4(dir);
+    const up = dirname3(dir);
     if (up === dir) break;
     dir = up;
   }

@@ -12,9 +12,9 @@
  * entries out again (dropOwnerEntries) whenever it sees a new approval.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { safetyNumber } from '../opennexus/core/safety.ts';
+import { writeFileAtomic } from '../store/atomic-file.ts';
 import type { AutonomyMode, PluginSettings } from './config.ts';
 import type { HostRuntime } from './host.ts';
 import { CHANNEL_ID, parseTarget } from './targets.ts';
@@ -29,11 +29,6 @@ function readJson<T>(path: string, dflt: T): T {
   }
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFile(`${path}.tmp`, JSON.stringify(value), { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
-}
 
 /** The channel's own state under the plugin's state dir. */
 export const channelDir = (stateDir: string) => join(stateDir, 'channel');
@@ -42,7 +37,7 @@ const contactsPath = (stateDir: string) => join(channelDir(stateDir), 'contacts.
 /** This agent wrote to the peer first (a tool, the message tool): its answers need no approval. */
 export async function addContact(stateDir: string, peer: string): Promise<void> {
   const list = readJson<string[]>(contactsPath(stateDir), []);
-  if (!list.includes(peer)) await writeJson(contactsPath(stateDir), [...list, peer].slice(-10_000));
+  if (!list.includes(peer)) await writeFileAtomic(contactsPath(stateDir), JSON.stringify([...list, peer].slice(-10_000)));
 }
 
 export class Consent {
@@ -111,7 +106,8 @@ export class Consent {
     const used = (this.budget[conv] ?? []).filter((t) => now - t < DAY_MS);
     if (used.length >= this.settings.autonomy.turnsPerDay) return false;
     this.budget[conv] = [...used, now];
-    await writeJson(this.budgetPath, this.budget);
+    // Written at every turn: atomic, not synced (a power cut may give back a turn or two).
+    await writeFileAtomic(this.budgetPath, JSON.stringify(this.budget), { sync: false });
     return true;
   }
 

@@ -100,7 +100,7 @@ export class InboundPump {
       try {
         if (!(await this.d.consent.approved(conv))) return void (await this.hold(conv, batch[0]!));
         this.held.delete(conv);
-        if (failures >= MAX_TURN_FAILURES) await this.tellOwner(conv, batch, `the agent's turn failed ${failures} times for these messages`);
+        if (failures >= MAX_TURN_FAILURES) await this.d.notices.tell(conv, batch, `the agent's turn failed ${failures} times for these messages`);
         else await this.handle(conv, batch, failures);
         backoff = 1000;
         failures = 0;
@@ -112,11 +112,6 @@ export class InboundPump {
         backoff = Math.min(backoff * 2, 60_000);
       }
     }
-  }
-
-  /** The owner is told instead of a turn (notices.ts: kept until the owner's session took it). */
-  private tellOwner(conv: string, batch: InboxEntry[], why: string): Promise<void> {
-    return this.d.notices.tell(conv, batch, why);
   }
 
   private async hold(conv: string, first: InboxEntry): Promise<void> {
@@ -143,7 +138,8 @@ export class InboundPump {
     if (this.d.consent.mode(conv) === 'notify') why = `message(s) from ${conv} (notify-only)`;
     else if (this.d.host.loopSuppressed(conv, from, last.id)) why = `automatic replies to ${conv} are paused by loop protection (too many exchanges in a short time)`;
     else if (!(await this.d.consent.takeTurn(conv))) why = `the daily budget of automatic replies to ${conv} is spent`;
-    if (why) return this.tellOwner(conv, batch, why);
+    // The owner is told instead of a turn (notices.ts: kept until the owner's session took it).
+    if (why) return this.d.notices.tell(conv, batch, why);
     let n = 0;
     const messageId = attempt ? `${last.id}:attempt-${attempt + 1}` : last.id;
     await this.d.host.turn(conv, from, frameBatch(conv, batch), messageId, async (text) => this.d.reply(conv, text, `reply:${last.id}:${n++}`));

@@ -13,9 +13,10 @@
  * OpenNexus one is reported).
  */
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../errors.ts';
+import { writeFileAtomic } from '../store/atomic-file.ts';
 
 export interface InboxEntry {
   /** Unique per message: `nexus:<sid>:<cursor>`, `opennexus:<from>:<session>:<counter>`, ... */
@@ -188,22 +189,12 @@ export class Inbox {
     this.lines++;
   }
 
-  /** Rewrites the file with what is pending and the remembered ids, then swaps it in. */
+  /** Rewrites the file with what is pending and the remembered ids (atomically), then appends to it again. */
   private async compact(): Promise<void> {
-    const tmp = `${this.path}.tmp`;
-    const out = await open(tmp, 'w', 0o600);
-    try {
-      const body = [JSON.stringify({ seen: [...this.done] }), ...[...this.pendingById.values()].map((e) => JSON.stringify({ add: e }))].join('\n');
-      await out.write(`${body}\n`);
-      await out.sync();
-    } finally {
-      await out.close();
-    }
+    const body = [JSON.stringify({ seen: [...this.done] }), ...[...this.pendingById.values()].map((e) => JSON.stringify({ add: e }))].join('\n');
     await this.fh?.close();
     this.fh = null;
-    await rename(tmp, this.path);
-    const d = await open(this.dir, 'r');
-    await d.sync().finally(() => d.close());
+    await writeFileAtomic(this.path, `${body}\n`, { dirExists: true });
     this.lines = this.pendingById.size + 1;
   }
 }

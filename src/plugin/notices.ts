@@ -50,9 +50,11 @@ export class OwnerNotices {
     const why = shown[shown.length - 1]!.told!;
     const more = told.length - shown.length;
     const text = frameNotice(conv, shown, more > 0 ? `${why} (and ${more} earlier message(s) that did not fit here, kept until you have seen these)` : why);
-    // false also when the same digest is queued already (the host keeps one copy)
-    if (!this.queue.put(text, this.key(conv)) && this.queue.holds(this.key(conv)) !== true) throw new Error('the host refused the owner notice');
-    if (this.queue.holds(this.key(conv)) === undefined) {
+    const put = this.queue.put(text, this.key(conv));
+    const held = this.queue.holds(this.key(conv));
+    // put is false also when the same digest is queued already (the host keeps one copy)
+    if (!put && held !== true) throw new Error('the host refused the owner notice');
+    if (held === undefined) {
       if (!this.warned) this.log('this host cannot say whether the owner has seen a notice: a notice counts as seen once queued');
       this.warned = true;
       return this.inbox.markDone(shown.map((e) => e.id));
