@@ -123,8 +123,9 @@ export async function importBundled(entry) {
   await bundle(entry, out, {
     loader: TEMPLATES_AS_TEXT,
     // esbuild cannot be bundled into a file; scripts that build (the lock soak) import it. The
-    // Redis client is CommonJS that require()s Node's modules: it is imported from node_modules.
-    external: ['esbuild', '@redis/client'],
+    // Redis client, and execa (the real-host bench's harness) through cross-spawn, are CommonJS
+    // that require()s Node's modules: they are imported from node_modules.
+    external: ['esbuild', '@redis/client', 'execa'],
   });
   try {
     return await import(pathToFileURL(out).href);
