@@ -2436,6 +2436,7 @@ var Consent = class {
     if (mode === "open") return true;
     const used = (this.budget[conv] ?? []).filter((t) => now - t < DAY_MS);
     if (used.length >= this.settings.autonomy.turnsPerDay) return false;
+    for (const [c, times] of Object.entries(this.budget)) if (!times.some((t) => now - t < DAY_MS)) delete this.budget[c];
     this.budget[conv] = [...used, now];
     await writeFileAtomic(this.budgetPath, JSON.stringify(this.budget), { sync: false });
     return true;
@@ -3191,6 +3192,7 @@ var InboundPump = class {
       try {
         if (!await this.d.consent.approved(conv)) return void await this.hold(conv, batch[0]);
         this.held.delete(conv);
+        this.asked.delete(conv);
         if (failures >= MAX_TURN_FAILURES) await this.d.notices.tell(conv, batch, `the agent's turn failed ${failures} times for these messages`);
         else await this.handle(conv, batch, failures);
         backoff = 1e3;

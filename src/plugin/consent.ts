@@ -105,6 +105,8 @@ export class Consent {
     if (mode === 'open') return true;
     const used = (this.budget[conv] ?? []).filter((t) => now - t < DAY_MS);
     if (used.length >= this.settings.autonomy.turnsPerDay) return false;
+    // Conversations with no turn in the last day are forgotten: the file stays as small as the day's traffic.
+    for (const [c, times] of Object.entries(this.budget)) if (!times.some((t) => now - t < DAY_MS)) delete this.budget[c];
     this.budget[conv] = [...used, now];
     // Written at every turn: atomic, not synced (a power cut may give back a turn or two).
     await writeFileAtomic(this.budgetPath, JSON.stringify(this.budget), { sync: false });

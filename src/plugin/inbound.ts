@@ -100,6 +100,7 @@ export class InboundPump {
       try {
         if (!(await this.d.consent.approved(conv))) return void (await this.hold(conv, batch[0]!));
         this.held.delete(conv);
+        this.asked.delete(conv);
         if (failures >= MAX_TURN_FAILURES) await this.d.notices.tell(conv, batch, `the agent's turn failed ${failures} times for these messages`);
         else await this.handle(conv, batch, failures);
         backoff = 1000;
