@@ -108,6 +108,9 @@ describe.skipIf(host.skip)('real OpenClaw host: the agent-messaging channel', ()
     const deadline = Date.now() + 15_000;
     while (!(await polled()).includes('ANSWER: hello from the peer') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
     expect(await polled()).toContain('ANSWER: hello from the peer');
+    // channels status shows the traffic
+    const status = JSON.parse((await gw.cli(['channels', 'status', '--json'])).stdout) as { channelAccounts: Record<string, { lastInboundAt: unknown; lastOutboundAt: unknown }[]> };
+    expect(status.channelAccounts['agent-messaging']?.[0]).toMatchObject({ lastInboundAt: expect.any(Number), lastOutboundAt: expect.any(Number) });
   }, 180_000);
 
   it('b. a second message 4 s later and a third 35 s later each reach the model within 10 s', async () => {

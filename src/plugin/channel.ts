@@ -18,7 +18,7 @@ import { Messaging } from './messaging.ts';
 import { OutboundError, sendToConversation } from './outbound.ts';
 import type { HostSdk } from './sdk.ts';
 import { MessagingService } from './service.ts';
-import { CHANNEL_ID, conversationId, parseTarget, TARGET_HINT } from './targets.ts';
+import { CHANNEL_ID, conversationId, conversationLabel as label, parseTarget, TARGET_HINT } from './targets.ts';
 
 export interface ChannelOptions {
   api: PluginApi;
@@ -52,7 +52,6 @@ function isolated(cfg: HostConfig): HostConfig {
  * again instead of being marked done.
  */
 const currentTurn = new AsyncLocalStorage<{ hostError?: string }>();
-const label = (conv: string) => (conv.startsWith('nexus:') ? `NexusMessaging session ${conv.slice(6)}` : `OpenNexus agent ${conv.slice(10)}`);
 
 export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
   const log = (l: string) => o.api.logger.info(`[agent-messaging] ${l}`);
@@ -206,6 +205,8 @@ export function channelPlugin(o: ChannelOptions): ChannelPluginDef {
         connected: runtime?.connected ?? false,
         lastConnectedAt: runtime?.lastConnectedAt ?? null,
         lastError: runtime?.lastError ?? null,
+        lastInboundAt: runtime?.lastInboundAt ?? null,
+        lastOutboundAt: runtime?.lastOutboundAt ?? null,
       }),
     },
     gateway: { startAccount },

@@ -33,4 +33,10 @@ export function parseTarget(raw: string): Conversation | null {
   return null;
 }
 
+/** How a conversation is named to the host and in logs. */
+export function conversationLabel(conv: string): string {
+  const c = parseTarget(conv);
+  return c?.kind === 'nexus' ? `NexusMessaging session ${c.sessionId}` : c?.kind === 'opennexus' ? `OpenNexus agent ${c.peer}` : conv;
+}
+
 export const TARGET_HINT = '<nexus:SESSION_ID|opennexus:AGENT_ID_OR_PUBLIC_KEY>';
