@@ -203,6 +203,17 @@ var init_errors2 = __esm({
   }
 });
 
+// src/store/nexus-store.ts
+var StorageUnavailable;
+var init_nexus_store = __esm({
+  "src/store/nexus-store.ts"() {
+    "use strict";
+    init_errors();
+    StorageUnavailable = class extends CodedError {
+    };
+  }
+});
+
 // src/store/offline-queue.ts
 function agentBase(agentId) {
   return AGENT_OVERHEAD + 2 * agentId.length;
@@ -300,6 +311,40 @@ var init_offline_queue = __esm({
       }
       usage() {
         return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
+      }
+      /**
+       * Takes back a frame that was just added and is still waiting (its write to disk failed, so
+       * its sender is told 503 and will send it again); false when a stream took it meanwhile.
+       */
+      withdraw(agentId, frame) {
+        const q2 = this.agents.get(agentId);
+        if (!q2) return false;
+        const buf = Buffer.from(frame, "utf8");
+        const i = q2.entries.findIndex((e) => e.deliveredAt === null && e.frame.equals(buf));
+        if (i < 0) return false;
+        this.remove(q2, i);
+        if (!q2.entries.length) this.forget(agentId, q2);
+        return true;
+      }
+      /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
+      *kept() {
+        for (const [agentId, q2] of this.agents) {
+          for (const e of q2.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+        }
+      }
+      /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
+      restore(k) {
+        let q2 = this.agents.get(k.agentId);
+        if (!q2) {
+          q2 = { entries: [], bytes: agentBase(k.agentId), touched: k.at };
+          this.bytes += q2.bytes;
+        }
+        const bytes2 = k.frame.length + ENTRY_OVERHEAD;
+        q2.entries.push({ frame: k.frame, bytes: bytes2, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
+        q2.bytes += bytes2;
+        this.bytes += bytes2;
+        this.messages++;
+        this.touch(k.agentId, q2, Math.max(q2.touched, k.deliveredAt ?? k.at), k.deliveredAt !== null);
       }
       count(agentId, nowMs, pred) {
         const q2 = this.agents.get(agentId);
@@ -458,17 +503,6 @@ var init_messenger_store = __esm({
   }
 });
 
-// src/store/nexus-store.ts
-var StorageUnavailable;
-var init_nexus_store = __esm({
-  "src/store/nexus-store.ts"() {
-    "use strict";
-    init_errors();
-    StorageUnavailable = class extends CodedError {
-    };
-  }
-});
-
 // src/opennexus/messenger/config.ts
 function num(v2, dflt, integer = false) {
   if (v2 === void 0 || v2.trim() === "") return dflt;
@@ -478,6 +512,8 @@ function num(v2, dflt, integer = false) {
 }
 function messengerConfig(env, flags = {}) {
   return {
+    // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
+    dataDir: env.DATA_DIR === "none" ? null : env.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? "127.0.0.1",
     port: flags.port ?? num(env.PORT, 8080, true),
     rateLimit: num(env.RATE_LIMIT, 100),
@@ -3964,6 +4000,36 @@ async function withFileLock(path, fn, opts = {}) {
     await release(files, dir, g2);
   }
 }
+async function livePid(files, dir) {
+  const l3 = await list(files, dir);
+  if (l3.highest < 0 || l3.free.has(l3.highest)) return null;
+  const text = await files.readText(join(dir, String(l3.highest))).catch(() => "");
+  const m = /^pid=(\d+) /.exec(text);
+  return m && ownerAlive(text) ? Number(m[1]) : null;
+}
+async function holdFileLock(path, opts = {}) {
+  const dir = `${path}.locks`;
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 448);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const g2 = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS);
+    if (g2 !== null) {
+      let released = false;
+      return {
+        held: true,
+        release: async () => {
+          if (released) return;
+          released = true;
+          await release(files, dir, g2);
+        }
+      };
+    }
+    const pid = await livePid(files, dir);
+    if (pid !== null) return { held: false, holderPid: pid };
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  return { held: false, holderPid: await livePid(files, dir) };
+}
 
 // src/opennexus/posting.ts
 var sealedAs = (m) => ({ sessionId: m.session_id, counter: m.counter.toString() });
@@ -5141,6 +5207,395 @@ function tooManyStreams(cap) {
   };
 }
 
+// src/store/data-dir-lock.ts
+init_errors();
+import { mkdir as mkdir2, realpath } from "node:fs/promises";
+import { createConnection, createServer as createServer2 } from "node:net";
+import { join as join5 } from "node:path";
+var DataDirInUse = class extends CodedError {
+  constructor(dir, holderPid) {
+    super("data_dir_in_use", `the data directory ${dir} is in use by another server (${holderPid === null ? "pid unknown" : `pid ${holderPid}`}); stop it, or give this one its own DATA_DIR`);
+    this.dir = dir;
+    this.holderPid = holderPid;
+  }
+  dir;
+  holderPid;
+};
+var CANNOT_WRITE = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"]);
+async function lockDataDir(dir, warn = () => {
+}) {
+  await mkdir2(dir, { recursive: true, mode: 448 });
+  const socket = await socketLock(await realpath(dir));
+  if (socket && "holderPid" in socket) throw new DataDirInUse(dir, socket.holderPid);
+  let file = null;
+  try {
+    file = await holdFileLock(join5(dir, "server"));
+  } catch (e) {
+    if (!CANNOT_WRITE.has(e.code ?? "")) {
+      socket?.server.close();
+      throw e;
+    }
+    if (!socket) warn(`warning: cannot write the lock file in ${dir} (${e.code}); nothing stops a second server on it`);
+  }
+  if (file && !file.held) {
+    socket?.server.close();
+    throw new DataDirInUse(dir, file.holderPid);
+  }
+  return {
+    release: async () => {
+      if (file?.held) await file.release().catch(() => {
+      });
+      await new Promise((r) => socket ? socket.server.close(() => r()) : r());
+    }
+  };
+}
+function fnv(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, "0");
+}
+async function socketLock(dir) {
+  if (process.platform !== "linux") return null;
+  const name = `\0agent-messaging-data-dir-${fnv(dir)}`;
+  const server = createServer2((s) => s.end(`${process.pid}
+`));
+  server.unref();
+  const listened = await new Promise((resolve) => {
+    server.once("error", resolve);
+    server.listen(name, () => resolve(null));
+  });
+  if (!listened) return { server };
+  if (listened.code !== "EADDRINUSE") return null;
+  return { holderPid: await askPid(name) };
+}
+function askPid(name) {
+  return new Promise((resolve) => {
+    let text = "";
+    const c = createConnection(name);
+    const done = () => {
+      clearTimeout(timer);
+      c.destroy();
+      const pid = Number(text.trim());
+      resolve(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
+    };
+    const timer = setTimeout(done, 2e3);
+    c.setEncoding("utf8");
+    c.on("data", (d) => text += d.slice(0, 32));
+    c.on("end", done);
+    c.on("error", done);
+  });
+}
+
+// src/store/journal.ts
+init_nexus_store();
+import * as fsp from "node:fs/promises";
+import { join as join6 } from "node:path";
+var nodeFs = {
+  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  readFile: (path) => fsp.readFile(path, "utf8"),
+  readdir: (path) => fsp.readdir(path),
+  rename: (a, b) => fsp.rename(a, b),
+  rm: (path, opts) => fsp.rm(path, opts),
+  mkdir: async (path) => void await fsp.mkdir(path, { recursive: true, mode: 448 })
+};
+var SNAPSHOT = "snapshot.ndjson";
+var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+function storageError(e) {
+  if (e instanceof StorageUnavailable) return e;
+  const code = e?.code ?? "EIO";
+  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
+}
+var Journal = class {
+  constructor(dir, fs = nodeFs) {
+    this.dir = dir;
+    this.fs = fs;
+  }
+  dir;
+  fs;
+  fh = null;
+  gen = 0;
+  /** Bytes of the current journal file known to be complete. */
+  size = 0;
+  queue = [];
+  writing = null;
+  ok = true;
+  /** Journal bytes written since the last snapshot (decides when to compact). */
+  bytesSinceSnapshot = 0;
+  snapshotBytes = 0;
+  get available() {
+    return this.ok;
+  }
+  /**
+   * Reads the snapshot and every journal it does not include, calling `apply` per record in
+   * order (a torn or unreadable line is skipped), and removes leftover temp files.
+   */
+  async load(apply) {
+    await this.fs.mkdir(this.dir);
+    const names = await this.fs.readdir(this.dir);
+    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join6(this.dir, f), { force: true }).catch(() => {
+    });
+    let covered = 0;
+    if (names.includes(SNAPSHOT)) {
+      const text = await this.fs.readFile(join6(this.dir, SNAPSHOT));
+      this.snapshotBytes = Buffer.byteLength(text);
+      const lines = text.split("\n");
+      const head = parse(lines[0] ?? "");
+      covered = typeof head?.gen === "number" ? head.gen : 0;
+      for (const line of lines.slice(1)) replay(line, apply);
+    }
+    const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
+    for (const g2 of gens) {
+      const path = join6(this.dir, `journal-${g2}.ndjson`);
+      if (g2 < covered) {
+        await this.fs.rm(path, { force: true }).catch(() => {
+        });
+        continue;
+      }
+      const text = await this.fs.readFile(path);
+      this.bytesSinceSnapshot += Buffer.byteLength(text);
+      for (const line of text.split("\n")) replay(line, apply);
+    }
+    this.gen = Math.max(covered, ...gens, 0) + 1;
+  }
+  /** Appends lines (each ending in "\n") and resolves once they are on disk. */
+  append(data) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
+      if (!this.writing) this.writing = this.pump();
+    });
+  }
+  async pump() {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
+      try {
+        if (!this.fh) await this.openCurrent();
+        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
+        await this.fh.datasync();
+        this.size += buf.length;
+        this.bytesSinceSnapshot += buf.length;
+        this.ok = true;
+        for (const w2 of batch) w2.resolve();
+      } catch (e) {
+        this.ok = false;
+        await this.cutOff();
+        const err = storageError(e);
+        for (const w2 of batch) w2.reject(err);
+      }
+    }
+    this.writing = null;
+  }
+  async openCurrent() {
+    this.fh = await this.fs.open(join6(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+    this.size = 0;
+  }
+  /** After a failed write: cut the file back to its last complete line, or start a new one. */
+  async cutOff() {
+    if (!this.fh) return;
+    try {
+      await this.fh.truncate(this.size);
+    } catch {
+      await this.fh.close().catch(() => {
+      });
+      this.fh = null;
+      this.gen++;
+    }
+  }
+  /** Waits until nothing is being written. */
+  async idle() {
+    while (this.writing) await this.writing;
+  }
+  /**
+   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices;
+   * called synchronously at the switch of files) and drops the journals it includes. New appends go to a new journal file from the moment
+   * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
+   * Throws StorageUnavailable on failure, leaving every journal in place.
+   */
+  async compact(lines) {
+    while (this.writing) await this.writing;
+    const covered = this.gen + 1;
+    const old = this.fh;
+    this.fh = null;
+    this.gen = covered;
+    this.size = 0;
+    this.bytesSinceSnapshot = 0;
+    const source = lines();
+    await old?.close().catch(() => {
+    });
+    const tmp = join6(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+    let written = 0;
+    try {
+      const fh = await this.fs.open(tmp, "w", 384);
+      try {
+        let chunk = `${JSON.stringify({ gen: covered })}
+`;
+        for await (const line of source) {
+          chunk += line;
+          if (chunk.length >= 1 << 20) {
+            written += await writeAll(fh, chunk);
+            chunk = "";
+          }
+        }
+        written += await writeAll(fh, chunk);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.fs.rename(tmp, join6(this.dir, SNAPSHOT));
+      await this.syncDir();
+    } catch (e) {
+      await this.fs.rm(tmp, { force: true }).catch(() => {
+      });
+      throw storageError(e);
+    }
+    this.snapshotBytes = written;
+    for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
+      const m = JOURNAL.exec(f);
+      if (m && Number(m[1]) < covered) await this.fs.rm(join6(this.dir, f), { force: true }).catch(() => {
+      });
+    }
+  }
+  /** Makes the rename itself durable (best effort: not every file system allows it). */
+  async syncDir() {
+    try {
+      const d = await this.fs.open(this.dir, "r");
+      await d.sync().finally(() => d.close());
+    } catch {
+    }
+  }
+  async close() {
+    await this.idle();
+    await this.fh?.close().catch(() => {
+    });
+    this.fh = null;
+  }
+};
+async function writeAll(fh, text) {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+function replay(line, apply) {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === "object") apply(r);
+}
+
+// src/store/messenger-file-store.ts
+init_messenger_store();
+var yieldNow = () => new Promise((r) => setImmediate(r));
+var FileMessengerStore = class extends MemoryMessengerStore {
+  constructor(dataDir, limits, opts = {}) {
+    super(limits);
+    this.opts = opts;
+    this.journal = new Journal(dataDir, opts.fs ?? nodeFs);
+  }
+  opts;
+  journal;
+  compacting = null;
+  compactFailed = false;
+  /** Replays the snapshot and journals; returns how many frames are kept. */
+  async load() {
+    await this.journal.load((r) => this.replay(r));
+    await this.compact().catch(() => {
+    });
+    return this.queue.usage().messages;
+  }
+  replay(r) {
+    const frame = typeof r.f === "string" ? r.f : null;
+    if (typeof r.a === "string" && typeof r.t === "number" && frame !== null) {
+      this.queue.add(r.a, frame, r.t, typeof r.o === "object" && r.o ? r.o : {});
+    } else if (typeof r.d === "string" && typeof r.t === "number") {
+      this.queue.drain(r.d, r.t);
+    } else if (typeof r.p === "string" && typeof r.t === "number" && frame !== null) {
+      const l3 = typeof r.l === "number" ? r.l : null;
+      this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l3, once: r.o === 1, control: r.c === 1 });
+    } else if (typeof r.n === "number" && Number.isSafeInteger(r.n)) {
+      this.total = r.n;
+    }
+  }
+  async enqueue(agentId, frame, nowMs, opts = {}) {
+    const result = this.queue.add(agentId, frame, nowMs, opts);
+    if (result !== "stored") return result;
+    try {
+      await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`);
+    } catch (e) {
+      this.queue.withdraw(agentId, frame);
+      throw e;
+    }
+    return result;
+  }
+  async drain(agentId, nowMs) {
+    const out = this.queue.drain(agentId, nowMs);
+    if (!out.length) return out;
+    await this.write(`{"d":${JSON.stringify(agentId)},"t":${nowMs}}
+`).catch(() => {
+    });
+    return out;
+  }
+  write(line) {
+    const written = this.journal.append(line);
+    if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.compact().catch(() => {
+    });
+    return written;
+  }
+  journalLimit() {
+    return Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
+  }
+  /** One compaction at a time; a failed one is tried again when the journal next grows past the limit. */
+  compact() {
+    this.compacting ??= (async () => {
+      this.compactFailed = true;
+      try {
+        await this.journal.compact(() => this.snapshot());
+        this.compactFailed = false;
+      } finally {
+        this.compacting = null;
+      }
+    })();
+    return this.compacting;
+  }
+  /**
+   * The kept frames, captured now (journal.ts calls this in the step that switches files) and
+   * written out in slices that yield to requests.
+   */
+  snapshot() {
+    const kept = [...this.queue.kept()];
+    const total = this.total;
+    return (async function* () {
+      let chunk = `{"n":${total}}
+`;
+      for (const k of kept) {
+        chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0},"f":${JSON.stringify(k.frame.toString("utf8"))}}
+`;
+        if (chunk.length >= 1 << 20) {
+          yield chunk;
+          chunk = "";
+          await yieldNow();
+        }
+      }
+      yield chunk;
+    })();
+  }
+  async ping() {
+    return this.journal.available;
+  }
+  async close() {
+    await this.compacting?.catch(() => {
+    });
+    await this.journal.close();
+  }
+};
+
 // src/opennexus/messenger/server.ts
 init_messenger_store();
 
@@ -5707,7 +6162,18 @@ async function startMessenger(config, opts = {}) {
     const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
     backend = await redisBackend3(config, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  let lock = null;
+  let store = opts.store ?? backend?.store;
+  if (!store && config.dataDir) {
+    lock = await lockDataDir(config.dataDir);
+    const fileStore = new FileMessengerStore(config.dataDir, queueLimits(config));
+    await fileStore.load().catch(async (e) => {
+      await lock?.release();
+      throw e;
+    });
+    store = fileStore;
+  }
+  store ??= new MemoryMessengerStore(queueLimits(config));
   const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
@@ -5722,7 +6188,10 @@ async function startMessenger(config, opts = {}) {
     });
   } catch (e) {
     await messenger.relay.close();
+    if (lock) await store.close().catch(() => {
+    });
     await backend?.close();
+    await lock?.release();
     throw e;
   }
   return {
@@ -5734,6 +6203,7 @@ async function startMessenger(config, opts = {}) {
       await messenger.relay.close();
       await store.close();
       await backend?.close();
+      await lock?.release();
     }
   };
 }
@@ -5742,211 +6212,7 @@ async function startMessenger(config, opts = {}) {
 init_config();
 
 // src/store/nexus-file-store.ts
-import { join as join6 } from "node:path";
-
-// src/store/journal.ts
-init_nexus_store();
-import * as fsp from "node:fs/promises";
-import { join as join5 } from "node:path";
-var nodeFs = {
-  open: (path, flags, mode) => fsp.open(path, flags, mode),
-  readFile: (path) => fsp.readFile(path, "utf8"),
-  readdir: (path) => fsp.readdir(path),
-  rename: (a, b) => fsp.rename(a, b),
-  rm: (path, opts) => fsp.rm(path, opts),
-  mkdir: async (path) => void await fsp.mkdir(path, { recursive: true, mode: 448 })
-};
-var SNAPSHOT = "snapshot.ndjson";
-var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
-function storageError(e) {
-  if (e instanceof StorageUnavailable) return e;
-  const code = e?.code ?? "EIO";
-  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
-}
-var Journal = class {
-  constructor(dir, fs = nodeFs) {
-    this.dir = dir;
-    this.fs = fs;
-  }
-  dir;
-  fs;
-  fh = null;
-  gen = 0;
-  /** Bytes of the current journal file known to be complete. */
-  size = 0;
-  queue = [];
-  writing = null;
-  ok = true;
-  /** Journal bytes written since the last snapshot (decides when to compact). */
-  bytesSinceSnapshot = 0;
-  snapshotBytes = 0;
-  get available() {
-    return this.ok;
-  }
-  /**
-   * Reads the snapshot and every journal it does not include, calling `apply` per record in
-   * order (a torn or unreadable line is skipped), and removes leftover temp files.
-   */
-  async load(apply) {
-    await this.fs.mkdir(this.dir);
-    const names = await this.fs.readdir(this.dir);
-    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join5(this.dir, f), { force: true }).catch(() => {
-    });
-    let covered = 0;
-    if (names.includes(SNAPSHOT)) {
-      const text = await this.fs.readFile(join5(this.dir, SNAPSHOT));
-      this.snapshotBytes = Buffer.byteLength(text);
-      const lines = text.split("\n");
-      const head = parse(lines[0] ?? "");
-      covered = typeof head?.gen === "number" ? head.gen : 0;
-      for (const line of lines.slice(1)) replay(line, apply);
-    }
-    const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
-    for (const g2 of gens) {
-      const path = join5(this.dir, `journal-${g2}.ndjson`);
-      if (g2 < covered) {
-        await this.fs.rm(path, { force: true }).catch(() => {
-        });
-        continue;
-      }
-      const text = await this.fs.readFile(path);
-      this.bytesSinceSnapshot += Buffer.byteLength(text);
-      for (const line of text.split("\n")) replay(line, apply);
-    }
-    this.gen = Math.max(covered, ...gens, 0) + 1;
-  }
-  /** Appends lines (each ending in "\n") and resolves once they are on disk. */
-  append(data) {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ data, resolve, reject });
-      if (!this.writing) this.writing = this.pump();
-    });
-  }
-  async pump() {
-    while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
-      try {
-        if (!this.fh) await this.openCurrent();
-        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
-        await this.fh.datasync();
-        this.size += buf.length;
-        this.bytesSinceSnapshot += buf.length;
-        this.ok = true;
-        for (const w2 of batch) w2.resolve();
-      } catch (e) {
-        this.ok = false;
-        await this.cutOff();
-        const err = storageError(e);
-        for (const w2 of batch) w2.reject(err);
-      }
-    }
-    this.writing = null;
-  }
-  async openCurrent() {
-    this.fh = await this.fs.open(join5(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
-    this.size = 0;
-  }
-  /** After a failed write: cut the file back to its last complete line, or start a new one. */
-  async cutOff() {
-    if (!this.fh) return;
-    try {
-      await this.fh.truncate(this.size);
-    } catch {
-      await this.fh.close().catch(() => {
-      });
-      this.fh = null;
-      this.gen++;
-    }
-  }
-  /** Waits until nothing is being written. */
-  async idle() {
-    while (this.writing) await this.writing;
-  }
-  /**
-   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
-   * and drops the journals it includes. New appends go to a new journal file from the moment
-   * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
-   * Throws StorageUnavailable on failure, leaving every journal in place.
-   */
-  async compact(lines) {
-    while (this.writing) await this.writing;
-    const covered = this.gen + 1;
-    const old = this.fh;
-    this.fh = null;
-    this.gen = covered;
-    this.size = 0;
-    this.bytesSinceSnapshot = 0;
-    await old?.close().catch(() => {
-    });
-    const tmp = join5(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
-    let written = 0;
-    try {
-      const fh = await this.fs.open(tmp, "w", 384);
-      try {
-        let chunk = `${JSON.stringify({ gen: covered })}
-`;
-        for await (const line of lines()) {
-          chunk += line;
-          if (chunk.length >= 1 << 20) {
-            written += await writeAll(fh, chunk);
-            chunk = "";
-          }
-        }
-        written += await writeAll(fh, chunk);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await this.fs.rename(tmp, join5(this.dir, SNAPSHOT));
-      await this.syncDir();
-    } catch (e) {
-      await this.fs.rm(tmp, { force: true }).catch(() => {
-      });
-      throw storageError(e);
-    }
-    this.snapshotBytes = written;
-    for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-      const m = JOURNAL.exec(f);
-      if (m && Number(m[1]) < covered) await this.fs.rm(join5(this.dir, f), { force: true }).catch(() => {
-      });
-    }
-  }
-  /** Makes the rename itself durable (best effort: not every file system allows it). */
-  async syncDir() {
-    try {
-      const d = await this.fs.open(this.dir, "r");
-      await d.sync().finally(() => d.close());
-    } catch {
-    }
-  }
-  async close() {
-    await this.idle();
-    await this.fh?.close().catch(() => {
-    });
-    this.fh = null;
-  }
-};
-async function writeAll(fh, text) {
-  const buf = Buffer.from(text);
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
-  return buf.length;
-}
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return null;
-  }
-}
-function replay(line, apply) {
-  if (!line) return;
-  const r = parse(line);
-  if (r && typeof r === "object") apply(r);
-}
-
-// src/store/nexus-file-store.ts
+import { join as join7 } from "node:path";
 init_memory_nexus_store();
 
 // src/store/nexus-journal-lines.ts
@@ -6098,7 +6364,7 @@ var SessionFlights = class {
 
 // src/store/nexus-file-store.ts
 var SLICE = 500;
-var yieldNow = () => new Promise((r) => setImmediate(r));
+var yieldNow2 = () => new Promise((r) => setImmediate(r));
 var noop2 = () => {
 };
 var FileNexusStore = class extends MemoryNexusStore {
@@ -6135,7 +6401,7 @@ var FileNexusStore = class extends MemoryNexusStore {
    */
   async load(now) {
     const replayed2 = emptyReplay();
-    const legacy = join6(this.dataDir, "sessions");
+    const legacy = join7(this.dataDir, "sessions");
     await this.loadLegacy(legacy, replayed2.sessions);
     await this.journal.load((r) => replayRecord(replayed2, r));
     const live = liveAfterReplay(replayed2, now);
@@ -6161,7 +6427,7 @@ var FileNexusStore = class extends MemoryNexusStore {
     for (const f of names) {
       if (!/^[0-9a-f]{16,128}\.json$/.test(f)) continue;
       try {
-        const s = JSON.parse(await this.fs.readFile(join6(dir, f)));
+        const s = JSON.parse(await this.fs.readFile(join7(dir, f)));
         if (validSession(s)) into.set(s.sessionId, s);
       } catch {
       }
@@ -6237,7 +6503,7 @@ var FileNexusStore = class extends MemoryNexusStore {
         for (const id of ids.slice(i)) this.dirty.add(id);
         throw e;
       }
-      await yieldNow();
+      await yieldNow2();
     }
   }
   /**
@@ -6245,7 +6511,7 @@ var FileNexusStore = class extends MemoryNexusStore {
    * session by session, each with its arrival number), in slices that yield to requests.
    */
   async *snapshotLines() {
-    await yieldNow();
+    await yieldNow2();
     let chunk = "";
     let n = 0;
     for (const s of this.sessions.values()) {
@@ -6253,7 +6519,7 @@ var FileNexusStore = class extends MemoryNexusStore {
       if (++n % SLICE === 0) {
         yield chunk;
         chunk = "";
-        await yieldNow();
+        await yieldNow2();
       }
     }
     for (const session of this.log.entries()) {
@@ -6266,7 +6532,7 @@ var FileNexusStore = class extends MemoryNexusStore {
         yield chunk;
         chunk = "";
         n = 0;
-        await yieldNow();
+        await yieldNow2();
       }
     }
     yield chunk;
@@ -9153,7 +9419,7 @@ async function create2(ctx, req) {
   }
   return json2(201, u.result);
 }
-async function join7(ctx, req, id) {
+async function join8(ctx, req, id) {
   const agentId = requestAgent(req);
   const fx = ctx.freshAgent();
   return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
@@ -9234,7 +9500,7 @@ var sessionRoutes = [
   ["PUT", new RegExp(`^${S2}$`), create2],
   ["POST", new RegExp(`^${S2}$`), create2],
   ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json2(200, statusView(await ctx.live(id)))],
-  ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join7],
+  ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join8],
   ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
   ["DELETE", new RegExp(`^${S2}/([^/]+)/agents/([^/]+)$`), leave]
 ];
@@ -9276,18 +9542,18 @@ var serviceRoutes = [
 // src/nexus/server/sweep.ts
 var PAIR_TOMBSTONE_MS = 36e5;
 var SLICE2 = 128;
-var yieldNow2 = () => new Promise((r) => setImmediate(r));
+var yieldNow3 = () => new Promise((r) => setImmediate(r));
 async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
   for (; ; ) {
     const { ids, more } = await store.deleteExpired(t, slice);
     for (const id of ids) onSessionGone(id);
     if (!more) break;
-    await yieldNow2();
+    await yieldNow3();
   }
   for (; ; ) {
     const { more } = await store.deleteExpiredPairs(t - PAIR_TOMBSTONE_MS, slice);
     if (!more) break;
-    await yieldNow2();
+    await yieldNow3();
   }
 }
 function sweeper(store, now, quota, onGone = () => {
@@ -9363,10 +9629,15 @@ async function startNexusServer(config, opts = {}) {
     shared = await redisBackend3(config, budget, now, opts.log);
     store = shared.deps.store;
   }
+  let lock = null;
   if (!store) {
     if (config.dataDir) {
+      lock = await lockDataDir(config.dataDir);
       const fileStore = new FileNexusStore(config.dataDir, { budget });
-      await fileStore.load(now());
+      await fileStore.load(now()).catch(async (e) => {
+        await lock?.release();
+        throw e;
+      });
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
@@ -9382,6 +9653,7 @@ async function startNexusServer(config, opts = {}) {
     });
     await shared?.close().catch(() => {
     });
+    await lock?.release();
     throw e;
   }
   const timer = setInterval(() => void app.sweep().catch(() => {
@@ -9397,6 +9669,7 @@ async function startNexusServer(config, opts = {}) {
       await running.close();
       await store.close();
       await shared?.close();
+      await lock?.release();
     }
   };
 }
@@ -9451,6 +9724,13 @@ function nexusConfig(env, defaults) {
 
 // src/hub.ts
 init_config();
+import { join as join9 } from "node:path";
+function messengerEnv(e, opts) {
+  const own = e.MESSENGER_DATA_DIR?.trim();
+  const shared = e.DATA_DIR?.trim();
+  const dir = own || (shared === "none" ? "none" : shared ? join9(shared, "messenger") : opts.messengerDataDir ?? "none");
+  return { ...e, DATA_DIR: dir ?? "none" };
+}
 var nth = (port, i) => port === 0 ? 0 : port + i;
 async function startHub(opts) {
   const e = opts.env ?? {};
@@ -9463,7 +9743,7 @@ async function startHub(opts) {
     const messengers = [];
     const nexuses = [];
     for (let i = 0; i < n; i++) {
-      const m = await startMessenger(messengerConfig(e, { host, port: nth(opts.messengerPort ?? 8080, i) }));
+      const m = await startMessenger(messengerConfig(messengerEnv(e, opts), { host, port: nth(opts.messengerPort ?? 8080, i) }));
       started.push(m);
       messengers.push(m.url);
       const x2 = await startNexusServer(nexusConfig(e, { dataDir: opts.dataDir ?? null, host, port: nth(opts.nexusPort ?? 3e3, i) }));

@@ -26,11 +26,13 @@ var init_node_os = __esm({
 });
 
 // builtin:node:net
-var m6, BlockList, isIP;
+var m6, BlockList, createConnection, createServer, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m6 = process.getBuiltinModule("node:net");
     BlockList = /* @__PURE__ */ (() => m6.BlockList)();
+    createConnection = /* @__PURE__ */ (() => m6.createConnection)();
+    createServer = /* @__PURE__ */ (() => m6.createServer)();
     isIP = /* @__PURE__ */ (() => m6.isIP)();
   }
 });
@@ -51,7 +53,7 @@ function parseTrustProxy(value) {
   }
   return { trusted, spec: v2 };
 }
-function addRange(list, range, whole) {
+function addRange(list2, range, whole) {
   const [addr = "", prefix, extra] = range.split("/");
   const family = isIP(addr);
   const bits = family === 4 ? 32 : 128;
@@ -59,7 +61,7 @@ function addRange(list, range, whole) {
   if (!family || extra !== void 0 || n < 0 || n > bits) {
     throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
   }
-  list.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
+  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
 }
 function normalizeAddress(raw) {
   let a = raw.trim();
@@ -172,6 +174,8 @@ function num(v2, dflt, integer = false) {
 }
 function messengerConfig(env, flags = {}) {
   return {
+    // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
+    dataDir: env.DATA_DIR === "none" ? null : env.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? "127.0.0.1",
     port: flags.port ?? num(env.PORT, 8080, true),
     rateLimit: num(env.RATE_LIMIT, 100),
@@ -274,6 +278,17 @@ var init_errors2 = __esm({
   }
 });
 
+// src/store/nexus-store.ts
+var StorageUnavailable;
+var init_nexus_store = __esm({
+  "src/store/nexus-store.ts"() {
+    "use strict";
+    init_errors();
+    StorageUnavailable = class extends CodedError {
+    };
+  }
+});
+
 // src/store/offline-queue.ts
 function agentBase(agentId) {
   return AGENT_OVERHEAD + 2 * agentId.length;
@@ -371,6 +386,40 @@ var init_offline_queue = __esm({
       }
       usage() {
         return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
+      }
+      /**
+       * Takes back a frame that was just added and is still waiting (its write to disk failed, so
+       * its sender is told 503 and will send it again); false when a stream took it meanwhile.
+       */
+      withdraw(agentId, frame) {
+        const q2 = this.agents.get(agentId);
+        if (!q2) return false;
+        const buf = Buffer.from(frame, "utf8");
+        const i = q2.entries.findIndex((e) => e.deliveredAt === null && e.frame.equals(buf));
+        if (i < 0) return false;
+        this.remove(q2, i);
+        if (!q2.entries.length) this.forget(agentId, q2);
+        return true;
+      }
+      /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
+      *kept() {
+        for (const [agentId, q2] of this.agents) {
+          for (const e of q2.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+        }
+      }
+      /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
+      restore(k) {
+        let q2 = this.agents.get(k.agentId);
+        if (!q2) {
+          q2 = { entries: [], bytes: agentBase(k.agentId), touched: k.at };
+          this.bytes += q2.bytes;
+        }
+        const bytes = k.frame.length + ENTRY_OVERHEAD;
+        q2.entries.push({ frame: k.frame, bytes, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
+        q2.bytes += bytes;
+        this.bytes += bytes;
+        this.messages++;
+        this.touch(k.agentId, q2, Math.max(q2.touched, k.deliveredAt ?? k.at), k.deliveredAt !== null);
       }
       count(agentId, nowMs, pred) {
         const q2 = this.agents.get(agentId);
@@ -530,26 +579,15 @@ var init_messenger_store = __esm({
 });
 
 // builtin:node:crypto
-var m8, createHash, hash, randomBytes, randomFillSync, randomUUID;
+var m9, createHash, hash, randomBytes, randomFillSync, randomUUID;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
-    m8 = process.getBuiltinModule("node:crypto");
-    createHash = /* @__PURE__ */ (() => m8.createHash)();
-    hash = /* @__PURE__ */ (() => m8.hash)();
-    randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
-    randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
-    randomUUID = /* @__PURE__ */ (() => m8.randomUUID)();
-  }
-});
-
-// src/store/nexus-store.ts
-var StorageUnavailable;
-var init_nexus_store = __esm({
-  "src/store/nexus-store.ts"() {
-    "use strict";
-    init_errors();
-    StorageUnavailable = class extends CodedError {
-    };
+    m9 = process.getBuiltinModule("node:crypto");
+    createHash = /* @__PURE__ */ (() => m9.createHash)();
+    hash = /* @__PURE__ */ (() => m9.hash)();
+    randomBytes = /* @__PURE__ */ (() => m9.randomBytes)();
+    randomFillSync = /* @__PURE__ */ (() => m9.randomFillSync)();
+    randomUUID = /* @__PURE__ */ (() => m9.randomUUID)();
   }
 });
 
@@ -1235,8 +1273,8 @@ var init_messenger_relay = __esm({
         return subs.length ? subs.filter((s) => s.drains && !s.isClosed).length : -1;
       }
       ack(agent, seq) {
-        const list = this.acks.get(agent);
-        if (list) list.push(seq);
+        const list2 = this.acks.get(agent);
+        if (list2) list2.push(seq);
         else this.acks.set(agent, [seq]);
         this.schedule();
       }
@@ -2302,7 +2340,9 @@ var spawn = /* @__PURE__ */ (() => m.spawn)();
 
 // builtin:node:fs
 var m2 = process.getBuiltinModule("node:fs");
+var constants = /* @__PURE__ */ (() => m2.constants)();
 var mkdtempSync = /* @__PURE__ */ (() => m2.mkdtempSync)();
+var readFileSync = /* @__PURE__ */ (() => m2.readFileSync)();
 var rmSync = /* @__PURE__ */ (() => m2.rmSync)();
 
 // src/cli/demo.ts
@@ -2322,7 +2362,7 @@ init_config();
 
 // builtin:node:http
 var m7 = process.getBuiltinModule("node:http");
-var createServer = /* @__PURE__ */ (() => m7.createServer)();
+var createServer2 = /* @__PURE__ */ (() => m7.createServer)();
 
 // src/http/node-adapter.ts
 init_client_address();
@@ -2425,7 +2465,7 @@ function serve(handler, opts) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer(timeoutOptions(limits), async (req, res) => {
+  const server = createServer2(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -2498,6 +2538,577 @@ function tooManyStreams(cap) {
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
+
+// builtin:node:fs/promises
+var m8 = process.getBuiltinModule("node:fs/promises");
+var access = /* @__PURE__ */ (() => m8.access)();
+var link = /* @__PURE__ */ (() => m8.link)();
+var mkdir = /* @__PURE__ */ (() => m8.mkdir)();
+var open = /* @__PURE__ */ (() => m8.open)();
+var readFile = /* @__PURE__ */ (() => m8.readFile)();
+var readdir = /* @__PURE__ */ (() => m8.readdir)();
+var realpath = /* @__PURE__ */ (() => m8.realpath)();
+var rename = /* @__PURE__ */ (() => m8.rename)();
+var rm = /* @__PURE__ */ (() => m8.rm)();
+var stat = /* @__PURE__ */ (() => m8.stat)();
+var unlink = /* @__PURE__ */ (() => m8.unlink)();
+
+// src/store/data-dir-lock.ts
+init_node_net();
+init_errors();
+
+// src/store/file-lock.ts
+init_errors();
+
+// src/store/files.ts
+function ignoreMissing(e) {
+  if (e.code !== "ENOENT") throw e;
+}
+var poolFiles = {
+  readText: (path) => readFile(path, "utf8"),
+  async write(path, text, o) {
+    const fh = await open(path, o.exclusive ? "wx" : "w", o.mode);
+    try {
+      await fh.writeFile(text);
+      if (o.durable) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
+  makeDirs: async (path, mode) => void await mkdir(path, { recursive: true, mode }),
+  checkWritable: (dir) => access(dir, constants.W_OK),
+  list: (dir) => readdir(dir),
+  link: (existing, path) => link(existing, path),
+  rename: (from, to) => rename(from, to),
+  async syncDir(path) {
+    const fh = await open(path, "r");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  },
+  remove: (path) => unlink(path).catch(ignoreMissing),
+  removeTree: (path) => rm(path, { recursive: true, force: true }),
+  exists: (path) => stat(path).then(
+    () => true,
+    () => false
+  ),
+  mtimeMs: async (path) => (await stat(path)).mtimeMs
+};
+
+// src/store/file-lock.ts
+var UNREADABLE_STALE_MS = 3e3;
+function startTime(pid) {
+  try {
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+var ownToken = /* @__PURE__ */ (() => {
+  let t;
+  return () => t ??= `pid=${process.pid} start=${startTime(process.pid) ?? "-"}
+`;
+})();
+function processAlive(pid, start) {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if (e.code !== "EPERM") return false;
+  }
+  if (start === null) return true;
+  const now = startTime(pid);
+  return now === null || now === start;
+}
+function ownerAlive(text) {
+  const m10 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m10) return null;
+  return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
+}
+async function list(files, dir) {
+  const names = await files.list(dir);
+  let highest = -1;
+  const free = /* @__PURE__ */ new Set();
+  for (const n of names) {
+    const m10 = /^(\d+)(\.free)?$/.exec(n);
+    if (!m10) continue;
+    const g2 = Number(m10[1]);
+    if (m10[2]) free.add(g2);
+    else if (g2 > highest) highest = g2;
+  }
+  return { highest, free, names };
+}
+async function takeable(files, dir, l3, unreadableStaleMs) {
+  if (l3.highest < 0 || l3.free.has(l3.highest)) return true;
+  const file = join(dir, String(l3.highest));
+  try {
+    const alive2 = ownerAlive(await files.readText(file));
+    if (alive2 !== null) return !alive2;
+    return Date.now() - await files.mtimeMs(file) > unreadableStaleMs;
+  } catch {
+    return true;
+  }
+}
+async function create(files, dir, g2) {
+  const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await files.write(tmp, ownToken(), { mode: 384 });
+  try {
+    await files.link(tmp, join(dir, String(g2)));
+    return true;
+  } catch (e) {
+    if (e.code === "EEXIST") return false;
+    throw e;
+  } finally {
+    await files.remove(tmp);
+  }
+}
+async function prune(files, dir, g2, names) {
+  await Promise.all(
+    names.map(async (n) => {
+      const gen = /^(\d+)(?:\.free)?$/.exec(n);
+      const tmp = /^tmp\.(\d+)\./.exec(n);
+      if (gen && Number(gen[1]) < g2 - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
+        await files.remove(join(dir, n));
+      }
+    })
+  );
+}
+async function tryAcquire(files, dir, unreadableStaleMs) {
+  const l3 = await list(files, dir);
+  if (!await takeable(files, dir, l3, unreadableStaleMs)) return null;
+  const g2 = l3.highest + 1;
+  if (!await create(files, dir, g2)) return null;
+  const after = await list(files, dir);
+  if (after.highest !== g2) {
+    await files.remove(join(dir, String(g2)));
+    return null;
+  }
+  if (after.names.length > 6) await prune(files, dir, g2, after.names);
+  return g2;
+}
+async function release(files, dir, g2) {
+  try {
+    await files.write(join(dir, `${g2}.free`), "", { mode: 384, exclusive: true });
+  } catch {
+    await files.remove(join(dir, String(g2))).catch(() => {
+    });
+  }
+}
+async function livePid(files, dir) {
+  const l3 = await list(files, dir);
+  if (l3.highest < 0 || l3.free.has(l3.highest)) return null;
+  const text = await files.readText(join(dir, String(l3.highest))).catch(() => "");
+  const m10 = /^pid=(\d+) /.exec(text);
+  return m10 && ownerAlive(text) ? Number(m10[1]) : null;
+}
+async function holdFileLock(path, opts = {}) {
+  const dir = `${path}.locks`;
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 448);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const g2 = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS);
+    if (g2 !== null) {
+      let released = false;
+      return {
+        held: true,
+        release: async () => {
+          if (released) return;
+          released = true;
+          await release(files, dir, g2);
+        }
+      };
+    }
+    const pid = await livePid(files, dir);
+    if (pid !== null) return { held: false, holderPid: pid };
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  return { held: false, holderPid: await livePid(files, dir) };
+}
+
+// src/store/data-dir-lock.ts
+var DataDirInUse = class extends CodedError {
+  constructor(dir, holderPid) {
+    super("data_dir_in_use", `the data directory ${dir} is in use by another server (${holderPid === null ? "pid unknown" : `pid ${holderPid}`}); stop it, or give this one its own DATA_DIR`);
+    this.dir = dir;
+    this.holderPid = holderPid;
+  }
+  dir;
+  holderPid;
+};
+var CANNOT_WRITE = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"]);
+async function lockDataDir(dir, warn = () => {
+}) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+  const socket = await socketLock(await realpath(dir));
+  if (socket && "holderPid" in socket) throw new DataDirInUse(dir, socket.holderPid);
+  let file = null;
+  try {
+    file = await holdFileLock(join(dir, "server"));
+  } catch (e) {
+    if (!CANNOT_WRITE.has(e.code ?? "")) {
+      socket?.server.close();
+      throw e;
+    }
+    if (!socket) warn(`warning: cannot write the lock file in ${dir} (${e.code}); nothing stops a second server on it`);
+  }
+  if (file && !file.held) {
+    socket?.server.close();
+    throw new DataDirInUse(dir, file.holderPid);
+  }
+  return {
+    release: async () => {
+      if (file?.held) await file.release().catch(() => {
+      });
+      await new Promise((r) => socket ? socket.server.close(() => r()) : r());
+    }
+  };
+}
+function fnv(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, "0");
+}
+async function socketLock(dir) {
+  if (process.platform !== "linux") return null;
+  const name = `\0agent-messaging-data-dir-${fnv(dir)}`;
+  const server = createServer((s) => s.end(`${process.pid}
+`));
+  server.unref();
+  const listened = await new Promise((resolve) => {
+    server.once("error", resolve);
+    server.listen(name, () => resolve(null));
+  });
+  if (!listened) return { server };
+  if (listened.code !== "EADDRINUSE") return null;
+  return { holderPid: await askPid(name) };
+}
+function askPid(name) {
+  return new Promise((resolve) => {
+    let text = "";
+    const c = createConnection(name);
+    const done = () => {
+      clearTimeout(timer);
+      c.destroy();
+      const pid = Number(text.trim());
+      resolve(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
+    };
+    const timer = setTimeout(done, 2e3);
+    c.setEncoding("utf8");
+    c.on("data", (d) => text += d.slice(0, 32));
+    c.on("end", done);
+    c.on("error", done);
+  });
+}
+
+// src/store/journal.ts
+init_nexus_store();
+var nodeFs = {
+  open: (path, flags, mode) => open(path, flags, mode),
+  readFile: (path) => readFile(path, "utf8"),
+  readdir: (path) => readdir(path),
+  rename: (a, b) => rename(a, b),
+  rm: (path, opts) => rm(path, opts),
+  mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
+};
+var SNAPSHOT = "snapshot.ndjson";
+var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+function storageError(e) {
+  if (e instanceof StorageUnavailable) return e;
+  const code = e?.code ?? "EIO";
+  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
+}
+var Journal = class {
+  constructor(dir, fs = nodeFs) {
+    this.dir = dir;
+    this.fs = fs;
+  }
+  dir;
+  fs;
+  fh = null;
+  gen = 0;
+  /** Bytes of the current journal file known to be complete. */
+  size = 0;
+  queue = [];
+  writing = null;
+  ok = true;
+  /** Journal bytes written since the last snapshot (decides when to compact). */
+  bytesSinceSnapshot = 0;
+  snapshotBytes = 0;
+  get available() {
+    return this.ok;
+  }
+  /**
+   * Reads the snapshot and every journal it does not include, calling `apply` per record in
+   * order (a torn or unreadable line is skipped), and removes leftover temp files.
+   */
+  async load(apply) {
+    await this.fs.mkdir(this.dir);
+    const names = await this.fs.readdir(this.dir);
+    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+    });
+    let covered = 0;
+    if (names.includes(SNAPSHOT)) {
+      const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
+      this.snapshotBytes = Buffer.byteLength(text);
+      const lines = text.split("\n");
+      const head = parse(lines[0] ?? "");
+      covered = typeof head?.gen === "number" ? head.gen : 0;
+      for (const line of lines.slice(1)) replay(line, apply);
+    }
+    const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
+    for (const g2 of gens) {
+      const path = join(this.dir, `journal-${g2}.ndjson`);
+      if (g2 < covered) {
+        await this.fs.rm(path, { force: true }).catch(() => {
+        });
+        continue;
+      }
+      const text = await this.fs.readFile(path);
+      this.bytesSinceSnapshot += Buffer.byteLength(text);
+      for (const line of text.split("\n")) replay(line, apply);
+    }
+    this.gen = Math.max(covered, ...gens, 0) + 1;
+  }
+  /** Appends lines (each ending in "\n") and resolves once they are on disk. */
+  append(data) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
+      if (!this.writing) this.writing = this.pump();
+    });
+  }
+  async pump() {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
+      try {
+        if (!this.fh) await this.openCurrent();
+        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
+        await this.fh.datasync();
+        this.size += buf.length;
+        this.bytesSinceSnapshot += buf.length;
+        this.ok = true;
+        for (const w2 of batch) w2.resolve();
+      } catch (e) {
+        this.ok = false;
+        await this.cutOff();
+        const err = storageError(e);
+        for (const w2 of batch) w2.reject(err);
+      }
+    }
+    this.writing = null;
+  }
+  async openCurrent() {
+    this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+    this.size = 0;
+  }
+  /** After a failed write: cut the file back to its last complete line, or start a new one. */
+  async cutOff() {
+    if (!this.fh) return;
+    try {
+      await this.fh.truncate(this.size);
+    } catch {
+      await this.fh.close().catch(() => {
+      });
+      this.fh = null;
+      this.gen++;
+    }
+  }
+  /** Waits until nothing is being written. */
+  async idle() {
+    while (this.writing) await this.writing;
+  }
+  /**
+   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices;
+   * called synchronously at the switch of files) and drops the journals it includes. New appends go to a new journal file from the moment
+   * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
+   * Throws StorageUnavailable on failure, leaving every journal in place.
+   */
+  async compact(lines) {
+    while (this.writing) await this.writing;
+    const covered = this.gen + 1;
+    const old = this.fh;
+    this.fh = null;
+    this.gen = covered;
+    this.size = 0;
+    this.bytesSinceSnapshot = 0;
+    const source = lines();
+    await old?.close().catch(() => {
+    });
+    const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+    let written = 0;
+    try {
+      const fh = await this.fs.open(tmp, "w", 384);
+      try {
+        let chunk = `${JSON.stringify({ gen: covered })}
+`;
+        for await (const line of source) {
+          chunk += line;
+          if (chunk.length >= 1 << 20) {
+            written += await writeAll(fh, chunk);
+            chunk = "";
+          }
+        }
+        written += await writeAll(fh, chunk);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
+      await this.syncDir();
+    } catch (e) {
+      await this.fs.rm(tmp, { force: true }).catch(() => {
+      });
+      throw storageError(e);
+    }
+    this.snapshotBytes = written;
+    for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
+      const m10 = JOURNAL.exec(f);
+      if (m10 && Number(m10[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+      });
+    }
+  }
+  /** Makes the rename itself durable (best effort: not every file system allows it). */
+  async syncDir() {
+    try {
+      const d = await this.fs.open(this.dir, "r");
+      await d.sync().finally(() => d.close());
+    } catch {
+    }
+  }
+  async close() {
+    await this.idle();
+    await this.fh?.close().catch(() => {
+    });
+    this.fh = null;
+  }
+};
+async function writeAll(fh, text) {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+function replay(line, apply) {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === "object") apply(r);
+}
+
+// src/store/messenger-file-store.ts
+init_messenger_store();
+var yieldNow = () => new Promise((r) => setImmediate(r));
+var FileMessengerStore = class extends MemoryMessengerStore {
+  constructor(dataDir, limits, opts = {}) {
+    super(limits);
+    this.opts = opts;
+    this.journal = new Journal(dataDir, opts.fs ?? nodeFs);
+  }
+  opts;
+  journal;
+  compacting = null;
+  compactFailed = false;
+  /** Replays the snapshot and journals; returns how many frames are kept. */
+  async load() {
+    await this.journal.load((r) => this.replay(r));
+    await this.compact().catch(() => {
+    });
+    return this.queue.usage().messages;
+  }
+  replay(r) {
+    const frame = typeof r.f === "string" ? r.f : null;
+    if (typeof r.a === "string" && typeof r.t === "number" && frame !== null) {
+      this.queue.add(r.a, frame, r.t, typeof r.o === "object" && r.o ? r.o : {});
+    } else if (typeof r.d === "string" && typeof r.t === "number") {
+      this.queue.drain(r.d, r.t);
+    } else if (typeof r.p === "string" && typeof r.t === "number" && frame !== null) {
+      const l3 = typeof r.l === "number" ? r.l : null;
+      this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l3, once: r.o === 1, control: r.c === 1 });
+    } else if (typeof r.n === "number" && Number.isSafeInteger(r.n)) {
+      this.total = r.n;
+    }
+  }
+  async enqueue(agentId, frame, nowMs, opts = {}) {
+    const result = this.queue.add(agentId, frame, nowMs, opts);
+    if (result !== "stored") return result;
+    try {
+      await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`);
+    } catch (e) {
+      this.queue.withdraw(agentId, frame);
+      throw e;
+    }
+    return result;
+  }
+  async drain(agentId, nowMs) {
+    const out = this.queue.drain(agentId, nowMs);
+    if (!out.length) return out;
+    await this.write(`{"d":${JSON.stringify(agentId)},"t":${nowMs}}
+`).catch(() => {
+    });
+    return out;
+  }
+  write(line) {
+    const written = this.journal.append(line);
+    if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.compact().catch(() => {
+    });
+    return written;
+  }
+  journalLimit() {
+    return Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
+  }
+  /** One compaction at a time; a failed one is tried again when the journal next grows past the limit. */
+  compact() {
+    this.compacting ??= (async () => {
+      this.compactFailed = true;
+      try {
+        await this.journal.compact(() => this.snapshot());
+        this.compactFailed = false;
+      } finally {
+        this.compacting = null;
+      }
+    })();
+    return this.compacting;
+  }
+  /**
+   * The kept frames, captured now (journal.ts calls this in the step that switches files) and
+   * written out in slices that yield to requests.
+   */
+  snapshot() {
+    const kept = [...this.queue.kept()];
+    const total = this.total;
+    return (async function* () {
+      let chunk = `{"n":${total}}
+`;
+      for (const k of kept) {
+        chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0},"f":${JSON.stringify(k.frame.toString("utf8"))}}
+`;
+        if (chunk.length >= 1 << 20) {
+          yield chunk;
+          chunk = "";
+          await yieldNow();
+        }
+      }
+      yield chunk;
+    })();
+  }
+  async ping() {
+    return this.journal.available;
+  }
+  async close() {
+    await this.compacting?.catch(() => {
+    });
+    await this.journal.close();
+  }
+};
 
 // src/opennexus/messenger/server.ts
 init_messenger_store();
@@ -3264,7 +3875,18 @@ async function startMessenger(config, opts = {}) {
     const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
     backend = await redisBackend3(config, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  let lock = null;
+  let store = opts.store ?? backend?.store;
+  if (!store && config.dataDir) {
+    lock = await lockDataDir(config.dataDir);
+    const fileStore = new FileMessengerStore(config.dataDir, queueLimits(config));
+    await fileStore.load().catch(async (e) => {
+      await lock?.release();
+      throw e;
+    });
+    store = fileStore;
+  }
+  store ??= new MemoryMessengerStore(queueLimits(config));
   const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
@@ -3279,7 +3901,10 @@ async function startMessenger(config, opts = {}) {
     });
   } catch (e) {
     await messenger.relay.close();
+    if (lock) await store.close().catch(() => {
+    });
     await backend?.close();
+    await lock?.release();
     throw e;
   }
   return {
@@ -3291,6 +3916,7 @@ async function startMessenger(config, opts = {}) {
       await messenger.relay.close();
       await store.close();
       await backend?.close();
+      await lock?.release();
     }
   };
 }
@@ -3341,215 +3967,6 @@ function nexusConfig(env, defaults) {
     maxWaitersPerIp: Math.floor(num2(env.MAX_WAITERS_PER_IP, 32, 1)),
     sseKeepaliveMs: num2(env.SSE_KEEPALIVE_MS, 2e4, 10)
   };
-}
-
-// builtin:node:fs/promises
-var m9 = process.getBuiltinModule("node:fs/promises");
-var mkdir = /* @__PURE__ */ (() => m9.mkdir)();
-var open = /* @__PURE__ */ (() => m9.open)();
-var readFile = /* @__PURE__ */ (() => m9.readFile)();
-var readdir = /* @__PURE__ */ (() => m9.readdir)();
-var rename = /* @__PURE__ */ (() => m9.rename)();
-var rm = /* @__PURE__ */ (() => m9.rm)();
-
-// src/store/journal.ts
-init_nexus_store();
-var nodeFs = {
-  open: (path, flags, mode) => open(path, flags, mode),
-  readFile: (path) => readFile(path, "utf8"),
-  readdir: (path) => readdir(path),
-  rename: (a, b) => rename(a, b),
-  rm: (path, opts) => rm(path, opts),
-  mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
-};
-var SNAPSHOT = "snapshot.ndjson";
-var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
-function storageError(e) {
-  if (e instanceof StorageUnavailable) return e;
-  const code = e?.code ?? "EIO";
-  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
-}
-var Journal = class {
-  constructor(dir, fs = nodeFs) {
-    this.dir = dir;
-    this.fs = fs;
-  }
-  dir;
-  fs;
-  fh = null;
-  gen = 0;
-  /** Bytes of the current journal file known to be complete. */
-  size = 0;
-  queue = [];
-  writing = null;
-  ok = true;
-  /** Journal bytes written since the last snapshot (decides when to compact). */
-  bytesSinceSnapshot = 0;
-  snapshotBytes = 0;
-  get available() {
-    return this.ok;
-  }
-  /**
-   * Reads the snapshot and every journal it does not include, calling `apply` per record in
-   * order (a torn or unreadable line is skipped), and removes leftover temp files.
-   */
-  async load(apply) {
-    await this.fs.mkdir(this.dir);
-    const names = await this.fs.readdir(this.dir);
-    for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
-    });
-    let covered = 0;
-    if (names.includes(SNAPSHOT)) {
-      const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
-      this.snapshotBytes = Buffer.byteLength(text);
-      const lines = text.split("\n");
-      const head = parse(lines[0] ?? "");
-      covered = typeof head?.gen === "number" ? head.gen : 0;
-      for (const line of lines.slice(1)) replay(line, apply);
-    }
-    const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
-    for (const g2 of gens) {
-      const path = join(this.dir, `journal-${g2}.ndjson`);
-      if (g2 < covered) {
-        await this.fs.rm(path, { force: true }).catch(() => {
-        });
-        continue;
-      }
-      const text = await this.fs.readFile(path);
-      this.bytesSinceSnapshot += Buffer.byteLength(text);
-      for (const line of text.split("\n")) replay(line, apply);
-    }
-    this.gen = Math.max(covered, ...gens, 0) + 1;
-  }
-  /** Appends lines (each ending in "\n") and resolves once they are on disk. */
-  append(data) {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ data, resolve, reject });
-      if (!this.writing) this.writing = this.pump();
-    });
-  }
-  async pump() {
-    while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
-      try {
-        if (!this.fh) await this.openCurrent();
-        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
-        await this.fh.datasync();
-        this.size += buf.length;
-        this.bytesSinceSnapshot += buf.length;
-        this.ok = true;
-        for (const w2 of batch) w2.resolve();
-      } catch (e) {
-        this.ok = false;
-        await this.cutOff();
-        const err = storageError(e);
-        for (const w2 of batch) w2.reject(err);
-      }
-    }
-    this.writing = null;
-  }
-  async openCurrent() {
-    this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
-    this.size = 0;
-  }
-  /** After a failed write: cut the file back to its last complete line, or start a new one. */
-  async cutOff() {
-    if (!this.fh) return;
-    try {
-      await this.fh.truncate(this.size);
-    } catch {
-      await this.fh.close().catch(() => {
-      });
-      this.fh = null;
-      this.gen++;
-    }
-  }
-  /** Waits until nothing is being written. */
-  async idle() {
-    while (this.writing) await this.writing;
-  }
-  /**
-   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
-   * and drops the journals it includes. New appends go to a new journal file from the moment
-   * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
-   * Throws StorageUnavailable on failure, leaving every journal in place.
-   */
-  async compact(lines) {
-    while (this.writing) await this.writing;
-    const covered = this.gen + 1;
-    const old = this.fh;
-    this.fh = null;
-    this.gen = covered;
-    this.size = 0;
-    this.bytesSinceSnapshot = 0;
-    await old?.close().catch(() => {
-    });
-    const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
-    let written = 0;
-    try {
-      const fh = await this.fs.open(tmp, "w", 384);
-      try {
-        let chunk = `${JSON.stringify({ gen: covered })}
-`;
-        for await (const line of lines()) {
-          chunk += line;
-          if (chunk.length >= 1 << 20) {
-            written += await writeAll(fh, chunk);
-            chunk = "";
-          }
-        }
-        written += await writeAll(fh, chunk);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
-      await this.syncDir();
-    } catch (e) {
-      await this.fs.rm(tmp, { force: true }).catch(() => {
-      });
-      throw storageError(e);
-    }
-    this.snapshotBytes = written;
-    for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-      const m10 = JOURNAL.exec(f);
-      if (m10 && Number(m10[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
-      });
-    }
-  }
-  /** Makes the rename itself durable (best effort: not every file system allows it). */
-  async syncDir() {
-    try {
-      const d = await this.fs.open(this.dir, "r");
-      await d.sync().finally(() => d.close());
-    } catch {
-    }
-  }
-  async close() {
-    await this.idle();
-    await this.fh?.close().catch(() => {
-    });
-    this.fh = null;
-  }
-};
-async function writeAll(fh, text) {
-  const buf = Buffer.from(text);
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
-  return buf.length;
-}
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return null;
-  }
-}
-function replay(line, apply) {
-  if (!line) return;
-  const r = parse(line);
-  if (r && typeof r === "object") apply(r);
 }
 
 // src/store/nexus-file-store.ts
@@ -3704,7 +4121,7 @@ var SessionFlights = class {
 
 // src/store/nexus-file-store.ts
 var SLICE = 500;
-var yieldNow = () => new Promise((r) => setImmediate(r));
+var yieldNow2 = () => new Promise((r) => setImmediate(r));
 var noop2 = () => {
 };
 var FileNexusStore = class extends MemoryNexusStore {
@@ -3843,7 +4260,7 @@ var FileNexusStore = class extends MemoryNexusStore {
         for (const id of ids.slice(i)) this.dirty.add(id);
         throw e;
       }
-      await yieldNow();
+      await yieldNow2();
     }
   }
   /**
@@ -3851,7 +4268,7 @@ var FileNexusStore = class extends MemoryNexusStore {
    * session by session, each with its arrival number), in slices that yield to requests.
    */
   async *snapshotLines() {
-    await yieldNow();
+    await yieldNow2();
     let chunk = "";
     let n = 0;
     for (const s of this.sessions.values()) {
@@ -3859,7 +4276,7 @@ var FileNexusStore = class extends MemoryNexusStore {
       if (++n % SLICE === 0) {
         yield chunk;
         chunk = "";
-        await yieldNow();
+        await yieldNow2();
       }
     }
     for (const session of this.log.entries()) {
@@ -3872,7 +4289,7 @@ var FileNexusStore = class extends MemoryNexusStore {
         yield chunk;
         chunk = "";
         n = 0;
-        await yieldNow();
+        await yieldNow2();
       }
     }
     yield chunk;
@@ -4125,8 +4542,8 @@ function nextCursor(messages, after, head) {
   return after < 0 ? "0" : String(Math.min(after, head));
 }
 function pollBody(page2, more, after, s, members, reader) {
-  const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m10) => wireFor(m10, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
+  const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
+  return `{"messages":[${page2.map((m10) => wireFor(m10, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
 }
 
 // src/nexus/server/sessions.ts
@@ -6575,8 +6992,8 @@ function findPrivateKeys(text) {
   for (let i = text.indexOf(END); i >= 0; i = text.indexOf(END, i + 1)) {
     const h = header(i + END.length);
     if (!h) continue;
-    const list = ends.get(h.run);
-    if (list) list.push(h.end);
+    const list2 = ends.get(h.run);
+    if (list2) list2.push(h.end);
     else ends.set(h.run, [h.end]);
   }
   const hits = [];
@@ -6585,15 +7002,15 @@ function findPrivateKeys(text) {
   let from = 0;
   for (let i = text.indexOf(BEGIN); i >= 0; i = text.indexOf(BEGIN, Math.max(i + 1, from))) {
     const h = header(i + BEGIN.length);
-    const list = h && ends.get(h.run);
-    if (!h || !list) continue;
+    const list2 = h && ends.get(h.run);
+    if (!h || !list2) continue;
     const endLen = END.length + h.run.length + 5;
     let k = next.get(h.run) ?? 0;
-    while (k < list.length && list[k] - endLen < h.end) k++;
+    while (k < list2.length && list2[k] - endLen < h.end) k++;
     next.set(h.run, k);
-    if (k === list.length) continue;
-    hits.push({ start: i, end: list[k] });
-    from = list[k];
+    if (k === list2.length) continue;
+    hits.push({ start: i, end: list2[k] });
+    from = list2[k];
   }
   return hits;
 }
@@ -6733,7 +7150,7 @@ var SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
 // src/nexus/server/routes-sessions.ts
 var POLL_LIMIT_DEFAULT = 100;
 var POLL_LIMIT_MAX = 500;
-async function create(ctx, req) {
+async function create2(ctx, req) {
   const { config } = ctx;
   const body = parseBody(req);
   const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
@@ -6837,8 +7254,8 @@ var sessionRoutes = [
   ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
   ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
   ["GET", new RegExp(`^${S2}/([^/]+)/messages/stream$`), stream],
-  ["PUT", new RegExp(`^${S2}$`), create],
-  ["POST", new RegExp(`^${S2}$`), create],
+  ["PUT", new RegExp(`^${S2}$`), create2],
+  ["POST", new RegExp(`^${S2}$`), create2],
   ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json2(200, statusView(await ctx.live(id)))],
   ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join2],
   ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
@@ -6882,28 +7299,28 @@ var serviceRoutes = [
 // src/nexus/server/sweep.ts
 var PAIR_TOMBSTONE_MS = 36e5;
 var SLICE2 = 128;
-var yieldNow2 = () => new Promise((r) => setImmediate(r));
+var yieldNow3 = () => new Promise((r) => setImmediate(r));
 async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
   for (; ; ) {
     const { ids, more } = await store.deleteExpired(t, slice);
     for (const id of ids) onSessionGone(id);
     if (!more) break;
-    await yieldNow2();
+    await yieldNow3();
   }
   for (; ; ) {
     const { more } = await store.deleteExpiredPairs(t - PAIR_TOMBSTONE_MS, slice);
     if (!more) break;
-    await yieldNow2();
+    await yieldNow3();
   }
 }
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release = (id) => {
+  const release2 = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => running = null);
 }
 
 // src/nexus/server/app.ts
@@ -6969,10 +7386,15 @@ async function startNexusServer(config, opts = {}) {
     shared = await redisBackend3(config, budget, now, opts.log);
     store = shared.deps.store;
   }
+  let lock = null;
   if (!store) {
     if (config.dataDir) {
+      lock = await lockDataDir(config.dataDir);
       const fileStore = new FileNexusStore(config.dataDir, { budget });
-      await fileStore.load(now());
+      await fileStore.load(now()).catch(async (e) => {
+        await lock?.release();
+        throw e;
+      });
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
@@ -6988,6 +7410,7 @@ async function startNexusServer(config, opts = {}) {
     });
     await shared?.close().catch(() => {
     });
+    await lock?.release();
     throw e;
   }
   const timer = setInterval(() => void app.sweep().catch(() => {
@@ -7003,11 +7426,18 @@ async function startNexusServer(config, opts = {}) {
       await running.close();
       await store.close();
       await shared?.close();
+      await lock?.release();
     }
   };
 }
 
 // src/hub.ts
+function messengerEnv(e, opts) {
+  const own = e.MESSENGER_DATA_DIR?.trim();
+  const shared = e.DATA_DIR?.trim();
+  const dir = own || (shared === "none" ? "none" : shared ? join(shared, "messenger") : opts.messengerDataDir ?? "none");
+  return { ...e, DATA_DIR: dir ?? "none" };
+}
 var nth = (port, i) => port === 0 ? 0 : port + i;
 async function startHub(opts) {
   const e = opts.env ?? {};
@@ -7020,7 +7450,7 @@ async function startHub(opts) {
     const messengers = [];
     const nexuses = [];
     for (let i = 0; i < n; i++) {
-      const m10 = await startMessenger(messengerConfig(e, { host, port: nth(opts.messengerPort ?? 8080, i) }));
+      const m10 = await startMessenger(messengerConfig(messengerEnv(e, opts), { host, port: nth(opts.messengerPort ?? 8080, i) }));
       started.push(m10);
       messengers.push(m10.url);
       const x2 = await startNexusServer(nexusConfig(e, { dataDir: opts.dataDir ?? null, host, port: nth(opts.nexusPort ?? 3e3, i) }));

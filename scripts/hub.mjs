@@ -220,6 +220,9 @@ function skillDir(moduleUrl) {
 function serverDataDir(env2, moduleUrl) {
   return join(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
 }
+function messengerDataDir(env2, moduleUrl) {
+  return join(stateDir("opennexus", env2, moduleUrl), "..", "messenger");
+}
 function stateDir(part, env2, moduleUrl) {
   const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
   return join(base, part);
@@ -233,11 +236,13 @@ var init_state_dir = __esm({
 });
 
 // builtin:node:net
-var m4, BlockList, isIP;
+var m4, BlockList, createConnection, createServer, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m4 = process.getBuiltinModule("node:net");
     BlockList = /* @__PURE__ */ (() => m4.BlockList)();
+    createConnection = /* @__PURE__ */ (() => m4.createConnection)();
+    createServer = /* @__PURE__ */ (() => m4.createServer)();
     isIP = /* @__PURE__ */ (() => m4.isIP)();
   }
 });
@@ -258,7 +263,7 @@ function parseTrustProxy(value) {
   }
   return { trusted, spec: v2 };
 }
-function addRange(list, range, whole) {
+function addRange(list2, range, whole) {
   const [addr = "", prefix, extra] = range.split("/");
   const family = isIP(addr);
   const bits = family === 4 ? 32 : 128;
@@ -266,7 +271,7 @@ function addRange(list, range, whole) {
   if (!family || extra !== void 0 || n < 0 || n > bits) {
     throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
   }
-  list.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
+  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
 }
 function normalizeAddress(raw) {
   let a = raw.trim();
@@ -379,6 +384,8 @@ function num(v2, dflt, integer = false) {
 }
 function messengerConfig(env2, flags = {}) {
   return {
+    // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
+    dataDir: env2.DATA_DIR === "none" ? null : env2.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? "127.0.0.1",
     port: flags.port ?? num(env2.PORT, 8080, true),
     rateLimit: num(env2.RATE_LIMIT, 100),
@@ -421,11 +428,11 @@ var init_config = __esm({
 });
 
 // builtin:node:http
-var m5, createServer;
+var m5, createServer2;
 var init_node_http = __esm({
   "builtin:node:http"() {
     m5 = process.getBuiltinModule("node:http");
-    createServer = /* @__PURE__ */ (() => m5.createServer)();
+    createServer2 = /* @__PURE__ */ (() => m5.createServer)();
   }
 });
 
@@ -573,7 +580,7 @@ function serve(handler, opts) {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
-  const server = createServer(timeoutOptions(limits), async (req, res) => {
+  const server = createServer2(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
     try {
@@ -657,6 +664,526 @@ var init_node_adapter = __esm({
     init_errors3();
     HARD_BODY_CAP = 8 * 1024 * 1024;
     JSON_TYPE2 = "application/json; charset=utf-8";
+  }
+});
+
+// builtin:node:fs/promises
+var m6, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
+var init_promises = __esm({
+  "builtin:node:fs/promises"() {
+    m6 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m6.access)();
+    link = /* @__PURE__ */ (() => m6.link)();
+    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
+    open = /* @__PURE__ */ (() => m6.open)();
+    readFile = /* @__PURE__ */ (() => m6.readFile)();
+    readdir = /* @__PURE__ */ (() => m6.readdir)();
+    realpath = /* @__PURE__ */ (() => m6.realpath)();
+    rename = /* @__PURE__ */ (() => m6.rename)();
+    rm = /* @__PURE__ */ (() => m6.rm)();
+    stat = /* @__PURE__ */ (() => m6.stat)();
+    unlink = /* @__PURE__ */ (() => m6.unlink)();
+  }
+});
+
+// builtin:node:fs
+var m7, constants, readFileSync;
+var init_node_fs = __esm({
+  "builtin:node:fs"() {
+    m7 = process.getBuiltinModule("node:fs");
+    constants = /* @__PURE__ */ (() => m7.constants)();
+    readFileSync = /* @__PURE__ */ (() => m7.readFileSync)();
+  }
+});
+
+// src/store/files.ts
+function ignoreMissing(e) {
+  if (e.code !== "ENOENT") throw e;
+}
+var poolFiles;
+var init_files = __esm({
+  "src/store/files.ts"() {
+    "use strict";
+    init_node_fs();
+    init_promises();
+    poolFiles = {
+      readText: (path) => readFile(path, "utf8"),
+      async write(path, text, o) {
+        const fh = await open(path, o.exclusive ? "wx" : "w", o.mode);
+        try {
+          await fh.writeFile(text);
+          if (o.durable) await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      },
+      makeDirs: async (path, mode) => void await mkdir(path, { recursive: true, mode }),
+      checkWritable: (dir) => access(dir, constants.W_OK),
+      list: (dir) => readdir(dir),
+      link: (existing, path) => link(existing, path),
+      rename: (from, to) => rename(from, to),
+      async syncDir(path) {
+        const fh = await open(path, "r");
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      },
+      remove: (path) => unlink(path).catch(ignoreMissing),
+      removeTree: (path) => rm(path, { recursive: true, force: true }),
+      exists: (path) => stat(path).then(
+        () => true,
+        () => false
+      ),
+      mtimeMs: async (path) => (await stat(path)).mtimeMs
+    };
+  }
+});
+
+// src/store/file-lock.ts
+function startTime(pid) {
+  try {
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+function processAlive(pid, start2) {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if (e.code !== "EPERM") return false;
+  }
+  if (start2 === null) return true;
+  const now = startTime(pid);
+  return now === null || now === start2;
+}
+function ownerAlive(text) {
+  const m10 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m10) return null;
+  return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
+}
+async function list(files, dir) {
+  const names = await files.list(dir);
+  let highest = -1;
+  const free = /* @__PURE__ */ new Set();
+  for (const n of names) {
+    const m10 = /^(\d+)(\.free)?$/.exec(n);
+    if (!m10) continue;
+    const g2 = Number(m10[1]);
+    if (m10[2]) free.add(g2);
+    else if (g2 > highest) highest = g2;
+  }
+  return { highest, free, names };
+}
+async function takeable(files, dir, l3, unreadableStaleMs) {
+  if (l3.highest < 0 || l3.free.has(l3.highest)) return true;
+  const file = join(dir, String(l3.highest));
+  try {
+    const alive2 = ownerAlive(await files.readText(file));
+    if (alive2 !== null) return !alive2;
+    return Date.now() - await files.mtimeMs(file) > unreadableStaleMs;
+  } catch {
+    return true;
+  }
+}
+async function create(files, dir, g2) {
+  const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await files.write(tmp, ownToken(), { mode: 384 });
+  try {
+    await files.link(tmp, join(dir, String(g2)));
+    return true;
+  } catch (e) {
+    if (e.code === "EEXIST") return false;
+    throw e;
+  } finally {
+    await files.remove(tmp);
+  }
+}
+async function prune(files, dir, g2, names) {
+  await Promise.all(
+    names.map(async (n) => {
+      const gen = /^(\d+)(?:\.free)?$/.exec(n);
+      const tmp = /^tmp\.(\d+)\./.exec(n);
+      if (gen && Number(gen[1]) < g2 - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
+        await files.remove(join(dir, n));
+      }
+    })
+  );
+}
+async function tryAcquire(files, dir, unreadableStaleMs) {
+  const l3 = await list(files, dir);
+  if (!await takeable(files, dir, l3, unreadableStaleMs)) return null;
+  const g2 = l3.highest + 1;
+  if (!await create(files, dir, g2)) return null;
+  const after = await list(files, dir);
+  if (after.highest !== g2) {
+    await files.remove(join(dir, String(g2)));
+    return null;
+  }
+  if (after.names.length > 6) await prune(files, dir, g2, after.names);
+  return g2;
+}
+async function release(files, dir, g2) {
+  try {
+    await files.write(join(dir, `${g2}.free`), "", { mode: 384, exclusive: true });
+  } catch {
+    await files.remove(join(dir, String(g2))).catch(() => {
+    });
+  }
+}
+async function livePid(files, dir) {
+  const l3 = await list(files, dir);
+  if (l3.highest < 0 || l3.free.has(l3.highest)) return null;
+  const text = await files.readText(join(dir, String(l3.highest))).catch(() => "");
+  const m10 = /^pid=(\d+) /.exec(text);
+  return m10 && ownerAlive(text) ? Number(m10[1]) : null;
+}
+async function holdFileLock(path, opts = {}) {
+  const dir = `${path}.locks`;
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 448);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const g2 = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS);
+    if (g2 !== null) {
+      let released = false;
+      return {
+        held: true,
+        release: async () => {
+          if (released) return;
+          released = true;
+          await release(files, dir, g2);
+        }
+      };
+    }
+    const pid = await livePid(files, dir);
+    if (pid !== null) return { held: false, holderPid: pid };
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  return { held: false, holderPid: await livePid(files, dir) };
+}
+var UNREADABLE_STALE_MS, ownToken;
+var init_file_lock = __esm({
+  "src/store/file-lock.ts"() {
+    "use strict";
+    init_node_fs();
+    init_node_path();
+    init_errors();
+    init_files();
+    UNREADABLE_STALE_MS = 3e3;
+    ownToken = /* @__PURE__ */ (() => {
+      let t;
+      return () => t ??= `pid=${process.pid} start=${startTime(process.pid) ?? "-"}
+`;
+    })();
+  }
+});
+
+// src/store/data-dir-lock.ts
+async function lockDataDir(dir, warn = () => {
+}) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+  const socket = await socketLock(await realpath(dir));
+  if (socket && "holderPid" in socket) throw new DataDirInUse(dir, socket.holderPid);
+  let file = null;
+  try {
+    file = await holdFileLock(join(dir, "server"));
+  } catch (e) {
+    if (!CANNOT_WRITE.has(e.code ?? "")) {
+      socket?.server.close();
+      throw e;
+    }
+    if (!socket) warn(`warning: cannot write the lock file in ${dir} (${e.code}); nothing stops a second server on it`);
+  }
+  if (file && !file.held) {
+    socket?.server.close();
+    throw new DataDirInUse(dir, file.holderPid);
+  }
+  return {
+    release: async () => {
+      if (file?.held) await file.release().catch(() => {
+      });
+      await new Promise((r) => socket ? socket.server.close(() => r()) : r());
+    }
+  };
+}
+function fnv(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, "0");
+}
+async function socketLock(dir) {
+  if (process.platform !== "linux") return null;
+  const name = `\0agent-messaging-data-dir-${fnv(dir)}`;
+  const server = createServer((s) => s.end(`${process.pid}
+`));
+  server.unref();
+  const listened = await new Promise((resolve2) => {
+    server.once("error", resolve2);
+    server.listen(name, () => resolve2(null));
+  });
+  if (!listened) return { server };
+  if (listened.code !== "EADDRINUSE") return null;
+  return { holderPid: await askPid(name) };
+}
+function askPid(name) {
+  return new Promise((resolve2) => {
+    let text = "";
+    const c = createConnection(name);
+    const done = () => {
+      clearTimeout(timer);
+      c.destroy();
+      const pid = Number(text.trim());
+      resolve2(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
+    };
+    const timer = setTimeout(done, 2e3);
+    c.setEncoding("utf8");
+    c.on("data", (d) => text += d.slice(0, 32));
+    c.on("end", done);
+    c.on("error", done);
+  });
+}
+var DataDirInUse, CANNOT_WRITE;
+var init_data_dir_lock = __esm({
+  "src/store/data-dir-lock.ts"() {
+    "use strict";
+    init_promises();
+    init_node_net();
+    init_node_path();
+    init_errors();
+    init_file_lock();
+    DataDirInUse = class extends CodedError {
+      constructor(dir, holderPid) {
+        super("data_dir_in_use", `the data directory ${dir} is in use by another server (${holderPid === null ? "pid unknown" : `pid ${holderPid}`}); stop it, or give this one its own DATA_DIR`);
+        this.dir = dir;
+        this.holderPid = holderPid;
+      }
+      dir;
+      holderPid;
+    };
+    CANNOT_WRITE = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"]);
+  }
+});
+
+// src/store/nexus-store.ts
+var StorageUnavailable;
+var init_nexus_store = __esm({
+  "src/store/nexus-store.ts"() {
+    "use strict";
+    init_errors();
+    StorageUnavailable = class extends CodedError {
+    };
+  }
+});
+
+// src/store/journal.ts
+function storageError(e) {
+  if (e instanceof StorageUnavailable) return e;
+  const code = e?.code ?? "EIO";
+  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
+}
+async function writeAll(fh, text) {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+function replay(line, apply) {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === "object") apply(r);
+}
+var nodeFs, SNAPSHOT, JOURNAL, Journal;
+var init_journal = __esm({
+  "src/store/journal.ts"() {
+    "use strict";
+    init_promises();
+    init_node_path();
+    init_nexus_store();
+    nodeFs = {
+      open: (path, flags, mode) => open(path, flags, mode),
+      readFile: (path) => readFile(path, "utf8"),
+      readdir: (path) => readdir(path),
+      rename: (a, b) => rename(a, b),
+      rm: (path, opts) => rm(path, opts),
+      mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
+    };
+    SNAPSHOT = "snapshot.ndjson";
+    JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+    Journal = class {
+      constructor(dir, fs = nodeFs) {
+        this.dir = dir;
+        this.fs = fs;
+      }
+      dir;
+      fs;
+      fh = null;
+      gen = 0;
+      /** Bytes of the current journal file known to be complete. */
+      size = 0;
+      queue = [];
+      writing = null;
+      ok = true;
+      /** Journal bytes written since the last snapshot (decides when to compact). */
+      bytesSinceSnapshot = 0;
+      snapshotBytes = 0;
+      get available() {
+        return this.ok;
+      }
+      /**
+       * Reads the snapshot and every journal it does not include, calling `apply` per record in
+       * order (a torn or unreadable line is skipped), and removes leftover temp files.
+       */
+      async load(apply) {
+        await this.fs.mkdir(this.dir);
+        const names = await this.fs.readdir(this.dir);
+        for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+        });
+        let covered = 0;
+        if (names.includes(SNAPSHOT)) {
+          const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
+          this.snapshotBytes = Buffer.byteLength(text);
+          const lines = text.split("\n");
+          const head = parse(lines[0] ?? "");
+          covered = typeof head?.gen === "number" ? head.gen : 0;
+          for (const line of lines.slice(1)) replay(line, apply);
+        }
+        const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
+        for (const g2 of gens) {
+          const path = join(this.dir, `journal-${g2}.ndjson`);
+          if (g2 < covered) {
+            await this.fs.rm(path, { force: true }).catch(() => {
+            });
+            continue;
+          }
+          const text = await this.fs.readFile(path);
+          this.bytesSinceSnapshot += Buffer.byteLength(text);
+          for (const line of text.split("\n")) replay(line, apply);
+        }
+        this.gen = Math.max(covered, ...gens, 0) + 1;
+      }
+      /** Appends lines (each ending in "\n") and resolves once they are on disk. */
+      append(data) {
+        return new Promise((resolve2, reject) => {
+          this.queue.push({ data, resolve: resolve2, reject });
+          if (!this.writing) this.writing = this.pump();
+        });
+      }
+      async pump() {
+        while (this.queue.length) {
+          const batch = this.queue;
+          this.queue = [];
+          const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
+          try {
+            if (!this.fh) await this.openCurrent();
+            for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
+            await this.fh.datasync();
+            this.size += buf.length;
+            this.bytesSinceSnapshot += buf.length;
+            this.ok = true;
+            for (const w2 of batch) w2.resolve();
+          } catch (e) {
+            this.ok = false;
+            await this.cutOff();
+            const err2 = storageError(e);
+            for (const w2 of batch) w2.reject(err2);
+          }
+        }
+        this.writing = null;
+      }
+      async openCurrent() {
+        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+        this.size = 0;
+      }
+      /** After a failed write: cut the file back to its last complete line, or start a new one. */
+      async cutOff() {
+        if (!this.fh) return;
+        try {
+          await this.fh.truncate(this.size);
+        } catch {
+          await this.fh.close().catch(() => {
+          });
+          this.fh = null;
+          this.gen++;
+        }
+      }
+      /** Waits until nothing is being written. */
+      async idle() {
+        while (this.writing) await this.writing;
+      }
+      /**
+       * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices;
+       * called synchronously at the switch of files) and drops the journals it includes. New appends go to a new journal file from the moment
+       * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
+       * Throws StorageUnavailable on failure, leaving every journal in place.
+       */
+      async compact(lines) {
+        while (this.writing) await this.writing;
+        const covered = this.gen + 1;
+        const old = this.fh;
+        this.fh = null;
+        this.gen = covered;
+        this.size = 0;
+        this.bytesSinceSnapshot = 0;
+        const source = lines();
+        await old?.close().catch(() => {
+        });
+        const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+        let written = 0;
+        try {
+          const fh = await this.fs.open(tmp, "w", 384);
+          try {
+            let chunk = `${JSON.stringify({ gen: covered })}
+`;
+            for await (const line of source) {
+              chunk += line;
+              if (chunk.length >= 1 << 20) {
+                written += await writeAll(fh, chunk);
+                chunk = "";
+              }
+            }
+            written += await writeAll(fh, chunk);
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
+          await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
+          await this.syncDir();
+        } catch (e) {
+          await this.fs.rm(tmp, { force: true }).catch(() => {
+          });
+          throw storageError(e);
+        }
+        this.snapshotBytes = written;
+        for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
+          const m10 = JOURNAL.exec(f);
+          if (m10 && Number(m10[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+          });
+        }
+      }
+      /** Makes the rename itself durable (best effort: not every file system allows it). */
+      async syncDir() {
+        try {
+          const d = await this.fs.open(this.dir, "r");
+          await d.sync().finally(() => d.close());
+        } catch {
+        }
+      }
+      async close() {
+        await this.idle();
+        await this.fh?.close().catch(() => {
+        });
+        this.fh = null;
+      }
+    };
   }
 });
 
@@ -757,6 +1284,40 @@ var init_offline_queue = __esm({
       }
       usage() {
         return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
+      }
+      /**
+       * Takes back a frame that was just added and is still waiting (its write to disk failed, so
+       * its sender is told 503 and will send it again); false when a stream took it meanwhile.
+       */
+      withdraw(agentId, frame) {
+        const q2 = this.agents.get(agentId);
+        if (!q2) return false;
+        const buf = Buffer.from(frame, "utf8");
+        const i = q2.entries.findIndex((e) => e.deliveredAt === null && e.frame.equals(buf));
+        if (i < 0) return false;
+        this.remove(q2, i);
+        if (!q2.entries.length) this.forget(agentId, q2);
+        return true;
+      }
+      /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
+      *kept() {
+        for (const [agentId, q2] of this.agents) {
+          for (const e of q2.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+        }
+      }
+      /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
+      restore(k) {
+        let q2 = this.agents.get(k.agentId);
+        if (!q2) {
+          q2 = { entries: [], bytes: agentBase(k.agentId), touched: k.at };
+          this.bytes += q2.bytes;
+        }
+        const bytes = k.frame.length + ENTRY_OVERHEAD;
+        q2.entries.push({ frame: k.frame, bytes, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
+        q2.bytes += bytes;
+        this.bytes += bytes;
+        this.messages++;
+        this.touch(k.agentId, q2, Math.max(q2.touched, k.deliveredAt ?? k.at), k.deliveredAt !== null);
       }
       count(agentId, nowMs, pred) {
         const q2 = this.agents.get(agentId);
@@ -915,25 +1476,139 @@ var init_messenger_store = __esm({
   }
 });
 
+// src/store/messenger-file-store.ts
+var yieldNow, FileMessengerStore;
+var init_messenger_file_store = __esm({
+  "src/store/messenger-file-store.ts"() {
+    "use strict";
+    init_journal();
+    init_messenger_store();
+    yieldNow = () => new Promise((r) => setImmediate(r));
+    FileMessengerStore = class extends MemoryMessengerStore {
+      constructor(dataDir, limits, opts = {}) {
+        super(limits);
+        this.opts = opts;
+        this.journal = new Journal(dataDir, opts.fs ?? nodeFs);
+      }
+      opts;
+      journal;
+      compacting = null;
+      compactFailed = false;
+      /** Replays the snapshot and journals; returns how many frames are kept. */
+      async load() {
+        await this.journal.load((r) => this.replay(r));
+        await this.compact().catch(() => {
+        });
+        return this.queue.usage().messages;
+      }
+      replay(r) {
+        const frame = typeof r.f === "string" ? r.f : null;
+        if (typeof r.a === "string" && typeof r.t === "number" && frame !== null) {
+          this.queue.add(r.a, frame, r.t, typeof r.o === "object" && r.o ? r.o : {});
+        } else if (typeof r.d === "string" && typeof r.t === "number") {
+          this.queue.drain(r.d, r.t);
+        } else if (typeof r.p === "string" && typeof r.t === "number" && frame !== null) {
+          const l3 = typeof r.l === "number" ? r.l : null;
+          this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l3, once: r.o === 1, control: r.c === 1 });
+        } else if (typeof r.n === "number" && Number.isSafeInteger(r.n)) {
+          this.total = r.n;
+        }
+      }
+      async enqueue(agentId, frame, nowMs, opts = {}) {
+        const result = this.queue.add(agentId, frame, nowMs, opts);
+        if (result !== "stored") return result;
+        try {
+          await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`);
+        } catch (e) {
+          this.queue.withdraw(agentId, frame);
+          throw e;
+        }
+        return result;
+      }
+      async drain(agentId, nowMs) {
+        const out2 = this.queue.drain(agentId, nowMs);
+        if (!out2.length) return out2;
+        await this.write(`{"d":${JSON.stringify(agentId)},"t":${nowMs}}
+`).catch(() => {
+        });
+        return out2;
+      }
+      write(line) {
+        const written = this.journal.append(line);
+        if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.compact().catch(() => {
+        });
+        return written;
+      }
+      journalLimit() {
+        return Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
+      }
+      /** One compaction at a time; a failed one is tried again when the journal next grows past the limit. */
+      compact() {
+        this.compacting ??= (async () => {
+          this.compactFailed = true;
+          try {
+            await this.journal.compact(() => this.snapshot());
+            this.compactFailed = false;
+          } finally {
+            this.compacting = null;
+          }
+        })();
+        return this.compacting;
+      }
+      /**
+       * The kept frames, captured now (journal.ts calls this in the step that switches files) and
+       * written out in slices that yield to requests.
+       */
+      snapshot() {
+        const kept = [...this.queue.kept()];
+        const total = this.total;
+        return (async function* () {
+          let chunk = `{"n":${total}}
+`;
+          for (const k of kept) {
+            chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0},"f":${JSON.stringify(k.frame.toString("utf8"))}}
+`;
+            if (chunk.length >= 1 << 20) {
+              yield chunk;
+              chunk = "";
+              await yieldNow();
+            }
+          }
+          yield chunk;
+        })();
+      }
+      async ping() {
+        return this.journal.available;
+      }
+      async close() {
+        await this.compacting?.catch(() => {
+        });
+        await this.journal.close();
+      }
+    };
+  }
+});
+
 // builtin:node:crypto
-var m6, createHash, hash, randomBytes, randomFillSync, randomUUID;
+var m8, createHash, hash, randomBytes, randomFillSync, randomUUID;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
-    m6 = process.getBuiltinModule("node:crypto");
-    createHash = /* @__PURE__ */ (() => m6.createHash)();
-    hash = /* @__PURE__ */ (() => m6.hash)();
-    randomBytes = /* @__PURE__ */ (() => m6.randomBytes)();
-    randomFillSync = /* @__PURE__ */ (() => m6.randomFillSync)();
-    randomUUID = /* @__PURE__ */ (() => m6.randomUUID)();
+    m8 = process.getBuiltinModule("node:crypto");
+    createHash = /* @__PURE__ */ (() => m8.createHash)();
+    hash = /* @__PURE__ */ (() => m8.hash)();
+    randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
+    randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
+    randomUUID = /* @__PURE__ */ (() => m8.randomUUID)();
   }
 });
 
 // builtin:node:os
-var m7, hostname;
+var m9, hostname;
 var init_node_os = __esm({
   "builtin:node:os"() {
-    m7 = process.getBuiltinModule("node:os");
-    hostname = /* @__PURE__ */ (() => m7.hostname)();
+    m9 = process.getBuiltinModule("node:os");
+    hostname = /* @__PURE__ */ (() => m9.hostname)();
   }
 });
 
@@ -1012,17 +1687,6 @@ var init_rate_limit = __esm({
           resetAt
         };
       }
-    };
-  }
-});
-
-// src/store/nexus-store.ts
-var StorageUnavailable;
-var init_nexus_store = __esm({
-  "src/store/nexus-store.ts"() {
-    "use strict";
-    init_errors();
-    StorageUnavailable = class extends CodedError {
     };
   }
 });
@@ -2348,7 +3012,7 @@ var init_messenger_relay = __esm({
       log;
       instance;
       async start() {
-        await this.bus.subscribe(FRAMES_CHANNEL, (m9) => this.onFrame(m9), () => this.resync());
+        await this.bus.subscribe(FRAMES_CHANNEL, (m10) => this.onFrame(m10), () => this.resync());
         this.timer = setInterval(() => {
           for (const agent of this.hub.agentIds()) this.dirty.add(agent);
           this.schedule();
@@ -2434,8 +3098,8 @@ var init_messenger_relay = __esm({
         return subs.length ? subs.filter((s) => s.drains && !s.isClosed).length : -1;
       }
       ack(agent, seq) {
-        const list = this.acks.get(agent);
-        if (list) list.push(seq);
+        const list2 = this.acks.get(agent);
+        if (list2) list2.push(seq);
         else this.acks.set(agent, [seq]);
         this.schedule();
       }
@@ -2505,7 +3169,18 @@ async function startMessenger(config, opts = {}) {
     const { redisBackend: redisBackend3 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
     backend = await redisBackend3(config, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  let lock = null;
+  let store = opts.store ?? backend?.store;
+  if (!store && config.dataDir) {
+    lock = await lockDataDir(config.dataDir);
+    const fileStore = new FileMessengerStore(config.dataDir, queueLimits(config));
+    await fileStore.load().catch(async (e) => {
+      await lock?.release();
+      throw e;
+    });
+    store = fileStore;
+  }
+  store ??= new MemoryMessengerStore(queueLimits(config));
   const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
@@ -2520,7 +3195,10 @@ async function startMessenger(config, opts = {}) {
     });
   } catch (e) {
     await messenger.relay.close();
+    if (lock) await store.close().catch(() => {
+    });
     await backend?.close();
+    await lock?.release();
     throw e;
   }
   return {
@@ -2532,6 +3210,7 @@ async function startMessenger(config, opts = {}) {
       await messenger.relay.close();
       await store.close();
       await backend?.close();
+      await lock?.release();
     }
   };
 }
@@ -2540,6 +3219,8 @@ var init_server = __esm({
   "src/opennexus/messenger/server.ts"() {
     "use strict";
     init_node_adapter();
+    init_data_dir_lock();
+    init_messenger_file_store();
     init_messenger_store();
     init_app();
     init_config();
@@ -2600,228 +3281,6 @@ var init_config2 = __esm({
     init_client_address();
     init_limits();
     bool = (v2, dflt) => v2 === void 0 || v2 === "" ? dflt : !/^(0|false|no|off)$/i.test(v2);
-  }
-});
-
-// builtin:node:fs/promises
-var m8, mkdir, open, readFile, readdir, rename, rm;
-var init_promises = __esm({
-  "builtin:node:fs/promises"() {
-    m8 = process.getBuiltinModule("node:fs/promises");
-    mkdir = /* @__PURE__ */ (() => m8.mkdir)();
-    open = /* @__PURE__ */ (() => m8.open)();
-    readFile = /* @__PURE__ */ (() => m8.readFile)();
-    readdir = /* @__PURE__ */ (() => m8.readdir)();
-    rename = /* @__PURE__ */ (() => m8.rename)();
-    rm = /* @__PURE__ */ (() => m8.rm)();
-  }
-});
-
-// src/store/journal.ts
-function storageError(e) {
-  if (e instanceof StorageUnavailable) return e;
-  const code = e?.code ?? "EIO";
-  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
-}
-async function writeAll(fh, text) {
-  const buf = Buffer.from(text);
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
-  return buf.length;
-}
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return null;
-  }
-}
-function replay(line, apply) {
-  if (!line) return;
-  const r = parse(line);
-  if (r && typeof r === "object") apply(r);
-}
-var nodeFs, SNAPSHOT, JOURNAL, Journal;
-var init_journal = __esm({
-  "src/store/journal.ts"() {
-    "use strict";
-    init_promises();
-    init_node_path();
-    init_nexus_store();
-    nodeFs = {
-      open: (path, flags, mode) => open(path, flags, mode),
-      readFile: (path) => readFile(path, "utf8"),
-      readdir: (path) => readdir(path),
-      rename: (a, b) => rename(a, b),
-      rm: (path, opts) => rm(path, opts),
-      mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
-    };
-    SNAPSHOT = "snapshot.ndjson";
-    JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
-    Journal = class {
-      constructor(dir, fs = nodeFs) {
-        this.dir = dir;
-        this.fs = fs;
-      }
-      dir;
-      fs;
-      fh = null;
-      gen = 0;
-      /** Bytes of the current journal file known to be complete. */
-      size = 0;
-      queue = [];
-      writing = null;
-      ok = true;
-      /** Journal bytes written since the last snapshot (decides when to compact). */
-      bytesSinceSnapshot = 0;
-      snapshotBytes = 0;
-      get available() {
-        return this.ok;
-      }
-      /**
-       * Reads the snapshot and every journal it does not include, calling `apply` per record in
-       * order (a torn or unreadable line is skipped), and removes leftover temp files.
-       */
-      async load(apply) {
-        await this.fs.mkdir(this.dir);
-        const names = await this.fs.readdir(this.dir);
-        for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
-        });
-        let covered = 0;
-        if (names.includes(SNAPSHOT)) {
-          const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
-          this.snapshotBytes = Buffer.byteLength(text);
-          const lines = text.split("\n");
-          const head = parse(lines[0] ?? "");
-          covered = typeof head?.gen === "number" ? head.gen : 0;
-          for (const line of lines.slice(1)) replay(line, apply);
-        }
-        const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
-        for (const g2 of gens) {
-          const path = join(this.dir, `journal-${g2}.ndjson`);
-          if (g2 < covered) {
-            await this.fs.rm(path, { force: true }).catch(() => {
-            });
-            continue;
-          }
-          const text = await this.fs.readFile(path);
-          this.bytesSinceSnapshot += Buffer.byteLength(text);
-          for (const line of text.split("\n")) replay(line, apply);
-        }
-        this.gen = Math.max(covered, ...gens, 0) + 1;
-      }
-      /** Appends lines (each ending in "\n") and resolves once they are on disk. */
-      append(data) {
-        return new Promise((resolve2, reject) => {
-          this.queue.push({ data, resolve: resolve2, reject });
-          if (!this.writing) this.writing = this.pump();
-        });
-      }
-      async pump() {
-        while (this.queue.length) {
-          const batch = this.queue;
-          this.queue = [];
-          const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
-          try {
-            if (!this.fh) await this.openCurrent();
-            for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
-            await this.fh.datasync();
-            this.size += buf.length;
-            this.bytesSinceSnapshot += buf.length;
-            this.ok = true;
-            for (const w2 of batch) w2.resolve();
-          } catch (e) {
-            this.ok = false;
-            await this.cutOff();
-            const err2 = storageError(e);
-            for (const w2 of batch) w2.reject(err2);
-          }
-        }
-        this.writing = null;
-      }
-      async openCurrent() {
-        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
-        this.size = 0;
-      }
-      /** After a failed write: cut the file back to its last complete line, or start a new one. */
-      async cutOff() {
-        if (!this.fh) return;
-        try {
-          await this.fh.truncate(this.size);
-        } catch {
-          await this.fh.close().catch(() => {
-          });
-          this.fh = null;
-          this.gen++;
-        }
-      }
-      /** Waits until nothing is being written. */
-      async idle() {
-        while (this.writing) await this.writing;
-      }
-      /**
-       * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
-       * and drops the journals it includes. New appends go to a new journal file from the moment
-       * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
-       * Throws StorageUnavailable on failure, leaving every journal in place.
-       */
-      async compact(lines) {
-        while (this.writing) await this.writing;
-        const covered = this.gen + 1;
-        const old = this.fh;
-        this.fh = null;
-        this.gen = covered;
-        this.size = 0;
-        this.bytesSinceSnapshot = 0;
-        await old?.close().catch(() => {
-        });
-        const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
-        let written = 0;
-        try {
-          const fh = await this.fs.open(tmp, "w", 384);
-          try {
-            let chunk = `${JSON.stringify({ gen: covered })}
-`;
-            for await (const line of lines()) {
-              chunk += line;
-              if (chunk.length >= 1 << 20) {
-                written += await writeAll(fh, chunk);
-                chunk = "";
-              }
-            }
-            written += await writeAll(fh, chunk);
-            await fh.sync();
-          } finally {
-            await fh.close();
-          }
-          await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
-          await this.syncDir();
-        } catch (e) {
-          await this.fs.rm(tmp, { force: true }).catch(() => {
-          });
-          throw storageError(e);
-        }
-        this.snapshotBytes = written;
-        for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-          const m9 = JOURNAL.exec(f);
-          if (m9 && Number(m9[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
-          });
-        }
-      }
-      /** Makes the rename itself durable (best effort: not every file system allows it). */
-      async syncDir() {
-        try {
-          const d = await this.fs.open(this.dir, "r");
-          await d.sync().finally(() => d.close());
-        } catch {
-        }
-      }
-      async close() {
-        await this.idle();
-        await this.fh?.close().catch(() => {
-        });
-        this.fh = null;
-      }
-    };
   }
 });
 
@@ -2917,14 +3376,14 @@ var init_message_log = __esm({
       append(sid, messages) {
         let l3 = this.lists.get(sid);
         if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-        for (const m9 of messages) {
+        for (const m10 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m9.wire);
-          if (m9.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m: m9, bytes };
+          const bytes = Buffer.byteLength(m10.wire);
+          if (m10.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+            l3.greeting = { m: m10, bytes };
             continue;
           }
-          const node = { sid, m: m9, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid, m: m10, bytes, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
@@ -3199,11 +3658,11 @@ var init_nexus_journal_lines = __esm({
 });
 
 // src/store/message-journal.ts
-function messageLine(sid, m9, expiresAt, arrival) {
+function messageLine(sid, m10, expiresAt, arrival) {
   const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
-  const a = m9.author === void 0 ? "" : `,"a":${JSON.stringify(m9.author)}`;
+  const a = m10.author === void 0 ? "" : `,"a":${JSON.stringify(m10.author)}`;
   const q2 = arrival === void 0 ? "" : `,"q":${arrival}`;
-  return `{"m":${JSON.stringify(sid)},"n":${m9.cursor}${e}${a}${q2},"w":${m9.wire}}
+  return `{"m":${JSON.stringify(sid)},"n":${m10.cursor}${e}${a}${q2},"w":${m10.wire}}
 `;
 }
 function replayRecord(into, r) {
@@ -3220,8 +3679,8 @@ function replayRecord(into, r) {
   into.last.set(rec.m, n);
   if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
   const wire = JSON.stringify(rec.w);
-  const m9 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
-  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m9, q: rec.q } : { sid: rec.m, m: m9 });
+  const m10 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m10, q: rec.q } : { sid: rec.m, m: m10 });
 }
 function liveAfterReplay(r, now) {
   const sessions = [];
@@ -3233,7 +3692,7 @@ function liveAfterReplay(r, now) {
   const live = new Set(sessions.map((s) => s.sessionId));
   const snap = r.messages.filter((x2) => x2.q !== void 0).sort((a, b) => a.q - b.q);
   const rest = r.messages.filter((x2) => x2.q === void 0);
-  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid, m: m9 }) => ({ sid, m: m9 })) };
+  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid, m: m10 }) => ({ sid, m: m10 })) };
 }
 var emptyReplay;
 var init_message_journal = __esm({
@@ -3328,7 +3787,7 @@ var init_session_flights = __esm({
 });
 
 // src/store/nexus-file-store.ts
-var SLICE, yieldNow, noop2, FileNexusStore;
+var SLICE, yieldNow2, noop2, FileNexusStore;
 var init_nexus_file_store = __esm({
   "src/store/nexus-file-store.ts"() {
     "use strict";
@@ -3339,7 +3798,7 @@ var init_nexus_file_store = __esm({
     init_nexus_journal_lines();
     init_session_flights();
     SLICE = 500;
-    yieldNow = () => new Promise((r) => setImmediate(r));
+    yieldNow2 = () => new Promise((r) => setImmediate(r));
     noop2 = () => {
     };
     FileNexusStore = class extends MemoryNexusStore {
@@ -3381,7 +3840,7 @@ var init_nexus_file_store = __esm({
         await this.journal.load((r) => replayRecord(replayed2, r));
         const live = liveAfterReplay(replayed2, now);
         for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
-        for (const { sid, m: m9 } of live.messages) this.log.append(sid, [m9]);
+        for (const { sid, m: m10 } of live.messages) this.log.append(sid, [m10]);
         try {
           await this.compact();
           await this.fs.rm(legacy, { recursive: true, force: true });
@@ -3422,7 +3881,7 @@ var init_nexus_file_store = __esm({
       write(id, base, u, kind) {
         const s = u.next ?? base;
         let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
-        for (const m9 of u.append ?? []) text += messageLine(id, m9, s?.expiresAt);
+        for (const m10 of u.append ?? []) text += messageLine(id, m10, s?.expiresAt);
         const written = this.journal.append(text);
         if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
         return written;
@@ -3478,7 +3937,7 @@ var init_nexus_file_store = __esm({
             for (const id of ids.slice(i)) this.dirty.add(id);
             throw e;
           }
-          await yieldNow();
+          await yieldNow2();
         }
       }
       /**
@@ -3486,7 +3945,7 @@ var init_nexus_file_store = __esm({
        * session by session, each with its arrival number), in slices that yield to requests.
        */
       async *snapshotLines() {
-        await yieldNow();
+        await yieldNow2();
         let chunk = "";
         let n = 0;
         for (const s of this.sessions.values()) {
@@ -3494,20 +3953,20 @@ var init_nexus_file_store = __esm({
           if (++n % SLICE === 0) {
             yield chunk;
             chunk = "";
-            await yieldNow();
+            await yieldNow2();
           }
         }
         for (const session of this.log.entries()) {
-          for (const { sid, m: m9, seq } of session) {
+          for (const { sid, m: m10, seq } of session) {
             if (!this.sessions.has(sid)) break;
-            chunk += messageLine(sid, m9, void 0, seq);
+            chunk += messageLine(sid, m10, void 0, seq);
             n++;
           }
           if (chunk.length >= 1 << 20 || n >= SLICE) {
             yield chunk;
             chunk = "";
             n = 0;
-            await yieldNow();
+            await yieldNow2();
           }
         }
         yield chunk;
@@ -3543,8 +4002,8 @@ function checkAgentId(id, where = "X-Agent-Id") {
 }
 function parseAfter(v2, name = "after") {
   if (v2 === null || v2 === "") return -1;
-  const m9 = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m9) return Number(m9[1]);
+  const m10 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m10) return Number(m10[1]);
   if (/^-\d{1,15}$/.test(v2)) return -1;
   throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
 }
@@ -3860,16 +4319,16 @@ function iso(ms) {
   isoCache[1] = text;
   return text;
 }
-function stored(m9) {
-  const id = JSON.stringify(m9.agentId);
-  const json3 = m9.json !== void 0 ? `,"json":${JSON.stringify(m9.json)}` : "";
-  const creator = m9.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m9.creatorAgentId)}` : "";
-  const wire = `{"id":${JSON.stringify(m9.id)},"cursor":"${m9.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m9.text)}${json3},"verified":${m9.verified},"createdAt":"${iso(m9.createdAt)}","expiresAt":"${iso(m9.expiresAt)}","type":"${m9.type}"${m9.sanitized ? ',"sanitized":true' : ""}${creator}}`;
-  const author = m9.type === "message" ? m9.agentId : m9.creatorAgentId;
-  return author === void 0 ? { cursor: m9.cursor, wire } : { cursor: m9.cursor, wire, author };
+function stored(m10) {
+  const id = JSON.stringify(m10.agentId);
+  const json3 = m10.json !== void 0 ? `,"json":${JSON.stringify(m10.json)}` : "";
+  const creator = m10.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m10.creatorAgentId)}` : "";
+  const wire = `{"id":${JSON.stringify(m10.id)},"cursor":"${m10.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m10.text)}${json3},"verified":${m10.verified},"createdAt":"${iso(m10.createdAt)}","expiresAt":"${iso(m10.expiresAt)}","type":"${m10.type}"${m10.sanitized ? ',"sanitized":true' : ""}${creator}}`;
+  const author = m10.type === "message" ? m10.agentId : m10.creatorAgentId;
+  return author === void 0 ? { cursor: m10.cursor, wire } : { cursor: m10.cursor, wire, author };
 }
-function wireFor(m9, reader) {
-  return `${m9.wire.slice(0, -1)},"mine":${m9.author === reader}}`;
+function wireFor(m10, reader) {
+  return `${m10.wire.slice(0, -1)},"mine":${m10.author === reader}}`;
 }
 function statusView(s) {
   return {
@@ -3891,8 +4350,8 @@ function nextCursor(messages, after, head) {
   return after < 0 ? "0" : String(Math.min(after, head));
 }
 function pollBody(page2, more, after, s, members, reader) {
-  const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m9) => wireFor(m9, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
+  const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
+  return `{"messages":[${page2.map((m10) => wireFor(m10, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
 }
 var isoCache;
 var init_views = __esm({
@@ -4751,7 +5210,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m9, b) => b.startsWith(" ") ? m9 + " " + b.slice(1) : m9 + te(b, m9.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -4761,9 +5220,9 @@ ${d}` : d;
             let p = o.at(-1);
             if (p?.type === "code" || p?.type === "heading" || p?.type === "hr" || p?.type === "html" || p?.type === "table") break;
             if (p?.type === "blockquote") {
-              let k = p, m9 = n.join(`
+              let k = p, m10 = n.join(`
 `), b = k.raw + `
-` + m9.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
+` + m10.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
               o[o.length - 1] = f;
               let R = b.substring(f.raw.length).replace(/^\n/, ""), E = R ? R.split(`
 `).length : 0, T = E ? n.slice(0, -E) : n;
@@ -4772,11 +5231,11 @@ ${T.join(`
 `)}`), s = s.substring(0, s.length - k.text.length) + f.text, n = n.slice(T.length), n.length > 0 && this.rules.other.blockquoteStart.test(n[0])) continue;
               break;
             } else if (p?.type === "list") {
-              let k = p, m9 = k.raw + `
+              let k = p, m10 = k.raw + `
 ` + n.join(`
-`), b = this.list(m9);
+`), b = this.list(m10);
               o[o.length - 1] = b;
-              let f = b.raw.length > k.raw.length ? m9.slice(k.raw.length + 1, b.raw.length).split(`
+              let f = b.raw.length > k.raw.length ? m10.slice(k.raw.length + 1, b.raw.length).split(`
 `).length : 0;
               if (f > 0) {
                 let R = n.slice(0, f).join(`
@@ -4804,8 +5263,8 @@ ${R}`;
             if (!(t = a.exec(e)) || this.rules.block.hr.test(e)) break;
             let k = r();
             e = e.substring(t[0].length);
-            let m9 = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m9, b) : m9.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+            let m10 = t[2].split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
@@ -4846,16 +5305,16 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           i.raw = n.slice(0, r()).trimEnd();
           let d = [];
           for (let h of i.items) if (this.lexer.state.top = false, d.push(this.lexer.inlineQueue.length), h.tokens = this.lexer.blockTokens(h.text, []), !i.loose) {
-            let p = h.tokens.filter((m9) => m9.type === "space"), k = p.length > 0 && p.some((m9) => this.rules.other.anyLine.test(m9.raw));
+            let p = h.tokens.filter((m10) => m10.type === "space"), k = p.length > 0 && p.some((m10) => this.rules.other.anyLine.test(m10.raw));
             i.loose = k;
           }
           for (let h = 0; h < i.items.length; h++) {
             let p = i.items[h], k = p.tokens[0];
             if (p.task && (k?.type === "text" || k?.type === "paragraph")) {
               p.text = p.text.replace(this.rules.other.listReplaceTask, ""), k.raw = k.raw.replace(this.rules.other.listReplaceTask, ""), k.text = k.text.replace(this.rules.other.listReplaceTask, "");
-              let m9 = this.lexer.inlineQueue;
-              for (let f = d[h]; f < m9.length; f++) if (m9[f].tokens === k.tokens) {
-                m9[f].src = m9[f].src.replace(this.rules.other.listReplaceTask, "");
+              let m10 = this.lexer.inlineQueue;
+              for (let f = d[h]; f < m10.length; f++) if (m10[f].tokens === k.tokens) {
+                m10[f].src = m10[f].src.replace(this.rules.other.listReplaceTask, "");
                 break;
               }
               let b = this.rules.other.listTaskCheckbox.exec(p.raw);
@@ -4989,7 +5448,7 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
         if (r[4] && n.match(this.rules.other.unicodeAlphaNumeric)) return;
         let h = r[1] || r[3] || "";
         if (!h || !n || d) {
-          let p = [...r[0]].length - 1, k, m9, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
+          let p = [...r[0]].length - 1, k, m10, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
           if (s !== "*" && s !== "_") return;
           let T = s === "*" ? this.rules.inline.emStrongRDelimAst : this.rules.inline.emStrongRDelimUnd, U = oe(this, t, s), H = t.length - e.length + p;
           if (U < H) return;
@@ -4997,18 +5456,18 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           let K = U - H;
           for (T.lastIndex = 0; (r = T.exec(t)) !== null && !(r.index > K); ) {
             if (k = r[1] || r[2] || r[3] || r[4] || r[5] || r[6], !k) continue;
-            if (m9 = [...k].length, r[3] || r[4]) {
-              b += m9;
+            if (m10 = [...k].length, r[3] || r[4]) {
+              b += m10;
               continue;
-            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m9) % 3)) {
+            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m10) % 3)) {
               if (o && (r[5] || r[6])) break;
-              f += m9;
+              f += m10;
               continue;
             }
-            if (b -= m9, b > 0) continue;
-            m9 = Math.min(m9, m9 + b + f);
-            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m9);
-            if (Math.min(p, m9) % 2) {
+            if (b -= m10, b > 0) continue;
+            m10 = Math.min(m10, m10 + b + f);
+            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m10);
+            if (Math.min(p, m10) % 2) {
               let se = B.slice(1, -1);
               return { type: "em", raw: B, text: se, tokens: this.lexer.inlineTokens(se) };
             }
@@ -5048,8 +5507,8 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
             }
             if (c -= a, c > 0) continue;
             a = Math.min(a, a + c);
-            let k = [...r[0]][0].length, m9 = e.slice(0, o + r.index + k + a), b = m9.slice(o, -o);
-            return { type: "del", raw: m9, text: b, tokens: this.lexer.inlineTokens(b) };
+            let k = [...r[0]][0].length, m10 = e.slice(0, o + r.index + k + a), b = m10.slice(o, -o);
+            return { type: "del", raw: m10, text: b, tokens: this.lexer.inlineTokens(b) };
           }
         }
       }
@@ -5902,8 +6361,8 @@ Please report this to https://github.com/markedjs/marked.`, e) {
 
 // src/nexus/server/safe-markdown.ts
 function safeHref(destination) {
-  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m9, dec, hex2, name) => {
-    if (name) return REFS[name] ?? m9;
+  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m10, dec, hex2, name) => {
+    if (name) return REFS[name] ?? m10;
     const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
     return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
   });
@@ -6315,12 +6774,12 @@ function eventStream(ctx, r) {
                 if (!s || s.expiresAt <= ctx.now()) return gone();
                 if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
-                for (const m9 of page2.messages) {
-                  if (closed || !write(`id: ${m9.cursor}
-data: ${wireFor(m9, agentId)}
+                for (const m10 of page2.messages) {
+                  if (closed || !write(`id: ${m10.cursor}
+data: ${wireFor(m10, agentId)}
 
 `)) return;
-                  cursor = m9.cursor;
+                  cursor = m10.cursor;
                 }
                 if (!page2.more) break;
               }
@@ -6469,8 +6928,8 @@ function findPrivateKeys(text) {
   for (let i = text.indexOf(END); i >= 0; i = text.indexOf(END, i + 1)) {
     const h = header(i + END.length);
     if (!h) continue;
-    const list = ends.get(h.run);
-    if (list) list.push(h.end);
+    const list2 = ends.get(h.run);
+    if (list2) list2.push(h.end);
     else ends.set(h.run, [h.end]);
   }
   const hits = [];
@@ -6479,15 +6938,15 @@ function findPrivateKeys(text) {
   let from = 0;
   for (let i = text.indexOf(BEGIN); i >= 0; i = text.indexOf(BEGIN, Math.max(i + 1, from))) {
     const h = header(i + BEGIN.length);
-    const list = h && ends.get(h.run);
-    if (!h || !list) continue;
+    const list2 = h && ends.get(h.run);
+    if (!h || !list2) continue;
     const endLen = END.length + h.run.length + 5;
     let k = next.get(h.run) ?? 0;
-    while (k < list.length && list[k] - endLen < h.end) k++;
+    while (k < list2.length && list2[k] - endLen < h.end) k++;
     next.set(h.run, k);
-    if (k === list.length) continue;
-    hits.push({ start: i, end: list[k] });
-    from = list[k];
+    if (k === list2.length) continue;
+    hits.push({ start: i, end: list2[k] });
+    from = list2[k];
   }
   return hits;
 }
@@ -6552,11 +7011,11 @@ function regexRule(name, precheck, spec) {
     const hits = [];
     const re2 = spec.re;
     re2.lastIndex = 0;
-    for (let m9 = re2.exec(text); m9; m9 = re2.exec(text)) {
-      const keep = spec.label ? (m9[1] ?? "").length : 0;
-      if (spec.accept && !spec.accept(m9[0].slice(keep))) continue;
-      const type = typeof spec.type === "string" ? spec.type : spec.type(m9[1] ?? "");
-      hits.push({ start: m9.index + keep, end: m9.index + m9[0].length, type });
+    for (let m10 = re2.exec(text); m10; m10 = re2.exec(text)) {
+      const keep = spec.label ? (m10[1] ?? "").length : 0;
+      if (spec.accept && !spec.accept(m10[0].slice(keep))) continue;
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m10[1] ?? "");
+      hits.push({ start: m10.index + keep, end: m10.index + m10[0].length, type });
     }
     return hits;
   };
@@ -6642,7 +7101,7 @@ var init_sanitizer = __esm({
 });
 
 // src/nexus/server/routes-sessions.ts
-async function create(ctx, req) {
+async function create2(ctx, req) {
   const { config } = ctx;
   const body = parseBody(req);
   const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
@@ -6764,8 +7223,8 @@ var init_routes_sessions = __esm({
       ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
       ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
       ["GET", new RegExp(`^${S2}/([^/]+)/messages/stream$`), stream],
-      ["PUT", new RegExp(`^${S2}$`), create],
-      ["POST", new RegExp(`^${S2}$`), create],
+      ["PUT", new RegExp(`^${S2}$`), create2],
+      ["POST", new RegExp(`^${S2}$`), create2],
       ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json2(200, statusView(await ctx.live(id)))],
       ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join2],
       ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
@@ -6824,30 +7283,30 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
     const { ids, more } = await store.deleteExpired(t, slice);
     for (const id of ids) onSessionGone(id);
     if (!more) break;
-    await yieldNow2();
+    await yieldNow3();
   }
   for (; ; ) {
     const { more } = await store.deleteExpiredPairs(t - PAIR_TOMBSTONE_MS, slice);
     if (!more) break;
-    await yieldNow2();
+    await yieldNow3();
   }
 }
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release = (id) => {
+  const release2 = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => running = null);
 }
-var PAIR_TOMBSTONE_MS, SLICE2, yieldNow2;
+var PAIR_TOMBSTONE_MS, SLICE2, yieldNow3;
 var init_sweep = __esm({
   "src/nexus/server/sweep.ts"() {
     "use strict";
     PAIR_TOMBSTONE_MS = 36e5;
     SLICE2 = 128;
-    yieldNow2 = () => new Promise((r) => setImmediate(r));
+    yieldNow3 = () => new Promise((r) => setImmediate(r));
   }
 });
 
@@ -6874,10 +7333,10 @@ function createSessionServer(deps) {
     }
     let pathMatched = false;
     for (const [method, re2, fn] of ROUTES) {
-      const m9 = re2.exec(req.path);
-      if (!m9) continue;
+      const m10 = re2.exec(req.path);
+      if (!m10) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m9.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m10.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
@@ -7246,7 +7705,7 @@ var init_nexus_store2 = __esm({
     PAIR_KEEP_MS = 2 * 36e5;
     LAZY_TOUCH_MS = 1e3;
     MAX_ATTEMPTS = 64;
-    decode = (m9) => JSON.parse(m9);
+    decode = (m10) => JSON.parse(m10);
     RedisNexusStore = class {
       constructor(redis, budget = {}) {
         this.redis = redis;
@@ -7275,7 +7734,7 @@ var init_nexus_store2 = __esm({
           if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
           if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
           const next = u.next ?? prev;
-          const appended = (u.append ?? []).flatMap((m9) => [String(m9.cursor), JSON.stringify(m9)]);
+          const appended = (u.append ?? []).flatMap((m10) => [String(m10.cursor), JSON.stringify(m10)]);
           const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
           if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
         }
@@ -7297,10 +7756,10 @@ var init_nexus_store2 = __esm({
           bytes = Buffer.byteLength(out2[0].wire);
         }
         for (const member of kept) {
-          const m9 = decode(member);
-          const size = Buffer.byteLength(m9.wire);
+          const m10 = decode(member);
+          const size = Buffer.byteLength(m10.wire);
           if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
-          out2.push(m9);
+          out2.push(m10);
           bytes += size;
         }
         return { messages: out2, more: false };
@@ -7470,10 +7929,15 @@ async function startNexusServer(config, opts = {}) {
     shared = await redisBackend3(config, budget, now, opts.log);
     store = shared.deps.store;
   }
+  let lock = null;
   if (!store) {
     if (config.dataDir) {
+      lock = await lockDataDir(config.dataDir);
       const fileStore = new FileNexusStore(config.dataDir, { budget });
-      await fileStore.load(now());
+      await fileStore.load(now()).catch(async (e) => {
+        await lock?.release();
+        throw e;
+      });
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
@@ -7489,6 +7953,7 @@ async function startNexusServer(config, opts = {}) {
     });
     await shared?.close().catch(() => {
     });
+    await lock?.release();
     throw e;
   }
   const timer = setInterval(() => void app.sweep().catch(() => {
@@ -7504,6 +7969,7 @@ async function startNexusServer(config, opts = {}) {
       await running.close();
       await store.close();
       await shared?.close();
+      await lock?.release();
     }
   };
 }
@@ -7512,6 +7978,7 @@ var init_server2 = __esm({
   "src/nexus/server/server.ts"() {
     "use strict";
     init_node_adapter();
+    init_data_dir_lock();
     init_nexus_file_store();
     init_memory_nexus_store();
     init_app2();
@@ -7520,6 +7987,12 @@ var init_server2 = __esm({
 });
 
 // src/hub.ts
+function messengerEnv(e, opts) {
+  const own = e.MESSENGER_DATA_DIR?.trim();
+  const shared = e.DATA_DIR?.trim();
+  const dir = own || (shared === "none" ? "none" : shared ? join(shared, "messenger") : opts.messengerDataDir ?? "none");
+  return { ...e, DATA_DIR: dir ?? "none" };
+}
 async function startHub(opts) {
   const e = opts.env ?? {};
   const host = opts.host ?? "127.0.0.1";
@@ -7531,9 +8004,9 @@ async function startHub(opts) {
     const messengers = [];
     const nexuses = [];
     for (let i = 0; i < n; i++) {
-      const m9 = await startMessenger(messengerConfig(e, { host, port: nth(opts.messengerPort ?? 8080, i) }));
-      started.push(m9);
-      messengers.push(m9.url);
+      const m10 = await startMessenger(messengerConfig(messengerEnv(e, opts), { host, port: nth(opts.messengerPort ?? 8080, i) }));
+      started.push(m10);
+      messengers.push(m10.url);
       const x2 = await startNexusServer(nexusConfig(e, { dataDir: opts.dataDir ?? null, host, port: nth(opts.nexusPort ?? 3e3, i) }));
       started.push(x2);
       nexuses.push(x2.url);
@@ -7548,6 +8021,7 @@ var nth;
 var init_hub2 = __esm({
   "src/hub.ts"() {
     "use strict";
+    init_node_path();
     init_config();
     init_server();
     init_config2();
@@ -7573,10 +8047,12 @@ async function start(p, ctx) {
       nexusPort: int(p, "nexus-port", 0, 65535) ?? 3e3,
       env: redis ? { ...ctx.env, REDIS_URL: redis } : ctx.env,
       dataDir: serverDataDir(ctx.env, ctx.moduleUrl),
+      messengerDataDir: messengerDataDir(ctx.env, ctx.moduleUrl),
       instances
     });
   } catch (e) {
-    const code = e.code === "redis_unavailable" ? "redis_unavailable" : "listen_failed";
+    const known = e.code;
+    const code = known === "redis_unavailable" || known === "data_dir_in_use" ? known : "listen_failed";
     throw new CliError(`the hub did not start: ${e.message}`, 1, code);
   }
   out(JSON.stringify({ event: "listening", service: "hub", messengerUrl: hub.messengerUrl, nexusUrl: hub.nexusUrl, messengerUrls: hub.messengerUrls, nexusUrls: hub.nexusUrls, storage: redis ? "redis" : "embedded" }));

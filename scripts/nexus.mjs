@@ -304,7 +304,7 @@ var init_node_fs = __esm({
 });
 
 // builtin:node:fs/promises
-var m5, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
+var m5, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m5 = process.getBuiltinModule("node:fs/promises");
@@ -314,6 +314,7 @@ var init_promises = __esm({
     open = /* @__PURE__ */ (() => m5.open)();
     readFile = /* @__PURE__ */ (() => m5.readFile)();
     readdir = /* @__PURE__ */ (() => m5.readdir)();
+    realpath = /* @__PURE__ */ (() => m5.realpath)();
     rename = /* @__PURE__ */ (() => m5.rename)();
     rm = /* @__PURE__ */ (() => m5.rm)();
     stat = /* @__PURE__ */ (() => m5.stat)();
@@ -1392,11 +1393,13 @@ ${key}`;
 });
 
 // builtin:node:net
-var m7, BlockList, isIP;
+var m7, BlockList, createConnection, createServer2, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m7 = process.getBuiltinModule("node:net");
     BlockList = /* @__PURE__ */ (() => m7.BlockList)();
+    createConnection = /* @__PURE__ */ (() => m7.createConnection)();
+    createServer2 = /* @__PURE__ */ (() => m7.createServer)();
     isIP = /* @__PURE__ */ (() => m7.isIP)();
   }
 });
@@ -1417,7 +1420,7 @@ function parseTrustProxy(value) {
   }
   return { trusted, spec: v2 };
 }
-function addRange(list, range, whole) {
+function addRange(list2, range, whole) {
   const [addr = "", prefix, extra] = range.split("/");
   const family = isIP(addr);
   const bits = family === 4 ? 32 : 128;
@@ -1425,7 +1428,7 @@ function addRange(list, range, whole) {
   if (!family || extra !== void 0 || n < 0 || n > bits) {
     throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
   }
-  list.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
+  list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
 }
 function normalizeAddress(raw) {
   let a = raw.trim();
@@ -1713,6 +1716,232 @@ var init_node_adapter = __esm({
   }
 });
 
+// src/store/file-lock.ts
+function startTime(pid) {
+  try {
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+function processAlive(pid, start) {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if (e.code !== "EPERM") return false;
+  }
+  if (start === null) return true;
+  const now = startTime(pid);
+  return now === null || now === start;
+}
+function ownerAlive(text) {
+  const m9 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m9) return null;
+  return processAlive(Number(m9[1]), m9[2] === "-" ? null : m9[2]);
+}
+async function list(files, dir) {
+  const names = await files.list(dir);
+  let highest = -1;
+  const free = /* @__PURE__ */ new Set();
+  for (const n of names) {
+    const m9 = /^(\d+)(\.free)?$/.exec(n);
+    if (!m9) continue;
+    const g2 = Number(m9[1]);
+    if (m9[2]) free.add(g2);
+    else if (g2 > highest) highest = g2;
+  }
+  return { highest, free, names };
+}
+async function takeable(files, dir, l3, unreadableStaleMs) {
+  if (l3.highest < 0 || l3.free.has(l3.highest)) return true;
+  const file = join(dir, String(l3.highest));
+  try {
+    const alive2 = ownerAlive(await files.readText(file));
+    if (alive2 !== null) return !alive2;
+    return Date.now() - await files.mtimeMs(file) > unreadableStaleMs;
+  } catch {
+    return true;
+  }
+}
+async function create(files, dir, g2) {
+  const tmp = join(dir, `tmp.${process.pid}.${Math.random().toString(36).slice(2)}`);
+  await files.write(tmp, ownToken(), { mode: 384 });
+  try {
+    await files.link(tmp, join(dir, String(g2)));
+    return true;
+  } catch (e) {
+    if (e.code === "EEXIST") return false;
+    throw e;
+  } finally {
+    await files.remove(tmp);
+  }
+}
+async function prune(files, dir, g2, names) {
+  await Promise.all(
+    names.map(async (n) => {
+      const gen = /^(\d+)(?:\.free)?$/.exec(n);
+      const tmp = /^tmp\.(\d+)\./.exec(n);
+      if (gen && Number(gen[1]) < g2 - 1 || tmp && !processAlive(Number(tmp[1]), null)) {
+        await files.remove(join(dir, n));
+      }
+    })
+  );
+}
+async function tryAcquire(files, dir, unreadableStaleMs) {
+  const l3 = await list(files, dir);
+  if (!await takeable(files, dir, l3, unreadableStaleMs)) return null;
+  const g2 = l3.highest + 1;
+  if (!await create(files, dir, g2)) return null;
+  const after = await list(files, dir);
+  if (after.highest !== g2) {
+    await files.remove(join(dir, String(g2)));
+    return null;
+  }
+  if (after.names.length > 6) await prune(files, dir, g2, after.names);
+  return g2;
+}
+async function release(files, dir, g2) {
+  try {
+    await files.write(join(dir, `${g2}.free`), "", { mode: 384, exclusive: true });
+  } catch {
+    await files.remove(join(dir, String(g2))).catch(() => {
+    });
+  }
+}
+async function livePid(files, dir) {
+  const l3 = await list(files, dir);
+  if (l3.highest < 0 || l3.free.has(l3.highest)) return null;
+  const text = await files.readText(join(dir, String(l3.highest))).catch(() => "");
+  const m9 = /^pid=(\d+) /.exec(text);
+  return m9 && ownerAlive(text) ? Number(m9[1]) : null;
+}
+async function holdFileLock(path, opts = {}) {
+  const dir = `${path}.locks`;
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 448);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const g2 = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS);
+    if (g2 !== null) {
+      let released = false;
+      return {
+        held: true,
+        release: async () => {
+          if (released) return;
+          released = true;
+          await release(files, dir, g2);
+        }
+      };
+    }
+    const pid = await livePid(files, dir);
+    if (pid !== null) return { held: false, holderPid: pid };
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  return { held: false, holderPid: await livePid(files, dir) };
+}
+var UNREADABLE_STALE_MS, ownToken;
+var init_file_lock = __esm({
+  "src/store/file-lock.ts"() {
+    "use strict";
+    init_node_fs();
+    init_node_path();
+    init_errors();
+    init_files();
+    UNREADABLE_STALE_MS = 3e3;
+    ownToken = /* @__PURE__ */ (() => {
+      let t;
+      return () => t ??= `pid=${process.pid} start=${startTime(process.pid) ?? "-"}
+`;
+    })();
+  }
+});
+
+// src/store/data-dir-lock.ts
+async function lockDataDir(dir, warn = () => {
+}) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+  const socket = await socketLock(await realpath(dir));
+  if (socket && "holderPid" in socket) throw new DataDirInUse(dir, socket.holderPid);
+  let file = null;
+  try {
+    file = await holdFileLock(join(dir, "server"));
+  } catch (e) {
+    if (!CANNOT_WRITE.has(e.code ?? "")) {
+      socket?.server.close();
+      throw e;
+    }
+    if (!socket) warn(`warning: cannot write the lock file in ${dir} (${e.code}); nothing stops a second server on it`);
+  }
+  if (file && !file.held) {
+    socket?.server.close();
+    throw new DataDirInUse(dir, file.holderPid);
+  }
+  return {
+    release: async () => {
+      if (file?.held) await file.release().catch(() => {
+      });
+      await new Promise((r) => socket ? socket.server.close(() => r()) : r());
+    }
+  };
+}
+function fnv(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, "0");
+}
+async function socketLock(dir) {
+  if (process.platform !== "linux") return null;
+  const name = `\0agent-messaging-data-dir-${fnv(dir)}`;
+  const server = createServer2((s) => s.end(`${process.pid}
+`));
+  server.unref();
+  const listened = await new Promise((resolve2) => {
+    server.once("error", resolve2);
+    server.listen(name, () => resolve2(null));
+  });
+  if (!listened) return { server };
+  if (listened.code !== "EADDRINUSE") return null;
+  return { holderPid: await askPid(name) };
+}
+function askPid(name) {
+  return new Promise((resolve2) => {
+    let text = "";
+    const c = createConnection(name);
+    const done = () => {
+      clearTimeout(timer);
+      c.destroy();
+      const pid = Number(text.trim());
+      resolve2(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
+    };
+    const timer = setTimeout(done, 2e3);
+    c.setEncoding("utf8");
+    c.on("data", (d) => text += d.slice(0, 32));
+    c.on("end", done);
+    c.on("error", done);
+  });
+}
+var DataDirInUse, CANNOT_WRITE;
+var init_data_dir_lock = __esm({
+  "src/store/data-dir-lock.ts"() {
+    "use strict";
+    init_promises();
+    init_node_net();
+    init_node_path();
+    init_errors();
+    init_file_lock();
+    DataDirInUse = class extends CodedError {
+      constructor(dir, holderPid) {
+        super("data_dir_in_use", `the data directory ${dir} is in use by another server (${holderPid === null ? "pid unknown" : `pid ${holderPid}`}); stop it, or give this one its own DATA_DIR`);
+        this.dir = dir;
+        this.holderPid = holderPid;
+      }
+      dir;
+      holderPid;
+    };
+    CANNOT_WRITE = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"]);
+  }
+});
+
 // src/store/nexus-store.ts
 var StorageUnavailable;
 var init_nexus_store = __esm({
@@ -1866,8 +2095,8 @@ var init_journal = __esm({
         while (this.writing) await this.writing;
       }
       /**
-       * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
-       * and drops the journals it includes. New appends go to a new journal file from the moment
+       * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices;
+       * called synchronously at the switch of files) and drops the journals it includes. New appends go to a new journal file from the moment
        * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
        * Throws StorageUnavailable on failure, leaving every journal in place.
        */
@@ -1879,6 +2108,7 @@ var init_journal = __esm({
         this.gen = covered;
         this.size = 0;
         this.bytesSinceSnapshot = 0;
+        const source = lines();
         await old?.close().catch(() => {
         });
         const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
@@ -1888,7 +2118,7 @@ var init_journal = __esm({
           try {
             let chunk = `${JSON.stringify({ gen: covered })}
 `;
-            for await (const line of lines()) {
+            for await (const line of source) {
               chunk += line;
               if (chunk.length >= 1 << 20) {
                 written += await writeAll(fh, chunk);
@@ -2939,8 +3169,8 @@ function nextCursor(messages, after, head) {
   return after < 0 ? "0" : String(Math.min(after, head));
 }
 function pollBody(page2, more, after, s, members, reader) {
-  const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m9) => wireFor(m9, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list}}`;
+  const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
+  return `{"messages":[${page2.map((m9) => wireFor(m9, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
 }
 var isoCache;
 var init_views = __esm({
@@ -5517,8 +5747,8 @@ function findPrivateKeys(text) {
   for (let i = text.indexOf(END); i >= 0; i = text.indexOf(END, i + 1)) {
     const h = header(i + END.length);
     if (!h) continue;
-    const list = ends.get(h.run);
-    if (list) list.push(h.end);
+    const list2 = ends.get(h.run);
+    if (list2) list2.push(h.end);
     else ends.set(h.run, [h.end]);
   }
   const hits = [];
@@ -5527,15 +5757,15 @@ function findPrivateKeys(text) {
   let from = 0;
   for (let i = text.indexOf(BEGIN); i >= 0; i = text.indexOf(BEGIN, Math.max(i + 1, from))) {
     const h = header(i + BEGIN.length);
-    const list = h && ends.get(h.run);
-    if (!h || !list) continue;
+    const list2 = h && ends.get(h.run);
+    if (!h || !list2) continue;
     const endLen = END.length + h.run.length + 5;
     let k = next.get(h.run) ?? 0;
-    while (k < list.length && list[k] - endLen < h.end) k++;
+    while (k < list2.length && list2[k] - endLen < h.end) k++;
     next.set(h.run, k);
-    if (k === list.length) continue;
-    hits.push({ start: i, end: list[k] });
-    from = list[k];
+    if (k === list2.length) continue;
+    hits.push({ start: i, end: list2[k] });
+    from = list2[k];
   }
   return hits;
 }
@@ -5690,7 +5920,7 @@ var init_sanitizer = __esm({
 });
 
 // src/nexus/server/routes-sessions.ts
-async function create(ctx, req) {
+async function create2(ctx, req) {
   const { config } = ctx;
   const body = parseBody(req);
   const ttl = intField(body, "ttl", 60, config.maxTtl) ?? config.defaultTtl;
@@ -5812,8 +6042,8 @@ var init_routes_sessions = __esm({
       ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
       ["GET", new RegExp(`^${S2}/([^/]+)/messages$`), poll],
       ["GET", new RegExp(`^${S2}/([^/]+)/messages/stream$`), stream],
-      ["PUT", new RegExp(`^${S2}$`), create],
-      ["POST", new RegExp(`^${S2}$`), create],
+      ["PUT", new RegExp(`^${S2}$`), create2],
+      ["POST", new RegExp(`^${S2}$`), create2],
       ["GET", new RegExp(`^${S2}/([^/]+)$`), async (ctx, _req, id) => json(200, statusView(await ctx.live(id)))],
       ["POST", new RegExp(`^${S2}/([^/]+)/join$`), join2],
       ["POST", new RegExp(`^${S2}/([^/]+)/renew$`), renew],
@@ -5883,11 +6113,11 @@ async function sweepExpired(store, t, onSessionGone, slice = SLICE2) {
 function sweeper(store, now, quota, onGone = () => {
 }) {
   let running = null;
-  const release = (id) => {
+  const release2 = (id) => {
     quota.release(id);
     onGone(id);
   };
-  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release)).finally(() => running = null);
+  return () => running ??= quota.ready.then(() => sweepExpired(store, now(), release2)).finally(() => running = null);
 }
 var PAIR_TOMBSTONE_MS, SLICE2, yieldNow2;
 var init_sweep = __esm({
@@ -6685,10 +6915,15 @@ async function startNexusServer(config, opts = {}) {
     shared = await redisBackend2(config, budget, now, opts.log);
     store = shared.deps.store;
   }
+  let lock = null;
   if (!store) {
     if (config.dataDir) {
+      lock = await lockDataDir(config.dataDir);
       const fileStore = new FileNexusStore(config.dataDir, { budget });
-      await fileStore.load(now());
+      await fileStore.load(now()).catch(async (e) => {
+        await lock?.release();
+        throw e;
+      });
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
@@ -6704,6 +6939,7 @@ async function startNexusServer(config, opts = {}) {
     });
     await shared?.close().catch(() => {
     });
+    await lock?.release();
     throw e;
   }
   const timer = setInterval(() => void app.sweep().catch(() => {
@@ -6719,6 +6955,7 @@ async function startNexusServer(config, opts = {}) {
       await running.close();
       await store.close();
       await shared?.close();
+      await lock?.release();
     }
   };
 }
@@ -6727,6 +6964,7 @@ var init_server = __esm({
   "src/nexus/server/server.ts"() {
     "use strict";
     init_node_adapter();
+    init_data_dir_lock();
     init_nexus_file_store();
     init_memory_nexus_store();
     init_app();
@@ -6930,7 +7168,8 @@ async function serve2(p, ctx) {
   try {
     s = await startNexusServer2(config);
   } catch (e) {
-    if (e.code === "redis_unavailable") return reply({ code: 1, json: { error: "redis_unavailable", message: e.message } });
+    const code = e.code;
+    if (code === "redis_unavailable" || code === "data_dir_in_use") return reply({ code: 1, json: { error: code, message: e.message } });
     return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` } });
   }
   const storage = config.redisUrl ? "redis" : config.dataDir ? "disk" : "memory";

@@ -229,6 +229,9 @@ var init_node_url = __esm({
 function skillDir(moduleUrl) {
   return resolve(dirname(fileURLToPath(moduleUrl)), "..");
 }
+function messengerDataDir(env2, moduleUrl) {
+  return join(stateDir("opennexus", env2, moduleUrl), "..", "messenger");
+}
 function stateDir(part, env2, moduleUrl) {
   const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
   return join(base, part);
@@ -332,7 +335,7 @@ var init_node_fs = __esm({
 });
 
 // builtin:node:fs/promises
-var m5, access, link, mkdir, open, readFile, readdir, rename, rm, stat, unlink;
+var m5, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m5 = process.getBuiltinModule("node:fs/promises");
@@ -342,6 +345,7 @@ var init_promises = __esm({
     open = /* @__PURE__ */ (() => m5.open)();
     readFile = /* @__PURE__ */ (() => m5.readFile)();
     readdir = /* @__PURE__ */ (() => m5.readdir)();
+    realpath = /* @__PURE__ */ (() => m5.realpath)();
     rename = /* @__PURE__ */ (() => m5.rename)();
     rm = /* @__PURE__ */ (() => m5.rm)();
     stat = /* @__PURE__ */ (() => m5.stat)();
@@ -2309,6 +2313,36 @@ async function withFileLock(path, fn, opts = {}) {
     await release(files, dir, g);
   }
 }
+async function livePid(files, dir) {
+  const l = await list(files, dir);
+  if (l.highest < 0 || l.free.has(l.highest)) return null;
+  const text = await files.readText(join(dir, String(l.highest))).catch(() => "");
+  const m10 = /^pid=(\d+) /.exec(text);
+  return m10 && ownerAlive(text) ? Number(m10[1]) : null;
+}
+async function holdFileLock(path, opts = {}) {
+  const dir = `${path}.locks`;
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 448);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const g = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS);
+    if (g !== null) {
+      let released = false;
+      return {
+        held: true,
+        release: async () => {
+          if (released) return;
+          released = true;
+          await release(files, dir, g);
+        }
+      };
+    }
+    const pid = await livePid(files, dir);
+    if (pid !== null) return { held: false, holderPid: pid };
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  return { held: false, holderPid: await livePid(files, dir) };
+}
 var LockTimeoutError, UNREADABLE_STALE_MS, ownToken;
 var init_file_lock = __esm({
   "src/store/file-lock.ts"() {
@@ -2443,12 +2477,12 @@ async function listen(link2, onEvent, timing, opts = {}) {
       try {
         stream3 = await link2.openStream({ signal });
         backoff = 500;
-        let replay = false;
+        let replay2 = false;
         for await (const ev of stream3.events) {
-          if (ev.kind === "comment") replay = ev.text === "replay";
+          if (ev.kind === "comment") replay2 = ev.text === "replay";
           else {
-            await processLine(link2, ev.data, onEvent, timing, signal, replay);
-            replay = false;
+            await processLine(link2, ev.data, onEvent, timing, signal, replay2);
+            replay2 = false;
           }
           if (signal.aborted) break;
         }
@@ -2470,7 +2504,7 @@ async function listen(link2, onEvent, timing, opts = {}) {
     opts.signal?.removeEventListener("abort", stop);
   }
 }
-async function processLine(link2, data, onEvent, timing, signal, replay) {
+async function processLine(link2, data, onEvent, timing, signal, replay2) {
   let env2;
   try {
     env2 = parseEnvelope(data);
@@ -2488,7 +2522,7 @@ async function processLine(link2, data, onEvent, timing, signal, replay) {
     self: link2.identity,
     ownMessengerUrl: link2.messengerUrl,
     now: Date.now(),
-    replay,
+    replay: replay2,
     freshKey: () => randomBytes2(32),
     ephemeral: { privateKey: ephPrivate, publicKey: env2.type === "hello" ? x25519PublicKey(ephPrivate) : new Uint8Array(32) }
   };
@@ -3101,11 +3135,13 @@ var init_opennexus_peers = __esm({
 });
 
 // builtin:node:net
-var m8, BlockList, isIP;
+var m8, BlockList, createConnection, createServer2, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
     m8 = process.getBuiltinModule("node:net");
     BlockList = /* @__PURE__ */ (() => m8.BlockList)();
+    createConnection = /* @__PURE__ */ (() => m8.createConnection)();
+    createServer2 = /* @__PURE__ */ (() => m8.createServer)();
     isIP = /* @__PURE__ */ (() => m8.isIP)();
   }
 });
@@ -3192,6 +3228,8 @@ function num(v, dflt, integer = false) {
 }
 function messengerConfig(env2, flags = {}) {
   return {
+    // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
+    dataDir: env2.DATA_DIR === "none" ? null : env2.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? "127.0.0.1",
     port: flags.port ?? num(env2.PORT, 8080, true),
     rateLimit: num(env2.RATE_LIMIT, 100),
@@ -3464,6 +3502,312 @@ var init_node_adapter = __esm({
   }
 });
 
+// src/store/data-dir-lock.ts
+async function lockDataDir(dir, warn = () => {
+}) {
+  await mkdir(dir, { recursive: true, mode: 448 });
+  const socket = await socketLock(await realpath(dir));
+  if (socket && "holderPid" in socket) throw new DataDirInUse(dir, socket.holderPid);
+  let file = null;
+  try {
+    file = await holdFileLock(join(dir, "server"));
+  } catch (e) {
+    if (!CANNOT_WRITE.has(e.code ?? "")) {
+      socket?.server.close();
+      throw e;
+    }
+    if (!socket) warn(`warning: cannot write the lock file in ${dir} (${e.code}); nothing stops a second server on it`);
+  }
+  if (file && !file.held) {
+    socket?.server.close();
+    throw new DataDirInUse(dir, file.holderPid);
+  }
+  return {
+    release: async () => {
+      if (file?.held) await file.release().catch(() => {
+      });
+      await new Promise((r) => socket ? socket.server.close(() => r()) : r());
+    }
+  };
+}
+function fnv(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return h.toString(16).padStart(16, "0");
+}
+async function socketLock(dir) {
+  if (process.platform !== "linux") return null;
+  const name = `\0agent-messaging-data-dir-${fnv(dir)}`;
+  const server = createServer2((s) => s.end(`${process.pid}
+`));
+  server.unref();
+  const listened = await new Promise((resolve2) => {
+    server.once("error", resolve2);
+    server.listen(name, () => resolve2(null));
+  });
+  if (!listened) return { server };
+  if (listened.code !== "EADDRINUSE") return null;
+  return { holderPid: await askPid(name) };
+}
+function askPid(name) {
+  return new Promise((resolve2) => {
+    let text = "";
+    const c = createConnection(name);
+    const done = () => {
+      clearTimeout(timer);
+      c.destroy();
+      const pid = Number(text.trim());
+      resolve2(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
+    };
+    const timer = setTimeout(done, 2e3);
+    c.setEncoding("utf8");
+    c.on("data", (d) => text += d.slice(0, 32));
+    c.on("end", done);
+    c.on("error", done);
+  });
+}
+var DataDirInUse, CANNOT_WRITE;
+var init_data_dir_lock = __esm({
+  "src/store/data-dir-lock.ts"() {
+    "use strict";
+    init_promises();
+    init_node_net();
+    init_node_path();
+    init_errors();
+    init_file_lock();
+    DataDirInUse = class extends CodedError {
+      constructor(dir, holderPid) {
+        super("data_dir_in_use", `the data directory ${dir} is in use by another server (${holderPid === null ? "pid unknown" : `pid ${holderPid}`}); stop it, or give this one its own DATA_DIR`);
+        this.dir = dir;
+        this.holderPid = holderPid;
+      }
+      dir;
+      holderPid;
+    };
+    CANNOT_WRITE = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"]);
+  }
+});
+
+// src/store/nexus-store.ts
+var StorageUnavailable;
+var init_nexus_store = __esm({
+  "src/store/nexus-store.ts"() {
+    "use strict";
+    init_errors();
+    StorageUnavailable = class extends CodedError {
+    };
+  }
+});
+
+// src/store/journal.ts
+function storageError(e) {
+  if (e instanceof StorageUnavailable) return e;
+  const code = e?.code ?? "EIO";
+  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
+}
+async function writeAll(fh, text) {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+function replay(line, apply) {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === "object") apply(r);
+}
+var nodeFs, SNAPSHOT, JOURNAL, Journal;
+var init_journal = __esm({
+  "src/store/journal.ts"() {
+    "use strict";
+    init_promises();
+    init_node_path();
+    init_nexus_store();
+    nodeFs = {
+      open: (path, flags, mode) => open(path, flags, mode),
+      readFile: (path) => readFile(path, "utf8"),
+      readdir: (path) => readdir(path),
+      rename: (a, b) => rename(a, b),
+      rm: (path, opts) => rm(path, opts),
+      mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
+    };
+    SNAPSHOT = "snapshot.ndjson";
+    JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+    Journal = class {
+      constructor(dir, fs = nodeFs) {
+        this.dir = dir;
+        this.fs = fs;
+      }
+      dir;
+      fs;
+      fh = null;
+      gen = 0;
+      /** Bytes of the current journal file known to be complete. */
+      size = 0;
+      queue = [];
+      writing = null;
+      ok = true;
+      /** Journal bytes written since the last snapshot (decides when to compact). */
+      bytesSinceSnapshot = 0;
+      snapshotBytes = 0;
+      get available() {
+        return this.ok;
+      }
+      /**
+       * Reads the snapshot and every journal it does not include, calling `apply` per record in
+       * order (a torn or unreadable line is skipped), and removes leftover temp files.
+       */
+      async load(apply) {
+        await this.fs.mkdir(this.dir);
+        const names = await this.fs.readdir(this.dir);
+        for (const f of names) if (f.endsWith(".tmp")) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+        });
+        let covered = 0;
+        if (names.includes(SNAPSHOT)) {
+          const text = await this.fs.readFile(join(this.dir, SNAPSHOT));
+          this.snapshotBytes = Buffer.byteLength(text);
+          const lines = text.split("\n");
+          const head = parse(lines[0] ?? "");
+          covered = typeof head?.gen === "number" ? head.gen : 0;
+          for (const line of lines.slice(1)) replay(line, apply);
+        }
+        const gens = names.flatMap((f) => JOURNAL.exec(f) ? [Number(JOURNAL.exec(f)[1])] : []).sort((a, b) => a - b);
+        for (const g of gens) {
+          const path = join(this.dir, `journal-${g}.ndjson`);
+          if (g < covered) {
+            await this.fs.rm(path, { force: true }).catch(() => {
+            });
+            continue;
+          }
+          const text = await this.fs.readFile(path);
+          this.bytesSinceSnapshot += Buffer.byteLength(text);
+          for (const line of text.split("\n")) replay(line, apply);
+        }
+        this.gen = Math.max(covered, ...gens, 0) + 1;
+      }
+      /** Appends lines (each ending in "\n") and resolves once they are on disk. */
+      append(data) {
+        return new Promise((resolve2, reject) => {
+          this.queue.push({ data, resolve: resolve2, reject });
+          if (!this.writing) this.writing = this.pump();
+        });
+      }
+      async pump() {
+        while (this.queue.length) {
+          const batch = this.queue;
+          this.queue = [];
+          const buf = Buffer.from(batch.map((w) => w.data).join(""));
+          try {
+            if (!this.fh) await this.openCurrent();
+            for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
+            await this.fh.datasync();
+            this.size += buf.length;
+            this.bytesSinceSnapshot += buf.length;
+            this.ok = true;
+            for (const w of batch) w.resolve();
+          } catch (e) {
+            this.ok = false;
+            await this.cutOff();
+            const err2 = storageError(e);
+            for (const w of batch) w.reject(err2);
+          }
+        }
+        this.writing = null;
+      }
+      async openCurrent() {
+        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+        this.size = 0;
+      }
+      /** After a failed write: cut the file back to its last complete line, or start a new one. */
+      async cutOff() {
+        if (!this.fh) return;
+        try {
+          await this.fh.truncate(this.size);
+        } catch {
+          await this.fh.close().catch(() => {
+          });
+          this.fh = null;
+          this.gen++;
+        }
+      }
+      /** Waits until nothing is being written. */
+      async idle() {
+        while (this.writing) await this.writing;
+      }
+      /**
+       * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices;
+       * called synchronously at the switch of files) and drops the journals it includes. New appends go to a new journal file from the moment
+       * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
+       * Throws StorageUnavailable on failure, leaving every journal in place.
+       */
+      async compact(lines) {
+        while (this.writing) await this.writing;
+        const covered = this.gen + 1;
+        const old = this.fh;
+        this.fh = null;
+        this.gen = covered;
+        this.size = 0;
+        this.bytesSinceSnapshot = 0;
+        const source = lines();
+        await old?.close().catch(() => {
+        });
+        const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
+        let written = 0;
+        try {
+          const fh = await this.fs.open(tmp, "w", 384);
+          try {
+            let chunk = `${JSON.stringify({ gen: covered })}
+`;
+            for await (const line of source) {
+              chunk += line;
+              if (chunk.length >= 1 << 20) {
+                written += await writeAll(fh, chunk);
+                chunk = "";
+              }
+            }
+            written += await writeAll(fh, chunk);
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
+          await this.fs.rename(tmp, join(this.dir, SNAPSHOT));
+          await this.syncDir();
+        } catch (e) {
+          await this.fs.rm(tmp, { force: true }).catch(() => {
+          });
+          throw storageError(e);
+        }
+        this.snapshotBytes = written;
+        for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
+          const m10 = JOURNAL.exec(f);
+          if (m10 && Number(m10[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+          });
+        }
+      }
+      /** Makes the rename itself durable (best effort: not every file system allows it). */
+      async syncDir() {
+        try {
+          const d = await this.fs.open(this.dir, "r");
+          await d.sync().finally(() => d.close());
+        } catch {
+        }
+      }
+      async close() {
+        await this.idle();
+        await this.fh?.close().catch(() => {
+        });
+        this.fh = null;
+      }
+    };
+  }
+});
+
 // src/store/offline-queue.ts
 function agentBase(agentId) {
   return AGENT_OVERHEAD + 2 * agentId.length;
@@ -3561,6 +3905,40 @@ var init_offline_queue = __esm({
       }
       usage() {
         return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
+      }
+      /**
+       * Takes back a frame that was just added and is still waiting (its write to disk failed, so
+       * its sender is told 503 and will send it again); false when a stream took it meanwhile.
+       */
+      withdraw(agentId, frame) {
+        const q = this.agents.get(agentId);
+        if (!q) return false;
+        const buf = Buffer.from(frame, "utf8");
+        const i = q.entries.findIndex((e) => e.deliveredAt === null && e.frame.equals(buf));
+        if (i < 0) return false;
+        this.remove(q, i);
+        if (!q.entries.length) this.forget(agentId, q);
+        return true;
+      }
+      /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
+      *kept() {
+        for (const [agentId, q] of this.agents) {
+          for (const e of q.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+        }
+      }
+      /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
+      restore(k) {
+        let q = this.agents.get(k.agentId);
+        if (!q) {
+          q = { entries: [], bytes: agentBase(k.agentId), touched: k.at };
+          this.bytes += q.bytes;
+        }
+        const bytes2 = k.frame.length + ENTRY_OVERHEAD;
+        q.entries.push({ frame: k.frame, bytes: bytes2, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
+        q.bytes += bytes2;
+        this.bytes += bytes2;
+        this.messages++;
+        this.touch(k.agentId, q, Math.max(q.touched, k.deliveredAt ?? k.at), k.deliveredAt !== null);
       }
       count(agentId, nowMs, pred) {
         const q = this.agents.get(agentId);
@@ -3719,6 +4097,120 @@ var init_messenger_store = __esm({
   }
 });
 
+// src/store/messenger-file-store.ts
+var yieldNow, FileMessengerStore;
+var init_messenger_file_store = __esm({
+  "src/store/messenger-file-store.ts"() {
+    "use strict";
+    init_journal();
+    init_messenger_store();
+    yieldNow = () => new Promise((r) => setImmediate(r));
+    FileMessengerStore = class extends MemoryMessengerStore {
+      constructor(dataDir, limits, opts = {}) {
+        super(limits);
+        this.opts = opts;
+        this.journal = new Journal(dataDir, opts.fs ?? nodeFs);
+      }
+      opts;
+      journal;
+      compacting = null;
+      compactFailed = false;
+      /** Replays the snapshot and journals; returns how many frames are kept. */
+      async load() {
+        await this.journal.load((r) => this.replay(r));
+        await this.compact().catch(() => {
+        });
+        return this.queue.usage().messages;
+      }
+      replay(r) {
+        const frame = typeof r.f === "string" ? r.f : null;
+        if (typeof r.a === "string" && typeof r.t === "number" && frame !== null) {
+          this.queue.add(r.a, frame, r.t, typeof r.o === "object" && r.o ? r.o : {});
+        } else if (typeof r.d === "string" && typeof r.t === "number") {
+          this.queue.drain(r.d, r.t);
+        } else if (typeof r.p === "string" && typeof r.t === "number" && frame !== null) {
+          const l = typeof r.l === "number" ? r.l : null;
+          this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l, once: r.o === 1, control: r.c === 1 });
+        } else if (typeof r.n === "number" && Number.isSafeInteger(r.n)) {
+          this.total = r.n;
+        }
+      }
+      async enqueue(agentId, frame, nowMs, opts = {}) {
+        const result = this.queue.add(agentId, frame, nowMs, opts);
+        if (result !== "stored") return result;
+        try {
+          await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`);
+        } catch (e) {
+          this.queue.withdraw(agentId, frame);
+          throw e;
+        }
+        return result;
+      }
+      async drain(agentId, nowMs) {
+        const out2 = this.queue.drain(agentId, nowMs);
+        if (!out2.length) return out2;
+        await this.write(`{"d":${JSON.stringify(agentId)},"t":${nowMs}}
+`).catch(() => {
+        });
+        return out2;
+      }
+      write(line) {
+        const written = this.journal.append(line);
+        if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.compact().catch(() => {
+        });
+        return written;
+      }
+      journalLimit() {
+        return Math.max(this.opts.compactAfterBytes ?? 8 << 20, this.journal.snapshotBytes);
+      }
+      /** One compaction at a time; a failed one is tried again when the journal next grows past the limit. */
+      compact() {
+        this.compacting ??= (async () => {
+          this.compactFailed = true;
+          try {
+            await this.journal.compact(() => this.snapshot());
+            this.compactFailed = false;
+          } finally {
+            this.compacting = null;
+          }
+        })();
+        return this.compacting;
+      }
+      /**
+       * The kept frames, captured now (journal.ts calls this in the step that switches files) and
+       * written out in slices that yield to requests.
+       */
+      snapshot() {
+        const kept = [...this.queue.kept()];
+        const total = this.total;
+        return (async function* () {
+          let chunk = `{"n":${total}}
+`;
+          for (const k of kept) {
+            chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0},"f":${JSON.stringify(k.frame.toString("utf8"))}}
+`;
+            if (chunk.length >= 1 << 20) {
+              yield chunk;
+              chunk = "";
+              await yieldNow();
+            }
+          }
+          yield chunk;
+        })();
+      }
+      async ping() {
+        return this.journal.available;
+      }
+      async close() {
+        await this.compacting?.catch(() => {
+        });
+        await this.journal.close();
+      }
+    };
+  }
+});
+
 // builtin:node:os
 var m9, hostname;
 var init_node_os = __esm({
@@ -3764,17 +4256,6 @@ var init_rate_limit = __esm({
         this.lastSweep = t;
         for (const [k, b] of this.buckets) if (t - b.at > idle) this.buckets.delete(k);
       }
-    };
-  }
-});
-
-// src/store/nexus-store.ts
-var StorageUnavailable;
-var init_nexus_store = __esm({
-  "src/store/nexus-store.ts"() {
-    "use strict";
-    init_errors();
-    StorageUnavailable = class extends CodedError {
     };
   }
 });
@@ -3868,7 +4349,7 @@ var init_subscriber = __esm({
         const held = this.items.slice(this.head);
         for (const item of held.slice(0, skipLive)) this.ownBytes -= item.own;
         const live = held.slice(skipLive);
-        this.items = [...backlog.map(({ frame, replay }) => ({ data: frame, replay, own: 0 })), ...live];
+        this.items = [...backlog.map(({ frame, replay: replay2 }) => ({ data: frame, replay: replay2, own: 0 })), ...live];
         this.head = 0;
         this.holding = false;
         this.pump();
@@ -5057,7 +5538,18 @@ async function startMessenger(config, opts = {}) {
     const { redisBackend: redisBackend2 } = await Promise.resolve().then(() => (init_redis_backend(), redis_backend_exports));
     backend = await redisBackend2(config, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  let lock = null;
+  let store = opts.store ?? backend?.store;
+  if (!store && config.dataDir) {
+    lock = await lockDataDir(config.dataDir);
+    const fileStore = new FileMessengerStore(config.dataDir, queueLimits(config));
+    await fileStore.load().catch(async (e) => {
+      await lock?.release();
+      throw e;
+    });
+    store = fileStore;
+  }
+  store ??= new MemoryMessengerStore(queueLimits(config));
   const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
   let running;
   try {
@@ -5072,7 +5564,10 @@ async function startMessenger(config, opts = {}) {
     });
   } catch (e) {
     await messenger.relay.close();
+    if (lock) await store.close().catch(() => {
+    });
     await backend?.close();
+    await lock?.release();
     throw e;
   }
   return {
@@ -5084,6 +5579,7 @@ async function startMessenger(config, opts = {}) {
       await messenger.relay.close();
       await store.close();
       await backend?.close();
+      await lock?.release();
     }
   };
 }
@@ -5092,6 +5588,8 @@ var init_server = __esm({
   "src/opennexus/messenger/server.ts"() {
     "use strict";
     init_node_adapter();
+    init_data_dir_lock();
+    init_messenger_file_store();
     init_messenger_store();
     init_app();
     init_config();
@@ -5154,16 +5652,18 @@ async function serve2(p, ctx) {
   const { messengerConfig: messengerConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
   const { startMessenger: startMessenger2 } = await Promise.resolve().then(() => (init_server(), server_exports));
   const port = int(p, "port", 0, 65535);
-  const config = messengerConfig2(ctx.env, { ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
+  const config = messengerConfig2(ctx.env, { dataDir: messengerDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
   let m10;
   try {
     m10 = await startMessenger2(config);
   } catch (e) {
-    if (e.code === "redis_unavailable") throw new CliError(e.message, 1, "redis_unavailable");
+    const code = e.code;
+    if (code === "redis_unavailable" || code === "data_dir_in_use") throw new CliError(e.message, 1, code);
     throw new CliError(`cannot listen on ${config.host}:${config.port}: ${e.message}`, 1, "listen_failed");
   }
-  out(toJson({ event: "listening", service: "opennexus-messenger", url: m10.url }));
-  err(`OpenNexus messenger listening on ${m10.url} (Ctrl-C to stop)`);
+  const storage = config.redisUrl ? "redis" : config.dataDir ? "disk" : "memory";
+  out(toJson({ event: "listening", service: "opennexus-messenger", url: m10.url, storage, dataDir: config.redisUrl ? null : config.dataDir }));
+  err(`OpenNexus messenger listening on ${m10.url} (queue: ${config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : config.dataDir ?? "memory only"}; Ctrl-C to stop)`);
   await new Promise((resolve2) => onStopSignal(() => resolve2()));
   await m10.close();
   err("Messenger stopped.");
@@ -5176,6 +5676,7 @@ var init_opennexus_run = __esm({
     init_io();
     init_opennexus_context();
     init_files();
+    init_state_dir();
     init_keys();
     init_opennexus_stream();
     init_opennexus_peers();
@@ -5288,6 +5789,7 @@ function main(program, ctx, reporter, argv = process.argv.slice(2)) {
 init_limits();
 var MESSENGER_ENV = [
   ["PORT", "8080", "port to listen on (`--port` wins)"],
+  ["DATA_DIR", "<state dir>/messenger", "where the offline queue and drain retention are kept on disk (synced before a message is answered 200, so a restart or `kill -9` loses none); one messenger per directory; `none` = memory only; unused with REDIS_URL"],
   ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
   ["RATE_BURST", "200", "token bucket size per client IP"],
   ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],

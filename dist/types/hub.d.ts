@@ -3,7 +3,10 @@ export interface HubOptions {
     messengerPort?: number;
     nexusPort?: number;
     env?: Record<string, string | undefined>;
+    /** The session server's data directory (null: memory only); its DATA_DIR env wins. */
     dataDir?: string | null;
+    /** The messenger's (null: memory only); MESSENGER_DATA_DIR wins, else `<DATA_DIR>/messenger`. */
+    messengerDataDir?: string | null;
     instances?: number;
 }
 export declare function startHub(opts: HubOptions): Promise<{

@@ -5,7 +5,7 @@
 import { int, str, type Parsed, type RunContext } from './args.ts';
 import { CliError, err, onStopSignal, out } from './io.ts';
 import { UsageError } from './args.ts';
-import { serverDataDir } from './state-dir.ts';
+import { messengerDataDir, serverDataDir } from './state-dir.ts';
 import { startHub } from '../hub.ts';
 
 export async function start(p: Parsed, ctx: RunContext): Promise<number> {
@@ -20,10 +20,12 @@ export async function start(p: Parsed, ctx: RunContext): Promise<number> {
       nexusPort: int(p, 'nexus-port', 0, 65535) ?? 3000,
       env: redis ? { ...ctx.env, REDIS_URL: redis } : ctx.env,
       dataDir: serverDataDir(ctx.env, ctx.moduleUrl),
+      messengerDataDir: messengerDataDir(ctx.env, ctx.moduleUrl),
       instances,
     });
   } catch (e) {
-    const code = (e as { code?: string }).code === 'redis_unavailable' ? 'redis_unavailable' : 'listen_failed';
+    const known = (e as { code?: string }).code;
+    const code = known === 'redis_unavailable' || known === 'data_dir_in_use' ? known : 'listen_failed';
     throw new CliError(`the hub did not start: ${(e as Error).message}`, 1, code);
   }
   out(JSON.stringify({ event: 'listening', service: 'hub', messengerUrl: hub.messengerUrl, nexusUrl: hub.nexusUrl, messengerUrls: hub.messengerUrls, nexusUrls: hub.nexusUrls, storage: redis ? 'redis' : 'embedded' }));

@@ -231,7 +231,8 @@ async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   try {
     s = await startNexusServer(config);
   } catch (e) {
-    if ((e as { code?: string }).code === 'redis_unavailable') return reply({ code: 1, json: { error: 'redis_unavailable', message: (e as Error).message } });
+    const code = (e as { code?: string }).code;
+    if (code === 'redis_unavailable' || code === 'data_dir_in_use') return reply({ code: 1, json: { error: code, message: (e as Error).message } });
     return reply({ code: 1, json: { error: 'listen_failed', message: `cannot listen on ${config.host}:${config.port}: ${(e as Error).message}` } });
   }
   const storage = config.redisUrl ? 'redis' : config.dataDir ? 'disk' : 'memory';

@@ -6,6 +6,7 @@ import { int, str, type Parsed } from './args.ts';
 import { CliError, err, onStopSignal, out, readStdin, safeText, toJson } from './io.ts';
 import { clientOf, dirOf, keyPaths, loadIdentity, ownMessenger, type Ctx } from './opennexus-context.ts';
 import { inlineFiles } from '../store/files.ts';
+import { messengerDataDir } from './state-dir.ts';
 import { generateKeys as generateKeysFiles, keyTextOrFile } from '../opennexus/keys.ts';
 
 export { stream } from './opennexus-stream.ts';
@@ -56,18 +57,20 @@ export async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   const { messengerConfig } = await import('../opennexus/messenger/config.ts');
   const { startMessenger } = await import('../opennexus/messenger/server.ts');
   const port = int(p, 'port', 0, 65535);
-  const config = messengerConfig(ctx.env, { ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
+  const config = messengerConfig(ctx.env, { dataDir: messengerDataDir(ctx.env, ctx.moduleUrl), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
   let m;
   try {
     m = await startMessenger(config);
   } catch (e) {
     // REDIS_URL set but Redis unreachable: say so, rather than serve alone (opennexus spec §5
     // falls back to local mode, which splits the instances' agents without anyone noticing).
-    if ((e as { code?: string }).code === 'redis_unavailable') throw new CliError((e as Error).message, 1, 'redis_unavailable');
+    const code = (e as { code?: string }).code;
+    if (code === 'redis_unavailable' || code === 'data_dir_in_use') throw new CliError((e as Error).message, 1, code);
     throw new CliError(`cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`, 1, 'listen_failed');
   }
-  out(toJson({ event: 'listening', service: 'opennexus-messenger', url: m.url }));
-  err(`OpenNexus messenger listening on ${m.url} (Ctrl-C to stop)`);
+  const storage = config.redisUrl ? 'redis' : config.dataDir ? 'disk' : 'memory';
+  out(toJson({ event: 'listening', service: 'opennexus-messenger', url: m.url, storage, dataDir: config.redisUrl ? null : config.dataDir }));
+  err(`OpenNexus messenger listening on ${m.url} (queue: ${config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : (config.dataDir ?? 'memory only')}; Ctrl-C to stop)`);
   await new Promise<void>((resolve) => onStopSignal(() => resolve()));
   await m.close();
   err('Messenger stopped.');

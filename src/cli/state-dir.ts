@@ -14,6 +14,11 @@ export function serverDataDir(env: Record<string, string | undefined>, moduleUrl
   return join(stateDir('nexus', env, moduleUrl), '..', 'nexus-server');
 }
 
+/** The messenger's default DATA_DIR: `<state base>/messenger`. */
+export function messengerDataDir(env: Record<string, string | undefined>, moduleUrl: string): string {
+  return join(stateDir('opennexus', env, moduleUrl), '..', 'messenger');
+}
+
 export function stateDir(part: 'opennexus' | 'nexus', env: Record<string, string | undefined>, moduleUrl: string): string {
   const base = env.NEXUS_STATE_DIR ? resolve(env.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), '.state');
   return join(base, part);

@@ -181,3 +181,44 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
     await release(files, dir, g);
   }
 }
+
+/** The pid named by the highest generation, when it is a live process (the lock's holder). */
+async function livePid(files: Files, dir: string): Promise<number | null> {
+  const l = await list(files, dir);
+  if (l.highest < 0 || l.free.has(l.highest)) return null;
+  const text = await files.readText(join(dir, String(l.highest))).catch(() => '');
+  const m = /^pid=(\d+) /.exec(text);
+  return m && ownerAlive(text) ? Number(m[1]) : null;
+}
+
+export type HeldLock = { held: true; release(): Promise<void> } | { held: false; holderPid: number | null };
+
+/**
+ * Takes the lock for as long as the caller lives (until release()), without waiting for a live
+ * holder: `held: false` names it instead. A holder that died (kill -9) is taken over. Used for
+ * a server's data directory, which two servers must never write at once (data-dir-lock.ts).
+ */
+export async function holdFileLock(path: string, opts: Omit<LockOptions, 'timeoutMs' | 'signal'> = {}): Promise<HeldLock> {
+  const dir = `${path}.locks`;
+  const files = opts.files ?? poolFiles;
+  await files.makeDirs(dir, 0o700);
+  // A few tries: null also means a lost race with another taker, or a dead holder's leftovers.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const g = await tryAcquire(files, dir, opts.unreadableStaleMs ?? UNREADABLE_STALE_MS);
+    if (g !== null) {
+      let released = false;
+      return {
+        held: true,
+        release: async () => {
+          if (released) return;
+          released = true;
+          await release(files, dir, g);
+        },
+      };
+    }
+    const pid = await livePid(files, dir);
+    if (pid !== null) return { held: false, holderPid: pid };
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  return { held: false, holderPid: await livePid(files, dir) };
+}

@@ -165,8 +165,8 @@ export class Journal {
   }
 
   /**
-   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
-   * and drops the journals it includes. New appends go to a new journal file from the moment
+   * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices;
+   * called synchronously at the switch of files) and drops the journals it includes. New appends go to a new journal file from the moment
    * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
    * Throws StorageUnavailable on failure, leaving every journal in place.
    */
@@ -179,6 +179,9 @@ export class Journal {
     this.gen = covered;
     this.size = 0;
     this.bytesSinceSnapshot = 0;
+    // Asked for in the same step: a store may capture its state here, which then holds exactly
+    // what the older journals hold (messenger-file-store.ts).
+    const source = lines();
     await old?.close().catch(() => {});
     const tmp = join(this.dir, `${SNAPSHOT}.${process.pid}.${Date.now()}.tmp`);
     let written = 0;
@@ -186,7 +189,7 @@ export class Journal {
       const fh = await this.fs.open(tmp, 'w', 0o600);
       try {
         let chunk = `${JSON.stringify({ gen: covered })}\n`;
-        for await (const line of lines()) {
+        for await (const line of source) {
           chunk += line;
           if (chunk.length >= 1 << 20) {
             written += await writeAll(fh, chunk);

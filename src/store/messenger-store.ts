@@ -40,8 +40,8 @@ const PRESENCE_WINDOW_MS = 60_000;
 export class MemoryMessengerStore implements MessengerStore {
   /** agent id -> last heartbeat, in order of last heartbeat (re-inserted on each one). */
   private readonly beats = new Map<string, number>();
-  private readonly queue: OfflineQueue;
-  private total = 0;
+  protected readonly queue: OfflineQueue;
+  protected total = 0;
 
   constructor(limits: OfflineQueueLimits, private readonly presenceMax = PRESENCE_MAX) {
     this.queue = new OfflineQueue(limits);

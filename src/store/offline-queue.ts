@@ -48,6 +48,17 @@ export interface QueueUsage {
   refused: number;
 }
 
+/** A kept frame as a snapshot holds it. */
+export interface KeptFrame {
+  agentId: string;
+  frame: Buffer;
+  at: number;
+  queued: boolean;
+  deliveredAt: number | null;
+  once: boolean;
+  control: boolean;
+}
+
 /** Bookkeeping charged per message and per agent besides the frame bytes (objects, map slots). */
 export const ENTRY_OVERHEAD = 128;
 export const AGENT_OVERHEAD = 256;
@@ -165,6 +176,43 @@ export class OfflineQueue {
 
   usage(): QueueUsage {
     return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
+  }
+
+  /**
+   * Takes back a frame that was just added and is still waiting (its write to disk failed, so
+   * its sender is told 503 and will send it again); false when a stream took it meanwhile.
+   */
+  withdraw(agentId: string, frame: string): boolean {
+    const q = this.agents.get(agentId);
+    if (!q) return false;
+    const buf = Buffer.from(frame, 'utf8');
+    const i = q.entries.findIndex((e) => e.deliveredAt === null && e.frame.equals(buf));
+    if (i < 0) return false;
+    this.remove(q, i);
+    if (!q.entries.length) this.forget(agentId, q);
+    return true;
+  }
+
+  /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
+  *kept(): Iterable<KeptFrame> {
+    for (const [agentId, q] of this.agents) {
+      for (const e of q.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+    }
+  }
+
+  /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
+  restore(k: KeptFrame): void {
+    let q = this.agents.get(k.agentId);
+    if (!q) {
+      q = { entries: [], bytes: agentBase(k.agentId), touched: k.at };
+      this.bytes += q.bytes;
+    }
+    const bytes = k.frame.length + ENTRY_OVERHEAD;
+    q.entries.push({ frame: k.frame, bytes, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
+    q.bytes += bytes;
+    this.bytes += bytes;
+    this.messages++;
+    this.touch(k.agentId, q, Math.max(q.touched, k.deliveredAt ?? k.at), k.deliveredAt !== null);
   }
 
   private count(agentId: string, nowMs: number, pred: (e: Entry) => boolean): number {

@@ -15,3 +15,16 @@ export interface LockOptions {
     files?: Files;
 }
 export declare function withFileLock<T>(path: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
+export type HeldLock = {
+    held: true;
+    release(): Promise<void>;
+} | {
+    held: false;
+    holderPid: number | null;
+};
+/**
+ * Takes the lock for as long as the caller lives (until release()), without waiting for a live
+ * holder: `held: false` names it instead. A holder that died (kill -9) is taken over. Used for
+ * a server's data directory, which two servers must never write at once (data-dir-lock.ts).
+ */
+export declare function holdFileLock(path: string, opts?: Omit<LockOptions, 'timeoutMs' | 'signal'>): Promise<HeldLock>;

@@ -49,8 +49,8 @@ export declare class Journal {
     /** Waits until nothing is being written. */
     idle(): Promise<void>;
     /**
-     * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices)
-     * and drops the journals it includes. New appends go to a new journal file from the moment
+     * Writes a snapshot of `lines()` (an async iterable, so a large state is produced in slices;
+     * called synchronously at the switch of files) and drops the journals it includes. New appends go to a new journal file from the moment
      * this starts, so the snapshot (taken while writes go on) plus that journal is complete.
      * Throws StorageUnavailable on failure, leaving every journal in place.
      */

@@ -4,7 +4,7 @@
  * interface, so a shared (Redis) implementation can serve several instances;
  * MemoryMessengerStore is the embedded default.
  */
-import { type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.js';
+import { OfflineQueue, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.js';
 export type { DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.js';
 export interface MessengerStore {
     heartbeat(agentId: string, nowMs: number): Promise<void>;
@@ -40,8 +40,8 @@ export declare class MemoryMessengerStore implements MessengerStore {
     private readonly presenceMax;
     /** agent id -> last heartbeat, in order of last heartbeat (re-inserted on each one). */
     private readonly beats;
-    private readonly queue;
-    private total;
+    protected readonly queue: OfflineQueue;
+    protected total: number;
     constructor(limits: OfflineQueueLimits, presenceMax?: number);
     /**
      * Old entries are pruned here, on the only path that adds them, and the oldest go beyond

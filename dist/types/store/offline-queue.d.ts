@@ -44,6 +44,16 @@ export interface QueueUsage {
     /** Messages refused because a budget was full. */
     refused: number;
 }
+/** A kept frame as a snapshot holds it. */
+export interface KeptFrame {
+    agentId: string;
+    frame: Buffer;
+    at: number;
+    queued: boolean;
+    deliveredAt: number | null;
+    once: boolean;
+    control: boolean;
+}
 /** Bookkeeping charged per message and per agent besides the frame bytes (objects, map slots). */
 export declare const ENTRY_OVERHEAD = 128;
 export declare const AGENT_OVERHEAD = 256;
@@ -81,6 +91,15 @@ export declare class OfflineQueue {
     /** Delivered frames kept for replay. */
     retained(agentId: string, nowMs: number): number;
     usage(): QueueUsage;
+    /**
+     * Takes back a frame that was just added and is still waiting (its write to disk failed, so
+     * its sender is told 503 and will send it again); false when a stream took it meanwhile.
+     */
+    withdraw(agentId: string, frame: string): boolean;
+    /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
+    kept(): Iterable<KeptFrame>;
+    /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
+    restore(k: KeptFrame): void;
     private count;
     private refuse;
     private expired;

@@ -5,6 +5,7 @@
  * Sweeps expired state once a minute (in slices), flushes and disconnects on close.
  */
 import { serve, type RunningServer } from '../../http/node-adapter.ts';
+import { lockDataDir, type DataDirLock } from '../../store/data-dir-lock.ts';
 import { FileNexusStore } from '../../store/nexus-file-store.ts';
 import { MemoryNexusStore } from '../../store/memory-nexus-store.ts';
 import type { MessageBudget, NexusStore } from '../../store/nexus-store.ts';
@@ -32,10 +33,16 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
     shared = await redisBackend(config, budget, now, opts.log);
     store = shared.deps.store;
   }
+  let lock: DataDirLock | null = null;
   if (!store) {
     if (config.dataDir) {
+      // Before anything reads the directory: a second server there is refused (data-dir-lock.ts).
+      lock = await lockDataDir(config.dataDir, opts.log ?? ((l) => void process.stderr.write(`${l}\n`)));
       const fileStore = new FileNexusStore(config.dataDir, { budget });
-      await fileStore.load(now());
+      await fileStore.load(now()).catch(async (e: unknown) => {
+        await lock?.release();
+        throw e;
+      });
       store = fileStore;
     } else {
       store = new MemoryNexusStore(budget);
@@ -50,6 +57,7 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
     // A port in use (say) must not leave the store's files or Redis connections open: the process would hang.
     await store.close().catch(() => {});
     await shared?.close().catch(() => {});
+    await lock?.release();
     throw e;
   }
   const timer = setInterval(() => void app.sweep().catch(() => {}), 60_000);
@@ -64,6 +72,7 @@ export async function startNexusServer(config: NexusConfig, opts: { store?: Nexu
       await running.close();
       await store.close();
       await shared?.close();
+      await lock?.release(); // last: the store's final writes are done
     },
   };
 }

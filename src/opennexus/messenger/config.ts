@@ -26,6 +26,11 @@ export interface MessengerConfig {
   drainGraceMs: number;
   /** Unsent bytes one stream may hold before it is closed (subscriber.ts). */
   streamBufferBytes: number;
+  /**
+   * Where the offline queue and drain retention are kept on disk (messenger-file-store.ts);
+   * null: memory only. Unused with Redis, which keeps them.
+   */
+  dataDir: string | null;
   /** Shared backend for several instances (src/redis/); null: everything in this process. */
   redisUrl: string | null;
   /** Put before every Redis key and channel. */
@@ -44,8 +49,10 @@ function num(v: string | undefined, dflt: number, integer = false): number {
   return n;
 }
 
-export function messengerConfig(env: Record<string, string | undefined>, flags: { host?: string; port?: number } = {}): MessengerConfig {
+export function messengerConfig(env: Record<string, string | undefined>, flags: { host?: string; port?: number; dataDir?: string | null } = {}): MessengerConfig {
   return {
+    // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
+    dataDir: env.DATA_DIR === 'none' ? null : env.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? '127.0.0.1',
     port: flags.port ?? num(env.PORT, 8080, true),
     rateLimit: num(env.RATE_LIMIT, 100),

@@ -7,6 +7,7 @@ import { CONNECTION_ENV, STREAM_ENV } from '../../http/limits.ts';
 
 export const MESSENGER_ENV = [
   ['PORT', '8080', 'port to listen on (`--port` wins)'],
+  ['DATA_DIR', '<state dir>/messenger', 'where the offline queue and drain retention are kept on disk (synced before a message is answered 200, so a restart or `kill -9` loses none); one messenger per directory; `none` = memory only; unused with REDIS_URL'],
   ['RATE_LIMIT', '100', 'requests per second per client IP; <= 0 disables'],
   ['RATE_BURST', '200', 'token bucket size per client IP'],
   ['TRUST_PROXY', '0', 'N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs'],

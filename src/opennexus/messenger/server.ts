@@ -3,6 +3,8 @@
  * with REDIS_URL on Redis, shared with the other instances (redis-backend.ts).
  */
 import { serve, type RunningServer } from '../../http/node-adapter.ts';
+import { lockDataDir, type DataDirLock } from '../../store/data-dir-lock.ts';
+import { FileMessengerStore } from '../../store/messenger-file-store.ts';
 import { MemoryMessengerStore, type MessengerStore } from '../../store/messenger-store.ts';
 import { createMessenger, type Messenger } from './app.ts';
 import { queueLimits, type MessengerConfig } from './config.ts';
@@ -28,7 +30,19 @@ export async function startMessenger(
     const { redisBackend } = await import('./redis-backend.ts');
     backend = await redisBackend(config, now, opts.log ?? stderrLine);
   }
-  const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
+  let lock: DataDirLock | null = null;
+  let store = opts.store ?? backend?.store;
+  if (!store && config.dataDir) {
+    // Before anything reads the directory: a second server there is refused (data-dir-lock.ts).
+    lock = await lockDataDir(config.dataDir, opts.log ?? stderrLine);
+    const fileStore = new FileMessengerStore(config.dataDir, queueLimits(config));
+    await fileStore.load().catch(async (e: unknown) => {
+      await lock?.release();
+      throw e;
+    });
+    store = fileStore;
+  }
+  store ??= new MemoryMessengerStore(queueLimits(config));
   const messenger = createMessenger({ config, store, now, ...(backend ? { relay: backend.relay } : {}) });
   let running: RunningServer;
   try {
@@ -43,7 +57,9 @@ export async function startMessenger(
     });
   } catch (e) {
     await messenger.relay.close();
+    if (lock) await store.close().catch(() => {}); // ours: its files must not stay open
     await backend?.close();
+    await lock?.release();
     throw e;
   }
   return {
@@ -55,6 +71,7 @@ export async function startMessenger(
       await messenger.relay.close();
       await store.close();
       await backend?.close();
+      await lock?.release(); // last: the store's final writes are done
     },
   };
 }

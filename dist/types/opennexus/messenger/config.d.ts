@@ -25,6 +25,11 @@ export interface MessengerConfig {
     drainGraceMs: number;
     /** Unsent bytes one stream may hold before it is closed (subscriber.ts). */
     streamBufferBytes: number;
+    /**
+     * Where the offline queue and drain retention are kept on disk (messenger-file-store.ts);
+     * null: memory only. Unused with Redis, which keeps them.
+     */
+    dataDir: string | null;
     /** Shared backend for several instances (src/redis/); null: everything in this process. */
     redisUrl: string | null;
     /** Put before every Redis key and channel. */
@@ -33,6 +38,7 @@ export interface MessengerConfig {
 export declare function messengerConfig(env: Record<string, string | undefined>, flags?: {
     host?: string;
     port?: number;
+    dataDir?: string | null;
 }): MessengerConfig;
 /** The offline queue's budgets, the same for the embedded and the Redis store. */
 export declare function queueLimits(config: MessengerConfig): OfflineQueueLimits;
