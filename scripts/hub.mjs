@@ -3172,7 +3172,7 @@ async function startMessenger(config, opts = {}) {
   let lock = null;
   let store = opts.store ?? backend?.store;
   if (!store && config.dataDir) {
-    lock = await lockDataDir(config.dataDir);
+    lock = await lockDataDir(config.dataDir, opts.log ?? stderrLine);
     const fileStore = new FileMessengerStore(config.dataDir, queueLimits(config));
     await fileStore.load().catch(async (e) => {
       await lock?.release();
@@ -7932,7 +7932,8 @@ async function startNexusServer(config, opts = {}) {
   let lock = null;
   if (!store) {
     if (config.dataDir) {
-      lock = await lockDataDir(config.dataDir);
+      lock = await lockDataDir(config.dataDir, opts.log ?? ((l3) => void process.stderr.write(`${l3}
+`)));
       const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now()).catch(async (e) => {
         await lock?.release();

@@ -6918,7 +6918,8 @@ async function startNexusServer(config, opts = {}) {
   let lock = null;
   if (!store) {
     if (config.dataDir) {
-      lock = await lockDataDir(config.dataDir);
+      lock = await lockDataDir(config.dataDir, opts.log ?? ((l3) => void process.stderr.write(`${l3}
+`)));
       const fileStore = new FileNexusStore(config.dataDir, { budget });
       await fileStore.load(now()).catch(async (e) => {
         await lock?.release();

@@ -5541,7 +5541,7 @@ async function startMessenger(config, opts = {}) {
   let lock = null;
   let store = opts.store ?? backend?.store;
   if (!store && config.dataDir) {
-    lock = await lockDataDir(config.dataDir);
+    lock = await lockDataDir(config.dataDir, opts.log ?? stderrLine);
     const fileStore = new FileMessengerStore(config.dataDir, queueLimits(config));
     await fileStore.load().catch(async (e) => {
       await lock?.release();
