@@ -3,7 +3,10 @@
  * run on the same machine, so the ratio means something on any machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { request, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { b64 } from '../src/opennexus/core/bytes.ts';
@@ -13,7 +16,7 @@ import { deriveSession, openData, sealData } from '../src/opennexus/core/session
 import { openSse } from '../src/opennexus/transport.ts';
 import { benchLockSoak } from './lock-soak.ts';
 import { benchOpenNexusSend } from './opennexus-send.ts';
-import { benchNexusCpu } from './nexus-cpu.ts';
+import { benchNexusCpu, cpuMicros, start } from './nexus-cpu.ts';
 import { benchNexusPush } from './nexus-push.ts';
 import { benchNexusRedis } from './nexus-redis.ts';
 import { benchMessengerRedis } from './messenger-redis.ts';
@@ -163,25 +166,45 @@ async function relayRate(url: string, receivers = 20, total = 20_000, concurrenc
   return rate;
 }
 
-async function benchRelay(): Promise<void> {
-  const base = await child(['-e', MINIMAL_RELAY]);
-  const baseline = await relayRate(base.url);
-  base.kill();
-  const ours = await child([script, 'serve', '--port', '0']);
-  const rate = await relayRate(ours.url);
-  ours.kill();
-  console.log(`messenger     POST->SSE, 20 receivers: ${Math.round(rate)} msgs/s | minimal node:http relay: ${Math.round(baseline)} msgs/s (${(rate / baseline).toFixed(2)}x)`);
+/** Rate and server CPU (user + system, /proc) per delivered message of one relay process. */
+async function relayRun(args: string[], env: Record<string, string> = {}): Promise<{ rate: number; cpu: number }> {
+  const c = await start(args, { RATE_LIMIT: '0', ...env });
+  const cpu0 = cpuMicros(c.proc.pid!);
+  const rate = await relayRate(c.url);
+  const cpu = (cpuMicros(c.proc.pid!) - cpu0) / 20_000;
+  c.proc.kill('SIGTERM');
+  return { rate, cpu };
 }
 
-benchStartup();
-benchCrypto();
-await benchRelay();
-await benchNexusPoll();
-await benchNexusCpu(nexusScript);
-await benchNexusPush();
-await benchNexusRedis(nexusScript);
-await benchMessengerRedis();
-await benchPluginWake();
-await benchHostLatency();
-await benchOpenNexusSend();
-await benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30);
+/**
+ * The messenger beside a minimal relay, in memory (DATA_DIR=none) and durable (the default:
+ * every kept frame journaled and fdatasync'ed before its POST is answered; a frame delivered
+ * live is still kept for the drain grace, so it is written too).
+ */
+async function benchRelay(): Promise<void> {
+  const base = await relayRun(['-e', MINIMAL_RELAY]);
+  const memory = await relayRun([script, 'serve', '--port', '0'], { DATA_DIR: 'none' });
+  const disk = await relayRun([script, 'serve', '--port', '0'], { DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-messenger-')) });
+  const f = (x: number) => x.toFixed(2);
+  console.log(`messenger     POST->SSE, 20 receivers: ${Math.round(memory.rate)} msgs/s | minimal node:http relay: ${Math.round(base.rate)} msgs/s (${f(memory.rate / base.rate)}x)`);
+  console.log(`messenger     CPU per delivered message: ${memory.cpu.toFixed(1)} µs in memory, ${disk.cpu.toFixed(1)} µs on DATA_DIR (${f(disk.cpu / memory.cpu)}x; ${Math.round(disk.rate)} msgs/s) | minimal relay: ${base.cpu.toFixed(1)} µs (memory ${f(memory.cpu / base.cpu)}x)`);
+}
+
+/** Every bench by name; `BENCH_ONLY=relay,nexus-cpu npm run bench` runs some of them. */
+const BENCHES: Record<string, () => unknown> = {
+  startup: benchStartup,
+  crypto: benchCrypto,
+  relay: benchRelay,
+  'nexus-poll': benchNexusPoll,
+  'nexus-cpu': () => benchNexusCpu(nexusScript),
+  'nexus-push': benchNexusPush,
+  'nexus-redis': () => benchNexusRedis(nexusScript),
+  'messenger-redis': benchMessengerRedis,
+  'plugin-wake': benchPluginWake,
+  'host-latency': benchHostLatency,
+  'opennexus-send': benchOpenNexusSend,
+  'lock-soak': () => benchLockSoak(Number(process.env.LOCK_SOAK_SECONDS) || 30),
+};
+const only = process.env.BENCH_ONLY?.split(',').map((n) => n.trim()).filter(Boolean);
+for (const n of only ?? []) if (!BENCHES[n]) throw new Error(`BENCH_ONLY: no bench named ${n} (${Object.keys(BENCHES).join(', ')})`);
+for (const [name, run] of Object.entries(BENCHES)) if (!only || only.includes(name)) await run();

@@ -22,7 +22,7 @@ function childCpuMs(): number {
 }
 
 export async function benchOpenNexusSend(n = 15): Promise<void> {
-  const server = spawn('node', [script, 'serve', '--port', '0'], { env: { ...process.env, RATE_LIMIT: '0' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const server = spawn('node', [script, 'serve', '--port', '0'], { env: { ...process.env, RATE_LIMIT: '0', DATA_DIR: 'none' }, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve) => server.stdout!.once('data', (b: Buffer) => resolve(JSON.parse(b.toString()).url)));
   try {
     const envOf = (name: string) => ({ ...process.env, NEXUS_STATE_DIR: mkdtempSync(join(tmpdir(), `bench-${name}-`)), MESSENGER_URL: url });

@@ -9724,8 +9724,31 @@ function nexusConfig(env, defaults) {
 }
 
 // src/hub.ts
-init_config();
 import { join as join9 } from "node:path";
+
+// src/hub-defaults.ts
+var HUB_LOOPBACK_ENV = [
+  ["RATE_LIMIT_MAX", "100000", "session server: requests per window per address (serve: 100 a minute)"],
+  ["SESSION_STORAGE_PER_IP", "1073741824", "session server: session metadata per address, = SESSION_STORAGE_TOTAL (serve: 16 MiB)"],
+  ["MAX_WAITERS_PER_IP", "4096", "session server: parked polls and event streams per address (serve: 32)"],
+  ["RATE_LIMIT", "0", "messenger: requests per second per address, 0 = no limit (serve: 100)"],
+  ["MAX_STREAMS_PER_IP", "4096", "both: open event streams per address (serve: 32)"],
+  ["MAX_CONNECTIONS_PER_IP", "0", "both: open connections per address, 0 = no cap (serve: 64); MAX_CONNECTIONS still caps the total"]
+];
+var LOOPBACK2 = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+function isLoopbackHost(host) {
+  return LOOPBACK2.test(host);
+}
+function hubEnv(env, host) {
+  if (!isLoopbackHost(host) || env.TRUST_PROXY?.trim() && env.TRUST_PROXY.trim() !== "0") return env;
+  const out = {};
+  for (const [name, value] of HUB_LOOPBACK_ENV) out[name] = value;
+  for (const [k, v2] of Object.entries(env)) if (v2 !== void 0 && v2.trim() !== "") out[k] = v2;
+  return out;
+}
+
+// src/hub.ts
+init_config();
 function messengerEnv(e, opts) {
   const own = e.MESSENGER_DATA_DIR?.trim();
   const shared = e.DATA_DIR?.trim();
@@ -9734,8 +9757,8 @@ function messengerEnv(e, opts) {
 }
 var nth = (port, i) => port === 0 ? 0 : port + i;
 async function startHub(opts) {
-  const e = opts.env ?? {};
   const host = opts.host ?? "127.0.0.1";
+  const e = hubEnv(opts.env ?? {}, host);
   const n = opts.instances ?? 1;
   const started = [];
   const closeAll = () => Promise.all(started.map((s) => s.close())).then(() => {

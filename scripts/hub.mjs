@@ -193,6 +193,33 @@ var init_io = __esm({
   }
 });
 
+// src/hub-defaults.ts
+function isLoopbackHost(host) {
+  return LOOPBACK.test(host);
+}
+function hubEnv(env2, host) {
+  if (!isLoopbackHost(host) || env2.TRUST_PROXY?.trim() && env2.TRUST_PROXY.trim() !== "0") return env2;
+  const out2 = {};
+  for (const [name, value] of HUB_LOOPBACK_ENV) out2[name] = value;
+  for (const [k, v2] of Object.entries(env2)) if (v2 !== void 0 && v2.trim() !== "") out2[k] = v2;
+  return out2;
+}
+var HUB_LOOPBACK_ENV, LOOPBACK;
+var init_hub_defaults = __esm({
+  "src/hub-defaults.ts"() {
+    "use strict";
+    HUB_LOOPBACK_ENV = [
+      ["RATE_LIMIT_MAX", "100000", "session server: requests per window per address (serve: 100 a minute)"],
+      ["SESSION_STORAGE_PER_IP", "1073741824", "session server: session metadata per address, = SESSION_STORAGE_TOTAL (serve: 16 MiB)"],
+      ["MAX_WAITERS_PER_IP", "4096", "session server: parked polls and event streams per address (serve: 32)"],
+      ["RATE_LIMIT", "0", "messenger: requests per second per address, 0 = no limit (serve: 100)"],
+      ["MAX_STREAMS_PER_IP", "4096", "both: open event streams per address (serve: 32)"],
+      ["MAX_CONNECTIONS_PER_IP", "0", "both: open connections per address, 0 = no cap (serve: 64); MAX_CONNECTIONS still caps the total"]
+    ];
+    LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+  }
+});
+
 // builtin:node:path
 var m2, dirname, join, resolve;
 var init_node_path = __esm({
@@ -259,7 +286,7 @@ function parseTrustProxy(value) {
   const trusted = new BlockList();
   for (const raw of v2.split(",")) {
     const item = raw.trim();
-    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v2);
+    for (const range of item === "loopback" ? LOOPBACK2 : [item]) addRange(trusted, range, v2);
   }
   return { trusted, spec: v2 };
 }
@@ -303,7 +330,7 @@ function clientAddress(peer, forwardedFor, trust) {
   }
   return pick !== void 0 && normalizeAddress(pick) || self;
 }
-var TrustProxyError, LOOPBACK;
+var TrustProxyError, LOOPBACK2;
 var init_client_address = __esm({
   "src/http/client-address.ts"() {
     "use strict";
@@ -311,7 +338,7 @@ var init_client_address = __esm({
     TrustProxyError = class extends Error {
       name = "TrustProxyError";
     };
-    LOOPBACK = ["127.0.0.0/8", "::1/128"];
+    LOOPBACK2 = ["127.0.0.0/8", "::1/128"];
   }
 });
 
@@ -7995,8 +8022,8 @@ function messengerEnv(e, opts) {
   return { ...e, DATA_DIR: dir ?? "none" };
 }
 async function startHub(opts) {
-  const e = opts.env ?? {};
   const host = opts.host ?? "127.0.0.1";
+  const e = hubEnv(opts.env ?? {}, host);
   const n = opts.instances ?? 1;
   const started = [];
   const closeAll = () => Promise.all(started.map((s) => s.close())).then(() => {
@@ -8023,6 +8050,7 @@ var init_hub2 = __esm({
   "src/hub.ts"() {
     "use strict";
     init_node_path();
+    init_hub_defaults();
     init_config();
     init_server();
     init_config2();
@@ -8087,6 +8115,7 @@ init_args();
 init_io();
 
 // src/cli/hub-commands.ts
+init_hub_defaults();
 var HUB = {
   name: "hub",
   summary: "Run both servers locally: the OpenNexus messenger and the NexusMessaging session server.",
@@ -8105,10 +8134,17 @@ var HUB = {
       ],
       examples: ["node {baseDir}/scripts/hub.mjs start", "node {baseDir}/scripts/hub.mjs start --redis redis://127.0.0.1:6379/2 --instances 2"],
       notes: [
+        "On a loopback --host (the default) every local agent comes from 127.0.0.1, so the hub raises the per-address limits of both servers to what the whole server allows (the table below; the guard against guessing pairing codes stays); any variable you set wins. On any other --host, or with TRUST_PROXY set (a tunnel or proxy in front), it keeps the internet-safe defaults of `nexus.mjs serve` and `opennexus.mjs serve`.",
+        "Data: the session server keeps its sessions in DATA_DIR (default `<state dir>/nexus-server`), the messenger its offline queue in MESSENGER_DATA_DIR (default `<DATA_DIR>/messenger` when DATA_DIR is set, else `<state dir>/messenger`); `none` keeps memory only. One server per directory: a second hub on the same state dir exits 1 naming the holder's pid.",
         "With --instances N every instance serves every session and agent: put them behind any HTTP load balancer (no stickiness needed; event streams are woken through Redis). JSON on stdout lists all URLs (`messengerUrls`, `nexusUrls`); `messengerUrl` and `nexusUrl` are the first."
       ],
       run: async () => (await Promise.resolve().then(() => (init_hub_run(), hub_run_exports))).start
     }
+  ],
+  env: [
+    ["DATA_DIR", "<state dir>/nexus-server", "the session server's data; `none` = memory only (both servers, unless MESSENGER_DATA_DIR is set)"],
+    ["MESSENGER_DATA_DIR", "<DATA_DIR>/messenger or <state dir>/messenger", "the messenger's offline queue; `none` = memory only"],
+    ...HUB_LOOPBACK_ENV.map(([n, d, desc]) => [n, d, `on loopback: ${desc}`])
   ]
 };
 

@@ -4,6 +4,7 @@
  * sessions and agents). Used by `hub.mjs start` (npm start) and the demo.
  */
 import { join } from 'node:path';
+import { hubEnv } from './hub-defaults.ts';
 import { messengerConfig } from './opennexus/messenger/config.ts';
 import { startMessenger } from './opennexus/messenger/server.ts';
 import { nexusConfig } from './nexus/server/config.ts';
@@ -37,8 +38,8 @@ function messengerEnv(e: Record<string, string | undefined>, opts: HubOptions): 
 const nth = (port: number, i: number) => (port === 0 ? 0 : port + i);
 
 export async function startHub(opts: HubOptions) {
-  const e = opts.env ?? {};
   const host = opts.host ?? '127.0.0.1';
+  const e = hubEnv(opts.env ?? {}, host);
   const n = opts.instances ?? 1;
   const started: { close(): Promise<void> }[] = [];
   const closeAll = () => Promise.all(started.map((s) => s.close())).then(() => {});

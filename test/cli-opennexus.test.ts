@@ -184,9 +184,11 @@ describe('opennexus CLI', () => {
   });
 
   it('serve: prints its URL as JSON, answers /health, exits 0 on SIGTERM', async () => {
-    const s = spawnScript(OPENNEXUS, ['serve', '--port', '0']);
+    const state = tempDir('serve-');
+    const s = spawnScript(OPENNEXUS, ['serve', '--port', '0'], { NEXUS_STATE_DIR: state });
     const line = await s.waitLine((l) => l.includes('"listening"'));
-    const { url } = JSON.parse(line);
+    const { url, storage, dataDir } = JSON.parse(line);
+    expect({ storage, dataDir }).toEqual({ storage: 'disk', dataDir: join(state, 'messenger') }); // durable by default
     const res = await fetch(`${url}/health`);
     expect(await res.json()).toEqual({ status: 'ok' });
     s.proc.kill('SIGTERM');
