@@ -9,7 +9,8 @@ import { messengerConfig, queueLimits } from '../src/opennexus/messenger/config.
 import { startMessenger, type RunningMessenger } from '../src/opennexus/messenger/server.ts';
 import { postJson } from '../src/opennexus/transport.ts';
 import { FileMessengerStore } from '../src/store/messenger-file-store.ts';
-import { ROOT, spawnScript } from './helpers/cli.ts';
+import { tempDir } from './helpers/agents.ts';
+import { ROOT, jsonLines, runScript, spawnScript } from './helpers/cli.ts';
 import { faultyFs } from './helpers/faulty-fs.ts';
 import { waitFor } from './helpers/http.ts';
 import { counters, rawStream } from './helpers/raw-sse.ts';
@@ -160,4 +161,41 @@ describe('messenger process on DATA_DIR', () => {
       s.close();
     }
   }, 60_000);
+
+  it('our CLI over a killed and restarted messenger: every message reported `sent` reaches the peer, and is then confirmed', async () => {
+    const d = dir();
+    let m = await serveMessenger(d);
+    procs.push(m);
+    const port = new URL(m.url).port;
+    const agent = async () => {
+      const env = { NEXUS_STATE_DIR: tempDir('durable-cli-'), MESSENGER_URL: m.url };
+      const j = JSON.parse((await runScript(OPENNEXUS, ['generate-keys', '--json'], env)).stdout) as { agent_id: string; public_key: string };
+      return { env, id: j.agent_id, pub: j.public_key };
+    };
+    const send = async (from: { env: Record<string, string> }, args: string[]) => JSON.parse((await runScript(OPENNEXUS, ['send', '--json', '--wait', '1', ...args], from.env)).stdout) as Record<string, unknown>;
+    const stream = async (a: { env: Record<string, string> }) => jsonLines((await runScript(OPENNEXUS, ['stream', '--json', '--timeout', '2'], a.env)).stdout.trim().split('\n'));
+    const carol = await agent();
+    const dave = await agent();
+    // A session, made in short calls (Dave answers the HELLO; Carol takes the HELLO_ACK).
+    await send(carol, ['--to', dave.pub, '--messenger-url', m.url, '--message', 'hello Dave']);
+    await stream(dave);
+    await stream(carol);
+    expect((await stream(dave)).filter((e) => e.event === 'message').map((e) => e.text)).toEqual(['hello Dave']);
+    // Dave is offline; Carol's messages are accepted by the messenger: `sent`.
+    const ids: unknown[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const r = await send(carol, ['--to', dave.id, '--message', `while you were away ${i}`]);
+      expect(r.status).toBe('sent');
+      ids.push(r.message_id);
+    }
+    m.proc.kill('SIGKILL');
+    await m.proc;
+    m = await serveMessenger(d, Number(port));
+    procs.push(m);
+    const got = (await stream(dave)).filter((e) => e.event === 'message').map((e) => e.text);
+    expect(got).toEqual([1, 2, 3, 4, 5].map((i) => `while you were away ${i}`));
+    expect((await send(dave, ['--to', carol.id, '--message', 'got them'])).status).toBe('sent');
+    const carolSees = await stream(carol);
+    expect(carolSees.filter((e) => e.event === 'delivered').map((e) => e.id)).toEqual(expect.arrayContaining(ids));
+  }, 90_000);
 });
