@@ -2850,7 +2850,6 @@ function takeReset(cache2, peer, sessionId, now) {
 // src/opennexus/core/reset.ts
 var TAG_RESET = utf8("OpenNexus-v0-reset");
 var TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
-var REASON_DECRYPT_FAILED = 1;
 var REASON_SESSION_MISMATCH = 2;
 function resetSigInput(senderId, receiverId, sessionId, reason) {
   return concat(TAG_RESET_SIGNED, lp(senderId), lp(receiverId), lp(sessionId), lp(u16(reason)));
@@ -3704,12 +3703,17 @@ function handleInbound(cache0, env, ctx) {
         opened = openData(session, env, peerId, ctx.self.agentId);
       } catch (e) {
         const err = e;
+        const detail = `DATA decrypt failed: ${err.message}`;
         if (err.code === "counter_replay") {
-          events.push({ type: "rejected", from, what: "data", detail: `DATA decrypt failed: ${err.message}`, duplicate: true });
+          events.push({ type: "rejected", from, what: "data", detail, duplicate: true });
           break;
         }
-        reject("data", `DATA decrypt failed: ${err.message}`);
-        if (incomingSid) sendReset(peerId, incomingSid, err.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
+          events.push({ type: "rejected", from, what: "data", detail, forgery: true, ...ctx.replay ? { duplicate: true } : {} });
+          break;
+        }
+        reject("data", detail);
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
         break;
       }
       cache2.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };

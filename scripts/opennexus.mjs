@@ -1229,7 +1229,7 @@ function parseResetPayload(plaintext) {
   const reason = r.length === 1 ? r[0] : r[0] << 8 | r[1];
   return { sessionId, reason };
 }
-var TAG_RESET, TAG_RESET_SIGNED, REASON_DECRYPT_FAILED, REASON_SESSION_MISMATCH;
+var TAG_RESET, TAG_RESET_SIGNED, REASON_SESSION_MISMATCH;
 var init_reset = __esm({
   "src/opennexus/core/reset.ts"() {
     "use strict";
@@ -1238,7 +1238,6 @@ var init_reset = __esm({
     init_wire();
     TAG_RESET = utf8("OpenNexus-v0-reset");
     TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
-    REASON_DECRYPT_FAILED = 1;
     REASON_SESSION_MISMATCH = 2;
   }
 });
@@ -2123,12 +2122,17 @@ function handleInbound(cache0, env2, ctx) {
         opened = openData(session, env2, peerId, ctx.self.agentId);
       } catch (e) {
         const err2 = e;
+        const detail = `DATA decrypt failed: ${err2.message}`;
         if (err2.code === "counter_replay") {
-          events.push({ type: "rejected", from, what: "data", detail: `DATA decrypt failed: ${err2.message}`, duplicate: true });
+          events.push({ type: "rejected", from, what: "data", detail, duplicate: true });
           break;
         }
-        reject("data", `DATA decrypt failed: ${err2.message}`);
-        if (incomingSid) sendReset(peerId, incomingSid, err2.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
+          events.push({ type: "rejected", from, what: "data", detail, forgery: true, ...ctx.replay ? { duplicate: true } : {} });
+          break;
+        }
+        reject("data", detail);
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
         break;
       }
       cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
@@ -2937,6 +2941,7 @@ function eventLines(e) {
       return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
     case "rejected":
       if (e.duplicate) return [`Skipping a message already received (from ${short2(e.from ?? "")})`];
+      if (e.forgery) return [`Dropped a DATA claiming to be ${short2(e.from ?? "")} on the session we hold: it does not authenticate (${safeText(e.detail)}); session kept, no reset sent`];
       return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
     case "connection_lost":
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];

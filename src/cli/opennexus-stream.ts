@@ -47,6 +47,8 @@ function eventLines(e: ClientEvent): string[] {
       return [e.why === 'same_session' ? `Not sending another RESET to ${short(e.to)} for the same session yet` : `Not sending a RESET to ${short(e.to)}: too many resets (${e.why.replace('_', ' ')})`];
     case 'rejected':
       if (e.duplicate) return [`Skipping a message already received (from ${short(e.from ?? '')})`];
+      // opennexus spec §4.5 differs (it resets): see core/inbound.ts on why this is dropped.
+      if (e.forgery) return [`Dropped a DATA claiming to be ${short(e.from ?? '')} on the session we hold: it does not authenticate (${safeText(e.detail)}); session kept, no reset sent`];
       return [e.detail === 'unsupported protocol_version' ? 'Ignoring message with unsupported protocol_version' : safeText(e.detail)];
     case 'connection_lost':
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1000} seconds...`];

@@ -10,17 +10,23 @@
  *   goes) and HELLOs from new peers are answered at a bounded rate (core/limits.ts).
  * - A messenger URL is learned only from a verified HELLO (or the user), never from DATA,
  *   which anyone can forge: a forged DATA must not make us POST to a URL of its choosing.
- * - A replayed counter is dropped without a reset (a replay must not kill the session).
+ * - DATA that names the session we hold with its sender and fails to authenticate (bad tag,
+ *   replayed, missing or out-of-range counter) is dropped and reported (`forgery`), never
+ *   answered with a reset: the peer holding that session can write on it, so the failure is
+ *   a forgery until proven otherwise (anyone can read a live session id off a messenger and
+ *   post as anyone, opennexus spec §10 B4). The reference answers every failure with a reset
+ *   (§4.5), which let one forged POST make the real peer drop the session and send everything
+ *   unconfirmed again. A peer that really lost its state names a session we do not hold
+ *   (another id, or we hold none): that still gets the signed reset the reference understands.
  * - B5/§9.7: an encrypted reset payload is honoured only if it names the current session.
  * - B3: malformed input yields an event, never an exception.
  */
-import { b64, fromUtf8, pyBytesRepr, unb64 } from './bytes.ts';
+import { b64, equalBytes, fromUtf8, pyBytesRepr, unb64 } from './bytes.ts';
 import type { CacheState } from './cache.ts';
 import { ProtocolError } from './errors.ts';
 import { createHelloAck, verifyHello } from './handshake.ts';
 import type { Identity } from './identity.ts';
 import {
-  REASON_DECRYPT_FAILED,
   REASON_SESSION_MISMATCH,
   createSignedReset,
   parseResetPayload,
@@ -43,8 +49,11 @@ export type InboundEvent =
   | { type: 'reset_sent'; to: string; reason: number; sessionId: string }
   | { type: 'reset_suppressed'; to: string; sessionId: string; why: 'same_session' | 'peer_limit' | 'total_limit' }
   | { type: 'hello_ack'; from: string }
-  /** `duplicate`: a counter already accepted, e.g. a message a messenger delivered again. */
-  | { type: 'rejected'; from?: string; what: string; detail: string; duplicate?: true };
+  /**
+   * `duplicate`: a counter already accepted, e.g. a message a messenger delivered again.
+   * `forgery`: DATA on the session we hold that did not authenticate; dropped, no reset.
+   */
+  | { type: 'rejected'; from?: string; what: string; detail: string; duplicate?: true; forgery?: true };
 
 export interface Outbound {
   url: string;
@@ -197,14 +206,21 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         opened = openData(session, env, peerId, ctx.self.agentId);
       } catch (e) {
         const err = e as ProtocolError;
+        const detail = `DATA decrypt failed: ${err.message}`;
         if (err.code === 'counter_replay') {
           // A replay is not a broken session; our messenger re-delivers retained messages to a
           // new stream (so a thief cannot drain them), which makes duplicates normal.
-          events.push({ type: 'rejected', from, what: 'data', detail: `DATA decrypt failed: ${err.message}`, duplicate: true });
+          events.push({ type: 'rejected', from, what: 'data', detail, duplicate: true });
           break;
         }
-        reject('data', `DATA decrypt failed: ${err.message}`);
-        if (incomingSid) sendReset(peerId, incomingSid, err.code === 'session_mismatch' ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
+          // On the session we hold (see the header): dropped, the session and counters kept.
+          events.push({ type: 'rejected', from, what: 'data', detail, forgery: true, ...(ctx.replay ? { duplicate: true as const } : {}) });
+          break;
+        }
+        reject('data', detail);
+        // A session we do not hold: the peer's is lost or stale, and it is told so (§10 B1).
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
         break;
       }
       cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
