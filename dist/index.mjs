@@ -3134,15 +3134,21 @@ function confirmSession(cache2, peer, sessionId) {
   if (!delivered.length) return { cache: cache2, delivered };
   return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => !delivered.includes(e)) }, delivered };
 }
+var MAX_REQUEUES = 3;
 function requeueSession(cache2, peer, sessionId) {
   const requeued = [];
-  const outbox = cache2.outbox.map((e) => {
-    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: "queued", redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache2, outbox } : cache2, requeued };
+  const gaveUp = [];
+  const outbox = [];
+  for (const e of cache2.outbox) {
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) outbox.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: "queued", redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache2, outbox } : cache2, requeued, gaveUp };
 }
 function expire(cache2, now) {
   const expired = cache2.outbox.filter((e) => e.expiresMs <= now);
@@ -3469,6 +3475,7 @@ function readCache(text) {
         ...str("counter") ? { counter: str("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {},
         ...str("peer_public_key") ? { peerPublicKey: str("peer_public_key") } : {},
+        ...int(raw.requeues, 0n) > 0n ? { requeues: Number(int(raw.requeues, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -3513,6 +3520,7 @@ function serializeCache(c) {
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
     ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
+    ...e.requeues ? { requeues: new JsonNumber(String(e.requeues)) } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -3547,7 +3555,10 @@ function maybeHello(cache2, peer, peerPublicKey, ctx, reason) {
 }
 function sessionLost(cache2, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache2, peer, sessionId);
-  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
+  const events = [
+    ...r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" })),
+    ...r.gaveUp.map((e) => ({ type: "gave_up", to: peer, id: e.id, text: textOf(e), sessionId, requeues: e.requeues ?? 0 }))
+  ];
   const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }

@@ -888,15 +888,21 @@ function confirmSession(cache, peer, sessionId) {
   if (!delivered.length) return { cache, delivered };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => !delivered.includes(e)) }, delivered };
 }
+var MAX_REQUEUES = 3;
 function requeueSession(cache, peer, sessionId) {
   const requeued = [];
-  const outbox = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: "queued", redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache, outbox } : cache, requeued };
+  const gaveUp = [];
+  const outbox = [];
+  for (const e of cache.outbox) {
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) outbox.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: "queued", redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache, outbox } : cache, requeued, gaveUp };
 }
 function expire(cache, now) {
   const expired = cache.outbox.filter((e) => e.expiresMs <= now);
@@ -1222,6 +1228,7 @@ function readCache(text) {
         ...str2("counter") ? { counter: str2("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {},
         ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
+        ...int(raw.requeues, 0n) > 0n ? { requeues: Number(int(raw.requeues, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -1266,6 +1273,7 @@ function serializeCache(c) {
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
     ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
+    ...e.requeues ? { requeues: new JsonNumber(String(e.requeues)) } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -1300,7 +1308,10 @@ function maybeHello(cache, peer, peerPublicKey, ctx, reason) {
 }
 function sessionLost(cache, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache, peer, sessionId);
-  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
+  const events = [
+    ...r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" })),
+    ...r.gaveUp.map((e) => ({ type: "gave_up", to: peer, id: e.id, text: textOf(e), sessionId, requeues: e.requeues ?? 0 }))
+  ];
   const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
@@ -2944,8 +2955,8 @@ async function followOpenNexus(client, sink, signal, log, onState = () => {
           await sink.arrive({ id: `${conv}:${e.sessionId}:${e.counter.toString()}`, conv, kind: "message", from: e.from, text: e.text, publicKey: e.publicKey }).catch((err) => {
             log(`OpenNexus message from ${e.from} could not be kept (${err.message}); it is LOST: ask the peer to send it again`);
           });
-        } else if (e.type === "expired" || e.type === "refused") {
-          const why = e.type === "refused" ? `was NOT delivered: the peer's messenger refused it (${/^HTTP \d{3}/.exec(e.error)?.[0] ?? "no usable answer"})` : e.state === "sent" ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out" : `was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed sent"} until its TTL ran out)`;
+        } else if (e.type === "expired" || e.type === "refused" || e.type === "gave_up") {
+          const why = e.type === "refused" ? `was NOT delivered: the peer's messenger refused it (${/^HTTP \d{3}/.exec(e.error)?.[0] ?? "no usable answer"})` : e.type === "gave_up" ? `is UNCONFIRMED: the peer said ${e.requeues + 1} times that it lost the session it went out on; it was sent that often and is not sent again` : e.state === "sent" ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out" : `was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed sent"} until its TTL ran out)`;
           const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:
 ${e.text.slice(0, 2e3)}`;
           const conv = conversationId({ kind: "opennexus", peer: e.to });

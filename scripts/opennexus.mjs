@@ -1497,20 +1497,25 @@ function confirmSession(cache, peer, sessionId) {
 }
 function requeueSession(cache, peer, sessionId) {
   const requeued = [];
-  const outbox3 = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: "queued", redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache, outbox: outbox3 } : cache, requeued };
+  const gaveUp = [];
+  const outbox3 = [];
+  for (const e of cache.outbox) {
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) outbox3.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: "queued", redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox3.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache, outbox: outbox3 } : cache, requeued, gaveUp };
 }
 function expire(cache, now) {
   const expired = cache.outbox.filter((e) => e.expiresMs <= now);
   if (!expired.length) return { cache, expired };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
 }
-var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, queuedFor;
+var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, MAX_REQUEUES, queuedFor;
 var init_outbox = __esm({
   "src/opennexus/core/outbox.ts"() {
     "use strict";
@@ -1524,6 +1529,7 @@ var init_outbox = __esm({
     postVerdict = (status) => status === null ? "unknown" : accepted(status) ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
     textOf = (e) => new TextDecoder().decode(e.bytes);
     isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
+    MAX_REQUEUES = 3;
     queuedFor = (cache, peer) => cache.outbox.some((e) => e.peer === peer && e.state === "queued");
   }
 });
@@ -1871,6 +1877,7 @@ function readCache(text) {
         ...str2("counter") ? { counter: str2("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int3(raw.posted_ms, 0n)) } : {},
         ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
+        ...int3(raw.requeues, 0n) > 0n ? { requeues: Number(int3(raw.requeues, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -1915,6 +1922,7 @@ function serializeCache(c) {
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
     ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
+    ...e.requeues ? { requeues: new JsonNumber(String(e.requeues)) } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox: outbox3, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -1956,7 +1964,10 @@ function maybeHello(cache, peer, peerPublicKey, ctx, reason) {
 }
 function sessionLost(cache, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache, peer, sessionId);
-  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
+  const events = [
+    ...r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" })),
+    ...r.gaveUp.map((e) => ({ type: "gave_up", to: peer, id: e.id, text: textOf(e), sessionId, requeues: e.requeues ?? 0 }))
+  ];
   const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
@@ -2927,6 +2938,8 @@ function eventLines(e) {
       return [e.why === "session_lost" ? `Peer ${short2(e.to)} lost the session of message ${e.id}; it goes out again under a new one` : `Message ${e.id} to ${short2(e.to)} was sealed but its send never finished; it goes out again`];
     case "expired":
       return e.state === "sent" ? [`UNCONFIRMED: message ${e.id} to ${short2(e.to)} left the outbox at its TTL; the peer's messenger accepted it, but the peer never answered on that session: ${safeText(e.text)}`] : [`NOT DELIVERED: message ${e.id} to ${short2(e.to)} expired before it ${e.state === "queued" ? "could be sent" : "was confirmed sent"}: ${safeText(e.text)}`];
+    case "gave_up":
+      return [`UNCONFIRMED: message ${e.id} to ${short2(e.to)} left the outbox: the peer said ${e.requeues + 1} times that it lost the session it went out on, so it was sent ${e.requeues + 1} times and may well have been read; not sent again: ${safeText(e.text)}`];
     case "refused":
       return [`NOT DELIVERED: the peer's messenger refused message ${e.id} to ${short2(e.to)} (${safeText(e.error)}); it left the outbox: ${safeText(e.text)}`];
     case "hello_sent":

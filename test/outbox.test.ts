@@ -4,7 +4,7 @@ import { emptyCache, parseCache, serializeCache, type CacheState } from '../src/
 import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
 import { HELLO_RETRY_MS, sessionLost, sessionReady, tick } from '../src/opennexus/core/delivery.ts';
 import { identityFromSeed } from '../src/opennexus/core/identity.ts';
-import { OUTBOX_MAX_ENTRIES, POSTING_STALE_MS, afterPosts, confirmSession, enqueue, expire, flushPeer, postVerdict, reclaimStale, requeueSession } from '../src/opennexus/core/outbox.ts';
+import { MAX_REQUEUES, OUTBOX_MAX_ENTRIES, POSTING_STALE_MS, afterPosts, confirmSession, enqueue, expire, flushPeer, postVerdict, reclaimStale, requeueSession } from '../src/opennexus/core/outbox.ts';
 import { deriveSession } from '../src/opennexus/core/session.ts';
 
 const A = identityFromSeed(new Uint8Array(32).fill(1));
@@ -121,6 +121,28 @@ describe('delivery', () => {
     // a tick soon after does not repeat the HELLO; one after the retry interval does
     expect(tick(lost.cache, ctx(1000 + HELLO_RETRY_MS - 1)).outbound).toEqual([]);
     expect(tick(lost.cache, ctx(1000 + HELLO_RETRY_MS + 1)).outbound.map((o) => o.message.type)).toEqual(['hello']);
+  });
+
+  it('issue 19 (3): resets cannot multiply duplicates; each message goes out again at most MAX_REQUEUES times, then leaves, reported', () => {
+    // The peer "loses" every session the message goes out on (a reference peer answering forged
+    // DATA with a reset, or a replayed HELLO replacing its session, opennexus spec §10 B4).
+    let c = put(put(withSession(), 'm1', 0, 10 * HELLO_RETRY_MS), 'm2', 0, 10 * HELLO_RETRY_MS);
+    let sends = 0;
+    const gaveUp: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const f = flushPeer(c, A, B.agentId, 'http://a', round);
+      sends += f.flushed.length;
+      const sid = f.flushed[0]?.data.session_id;
+      c = afterPosts(f.cache, f.flushed.map((x) => ({ sessionId: x.data.session_id, counter: x.data.counter.toString(), verdict: 'ok' as const }))).cache;
+      if (!sid) break;
+      const lost = sessionLost({ ...c, sessions: {} }, P, sid, B.publicKeyB64, ctx(round));
+      gaveUp.push(...lost.events.flatMap((e) => (e.type === 'gave_up' ? [`${e.id}:${e.text}:${e.requeues}`] : [])));
+      c = { ...withSession(), outbox: lost.cache.outbox }; // a new handshake completes
+      if (round === 1) expect(parseCache(serializeCache(c)).outbox).toEqual(c.outbox); // the count survives the file
+    }
+    expect(sends).toBe(2 * (1 + MAX_REQUEUES));
+    expect(gaveUp).toEqual([`m1:m1:${MAX_REQUEUES}`, `m2:m2:${MAX_REQUEUES}`]);
+    expect(c.outbox).toEqual([]);
   });
 
   it('tick begins the handshake for a queued message with no session and no handshake record (a HELLO that never got out)', () => {

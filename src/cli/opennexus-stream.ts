@@ -31,6 +31,8 @@ function eventLines(e: ClientEvent): string[] {
       return e.state === 'sent'
         ? [`UNCONFIRMED: message ${e.id} to ${short(e.to)} left the outbox at its TTL; the peer's messenger accepted it, but the peer never answered on that session: ${safeText(e.text)}`]
         : [`NOT DELIVERED: message ${e.id} to ${short(e.to)} expired before it ${e.state === 'queued' ? 'could be sent' : 'was confirmed sent'}: ${safeText(e.text)}`];
+    case 'gave_up':
+      return [`UNCONFIRMED: message ${e.id} to ${short(e.to)} left the outbox: the peer said ${e.requeues + 1} times that it lost the session it went out on, so it was sent ${e.requeues + 1} times and may well have been read; not sent again: ${safeText(e.text)}`];
     case 'refused':
       return [`NOT DELIVERED: the peer's messenger refused message ${e.id} to ${short(e.to)} (${safeText(e.error)}); it left the outbox: ${safeText(e.text)}`];
     case 'hello_sent':

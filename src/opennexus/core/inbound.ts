@@ -10,14 +10,11 @@
  *   goes) and HELLOs from new peers are answered at a bounded rate (core/limits.ts).
  * - A messenger URL is learned only from a verified HELLO (or the user), never from DATA,
  *   which anyone can forge: a forged DATA must not make us POST to a URL of its choosing.
- * - DATA that names the session we hold with its sender and fails to authenticate (bad tag,
- *   replayed, missing or out-of-range counter) is dropped and reported (`forgery`), never
- *   answered with a reset: the peer holding that session can write on it, so the failure is
- *   a forgery until proven otherwise (anyone can read a live session id off a messenger and
- *   post as anyone, opennexus spec §10 B4). The reference answers every failure with a reset
- *   (§4.5), which let one forged POST make the real peer drop the session and send everything
- *   unconfirmed again. A peer that really lost its state names a session we do not hold
- *   (another id, or we hold none): that still gets the signed reset the reference understands.
+ * - DATA naming the session we hold that fails to authenticate (bad tag, replayed or bad
+ *   counter) is a forgery until proven otherwise (anyone can read a live session id and post
+ *   as anyone, §10 B4): dropped and reported (`forgery`), never reset, where the reference
+ *   resets (§4.5) and so let one forged POST make the real peer drop the session and resend
+ *   all it had unconfirmed. A peer that lost its state names a session we do not hold: reset.
  * - B5/§9.7: an encrypted reset payload is honoured only if it names the current session.
  * - B3: malformed input yields an event, never an exception.
  */

@@ -9,7 +9,8 @@
  *   posting --(the messenger refused it: 400/413, it never will accept it)--> gone, reported
  *   posting --(no answer recorded for POSTING_STALE_MS: the sender was killed)--> queued again
  *   sent --(authenticated DATA from the peer on that session)--> gone (delivered)
- *   sent, posting --(a reset names that session)--> queued again, marked redelivered
+ *   sent, posting --(a reset names that session)--> queued again, marked redelivered;
+ *                   after MAX_REQUEUES such resets: gone, reported
  *   any --(TTL)--> gone, reported
  * Only a POST that was answered makes a message `sent`, so only such a message can be
  * confirmed by the peer's later DATA: one sealed and never posted is sent again, never
@@ -38,6 +39,8 @@ export interface OutboxEntry {
   redelivered: boolean;
   /** The peer's public key (base64), for a handshake the outbox may have to begin later. */
   peerPublicKey?: string;
+  /** How many times a reset sent it out again (requeueSession); absent: none. */
+  requeues?: number;
 }
 
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
@@ -176,16 +179,36 @@ export function confirmSession(cache: CacheState, peer: string, sessionId: strin
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => !delivered.includes(e)) }, delivered };
 }
 
-/** The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one. */
-export function requeueSession(cache: CacheState, peer: string, sessionId: string): { cache: CacheState; requeued: OutboxEntry[] } {
+/**
+ * How many times a reset may send one message out again. Every requeue is a possible duplicate
+ * at the peer (it may have read the message before it said it lost the session), and a reset
+ * can be provoked by a third party: a reference peer answers forged DATA with one (opennexus
+ * spec §4.5), and a replayed HELLO replaces a live session (§10 B4). Counting per message, not
+ * per peer and interval, bounds the duplicates in total (at most this many copies of each
+ * message, whatever the rate of resets), and costs a peer that really lost its state nothing
+ * unless it loses it this often within one message's TTL.
+ */
+export const MAX_REQUEUES = 3;
+
+/**
+ * The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one;
+ * what went out again MAX_REQUEUES times already leaves the outbox (`gaveUp`, for the caller to
+ * report: it was accepted that often, so it may well have been read).
+ */
+export function requeueSession(cache: CacheState, peer: string, sessionId: string): { cache: CacheState; requeued: OutboxEntry[]; gaveUp: OutboxEntry[] } {
   const requeued: OutboxEntry[] = [];
-  const outbox = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state === 'queued' || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: 'queued', redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache, outbox } : cache, requeued };
+  const gaveUp: OutboxEntry[] = [];
+  const outbox: OutboxEntry[] = [];
+  for (const e of cache.outbox) {
+    if (e.peer !== peer || e.state === 'queued' || e.sessionId !== sessionId) outbox.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: 'queued', redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache, outbox } : cache, requeued, gaveUp };
 }
 
 /** Drops what has passed its TTL; each one is reported (queued: never delivered). */

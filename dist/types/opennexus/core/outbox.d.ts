@@ -18,6 +18,8 @@ export interface OutboxEntry {
     redelivered: boolean;
     /** The peer's public key (base64), for a handshake the outbox may have to begin later. */
     peerPublicKey?: string;
+    /** How many times a reset sent it out again (requeueSession); absent: none. */
+    requeues?: number;
 }
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
 export declare const OUTBOX_MAX_ENTRIES = 1000;
@@ -93,10 +95,25 @@ export declare function confirmSession(cache: CacheState, peer: string, sessionI
     cache: CacheState;
     delivered: OutboxEntry[];
 };
-/** The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one. */
+/**
+ * How many times a reset may send one message out again. Every requeue is a possible duplicate
+ * at the peer (it may have read the message before it said it lost the session), and a reset
+ * can be provoked by a third party: a reference peer answers forged DATA with one (opennexus
+ * spec §4.5), and a replayed HELLO replaces a live session (§10 B4). Counting per message, not
+ * per peer and interval, bounds the duplicates in total (at most this many copies of each
+ * message, whatever the rate of resets), and costs a peer that really lost its state nothing
+ * unless it loses it this often within one message's TTL.
+ */
+export declare const MAX_REQUEUES = 3;
+/**
+ * The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one;
+ * what went out again MAX_REQUEUES times already leaves the outbox (`gaveUp`, for the caller to
+ * report: it was accepted that often, so it may well have been read).
+ */
 export declare function requeueSession(cache: CacheState, peer: string, sessionId: string): {
     cache: CacheState;
     requeued: OutboxEntry[];
+    gaveUp: OutboxEntry[];
 };
 /** Drops what has passed its TTL; each one is reported (queued: never delivered). */
 export declare function expire(cache: CacheState, now: number): {
