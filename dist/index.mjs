@@ -2466,9 +2466,11 @@ function keyFileText(bytes2) {
 // src/opennexus/errors.ts
 init_errors();
 var ClientError = class extends CodedError {
-  constructor(code, message) {
+  constructor(code, message, details) {
     super(code, message);
+    this.details = details;
   }
+  details;
 };
 var KeysError = class extends CodedError {
   constructor(code, message) {
@@ -3069,6 +3071,8 @@ function sealFor(cache2, self, peerId, plaintext, ownMessengerUrl, now) {
 // src/opennexus/core/outbox.ts
 var OUTBOX_MAX_ENTRIES = 1e3;
 var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+var OUTBOX_PEER_MAX_ENTRIES = OUTBOX_MAX_ENTRIES / 4;
+var OUTBOX_PEER_MAX_BYTES = OUTBOX_MAX_BYTES / 4;
 var MAX_MESSAGE_BYTES = 46 * 1024;
 var POSTING_STALE_MS = 15 * 6e4;
 var accepted = (status) => status !== null && status >= 200 && status < 300;
@@ -3079,8 +3083,11 @@ function outboxBytes(entries) {
 var textOf = (e) => new TextDecoder().decode(e.bytes);
 function enqueue(cache2, e) {
   const live = cache2.outbox.filter((x2) => x2.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] };
+  const peers = live.filter((x2) => x2.peer === e.peer);
+  const mine = { peer: e.peer, entries: peers.length, bytes: outboxBytes(peers) };
+  if (mine.entries >= OUTBOX_PEER_MAX_ENTRIES || mine.bytes + e.bytes.length > OUTBOX_PEER_MAX_BYTES) return { ok: false, full: "peer", ...mine };
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return { ok: false, full: "outbox", ...mine };
+  return { ok: true, cache: { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] } };
 }
 function flushPeer(cache2, self, peerId, ownUrl, now) {
   const peer = b64(peerId);
@@ -4216,8 +4223,8 @@ async function send(link2, opts, timing) {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
     const q2 = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
-    if (!q2) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-    const c = q2.peerMessengerUrls[p2.peer] === p2.peerUrl ? q2 : { ...q2, peerMessengerUrls: { ...q2.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
+    if (!q2.ok) throw outboxFull(q2);
+    const c = q2.cache.peerMessengerUrls[p2.peer] === p2.peerUrl ? q2.cache : { ...q2.cache, peerMessengerUrls: { ...q2.cache.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
     const f = flushPeer(c, link2.identity, p2.peerId, link2.messengerUrl, now);
     return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
@@ -4254,6 +4261,12 @@ async function send(link2, opts, timing) {
   } finally {
     watch.close();
   }
+}
+function outboxFull(f) {
+  const held = `${f.entries} message${f.entries === 1 ? "" : "s"} (${Math.ceil(f.bytes / 1024)} KiB)`;
+  const wait = "each leaves once the peer writes back on its session (keep `stream` running) or at its --ttl; `outbox --json` lists them";
+  const message = f.full === "peer" ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}` : `the outbox is full: messages to several peers that have not answered fill it (${held} of them for peer ${short(f.peer)}). Wait for them to answer: ${wait}`;
+  return new ClientError("outbox_full", message, { peer_id: f.peer, queued_for_peer: f.entries, queued_bytes_for_peer: f.bytes });
 }
 async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);

@@ -133,9 +133,11 @@ var init_errors2 = __esm({
     "use strict";
     init_errors();
     ClientError = class extends CodedError {
-      constructor(code, message) {
+      constructor(code, message, details) {
         super(code, message);
+        this.details = details;
       }
+      details;
     };
     isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "self_session"].includes(e.code);
     KeysError = class extends CodedError {
@@ -150,7 +152,7 @@ var init_errors2 = __esm({
 function classify(err2) {
   if (err2 instanceof UsageError) return [2, "usage", err2.message];
   if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
-  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message];
+  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message, err2.details];
   if (err2 instanceof NetworkError) return [1, "network", err2.message];
   if (err2 instanceof KeysError) return [err2.code === "no_keys" ? 1 : 2, err2.code === "unreadable" ? "unreadable_file" : err2.code, err2.message];
   if (err2 instanceof CodedError) return [1, err2.code, err2.message];
@@ -1441,8 +1443,11 @@ function outboxBytes(entries) {
 }
 function enqueue(cache, e) {
   const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] };
+  const peers3 = live.filter((x) => x.peer === e.peer);
+  const mine = { peer: e.peer, entries: peers3.length, bytes: outboxBytes(peers3) };
+  if (mine.entries >= OUTBOX_PEER_MAX_ENTRIES || mine.bytes + e.bytes.length > OUTBOX_PEER_MAX_BYTES) return { ok: false, full: "peer", ...mine };
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return { ok: false, full: "outbox", ...mine };
+  return { ok: true, cache: { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] } };
 }
 function flushPeer(cache, self, peerId, ownUrl, now) {
   const peer = b64(peerId);
@@ -1515,7 +1520,7 @@ function expire(cache, now) {
   if (!expired.length) return { cache, expired };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
 }
-var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, MAX_REQUEUES, queuedFor;
+var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, OUTBOX_PEER_MAX_ENTRIES, OUTBOX_PEER_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, MAX_REQUEUES, queuedFor;
 var init_outbox = __esm({
   "src/opennexus/core/outbox.ts"() {
     "use strict";
@@ -1523,6 +1528,8 @@ var init_outbox = __esm({
     init_initiator();
     OUTBOX_MAX_ENTRIES = 1e3;
     OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+    OUTBOX_PEER_MAX_ENTRIES = OUTBOX_MAX_ENTRIES / 4;
+    OUTBOX_PEER_MAX_BYTES = OUTBOX_MAX_BYTES / 4;
     MAX_MESSAGE_BYTES = 46 * 1024;
     POSTING_STALE_MS = 15 * 6e4;
     accepted = (status) => status !== null && status >= 200 && status < 300;
@@ -2612,8 +2619,8 @@ async function send(link2, opts, timing) {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
     const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
-    if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-    const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
+    if (!q.ok) throw outboxFull(q);
+    const c = q.cache.peerMessengerUrls[p2.peer] === p2.peerUrl ? q.cache : { ...q.cache, peerMessengerUrls: { ...q.cache.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
     const f = flushPeer(c, link2.identity, p2.peerId, link2.messengerUrl, now);
     return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
@@ -2650,6 +2657,12 @@ async function send(link2, opts, timing) {
   } finally {
     watch.close();
   }
+}
+function outboxFull(f) {
+  const held = `${f.entries} message${f.entries === 1 ? "" : "s"} (${Math.ceil(f.bytes / 1024)} KiB)`;
+  const wait = "each leaves once the peer writes back on its session (keep `stream` running) or at its --ttl; `outbox --json` lists them";
+  const message = f.full === "peer" ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}` : `the outbox is full: messages to several peers that have not answered fill it (${held} of them for peer ${short(f.peer)}). Wait for them to answer: ${wait}`;
+  return new ClientError("outbox_full", message, { peer_id: f.peer, queued_for_peer: f.entries, queued_bytes_for_peer: f.bytes });
 }
 async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
@@ -5364,7 +5377,7 @@ var send3 = {
   notes: [
     "Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.",
     '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet, or a messenger could not be reached ("reason" says which): the next `stream` or `send` completes it and delivers the message, so do not send it again. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
-    "Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer's messenger refused the message for good, or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large)."
+    "Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer's messenger refused the message for good, the outbox is full for this peer (`outbox_full`: one peer may hold 250 messages or 2 MiB; the error names it, messages to others still go), or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large)."
   ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
@@ -5435,8 +5448,8 @@ main(
   { env, moduleUrl: import.meta.url },
   {
     fail(e, argv) {
-      const [code, kind, message] = classify(e);
-      if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
+      const [code, kind, message, details] = classify(e);
+      if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message, ...details } }));
       const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : "";
       err(kind === "usage" ? `Error: ${safeText(message)}
 Run 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);

@@ -51,7 +51,7 @@ export const send: CommandDef = {
   notes: [
     'Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.',
     '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet, or a messenger could not be reached ("reason" says which): the next `stream` or `send` completes it and delivers the message, so do not send it again. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
-    'Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer\'s messenger refused the message for good, or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large).',
+    'Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer\'s messenger refused the message for good, the outbox is full for this peer (`outbox_full`: one peer may hold 250 messages or 2 MiB; the error names it, messages to others still go), or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large).',
   ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',

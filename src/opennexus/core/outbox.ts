@@ -48,6 +48,18 @@ export const OUTBOX_MAX_ENTRIES = 1000;
 export const OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
+ * One peer's share: a quarter of the outbox, in messages and in bytes. Messages to a peer that
+ * answers leave within a round trip, so only peers that are silent (or read and never write
+ * back) fill a share; with a fixed quarter, one of them can never refuse a send to anyone else
+ * (it takes four at their cap), and a share still holds 250 short messages or 44 of the
+ * largest, ample for a peer that is offline for a day. A fixed share rather than one of what
+ * is free keeps the rule predictable: a send depends on its own peer's queue and the total.
+ * (DESIGN: "a bound is not enough: share it per client".)
+ */
+export const OUTBOX_PEER_MAX_ENTRIES = OUTBOX_MAX_ENTRIES / 4;
+export const OUTBOX_PEER_MAX_BYTES = OUTBOX_MAX_BYTES / 4;
+
+/**
  * The largest message: its DATA body must fit the messenger's 64 KiB body limit (opennexus
  * spec §5, http.MaxBytesReader(65536)). 46 KiB of text is 62,828 base64 characters of
  * ciphertext, which leaves ~2.7 KB for the envelope (ids, counter, a messenger URL).
@@ -82,13 +94,28 @@ export function outboxBytes(entries: OutboxEntry[]): number {
 export const textOf = (e: OutboxEntry): string => new TextDecoder().decode(e.bytes);
 
 /**
- * Adds a queued message; null when the outbox is full (the caller reports it). What has passed
- * its TTL does not count: it is still there only until a stream's tick reports it.
+ * Why a message was not taken: its peer's share is full (`peer`), or the whole outbox is; with
+ * what waits for that peer, for the caller to say whom it waits on.
  */
-export function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): CacheState | null {
+export interface OutboxFull {
+  ok: false;
+  full: 'peer' | 'outbox';
+  peer: string;
+  entries: number;
+  bytes: number;
+}
+
+/**
+ * Adds a queued message unless its peer's share or the outbox is full (the caller reports it).
+ * What has passed its TTL does not count: it is still there only until a stream's tick reports it.
+ */
+export function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): { ok: true; cache: CacheState } | OutboxFull {
   const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache, outbox: [...cache.outbox, { ...e, state: 'queued', redelivered: false }] };
+  const peers = live.filter((x) => x.peer === e.peer);
+  const mine = { peer: e.peer, entries: peers.length, bytes: outboxBytes(peers) };
+  if (mine.entries >= OUTBOX_PEER_MAX_ENTRIES || mine.bytes + e.bytes.length > OUTBOX_PEER_MAX_BYTES) return { ok: false, full: 'peer', ...mine };
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return { ok: false, full: 'outbox', ...mine };
+  return { ok: true, cache: { ...cache, outbox: [...cache.outbox, { ...e, state: 'queued', redelivered: false }] } };
 }
 
 export interface Flushed {
