@@ -1520,6 +1520,10 @@ function expire(cache, now) {
   if (!expired.length) return { cache, expired };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
 }
+function dropPeer(cache, peer) {
+  const dropped = cache.outbox.filter((e) => e.peer === peer);
+  return { cache: dropped.length ? { ...cache, outbox: cache.outbox.filter((e) => e.peer !== peer) } : cache, dropped };
+}
 var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, OUTBOX_PEER_MAX_ENTRIES, OUTBOX_PEER_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, MAX_REQUEUES, queuedFor;
 var init_outbox = __esm({
   "src/opennexus/core/outbox.ts"() {
@@ -2660,7 +2664,7 @@ async function send(link2, opts, timing) {
 }
 function outboxFull(f) {
   const held = `${f.entries} message${f.entries === 1 ? "" : "s"} (${Math.ceil(f.bytes / 1024)} KiB)`;
-  const wait = "each leaves once the peer writes back on its session (keep `stream` running) or at its --ttl; `outbox --json` lists them";
+  const wait = `each leaves once the peer writes back on its session (keep \`stream\` running) or at its --ttl; \`outbox\` lists them, \`outbox --drop ${f.peer}\` gives up on them`;
   const message = f.full === "peer" ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}` : `the outbox is full: messages to several peers that have not answered fill it (${held} of them for peer ${short(f.peer)}). Wait for them to answer: ${wait}`;
   return new ClientError("outbox_full", message, { peer_id: f.peer, queued_for_peer: f.entries, queued_bytes_for_peer: f.bytes });
 }
@@ -3116,18 +3120,34 @@ async function peers(p, ctx) {
   return 0;
 }
 async function outbox(p, ctx) {
+  const drop = str(p, "drop");
+  if (drop !== void 0) return dropOutbox(p, ctx, drop);
   const list2 = outboxList((await cacheOf(p, ctx)).cache, Date.now());
   if (p.flags.json) out(toJson({ outbox: list2 }));
   else if (!list2.length) out("The outbox is empty.");
   else for (const x of list2) out(`${x.id}  ${(x.expired ? `${x.state} (expired)` : x.state).padEnd(26)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
   return 0;
 }
+async function dropOutbox(p, ctx, peer) {
+  const client = await clientOf(p, ctx);
+  const dropped = await client.store.update((c) => {
+    const d = dropPeer(c, peer);
+    return { ...d.dropped.length ? { cache: d.cache } : {}, result: outboxList({ ...c, outbox: d.dropped }, Date.now()) };
+  });
+  if (p.flags.json) out(toJson({ dropped }));
+  else for (const x of dropped) out(`DROPPED: message ${x.id} to ${short(x.to)} (${x.state}): ${safeText(x.text.slice(0, 80))}`);
+  const who = safeText(short(peer));
+  err(dropped.length ? `${dropped.length} message(s) to ${who} left the outbox; they will not be sent again.` : `No message to ${who} was in the outbox.`);
+  return 0;
+}
 var init_opennexus_peers = __esm({
   "src/cli/opennexus-peers.ts"() {
     "use strict";
+    init_args();
     init_io();
     init_opennexus_context();
     init_contacts();
+    init_outbox();
   }
 });
 
@@ -5394,9 +5414,14 @@ var peers2 = {
 };
 var outbox2 = {
   name: "outbox",
-  summary: "List messages that are queued (no session yet) or sent and not yet confirmed by the peer.",
-  flags: [...keyFlags, { name: "json", description: "print {outbox: [...]} as JSON" }],
-  examples: ["node {baseDir}/scripts/opennexus.mjs outbox --json"],
+  summary: "List messages that are queued (no session yet) or sent and not yet confirmed by the peer; --drop gives up on one peer's.",
+  flags: [
+    ...keyFlags,
+    { name: "drop", value: "AGENT_ID", description: "take every message to this peer out of the outbox (they are not sent, or not sent again) and print them" },
+    { name: "json", description: "print {outbox: [...]} (with --drop: {dropped: [...]}) as JSON" }
+  ],
+  notes: ["One peer may hold at most 250 messages or 2 MiB of the outbox; `send` refuses more with `outbox_full`. Its messages leave when the peer answers on their session, at their --ttl, or with --drop."],
+  examples: ["node {baseDir}/scripts/opennexus.mjs outbox --json", "node {baseDir}/scripts/opennexus.mjs outbox --drop PEER_AGENT_ID --json"],
   run: runner("outbox")
 };
 var stream2 = {

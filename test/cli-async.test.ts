@@ -116,6 +116,14 @@ describe('OpenNexus in short calls only', () => {
     const r = await runScript(OPENNEXUS, ['send', '--json', '--wait', '0', '--to', other.pub, '--messenger-url', m.url, '--message', big], a.env);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, status: 'queued', peer_id: other.id });
+    // The refusal's way out: give up on the silent peer's messages; its share is free again.
+    expect(refused.stderr).toContain(`\`outbox --drop ${silent.id}\``);
+    const drop = await runScript(OPENNEXUS, ['outbox', '--drop', silent.id, '--json'], a.env);
+    expect(drop.exitCode, drop.stderr).toBe(0);
+    expect((JSON.parse(drop.stdout).dropped as Array<{ to: string }>).map((x) => x.to)).toEqual(Array(44).fill(silent.id));
+    const left = JSON.parse((await runScript(OPENNEXUS, ['outbox', '--json'], a.env)).stdout).outbox as Array<{ to: string }>;
+    expect(left.map((x) => x.to)).toEqual([other.id]);
+    expect((await toSilent(['--to', silent.id])).exitCode).toBe(0);
   }, 90_000);
 
   it('a message whose TTL runs out is reported with its id and text, never dropped silently', async () => {

@@ -4,7 +4,7 @@ import { emptyCache, parseCache, serializeCache, type CacheState } from '../src/
 import { randomBytes, x25519PublicKey } from '../src/opennexus/core/crypto.ts';
 import { HELLO_RETRY_MS, sessionLost, sessionReady, tick } from '../src/opennexus/core/delivery.ts';
 import { identityFromSeed } from '../src/opennexus/core/identity.ts';
-import { MAX_MESSAGE_BYTES, MAX_REQUEUES, OUTBOX_MAX_BYTES, OUTBOX_MAX_ENTRIES, OUTBOX_PEER_MAX_BYTES, OUTBOX_PEER_MAX_ENTRIES, POSTING_STALE_MS, afterPosts, confirmSession, enqueue, expire, flushPeer, postVerdict, reclaimStale, requeueSession } from '../src/opennexus/core/outbox.ts';
+import { MAX_MESSAGE_BYTES, MAX_REQUEUES, dropPeer, OUTBOX_MAX_BYTES, OUTBOX_MAX_ENTRIES, OUTBOX_PEER_MAX_BYTES, OUTBOX_PEER_MAX_ENTRIES, POSTING_STALE_MS, afterPosts, confirmSession, enqueue, expire, flushPeer, postVerdict, reclaimStale, requeueSession } from '../src/opennexus/core/outbox.ts';
 import { deriveSession } from '../src/opennexus/core/session.ts';
 
 const A = identityFromSeed(new Uint8Array(32).fill(1));
@@ -122,6 +122,15 @@ describe('a fair outbox (issue 19, item 5)', () => {
     for (let i = 0; i < OUTBOX_PEER_MAX_ENTRIES; i++) d = put(d, `s${i}`, 0, 1000, 'silent');
     expect(enqueue(d, { id: 'x', peer: 'silent', bytes: te.encode('x'), createdMs: 0, expiresMs: 1000 })).toMatchObject({ ok: false, full: 'peer', entries: OUTBOX_PEER_MAX_ENTRIES });
     expect(enqueue(d, { id: 'x', peer: 'bob', bytes: te.encode('x'), createdMs: 0, expiresMs: 1000 })).toMatchObject({ ok: true });
+  });
+
+  it('dropPeer (outbox --drop) takes one peer\'s messages out, whatever their state, and frees its share', () => {
+    let c = put(put(put(withSession(), 'm1'), 'm2'), 'other', 0, 1000, 'bob');
+    c = flushPeer(c, A, B.agentId, 'http://a', 5).cache; // m1, m2 posting
+    const d = dropPeer(c, P);
+    expect(d.dropped.map((e) => [e.id, e.state])).toEqual([['m1', 'posting'], ['m2', 'posting']]);
+    expect(d.cache.outbox.map((e) => e.id)).toEqual(['other']);
+    expect(dropPeer(d.cache, P).cache).toBe(d.cache);
   });
 
   it('a peer share is a quarter of the outbox: it takes four silent peers at their cap to refuse a fifth', () => {

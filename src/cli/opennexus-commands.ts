@@ -70,9 +70,14 @@ export const peers: CommandDef = {
 
 export const outbox: CommandDef = {
   name: 'outbox',
-  summary: 'List messages that are queued (no session yet) or sent and not yet confirmed by the peer.',
-  flags: [...keyFlags, { name: 'json', description: 'print {outbox: [...]} as JSON' }],
-  examples: ['node {baseDir}/scripts/opennexus.mjs outbox --json'],
+  summary: 'List messages that are queued (no session yet) or sent and not yet confirmed by the peer; --drop gives up on one peer\'s.',
+  flags: [
+    ...keyFlags,
+    { name: 'drop', value: 'AGENT_ID', description: 'take every message to this peer out of the outbox (they are not sent, or not sent again) and print them' },
+    { name: 'json', description: 'print {outbox: [...]} (with --drop: {dropped: [...]}) as JSON' },
+  ],
+  notes: ['One peer may hold at most 250 messages or 2 MiB of the outbox; `send` refuses more with `outbox_full`. Its messages leave when the peer answers on their session, at their --ttl, or with --drop.'],
+  examples: ['node {baseDir}/scripts/opennexus.mjs outbox --json', 'node {baseDir}/scripts/opennexus.mjs outbox --drop PEER_AGENT_ID --json'],
   run: runner('outbox'),
 };
 

@@ -162,7 +162,7 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
  */
 function outboxFull(f: OutboxFull): ClientError {
   const held = `${f.entries} message${f.entries === 1 ? '' : 's'} (${Math.ceil(f.bytes / 1024)} KiB)`;
-  const wait = 'each leaves once the peer writes back on its session (keep `stream` running) or at its --ttl; `outbox --json` lists them';
+  const wait = `each leaves once the peer writes back on its session (keep \`stream\` running) or at its --ttl; \`outbox\` lists them, \`outbox --drop ${f.peer}\` gives up on them`;
   const message =
     f.full === 'peer'
       ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}`

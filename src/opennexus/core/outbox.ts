@@ -245,4 +245,14 @@ export function expire(cache: CacheState, now: number): { cache: CacheState; exp
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
 }
 
+/**
+ * Takes every message to `peer` out of the outbox, whatever its state (`outbox --drop`): the
+ * user's way to free a silent peer's share before the TTL does. One being posted may still
+ * arrive; its answer is then recorded against nothing (afterPosts ignores what is gone).
+ */
+export function dropPeer(cache: CacheState, peer: string): { cache: CacheState; dropped: OutboxEntry[] } {
+  const dropped = cache.outbox.filter((e) => e.peer === peer);
+  return { cache: dropped.length ? { ...cache, outbox: cache.outbox.filter((e) => e.peer !== peer) } : cache, dropped };
+}
+
 export const queuedFor = (cache: CacheState, peer: string) => cache.outbox.some((e) => e.peer === peer && e.state === 'queued');

@@ -145,4 +145,13 @@ export declare function expire(cache: CacheState, now: number): {
     cache: CacheState;
     expired: OutboxEntry[];
 };
+/**
+ * Takes every message to `peer` out of the outbox, whatever its state (`outbox --drop`): the
+ * user's way to free a silent peer's share before the TTL does. One being posted may still
+ * arrive; its answer is then recorded against nothing (afterPosts ignores what is gone).
+ */
+export declare function dropPeer(cache: CacheState, peer: string): {
+    cache: CacheState;
+    dropped: OutboxEntry[];
+};
 export declare const queuedFor: (cache: CacheState, peer: string) => boolean;
