@@ -1388,7 +1388,7 @@ function handleInbound(cache0, env, ctx) {
   let lost;
   let confirmed;
   const from = env.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
+  const reject = (what, detail, flag = {}) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...flag, ...ctx.replay ? { duplicate: true } : {} });
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? "message", "unsupported protocol_version");
     return { cache, changed: false, events, outbound };
@@ -1476,11 +1476,11 @@ function handleInbound(cache0, env, ctx) {
         const err = e;
         const detail = `DATA decrypt failed: ${err.message}`;
         if (err.code === "counter_replay") {
-          events.push({ type: "rejected", from, what: "data", detail, duplicate: true });
+          reject("data", detail, { duplicate: true });
           break;
         }
         if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
-          events.push({ type: "rejected", from, what: "data", detail, forgery: true, ...ctx.replay ? { duplicate: true } : {} });
+          reject("data", detail, { forgery: true });
           break;
         }
         reject("data", detail);

@@ -2058,7 +2058,7 @@ function handleInbound(cache0, env2, ctx) {
   let lost;
   let confirmed;
   const from = env2.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
+  const reject = (what, detail, flag = {}) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...flag, ...ctx.replay ? { duplicate: true } : {} });
   if (env2.protocol_version !== PROTOCOL_VERSION) {
     reject(env2.type ?? "message", "unsupported protocol_version");
     return { cache, changed: false, events, outbound };
@@ -2146,11 +2146,11 @@ function handleInbound(cache0, env2, ctx) {
         const err2 = e;
         const detail = `DATA decrypt failed: ${err2.message}`;
         if (err2.code === "counter_replay") {
-          events.push({ type: "rejected", from, what: "data", detail, duplicate: true });
+          reject("data", detail, { duplicate: true });
           break;
         }
         if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
-          events.push({ type: "rejected", from, what: "data", detail, forgery: true, ...ctx.replay ? { duplicate: true } : {} });
+          reject("data", detail, { forgery: true });
           break;
         }
         reject("data", detail);

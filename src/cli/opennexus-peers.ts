@@ -1,6 +1,7 @@
 /**
  * `peers` and `outbox`: what the session cache knows, for replying and for checking on what
- * was sent. Read-only: no request, no lock (the cache file is replaced atomically).
+ * was sent. Reading takes no request and no lock (the cache file is replaced atomically);
+ * only `outbox --drop` changes the cache, under its lock.
  */
 import { str, type Parsed } from './args.ts';
 import { err, out, safeText, toJson } from './io.ts';

@@ -108,7 +108,8 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
   const from = env.sender_id;
   // A replay (ctx.replay) was handled when it first came; failing to open it now (its session
   // was replaced since) is expected, and is reported as the duplicate it is.
-  const reject = (what: string, detail: string) => events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail, ...(ctx.replay ? { duplicate: true as const } : {}) });
+  const reject = (what: string, detail: string, flag: { duplicate?: true; forgery?: true } = {}) =>
+    events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail, ...flag, ...(ctx.replay ? { duplicate: true as const } : {}) });
 
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? 'message', 'unsupported protocol_version');
@@ -207,12 +208,12 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         if (err.code === 'counter_replay') {
           // A replay is not a broken session; our messenger re-delivers retained messages to a
           // new stream (so a thief cannot drain them), which makes duplicates normal.
-          events.push({ type: 'rejected', from, what: 'data', detail, duplicate: true });
+          reject('data', detail, { duplicate: true });
           break;
         }
         if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
           // On the session we hold (see the header): dropped, the session and counters kept.
-          events.push({ type: 'rejected', from, what: 'data', detail, forgery: true, ...(ctx.replay ? { duplicate: true as const } : {}) });
+          reject('data', detail, { forgery: true });
           break;
         }
         reject('data', detail);
