@@ -2502,9 +2502,11 @@ function keyFileText(bytes2) {
 // src/opennexus/errors.ts
 init_errors();
 var ClientError = class extends CodedError {
-  constructor(code, message) {
+  constructor(code, message, details) {
     super(code, message);
+    this.details = details;
   }
+  details;
 };
 var KeysError = class extends CodedError {
   constructor(code, message) {
@@ -2886,7 +2888,6 @@ function takeReset(cache2, peer, sessionId, now) {
 // src/opennexus/core/reset.ts
 var TAG_RESET = utf8("OpenNexus-v0-reset");
 var TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
-var REASON_DECRYPT_FAILED = 1;
 var REASON_SESSION_MISMATCH = 2;
 function resetSigInput(senderId, receiverId, sessionId, reason) {
   return concat(TAG_RESET_SIGNED, lp(senderId), lp(receiverId), lp(sessionId), lp(u16(reason)));
@@ -3106,6 +3107,8 @@ function sealFor(cache2, self, peerId, plaintext, ownMessengerUrl, now) {
 // src/opennexus/core/outbox.ts
 var OUTBOX_MAX_ENTRIES = 1e3;
 var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+var OUTBOX_PEER_MAX_ENTRIES = OUTBOX_MAX_ENTRIES / 4;
+var OUTBOX_PEER_MAX_BYTES = OUTBOX_MAX_BYTES / 4;
 var MAX_MESSAGE_BYTES = 46 * 1024;
 var POSTING_STALE_MS = 15 * 6e4;
 var accepted = (status) => status !== null && status >= 200 && status < 300;
@@ -3116,8 +3119,11 @@ function outboxBytes(entries) {
 var textOf = (e) => new TextDecoder().decode(e.bytes);
 function enqueue(cache2, e) {
   const live = cache2.outbox.filter((x2) => x2.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] };
+  const peers = live.filter((x2) => x2.peer === e.peer);
+  const mine = { peer: e.peer, entries: peers.length, bytes: outboxBytes(peers) };
+  if (mine.entries >= OUTBOX_PEER_MAX_ENTRIES || mine.bytes + e.bytes.length > OUTBOX_PEER_MAX_BYTES) return { ok: false, full: "peer", ...mine };
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return { ok: false, full: "outbox", ...mine };
+  return { ok: true, cache: { ...cache2, outbox: [...cache2.outbox, { ...e, state: "queued", redelivered: false }] } };
 }
 function flushPeer(cache2, self, peerId, ownUrl, now) {
   const peer = b64(peerId);
@@ -3171,15 +3177,21 @@ function confirmSession(cache2, peer, sessionId) {
   if (!delivered.length) return { cache: cache2, delivered };
   return { cache: { ...cache2, outbox: cache2.outbox.filter((e) => !delivered.includes(e)) }, delivered };
 }
+var MAX_REQUEUES = 3;
 function requeueSession(cache2, peer, sessionId) {
   const requeued = [];
-  const outbox = cache2.outbox.map((e) => {
-    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: "queued", redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache2, outbox } : cache2, requeued };
+  const gaveUp = [];
+  const outbox = [];
+  for (const e of cache2.outbox) {
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) outbox.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: "queued", redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache2, outbox } : cache2, requeued, gaveUp };
 }
 function expire(cache2, now) {
   const expired = cache2.outbox.filter((e) => e.expiresMs <= now);
@@ -3506,6 +3518,7 @@ function readCache(text) {
         ...str("counter") ? { counter: str("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {},
         ...str("peer_public_key") ? { peerPublicKey: str("peer_public_key") } : {},
+        ...int(raw.requeues, 0n) > 0n ? { requeues: Number(int(raw.requeues, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -3550,6 +3563,7 @@ function serializeCache(c) {
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
     ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
+    ...e.requeues ? { requeues: new JsonNumber(String(e.requeues)) } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -3584,7 +3598,10 @@ function maybeHello(cache2, peer, peerPublicKey, ctx, reason) {
 }
 function sessionLost(cache2, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache2, peer, sessionId);
-  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
+  const events = [
+    ...r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" })),
+    ...r.gaveUp.map((e) => ({ type: "gave_up", to: peer, id: e.id, text: textOf(e), sessionId, requeues: e.requeues ?? 0 }))
+  ];
   const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
@@ -3654,7 +3671,7 @@ function handleInbound(cache0, env, ctx) {
   let lost;
   let confirmed;
   const from = env.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
+  const reject = (what, detail, flag = {}) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...flag, ...ctx.replay ? { duplicate: true } : {} });
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? "message", "unsupported protocol_version");
     return { cache: cache2, changed: false, events, outbound };
@@ -3740,12 +3757,17 @@ function handleInbound(cache0, env, ctx) {
         opened = openData(session, env, peerId, ctx.self.agentId);
       } catch (e) {
         const err = e;
+        const detail = `DATA decrypt failed: ${err.message}`;
         if (err.code === "counter_replay") {
-          events.push({ type: "rejected", from, what: "data", detail: `DATA decrypt failed: ${err.message}`, duplicate: true });
+          reject("data", detail, { duplicate: true });
           break;
         }
-        reject("data", `DATA decrypt failed: ${err.message}`);
-        if (incomingSid) sendReset(peerId, incomingSid, err.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
+          reject("data", detail, { forgery: true });
+          break;
+        }
+        reject("data", detail);
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
         break;
       }
       cache2.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
@@ -4267,8 +4289,8 @@ async function send(link2, opts, timing) {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
     const q2 = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
-    if (!q2) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-    const c = q2.peerMessengerUrls[p2.peer] === p2.peerUrl ? q2 : { ...q2, peerMessengerUrls: { ...q2.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
+    if (!q2.ok) throw outboxFull(q2);
+    const c = q2.cache.peerMessengerUrls[p2.peer] === p2.peerUrl ? q2.cache : { ...q2.cache, peerMessengerUrls: { ...q2.cache.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
     const f = flushPeer(c, link2.identity, p2.peerId, link2.messengerUrl, now);
     return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
@@ -4305,6 +4327,12 @@ async function send(link2, opts, timing) {
   } finally {
     watch.close();
   }
+}
+function outboxFull(f) {
+  const held = `${f.entries} message${f.entries === 1 ? "" : "s"} (${Math.ceil(f.bytes / 1024)} KiB)`;
+  const wait = `each leaves once the peer writes back on its session (keep \`stream\` running) or at its --ttl; \`outbox\` lists them, \`outbox --drop ${f.peer}\` gives up on them`;
+  const message = f.full === "peer" ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}` : `the outbox is full: messages to several peers that have not answered fill it (${held} of them for peer ${short(f.peer)}). Wait for them to answer: ${wait}`;
+  return new ClientError("outbox_full", message, { peer_id: f.peer, queued_for_peer: f.entries, queued_bytes_for_peer: f.bytes });
 }
 async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);

@@ -220,9 +220,11 @@ function keyFileText(bytes2) {
 
 // src/opennexus/errors.ts
 var ClientError = class extends CodedError {
-  constructor(code, message) {
+  constructor(code, message, details) {
     super(code, message);
+    this.details = details;
   }
+  details;
 };
 var KeysError = class extends CodedError {
   constructor(code, message) {
@@ -604,7 +606,6 @@ function takeReset(cache, peer, sessionId, now) {
 // src/opennexus/core/reset.ts
 var TAG_RESET = utf8("OpenNexus-v0-reset");
 var TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
-var REASON_DECRYPT_FAILED = 1;
 var REASON_SESSION_MISMATCH = 2;
 function resetSigInput(senderId, receiverId, sessionId, reason) {
   return concat(TAG_RESET_SIGNED, lp(senderId), lp(receiverId), lp(sessionId), lp(u16(reason)));
@@ -824,6 +825,8 @@ function sealFor(cache, self, peerId, plaintext, ownMessengerUrl, now) {
 // src/opennexus/core/outbox.ts
 var OUTBOX_MAX_ENTRIES = 1e3;
 var OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+var OUTBOX_PEER_MAX_ENTRIES = OUTBOX_MAX_ENTRIES / 4;
+var OUTBOX_PEER_MAX_BYTES = OUTBOX_MAX_BYTES / 4;
 var MAX_MESSAGE_BYTES = 46 * 1024;
 var POSTING_STALE_MS = 15 * 6e4;
 var accepted = (status) => status !== null && status >= 200 && status < 300;
@@ -834,8 +837,11 @@ function outboxBytes(entries) {
 var textOf = (e) => new TextDecoder().decode(e.bytes);
 function enqueue(cache, e) {
   const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] };
+  const peers = live.filter((x) => x.peer === e.peer);
+  const mine = { peer: e.peer, entries: peers.length, bytes: outboxBytes(peers) };
+  if (mine.entries >= OUTBOX_PEER_MAX_ENTRIES || mine.bytes + e.bytes.length > OUTBOX_PEER_MAX_BYTES) return { ok: false, full: "peer", ...mine };
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return { ok: false, full: "outbox", ...mine };
+  return { ok: true, cache: { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] } };
 }
 function flushPeer(cache, self, peerId, ownUrl, now) {
   const peer = b64(peerId);
@@ -889,15 +895,21 @@ function confirmSession(cache, peer, sessionId) {
   if (!delivered.length) return { cache, delivered };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => !delivered.includes(e)) }, delivered };
 }
+var MAX_REQUEUES = 3;
 function requeueSession(cache, peer, sessionId) {
   const requeued = [];
-  const outbox = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: "queued", redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache, outbox } : cache, requeued };
+  const gaveUp = [];
+  const outbox = [];
+  for (const e of cache.outbox) {
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) outbox.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: "queued", redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache, outbox } : cache, requeued, gaveUp };
 }
 function expire(cache, now) {
   const expired = cache.outbox.filter((e) => e.expiresMs <= now);
@@ -1223,6 +1235,7 @@ function readCache(text) {
         ...str2("counter") ? { counter: str2("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {},
         ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
+        ...int(raw.requeues, 0n) > 0n ? { requeues: Number(int(raw.requeues, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -1267,6 +1280,7 @@ function serializeCache(c) {
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
     ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
+    ...e.requeues ? { requeues: new JsonNumber(String(e.requeues)) } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -1301,7 +1315,10 @@ function maybeHello(cache, peer, peerPublicKey, ctx, reason) {
 }
 function sessionLost(cache, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache, peer, sessionId);
-  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
+  const events = [
+    ...r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" })),
+    ...r.gaveUp.map((e) => ({ type: "gave_up", to: peer, id: e.id, text: textOf(e), sessionId, requeues: e.requeues ?? 0 }))
+  ];
   const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
@@ -1371,7 +1388,7 @@ function handleInbound(cache0, env, ctx) {
   let lost;
   let confirmed;
   const from = env.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
+  const reject = (what, detail, flag = {}) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...flag, ...ctx.replay ? { duplicate: true } : {} });
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? "message", "unsupported protocol_version");
     return { cache, changed: false, events, outbound };
@@ -1457,12 +1474,17 @@ function handleInbound(cache0, env, ctx) {
         opened = openData(session, env, peerId, ctx.self.agentId);
       } catch (e) {
         const err = e;
+        const detail = `DATA decrypt failed: ${err.message}`;
         if (err.code === "counter_replay") {
-          events.push({ type: "rejected", from, what: "data", detail: `DATA decrypt failed: ${err.message}`, duplicate: true });
+          reject("data", detail, { duplicate: true });
           break;
         }
-        reject("data", `DATA decrypt failed: ${err.message}`);
-        if (incomingSid) sendReset(peerId, incomingSid, err.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
+          reject("data", detail, { forgery: true });
+          break;
+        }
+        reject("data", detail);
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
         break;
       }
       cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
@@ -1918,8 +1940,8 @@ async function send(link2, opts, timing) {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
     const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
-    if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-    const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
+    if (!q.ok) throw outboxFull(q);
+    const c = q.cache.peerMessengerUrls[p2.peer] === p2.peerUrl ? q.cache : { ...q.cache, peerMessengerUrls: { ...q.cache.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
     const f = flushPeer(c, link2.identity, p2.peerId, link2.messengerUrl, now);
     return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
@@ -1956,6 +1978,12 @@ async function send(link2, opts, timing) {
   } finally {
     watch.close();
   }
+}
+function outboxFull(f) {
+  const held = `${f.entries} message${f.entries === 1 ? "" : "s"} (${Math.ceil(f.bytes / 1024)} KiB)`;
+  const wait = `each leaves once the peer writes back on its session (keep \`stream\` running) or at its --ttl; \`outbox\` lists them, \`outbox --drop ${f.peer}\` gives up on them`;
+  const message = f.full === "peer" ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}` : `the outbox is full: messages to several peers that have not answered fill it (${held} of them for peer ${short(f.peer)}). Wait for them to answer: ${wait}`;
+  return new ClientError("outbox_full", message, { peer_id: f.peer, queued_for_peer: f.entries, queued_bytes_for_peer: f.bytes });
 }
 async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
@@ -2940,8 +2968,8 @@ async function followOpenNexus(client, sink, signal, log, onState = () => {
           await sink.arrive({ id: `${conv}:${e.sessionId}:${e.counter.toString()}`, conv, kind: "message", from: e.from, text: e.text, publicKey: e.publicKey }).catch((err) => {
             log(`OpenNexus message from ${e.from} could not be kept (${err.message}); it is LOST: ask the peer to send it again`);
           });
-        } else if (e.type === "expired" || e.type === "refused") {
-          const why = e.type === "refused" ? `was NOT delivered: the peer's messenger refused it (${/^HTTP \d{3}/.exec(e.error)?.[0] ?? "no usable answer"})` : e.state === "sent" ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out" : `was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed sent"} until its TTL ran out)`;
+        } else if (e.type === "expired" || e.type === "refused" || e.type === "gave_up") {
+          const why = e.type === "refused" ? `was NOT delivered: the peer's messenger refused it (${/^HTTP \d{3}/.exec(e.error)?.[0] ?? "no usable answer"})` : e.type === "gave_up" ? `is UNCONFIRMED: the peer said ${e.requeues + 1} times that it lost the session it went out on; it was sent that often and is not sent again` : e.state === "sent" ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out" : `was NOT delivered (it ${e.state === "queued" ? "waited for the peer to answer" : "was never confirmed sent"} until its TTL ran out)`;
           const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:
 ${e.text.slice(0, 2e3)}`;
           const conv = conversationId({ kind: "opennexus", peer: e.to });

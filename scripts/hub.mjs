@@ -133,9 +133,11 @@ var init_errors2 = __esm({
     "use strict";
     init_errors();
     ClientError = class extends CodedError {
-      constructor(code, message) {
+      constructor(code, message, details) {
         super(code, message);
+        this.details = details;
       }
+      details;
     };
     isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "self_session"].includes(e.code);
     KeysError = class extends CodedError {
@@ -150,7 +152,7 @@ var init_errors2 = __esm({
 function classify(err2) {
   if (err2 instanceof UsageError) return [2, "usage", err2.message];
   if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
-  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message];
+  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message, err2.details];
   if (err2 instanceof NetworkError) return [1, "network", err2.message];
   if (err2 instanceof KeysError) return [err2.code === "no_keys" ? 1 : 2, err2.code === "unreadable" ? "unreadable_file" : err2.code, err2.message];
   if (err2 instanceof CodedError) return [1, err2.code, err2.message];

@@ -133,9 +133,11 @@ var init_errors2 = __esm({
     "use strict";
     init_errors();
     ClientError = class extends CodedError {
-      constructor(code, message) {
+      constructor(code, message, details) {
         super(code, message);
+        this.details = details;
       }
+      details;
     };
     isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "self_session"].includes(e.code);
     KeysError = class extends CodedError {
@@ -150,7 +152,7 @@ var init_errors2 = __esm({
 function classify(err2) {
   if (err2 instanceof UsageError) return [2, "usage", err2.message];
   if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
-  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message];
+  if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message, err2.details];
   if (err2 instanceof NetworkError) return [1, "network", err2.message];
   if (err2 instanceof KeysError) return [err2.code === "no_keys" ? 1 : 2, err2.code === "unreadable" ? "unreadable_file" : err2.code, err2.message];
   if (err2 instanceof CodedError) return [1, err2.code, err2.message];
@@ -1233,7 +1235,7 @@ function parseResetPayload(plaintext) {
   const reason = r.length === 1 ? r[0] : r[0] << 8 | r[1];
   return { sessionId, reason };
 }
-var TAG_RESET, TAG_RESET_SIGNED, REASON_DECRYPT_FAILED, REASON_SESSION_MISMATCH;
+var TAG_RESET, TAG_RESET_SIGNED, REASON_SESSION_MISMATCH;
 var init_reset = __esm({
   "src/opennexus/core/reset.ts"() {
     "use strict";
@@ -1242,7 +1244,6 @@ var init_reset = __esm({
     init_wire();
     TAG_RESET = utf8("OpenNexus-v0-reset");
     TAG_RESET_SIGNED = utf8("OpenNexus-v0-reset-signed");
-    REASON_DECRYPT_FAILED = 1;
     REASON_SESSION_MISMATCH = 2;
   }
 });
@@ -1446,8 +1447,11 @@ function outboxBytes(entries) {
 }
 function enqueue(cache, e) {
   const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] };
+  const peers3 = live.filter((x) => x.peer === e.peer);
+  const mine = { peer: e.peer, entries: peers3.length, bytes: outboxBytes(peers3) };
+  if (mine.entries >= OUTBOX_PEER_MAX_ENTRIES || mine.bytes + e.bytes.length > OUTBOX_PEER_MAX_BYTES) return { ok: false, full: "peer", ...mine };
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return { ok: false, full: "outbox", ...mine };
+  return { ok: true, cache: { ...cache, outbox: [...cache.outbox, { ...e, state: "queued", redelivered: false }] } };
 }
 function flushPeer(cache, self, peerId, ownUrl, now) {
   const peer = b64(peerId);
@@ -1502,20 +1506,29 @@ function confirmSession(cache, peer, sessionId) {
 }
 function requeueSession(cache, peer, sessionId) {
   const requeued = [];
-  const outbox3 = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: "queued", redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache, outbox: outbox3 } : cache, requeued };
+  const gaveUp = [];
+  const outbox3 = [];
+  for (const e of cache.outbox) {
+    if (e.peer !== peer || e.state === "queued" || e.sessionId !== sessionId) outbox3.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: "queued", redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox3.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache, outbox: outbox3 } : cache, requeued, gaveUp };
 }
 function expire(cache, now) {
   const expired = cache.outbox.filter((e) => e.expiresMs <= now);
   if (!expired.length) return { cache, expired };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
 }
-var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, queuedFor;
+function dropPeer(cache, peer) {
+  const dropped = cache.outbox.filter((e) => e.peer === peer);
+  return { cache: dropped.length ? { ...cache, outbox: cache.outbox.filter((e) => e.peer !== peer) } : cache, dropped };
+}
+var OUTBOX_MAX_ENTRIES, OUTBOX_MAX_BYTES, OUTBOX_PEER_MAX_ENTRIES, OUTBOX_PEER_MAX_BYTES, MAX_MESSAGE_BYTES, POSTING_STALE_MS, accepted, postVerdict, textOf, isStale, MAX_REQUEUES, queuedFor;
 var init_outbox = __esm({
   "src/opennexus/core/outbox.ts"() {
     "use strict";
@@ -1523,12 +1536,15 @@ var init_outbox = __esm({
     init_initiator();
     OUTBOX_MAX_ENTRIES = 1e3;
     OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+    OUTBOX_PEER_MAX_ENTRIES = OUTBOX_MAX_ENTRIES / 4;
+    OUTBOX_PEER_MAX_BYTES = OUTBOX_MAX_BYTES / 4;
     MAX_MESSAGE_BYTES = 46 * 1024;
     POSTING_STALE_MS = 15 * 6e4;
     accepted = (status) => status !== null && status >= 200 && status < 300;
     postVerdict = (status) => status === null ? "unknown" : accepted(status) ? "ok" : status === 400 || status === 413 ? "refused" : "retry";
     textOf = (e) => new TextDecoder().decode(e.bytes);
     isStale = (e, now) => e.state === "posting" && now - (e.postedMs ?? 0) >= POSTING_STALE_MS;
+    MAX_REQUEUES = 3;
     queuedFor = (cache, peer) => cache.outbox.some((e) => e.peer === peer && e.state === "queued");
   }
 });
@@ -1876,6 +1892,7 @@ function readCache(text) {
         ...str2("counter") ? { counter: str2("counter") } : {},
         ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int3(raw.posted_ms, 0n)) } : {},
         ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
+        ...int3(raw.requeues, 0n) > 0n ? { requeues: Number(int3(raw.requeues, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -1920,6 +1937,7 @@ function serializeCache(c) {
     ...e.counter ? { counter: e.counter } : {},
     ...e.postedMs !== void 0 ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {},
     ...e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {},
+    ...e.requeues ? { requeues: new JsonNumber(String(e.requeues)) } : {},
     redelivered: e.redelivered
   }));
   return stringifyJson({ sessions, pending, outbox: outbox3, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });
@@ -1961,7 +1979,10 @@ function maybeHello(cache, peer, peerPublicKey, ctx, reason) {
 }
 function sessionLost(cache, peer, sessionId, peerPublicKey, ctx) {
   const r = requeueSession(cache, peer, sessionId);
-  const events = r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" }));
+  const events = [
+    ...r.requeued.map((e) => ({ type: "requeued", to: peer, id: e.id, sessionId, why: "session_lost" })),
+    ...r.gaveUp.map((e) => ({ type: "gave_up", to: peer, id: e.id, text: textOf(e), sessionId, requeues: e.requeues ?? 0 }))
+  ];
   const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, "session_lost");
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }
@@ -2041,7 +2062,7 @@ function handleInbound(cache0, env2, ctx) {
   let lost;
   let confirmed;
   const from = env2.sender_id;
-  const reject = (what, detail) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...ctx.replay ? { duplicate: true } : {} });
+  const reject = (what, detail, flag = {}) => events.push({ type: "rejected", ...from ? { from } : {}, what, detail, ...flag, ...ctx.replay ? { duplicate: true } : {} });
   if (env2.protocol_version !== PROTOCOL_VERSION) {
     reject(env2.type ?? "message", "unsupported protocol_version");
     return { cache, changed: false, events, outbound };
@@ -2127,12 +2148,17 @@ function handleInbound(cache0, env2, ctx) {
         opened = openData(session, env2, peerId, ctx.self.agentId);
       } catch (e) {
         const err2 = e;
+        const detail = `DATA decrypt failed: ${err2.message}`;
         if (err2.code === "counter_replay") {
-          events.push({ type: "rejected", from, what: "data", detail: `DATA decrypt failed: ${err2.message}`, duplicate: true });
+          reject("data", detail, { duplicate: true });
           break;
         }
-        reject("data", `DATA decrypt failed: ${err2.message}`);
-        if (incomingSid) sendReset(peerId, incomingSid, err2.code === "session_mismatch" ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
+          reject("data", detail, { forgery: true });
+          break;
+        }
+        reject("data", detail);
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
         break;
       }
       cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };
@@ -2631,8 +2657,8 @@ async function send(link2, opts, timing) {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
     if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
     const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
-    if (!q) throw new ClientError("data_failed", "the outbox is full: too many messages wait for peers that have not answered");
-    const c = q.peerMessengerUrls[p2.peer] === p2.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
+    if (!q.ok) throw outboxFull(q);
+    const c = q.cache.peerMessengerUrls[p2.peer] === p2.peerUrl ? q.cache : { ...q.cache, peerMessengerUrls: { ...q.cache.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
     if (!c.sessions[p2.peer] || opts.noCache) return { cache: c, result: { p: p2, flushed: null } };
     const f = flushPeer(c, link2.identity, p2.peerId, link2.messengerUrl, now);
     return { cache: f.cache, result: { p: p2, flushed: f.flushed } };
@@ -2669,6 +2695,12 @@ async function send(link2, opts, timing) {
   } finally {
     watch.close();
   }
+}
+function outboxFull(f) {
+  const held = `${f.entries} message${f.entries === 1 ? "" : "s"} (${Math.ceil(f.bytes / 1024)} KiB)`;
+  const wait = `each leaves once the peer writes back on its session (keep \`stream\` running) or at its --ttl; \`outbox\` lists them, \`outbox --drop ${f.peer}\` gives up on them`;
+  const message = f.full === "peer" ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}` : `the outbox is full: messages to several peers that have not answered fill it (${held} of them for peer ${short(f.peer)}). Wait for them to answer: ${wait}`;
+  return new ClientError("outbox_full", message, { peer_id: f.peer, queued_for_peer: f.entries, queued_bytes_for_peer: f.bytes });
 }
 async function postHello(link2, p, hello, pending, signal) {
   link2.log(`Sending HELLO to ${short(p.peer)}`);
@@ -2957,6 +2989,8 @@ function eventLines(e) {
       return [e.why === "session_lost" ? `Peer ${short2(e.to)} lost the session of message ${e.id}; it goes out again under a new one` : `Message ${e.id} to ${short2(e.to)} was sealed but its send never finished; it goes out again`];
     case "expired":
       return e.state === "sent" ? [`UNCONFIRMED: message ${e.id} to ${short2(e.to)} left the outbox at its TTL; the peer's messenger accepted it, but the peer never answered on that session: ${safeText(e.text)}`] : [`NOT DELIVERED: message ${e.id} to ${short2(e.to)} expired before it ${e.state === "queued" ? "could be sent" : "was confirmed sent"}: ${safeText(e.text)}`];
+    case "gave_up":
+      return [`UNCONFIRMED: message ${e.id} to ${short2(e.to)} left the outbox: the peer said ${e.requeues + 1} times that it lost the session it went out on, so it was sent ${e.requeues + 1} times and may well have been read; not sent again: ${safeText(e.text)}`];
     case "refused":
       return [`NOT DELIVERED: the peer's messenger refused message ${e.id} to ${short2(e.to)} (${safeText(e.error)}); it left the outbox: ${safeText(e.text)}`];
     case "hello_sent":
@@ -2971,6 +3005,7 @@ function eventLines(e) {
       return [e.why === "same_session" ? `Not sending another RESET to ${short2(e.to)} for the same session yet` : `Not sending a RESET to ${short2(e.to)}: too many resets (${e.why.replace("_", " ")})`];
     case "rejected":
       if (e.duplicate) return [`Skipping a message already received (from ${short2(e.from ?? "")})`];
+      if (e.forgery) return [`Dropped a DATA claiming to be ${short2(e.from ?? "")} on the session we hold: it does not authenticate (${safeText(e.detail)}); session kept, no reset sent`];
       return [e.detail === "unsupported protocol_version" ? "Ignoring message with unsupported protocol_version" : safeText(e.detail)];
     case "connection_lost":
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1e3} seconds...`];
@@ -3119,18 +3154,34 @@ async function peers(p, ctx) {
   return 0;
 }
 async function outbox(p, ctx) {
+  const drop = str(p, "drop");
+  if (drop !== void 0) return dropOutbox(p, ctx, drop);
   const list2 = outboxList((await cacheOf(p, ctx)).cache, Date.now());
   if (p.flags.json) out(toJson({ outbox: list2 }));
   else if (!list2.length) out("The outbox is empty.");
   else for (const x of list2) out(`${x.id}  ${(x.expired ? `${x.state} (expired)` : x.state).padEnd(26)} to ${short(x.to)}  ${x.created_at}  ${safeText(x.text.slice(0, 80))}`);
   return 0;
 }
+async function dropOutbox(p, ctx, peer) {
+  const client = await clientOf(p, ctx);
+  const dropped = await client.store.update((c) => {
+    const d = dropPeer(c, peer);
+    return { ...d.dropped.length ? { cache: d.cache } : {}, result: outboxList({ ...c, outbox: d.dropped }, Date.now()) };
+  });
+  if (p.flags.json) out(toJson({ dropped }));
+  else for (const x of dropped) out(`DROPPED: message ${x.id} to ${short(x.to)} (${x.state}): ${safeText(x.text.slice(0, 80))}`);
+  const who = safeText(short(peer));
+  err(dropped.length ? `${dropped.length} message(s) to ${who} left the outbox; they will not be sent again.` : `No message to ${who} was in the outbox.`);
+  return 0;
+}
 var init_opennexus_peers = __esm({
   "src/cli/opennexus-peers.ts"() {
     "use strict";
+    init_args();
     init_io();
     init_opennexus_context();
     init_contacts();
+    init_outbox();
   }
 });
 
@@ -5848,7 +5899,7 @@ var send3 = {
   notes: [
     "Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.",
     '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet, or a messenger could not be reached ("reason" says which): the next `stream` or `send` completes it and delivers the message, so do not send it again. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
-    "Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer's messenger refused the message for good, or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large)."
+    "Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer's messenger refused the message for good, the outbox is full for this peer (`outbox_full`: one peer may hold 250 messages or 2 MiB; the error names it, messages to others still go), or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large)."
   ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
@@ -5865,9 +5916,14 @@ var peers2 = {
 };
 var outbox2 = {
   name: "outbox",
-  summary: "List messages that are queued (no session yet) or sent and not yet confirmed by the peer.",
-  flags: [...keyFlags, { name: "json", description: "print {outbox: [...]} as JSON" }],
-  examples: ["node {baseDir}/scripts/opennexus.mjs outbox --json"],
+  summary: "List messages that are queued (no session yet) or sent and not yet confirmed by the peer; --drop gives up on one peer's.",
+  flags: [
+    ...keyFlags,
+    { name: "drop", value: "AGENT_ID", description: "take every message to this peer out of the outbox (they are not sent, or not sent again) and print them" },
+    { name: "json", description: "print {outbox: [...]} (with --drop: {dropped: [...]}) as JSON" }
+  ],
+  notes: ["One peer may hold at most 250 messages or 2 MiB of the outbox; `send` refuses more with `outbox_full`. Its messages leave when the peer answers on their session, at their --ttl, or with --drop."],
+  examples: ["node {baseDir}/scripts/opennexus.mjs outbox --json", "node {baseDir}/scripts/opennexus.mjs outbox --drop PEER_AGENT_ID --json"],
   run: runner("outbox")
 };
 var stream2 = {
@@ -5919,8 +5975,8 @@ main(
   { env, moduleUrl: import.meta.url },
   {
     fail(e, argv) {
-      const [code, kind, message] = classify(e);
-      if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message } }));
+      const [code, kind, message, details] = classify(e);
+      if (argv.includes("--json")) out(toJson({ ok: false, error: { code: kind, message, ...details } }));
       const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : "";
       err(kind === "usage" ? `Error: ${safeText(message)}
 Run 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);

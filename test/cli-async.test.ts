@@ -94,6 +94,38 @@ describe('OpenNexus in short calls only', () => {
     expect(got.g.sort()).toEqual(want.g);
   }, 90_000);
 
+  it('issue 19 (5): a silent peer fills only its share of the outbox; a message to another peer is still accepted', async () => {
+    const a = await agent();
+    const silent = await agent(); // never comes online
+    const other = await agent();
+    const big = 'x'.repeat(46 * 1024); // the largest message
+    const toSilent = (args: string[]) => runScript(OPENNEXUS, ['send', '--json', '--wait', '0', '--message', big, ...args], a.env);
+    expect((await toSilent(['--to', silent.pub, '--messenger-url', m.url])).exitCode).toBe(0);
+    // 2 MiB, a quarter of the outbox, holds 44 of them; four sends at a time (they share the lock).
+    for (let sent = 1; sent < 44; sent += 4) {
+      const batch = await Promise.all(Array.from({ length: Math.min(4, 44 - sent) }, () => toSilent(['--to', silent.id])));
+      for (const r of batch) expect(r.exitCode, r.stderr).toBe(0);
+    }
+    const refused = await toSilent(['--to', silent.id]);
+    expect(refused.exitCode).toBe(1);
+    expect(JSON.parse(refused.stdout)).toEqual({ ok: false, error: expect.objectContaining({ code: 'outbox_full', peer_id: silent.id, queued_for_peer: 44 }) });
+    expect(refused.stderr).toContain(`the outbox is full for peer ${silent.id.slice(0, 16)}...`);
+    expect(refused.stderr).toMatch(/Messages to other peers still go\. Wait for this peer to answer/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /); // one line, no stack trace
+    // Before, the silent peer's 46 KiB messages took the whole outbox and this was refused for 24 h.
+    const r = await runScript(OPENNEXUS, ['send', '--json', '--wait', '0', '--to', other.pub, '--messenger-url', m.url, '--message', big], a.env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, status: 'queued', peer_id: other.id });
+    // The refusal's way out: give up on the silent peer's messages; its share is free again.
+    expect(refused.stderr).toContain(`\`outbox --drop ${silent.id}\``);
+    const drop = await runScript(OPENNEXUS, ['outbox', '--drop', silent.id, '--json'], a.env);
+    expect(drop.exitCode, drop.stderr).toBe(0);
+    expect((JSON.parse(drop.stdout).dropped as Array<{ to: string }>).map((x) => x.to)).toEqual(Array(44).fill(silent.id));
+    const left = JSON.parse((await runScript(OPENNEXUS, ['outbox', '--json'], a.env)).stdout).outbox as Array<{ to: string }>;
+    expect(left.map((x) => x.to)).toEqual([other.id]);
+    expect((await toSilent(['--to', silent.id])).exitCode).toBe(0);
+  }, 90_000);
+
   it('a message whose TTL runs out is reported with its id and text, never dropped silently', async () => {
     const a = await agent();
     const gone = await agent(); // never comes online

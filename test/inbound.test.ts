@@ -91,14 +91,34 @@ describe('inbound DATA', () => {
     expect(r.events.map((e) => e.type)).toEqual(['reset_sent', 'rejected']);
   });
 
-  it('a tampered tag under the current session: signed reset reason 1, never an encrypted one', () => {
+  it('issue 19 (3), the attack: forged DATA on the session we hold (junk tag, far-ahead or bad counter) is dropped, never answered with a reset', () => {
+    // Anyone can read a live session id off a messenger and post DATA claiming to be A on it.
     const { a, b } = pair();
-    const m = dataFromA(a, 'x');
-    const ct = Buffer.from(m.env.ciphertext!, 'base64');
-    ct[ct.length - 1]! ^= 1;
-    const r = handleInbound(withSession(b), { ...m.env, ciphertext: ct.toString('base64') }, ctx());
-    expect(r.outbound.map((o) => o.message)).toMatchObject([{ type: 'reset', reason: 1 }]);
-    expect(r.events[0]).toMatchObject({ type: 'rejected', detail: 'DATA decrypt failed: ' });
+    const m0 = dataFromA(a, 'first');
+    let c = handleInbound(withSession(b), m0.env, ctx()).cache;
+    const held = c.sessions[A.agentIdB64]!;
+    const tampered = Buffer.from(m0.env.ciphertext!, 'base64');
+    tampered[tampered.length - 1]! ^= 1;
+    const forgeries = [
+      { ...m0.env, counter: 1n, ciphertext: tampered.toString('base64') },
+      { ...m0.env, counter: (1n << 64n) - 1n, ciphertext: b64(randomBytes(40)) },
+      { ...m0.env, counter: 1n << 64n },
+      { ...m0.env, counter: undefined },
+    ];
+    for (const env of forgeries) {
+      const r = handleInbound(c, env, ctx(2000));
+      expect(r.outbound).toEqual([]);
+      expect(r.events).toMatchObject([{ type: 'rejected', from: A.agentIdB64, what: 'data', forgery: true }]);
+      expect(r.changed).toBe(false);
+      expect(r.cache.sessions[A.agentIdB64]).toEqual(held); // kept, counters untouched
+      c = r.cache;
+    }
+    expect(c.resets).toEqual({});
+    // The next real message is delivered, once.
+    const m1 = dataFromA(m0.next, 'second');
+    const r = handleInbound(c, m1.env, ctx(3000));
+    expect(r.events).toMatchObject([{ type: 'message', text: 'second' }]);
+    expect(handleInbound(r.cache, m1.env, ctx(3000)).events).toMatchObject([{ type: 'rejected', duplicate: true }]);
   });
 
   it('an encrypted reset payload drops the session only when it names the current session (B5)', () => {

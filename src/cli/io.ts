@@ -19,11 +19,14 @@ export class CliError extends CodedError {
 
 export const EXIT_OK = 0;
 
-/** Maps any error to [exit code, stable code, message]; the only place exit codes are chosen. */
-export function classify(err: unknown): [number, string, string] {
+/**
+ * Maps any error to [exit code, stable code, message, details for the JSON error]; the only
+ * place exit codes are chosen.
+ */
+export function classify(err: unknown): [number, string, string, (Record<string, string | number> | undefined)?] {
   if (err instanceof UsageError) return [2, 'usage', err.message];
   if (err instanceof CliError) return [err.exitCode, err.code, err.message];
-  if (err instanceof ClientError) return [isInputError(err) ? 2 : 1, err.code, err.message];
+  if (err instanceof ClientError) return [isInputError(err) ? 2 : 1, err.code, err.message, err.details];
   if (err instanceof NetworkError) return [1, 'network', err.message];
   if (err instanceof KeysError) return [err.code === 'no_keys' ? 1 : 2, err.code === 'unreadable' ? 'unreadable_file' : err.code, err.message];
   if (err instanceof CodedError) return [1, err.code, err.message];

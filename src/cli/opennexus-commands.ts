@@ -51,7 +51,7 @@ export const send: CommandDef = {
   notes: [
     'Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.',
     '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet, or a messenger could not be reached ("reason" says which): the next `stream` or `send` completes it and delivers the message, so do not send it again. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
-    'Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer\'s messenger refused the message for good, or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large).',
+    'Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer\'s messenger refused the message for good, the outbox is full for this peer (`outbox_full`: one peer may hold 250 messages or 2 MiB; the error names it, messages to others still go), or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large).',
   ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
@@ -70,9 +70,14 @@ export const peers: CommandDef = {
 
 export const outbox: CommandDef = {
   name: 'outbox',
-  summary: 'List messages that are queued (no session yet) or sent and not yet confirmed by the peer.',
-  flags: [...keyFlags, { name: 'json', description: 'print {outbox: [...]} as JSON' }],
-  examples: ['node {baseDir}/scripts/opennexus.mjs outbox --json'],
+  summary: 'List messages that are queued (no session yet) or sent and not yet confirmed by the peer; --drop gives up on one peer\'s.',
+  flags: [
+    ...keyFlags,
+    { name: 'drop', value: 'AGENT_ID', description: 'take every message to this peer out of the outbox (they are not sent, or not sent again) and print them' },
+    { name: 'json', description: 'print {outbox: [...]} (with --drop: {dropped: [...]}) as JSON' },
+  ],
+  notes: ['One peer may hold at most 250 messages or 2 MiB of the outbox; `send` refuses more with `outbox_full`. Its messages leave when the peer answers on their session, at their --ttl, or with --drop.'],
+  examples: ['node {baseDir}/scripts/opennexus.mjs outbox --json', 'node {baseDir}/scripts/opennexus.mjs outbox --drop PEER_AGENT_ID --json'],
   run: runner('outbox'),
 };
 

@@ -31,6 +31,8 @@ function eventLines(e: ClientEvent): string[] {
       return e.state === 'sent'
         ? [`UNCONFIRMED: message ${e.id} to ${short(e.to)} left the outbox at its TTL; the peer's messenger accepted it, but the peer never answered on that session: ${safeText(e.text)}`]
         : [`NOT DELIVERED: message ${e.id} to ${short(e.to)} expired before it ${e.state === 'queued' ? 'could be sent' : 'was confirmed sent'}: ${safeText(e.text)}`];
+    case 'gave_up':
+      return [`UNCONFIRMED: message ${e.id} to ${short(e.to)} left the outbox: the peer said ${e.requeues + 1} times that it lost the session it went out on, so it was sent ${e.requeues + 1} times and may well have been read; not sent again: ${safeText(e.text)}`];
     case 'refused':
       return [`NOT DELIVERED: the peer's messenger refused message ${e.id} to ${short(e.to)} (${safeText(e.error)}); it left the outbox: ${safeText(e.text)}`];
     case 'hello_sent':
@@ -47,6 +49,8 @@ function eventLines(e: ClientEvent): string[] {
       return [e.why === 'same_session' ? `Not sending another RESET to ${short(e.to)} for the same session yet` : `Not sending a RESET to ${short(e.to)}: too many resets (${e.why.replace('_', ' ')})`];
     case 'rejected':
       if (e.duplicate) return [`Skipping a message already received (from ${short(e.from ?? '')})`];
+      // opennexus spec §4.5 differs (it resets): see core/inbound.ts on why this is dropped.
+      if (e.forgery) return [`Dropped a DATA claiming to be ${short(e.from ?? '')} on the session we hold: it does not authenticate (${safeText(e.detail)}); session kept, no reset sent`];
       return [e.detail === 'unsupported protocol_version' ? 'Ignoring message with unsupported protocol_version' : safeText(e.detail)];
     case 'connection_lost':
       return [`Connection lost: ${safeText(e.error)}`, `Reconnecting in ${e.retryInMs / 1000} seconds...`];

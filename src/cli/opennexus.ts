@@ -13,8 +13,8 @@ main(
   { env, moduleUrl: import.meta.url },
   {
     fail(e, argv) {
-      const [code, kind, message] = classify(e);
-      if (argv.includes('--json')) out(toJson({ ok: false, error: { code: kind, message } }));
+      const [code, kind, message, details] = classify(e);
+      if (argv.includes('--json')) out(toJson({ ok: false, error: { code: kind, message, ...details } }));
       const cmd = e instanceof UsageError && e.command ? ` ${e.command}` : '';
       err(kind === 'usage' ? `Error: ${safeText(message)}\nRun 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);
       return code;

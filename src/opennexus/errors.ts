@@ -15,12 +15,18 @@ export type ClientErrorCode =
   | 'derive_failed'
   | 'encrypt_failed'
   | 'data_failed'
+  | 'outbox_full'
   | 'network'
   | 'aborted';
 
 export class ClientError extends CodedError {
   declare readonly code: ClientErrorCode;
-  constructor(code: ClientErrorCode, message: string) {
+  constructor(
+    code: ClientErrorCode,
+    message: string,
+    /** Machine-readable facts the message names (e.g. a full `peer_id`), for the CLI's JSON. */
+    readonly details?: Record<string, string | number>,
+  ) {
     super(code, message);
   }
 }

@@ -15,7 +15,7 @@ import { randomBytes } from './core/crypto.ts';
 import { HELLO_RETRY_MS } from './core/delivery.ts';
 import { agentIdOf, parseKeyText } from './core/identity.ts';
 import { beginHandshake, completeHandshake, dropPending, isAckFor } from './core/initiator.ts';
-import { MAX_MESSAGE_BYTES, accepted, enqueue, flushPeer, reclaimStale, type Flushed, type OutboxEntry } from './core/outbox.ts';
+import { MAX_MESSAGE_BYTES, OUTBOX_PEER_MAX_BYTES, OUTBOX_PEER_MAX_ENTRIES, accepted, enqueue, flushPeer, reclaimStale, type Flushed, type OutboxEntry, type OutboxFull } from './core/outbox.ts';
 import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import { checkedMessengerUrl, clip, short, type Link } from './link.ts';
@@ -108,8 +108,8 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
     // What expired stays until a stream's tick reports it (enqueue does not count it); a seal
     // whose POST never answered goes out again.
     const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p.peerPub) });
-    if (!q) throw new ClientError('data_failed', 'the outbox is full: too many messages wait for peers that have not answered');
-    const c = q.peerMessengerUrls[p.peer] === p.peerUrl ? q : { ...q, peerMessengerUrls: { ...q.peerMessengerUrls, [p.peer]: p.peerUrl } };
+    if (!q.ok) throw outboxFull(q);
+    const c = q.cache.peerMessengerUrls[p.peer] === p.peerUrl ? q.cache : { ...q.cache, peerMessengerUrls: { ...q.cache.peerMessengerUrls, [p.peer]: p.peerUrl } };
     if (!c.sessions[p.peer] || opts.noCache) return { cache: c, result: { p, flushed: null } };
     const f = flushPeer(c, link.identity, p.peerId, link.messengerUrl, now);
     return { cache: f.cache, result: { p, flushed: f.flushed } };
@@ -154,6 +154,20 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
   } finally {
     watch.close();
   }
+}
+
+/**
+ * The refusal of a message the outbox cannot take (core/outbox.ts, a peer's share or the whole):
+ * it names the peer the messages wait for and what to do. Nothing is sent, nothing kept.
+ */
+function outboxFull(f: OutboxFull): ClientError {
+  const held = `${f.entries} message${f.entries === 1 ? '' : 's'} (${Math.ceil(f.bytes / 1024)} KiB)`;
+  const wait = `each leaves once the peer writes back on its session (keep \`stream\` running) or at its --ttl; \`outbox\` lists them, \`outbox --drop ${f.peer}\` gives up on them`;
+  const message =
+    f.full === 'peer'
+      ? `the outbox is full for peer ${short(f.peer)}: ${held} wait for it (queued or unconfirmed), the most one peer may hold (${OUTBOX_PEER_MAX_ENTRIES} messages or ${OUTBOX_PEER_MAX_BYTES / 1024 / 1024} MiB). Messages to other peers still go. Wait for this peer to answer: ${wait}`
+      : `the outbox is full: messages to several peers that have not answered fill it (${held} of them for peer ${short(f.peer)}). Wait for them to answer: ${wait}`;
+  return new ClientError('outbox_full', message, { peer_id: f.peer, queued_for_peer: f.entries, queued_bytes_for_peer: f.bytes });
 }
 
 /**

@@ -110,15 +110,17 @@ export async function followOpenNexus(client: OpenNexusClient, sink: Sink, signa
             // The stream has taken it (its counter is spent): say so loudly rather than drop it unseen.
             log(`OpenNexus message from ${e.from} could not be kept (${err.message}); it is LOST: ask the peer to send it again`);
           });
-        } else if (e.type === 'expired' || e.type === 'refused') {
+        } else if (e.type === 'expired' || e.type === 'refused' || e.type === 'gave_up') {
           // opennexus outbox: a message that left it undelivered is reported, never dropped silently
           // Only the status of the refusal: the messenger's body is a stranger's text in the agent's context.
           const why =
             e.type === 'refused'
               ? `was NOT delivered: the peer's messenger refused it (${/^HTTP \d{3}/.exec(e.error)?.[0] ?? 'no usable answer'})`
-              : e.state === 'sent'
-                ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out"
-                : `was NOT delivered (it ${e.state === 'queued' ? 'waited for the peer to answer' : 'was never confirmed sent'} until its TTL ran out)`;
+              : e.type === 'gave_up'
+                ? `is UNCONFIRMED: the peer said ${e.requeues + 1} times that it lost the session it went out on; it was sent that often and is not sent again`
+                : e.state === 'sent'
+                  ? "is UNCONFIRMED: the peer's messenger accepted it, but the peer never answered on that session before its TTL ran out"
+                  : `was NOT delivered (it ${e.state === 'queued' ? 'waited for the peer to answer' : 'was never confirmed sent'} until its TTL ran out)`;
           const text = `Your OpenNexus message ${e.id} to ${e.to} ${why}. Its text:\n${e.text.slice(0, 2000)}`;
           const conv = conversationId({ kind: 'opennexus', peer: e.to });
           await sink.arrive({ id: `${conv}:${e.type}:${e.id}`, conv, kind: 'notice', from: e.to, text }).catch((err: Error) => log(`OpenNexus notice ${e.id}: ${err.message}`));

@@ -120,6 +120,7 @@ export function readCache(text: string): { cache: CacheState; skipped: number } 
         ...(str('counter') ? { counter: str('counter')! } : {}),
         ...(raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int(raw.posted_ms, 0n)) } : {}),
         ...(str('peer_public_key') ? { peerPublicKey: str('peer_public_key')! } : {}),
+        ...(int(raw.requeues, 0n) > 0n ? { requeues: Number(int(raw.requeues, 0n)) } : {}),
         redelivered: raw.redelivered === true,
       });
     } catch {
@@ -165,6 +166,7 @@ export function serializeCache(c: CacheState): string {
     ...(e.counter ? { counter: e.counter } : {}),
     ...(e.postedMs !== undefined ? { posted_ms: new JsonNumber(String(e.postedMs)) } : {}),
     ...(e.peerPublicKey ? { peer_public_key: e.peerPublicKey } : {}),
+    ...(e.requeues ? { requeues: new JsonNumber(String(e.requeues)) } : {}),
     redelivered: e.redelivered,
   }));
   return stringifyJson({ sessions, pending, outbox, peer_messenger_urls: c.peerMessengerUrls, resets: c.resets });

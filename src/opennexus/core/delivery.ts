@@ -26,6 +26,8 @@ export type DeliveryEvent =
   /** lost: the peer said it lost the session; unanswered: the POST never reported back (the sender died). */
   | { type: 'requeued'; to: string; id: string; sessionId: string; why: 'session_lost' | 'unanswered' }
   | { type: 'expired'; to: string; id: string; text: string; state: OutboxEntry['state'] }
+  /** The peer lost the session it went out on once more than MAX_REQUEUES allows (core/outbox.ts): it left the outbox unconfirmed. */
+  | { type: 'gave_up'; to: string; id: string; text: string; sessionId: string; requeues: number }
   /** The peer's messenger refused it (400/413): it never will accept it, so it left the outbox. */
   | { type: 'refused'; to: string; id: string; text: string; error: string }
   | { type: 'hello_sent'; to: string; reason: 'session_lost' | 'retry' };
@@ -79,7 +81,10 @@ function maybeHello(cache: CacheState, peer: string, peerPublicKey: string, ctx:
  */
 export function sessionLost(cache: CacheState, peer: string, sessionId: string, peerPublicKey: string, ctx: DeliveryContext): DeliveryResult {
   const r = requeueSession(cache, peer, sessionId);
-  const events: DeliveryEvent[] = r.requeued.map((e) => ({ type: 'requeued', to: peer, id: e.id, sessionId, why: 'session_lost' }));
+  const events: DeliveryEvent[] = [
+    ...r.requeued.map((e): DeliveryEvent => ({ type: 'requeued', to: peer, id: e.id, sessionId, why: 'session_lost' })),
+    ...r.gaveUp.map((e): DeliveryEvent => ({ type: 'gave_up', to: peer, id: e.id, text: textOf(e), sessionId, requeues: e.requeues ?? 0 })),
+  ];
   const h = r.cache.sessions[peer] ? sessionReady(r.cache, peer, ctx) : maybeHello(r.cache, peer, peerPublicKey, ctx, 'session_lost');
   return { cache: h.cache, events: [...events, ...h.events], outbound: h.outbound };
 }

@@ -10,17 +10,20 @@
  *   goes) and HELLOs from new peers are answered at a bounded rate (core/limits.ts).
  * - A messenger URL is learned only from a verified HELLO (or the user), never from DATA,
  *   which anyone can forge: a forged DATA must not make us POST to a URL of its choosing.
- * - A replayed counter is dropped without a reset (a replay must not kill the session).
+ * - DATA naming the session we hold that fails to authenticate (bad tag, replayed or bad
+ *   counter) is a forgery until proven otherwise (anyone can read a live session id and post
+ *   as anyone, §10 B4): dropped and reported (`forgery`), never reset, where the reference
+ *   resets (§4.5) and so let one forged POST make the real peer drop the session and resend
+ *   all it had unconfirmed. A peer that lost its state names a session we do not hold: reset.
  * - B5/§9.7: an encrypted reset payload is honoured only if it names the current session.
  * - B3: malformed input yields an event, never an exception.
  */
-import { b64, fromUtf8, pyBytesRepr, unb64 } from './bytes.ts';
+import { b64, equalBytes, fromUtf8, pyBytesRepr, unb64 } from './bytes.ts';
 import type { CacheState } from './cache.ts';
 import { ProtocolError } from './errors.ts';
 import { createHelloAck, verifyHello } from './handshake.ts';
 import type { Identity } from './identity.ts';
 import {
-  REASON_DECRYPT_FAILED,
   REASON_SESSION_MISMATCH,
   createSignedReset,
   parseResetPayload,
@@ -43,8 +46,11 @@ export type InboundEvent =
   | { type: 'reset_sent'; to: string; reason: number; sessionId: string }
   | { type: 'reset_suppressed'; to: string; sessionId: string; why: 'same_session' | 'peer_limit' | 'total_limit' }
   | { type: 'hello_ack'; from: string }
-  /** `duplicate`: a counter already accepted, e.g. a message a messenger delivered again. */
-  | { type: 'rejected'; from?: string; what: string; detail: string; duplicate?: true };
+  /**
+   * `duplicate`: a counter already accepted, e.g. a message a messenger delivered again.
+   * `forgery`: DATA on the session we hold that did not authenticate; dropped, no reset.
+   */
+  | { type: 'rejected'; from?: string; what: string; detail: string; duplicate?: true; forgery?: true };
 
 export interface Outbound {
   url: string;
@@ -102,7 +108,8 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
   const from = env.sender_id;
   // A replay (ctx.replay) was handled when it first came; failing to open it now (its session
   // was replaced since) is expected, and is reported as the duplicate it is.
-  const reject = (what: string, detail: string) => events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail, ...(ctx.replay ? { duplicate: true as const } : {}) });
+  const reject = (what: string, detail: string, flag: { duplicate?: true; forgery?: true } = {}) =>
+    events.push({ type: 'rejected', ...(from ? { from } : {}), what, detail, ...flag, ...(ctx.replay ? { duplicate: true as const } : {}) });
 
   if (env.protocol_version !== PROTOCOL_VERSION) {
     reject(env.type ?? 'message', 'unsupported protocol_version');
@@ -197,14 +204,21 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         opened = openData(session, env, peerId, ctx.self.agentId);
       } catch (e) {
         const err = e as ProtocolError;
+        const detail = `DATA decrypt failed: ${err.message}`;
         if (err.code === 'counter_replay') {
           // A replay is not a broken session; our messenger re-delivers retained messages to a
           // new stream (so a thief cannot drain them), which makes duplicates normal.
-          events.push({ type: 'rejected', from, what: 'data', detail: `DATA decrypt failed: ${err.message}`, duplicate: true });
+          reject('data', detail, { duplicate: true });
           break;
         }
-        reject('data', `DATA decrypt failed: ${err.message}`);
-        if (incomingSid) sendReset(peerId, incomingSid, err.code === 'session_mismatch' ? REASON_SESSION_MISMATCH : REASON_DECRYPT_FAILED);
+        if (incomingSid && equalBytes(incomingSid, session.sessionId)) {
+          // On the session we hold (see the header): dropped, the session and counters kept.
+          reject('data', detail, { forgery: true });
+          break;
+        }
+        reject('data', detail);
+        // A session we do not hold: the peer's is lost or stale, and it is told so (§10 B1).
+        if (incomingSid) sendReset(peerId, incomingSid, REASON_SESSION_MISMATCH);
         break;
       }
       cache.sessions[from] = { ...opened.next, confirmed: true, lastUsedMs: ctx.now };

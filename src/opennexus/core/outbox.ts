@@ -9,7 +9,8 @@
  *   posting --(the messenger refused it: 400/413, it never will accept it)--> gone, reported
  *   posting --(no answer recorded for POSTING_STALE_MS: the sender was killed)--> queued again
  *   sent --(authenticated DATA from the peer on that session)--> gone (delivered)
- *   sent, posting --(a reset names that session)--> queued again, marked redelivered
+ *   sent, posting --(a reset names that session)--> queued again, marked redelivered;
+ *                   after MAX_REQUEUES such resets: gone, reported
  *   any --(TTL)--> gone, reported
  * Only a POST that was answered makes a message `sent`, so only such a message can be
  * confirmed by the peer's later DATA: one sealed and never posted is sent again, never
@@ -38,11 +39,25 @@ export interface OutboxEntry {
   redelivered: boolean;
   /** The peer's public key (base64), for a handshake the outbox may have to begin later. */
   peerPublicKey?: string;
+  /** How many times a reset sent it out again (requeueSession); absent: none. */
+  requeues?: number;
 }
 
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
 export const OUTBOX_MAX_ENTRIES = 1000;
 export const OUTBOX_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * One peer's share: a quarter of the outbox, in messages and in bytes. Messages to a peer that
+ * answers leave within a round trip, so only peers that are silent (or read and never write
+ * back) fill a share; with a fixed quarter, one of them can never refuse a send to anyone else
+ * (it takes four at their cap), and a share still holds 250 short messages or 44 of the
+ * largest, ample for a peer that is offline for a day. A fixed share rather than one of what
+ * is free keeps the rule predictable: a send depends on its own peer's queue and the total.
+ * (DESIGN: "a bound is not enough: share it per client".)
+ */
+export const OUTBOX_PEER_MAX_ENTRIES = OUTBOX_MAX_ENTRIES / 4;
+export const OUTBOX_PEER_MAX_BYTES = OUTBOX_MAX_BYTES / 4;
 
 /**
  * The largest message: its DATA body must fit the messenger's 64 KiB body limit (opennexus
@@ -79,13 +94,28 @@ export function outboxBytes(entries: OutboxEntry[]): number {
 export const textOf = (e: OutboxEntry): string => new TextDecoder().decode(e.bytes);
 
 /**
- * Adds a queued message; null when the outbox is full (the caller reports it). What has passed
- * its TTL does not count: it is still there only until a stream's tick reports it.
+ * Why a message was not taken: its peer's share is full (`peer`), or the whole outbox is; with
+ * what waits for that peer, for the caller to say whom it waits on.
  */
-export function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): CacheState | null {
+export interface OutboxFull {
+  ok: false;
+  full: 'peer' | 'outbox';
+  peer: string;
+  entries: number;
+  bytes: number;
+}
+
+/**
+ * Adds a queued message unless its peer's share or the outbox is full (the caller reports it).
+ * What has passed its TTL does not count: it is still there only until a stream's tick reports it.
+ */
+export function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): { ok: true; cache: CacheState } | OutboxFull {
   const live = cache.outbox.filter((x) => x.expiresMs > e.createdMs);
-  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return null;
-  return { ...cache, outbox: [...cache.outbox, { ...e, state: 'queued', redelivered: false }] };
+  const peers = live.filter((x) => x.peer === e.peer);
+  const mine = { peer: e.peer, entries: peers.length, bytes: outboxBytes(peers) };
+  if (mine.entries >= OUTBOX_PEER_MAX_ENTRIES || mine.bytes + e.bytes.length > OUTBOX_PEER_MAX_BYTES) return { ok: false, full: 'peer', ...mine };
+  if (live.length >= OUTBOX_MAX_ENTRIES || outboxBytes(live) + e.bytes.length > OUTBOX_MAX_BYTES) return { ok: false, full: 'outbox', ...mine };
+  return { ok: true, cache: { ...cache, outbox: [...cache.outbox, { ...e, state: 'queued', redelivered: false }] } };
 }
 
 export interface Flushed {
@@ -176,16 +206,36 @@ export function confirmSession(cache: CacheState, peer: string, sessionId: strin
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => !delivered.includes(e)) }, delivered };
 }
 
-/** The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one. */
-export function requeueSession(cache: CacheState, peer: string, sessionId: string): { cache: CacheState; requeued: OutboxEntry[] } {
+/**
+ * How many times a reset may send one message out again. Every requeue is a possible duplicate
+ * at the peer (it may have read the message before it said it lost the session), and a reset
+ * can be provoked by a third party: a reference peer answers forged DATA with one (opennexus
+ * spec §4.5), and a replayed HELLO replaces a live session (§10 B4). Counting per message, not
+ * per peer and interval, bounds the duplicates in total (at most this many copies of each
+ * message, whatever the rate of resets), and costs a peer that really lost its state nothing
+ * unless it loses it this often within one message's TTL.
+ */
+export const MAX_REQUEUES = 3;
+
+/**
+ * The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one;
+ * what went out again MAX_REQUEUES times already leaves the outbox (`gaveUp`, for the caller to
+ * report: it was accepted that often, so it may well have been read).
+ */
+export function requeueSession(cache: CacheState, peer: string, sessionId: string): { cache: CacheState; requeued: OutboxEntry[]; gaveUp: OutboxEntry[] } {
   const requeued: OutboxEntry[] = [];
-  const outbox = cache.outbox.map((e) => {
-    if (e.peer !== peer || e.state === 'queued' || e.sessionId !== sessionId) return e;
-    const again = withoutSession({ ...e, state: 'queued', redelivered: true });
-    requeued.push(again);
-    return again;
-  });
-  return { cache: requeued.length ? { ...cache, outbox } : cache, requeued };
+  const gaveUp: OutboxEntry[] = [];
+  const outbox: OutboxEntry[] = [];
+  for (const e of cache.outbox) {
+    if (e.peer !== peer || e.state === 'queued' || e.sessionId !== sessionId) outbox.push(e);
+    else if ((e.requeues ?? 0) >= MAX_REQUEUES) gaveUp.push(e);
+    else {
+      const again = withoutSession({ ...e, state: 'queued', redelivered: true, requeues: (e.requeues ?? 0) + 1 });
+      requeued.push(again);
+      outbox.push(again);
+    }
+  }
+  return { cache: requeued.length || gaveUp.length ? { ...cache, outbox } : cache, requeued, gaveUp };
 }
 
 /** Drops what has passed its TTL; each one is reported (queued: never delivered). */
@@ -193,6 +243,16 @@ export function expire(cache: CacheState, now: number): { cache: CacheState; exp
   const expired = cache.outbox.filter((e) => e.expiresMs <= now);
   if (!expired.length) return { cache, expired };
   return { cache: { ...cache, outbox: cache.outbox.filter((e) => e.expiresMs > now) }, expired };
+}
+
+/**
+ * Takes every message to `peer` out of the outbox, whatever its state (`outbox --drop`): the
+ * user's way to free a silent peer's share before the TTL does. One being posted may still
+ * arrive; its answer is then recorded against nothing (afterPosts ignores what is gone).
+ */
+export function dropPeer(cache: CacheState, peer: string): { cache: CacheState; dropped: OutboxEntry[] } {
+  const dropped = cache.outbox.filter((e) => e.peer === peer);
+  return { cache: dropped.length ? { ...cache, outbox: cache.outbox.filter((e) => e.peer !== peer) } : cache, dropped };
 }
 
 export const queuedFor = (cache: CacheState, peer: string) => cache.outbox.some((e) => e.peer === peer && e.state === 'queued');

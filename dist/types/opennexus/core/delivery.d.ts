@@ -38,6 +38,15 @@ export type DeliveryEvent = {
     text: string;
     state: OutboxEntry['state'];
 }
+/** The peer lost the session it went out on once more than MAX_REQUEUES allows (core/outbox.ts): it left the outbox unconfirmed. */
+ | {
+    type: 'gave_up';
+    to: string;
+    id: string;
+    text: string;
+    sessionId: string;
+    requeues: number;
+}
 /** The peer's messenger refused it (400/413): it never will accept it, so it left the outbox. */
  | {
     type: 'refused';

@@ -42,13 +42,17 @@ export type InboundEvent =
     type: 'hello_ack';
     from: string;
 }
-/** `duplicate`: a counter already accepted, e.g. a message a messenger delivered again. */
+/**
+ * `duplicate`: a counter already accepted, e.g. a message a messenger delivered again.
+ * `forgery`: DATA on the session we hold that did not authenticate; dropped, no reset.
+ */
  | {
     type: 'rejected';
     from?: string;
     what: string;
     detail: string;
     duplicate?: true;
+    forgery?: true;
 };
 export interface Outbound {
     url: string;

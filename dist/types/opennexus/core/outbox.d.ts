@@ -18,10 +18,23 @@ export interface OutboxEntry {
     redelivered: boolean;
     /** The peer's public key (base64), for a handshake the outbox may have to begin later. */
     peerPublicKey?: string;
+    /** How many times a reset sent it out again (requeueSession); absent: none. */
+    requeues?: number;
 }
 /** Bounds: a peer that never answers cannot make the state file grow without end. */
 export declare const OUTBOX_MAX_ENTRIES = 1000;
 export declare const OUTBOX_MAX_BYTES: number;
+/**
+ * One peer's share: a quarter of the outbox, in messages and in bytes. Messages to a peer that
+ * answers leave within a round trip, so only peers that are silent (or read and never write
+ * back) fill a share; with a fixed quarter, one of them can never refuse a send to anyone else
+ * (it takes four at their cap), and a share still holds 250 short messages or 44 of the
+ * largest, ample for a peer that is offline for a day. A fixed share rather than one of what
+ * is free keeps the rule predictable: a send depends on its own peer's queue and the total.
+ * (DESIGN: "a bound is not enough: share it per client".)
+ */
+export declare const OUTBOX_PEER_MAX_ENTRIES: number;
+export declare const OUTBOX_PEER_MAX_BYTES: number;
 /**
  * The largest message: its DATA body must fit the messenger's 64 KiB body limit (opennexus
  * spec §5, http.MaxBytesReader(65536)). 46 KiB of text is 62,828 base64 characters of
@@ -47,10 +60,24 @@ export declare function outboxBytes(entries: OutboxEntry[]): number;
 /** The message's text, as reported when it leaves the outbox undelivered or is listed. */
 export declare const textOf: (e: OutboxEntry) => string;
 /**
- * Adds a queued message; null when the outbox is full (the caller reports it). What has passed
- * its TTL does not count: it is still there only until a stream's tick reports it.
+ * Why a message was not taken: its peer's share is full (`peer`), or the whole outbox is; with
+ * what waits for that peer, for the caller to say whom it waits on.
  */
-export declare function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): CacheState | null;
+export interface OutboxFull {
+    ok: false;
+    full: 'peer' | 'outbox';
+    peer: string;
+    entries: number;
+    bytes: number;
+}
+/**
+ * Adds a queued message unless its peer's share or the outbox is full (the caller reports it).
+ * What has passed its TTL does not count: it is still there only until a stream's tick reports it.
+ */
+export declare function enqueue(cache: CacheState, e: Omit<OutboxEntry, 'state' | 'redelivered'>): {
+    ok: true;
+    cache: CacheState;
+} | OutboxFull;
 export interface Flushed {
     entry: OutboxEntry;
     data: DataMessage;
@@ -93,14 +120,38 @@ export declare function confirmSession(cache: CacheState, peer: string, sessionI
     cache: CacheState;
     delivered: OutboxEntry[];
 };
-/** The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one. */
+/**
+ * How many times a reset may send one message out again. Every requeue is a possible duplicate
+ * at the peer (it may have read the message before it said it lost the session), and a reset
+ * can be provoked by a third party: a reference peer answers forged DATA with one (opennexus
+ * spec §4.5), and a replayed HELLO replaces a live session (§10 B4). Counting per message, not
+ * per peer and interval, bounds the duplicates in total (at most this many copies of each
+ * message, whatever the rate of resets), and costs a peer that really lost its state nothing
+ * unless it loses it this often within one message's TTL.
+ */
+export declare const MAX_REQUEUES = 3;
+/**
+ * The peer lost `sessionId`: what we sent on it is queued again, to go out under a new one;
+ * what went out again MAX_REQUEUES times already leaves the outbox (`gaveUp`, for the caller to
+ * report: it was accepted that often, so it may well have been read).
+ */
 export declare function requeueSession(cache: CacheState, peer: string, sessionId: string): {
     cache: CacheState;
     requeued: OutboxEntry[];
+    gaveUp: OutboxEntry[];
 };
 /** Drops what has passed its TTL; each one is reported (queued: never delivered). */
 export declare function expire(cache: CacheState, now: number): {
     cache: CacheState;
     expired: OutboxEntry[];
+};
+/**
+ * Takes every message to `peer` out of the outbox, whatever its state (`outbox --drop`): the
+ * user's way to free a silent peer's share before the TTL does. One being posted may still
+ * arrive; its answer is then recorded against nothing (afterPosts ignores what is gone).
+ */
+export declare function dropPeer(cache: CacheState, peer: string): {
+    cache: CacheState;
+    dropped: OutboxEntry[];
 };
 export declare const queuedFor: (cache: CacheState, peer: string) => boolean;
