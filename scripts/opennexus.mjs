@@ -3191,6 +3191,7 @@ function num(v, dflt, integer = false) {
   return n;
 }
 function messengerConfig(env2, flags = {}) {
+  const totalBytes = Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
   return {
     host: flags.host ?? "127.0.0.1",
     port: flags.port ?? num(env2.PORT, 8080, true),
@@ -3204,7 +3205,9 @@ function messengerConfig(env2, flags = {}) {
     offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
     offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
     offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
-    offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    offlineMaxTotalBytes: totalBytes,
+    // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
+    offlineMaxAddressBytes: Math.max(0, num(env2.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
     drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
     streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true)),
@@ -3219,6 +3222,7 @@ function queueLimits(config) {
     maxTotal: config.offlineMaxTotal,
     maxBytesPerAgent: config.offlineMaxBytes,
     maxBytesTotal: config.offlineMaxTotalBytes,
+    maxBytesPerSender: config.offlineMaxAddressBytes,
     graceMs: config.drainGraceMs
   };
 }
@@ -3464,28 +3468,82 @@ var init_node_adapter = __esm({
   }
 });
 
+// src/store/offline-queue-limits.ts
+function withDefaults(limits) {
+  const maxBytesTotal = limits.maxBytesTotal ?? 256 * 1024 * 1024;
+  return {
+    ...limits,
+    maxBytesPerAgent: limits.maxBytesPerAgent ?? 4 * 1024 * 1024,
+    maxBytesTotal,
+    graceMs: limits.graceMs ?? 0,
+    maxBytesPerSender: limits.maxBytesPerSender ?? Math.floor(maxBytesTotal / 16)
+  };
+}
+var ENTRY_OVERHEAD, AGENT_OVERHEAD;
+var init_offline_queue_limits = __esm({
+  "src/store/offline-queue-limits.ts"() {
+    "use strict";
+    ENTRY_OVERHEAD = 128;
+    AGENT_OVERHEAD = 256;
+  }
+});
+
+// src/store/sender-shares.ts
+var SenderShares;
+var init_sender_shares = __esm({
+  "src/store/sender-shares.ts"() {
+    "use strict";
+    SenderShares = class {
+      /** `cap` 0: no cap. */
+      constructor(cap) {
+        this.cap = cap;
+      }
+      cap;
+      bytes = /* @__PURE__ */ new Map();
+      /** Whether `sender` may add `bytes` more to what it holds. */
+      fits(sender, bytes2) {
+        return this.cap <= 0 || this.held(sender) + bytes2 <= this.cap;
+      }
+      charge(sender, bytes2) {
+        this.bytes.set(sender, this.held(sender) + bytes2);
+      }
+      release(sender, bytes2) {
+        const left = this.held(sender) - bytes2;
+        if (left > 0) this.bytes.set(sender, left);
+        else this.bytes.delete(sender);
+      }
+      held(sender) {
+        return this.bytes.get(sender) ?? 0;
+      }
+    };
+  }
+});
+
 // src/store/offline-queue.ts
 function agentBase(agentId) {
   return AGENT_OVERHEAD + 2 * agentId.length;
 }
-var ENTRY_OVERHEAD, AGENT_OVERHEAD, OfflineQueue;
+var OfflineQueue;
 var init_offline_queue = __esm({
   "src/store/offline-queue.ts"() {
     "use strict";
-    ENTRY_OVERHEAD = 128;
-    AGENT_OVERHEAD = 256;
+    init_offline_queue_limits();
+    init_sender_shares();
+    init_offline_queue_limits();
     OfflineQueue = class {
       agents = /* @__PURE__ */ new Map();
       // in order of last touch
       retainers = /* @__PURE__ */ new Map();
       // in order of last delivery
       limits;
+      shares;
       bytes = 0;
       messages = 0;
       dropped = 0;
       refused = 0;
       constructor(limits) {
-        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+        this.limits = withDefaults(limits);
+        this.shares = new SenderShares(this.limits.maxBytesPerSender);
       }
       /**
        * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
@@ -3503,6 +3561,8 @@ var init_offline_queue = __esm({
         if (own + bytes2 > maxBytesPerAgent || own + bytes2 > maxBytesTotal) return this.refuse();
         const known = this.agents.get(agentId);
         if (known) this.pruneFront(agentId, known, nowMs);
+        const sender = !delivered && opts.sender !== void 0 ? opts.sender : null;
+        if (sender !== null && !this.shares.fits(sender, bytes2)) return this.refuse("share");
         while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes2 > maxBytesTotal || this.messages + 1 > maxTotal) {
           if (!this.evictRetained()) return this.refuse();
         }
@@ -3515,7 +3575,8 @@ var init_offline_queue = __esm({
           this.remove(q, 0);
           this.dropped++;
         }
-        q.entries.push({ frame: buf, bytes: bytes2, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
+        q.entries.push({ frame: buf, bytes: bytes2, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false, sender });
+        if (sender !== null) this.shares.charge(sender, bytes2);
         q.bytes += bytes2;
         this.bytes += bytes2;
         this.messages++;
@@ -3543,7 +3604,10 @@ var init_offline_queue = __esm({
         this.prune(agentId, q, nowMs);
         if (!this.agents.has(agentId)) return [];
         const out2 = q.entries.map((e) => ({ frame: e.frame, replay: e.deliveredAt !== null }));
-        for (const e of q.entries) e.deliveredAt ??= nowMs;
+        for (const e of q.entries) {
+          e.deliveredAt ??= nowMs;
+          this.unwait(e);
+        }
         for (let i = q.entries.length - 1; i >= 0; i--) {
           if (q.entries[i].once || this.limits.graceMs <= 0) this.remove(q, i);
         }
@@ -3559,6 +3623,10 @@ var init_offline_queue = __esm({
       retained(agentId, nowMs) {
         return this.count(agentId, nowMs, (e) => e.deliveredAt !== null);
       }
+      /** Bytes of waiting frames charged to a client address. */
+      senderBytes(sender) {
+        return this.shares.held(sender);
+      }
       usage() {
         return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
       }
@@ -3568,9 +3636,15 @@ var init_offline_queue = __esm({
         this.prune(agentId, q, nowMs);
         return q.entries.filter(pred).length;
       }
-      refuse() {
+      refuse(why = "full") {
         this.refused++;
-        return "full";
+        return why;
+      }
+      /** Delivered or gone: the frame no longer counts against its sender's share. */
+      unwait(e) {
+        if (e.sender === null) return;
+        this.shares.release(e.sender, e.bytes);
+        e.sender = null;
       }
       expired(e, nowMs) {
         const byTtl = e.queued ? e.at + this.limits.ttlMs : -Infinity;
@@ -3615,12 +3689,14 @@ var init_offline_queue = __esm({
       }
       remove(q, i) {
         const [e] = q.entries.splice(i, 1);
+        this.unwait(e);
         q.bytes -= e.bytes;
         this.bytes -= e.bytes;
         this.messages--;
       }
       forget(agentId, q) {
         if (this.agents.get(agentId) !== q) return;
+        for (const e of q.entries) this.unwait(e);
         this.bytes -= q.bytes;
         this.messages -= q.entries.length;
         this.agents.delete(agentId);
@@ -3700,6 +3776,10 @@ var init_messenger_store = __esm({
       }
       async drain(agentId, nowMs) {
         return this.queue.drain(agentId, nowMs);
+      }
+      /** Bytes of waiting frames charged to a client address (sender-shares.ts). */
+      async senderBytes(sender) {
+        return this.queue.senderBytes(sender);
       }
       async queued(agentId, nowMs) {
         return this.queue.waiting(agentId, nowMs);
@@ -4125,15 +4205,16 @@ var init_relay = __esm({
       store;
       async relay(receiver, frame, now, opts) {
         const outcome = await this.deliver(receiver, frame, now, opts);
-        if (outcome !== "full") await this.store.countMessage();
+        if (outcome !== "full" && outcome !== "share") await this.store.countMessage();
         return outcome;
       }
-      async deliver(receiver, frame, now, { once, control }) {
+      async deliver(receiver, frame, now, { once, control, sender }) {
         if (this.hub.deliver(receiver, frame) > 0) {
           if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
           return "delivered";
         }
-        return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+        const r = await this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
+        return r === "full" || r === "share" ? r : "queued";
       }
       admit() {
       }
@@ -4193,9 +4274,9 @@ function createMessenger(deps) {
 `;
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
-    if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
-      throw new MessengerError(503, "offline queue full");
-    }
+    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
+    if (outcome === "full") throw new MessengerError(503, "offline queue full");
+    if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
     return json(200, { status: "ok" });
   }
   function stream3(req) {
@@ -4472,11 +4553,12 @@ local now = tonumber(ARGV[2])
 local PER_AGENT, TTL, TOTAL = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local BYTES_AGENT, BYTES_TOTAL, GRACE = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local ENTRY = tonumber(ARGV[9])
-local USAGE, AGENTS, TOUCHED, RETAINERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers'
+local USAGE, AGENTS, TOUCHED, RETAINERS, SENDERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers', P .. 'senders'
 local SWEEP = 32
 local function num(x) return string.format('%.0f', x) end
 local function qk(a) return P .. 'q:' .. a end
 local function ek(a) return P .. 'e:' .. a end
+local function sk(a) return P .. 's:' .. a end
 local function known(a) return redis.call('HEXISTS', AGENTS, a) == 1 end
 
 local function getMeta(a, seq)
@@ -4498,7 +4580,23 @@ local function expired(e)
   return now >= t
 end
 
+-- Gives a sender's share back (sender-shares.ts): "bytes address" as charged.
+local function release(v)
+  local sp = string.find(v, ' ', 1, true)
+  local bytes, ip = tonumber(string.sub(v, 1, sp - 1)), string.sub(v, sp + 1)
+  if redis.call('HINCRBY', SENDERS, ip, 0 - bytes) <= 0 then redis.call('HDEL', SENDERS, ip) end
+end
+
+-- Delivered or gone: the frame no longer counts against its sender's share.
+local function unwait(a, seq)
+  local v = redis.call('HGET', sk(a), seq)
+  if not v then return end
+  redis.call('HDEL', sk(a), seq)
+  release(v)
+end
+
 local function remove(a, seq, e)
+  unwait(a, seq)
   redis.call('ZREM', qk(a), seq)
   redis.call('HDEL', ek(a), 'm' .. seq, 'f' .. seq)
   redis.call('HINCRBY', AGENTS, a, 0 - e.bytes)
@@ -4510,7 +4608,8 @@ local function forget(a)
   -- 0 - n, not -n: a Lua -0 reaches Redis as "-0", which HINCRBY refuses
   redis.call('HINCRBY', USAGE, 'bytes', 0 - tonumber(redis.call('HGET', AGENTS, a) or '0'))
   redis.call('HINCRBY', USAGE, 'messages', 0 - redis.call('ZCARD', qk(a)))
-  redis.call('DEL', qk(a), ek(a))
+  for _, v in ipairs(redis.call('HVALS', sk(a))) do release(v) end
+  redis.call('DEL', qk(a), ek(a), sk(a))
   redis.call('HDEL', AGENTS, a)
   redis.call('ZREM', TOUCHED, a)
   redis.call('ZREM', RETAINERS, a)
@@ -4569,18 +4668,20 @@ local function evictRetained()
   end
 end
 
-local function refuse()
+local function refuse(why)
   redis.call('HINCRBY', USAGE, 'refused', 1)
-  return 'full'
+  return why or 'full'
 end
 
--- OfflineQueue.add: 'stored', 'full' or 'off'.
-local function add(a, seq, frame, own, delivered, once, control)
+-- OfflineQueue.add: 'stored', 'full', 'share' or 'off'. sender '': none; cap 0: no cap.
+local function add(a, seq, frame, own, delivered, once, control, sender, cap)
   if PER_AGENT <= 0 or (delivered and (once or GRACE <= 0)) then return 'off' end
   sweep(SWEEP)
   local bytes = #frame + ENTRY
   if own + bytes > BYTES_AGENT or own + bytes > BYTES_TOTAL then return refuse() end
   if known(a) then pruneFront(a) end
+  if delivered then sender = '' end
+  if sender ~= '' and cap > 0 and tonumber(redis.call('HGET', SENDERS, sender) or '0') + bytes > cap then return refuse('share') end
   -- the total first, so a refusal costs the agent none of its older frames
   while true do
     local u = redis.call('HMGET', USAGE, 'bytes', 'messages')
@@ -4605,6 +4706,10 @@ local function add(a, seq, frame, own, delivered, once, control)
   redis.call('HINCRBY', AGENTS, a, bytes)
   redis.call('HINCRBY', USAGE, 'bytes', bytes)
   redis.call('HINCRBY', USAGE, 'messages', 1)
+  if sender ~= '' then
+    redis.call('HSET', sk(a), seq, bytes .. ' ' .. sender)
+    redis.call('HINCRBY', SENDERS, sender, bytes)
+  end
   touch(a, delivered)
   return 'stored'
 end
@@ -4647,16 +4752,16 @@ var init_messenger_scripts = __esm({
 local a, frame, own, flags = ARGV[10], ARGV[11], tonumber(ARGV[12]), ARGV[13]
 local function has(f) return string.find(flags, f, 1, true) ~= nil end
 local seq = redis.call('INCR', P .. 'seq')
-local r = add(a, seq, frame, own, has('d'), has('o'), has('c'))
+local r = add(a, seq, frame, own, has('d'), has('o'), has('c'), ARGV[15], tonumber(ARGV[16]))
 if not has('p') then return { r, seq } end
-if r == 'full' then
+if r == 'full' or r == 'share' then
   local kv = redis.call('HGETALL', P .. 'at:' .. a)
   for i = 1, #kv, 2 do
     local exp, n = string.match(kv[i + 1], '^(%d+) (%d+)$')
     if tonumber(exp) > now and tonumber(n) > 0 then r = 'live' end
   end
 end
-if r ~= 'full' then
+if r ~= 'full' and r ~= 'share' then
   redis.call('PUBLISH', P .. 'frames', seq .. ' ' .. ARGV[14] .. frame)
   redis.call('INCR', P .. 'total')
 end
@@ -4690,7 +4795,7 @@ for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
     out[#out + 1] = e.delivered and '1' or '0'
     out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
     if e.once or GRACE <= 0 then remove(a, seq, e)
-    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e) end
+    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e); unwait(a, seq) end
   end
 end
 if redis.call('ZCARD', qk(a)) > 0 then touch(a, true) else forget(a) end
@@ -4705,7 +4810,7 @@ while ARGV[i] do
     local e = getMeta(a, ARGV[j])
     if e and not e.delivered then
       if e.once or GRACE <= 0 then remove(a, ARGV[j], e)
-      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); kept = true end
+      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); unwait(a, ARGV[j]); kept = true end
     end
   end
   if known(a) then
@@ -4761,7 +4866,7 @@ var init_messenger_store2 = __esm({
     "use strict";
     init_node_crypto();
     init_messenger_store();
-    init_offline_queue();
+    init_offline_queue_limits();
     init_messenger_scripts();
     PRESENCE_WINDOW_MS2 = 6e4;
     FRAMES_CHANNEL = "onx:frames";
@@ -4770,7 +4875,7 @@ var init_messenger_store2 = __esm({
         this.redis = redis;
         this.presenceMax = presenceMax;
         this.P = redis.key("onx:");
-        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+        this.limits = withDefaults(limits);
       }
       redis;
       presenceMax;
@@ -4793,18 +4898,22 @@ var init_messenger_store2 = __esm({
         return Number(await this.redis.call((c) => c.get(this.P + "total")) ?? 0);
       }
       async enqueue(agentId, frame, nowMs, opts = {}) {
-        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false });
+        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false, sender: opts.sender ?? "" });
         return r.result === "live" ? "full" : r.result;
       }
       /** Stores a frame as waiting, publishes it to every instance and counts it, in one step. */
       publish(agentId, frame, nowMs, opts) {
-        return this.add(agentId, frame, nowMs, { ...opts, delivered: false, publish: true });
+        return this.add(agentId, frame, nowMs, { once: opts.once, control: opts.control, delivered: false, publish: true, sender: opts.sender ?? "" });
+      }
+      /** Bytes of waiting frames charged to a client address (its share, src/store/sender-shares.ts). */
+      async senderBytes(sender) {
+        return Number(await this.redis.call((c) => c.hGet(this.P + "senders", sender)) ?? 0);
       }
       async add(agentId, frame, nowMs, o) {
         const flags = `${o.delivered ? "d" : ""}${o.once ? "o" : ""}${o.control ? "c" : ""}${o.publish ? "p" : ""}`;
         const own = AGENT_OVERHEAD + 2 * agentId.length;
         const [result, seq] = await this.run(ADD, nowMs, [agentKey(agentId), frame, own, flags, `${agentId.length}
-${agentId}`]);
+${agentId}`, o.sender, this.limits.maxBytesPerSender]);
         return { result, seq: Number(seq) };
       }
       async peekControl(agentId, nowMs) {
@@ -4904,7 +5013,8 @@ var init_messenger_relay = __esm({
       }
       async relay(receiver, frame, now, opts) {
         const { result } = await this.queue.publish(receiver, frame, now, opts);
-        return result === "full" ? "full" : result === "live" ? "delivered" : "queued";
+        if (result === "full" || result === "share") return result;
+        return result === "live" ? "delivered" : "queued";
       }
       admit() {
         if (!this.bus.ready) throw new RedisUnavailable("Redis is unavailable");
@@ -5297,8 +5407,9 @@ var MESSENGER_ENV = [
   ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
   ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],
   ["OFFLINE_QUEUE_TOTAL", "100000", "messages kept for all agents together"],
-  ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent, counted as stored (after escaping); the oldest go first"],
+  ["OFFLINE_QUEUE_BYTES", "4194304", "bytes kept per agent (the receiver's share), counted as stored (after escaping); the oldest go first"],
   ["OFFLINE_QUEUE_TOTAL_BYTES", "268435456", "bytes kept for all agents; when full, retained messages go first, then a message for an agent with no open stream gets 503"],
+  ["OFFLINE_QUEUE_ADDRESS_BYTES", "(OFFLINE_QUEUE_TOTAL_BYTES / 16)", "bytes of not yet delivered messages one client address (after TRUST_PROXY) may have queued, for all receivers; over it that address gets 429, everyone else is still queued; 0 = no cap"],
   ["DRAIN_GRACE", "600", "seconds a delivered message is kept and replayed to every new stream of its agent (so a stream opened by someone else cannot take it away); 0 disables"],
   ["STREAM_BUFFER_BYTES", "1048576", "unsent bytes one event stream may hold; a stream that falls further behind is closed (it reconnects and gets what was kept)"],
   ["REDIS_URL", "(unset)", "e.g. `redis://127.0.0.1:6379/2` (database index honoured): keep presence, the message counter and the offline queue in this Redis and fan messages out through it, so several instances serve the same agents; unset: everything in this process"],

@@ -88,10 +88,12 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
     const receiver = msg.receiver_id as string;
     const control = msg.type === 'hello_ack' || msg.type === 'reset';
-    if ((await relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control })) === 'full') {
-      // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
-      throw new MessengerError(503, 'offline queue full');
-    }
+    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control, sender: req.ip });
+    // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
+    if (outcome === 'full') throw new MessengerError(503, 'offline queue full');
+    // 429, not 503: this address is over its own share (offline-queue.ts), the queue is not full
+    // for others; it frees up as its receivers drain (or the TTL passes).
+    if (outcome === 'share') throw new MessengerError(429, 'offline queue share full for this address', { 'retry-after': '60' });
     return json(200, { status: 'ok' }); // counted by the relay (messages_total)
   }
 

@@ -22,6 +22,8 @@ export interface MessengerConfig {
   /** Bytes kept per agent / for all agents (frames as stored, after escaping). */
   offlineMaxBytes: number;
   offlineMaxTotalBytes: number;
+  /** Bytes of waiting frames one client address may hold (src/store/sender-shares.ts); 0: no cap. */
+  offlineMaxAddressBytes: number;
   /** How long a delivered message is replayed to each new draining stream of its agent. */
   drainGraceMs: number;
   /** Unsent bytes one stream may hold before it is closed (subscriber.ts). */
@@ -45,6 +47,7 @@ function num(v: string | undefined, dflt: number, integer = false): number {
 }
 
 export function messengerConfig(env: Record<string, string | undefined>, flags: { host?: string; port?: number } = {}): MessengerConfig {
+  const totalBytes = Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
   return {
     host: flags.host ?? '127.0.0.1',
     port: flags.port ?? num(env.PORT, 8080, true),
@@ -58,7 +61,9 @@ export function messengerConfig(env: Record<string, string | undefined>, flags: 
     offlineTtlMs: Math.max(0, num(env.OFFLINE_QUEUE_TTL, 86400)) * 1000,
     offlineMaxTotal: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL, 100_000, true)),
     offlineMaxBytes: Math.max(0, num(env.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
-    offlineMaxTotalBytes: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    offlineMaxTotalBytes: totalBytes,
+    // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
+    offlineMaxAddressBytes: Math.max(0, num(env.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
     drainGraceMs: Math.max(0, num(env.DRAIN_GRACE, 600)) * 1000,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
     streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env.STREAM_BUFFER_BYTES, MiB, true)),
@@ -75,6 +80,7 @@ export function queueLimits(config: MessengerConfig): OfflineQueueLimits {
     maxTotal: config.offlineMaxTotal,
     maxBytesPerAgent: config.offlineMaxBytes,
     maxBytesTotal: config.offlineMaxTotalBytes,
+    maxBytesPerSender: config.offlineMaxAddressBytes,
     graceMs: config.drainGraceMs,
   };
 }

@@ -21,6 +21,8 @@ export interface MessengerConfig {
     /** Bytes kept per agent / for all agents (frames as stored, after escaping). */
     offlineMaxBytes: number;
     offlineMaxTotalBytes: number;
+    /** Bytes of waiting frames one client address may hold (src/store/sender-shares.ts); 0: no cap. */
+    offlineMaxAddressBytes: number;
     /** How long a delivered message is replayed to each new draining stream of its agent. */
     drainGraceMs: number;
     /** Unsent bytes one stream may hold before it is closed (subscriber.ts). */
