@@ -562,6 +562,7 @@ function messengerConfig(env, flags = {}) {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     limits: connectionLimits(env),
     publicStatsDebug: env.PUBLIC_STATS_DEBUG === "1",
+    requireStreamAuth: env.REQUIRE_STREAM_AUTH === "1",
     keepaliveMs: 25e3,
     offlineMax: Math.max(0, num(env.OFFLINE_QUEUE_MAX, 100, true)),
     offlineTtlMs: Math.max(0, num(env.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
@@ -3261,6 +3262,40 @@ function expire(cache2, now) {
 }
 var queuedFor = (cache2, peer) => cache2.outbox.some((e) => e.peer === peer && e.state === "queued");
 
+// src/opennexus/core/stream-auth.ts
+var STREAM_AUTH_HEADER = "X-Agent-Auth";
+var STREAM_ROUTE = "GET /v1/messages/stream";
+var STREAM_AUTH_SKEW_MS = 5 * 6e4;
+var DOMAIN = "opennexus stream auth v1";
+function signedText(route, agentIdB64, atMs) {
+  return utf8(`${DOMAIN}
+${route}
+${agentIdB64}
+${atMs}`);
+}
+function streamProof(identity, nowMs, route = STREAM_ROUTE) {
+  const at2 = Math.floor(nowMs);
+  return `${at2}.${identity.publicKeyB64}.${b64(ed25519Sign(identity.seed, signedText(route, identity.agentIdB64, at2)))}`;
+}
+var PROOF_RE = /^(\d{1,16})\.([A-Za-z0-9+/]{43}=)\.([A-Za-z0-9+/]{86}==)$/;
+function checkStreamProof(header, agentIdB64, nowMs, route = STREAM_ROUTE) {
+  if (!header) return "missing";
+  const m = PROOF_RE.exec(header.trim());
+  if (!m) return "malformed";
+  const at2 = Number(m[1]);
+  if (Math.abs(nowMs - at2) > STREAM_AUTH_SKEW_MS) return "stale";
+  let pub;
+  let sig;
+  try {
+    pub = unb64(m[2], 32);
+    sig = unb64(m[3], 64);
+  } catch {
+    return "malformed";
+  }
+  if (b64(sha256(pub)) !== agentIdB64) return "wrong_agent";
+  return ed25519Verify(sig, signedText(route, agentIdB64, at2), pub) ? "ok" : "bad_signature";
+}
+
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
 
@@ -3491,10 +3526,15 @@ var Link = class {
       throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
     }
   }
-  /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+  /**
+   * The agent's stream on its own messenger; `watch` streams do not take the offline backlog.
+   * Always with a fresh proof of the agent's key (core/stream-auth.ts), which a messenger with
+   * REQUIRE_STREAM_AUTH=1 demands and any other ignores.
+   */
   async openStream(opts = {}) {
+    const headers = { ...this.headers, [STREAM_AUTH_HEADER]: streamProof(this.identity, Date.now()) };
     try {
-      return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, this.headers, opts.signal, this.timeoutMs);
+      return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, headers, opts.signal, this.timeoutMs);
     } catch (e) {
       throw new ClientError(opts.signal?.aborted ? "aborted" : "network", e.message);
     }
@@ -5727,8 +5767,15 @@ function createMessenger(deps) {
     if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
     return json(200, { status: "ok" });
   }
+  function proveReader(req, agent) {
+    if (!config.requireStreamAuth) return;
+    const check = checkStreamProof(req.headers["x-agent-auth"], agent, now());
+    if (check === "missing") throw new MessengerError(401, "X-Agent-Auth header is required");
+    if (check !== "ok") throw new MessengerError(401, `invalid X-Agent-Auth: ${check}`);
+  }
   function stream2(req) {
     const agent = requireAgent(req);
+    proveReader(req, agent);
     const drain = req.query.get("drain") !== "0";
     relay.admit();
     return {

@@ -387,6 +387,7 @@ function messengerConfig(env2, flags = {}) {
     trustProxy: parseTrustProxy(env2.TRUST_PROXY),
     limits: connectionLimits(env2),
     publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
+    requireStreamAuth: env2.REQUIRE_STREAM_AUTH === "1",
     keepaliveMs: 25e3,
     offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
     offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
@@ -697,14 +698,14 @@ var init_sender_shares = __esm({
       cap;
       bytes = /* @__PURE__ */ new Map();
       /** Whether `sender` may add `bytes` more to what it holds. */
-      fits(sender, bytes) {
-        return this.cap <= 0 || this.held(sender) + bytes <= this.cap;
+      fits(sender, bytes2) {
+        return this.cap <= 0 || this.held(sender) + bytes2 <= this.cap;
       }
-      charge(sender, bytes) {
-        this.bytes.set(sender, this.held(sender) + bytes);
+      charge(sender, bytes2) {
+        this.bytes.set(sender, this.held(sender) + bytes2);
       }
-      release(sender, bytes) {
-        const left = this.held(sender) - bytes;
+      release(sender, bytes2) {
+        const left = this.held(sender) - bytes2;
         if (left > 0) this.bytes.set(sender, left);
         else this.bytes.delete(sender);
       }
@@ -752,14 +753,14 @@ var init_offline_queue = __esm({
         if (maxPerAgent <= 0 || delivered && (once || graceMs <= 0)) return "off";
         this.sweep(nowMs);
         const buf = Buffer.from(frame, "utf8");
-        const bytes = buf.length + ENTRY_OVERHEAD;
+        const bytes2 = buf.length + ENTRY_OVERHEAD;
         const own = agentBase(agentId);
-        if (own + bytes > maxBytesPerAgent || own + bytes > maxBytesTotal) return this.refuse();
+        if (own + bytes2 > maxBytesPerAgent || own + bytes2 > maxBytesTotal) return this.refuse();
         const known = this.agents.get(agentId);
         if (known) this.pruneFront(agentId, known, nowMs);
         const sender = !delivered && opts.sender !== void 0 ? opts.sender : null;
-        if (sender !== null && !this.shares.fits(sender, bytes)) return this.refuse("share");
-        while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes > maxBytesTotal || this.messages + 1 > maxTotal) {
+        if (sender !== null && !this.shares.fits(sender, bytes2)) return this.refuse("share");
+        while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes2 > maxBytesTotal || this.messages + 1 > maxTotal) {
           if (!this.evictRetained()) return this.refuse();
         }
         let q2 = this.agents.get(agentId);
@@ -767,14 +768,14 @@ var init_offline_queue = __esm({
           q2 = { entries: [], bytes: own, touched: nowMs };
           this.bytes += own;
         }
-        while (q2.entries.length && (q2.entries.length + 1 > maxPerAgent || q2.bytes + bytes > maxBytesPerAgent)) {
+        while (q2.entries.length && (q2.entries.length + 1 > maxPerAgent || q2.bytes + bytes2 > maxBytesPerAgent)) {
           this.remove(q2, 0);
           this.dropped++;
         }
-        q2.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false, sender });
-        if (sender !== null) this.shares.charge(sender, bytes);
-        q2.bytes += bytes;
-        this.bytes += bytes;
+        q2.entries.push({ frame: buf, bytes: bytes2, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false, sender });
+        if (sender !== null) this.shares.charge(sender, bytes2);
+        q2.bytes += bytes2;
+        this.bytes += bytes2;
         this.messages++;
         this.touch(agentId, q2, nowMs, delivered);
         return "stored";
@@ -996,15 +997,17 @@ var init_messenger_store = __esm({
 });
 
 // builtin:node:crypto
-var m6, createHash, hash, randomBytes, randomFillSync, randomUUID;
+var m6, createHash, createPublicKey, hash, randomBytes, randomFillSync, randomUUID, verify;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m6 = process.getBuiltinModule("node:crypto");
     createHash = /* @__PURE__ */ (() => m6.createHash)();
+    createPublicKey = /* @__PURE__ */ (() => m6.createPublicKey)();
     hash = /* @__PURE__ */ (() => m6.hash)();
     randomBytes = /* @__PURE__ */ (() => m6.randomBytes)();
     randomFillSync = /* @__PURE__ */ (() => m6.randomFillSync)();
     randomUUID = /* @__PURE__ */ (() => m6.randomUUID)();
+    verify = /* @__PURE__ */ (() => m6.verify)();
   }
 });
 
@@ -1171,14 +1174,14 @@ var init_subscriber = __esm({
        * Takes a frame for this stream. Returns false (and closes the stream) when it would pass the
        * budget, or when the stream is closed: the frame did not reach this client.
        */
-      send(frame, bytes = Buffer.byteLength(frame)) {
+      send(frame, bytes2 = Buffer.byteLength(frame)) {
         if (this.closed) return false;
-        if (this.ownBytes + this.socketBytes() + bytes > this.budget) {
+        if (this.ownBytes + this.socketBytes() + bytes2 > this.budget) {
           this.close();
           return false;
         }
-        this.items.push({ data: frame, own: bytes });
-        this.ownBytes += bytes;
+        this.items.push({ data: frame, own: bytes2 });
+        this.ownBytes += bytes2;
         this.pump();
         return true;
       }
@@ -1278,10 +1281,10 @@ var init_hub = __esm({
       deliver(agentId, frame) {
         const set = this.subs.get(agentId);
         if (!set) return 0;
-        const bytes = Buffer.byteLength(frame);
+        const bytes2 = Buffer.byteLength(frame);
         let delivered = 0;
         for (const s of [...set]) {
-          if (s.send(frame, bytes) && s.drains) delivered++;
+          if (s.send(frame, bytes2) && s.drains) delivered++;
         }
         return delivered;
       }
@@ -1315,6 +1318,118 @@ var init_hub = __esm({
         return n;
       }
     };
+  }
+});
+
+// src/opennexus/core/errors.ts
+var ProtocolError;
+var init_errors4 = __esm({
+  "src/opennexus/core/errors.ts"() {
+    "use strict";
+    ProtocolError = class extends Error {
+      constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = "ProtocolError";
+      }
+      code;
+    };
+  }
+});
+
+// src/opennexus/core/bytes.ts
+function utf82(s) {
+  return te.encode(s);
+}
+function b64(b) {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+function unb64(s, expectedLength, what = "value") {
+  if (typeof s !== "string" || !B64_RE.test(s)) {
+    throw new ProtocolError("bad_base64", `${what} is not standard padded base64`);
+  }
+  const out2 = new Uint8Array(Buffer.from(s, "base64"));
+  if (b64(out2) !== s) throw new ProtocolError("bad_base64", `${what} is not canonical base64`);
+  if (expectedLength !== void 0 && out2.length !== expectedLength) {
+    throw new ProtocolError("bad_length", `${what} must be ${expectedLength} bytes, got ${out2.length}`);
+  }
+  return out2;
+}
+var te, strictUtf8, B64_RE, U64_MAX;
+var init_bytes = __esm({
+  "src/opennexus/core/bytes.ts"() {
+    "use strict";
+    init_errors4();
+    te = new TextEncoder();
+    strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+    B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    U64_MAX = (1n << 64n) - 1n;
+  }
+});
+
+// src/opennexus/core/crypto.ts
+function raw32(k, what) {
+  if (k.length !== 32) throw new Error(`${what} must be 32 bytes, got ${k.length}`);
+  return k;
+}
+function sha256(data) {
+  return bytes(createHash("sha256").update(data).digest());
+}
+function ed25519Verify(signature, message, pub) {
+  try {
+    return signature.length === 64 && verify(null, message, publicKey(ED25519_SPKI, pub, "Ed25519 public key"), signature);
+  } catch {
+    return false;
+  }
+}
+var ED25519_PKCS8, ED25519_SPKI, X25519_PKCS8, X25519_SPKI, publicKey, bytes;
+var init_crypto = __esm({
+  "src/opennexus/core/crypto.ts"() {
+    "use strict";
+    init_node_crypto();
+    ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
+    ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
+    X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
+    X25519_SPKI = Buffer.from("302a300506032b656e032100", "hex");
+    publicKey = (prefix, k, what) => createPublicKey({ key: Buffer.concat([prefix, raw32(k, what)]), format: "der", type: "spki" });
+    bytes = (b) => new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
+});
+
+// src/opennexus/core/stream-auth.ts
+function signedText(route, agentIdB64, atMs) {
+  return utf82(`${DOMAIN}
+${route}
+${agentIdB64}
+${atMs}`);
+}
+function checkStreamProof(header, agentIdB64, nowMs, route = STREAM_ROUTE) {
+  if (!header) return "missing";
+  const m9 = PROOF_RE.exec(header.trim());
+  if (!m9) return "malformed";
+  const at2 = Number(m9[1]);
+  if (Math.abs(nowMs - at2) > STREAM_AUTH_SKEW_MS) return "stale";
+  let pub;
+  let sig;
+  try {
+    pub = unb64(m9[2], 32);
+    sig = unb64(m9[3], 64);
+  } catch {
+    return "malformed";
+  }
+  if (b64(sha256(pub)) !== agentIdB64) return "wrong_agent";
+  return ed25519Verify(sig, signedText(route, agentIdB64, at2), pub) ? "ok" : "bad_signature";
+}
+var STREAM_ROUTE, STREAM_AUTH_SKEW_MS, DOMAIN, PROOF_RE;
+var init_stream_auth = __esm({
+  "src/opennexus/core/stream-auth.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+    STREAM_ROUTE = "GET /v1/messages/stream";
+    STREAM_AUTH_SKEW_MS = 5 * 6e4;
+    DOMAIN = "opennexus stream auth v1";
+    PROOF_RE = /^(\d{1,16})\.([A-Za-z0-9+/]{43}=)\.([A-Za-z0-9+/]{86}==)$/;
   }
 });
 
@@ -1563,7 +1678,7 @@ function decodeSendRequest(body) {
       fail(jsonKind(v2));
       continue;
     }
-    const [lo, hi] = kind === "uint64" ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
+    const [lo, hi] = kind === "uint64" ? [0n, U64_MAX2] : [I64_MIN, I64_MAX];
     const n = v2.isInteger ? v2.toBigInt() : void 0;
     if (n === void 0 || n < lo || n > hi) fail(`number ${v2.text}`);
     else req[name] = n;
@@ -1612,7 +1727,7 @@ function encodeRelayed(req, id, createdAt) {
   parts.push(`"created_at":${goString(createdAt)}`);
   return `{${parts.join(",")}}`;
 }
-var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX, I64_MIN, I64_MAX;
+var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX2, I64_MIN, I64_MAX;
 var init_message = __esm({
   "src/opennexus/messenger/message.ts"() {
     "use strict";
@@ -1638,7 +1753,7 @@ var init_message = __esm({
     BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
     BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
     PROTOCOL_VERSION = "0.1.0";
-    U64_MAX = (1n << 64n) - 1n;
+    U64_MAX2 = (1n << 64n) - 1n;
     I64_MIN = -(1n << 63n);
     I64_MAX = (1n << 63n) - 1n;
   }
@@ -1732,8 +1847,15 @@ function createMessenger(deps) {
     if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
     return json(200, { status: "ok" });
   }
+  function proveReader(req, agent) {
+    if (!config.requireStreamAuth) return;
+    const check = checkStreamProof(req.headers["x-agent-auth"], agent, now());
+    if (check === "missing") throw new MessengerError(401, "X-Agent-Auth header is required");
+    if (check !== "ok") throw new MessengerError(401, `invalid X-Agent-Auth: ${check}`);
+  }
   function stream2(req) {
     const agent = requireAgent(req);
+    proveReader(req, agent);
     const drain = req.query.get("drain") !== "0";
     relay.admit();
     return {
@@ -1819,6 +1941,7 @@ var init_app = __esm({
     init_nexus_store();
     init_go_json();
     init_hub();
+    init_stream_auth();
     init_message();
     init_relay();
     JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
@@ -1846,7 +1969,7 @@ var init_driver = __esm({
 
 // src/redis/errors.ts
 var RedisUnavailable;
-var init_errors4 = __esm({
+var init_errors5 = __esm({
   "src/redis/errors.ts"() {
     "use strict";
     init_nexus_store();
@@ -1881,8 +2004,8 @@ var init_connection = __esm({
     "use strict";
     init_node_crypto();
     init_driver();
-    init_errors4();
-    init_errors4();
+    init_errors5();
+    init_errors5();
     DEFAULT_PREFIX = "nexus:";
     START_TIMEOUT_MS = 3e3;
     reconnectStrategy = (retries) => Math.min(50 * 2 ** Math.min(retries, 6), 2e3);
@@ -2404,8 +2527,8 @@ ${agentId}`, o.sender, this.limits.maxBytesPerSender]);
         return Number(await this.run(COUNT, nowMs, [agentKey(agentId), "retained"]));
       }
       async usage() {
-        const [bytes, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
-        return { bytes: Number(bytes ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
+        const [bytes2, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
+        return { bytes: Number(bytes2 ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
       }
       /** /health: a PING answered in time (opennexus spec §6: 503 when the Redis PING fails). */
       async ping() {
@@ -2429,7 +2552,7 @@ var init_messenger_relay = __esm({
     "use strict";
     init_node_os();
     init_node_crypto();
-    init_errors4();
+    init_errors5();
     init_messenger_store2();
     REFRESH_MS = 2e4;
     RedisRelay = class {
@@ -2520,14 +2643,14 @@ var init_messenger_relay = __esm({
         const subs = this.hub.streamsOf(agent);
         if (!subs.length) return;
         const frame = message.slice(start2 + agent.length);
-        const bytes = Buffer.byteLength(frame);
+        const bytes2 = Buffer.byteLength(frame);
         let taken = false;
         for (const sub of subs) {
           const state = this.states.get(sub);
           if (!state) continue;
           if (state.floor === null) {
-            if (sub.send(frame, bytes)) state.held.push(seq);
-          } else if (seq > state.floor && sub.send(frame, bytes) && sub.drains) {
+            if (sub.send(frame, bytes2)) state.held.push(seq);
+          } else if (seq > state.floor && sub.send(frame, bytes2) && sub.drains) {
             taken = true;
           }
         }
@@ -3029,18 +3152,18 @@ var init_message_log = __esm({
         if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
         for (const m9 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m9.wire);
+          const bytes2 = Buffer.byteLength(m9.wire);
           if (m9.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m: m9, bytes };
+            l3.greeting = { m: m9, bytes: bytes2 };
             continue;
           }
-          const node = { sid, m: m9, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid, m: m9, bytes: bytes2, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
           l3.items.push(node);
-          l3.bytes += bytes;
-          this.bytes += bytes;
+          l3.bytes += bytes2;
+          this.bytes += bytes2;
           while (this.kept(l3) > this.budget.maxPerSession || l3.bytes > this.budget.maxBytesPerSession && this.kept(l3) > 1) this.dropOldest(l3);
         }
         while (this.bytes > this.budget.maxBytesTotal && this.oldest && this.oldest !== this.newest) {
@@ -3080,10 +3203,10 @@ var init_message_log = __esm({
         const l3 = this.lists.get(sid);
         if (!l3) return { messages: [], more: false };
         const out2 = [];
-        let bytes = 0;
+        let bytes2 = 0;
         if (after < 0 && l3.greeting) {
           out2.push(l3.greeting.m);
-          bytes = l3.greeting.bytes;
+          bytes2 = l3.greeting.bytes;
         }
         let lo = l3.start;
         let hi = l3.items.length;
@@ -3094,9 +3217,9 @@ var init_message_log = __esm({
         }
         for (let i = lo; i < l3.items.length; i++) {
           const n = l3.items[i];
-          if (out2.length >= limit || out2.length > 0 && bytes + n.bytes > maxBytes) return { messages: out2, more: true };
+          if (out2.length >= limit || out2.length > 0 && bytes2 + n.bytes > maxBytes) return { messages: out2, more: true };
           out2.push(n.m);
-          bytes += n.bytes;
+          bytes2 += n.bytes;
         }
         return { messages: out2, more: false };
       }
@@ -3732,23 +3855,23 @@ var init_budgets = __esm({
       loaded = false;
       ready;
       /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
-      charge(ip, sid, bytes) {
+      charge(ip, sid, bytes2) {
         const used = this.byIp.get(ip) ?? 0;
-        if (used + bytes > this.perIp) {
+        if (used + bytes2 > this.perIp) {
           const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
           throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
         }
-        if (this.total + bytes > this.max) {
+        if (this.total + bytes2 > this.max) {
           const message = "the server holds as many sessions as it may store; try again later";
           throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
         }
-        this.add(ip, sid, bytes);
+        this.add(ip, sid, bytes2);
       }
-      add(ip, sid, bytes) {
+      add(ip, sid, bytes2) {
         this.remove(sid);
-        this.bySession.set(sid, { ip, bytes });
-        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
-        this.total += bytes;
+        this.bySession.set(sid, { ip, bytes: bytes2 });
+        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes2);
+        this.total += bytes2;
       }
       release(sid) {
         if (this.loaded) this.remove(sid);
@@ -4323,7 +4446,7 @@ function json2(status, body, headers = {}) {
 }
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf82.decode(req.body).trim();
+  const text = utf83.decode(req.body).trim();
   if (!text) return {};
   let v2;
   try {
@@ -4341,13 +4464,13 @@ function unexpectedError(e, requestId) {
   }
   return json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
-var utf82;
+var utf83;
 var init_json2 = __esm({
   "src/nexus/server/json.ts"() {
     "use strict";
     init_nexus_store();
     init_rules();
-    utf82 = new TextDecoder();
+    utf83 = new TextDecoder();
   }
 });
 
@@ -4625,7 +4748,7 @@ function ae(l3, e) {
   let t = Q.get(l3)?.at(-1);
   return t && t.maskedSrc === e ? t.lastPossibleDelCloserIndex : Oe(e).lastPossibleDelCloserIndex;
 }
-function te(l3, e = 0) {
+function te2(l3, e = 0) {
   let t = e, n = "";
   for (let r of l3) if (r === "	") {
     let s = 4 - t % 4;
@@ -4861,7 +4984,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m9, b) => b.startsWith(" ") ? m9 + " " + b.slice(1) : m9 + te(b, m9.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m9, b) => b.startsWith(" ") ? m9 + " " + b.slice(1) : m9 + te2(b, m9.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -4915,14 +5038,14 @@ ${R}`;
             let k = r();
             e = e.substring(t[0].length);
             let m9 = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m9, b) : m9.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te2(m9, b) : m9.replace(this.rules.other.leadingSpaceTab, (H) => te2(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
               for (; e; ) {
                 let we = e.split(`
 `, 1)[0], Z;
-                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te($)), re2.test(R) || B.test(R) || X.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
+                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te2($)), re2.test(R) || B.test(R) || X.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
                 if (Z.search(this.rules.other.nonSpaceChar) >= T || !R.trim()) p += `
 ` + Z.slice(T), le = false;
                 else {
@@ -7160,8 +7283,8 @@ return release_quota(ARGV[1], ARGV[2])
       max;
       ready = Promise.resolve();
       P;
-      async charge(ip, sid, bytes) {
-        const r = await this.redis.script(CHARGE, [], [this.P, sid, ip, bytes, this.perIp, this.max]);
+      async charge(ip, sid, bytes2) {
+        const r = await this.redis.script(CHARGE, [], [this.P, sid, ip, bytes2, this.perIp, this.max]);
         if (r === 1) {
           const message = `sessions created from this address already hold close to ${this.perIp} bytes; wait until some expire`;
           throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
@@ -7401,17 +7524,17 @@ var init_nexus_store2 = __esm({
           (c) => Promise.all([after < 0 ? c.hGet(`${this.P}s:${sessionId}`, "greet") : Promise.resolve(null), c.zRangeByScore(key, `(${after}`, "+inf", { LIMIT: { offset: 0, count: limit + 1 } })])
         );
         const out2 = [];
-        let bytes = 0;
+        let bytes2 = 0;
         if (greet) {
           out2.push(decode(greet));
-          bytes = Buffer.byteLength(out2[0].wire);
+          bytes2 = Buffer.byteLength(out2[0].wire);
         }
         for (const member of kept) {
           const m9 = decode(member);
           const size = Buffer.byteLength(m9.wire);
-          if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
+          if (out2.length >= limit || out2.length > 0 && bytes2 + size > maxBytes) return { messages: out2, more: true };
           out2.push(m9);
-          bytes += size;
+          bytes2 += size;
         }
         return { messages: out2, more: false };
       }

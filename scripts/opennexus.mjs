@@ -1529,6 +1529,48 @@ var init_outbox = __esm({
   }
 });
 
+// src/opennexus/core/stream-auth.ts
+function signedText(route, agentIdB64, atMs) {
+  return utf8(`${DOMAIN}
+${route}
+${agentIdB64}
+${atMs}`);
+}
+function streamProof(identity, nowMs, route = STREAM_ROUTE) {
+  const at = Math.floor(nowMs);
+  return `${at}.${identity.publicKeyB64}.${b64(ed25519Sign(identity.seed, signedText(route, identity.agentIdB64, at)))}`;
+}
+function checkStreamProof(header, agentIdB64, nowMs, route = STREAM_ROUTE) {
+  if (!header) return "missing";
+  const m10 = PROOF_RE.exec(header.trim());
+  if (!m10) return "malformed";
+  const at = Number(m10[1]);
+  if (Math.abs(nowMs - at) > STREAM_AUTH_SKEW_MS) return "stale";
+  let pub;
+  let sig;
+  try {
+    pub = unb64(m10[2], 32);
+    sig = unb64(m10[3], 64);
+  } catch {
+    return "malformed";
+  }
+  if (b64(sha256(pub)) !== agentIdB64) return "wrong_agent";
+  return ed25519Verify(sig, signedText(route, agentIdB64, at), pub) ? "ok" : "bad_signature";
+}
+var STREAM_AUTH_HEADER, STREAM_ROUTE, STREAM_AUTH_SKEW_MS, DOMAIN, PROOF_RE;
+var init_stream_auth = __esm({
+  "src/opennexus/core/stream-auth.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+    STREAM_AUTH_HEADER = "X-Agent-Auth";
+    STREAM_ROUTE = "GET /v1/messages/stream";
+    STREAM_AUTH_SKEW_MS = 5 * 6e4;
+    DOMAIN = "opennexus stream auth v1";
+    PROOF_RE = /^(\d{1,16})\.([A-Za-z0-9+/]{43}=)\.([A-Za-z0-9+/]{86}==)$/;
+  }
+});
+
 // builtin:node:http
 var m7, createServer, request;
 var init_node_http = __esm({
@@ -1745,6 +1787,7 @@ var init_link = __esm({
     "use strict";
     init_json();
     init_outbox();
+    init_stream_auth();
     init_errors2();
     init_transport();
     trimSlash = (u) => u.replace(/\/+$/, "");
@@ -1782,10 +1825,15 @@ var init_link = __esm({
           throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
         }
       }
-      /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+      /**
+       * The agent's stream on its own messenger; `watch` streams do not take the offline backlog.
+       * Always with a fresh proof of the agent's key (core/stream-auth.ts), which a messenger with
+       * REQUIRE_STREAM_AUTH=1 demands and any other ignores.
+       */
       async openStream(opts = {}) {
+        const headers = { ...this.headers, [STREAM_AUTH_HEADER]: streamProof(this.identity, Date.now()) };
         try {
-          return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, this.headers, opts.signal, this.timeoutMs);
+          return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, headers, opts.signal, this.timeoutMs);
         } catch (e) {
           throw new ClientError(opts.signal?.aborted ? "aborted" : "network", e.message);
         }
@@ -3200,6 +3248,7 @@ function messengerConfig(env2, flags = {}) {
     trustProxy: parseTrustProxy(env2.TRUST_PROXY),
     limits: connectionLimits(env2),
     publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
+    requireStreamAuth: env2.REQUIRE_STREAM_AUTH === "1",
     keepaliveMs: 25e3,
     offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
     offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
@@ -4279,8 +4328,15 @@ function createMessenger(deps) {
     if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
     return json(200, { status: "ok" });
   }
+  function proveReader(req, agent) {
+    if (!config.requireStreamAuth) return;
+    const check = checkStreamProof(req.headers["x-agent-auth"], agent, now());
+    if (check === "missing") throw new MessengerError(401, "X-Agent-Auth header is required");
+    if (check !== "ok") throw new MessengerError(401, `invalid X-Agent-Auth: ${check}`);
+  }
   function stream3(req) {
     const agent = requireAgent(req);
+    proveReader(req, agent);
     const drain = req.query.get("drain") !== "0";
     relay.admit();
     return {
@@ -4366,6 +4422,7 @@ var init_app = __esm({
     init_nexus_store();
     init_go_json();
     init_hub();
+    init_stream_auth();
     init_message();
     init_relay();
     JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
@@ -5403,6 +5460,7 @@ var MESSENGER_ENV = [
   ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
   ...CONNECTION_ENV,
   ...STREAM_ENV,
+  ["REQUIRE_STREAM_AUTH", "0", "1: a stream must carry `X-Agent-Auth` (a fresh signature by the agent's key over its id, the time and the route; our clients always send it), else 401; 0: anyone may open any agent's stream, as in the reference"],
   ["PUBLIC_STATS_DEBUG", "0", "1: add local_agents / redis_agents to /v1/stats/public"],
   ["OFFLINE_QUEUE_MAX", "100", "messages kept per agent (queued and retained); the oldest go first; 0 disables the queue"],
   ["OFFLINE_QUEUE_TTL", "86400", "seconds a message that found no open stream is kept (even once delivered)"],

@@ -19,6 +19,7 @@ import { StorageUnavailable } from '../../store/nexus-store.ts';
 import type { MessengerConfig } from './config.ts';
 import { MessengerError, ginJson, rfc3339Nano } from './go-json.ts';
 import { Hub, Subscriber } from './hub.ts';
+import { checkStreamProof } from '../core/stream-auth.ts';
 import { checkSendRequest, decodeSendRequest, encodeRelayed } from './message.ts';
 import { LocalRelay, type Relay } from './relay.ts';
 
@@ -97,8 +98,21 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     return json(200, { status: 'ok' }); // counted by the relay (messages_total)
   }
 
+  /**
+   * REQUIRE_STREAM_AUTH=1: only who holds the agent's key may read (and drain) its stream
+   * (core/stream-auth.ts; the reference has no auth, opennexus spec §5). Off, the header is not
+   * even parsed, so a stream costs no signature check.
+   */
+  function proveReader(req: HttpRequest, agent: string): void {
+    if (!config.requireStreamAuth) return;
+    const check = checkStreamProof(req.headers['x-agent-auth'], agent, now());
+    if (check === 'missing') throw new MessengerError(401, 'X-Agent-Auth header is required');
+    if (check !== 'ok') throw new MessengerError(401, `invalid X-Agent-Auth: ${check}`);
+  }
+
   function stream(req: HttpRequest): HttpResponse {
     const agent = requireAgent(req);
+    proveReader(req, agent);
     // Our own clients open short-lived streams just to catch a HELLO_ACK or a reset; they ask
     // not to receive the offline backlog, which belongs to the agent's long-running stream,
     // and what they are sent is queued as well (hub.ts, Subscriber.drains).

@@ -15,6 +15,8 @@ export interface MessengerConfig {
   /** Connection caps and timeouts (http/limits.ts). */
   limits: ConnectionLimits;
   publicStatsDebug: boolean;
+  /** Streams need a proof of the agent's key (X-Agent-Auth, core/stream-auth.ts); off: as the reference. */
+  requireStreamAuth: boolean;
   keepaliveMs: number;
   offlineMax: number;
   offlineTtlMs: number;
@@ -56,6 +58,7 @@ export function messengerConfig(env: Record<string, string | undefined>, flags: 
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     limits: connectionLimits(env),
     publicStatsDebug: env.PUBLIC_STATS_DEBUG === '1',
+    requireStreamAuth: env.REQUIRE_STREAM_AUTH === '1',
     keepaliveMs: 25_000,
     offlineMax: Math.max(0, num(env.OFFLINE_QUEUE_MAX, 100, true)),
     offlineTtlMs: Math.max(0, num(env.OFFLINE_QUEUE_TTL, 86400)) * 1000,

@@ -12,6 +12,7 @@ export const MESSENGER_ENV = [
   ['TRUST_PROXY', '0', 'N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs'],
   ...CONNECTION_ENV,
   ...STREAM_ENV,
+  ['REQUIRE_STREAM_AUTH', '0', '1: a stream must carry `X-Agent-Auth` (a fresh signature by the agent\'s key over its id, the time and the route; our clients always send it), else 401; 0: anyone may open any agent\'s stream, as in the reference'],
   ['PUBLIC_STATS_DEBUG', '0', '1: add local_agents / redis_agents to /v1/stats/public'],
   ['OFFLINE_QUEUE_MAX', '100', 'messages kept per agent (queued and retained); the oldest go first; 0 disables the queue'],
   ['OFFLINE_QUEUE_TTL', '86400', 'seconds a message that found no open stream is kept (even once delivered)'],

@@ -14,6 +14,8 @@ export interface MessengerConfig {
     /** Connection caps and timeouts (http/limits.ts). */
     limits: ConnectionLimits;
     publicStatsDebug: boolean;
+    /** Streams need a proof of the agent's key (X-Agent-Auth, core/stream-auth.ts); off: as the reference. */
+    requireStreamAuth: boolean;
     keepaliveMs: number;
     offlineMax: number;
     offlineTtlMs: number;
