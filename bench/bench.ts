@@ -17,6 +17,7 @@ import { benchNexusCpu } from './nexus-cpu.ts';
 import { benchNexusPush } from './nexus-push.ts';
 import { benchNexusRedis } from './nexus-redis.ts';
 import { benchMessengerRedis } from './messenger-redis.ts';
+import { benchMessengerLimits } from './messenger-limits.ts';
 import { benchPluginWake } from './plugin-wake.ts';
 import { benchHostLatency } from './host-latency.ts';
 
@@ -181,6 +182,7 @@ await benchNexusCpu(nexusScript);
 await benchNexusPush();
 await benchNexusRedis(nexusScript);
 await benchMessengerRedis();
+await benchMessengerLimits();
 await benchPluginWake();
 await benchHostLatency();
 await benchOpenNexusSend();

@@ -625,6 +625,85 @@ var init_node_crypto = __esm({
   }
 });
 
+// src/http/rate-limit.ts
+var TokenBuckets, FixedWindows;
+var init_rate_limit = __esm({
+  "src/http/rate-limit.ts"() {
+    "use strict";
+    TokenBuckets = class {
+      constructor(opts) {
+        this.opts = opts;
+        this.lastSweep = opts.now();
+      }
+      opts;
+      buckets = /* @__PURE__ */ new Map();
+      lastSweep;
+      /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
+      take(key) {
+        const { rate, burst, now } = this.opts;
+        if (rate <= 0) return true;
+        const t = now();
+        this.sweep(t);
+        let b = this.buckets.get(key);
+        if (!b) {
+          b = { tokens: burst, at: t };
+          this.buckets.set(key, b);
+        }
+        b.tokens = Math.min(burst, b.tokens + (t - b.at) / 1e3 * rate);
+        b.at = t;
+        if (b.tokens < 1) return false;
+        b.tokens -= 1;
+        return true;
+      }
+      sweep(t) {
+        const idle = this.opts.idleMs ?? 18e4;
+        if (t - this.lastSweep < 6e4) return;
+        this.lastSweep = t;
+        for (const [k, b] of this.buckets) if (t - b.at > idle) this.buckets.delete(k);
+      }
+    };
+    FixedWindows = class {
+      constructor(opts) {
+        this.opts = opts;
+      }
+      opts;
+      windows = /* @__PURE__ */ new Map();
+      lastSweep = 0;
+      get(key) {
+        const t = this.opts.now();
+        if (t - this.lastSweep > this.opts.windowMs) {
+          this.lastSweep = t;
+          for (const [k, w3] of this.windows) if (t - w3.start >= this.opts.windowMs) this.windows.delete(k);
+        }
+        let w2 = this.windows.get(key);
+        if (!w2 || t - w2.start >= this.opts.windowMs) {
+          w2 = { start: t, count: 0 };
+          this.windows.set(key, w2);
+        }
+        return w2;
+      }
+      hit(key) {
+        const w2 = this.get(key);
+        w2.count++;
+        return this.state(w2);
+      }
+      peek(key) {
+        const w2 = this.get(key);
+        return { ...this.state(w2), ok: w2.count < this.opts.max };
+      }
+      state(w2) {
+        const resetAt = w2.start + this.opts.windowMs;
+        return {
+          ok: w2.count <= this.opts.max,
+          remaining: Math.max(0, this.opts.max - w2.count),
+          retryAfterSec: Math.max(1, Math.ceil((resetAt - this.opts.now()) / 1e3)),
+          resetAt
+        };
+      }
+    };
+  }
+});
+
 // src/store/nexus-store.ts
 var StorageUnavailable;
 var init_nexus_store = __esm({
@@ -1386,6 +1465,146 @@ var init_messenger_relay = __esm({
   }
 });
 
+// src/redis/stream-slots.ts
+var LEASE_MS, REFRESH_MS2, BATCH, ACQUIRE, RENEW, RedisStreamSlots;
+var init_stream_slots = __esm({
+  "src/redis/stream-slots.ts"() {
+    "use strict";
+    init_limits();
+    LEASE_MS = 6e4;
+    REFRESH_MS2 = 2e4;
+    BATCH = 500;
+    ACQUIRE = `
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+    RENEW = `
+local i = 3
+while ARGV[i] do
+  redis.call('ZADD', ARGV[i], 'XX', ARGV[1], ARGV[i + 1])
+  redis.call('PEXPIRE', ARGV[i], ARGV[2])
+  i = i + 2
+end
+return 0
+`;
+    RedisStreamSlots = class {
+      constructor(redis, cap, opts) {
+        this.redis = redis;
+        this.cap = cap;
+        this.opts = opts;
+        this.local = new OpenCounts(cap);
+      }
+      redis;
+      cap;
+      opts;
+      local;
+      /** Address -> tokens this instance holds in Redis for it. */
+      held = /* @__PURE__ */ new Map();
+      pending = /* @__PURE__ */ new Set();
+      next = 0;
+      timer;
+      start() {
+        this.timer = setInterval(() => void this.renew(), REFRESH_MS2);
+        this.timer.unref();
+      }
+      async acquire(address) {
+        if (!this.local.acquire(address)) return false;
+        if (this.cap === 0) return true;
+        const token = `${this.opts.instance}:${++this.next}`;
+        try {
+          const ok = await this.redis.script(ACQUIRE, [this.key(address)], [this.opts.now(), LEASE_MS, this.cap, token]);
+          if (ok !== 1) {
+            this.local.release(address);
+            return false;
+          }
+        } catch {
+          return true;
+        }
+        const tokens = this.held.get(address);
+        if (tokens) tokens.push(token);
+        else this.held.set(address, [token]);
+        return true;
+      }
+      release(address) {
+        this.local.release(address);
+        const tokens = this.held.get(address);
+        const token = tokens?.pop();
+        if (!tokens?.length) this.held.delete(address);
+        if (token === void 0) return;
+        const p = this.redis.call((c) => c.zRem(this.key(address), token)).catch(() => {
+        });
+        this.pending.add(p);
+        void p.finally(() => this.pending.delete(p));
+      }
+      /** Stops renewing and waits for the releases in flight (the streams were ended first). */
+      async close() {
+        clearInterval(this.timer);
+        await Promise.all([...this.pending]);
+      }
+      key(address) {
+        return this.redis.key("ss", address);
+      }
+      async renew() {
+        const args = [];
+        for (const [address, tokens] of this.held) for (const t of tokens) args.push(this.key(address), t);
+        const end = String(this.opts.now() + LEASE_MS);
+        for (let i = 0; i < args.length; i += 2 * BATCH) {
+          await this.redis.script(RENEW, [], [end, LEASE_MS, ...args.slice(i, i + 2 * BATCH)]).catch(() => {
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/redis/token-buckets.ts
+var TAKE2, RedisTokenBuckets;
+var init_token_buckets = __esm({
+  "src/redis/token-buckets.ts"() {
+    "use strict";
+    init_rate_limit();
+    TAKE2 = `
+local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local v = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens, at = tonumber(v[1]), tonumber(v[2])
+if not tokens then tokens, at = burst, now end
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+  at = now
+end
+local ok = 0
+if tokens >= 1 then tokens = tokens - 1; ok = 1 end
+redis.call('HSET', KEYS[1], 't', string.format('%.6f', tokens), 'at', string.format('%.0f', at))
+redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(burst / rate * 1000) + 1000))
+return ok
+`;
+    RedisTokenBuckets = class {
+      constructor(redis, opts) {
+        this.redis = redis;
+        this.opts = opts;
+        this.local = new TokenBuckets(opts);
+      }
+      redis;
+      opts;
+      local;
+      async take(key) {
+        const { rate, burst, now } = this.opts;
+        if (rate <= 0) return true;
+        if (!this.redis.ready) return this.local.take(key);
+        try {
+          return await this.redis.script(TAKE2, [this.redis.key("tb", this.opts.name ?? "msgr", key)], [now(), rate, burst]) === 1;
+        } catch {
+          return this.local.take(key);
+        }
+      }
+    };
+  }
+});
+
 // src/opennexus/messenger/redis-backend.ts
 var redis_backend_exports = {};
 __export(redis_backend_exports, {
@@ -1394,18 +1613,30 @@ __export(redis_backend_exports, {
 async function redisBackend(config, now, log) {
   const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
   const store = new RedisMessengerStore(redis, queueLimits(config));
+  const instance = `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+  const streamSlots = new RedisStreamSlots(redis, config.limits.maxStreamsPerIp, { now, instance });
+  streamSlots.start();
   return {
     store,
-    relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
-    close: () => redis.close()
+    relay: (hub) => new RedisRelay(hub, store, redis, { now, log, instance }),
+    limiter: new RedisTokenBuckets(redis, { rate: config.rateLimit, burst: config.rateBurst, now }),
+    streamSlots,
+    close: async () => {
+      await streamSlots.close();
+      await redis.close();
+    }
   };
 }
 var init_redis_backend = __esm({
   "src/opennexus/messenger/redis-backend.ts"() {
     "use strict";
+    init_node_os();
+    init_node_crypto();
     init_connection();
     init_messenger_relay();
     init_messenger_store2();
+    init_stream_slots();
+    init_token_buckets();
     init_config();
   }
 });
@@ -2297,7 +2528,7 @@ var init_nexus_store2 = __esm({
 
 // src/redis/rate-limit.ts
 var HIT, RedisFixedWindows;
-var init_rate_limit = __esm({
+var init_rate_limit2 = __esm({
   "src/redis/rate-limit.ts"() {
     "use strict";
     HIT = `
@@ -2401,7 +2632,7 @@ var init_redis_backend2 = __esm({
     init_connection();
     init_idempotency2();
     init_nexus_store2();
-    init_rate_limit();
+    init_rate_limit2();
     init_quota();
     init_wake_bus();
   }
@@ -2536,7 +2767,7 @@ function serve(handler, opts) {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
-  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
+  const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
@@ -2550,9 +2781,13 @@ function serve(handler, opts) {
     res.once("close", () => gone.abort());
     const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request.ip)) {
+    if (r.stream && !await streamsPerIp.acquire(request.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request.method} ${request.path} 429 stream cap`);
+      return;
+    }
+    if (r.stream && gone.signal.aborted) {
+      streamsPerIp.release(request.ip);
       return;
     }
     if (r.stream) {
@@ -2617,81 +2852,7 @@ init_messenger_store();
 // src/opennexus/messenger/app.ts
 init_node_crypto();
 init_node_os();
-
-// src/http/rate-limit.ts
-var TokenBuckets = class {
-  constructor(opts) {
-    this.opts = opts;
-    this.lastSweep = opts.now();
-  }
-  opts;
-  buckets = /* @__PURE__ */ new Map();
-  lastSweep;
-  /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
-  take(key) {
-    const { rate, burst, now } = this.opts;
-    if (rate <= 0) return true;
-    const t = now();
-    this.sweep(t);
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { tokens: burst, at: t };
-      this.buckets.set(key, b);
-    }
-    b.tokens = Math.min(burst, b.tokens + (t - b.at) / 1e3 * rate);
-    b.at = t;
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
-  sweep(t) {
-    const idle = this.opts.idleMs ?? 18e4;
-    if (t - this.lastSweep < 6e4) return;
-    this.lastSweep = t;
-    for (const [k, b] of this.buckets) if (t - b.at > idle) this.buckets.delete(k);
-  }
-};
-var FixedWindows = class {
-  constructor(opts) {
-    this.opts = opts;
-  }
-  opts;
-  windows = /* @__PURE__ */ new Map();
-  lastSweep = 0;
-  get(key) {
-    const t = this.opts.now();
-    if (t - this.lastSweep > this.opts.windowMs) {
-      this.lastSweep = t;
-      for (const [k, w3] of this.windows) if (t - w3.start >= this.opts.windowMs) this.windows.delete(k);
-    }
-    let w2 = this.windows.get(key);
-    if (!w2 || t - w2.start >= this.opts.windowMs) {
-      w2 = { start: t, count: 0 };
-      this.windows.set(key, w2);
-    }
-    return w2;
-  }
-  hit(key) {
-    const w2 = this.get(key);
-    w2.count++;
-    return this.state(w2);
-  }
-  peek(key) {
-    const w2 = this.get(key);
-    return { ...this.state(w2), ok: w2.count < this.opts.max };
-  }
-  state(w2) {
-    const resetAt = w2.start + this.opts.windowMs;
-    return {
-      ok: w2.count <= this.opts.max,
-      remaining: Math.max(0, this.opts.max - w2.count),
-      retryAfterSec: Math.max(1, Math.ceil((resetAt - this.opts.now()) / 1e3)),
-      resetAt
-    };
-  }
-};
-
-// src/opennexus/messenger/app.ts
+init_rate_limit();
 init_nexus_store();
 
 // src/opennexus/messenger/go-json.ts
@@ -3351,7 +3512,7 @@ function createMessenger(deps) {
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = deps.limiter ?? new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -3440,7 +3601,7 @@ function createMessenger(deps) {
     "GET /v1/messages/stream": stream2
   };
   const handler = async (req) => {
-    if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
+    if (!await limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
     if (route) {
       try {
@@ -3470,7 +3631,7 @@ async function startMessenger(config, opts = {}) {
     backend = await redisBackend3(config, now, opts.log ?? stderrLine);
   }
   const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
-  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay, limiter: backend.limiter } : {} });
   let running;
   try {
     await messenger.relay.start();
@@ -3480,6 +3641,7 @@ async function startMessenger(config, opts = {}) {
       bodyLimit: BODY_LIMIT,
       trustProxy: config.trustProxy,
       limits: config.limits,
+      ...backend ? { streamSlots: backend.streamSlots } : {},
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -4099,6 +4261,10 @@ init_memory_nexus_store();
 
 // src/nexus/server/app.ts
 init_errors2();
+init_rate_limit();
+
+// src/nexus/server/context.ts
+init_rate_limit();
 
 // src/nexus/server/budgets.ts
 init_errors2();

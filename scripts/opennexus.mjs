@@ -3429,7 +3429,7 @@ function serve(handler, opts) {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
-  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
+  const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
@@ -3443,9 +3443,13 @@ function serve(handler, opts) {
     res.once("close", () => gone.abort());
     const request3 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request3, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request3.ip)) {
+    if (r.stream && !await streamsPerIp.acquire(request3.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request3.method} ${request3.path} 429 stream cap`);
+      return;
+    }
+    if (r.stream && gone.signal.aborted) {
+      streamsPerIp.release(request3.ip);
       return;
     }
     if (r.stream) {
@@ -4307,7 +4311,7 @@ function createMessenger(deps) {
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = deps.limiter ?? new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -4396,7 +4400,7 @@ function createMessenger(deps) {
     "GET /v1/messages/stream": stream3
   };
   const handler = async (req) => {
-    if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
+    if (!await limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
     if (route) {
       try {
@@ -5187,6 +5191,146 @@ var init_messenger_relay = __esm({
   }
 });
 
+// src/redis/stream-slots.ts
+var LEASE_MS, REFRESH_MS2, BATCH, ACQUIRE, RENEW, RedisStreamSlots;
+var init_stream_slots = __esm({
+  "src/redis/stream-slots.ts"() {
+    "use strict";
+    init_limits();
+    LEASE_MS = 6e4;
+    REFRESH_MS2 = 2e4;
+    BATCH = 500;
+    ACQUIRE = `
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+    RENEW = `
+local i = 3
+while ARGV[i] do
+  redis.call('ZADD', ARGV[i], 'XX', ARGV[1], ARGV[i + 1])
+  redis.call('PEXPIRE', ARGV[i], ARGV[2])
+  i = i + 2
+end
+return 0
+`;
+    RedisStreamSlots = class {
+      constructor(redis, cap, opts) {
+        this.redis = redis;
+        this.cap = cap;
+        this.opts = opts;
+        this.local = new OpenCounts(cap);
+      }
+      redis;
+      cap;
+      opts;
+      local;
+      /** Address -> tokens this instance holds in Redis for it. */
+      held = /* @__PURE__ */ new Map();
+      pending = /* @__PURE__ */ new Set();
+      next = 0;
+      timer;
+      start() {
+        this.timer = setInterval(() => void this.renew(), REFRESH_MS2);
+        this.timer.unref();
+      }
+      async acquire(address) {
+        if (!this.local.acquire(address)) return false;
+        if (this.cap === 0) return true;
+        const token = `${this.opts.instance}:${++this.next}`;
+        try {
+          const ok = await this.redis.script(ACQUIRE, [this.key(address)], [this.opts.now(), LEASE_MS, this.cap, token]);
+          if (ok !== 1) {
+            this.local.release(address);
+            return false;
+          }
+        } catch {
+          return true;
+        }
+        const tokens = this.held.get(address);
+        if (tokens) tokens.push(token);
+        else this.held.set(address, [token]);
+        return true;
+      }
+      release(address) {
+        this.local.release(address);
+        const tokens = this.held.get(address);
+        const token = tokens?.pop();
+        if (!tokens?.length) this.held.delete(address);
+        if (token === void 0) return;
+        const p = this.redis.call((c) => c.zRem(this.key(address), token)).catch(() => {
+        });
+        this.pending.add(p);
+        void p.finally(() => this.pending.delete(p));
+      }
+      /** Stops renewing and waits for the releases in flight (the streams were ended first). */
+      async close() {
+        clearInterval(this.timer);
+        await Promise.all([...this.pending]);
+      }
+      key(address) {
+        return this.redis.key("ss", address);
+      }
+      async renew() {
+        const args = [];
+        for (const [address, tokens] of this.held) for (const t of tokens) args.push(this.key(address), t);
+        const end = String(this.opts.now() + LEASE_MS);
+        for (let i = 0; i < args.length; i += 2 * BATCH) {
+          await this.redis.script(RENEW, [], [end, LEASE_MS, ...args.slice(i, i + 2 * BATCH)]).catch(() => {
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/redis/token-buckets.ts
+var TAKE2, RedisTokenBuckets;
+var init_token_buckets = __esm({
+  "src/redis/token-buckets.ts"() {
+    "use strict";
+    init_rate_limit();
+    TAKE2 = `
+local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local v = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens, at = tonumber(v[1]), tonumber(v[2])
+if not tokens then tokens, at = burst, now end
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+  at = now
+end
+local ok = 0
+if tokens >= 1 then tokens = tokens - 1; ok = 1 end
+redis.call('HSET', KEYS[1], 't', string.format('%.6f', tokens), 'at', string.format('%.0f', at))
+redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(burst / rate * 1000) + 1000))
+return ok
+`;
+    RedisTokenBuckets = class {
+      constructor(redis, opts) {
+        this.redis = redis;
+        this.opts = opts;
+        this.local = new TokenBuckets(opts);
+      }
+      redis;
+      opts;
+      local;
+      async take(key) {
+        const { rate, burst, now } = this.opts;
+        if (rate <= 0) return true;
+        if (!this.redis.ready) return this.local.take(key);
+        try {
+          return await this.redis.script(TAKE2, [this.redis.key("tb", this.opts.name ?? "msgr", key)], [now(), rate, burst]) === 1;
+        } catch {
+          return this.local.take(key);
+        }
+      }
+    };
+  }
+});
+
 // src/opennexus/messenger/redis-backend.ts
 var redis_backend_exports = {};
 __export(redis_backend_exports, {
@@ -5195,18 +5339,30 @@ __export(redis_backend_exports, {
 async function redisBackend(config, now, log) {
   const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
   const store = new RedisMessengerStore(redis, queueLimits(config));
+  const instance = `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+  const streamSlots = new RedisStreamSlots(redis, config.limits.maxStreamsPerIp, { now, instance });
+  streamSlots.start();
   return {
     store,
-    relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
-    close: () => redis.close()
+    relay: (hub) => new RedisRelay(hub, store, redis, { now, log, instance }),
+    limiter: new RedisTokenBuckets(redis, { rate: config.rateLimit, burst: config.rateBurst, now }),
+    streamSlots,
+    close: async () => {
+      await streamSlots.close();
+      await redis.close();
+    }
   };
 }
 var init_redis_backend = __esm({
   "src/opennexus/messenger/redis-backend.ts"() {
     "use strict";
+    init_node_os();
+    init_node_crypto();
     init_connection();
     init_messenger_relay();
     init_messenger_store2();
+    init_stream_slots();
+    init_token_buckets();
     init_config();
   }
 });
@@ -5225,7 +5381,7 @@ async function startMessenger(config, opts = {}) {
     backend = await redisBackend2(config, now, opts.log ?? stderrLine);
   }
   const store = opts.store ?? backend?.store ?? new MemoryMessengerStore(queueLimits(config));
-  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay, limiter: backend.limiter } : {} });
   let running;
   try {
     await messenger.relay.start();
@@ -5235,6 +5391,7 @@ async function startMessenger(config, opts = {}) {
       bodyLimit: BODY_LIMIT,
       trustProxy: config.trustProxy,
       limits: config.limits,
+      ...backend ? { streamSlots: backend.streamSlots } : {},
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -5455,7 +5612,7 @@ function main(program, ctx, reporter, argv = process.argv.slice(2)) {
 init_limits();
 var MESSENGER_ENV = [
   ["PORT", "8080", "port to listen on (`--port` wins)"],
-  ["RATE_LIMIT", "100", "requests per second per client IP; <= 0 disables"],
+  ["RATE_LIMIT", "100", "requests per second per client IP (one bucket for all instances with REDIS_URL); <= 0 disables"],
   ["RATE_BURST", "200", "token bucket size per client IP"],
   ["TRUST_PROXY", "0", "N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs"],
   ...CONNECTION_ENV,

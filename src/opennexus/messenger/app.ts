@@ -6,13 +6,13 @@
  * delivered messages are kept for a grace period and replayed to each new draining stream, so
  * a stream opened under someone else's id cannot take them away (offline-queue.ts); and every
  * stream has a byte budget for what it has not sent (subscriber.ts). With REDIS_URL the store
- * and the relay are shared by several instances (src/redis/messenger-*.ts); the rate limit
- * stays per instance (a token bucket per client IP, opennexus spec §5), so N instances behind a
- * balancer allow up to N times RATE_LIMIT.
+ * and the relay are shared by several instances (src/redis/messenger-*.ts), and so is the rate
+ * limit (a token bucket per client IP, opennexus spec §5; src/redis/token-buckets.ts), so N
+ * instances behind a balancer allow RATE_LIMIT once, not N times.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { TokenBuckets } from '../../http/rate-limit.ts';
+import { TokenBuckets, type RequestBuckets } from '../../http/rate-limit.ts';
 import type { Handler, HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { MessengerStore } from '../../store/messenger-store.ts';
 import { StorageUnavailable } from '../../store/nexus-store.ts';
@@ -31,6 +31,8 @@ export interface MessengerDeps {
   serverId?: string;
   /** Where frames go (relay.ts); default: this process's streams, else the offline queue. */
   relay?: (hub: Hub, store: MessengerStore) => Relay;
+  /** The per-address rate limit; default: a token bucket in this process. */
+  limiter?: RequestBuckets;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
@@ -74,7 +76,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay: Relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = deps.limiter ?? new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
 
   const requireAgent = (req: HttpRequest): string => {
     const agent = req.headers['x-agent-id'];
@@ -185,7 +187,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   };
 
   const handler: Handler = async (req) => {
-    if (!limiter.take(req.ip)) throw new MessengerError(429, 'rate limit exceeded');
+    if (!(await limiter.take(req.ip))) throw new MessengerError(429, 'rate limit exceeded');
     const route = routes[`${req.method} ${req.path}`];
     if (route) {
       try {

@@ -7,7 +7,7 @@ import { CONNECTION_ENV, STREAM_ENV } from '../../http/limits.ts';
 
 export const MESSENGER_ENV = [
   ['PORT', '8080', 'port to listen on (`--port` wins)'],
-  ['RATE_LIMIT', '100', 'requests per second per client IP; <= 0 disables'],
+  ['RATE_LIMIT', '100', 'requests per second per client IP (one bucket for all instances with REDIS_URL); <= 0 disables'],
   ['RATE_BURST', '200', 'token bucket size per client IP'],
   ['TRUST_PROXY', '0', 'N: N proxies in front, the client is the Nth X-Forwarded-For entry from the right; or a list of proxy addresses/CIDRs'],
   ...CONNECTION_ENV,
