@@ -20,6 +20,7 @@ import { benchNexusCpu, cpuMicros, start } from './nexus-cpu.ts';
 import { benchNexusPush } from './nexus-push.ts';
 import { benchNexusRedis } from './nexus-redis.ts';
 import { benchMessengerRedis } from './messenger-redis.ts';
+import { benchMessengerLimits } from './messenger-limits.ts';
 import { benchPluginWake } from './plugin-wake.ts';
 import { benchHostLatency } from './host-latency.ts';
 
@@ -200,6 +201,7 @@ const BENCHES: Record<string, () => unknown> = {
   'nexus-push': benchNexusPush,
   'nexus-redis': () => benchNexusRedis(nexusScript),
   'messenger-redis': benchMessengerRedis,
+  'messenger-limits': benchMessengerLimits,
   'plugin-wake': benchPluginWake,
   'host-latency': benchHostLatency,
   'opennexus-send': benchOpenNexusSend,

@@ -17,12 +17,12 @@ import { pct } from './stats.ts';
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
 const DEADLINE_MS = 90_000;
 
-interface Server {
+export interface Server {
   url: string;
   proc: ChildProcess;
 }
 
-async function serve(env: Record<string, string>): Promise<Server> {
+export async function serve(env: Record<string, string>): Promise<Server> {
   const proc = spawn('node', [script, 'serve', '--port', '0'], { env: { ...process.env, RATE_LIMIT: '0', ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -36,7 +36,7 @@ async function serve(env: Record<string, string>): Promise<Server> {
   return { url, proc };
 }
 
-function reachable(url: string): Promise<boolean> {
+export function reachable(url: string): Promise<boolean> {
   const u = new URL(url);
   return new Promise((resolve) => {
     const s = connect(Number(u.port || 6379), u.hostname);
@@ -75,7 +75,7 @@ function withDeadline<T>(p: Promise<T>, what: string): Promise<T> {
 }
 
 /** Messages/s from POSTs on `to` to arrivals on 20 streams on `from`. */
-async function rate(to: string, from: string, tag: string, receivers = 20, total = 10_000, concurrency = 32): Promise<number> {
+export async function rate(to: string, from: string, tag: string, receivers = 20, total = 10_000, concurrency = 32): Promise<number> {
   const streams = await Promise.all(Array.from({ length: receivers }, (_, i) => openSse(`${from}/v1/messages/stream`, { 'X-Agent-ID': `${tag}${i}` })));
   let delivered = 0;
   let done!: () => void;

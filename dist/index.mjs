@@ -214,28 +214,82 @@ var init_nexus_store = __esm({
   }
 });
 
+// src/store/offline-queue-limits.ts
+function withDefaults(limits) {
+  const maxBytesTotal = limits.maxBytesTotal ?? 256 * 1024 * 1024;
+  return {
+    ...limits,
+    maxBytesPerAgent: limits.maxBytesPerAgent ?? 4 * 1024 * 1024,
+    maxBytesTotal,
+    graceMs: limits.graceMs ?? 0,
+    maxBytesPerSender: limits.maxBytesPerSender ?? Math.floor(maxBytesTotal / 16)
+  };
+}
+var ENTRY_OVERHEAD, AGENT_OVERHEAD;
+var init_offline_queue_limits = __esm({
+  "src/store/offline-queue-limits.ts"() {
+    "use strict";
+    ENTRY_OVERHEAD = 128;
+    AGENT_OVERHEAD = 256;
+  }
+});
+
+// src/store/sender-shares.ts
+var SenderShares;
+var init_sender_shares = __esm({
+  "src/store/sender-shares.ts"() {
+    "use strict";
+    SenderShares = class {
+      /** `cap` 0: no cap. */
+      constructor(cap) {
+        this.cap = cap;
+      }
+      cap;
+      bytes = /* @__PURE__ */ new Map();
+      /** Whether `sender` may add `bytes` more to what it holds. */
+      fits(sender, bytes2) {
+        return this.cap <= 0 || this.held(sender) + bytes2 <= this.cap;
+      }
+      charge(sender, bytes2) {
+        this.bytes.set(sender, this.held(sender) + bytes2);
+      }
+      release(sender, bytes2) {
+        const left = this.held(sender) - bytes2;
+        if (left > 0) this.bytes.set(sender, left);
+        else this.bytes.delete(sender);
+      }
+      held(sender) {
+        return this.bytes.get(sender) ?? 0;
+      }
+    };
+  }
+});
+
 // src/store/offline-queue.ts
 function agentBase(agentId) {
   return AGENT_OVERHEAD + 2 * agentId.length;
 }
-var ENTRY_OVERHEAD, AGENT_OVERHEAD, OfflineQueue;
+var OfflineQueue;
 var init_offline_queue = __esm({
   "src/store/offline-queue.ts"() {
     "use strict";
-    ENTRY_OVERHEAD = 128;
-    AGENT_OVERHEAD = 256;
+    init_offline_queue_limits();
+    init_sender_shares();
+    init_offline_queue_limits();
     OfflineQueue = class {
       agents = /* @__PURE__ */ new Map();
       // in order of last touch
       retainers = /* @__PURE__ */ new Map();
       // in order of last delivery
       limits;
+      shares;
       bytes = 0;
       messages = 0;
       dropped = 0;
       refused = 0;
       constructor(limits) {
-        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+        this.limits = withDefaults(limits);
+        this.shares = new SenderShares(this.limits.maxBytesPerSender);
       }
       /**
        * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
@@ -253,6 +307,8 @@ var init_offline_queue = __esm({
         if (own + bytes2 > maxBytesPerAgent || own + bytes2 > maxBytesTotal) return this.refuse();
         const known = this.agents.get(agentId);
         if (known) this.pruneFront(agentId, known, nowMs);
+        const sender = !delivered && opts.sender !== void 0 ? opts.sender : null;
+        if (sender !== null && !this.shares.fits(sender, bytes2)) return this.refuse("share");
         while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes2 > maxBytesTotal || this.messages + 1 > maxTotal) {
           if (!this.evictRetained()) return this.refuse();
         }
@@ -265,7 +321,8 @@ var init_offline_queue = __esm({
           this.remove(q2, 0);
           this.dropped++;
         }
-        q2.entries.push({ frame: buf, bytes: bytes2, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
+        q2.entries.push({ frame: buf, bytes: bytes2, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false, sender });
+        if (sender !== null) this.shares.charge(sender, bytes2);
         q2.bytes += bytes2;
         this.bytes += bytes2;
         this.messages++;
@@ -293,7 +350,10 @@ var init_offline_queue = __esm({
         this.prune(agentId, q2, nowMs);
         if (!this.agents.has(agentId)) return [];
         const out = q2.entries.map((e) => ({ frame: e.frame, replay: e.deliveredAt !== null }));
-        for (const e of q2.entries) e.deliveredAt ??= nowMs;
+        for (const e of q2.entries) {
+          e.deliveredAt ??= nowMs;
+          this.unwait(e);
+        }
         for (let i = q2.entries.length - 1; i >= 0; i--) {
           if (q2.entries[i].once || this.limits.graceMs <= 0) this.remove(q2, i);
         }
@@ -308,6 +368,10 @@ var init_offline_queue = __esm({
       /** Delivered frames kept for replay. */
       retained(agentId, nowMs) {
         return this.count(agentId, nowMs, (e) => e.deliveredAt !== null);
+      }
+      /** Bytes of waiting frames charged to a client address. */
+      senderBytes(sender) {
+        return this.shares.held(sender);
       }
       usage() {
         return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
@@ -329,7 +393,7 @@ var init_offline_queue = __esm({
       /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
       *kept() {
         for (const [agentId, q2] of this.agents) {
-          for (const e of q2.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+          for (const e of q2.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control, ...e.sender === null ? {} : { sender: e.sender } };
         }
       }
       /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
@@ -340,7 +404,9 @@ var init_offline_queue = __esm({
           this.bytes += q2.bytes;
         }
         const bytes2 = k.frame.length + ENTRY_OVERHEAD;
-        q2.entries.push({ frame: k.frame, bytes: bytes2, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
+        const sender = k.deliveredAt === null && k.sender !== void 0 ? k.sender : null;
+        q2.entries.push({ frame: k.frame, bytes: bytes2, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control, sender });
+        if (sender !== null) this.shares.charge(sender, bytes2);
         q2.bytes += bytes2;
         this.bytes += bytes2;
         this.messages++;
@@ -352,9 +418,15 @@ var init_offline_queue = __esm({
         this.prune(agentId, q2, nowMs);
         return q2.entries.filter(pred).length;
       }
-      refuse() {
+      refuse(why = "full") {
         this.refused++;
-        return "full";
+        return why;
+      }
+      /** Delivered or gone: the frame no longer counts against its sender's share. */
+      unwait(e) {
+        if (e.sender === null) return;
+        this.shares.release(e.sender, e.bytes);
+        e.sender = null;
       }
       expired(e, nowMs) {
         const byTtl = e.queued ? e.at + this.limits.ttlMs : -Infinity;
@@ -399,12 +471,14 @@ var init_offline_queue = __esm({
       }
       remove(q2, i) {
         const [e] = q2.entries.splice(i, 1);
+        this.unwait(e);
         q2.bytes -= e.bytes;
         this.bytes -= e.bytes;
         this.messages--;
       }
       forget(agentId, q2) {
         if (this.agents.get(agentId) !== q2) return;
+        for (const e of q2.entries) this.unwait(e);
         this.bytes -= q2.bytes;
         this.messages -= q2.entries.length;
         this.agents.delete(agentId);
@@ -485,6 +559,10 @@ var init_messenger_store = __esm({
       async drain(agentId, nowMs) {
         return this.queue.drain(agentId, nowMs);
       }
+      /** Bytes of waiting frames charged to a client address (sender-shares.ts). */
+      async senderBytes(sender) {
+        return this.queue.senderBytes(sender);
+      }
       async queued(agentId, nowMs) {
         return this.queue.waiting(agentId, nowMs);
       }
@@ -503,6 +581,85 @@ var init_messenger_store = __esm({
   }
 });
 
+// src/http/rate-limit.ts
+var TokenBuckets, FixedWindows;
+var init_rate_limit = __esm({
+  "src/http/rate-limit.ts"() {
+    "use strict";
+    TokenBuckets = class {
+      constructor(opts) {
+        this.opts = opts;
+        this.lastSweep = opts.now();
+      }
+      opts;
+      buckets = /* @__PURE__ */ new Map();
+      lastSweep;
+      /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
+      take(key) {
+        const { rate, burst, now } = this.opts;
+        if (rate <= 0) return true;
+        const t = now();
+        this.sweep(t);
+        let b = this.buckets.get(key);
+        if (!b) {
+          b = { tokens: burst, at: t };
+          this.buckets.set(key, b);
+        }
+        b.tokens = Math.min(burst, b.tokens + (t - b.at) / 1e3 * rate);
+        b.at = t;
+        if (b.tokens < 1) return false;
+        b.tokens -= 1;
+        return true;
+      }
+      sweep(t) {
+        const idle = this.opts.idleMs ?? 18e4;
+        if (t - this.lastSweep < 6e4) return;
+        this.lastSweep = t;
+        for (const [k, b] of this.buckets) if (t - b.at > idle) this.buckets.delete(k);
+      }
+    };
+    FixedWindows = class {
+      constructor(opts) {
+        this.opts = opts;
+      }
+      opts;
+      windows = /* @__PURE__ */ new Map();
+      lastSweep = 0;
+      get(key) {
+        const t = this.opts.now();
+        if (t - this.lastSweep > this.opts.windowMs) {
+          this.lastSweep = t;
+          for (const [k, w3] of this.windows) if (t - w3.start >= this.opts.windowMs) this.windows.delete(k);
+        }
+        let w2 = this.windows.get(key);
+        if (!w2 || t - w2.start >= this.opts.windowMs) {
+          w2 = { start: t, count: 0 };
+          this.windows.set(key, w2);
+        }
+        return w2;
+      }
+      hit(key) {
+        const w2 = this.get(key);
+        w2.count++;
+        return this.state(w2);
+      }
+      peek(key) {
+        const w2 = this.get(key);
+        return { ...this.state(w2), ok: w2.count < this.opts.max };
+      }
+      state(w2) {
+        const resetAt = w2.start + this.opts.windowMs;
+        return {
+          ok: w2.count <= this.opts.max,
+          remaining: Math.max(0, this.opts.max - w2.count),
+          retryAfterSec: Math.max(1, Math.ceil((resetAt - this.opts.now()) / 1e3)),
+          resetAt
+        };
+      }
+    };
+  }
+});
+
 // src/opennexus/messenger/config.ts
 function num(v2, dflt, integer = false) {
   if (v2 === void 0 || v2.trim() === "") return dflt;
@@ -511,6 +668,7 @@ function num(v2, dflt, integer = false) {
   return n;
 }
 function messengerConfig(env, flags = {}) {
+  const totalBytes = Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
   return {
     // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
     dataDir: env.DATA_DIR === "none" ? null : env.DATA_DIR?.trim() || (flags.dataDir ?? null),
@@ -521,12 +679,15 @@ function messengerConfig(env, flags = {}) {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     limits: connectionLimits(env),
     publicStatsDebug: env.PUBLIC_STATS_DEBUG === "1",
+    requireStreamAuth: env.REQUIRE_STREAM_AUTH === "1",
     keepaliveMs: 25e3,
     offlineMax: Math.max(0, num(env.OFFLINE_QUEUE_MAX, 100, true)),
     offlineTtlMs: Math.max(0, num(env.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
     offlineMaxTotal: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL, 1e5, true)),
     offlineMaxBytes: Math.max(0, num(env.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
-    offlineMaxTotalBytes: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    offlineMaxTotalBytes: totalBytes,
+    // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
+    offlineMaxAddressBytes: Math.max(0, num(env.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
     drainGraceMs: Math.max(0, num(env.DRAIN_GRACE, 600)) * 1e3,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
     streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env.STREAM_BUFFER_BYTES, MiB, true)),
@@ -541,6 +702,7 @@ function queueLimits(config) {
     maxTotal: config.offlineMaxTotal,
     maxBytesPerAgent: config.offlineMaxBytes,
     maxBytesTotal: config.offlineMaxTotalBytes,
+    maxBytesPerSender: config.offlineMaxAddressBytes,
     graceMs: config.drainGraceMs
   };
 }
@@ -728,11 +890,12 @@ local now = tonumber(ARGV[2])
 local PER_AGENT, TTL, TOTAL = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local BYTES_AGENT, BYTES_TOTAL, GRACE = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local ENTRY = tonumber(ARGV[9])
-local USAGE, AGENTS, TOUCHED, RETAINERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers'
+local USAGE, AGENTS, TOUCHED, RETAINERS, SENDERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers', P .. 'senders'
 local SWEEP = 32
 local function num(x) return string.format('%.0f', x) end
 local function qk(a) return P .. 'q:' .. a end
 local function ek(a) return P .. 'e:' .. a end
+local function sk(a) return P .. 's:' .. a end
 local function known(a) return redis.call('HEXISTS', AGENTS, a) == 1 end
 
 local function getMeta(a, seq)
@@ -754,7 +917,23 @@ local function expired(e)
   return now >= t
 end
 
+-- Gives a sender's share back (sender-shares.ts): "bytes address" as charged.
+local function release(v)
+  local sp = string.find(v, ' ', 1, true)
+  local bytes, ip = tonumber(string.sub(v, 1, sp - 1)), string.sub(v, sp + 1)
+  if redis.call('HINCRBY', SENDERS, ip, 0 - bytes) <= 0 then redis.call('HDEL', SENDERS, ip) end
+end
+
+-- Delivered or gone: the frame no longer counts against its sender's share.
+local function unwait(a, seq)
+  local v = redis.call('HGET', sk(a), seq)
+  if not v then return end
+  redis.call('HDEL', sk(a), seq)
+  release(v)
+end
+
 local function remove(a, seq, e)
+  unwait(a, seq)
   redis.call('ZREM', qk(a), seq)
   redis.call('HDEL', ek(a), 'm' .. seq, 'f' .. seq)
   redis.call('HINCRBY', AGENTS, a, 0 - e.bytes)
@@ -766,7 +945,8 @@ local function forget(a)
   -- 0 - n, not -n: a Lua -0 reaches Redis as "-0", which HINCRBY refuses
   redis.call('HINCRBY', USAGE, 'bytes', 0 - tonumber(redis.call('HGET', AGENTS, a) or '0'))
   redis.call('HINCRBY', USAGE, 'messages', 0 - redis.call('ZCARD', qk(a)))
-  redis.call('DEL', qk(a), ek(a))
+  for _, v in ipairs(redis.call('HVALS', sk(a))) do release(v) end
+  redis.call('DEL', qk(a), ek(a), sk(a))
   redis.call('HDEL', AGENTS, a)
   redis.call('ZREM', TOUCHED, a)
   redis.call('ZREM', RETAINERS, a)
@@ -825,18 +1005,20 @@ local function evictRetained()
   end
 end
 
-local function refuse()
+local function refuse(why)
   redis.call('HINCRBY', USAGE, 'refused', 1)
-  return 'full'
+  return why or 'full'
 end
 
--- OfflineQueue.add: 'stored', 'full' or 'off'.
-local function add(a, seq, frame, own, delivered, once, control)
+-- OfflineQueue.add: 'stored', 'full', 'share' or 'off'. sender '': none; cap 0: no cap.
+local function add(a, seq, frame, own, delivered, once, control, sender, cap)
   if PER_AGENT <= 0 or (delivered and (once or GRACE <= 0)) then return 'off' end
   sweep(SWEEP)
   local bytes = #frame + ENTRY
   if own + bytes > BYTES_AGENT or own + bytes > BYTES_TOTAL then return refuse() end
   if known(a) then pruneFront(a) end
+  if delivered then sender = '' end
+  if sender ~= '' and cap > 0 and tonumber(redis.call('HGET', SENDERS, sender) or '0') + bytes > cap then return refuse('share') end
   -- the total first, so a refusal costs the agent none of its older frames
   while true do
     local u = redis.call('HMGET', USAGE, 'bytes', 'messages')
@@ -861,6 +1043,10 @@ local function add(a, seq, frame, own, delivered, once, control)
   redis.call('HINCRBY', AGENTS, a, bytes)
   redis.call('HINCRBY', USAGE, 'bytes', bytes)
   redis.call('HINCRBY', USAGE, 'messages', 1)
+  if sender ~= '' then
+    redis.call('HSET', sk(a), seq, bytes .. ' ' .. sender)
+    redis.call('HINCRBY', SENDERS, sender, bytes)
+  end
   touch(a, delivered)
   return 'stored'
 end
@@ -903,16 +1089,16 @@ var init_messenger_scripts = __esm({
 local a, frame, own, flags = ARGV[10], ARGV[11], tonumber(ARGV[12]), ARGV[13]
 local function has(f) return string.find(flags, f, 1, true) ~= nil end
 local seq = redis.call('INCR', P .. 'seq')
-local r = add(a, seq, frame, own, has('d'), has('o'), has('c'))
+local r = add(a, seq, frame, own, has('d'), has('o'), has('c'), ARGV[15], tonumber(ARGV[16]))
 if not has('p') then return { r, seq } end
-if r == 'full' then
+if r == 'full' or r == 'share' then
   local kv = redis.call('HGETALL', P .. 'at:' .. a)
   for i = 1, #kv, 2 do
     local exp, n = string.match(kv[i + 1], '^(%d+) (%d+)$')
     if tonumber(exp) > now and tonumber(n) > 0 then r = 'live' end
   end
 end
-if r ~= 'full' then
+if r ~= 'full' and r ~= 'share' then
   redis.call('PUBLISH', P .. 'frames', seq .. ' ' .. ARGV[14] .. frame)
   redis.call('INCR', P .. 'total')
 end
@@ -946,7 +1132,7 @@ for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
     out[#out + 1] = e.delivered and '1' or '0'
     out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
     if e.once or GRACE <= 0 then remove(a, seq, e)
-    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e) end
+    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e); unwait(a, seq) end
   end
 end
 if redis.call('ZCARD', qk(a)) > 0 then touch(a, true) else forget(a) end
@@ -961,7 +1147,7 @@ while ARGV[i] do
     local e = getMeta(a, ARGV[j])
     if e and not e.delivered then
       if e.once or GRACE <= 0 then remove(a, ARGV[j], e)
-      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); kept = true end
+      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); unwait(a, ARGV[j]); kept = true end
     end
   end
   if known(a) then
@@ -1017,7 +1203,7 @@ var init_messenger_store2 = __esm({
   "src/redis/messenger-store.ts"() {
     "use strict";
     init_messenger_store();
-    init_offline_queue();
+    init_offline_queue_limits();
     init_messenger_scripts();
     PRESENCE_WINDOW_MS2 = 6e4;
     FRAMES_CHANNEL = "onx:frames";
@@ -1026,7 +1212,7 @@ var init_messenger_store2 = __esm({
         this.redis = redis;
         this.presenceMax = presenceMax;
         this.P = redis.key("onx:");
-        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+        this.limits = withDefaults(limits);
       }
       redis;
       presenceMax;
@@ -1049,18 +1235,22 @@ var init_messenger_store2 = __esm({
         return Number(await this.redis.call((c) => c.get(this.P + "total")) ?? 0);
       }
       async enqueue(agentId, frame, nowMs, opts = {}) {
-        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false });
+        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false, sender: opts.sender ?? "" });
         return r.result === "live" ? "full" : r.result;
       }
       /** Stores a frame as waiting, publishes it to every instance and counts it, in one step. */
       publish(agentId, frame, nowMs, opts) {
-        return this.add(agentId, frame, nowMs, { ...opts, delivered: false, publish: true });
+        return this.add(agentId, frame, nowMs, { once: opts.once, control: opts.control, delivered: false, publish: true, sender: opts.sender ?? "" });
+      }
+      /** Bytes of waiting frames charged to a client address (its share, src/store/sender-shares.ts). */
+      async senderBytes(sender) {
+        return Number(await this.redis.call((c) => c.hGet(this.P + "senders", sender)) ?? 0);
       }
       async add(agentId, frame, nowMs, o) {
         const flags = `${o.delivered ? "d" : ""}${o.once ? "o" : ""}${o.control ? "c" : ""}${o.publish ? "p" : ""}`;
         const own = AGENT_OVERHEAD + 2 * agentId.length;
         const [result, seq] = await this.run(ADD, nowMs, [agentKey(agentId), frame, own, flags, `${agentId.length}
-${agentId}`]);
+${agentId}`, o.sender, this.limits.maxBytesPerSender]);
         return { result, seq: Number(seq) };
       }
       async peekControl(agentId, nowMs) {
@@ -1160,7 +1350,8 @@ var init_messenger_relay = __esm({
       }
       async relay(receiver, frame, now, opts) {
         const { result } = await this.queue.publish(receiver, frame, now, opts);
-        return result === "full" ? "full" : result === "live" ? "delivered" : "queued";
+        if (result === "full" || result === "share") return result;
+        return result === "live" ? "delivered" : "queued";
       }
       admit() {
         if (!this.bus.ready) throw new RedisUnavailable("Redis is unavailable");
@@ -1276,18 +1467,168 @@ var init_messenger_relay = __esm({
   }
 });
 
+// src/redis/stream-slots.ts
+var LEASE_MS, REFRESH_MS2, BATCH, ACQUIRE, RENEW, RedisStreamSlots;
+var init_stream_slots = __esm({
+  "src/redis/stream-slots.ts"() {
+    "use strict";
+    init_limits();
+    LEASE_MS = 6e4;
+    REFRESH_MS2 = 2e4;
+    BATCH = 500;
+    ACQUIRE = `
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+    RENEW = `
+local i = 3
+while ARGV[i] do
+  redis.call('ZADD', ARGV[i], 'XX', ARGV[1], ARGV[i + 1])
+  redis.call('PEXPIRE', ARGV[i], ARGV[2])
+  i = i + 2
+end
+return 0
+`;
+    RedisStreamSlots = class {
+      constructor(redis, cap, opts) {
+        this.redis = redis;
+        this.cap = cap;
+        this.opts = opts;
+        this.local = new OpenCounts(cap);
+      }
+      redis;
+      cap;
+      opts;
+      local;
+      /** Address -> tokens this instance holds in Redis for it. */
+      held = /* @__PURE__ */ new Map();
+      pending = /* @__PURE__ */ new Set();
+      next = 0;
+      timer;
+      start() {
+        this.timer = setInterval(() => void this.renew(), REFRESH_MS2);
+        this.timer.unref();
+      }
+      async acquire(address) {
+        if (!this.local.acquire(address)) return false;
+        if (this.cap === 0) return true;
+        const token = `${this.opts.instance}:${++this.next}`;
+        try {
+          const ok = await this.redis.script(ACQUIRE, [this.key(address)], [this.opts.now(), LEASE_MS, this.cap, token]);
+          if (ok !== 1) {
+            this.local.release(address);
+            return false;
+          }
+        } catch {
+          return true;
+        }
+        const tokens = this.held.get(address);
+        if (tokens) tokens.push(token);
+        else this.held.set(address, [token]);
+        return true;
+      }
+      release(address) {
+        this.local.release(address);
+        const tokens = this.held.get(address);
+        const token = tokens?.pop();
+        if (!tokens?.length) this.held.delete(address);
+        if (token === void 0) return;
+        const p = this.redis.call((c) => c.zRem(this.key(address), token)).catch(() => {
+        });
+        this.pending.add(p);
+        void p.finally(() => this.pending.delete(p));
+      }
+      /** Stops renewing and waits for the releases in flight (the streams were ended first). */
+      async close() {
+        clearInterval(this.timer);
+        await Promise.all([...this.pending]);
+      }
+      key(address) {
+        return this.redis.key("ss", address);
+      }
+      async renew() {
+        const args = [];
+        for (const [address, tokens] of this.held) for (const t of tokens) args.push(this.key(address), t);
+        const end = String(this.opts.now() + LEASE_MS);
+        for (let i = 0; i < args.length; i += 2 * BATCH) {
+          await this.redis.script(RENEW, [], [end, LEASE_MS, ...args.slice(i, i + 2 * BATCH)]).catch(() => {
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/redis/token-buckets.ts
+var TAKE2, RedisTokenBuckets;
+var init_token_buckets = __esm({
+  "src/redis/token-buckets.ts"() {
+    "use strict";
+    init_rate_limit();
+    TAKE2 = `
+local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local v = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens, at = tonumber(v[1]), tonumber(v[2])
+if not tokens then tokens, at = burst, now end
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+  at = now
+end
+local ok = 0
+if tokens >= 1 then tokens = tokens - 1; ok = 1 end
+redis.call('HSET', KEYS[1], 't', string.format('%.6f', tokens), 'at', string.format('%.0f', at))
+redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(burst / rate * 1000) + 1000))
+return ok
+`;
+    RedisTokenBuckets = class {
+      constructor(redis, opts) {
+        this.redis = redis;
+        this.opts = opts;
+        this.local = new TokenBuckets(opts);
+      }
+      redis;
+      opts;
+      local;
+      async take(key) {
+        const { rate, burst, now } = this.opts;
+        if (rate <= 0) return true;
+        if (!this.redis.ready) return this.local.take(key);
+        try {
+          return await this.redis.script(TAKE2, [this.redis.key("tb", this.opts.name ?? "msgr", key)], [now(), rate, burst]) === 1;
+        } catch {
+          return this.local.take(key);
+        }
+      }
+    };
+  }
+});
+
 // src/opennexus/messenger/redis-backend.ts
 var redis_backend_exports = {};
 __export(redis_backend_exports, {
   redisBackend: () => redisBackend
 });
+import { hostname as hostname3 } from "node:os";
+import { randomBytes as randomBytes3 } from "node:crypto";
 async function redisBackend(config, now, log) {
   const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
   const store = new RedisMessengerStore(redis, queueLimits(config));
+  const instance = `${hostname3()}/${process.pid}/${randomBytes3(4).toString("hex")}`;
+  const streamSlots = new RedisStreamSlots(redis, config.limits.maxStreamsPerIp, { now, instance });
+  streamSlots.start();
   return {
     store,
-    relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
-    close: () => redis.close()
+    relay: (hub) => new RedisRelay(hub, store, redis, { now, log, instance }),
+    limiter: new RedisTokenBuckets(redis, { rate: config.rateLimit, burst: config.rateBurst, now }),
+    streamSlots,
+    close: async () => {
+      await streamSlots.close();
+      await redis.close();
+    }
   };
 }
 var init_redis_backend = __esm({
@@ -1296,6 +1637,8 @@ var init_redis_backend = __esm({
     init_connection();
     init_messenger_relay();
     init_messenger_store2();
+    init_stream_slots();
+    init_token_buckets();
     init_config();
   }
 });
@@ -1756,7 +2099,7 @@ ${key}`;
 });
 
 // src/redis/idempotency.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 var PER_SESSION, PENDING_STALE_MS, WAIT_MS, CLAIM, SETTLE, RedisIdempotency;
 var init_idempotency2 = __esm({
   "src/redis/idempotency.ts"() {
@@ -1810,7 +2153,7 @@ return 1
 ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-          const mark = `pending ${this.now()} ${randomBytes3(6).toString("hex")} ${message}`;
+          const mark = `pending ${this.now()} ${randomBytes4(6).toString("hex")} ${message}`;
           const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now(), message]);
           if (claimed === 1) return this.settle(keys, field, mark, message, send3);
           if (claimed === 2) throw keyReused();
@@ -2187,7 +2530,7 @@ var init_nexus_store2 = __esm({
 
 // src/redis/rate-limit.ts
 var HIT, RedisFixedWindows;
-var init_rate_limit = __esm({
+var init_rate_limit2 = __esm({
   "src/redis/rate-limit.ts"() {
     "use strict";
     HIT = `
@@ -2229,7 +2572,7 @@ return { n, redis.call('PTTL', KEYS[1]) }
 });
 
 // src/redis/wake-bus.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes5 } from "node:crypto";
 var CHANNEL, RedisWakeBus;
 var init_wake_bus = __esm({
   "src/redis/wake-bus.ts"() {
@@ -2244,7 +2587,7 @@ var init_wake_bus = __esm({
       redis;
       log;
       /** Our own wakes come back from Redis too; they were already delivered locally. */
-      self = randomBytes4(6).toString("hex");
+      self = randomBytes5(6).toString("hex");
       publish(sessionId) {
         this.redis.publish(CHANNEL, `${this.self} ${sessionId}`).catch((e) => this.log(`wake not published: ${e.message}`));
       }
@@ -2291,7 +2634,7 @@ var init_redis_backend2 = __esm({
     init_connection();
     init_idempotency2();
     init_nexus_store2();
-    init_rate_limit();
+    init_rate_limit2();
     init_quota();
     init_wake_bus();
   }
@@ -3200,6 +3543,40 @@ function expire(cache2, now) {
 }
 var queuedFor = (cache2, peer) => cache2.outbox.some((e) => e.peer === peer && e.state === "queued");
 
+// src/opennexus/core/stream-auth.ts
+var STREAM_AUTH_HEADER = "X-Agent-Auth";
+var STREAM_ROUTE = "GET /v1/messages/stream";
+var STREAM_AUTH_SKEW_MS = 5 * 6e4;
+var DOMAIN = "opennexus stream auth v1";
+function signedText(route, agentIdB64, atMs) {
+  return utf8(`${DOMAIN}
+${route}
+${agentIdB64}
+${atMs}`);
+}
+function streamProof(identity, nowMs, route = STREAM_ROUTE) {
+  const at2 = Math.floor(nowMs);
+  return `${at2}.${identity.publicKeyB64}.${b64(ed25519Sign(identity.seed, signedText(route, identity.agentIdB64, at2)))}`;
+}
+var PROOF_RE = /^(\d{1,16})\.([A-Za-z0-9+/]{43}=)\.([A-Za-z0-9+/]{86}==)$/;
+function checkStreamProof(header, agentIdB64, nowMs, route = STREAM_ROUTE) {
+  if (!header) return "missing";
+  const m = PROOF_RE.exec(header.trim());
+  if (!m) return "malformed";
+  const at2 = Number(m[1]);
+  if (Math.abs(nowMs - at2) > STREAM_AUTH_SKEW_MS) return "stale";
+  let pub;
+  let sig;
+  try {
+    pub = unb64(m[2], 32);
+    sig = unb64(m[3], 64);
+  } catch {
+    return "malformed";
+  }
+  if (b64(sha256(pub)) !== agentIdB64) return "wrong_agent";
+  return ed25519Verify(sig, signedText(route, agentIdB64, at2), pub) ? "ok" : "bad_signature";
+}
+
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
 
@@ -3430,10 +3807,15 @@ var Link = class {
       throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
     }
   }
-  /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+  /**
+   * The agent's stream on its own messenger; `watch` streams do not take the offline backlog.
+   * Always with a fresh proof of the agent's key (core/stream-auth.ts), which a messenger with
+   * REQUIRE_STREAM_AUTH=1 demands and any other ignores.
+   */
   async openStream(opts = {}) {
+    const headers = { ...this.headers, [STREAM_AUTH_HEADER]: streamProof(this.identity, Date.now()) };
     try {
-      return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, this.headers, opts.signal, this.timeoutMs);
+      return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, headers, opts.signal, this.timeoutMs);
     } catch (e) {
       throw new ClientError(opts.signal?.aborted ? "aborted" : "network", e.message);
     }
@@ -5160,7 +5542,7 @@ function serve(handler, opts) {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
-  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
+  const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
@@ -5174,9 +5556,13 @@ function serve(handler, opts) {
     res.once("close", () => gone.abort());
     const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request2.ip)) {
+    if (r.stream && !await streamsPerIp.acquire(request2.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request2.method} ${request2.path} 429 stream cap`);
+      return;
+    }
+    if (r.stream && gone.signal.aborted) {
+      streamsPerIp.release(request2.ip);
       return;
     }
     if (r.stream) {
@@ -5545,7 +5931,7 @@ var FileMessengerStore = class extends MemoryMessengerStore {
       this.queue.drain(r.d, r.t);
     } else if (typeof r.p === "string" && typeof r.t === "number" && frame !== null) {
       const l3 = typeof r.l === "number" ? r.l : null;
-      this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l3, once: r.o === 1, control: r.c === 1 });
+      this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l3, once: r.o === 1, control: r.c === 1, ...typeof r.s === "string" ? { sender: r.s } : {} });
     } else if (typeof r.n === "number" && Number.isSafeInteger(r.n)) {
       this.total = r.n;
     }
@@ -5603,7 +5989,8 @@ var FileMessengerStore = class extends MemoryMessengerStore {
       let chunk = `{"n":${total}}
 `;
       for (const k of kept) {
-        chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0},"f":${JSON.stringify(k.frame.toString("utf8"))}}
+        const s = k.sender === void 0 ? "" : `,"s":${JSON.stringify(k.sender)}`;
+        chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0}${s},"f":${JSON.stringify(k.frame.toString("utf8"))}}
 `;
         if (chunk.length >= 1 << 20) {
           yield chunk;
@@ -5628,84 +6015,10 @@ var FileMessengerStore = class extends MemoryMessengerStore {
 init_messenger_store();
 
 // src/opennexus/messenger/app.ts
+init_rate_limit();
+init_nexus_store();
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-
-// src/http/rate-limit.ts
-var TokenBuckets = class {
-  constructor(opts) {
-    this.opts = opts;
-    this.lastSweep = opts.now();
-  }
-  opts;
-  buckets = /* @__PURE__ */ new Map();
-  lastSweep;
-  /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
-  take(key) {
-    const { rate, burst, now } = this.opts;
-    if (rate <= 0) return true;
-    const t = now();
-    this.sweep(t);
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { tokens: burst, at: t };
-      this.buckets.set(key, b);
-    }
-    b.tokens = Math.min(burst, b.tokens + (t - b.at) / 1e3 * rate);
-    b.at = t;
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
-  sweep(t) {
-    const idle = this.opts.idleMs ?? 18e4;
-    if (t - this.lastSweep < 6e4) return;
-    this.lastSweep = t;
-    for (const [k, b] of this.buckets) if (t - b.at > idle) this.buckets.delete(k);
-  }
-};
-var FixedWindows = class {
-  constructor(opts) {
-    this.opts = opts;
-  }
-  opts;
-  windows = /* @__PURE__ */ new Map();
-  lastSweep = 0;
-  get(key) {
-    const t = this.opts.now();
-    if (t - this.lastSweep > this.opts.windowMs) {
-      this.lastSweep = t;
-      for (const [k, w3] of this.windows) if (t - w3.start >= this.opts.windowMs) this.windows.delete(k);
-    }
-    let w2 = this.windows.get(key);
-    if (!w2 || t - w2.start >= this.opts.windowMs) {
-      w2 = { start: t, count: 0 };
-      this.windows.set(key, w2);
-    }
-    return w2;
-  }
-  hit(key) {
-    const w2 = this.get(key);
-    w2.count++;
-    return this.state(w2);
-  }
-  peek(key) {
-    const w2 = this.get(key);
-    return { ...this.state(w2), ok: w2.count < this.opts.max };
-  }
-  state(w2) {
-    const resetAt = w2.start + this.opts.windowMs;
-    return {
-      ok: w2.count <= this.opts.max,
-      remaining: Math.max(0, this.opts.max - w2.count),
-      retryAfterSec: Math.max(1, Math.ceil((resetAt - this.opts.now()) / 1e3)),
-      resetAt
-    };
-  }
-};
-
-// src/opennexus/messenger/app.ts
-init_nexus_store();
 
 // src/opennexus/messenger/go-json.ts
 init_errors2();
@@ -6020,15 +6333,16 @@ var LocalRelay = class {
   store;
   async relay(receiver, frame, now, opts) {
     const outcome = await this.deliver(receiver, frame, now, opts);
-    if (outcome !== "full") await this.store.countMessage();
+    if (outcome !== "full" && outcome !== "share") await this.store.countMessage();
     return outcome;
   }
-  async deliver(receiver, frame, now, { once, control }) {
+  async deliver(receiver, frame, now, { once, control, sender }) {
     if (this.hub.deliver(receiver, frame) > 0) {
       if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
       return "delivered";
     }
-    return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+    const r = await this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
+    return r === "full" || r === "share" ? r : "queued";
   }
   admit() {
   }
@@ -6079,7 +6393,7 @@ function createMessenger(deps) {
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = deps.limiter ?? new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -6095,13 +6409,20 @@ function createMessenger(deps) {
 `;
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
-    if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
-      throw new MessengerError(503, "offline queue full");
-    }
+    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
+    if (outcome === "full") throw new MessengerError(503, "offline queue full");
+    if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
     return json(200, { status: "ok" });
+  }
+  function proveReader(req, agent) {
+    if (!config.requireStreamAuth) return;
+    const check = checkStreamProof(req.headers["x-agent-auth"], agent, now());
+    if (check === "missing") throw new MessengerError(401, "X-Agent-Auth header is required");
+    if (check !== "ok") throw new MessengerError(401, `invalid X-Agent-Auth: ${check}`);
   }
   function stream2(req) {
     const agent = requireAgent(req);
+    proveReader(req, agent);
     const drain = req.query.get("drain") !== "0";
     relay.admit();
     return {
@@ -6161,7 +6482,7 @@ function createMessenger(deps) {
     "GET /v1/messages/stream": stream2
   };
   const handler = async (req) => {
-    if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
+    if (!await limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
     if (route) {
       try {
@@ -6202,7 +6523,7 @@ async function startMessenger(config, opts = {}) {
     store = fileStore;
   }
   store ??= new MemoryMessengerStore(queueLimits(config));
-  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay, limiter: backend.limiter } : {} });
   let running;
   try {
     await messenger.relay.start();
@@ -6212,6 +6533,7 @@ async function startMessenger(config, opts = {}) {
       bodyLimit: BODY_LIMIT,
       trustProxy: config.trustProxy,
       limits: config.limits,
+      ...backend ? { streamSlots: backend.streamSlots } : {},
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -6582,6 +6904,10 @@ init_memory_nexus_store();
 
 // src/nexus/server/app.ts
 init_errors2();
+init_rate_limit();
+
+// src/nexus/server/context.ts
+init_rate_limit();
 
 // src/nexus/server/budgets.ts
 init_errors2();
@@ -9759,6 +10085,7 @@ var HUB_LOOPBACK_ENV = [
   ["RATE_LIMIT_MAX", "100000", "session server: requests per window per address (serve: 100 a minute)"],
   ["SESSION_STORAGE_PER_IP", "1073741824", "session server: session metadata per address, = SESSION_STORAGE_TOTAL (serve: 16 MiB)"],
   ["MAX_WAITERS_PER_IP", "4096", "session server: parked polls and event streams per address (serve: 32)"],
+  ["OFFLINE_QUEUE_ADDRESS_BYTES", "0", "messenger: queued bytes per sending address, 0 = only the total budget (serve: total / 16)"],
   ["RATE_LIMIT", "0", "messenger: requests per second per address, 0 = no limit (serve: 100)"],
   ["MAX_STREAMS_PER_IP", "4096", "both: open event streams per address (serve: 32)"],
   ["MAX_CONNECTIONS_PER_IP", "0", "both: open connections per address, 0 = no cap (serve: 64); MAX_CONNECTIONS still caps the total"]

@@ -918,6 +918,22 @@ function expire(cache, now) {
 }
 var queuedFor = (cache, peer) => cache.outbox.some((e) => e.peer === peer && e.state === "queued");
 
+// src/opennexus/core/stream-auth.ts
+var STREAM_AUTH_HEADER = "X-Agent-Auth";
+var STREAM_ROUTE = "GET /v1/messages/stream";
+var STREAM_AUTH_SKEW_MS = 5 * 6e4;
+var DOMAIN = "opennexus stream auth v1";
+function signedText(route, agentIdB64, atMs) {
+  return utf8(`${DOMAIN}
+${route}
+${agentIdB64}
+${atMs}`);
+}
+function streamProof(identity, nowMs, route = STREAM_ROUTE) {
+  const at = Math.floor(nowMs);
+  return `${at}.${identity.publicKeyB64}.${b64(ed25519Sign(identity.seed, signedText(route, identity.agentIdB64, at)))}`;
+}
+
 // src/http/client.ts
 import { request as httpRequest } from "node:http";
 
@@ -1147,10 +1163,15 @@ var Link = class {
       throw new ClientError(signal?.aborted ? "aborted" : "network", e.message);
     }
   }
-  /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+  /**
+   * The agent's stream on its own messenger; `watch` streams do not take the offline backlog.
+   * Always with a fresh proof of the agent's key (core/stream-auth.ts), which a messenger with
+   * REQUIRE_STREAM_AUTH=1 demands and any other ignores.
+   */
   async openStream(opts = {}) {
+    const headers = { ...this.headers, [STREAM_AUTH_HEADER]: streamProof(this.identity, Date.now()) };
     try {
-      return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, this.headers, opts.signal, this.timeoutMs);
+      return await openSse2(`${this.messengerUrl}/v1/messages/stream${opts.watch ? "?drain=0" : ""}`, headers, opts.signal, this.timeoutMs);
     } catch (e) {
       throw new ClientError(opts.signal?.aborted ? "aborted" : "network", e.message);
     }

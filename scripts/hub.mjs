@@ -214,6 +214,7 @@ var init_hub_defaults = __esm({
       ["RATE_LIMIT_MAX", "100000", "session server: requests per window per address (serve: 100 a minute)"],
       ["SESSION_STORAGE_PER_IP", "1073741824", "session server: session metadata per address, = SESSION_STORAGE_TOTAL (serve: 16 MiB)"],
       ["MAX_WAITERS_PER_IP", "4096", "session server: parked polls and event streams per address (serve: 32)"],
+      ["OFFLINE_QUEUE_ADDRESS_BYTES", "0", "messenger: queued bytes per sending address, 0 = only the total budget (serve: total / 16)"],
       ["RATE_LIMIT", "0", "messenger: requests per second per address, 0 = no limit (serve: 100)"],
       ["MAX_STREAMS_PER_IP", "4096", "both: open event streams per address (serve: 32)"],
       ["MAX_CONNECTIONS_PER_IP", "0", "both: open connections per address, 0 = no cap (serve: 64); MAX_CONNECTIONS still caps the total"]
@@ -412,6 +413,7 @@ function num(v2, dflt, integer = false) {
   return n;
 }
 function messengerConfig(env2, flags = {}) {
+  const totalBytes = Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
   return {
     // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
     dataDir: env2.DATA_DIR === "none" ? null : env2.DATA_DIR?.trim() || (flags.dataDir ?? null),
@@ -422,12 +424,15 @@ function messengerConfig(env2, flags = {}) {
     trustProxy: parseTrustProxy(env2.TRUST_PROXY),
     limits: connectionLimits(env2),
     publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
+    requireStreamAuth: env2.REQUIRE_STREAM_AUTH === "1",
     keepaliveMs: 25e3,
     offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
     offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
     offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
     offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
-    offlineMaxTotalBytes: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    offlineMaxTotalBytes: totalBytes,
+    // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
+    offlineMaxAddressBytes: Math.max(0, num(env2.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
     drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
     streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true)),
@@ -442,6 +447,7 @@ function queueLimits(config) {
     maxTotal: config.offlineMaxTotal,
     maxBytesPerAgent: config.offlineMaxBytes,
     maxBytesTotal: config.offlineMaxTotalBytes,
+    maxBytesPerSender: config.offlineMaxAddressBytes,
     graceMs: config.drainGraceMs
   };
 }
@@ -608,7 +614,7 @@ function serve(handler, opts) {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
-  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
+  const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer2(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
@@ -622,9 +628,13 @@ function serve(handler, opts) {
     res.once("close", () => gone.abort());
     const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request.ip)) {
+    if (r.stream && !await streamsPerIp.acquire(request.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request.method} ${request.path} 429 stream cap`);
+      return;
+    }
+    if (r.stream && gone.signal.aborted) {
+      streamsPerIp.release(request.ip);
       return;
     }
     if (r.stream) {
@@ -1216,28 +1226,82 @@ var init_journal = __esm({
   }
 });
 
+// src/store/offline-queue-limits.ts
+function withDefaults(limits) {
+  const maxBytesTotal = limits.maxBytesTotal ?? 256 * 1024 * 1024;
+  return {
+    ...limits,
+    maxBytesPerAgent: limits.maxBytesPerAgent ?? 4 * 1024 * 1024,
+    maxBytesTotal,
+    graceMs: limits.graceMs ?? 0,
+    maxBytesPerSender: limits.maxBytesPerSender ?? Math.floor(maxBytesTotal / 16)
+  };
+}
+var ENTRY_OVERHEAD, AGENT_OVERHEAD;
+var init_offline_queue_limits = __esm({
+  "src/store/offline-queue-limits.ts"() {
+    "use strict";
+    ENTRY_OVERHEAD = 128;
+    AGENT_OVERHEAD = 256;
+  }
+});
+
+// src/store/sender-shares.ts
+var SenderShares;
+var init_sender_shares = __esm({
+  "src/store/sender-shares.ts"() {
+    "use strict";
+    SenderShares = class {
+      /** `cap` 0: no cap. */
+      constructor(cap) {
+        this.cap = cap;
+      }
+      cap;
+      bytes = /* @__PURE__ */ new Map();
+      /** Whether `sender` may add `bytes` more to what it holds. */
+      fits(sender, bytes2) {
+        return this.cap <= 0 || this.held(sender) + bytes2 <= this.cap;
+      }
+      charge(sender, bytes2) {
+        this.bytes.set(sender, this.held(sender) + bytes2);
+      }
+      release(sender, bytes2) {
+        const left = this.held(sender) - bytes2;
+        if (left > 0) this.bytes.set(sender, left);
+        else this.bytes.delete(sender);
+      }
+      held(sender) {
+        return this.bytes.get(sender) ?? 0;
+      }
+    };
+  }
+});
+
 // src/store/offline-queue.ts
 function agentBase(agentId) {
   return AGENT_OVERHEAD + 2 * agentId.length;
 }
-var ENTRY_OVERHEAD, AGENT_OVERHEAD, OfflineQueue;
+var OfflineQueue;
 var init_offline_queue = __esm({
   "src/store/offline-queue.ts"() {
     "use strict";
-    ENTRY_OVERHEAD = 128;
-    AGENT_OVERHEAD = 256;
+    init_offline_queue_limits();
+    init_sender_shares();
+    init_offline_queue_limits();
     OfflineQueue = class {
       agents = /* @__PURE__ */ new Map();
       // in order of last touch
       retainers = /* @__PURE__ */ new Map();
       // in order of last delivery
       limits;
+      shares;
       bytes = 0;
       messages = 0;
       dropped = 0;
       refused = 0;
       constructor(limits) {
-        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+        this.limits = withDefaults(limits);
+        this.shares = new SenderShares(this.limits.maxBytesPerSender);
       }
       /**
        * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
@@ -1250,12 +1314,14 @@ var init_offline_queue = __esm({
         if (maxPerAgent <= 0 || delivered && (once || graceMs <= 0)) return "off";
         this.sweep(nowMs);
         const buf = Buffer.from(frame, "utf8");
-        const bytes = buf.length + ENTRY_OVERHEAD;
+        const bytes2 = buf.length + ENTRY_OVERHEAD;
         const own = agentBase(agentId);
-        if (own + bytes > maxBytesPerAgent || own + bytes > maxBytesTotal) return this.refuse();
+        if (own + bytes2 > maxBytesPerAgent || own + bytes2 > maxBytesTotal) return this.refuse();
         const known = this.agents.get(agentId);
         if (known) this.pruneFront(agentId, known, nowMs);
-        while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes > maxBytesTotal || this.messages + 1 > maxTotal) {
+        const sender = !delivered && opts.sender !== void 0 ? opts.sender : null;
+        if (sender !== null && !this.shares.fits(sender, bytes2)) return this.refuse("share");
+        while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes2 > maxBytesTotal || this.messages + 1 > maxTotal) {
           if (!this.evictRetained()) return this.refuse();
         }
         let q2 = this.agents.get(agentId);
@@ -1263,13 +1329,14 @@ var init_offline_queue = __esm({
           q2 = { entries: [], bytes: own, touched: nowMs };
           this.bytes += own;
         }
-        while (q2.entries.length && (q2.entries.length + 1 > maxPerAgent || q2.bytes + bytes > maxBytesPerAgent)) {
+        while (q2.entries.length && (q2.entries.length + 1 > maxPerAgent || q2.bytes + bytes2 > maxBytesPerAgent)) {
           this.remove(q2, 0);
           this.dropped++;
         }
-        q2.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
-        q2.bytes += bytes;
-        this.bytes += bytes;
+        q2.entries.push({ frame: buf, bytes: bytes2, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false, sender });
+        if (sender !== null) this.shares.charge(sender, bytes2);
+        q2.bytes += bytes2;
+        this.bytes += bytes2;
         this.messages++;
         this.touch(agentId, q2, nowMs, delivered);
         return "stored";
@@ -1295,7 +1362,10 @@ var init_offline_queue = __esm({
         this.prune(agentId, q2, nowMs);
         if (!this.agents.has(agentId)) return [];
         const out2 = q2.entries.map((e) => ({ frame: e.frame, replay: e.deliveredAt !== null }));
-        for (const e of q2.entries) e.deliveredAt ??= nowMs;
+        for (const e of q2.entries) {
+          e.deliveredAt ??= nowMs;
+          this.unwait(e);
+        }
         for (let i = q2.entries.length - 1; i >= 0; i--) {
           if (q2.entries[i].once || this.limits.graceMs <= 0) this.remove(q2, i);
         }
@@ -1310,6 +1380,10 @@ var init_offline_queue = __esm({
       /** Delivered frames kept for replay. */
       retained(agentId, nowMs) {
         return this.count(agentId, nowMs, (e) => e.deliveredAt !== null);
+      }
+      /** Bytes of waiting frames charged to a client address. */
+      senderBytes(sender) {
+        return this.shares.held(sender);
       }
       usage() {
         return { bytes: this.bytes, messages: this.messages, dropped: this.dropped, refused: this.refused };
@@ -1331,7 +1405,7 @@ var init_offline_queue = __esm({
       /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
       *kept() {
         for (const [agentId, q2] of this.agents) {
-          for (const e of q2.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+          for (const e of q2.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control, ...e.sender === null ? {} : { sender: e.sender } };
         }
       }
       /** Puts back a frame from a snapshot, as it was (appended after the agent's others). */
@@ -1341,10 +1415,12 @@ var init_offline_queue = __esm({
           q2 = { entries: [], bytes: agentBase(k.agentId), touched: k.at };
           this.bytes += q2.bytes;
         }
-        const bytes = k.frame.length + ENTRY_OVERHEAD;
-        q2.entries.push({ frame: k.frame, bytes, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
-        q2.bytes += bytes;
-        this.bytes += bytes;
+        const bytes2 = k.frame.length + ENTRY_OVERHEAD;
+        const sender = k.deliveredAt === null && k.sender !== void 0 ? k.sender : null;
+        q2.entries.push({ frame: k.frame, bytes: bytes2, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control, sender });
+        if (sender !== null) this.shares.charge(sender, bytes2);
+        q2.bytes += bytes2;
+        this.bytes += bytes2;
         this.messages++;
         this.touch(k.agentId, q2, Math.max(q2.touched, k.deliveredAt ?? k.at), k.deliveredAt !== null);
       }
@@ -1354,9 +1430,15 @@ var init_offline_queue = __esm({
         this.prune(agentId, q2, nowMs);
         return q2.entries.filter(pred).length;
       }
-      refuse() {
+      refuse(why = "full") {
         this.refused++;
-        return "full";
+        return why;
+      }
+      /** Delivered or gone: the frame no longer counts against its sender's share. */
+      unwait(e) {
+        if (e.sender === null) return;
+        this.shares.release(e.sender, e.bytes);
+        e.sender = null;
       }
       expired(e, nowMs) {
         const byTtl = e.queued ? e.at + this.limits.ttlMs : -Infinity;
@@ -1401,12 +1483,14 @@ var init_offline_queue = __esm({
       }
       remove(q2, i) {
         const [e] = q2.entries.splice(i, 1);
+        this.unwait(e);
         q2.bytes -= e.bytes;
         this.bytes -= e.bytes;
         this.messages--;
       }
       forget(agentId, q2) {
         if (this.agents.get(agentId) !== q2) return;
+        for (const e of q2.entries) this.unwait(e);
         this.bytes -= q2.bytes;
         this.messages -= q2.entries.length;
         this.agents.delete(agentId);
@@ -1487,6 +1571,10 @@ var init_messenger_store = __esm({
       async drain(agentId, nowMs) {
         return this.queue.drain(agentId, nowMs);
       }
+      /** Bytes of waiting frames charged to a client address (sender-shares.ts). */
+      async senderBytes(sender) {
+        return this.queue.senderBytes(sender);
+      }
       async queued(agentId, nowMs) {
         return this.queue.waiting(agentId, nowMs);
       }
@@ -1538,7 +1626,7 @@ var init_messenger_file_store = __esm({
           this.queue.drain(r.d, r.t);
         } else if (typeof r.p === "string" && typeof r.t === "number" && frame !== null) {
           const l3 = typeof r.l === "number" ? r.l : null;
-          this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l3, once: r.o === 1, control: r.c === 1 });
+          this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, "utf8"), at: r.t, queued: r.q === 1, deliveredAt: l3, once: r.o === 1, control: r.c === 1, ...typeof r.s === "string" ? { sender: r.s } : {} });
         } else if (typeof r.n === "number" && Number.isSafeInteger(r.n)) {
           this.total = r.n;
         }
@@ -1596,7 +1684,8 @@ var init_messenger_file_store = __esm({
           let chunk = `{"n":${total}}
 `;
           for (const k of kept) {
-            chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0},"f":${JSON.stringify(k.frame.toString("utf8"))}}
+            const s = k.sender === void 0 ? "" : `,"s":${JSON.stringify(k.sender)}`;
+            chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? "null"},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0}${s},"f":${JSON.stringify(k.frame.toString("utf8"))}}
 `;
             if (chunk.length >= 1 << 20) {
               yield chunk;
@@ -1620,15 +1709,17 @@ var init_messenger_file_store = __esm({
 });
 
 // builtin:node:crypto
-var m8, createHash, hash, randomBytes, randomFillSync, randomUUID;
+var m8, createHash, createPublicKey, hash, randomBytes, randomFillSync, randomUUID, verify;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m8 = process.getBuiltinModule("node:crypto");
     createHash = /* @__PURE__ */ (() => m8.createHash)();
+    createPublicKey = /* @__PURE__ */ (() => m8.createPublicKey)();
     hash = /* @__PURE__ */ (() => m8.hash)();
     randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
     randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
     randomUUID = /* @__PURE__ */ (() => m8.randomUUID)();
+    verify = /* @__PURE__ */ (() => m8.verify)();
   }
 });
 
@@ -1784,14 +1875,14 @@ var init_subscriber = __esm({
        * Takes a frame for this stream. Returns false (and closes the stream) when it would pass the
        * budget, or when the stream is closed: the frame did not reach this client.
        */
-      send(frame, bytes = Buffer.byteLength(frame)) {
+      send(frame, bytes2 = Buffer.byteLength(frame)) {
         if (this.closed) return false;
-        if (this.ownBytes + this.socketBytes() + bytes > this.budget) {
+        if (this.ownBytes + this.socketBytes() + bytes2 > this.budget) {
           this.close();
           return false;
         }
-        this.items.push({ data: frame, own: bytes });
-        this.ownBytes += bytes;
+        this.items.push({ data: frame, own: bytes2 });
+        this.ownBytes += bytes2;
         this.pump();
         return true;
       }
@@ -1891,10 +1982,10 @@ var init_hub = __esm({
       deliver(agentId, frame) {
         const set = this.subs.get(agentId);
         if (!set) return 0;
-        const bytes = Buffer.byteLength(frame);
+        const bytes2 = Buffer.byteLength(frame);
         let delivered = 0;
         for (const s of [...set]) {
-          if (s.send(frame, bytes) && s.drains) delivered++;
+          if (s.send(frame, bytes2) && s.drains) delivered++;
         }
         return delivered;
       }
@@ -1928,6 +2019,118 @@ var init_hub = __esm({
         return n;
       }
     };
+  }
+});
+
+// src/opennexus/core/errors.ts
+var ProtocolError;
+var init_errors4 = __esm({
+  "src/opennexus/core/errors.ts"() {
+    "use strict";
+    ProtocolError = class extends Error {
+      constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = "ProtocolError";
+      }
+      code;
+    };
+  }
+});
+
+// src/opennexus/core/bytes.ts
+function utf82(s) {
+  return te.encode(s);
+}
+function b64(b) {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+}
+function unb64(s, expectedLength, what = "value") {
+  if (typeof s !== "string" || !B64_RE.test(s)) {
+    throw new ProtocolError("bad_base64", `${what} is not standard padded base64`);
+  }
+  const out2 = new Uint8Array(Buffer.from(s, "base64"));
+  if (b64(out2) !== s) throw new ProtocolError("bad_base64", `${what} is not canonical base64`);
+  if (expectedLength !== void 0 && out2.length !== expectedLength) {
+    throw new ProtocolError("bad_length", `${what} must be ${expectedLength} bytes, got ${out2.length}`);
+  }
+  return out2;
+}
+var te, strictUtf8, B64_RE, U64_MAX;
+var init_bytes = __esm({
+  "src/opennexus/core/bytes.ts"() {
+    "use strict";
+    init_errors4();
+    te = new TextEncoder();
+    strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+    B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    U64_MAX = (1n << 64n) - 1n;
+  }
+});
+
+// src/opennexus/core/crypto.ts
+function raw32(k, what) {
+  if (k.length !== 32) throw new Error(`${what} must be 32 bytes, got ${k.length}`);
+  return k;
+}
+function sha256(data) {
+  return bytes(createHash("sha256").update(data).digest());
+}
+function ed25519Verify(signature, message, pub) {
+  try {
+    return signature.length === 64 && verify(null, message, publicKey(ED25519_SPKI, pub, "Ed25519 public key"), signature);
+  } catch {
+    return false;
+  }
+}
+var ED25519_PKCS8, ED25519_SPKI, X25519_PKCS8, X25519_SPKI, publicKey, bytes;
+var init_crypto = __esm({
+  "src/opennexus/core/crypto.ts"() {
+    "use strict";
+    init_node_crypto();
+    ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
+    ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
+    X25519_PKCS8 = Buffer.from("302e020100300506032b656e04220420", "hex");
+    X25519_SPKI = Buffer.from("302a300506032b656e032100", "hex");
+    publicKey = (prefix, k, what) => createPublicKey({ key: Buffer.concat([prefix, raw32(k, what)]), format: "der", type: "spki" });
+    bytes = (b) => new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
+});
+
+// src/opennexus/core/stream-auth.ts
+function signedText(route, agentIdB64, atMs) {
+  return utf82(`${DOMAIN}
+${route}
+${agentIdB64}
+${atMs}`);
+}
+function checkStreamProof(header, agentIdB64, nowMs, route = STREAM_ROUTE) {
+  if (!header) return "missing";
+  const m10 = PROOF_RE.exec(header.trim());
+  if (!m10) return "malformed";
+  const at2 = Number(m10[1]);
+  if (Math.abs(nowMs - at2) > STREAM_AUTH_SKEW_MS) return "stale";
+  let pub;
+  let sig;
+  try {
+    pub = unb64(m10[2], 32);
+    sig = unb64(m10[3], 64);
+  } catch {
+    return "malformed";
+  }
+  if (b64(sha256(pub)) !== agentIdB64) return "wrong_agent";
+  return ed25519Verify(sig, signedText(route, agentIdB64, at2), pub) ? "ok" : "bad_signature";
+}
+var STREAM_ROUTE, STREAM_AUTH_SKEW_MS, DOMAIN, PROOF_RE;
+var init_stream_auth = __esm({
+  "src/opennexus/core/stream-auth.ts"() {
+    "use strict";
+    init_bytes();
+    init_crypto();
+    STREAM_ROUTE = "GET /v1/messages/stream";
+    STREAM_AUTH_SKEW_MS = 5 * 6e4;
+    DOMAIN = "opennexus stream auth v1";
+    PROOF_RE = /^(\d{1,16})\.([A-Za-z0-9+/]{43}=)\.([A-Za-z0-9+/]{86}==)$/;
   }
 });
 
@@ -2176,7 +2379,7 @@ function decodeSendRequest(body) {
       fail(jsonKind(v2));
       continue;
     }
-    const [lo, hi] = kind === "uint64" ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
+    const [lo, hi] = kind === "uint64" ? [0n, U64_MAX2] : [I64_MIN, I64_MAX];
     const n = v2.isInteger ? v2.toBigInt() : void 0;
     if (n === void 0 || n < lo || n > hi) fail(`number ${v2.text}`);
     else req[name] = n;
@@ -2225,7 +2428,7 @@ function encodeRelayed(req, id, createdAt) {
   parts.push(`"created_at":${goString(createdAt)}`);
   return `{${parts.join(",")}}`;
 }
-var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX, I64_MIN, I64_MAX;
+var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX2, I64_MIN, I64_MAX;
 var init_message = __esm({
   "src/opennexus/messenger/message.ts"() {
     "use strict";
@@ -2251,7 +2454,7 @@ var init_message = __esm({
     BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
     BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
     PROTOCOL_VERSION = "0.1.0";
-    U64_MAX = (1n << 64n) - 1n;
+    U64_MAX2 = (1n << 64n) - 1n;
     I64_MIN = -(1n << 63n);
     I64_MAX = (1n << 63n) - 1n;
   }
@@ -2271,15 +2474,16 @@ var init_relay = __esm({
       store;
       async relay(receiver, frame, now, opts) {
         const outcome = await this.deliver(receiver, frame, now, opts);
-        if (outcome !== "full") await this.store.countMessage();
+        if (outcome !== "full" && outcome !== "share") await this.store.countMessage();
         return outcome;
       }
-      async deliver(receiver, frame, now, { once, control }) {
+      async deliver(receiver, frame, now, { once, control, sender }) {
         if (this.hub.deliver(receiver, frame) > 0) {
           if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
           return "delivered";
         }
-        return await this.store.enqueue(receiver, frame, now, { once, control }) === "full" ? "full" : "queued";
+        const r = await this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
+        return r === "full" || r === "share" ? r : "queued";
       }
       admit() {
       }
@@ -2323,7 +2527,7 @@ function createMessenger(deps) {
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = deps.limiter ?? new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
   const requireAgent = (req) => {
     const agent = req.headers["x-agent-id"];
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
@@ -2339,13 +2543,20 @@ function createMessenger(deps) {
 `;
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
-    if (await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control }) === "full") {
-      throw new MessengerError(503, "offline queue full");
-    }
+    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
+    if (outcome === "full") throw new MessengerError(503, "offline queue full");
+    if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
     return json(200, { status: "ok" });
+  }
+  function proveReader(req, agent) {
+    if (!config.requireStreamAuth) return;
+    const check = checkStreamProof(req.headers["x-agent-auth"], agent, now());
+    if (check === "missing") throw new MessengerError(401, "X-Agent-Auth header is required");
+    if (check !== "ok") throw new MessengerError(401, `invalid X-Agent-Auth: ${check}`);
   }
   function stream2(req) {
     const agent = requireAgent(req);
+    proveReader(req, agent);
     const drain = req.query.get("drain") !== "0";
     relay.admit();
     return {
@@ -2405,7 +2616,7 @@ function createMessenger(deps) {
     "GET /v1/messages/stream": stream2
   };
   const handler = async (req) => {
-    if (!limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
+    if (!await limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
     const route = routes[`${req.method} ${req.path}`];
     if (route) {
       try {
@@ -2431,6 +2642,7 @@ var init_app = __esm({
     init_nexus_store();
     init_go_json();
     init_hub();
+    init_stream_auth();
     init_message();
     init_relay();
     JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
@@ -2458,7 +2670,7 @@ var init_driver = __esm({
 
 // src/redis/errors.ts
 var RedisUnavailable;
-var init_errors4 = __esm({
+var init_errors5 = __esm({
   "src/redis/errors.ts"() {
     "use strict";
     init_nexus_store();
@@ -2493,8 +2705,8 @@ var init_connection = __esm({
     "use strict";
     init_node_crypto();
     init_driver();
-    init_errors4();
-    init_errors4();
+    init_errors5();
+    init_errors5();
     DEFAULT_PREFIX = "nexus:";
     START_TIMEOUT_MS = 3e3;
     reconnectStrategy = (retries) => Math.min(50 * 2 ** Math.min(retries, 6), 2e3);
@@ -2618,11 +2830,12 @@ local now = tonumber(ARGV[2])
 local PER_AGENT, TTL, TOTAL = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local BYTES_AGENT, BYTES_TOTAL, GRACE = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local ENTRY = tonumber(ARGV[9])
-local USAGE, AGENTS, TOUCHED, RETAINERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers'
+local USAGE, AGENTS, TOUCHED, RETAINERS, SENDERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers', P .. 'senders'
 local SWEEP = 32
 local function num(x) return string.format('%.0f', x) end
 local function qk(a) return P .. 'q:' .. a end
 local function ek(a) return P .. 'e:' .. a end
+local function sk(a) return P .. 's:' .. a end
 local function known(a) return redis.call('HEXISTS', AGENTS, a) == 1 end
 
 local function getMeta(a, seq)
@@ -2644,7 +2857,23 @@ local function expired(e)
   return now >= t
 end
 
+-- Gives a sender's share back (sender-shares.ts): "bytes address" as charged.
+local function release(v)
+  local sp = string.find(v, ' ', 1, true)
+  local bytes, ip = tonumber(string.sub(v, 1, sp - 1)), string.sub(v, sp + 1)
+  if redis.call('HINCRBY', SENDERS, ip, 0 - bytes) <= 0 then redis.call('HDEL', SENDERS, ip) end
+end
+
+-- Delivered or gone: the frame no longer counts against its sender's share.
+local function unwait(a, seq)
+  local v = redis.call('HGET', sk(a), seq)
+  if not v then return end
+  redis.call('HDEL', sk(a), seq)
+  release(v)
+end
+
 local function remove(a, seq, e)
+  unwait(a, seq)
   redis.call('ZREM', qk(a), seq)
   redis.call('HDEL', ek(a), 'm' .. seq, 'f' .. seq)
   redis.call('HINCRBY', AGENTS, a, 0 - e.bytes)
@@ -2656,7 +2885,8 @@ local function forget(a)
   -- 0 - n, not -n: a Lua -0 reaches Redis as "-0", which HINCRBY refuses
   redis.call('HINCRBY', USAGE, 'bytes', 0 - tonumber(redis.call('HGET', AGENTS, a) or '0'))
   redis.call('HINCRBY', USAGE, 'messages', 0 - redis.call('ZCARD', qk(a)))
-  redis.call('DEL', qk(a), ek(a))
+  for _, v in ipairs(redis.call('HVALS', sk(a))) do release(v) end
+  redis.call('DEL', qk(a), ek(a), sk(a))
   redis.call('HDEL', AGENTS, a)
   redis.call('ZREM', TOUCHED, a)
   redis.call('ZREM', RETAINERS, a)
@@ -2715,18 +2945,20 @@ local function evictRetained()
   end
 end
 
-local function refuse()
+local function refuse(why)
   redis.call('HINCRBY', USAGE, 'refused', 1)
-  return 'full'
+  return why or 'full'
 end
 
--- OfflineQueue.add: 'stored', 'full' or 'off'.
-local function add(a, seq, frame, own, delivered, once, control)
+-- OfflineQueue.add: 'stored', 'full', 'share' or 'off'. sender '': none; cap 0: no cap.
+local function add(a, seq, frame, own, delivered, once, control, sender, cap)
   if PER_AGENT <= 0 or (delivered and (once or GRACE <= 0)) then return 'off' end
   sweep(SWEEP)
   local bytes = #frame + ENTRY
   if own + bytes > BYTES_AGENT or own + bytes > BYTES_TOTAL then return refuse() end
   if known(a) then pruneFront(a) end
+  if delivered then sender = '' end
+  if sender ~= '' and cap > 0 and tonumber(redis.call('HGET', SENDERS, sender) or '0') + bytes > cap then return refuse('share') end
   -- the total first, so a refusal costs the agent none of its older frames
   while true do
     local u = redis.call('HMGET', USAGE, 'bytes', 'messages')
@@ -2751,6 +2983,10 @@ local function add(a, seq, frame, own, delivered, once, control)
   redis.call('HINCRBY', AGENTS, a, bytes)
   redis.call('HINCRBY', USAGE, 'bytes', bytes)
   redis.call('HINCRBY', USAGE, 'messages', 1)
+  if sender ~= '' then
+    redis.call('HSET', sk(a), seq, bytes .. ' ' .. sender)
+    redis.call('HINCRBY', SENDERS, sender, bytes)
+  end
   touch(a, delivered)
   return 'stored'
 end
@@ -2793,16 +3029,16 @@ var init_messenger_scripts = __esm({
 local a, frame, own, flags = ARGV[10], ARGV[11], tonumber(ARGV[12]), ARGV[13]
 local function has(f) return string.find(flags, f, 1, true) ~= nil end
 local seq = redis.call('INCR', P .. 'seq')
-local r = add(a, seq, frame, own, has('d'), has('o'), has('c'))
+local r = add(a, seq, frame, own, has('d'), has('o'), has('c'), ARGV[15], tonumber(ARGV[16]))
 if not has('p') then return { r, seq } end
-if r == 'full' then
+if r == 'full' or r == 'share' then
   local kv = redis.call('HGETALL', P .. 'at:' .. a)
   for i = 1, #kv, 2 do
     local exp, n = string.match(kv[i + 1], '^(%d+) (%d+)$')
     if tonumber(exp) > now and tonumber(n) > 0 then r = 'live' end
   end
 end
-if r ~= 'full' then
+if r ~= 'full' and r ~= 'share' then
   redis.call('PUBLISH', P .. 'frames', seq .. ' ' .. ARGV[14] .. frame)
   redis.call('INCR', P .. 'total')
 end
@@ -2836,7 +3072,7 @@ for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
     out[#out + 1] = e.delivered and '1' or '0'
     out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
     if e.once or GRACE <= 0 then remove(a, seq, e)
-    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e) end
+    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e); unwait(a, seq) end
   end
 end
 if redis.call('ZCARD', qk(a)) > 0 then touch(a, true) else forget(a) end
@@ -2851,7 +3087,7 @@ while ARGV[i] do
     local e = getMeta(a, ARGV[j])
     if e and not e.delivered then
       if e.once or GRACE <= 0 then remove(a, ARGV[j], e)
-      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); kept = true end
+      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); unwait(a, ARGV[j]); kept = true end
     end
   end
   if known(a) then
@@ -2907,7 +3143,7 @@ var init_messenger_store2 = __esm({
     "use strict";
     init_node_crypto();
     init_messenger_store();
-    init_offline_queue();
+    init_offline_queue_limits();
     init_messenger_scripts();
     PRESENCE_WINDOW_MS2 = 6e4;
     FRAMES_CHANNEL = "onx:frames";
@@ -2916,7 +3152,7 @@ var init_messenger_store2 = __esm({
         this.redis = redis;
         this.presenceMax = presenceMax;
         this.P = redis.key("onx:");
-        this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+        this.limits = withDefaults(limits);
       }
       redis;
       presenceMax;
@@ -2939,18 +3175,22 @@ var init_messenger_store2 = __esm({
         return Number(await this.redis.call((c) => c.get(this.P + "total")) ?? 0);
       }
       async enqueue(agentId, frame, nowMs, opts = {}) {
-        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false });
+        const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false, sender: opts.sender ?? "" });
         return r.result === "live" ? "full" : r.result;
       }
       /** Stores a frame as waiting, publishes it to every instance and counts it, in one step. */
       publish(agentId, frame, nowMs, opts) {
-        return this.add(agentId, frame, nowMs, { ...opts, delivered: false, publish: true });
+        return this.add(agentId, frame, nowMs, { once: opts.once, control: opts.control, delivered: false, publish: true, sender: opts.sender ?? "" });
+      }
+      /** Bytes of waiting frames charged to a client address (its share, src/store/sender-shares.ts). */
+      async senderBytes(sender) {
+        return Number(await this.redis.call((c) => c.hGet(this.P + "senders", sender)) ?? 0);
       }
       async add(agentId, frame, nowMs, o) {
         const flags = `${o.delivered ? "d" : ""}${o.once ? "o" : ""}${o.control ? "c" : ""}${o.publish ? "p" : ""}`;
         const own = AGENT_OVERHEAD + 2 * agentId.length;
         const [result, seq] = await this.run(ADD, nowMs, [agentKey(agentId), frame, own, flags, `${agentId.length}
-${agentId}`]);
+${agentId}`, o.sender, this.limits.maxBytesPerSender]);
         return { result, seq: Number(seq) };
       }
       async peekControl(agentId, nowMs) {
@@ -2988,8 +3228,8 @@ ${agentId}`]);
         return Number(await this.run(COUNT, nowMs, [agentKey(agentId), "retained"]));
       }
       async usage() {
-        const [bytes, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
-        return { bytes: Number(bytes ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
+        const [bytes2, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
+        return { bytes: Number(bytes2 ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
       }
       /** /health: a PING answered in time (opennexus spec §6: 503 when the Redis PING fails). */
       async ping() {
@@ -3013,7 +3253,7 @@ var init_messenger_relay = __esm({
     "use strict";
     init_node_os();
     init_node_crypto();
-    init_errors4();
+    init_errors5();
     init_messenger_store2();
     REFRESH_MS = 2e4;
     RedisRelay = class {
@@ -3050,7 +3290,8 @@ var init_messenger_relay = __esm({
       }
       async relay(receiver, frame, now, opts) {
         const { result } = await this.queue.publish(receiver, frame, now, opts);
-        return result === "full" ? "full" : result === "live" ? "delivered" : "queued";
+        if (result === "full" || result === "share") return result;
+        return result === "live" ? "delivered" : "queued";
       }
       admit() {
         if (!this.bus.ready) throw new RedisUnavailable("Redis is unavailable");
@@ -3103,14 +3344,14 @@ var init_messenger_relay = __esm({
         const subs = this.hub.streamsOf(agent);
         if (!subs.length) return;
         const frame = message.slice(start2 + agent.length);
-        const bytes = Buffer.byteLength(frame);
+        const bytes2 = Buffer.byteLength(frame);
         let taken = false;
         for (const sub of subs) {
           const state = this.states.get(sub);
           if (!state) continue;
           if (state.floor === null) {
-            if (sub.send(frame, bytes)) state.held.push(seq);
-          } else if (seq > state.floor && sub.send(frame, bytes) && sub.drains) {
+            if (sub.send(frame, bytes2)) state.held.push(seq);
+          } else if (seq > state.floor && sub.send(frame, bytes2) && sub.drains) {
             taken = true;
           }
         }
@@ -3166,6 +3407,146 @@ var init_messenger_relay = __esm({
   }
 });
 
+// src/redis/stream-slots.ts
+var LEASE_MS, REFRESH_MS2, BATCH, ACQUIRE, RENEW, RedisStreamSlots;
+var init_stream_slots = __esm({
+  "src/redis/stream-slots.ts"() {
+    "use strict";
+    init_limits();
+    LEASE_MS = 6e4;
+    REFRESH_MS2 = 2e4;
+    BATCH = 500;
+    ACQUIRE = `
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+    RENEW = `
+local i = 3
+while ARGV[i] do
+  redis.call('ZADD', ARGV[i], 'XX', ARGV[1], ARGV[i + 1])
+  redis.call('PEXPIRE', ARGV[i], ARGV[2])
+  i = i + 2
+end
+return 0
+`;
+    RedisStreamSlots = class {
+      constructor(redis, cap, opts) {
+        this.redis = redis;
+        this.cap = cap;
+        this.opts = opts;
+        this.local = new OpenCounts(cap);
+      }
+      redis;
+      cap;
+      opts;
+      local;
+      /** Address -> tokens this instance holds in Redis for it. */
+      held = /* @__PURE__ */ new Map();
+      pending = /* @__PURE__ */ new Set();
+      next = 0;
+      timer;
+      start() {
+        this.timer = setInterval(() => void this.renew(), REFRESH_MS2);
+        this.timer.unref();
+      }
+      async acquire(address) {
+        if (!this.local.acquire(address)) return false;
+        if (this.cap === 0) return true;
+        const token = `${this.opts.instance}:${++this.next}`;
+        try {
+          const ok = await this.redis.script(ACQUIRE, [this.key(address)], [this.opts.now(), LEASE_MS, this.cap, token]);
+          if (ok !== 1) {
+            this.local.release(address);
+            return false;
+          }
+        } catch {
+          return true;
+        }
+        const tokens = this.held.get(address);
+        if (tokens) tokens.push(token);
+        else this.held.set(address, [token]);
+        return true;
+      }
+      release(address) {
+        this.local.release(address);
+        const tokens = this.held.get(address);
+        const token = tokens?.pop();
+        if (!tokens?.length) this.held.delete(address);
+        if (token === void 0) return;
+        const p = this.redis.call((c) => c.zRem(this.key(address), token)).catch(() => {
+        });
+        this.pending.add(p);
+        void p.finally(() => this.pending.delete(p));
+      }
+      /** Stops renewing and waits for the releases in flight (the streams were ended first). */
+      async close() {
+        clearInterval(this.timer);
+        await Promise.all([...this.pending]);
+      }
+      key(address) {
+        return this.redis.key("ss", address);
+      }
+      async renew() {
+        const args = [];
+        for (const [address, tokens] of this.held) for (const t of tokens) args.push(this.key(address), t);
+        const end = String(this.opts.now() + LEASE_MS);
+        for (let i = 0; i < args.length; i += 2 * BATCH) {
+          await this.redis.script(RENEW, [], [end, LEASE_MS, ...args.slice(i, i + 2 * BATCH)]).catch(() => {
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/redis/token-buckets.ts
+var TAKE2, RedisTokenBuckets;
+var init_token_buckets = __esm({
+  "src/redis/token-buckets.ts"() {
+    "use strict";
+    init_rate_limit();
+    TAKE2 = `
+local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local v = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens, at = tonumber(v[1]), tonumber(v[2])
+if not tokens then tokens, at = burst, now end
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+  at = now
+end
+local ok = 0
+if tokens >= 1 then tokens = tokens - 1; ok = 1 end
+redis.call('HSET', KEYS[1], 't', string.format('%.6f', tokens), 'at', string.format('%.0f', at))
+redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.ceil(burst / rate * 1000) + 1000))
+return ok
+`;
+    RedisTokenBuckets = class {
+      constructor(redis, opts) {
+        this.redis = redis;
+        this.opts = opts;
+        this.local = new TokenBuckets(opts);
+      }
+      redis;
+      opts;
+      local;
+      async take(key) {
+        const { rate, burst, now } = this.opts;
+        if (rate <= 0) return true;
+        if (!this.redis.ready) return this.local.take(key);
+        try {
+          return await this.redis.script(TAKE2, [this.redis.key("tb", this.opts.name ?? "msgr", key)], [now(), rate, burst]) === 1;
+        } catch {
+          return this.local.take(key);
+        }
+      }
+    };
+  }
+});
+
 // src/opennexus/messenger/redis-backend.ts
 var redis_backend_exports = {};
 __export(redis_backend_exports, {
@@ -3174,18 +3555,30 @@ __export(redis_backend_exports, {
 async function redisBackend(config, now, log) {
   const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
   const store = new RedisMessengerStore(redis, queueLimits(config));
+  const instance = `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+  const streamSlots = new RedisStreamSlots(redis, config.limits.maxStreamsPerIp, { now, instance });
+  streamSlots.start();
   return {
     store,
-    relay: (hub) => new RedisRelay(hub, store, redis, { now, log }),
-    close: () => redis.close()
+    relay: (hub) => new RedisRelay(hub, store, redis, { now, log, instance }),
+    limiter: new RedisTokenBuckets(redis, { rate: config.rateLimit, burst: config.rateBurst, now }),
+    streamSlots,
+    close: async () => {
+      await streamSlots.close();
+      await redis.close();
+    }
   };
 }
 var init_redis_backend = __esm({
   "src/opennexus/messenger/redis-backend.ts"() {
     "use strict";
+    init_node_os();
+    init_node_crypto();
     init_connection();
     init_messenger_relay();
     init_messenger_store2();
+    init_stream_slots();
+    init_token_buckets();
     init_config();
   }
 });
@@ -3210,7 +3603,7 @@ async function startMessenger(config, opts = {}) {
     store = fileStore;
   }
   store ??= new MemoryMessengerStore(queueLimits(config));
-  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay } : {} });
+  const messenger = createMessenger({ config, store, now, ...backend ? { relay: backend.relay, limiter: backend.limiter } : {} });
   let running;
   try {
     await messenger.relay.start();
@@ -3220,6 +3613,7 @@ async function startMessenger(config, opts = {}) {
       bodyLimit: BODY_LIMIT,
       trustProxy: config.trustProxy,
       limits: config.limits,
+      ...backend ? { streamSlots: backend.streamSlots } : {},
       ...opts.log ? { log: opts.log } : {}
     });
   } catch (e) {
@@ -3407,18 +3801,18 @@ var init_message_log = __esm({
         if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
         for (const m10 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m10.wire);
+          const bytes2 = Buffer.byteLength(m10.wire);
           if (m10.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m: m10, bytes };
+            l3.greeting = { m: m10, bytes: bytes2 };
             continue;
           }
-          const node = { sid, m: m10, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid, m: m10, bytes: bytes2, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
           l3.items.push(node);
-          l3.bytes += bytes;
-          this.bytes += bytes;
+          l3.bytes += bytes2;
+          this.bytes += bytes2;
           while (this.kept(l3) > this.budget.maxPerSession || l3.bytes > this.budget.maxBytesPerSession && this.kept(l3) > 1) this.dropOldest(l3);
         }
         while (this.bytes > this.budget.maxBytesTotal && this.oldest && this.oldest !== this.newest) {
@@ -3458,10 +3852,10 @@ var init_message_log = __esm({
         const l3 = this.lists.get(sid);
         if (!l3) return { messages: [], more: false };
         const out2 = [];
-        let bytes = 0;
+        let bytes2 = 0;
         if (after < 0 && l3.greeting) {
           out2.push(l3.greeting.m);
-          bytes = l3.greeting.bytes;
+          bytes2 = l3.greeting.bytes;
         }
         let lo = l3.start;
         let hi = l3.items.length;
@@ -3472,9 +3866,9 @@ var init_message_log = __esm({
         }
         for (let i = lo; i < l3.items.length; i++) {
           const n = l3.items[i];
-          if (out2.length >= limit || out2.length > 0 && bytes + n.bytes > maxBytes) return { messages: out2, more: true };
+          if (out2.length >= limit || out2.length > 0 && bytes2 + n.bytes > maxBytes) return { messages: out2, more: true };
           out2.push(n.m);
-          bytes += n.bytes;
+          bytes2 += n.bytes;
         }
         return { messages: out2, more: false };
       }
@@ -4110,23 +4504,23 @@ var init_budgets = __esm({
       loaded = false;
       ready;
       /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
-      charge(ip, sid, bytes) {
+      charge(ip, sid, bytes2) {
         const used = this.byIp.get(ip) ?? 0;
-        if (used + bytes > this.perIp) {
+        if (used + bytes2 > this.perIp) {
           const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
           throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
         }
-        if (this.total + bytes > this.max) {
+        if (this.total + bytes2 > this.max) {
           const message = "the server holds as many sessions as it may store; try again later";
           throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
         }
-        this.add(ip, sid, bytes);
+        this.add(ip, sid, bytes2);
       }
-      add(ip, sid, bytes) {
+      add(ip, sid, bytes2) {
         this.remove(sid);
-        this.bySession.set(sid, { ip, bytes });
-        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
-        this.total += bytes;
+        this.bySession.set(sid, { ip, bytes: bytes2 });
+        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes2);
+        this.total += bytes2;
       }
       release(sid) {
         if (this.loaded) this.remove(sid);
@@ -4701,7 +5095,7 @@ function json2(status, body, headers = {}) {
 }
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf82.decode(req.body).trim();
+  const text = utf83.decode(req.body).trim();
   if (!text) return {};
   let v2;
   try {
@@ -4719,13 +5113,13 @@ function unexpectedError(e, requestId) {
   }
   return json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
-var utf82;
+var utf83;
 var init_json2 = __esm({
   "src/nexus/server/json.ts"() {
     "use strict";
     init_nexus_store();
     init_rules();
-    utf82 = new TextDecoder();
+    utf83 = new TextDecoder();
   }
 });
 
@@ -5003,7 +5397,7 @@ function ae(l3, e) {
   let t = Q.get(l3)?.at(-1);
   return t && t.maskedSrc === e ? t.lastPossibleDelCloserIndex : Oe(e).lastPossibleDelCloserIndex;
 }
-function te(l3, e = 0) {
+function te2(l3, e = 0) {
   let t = e, n = "";
   for (let r of l3) if (r === "	") {
     let s = 4 - t % 4;
@@ -5239,7 +5633,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te2(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -5293,14 +5687,14 @@ ${R}`;
             let k = r();
             e = e.substring(t[0].length);
             let m10 = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te2(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te2(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
               for (; e; ) {
                 let we = e.split(`
 `, 1)[0], Z;
-                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te($)), re2.test(R) || B.test(R) || X.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
+                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te2($)), re2.test(R) || B.test(R) || X.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
                 if (Z.search(this.rules.other.nonSpaceChar) >= T || !R.trim()) p += `
 ` + Z.slice(T), le = false;
                 else {
@@ -7538,8 +7932,8 @@ return release_quota(ARGV[1], ARGV[2])
       max;
       ready = Promise.resolve();
       P;
-      async charge(ip, sid, bytes) {
-        const r = await this.redis.script(CHARGE, [], [this.P, sid, ip, bytes, this.perIp, this.max]);
+      async charge(ip, sid, bytes2) {
+        const r = await this.redis.script(CHARGE, [], [this.P, sid, ip, bytes2, this.perIp, this.max]);
         if (r === 1) {
           const message = `sessions created from this address already hold close to ${this.perIp} bytes; wait until some expire`;
           throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
@@ -7779,17 +8173,17 @@ var init_nexus_store2 = __esm({
           (c) => Promise.all([after < 0 ? c.hGet(`${this.P}s:${sessionId}`, "greet") : Promise.resolve(null), c.zRangeByScore(key, `(${after}`, "+inf", { LIMIT: { offset: 0, count: limit + 1 } })])
         );
         const out2 = [];
-        let bytes = 0;
+        let bytes2 = 0;
         if (greet) {
           out2.push(decode(greet));
-          bytes = Buffer.byteLength(out2[0].wire);
+          bytes2 = Buffer.byteLength(out2[0].wire);
         }
         for (const member of kept) {
           const m10 = decode(member);
           const size = Buffer.byteLength(m10.wire);
-          if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
+          if (out2.length >= limit || out2.length > 0 && bytes2 + size > maxBytes) return { messages: out2, more: true };
           out2.push(m10);
-          bytes += size;
+          bytes2 += size;
         }
         return { messages: out2, more: false };
       }

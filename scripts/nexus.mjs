@@ -1628,7 +1628,7 @@ function serve(handler, opts) {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
-  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
+  const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer(timeoutOptions(limits), async (req, res) => {
     const started = Date.now();
     let body;
@@ -1642,9 +1642,13 @@ function serve(handler, opts) {
     res.once("close", () => gone.abort());
     const request3 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request3, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request3.ip)) {
+    if (r.stream && !await streamsPerIp.acquire(request3.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request3.method} ${request3.path} 429 stream cap`);
+      return;
+    }
+    if (r.stream && gone.signal.aborted) {
+      streamsPerIp.release(request3.ip);
       return;
     }
     if (r.stream) {

@@ -13,6 +13,7 @@ export const HUB_LOOPBACK_ENV = [
   ['RATE_LIMIT_MAX', '100000', 'session server: requests per window per address (serve: 100 a minute)'],
   ['SESSION_STORAGE_PER_IP', '1073741824', 'session server: session metadata per address, = SESSION_STORAGE_TOTAL (serve: 16 MiB)'],
   ['MAX_WAITERS_PER_IP', '4096', 'session server: parked polls and event streams per address (serve: 32)'],
+  ['OFFLINE_QUEUE_ADDRESS_BYTES', '0', 'messenger: queued bytes per sending address, 0 = only the total budget (serve: total / 16)'],
   ['RATE_LIMIT', '0', 'messenger: requests per second per address, 0 = no limit (serve: 100)'],
   ['MAX_STREAMS_PER_IP', '4096', 'both: open event streams per address (serve: 32)'],
   ['MAX_CONNECTIONS_PER_IP', '0', 'both: open connections per address, 0 = no cap (serve: 64); MAX_CONNECTIONS still caps the total'],

@@ -67,7 +67,8 @@ describe('offline queue under a flood of maximum-size, escape-heavy messages', (
   it('stays within its byte budgets per agent and in total; a full queue answers 503', async () => {
     const perAgent = 2 << 20;
     const total = 6 << 20;
-    const { url, store } = await start({ OFFLINE_QUEUE_BYTES: String(perAgent), OFFLINE_QUEUE_TOTAL_BYTES: String(total) });
+    // no per-address share here: one address fills the total (messenger-share.test.ts has the shares)
+    const { url, store } = await start({ OFFLINE_QUEUE_BYTES: String(perAgent), OFFLINE_QUEUE_TOTAL_BYTES: String(total), OFFLINE_QUEUE_ADDRESS_BYTES: '0' });
     const statuses: number[] = [];
     for (let i = 1; i <= 40; i++) {
       const r = await post(url, maxBody(`V${i % 4}`, i));

@@ -19,7 +19,7 @@ afterAll(async () => {
   if (ok) await Promise.all(prefixes.map((p) => deletePrefix(p)));
 });
 
-type Make = (l: OfflineQueueLimits, presenceMax?: number) => Promise<MessengerStore>;
+type Make = (l: OfflineQueueLimits, presenceMax?: number) => Promise<MessengerStore & { senderBytes(sender: string): Promise<number> }>;
 const memory: Make = async (l, presenceMax) => new MemoryMessengerStore(l, presenceMax);
 const redis: Make = async (l, presenceMax) => {
   const prefix = testPrefix('msgr-store');
@@ -161,5 +161,33 @@ describe.skipIf(!ok)('redis store: bounded steps', () => {
     expect(left).toBeGreaterThan(1); // not every agent in one script run
     for (let i = 0; i < 4; i++) await q.enqueue('late', 'm', T0 + 60 * MIN);
     expect(await q.usage()).toMatchObject({ messages: 5, bytes: AGENT_OVERHEAD + 2 * 'late'.length + 5 * (1 + ENTRY_OVERHEAD) });
+  });
+});
+
+describe.each(stores)('%s store: the per-sender share', (_, make) => {
+  it('counts only frames still waiting, and gives bytes back when they are drained, dropped or expire', async () => {
+    const q = await make(limits({ maxBytesPerSender: 1000, maxPerAgent: 2 }));
+    const f = 'x'.repeat(300);
+    const one = 300 + ENTRY_OVERHEAD;
+    expect(await q.enqueue('A', f, T0, { sender: 'ip1' })).toBe('stored');
+    expect(await q.enqueue('B', f, T0, { sender: 'ip1' })).toBe('stored');
+    expect(await q.enqueue('C', f, T0, { sender: 'ip1' })).toBe('share');
+    expect(await q.enqueue('C', f, T0, { sender: 'ip2' })).toBe('stored');
+    expect(await q.enqueue('C', f, T0, { delivered: true, sender: 'ip1' })).toBe('stored'); // delivered: not charged
+    expect(await q.senderBytes('ip1')).toBe(2 * one);
+    await q.drain('A', T0 + 1);
+    expect(await q.senderBytes('ip1')).toBe(one);
+    expect(await q.enqueue('D', f, T0 + 2, { sender: 'ip1' })).toBe('stored');
+    await q.enqueue('D', f, T0 + 3, { sender: 'ip2' });
+    expect(await q.enqueue('D', f, T0 + 3, { sender: 'ip2' })).toBe('share'); // C and D hold 856 of its 1000
+    expect(await q.enqueue('D', f, T0 + 3, { sender: 'ip3' })).toBe('stored'); // two per agent: ip1's goes
+    expect(await q.senderBytes('ip1')).toBe(one);
+    expect(await q.senderBytes('ip2')).toBe(2 * one);
+    expect(await q.senderBytes('ip3')).toBe(one);
+    await q.drain('Z', T0 + 61 * MIN); // the sweep: every agent past its TTL goes whole
+    expect(await q.senderBytes('ip1')).toBe(0);
+    expect(await q.senderBytes('ip2')).toBe(0);
+    expect(await q.senderBytes('ip3')).toBe(0);
+    expect((await q.usage()).bytes).toBe(0);
   });
 });

@@ -158,7 +158,7 @@ describe.skipIf(!ok)('the messenger on Redis, two instances', () => {
   });
 
   it('a full store refuses messages for offline agents (503) but still delivers to an agent streaming on another instance', async () => {
-    const [one, two] = await pair({ OFFLINE_QUEUE_TOTAL_BYTES: '20000' });
+    const [one, two] = await pair({ OFFLINE_QUEUE_TOTAL_BYTES: '20000', OFFLINE_QUEUE_ADDRESS_BYTES: '0' });
     let status = 200;
     for (let i = 1; status === 200 && i < 200; i++) status = (await post(one.url, data('OFF', i))).status;
     expect(status).toBe(503);

@@ -60,8 +60,18 @@ export function connectionLimits(env: Record<string, string | undefined>): Conne
   };
 }
 
+/**
+ * Places for open things per key (event streams per client address): `acquire` says whether
+ * one more fits and takes it, `release` gives one back. OpenCounts counts in this process; a
+ * shared backend (src/redis/stream-slots.ts) counts across instances and answers with a promise.
+ */
+export interface Slots {
+  acquire(key: string): boolean | Promise<boolean>;
+  release(key: string): void;
+}
+
 /** Counts open things per key against a cap; a key at zero is forgotten, so memory is bounded. */
-export class OpenCounts {
+export class OpenCounts implements Slots {
   private readonly counts = new Map<string, number>();
 
   constructor(private readonly cap: number) {}

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { clientAddress, type TrustProxy } from './client-address.ts';
 import { guardConnections, timeoutOptions, type ConnectionStats } from './connection-guard.ts';
-import { DEFAULT_LIMITS, OpenCounts, type ConnectionLimits } from './limits.ts';
+import { DEFAULT_LIMITS, OpenCounts, type ConnectionLimits, type Slots } from './limits.ts';
 import { BAD_URL, respond } from './errors.ts';
 import type { Handler, HttpRequest, HttpResponse, StreamFlow } from './types.ts';
 
@@ -21,6 +21,8 @@ export interface ServeOptions {
   trustProxy?: TrustProxy;
   /** Connection caps and timeouts; unset fields keep DEFAULT_LIMITS. */
   limits?: Partial<ConnectionLimits>;
+  /** Who counts open streams per client address; default: this process, capped at limits.maxStreamsPerIp. */
+  streamSlots?: Slots;
   /** Turns an unexpected exception into a response; the message is logged, never the body. */
   onError?: (err: unknown) => HttpResponse | undefined;
   log?: (line: string) => void;
@@ -108,7 +110,7 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
   const log = opts.log ?? (() => {});
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
-  const streamsPerIp = new OpenCounts(limits.maxStreamsPerIp);
+  const streamsPerIp: Slots = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
 
   const server = createServer(timeoutOptions(limits), async (req: IncomingMessage, res: ServerResponse) => {
     const started = Date.now();
@@ -124,9 +126,13 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
     res.once('close', () => gone.abort());
     const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
     const r = malformedUrl(req.url ?? '/') ? BAD_URL : await respond(handler, request, opts.onError);
-    if (r.stream && !streamsPerIp.acquire(request.ip)) {
+    if (r.stream && !(await streamsPerIp.acquire(request.ip))) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request.method} ${request.path} 429 stream cap`);
+      return;
+    }
+    if (r.stream && gone.signal.aborted) {
+      streamsPerIp.release(request.ip); // the client left while its place was being taken
       return;
     }
     if (r.stream) {

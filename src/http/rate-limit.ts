@@ -10,7 +10,12 @@ export interface TokenBucketOptions {
   idleMs?: number;
 }
 
-export class TokenBuckets {
+/** One token per request and key; a shared backend (src/redis/token-buckets.ts) answers with a promise. */
+export interface RequestBuckets {
+  take(key: string): boolean | Promise<boolean>;
+}
+
+export class TokenBuckets implements RequestBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private lastSweep: number;
 

@@ -6,6 +6,7 @@
 import type { Identity } from './core/identity.ts';
 import { stringifyJson } from './core/json.ts';
 import { accepted } from './core/outbox.ts';
+import { STREAM_AUTH_HEADER, streamProof } from './core/stream-auth.ts';
 import type { OutboundMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
 import type { SessionStore } from './session-store.ts';
@@ -66,10 +67,15 @@ export class Link {
     }
   }
 
-  /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+  /**
+   * The agent's stream on its own messenger; `watch` streams do not take the offline backlog.
+   * Always with a fresh proof of the agent's key (core/stream-auth.ts), which a messenger with
+   * REQUIRE_STREAM_AUTH=1 demands and any other ignores.
+   */
   async openStream(opts: { watch?: boolean; signal?: AbortSignal } = {}): Promise<SseStream> {
+    const headers = { ...this.headers, [STREAM_AUTH_HEADER]: streamProof(this.identity, Date.now()) };
     try {
-      return await openSse(`${this.messengerUrl}/v1/messages/stream${opts.watch ? '?drain=0' : ''}`, this.headers, opts.signal, this.timeoutMs);
+      return await openSse(`${this.messengerUrl}/v1/messages/stream${opts.watch ? '?drain=0' : ''}`, headers, opts.signal, this.timeoutMs);
     } catch (e) {
       throw new ClientError(opts.signal?.aborted ? 'aborted' : 'network', (e as Error).message);
     }

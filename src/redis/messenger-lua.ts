@@ -18,6 +18,8 @@
  *   P retainers      zset: A by last delivery (the eviction's order)
  *   P q:A            zset: the agent's sequence numbers, oldest first
  *   P e:A            hash: m<seq> -> "at queued deliveredAt once control bytes", f<seq> -> frame
+ *   P s:A            hash: seq -> "bytes address" for each waiting frame charged to its sender
+ *   P senders        hash: address -> bytes of waiting frames it posted (its share, sender-shares.ts)
  *   P at:A           hash: instance -> "expiresAt drainingStreams" (where A streams now)
  *   P streams        zset: A by last refresh of any instance's streams (`redis_agents`)
  *   P beats          zset: A by last heartbeat (`connected_agents`)
@@ -35,11 +37,12 @@ local now = tonumber(ARGV[2])
 local PER_AGENT, TTL, TOTAL = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local BYTES_AGENT, BYTES_TOTAL, GRACE = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
 local ENTRY = tonumber(ARGV[9])
-local USAGE, AGENTS, TOUCHED, RETAINERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers'
+local USAGE, AGENTS, TOUCHED, RETAINERS, SENDERS = P .. 'usage', P .. 'agents', P .. 'touched', P .. 'retainers', P .. 'senders'
 local SWEEP = 32
 local function num(x) return string.format('%.0f', x) end
 local function qk(a) return P .. 'q:' .. a end
 local function ek(a) return P .. 'e:' .. a end
+local function sk(a) return P .. 's:' .. a end
 local function known(a) return redis.call('HEXISTS', AGENTS, a) == 1 end
 
 local function getMeta(a, seq)
@@ -61,7 +64,23 @@ local function expired(e)
   return now >= t
 end
 
+-- Gives a sender's share back (sender-shares.ts): "bytes address" as charged.
+local function release(v)
+  local sp = string.find(v, ' ', 1, true)
+  local bytes, ip = tonumber(string.sub(v, 1, sp - 1)), string.sub(v, sp + 1)
+  if redis.call('HINCRBY', SENDERS, ip, 0 - bytes) <= 0 then redis.call('HDEL', SENDERS, ip) end
+end
+
+-- Delivered or gone: the frame no longer counts against its sender's share.
+local function unwait(a, seq)
+  local v = redis.call('HGET', sk(a), seq)
+  if not v then return end
+  redis.call('HDEL', sk(a), seq)
+  release(v)
+end
+
 local function remove(a, seq, e)
+  unwait(a, seq)
   redis.call('ZREM', qk(a), seq)
   redis.call('HDEL', ek(a), 'm' .. seq, 'f' .. seq)
   redis.call('HINCRBY', AGENTS, a, 0 - e.bytes)
@@ -73,7 +92,8 @@ local function forget(a)
   -- 0 - n, not -n: a Lua -0 reaches Redis as "-0", which HINCRBY refuses
   redis.call('HINCRBY', USAGE, 'bytes', 0 - tonumber(redis.call('HGET', AGENTS, a) or '0'))
   redis.call('HINCRBY', USAGE, 'messages', 0 - redis.call('ZCARD', qk(a)))
-  redis.call('DEL', qk(a), ek(a))
+  for _, v in ipairs(redis.call('HVALS', sk(a))) do release(v) end
+  redis.call('DEL', qk(a), ek(a), sk(a))
   redis.call('HDEL', AGENTS, a)
   redis.call('ZREM', TOUCHED, a)
   redis.call('ZREM', RETAINERS, a)
@@ -132,18 +152,20 @@ local function evictRetained()
   end
 end
 
-local function refuse()
+local function refuse(why)
   redis.call('HINCRBY', USAGE, 'refused', 1)
-  return 'full'
+  return why or 'full'
 end
 
--- OfflineQueue.add: 'stored', 'full' or 'off'.
-local function add(a, seq, frame, own, delivered, once, control)
+-- OfflineQueue.add: 'stored', 'full', 'share' or 'off'. sender '': none; cap 0: no cap.
+local function add(a, seq, frame, own, delivered, once, control, sender, cap)
   if PER_AGENT <= 0 or (delivered and (once or GRACE <= 0)) then return 'off' end
   sweep(SWEEP)
   local bytes = #frame + ENTRY
   if own + bytes > BYTES_AGENT or own + bytes > BYTES_TOTAL then return refuse() end
   if known(a) then pruneFront(a) end
+  if delivered then sender = '' end
+  if sender ~= '' and cap > 0 and tonumber(redis.call('HGET', SENDERS, sender) or '0') + bytes > cap then return refuse('share') end
   -- the total first, so a refusal costs the agent none of its older frames
   while true do
     local u = redis.call('HMGET', USAGE, 'bytes', 'messages')
@@ -168,6 +190,10 @@ local function add(a, seq, frame, own, delivered, once, control)
   redis.call('HINCRBY', AGENTS, a, bytes)
   redis.call('HINCRBY', USAGE, 'bytes', bytes)
   redis.call('HINCRBY', USAGE, 'messages', 1)
+  if sender ~= '' then
+    redis.call('HSET', sk(a), seq, bytes .. ' ' .. sender)
+    redis.call('HINCRBY', SENDERS, sender, bytes)
+  end
   touch(a, delivered)
   return 'stored'
 end

@@ -99,7 +99,8 @@ export class RedisRelay implements Relay {
 
   async relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome> {
     const { result } = await this.queue.publish(receiver, frame, now, opts);
-    return result === 'full' ? 'full' : result === 'live' ? 'delivered' : 'queued';
+    if (result === 'full' || result === 'share') return result;
+    return result === 'live' ? 'delivered' : 'queued';
   }
 
   admit(): void {

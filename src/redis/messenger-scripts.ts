@@ -13,23 +13,24 @@ import { COMMON } from './messenger-lua.ts';
  * the store is full but a draining stream of the agent is open on some instance, the frame is
  * still published (delivered live, kept nowhere), as LocalRelay does.
  * ARGV 10 agent key, 11 frame, 12 agent overhead, 13 flags (d delivered, o once, c control,
- * p publish), 14 "<length>\n<agent>" for the channel.
- * Returns {outcome, seq}: outcome 'stored' | 'off' | 'full' | 'live'.
+ * p publish), 14 "<length>\n<agent>" for the channel, 15 the sender's address ('' for none),
+ * 16 its share in bytes (0: no cap).
+ * Returns {outcome, seq}: outcome 'stored' | 'off' | 'full' | 'share' | 'live'.
  */
 export const ADD = `${COMMON}
 local a, frame, own, flags = ARGV[10], ARGV[11], tonumber(ARGV[12]), ARGV[13]
 local function has(f) return string.find(flags, f, 1, true) ~= nil end
 local seq = redis.call('INCR', P .. 'seq')
-local r = add(a, seq, frame, own, has('d'), has('o'), has('c'))
+local r = add(a, seq, frame, own, has('d'), has('o'), has('c'), ARGV[15], tonumber(ARGV[16]))
 if not has('p') then return { r, seq } end
-if r == 'full' then
+if r == 'full' or r == 'share' then
   local kv = redis.call('HGETALL', P .. 'at:' .. a)
   for i = 1, #kv, 2 do
     local exp, n = string.match(kv[i + 1], '^(%d+) (%d+)$')
     if tonumber(exp) > now and tonumber(n) > 0 then r = 'live' end
   end
 end
-if r ~= 'full' then
+if r ~= 'full' and r ~= 'share' then
   redis.call('PUBLISH', P .. 'frames', seq .. ' ' .. ARGV[14] .. frame)
   redis.call('INCR', P .. 'total')
 end
@@ -72,7 +73,7 @@ for _, seq in ipairs(redis.call('ZRANGE', qk(a), 0, -1)) do
     out[#out + 1] = e.delivered and '1' or '0'
     out[#out + 1] = redis.call('HGET', ek(a), 'f' .. seq)
     if e.once or GRACE <= 0 then remove(a, seq, e)
-    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e) end
+    elseif not e.delivered then e.delivered = now; putMeta(a, seq, e); unwait(a, seq) end
   end
 end
 if redis.call('ZCARD', qk(a)) > 0 then touch(a, true) else forget(a) end
@@ -94,7 +95,7 @@ while ARGV[i] do
     local e = getMeta(a, ARGV[j])
     if e and not e.delivered then
       if e.once or GRACE <= 0 then remove(a, ARGV[j], e)
-      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); kept = true end
+      else e.delivered = now; e.queued = false; putMeta(a, ARGV[j], e); unwait(a, ARGV[j]); kept = true end
     end
   end
   if known(a) then

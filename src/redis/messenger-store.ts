@@ -8,9 +8,9 @@
  * A connection problem rejects with RedisUnavailable (503); nothing here throws at the process.
  */
 import { createHash } from 'node:crypto';
-import type { DrainedFrame, EnqueueResult, MessengerStore, OfflineQueueLimits, QueueUsage } from '../store/messenger-store.ts';
+import type { AddOptions, DrainedFrame, EnqueueResult, MessengerStore, OfflineQueueLimits, QueueUsage } from '../store/messenger-store.ts';
 import { PRESENCE_MAX } from '../store/messenger-store.ts';
-import { AGENT_OVERHEAD, ENTRY_OVERHEAD } from '../store/offline-queue.ts';
+import { AGENT_OVERHEAD, ENTRY_OVERHEAD, withDefaults } from '../store/offline-queue-limits.ts';
 import type { RedisConn } from './connection.ts';
 import { ACK, ADD, BEAT, COUNT, HERE, STREAMING, TAKE } from './messenger-scripts.ts';
 
@@ -43,7 +43,7 @@ export class RedisMessengerStore implements MessengerStore {
     private readonly presenceMax = PRESENCE_MAX,
   ) {
     this.P = redis.key('onx:');
-    this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+    this.limits = withDefaults(limits);
   }
 
   private run<T>(lua: string, now: number, extra: (string | number)[]): Promise<T> {
@@ -67,20 +67,25 @@ export class RedisMessengerStore implements MessengerStore {
     return Number((await this.redis.call((c) => c.get(this.P + 'total'))) ?? 0);
   }
 
-  async enqueue(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean; control?: boolean } = {}): Promise<EnqueueResult> {
-    const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false });
+  async enqueue(agentId: string, frame: string, nowMs: number, opts: AddOptions = {}): Promise<EnqueueResult> {
+    const r = await this.add(agentId, frame, nowMs, { once: opts.once ?? false, control: opts.control ?? false, delivered: opts.delivered ?? false, publish: false, sender: opts.sender ?? '' });
     return r.result === 'live' ? 'full' : r.result;
   }
 
   /** Stores a frame as waiting, publishes it to every instance and counts it, in one step. */
-  publish(agentId: string, frame: string, nowMs: number, opts: { once: boolean; control: boolean }): Promise<{ result: SharedAddResult; seq: number }> {
-    return this.add(agentId, frame, nowMs, { ...opts, delivered: false, publish: true });
+  publish(agentId: string, frame: string, nowMs: number, opts: { once: boolean; control: boolean; sender?: string }): Promise<{ result: SharedAddResult; seq: number }> {
+    return this.add(agentId, frame, nowMs, { once: opts.once, control: opts.control, delivered: false, publish: true, sender: opts.sender ?? '' });
   }
 
-  private async add(agentId: string, frame: string, nowMs: number, o: { delivered: boolean; once: boolean; control: boolean; publish: boolean }) {
+  /** Bytes of waiting frames charged to a client address (its share, src/store/sender-shares.ts). */
+  async senderBytes(sender: string): Promise<number> {
+    return Number((await this.redis.call((c) => c.hGet(this.P + 'senders', sender))) ?? 0);
+  }
+
+  private async add(agentId: string, frame: string, nowMs: number, o: { delivered: boolean; once: boolean; control: boolean; publish: boolean; sender: string }) {
     const flags = `${o.delivered ? 'd' : ''}${o.once ? 'o' : ''}${o.control ? 'c' : ''}${o.publish ? 'p' : ''}`;
     const own = AGENT_OVERHEAD + 2 * agentId.length;
-    const [result, seq] = await this.run<[SharedAddResult, number]>(ADD, nowMs, [agentKey(agentId), frame, own, flags, `${agentId.length}\n${agentId}`]);
+    const [result, seq] = await this.run<[SharedAddResult, number]>(ADD, nowMs, [agentKey(agentId), frame, own, flags, `${agentId.length}\n${agentId}`, o.sender, this.limits.maxBytesPerSender]);
     return { result, seq: Number(seq) };
   }
 

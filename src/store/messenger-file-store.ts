@@ -27,7 +27,7 @@ export interface MessengerFileStoreOptions {
   compactAfterBytes?: number;
 }
 
-type EnqueueOpts = { delivered?: boolean; once?: boolean; control?: boolean };
+type EnqueueOpts = { delivered?: boolean; once?: boolean; control?: boolean; sender?: string };
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
@@ -60,7 +60,7 @@ export class FileMessengerStore extends MemoryMessengerStore {
       this.queue.drain(r.d, r.t);
     } else if (typeof r.p === 'string' && typeof r.t === 'number' && frame !== null) {
       const l = typeof r.l === 'number' ? r.l : null;
-      this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, 'utf8'), at: r.t, queued: r.q === 1, deliveredAt: l, once: r.o === 1, control: r.c === 1 });
+      this.queue.restore({ agentId: r.p, frame: Buffer.from(frame, 'utf8'), at: r.t, queued: r.q === 1, deliveredAt: l, once: r.o === 1, control: r.c === 1, ...(typeof r.s === 'string' ? { sender: r.s } : {}) });
     } else if (typeof r.n === 'number' && Number.isSafeInteger(r.n)) {
       this.total = r.n;
     }
@@ -123,7 +123,8 @@ export class FileMessengerStore extends MemoryMessengerStore {
     return (async function* () {
       let chunk = `{"n":${total}}\n`;
       for (const k of kept) {
-        chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? 'null'},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0},"f":${JSON.stringify(k.frame.toString('utf8'))}}\n`;
+        const s = k.sender === undefined ? '' : `,"s":${JSON.stringify(k.sender)}`;
+        chunk += `{"p":${JSON.stringify(k.agentId)},"t":${k.at},"q":${k.queued ? 1 : 0},"l":${k.deliveredAt ?? 'null'},"o":${k.once ? 1 : 0},"c":${k.control ? 1 : 0}${s},"f":${JSON.stringify(k.frame.toString('utf8'))}}\n`;
         if (chunk.length >= 1 << 20) {
           yield chunk;
           chunk = '';

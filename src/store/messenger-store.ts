@@ -4,9 +4,9 @@
  * interface, so a shared (Redis) implementation can serve several instances;
  * MemoryMessengerStore is the embedded default.
  */
-import { OfflineQueue, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.ts';
+import { OfflineQueue, type AddOptions, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.ts';
 
-export type { DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.ts';
+export type { AddOptions, DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.ts';
 
 export interface MessengerStore {
   heartbeat(agentId: string, nowMs: number): Promise<void>;
@@ -17,9 +17,10 @@ export interface MessengerStore {
   /**
    * Keeps a relayed message frame for an agent: one no draining stream took (it waits), or,
    * with `delivered`, one that was delivered (kept for replay to the agent's next streams).
-   * `once`: never replayed after its first delivery.
+   * `once`: never replayed after its first delivery. `sender`: the posting client's address,
+   * charged with the frame while it waits (its share of the queue; 'share' when that is full).
    */
-  enqueue(agentId: string, frame: string, nowMs: number, opts?: { delivered?: boolean; once?: boolean; control?: boolean }): Promise<EnqueueResult>;
+  enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): Promise<EnqueueResult>;
   /** Waiting control frames (HELLO_ACKs, resets) shown to a watch stream, not taken. */
   peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
   /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
@@ -91,12 +92,17 @@ export class MemoryMessengerStore implements MessengerStore {
     return this.queue.peekControl(agentId, nowMs);
   }
 
-  async enqueue(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean; control?: boolean } = {}): Promise<EnqueueResult> {
+  async enqueue(agentId: string, frame: string, nowMs: number, opts: AddOptions = {}): Promise<EnqueueResult> {
     return this.queue.add(agentId, frame, nowMs, opts);
   }
 
   async drain(agentId: string, nowMs: number): Promise<DrainedFrame[]> {
     return this.queue.drain(agentId, nowMs);
+  }
+
+  /** Bytes of waiting frames charged to a client address (sender-shares.ts). */
+  async senderBytes(sender: string): Promise<number> {
+    return this.queue.senderBytes(sender);
   }
 
   async queued(agentId: string, nowMs: number): Promise<number> {

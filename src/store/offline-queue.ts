@@ -12,43 +12,15 @@
  * Everything is counted in bytes as stored (the frame after Go-style escaping, which can make a
  * 64 KiB body six times larger), per agent and in total, so no sequence of requests grows it
  * past its budget. Nothing here scans all agents: expiry walks agents in order of last use and
- * eviction walks agents in order of last delivery, each step removing something.
+ * eviction walks agents in order of last delivery, each step removing something. No client
+ * address may hold more than its share of the waiting bytes (sender-shares.ts).
  */
-export interface OfflineQueueLimits {
-  /** Messages kept per agent (waiting and retained); the oldest go first. 0 disables the queue. */
-  maxPerAgent: number;
-  /** How long a message that found no draining stream is kept, in ms (delivered or not). */
-  ttlMs: number;
-  /** Messages kept for all agents together. */
-  maxTotal: number;
-  /** Bytes kept per agent (frames as stored plus bookkeeping); the oldest go first. */
-  maxBytesPerAgent?: number;
-  /** Bytes kept for all agents together; when full, retained messages go first, then new ones are refused. */
-  maxBytesTotal?: number;
-  /** How long a delivered message is kept for replay to new streams, in ms; 0: drained means gone. */
-  graceMs?: number;
-}
+import { AGENT_OVERHEAD, ENTRY_OVERHEAD, withDefaults, type AddOptions, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue-limits.ts';
+import { SenderShares } from './sender-shares.ts';
 
-/** `off`: the queue is disabled (or retention is). `full`: over a budget, not stored. */
-export type EnqueueResult = 'stored' | 'full' | 'off';
+export * from './offline-queue-limits.ts';
 
-/** A frame for a new stream; `replay`: some stream of the agent was given it before. */
-export interface DrainedFrame {
-  frame: Uint8Array;
-  replay: boolean;
-}
-
-export interface QueueUsage {
-  /** Bytes counted against the total budget. */
-  bytes: number;
-  messages: number;
-  /** Messages dropped to make room (oldest of an agent, or retained ones evicted). */
-  dropped: number;
-  /** Messages refused because a budget was full. */
-  refused: number;
-}
-
-/** A kept frame as a snapshot holds it. */
+/** A kept frame as a snapshot holds it (messenger-file-store.ts). */
 export interface KeptFrame {
   agentId: string;
   frame: Buffer;
@@ -57,11 +29,8 @@ export interface KeptFrame {
   deliveredAt: number | null;
   once: boolean;
   control: boolean;
+  sender?: string;
 }
-
-/** Bookkeeping charged per message and per agent besides the frame bytes (objects, map slots). */
-export const ENTRY_OVERHEAD = 128;
-export const AGENT_OVERHEAD = 256;
 
 interface Entry {
   frame: Buffer;
@@ -74,6 +43,8 @@ interface Entry {
   once: boolean;
   /** A HELLO_ACK or a reset: also shown, without being taken, to watch streams. */
   control: boolean;
+  /** Whose share it is charged to while it waits; null once delivered, or when no sender was given. */
+  sender: string | null;
 }
 
 interface AgentQueue {
@@ -87,20 +58,22 @@ export class OfflineQueue {
   private readonly agents = new Map<string, AgentQueue>(); // in order of last touch
   private readonly retainers = new Map<string, AgentQueue>(); // in order of last delivery
   private readonly limits: Required<OfflineQueueLimits>;
+  private readonly shares: SenderShares;
   private bytes = 0;
   private messages = 0;
   private dropped = 0;
   private refused = 0;
 
   constructor(limits: OfflineQueueLimits) {
-    this.limits = { maxBytesPerAgent: 4 * 1024 * 1024, maxBytesTotal: 256 * 1024 * 1024, graceMs: 0, ...limits };
+    this.limits = withDefaults(limits);
+    this.shares = new SenderShares(this.limits.maxBytesPerSender);
   }
 
   /**
    * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
    * period), else it waits for one (kept for the TTL). `once` frames are never replayed.
    */
-  add(agentId: string, frame: string, nowMs: number, opts: { delivered?: boolean; once?: boolean; control?: boolean } = {}): EnqueueResult {
+  add(agentId: string, frame: string, nowMs: number, opts: AddOptions = {}): EnqueueResult {
     const { maxPerAgent, maxBytesPerAgent, maxBytesTotal, maxTotal, graceMs } = this.limits;
     const delivered = opts.delivered ?? false;
     const once = opts.once ?? false;
@@ -112,6 +85,8 @@ export class OfflineQueue {
     if (own + bytes > maxBytesPerAgent || own + bytes > maxBytesTotal) return this.refuse();
     const known = this.agents.get(agentId);
     if (known) this.pruneFront(agentId, known, nowMs);
+    const sender = !delivered && opts.sender !== undefined ? opts.sender : null;
+    if (sender !== null && !this.shares.fits(sender, bytes)) return this.refuse('share');
     // The total first, so a refusal costs the agent none of its older messages.
     while (this.bytes + (this.agents.has(agentId) ? 0 : own) + bytes > maxBytesTotal || this.messages + 1 > maxTotal) {
       if (!this.evictRetained()) return this.refuse();
@@ -125,7 +100,8 @@ export class OfflineQueue {
       this.remove(q, 0);
       this.dropped++;
     }
-    q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false });
+    q.entries.push({ frame: buf, bytes, at: nowMs, queued: !delivered, deliveredAt: delivered ? nowMs : null, once, control: opts.control ?? false, sender });
+    if (sender !== null) this.shares.charge(sender, bytes);
     q.bytes += bytes;
     this.bytes += bytes;
     this.messages++;
@@ -155,7 +131,10 @@ export class OfflineQueue {
     this.prune(agentId, q, nowMs);
     if (!this.agents.has(agentId)) return [];
     const out = q.entries.map((e) => ({ frame: e.frame, replay: e.deliveredAt !== null }));
-    for (const e of q.entries) e.deliveredAt ??= nowMs;
+    for (const e of q.entries) {
+      e.deliveredAt ??= nowMs;
+      this.unwait(e);
+    }
     for (let i = q.entries.length - 1; i >= 0; i--) {
       if (q.entries[i]!.once || this.limits.graceMs <= 0) this.remove(q, i);
     }
@@ -172,6 +151,11 @@ export class OfflineQueue {
   /** Delivered frames kept for replay. */
   retained(agentId: string, nowMs: number): number {
     return this.count(agentId, nowMs, (e) => e.deliveredAt !== null);
+  }
+
+  /** Bytes of waiting frames charged to a client address. */
+  senderBytes(sender: string): number {
+    return this.shares.held(sender);
   }
 
   usage(): QueueUsage {
@@ -196,7 +180,7 @@ export class OfflineQueue {
   /** Every kept frame, agents in order of last use, each agent's oldest first (a snapshot, messenger-file-store.ts). */
   *kept(): Iterable<KeptFrame> {
     for (const [agentId, q] of this.agents) {
-      for (const e of q.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control };
+      for (const e of q.entries) yield { agentId, frame: e.frame, at: e.at, queued: e.queued, deliveredAt: e.deliveredAt, once: e.once, control: e.control, ...(e.sender === null ? {} : { sender: e.sender }) };
     }
   }
 
@@ -208,7 +192,9 @@ export class OfflineQueue {
       this.bytes += q.bytes;
     }
     const bytes = k.frame.length + ENTRY_OVERHEAD;
-    q.entries.push({ frame: k.frame, bytes, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control });
+    const sender = k.deliveredAt === null && k.sender !== undefined ? k.sender : null;
+    q.entries.push({ frame: k.frame, bytes, at: k.at, queued: k.queued, deliveredAt: k.deliveredAt, once: k.once, control: k.control, sender });
+    if (sender !== null) this.shares.charge(sender, bytes);
     q.bytes += bytes;
     this.bytes += bytes;
     this.messages++;
@@ -222,9 +208,16 @@ export class OfflineQueue {
     return q.entries.filter(pred).length;
   }
 
-  private refuse(): 'full' {
+  private refuse<R extends 'full' | 'share'>(why: R = 'full' as R): R {
     this.refused++;
-    return 'full';
+    return why;
+  }
+
+  /** Delivered or gone: the frame no longer counts against its sender's share. */
+  private unwait(e: Entry): void {
+    if (e.sender === null) return;
+    this.shares.release(e.sender, e.bytes);
+    e.sender = null;
   }
 
   private expired(e: Entry, nowMs: number): boolean {
@@ -275,6 +268,7 @@ export class OfflineQueue {
 
   private remove(q: AgentQueue, i: number): void {
     const [e] = q.entries.splice(i, 1);
+    this.unwait(e!);
     q.bytes -= e!.bytes;
     this.bytes -= e!.bytes;
     this.messages--;
@@ -282,6 +276,7 @@ export class OfflineQueue {
 
   private forget(agentId: string, q: AgentQueue): void {
     if (this.agents.get(agentId) !== q) return;
+    for (const e of q.entries) this.unwait(e);
     this.bytes -= q.bytes;
     this.messages -= q.entries.length;
     this.agents.delete(agentId);

@@ -24,8 +24,17 @@ export declare const DEFAULT_LIMITS: ConnectionLimits;
 export declare const CONNECTION_ENV: readonly [readonly ["MAX_CONNECTIONS", "10000", "open connections in total; 0 = no cap (keep it below `ulimit -n`)"], readonly ["MAX_CONNECTIONS_PER_IP", "64", "open connections per socket peer address; 0 = no cap (trusted proxies are exempt)"], readonly ["HEADERS_TIMEOUT_MS", "10000", "a request whose headers take longer is answered 408 and closed"], readonly ["REQUEST_TIMEOUT_MS", "30000", "a request (headers and body) that takes longer to arrive is answered 408 and closed"]];
 export declare const STREAM_ENV: readonly [readonly ["MAX_STREAMS_PER_IP", "32", "open event streams per client address; 0 = no cap"]];
 export declare function connectionLimits(env: Record<string, string | undefined>): ConnectionLimits;
+/**
+ * Places for open things per key (event streams per client address): `acquire` says whether
+ * one more fits and takes it, `release` gives one back. OpenCounts counts in this process; a
+ * shared backend (src/redis/stream-slots.ts) counts across instances and answers with a promise.
+ */
+export interface Slots {
+    acquire(key: string): boolean | Promise<boolean>;
+    release(key: string): void;
+}
 /** Counts open things per key against a cap; a key at zero is forgotten, so memory is bounded. */
-export declare class OpenCounts {
+export declare class OpenCounts implements Slots {
     private readonly cap;
     private readonly counts;
     constructor(cap: number);

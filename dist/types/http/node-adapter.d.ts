@@ -7,7 +7,7 @@
 import { type IncomingMessage, type Server } from 'node:http';
 import { type TrustProxy } from './client-address.js';
 import { type ConnectionStats } from './connection-guard.js';
-import { type ConnectionLimits } from './limits.js';
+import { type ConnectionLimits, type Slots } from './limits.js';
 import type { Handler, HttpRequest, HttpResponse } from './types.js';
 export interface ServeOptions {
     host?: string;
@@ -18,6 +18,8 @@ export interface ServeOptions {
     trustProxy?: TrustProxy;
     /** Connection caps and timeouts; unset fields keep DEFAULT_LIMITS. */
     limits?: Partial<ConnectionLimits>;
+    /** Who counts open streams per client address; default: this process, capped at limits.maxStreamsPerIp. */
+    streamSlots?: Slots;
     /** Turns an unexpected exception into a response; the message is logged, never the body. */
     onError?: (err: unknown) => HttpResponse | undefined;
     log?: (line: string) => void;

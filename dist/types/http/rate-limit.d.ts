@@ -9,7 +9,11 @@ export interface TokenBucketOptions {
     now: () => number;
     idleMs?: number;
 }
-export declare class TokenBuckets {
+/** One token per request and key; a shared backend (src/redis/token-buckets.ts) answers with a promise. */
+export interface RequestBuckets {
+    take(key: string): boolean | Promise<boolean>;
+}
+export declare class TokenBuckets implements RequestBuckets {
     private readonly opts;
     private readonly buckets;
     private lastSweep;

@@ -35,7 +35,11 @@ export declare class Link {
         error: string;
     }>;
     post(url: string, message: OutboundMessage, signal?: AbortSignal): Promise<PostResult>;
-    /** The agent's stream on its own messenger; `watch` streams do not take the offline backlog. */
+    /**
+     * The agent's stream on its own messenger; `watch` streams do not take the offline backlog.
+     * Always with a fresh proof of the agent's key (core/stream-auth.ts), which a messenger with
+     * REQUIRE_STREAM_AUTH=1 demands and any other ignores.
+     */
     openStream(opts?: {
         watch?: boolean;
         signal?: AbortSignal;

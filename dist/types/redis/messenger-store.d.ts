@@ -1,4 +1,4 @@
-import type { DrainedFrame, EnqueueResult, MessengerStore, OfflineQueueLimits, QueueUsage } from '../store/messenger-store.js';
+import type { AddOptions, DrainedFrame, EnqueueResult, MessengerStore, OfflineQueueLimits, QueueUsage } from '../store/messenger-store.js';
 import type { RedisConn } from './connection.js';
 /** opennexus spec §6.4: presence entries count for 60 s. */
 export declare const PRESENCE_WINDOW_MS = 60000;
@@ -24,19 +24,18 @@ export declare class RedisMessengerStore implements MessengerStore {
     activeAgents(nowMs: number, windowMs: number): Promise<number>;
     countMessage(): Promise<void>;
     messagesTotal(): Promise<number>;
-    enqueue(agentId: string, frame: string, nowMs: number, opts?: {
-        delivered?: boolean;
-        once?: boolean;
-        control?: boolean;
-    }): Promise<EnqueueResult>;
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): Promise<EnqueueResult>;
     /** Stores a frame as waiting, publishes it to every instance and counts it, in one step. */
     publish(agentId: string, frame: string, nowMs: number, opts: {
         once: boolean;
         control: boolean;
+        sender?: string;
     }): Promise<{
         result: SharedAddResult;
         seq: number;
     }>;
+    /** Bytes of waiting frames charged to a client address (its share, src/store/sender-shares.ts). */
+    senderBytes(sender: string): Promise<number>;
     private add;
     peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;

@@ -29,6 +29,7 @@ type EnqueueOpts = {
     delivered?: boolean;
     once?: boolean;
     control?: boolean;
+    sender?: string;
 };
 export declare class FileMessengerStore extends MemoryMessengerStore {
     private readonly opts;

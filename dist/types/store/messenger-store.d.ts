@@ -4,8 +4,8 @@
  * interface, so a shared (Redis) implementation can serve several instances;
  * MemoryMessengerStore is the embedded default.
  */
-import { OfflineQueue, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.js';
-export type { DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.js';
+import { OfflineQueue, type AddOptions, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.js';
+export type { AddOptions, DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.js';
 export interface MessengerStore {
     heartbeat(agentId: string, nowMs: number): Promise<void>;
     /** Agents with a heartbeat within windowMs (opennexus spec §6.4: 60 s). */
@@ -15,13 +15,10 @@ export interface MessengerStore {
     /**
      * Keeps a relayed message frame for an agent: one no draining stream took (it waits), or,
      * with `delivered`, one that was delivered (kept for replay to the agent's next streams).
-     * `once`: never replayed after its first delivery.
+     * `once`: never replayed after its first delivery. `sender`: the posting client's address,
+     * charged with the frame while it waits (its share of the queue; 'share' when that is full).
      */
-    enqueue(agentId: string, frame: string, nowMs: number, opts?: {
-        delivered?: boolean;
-        once?: boolean;
-        control?: boolean;
-    }): Promise<EnqueueResult>;
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): Promise<EnqueueResult>;
     /** Waiting control frames (HELLO_ACKs, resets) shown to a watch stream, not taken. */
     peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
@@ -56,12 +53,10 @@ export declare class MemoryMessengerStore implements MessengerStore {
     countMessage(): Promise<void>;
     messagesTotal(): Promise<number>;
     peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
-    enqueue(agentId: string, frame: string, nowMs: number, opts?: {
-        delivered?: boolean;
-        once?: boolean;
-        control?: boolean;
-    }): Promise<EnqueueResult>;
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): Promise<EnqueueResult>;
     drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
+    /** Bytes of waiting frames charged to a client address (sender-shares.ts). */
+    senderBytes(sender: string): Promise<number>;
     queued(agentId: string, nowMs: number): Promise<number>;
     retained(agentId: string, nowMs: number): Promise<number>;
     usage(): Promise<QueueUsage>;

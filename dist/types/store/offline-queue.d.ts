@@ -12,39 +12,12 @@
  * Everything is counted in bytes as stored (the frame after Go-style escaping, which can make a
  * 64 KiB body six times larger), per agent and in total, so no sequence of requests grows it
  * past its budget. Nothing here scans all agents: expiry walks agents in order of last use and
- * eviction walks agents in order of last delivery, each step removing something.
+ * eviction walks agents in order of last delivery, each step removing something. No client
+ * address may hold more than its share of the waiting bytes (sender-shares.ts).
  */
-export interface OfflineQueueLimits {
-    /** Messages kept per agent (waiting and retained); the oldest go first. 0 disables the queue. */
-    maxPerAgent: number;
-    /** How long a message that found no draining stream is kept, in ms (delivered or not). */
-    ttlMs: number;
-    /** Messages kept for all agents together. */
-    maxTotal: number;
-    /** Bytes kept per agent (frames as stored plus bookkeeping); the oldest go first. */
-    maxBytesPerAgent?: number;
-    /** Bytes kept for all agents together; when full, retained messages go first, then new ones are refused. */
-    maxBytesTotal?: number;
-    /** How long a delivered message is kept for replay to new streams, in ms; 0: drained means gone. */
-    graceMs?: number;
-}
-/** `off`: the queue is disabled (or retention is). `full`: over a budget, not stored. */
-export type EnqueueResult = 'stored' | 'full' | 'off';
-/** A frame for a new stream; `replay`: some stream of the agent was given it before. */
-export interface DrainedFrame {
-    frame: Uint8Array;
-    replay: boolean;
-}
-export interface QueueUsage {
-    /** Bytes counted against the total budget. */
-    bytes: number;
-    messages: number;
-    /** Messages dropped to make room (oldest of an agent, or retained ones evicted). */
-    dropped: number;
-    /** Messages refused because a budget was full. */
-    refused: number;
-}
-/** A kept frame as a snapshot holds it. */
+import { type AddOptions, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue-limits.js';
+export * from './offline-queue-limits.js';
+/** A kept frame as a snapshot holds it (messenger-file-store.ts). */
 export interface KeptFrame {
     agentId: string;
     frame: Buffer;
@@ -53,14 +26,13 @@ export interface KeptFrame {
     deliveredAt: number | null;
     once: boolean;
     control: boolean;
+    sender?: string;
 }
-/** Bookkeeping charged per message and per agent besides the frame bytes (objects, map slots). */
-export declare const ENTRY_OVERHEAD = 128;
-export declare const AGENT_OVERHEAD = 256;
 export declare class OfflineQueue {
     private readonly agents;
     private readonly retainers;
     private readonly limits;
+    private readonly shares;
     private bytes;
     private messages;
     private dropped;
@@ -70,11 +42,7 @@ export declare class OfflineQueue {
      * Stores a frame for an agent: `delivered` when a draining stream took it (kept for the grace
      * period), else it waits for one (kept for the TTL). `once` frames are never replayed.
      */
-    add(agentId: string, frame: string, nowMs: number, opts?: {
-        delivered?: boolean;
-        once?: boolean;
-        control?: boolean;
-    }): EnqueueResult;
+    add(agentId: string, frame: string, nowMs: number, opts?: AddOptions): EnqueueResult;
     /**
      * What a watch stream (`?drain=0`) is shown: the control frames (HELLO_ACKs, resets) still
      * waiting for the agent, oldest first, left in place for its draining stream. A `send` that
@@ -90,6 +58,8 @@ export declare class OfflineQueue {
     waiting(agentId: string, nowMs: number): number;
     /** Delivered frames kept for replay. */
     retained(agentId: string, nowMs: number): number;
+    /** Bytes of waiting frames charged to a client address. */
+    senderBytes(sender: string): number;
     usage(): QueueUsage;
     /**
      * Takes back a frame that was just added and is still waiting (its write to disk failed, so
@@ -102,6 +72,8 @@ export declare class OfflineQueue {
     restore(k: KeptFrame): void;
     private count;
     private refuse;
+    /** Delivered or gone: the frame no longer counts against its sender's share. */
+    private unwait;
     private expired;
     /** Drops the agent's expired frames (at most maxPerAgent of them to look at). */
     private prune;

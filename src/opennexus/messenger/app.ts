@@ -6,19 +6,20 @@
  * delivered messages are kept for a grace period and replayed to each new draining stream, so
  * a stream opened under someone else's id cannot take them away (offline-queue.ts); and every
  * stream has a byte budget for what it has not sent (subscriber.ts). With REDIS_URL the store
- * and the relay are shared by several instances (src/redis/messenger-*.ts); the rate limit
- * stays per instance (a token bucket per client IP, opennexus spec §5), so N instances behind a
- * balancer allow up to N times RATE_LIMIT.
+ * and the relay are shared by several instances (src/redis/messenger-*.ts), and so is the rate
+ * limit (a token bucket per client IP, opennexus spec §5; src/redis/token-buckets.ts), so N
+ * instances behind a balancer allow RATE_LIMIT once, not N times.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { TokenBuckets } from '../../http/rate-limit.ts';
+import { TokenBuckets, type RequestBuckets } from '../../http/rate-limit.ts';
 import type { Handler, HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { MessengerStore } from '../../store/messenger-store.ts';
 import { StorageUnavailable } from '../../store/nexus-store.ts';
 import type { MessengerConfig } from './config.ts';
 import { MessengerError, ginJson, rfc3339Nano } from './go-json.ts';
 import { Hub, Subscriber } from './hub.ts';
+import { checkStreamProof } from '../core/stream-auth.ts';
 import { checkSendRequest, decodeSendRequest, encodeRelayed } from './message.ts';
 import { LocalRelay, type Relay } from './relay.ts';
 
@@ -30,6 +31,8 @@ export interface MessengerDeps {
   serverId?: string;
   /** Where frames go (relay.ts); default: this process's streams, else the offline queue. */
   relay?: (hub: Hub, store: MessengerStore) => Relay;
+  /** The per-address rate limit; default: a token bucket in this process. */
+  limiter?: RequestBuckets;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
@@ -73,7 +76,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   const serverId = deps.serverId ?? hostname();
   const hub = new Hub();
   const relay: Relay = deps.relay?.(hub, store) ?? new LocalRelay(hub, store);
-  const limiter = new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
+  const limiter = deps.limiter ?? new TokenBuckets({ rate: config.rateLimit, burst: config.rateBurst, now });
 
   const requireAgent = (req: HttpRequest): string => {
     const agent = req.headers['x-agent-id'];
@@ -88,15 +91,30 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
     const receiver = msg.receiver_id as string;
     const control = msg.type === 'hello_ack' || msg.type === 'reset';
-    if ((await relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control })) === 'full') {
-      // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
-      throw new MessengerError(503, 'offline queue full');
-    }
+    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control, sender: req.ip });
+    // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
+    if (outcome === 'full') throw new MessengerError(503, 'offline queue full');
+    // 429, not 503: this address is over its own share (offline-queue.ts), the queue is not full
+    // for others; it frees up as its receivers drain (or the TTL passes).
+    if (outcome === 'share') throw new MessengerError(429, 'offline queue share full for this address', { 'retry-after': '60' });
     return json(200, { status: 'ok' }); // counted by the relay (messages_total)
+  }
+
+  /**
+   * REQUIRE_STREAM_AUTH=1: only who holds the agent's key may read (and drain) its stream
+   * (core/stream-auth.ts; the reference has no auth, opennexus spec §5). Off, the header is not
+   * even parsed, so a stream costs no signature check.
+   */
+  function proveReader(req: HttpRequest, agent: string): void {
+    if (!config.requireStreamAuth) return;
+    const check = checkStreamProof(req.headers['x-agent-auth'], agent, now());
+    if (check === 'missing') throw new MessengerError(401, 'X-Agent-Auth header is required');
+    if (check !== 'ok') throw new MessengerError(401, `invalid X-Agent-Auth: ${check}`);
   }
 
   function stream(req: HttpRequest): HttpResponse {
     const agent = requireAgent(req);
+    proveReader(req, agent);
     // Our own clients open short-lived streams just to catch a HELLO_ACK or a reset; they ask
     // not to receive the offline backlog, which belongs to the agent's long-running stream,
     // and what they are sent is queued as well (hub.ts, Subscriber.drains).
@@ -169,7 +187,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   };
 
   const handler: Handler = async (req) => {
-    if (!limiter.take(req.ip)) throw new MessengerError(429, 'rate limit exceeded');
+    if (!(await limiter.take(req.ip))) throw new MessengerError(429, 'rate limit exceeded');
     const route = routes[`${req.method} ${req.path}`];
     if (route) {
       try {

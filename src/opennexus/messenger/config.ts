@@ -15,6 +15,8 @@ export interface MessengerConfig {
   /** Connection caps and timeouts (http/limits.ts). */
   limits: ConnectionLimits;
   publicStatsDebug: boolean;
+  /** Streams need a proof of the agent's key (X-Agent-Auth, core/stream-auth.ts); off: as the reference. */
+  requireStreamAuth: boolean;
   keepaliveMs: number;
   offlineMax: number;
   offlineTtlMs: number;
@@ -22,6 +24,8 @@ export interface MessengerConfig {
   /** Bytes kept per agent / for all agents (frames as stored, after escaping). */
   offlineMaxBytes: number;
   offlineMaxTotalBytes: number;
+  /** Bytes of waiting frames one client address may hold (src/store/sender-shares.ts); 0: no cap. */
+  offlineMaxAddressBytes: number;
   /** How long a delivered message is replayed to each new draining stream of its agent. */
   drainGraceMs: number;
   /** Unsent bytes one stream may hold before it is closed (subscriber.ts). */
@@ -50,6 +54,7 @@ function num(v: string | undefined, dflt: number, integer = false): number {
 }
 
 export function messengerConfig(env: Record<string, string | undefined>, flags: { host?: string; port?: number; dataDir?: string | null } = {}): MessengerConfig {
+  const totalBytes = Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
   return {
     // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
     dataDir: env.DATA_DIR === 'none' ? null : env.DATA_DIR?.trim() || (flags.dataDir ?? null),
@@ -60,12 +65,15 @@ export function messengerConfig(env: Record<string, string | undefined>, flags: 
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     limits: connectionLimits(env),
     publicStatsDebug: env.PUBLIC_STATS_DEBUG === '1',
+    requireStreamAuth: env.REQUIRE_STREAM_AUTH === '1',
     keepaliveMs: 25_000,
     offlineMax: Math.max(0, num(env.OFFLINE_QUEUE_MAX, 100, true)),
     offlineTtlMs: Math.max(0, num(env.OFFLINE_QUEUE_TTL, 86400)) * 1000,
     offlineMaxTotal: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL, 100_000, true)),
     offlineMaxBytes: Math.max(0, num(env.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
-    offlineMaxTotalBytes: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true)),
+    offlineMaxTotalBytes: totalBytes,
+    // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
+    offlineMaxAddressBytes: Math.max(0, num(env.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
     drainGraceMs: Math.max(0, num(env.DRAIN_GRACE, 600)) * 1000,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
     streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env.STREAM_BUFFER_BYTES, MiB, true)),
@@ -82,6 +90,7 @@ export function queueLimits(config: MessengerConfig): OfflineQueueLimits {
     maxTotal: config.offlineMaxTotal,
     maxBytesPerAgent: config.offlineMaxBytes,
     maxBytesTotal: config.offlineMaxTotalBytes,
+    maxBytesPerSender: config.offlineMaxAddressBytes,
     graceMs: config.drainGraceMs,
   };
 }

@@ -7,8 +7,11 @@
 import type { MessengerStore } from '../../store/messenger-store.ts';
 import type { Hub, Subscriber } from './hub.ts';
 
-/** 'queued' on a shared backend: kept and published; the stream that takes it marks it delivered. */
-export type RelayOutcome = 'delivered' | 'queued' | 'full';
+/**
+ * 'queued' on a shared backend: kept and published; the stream that takes it marks it delivered.
+ * 'full': the offline queue is; 'share': the sender's address holds its share of it.
+ */
+export type RelayOutcome = 'delivered' | 'queued' | 'full' | 'share';
 
 export interface RelayOptions {
   /**
@@ -19,10 +22,12 @@ export interface RelayOptions {
   once: boolean;
   /** A HELLO_ACK or a reset, which a watch stream is also shown while it waits. */
   control: boolean;
+  /** The posting client's address (the request's `ip`): its share of the offline queue is charged. */
+  sender?: string;
 }
 
 export interface Relay {
-  /** Relays a frame and, unless 'full', counts it (messages_total): a shared store does both in one step. */
+  /** Relays a frame and, unless refused ('full', 'share'), counts it (messages_total): a shared store does both in one step. */
   relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome>;
   /**
    * Throws (the store's unavailable error, a 503) when a new stream cannot be served now, so
@@ -51,16 +56,17 @@ export class LocalRelay implements Relay {
 
   async relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome> {
     const outcome = await this.deliver(receiver, frame, now, opts);
-    if (outcome !== 'full') await this.store.countMessage();
+    if (outcome !== 'full' && outcome !== 'share') await this.store.countMessage();
     return outcome;
   }
 
-  private async deliver(receiver: string, frame: string, now: number, { once, control }: RelayOptions): Promise<RelayOutcome> {
+  private async deliver(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): Promise<RelayOutcome> {
     if (this.hub.deliver(receiver, frame) > 0) {
       if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
       return 'delivered';
     }
-    return (await this.store.enqueue(receiver, frame, now, { once, control })) === 'full' ? 'full' : 'queued';
+    const r = await this.store.enqueue(receiver, frame, now, { once, control, ...(sender === undefined ? {} : { sender }) });
+    return r === 'full' || r === 'share' ? r : 'queued';
   }
 
   admit(): void {}

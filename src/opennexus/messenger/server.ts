@@ -43,7 +43,7 @@ export async function startMessenger(
     store = fileStore;
   }
   store ??= new MemoryMessengerStore(queueLimits(config));
-  const messenger = createMessenger({ config, store, now, ...(backend ? { relay: backend.relay } : {}) });
+  const messenger = createMessenger({ config, store, now, ...(backend ? { relay: backend.relay, limiter: backend.limiter } : {}) });
   let running: RunningServer;
   try {
     await messenger.relay.start(); // subscribed before the first stream can connect
@@ -53,6 +53,7 @@ export async function startMessenger(
       bodyLimit: BODY_LIMIT,
       trustProxy: config.trustProxy,
       limits: config.limits,
+      ...(backend ? { streamSlots: backend.streamSlots } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });
   } catch (e) {

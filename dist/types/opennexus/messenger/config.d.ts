@@ -14,6 +14,8 @@ export interface MessengerConfig {
     /** Connection caps and timeouts (http/limits.ts). */
     limits: ConnectionLimits;
     publicStatsDebug: boolean;
+    /** Streams need a proof of the agent's key (X-Agent-Auth, core/stream-auth.ts); off: as the reference. */
+    requireStreamAuth: boolean;
     keepaliveMs: number;
     offlineMax: number;
     offlineTtlMs: number;
@@ -21,6 +23,8 @@ export interface MessengerConfig {
     /** Bytes kept per agent / for all agents (frames as stored, after escaping). */
     offlineMaxBytes: number;
     offlineMaxTotalBytes: number;
+    /** Bytes of waiting frames one client address may hold (src/store/sender-shares.ts); 0: no cap. */
+    offlineMaxAddressBytes: number;
     /** How long a delivered message is replayed to each new draining stream of its agent. */
     drainGraceMs: number;
     /** Unsent bytes one stream may hold before it is closed (subscriber.ts). */

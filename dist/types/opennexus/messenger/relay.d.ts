@@ -6,8 +6,11 @@
  */
 import type { MessengerStore } from '../../store/messenger-store.js';
 import type { Hub, Subscriber } from './hub.js';
-/** 'queued' on a shared backend: kept and published; the stream that takes it marks it delivered. */
-export type RelayOutcome = 'delivered' | 'queued' | 'full';
+/**
+ * 'queued' on a shared backend: kept and published; the stream that takes it marks it delivered.
+ * 'full': the offline queue is; 'share': the sender's address holds its share of it.
+ */
+export type RelayOutcome = 'delivered' | 'queued' | 'full' | 'share';
 export interface RelayOptions {
     /**
      * Never kept after delivery (a HELLO: a replayed one would replace the receiver's live
@@ -17,9 +20,11 @@ export interface RelayOptions {
     once: boolean;
     /** A HELLO_ACK or a reset, which a watch stream is also shown while it waits. */
     control: boolean;
+    /** The posting client's address (the request's `ip`): its share of the offline queue is charged. */
+    sender?: string;
 }
 export interface Relay {
-    /** Relays a frame and, unless 'full', counts it (messages_total): a shared store does both in one step. */
+    /** Relays a frame and, unless refused ('full', 'share'), counts it (messages_total): a shared store does both in one step. */
     relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome>;
     /**
      * Throws (the store's unavailable error, a 503) when a new stream cannot be served now, so
