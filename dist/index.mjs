@@ -4118,6 +4118,8 @@ function handleInbound(cache0, env, ctx) {
         changed = true;
         ready = from;
         events.push({ type: "session_established", peer: from, sessionId: b64(done.session.sessionId), initiator: "self" });
+      } else if (from && ctx.replay) {
+        reject("hello_ack", "HELLO_ACK already received");
       } else if (from) events.push({ type: "hello_ack", from });
       break;
     }
@@ -4642,14 +4644,31 @@ async function outboxTick(link2, onEvent, timing, signal) {
   }
 }
 
-// src/opennexus/sending.ts
+// src/opennexus/recipient.ts
+var MIN_ID_PREFIX = 8;
+function knownPeerId(cache2, to) {
+  if (cache2.sessions[to] || cache2.pending[to]) return to;
+  const start = to.replace(/(\.\.\.|\u2026)$/, "");
+  if (start.length < MIN_ID_PREFIX || start.length >= 44) return void 0;
+  const ids = /* @__PURE__ */ new Set([...Object.keys(cache2.sessions), ...Object.keys(cache2.pending), ...Object.keys(cache2.peerMessengerUrls), ...cache2.outbox.map((e) => e.peer)]);
+  const hits = [...ids].filter((id) => id.startsWith(start));
+  if (hits.length === 1) return hits[0];
+  throw new ClientError(
+    "invalid_key",
+    `${JSON.stringify(clip(to))} is not a public key, and ${hits.length ? `it starts ${hits.length} known agent ids` : "no known peer's agent id starts with it"}: run \`opennexus peers\` for the full agent id (or give the peer's public key and --messenger-url)`
+  );
+}
+var knownKey = (cache2, id) => cache2.sessions[id]?.peerPublicKey ?? cache2.pending[id]?.peerPublicKey ?? cache2.outbox.find((e) => e.peer === id && e.peerPublicKey)?.peerPublicKey;
 function resolvePeer(cache2, to, url) {
-  const known = cache2.sessions[to]?.peerPublicKey ?? cache2.pending[to]?.peerPublicKey;
+  const looksLikeKey = /^[A-Za-z0-9+/]{43}=$/.test(to.trim());
+  const id = looksLikeKey ? cache2.sessions[to] || cache2.pending[to] ? to : void 0 : knownPeerId(cache2, to.trim());
+  const known = id === void 0 ? void 0 : knownKey(cache2, id);
+  if (id !== void 0 && !known) throw new ClientError("invalid_key", `no public key is known for peer ${short(id)}: give --to its public key (see \`opennexus peers\`)`);
   let peerPub;
   try {
     peerPub = parseKeyText(known ?? to, "public key");
   } catch (e) {
-    throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}`);
+    throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}; give the peer's public key (44 base64 characters), a file holding it, or the agent id of a known peer (\`opennexus peers\` lists them)`);
   }
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
@@ -4660,16 +4679,30 @@ function resolvePeer(cache2, to, url) {
   }
   return { peer, peerId, peerPub, peerUrl };
 }
+function refuseSelf(link2, to) {
+  const t = to.trim();
+  const self = link2.identity;
+  if (t === b64(self.seed)) {
+    throw new ClientError("private_key", "the recipient given is this agent's own private key, a secret that must never leave this machine: give the peer's public key (their public_key file, or `public_key` in their `whoami`), or the agent id of a known peer (`opennexus peers`)");
+  }
+  if (t === self.publicKeyB64 || t === self.agentIdB64) {
+    throw new ClientError("self_session", "Refusing self-session: the recipient is this agent itself (its own public key or agent id); give the peer's public key, or the agent id of a known peer (`opennexus peers`)");
+  }
+}
+
+// src/opennexus/sending.ts
 async function send(link2, opts, timing) {
   const bytes2 = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
+  if (bytes2.length === 0) throw new ClientError("empty_message", "the message is empty: nothing would reach the peer but a blank line; give the text to send");
   if (bytes2.length > MAX_MESSAGE_BYTES) throw new ClientError("message_too_large", `the message is ${bytes2.length} bytes; at most ${MAX_MESSAGE_BYTES} fit in one DATA message`);
+  refuseSelf(link2, opts.peerPublicKey);
   const givenUrl = opts.peerMessengerUrl === void 0 ? void 0 : checkedMessengerUrl(opts.peerMessengerUrl, "the peer's");
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
   const now = Date.now();
   const { p, flushed } = await link2.store.update((c0) => {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
-    if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+    if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session: the recipient is this agent itself; give a peer's public key or agent id (`opennexus peers`)");
     const q2 = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
     if (!q2.ok) throw outboxFull(q2);
     const c = q2.cache.peerMessengerUrls[p2.peer] === p2.peerUrl ? q2.cache : { ...q2.cache, peerMessengerUrls: { ...q2.cache.peerMessengerUrls, [p2.peer]: p2.peerUrl } };

@@ -139,7 +139,7 @@ var init_errors2 = __esm({
       }
       details;
     };
-    isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "self_session"].includes(e.code);
+    isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "empty_message", "private_key", "self_session"].includes(e.code);
     KeysError = class extends CodedError {
       constructor(code, message) {
         super(code, message);
@@ -223,23 +223,35 @@ var init_hub_defaults = __esm({
   }
 });
 
+// builtin:node:os
+var m2, homedir, hostname;
+var init_node_os = __esm({
+  "builtin:node:os"() {
+    m2 = process.getBuiltinModule("node:os");
+    homedir = /* @__PURE__ */ (() => m2.homedir)();
+    hostname = /* @__PURE__ */ (() => m2.hostname)();
+  }
+});
+
 // builtin:node:path
-var m2, dirname, join, resolve;
+var m3, dirname, isAbsolute, join, resolve, sep;
 var init_node_path = __esm({
   "builtin:node:path"() {
-    m2 = process.getBuiltinModule("node:path");
-    dirname = /* @__PURE__ */ (() => m2.dirname)();
-    join = /* @__PURE__ */ (() => m2.join)();
-    resolve = /* @__PURE__ */ (() => m2.resolve)();
+    m3 = process.getBuiltinModule("node:path");
+    dirname = /* @__PURE__ */ (() => m3.dirname)();
+    isAbsolute = /* @__PURE__ */ (() => m3.isAbsolute)();
+    join = /* @__PURE__ */ (() => m3.join)();
+    resolve = /* @__PURE__ */ (() => m3.resolve)();
+    sep = /* @__PURE__ */ (() => m3.sep)();
   }
 });
 
 // builtin:node:url
-var m3, fileURLToPath;
+var m4, fileURLToPath;
 var init_node_url = __esm({
   "builtin:node:url"() {
-    m3 = process.getBuiltinModule("node:url");
-    fileURLToPath = /* @__PURE__ */ (() => m3.fileURLToPath)();
+    m4 = process.getBuiltinModule("node:url");
+    fileURLToPath = /* @__PURE__ */ (() => m4.fileURLToPath)();
   }
 });
 
@@ -253,27 +265,37 @@ function serverDataDir(env2, moduleUrl) {
 function messengerDataDir(env2, moduleUrl) {
   return join(stateDir("opennexus", env2, moduleUrl), "..", "messenger");
 }
+function userStateBase(env2) {
+  const xdg = env2.XDG_STATE_HOME?.trim();
+  if (xdg && isAbsolute(xdg)) return join(xdg, "agent-messaging");
+  return join(env2.HOME?.trim() || homedir(), ".local", "state", "agent-messaging");
+}
 function stateDir(part, env2, moduleUrl) {
-  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
+  const own = env2.NEXUS_STATE_DIR?.trim();
+  const skill2 = skillDir(moduleUrl);
+  const base = own ? resolve(own) : insideNodeModules(skill2) ? userStateBase(env2) : join(skill2, ".state");
   return join(base, part);
 }
+var insideNodeModules;
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
     "use strict";
+    init_node_os();
     init_node_path();
     init_node_url();
+    insideNodeModules = (dir) => dir.split(sep).includes("node_modules");
   }
 });
 
 // builtin:node:net
-var m4, BlockList, createConnection, createServer, isIP;
+var m5, BlockList, createConnection, createServer, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
-    m4 = process.getBuiltinModule("node:net");
-    BlockList = /* @__PURE__ */ (() => m4.BlockList)();
-    createConnection = /* @__PURE__ */ (() => m4.createConnection)();
-    createServer = /* @__PURE__ */ (() => m4.createServer)();
-    isIP = /* @__PURE__ */ (() => m4.isIP)();
+    m5 = process.getBuiltinModule("node:net");
+    BlockList = /* @__PURE__ */ (() => m5.BlockList)();
+    createConnection = /* @__PURE__ */ (() => m5.createConnection)();
+    createServer = /* @__PURE__ */ (() => m5.createServer)();
+    isIP = /* @__PURE__ */ (() => m5.isIP)();
   }
 });
 
@@ -463,11 +485,11 @@ var init_config = __esm({
 });
 
 // builtin:node:http
-var m5, createServer2;
+var m6, createServer2;
 var init_node_http = __esm({
   "builtin:node:http"() {
-    m5 = process.getBuiltinModule("node:http");
-    createServer2 = /* @__PURE__ */ (() => m5.createServer)();
+    m6 = process.getBuiltinModule("node:http");
+    createServer2 = /* @__PURE__ */ (() => m6.createServer)();
   }
 });
 
@@ -707,31 +729,31 @@ var init_node_adapter = __esm({
 });
 
 // builtin:node:fs/promises
-var m6, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
+var m7, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
-    m6 = process.getBuiltinModule("node:fs/promises");
-    access = /* @__PURE__ */ (() => m6.access)();
-    link = /* @__PURE__ */ (() => m6.link)();
-    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
-    open = /* @__PURE__ */ (() => m6.open)();
-    readFile = /* @__PURE__ */ (() => m6.readFile)();
-    readdir = /* @__PURE__ */ (() => m6.readdir)();
-    realpath = /* @__PURE__ */ (() => m6.realpath)();
-    rename = /* @__PURE__ */ (() => m6.rename)();
-    rm = /* @__PURE__ */ (() => m6.rm)();
-    stat = /* @__PURE__ */ (() => m6.stat)();
-    unlink = /* @__PURE__ */ (() => m6.unlink)();
+    m7 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m7.access)();
+    link = /* @__PURE__ */ (() => m7.link)();
+    mkdir = /* @__PURE__ */ (() => m7.mkdir)();
+    open = /* @__PURE__ */ (() => m7.open)();
+    readFile = /* @__PURE__ */ (() => m7.readFile)();
+    readdir = /* @__PURE__ */ (() => m7.readdir)();
+    realpath = /* @__PURE__ */ (() => m7.realpath)();
+    rename = /* @__PURE__ */ (() => m7.rename)();
+    rm = /* @__PURE__ */ (() => m7.rm)();
+    stat = /* @__PURE__ */ (() => m7.stat)();
+    unlink = /* @__PURE__ */ (() => m7.unlink)();
   }
 });
 
 // builtin:node:fs
-var m7, constants, readFileSync;
+var m8, constants, readFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
-    m7 = process.getBuiltinModule("node:fs");
-    constants = /* @__PURE__ */ (() => m7.constants)();
-    readFileSync = /* @__PURE__ */ (() => m7.readFileSync)();
+    m8 = process.getBuiltinModule("node:fs");
+    constants = /* @__PURE__ */ (() => m8.constants)();
+    readFileSync = /* @__PURE__ */ (() => m8.readFileSync)();
   }
 });
 
@@ -1709,26 +1731,17 @@ var init_messenger_file_store = __esm({
 });
 
 // builtin:node:crypto
-var m8, createHash, createPublicKey, hash, randomBytes, randomFillSync, randomUUID, verify;
+var m9, createHash, createPublicKey, hash, randomBytes, randomFillSync, randomUUID, verify;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
-    m8 = process.getBuiltinModule("node:crypto");
-    createHash = /* @__PURE__ */ (() => m8.createHash)();
-    createPublicKey = /* @__PURE__ */ (() => m8.createPublicKey)();
-    hash = /* @__PURE__ */ (() => m8.hash)();
-    randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
-    randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
-    randomUUID = /* @__PURE__ */ (() => m8.randomUUID)();
-    verify = /* @__PURE__ */ (() => m8.verify)();
-  }
-});
-
-// builtin:node:os
-var m9, hostname;
-var init_node_os = __esm({
-  "builtin:node:os"() {
-    m9 = process.getBuiltinModule("node:os");
-    hostname = /* @__PURE__ */ (() => m9.hostname)();
+    m9 = process.getBuiltinModule("node:crypto");
+    createHash = /* @__PURE__ */ (() => m9.createHash)();
+    createPublicKey = /* @__PURE__ */ (() => m9.createPublicKey)();
+    hash = /* @__PURE__ */ (() => m9.hash)();
+    randomBytes = /* @__PURE__ */ (() => m9.randomBytes)();
+    randomFillSync = /* @__PURE__ */ (() => m9.randomFillSync)();
+    randomUUID = /* @__PURE__ */ (() => m9.randomUUID)();
+    verify = /* @__PURE__ */ (() => m9.verify)();
   }
 });
 

@@ -174,23 +174,34 @@ var init_io = __esm({
   }
 });
 
+// builtin:node:os
+var m2, homedir;
+var init_node_os = __esm({
+  "builtin:node:os"() {
+    m2 = process.getBuiltinModule("node:os");
+    homedir = /* @__PURE__ */ (() => m2.homedir)();
+  }
+});
+
 // builtin:node:path
-var m2, dirname, join, resolve;
+var m3, dirname, isAbsolute, join, resolve, sep;
 var init_node_path = __esm({
   "builtin:node:path"() {
-    m2 = process.getBuiltinModule("node:path");
-    dirname = /* @__PURE__ */ (() => m2.dirname)();
-    join = /* @__PURE__ */ (() => m2.join)();
-    resolve = /* @__PURE__ */ (() => m2.resolve)();
+    m3 = process.getBuiltinModule("node:path");
+    dirname = /* @__PURE__ */ (() => m3.dirname)();
+    isAbsolute = /* @__PURE__ */ (() => m3.isAbsolute)();
+    join = /* @__PURE__ */ (() => m3.join)();
+    resolve = /* @__PURE__ */ (() => m3.resolve)();
+    sep = /* @__PURE__ */ (() => m3.sep)();
   }
 });
 
 // builtin:node:url
-var m3, fileURLToPath;
+var m4, fileURLToPath;
 var init_node_url = __esm({
   "builtin:node:url"() {
-    m3 = process.getBuiltinModule("node:url");
-    fileURLToPath = /* @__PURE__ */ (() => m3.fileURLToPath)();
+    m4 = process.getBuiltinModule("node:url");
+    fileURLToPath = /* @__PURE__ */ (() => m4.fileURLToPath)();
   }
 });
 
@@ -201,15 +212,25 @@ function skillDir(moduleUrl) {
 function serverDataDir(env2, moduleUrl) {
   return join(stateDir("nexus", env2, moduleUrl), "..", "nexus-server");
 }
+function userStateBase(env2) {
+  const xdg = env2.XDG_STATE_HOME?.trim();
+  if (xdg && isAbsolute(xdg)) return join(xdg, "agent-messaging");
+  return join(env2.HOME?.trim() || homedir(), ".local", "state", "agent-messaging");
+}
 function stateDir(part, env2, moduleUrl) {
-  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
+  const own = env2.NEXUS_STATE_DIR?.trim();
+  const skill2 = skillDir(moduleUrl);
+  const base = own ? resolve(own) : insideNodeModules(skill2) ? userStateBase(env2) : join(skill2, ".state");
   return join(base, part);
 }
+var insideNodeModules;
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
     "use strict";
+    init_node_os();
     init_node_path();
     init_node_url();
+    insideNodeModules = (dir) => dir.split(sep).includes("node_modules");
   }
 });
 
@@ -281,44 +302,44 @@ var init_limits = __esm({
 });
 
 // builtin:node:fs
-var m4, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
+var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
-    m4 = process.getBuiltinModule("node:fs");
-    accessSync = /* @__PURE__ */ (() => m4.accessSync)();
-    closeSync = /* @__PURE__ */ (() => m4.closeSync)();
-    constants = /* @__PURE__ */ (() => m4.constants)();
-    existsSync = /* @__PURE__ */ (() => m4.existsSync)();
-    fsyncSync = /* @__PURE__ */ (() => m4.fsyncSync)();
-    linkSync = /* @__PURE__ */ (() => m4.linkSync)();
-    mkdirSync = /* @__PURE__ */ (() => m4.mkdirSync)();
-    openSync = /* @__PURE__ */ (() => m4.openSync)();
-    readFileSync = /* @__PURE__ */ (() => m4.readFileSync)();
-    readdirSync = /* @__PURE__ */ (() => m4.readdirSync)();
-    renameSync = /* @__PURE__ */ (() => m4.renameSync)();
-    rmSync = /* @__PURE__ */ (() => m4.rmSync)();
-    statSync = /* @__PURE__ */ (() => m4.statSync)();
-    unlinkSync = /* @__PURE__ */ (() => m4.unlinkSync)();
-    writeFileSync = /* @__PURE__ */ (() => m4.writeFileSync)();
+    m5 = process.getBuiltinModule("node:fs");
+    accessSync = /* @__PURE__ */ (() => m5.accessSync)();
+    closeSync = /* @__PURE__ */ (() => m5.closeSync)();
+    constants = /* @__PURE__ */ (() => m5.constants)();
+    existsSync = /* @__PURE__ */ (() => m5.existsSync)();
+    fsyncSync = /* @__PURE__ */ (() => m5.fsyncSync)();
+    linkSync = /* @__PURE__ */ (() => m5.linkSync)();
+    mkdirSync = /* @__PURE__ */ (() => m5.mkdirSync)();
+    openSync = /* @__PURE__ */ (() => m5.openSync)();
+    readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
+    readdirSync = /* @__PURE__ */ (() => m5.readdirSync)();
+    renameSync = /* @__PURE__ */ (() => m5.renameSync)();
+    rmSync = /* @__PURE__ */ (() => m5.rmSync)();
+    statSync = /* @__PURE__ */ (() => m5.statSync)();
+    unlinkSync = /* @__PURE__ */ (() => m5.unlinkSync)();
+    writeFileSync = /* @__PURE__ */ (() => m5.writeFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m5, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
+var m6, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
-    m5 = process.getBuiltinModule("node:fs/promises");
-    access = /* @__PURE__ */ (() => m5.access)();
-    link = /* @__PURE__ */ (() => m5.link)();
-    mkdir = /* @__PURE__ */ (() => m5.mkdir)();
-    open = /* @__PURE__ */ (() => m5.open)();
-    readFile = /* @__PURE__ */ (() => m5.readFile)();
-    readdir = /* @__PURE__ */ (() => m5.readdir)();
-    realpath = /* @__PURE__ */ (() => m5.realpath)();
-    rename = /* @__PURE__ */ (() => m5.rename)();
-    rm = /* @__PURE__ */ (() => m5.rm)();
-    stat = /* @__PURE__ */ (() => m5.stat)();
-    unlink = /* @__PURE__ */ (() => m5.unlink)();
+    m6 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m6.access)();
+    link = /* @__PURE__ */ (() => m6.link)();
+    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
+    open = /* @__PURE__ */ (() => m6.open)();
+    readFile = /* @__PURE__ */ (() => m6.readFile)();
+    readdir = /* @__PURE__ */ (() => m6.readdir)();
+    realpath = /* @__PURE__ */ (() => m6.realpath)();
+    rename = /* @__PURE__ */ (() => m6.rename)();
+    rm = /* @__PURE__ */ (() => m6.rm)();
+    stat = /* @__PURE__ */ (() => m6.stat)();
+    unlink = /* @__PURE__ */ (() => m6.unlink)();
   }
 });
 
@@ -649,18 +670,18 @@ function messageText(t) {
   const s = String(t ?? "");
   return indentedText(s.slice(0, 16e3), 6) + (s.length > 16e3 ? " \u2026" : "");
 }
-function messageLine(m9) {
-  const unverified = m9.agentId !== "system" && m9.verified !== true;
-  const who = m9.mine === true ? "you" : m9.agentId === "system" ? "\u2699\uFE0F  system" : shown(m9.agentId, 200);
-  return `  [#${shown(m9.cursor, 40)}] ${who}${unverified ? " \u26A0\uFE0F (unverified)" : ""}: ${messageText(m9.text)}`;
+function messageLine(m10) {
+  const unverified = m10.agentId !== "system" && m10.verified !== true;
+  const who = m10.mine === true ? "you" : m10.agentId === "system" ? "\u2699\uFE0F  system" : shown(m10.agentId, 200);
+  return `  [#${shown(m10.cursor, 40)}] ${who}${unverified ? " \u26A0\uFE0F (unverified)" : ""}: ${messageText(m10.text)}`;
 }
 function pollHints(send2, poll2, b) {
-  const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m9) => m9 !== null && typeof m9 === "object");
+  const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m10) => m10 !== null && typeof m10 === "object");
   const messages = items(b.messages);
   if (messages.length) {
     err(`\u{1F4AC} Received ${messages.length} message(s)`);
-    const unverified = (m9) => m9.agentId !== "system" && m9.verified !== true;
-    for (const m9 of messages) err(messageLine(m9));
+    const unverified = (m10) => m10.agentId !== "system" && m10.verified !== true;
+    for (const m10 of messages) err(messageLine(m10));
     if (messages.some(unverified)) err("\u26A0\uFE0F  (unverified): sent without the agent's session key; anyone who knows the session id could have sent it as that agent.");
     err(`\u{1F4A1} Tip: reply with: ${send2} "Your message"`);
   } else {
@@ -668,7 +689,7 @@ function pollHints(send2, poll2, b) {
   }
   if (Array.isArray(b.members)) {
     err("Members:");
-    for (const m9 of items(b.members)) err(`  ${shown(m9.agentId, 200)} (last seen ${shown(m9.lastSeenAt, 40)})`);
+    for (const m10 of items(b.members)) err(`  ${shown(m10.agentId, 200)} (last seen ${shown(m10.lastSeenAt, 40)})`);
   }
   err(`\u{1F4A1} Tip: wait for the next message: ${poll2}`);
 }
@@ -684,12 +705,12 @@ var init_nexus_reply = __esm({
 });
 
 // builtin:node:http
-var m6, createServer, request;
+var m7, createServer, request;
 var init_node_http = __esm({
   "builtin:node:http"() {
-    m6 = process.getBuiltinModule("node:http");
-    createServer = /* @__PURE__ */ (() => m6.createServer)();
-    request = /* @__PURE__ */ (() => m6.request)();
+    m7 = process.getBuiltinModule("node:http");
+    createServer = /* @__PURE__ */ (() => m7.createServer)();
+    request = /* @__PURE__ */ (() => m7.request)();
   }
 });
 
@@ -985,17 +1006,17 @@ function unwrapPasted(text) {
   return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
 }
 function parsePairingLink(text) {
-  const m9 = LINK.exec(unwrapPasted(text).slice(0, 2048));
-  if (!m9) return null;
+  const m10 = LINK.exec(unwrapPasted(text).slice(0, 2048));
+  if (!m10) return null;
   let raw;
   try {
-    raw = decodeURIComponent(m9[2] ?? m9[3]);
+    raw = decodeURIComponent(m10[2] ?? m10[3]);
   } catch {
     return null;
   }
   let server;
   try {
-    server = new URL(m9[1]);
+    server = new URL(m10[1]);
   } catch {
     return null;
   }
@@ -1013,12 +1034,12 @@ var init_pairing_link = __esm({
 // src/nexus/watch.ts
 function refusal(e) {
   if (!(e instanceof NetworkError)) return null;
-  const m9 = /HTTP (\d{3}) ([\s\S]*)$/.exec(e.message);
-  if (!m9) return null;
-  const status = Number(m9[1]);
+  const m10 = /HTTP (\d{3}) ([\s\S]*)$/.exec(e.message);
+  if (!m10) return null;
+  const status = Number(m10[1]);
   let body = { error: "http_error", status };
   try {
-    const parsed = JSON.parse(m9[2]);
+    const parsed = JSON.parse(m10[2]);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = { ...parsed, status };
   } catch {
   }
@@ -1063,22 +1084,22 @@ async function watchSession(client, sessionId, agentId, opts) {
       try {
         for await (const ev of stream2.events) {
           if (ev.kind !== "data") continue;
-          let m9;
+          let m10;
           try {
             const parsed = JSON.parse(ev.data);
             if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) continue;
-            m9 = parsed;
+            m10 = parsed;
           } catch {
             continue;
           }
-          if (m9.type === "expired") return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
-          if (m9.type === "error") return { ...r, ended: "refused", error: m9 };
-          if (!validCursor(m9.cursor)) continue;
-          r.cursor = m9.cursor;
+          if (m10.type === "expired") return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          if (m10.type === "error") return { ...r, ended: "refused", error: m10 };
+          if (!validCursor(m10.cursor)) continue;
+          r.cursor = m10.cursor;
           r.messages++;
-          if (m9.mine !== true) r.fromOthers++;
-          await opts.onMessage(m9);
-          await opts.saveCursor?.(m9.cursor);
+          if (m10.mine !== true) r.fromOthers++;
+          await opts.onMessage(m10);
+          await opts.saveCursor?.(m10.cursor);
           if (opts.maxMessages !== void 0 && r.fromOthers >= opts.maxMessages) {
             stream2.close();
             return { ...r, ended: "max_messages" };
@@ -1291,8 +1312,8 @@ function checkAgentId(id, where = "X-Agent-Id") {
 }
 function parseAfter(v2, name = "after") {
   if (v2 === null || v2 === "") return -1;
-  const m9 = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m9) return Number(m9[1]);
+  const m10 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m10) return Number(m10[1]);
   if (/^-\d{1,15}$/.test(v2)) return -1;
   throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
 }
@@ -1393,14 +1414,14 @@ ${key}`;
 });
 
 // builtin:node:net
-var m7, BlockList, createConnection, createServer2, isIP;
+var m8, BlockList, createConnection, createServer2, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
-    m7 = process.getBuiltinModule("node:net");
-    BlockList = /* @__PURE__ */ (() => m7.BlockList)();
-    createConnection = /* @__PURE__ */ (() => m7.createConnection)();
-    createServer2 = /* @__PURE__ */ (() => m7.createServer)();
-    isIP = /* @__PURE__ */ (() => m7.isIP)();
+    m8 = process.getBuiltinModule("node:net");
+    BlockList = /* @__PURE__ */ (() => m8.BlockList)();
+    createConnection = /* @__PURE__ */ (() => m8.createConnection)();
+    createServer2 = /* @__PURE__ */ (() => m8.createServer)();
+    isIP = /* @__PURE__ */ (() => m8.isIP)();
   }
 });
 
@@ -1740,19 +1761,19 @@ function processAlive(pid, start) {
   return now === null || now === start;
 }
 function ownerAlive(text) {
-  const m9 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
-  if (!m9) return null;
-  return processAlive(Number(m9[1]), m9[2] === "-" ? null : m9[2]);
+  const m10 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m10) return null;
+  return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
 }
 async function list(files, dir) {
   const names = await files.list(dir);
   let highest = -1;
   const free = /* @__PURE__ */ new Set();
   for (const n of names) {
-    const m9 = /^(\d+)(\.free)?$/.exec(n);
-    if (!m9) continue;
-    const g2 = Number(m9[1]);
-    if (m9[2]) free.add(g2);
+    const m10 = /^(\d+)(\.free)?$/.exec(n);
+    if (!m10) continue;
+    const g2 = Number(m10[1]);
+    if (m10[2]) free.add(g2);
     else if (g2 > highest) highest = g2;
   }
   return { highest, free, names };
@@ -1817,8 +1838,8 @@ async function livePid(files, dir) {
   const l3 = await list(files, dir);
   if (l3.highest < 0 || l3.free.has(l3.highest)) return null;
   const text = await files.readText(join(dir, String(l3.highest))).catch(() => "");
-  const m9 = /^pid=(\d+) /.exec(text);
-  return m9 && ownerAlive(text) ? Number(m9[1]) : null;
+  const m10 = /^pid=(\d+) /.exec(text);
+  return m10 && ownerAlive(text) ? Number(m10[1]) : null;
 }
 async function holdFileLock(path, opts = {}) {
   const dir = `${path}.locks`;
@@ -2143,8 +2164,8 @@ var init_journal = __esm({
         }
         this.snapshotBytes = written;
         for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-          const m9 = JOURNAL.exec(f);
-          if (m9 && Number(m9[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+          const m10 = JOURNAL.exec(f);
+          if (m10 && Number(m10[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
           });
         }
       }
@@ -2258,14 +2279,14 @@ var init_message_log = __esm({
       append(sid2, messages) {
         let l3 = this.lists.get(sid2);
         if (!l3) this.lists.set(sid2, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-        for (const m9 of messages) {
+        for (const m10 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m9.wire);
-          if (m9.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m: m9, bytes };
+          const bytes = Buffer.byteLength(m10.wire);
+          if (m10.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+            l3.greeting = { m: m10, bytes };
             continue;
           }
-          const node = { sid: sid2, m: m9, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid: sid2, m: m10, bytes, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
@@ -2540,11 +2561,11 @@ var init_nexus_journal_lines = __esm({
 });
 
 // src/store/message-journal.ts
-function messageLine2(sid2, m9, expiresAt, arrival) {
+function messageLine2(sid2, m10, expiresAt, arrival) {
   const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
-  const a = m9.author === void 0 ? "" : `,"a":${JSON.stringify(m9.author)}`;
+  const a = m10.author === void 0 ? "" : `,"a":${JSON.stringify(m10.author)}`;
   const q2 = arrival === void 0 ? "" : `,"q":${arrival}`;
-  return `{"m":${JSON.stringify(sid2)},"n":${m9.cursor}${e}${a}${q2},"w":${m9.wire}}
+  return `{"m":${JSON.stringify(sid2)},"n":${m10.cursor}${e}${a}${q2},"w":${m10.wire}}
 `;
 }
 function replayRecord(into, r) {
@@ -2561,8 +2582,8 @@ function replayRecord(into, r) {
   into.last.set(rec.m, n);
   if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
   const wire = JSON.stringify(rec.w);
-  const m9 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
-  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m9, q: rec.q } : { sid: rec.m, m: m9 });
+  const m10 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m10, q: rec.q } : { sid: rec.m, m: m10 });
 }
 function liveAfterReplay(r, now) {
   const sessions = [];
@@ -2574,7 +2595,7 @@ function liveAfterReplay(r, now) {
   const live = new Set(sessions.map((s) => s.sessionId));
   const snap = r.messages.filter((x2) => x2.q !== void 0).sort((a, b) => a.q - b.q);
   const rest = r.messages.filter((x2) => x2.q === void 0);
-  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid: sid2, m: m9 }) => ({ sid: sid2, m: m9 })) };
+  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid: sid2, m: m10 }) => ({ sid: sid2, m: m10 })) };
 }
 var emptyReplay;
 var init_message_journal = __esm({
@@ -2722,7 +2743,7 @@ var init_nexus_file_store = __esm({
         await this.journal.load((r) => replayRecord(replayed2, r));
         const live = liveAfterReplay(replayed2, now);
         for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
-        for (const { sid: sid2, m: m9 } of live.messages) this.log.append(sid2, [m9]);
+        for (const { sid: sid2, m: m10 } of live.messages) this.log.append(sid2, [m10]);
         try {
           await this.compact();
           await this.fs.rm(legacy, { recursive: true, force: true });
@@ -2763,7 +2784,7 @@ var init_nexus_file_store = __esm({
       write(id, base, u, kind) {
         const s = u.next ?? base;
         let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
-        for (const m9 of u.append ?? []) text += messageLine2(id, m9, s?.expiresAt);
+        for (const m10 of u.append ?? []) text += messageLine2(id, m10, s?.expiresAt);
         const written = this.journal.append(text);
         if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
         return written;
@@ -2839,9 +2860,9 @@ var init_nexus_file_store = __esm({
           }
         }
         for (const session of this.log.entries()) {
-          for (const { sid: sid2, m: m9, seq } of session) {
+          for (const { sid: sid2, m: m10, seq } of session) {
             if (!this.sessions.has(sid2)) break;
-            chunk += messageLine2(sid2, m9, void 0, seq);
+            chunk += messageLine2(sid2, m10, void 0, seq);
             n++;
           }
           if (chunk.length >= 1 << 20 || n >= SLICE) {
@@ -3001,14 +3022,14 @@ var init_budgets = __esm({
 });
 
 // builtin:node:crypto
-var m8, createHash, hash, randomBytes, randomFillSync;
+var m9, createHash, hash, randomBytes, randomFillSync;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
-    m8 = process.getBuiltinModule("node:crypto");
-    createHash = /* @__PURE__ */ (() => m8.createHash)();
-    hash = /* @__PURE__ */ (() => m8.hash)();
-    randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
-    randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
+    m9 = process.getBuiltinModule("node:crypto");
+    createHash = /* @__PURE__ */ (() => m9.createHash)();
+    hash = /* @__PURE__ */ (() => m9.hash)();
+    randomBytes = /* @__PURE__ */ (() => m9.randomBytes)();
+    randomFillSync = /* @__PURE__ */ (() => m9.randomFillSync)();
   }
 });
 
@@ -3142,16 +3163,16 @@ function iso(ms) {
   isoCache[1] = text;
   return text;
 }
-function stored(m9) {
-  const id = JSON.stringify(m9.agentId);
-  const json2 = m9.json !== void 0 ? `,"json":${JSON.stringify(m9.json)}` : "";
-  const creator = m9.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m9.creatorAgentId)}` : "";
-  const wire = `{"id":${JSON.stringify(m9.id)},"cursor":"${m9.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m9.text)}${json2},"verified":${m9.verified},"createdAt":"${iso(m9.createdAt)}","expiresAt":"${iso(m9.expiresAt)}","type":"${m9.type}"${m9.sanitized ? ',"sanitized":true' : ""}${creator}}`;
-  const author = m9.type === "message" ? m9.agentId : m9.creatorAgentId;
-  return author === void 0 ? { cursor: m9.cursor, wire } : { cursor: m9.cursor, wire, author };
+function stored(m10) {
+  const id = JSON.stringify(m10.agentId);
+  const json2 = m10.json !== void 0 ? `,"json":${JSON.stringify(m10.json)}` : "";
+  const creator = m10.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m10.creatorAgentId)}` : "";
+  const wire = `{"id":${JSON.stringify(m10.id)},"cursor":"${m10.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m10.text)}${json2},"verified":${m10.verified},"createdAt":"${iso(m10.createdAt)}","expiresAt":"${iso(m10.expiresAt)}","type":"${m10.type}"${m10.sanitized ? ',"sanitized":true' : ""}${creator}}`;
+  const author = m10.type === "message" ? m10.agentId : m10.creatorAgentId;
+  return author === void 0 ? { cursor: m10.cursor, wire } : { cursor: m10.cursor, wire, author };
 }
-function wireFor(m9, reader) {
-  return `${m9.wire.slice(0, -1)},"mine":${m9.author === reader}}`;
+function wireFor(m10, reader) {
+  return `${m10.wire.slice(0, -1)},"mine":${m10.author === reader}}`;
 }
 function statusView(s) {
   return {
@@ -3174,7 +3195,7 @@ function nextCursor(messages, after, head) {
 }
 function pollBody(page2, more, after, s, members, reader) {
   const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m9) => wireFor(m9, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
+  return `{"messages":[${page2.map((m10) => wireFor(m10, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
 }
 var isoCache;
 var init_views = __esm({
@@ -4033,7 +4054,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m9, b) => b.startsWith(" ") ? m9 + " " + b.slice(1) : m9 + te(b, m9.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -4043,9 +4064,9 @@ ${d}` : d;
             let p = o.at(-1);
             if (p?.type === "code" || p?.type === "heading" || p?.type === "hr" || p?.type === "html" || p?.type === "table") break;
             if (p?.type === "blockquote") {
-              let k = p, m9 = n.join(`
+              let k = p, m10 = n.join(`
 `), b = k.raw + `
-` + m9.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
+` + m10.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
               o[o.length - 1] = f;
               let R = b.substring(f.raw.length).replace(/^\n/, ""), E = R ? R.split(`
 `).length : 0, T = E ? n.slice(0, -E) : n;
@@ -4054,11 +4075,11 @@ ${T.join(`
 `)}`), s = s.substring(0, s.length - k.text.length) + f.text, n = n.slice(T.length), n.length > 0 && this.rules.other.blockquoteStart.test(n[0])) continue;
               break;
             } else if (p?.type === "list") {
-              let k = p, m9 = k.raw + `
+              let k = p, m10 = k.raw + `
 ` + n.join(`
-`), b = this.list(m9);
+`), b = this.list(m10);
               o[o.length - 1] = b;
-              let f = b.raw.length > k.raw.length ? m9.slice(k.raw.length + 1, b.raw.length).split(`
+              let f = b.raw.length > k.raw.length ? m10.slice(k.raw.length + 1, b.raw.length).split(`
 `).length : 0;
               if (f > 0) {
                 let R = n.slice(0, f).join(`
@@ -4086,8 +4107,8 @@ ${R}`;
             if (!(t = a.exec(e)) || this.rules.block.hr.test(e)) break;
             let k = r();
             e = e.substring(t[0].length);
-            let m9 = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m9, b) : m9.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+            let m10 = t[2].split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X3 = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
@@ -4128,16 +4149,16 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           i.raw = n.slice(0, r()).trimEnd();
           let d = [];
           for (let h of i.items) if (this.lexer.state.top = false, d.push(this.lexer.inlineQueue.length), h.tokens = this.lexer.blockTokens(h.text, []), !i.loose) {
-            let p = h.tokens.filter((m9) => m9.type === "space"), k = p.length > 0 && p.some((m9) => this.rules.other.anyLine.test(m9.raw));
+            let p = h.tokens.filter((m10) => m10.type === "space"), k = p.length > 0 && p.some((m10) => this.rules.other.anyLine.test(m10.raw));
             i.loose = k;
           }
           for (let h = 0; h < i.items.length; h++) {
             let p = i.items[h], k = p.tokens[0];
             if (p.task && (k?.type === "text" || k?.type === "paragraph")) {
               p.text = p.text.replace(this.rules.other.listReplaceTask, ""), k.raw = k.raw.replace(this.rules.other.listReplaceTask, ""), k.text = k.text.replace(this.rules.other.listReplaceTask, "");
-              let m9 = this.lexer.inlineQueue;
-              for (let f = d[h]; f < m9.length; f++) if (m9[f].tokens === k.tokens) {
-                m9[f].src = m9[f].src.replace(this.rules.other.listReplaceTask, "");
+              let m10 = this.lexer.inlineQueue;
+              for (let f = d[h]; f < m10.length; f++) if (m10[f].tokens === k.tokens) {
+                m10[f].src = m10[f].src.replace(this.rules.other.listReplaceTask, "");
                 break;
               }
               let b = this.rules.other.listTaskCheckbox.exec(p.raw);
@@ -4271,7 +4292,7 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
         if (r[4] && n.match(this.rules.other.unicodeAlphaNumeric)) return;
         let h = r[1] || r[3] || "";
         if (!h || !n || d) {
-          let p = [...r[0]].length - 1, k, m9, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
+          let p = [...r[0]].length - 1, k, m10, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
           if (s !== "*" && s !== "_") return;
           let T = s === "*" ? this.rules.inline.emStrongRDelimAst : this.rules.inline.emStrongRDelimUnd, U = oe(this, t, s), H = t.length - e.length + p;
           if (U < H) return;
@@ -4279,18 +4300,18 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           let K = U - H;
           for (T.lastIndex = 0; (r = T.exec(t)) !== null && !(r.index > K); ) {
             if (k = r[1] || r[2] || r[3] || r[4] || r[5] || r[6], !k) continue;
-            if (m9 = [...k].length, r[3] || r[4]) {
-              b += m9;
+            if (m10 = [...k].length, r[3] || r[4]) {
+              b += m10;
               continue;
-            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m9) % 3)) {
+            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m10) % 3)) {
               if (o && (r[5] || r[6])) break;
-              f += m9;
+              f += m10;
               continue;
             }
-            if (b -= m9, b > 0) continue;
-            m9 = Math.min(m9, m9 + b + f);
-            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m9);
-            if (Math.min(p, m9) % 2) {
+            if (b -= m10, b > 0) continue;
+            m10 = Math.min(m10, m10 + b + f);
+            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m10);
+            if (Math.min(p, m10) % 2) {
               let se = B.slice(1, -1);
               return { type: "em", raw: B, text: se, tokens: this.lexer.inlineTokens(se) };
             }
@@ -4330,8 +4351,8 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
             }
             if (c -= a, c > 0) continue;
             a = Math.min(a, a + c);
-            let k = [...r[0]][0].length, m9 = e.slice(0, o + r.index + k + a), b = m9.slice(o, -o);
-            return { type: "del", raw: m9, text: b, tokens: this.lexer.inlineTokens(b) };
+            let k = [...r[0]][0].length, m10 = e.slice(0, o + r.index + k + a), b = m10.slice(o, -o);
+            return { type: "del", raw: m10, text: b, tokens: this.lexer.inlineTokens(b) };
           }
         }
       }
@@ -5184,8 +5205,8 @@ Please report this to https://github.com/markedjs/marked.`, e) {
 
 // src/nexus/server/safe-markdown.ts
 function safeHref(destination) {
-  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m9, dec, hex2, name) => {
-    if (name) return REFS[name] ?? m9;
+  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m10, dec, hex2, name) => {
+    if (name) return REFS[name] ?? m10;
     const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
     return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
   });
@@ -5597,12 +5618,12 @@ function eventStream(ctx, r) {
                 if (!s || s.expiresAt <= ctx.now()) return gone();
                 if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
-                for (const m9 of page2.messages) {
-                  if (closed || !write(`id: ${m9.cursor}
-data: ${wireFor(m9, agentId)}
+                for (const m10 of page2.messages) {
+                  if (closed || !write(`id: ${m10.cursor}
+data: ${wireFor(m10, agentId)}
 
 `)) return;
-                  cursor = m9.cursor;
+                  cursor = m10.cursor;
                 }
                 if (!page2.more) break;
               }
@@ -5834,11 +5855,11 @@ function regexRule(name, precheck, spec) {
     const hits = [];
     const re2 = spec.re;
     re2.lastIndex = 0;
-    for (let m9 = re2.exec(text); m9; m9 = re2.exec(text)) {
-      const keep = spec.label ? (m9[1] ?? "").length : 0;
-      if (spec.accept && !spec.accept(m9[0].slice(keep))) continue;
-      const type = typeof spec.type === "string" ? spec.type : spec.type(m9[1] ?? "");
-      hits.push({ start: m9.index + keep, end: m9.index + m9[0].length, type });
+    for (let m10 = re2.exec(text); m10; m10 = re2.exec(text)) {
+      const keep = spec.label ? (m10[1] ?? "").length : 0;
+      if (spec.accept && !spec.accept(m10[0].slice(keep))) continue;
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m10[1] ?? "");
+      hits.push({ start: m10.index + keep, end: m10.index + m10[0].length, type });
     }
     return hits;
   };
@@ -6156,10 +6177,10 @@ function createSessionServer(deps) {
     }
     let pathMatched = false;
     for (const [method, re2, fn] of ROUTES) {
-      const m9 = re2.exec(req.path);
-      if (!m9) continue;
+      const m10 = re2.exec(req.path);
+      if (!m10) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m9.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m10.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
@@ -6690,7 +6711,7 @@ var init_nexus_store2 = __esm({
     PAIR_KEEP_MS = 2 * 36e5;
     LAZY_TOUCH_MS = 1e3;
     MAX_ATTEMPTS = 64;
-    decode = (m9) => JSON.parse(m9);
+    decode = (m10) => JSON.parse(m10);
     RedisNexusStore = class {
       constructor(redis, budget = {}) {
         this.redis = redis;
@@ -6719,7 +6740,7 @@ var init_nexus_store2 = __esm({
           if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
           if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
           const next = u.next ?? prev;
-          const appended = (u.append ?? []).flatMap((m9) => [String(m9.cursor), JSON.stringify(m9)]);
+          const appended = (u.append ?? []).flatMap((m10) => [String(m10.cursor), JSON.stringify(m10)]);
           const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
           if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
         }
@@ -6741,10 +6762,10 @@ var init_nexus_store2 = __esm({
           bytes = Buffer.byteLength(out2[0].wire);
         }
         for (const member of kept) {
-          const m9 = decode(member);
-          const size = Buffer.byteLength(m9.wire);
+          const m10 = decode(member);
+          const size = Buffer.byteLength(m10.wire);
           if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
-          out2.push(m9);
+          out2.push(m10);
           bytes += size;
         }
         return { messages: out2, more: false };
@@ -7125,9 +7146,9 @@ async function watch(agent2, saved, agentFor, p) {
     timeoutMs: timeoutS * 1e3,
     ...max ? { maxMessages: max } : {},
     ...after !== void 0 ? { after: after === "0" ? void 0 : after, explicitAfter: true } : {},
-    onMessage: (m9) => {
-      out(jsonLine(m9));
-      err(messageLine(m9));
+    onMessage: (m10) => {
+      out(jsonLine(m10));
+      err(messageLine(m10));
     }
   }).finally(offSignal);
   const summary = { event: "end", reason: stop.signal.aborted ? "signal" : r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...r.error ? { error: r.error.error ?? "refused", detail: r.error } : {} };
@@ -7350,8 +7371,8 @@ var agent = { name: "agent-id", value: "ID", description: "your agent id (saved 
 var sid = { name: "SESSION_ID", description: "the session id" };
 var X2 = "node {baseDir}/scripts/nexus.mjs";
 var run2 = async () => {
-  const m9 = await Promise.resolve().then(() => (init_nexus_run(), nexus_run_exports));
-  return (p, ctx) => m9.run(p.command, p, ctx);
+  const m10 = await Promise.resolve().then(() => (init_nexus_run(), nexus_run_exports));
+  return (p, ctx) => m10.run(p.command, p, ctx);
 };
 var NEXUS = {
   name: "nexus",

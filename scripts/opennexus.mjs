@@ -139,7 +139,7 @@ var init_errors2 = __esm({
       }
       details;
     };
-    isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "self_session"].includes(e.code);
+    isInputError = (e) => ["invalid_key", "invalid_url", "message_too_large", "empty_message", "private_key", "self_session"].includes(e.code);
     KeysError = class extends CodedError {
       constructor(code, message) {
         super(code, message);
@@ -207,23 +207,36 @@ var init_io = __esm({
   }
 });
 
+// builtin:node:os
+var m2, homedir, hostname;
+var init_node_os = __esm({
+  "builtin:node:os"() {
+    m2 = process.getBuiltinModule("node:os");
+    homedir = /* @__PURE__ */ (() => m2.homedir)();
+    hostname = /* @__PURE__ */ (() => m2.hostname)();
+  }
+});
+
 // builtin:node:path
-var m2, dirname, join, resolve;
+var m3, basename, dirname, isAbsolute, join, resolve, sep;
 var init_node_path = __esm({
   "builtin:node:path"() {
-    m2 = process.getBuiltinModule("node:path");
-    dirname = /* @__PURE__ */ (() => m2.dirname)();
-    join = /* @__PURE__ */ (() => m2.join)();
-    resolve = /* @__PURE__ */ (() => m2.resolve)();
+    m3 = process.getBuiltinModule("node:path");
+    basename = /* @__PURE__ */ (() => m3.basename)();
+    dirname = /* @__PURE__ */ (() => m3.dirname)();
+    isAbsolute = /* @__PURE__ */ (() => m3.isAbsolute)();
+    join = /* @__PURE__ */ (() => m3.join)();
+    resolve = /* @__PURE__ */ (() => m3.resolve)();
+    sep = /* @__PURE__ */ (() => m3.sep)();
   }
 });
 
 // builtin:node:url
-var m3, fileURLToPath;
+var m4, fileURLToPath;
 var init_node_url = __esm({
   "builtin:node:url"() {
-    m3 = process.getBuiltinModule("node:url");
-    fileURLToPath = /* @__PURE__ */ (() => m3.fileURLToPath)();
+    m4 = process.getBuiltinModule("node:url");
+    fileURLToPath = /* @__PURE__ */ (() => m4.fileURLToPath)();
   }
 });
 
@@ -234,15 +247,25 @@ function skillDir(moduleUrl) {
 function messengerDataDir(env2, moduleUrl) {
   return join(stateDir("opennexus", env2, moduleUrl), "..", "messenger");
 }
+function userStateBase(env2) {
+  const xdg = env2.XDG_STATE_HOME?.trim();
+  if (xdg && isAbsolute(xdg)) return join(xdg, "agent-messaging");
+  return join(env2.HOME?.trim() || homedir(), ".local", "state", "agent-messaging");
+}
 function stateDir(part, env2, moduleUrl) {
-  const base = env2.NEXUS_STATE_DIR ? resolve(env2.NEXUS_STATE_DIR) : join(skillDir(moduleUrl), ".state");
+  const own = env2.NEXUS_STATE_DIR?.trim();
+  const skill = skillDir(moduleUrl);
+  const base = own ? resolve(own) : insideNodeModules(skill) ? userStateBase(env2) : join(skill, ".state");
   return join(base, part);
 }
+var insideNodeModules;
 var init_state_dir = __esm({
   "src/cli/state-dir.ts"() {
     "use strict";
+    init_node_os();
     init_node_path();
     init_node_url();
+    insideNodeModules = (dir) => dir.split(sep).includes("node_modules");
   }
 });
 
@@ -314,44 +337,44 @@ var init_limits = __esm({
 });
 
 // builtin:node:fs
-var m4, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
+var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
-    m4 = process.getBuiltinModule("node:fs");
-    accessSync = /* @__PURE__ */ (() => m4.accessSync)();
-    closeSync = /* @__PURE__ */ (() => m4.closeSync)();
-    constants = /* @__PURE__ */ (() => m4.constants)();
-    existsSync = /* @__PURE__ */ (() => m4.existsSync)();
-    fsyncSync = /* @__PURE__ */ (() => m4.fsyncSync)();
-    linkSync = /* @__PURE__ */ (() => m4.linkSync)();
-    mkdirSync = /* @__PURE__ */ (() => m4.mkdirSync)();
-    openSync = /* @__PURE__ */ (() => m4.openSync)();
-    readFileSync = /* @__PURE__ */ (() => m4.readFileSync)();
-    readdirSync = /* @__PURE__ */ (() => m4.readdirSync)();
-    renameSync = /* @__PURE__ */ (() => m4.renameSync)();
-    rmSync = /* @__PURE__ */ (() => m4.rmSync)();
-    statSync = /* @__PURE__ */ (() => m4.statSync)();
-    unlinkSync = /* @__PURE__ */ (() => m4.unlinkSync)();
-    writeFileSync = /* @__PURE__ */ (() => m4.writeFileSync)();
+    m5 = process.getBuiltinModule("node:fs");
+    accessSync = /* @__PURE__ */ (() => m5.accessSync)();
+    closeSync = /* @__PURE__ */ (() => m5.closeSync)();
+    constants = /* @__PURE__ */ (() => m5.constants)();
+    existsSync = /* @__PURE__ */ (() => m5.existsSync)();
+    fsyncSync = /* @__PURE__ */ (() => m5.fsyncSync)();
+    linkSync = /* @__PURE__ */ (() => m5.linkSync)();
+    mkdirSync = /* @__PURE__ */ (() => m5.mkdirSync)();
+    openSync = /* @__PURE__ */ (() => m5.openSync)();
+    readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
+    readdirSync = /* @__PURE__ */ (() => m5.readdirSync)();
+    renameSync = /* @__PURE__ */ (() => m5.renameSync)();
+    rmSync = /* @__PURE__ */ (() => m5.rmSync)();
+    statSync = /* @__PURE__ */ (() => m5.statSync)();
+    unlinkSync = /* @__PURE__ */ (() => m5.unlinkSync)();
+    writeFileSync = /* @__PURE__ */ (() => m5.writeFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m5, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
+var m6, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
-    m5 = process.getBuiltinModule("node:fs/promises");
-    access = /* @__PURE__ */ (() => m5.access)();
-    link = /* @__PURE__ */ (() => m5.link)();
-    mkdir = /* @__PURE__ */ (() => m5.mkdir)();
-    open = /* @__PURE__ */ (() => m5.open)();
-    readFile = /* @__PURE__ */ (() => m5.readFile)();
-    readdir = /* @__PURE__ */ (() => m5.readdir)();
-    realpath = /* @__PURE__ */ (() => m5.realpath)();
-    rename = /* @__PURE__ */ (() => m5.rename)();
-    rm = /* @__PURE__ */ (() => m5.rm)();
-    stat = /* @__PURE__ */ (() => m5.stat)();
-    unlink = /* @__PURE__ */ (() => m5.unlink)();
+    m6 = process.getBuiltinModule("node:fs/promises");
+    access = /* @__PURE__ */ (() => m6.access)();
+    link = /* @__PURE__ */ (() => m6.link)();
+    mkdir = /* @__PURE__ */ (() => m6.mkdir)();
+    open = /* @__PURE__ */ (() => m6.open)();
+    readFile = /* @__PURE__ */ (() => m6.readFile)();
+    readdir = /* @__PURE__ */ (() => m6.readdir)();
+    realpath = /* @__PURE__ */ (() => m6.realpath)();
+    rename = /* @__PURE__ */ (() => m6.rename)();
+    rm = /* @__PURE__ */ (() => m6.rm)();
+    stat = /* @__PURE__ */ (() => m6.stat)();
+    unlink = /* @__PURE__ */ (() => m6.unlink)();
   }
 });
 
@@ -474,21 +497,21 @@ var init_atomic_file = __esm({
 });
 
 // builtin:node:crypto
-var m6, createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, randomUUID, sign, verify;
+var m7, createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes, randomUUID, sign, verify;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
-    m6 = process.getBuiltinModule("node:crypto");
-    createCipheriv = /* @__PURE__ */ (() => m6.createCipheriv)();
-    createDecipheriv = /* @__PURE__ */ (() => m6.createDecipheriv)();
-    createHash = /* @__PURE__ */ (() => m6.createHash)();
-    createPrivateKey = /* @__PURE__ */ (() => m6.createPrivateKey)();
-    createPublicKey = /* @__PURE__ */ (() => m6.createPublicKey)();
-    diffieHellman = /* @__PURE__ */ (() => m6.diffieHellman)();
-    hkdfSync = /* @__PURE__ */ (() => m6.hkdfSync)();
-    randomBytes = /* @__PURE__ */ (() => m6.randomBytes)();
-    randomUUID = /* @__PURE__ */ (() => m6.randomUUID)();
-    sign = /* @__PURE__ */ (() => m6.sign)();
-    verify = /* @__PURE__ */ (() => m6.verify)();
+    m7 = process.getBuiltinModule("node:crypto");
+    createCipheriv = /* @__PURE__ */ (() => m7.createCipheriv)();
+    createDecipheriv = /* @__PURE__ */ (() => m7.createDecipheriv)();
+    createHash = /* @__PURE__ */ (() => m7.createHash)();
+    createPrivateKey = /* @__PURE__ */ (() => m7.createPrivateKey)();
+    createPublicKey = /* @__PURE__ */ (() => m7.createPublicKey)();
+    diffieHellman = /* @__PURE__ */ (() => m7.diffieHellman)();
+    hkdfSync = /* @__PURE__ */ (() => m7.hkdfSync)();
+    randomBytes = /* @__PURE__ */ (() => m7.randomBytes)();
+    randomUUID = /* @__PURE__ */ (() => m7.randomUUID)();
+    sign = /* @__PURE__ */ (() => m7.sign)();
+    verify = /* @__PURE__ */ (() => m7.verify)();
   }
 });
 
@@ -1592,12 +1615,12 @@ var init_stream_auth = __esm({
 });
 
 // builtin:node:http
-var m7, createServer, request;
+var m8, createServer, request;
 var init_node_http = __esm({
   "builtin:node:http"() {
-    m7 = process.getBuiltinModule("node:http");
-    createServer = /* @__PURE__ */ (() => m7.createServer)();
-    request = /* @__PURE__ */ (() => m7.request)();
+    m8 = process.getBuiltinModule("node:http");
+    createServer = /* @__PURE__ */ (() => m8.createServer)();
+    request = /* @__PURE__ */ (() => m8.request)();
   }
 });
 
@@ -2175,6 +2198,8 @@ function handleInbound(cache0, env2, ctx) {
         changed = true;
         ready = from;
         events.push({ type: "session_established", peer: from, sessionId: b64(done.session.sessionId), initiator: "self" });
+      } else if (from && ctx.replay) {
+        reject("hello_ack", "HELLO_ACK already received");
       } else if (from) events.push({ type: "hello_ack", from });
       break;
     }
@@ -2676,14 +2701,29 @@ var init_listening = __esm({
   }
 });
 
-// src/opennexus/sending.ts
+// src/opennexus/recipient.ts
+function knownPeerId(cache, to) {
+  if (cache.sessions[to] || cache.pending[to]) return to;
+  const start = to.replace(/(\.\.\.|\u2026)$/, "");
+  if (start.length < MIN_ID_PREFIX || start.length >= 44) return void 0;
+  const ids = /* @__PURE__ */ new Set([...Object.keys(cache.sessions), ...Object.keys(cache.pending), ...Object.keys(cache.peerMessengerUrls), ...cache.outbox.map((e) => e.peer)]);
+  const hits = [...ids].filter((id) => id.startsWith(start));
+  if (hits.length === 1) return hits[0];
+  throw new ClientError(
+    "invalid_key",
+    `${JSON.stringify(clip(to))} is not a public key, and ${hits.length ? `it starts ${hits.length} known agent ids` : "no known peer's agent id starts with it"}: run \`opennexus peers\` for the full agent id (or give the peer's public key and --messenger-url)`
+  );
+}
 function resolvePeer(cache, to, url) {
-  const known = cache.sessions[to]?.peerPublicKey ?? cache.pending[to]?.peerPublicKey;
+  const looksLikeKey = /^[A-Za-z0-9+/]{43}=$/.test(to.trim());
+  const id = looksLikeKey ? cache.sessions[to] || cache.pending[to] ? to : void 0 : knownPeerId(cache, to.trim());
+  const known = id === void 0 ? void 0 : knownKey(cache, id);
+  if (id !== void 0 && !known) throw new ClientError("invalid_key", `no public key is known for peer ${short(id)}: give --to its public key (see \`opennexus peers\`)`);
   let peerPub;
   try {
     peerPub = parseKeyText(known ?? to, "public key");
   } catch (e) {
-    throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}`);
+    throw new ClientError("invalid_key", `Invalid peer public key: ${e.message}; give the peer's public key (44 base64 characters), a file holding it, or the agent id of a known peer (\`opennexus peers\` lists them)`);
   }
   const peerId = agentIdOf(peerPub);
   const peer = b64(peerId);
@@ -2694,16 +2734,42 @@ function resolvePeer(cache, to, url) {
   }
   return { peer, peerId, peerPub, peerUrl };
 }
+function refuseSelf(link2, to) {
+  const t = to.trim();
+  const self = link2.identity;
+  if (t === b64(self.seed)) {
+    throw new ClientError("private_key", "the recipient given is this agent's own private key, a secret that must never leave this machine: give the peer's public key (their public_key file, or `public_key` in their `whoami`), or the agent id of a known peer (`opennexus peers`)");
+  }
+  if (t === self.publicKeyB64 || t === self.agentIdB64) {
+    throw new ClientError("self_session", "Refusing self-session: the recipient is this agent itself (its own public key or agent id); give the peer's public key, or the agent id of a known peer (`opennexus peers`)");
+  }
+}
+var MIN_ID_PREFIX, knownKey;
+var init_recipient = __esm({
+  "src/opennexus/recipient.ts"() {
+    "use strict";
+    init_bytes();
+    init_identity();
+    init_errors2();
+    init_link();
+    MIN_ID_PREFIX = 8;
+    knownKey = (cache, id) => cache.sessions[id]?.peerPublicKey ?? cache.pending[id]?.peerPublicKey ?? cache.outbox.find((e) => e.peer === id && e.peerPublicKey)?.peerPublicKey;
+  }
+});
+
+// src/opennexus/sending.ts
 async function send(link2, opts, timing) {
   const bytes2 = typeof opts.message === "string" ? utf8(opts.message) : opts.message;
+  if (bytes2.length === 0) throw new ClientError("empty_message", "the message is empty: nothing would reach the peer but a blank line; give the text to send");
   if (bytes2.length > MAX_MESSAGE_BYTES) throw new ClientError("message_too_large", `the message is ${bytes2.length} bytes; at most ${MAX_MESSAGE_BYTES} fit in one DATA message`);
+  refuseSelf(link2, opts.peerPublicKey);
   const givenUrl = opts.peerMessengerUrl === void 0 ? void 0 : checkedMessengerUrl(opts.peerMessengerUrl, "the peer's");
   const id = b64(randomBytes2(9)).replace(/[+/]/g, (c) => c === "+" ? "-" : "_");
   const signal = opts.signal;
   const now = Date.now();
   const { p, flushed } = await link2.store.update((c0) => {
     const p2 = resolvePeer(c0, opts.peerPublicKey, givenUrl);
-    if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session");
+    if (p2.peer === link2.identity.agentIdB64) throw new ClientError("self_session", "Refusing self-session: the recipient is this agent itself; give a peer's public key or agent id (`opennexus peers`)");
     const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p2.peer, bytes: bytes2, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p2.peerPub) });
     if (!q.ok) throw outboxFull(q);
     const c = q.cache.peerMessengerUrls[p2.peer] === p2.peerUrl ? q.cache : { ...q.cache, peerMessengerUrls: { ...q.cache.peerMessengerUrls, [p2.peer]: p2.peerUrl } };
@@ -2806,12 +2872,12 @@ var init_sending = __esm({
     init_bytes();
     init_crypto();
     init_delivery();
-    init_identity();
     init_initiator();
     init_outbox();
     init_errors2();
     init_link();
     init_posting();
+    init_recipient();
     init_waiting();
   }
 });
@@ -3064,6 +3130,7 @@ function eventLines(e) {
   }
 }
 function eventJson(e) {
+  if (e.type === "rejected" && e.duplicate) return { event: "already_received", what: e.what, from: e.from ?? null };
   const { type, ...rest } = e;
   const o = { event: type === "session_established" ? "handshake" : type };
   for (const [k, v] of Object.entries(rest)) {
@@ -3234,14 +3301,14 @@ var init_opennexus_peers = __esm({
 });
 
 // builtin:node:net
-var m8, BlockList, createConnection, createServer2, isIP;
+var m9, BlockList, createConnection, createServer2, isIP;
 var init_node_net = __esm({
   "builtin:node:net"() {
-    m8 = process.getBuiltinModule("node:net");
-    BlockList = /* @__PURE__ */ (() => m8.BlockList)();
-    createConnection = /* @__PURE__ */ (() => m8.createConnection)();
-    createServer2 = /* @__PURE__ */ (() => m8.createServer)();
-    isIP = /* @__PURE__ */ (() => m8.isIP)();
+    m9 = process.getBuiltinModule("node:net");
+    BlockList = /* @__PURE__ */ (() => m9.BlockList)();
+    createConnection = /* @__PURE__ */ (() => m9.createConnection)();
+    createServer2 = /* @__PURE__ */ (() => m9.createServer)();
+    isIP = /* @__PURE__ */ (() => m9.isIP)();
   }
 });
 
@@ -4395,15 +4462,6 @@ var init_messenger_file_store = __esm({
         await this.journal.close();
       }
     };
-  }
-});
-
-// builtin:node:os
-var m9, hostname;
-var init_node_os = __esm({
-  "builtin:node:os"() {
-    m9 = process.getBuiltinModule("node:os");
-    hostname = /* @__PURE__ */ (() => m9.hostname)();
   }
 });
 
@@ -5996,7 +6054,9 @@ async function whoami(p, ctx) {
 }
 async function generateKeys2(p, ctx) {
   const paths = keyPaths(p, dirOf(ctx));
-  const id = await generateKeys(paths, { force: p.flags.force === true });
+  const id = await generateKeys(paths, { force: p.flags.force === true }).catch((e) => {
+    throw unwritableKeys(e, paths);
+  });
   if (p.flags.json) {
     out(toJson({ ok: true, agent_id: id.agentIdB64, public_key: id.publicKeyB64, public_key_file: paths.pub, private_key_file: paths.priv }));
   } else {
@@ -6007,11 +6067,28 @@ async function generateKeys2(p, ctx) {
   }
   return 0;
 }
+function unwritableKeys(e, paths) {
+  const code = e.code;
+  if (typeof code !== "string" || !code.startsWith("E")) return e;
+  const dir = dirname(paths.priv);
+  return new CliError(
+    `cannot write the key files in ${dir}: ${WHY[code] ?? code} (${code}). Choose a writable place: set NEXUS_STATE_DIR to a folder you can write (keys go to its opennexus/ folder), or pass --priv-key and --pub-key.`,
+    1,
+    "state_dir_not_writable"
+  );
+}
+function refusePrivateKeyFile(to, own) {
+  if (!existsSync(to)) return;
+  if (resolve(to) === resolve(own.priv) || /priv/i.test(basename(to))) {
+    throw new CliError(`--to ${to} is a private key file: give the peer's public key (their public_key file, or \`public_key\` in their \`whoami\`), or the agent id of a known peer (\`opennexus peers\`)`, 2, "private_key");
+  }
+}
 async function send2(p, ctx) {
   let message = str(p, "message");
   if (message === "-") message = (await readStdin()).replace(/\n$/, "");
   const wait = int(p, "wait", 0, 600) ?? 30;
   const ttl = int(p, "ttl", 1, 30 * 24 * 3600) ?? 24 * 3600;
+  refusePrivateKeyFile(str(p, "to"), keyPaths(p, dirOf(ctx)));
   const peerKey = await keyTextOrFile(str(p, "to"));
   const json2 = p.flags.json === true;
   const client = await clientOf(p, ctx, { helloAckTimeoutMs: wait * 1e3, outboxTtlMs: ttl * 1e3, log: json2 ? err : out });
@@ -6047,9 +6124,12 @@ async function serve2(p, ctx) {
   err("Messenger stopped.");
   return 0;
 }
+var WHY;
 var init_opennexus_run = __esm({
   "src/cli/opennexus-run.ts"() {
     "use strict";
+    init_node_fs();
+    init_node_path();
     init_args();
     init_io();
     init_opennexus_context();
@@ -6058,6 +6138,16 @@ var init_opennexus_run = __esm({
     init_keys();
     init_opennexus_stream();
     init_opennexus_peers();
+    WHY = {
+      EROFS: "the file system is read-only",
+      EACCES: "permission denied",
+      EPERM: "the operation is not permitted there",
+      ENOTDIR: "a part of that path is a file, not a folder",
+      ENOSPC: "the disk is full",
+      EDQUOT: "the disk quota is used up",
+      EISDIR: "a folder is in the way of a key file",
+      ENAMETOOLONG: "the path is too long"
+    };
   }
 });
 
@@ -6264,7 +6354,10 @@ var stream2 = {
     { name: "timeout", value: "SECONDS", description: "exit 0 after this many seconds" },
     { name: "max-messages", value: "N", description: "exit 0 after N messages" }
   ],
-  notes: ["Without --timeout or --max-messages it runs until Ctrl-C / SIGTERM (exit 0)."],
+  notes: [
+    "Without --timeout or --max-messages it runs until Ctrl-C / SIGTERM (exit 0).",
+    'Your messenger delivers recent frames again to a new stream (so a stolen stream cannot take them for good): a frame this agent already handled is shown as "Skipping a message already received" (with --json: {"event":"already_received","what":"data","from":AGENT_ID}), never as a message or a new handshake; nothing needs doing about it.'
+  ],
   examples: [
     "node {baseDir}/scripts/opennexus.mjs stream --json --timeout 30 --max-messages 1"
   ],
@@ -6287,7 +6380,7 @@ var OPENNEXUS = {
   commands: [generateKeys3, whoami2, send3, stream2, peers2, outbox2, serve3],
   env: [
     ["MESSENGER_URL", "https://api.opennexus.cc", "your own messenger (send, stream, whoami)"],
-    ["NEXUS_STATE_DIR", "<skill dir>/.state", "state directory; keys and sessions live in its opennexus/ folder"],
+    ["NEXUS_STATE_DIR", "<skill dir>/.state", "state directory; keys and sessions live in its opennexus/ folder. Installed under node_modules, the default is $XDG_STATE_HOME/agent-messaging (or ~/.local/state/agent-messaging), which `npm ci` does not wipe"],
     ["OPENNEXUS_HTTP_TIMEOUT", "20", "seconds a request (connect, headers and whole answer) may take before it fails"],
     ...MESSENGER_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`])
   ],
@@ -6310,6 +6403,12 @@ main(
       err(kind === "usage" ? `Error: ${safeText(message)}
 Run 'opennexus${cmd} --help' for usage.` : `Error: ${safeText(message)}`);
       return code;
+    },
+    // As `nexus`: the usage error is JSON on stdout (what a program reads), the help on stderr.
+    noCommand(help) {
+      err(help);
+      out(toJson({ ok: false, error: { code: "usage", message: "no command given; see the help on stderr" } }));
+      return 2;
     }
   }
 );

@@ -90,7 +90,10 @@ export const stream: CommandDef = {
     { name: 'timeout', value: 'SECONDS', description: 'exit 0 after this many seconds' },
     { name: 'max-messages', value: 'N', description: 'exit 0 after N messages' },
   ],
-  notes: ['Without --timeout or --max-messages it runs until Ctrl-C / SIGTERM (exit 0).'],
+  notes: [
+    'Without --timeout or --max-messages it runs until Ctrl-C / SIGTERM (exit 0).',
+    'Your messenger delivers recent frames again to a new stream (so a stolen stream cannot take them for good): a frame this agent already handled is shown as "Skipping a message already received" (with --json: {"event":"already_received","what":"data","from":AGENT_ID}), never as a message or a new handshake; nothing needs doing about it.',
+  ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs stream --json --timeout 30 --max-messages 1',
   ],
@@ -115,7 +118,7 @@ export const OPENNEXUS: ProgramDef = {
   commands: [generateKeys, whoami, send, stream, peers, outbox, serve],
   env: [
     ['MESSENGER_URL', 'https://api.opennexus.cc', 'your own messenger (send, stream, whoami)'],
-    ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; keys and sessions live in its opennexus/ folder'],
+    ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; keys and sessions live in its opennexus/ folder. Installed under node_modules, the default is $XDG_STATE_HOME/agent-messaging (or ~/.local/state/agent-messaging), which `npm ci` does not wipe'],
     ['OPENNEXUS_HTTP_TIMEOUT', '20', 'seconds a request (connect, headers and whole answer) may take before it fails'],
     ...MESSENGER_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`] as const),
   ],

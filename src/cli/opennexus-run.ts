@@ -2,12 +2,14 @@
  * The opennexus commands' effects: key files, sending, the messenger. Human lines follow the
  * reference's wording (opennexus spec §1.2, §4.2) so people and seed instructions recognise them.
  */
+import { existsSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { int, str, type Parsed } from './args.ts';
 import { CliError, err, onStopSignal, out, readStdin, safeText, toJson } from './io.ts';
 import { clientOf, dirOf, keyPaths, loadIdentity, ownMessenger, type Ctx } from './opennexus-context.ts';
 import { inlineFiles } from '../store/files.ts';
 import { messengerDataDir } from './state-dir.ts';
-import { generateKeys as generateKeysFiles, keyTextOrFile } from '../opennexus/keys.ts';
+import { generateKeys as generateKeysFiles, keyTextOrFile, type KeyPaths } from '../opennexus/keys.ts';
 
 export { stream } from './opennexus-stream.ts';
 export { outbox, peers } from './opennexus-peers.ts';
@@ -21,7 +23,9 @@ export async function whoami(p: Parsed, ctx: Ctx): Promise<number> {
 
 export async function generateKeys(p: Parsed, ctx: Ctx): Promise<number> {
   const paths = keyPaths(p, dirOf(ctx));
-  const id = await generateKeysFiles(paths, { force: p.flags.force === true });
+  const id = await generateKeysFiles(paths, { force: p.flags.force === true }).catch((e: unknown) => {
+    throw unwritableKeys(e, paths);
+  });
   if (p.flags.json) {
     out(toJson({ ok: true, agent_id: id.agentIdB64, public_key: id.publicKeyB64, public_key_file: paths.pub, private_key_file: paths.priv }));
   } else {
@@ -31,12 +35,48 @@ export async function generateKeys(p: Parsed, ctx: Ctx): Promise<number> {
   return 0;
 }
 
+/** What a file system error means for a person, by its code. */
+const WHY: Record<string, string> = {
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted there',
+  ENOTDIR: 'a part of that path is a file, not a folder',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EISDIR: 'a folder is in the way of a key file',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+/**
+ * A key file that could not be written: which folder, why, what to do (never the raw error
+ * naming a temporary file). Exit 1: the environment, not the input, has to change.
+ */
+function unwritableKeys(e: unknown, paths: KeyPaths): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string' || !code.startsWith('E')) return e;
+  const dir = dirname(paths.priv);
+  return new CliError(
+    `cannot write the key files in ${dir}: ${WHY[code] ?? code} (${code}). Choose a writable place: set NEXUS_STATE_DIR to a folder you can write (keys go to its opennexus/ folder), or pass --priv-key and --pub-key.`,
+    1,
+    'state_dir_not_writable',
+  );
+}
+
+/** A file given as --to that is a private key (the peer's public key was meant): refused unread. */
+function refusePrivateKeyFile(to: string, own: KeyPaths): void {
+  if (!existsSync(to)) return;
+  if (resolve(to) === resolve(own.priv) || /priv/i.test(basename(to))) {
+    throw new CliError(`--to ${to} is a private key file: give the peer's public key (their public_key file, or \`public_key\` in their \`whoami\`), or the agent id of a known peer (\`opennexus peers\`)`, 2, 'private_key');
+  }
+}
+
 export async function send(p: Parsed, ctx: Ctx): Promise<number> {
   // --to and --message are required by the command table (parseArgs).
   let message = str(p, 'message')!;
   if (message === '-') message = (await readStdin()).replace(/\n$/, '');
   const wait = int(p, 'wait', 0, 600) ?? 30;
   const ttl = int(p, 'ttl', 1, 30 * 24 * 3600) ?? 24 * 3600;
+  refusePrivateKeyFile(str(p, 'to')!, keyPaths(p, dirOf(ctx)));
   const peerKey = await keyTextOrFile(str(p, 'to')!);
   const json = p.flags.json === true;
   const client = await clientOf(p, ctx, { helloAckTimeoutMs: wait * 1000, outboxTtlMs: ttl * 1000, log: json ? err : out });

@@ -62,6 +62,9 @@ function eventLines(e: ClientEvent): string[] {
 }
 
 function eventJson(e: ClientEvent): Record<string, unknown> {
+  // A frame handled before (our messenger replays recent ones to a new stream): said as plain
+  // mode says it, not as a rejection, without the decryption detail.
+  if (e.type === 'rejected' && e.duplicate) return { event: 'already_received', what: e.what, from: e.from ?? null };
   const { type, ...rest } = e as ClientEvent & Record<string, unknown>;
   const o: Record<string, unknown> = { event: type === 'session_established' ? 'handshake' : type };
   for (const [k, v] of Object.entries(rest)) {

@@ -8,6 +8,8 @@ export type ClientErrorCode =
   | 'invalid_key'
   | 'invalid_url'
   | 'message_too_large'
+  | 'empty_message'
+  | 'private_key'
   | 'self_session'
   | 'hello_failed'
   | 'hello_ack_timeout'
@@ -32,7 +34,7 @@ export class ClientError extends CodedError {
 }
 
 /** Bad input from the caller rather than a failure on the way (exit code 2 in the CLI). */
-export const isInputError = (e: ClientError) => ['invalid_key', 'invalid_url', 'message_too_large', 'self_session'].includes(e.code);
+export const isInputError = (e: ClientError) => ['invalid_key', 'invalid_url', 'message_too_large', 'empty_message', 'private_key', 'self_session'].includes(e.code);
 
 /** `no_keys` and `exists` are states to act on; `unreadable` and `bad_key` are bad input. */
 export class KeysError extends CodedError {

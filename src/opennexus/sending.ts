@@ -10,16 +10,16 @@
  * answers on that session, and sends it again if the peer says it lost the session.
  */
 import { b64, utf8 } from './core/bytes.ts';
-import type { CacheState, PendingHandshake } from './core/cache.ts';
+import type { PendingHandshake } from './core/cache.ts';
 import { randomBytes } from './core/crypto.ts';
 import { HELLO_RETRY_MS } from './core/delivery.ts';
-import { agentIdOf, parseKeyText } from './core/identity.ts';
 import { beginHandshake, completeHandshake, dropPending, isAckFor } from './core/initiator.ts';
 import { MAX_MESSAGE_BYTES, OUTBOX_PEER_MAX_BYTES, OUTBOX_PEER_MAX_ENTRIES, accepted, enqueue, flushPeer, reclaimStale, type Flushed, type OutboxEntry, type OutboxFull } from './core/outbox.ts';
 import type { HelloMessage } from './core/wire.ts';
 import { ClientError } from './errors.ts';
-import { checkedMessengerUrl, clip, short, type Link } from './link.ts';
+import { checkedMessengerUrl, short, type Link } from './link.ts';
 import { postInOrder } from './posting.ts';
+import { refuseSelf, resolvePeer, type Peer } from './recipient.ts';
 import type { SseStream } from './transport.ts';
 import { waitForMessage } from './waiting.ts';
 
@@ -62,39 +62,12 @@ export interface SendTiming {
 /** What the first locked step decided: send now, or wait for a handshake (begun now or before). */
 type First = { flushed: Flushed[]; mine: OutboxEntry | undefined } | { pending: PendingHandshake; hello?: HelloMessage };
 
-interface Peer {
-  peer: string;
-  peerId: Uint8Array;
-  peerPub: Uint8Array;
-  peerUrl: string;
-}
-
-/** Who `to` is: a public key, or the id of a peer whose key the cache holds. */
-function resolvePeer(cache: CacheState, to: string, url: string | undefined): Peer {
-  const known = cache.sessions[to]?.peerPublicKey ?? cache.pending[to]?.peerPublicKey;
-  let peerPub: Uint8Array;
-  try {
-    peerPub = parseKeyText(known ?? to, 'public key');
-  } catch (e) {
-    throw new ClientError('invalid_key', `Invalid peer public key: ${(e as Error).message}`);
-  }
-  const peerId = agentIdOf(peerPub);
-  const peer = b64(peerId);
-  const peerUrl = url ?? cache.peerMessengerUrls[peer];
-  if (!peerUrl) {
-    // `to` is a key or an id this agent has never seen (both are 44 base64 characters).
-    const what = known
-      ? `no messenger URL known for peer ${short(peer)}`
-      : `${short(to)} is not the agent id of a known peer, and no messenger URL is known for it as a public key (agent id ${short(peer)})`;
-    throw new ClientError('invalid_key', `${what}: give --messenger-url, or --to a peer listed by \`peers\``);
-  }
-  return { peer, peerId, peerPub, peerUrl };
-}
-
 export async function send(link: Link, opts: SendOptions, timing: SendTiming): Promise<SendResult> {
   const bytes = typeof opts.message === 'string' ? utf8(opts.message) : opts.message;
   // Refused before it enters the outbox: the messenger would refuse its DATA (core/outbox.ts).
+  if (bytes.length === 0) throw new ClientError('empty_message', 'the message is empty: nothing would reach the peer but a blank line; give the text to send');
   if (bytes.length > MAX_MESSAGE_BYTES) throw new ClientError('message_too_large', `the message is ${bytes.length} bytes; at most ${MAX_MESSAGE_BYTES} fit in one DATA message`);
+  refuseSelf(link, opts.peerPublicKey);
   const givenUrl = opts.peerMessengerUrl === undefined ? undefined : checkedMessengerUrl(opts.peerMessengerUrl, "the peer's");
   const id = b64(randomBytes(9)).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
   const signal = opts.signal;
@@ -104,7 +77,7 @@ export async function send(link: Link, opts: SendOptions, timing: SendTiming): P
   const now = Date.now();
   const { p, flushed } = await link.store.update<{ p: Peer; flushed: Flushed[] | null }>((c0) => {
     const p = resolvePeer(c0, opts.peerPublicKey, givenUrl);
-    if (p.peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session');
+    if (p.peer === link.identity.agentIdB64) throw new ClientError('self_session', 'Refusing self-session: the recipient is this agent itself; give a peer\'s public key or agent id (`opennexus peers`)');
     // What expired stays until a stream's tick reports it (enqueue does not count it); a seal
     // whose POST never answered goes out again.
     const q = enqueue(reclaimStale(c0, now).cache, { id, peer: p.peer, bytes, createdMs: now, expiresMs: now + timing.ttlMs, peerPublicKey: b64(p.peerPub) });

@@ -3,7 +3,7 @@
  * where it has one (opennexus spec §4.2).
  */
 import { CodedError } from '../errors.js';
-export type ClientErrorCode = 'invalid_key' | 'invalid_url' | 'message_too_large' | 'self_session' | 'hello_failed' | 'hello_ack_timeout' | 'hello_ack_invalid' | 'derive_failed' | 'encrypt_failed' | 'data_failed' | 'outbox_full' | 'network' | 'aborted';
+export type ClientErrorCode = 'invalid_key' | 'invalid_url' | 'message_too_large' | 'empty_message' | 'private_key' | 'self_session' | 'hello_failed' | 'hello_ack_timeout' | 'hello_ack_invalid' | 'derive_failed' | 'encrypt_failed' | 'data_failed' | 'outbox_full' | 'network' | 'aborted';
 export declare class ClientError extends CodedError {
     /** Machine-readable facts the message names (e.g. a full `peer_id`), for the CLI's JSON. */
     readonly details?: Record<string, string | number> | undefined;

@@ -183,6 +183,9 @@ export function handleInbound(cache0: CacheState, env: Envelope, ctx: InboundCon
         changed = true;
         ready = from;
         events.push({ type: 'session_established', peer: from, sessionId: b64(done.session.sessionId), initiator: 'self' });
+      } else if (from && ctx.replay) {
+        // Replayed, and no handshake of ours waits for it: it completed one when it first came.
+        reject('hello_ack', 'HELLO_ACK already received');
       } else if (from) events.push({ type: 'hello_ack', from });
       break;
     }
