@@ -10144,7 +10144,7 @@ function messengerEnv(e, opts) {
   return { ...e, DATA_DIR: dir ?? "none" };
 }
 var nth = (port, i) => port === 0 ? 0 : port + i;
-async function startHub(opts) {
+async function startHub(opts = {}) {
   const host = opts.host ?? "127.0.0.1";
   const e = hubEnv(opts.env ?? {}, host);
   const n = opts.instances ?? 1;

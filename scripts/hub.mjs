@@ -8430,7 +8430,7 @@ function messengerEnv(e, opts) {
   const dir = own || (shared === "none" ? "none" : shared ? join(shared, "messenger") : opts.messengerDataDir ?? "none");
   return { ...e, DATA_DIR: dir ?? "none" };
 }
-async function startHub(opts) {
+async function startHub(opts = {}) {
   const host = opts.host ?? "127.0.0.1";
   const e = hubEnv(opts.env ?? {}, host);
   const n = opts.instances ?? 1;

@@ -37,7 +37,8 @@ function messengerEnv(e: Record<string, string | undefined>, opts: HubOptions): 
 /** Port 0 stays 0 (any free port) for every instance; else instance i gets port + i. */
 const nth = (port: number, i: number) => (port === 0 ? 0 : port + i);
 
-export async function startHub(opts: HubOptions) {
+/** With no options: both servers on 127.0.0.1, the messenger on :8080 and the session server on :3000, in memory. */
+export async function startHub(opts: HubOptions = {}) {
   const host = opts.host ?? '127.0.0.1';
   const e = hubEnv(opts.env ?? {}, host);
   const n = opts.instances ?? 1;

@@ -162,7 +162,7 @@ describe('opennexus CLI', () => {
     expect([badFlag.exitCode, badFlag.stderr]).toEqual([2, "Error: unknown flag --bogus\nRun 'opennexus send --help' for usage."]);
     const badKey = await runScript(OPENNEXUS, ['send', '--to', 'AAAA', '--messenger-url', m1.url, '--message', 'x', '--json'], env);
     expect(badKey.exitCode).toBe(2);
-    expect(JSON.parse(badKey.stdout)).toEqual({ ok: false, error: { code: 'invalid_key', message: 'Invalid peer public key: public key must be 32 bytes, got 3' } });
+    expect(JSON.parse(badKey.stdout)).toEqual({ ok: false, error: { code: 'invalid_key', message: "Invalid peer public key: public key must be 32 bytes, got 3; give the peer's public key (44 base64 characters), a file holding it, or the agent id of a known peer (`opennexus peers` lists them)" } });
     const noFile = await runScript(OPENNEXUS, ['send', '--to', './no-such-key', '--message', 'x', '--json'], env);
     expect([noFile.exitCode, JSON.parse(noFile.stdout).error.message]).toEqual([2, "./no-such-key: no such file (give the peer's public key, its agent id, or a file holding the key)"]);
     const stranger = (await agent(m1.url)).pub;

@@ -9,7 +9,8 @@ export interface HubOptions {
     messengerDataDir?: string | null;
     instances?: number;
 }
-export declare function startHub(opts: HubOptions): Promise<{
+/** With no options: both servers on 127.0.0.1, the messenger on :8080 and the session server on :3000, in memory. */
+export declare function startHub(opts?: HubOptions): Promise<{
     messengerUrl: string;
     nexusUrl: string;
     messengerUrls: string[];

@@ -9,7 +9,7 @@
  * client. So the client is the rightmost hop that is not one of our proxies, never the leftmost
  * (a forged leftmost entry would give every request a fresh rate-limit key).
  */
-import { BlockList } from 'node:net';
+import type { BlockList } from '../node-types.js';
 /**
  * `false`: ignore forwarding headers. `hops`: that many proxies stand in front of every request.
  * `trusted`: proxies are recognised by address; other peers' headers are ignored.

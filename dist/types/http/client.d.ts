@@ -6,7 +6,7 @@
  * so a server that trickles a byte every few seconds cannot hold us), every response body is
  * read up to a byte cap, and an AbortSignal ends whatever is in flight at once.
  */
-import { type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from '../node-types.js';
 export { NetworkError, type NetworkErrorCode } from './network-error.js';
 /** 1 MiB: ten times the largest answer either protocol gives (a 500-message poll is less). */
 export declare const DEFAULT_MAX_BODY_BYTES: number;

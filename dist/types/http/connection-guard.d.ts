@@ -8,7 +8,7 @@
  * socket comes from the proxy, so trusted proxies are exempt (only the total cap applies to
  * them) and the proxy is where per-client connection limits belong.
  */
-import type { Server, ServerOptions } from 'node:http';
+import type { Server, ServerOptions } from '../node-types.js';
 import { type TrustProxy } from './client-address.js';
 import { type ConnectionLimits } from './limits.js';
 export interface ConnectionStats {

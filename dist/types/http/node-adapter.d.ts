@@ -4,7 +4,7 @@
  * the connection limits (connection-guard.ts, limits.ts), and shuts down gracefully (open
  * streams are ended, not waited for).
  */
-import { type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from '../node-types.js';
 import { type TrustProxy } from './client-address.js';
 import { type ConnectionStats } from './connection-guard.js';
 import { type ConnectionLimits, type Slots } from './limits.js';

@@ -1,6 +1,6 @@
 /** The few file operations the journal uses; tests pass one that fails on demand. */
 export interface JournalFile {
-    write(data: Buffer): Promise<{
+    write(data: Uint8Array): Promise<{
         bytesWritten: number;
     }>;
     datasync(): Promise<void>;

@@ -20,7 +20,7 @@ export * from './offline-queue-limits.js';
 /** A kept frame as a snapshot holds it (messenger-file-store.ts). */
 export interface KeptFrame {
     agentId: string;
-    frame: Buffer;
+    frame: Uint8Array;
     at: number;
     queued: boolean;
     deliveredAt: number | null;

@@ -1,4 +1,4 @@
-export declare const te: import("util").TextEncoder;
+export declare const te: import("../../node-types.js").TextEncoder;
 export declare function utf8(s: string): Uint8Array;
 /** Decodes UTF-8, returning null for invalid bytes (the caller decides how to show them). */
 export declare function fromUtf8(b: Uint8Array): string | null;
