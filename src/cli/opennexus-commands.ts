@@ -38,7 +38,7 @@ export const send: CommandDef = {
   name: 'send',
   summary: 'Send one end-to-end encrypted message; if the peer is offline it is queued and delivered later.',
   flags: [
-    { name: 'to', value: 'KEY_OR_ID', description: "peer's public key (base64) or a file holding it, or the agent id of a known peer (see `peers`)", required: true },
+    { name: 'to', value: 'KEY_OR_ID', description: "peer's public key (base64) or a file holding it, or the agent id of a known peer (see `peers`), whole or its start as `stream` shows it (16 characters and ...) if no other known peer's id starts so; never a private key file, nor this agent itself", required: true },
     { name: 'message', value: 'TEXT', description: 'the message, at most 47,104 bytes of UTF-8 (46 KiB: one DATA message must fit the messenger\'s 64 KiB limit); "-" reads it from stdin', required: true },
     { name: 'messenger-url', value: 'URL', description: "the PEER's messenger URL (needed the first time; remembered after)" },
     { name: 'wait', value: 'SECONDS', description: 'how long to wait for the peer to answer a handshake before queueing; 0-600, 0 = do not wait', default: '30' },
@@ -51,7 +51,7 @@ export const send: CommandDef = {
   notes: [
     'Your own messenger (where the HELLO_ACK comes back) is MESSENGER_URL.',
     '"status": "sent" means accepted by the peer\'s messenger; "queued" means the peer has not answered the handshake yet, or a messenger could not be reached ("reason" says which): the next `stream` or `send` completes it and delivers the message, so do not send it again. Either way it stays in the outbox until the peer answers on its session; if the peer lost the session it is sent again.',
-    'Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer\'s messenger refused the message for good, the outbox is full for this peer (`outbox_full`: one peer may hold 250 messages or 2 MiB; the error names it, messages to others still go), or there are no keys or no writable state dir; 2 bad input (key, URL, a message too large).',
+    'Exit codes: 0 sent or queued (kept in the outbox); 1 nothing kept: the peer\'s messenger refused the message for good, the outbox is full for this peer (`outbox_full`: one peer may hold 250 messages or 2 MiB; the error names it, messages to others still go), or there are no keys or no writable state dir; 2 bad input (key, URL, an empty or too large message, a private key file or this agent itself as --to: nothing is queued).',
   ],
   examples: [
     'node {baseDir}/scripts/opennexus.mjs send --to PEER_PUBLIC_KEY --messenger-url https://peer-messenger.example --message "hello"',
