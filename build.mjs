@@ -59,7 +59,7 @@ const builtinsWhenUsed = {
  * first call that uses it, and only the names src/ imports are kept. noble stays the only
  * source of the primitives; only the moment its module code runs changes.
  */
-const nobleWhenFirstUsed = {
+export const nobleWhenFirstUsed = {
   name: 'noble-when-first-used',
   setup(b) {
     b.onResolve({ filter: /^@noble\// }, async (a) => {

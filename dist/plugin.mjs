@@ -3422,9 +3422,13 @@ function raw32(k, what) {
 }
 var ED25519_TABLE_AFTER = 16;
 var baseOps = -1;
+var tableOn = false;
 function curve() {
   if (baseOps < 0) import_ed255192.ed25519.Point.BASE.precompute(1);
-  if (++baseOps === ED25519_TABLE_AFTER) import_ed255192.ed25519.Point.BASE.precompute(6);
+  if (++baseOps === ED25519_TABLE_AFTER) {
+    import_ed255192.ed25519.Point.BASE.precompute(6);
+    tableOn = true;
+  }
   return import_ed255192.ed25519;
 }
 function sha2562(data) {

@@ -7007,9 +7007,13 @@ var import_sha23 = __toESM(require_sha2(), 1);
 var import_utils14 = __toESM(require_utils(), 1);
 var ED25519_TABLE_AFTER = 16;
 var baseOps = -1;
+var tableOn = false;
 function curve() {
   if (baseOps < 0) import_ed255192.ed25519.Point.BASE.precompute(1);
-  if (++baseOps === ED25519_TABLE_AFTER) import_ed255192.ed25519.Point.BASE.precompute(6);
+  if (++baseOps === ED25519_TABLE_AFTER) {
+    import_ed255192.ed25519.Point.BASE.precompute(6);
+    tableOn = true;
+  }
   return import_ed255192.ed25519;
 }
 function sha2562(data) {

@@ -5354,7 +5354,10 @@ var require_utils = __commonJS({
 // src/opennexus/core/crypto.ts
 function curve() {
   if (baseOps < 0) import_ed255192.ed25519.Point.BASE.precompute(1);
-  if (++baseOps === ED25519_TABLE_AFTER) import_ed255192.ed25519.Point.BASE.precompute(6);
+  if (++baseOps === ED25519_TABLE_AFTER) {
+    import_ed255192.ed25519.Point.BASE.precompute(6);
+    tableOn = true;
+  }
   return import_ed255192.ed25519;
 }
 function sha2562(data) {
@@ -5368,7 +5371,7 @@ function ed25519Verify(signature, message, pub) {
     return false;
   }
 }
-var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_sha23, import_utils14, ED25519_TABLE_AFTER, baseOps;
+var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_sha23, import_utils14, ED25519_TABLE_AFTER, baseOps, tableOn;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
@@ -5380,6 +5383,7 @@ var init_crypto = __esm({
     import_utils14 = __toESM(require_utils(), 1);
     ED25519_TABLE_AFTER = 16;
     baseOps = -1;
+    tableOn = false;
   }
 });
 

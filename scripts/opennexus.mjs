@@ -3765,7 +3765,10 @@ function raw32(k, what) {
 }
 function curve() {
   if (baseOps < 0) import_ed255192.ed25519.Point.BASE.precompute(1);
-  if (++baseOps === ED25519_TABLE_AFTER) import_ed255192.ed25519.Point.BASE.precompute(6);
+  if (++baseOps === ED25519_TABLE_AFTER) {
+    import_ed255192.ed25519.Point.BASE.precompute(6);
+    tableOn = true;
+  }
   return import_ed255192.ed25519;
 }
 function sha2562(data) {
@@ -3806,7 +3809,7 @@ function aesGcmOpen(key, nonce, sealed, aad) {
 function randomBytes3(n) {
   return (0, import_utils14.randomBytes)(n);
 }
-var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_sha23, import_utils14, ED25519_TABLE_AFTER, baseOps, TAG_BYTES;
+var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_sha23, import_utils14, ED25519_TABLE_AFTER, baseOps, tableOn, TAG_BYTES;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
@@ -3818,6 +3821,7 @@ var init_crypto = __esm({
     import_utils14 = __toESM(require_utils(), 1);
     ED25519_TABLE_AFTER = 16;
     baseOps = -1;
+    tableOn = false;
     TAG_BYTES = 16;
   }
 });

@@ -32,16 +32,20 @@ function raw32(k: Uint8Array, what: string): Uint8Array {
  */
 export const ED25519_TABLE_AFTER = 16;
 let baseOps = -1;
+let tableOn = false;
 
 function curve(): typeof ed25519 {
   if (baseOps < 0) ed25519.Point.BASE.precompute(1);
-  if (++baseOps === ED25519_TABLE_AFTER) ed25519.Point.BASE.precompute(6);
+  if (++baseOps === ED25519_TABLE_AFTER) {
+    ed25519.Point.BASE.precompute(6); // built lazily, at the next multiplication
+    tableOn = true;
+  }
   return ed25519;
 }
 
 /** Whether this process has switched Ed25519's base-point table on (for the tests). */
 export function ed25519TableOn(): boolean {
-  return baseOps >= ED25519_TABLE_AFTER;
+  return tableOn;
 }
 
 export function sha256(data: Uint8Array): Uint8Array {
