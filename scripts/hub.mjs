@@ -1737,14 +1737,10 @@ var init_messenger_file_store = __esm({
 });
 
 // builtin:node:crypto
-var m8, createHash, hash, randomBytes, randomFillSync, randomUUID;
+var m8, randomUUID;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m8 = process.getBuiltinModule("node:crypto");
-    createHash = /* @__PURE__ */ (() => m8.createHash)();
-    hash = /* @__PURE__ */ (() => m8.hash)();
-    randomBytes = /* @__PURE__ */ (() => m8.randomBytes)();
-    randomFillSync = /* @__PURE__ */ (() => m8.randomFillSync)();
     randomUUID = /* @__PURE__ */ (() => m8.randomUUID)();
   }
 });
@@ -2198,6 +2194,9 @@ function createView(arr) {
 function rotr(word, shift) {
   return word << 32 - shift | word >>> shift;
 }
+function rotl(word, shift) {
+  return word << shift | word >>> 32 - shift >>> 0;
+}
 function bytesToHex(bytes) {
   abytes(bytes);
   if (hasHexBuiltin)
@@ -2274,7 +2273,7 @@ function createHasher(hashCons, info = {}) {
   Object.assign(hashC, info);
   return Object.freeze(hashC);
 }
-function randomBytes2(bytesLength = 32) {
+function randomBytes(bytesLength = 32) {
   anumber(bytesLength, "bytesLength");
   const cr = typeof globalThis === "object" ? globalThis.crypto : null;
   if (typeof cr?.getRandomValues !== "function")
@@ -2960,7 +2959,7 @@ function validateObject(object, fields = {}, optFields = {}, title = "object") {
   iter(fields, false);
   iter(optFields, true);
 }
-var abytes2, anumber2, bytesToHex2, concatBytes2, hexToBytes2, isBytes2, randomBytes3, _0n, _1n, atitle2, bitMask;
+var abytes2, anumber2, bytesToHex2, concatBytes2, hexToBytes2, isBytes2, randomBytes2, _0n, _1n, atitle2, bitMask;
 var init_utils2 = __esm({
   "node_modules/@noble/curves/utils.js"() {
     init_utils();
@@ -2970,7 +2969,7 @@ var init_utils2 = __esm({
     concatBytes2 = (...arrays) => concatBytes(...arrays);
     hexToBytes2 = (hex2) => hexToBytes(hex2);
     isBytes2 = isBytes;
-    randomBytes3 = (bytesLength) => randomBytes2(bytesLength);
+    randomBytes2 = (bytesLength) => randomBytes(bytesLength);
     _0n = /* @__PURE__ */ BigInt(0);
     _1n = /* @__PURE__ */ BigInt(1);
     atitle2 = (title) => title ? `"${title}" ` : "";
@@ -3830,7 +3829,7 @@ function edwards(params, extraOpts = {}) {
   if (FpLegendre(Fp2, CURVE.d) !== -1)
     throw new Error("edwards: CURVE.d must be a non-square in Fp for complete addition formulas");
   validateObject(opts, {}, { uvRatio: "function", randomBytes: "function" });
-  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes3 : opts.randomBytes;
+  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
   const MASK = _2n2 << BigInt(Fp2.BYTES * 8) - _1n4;
   function isOdd(n) {
     if (!Fp2.isOdd)
@@ -4102,7 +4101,7 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
   validatePointCons(Point);
   if (typeof cHash !== "function")
     throw new Error('"hash" function param is required');
-  const hash2 = cHash;
+  const hash = cHash;
   const opts = eddsaOpts;
   validateObject(opts, {}, {
     adjustScalarBytes: "function",
@@ -4116,14 +4115,14 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
   });
   const { prehash } = opts;
   const { BASE, Fp: Fp2, Fn } = Point;
-  const outputLen = hash2.outputLen;
+  const outputLen = hash.outputLen;
   const expectedLen = 2 * Fp2.BYTES;
   if (outputLen !== void 0) {
     asafenumber(outputLen, "hash.outputLen");
     if (outputLen !== expectedLen)
       throw new Error(`hash.outputLen must be ${expectedLen}, got ${outputLen}`);
   }
-  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes3 : opts.randomBytes;
+  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
   const toMontgomery2 = opts.toMontgomery;
   const toMontgomerySecret2 = opts.toMontgomerySecret;
   const adjustScalarBytes2 = opts.adjustScalarBytes === void 0 ? (bytes) => bytes : opts.adjustScalarBytes;
@@ -4133,13 +4132,13 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
       throw new Error("Contexts/pre-hash are not supported");
     return data;
   } : opts.domain;
-  function modN_LE(hash3) {
-    return Fn.create(bytesToNumberLE(hash3));
+  function modN_LE(hash2) {
+    return Fn.create(bytesToNumberLE(hash2));
   }
   function getPrivateScalar(key) {
     const len = lengths.secretKey;
     abytes2(key, lengths.secretKey, "secretKey");
-    const hashed = abytes2(hash2(key), 2 * len, "hashedSecretKey");
+    const hashed = abytes2(hash(key), 2 * len, "hashedSecretKey");
     const head = adjustScalarBytes2(hashed.slice(0, len));
     const prefix = hashed.slice(len, 2 * len);
     const scalar = modN_LE(head);
@@ -4156,7 +4155,7 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
   }
   function hashDomainToScalar(context = Uint8Array.of(), ...msgs) {
     const msg = concatBytes2(...msgs);
-    return modN_LE(hash2(domain(msg, abytes2(context, void 0, "context"), !!prehash)));
+    return modN_LE(hash(domain(msg, abytes2(context, void 0, "context"), !!prehash)));
   }
   function sign(msg, secretKey, options = {}) {
     validateObject(options, {}, {}, "options");
@@ -4301,7 +4300,7 @@ function montgomery(curveDef) {
   const is25519 = type === "x25519";
   if (!is25519 && type !== "x448")
     throw new Error("invalid type");
-  const randomBytes_ = rand === void 0 ? randomBytes3 : rand;
+  const randomBytes_ = rand === void 0 ? randomBytes2 : rand;
   const montgomeryBits = is25519 ? 255 : 448;
   const swap = cswap(P2);
   const fieldLen = is25519 ? 32 : 56;
@@ -5133,21 +5132,21 @@ var init_hmac = __esm({
       canXOF = false;
       finished = false;
       destroyed = false;
-      constructor(hash2, key) {
-        ahash(hash2);
+      constructor(hash, key) {
+        ahash(hash);
         abytes(key, void 0, "key");
-        this.iHash = hash2.create();
+        this.iHash = hash.create();
         if (typeof this.iHash.update !== "function")
           throw new Error("expected Hash instance");
         this.blockLen = this.iHash.blockLen;
         this.outputLen = this.iHash.outputLen;
         const blockLen = this.blockLen;
         const pad = new Uint8Array(blockLen);
-        pad.set(key.length > blockLen ? hash2.create().update(key).digest() : key);
+        pad.set(key.length > blockLen ? hash.create().update(key).digest() : key);
         for (let i = 0; i < pad.length; i++)
           pad[i] ^= 54;
         this.iHash.update(pad);
-        this.oHash = hash2.create();
+        this.oHash = hash.create();
         for (let i = 0; i < pad.length; i++)
           pad[i] ^= 54 ^ 92;
         this.oHash.update(pad);
@@ -5196,19 +5195,19 @@ var init_hmac = __esm({
       }
     };
     hmac = /* @__PURE__ */ (() => {
-      const hmac_ = ((hash2, key, message) => new _HMAC(hash2, key).update(message).digest());
-      hmac_.create = (hash2, key) => new _HMAC(hash2, key);
+      const hmac_ = ((hash, key, message) => new _HMAC(hash, key).update(message).digest());
+      hmac_.create = (hash, key) => new _HMAC(hash, key);
       return hmac_;
     })();
   }
 });
 
 // node_modules/@noble/hashes/hkdf.js
-function expand(hash2, prk, info, length = 32, _recycled) {
-  ahash(hash2);
+function expand(hash, prk, info, length = 32, _recycled) {
+  ahash(hash);
   anumber(length, "length");
   abytes(prk, void 0, "prk");
-  const olen = hash2.outputLen;
+  const olen = hash.outputLen;
   if (prk.length < olen)
     throw new Error('"prk" must be at least HashLen octets');
   if (length > 255 * olen)
@@ -5224,9 +5223,9 @@ function expand(hash2, prk, info, length = 32, _recycled) {
     return new Uint8Array();
   }
   const okm = _recycled && blocks === 1 ? prk : new Uint8Array(blocks * olen);
-  const { iHash, oHash } = hmac.create(hash2, prk);
+  const { iHash, oHash } = hmac.create(hash, prk);
   const T = _recycled ? prk : new Uint8Array(olen);
-  const worker = blocks > 1 ? _recycled?.iHash || hash2.create() : void 0;
+  const worker = blocks > 1 ? _recycled?.iHash || hash.create() : void 0;
   for (let counter = 0; counter < blocks - 1; counter++) {
     HKDF_COUNTER[0] = counter + 1;
     const iWork = iHash._cloneInto(worker);
@@ -5261,12 +5260,12 @@ var init_hkdf = __esm({
     init_utils();
     HKDF_COUNTER = /* @__PURE__ */ Uint8Array.of(0);
     EMPTY_BUFFER = /* @__PURE__ */ Uint8Array.of();
-    hkdf = (hash2, ikm, salt, info, length) => {
-      ahash(hash2);
+    hkdf = (hash, ikm, salt, info, length) => {
+      ahash(hash);
       if (salt === void 0)
-        salt = new Uint8Array(hash2.outputLen);
-      const HMAC = hmac.create(hash2, salt).update(ikm);
-      return expand(hash2, HMAC.digest(), info, length, HMAC);
+        salt = new Uint8Array(hash.outputLen);
+      const HMAC = hmac.create(hash, salt).update(ikm);
+      return expand(hash, HMAC.digest(), info, length, HMAC);
     };
   }
 });
@@ -5311,6 +5310,112 @@ var require_hmac = __commonJS({
   }
 });
 
+// node_modules/@noble/hashes/legacy.js
+var SHA1_IV, SHA1_W, _SHA1, sha1;
+var init_legacy = __esm({
+  "node_modules/@noble/hashes/legacy.js"() {
+    init_md();
+    init_utils();
+    SHA1_IV = /* @__PURE__ */ Uint32Array.from([
+      1732584193,
+      4023233417,
+      2562383102,
+      271733878,
+      3285377520
+    ]);
+    SHA1_W = /* @__PURE__ */ new Uint32Array(80);
+    _SHA1 = class extends HashMD {
+      A = SHA1_IV[0] | 0;
+      B = SHA1_IV[1] | 0;
+      C = SHA1_IV[2] | 0;
+      D = SHA1_IV[3] | 0;
+      E = SHA1_IV[4] | 0;
+      constructor() {
+        super(64, 20, 8, false);
+      }
+      get() {
+        const { A: A2, B, C: C2, D: D2, E } = this;
+        return [A2, B, C2, D2, E];
+      }
+      set(A2, B, C2, D2, E) {
+        this.A = A2 | 0;
+        this.B = B | 0;
+        this.C = C2 | 0;
+        this.D = D2 | 0;
+        this.E = E | 0;
+      }
+      _cloneInto(to) {
+        (to ||= new this.constructor()).set(...this.get());
+        return this._cloneIntoMeta(to);
+      }
+      process(view, offset) {
+        for (let i = 0; i < 16; i++, offset += 4)
+          SHA1_W[i] = view.getUint32(offset, false);
+        for (let i = 16; i < 80; i++)
+          SHA1_W[i] = rotl(SHA1_W[i - 3] ^ SHA1_W[i - 8] ^ SHA1_W[i - 14] ^ SHA1_W[i - 16], 1);
+        let { A: A2, B, C: C2, D: D2, E } = this;
+        for (let i = 0; i < 80; i++) {
+          let F2, K;
+          if (i < 20) {
+            F2 = Chi(B, C2, D2);
+            K = 1518500249;
+          } else if (i < 40) {
+            F2 = B ^ C2 ^ D2;
+            K = 1859775393;
+          } else if (i < 60) {
+            F2 = Maj(B, C2, D2);
+            K = 2400959708;
+          } else {
+            F2 = B ^ C2 ^ D2;
+            K = 3395469782;
+          }
+          const T = rotl(A2, 5) + F2 + E + K + SHA1_W[i] | 0;
+          E = D2;
+          D2 = C2;
+          C2 = rotl(B, 30);
+          B = A2;
+          A2 = T;
+        }
+        A2 = A2 + this.A | 0;
+        B = B + this.B | 0;
+        C2 = C2 + this.C | 0;
+        D2 = D2 + this.D | 0;
+        E = E + this.E | 0;
+        this.set(A2, B, C2, D2, E);
+      }
+      roundClean() {
+        clean(SHA1_W);
+      }
+      destroy() {
+        this.destroyed = true;
+        this.set(0, 0, 0, 0, 0);
+        clean(this.buffer);
+      }
+    };
+    sha1 = /* @__PURE__ */ createHasher(() => new _SHA1());
+  }
+});
+
+// noble-pick:@noble/hashes/legacy.js?sha1
+var legacy_exports = {};
+__export(legacy_exports, {
+  sha1: () => sha1
+});
+var init_legacy2 = __esm({
+  "noble-pick:@noble/hashes/legacy.js?sha1"() {
+    init_legacy();
+  }
+});
+
+// noble-facade:@noble/hashes/legacy.js?sha1
+var require_legacy = __commonJS({
+  "noble-facade:@noble/hashes/legacy.js?sha1"(exports) {
+    var m10;
+    var load = () => m10 ??= (init_legacy2(), __toCommonJS(legacy_exports));
+    Object.defineProperty(exports, "sha1", { enumerable: true, get: () => load().sha1 });
+  }
+});
+
 // noble-pick:@noble/hashes/sha2.js?sha256
 var sha2_exports = {};
 __export(sha2_exports, {
@@ -5334,7 +5439,7 @@ var require_sha2 = __commonJS({
 // noble-pick:@noble/hashes/utils.js?randomBytes
 var utils_exports = {};
 __export(utils_exports, {
-  randomBytes: () => randomBytes2
+  randomBytes: () => randomBytes
 });
 var init_utils4 = __esm({
   "noble-pick:@noble/hashes/utils.js?randomBytes"() {
@@ -5363,6 +5468,12 @@ function curve() {
 function sha2562(data) {
   return (0, import_sha23.sha256)(data);
 }
+function sha256Text(text, encoding = "hex") {
+  return Buffer.from((0, import_sha23.sha256)(Buffer.from(text, "utf8"))).toString(encoding);
+}
+function sha1Hex(text) {
+  return Buffer.from((0, import_legacy2.sha1)(Buffer.from(text, "utf8"))).toString("hex");
+}
 function ed25519Verify(signature, message, pub) {
   if (signature.length !== 64 || pub.length !== 32) return false;
   try {
@@ -5371,7 +5482,14 @@ function ed25519Verify(signature, message, pub) {
     return false;
   }
 }
-var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_sha23, import_utils14, ED25519_TABLE_AFTER, baseOps, tableOn;
+function randomBytes3(n) {
+  return (0, import_utils15.randomBytes)(n);
+}
+function randomHex(n) {
+  const b = (0, import_utils15.randomBytes)(n);
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
+}
+var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_legacy2, import_sha23, import_utils15, ED25519_TABLE_AFTER, baseOps, tableOn;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
@@ -5379,8 +5497,9 @@ var init_crypto = __esm({
     import_aes2 = __toESM(require_aes(), 1);
     import_hkdf2 = __toESM(require_hkdf(), 1);
     import_hmac3 = __toESM(require_hmac(), 1);
+    import_legacy2 = __toESM(require_legacy(), 1);
     import_sha23 = __toESM(require_sha2(), 1);
-    import_utils14 = __toESM(require_utils(), 1);
+    import_utils15 = __toESM(require_utils(), 1);
     ED25519_TABLE_AFTER = 16;
     baseOps = -1;
     tableOn = false;
@@ -5993,7 +6112,7 @@ var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
 var init_connection = __esm({
   "src/redis/connection.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     init_driver();
     init_errors5();
     init_errors5();
@@ -6070,7 +6189,7 @@ var init_connection = __esm({
       /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
-        if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
+        if (!sha) this.shas.set(lua, sha = sha1Hex(lua));
         const argv = [String(keys.length), ...keys, ...args.map(String)];
         try {
           return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
@@ -6425,13 +6544,13 @@ return redis.call('ZCARD', KEYS[1])
 
 // src/redis/messenger-store.ts
 function agentKey(agentId) {
-  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash("sha256").update(agentId).digest("hex")}`;
+  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${sha256Text(agentId)}`;
 }
 var PRESENCE_WINDOW_MS2, FRAMES_CHANNEL, RedisMessengerStore;
 var init_messenger_store2 = __esm({
   "src/redis/messenger-store.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     init_messenger_store();
     init_offline_queue_limits();
     init_messenger_scripts();
@@ -6542,7 +6661,7 @@ var init_messenger_relay = __esm({
   "src/redis/messenger-relay.ts"() {
     "use strict";
     init_node_os();
-    init_node_crypto();
+    init_crypto();
     init_errors5();
     init_messenger_store2();
     REFRESH_MS = 2e4;
@@ -6554,7 +6673,7 @@ var init_messenger_relay = __esm({
         this.now = opts.now ?? Date.now;
         this.log = opts.log ?? (() => {
         });
-        this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+        this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomHex(4)}`;
       }
       hub;
       queue;
@@ -6845,7 +6964,7 @@ __export(redis_backend_exports, {
 async function redisBackend(config, now, log) {
   const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
   const store = new RedisMessengerStore(redis, queueLimits(config));
-  const instance = `${hostname()}/${process.pid}/${randomBytes(4).toString("hex")}`;
+  const instance = `${hostname()}/${process.pid}/${randomHex(4)}`;
   const streamSlots = new RedisStreamSlots(redis, config.limits.maxStreamsPerIp, { now, instance });
   streamSlots.start();
   return {
@@ -6863,7 +6982,7 @@ var init_redis_backend = __esm({
   "src/opennexus/messenger/redis-backend.ts"() {
     "use strict";
     init_node_os();
-    init_node_crypto();
+    init_crypto();
     init_connection();
     init_messenger_relay();
     init_messenger_store2();
@@ -7907,9 +8026,9 @@ function pooledRandom(poolSize = 4096) {
   const pool = new Uint8Array(poolSize);
   let used = poolSize;
   return (n) => {
-    if (n > poolSize) return randomFillSync(new Uint8Array(n));
+    if (n > poolSize) return randomBytes3(n);
     if (used + n > poolSize) {
-      randomFillSync(pool);
+      pool.set(randomBytes3(poolSize));
       used = 0;
     }
     const out2 = pool.slice(used, used + n);
@@ -7922,9 +8041,9 @@ function pooledRandomHex(poolSize = 4096) {
   let hex2 = "";
   let used = poolSize;
   return (n) => {
-    if (n > poolSize) return randomFillSync(Buffer.alloc(n)).toString("hex");
+    if (n > poolSize) return Buffer.from(randomBytes3(n)).toString("hex");
     if (used + n > poolSize) {
-      randomFillSync(pool);
+      pool.set(randomBytes3(poolSize));
       hex2 = pool.toString("hex");
       used = 0;
     }
@@ -7936,19 +8055,19 @@ function pooledRandomHex(poolSize = 4096) {
 var init_random_pool = __esm({
   "src/nexus/server/random-pool.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
   }
 });
 
 // src/nexus/server/ids.ts
 function serverIds(injected) {
   const random = injected ?? pooledRandom();
-  const randomHex = injected ? (n) => hex(injected(n)) : pooledRandomHex();
+  const randomHex2 = injected ? (n) => hex(injected(n)) : pooledRandomHex();
   return {
     random,
-    sessionId: () => randomHex(24),
-    messageId: () => `msg_${randomHex(8)}`,
-    sessionKey: () => randomHex(32)
+    sessionId: () => randomHex2(24),
+    messageId: () => `msg_${randomHex2(8)}`,
+    sessionKey: () => randomHex2(32)
   };
 }
 var hex;
@@ -7962,7 +8081,7 @@ var init_ids = __esm({
 
 // src/nexus/server/session-key.ts
 function hashSessionKey(key) {
-  return hash("sha256", key, "hex");
+  return sha256Text(key);
 }
 function keyMatches(key, keyHash) {
   const a = hashSessionKey(key);
@@ -7974,7 +8093,7 @@ function keyMatches(key, keyHash) {
 var init_session_key = __esm({
   "src/nexus/server/session-key.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
   }
 });
 
@@ -10167,7 +10286,7 @@ function inlineHash(tag) {
   const start2 = page_default.indexOf(open2);
   const end = page_default.indexOf(`</${tag}>`, start2);
   if (start2 < 0 || end < 0 || page_default.indexOf(open2, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
-  return `'sha256-${createHash("sha256").update(page_default.slice(start2 + open2.length, end)).digest("base64")}'`;
+  return `'sha256-${sha256Text(page_default.slice(start2 + open2.length, end), "base64")}'`;
 }
 function oneLine(vars) {
   const out2 = {};
@@ -10235,7 +10354,7 @@ var LOCKED, PAGE_CSP, MARKDOWN_CSP, COMMON_HEADERS;
 var init_pages = __esm({
   "src/nexus/server/pages.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     init_pairing_skill();
     init_pairing_invalid();
     init_general_skill();
@@ -10866,7 +10985,7 @@ async function send(ctx, req, id) {
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
   checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
-  const message = hash("sha256", JSON.stringify([text ?? null, rawJson ?? null]), "hex");
+  const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
   return ctx.idempotent.run(id, agentId, idem, message, post);
 }
 async function poll(ctx, req, id) {
@@ -10916,7 +11035,7 @@ var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, S2, sessionRoutes;
 var init_routes_sessions = __esm({
   "src/nexus/server/routes-sessions.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     init_auth();
     init_budgets();
     init_context();
@@ -11094,7 +11213,7 @@ var PER_SESSION, PENDING_STALE_MS, WAIT_MS, CLAIM, SETTLE, RedisIdempotency;
 var init_idempotency2 = __esm({
   "src/redis/idempotency.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     init_idempotency();
     init_nexus_store();
     PER_SESSION = 100;
@@ -11139,16 +11258,16 @@ return 1
       async run(sessionId, agentId, key, message, send2) {
         const P2 = this.redis.key("nx:");
         const keys = [`${P2}i:${sessionId}`, `${P2}io:${sessionId}`];
-        const hash2 = keys[0];
+        const hash = keys[0];
         const field = `${agentId}
 ${key}`;
         const deadline = this.now() + WAIT_MS;
         for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-          const mark = `pending ${this.now()} ${randomBytes(6).toString("hex")} ${message}`;
+          const mark = `pending ${this.now()} ${randomHex(6)} ${message}`;
           const claimed = await this.redis.script(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now(), message]);
           if (claimed === 1) return this.settle(keys, field, mark, message, send2);
           if (claimed === 2) throw keyReused();
-          const kept = await this.redis.call((c) => c.hGet(hash2, field));
+          const kept = await this.redis.call((c) => c.hGet(hash, field));
           if (kept && !kept.startsWith("pending ")) {
             const first = JSON.parse(kept);
             if (first.message !== void 0 && first.message !== message) throw keyReused();
@@ -11567,7 +11686,7 @@ var CHANNEL, RedisWakeBus;
 var init_wake_bus = __esm({
   "src/redis/wake-bus.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     CHANNEL = "nx:wake";
     RedisWakeBus = class {
       constructor(redis, log = () => {
@@ -11578,7 +11697,7 @@ var init_wake_bus = __esm({
       redis;
       log;
       /** Our own wakes come back from Redis too; they were already delivered locally. */
-      self = randomBytes(6).toString("hex");
+      self = randomHex(6);
       publish(sessionId) {
         this.redis.publish(CHANNEL, `${this.self} ${sessionId}`).catch((e) => this.log(`wake not published: ${e.message}`));
       }

@@ -605,6 +605,9 @@ function createView(arr) {
 function rotr(word, shift) {
   return word << 32 - shift | word >>> shift;
 }
+function rotl(word, shift) {
+  return word << shift | word >>> 32 - shift >>> 0;
+}
 function bytesToHex(bytes) {
   abytes(bytes);
   if (hasHexBuiltin)
@@ -1851,18 +1854,18 @@ function validateTableBytes(numPoints, fpBytes) {
   if (bytes > TABLE_BYTES_MAX)
     throw new Error("invalid window size: table would need ~" + Math.ceil(bytes / 2 ** 20) + " MiB, max " + TABLE_BYTES_MAX / 2 ** 20 + " MiB");
 }
-function probeRandomBytes(randomBytes5, length) {
-  if (randomBytes5 === void 0)
+function probeRandomBytes(randomBytes4, length) {
+  if (randomBytes4 === void 0)
     return void 0;
-  afunction(randomBytes5, "randomBytes");
+  afunction(randomBytes4, "randomBytes");
   try {
-    const probe = randomBytes5(length);
+    const probe = randomBytes4(length);
     if (!isBytes2(probe) || probe.length !== length)
       return void 0;
   } catch {
     return void 0;
   }
-  return randomBytes5;
+  return randomBytes4;
 }
 function validateMSMPoints(points, c) {
   aarray(points, "points");
@@ -2018,9 +2021,9 @@ var init_curve = __esm({
       baseCanBeBlinded;
       bits;
       // Parametrized with a given Point class (not individual point)
-      constructor(Point, randomBytes5) {
+      constructor(Point, randomBytes4) {
         validatePointCons(Point);
-        this.randomBytes = probeRandomBytes(randomBytes5, BLIND_BYTES);
+        this.randomBytes = probeRandomBytes(randomBytes4, BLIND_BYTES);
         this.Point = Point;
         this.BASE = Point.BASE;
         this.ZERO = Point.ZERO;
@@ -2237,7 +2240,7 @@ function edwards(params, extraOpts = {}) {
   if (FpLegendre(Fp2, CURVE.d) !== -1)
     throw new Error("edwards: CURVE.d must be a non-square in Fp for complete addition formulas");
   validateObject(opts, {}, { uvRatio: "function", randomBytes: "function" });
-  const randomBytes5 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
+  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
   const MASK = _2n2 << BigInt(Fp2.BYTES * 8) - _1n4;
   function isOdd(n) {
     if (!Fp2.isOdd)
@@ -2498,7 +2501,7 @@ function edwards(params, extraOpts = {}) {
     }
   }
   const normalize = (points) => normalizeZ(Point, points);
-  const wnaf = new ScalarMultiplier(Point, randomBytes5);
+  const wnaf = new ScalarMultiplier(Point, randomBytes4);
   if (wnaf.bits >= 6)
     Point.BASE.precompute(6);
   Object.freeze(Point.prototype);
@@ -2530,7 +2533,7 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
     if (outputLen !== expectedLen)
       throw new Error(`hash.outputLen must be ${expectedLen}, got ${outputLen}`);
   }
-  const randomBytes5 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
+  const randomBytes4 = opts.randomBytes === void 0 ? randomBytes2 : opts.randomBytes;
   const toMontgomery2 = opts.toMontgomery;
   const toMontgomerySecret2 = opts.toMontgomerySecret;
   const adjustScalarBytes2 = opts.adjustScalarBytes === void 0 ? (bytes) => bytes : opts.adjustScalarBytes;
@@ -2620,7 +2623,7 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
     seed: _size
   };
   function randomSecretKey(seed) {
-    seed = seed === void 0 ? randomBytes5(lengths.seed) : seed;
+    seed = seed === void 0 ? randomBytes4(lengths.seed) : seed;
     return abytes2(seed, lengths.seed, "seed");
   }
   function isValidSecretKey(key) {
@@ -3718,6 +3721,112 @@ var require_hmac = __commonJS({
   }
 });
 
+// node_modules/@noble/hashes/legacy.js
+var SHA1_IV, SHA1_W, _SHA1, sha1;
+var init_legacy = __esm({
+  "node_modules/@noble/hashes/legacy.js"() {
+    init_md();
+    init_utils();
+    SHA1_IV = /* @__PURE__ */ Uint32Array.from([
+      1732584193,
+      4023233417,
+      2562383102,
+      271733878,
+      3285377520
+    ]);
+    SHA1_W = /* @__PURE__ */ new Uint32Array(80);
+    _SHA1 = class extends HashMD {
+      A = SHA1_IV[0] | 0;
+      B = SHA1_IV[1] | 0;
+      C = SHA1_IV[2] | 0;
+      D = SHA1_IV[3] | 0;
+      E = SHA1_IV[4] | 0;
+      constructor() {
+        super(64, 20, 8, false);
+      }
+      get() {
+        const { A, B, C, D, E } = this;
+        return [A, B, C, D, E];
+      }
+      set(A, B, C, D, E) {
+        this.A = A | 0;
+        this.B = B | 0;
+        this.C = C | 0;
+        this.D = D | 0;
+        this.E = E | 0;
+      }
+      _cloneInto(to) {
+        (to ||= new this.constructor()).set(...this.get());
+        return this._cloneIntoMeta(to);
+      }
+      process(view, offset) {
+        for (let i = 0; i < 16; i++, offset += 4)
+          SHA1_W[i] = view.getUint32(offset, false);
+        for (let i = 16; i < 80; i++)
+          SHA1_W[i] = rotl(SHA1_W[i - 3] ^ SHA1_W[i - 8] ^ SHA1_W[i - 14] ^ SHA1_W[i - 16], 1);
+        let { A, B, C, D, E } = this;
+        for (let i = 0; i < 80; i++) {
+          let F, K;
+          if (i < 20) {
+            F = Chi(B, C, D);
+            K = 1518500249;
+          } else if (i < 40) {
+            F = B ^ C ^ D;
+            K = 1859775393;
+          } else if (i < 60) {
+            F = Maj(B, C, D);
+            K = 2400959708;
+          } else {
+            F = B ^ C ^ D;
+            K = 3395469782;
+          }
+          const T = rotl(A, 5) + F + E + K + SHA1_W[i] | 0;
+          E = D;
+          D = C;
+          C = rotl(B, 30);
+          B = A;
+          A = T;
+        }
+        A = A + this.A | 0;
+        B = B + this.B | 0;
+        C = C + this.C | 0;
+        D = D + this.D | 0;
+        E = E + this.E | 0;
+        this.set(A, B, C, D, E);
+      }
+      roundClean() {
+        clean(SHA1_W);
+      }
+      destroy() {
+        this.destroyed = true;
+        this.set(0, 0, 0, 0, 0);
+        clean(this.buffer);
+      }
+    };
+    sha1 = /* @__PURE__ */ createHasher(() => new _SHA1());
+  }
+});
+
+// noble-pick:@noble/hashes/legacy.js?sha1
+var legacy_exports = {};
+__export(legacy_exports, {
+  sha1: () => sha1
+});
+var init_legacy2 = __esm({
+  "noble-pick:@noble/hashes/legacy.js?sha1"() {
+    init_legacy();
+  }
+});
+
+// noble-facade:@noble/hashes/legacy.js?sha1
+var require_legacy = __commonJS({
+  "noble-facade:@noble/hashes/legacy.js?sha1"(exports) {
+    var m10;
+    var load = () => m10 ??= (init_legacy2(), __toCommonJS(legacy_exports));
+    Object.defineProperty(exports, "sha1", { enumerable: true, get: () => load().sha1 });
+  }
+});
+
 // noble-pick:@noble/hashes/sha2.js?sha256
 var sha2_exports = {};
 __export(sha2_exports, {
@@ -3774,6 +3883,12 @@ function curve() {
 function sha2562(data) {
   return (0, import_sha23.sha256)(data);
 }
+function sha256Text(text, encoding = "hex") {
+  return Buffer.from((0, import_sha23.sha256)(Buffer.from(text, "utf8"))).toString(encoding);
+}
+function sha1Hex(text) {
+  return Buffer.from((0, import_legacy2.sha1)(Buffer.from(text, "utf8"))).toString("hex");
+}
 function ed25519PublicKey(seed) {
   return curve().getPublicKey(raw32(seed, "Ed25519 seed"));
 }
@@ -3807,9 +3922,13 @@ function aesGcmOpen(key, nonce, sealed, aad) {
   return (0, import_aes2.gcm)(raw32(key, "AES-256 key"), nonce, aad).decrypt(sealed);
 }
 function randomBytes3(n) {
-  return (0, import_utils14.randomBytes)(n);
+  return (0, import_utils15.randomBytes)(n);
 }
-var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_sha23, import_utils14, ED25519_TABLE_AFTER, baseOps, tableOn, TAG_BYTES;
+function randomHex(n) {
+  const b = (0, import_utils15.randomBytes)(n);
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
+}
+var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_legacy2, import_sha23, import_utils15, ED25519_TABLE_AFTER, baseOps, tableOn, TAG_BYTES;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
@@ -3817,8 +3936,9 @@ var init_crypto = __esm({
     import_aes2 = __toESM(require_aes(), 1);
     import_hkdf2 = __toESM(require_hkdf(), 1);
     import_hmac3 = __toESM(require_hmac(), 1);
+    import_legacy2 = __toESM(require_legacy(), 1);
     import_sha23 = __toESM(require_sha2(), 1);
-    import_utils14 = __toESM(require_utils(), 1);
+    import_utils15 = __toESM(require_utils(), 1);
     ED25519_TABLE_AFTER = 16;
     baseOps = -1;
     tableOn = false;
@@ -7661,12 +7781,10 @@ var init_messenger_file_store = __esm({
 });
 
 // builtin:node:crypto
-var m8, createHash, randomBytes4, randomUUID;
+var m8, randomUUID;
 var init_node_crypto = __esm({
   "builtin:node:crypto"() {
     m8 = process.getBuiltinModule("node:crypto");
-    createHash = /* @__PURE__ */ (() => m8.createHash)();
-    randomBytes4 = /* @__PURE__ */ (() => m8.randomBytes)();
     randomUUID = /* @__PURE__ */ (() => m8.randomUUID)();
   }
 });
@@ -8295,7 +8413,7 @@ var DEFAULT_PREFIX, START_TIMEOUT_MS, reconnectStrategy, RedisConn;
 var init_connection = __esm({
   "src/redis/connection.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     init_driver();
     init_errors5();
     init_errors5();
@@ -8372,7 +8490,7 @@ var init_connection = __esm({
       /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
       async script(lua, keys, args) {
         let sha = this.shas.get(lua);
-        if (!sha) this.shas.set(lua, sha = createHash("sha1").update(lua).digest("hex"));
+        if (!sha) this.shas.set(lua, sha = sha1Hex(lua));
         const argv = [String(keys.length), ...keys, ...args.map(String)];
         try {
           return await this.cmd.sendCommand(["EVALSHA", sha, ...argv]);
@@ -8727,13 +8845,13 @@ return redis.call('ZCARD', KEYS[1])
 
 // src/redis/messenger-store.ts
 function agentKey(agentId) {
-  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${createHash("sha256").update(agentId).digest("hex")}`;
+  return agentId.length <= 128 && !agentId.startsWith("#") ? agentId : `#${sha256Text(agentId)}`;
 }
 var PRESENCE_WINDOW_MS2, FRAMES_CHANNEL, RedisMessengerStore;
 var init_messenger_store2 = __esm({
   "src/redis/messenger-store.ts"() {
     "use strict";
-    init_node_crypto();
+    init_crypto();
     init_messenger_store();
     init_offline_queue_limits();
     init_messenger_scripts();
@@ -8844,7 +8962,7 @@ var init_messenger_relay = __esm({
   "src/redis/messenger-relay.ts"() {
     "use strict";
     init_node_os();
-    init_node_crypto();
+    init_crypto();
     init_errors5();
     init_messenger_store2();
     REFRESH_MS = 2e4;
@@ -8856,7 +8974,7 @@ var init_messenger_relay = __esm({
         this.now = opts.now ?? Date.now;
         this.log = opts.log ?? (() => {
         });
-        this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomBytes4(4).toString("hex")}`;
+        this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomHex(4)}`;
       }
       hub;
       queue;
@@ -9147,7 +9265,7 @@ __export(redis_backend_exports, {
 async function redisBackend(config, now, log) {
   const redis = await RedisConn.open({ url: config.redisUrl, prefix: config.redisPrefix, log });
   const store = new RedisMessengerStore(redis, queueLimits(config));
-  const instance = `${hostname()}/${process.pid}/${randomBytes4(4).toString("hex")}`;
+  const instance = `${hostname()}/${process.pid}/${randomHex(4)}`;
   const streamSlots = new RedisStreamSlots(redis, config.limits.maxStreamsPerIp, { now, instance });
   streamSlots.start();
   return {
@@ -9165,7 +9283,7 @@ var init_redis_backend = __esm({
   "src/opennexus/messenger/redis-backend.ts"() {
     "use strict";
     init_node_os();
-    init_node_crypto();
+    init_crypto();
     init_connection();
     init_messenger_relay();
     init_messenger_store2();

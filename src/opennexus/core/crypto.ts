@@ -15,6 +15,7 @@ import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
+import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { randomBytes as nobleRandomBytes } from '@noble/hashes/utils.js';
 
@@ -50,6 +51,20 @@ export function ed25519TableOn(): boolean {
 
 export function sha256(data: Uint8Array): Uint8Array {
   return nobleSha256(data);
+}
+
+/**
+ * SHA-256 of a string's UTF-8 bytes, as lower-case hex (or base64): what the servers keep of a
+ * session key (nexus spec §2.1), a long agent id's Redis key, a message's idempotency digest, the
+ * pairing page's CSP hash. Buffer does the UTF-8 and the hex, Node's fastest path for both.
+ */
+export function sha256Text(text: string, encoding: 'hex' | 'base64' = 'hex'): string {
+  return Buffer.from(nobleSha256(Buffer.from(text, 'utf8'))).toString(encoding);
+}
+
+/** SHA-1 as hex, only because Redis names a Lua script by it (EVALSHA): no security rests on it. */
+export function sha1Hex(text: string): string {
+  return Buffer.from(sha1(Buffer.from(text, 'utf8'))).toString('hex');
 }
 
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
@@ -110,4 +125,10 @@ export function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Arra
 /** The platform's CSPRNG (crypto.getRandomValues). */
 export function randomBytes(n: number): Uint8Array {
   return nobleRandomBytes(n);
+}
+
+/** `n` random bytes as hex (ids, instance tags). */
+export function randomHex(n: number): string {
+  const b = nobleRandomBytes(n);
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 }

@@ -9,6 +9,14 @@ export declare const ED25519_TABLE_AFTER = 16;
 /** Whether this process has switched Ed25519's base-point table on (for the tests). */
 export declare function ed25519TableOn(): boolean;
 export declare function sha256(data: Uint8Array): Uint8Array;
+/**
+ * SHA-256 of a string's UTF-8 bytes, as lower-case hex (or base64): what the servers keep of a
+ * session key (nexus spec §2.1), a long agent id's Redis key, a message's idempotency digest, the
+ * pairing page's CSP hash. Buffer does the UTF-8 and the hex, Node's fastest path for both.
+ */
+export declare function sha256Text(text: string, encoding?: 'hex' | 'base64'): string;
+/** SHA-1 as hex, only because Redis names a Lua script by it (EVALSHA): no security rests on it. */
+export declare function sha1Hex(text: string): string;
 export declare function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
 /** Ed25519 public key from the 32-byte seed (opennexus spec §1.2: the key file holds the seed). */
 export declare function ed25519PublicKey(seed: Uint8Array): Uint8Array;
@@ -29,3 +37,5 @@ export declare function aesGcmSeal(key: Uint8Array, nonce: Uint8Array, plaintext
 export declare function aesGcmOpen(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array;
 /** The platform's CSPRNG (crypto.getRandomValues). */
 export declare function randomBytes(n: number): Uint8Array;
+/** `n` random bytes as hex (ids, instance tags). */
+export declare function randomHex(n: number): string;
