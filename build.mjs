@@ -69,7 +69,9 @@ export const nobleWhenFirstUsed = {
       const m = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*['"]${spec}['"]`).exec(source);
       if (!m) throw new Error(`${a.importer}: import @noble/* by name (import { x } from '${a.path}'), so it loads when first used`);
       const names = m[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0]).filter(Boolean);
-      return { path: `${a.path}?${names.join(',')}`, namespace: 'noble-facade', pluginData: { spec: a.path, names, resolveDir: dirname(a.importer) } };
+      // sideEffects: false lets a bundle that uses none of a facade's names drop it and its noble
+      // module (the nexus CLI hashes with SHA-256 but never signs or seals).
+      return { path: `${a.path}?${names.join(',')}`, namespace: 'noble-facade', sideEffects: false, pluginData: { spec: a.path, names, resolveDir: dirname(a.importer) } };
     });
     b.onLoad({ filter: /.*/, namespace: 'noble-facade' }, (a) => {
       const { spec, names, resolveDir } = a.pluginData;

@@ -146,9 +146,6 @@ function createView(arr) {
 function rotr(word, shift) {
   return word << 32 - shift | word >>> shift;
 }
-function rotl(word, shift) {
-  return word << shift | word >>> 32 - shift >>> 0;
-}
 function bytesToHex(bytes) {
   abytes(bytes);
   if (hasHexBuiltin)
@@ -3242,132 +3239,6 @@ var require_hkdf = __commonJS({
   }
 });
 
-// noble-pick:@noble/hashes/hmac.js?hmac
-var hmac_exports = {};
-__export(hmac_exports, {
-  hmac: () => hmac
-});
-var init_hmac2 = __esm({
-  "noble-pick:@noble/hashes/hmac.js?hmac"() {
-    init_hmac();
-  }
-});
-
-// noble-facade:@noble/hashes/hmac.js?hmac
-var require_hmac = __commonJS({
-  "noble-facade:@noble/hashes/hmac.js?hmac"(exports) {
-    var m;
-    var load2 = () => m ??= (init_hmac2(), __toCommonJS(hmac_exports));
-    Object.defineProperty(exports, "hmac", { enumerable: true, get: () => load2().hmac });
-  }
-});
-
-// node_modules/@noble/hashes/legacy.js
-var SHA1_IV, SHA1_W, _SHA1, sha1;
-var init_legacy = __esm({
-  "node_modules/@noble/hashes/legacy.js"() {
-    init_md();
-    init_utils();
-    SHA1_IV = /* @__PURE__ */ Uint32Array.from([
-      1732584193,
-      4023233417,
-      2562383102,
-      271733878,
-      3285377520
-    ]);
-    SHA1_W = /* @__PURE__ */ new Uint32Array(80);
-    _SHA1 = class extends HashMD {
-      A = SHA1_IV[0] | 0;
-      B = SHA1_IV[1] | 0;
-      C = SHA1_IV[2] | 0;
-      D = SHA1_IV[3] | 0;
-      E = SHA1_IV[4] | 0;
-      constructor() {
-        super(64, 20, 8, false);
-      }
-      get() {
-        const { A, B, C, D, E } = this;
-        return [A, B, C, D, E];
-      }
-      set(A, B, C, D, E) {
-        this.A = A | 0;
-        this.B = B | 0;
-        this.C = C | 0;
-        this.D = D | 0;
-        this.E = E | 0;
-      }
-      _cloneInto(to) {
-        (to ||= new this.constructor()).set(...this.get());
-        return this._cloneIntoMeta(to);
-      }
-      process(view, offset) {
-        for (let i = 0; i < 16; i++, offset += 4)
-          SHA1_W[i] = view.getUint32(offset, false);
-        for (let i = 16; i < 80; i++)
-          SHA1_W[i] = rotl(SHA1_W[i - 3] ^ SHA1_W[i - 8] ^ SHA1_W[i - 14] ^ SHA1_W[i - 16], 1);
-        let { A, B, C, D, E } = this;
-        for (let i = 0; i < 80; i++) {
-          let F, K;
-          if (i < 20) {
-            F = Chi(B, C, D);
-            K = 1518500249;
-          } else if (i < 40) {
-            F = B ^ C ^ D;
-            K = 1859775393;
-          } else if (i < 60) {
-            F = Maj(B, C, D);
-            K = 2400959708;
-          } else {
-            F = B ^ C ^ D;
-            K = 3395469782;
-          }
-          const T = rotl(A, 5) + F + E + K + SHA1_W[i] | 0;
-          E = D;
-          D = C;
-          C = rotl(B, 30);
-          B = A;
-          A = T;
-        }
-        A = A + this.A | 0;
-        B = B + this.B | 0;
-        C = C + this.C | 0;
-        D = D + this.D | 0;
-        E = E + this.E | 0;
-        this.set(A, B, C, D, E);
-      }
-      roundClean() {
-        clean(SHA1_W);
-      }
-      destroy() {
-        this.destroyed = true;
-        this.set(0, 0, 0, 0, 0);
-        clean(this.buffer);
-      }
-    };
-    sha1 = /* @__PURE__ */ createHasher(() => new _SHA1());
-  }
-});
-
-// noble-pick:@noble/hashes/legacy.js?sha1
-var legacy_exports = {};
-__export(legacy_exports, {
-  sha1: () => sha1
-});
-var init_legacy2 = __esm({
-  "noble-pick:@noble/hashes/legacy.js?sha1"() {
-    init_legacy();
-  }
-});
-
-// noble-facade:@noble/hashes/legacy.js?sha1
-var require_legacy = __commonJS({
-  "noble-facade:@noble/hashes/legacy.js?sha1"(exports) {
-    var m;
-    var load2 = () => m ??= (init_legacy2(), __toCommonJS(legacy_exports));
-    Object.defineProperty(exports, "sha1", { enumerable: true, get: () => load2().sha1 });
-  }
-});
-
 // noble-pick:@noble/hashes/sha2.js?sha256
 var sha2_exports = {};
 __export(sha2_exports, {
@@ -3522,10 +3393,8 @@ function pyBytesRepr(b) {
 var import_ed255192 = __toESM(require_ed25519(), 1);
 var import_aes2 = __toESM(require_aes(), 1);
 var import_hkdf2 = __toESM(require_hkdf(), 1);
-var import_hmac3 = __toESM(require_hmac(), 1);
-var import_legacy2 = __toESM(require_legacy(), 1);
 var import_sha23 = __toESM(require_sha2(), 1);
-var import_utils15 = __toESM(require_utils(), 1);
+var import_utils14 = __toESM(require_utils(), 1);
 function raw32(k, what) {
   if (k.length !== 32) throw new Error(`${what} must be 32 bytes, got ${k.length}`);
   return k;
@@ -3578,7 +3447,7 @@ function aesGcmOpen(key, nonce, sealed, aad) {
   return (0, import_aes2.gcm)(raw32(key, "AES-256 key"), nonce, aad).decrypt(sealed);
 }
 function randomBytes3(n) {
-  return (0, import_utils15.randomBytes)(n);
+  return (0, import_utils14.randomBytes)(n);
 }
 
 // src/plugin/config.ts

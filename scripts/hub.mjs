@@ -2106,11 +2106,11 @@ function split(lst, le = false) {
   }
   return [Ah, Al];
 }
-function setU64FromNum(view, byteOffset, n, isLE2) {
+function setU64FromNum(view, byteOffset, n, isLE) {
   const h = fromNumH(n);
   const l3 = fromNumL(n);
-  view.setUint32(byteOffset, isLE2 ? l3 : h, isLE2);
-  view.setUint32(byteOffset + 4, isLE2 ? h : l3, isLE2);
+  view.setUint32(byteOffset, isLE ? l3 : h, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h : l3, isLE);
 }
 function add(Ah, Al, Bh, Bl) {
   const l3 = (Al >>> 0) + (Bl >>> 0);
@@ -2161,14 +2161,6 @@ function abytes(value, length, title = "") {
   if (!bytes)
     throw new TypeError(message);
   throw new RangeError(message);
-}
-function ahash(h) {
-  if (typeof h !== "function" || typeof h.create !== "function")
-    throw new TypeError("expected hash wrapped by utils.createHasher");
-  anumber(h.outputLen);
-  anumber(h.blockLen);
-  if (h.outputLen < 1 || h.blockLen < 1)
-    throw new Error("hash blockLen / outputLen must be >= 1");
 }
 function aexists(instance, checkFinished = true) {
   if (instance.destroyed)
@@ -2336,11 +2328,11 @@ var init_md = __esm({
       length = 0;
       pos = 0;
       destroyed = false;
-      constructor(blockLen, outputLen, padOffset, isLE2) {
+      constructor(blockLen, outputLen, padOffset, isLE) {
         this.blockLen = blockLen;
         this.outputLen = outputLen;
         this.padOffset = padOffset;
-        this.isLE = isLE2;
+        this.isLE = isLE;
         this.buffer = new Uint8Array(blockLen);
         this.view = createView(this.buffer);
       }
@@ -2377,7 +2369,7 @@ var init_md = __esm({
         aexists(this);
         aoutput(out2, this);
         this.finished = true;
-        const { buffer, view, blockLen, isLE: isLE2 } = this;
+        const { buffer, view, blockLen, isLE } = this;
         let { pos } = this;
         buffer[pos++] = 128;
         buffer.fill(0, pos);
@@ -2385,7 +2377,7 @@ var init_md = __esm({
           this.process(view, 0);
           buffer.fill(0);
         }
-        setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
+        setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
         this.process(view, 0);
         this.roundClean();
         const oview = out2 === buffer ? view : createView(out2);
@@ -2395,7 +2387,7 @@ var init_md = __esm({
         if (len % 4 || outLen > state.length)
           throw new Error("invalid outputLen");
         for (let i = 0; i < outLen; i++)
-          oview.setUint32(4 * i, state[i], isLE2);
+          oview.setUint32(4 * i, state[i], isLE);
       }
       digest() {
         const { buffer, outputLen } = this;
@@ -3381,18 +3373,18 @@ var init_modular = __esm({
       }
       fromBytes(bytes, skipValidation = false) {
         abytes2(bytes);
-        const { _lengths: allowedLengths, BYTES, isLE: isLE2, ORDER, _mod: modFromBytes } = this;
+        const { _lengths: allowedLengths, BYTES, isLE, ORDER, _mod: modFromBytes } = this;
         if (allowedLengths) {
           if (bytes.length < 1 || !allowedLengths.includes(bytes.length) || bytes.length > BYTES) {
             throw new Error("Field.fromBytes: expected " + allowedLengths + " bytes, got " + bytes.length);
           }
           const padded = new Uint8Array(BYTES);
-          padded.set(bytes, isLE2 ? 0 : padded.length - bytes.length);
+          padded.set(bytes, isLE ? 0 : padded.length - bytes.length);
           bytes = padded;
         }
         if (bytes.length !== BYTES)
           throw new Error("Field.fromBytes: expected " + BYTES + " bytes, got " + bytes.length);
-        let scalar = isLE2 ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
+        let scalar = isLE ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
         if (modFromBytes)
           scalar = mod(scalar, ORDER);
         if (!skipValidation) {
@@ -3548,14 +3540,14 @@ function mulAddUnsafe(c, points, scalars, allowOversized = false) {
   const digits = scalars.map((n) => wnafDigits(n, 4));
   return wnafWalk(c.ZERO, tables, digits);
 }
-function createField(order, field, isLE2) {
+function createField(order, field, isLE) {
   if (field) {
     if (field.ORDER !== order)
       throw new Error("Field.ORDER must match order: Fp == p, Fn == n");
     validateField(field);
     return field;
   } else {
-    return Field(order, { isLE: isLE2 });
+    return Field(order, { isLE });
   }
 }
 function createCurveFields(type, CURVE, curveOpts = {}, FpFnLE) {
@@ -4555,761 +4547,6 @@ var require_ed25519 = __commonJS({
   }
 });
 
-// node_modules/@noble/ciphers/utils.js
-function isBytes3(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-function abool2(value, title = "") {
-  if (typeof value !== "boolean")
-    throw new TypeError(atitle3(title) + "expected boolean, got type=" + typeof value);
-  return value;
-}
-function anumber3(n, title = "") {
-  if (typeof n !== "number")
-    throw new TypeError(atitle3(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new RangeError(atitle3(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes3(value, length, title = "") {
-  if (isBytes3(value) && (length === void 0 || value.length === length))
-    return value;
-  if (length !== void 0)
-    anumber3(length, "length");
-  const bytes = isBytes3(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle3(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes)
-    throw new TypeError(message);
-  throw new RangeError(message);
-}
-function aexists2(instance, checkFinished = true) {
-  if (instance.destroyed)
-    throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished)
-    throw new Error("digest() was already called");
-}
-function aoutput2(out2, instance) {
-  abytes3(out2, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out2.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function aoutput32(out2, instance) {
-  aoutput2(out2, instance);
-  if (!isAligned32(out2))
-    throw new Error("invalid output, must be aligned");
-}
-function u8(arr) {
-  return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function u32(arr) {
-  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
-}
-function clean2(...arrays) {
-  for (let i = 0; i < arrays.length; i++) {
-    arrays[i].fill(0);
-  }
-}
-function createView2(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function byteSwap(word) {
-  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
-}
-function byteSwap32(arr) {
-  for (let i = 0; i < arr.length; i++) {
-    arr[i] = byteSwap(arr[i]);
-  }
-  return arr;
-}
-function equalBytes(a, b) {
-  a = abytes3(a);
-  b = abytes3(b);
-  if (a.length !== b.length)
-    return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++)
-    diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-function wrapMacConstructor(keyLen, macCons, fromMsg) {
-  const mac = macCons;
-  const getArgs = fromMsg || (() => []);
-  const macC = (msg, key) => mac(key, ...getArgs(msg)).update(msg).digest();
-  const tmp = mac(new Uint8Array(keyLen), ...getArgs(new Uint8Array(0)));
-  macC.outputLen = tmp.outputLen;
-  macC.blockLen = tmp.blockLen;
-  macC.create = (key, ...args) => mac(key, ...args);
-  return macC;
-}
-function getOutput(expectedLength, out2, onlyAligned = true) {
-  if (out2 === void 0)
-    return new Uint8Array(expectedLength);
-  abytes3(out2, expectedLength, "output");
-  if (onlyAligned && !isAligned32(out2))
-    throw new Error("invalid output, must be aligned");
-  return out2;
-}
-function u64Lengths(dataLength, aadLength, isLE2) {
-  anumber3(dataLength);
-  anumber3(aadLength);
-  abool2(isLE2);
-  const num3 = new Uint8Array(16);
-  const view = createView2(num3);
-  view.setBigUint64(0, BigInt(aadLength), isLE2);
-  view.setBigUint64(8, BigInt(dataLength), isLE2);
-  return num3;
-}
-function isAligned32(bytes) {
-  return bytes.byteOffset % 4 === 0;
-}
-function copyBytes2(bytes) {
-  return Uint8Array.from(abytes3(bytes));
-}
-var atitle3, isLE, swap8IfBE, swap32IfBE, wrapCipher;
-var init_utils3 = __esm({
-  "node_modules/@noble/ciphers/utils.js"() {
-    atitle3 = (title) => title ? `"${title}" ` : "";
-    isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
-    swap8IfBE = isLE ? (n) => n : (n) => byteSwap(n) >>> 0;
-    swap32IfBE = isLE ? (u) => u : byteSwap32;
-    wrapCipher = /* @__NO_SIDE_EFFECTS__ */ (params, constructor) => {
-      function wrappedCipher(key, ...args) {
-        abytes3(key, void 0, "key");
-        if (params.nonceLength !== void 0) {
-          const nonce = args[0];
-          abytes3(nonce, params.varSizeNonce ? void 0 : params.nonceLength, "nonce");
-        }
-        const tagl = params.tagLength;
-        const aadStart = params.nonceLength !== void 0 ? 1 : 0;
-        if (!params.withAAD) {
-          for (let i = aadStart; i < args.length; i++)
-            if (isBytes3(args[i]))
-              throw new Error("AAD not supported");
-        }
-        if (params.withAAD && args[aadStart] !== void 0)
-          abytes3(args[aadStart], void 0, "AAD");
-        const cipher = constructor(key, ...args);
-        const checkOutput = (fnLength, output) => {
-          if (output !== void 0) {
-            if (fnLength !== 2)
-              throw new Error("cipher output not supported");
-            abytes3(output, void 0, "output");
-          }
-        };
-        let called = false;
-        const wrCipher = {
-          encrypt(data, output) {
-            if (called)
-              throw new Error("cannot encrypt() twice with same key + nonce");
-            called = true;
-            abytes3(data, void 0, "data");
-            checkOutput(cipher.encrypt.length, output);
-            return cipher.encrypt(data, output);
-          },
-          decrypt(data, output) {
-            abytes3(data, void 0, "data");
-            if (tagl && data.length < tagl)
-              throw new Error('"ciphertext" expected length >= tagLength=' + tagl);
-            checkOutput(cipher.decrypt.length, output);
-            return cipher.decrypt(data, output);
-          }
-        };
-        return wrCipher;
-      }
-      Object.assign(wrappedCipher, params);
-      return wrappedCipher;
-    };
-  }
-});
-
-// node_modules/@noble/ciphers/_polyval.js
-var BLOCK_SIZE, ZEROS16, ZEROS32, POLY, mul2, swapLE, estimateWindow, GHASH, ghash;
-var init_polyval = __esm({
-  "node_modules/@noble/ciphers/_polyval.js"() {
-    init_utils3();
-    BLOCK_SIZE = 16;
-    ZEROS16 = /* @__PURE__ */ new Uint8Array(16);
-    ZEROS32 = /* @__PURE__ */ u32(ZEROS16);
-    POLY = 225;
-    mul2 = (s0, s1, s2, s3) => {
-      const hiBit = s3 & 1;
-      return {
-        s3: s2 << 31 | s3 >>> 1,
-        s2: s1 << 31 | s2 >>> 1,
-        s1: s0 << 31 | s1 >>> 1,
-        // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
-        // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
-        s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
-        // reduce % poly
-      };
-    };
-    swapLE = (n) => (n >>> 0 & 255) << 24 | (n >>> 8 & 255) << 16 | (n >>> 16 & 255) << 8 | n >>> 24 & 255 | 0;
-    estimateWindow = (bytes) => {
-      if (bytes > 64 * 1024)
-        return 8;
-      if (bytes > 1024)
-        return 4;
-      return 2;
-    };
-    GHASH = class {
-      blockLen = BLOCK_SIZE;
-      outputLen = BLOCK_SIZE;
-      s0 = 0;
-      s1 = 0;
-      s2 = 0;
-      s3 = 0;
-      finished = false;
-      destroyed = false;
-      t;
-      W;
-      windowSize;
-      // We select bits per window adaptively based on expectedLength
-      constructor(key, expectedLength) {
-        abytes3(key, 16, "key");
-        key = copyBytes2(key);
-        const kView = createView2(key);
-        let k0 = kView.getUint32(0, false);
-        let k1 = kView.getUint32(4, false);
-        let k2 = kView.getUint32(8, false);
-        let k3 = kView.getUint32(12, false);
-        const doubles = [];
-        for (let i = 0; i < 128; i++) {
-          doubles.push({ s0: swapLE(k0), s1: swapLE(k1), s2: swapLE(k2), s3: swapLE(k3) });
-          ({ s0: k0, s1: k1, s2: k2, s3: k3 } = mul2(k0, k1, k2, k3));
-        }
-        const W2 = estimateWindow(expectedLength || 1024);
-        if (![1, 2, 4, 8].includes(W2))
-          throw new Error("ghash: invalid window size, expected 2, 4 or 8");
-        this.W = W2;
-        const bits = 128;
-        const windows = bits / W2;
-        const windowSize = this.windowSize = 2 ** W2;
-        const items = [];
-        for (let w2 = 0; w2 < windows; w2++) {
-          for (let byte = 0; byte < windowSize; byte++) {
-            let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (let j = 0; j < W2; j++) {
-              const bit = byte >>> W2 - j - 1 & 1;
-              if (!bit)
-                continue;
-              const { s0: d0, s1: d1, s2: d2, s3: d3 } = doubles[W2 * w2 + j];
-              s0 ^= d0, s1 ^= d1, s2 ^= d2, s3 ^= d3;
-            }
-            items.push({ s0, s1, s2, s3 });
-          }
-        }
-        this.t = items;
-      }
-      _updateBlock(s0, s1, s2, s3) {
-        s0 ^= this.s0, s1 ^= this.s1, s2 ^= this.s2, s3 ^= this.s3;
-        const { W: W2, t, windowSize } = this;
-        let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
-        const mask = (1 << W2) - 1;
-        let w2 = 0;
-        for (const num3 of [s0, s1, s2, s3]) {
-          for (let bytePos = 0; bytePos < 4; bytePos++) {
-            const byte = num3 >>> 8 * bytePos & 255;
-            for (let bitPos = 8 / W2 - 1; bitPos >= 0; bitPos--) {
-              const bit = byte >>> W2 * bitPos & mask;
-              const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w2 * windowSize + bit];
-              o0 ^= e0, o1 ^= e1, o2 ^= e2, o3 ^= e3;
-              w2 += 1;
-            }
-          }
-        }
-        this.s0 = o0;
-        this.s1 = o1;
-        this.s2 = o2;
-        this.s3 = o3;
-      }
-      update(data) {
-        aexists2(this);
-        abytes3(data);
-        data = copyBytes2(data);
-        const b32 = u32(data);
-        const blocks = Math.floor(data.length / BLOCK_SIZE);
-        const left = data.length % BLOCK_SIZE;
-        for (let i = 0; i < blocks; i++) {
-          this._updateBlock(swap8IfBE(b32[i * 4 + 0]), swap8IfBE(b32[i * 4 + 1]), swap8IfBE(b32[i * 4 + 2]), swap8IfBE(b32[i * 4 + 3]));
-        }
-        if (left) {
-          ZEROS16.set(data.subarray(blocks * BLOCK_SIZE));
-          this._updateBlock(swap8IfBE(ZEROS32[0]), swap8IfBE(ZEROS32[1]), swap8IfBE(ZEROS32[2]), swap8IfBE(ZEROS32[3]));
-          clean2(ZEROS32);
-        }
-        return this;
-      }
-      destroy() {
-        this.destroyed = true;
-        const { t } = this;
-        for (const elm of t) {
-          elm.s0 = 0, elm.s1 = 0, elm.s2 = 0, elm.s3 = 0;
-        }
-      }
-      digestInto(out2) {
-        aexists2(this);
-        aoutput32(out2, this);
-        this.finished = true;
-        const { s0, s1, s2, s3 } = this;
-        const o32 = u32(out2);
-        o32[0] = s0;
-        o32[1] = s1;
-        o32[2] = s2;
-        o32[3] = s3;
-        if (!isLE)
-          swap32IfBE(o32.subarray(0, BLOCK_SIZE / 4));
-      }
-      digest() {
-        const res = new Uint8Array(BLOCK_SIZE);
-        this.digestInto(res);
-        this.destroy();
-        return res;
-      }
-    };
-    ghash = /* @__PURE__ */ wrapMacConstructor(16, (key, expectedLength) => new GHASH(key, expectedLength), (msg) => [msg.length]);
-  }
-});
-
-// node_modules/@noble/ciphers/aes.js
-function validateKeyLength(key) {
-  if (![16, 24, 32].includes(key.length))
-    throw new Error('"aes key" expected Uint8Array of length 16/24/32, got length=' + key.length);
-}
-function mul22(n) {
-  return n << 1 ^ POLY2 & -(n >> 7);
-}
-function mul(a, b) {
-  let res = 0;
-  for (; b > 0; b >>= 1) {
-    res ^= a & -(b & 1);
-    a = mul22(a);
-  }
-  return res;
-}
-function genTtable(sbox2, fn) {
-  if (sbox2.length !== 256)
-    throw new Error("wrong sbox length");
-  const T0 = new Uint32Array(256).map((_2, j) => fn(sbox2[j]));
-  const T1 = T0.map(rotl32_8);
-  const T2 = T1.map(rotl32_8);
-  const T3 = T2.map(rotl32_8);
-  const T01 = new Uint32Array(256 * 256);
-  const T23 = new Uint32Array(256 * 256);
-  const sbox22 = new Uint16Array(256 * 256);
-  for (let i = 0; i < 256; i++) {
-    for (let j = 0; j < 256; j++) {
-      const idx = i * 256 + j;
-      T01[idx] = T0[i] ^ T1[j];
-      T23[idx] = T2[i] ^ T3[j];
-      sbox22[idx] = sbox2[i] << 8 | sbox2[j];
-    }
-  }
-  return { sbox: sbox2, sbox2: sbox22, T0, T1, T2, T3, T01, T23 };
-}
-function expandKeyLE(key) {
-  abytes3(key);
-  const len = key.length;
-  validateKeyLength(key);
-  const { sbox2 } = tableEncoding;
-  const toClean = [];
-  if (!isLE || !isAligned32(key))
-    toClean.push(key = copyBytes2(key));
-  const k32 = swap32IfBE(u32(key));
-  const Nk = k32.length;
-  const subByte = (n) => applySbox(sbox2, n, n, n, n);
-  const xk = new Uint32Array(len + 28);
-  xk.set(k32);
-  for (let i = Nk; i < xk.length; i++) {
-    let t = xk[i - 1];
-    if (i % Nk === 0)
-      t = subByte(rotr32_8(t)) ^ xPowers[i / Nk - 1];
-    else if (Nk > 6 && i % Nk === 4)
-      t = subByte(t);
-    xk[i] = xk[i - Nk] ^ t;
-  }
-  clean2(...toClean);
-  return xk;
-}
-function apply0123(T01, T23, s0, s1, s2, s3) {
-  return T01[s0 << 8 & 65280 | s1 >>> 8 & 255] ^ T23[s2 >>> 8 & 65280 | s3 >>> 24 & 255];
-}
-function applySbox(sbox2, s0, s1, s2, s3) {
-  return sbox2[s0 & 255 | s1 & 65280] | sbox2[s2 >>> 16 & 255 | s3 >>> 16 & 65280] << 16;
-}
-function encrypt(xk, s0, s1, s2, s3) {
-  const { sbox2, T01, T23 } = tableEncoding;
-  let k = 0;
-  s0 ^= xk[k++], s1 ^= xk[k++], s2 ^= xk[k++], s3 ^= xk[k++];
-  const rounds = xk.length / 4 - 2;
-  for (let i = 0; i < rounds; i++) {
-    const t02 = xk[k++] ^ apply0123(T01, T23, s0, s1, s2, s3);
-    const t12 = xk[k++] ^ apply0123(T01, T23, s1, s2, s3, s0);
-    const t22 = xk[k++] ^ apply0123(T01, T23, s2, s3, s0, s1);
-    const t32 = xk[k++] ^ apply0123(T01, T23, s3, s0, s1, s2);
-    s0 = t02, s1 = t12, s2 = t22, s3 = t32;
-  }
-  const t0 = xk[k++] ^ applySbox(sbox2, s0, s1, s2, s3);
-  const t1 = xk[k++] ^ applySbox(sbox2, s1, s2, s3, s0);
-  const t2 = xk[k++] ^ applySbox(sbox2, s2, s3, s0, s1);
-  const t3 = xk[k++] ^ applySbox(sbox2, s3, s0, s1, s2);
-  return { s0: t0, s1: t1, s2: t2, s3: t3 };
-}
-function ctr32(xk, isLE2, nonce, src, dst) {
-  abytes3(nonce, BLOCK_SIZE2, "nonce");
-  abytes3(src);
-  dst = getOutput(src.length, dst);
-  const ctr = nonce;
-  const c32 = u32(ctr);
-  const view = createView2(ctr);
-  const src32 = u32(src);
-  const dst32 = u32(dst);
-  const ctrPos = isLE2 ? 0 : 12;
-  const srcLen = src.length;
-  let ctrNum = view.getUint32(ctrPos, isLE2);
-  for (let i = 0; i + 4 <= src32.length; i += 4) {
-    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
-    dst32[i + 0] = src32[i + 0] ^ swap8IfBE(s0);
-    dst32[i + 1] = src32[i + 1] ^ swap8IfBE(s1);
-    dst32[i + 2] = src32[i + 2] ^ swap8IfBE(s2);
-    dst32[i + 3] = src32[i + 3] ^ swap8IfBE(s3);
-    ctrNum = ctrNum + 1 >>> 0;
-    view.setUint32(ctrPos, ctrNum, isLE2);
-  }
-  const start2 = BLOCK_SIZE2 * Math.floor(src32.length / BLOCK_SIZE32);
-  if (start2 < srcLen) {
-    const { s0, s1, s2, s3 } = encrypt(xk, swap8IfBE(c32[0]), swap8IfBE(c32[1]), swap8IfBE(c32[2]), swap8IfBE(c32[3]));
-    const b32 = new Uint32Array([s0, s1, s2, s3]);
-    swap32IfBE(b32);
-    const buf = u8(b32);
-    for (let i = start2, pos = 0; i < srcLen; i++, pos++)
-      dst[i] = src[i] ^ buf[pos];
-    clean2(b32);
-  }
-  return dst;
-}
-function computeTag(fn, isLE2, key, data, AAD) {
-  const aadLength = AAD ? AAD.length : 0;
-  const h = fn.create(key, data.length + aadLength);
-  if (AAD)
-    h.update(AAD);
-  const num3 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
-  h.update(data);
-  h.update(num3);
-  const res = h.digest();
-  clean2(num3);
-  return res;
-}
-var BLOCK_SIZE2, BLOCK_SIZE32, EMPTY_BLOCK, POLY2, sbox, rotr32_8, rotl32_8, tableEncoding, xPowers, gcm;
-var init_aes = __esm({
-  "node_modules/@noble/ciphers/aes.js"() {
-    init_polyval();
-    init_utils3();
-    BLOCK_SIZE2 = 16;
-    BLOCK_SIZE32 = 4;
-    EMPTY_BLOCK = /* @__PURE__ */ new Uint8Array(BLOCK_SIZE2);
-    POLY2 = 283;
-    sbox = /* @__PURE__ */ (() => {
-      const t = new Uint8Array(256);
-      for (let i = 0, x2 = 1; i < 256; i++, x2 ^= mul22(x2))
-        t[i] = x2;
-      const box = new Uint8Array(256);
-      box[0] = 99;
-      for (let i = 0; i < 255; i++) {
-        let x2 = t[255 - i];
-        x2 |= x2 << 8;
-        box[t[i]] = (x2 ^ x2 >> 4 ^ x2 >> 5 ^ x2 >> 6 ^ x2 >> 7 ^ 99) & 255;
-      }
-      clean2(t);
-      return box;
-    })();
-    rotr32_8 = (n) => n << 24 | n >>> 8;
-    rotl32_8 = (n) => n << 8 | n >>> 24;
-    tableEncoding = /* @__PURE__ */ genTtable(sbox, (s) => mul(s, 3) << 24 | s << 16 | s << 8 | mul(s, 2));
-    xPowers = /* @__PURE__ */ (() => {
-      const p = new Uint8Array(16);
-      for (let i = 0, x2 = 1; i < 16; i++, x2 = mul22(x2))
-        p[i] = x2;
-      return p;
-    })();
-    gcm = /* @__PURE__ */ wrapCipher({ blockSize: 16, nonceLength: 12, tagLength: 16, withAAD: true, varSizeNonce: true }, function aesgcm(key, nonce, AAD) {
-      if (nonce.length < 8)
-        throw new Error("aes/gcm: invalid nonce length");
-      const tagLength = 16;
-      function _computeTag(authKey, tagMask, data) {
-        const tag = computeTag(ghash, false, authKey, data, AAD);
-        for (let i = 0; i < tagMask.length; i++)
-          tag[i] ^= tagMask[i];
-        return tag;
-      }
-      function deriveKeys() {
-        const xk = expandKeyLE(key);
-        const authKey = EMPTY_BLOCK.slice();
-        const counter = EMPTY_BLOCK.slice();
-        ctr32(xk, false, counter, counter, authKey);
-        if (nonce.length === 12) {
-          counter.set(nonce);
-        } else {
-          const nonceLen = EMPTY_BLOCK.slice();
-          const view = createView2(nonceLen);
-          view.setBigUint64(8, BigInt(nonce.length * 8), false);
-          const g2 = ghash.create(authKey).update(nonce).update(nonceLen);
-          g2.digestInto(counter);
-          g2.destroy();
-        }
-        const tagMask = ctr32(xk, false, counter, EMPTY_BLOCK);
-        return { xk, authKey, counter, tagMask };
-      }
-      return {
-        encrypt(plaintext) {
-          const { xk, authKey, counter, tagMask } = deriveKeys();
-          const out2 = new Uint8Array(plaintext.length + tagLength);
-          const toClean = [xk, authKey, counter, tagMask];
-          if (!isAligned32(plaintext))
-            toClean.push(plaintext = copyBytes2(plaintext));
-          ctr32(xk, false, counter, plaintext, out2.subarray(0, plaintext.length));
-          const tag = _computeTag(authKey, tagMask, out2.subarray(0, out2.length - tagLength));
-          toClean.push(tag);
-          out2.set(tag, plaintext.length);
-          clean2(...toClean);
-          return out2;
-        },
-        decrypt(ciphertext) {
-          const { xk, authKey, counter, tagMask } = deriveKeys();
-          const toClean = [xk, authKey, tagMask, counter];
-          if (!isAligned32(ciphertext))
-            toClean.push(ciphertext = copyBytes2(ciphertext));
-          const data = ciphertext.subarray(0, -tagLength);
-          const passedTag = ciphertext.subarray(-tagLength);
-          const tag = _computeTag(authKey, tagMask, data);
-          toClean.push(tag);
-          if (!equalBytes(tag, passedTag)) {
-            clean2(...toClean);
-            throw new Error("aes-gcm: invalid tag");
-          }
-          const out2 = ctr32(xk, false, counter, data);
-          clean2(...toClean);
-          return out2;
-        }
-      };
-    });
-  }
-});
-
-// noble-pick:@noble/ciphers/aes.js?gcm
-var aes_exports = {};
-__export(aes_exports, {
-  gcm: () => gcm
-});
-var init_aes2 = __esm({
-  "noble-pick:@noble/ciphers/aes.js?gcm"() {
-    init_aes();
-  }
-});
-
-// noble-facade:@noble/ciphers/aes.js?gcm
-var require_aes = __commonJS({
-  "noble-facade:@noble/ciphers/aes.js?gcm"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_aes2(), __toCommonJS(aes_exports));
-    Object.defineProperty(exports, "gcm", { enumerable: true, get: () => load().gcm });
-  }
-});
-
-// node_modules/@noble/hashes/hmac.js
-var _HMAC, hmac;
-var init_hmac = __esm({
-  "node_modules/@noble/hashes/hmac.js"() {
-    init_utils();
-    _HMAC = class {
-      oHash;
-      iHash;
-      blockLen;
-      outputLen;
-      canXOF = false;
-      finished = false;
-      destroyed = false;
-      constructor(hash, key) {
-        ahash(hash);
-        abytes(key, void 0, "key");
-        this.iHash = hash.create();
-        if (typeof this.iHash.update !== "function")
-          throw new Error("expected Hash instance");
-        this.blockLen = this.iHash.blockLen;
-        this.outputLen = this.iHash.outputLen;
-        const blockLen = this.blockLen;
-        const pad = new Uint8Array(blockLen);
-        pad.set(key.length > blockLen ? hash.create().update(key).digest() : key);
-        for (let i = 0; i < pad.length; i++)
-          pad[i] ^= 54;
-        this.iHash.update(pad);
-        this.oHash = hash.create();
-        for (let i = 0; i < pad.length; i++)
-          pad[i] ^= 54 ^ 92;
-        this.oHash.update(pad);
-        clean(pad);
-      }
-      update(buf) {
-        aexists(this);
-        this.iHash.update(buf);
-        return this;
-      }
-      digestInto(out2) {
-        aexists(this);
-        aoutput(out2, this);
-        this.finished = true;
-        const buf = out2.subarray(0, this.outputLen);
-        this.iHash.digestInto(buf);
-        this.oHash.update(buf);
-        this.oHash.digestInto(buf);
-        this.destroy();
-      }
-      digest() {
-        const out2 = new Uint8Array(this.oHash.outputLen);
-        this.digestInto(out2);
-        return out2;
-      }
-      _cloneInto(to) {
-        to ||= Object.create(Object.getPrototypeOf(this), {});
-        const { oHash, iHash, finished, destroyed, blockLen, outputLen, canXOF } = this;
-        to = to;
-        to.finished = finished;
-        to.destroyed = destroyed;
-        to.blockLen = blockLen;
-        to.outputLen = outputLen;
-        to.canXOF = canXOF;
-        to.oHash = oHash._cloneInto(to.oHash);
-        to.iHash = iHash._cloneInto(to.iHash);
-        return to;
-      }
-      clone() {
-        return this._cloneInto();
-      }
-      destroy() {
-        this.destroyed = true;
-        this.oHash.destroy();
-        this.iHash.destroy();
-      }
-    };
-    hmac = /* @__PURE__ */ (() => {
-      const hmac_ = ((hash, key, message) => new _HMAC(hash, key).update(message).digest());
-      hmac_.create = (hash, key) => new _HMAC(hash, key);
-      return hmac_;
-    })();
-  }
-});
-
-// node_modules/@noble/hashes/hkdf.js
-function expand(hash, prk, info, length = 32, _recycled) {
-  ahash(hash);
-  anumber(length, "length");
-  abytes(prk, void 0, "prk");
-  const olen = hash.outputLen;
-  if (prk.length < olen)
-    throw new Error('"prk" must be at least HashLen octets');
-  if (length > 255 * olen)
-    throw new Error("Length must be <= 255*HashLen");
-  const blocks = Math.ceil(length / olen);
-  if (info === void 0)
-    info = EMPTY_BUFFER;
-  else
-    abytes(info, void 0, "info");
-  if (!blocks) {
-    if (_recycled)
-      clean(prk);
-    return new Uint8Array();
-  }
-  const okm = _recycled && blocks === 1 ? prk : new Uint8Array(blocks * olen);
-  const { iHash, oHash } = hmac.create(hash, prk);
-  const T = _recycled ? prk : new Uint8Array(olen);
-  const worker = blocks > 1 ? _recycled?.iHash || hash.create() : void 0;
-  for (let counter = 0; counter < blocks - 1; counter++) {
-    HKDF_COUNTER[0] = counter + 1;
-    const iWork = iHash._cloneInto(worker);
-    if (counter)
-      iWork.update(T);
-    iWork.update(info).update(HKDF_COUNTER).digestInto(T);
-    oHash._cloneInto(worker).update(T).digestInto(T);
-    okm.set(T, olen * counter);
-  }
-  HKDF_COUNTER[0] = blocks;
-  if (blocks > 1)
-    iHash.update(T);
-  iHash.update(info).update(HKDF_COUNTER).digestInto(T);
-  oHash.update(T).digestInto(T);
-  okm.set(T, olen * (blocks - 1));
-  iHash.destroy();
-  oHash.destroy();
-  worker?.destroy();
-  if (T !== okm)
-    clean(T);
-  clean(HKDF_COUNTER);
-  if (length === okm.length)
-    return okm;
-  const res = okm.slice(0, length);
-  clean(okm);
-  return res;
-}
-var HKDF_COUNTER, EMPTY_BUFFER, hkdf;
-var init_hkdf = __esm({
-  "node_modules/@noble/hashes/hkdf.js"() {
-    init_hmac();
-    init_utils();
-    HKDF_COUNTER = /* @__PURE__ */ Uint8Array.of(0);
-    EMPTY_BUFFER = /* @__PURE__ */ Uint8Array.of();
-    hkdf = (hash, ikm, salt, info, length) => {
-      ahash(hash);
-      if (salt === void 0)
-        salt = new Uint8Array(hash.outputLen);
-      const HMAC = hmac.create(hash, salt).update(ikm);
-      return expand(hash, HMAC.digest(), info, length, HMAC);
-    };
-  }
-});
-
-// noble-pick:@noble/hashes/hkdf.js?hkdf
-var hkdf_exports = {};
-__export(hkdf_exports, {
-  hkdf: () => hkdf
-});
-var init_hkdf2 = __esm({
-  "noble-pick:@noble/hashes/hkdf.js?hkdf"() {
-    init_hkdf();
-  }
-});
-
-// noble-facade:@noble/hashes/hkdf.js?hkdf
-var require_hkdf = __commonJS({
-  "noble-facade:@noble/hashes/hkdf.js?hkdf"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_hkdf2(), __toCommonJS(hkdf_exports));
-    Object.defineProperty(exports, "hkdf", { enumerable: true, get: () => load().hkdf });
-  }
-});
-
-// noble-pick:@noble/hashes/hmac.js?hmac
-var hmac_exports = {};
-__export(hmac_exports, {
-  hmac: () => hmac
-});
-var init_hmac2 = __esm({
-  "noble-pick:@noble/hashes/hmac.js?hmac"() {
-    init_hmac();
-  }
-});
-
-// noble-facade:@noble/hashes/hmac.js?hmac
-var require_hmac = __commonJS({
-  "noble-facade:@noble/hashes/hmac.js?hmac"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_hmac2(), __toCommonJS(hmac_exports));
-    Object.defineProperty(exports, "hmac", { enumerable: true, get: () => load().hmac });
-  }
-});
-
 // node_modules/@noble/hashes/legacy.js
 var SHA1_IV, SHA1_W, _SHA1, sha1;
 var init_legacy = __esm({
@@ -5441,7 +4678,7 @@ var utils_exports = {};
 __export(utils_exports, {
   randomBytes: () => randomBytes
 });
-var init_utils4 = __esm({
+var init_utils3 = __esm({
   "noble-pick:@noble/hashes/utils.js?randomBytes"() {
     init_utils();
   }
@@ -5451,7 +4688,7 @@ var init_utils4 = __esm({
 var require_utils = __commonJS({
   "noble-facade:@noble/hashes/utils.js?randomBytes"(exports) {
     var m10;
-    var load = () => m10 ??= (init_utils4(), __toCommonJS(utils_exports));
+    var load = () => m10 ??= (init_utils3(), __toCommonJS(utils_exports));
     Object.defineProperty(exports, "randomBytes", { enumerable: true, get: () => load().randomBytes });
   }
 });
@@ -5483,23 +4720,20 @@ function ed25519Verify(signature, message, pub) {
   }
 }
 function randomBytes3(n) {
-  return (0, import_utils15.randomBytes)(n);
+  return (0, import_utils11.randomBytes)(n);
 }
 function randomHex(n) {
-  const b = (0, import_utils15.randomBytes)(n);
+  const b = (0, import_utils11.randomBytes)(n);
   return Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
 }
-var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_legacy2, import_sha23, import_utils15, ED25519_TABLE_AFTER, baseOps, tableOn;
+var import_ed255192, import_legacy2, import_sha23, import_utils11, ED25519_TABLE_AFTER, baseOps, tableOn;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
     import_ed255192 = __toESM(require_ed25519(), 1);
-    import_aes2 = __toESM(require_aes(), 1);
-    import_hkdf2 = __toESM(require_hkdf(), 1);
-    import_hmac3 = __toESM(require_hmac(), 1);
     import_legacy2 = __toESM(require_legacy(), 1);
     import_sha23 = __toESM(require_sha2(), 1);
-    import_utils15 = __toESM(require_utils(), 1);
+    import_utils11 = __toESM(require_utils(), 1);
     ED25519_TABLE_AFTER = 16;
     baseOps = -1;
     tableOn = false;
@@ -10974,10 +10208,10 @@ async function send(ctx, req, id) {
   if (text === void 0 && rawJson === void 0) throw invalidRequest("text", "text (or json) is required");
   if (text !== void 0 && text.length === 0 && rawJson === void 0) throw invalidRequest("text", "text must not be empty");
   const counts = {};
-  const clean3 = sanitizeText(text ?? "", counts).text;
+  const clean2 = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
   const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-  const input = { agentId, key: req.headers["x-session-key"], text: clean3, json: cleanJson, redactions, strict: config.strictSessionKey };
+  const input = { agentId, key: req.headers["x-session-key"], text: clean2, json: cleanJson, redactions, strict: config.strictSessionKey };
   const post = async () => {
     const fx = ctx.fresh();
     return json2(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));

@@ -3701,26 +3701,6 @@ var require_hkdf = __commonJS({
   }
 });
 
-// noble-pick:@noble/hashes/hmac.js?hmac
-var hmac_exports = {};
-__export(hmac_exports, {
-  hmac: () => hmac
-});
-var init_hmac2 = __esm({
-  "noble-pick:@noble/hashes/hmac.js?hmac"() {
-    init_hmac();
-  }
-});
-
-// noble-facade:@noble/hashes/hmac.js?hmac
-var require_hmac = __commonJS({
-  "noble-facade:@noble/hashes/hmac.js?hmac"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_hmac2(), __toCommonJS(hmac_exports));
-    Object.defineProperty(exports, "hmac", { enumerable: true, get: () => load().hmac });
-  }
-});
-
 // node_modules/@noble/hashes/legacy.js
 var SHA1_IV, SHA1_W, _SHA1, sha1;
 var init_legacy = __esm({
@@ -3928,14 +3908,13 @@ function randomHex(n) {
   const b = (0, import_utils15.randomBytes)(n);
   return Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
 }
-var import_ed255192, import_aes2, import_hkdf2, import_hmac3, import_legacy2, import_sha23, import_utils15, ED25519_TABLE_AFTER, baseOps, tableOn, TAG_BYTES;
+var import_ed255192, import_aes2, import_hkdf2, import_legacy2, import_sha23, import_utils15, ED25519_TABLE_AFTER, baseOps, tableOn, TAG_BYTES;
 var init_crypto = __esm({
   "src/opennexus/core/crypto.ts"() {
     "use strict";
     import_ed255192 = __toESM(require_ed25519(), 1);
     import_aes2 = __toESM(require_aes(), 1);
     import_hkdf2 = __toESM(require_hkdf(), 1);
-    import_hmac3 = __toESM(require_hmac(), 1);
     import_legacy2 = __toESM(require_legacy(), 1);
     import_sha23 = __toESM(require_sha2(), 1);
     import_utils15 = __toESM(require_utils(), 1);
