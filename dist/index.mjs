@@ -6591,9 +6591,9 @@ function isKnownPeer(cache2, peer) {
   return cache2.sessions[peer]?.confirmed === true;
 }
 function helloAllowed(cache2, now) {
-  let recent = 0;
-  for (const s of Object.values(cache2.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent++;
-  return recent < HELLO_BURST;
+  let recent2 = 0;
+  for (const s of Object.values(cache2.sessions)) if (!s.confirmed && now - s.lastUsedMs < HELLO_WINDOW_MS) recent2++;
+  return recent2 < HELLO_BURST;
 }
 function enforceCaps(cache2) {
   const byAge = (pendingOnly) => Object.entries(cache2.sessions).filter(([, s]) => !pendingOnly || !s.confirmed).sort(([, x2], [, y2]) => x2.lastUsedMs - y2.lastUsedMs).map(([peer]) => peer);
@@ -10451,8 +10451,19 @@ init_crypto();
 function hashSessionKey(key) {
   return sha256Text(key);
 }
+var recent = /* @__PURE__ */ new Map();
+var RECENT_KEYS_MAX = 4096;
+function digestOf(key) {
+  let d = recent.get(key);
+  if (d === void 0) {
+    d = hashSessionKey(key);
+    if (recent.size >= RECENT_KEYS_MAX) recent.clear();
+    recent.set(key, d);
+  }
+  return d;
+}
 function keyMatches(key, keyHash) {
-  const a = hashSessionKey(key);
+  const a = digestOf(key);
   if (a.length !== keyHash.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ keyHash.charCodeAt(i);

@@ -7492,8 +7492,19 @@ init_crypto();
 function hashSessionKey(key) {
   return sha256Text(key);
 }
+var recent = /* @__PURE__ */ new Map();
+var RECENT_KEYS_MAX = 4096;
+function digestOf(key) {
+  let d = recent.get(key);
+  if (d === void 0) {
+    d = hashSessionKey(key);
+    if (recent.size >= RECENT_KEYS_MAX) recent.clear();
+    recent.set(key, d);
+  }
+  return d;
+}
 function keyMatches(key, keyHash) {
-  const a = hashSessionKey(key);
+  const a = digestOf(key);
   if (a.length !== keyHash.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ keyHash.charCodeAt(i);

@@ -3671,17 +3671,29 @@ var init_ids = __esm({
 function hashSessionKey(key) {
   return sha256Text(key);
 }
+function digestOf(key) {
+  let d = recent.get(key);
+  if (d === void 0) {
+    d = hashSessionKey(key);
+    if (recent.size >= RECENT_KEYS_MAX) recent.clear();
+    recent.set(key, d);
+  }
+  return d;
+}
 function keyMatches(key, keyHash) {
-  const a = hashSessionKey(key);
+  const a = digestOf(key);
   if (a.length !== keyHash.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ keyHash.charCodeAt(i);
   return diff === 0;
 }
+var recent, RECENT_KEYS_MAX;
 var init_session_key = __esm({
   "src/nexus/server/session-key.ts"() {
     "use strict";
     init_crypto();
+    recent = /* @__PURE__ */ new Map();
+    RECENT_KEYS_MAX = 4096;
   }
 });
 

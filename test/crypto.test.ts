@@ -14,6 +14,7 @@ import {
   ED25519_TABLE_AFTER, aesGcmOpen, aesGcmSeal, ed25519PublicKey, ed25519Sign, ed25519TableOn, ed25519Verify, hkdfSha256, hmacSha256, randomBytes, sha256, x25519PublicKey, x25519SharedSecret,
 } from '../src/opennexus/core/crypto.ts';
 import { JsonNumber, parseOwnJson } from '../src/opennexus/core/json.ts';
+import { RECENT_KEYS_MAX, hashSessionKey, keyMatches } from '../src/nexus/server/session-key.ts';
 import { ROOT } from './helpers/cli.ts';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
@@ -165,6 +166,22 @@ describe('crypto: noble is set up when first used, in the bundles', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('session keys: SHA-256 through the crypto module, the recent digests remembered', () => {
+  it('a key matches its own digest only, before and after the memory of recent keys is cleared', () => {
+    const key = 'a'.repeat(64);
+    const digest = hashSessionKey(key);
+    expect(digest).toBe(toHex(sha256(text(key))));
+    for (let round = 0; round < 2; round++) {
+      expect(keyMatches(key, digest)).toBe(true);
+      expect(keyMatches('b'.repeat(64), digest)).toBe(false);
+      expect(keyMatches(key, hashSessionKey('b'.repeat(64)))).toBe(false);
+      expect(keyMatches(key, digest.slice(1))).toBe(false);
+      // More keys than the memory holds: it is cleared, and every answer stays the same.
+      for (let i = 0; i <= RECENT_KEYS_MAX; i++) expect(keyMatches(`k${i}`, digest)).toBe(false);
     }
   });
 });
