@@ -9,7 +9,7 @@
  * of hanging; the client reconnects by itself with capped backoff, and `ready` says how it is
  * (/health). Errors are reported through `log`, never thrown at the process.
  */
-import { createHash } from 'node:crypto';
+import { sha1Hex } from '../opennexus/core/crypto.ts';
 import { loadRedisDriver, type RedisClient } from './driver.ts';
 import { RedisUnavailable } from './errors.ts';
 
@@ -105,7 +105,7 @@ export class RedisConn {
   /** Runs a Lua script by its SHA-1, loading it on first use or after a Redis restart. */
   async script<T = unknown>(lua: string, keys: string[], args: (string | number)[]): Promise<T> {
     let sha = this.shas.get(lua);
-    if (!sha) this.shas.set(lua, (sha = createHash('sha1').update(lua).digest('hex')));
+    if (!sha) this.shas.set(lua, (sha = sha1Hex(lua)));
     const argv = [String(keys.length), ...keys, ...args.map(String)];
     try {
       return (await this.cmd.sendCommand(['EVALSHA', sha, ...argv])) as T;

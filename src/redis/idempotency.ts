@@ -9,7 +9,7 @@
  * The mark and the answer carry the message's fingerprint: a repeat with another message is
  * keyReused.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../opennexus/core/crypto.ts';
 import type { HttpResponse } from '../http/types.ts';
 import { keyReused, replayed, type IdempotencyStore } from '../nexus/server/idempotency.ts';
 import { StorageUnavailable } from '../store/nexus-store.ts';
@@ -71,7 +71,7 @@ export class RedisIdempotency implements IdempotencyStore {
     const field = `${agentId}\n${key}`;
     const deadline = this.now() + WAIT_MS;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      const mark = `pending ${this.now()} ${randomBytes(6).toString('hex')} ${message}`;
+      const mark = `pending ${this.now()} ${randomHex(6)} ${message}`;
       const claimed = await this.redis.script<number>(CLAIM, keys, [field, mark, this.now() - PENDING_STALE_MS, PER_SESSION, this.now(), message]);
       if (claimed === 1) return this.settle(keys, field, mark, message, send);
       if (claimed === 2) throw keyReused();

@@ -32,7 +32,7 @@
  * were not heard here: every local stream is closed, so its client reconnects and drains them.
  */
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../opennexus/core/crypto.ts';
 import type { Hub, Subscriber } from '../opennexus/messenger/hub.ts';
 import type { Relay, RelayOptions, RelayOutcome } from '../opennexus/messenger/relay.ts';
 import { RedisUnavailable } from './errors.ts';
@@ -85,7 +85,7 @@ export class RedisRelay implements Relay {
   ) {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? (() => {});
-    this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+    this.instance = opts.instance ?? `${hostname()}/${process.pid}/${randomHex(4)}`;
   }
 
   async start(): Promise<void> {

@@ -7,7 +7,7 @@
  * number it was taken at, acknowledgements of live deliveries, and where agents stream.
  * A connection problem rejects with RedisUnavailable (503); nothing here throws at the process.
  */
-import { createHash } from 'node:crypto';
+import { sha256Text } from '../opennexus/core/crypto.ts';
 import type { AddOptions, DrainedFrame, EnqueueResult, MessengerStore, OfflineQueueLimits, QueueUsage } from '../store/messenger-store.ts';
 import { PRESENCE_MAX } from '../store/messenger-store.ts';
 import { AGENT_OVERHEAD, ENTRY_OVERHEAD, withDefaults } from '../store/offline-queue-limits.ts';
@@ -30,7 +30,7 @@ export interface Taken {
 
 /** Long or `#`-led ids are hashed into key names; the raw id still travels on the channel. */
 export function agentKey(agentId: string): string {
-  return agentId.length <= 128 && !agentId.startsWith('#') ? agentId : `#${createHash('sha256').update(agentId).digest('hex')}`;
+  return agentId.length <= 128 && !agentId.startsWith('#') ? agentId : `#${sha256Text(agentId)}`;
 }
 
 export class RedisMessengerStore implements MessengerStore {

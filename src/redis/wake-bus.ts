@@ -5,7 +5,7 @@
  * one lost while the subscription reconnects is made up by waking every local waiter once it
  * is back, so nothing waits for a message that already arrived.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../opennexus/core/crypto.ts';
 import type { WakeBus } from '../nexus/server/waiters.ts';
 import type { RedisConn } from './connection.ts';
 
@@ -13,7 +13,7 @@ const CHANNEL = 'nx:wake';
 
 export class RedisWakeBus implements WakeBus {
   /** Our own wakes come back from Redis too; they were already delivered locally. */
-  private readonly self = randomBytes(6).toString('hex');
+  private readonly self = randomHex(6);
 
   constructor(
     private readonly redis: RedisConn,

@@ -5,7 +5,7 @@
  * other side) is rendered on its own by safe-markdown.ts and quoted, and the HTML page runs
  * under a Content-Security-Policy that allows nothing but its own style and script (by hash).
  */
-import { createHash } from 'node:crypto';
+import { sha256Text } from '../../opennexus/core/crypto.ts';
 import pairingTemplate from '../../../templates/pairing-skill.md';
 import invalidTemplate from '../../../templates/pairing-invalid.md';
 import skillTemplate from '../../../templates/general-skill.md';
@@ -22,7 +22,7 @@ function inlineHash(tag: 'style' | 'script'): string {
   const start = pageTemplate.indexOf(open);
   const end = pageTemplate.indexOf(`</${tag}>`, start);
   if (start < 0 || end < 0 || pageTemplate.indexOf(open, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
-  return `'sha256-${createHash('sha256').update(pageTemplate.slice(start + open.length, end)).digest('base64')}'`;
+  return `'sha256-${sha256Text(pageTemplate.slice(start + open.length, end), 'base64')}'`;
 }
 
 const LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

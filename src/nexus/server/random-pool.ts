@@ -1,17 +1,17 @@
 /**
- * Random bytes from node's CSPRNG drawn 4 KiB at a time: a request needs a few (ids, keys,
+ * Random bytes from the platform's CSPRNG (the crypto module's randomBytes) drawn 4 KiB at a time: a request needs a few (ids, keys,
  * pairing codes) and one synchronous draw per request was a measurable share of the server's
  * CPU. Every byte is handed out once; each caller gets its own copy.
  */
-import { randomFillSync } from 'node:crypto';
+import { randomBytes } from '../../opennexus/core/crypto.ts';
 
 export function pooledRandom(poolSize = 4096): (bytes: number) => Uint8Array {
   const pool = new Uint8Array(poolSize);
   let used = poolSize;
   return (n) => {
-    if (n > poolSize) return randomFillSync(new Uint8Array(n));
+    if (n > poolSize) return randomBytes(n);
     if (used + n > poolSize) {
-      randomFillSync(pool);
+      pool.set(randomBytes(poolSize));
       used = 0;
     }
     const out = pool.slice(used, used + n);
@@ -29,9 +29,9 @@ export function pooledRandomHex(poolSize = 4096): (bytes: number) => string {
   let hex = '';
   let used = poolSize;
   return (n) => {
-    if (n > poolSize) return randomFillSync(Buffer.alloc(n)).toString('hex');
+    if (n > poolSize) return Buffer.from(randomBytes(n)).toString('hex');
     if (used + n > poolSize) {
-      randomFillSync(pool);
+      pool.set(randomBytes(poolSize));
       hex = pool.toString('hex');
       used = 0;
     }

@@ -3,7 +3,7 @@
  * parses its request, runs a transition (sessions.ts) through the store, and answers.
  */
 import type { HttpRequest } from '../../http/types.ts';
-import { hash } from 'node:crypto';
+import { sha256Text } from '../../opennexus/core/crypto.ts';
 import { checkMemberKey } from './auth.ts';
 import { checkJsonPayload, sessionCost } from './budgets.ts';
 import { requestAgent, type Route, type ServerContext } from './context.ts';
@@ -76,7 +76,7 @@ async function send(ctx: ServerContext, req: HttpRequest, id: string) {
   // A repeat speaks for the same member as the first: its key is checked as a send's would be.
   checkMemberKey(await ctx.live(id), agentId, input.key, 'send', { strict: config.strictSessionKey, notMember: 'forbidden' });
   // What the message is, as sent (a retry sends the same): a repeat with other content is refused.
-  const message = hash('sha256', JSON.stringify([text ?? null, rawJson ?? null]), 'hex');
+  const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
   return ctx.idempotent.run(id, agentId, idem, message, post);
 }
 

@@ -4,7 +4,7 @@
  * server.ts only when REDIS_URL is set; the client itself loads only then (src/redis/driver.ts).
  */
 import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../core/crypto.ts';
 import { RedisConn } from '../../redis/connection.ts';
 import { RedisRelay } from '../../redis/messenger-relay.ts';
 import { RedisMessengerStore } from '../../redis/messenger-store.ts';
@@ -26,7 +26,7 @@ export interface MessengerBackend {
 export async function redisBackend(config: MessengerConfig, now: () => number, log: (line: string) => void): Promise<MessengerBackend> {
   const redis = await RedisConn.open({ url: config.redisUrl!, prefix: config.redisPrefix, log });
   const store = new RedisMessengerStore(redis, queueLimits(config));
-  const instance = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const instance = `${hostname()}/${process.pid}/${randomHex(4)}`;
   const streamSlots = new RedisStreamSlots(redis, config.limits.maxStreamsPerIp, { now, instance });
   streamSlots.start();
   return {
