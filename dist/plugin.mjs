@@ -2715,7 +2715,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         lastError = e.message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: "refused", error: refused.body };
-        if (attempt === 0 && !refused) throw e;
+        if (e instanceof NetworkError && e.code === "bad_url") throw e;
         await sleep(opts.retryMs ?? 2e3, ac.signal);
         continue;
       }

@@ -88,12 +88,13 @@ function str(p, name) {
   const v2 = p.flags[name];
   return typeof v2 === "string" ? v2 : void 0;
 }
-function int(p, name, min, max = Number.MAX_SAFE_INTEGER) {
+function int(p, name, min, max = Number.MAX_SAFE_INTEGER, unit) {
   const v2 = str(p, name);
   if (v2 === void 0) return void 0;
   const n = Number(v2);
   if (!/^\d+$/.test(v2) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, p.command);
+    const what = `a whole number${unit ? ` of ${unit}` : ""}`;
+    throw new UsageError(`--${name} must be ${max === Number.MAX_SAFE_INTEGER ? `${what}, at least ${min}` : `${what} from ${min} to ${max}`}`, p.command);
   }
   return n;
 }

@@ -88,12 +88,13 @@ function str(p, name) {
   const v2 = p.flags[name];
   return typeof v2 === "string" ? v2 : void 0;
 }
-function int(p, name, min, max = Number.MAX_SAFE_INTEGER) {
+function int(p, name, min, max = Number.MAX_SAFE_INTEGER, unit) {
   const v2 = str(p, name);
   if (v2 === void 0) return void 0;
   const n = Number(v2);
   if (!/^\d+$/.test(v2) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, p.command);
+    const what = `a whole number${unit ? ` of ${unit}` : ""}`;
+    throw new UsageError(`--${name} must be ${max === Number.MAX_SAFE_INTEGER ? `${what}, at least ${min}` : `${what} from ${min} to ${max}`}`, p.command);
   }
   return n;
 }
@@ -145,10 +146,14 @@ function indentedText(s, indent) {
   return safeText(s, { multiline: true }).replace(/\n/g, `
 ${" ".repeat(indent)}`);
 }
-async function readStdin() {
+async function readStdinUtf8() {
   const chunks = [];
   for await (const c of process.stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString("utf8");
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
+  } catch {
+    return null;
+  }
 }
 function onStopSignal(fn) {
   const h = (s) => fn(s);
@@ -1053,7 +1058,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         lastError = e.message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: "refused", error: refused.body };
-        if (attempt === 0 && !refused) throw e;
+        if (e instanceof NetworkError && e.code === "bad_url") throw e;
         await sleep(opts.retryMs ?? 2e3, ac.signal);
         continue;
       }
@@ -7015,7 +7020,7 @@ async function outcome(command, p, ctx, state) {
     case "create": {
       const creator = str(p, "creator-agent-id");
       const res = await agent2.create({
-        ttl: int(p, "ttl", 60) ?? 3660,
+        ttl: int(p, "ttl", 60, void 0, "seconds") ?? 3660,
         ...str(p, "greeting") !== void 0 ? { greeting: str(p, "greeting") } : {},
         ...int(p, "max-agents", 2) !== void 0 ? { maxAgents: int(p, "max-agents", 2) } : {},
         ...creator ? { creatorAgentId: creator } : {}
@@ -7065,7 +7070,14 @@ async function outcome(command, p, ctx, state) {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
       let text = p.positionals[1];
-      if (text === void 0 || text === "-") text = (await readStdin()).replace(/\n$/, "");
+      if (text === void 0 || text === "-") {
+        const input = await readStdinUtf8();
+        if (input === null) {
+          const message = "stdin is not valid UTF-8; nothing was sent";
+          return { code: 2, json: { error: "invalid_utf8", message }, hints: () => err(`Error: ${message}. Convert it first, e.g. iconv -f LATIN1 -t UTF-8.`) };
+        }
+        text = input.replace(/\n$/, "");
+      }
       if (!text) throw new UsageError("no message text (give it as an argument or on stdin)", command);
       const idem = str(p, "idempotency-key");
       if (idem !== void 0 && !IDEMPOTENCY_KEY.test(idem)) throw new UsageError("--idempotency-key must be 1-128 visible ASCII characters (no spaces)", command);
@@ -7088,7 +7100,7 @@ async function outcome(command, p, ctx, state) {
     case "renew": {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      return answer(await clientFor(saved).renew(saved.sessionId, agentId, int(p, "ttl", 60), keyFor(saved, agentId)), {
+      return answer(await clientFor(saved).renew(saved.sessionId, agentId, int(p, "ttl", 60, void 0, "seconds"), keyFor(saved, agentId)), {
         hints: (b) => err(`\u2705 Renewed; the session now expires at ${shown(b.expiresAt)}`)
       });
     }
@@ -7103,7 +7115,7 @@ async function outcome(command, p, ctx, state) {
       return answered(await agent2.leave(saved, agentId, key), () => err(`\u2705 Left ${saved.sessionId}; local state removed`));
     }
     case "sessions":
-      return listSessions(state, serverFor, timeoutMs);
+      return listSessions(state, serverFor, timeoutMs, p.flags.prune === true);
   }
   throw new UsageError(`unknown command '${command}'`);
 }
@@ -7116,7 +7128,7 @@ async function watch(agent2, saved, agentFor, p) {
   const agentId = agentFor(saved);
   const after = cursorFlag(p, "watch");
   const max = int(p, "max-messages", 1);
-  const timeoutS = int(p, "timeout", 1, 86400) ?? 300;
+  const timeoutS = int(p, "timeout", 1, 86400, "seconds") ?? 300;
   err(`\u{1F440} Watching ${saved.sessionId} as ${shown(agentId)} for up to ${timeoutS} s${max ? ` or ${max} message(s) from others` : ""}\u2026`);
   const stop = new AbortController();
   const offSignal = onStopSignal(() => stop.abort());
@@ -7144,8 +7156,9 @@ async function watch(agent2, saved, agentFor, p) {
     }
   };
 }
-async function listSessions(state, serverFor, timeoutMs) {
+async function listSessions(state, serverFor, timeoutMs, prune2) {
   const sessions = [];
+  const pruned = [];
   for (const sid2 of await state.list()) {
     const saved = await state.load(sid2);
     const server = saved.server ?? serverFor(saved);
@@ -7153,16 +7166,28 @@ async function listSessions(state, serverFor, timeoutMs) {
     let expiresAt;
     try {
       const r = await new NexusClient({ url: server, timeoutMs: Math.min(timeoutMs, 3e3) }).status(sid2);
-      status = r.ok ? "active" : r.status === 404 ? "not_found" : "error";
+      status = r.ok ? "active" : r.status === 404 && r.body ? "not_found" : "error";
       expiresAt = r.body?.expiresAt;
     } catch {
       status = "unreachable";
     }
     const agents = saved.agents ?? [];
+    if (prune2 && status === "not_found") {
+      await state.remove(sid2);
+      pruned.push(sid2);
+      continue;
+    }
     sessions.push({ sessionId: sid2, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...expiresAt ? { expiresAt } : {} });
   }
   const lines = sessions.map((s) => `${s.status === "active" ? "\u{1F7E2}" : "\u26AA"} ${s.sessionId} ${shown(s.agents.join(",") || "-")} ${s.status}`);
-  return { code: 0, json: { sessions }, hints: () => err(lines.length ? lines.join("\n") : "No saved sessions.") };
+  return {
+    code: 0,
+    json: { sessions, ...prune2 ? { pruned } : {} },
+    hints: () => {
+      err(lines.length ? lines.join("\n") : "No saved sessions.");
+      if (prune2) err(`\u{1F9F9} Removed ${pruned.length} session(s) the server no longer has${pruned.length ? `: ${pruned.join(", ")}` : ""}.`);
+    }
+  };
 }
 async function serve2(p, ctx) {
   const { nexusConfig: nexusConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
@@ -7428,8 +7453,20 @@ var NEXUS = {
       flags: [agent, { name: "ttl", value: "SECONDS", description: "new inactivity TTL" }, url],
       examples: [`${X2} renew SESSION_ID`]
     },
-    { name: "leave", summary: "Leave a session (needs the saved session key) and forget it locally.", positionals: [sid], flags: [agent, url], examples: [`${X2} leave SESSION_ID`] },
-    { name: "sessions", summary: "List the sessions saved locally, with their live status.", flags: [url], examples: [`${X2} sessions`] },
+    { name: "leave", summary: "Leave a session (needs the saved session key) and forget it locally. The creator cannot leave: it closes.", positionals: [sid], flags: [agent, url], examples: [`${X2} leave SESSION_ID`] },
+    {
+      name: "close",
+      summary: "End the session for everyone (the creator only, with its saved session key): its messages go, members' waiting polls and watches end (reason closed); forgets it locally.",
+      positionals: [sid],
+      flags: [agent, url],
+      examples: [`${X2} close SESSION_ID`]
+    },
+    {
+      name: "sessions",
+      summary: "List the sessions saved locally, with their live status.",
+      flags: [{ name: "prune", description: "forget the sessions their server no longer has (status not_found): removes their local state and lists them as `pruned`" }, url],
+      examples: [`${X2} sessions`, `${X2} sessions --prune`]
+    },
     {
       name: "serve",
       summary: "Run a NexusMessaging session server (embedded storage under DATA_DIR).",

@@ -88,12 +88,13 @@ function str(p, name) {
   const v = p.flags[name];
   return typeof v === "string" ? v : void 0;
 }
-function int(p, name, min, max = Number.MAX_SAFE_INTEGER) {
+function int(p, name, min, max = Number.MAX_SAFE_INTEGER, unit) {
   const v = str(p, name);
   if (v === void 0) return void 0;
   const n = Number(v);
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, p.command);
+    const what = `a whole number${unit ? ` of ${unit}` : ""}`;
+    throw new UsageError(`--${name} must be ${max === Number.MAX_SAFE_INTEGER ? `${what}, at least ${min}` : `${what} from ${min} to ${max}`}`, p.command);
   }
   return n;
 }

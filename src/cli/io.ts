@@ -66,6 +66,20 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * stdin as text, or null when it is not valid UTF-8: a lossy decode would send U+FFFD in place
+ * of what the user meant, and say nothing.
+ */
+export async function readStdinUtf8(): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
+  } catch {
+    return null;
+  }
+}
+
 /** Resolves on SIGINT/SIGTERM, so long-running commands can stop cleanly and exit 0. */
 export function onStopSignal(fn: (signal: string) => void): () => void {
   const h = (s: NodeJS.Signals) => fn(s);

@@ -92,8 +92,20 @@ export const NEXUS: ProgramDef = {
       flags: [agent, { name: 'ttl', value: 'SECONDS', description: 'new inactivity TTL' }, url],
       examples: [`${X} renew SESSION_ID`],
     },
-    { name: 'leave', summary: 'Leave a session (needs the saved session key) and forget it locally.', positionals: [sid], flags: [agent, url], examples: [`${X} leave SESSION_ID`] },
-    { name: 'sessions', summary: 'List the sessions saved locally, with their live status.', flags: [url], examples: [`${X} sessions`] },
+    { name: 'leave', summary: 'Leave a session (needs the saved session key) and forget it locally. The creator cannot leave: it closes.', positionals: [sid], flags: [agent, url], examples: [`${X} leave SESSION_ID`] },
+    {
+      name: 'close',
+      summary: "End the session for everyone (the creator only, with its saved session key): its messages go, members' waiting polls and watches end (reason closed); forgets it locally.",
+      positionals: [sid],
+      flags: [agent, url],
+      examples: [`${X} close SESSION_ID`],
+    },
+    {
+      name: 'sessions',
+      summary: 'List the sessions saved locally, with their live status.',
+      flags: [{ name: 'prune', description: 'forget the sessions their server no longer has (status not_found): removes their local state and lists them as `pruned`' }, url],
+      examples: [`${X} sessions`, `${X} sessions --prune`],
+    },
     {
       name: 'serve',
       summary: 'Run a NexusMessaging session server (embedded storage under DATA_DIR).',

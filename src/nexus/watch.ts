@@ -103,7 +103,9 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
         lastError = (e as Error).message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: 'refused', error: refused.body };
-        if (attempt === 0 && !refused) throw e; // unreachable at the start: the caller reports it
+        // A URL that can never work is the caller's to report; a server that does not answer
+        // (yet) is tried again until the bound, which then says `unreachable` (README, watch).
+        if (e instanceof NetworkError && e.code === 'bad_url') throw e;
         await sleep(opts.retryMs ?? 2000, ac.signal);
         continue;
       }
