@@ -2318,6 +2318,10 @@ var NexusClient = class _NexusClient {
   leave(sessionId, agentId, key) {
     return this.session("DELETE", `/${encodeURIComponent(sessionId)}/agents/${encodeURIComponent(agentId)}`, { headers: _NexusClient.agent(agentId, key) });
   }
+  /** The creator ends the session for everyone (DELETE on the session, with its key). */
+  close(sessionId, agentId, key) {
+    return this.session("DELETE", `/${encodeURIComponent(sessionId)}`, { headers: _NexusClient.agent(agentId, key) });
+  }
   /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */
   pair(sessionId, agentId, key) {
     return this.request("PUT", "/v1/pair", { headers: agentId && key ? _NexusClient.agent(agentId, key) : {}, body: { sessionId } });
@@ -2733,7 +2737,10 @@ async function watchSession(client, sessionId, agentId, opts) {
           } catch {
             continue;
           }
-          if (m.type === "expired") return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          if (m.type === "expired") {
+            if (m.reason === "closed") return { ...r, ended: "closed", error: { error: "session_not_found", reason: "closed", message: "the session was closed by its creator" } };
+            return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          }
           if (m.type === "error") return { ...r, ended: "refused", error: m };
           if (!validCursor(m.cursor)) continue;
           r.cursor = m.cursor;
@@ -2858,6 +2865,14 @@ var NexusAgent = class {
     await this.state.assertWritable(saved.sessionId);
     const r = await this.clientFor(saved).leave(saved.sessionId, agentId, key);
     const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
+    const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
+    return stateError === void 0 ? { r } : { r, stateError };
+  }
+  /** Closes the session as its creator; once it is gone on the server, the local copy goes too. */
+  async close(saved, agentId, key) {
+    await this.state.assertWritable(saved.sessionId);
+    const r = await this.clientFor(saved).close(saved.sessionId, agentId, key);
+    const gone = r.ok || r.body?.error === "session_not_found";
     const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
     return stateError === void 0 ? { r } : { r, stateError };
   }

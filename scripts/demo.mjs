@@ -2446,12 +2446,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;
@@ -5091,7 +5091,7 @@ function leaveSession(s, agentId, key) {
   const a = s.agents.find((x2) => x2.agentId === agentId);
   if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
   if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
-  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
+  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session; it can close it for everyone (DELETE the session, nexus.mjs close)");
   const next = { ...s, agents: s.agents.filter((x2) => x2.agentId !== agentId) };
   return { next, result: { ok: true, status: "removed", sessionId: s.sessionId, agentId, message: `${agentId} left the session` } };
 }
@@ -5248,6 +5248,29 @@ function unexpectedError(e, requestId) {
 
 // src/nexus/server/app.ts
 init_rules();
+
+// src/nexus/server/close.ts
+init_rules();
+var CLOSED_MESSAGE = "the session was closed by its creator";
+function closeSession(s, agentId, key, now) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" is not in this session`);
+  if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to close a session");
+  if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
+  if (s.creatorAgentId !== agentId) throw apiError(403, "forbidden", "only the creator can close the session (others can leave it)");
+  const next = { ...s, agents: [], expiresAt: now, closedAt: now };
+  return { next, result: { ok: true, status: "closed", sessionId: s.sessionId, closedBy: agentId } };
+}
+
+// src/nexus/server/routes-close.ts
+async function close(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const t = ctx.now();
+  const result = await ctx.update(id, t, (s) => closeSession(s, agentId, req.headers["x-session-key"], t));
+  ctx.idempotent.drop(id);
+  return json2(200, result);
+}
+var closeRoutes = [["DELETE", /^\/v1\/sessions?\/([^/]+)$/, close]];
 
 // src/nexus/server/negotiate.ts
 function parseAccept(accept) {
@@ -6997,8 +7020,8 @@ function page(template, vars, shell, status, format, quoted) {
 function pairingPage(p, format) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
-    const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
+    const reason = p.state === "claimed" ? "has already been used" : p.state === "full" ? "belongs to a session that is already full: no one else can join it" : "has expired";
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, p.state === "full" ? 409 : 410, format);
   }
   return page(
     pairing_skill_default,
@@ -7077,6 +7100,9 @@ function normalizePairCode(input) {
 
 // src/nexus/server/pairing.ts
 init_rules();
+function sessionFull(maxAgents) {
+  return apiError(409, "session_full", `this session is full (${maxAgents} agents): no one else can join it, so no pairing link is made`);
+}
 function codeState(p, t) {
   return p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
 }
@@ -7115,7 +7141,9 @@ async function createPair(ctx, req) {
   const { config, store } = ctx;
   const sessionId = stringField(parseBody(req), "sessionId", 200);
   if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
-  const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
+  const session = await ctx.live(sessionId);
+  if (session.agents.length >= session.maxAgents) throw sessionFull(session.maxAgents);
+  const keyed = pairCreator(session, req.headers["x-agent-id"], req.headers["x-session-key"]);
   const t = ctx.now();
   for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
     await store.updatePair(old.code, () => ({ next: null, result: null }));
@@ -7151,10 +7179,17 @@ async function claim(ctx, req, raw) {
     throw e;
   }
 }
+async function stateWithSession(ctx, pair, t) {
+  const s = await ctx.store.getSession(pair.sessionId);
+  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  return { s, state: state === "pending" && s && s.agents.length >= s.maxAgents ? "full" : state };
+}
 async function pairStatus(ctx, req, raw) {
   const { pair } = await lookupCode(ctx, req, raw);
   if (!pair) throw codeError("unknown");
-  return json2(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
+  const t = ctx.now();
+  const { state } = await stateWithSession(ctx, pair, t);
+  return json2(200, { state, expiresAt: iso(pair.expiresAt) });
 }
 async function pairSkill(ctx, req, raw) {
   const { config } = ctx;
@@ -7163,8 +7198,7 @@ async function pairSkill(ctx, req, raw) {
   const baseUrl = ctx.baseUrl(req);
   if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
   const t = ctx.now();
-  const s = await ctx.store.getSession(pair.sessionId);
-  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  const { s, state } = await stateWithSession(ctx, pair, t);
   return pairingPage(
     { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
     format
@@ -7213,7 +7247,7 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close = (last) => {
+        const close2 = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
@@ -7222,10 +7256,10 @@ function eventStream(ctx, r) {
         const write = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close();
+          close2();
           return false;
         };
-        const gone = () => close(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
+        const gone = (closedAt) => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)), ...closedAt ? { reason: "closed" } : {} }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -7238,8 +7272,8 @@ function eventStream(ctx, r) {
               again = false;
               while (!closed && buffered() < SOCKET_WATER2) {
                 const s = await ctx.store.getSession(id);
-                if (!s || s.expiresAt <= ctx.now()) return gone();
-                if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
+                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m10 of page2.messages) {
                   if (closed || !write(`id: ${m10.cursor}
@@ -7252,7 +7286,7 @@ data: ${wireFor(m10, agentId)}
               }
             } while (again && !closed);
           } catch {
-            close(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -7264,8 +7298,8 @@ data: ${wireFor(m10, agentId)}
             await ctx.update(id, t, (s) => pollSession(s, agentId, r.key, t, ctx.config.slideOnPoll));
           } catch (e) {
             const status = e.status;
-            if (status === 404) return gone();
-            if (status === 401 || status === 403) return close(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 404) return gone((await ctx.store.getSession(id).catch(() => null))?.closedAt);
+            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
           }
           if (!closed && buffered() < SOCKET_WATER2) write(": keepalive\n\n");
           void pump();
@@ -7279,7 +7313,7 @@ data: ${wireFor(m10, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
@@ -7308,7 +7342,7 @@ function parseWait(v2) {
 }
 var JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 var answer = (status, body) => ({ status, headers: JSON_HEADERS, body });
-var errorAnswer = (status, error, message) => answer(status, JSON.stringify({ error, message }));
+var errorAnswer = (status, error, message, extra) => answer(status, JSON.stringify({ error, message, ...extra }));
 function tooManyWaiters() {
   throw apiError(429, "too_many_waiters", "too many parked polls or event streams on this session or from this address; close one, or poll without wait", { retryAfter: 5 });
 }
@@ -7337,7 +7371,7 @@ function parkPoll(ctx, p, signal) {
       try {
         const t = ctx.now();
         const s = await ctx.store.getSession(id);
-        if (!s || s.expiresAt <= t) return finish(errorAnswer(404, "session_not_found", "no such session, or it has expired"));
+        if (!s || s.expiresAt <= t) return finish(s?.closedAt ? errorAnswer(404, "session_not_found", CLOSED_MESSAGE, { reason: "closed" }) : errorAnswer(404, "session_not_found", "no such session, or it has expired"));
         if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, "agent_not_in_session", `agent "${agentId}" is not in this session`));
         const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
         if (messages.length || timedOut) return finish(answer(200, pollBody(messages, more, p.after, s, p.members, agentId)));
@@ -7720,7 +7754,7 @@ function sweeper(store, now, quota, onGone = () => {
 }
 
 // src/nexus/server/app.ts
-var ROUTES = [...sessionRoutes, ...pairingRoutes, ...serviceRoutes];
+var ROUTES = [...sessionRoutes, ...closeRoutes, ...pairingRoutes, ...serviceRoutes];
 var CORS2 = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",

@@ -4932,7 +4932,7 @@ function leaveSession(s, agentId, key) {
   const a = s.agents.find((x2) => x2.agentId === agentId);
   if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
   if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
-  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
+  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session; it can close it for everyone (DELETE the session, nexus.mjs close)");
   const next = { ...s, agents: s.agents.filter((x2) => x2.agentId !== agentId) };
   return { next, result: { ok: true, status: "removed", sessionId: s.sessionId, agentId, message: `${agentId} left the session` } };
 }
@@ -5121,6 +5121,45 @@ var init_json2 = __esm({
     init_nexus_store();
     init_rules();
     utf83 = new TextDecoder();
+  }
+});
+
+// src/nexus/server/close.ts
+function closeSession(s, agentId, key, now) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" is not in this session`);
+  if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to close a session");
+  if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
+  if (s.creatorAgentId !== agentId) throw apiError(403, "forbidden", "only the creator can close the session (others can leave it)");
+  const next = { ...s, agents: [], expiresAt: now, closedAt: now };
+  return { next, result: { ok: true, status: "closed", sessionId: s.sessionId, closedBy: agentId } };
+}
+var CLOSED_MESSAGE;
+var init_close = __esm({
+  "src/nexus/server/close.ts"() {
+    "use strict";
+    init_rules();
+    init_session_key();
+    CLOSED_MESSAGE = "the session was closed by its creator";
+  }
+});
+
+// src/nexus/server/routes-close.ts
+async function close(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const t = ctx.now();
+  const result = await ctx.update(id, t, (s) => closeSession(s, agentId, req.headers["x-session-key"], t));
+  ctx.idempotent.drop(id);
+  return json2(200, result);
+}
+var closeRoutes;
+var init_routes_close = __esm({
+  "src/nexus/server/routes-close.ts"() {
+    "use strict";
+    init_close();
+    init_context();
+    init_json2();
+    closeRoutes = [["DELETE", /^\/v1\/sessions?\/([^/]+)$/, close]];
   }
 });
 
@@ -6909,8 +6948,8 @@ function page(template, vars, shell, status, format, quoted) {
 function pairingPage(p, format) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
-    const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
+    const reason = p.state === "claimed" ? "has already been used" : p.state === "full" ? "belongs to a session that is already full: no one else can join it" : "has expired";
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, p.state === "full" ? 409 : 410, format);
   }
   return page(
     pairing_skill_default,
@@ -7019,6 +7058,9 @@ var init_pair_code = __esm({
 });
 
 // src/nexus/server/pairing.ts
+function sessionFull(maxAgents) {
+  return apiError(409, "session_full", `this session is full (${maxAgents} agents): no one else can join it, so no pairing link is made`);
+}
 function codeState(p, t) {
   return p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
 }
@@ -7063,7 +7105,9 @@ async function createPair(ctx, req) {
   const { config, store } = ctx;
   const sessionId = stringField(parseBody(req), "sessionId", 200);
   if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
-  const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
+  const session = await ctx.live(sessionId);
+  if (session.agents.length >= session.maxAgents) throw sessionFull(session.maxAgents);
+  const keyed = pairCreator(session, req.headers["x-agent-id"], req.headers["x-session-key"]);
   const t = ctx.now();
   for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
     await store.updatePair(old.code, () => ({ next: null, result: null }));
@@ -7099,10 +7143,17 @@ async function claim(ctx, req, raw) {
     throw e;
   }
 }
+async function stateWithSession(ctx, pair, t) {
+  const s = await ctx.store.getSession(pair.sessionId);
+  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  return { s, state: state === "pending" && s && s.agents.length >= s.maxAgents ? "full" : state };
+}
 async function pairStatus(ctx, req, raw) {
   const { pair } = await lookupCode(ctx, req, raw);
   if (!pair) throw codeError("unknown");
-  return json2(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
+  const t = ctx.now();
+  const { state } = await stateWithSession(ctx, pair, t);
+  return json2(200, { state, expiresAt: iso(pair.expiresAt) });
 }
 async function pairSkill(ctx, req, raw) {
   const { config } = ctx;
@@ -7111,8 +7162,7 @@ async function pairSkill(ctx, req, raw) {
   const baseUrl = ctx.baseUrl(req);
   if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
   const t = ctx.now();
-  const s = await ctx.store.getSession(pair.sessionId);
-  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  const { s, state } = await stateWithSession(ctx, pair, t);
   return pairingPage(
     { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
     format
@@ -7170,7 +7220,7 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close = (last) => {
+        const close2 = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
@@ -7179,10 +7229,10 @@ function eventStream(ctx, r) {
         const write = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close();
+          close2();
           return false;
         };
-        const gone = () => close(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
+        const gone = (closedAt) => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)), ...closedAt ? { reason: "closed" } : {} }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -7195,8 +7245,8 @@ function eventStream(ctx, r) {
               again = false;
               while (!closed && buffered() < SOCKET_WATER2) {
                 const s = await ctx.store.getSession(id);
-                if (!s || s.expiresAt <= ctx.now()) return gone();
-                if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
+                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m10 of page2.messages) {
                   if (closed || !write(`id: ${m10.cursor}
@@ -7209,7 +7259,7 @@ data: ${wireFor(m10, agentId)}
               }
             } while (again && !closed);
           } catch {
-            close(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -7221,8 +7271,8 @@ data: ${wireFor(m10, agentId)}
             await ctx.update(id, t, (s) => pollSession(s, agentId, r.key, t, ctx.config.slideOnPoll));
           } catch (e) {
             const status = e.status;
-            if (status === 404) return gone();
-            if (status === 401 || status === 403) return close(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 404) return gone((await ctx.store.getSession(id).catch(() => null))?.closedAt);
+            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
           }
           if (!closed && buffered() < SOCKET_WATER2) write(": keepalive\n\n");
           void pump();
@@ -7236,7 +7286,7 @@ data: ${wireFor(m10, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
@@ -7298,7 +7348,7 @@ function parkPoll(ctx, p, signal) {
       try {
         const t = ctx.now();
         const s = await ctx.store.getSession(id);
-        if (!s || s.expiresAt <= t) return finish(errorAnswer(404, "session_not_found", "no such session, or it has expired"));
+        if (!s || s.expiresAt <= t) return finish(s?.closedAt ? errorAnswer(404, "session_not_found", CLOSED_MESSAGE, { reason: "closed" }) : errorAnswer(404, "session_not_found", "no such session, or it has expired"));
         if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, "agent_not_in_session", `agent "${agentId}" is not in this session`));
         const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
         if (messages.length || timedOut) return finish(answer(200, pollBody(messages, more, p.after, s, p.members, agentId)));
@@ -7319,12 +7369,13 @@ var MAX_WAIT_SECONDS, JSON_HEADERS, answer, errorAnswer;
 var init_long_poll = __esm({
   "src/nexus/server/long-poll.ts"() {
     "use strict";
+    init_close();
     init_rules();
     init_views();
     MAX_WAIT_SECONDS = 55;
     JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
     answer = (status, body) => ({ status, headers: JSON_HEADERS, body });
-    errorAnswer = (status, error, message) => answer(status, JSON.stringify({ error, message }));
+    errorAnswer = (status, error, message, extra) => answer(status, JSON.stringify({ error, message, ...extra }));
   }
 });
 
@@ -7785,11 +7836,12 @@ var init_app2 = __esm({
     init_context();
     init_json2();
     init_rules();
+    init_routes_close();
     init_routes_pairing();
     init_routes_sessions();
     init_routes_service();
     init_sweep();
-    ROUTES = [...sessionRoutes, ...pairingRoutes, ...serviceRoutes];
+    ROUTES = [...sessionRoutes, ...closeRoutes, ...pairingRoutes, ...serviceRoutes];
     CORS2 = {
       "access-control-allow-origin": "*",
       "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
@@ -8110,12 +8162,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;

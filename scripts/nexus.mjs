@@ -804,17 +804,17 @@ function sseStream(url2, req, res, signal, maxLine) {
   const finish = () => {
     if (done) return;
     done = true;
-    signal?.removeEventListener("abort", close);
+    signal?.removeEventListener("abort", close2);
     const w2 = waiting;
     waiting = null;
     if (w2 && error) w2.reject(error);
     else w2?.resolve({ value: void 0, done: true });
   };
-  function close() {
+  function close2() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close, { once: true });
+  signal?.addEventListener("abort", close2, { once: true });
   const push = (e) => {
     const w2 = waiting;
     waiting = null;
@@ -833,7 +833,7 @@ function sseStream(url2, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url2} is longer than ${maxLine} characters`);
-      close();
+      close2();
     }
   });
   res.on("end", finish);
@@ -851,11 +851,11 @@ function sseStream(url2, req, res, signal, maxLine) {
       return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
     },
     return() {
-      close();
+      close2();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close };
+  return { status: 200, events, close: close2 };
 }
 var DEFAULT_MAX_BODY_BYTES;
 var init_client = __esm({
@@ -971,6 +971,10 @@ var init_client2 = __esm({
       leave(sessionId, agentId, key) {
         return this.session("DELETE", `/${encodeURIComponent(sessionId)}/agents/${encodeURIComponent(agentId)}`, { headers: _NexusClient.agent(agentId, key) });
       }
+      /** The creator ends the session for everyone (DELETE on the session, with its key). */
+      close(sessionId, agentId, key) {
+        return this.session("DELETE", `/${encodeURIComponent(sessionId)}`, { headers: _NexusClient.agent(agentId, key) });
+      }
       /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */
       pair(sessionId, agentId, key) {
         return this.request("PUT", "/v1/pair", { headers: agentId && key ? _NexusClient.agent(agentId, key) : {}, body: { sessionId } });
@@ -1076,7 +1080,10 @@ async function watchSession(client, sessionId, agentId, opts) {
           } catch {
             continue;
           }
-          if (m9.type === "expired") return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          if (m9.type === "expired") {
+            if (m9.reason === "closed") return { ...r, ended: "closed", error: { error: "session_not_found", reason: "closed", message: "the session was closed by its creator" } };
+            return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          }
           if (m9.type === "error") return { ...r, ended: "refused", error: m9 };
           if (!validCursor(m9.cursor)) continue;
           r.cursor = m9.cursor;
@@ -1227,6 +1234,14 @@ var init_agent = __esm({
         await this.state.assertWritable(saved.sessionId);
         const r = await this.clientFor(saved).leave(saved.sessionId, agentId, key);
         const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
+        const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
+        return stateError === void 0 ? { r } : { r, stateError };
+      }
+      /** Closes the session as its creator; once it is gone on the server, the local copy goes too. */
+      async close(saved, agentId, key) {
+        await this.state.assertWritable(saved.sessionId);
+        const r = await this.clientFor(saved).close(saved.sessionId, agentId, key);
+        const gone = r.ok || r.body?.error === "session_not_found";
         const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
         return stateError === void 0 ? { r } : { r, stateError };
       }
@@ -3336,7 +3351,7 @@ function leaveSession(s, agentId, key) {
   const a = s.agents.find((x2) => x2.agentId === agentId);
   if (!a) throw apiError(404, "agent_not_found", `agent "${agentId}" is not in this session`);
   if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
-  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session");
+  if (s.creatorAgentId === agentId) throw apiError(403, "forbidden", "the creator cannot leave the session; it can close it for everyone (DELETE the session, nexus.mjs close)");
   const next = { ...s, agents: s.agents.filter((x2) => x2.agentId !== agentId) };
   return { next, result: { ok: true, status: "removed", sessionId: s.sessionId, agentId, message: `${agentId} left the session` } };
 }
@@ -3525,6 +3540,45 @@ var init_json = __esm({
     init_nexus_store();
     init_rules();
     utf8 = new TextDecoder();
+  }
+});
+
+// src/nexus/server/close.ts
+function closeSession(s, agentId, key, now) {
+  const a = s.agents.find((x2) => x2.agentId === agentId);
+  if (!a) throw apiError(403, "forbidden", `agent "${agentId}" is not in this session`);
+  if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to close a session");
+  if (!keyMatches(key, a.keyHash)) throw apiError(401, "invalid_session_key", "X-Session-Key does not match this agent");
+  if (s.creatorAgentId !== agentId) throw apiError(403, "forbidden", "only the creator can close the session (others can leave it)");
+  const next = { ...s, agents: [], expiresAt: now, closedAt: now };
+  return { next, result: { ok: true, status: "closed", sessionId: s.sessionId, closedBy: agentId } };
+}
+var CLOSED_MESSAGE;
+var init_close = __esm({
+  "src/nexus/server/close.ts"() {
+    "use strict";
+    init_rules();
+    init_session_key();
+    CLOSED_MESSAGE = "the session was closed by its creator";
+  }
+});
+
+// src/nexus/server/routes-close.ts
+async function close(ctx, req, id) {
+  const agentId = requestAgent(req);
+  const t = ctx.now();
+  const result = await ctx.update(id, t, (s) => closeSession(s, agentId, req.headers["x-session-key"], t));
+  ctx.idempotent.drop(id);
+  return json(200, result);
+}
+var closeRoutes;
+var init_routes_close = __esm({
+  "src/nexus/server/routes-close.ts"() {
+    "use strict";
+    init_close();
+    init_context();
+    init_json();
+    closeRoutes = [["DELETE", /^\/v1\/sessions?\/([^/]+)$/, close]];
   }
 });
 
@@ -5313,8 +5367,8 @@ function page(template, vars, shell, status, format, quoted) {
 function pairingPage(p, format) {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== "pending") {
-    const reason = p.state === "claimed" ? "has already been used" : "has expired";
-    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, 410, format);
+    const reason = p.state === "claimed" ? "has already been used" : p.state === "full" ? "belongs to a session that is already full: no one else can join it" : "has expired";
+    return page(pairing_invalid_default, { ...vars, reason }, { title: "Pairing link no longer valid" }, p.state === "full" ? 409 : 410, format);
   }
   return page(
     pairing_skill_default,
@@ -5423,6 +5477,9 @@ var init_pair_code = __esm({
 });
 
 // src/nexus/server/pairing.ts
+function sessionFull(maxAgents) {
+  return apiError(409, "session_full", `this session is full (${maxAgents} agents): no one else can join it, so no pairing link is made`);
+}
 function codeState(p, t) {
   return p.claimedBy ? "claimed" : p.expiresAt <= t ? "expired" : "pending";
 }
@@ -5467,7 +5524,9 @@ async function createPair(ctx, req) {
   const { config, store } = ctx;
   const sessionId = stringField(parseBody(req), "sessionId", 200);
   if (!sessionId) throw invalidRequest("sessionId", "sessionId is required");
-  const keyed = pairCreator(await ctx.live(sessionId), req.headers["x-agent-id"], req.headers["x-session-key"]);
+  const session = await ctx.live(sessionId);
+  if (session.agents.length >= session.maxAgents) throw sessionFull(session.maxAgents);
+  const keyed = pairCreator(session, req.headers["x-agent-id"], req.headers["x-session-key"]);
   const t = ctx.now();
   for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
     await store.updatePair(old.code, () => ({ next: null, result: null }));
@@ -5503,10 +5562,17 @@ async function claim(ctx, req, raw) {
     throw e;
   }
 }
+async function stateWithSession(ctx, pair, t) {
+  const s = await ctx.store.getSession(pair.sessionId);
+  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  return { s, state: state === "pending" && s && s.agents.length >= s.maxAgents ? "full" : state };
+}
 async function pairStatus(ctx, req, raw) {
   const { pair } = await lookupCode(ctx, req, raw);
   if (!pair) throw codeError("unknown");
-  return json(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
+  const t = ctx.now();
+  const { state } = await stateWithSession(ctx, pair, t);
+  return json(200, { state, expiresAt: iso(pair.expiresAt) });
 }
 async function pairSkill(ctx, req, raw) {
   const { config } = ctx;
@@ -5515,8 +5581,7 @@ async function pairSkill(ctx, req, raw) {
   const baseUrl = ctx.baseUrl(req);
   if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
   const t = ctx.now();
-  const s = await ctx.store.getSession(pair.sessionId);
-  const state = s && s.expiresAt > t ? codeState(pair, t) : "expired";
+  const { s, state } = await stateWithSession(ctx, pair, t);
   return pairingPage(
     { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
     format
@@ -5574,7 +5639,7 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close = (last) => {
+        const close2 = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
@@ -5583,10 +5648,10 @@ function eventStream(ctx, r) {
         const write = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close();
+          close2();
           return false;
         };
-        const gone = () => close(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)) }));
+        const gone = (closedAt) => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)), ...closedAt ? { reason: "closed" } : {} }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -5599,8 +5664,8 @@ function eventStream(ctx, r) {
               again = false;
               while (!closed && buffered() < SOCKET_WATER) {
                 const s = await ctx.store.getSession(id);
-                if (!s || s.expiresAt <= ctx.now()) return gone();
-                if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
+                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m9 of page2.messages) {
                   if (closed || !write(`id: ${m9.cursor}
@@ -5613,7 +5678,7 @@ data: ${wireFor(m9, agentId)}
               }
             } while (again && !closed);
           } catch {
-            close(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -5625,8 +5690,8 @@ data: ${wireFor(m9, agentId)}
             await ctx.update(id, t, (s) => pollSession(s, agentId, r.key, t, ctx.config.slideOnPoll));
           } catch (e) {
             const status = e.status;
-            if (status === 404) return gone();
-            if (status === 401 || status === 403) return close(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 404) return gone((await ctx.store.getSession(id).catch(() => null))?.closedAt);
+            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
           }
           if (!closed && buffered() < SOCKET_WATER) write(": keepalive\n\n");
           void pump();
@@ -5640,7 +5705,7 @@ data: ${wireFor(m9, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
@@ -5702,7 +5767,7 @@ function parkPoll(ctx, p, signal) {
       try {
         const t = ctx.now();
         const s = await ctx.store.getSession(id);
-        if (!s || s.expiresAt <= t) return finish(errorAnswer(404, "session_not_found", "no such session, or it has expired"));
+        if (!s || s.expiresAt <= t) return finish(s?.closedAt ? errorAnswer(404, "session_not_found", CLOSED_MESSAGE, { reason: "closed" }) : errorAnswer(404, "session_not_found", "no such session, or it has expired"));
         if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, "agent_not_in_session", `agent "${agentId}" is not in this session`));
         const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
         if (messages.length || timedOut) return finish(answer2(200, pollBody(messages, more, p.after, s, p.members, agentId)));
@@ -5723,12 +5788,13 @@ var MAX_WAIT_SECONDS, JSON_HEADERS, answer2, errorAnswer;
 var init_long_poll = __esm({
   "src/nexus/server/long-poll.ts"() {
     "use strict";
+    init_close();
     init_rules();
     init_views();
     MAX_WAIT_SECONDS = 55;
     JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
     answer2 = (status, body) => ({ status, headers: JSON_HEADERS, body });
-    errorAnswer = (status, error, message) => answer2(status, JSON.stringify({ error, message }));
+    errorAnswer = (status, error, message, extra) => answer2(status, JSON.stringify({ error, message, ...extra }));
   }
 });
 
@@ -6189,11 +6255,12 @@ var init_app = __esm({
     init_context();
     init_json();
     init_rules();
+    init_routes_close();
     init_routes_pairing();
     init_routes_sessions();
     init_routes_service();
     init_sweep();
-    ROUTES = [...sessionRoutes, ...pairingRoutes, ...serviceRoutes];
+    ROUTES = [...sessionRoutes, ...closeRoutes, ...pairingRoutes, ...serviceRoutes];
     CORS = {
       "access-control-allow-origin": "*",
       "access-control-allow-methods": "GET, POST, PUT, DELETE, OPTIONS",
@@ -6676,12 +6743,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;
@@ -7114,6 +7181,16 @@ async function outcome(command, p, ctx, state) {
       }
       return answered(await agent2.leave(saved, agentId, key), () => err(`\u2705 Left ${saved.sessionId}; local state removed`));
     }
+    case "close": {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      const key = keyFor(saved, agentId);
+      if (!key) {
+        const message = `no session key saved for ${agentId} in ${saved.sessionId}`;
+        return { code: 1, json: { error: "no_session_key", message }, hints: () => err("Error: closing needs the creator's session key, saved when it created the session.") };
+      }
+      return answered(await agent2.close(saved, agentId, key), () => err(`\u2705 Closed ${saved.sessionId} for everyone; local state removed`));
+    }
     case "sessions":
       return listSessions(state, serverFor, timeoutMs, p.flags.prune === true);
   }
@@ -7149,6 +7226,7 @@ async function watch(agent2, saved, agentFor, p) {
     json: summary,
     hints: () => {
       if (r.ended === "expired") err("\u231B The session has expired.");
+      else if (r.ended === "closed") err("\u{1F512} The session was closed by its creator.");
       else if (r.ended === "unreachable" || r.ended === "disconnected") err(`Error: ${shown(String(r.error?.message))}; ${r.messages} message(s) before that. Watch again to resume from cursor ${r.cursor ?? "(start)"}.`);
       else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
       else err(`${r.messages ? `\u{1F4AC} ${r.messages} message(s)` : "\u{1F4AC} No new messages"}; ${stop.signal.aborted ? "stopped" : r.ended === "timeout" ? "time is up" : "enough messages"}.`);

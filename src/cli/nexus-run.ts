@@ -156,6 +156,16 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       }
       return answered(await agent.leave(saved, agentId, key), () => err(`✅ Left ${saved.sessionId}; local state removed`));
     }
+    case 'close': {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      const key = keyFor(saved, agentId);
+      if (!key) {
+        const message = `no session key saved for ${agentId} in ${saved.sessionId}`;
+        return { code: 1, json: { error: 'no_session_key', message }, hints: () => err('Error: closing needs the creator\'s session key, saved when it created the session.') };
+      }
+      return answered(await agent.close(saved, agentId, key), () => err(`✅ Closed ${saved.sessionId} for everyone; local state removed`));
+    }
     case 'sessions':
       return listSessions(state, serverFor, timeoutMs, p.flags.prune === true);
   }
@@ -200,6 +210,7 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
     json: summary,
     hints: () => {
       if (r.ended === 'expired') err('⌛ The session has expired.');
+      else if (r.ended === 'closed') err('🔒 The session was closed by its creator.');
       else if (r.ended === 'unreachable' || r.ended === 'disconnected') err(`Error: ${shown(String(r.error?.message))}; ${r.messages} message(s) before that. Watch again to resume from cursor ${r.cursor ?? '(start)'}.`);
       else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
       else err(`${r.messages ? `💬 ${r.messages} message(s)` : '💬 No new messages'}; ${stop.signal.aborted ? 'stopped' : r.ended === 'timeout' ? 'time is up' : 'enough messages'}.`);

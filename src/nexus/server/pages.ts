@@ -71,7 +71,7 @@ function page(template: string, vars: TemplateVars, shell: TemplateVars, status:
 
 export interface PairingPageInput {
   code: string;
-  state: 'pending' | 'claimed' | 'expired';
+  state: 'pending' | 'claimed' | 'expired' | 'full';
   expiresAt: number;
   now: number;
   greeting: string | null;
@@ -83,8 +83,8 @@ export interface PairingPageInput {
 export function pairingPage(p: PairingPageInput, format: PageFormat): HttpResponse {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== 'pending') {
-    const reason = p.state === 'claimed' ? 'has already been used' : 'has expired';
-    return page(invalidTemplate, { ...vars, reason }, { title: 'Pairing link no longer valid' }, 410, format);
+    const reason = p.state === 'claimed' ? 'has already been used' : p.state === 'full' ? 'belongs to a session that is already full: no one else can join it' : 'has expired';
+    return page(invalidTemplate, { ...vars, reason }, { title: 'Pairing link no longer valid' }, p.state === 'full' ? 409 : 410, format);
   }
   return page(
     pairingTemplate,
