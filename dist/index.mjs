@@ -37,23 +37,23 @@ function parseTrustProxy(value) {
   if (v2 === "" || v2 === "0") return false;
   if (/^\d+$/.test(v2)) {
     const hops = Number(v2);
-    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v2}: more than 64 proxy hops`);
+    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v2}: more than 64 proxy hops (use 0 to 64, or a list of proxy addresses)`);
     return { hops };
   }
   const trusted = new BlockList();
   for (const raw of v2.split(",")) {
     const item = raw.trim();
-    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v2);
+    for (const range2 of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range2, v2);
   }
   return { trusted, spec: v2 };
 }
-function addRange(list2, range, whole) {
-  const [addr = "", prefix, extra] = range.split("/");
+function addRange(list2, range2, whole) {
+  const [addr = "", prefix, extra] = range2.split("/");
   const family = isIP(addr);
   const bits = family === 4 ? 32 : 128;
   const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
   if (!family || extra !== void 0 || n < 0 || n > bits) {
-    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
+    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range2}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
   }
   list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
 }
@@ -98,28 +98,111 @@ var init_client_address = __esm({
   }
 });
 
-// src/http/limits.ts
-function int2(v2, dflt, min) {
-  if (v2 === void 0 || v2.trim() === "") return dflt;
-  const n = Number(v2);
-  return Number.isInteger(n) && n >= min ? n : dflt;
+// src/settings.ts
+function range(min, max) {
+  if (max === MAX) return `, at least ${min}`;
+  if (min === -MAX) return `, at most ${max}`;
+  return ` from ${min} to ${max}`;
 }
-function connectionLimits(env) {
-  const requestTimeoutMs = int2(env.REQUEST_TIMEOUT_MS, DEFAULT_LIMITS.requestTimeoutMs, 100);
-  return {
-    maxConnectionsPerIp: int2(env.MAX_CONNECTIONS_PER_IP, DEFAULT_LIMITS.maxConnectionsPerIp, 0),
-    maxStreamsPerIp: int2(env.MAX_STREAMS_PER_IP, DEFAULT_LIMITS.maxStreamsPerIp, 0),
-    maxConnections: int2(env.MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, 0),
-    // node:http refuses a headers timeout longer than the request timeout.
-    headersTimeoutMs: Math.min(requestTimeoutMs, int2(env.HEADERS_TIMEOUT_MS, DEFAULT_LIMITS.headersTimeoutMs, 100)),
+var InvalidSetting, MAX, TRUE, FALSE, SettingsReader;
+var init_settings = __esm({
+  "src/settings.ts"() {
+    "use strict";
+    init_errors();
+    InvalidSetting = class extends CodedError {
+      constructor(problems) {
+        super("invalid_setting", problems.length === 1 ? problems[0] : `${problems.length} invalid settings: ${problems.join("; ")}`);
+        this.problems = problems;
+      }
+      problems;
+    };
+    MAX = Number.MAX_SAFE_INTEGER;
+    TRUE = /^(1|true|yes|on)$/i;
+    FALSE = /^(0|false|no|off)$/i;
+    SettingsReader = class {
+      constructor(env) {
+        this.env = env;
+      }
+      env;
+      problems = [];
+      /** The raw value, or undefined when unset or blank. */
+      raw(name) {
+        const v2 = this.env[name];
+        return v2 === void 0 || v2.trim() === "" ? void 0 : v2.trim();
+      }
+      /** Records a problem with `name`'s value; `allowed` says what would do. */
+      invalid(name, allowed) {
+        this.problems.push(`${name}=${JSON.stringify(this.env[name] ?? "")} is invalid: ${allowed}`);
+      }
+      /** A whole number in [min, max] (`unit` is said in the message: "seconds"). */
+      int(name, dflt, min, max = MAX, unit) {
+        const v2 = this.raw(name);
+        if (v2 === void 0) return dflt;
+        const n = Number(v2);
+        if (/^-?\d+$/.test(v2) && Number.isSafeInteger(n) && n >= min && n <= max) return n;
+        this.invalid(name, `it must be a whole number${unit ? ` of ${unit}` : ""}${range(min, max)}`);
+        return dflt;
+      }
+      /** A decimal number in [min, max]. */
+      num(name, dflt, min = -MAX, max = MAX, unit) {
+        const v2 = this.raw(name);
+        if (v2 === void 0) return dflt;
+        const n = Number(v2);
+        if (/^-?(\d+\.?\d*|\.\d+)$/.test(v2) && Number.isFinite(n) && n >= min && n <= max) return n;
+        this.invalid(name, `it must be a number${unit ? ` of ${unit}` : ""}${min === -MAX && max === MAX ? "" : range(min, max)}`);
+        return dflt;
+      }
+      /** true/false (also 1/0, yes/no, on/off). */
+      bool(name, dflt) {
+        const v2 = this.raw(name);
+        if (v2 === void 0) return dflt;
+        if (TRUE.test(v2)) return true;
+        if (FALSE.test(v2)) return false;
+        this.invalid(name, "it must be true or false (or 1/0, yes/no, on/off)");
+        return dflt;
+      }
+      /** A value parsed by `parse`, whose thrown message says what is wrong. */
+      parsed(name, dflt, parse2) {
+        try {
+          return parse2(this.env[name]);
+        } catch (e) {
+          this.problems.push(e.message);
+          return dflt;
+        }
+      }
+      /** Throws InvalidSetting when any value was invalid. */
+      done() {
+        if (this.problems.length) throw new InvalidSetting(this.problems);
+      }
+    };
+  }
+});
+
+// src/http/limits.ts
+function connectionLimits(env, reader) {
+  const r = reader ?? new SettingsReader(env);
+  const requestTimeoutMs = r.int("REQUEST_TIMEOUT_MS", DEFAULT_LIMITS.requestTimeoutMs, 100);
+  let headersTimeoutMs = r.int("HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs, 100);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    if (r.raw("HEADERS_TIMEOUT_MS") !== void 0) r.invalid("HEADERS_TIMEOUT_MS", `it must be at most REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+    headersTimeoutMs = requestTimeoutMs;
+  }
+  const limits = {
+    maxConnectionsPerIp: r.int("MAX_CONNECTIONS_PER_IP", DEFAULT_LIMITS.maxConnectionsPerIp, 0),
+    maxStreamsPerIp: r.int("MAX_STREAMS_PER_IP", DEFAULT_LIMITS.maxStreamsPerIp, 0),
+    maxConnections: r.int("MAX_CONNECTIONS", DEFAULT_LIMITS.maxConnections, 0),
+    headersTimeoutMs,
     requestTimeoutMs,
     keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs
   };
+  if (!reader) r.done();
+  return limits;
 }
 var DEFAULT_LIMITS, OpenCounts;
 var init_limits = __esm({
   "src/http/limits.ts"() {
     "use strict";
+    init_settings();
     DEFAULT_LIMITS = {
       maxConnectionsPerIp: 64,
       // half the socket cap, so an address at its stream cap still has sockets for its requests;
@@ -661,39 +744,36 @@ var init_rate_limit = __esm({
 });
 
 // src/opennexus/messenger/config.ts
-function num(v2, dflt, integer = false) {
-  if (v2 === void 0 || v2.trim() === "") return dflt;
-  const n = Number(v2);
-  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
-  return n;
-}
 function messengerConfig(env, flags = {}) {
-  const totalBytes = Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
-  return {
+  const r = new SettingsReader(env);
+  const totalBytes = r.int("OFFLINE_QUEUE_TOTAL_BYTES", 256 * MiB, 0);
+  const config = {
     // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
     dataDir: env.DATA_DIR === "none" ? null : env.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? "127.0.0.1",
-    port: flags.port ?? num(env.PORT, 8080, true),
-    rateLimit: num(env.RATE_LIMIT, 100),
-    rateBurst: num(env.RATE_BURST, 200, true),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    limits: connectionLimits(env),
-    publicStatsDebug: env.PUBLIC_STATS_DEBUG === "1",
-    requireStreamAuth: env.REQUIRE_STREAM_AUTH === "1",
+    port: flags.port ?? r.int("PORT", 8080, 0, 65535),
+    rateLimit: r.num("RATE_LIMIT", 100),
+    rateBurst: r.int("RATE_BURST", 200, 1),
+    trustProxy: r.parsed("TRUST_PROXY", false, parseTrustProxy),
+    limits: connectionLimits(env, r),
+    publicStatsDebug: r.bool("PUBLIC_STATS_DEBUG", false),
+    requireStreamAuth: r.bool("REQUIRE_STREAM_AUTH", false),
     keepaliveMs: 25e3,
-    offlineMax: Math.max(0, num(env.OFFLINE_QUEUE_MAX, 100, true)),
-    offlineTtlMs: Math.max(0, num(env.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
-    offlineMaxTotal: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL, 1e5, true)),
-    offlineMaxBytes: Math.max(0, num(env.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
+    offlineMax: r.int("OFFLINE_QUEUE_MAX", 100, 0),
+    offlineTtlMs: r.num("OFFLINE_QUEUE_TTL", 86400, 0, void 0, "seconds") * 1e3,
+    offlineMaxTotal: r.int("OFFLINE_QUEUE_TOTAL", 1e5, 0),
+    offlineMaxBytes: r.int("OFFLINE_QUEUE_BYTES", 4 * MiB, 0),
     offlineMaxTotalBytes: totalBytes,
     // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
-    offlineMaxAddressBytes: Math.max(0, num(env.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
-    drainGraceMs: Math.max(0, num(env.DRAIN_GRACE, 600)) * 1e3,
+    offlineMaxAddressBytes: r.int("OFFLINE_QUEUE_ADDRESS_BYTES", Math.floor(totalBytes / 16), 0),
+    drainGraceMs: r.num("DRAIN_GRACE", 600, 0, void 0, "seconds") * 1e3,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
-    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env.STREAM_BUFFER_BYTES, MiB, true)),
+    streamBufferBytes: r.int("STREAM_BUFFER_BYTES", MiB, MIN_STREAM_BUFFER),
     redisUrl: env.REDIS_URL?.trim() || null,
     redisPrefix: env.REDIS_PREFIX ?? "nexus:"
   };
+  r.done();
+  return config;
 }
 function queueLimits(config) {
   return {
@@ -712,6 +792,7 @@ var init_config = __esm({
     "use strict";
     init_client_address();
     init_limits();
+    init_settings();
     MiB = 1024 * 1024;
     MIN_STREAM_BUFFER = 512 * 1024;
   }
@@ -10081,49 +10162,49 @@ async function startNexusServer(config, opts = {}) {
 // src/nexus/server/config.ts
 init_client_address();
 init_limits();
-function num2(v2, dflt, min = 0) {
-  if (v2 === void 0 || v2.trim() === "") return dflt;
-  const n = Number(v2);
-  return Number.isFinite(n) && n >= min ? n : dflt;
-}
-var bool = (v2, dflt) => v2 === void 0 || v2 === "" ? dflt : !/^(0|false|no|off)$/i.test(v2);
+init_settings();
 function nexusConfig(env, defaults) {
+  const r = new SettingsReader(env);
   const dataDir = env.DATA_DIR === "none" ? null : env.DATA_DIR || defaults.dataDir;
-  const maxTtl = num2(env.MAX_TTL_SECONDS, 86400, 60);
-  const maxAgents = Math.max(2, Math.floor(num2(env.MAX_AGENTS, 50, 2)));
-  return {
+  const maxTtl = r.int("MAX_TTL_SECONDS", 86400, 60, void 0, "seconds");
+  const maxAgents = r.int("MAX_AGENTS", 50, 2);
+  const defaultTtl = r.raw("DEFAULT_TTL") === void 0 ? Math.min(maxTtl, 3660) : r.int("DEFAULT_TTL", 3660, 60, maxTtl, "seconds");
+  const defaultMaxAgents = r.raw("DEFAULT_MAX_AGENTS") === void 0 ? Math.min(maxAgents, 2) : r.int("DEFAULT_MAX_AGENTS", 2, 2, maxAgents);
+  const config = {
     host: defaults.host ?? "127.0.0.1",
-    port: defaults.port ?? Math.floor(num2(env.PORT, 3e3)),
+    port: defaults.port ?? r.int("PORT", 3e3, 0, 65535),
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     dataDir,
     redisUrl: env.REDIS_URL?.trim() || null,
     redisPrefix: env.REDIS_PREFIX ?? "nexus:",
-    defaultTtl: Math.min(maxTtl, num2(env.DEFAULT_TTL, 3660, 60)),
+    defaultTtl,
     maxTtl,
-    defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num2(env.DEFAULT_MAX_AGENTS, 2, 2)))),
+    defaultMaxAgents,
     maxAgents,
-    pairTtl: num2(env.PAIR_CODE_TTL, 600, 10),
-    slideOnPoll: bool(env.SLIDE_ON_POLL, true),
-    strictSessionKey: bool(env.STRICT_SESSION_KEY, true),
-    rateLimitMax: num2(env.RATE_LIMIT_MAX, 100, 1),
-    rateLimitWindowMs: num2(env.RATE_LIMIT_WINDOW_MS, 6e4, 1),
-    pairFailLimit: num2(env.PAIR_FAIL_LIMIT, 10, 1),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    limits: connectionLimits(env),
-    maxMessageChars: num2(env.MAX_MESSAGE_CHARS, 16e3, 1),
-    maxMessagesPerSession: Math.floor(num2(env.MAX_MESSAGES_PER_SESSION, 1e3, 10)),
+    pairTtl: r.int("PAIR_CODE_TTL", 600, 10, void 0, "seconds"),
+    slideOnPoll: r.bool("SLIDE_ON_POLL", true),
+    strictSessionKey: r.bool("STRICT_SESSION_KEY", true),
+    rateLimitMax: r.int("RATE_LIMIT_MAX", 100, 1),
+    rateLimitWindowMs: r.int("RATE_LIMIT_WINDOW_MS", 6e4, 1),
+    pairFailLimit: r.int("PAIR_FAIL_LIMIT", 10, 1),
+    trustProxy: r.parsed("TRUST_PROXY", false, parseTrustProxy),
+    limits: connectionLimits(env, r),
+    maxMessageChars: r.int("MAX_MESSAGE_CHARS", 16e3, 1),
+    maxMessagesPerSession: r.int("MAX_MESSAGES_PER_SESSION", 1e3, 10),
     maxCodesPerSession: 10,
-    maxGreetingChars: Math.floor(num2(env.MAX_GREETING_CHARS, 2e3, 1)),
-    maxJsonNodes: Math.floor(num2(env.MAX_JSON_NODES, 1e3, 1)),
-    maxSessionMessageBytes: num2(env.MAX_SESSION_MESSAGE_BYTES, 2 << 20, 1024),
-    maxMessageBytesTotal: num2(env.MAX_MESSAGE_BYTES_TOTAL, 256 << 20, 1024),
-    maxPollBytes: num2(env.MAX_POLL_BYTES, 1 << 20, 1024),
-    storagePerIp: num2(env.SESSION_STORAGE_PER_IP, 16 << 20, 4096),
-    storageTotal: num2(env.SESSION_STORAGE_TOTAL, 1 << 30, 4096),
-    maxWaitersPerSession: Math.floor(num2(env.MAX_WAITERS_PER_SESSION, 16, 1)),
-    maxWaitersPerIp: Math.floor(num2(env.MAX_WAITERS_PER_IP, 32, 1)),
-    sseKeepaliveMs: num2(env.SSE_KEEPALIVE_MS, 2e4, 10)
+    maxGreetingChars: r.int("MAX_GREETING_CHARS", 2e3, 1),
+    maxJsonNodes: r.int("MAX_JSON_NODES", 1e3, 1),
+    maxSessionMessageBytes: r.int("MAX_SESSION_MESSAGE_BYTES", 2 << 20, 1024),
+    maxMessageBytesTotal: r.int("MAX_MESSAGE_BYTES_TOTAL", 256 << 20, 1024),
+    maxPollBytes: r.int("MAX_POLL_BYTES", 1 << 20, 1024),
+    storagePerIp: r.int("SESSION_STORAGE_PER_IP", 16 << 20, 4096),
+    storageTotal: r.int("SESSION_STORAGE_TOTAL", 1 << 30, 4096),
+    maxWaitersPerSession: r.int("MAX_WAITERS_PER_SESSION", 16, 1),
+    maxWaitersPerIp: r.int("MAX_WAITERS_PER_IP", 32, 1),
+    sseKeepaliveMs: r.int("SSE_KEEPALIVE_MS", 2e4, 10)
   };
+  r.done();
+  return config;
 }
 
 // src/hub.ts

@@ -2,6 +2,7 @@
  * The CLI's one error type and its exit codes, plus output helpers. stdout carries results
  * (JSON for machines); stderr carries hints for people.
  */
+import { InvalidSetting } from '../settings.ts';
 import { UsageError } from './args.ts';
 import { CodedError } from '../errors.ts';
 import { NetworkError } from '../http/network-error.ts';
@@ -26,6 +27,8 @@ export const EXIT_OK = 0;
 export function classify(err: unknown): [number, string, string, (Record<string, string | number> | undefined)?] {
   if (err instanceof UsageError) return [2, 'usage', err.message];
   if (err instanceof CliError) return [err.exitCode, err.code, err.message];
+  // A server's setting (src/settings.ts): the command line's environment was wrong, as bad usage.
+  if (err instanceof InvalidSetting) return [2, err.code, err.message];
   if (err instanceof ClientError) return [isInputError(err) ? 2 : 1, err.code, err.message, err.details];
   if (err instanceof NetworkError) return [1, 'network', err.message];
   if (err instanceof KeysError) return [err.code === 'no_keys' ? 1 : 2, err.code === 'unreadable' ? 'unreadable_file' : err.code, err.message];

@@ -13,6 +13,7 @@ import { NexusState, safeAgentId, safeSessionId, validCursor, type SessionState 
 import { IDEMPOTENCY_KEY } from '../nexus/server/idempotency.ts';
 import { parsePairingLink, unwrapPasted } from '../nexus/pairing-link.ts';
 import { inlineFiles, poolFiles } from '../store/files.ts';
+import { InvalidSetting } from '../settings.ts';
 
 interface Ctx {
   env: Record<string, string | undefined>;
@@ -262,7 +263,13 @@ async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   const { nexusConfig } = await import('../nexus/server/config.ts');
   const { startNexusServer } = await import('../nexus/server/server.ts');
   const port = int(p, 'port', 0, 65535);
-  const config = nexusConfig(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
+  let config;
+  try {
+    config = nexusConfig(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
+  } catch (e) {
+    if (!(e instanceof InvalidSetting)) throw e;
+    return reply({ code: 2, json: { error: e.code, message: e.message, problems: e.problems }, hints: () => err(e.problems.map((x) => `Error: ${shown(x)}`).join('\n')) });
+  }
   let s;
   try {
     s = await startNexusServer(config);
