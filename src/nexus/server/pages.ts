@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import pairingTemplate from '../../../templates/pairing-skill.md';
 import invalidTemplate from '../../../templates/pairing-invalid.md';
+import humanTemplate from '../../../templates/pairing-human.md';
 import skillTemplate from '../../../templates/general-skill.md';
 import pageTemplate from '../../../templates/page.html';
 import { escapeHtml, renderTemplate, stripFrontMatter, stripOpenclawOnly, type TemplateVars } from '../../templates/render.ts';
@@ -51,10 +52,14 @@ function escapeAll(vars: TemplateVars): TemplateVars {
   return out;
 }
 
-/** Renders the markdown template as markdown for agents, or as the HTML page. */
-function page(template: string, vars: TemplateVars, shell: TemplateVars, status: number, format: PageFormat, quoted?: Quoted): HttpResponse {
+/**
+ * Renders the markdown template as markdown for agents, or as the HTML page. `human`: a
+ * template for the person who opened the page in a browser, shown on top of the HTML page only
+ * (the agent's markdown stays as it is). The template's `asMarkdown` blocks are the markdown's only.
+ */
+function page(template: string, vars: TemplateVars, shell: TemplateVars, status: number, format: PageFormat, quoted?: Quoted, human?: string): HttpResponse {
   if (format === 'md') {
-    const line = oneLine(vars);
+    const line = oneLine({ ...vars, asMarkdown: true });
     const body = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
     return { status, headers: { ...COMMON_HEADERS, 'content-type': 'text/markdown; charset=utf-8', 'content-security-policy': MARKDOWN_CSP }, body };
   }
@@ -62,10 +67,11 @@ function page(template: string, vars: TemplateVars, shell: TemplateVars, status:
   if (quoted) safe[quoted.name] = `<!--slot:${quoted.name}-->`;
   const markdown = stripFrontMatter(renderTemplate(template, safe));
   const body = renderPageMarkdown(markdown, quoted ? { [quoted.name]: renderGreetingHtml(quoted.text) } : {});
+  const top = human ? renderPageMarkdown(renderTemplate(human, { ...safe, ...escapeAll(shell) }), {}) : undefined;
   return {
     status,
     headers: { ...COMMON_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP },
-    body: renderTemplate(pageTemplate, { ...escapeAll(shell), body }),
+    body: renderTemplate(pageTemplate, { ...escapeAll(shell), body, human: top }),
   };
 }
 
@@ -107,6 +113,7 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
     200,
     format,
     p.greeting ? { name: 'greetingQuoted', text: p.greeting } : undefined,
+    humanTemplate,
   );
 }
 
