@@ -74,7 +74,7 @@ export const NEXUS: ProgramDef = {
     {
       name: 'watch',
       summary:
-        'Stream new messages as they arrive (one JSON line each, then a summary line), saving the cursor as it goes; reconnects by itself. Exits 0 at its bound; 1 when the session ended, or when at the bound it was not connected (reason unreachable or disconnected: watch again to resume).',
+        'Stream new messages as they arrive (one JSON line each, then a summary line), saving the cursor as it goes; reconnects by itself. Exits 0 at its bound; 1 when the session ended (reason expired, or closed by its creator), or when at the bound it was not connected (reason unreachable or disconnected: watch again to resume).',
       positionals: [sid],
       flags: [
         agent,
