@@ -5625,6 +5625,10 @@ var NexusClient = class _NexusClient {
   leave(sessionId, agentId, key) {
     return this.session("DELETE", `/${encodeURIComponent(sessionId)}/agents/${encodeURIComponent(agentId)}`, { headers: _NexusClient.agent(agentId, key) });
   }
+  /** The creator ends the session for everyone (DELETE on the session, with its key). */
+  close(sessionId, agentId, key) {
+    return this.session("DELETE", `/${encodeURIComponent(sessionId)}`, { headers: _NexusClient.agent(agentId, key) });
+  }
   /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */
   pair(sessionId, agentId, key) {
     return this.request("PUT", "/v1/pair", { headers: agentId && key ? _NexusClient.agent(agentId, key) : {}, body: { sessionId } });
@@ -6022,7 +6026,7 @@ async function watchSession(client, sessionId, agentId, opts) {
         lastError = e.message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: "refused", error: refused.body };
-        if (attempt === 0 && !refused) throw e;
+        if (e instanceof NetworkError && e.code === "bad_url") throw e;
         await sleep(opts.retryMs ?? 2e3, ac.signal);
         continue;
       }
@@ -6040,7 +6044,10 @@ async function watchSession(client, sessionId, agentId, opts) {
           } catch {
             continue;
           }
-          if (m.type === "expired") return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          if (m.type === "expired") {
+            if (m.reason === "closed") return { ...r, ended: "closed", error: { error: "session_not_found", reason: "closed", message: "the session was closed by its creator" } };
+            return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
+          }
           if (m.type === "error") return { ...r, ended: "refused", error: m };
           if (!validCursor(m.cursor)) continue;
           r.cursor = m.cursor;
@@ -6165,6 +6172,14 @@ var NexusAgent = class {
     await this.state.assertWritable(saved.sessionId);
     const r = await this.clientFor(saved).leave(saved.sessionId, agentId, key);
     const gone = r.ok || ["session_not_found", "agent_not_found"].includes(String(r.body?.error));
+    const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
+    return stateError === void 0 ? { r } : { r, stateError };
+  }
+  /** Closes the session as its creator; once it is gone on the server, the local copy goes too. */
+  async close(saved, agentId, key) {
+    await this.state.assertWritable(saved.sessionId);
+    const r = await this.clientFor(saved).close(saved.sessionId, agentId, key);
+    const gone = r.ok || r.body?.error === "session_not_found";
     const stateError = gone ? await this.state.remove(saved.sessionId).then(() => void 0, (e) => e) : void 0;
     return stateError === void 0 ? { r } : { r, stateError };
   }
@@ -7261,13 +7276,25 @@ var TOOLS = [
   {
     name: "nexus_leave",
     label: "Leave a session",
-    description: "Leaves a session this agent joined or claimed (a creator cannot leave) and forgets it.",
+    description: "Leaves a session this agent joined or claimed (a creator cannot leave: it closes, nexus_close) and forgets it.",
     properties: { sessionId: S("the session") },
     required: ["sessionId"],
     async run(m, p) {
       const saved = await m.session(p.sessionId);
       if (!saved.key) throw new ToolError("no_key", "no session key is saved for this agent in that session");
       return Messaging.answer((await m.agent.leave(saved, m.settings.agentId, saved.key)).r);
+    }
+  },
+  {
+    name: "nexus_close",
+    label: "Close a session",
+    description: "Ends a session this agent created, for everyone (the other agents' waits end), and forgets it. Only the creator can; others leave.",
+    properties: { sessionId: S("the session") },
+    required: ["sessionId"],
+    async run(m, p) {
+      const saved = await m.session(p.sessionId);
+      if (!saved.key) throw new ToolError("no_key", "no session key is saved for this agent in that session");
+      return Messaging.answer((await m.agent.close(saved, m.settings.agentId, saved.key)).r);
     }
   },
   {

@@ -116,12 +116,13 @@ function str(p, name) {
   const v = p.flags[name];
   return typeof v === "string" ? v : void 0;
 }
-function int(p, name, min, max = Number.MAX_SAFE_INTEGER) {
+function int(p, name, min, max = Number.MAX_SAFE_INTEGER, unit) {
   const v = str(p, name);
   if (v === void 0) return void 0;
   const n = Number(v);
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, p.command);
+    const what = `a whole number${unit ? ` of ${unit}` : ""}`;
+    throw new UsageError(`--${name} must be ${max === Number.MAX_SAFE_INTEGER ? `${what}, at least ${min}` : `${what} from ${min} to ${max}`}`, p.command);
   }
   return n;
 }
@@ -136,6 +137,86 @@ var init_args = __esm({
         this.command = command;
       }
       command;
+    };
+  }
+});
+
+// src/settings.ts
+function range(min, max) {
+  if (max === MAX) return `, at least ${min}`;
+  if (min === -MAX) return `, at most ${max}`;
+  return ` from ${min} to ${max}`;
+}
+var InvalidSetting, MAX, TRUE, FALSE, SettingsReader;
+var init_settings = __esm({
+  "src/settings.ts"() {
+    "use strict";
+    init_errors();
+    InvalidSetting = class extends CodedError {
+      constructor(problems) {
+        super("invalid_setting", problems.length === 1 ? problems[0] : `${problems.length} invalid settings: ${problems.join("; ")}`);
+        this.problems = problems;
+      }
+      problems;
+    };
+    MAX = Number.MAX_SAFE_INTEGER;
+    TRUE = /^(1|true|yes|on)$/i;
+    FALSE = /^(0|false|no|off)$/i;
+    SettingsReader = class {
+      constructor(env2) {
+        this.env = env2;
+      }
+      env;
+      problems = [];
+      /** The raw value, or undefined when unset or blank. */
+      raw(name) {
+        const v = this.env[name];
+        return v === void 0 || v.trim() === "" ? void 0 : v.trim();
+      }
+      /** Records a problem with `name`'s value; `allowed` says what would do. */
+      invalid(name, allowed) {
+        this.problems.push(`${name}=${JSON.stringify(this.env[name] ?? "")} is invalid: ${allowed}`);
+      }
+      /** A whole number in [min, max] (`unit` is said in the message: "seconds"). */
+      int(name, dflt, min, max = MAX, unit) {
+        const v = this.raw(name);
+        if (v === void 0) return dflt;
+        const n = Number(v);
+        if (/^-?\d+$/.test(v) && Number.isSafeInteger(n) && n >= min && n <= max) return n;
+        this.invalid(name, `it must be a whole number${unit ? ` of ${unit}` : ""}${range(min, max)}`);
+        return dflt;
+      }
+      /** A decimal number in [min, max]. */
+      num(name, dflt, min = -MAX, max = MAX, unit) {
+        const v = this.raw(name);
+        if (v === void 0) return dflt;
+        const n = Number(v);
+        if (/^-?(\d+\.?\d*|\.\d+)$/.test(v) && Number.isFinite(n) && n >= min && n <= max) return n;
+        this.invalid(name, `it must be a number${unit ? ` of ${unit}` : ""}${min === -MAX && max === MAX ? "" : range(min, max)}`);
+        return dflt;
+      }
+      /** true/false (also 1/0, yes/no, on/off). */
+      bool(name, dflt) {
+        const v = this.raw(name);
+        if (v === void 0) return dflt;
+        if (TRUE.test(v)) return true;
+        if (FALSE.test(v)) return false;
+        this.invalid(name, "it must be true or false (or 1/0, yes/no, on/off)");
+        return dflt;
+      }
+      /** A value parsed by `parse`, whose thrown message says what is wrong. */
+      parsed(name, dflt, parse2) {
+        try {
+          return parse2(this.env[name]);
+        } catch (e) {
+          this.problems.push(e.message);
+          return dflt;
+        }
+      }
+      /** Throws InvalidSetting when any value was invalid. */
+      done() {
+        if (this.problems.length) throw new InvalidSetting(this.problems);
+      }
     };
   }
 });
@@ -180,6 +261,7 @@ var init_errors2 = __esm({
 function classify(err2) {
   if (err2 instanceof UsageError) return [2, "usage", err2.message];
   if (err2 instanceof CliError) return [err2.exitCode, err2.code, err2.message];
+  if (err2 instanceof InvalidSetting) return [2, err2.code, err2.message];
   if (err2 instanceof ClientError) return [isInputError(err2) ? 2 : 1, err2.code, err2.message, err2.details];
   if (err2 instanceof NetworkError) return [1, "network", err2.message];
   if (err2 instanceof KeysError) return [err2.code === "no_keys" ? 1 : 2, err2.code === "unreadable" ? "unreadable_file" : err2.code, err2.message];
@@ -217,6 +299,7 @@ var CliError, out, err;
 var init_io = __esm({
   "src/cli/io.ts"() {
     "use strict";
+    init_settings();
     init_args();
     init_errors();
     init_network_error();
@@ -298,27 +381,30 @@ var init_state_dir = __esm({
 });
 
 // src/http/limits.ts
-function int2(v, dflt, min) {
-  if (v === void 0 || v.trim() === "") return dflt;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= min ? n : dflt;
-}
-function connectionLimits(env2) {
-  const requestTimeoutMs = int2(env2.REQUEST_TIMEOUT_MS, DEFAULT_LIMITS.requestTimeoutMs, 100);
-  return {
-    maxConnectionsPerIp: int2(env2.MAX_CONNECTIONS_PER_IP, DEFAULT_LIMITS.maxConnectionsPerIp, 0),
-    maxStreamsPerIp: int2(env2.MAX_STREAMS_PER_IP, DEFAULT_LIMITS.maxStreamsPerIp, 0),
-    maxConnections: int2(env2.MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, 0),
-    // node:http refuses a headers timeout longer than the request timeout.
-    headersTimeoutMs: Math.min(requestTimeoutMs, int2(env2.HEADERS_TIMEOUT_MS, DEFAULT_LIMITS.headersTimeoutMs, 100)),
+function connectionLimits(env2, reader) {
+  const r = reader ?? new SettingsReader(env2);
+  const requestTimeoutMs = r.int("REQUEST_TIMEOUT_MS", DEFAULT_LIMITS.requestTimeoutMs, 100);
+  let headersTimeoutMs = r.int("HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs, 100);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    if (r.raw("HEADERS_TIMEOUT_MS") !== void 0) r.invalid("HEADERS_TIMEOUT_MS", `it must be at most REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+    headersTimeoutMs = requestTimeoutMs;
+  }
+  const limits = {
+    maxConnectionsPerIp: r.int("MAX_CONNECTIONS_PER_IP", DEFAULT_LIMITS.maxConnectionsPerIp, 0),
+    maxStreamsPerIp: r.int("MAX_STREAMS_PER_IP", DEFAULT_LIMITS.maxStreamsPerIp, 0),
+    maxConnections: r.int("MAX_CONNECTIONS", DEFAULT_LIMITS.maxConnections, 0),
+    headersTimeoutMs,
     requestTimeoutMs,
     keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs
   };
+  if (!reader) r.done();
+  return limits;
 }
 var DEFAULT_LIMITS, CONNECTION_ENV, STREAM_ENV, OpenCounts;
 var init_limits = __esm({
   "src/http/limits.ts"() {
     "use strict";
+    init_settings();
     DEFAULT_LIMITS = {
       maxConnectionsPerIp: 64,
       // half the socket cap, so an address at its stream cap still has sockets for its requests;
@@ -1421,7 +1507,7 @@ function mod(a, b) {
   const result = a % b;
   return result >= _0n2 ? result : b + result;
 }
-function pow(num2, power, modulo) {
+function pow(num, power, modulo) {
   if (modulo <= _1n2)
     throw new Error("pow: expected modulus > 1, got " + modulo);
   if (typeof power !== "bigint")
@@ -1431,8 +1517,8 @@ function pow(num2, power, modulo) {
   if (power === _0n2)
     return _1n2;
   if (power === _1n2)
-    return num2;
-  let d = num2 % modulo;
+    return num;
+  let d = num % modulo;
   if (d < _0n2)
     d += modulo;
   if (power < POW_WINDOWED_MIN) {
@@ -1629,18 +1715,18 @@ function FpInvertBatch(Fp2, nums, passZero = false) {
   abool(passZero, "passZero");
   const F = Fp2;
   const inverted = new Array(nums.length).fill(passZero ? F.ZERO : void 0);
-  const multipliedAcc = nums.reduce((acc, num2, i) => {
-    if (F.is0(num2))
+  const multipliedAcc = nums.reduce((acc, num, i) => {
+    if (F.is0(num))
       return acc;
     inverted[i] = acc;
-    return F.mul(acc, num2);
+    return F.mul(acc, num);
   }, F.ONE);
   const invertedAcc = F.inv(multipliedAcc);
-  nums.reduceRight((acc, num2, i) => {
-    if (F.is0(num2))
+  nums.reduceRight((acc, num, i) => {
+    if (F.is0(num))
       return acc;
     inverted[i] = F.mul(acc, inverted[i]);
-    return F.mul(acc, num2);
+    return F.mul(acc, num);
   }, invertedAcc);
   return inverted;
 }
@@ -1691,7 +1777,7 @@ var init_modular = __esm({
     _15n = /* @__PURE__ */ BigInt(15);
     _16n = /* @__PURE__ */ BigInt(16);
     POW_WINDOWED_MIN = /* @__PURE__ */ BigInt("0x10000000000000000");
-    isNegativeLE = (num2, modulo) => (mod(num2, modulo) & _1n2) === _1n2;
+    isNegativeLE = (num, modulo) => (mod(num, modulo) & _1n2) === _1n2;
     FIELD_FIELDS = [
       "create",
       "isValid",
@@ -1746,32 +1832,32 @@ var init_modular = __esm({
         this.BYTES = nByteLength;
         Object.freeze(this);
       }
-      create(num2) {
-        return mod(num2, this.ORDER);
+      create(num) {
+        return mod(num, this.ORDER);
       }
-      isValid(num2) {
-        if (typeof num2 !== "bigint")
-          throw new TypeError("invalid field element: expected bigint, got " + typeof num2);
-        return _0n2 <= num2 && num2 < this.ORDER;
+      isValid(num) {
+        if (typeof num !== "bigint")
+          throw new TypeError("invalid field element: expected bigint, got " + typeof num);
+        return _0n2 <= num && num < this.ORDER;
       }
-      is0(num2) {
-        return num2 === _0n2;
+      is0(num) {
+        return num === _0n2;
       }
       // is valid and invertible
-      isValidNot0(num2) {
-        return !this.is0(num2) && this.isValid(num2);
+      isValidNot0(num) {
+        return !this.is0(num) && this.isValid(num);
       }
-      isOdd(num2) {
-        return (num2 & _1n2) === _1n2;
+      isOdd(num) {
+        return (num & _1n2) === _1n2;
       }
-      neg(num2) {
-        return mod(-num2, this.ORDER);
+      neg(num) {
+        return mod(-num, this.ORDER);
       }
       eql(lhs, rhs) {
         return lhs === rhs;
       }
-      sqr(num2) {
-        return mod(num2 * num2, this.ORDER);
+      sqr(num) {
+        return mod(num * num, this.ORDER);
       }
       add(lhs, rhs) {
         return mod(lhs + rhs, this.ORDER);
@@ -1782,15 +1868,15 @@ var init_modular = __esm({
       mul(lhs, rhs) {
         return mod(lhs * rhs, this.ORDER);
       }
-      pow(num2, power) {
-        return pow(num2, power, this.ORDER);
+      pow(num, power) {
+        return pow(num, power, this.ORDER);
       }
       div(lhs, rhs) {
         return mod(lhs * invert(rhs, this.ORDER), this.ORDER);
       }
       // Same as above, but doesn't normalize
-      sqrN(num2) {
-        return num2 * num2;
+      sqrN(num) {
+        return num * num;
       }
       addN(lhs, rhs) {
         return lhs + rhs;
@@ -1801,17 +1887,17 @@ var init_modular = __esm({
       mulN(lhs, rhs) {
         return lhs * rhs;
       }
-      inv(num2) {
-        return invert(num2, this.ORDER);
+      inv(num) {
+        return invert(num, this.ORDER);
       }
-      sqrt(num2) {
+      sqrt(num) {
         let sqrt = FIELD_SQRT.get(this);
         if (!sqrt)
           FIELD_SQRT.set(this, sqrt = FpSqrt(this.ORDER));
-        return sqrt(this, num2);
+        return sqrt(this, num);
       }
-      toBytes(num2) {
-        return this.isLE ? numberToBytesLE(num2, this.BYTES) : numberToBytesBE(num2, this.BYTES);
+      toBytes(num) {
+        return this.isLE ? numberToBytesLE(num, this.BYTES) : numberToBytesBE(num, this.BYTES);
       }
       fromBytes(bytes, skipValidation = false) {
         abytes2(bytes);
@@ -3091,11 +3177,11 @@ function u64Lengths(dataLength, aadLength, isLE2) {
   anumber3(dataLength);
   anumber3(aadLength);
   abool2(isLE2);
-  const num2 = new Uint8Array(16);
-  const view = createView2(num2);
+  const num = new Uint8Array(16);
+  const view = createView2(num);
   view.setBigUint64(0, BigInt(aadLength), isLE2);
   view.setBigUint64(8, BigInt(dataLength), isLE2);
-  return num2;
+  return num;
 }
 function isAligned32(bytes) {
   return bytes.byteOffset % 4 === 0;
@@ -3244,9 +3330,9 @@ var init_polyval = __esm({
         let o0 = 0, o1 = 0, o2 = 0, o3 = 0;
         const mask = (1 << W) - 1;
         let w = 0;
-        for (const num2 of [s0, s1, s2, s3]) {
+        for (const num of [s0, s1, s2, s3]) {
           for (let bytePos = 0; bytePos < 4; bytePos++) {
-            const byte = num2 >>> 8 * bytePos & 255;
+            const byte = num >>> 8 * bytePos & 255;
             for (let bitPos = 8 / W - 1; bitPos >= 0; bitPos--) {
               const bit = byte >>> W * bitPos & mask;
               const { s0: e0, s1: e1, s2: e2, s3: e3 } = t[w * windowSize + bit];
@@ -3430,11 +3516,11 @@ function computeTag(fn, isLE2, key, data, AAD) {
   const h = fn.create(key, data.length + aadLength);
   if (AAD)
     h.update(AAD);
-  const num2 = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
+  const num = u64Lengths(8 * data.length, 8 * aadLength, isLE2);
   h.update(data);
-  h.update(num2);
+  h.update(num);
   const res = h.digest();
-  clean2(num2);
+  clean2(num);
   return res;
 }
 var BLOCK_SIZE2, BLOCK_SIZE32, EMPTY_BLOCK, POLY2, sbox, rotr32_8, rotl32_8, tableEncoding, xPowers, gcm;
@@ -5250,7 +5336,7 @@ var init_link = __esm({
 function emptyCache() {
   return { sessions: {}, pending: {}, outbox: [], peerMessengerUrls: {}, resets: {} };
 }
-function int3(v, dflt) {
+function int2(v, dflt) {
   return v instanceof JsonNumber && v.isInteger ? v.toBigInt() : dflt;
 }
 function readCache(text) {
@@ -5286,7 +5372,7 @@ function readCache(text) {
         localEphemeralPublicKey: str2("local_ephemeral_public_key"),
         peerEphemeralPublicKey: str2("peer_ephemeral_public_key"),
         confirmed: raw.confirmed !== false,
-        lastUsedMs: Number(int3(raw.last_used_ms, 0n))
+        lastUsedMs: Number(int2(raw.last_used_ms, 0n))
       };
     } catch {
       skipped++;
@@ -5297,7 +5383,7 @@ function readCache(text) {
     if (!isObject(raw)) continue;
     try {
       const str2 = (k) => typeof raw[k] === "string" ? raw[k] : "";
-      out2.pending[peer] = { ephPrivate: unb64(str2("eph_private"), 32), peerPublicKey: str2("peer_public_key"), peerUrl: str2("peer_url"), startedMs: Number(int3(raw.started_ms, 0n)) };
+      out2.pending[peer] = { ephPrivate: unb64(str2("eph_private"), 32), peerPublicKey: str2("peer_public_key"), peerUrl: str2("peer_url"), startedMs: Number(int2(raw.started_ms, 0n)) };
     } catch {
       skipped++;
     }
@@ -5317,14 +5403,14 @@ function readCache(text) {
         id,
         peer,
         bytes: bytes === "" ? new Uint8Array(0) : unb64(bytes),
-        createdMs: Number(int3(raw.created_ms, 0n)),
-        expiresMs: Number(int3(raw.expires_ms, 0n)),
+        createdMs: Number(int2(raw.created_ms, 0n)),
+        expiresMs: Number(int2(raw.expires_ms, 0n)),
         state: raw.state === "sent" || raw.state === "posting" ? raw.state : "queued",
         ...str2("session_id") ? { sessionId: str2("session_id") } : {},
         ...str2("counter") ? { counter: str2("counter") } : {},
-        ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int3(raw.posted_ms, 0n)) } : {},
+        ...raw.posted_ms instanceof JsonNumber ? { postedMs: Number(int2(raw.posted_ms, 0n)) } : {},
         ...str2("peer_public_key") ? { peerPublicKey: str2("peer_public_key") } : {},
-        ...int3(raw.requeues, 0n) > 0n ? { requeues: Number(int3(raw.requeues, 0n)) } : {},
+        ...int2(raw.requeues, 0n) > 0n ? { requeues: Number(int2(raw.requeues, 0n)) } : {},
         redelivered: raw.redelivered === true
       });
     } catch {
@@ -6679,23 +6765,23 @@ function parseTrustProxy(value) {
   if (v === "" || v === "0") return false;
   if (/^\d+$/.test(v)) {
     const hops = Number(v);
-    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops`);
+    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops (use 0 to 64, or a list of proxy addresses)`);
     return { hops };
   }
   const trusted = new BlockList();
   for (const raw of v.split(",")) {
     const item = raw.trim();
-    for (const range of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range, v);
+    for (const range2 of item === "loopback" ? LOOPBACK : [item]) addRange(trusted, range2, v);
   }
   return { trusted, spec: v };
 }
-function addRange(list2, range, whole) {
-  const [addr = "", prefix, extra] = range.split("/");
+function addRange(list2, range2, whole) {
+  const [addr = "", prefix, extra] = range2.split("/");
   const family = isIP(addr);
   const bits = family === 4 ? 32 : 128;
   const n = prefix === void 0 ? bits : /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
   if (!family || extra !== void 0 || n < 0 || n > bits) {
-    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
+    throw new TrustProxyError(`TRUST_PROXY=${whole}: '${range2}' is not an IP address or CIDR range (use 0, a hop count, or a list of proxy addresses)`);
   }
   list2.addSubnet(addr, n, family === 4 ? "ipv4" : "ipv6");
 }
@@ -6747,39 +6833,36 @@ __export(config_exports, {
   messengerConfig: () => messengerConfig,
   queueLimits: () => queueLimits
 });
-function num(v, dflt, integer = false) {
-  if (v === void 0 || v.trim() === "") return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || integer && !Number.isInteger(n)) return dflt;
-  return n;
-}
 function messengerConfig(env2, flags = {}) {
-  const totalBytes = Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
-  return {
+  const r = new SettingsReader(env2);
+  const totalBytes = r.int("OFFLINE_QUEUE_TOTAL_BYTES", 256 * MiB, 0);
+  const config = {
     // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
     dataDir: env2.DATA_DIR === "none" ? null : env2.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? "127.0.0.1",
-    port: flags.port ?? num(env2.PORT, 8080, true),
-    rateLimit: num(env2.RATE_LIMIT, 100),
-    rateBurst: num(env2.RATE_BURST, 200, true),
-    trustProxy: parseTrustProxy(env2.TRUST_PROXY),
-    limits: connectionLimits(env2),
-    publicStatsDebug: env2.PUBLIC_STATS_DEBUG === "1",
-    requireStreamAuth: env2.REQUIRE_STREAM_AUTH === "1",
+    port: flags.port ?? r.int("PORT", 8080, 0, 65535),
+    rateLimit: r.num("RATE_LIMIT", 100),
+    rateBurst: r.int("RATE_BURST", 200, 1),
+    trustProxy: r.parsed("TRUST_PROXY", false, parseTrustProxy),
+    limits: connectionLimits(env2, r),
+    publicStatsDebug: r.bool("PUBLIC_STATS_DEBUG", false),
+    requireStreamAuth: r.bool("REQUIRE_STREAM_AUTH", false),
     keepaliveMs: 25e3,
-    offlineMax: Math.max(0, num(env2.OFFLINE_QUEUE_MAX, 100, true)),
-    offlineTtlMs: Math.max(0, num(env2.OFFLINE_QUEUE_TTL, 86400)) * 1e3,
-    offlineMaxTotal: Math.max(0, num(env2.OFFLINE_QUEUE_TOTAL, 1e5, true)),
-    offlineMaxBytes: Math.max(0, num(env2.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
+    offlineMax: r.int("OFFLINE_QUEUE_MAX", 100, 0),
+    offlineTtlMs: r.num("OFFLINE_QUEUE_TTL", 86400, 0, void 0, "seconds") * 1e3,
+    offlineMaxTotal: r.int("OFFLINE_QUEUE_TOTAL", 1e5, 0),
+    offlineMaxBytes: r.int("OFFLINE_QUEUE_BYTES", 4 * MiB, 0),
     offlineMaxTotalBytes: totalBytes,
     // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
-    offlineMaxAddressBytes: Math.max(0, num(env2.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
-    drainGraceMs: Math.max(0, num(env2.DRAIN_GRACE, 600)) * 1e3,
+    offlineMaxAddressBytes: r.int("OFFLINE_QUEUE_ADDRESS_BYTES", Math.floor(totalBytes / 16), 0),
+    drainGraceMs: r.num("DRAIN_GRACE", 600, 0, void 0, "seconds") * 1e3,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
-    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env2.STREAM_BUFFER_BYTES, MiB, true)),
+    streamBufferBytes: r.int("STREAM_BUFFER_BYTES", MiB, MIN_STREAM_BUFFER),
     redisUrl: env2.REDIS_URL?.trim() || null,
     redisPrefix: env2.REDIS_PREFIX ?? "nexus:"
   };
+  r.done();
+  return config;
 }
 function queueLimits(config) {
   return {
@@ -6798,6 +6881,7 @@ var init_config = __esm({
     "use strict";
     init_client_address();
     init_limits();
+    init_settings();
     MiB = 1024 * 1024;
     MIN_STREAM_BUFFER = 512 * 1024;
   }

@@ -83,8 +83,10 @@ describe('connection limits settings', () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 5_000,
     });
-    const l = connectionLimits({ MAX_CONNECTIONS_PER_IP: '0', REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '5000', MAX_CONNECTIONS: 'lots' });
+    const l = connectionLimits({ MAX_CONNECTIONS_PER_IP: '0', REQUEST_TIMEOUT_MS: '2000' });
     expect([l.maxConnectionsPerIp, l.requestTimeoutMs, l.headersTimeoutMs, l.maxConnections]).toEqual([0, 2000, 2000, 10_000]);
+    // An invalid value is an error, never the default (src/settings.ts; test/server-settings.test.ts).
+    expect(() => connectionLimits({ MAX_CONNECTIONS: 'lots' })).toThrow(/MAX_CONNECTIONS="lots" is invalid/);
   });
 
   it('OpenCounts caps per key and forgets keys at zero', () => {

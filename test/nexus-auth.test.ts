@@ -27,8 +27,8 @@ function server(env: Record<string, string> = {}) {
     return { status: r.status, json: JSON.parse(String(r.body)) as Any };
   };
   /** A session created by `owner` (with its key) that `guest` joined (with its key). */
-  const pairOfAgents = async (ttl = 3600) => {
-    const c = await req('PUT', '/v1/sessions', { body: { creatorAgentId: 'owner', ttl } });
+  const pairOfAgents = async (ttl = 3600, maxAgents = 2) => {
+    const c = await req('PUT', '/v1/sessions', { body: { creatorAgentId: 'owner', ttl, maxAgents } });
     const sid = c.json.sessionId as string;
     const j = await req('POST', `/v1/sessions/${sid}/join`, { agent: 'guest' });
     return { sid, ownerKey: c.json.sessionKey as string, guestKey: j.json.sessionKey as string };
@@ -105,7 +105,8 @@ describe('renew', () => {
 describe('pairing codes cannot lock the owner out', () => {
   it('30 anonymous PUT /v1/pair are all answered; the owner keeps its code and still gets new ones', async () => {
     const { req, pairOfAgents } = server();
-    const { sid, ownerKey } = await pairOfAgents();
+    // Room for a third agent: a full session gets no codes at all (routes-pairing.ts).
+    const { sid, ownerKey } = await pairOfAgents(3600, 3);
     const owners = await req('PUT', '/v1/pair', { agent: 'owner', key: ownerKey, body: { sessionId: sid } });
     expect(owners.status).toBe(201);
     const flood: string[] = [];

@@ -56,6 +56,7 @@ async function codeFor(greeting: string): Promise<string> {
   return code!;
 }
 
+const HUMAN_HEADING = '<h2>Someone invited your AI agent to a conversation</h2>';
 const TEMPLATE_HEADINGS = [
   '<h1>You have been invited to a NexusMessaging session</h1>',
   '<h2>Step 1: claim the code (this joins you to the session)</h2>',
@@ -96,7 +97,8 @@ describe('pairing page with a hostile greeting (nexus spec §2.9)', () => {
 
       // Outside the greeting block: exactly the template's headings, nothing from the greeting.
       const { outside, greeting: block } = split(html);
-      expect(outside.match(/<h\d>.*?<\/h\d>/g)).toEqual(TEMPLATE_HEADINGS);
+      // (The HTML page starts with the section for the human: templates/pairing-human.md.)
+      expect(outside.match(/<h\d>.*?<\/h\d>/g)).toEqual([HUMAN_HEADING, ...TEMPLATE_HEADINGS]);
       expect(outside).not.toMatch(/UPDATED|evil\.example|alert|gnp/);
       expect(block).not.toMatch(/<h\d/);
 

@@ -399,11 +399,14 @@ describe('the NexusMessaging tools against the hub', () => {
     expect(((await a.host.call('nexus_poll', { sessionId: created.sessionId, after: '0' })).messages as unknown[]).length).toBeGreaterThan(1);
     const listed = (await b.host.call('nexus_sessions')).sessions as { sessionId: string; member: boolean }[];
     expect(listed).toEqual([expect.objectContaining({ sessionId: created.sessionId, member: true })]);
+    await expect(b.host.call('nexus_close', { sessionId: created.sessionId })).rejects.toThrow(/creator/); // only the creator closes
     expect(await b.host.call('nexus_leave', { sessionId: created.sessionId })).toMatchObject({ ok: true });
     await expect(b.host.call('nexus_send', { sessionId: created.sessionId, text: 'x' })).rejects.toThrow(/not one this agent/);
     await expect(a.host.call('nexus_send', { sessionId: created.sessionId })).rejects.toThrow(/needs "text"/);
     await expect(a.host.call('nexus_poll', { sessionId: created.sessionId, limit: 0 })).rejects.toThrow(/whole number/);
     await expect(a.host.call('nexus_claim', { codeOrLink: 'NO-SUCH-CODE1' })).rejects.toThrow(/server refused \(404/);
+    expect(await a.host.call('nexus_close', { sessionId: created.sessionId })).toMatchObject({ ok: true, status: 'closed' });
+    expect((await a.host.call('nexus_sessions')).sessions).toEqual([]);
   });
 });
 

@@ -133,13 +133,17 @@ export function str(p: Parsed, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A whole number flag in [min, max]. */
-export function int(p: Parsed, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+/**
+ * A whole number flag in [min, max]; `unit` names what it counts ("seconds"). Without a max of
+ * its own the message says "at least min": the JavaScript limit is no rule a user can act on.
+ */
+export function int(p: Parsed, name: string, min: number, max = Number.MAX_SAFE_INTEGER, unit?: string): number | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`, p.command);
+    const what = `a whole number${unit ? ` of ${unit}` : ''}`;
+    throw new UsageError(`--${name} must be ${max === Number.MAX_SAFE_INTEGER ? `${what}, at least ${min}` : `${what} from ${min} to ${max}`}`, p.command);
   }
   return n;
 }

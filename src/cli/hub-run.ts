@@ -7,6 +7,7 @@ import { CliError, err, onStopSignal, out } from './io.ts';
 import { UsageError } from './args.ts';
 import { messengerDataDir, serverDataDir } from './state-dir.ts';
 import { startHub } from '../hub.ts';
+import { InvalidSetting } from '../settings.ts';
 
 export async function start(p: Parsed, ctx: RunContext): Promise<number> {
   const redis = str(p, 'redis') ?? ctx.env.REDIS_URL;
@@ -24,6 +25,7 @@ export async function start(p: Parsed, ctx: RunContext): Promise<number> {
       instances,
     });
   } catch (e) {
+    if (e instanceof InvalidSetting) throw e; // exit 2, naming each setting (io.ts classify)
     const known = (e as { code?: string }).code;
     const code = known === 'redis_unavailable' || known === 'data_dir_in_use' ? known : 'listen_failed';
     throw new CliError(`the hub did not start: ${(e as Error).message}`, 1, code);

@@ -2,6 +2,7 @@
  * The CLI's one error type and its exit codes, plus output helpers. stdout carries results
  * (JSON for machines); stderr carries hints for people.
  */
+import { InvalidSetting } from '../settings.ts';
 import { UsageError } from './args.ts';
 import { CodedError } from '../errors.ts';
 import { NetworkError } from '../http/network-error.ts';
@@ -26,6 +27,8 @@ export const EXIT_OK = 0;
 export function classify(err: unknown): [number, string, string, (Record<string, string | number> | undefined)?] {
   if (err instanceof UsageError) return [2, 'usage', err.message];
   if (err instanceof CliError) return [err.exitCode, err.code, err.message];
+  // A server's setting (src/settings.ts): the command line's environment was wrong, as bad usage.
+  if (err instanceof InvalidSetting) return [2, err.code, err.message];
   if (err instanceof ClientError) return [isInputError(err) ? 2 : 1, err.code, err.message, err.details];
   if (err instanceof NetworkError) return [1, 'network', err.message];
   if (err instanceof KeysError) return [err.code === 'no_keys' ? 1 : 2, err.code === 'unreadable' ? 'unreadable_file' : err.code, err.message];
@@ -64,6 +67,20 @@ export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * stdin as text, or null when it is not valid UTF-8: a lossy decode would send U+FFFD in place
+ * of what the user meant, and say nothing.
+ */
+export async function readStdinUtf8(): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
+  } catch {
+    return null;
+  }
 }
 
 /** Resolves on SIGINT/SIGTERM, so long-running commands can stop cleanly and exit 0. */

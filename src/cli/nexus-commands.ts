@@ -74,7 +74,7 @@ export const NEXUS: ProgramDef = {
     {
       name: 'watch',
       summary:
-        'Stream new messages as they arrive (one JSON line each, then a summary line), saving the cursor as it goes; reconnects by itself. Exits 0 at its bound; 1 when the session ended, or when at the bound it was not connected (reason unreachable or disconnected: watch again to resume).',
+        'Stream new messages as they arrive (one JSON line each, then a summary line), saving the cursor as it goes; reconnects by itself. Exits 0 at its bound; 1 when the session ended (reason expired, or closed by its creator), or when at the bound it was not connected (reason unreachable or disconnected: watch again to resume).',
       positionals: [sid],
       flags: [
         agent,
@@ -92,8 +92,20 @@ export const NEXUS: ProgramDef = {
       flags: [agent, { name: 'ttl', value: 'SECONDS', description: 'new inactivity TTL' }, url],
       examples: [`${X} renew SESSION_ID`],
     },
-    { name: 'leave', summary: 'Leave a session (needs the saved session key) and forget it locally.', positionals: [sid], flags: [agent, url], examples: [`${X} leave SESSION_ID`] },
-    { name: 'sessions', summary: 'List the sessions saved locally, with their live status.', flags: [url], examples: [`${X} sessions`] },
+    { name: 'leave', summary: 'Leave a session (needs the saved session key) and forget it locally. The creator cannot leave: it closes.', positionals: [sid], flags: [agent, url], examples: [`${X} leave SESSION_ID`] },
+    {
+      name: 'close',
+      summary: "End the session for everyone (the creator only, with its saved session key): its messages go, members' waiting polls and watches end (reason closed); forgets it locally.",
+      positionals: [sid],
+      flags: [agent, url],
+      examples: [`${X} close SESSION_ID`],
+    },
+    {
+      name: 'sessions',
+      summary: 'List the sessions saved locally, with their live status.',
+      flags: [{ name: 'prune', description: 'forget the sessions their server no longer has (status not_found): removes their local state and lists them as `pruned`' }, url],
+      examples: [`${X} sessions`, `${X} sessions --prune`],
+    },
     {
       name: 'serve',
       summary: 'Run a NexusMessaging session server (embedded storage under DATA_DIR).',

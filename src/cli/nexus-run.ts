@@ -4,7 +4,7 @@
  * text on stderr always goes through `shown` (escaped, bounded): a server is untrusted.
  */
 import { UsageError, int, str, type Parsed } from './args.ts';
-import { err, onStopSignal, out, readStdin } from './io.ts';
+import { err, onStopSignal, out, readStdinUtf8 } from './io.ts';
 import { answer, answered, failure, jsonLine, messageLine, pollHints, reply, shown, type Outcome } from './nexus-reply.ts';
 import { serverDataDir, stateDir } from './state-dir.ts';
 import { DEFAULT_NEXUS_URL, NexusClient } from '../nexus/client.ts';
@@ -13,6 +13,7 @@ import { NexusState, safeAgentId, safeSessionId, validCursor, type SessionState 
 import { IDEMPOTENCY_KEY } from '../nexus/server/idempotency.ts';
 import { parsePairingLink, unwrapPasted } from '../nexus/pairing-link.ts';
 import { inlineFiles, poolFiles } from '../store/files.ts';
+import { InvalidSetting } from '../settings.ts';
 
 interface Ctx {
   env: Record<string, string | undefined>;
@@ -60,7 +61,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     case 'create': {
       const creator = str(p, 'creator-agent-id');
       const res = await agent.create({
-        ttl: int(p, 'ttl', 60) ?? 3660,
+        ttl: int(p, 'ttl', 60, undefined, 'seconds') ?? 3660,
         ...(str(p, 'greeting') !== undefined ? { greeting: str(p, 'greeting')! } : {}),
         ...(int(p, 'max-agents', 2) !== undefined ? { maxAgents: int(p, 'max-agents', 2)! } : {}),
         ...(creator ? { creatorAgentId: creator } : {}),
@@ -111,7 +112,14 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       const saved = await sessionArg();
       const agentId = agentFor(saved);
       let text = p.positionals[1];
-      if (text === undefined || text === '-') text = (await readStdin()).replace(/\n$/, '');
+      if (text === undefined || text === '-') {
+        const input = await readStdinUtf8();
+        if (input === null) {
+          const message = 'stdin is not valid UTF-8; nothing was sent';
+          return { code: 2, json: { error: 'invalid_utf8', message }, hints: () => err(`Error: ${message}. Convert it first, e.g. iconv -f LATIN1 -t UTF-8.`) };
+        }
+        text = input.replace(/\n$/, '');
+      }
       if (!text) throw new UsageError('no message text (give it as an argument or on stdin)', command);
       const idem = str(p, 'idempotency-key');
       // The server's rule, checked before anything is sent (an empty key would be ignored there).
@@ -135,7 +143,7 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     case 'renew': {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      return answer(await clientFor(saved).renew(saved.sessionId, agentId, int(p, 'ttl', 60), keyFor(saved, agentId)), {
+      return answer(await clientFor(saved).renew(saved.sessionId, agentId, int(p, 'ttl', 60, undefined, 'seconds'), keyFor(saved, agentId)), {
         hints: (b) => err(`✅ Renewed; the session now expires at ${shown(b.expiresAt)}`),
       });
     }
@@ -149,8 +157,18 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
       }
       return answered(await agent.leave(saved, agentId, key), () => err(`✅ Left ${saved.sessionId}; local state removed`));
     }
+    case 'close': {
+      const saved = await sessionArg();
+      const agentId = agentFor(saved);
+      const key = keyFor(saved, agentId);
+      if (!key) {
+        const message = `no session key saved for ${agentId} in ${saved.sessionId}`;
+        return { code: 1, json: { error: 'no_session_key', message }, hints: () => err('Error: closing needs the creator\'s session key, saved when it created the session.') };
+      }
+      return answered(await agent.close(saved, agentId, key), () => err(`✅ Closed ${saved.sessionId} for everyone; local state removed`));
+    }
     case 'sessions':
-      return listSessions(state, serverFor, timeoutMs);
+      return listSessions(state, serverFor, timeoutMs, p.flags.prune === true);
   }
   throw new UsageError(`unknown command '${command}'`);
 }
@@ -171,7 +189,7 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
   const agentId = agentFor(saved);
   const after = cursorFlag(p, 'watch');
   const max = int(p, 'max-messages', 1);
-  const timeoutS = int(p, 'timeout', 1, 86_400) ?? 300;
+  const timeoutS = int(p, 'timeout', 1, 86_400, 'seconds') ?? 300;
   err(`👀 Watching ${saved.sessionId} as ${shown(agentId)} for up to ${timeoutS} s${max ? ` or ${max} message(s) from others` : ''}…`);
   // Ctrl-C or SIGTERM ends the watch like its bound: the summary line, exit 0.
   const stop = new AbortController();
@@ -193,6 +211,7 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
     json: summary,
     hints: () => {
       if (r.ended === 'expired') err('⌛ The session has expired.');
+      else if (r.ended === 'closed') err('🔒 The session was closed by its creator.');
       else if (r.ended === 'unreachable' || r.ended === 'disconnected') err(`Error: ${shown(String(r.error?.message))}; ${r.messages} message(s) before that. Watch again to resume from cursor ${r.cursor ?? '(start)'}.`);
       else if (r.error) err(`Error: ${shown(r.error.message ?? r.error.error)}`);
       else err(`${r.messages ? `💬 ${r.messages} message(s)` : '💬 No new messages'}; ${stop.signal.aborted ? 'stopped' : r.ended === 'timeout' ? 'time is up' : 'enough messages'}.`);
@@ -201,8 +220,14 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
   };
 }
 
-async function listSessions(state: NexusState, serverFor: (s?: SessionState) => string, timeoutMs: number): Promise<Outcome> {
+/**
+ * `sessions`: each saved session with what its server says now. With `prune`, a session its
+ * server answered 404 for (expired, closed) is forgotten; one that could not be asked
+ * (unreachable, an error) is kept: it may still be there.
+ */
+async function listSessions(state: NexusState, serverFor: (s?: SessionState) => string, timeoutMs: number, prune: boolean): Promise<Outcome> {
   const sessions = [];
+  const pruned: string[] = [];
   for (const sid of await state.list()) {
     const saved = await state.load(sid);
     const server = saved.server ?? serverFor(saved);
@@ -210,23 +235,41 @@ async function listSessions(state: NexusState, serverFor: (s?: SessionState) => 
     let expiresAt: unknown;
     try {
       const r = await new NexusClient({ url: server, timeoutMs: Math.min(timeoutMs, 3000) }).status(sid);
-      status = r.ok ? 'active' : r.status === 404 ? 'not_found' : 'error';
+      status = r.ok ? 'active' : r.status === 404 && r.body ? 'not_found' : 'error';
       expiresAt = r.body?.expiresAt;
     } catch {
       status = 'unreachable';
     }
     const agents = saved.agents ?? [];
+    if (prune && status === 'not_found') {
+      await state.remove(sid);
+      pruned.push(sid);
+      continue;
+    }
     sessions.push({ sessionId: sid, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...(expiresAt ? { expiresAt } : {}) });
   }
   const lines = sessions.map((s) => `${s.status === 'active' ? '🟢' : '⚪'} ${s.sessionId} ${shown(s.agents.join(',') || '-')} ${s.status}`);
-  return { code: 0, json: { sessions }, hints: () => err(lines.length ? lines.join('\n') : 'No saved sessions.') };
+  return {
+    code: 0,
+    json: { sessions, ...(prune ? { pruned } : {}) },
+    hints: () => {
+      err(lines.length ? lines.join('\n') : 'No saved sessions.');
+      if (prune) err(`🧹 Removed ${pruned.length} session(s) the server no longer has${pruned.length ? `: ${pruned.join(', ')}` : ''}.`);
+    },
+  };
 }
 
 async function serve(p: Parsed, ctx: Ctx): Promise<number> {
   const { nexusConfig } = await import('../nexus/server/config.ts');
   const { startNexusServer } = await import('../nexus/server/server.ts');
   const port = int(p, 'port', 0, 65535);
-  const config = nexusConfig(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
+  let config;
+  try {
+    config = nexusConfig(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
+  } catch (e) {
+    if (!(e instanceof InvalidSetting)) throw e;
+    return reply({ code: 2, json: { error: e.code, message: e.message, problems: e.problems }, hints: () => err(e.problems.map((x) => `Error: ${shown(x)}`).join('\n')) });
+  }
   let s;
   try {
     s = await startNexusServer(config);

@@ -34,7 +34,7 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
   if (v === '' || v === '0') return false;
   if (/^\d+$/.test(v)) {
     const hops = Number(v);
-    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops`);
+    if (hops > 64) throw new TrustProxyError(`TRUST_PROXY=${v}: more than 64 proxy hops (use 0 to 64, or a list of proxy addresses)`);
     return { hops };
   }
   const trusted = new BlockList();

@@ -5,6 +5,8 @@
  * address hold every file descriptor with connections that never finish a request.
  * Parsing is pure: env in, settings out.
  */
+import { SettingsReader, type Env } from '../settings.ts';
+
 export interface ConnectionLimits {
   /** Open sockets per peer address (the socket's, not X-Forwarded-For); 0 = no cap. */
   maxConnectionsPerIp: number;
@@ -41,23 +43,30 @@ export const CONNECTION_ENV = [
 
 export const STREAM_ENV = [['MAX_STREAMS_PER_IP', '32', 'open event streams per client address; 0 = no cap'] as const] as const;
 
-function int(v: string | undefined, dflt: number, min: number): number {
-  if (v === undefined || v.trim() === '') return dflt;
-  const n = Number(v);
-  return Number.isInteger(n) && n >= min ? n : dflt;
-}
-
-export function connectionLimits(env: Record<string, string | undefined>): ConnectionLimits {
-  const requestTimeoutMs = int(env.REQUEST_TIMEOUT_MS, DEFAULT_LIMITS.requestTimeoutMs, 100);
-  return {
-    maxConnectionsPerIp: int(env.MAX_CONNECTIONS_PER_IP, DEFAULT_LIMITS.maxConnectionsPerIp, 0),
-    maxStreamsPerIp: int(env.MAX_STREAMS_PER_IP, DEFAULT_LIMITS.maxStreamsPerIp, 0),
-    maxConnections: int(env.MAX_CONNECTIONS, DEFAULT_LIMITS.maxConnections, 0),
-    // node:http refuses a headers timeout longer than the request timeout.
-    headersTimeoutMs: Math.min(requestTimeoutMs, int(env.HEADERS_TIMEOUT_MS, DEFAULT_LIMITS.headersTimeoutMs, 100)),
+/**
+ * The limits from `env` (src/settings.ts: an invalid value is an error, never the default).
+ * With a server's `reader` its problems are reported with the server's; alone it throws them.
+ */
+export function connectionLimits(env: Env, reader?: SettingsReader): ConnectionLimits {
+  const r = reader ?? new SettingsReader(env);
+  const requestTimeoutMs = r.int('REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs, 100);
+  let headersTimeoutMs = r.int('HEADERS_TIMEOUT_MS', DEFAULT_LIMITS.headersTimeoutMs, 100);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    // node:http refuses a headers timeout longer than the request timeout: a default follows
+    // REQUEST_TIMEOUT_MS down, a value that was set is an error.
+    if (r.raw('HEADERS_TIMEOUT_MS') !== undefined) r.invalid('HEADERS_TIMEOUT_MS', `it must be at most REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+    headersTimeoutMs = requestTimeoutMs;
+  }
+  const limits = {
+    maxConnectionsPerIp: r.int('MAX_CONNECTIONS_PER_IP', DEFAULT_LIMITS.maxConnectionsPerIp, 0),
+    maxStreamsPerIp: r.int('MAX_STREAMS_PER_IP', DEFAULT_LIMITS.maxStreamsPerIp, 0),
+    maxConnections: r.int('MAX_CONNECTIONS', DEFAULT_LIMITS.maxConnections, 0),
+    headersTimeoutMs,
     requestTimeoutMs,
     keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs,
   };
+  if (!reader) r.done();
+  return limits;
 }
 
 /**

@@ -135,4 +135,13 @@ export class NexusAgent {
     const stateError = gone ? await this.state.remove(saved.sessionId).then(() => undefined, (e: unknown) => e) : undefined;
     return stateError === undefined ? { r } : { r, stateError };
   }
+
+  /** Closes the session as its creator; once it is gone on the server, the local copy goes too. */
+  async close(saved: SessionState, agentId: string, key: string): Promise<AgentResult> {
+    await this.state.assertWritable(saved.sessionId);
+    const r = await this.clientFor(saved).close(saved.sessionId, agentId, key);
+    const gone = r.ok || r.body?.error === 'session_not_found';
+    const stateError = gone ? await this.state.remove(saved.sessionId).then(() => undefined, (e: unknown) => e) : undefined;
+    return stateError === undefined ? { r } : { r, stateError };
+  }
 }

@@ -157,6 +157,10 @@ export class NexusClient {
   leave(sessionId: string, agentId: string, key?: string) {
     return this.session('DELETE', `/${encodeURIComponent(sessionId)}/agents/${encodeURIComponent(agentId)}`, { headers: NexusClient.agent(agentId, key) });
   }
+  /** The creator ends the session for everyone (DELETE on the session, with its key). */
+  close(sessionId: string, agentId: string, key?: string) {
+    return this.session('DELETE', `/${encodeURIComponent(sessionId)}`, { headers: NexusClient.agent(agentId, key) });
+  }
   /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */
   pair(sessionId: string, agentId?: string, key?: string) {
     return this.request('PUT', '/v1/pair', { headers: agentId && key ? NexusClient.agent(agentId, key) : {}, body: { sessionId } });

@@ -32,9 +32,10 @@ export interface WatchResult {
   /**
    * timeout and max_messages: the watch's bounds, met while it was connected. unreachable: no
    * stream was ever open; disconnected: the stream dropped and could not be opened again before
-   * the deadline (so "no new messages" would not be true: watch again, from `cursor`).
+   * the deadline (so "no new messages" would not be true: watch again, from `cursor`). closed:
+   * the creator ended the session.
    */
-  ended: 'timeout' | 'max_messages' | 'expired' | 'refused' | 'unreachable' | 'disconnected';
+  ended: 'timeout' | 'max_messages' | 'expired' | 'closed' | 'refused' | 'unreachable' | 'disconnected';
   messages: number;
   fromOthers: number;
   cursor: string | null;
@@ -103,7 +104,9 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
         lastError = (e as Error).message;
         const refused = refusal(e);
         if (refused && refused.status >= 400 && refused.status < 500 && refused.status !== 429) return { ...r, ended: 'refused', error: refused.body };
-        if (attempt === 0 && !refused) throw e; // unreachable at the start: the caller reports it
+        // A URL that can never work is the caller's to report; a server that does not answer
+        // (yet) is tried again until the bound, which then says `unreachable` (README, watch).
+        if (e instanceof NetworkError && e.code === 'bad_url') throw e;
         await sleep(opts.retryMs ?? 2000, ac.signal);
         continue;
       }
@@ -121,7 +124,11 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
           } catch {
             continue;
           }
-          if (m.type === 'expired') return { ...r, ended: 'expired', error: { error: 'session_not_found', message: 'the session has expired' } };
+          if (m.type === 'expired') {
+            // The creator closed it (nexus/server/close.ts): the same end event, with a reason.
+            if (m.reason === 'closed') return { ...r, ended: 'closed', error: { error: 'session_not_found', reason: 'closed', message: 'the session was closed by its creator' } };
+            return { ...r, ended: 'expired', error: { error: 'session_not_found', message: 'the session has expired' } };
+          }
           if (m.type === 'error') return { ...r, ended: 'refused', error: m };
           // A cursor that is not a plain decimal is never saved or resumed from (nexus spec §2.6).
           if (!validCursor(m.cursor)) continue;

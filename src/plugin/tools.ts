@@ -129,13 +129,25 @@ export const TOOLS: ToolDef[] = [
   {
     name: 'nexus_leave',
     label: 'Leave a session',
-    description: 'Leaves a session this agent joined or claimed (a creator cannot leave) and forgets it.',
+    description: 'Leaves a session this agent joined or claimed (a creator cannot leave: it closes, nexus_close) and forgets it.',
     properties: { sessionId: S('the session') },
     required: ['sessionId'],
     async run(m, p) {
       const saved = await m.session(p.sessionId as string);
       if (!saved.key) throw new ToolError('no_key', 'no session key is saved for this agent in that session');
       return Messaging.answer((await m.agent.leave(saved, m.settings.agentId, saved.key)).r);
+    },
+  },
+  {
+    name: 'nexus_close',
+    label: 'Close a session',
+    description: 'Ends a session this agent created, for everyone (the other agents\' waits end), and forgets it. Only the creator can; others leave.',
+    properties: { sessionId: S('the session') },
+    required: ['sessionId'],
+    async run(m, p) {
+      const saved = await m.session(p.sessionId as string);
+      if (!saved.key) throw new ToolError('no_key', 'no session key is saved for this agent in that session');
+      return Messaging.answer((await m.agent.close(saved, m.settings.agentId, saved.key)).r);
     },
   },
   {

@@ -5,6 +5,7 @@
  * address hold every file descriptor with connections that never finish a request.
  * Parsing is pure: env in, settings out.
  */
+import { SettingsReader, type Env } from '../settings.js';
 export interface ConnectionLimits {
     /** Open sockets per peer address (the socket's, not X-Forwarded-For); 0 = no cap. */
     maxConnectionsPerIp: number;
@@ -23,7 +24,11 @@ export declare const DEFAULT_LIMITS: ConnectionLimits;
 /** Rows for the servers' env tables (README, `serve --help`). */
 export declare const CONNECTION_ENV: readonly [readonly ["MAX_CONNECTIONS", "10000", "open connections in total; 0 = no cap (keep it below `ulimit -n`)"], readonly ["MAX_CONNECTIONS_PER_IP", "64", "open connections per socket peer address; 0 = no cap (trusted proxies are exempt)"], readonly ["HEADERS_TIMEOUT_MS", "10000", "a request whose headers take longer is answered 408 and closed"], readonly ["REQUEST_TIMEOUT_MS", "30000", "a request (headers and body) that takes longer to arrive is answered 408 and closed"]];
 export declare const STREAM_ENV: readonly [readonly ["MAX_STREAMS_PER_IP", "32", "open event streams per client address; 0 = no cap"]];
-export declare function connectionLimits(env: Record<string, string | undefined>): ConnectionLimits;
+/**
+ * The limits from `env` (src/settings.ts: an invalid value is an error, never the default).
+ * With a server's `reader` its problems are reported with the server's; alone it throws them.
+ */
+export declare function connectionLimits(env: Env, reader?: SettingsReader): ConnectionLimits;
 /**
  * Places for open things per key (event streams per client address): `acquire` says whether
  * one more fits and takes it, `release` gives one back. OpenCounts counts in this process; a

@@ -64,4 +64,6 @@ export declare class NexusAgent {
     }): Promise<WatchResult>;
     /** Leaves with the saved key; once the seat is gone on the server, the local copy goes too. */
     leave(saved: SessionState, agentId: string, key: string): Promise<AgentResult>;
+    /** Closes the session as its creator; once it is gone on the server, the local copy goes too. */
+    close(saved: SessionState, agentId: string, key: string): Promise<AgentResult>;
 }

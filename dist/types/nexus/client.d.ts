@@ -82,6 +82,8 @@ export declare class NexusClient {
     }): Promise<SseStream>;
     renew(sessionId: string, agentId: string, ttl?: number, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     leave(sessionId: string, agentId: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
+    /** The creator ends the session for everyone (DELETE on the session, with its key). */
+    close(sessionId: string, agentId: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     /** With a member's id and key the code is the owner's: anonymous code requests cannot void it. */
     pair(sessionId: string, agentId?: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     claim(code: string, agentId: string): Promise<ApiResult<Record<string, unknown>>>;

@@ -20,9 +20,10 @@ export interface WatchResult {
     /**
      * timeout and max_messages: the watch's bounds, met while it was connected. unreachable: no
      * stream was ever open; disconnected: the stream dropped and could not be opened again before
-     * the deadline (so "no new messages" would not be true: watch again, from `cursor`).
+     * the deadline (so "no new messages" would not be true: watch again, from `cursor`). closed:
+     * the creator ended the session.
      */
-    ended: 'timeout' | 'max_messages' | 'expired' | 'refused' | 'unreachable' | 'disconnected';
+    ended: 'timeout' | 'max_messages' | 'expired' | 'closed' | 'refused' | 'unreachable' | 'disconnected';
     messages: number;
     fromOthers: number;
     cursor: string | null;

@@ -33,6 +33,8 @@ export interface SessionRecord {
     /** Highest cursor ever assigned; cursors continue above it after a restart (nexus spec §2.2). */
     headCursor: number;
     cronReminderSent: boolean;
+    /** Set when the creator closed the session (nexus/server/close.ts): it is then expired, kept only until swept. */
+    closedAt?: number;
 }
 export interface PairRecord {
     code: string;

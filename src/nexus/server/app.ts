@@ -12,6 +12,7 @@ import type { NexusConfig } from './config.ts';
 import { createContext, type Route, type SessionServerDeps } from './context.ts';
 import { unexpectedError } from './json.ts';
 import { apiError } from './rules.ts';
+import { closeRoutes } from './routes-close.ts';
 import { pairingRoutes } from './routes-pairing.ts';
 import { sessionRoutes } from './routes-sessions.ts';
 import { serviceRoutes } from './routes-service.ts';
@@ -29,7 +30,7 @@ export interface SessionServer {
 }
 
 /** Session routes first: nearly every request is a send or a poll. */
-const ROUTES: readonly Route[] = [...sessionRoutes, ...pairingRoutes, ...serviceRoutes];
+const ROUTES: readonly Route[] = [...sessionRoutes, ...closeRoutes, ...pairingRoutes, ...serviceRoutes];
 
 const CORS = {
   'access-control-allow-origin': '*',

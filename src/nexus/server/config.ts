@@ -1,8 +1,10 @@
 /**
- * Session-server settings from the environment (nexus spec §2.10). Pure: env in, settings out.
+ * Session-server settings from the environment (nexus spec §2.10). Pure: env in, settings out,
+ * or InvalidSetting (src/settings.ts).
  */
 import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
 import { connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
+import { SettingsReader } from '../../settings.ts';
 
 export interface NexusConfig {
   host: string;
@@ -45,49 +47,51 @@ export interface NexusConfig {
 }
 
 
-function num(v: string | undefined, dflt: number, min = 0): number {
-  if (v === undefined || v.trim() === '') return dflt;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= min ? n : dflt;
-}
-
-const bool = (v: string | undefined, dflt: boolean) => (v === undefined || v === '' ? dflt : !/^(0|false|no|off)$/i.test(v));
-
+/**
+ * The settings from `env` (src/settings.ts): an invalid value, or a default above its maximum
+ * set on purpose, throws InvalidSetting naming every problem; the CLI exits 2 with them.
+ */
 export function nexusConfig(env: Record<string, string | undefined>, defaults: { dataDir: string | null; host?: string; port?: number }): NexusConfig {
+  const r = new SettingsReader(env);
   const dataDir = env.DATA_DIR === 'none' ? null : (env.DATA_DIR || defaults.dataDir);
-  const maxTtl = num(env.MAX_TTL_SECONDS, 86400, 60);
-  const maxAgents = Math.max(2, Math.floor(num(env.MAX_AGENTS, 50, 2)));
-  return {
+  const maxTtl = r.int('MAX_TTL_SECONDS', 86400, 60, undefined, 'seconds');
+  const maxAgents = r.int('MAX_AGENTS', 50, 2);
+  // A default above a lowered maximum follows it down; one that was set must fit.
+  const defaultTtl = r.raw('DEFAULT_TTL') === undefined ? Math.min(maxTtl, 3660) : r.int('DEFAULT_TTL', 3660, 60, maxTtl, 'seconds');
+  const defaultMaxAgents = r.raw('DEFAULT_MAX_AGENTS') === undefined ? Math.min(maxAgents, 2) : r.int('DEFAULT_MAX_AGENTS', 2, 2, maxAgents);
+  const config: NexusConfig = {
     host: defaults.host ?? '127.0.0.1',
-    port: defaults.port ?? Math.floor(num(env.PORT, 3000)),
+    port: defaults.port ?? r.int('PORT', 3000, 0, 65535),
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, '') : null,
     dataDir,
     redisUrl: env.REDIS_URL?.trim() || null,
     redisPrefix: env.REDIS_PREFIX ?? 'nexus:',
-    defaultTtl: Math.min(maxTtl, num(env.DEFAULT_TTL, 3660, 60)),
+    defaultTtl,
     maxTtl,
-    defaultMaxAgents: Math.min(maxAgents, Math.max(2, Math.floor(num(env.DEFAULT_MAX_AGENTS, 2, 2)))),
+    defaultMaxAgents,
     maxAgents,
-    pairTtl: num(env.PAIR_CODE_TTL, 600, 10),
-    slideOnPoll: bool(env.SLIDE_ON_POLL, true),
-    strictSessionKey: bool(env.STRICT_SESSION_KEY, true),
-    rateLimitMax: num(env.RATE_LIMIT_MAX, 100, 1),
-    rateLimitWindowMs: num(env.RATE_LIMIT_WINDOW_MS, 60_000, 1),
-    pairFailLimit: num(env.PAIR_FAIL_LIMIT, 10, 1),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    limits: connectionLimits(env),
-    maxMessageChars: num(env.MAX_MESSAGE_CHARS, 16_000, 1),
-    maxMessagesPerSession: Math.floor(num(env.MAX_MESSAGES_PER_SESSION, 1000, 10)),
+    pairTtl: r.int('PAIR_CODE_TTL', 600, 10, undefined, 'seconds'),
+    slideOnPoll: r.bool('SLIDE_ON_POLL', true),
+    strictSessionKey: r.bool('STRICT_SESSION_KEY', true),
+    rateLimitMax: r.int('RATE_LIMIT_MAX', 100, 1),
+    rateLimitWindowMs: r.int('RATE_LIMIT_WINDOW_MS', 60_000, 1),
+    pairFailLimit: r.int('PAIR_FAIL_LIMIT', 10, 1),
+    trustProxy: r.parsed('TRUST_PROXY', false, parseTrustProxy),
+    limits: connectionLimits(env, r),
+    maxMessageChars: r.int('MAX_MESSAGE_CHARS', 16_000, 1),
+    maxMessagesPerSession: r.int('MAX_MESSAGES_PER_SESSION', 1000, 10),
     maxCodesPerSession: 10,
-    maxGreetingChars: Math.floor(num(env.MAX_GREETING_CHARS, 2000, 1)),
-    maxJsonNodes: Math.floor(num(env.MAX_JSON_NODES, 1000, 1)),
-    maxSessionMessageBytes: num(env.MAX_SESSION_MESSAGE_BYTES, 2 << 20, 1024),
-    maxMessageBytesTotal: num(env.MAX_MESSAGE_BYTES_TOTAL, 256 << 20, 1024),
-    maxPollBytes: num(env.MAX_POLL_BYTES, 1 << 20, 1024),
-    storagePerIp: num(env.SESSION_STORAGE_PER_IP, 16 << 20, 4096),
-    storageTotal: num(env.SESSION_STORAGE_TOTAL, 1 << 30, 4096),
-    maxWaitersPerSession: Math.floor(num(env.MAX_WAITERS_PER_SESSION, 16, 1)),
-    maxWaitersPerIp: Math.floor(num(env.MAX_WAITERS_PER_IP, 32, 1)),
-    sseKeepaliveMs: num(env.SSE_KEEPALIVE_MS, 20_000, 10),
+    maxGreetingChars: r.int('MAX_GREETING_CHARS', 2000, 1),
+    maxJsonNodes: r.int('MAX_JSON_NODES', 1000, 1),
+    maxSessionMessageBytes: r.int('MAX_SESSION_MESSAGE_BYTES', 2 << 20, 1024),
+    maxMessageBytesTotal: r.int('MAX_MESSAGE_BYTES_TOTAL', 256 << 20, 1024),
+    maxPollBytes: r.int('MAX_POLL_BYTES', 1 << 20, 1024),
+    storagePerIp: r.int('SESSION_STORAGE_PER_IP', 16 << 20, 4096),
+    storageTotal: r.int('SESSION_STORAGE_TOTAL', 1 << 30, 4096),
+    maxWaitersPerSession: r.int('MAX_WAITERS_PER_SESSION', 16, 1),
+    maxWaitersPerIp: r.int('MAX_WAITERS_PER_IP', 32, 1),
+    sseKeepaliveMs: r.int('SSE_KEEPALIVE_MS', 20_000, 10),
   };
+  r.done();
+  return config;
 }

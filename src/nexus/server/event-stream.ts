@@ -61,7 +61,8 @@ export function eventStream(ctx: ServerContext, r: StreamRequest): HttpResponse 
           close();
           return false;
         };
-        const gone = () => close(endEvent('expired', { error: 'session_not_found', sessionId: id, cursor: String(Math.max(cursor, 0)) }));
+        // A closed session (close.ts) ends as an expired one does, with `reason: closed` for those who read it.
+        const gone = (closedAt?: number) => close(endEvent('expired', { error: 'session_not_found', sessionId: id, cursor: String(Math.max(cursor, 0)), ...(closedAt ? { reason: 'closed' } : {}) }));
         // Writes what the store has after `cursor`, page by page, while the socket has room.
         const pump = async (): Promise<void> => {
           if (closed) return;
@@ -75,7 +76,7 @@ export function eventStream(ctx: ServerContext, r: StreamRequest): HttpResponse 
               again = false;
               while (!closed && buffered() < SOCKET_WATER) {
                 const s = await ctx.store.getSession(id);
-                if (!s || s.expiresAt <= ctx.now()) return gone();
+                if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
                 if (!s.agents.some((a) => a.agentId === agentId)) return close(endEvent('error', { error: 'agent_not_in_session', sessionId: id }));
                 const page = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m of page.messages) {
@@ -99,7 +100,7 @@ export function eventStream(ctx: ServerContext, r: StreamRequest): HttpResponse 
             await ctx.update(id, t, (s) => pollSession(s, agentId, r.key, t, ctx.config.slideOnPoll));
           } catch (e) {
             const status = (e as { status?: number }).status;
-            if (status === 404) return gone();
+            if (status === 404) return gone((await ctx.store.getSession(id).catch(() => null))?.closedAt);
             if (status === 401 || status === 403) return close(endEvent('error', { error: 'forbidden', sessionId: id }));
             // A storage failure: the stream goes on; the next tick tries again.
           }

@@ -11,6 +11,7 @@
  */
 import type { HttpResponse } from '../../http/types.ts';
 import type { ServerContext } from './context.ts';
+import { CLOSED_MESSAGE } from './close.ts';
 import { apiError } from './rules.ts';
 import { pollBody } from './views.ts';
 
@@ -37,7 +38,7 @@ export interface ParkedPoll {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 const answer = (status: number, body: string): HttpResponse => ({ status, headers: JSON_HEADERS, body });
-const errorAnswer = (status: number, error: string, message: string) => answer(status, JSON.stringify({ error, message }));
+const errorAnswer = (status: number, error: string, message: string, extra?: Record<string, string>) => answer(status, JSON.stringify({ error, message, ...extra }));
 
 /** Refused before parking: this session or this address has its share of parked requests. */
 export function tooManyWaiters(): never {
@@ -71,7 +72,7 @@ export function parkPoll(ctx: ServerContext, p: ParkedPoll, signal?: AbortSignal
       try {
         const t = ctx.now();
         const s = await ctx.store.getSession(id);
-        if (!s || s.expiresAt <= t) return finish(errorAnswer(404, 'session_not_found', 'no such session, or it has expired'));
+        if (!s || s.expiresAt <= t) return finish(s?.closedAt ? errorAnswer(404, 'session_not_found', CLOSED_MESSAGE, { reason: 'closed' }) : errorAnswer(404, 'session_not_found', 'no such session, or it has expired'));
         if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, 'agent_not_in_session', `agent "${agentId}" is not in this session`));
         const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
         if (messages.length || timedOut) return finish(answer(200, pollBody(messages, more, p.after, s, p.members, agentId)));

@@ -8,6 +8,7 @@
 import { sha256Text } from '../../opennexus/core/crypto.ts';
 import pairingTemplate from '../../../templates/pairing-skill.md';
 import invalidTemplate from '../../../templates/pairing-invalid.md';
+import humanTemplate from '../../../templates/pairing-human.md';
 import skillTemplate from '../../../templates/general-skill.md';
 import pageTemplate from '../../../templates/page.html';
 import { escapeHtml, renderTemplate, stripFrontMatter, stripOpenclawOnly, type TemplateVars } from '../../templates/render.ts';
@@ -51,10 +52,14 @@ function escapeAll(vars: TemplateVars): TemplateVars {
   return out;
 }
 
-/** Renders the markdown template as markdown for agents, or as the HTML page. */
-function page(template: string, vars: TemplateVars, shell: TemplateVars, status: number, format: PageFormat, quoted?: Quoted): HttpResponse {
+/**
+ * Renders the markdown template as markdown for agents, or as the HTML page. `human`: a
+ * template for the person who opened the page in a browser, shown on top of the HTML page only
+ * (the agent's markdown stays as it is). The template's `asMarkdown` blocks are the markdown's only.
+ */
+function page(template: string, vars: TemplateVars, shell: TemplateVars, status: number, format: PageFormat, quoted?: Quoted, human?: string): HttpResponse {
   if (format === 'md') {
-    const line = oneLine(vars);
+    const line = oneLine({ ...vars, asMarkdown: true });
     const body = renderTemplate(template, quoted ? { ...line, [quoted.name]: quoteUntrusted(quoted.text) } : line);
     return { status, headers: { ...COMMON_HEADERS, 'content-type': 'text/markdown; charset=utf-8', 'content-security-policy': MARKDOWN_CSP }, body };
   }
@@ -62,16 +67,17 @@ function page(template: string, vars: TemplateVars, shell: TemplateVars, status:
   if (quoted) safe[quoted.name] = `<!--slot:${quoted.name}-->`;
   const markdown = stripFrontMatter(renderTemplate(template, safe));
   const body = renderPageMarkdown(markdown, quoted ? { [quoted.name]: renderGreetingHtml(quoted.text) } : {});
+  const top = human ? renderPageMarkdown(renderTemplate(human, { ...safe, ...escapeAll(shell) }), {}) : undefined;
   return {
     status,
     headers: { ...COMMON_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP },
-    body: renderTemplate(pageTemplate, { ...escapeAll(shell), body }),
+    body: renderTemplate(pageTemplate, { ...escapeAll(shell), body, human: top }),
   };
 }
 
 export interface PairingPageInput {
   code: string;
-  state: 'pending' | 'claimed' | 'expired';
+  state: 'pending' | 'claimed' | 'expired' | 'full';
   expiresAt: number;
   now: number;
   greeting: string | null;
@@ -83,8 +89,8 @@ export interface PairingPageInput {
 export function pairingPage(p: PairingPageInput, format: PageFormat): HttpResponse {
   const vars = { code: p.code, baseUrl: p.baseUrl, pairTtlMinutes: Math.round(p.pairTtl / 60) };
   if (p.state !== 'pending') {
-    const reason = p.state === 'claimed' ? 'has already been used' : 'has expired';
-    return page(invalidTemplate, { ...vars, reason }, { title: 'Pairing link no longer valid' }, 410, format);
+    const reason = p.state === 'claimed' ? 'has already been used' : p.state === 'full' ? 'belongs to a session that is already full: no one else can join it' : 'has expired';
+    return page(invalidTemplate, { ...vars, reason }, { title: 'Pairing link no longer valid' }, p.state === 'full' ? 409 : 410, format);
   }
   return page(
     pairingTemplate,
@@ -107,6 +113,7 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
     200,
     format,
     p.greeting ? { name: 'greetingQuoted', text: p.greeting } : undefined,
+    humanTemplate,
   );
 }
 

@@ -9,6 +9,13 @@ import { apiError } from './rules.ts';
 import { iso } from './views.ts';
 
 export type CodeState = 'pending' | 'claimed' | 'expired';
+/** What a code's page and status say: a pending code whose session has filled up is `full`. */
+export type ShownCodeState = CodeState | 'full';
+
+/** nexus spec §2.3: the session has its maxAgents (a join, a claim, or now a new code). */
+export function sessionFull(maxAgents: number): HttpError {
+  return apiError(409, 'session_full', `this session is full (${maxAgents} agents): no one else can join it, so no pairing link is made`);
+}
 
 export function codeState(p: PairRecord, t: number): CodeState {
   return p.claimedBy ? 'claimed' : p.expiresAt <= t ? 'expired' : 'pending';

@@ -11,7 +11,7 @@ import { json, parseBody } from './json.ts';
 import { negotiatePage } from './negotiate.ts';
 import { pairingPage, unknownCodePage } from './pages.ts';
 import { generatePairCode, normalizePairCode } from './pair-code.ts';
-import { codeError, codesToEvict, codeState, issueCode, newCodeBody, newPair, releaseCode, reserveCode } from './pairing.ts';
+import { codeError, codesToEvict, codeState, issueCode, newCodeBody, newPair, releaseCode, reserveCode, sessionFull } from './pairing.ts';
 import { apiError, invalidRequest, stringField } from './rules.ts';
 import { claimSession } from './sessions.ts';
 import { iso } from './views.ts';
@@ -20,7 +20,11 @@ async function createPair(ctx: ServerContext, req: HttpRequest) {
   const { config, store } = ctx;
   const sessionId = stringField(parseBody(req), 'sessionId', 200);
   if (!sessionId) throw invalidRequest('sessionId', 'sessionId is required');
-  const keyed = pairCreator(await ctx.live(sessionId), req.headers['x-agent-id'], req.headers['x-session-key']);
+  const session = await ctx.live(sessionId);
+  // A code for a full session could never be claimed (nexus spec §2.3 claim: 409 session_full):
+  // refuse it here rather than hand out a link that cannot work.
+  if (session.agents.length >= session.maxAgents) throw sessionFull(session.maxAgents);
+  const keyed = pairCreator(session, req.headers['x-agent-id'], req.headers['x-session-key']);
   const t = ctx.now();
   // A full class of pending codes gives up its oldest (auth.ts pairCreator): never a lock-out.
   for (const old of codesToEvict(await store.pairsOf(sessionId), keyed, t, config.maxCodesPerSession)) {
@@ -62,10 +66,19 @@ async function claim(ctx: ServerContext, req: HttpRequest, raw: string) {
   }
 }
 
+/** A code's state as the session around it makes it: a pending code of a full session is `full`. */
+async function stateWithSession(ctx: ServerContext, pair: PairRecord, t: number) {
+  const s = await ctx.store.getSession(pair.sessionId);
+  const state = s && s.expiresAt > t ? codeState(pair, t) : 'expired';
+  return { s, state: state === 'pending' && s && s.agents.length >= s.maxAgents ? ('full' as const) : state };
+}
+
 async function pairStatus(ctx: ServerContext, req: HttpRequest, raw: string) {
   const { pair } = await lookupCode(ctx, req, raw);
   if (!pair) throw codeError('unknown');
-  return json(200, { state: codeState(pair, ctx.now()), expiresAt: iso(pair.expiresAt) });
+  const t = ctx.now();
+  const { state } = await stateWithSession(ctx, pair, t);
+  return json(200, { state, expiresAt: iso(pair.expiresAt) });
 }
 
 async function pairSkill(ctx: ServerContext, req: HttpRequest, raw: string) {
@@ -75,8 +88,7 @@ async function pairSkill(ctx: ServerContext, req: HttpRequest, raw: string) {
   const baseUrl = ctx.baseUrl(req);
   if (!pair) return unknownCodePage(code, baseUrl, config.pairTtl, format);
   const t = ctx.now();
-  const s = await ctx.store.getSession(pair.sessionId);
-  const state = s && s.expiresAt > t ? codeState(pair, t) : 'expired';
+  const { s, state } = await stateWithSession(ctx, pair, t);
   return pairingPage(
     { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
     format,

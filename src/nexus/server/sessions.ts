@@ -230,7 +230,7 @@ export function leaveSession(s: SessionRecord, agentId: string, key: string) {
   const a = s.agents.find((x) => x.agentId === agentId);
   if (!a) throw apiError(404, 'agent_not_found', `agent "${agentId}" is not in this session`);
   if (!keyMatches(key, a.keyHash)) throw apiError(401, 'invalid_session_key', 'X-Session-Key does not match this agent');
-  if (s.creatorAgentId === agentId) throw apiError(403, 'forbidden', 'the creator cannot leave the session');
+  if (s.creatorAgentId === agentId) throw apiError(403, 'forbidden', 'the creator cannot leave the session; it can close it for everyone (DELETE the session, nexus.mjs close)');
   const next = { ...s, agents: s.agents.filter((x) => x.agentId !== agentId) };
   return { next, result: { ok: true, status: 'removed', sessionId: s.sessionId, agentId, message: `${agentId} left the session` } } satisfies Transition<unknown>;
 }

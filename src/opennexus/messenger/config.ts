@@ -1,9 +1,10 @@
 /**
  * Messenger settings from the environment (opennexus spec §5), with our additions. Parsing is pure:
- * it takes the env object and returns settings or a list of problems.
+ * it takes the env object and returns settings, or throws InvalidSetting with every problem.
  */
 import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
 import { connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
+import { SettingsReader } from '../../settings.ts';
 import type { OfflineQueueLimits } from '../../store/offline-queue.ts';
 
 export interface MessengerConfig {
@@ -45,41 +46,41 @@ export interface MessengerConfig {
 const MiB = 1024 * 1024;
 const MIN_STREAM_BUFFER = 512 * 1024;
 
-/** Go's strconv-like parsing: an unparsable value keeps the default (opennexus spec §5). */
-function num(v: string | undefined, dflt: number, integer = false): number {
-  if (v === undefined || v.trim() === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return dflt;
-  return n;
-}
-
+/**
+ * The settings from `env` (src/settings.ts). Our decision, unlike the reference's Go-like
+ * parsing (opennexus spec §5) that kept the default for an unparsable value: an invalid value
+ * throws InvalidSetting naming every problem, and the CLI exits 2 with them.
+ */
 export function messengerConfig(env: Record<string, string | undefined>, flags: { host?: string; port?: number; dataDir?: string | null } = {}): MessengerConfig {
-  const totalBytes = Math.max(0, num(env.OFFLINE_QUEUE_TOTAL_BYTES, 256 * MiB, true));
-  return {
+  const r = new SettingsReader(env);
+  const totalBytes = r.int('OFFLINE_QUEUE_TOTAL_BYTES', 256 * MiB, 0);
+  const config: MessengerConfig = {
     // `none` keeps memory only; unset: the caller's default (the CLIs: under the state dir).
     dataDir: env.DATA_DIR === 'none' ? null : env.DATA_DIR?.trim() || (flags.dataDir ?? null),
     host: flags.host ?? '127.0.0.1',
-    port: flags.port ?? num(env.PORT, 8080, true),
-    rateLimit: num(env.RATE_LIMIT, 100),
-    rateBurst: num(env.RATE_BURST, 200, true),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    limits: connectionLimits(env),
-    publicStatsDebug: env.PUBLIC_STATS_DEBUG === '1',
-    requireStreamAuth: env.REQUIRE_STREAM_AUTH === '1',
+    port: flags.port ?? r.int('PORT', 8080, 0, 65535),
+    rateLimit: r.num('RATE_LIMIT', 100),
+    rateBurst: r.int('RATE_BURST', 200, 1),
+    trustProxy: r.parsed('TRUST_PROXY', false, parseTrustProxy),
+    limits: connectionLimits(env, r),
+    publicStatsDebug: r.bool('PUBLIC_STATS_DEBUG', false),
+    requireStreamAuth: r.bool('REQUIRE_STREAM_AUTH', false),
     keepaliveMs: 25_000,
-    offlineMax: Math.max(0, num(env.OFFLINE_QUEUE_MAX, 100, true)),
-    offlineTtlMs: Math.max(0, num(env.OFFLINE_QUEUE_TTL, 86400)) * 1000,
-    offlineMaxTotal: Math.max(0, num(env.OFFLINE_QUEUE_TOTAL, 100_000, true)),
-    offlineMaxBytes: Math.max(0, num(env.OFFLINE_QUEUE_BYTES, 4 * MiB, true)),
+    offlineMax: r.int('OFFLINE_QUEUE_MAX', 100, 0),
+    offlineTtlMs: r.num('OFFLINE_QUEUE_TTL', 86400, 0, undefined, 'seconds') * 1000,
+    offlineMaxTotal: r.int('OFFLINE_QUEUE_TOTAL', 100_000, 0),
+    offlineMaxBytes: r.int('OFFLINE_QUEUE_BYTES', 4 * MiB, 0),
     offlineMaxTotalBytes: totalBytes,
     // a sixteenth by default: sixteen addresses, not one, are needed to fill the queue
-    offlineMaxAddressBytes: Math.max(0, num(env.OFFLINE_QUEUE_ADDRESS_BYTES, Math.floor(totalBytes / 16), true)),
-    drainGraceMs: Math.max(0, num(env.DRAIN_GRACE, 600)) * 1000,
+    offlineMaxAddressBytes: r.int('OFFLINE_QUEUE_ADDRESS_BYTES', Math.floor(totalBytes / 16), 0),
+    drainGraceMs: r.num('DRAIN_GRACE', 600, 0, undefined, 'seconds') * 1000,
     // below one maximum-size frame (64 KiB of `<` escaped six-fold) every busy stream would be closed
-    streamBufferBytes: Math.max(MIN_STREAM_BUFFER, num(env.STREAM_BUFFER_BYTES, MiB, true)),
+    streamBufferBytes: r.int('STREAM_BUFFER_BYTES', MiB, MIN_STREAM_BUFFER),
     redisUrl: env.REDIS_URL?.trim() || null,
     redisPrefix: env.REDIS_PREFIX ?? 'nexus:',
   };
+  r.done();
+  return config;
 }
 
 /** The offline queue's budgets, the same for the embedded and the Redis store. */

@@ -1,5 +1,6 @@
 /**
- * Session-server settings from the environment (nexus spec §2.10). Pure: env in, settings out.
+ * Session-server settings from the environment (nexus spec §2.10). Pure: env in, settings out,
+ * or InvalidSetting (src/settings.ts).
  */
 import { type TrustProxy } from '../../http/client-address.js';
 import { type ConnectionLimits } from '../../http/limits.js';
@@ -42,6 +43,10 @@ export interface NexusConfig {
     /** How often an idle event stream gets a keepalive comment (and slides the TTL). */
     sseKeepaliveMs: number;
 }
+/**
+ * The settings from `env` (src/settings.ts): an invalid value, or a default above its maximum
+ * set on purpose, throws InvalidSetting naming every problem; the CLI exits 2 with them.
+ */
 export declare function nexusConfig(env: Record<string, string | undefined>, defaults: {
     dataDir: string | null;
     host?: string;

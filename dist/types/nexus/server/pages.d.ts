@@ -4,7 +4,7 @@ import type { PageFormat } from './negotiate.js';
 export declare const PAGE_CSP: string;
 export interface PairingPageInput {
     code: string;
-    state: 'pending' | 'claimed' | 'expired';
+    state: 'pending' | 'claimed' | 'expired' | 'full';
     expiresAt: number;
     now: number;
     greeting: string | null;

@@ -6,6 +6,10 @@
 import type { HttpError } from '../../http/errors.js';
 import type { PairRecord, Update } from '../../store/nexus-store.js';
 export type CodeState = 'pending' | 'claimed' | 'expired';
+/** What a code's page and status say: a pending code whose session has filled up is `full`. */
+export type ShownCodeState = CodeState | 'full';
+/** nexus spec §2.3: the session has its maxAgents (a join, a claim, or now a new code). */
+export declare function sessionFull(maxAgents: number): HttpError;
 export declare function codeState(p: PairRecord, t: number): CodeState;
 export declare function codeError(state: CodeState | 'unknown'): HttpError;
 /**

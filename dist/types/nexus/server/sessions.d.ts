@@ -143,6 +143,7 @@ export declare function leaveSession(s: SessionRecord, agentId: string, key: str
         greeting: string | null;
         headCursor: number;
         cronReminderSent: boolean;
+        closedAt?: number;
     };
     result: {
         ok: boolean;

@@ -1,6 +1,6 @@
 /**
  * Messenger settings from the environment (opennexus spec §5), with our additions. Parsing is pure:
- * it takes the env object and returns settings or a list of problems.
+ * it takes the env object and returns settings, or throws InvalidSetting with every problem.
  */
 import { type TrustProxy } from '../../http/client-address.js';
 import { type ConnectionLimits } from '../../http/limits.js';
@@ -39,6 +39,11 @@ export interface MessengerConfig {
     /** Put before every Redis key and channel. */
     redisPrefix: string;
 }
+/**
+ * The settings from `env` (src/settings.ts). Our decision, unlike the reference's Go-like
+ * parsing (opennexus spec §5) that kept the default for an unparsable value: an invalid value
+ * throws InvalidSetting naming every problem, and the CLI exits 2 with them.
+ */
 export declare function messengerConfig(env: Record<string, string | undefined>, flags?: {
     host?: string;
     port?: number;

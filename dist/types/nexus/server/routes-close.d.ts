@@ -1,0 +1,2 @@
+import { type Route } from './context.js';
+export declare const closeRoutes: Route[];
