@@ -6,7 +6,9 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.ts';
-import { parsePairingLink, unwrapPasted } from './pairing-link.ts';
+import { E2eError, E2eReader, checkGreeting, newSecret, sealOutgoing, secretBytes } from './e2e-client.ts';
+import { decodeSecret, safetyCode } from './e2e.ts';
+import { linkSecret, linkWithSecret, parsePairingLink, unwrapPasted } from './pairing-link.ts';
 import { watchSession, type WatchOptions, type WatchResult } from './watch.ts';
 import { InvalidServerValue, NexusState, serverKey, serverSessionId, validCursor, type SessionState } from './state.ts';
 
@@ -17,6 +19,9 @@ export interface AgentResult {
 }
 
 type Body = Record<string, unknown>;
+
+/** The server's warning for a redacted send (nexus spec §2.7), said by the client for a sealed one. */
+const REDACTED_WARNING = 'Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.';
 
 /** Runs `save` on a successful JSON answer; a failure to save is reported, never thrown. */
 async function thenSave(r: ApiResult, save: (b: Body) => Promise<void>): Promise<AgentResult> {
@@ -51,13 +56,48 @@ export class NexusAgent {
     private readonly clientAt: (url: string) => NexusClient = (url) => new NexusClient({ url }),
   ) {}
 
-  async create(body: { ttl?: number; greeting?: string; maxAgents?: number; creatorAgentId?: string }): Promise<AgentResult> {
+  /**
+   * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md §2): a fresh secret,
+   * kept in the session's state (0600) and never sent; the greeting goes out sealed.
+   */
+  async create(body: { ttl?: number; greeting?: string; maxAgents?: number; creatorAgentId?: string; e2e?: boolean }): Promise<AgentResult> {
     const client = this.clientFor();
     await this.state.assertWritable();
     const creator = body.creatorAgentId;
-    return thenSave(await client.createSession(body), (b) =>
-      this.state.save(serverSessionId(b.sessionId), { server: client.url, ...(creator ? { agent: creator, ...serverKey(b.sessionKey) } : {}) }),
+    const { e2e, ...plain } = body;
+    const secret = e2e ? newSecret() : undefined;
+    let req: typeof body = plain;
+    if (secret) {
+      const greeting = body.greeting ? sealOutgoing(secret, { kind: 'greeting', sessionId: '', sender: '' }, { text: body.greeting }).envelope : undefined;
+      req = { ...plain, e2e: true, ...(greeting ? { greeting } : {}) };
+    }
+    const r = await thenSave(await client.createSession(req), (b) =>
+      this.state.save(serverSessionId(b.sessionId), { server: client.url, ...(secret ? { e2e: secret } : {}), ...(creator ? { agent: creator, ...serverKey(b.sessionKey) } : {}) }),
     );
+    // The answer shows the greeting as written, not its envelope.
+    if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true, ...(body.greeting ? { greeting: body.greeting } : {}) };
+    return r;
+  }
+
+  /**
+   * A pairing link for the session; for an end-to-end session its `url` carries the secret in
+   * the fragment (e2e spec §2), which no HTTP request sends.
+   */
+  async pair(saved: SessionState, agentId?: string): Promise<AgentResult> {
+    const who = agentId ?? saved.agent;
+    const r = await this.clientFor(saved).pair(saved.sessionId, who, who ? keyFor(saved, who) : undefined);
+    if (saved.e2e && r.ok && r.body && typeof r.body.url === 'string') r.body = { ...r.body, url: linkWithSecret(r.body.url, saved.e2e), e2e: true };
+    return { r };
+  }
+
+  /** e2e spec §7: the code both humans compare, from the secret and the members the server lists. */
+  async safety(saved: SessionState): Promise<Record<string, unknown>> {
+    if (!saved.e2e) throw new E2eError('not_e2e_session', `session ${saved.sessionId} is not end-to-end encrypted (no key saved for it here): there is no safety code`);
+    const r = await this.clientFor(saved).status(saved.sessionId);
+    if (!r.ok || !r.body) throw new E2eError(String(r.body?.error ?? 'http_error'), `the server did not answer the session's status (HTTP ${r.status}): ${String(r.body?.message ?? '')}`);
+    const members = (Array.isArray(r.body.agents) ? r.body.agents : []).map(String).sort();
+    if (members.length < 2) throw new E2eError('members_unknown', 'the other agent has not joined yet: the safety code needs both members; try again once it has claimed the link');
+    return { sessionId: saved.sessionId, safetyCode: safetyCode(secretBytes(saved.e2e), saved.sessionId, members), members };
   }
 
   async join(saved: SessionState, agentId: string): Promise<AgentResult> {
@@ -76,13 +116,42 @@ export class NexusAgent {
     const link = parsePairingLink(codeOrLink);
     const client = link ? this.clientAt(link.server) : this.clientFor();
     await this.state.assertWritable();
-    const code = link ? link.code : unwrapPasted(codeOrLink);
-    return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
+    const code = link ? link.code : unwrapPasted(codeOrLink).replace(/#.*$/, '');
+    // e2e spec §9: the code's status says whether the session is end-to-end, before anything is claimed.
+    const given = link ? linkSecret(codeOrLink) : undefined;
+    const secret = given === undefined ? undefined : decodeSecret(given);
+    if (given !== undefined && !secret) throw new E2eError('e2e_bad_key', 'the part of the link after # is not a whole key (43 characters): ask for the WHOLE link again. Nothing was claimed.', 2);
+    const st = await client.pairStatus(code);
+    if (st.status === 404 || st.status === 410) return { r: st };
+    if (st.ok && st.body?.e2e === true && !secret) {
+      throw new E2eError('e2e_no_key', 'this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.', 2);
+    }
+    if (secret && !(st.ok && st.body?.e2e === true)) {
+      throw new E2eError('not_e2e_session', 'the link carries an end-to-end key but the server does not say the session is end-to-end; not claimed (a server must never turn encryption off)');
+    }
+    if (secret) checkGreeting(secret, st.body?.greeting);
+    const e2e = secret ? { e2e: given! } : {};
+    const r = await thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...e2e, ...serverKey(b.sessionKey) }));
+    if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true };
+    return r;
   }
 
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
-  async send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string): Promise<AgentResult> {
-    return { r: await this.clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey) };
+  async send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string, json?: unknown): Promise<AgentResult> {
+    const client = this.clientFor(saved);
+    if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
+    // e2e spec §8: sanitised here with the server's rules, then sealed; the server sees an envelope.
+    const b = { kind: 'msg' as const, sessionId: saved.sessionId, sender: agentId };
+    const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== undefined ? { json } : { text }, idempotencyKey);
+    const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey);
+    if (r.ok && r.body && redactions.length) r.body = { ...r.body, redacted: true, redactions, warning: REDACTED_WARNING };
+    if (r.ok && r.body) r.body = { ...r.body, e2e: true };
+    return { r };
+  }
+
+  /** The reader of an end-to-end session's messages for one agent (undefined for a plain session). */
+  private async reader(saved: SessionState, agentId: string): Promise<E2eReader | undefined> {
+    return saved.e2e ? new E2eReader(this.state, saved.sessionId, agentId, secretBytes(saved.e2e)).load() : undefined;
   }
 
   /**
@@ -103,7 +172,13 @@ export class NexusAgent {
       ...(opts.signal ? { signal: opts.signal } : {}),
       key: keyFor(saved, agentId),
     });
+    const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : undefined;
+    if (reader && r.body) {
+      r.body = { ...r.body, messages: (r.body.messages as Body[]).map((m) => (m && typeof m === 'object' ? reader.open(m) : m)), e2e: true };
+      delete r.body.notice;
+    }
     return thenSave(r, async (b) => {
+      await reader?.save();
       if (explicit || b.nextCursor === undefined || b.nextCursor === null) return;
       if (!validCursor(b.nextCursor)) throw new InvalidServerValue('the nextCursor from the server is not a plain decimal cursor (nexus spec §2.6); it was not saved');
       await this.state.save(saved.sessionId, { cursor: b.nextCursor }, agentId);
@@ -119,8 +194,15 @@ export class NexusAgent {
     if (!explicit) await this.state.assertWritable(saved.sessionId);
     const after = explicit ? opts.after : saved.cursor;
     const key = keyFor(saved, agentId);
+    const reader = await this.reader(saved, agentId);
+    const onMessage = reader ? async (m: Body) => {
+      const opened = reader.open(m);
+      await reader.save();
+      await opts.onMessage(opened);
+    } : opts.onMessage;
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
       ...opts,
+      onMessage,
       ...(after !== undefined ? { after } : {}),
       ...(key ? { key } : {}),
       ...(explicit ? {} : { saveCursor: (c: string) => this.state.save(saved.sessionId, { cursor: c }, agentId) }),

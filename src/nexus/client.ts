@@ -9,6 +9,12 @@ import { DEFAULT_MAX_BODY_BYTES, openSse, request as httpRequest, type SseStream
 export const DEFAULT_NEXUS_URL = 'https://messaging.md';
 
 /**
+ * Sent on every request (docs/spec/nexus-e2e.md §10): this client reads end-to-end sessions, so
+ * the server leaves out the notice it adds for reference clients, which cannot.
+ */
+export const E2E_CLIENT_HEADERS = { 'x-nexus-e2e': '1' } as const;
+
+/**
  * A poll answer may legitimately be large: up to 500 messages (our server's POLL_LIMIT_MAX) of
  * up to 16 000 characters each, about 8 MB of ASCII text. 16 MiB leaves room for that (and for
  * a default 100-message page even with 64 KiB json payloads) while still bounding memory; a
@@ -76,7 +82,7 @@ export class NexusClient {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const r = await httpRequest(this.url + path, {
       method,
-      headers: { accept: 'application/json', ...opts.headers },
+      headers: { accept: 'application/json', ...E2E_CLIENT_HEADERS, ...opts.headers },
       timeoutMs: this.timeoutMs + (opts.extraMs ?? 0),
       maxBodyBytes: opts.maxBodyBytes ?? this.maxBodyBytes,
       ...(payload !== undefined ? { body: payload } : {}),
@@ -107,7 +113,8 @@ export class NexusClient {
     return { ...(agentId ? { 'x-agent-id': agentId } : {}), ...(key ? { 'x-session-key': key } : {}) };
   }
 
-  createSession(opts: { ttl?: number; greeting?: string; maxAgents?: number; creatorAgentId?: string } = {}) {
+  /** `e2e: true` marks an end-to-end session (its greeting, if any, is then an envelope). */
+  createSession(opts: { ttl?: number; greeting?: string; maxAgents?: number; creatorAgentId?: string; e2e?: boolean } = {}) {
     return this.session('PUT', '', { body: opts });
   }
   status(sessionId: string) {
@@ -117,9 +124,9 @@ export class NexusClient {
     return this.session('POST', `/${encodeURIComponent(sessionId)}/join`, { headers: NexusClient.agent(agentId, key), body: {} });
   }
   /** With an idempotency key, a retried send is posted once: the repeat gets the first answer. */
-  send(sessionId: string, agentId: string, text: string, key?: string, idempotencyKey?: string) {
+  send(sessionId: string, agentId: string, text: string, key?: string, idempotencyKey?: string, json?: unknown) {
     const headers = { ...NexusClient.agent(agentId, key), ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) };
-    return this.session('POST', `/${encodeURIComponent(sessionId)}/messages`, { headers, body: { text } });
+    return this.session('POST', `/${encodeURIComponent(sessionId)}/messages`, { headers, body: json === undefined ? { text } : text ? { text, json } : { json } });
   }
   // Our clients present the key on every member request: the server then requires it from
   // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec §2.3).
@@ -143,7 +150,7 @@ export class NexusClient {
    */
   stream(sessionId: string, agentId: string, opts: { key?: string; after?: string; lastEventId?: string; signal?: AbortSignal } = {}): Promise<SseStream> {
     const q = opts.after !== undefined ? `?after=${encodeURIComponent(opts.after)}` : '';
-    const headers = { ...NexusClient.agent(agentId, opts.key), ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) };
+    const headers = { ...E2E_CLIENT_HEADERS, ...NexusClient.agent(agentId, opts.key), ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) };
     return openSse(`${this.url}${this.prefix}/${encodeURIComponent(sessionId)}/messages/stream${q}`, {
       headers,
       connectTimeoutMs: this.timeoutMs,

@@ -40,3 +40,23 @@ export function parsePairingLink(text: string): PairingLink | null {
   const code = raw.trim().toUpperCase();
   return { server: `${server.origin}${server.pathname.replace(/\/+$/, '')}`, code };
 }
+
+/**
+ * The end-to-end key a link carries in its fragment (docs/spec/nexus-e2e.md §2): `#k=KEY` (or a
+ * bare `#KEY`). undefined: the link has no fragment key; the text as found otherwise (the caller
+ * checks it is a key).
+ */
+export function linkSecret(text: string): string | undefined {
+  const t = unwrapPasted(text);
+  const hash = t.indexOf('#');
+  if (hash < 0) return undefined;
+  const frag = t.slice(hash + 1);
+  const named = /(?:^|&)k=([^&\s]*)/.exec(frag);
+  if (named) return named[1]!;
+  return frag.length ? frag : undefined;
+}
+
+/** The link with its fragment key (e2e spec §2): what the human passes on, whole. */
+export function linkWithSecret(url: string, secret: string): string {
+  return `${url.replace(/#.*$/, '')}#k=${secret}`;
+}

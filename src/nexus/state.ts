@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ensurePrivateDir, readTextOrNull, writeFileAtomic } from '../store/atomic-file.ts';
 import { poolFiles, type Files } from '../store/files.ts';
 
-export type StateField = 'agent' | 'cursor' | 'key' | 'server';
+export type StateField = 'agent' | 'cursor' | 'key' | 'server' | 'e2e';
 
 export interface SessionState {
   sessionId: string;
@@ -24,6 +24,8 @@ export interface SessionState {
   cursor?: string;
   key?: string;
   server?: string;
+  /** An end-to-end session's secret, base64url (docs/spec/nexus-e2e.md §2): kept 0600, never sent to the server. */
+  e2e?: string;
   /** Every agent saved for this session in this state dir. */
   agents?: string[];
 }
@@ -102,7 +104,7 @@ export class NexusState {
     // A state path under a regular file (ENOTDIR) holds nothing; assertWritable reports it.
     const orNull = (e: NodeJS.ErrnoException) => (e.code === 'ENOTDIR' ? null : Promise.reject(e));
     const read = async (dir: string, f: StateField) => (await readTextOrNull(join(dir, f), this.files).catch(orNull))?.trim() || undefined;
-    const [first, server] = await Promise.all([read(d, 'agent'), read(d, 'server')]);
+    const [first, server, e2e] = await Promise.all([read(d, 'agent'), read(d, 'server'), read(d, 'e2e')]);
     const others = (await this.files.list(join(d, 'agents')).catch(() => [] as string[])).filter((a) => safeAgentId(a) && a !== first).sort();
     const agents = [...(first ? [first] : []), ...others];
     const who = agent ?? (agents.length === 1 ? agents[0] : undefined);
@@ -117,6 +119,7 @@ export class NexusState {
       ...(cursor ? { cursor } : {}),
       ...(key ? { key } : {}),
       ...(server ? { server } : {}),
+      ...(e2e ? { e2e } : {}),
       agents,
     };
   }
@@ -131,6 +134,7 @@ export class NexusState {
     const who = values.agent ?? agent;
     const files = this.files;
     if (values.server !== undefined) await writeFileAtomic(join(d, 'server'), `${values.server}\n`, { files });
+    if (values.e2e !== undefined) await writeFileAtomic(join(d, 'e2e'), `${values.e2e}\n`, { files });
     const first = (await readTextOrNull(join(d, 'agent'), files).catch(() => null))?.trim() || undefined;
     let dir = d;
     if (who !== undefined && first === undefined) await writeFileAtomic(join(d, 'agent'), `${who}\n`, { files });
@@ -159,6 +163,24 @@ export class NexusState {
         throw new StateDirError(this.dir, x.code ?? x.message);
       }
     }
+  }
+
+  /** Where `agent`'s own files of session `sid` live: the session's folder for its first agent. */
+  private async ownDir(sid: string, agent: string): Promise<string> {
+    const d = this.sessionDir(sid);
+    const first = (await readTextOrNull(join(d, 'agent'), this.files).catch(() => null))?.trim() || undefined;
+    return first === undefined || first === agent ? d : this.agentDir(sid, agent);
+  }
+
+  /** The msgids `agent` has opened in session `sid`, with their cursors (e2e spec §6 replays). */
+  async loadSeen(sid: string, agent: string): Promise<string> {
+    return (await readTextOrNull(join(await this.ownDir(sid, agent), 'e2e-seen'), this.files).catch(() => null)) ?? '';
+  }
+
+  async saveSeen(sid: string, agent: string, text: string): Promise<void> {
+    const dir = await this.ownDir(sid, agent);
+    if (dir !== this.sessionDir(sid)) await ensurePrivateDir(dir, this.files);
+    await writeFileAtomic(join(dir, 'e2e-seen'), text, { files: this.files });
   }
 
   async remove(sid: string): Promise<void> {

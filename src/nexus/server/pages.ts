@@ -84,6 +84,8 @@ export interface PairingPageInput {
   baseUrl: string;
   sessionTtl: number;
   pairTtl: number;
+  /** docs/spec/nexus-e2e.md §9: the page says the session is end-to-end and how to claim it with the key. */
+  e2e?: boolean;
 }
 
 export function pairingPage(p: PairingPageInput, format: PageFormat): HttpResponse {
@@ -102,6 +104,8 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
       minutesLeft: Math.max(0, Math.ceil((p.expiresAt - p.now) / 60_000)),
       ttlMinutes: Math.round(p.sessionTtl / 60),
       greeting: Boolean(p.greeting),
+      e2e: p.e2e === true,
+      plain: p.e2e !== true,
     },
     {
       title: `NexusMessaging invitation ${p.code}`,
@@ -109,6 +113,7 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
       expiresAt: iso(p.expiresAt),
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
+      e2e: p.e2e === true,
     },
     200,
     format,

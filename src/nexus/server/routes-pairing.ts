@@ -7,6 +7,7 @@ import type { HttpRequest } from '../../http/types.ts';
 import type { PairRecord } from '../../store/nexus-store.ts';
 import { pairCreator } from './auth.ts';
 import { requestAgent, type Route, type ServerContext } from './context.ts';
+import { markE2e } from './e2e-rules.ts';
 import { json, parseBody } from './json.ts';
 import { negotiatePage } from './negotiate.ts';
 import { pairingPage, unknownCodePage } from './pages.ts';
@@ -77,8 +78,11 @@ async function pairStatus(ctx: ServerContext, req: HttpRequest, raw: string) {
   const { pair } = await lookupCode(ctx, req, raw);
   if (!pair) throw codeError('unknown');
   const t = ctx.now();
-  const { state } = await stateWithSession(ctx, pair, t);
-  return json(200, { state, expiresAt: iso(pair.expiresAt) });
+  const { s, state } = await stateWithSession(ctx, pair, t);
+  // docs/spec/nexus-e2e.md §9: a claimer learns here, before claiming, that it needs the link's
+  // key, and can check that key against the sealed greeting (ciphertext only: no key is here).
+  const e2e = s?.e2e && state === 'pending' ? { e2e: true, greeting: s.greeting } : {};
+  return markE2e(json(200, { state, expiresAt: iso(pair.expiresAt), ...e2e }), s, req);
 }
 
 async function pairSkill(ctx: ServerContext, req: HttpRequest, raw: string) {
@@ -90,7 +94,7 @@ async function pairSkill(ctx: ServerContext, req: HttpRequest, raw: string) {
   const t = ctx.now();
   const { s, state } = await stateWithSession(ctx, pair, t);
   return pairingPage(
-    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.greeting ?? null, baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl },
+    { code, state, expiresAt: pair.expiresAt, now: t, greeting: s?.e2e ? null : (s?.greeting ?? null), baseUrl, sessionTtl: s?.ttl ?? config.defaultTtl, pairTtl: config.pairTtl, e2e: s?.e2e === true },
     format,
   );
 }

@@ -12,6 +12,7 @@ import { idempotencyKey } from './idempotency.ts';
 import { json, jsonText, parseBody } from './json.ts';
 import { parkPoll, parseWait, tooManyWaiters } from './long-poll.ts';
 import { apiError, checkAgentId, intField, invalidRequest, parseAfter, stringField } from './rules.ts';
+import { e2eField, e2eRequired, isEnvelope, markE2e, textOrEnvelope } from './e2e-rules.ts';
 import { sanitizeJson, sanitizeText } from './sanitizer.ts';
 import { createSession, joinSession, leaveSession, pollSession, postMessage, renewSession } from './sessions.ts';
 import { pollBody, statusView } from './views.ts';
@@ -24,7 +25,8 @@ async function create(ctx: ServerContext, req: HttpRequest) {
   const body = parseBody(req);
   const ttl = intField(body, 'ttl', 60, config.maxTtl) ?? config.defaultTtl;
   const maxAgents = intField(body, 'maxAgents', 2, config.maxAgents) ?? config.defaultMaxAgents;
-  const greetingRaw = stringField(body, 'greeting', Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const e2e = e2eField(body);
+  const greetingRaw = textOrEnvelope(body, 'greeting', Math.min(config.maxGreetingChars, config.maxMessageChars));
   const bodyCreator = stringField(body, 'creatorAgentId', 128);
   const headerCreator = req.headers['x-agent-id'] || undefined;
   if (bodyCreator && headerCreator && bodyCreator !== headerCreator) {
@@ -32,8 +34,11 @@ async function create(ctx: ServerContext, req: HttpRequest) {
   }
   const creator = bodyCreator ?? headerCreator;
   if (creator !== undefined) checkAgentId(creator, bodyCreator ? 'creatorAgentId' : 'X-Agent-Id');
-  const greeting = greetingRaw ? sanitizeText(greetingRaw).text : null;
-  const u = createSession({ ttl, maxAgents, greeting, creator }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
+  // docs/spec/nexus-e2e.md §10: an E2E session's greeting is an envelope, kept as sent; a plain one's is never taken as sealed.
+  if (e2e && greetingRaw && !isEnvelope(greetingRaw)) throw e2eRequired('the greeting');
+  if (!e2e && greetingRaw && greetingRaw.length > Math.min(config.maxGreetingChars, config.maxMessageChars)) stringField(body, 'greeting', Math.min(config.maxGreetingChars, config.maxMessageChars));
+  const greeting = greetingRaw ? (e2e ? greetingRaw : sanitizeText(greetingRaw).text) : null;
+  const u = createSession({ ttl, maxAgents, greeting, creator, e2e }, { ...ctx.freshAgent(), sessionId: ctx.ids.sessionId() });
   const id = u.next.sessionId;
   await ctx.quota.ready;
   await ctx.quota.charge(req.ip, id, sessionCost(greeting, maxAgents));
@@ -56,7 +61,7 @@ async function send(ctx: ServerContext, req: HttpRequest, id: string) {
   const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
-  const text = stringField(body, 'text', config.maxMessageChars);
+  const text = textOrEnvelope(body, 'text', config.maxMessageChars);
   const rawJson = body.json;
   if (rawJson !== undefined) checkJsonPayload(rawJson, config.maxJsonNodes);
   if (text === undefined && rawJson === undefined) throw invalidRequest('text', 'text (or json) is required');
@@ -66,7 +71,11 @@ async function send(ctx: ServerContext, req: HttpRequest, id: string) {
   const clean = sanitizeText(text ?? '', counts).text;
   const cleanJson = rawJson === undefined ? undefined : sanitizeJson(rawJson, counts);
   const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-  const input = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
+  // An envelope is passed on as sent: only an E2E session takes it so (e2e spec §10); a plain
+  // session gets the sanitised text, and an envelope longer than a plain text is refused there.
+  const sealed = isEnvelope(text) ? text : undefined;
+  const tooLong = sealed !== undefined && sealed.length > config.maxMessageChars;
+  const input = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey, ...(sealed ? { sealed } : {}), ...(tooLong ? { tooLong: config.maxMessageChars } : {}) };
   const post = async () => {
     const fx = ctx.fresh();
     return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
@@ -97,9 +106,9 @@ async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
   const s = await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
   // Bounded by count and by bytes; nextCursor is the last message included (nexus spec §2.6).
   const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-  if (wait === 0 || messages.length) return jsonText(200, pollBody(messages, more, after, s, members, agentId));
+  if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s, members, agentId)), s, req);
   if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) }, req.signal);
+  return markE2e(await parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) }, req.signal), s, req);
 }
 
 /** Where a stream starts: Last-Event-ID (a reconnect) wins over `after` (nexus spec §2.6). */
@@ -109,10 +118,10 @@ async function stream(ctx: ServerContext, req: HttpRequest, id: string) {
   const from = lastId !== undefined && lastId !== '' ? parseAfter(lastId.trim(), 'Last-Event-ID') : parseAfter(req.query.get('after'));
   const t = ctx.now();
   const key = req.headers['x-session-key'];
-  await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
-  if (req.method === 'HEAD') return { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8' } };
+  const s = await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
+  if (req.method === 'HEAD') return markE2e({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8' } }, s, req);
   if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return eventStream(ctx, { sessionId: id, agentId, key, from, ip: req.ip });
+  return markE2e(eventStream(ctx, { sessionId: id, agentId, key, from, ip: req.ip }), s, req);
 }
 
 async function renew(ctx: ServerContext, req: HttpRequest, id: string) {
@@ -139,7 +148,10 @@ export const sessionRoutes: Route[] = [
   ['GET', new RegExp(`^${S}/([^/]+)/messages/stream$`), stream],
   ['PUT', new RegExp(`^${S}$`), create],
   ['POST', new RegExp(`^${S}$`), create],
-  ['GET', new RegExp(`^${S}/([^/]+)$`), async (ctx, _req, id) => json(200, statusView(await ctx.live(id!)))],
+  ['GET', new RegExp(`^${S}/([^/]+)$`), async (ctx, req, id) => {
+    const s = await ctx.live(id!);
+    return markE2e(json(200, statusView(s)), s, req);
+  }],
   ['POST', new RegExp(`^${S}/([^/]+)/join$`), join],
   ['POST', new RegExp(`^${S}/([^/]+)/renew$`), renew],
   ['DELETE', new RegExp(`^${S}/([^/]+)/agents/([^/]+)$`), leave],

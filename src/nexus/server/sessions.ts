@@ -8,7 +8,8 @@
  */
 import type { AgentRecord, SessionRecord, StoredMessage, Update } from '../../store/nexus-store.ts';
 import { checkMemberKey, checkRenewTtl } from './auth.ts';
-import { apiError } from './rules.ts';
+import { e2eRequired } from './e2e-rules.ts';
+import { apiError, invalidRequest } from './rules.ts';
 import { hashSessionKey, keyMatches } from './session-key.ts';
 import { iso, stored, type Message } from './views.ts';
 
@@ -68,6 +69,7 @@ export function touch(s: SessionRecord, agentId: string, now: number, slideTtl: 
     agents,
     headCursor,
     cronReminderSent: s.cronReminderSent,
+    ...(s.e2e ? { e2e: true as const } : {}),
   };
 }
 
@@ -103,6 +105,8 @@ export interface CreateInput {
   /** Already sanitised (nexus spec §2.7). */
   greeting: string | null;
   creator: string | undefined;
+  /** docs/spec/nexus-e2e.md §10: the greeting is then an envelope, kept as it is. */
+  e2e?: boolean;
 }
 
 /** nexus spec §2.3 create: the greeting is message 0; a named creator joins at once. */
@@ -120,6 +124,7 @@ export function createSession(input: CreateInput, fx: FreshSession) {
     agents: [],
     headCursor: 0,
     cronReminderSent: false,
+    ...(input.e2e ? { e2e: true as const } : {}),
   };
   const append: StoredMessage[] = greeting ? [systemMessage(s, 0, greeting, 'greeting', fx)] : [];
   let sessionKey: string | undefined;
@@ -139,6 +144,7 @@ export function createSession(input: CreateInput, fx: FreshSession) {
     expiresAt: iso(s.expiresAt),
     greeting,
     agentsOnline: s.agents.length,
+    ...(input.e2e ? { e2e: true } : {}),
     ...(creator ? { creatorAgentId: creator, agentId: creator, sessionKey } : {}),
   };
   return { next: s, append, result } satisfies Transition<unknown>;
@@ -173,6 +179,10 @@ export interface PostInput {
   key: string | undefined;
   /** Already sanitised (nexus spec §2.7), with what was redacted. */
   text: string;
+  /** The text as sent when it is an envelope: an E2E session keeps it as it is (e2e spec §10), and takes nothing else. */
+  sealed?: string;
+  /** Set when the sealed text is longer than a plain text may be: a plain session refuses it as too long. */
+  tooLong?: number;
   json: unknown;
   redactions: { type: string; count: number }[];
   /** STRICT_SESSION_KEY (auth.ts). */
@@ -183,14 +193,21 @@ const REDACTED_WARNING = 'Message contained secrets; they were replaced with [RE
 
 /** nexus spec §2.3 send: the message takes the next cursor and the TTL slides. */
 export function postMessage(s: SessionRecord, input: PostInput, fx: Fresh) {
-  const { agentId, json, redactions } = input;
+  const { agentId, json } = input;
+  let { redactions, text } = input;
+  if (s.e2e) {
+    if (input.sealed === undefined || json !== undefined) throw e2eRequired('every message');
+    [text, redactions] = [input.sealed, []];
+  } else if (input.tooLong !== undefined) {
+    throw invalidRequest('text', `text must be at most ${input.tooLong} characters`);
+  }
   const { verified, s: checked } = checkMemberKey(s, agentId, input.key, 'send', { strict: input.strict, notMember: 'forbidden' });
   const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
   const msg: Message = {
     id: fx.messageId,
     cursor: next.headCursor,
     agentId,
-    text: input.text,
+    text,
     ...(json !== undefined ? { json } : {}),
     verified,
     createdAt: fx.now,

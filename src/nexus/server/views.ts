@@ -88,6 +88,7 @@ export function statusView(s: SessionRecord) {
     createdAt: iso(s.createdAt),
     expiresAt: iso(s.expiresAt),
     creatorAgentId: s.creatorAgentId,
+    ...(s.e2e ? { e2e: true } : {}),
   };
 }
 
