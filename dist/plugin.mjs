@@ -5529,6 +5529,7 @@ var OpenNexusClient = class {
 
 // src/nexus/client.ts
 var DEFAULT_NEXUS_URL = "https://messaging.md";
+var E2E_CLIENT_HEADERS = { "x-nexus-e2e": "1" };
 var POLL_MAX_BODY_BYTES = 16 << 20;
 var STREAM_MAX_LINE_BYTES = 1 << 20;
 var NexusClient = class _NexusClient {
@@ -5548,7 +5549,7 @@ var NexusClient = class _NexusClient {
     const payload = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
     const r = await request(this.url + path, {
       method,
-      headers: { accept: "application/json", ...opts.headers },
+      headers: { accept: "application/json", ...E2E_CLIENT_HEADERS, ...opts.headers },
       timeoutMs: this.timeoutMs + (opts.extraMs ?? 0),
       maxBodyBytes: opts.maxBodyBytes ?? this.maxBodyBytes,
       ...payload !== void 0 ? { body: payload } : {},
@@ -5575,6 +5576,7 @@ var NexusClient = class _NexusClient {
   static agent(agentId, key) {
     return { ...agentId ? { "x-agent-id": agentId } : {}, ...key ? { "x-session-key": key } : {} };
   }
+  /** `e2e: true` marks an end-to-end session (its greeting, if any, is then an envelope). */
   createSession(opts = {}) {
     return this.session("PUT", "", { body: opts });
   }
@@ -5585,9 +5587,9 @@ var NexusClient = class _NexusClient {
     return this.session("POST", `/${encodeURIComponent(sessionId)}/join`, { headers: _NexusClient.agent(agentId, key), body: {} });
   }
   /** With an idempotency key, a retried send is posted once: the repeat gets the first answer. */
-  send(sessionId, agentId, text, key, idempotencyKey) {
+  send(sessionId, agentId, text, key, idempotencyKey, json) {
     const headers = { ..._NexusClient.agent(agentId, key), ...idempotencyKey ? { "idempotency-key": idempotencyKey } : {} };
-    return this.session("POST", `/${encodeURIComponent(sessionId)}/messages`, { headers, body: { text } });
+    return this.session("POST", `/${encodeURIComponent(sessionId)}/messages`, { headers, body: json === void 0 ? { text } : text ? { text, json } : { json } });
   }
   // Our clients present the key on every member request: the server then requires it from
   // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec §2.3).
@@ -5611,7 +5613,7 @@ var NexusClient = class _NexusClient {
    */
   stream(sessionId, agentId, opts = {}) {
     const q = opts.after !== void 0 ? `?after=${encodeURIComponent(opts.after)}` : "";
-    const headers = { ..._NexusClient.agent(agentId, opts.key), ...opts.lastEventId ? { "last-event-id": opts.lastEventId } : {} };
+    const headers = { ...E2E_CLIENT_HEADERS, ..._NexusClient.agent(agentId, opts.key), ...opts.lastEventId ? { "last-event-id": opts.lastEventId } : {} };
     return openSse(`${this.url}${this.prefix}/${encodeURIComponent(sessionId)}/messages/stream${q}`, {
       headers,
       connectTimeoutMs: this.timeoutMs,
@@ -5761,9 +5763,9 @@ var Consent = class {
     if (!pairing || now - this.allowedAt < 1e3) return;
     this.allowedAt = now;
     const list2 = new Set(await pairing.readAllowFromStore({ channel: CHANNEL_ID, accountId: "default" }));
-    const fresh = [...list2].some((x) => !this.allowed.has(x));
+    const fresh2 = [...list2].some((x) => !this.allowed.has(x));
     this.allowed = list2;
-    if (fresh) await this.dropOwnerEntries();
+    if (fresh2) await this.dropOwnerEntries();
   }
   /** Whether a message in this conversation may start a turn or notify (false: wait for approval). */
   async approved(conv, now = Date.now()) {
@@ -5825,6 +5827,362 @@ var Consent = class {
 import { existsSync as existsSync3, readFileSync as readFileSync4 } from "node:fs";
 import { join as join8 } from "node:path";
 
+// src/http/errors.ts
+var JSON_TYPE = "application/json; charset=utf-8";
+var HttpError = class extends CodedError {
+  constructor(status, body, headers = {}) {
+    const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
+    super(code, code);
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+  status;
+  body;
+  headers;
+  /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
+  toResponse() {
+    return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
+  }
+};
+
+// src/nexus/server/rules.ts
+function apiError(status, error, message, extra = {}) {
+  return new HttpError(status, { error, message, ...extra });
+}
+
+// src/nexus/server/secret-scanners.ts
+var isDigit = (c) => c >= 48 && c <= 57;
+var isAlpha = (c) => c >= 65 && c <= 90 || c >= 97 && c <= 122;
+var isWord = (c) => isAlpha(c) || isDigit(c) || c === 95;
+function isSpace(c) {
+  if (c <= 32) return c === 32 || c >= 9 && c <= 13;
+  if (c < 160) return false;
+  return c === 160 || c === 5760 || c >= 8192 && c <= 8202 || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+function findPrivateKeys(text) {
+  const BEGIN = "-----BEGIN ";
+  const END = "-----END ";
+  const header2 = (at) => {
+    let j = at;
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (!(c >= 65 && c <= 90 || isDigit(c) || c === 32)) break;
+      j++;
+    }
+    const run = text.slice(at, j);
+    if (!run.endsWith("PRIVATE KEY") && !run.endsWith("PRIVATE KEY BLOCK")) return null;
+    return text.startsWith("-----", j) ? { run, end: j + 5 } : null;
+  };
+  const ends = /* @__PURE__ */ new Map();
+  for (let i = text.indexOf(END); i >= 0; i = text.indexOf(END, i + 1)) {
+    const h = header2(i + END.length);
+    if (!h) continue;
+    const list2 = ends.get(h.run);
+    if (list2) list2.push(h.end);
+    else ends.set(h.run, [h.end]);
+  }
+  const hits = [];
+  if (ends.size === 0) return hits;
+  const next = /* @__PURE__ */ new Map();
+  let from = 0;
+  for (let i = text.indexOf(BEGIN); i >= 0; i = text.indexOf(BEGIN, Math.max(i + 1, from))) {
+    const h = header2(i + BEGIN.length);
+    const list2 = h && ends.get(h.run);
+    if (!h || !list2) continue;
+    const endLen = END.length + h.run.length + 5;
+    let k = next.get(h.run) ?? 0;
+    while (k < list2.length && list2[k] - endLen < h.end) k++;
+    next.set(h.run, k);
+    if (k === list2.length) continue;
+    hits.push({ start: i, end: list2[k] });
+    from = list2[k];
+  }
+  return hits;
+}
+var isB64url = (c) => isWord(c) || c === 45;
+function runEnd(text, i, ok) {
+  while (i < text.length && ok(text.charCodeAt(i))) i++;
+  return i;
+}
+function findJwts(text) {
+  const hits = [];
+  const segment = (from, prefix) => {
+    if (!text.startsWith(prefix, from)) return -1;
+    const end = runEnd(text, from + prefix.length, isB64url);
+    return end - from - prefix.length >= 8 ? end : -1;
+  };
+  let i = text.indexOf("eyJ");
+  while (i >= 0) {
+    if (i > 0 && isWord(text.charCodeAt(i - 1))) {
+      i = text.indexOf("eyJ", i + 1);
+      continue;
+    }
+    const e1 = segment(i, "eyJ");
+    const e2 = e1 >= 0 && text.charCodeAt(e1) === 46 ? segment(e1 + 1, "eyJ") : -1;
+    const e3 = e2 >= 0 && text.charCodeAt(e2) === 46 ? segment(e2 + 1, "") : -1;
+    if (e3 >= 0) hits.push({ start: i, end: e3 });
+    i = text.indexOf("eyJ", e3 >= 0 ? e3 : runEnd(text, i + 3, isB64url));
+  }
+  return hits;
+}
+var isSchemeChar = (c) => isAlpha(c) || isDigit(c) || c === 43 || c === 45 || c === 46;
+function findUrlCredentials(text) {
+  const hits = [];
+  let from = 0;
+  for (let c = text.indexOf("://"); c >= 0; c = text.indexOf("://", c + 1)) {
+    let r = c;
+    while (r > from && isSchemeChar(text.charCodeAt(r - 1))) r--;
+    let scheme = false;
+    for (let k = r; k < c && !scheme; k++) scheme = isAlpha(text.charCodeAt(k)) && (k === 0 || !isWord(text.charCodeAt(k - 1)));
+    if (!scheme) continue;
+    const user = runEnd(text, c + 3, (ch) => !isSpace(ch) && ch !== 58 && ch !== 64 && ch !== 47);
+    if (user === c + 3 || text.charCodeAt(user) !== 58) continue;
+    const pass = runEnd(text, user + 1, (ch) => !isSpace(ch) && ch !== 64 && ch !== 47);
+    if (pass === user + 1 || text.charCodeAt(pass) !== 64) continue;
+    hits.push({ start: user + 1, end: pass });
+    from = pass;
+  }
+  return hits;
+}
+
+// src/nexus/server/sanitizer.ts
+var MAX_SANITIZE_CHARS = 256 * 1024;
+var mixed = (s) => /[A-Za-z]/.test(s) && /\d/.test(s);
+var has = (...needles) => (text) => needles.some((n) => text.includes(n));
+var hasRe = (re2) => (text) => re2.test(text);
+function regexRule(name, precheck, spec) {
+  const find = (text) => {
+    const hits = [];
+    const re2 = spec.re;
+    re2.lastIndex = 0;
+    for (let m = re2.exec(text); m; m = re2.exec(text)) {
+      const keep = spec.label ? (m[1] ?? "").length : 0;
+      if (spec.accept && !spec.accept(m[0].slice(keep))) continue;
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m[1] ?? "");
+      hits.push({ start: m.index + keep, end: m.index + m[0].length, type });
+    }
+    return hits;
+  };
+  return { name, precheck, find };
+}
+function scannerRule(name, precheck, scan) {
+  return { name, precheck, find: (text) => scan(text).map((h) => ({ ...h, type: name })) };
+}
+var re = (type, r, extra = {}) => ({ type, re: r, ...extra });
+var SECRET_RULES = [
+  scannerRule("private_key", has("PRIVATE KEY"), findPrivateKeys),
+  regexRule("aws_access_key", hasRe(/A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/), re("aws_access_key", /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g)),
+  regexRule("aws_secret_key", hasRe(/aws_secret/i), re("aws_secret_key", /(\baws_secret(?:_access)?_key\b["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi, { label: true })),
+  regexRule("github_token", has("_"), re("github_token", /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g)),
+  regexRule("gitlab_token", has("glpat-"), re("gitlab_token", /\bglpat-[A-Za-z0-9_-]{20,}/g)),
+  regexRule("slack_webhook", has("https://hooks.slack.com/services/"), re("slack_webhook", /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{10,}/g)),
+  regexRule("slack_token", has("xox"), re("slack_token", /\bxox[abprse]-[A-Za-z0-9-]{10,}/g)),
+  regexRule("anthropic_key", has("sk-ant-"), re("anthropic_key", /\bsk-ant-[A-Za-z0-9_-]{20,}/g)),
+  regexRule("openai_key", has("sk-"), re("openai_key", /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, { accept: mixed })),
+  regexRule("google_api_key", has("AIza"), re("google_api_key", /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g)),
+  regexRule("stripe_key", has("_live_", "_test_"), re("stripe_key", /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}\b/g)),
+  regexRule("npm_token", has("npm_"), re("npm_token", /\bnpm_[A-Za-z0-9]{36}\b/g)),
+  regexRule("huggingface_token", has("hf_"), re("huggingface_token", /\bhf_[A-Za-z0-9]{30,}\b/g)),
+  regexRule("sendgrid_key", has("SG."), re("sendgrid_key", /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g)),
+  regexRule("telegram_bot_token", has(":"), re("telegram_bot_token", /\b\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g)),
+  regexRule("discord_token", has("."), re("discord_token", /\b[MNO][A-Za-z\d]{23,25}\.[\w-]{6}\.[\w-]{27,38}\b/g)),
+  scannerRule("jwt", has("eyJ"), findJwts),
+  regexRule("bearer_token", has("Bearer"), re("bearer_token", /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g, { label: true })),
+  scannerRule("url_credentials", has("://"), findUrlCredentials),
+  regexRule("password", hasRe(/pass|pwd/i), re("password", /(["']?\b(?:password|passwd|pwd)\b["']?\s*[:=]\s*["']?)([^\s"',;}]{4,})/gi, { label: true })),
+  regexRule("api_key|secret|token", hasRe(/key|secret|token/i), {
+    type: (label) => {
+      const l = label.toLowerCase();
+      if (/api[_-]?key|apikey/.test(l)) return "api_key";
+      if (/secret/.test(l)) return "secret";
+      return "token";
+    },
+    re: /(["']?\b(?:api[_-]?key|apikey|client[_-]?secret|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token|refresh[_-]?token|token)\b["']?\s*[:=]\s*["']?)([A-Za-z0-9_\-./+=]{12,})/gi,
+    label: true,
+    accept: mixed
+  })
+];
+function sanitizeText(input, counts = {}) {
+  if (input.length > MAX_SANITIZE_CHARS) {
+    throw apiError(413, "payload_too_large", `a string of more than ${MAX_SANITIZE_CHARS} characters cannot be checked for secrets`);
+  }
+  let text = input;
+  for (const rule of SECRET_RULES) {
+    if (!rule.precheck(text)) continue;
+    const hits = rule.find(text);
+    if (hits.length === 0) continue;
+    let out = "";
+    let at = 0;
+    for (const h of hits) {
+      out += `${text.slice(at, h.start)}[REDACTED:${h.type}]`;
+      at = h.end;
+      counts[h.type] = (counts[h.type] ?? 0) + 1;
+    }
+    text = out + text.slice(at);
+  }
+  return { text, redactions: counts };
+}
+function sanitizeJson(value, counts = {}) {
+  if (typeof value === "string") return sanitizeText(value, counts).text;
+  if (Array.isArray(value)) return value.map((v) => sanitizeJson(v, counts));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitizeJson(v, counts)]));
+  }
+  return value;
+}
+var SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
+
+// src/nexus/e2e.ts
+var SECRET_BYTES = 32;
+var MSGID_BYTES = 16;
+var NONCE_BYTES = 12;
+var ENVELOPE = /^e2e1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22,}$/;
+var utf82 = (s) => new Uint8Array(Buffer.from(s, "utf8"));
+var b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("base64url");
+function unb64u(s) {
+  return new Uint8Array(Buffer.from(s, "base64url"));
+}
+function encodeSecret(secret) {
+  if (secret.length !== SECRET_BYTES) throw new Error(`an e2e session secret is ${SECRET_BYTES} bytes`);
+  return b64u(secret);
+}
+function decodeSecret(text) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return null;
+  const b = unb64u(text);
+  return b.length === SECRET_BYTES && b64u(b) === text ? b : null;
+}
+function messageKey(secret, b) {
+  const info = b.kind === "greeting" ? "nexus-e2e v1 greeting" : `nexus-e2e v1 msg ${b.sender}`;
+  return hkdfSha256(secret, utf82(b.sessionId), utf82(info), 32);
+}
+function associatedData(b, msgid) {
+  return utf82(`nexus-e2e v1\0${b.kind}\0${b.sessionId}\0${b.sender}\0${msgid}`);
+}
+function seal(secret, b, m, fresh2) {
+  if (fresh2.msgid.length !== MSGID_BYTES || fresh2.nonce.length !== NONCE_BYTES) throw new Error("e2e: msgid is 16 bytes, nonce 12");
+  const msgid = b64u(fresh2.msgid);
+  const ct = aesGcmSeal(messageKey(secret, b), fresh2.nonce, utf82(JSON.stringify(m)), associatedData(b, msgid));
+  return `e2e1.${msgid}.${b64u(fresh2.nonce)}.${b64u(ct)}`;
+}
+function idempotentFresh(secret, b, idempotencyKey, m) {
+  const info = utf82(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey}\0${JSON.stringify(m)}`);
+  const out = hkdfSha256(secret, utf82(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
+  return { msgid: out.slice(0, MSGID_BYTES), nonce: out.slice(MSGID_BYTES) };
+}
+function envelopeId(text) {
+  return typeof text === "string" && ENVELOPE.test(text) ? text.split(".")[1] : null;
+}
+function open2(secret, b, text) {
+  if (typeof text !== "string" || !ENVELOPE.test(text)) return { ok: false, reason: "not_sealed" };
+  const [, msgid, nonce, ct] = text.split(".");
+  const n = unb64u(nonce);
+  const sealed = unb64u(ct);
+  if (b64u(n) !== nonce || b64u(sealed) !== ct || b64u(unb64u(msgid)) !== msgid) return { ok: false, reason: "malformed" };
+  let plain;
+  try {
+    plain = aesGcmOpen(messageKey(secret, b), n, sealed, associatedData(b, msgid));
+  } catch {
+    return { ok: false, reason: "authentication_failed" };
+  }
+  let v;
+  try {
+    v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
+  } catch {
+    return { ok: false, reason: "malformed_plaintext" };
+  }
+  const p = v;
+  if (!p || typeof p !== "object" || p.t !== "text" && p.t !== "json" || !("j" in p)) return { ok: false, reason: "malformed_plaintext" };
+  if (p.t === "text" && typeof p.j !== "string") return { ok: false, reason: "malformed_plaintext" };
+  return { ok: true, msgid, message: p };
+}
+function safetyCode(secret, sessionId, members) {
+  const ids = [...new Set(members)].sort();
+  const out = hkdfSha256(secret, utf82(sessionId), utf82(`nexus-e2e v1 safety\0${ids.join("\0")}`), 8);
+  let n = 0n;
+  for (const x of out) n = n << 8n | BigInt(x);
+  const digits = (n % 10n ** 12n).toString().padStart(12, "0");
+  return `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`;
+}
+
+// src/nexus/e2e-client.ts
+var E2eError = class extends CodedError {
+  constructor(code, message, exit = 1) {
+    super(code, message);
+    this.exit = exit;
+  }
+  exit;
+};
+function newSecret() {
+  return encodeSecret(randomBytes3(SECRET_BYTES));
+}
+function secretBytes(text) {
+  const s = decodeSecret(text);
+  if (!s) throw new E2eError("e2e_bad_key", "the saved end-to-end key is not 32 bytes of base64url");
+  return s;
+}
+var fresh = () => ({ msgid: randomBytes3(MSGID_BYTES), nonce: randomBytes3(NONCE_BYTES) });
+function sealOutgoing(secret, b, input, idempotencyKey) {
+  const counts = {};
+  const m = input.json !== void 0 ? { t: "json", j: sanitizeJson(input.json, counts) } : { t: "text", j: sanitizeText(input.text ?? "", counts).text };
+  const key = secretBytes(secret);
+  const envelope = seal(key, b, m, idempotencyKey ? idempotentFresh(key, b, idempotencyKey, m) : fresh());
+  return { envelope, redactions: Object.entries(counts).map(([type, count]) => ({ type, count })) };
+}
+var SEEN_MAX = 4096;
+var E2eReader = class {
+  constructor(state, sessionId, agentId, secret) {
+    this.state = state;
+    this.sessionId = sessionId;
+    this.agentId = agentId;
+    this.secret = secret;
+  }
+  state;
+  sessionId;
+  agentId;
+  secret;
+  seen = /* @__PURE__ */ new Map();
+  dirty = false;
+  async load() {
+    for (const line of (await this.state.loadSeen(this.sessionId, this.agentId)).split("\n")) {
+      const [id, cursor] = line.split(" ");
+      if (id && cursor) this.seen.set(id, cursor);
+    }
+    return this;
+  }
+  async save() {
+    if (!this.dirty) return;
+    const lines = [...this.seen].slice(-SEEN_MAX).map(([id, c]) => `${id} ${c}
+`);
+    await this.state.saveSeen(this.sessionId, this.agentId, lines.join(""));
+    this.dirty = false;
+  }
+  open(m) {
+    if (m.type === "system") return m;
+    const greeting = m.type === "greeting";
+    const b = greeting ? { kind: "greeting", sessionId: "", sender: "" } : { kind: "msg", sessionId: this.sessionId, sender: String(m.agentId ?? "") };
+    const { text: _t, json: _j, ...meta } = m;
+    const failed = (reason) => ({ ...meta, e2e: "failed", reason });
+    if (m.json !== void 0) return failed("not_sealed");
+    const o = open2(this.secret, b, m.text);
+    if (!o.ok) return failed(o.reason);
+    const cursor = String(m.cursor);
+    const before = this.seen.get(o.msgid);
+    if (before !== void 0 && before !== cursor) return { ...meta, e2e: "replay", reason: `already received at cursor ${before}` };
+    if (before === void 0) {
+      this.seen.set(o.msgid, cursor);
+      this.dirty = true;
+    }
+    return o.message.t === "text" ? { ...meta, text: o.message.j, e2e: true } : { ...meta, text: "", json: o.message.j, e2e: true };
+  }
+};
+function checkGreeting(secret, envelope) {
+  if (envelopeId(envelope) === null) return;
+  if (!open2(secret, { kind: "greeting", sessionId: "", sender: "" }, envelope).ok) {
+    throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.");
+  }
+}
+
 // src/nexus/pairing-link.ts
 var LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\/(?:skill|claim|status))?)\/?(?:[?#]\S*)?$/i;
 function unwrapPasted(text) {
@@ -5847,6 +6205,18 @@ function parsePairingLink(text) {
   }
   const code = raw.trim().toUpperCase();
   return { server: `${server.origin}${server.pathname.replace(/\/+$/, "")}`, code };
+}
+function linkSecret(text) {
+  const t = unwrapPasted(text);
+  const hash = t.indexOf("#");
+  if (hash < 0) return void 0;
+  const frag = t.slice(hash + 1);
+  const named = /(?:^|&)k=([^&\s]*)/.exec(frag);
+  if (named) return named[1];
+  return frag.length ? frag : void 0;
+}
+function linkWithSecret(url, secret) {
+  return `${url.replace(/#.*$/, "")}#k=${secret}`;
 }
 
 // src/nexus/state.ts
@@ -5903,7 +6273,7 @@ var NexusState = class {
     const d = this.sessionDir(sid);
     const orNull = (e) => e.code === "ENOTDIR" ? null : Promise.reject(e);
     const read = async (dir2, f) => (await readTextOrNull(join5(dir2, f), this.files).catch(orNull))?.trim() || void 0;
-    const [first, server] = await Promise.all([read(d, "agent"), read(d, "server")]);
+    const [first, server, e2e] = await Promise.all([read(d, "agent"), read(d, "server"), read(d, "e2e")]);
     const others = (await this.files.list(join5(d, "agents")).catch(() => [])).filter((a) => safeAgentId(a) && a !== first).sort();
     const agents = [...first ? [first] : [], ...others];
     const who = agent ?? (agents.length === 1 ? agents[0] : void 0);
@@ -5917,6 +6287,7 @@ var NexusState = class {
       ...cursor ? { cursor } : {},
       ...key ? { key } : {},
       ...server ? { server } : {},
+      ...e2e ? { e2e } : {},
       agents
     };
   }
@@ -5930,6 +6301,8 @@ var NexusState = class {
     const who = values.agent ?? agent;
     const files = this.files;
     if (values.server !== void 0) await writeFileAtomic(join5(d, "server"), `${values.server}
+`, { files });
+    if (values.e2e !== void 0) await writeFileAtomic(join5(d, "e2e"), `${values.e2e}
 `, { files });
     const first = (await readTextOrNull(join5(d, "agent"), files).catch(() => null))?.trim() || void 0;
     let dir = d;
@@ -5960,6 +6333,21 @@ var NexusState = class {
         throw new StateDirError(this.dir, x.code ?? x.message);
       }
     }
+  }
+  /** Where `agent`'s own files of session `sid` live: the session's folder for its first agent. */
+  async ownDir(sid, agent) {
+    const d = this.sessionDir(sid);
+    const first = (await readTextOrNull(join5(d, "agent"), this.files).catch(() => null))?.trim() || void 0;
+    return first === void 0 || first === agent ? d : this.agentDir(sid, agent);
+  }
+  /** The msgids `agent` has opened in session `sid`, with their cursors (e2e spec §6 replays). */
+  async loadSeen(sid, agent) {
+    return await readTextOrNull(join5(await this.ownDir(sid, agent), "e2e-seen"), this.files).catch(() => null) ?? "";
+  }
+  async saveSeen(sid, agent, text) {
+    const dir = await this.ownDir(sid, agent);
+    if (dir !== this.sessionDir(sid)) await ensurePrivateDir(dir, this.files);
+    await writeFileAtomic(join5(dir, "e2e-seen"), text, { files: this.files });
   }
   async remove(sid) {
     await this.files.removeTree(this.sessionDir(sid));
@@ -6077,6 +6465,7 @@ async function watchSession(client, sessionId, agentId, opts) {
 }
 
 // src/nexus/agent.ts
+var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
 async function thenSave(r, save) {
   if (!r.ok || r.body === null) return { r };
   try {
@@ -6096,14 +6485,46 @@ var NexusAgent = class {
   state;
   clientFor;
   clientAt;
+  /**
+   * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md §2): a fresh secret,
+   * kept in the session's state (0600) and never sent; the greeting goes out sealed.
+   */
   async create(body) {
     const client = this.clientFor();
     await this.state.assertWritable();
     const creator = body.creatorAgentId;
-    return thenSave(
-      await client.createSession(body),
-      (b) => this.state.save(serverSessionId(b.sessionId), { server: client.url, ...creator ? { agent: creator, ...serverKey(b.sessionKey) } : {} })
+    const { e2e, ...plain } = body;
+    const secret = e2e ? newSecret() : void 0;
+    let req = plain;
+    if (secret) {
+      const greeting = body.greeting ? sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting }).envelope : void 0;
+      req = { ...plain, e2e: true, ...greeting ? { greeting } : {} };
+    }
+    const r = await thenSave(
+      await client.createSession(req),
+      (b) => this.state.save(serverSessionId(b.sessionId), { server: client.url, ...secret ? { e2e: secret } : {}, ...creator ? { agent: creator, ...serverKey(b.sessionKey) } : {} })
     );
+    if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true, ...body.greeting ? { greeting: body.greeting } : {} };
+    return r;
+  }
+  /**
+   * A pairing link for the session; for an end-to-end session its `url` carries the secret in
+   * the fragment (e2e spec §2), which no HTTP request sends.
+   */
+  async pair(saved, agentId) {
+    const who = agentId ?? saved.agent;
+    const r = await this.clientFor(saved).pair(saved.sessionId, who, who ? keyFor(saved, who) : void 0);
+    if (saved.e2e && r.ok && r.body && typeof r.body.url === "string") r.body = { ...r.body, url: linkWithSecret(r.body.url, saved.e2e), e2e: true };
+    return { r };
+  }
+  /** e2e spec §7: the code both humans compare, from the secret and the members the server lists. */
+  async safety(saved) {
+    if (!saved.e2e) throw new E2eError("not_e2e_session", `session ${saved.sessionId} is not end-to-end encrypted (no key saved for it here): there is no safety code`);
+    const r = await this.clientFor(saved).status(saved.sessionId);
+    if (!r.ok || !r.body) throw new E2eError(String(r.body?.error ?? "http_error"), `the server did not answer the session's status (HTTP ${r.status}): ${String(r.body?.message ?? "")}`);
+    const members = (Array.isArray(r.body.agents) ? r.body.agents : []).map(String).sort();
+    if (members.length < 2) throw new E2eError("members_unknown", "the other agent has not joined yet: the safety code needs both members; try again once it has claimed the link");
+    return { sessionId: saved.sessionId, safetyCode: safetyCode(secretBytes(saved.e2e), saved.sessionId, members), members };
   }
   async join(saved, agentId) {
     const client = this.clientFor(saved);
@@ -6121,12 +6542,38 @@ var NexusAgent = class {
     const link2 = parsePairingLink(codeOrLink);
     const client = link2 ? this.clientAt(link2.server) : this.clientFor();
     await this.state.assertWritable();
-    const code = link2 ? link2.code : unwrapPasted(codeOrLink);
-    return thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }));
+    const code = link2 ? link2.code : unwrapPasted(codeOrLink).replace(/#.*$/, "");
+    const given = link2 ? linkSecret(codeOrLink) : void 0;
+    const secret = given === void 0 ? void 0 : decodeSecret(given);
+    if (given !== void 0 && !secret) throw new E2eError("e2e_bad_key", "the part of the link after # is not a whole key (43 characters): ask for the WHOLE link again. Nothing was claimed.", 2);
+    const st = await client.pairStatus(code);
+    if (st.status === 404 || st.status === 410) return { r: st };
+    if (st.ok && st.body?.e2e === true && !secret) {
+      throw new E2eError("e2e_no_key", "this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.", 2);
+    }
+    if (secret && !(st.ok && st.body?.e2e === true)) {
+      throw new E2eError("not_e2e_session", "the link carries an end-to-end key but the server does not say the session is end-to-end; not claimed (a server must never turn encryption off)");
+    }
+    if (secret) checkGreeting(secret, st.body?.greeting);
+    const e2e = secret ? { e2e: given } : {};
+    const r = await thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...e2e, ...serverKey(b.sessionKey) }));
+    if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true };
+    return r;
   }
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
-  async send(saved, agentId, text, idempotencyKey) {
-    return { r: await this.clientFor(saved).send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey) };
+  async send(saved, agentId, text, idempotencyKey, json) {
+    const client = this.clientFor(saved);
+    if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
+    const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
+    const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== void 0 ? { json } : { text }, idempotencyKey);
+    const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey);
+    if (r.ok && r.body && redactions.length) r.body = { ...r.body, redacted: true, redactions, warning: REDACTED_WARNING };
+    if (r.ok && r.body) r.body = { ...r.body, e2e: true };
+    return { r };
+  }
+  /** The reader of an end-to-end session's messages for one agent (undefined for a plain session). */
+  async reader(saved, agentId) {
+    return saved.e2e ? new E2eReader(this.state, saved.sessionId, agentId, secretBytes(saved.e2e)).load() : void 0;
   }
   /**
    * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
@@ -6145,7 +6592,13 @@ var NexusAgent = class {
       ...opts.signal ? { signal: opts.signal } : {},
       key: keyFor(saved, agentId)
     });
+    const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : void 0;
+    if (reader && r.body) {
+      r.body = { ...r.body, messages: r.body.messages.map((m) => m && typeof m === "object" ? reader.open(m) : m), e2e: true };
+      delete r.body.notice;
+    }
     return thenSave(r, async (b) => {
+      await reader?.save();
       if (explicit || b.nextCursor === void 0 || b.nextCursor === null) return;
       if (!validCursor(b.nextCursor)) throw new InvalidServerValue("the nextCursor from the server is not a plain decimal cursor (nexus spec \xA72.6); it was not saved");
       await this.state.save(saved.sessionId, { cursor: b.nextCursor }, agentId);
@@ -6160,8 +6613,15 @@ var NexusAgent = class {
     if (!explicit) await this.state.assertWritable(saved.sessionId);
     const after = explicit ? opts.after : saved.cursor;
     const key = keyFor(saved, agentId);
+    const reader = await this.reader(saved, agentId);
+    const onMessage = reader ? async (m) => {
+      const opened = reader.open(m);
+      await reader.save();
+      await opts.onMessage(opened);
+    } : opts.onMessage;
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
       ...opts,
+      onMessage,
       ...after !== void 0 ? { after } : {},
       ...key ? { key } : {},
       ...explicit ? {} : { saveCursor: (c) => this.state.save(saved.sessionId, { cursor: c }, agentId) }
@@ -6337,7 +6797,7 @@ ${e.text.slice(0, 2e3)}`;
 
 // src/plugin/inbox.ts
 import { mkdirSync as mkdirSync2 } from "node:fs";
-import { open as open2, readFile as readFile2 } from "node:fs/promises";
+import { open as open3, readFile as readFile2 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 var InboxFull = class extends CodedError {
 };
@@ -6463,7 +6923,7 @@ var Inbox = class {
     return p;
   }
   async append(rec) {
-    this.fh ??= await open2(this.path, "a", 384);
+    this.fh ??= await open3(this.path, "a", 384);
     await this.fh.write(`${JSON.stringify(rec)}
 `);
     await this.fh.datasync();

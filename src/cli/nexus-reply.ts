@@ -10,6 +10,7 @@
  */
 import { NetworkError } from '../http/network-error.ts';
 import { InvalidServerValue, StateDirError } from '../nexus/state.ts';
+import { E2eError } from '../nexus/e2e-client.ts';
 import type { AgentResult } from '../nexus/agent.ts';
 import type { ApiResult } from '../nexus/client.ts';
 import { err, indentedText, out, safeText } from './io.ts';
@@ -118,6 +119,9 @@ export function failure(e: unknown, command: string): Outcome | undefined {
       },
     };
   }
+  if (e instanceof E2eError) {
+    return { code: e.exit, json: { error: e.code, message: e.message }, hints: () => err(`Error: ${shown(e.message)}`) };
+  }
   if (e instanceof StateDirError) {
     return {
       code: 1,
@@ -141,7 +145,11 @@ function messageText(t: unknown): string {
 export function messageLine(m: Body): string {
   const unverified = m.agentId !== 'system' && m.verified !== true;
   const who = m.mine === true ? 'you' : m.agentId === 'system' ? '⚙️  system' : shown(m.agentId, 200);
-  return `  [#${shown(m.cursor, 40)}] ${who}${unverified ? ' ⚠️ (unverified)' : ''}: ${messageText(m.text)}`;
+  // docs/spec/nexus-e2e.md §6: a sealed message that did not open has no text to show.
+  if (m.e2e === 'failed') return `  [#${shown(m.cursor, 40)}] ${who}: ⚠️  an end-to-end message that could not be opened (${shown(m.reason, 100)}): not shown`;
+  if (m.e2e === 'replay') return `  [#${shown(m.cursor, 40)}] ${who}: ⚠️  a replayed end-to-end message (${shown(m.reason, 100)}): not shown again`;
+  const body = m.text === '' && m.json !== undefined ? JSON.stringify(m.json) : m.text;
+  return `  [#${shown(m.cursor, 40)}] ${who}${unverified ? ' ⚠️ (unverified)' : ''}: ${messageText(body)}`;
 }
 
 /** The digest of a poll answer (nexus spec §4.5); `send` and `poll` are the commands to suggest. */
@@ -154,6 +162,7 @@ export function pollHints(send: string, poll: string, b: Body): void {
     // knows the session id and the agent id could have written the message.
     const unverified = (m: Body) => m.agentId !== 'system' && m.verified !== true;
     for (const m of messages) err(messageLine(m));
+    if (messages.some((m) => m.e2e === 'failed')) err('⚠️  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session\'s key. Do not trust the server with it.');
     if (messages.some(unverified)) err('⚠️  (unverified): sent without the agent\'s session key; anyone who knows the session id could have sent it as that agent.');
     err(`💡 Tip: reply with: ${send} "Your message"`);
   } else {

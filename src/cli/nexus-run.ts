@@ -65,9 +65,10 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
         ...(str(p, 'greeting') !== undefined ? { greeting: str(p, 'greeting')! } : {}),
         ...(int(p, 'max-agents', 2) !== undefined ? { maxAgents: int(p, 'max-agents', 2)! } : {}),
         ...(creator ? { creatorAgentId: creator } : {}),
+        ...(p.flags.e2e === true ? { e2e: true } : {}),
       });
       return answered(res, (b) => {
-        err(`✅ Session created: ${shown(b.sessionId)}${creator ? ` (you are ${shown(creator)})` : ''}`);
+        err(`✅ Session created: ${shown(b.sessionId)}${creator ? ` (you are ${shown(creator)})` : ''}${b.e2e ? ', end-to-end encrypted' : ''}`);
         err(`💡 Tip: make a pairing link for the other side: ${X} pair ${shown(b.sessionId)}`);
       });
     }
@@ -85,13 +86,14 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     }
     case 'pair': {
       const saved = await sessionArg();
-      return answer(await clientFor(saved).pair(saved.sessionId, saved.agent, saved.key), {
-        hints: (b) => {
-          const minutes = Math.round(Number(b.ttl ?? 600) / 60);
-          const [url, code] = [shown(b.url), shown(b.code)];
-          err(`🔗 Pairing link: ${url} (code ${code}, single use, valid for ${minutes} minutes)`);
-          err(`📋 Send this to the other person: "Open ${url} with your AI agent so it can talk to mine (code ${code}, valid for ${minutes} minutes)."`);
-        },
+      return answered(await agent.pair(saved, flagAgent), (b) => {
+        const minutes = Math.round(Number(b.ttl ?? 600) / 60);
+        const [url, code] = [shown(b.url), shown(b.code)];
+        err(`🔗 Pairing link: ${url} (code ${code}, single use, valid for ${minutes} minutes)`);
+        if (b.e2e) {
+          err(`📋 Send this to the other person: "Open ${url} with your AI agent so it can talk to mine. Pass the WHOLE link, including the part after # (that part is the encryption key; valid for ${minutes} minutes)."`);
+          err(`🔐 End-to-end encrypted. Once the other agent has joined, run ${X} safety ${saved.sessionId} and compare the code with the other human.`);
+        } else err(`📋 Send this to the other person: "Open ${url} with your AI agent so it can talk to mine (code ${code}, valid for ${minutes} minutes)."`);
       });
     }
     case 'claim': {
@@ -102,7 +104,8 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
         throw new UsageError(`'${p.positionals[0]}' is not a pairing link (https://host/p/CODE) or a code (WORD-WORD-XXXXX)`, command);
       }
       return answered(await agent.claim(p.positionals[0]!, agentId), (b) => {
-        err(`✅ Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}.`);
+        err(`✅ Claimed! You joined session ${shown(b.sessionId)} as ${shown(agentId)}${b.e2e ? ' (end-to-end encrypted)' : ''}.`);
+        if (b.e2e) err(`🔐 Show your human the safety code to compare with the other side: ${X} safety ${shown(b.sessionId)}`);
         err(`💡 Tip: read the greeting and any messages: ${X} poll ${shown(b.sessionId)}`);
       });
     }
@@ -121,10 +124,18 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
         text = input.replace(/\n$/, '');
       }
       if (!text) throw new UsageError('no message text (give it as an argument or on stdin)', command);
+      let json: unknown;
+      if (p.flags.json === true) {
+        try {
+          json = JSON.parse(text);
+        } catch {
+          throw new UsageError('--json: the message is not valid JSON', command);
+        }
+      }
       const idem = str(p, 'idempotency-key');
       // The server's rule, checked before anything is sent (an empty key would be ignored there).
       if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) throw new UsageError('--idempotency-key must be 1-128 visible ASCII characters (no spaces)', command);
-      return answered(await agent.send(saved, agentId, text, idem), (b) => {
+      return answered(await agent.send(saved, agentId, json === undefined ? text : '', idem, json), (b) => {
         err(`✅ Sent (cursor ${shown(b.cursor)}${b.verified ? ', verified' : ''})`);
         if (b.warning) err(`⚠️  ${shown(b.warning)}`);
       });
@@ -166,6 +177,10 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
         return { code: 1, json: { error: 'no_session_key', message }, hints: () => err('Error: closing needs the creator\'s session key, saved when it created the session.') };
       }
       return answered(await agent.close(saved, agentId, key), () => err(`✅ Closed ${saved.sessionId} for everyone; local state removed`));
+    }
+    case 'safety': {
+      const r = await agent.safety(await sessionArg());
+      return { code: 0, json: r, hints: () => err(`🔐 Safety code: ${String(r.safetyCode)}\n💡 Show it to your human: the other side's human must see the same code (compare by phone or in person).`) };
     }
     case 'sessions':
       return listSessions(state, serverFor, timeoutMs, p.flags.prune === true);

@@ -35,12 +35,24 @@ export declare class NexusAgent {
     clientFor: (saved?: SessionState) => NexusClient, 
     /** The client for a given server (a pairing link names its own). */
     clientAt?: (url: string) => NexusClient);
+    /**
+     * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md §2): a fresh secret,
+     * kept in the session's state (0600) and never sent; the greeting goes out sealed.
+     */
     create(body: {
         ttl?: number;
         greeting?: string;
         maxAgents?: number;
         creatorAgentId?: string;
+        e2e?: boolean;
     }): Promise<AgentResult>;
+    /**
+     * A pairing link for the session; for an end-to-end session its `url` carries the secret in
+     * the fragment (e2e spec §2), which no HTTP request sends.
+     */
+    pair(saved: SessionState, agentId?: string): Promise<AgentResult>;
+    /** e2e spec §7: the code both humans compare, from the secret and the members the server lists. */
+    safety(saved: SessionState): Promise<Record<string, unknown>>;
     join(saved: SessionState, agentId: string): Promise<AgentResult>;
     /**
      * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
@@ -48,7 +60,9 @@ export declare class NexusAgent {
      */
     claim(codeOrLink: string, agentId: string): Promise<AgentResult>;
     /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
-    send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string): Promise<AgentResult>;
+    send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string, json?: unknown): Promise<AgentResult>;
+    /** The reader of an end-to-end session's messages for one agent (undefined for a plain session). */
+    private reader;
     /**
      * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
      * is saved only if it is a plain decimal (nexus spec §2.6): a hostile one is refused and the

@@ -7,6 +7,13 @@
 import { type SseStream } from '../http/client.js';
 export declare const DEFAULT_NEXUS_URL = "https://messaging.md";
 /**
+ * Sent on every request (docs/spec/nexus-e2e.md §10): this client reads end-to-end sessions, so
+ * the server leaves out the notice it adds for reference clients, which cannot.
+ */
+export declare const E2E_CLIENT_HEADERS: {
+    readonly 'x-nexus-e2e': "1";
+};
+/**
  * A poll answer may legitimately be large: up to 500 messages (our server's POLL_LIMIT_MAX) of
  * up to 16 000 characters each, about 8 MB of ASCII text. 16 MiB leaves room for that (and for
  * a default 100-message page even with 64 KiB json payloads) while still bounding memory; a
@@ -59,16 +66,18 @@ export declare class NexusClient {
     /** Session routes: plural first, singular once if the plural route does not exist. */
     private session;
     private static agent;
+    /** `e2e: true` marks an end-to-end session (its greeting, if any, is then an envelope). */
     createSession(opts?: {
         ttl?: number;
         greeting?: string;
         maxAgents?: number;
         creatorAgentId?: string;
+        e2e?: boolean;
     }): Promise<ApiResult<Record<string, unknown>>>;
     status(sessionId: string): Promise<ApiResult<Record<string, unknown>>>;
     join(sessionId: string, agentId: string, key?: string): Promise<ApiResult<Record<string, unknown>>>;
     /** With an idempotency key, a retried send is posted once: the repeat gets the first answer. */
-    send(sessionId: string, agentId: string, text: string, key?: string, idempotencyKey?: string): Promise<ApiResult<Record<string, unknown>>>;
+    send(sessionId: string, agentId: string, text: string, key?: string, idempotencyKey?: string, json?: unknown): Promise<ApiResult<Record<string, unknown>>>;
     poll(sessionId: string, agentId: string, opts?: PollQuery): Promise<ApiResult<Record<string, unknown>>>;
     /**
      * The session's messages as events (nexus spec §2.6): resolves once the stream is open.

@@ -15,3 +15,11 @@ export interface PairingLink {
 export declare function unwrapPasted(text: string): string;
 /** The link's server and code; null when `text` is not a pairing link (a bare code, say). */
 export declare function parsePairingLink(text: string): PairingLink | null;
+/**
+ * The end-to-end key a link carries in its fragment (docs/spec/nexus-e2e.md §2): `#k=KEY` (or a
+ * bare `#KEY`). undefined: the link has no fragment key; the text as found otherwise (the caller
+ * checks it is a key).
+ */
+export declare function linkSecret(text: string): string | undefined;
+/** The link with its fragment key (e2e spec §2): what the human passes on, whole. */
+export declare function linkWithSecret(url: string, secret: string): string;

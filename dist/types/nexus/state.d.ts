@@ -1,5 +1,5 @@
 import { type Files } from '../store/files.js';
-export type StateField = 'agent' | 'cursor' | 'key' | 'server';
+export type StateField = 'agent' | 'cursor' | 'key' | 'server' | 'e2e';
 export interface SessionState {
     sessionId: string;
     /** The agent this state is for: the one asked for, or the only one saved. */
@@ -7,6 +7,8 @@ export interface SessionState {
     cursor?: string;
     key?: string;
     server?: string;
+    /** An end-to-end session's secret, base64url (docs/spec/nexus-e2e.md §2): kept 0600, never sent to the server. */
+    e2e?: string;
     /** Every agent saved for this session in this state dir. */
     agents?: string[];
 }
@@ -59,6 +61,11 @@ export declare class NexusState {
      * where permission bits say nothing. The session's own folder is probed when it exists.
      */
     assertWritable(sid?: string): Promise<void>;
+    /** Where `agent`'s own files of session `sid` live: the session's folder for its first agent. */
+    private ownDir;
+    /** The msgids `agent` has opened in session `sid`, with their cursors (e2e spec §6 replays). */
+    loadSeen(sid: string, agent: string): Promise<string>;
+    saveSeen(sid: string, agent: string, text: string): Promise<void>;
     remove(sid: string): Promise<void>;
     list(): Promise<string[]>;
 }

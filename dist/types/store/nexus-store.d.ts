@@ -33,6 +33,8 @@ export interface SessionRecord {
     /** Highest cursor ever assigned; cursors continue above it after a restart (nexus spec §2.2). */
     headCursor: number;
     cronReminderSent: boolean;
+    /** An end-to-end session (docs/spec/nexus-e2e.md §10): its messages and greeting are envelopes. Set at create, never changed. */
+    e2e?: true;
     /** Set when the creator closed the session (nexus/server/close.ts): it is then expired, kept only until swept. */
     closedAt?: number;
 }

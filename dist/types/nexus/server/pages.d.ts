@@ -11,6 +11,8 @@ export interface PairingPageInput {
     baseUrl: string;
     sessionTtl: number;
     pairTtl: number;
+    /** docs/spec/nexus-e2e.md §9: the page says the session is end-to-end and how to claim it with the key. */
+    e2e?: boolean;
 }
 export declare function pairingPage(p: PairingPageInput, format: PageFormat): HttpResponse;
 /** `code` is whatever the URL said: shown only as code characters, so a crafted link cannot write the page. */

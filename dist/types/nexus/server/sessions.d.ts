@@ -38,6 +38,8 @@ export interface CreateInput {
     /** Already sanitised (nexus spec §2.7). */
     greeting: string | null;
     creator: string | undefined;
+    /** docs/spec/nexus-e2e.md §10: the greeting is then an envelope, kept as it is. */
+    e2e?: boolean;
 }
 /** nexus spec §2.3 create: the greeting is message 0; a named creator joins at once. */
 export declare function createSession(input: CreateInput, fx: FreshSession): {
@@ -47,6 +49,7 @@ export declare function createSession(input: CreateInput, fx: FreshSession): {
         creatorAgentId?: string | undefined;
         agentId?: string | undefined;
         sessionKey?: string | undefined;
+        e2e?: boolean | undefined;
         sessionId: string;
         ttl: number;
         maxAgents: number;
@@ -90,6 +93,10 @@ export interface PostInput {
     key: string | undefined;
     /** Already sanitised (nexus spec §2.7), with what was redacted. */
     text: string;
+    /** The text as sent when it is an envelope: an E2E session keeps it as it is (e2e spec §10), and takes nothing else. */
+    sealed?: string;
+    /** Set when the sealed text is longer than a plain text may be: a plain session refuses it as too long. */
+    tooLong?: number;
     json: unknown;
     redactions: {
         type: string;
@@ -143,6 +150,7 @@ export declare function leaveSession(s: SessionRecord, agentId: string, key: str
         greeting: string | null;
         headCursor: number;
         cronReminderSent: boolean;
+        e2e?: true;
         closedAt?: number;
     };
     result: {

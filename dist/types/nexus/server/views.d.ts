@@ -36,7 +36,7 @@ export declare function messageView(m: Message): {
     verified: boolean;
     createdAt: string;
     expiresAt: string;
-    type: "message" | "greeting" | "system";
+    type: "message" | "system" | "greeting";
     json?: {} | null | undefined;
     id: string;
     cursor: string;
@@ -45,6 +45,7 @@ export declare function messageView(m: Message): {
     text: string;
 };
 export declare function statusView(s: SessionRecord): {
+    e2e?: boolean | undefined;
     sessionId: string;
     state: string;
     agents: string[];
