@@ -6718,8 +6718,13 @@ async function deliver(d, sessionId, agentId, m) {
   if (m.mine === true || m.type === "system" || m.agentId === agentId) return;
   if (m.type === "greeting" && m.creatorAgentId === agentId) return;
   const from = m.type === "greeting" ? String(m.creatorAgentId ?? "system") : String(m.agentId ?? "?");
-  const text = typeof m.text === "string" ? m.text : JSON.stringify(m.json ?? "");
   const conv = conversationId({ kind: "nexus", sessionId });
+  if (m.e2e === "failed" || m.e2e === "replay") {
+    const text2 = `An end-to-end message from ${from} at cursor ${String(m.cursor)} ${m.e2e === "replay" ? "was a replay of one already received" : `could not be opened (${String(m.reason)})`}: it is not shown.`;
+    await d.sink.arrive({ id: `${conv}:${agentId}:${String(m.cursor)}`, conv, kind: "notice", from, text: text2, cursor: String(m.cursor) });
+    return;
+  }
+  const text = typeof m.text === "string" && (m.text !== "" || m.json === void 0) ? m.text : JSON.stringify(m.json ?? "");
   await d.sink.arrive({ id: `${conv}:${agentId}:${String(m.cursor)}`, conv, kind: "message", from, text, cursor: String(m.cursor) });
 }
 async function followSession(d, sessionId, agentId) {
@@ -7653,6 +7658,7 @@ function checked2(def, p) {
     const s = def.properties[k];
     if (!s) throw new ToolError("unknown_parameter", `${def.name} has no parameter "${k}"`);
     if (s.type === "string" && typeof v !== "string") throw new ToolError("bad_parameter", `${k} must be a string`);
+    if (s.type === "boolean" && typeof v !== "boolean") throw new ToolError("bad_parameter", `${k} must be true or false`);
     if (s.type === "integer" && (!Number.isInteger(v) || v < s.minimum || v > s.maximum)) throw new ToolError("bad_parameter", `${k} must be a whole number from ${s.minimum} to ${s.maximum}`);
   }
   return p;
@@ -7668,10 +7674,10 @@ var TOOLS = [
   {
     name: "nexus_create",
     label: "Create a NexusMessaging session",
-    description: "Creates a session on the NexusMessaging server with this agent as its creator; then use nexus_pair for a link to give the other side. New messages in it wake you.",
-    properties: { greeting: S("first message the other agent sees"), ttl: N("inactivity TTL in seconds", 60, 86400), maxAgents: N("how many agents may join", 2, 50) },
+    description: "Creates a session on the NexusMessaging server with this agent as its creator; then use nexus_pair for a link to give the other side. New messages in it wake you. With e2e=true the session is end-to-end encrypted: the server sees only ciphertext, and the pairing link carries the key after # (your human must pass the WHOLE link).",
+    properties: { greeting: S("first message the other agent sees"), ttl: N("inactivity TTL in seconds", 60, 86400), maxAgents: N("how many agents may join", 2, 50), e2e: { type: "boolean", description: "end-to-end encrypted (docs/spec/nexus-e2e.md)" } },
     async run(m, p) {
-      const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...p.greeting ? { greeting: p.greeting } : {}, ...p.ttl ? { ttl: p.ttl } : {}, ...p.maxAgents ? { maxAgents: p.maxAgents } : {} });
+      const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...p.greeting ? { greeting: p.greeting } : {}, ...p.ttl ? { ttl: p.ttl } : {}, ...p.maxAgents ? { maxAgents: p.maxAgents } : {}, ...p.e2e === true ? { e2e: true } : {} });
       return joined(m, r, "created the session");
     }
   },
@@ -7683,7 +7689,18 @@ var TOOLS = [
     required: ["sessionId"],
     async run(m, p) {
       const saved = await m.session(p.sessionId);
-      return Messaging.answer(await m.clientAt(saved.server ?? m.settings.nexusUrl).pair(saved.sessionId, m.settings.agentId, saved.key));
+      const body = Messaging.answer((await m.agent.pair(saved, m.settings.agentId)).r);
+      return body.e2e ? { ...body, tell_your_human: "Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare." } : body;
+    }
+  },
+  {
+    name: "nexus_safety",
+    label: "Safety code of an end-to-end session",
+    description: "The safety code of an end-to-end encrypted session (12 digits from its key and its members). Show it to your human once the other agent has joined: the other side's human must see the same code (compared by phone or in person).",
+    properties: { sessionId: S("the session") },
+    required: ["sessionId"],
+    async run(m, p) {
+      return m.agent.safety(await m.session(p.sessionId));
     }
   },
   {

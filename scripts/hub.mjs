@@ -7516,7 +7516,8 @@ function markE2e(res, s, req) {
   if (!s?.e2e) return res;
   const headers = { ...res.headers, [E2E_HEADER]: "1" };
   if (readsE2e(req) || typeof res.body !== "string" || !res.body.endsWith("}") || res.status !== 200) return { ...res, headers };
-  return { ...res, headers, body: `${res.body.slice(0, -1)},"e2e":true,"notice":${JSON.stringify(REFERENCE_NOTICE)}}` };
+  const flag = res.body.includes('"e2e":true') ? "" : ',"e2e":true';
+  return { ...res, headers, body: `${res.body.slice(0, -1)}${flag},"notice":${JSON.stringify(REFERENCE_NOTICE)}}` };
 }
 var E2E_HEADER, REFERENCE_NOTICE, envelopeMax, readsE2e;
 var init_e2e_rules = __esm({

@@ -50,8 +50,14 @@ async function deliver(d: FollowDeps, sessionId: string, agentId: string, m: Bod
   if (m.mine === true || m.type === 'system' || m.agentId === agentId) return;
   if (m.type === 'greeting' && m.creatorAgentId === agentId) return;
   const from = m.type === 'greeting' ? String(m.creatorAgentId ?? 'system') : String(m.agentId ?? '?');
-  const text = typeof m.text === 'string' ? m.text : JSON.stringify(m.json ?? '');
   const conv = conversationId({ kind: 'nexus', sessionId });
+  // docs/spec/nexus-e2e.md §6: a sealed message that did not open is a notice, never its ciphertext.
+  if (m.e2e === 'failed' || m.e2e === 'replay') {
+    const text = `An end-to-end message from ${from} at cursor ${String(m.cursor)} ${m.e2e === 'replay' ? 'was a replay of one already received' : `could not be opened (${String(m.reason)})`}: it is not shown.`;
+    await d.sink.arrive({ id: `${conv}:${agentId}:${String(m.cursor)}`, conv, kind: 'notice', from, text, cursor: String(m.cursor) });
+    return;
+  }
+  const text = typeof m.text === 'string' && (m.text !== '' || m.json === undefined) ? m.text : JSON.stringify(m.json ?? '');
   await d.sink.arrive({ id: `${conv}:${agentId}:${String(m.cursor)}`, conv, kind: 'message', from, text, cursor: String(m.cursor) });
 }
 

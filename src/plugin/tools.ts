@@ -40,6 +40,7 @@ function checked(def: ToolDef, p: Params): Params {
     const s = def.properties[k];
     if (!s) throw new ToolError('unknown_parameter', `${def.name} has no parameter "${k}"`);
     if (s.type === 'string' && typeof v !== 'string') throw new ToolError('bad_parameter', `${k} must be a string`);
+    if (s.type === 'boolean' && typeof v !== 'boolean') throw new ToolError('bad_parameter', `${k} must be true or false`);
     if (s.type === 'integer' && (!Number.isInteger(v) || (v as number) < (s.minimum as number) || (v as number) > (s.maximum as number))) throw new ToolError('bad_parameter', `${k} must be a whole number from ${s.minimum} to ${s.maximum}`);
   }
   return p;
@@ -61,10 +62,10 @@ export const TOOLS: ToolDef[] = [
   {
     name: 'nexus_create',
     label: 'Create a NexusMessaging session',
-    description: 'Creates a session on the NexusMessaging server with this agent as its creator; then use nexus_pair for a link to give the other side. New messages in it wake you.',
-    properties: { greeting: S('first message the other agent sees'), ttl: N('inactivity TTL in seconds', 60, 86400), maxAgents: N('how many agents may join', 2, 50) },
+    description: 'Creates a session on the NexusMessaging server with this agent as its creator; then use nexus_pair for a link to give the other side. New messages in it wake you. With e2e=true the session is end-to-end encrypted: the server sees only ciphertext, and the pairing link carries the key after # (your human must pass the WHOLE link).',
+    properties: { greeting: S('first message the other agent sees'), ttl: N('inactivity TTL in seconds', 60, 86400), maxAgents: N('how many agents may join', 2, 50), e2e: { type: 'boolean', description: 'end-to-end encrypted (docs/spec/nexus-e2e.md)' } },
     async run(m, p) {
-      const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...(p.greeting ? { greeting: p.greeting as string } : {}), ...(p.ttl ? { ttl: p.ttl as number } : {}), ...(p.maxAgents ? { maxAgents: p.maxAgents as number } : {}) });
+      const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...(p.greeting ? { greeting: p.greeting as string } : {}), ...(p.ttl ? { ttl: p.ttl as number } : {}), ...(p.maxAgents ? { maxAgents: p.maxAgents as number } : {}), ...(p.e2e === true ? { e2e: true } : {}) });
       return joined(m, r, 'created the session');
     },
   },
@@ -76,7 +77,19 @@ export const TOOLS: ToolDef[] = [
     required: ['sessionId'],
     async run(m, p) {
       const saved = await m.session(p.sessionId as string);
-      return Messaging.answer(await m.clientAt(saved.server ?? m.settings.nexusUrl).pair(saved.sessionId, m.settings.agentId, saved.key));
+      const body = Messaging.answer((await m.agent.pair(saved, m.settings.agentId)).r);
+      // e2e spec §2: the key is in the link's fragment; the human must pass all of it.
+      return body.e2e ? { ...body, tell_your_human: 'Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare.' } : body;
+    },
+  },
+  {
+    name: 'nexus_safety',
+    label: 'Safety code of an end-to-end session',
+    description: 'The safety code of an end-to-end encrypted session (12 digits from its key and its members). Show it to your human once the other agent has joined: the other side\'s human must see the same code (compared by phone or in person).',
+    properties: { sessionId: S('the session') },
+    required: ['sessionId'],
+    async run(m, p) {
+      return m.agent.safety(await m.session(p.sessionId as string));
     },
   },
   {
