@@ -140,6 +140,8 @@ export class NexusAgent {
   async send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string, json?: unknown): Promise<AgentResult> {
     const client = this.clientFor(saved);
     if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
+    // The server's rule for `json` (nexus spec §2.4), kept for a sealed one.
+    if (json !== undefined && (json === null || typeof json !== 'object' || Array.isArray(json))) throw new E2eError('invalid_request', 'json must be a JSON object', 2);
     // e2e spec §8: sanitised here with the server's rules, then sealed; the server sees an envelope.
     const b = { kind: 'msg' as const, sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== undefined ? { json } : { text }, idempotencyKey);
