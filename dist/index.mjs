@@ -9337,6 +9337,7 @@ var NexusAgent = class {
   async send(saved, agentId, text, idempotencyKey2, json3) {
     const client = this.clientFor(saved);
     if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json3) };
+    if (json3 !== void 0 && (json3 === null || typeof json3 !== "object" || Array.isArray(json3))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
     const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json3 !== void 0 ? { json: json3 } : { text }, idempotencyKey2);
     const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey2);
@@ -14042,6 +14043,7 @@ export {
   ClientError,
   DEFAULT_MESSENGER_URL,
   DEFAULT_NEXUS_URL,
+  E2eError,
   KeysError,
   NetworkError,
   NexusAgent,
@@ -14049,13 +14051,18 @@ export {
   NexusState,
   OpenNexusClient,
   POLL_MAX_BODY_BYTES,
+  decodeSecret as decodeE2eSecret,
   defaultKeyPaths,
+  open2 as e2eOpen,
+  seal as e2eSeal,
+  encodeSecret as encodeE2eSecret,
   generateKeys,
   inlineFiles,
   loadKeys,
   messengerConfig,
   nexusConfig,
   poolFiles,
+  safetyCode,
   startHub,
   startMessenger,
   startNexusServer

@@ -6564,6 +6564,7 @@ var NexusAgent = class {
   async send(saved, agentId, text, idempotencyKey, json) {
     const client = this.clientFor(saved);
     if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
+    if (json !== void 0 && (json === null || typeof json !== "object" || Array.isArray(json))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
     const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== void 0 ? { json } : { text }, idempotencyKey);
     const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey);

@@ -3208,6 +3208,7 @@ var init_agent = __esm({
       async send(saved, agentId, text, idempotencyKey2, json2) {
         const client = this.clientFor(saved);
         if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json2) };
+        if (json2 !== void 0 && (json2 === null || typeof json2 !== "object" || Array.isArray(json2))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
         const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
         const { envelope, redactions } = sealOutgoing(saved.e2e, b, json2 !== void 0 ? { json: json2 } : { text }, idempotencyKey2);
         const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey2);

@@ -19,3 +19,8 @@ export { messengerConfig } from './opennexus/messenger/config.ts';
 export { startNexusServer } from './nexus/server/server.ts';
 export { nexusConfig } from './nexus/server/config.ts';
 export { startHub } from './hub.ts';
+// End-to-end NexusMessaging sessions (docs/spec/nexus-e2e.md): NexusAgent.create({ e2e: true }),
+// pair, claim, send, poll, watch and safety do it all; the pure core is here for other clients.
+export { E2eError } from './nexus/e2e-client.ts';
+export { seal as e2eSeal, open as e2eOpen, safetyCode, encodeSecret as encodeE2eSecret, decodeSecret as decodeE2eSecret } from './nexus/e2e.ts';
+export type { Binding as E2eBinding, Plain as E2ePlain, Opened as E2eOpened } from './nexus/e2e.ts';

@@ -1,6 +1,7 @@
 // The pure core of end-to-end NexusMessaging sessions (docs/spec/nexus-e2e.md): open(seal(m)) = m
 // for texts and json values, any flipped byte of the envelope or any other binding is rejected,
 // and the safety code depends on the members only as a set.
+import { createCipheriv, hkdfSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { b64u, decodeSecret, encodeSecret, ENVELOPE, idempotentFresh, open, safetyCode, seal, type Binding, type Plain } from '../src/nexus/e2e.ts';
@@ -132,5 +133,35 @@ describe('safety code (e2e spec §7)', () => {
 
   it('has a fixed vector (so another client can check its implementation)', () => {
     expect(safetyCode(new Uint8Array(32).fill(1), 'S1', ['bob', 'alice'])).toMatchInlineSnapshot(`"2703 8226 4528"`);
+  });
+});
+
+describe("the spec's test vector (docs/spec/nexus-e2e.md §11), against node:crypto", () => {
+  const secret = new Uint8Array(32).map((_, i) => i);
+  const NUL = '\0';
+  /** The spec's key schedule and envelope written again with node:crypto, independently of the core. */
+  function reference(kind: string, sid: string, sender: string, plaintext: string, msgidByte: number, nonceByte: number): string {
+    const info = kind === 'greeting' ? 'nexus-e2e v1 greeting' : `nexus-e2e v1 msg ${sender}`;
+    const key = Buffer.from(hkdfSync('sha256', secret, Buffer.from(sid), Buffer.from(info), 32));
+    const msgid = Buffer.alloc(16, msgidByte).toString('base64url');
+    const nonce = Buffer.alloc(12, nonceByte);
+    const c = createCipheriv('aes-256-gcm', key, nonce);
+    c.setAAD(Buffer.from(['nexus-e2e v1', kind, sid, sender, msgid].join(NUL)));
+    const ct = Buffer.concat([c.update(plaintext, 'utf8'), c.final(), c.getAuthTag()]);
+    return `e2e1.${msgid}.${nonce.toString('base64url')}.${ct.toString('base64url')}`;
+  }
+
+  it('message, greeting and safety code', () => {
+    expect(encodeSecret(secret)).toBe('AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8');
+    const msg = 'e2e1.AQEBAQEBAQEBAQEBAQEBAQ.AgICAgICAgICAgIC.pitGgYs0klj1_DYOAAJUwxdk01fM4-USksmkp4AxHIbsPIUZRKRYhg';
+    const greeting = 'e2e1.AwMDAwMDAwMDAwMDAwMDAw.BAQEBAQEBAQEBAQE.DYe02VFCptSJ5oi--eC07Jm78TdeergdX13YLfMfBeqJZ0fTzCaYKg';
+    expect(reference('msg', 'S1', 'alice', '{"t":"text","j":"hello"}', 1, 2)).toBe(msg);
+    expect(reference('greeting', '', '', '{"t":"json","j":{"a":1}}', 3, 4)).toBe(greeting);
+    expect(seal(secret, { kind: 'msg', sessionId: 'S1', sender: 'alice' }, { t: 'text', j: 'hello' }, { msgid: new Uint8Array(16).fill(1), nonce: new Uint8Array(12).fill(2) })).toBe(msg);
+    expect(open(secret, { kind: 'greeting', sessionId: '', sender: '' }, greeting)).toMatchObject({ ok: true, message: { t: 'json', j: { a: 1 } } });
+    const bytes8 = Buffer.from(hkdfSync('sha256', secret, Buffer.from('S1'), Buffer.from(`nexus-e2e v1 safety${NUL}alice${NUL}bob`), 8));
+    const digits = (bytes8.readBigUInt64BE() % 10n ** 12n).toString().padStart(12, '0');
+    expect(safetyCode(secret, 'S1', ['bob', 'alice'])).toBe(`${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`);
+    expect(safetyCode(secret, 'S1', ['bob', 'alice'])).toBe('4803 6667 6263');
   });
 });

@@ -19,3 +19,6 @@ export { messengerConfig } from './opennexus/messenger/config.js';
 export { startNexusServer } from './nexus/server/server.js';
 export { nexusConfig } from './nexus/server/config.js';
 export { startHub } from './hub.js';
+export { E2eError } from './nexus/e2e-client.js';
+export { seal as e2eSeal, open as e2eOpen, safetyCode, encodeSecret as encodeE2eSecret, decodeSecret as decodeE2eSecret } from './nexus/e2e.js';
+export type { Binding as E2eBinding, Plain as E2ePlain, Opened as E2eOpened } from './nexus/e2e.js';
