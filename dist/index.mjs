@@ -8877,6 +8877,10 @@ function safetyCode(secret, sessionId, members) {
   const digits = (n % 10n ** 12n).toString().padStart(12, "0");
   return `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`;
 }
+var e2eSeal = seal;
+var e2eOpen = open2;
+var encodeE2eSecret = encodeSecret;
+var decodeE2eSecret = decodeSecret;
 
 // src/nexus/e2e-client.ts
 var E2eError = class extends CodedError {
@@ -14051,11 +14055,11 @@ export {
   NexusState,
   OpenNexusClient,
   POLL_MAX_BODY_BYTES,
-  decodeSecret as decodeE2eSecret,
+  decodeE2eSecret,
   defaultKeyPaths,
-  open2 as e2eOpen,
-  seal as e2eSeal,
-  encodeSecret as encodeE2eSecret,
+  e2eOpen,
+  e2eSeal,
+  encodeE2eSecret,
   generateKeys,
   inlineFiles,
   loadKeys,

@@ -22,5 +22,5 @@ export { startHub } from './hub.ts';
 // End-to-end NexusMessaging sessions (docs/spec/nexus-e2e.md): NexusAgent.create({ e2e: true }),
 // pair, claim, send, poll, watch and safety do it all; the pure core is here for other clients.
 export { E2eError } from './nexus/e2e-client.ts';
-export { seal as e2eSeal, open as e2eOpen, safetyCode, encodeSecret as encodeE2eSecret, decodeSecret as decodeE2eSecret } from './nexus/e2e.ts';
-export type { Binding as E2eBinding, Plain as E2ePlain, Opened as E2eOpened } from './nexus/e2e.ts';
+export { e2eSeal, e2eOpen, safetyCode, encodeE2eSecret, decodeE2eSecret } from './nexus/e2e.ts';
+export type { E2eBinding, E2ePlain, E2eOpened } from './nexus/e2e.ts';

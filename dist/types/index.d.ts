@@ -20,5 +20,5 @@ export { startNexusServer } from './nexus/server/server.js';
 export { nexusConfig } from './nexus/server/config.js';
 export { startHub } from './hub.js';
 export { E2eError } from './nexus/e2e-client.js';
-export { seal as e2eSeal, open as e2eOpen, safetyCode, encodeSecret as encodeE2eSecret, decodeSecret as decodeE2eSecret } from './nexus/e2e.js';
-export type { Binding as E2eBinding, Plain as E2ePlain, Opened as E2eOpened } from './nexus/e2e.js';
+export { e2eSeal, e2eOpen, safetyCode, encodeE2eSecret, decodeE2eSecret } from './nexus/e2e.js';
+export type { E2eBinding, E2ePlain, E2eOpened } from './nexus/e2e.js';

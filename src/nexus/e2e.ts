@@ -128,3 +128,12 @@ export function safetyCode(secret: Uint8Array, sessionId: string, members: strin
   const digits = (n % 10n ** 12n).toString().padStart(12, '0');
   return `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`;
 }
+
+// The library's names (src/index.ts) for other clients.
+export const e2eSeal = seal;
+export const e2eOpen = open;
+export const encodeE2eSecret = encodeSecret;
+export const decodeE2eSecret = decodeSecret;
+export type E2eBinding = Binding;
+export type E2ePlain = Plain;
+export type E2eOpened = Opened;

@@ -59,3 +59,10 @@ export declare function open(secret: Uint8Array, b: Binding, text: unknown): Ope
  * integer modulo 10^12, as 12 digits in 3 groups of 4.
  */
 export declare function safetyCode(secret: Uint8Array, sessionId: string, members: string[]): string;
+export declare const e2eSeal: typeof seal;
+export declare const e2eOpen: typeof open;
+export declare const encodeE2eSecret: typeof encodeSecret;
+export declare const decodeE2eSecret: typeof decodeSecret;
+export type E2eBinding = Binding;
+export type E2ePlain = Plain;
+export type E2eOpened = Opened;
