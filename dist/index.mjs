@@ -9242,6 +9242,7 @@ async function watchSession(client, sessionId, agentId, opts) {
 }
 
 // src/nexus/agent.ts
+var MAX_SEALED_TEXT = 16e3;
 var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
 async function thenSave(r, save) {
   if (!r.ok || r.body === null) return { r };
@@ -9341,6 +9342,7 @@ var NexusAgent = class {
   async send(saved, agentId, text, idempotencyKey2, json3) {
     const client = this.clientFor(saved);
     if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json3) };
+    if (json3 === void 0 && text.length > MAX_SEALED_TEXT) throw new E2eError("invalid_request", `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
     if (json3 !== void 0 && (json3 === null || typeof json3 !== "object" || Array.isArray(json3))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
     const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json3 !== void 0 ? { json: json3 } : { text }, idempotencyKey2);

@@ -6465,6 +6465,7 @@ async function watchSession(client, sessionId, agentId, opts) {
 }
 
 // src/nexus/agent.ts
+var MAX_SEALED_TEXT = 16e3;
 var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
 async function thenSave(r, save) {
   if (!r.ok || r.body === null) return { r };
@@ -6564,6 +6565,7 @@ var NexusAgent = class {
   async send(saved, agentId, text, idempotencyKey, json) {
     const client = this.clientFor(saved);
     if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
+    if (json === void 0 && text.length > MAX_SEALED_TEXT) throw new E2eError("invalid_request", `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
     if (json !== void 0 && (json === null || typeof json !== "object" || Array.isArray(json))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
     const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== void 0 ? { json } : { text }, idempotencyKey);
@@ -7746,7 +7748,7 @@ var TOOLS = [
       const ids = await m.nexusState.list();
       const sessions = await Promise.all(ids.map(async (sid) => {
         const s = await m.nexusState.load(sid, m.settings.agentId);
-        return { sessionId: sid, server: s.server ?? null, agents: s.agents, cursor: s.cursor ?? null, member: s.key !== void 0 };
+        return { sessionId: sid, server: s.server ?? null, agents: s.agents, cursor: s.cursor ?? null, member: s.key !== void 0, ...s.e2e ? { e2e: true } : {} };
       }));
       return { sessions };
     }

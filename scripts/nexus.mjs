@@ -3108,7 +3108,7 @@ async function thenSave(r, save) {
     return { r, stateError };
   }
 }
-var REDACTED_WARNING, keyFor, NexusAgent;
+var MAX_SEALED_TEXT, REDACTED_WARNING, keyFor, NexusAgent;
 var init_agent = __esm({
   "src/nexus/agent.ts"() {
     "use strict";
@@ -3118,6 +3118,7 @@ var init_agent = __esm({
     init_pairing_link();
     init_watch();
     init_state();
+    MAX_SEALED_TEXT = 16e3;
     REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
     keyFor = (saved, agentId) => saved.agent === agentId ? saved.key : void 0;
     NexusAgent = class {
@@ -3208,6 +3209,7 @@ var init_agent = __esm({
       async send(saved, agentId, text, idempotencyKey2, json2) {
         const client = this.clientFor(saved);
         if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json2) };
+        if (json2 === void 0 && text.length > MAX_SEALED_TEXT) throw new E2eError("invalid_request", `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
         if (json2 !== void 0 && (json2 === null || typeof json2 !== "object" || Array.isArray(json2))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
         const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
         const { envelope, redactions } = sealOutgoing(saved.e2e, b, json2 !== void 0 ? { json: json2 } : { text }, idempotencyKey2);
@@ -9110,7 +9112,7 @@ async function listSessions(state, serverFor, timeoutMs, prune2) {
       pruned.push(sid2);
       continue;
     }
-    sessions.push({ sessionId: sid2, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...expiresAt ? { expiresAt } : {} });
+    sessions.push({ sessionId: sid2, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...expiresAt ? { expiresAt } : {}, ...saved.e2e ? { e2e: true } : {} });
   }
   const lines = sessions.map((s) => `${s.status === "active" ? "\u{1F7E2}" : "\u26AA"} ${s.sessionId} ${shown(s.agents.join(",") || "-")} ${s.status}`);
   return {

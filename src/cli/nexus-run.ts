@@ -261,7 +261,7 @@ async function listSessions(state: NexusState, serverFor: (s?: SessionState) => 
       pruned.push(sid);
       continue;
     }
-    sessions.push({ sessionId: sid, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...(expiresAt ? { expiresAt } : {}) });
+    sessions.push({ sessionId: sid, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...(expiresAt ? { expiresAt } : {}), ...(saved.e2e ? { e2e: true } : {}) });
   }
   const lines = sessions.map((s) => `${s.status === 'active' ? '🟢' : '⚪'} ${s.sessionId} ${shown(s.agents.join(',') || '-')} ${s.status}`);
   return {

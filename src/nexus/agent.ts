@@ -20,6 +20,9 @@ export interface AgentResult {
 
 type Body = Record<string, unknown>;
 
+/** The longest text sealed: the server's default MAX_MESSAGE_CHARS, which it cannot check in an envelope. */
+const MAX_SEALED_TEXT = 16_000;
+
 /** The server's warning for a redacted send (nexus spec §2.7), said by the client for a sealed one. */
 const REDACTED_WARNING = 'Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.';
 
@@ -140,7 +143,8 @@ export class NexusAgent {
   async send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string, json?: unknown): Promise<AgentResult> {
     const client = this.clientFor(saved);
     if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
-    // The server's rule for `json` (nexus spec §2.4), kept for a sealed one.
+    // The server's rules for a message (nexus spec §2.4, MAX_MESSAGE_CHARS' default), kept for a sealed one.
+    if (json === undefined && text.length > MAX_SEALED_TEXT) throw new E2eError('invalid_request', `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
     if (json !== undefined && (json === null || typeof json !== 'object' || Array.isArray(json))) throw new E2eError('invalid_request', 'json must be a JSON object', 2);
     // e2e spec §8: sanitised here with the server's rules, then sealed; the server sees an envelope.
     const b = { kind: 'msg' as const, sessionId: saved.sessionId, sender: agentId };

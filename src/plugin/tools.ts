@@ -134,7 +134,7 @@ export const TOOLS: ToolDef[] = [
       const ids = await m.nexusState.list();
       const sessions = await Promise.all(ids.map(async (sid) => {
         const s = await m.nexusState.load(sid, m.settings.agentId);
-        return { sessionId: sid, server: s.server ?? null, agents: s.agents, cursor: s.cursor ?? null, member: s.key !== undefined };
+        return { sessionId: sid, server: s.server ?? null, agents: s.agents, cursor: s.cursor ?? null, member: s.key !== undefined, ...(s.e2e ? { e2e: true } : {}) };
       }));
       return { sessions };
     },
