@@ -8890,6 +8890,92 @@ var init_server = __esm({
   }
 });
 
+// src/cli/nexus-serve.ts
+async function serve2(p, ctx) {
+  const { nexusConfig: nexusConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
+  const { startNexusServer: startNexusServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
+  const port = int(p, "port", 0, 65535);
+  let config;
+  try {
+    config = nexusConfig2(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
+  } catch (e) {
+    if (!(e instanceof InvalidSetting)) throw e;
+    return reply({ code: 2, json: { error: e.code, message: e.message, problems: e.problems }, hints: () => err(e.problems.map((x2) => `Error: ${shown(x2)}`).join("\n")) });
+  }
+  let s;
+  try {
+    s = await startNexusServer2(config);
+  } catch (e) {
+    const code = e.code;
+    if (code === "redis_unavailable" || code === "data_dir_in_use") return reply({ code: 1, json: { error: code, message: e.message } });
+    return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` } });
+  }
+  const storage = config.redisUrl ? "redis" : config.dataDir ? "disk" : "memory";
+  const where = config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : config.dataDir ?? "memory only";
+  reply({
+    code: 0,
+    json: { event: "listening", service: "nexus-session-server", url: s.url, storage, dataDir: config.redisUrl ? null : config.dataDir },
+    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${where}; Ctrl-C to stop)`)
+  });
+  await new Promise((resolve2) => onStopSignal(() => resolve2()));
+  await s.close();
+  err("Session server stopped.");
+  return 0;
+}
+var init_nexus_serve = __esm({
+  "src/cli/nexus-serve.ts"() {
+    "use strict";
+    init_args();
+    init_io();
+    init_nexus_reply();
+    init_state_dir();
+    init_settings();
+  }
+});
+
+// src/cli/nexus-sessions.ts
+async function listSessions(state, serverFor, timeoutMs, prune2) {
+  const sessions = [];
+  const pruned = [];
+  for (const sid2 of await state.list()) {
+    const saved = await state.load(sid2);
+    const server = saved.server ?? serverFor(saved);
+    let status = "error";
+    let expiresAt;
+    try {
+      const r = await new NexusClient({ url: server, timeoutMs: Math.min(timeoutMs, 3e3) }).status(sid2);
+      status = r.ok ? "active" : r.status === 404 && r.body ? "not_found" : "error";
+      expiresAt = r.body?.expiresAt;
+    } catch {
+      status = "unreachable";
+    }
+    const agents = saved.agents ?? [];
+    if (prune2 && status === "not_found") {
+      await state.remove(sid2);
+      pruned.push(sid2);
+      continue;
+    }
+    sessions.push({ sessionId: sid2, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...expiresAt ? { expiresAt } : {}, ...saved.e2e ? { e2e: true } : {} });
+  }
+  const lines = sessions.map((s) => `${s.status === "active" ? "\u{1F7E2}" : "\u26AA"} ${s.sessionId} ${shown(s.agents.join(",") || "-")} ${s.status}`);
+  return {
+    code: 0,
+    json: { sessions, ...prune2 ? { pruned } : {} },
+    hints: () => {
+      err(lines.length ? lines.join("\n") : "No saved sessions.");
+      if (prune2) err(`\u{1F9F9} Removed ${pruned.length} session(s) the server no longer has${pruned.length ? `: ${pruned.join(", ")}` : ""}.`);
+    }
+  };
+}
+var init_nexus_sessions = __esm({
+  "src/cli/nexus-sessions.ts"() {
+    "use strict";
+    init_io();
+    init_nexus_reply();
+    init_client2();
+  }
+});
+
 // src/cli/nexus-run.ts
 var nexus_run_exports = {};
 __export(nexus_run_exports, {
@@ -9091,70 +9177,6 @@ async function watch(agent2, saved, agentFor, p) {
     }
   };
 }
-async function listSessions(state, serverFor, timeoutMs, prune2) {
-  const sessions = [];
-  const pruned = [];
-  for (const sid2 of await state.list()) {
-    const saved = await state.load(sid2);
-    const server = saved.server ?? serverFor(saved);
-    let status = "error";
-    let expiresAt;
-    try {
-      const r = await new NexusClient({ url: server, timeoutMs: Math.min(timeoutMs, 3e3) }).status(sid2);
-      status = r.ok ? "active" : r.status === 404 && r.body ? "not_found" : "error";
-      expiresAt = r.body?.expiresAt;
-    } catch {
-      status = "unreachable";
-    }
-    const agents = saved.agents ?? [];
-    if (prune2 && status === "not_found") {
-      await state.remove(sid2);
-      pruned.push(sid2);
-      continue;
-    }
-    sessions.push({ sessionId: sid2, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...expiresAt ? { expiresAt } : {}, ...saved.e2e ? { e2e: true } : {} });
-  }
-  const lines = sessions.map((s) => `${s.status === "active" ? "\u{1F7E2}" : "\u26AA"} ${s.sessionId} ${shown(s.agents.join(",") || "-")} ${s.status}`);
-  return {
-    code: 0,
-    json: { sessions, ...prune2 ? { pruned } : {} },
-    hints: () => {
-      err(lines.length ? lines.join("\n") : "No saved sessions.");
-      if (prune2) err(`\u{1F9F9} Removed ${pruned.length} session(s) the server no longer has${pruned.length ? `: ${pruned.join(", ")}` : ""}.`);
-    }
-  };
-}
-async function serve2(p, ctx) {
-  const { nexusConfig: nexusConfig2 } = await Promise.resolve().then(() => (init_config(), config_exports));
-  const { startNexusServer: startNexusServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
-  const port = int(p, "port", 0, 65535);
-  let config;
-  try {
-    config = nexusConfig2(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...str(p, "host") ? { host: str(p, "host") } : {}, ...port !== void 0 ? { port } : {} });
-  } catch (e) {
-    if (!(e instanceof InvalidSetting)) throw e;
-    return reply({ code: 2, json: { error: e.code, message: e.message, problems: e.problems }, hints: () => err(e.problems.map((x2) => `Error: ${shown(x2)}`).join("\n")) });
-  }
-  let s;
-  try {
-    s = await startNexusServer2(config);
-  } catch (e) {
-    const code = e.code;
-    if (code === "redis_unavailable" || code === "data_dir_in_use") return reply({ code: 1, json: { error: code, message: e.message } });
-    return reply({ code: 1, json: { error: "listen_failed", message: `cannot listen on ${config.host}:${config.port}: ${e.message}` } });
-  }
-  const storage = config.redisUrl ? "redis" : config.dataDir ? "disk" : "memory";
-  const where = config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : config.dataDir ?? "memory only";
-  reply({
-    code: 0,
-    json: { event: "listening", service: "nexus-session-server", url: s.url, storage, dataDir: config.redisUrl ? null : config.dataDir },
-    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${where}; Ctrl-C to stop)`)
-  });
-  await new Promise((resolve2) => onStopSignal(() => resolve2()));
-  await s.close();
-  err("Session server stopped.");
-  return 0;
-}
 var X;
 var init_nexus_run = __esm({
   "src/cli/nexus-run.ts"() {
@@ -9169,7 +9191,8 @@ var init_nexus_run = __esm({
     init_idempotency();
     init_pairing_link();
     init_files();
-    init_settings();
+    init_nexus_serve();
+    init_nexus_sessions();
     X = "nexus.mjs";
   }
 });

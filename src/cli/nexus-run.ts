@@ -6,14 +6,15 @@
 import { UsageError, int, str, type Parsed } from './args.ts';
 import { err, onStopSignal, out, readStdinUtf8 } from './io.ts';
 import { answer, answered, failure, jsonLine, messageLine, pollHints, reply, shown, type Outcome } from './nexus-reply.ts';
-import { serverDataDir, stateDir } from './state-dir.ts';
+import { stateDir } from './state-dir.ts';
 import { DEFAULT_NEXUS_URL, NexusClient } from '../nexus/client.ts';
 import { NexusAgent, keyFor } from '../nexus/agent.ts';
 import { NexusState, safeAgentId, safeSessionId, validCursor, type SessionState } from '../nexus/state.ts';
 import { IDEMPOTENCY_KEY } from '../nexus/server/idempotency.ts';
 import { parsePairingLink, unwrapPasted } from '../nexus/pairing-link.ts';
 import { inlineFiles, poolFiles } from '../store/files.ts';
-import { InvalidSetting } from '../settings.ts';
+import { serve } from './nexus-serve.ts';
+import { listSessions } from './nexus-sessions.ts';
 
 interface Ctx {
   env: Record<string, string | undefined>;
@@ -233,75 +234,4 @@ async function watch(agent: NexusAgent, saved: SessionState, agentFor: (s: Sessi
       if (ok) err(`💡 Tip: reply with: ${X} send ${saved.sessionId} "Your message", then watch again.`);
     },
   };
-}
-
-/**
- * `sessions`: each saved session with what its server says now. With `prune`, a session its
- * server answered 404 for (expired, closed) is forgotten; one that could not be asked
- * (unreachable, an error) is kept: it may still be there.
- */
-async function listSessions(state: NexusState, serverFor: (s?: SessionState) => string, timeoutMs: number, prune: boolean): Promise<Outcome> {
-  const sessions = [];
-  const pruned: string[] = [];
-  for (const sid of await state.list()) {
-    const saved = await state.load(sid);
-    const server = saved.server ?? serverFor(saved);
-    let status = 'error';
-    let expiresAt: unknown;
-    try {
-      const r = await new NexusClient({ url: server, timeoutMs: Math.min(timeoutMs, 3000) }).status(sid);
-      status = r.ok ? 'active' : r.status === 404 && r.body ? 'not_found' : 'error';
-      expiresAt = r.body?.expiresAt;
-    } catch {
-      status = 'unreachable';
-    }
-    const agents = saved.agents ?? [];
-    if (prune && status === 'not_found') {
-      await state.remove(sid);
-      pruned.push(sid);
-      continue;
-    }
-    sessions.push({ sessionId: sid, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...(expiresAt ? { expiresAt } : {}), ...(saved.e2e ? { e2e: true } : {}) });
-  }
-  const lines = sessions.map((s) => `${s.status === 'active' ? '🟢' : '⚪'} ${s.sessionId} ${shown(s.agents.join(',') || '-')} ${s.status}`);
-  return {
-    code: 0,
-    json: { sessions, ...(prune ? { pruned } : {}) },
-    hints: () => {
-      err(lines.length ? lines.join('\n') : 'No saved sessions.');
-      if (prune) err(`🧹 Removed ${pruned.length} session(s) the server no longer has${pruned.length ? `: ${pruned.join(', ')}` : ''}.`);
-    },
-  };
-}
-
-async function serve(p: Parsed, ctx: Ctx): Promise<number> {
-  const { nexusConfig } = await import('../nexus/server/config.ts');
-  const { startNexusServer } = await import('../nexus/server/server.ts');
-  const port = int(p, 'port', 0, 65535);
-  let config;
-  try {
-    config = nexusConfig(ctx.env, { dataDir: serverDataDir(ctx.env, ctx.moduleUrl), ...(str(p, 'host') ? { host: str(p, 'host')! } : {}), ...(port !== undefined ? { port } : {}) });
-  } catch (e) {
-    if (!(e instanceof InvalidSetting)) throw e;
-    return reply({ code: 2, json: { error: e.code, message: e.message, problems: e.problems }, hints: () => err(e.problems.map((x) => `Error: ${shown(x)}`).join('\n')) });
-  }
-  let s;
-  try {
-    s = await startNexusServer(config);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'redis_unavailable' || code === 'data_dir_in_use') return reply({ code: 1, json: { error: code, message: (e as Error).message } });
-    return reply({ code: 1, json: { error: 'listen_failed', message: `cannot listen on ${config.host}:${config.port}: ${(e as Error).message}` } });
-  }
-  const storage = config.redisUrl ? 'redis' : config.dataDir ? 'disk' : 'memory';
-  const where = config.redisUrl ? `Redis, prefix ${config.redisPrefix}` : (config.dataDir ?? 'memory only');
-  reply({
-    code: 0,
-    json: { event: 'listening', service: 'nexus-session-server', url: s.url, storage, dataDir: config.redisUrl ? null : config.dataDir },
-    hints: () => err(`NexusMessaging server listening on ${s.url} (data: ${where}; Ctrl-C to stop)`),
-  });
-  await new Promise<void>((resolve) => onStopSignal(() => resolve()));
-  await s.close();
-  err('Session server stopped.');
-  return 0;
 }
