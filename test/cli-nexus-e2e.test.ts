@@ -123,6 +123,18 @@ describe('nexus CLI: an end-to-end encrypted session (issue 21)', () => {
     expect(back.json.messages.at(-1).json).toEqual({ ok: secrets.json.plan });
   });
 
+  it('a retried send with the same idempotency key posts once; the sanitizer runs in the sending client', async () => {
+    const one = await B('send', sid, 'retry me', '--idempotency-key', 'k-1');
+    const two = await B('send', sid, 'retry me', '--idempotency-key', 'k-1');
+    expect(two.json.cursor).toBe(one.json.cursor);
+    const other = await B('send', sid, 'another text', '--idempotency-key', 'k-1');
+    expect([other.code, other.json.error]).toEqual([1, 'idempotency_key_reused']);
+    const leaked = await B('send', sid, 'my key is AKIAIOSFODNN7EXAMPLE');
+    expect(leaked.json).toMatchObject({ ok: true, redacted: true, e2e: true });
+    const read = await A('poll', sid);
+    expect(read.json.messages.filter((m: J) => !m.mine).map((m: J) => m.text)).toEqual(['retry me', expect.stringMatching(/^my key is \[REDACTED:[a-z_]+\]$/)]);
+  });
+
   it('both sides print the same safety code', async () => {
     const a = await A('safety', sid);
     const b = await B('safety', sid);
