@@ -149,9 +149,12 @@ async function ours(nexusScript: string, dataDir: string): Promise<Prepared> {
   return oursWith(nexusScript, { DATA_DIR: dataDir });
 }
 
-/** Our server with `env` (its backend), and PAIRS sessions of a sender and a poller on it. */
-export async function oursWith(nexusScript: string, env: Record<string, string>): Promise<Prepared> {
-  const s = await start([nexusScript, 'serve', '--port', '0'], { RATE_LIMIT_MAX: '100000000', ...env });
+/**
+ * Our server with `env` (its backend), and PAIRS sessions of a sender and a poller on it;
+ * `nodeArgs` go to node before the script (a profile: `--cpu-prof`).
+ */
+export async function oursWith(nexusScript: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Prepared> {
+  const s = await start([...nodeArgs, nexusScript, 'serve', '--port', '0'], { RATE_LIMIT_MAX: '100000000', ...env });
   const agent = new Agent({ keepAlive: true });
   const pairs: Pair[] = [];
   try {

@@ -103,10 +103,46 @@ export interface Sanitized {
   redactions: Record<string, number>;
 }
 
+const AWS_PREFIX = /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/;
+const UNDERSCORED = /gh[pousr]_|github_pat_|_(?:live|test)_|npm_|hf_/;
+const DASHED = /glpat-|xox[abprse]-|sk-/;
+const COLON = /:\/\/|\d{8}:/;
+/** A label the generic, password and aws_secret rules take, then what must follow it. */
+const LABELLED = /(?:passw(?:or)?d|pwd|key|secret|token)["']?\s*[:=]/i;
+/** The middle of a Discord token: two dots six characters apart. */
+const DOTTED = /\.[\w-]{6}\./;
+
+/**
+ * False only when no rule can match: every match of every rule contains one of these (a
+ * literal, or a short pattern cheaper than the rule's own): `PRIVATE KEY`, an AWS key prefix,
+ * `aws_secret..._key`/`password`/a generic label followed by `:` or `=`, `gh?_`,
+ * `github_pat_`, `glpat-`, `://` (slack webhook, URL credentials), `xox?-`, `sk-`, `AIza`,
+ * `_live_`/`_test_`, `npm_`, `hf_`, `SG.`, 8 digits and `:`, `.` six characters `.` (Discord),
+ * `eyJ`, `Bearer` and a space. Rules see the text left by the rules before them, so with no
+ * first match there is none later either. An ordinary message costs this scan, ~1 µs for
+ * 700 characters, instead of every rule's (~3 µs); a test checks both give the same.
+ */
+export function mayHoldSecret(text: string): boolean {
+  if (text.includes('PRIVATE KEY') || text.includes('AIza') || text.includes('eyJ') || text.includes('Bearer') || text.includes('SG.')) return true;
+  if (AWS_PREFIX.test(text)) return true;
+  if (text.includes('_') && UNDERSCORED.test(text)) return true;
+  if (text.includes('-') && DASHED.test(text)) return true;
+  const colon = text.includes(':');
+  if (colon && COLON.test(text)) return true;
+  if ((colon || text.includes('=')) && LABELLED.test(text)) return true;
+  return DOTTED.test(text);
+}
+
 export function sanitizeText(input: string, counts: Record<string, number> = {}): Sanitized {
   if (input.length > MAX_SANITIZE_CHARS) {
     throw apiError(413, 'payload_too_large', `a string of more than ${MAX_SANITIZE_CHARS} characters cannot be checked for secrets`);
   }
+  if (!mayHoldSecret(input)) return { text: input, redactions: counts };
+  return sanitizeEveryRule(input, counts);
+}
+
+/** Every rule in turn, without the first look (sanitizeText; tests compare the two). */
+export function sanitizeEveryRule(input: string, counts: Record<string, number> = {}): Sanitized {
   let text = input;
   for (const rule of SECRET_RULES) {
     if (!rule.precheck(text)) continue;
