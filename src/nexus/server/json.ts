@@ -3,6 +3,7 @@
  * responses, and the server's hook into the one error path (http/errors.ts) for what is not
  * an HttpError.
  */
+import { isAscii } from 'node:buffer';
 import type { HttpRequest, HttpResponse } from '../../http/types.ts';
 import { StorageUnavailable } from '../../store/nexus-store.ts';
 import { apiError, invalidRequest } from './rules.ts';
@@ -20,7 +21,8 @@ const utf8 = new TextDecoder();
 /** An empty body is `{}` (old CLIs renew with no body); anything else must be a JSON object. */
 export function parseBody(req: HttpRequest): Record<string, unknown> {
   if (req.body === null) throw apiError(413, 'payload_too_large', 'request body is larger than 256 KiB');
-  const text = utf8.decode(req.body).trim();
+  // ASCII (the usual body: JSON escapes the rest) reads as latin1, with no decoder in between.
+  const text = (isAscii(req.body) ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('latin1') : utf8.decode(req.body)).trim();
   if (!text) return {};
   let v: unknown;
   try {
