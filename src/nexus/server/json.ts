@@ -8,11 +8,13 @@ import type { HttpRequest, HttpResponse } from '../../http/types.ts';
 import { StorageUnavailable } from '../../store/nexus-store.ts';
 import { apiError, invalidRequest } from './rules.ts';
 
-export function jsonText(status: number, text: string, headers: Record<string, string> = {}): HttpResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: text };
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function jsonText(status: number, text: string, headers?: Record<string, string>): HttpResponse {
+  return { status, headers: headers ? { 'content-type': JSON_TYPE, ...headers } : { 'content-type': JSON_TYPE }, body: text };
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+export function json(status: number, body: unknown, headers?: Record<string, string>): HttpResponse {
   return jsonText(status, JSON.stringify(body), headers);
 }
 

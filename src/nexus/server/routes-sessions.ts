@@ -2,7 +2,8 @@
  * The session routes (nexus spec §2.3), under both `/v1/session` and `/v1/sessions`: each
  * parses its request, runs a transition (sessions.ts) through the store, and answers.
  */
-import type { HttpRequest } from '../../http/types.ts';
+import type { HttpRequest, HttpResponse } from '../../http/types.ts';
+import { isThenable, type MaybePromise, type SessionRecord, type StoredMessage } from '../../store/nexus-store.ts';
 import { sha256Text } from '../../opennexus/core/crypto.ts';
 import { checkMemberKey } from './auth.ts';
 import { checkJsonPayload, sessionCost } from './budgets.ts';
@@ -52,7 +53,17 @@ async function join(ctx: ServerContext, req: HttpRequest, id: string) {
   return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers['x-session-key'], fx)));
 }
 
-async function send(ctx: ServerContext, req: HttpRequest, id: string) {
+/** What was redacted, by type (an ordinary message: nothing). */
+function redactionList(counts: Record<string, number>): { type: string; count: number }[] {
+  const out: { type: string; count: number }[] = [];
+  for (const type in counts) out.push({ type, count: counts[type]! });
+  return out;
+}
+
+const sent = (r: unknown) => json(201, r);
+
+/** No await between the request and its answer when the store answers at once (in memory). */
+function send(ctx: ServerContext, req: HttpRequest, id: string): MaybePromise<HttpResponse> {
   const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
@@ -65,22 +76,24 @@ async function send(ctx: ServerContext, req: HttpRequest, id: string) {
   const counts: Record<string, number> = {};
   const clean = sanitizeText(text ?? '', counts).text;
   const cleanJson = rawJson === undefined ? undefined : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
-  const input = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey };
-  const post = async () => {
+  const input = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions: redactionList(counts), strict: config.strictSessionKey };
+  const post = (): MaybePromise<HttpResponse> => {
     const fx = ctx.fresh();
-    return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+    const r = ctx.update(id, fx.now, (s) => postMessage(s, input, fx));
+    return isThenable(r) ? r.then(sent) : sent(r);
   };
   const idem = idempotencyKey(req.headers['idempotency-key']);
   if (idem === undefined) return post();
-  // A repeat speaks for the same member as the first: its key is checked as a send's would be.
-  checkMemberKey(await ctx.live(id), agentId, input.key, 'send', { strict: config.strictSessionKey, notMember: 'forbidden' });
-  // What the message is, as sent (a retry sends the same): a repeat with other content is refused.
-  const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
-  return ctx.idempotent.run(id, agentId, idem, message, post);
+  return (async () => {
+    // A repeat speaks for the same member as the first: its key is checked as a send's would be.
+    checkMemberKey(await ctx.live(id), agentId, input.key, 'send', { strict: config.strictSessionKey, notMember: 'forbidden' });
+    // What the message is, as sent (a retry sends the same): a repeat with other content is refused.
+    const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
+    return ctx.idempotent.run(id, agentId, idem, message, async () => post());
+  })();
 }
 
-async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
+function poll(ctx: ServerContext, req: HttpRequest, id: string): MaybePromise<HttpResponse> {
   const agentId = requestAgent(req);
   const after = parseAfter(req.query.get('after'));
   const limitRaw = req.query.get('limit');
@@ -93,13 +106,20 @@ async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
   const members = req.query.get('members') === 'true';
   const t = ctx.now();
   const key = req.headers['x-session-key'];
-  // A parked poll is activity too: it slides the TTL here, when it parks (SLIDE_ON_POLL).
-  const s = await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
+  const answer = (s: SessionRecord, page: { messages: StoredMessage[]; more: boolean }): MaybePromise<HttpResponse> => {
+    const { messages, more } = page;
+    if (wait === 0 || messages.length) return jsonText(200, pollBody(messages, more, after, s, members, agentId));
+    if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
+    return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) }, req.signal);
+  };
   // Bounded by count and by bytes; nextCursor is the last message included (nexus spec §2.6).
-  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-  if (wait === 0 || messages.length) return jsonText(200, pollBody(messages, more, after, s, members, agentId));
-  if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) }, req.signal);
+  const read = (s: SessionRecord): MaybePromise<HttpResponse> => {
+    const page = ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+    return isThenable(page) ? page.then((p) => answer(s, p)) : answer(s, page);
+  };
+  // A parked poll is activity too: it slides the TTL here, when it parks (SLIDE_ON_POLL).
+  const s = ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
+  return isThenable(s) ? s.then(read) : read(s);
 }
 
 /** Where a stream starts: Last-Event-ID (a reconnect) wins over `after` (nexus spec §2.6). */

@@ -54,9 +54,17 @@ export function systemMessage(s: SessionRecord, cursor: number, text: string, ty
 /** The agent was seen now; a sliding TTL restarts (nexus spec §2.6). A send also moves the head. */
 export function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean, headCursor = s.headCursor): SessionRecord {
   // Written out rather than spread: this runs on every send and poll.
-  const agents = s.agents.map((a) =>
-    a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...(a.keyRequired ? { keyRequired: a.keyRequired } : {}) } : a,
-  );
+  const agents: AgentRecord[] = new Array(s.agents.length);
+  for (let i = 0; i < agents.length; i++) {
+    const a = s.agents[i]!;
+    if (a.agentId !== agentId) {
+      agents[i] = a;
+      continue;
+    }
+    const b: AgentRecord = { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash };
+    if (a.keyRequired) b.keyRequired = a.keyRequired;
+    agents[i] = b;
+  }
   return {
     sessionId: s.sessionId,
     ttl: s.ttl,
@@ -181,32 +189,35 @@ export interface PostInput {
 
 const REDACTED_WARNING = 'Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.';
 
+/** The answer to a send (nexus spec §2.3); the last three only when something was redacted. */
+export interface SendResult {
+  ok: true;
+  id: string;
+  messageId: string;
+  cursor: string;
+  expiresAt: string;
+  verified: boolean;
+  redacted?: true;
+  redactions?: { type: string; count: number }[];
+  warning?: string;
+}
+
 /** nexus spec §2.3 send: the message takes the next cursor and the TTL slides. */
 export function postMessage(s: SessionRecord, input: PostInput, fx: Fresh) {
   const { agentId, json, redactions } = input;
   const { verified, s: checked } = checkMemberKey(s, agentId, input.key, 'send', { strict: input.strict, notMember: 'forbidden' });
   const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
-  const msg: Message = {
-    id: fx.messageId,
-    cursor: next.headCursor,
-    agentId,
-    text: input.text,
-    ...(json !== undefined ? { json } : {}),
-    verified,
-    createdAt: fx.now,
-    expiresAt: next.expiresAt,
-    type: 'message',
-    ...(redactions.length ? { sanitized: true } : {}),
-  };
-  const result = {
-    ok: true,
-    id: msg.id,
-    messageId: msg.id,
-    cursor: String(msg.cursor),
-    expiresAt: iso(msg.expiresAt),
-    verified,
-    ...(redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING } : {}),
-  };
+  // Optional fields set after the others (no spreads: every send passes here); stored() and
+  // JSON.stringify keep the order below.
+  const msg: Message = { id: fx.messageId, cursor: next.headCursor, agentId, text: input.text, verified, createdAt: fx.now, expiresAt: next.expiresAt, type: 'message' };
+  if (json !== undefined) msg.json = json;
+  if (redactions.length) msg.sanitized = true;
+  const result: SendResult = { ok: true, id: msg.id, messageId: msg.id, cursor: String(msg.cursor), expiresAt: iso(msg.expiresAt), verified };
+  if (redactions.length) {
+    result.redacted = true;
+    result.redactions = redactions;
+    result.warning = REDACTED_WARNING;
+  }
   return { next, append: [stored(msg)], result } satisfies Transition<unknown>;
 }
 
