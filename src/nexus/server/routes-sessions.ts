@@ -14,7 +14,7 @@ import { json, jsonText, parseBody } from './json.ts';
 import { parkPoll, parseWait, tooManyWaiters } from './long-poll.ts';
 import { apiError, checkAgentId, intField, invalidRequest, parseAfter, stringField } from './rules.ts';
 import { sanitizeJson, sanitizeText } from './sanitizer.ts';
-import { createSession, joinSession, leaveSession, pollSession, postMessage, renewSession } from './sessions.ts';
+import { createSession, joinSession, leaveSession, pollSession, postMessage, renewSession, sendBody, type SendResult } from './sessions.ts';
 import { pollBody, statusView } from './views.ts';
 
 const POLL_LIMIT_DEFAULT = 100;
@@ -60,7 +60,7 @@ function redactionList(counts: Record<string, number>): { type: string; count: n
   return out;
 }
 
-const sent = (r: unknown) => json(201, r);
+const sent = (r: SendResult) => jsonText(201, sendBody(r));
 
 /** No await between the request and its answer when the store answers at once (in memory). */
 function send(ctx: ServerContext, req: HttpRequest, id: string): MaybePromise<HttpResponse> {

@@ -109,8 +109,19 @@ const DASHED = /glpat-|xox[abprse]-|sk-/;
 const COLON = /:\/\/|\d{8}:/;
 /** A label the generic, password and aws_secret rules take, then what must follow it. */
 const LABELLED = /(?:passw(?:or)?d|pwd|key|secret|token)["']?\s*[:=]/i;
-/** The middle of a Discord token: two dots six characters apart. */
-const DOTTED = /\.[\w-]{6}\./;
+/** `\.[\w-]{6}\.`, the middle of a Discord token, found from each dot (a regex is 2x slower here). */
+function dotted(text: string): boolean {
+  for (let i = text.indexOf('.'); i >= 0 && i + 7 < text.length; i = text.indexOf('.', i + 1)) {
+    if (text.charCodeAt(i + 7) !== 46) continue;
+    let k = i + 1;
+    for (; k < i + 7; k++) {
+      const c = text.charCodeAt(k);
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45)) break;
+    }
+    if (k === i + 7) return true;
+  }
+  return false;
+}
 
 /**
  * False only when no rule can match: every match of every rule contains one of these (a
@@ -130,7 +141,7 @@ export function mayHoldSecret(text: string): boolean {
   const colon = text.includes(':');
   if (colon && COLON.test(text)) return true;
   if ((colon || text.includes('=')) && LABELLED.test(text)) return true;
-  return DOTTED.test(text);
+  return dotted(text);
 }
 
 export function sanitizeText(input: string, counts: Record<string, number> = {}): Sanitized {

@@ -10,7 +10,7 @@ import type { AgentRecord, SessionRecord, StoredMessage, Update } from '../../st
 import { checkMemberKey, checkRenewTtl } from './auth.ts';
 import { apiError } from './rules.ts';
 import { hashSessionKey, keyMatches } from './session-key.ts';
-import { iso, stored, type Message } from './views.ts';
+import { iso, jsonString, stored, type Message } from './views.ts';
 
 // The opening is the reference's own wording (nexus spec §2.5), kept for clients that look for
 // it; the waiting forms follow, since a cron is only the fallback for agents that cannot wait.
@@ -200,6 +200,12 @@ export interface SendResult {
   redacted?: true;
   redactions?: { type: string; count: number }[];
   warning?: string;
+}
+
+/** JSON.stringify(r), written out for the usual answer (nothing redacted): every send passes here. */
+export function sendBody(r: SendResult): string {
+  if (r.redacted !== undefined || r.redactions !== undefined || r.warning !== undefined) return JSON.stringify(r);
+  return `{"ok":true,"id":${jsonString(r.id)},"messageId":${jsonString(r.messageId)},"cursor":${jsonString(r.cursor)},"expiresAt":${jsonString(r.expiresAt)},"verified":${r.verified}}`;
 }
 
 /** nexus spec §2.3 send: the message takes the next cursor and the TTL slides. */
