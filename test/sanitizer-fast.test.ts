@@ -21,6 +21,7 @@ const PIECES = [
   'password', 'Password', 'PASSWD', 'pwd', 'hunter22', 'api_key', 'API-KEY', 'apikey', 'client_secret', 'secret', 'Secret_Key',
   'access_token', 'auth-token', 'refresh_token', 'TOKEN', 'token', 'key', 'Key', 'a1b2c3d4e5f6g7h8i9', 'Zx9Yw8Vu7Ts6Rq5P',
   'Could we move the review to Thursday afternoon?', 'the numbers', 'é', '😀',
+  'ey', 'J', 'AI', 'za', 'A', 'AK', 'IA', 'S', 'G', 'PRIVATE', ' KEY', 'Bear', 'er',
 ];
 
 const text = fc.oneof(
