@@ -69,7 +69,8 @@ export function createSessionServer(deps: SessionServerDeps): SessionServer {
     let pathMatched = false;
     let lastRe: RegExp | null = null;
     let m: RegExpExecArray | null = null;
-    for (const [method, re, fn] of ROUTES) {
+    for (let i = 0; i < ROUTES.length; i++) {
+      const [method, re, fn] = ROUTES[i]!;
       // Neighbours with the same pattern (send and poll) share one match.
       if (lastRe === null || re.source !== lastRe.source) m = re.exec(req.path);
       lastRe = re;
@@ -77,7 +78,7 @@ export function createSessionServer(deps: SessionServerDeps): SessionServer {
       pathMatched = true;
       if (method === req.method || (req.method === 'HEAD' && method === 'GET')) {
         const params: string[] = [];
-        for (let i = 1; i < m.length; i++) params.push(m[i]!.includes('%') ? decodeURIComponent(m[i]!) : m[i]!);
+        for (let k = 1; k < m.length; k++) params.push(m[k]!.includes('%') ? decodeURIComponent(m[k]!) : m[k]!);
         return fn(ctx, req, ...params);
       }
     }

@@ -116,5 +116,8 @@ export function nextCursor(messages: StoredMessage[], after: number, head: numbe
  */
 export function pollBody(page: StoredMessage[], more: boolean, after: number, s: SessionRecord, members: boolean, reader: string): string {
   const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : '';
-  return `{"messages":[${page.map((m) => wireFor(m, reader)).join(',')}],"nextCursor":${JSON.stringify(nextCursor(page, after, s.headCursor))},"hasMore":${more}${list}}`;
+  let messages = '';
+  for (let i = 0; i < page.length; i++) messages += i ? `,${wireFor(page[i]!, reader)}` : wireFor(page[i]!, reader);
+  // A cursor is decimal digits: quoted as it is.
+  return `{"messages":[${messages}],"nextCursor":"${nextCursor(page, after, s.headCursor)}","hasMore":${more}${list}}`;
 }
