@@ -98,24 +98,28 @@ export interface PostInput {
     /** STRICT_SESSION_KEY (auth.ts). */
     strict: boolean;
 }
+/** The answer to a send (nexus spec §2.3); the last three only when something was redacted. */
+export interface SendResult {
+    ok: true;
+    id: string;
+    messageId: string;
+    cursor: string;
+    expiresAt: string;
+    verified: boolean;
+    redacted?: true;
+    redactions?: {
+        type: string;
+        count: number;
+    }[];
+    warning?: string;
+}
+/** JSON.stringify(r), written out for the usual answer (nothing redacted): every send passes here. */
+export declare function sendBody(r: SendResult): string;
 /** nexus spec §2.3 send: the message takes the next cursor and the TTL slides. */
 export declare function postMessage(s: SessionRecord, input: PostInput, fx: Fresh): {
     next: SessionRecord;
     append: StoredMessage[];
-    result: {
-        redacted?: boolean | undefined;
-        redactions?: {
-            type: string;
-            count: number;
-        }[] | undefined;
-        warning?: string | undefined;
-        ok: boolean;
-        id: string;
-        messageId: string;
-        cursor: string;
-        expiresAt: string;
-        verified: boolean;
-    };
+    result: SendResult;
 };
 /** nexus spec §2.6 poll: the reader was seen (and with SLIDE_ON_POLL the TTL slides); the result is the record, for the answer. */
 export declare function pollSession(s: SessionRecord, agentId: string, key: string | undefined, now: number, slideTtl: boolean): Transition<SessionRecord>;
