@@ -43,3 +43,18 @@ describe('parseBody', () => {
     expect(() => parseBody(req(null))).toThrow(expect.objectContaining({ status: 413 }));
   });
 });
+
+describe('the messages path, matched without the route table', () => {
+  it('names the session exactly as the first route pattern captures it (property)', async () => {
+    const { messagesPathId } = await import('../src/nexus/server/routes-sessions.ts');
+    const re = /^\/v1\/sessions?\/([^/]+)\/messages$/;
+    const piece = fc.constantFrom('/v1', '/session', '/sessions', 's', '/', '/messages', 'messages', 'abc', '%2F', '', '/stream', 'x');
+    const path = fc.oneof(fc.array(piece, { maxLength: 6 }).map((a) => a.join('')), fc.string(), fc.constantFrom('/v1/sessions//messages', '/v1/sessions/messages', '/v1/session/s/messages', '/v1/sessions/a/b/messages'));
+    fc.assert(
+      fc.property(path, (p) => {
+        expect(messagesPathId(p)).toBe(re.exec(p)?.[1] ?? null);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});

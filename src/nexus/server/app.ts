@@ -14,7 +14,7 @@ import { unexpectedError } from './json.ts';
 import { apiError } from './rules.ts';
 import { closeRoutes } from './routes-close.ts';
 import { pairingRoutes } from './routes-pairing.ts';
-import { sessionRoutes } from './routes-sessions.ts';
+import { messagesHandler, messagesPathId, sessionRoutes } from './routes-sessions.ts';
 import { serviceRoutes } from './routes-service.ts';
 import { sweeper } from './sweep.ts';
 import type { Waiters } from './waiters.ts';
@@ -66,6 +66,12 @@ export function createSessionServer(deps: SessionServerDeps): SessionServer {
 
   /** The first route whose path and method match (HEAD runs GET's), else 405 or 404. */
   function dispatch(req: HttpRequest): Promise<HttpResponse> | HttpResponse {
+    // Send and poll (the first routes of the table) without the walk; anything else walks it.
+    const hot = messagesHandler(req.method);
+    if (hot !== undefined) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes('%') ? decodeURIComponent(id) : id);
+    }
     let pathMatched = false;
     let lastRe: RegExp | null = null;
     let m: RegExpExecArray | null = null;

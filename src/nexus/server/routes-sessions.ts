@@ -7,7 +7,7 @@ import { isThenable, type MaybePromise, type SessionRecord, type StoredMessage }
 import { sha256Text } from '../../opennexus/core/crypto.ts';
 import { checkMemberKey } from './auth.ts';
 import { checkJsonPayload, sessionCost } from './budgets.ts';
-import { requestAgent, type Route, type ServerContext } from './context.ts';
+import { requestAgent, type Route, type RouteHandler, type ServerContext } from './context.ts';
 import { eventStream } from './event-stream.ts';
 import { idempotencyKey } from './idempotency.ts';
 import { json, jsonText, parseBody } from './json.ts';
@@ -151,6 +151,24 @@ async function leave(ctx: ServerContext, req: HttpRequest, id: string, pathAgent
 }
 
 const S = '/v1/sessions?';
+
+/**
+ * The session id of `/v1/session(s)/<id>/messages`, as the first route's pattern would capture
+ * it (undecoded), or null: send and poll are nearly every request, and this is cheaper than
+ * the table's regex (app.ts tries it first; null means "walk the table").
+ */
+export function messagesPathId(path: string): string | null {
+  const start = path.startsWith('/v1/sessions/') ? 13 : path.startsWith('/v1/session/') ? 12 : -1;
+  if (start < 0 || !path.endsWith('/messages')) return null;
+  const end = path.length - 9;
+  if (end <= start || path.indexOf('/', start) !== end) return null;
+  return path.slice(start, end);
+}
+
+/** The handler of `messages` for `method` (HEAD is GET's), for the path above. */
+export function messagesHandler(method: string): RouteHandler | undefined {
+  return method === 'POST' ? send : method === 'GET' || method === 'HEAD' ? poll : undefined;
+}
 
 export const sessionRoutes: Route[] = [
   // send and poll first: nearly every request is one of them.
