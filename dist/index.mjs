@@ -10996,9 +10996,11 @@ function json2(status, body, headers) {
   return jsonText(status, JSON.stringify(body), headers);
 }
 var utf83 = new TextDecoder();
+var latin1Slice = Buffer.prototype.latin1Slice;
+var latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = (isAscii(req.body) ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString("latin1") : utf83.decode(req.body)).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf83.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -13520,6 +13522,16 @@ async function leave(ctx, req, id, pathAgent) {
   return json2(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
 }
 var S2 = "/v1/sessions?";
+function messagesPathId(path) {
+  const start = path.startsWith("/v1/sessions/") ? 13 : path.startsWith("/v1/session/") ? 12 : -1;
+  if (start < 0 || !path.endsWith("/messages")) return null;
+  const end = path.length - 9;
+  if (end <= start || path.indexOf("/", start) !== end) return null;
+  return path.slice(start, end);
+}
+function messagesHandler(method) {
+  return method === "POST" ? send2 : method === "GET" || method === "HEAD" ? poll : void 0;
+}
 var sessionRoutes = [
   // send and poll first: nearly every request is one of them.
   ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send2],
@@ -13622,6 +13634,11 @@ function createSessionServer(deps) {
   const { config, now } = ctx;
   const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   function dispatch(req) {
+    const hot = messagesHandler(req.method);
+    if (hot !== void 0) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes("%") ? decodeURIComponent(id) : id);
+    }
     let pathMatched = false;
     let lastRe = null;
     let m = null;

@@ -7879,7 +7879,7 @@ function json2(status, body, headers) {
 }
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = (isAscii(req.body) ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString("latin1") : utf83.decode(req.body)).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf83.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -7897,7 +7897,7 @@ function unexpectedError(e, requestId) {
   }
   return json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
-var JSON_TYPE4, utf83;
+var JSON_TYPE4, utf83, latin1Slice, latin1;
 var init_json2 = __esm({
   "src/nexus/server/json.ts"() {
     "use strict";
@@ -7906,6 +7906,8 @@ var init_json2 = __esm({
     init_rules();
     JSON_TYPE4 = "application/json; charset=utf-8";
     utf83 = new TextDecoder();
+    latin1Slice = Buffer.prototype.latin1Slice;
+    latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
   }
 });
 
@@ -10533,6 +10535,16 @@ async function leave(ctx, req, id, pathAgent) {
   if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
   return json2(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
 }
+function messagesPathId(path) {
+  const start2 = path.startsWith("/v1/sessions/") ? 13 : path.startsWith("/v1/session/") ? 12 : -1;
+  if (start2 < 0 || !path.endsWith("/messages")) return null;
+  const end = path.length - 9;
+  if (end <= start2 || path.indexOf("/", start2) !== end) return null;
+  return path.slice(start2, end);
+}
+function messagesHandler(method) {
+  return method === "POST" ? send : method === "GET" || method === "HEAD" ? poll : void 0;
+}
 var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, sent, S2, sessionRoutes;
 var init_routes_sessions = __esm({
   "src/nexus/server/routes-sessions.ts"() {
@@ -10665,6 +10677,11 @@ function createSessionServer(deps) {
   const { config, now } = ctx;
   const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   function dispatch(req) {
+    const hot = messagesHandler(req.method);
+    if (hot !== void 0) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes("%") ? decodeURIComponent(id) : id);
+    }
     let pathMatched = false;
     let lastRe = null;
     let m11 = null;

@@ -4261,7 +4261,7 @@ function json(status, body, headers) {
 }
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = (isAscii(req.body) ? Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString("latin1") : utf8.decode(req.body)).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf8.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -4279,7 +4279,7 @@ function unexpectedError(e, requestId) {
   }
   return json(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
-var JSON_TYPE3, utf8;
+var JSON_TYPE3, utf8, latin1Slice, latin1;
 var init_json = __esm({
   "src/nexus/server/json.ts"() {
     "use strict";
@@ -4288,6 +4288,8 @@ var init_json = __esm({
     init_rules();
     JSON_TYPE3 = "application/json; charset=utf-8";
     utf8 = new TextDecoder();
+    latin1Slice = Buffer.prototype.latin1Slice;
+    latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
   }
 });
 
@@ -6915,6 +6917,16 @@ async function leave(ctx, req, id, pathAgent) {
   if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
   return json(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
 }
+function messagesPathId(path) {
+  const start = path.startsWith("/v1/sessions/") ? 13 : path.startsWith("/v1/session/") ? 12 : -1;
+  if (start < 0 || !path.endsWith("/messages")) return null;
+  const end = path.length - 9;
+  if (end <= start || path.indexOf("/", start) !== end) return null;
+  return path.slice(start, end);
+}
+function messagesHandler(method) {
+  return method === "POST" ? send : method === "GET" || method === "HEAD" ? poll : void 0;
+}
 var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, sent, S2, sessionRoutes;
 var init_routes_sessions = __esm({
   "src/nexus/server/routes-sessions.ts"() {
@@ -7047,6 +7059,11 @@ function createSessionServer(deps) {
   const { config, now } = ctx;
   const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
   function dispatch(req) {
+    const hot = messagesHandler(req.method);
+    if (hot !== void 0) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes("%") ? decodeURIComponent(id) : id);
+    }
     let pathMatched = false;
     let lastRe = null;
     let m10 = null;
