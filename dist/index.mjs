@@ -3539,7 +3539,7 @@ function checkAgentId(id, where = "X-Agent-Id") {
   if (!AGENT_ID.test(id) || id === "." || id === "..") {
     throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
   }
-  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  if (id.length === 6 && id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
   return id;
 }
 function parseAfter(v2, name = "after") {
@@ -3785,13 +3785,14 @@ var init_limits = __esm({
 });
 
 // src/store/nexus-store.ts
-var StorageUnavailable;
+var StorageUnavailable, isThenable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
     StorageUnavailable = class extends CodedError {
     };
+    isThenable = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -5441,7 +5442,8 @@ var init_memory_nexus_store = __esm({
       async getSession(id) {
         return this.sessions.get(id) ?? null;
       }
-      async updateSession(id, fn) {
+      /** At once: nothing to wait for in memory (no promise on the hot path). */
+      updateSession(id, fn) {
         return this.apply(id, fn(this.sessions.get(id) ?? null));
       }
       /** Applies an update in memory and keeps the indexes and counters in step. */
@@ -5477,7 +5479,7 @@ var init_memory_nexus_store = __esm({
       async listSessions() {
         return [...this.sessions.values()];
       }
-      async messagesAfter(sessionId, after, limit, maxBytes) {
+      messagesAfter(sessionId, after, limit, maxBytes) {
         return this.log.after(sessionId, after, limit, maxBytes);
       }
       async counts() {
@@ -8775,10 +8777,53 @@ var SECRET_RULES = [
     accept: mixed
   })
 ];
+var AWS_PREFIX = /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/;
+var UNDERSCORED = /gh[pousr]_|github_pat_|_(?:live|test)_|npm_|hf_/;
+var DASHED = /glpat-|xox[abprse]-|sk-/;
+var COLON = /:\/\/|\d{8}:/;
+var LABELLED = /(?:passw(?:or)?d|pwd|key|secret|token)["']?\s*[:=]/i;
+function dotted(text) {
+  for (let i = text.indexOf("."); i >= 0 && i + 7 < text.length; i = text.indexOf(".", i + 1)) {
+    if (text.charCodeAt(i + 7) !== 46) continue;
+    let k = i + 1;
+    for (; k < i + 7; k++) {
+      const c = text.charCodeAt(k);
+      if (!(c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45)) break;
+    }
+    if (k === i + 7) return true;
+  }
+  return false;
+}
+function hasAround(text, literal, pivot) {
+  const c = literal[pivot];
+  for (let i = text.indexOf(c, pivot); i >= 0; i = text.indexOf(c, i + 1)) if (text.startsWith(literal, i - pivot)) return true;
+  return false;
+}
+function capitalAfterA(text) {
+  for (let i = text.indexOf("A"); i >= 0; i = text.indexOf("A", i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+function mayHoldSecret(text) {
+  if (text.includes("PRIVATE KEY") || hasAround(text, "eyJ", 2) || hasAround(text, "AIza", 2) || text.includes("Bearer") || text.includes("SG.")) return true;
+  if (capitalAfterA(text) && AWS_PREFIX.test(text)) return true;
+  if (text.includes("_") && UNDERSCORED.test(text)) return true;
+  if (text.includes("-") && DASHED.test(text)) return true;
+  const colon = text.includes(":");
+  if (colon && COLON.test(text)) return true;
+  if ((colon || text.includes("=")) && LABELLED.test(text)) return true;
+  return dotted(text);
+}
 function sanitizeText(input, counts = {}) {
   if (input.length > MAX_SANITIZE_CHARS) {
     throw apiError(413, "payload_too_large", `a string of more than ${MAX_SANITIZE_CHARS} characters cannot be checked for secrets`);
   }
+  if (!mayHoldSecret(input)) return { text: input, redactions: counts };
+  return sanitizeEveryRule(input, counts);
+}
+function sanitizeEveryRule(input, counts = {}) {
   let text = input;
   for (const rule of SECRET_RULES) {
     if (!rule.precheck(text)) continue;
@@ -10639,6 +10684,7 @@ var SessionFlights = class {
   async idle() {
     while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l3) => l3.tail));
   }
+  /** At once when there is nothing to write and nothing in flight (a poll's slide); else a promise. */
   run(id, fn) {
     const lane = this.lanes.get(id);
     if (lane && (lane.blocked || lane.waiting.length)) return this.wait(lane, id, fn, false);
@@ -10646,7 +10692,13 @@ var SessionFlights = class {
   }
   wait(lane, id, fn, first) {
     return new Promise((resolve, reject) => {
-      const go = () => void this.step(id, fn).then(resolve, reject);
+      const go = () => {
+        try {
+          void Promise.resolve(this.step(id, fn)).then(resolve, reject);
+        } catch (e) {
+          reject(e);
+        }
+      };
       if (first) lane.waiting.unshift(go);
       else lane.waiting.push(go);
     });
@@ -10679,13 +10731,9 @@ var SessionFlights = class {
     l3.tail = before.then(() => p.then(noop, noop)).then(() => this.settle(id, l3));
     return p;
   }
-  /** Nothing in flight and nothing to write: applied now. */
+  /** Nothing in flight and nothing to write: applied now, and answered at once. */
   now(id, u) {
-    try {
-      return Promise.resolve(this.hooks.apply(id, u, "none"));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return this.hooks.apply(id, u, "none");
   }
   settle(id, l3) {
     if (--l3.inFlight > 0) return;
@@ -10892,6 +10940,7 @@ init_rate_limit();
 
 // src/nexus/server/context.ts
 init_rate_limit();
+init_nexus_store();
 
 // src/nexus/server/budgets.ts
 init_errors2();
@@ -11057,7 +11106,13 @@ function requirementAfter(a, use) {
   return use === "send" ? a.keyRequired ?? "send" : "all";
 }
 function checkMemberKey(s, agentId, key, use, opts) {
-  const a = s.agents.find((x2) => x2.agentId === agentId);
+  let a;
+  for (const x2 of s.agents) {
+    if (x2.agentId === agentId) {
+      a = x2;
+      break;
+    }
+  }
   if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
   const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
   if (!key) {
@@ -11137,11 +11192,15 @@ function iso(ms) {
   isoCache[1] = text;
   return text;
 }
+var NEEDS_ESCAPE = /["\\\x00-\x1f\ud800-\udfff]/;
+function jsonString(text) {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
 function stored(m) {
-  const id = JSON.stringify(m.agentId);
+  const id = jsonString(m.agentId);
   const json3 = m.json !== void 0 ? `,"json":${JSON.stringify(m.json)}` : "";
-  const creator = m.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m.creatorAgentId)}` : "";
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json3},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}${creator}}`;
+  const creator = m.creatorAgentId !== void 0 ? `,"creatorAgentId":${jsonString(m.creatorAgentId)}` : "";
+  const wire = `{"id":${jsonString(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${jsonString(m.text)}${json3},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ""}${creator}}`;
   const author = m.type === "message" ? m.agentId : m.creatorAgentId;
   return author === void 0 ? { cursor: m.cursor, wire } : { cursor: m.cursor, wire, author };
 }
@@ -11170,7 +11229,13 @@ function nextCursor(messages, after, head) {
 }
 function pollBody(page2, more, after, s, members, reader) {
   const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m) => wireFor(m, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
+  let messages = "";
+  for (let i = 0; i < page2.length; i++) messages += i ? `,${wireFor(page2[i], reader)}` : wireFor(page2[i], reader);
+  return `{"messages":[${messages}],"nextCursor":"${nextCursor(page2, after, s.headCursor)}","hasMore":${more}${list2}}`;
+}
+function sendBody(r) {
+  if (r.redacted !== void 0 || r.redactions !== void 0 || r.warning !== void 0) return JSON.stringify(r);
+  return `{"ok":true,"id":${jsonString(r.id)},"messageId":${jsonString(r.messageId)},"cursor":${jsonString(r.cursor)},"expiresAt":${jsonString(r.expiresAt)},"verified":${r.verified}}`;
 }
 
 // src/nexus/server/sessions.ts
@@ -11187,9 +11252,17 @@ function systemMessage(s, cursor, text, type, fx) {
   return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type, ...creator });
 }
 function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
-  const agents = s.agents.map(
-    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
-  );
+  const agents = new Array(s.agents.length);
+  for (let i = 0; i < agents.length; i++) {
+    const a = s.agents[i];
+    if (a.agentId !== agentId) {
+      agents[i] = a;
+      continue;
+    }
+    const b = { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash };
+    if (a.keyRequired) b.keyRequired = a.keyRequired;
+    agents[i] = b;
+  }
   return {
     sessionId: s.sessionId,
     ttl: s.ttl,
@@ -11294,27 +11367,15 @@ function postMessage(s, input, fx) {
   }
   const { verified, s: checked2 } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
   const next = touch(checked2, agentId, fx.now, true, s.headCursor + 1);
-  const msg = {
-    id: fx.messageId,
-    cursor: next.headCursor,
-    agentId,
-    text,
-    ...json3 !== void 0 ? { json: json3 } : {},
-    verified,
-    createdAt: fx.now,
-    expiresAt: next.expiresAt,
-    type: "message",
-    ...redactions.length ? { sanitized: true } : {}
-  };
-  const result = {
-    ok: true,
-    id: msg.id,
-    messageId: msg.id,
-    cursor: String(msg.cursor),
-    expiresAt: iso(msg.expiresAt),
-    verified,
-    ...redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING2 } : {}
-  };
+  const msg = { id: fx.messageId, cursor: next.headCursor, agentId, text, verified, createdAt: fx.now, expiresAt: next.expiresAt, type: "message" };
+  if (json3 !== void 0) msg.json = json3;
+  if (redactions.length) msg.sanitized = true;
+  const result = { ok: true, id: msg.id, messageId: msg.id, cursor: String(msg.cursor), expiresAt: iso(msg.expiresAt), verified };
+  if (redactions.length) {
+    result.redacted = true;
+    result.redactions = redactions;
+    result.warning = REDACTED_WARNING2;
+  }
   return { next, append: [stored(msg)], result };
 }
 function pollSession(s, agentId, key, now, slideTtl) {
@@ -11440,15 +11501,21 @@ function createContext(deps) {
       }
       return alive(null, t);
     },
-    async update(id, t, fn) {
+    update(id, t, fn) {
       let changed = false;
-      const result = await store.updateSession(id, (s) => {
+      const result = store.updateSession(id, (s) => {
         const u = fn(alive(s, t));
         changed = Boolean(u.append?.length) || u.next === null || u.next !== void 0 && u.next.agents.length !== s?.agents.length;
         return u;
       });
-      if (changed) wake(id);
-      return result;
+      if (!isThenable(result)) {
+        if (changed) wake(id);
+        return result;
+      }
+      return result.then((r) => {
+        if (changed) wake(id);
+        return r;
+      });
     },
     waiters,
     idempotent,
@@ -11459,16 +11526,20 @@ function createContext(deps) {
 // src/nexus/server/json.ts
 init_nexus_store();
 init_rules();
-function jsonText(status, text, headers = {}) {
-  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
+import { isAscii } from "node:buffer";
+var JSON_TYPE4 = "application/json; charset=utf-8";
+function jsonText(status, text, headers) {
+  return { status, headers: headers ? { "content-type": JSON_TYPE4, ...headers } : { "content-type": JSON_TYPE4 }, body: text };
 }
-function json2(status, body, headers = {}) {
+function json2(status, body, headers) {
   return jsonText(status, JSON.stringify(body), headers);
 }
 var utf84 = new TextDecoder();
+var latin1Slice = Buffer.prototype.latin1Slice;
+var latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf84.decode(req.body).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf84.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -13478,6 +13549,7 @@ var pairingRoutes = [
 ];
 
 // src/nexus/server/routes-sessions.ts
+init_nexus_store();
 init_crypto();
 
 // src/nexus/server/event-stream.ts
@@ -13683,7 +13755,13 @@ async function join8(ctx, req, id) {
   const fx = ctx.freshAgent();
   return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
 }
-async function send2(ctx, req, id) {
+function redactionList(counts) {
+  const out = [];
+  for (const type in counts) out.push({ type, count: counts[type] });
+  return out;
+}
+var sent = (r) => jsonText(201, sendBody(r));
+function send2(ctx, req, id) {
   const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
@@ -13695,21 +13773,26 @@ async function send2(ctx, req, id) {
   const counts = {};
   const clean3 = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
   const sealed = isEnvelope(text) ? text : void 0;
-  const tooLong = sealed !== void 0 && sealed.length > config.maxMessageChars;
-  const input = { agentId, key: req.headers["x-session-key"], text: clean3, json: cleanJson, redactions, strict: config.strictSessionKey, ...sealed ? { sealed } : {}, ...tooLong ? { tooLong: config.maxMessageChars } : {} };
-  const post = async () => {
+  const input = { agentId, key: req.headers["x-session-key"], text: clean3, json: cleanJson, redactions: redactionList(counts), strict: config.strictSessionKey };
+  if (sealed !== void 0) {
+    input.sealed = sealed;
+    if (sealed.length > config.maxMessageChars) input.tooLong = config.maxMessageChars;
+  }
+  const post = () => {
     const fx = ctx.fresh();
-    return json2(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+    const r = ctx.update(id, fx.now, (s) => postMessage(s, input, fx));
+    return isThenable(r) ? r.then(sent) : sent(r);
   };
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
-  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
-  const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
-  return ctx.idempotent.run(id, agentId, idem, message, post);
+  return (async () => {
+    checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
+    const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
+    return ctx.idempotent.run(id, agentId, idem, message, async () => post());
+  })();
 }
-async function poll(ctx, req, id) {
+function poll(ctx, req, id) {
   const agentId = requestAgent(req);
   const after = parseAfter(req.query.get("after"));
   const limitRaw = req.query.get("limit");
@@ -13722,11 +13805,18 @@ async function poll(ctx, req, id) {
   const members = req.query.get("members") === "true";
   const t = ctx.now();
   const key = req.headers["x-session-key"];
-  const s = await ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
-  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-  if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s, members, agentId)), s, req);
-  if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return markE2e(await parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) }, req.signal), s, req);
+  const answer2 = (s2, page2) => {
+    const { messages, more } = page2;
+    if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s2, members, agentId)), s2, req);
+    if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
+    return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) }, req.signal).then((r) => markE2e(r, s2, req));
+  };
+  const read = (s2) => {
+    const page2 = ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+    return isThenable(page2) ? page2.then((p) => answer2(s2, p)) : answer2(s2, page2);
+  };
+  const s = ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
+  return isThenable(s) ? s.then(read) : read(s);
 }
 async function stream(ctx, req, id) {
   const agentId = requestAgent(req);
@@ -13753,6 +13843,16 @@ async function leave(ctx, req, id, pathAgent) {
   return json2(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
 }
 var S2 = "/v1/sessions?";
+function messagesPathId(path) {
+  const start = path.startsWith("/v1/sessions/") ? 13 : path.startsWith("/v1/session/") ? 12 : -1;
+  if (start < 0 || !path.endsWith("/messages")) return null;
+  const end = path.length - 9;
+  if (end <= start || path.indexOf("/", start) !== end) return null;
+  return path.slice(start, end);
+}
+function messagesHandler(method) {
+  return method === "POST" ? send2 : method === "GET" || method === "HEAD" ? poll : void 0;
+}
 var sessionRoutes = [
   // send and poll first: nearly every request is one of them.
   ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send2],
@@ -13839,6 +13939,9 @@ var CORS2 = {
   "access-control-expose-headers": "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 };
 var REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+function copyInto(to, from) {
+  for (const k in from) to[k] = from[k];
+}
 function rateLimited(r, config) {
   const headers = {
     "x-ratelimit-limit": String(config.rateLimitMax),
@@ -13849,34 +13952,81 @@ function rateLimited(r, config) {
   const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
   return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
 }
+var isThenable2 = (v2) => typeof v2?.then === "function";
 function createSessionServer(deps) {
   const ctx = createContext(deps);
   const { config, now } = ctx;
   const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
-  async function route(req) {
-    if (req.method === "OPTIONS") return { status: 204 };
-    if (req.path !== "/health") {
-      const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config);
+  function dispatch(req) {
+    const hot = messagesHandler(req.method);
+    if (hot !== void 0) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes("%") ? decodeURIComponent(id) : id);
     }
     let pathMatched = false;
-    for (const [method, re2, fn] of ROUTES) {
-      const m = re2.exec(req.path);
+    let lastRe = null;
+    let m = null;
+    for (let i = 0; i < ROUTES.length; i++) {
+      const [method, re2, fn] = ROUTES[i];
+      if (lastRe === null || re2.source !== lastRe.source) m = re2.exec(req.path);
+      lastRe = re2;
       if (!m) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") {
+        const params = [];
+        for (let k = 1; k < m.length; k++) params.push(m[k].includes("%") ? decodeURIComponent(m[k]) : m[k]);
+        return fn(ctx, req, ...params);
+      }
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
   }
+  function route(req) {
+    if (req.method === "OPTIONS") return { status: 204 };
+    if (req.path === "/health") return dispatch(req);
+    const r = limiter.hit(req.ip);
+    if (isThenable2(r)) {
+      return r.then((d) => {
+        if (!d.ok) throw rateLimited(d, config);
+        return dispatch(req);
+      });
+    }
+    if (!r.ok) throw rateLimited(r, config);
+    return dispatch(req);
+  }
   let requestSeq = 0;
-  const handler = async (req) => {
-    const incoming = req.headers["x-request-id"];
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
-    const res = await respond(route, req, (e) => unexpectedError(e, requestId));
-    const headers = req.headers.origin === void 0 ? { ...res.headers } : { ...CORS2, ...res.headers };
+  let idAt = NaN;
+  let idPrefix = "";
+  const newRequestId = () => {
+    const t = now();
+    if (t !== idAt) {
+      idAt = t;
+      idPrefix = `req_${t.toString(36)}_`;
+    }
+    return idPrefix + (requestSeq++).toString(36);
+  };
+  const finish = (req, res, requestId) => {
+    const headers = {};
+    if (req.headers.origin !== void 0) copyInto(headers, CORS2);
+    if (res.headers) copyInto(headers, res.headers);
     headers["x-request-id"] = requestId;
-    return { ...res, headers };
+    const out = { status: res.status, headers };
+    if (res.body !== void 0) out.body = res.body;
+    if (res.stream !== void 0) out.stream = res.stream;
+    return out;
+  };
+  const handler = (req) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : newRequestId();
+    const failed = (e) => finish(req, errorToResponse(e, (x2) => unexpectedError(x2, requestId)), requestId);
+    let res;
+    try {
+      res = route(req);
+    } catch (e) {
+      return failed(e);
+    }
+    if (isThenable2(res)) return res.then((r) => finish(req, r, requestId), failed);
+    return finish(req, res, requestId);
   };
   return { handler, sweep: sweeper(ctx.store, now, ctx.quota, ctx.gone), waiters: ctx.waiters };
 }

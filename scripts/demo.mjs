@@ -393,13 +393,14 @@ var init_errors2 = __esm({
 });
 
 // src/store/nexus-store.ts
-var StorageUnavailable;
+var StorageUnavailable, isThenable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
     StorageUnavailable = class extends CodedError {
     };
+    isThenable = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -1807,8 +1808,8 @@ function invert(number, modulo) {
   while (a !== _0n2) {
     const q2 = b / a;
     const r = b - a * q2;
-    const m10 = x2 - u * q2;
-    b = a, a = r, x2 = u, u = m10;
+    const m11 = x2 - u * q2;
+    b = a, a = r, x2 = u, u = m11;
   }
   const gcd = b;
   if (gcd !== _1n2)
@@ -3299,8 +3300,8 @@ var init_ed255192 = __esm({
 // noble-facade:@noble/curves/ed25519.js?ed25519,x25519
 var require_ed25519 = __commonJS({
   "noble-facade:@noble/curves/ed25519.js?ed25519,x25519"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_ed255192(), __toCommonJS(ed25519_exports));
+    var m11;
+    var load = () => m11 ??= (init_ed255192(), __toCommonJS(ed25519_exports));
     Object.defineProperty(exports, "ed25519", { enumerable: true, get: () => load().ed25519 });
     Object.defineProperty(exports, "x25519", { enumerable: true, get: () => load().x25519 });
   }
@@ -3406,8 +3407,8 @@ var init_legacy2 = __esm({
 // noble-facade:@noble/hashes/legacy.js?sha1
 var require_legacy = __commonJS({
   "noble-facade:@noble/hashes/legacy.js?sha1"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_legacy2(), __toCommonJS(legacy_exports));
+    var m11;
+    var load = () => m11 ??= (init_legacy2(), __toCommonJS(legacy_exports));
     Object.defineProperty(exports, "sha1", { enumerable: true, get: () => load().sha1 });
   }
 });
@@ -3426,8 +3427,8 @@ var init_sha22 = __esm({
 // noble-facade:@noble/hashes/sha2.js?sha256
 var require_sha2 = __commonJS({
   "noble-facade:@noble/hashes/sha2.js?sha256"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_sha22(), __toCommonJS(sha2_exports));
+    var m11;
+    var load = () => m11 ??= (init_sha22(), __toCommonJS(sha2_exports));
     Object.defineProperty(exports, "sha256", { enumerable: true, get: () => load().sha256 });
   }
 });
@@ -3446,8 +3447,8 @@ var init_utils3 = __esm({
 // noble-facade:@noble/hashes/utils.js?randomBytes
 var require_utils = __commonJS({
   "noble-facade:@noble/hashes/utils.js?randomBytes"(exports) {
-    var m10;
-    var load = () => m10 ??= (init_utils3(), __toCommonJS(utils_exports));
+    var m11;
+    var load = () => m11 ??= (init_utils3(), __toCommonJS(utils_exports));
     Object.defineProperty(exports, "randomBytes", { enumerable: true, get: () => load().randomBytes });
   }
 });
@@ -4123,7 +4124,7 @@ var init_messenger_relay = __esm({
       log;
       instance;
       async start() {
-        await this.bus.subscribe(FRAMES_CHANNEL, (m10) => this.onFrame(m10), () => this.resync());
+        await this.bus.subscribe(FRAMES_CHANNEL, (m11) => this.onFrame(m11), () => this.resync());
         this.timer = setInterval(() => {
           for (const agent of this.hub.agentIds()) this.dirty.add(agent);
           this.schedule();
@@ -4517,14 +4518,14 @@ var init_message_log = __esm({
       append(sid, messages) {
         let l3 = this.lists.get(sid);
         if (!l3) this.lists.set(sid, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-        for (const m10 of messages) {
+        for (const m11 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m10.wire);
-          if (m10.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m: m10, bytes };
+          const bytes = Buffer.byteLength(m11.wire);
+          if (m11.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+            l3.greeting = { m: m11, bytes };
             continue;
           }
-          const node = { sid, m: m10, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid, m: m11, bytes, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
@@ -4644,7 +4645,8 @@ var init_memory_nexus_store = __esm({
       async getSession(id) {
         return this.sessions.get(id) ?? null;
       }
-      async updateSession(id, fn) {
+      /** At once: nothing to wait for in memory (no promise on the hot path). */
+      updateSession(id, fn) {
         return this.apply(id, fn(this.sessions.get(id) ?? null));
       }
       /** Applies an update in memory and keeps the indexes and counters in step. */
@@ -4680,7 +4682,7 @@ var init_memory_nexus_store = __esm({
       async listSessions() {
         return [...this.sessions.values()];
       }
-      async messagesAfter(sessionId, after, limit, maxBytes) {
+      messagesAfter(sessionId, after, limit, maxBytes) {
         return this.log.after(sessionId, after, limit, maxBytes);
       }
       async counts() {
@@ -4774,13 +4776,13 @@ function checkAgentId(id, where = "X-Agent-Id") {
   if (!AGENT_ID.test(id) || id === "." || id === "..") {
     throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
   }
-  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  if (id.length === 6 && id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
   return id;
 }
 function parseAfter(v2, name = "after") {
   if (v2 === null || v2 === "") return -1;
-  const m10 = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m10) return Number(m10[1]);
+  const m11 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m11) return Number(m11[1]);
   if (/^-\d{1,15}$/.test(v2)) return -1;
   throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
 }
@@ -5209,7 +5211,7 @@ var init_nexus_store2 = __esm({
     PAIR_KEEP_MS = 2 * 36e5;
     LAZY_TOUCH_MS = 1e3;
     MAX_ATTEMPTS = 64;
-    decode = (m10) => JSON.parse(m10);
+    decode = (m11) => JSON.parse(m11);
     RedisNexusStore = class {
       constructor(redis, budget = {}) {
         this.redis = redis;
@@ -5238,7 +5240,7 @@ var init_nexus_store2 = __esm({
           if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
           if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
           const next = u.next ?? prev;
-          const appended = (u.append ?? []).flatMap((m10) => [String(m10.cursor), JSON.stringify(m10)]);
+          const appended = (u.append ?? []).flatMap((m11) => [String(m11.cursor), JSON.stringify(m11)]);
           const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
           if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
         }
@@ -5260,10 +5262,10 @@ var init_nexus_store2 = __esm({
           bytes = Buffer.byteLength(out[0].wire);
         }
         for (const member of kept) {
-          const m10 = decode(member);
-          const size = Buffer.byteLength(m10.wire);
+          const m11 = decode(member);
+          const size = Buffer.byteLength(m11.wire);
           if (out.length >= limit || out.length > 0 && bytes + size > maxBytes) return { messages: out, more: true };
-          out.push(m10);
+          out.push(m11);
           bytes += size;
         }
         return { messages: out, more: false };
@@ -5738,19 +5740,19 @@ function processAlive(pid, start) {
   return now === null || now === start;
 }
 function ownerAlive(text) {
-  const m10 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
-  if (!m10) return null;
-  return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
+  const m11 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m11) return null;
+  return processAlive(Number(m11[1]), m11[2] === "-" ? null : m11[2]);
 }
 async function list(files, dir) {
   const names = await files.list(dir);
   let highest = -1;
   const free = /* @__PURE__ */ new Set();
   for (const n of names) {
-    const m10 = /^(\d+)(\.free)?$/.exec(n);
-    if (!m10) continue;
-    const g2 = Number(m10[1]);
-    if (m10[2]) free.add(g2);
+    const m11 = /^(\d+)(\.free)?$/.exec(n);
+    if (!m11) continue;
+    const g2 = Number(m11[1]);
+    if (m11[2]) free.add(g2);
     else if (g2 > highest) highest = g2;
   }
   return { highest, free, names };
@@ -5815,8 +5817,8 @@ async function livePid(files, dir) {
   const l3 = await list(files, dir);
   if (l3.highest < 0 || l3.free.has(l3.highest)) return null;
   const text = await files.readText(join(dir, String(l3.highest))).catch(() => "");
-  const m10 = /^pid=(\d+) /.exec(text);
-  return m10 && ownerAlive(text) ? Number(m10[1]) : null;
+  const m11 = /^pid=(\d+) /.exec(text);
+  return m11 && ownerAlive(text) ? Number(m11[1]) : null;
 }
 async function holdFileLock(path, opts = {}) {
   const dir = `${path}.locks`;
@@ -6080,8 +6082,8 @@ var Journal = class {
     }
     this.snapshotBytes = written;
     for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-      const m10 = JOURNAL.exec(f);
-      if (m10 && Number(m10[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+      const m11 = JOURNAL.exec(f);
+      if (m11 && Number(m11[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
       });
     }
   }
@@ -6476,15 +6478,15 @@ ${atMs}`);
 var PROOF_RE = /^(\d{1,16})\.([A-Za-z0-9+/]{43}=)\.([A-Za-z0-9+/]{86}==)$/;
 function checkStreamProof(header, agentIdB64, nowMs, route = STREAM_ROUTE) {
   if (!header) return "missing";
-  const m10 = PROOF_RE.exec(header.trim());
-  if (!m10) return "malformed";
-  const at2 = Number(m10[1]);
+  const m11 = PROOF_RE.exec(header.trim());
+  if (!m11) return "malformed";
+  const at2 = Number(m11[1]);
   if (Math.abs(nowMs - at2) > STREAM_AUTH_SKEW_MS) return "stale";
   let pub;
   let sig;
   try {
-    pub = unb64(m10[2], 32);
-    sig = unb64(m10[3], 64);
+    pub = unb64(m11[2], 32);
+    sig = unb64(m11[3], 64);
   } catch {
     return "malformed";
   }
@@ -7121,11 +7123,11 @@ function replayLine(loaded, r) {
 }
 
 // src/store/message-journal.ts
-function messageLine(sid, m10, expiresAt, arrival) {
+function messageLine(sid, m11, expiresAt, arrival) {
   const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
-  const a = m10.author === void 0 ? "" : `,"a":${JSON.stringify(m10.author)}`;
+  const a = m11.author === void 0 ? "" : `,"a":${JSON.stringify(m11.author)}`;
   const q2 = arrival === void 0 ? "" : `,"q":${arrival}`;
-  return `{"m":${JSON.stringify(sid)},"n":${m10.cursor}${e}${a}${q2},"w":${m10.wire}}
+  return `{"m":${JSON.stringify(sid)},"n":${m11.cursor}${e}${a}${q2},"w":${m11.wire}}
 `;
 }
 var emptyReplay = () => ({ sessions: /* @__PURE__ */ new Map(), messages: [], last: /* @__PURE__ */ new Map() });
@@ -7143,8 +7145,8 @@ function replayRecord(into, r) {
   into.last.set(rec.m, n);
   if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
   const wire = JSON.stringify(rec.w);
-  const m10 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
-  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m10, q: rec.q } : { sid: rec.m, m: m10 });
+  const m11 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m11, q: rec.q } : { sid: rec.m, m: m11 });
 }
 function liveAfterReplay(r, now) {
   const sessions = [];
@@ -7156,7 +7158,7 @@ function liveAfterReplay(r, now) {
   const live = new Set(sessions.map((s) => s.sessionId));
   const snap = r.messages.filter((x2) => x2.q !== void 0).sort((a, b) => a.q - b.q);
   const rest = r.messages.filter((x2) => x2.q === void 0);
-  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid, m: m10 }) => ({ sid, m: m10 })) };
+  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid, m: m11 }) => ({ sid, m: m11 })) };
 }
 
 // src/store/session-flights.ts
@@ -7179,6 +7181,7 @@ var SessionFlights = class {
   async idle() {
     while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l3) => l3.tail));
   }
+  /** At once when there is nothing to write and nothing in flight (a poll's slide); else a promise. */
   run(id, fn) {
     const lane = this.lanes.get(id);
     if (lane && (lane.blocked || lane.waiting.length)) return this.wait(lane, id, fn, false);
@@ -7186,7 +7189,13 @@ var SessionFlights = class {
   }
   wait(lane, id, fn, first) {
     return new Promise((resolve, reject) => {
-      const go = () => void this.step(id, fn).then(resolve, reject);
+      const go = () => {
+        try {
+          void Promise.resolve(this.step(id, fn)).then(resolve, reject);
+        } catch (e) {
+          reject(e);
+        }
+      };
       if (first) lane.waiting.unshift(go);
       else lane.waiting.push(go);
     });
@@ -7219,13 +7228,9 @@ var SessionFlights = class {
     l3.tail = before.then(() => p.then(noop, noop)).then(() => this.settle(id, l3));
     return p;
   }
-  /** Nothing in flight and nothing to write: applied now. */
+  /** Nothing in flight and nothing to write: applied now, and answered at once. */
   now(id, u) {
-    try {
-      return Promise.resolve(this.hooks.apply(id, u, "none"));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return this.hooks.apply(id, u, "none");
   }
   settle(id, l3) {
     if (--l3.inFlight > 0) return;
@@ -7280,7 +7285,7 @@ var FileNexusStore = class extends MemoryNexusStore {
     await this.journal.load((r) => replayRecord(replayed2, r));
     const live = liveAfterReplay(replayed2, now);
     for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
-    for (const { sid, m: m10 } of live.messages) this.log.append(sid, [m10]);
+    for (const { sid, m: m11 } of live.messages) this.log.append(sid, [m11]);
     try {
       await this.compact();
       await this.fs.rm(legacy, { recursive: true, force: true });
@@ -7321,7 +7326,7 @@ var FileNexusStore = class extends MemoryNexusStore {
   write(id, base, u, kind) {
     const s = u.next ?? base;
     let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
-    for (const m10 of u.append ?? []) text += messageLine(id, m10, s?.expiresAt);
+    for (const m11 of u.append ?? []) text += messageLine(id, m11, s?.expiresAt);
     const written = this.journal.append(text);
     if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
     return written;
@@ -7397,9 +7402,9 @@ var FileNexusStore = class extends MemoryNexusStore {
       }
     }
     for (const session of this.log.entries()) {
-      for (const { sid, m: m10, seq } of session) {
+      for (const { sid, m: m11, seq } of session) {
         if (!this.sessions.has(sid)) break;
-        chunk += messageLine(sid, m10, void 0, seq);
+        chunk += messageLine(sid, m11, void 0, seq);
         n++;
       }
       if (chunk.length >= 1 << 20 || n >= SLICE) {
@@ -7432,6 +7437,7 @@ init_rate_limit();
 
 // src/nexus/server/context.ts
 init_rate_limit();
+init_nexus_store();
 
 // src/nexus/server/budgets.ts
 init_errors2();
@@ -7597,7 +7603,13 @@ function requirementAfter(a, use) {
   return use === "send" ? a.keyRequired ?? "send" : "all";
 }
 function checkMemberKey(s, agentId, key, use, opts) {
-  const a = s.agents.find((x2) => x2.agentId === agentId);
+  let a;
+  for (const x2 of s.agents) {
+    if (x2.agentId === agentId) {
+      a = x2;
+      break;
+    }
+  }
   if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
   const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
   if (!key) {
@@ -7681,16 +7693,20 @@ function iso(ms) {
   isoCache[1] = text;
   return text;
 }
-function stored(m10) {
-  const id = JSON.stringify(m10.agentId);
-  const json3 = m10.json !== void 0 ? `,"json":${JSON.stringify(m10.json)}` : "";
-  const creator = m10.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m10.creatorAgentId)}` : "";
-  const wire = `{"id":${JSON.stringify(m10.id)},"cursor":"${m10.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m10.text)}${json3},"verified":${m10.verified},"createdAt":"${iso(m10.createdAt)}","expiresAt":"${iso(m10.expiresAt)}","type":"${m10.type}"${m10.sanitized ? ',"sanitized":true' : ""}${creator}}`;
-  const author = m10.type === "message" ? m10.agentId : m10.creatorAgentId;
-  return author === void 0 ? { cursor: m10.cursor, wire } : { cursor: m10.cursor, wire, author };
+var NEEDS_ESCAPE = /["\\\x00-\x1f\ud800-\udfff]/;
+function jsonString(text) {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
-function wireFor(m10, reader) {
-  return `${m10.wire.slice(0, -1)},"mine":${m10.author === reader}}`;
+function stored(m11) {
+  const id = jsonString(m11.agentId);
+  const json3 = m11.json !== void 0 ? `,"json":${JSON.stringify(m11.json)}` : "";
+  const creator = m11.creatorAgentId !== void 0 ? `,"creatorAgentId":${jsonString(m11.creatorAgentId)}` : "";
+  const wire = `{"id":${jsonString(m11.id)},"cursor":"${m11.cursor}","agentId":${id},"from":${id},"text":${jsonString(m11.text)}${json3},"verified":${m11.verified},"createdAt":"${iso(m11.createdAt)}","expiresAt":"${iso(m11.expiresAt)}","type":"${m11.type}"${m11.sanitized ? ',"sanitized":true' : ""}${creator}}`;
+  const author = m11.type === "message" ? m11.agentId : m11.creatorAgentId;
+  return author === void 0 ? { cursor: m11.cursor, wire } : { cursor: m11.cursor, wire, author };
+}
+function wireFor(m11, reader) {
+  return `${m11.wire.slice(0, -1)},"mine":${m11.author === reader}}`;
 }
 function statusView(s) {
   return {
@@ -7714,7 +7730,13 @@ function nextCursor(messages, after, head) {
 }
 function pollBody(page2, more, after, s, members, reader) {
   const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m10) => wireFor(m10, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
+  let messages = "";
+  for (let i = 0; i < page2.length; i++) messages += i ? `,${wireFor(page2[i], reader)}` : wireFor(page2[i], reader);
+  return `{"messages":[${messages}],"nextCursor":"${nextCursor(page2, after, s.headCursor)}","hasMore":${more}${list2}}`;
+}
+function sendBody(r) {
+  if (r.redacted !== void 0 || r.redactions !== void 0 || r.warning !== void 0) return JSON.stringify(r);
+  return `{"ok":true,"id":${jsonString(r.id)},"messageId":${jsonString(r.messageId)},"cursor":${jsonString(r.cursor)},"expiresAt":${jsonString(r.expiresAt)},"verified":${r.verified}}`;
 }
 
 // src/nexus/server/sessions.ts
@@ -7731,9 +7753,17 @@ function systemMessage(s, cursor, text, type, fx) {
   return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type, ...creator });
 }
 function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
-  const agents = s.agents.map(
-    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
-  );
+  const agents = new Array(s.agents.length);
+  for (let i = 0; i < agents.length; i++) {
+    const a = s.agents[i];
+    if (a.agentId !== agentId) {
+      agents[i] = a;
+      continue;
+    }
+    const b = { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash };
+    if (a.keyRequired) b.keyRequired = a.keyRequired;
+    agents[i] = b;
+  }
   return {
     sessionId: s.sessionId,
     ttl: s.ttl,
@@ -7838,27 +7868,15 @@ function postMessage(s, input, fx) {
   }
   const { verified, s: checked } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
   const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
-  const msg = {
-    id: fx.messageId,
-    cursor: next.headCursor,
-    agentId,
-    text,
-    ...json3 !== void 0 ? { json: json3 } : {},
-    verified,
-    createdAt: fx.now,
-    expiresAt: next.expiresAt,
-    type: "message",
-    ...redactions.length ? { sanitized: true } : {}
-  };
-  const result = {
-    ok: true,
-    id: msg.id,
-    messageId: msg.id,
-    cursor: String(msg.cursor),
-    expiresAt: iso(msg.expiresAt),
-    verified,
-    ...redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING } : {}
-  };
+  const msg = { id: fx.messageId, cursor: next.headCursor, agentId, text, verified, createdAt: fx.now, expiresAt: next.expiresAt, type: "message" };
+  if (json3 !== void 0) msg.json = json3;
+  if (redactions.length) msg.sanitized = true;
+  const result = { ok: true, id: msg.id, messageId: msg.id, cursor: String(msg.cursor), expiresAt: iso(msg.expiresAt), verified };
+  if (redactions.length) {
+    result.redacted = true;
+    result.redactions = redactions;
+    result.warning = REDACTED_WARNING;
+  }
   return { next, append: [stored(msg)], result };
 }
 function pollSession(s, agentId, key, now, slideTtl) {
@@ -7984,15 +8002,21 @@ function createContext(deps) {
       }
       return alive(null, t);
     },
-    async update(id, t, fn) {
+    update(id, t, fn) {
       let changed = false;
-      const result = await store.updateSession(id, (s) => {
+      const result = store.updateSession(id, (s) => {
         const u = fn(alive(s, t));
         changed = Boolean(u.append?.length) || u.next === null || u.next !== void 0 && u.next.agents.length !== s?.agents.length;
         return u;
       });
-      if (changed) wake(id);
-      return result;
+      if (!isThenable(result)) {
+        if (changed) wake(id);
+        return result;
+      }
+      return result.then((r) => {
+        if (changed) wake(id);
+        return r;
+      });
     },
     waiters,
     idempotent,
@@ -8000,19 +8024,26 @@ function createContext(deps) {
   };
 }
 
+// builtin:node:buffer
+var m10 = process.getBuiltinModule("node:buffer");
+var isAscii = /* @__PURE__ */ (() => m10.isAscii)();
+
 // src/nexus/server/json.ts
 init_nexus_store();
 init_rules();
-function jsonText(status, text, headers = {}) {
-  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
+var JSON_TYPE4 = "application/json; charset=utf-8";
+function jsonText(status, text, headers) {
+  return { status, headers: headers ? { "content-type": JSON_TYPE4, ...headers } : { "content-type": JSON_TYPE4 }, body: text };
 }
-function json2(status, body, headers = {}) {
+function json2(status, body, headers) {
   return jsonText(status, JSON.stringify(body), headers);
 }
 var utf83 = new TextDecoder();
+var latin1Slice = Buffer.prototype.latin1Slice;
+var latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf83.decode(req.body).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf83.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -8535,7 +8566,7 @@ var _ = class {
         else break;
         n = n.slice(c);
         let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te2(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m11, b) => b.startsWith(" ") ? m11 + " " + b.slice(1) : m11 + te2(b, m11.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
         r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -8545,9 +8576,9 @@ ${d}` : d;
         let p = o.at(-1);
         if (p?.type === "code" || p?.type === "heading" || p?.type === "hr" || p?.type === "html" || p?.type === "table") break;
         if (p?.type === "blockquote") {
-          let k = p, m10 = n.join(`
+          let k = p, m11 = n.join(`
 `), b = k.raw + `
-` + m10.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
+` + m11.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
           o[o.length - 1] = f;
           let R = b.substring(f.raw.length).replace(/^\n/, ""), E = R ? R.split(`
 `).length : 0, T = E ? n.slice(0, -E) : n;
@@ -8556,11 +8587,11 @@ ${T.join(`
 `)}`), s = s.substring(0, s.length - k.text.length) + f.text, n = n.slice(T.length), n.length > 0 && this.rules.other.blockquoteStart.test(n[0])) continue;
           break;
         } else if (p?.type === "list") {
-          let k = p, m10 = k.raw + `
+          let k = p, m11 = k.raw + `
 ` + n.join(`
-`), b = this.list(m10);
+`), b = this.list(m11);
           o[o.length - 1] = b;
-          let f = b.raw.length > k.raw.length ? m10.slice(k.raw.length + 1, b.raw.length).split(`
+          let f = b.raw.length > k.raw.length ? m11.slice(k.raw.length + 1, b.raw.length).split(`
 `).length : 0;
           if (f > 0) {
             let R = n.slice(0, f).join(`
@@ -8588,8 +8619,8 @@ ${R}`;
         if (!(t = a.exec(e)) || this.rules.block.hr.test(e)) break;
         let k = r();
         e = e.substring(t[0].length);
-        let m10 = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te2(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te2(H, b)), R = e.split(`
+        let m11 = t[2].split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te2(m11, b) : m11.replace(this.rules.other.leadingSpaceTab, (H) => te2(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
         if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
           let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
@@ -8630,16 +8661,16 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
       i.raw = n.slice(0, r()).trimEnd();
       let d = [];
       for (let h of i.items) if (this.lexer.state.top = false, d.push(this.lexer.inlineQueue.length), h.tokens = this.lexer.blockTokens(h.text, []), !i.loose) {
-        let p = h.tokens.filter((m10) => m10.type === "space"), k = p.length > 0 && p.some((m10) => this.rules.other.anyLine.test(m10.raw));
+        let p = h.tokens.filter((m11) => m11.type === "space"), k = p.length > 0 && p.some((m11) => this.rules.other.anyLine.test(m11.raw));
         i.loose = k;
       }
       for (let h = 0; h < i.items.length; h++) {
         let p = i.items[h], k = p.tokens[0];
         if (p.task && (k?.type === "text" || k?.type === "paragraph")) {
           p.text = p.text.replace(this.rules.other.listReplaceTask, ""), k.raw = k.raw.replace(this.rules.other.listReplaceTask, ""), k.text = k.text.replace(this.rules.other.listReplaceTask, "");
-          let m10 = this.lexer.inlineQueue;
-          for (let f = d[h]; f < m10.length; f++) if (m10[f].tokens === k.tokens) {
-            m10[f].src = m10[f].src.replace(this.rules.other.listReplaceTask, "");
+          let m11 = this.lexer.inlineQueue;
+          for (let f = d[h]; f < m11.length; f++) if (m11[f].tokens === k.tokens) {
+            m11[f].src = m11[f].src.replace(this.rules.other.listReplaceTask, "");
             break;
           }
           let b = this.rules.other.listTaskCheckbox.exec(p.raw);
@@ -8773,7 +8804,7 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
     if (r[4] && n.match(this.rules.other.unicodeAlphaNumeric)) return;
     let h = r[1] || r[3] || "";
     if (!h || !n || d) {
-      let p = [...r[0]].length - 1, k, m10, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
+      let p = [...r[0]].length - 1, k, m11, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
       if (s !== "*" && s !== "_") return;
       let T = s === "*" ? this.rules.inline.emStrongRDelimAst : this.rules.inline.emStrongRDelimUnd, U = oe(this, t, s), H = t.length - e.length + p;
       if (U < H) return;
@@ -8781,18 +8812,18 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
       let K = U - H;
       for (T.lastIndex = 0; (r = T.exec(t)) !== null && !(r.index > K); ) {
         if (k = r[1] || r[2] || r[3] || r[4] || r[5] || r[6], !k) continue;
-        if (m10 = [...k].length, r[3] || r[4]) {
-          b += m10;
+        if (m11 = [...k].length, r[3] || r[4]) {
+          b += m11;
           continue;
-        } else if ((r[5] || r[6] || E) && R % 3 && !((R + m10) % 3)) {
+        } else if ((r[5] || r[6] || E) && R % 3 && !((R + m11) % 3)) {
           if (o && (r[5] || r[6])) break;
-          f += m10;
+          f += m11;
           continue;
         }
-        if (b -= m10, b > 0) continue;
-        m10 = Math.min(m10, m10 + b + f);
-        let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m10);
-        if (Math.min(p, m10) % 2) {
+        if (b -= m11, b > 0) continue;
+        m11 = Math.min(m11, m11 + b + f);
+        let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m11);
+        if (Math.min(p, m11) % 2) {
           let se = B.slice(1, -1);
           return { type: "em", raw: B, text: se, tokens: this.lexer.inlineTokens(se) };
         }
@@ -8832,8 +8863,8 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
         }
         if (c -= a, c > 0) continue;
         a = Math.min(a, a + c);
-        let k = [...r[0]][0].length, m10 = e.slice(0, o + r.index + k + a), b = m10.slice(o, -o);
-        return { type: "del", raw: m10, text: b, tokens: this.lexer.inlineTokens(b) };
+        let k = [...r[0]][0].length, m11 = e.slice(0, o + r.index + k + a), b = m11.slice(o, -o);
+        return { type: "del", raw: m11, text: b, tokens: this.lexer.inlineTokens(b) };
       }
     }
   }
@@ -9696,8 +9727,8 @@ var vn = w.lex;
 var LINK_SCHEMES = /* @__PURE__ */ new Set(["http:", "https:", "mailto:"]);
 var REFS = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 function safeHref(destination) {
-  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m10, dec, hex2, name) => {
-    if (name) return REFS[name] ?? m10;
+  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m11, dec, hex2, name) => {
+    if (name) return REFS[name] ?? m11;
     const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
     return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
   });
@@ -10022,6 +10053,7 @@ var pairingRoutes = [
 ];
 
 // src/nexus/server/routes-sessions.ts
+init_nexus_store();
 init_crypto();
 
 // src/nexus/server/event-stream.ts
@@ -10075,12 +10107,12 @@ function eventStream(ctx, r) {
                 if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
                 if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
-                for (const m10 of page2.messages) {
-                  if (closed || !write(`id: ${m10.cursor}
-data: ${wireFor(m10, agentId)}
+                for (const m11 of page2.messages) {
+                  if (closed || !write(`id: ${m11.cursor}
+data: ${wireFor(m11, agentId)}
 
 `)) return;
-                  cursor = m10.cursor;
+                  cursor = m11.cursor;
                 }
                 if (!page2.more) break;
               }
@@ -10300,11 +10332,11 @@ function regexRule(name, precheck, spec) {
     const hits = [];
     const re2 = spec.re;
     re2.lastIndex = 0;
-    for (let m10 = re2.exec(text); m10; m10 = re2.exec(text)) {
-      const keep = spec.label ? (m10[1] ?? "").length : 0;
-      if (spec.accept && !spec.accept(m10[0].slice(keep))) continue;
-      const type = typeof spec.type === "string" ? spec.type : spec.type(m10[1] ?? "");
-      hits.push({ start: m10.index + keep, end: m10.index + m10[0].length, type });
+    for (let m11 = re2.exec(text); m11; m11 = re2.exec(text)) {
+      const keep = spec.label ? (m11[1] ?? "").length : 0;
+      if (spec.accept && !spec.accept(m11[0].slice(keep))) continue;
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m11[1] ?? "");
+      hits.push({ start: m11.index + keep, end: m11.index + m11[0].length, type });
     }
     return hits;
   };
@@ -10347,10 +10379,53 @@ var SECRET_RULES = [
     accept: mixed
   })
 ];
+var AWS_PREFIX = /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/;
+var UNDERSCORED = /gh[pousr]_|github_pat_|_(?:live|test)_|npm_|hf_/;
+var DASHED = /glpat-|xox[abprse]-|sk-/;
+var COLON = /:\/\/|\d{8}:/;
+var LABELLED = /(?:passw(?:or)?d|pwd|key|secret|token)["']?\s*[:=]/i;
+function dotted(text) {
+  for (let i = text.indexOf("."); i >= 0 && i + 7 < text.length; i = text.indexOf(".", i + 1)) {
+    if (text.charCodeAt(i + 7) !== 46) continue;
+    let k = i + 1;
+    for (; k < i + 7; k++) {
+      const c = text.charCodeAt(k);
+      if (!(c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45)) break;
+    }
+    if (k === i + 7) return true;
+  }
+  return false;
+}
+function hasAround(text, literal, pivot) {
+  const c = literal[pivot];
+  for (let i = text.indexOf(c, pivot); i >= 0; i = text.indexOf(c, i + 1)) if (text.startsWith(literal, i - pivot)) return true;
+  return false;
+}
+function capitalAfterA(text) {
+  for (let i = text.indexOf("A"); i >= 0; i = text.indexOf("A", i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+function mayHoldSecret(text) {
+  if (text.includes("PRIVATE KEY") || hasAround(text, "eyJ", 2) || hasAround(text, "AIza", 2) || text.includes("Bearer") || text.includes("SG.")) return true;
+  if (capitalAfterA(text) && AWS_PREFIX.test(text)) return true;
+  if (text.includes("_") && UNDERSCORED.test(text)) return true;
+  if (text.includes("-") && DASHED.test(text)) return true;
+  const colon = text.includes(":");
+  if (colon && COLON.test(text)) return true;
+  if ((colon || text.includes("=")) && LABELLED.test(text)) return true;
+  return dotted(text);
+}
 function sanitizeText(input, counts = {}) {
   if (input.length > MAX_SANITIZE_CHARS) {
     throw apiError(413, "payload_too_large", `a string of more than ${MAX_SANITIZE_CHARS} characters cannot be checked for secrets`);
   }
+  if (!mayHoldSecret(input)) return { text: input, redactions: counts };
+  return sanitizeEveryRule(input, counts);
+}
+function sanitizeEveryRule(input, counts = {}) {
   let text = input;
   for (const rule of SECRET_RULES) {
     if (!rule.precheck(text)) continue;
@@ -10414,7 +10489,13 @@ async function join2(ctx, req, id) {
   const fx = ctx.freshAgent();
   return json2(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
 }
-async function send(ctx, req, id) {
+function redactionList(counts) {
+  const out = [];
+  for (const type in counts) out.push({ type, count: counts[type] });
+  return out;
+}
+var sent = (r) => jsonText(201, sendBody(r));
+function send(ctx, req, id) {
   const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
@@ -10426,21 +10507,26 @@ async function send(ctx, req, id) {
   const counts = {};
   const clean2 = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
   const sealed = isEnvelope(text) ? text : void 0;
-  const tooLong = sealed !== void 0 && sealed.length > config.maxMessageChars;
-  const input = { agentId, key: req.headers["x-session-key"], text: clean2, json: cleanJson, redactions, strict: config.strictSessionKey, ...sealed ? { sealed } : {}, ...tooLong ? { tooLong: config.maxMessageChars } : {} };
-  const post = async () => {
+  const input = { agentId, key: req.headers["x-session-key"], text: clean2, json: cleanJson, redactions: redactionList(counts), strict: config.strictSessionKey };
+  if (sealed !== void 0) {
+    input.sealed = sealed;
+    if (sealed.length > config.maxMessageChars) input.tooLong = config.maxMessageChars;
+  }
+  const post = () => {
     const fx = ctx.fresh();
-    return json2(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+    const r = ctx.update(id, fx.now, (s) => postMessage(s, input, fx));
+    return isThenable(r) ? r.then(sent) : sent(r);
   };
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
-  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
-  const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
-  return ctx.idempotent.run(id, agentId, idem, message, post);
+  return (async () => {
+    checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
+    const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
+    return ctx.idempotent.run(id, agentId, idem, message, async () => post());
+  })();
 }
-async function poll(ctx, req, id) {
+function poll(ctx, req, id) {
   const agentId = requestAgent(req);
   const after = parseAfter(req.query.get("after"));
   const limitRaw = req.query.get("limit");
@@ -10453,11 +10539,18 @@ async function poll(ctx, req, id) {
   const members = req.query.get("members") === "true";
   const t = ctx.now();
   const key = req.headers["x-session-key"];
-  const s = await ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
-  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-  if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s, members, agentId)), s, req);
-  if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return markE2e(await parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) }, req.signal), s, req);
+  const answer2 = (s2, page2) => {
+    const { messages, more } = page2;
+    if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s2, members, agentId)), s2, req);
+    if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
+    return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) }, req.signal).then((r) => markE2e(r, s2, req));
+  };
+  const read = (s2) => {
+    const page2 = ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+    return isThenable(page2) ? page2.then((p) => answer2(s2, p)) : answer2(s2, page2);
+  };
+  const s = ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
+  return isThenable(s) ? s.then(read) : read(s);
 }
 async function stream(ctx, req, id) {
   const agentId = requestAgent(req);
@@ -10484,6 +10577,16 @@ async function leave(ctx, req, id, pathAgent) {
   return json2(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
 }
 var S2 = "/v1/sessions?";
+function messagesPathId(path) {
+  const start = path.startsWith("/v1/sessions/") ? 13 : path.startsWith("/v1/session/") ? 12 : -1;
+  if (start < 0 || !path.endsWith("/messages")) return null;
+  const end = path.length - 9;
+  if (end <= start || path.indexOf("/", start) !== end) return null;
+  return path.slice(start, end);
+}
+function messagesHandler(method) {
+  return method === "POST" ? send : method === "GET" || method === "HEAD" ? poll : void 0;
+}
 var sessionRoutes = [
   // send and poll first: nearly every request is one of them.
   ["POST", new RegExp(`^${S2}/([^/]+)/messages$`), send],
@@ -10570,6 +10673,9 @@ var CORS2 = {
   "access-control-expose-headers": "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 };
 var REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+function copyInto(to, from) {
+  for (const k in from) to[k] = from[k];
+}
 function rateLimited(r, config) {
   const headers = {
     "x-ratelimit-limit": String(config.rateLimitMax),
@@ -10580,34 +10686,81 @@ function rateLimited(r, config) {
   const message = `more than ${config.rateLimitMax} requests in ${config.rateLimitWindowMs / 1e3} s; back off and retry`;
   return new HttpError(429, { error: "rate_limit_exceeded", message, retryAfter: r.retryAfterSec }, headers);
 }
+var isThenable2 = (v2) => typeof v2?.then === "function";
 function createSessionServer(deps) {
   const ctx = createContext(deps);
   const { config, now } = ctx;
   const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
-  async function route(req) {
-    if (req.method === "OPTIONS") return { status: 204 };
-    if (req.path !== "/health") {
-      const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config);
+  function dispatch(req) {
+    const hot = messagesHandler(req.method);
+    if (hot !== void 0) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes("%") ? decodeURIComponent(id) : id);
     }
     let pathMatched = false;
-    for (const [method, re2, fn] of ROUTES) {
-      const m10 = re2.exec(req.path);
-      if (!m10) continue;
+    let lastRe = null;
+    let m11 = null;
+    for (let i = 0; i < ROUTES.length; i++) {
+      const [method, re2, fn] = ROUTES[i];
+      if (lastRe === null || re2.source !== lastRe.source) m11 = re2.exec(req.path);
+      lastRe = re2;
+      if (!m11) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m10.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") {
+        const params = [];
+        for (let k = 1; k < m11.length; k++) params.push(m11[k].includes("%") ? decodeURIComponent(m11[k]) : m11[k]);
+        return fn(ctx, req, ...params);
+      }
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
   }
+  function route(req) {
+    if (req.method === "OPTIONS") return { status: 204 };
+    if (req.path === "/health") return dispatch(req);
+    const r = limiter.hit(req.ip);
+    if (isThenable2(r)) {
+      return r.then((d) => {
+        if (!d.ok) throw rateLimited(d, config);
+        return dispatch(req);
+      });
+    }
+    if (!r.ok) throw rateLimited(r, config);
+    return dispatch(req);
+  }
   let requestSeq = 0;
-  const handler = async (req) => {
-    const incoming = req.headers["x-request-id"];
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
-    const res = await respond(route, req, (e) => unexpectedError(e, requestId));
-    const headers = req.headers.origin === void 0 ? { ...res.headers } : { ...CORS2, ...res.headers };
+  let idAt = NaN;
+  let idPrefix = "";
+  const newRequestId = () => {
+    const t = now();
+    if (t !== idAt) {
+      idAt = t;
+      idPrefix = `req_${t.toString(36)}_`;
+    }
+    return idPrefix + (requestSeq++).toString(36);
+  };
+  const finish = (req, res, requestId) => {
+    const headers = {};
+    if (req.headers.origin !== void 0) copyInto(headers, CORS2);
+    if (res.headers) copyInto(headers, res.headers);
     headers["x-request-id"] = requestId;
-    return { ...res, headers };
+    const out = { status: res.status, headers };
+    if (res.body !== void 0) out.body = res.body;
+    if (res.stream !== void 0) out.stream = res.stream;
+    return out;
+  };
+  const handler = (req) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : newRequestId();
+    const failed = (e) => finish(req, errorToResponse(e, (x2) => unexpectedError(x2, requestId)), requestId);
+    let res;
+    try {
+      res = route(req);
+    } catch (e) {
+      return failed(e);
+    }
+    if (isThenable2(res)) return res.then((r) => finish(req, r, requestId), failed);
+    return finish(req, res, requestId);
   };
   return { handler, sweep: sweeper(ctx.store, now, ctx.quota, ctx.gone), waiters: ctx.waiters };
 }
@@ -10689,9 +10842,9 @@ async function startHub(opts = {}) {
     const messengers = [];
     const nexuses = [];
     for (let i = 0; i < n; i++) {
-      const m10 = await startMessenger(messengerConfig(messengerEnv(e, opts), { host, port: nth(opts.messengerPort ?? 8080, i) }));
-      started.push(m10);
-      messengers.push(m10.url);
+      const m11 = await startMessenger(messengerConfig(messengerEnv(e, opts), { host, port: nth(opts.messengerPort ?? 8080, i) }));
+      started.push(m11);
+      messengers.push(m11.url);
       const x2 = await startNexusServer(nexusConfig(e, { dataDir: opts.dataDir ?? null, host, port: nth(opts.nexusPort ?? 3e3, i) }));
       started.push(x2);
       nexuses.push(x2.url);
@@ -10752,7 +10905,7 @@ async function main() {
     const names = {};
     names[JSON.parse((await run("opennexus.mjs", ["whoami"], alice)).stdout).agent_id] = "alice";
     names[JSON.parse((await run("opennexus.mjs", ["whoami"], bob)).stdout).agent_id] = "bob";
-    const show = (to) => (m10) => say(`  ${names[m10.from] ?? m10.from} -> ${to}: ${m10.text}`);
+    const show = (to) => (m11) => say(`  ${names[m11.from] ?? m11.from} -> ${to}: ${m11.text}`);
     const bobStream = streamOf(bob, 2, show("bob"));
     const aliceStream = streamOf(alice, 2, show("alice"));
     await Promise.all([bobStream.ready, aliceStream.ready]);
@@ -10772,7 +10925,7 @@ async function main() {
     await nexus(bob, "claim", pair.code, "--agent-id", "bob");
     say(`bob claimed ${pair.code}`);
     const print = (polled, reader) => {
-      for (const m10 of polled.messages.filter((x2) => x2.agentId !== reader)) say(`  ${m10.agentId === "system" ? `[${m10.type}]` : m10.agentId} -> ${reader}: ${m10.text}`);
+      for (const m11 of polled.messages.filter((x2) => x2.agentId !== reader)) say(`  ${m11.agentId === "system" ? `[${m11.type}]` : m11.agentId} -> ${reader}: ${m11.text}`);
     };
     print(await nexus(bob, "poll", sid), "bob");
     await nexus(bob, "send", sid, "Yes! Tuesday works for us.");
@@ -10780,7 +10933,7 @@ async function main() {
     await nexus(alice, "send", sid, "Tuesday it is. See you there.");
     const last = await nexus(bob, "poll", sid);
     print(last, "bob");
-    if (!last.messages.some((m10) => m10.agentId === "alice")) throw new Error("bob did not get alice's reply");
+    if (!last.messages.some((m11) => m11.agentId === "alice")) throw new Error("bob did not get alice's reply");
     say("\nBoth conversations completed.");
   } finally {
     await hub.close();

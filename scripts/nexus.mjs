@@ -1282,8 +1282,8 @@ var init_aes2 = __esm({
 // noble-facade:@noble/ciphers/aes.js?gcm
 var require_aes = __commonJS({
   "noble-facade:@noble/ciphers/aes.js?gcm"(exports) {
-    var m9;
-    var load = () => m9 ??= (init_aes2(), __toCommonJS(aes_exports));
+    var m10;
+    var load = () => m10 ??= (init_aes2(), __toCommonJS(aes_exports));
     Object.defineProperty(exports, "gcm", { enumerable: true, get: () => load().gcm });
   }
 });
@@ -1565,8 +1565,8 @@ var init_hkdf2 = __esm({
 // noble-facade:@noble/hashes/hkdf.js?hkdf
 var require_hkdf = __commonJS({
   "noble-facade:@noble/hashes/hkdf.js?hkdf"(exports) {
-    var m9;
-    var load = () => m9 ??= (init_hkdf2(), __toCommonJS(hkdf_exports));
+    var m10;
+    var load = () => m10 ??= (init_hkdf2(), __toCommonJS(hkdf_exports));
     Object.defineProperty(exports, "hkdf", { enumerable: true, get: () => load().hkdf });
   }
 });
@@ -1806,8 +1806,8 @@ var init_legacy2 = __esm({
 // noble-facade:@noble/hashes/legacy.js?sha1
 var require_legacy = __commonJS({
   "noble-facade:@noble/hashes/legacy.js?sha1"(exports) {
-    var m9;
-    var load = () => m9 ??= (init_legacy2(), __toCommonJS(legacy_exports));
+    var m10;
+    var load = () => m10 ??= (init_legacy2(), __toCommonJS(legacy_exports));
     Object.defineProperty(exports, "sha1", { enumerable: true, get: () => load().sha1 });
   }
 });
@@ -1998,8 +1998,8 @@ var init_sha22 = __esm({
 // noble-facade:@noble/hashes/sha2.js?sha256
 var require_sha2 = __commonJS({
   "noble-facade:@noble/hashes/sha2.js?sha256"(exports) {
-    var m9;
-    var load = () => m9 ??= (init_sha22(), __toCommonJS(sha2_exports));
+    var m10;
+    var load = () => m10 ??= (init_sha22(), __toCommonJS(sha2_exports));
     Object.defineProperty(exports, "sha256", { enumerable: true, get: () => load().sha256 });
   }
 });
@@ -2018,8 +2018,8 @@ var init_utils3 = __esm({
 // noble-facade:@noble/hashes/utils.js?randomBytes
 var require_utils = __commonJS({
   "noble-facade:@noble/hashes/utils.js?randomBytes"(exports) {
-    var m9;
-    var load = () => m9 ??= (init_utils3(), __toCommonJS(utils_exports));
+    var m10;
+    var load = () => m10 ??= (init_utils3(), __toCommonJS(utils_exports));
     Object.defineProperty(exports, "randomBytes", { enumerable: true, get: () => load().randomBytes });
   }
 });
@@ -2122,13 +2122,13 @@ function checkAgentId(id, where = "X-Agent-Id") {
   if (!AGENT_ID.test(id) || id === "." || id === "..") {
     throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
   }
-  if (id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  if (id.length === 6 && id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
   return id;
 }
 function parseAfter(v2, name = "after") {
   if (v2 === null || v2 === "") return -1;
-  const m9 = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m9) return Number(m9[1]);
+  const m10 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m10) return Number(m10[1]);
   if (/^-\d{1,15}$/.test(v2)) return -1;
   throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
 }
@@ -2263,11 +2263,11 @@ function regexRule(name, precheck, spec) {
     const hits = [];
     const re2 = spec.re;
     re2.lastIndex = 0;
-    for (let m9 = re2.exec(text); m9; m9 = re2.exec(text)) {
-      const keep = spec.label ? (m9[1] ?? "").length : 0;
-      if (spec.accept && !spec.accept(m9[0].slice(keep))) continue;
-      const type = typeof spec.type === "string" ? spec.type : spec.type(m9[1] ?? "");
-      hits.push({ start: m9.index + keep, end: m9.index + m9[0].length, type });
+    for (let m10 = re2.exec(text); m10; m10 = re2.exec(text)) {
+      const keep = spec.label ? (m10[1] ?? "").length : 0;
+      if (spec.accept && !spec.accept(m10[0].slice(keep))) continue;
+      const type = typeof spec.type === "string" ? spec.type : spec.type(m10[1] ?? "");
+      hits.push({ start: m10.index + keep, end: m10.index + m10[0].length, type });
     }
     return hits;
   };
@@ -2276,10 +2276,48 @@ function regexRule(name, precheck, spec) {
 function scannerRule(name, precheck, scan) {
   return { name, precheck, find: (text) => scan(text).map((h) => ({ ...h, type: name })) };
 }
+function dotted(text) {
+  for (let i = text.indexOf("."); i >= 0 && i + 7 < text.length; i = text.indexOf(".", i + 1)) {
+    if (text.charCodeAt(i + 7) !== 46) continue;
+    let k = i + 1;
+    for (; k < i + 7; k++) {
+      const c = text.charCodeAt(k);
+      if (!(c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45)) break;
+    }
+    if (k === i + 7) return true;
+  }
+  return false;
+}
+function hasAround(text, literal, pivot) {
+  const c = literal[pivot];
+  for (let i = text.indexOf(c, pivot); i >= 0; i = text.indexOf(c, i + 1)) if (text.startsWith(literal, i - pivot)) return true;
+  return false;
+}
+function capitalAfterA(text) {
+  for (let i = text.indexOf("A"); i >= 0; i = text.indexOf("A", i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+function mayHoldSecret(text) {
+  if (text.includes("PRIVATE KEY") || hasAround(text, "eyJ", 2) || hasAround(text, "AIza", 2) || text.includes("Bearer") || text.includes("SG.")) return true;
+  if (capitalAfterA(text) && AWS_PREFIX.test(text)) return true;
+  if (text.includes("_") && UNDERSCORED.test(text)) return true;
+  if (text.includes("-") && DASHED.test(text)) return true;
+  const colon = text.includes(":");
+  if (colon && COLON.test(text)) return true;
+  if ((colon || text.includes("=")) && LABELLED.test(text)) return true;
+  return dotted(text);
+}
 function sanitizeText(input, counts = {}) {
   if (input.length > MAX_SANITIZE_CHARS) {
     throw apiError(413, "payload_too_large", `a string of more than ${MAX_SANITIZE_CHARS} characters cannot be checked for secrets`);
   }
+  if (!mayHoldSecret(input)) return { text: input, redactions: counts };
+  return sanitizeEveryRule(input, counts);
+}
+function sanitizeEveryRule(input, counts = {}) {
   let text = input;
   for (const rule of SECRET_RULES) {
     if (!rule.precheck(text)) continue;
@@ -2304,7 +2342,7 @@ function sanitizeJson(value, counts = {}) {
   }
   return value;
 }
-var MAX_SANITIZE_CHARS, mixed, has, hasRe, re, SECRET_RULES, SANITIZER_TYPES;
+var MAX_SANITIZE_CHARS, mixed, has, hasRe, re, SECRET_RULES, AWS_PREFIX, UNDERSCORED, DASHED, COLON, LABELLED, SANITIZER_TYPES;
 var init_sanitizer = __esm({
   "src/nexus/server/sanitizer.ts"() {
     "use strict";
@@ -2348,6 +2386,11 @@ var init_sanitizer = __esm({
         accept: mixed
       })
     ];
+    AWS_PREFIX = /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/;
+    UNDERSCORED = /gh[pousr]_|github_pat_|_(?:live|test)_|npm_|hf_/;
+    DASHED = /glpat-|xox[abprse]-|sk-/;
+    COLON = /:\/\/|\d{8}:/;
+    LABELLED = /(?:passw(?:or)?d|pwd|key|secret|token)["']?\s*[:=]/i;
     SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
   }
 });
@@ -2372,14 +2415,14 @@ function messageKey(secret, b) {
 function associatedData(b, msgid) {
   return utf8(`nexus-e2e v1\0${b.kind}\0${b.sessionId}\0${b.sender}\0${msgid}`);
 }
-function seal(secret, b, m9, fresh2) {
+function seal(secret, b, m10, fresh2) {
   if (fresh2.msgid.length !== MSGID_BYTES || fresh2.nonce.length !== NONCE_BYTES) throw new Error("e2e: msgid is 16 bytes, nonce 12");
   const msgid = b64u(fresh2.msgid);
-  const ct2 = aesGcmSeal(messageKey(secret, b), fresh2.nonce, utf8(JSON.stringify(m9)), associatedData(b, msgid));
+  const ct2 = aesGcmSeal(messageKey(secret, b), fresh2.nonce, utf8(JSON.stringify(m10)), associatedData(b, msgid));
   return `e2e1.${msgid}.${b64u(fresh2.nonce)}.${b64u(ct2)}`;
 }
-function idempotentFresh(secret, b, idempotencyKey2, m9) {
-  const info = utf8(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey2}\0${JSON.stringify(m9)}`);
+function idempotentFresh(secret, b, idempotencyKey2, m10) {
+  const info = utf8(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey2}\0${JSON.stringify(m10)}`);
   const out2 = hkdfSha256(secret, utf8(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
   return { msgid: out2.slice(0, MSGID_BYTES), nonce: out2.slice(MSGID_BYTES) };
 }
@@ -2442,9 +2485,9 @@ function secretBytes(text) {
 }
 function sealOutgoing(secret, b, input, idempotencyKey2) {
   const counts = {};
-  const m9 = input.json !== void 0 ? { t: "json", j: sanitizeJson(input.json, counts) } : { t: "text", j: sanitizeText(input.text ?? "", counts).text };
+  const m10 = input.json !== void 0 ? { t: "json", j: sanitizeJson(input.json, counts) } : { t: "text", j: sanitizeText(input.text ?? "", counts).text };
   const key = secretBytes(secret);
-  const envelope = seal(key, b, m9, idempotencyKey2 ? idempotentFresh(key, b, idempotencyKey2, m9) : fresh());
+  const envelope = seal(key, b, m10, idempotencyKey2 ? idempotentFresh(key, b, idempotencyKey2, m10) : fresh());
   return { envelope, redactions: Object.entries(counts).map(([type, count]) => ({ type, count })) };
 }
 function checkGreeting(secret, envelope) {
@@ -2497,16 +2540,16 @@ var init_e2e_client = __esm({
         await this.state.saveSeen(this.sessionId, this.agentId, lines.join(""));
         this.dirty = false;
       }
-      open(m9) {
-        if (m9.type === "system") return m9;
-        const greeting = m9.type === "greeting";
-        const b = greeting ? { kind: "greeting", sessionId: "", sender: "" } : { kind: "msg", sessionId: this.sessionId, sender: String(m9.agentId ?? "") };
-        const { text: _t2, json: _j, ...meta } = m9;
+      open(m10) {
+        if (m10.type === "system") return m10;
+        const greeting = m10.type === "greeting";
+        const b = greeting ? { kind: "greeting", sessionId: "", sender: "" } : { kind: "msg", sessionId: this.sessionId, sender: String(m10.agentId ?? "") };
+        const { text: _t2, json: _j, ...meta } = m10;
         const failed = (reason) => ({ ...meta, e2e: "failed", reason });
-        if (m9.json !== void 0) return failed("not_sealed");
-        const o = open2(this.secret, b, m9.text);
+        if (m10.json !== void 0) return failed("not_sealed");
+        const o = open2(this.secret, b, m10.text);
         if (!o.ok) return failed(o.reason);
-        const cursor = String(m9.cursor);
+        const cursor = String(m10.cursor);
         const before = this.seen.get(o.msgid);
         if (before !== void 0 && before !== cursor) return { ...meta, e2e: "replay", reason: `already received at cursor ${before}` };
         if (before === void 0) {
@@ -2603,22 +2646,22 @@ function messageText(t) {
   const s = String(t ?? "");
   return indentedText(s.slice(0, 16e3), 6) + (s.length > 16e3 ? " \u2026" : "");
 }
-function messageLine(m9) {
-  const unverified = m9.agentId !== "system" && m9.verified !== true;
-  const who = m9.mine === true ? "you" : m9.agentId === "system" ? "\u2699\uFE0F  system" : shown(m9.agentId, 200);
-  if (m9.e2e === "failed") return `  [#${shown(m9.cursor, 40)}] ${who}: \u26A0\uFE0F  an end-to-end message that could not be opened (${shown(m9.reason, 100)}): not shown`;
-  if (m9.e2e === "replay") return `  [#${shown(m9.cursor, 40)}] ${who}: \u26A0\uFE0F  a replayed end-to-end message (${shown(m9.reason, 100)}): not shown again`;
-  const body = m9.text === "" && m9.json !== void 0 ? JSON.stringify(m9.json) : m9.text;
-  return `  [#${shown(m9.cursor, 40)}] ${who}${unverified ? " \u26A0\uFE0F (unverified)" : ""}: ${messageText(body)}`;
+function messageLine(m10) {
+  const unverified = m10.agentId !== "system" && m10.verified !== true;
+  const who = m10.mine === true ? "you" : m10.agentId === "system" ? "\u2699\uFE0F  system" : shown(m10.agentId, 200);
+  if (m10.e2e === "failed") return `  [#${shown(m10.cursor, 40)}] ${who}: \u26A0\uFE0F  an end-to-end message that could not be opened (${shown(m10.reason, 100)}): not shown`;
+  if (m10.e2e === "replay") return `  [#${shown(m10.cursor, 40)}] ${who}: \u26A0\uFE0F  a replayed end-to-end message (${shown(m10.reason, 100)}): not shown again`;
+  const body = m10.text === "" && m10.json !== void 0 ? JSON.stringify(m10.json) : m10.text;
+  return `  [#${shown(m10.cursor, 40)}] ${who}${unverified ? " \u26A0\uFE0F (unverified)" : ""}: ${messageText(body)}`;
 }
 function pollHints(send2, poll2, b) {
-  const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m9) => m9 !== null && typeof m9 === "object");
+  const items = (v2) => (Array.isArray(v2) ? v2 : []).filter((m10) => m10 !== null && typeof m10 === "object");
   const messages = items(b.messages);
   if (messages.length) {
     err(`\u{1F4AC} Received ${messages.length} message(s)`);
-    const unverified = (m9) => m9.agentId !== "system" && m9.verified !== true;
-    for (const m9 of messages) err(messageLine(m9));
-    if (messages.some((m9) => m9.e2e === "failed")) err("\u26A0\uFE0F  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session's key. Do not trust the server with it.");
+    const unverified = (m10) => m10.agentId !== "system" && m10.verified !== true;
+    for (const m10 of messages) err(messageLine(m10));
+    if (messages.some((m10) => m10.e2e === "failed")) err("\u26A0\uFE0F  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session's key. Do not trust the server with it.");
     if (messages.some(unverified)) err("\u26A0\uFE0F  (unverified): sent without the agent's session key; anyone who knows the session id could have sent it as that agent.");
     err(`\u{1F4A1} Tip: reply with: ${send2} "Your message"`);
   } else {
@@ -2626,7 +2669,7 @@ function pollHints(send2, poll2, b) {
   }
   if (Array.isArray(b.members)) {
     err("Members:");
-    for (const m9 of items(b.members)) err(`  ${shown(m9.agentId, 200)} (last seen ${shown(m9.lastSeenAt, 40)})`);
+    for (const m10 of items(b.members)) err(`  ${shown(m10.agentId, 200)} (last seen ${shown(m10.lastSeenAt, 40)})`);
   }
   err(`\u{1F4A1} Tip: wait for the next message: ${poll2}`);
 }
@@ -2950,17 +2993,17 @@ function unwrapPasted(text) {
   return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
 }
 function parsePairingLink(text) {
-  const m9 = LINK.exec(unwrapPasted(text).slice(0, 2048));
-  if (!m9) return null;
+  const m10 = LINK.exec(unwrapPasted(text).slice(0, 2048));
+  if (!m10) return null;
   let raw;
   try {
-    raw = decodeURIComponent(m9[2] ?? m9[3]);
+    raw = decodeURIComponent(m10[2] ?? m10[3]);
   } catch {
     return null;
   }
   let server;
   try {
-    server = new URL(m9[1]);
+    server = new URL(m10[1]);
   } catch {
     return null;
   }
@@ -2990,12 +3033,12 @@ var init_pairing_link = __esm({
 // src/nexus/watch.ts
 function refusal(e) {
   if (!(e instanceof NetworkError)) return null;
-  const m9 = /HTTP (\d{3}) ([\s\S]*)$/.exec(e.message);
-  if (!m9) return null;
-  const status = Number(m9[1]);
+  const m10 = /HTTP (\d{3}) ([\s\S]*)$/.exec(e.message);
+  if (!m10) return null;
+  const status = Number(m10[1]);
   let body = { error: "http_error", status };
   try {
-    const parsed = JSON.parse(m9[2]);
+    const parsed = JSON.parse(m10[2]);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = { ...parsed, status };
   } catch {
   }
@@ -3040,25 +3083,25 @@ async function watchSession(client, sessionId, agentId, opts) {
       try {
         for await (const ev of stream2.events) {
           if (ev.kind !== "data") continue;
-          let m9;
+          let m10;
           try {
             const parsed = JSON.parse(ev.data);
             if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) continue;
-            m9 = parsed;
+            m10 = parsed;
           } catch {
             continue;
           }
-          if (m9.type === "expired") {
-            if (m9.reason === "closed") return { ...r, ended: "closed", error: { error: "session_not_found", reason: "closed", message: "the session was closed by its creator" } };
+          if (m10.type === "expired") {
+            if (m10.reason === "closed") return { ...r, ended: "closed", error: { error: "session_not_found", reason: "closed", message: "the session was closed by its creator" } };
             return { ...r, ended: "expired", error: { error: "session_not_found", message: "the session has expired" } };
           }
-          if (m9.type === "error") return { ...r, ended: "refused", error: m9 };
-          if (!validCursor(m9.cursor)) continue;
-          r.cursor = m9.cursor;
+          if (m10.type === "error") return { ...r, ended: "refused", error: m10 };
+          if (!validCursor(m10.cursor)) continue;
+          r.cursor = m10.cursor;
           r.messages++;
-          if (m9.mine !== true) r.fromOthers++;
-          await opts.onMessage(m9);
-          await opts.saveCursor?.(m9.cursor);
+          if (m10.mine !== true) r.fromOthers++;
+          await opts.onMessage(m10);
+          await opts.saveCursor?.(m10.cursor);
           if (opts.maxMessages !== void 0 && r.fromOthers >= opts.maxMessages) {
             stream2.close();
             return { ...r, ended: "max_messages" };
@@ -3241,7 +3284,7 @@ var init_agent = __esm({
         });
         const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : void 0;
         if (reader && r.body) {
-          r.body = { ...r.body, messages: r.body.messages.map((m9) => m9 && typeof m9 === "object" ? reader.open(m9) : m9), e2e: true };
+          r.body = { ...r.body, messages: r.body.messages.map((m10) => m10 && typeof m10 === "object" ? reader.open(m10) : m10), e2e: true };
           delete r.body.notice;
         }
         return thenSave(r, async (b) => {
@@ -3261,8 +3304,8 @@ var init_agent = __esm({
         const after = explicit ? opts.after : saved.cursor;
         const key = keyFor(saved, agentId);
         const reader = await this.reader(saved, agentId);
-        const onMessage = reader ? async (m9) => {
-          const opened = reader.open(m9);
+        const onMessage = reader ? async (m10) => {
+          const opened = reader.open(m10);
           await reader.save();
           await opts.onMessage(opened);
         } : opts.onMessage;
@@ -3713,19 +3756,19 @@ function processAlive(pid, start) {
   return now === null || now === start;
 }
 function ownerAlive(text) {
-  const m9 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
-  if (!m9) return null;
-  return processAlive(Number(m9[1]), m9[2] === "-" ? null : m9[2]);
+  const m10 = /^pid=(\d+) start=(\S+)\n$/.exec(text);
+  if (!m10) return null;
+  return processAlive(Number(m10[1]), m10[2] === "-" ? null : m10[2]);
 }
 async function list(files, dir) {
   const names = await files.list(dir);
   let highest = -1;
   const free = /* @__PURE__ */ new Set();
   for (const n of names) {
-    const m9 = /^(\d+)(\.free)?$/.exec(n);
-    if (!m9) continue;
-    const g2 = Number(m9[1]);
-    if (m9[2]) free.add(g2);
+    const m10 = /^(\d+)(\.free)?$/.exec(n);
+    if (!m10) continue;
+    const g2 = Number(m10[1]);
+    if (m10[2]) free.add(g2);
     else if (g2 > highest) highest = g2;
   }
   return { highest, free, names };
@@ -3790,8 +3833,8 @@ async function livePid(files, dir) {
   const l3 = await list(files, dir);
   if (l3.highest < 0 || l3.free.has(l3.highest)) return null;
   const text = await files.readText(join(dir, String(l3.highest))).catch(() => "");
-  const m9 = /^pid=(\d+) /.exec(text);
-  return m9 && ownerAlive(text) ? Number(m9[1]) : null;
+  const m10 = /^pid=(\d+) /.exec(text);
+  return m10 && ownerAlive(text) ? Number(m10[1]) : null;
 }
 async function holdFileLock(path, opts = {}) {
   const dir = `${path}.locks`;
@@ -3920,13 +3963,14 @@ var init_data_dir_lock = __esm({
 });
 
 // src/store/nexus-store.ts
-var StorageUnavailable;
+var StorageUnavailable, isThenable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
     StorageUnavailable = class extends CodedError {
     };
+    isThenable = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -4116,8 +4160,8 @@ var init_journal = __esm({
         }
         this.snapshotBytes = written;
         for (const f of await this.fs.readdir(this.dir).catch(() => [])) {
-          const m9 = JOURNAL.exec(f);
-          if (m9 && Number(m9[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
+          const m10 = JOURNAL.exec(f);
+          if (m10 && Number(m10[1]) < covered) await this.fs.rm(join(this.dir, f), { force: true }).catch(() => {
           });
         }
       }
@@ -4231,14 +4275,14 @@ var init_message_log = __esm({
       append(sid2, messages) {
         let l3 = this.lists.get(sid2);
         if (!l3) this.lists.set(sid2, l3 = { greeting: null, items: [], start: 0, bytes: 0 });
-        for (const m9 of messages) {
+        for (const m10 of messages) {
           this.appended++;
-          const bytes = Buffer.byteLength(m9.wire);
-          if (m9.cursor === 0 && !l3.greeting && l3.items.length === 0) {
-            l3.greeting = { m: m9, bytes };
+          const bytes = Buffer.byteLength(m10.wire);
+          if (m10.cursor === 0 && !l3.greeting && l3.items.length === 0) {
+            l3.greeting = { m: m10, bytes };
             continue;
           }
-          const node = { sid: sid2, m: m9, bytes, seq: this.seq++, older: this.newest, newer: null };
+          const node = { sid: sid2, m: m10, bytes, seq: this.seq++, older: this.newest, newer: null };
           if (this.newest) this.newest.newer = node;
           else this.oldest = node;
           this.newest = node;
@@ -4358,7 +4402,8 @@ var init_memory_nexus_store = __esm({
       async getSession(id) {
         return this.sessions.get(id) ?? null;
       }
-      async updateSession(id, fn) {
+      /** At once: nothing to wait for in memory (no promise on the hot path). */
+      updateSession(id, fn) {
         return this.apply(id, fn(this.sessions.get(id) ?? null));
       }
       /** Applies an update in memory and keeps the indexes and counters in step. */
@@ -4394,7 +4439,7 @@ var init_memory_nexus_store = __esm({
       async listSessions() {
         return [...this.sessions.values()];
       }
-      async messagesAfter(sessionId, after, limit, maxBytes) {
+      messagesAfter(sessionId, after, limit, maxBytes) {
         return this.log.after(sessionId, after, limit, maxBytes);
       }
       async counts() {
@@ -4513,11 +4558,11 @@ var init_nexus_journal_lines = __esm({
 });
 
 // src/store/message-journal.ts
-function messageLine2(sid2, m9, expiresAt, arrival) {
+function messageLine2(sid2, m10, expiresAt, arrival) {
   const e = expiresAt === void 0 ? "" : `,"e":${expiresAt}`;
-  const a = m9.author === void 0 ? "" : `,"a":${JSON.stringify(m9.author)}`;
+  const a = m10.author === void 0 ? "" : `,"a":${JSON.stringify(m10.author)}`;
   const q2 = arrival === void 0 ? "" : `,"q":${arrival}`;
-  return `{"m":${JSON.stringify(sid2)},"n":${m9.cursor}${e}${a}${q2},"w":${m9.wire}}
+  return `{"m":${JSON.stringify(sid2)},"n":${m10.cursor}${e}${a}${q2},"w":${m10.wire}}
 `;
 }
 function replayRecord(into, r) {
@@ -4534,8 +4579,8 @@ function replayRecord(into, r) {
   into.last.set(rec.m, n);
   if (typeof rec.e === "number" && rec.e > s.expiresAt) s.expiresAt = rec.e;
   const wire = JSON.stringify(rec.w);
-  const m9 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
-  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m9, q: rec.q } : { sid: rec.m, m: m9 });
+  const m10 = typeof rec.a === "string" ? { cursor: n, wire, author: rec.a } : { cursor: n, wire };
+  into.messages.push(typeof rec.q === "number" ? { sid: rec.m, m: m10, q: rec.q } : { sid: rec.m, m: m10 });
 }
 function liveAfterReplay(r, now) {
   const sessions = [];
@@ -4547,7 +4592,7 @@ function liveAfterReplay(r, now) {
   const live = new Set(sessions.map((s) => s.sessionId));
   const snap = r.messages.filter((x2) => x2.q !== void 0).sort((a, b) => a.q - b.q);
   const rest = r.messages.filter((x2) => x2.q === void 0);
-  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid: sid2, m: m9 }) => ({ sid: sid2, m: m9 })) };
+  return { sessions, messages: [...snap, ...rest].filter((x2) => live.has(x2.sid)).map(({ sid: sid2, m: m10 }) => ({ sid: sid2, m: m10 })) };
 }
 var emptyReplay;
 var init_message_journal = __esm({
@@ -4582,6 +4627,7 @@ var init_session_flights = __esm({
       async idle() {
         while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l3) => l3.tail));
       }
+      /** At once when there is nothing to write and nothing in flight (a poll's slide); else a promise. */
       run(id, fn) {
         const lane = this.lanes.get(id);
         if (lane && (lane.blocked || lane.waiting.length)) return this.wait(lane, id, fn, false);
@@ -4589,7 +4635,13 @@ var init_session_flights = __esm({
       }
       wait(lane, id, fn, first) {
         return new Promise((resolve2, reject) => {
-          const go = () => void this.step(id, fn).then(resolve2, reject);
+          const go = () => {
+            try {
+              void Promise.resolve(this.step(id, fn)).then(resolve2, reject);
+            } catch (e) {
+              reject(e);
+            }
+          };
           if (first) lane.waiting.unshift(go);
           else lane.waiting.push(go);
         });
@@ -4622,13 +4674,9 @@ var init_session_flights = __esm({
         l3.tail = before.then(() => p.then(noop, noop)).then(() => this.settle(id, l3));
         return p;
       }
-      /** Nothing in flight and nothing to write: applied now. */
+      /** Nothing in flight and nothing to write: applied now, and answered at once. */
       now(id, u) {
-        try {
-          return Promise.resolve(this.hooks.apply(id, u, "none"));
-        } catch (e) {
-          return Promise.reject(e);
-        }
+        return this.hooks.apply(id, u, "none");
       }
       settle(id, l3) {
         if (--l3.inFlight > 0) return;
@@ -4695,7 +4743,7 @@ var init_nexus_file_store = __esm({
         await this.journal.load((r) => replayRecord(replayed2, r));
         const live = liveAfterReplay(replayed2, now);
         for (const s of live.sessions) this.apply(s.sessionId, { next: s, result: null });
-        for (const { sid: sid2, m: m9 } of live.messages) this.log.append(sid2, [m9]);
+        for (const { sid: sid2, m: m10 } of live.messages) this.log.append(sid2, [m10]);
         try {
           await this.compact();
           await this.fs.rm(legacy, { recursive: true, force: true });
@@ -4736,7 +4784,7 @@ var init_nexus_file_store = __esm({
       write(id, base, u, kind) {
         const s = u.next ?? base;
         let text = kind === "material" && u.next ? upsertLine(u.next, u.next.headCursor, !base) : "";
-        for (const m9 of u.append ?? []) text += messageLine2(id, m9, s?.expiresAt);
+        for (const m10 of u.append ?? []) text += messageLine2(id, m10, s?.expiresAt);
         const written = this.journal.append(text);
         if (!this.compactFailed && this.journal.bytesSinceSnapshot > this.journalLimit()) void this.maintain();
         return written;
@@ -4812,9 +4860,9 @@ var init_nexus_file_store = __esm({
           }
         }
         for (const session of this.log.entries()) {
-          for (const { sid: sid2, m: m9, seq } of session) {
+          for (const { sid: sid2, m: m10, seq } of session) {
             if (!this.sessions.has(sid2)) break;
-            chunk += messageLine2(sid2, m9, void 0, seq);
+            chunk += messageLine2(sid2, m10, void 0, seq);
             n++;
           }
           if (chunk.length >= 1 << 20 || n >= SLICE) {
@@ -5066,7 +5114,13 @@ function requirementAfter(a, use) {
   return use === "send" ? a.keyRequired ?? "send" : "all";
 }
 function checkMemberKey(s, agentId, key, use, opts) {
-  const a = s.agents.find((x2) => x2.agentId === agentId);
+  let a;
+  for (const x2 of s.agents) {
+    if (x2.agentId === agentId) {
+      a = x2;
+      break;
+    }
+  }
   if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
   const required = a.keyRequired === "all" || a.keyRequired === "send" && use === "send";
   if (!key) {
@@ -5156,16 +5210,19 @@ function iso(ms) {
   isoCache[1] = text;
   return text;
 }
-function stored(m9) {
-  const id = JSON.stringify(m9.agentId);
-  const json2 = m9.json !== void 0 ? `,"json":${JSON.stringify(m9.json)}` : "";
-  const creator = m9.creatorAgentId !== void 0 ? `,"creatorAgentId":${JSON.stringify(m9.creatorAgentId)}` : "";
-  const wire = `{"id":${JSON.stringify(m9.id)},"cursor":"${m9.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m9.text)}${json2},"verified":${m9.verified},"createdAt":"${iso(m9.createdAt)}","expiresAt":"${iso(m9.expiresAt)}","type":"${m9.type}"${m9.sanitized ? ',"sanitized":true' : ""}${creator}}`;
-  const author = m9.type === "message" ? m9.agentId : m9.creatorAgentId;
-  return author === void 0 ? { cursor: m9.cursor, wire } : { cursor: m9.cursor, wire, author };
+function jsonString(text) {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
-function wireFor(m9, reader) {
-  return `${m9.wire.slice(0, -1)},"mine":${m9.author === reader}}`;
+function stored(m10) {
+  const id = jsonString(m10.agentId);
+  const json2 = m10.json !== void 0 ? `,"json":${JSON.stringify(m10.json)}` : "";
+  const creator = m10.creatorAgentId !== void 0 ? `,"creatorAgentId":${jsonString(m10.creatorAgentId)}` : "";
+  const wire = `{"id":${jsonString(m10.id)},"cursor":"${m10.cursor}","agentId":${id},"from":${id},"text":${jsonString(m10.text)}${json2},"verified":${m10.verified},"createdAt":"${iso(m10.createdAt)}","expiresAt":"${iso(m10.expiresAt)}","type":"${m10.type}"${m10.sanitized ? ',"sanitized":true' : ""}${creator}}`;
+  const author = m10.type === "message" ? m10.agentId : m10.creatorAgentId;
+  return author === void 0 ? { cursor: m10.cursor, wire } : { cursor: m10.cursor, wire, author };
+}
+function wireFor(m10, reader) {
+  return `${m10.wire.slice(0, -1)},"mine":${m10.author === reader}}`;
 }
 function statusView(s) {
   return {
@@ -5189,13 +5246,20 @@ function nextCursor(messages, after, head) {
 }
 function pollBody(page2, more, after, s, members, reader) {
   const list2 = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : "";
-  return `{"messages":[${page2.map((m9) => wireFor(m9, reader)).join(",")}],"nextCursor":${JSON.stringify(nextCursor(page2, after, s.headCursor))},"hasMore":${more}${list2}}`;
+  let messages = "";
+  for (let i = 0; i < page2.length; i++) messages += i ? `,${wireFor(page2[i], reader)}` : wireFor(page2[i], reader);
+  return `{"messages":[${messages}],"nextCursor":"${nextCursor(page2, after, s.headCursor)}","hasMore":${more}${list2}}`;
 }
-var isoCache;
+function sendBody(r) {
+  if (r.redacted !== void 0 || r.redactions !== void 0 || r.warning !== void 0) return JSON.stringify(r);
+  return `{"ok":true,"id":${jsonString(r.id)},"messageId":${jsonString(r.messageId)},"cursor":${jsonString(r.cursor)},"expiresAt":${jsonString(r.expiresAt)},"verified":${r.verified}}`;
+}
+var isoCache, NEEDS_ESCAPE;
 var init_views = __esm({
   "src/nexus/server/views.ts"() {
     "use strict";
     isoCache = [NaN, "", NaN, ""];
+    NEEDS_ESCAPE = /["\\\x00-\x1f\ud800-\udfff]/;
   }
 });
 
@@ -5212,9 +5276,17 @@ function systemMessage(s, cursor, text, type, fx) {
   return stored({ id: fx.messageId, cursor, agentId: "system", text, verified: true, createdAt: fx.now, expiresAt: s.expiresAt, type, ...creator });
 }
 function touch(s, agentId, now, slideTtl, headCursor = s.headCursor) {
-  const agents = s.agents.map(
-    (a) => a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...a.keyRequired ? { keyRequired: a.keyRequired } : {} } : a
-  );
+  const agents = new Array(s.agents.length);
+  for (let i = 0; i < agents.length; i++) {
+    const a = s.agents[i];
+    if (a.agentId !== agentId) {
+      agents[i] = a;
+      continue;
+    }
+    const b = { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash };
+    if (a.keyRequired) b.keyRequired = a.keyRequired;
+    agents[i] = b;
+  }
   return {
     sessionId: s.sessionId,
     ttl: s.ttl,
@@ -5318,27 +5390,15 @@ function postMessage(s, input, fx) {
   }
   const { verified, s: checked } = checkMemberKey(s, agentId, input.key, "send", { strict: input.strict, notMember: "forbidden" });
   const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
-  const msg = {
-    id: fx.messageId,
-    cursor: next.headCursor,
-    agentId,
-    text,
-    ...json2 !== void 0 ? { json: json2 } : {},
-    verified,
-    createdAt: fx.now,
-    expiresAt: next.expiresAt,
-    type: "message",
-    ...redactions.length ? { sanitized: true } : {}
-  };
-  const result = {
-    ok: true,
-    id: msg.id,
-    messageId: msg.id,
-    cursor: String(msg.cursor),
-    expiresAt: iso(msg.expiresAt),
-    verified,
-    ...redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING2 } : {}
-  };
+  const msg = { id: fx.messageId, cursor: next.headCursor, agentId, text, verified, createdAt: fx.now, expiresAt: next.expiresAt, type: "message" };
+  if (json2 !== void 0) msg.json = json2;
+  if (redactions.length) msg.sanitized = true;
+  const result = { ok: true, id: msg.id, messageId: msg.id, cursor: String(msg.cursor), expiresAt: iso(msg.expiresAt), verified };
+  if (redactions.length) {
+    result.redacted = true;
+    result.redactions = redactions;
+    result.warning = REDACTED_WARNING2;
+  }
   return { next, append: [stored(msg)], result };
 }
 function pollSession(s, agentId, key, now, slideTtl) {
@@ -5481,15 +5541,21 @@ function createContext(deps) {
       }
       return alive(null, t);
     },
-    async update(id, t, fn) {
+    update(id, t, fn) {
       let changed = false;
-      const result = await store.updateSession(id, (s) => {
+      const result = store.updateSession(id, (s) => {
         const u = fn(alive(s, t));
         changed = Boolean(u.append?.length) || u.next === null || u.next !== void 0 && u.next.agents.length !== s?.agents.length;
         return u;
       });
-      if (changed) wake(id);
-      return result;
+      if (!isThenable(result)) {
+        if (changed) wake(id);
+        return result;
+      }
+      return result.then((r) => {
+        if (changed) wake(id);
+        return r;
+      });
     },
     waiters,
     idempotent,
@@ -5501,6 +5567,7 @@ var init_context = __esm({
   "src/nexus/server/context.ts"() {
     "use strict";
     init_rate_limit();
+    init_nexus_store();
     init_budgets();
     init_idempotency();
     init_ids();
@@ -5512,16 +5579,25 @@ var init_context = __esm({
   }
 });
 
+// builtin:node:buffer
+var m9, isAscii;
+var init_node_buffer = __esm({
+  "builtin:node:buffer"() {
+    m9 = process.getBuiltinModule("node:buffer");
+    isAscii = /* @__PURE__ */ (() => m9.isAscii)();
+  }
+});
+
 // src/nexus/server/json.ts
-function jsonText(status, text, headers = {}) {
-  return { status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: text };
+function jsonText(status, text, headers) {
+  return { status, headers: headers ? { "content-type": JSON_TYPE3, ...headers } : { "content-type": JSON_TYPE3 }, body: text };
 }
-function json(status, body, headers = {}) {
+function json(status, body, headers) {
   return jsonText(status, JSON.stringify(body), headers);
 }
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = utf82.decode(req.body).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf82.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -5539,13 +5615,17 @@ function unexpectedError(e, requestId) {
   }
   return json(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
-var utf82;
+var JSON_TYPE3, utf82, latin1Slice, latin1;
 var init_json = __esm({
   "src/nexus/server/json.ts"() {
     "use strict";
+    init_node_buffer();
     init_nexus_store();
     init_rules();
+    JSON_TYPE3 = "application/json; charset=utf-8";
     utf82 = new TextDecoder();
+    latin1Slice = Buffer.prototype.latin1Slice;
+    latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
   }
 });
 
@@ -6112,7 +6192,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m9, b) => b.startsWith(" ") ? m9 + " " + b.slice(1) : m9 + te(b, m9.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -6122,9 +6202,9 @@ ${d}` : d;
             let p = o.at(-1);
             if (p?.type === "code" || p?.type === "heading" || p?.type === "hr" || p?.type === "html" || p?.type === "table") break;
             if (p?.type === "blockquote") {
-              let k = p, m9 = n.join(`
+              let k = p, m10 = n.join(`
 `), b = k.raw + `
-` + m9.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
+` + m10.replace(this.rules.other.blockquoteSetextReplace2, ""), f = this.blockquote(b);
               o[o.length - 1] = f;
               let R = b.substring(f.raw.length).replace(/^\n/, ""), E = R ? R.split(`
 `).length : 0, T = E ? n.slice(0, -E) : n;
@@ -6133,11 +6213,11 @@ ${T.join(`
 `)}`), s = s.substring(0, s.length - k.text.length) + f.text, n = n.slice(T.length), n.length > 0 && this.rules.other.blockquoteStart.test(n[0])) continue;
               break;
             } else if (p?.type === "list") {
-              let k = p, m9 = k.raw + `
+              let k = p, m10 = k.raw + `
 ` + n.join(`
-`), b = this.list(m9);
+`), b = this.list(m10);
               o[o.length - 1] = b;
-              let f = b.raw.length > k.raw.length ? m9.slice(k.raw.length + 1, b.raw.length).split(`
+              let f = b.raw.length > k.raw.length ? m10.slice(k.raw.length + 1, b.raw.length).split(`
 `).length : 0;
               if (f > 0) {
                 let R = n.slice(0, f).join(`
@@ -6165,8 +6245,8 @@ ${R}`;
             if (!(t = a.exec(e)) || this.rules.block.hr.test(e)) break;
             let k = r();
             e = e.substring(t[0].length);
-            let m9 = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m9, b) : m9.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+            let m10 = t[2].split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X3 = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
@@ -6207,16 +6287,16 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           i.raw = n.slice(0, r()).trimEnd();
           let d = [];
           for (let h of i.items) if (this.lexer.state.top = false, d.push(this.lexer.inlineQueue.length), h.tokens = this.lexer.blockTokens(h.text, []), !i.loose) {
-            let p = h.tokens.filter((m9) => m9.type === "space"), k = p.length > 0 && p.some((m9) => this.rules.other.anyLine.test(m9.raw));
+            let p = h.tokens.filter((m10) => m10.type === "space"), k = p.length > 0 && p.some((m10) => this.rules.other.anyLine.test(m10.raw));
             i.loose = k;
           }
           for (let h = 0; h < i.items.length; h++) {
             let p = i.items[h], k = p.tokens[0];
             if (p.task && (k?.type === "text" || k?.type === "paragraph")) {
               p.text = p.text.replace(this.rules.other.listReplaceTask, ""), k.raw = k.raw.replace(this.rules.other.listReplaceTask, ""), k.text = k.text.replace(this.rules.other.listReplaceTask, "");
-              let m9 = this.lexer.inlineQueue;
-              for (let f = d[h]; f < m9.length; f++) if (m9[f].tokens === k.tokens) {
-                m9[f].src = m9[f].src.replace(this.rules.other.listReplaceTask, "");
+              let m10 = this.lexer.inlineQueue;
+              for (let f = d[h]; f < m10.length; f++) if (m10[f].tokens === k.tokens) {
+                m10[f].src = m10[f].src.replace(this.rules.other.listReplaceTask, "");
                 break;
               }
               let b = this.rules.other.listTaskCheckbox.exec(p.raw);
@@ -6350,7 +6430,7 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
         if (r[4] && n.match(this.rules.other.unicodeAlphaNumeric)) return;
         let h = r[1] || r[3] || "";
         if (!h || !n || d) {
-          let p = [...r[0]].length - 1, k, m9, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
+          let p = [...r[0]].length - 1, k, m10, b = p, f = 0, R = i - a + p, E = !this.options.pedantic && !!c.trim() && (!!h || s === "*" && !u);
           if (s !== "*" && s !== "_") return;
           let T = s === "*" ? this.rules.inline.emStrongRDelimAst : this.rules.inline.emStrongRDelimUnd, U = oe(this, t, s), H = t.length - e.length + p;
           if (U < H) return;
@@ -6358,18 +6438,18 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
           let K = U - H;
           for (T.lastIndex = 0; (r = T.exec(t)) !== null && !(r.index > K); ) {
             if (k = r[1] || r[2] || r[3] || r[4] || r[5] || r[6], !k) continue;
-            if (m9 = [...k].length, r[3] || r[4]) {
-              b += m9;
+            if (m10 = [...k].length, r[3] || r[4]) {
+              b += m10;
               continue;
-            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m9) % 3)) {
+            } else if ((r[5] || r[6] || E) && R % 3 && !((R + m10) % 3)) {
               if (o && (r[5] || r[6])) break;
-              f += m9;
+              f += m10;
               continue;
             }
-            if (b -= m9, b > 0) continue;
-            m9 = Math.min(m9, m9 + b + f);
-            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m9);
-            if (Math.min(p, m9) % 2) {
+            if (b -= m10, b > 0) continue;
+            m10 = Math.min(m10, m10 + b + f);
+            let re2 = [...r[0]][0].length, B = e.slice(0, p + r.index + re2 + m10);
+            if (Math.min(p, m10) % 2) {
               let se = B.slice(1, -1);
               return { type: "em", raw: B, text: se, tokens: this.lexer.inlineTokens(se) };
             }
@@ -6409,8 +6489,8 @@ ${R}`) ? `    ${Z.replace(/^ {0,3}/, "")}` : R;
             }
             if (c -= a, c > 0) continue;
             a = Math.min(a, a + c);
-            let k = [...r[0]][0].length, m9 = e.slice(0, o + r.index + k + a), b = m9.slice(o, -o);
-            return { type: "del", raw: m9, text: b, tokens: this.lexer.inlineTokens(b) };
+            let k = [...r[0]][0].length, m10 = e.slice(0, o + r.index + k + a), b = m10.slice(o, -o);
+            return { type: "del", raw: m10, text: b, tokens: this.lexer.inlineTokens(b) };
           }
         }
       }
@@ -7263,8 +7343,8 @@ Please report this to https://github.com/markedjs/marked.`, e) {
 
 // src/nexus/server/safe-markdown.ts
 function safeHref(destination) {
-  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m9, dec, hex2, name) => {
-    if (name) return REFS[name] ?? m9;
+  const decoded = destination.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));?/g, (m10, dec, hex2, name) => {
+    if (name) return REFS[name] ?? m10;
     const cp = dec !== void 0 ? Number(dec) : Number.parseInt(hex2 ?? "", 16);
     return cp > 0 && cp <= 1114111 ? String.fromCodePoint(cp) : "\uFFFD";
   });
@@ -7695,12 +7775,12 @@ function eventStream(ctx, r) {
                 if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
                 if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
-                for (const m9 of page2.messages) {
-                  if (closed || !write(`id: ${m9.cursor}
-data: ${wireFor(m9, agentId)}
+                for (const m10 of page2.messages) {
+                  if (closed || !write(`id: ${m10.cursor}
+data: ${wireFor(m10, agentId)}
 
 `)) return;
-                  cursor = m9.cursor;
+                  cursor = m10.cursor;
                 }
                 if (!page2.more) break;
               }
@@ -7861,7 +7941,12 @@ async function join2(ctx, req, id) {
   const fx = ctx.freshAgent();
   return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers["x-session-key"], fx)));
 }
-async function send(ctx, req, id) {
+function redactionList(counts) {
+  const out2 = [];
+  for (const type in counts) out2.push({ type, count: counts[type] });
+  return out2;
+}
+function send(ctx, req, id) {
   const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
@@ -7873,21 +7958,26 @@ async function send(ctx, req, id) {
   const counts = {};
   const clean3 = sanitizeText(text ?? "", counts).text;
   const cleanJson = rawJson === void 0 ? void 0 : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
   const sealed = isEnvelope(text) ? text : void 0;
-  const tooLong = sealed !== void 0 && sealed.length > config.maxMessageChars;
-  const input = { agentId, key: req.headers["x-session-key"], text: clean3, json: cleanJson, redactions, strict: config.strictSessionKey, ...sealed ? { sealed } : {}, ...tooLong ? { tooLong: config.maxMessageChars } : {} };
-  const post = async () => {
+  const input = { agentId, key: req.headers["x-session-key"], text: clean3, json: cleanJson, redactions: redactionList(counts), strict: config.strictSessionKey };
+  if (sealed !== void 0) {
+    input.sealed = sealed;
+    if (sealed.length > config.maxMessageChars) input.tooLong = config.maxMessageChars;
+  }
+  const post = () => {
     const fx = ctx.fresh();
-    return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+    const r = ctx.update(id, fx.now, (s) => postMessage(s, input, fx));
+    return isThenable(r) ? r.then(sent) : sent(r);
   };
   const idem = idempotencyKey(req.headers["idempotency-key"]);
   if (idem === void 0) return post();
-  checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
-  const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
-  return ctx.idempotent.run(id, agentId, idem, message, post);
+  return (async () => {
+    checkMemberKey(await ctx.live(id), agentId, input.key, "send", { strict: config.strictSessionKey, notMember: "forbidden" });
+    const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
+    return ctx.idempotent.run(id, agentId, idem, message, async () => post());
+  })();
 }
-async function poll(ctx, req, id) {
+function poll(ctx, req, id) {
   const agentId = requestAgent(req);
   const after = parseAfter(req.query.get("after"));
   const limitRaw = req.query.get("limit");
@@ -7900,11 +7990,18 @@ async function poll(ctx, req, id) {
   const members = req.query.get("members") === "true";
   const t = ctx.now();
   const key = req.headers["x-session-key"];
-  const s = await ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
-  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-  if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s, members, agentId)), s, req);
-  if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return markE2e(await parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) }, req.signal), s, req);
+  const answer3 = (s2, page2) => {
+    const { messages, more } = page2;
+    if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s2, members, agentId)), s2, req);
+    if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
+    return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1e3) }, req.signal).then((r) => markE2e(r, s2, req));
+  };
+  const read = (s2) => {
+    const page2 = ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+    return isThenable(page2) ? page2.then((p) => answer3(s2, p)) : answer3(s2, page2);
+  };
+  const s = ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
+  return isThenable(s) ? s.then(read) : read(s);
 }
 async function stream(ctx, req, id) {
   const agentId = requestAgent(req);
@@ -7930,10 +8027,21 @@ async function leave(ctx, req, id, pathAgent) {
   if (!key) throw apiError(401, "missing_session_key", "X-Session-Key header is required to leave");
   return json(200, await ctx.update(id, ctx.now(), (s) => leaveSession(s, agentId, key)));
 }
-var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, S2, sessionRoutes;
+function messagesPathId(path) {
+  const start = path.startsWith("/v1/sessions/") ? 13 : path.startsWith("/v1/session/") ? 12 : -1;
+  if (start < 0 || !path.endsWith("/messages")) return null;
+  const end = path.length - 9;
+  if (end <= start || path.indexOf("/", start) !== end) return null;
+  return path.slice(start, end);
+}
+function messagesHandler(method) {
+  return method === "POST" ? send : method === "GET" || method === "HEAD" ? poll : void 0;
+}
+var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, sent, S2, sessionRoutes;
 var init_routes_sessions = __esm({
   "src/nexus/server/routes-sessions.ts"() {
     "use strict";
+    init_nexus_store();
     init_crypto();
     init_auth();
     init_budgets();
@@ -7949,6 +8057,7 @@ var init_routes_sessions = __esm({
     init_views();
     POLL_LIMIT_DEFAULT = 100;
     POLL_LIMIT_MAX = 500;
+    sent = (r) => jsonText(201, sendBody(r));
     S2 = "/v1/sessions?";
     sessionRoutes = [
       // send and poll first: nearly every request is one of them.
@@ -8046,6 +8155,9 @@ var init_sweep = __esm({
 });
 
 // src/nexus/server/app.ts
+function copyInto(to, from) {
+  for (const k in from) to[k] = from[k];
+}
 function rateLimited(r, config) {
   const headers = {
     "x-ratelimit-limit": String(config.rateLimitMax),
@@ -8060,34 +8172,80 @@ function createSessionServer(deps) {
   const ctx = createContext(deps);
   const { config, now } = ctx;
   const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
-  async function route(req) {
-    if (req.method === "OPTIONS") return { status: 204 };
-    if (req.path !== "/health") {
-      const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config);
+  function dispatch(req) {
+    const hot = messagesHandler(req.method);
+    if (hot !== void 0) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes("%") ? decodeURIComponent(id) : id);
     }
     let pathMatched = false;
-    for (const [method, re2, fn] of ROUTES) {
-      const m9 = re2.exec(req.path);
-      if (!m9) continue;
+    let lastRe = null;
+    let m10 = null;
+    for (let i = 0; i < ROUTES.length; i++) {
+      const [method, re2, fn] = ROUTES[i];
+      if (lastRe === null || re2.source !== lastRe.source) m10 = re2.exec(req.path);
+      lastRe = re2;
+      if (!m10) continue;
       pathMatched = true;
-      if (method === req.method || req.method === "HEAD" && method === "GET") return fn(ctx, req, ...m9.slice(1).map((x2) => x2.includes("%") ? decodeURIComponent(x2) : x2));
+      if (method === req.method || req.method === "HEAD" && method === "GET") {
+        const params = [];
+        for (let k = 1; k < m10.length; k++) params.push(m10[k].includes("%") ? decodeURIComponent(m10[k]) : m10[k]);
+        return fn(ctx, req, ...params);
+      }
     }
     if (pathMatched) throw apiError(405, "method_not_allowed", `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, "not_found", `no route for ${req.method} ${req.path}`);
   }
+  function route(req) {
+    if (req.method === "OPTIONS") return { status: 204 };
+    if (req.path === "/health") return dispatch(req);
+    const r = limiter.hit(req.ip);
+    if (isThenable2(r)) {
+      return r.then((d) => {
+        if (!d.ok) throw rateLimited(d, config);
+        return dispatch(req);
+      });
+    }
+    if (!r.ok) throw rateLimited(r, config);
+    return dispatch(req);
+  }
   let requestSeq = 0;
-  const handler = async (req) => {
-    const incoming = req.headers["x-request-id"];
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
-    const res = await respond(route, req, (e) => unexpectedError(e, requestId));
-    const headers = req.headers.origin === void 0 ? { ...res.headers } : { ...CORS, ...res.headers };
+  let idAt = NaN;
+  let idPrefix = "";
+  const newRequestId = () => {
+    const t = now();
+    if (t !== idAt) {
+      idAt = t;
+      idPrefix = `req_${t.toString(36)}_`;
+    }
+    return idPrefix + (requestSeq++).toString(36);
+  };
+  const finish = (req, res, requestId) => {
+    const headers = {};
+    if (req.headers.origin !== void 0) copyInto(headers, CORS);
+    if (res.headers) copyInto(headers, res.headers);
     headers["x-request-id"] = requestId;
-    return { ...res, headers };
+    const out2 = { status: res.status, headers };
+    if (res.body !== void 0) out2.body = res.body;
+    if (res.stream !== void 0) out2.stream = res.stream;
+    return out2;
+  };
+  const handler = (req) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : newRequestId();
+    const failed = (e) => finish(req, errorToResponse(e, (x2) => unexpectedError(x2, requestId)), requestId);
+    let res;
+    try {
+      res = route(req);
+    } catch (e) {
+      return failed(e);
+    }
+    if (isThenable2(res)) return res.then((r) => finish(req, r, requestId), failed);
+    return finish(req, res, requestId);
   };
   return { handler, sweep: sweeper(ctx.store, now, ctx.quota, ctx.gone), waiters: ctx.waiters };
 }
-var ROUTES, CORS, REQUEST_ID;
+var ROUTES, CORS, REQUEST_ID, isThenable2;
 var init_app = __esm({
   "src/nexus/server/app.ts"() {
     "use strict";
@@ -8109,6 +8267,7 @@ var init_app = __esm({
       "access-control-expose-headers": "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
     };
     REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+    isThenable2 = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -8603,7 +8762,7 @@ var init_nexus_store2 = __esm({
     PAIR_KEEP_MS = 2 * 36e5;
     LAZY_TOUCH_MS = 1e3;
     MAX_ATTEMPTS = 64;
-    decode = (m9) => JSON.parse(m9);
+    decode = (m10) => JSON.parse(m10);
     RedisNexusStore = class {
       constructor(redis, budget = {}) {
         this.redis = redis;
@@ -8632,7 +8791,7 @@ var init_nexus_store2 = __esm({
           if (op === "keep" && !u.append?.length || op === "del" && !prev || op === "keep" && !prev) return u.result;
           if (op === "set" && prev && !u.append?.length && onlyTouched(prev, u.next)) return u.result;
           const next = u.next ?? prev;
-          const appended = (u.append ?? []).flatMap((m9) => [String(m9.cursor), JSON.stringify(m9)]);
+          const appended = (u.append ?? []).flatMap((m10) => [String(m10.cursor), JSON.stringify(m10)]);
           const args = [this.P, id, v2, op, op === "set" ? JSON.stringify(next) : "", next.expiresAt, next.agents.length, next.expiresAt + KEY_GRACE_MS, b.maxPerSession, b.maxBytesPerSession, b.maxBytesTotal, ...appended];
           if (await this.redis.script(UPDATE_SESSION, [], args) !== -1) return u.result;
         }
@@ -8654,10 +8813,10 @@ var init_nexus_store2 = __esm({
           bytes = Buffer.byteLength(out2[0].wire);
         }
         for (const member of kept) {
-          const m9 = decode(member);
-          const size = Buffer.byteLength(m9.wire);
+          const m10 = decode(member);
+          const size = Buffer.byteLength(m10.wire);
           if (out2.length >= limit || out2.length > 0 && bytes + size > maxBytes) return { messages: out2, more: true };
-          out2.push(m9);
+          out2.push(m10);
           bytes += size;
         }
         return { messages: out2, more: false };
@@ -9157,9 +9316,9 @@ async function watch(agent2, saved, agentFor, p) {
     timeoutMs: timeoutS * 1e3,
     ...max ? { maxMessages: max } : {},
     ...after !== void 0 ? { after: after === "0" ? void 0 : after, explicitAfter: true } : {},
-    onMessage: (m9) => {
-      out(jsonLine(m9));
-      err(messageLine(m9));
+    onMessage: (m10) => {
+      out(jsonLine(m10));
+      err(messageLine(m10));
     }
   }).finally(offSignal);
   const summary = { event: "end", reason: stop.signal.aborted ? "signal" : r.ended, sessionId: saved.sessionId, messages: r.messages, fromOthers: r.fromOthers, cursor: r.cursor, reconnects: r.reconnects, ...r.error ? { error: r.error.error ?? "refused", detail: r.error } : {} };
@@ -9340,8 +9499,8 @@ var agent = { name: "agent-id", value: "ID", description: "your agent id (saved 
 var sid = { name: "SESSION_ID", description: "the session id" };
 var X2 = "node {baseDir}/scripts/nexus.mjs";
 var run2 = async () => {
-  const m9 = await Promise.resolve().then(() => (init_nexus_run(), nexus_run_exports));
-  return (p, ctx) => m9.run(p.command, p, ctx);
+  const m10 = await Promise.resolve().then(() => (init_nexus_run(), nexus_run_exports));
+  return (p, ctx) => m10.run(p.command, p, ctx);
 };
 var NEXUS = {
   name: "nexus",

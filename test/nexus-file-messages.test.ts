@@ -26,15 +26,17 @@ const msg = (cursor: number, text: string, agentId = 'a', type: 'message' | 'gre
 
 function create(store: FileNexusStore, id: string, expiresAt?: number): Promise<null> {
   const s = session(id, expiresAt);
-  return store.updateSession(id, () => ({ next: s, append: [msg(0, s.greeting!, 'a', 'greeting')], result: null }));
+  return Promise.resolve(store.updateSession(id, () => ({ next: s, append: [msg(0, s.greeting!, 'a', 'greeting')], result: null })));
 }
 
 /** A send as the app makes it: the head moves, the TTL slides, one message is appended. */
 function send(store: FileNexusStore, id: string, text: string): Promise<number> {
-  return store.updateSession(id, (s) => {
-    const next = { ...s!, headCursor: s!.headCursor + 1 };
-    return { next, append: [msg(next.headCursor, text)], result: next.headCursor };
-  });
+  return Promise.resolve(
+    store.updateSession(id, (s) => {
+      const next = { ...s!, headCursor: s!.headCursor + 1 };
+      return { next, append: [msg(next.headCursor, text)], result: next.headCursor };
+    }),
+  );
 }
 
 async function open(dir: string, opts: FileStoreOptions = {}, now = T0): Promise<FileNexusStore> {

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { messageView, stored, type Message } from '../src/nexus/server/views.ts';
+import fc from 'fast-check';
+import { jsonString, messageView, stored, type Message } from '../src/nexus/server/views.ts';
 import { FileNexusStore } from '../src/store/nexus-file-store.ts';
 import type { SessionRecord } from '../src/store/nexus-store.ts';
 import { waitFor } from './helpers/http.ts';
@@ -113,5 +114,16 @@ describe('the stored message view', () => {
       };
       expect(stored(m).wire).toBe(JSON.stringify(messageView(m)));
     }
+  });
+
+  it('quotes a string exactly as JSON.stringify does (property)', () => {
+    const awkward = fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', ' ', '\u007f', '\u2028', '\ud800', '\udc00', '😀', 'é', 'a');
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.array(awkward).map((a) => a.join('')));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(jsonString(t)).toBe(JSON.stringify(t));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

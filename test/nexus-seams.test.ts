@@ -7,7 +7,7 @@ import type { RateDecision, RateLimiter } from '../src/http/rate-limit.ts';
 import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { MemoryNexusStore } from '../src/store/memory-nexus-store.ts';
-import type { NexusStore, PairRecord, SessionRecord, Update } from '../src/store/nexus-store.ts';
+import type { MaybePromise, NexusStore, PairRecord, SessionRecord, Update } from '../src/store/nexus-store.ts';
 import { call } from './helpers/http.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,7 +41,7 @@ class RetryingStore extends MemoryNexusStore {
     };
   }
 
-  override updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
+  override updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T> {
     return super.updateSession(id, this.twice(fn));
   }
 

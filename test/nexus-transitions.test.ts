@@ -18,6 +18,7 @@ import {
   type PostInput,
 } from '../src/nexus/server/sessions.ts';
 import type { AgentRecord, SessionRecord } from '../src/store/nexus-store.ts';
+import { sendBody } from '../src/nexus/server/views.ts';
 
 const T0 = Date.UTC(2026, 10, 21, 12, 0, 0);
 const KEY_A = 'a'.repeat(64);
@@ -146,6 +147,14 @@ describe('postMessage', () => {
     expect(u.next.agents[0]).toMatchObject({ lastSeenAt: T0 + 5000, keyRequired: 'send' });
     expect(JSON.parse(u.append[0]!.wire)).toMatchObject({ id: 'msg_0123456789abcdef', cursor: '2', agentId: 'a', text: 'hi', json: { n: 1 }, verified: true, type: 'message' });
     expect(u.result).toEqual({ ok: true, id: 'msg_0123456789abcdef', messageId: 'msg_0123456789abcdef', cursor: '2', expiresAt: '2026-11-21T13:00:05Z', verified: true });
+  });
+
+  it('its answer body is JSON.stringify of its result, written out or not', () => {
+    const s = session([agent('a', KEY_A), agent('b', KEY_B)]);
+    for (const over of [{}, { key: undefined }, { text: '[REDACTED:x]', redactions: [{ type: 'x', count: 1 }] }]) {
+      const r = postMessage(s, input(over), fx(5000)).result;
+      expect(sendBody(r)).toBe(JSON.stringify(r));
+    }
   });
 
   it('reports redactions and marks the message sanitized', () => {

@@ -5,7 +5,7 @@
  */
 import { ExpiryHeap } from './expiry-heap.ts';
 import { MessageLog, type MessageBudget, type StoredMessage } from './message-log.ts';
-import type { NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.ts';
+import type { MaybePromise, NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.ts';
 
 export const DEFAULT_MESSAGE_BUDGET: MessageBudget = { maxPerSession: 1000, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
 
@@ -28,7 +28,8 @@ export class MemoryNexusStore implements NexusStore {
     return this.sessions.get(id) ?? null;
   }
 
-  async updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
+  /** At once: nothing to wait for in memory (no promise on the hot path). */
+  updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T> {
     return this.apply(id, fn(this.sessions.get(id) ?? null));
   }
 
@@ -68,7 +69,7 @@ export class MemoryNexusStore implements NexusStore {
     return [...this.sessions.values()];
   }
 
-  async messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): Promise<{ messages: StoredMessage[]; more: boolean }> {
+  messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): MaybePromise<{ messages: StoredMessage[]; more: boolean }> {
     return this.log.after(sessionId, after, limit, maxBytes);
   }
 

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { Journal, nodeFs, type JournalFs } from './journal.ts';
 import { MemoryNexusStore } from './memory-nexus-store.ts';
 import { emptyReplay, liveAfterReplay, messageLine, replayRecord } from './message-journal.ts';
-import type { MessageBudget, SessionRecord, Update } from './nexus-store.ts';
+import type { MaybePromise, MessageBudget, SessionRecord, Update } from './nexus-store.ts';
 import { materialChange, upsertLine, validSession } from './nexus-journal-lines.ts';
 import { SessionFlights, type WriteKind } from './session-flights.ts';
 
@@ -116,7 +116,7 @@ export class FileNexusStore extends MemoryNexusStore {
     }
   }
 
-  override updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
+  override updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T> {
     return this.flights.run(id, fn);
   }
 

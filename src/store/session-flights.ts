@@ -16,7 +16,7 @@
  * A transition `fn` may run twice (a material one found writes in flight: it runs again once
  * they are done), as the NexusStore contract allows (nexus-store.ts updateSession).
  */
-import type { SessionRecord, Update } from './nexus-store.ts';
+import type { MaybePromise, SessionRecord, Update } from './nexus-store.ts';
 
 export type WriteKind = 'material' | 'message' | 'none';
 type AnyUpdate = Update<unknown, SessionRecord>;
@@ -62,7 +62,8 @@ export class SessionFlights {
     while (this.lanes.size) await Promise.all([...this.lanes.values()].map((l) => l.tail));
   }
 
-  run<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
+  /** At once when there is nothing to write and nothing in flight (a poll's slide); else a promise. */
+  run<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T> {
     const lane = this.lanes.get(id);
     if (lane && (lane.blocked || lane.waiting.length)) return this.wait(lane, id, fn, false);
     return this.step(id, fn);
@@ -70,13 +71,19 @@ export class SessionFlights {
 
   private wait<T>(lane: Lane, id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>, first: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const go = () => void this.step(id, fn).then(resolve, reject);
+      const go = () => {
+        try {
+          void Promise.resolve(this.step(id, fn)).then(resolve, reject);
+        } catch (e) {
+          reject(e);
+        }
+      };
       if (first) lane.waiting.unshift(go);
       else lane.waiting.push(go);
     });
   }
 
-  private step<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T> {
+  private step<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T> {
     let lane = this.lanes.get(id);
     const base = lane ? lane.state : this.hooks.stored(id);
     let u: Update<T, SessionRecord>;
@@ -109,13 +116,9 @@ export class SessionFlights {
     return p;
   }
 
-  /** Nothing in flight and nothing to write: applied now. */
-  private now<T>(id: string, u: Update<T, SessionRecord>): Promise<T> {
-    try {
-      return Promise.resolve(this.hooks.apply(id, u, 'none'));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  /** Nothing in flight and nothing to write: applied now, and answered at once. */
+  private now<T>(id: string, u: Update<T, SessionRecord>): T {
+    return this.hooks.apply(id, u, 'none');
   }
 
   private settle(id: string, l: Lane): void {

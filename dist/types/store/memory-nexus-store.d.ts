@@ -1,5 +1,5 @@
 import { MessageLog, type MessageBudget, type StoredMessage } from './message-log.js';
-import type { NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.js';
+import type { MaybePromise, NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.js';
 export declare const DEFAULT_MESSAGE_BUDGET: MessageBudget;
 export declare class MemoryNexusStore implements NexusStore {
     protected readonly sessions: Map<string, SessionRecord>;
@@ -13,11 +13,12 @@ export declare class MemoryNexusStore implements NexusStore {
     private agentCount;
     constructor(budget?: Partial<MessageBudget>);
     getSession(id: string): Promise<SessionRecord | null>;
-    updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
+    /** At once: nothing to wait for in memory (no promise on the hot path). */
+    updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T>;
     /** Applies an update in memory and keeps the indexes and counters in step. */
     protected apply<T>(id: string, u: Update<T, SessionRecord>): T;
     listSessions(): Promise<SessionRecord[]>;
-    messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): Promise<{
+    messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): MaybePromise<{
         messages: StoredMessage[];
         more: boolean;
     }>;

@@ -1,6 +1,6 @@
 import { type JournalFs } from './journal.js';
 import { MemoryNexusStore } from './memory-nexus-store.js';
-import type { MessageBudget, SessionRecord, Update } from './nexus-store.js';
+import type { MaybePromise, MessageBudget, SessionRecord, Update } from './nexus-store.js';
 export interface FileStoreOptions {
     budget?: Partial<MessageBudget>;
     /** File operations (tests inject failures). */
@@ -31,7 +31,7 @@ export declare class FileNexusStore extends MemoryNexusStore {
     load(now: number): Promise<number>;
     /** `sessions/<id>.json`, the layout before the journal; removed once a snapshot holds it. */
     private loadLegacy;
-    updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
+    updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T>;
     /** What must be on disk before a change is applied (session-flights.ts). */
     private writeKind;
     /** A material change writes the whole record (the greeting only when new); each message its line. */

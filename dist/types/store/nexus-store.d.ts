@@ -67,21 +67,30 @@ export interface StoreCounts {
  */
 export declare class StorageUnavailable extends CodedError {
 }
+/**
+ * A value now, or a promise of it: the embedded store answers sends and polls at once (no
+ * promise, no tick of the event loop), a shared or durable one later. Callers await it, or
+ * look (isThenable) and go on at once.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+/** Whether `v` is a promise (of a MaybePromise). */
+export declare const isThenable: <T>(v: MaybePromise<T>) => v is Promise<T>;
 export interface NexusStore {
     getSession(id: string): Promise<SessionRecord | null>;
     /**
-     * Atomic read-modify-write of one session. Resolves once the change is as durable as the
-     * store makes it; rejects with StorageUnavailable (and changes nothing) when it cannot be.
+     * Atomic read-modify-write of one session. Answers (at once, or resolves) once the change is
+     * as durable as the store makes it; throws or rejects with StorageUnavailable (and changes
+     * nothing) when it cannot be, and with what `fn` threw.
      * `fn` may run MORE THAN ONCE: a shared backend runs it again when another instance changed
      * the record in between (optimistic concurrency), and keeps only the last run. So `fn` must
      * be pure: no clock, randomness or I/O inside (draw them before; nexus/server/sessions.ts),
      * nothing it changes outside its return value. What it throws rejects the update unchanged.
      */
-    updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
+    updateSession<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T>;
     /** Every session: for start-up bookkeeping only, never on a request path. */
     listSessions(): Promise<SessionRecord[]>;
     /** Messages with cursor > after, ascending, at most `limit` and about `maxBytes` (MessageLog.after). */
-    messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): Promise<{
+    messagesAfter(sessionId: string, after: number, limit: number, maxBytes: number): MaybePromise<{
         messages: StoredMessage[];
         more: boolean;
     }>;

@@ -16,7 +16,7 @@
  * A transition `fn` may run twice (a material one found writes in flight: it runs again once
  * they are done), as the NexusStore contract allows (nexus-store.ts updateSession).
  */
-import type { SessionRecord, Update } from './nexus-store.js';
+import type { MaybePromise, SessionRecord, Update } from './nexus-store.js';
 export type WriteKind = 'material' | 'message' | 'none';
 type AnyUpdate = Update<unknown, SessionRecord>;
 export interface FlightHooks {
@@ -36,10 +36,11 @@ export declare class SessionFlights {
     /** Whether a material write (carrying the whole record) is in flight or others wait. */
     blocked(id: string): boolean;
     idle(): Promise<void>;
-    run<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): Promise<T>;
+    /** At once when there is nothing to write and nothing in flight (a poll's slide); else a promise. */
+    run<T>(id: string, fn: (s: SessionRecord | null) => Update<T, SessionRecord>): MaybePromise<T>;
     private wait;
     private step;
-    /** Nothing in flight and nothing to write: applied now. */
+    /** Nothing in flight and nothing to write: applied now, and answered at once. */
     private now;
     private settle;
 }

@@ -5,7 +5,7 @@
  * one error path (http/errors.ts respond). State lives in the NexusStore; the clock and
  * randomness are injected.
  */
-import { HttpError, respond } from '../../http/errors.ts';
+import { errorToResponse, HttpError } from '../../http/errors.ts';
 import { FixedWindows, type RateDecision } from '../../http/rate-limit.ts';
 import type { Handler, HttpRequest, HttpResponse } from '../../http/types.ts';
 import type { NexusConfig } from './config.ts';
@@ -14,7 +14,7 @@ import { unexpectedError } from './json.ts';
 import { apiError } from './rules.ts';
 import { closeRoutes } from './routes-close.ts';
 import { pairingRoutes } from './routes-pairing.ts';
-import { sessionRoutes } from './routes-sessions.ts';
+import { messagesHandler, messagesPathId, sessionRoutes } from './routes-sessions.ts';
 import { serviceRoutes } from './routes-service.ts';
 import { sweeper } from './sweep.ts';
 import type { Waiters } from './waiters.ts';
@@ -41,6 +41,10 @@ const CORS = {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+function copyInto(to: Record<string, string>, from: Record<string, string>): void {
+  for (const k in from) to[k] = from[k]!;
+}
+
 function rateLimited(r: RateDecision, config: NexusConfig): HttpError {
   const headers = {
     'x-ratelimit-limit': String(config.rateLimitMax),
@@ -52,38 +56,98 @@ function rateLimited(r: RateDecision, config: NexusConfig): HttpError {
   return new HttpError(429, { error: 'rate_limit_exceeded', message, retryAfter: r.retryAfterSec }, headers);
 }
 
+/** A value or a promise of one (a shared limiter or store answers later; the embedded ones at once). */
+const isThenable = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
+
 export function createSessionServer(deps: SessionServerDeps): SessionServer {
   const ctx = createContext(deps);
   const { config, now } = ctx;
   const limiter = deps.requestLimiter ?? new FixedWindows({ max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, now });
 
-  async function route(req: HttpRequest): Promise<HttpResponse> {
-    if (req.method === 'OPTIONS') return { status: 204 };
-    if (req.path !== '/health') {
-      const r = await limiter.hit(req.ip);
-      if (!r.ok) throw rateLimited(r, config);
+  /** The first route whose path and method match (HEAD runs GET's), else 405 or 404. */
+  function dispatch(req: HttpRequest): Promise<HttpResponse> | HttpResponse {
+    // Send and poll (the first routes of the table) without the walk; anything else walks it.
+    const hot = messagesHandler(req.method);
+    if (hot !== undefined) {
+      const id = messagesPathId(req.path);
+      if (id !== null) return hot(ctx, req, id.includes('%') ? decodeURIComponent(id) : id);
     }
     let pathMatched = false;
-    for (const [method, re, fn] of ROUTES) {
-      const m = re.exec(req.path);
+    let lastRe: RegExp | null = null;
+    let m: RegExpExecArray | null = null;
+    for (let i = 0; i < ROUTES.length; i++) {
+      const [method, re, fn] = ROUTES[i]!;
+      // Neighbours with the same pattern (send and poll) share one match.
+      if (lastRe === null || re.source !== lastRe.source) m = re.exec(req.path);
+      lastRe = re;
       if (!m) continue;
       pathMatched = true;
-      if (method === req.method || (req.method === 'HEAD' && method === 'GET')) return fn(ctx, req, ...m.slice(1).map((x) => (x.includes('%') ? decodeURIComponent(x) : x)));
+      if (method === req.method || (req.method === 'HEAD' && method === 'GET')) {
+        const params: string[] = [];
+        for (let k = 1; k < m.length; k++) params.push(m[k]!.includes('%') ? decodeURIComponent(m[k]!) : m[k]!);
+        return fn(ctx, req, ...params);
+      }
     }
     if (pathMatched) throw apiError(405, 'method_not_allowed', `${req.method} is not allowed on ${req.path}`);
     throw apiError(404, 'not_found', `no route for ${req.method} ${req.path}`);
   }
 
+  /** Rate limit, then the route; no await when the limiter answers at once (the embedded one). */
+  function route(req: HttpRequest): Promise<HttpResponse> | HttpResponse {
+    if (req.method === 'OPTIONS') return { status: 204 };
+    if (req.path === '/health') return dispatch(req);
+    const r = limiter.hit(req.ip);
+    if (isThenable(r)) {
+      return r.then((d) => {
+        if (!d.ok) throw rateLimited(d, config);
+        return dispatch(req);
+      });
+    }
+    if (!r.ok) throw rateLimited(r, config);
+    return dispatch(req);
+  }
+
+  // Request ids: `req_<ms in base 36>_<sequence>`, the prefix made once per millisecond.
   let requestSeq = 0;
-  const handler: Handler = async (req) => {
-    const incoming = req.headers['x-request-id'];
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${now().toString(36)}_${(requestSeq++).toString(36)}`;
-    const res = await respond(route, req, (e) => unexpectedError(e, requestId));
-    // nexus spec §2.1 CORS: browsers send Origin on every cross-origin request (and preflight);
-    // other clients have no use for the four headers.
-    const headers: Record<string, string> = req.headers.origin === undefined ? { ...res.headers } : { ...CORS, ...res.headers };
+  let idAt = NaN;
+  let idPrefix = '';
+  const newRequestId = () => {
+    const t = now();
+    if (t !== idAt) {
+      idAt = t;
+      idPrefix = `req_${t.toString(36)}_`;
+    }
+    return idPrefix + (requestSeq++).toString(36);
+  };
+
+  /** The answer with the request id, and CORS headers for a browser (nexus spec §2.1 CORS). */
+  const finish = (req: HttpRequest, res: HttpResponse, requestId: string): HttpResponse => {
+    // Browsers send Origin on every cross-origin request (and preflight); other clients have
+    // no use for the four headers.
+    // Copied key by key: an object spread of these (dashed) names costs ~10x as much.
+    const headers: Record<string, string> = {};
+    if (req.headers.origin !== undefined) copyInto(headers, CORS);
+    if (res.headers) copyInto(headers, res.headers);
     headers['x-request-id'] = requestId;
-    return { ...res, headers };
+    const out: HttpResponse = { status: res.status, headers };
+    if (res.body !== undefined) out.body = res.body;
+    if (res.stream !== undefined) out.stream = res.stream;
+    return out;
+  };
+
+  // The one error path (http/errors.ts), without a promise in between when the route answers at once.
+  const handler: Handler = (req) => {
+    const incoming = req.headers['x-request-id'];
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : newRequestId();
+    const failed = (e: unknown) => finish(req, errorToResponse(e, (x) => unexpectedError(x, requestId)), requestId);
+    let res: Promise<HttpResponse> | HttpResponse;
+    try {
+      res = route(req);
+    } catch (e) {
+      return failed(e);
+    }
+    if (isThenable(res)) return res.then((r) => finish(req, r, requestId), failed);
+    return finish(req, res, requestId);
   };
 
   return { handler, sweep: sweeper(ctx.store, now, ctx.quota, ctx.gone), waiters: ctx.waiters };

@@ -40,7 +40,13 @@ export function checkMemberKey(
   use: KeyUse,
   opts: { strict: boolean; notMember: 'forbidden' | 'agent_not_in_session' },
 ): KeyCheck {
-  const a = s.agents.find((x) => x.agentId === agentId);
+  let a: AgentRecord | undefined;
+  for (const x of s.agents) {
+    if (x.agentId === agentId) {
+      a = x;
+      break;
+    }
+  }
   if (!a) throw apiError(403, opts.notMember, `agent "${agentId}" has not joined this session`);
   const required = a.keyRequired === 'all' || (a.keyRequired === 'send' && use === 'send');
   if (!key) {

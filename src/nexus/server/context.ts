@@ -5,7 +5,7 @@
  */
 import { FixedWindows, type RateLimiter } from '../../http/rate-limit.ts';
 import type { HttpRequest, HttpResponse } from '../../http/types.ts';
-import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.ts';
+import { isThenable, type MaybePromise, type NexusStore, type SessionRecord, type Update } from '../../store/nexus-store.ts';
 import { StorageQuota, type Quota } from './budgets.ts';
 import type { NexusConfig } from './config.ts';
 import { IdempotentSends, type IdempotencyStore } from './idempotency.ts';
@@ -53,7 +53,7 @@ export interface ServerContext {
    * is stored, a transition that appended messages, removed the session or changed its members
    * wakes the session's waiters.
    */
-  update<T>(id: string, t: number, fn: (s: SessionRecord) => Update<T, SessionRecord>): Promise<T>;
+  update<T>(id: string, t: number, fn: (s: SessionRecord) => Update<T, SessionRecord>): MaybePromise<T>;
   /** Parked polls and open event streams (waiters.ts), woken after each stored change. */
   waiters: Waiters;
   /** Answers of sends made with an Idempotency-Key (idempotency.ts). */
@@ -117,16 +117,22 @@ export function createContext(deps: SessionServerDeps): ServerContext {
       }
       return alive(null, t);
     },
-    async update(id, t, fn) {
+    update(id, t, fn) {
       // The last run of `fn` is the one stored (nexus-store.ts updateSession), so it decides.
       let changed = false;
-      const result = await store.updateSession(id, (s) => {
+      const result = store.updateSession(id, (s) => {
         const u = fn(alive(s, t));
         changed = Boolean(u.append?.length) || u.next === null || (u.next !== undefined && u.next.agents.length !== s?.agents.length);
         return u;
       });
-      if (changed) wake(id);
-      return result;
+      if (!isThenable(result)) {
+        if (changed) wake(id);
+        return result;
+      }
+      return result.then((r) => {
+        if (changed) wake(id);
+        return r;
+      });
     },
     waiters,
     idempotent,

@@ -3,24 +3,32 @@
  * responses, and the server's hook into the one error path (http/errors.ts) for what is not
  * an HttpError.
  */
+import { isAscii } from 'node:buffer';
 import type { HttpRequest, HttpResponse } from '../../http/types.ts';
 import { StorageUnavailable } from '../../store/nexus-store.ts';
 import { apiError, invalidRequest } from './rules.ts';
 
-export function jsonText(status: number, text: string, headers: Record<string, string> = {}): HttpResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: text };
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function jsonText(status: number, text: string, headers?: Record<string, string>): HttpResponse {
+  return { status, headers: headers ? { 'content-type': JSON_TYPE, ...headers } : { 'content-type': JSON_TYPE }, body: text };
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+export function json(status: number, body: unknown, headers?: Record<string, string>): HttpResponse {
   return jsonText(status, JSON.stringify(body), headers);
 }
 
 const utf8 = new TextDecoder();
 
+// Buffer's own latin1 reader, on the bytes as they are (a third of Buffer.from(...).toString('latin1')).
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+const latin1 = (b: Uint8Array): string => (latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1'));
+
 /** An empty body is `{}` (old CLIs renew with no body); anything else must be a JSON object. */
 export function parseBody(req: HttpRequest): Record<string, unknown> {
   if (req.body === null) throw apiError(413, 'payload_too_large', 'request body is larger than 256 KiB');
-  const text = utf8.decode(req.body).trim();
+  // ASCII (the usual body: JSON escapes the rest) reads as latin1, with no decoder in between.
+  const text = (isAscii(req.body) ? latin1(req.body) : utf8.decode(req.body)).trim();
   if (!text) return {};
   let v: unknown;
   try {

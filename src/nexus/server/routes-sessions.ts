@@ -2,11 +2,12 @@
  * The session routes (nexus spec §2.3), under both `/v1/session` and `/v1/sessions`: each
  * parses its request, runs a transition (sessions.ts) through the store, and answers.
  */
-import type { HttpRequest } from '../../http/types.ts';
+import type { HttpRequest, HttpResponse } from '../../http/types.ts';
+import { isThenable, type MaybePromise, type SessionRecord, type StoredMessage } from '../../store/nexus-store.ts';
 import { sha256Text } from '../../opennexus/core/crypto.ts';
 import { checkMemberKey } from './auth.ts';
 import { checkJsonPayload, sessionCost } from './budgets.ts';
-import { requestAgent, type Route, type ServerContext } from './context.ts';
+import { requestAgent, type Route, type RouteHandler, type ServerContext } from './context.ts';
 import { eventStream } from './event-stream.ts';
 import { idempotencyKey } from './idempotency.ts';
 import { json, jsonText, parseBody } from './json.ts';
@@ -14,8 +15,8 @@ import { parkPoll, parseWait, tooManyWaiters } from './long-poll.ts';
 import { apiError, checkAgentId, intField, invalidRequest, parseAfter, stringField } from './rules.ts';
 import { e2eField, e2eRequired, isEnvelope, markE2e, textOrEnvelope } from './e2e-rules.ts';
 import { sanitizeJson, sanitizeText } from './sanitizer.ts';
-import { createSession, joinSession, leaveSession, pollSession, postMessage, renewSession } from './sessions.ts';
-import { pollBody, statusView } from './views.ts';
+import { createSession, joinSession, leaveSession, pollSession, postMessage, renewSession, type PostInput } from './sessions.ts';
+import { pollBody, sendBody, statusView, type SendResult } from './views.ts';
 
 const POLL_LIMIT_DEFAULT = 100;
 const POLL_LIMIT_MAX = 500;
@@ -57,7 +58,17 @@ async function join(ctx: ServerContext, req: HttpRequest, id: string) {
   return json(200, await ctx.update(id, fx.now, (s) => joinSession(s, agentId, req.headers['x-session-key'], fx)));
 }
 
-async function send(ctx: ServerContext, req: HttpRequest, id: string) {
+/** What was redacted, by type (an ordinary message: nothing). */
+function redactionList(counts: Record<string, number>): { type: string; count: number }[] {
+  const out: { type: string; count: number }[] = [];
+  for (const type in counts) out.push({ type, count: counts[type]! });
+  return out;
+}
+
+const sent = (r: SendResult) => jsonText(201, sendBody(r));
+
+/** No await between the request and its answer when the store answers at once (in memory). */
+function send(ctx: ServerContext, req: HttpRequest, id: string): MaybePromise<HttpResponse> {
   const { config } = ctx;
   const agentId = requestAgent(req);
   const body = parseBody(req);
@@ -70,26 +81,31 @@ async function send(ctx: ServerContext, req: HttpRequest, id: string) {
   const counts: Record<string, number> = {};
   const clean = sanitizeText(text ?? '', counts).text;
   const cleanJson = rawJson === undefined ? undefined : sanitizeJson(rawJson, counts);
-  const redactions = Object.entries(counts).map(([type, count]) => ({ type, count }));
   // An envelope is passed on as sent: only an E2E session takes it so (e2e spec §10); a plain
   // session gets the sanitised text, and an envelope longer than a plain text is refused there.
   const sealed = isEnvelope(text) ? text : undefined;
-  const tooLong = sealed !== undefined && sealed.length > config.maxMessageChars;
-  const input = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions, strict: config.strictSessionKey, ...(sealed ? { sealed } : {}), ...(tooLong ? { tooLong: config.maxMessageChars } : {}) };
-  const post = async () => {
+  const input: PostInput = { agentId, key: req.headers['x-session-key'], text: clean, json: cleanJson, redactions: redactionList(counts), strict: config.strictSessionKey };
+  if (sealed !== undefined) {
+    input.sealed = sealed;
+    if (sealed.length > config.maxMessageChars) input.tooLong = config.maxMessageChars;
+  }
+  const post = (): MaybePromise<HttpResponse> => {
     const fx = ctx.fresh();
-    return json(201, await ctx.update(id, fx.now, (s) => postMessage(s, input, fx)));
+    const r = ctx.update(id, fx.now, (s) => postMessage(s, input, fx));
+    return isThenable(r) ? r.then(sent) : sent(r);
   };
   const idem = idempotencyKey(req.headers['idempotency-key']);
   if (idem === undefined) return post();
-  // A repeat speaks for the same member as the first: its key is checked as a send's would be.
-  checkMemberKey(await ctx.live(id), agentId, input.key, 'send', { strict: config.strictSessionKey, notMember: 'forbidden' });
-  // What the message is, as sent (a retry sends the same): a repeat with other content is refused.
-  const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
-  return ctx.idempotent.run(id, agentId, idem, message, post);
+  return (async () => {
+    // A repeat speaks for the same member as the first: its key is checked as a send's would be.
+    checkMemberKey(await ctx.live(id), agentId, input.key, 'send', { strict: config.strictSessionKey, notMember: 'forbidden' });
+    // What the message is, as sent (a retry sends the same): a repeat with other content is refused.
+    const message = sha256Text(JSON.stringify([text ?? null, rawJson ?? null]));
+    return ctx.idempotent.run(id, agentId, idem, message, async () => post());
+  })();
 }
 
-async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
+function poll(ctx: ServerContext, req: HttpRequest, id: string): MaybePromise<HttpResponse> {
   const agentId = requestAgent(req);
   const after = parseAfter(req.query.get('after'));
   const limitRaw = req.query.get('limit');
@@ -102,13 +118,20 @@ async function poll(ctx: ServerContext, req: HttpRequest, id: string) {
   const members = req.query.get('members') === 'true';
   const t = ctx.now();
   const key = req.headers['x-session-key'];
-  // A parked poll is activity too: it slides the TTL here, when it parks (SLIDE_ON_POLL).
-  const s = await ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
+  const answer = (s: SessionRecord, page: { messages: StoredMessage[]; more: boolean }): MaybePromise<HttpResponse> => {
+    const { messages, more } = page;
+    if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s, members, agentId)), s, req);
+    if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
+    return parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) }, req.signal).then((r) => markE2e(r, s, req));
+  };
   // Bounded by count and by bytes; nextCursor is the last message included (nexus spec §2.6).
-  const { messages, more } = await ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-  if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s, members, agentId)), s, req);
-  if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
-  return markE2e(await parkPoll(ctx, { sessionId: id, agentId, after, limit, members, ip: req.ip, waitMs: Math.round(wait * 1000) }, req.signal), s, req);
+  const read = (s: SessionRecord): MaybePromise<HttpResponse> => {
+    const page = ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
+    return isThenable(page) ? page.then((p) => answer(s, p)) : answer(s, page);
+  };
+  // A parked poll is activity too: it slides the TTL here, when it parks (SLIDE_ON_POLL).
+  const s = ctx.update(id, t, (s) => pollSession(s, agentId, key, t, ctx.config.slideOnPoll));
+  return isThenable(s) ? s.then(read) : read(s);
 }
 
 /** Where a stream starts: Last-Event-ID (a reconnect) wins over `after` (nexus spec §2.6). */
@@ -140,6 +163,24 @@ async function leave(ctx: ServerContext, req: HttpRequest, id: string, pathAgent
 }
 
 const S = '/v1/sessions?';
+
+/**
+ * The session id of `/v1/session(s)/<id>/messages`, as the first route's pattern would capture
+ * it (undecoded), or null: send and poll are nearly every request, and this is cheaper than
+ * the table's regex (app.ts tries it first; null means "walk the table").
+ */
+export function messagesPathId(path: string): string | null {
+  const start = path.startsWith('/v1/sessions/') ? 13 : path.startsWith('/v1/session/') ? 12 : -1;
+  if (start < 0 || !path.endsWith('/messages')) return null;
+  const end = path.length - 9;
+  if (end <= start || path.indexOf('/', start) !== end) return null;
+  return path.slice(start, end);
+}
+
+/** The handler of `messages` for `method` (HEAD is GET's), for the path above. */
+export function messagesHandler(method: string): RouteHandler | undefined {
+  return method === 'POST' ? send : method === 'GET' || method === 'HEAD' ? poll : undefined;
+}
 
 export const sessionRoutes: Route[] = [
   // send and poll first: nearly every request is one of them.

@@ -20,7 +20,7 @@ export function checkAgentId(id: string | undefined, where = 'X-Agent-Id'): stri
   if (!AGENT_ID.test(id) || id === '.' || id === '..') {
     throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
   }
-  if (id.toLowerCase() === 'system') throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  if (id.length === 6 && id.toLowerCase() === 'system') throw invalidRequest(where, 'agent id "system" is reserved for server messages');
   return id;
 }
 

@@ -103,10 +103,76 @@ export interface Sanitized {
   redactions: Record<string, number>;
 }
 
+const AWS_PREFIX = /A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)/;
+const UNDERSCORED = /gh[pousr]_|github_pat_|_(?:live|test)_|npm_|hf_/;
+const DASHED = /glpat-|xox[abprse]-|sk-/;
+const COLON = /:\/\/|\d{8}:/;
+/** A label the generic, password and aws_secret rules take, then what must follow it. */
+const LABELLED = /(?:passw(?:or)?d|pwd|key|secret|token)["']?\s*[:=]/i;
+/** `\.[\w-]{6}\.`, the middle of a Discord token, found from each dot (a regex is 2x slower here). */
+function dotted(text: string): boolean {
+  for (let i = text.indexOf('.'); i >= 0 && i + 7 < text.length; i = text.indexOf('.', i + 1)) {
+    if (text.charCodeAt(i + 7) !== 46) continue;
+    let k = i + 1;
+    for (; k < i + 7; k++) {
+      const c = text.charCodeAt(k);
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45)) break;
+    }
+    if (k === i + 7) return true;
+  }
+  return false;
+}
+
+/**
+ * text.includes(literal), searched from its character at `pivot`, a rare one in prose: a
+ * literal that starts with a common letter (`eyJ`) costs includes() ~1 µs on 700 characters.
+ */
+function hasAround(text: string, literal: string, pivot: number): boolean {
+  const c = literal[pivot]!;
+  for (let i = text.indexOf(c, pivot); i >= 0; i = text.indexOf(c, i + 1)) if (text.startsWith(literal, i - pivot)) return true;
+  return false;
+}
+
+/** Whether an `A` is followed by a capital letter (every AWS key prefix is). */
+function capitalAfterA(text: string): boolean {
+  for (let i = text.indexOf('A'); i >= 0; i = text.indexOf('A', i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+/**
+ * False only when no rule can match: every match of every rule contains one of these (a
+ * literal, or a short pattern cheaper than the rule's own): `PRIVATE KEY`, an AWS key prefix,
+ * `aws_secret..._key`/`password`/a generic label followed by `:` or `=`, `gh?_`,
+ * `github_pat_`, `glpat-`, `://` (slack webhook, URL credentials), `xox?-`, `sk-`, `AIza`,
+ * `_live_`/`_test_`, `npm_`, `hf_`, `SG.`, 8 digits and `:`, `.` six characters `.` (Discord),
+ * `eyJ`, `Bearer` and a space. Rules see the text left by the rules before them, so with no
+ * first match there is none later either. An ordinary message costs this scan, ~1 µs for
+ * 700 characters, instead of every rule's (~3 µs); a test checks both give the same.
+ */
+export function mayHoldSecret(text: string): boolean {
+  if (text.includes('PRIVATE KEY') || hasAround(text, 'eyJ', 2) || hasAround(text, 'AIza', 2) || text.includes('Bearer') || text.includes('SG.')) return true;
+  if (capitalAfterA(text) && AWS_PREFIX.test(text)) return true;
+  if (text.includes('_') && UNDERSCORED.test(text)) return true;
+  if (text.includes('-') && DASHED.test(text)) return true;
+  const colon = text.includes(':');
+  if (colon && COLON.test(text)) return true;
+  if ((colon || text.includes('=')) && LABELLED.test(text)) return true;
+  return dotted(text);
+}
+
 export function sanitizeText(input: string, counts: Record<string, number> = {}): Sanitized {
   if (input.length > MAX_SANITIZE_CHARS) {
     throw apiError(413, 'payload_too_large', `a string of more than ${MAX_SANITIZE_CHARS} characters cannot be checked for secrets`);
   }
+  if (!mayHoldSecret(input)) return { text: input, redactions: counts };
+  return sanitizeEveryRule(input, counts);
+}
+
+/** Every rule in turn, without the first look (sanitizeText; tests compare the two). */
+export function sanitizeEveryRule(input: string, counts: Record<string, number> = {}): Sanitized {
   let text = input;
   for (const rule of SECRET_RULES) {
     if (!rule.precheck(text)) continue;

@@ -11,7 +11,7 @@ import { checkMemberKey, checkRenewTtl } from './auth.ts';
 import { e2eRequired } from './e2e-rules.ts';
 import { apiError, invalidRequest } from './rules.ts';
 import { hashSessionKey, keyMatches } from './session-key.ts';
-import { iso, stored, type Message } from './views.ts';
+import { iso, stored, type Message, type SendResult } from './views.ts';
 
 // The opening is the reference's own wording (nexus spec §2.5), kept for clients that look for
 // it; the waiting forms follow, since a cron is only the fallback for agents that cannot wait.
@@ -55,9 +55,17 @@ export function systemMessage(s: SessionRecord, cursor: number, text: string, ty
 /** The agent was seen now; a sliding TTL restarts (nexus spec §2.6). A send also moves the head. */
 export function touch(s: SessionRecord, agentId: string, now: number, slideTtl: boolean, headCursor = s.headCursor): SessionRecord {
   // Written out rather than spread: this runs on every send and poll.
-  const agents = s.agents.map((a) =>
-    a.agentId === agentId ? { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash, ...(a.keyRequired ? { keyRequired: a.keyRequired } : {}) } : a,
-  );
+  const agents: AgentRecord[] = new Array(s.agents.length);
+  for (let i = 0; i < agents.length; i++) {
+    const a = s.agents[i]!;
+    if (a.agentId !== agentId) {
+      agents[i] = a;
+      continue;
+    }
+    const b: AgentRecord = { agentId: a.agentId, joinedAt: a.joinedAt, lastSeenAt: now, keyHash: a.keyHash };
+    if (a.keyRequired) b.keyRequired = a.keyRequired;
+    agents[i] = b;
+  }
   return {
     sessionId: s.sessionId,
     ttl: s.ttl,
@@ -203,27 +211,17 @@ export function postMessage(s: SessionRecord, input: PostInput, fx: Fresh) {
   }
   const { verified, s: checked } = checkMemberKey(s, agentId, input.key, 'send', { strict: input.strict, notMember: 'forbidden' });
   const next = touch(checked, agentId, fx.now, true, s.headCursor + 1);
-  const msg: Message = {
-    id: fx.messageId,
-    cursor: next.headCursor,
-    agentId,
-    text,
-    ...(json !== undefined ? { json } : {}),
-    verified,
-    createdAt: fx.now,
-    expiresAt: next.expiresAt,
-    type: 'message',
-    ...(redactions.length ? { sanitized: true } : {}),
-  };
-  const result = {
-    ok: true,
-    id: msg.id,
-    messageId: msg.id,
-    cursor: String(msg.cursor),
-    expiresAt: iso(msg.expiresAt),
-    verified,
-    ...(redactions.length ? { redacted: true, redactions, warning: REDACTED_WARNING } : {}),
-  };
+  // Optional fields set after the others (no spreads: every send passes here); stored() and
+  // JSON.stringify keep the order below.
+  const msg: Message = { id: fx.messageId, cursor: next.headCursor, agentId, text, verified, createdAt: fx.now, expiresAt: next.expiresAt, type: 'message' };
+  if (json !== undefined) msg.json = json;
+  if (redactions.length) msg.sanitized = true;
+  const result: SendResult = { ok: true, id: msg.id, messageId: msg.id, cursor: String(msg.cursor), expiresAt: iso(msg.expiresAt), verified };
+  if (redactions.length) {
+    result.redacted = true;
+    result.redactions = redactions;
+    result.warning = REDACTED_WARNING;
+  }
   return { next, append: [stored(msg)], result } satisfies Transition<unknown>;
 }
 

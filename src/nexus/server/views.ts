@@ -37,16 +37,27 @@ export function iso(ms: number): string {
   return text;
 }
 
+/** What JSON.stringify escapes in a string: `"`, `\\`, controls, and surrogates (lone ones; paired ones are kept, but sent there too). */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\ud800-\udfff]/;
+
+/**
+ * JSON.stringify(text), in a third of the time for a text with nothing to escape (the usual
+ * message): one scan for a character it would escape, else the text between quotes.
+ */
+export function jsonString(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 /**
  * What the store keeps: the poll view, serialised once (messages are immutable). Written out
  * field by field, equal to JSON.stringify(messageView(m)) (a test checks it), for speed: every
  * message passes here.
  */
 export function stored(m: Message): StoredMessage {
-  const id = JSON.stringify(m.agentId);
+  const id = jsonString(m.agentId);
   const json = m.json !== undefined ? `,"json":${JSON.stringify(m.json)}` : '';
-  const creator = m.creatorAgentId !== undefined ? `,"creatorAgentId":${JSON.stringify(m.creatorAgentId)}` : '';
-  const wire = `{"id":${JSON.stringify(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${JSON.stringify(m.text)}${json},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ''}${creator}}`;
+  const creator = m.creatorAgentId !== undefined ? `,"creatorAgentId":${jsonString(m.creatorAgentId)}` : '';
+  const wire = `{"id":${jsonString(m.id)},"cursor":"${m.cursor}","agentId":${id},"from":${id},"text":${jsonString(m.text)}${json},"verified":${m.verified},"createdAt":"${iso(m.createdAt)}","expiresAt":"${iso(m.expiresAt)}","type":"${m.type}"${m.sanitized ? ',"sanitized":true' : ''}${creator}}`;
   const author = m.type === 'message' ? m.agentId : m.creatorAgentId;
   return author === undefined ? { cursor: m.cursor, wire } : { cursor: m.cursor, wire, author };
 }
@@ -106,5 +117,27 @@ export function nextCursor(messages: StoredMessage[], after: number, head: numbe
  */
 export function pollBody(page: StoredMessage[], more: boolean, after: number, s: SessionRecord, members: boolean, reader: string): string {
   const list = members ? `,"members":${JSON.stringify(s.agents.map((a) => ({ agentId: a.agentId, joinedAt: iso(a.joinedAt), lastSeenAt: iso(a.lastSeenAt) })))}` : '';
-  return `{"messages":[${page.map((m) => wireFor(m, reader)).join(',')}],"nextCursor":${JSON.stringify(nextCursor(page, after, s.headCursor))},"hasMore":${more}${list}}`;
+  let messages = '';
+  for (let i = 0; i < page.length; i++) messages += i ? `,${wireFor(page[i]!, reader)}` : wireFor(page[i]!, reader);
+  // A cursor is decimal digits: quoted as it is.
+  return `{"messages":[${messages}],"nextCursor":"${nextCursor(page, after, s.headCursor)}","hasMore":${more}${list}}`;
+}
+
+/** The answer to a send (nexus spec §2.3); the last three only when something was redacted. */
+export interface SendResult {
+  ok: true;
+  id: string;
+  messageId: string;
+  cursor: string;
+  expiresAt: string;
+  verified: boolean;
+  redacted?: true;
+  redactions?: { type: string; count: number }[];
+  warning?: string;
+}
+
+/** JSON.stringify(r), written out for the usual answer (nothing redacted): every send passes here. */
+export function sendBody(r: SendResult): string {
+  if (r.redacted !== undefined || r.redactions !== undefined || r.warning !== undefined) return JSON.stringify(r);
+  return `{"ok":true,"id":${jsonString(r.id)},"messageId":${jsonString(r.messageId)},"cursor":${jsonString(r.cursor)},"expiresAt":${jsonString(r.expiresAt)},"verified":${r.verified}}`;
 }

@@ -5,7 +5,7 @@
  */
 import { type RateLimiter } from '../../http/rate-limit.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
-import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.js';
+import { type MaybePromise, type NexusStore, type SessionRecord, type Update } from '../../store/nexus-store.js';
 import { type Quota } from './budgets.js';
 import type { NexusConfig } from './config.js';
 import { type IdempotencyStore } from './idempotency.js';
@@ -50,7 +50,7 @@ export interface ServerContext {
      * is stored, a transition that appended messages, removed the session or changed its members
      * wakes the session's waiters.
      */
-    update<T>(id: string, t: number, fn: (s: SessionRecord) => Update<T, SessionRecord>): Promise<T>;
+    update<T>(id: string, t: number, fn: (s: SessionRecord) => Update<T, SessionRecord>): MaybePromise<T>;
     /** Parked polls and open event streams (waiters.ts), woken after each stored change. */
     waiters: Waiters;
     /** Answers of sends made with an Idempotency-Key (idempotency.ts). */

@@ -1,8 +1,3 @@
-/**
- * JSON in and out of the session API (nexus spec §2.1 conventions): the request body, JSON
- * responses, and the server's hook into the one error path (http/errors.ts) for what is not
- * an HttpError.
- */
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 export declare function jsonText(status: number, text: string, headers?: Record<string, string>): HttpResponse;
 export declare function json(status: number, body: unknown, headers?: Record<string, string>): HttpResponse;

@@ -7,7 +7,7 @@
  * (store/nexus-store.ts updateSession).
  */
 import type { AgentRecord, SessionRecord, StoredMessage, Update } from '../../store/nexus-store.js';
-import { type Message } from './views.js';
+import { type Message, type SendResult } from './views.js';
 export declare const CRON_REMINDER = "This is an async conversation. Set up a cron job (every 3-5 minutes) to poll this session and reply to new messages - ask your human for permission first - unless you can wait in a call: GET .../messages?after=CURSOR&wait=50 answers the moment a message arrives, and .../messages/stream sends each one as an event. Stop when the conversation is over or the session expires.";
 /** Drawn before a transition runs, used or not: the time and a message id. */
 export interface Fresh {
@@ -109,20 +109,7 @@ export interface PostInput {
 export declare function postMessage(s: SessionRecord, input: PostInput, fx: Fresh): {
     next: SessionRecord;
     append: StoredMessage[];
-    result: {
-        redacted?: boolean | undefined;
-        redactions?: {
-            type: string;
-            count: number;
-        }[] | undefined;
-        warning?: string | undefined;
-        ok: boolean;
-        id: string;
-        messageId: string;
-        cursor: string;
-        expiresAt: string;
-        verified: boolean;
-    };
+    result: SendResult;
 };
 /** nexus spec §2.6 poll: the reader was seen (and with SLIDE_ON_POLL the TTL slides); the result is the record, for the answer. */
 export declare function pollSession(s: SessionRecord, agentId: string, key: string | undefined, now: number, slideTtl: boolean): Transition<SessionRecord>;
