@@ -126,7 +126,7 @@ export const NEXUS: ProgramDef = {
   ].map((c: CommandDef) => ({ ...c, run })),
   env: [
     ['NEXUS_URL', 'https://messaging.md', 'the session server for client commands'],
-    ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; per-session files live in its nexus/ folder'],
+    ['NEXUS_STATE_DIR', '<skill dir>/.state', 'state directory; per-session files live in its nexus/ folder. Installed under node_modules, the default is $XDG_STATE_HOME/agent-messaging (or ~/.local/state/agent-messaging), which `npm ci` does not wipe'],
     ['NEXUS_HTTP_TIMEOUT', '10', 'seconds a whole request may take (connect, headers and the full answer)'],
     ...NEXUS_ENV.map(([n, d, desc]) => [n, d, `serve: ${desc}`] as const),
   ],
