@@ -694,31 +694,51 @@ var init_errors3 = __esm({
 // src/http/node-adapter.ts
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
-    const chunks = [];
+    let first = null;
+    let rest = null;
     let size = 0;
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      if (size > limit) return resolve2(null);
+      const buf = rest ? Buffer.concat(rest) : first;
+      resolve2(buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(0));
+    };
     req.on("data", (c) => {
       size += c.length;
-      if (size <= limit) chunks.push(c);
-      else if (size > HARD_BODY_CAP) req.destroy();
+      if (size <= limit) {
+        if (first === null) first = c;
+        else (rest ??= [first]).push(c);
+      } else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
-    req.on("error", reject);
-    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.once("end", done);
+    req.once("error", reject);
+    req.once("close", done);
   });
 }
-function toHttpRequest(req, body, trustProxy) {
-  const raw = req.url ?? "/";
-  const q2 = raw.indexOf("?");
-  const headers = {};
-  for (const [k, v2] of Object.entries(req.headers)) headers[k] = Array.isArray(v2) ? v2.join(", ") : v2;
-  return {
-    method: req.method ?? "GET",
-    path: q2 >= 0 ? raw.slice(0, q2) : raw,
-    query: new URLSearchParams(q2 >= 0 ? raw.slice(q2 + 1) : ""),
-    headers,
-    body,
-    ip: clientAddress(req.socket.remoteAddress ?? "unknown", headers["x-forwarded-for"], trustProxy)
-  };
+function bodiless(req) {
+  return (req.method === "GET" || req.method === "HEAD") && req.headers["content-length"] === void 0 && req.headers["transfer-encoding"] === void 0;
+}
+function peerOf(socket, trust) {
+  const cached = socket?.[PEER];
+  if (cached) return cached;
+  const raw = socket?.remoteAddress ?? "unknown";
+  const self = normalizeAddress(raw) ?? raw;
+  const peer = { self, proxy: isTrustedProxy(self, trust) };
+  if (socket && socket.remoteAddress !== void 0) socket[PEER] = peer;
+  return peer;
+}
+function addressOf(req, forwardedFor, trust) {
+  const peer = peerOf(req.socket, trust);
+  if (!peer.proxy || !forwardedFor) return peer.self;
+  return clientAddress(peer.self, forwardedFor, trust);
+}
+function plainHeaders(h) {
+  if (h["set-cookie"] === void 0) return h;
+  const out2 = {};
+  for (const [k, v2] of Object.entries(h)) out2[k] = Array.isArray(v2) ? v2.join(", ") : v2;
+  return out2;
 }
 function malformedUrl(raw) {
   if (!raw.includes("%")) return false;
@@ -750,55 +770,58 @@ function serve(handler, opts) {
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer2(timeoutOptions(limits), async (req, res) => {
-    const started = Date.now();
-    let body;
-    try {
-      body = await readBody(req, opts.bodyLimit);
-    } catch {
-      res.destroy();
+    const started = opts.log ? Date.now() : 0;
+    let body = EMPTY;
+    if (!bodiless(req)) {
+      try {
+        body = await readBody(req, opts.bodyLimit);
+      } catch {
+        res.destroy();
+        return;
+      }
+    }
+    const request = new NodeRequest(req, body, trust, res);
+    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
+    if (r.stream) {
+      await openStream(res, request, r, r.stream);
       return;
     }
-    const gone = new AbortController();
-    res.once("close", () => gone.abort());
-    const request = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request, opts.onError);
-    if (r.stream && !await streamsPerIp.acquire(request.ip)) {
+    writePlain(res, r, body === null);
+    if (opts.log) log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
+  });
+  async function openStream(res, request, r, body) {
+    if (!await streamsPerIp.acquire(request.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request.method} ${request.path} 429 stream cap`);
       return;
     }
-    if (r.stream && gone.signal.aborted) {
+    if (res.destroyed) {
       streamsPerIp.release(request.ip);
       return;
     }
-    if (r.stream) {
-      res.writeHead(r.status, r.headers);
-      res.flushHeaders();
-      const socket = res.socket;
-      socket?.setNoDelay(true);
-      let ended = false;
-      let cleanup = () => {
-      };
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        open2.delete(end);
-        streamsPerIp.release(request.ip);
-        cleanup();
-        res.end();
-      };
-      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open2.add(end);
-      res.on("close", end);
-      const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write, end, flow);
-      if (ended) cleanup();
-      log(`${request.method} ${request.path} ${r.status} stream`);
-      return;
-    }
-    writePlain(res, r, body === null);
-    log(`${request.method} ${request.path} ${r.status} ${Date.now() - started}ms`);
-  });
+    res.writeHead(r.status, r.headers);
+    res.flushHeaders();
+    const socket = res.socket;
+    socket?.setNoDelay(true);
+    let ended = false;
+    let cleanup = () => {
+    };
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      open2.delete(end);
+      streamsPerIp.release(request.ip);
+      cleanup();
+      res.end();
+    };
+    const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+    open2.add(end);
+    res.on("close", end);
+    const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
+    cleanup = body.open(write, end, flow);
+    if (ended) cleanup();
+    log(`${request.method} ${request.path} ${r.status} stream`);
+  }
   const connections = guardConnections(server, limits, trust);
   return new Promise((resolve2, reject) => {
     server.once("error", reject);
@@ -826,7 +849,7 @@ function tooManyStreams(cap) {
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
-var HARD_BODY_CAP, JSON_TYPE2;
+var HARD_BODY_CAP, EMPTY, PEER, NodeRequest, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
@@ -836,6 +859,44 @@ var init_node_adapter = __esm({
     init_limits();
     init_errors3();
     HARD_BODY_CAP = 8 * 1024 * 1024;
+    EMPTY = new Uint8Array(0);
+    PEER = /* @__PURE__ */ Symbol("peer");
+    NodeRequest = class {
+      constructor(req, body, trust, res) {
+        this.body = body;
+        this.res = res;
+        const raw = req.url ?? "/";
+        const q2 = raw.indexOf("?");
+        this.method = req.method ?? "GET";
+        this.path = q2 >= 0 ? raw.slice(0, q2) : raw;
+        this.search = q2 >= 0 ? raw.slice(q2 + 1) : "";
+        this.headers = plainHeaders(req.headers);
+        this.ip = addressOf(req, this.headers["x-forwarded-for"], trust);
+      }
+      body;
+      res;
+      method;
+      path;
+      headers;
+      ip;
+      search;
+      parsedQuery;
+      gone;
+      get query() {
+        return this.parsedQuery ??= new URLSearchParams(this.search);
+      }
+      /** Aborted once the response closes: the client went away (or it was answered). */
+      get signal() {
+        const res = this.res;
+        if (!res) return void 0;
+        if (!this.gone) {
+          const gone = this.gone = new AbortController();
+          if (res.destroyed) gone.abort();
+          else res.once("close", () => gone.abort());
+        }
+        return this.gone.signal;
+      }
+    };
     JSON_TYPE2 = "application/json; charset=utf-8";
   }
 });
