@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { clientAddress, isTrustedProxy, normalizeAddress, type TrustProxy } from './client-address.ts';
 import { guardConnections, timeoutOptions, type ConnectionStats } from './connection-guard.ts';
 import { DEFAULT_LIMITS, OpenCounts, type ConnectionLimits, type Slots } from './limits.ts';
-import { BAD_URL, respond } from './errors.ts';
+import { BAD_URL, errorToResponse } from './errors.ts';
 import type { Handler, HttpRequest, HttpResponse, StreamBody, StreamFlow } from './types.ts';
 
 export interface ServeOptions {
@@ -161,6 +161,16 @@ export function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, tru
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** errors.ts respond without a promise when the handler answers synchronously. */
+function answer(handler: Handler, req: HttpRequest, fallback?: (err: unknown) => HttpResponse | undefined): HttpResponse | Promise<HttpResponse> {
+  try {
+    const r = handler(req);
+    return r instanceof Promise ? r.catch((e: unknown) => errorToResponse(e, fallback)) : r;
+  } catch (e) {
+    return errorToResponse(e, fallback);
+  }
+}
+
 /**
  * Handlers may decode path segments and query values with decodeURIComponent (types.ts); a
  * request whose URL has a malformed percent-escape (`%zz`, or bytes that are not UTF-8) never
@@ -214,7 +224,8 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
       }
     }
     const request = new NodeRequest(req, body, trust, res);
-    const r = malformedUrl(req.url ?? '/') ? BAD_URL : await respond(handler, request, opts.onError);
+    let r = malformedUrl(req.url ?? '/') ? BAD_URL : answer(handler, request, opts.onError);
+    if (r instanceof Promise) r = await r;
     if (r.stream) {
       await openStream(res, request, r, r.stream);
       return;

@@ -4,8 +4,7 @@
  * scripts written against it match on them.
  */
 import { JsonNumber, JsonSyntaxError, isObject, parseJson, type JsonValue } from '../core/json.ts';
-import { MessengerError } from './go-json.ts';
-import { goString } from './go-json.ts';
+import { MessengerError, goEscapes } from './go-json.ts';
 
 type Kind = 'string' | 'uint64' | 'int64';
 
@@ -49,12 +48,21 @@ function jsonKind(v: JsonValue): string {
   return 'object';
 }
 
+const utf8 = new TextDecoder();
+const REQUIRED = FIELDS.slice(0, 4);
+const RANGE: Record<Kind, readonly [bigint, bigint]> = { string: [0n, 0n], uint64: [0n, U64_MAX], int64: [I64_MIN, I64_MAX] };
+
+/** encoding/json's message for a value of the wrong JSON type. */
+function typeMismatch(what: string, name: string, kind: Kind): string {
+  return `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
+}
+
 /** Gin ShouldBindJSON: decode (first type error wins, like encoding/json), then `required`. */
 export function decodeSendRequest(body: Uint8Array | null): SendRequest {
   if (body === null) throw bad('invalid request: http: request body too large');
   let root: JsonValue;
   try {
-    root = parseJson(new TextDecoder().decode(body));
+    root = parseJson(utf8.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${(e as JsonSyntaxError).message}`);
   }
@@ -63,33 +71,35 @@ export function decodeSendRequest(body: Uint8Array | null): SendRequest {
   if (root !== null && !isObject(root)) {
     throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
   }
-  for (const [key, v] of Object.entries(root ?? {})) {
-    // encoding/json matches an exact name first, then case-insensitively.
-    const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
-    if (!f || v === null) continue;
-    const [name, , kind] = f;
-    const fail = (what: string) => {
-      typeError ??= `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
-    };
-    if (kind === 'string') {
-      if (typeof v === 'string') req[name] = v;
-      else fail(jsonKind(v));
-      continue;
+  if (root !== null) {
+    for (const key in root) {
+      const v = root[key]!;
+      // encoding/json matches an exact name first, then case-insensitively.
+      const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+      if (!f || v === null) continue;
+      const name = f[0];
+      const kind = f[2];
+      if (kind === 'string') {
+        if (typeof v === 'string') req[name] = v;
+        else typeError ??= typeMismatch(jsonKind(v), name, kind);
+        continue;
+      }
+      if (!(v instanceof JsonNumber)) {
+        typeError ??= typeMismatch(jsonKind(v), name, kind);
+        continue;
+      }
+      const [lo, hi] = RANGE[kind];
+      const n = v.isInteger ? v.toBigInt() : undefined;
+      if (n === undefined || n < lo || n > hi) typeError ??= typeMismatch(`number ${v.text}`, name, kind);
+      else req[name] = n;
     }
-    if (!(v instanceof JsonNumber)) {
-      fail(jsonKind(v));
-      continue;
-    }
-    const [lo, hi] = kind === 'uint64' ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
-    const n = v.isInteger ? v.toBigInt() : undefined;
-    if (n === undefined || n < lo || n > hi) fail(`number ${v.text}`);
-    else req[name] = n;
   }
   if (typeError) throw bad(`invalid request: ${typeError}`);
-  const missing = FIELDS.slice(0, 4)
-    .filter(([name]) => !req[name])
-    .map(([, go]) => `Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`);
-  if (missing.length) throw bad(`invalid request: ${missing.join('\n')}`);
+  let missing = '';
+  for (const [name, go] of REQUIRED) {
+    if (!req[name]) missing += `${missing ? '\n' : ''}Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`;
+  }
+  if (missing) throw bad(`invalid request: ${missing}`);
   return req;
 }
 
@@ -128,13 +138,16 @@ export function checkSendRequest(req: SendRequest, agentHeader: string): void {
  * and absent numbers omitted, `id`, the four base fields and `created_at` always present.
  */
 export function encodeRelayed(req: SendRequest, id: string, createdAt: string): string {
-  const parts = [`"id":${goString(id)}`];
-  for (const [name] of FIELDS) {
+  // JSON.stringify per value, Go's extra escapes once over the whole (go-json.ts goEscapes).
+  let out = `{"id":${JSON.stringify(id)}`;
+  for (const f of FIELDS) {
+    const name = f[0];
     const v = req[name];
-    const always = name === 'protocol_version' || name === 'type' || name === 'sender_id' || name === 'receiver_id';
-    if (typeof v === 'bigint') parts.push(`"${name}":${v}`);
-    else if (v || always) parts.push(`"${name}":${goString(v ?? '')}`);
+    if (typeof v === 'bigint') out += `,"${name}":${v}`;
+    else if (v) out += `,"${name}":${JSON.stringify(v)}`;
+    else if (ALWAYS.has(name)) out += `,"${name}":""`;
   }
-  parts.push(`"created_at":${goString(createdAt)}`);
-  return `{${parts.join(',')}}`;
+  return goEscapes(`${out},"created_at":${JSON.stringify(createdAt)}}`);
 }
+
+const ALWAYS = new Set(['protocol_version', 'type', 'sender_id', 'receiver_id']);
