@@ -58,8 +58,8 @@ function countingFs() {
     open: async (path, flags, mode) => {
       const fh = await nodeFs.open(path, flags, mode);
       return {
-        write: (buf) => {
-          if (!state.failNext) return fh.write(buf);
+        write: (buf, position) => {
+          if (!state.failNext) return fh.write(buf, position);
           state.failNext = false;
           return Promise.reject(Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' }));
         },
