@@ -155,8 +155,8 @@ function plainHeaders(h: IncomingHttpHeaders): Record<string, string | undefined
   return out;
 }
 
-export function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, trustProxy: TrustProxy, res: ServerResponse | null = null): HttpRequest {
-  return new NodeRequest(req, body, trustProxy, res);
+export function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, trustProxy: TrustProxy): HttpRequest {
+  return new NodeRequest(req, body, trustProxy, null);
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

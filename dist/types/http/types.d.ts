@@ -47,4 +47,4 @@ export interface HttpResponse {
 }
 export type Handler = (req: HttpRequest) => Promise<HttpResponse> | HttpResponse;
 /** The one HTTP error type lives in errors.ts, with the one wrapper that maps errors. */
-export { HttpError } from './errors.ts';
+export { HttpError } from './errors.js';
