@@ -3,7 +3,7 @@
  * The order of checks and every error string are the Go messenger's, because clients and
  * scripts written against it match on them.
  */
-import { JsonNumber, JsonSyntaxError, isObject, parseJson, type JsonValue } from '../core/json.ts';
+import { JsonNumber, JsonSyntaxError, parseJsonRoot, type JsonValue } from '../core/json.ts';
 import { MessengerError, goEscapes } from './go-json.ts';
 
 type Kind = 'string' | 'uint64' | 'int64';
@@ -26,8 +26,9 @@ const FIELDS: ReadonlyArray<readonly [string, string, Kind]> = [
   ['reason', 'Reason', 'int64'],
 ];
 
-const BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
-const BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
+/** Field index by JSON name, and by its lower case (encoding/json's case-insensitive match). */
+const BY_NAME = new Map(FIELDS.map((f, i) => [f[0], i]));
+const BY_FOLDED = new Map(FIELDS.map((f, i) => [f[0].toLowerCase(), i]));
 
 export type SendRequest = Partial<Record<string, string | bigint>>;
 
@@ -60,27 +61,26 @@ function typeMismatch(what: string, name: string, kind: Kind): string {
 /** Gin ShouldBindJSON: decode (first type error wins, like encoding/json), then `required`. */
 export function decodeSendRequest(body: Uint8Array | null): SendRequest {
   if (body === null) throw bad('invalid request: http: request body too large');
-  let root: JsonValue;
+  let root: JsonValue | Map<string, JsonValue>;
   try {
-    root = parseJson(utf8.decode(body));
+    root = parseJsonRoot(utf8.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${(e as JsonSyntaxError).message}`);
   }
-  const req: SendRequest = {};
   let typeError: string | undefined;
-  if (root !== null && !isObject(root)) {
+  if (root !== null && !(root instanceof Map)) {
     throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
   }
+  // Values by field, so the request is built in the Go struct's order (encodeRelayed walks it so).
+  const vals: Array<string | bigint | undefined> = [];
   if (root !== null) {
-    for (const key in root) {
-      const v = root[key]!;
+    for (const [key, v] of root) {
       // encoding/json matches an exact name first, then case-insensitively.
-      const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
-      if (!f || v === null) continue;
-      const name = f[0];
-      const kind = f[2];
+      const at = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+      if (at === undefined || v === null) continue;
+      const [name, , kind] = FIELDS[at]!;
       if (kind === 'string') {
-        if (typeof v === 'string') req[name] = v;
+        if (typeof v === 'string') vals[at] = v;
         else typeError ??= typeMismatch(jsonKind(v), name, kind);
         continue;
       }
@@ -91,9 +91,11 @@ export function decodeSendRequest(body: Uint8Array | null): SendRequest {
       const [lo, hi] = RANGE[kind];
       const n = v.isInteger ? v.toBigInt() : undefined;
       if (n === undefined || n < lo || n > hi) typeError ??= typeMismatch(`number ${v.text}`, name, kind);
-      else req[name] = n;
+      else vals[at] = n;
     }
   }
+  const req: SendRequest = {};
+  for (let i = 0; i < FIELDS.length; i++) if (vals[i] !== undefined) req[FIELDS[i]![0]] = vals[i];
   if (typeError) throw bad(`invalid request: ${typeError}`);
   let missing = '';
   for (const [name, go] of REQUIRED) {
@@ -145,9 +147,7 @@ export function encodeRelayed(req: SendRequest, id: string, createdAt: string): 
     const v = req[name];
     if (typeof v === 'bigint') out += `,"${name}":${v}`;
     else if (v) out += `,"${name}":${JSON.stringify(v)}`;
-    else if (ALWAYS.has(name)) out += `,"${name}":""`;
+    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out += `,"${name}":""`;
   }
   return goEscapes(`${out},"created_at":${JSON.stringify(createdAt)}}`);
 }
-
-const ALWAYS = new Set(['protocol_version', 'type', 'sender_id', 'receiver_id']);
