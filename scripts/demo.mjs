@@ -6282,17 +6282,18 @@ var FileMessengerStore = class extends MemoryMessengerStore {
       this.total = r.n;
     }
   }
-  async enqueue(agentId, frame, nowMs, opts = {}) {
+  /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
+  enqueue(agentId, frame, nowMs, opts = {}) {
     const result = this.queue.add(agentId, frame, nowMs, opts);
     if (result !== "stored") return result;
-    try {
-      await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
-`);
-    } catch (e) {
-      this.queue.withdraw(agentId, frame);
-      throw e;
-    }
-    return result;
+    return this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`).then(
+      () => result,
+      (e) => {
+        this.queue.withdraw(agentId, frame);
+        throw e;
+      }
+    );
   }
   async drain(agentId, nowMs) {
     const out = this.queue.drain(agentId, nowMs);
@@ -6654,11 +6655,11 @@ var JsonNumber = class {
 var JsonSyntaxError = class extends Error {
 };
 var MAX_DEPTH = 512;
-function parseJson(text) {
+function parseJsonRoot(text) {
   const p = new Parser(text);
   p.skipWs();
   if (p.i >= text.length) throw new JsonSyntaxError("EOF");
-  return p.value(0);
+  return text[p.i] === "{" ? p.rootMap() : p.value(0);
 }
 function quoteChar(c) {
   if (c === "'") return "'\\''";
@@ -6778,12 +6779,22 @@ var Parser = class {
     }
   }
   object(depth) {
-    this.i++;
     const out = /* @__PURE__ */ Object.create(null);
+    this.members(depth, (k, v2) => out[k] = v2);
+    return out;
+  }
+  /** The root object's members in a Map (same order and last-wins as an object), nested values as usual. */
+  rootMap() {
+    const out = /* @__PURE__ */ new Map();
+    this.members(0, (k, v2) => out.set(k, v2));
+    return out;
+  }
+  members(depth, set) {
+    this.i++;
     this.skipWs();
     if (this.s[this.i] === "}") {
       this.i++;
-      return out;
+      return;
     }
     for (; ; ) {
       this.skipWs();
@@ -6792,7 +6803,7 @@ var Parser = class {
       this.skipWs();
       if (this.s[this.i] !== ":") this.fail("after object key");
       this.i++;
-      out[key] = this.value(depth + 1);
+      set(key, this.value(depth + 1));
       this.skipWs();
       const c = this.s[this.i];
       if (c === ",") {
@@ -6801,7 +6812,7 @@ var Parser = class {
       }
       if (c === "}") {
         this.i++;
-        return out;
+        return;
       }
       this.fail("after object key:value pair");
     }
@@ -6830,9 +6841,6 @@ var Parser = class {
     }
   }
 };
-function isObject(v2) {
-  return typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && !(v2 instanceof JsonNumber);
-}
 
 // src/opennexus/messenger/message.ts
 var FIELDS = [
@@ -6851,8 +6859,8 @@ var FIELDS = [
   ["reset_signature", "ResetSignature", "string"],
   ["reason", "Reason", "int64"]
 ];
-var BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
-var BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
+var BY_NAME = new Map(FIELDS.map((f, i) => [f[0], i]));
+var BY_FOLDED = new Map(FIELDS.map((f, i) => [f[0].toLowerCase(), i]));
 var PROTOCOL_VERSION = "0.1.0";
 var U64_MAX2 = (1n << 64n) - 1n;
 var I64_MIN = -(1n << 63n);
@@ -6877,24 +6885,22 @@ function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJson(utf83.decode(body));
+    root = parseJsonRoot(utf83.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
-  const req = {};
   let typeError;
-  if (root !== null && !isObject(root)) {
+  if (root !== null && !(root instanceof Map)) {
     throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
   }
+  const vals = [];
   if (root !== null) {
-    for (const key in root) {
-      const v2 = root[key];
-      const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
-      if (!f || v2 === null) continue;
-      const name = f[0];
-      const kind = f[2];
+    for (const [key, v2] of root) {
+      const at2 = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+      if (at2 === void 0 || v2 === null) continue;
+      const [name, , kind] = FIELDS[at2];
       if (kind === "string") {
-        if (typeof v2 === "string") req[name] = v2;
+        if (typeof v2 === "string") vals[at2] = v2;
         else typeError ??= typeMismatch(jsonKind(v2), name, kind);
         continue;
       }
@@ -6905,9 +6911,11 @@ function decodeSendRequest(body) {
       const [lo, hi] = RANGE[kind];
       const n = v2.isInteger ? v2.toBigInt() : void 0;
       if (n === void 0 || n < lo || n > hi) typeError ??= typeMismatch(`number ${v2.text}`, name, kind);
-      else req[name] = n;
+      else vals[at2] = n;
     }
   }
+  const req = {};
+  for (let i = 0; i < FIELDS.length; i++) if (vals[i] !== void 0) req[FIELDS[i][0]] = vals[i];
   if (typeError) throw bad(`invalid request: ${typeError}`);
   let missing = "";
   for (const [name, go] of REQUIRED) {
@@ -6951,11 +6959,10 @@ function encodeRelayed(req, id, createdAt) {
     const v2 = req[name];
     if (typeof v2 === "bigint") out += `,"${name}":${v2}`;
     else if (v2) out += `,"${name}":${JSON.stringify(v2)}`;
-    else if (ALWAYS.has(name)) out += `,"${name}":""`;
+    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out += `,"${name}":""`;
   }
   return goEscapes(`${out},"created_at":${JSON.stringify(createdAt)}}`);
 }
-var ALWAYS = /* @__PURE__ */ new Set(["protocol_version", "type", "sender_id", "receiver_id"]);
 
 // src/opennexus/messenger/relay.ts
 var LocalRelay = class {

@@ -1897,17 +1897,18 @@ var init_messenger_file_store = __esm({
           this.total = r.n;
         }
       }
-      async enqueue(agentId, frame, nowMs, opts = {}) {
+      /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
+      enqueue(agentId, frame, nowMs, opts = {}) {
         const result = this.queue.add(agentId, frame, nowMs, opts);
         if (result !== "stored") return result;
-        try {
-          await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
-`);
-        } catch (e) {
-          this.queue.withdraw(agentId, frame);
-          throw e;
-        }
-        return result;
+        return this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`).then(
+          () => result,
+          (e) => {
+            this.queue.withdraw(agentId, frame);
+            throw e;
+          }
+        );
       }
       async drain(agentId, nowMs) {
         const out2 = this.queue.drain(agentId, nowMs);
@@ -5019,20 +5020,17 @@ var init_stream_auth = __esm({
 });
 
 // src/opennexus/core/json.ts
-function parseJson(text) {
+function parseJsonRoot(text) {
   const p = new Parser(text);
   p.skipWs();
   if (p.i >= text.length) throw new JsonSyntaxError("EOF");
-  return p.value(0);
+  return text[p.i] === "{" ? p.rootMap() : p.value(0);
 }
 function quoteChar(c) {
   if (c === "'") return "'\\''";
   if (c === '"') return `'"'`;
   const q2 = JSON.stringify(c);
   return `'${q2.slice(1, -1)}'`;
-}
-function isObject(v2) {
-  return typeof v2 === "object" && v2 !== null && !Array.isArray(v2) && !(v2 instanceof JsonNumber);
 }
 var JsonNumber, JsonSyntaxError, MAX_DEPTH, Parser;
 var init_json = __esm({
@@ -5168,12 +5166,22 @@ var init_json = __esm({
         }
       }
       object(depth) {
-        this.i++;
         const out2 = /* @__PURE__ */ Object.create(null);
+        this.members(depth, (k, v2) => out2[k] = v2);
+        return out2;
+      }
+      /** The root object's members in a Map (same order and last-wins as an object), nested values as usual. */
+      rootMap() {
+        const out2 = /* @__PURE__ */ new Map();
+        this.members(0, (k, v2) => out2.set(k, v2));
+        return out2;
+      }
+      members(depth, set) {
+        this.i++;
         this.skipWs();
         if (this.s[this.i] === "}") {
           this.i++;
-          return out2;
+          return;
         }
         for (; ; ) {
           this.skipWs();
@@ -5182,7 +5190,7 @@ var init_json = __esm({
           this.skipWs();
           if (this.s[this.i] !== ":") this.fail("after object key");
           this.i++;
-          out2[key] = this.value(depth + 1);
+          set(key, this.value(depth + 1));
           this.skipWs();
           const c = this.s[this.i];
           if (c === ",") {
@@ -5191,7 +5199,7 @@ var init_json = __esm({
           }
           if (c === "}") {
             this.i++;
-            return out2;
+            return;
           }
           this.fail("after object key:value pair");
         }
@@ -5241,24 +5249,22 @@ function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJson(utf83.decode(body));
+    root = parseJsonRoot(utf83.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
-  const req = {};
   let typeError;
-  if (root !== null && !isObject(root)) {
+  if (root !== null && !(root instanceof Map)) {
     throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
   }
+  const vals = [];
   if (root !== null) {
-    for (const key in root) {
-      const v2 = root[key];
-      const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
-      if (!f || v2 === null) continue;
-      const name = f[0];
-      const kind = f[2];
+    for (const [key, v2] of root) {
+      const at2 = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+      if (at2 === void 0 || v2 === null) continue;
+      const [name, , kind] = FIELDS[at2];
       if (kind === "string") {
-        if (typeof v2 === "string") req[name] = v2;
+        if (typeof v2 === "string") vals[at2] = v2;
         else typeError ??= typeMismatch(jsonKind(v2), name, kind);
         continue;
       }
@@ -5269,9 +5275,11 @@ function decodeSendRequest(body) {
       const [lo, hi] = RANGE[kind];
       const n = v2.isInteger ? v2.toBigInt() : void 0;
       if (n === void 0 || n < lo || n > hi) typeError ??= typeMismatch(`number ${v2.text}`, name, kind);
-      else req[name] = n;
+      else vals[at2] = n;
     }
   }
+  const req = {};
+  for (let i = 0; i < FIELDS.length; i++) if (vals[i] !== void 0) req[FIELDS[i][0]] = vals[i];
   if (typeError) throw bad(`invalid request: ${typeError}`);
   let missing = "";
   for (const [name, go] of REQUIRED) {
@@ -5315,11 +5323,11 @@ function encodeRelayed(req, id, createdAt) {
     const v2 = req[name];
     if (typeof v2 === "bigint") out2 += `,"${name}":${v2}`;
     else if (v2) out2 += `,"${name}":${JSON.stringify(v2)}`;
-    else if (ALWAYS.has(name)) out2 += `,"${name}":""`;
+    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out2 += `,"${name}":""`;
   }
   return goEscapes(`${out2},"created_at":${JSON.stringify(createdAt)}}`);
 }
-var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX2, I64_MIN, I64_MAX, utf83, REQUIRED, RANGE, ALWAYS;
+var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX2, I64_MIN, I64_MAX, utf83, REQUIRED, RANGE;
 var init_message = __esm({
   "src/opennexus/messenger/message.ts"() {
     "use strict";
@@ -5341,8 +5349,8 @@ var init_message = __esm({
       ["reset_signature", "ResetSignature", "string"],
       ["reason", "Reason", "int64"]
     ];
-    BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
-    BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
+    BY_NAME = new Map(FIELDS.map((f, i) => [f[0], i]));
+    BY_FOLDED = new Map(FIELDS.map((f, i) => [f[0].toLowerCase(), i]));
     PROTOCOL_VERSION = "0.1.0";
     U64_MAX2 = (1n << 64n) - 1n;
     I64_MIN = -(1n << 63n);
@@ -5350,7 +5358,6 @@ var init_message = __esm({
     utf83 = new TextDecoder();
     REQUIRED = FIELDS.slice(0, 4);
     RANGE = { string: [0n, 0n], uint64: [0n, U64_MAX2], int64: [I64_MIN, I64_MAX] };
-    ALWAYS = /* @__PURE__ */ new Set(["protocol_version", "type", "sender_id", "receiver_id"]);
   }
 });
 
