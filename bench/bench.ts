@@ -3,7 +3,7 @@
  * run on the same machine, so the ratio means something on any machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request, Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { deriveSession, openData, sealData } from '../src/opennexus/core/session
 import { openSse } from '../src/opennexus/transport.ts';
 import { benchLockSoak } from './lock-soak.ts';
 import { benchOpenNexusSend } from './opennexus-send.ts';
-import { benchNexusCpu, cpuMicros, start } from './nexus-cpu.ts';
+import { benchNexusCpu, start } from './nexus-cpu.ts';
 import { benchNexusPush } from './nexus-push.ts';
 import { benchNexusRedis } from './nexus-redis.ts';
 import { benchMessengerRedis } from './messenger-redis.ts';
@@ -126,6 +126,7 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port })));
+process.on('SIGTERM', () => process.exit(0));
 `;
 
 async function child(args: string[], extraEnv: Record<string, string> = {}): Promise<{ url: string; kill: () => void }> {
@@ -167,28 +168,81 @@ async function relayRate(url: string, receivers = 20, total = 20_000, concurrenc
   return rate;
 }
 
+const RELAY_TOTAL = 20_000;
+
+interface RelayRun {
+  rate: number;
+  /** Server CPU (user + system) per delivered message, µs. */
+  cpu: number;
+  user: number;
+  sys: number;
+  /** write(v)/read system calls per delivered message (/proc/<pid>/io). */
+  writes: number;
+  reads: number;
+}
+
+/** utime and stime of a process in µs (/proc/<pid>/stat fields 14 and 15, clock ticks of 10 ms). */
+function cpuSplit(pid: number): [number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [Number(f[11]) * 10_000, Number(f[12]) * 10_000];
+}
+
+function syscalls(pid: number): [number, number] {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+  return [field('syscw'), field('syscr')];
+}
+
 /** Rate and server CPU (user + system, /proc) per delivered message of one relay process. */
-async function relayRun(args: string[], env: Record<string, string> = {}): Promise<{ rate: number; cpu: number }> {
-  const c = await start(args, { RATE_LIMIT: '0', ...env });
-  const cpu0 = cpuMicros(c.proc.pid!);
-  const rate = await relayRate(c.url);
-  const cpu = (cpuMicros(c.proc.pid!) - cpu0) / 20_000;
+async function relayRun(args: string[], env: Record<string, string> = {}): Promise<RelayRun> {
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it exits.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const c = await start([...prof, ...args], { RATE_LIMIT: '0', ...env });
+  const pid = c.proc.pid!;
+  const [u0, s0] = cpuSplit(pid);
+  const [w0, r0] = syscalls(pid);
+  const rate = await relayRate(c.url, 20, RELAY_TOTAL);
+  const [u1, s1] = cpuSplit(pid);
+  const [w1, r1] = syscalls(pid);
   c.proc.kill('SIGTERM');
-  return { rate, cpu };
+  const per = (x: number) => x / RELAY_TOTAL;
+  return { rate, cpu: per(u1 - u0 + s1 - s0), user: per(u1 - u0), sys: per(s1 - s0), writes: per(w1 - w0), reads: per(r1 - r0) };
+}
+
+/** The run with the median CPU per message. */
+function medianRun(runs: RelayRun[]): RelayRun {
+  return [...runs].sort((a, b) => a.cpu - b.cpu)[runs.length >> 1]!;
 }
 
 /**
- * The messenger beside a minimal relay, in memory (DATA_DIR=none) and durable (the default:
- * every kept frame journaled and fdatasync'ed before its POST is answered; a frame delivered
- * live is still kept for the drain grace, so it is written too).
+ * The messenger beside a minimal relay, in memory (DATA_DIR=none) and durable (DATA_DIR: every
+ * kept frame journaled and fdatasync'ed before its POST is answered; a frame delivered live is
+ * still kept for the drain grace, so it is written too). RELAY_ROUNDS rounds (default 3), each
+ * running the three servers one after another, so a busy machine weighs on all of them alike;
+ * each figure is the median round's. Efficiency = the minimal relay's CPU per message ÷ ours.
+ * BENCH_IO=1 also prints user/system CPU and system calls per message.
  */
 async function benchRelay(): Promise<void> {
-  const base = await relayRun(['-e', MINIMAL_RELAY]);
-  const memory = await relayRun([script, 'serve', '--port', '0'], { DATA_DIR: 'none' });
-  const disk = await relayRun([script, 'serve', '--port', '0'], { DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-messenger-')) });
+  const rounds = Math.max(1, Number(process.env.RELAY_ROUNDS) || 3);
+  const runs: Record<'base' | 'memory' | 'disk', RelayRun[]> = { base: [], memory: [], disk: [] };
+  for (let i = 0; i < rounds; i++) {
+    runs.base.push(await relayRun(['-e', MINIMAL_RELAY]));
+    runs.memory.push(await relayRun([script, 'serve', '--port', '0'], { DATA_DIR: 'none' }));
+    runs.disk.push(await relayRun([script, 'serve', '--port', '0'], { DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-messenger-')) }));
+  }
+  const base = medianRun(runs.base);
+  const memory = medianRun(runs.memory);
+  const disk = medianRun(runs.disk);
   const f = (x: number) => x.toFixed(2);
-  console.log(`messenger     POST->SSE, 20 receivers: ${Math.round(memory.rate)} msgs/s | minimal node:http relay: ${Math.round(base.rate)} msgs/s (${f(memory.rate / base.rate)}x)`);
-  console.log(`messenger     CPU per delivered message: ${memory.cpu.toFixed(1)} µs in memory, ${disk.cpu.toFixed(1)} µs on DATA_DIR (${f(disk.cpu / memory.cpu)}x; ${Math.round(disk.rate)} msgs/s) | minimal relay: ${base.cpu.toFixed(1)} µs (memory ${f(memory.cpu / base.cpu)}x)`);
+  const us = (x: number) => `${x.toFixed(1)} µs`;
+  if (process.env.BENCH_IO) {
+    for (const [name, r] of Object.entries({ minimal: base, memory, disk })) {
+      console.log(`  ${name.padEnd(8)} user ${us(r.user)} sys ${us(r.sys)} | writes ${r.writes.toFixed(2)} reads ${r.reads.toFixed(2)} per message | all rounds: ${runs[name === 'minimal' ? 'base' : (name as 'memory' | 'disk')].map((x) => x.cpu.toFixed(1)).join(', ')} µs`);
+    }
+  }
+  console.log(`messenger     POST->SSE, 20 receivers: ${Math.round(memory.rate)} msgs/s in memory, ${Math.round(disk.rate)} msgs/s on DATA_DIR | minimal node:http relay: ${Math.round(base.rate)} msgs/s`);
+  console.log(`messenger     server CPU per delivered message (median of ${rounds}): minimal relay ${us(base.cpu)} | memory ${us(memory.cpu)}: efficiency ${f(base.cpu / memory.cpu)} | DATA_DIR ${us(disk.cpu)}: efficiency ${f(base.cpu / disk.cpu)}`);
 }
 
 /** Every bench by name; `BENCH_ONLY=relay,nexus-cpu npm run bench` runs some of them. */

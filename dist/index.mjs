@@ -3490,13 +3490,6 @@ function errorToResponse(err, fallback) {
   if (r) return r;
   return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
 }
-async function respond(handler, req, fallback) {
-  try {
-    return await handler(req);
-  } catch (err) {
-    return errorToResponse(err, fallback);
-  }
-}
 var JSON_TYPE, HttpError, BAD_URL;
 var init_errors2 = __esm({
   "src/http/errors.ts"() {
@@ -4126,7 +4119,7 @@ var init_messenger_store = __esm({
       get presenceEntries() {
         return this.beats.size;
       }
-      async countMessage() {
+      countMessage() {
         this.total++;
       }
       async messagesTotal() {
@@ -4135,7 +4128,7 @@ var init_messenger_store = __esm({
       async peekControl(agentId, nowMs) {
         return this.queue.peekControl(agentId, nowMs);
       }
-      async enqueue(agentId, frame, nowMs, opts = {}) {
+      enqueue(agentId, frame, nowMs, opts = {}) {
         return this.queue.add(agentId, frame, nowMs, opts);
       }
       async drain(agentId, nowMs) {
@@ -5696,26 +5689,26 @@ ${key}`;
           if (kept && !kept.startsWith("pending ")) {
             const first = JSON.parse(kept);
             if (first.message !== void 0 && first.message !== message) throw keyReused();
-            const { message: _m, ...answer2 } = first;
-            return replayed(answer2);
+            const { message: _m, ...answer3 } = first;
+            return replayed(answer3);
           }
           if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
           await new Promise((r) => setTimeout(r, delay));
         }
       }
       async settle(keys, field, mark, message, send3) {
-        let answer2;
+        let answer3;
         try {
-          answer2 = await send3();
+          answer3 = await send3();
         } catch (e) {
           await this.redis.script(SETTLE, keys, [field, mark, ""]).catch(() => {
           });
           throw e;
         }
-        const body = typeof answer2.body === "string" ? answer2.body : answer2.body ? Buffer.from(answer2.body).toString("utf8") : void 0;
-        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer2.status, headers: answer2.headers, body, message })]).catch(() => {
+        const body = typeof answer3.body === "string" ? answer3.body : answer3.body ? Buffer.from(answer3.body).toString("utf8") : void 0;
+        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer3.status, headers: answer3.headers, body, message })]).catch(() => {
         });
-        return answer2;
+        return answer3;
       }
       /** Deleted with the session by the store's scripts. */
       drop() {
@@ -5943,12 +5936,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close3 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close3(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close3(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode2, RedisNexusStore;
@@ -6356,6 +6349,12 @@ function parseJson(text) {
   if (p.i >= text.length) throw new JsonSyntaxError("EOF");
   return p.value(0);
 }
+function parseJsonRoot(text) {
+  const p = new Parser(text);
+  p.skipWs();
+  if (p.i >= text.length) throw new JsonSyntaxError("EOF");
+  return text[p.i] === "{" ? p.rootMap() : p.value(0);
+}
 function quoteChar(c) {
   if (c === "'") return "'\\''";
   if (c === '"') return `'"'`;
@@ -6474,12 +6473,22 @@ var Parser = class {
     }
   }
   object(depth) {
-    this.i++;
     const out = /* @__PURE__ */ Object.create(null);
+    this.members(depth, (k, v2) => out[k] = v2);
+    return out;
+  }
+  /** The root object's members in a Map (same order and last-wins as an object), nested values as usual. */
+  rootMap() {
+    const out = /* @__PURE__ */ new Map();
+    this.members(0, (k, v2) => out.set(k, v2));
+    return out;
+  }
+  members(depth, set) {
+    this.i++;
     this.skipWs();
     if (this.s[this.i] === "}") {
       this.i++;
-      return out;
+      return;
     }
     for (; ; ) {
       this.skipWs();
@@ -6488,7 +6497,7 @@ var Parser = class {
       this.skipWs();
       if (this.s[this.i] !== ":") this.fail("after object key");
       this.i++;
-      out[key] = this.value(depth + 1);
+      set(key, this.value(depth + 1));
       this.skipWs();
       const c = this.s[this.i];
       if (c === ",") {
@@ -6497,7 +6506,7 @@ var Parser = class {
       }
       if (c === "}") {
         this.i++;
-        return out;
+        return;
       }
       this.fail("after object key:value pair");
     }
@@ -7168,23 +7177,23 @@ function openSse(url, opts) {
 function sseStream(url, req, res, signal, maxLine) {
   const queue = [];
   let waiting = null;
-  let done = false;
+  let done2 = false;
   let error = null;
   let buf = "";
   const finish = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", close2);
+    if (done2) return;
+    done2 = true;
+    signal?.removeEventListener("abort", close3);
     const w2 = waiting;
     waiting = null;
     if (w2 && error) w2.reject(error);
     else w2?.resolve({ value: void 0, done: true });
   };
-  function close2() {
+  function close3() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close2, { once: true });
+  signal?.addEventListener("abort", close3, { once: true });
   const push = (e) => {
     const w2 = waiting;
     waiting = null;
@@ -7192,7 +7201,7 @@ function sseStream(url, req, res, signal, maxLine) {
     else queue.push(e);
   };
   res.on("data", (chunk) => {
-    if (done) return;
+    if (done2) return;
     buf += chunk;
     let nl;
     while ((nl = buf.indexOf("\n")) >= 0) {
@@ -7203,7 +7212,7 @@ function sseStream(url, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
-      close2();
+      close3();
     }
   });
   res.on("end", finish);
@@ -7216,16 +7225,16 @@ function sseStream(url, req, res, signal, maxLine) {
     next() {
       const e = queue.shift();
       if (e) return Promise.resolve({ value: e, done: false });
-      if (done && error) return Promise.reject(error);
-      if (done) return Promise.resolve({ value: void 0, done: true });
+      if (done2 && error) return Promise.reject(error);
+      if (done2) return Promise.resolve({ value: void 0, done: true });
       return new Promise((resolve, reject) => waiting = { resolve, reject });
     },
     return() {
-      close2();
+      close3();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close: close2 };
+  return { status: 200, events, close: close3 };
 }
 
 // src/opennexus/transport.ts
@@ -7593,13 +7602,13 @@ function handleInbound(cache0, env, ctx) {
       break;
     }
     case "hello_ack": {
-      const done = from && cache2.pending[from] ? completeHandshake(cache2, env, ctx.self, ctx.now) : null;
-      if (done?.ok && from) {
-        cache2.sessions = done.cache.sessions;
-        cache2.pending = done.cache.pending;
+      const done2 = from && cache2.pending[from] ? completeHandshake(cache2, env, ctx.self, ctx.now) : null;
+      if (done2?.ok && from) {
+        cache2.sessions = done2.cache.sessions;
+        cache2.pending = done2.cache.pending;
         changed = true;
         ready = from;
-        events.push({ type: "session_established", peer: from, sessionId: b64(done.session.sessionId), initiator: "self" });
+        events.push({ type: "session_established", peer: from, sessionId: b64(done2.session.sessionId), initiator: "self" });
       } else if (from && ctx.replay) {
         reject("hello_ack", "HELLO_ACK already received");
       } else if (from) events.push({ type: "hello_ack", from });
@@ -7959,13 +7968,13 @@ async function postInOrder(link2, posts, signal) {
 function abortableSleep(ms, signal) {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
+    const t = setTimeout(done2, ms);
+    function done2() {
       clearTimeout(t);
-      signal?.removeEventListener("abort", done);
+      signal?.removeEventListener("abort", done2);
       resolve();
     }
-    signal?.addEventListener("abort", done, { once: true });
+    signal?.addEventListener("abort", done2, { once: true });
   });
 }
 async function waitForMessage(stream2, pred, ms, signal) {
@@ -8255,9 +8264,9 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
     return queued;
   }
   const flushed = await link2.store.update((c) => {
-    const done = completeHandshake(c, ack, link2.identity, Date.now(), pending);
-    if (!done.ok) throw new ClientError(done.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done.detail);
-    const f = flushPeer(done.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
+    const done2 = completeHandshake(c, ack, link2.identity, Date.now(), pending);
+    if (!done2.ok) throw new ClientError(done2.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done2.detail);
+    const f = flushPeer(done2.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
     return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
   return { ...await postAll(link2, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
@@ -8406,7 +8415,7 @@ var OpenNexusClient = class {
     const inner = new AbortController();
     const stop = () => inner.abort();
     opts.signal?.addEventListener("abort", stop, { once: true });
-    const done = this.listen(
+    const done2 = this.listen(
       (e) => {
         opts.onEvent?.(e);
         if (e.type === "message") {
@@ -8443,7 +8452,7 @@ var OpenNexusClient = class {
     } finally {
       inner.abort();
       opts.signal?.removeEventListener("abort", stop);
-      await done;
+      await done2;
     }
   }
 };
@@ -9186,13 +9195,13 @@ var NexusState = class {
 // src/nexus/watch.ts
 var sleep = (ms, signal) => new Promise((resolve) => {
   if (signal.aborted) return resolve();
-  const t = setTimeout(done, ms);
-  function done() {
+  const t = setTimeout(done2, ms);
+  function done2() {
     clearTimeout(t);
-    signal.removeEventListener("abort", done);
+    signal.removeEventListener("abort", done2);
     resolve();
   }
-  signal.addEventListener("abort", done, { once: true });
+  signal.addEventListener("abort", done2, { once: true });
 });
 function refusal(e) {
   if (!(e instanceof NetworkError)) return null;
@@ -9516,33 +9525,99 @@ init_errors2();
 var HARD_BODY_CAP = 8 * 1024 * 1024;
 function readBody(req, limit) {
   return new Promise((resolve, reject) => {
-    const chunks = [];
+    let first = null;
+    let rest = null;
     let size = 0;
+    let settled = false;
+    const done2 = () => {
+      if (settled) return;
+      settled = true;
+      if (size > limit) return resolve(null);
+      const buf = rest ? Buffer.concat(rest) : first;
+      resolve(buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(0));
+    };
     req.on("data", (c) => {
       size += c.length;
-      if (size <= limit) chunks.push(c);
-      else if (size > HARD_BODY_CAP) req.destroy();
+      if (size <= limit) {
+        if (first === null) first = c;
+        else (rest ??= [first]).push(c);
+      } else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
-    req.on("error", reject);
-    req.on("close", () => resolve(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.once("end", done2);
+    req.once("error", reject);
+    req.once("close", done2);
   });
 }
-function toHttpRequest(req, body, trustProxy) {
-  const raw = req.url ?? "/";
-  const q2 = raw.indexOf("?");
-  const headers = {};
-  for (const [k, v2] of Object.entries(req.headers)) headers[k] = Array.isArray(v2) ? v2.join(", ") : v2;
-  return {
-    method: req.method ?? "GET",
-    path: q2 >= 0 ? raw.slice(0, q2) : raw,
-    query: new URLSearchParams(q2 >= 0 ? raw.slice(q2 + 1) : ""),
-    headers,
-    body,
-    ip: clientAddress(req.socket.remoteAddress ?? "unknown", headers["x-forwarded-for"], trustProxy)
-  };
+function bodiless(req) {
+  return (req.method === "GET" || req.method === "HEAD") && req.headers["content-length"] === void 0 && req.headers["transfer-encoding"] === void 0;
+}
+var EMPTY = new Uint8Array(0);
+var PEER = /* @__PURE__ */ Symbol("peer");
+function peerOf(socket, trust) {
+  const cached = socket?.[PEER];
+  if (cached) return cached;
+  const raw = socket?.remoteAddress ?? "unknown";
+  const self = normalizeAddress(raw) ?? raw;
+  const peer = { self, proxy: isTrustedProxy(self, trust) };
+  if (socket && socket.remoteAddress !== void 0) socket[PEER] = peer;
+  return peer;
+}
+function addressOf(req, forwardedFor, trust) {
+  const peer = peerOf(req.socket, trust);
+  if (!peer.proxy || !forwardedFor) return peer.self;
+  return clientAddress(peer.self, forwardedFor, trust);
+}
+var NodeRequest = class {
+  constructor(req, body, trust, res) {
+    this.body = body;
+    this.res = res;
+    const raw = req.url ?? "/";
+    const q2 = raw.indexOf("?");
+    this.method = req.method ?? "GET";
+    this.path = q2 >= 0 ? raw.slice(0, q2) : raw;
+    this.search = q2 >= 0 ? raw.slice(q2 + 1) : "";
+    this.headers = plainHeaders(req.headers);
+    this.ip = addressOf(req, this.headers["x-forwarded-for"], trust);
+  }
+  body;
+  res;
+  method;
+  path;
+  headers;
+  ip;
+  search;
+  parsedQuery;
+  gone;
+  get query() {
+    return this.parsedQuery ??= new URLSearchParams(this.search);
+  }
+  /** Aborted once the response closes: the client went away (or it was answered). */
+  get signal() {
+    const res = this.res;
+    if (!res) return void 0;
+    if (!this.gone) {
+      const gone = this.gone = new AbortController();
+      if (res.destroyed) gone.abort();
+      else res.once("close", () => gone.abort());
+    }
+    return this.gone.signal;
+  }
+};
+function plainHeaders(h) {
+  if (h["set-cookie"] === void 0) return h;
+  const out = {};
+  for (const [k, v2] of Object.entries(h)) out[k] = Array.isArray(v2) ? v2.join(", ") : v2;
+  return out;
 }
 var JSON_TYPE2 = "application/json; charset=utf-8";
+function answer(handler, req, fallback) {
+  try {
+    const r = handler(req);
+    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+  } catch (e) {
+    return errorToResponse(e, fallback);
+  }
+}
 function malformedUrl(raw) {
   if (!raw.includes("%")) return false;
   try {
@@ -9573,55 +9648,59 @@ function serve(handler, opts) {
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer(timeoutOptions(limits), async (req, res) => {
-    const started = Date.now();
-    let body;
-    try {
-      body = await readBody(req, opts.bodyLimit);
-    } catch {
-      res.destroy();
+    const started = opts.log ? Date.now() : 0;
+    let body = EMPTY;
+    if (!bodiless(req)) {
+      try {
+        body = await readBody(req, opts.bodyLimit);
+      } catch {
+        res.destroy();
+        return;
+      }
+    }
+    const request2 = new NodeRequest(req, body, trust, res);
+    let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer(handler, request2, opts.onError);
+    if (r instanceof Promise) r = await r;
+    if (r.stream) {
+      await openStream(res, request2, r, r.stream);
       return;
     }
-    const gone = new AbortController();
-    res.once("close", () => gone.abort());
-    const request2 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request2, opts.onError);
-    if (r.stream && !await streamsPerIp.acquire(request2.ip)) {
+    writePlain(res, r, body === null);
+    if (opts.log) log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
+  });
+  async function openStream(res, request2, r, body) {
+    if (!await streamsPerIp.acquire(request2.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request2.method} ${request2.path} 429 stream cap`);
       return;
     }
-    if (r.stream && gone.signal.aborted) {
+    if (res.destroyed) {
       streamsPerIp.release(request2.ip);
       return;
     }
-    if (r.stream) {
-      res.writeHead(r.status, r.headers);
-      res.flushHeaders();
-      const socket = res.socket;
-      socket?.setNoDelay(true);
-      let ended = false;
-      let cleanup = () => {
-      };
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        open4.delete(end);
-        streamsPerIp.release(request2.ip);
-        cleanup();
-        res.end();
-      };
-      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open4.add(end);
-      res.on("close", end);
-      const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write, end, flow);
-      if (ended) cleanup();
-      log(`${request2.method} ${request2.path} ${r.status} stream`);
-      return;
-    }
-    writePlain(res, r, body === null);
-    log(`${request2.method} ${request2.path} ${r.status} ${Date.now() - started}ms`);
-  });
+    res.writeHead(r.status, r.headers);
+    res.flushHeaders();
+    const socket = res.socket;
+    socket?.setNoDelay(true);
+    let ended = false;
+    let cleanup = () => {
+    };
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      open4.delete(end);
+      streamsPerIp.release(request2.ip);
+      cleanup();
+      res.end();
+    };
+    const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+    open4.add(end);
+    res.on("close", end);
+    const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
+    cleanup = body.open(write2, end, flow);
+    if (ended) cleanup();
+    log(`${request2.method} ${request2.path} ${r.status} stream`);
+  }
   const connections = guardConnections(server, limits, trust);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -9633,9 +9712,9 @@ function serve(handler, opts) {
         port,
         url: `http://${host}:${port}`,
         connections,
-        close: () => new Promise((done) => {
+        close: () => new Promise((done2) => {
           for (const end of [...open4]) end();
-          server.close(() => done());
+          server.close(() => done2());
           server.closeIdleConnections();
         })
       });
@@ -9715,26 +9794,43 @@ function askPid(name) {
   return new Promise((resolve) => {
     let text = "";
     const c = createConnection(name);
-    const done = () => {
+    const done2 = () => {
       clearTimeout(timer);
       c.destroy();
       const pid = Number(text.trim());
       resolve(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
     };
-    const timer = setTimeout(done, 2e3);
+    const timer = setTimeout(done2, 2e3);
     c.setEncoding("utf8");
     c.on("data", (d) => text += d.slice(0, 32));
-    c.on("end", done);
-    c.on("error", done);
+    c.on("end", done2);
+    c.on("error", done2);
   });
 }
 
 // src/store/journal.ts
 init_nexus_store();
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { join as join6 } from "node:path";
+var done = (resolve, reject) => (e) => e ? reject(e) : resolve();
+function fdFile(fd, durable) {
+  return {
+    durable,
+    write: (data, position) => new Promise((resolve, reject) => fs.write(fd, data, 0, data.length, position ?? null, (e, n) => e ? reject(e) : resolve({ bytesWritten: n }))),
+    datasync: () => new Promise((resolve, reject) => fs.fdatasync(fd, done(resolve, reject))),
+    sync: () => new Promise((resolve, reject) => fs.fsync(fd, done(resolve, reject))),
+    truncate: (len) => new Promise((resolve, reject) => fs.ftruncate(fd, len, done(resolve, reject))),
+    close: () => new Promise((resolve, reject) => fs.close(fd, done(resolve, reject)))
+  };
+}
+var WRITE_DURABLE = fs.constants.O_DSYNC === void 0 ? "w" : fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_DSYNC;
+var ZEROED = 1 << 20;
+var ZEROS = Buffer.alloc(64 * 1024);
 var nodeFs = {
-  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  open: (path, flags, mode) => new Promise(
+    (resolve, reject) => fs.open(path, flags, mode, (e, fd) => e ? reject(e) : resolve(fdFile(fd, typeof flags === "number" && fs.constants.O_DSYNC !== void 0 && (flags & fs.constants.O_DSYNC) !== 0)))
+  ),
   readFile: (path) => fsp.readFile(path, "utf8"),
   readdir: (path) => fsp.readdir(path),
   rename: (a, b) => fsp.rename(a, b),
@@ -9743,15 +9839,25 @@ var nodeFs = {
 };
 var SNAPSHOT = "snapshot.ndjson";
 var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+function newBatch() {
+  let resolve;
+  let reject;
+  const done2 = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { lines: [], done: done2, resolve, reject };
+}
+var nextTurn = () => new Promise((r) => setImmediate(r));
 function storageError(e) {
   if (e instanceof StorageUnavailable) return e;
   const code = e?.code ?? "EIO";
   return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
 }
 var Journal = class {
-  constructor(dir, fs = nodeFs) {
+  constructor(dir, fs2 = nodeFs) {
     this.dir = dir;
-    this.fs = fs;
+    this.fs = fs2;
   }
   dir;
   fs;
@@ -9759,7 +9865,9 @@ var Journal = class {
   gen = 0;
   /** Bytes of the current journal file known to be complete. */
   size = 0;
-  queue = [];
+  /** Bytes of the current file zeroed and durable (lines go below this). */
+  zeroed = 0;
+  next = null;
   writing = null;
   ok = true;
   /** Journal bytes written since the last snapshot (decides when to compact). */
@@ -9794,7 +9902,7 @@ var Journal = class {
         });
         continue;
       }
-      const text = await this.fs.readFile(path);
+      const text = untilNul(await this.fs.readFile(path));
       this.bytesSinceSnapshot += Buffer.byteLength(text);
       for (const line of text.split("\n")) replay(line, apply);
     }
@@ -9802,42 +9910,64 @@ var Journal = class {
   }
   /** Appends lines (each ending in "\n") and resolves once they are on disk. */
   append(data) {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ data, resolve, reject });
-      if (!this.writing) this.writing = this.pump();
-    });
+    const batch = this.next ??= newBatch();
+    batch.lines.push(data);
+    if (!this.writing) this.writing = this.pump();
+    return batch.done;
   }
   async pump() {
-    while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
+    while (await nextTurn(), this.next) {
+      const batch = this.next;
+      this.next = null;
+      const buf = Buffer.from(batch.lines.length === 1 ? batch.lines[0] : batch.lines.join(""));
       try {
         if (!this.fh) await this.openCurrent();
-        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
-        await this.fh.datasync();
+        if (this.size + buf.length > this.zeroed) await this.zeroAhead(this.size + buf.length);
+        for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off), this.size + off)).bytesWritten;
+        if (!this.fh.durable) await this.fh.datasync();
         this.size += buf.length;
         this.bytesSinceSnapshot += buf.length;
         this.ok = true;
-        for (const w2 of batch) w2.resolve();
+        batch.resolve();
       } catch (e) {
         this.ok = false;
         await this.cutOff();
-        const err = storageError(e);
-        for (const w2 of batch) w2.reject(err);
+        batch.reject(storageError(e));
       }
     }
     this.writing = null;
   }
   async openCurrent() {
-    this.fh = await this.fs.open(join6(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+    this.fh = await this.fs.open(join6(this.dir, `journal-${this.gen}.ndjson`), WRITE_DURABLE, 384);
     this.size = 0;
+    this.zeroed = 0;
   }
-  /** After a failed write: cut the file back to its last complete line, or start a new one. */
+  /**
+   * Zeroes the file from its end to past `need` (ZEROED more), durably. Best effort: a disk
+   * too full for the zeros may still take the lines, written at the file's end as usual.
+   */
+  async zeroAhead(need) {
+    const fh = this.fh;
+    const end = need + ZEROED;
+    try {
+      for (let at2 = Math.max(this.zeroed, this.size); at2 < end; ) at2 += (await fh.write(ZEROS.subarray(0, Math.min(ZEROS.length, end - at2)), at2)).bytesWritten;
+      if (!fh.durable) await fh.datasync();
+      this.zeroed = end;
+    } catch {
+      await fh.truncate(this.size).catch(() => {
+      });
+      this.zeroed = this.size;
+    }
+  }
+  /**
+   * After a failed write: cut the file back to its last complete line (what lay beyond is
+   * zeroed again before the next write), or start a new one.
+   */
   async cutOff() {
     if (!this.fh) return;
     try {
       await this.fh.truncate(this.size);
+      this.zeroed = this.size;
     } catch {
       await this.fh.close().catch(() => {
       });
@@ -9909,6 +10039,7 @@ var Journal = class {
   }
   async close() {
     await this.idle();
+    if (this.fh) this.gen++;
     await this.fh?.close().catch(() => {
     });
     this.fh = null;
@@ -9918,6 +10049,10 @@ async function writeAll(fh, text) {
   const buf = Buffer.from(text);
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
+}
+function untilNul(text) {
+  const end = text.indexOf("\0");
+  return end < 0 ? text : text.slice(0, end);
 }
 function parse(line) {
   try {
@@ -9965,17 +10100,18 @@ var FileMessengerStore = class extends MemoryMessengerStore {
       this.total = r.n;
     }
   }
-  async enqueue(agentId, frame, nowMs, opts = {}) {
+  /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
+  enqueue(agentId, frame, nowMs, opts = {}) {
     const result = this.queue.add(agentId, frame, nowMs, opts);
     if (result !== "stored") return result;
-    try {
-      await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
-`);
-    } catch (e) {
-      this.queue.withdraw(agentId, frame);
-      throw e;
-    }
-    return result;
+    return this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`).then(
+      () => result,
+      (e) => {
+        this.queue.withdraw(agentId, frame);
+        throw e;
+      }
+    );
   }
   async drain(agentId, nowMs) {
     const out = this.queue.drain(agentId, nowMs);
@@ -10052,19 +10188,31 @@ import { hostname } from "node:os";
 // src/opennexus/messenger/go-json.ts
 init_errors2();
 var ESCAPES = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+var GO_ONLY = /[<>&\u2028\u2029]/;
+var GO_ONLY_ALL = /[<>&\u2028\u2029]/g;
+var goEscape = (c) => ESCAPES[c];
+function goEscapes(json3) {
+  return GO_ONLY.test(json3) ? json3.replace(GO_ONLY_ALL, goEscape) : json3;
+}
 function goString(s) {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => ESCAPES[c]);
+  return goEscapes(JSON.stringify(s));
 }
 function ginJson(obj) {
   const keys = Object.keys(obj).sort();
   return `{${keys.map((k) => `${goString(k)}:${typeof obj[k] === "string" ? goString(obj[k]) : String(obj[k])}`).join(",")}}`;
 }
+var lastMs = NaN;
+var lastText = "";
 function rfc3339Nano(ms) {
+  if (ms === lastMs) return lastText;
   const iso2 = new Date(ms).toISOString();
-  return iso2.replace(/\.(\d+)Z$/, (_2, f) => {
-    const t = f.replace(/0+$/, "");
-    return t ? `.${t}Z` : "Z";
-  });
+  const dot = iso2.lastIndexOf(".");
+  let end = iso2.length - 1;
+  while (end > dot + 1 && iso2.charCodeAt(end - 1) === 48) end--;
+  const text = end === dot + 1 ? `${iso2.slice(0, dot)}Z` : `${iso2.slice(0, end)}Z`;
+  lastMs = ms;
+  lastText = text;
+  return text;
 }
 var MessengerError = class extends HttpError {
   constructor(status, error, headers = {}) {
@@ -10257,8 +10405,8 @@ var FIELDS = [
   ["reset_signature", "ResetSignature", "string"],
   ["reason", "Reason", "int64"]
 ];
-var BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
-var BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
+var BY_NAME = new Map(FIELDS.map((f, i) => [f[0], i]));
+var BY_FOLDED = new Map(FIELDS.map((f, i) => [f[0].toLowerCase(), i]));
 var PROTOCOL_VERSION2 = "0.1.0";
 var U64_MAX2 = (1n << 64n) - 1n;
 var I64_MIN = -(1n << 63n);
@@ -10273,43 +10421,53 @@ function jsonKind(v2) {
   if (Array.isArray(v2)) return "array";
   return "object";
 }
+var utf84 = new TextDecoder();
+var REQUIRED = FIELDS.slice(0, 4);
+var RANGE = { string: [0n, 0n], uint64: [0n, U64_MAX2], int64: [I64_MIN, I64_MAX] };
+function typeMismatch(what, name, kind) {
+  return `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
+}
 function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJson(new TextDecoder().decode(body));
+    root = parseJsonRoot(utf84.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
-  const req = {};
   let typeError;
-  if (root !== null && !isObject(root)) {
+  if (root !== null && !(root instanceof Map)) {
     throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
   }
-  for (const [key, v2] of Object.entries(root ?? {})) {
-    const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
-    if (!f || v2 === null) continue;
-    const [name, , kind] = f;
-    const fail = (what) => {
-      typeError ??= `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
-    };
-    if (kind === "string") {
-      if (typeof v2 === "string") req[name] = v2;
-      else fail(jsonKind(v2));
-      continue;
+  const vals = [];
+  if (root !== null) {
+    for (const [key, v2] of root) {
+      const at2 = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+      if (at2 === void 0 || v2 === null) continue;
+      const [name, , kind] = FIELDS[at2];
+      if (kind === "string") {
+        if (typeof v2 === "string") vals[at2] = v2;
+        else typeError ??= typeMismatch(jsonKind(v2), name, kind);
+        continue;
+      }
+      if (!(v2 instanceof JsonNumber)) {
+        typeError ??= typeMismatch(jsonKind(v2), name, kind);
+        continue;
+      }
+      const [lo, hi] = RANGE[kind];
+      const n = v2.isInteger ? v2.toBigInt() : void 0;
+      if (n === void 0 || n < lo || n > hi) typeError ??= typeMismatch(`number ${v2.text}`, name, kind);
+      else vals[at2] = n;
     }
-    if (!(v2 instanceof JsonNumber)) {
-      fail(jsonKind(v2));
-      continue;
-    }
-    const [lo, hi] = kind === "uint64" ? [0n, U64_MAX2] : [I64_MIN, I64_MAX];
-    const n = v2.isInteger ? v2.toBigInt() : void 0;
-    if (n === void 0 || n < lo || n > hi) fail(`number ${v2.text}`);
-    else req[name] = n;
   }
+  const req = {};
+  for (let i = 0; i < FIELDS.length; i++) if (vals[i] !== void 0) req[FIELDS[i][0]] = vals[i];
   if (typeError) throw bad(`invalid request: ${typeError}`);
-  const missing = FIELDS.slice(0, 4).filter(([name]) => !req[name]).map(([, go]) => `Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`);
-  if (missing.length) throw bad(`invalid request: ${missing.join("\n")}`);
+  let missing = "";
+  for (const [name, go] of REQUIRED) {
+    if (!req[name]) missing += `${missing ? "\n" : ""}Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`;
+  }
+  if (missing) throw bad(`invalid request: ${missing}`);
   return req;
 }
 function checkSendRequest(req, agentHeader) {
@@ -10341,15 +10499,15 @@ function checkSendRequest(req, agentHeader) {
   }
 }
 function encodeRelayed(req, id, createdAt) {
-  const parts = [`"id":${goString(id)}`];
-  for (const [name] of FIELDS) {
+  let out = `{"id":${JSON.stringify(id)}`;
+  for (const f of FIELDS) {
+    const name = f[0];
     const v2 = req[name];
-    const always = name === "protocol_version" || name === "type" || name === "sender_id" || name === "receiver_id";
-    if (typeof v2 === "bigint") parts.push(`"${name}":${v2}`);
-    else if (v2 || always) parts.push(`"${name}":${goString(v2 ?? "")}`);
+    if (typeof v2 === "bigint") out += `,"${name}":${v2}`;
+    else if (v2) out += `,"${name}":${JSON.stringify(v2)}`;
+    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out += `,"${name}":""`;
   }
-  parts.push(`"created_at":${goString(createdAt)}`);
-  return `{${parts.join(",")}}`;
+  return goEscapes(`${out},"created_at":${JSON.stringify(createdAt)}}`);
 }
 
 // src/opennexus/messenger/relay.ts
@@ -10360,18 +10518,25 @@ var LocalRelay = class {
   }
   hub;
   store;
-  async relay(receiver, frame, now, opts) {
-    const outcome = await this.deliver(receiver, frame, now, opts);
-    if (outcome !== "full" && outcome !== "share") await this.store.countMessage();
-    return outcome;
-  }
-  async deliver(receiver, frame, now, { once, control, sender }) {
+  /**
+   * One step when the store answers synchronously (memory): no promise on the message's path;
+   * a store that writes (DATA_DIR, journal.ts) makes it one await.
+   */
+  relay(receiver, frame, now, { once, control, sender }) {
     if (this.hub.deliver(receiver, frame) > 0) {
-      if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
-      return "delivered";
+      if (once) return this.counted("delivered");
+      const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
+      return kept instanceof Promise ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
     }
-    const r = await this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
-    return r === "full" || r === "share" ? r : "queued";
+    const r = this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
+    return r instanceof Promise ? r.then((x2) => this.queued(x2)) : this.queued(r);
+  }
+  queued(r) {
+    return r === "full" || r === "share" ? r : this.counted("queued");
+  }
+  counted(outcome) {
+    const c = this.store.countMessage();
+    return c instanceof Promise ? c.then(() => outcome) : outcome;
   }
   admit() {
   }
@@ -10428,20 +10593,25 @@ function createMessenger(deps) {
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
     return agent;
   };
-  async function postMessage2(req) {
+  const OK = ginJson({ status: "ok" });
+  function posted(outcome) {
+    if (outcome === "full") throw new MessengerError(503, "offline queue full");
+    if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
+    return { status: 200, headers: { ...JSON_TYPE3 }, body: OK };
+  }
+  function postMessage2(req) {
     const agent = requireAgent(req);
     const msg = decodeSendRequest(req.body);
     checkSendRequest(msg, agent);
-    const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}
+    const t = now();
+    const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(t))}
 
 
 `;
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
-    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
-    if (outcome === "full") throw new MessengerError(503, "offline queue full");
-    if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
-    return json(200, { status: "ok" });
+    const outcome = relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
+    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
   }
   function proveReader(req, agent) {
     if (!config.requireStreamAuth) return;
@@ -10463,8 +10633,8 @@ function createMessenger(deps) {
         "x-accel-buffering": "no"
       },
       stream: {
-        open(write, end, flow) {
-          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
+        open(write2, end, flow) {
+          const sub = new Subscriber({ write: write2, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           sub.send(CONNECTED_EVENT);
           relay.attach(agent, sub, now());
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
@@ -10510,20 +10680,27 @@ function createMessenger(deps) {
     "POST /v1/messages": postMessage2,
     "GET /v1/messages/stream": stream2
   };
-  const handler = async (req) => {
-    if (!await limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
-    const route = routes[`${req.method} ${req.path}`];
-    if (route) {
-      try {
-        return await route(req);
-      } catch (e) {
-        throw unavailable(e);
-      }
+  function run(route, req) {
+    let r;
+    try {
+      r = route(req);
+    } catch (e) {
+      throw unavailable(e);
     }
+    return r instanceof Promise ? r.catch((e) => Promise.reject(unavailable(e))) : r;
+  }
+  function dispatch(allowed, req) {
+    if (!allowed) throw new MessengerError(429, "rate limit exceeded");
+    const route = routes[`${req.method} ${req.path}`];
+    if (route) return run(route, req);
     if (req.path.length > 1 && req.path.endsWith("/") && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
       return { status: req.method === "GET" ? 301 : 307, headers: { location: req.path.slice(0, -1) } };
     }
     return notFound();
+  }
+  const handler = (req) => {
+    const allowed = limiter.take(req.ip);
+    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
   return { handler, hub, relay };
 }
@@ -11422,10 +11599,10 @@ var Waiters = class {
     const entry = () => onWake();
     set.add(entry);
     this.total++;
-    let done = false;
+    let done2 = false;
     return () => {
-      if (done) return;
-      done = true;
+      if (done2) return;
+      done2 = true;
       this.total--;
       this.perIp.release(ip);
       const s = this.bySession.get(sessionId);
@@ -11534,12 +11711,12 @@ function jsonText(status, text, headers) {
 function json2(status, body, headers) {
   return jsonText(status, JSON.stringify(body), headers);
 }
-var utf84 = new TextDecoder();
+var utf85 = new TextDecoder();
 var latin1Slice = Buffer.prototype.latin1Slice;
 var latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = (isAscii(req.body) ? latin1(req.body) : utf84.decode(req.body)).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf85.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -11575,14 +11752,14 @@ function closeSession(s, agentId, key, now) {
 }
 
 // src/nexus/server/routes-close.ts
-async function close(ctx, req, id) {
+async function close2(ctx, req, id) {
   const agentId = requestAgent(req);
   const t = ctx.now();
   const result = await ctx.update(id, t, (s) => closeSession(s, agentId, req.headers["x-session-key"], t));
   ctx.idempotent.drop(id);
   return json2(200, result);
 }
-var closeRoutes = [["DELETE", /^\/v1\/sessions?\/([^/]+)$/, close]];
+var closeRoutes = [["DELETE", /^\/v1\/sessions?\/([^/]+)$/, close2]];
 
 // src/nexus/server/negotiate.ts
 function parseAccept(accept) {
@@ -13575,19 +13752,19 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close2 = (last) => {
+        const close3 = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
           end();
         };
-        const write = (chunk) => {
+        const write2 = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close2();
+          close3();
           return false;
         };
-        const gone = (closedAt) => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)), ...closedAt ? { reason: "closed" } : {} }));
+        const gone = (closedAt) => close3(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)), ...closedAt ? { reason: "closed" } : {} }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -13601,10 +13778,10 @@ function eventStream(ctx, r) {
               while (!closed && buffered() < SOCKET_WATER2) {
                 const s = await ctx.store.getSession(id);
                 if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
-                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s.agents.some((a) => a.agentId === agentId)) return close3(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m of page2.messages) {
-                  if (closed || !write(`id: ${m.cursor}
+                  if (closed || !write2(`id: ${m.cursor}
 data: ${wireFor(m, agentId)}
 
 `)) return;
@@ -13614,7 +13791,7 @@ data: ${wireFor(m, agentId)}
               }
             } while (again && !closed);
           } catch {
-            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close3(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -13627,9 +13804,9 @@ data: ${wireFor(m, agentId)}
           } catch (e) {
             const status = e.status;
             if (status === 404) return gone((await ctx.store.getSession(id).catch(() => null))?.closedAt);
-            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 401 || status === 403) return close3(endEvent("error", { error: "forbidden", sessionId: id }));
           }
-          if (!closed && buffered() < SOCKET_WATER2) write(": keepalive\n\n");
+          if (!closed && buffered() < SOCKET_WATER2) write2(": keepalive\n\n");
           void pump();
         };
         const keepalive = setInterval(() => void tick2(), ctx.config.sseKeepaliveMs);
@@ -13641,12 +13818,12 @@ data: ${wireFor(m, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close3(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
         flow?.onDrain(() => void pump());
-        write(`retry: ${RETRY_MS}
+        write2(`retry: ${RETRY_MS}
 : connected
 
 `);
@@ -13669,15 +13846,15 @@ function parseWait(v2) {
   return Math.min(Number(v2), MAX_WAIT_SECONDS);
 }
 var JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
-var answer = (status, body) => ({ status, headers: JSON_HEADERS, body });
-var errorAnswer = (status, error, message, extra) => answer(status, JSON.stringify({ error, message, ...extra }));
+var answer2 = (status, body) => ({ status, headers: JSON_HEADERS, body });
+var errorAnswer = (status, error, message, extra) => answer2(status, JSON.stringify({ error, message, ...extra }));
 function tooManyWaiters() {
   throw apiError(429, "too_many_waiters", "too many parked polls or event streams on this session or from this address; close one, or poll without wait", { retryAfter: 5 });
 }
 function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
   return new Promise((resolve) => {
-    let done = false;
+    let done2 = false;
     let timedOut = false;
     let expiryTimer;
     const waitTimer = setTimeout(() => {
@@ -13685,8 +13862,8 @@ function parkPoll(ctx, p, signal) {
       void check();
     }, p.waitMs);
     const finish = (r) => {
-      if (done) return;
-      done = true;
+      if (done2) return;
+      done2 = true;
       clearTimeout(waitTimer);
       clearTimeout(expiryTimer);
       unregister?.();
@@ -13695,14 +13872,14 @@ function parkPoll(ctx, p, signal) {
     };
     const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
     const check = async () => {
-      if (done) return;
+      if (done2) return;
       try {
         const t = ctx.now();
         const s = await ctx.store.getSession(id);
         if (!s || s.expiresAt <= t) return finish(s?.closedAt ? errorAnswer(404, "session_not_found", CLOSED_MESSAGE, { reason: "closed" }) : errorAnswer(404, "session_not_found", "no such session, or it has expired"));
         if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, "agent_not_in_session", `agent "${agentId}" is not in this session`));
         const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
-        if (messages.length || timedOut) return finish(answer(200, pollBody(messages, more, p.after, s, p.members, agentId)));
+        if (messages.length || timedOut) return finish(answer2(200, pollBody(messages, more, p.after, s, p.members, agentId)));
         clearTimeout(expiryTimer);
         if (s.expiresAt - t < p.waitMs) expiryTimer = setTimeout(() => void check(), Math.max(0, s.expiresAt - t) + 1);
       } catch {
@@ -13805,7 +13982,7 @@ function poll(ctx, req, id) {
   const members = req.query.get("members") === "true";
   const t = ctx.now();
   const key = req.headers["x-session-key"];
-  const answer2 = (s2, page2) => {
+  const answer3 = (s2, page2) => {
     const { messages, more } = page2;
     if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s2, members, agentId)), s2, req);
     if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
@@ -13813,7 +13990,7 @@ function poll(ctx, req, id) {
   };
   const read = (s2) => {
     const page2 = ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-    return isThenable(page2) ? page2.then((p) => answer2(s2, p)) : answer2(s2, page2);
+    return isThenable(page2) ? page2.then((p) => answer3(s2, p)) : answer3(s2, page2);
   };
   const s = ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
   return isThenable(s) ? s.then(read) : read(s);

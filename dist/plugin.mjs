@@ -3653,12 +3653,22 @@ var Parser = class {
     }
   }
   object(depth) {
-    this.i++;
     const out = /* @__PURE__ */ Object.create(null);
+    this.members(depth, (k, v) => out[k] = v);
+    return out;
+  }
+  /** The root object's members in a Map (same order and last-wins as an object), nested values as usual. */
+  rootMap() {
+    const out = /* @__PURE__ */ new Map();
+    this.members(0, (k, v) => out.set(k, v));
+    return out;
+  }
+  members(depth, set) {
+    this.i++;
     this.skipWs();
     if (this.s[this.i] === "}") {
       this.i++;
-      return out;
+      return;
     }
     for (; ; ) {
       this.skipWs();
@@ -3667,7 +3677,7 @@ var Parser = class {
       this.skipWs();
       if (this.s[this.i] !== ":") this.fail("after object key");
       this.i++;
-      out[key] = this.value(depth + 1);
+      set(key, this.value(depth + 1));
       this.skipWs();
       const c = this.s[this.i];
       if (c === ",") {
@@ -3676,7 +3686,7 @@ var Parser = class {
       }
       if (c === "}") {
         this.i++;
-        return out;
+        return;
       }
       this.fail("after object key:value pair");
     }

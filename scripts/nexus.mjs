@@ -419,17 +419,22 @@ var init_limits = __esm({
 });
 
 // builtin:node:fs
-var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
+var m5, accessSync, close, closeSync, constants, existsSync, fdatasync, fsync, fsyncSync, ftruncate, linkSync, mkdirSync, open, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, write, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
     m5 = process.getBuiltinModule("node:fs");
     accessSync = /* @__PURE__ */ (() => m5.accessSync)();
+    close = /* @__PURE__ */ (() => m5.close)();
     closeSync = /* @__PURE__ */ (() => m5.closeSync)();
     constants = /* @__PURE__ */ (() => m5.constants)();
     existsSync = /* @__PURE__ */ (() => m5.existsSync)();
+    fdatasync = /* @__PURE__ */ (() => m5.fdatasync)();
+    fsync = /* @__PURE__ */ (() => m5.fsync)();
     fsyncSync = /* @__PURE__ */ (() => m5.fsyncSync)();
+    ftruncate = /* @__PURE__ */ (() => m5.ftruncate)();
     linkSync = /* @__PURE__ */ (() => m5.linkSync)();
     mkdirSync = /* @__PURE__ */ (() => m5.mkdirSync)();
+    open = /* @__PURE__ */ (() => m5.open)();
     openSync = /* @__PURE__ */ (() => m5.openSync)();
     readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
     readdirSync = /* @__PURE__ */ (() => m5.readdirSync)();
@@ -437,19 +442,20 @@ var init_node_fs = __esm({
     rmSync = /* @__PURE__ */ (() => m5.rmSync)();
     statSync = /* @__PURE__ */ (() => m5.statSync)();
     unlinkSync = /* @__PURE__ */ (() => m5.unlinkSync)();
+    write = /* @__PURE__ */ (() => m5.write)();
     writeFileSync = /* @__PURE__ */ (() => m5.writeFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m6, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
+var m6, access, link, mkdir, open2, readFile, readdir, realpath, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m6 = process.getBuiltinModule("node:fs/promises");
     access = /* @__PURE__ */ (() => m6.access)();
     link = /* @__PURE__ */ (() => m6.link)();
     mkdir = /* @__PURE__ */ (() => m6.mkdir)();
-    open = /* @__PURE__ */ (() => m6.open)();
+    open2 = /* @__PURE__ */ (() => m6.open)();
     readFile = /* @__PURE__ */ (() => m6.readFile)();
     readdir = /* @__PURE__ */ (() => m6.readdir)();
     realpath = /* @__PURE__ */ (() => m6.realpath)();
@@ -473,7 +479,7 @@ var init_files = __esm({
     poolFiles = {
       readText: (path) => readFile(path, "utf8"),
       async write(path, text, o) {
-        const fh = await open(path, o.exclusive ? "wx" : "w", o.mode);
+        const fh = await open2(path, o.exclusive ? "wx" : "w", o.mode);
         try {
           await fh.writeFile(text);
           if (o.durable) await fh.sync();
@@ -487,7 +493,7 @@ var init_files = __esm({
       link: (existing, path) => link(existing, path),
       rename: (from, to) => rename(from, to),
       async syncDir(path) {
-        const fh = await open(path, "r");
+        const fh = await open2(path, "r");
         try {
           await fh.sync();
         } finally {
@@ -2073,13 +2079,6 @@ function errorToResponse(err2, fallback) {
   if (r) return r;
   return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
 }
-async function respond(handler, req, fallback) {
-  try {
-    return await handler(req);
-  } catch (err2) {
-    return errorToResponse(err2, fallback);
-  }
-}
 var JSON_TYPE, HttpError, BAD_URL;
 var init_errors3 = __esm({
   "src/http/errors.ts"() {
@@ -2429,7 +2428,7 @@ function idempotentFresh(secret, b, idempotencyKey2, m10) {
 function envelopeId(text) {
   return typeof text === "string" && ENVELOPE.test(text) ? text.split(".")[1] : null;
 }
-function open2(secret, b, text) {
+function open3(secret, b, text) {
   if (typeof text !== "string" || !ENVELOPE.test(text)) return { ok: false, reason: "not_sealed" };
   const [, msgid, nonce, ct2] = text.split(".");
   const n = unb64u(nonce);
@@ -2492,7 +2491,7 @@ function sealOutgoing(secret, b, input, idempotencyKey2) {
 }
 function checkGreeting(secret, envelope) {
   if (envelopeId(envelope) === null) return;
-  if (!open2(secret, { kind: "greeting", sessionId: "", sender: "" }, envelope).ok) {
+  if (!open3(secret, { kind: "greeting", sessionId: "", sender: "" }, envelope).ok) {
     throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.");
   }
 }
@@ -2547,7 +2546,7 @@ var init_e2e_client = __esm({
         const { text: _t2, json: _j, ...meta } = m10;
         const failed = (reason) => ({ ...meta, e2e: "failed", reason });
         if (m10.json !== void 0) return failed("not_sealed");
-        const o = open2(this.secret, b, m10.text);
+        const o = open3(this.secret, b, m10.text);
         if (!o.ok) return failed(o.reason);
         const cursor = String(m10.cursor);
         const before = this.seen.get(o.msgid);
@@ -2795,23 +2794,23 @@ function openSse(url2, opts) {
 function sseStream(url2, req, res, signal, maxLine) {
   const queue = [];
   let waiting = null;
-  let done = false;
+  let done2 = false;
   let error = null;
   let buf = "";
   const finish = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", close2);
+    if (done2) return;
+    done2 = true;
+    signal?.removeEventListener("abort", close3);
     const w2 = waiting;
     waiting = null;
     if (w2 && error) w2.reject(error);
     else w2?.resolve({ value: void 0, done: true });
   };
-  function close2() {
+  function close3() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close2, { once: true });
+  signal?.addEventListener("abort", close3, { once: true });
   const push = (e) => {
     const w2 = waiting;
     waiting = null;
@@ -2819,7 +2818,7 @@ function sseStream(url2, req, res, signal, maxLine) {
     else queue.push(e);
   };
   res.on("data", (chunk) => {
-    if (done) return;
+    if (done2) return;
     buf += chunk;
     let nl;
     while ((nl = buf.indexOf("\n")) >= 0) {
@@ -2830,7 +2829,7 @@ function sseStream(url2, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url2} is longer than ${maxLine} characters`);
-      close2();
+      close3();
     }
   });
   res.on("end", finish);
@@ -2843,16 +2842,16 @@ function sseStream(url2, req, res, signal, maxLine) {
     next() {
       const e = queue.shift();
       if (e) return Promise.resolve({ value: e, done: false });
-      if (done && error) return Promise.reject(error);
-      if (done) return Promise.resolve({ value: void 0, done: true });
+      if (done2 && error) return Promise.reject(error);
+      if (done2) return Promise.resolve({ value: void 0, done: true });
       return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
     },
     return() {
-      close2();
+      close3();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close: close2 };
+  return { status: 200, events, close: close3 };
 }
 var DEFAULT_MAX_BODY_BYTES;
 var init_client = __esm({
@@ -3130,13 +3129,13 @@ var init_watch = __esm({
     init_state();
     sleep = (ms, signal) => new Promise((resolve2) => {
       if (signal.aborted) return resolve2();
-      const t = setTimeout(done, ms);
-      function done() {
+      const t = setTimeout(done2, ms);
+      function done2() {
         clearTimeout(t);
-        signal.removeEventListener("abort", done);
+        signal.removeEventListener("abort", done2);
         resolve2();
       }
-      signal.addEventListener("abort", done, { once: true });
+      signal.addEventListener("abort", done2, { once: true });
     });
   }
 });
@@ -3557,15 +3556,15 @@ function timeoutOptions(limits) {
   };
 }
 function guardConnections(server, limits, trust) {
-  let open3 = 0;
+  let open4 = 0;
   let refusedPerIp = 0;
   let refusedTotal = 0;
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   server.on("drop", () => refusedTotal++);
   const perPeer = new OpenCounts(limits.maxConnectionsPerIp);
   server.on("connection", (socket) => {
-    open3++;
-    socket.once("close", () => open3--);
+    open4++;
+    socket.once("close", () => open4--);
     const raw = socket.remoteAddress;
     if (raw === void 0) return;
     const peer = normalizeAddress(raw) ?? raw;
@@ -3577,7 +3576,7 @@ function guardConnections(server, limits, trust) {
     }
     socket.once("close", () => perPeer.release(peer));
   });
-  return () => ({ open: open3, refusedPerIp, refusedTotal });
+  return () => ({ open: open4, refusedPerIp, refusedTotal });
 }
 var init_connection_guard = __esm({
   "src/http/connection-guard.ts"() {
@@ -3590,31 +3589,59 @@ var init_connection_guard = __esm({
 // src/http/node-adapter.ts
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
-    const chunks = [];
+    let first = null;
+    let rest = null;
     let size = 0;
+    let settled = false;
+    const done2 = () => {
+      if (settled) return;
+      settled = true;
+      if (size > limit) return resolve2(null);
+      const buf = rest ? Buffer.concat(rest) : first;
+      resolve2(buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(0));
+    };
     req.on("data", (c) => {
       size += c.length;
-      if (size <= limit) chunks.push(c);
-      else if (size > HARD_BODY_CAP) req.destroy();
+      if (size <= limit) {
+        if (first === null) first = c;
+        else (rest ??= [first]).push(c);
+      } else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
-    req.on("error", reject);
-    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.once("end", done2);
+    req.once("error", reject);
+    req.once("close", done2);
   });
 }
-function toHttpRequest(req, body, trustProxy) {
-  const raw = req.url ?? "/";
-  const q2 = raw.indexOf("?");
-  const headers = {};
-  for (const [k, v2] of Object.entries(req.headers)) headers[k] = Array.isArray(v2) ? v2.join(", ") : v2;
-  return {
-    method: req.method ?? "GET",
-    path: q2 >= 0 ? raw.slice(0, q2) : raw,
-    query: new URLSearchParams(q2 >= 0 ? raw.slice(q2 + 1) : ""),
-    headers,
-    body,
-    ip: clientAddress(req.socket.remoteAddress ?? "unknown", headers["x-forwarded-for"], trustProxy)
-  };
+function bodiless(req) {
+  return (req.method === "GET" || req.method === "HEAD") && req.headers["content-length"] === void 0 && req.headers["transfer-encoding"] === void 0;
+}
+function peerOf(socket, trust) {
+  const cached = socket?.[PEER];
+  if (cached) return cached;
+  const raw = socket?.remoteAddress ?? "unknown";
+  const self = normalizeAddress(raw) ?? raw;
+  const peer = { self, proxy: isTrustedProxy(self, trust) };
+  if (socket && socket.remoteAddress !== void 0) socket[PEER] = peer;
+  return peer;
+}
+function addressOf(req, forwardedFor, trust) {
+  const peer = peerOf(req.socket, trust);
+  if (!peer.proxy || !forwardedFor) return peer.self;
+  return clientAddress(peer.self, forwardedFor, trust);
+}
+function plainHeaders(h) {
+  if (h["set-cookie"] === void 0) return h;
+  const out2 = {};
+  for (const [k, v2] of Object.entries(h)) out2[k] = Array.isArray(v2) ? v2.join(", ") : v2;
+  return out2;
+}
+function answer2(handler, req, fallback) {
+  try {
+    const r = handler(req);
+    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+  } catch (e) {
+    return errorToResponse(e, fallback);
+  }
 }
 function malformedUrl(raw) {
   if (!raw.includes("%")) return false;
@@ -3639,62 +3666,66 @@ function writePlain(res, r, closeAfter) {
   res.end(body);
 }
 function serve(handler, opts) {
-  const open3 = /* @__PURE__ */ new Set();
+  const open4 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer(timeoutOptions(limits), async (req, res) => {
-    const started = Date.now();
-    let body;
-    try {
-      body = await readBody(req, opts.bodyLimit);
-    } catch {
-      res.destroy();
+    const started = opts.log ? Date.now() : 0;
+    let body = EMPTY;
+    if (!bodiless(req)) {
+      try {
+        body = await readBody(req, opts.bodyLimit);
+      } catch {
+        res.destroy();
+        return;
+      }
+    }
+    const request3 = new NodeRequest(req, body, trust, res);
+    let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer2(handler, request3, opts.onError);
+    if (r instanceof Promise) r = await r;
+    if (r.stream) {
+      await openStream(res, request3, r, r.stream);
       return;
     }
-    const gone = new AbortController();
-    res.once("close", () => gone.abort());
-    const request3 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request3, opts.onError);
-    if (r.stream && !await streamsPerIp.acquire(request3.ip)) {
+    writePlain(res, r, body === null);
+    if (opts.log) log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
+  });
+  async function openStream(res, request3, r, body) {
+    if (!await streamsPerIp.acquire(request3.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request3.method} ${request3.path} 429 stream cap`);
       return;
     }
-    if (r.stream && gone.signal.aborted) {
+    if (res.destroyed) {
       streamsPerIp.release(request3.ip);
       return;
     }
-    if (r.stream) {
-      res.writeHead(r.status, r.headers);
-      res.flushHeaders();
-      const socket = res.socket;
-      socket?.setNoDelay(true);
-      let ended = false;
-      let cleanup = () => {
-      };
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        open3.delete(end);
-        streamsPerIp.release(request3.ip);
-        cleanup();
-        res.end();
-      };
-      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open3.add(end);
-      res.on("close", end);
-      const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write, end, flow);
-      if (ended) cleanup();
-      log(`${request3.method} ${request3.path} ${r.status} stream`);
-      return;
-    }
-    writePlain(res, r, body === null);
-    log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
-  });
+    res.writeHead(r.status, r.headers);
+    res.flushHeaders();
+    const socket = res.socket;
+    socket?.setNoDelay(true);
+    let ended = false;
+    let cleanup = () => {
+    };
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      open4.delete(end);
+      streamsPerIp.release(request3.ip);
+      cleanup();
+      res.end();
+    };
+    const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+    open4.add(end);
+    res.on("close", end);
+    const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
+    cleanup = body.open(write2, end, flow);
+    if (ended) cleanup();
+    log(`${request3.method} ${request3.path} ${r.status} stream`);
+  }
   const connections = guardConnections(server, limits, trust);
   return new Promise((resolve2, reject) => {
     server.once("error", reject);
@@ -3706,9 +3737,9 @@ function serve(handler, opts) {
         port,
         url: `http://${host}:${port}`,
         connections,
-        close: () => new Promise((done) => {
-          for (const end of [...open3]) end();
-          server.close(() => done());
+        close: () => new Promise((done2) => {
+          for (const end of [...open4]) end();
+          server.close(() => done2());
           server.closeIdleConnections();
         })
       });
@@ -3722,7 +3753,7 @@ function tooManyStreams(cap) {
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
-var HARD_BODY_CAP, JSON_TYPE2;
+var HARD_BODY_CAP, EMPTY, PEER, NodeRequest, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
@@ -3732,6 +3763,44 @@ var init_node_adapter = __esm({
     init_limits();
     init_errors3();
     HARD_BODY_CAP = 8 * 1024 * 1024;
+    EMPTY = new Uint8Array(0);
+    PEER = /* @__PURE__ */ Symbol("peer");
+    NodeRequest = class {
+      constructor(req, body, trust, res) {
+        this.body = body;
+        this.res = res;
+        const raw = req.url ?? "/";
+        const q2 = raw.indexOf("?");
+        this.method = req.method ?? "GET";
+        this.path = q2 >= 0 ? raw.slice(0, q2) : raw;
+        this.search = q2 >= 0 ? raw.slice(q2 + 1) : "";
+        this.headers = plainHeaders(req.headers);
+        this.ip = addressOf(req, this.headers["x-forwarded-for"], trust);
+      }
+      body;
+      res;
+      method;
+      path;
+      headers;
+      ip;
+      search;
+      parsedQuery;
+      gone;
+      get query() {
+        return this.parsedQuery ??= new URLSearchParams(this.search);
+      }
+      /** Aborted once the response closes: the client went away (or it was answered). */
+      get signal() {
+        const res = this.res;
+        if (!res) return void 0;
+        if (!this.gone) {
+          const gone = this.gone = new AbortController();
+          if (res.destroyed) gone.abort();
+          else res.once("close", () => gone.abort());
+        }
+        return this.gone.signal;
+      }
+    };
     JSON_TYPE2 = "application/json; charset=utf-8";
   }
 });
@@ -3927,17 +3996,17 @@ function askPid(name) {
   return new Promise((resolve2) => {
     let text = "";
     const c = createConnection(name);
-    const done = () => {
+    const done2 = () => {
       clearTimeout(timer);
       c.destroy();
       const pid = Number(text.trim());
       resolve2(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
     };
-    const timer = setTimeout(done, 2e3);
+    const timer = setTimeout(done2, 2e3);
     c.setEncoding("utf8");
     c.on("data", (d) => text += d.slice(0, 32));
-    c.on("end", done);
-    c.on("error", done);
+    c.on("end", done2);
+    c.on("error", done2);
   });
 }
 var DataDirInUse, CANNOT_WRITE;
@@ -3975,6 +4044,25 @@ var init_nexus_store = __esm({
 });
 
 // src/store/journal.ts
+function fdFile(fd, durable) {
+  return {
+    durable,
+    write: (data, position) => new Promise((resolve2, reject) => write(fd, data, 0, data.length, position ?? null, (e, n) => e ? reject(e) : resolve2({ bytesWritten: n }))),
+    datasync: () => new Promise((resolve2, reject) => fdatasync(fd, done(resolve2, reject))),
+    sync: () => new Promise((resolve2, reject) => fsync(fd, done(resolve2, reject))),
+    truncate: (len) => new Promise((resolve2, reject) => ftruncate(fd, len, done(resolve2, reject))),
+    close: () => new Promise((resolve2, reject) => close(fd, done(resolve2, reject)))
+  };
+}
+function newBatch() {
+  let resolve2;
+  let reject;
+  const done2 = new Promise((res, rej) => {
+    resolve2 = res;
+    reject = rej;
+  });
+  return { lines: [], done: done2, resolve: resolve2, reject };
+}
 function storageError(e) {
   if (e instanceof StorageUnavailable) return e;
   const code = e?.code ?? "EIO";
@@ -3984,6 +4072,10 @@ async function writeAll(fh, text) {
   const buf = Buffer.from(text);
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
+}
+function untilNul(text) {
+  const end = text.indexOf("\0");
+  return end < 0 ? text : text.slice(0, end);
 }
 function parse(line) {
   try {
@@ -3997,15 +4089,22 @@ function replay(line, apply) {
   const r = parse(line);
   if (r && typeof r === "object") apply(r);
 }
-var nodeFs, SNAPSHOT, JOURNAL, Journal;
+var done, WRITE_DURABLE, ZEROED, ZEROS, nodeFs, SNAPSHOT, JOURNAL, nextTurn, Journal;
 var init_journal = __esm({
   "src/store/journal.ts"() {
     "use strict";
+    init_node_fs();
     init_promises();
     init_node_path();
     init_nexus_store();
+    done = (resolve2, reject) => (e) => e ? reject(e) : resolve2();
+    WRITE_DURABLE = constants.O_DSYNC === void 0 ? "w" : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_DSYNC;
+    ZEROED = 1 << 20;
+    ZEROS = Buffer.alloc(64 * 1024);
     nodeFs = {
-      open: (path, flags, mode) => open(path, flags, mode),
+      open: (path, flags, mode) => new Promise(
+        (resolve2, reject) => open(path, flags, mode, (e, fd) => e ? reject(e) : resolve2(fdFile(fd, typeof flags === "number" && constants.O_DSYNC !== void 0 && (flags & constants.O_DSYNC) !== 0)))
+      ),
       readFile: (path) => readFile(path, "utf8"),
       readdir: (path) => readdir(path),
       rename: (a, b) => rename(a, b),
@@ -4014,6 +4113,7 @@ var init_journal = __esm({
     };
     SNAPSHOT = "snapshot.ndjson";
     JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+    nextTurn = () => new Promise((r) => setImmediate(r));
     Journal = class {
       constructor(dir, fs = nodeFs) {
         this.dir = dir;
@@ -4025,7 +4125,9 @@ var init_journal = __esm({
       gen = 0;
       /** Bytes of the current journal file known to be complete. */
       size = 0;
-      queue = [];
+      /** Bytes of the current file zeroed and durable (lines go below this). */
+      zeroed = 0;
+      next = null;
       writing = null;
       ok = true;
       /** Journal bytes written since the last snapshot (decides when to compact). */
@@ -4060,7 +4162,7 @@ var init_journal = __esm({
             });
             continue;
           }
-          const text = await this.fs.readFile(path);
+          const text = untilNul(await this.fs.readFile(path));
           this.bytesSinceSnapshot += Buffer.byteLength(text);
           for (const line of text.split("\n")) replay(line, apply);
         }
@@ -4068,42 +4170,64 @@ var init_journal = __esm({
       }
       /** Appends lines (each ending in "\n") and resolves once they are on disk. */
       append(data) {
-        return new Promise((resolve2, reject) => {
-          this.queue.push({ data, resolve: resolve2, reject });
-          if (!this.writing) this.writing = this.pump();
-        });
+        const batch = this.next ??= newBatch();
+        batch.lines.push(data);
+        if (!this.writing) this.writing = this.pump();
+        return batch.done;
       }
       async pump() {
-        while (this.queue.length) {
-          const batch = this.queue;
-          this.queue = [];
-          const buf = Buffer.from(batch.map((w2) => w2.data).join(""));
+        while (await nextTurn(), this.next) {
+          const batch = this.next;
+          this.next = null;
+          const buf = Buffer.from(batch.lines.length === 1 ? batch.lines[0] : batch.lines.join(""));
           try {
             if (!this.fh) await this.openCurrent();
-            for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
-            await this.fh.datasync();
+            if (this.size + buf.length > this.zeroed) await this.zeroAhead(this.size + buf.length);
+            for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off), this.size + off)).bytesWritten;
+            if (!this.fh.durable) await this.fh.datasync();
             this.size += buf.length;
             this.bytesSinceSnapshot += buf.length;
             this.ok = true;
-            for (const w2 of batch) w2.resolve();
+            batch.resolve();
           } catch (e) {
             this.ok = false;
             await this.cutOff();
-            const err2 = storageError(e);
-            for (const w2 of batch) w2.reject(err2);
+            batch.reject(storageError(e));
           }
         }
         this.writing = null;
       }
       async openCurrent() {
-        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), WRITE_DURABLE, 384);
         this.size = 0;
+        this.zeroed = 0;
       }
-      /** After a failed write: cut the file back to its last complete line, or start a new one. */
+      /**
+       * Zeroes the file from its end to past `need` (ZEROED more), durably. Best effort: a disk
+       * too full for the zeros may still take the lines, written at the file's end as usual.
+       */
+      async zeroAhead(need) {
+        const fh = this.fh;
+        const end = need + ZEROED;
+        try {
+          for (let at2 = Math.max(this.zeroed, this.size); at2 < end; ) at2 += (await fh.write(ZEROS.subarray(0, Math.min(ZEROS.length, end - at2)), at2)).bytesWritten;
+          if (!fh.durable) await fh.datasync();
+          this.zeroed = end;
+        } catch {
+          await fh.truncate(this.size).catch(() => {
+          });
+          this.zeroed = this.size;
+        }
+      }
+      /**
+       * After a failed write: cut the file back to its last complete line (what lay beyond is
+       * zeroed again before the next write), or start a new one.
+       */
       async cutOff() {
         if (!this.fh) return;
         try {
           await this.fh.truncate(this.size);
+          this.zeroed = this.size;
         } catch {
           await this.fh.close().catch(() => {
           });
@@ -4175,6 +4299,7 @@ var init_journal = __esm({
       }
       async close() {
         await this.idle();
+        if (this.fh) this.gen++;
         await this.fh?.close().catch(() => {
         });
         this.fh = null;
@@ -5462,10 +5587,10 @@ var init_waiters = __esm({
         const entry = () => onWake();
         set.add(entry);
         this.total++;
-        let done = false;
+        let done2 = false;
         return () => {
-          if (done) return;
-          done = true;
+          if (done2) return;
+          done2 = true;
           this.total--;
           this.perIp.release(ip);
           const s = this.bySession.get(sessionId);
@@ -5650,7 +5775,7 @@ var init_close = __esm({
 });
 
 // src/nexus/server/routes-close.ts
-async function close(ctx, req, id) {
+async function close2(ctx, req, id) {
   const agentId = requestAgent(req);
   const t = ctx.now();
   const result = await ctx.update(id, t, (s) => closeSession(s, agentId, req.headers["x-session-key"], t));
@@ -5664,7 +5789,7 @@ var init_routes_close = __esm({
     init_close();
     init_context();
     init_json();
-    closeRoutes = [["DELETE", /^\/v1\/sessions?\/([^/]+)$/, close]];
+    closeRoutes = [["DELETE", /^\/v1\/sessions?\/([^/]+)$/, close2]];
   }
 });
 
@@ -7432,11 +7557,11 @@ var init_safe_markdown = __esm({
 
 // src/nexus/server/pages.ts
 function inlineHash(tag) {
-  const open3 = `<${tag}>`;
-  const start = page_default.indexOf(open3);
+  const open4 = `<${tag}>`;
+  const start = page_default.indexOf(open4);
   const end = page_default.indexOf(`</${tag}>`, start);
-  if (start < 0 || end < 0 || page_default.indexOf(open3, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
-  return `'sha256-${sha256Text(page_default.slice(start + open3.length, end), "base64")}'`;
+  if (start < 0 || end < 0 || page_default.indexOf(open4, end) >= 0) throw new Error(`page.html must have exactly one inline <${tag}>`);
+  return `'sha256-${sha256Text(page_default.slice(start + open4.length, end), "base64")}'`;
 }
 function oneLine(vars) {
   const out2 = {};
@@ -7747,19 +7872,19 @@ function eventStream(ctx, r) {
         let pumping = false;
         let again = false;
         const buffered = () => flow?.buffered() ?? 0;
-        const close2 = (last) => {
+        const close3 = (last) => {
           if (closed) return;
           if (last) rawWrite(last);
           stop();
           end();
         };
-        const write = (chunk) => {
+        const write2 = (chunk) => {
           if (closed) return false;
           if (rawWrite(chunk)) return true;
-          close2();
+          close3();
           return false;
         };
-        const gone = (closedAt) => close2(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)), ...closedAt ? { reason: "closed" } : {} }));
+        const gone = (closedAt) => close3(endEvent("expired", { error: "session_not_found", sessionId: id, cursor: String(Math.max(cursor, 0)), ...closedAt ? { reason: "closed" } : {} }));
         const pump = async () => {
           if (closed) return;
           if (pumping) {
@@ -7773,10 +7898,10 @@ function eventStream(ctx, r) {
               while (!closed && buffered() < SOCKET_WATER) {
                 const s = await ctx.store.getSession(id);
                 if (!s || s.expiresAt <= ctx.now()) return gone(s?.closedAt);
-                if (!s.agents.some((a) => a.agentId === agentId)) return close2(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
+                if (!s.agents.some((a) => a.agentId === agentId)) return close3(endEvent("error", { error: "agent_not_in_session", sessionId: id }));
                 const page2 = await ctx.store.messagesAfter(id, cursor, PAGE, ctx.config.maxPollBytes);
                 for (const m10 of page2.messages) {
-                  if (closed || !write(`id: ${m10.cursor}
+                  if (closed || !write2(`id: ${m10.cursor}
 data: ${wireFor(m10, agentId)}
 
 `)) return;
@@ -7786,7 +7911,7 @@ data: ${wireFor(m10, agentId)}
               }
             } while (again && !closed);
           } catch {
-            close2(endEvent("error", { error: "storage_unavailable", sessionId: id }));
+            close3(endEvent("error", { error: "storage_unavailable", sessionId: id }));
           } finally {
             pumping = false;
           }
@@ -7799,9 +7924,9 @@ data: ${wireFor(m10, agentId)}
           } catch (e) {
             const status = e.status;
             if (status === 404) return gone((await ctx.store.getSession(id).catch(() => null))?.closedAt);
-            if (status === 401 || status === 403) return close2(endEvent("error", { error: "forbidden", sessionId: id }));
+            if (status === 401 || status === 403) return close3(endEvent("error", { error: "forbidden", sessionId: id }));
           }
-          if (!closed && buffered() < SOCKET_WATER) write(": keepalive\n\n");
+          if (!closed && buffered() < SOCKET_WATER) write2(": keepalive\n\n");
           void pump();
         };
         const keepalive = setInterval(() => void tick(), ctx.config.sseKeepaliveMs);
@@ -7813,12 +7938,12 @@ data: ${wireFor(m10, agentId)}
           unregister?.();
         }
         if (!unregister) {
-          close2(endEvent("error", { error: "too_many_waiters", sessionId: id }));
+          close3(endEvent("error", { error: "too_many_waiters", sessionId: id }));
           return () => {
           };
         }
         flow?.onDrain(() => void pump());
-        write(`retry: ${RETRY_MS}
+        write2(`retry: ${RETRY_MS}
 : connected
 
 `);
@@ -7853,7 +7978,7 @@ function tooManyWaiters() {
 function parkPoll(ctx, p, signal) {
   const { sessionId: id, agentId } = p;
   return new Promise((resolve2) => {
-    let done = false;
+    let done2 = false;
     let timedOut = false;
     let expiryTimer;
     const waitTimer = setTimeout(() => {
@@ -7861,8 +7986,8 @@ function parkPoll(ctx, p, signal) {
       void check();
     }, p.waitMs);
     const finish = (r) => {
-      if (done) return;
-      done = true;
+      if (done2) return;
+      done2 = true;
       clearTimeout(waitTimer);
       clearTimeout(expiryTimer);
       unregister?.();
@@ -7871,14 +7996,14 @@ function parkPoll(ctx, p, signal) {
     };
     const onGone = () => finish(errorAnswer(499, "client_closed", "the client closed the connection"));
     const check = async () => {
-      if (done) return;
+      if (done2) return;
       try {
         const t = ctx.now();
         const s = await ctx.store.getSession(id);
         if (!s || s.expiresAt <= t) return finish(s?.closedAt ? errorAnswer(404, "session_not_found", CLOSED_MESSAGE, { reason: "closed" }) : errorAnswer(404, "session_not_found", "no such session, or it has expired"));
         if (!s.agents.some((a) => a.agentId === agentId)) return finish(errorAnswer(403, "agent_not_in_session", `agent "${agentId}" is not in this session`));
         const { messages, more } = await ctx.store.messagesAfter(id, p.after, p.limit, ctx.config.maxPollBytes);
-        if (messages.length || timedOut) return finish(answer2(200, pollBody(messages, more, p.after, s, p.members, agentId)));
+        if (messages.length || timedOut) return finish(answer3(200, pollBody(messages, more, p.after, s, p.members, agentId)));
         clearTimeout(expiryTimer);
         if (s.expiresAt - t < p.waitMs) expiryTimer = setTimeout(() => void check(), Math.max(0, s.expiresAt - t) + 1);
       } catch {
@@ -7892,7 +8017,7 @@ function parkPoll(ctx, p, signal) {
     void check();
   });
 }
-var MAX_WAIT_SECONDS, JSON_HEADERS, answer2, errorAnswer;
+var MAX_WAIT_SECONDS, JSON_HEADERS, answer3, errorAnswer;
 var init_long_poll = __esm({
   "src/nexus/server/long-poll.ts"() {
     "use strict";
@@ -7901,8 +8026,8 @@ var init_long_poll = __esm({
     init_views();
     MAX_WAIT_SECONDS = 55;
     JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
-    answer2 = (status, body) => ({ status, headers: JSON_HEADERS, body });
-    errorAnswer = (status, error, message, extra) => answer2(status, JSON.stringify({ error, message, ...extra }));
+    answer3 = (status, body) => ({ status, headers: JSON_HEADERS, body });
+    errorAnswer = (status, error, message, extra) => answer3(status, JSON.stringify({ error, message, ...extra }));
   }
 });
 
@@ -7990,7 +8115,7 @@ function poll(ctx, req, id) {
   const members = req.query.get("members") === "true";
   const t = ctx.now();
   const key = req.headers["x-session-key"];
-  const answer3 = (s2, page2) => {
+  const answer4 = (s2, page2) => {
     const { messages, more } = page2;
     if (wait === 0 || messages.length) return markE2e(jsonText(200, pollBody(messages, more, after, s2, members, agentId)), s2, req);
     if (!ctx.waiters.fits(id, req.ip)) tooManyWaiters();
@@ -7998,7 +8123,7 @@ function poll(ctx, req, id) {
   };
   const read = (s2) => {
     const page2 = ctx.store.messagesAfter(id, after, limit, ctx.config.maxPollBytes);
-    return isThenable(page2) ? page2.then((p) => answer3(s2, p)) : answer3(s2, page2);
+    return isThenable(page2) ? page2.then((p) => answer4(s2, p)) : answer4(s2, page2);
   };
   const s = ctx.update(id, t, (s2) => pollSession(s2, agentId, key, t, ctx.config.slideOnPoll));
   return isThenable(s) ? s.then(read) : read(s);
@@ -8496,26 +8621,26 @@ ${key}`;
           if (kept && !kept.startsWith("pending ")) {
             const first = JSON.parse(kept);
             if (first.message !== void 0 && first.message !== message) throw keyReused();
-            const { message: _m, ...answer3 } = first;
-            return replayed(answer3);
+            const { message: _m, ...answer4 } = first;
+            return replayed(answer4);
           }
           if (this.now() > deadline) throw new StorageUnavailable("idempotency_pending", "a send with this Idempotency-Key is still in progress; retry later");
           await new Promise((r) => setTimeout(r, delay));
         }
       }
       async settle(keys, field, mark, message, send2) {
-        let answer3;
+        let answer4;
         try {
-          answer3 = await send2();
+          answer4 = await send2();
         } catch (e) {
           await this.redis.script(SETTLE, keys, [field, mark, ""]).catch(() => {
           });
           throw e;
         }
-        const body = typeof answer3.body === "string" ? answer3.body : answer3.body ? Buffer.from(answer3.body).toString("utf8") : void 0;
-        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer3.status, headers: answer3.headers, body, message })]).catch(() => {
+        const body = typeof answer4.body === "string" ? answer4.body : answer4.body ? Buffer.from(answer4.body).toString("utf8") : void 0;
+        await this.redis.script(SETTLE, keys, [field, mark, JSON.stringify({ status: answer4.status, headers: answer4.headers, body, message })]).catch(() => {
         });
-        return answer3;
+        return answer4;
       }
       /** Deleted with the session by the store's scripts. */
       drop() {
@@ -8743,12 +8868,12 @@ return { more, count }
 
 // src/redis/nexus-store.ts
 function onlyTouched(prev, next) {
-  const close2 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
-  if (!close2(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
+  const close3 = (a, b) => b >= a && b - a < LAZY_TOUCH_MS;
+  if (!close3(prev.expiresAt, next.expiresAt) || prev.headCursor !== next.headCursor || prev.agents.length !== next.agents.length) return false;
   if (prev.ttl !== next.ttl || prev.maxAgents !== next.maxAgents || prev.cronReminderSent !== next.cronReminderSent || prev.greeting !== next.greeting || prev.creatorAgentId !== next.creatorAgentId) return false;
   return prev.agents.every((a, i) => {
     const b = next.agents[i];
-    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close2(a.lastSeenAt, b.lastSeenAt);
+    return a.agentId === b.agentId && a.keyHash === b.keyHash && a.keyRequired === b.keyRequired && a.joinedAt === b.joinedAt && close3(a.lastSeenAt, b.lastSeenAt);
   });
 }
 var KEY_GRACE_MS, PAIR_KEEP_MS, LAZY_TOUCH_MS, MAX_ATTEMPTS, decode, RedisNexusStore;

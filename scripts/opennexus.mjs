@@ -451,17 +451,22 @@ var init_limits = __esm({
 });
 
 // builtin:node:fs
-var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
+var m5, accessSync, close, closeSync, constants, existsSync, fdatasync, fsync, fsyncSync, ftruncate, linkSync, mkdirSync, open, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, write, writeFileSync;
 var init_node_fs = __esm({
   "builtin:node:fs"() {
     m5 = process.getBuiltinModule("node:fs");
     accessSync = /* @__PURE__ */ (() => m5.accessSync)();
+    close = /* @__PURE__ */ (() => m5.close)();
     closeSync = /* @__PURE__ */ (() => m5.closeSync)();
     constants = /* @__PURE__ */ (() => m5.constants)();
     existsSync = /* @__PURE__ */ (() => m5.existsSync)();
+    fdatasync = /* @__PURE__ */ (() => m5.fdatasync)();
+    fsync = /* @__PURE__ */ (() => m5.fsync)();
     fsyncSync = /* @__PURE__ */ (() => m5.fsyncSync)();
+    ftruncate = /* @__PURE__ */ (() => m5.ftruncate)();
     linkSync = /* @__PURE__ */ (() => m5.linkSync)();
     mkdirSync = /* @__PURE__ */ (() => m5.mkdirSync)();
+    open = /* @__PURE__ */ (() => m5.open)();
     openSync = /* @__PURE__ */ (() => m5.openSync)();
     readFileSync = /* @__PURE__ */ (() => m5.readFileSync)();
     readdirSync = /* @__PURE__ */ (() => m5.readdirSync)();
@@ -469,19 +474,20 @@ var init_node_fs = __esm({
     rmSync = /* @__PURE__ */ (() => m5.rmSync)();
     statSync = /* @__PURE__ */ (() => m5.statSync)();
     unlinkSync = /* @__PURE__ */ (() => m5.unlinkSync)();
+    write = /* @__PURE__ */ (() => m5.write)();
     writeFileSync = /* @__PURE__ */ (() => m5.writeFileSync)();
   }
 });
 
 // builtin:node:fs/promises
-var m6, access, link, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink;
+var m6, access, link, mkdir, open2, readFile, readdir, realpath, rename, rm, stat, unlink;
 var init_promises = __esm({
   "builtin:node:fs/promises"() {
     m6 = process.getBuiltinModule("node:fs/promises");
     access = /* @__PURE__ */ (() => m6.access)();
     link = /* @__PURE__ */ (() => m6.link)();
     mkdir = /* @__PURE__ */ (() => m6.mkdir)();
-    open = /* @__PURE__ */ (() => m6.open)();
+    open2 = /* @__PURE__ */ (() => m6.open)();
     readFile = /* @__PURE__ */ (() => m6.readFile)();
     readdir = /* @__PURE__ */ (() => m6.readdir)();
     realpath = /* @__PURE__ */ (() => m6.realpath)();
@@ -505,7 +511,7 @@ var init_files = __esm({
     poolFiles = {
       readText: (path) => readFile(path, "utf8"),
       async write(path, text, o) {
-        const fh = await open(path, o.exclusive ? "wx" : "w", o.mode);
+        const fh = await open2(path, o.exclusive ? "wx" : "w", o.mode);
         try {
           await fh.writeFile(text);
           if (o.durable) await fh.sync();
@@ -519,7 +525,7 @@ var init_files = __esm({
       link: (existing, path) => link(existing, path),
       rename: (from, to) => rename(from, to),
       async syncDir(path) {
-        const fh = await open(path, "r");
+        const fh = await open2(path, "r");
         try {
           await fh.sync();
         } finally {
@@ -4272,6 +4278,12 @@ function parseJson(text) {
   if (p.i >= text.length) throw new JsonSyntaxError("EOF");
   return p.value(0);
 }
+function parseJsonRoot(text) {
+  const p = new Parser(text);
+  p.skipWs();
+  if (p.i >= text.length) throw new JsonSyntaxError("EOF");
+  return text[p.i] === "{" ? p.rootMap() : p.value(0);
+}
 function quoteChar(c) {
   if (c === "'") return "'\\''";
   if (c === '"') return `'"'`;
@@ -4429,12 +4441,22 @@ var init_json = __esm({
         }
       }
       object(depth) {
-        this.i++;
         const out2 = /* @__PURE__ */ Object.create(null);
+        this.members(depth, (k, v) => out2[k] = v);
+        return out2;
+      }
+      /** The root object's members in a Map (same order and last-wins as an object), nested values as usual. */
+      rootMap() {
+        const out2 = /* @__PURE__ */ new Map();
+        this.members(0, (k, v) => out2.set(k, v));
+        return out2;
+      }
+      members(depth, set) {
+        this.i++;
         this.skipWs();
         if (this.s[this.i] === "}") {
           this.i++;
-          return out2;
+          return;
         }
         for (; ; ) {
           this.skipWs();
@@ -4443,7 +4465,7 @@ var init_json = __esm({
           this.skipWs();
           if (this.s[this.i] !== ":") this.fail("after object key");
           this.i++;
-          out2[key] = this.value(depth + 1);
+          set(key, this.value(depth + 1));
           this.skipWs();
           const c = this.s[this.i];
           if (c === ",") {
@@ -4452,7 +4474,7 @@ var init_json = __esm({
           }
           if (c === "}") {
             this.i++;
-            return out2;
+            return;
           }
           this.fail("after object key:value pair");
         }
@@ -5171,23 +5193,23 @@ function openSse(url, opts) {
 function sseStream(url, req, res, signal, maxLine) {
   const queue = [];
   let waiting = null;
-  let done = false;
+  let done2 = false;
   let error = null;
   let buf = "";
   const finish = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", close);
+    if (done2) return;
+    done2 = true;
+    signal?.removeEventListener("abort", close2);
     const w = waiting;
     waiting = null;
     if (w && error) w.reject(error);
     else w?.resolve({ value: void 0, done: true });
   };
-  function close() {
+  function close2() {
     req.destroy();
     finish();
   }
-  signal?.addEventListener("abort", close, { once: true });
+  signal?.addEventListener("abort", close2, { once: true });
   const push = (e) => {
     const w = waiting;
     waiting = null;
@@ -5195,7 +5217,7 @@ function sseStream(url, req, res, signal, maxLine) {
     else queue.push(e);
   };
   res.on("data", (chunk) => {
-    if (done) return;
+    if (done2) return;
     buf += chunk;
     let nl;
     while ((nl = buf.indexOf("\n")) >= 0) {
@@ -5206,7 +5228,7 @@ function sseStream(url, req, res, signal, maxLine) {
     }
     if (buf.length > maxLine) {
       error = new NetworkError("too_large", `a line from ${url} is longer than ${maxLine} characters`);
-      close();
+      close2();
     }
   });
   res.on("end", finish);
@@ -5219,16 +5241,16 @@ function sseStream(url, req, res, signal, maxLine) {
     next() {
       const e = queue.shift();
       if (e) return Promise.resolve({ value: e, done: false });
-      if (done && error) return Promise.reject(error);
-      if (done) return Promise.resolve({ value: void 0, done: true });
+      if (done2 && error) return Promise.reject(error);
+      if (done2) return Promise.resolve({ value: void 0, done: true });
       return new Promise((resolve2, reject) => waiting = { resolve: resolve2, reject });
     },
     return() {
-      close();
+      close2();
       return Promise.resolve({ value: void 0, done: true });
     }
   };
-  return { status: 200, events, close };
+  return { status: 200, events, close: close2 };
 }
 var DEFAULT_MAX_BODY_BYTES;
 var init_client = __esm({
@@ -5638,13 +5660,13 @@ function handleInbound(cache0, env2, ctx) {
       break;
     }
     case "hello_ack": {
-      const done = from && cache.pending[from] ? completeHandshake(cache, env2, ctx.self, ctx.now) : null;
-      if (done?.ok && from) {
-        cache.sessions = done.cache.sessions;
-        cache.pending = done.cache.pending;
+      const done2 = from && cache.pending[from] ? completeHandshake(cache, env2, ctx.self, ctx.now) : null;
+      if (done2?.ok && from) {
+        cache.sessions = done2.cache.sessions;
+        cache.pending = done2.cache.pending;
         changed = true;
         ready = from;
-        events.push({ type: "session_established", peer: from, sessionId: b64(done.session.sessionId), initiator: "self" });
+        events.push({ type: "session_established", peer: from, sessionId: b64(done2.session.sessionId), initiator: "self" });
       } else if (from && ctx.replay) {
         reject("hello_ack", "HELLO_ACK already received");
       } else if (from) events.push({ type: "hello_ack", from });
@@ -5958,13 +5980,13 @@ var init_posting = __esm({
 function abortableSleep(ms, signal) {
   return new Promise((resolve2) => {
     if (signal?.aborted) return resolve2();
-    const t = setTimeout(done, ms);
-    function done() {
+    const t = setTimeout(done2, ms);
+    function done2() {
       clearTimeout(t);
-      signal?.removeEventListener("abort", done);
+      signal?.removeEventListener("abort", done2);
       resolve2();
     }
-    signal?.addEventListener("abort", done, { once: true });
+    signal?.addEventListener("abort", done2, { once: true });
   });
 }
 async function waitForMessage(stream3, pred, ms, signal) {
@@ -6284,9 +6306,9 @@ async function handshakeThenSend(link2, p, pending, watch, id, timing, signal, b
     return queued;
   }
   const flushed = await link2.store.update((c) => {
-    const done = completeHandshake(c, ack, link2.identity, Date.now(), pending);
-    if (!done.ok) throw new ClientError(done.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done.detail);
-    const f = flushPeer(done.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
+    const done2 = completeHandshake(c, ack, link2.identity, Date.now(), pending);
+    if (!done2.ok) throw new ClientError(done2.error === "derive_failed" ? "derive_failed" : "hello_ack_invalid", done2.detail);
+    const f = flushPeer(done2.cache, link2.identity, p.peerId, link2.messengerUrl, Date.now());
     return { cache: f.cache, result: { flushed: f.flushed, mine: f.cache.outbox.find((e) => e.id === id) } };
   });
   return { ...await postAll(link2, p, flushed.flushed, id, signal, flushed.mine), handshake: true };
@@ -6442,7 +6464,7 @@ var init_client2 = __esm({
         const inner = new AbortController();
         const stop = () => inner.abort();
         opts.signal?.addEventListener("abort", stop, { once: true });
-        const done = this.listen(
+        const done2 = this.listen(
           (e) => {
             opts.onEvent?.(e);
             if (e.type === "message") {
@@ -6479,7 +6501,7 @@ var init_client2 = __esm({
         } finally {
           inner.abort();
           opts.signal?.removeEventListener("abort", stop);
-          await done;
+          await done2;
         }
       }
     };
@@ -6898,15 +6920,15 @@ function timeoutOptions(limits) {
   };
 }
 function guardConnections(server, limits, trust) {
-  let open2 = 0;
+  let open3 = 0;
   let refusedPerIp = 0;
   let refusedTotal = 0;
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   server.on("drop", () => refusedTotal++);
   const perPeer = new OpenCounts(limits.maxConnectionsPerIp);
   server.on("connection", (socket) => {
-    open2++;
-    socket.once("close", () => open2--);
+    open3++;
+    socket.once("close", () => open3--);
     const raw = socket.remoteAddress;
     if (raw === void 0) return;
     const peer = normalizeAddress(raw) ?? raw;
@@ -6918,7 +6940,7 @@ function guardConnections(server, limits, trust) {
     }
     socket.once("close", () => perPeer.release(peer));
   });
-  return () => ({ open: open2, refusedPerIp, refusedTotal });
+  return () => ({ open: open3, refusedPerIp, refusedTotal });
 }
 var init_connection_guard = __esm({
   "src/http/connection-guard.ts"() {
@@ -6935,13 +6957,6 @@ function errorToResponse(err2, fallback) {
   const r = fallback?.(err2);
   if (r) return r;
   return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-async function respond(handler, req, fallback) {
-  try {
-    return await handler(req);
-  } catch (err2) {
-    return errorToResponse(err2, fallback);
-  }
 }
 var JSON_TYPE, HttpError, BAD_URL;
 var init_errors4 = __esm({
@@ -6976,31 +6991,59 @@ var init_errors4 = __esm({
 // src/http/node-adapter.ts
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
-    const chunks = [];
+    let first = null;
+    let rest = null;
     let size = 0;
+    let settled = false;
+    const done2 = () => {
+      if (settled) return;
+      settled = true;
+      if (size > limit) return resolve2(null);
+      const buf = rest ? Buffer.concat(rest) : first;
+      resolve2(buf ? new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) : new Uint8Array(0));
+    };
     req.on("data", (c) => {
       size += c.length;
-      if (size <= limit) chunks.push(c);
-      else if (size > HARD_BODY_CAP) req.destroy();
+      if (size <= limit) {
+        if (first === null) first = c;
+        else (rest ??= [first]).push(c);
+      } else if (size > HARD_BODY_CAP) req.destroy();
     });
-    req.on("end", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
-    req.on("error", reject);
-    req.on("close", () => resolve2(size > limit ? null : new Uint8Array(Buffer.concat(chunks))));
+    req.once("end", done2);
+    req.once("error", reject);
+    req.once("close", done2);
   });
 }
-function toHttpRequest(req, body, trustProxy) {
-  const raw = req.url ?? "/";
-  const q = raw.indexOf("?");
-  const headers = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-  return {
-    method: req.method ?? "GET",
-    path: q >= 0 ? raw.slice(0, q) : raw,
-    query: new URLSearchParams(q >= 0 ? raw.slice(q + 1) : ""),
-    headers,
-    body,
-    ip: clientAddress(req.socket.remoteAddress ?? "unknown", headers["x-forwarded-for"], trustProxy)
-  };
+function bodiless(req) {
+  return (req.method === "GET" || req.method === "HEAD") && req.headers["content-length"] === void 0 && req.headers["transfer-encoding"] === void 0;
+}
+function peerOf(socket, trust) {
+  const cached = socket?.[PEER];
+  if (cached) return cached;
+  const raw = socket?.remoteAddress ?? "unknown";
+  const self = normalizeAddress(raw) ?? raw;
+  const peer = { self, proxy: isTrustedProxy(self, trust) };
+  if (socket && socket.remoteAddress !== void 0) socket[PEER] = peer;
+  return peer;
+}
+function addressOf(req, forwardedFor, trust) {
+  const peer = peerOf(req.socket, trust);
+  if (!peer.proxy || !forwardedFor) return peer.self;
+  return clientAddress(peer.self, forwardedFor, trust);
+}
+function plainHeaders(h) {
+  if (h["set-cookie"] === void 0) return h;
+  const out2 = {};
+  for (const [k, v] of Object.entries(h)) out2[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out2;
+}
+function answer(handler, req, fallback) {
+  try {
+    const r = handler(req);
+    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+  } catch (e) {
+    return errorToResponse(e, fallback);
+  }
 }
 function malformedUrl(raw) {
   if (!raw.includes("%")) return false;
@@ -7025,62 +7068,66 @@ function writePlain(res, r, closeAfter) {
   res.end(body);
 }
 function serve(handler, opts) {
-  const open2 = /* @__PURE__ */ new Set();
+  const open3 = /* @__PURE__ */ new Set();
   const log = opts.log ?? (() => {
   });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const trust = opts.trustProxy ?? false;
   const streamsPerIp = opts.streamSlots ?? new OpenCounts(limits.maxStreamsPerIp);
   const server = createServer(timeoutOptions(limits), async (req, res) => {
-    const started = Date.now();
-    let body;
-    try {
-      body = await readBody(req, opts.bodyLimit);
-    } catch {
-      res.destroy();
+    const started = opts.log ? Date.now() : 0;
+    let body = EMPTY;
+    if (!bodiless(req)) {
+      try {
+        body = await readBody(req, opts.bodyLimit);
+      } catch {
+        res.destroy();
+        return;
+      }
+    }
+    const request3 = new NodeRequest(req, body, trust, res);
+    let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer(handler, request3, opts.onError);
+    if (r instanceof Promise) r = await r;
+    if (r.stream) {
+      await openStream(res, request3, r, r.stream);
       return;
     }
-    const gone = new AbortController();
-    res.once("close", () => gone.abort());
-    const request3 = { ...toHttpRequest(req, body, trust), signal: gone.signal };
-    const r = malformedUrl(req.url ?? "/") ? BAD_URL : await respond(handler, request3, opts.onError);
-    if (r.stream && !await streamsPerIp.acquire(request3.ip)) {
+    writePlain(res, r, body === null);
+    if (opts.log) log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
+  });
+  async function openStream(res, request3, r, body) {
+    if (!await streamsPerIp.acquire(request3.ip)) {
       writePlain(res, tooManyStreams(limits.maxStreamsPerIp), false);
       log(`${request3.method} ${request3.path} 429 stream cap`);
       return;
     }
-    if (r.stream && gone.signal.aborted) {
+    if (res.destroyed) {
       streamsPerIp.release(request3.ip);
       return;
     }
-    if (r.stream) {
-      res.writeHead(r.status, r.headers);
-      res.flushHeaders();
-      const socket = res.socket;
-      socket?.setNoDelay(true);
-      let ended = false;
-      let cleanup = () => {
-      };
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        open2.delete(end);
-        streamsPerIp.release(request3.ip);
-        cleanup();
-        res.end();
-      };
-      const write = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
-      open2.add(end);
-      res.on("close", end);
-      const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
-      cleanup = r.stream.open(write, end, flow);
-      if (ended) cleanup();
-      log(`${request3.method} ${request3.path} ${r.status} stream`);
-      return;
-    }
-    writePlain(res, r, body === null);
-    log(`${request3.method} ${request3.path} ${r.status} ${Date.now() - started}ms`);
-  });
+    res.writeHead(r.status, r.headers);
+    res.flushHeaders();
+    const socket = res.socket;
+    socket?.setNoDelay(true);
+    let ended = false;
+    let cleanup = () => {
+    };
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      open3.delete(end);
+      streamsPerIp.release(request3.ip);
+      cleanup();
+      res.end();
+    };
+    const write2 = (chunk) => !ended && !res.destroyed && (res.write(chunk), true);
+    open3.add(end);
+    res.on("close", end);
+    const flow = { buffered: () => res.writableLength, onDrain: (listener) => void res.on("drain", listener) };
+    cleanup = body.open(write2, end, flow);
+    if (ended) cleanup();
+    log(`${request3.method} ${request3.path} ${r.status} stream`);
+  }
   const connections = guardConnections(server, limits, trust);
   return new Promise((resolve2, reject) => {
     server.once("error", reject);
@@ -7092,9 +7139,9 @@ function serve(handler, opts) {
         port,
         url: `http://${host}:${port}`,
         connections,
-        close: () => new Promise((done) => {
-          for (const end of [...open2]) end();
-          server.close(() => done());
+        close: () => new Promise((done2) => {
+          for (const end of [...open3]) end();
+          server.close(() => done2());
           server.closeIdleConnections();
         })
       });
@@ -7108,7 +7155,7 @@ function tooManyStreams(cap) {
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
-var HARD_BODY_CAP, JSON_TYPE2;
+var HARD_BODY_CAP, EMPTY, PEER, NodeRequest, JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
@@ -7118,6 +7165,44 @@ var init_node_adapter = __esm({
     init_limits();
     init_errors4();
     HARD_BODY_CAP = 8 * 1024 * 1024;
+    EMPTY = new Uint8Array(0);
+    PEER = /* @__PURE__ */ Symbol("peer");
+    NodeRequest = class {
+      constructor(req, body, trust, res) {
+        this.body = body;
+        this.res = res;
+        const raw = req.url ?? "/";
+        const q = raw.indexOf("?");
+        this.method = req.method ?? "GET";
+        this.path = q >= 0 ? raw.slice(0, q) : raw;
+        this.search = q >= 0 ? raw.slice(q + 1) : "";
+        this.headers = plainHeaders(req.headers);
+        this.ip = addressOf(req, this.headers["x-forwarded-for"], trust);
+      }
+      body;
+      res;
+      method;
+      path;
+      headers;
+      ip;
+      search;
+      parsedQuery;
+      gone;
+      get query() {
+        return this.parsedQuery ??= new URLSearchParams(this.search);
+      }
+      /** Aborted once the response closes: the client went away (or it was answered). */
+      get signal() {
+        const res = this.res;
+        if (!res) return void 0;
+        if (!this.gone) {
+          const gone = this.gone = new AbortController();
+          if (res.destroyed) gone.abort();
+          else res.once("close", () => gone.abort());
+        }
+        return this.gone.signal;
+      }
+    };
     JSON_TYPE2 = "application/json; charset=utf-8";
   }
 });
@@ -7173,17 +7258,17 @@ function askPid(name) {
   return new Promise((resolve2) => {
     let text = "";
     const c = createConnection(name);
-    const done = () => {
+    const done2 = () => {
       clearTimeout(timer);
       c.destroy();
       const pid = Number(text.trim());
       resolve2(Number.isSafeInteger(pid) && pid > 0 ? pid : null);
     };
-    const timer = setTimeout(done, 2e3);
+    const timer = setTimeout(done2, 2e3);
     c.setEncoding("utf8");
     c.on("data", (d) => text += d.slice(0, 32));
-    c.on("end", done);
-    c.on("error", done);
+    c.on("end", done2);
+    c.on("error", done2);
   });
 }
 var DataDirInUse, CANNOT_WRITE;
@@ -7220,6 +7305,25 @@ var init_nexus_store = __esm({
 });
 
 // src/store/journal.ts
+function fdFile(fd, durable) {
+  return {
+    durable,
+    write: (data, position) => new Promise((resolve2, reject) => write(fd, data, 0, data.length, position ?? null, (e, n) => e ? reject(e) : resolve2({ bytesWritten: n }))),
+    datasync: () => new Promise((resolve2, reject) => fdatasync(fd, done(resolve2, reject))),
+    sync: () => new Promise((resolve2, reject) => fsync(fd, done(resolve2, reject))),
+    truncate: (len) => new Promise((resolve2, reject) => ftruncate(fd, len, done(resolve2, reject))),
+    close: () => new Promise((resolve2, reject) => close(fd, done(resolve2, reject)))
+  };
+}
+function newBatch() {
+  let resolve2;
+  let reject;
+  const done2 = new Promise((res, rej) => {
+    resolve2 = res;
+    reject = rej;
+  });
+  return { lines: [], done: done2, resolve: resolve2, reject };
+}
 function storageError(e) {
   if (e instanceof StorageUnavailable) return e;
   const code = e?.code ?? "EIO";
@@ -7229,6 +7333,10 @@ async function writeAll(fh, text) {
   const buf = Buffer.from(text);
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
+}
+function untilNul(text) {
+  const end = text.indexOf("\0");
+  return end < 0 ? text : text.slice(0, end);
 }
 function parse(line) {
   try {
@@ -7242,15 +7350,22 @@ function replay(line, apply) {
   const r = parse(line);
   if (r && typeof r === "object") apply(r);
 }
-var nodeFs, SNAPSHOT, JOURNAL, Journal;
+var done, WRITE_DURABLE, ZEROED, ZEROS, nodeFs, SNAPSHOT, JOURNAL, nextTurn, Journal;
 var init_journal = __esm({
   "src/store/journal.ts"() {
     "use strict";
+    init_node_fs();
     init_promises();
     init_node_path();
     init_nexus_store();
+    done = (resolve2, reject) => (e) => e ? reject(e) : resolve2();
+    WRITE_DURABLE = constants.O_DSYNC === void 0 ? "w" : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_DSYNC;
+    ZEROED = 1 << 20;
+    ZEROS = Buffer.alloc(64 * 1024);
     nodeFs = {
-      open: (path, flags, mode) => open(path, flags, mode),
+      open: (path, flags, mode) => new Promise(
+        (resolve2, reject) => open(path, flags, mode, (e, fd) => e ? reject(e) : resolve2(fdFile(fd, typeof flags === "number" && constants.O_DSYNC !== void 0 && (flags & constants.O_DSYNC) !== 0)))
+      ),
       readFile: (path) => readFile(path, "utf8"),
       readdir: (path) => readdir(path),
       rename: (a, b) => rename(a, b),
@@ -7259,6 +7374,7 @@ var init_journal = __esm({
     };
     SNAPSHOT = "snapshot.ndjson";
     JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
+    nextTurn = () => new Promise((r) => setImmediate(r));
     Journal = class {
       constructor(dir, fs = nodeFs) {
         this.dir = dir;
@@ -7270,7 +7386,9 @@ var init_journal = __esm({
       gen = 0;
       /** Bytes of the current journal file known to be complete. */
       size = 0;
-      queue = [];
+      /** Bytes of the current file zeroed and durable (lines go below this). */
+      zeroed = 0;
+      next = null;
       writing = null;
       ok = true;
       /** Journal bytes written since the last snapshot (decides when to compact). */
@@ -7305,7 +7423,7 @@ var init_journal = __esm({
             });
             continue;
           }
-          const text = await this.fs.readFile(path);
+          const text = untilNul(await this.fs.readFile(path));
           this.bytesSinceSnapshot += Buffer.byteLength(text);
           for (const line of text.split("\n")) replay(line, apply);
         }
@@ -7313,42 +7431,64 @@ var init_journal = __esm({
       }
       /** Appends lines (each ending in "\n") and resolves once they are on disk. */
       append(data) {
-        return new Promise((resolve2, reject) => {
-          this.queue.push({ data, resolve: resolve2, reject });
-          if (!this.writing) this.writing = this.pump();
-        });
+        const batch = this.next ??= newBatch();
+        batch.lines.push(data);
+        if (!this.writing) this.writing = this.pump();
+        return batch.done;
       }
       async pump() {
-        while (this.queue.length) {
-          const batch = this.queue;
-          this.queue = [];
-          const buf = Buffer.from(batch.map((w) => w.data).join(""));
+        while (await nextTurn(), this.next) {
+          const batch = this.next;
+          this.next = null;
+          const buf = Buffer.from(batch.lines.length === 1 ? batch.lines[0] : batch.lines.join(""));
           try {
             if (!this.fh) await this.openCurrent();
-            for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off))).bytesWritten;
-            await this.fh.datasync();
+            if (this.size + buf.length > this.zeroed) await this.zeroAhead(this.size + buf.length);
+            for (let off = 0; off < buf.length; ) off += (await this.fh.write(buf.subarray(off), this.size + off)).bytesWritten;
+            if (!this.fh.durable) await this.fh.datasync();
             this.size += buf.length;
             this.bytesSinceSnapshot += buf.length;
             this.ok = true;
-            for (const w of batch) w.resolve();
+            batch.resolve();
           } catch (e) {
             this.ok = false;
             await this.cutOff();
-            const err2 = storageError(e);
-            for (const w of batch) w.reject(err2);
+            batch.reject(storageError(e));
           }
         }
         this.writing = null;
       }
       async openCurrent() {
-        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), "a", 384);
+        this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), WRITE_DURABLE, 384);
         this.size = 0;
+        this.zeroed = 0;
       }
-      /** After a failed write: cut the file back to its last complete line, or start a new one. */
+      /**
+       * Zeroes the file from its end to past `need` (ZEROED more), durably. Best effort: a disk
+       * too full for the zeros may still take the lines, written at the file's end as usual.
+       */
+      async zeroAhead(need) {
+        const fh = this.fh;
+        const end = need + ZEROED;
+        try {
+          for (let at = Math.max(this.zeroed, this.size); at < end; ) at += (await fh.write(ZEROS.subarray(0, Math.min(ZEROS.length, end - at)), at)).bytesWritten;
+          if (!fh.durable) await fh.datasync();
+          this.zeroed = end;
+        } catch {
+          await fh.truncate(this.size).catch(() => {
+          });
+          this.zeroed = this.size;
+        }
+      }
+      /**
+       * After a failed write: cut the file back to its last complete line (what lay beyond is
+       * zeroed again before the next write), or start a new one.
+       */
       async cutOff() {
         if (!this.fh) return;
         try {
           await this.fh.truncate(this.size);
+          this.zeroed = this.size;
         } catch {
           await this.fh.close().catch(() => {
           });
@@ -7420,6 +7560,7 @@ var init_journal = __esm({
       }
       async close() {
         await this.idle();
+        if (this.fh) this.gen++;
         await this.fh?.close().catch(() => {
         });
         this.fh = null;
@@ -7758,7 +7899,7 @@ var init_messenger_store = __esm({
       get presenceEntries() {
         return this.beats.size;
       }
-      async countMessage() {
+      countMessage() {
         this.total++;
       }
       async messagesTotal() {
@@ -7767,7 +7908,7 @@ var init_messenger_store = __esm({
       async peekControl(agentId, nowMs) {
         return this.queue.peekControl(agentId, nowMs);
       }
-      async enqueue(agentId, frame, nowMs, opts = {}) {
+      enqueue(agentId, frame, nowMs, opts = {}) {
         return this.queue.add(agentId, frame, nowMs, opts);
       }
       async drain(agentId, nowMs) {
@@ -7833,17 +7974,18 @@ var init_messenger_file_store = __esm({
           this.total = r.n;
         }
       }
-      async enqueue(agentId, frame, nowMs, opts = {}) {
+      /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
+      enqueue(agentId, frame, nowMs, opts = {}) {
         const result = this.queue.add(agentId, frame, nowMs, opts);
         if (result !== "stored") return result;
-        try {
-          await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
-`);
-        } catch (e) {
-          this.queue.withdraw(agentId, frame);
-          throw e;
-        }
-        return result;
+        return this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}
+`).then(
+          () => result,
+          (e) => {
+            this.queue.withdraw(agentId, frame);
+            throw e;
+          }
+        );
       }
       async drain(agentId, nowMs) {
         const out2 = this.queue.drain(agentId, nowMs);
@@ -7960,26 +8102,38 @@ var init_rate_limit = __esm({
 });
 
 // src/opennexus/messenger/go-json.ts
+function goEscapes(json2) {
+  return GO_ONLY.test(json2) ? json2.replace(GO_ONLY_ALL, goEscape) : json2;
+}
 function goString(s) {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => ESCAPES[c]);
+  return goEscapes(JSON.stringify(s));
 }
 function ginJson(obj) {
   const keys = Object.keys(obj).sort();
   return `{${keys.map((k) => `${goString(k)}:${typeof obj[k] === "string" ? goString(obj[k]) : String(obj[k])}`).join(",")}}`;
 }
 function rfc3339Nano(ms) {
+  if (ms === lastMs) return lastText;
   const iso2 = new Date(ms).toISOString();
-  return iso2.replace(/\.(\d+)Z$/, (_, f) => {
-    const t = f.replace(/0+$/, "");
-    return t ? `.${t}Z` : "Z";
-  });
+  const dot = iso2.lastIndexOf(".");
+  let end = iso2.length - 1;
+  while (end > dot + 1 && iso2.charCodeAt(end - 1) === 48) end--;
+  const text = end === dot + 1 ? `${iso2.slice(0, dot)}Z` : `${iso2.slice(0, end)}Z`;
+  lastMs = ms;
+  lastText = text;
+  return text;
 }
-var ESCAPES, MessengerError;
+var ESCAPES, GO_ONLY, GO_ONLY_ALL, goEscape, lastMs, lastText, MessengerError;
 var init_go_json = __esm({
   "src/opennexus/messenger/go-json.ts"() {
     "use strict";
     init_errors4();
     ESCAPES = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+    GO_ONLY = /[<>&\u2028\u2029]/;
+    GO_ONLY_ALL = /[<>&\u2028\u2029]/g;
+    goEscape = (c) => ESCAPES[c];
+    lastMs = NaN;
+    lastText = "";
     MessengerError = class extends HttpError {
       constructor(status, error, headers = {}) {
         super(status, { error }, headers);
@@ -8181,43 +8335,50 @@ function jsonKind(v) {
   if (Array.isArray(v)) return "array";
   return "object";
 }
+function typeMismatch(what, name, kind) {
+  return `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
+}
 function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJson(new TextDecoder().decode(body));
+    root = parseJsonRoot(utf83.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
-  const req = {};
   let typeError;
-  if (root !== null && !isObject(root)) {
+  if (root !== null && !(root instanceof Map)) {
     throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
   }
-  for (const [key, v] of Object.entries(root ?? {})) {
-    const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
-    if (!f || v === null) continue;
-    const [name, , kind] = f;
-    const fail = (what) => {
-      typeError ??= `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
-    };
-    if (kind === "string") {
-      if (typeof v === "string") req[name] = v;
-      else fail(jsonKind(v));
-      continue;
+  const vals = [];
+  if (root !== null) {
+    for (const [key, v] of root) {
+      const at = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+      if (at === void 0 || v === null) continue;
+      const [name, , kind] = FIELDS[at];
+      if (kind === "string") {
+        if (typeof v === "string") vals[at] = v;
+        else typeError ??= typeMismatch(jsonKind(v), name, kind);
+        continue;
+      }
+      if (!(v instanceof JsonNumber)) {
+        typeError ??= typeMismatch(jsonKind(v), name, kind);
+        continue;
+      }
+      const [lo, hi] = RANGE[kind];
+      const n = v.isInteger ? v.toBigInt() : void 0;
+      if (n === void 0 || n < lo || n > hi) typeError ??= typeMismatch(`number ${v.text}`, name, kind);
+      else vals[at] = n;
     }
-    if (!(v instanceof JsonNumber)) {
-      fail(jsonKind(v));
-      continue;
-    }
-    const [lo, hi] = kind === "uint64" ? [0n, U64_MAX2] : [I64_MIN, I64_MAX];
-    const n = v.isInteger ? v.toBigInt() : void 0;
-    if (n === void 0 || n < lo || n > hi) fail(`number ${v.text}`);
-    else req[name] = n;
   }
+  const req = {};
+  for (let i = 0; i < FIELDS.length; i++) if (vals[i] !== void 0) req[FIELDS[i][0]] = vals[i];
   if (typeError) throw bad(`invalid request: ${typeError}`);
-  const missing = FIELDS.slice(0, 4).filter(([name]) => !req[name]).map(([, go]) => `Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`);
-  if (missing.length) throw bad(`invalid request: ${missing.join("\n")}`);
+  let missing = "";
+  for (const [name, go] of REQUIRED) {
+    if (!req[name]) missing += `${missing ? "\n" : ""}Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`;
+  }
+  if (missing) throw bad(`invalid request: ${missing}`);
   return req;
 }
 function checkSendRequest(req, agentHeader) {
@@ -8249,22 +8410,21 @@ function checkSendRequest(req, agentHeader) {
   }
 }
 function encodeRelayed(req, id, createdAt) {
-  const parts = [`"id":${goString(id)}`];
-  for (const [name] of FIELDS) {
+  let out2 = `{"id":${JSON.stringify(id)}`;
+  for (const f of FIELDS) {
+    const name = f[0];
     const v = req[name];
-    const always = name === "protocol_version" || name === "type" || name === "sender_id" || name === "receiver_id";
-    if (typeof v === "bigint") parts.push(`"${name}":${v}`);
-    else if (v || always) parts.push(`"${name}":${goString(v ?? "")}`);
+    if (typeof v === "bigint") out2 += `,"${name}":${v}`;
+    else if (v) out2 += `,"${name}":${JSON.stringify(v)}`;
+    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out2 += `,"${name}":""`;
   }
-  parts.push(`"created_at":${goString(createdAt)}`);
-  return `{${parts.join(",")}}`;
+  return goEscapes(`${out2},"created_at":${JSON.stringify(createdAt)}}`);
 }
-var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION2, U64_MAX2, I64_MIN, I64_MAX;
+var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION2, U64_MAX2, I64_MIN, I64_MAX, utf83, REQUIRED, RANGE;
 var init_message = __esm({
   "src/opennexus/messenger/message.ts"() {
     "use strict";
     init_json();
-    init_go_json();
     init_go_json();
     FIELDS = [
       ["protocol_version", "ProtocolVersion", "string"],
@@ -8282,12 +8442,15 @@ var init_message = __esm({
       ["reset_signature", "ResetSignature", "string"],
       ["reason", "Reason", "int64"]
     ];
-    BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
-    BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
+    BY_NAME = new Map(FIELDS.map((f, i) => [f[0], i]));
+    BY_FOLDED = new Map(FIELDS.map((f, i) => [f[0].toLowerCase(), i]));
     PROTOCOL_VERSION2 = "0.1.0";
     U64_MAX2 = (1n << 64n) - 1n;
     I64_MIN = -(1n << 63n);
     I64_MAX = (1n << 63n) - 1n;
+    utf83 = new TextDecoder();
+    REQUIRED = FIELDS.slice(0, 4);
+    RANGE = { string: [0n, 0n], uint64: [0n, U64_MAX2], int64: [I64_MIN, I64_MAX] };
   }
 });
 
@@ -8303,18 +8466,25 @@ var init_relay = __esm({
       }
       hub;
       store;
-      async relay(receiver, frame, now, opts) {
-        const outcome = await this.deliver(receiver, frame, now, opts);
-        if (outcome !== "full" && outcome !== "share") await this.store.countMessage();
-        return outcome;
-      }
-      async deliver(receiver, frame, now, { once, control, sender }) {
+      /**
+       * One step when the store answers synchronously (memory): no promise on the message's path;
+       * a store that writes (DATA_DIR, journal.ts) makes it one await.
+       */
+      relay(receiver, frame, now, { once, control, sender }) {
         if (this.hub.deliver(receiver, frame) > 0) {
-          if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
-          return "delivered";
+          if (once) return this.counted("delivered");
+          const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
+          return kept instanceof Promise ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
         }
-        const r = await this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
-        return r === "full" || r === "share" ? r : "queued";
+        const r = this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
+        return r instanceof Promise ? r.then((x) => this.queued(x)) : this.queued(r);
+      }
+      queued(r) {
+        return r === "full" || r === "share" ? r : this.counted("queued");
+      }
+      counted(outcome) {
+        const c = this.store.countMessage();
+        return c instanceof Promise ? c.then(() => outcome) : outcome;
       }
       admit() {
       }
@@ -8364,20 +8534,25 @@ function createMessenger(deps) {
     if (!agent) throw new MessengerError(400, "X-Agent-ID header is required");
     return agent;
   };
-  async function postMessage(req) {
+  const OK = ginJson({ status: "ok" });
+  function posted(outcome) {
+    if (outcome === "full") throw new MessengerError(503, "offline queue full");
+    if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
+    return { status: 200, headers: { ...JSON_TYPE3 }, body: OK };
+  }
+  function postMessage(req) {
     const agent = requireAgent(req);
     const msg = decodeSendRequest(req.body);
     checkSendRequest(msg, agent);
-    const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}
+    const t = now();
+    const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(t))}
 
 
 `;
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
-    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
-    if (outcome === "full") throw new MessengerError(503, "offline queue full");
-    if (outcome === "share") throw new MessengerError(429, "offline queue share full for this address", { "retry-after": "60" });
-    return json(200, { status: "ok" });
+    const outcome = relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
+    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
   }
   function proveReader(req, agent) {
     if (!config.requireStreamAuth) return;
@@ -8399,8 +8574,8 @@ function createMessenger(deps) {
         "x-accel-buffering": "no"
       },
       stream: {
-        open(write, end, flow) {
-          const sub = new Subscriber({ write, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
+        open(write2, end, flow) {
+          const sub = new Subscriber({ write: write2, end, ...flow ? { flow } : {} }, config.streamBufferBytes, drain);
           sub.send(CONNECTED_EVENT);
           relay.attach(agent, sub, now());
           const keepalive = setInterval(() => sub.keepalive(), config.keepaliveMs);
@@ -8446,20 +8621,27 @@ function createMessenger(deps) {
     "POST /v1/messages": postMessage,
     "GET /v1/messages/stream": stream3
   };
-  const handler = async (req) => {
-    if (!await limiter.take(req.ip)) throw new MessengerError(429, "rate limit exceeded");
-    const route = routes[`${req.method} ${req.path}`];
-    if (route) {
-      try {
-        return await route(req);
-      } catch (e) {
-        throw unavailable(e);
-      }
+  function run(route, req) {
+    let r;
+    try {
+      r = route(req);
+    } catch (e) {
+      throw unavailable(e);
     }
+    return r instanceof Promise ? r.catch((e) => Promise.reject(unavailable(e))) : r;
+  }
+  function dispatch(allowed, req) {
+    if (!allowed) throw new MessengerError(429, "rate limit exceeded");
+    const route = routes[`${req.method} ${req.path}`];
+    if (route) return run(route, req);
     if (req.path.length > 1 && req.path.endsWith("/") && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
       return { status: req.method === "GET" ? 301 : 307, headers: { location: req.path.slice(0, -1) } };
     }
     return notFound();
+  }
+  const handler = (req) => {
+    const allowed = limiter.take(req.ip);
+    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
   return { handler, hub, relay };
 }

@@ -53,7 +53,7 @@ describe('FileMessengerStore', () => {
     const agents = ['A', 'B', 'C', 'D'];
     let t = T0;
     // Many small writes, not awaited one by one: compactions start and run while they go on.
-    const writes: Promise<unknown>[] = [];
+    const writes: unknown[] = [];
     for (let i = 1; i <= 400; i++) {
       const a = agents[i % 4]!;
       writes.push(s.enqueue(a, frame(a, i), ++t, { delivered: i % 3 === 0 }));

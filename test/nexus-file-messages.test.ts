@@ -60,8 +60,8 @@ function countingFs() {
     open: async (path, flags, mode) => {
       const fh = await nodeFs.open(path, flags, mode);
       return {
-        write: (buf) => {
-          if (!state.failNext) return fh.write(buf);
+        write: (buf, position) => {
+          if (!state.failNext) return fh.write(buf, position);
           state.failNext = false;
           return Promise.reject(Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC' }));
         },
@@ -190,6 +190,7 @@ describe('sends and failed writes', () => {
     await send(a, 's1', 'first');
     state.failNext = true;
     const lost = send(a, 's1', 'lost'); // its write is in flight when the next two run
+    await new Promise((r) => setImmediate(r)); // a batch goes out on the next turn of the event loop (journal.ts)
     const [b, c] = [send(a, 's1', 'second'), send(a, 's1', 'third')];
     await expect(lost).rejects.toBeInstanceOf(StorageUnavailable);
     expect([await b, await c]).toEqual([3, 4]); // cursor 2 is a gap: never answered, never stored

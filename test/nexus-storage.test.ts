@@ -19,11 +19,11 @@ import { call, waitFor } from './helpers/http.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
-/** Every line of every journal and snapshot file parses (no torn line was left behind). */
+/** Every line of every journal and snapshot file parses (no torn line was left behind; a journal is zeroed past its lines, journal.ts). */
 function journalLines(dir: string): unknown[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ndjson'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\0')[0]!.split('\n').filter(Boolean))
     .map((l) => JSON.parse(l));
 }
 

@@ -6,18 +6,25 @@
  *
  * Files in the directory: `snapshot.ndjson` (first line `{"gen":G}`: it includes every journal
  * older than G) and `journal-<gen>.ndjson`. `append` resolves only after the line is written
- * and fdatasync'ed; lines queued while a write is in flight go out together in the next write
- * (one fdatasync for the whole batch). A failed write is cut off again (or its file abandoned
+ * and on disk (the file is opened O_DSYNC where the platform has it: the write returns once the
+ * data is durable, one system call; else write + fdatasync). A batch starts after the current
+ * turn of the event loop, so every append made while the requests that arrived together are
+ * handled goes out in one write; lines queued while a write is in flight go out together in the
+ * next one. A failed write is cut off again (or its file abandoned
  * for a new generation) and every waiter gets StorageUnavailable; the next append tries again,
  * so the journal recovers by itself once the disk takes writes.
  */
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageUnavailable } from './nexus-store.ts';
 
 /** The few file operations the journal uses; tests pass one that fails on demand. */
 export interface JournalFile {
-  write(data: Buffer): Promise<{ bytesWritten: number }>;
+  /** Set when a write returns only once its data is on disk (O_DSYNC): no datasync is needed. */
+  readonly durable?: boolean;
+  /** Writes at `position` (a journal's own bytes are placed, never appended: see ZEROED). */
+  write(data: Buffer, position?: number): Promise<{ bytesWritten: number }>;
   datasync(): Promise<void>;
   sync(): Promise<void>;
   truncate(len: number): Promise<void>;
@@ -25,7 +32,7 @@ export interface JournalFile {
 }
 
 export interface JournalFs {
-  open(path: string, flags: string, mode?: number): Promise<JournalFile>;
+  open(path: string, flags: string | number, mode?: number): Promise<JournalFile>;
   readFile(path: string): Promise<string>;
   readdir(path: string): Promise<string[]>;
   rename(from: string, to: string): Promise<void>;
@@ -33,8 +40,41 @@ export interface JournalFs {
   mkdir(path: string): Promise<void>;
 }
 
+const done = (resolve: () => void, reject: (e: unknown) => void) => (e: unknown) => (e ? reject(e) : resolve());
+
+/** A file descriptor driven with node's callback API: lighter than a FileHandle on every write. */
+function fdFile(fd: number, durable: boolean): JournalFile {
+  return {
+    durable,
+    write: (data, position) => new Promise((resolve, reject) => fs.write(fd, data, 0, data.length, position ?? null, (e, n) => (e ? reject(e) : resolve({ bytesWritten: n })))),
+    datasync: () => new Promise((resolve, reject) => fs.fdatasync(fd, done(resolve, reject))),
+    sync: () => new Promise((resolve, reject) => fs.fsync(fd, done(resolve, reject))),
+    truncate: (len) => new Promise((resolve, reject) => fs.ftruncate(fd, len, done(resolve, reject))),
+    close: () => new Promise((resolve, reject) => fs.close(fd, done(resolve, reject))),
+  };
+}
+
+/**
+ * Create, write, and (where there is one) O_DSYNC: every write is durable when it returns.
+ * Not O_APPEND: lines are written at their place in a file zeroed ahead of them (ZEROED).
+ */
+export const WRITE_DURABLE: string | number =
+  fs.constants.O_DSYNC === undefined ? 'w' : fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_DSYNC;
+
+/**
+ * A journal file is zeroed this far ahead of its lines (written and made durable once), so a
+ * line's durable write changes no file size or block map: the file system writes the data and
+ * commits no metadata, about a third less work per batch (as databases do with their WAL
+ * segments). A reader stops at the first NUL: JSON lines never hold one.
+ */
+export const ZEROED = 1 << 20;
+const ZEROS = Buffer.alloc(64 * 1024);
+
 export const nodeFs: JournalFs = {
-  open: (path, flags, mode) => fsp.open(path, flags, mode),
+  open: (path, flags, mode) =>
+    new Promise((resolve, reject) =>
+      fs.open(path, flags, mode, (e, fd) => (e ? reject(e) : resolve(fdFile(fd, typeof flags === 'number' && fs.constants.O_DSYNC !== undefined && (flags & fs.constants.O_DSYNC) !== 0)))),
+    ),
   readFile: (path) => fsp.readFile(path, 'utf8'),
   readdir: (path) => fsp.readdir(path),
   rename: (a, b) => fsp.rename(a, b),
@@ -45,11 +85,25 @@ export const nodeFs: JournalFs = {
 const SNAPSHOT = 'snapshot.ndjson';
 const JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
 
-interface Waiter {
-  data: string;
+/** Lines waiting for the next write; every append of a batch shares its one promise. */
+interface Batch {
+  lines: string[];
+  done: Promise<void>;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { lines: [], done, resolve, reject };
+}
+
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 function storageError(e: unknown): StorageUnavailable {
   if (e instanceof StorageUnavailable) return e;
@@ -62,7 +116,9 @@ export class Journal {
   private gen = 0;
   /** Bytes of the current journal file known to be complete. */
   private size = 0;
-  private queue: Waiter[] = [];
+  /** Bytes of the current file zeroed and durable (lines go below this). */
+  private zeroed = 0;
+  private next: Batch | null = null;
   private writing: Promise<void> | null = null;
   private ok = true;
   /** Journal bytes written since the last snapshot (decides when to compact). */
@@ -103,7 +159,7 @@ export class Journal {
         await this.fs.rm(path, { force: true }).catch(() => {});
         continue;
       }
-      const text = await this.fs.readFile(path);
+      const text = untilNul(await this.fs.readFile(path));
       this.bytesSinceSnapshot += Buffer.byteLength(text);
       for (const line of text.split('\n')) replay(line, apply);
     }
@@ -113,45 +169,70 @@ export class Journal {
 
   /** Appends lines (each ending in "\n") and resolves once they are on disk. */
   append(data: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ data, resolve, reject });
-      if (!this.writing) this.writing = this.pump();
-    });
+    const batch = (this.next ??= newBatch());
+    batch.lines.push(data);
+    if (!this.writing) this.writing = this.pump();
+    return batch.done;
   }
 
   private async pump(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue;
-      this.queue = [];
-      const buf = Buffer.from(batch.map((w) => w.data).join(''));
+    // Each batch starts after the current turn of the event loop: the rest of this turn's
+    // appends (the other requests read with this one, or with the last write's completion) join it.
+    while ((await nextTurn(), this.next)) {
+      const batch = this.next;
+      this.next = null;
+      const buf = Buffer.from(batch.lines.length === 1 ? batch.lines[0]! : batch.lines.join(''));
       try {
         if (!this.fh) await this.openCurrent();
-        for (let off = 0; off < buf.length; ) off += (await this.fh!.write(buf.subarray(off))).bytesWritten;
-        await this.fh!.datasync();
+        if (this.size + buf.length > this.zeroed) await this.zeroAhead(this.size + buf.length);
+        for (let off = 0; off < buf.length; ) off += (await this.fh!.write(buf.subarray(off), this.size + off)).bytesWritten;
+        if (!this.fh!.durable) await this.fh!.datasync();
         this.size += buf.length;
         this.bytesSinceSnapshot += buf.length;
         this.ok = true;
-        for (const w of batch) w.resolve();
+        batch.resolve();
       } catch (e) {
         this.ok = false;
         await this.cutOff();
-        const err = storageError(e);
-        for (const w of batch) w.reject(err);
+        batch.reject(storageError(e));
       }
     }
     this.writing = null;
   }
 
   private async openCurrent(): Promise<void> {
-    this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), 'a', 0o600);
+    this.fh = await this.fs.open(join(this.dir, `journal-${this.gen}.ndjson`), WRITE_DURABLE, 0o600);
     this.size = 0;
+    this.zeroed = 0;
   }
 
-  /** After a failed write: cut the file back to its last complete line, or start a new one. */
+  /**
+   * Zeroes the file from its end to past `need` (ZEROED more), durably. Best effort: a disk
+   * too full for the zeros may still take the lines, written at the file's end as usual.
+   */
+  private async zeroAhead(need: number): Promise<void> {
+    const fh = this.fh!;
+    const end = need + ZEROED;
+    try {
+      // from the end of what is there: lines written past an earlier failed zeroing are kept
+      for (let at = Math.max(this.zeroed, this.size); at < end; ) at += (await fh.write(ZEROS.subarray(0, Math.min(ZEROS.length, end - at)), at)).bytesWritten;
+      if (!fh.durable) await fh.datasync();
+      this.zeroed = end;
+    } catch {
+      await fh.truncate(this.size).catch(() => {}); // no zeros past the lines; the write below says what the disk takes
+      this.zeroed = this.size;
+    }
+  }
+
+  /**
+   * After a failed write: cut the file back to its last complete line (what lay beyond is
+   * zeroed again before the next write), or start a new one.
+   */
   private async cutOff(): Promise<void> {
     if (!this.fh) return;
     try {
       await this.fh.truncate(this.size);
+      this.zeroed = this.size;
     } catch {
       await this.fh.close().catch(() => {});
       this.fh = null;
@@ -226,6 +307,7 @@ export class Journal {
 
   async close(): Promise<void> {
     await this.idle();
+    if (this.fh) this.gen++; // an append after this goes to a fresh file, never over this one
     await this.fh?.close().catch(() => {});
     this.fh = null;
   }
@@ -235,6 +317,12 @@ async function writeAll(fh: JournalFile, text: string): Promise<number> {
   const buf = Buffer.from(text);
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
   return buf.length;
+}
+
+/** A journal's lines: its text up to the zeroed rest of the file (ZEROED). */
+function untilNul(text: string): string {
+  const end = text.indexOf('\0');
+  return end < 0 ? text : text.slice(0, end);
 }
 
 function parse(line: string): unknown {

@@ -66,18 +66,19 @@ export class FileMessengerStore extends MemoryMessengerStore {
     }
   }
 
-  override async enqueue(agentId: string, frame: string, nowMs: number, opts: EnqueueOpts = {}): Promise<EnqueueResult> {
+  /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
+  override enqueue(agentId: string, frame: string, nowMs: number, opts: EnqueueOpts = {}): EnqueueResult | Promise<EnqueueResult> {
     const result = this.queue.add(agentId, frame, nowMs, opts);
     if (result !== 'stored') return result;
-    try {
-      await this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}\n`);
-    } catch (e) {
-      // Not on disk: not accepted. The sender gets 503 and sends it again, so it must not also
-      // stay here to be delivered twice (unless a stream already took it).
-      this.queue.withdraw(agentId, frame);
-      throw e;
-    }
-    return result;
+    return this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}\n`).then(
+      () => result,
+      (e: unknown) => {
+        // Not on disk: not accepted. The sender gets 503 and sends it again, so it must not also
+        // stay here to be delivered twice (unless a stream already took it).
+        this.queue.withdraw(agentId, frame);
+        throw e;
+      },
+    );
   }
 
   override async drain(agentId: string, nowMs: number): Promise<DrainedFrame[]> {

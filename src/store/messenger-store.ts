@@ -12,7 +12,8 @@ export interface MessengerStore {
   heartbeat(agentId: string, nowMs: number): Promise<void>;
   /** Agents with a heartbeat within windowMs (opennexus spec §6.4: 60 s). */
   activeAgents(nowMs: number, windowMs: number): Promise<number>;
-  countMessage(): Promise<void>;
+  /** Synchronous where the store is this process's memory (no await on a message's path). */
+  countMessage(): void | Promise<void>;
   messagesTotal(): Promise<number>;
   /**
    * Keeps a relayed message frame for an agent: one no draining stream took (it waits), or,
@@ -20,7 +21,7 @@ export interface MessengerStore {
    * `once`: never replayed after its first delivery. `sender`: the posting client's address,
    * charged with the frame while it waits (its share of the queue; 'share' when that is full).
    */
-  enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): Promise<EnqueueResult>;
+  enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): EnqueueResult | Promise<EnqueueResult>;
   /** Waiting control frames (HELLO_ACKs, resets) shown to a watch stream, not taken. */
   peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
   /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
@@ -80,7 +81,7 @@ export class MemoryMessengerStore implements MessengerStore {
     return this.beats.size;
   }
 
-  async countMessage(): Promise<void> {
+  countMessage(): void {
     this.total++;
   }
 
@@ -92,7 +93,7 @@ export class MemoryMessengerStore implements MessengerStore {
     return this.queue.peekControl(agentId, nowMs);
   }
 
-  async enqueue(agentId: string, frame: string, nowMs: number, opts: AddOptions = {}): Promise<EnqueueResult> {
+  enqueue(agentId: string, frame: string, nowMs: number, opts: AddOptions = {}): EnqueueResult | Promise<EnqueueResult> {
     return this.queue.add(agentId, frame, nowMs, opts);
   }
 

@@ -10,12 +10,12 @@ export function faultyFs() {
       if (state.fail && flags !== 'r') throw error();
       const fh = await nodeFs.open(path, flags, mode);
       return {
-        write: async (buf) => {
-          if (!state.fail) return fh.write(buf);
+        write: async (buf, position) => {
+          if (!state.fail) return fh.write(buf, position);
           if (state.partial && buf.length > 1) {
             // Half of the batch reaches the file before the disk fills up: a torn line.
             state.partial = false;
-            return fh.write(buf.subarray(0, buf.length >> 1));
+            return fh.write(buf.subarray(0, buf.length >> 1), position);
           }
           throw error();
         },

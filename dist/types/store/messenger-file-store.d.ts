@@ -40,7 +40,8 @@ export declare class FileMessengerStore extends MemoryMessengerStore {
     /** Replays the snapshot and journals; returns how many frames are kept. */
     load(): Promise<number>;
     private replay;
-    enqueue(agentId: string, frame: string, nowMs: number, opts?: EnqueueOpts): Promise<EnqueueResult>;
+    /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: EnqueueOpts): EnqueueResult | Promise<EnqueueResult>;
     drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     private write;
     private journalLimit;

@@ -45,6 +45,17 @@ export function parseJson(text: string): JsonValue {
   return p.value(0);
 }
 
+/**
+ * parseJson, except that an object at the root comes back as a Map of its members (a request
+ * decoder walks them once; no dictionary object is built for that). Same errors as parseJson.
+ */
+export function parseJsonRoot(text: string): JsonValue | Map<string, JsonValue> {
+  const p = new Parser(text);
+  p.skipWs();
+  if (p.i >= text.length) throw new JsonSyntaxError('EOF');
+  return text[p.i] === '{' ? p.rootMap() : p.value(0);
+}
+
 function quoteChar(c: string): string {
   if (c === "'") return "'\\''";
   if (c === '"') return "'\"'";
@@ -168,12 +179,24 @@ class Parser {
   }
 
   private object(depth: number): JsonObject {
-    this.i++;
     const out: JsonObject = Object.create(null);
+    this.members(depth, (k, v) => (out[k] = v));
+    return out;
+  }
+
+  /** The root object's members in a Map (same order and last-wins as an object), nested values as usual. */
+  rootMap(): Map<string, JsonValue> {
+    const out = new Map<string, JsonValue>();
+    this.members(0, (k, v) => out.set(k, v));
+    return out;
+  }
+
+  private members(depth: number, set: (key: string, value: JsonValue) => void): void {
+    this.i++;
     this.skipWs();
     if (this.s[this.i] === '}') {
       this.i++;
-      return out;
+      return;
     }
     for (;;) {
       this.skipWs();
@@ -182,7 +205,7 @@ class Parser {
       this.skipWs();
       if (this.s[this.i] !== ':') this.fail('after object key');
       this.i++;
-      out[key] = this.value(depth + 1);
+      set(key, this.value(depth + 1));
       this.skipWs();
       const c = this.s[this.i];
       if (c === ',') {
@@ -191,7 +214,7 @@ class Parser {
       }
       if (c === '}') {
         this.i++;
-        return out;
+        return;
       }
       this.fail('after object key:value pair');
     }

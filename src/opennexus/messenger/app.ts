@@ -21,7 +21,7 @@ import { MessengerError, ginJson, rfc3339Nano } from './go-json.ts';
 import { Hub, Subscriber } from './hub.ts';
 import { checkStreamProof } from '../core/stream-auth.ts';
 import { checkSendRequest, decodeSendRequest, encodeRelayed } from './message.ts';
-import { LocalRelay, type Relay } from './relay.ts';
+import { LocalRelay, type Relay, type RelayOutcome } from './relay.ts';
 
 export interface MessengerDeps {
   config: MessengerConfig;
@@ -84,20 +84,28 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     return agent;
   };
 
-  async function postMessage(req: HttpRequest): Promise<HttpResponse> {
-    const agent = requireAgent(req);
-    const msg = decodeSendRequest(req.body);
-    checkSendRequest(msg, agent);
-    const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(now()))}\n\n\n`;
-    const receiver = msg.receiver_id as string;
-    const control = msg.type === 'hello_ack' || msg.type === 'reset';
-    const outcome = await relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control, sender: req.ip });
+  const OK = ginJson({ status: 'ok' });
+
+  /** The answer to a relayed POST; synchronous when the relay is (memory: no promise per message). */
+  function posted(outcome: RelayOutcome): HttpResponse {
     // The reference answers 200 and drops it (opennexus spec §6.1); a full queue says so instead.
     if (outcome === 'full') throw new MessengerError(503, 'offline queue full');
     // 429, not 503: this address is over its own share (offline-queue.ts), the queue is not full
     // for others; it frees up as its receivers drain (or the TTL passes).
     if (outcome === 'share') throw new MessengerError(429, 'offline queue share full for this address', { 'retry-after': '60' });
-    return json(200, { status: 'ok' }); // counted by the relay (messages_total)
+    return { status: 200, headers: { ...JSON_TYPE }, body: OK }; // counted by the relay (messages_total)
+  }
+
+  function postMessage(req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+    const agent = requireAgent(req);
+    const msg = decodeSendRequest(req.body);
+    checkSendRequest(msg, agent);
+    const t = now();
+    const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(t))}\n\n\n`;
+    const receiver = msg.receiver_id as string;
+    const control = msg.type === 'hello_ack' || msg.type === 'reset';
+    const outcome = relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control, sender: req.ip });
+    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
   }
 
   /**
@@ -186,21 +194,32 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     'GET /v1/messages/stream': stream,
   };
 
-  const handler: Handler = async (req) => {
-    if (!(await limiter.take(req.ip))) throw new MessengerError(429, 'rate limit exceeded');
-    const route = routes[`${req.method} ${req.path}`];
-    if (route) {
-      try {
-        return await route(req);
-      } catch (e) {
-        throw unavailable(e);
-      }
+  /** A route's result; a store that cannot be reached answers 503 (unavailable). */
+  function run(route: (req: HttpRequest) => HttpResponse | Promise<HttpResponse>, req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+    let r: HttpResponse | Promise<HttpResponse>;
+    try {
+      r = route(req);
+    } catch (e) {
+      throw unavailable(e);
     }
+    return r instanceof Promise ? r.catch((e: unknown) => Promise.reject(unavailable(e))) : r;
+  }
+
+  function dispatch(allowed: boolean, req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+    if (!allowed) throw new MessengerError(429, 'rate limit exceeded');
+    const route = routes[`${req.method} ${req.path}`];
+    if (route) return run(route, req);
     // Gin redirects a trailing slash to the registered route: 301 for GET, 307 otherwise.
     if (req.path.length > 1 && req.path.endsWith('/') && routes[`${req.method} ${req.path.slice(0, -1)}`]) {
       return { status: req.method === 'GET' ? 301 : 307, headers: { location: req.path.slice(0, -1) } };
     }
     return notFound();
+  }
+
+  // No await when the limiter and the route answer at once (the in-process default).
+  const handler: Handler = (req) => {
+    const allowed = limiter.take(req.ip);
+    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
 
   return { handler, hub, relay };

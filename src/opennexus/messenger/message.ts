@@ -3,9 +3,8 @@
  * The order of checks and every error string are the Go messenger's, because clients and
  * scripts written against it match on them.
  */
-import { JsonNumber, JsonSyntaxError, isObject, parseJson, type JsonValue } from '../core/json.ts';
-import { MessengerError } from './go-json.ts';
-import { goString } from './go-json.ts';
+import { JsonNumber, JsonSyntaxError, parseJsonRoot, type JsonValue } from '../core/json.ts';
+import { MessengerError, goEscapes } from './go-json.ts';
 
 type Kind = 'string' | 'uint64' | 'int64';
 
@@ -27,8 +26,9 @@ const FIELDS: ReadonlyArray<readonly [string, string, Kind]> = [
   ['reason', 'Reason', 'int64'],
 ];
 
-const BY_NAME = new Map(FIELDS.map((f) => [f[0], f]));
-const BY_FOLDED = new Map(FIELDS.map((f) => [f[0].toLowerCase(), f]));
+/** Field index by JSON name, and by its lower case (encoding/json's case-insensitive match). */
+const BY_NAME = new Map(FIELDS.map((f, i) => [f[0], i]));
+const BY_FOLDED = new Map(FIELDS.map((f, i) => [f[0].toLowerCase(), i]));
 
 export type SendRequest = Partial<Record<string, string | bigint>>;
 
@@ -49,47 +49,59 @@ function jsonKind(v: JsonValue): string {
   return 'object';
 }
 
+const utf8 = new TextDecoder();
+const REQUIRED = FIELDS.slice(0, 4);
+const RANGE: Record<Kind, readonly [bigint, bigint]> = { string: [0n, 0n], uint64: [0n, U64_MAX], int64: [I64_MIN, I64_MAX] };
+
+/** encoding/json's message for a value of the wrong JSON type. */
+function typeMismatch(what: string, name: string, kind: Kind): string {
+  return `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
+}
+
 /** Gin ShouldBindJSON: decode (first type error wins, like encoding/json), then `required`. */
 export function decodeSendRequest(body: Uint8Array | null): SendRequest {
   if (body === null) throw bad('invalid request: http: request body too large');
-  let root: JsonValue;
+  let root: JsonValue | Map<string, JsonValue>;
   try {
-    root = parseJson(new TextDecoder().decode(body));
+    root = parseJsonRoot(utf8.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${(e as JsonSyntaxError).message}`);
   }
-  const req: SendRequest = {};
   let typeError: string | undefined;
-  if (root !== null && !isObject(root)) {
+  if (root !== null && !(root instanceof Map)) {
     throw bad(`invalid request: json: cannot unmarshal ${jsonKind(root)} into Go value of type messenger.SendRequest`);
   }
-  for (const [key, v] of Object.entries(root ?? {})) {
-    // encoding/json matches an exact name first, then case-insensitively.
-    const f = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
-    if (!f || v === null) continue;
-    const [name, , kind] = f;
-    const fail = (what: string) => {
-      typeError ??= `json: cannot unmarshal ${what} into Go struct field SendRequest.${name} of type ${kind}`;
-    };
-    if (kind === 'string') {
-      if (typeof v === 'string') req[name] = v;
-      else fail(jsonKind(v));
-      continue;
+  // Values by field, so the request is built in the Go struct's order (encodeRelayed walks it so).
+  const vals: Array<string | bigint | undefined> = [];
+  if (root !== null) {
+    for (const [key, v] of root) {
+      // encoding/json matches an exact name first, then case-insensitively.
+      const at = BY_NAME.get(key) ?? BY_FOLDED.get(key.toLowerCase());
+      if (at === undefined || v === null) continue;
+      const [name, , kind] = FIELDS[at]!;
+      if (kind === 'string') {
+        if (typeof v === 'string') vals[at] = v;
+        else typeError ??= typeMismatch(jsonKind(v), name, kind);
+        continue;
+      }
+      if (!(v instanceof JsonNumber)) {
+        typeError ??= typeMismatch(jsonKind(v), name, kind);
+        continue;
+      }
+      const [lo, hi] = RANGE[kind];
+      const n = v.isInteger ? v.toBigInt() : undefined;
+      if (n === undefined || n < lo || n > hi) typeError ??= typeMismatch(`number ${v.text}`, name, kind);
+      else vals[at] = n;
     }
-    if (!(v instanceof JsonNumber)) {
-      fail(jsonKind(v));
-      continue;
-    }
-    const [lo, hi] = kind === 'uint64' ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
-    const n = v.isInteger ? v.toBigInt() : undefined;
-    if (n === undefined || n < lo || n > hi) fail(`number ${v.text}`);
-    else req[name] = n;
   }
+  const req: SendRequest = {};
+  for (let i = 0; i < FIELDS.length; i++) if (vals[i] !== undefined) req[FIELDS[i]![0]] = vals[i];
   if (typeError) throw bad(`invalid request: ${typeError}`);
-  const missing = FIELDS.slice(0, 4)
-    .filter(([name]) => !req[name])
-    .map(([, go]) => `Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`);
-  if (missing.length) throw bad(`invalid request: ${missing.join('\n')}`);
+  let missing = '';
+  for (const [name, go] of REQUIRED) {
+    if (!req[name]) missing += `${missing ? '\n' : ''}Key: 'SendRequest.${go}' Error:Field validation for '${go}' failed on the 'required' tag`;
+  }
+  if (missing) throw bad(`invalid request: ${missing}`);
   return req;
 }
 
@@ -128,13 +140,14 @@ export function checkSendRequest(req: SendRequest, agentHeader: string): void {
  * and absent numbers omitted, `id`, the four base fields and `created_at` always present.
  */
 export function encodeRelayed(req: SendRequest, id: string, createdAt: string): string {
-  const parts = [`"id":${goString(id)}`];
-  for (const [name] of FIELDS) {
+  // JSON.stringify per value, Go's extra escapes once over the whole (go-json.ts goEscapes).
+  let out = `{"id":${JSON.stringify(id)}`;
+  for (const f of FIELDS) {
+    const name = f[0];
     const v = req[name];
-    const always = name === 'protocol_version' || name === 'type' || name === 'sender_id' || name === 'receiver_id';
-    if (typeof v === 'bigint') parts.push(`"${name}":${v}`);
-    else if (v || always) parts.push(`"${name}":${goString(v ?? '')}`);
+    if (typeof v === 'bigint') out += `,"${name}":${v}`;
+    else if (v) out += `,"${name}":${JSON.stringify(v)}`;
+    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out += `,"${name}":""`;
   }
-  parts.push(`"created_at":${goString(createdAt)}`);
-  return `{${parts.join(',')}}`;
+  return goEscapes(`${out},"created_at":${JSON.stringify(createdAt)}}`);
 }

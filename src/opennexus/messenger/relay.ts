@@ -4,7 +4,7 @@
  * spec §6.4; ours is src/redis/messenger-relay.ts) while the routes stay the same; LocalRelay
  * is the one-process default: this process's streams, else the offline queue.
  */
-import type { MessengerStore } from '../../store/messenger-store.ts';
+import type { EnqueueResult, MessengerStore } from '../../store/messenger-store.ts';
 import type { Hub, Subscriber } from './hub.ts';
 
 /**
@@ -28,7 +28,7 @@ export interface RelayOptions {
 
 export interface Relay {
   /** Relays a frame and, unless refused ('full', 'share'), counts it (messages_total): a shared store does both in one step. */
-  relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome>;
+  relay(receiver: string, frame: string, now: number, opts: RelayOptions): RelayOutcome | Promise<RelayOutcome>;
   /**
    * Throws (the store's unavailable error, a 503) when a new stream cannot be served now, so
    * it is refused at once instead of being left open and silent.
@@ -54,19 +54,27 @@ export class LocalRelay implements Relay {
     private readonly store: MessengerStore,
   ) {}
 
-  async relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome> {
-    const outcome = await this.deliver(receiver, frame, now, opts);
-    if (outcome !== 'full' && outcome !== 'share') await this.store.countMessage();
-    return outcome;
+  /**
+   * One step when the store answers synchronously (memory): no promise on the message's path;
+   * a store that writes (DATA_DIR, journal.ts) makes it one await.
+   */
+  relay(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): RelayOutcome | Promise<RelayOutcome> {
+    if (this.hub.deliver(receiver, frame) > 0) {
+      if (once) return this.counted('delivered');
+      const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
+      return kept instanceof Promise ? kept.then(() => this.counted('delivered')) : this.counted('delivered');
+    }
+    const r = this.store.enqueue(receiver, frame, now, { once, control, ...(sender === undefined ? {} : { sender }) });
+    return r instanceof Promise ? r.then((x) => this.queued(x)) : this.queued(r);
   }
 
-  private async deliver(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): Promise<RelayOutcome> {
-    if (this.hub.deliver(receiver, frame) > 0) {
-      if (!once) await this.store.enqueue(receiver, frame, now, { delivered: true, control });
-      return 'delivered';
-    }
-    const r = await this.store.enqueue(receiver, frame, now, { once, control, ...(sender === undefined ? {} : { sender }) });
-    return r === 'full' || r === 'share' ? r : 'queued';
+  private queued(r: EnqueueResult): RelayOutcome | Promise<RelayOutcome> {
+    return r === 'full' || r === 'share' ? r : this.counted('queued');
+  }
+
+  private counted(outcome: RelayOutcome): RelayOutcome | Promise<RelayOutcome> {
+    const c = this.store.countMessage();
+    return c instanceof Promise ? c.then(() => outcome) : outcome;
   }
 
   admit(): void {}

@@ -30,6 +30,11 @@ export declare class JsonSyntaxError extends Error {
  */
 export declare function parseOwnJson(text: string): JsonValue;
 export declare function parseJson(text: string): JsonValue;
+/**
+ * parseJson, except that an object at the root comes back as a Map of its members (a request
+ * decoder walks them once; no dictionary object is built for that). Same errors as parseJson.
+ */
+export declare function parseJsonRoot(text: string): JsonValue | Map<string, JsonValue>;
 export declare function isObject(v: JsonValue | undefined): v is JsonObject;
 /**
  * Compact JSON writer that keeps key order and writes bigint as a bare integer, so counters

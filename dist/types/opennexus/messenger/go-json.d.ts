@@ -4,6 +4,11 @@
  */
 import { HttpError } from '../../http/errors.js';
 import type { HttpResponse } from '../../http/types.js';
+/**
+ * Go's extra escapes applied to JSON text JSON.stringify wrote. Outside strings that text holds
+ * none of these characters, so the whole of it can be escaped at once.
+ */
+export declare function goEscapes(json: string): string;
 export declare function goString(s: string): string;
 /** A gin.H map: keys sorted. Values are strings or numbers. */
 export declare function ginJson(obj: Record<string, string | number | boolean>): string;

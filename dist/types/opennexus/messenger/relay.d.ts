@@ -25,7 +25,7 @@ export interface RelayOptions {
 }
 export interface Relay {
     /** Relays a frame and, unless refused ('full', 'share'), counts it (messages_total): a shared store does both in one step. */
-    relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome>;
+    relay(receiver: string, frame: string, now: number, opts: RelayOptions): RelayOutcome | Promise<RelayOutcome>;
     /**
      * Throws (the store's unavailable error, a 503) when a new stream cannot be served now, so
      * it is refused at once instead of being left open and silent.
@@ -48,8 +48,13 @@ export declare class LocalRelay implements Relay {
     private readonly hub;
     private readonly store;
     constructor(hub: Hub, store: MessengerStore);
-    relay(receiver: string, frame: string, now: number, opts: RelayOptions): Promise<RelayOutcome>;
-    private deliver;
+    /**
+     * One step when the store answers synchronously (memory): no promise on the message's path;
+     * a store that writes (DATA_DIR, journal.ts) makes it one await.
+     */
+    relay(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): RelayOutcome | Promise<RelayOutcome>;
+    private queued;
+    private counted;
     admit(): void;
     attach(agent: string, sub: Subscriber, now: number): void;
     detach(agent: string, sub: Subscriber): void;
