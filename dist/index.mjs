@@ -9809,10 +9809,11 @@ function askPid(name) {
 }
 
 // src/store/journal.ts
-init_nexus_store();
+import { join as join6 } from "node:path";
+
+// src/store/journal-files.ts
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import { join as join6 } from "node:path";
 var done = (resolve, reject) => (e) => e ? reject(e) : resolve();
 function fdFile(fd, durable) {
   return {
@@ -9837,6 +9838,30 @@ var nodeFs = {
   rm: (path, opts) => fsp.rm(path, opts),
   mkdir: async (path) => void await fsp.mkdir(path, { recursive: true, mode: 448 })
 };
+async function writeAll(fh, text) {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+function untilNul(text) {
+  const end = text.indexOf("\0");
+  return end < 0 ? text : text.slice(0, end);
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+function replay(line, apply) {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === "object") apply(r);
+}
+
+// src/store/journal.ts
+init_nexus_store();
 var SNAPSHOT = "snapshot.ndjson";
 var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
 function newBatch() {
@@ -10045,27 +10070,6 @@ var Journal = class {
     this.fh = null;
   }
 };
-async function writeAll(fh, text) {
-  const buf = Buffer.from(text);
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
-  return buf.length;
-}
-function untilNul(text) {
-  const end = text.indexOf("\0");
-  return end < 0 ? text : text.slice(0, end);
-}
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return null;
-  }
-}
-function replay(line, apply) {
-  if (!line) return;
-  const r = parse(line);
-  if (r && typeof r === "object") apply(r);
-}
 
 // src/store/messenger-file-store.ts
 init_messenger_store();

@@ -5988,8 +5988,7 @@ function askPid(name) {
   });
 }
 
-// src/store/journal.ts
-init_nexus_store();
+// src/store/journal-files.ts
 var done = (resolve, reject) => (e) => e ? reject(e) : resolve();
 function fdFile(fd, durable) {
   return {
@@ -6014,6 +6013,30 @@ var nodeFs = {
   rm: (path, opts) => rm(path, opts),
   mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
 };
+async function writeAll(fh, text) {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
+  return buf.length;
+}
+function untilNul(text) {
+  const end = text.indexOf("\0");
+  return end < 0 ? text : text.slice(0, end);
+}
+function parse(line) {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+function replay(line, apply) {
+  if (!line) return;
+  const r = parse(line);
+  if (r && typeof r === "object") apply(r);
+}
+
+// src/store/journal.ts
+init_nexus_store();
 var SNAPSHOT = "snapshot.ndjson";
 var JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
 function newBatch() {
@@ -6222,27 +6245,6 @@ var Journal = class {
     this.fh = null;
   }
 };
-async function writeAll(fh, text) {
-  const buf = Buffer.from(text);
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf.subarray(off))).bytesWritten;
-  return buf.length;
-}
-function untilNul(text) {
-  const end = text.indexOf("\0");
-  return end < 0 ? text : text.slice(0, end);
-}
-function parse(line) {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return null;
-  }
-}
-function replay(line, apply) {
-  if (!line) return;
-  const r = parse(line);
-  if (r && typeof r === "object") apply(r);
-}
 
 // src/store/messenger-file-store.ts
 init_messenger_store();

@@ -7293,18 +7293,7 @@ var init_data_dir_lock = __esm({
   }
 });
 
-// src/store/nexus-store.ts
-var StorageUnavailable;
-var init_nexus_store = __esm({
-  "src/store/nexus-store.ts"() {
-    "use strict";
-    init_errors();
-    StorageUnavailable = class extends CodedError {
-    };
-  }
-});
-
-// src/store/journal.ts
+// src/store/journal-files.ts
 function fdFile(fd, durable) {
   return {
     durable,
@@ -7314,20 +7303,6 @@ function fdFile(fd, durable) {
     truncate: (len) => new Promise((resolve2, reject) => ftruncate(fd, len, done(resolve2, reject))),
     close: () => new Promise((resolve2, reject) => close(fd, done(resolve2, reject)))
   };
-}
-function newBatch() {
-  let resolve2;
-  let reject;
-  const done2 = new Promise((res, rej) => {
-    resolve2 = res;
-    reject = rej;
-  });
-  return { lines: [], done: done2, resolve: resolve2, reject };
-}
-function storageError(e) {
-  if (e instanceof StorageUnavailable) return e;
-  const code = e?.code ?? "EIO";
-  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
 }
 async function writeAll(fh, text) {
   const buf = Buffer.from(text);
@@ -7350,14 +7325,12 @@ function replay(line, apply) {
   const r = parse(line);
   if (r && typeof r === "object") apply(r);
 }
-var done, WRITE_DURABLE, ZEROED, ZEROS, nodeFs, SNAPSHOT, JOURNAL, nextTurn, Journal;
-var init_journal = __esm({
-  "src/store/journal.ts"() {
+var done, WRITE_DURABLE, ZEROED, ZEROS, nodeFs;
+var init_journal_files = __esm({
+  "src/store/journal-files.ts"() {
     "use strict";
     init_node_fs();
     init_promises();
-    init_node_path();
-    init_nexus_store();
     done = (resolve2, reject) => (e) => e ? reject(e) : resolve2();
     WRITE_DURABLE = constants.O_DSYNC === void 0 ? "w" : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_DSYNC;
     ZEROED = 1 << 20;
@@ -7372,6 +7345,43 @@ var init_journal = __esm({
       rm: (path, opts) => rm(path, opts),
       mkdir: async (path) => void await mkdir(path, { recursive: true, mode: 448 })
     };
+  }
+});
+
+// src/store/nexus-store.ts
+var StorageUnavailable;
+var init_nexus_store = __esm({
+  "src/store/nexus-store.ts"() {
+    "use strict";
+    init_errors();
+    StorageUnavailable = class extends CodedError {
+    };
+  }
+});
+
+// src/store/journal.ts
+function newBatch() {
+  let resolve2;
+  let reject;
+  const done2 = new Promise((res, rej) => {
+    resolve2 = res;
+    reject = rej;
+  });
+  return { lines: [], done: done2, resolve: resolve2, reject };
+}
+function storageError(e) {
+  if (e instanceof StorageUnavailable) return e;
+  const code = e?.code ?? "EIO";
+  return new StorageUnavailable(code, `the server cannot write its data directory (${code})`);
+}
+var SNAPSHOT, JOURNAL, nextTurn, Journal;
+var init_journal = __esm({
+  "src/store/journal.ts"() {
+    "use strict";
+    init_node_path();
+    init_journal_files();
+    init_nexus_store();
+    init_journal_files();
     SNAPSHOT = "snapshot.ndjson";
     JOURNAL = /^journal-(\d{1,15})\.ndjson$/;
     nextTurn = () => new Promise((r) => setImmediate(r));
