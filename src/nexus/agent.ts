@@ -126,6 +126,9 @@ export class NexusAgent {
     if (given !== undefined && !secret) throw new E2eError('e2e_bad_key', 'the part of the link after # is not a whole key (43 characters): ask for the WHOLE link again. Nothing was claimed.', 2);
     const st = await client.pairStatus(code);
     if (st.status === 404 || st.status === 410) return { r: st };
+    // e2e spec §9: a code that is no longer pending gives its own error (the claim says which);
+    // only a pending code the server says is not E2E is refused as not_e2e_session.
+    if (st.ok && st.body && st.body.state !== 'pending') return { r: await client.claim(code, agentId) };
     if (st.ok && st.body?.e2e === true && !secret) {
       throw new E2eError('e2e_no_key', 'this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.', 2);
     }
