@@ -162,7 +162,8 @@ export function pollHints(send: string, poll: string, b: Body): void {
     // knows the session id and the agent id could have written the message.
     const unverified = (m: Body) => m.agentId !== 'system' && m.verified !== true;
     for (const m of messages) err(messageLine(m));
-    if (messages.some((m) => m.e2e === 'failed')) err('⚠️  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session\'s key. Do not trust the server with it.');
+    if (messages.some((m) => m.reason === 'no_key')) err('🔐 This session is end-to-end encrypted and there is no key for it here (no key): its messages cannot be read. Only the agent that claimed the WHOLE pairing link (with the part after #) can read them.');
+    if (messages.some((m) => m.e2e === 'failed' && m.reason !== 'no_key')) err('⚠️  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session\'s key. Do not trust the server with it.');
     if (messages.some(unverified)) err('⚠️  (unverified): sent without the agent\'s session key; anyone who knows the session id could have sent it as that agent.');
     err(`💡 Tip: reply with: ${send} "Your message"`);
   } else {

@@ -6,7 +6,7 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.ts';
-import { E2eError, E2eReader, checkGreeting, newSecret, sealOutgoing, secretBytes } from './e2e-client.ts';
+import { E2eError, E2eReader, NO_KEY_MESSAGE, checkGreeting, newSecret, sealOutgoing, secretBytes, withoutKey } from './e2e-client.ts';
 import { decodeSecret, safetyCode } from './e2e.ts';
 import { linkSecret, linkWithSecret, parsePairingLink, unwrapPasted } from './pairing-link.ts';
 import { watchSession, type WatchOptions, type WatchResult } from './watch.ts';
@@ -106,9 +106,14 @@ export class NexusAgent {
   async join(saved: SessionState, agentId: string): Promise<AgentResult> {
     const client = this.clientFor(saved);
     await this.state.assertWritable(saved.sessionId);
-    return thenSave(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), (b) =>
+    const res = await thenSave(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), (b) =>
       this.state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }),
     );
+    // e2e spec §6: joined by id, an agent has no key for an E2E session: it is told so.
+    if (res.r.ok && res.r.body && !saved.e2e && (res.r.e2e || (await client.status(saved.sessionId)).body?.e2e === true)) {
+      res.r.body = { ...res.r.body, e2e: true, e2eKey: 'missing', warning: NO_KEY_MESSAGE };
+    }
+    return res;
   }
 
   /**
@@ -145,7 +150,12 @@ export class NexusAgent {
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
   async send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string, json?: unknown): Promise<AgentResult> {
     const client = this.clientFor(saved);
-    if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
+    if (!saved.e2e) {
+      const r = await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json);
+      // e2e spec §6: the server says the session is E2E and this agent has no key for it.
+      if (r.body?.error === 'e2e_required') throw new E2eError('e2e_no_key', NO_KEY_MESSAGE, 2);
+      return { r };
+    }
     // The server's rules for a message (nexus spec §2.4, MAX_MESSAGE_CHARS' default), kept for a sealed one.
     if (json === undefined && text.length > MAX_SEALED_TEXT) throw new E2eError('invalid_request', `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
     if (json !== undefined && (json === null || typeof json !== 'object' || Array.isArray(json))) throw new E2eError('invalid_request', 'json must be a JSON object', 2);
@@ -185,6 +195,8 @@ export class NexusAgent {
     if (reader && r.body) {
       r.body = { ...r.body, messages: (r.body.messages as Body[]).map((m) => (m && typeof m === 'object' ? reader.open(m) : m)), e2e: true };
       delete r.body.notice;
+    } else if (r.e2e && r.body && Array.isArray(r.body.messages)) {
+      r.body = { ...r.body, messages: (r.body.messages as Body[]).map(withoutKey), e2e: true, e2eKey: 'missing' };
     }
     return thenSave(r, async (b) => {
       await reader?.save();
@@ -204,11 +216,13 @@ export class NexusAgent {
     const after = explicit ? opts.after : saved.cursor;
     const key = keyFor(saved, agentId);
     const reader = await this.reader(saved, agentId);
+    // Without a key, the session's status says whether it is E2E (e2e spec §6: no ciphertext as text).
+    const noKey = !reader && (await this.clientFor(saved).status(saved.sessionId)).body?.e2e === true;
     const onMessage = reader ? async (m: Body) => {
       const opened = reader.open(m);
       await reader.save();
       await opts.onMessage(opened);
-    } : opts.onMessage;
+    } : noKey ? (m: Body) => opts.onMessage(withoutKey(m)) : opts.onMessage;
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
       ...opts,
       onMessage,

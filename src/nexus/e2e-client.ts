@@ -106,6 +106,19 @@ export class E2eReader {
   }
 }
 
+/**
+ * e2e spec §6: a reader without the session's key (it joined by id, or its key file is empty) in
+ * a session the server marks E2E: a sealed message is `e2e: "failed"`, `reason: "no_key"`, never text.
+ */
+export function withoutKey(m: Body): Body {
+  if (!m || typeof m !== 'object' || m.type === 'system' || envelopeId(m.text) === null) return m;
+  const { text: _t, json: _j, ...meta } = m;
+  return { ...meta, e2e: 'failed', reason: 'no_key' };
+}
+
+/** What an agent without the key is told (join, send, poll; e2e spec §6, §9). */
+export const NO_KEY_MESSAGE = "this session is end-to-end encrypted and this agent has no key for it (only an agent that claimed the WHOLE pairing link, including the part after #, has one): it cannot read or send messages here. Ask for a new pairing link and claim it whole.";
+
 /** Whether a message failed to open (or was a replay): such a message has no text to show. */
 export function unreadable(m: Body): boolean {
   return m.e2e === 'failed' || m.e2e === 'replay';
