@@ -90,7 +90,7 @@ describe('E2E defects (issue 21 follow-up)', () => {
     expect((await B('claim', s.link, '--agent-id', 'bob')).code).toBe(0);
     await s.A('send', s.sid, 'first');
     const p = await B('poll', s.sid);
-    expect((p.json.messages as J[]).map((m) => m.text)).toEqual(['first']);
+    expect((p.json.messages as J[]).filter((m) => m.type !== 'system').map((m) => m.text)).toEqual(['first']);
     expect((await s.A('poll', s.sid, '--after', '0')).json.messages.map((m: J) => m.type)).not.toContain('greeting');
   });
 

@@ -6,7 +6,7 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.ts';
-import { E2eError, E2eReader, NO_KEY_MESSAGE, checkGreeting, newSecret, sealOutgoing, secretBytes, withoutKey } from './e2e-client.ts';
+import { E2eError, E2eReader, NO_KEY_MESSAGE, checkGreeting, isKeyCheck, newSecret, sealOutgoing, secretBytes, withoutKey } from './e2e-client.ts';
 import { decodeSecret, safetyCode } from './e2e.ts';
 import { linkSecret, linkWithSecret, parsePairingLink, unwrapPasted } from './pairing-link.ts';
 import { watchSession, type WatchOptions, type WatchResult } from './watch.ts';
@@ -71,8 +71,9 @@ export class NexusAgent {
     const secret = e2e ? newSecret() : undefined;
     let req: typeof body = plain;
     if (secret) {
-      const greeting = body.greeting ? sealOutgoing(secret, { kind: 'greeting', sessionId: '', sender: '' }, { text: body.greeting }).envelope : undefined;
-      req = { ...plain, e2e: true, ...(greeting ? { greeting } : {}) };
+      // e2e spec §5: without a greeting, a sealed empty one: the key check a claimer opens (§9).
+      const greeting = sealOutgoing(secret, { kind: 'greeting', sessionId: '', sender: '' }, { text: body.greeting ?? '' }).envelope;
+      req = { ...plain, e2e: true, greeting };
     }
     const r = await thenSave(await client.createSession(req), (b) =>
       this.state.save(serverSessionId(b.sessionId), { server: client.url, ...(secret ? { e2e: secret } : {}), ...(creator ? { agent: creator, ...serverKey(b.sessionKey) } : {}) }),
@@ -193,7 +194,8 @@ export class NexusAgent {
     });
     const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : undefined;
     if (reader && r.body) {
-      r.body = { ...r.body, messages: (r.body.messages as Body[]).map((m) => (m && typeof m === 'object' ? reader.open(m) : m)), e2e: true };
+      const opened = (r.body.messages as Body[]).map((m) => (m && typeof m === 'object' ? reader.open(m) : m));
+      r.body = { ...r.body, messages: opened.filter((m) => !(m && typeof m === 'object' && isKeyCheck(m))), e2e: true };
       delete r.body.notice;
     } else if (r.e2e && r.body && Array.isArray(r.body.messages)) {
       r.body = { ...r.body, messages: (r.body.messages as Body[]).map(withoutKey), e2e: true, e2eKey: 'missing' };
@@ -221,6 +223,7 @@ export class NexusAgent {
     const onMessage = reader ? async (m: Body) => {
       const opened = reader.open(m);
       await reader.save();
+      if (isKeyCheck(opened)) return false;
       await opts.onMessage(opened);
     } : noKey ? (m: Body) => opts.onMessage(withoutKey(m)) : opts.onMessage;
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {

@@ -119,6 +119,14 @@ export function withoutKey(m: Body): Body {
 /** What an agent without the key is told (join, send, poll; e2e spec §6, §9). */
 export const NO_KEY_MESSAGE = "this session is end-to-end encrypted and this agent has no key for it (only an agent that claimed the WHOLE pairing link, including the part after #, has one): it cannot read or send messages here. Ask for a new pairing link and claim it whole.";
 
+/**
+ * e2e spec §5: an E2E session created without a greeting gets a sealed empty one, the key check a
+ * claimer opens before claiming (§9). Opened, it is not a message: readers leave it out.
+ */
+export function isKeyCheck(m: Body): boolean {
+  return m.type === 'greeting' && m.e2e === true && m.text === '' && m.json === undefined;
+}
+
 /** Whether a message failed to open (or was a replay): such a message has no text to show. */
 export function unreadable(m: Body): boolean {
   return m.e2e === 'failed' || m.e2e === 'replay';
