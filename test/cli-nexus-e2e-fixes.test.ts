@@ -119,6 +119,8 @@ describe('E2E defects (issue 21 follow-up)', () => {
     const r2 = await s.A('send', s.sid, '--json', big);
     expect([r2.code, r2.json.error]).toEqual([1, 'invalid_request']);
     expect(r2.json.message).toMatch(/at most 64 KiB/);
+    const huge = await runScript(NEXUS, ['send', s.sid, '-', '--json'], { ...s.A.env }, { input: JSON.stringify({ s: 'x'.repeat(2_000_000) }) });
+    expect([huge.exitCode, JSON.parse(huge.stdout).error]).toEqual([1, 'payload_too_large']);
   });
 
   it('6: a bad key is a usage error (2) either way; a long sealed text fails like a plain one', async () => {

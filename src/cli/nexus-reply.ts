@@ -9,6 +9,7 @@
  * the command line was fine, the environment was not (the JSON `error` says which).
  */
 import { NetworkError } from '../http/network-error.ts';
+import { HttpError } from '../http/errors.ts';
 import { InvalidServerValue, StateDirError } from '../nexus/state.ts';
 import { E2eError } from '../nexus/e2e-client.ts';
 import type { AgentResult } from '../nexus/agent.ts';
@@ -118,6 +119,12 @@ export function failure(e: unknown, command: string): Outcome | undefined {
         if (e.code === 'too_large' && command === 'poll') err('💡 Tip: ask for fewer messages at a time, e.g. --limit 20');
       },
     };
+  }
+  // The server's own rules run in the client for a sealed message (e2e spec §8): their refusal is
+  // answered as the server would answer it (exit 1).
+  if (e instanceof HttpError && e.body && typeof e.body === 'object') {
+    const body = e.body as Body;
+    return { code: 1, json: body, hints: () => err(`Error: ${shown(body.message ?? body.error)}`) };
   }
   if (e instanceof E2eError) {
     return { code: e.exit, json: { error: e.code, message: e.message }, hints: () => err(`Error: ${shown(e.message)}`) };

@@ -6,7 +6,7 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.ts';
-import { E2eError, E2eReader, NO_KEY_MESSAGE, checkGreeting, isKeyCheck, newSecret, sealOutgoing, secretBytes, withoutKey } from './e2e-client.ts';
+import { E2eError, E2eReader, NO_KEY_MESSAGE, checkGreeting, checkOutgoing, isKeyCheck, newSecret, sealOutgoing, secretBytes, withoutKey } from './e2e-client.ts';
 import { decodeSecret, safetyCode } from './e2e.ts';
 import { linkSecret, linkWithSecret, parsePairingLink, unwrapPasted } from './pairing-link.ts';
 import { watchSession, type WatchOptions, type WatchResult } from './watch.ts';
@@ -19,9 +19,6 @@ export interface AgentResult {
 }
 
 type Body = Record<string, unknown>;
-
-/** The longest text sealed: the server's default MAX_MESSAGE_CHARS, which it cannot check in an envelope. */
-const MAX_SEALED_TEXT = 16_000;
 
 /** The server's warning for a redacted send (nexus spec §2.7), said by the client for a sealed one. */
 const REDACTED_WARNING = 'Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.';
@@ -157,9 +154,8 @@ export class NexusAgent {
       if (r.body?.error === 'e2e_required') throw new E2eError('e2e_no_key', NO_KEY_MESSAGE, 2);
       return { r };
     }
-    // The server's rules for a message (nexus spec §2.4, MAX_MESSAGE_CHARS' default), kept for a sealed one.
-    if (json === undefined && text.length > MAX_SEALED_TEXT) throw new E2eError('invalid_request', `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
-    if (json !== undefined && (json === null || typeof json !== 'object' || Array.isArray(json))) throw new E2eError('invalid_request', 'json must be a JSON object', 2);
+    // The server's rules for a message (nexus spec §2.3, §2.4), kept for a sealed one (e2e spec §8).
+    checkOutgoing(json !== undefined ? { json } : { text });
     // e2e spec §8: sanitised here with the server's rules, then sealed; the server sees an envelope.
     const b = { kind: 'msg' as const, sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== undefined ? { json } : { text }, idempotencyKey);

@@ -8,6 +8,8 @@
 import { CodedError } from '../errors.ts';
 import { randomBytes } from '../opennexus/core/crypto.ts';
 import { sanitizeJson, sanitizeText } from './server/sanitizer.ts';
+import { checkJsonPayload, DEFAULT_MAX_JSON_NODES, DEFAULT_MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES } from './server/budgets.ts';
+import { apiError, invalidRequest } from './server/rules.ts';
 import { decodeSecret, encodeSecret, envelopeId, idempotentFresh, MSGID_BYTES, NONCE_BYTES, open, seal, SECRET_BYTES, type Binding, type Plain } from './e2e.ts';
 import type { NexusState } from './state.ts';
 
@@ -38,6 +40,18 @@ const fresh = () => ({ msgid: randomBytes(MSGID_BYTES), nonce: randomBytes(NONCE
 export interface Redaction {
   type: string;
   count: number;
+}
+
+/**
+ * The server's limits for a message (nexus spec §2.3, §2.4, with the defaults of MAX_JSON_NODES and
+ * MAX_MESSAGE_CHARS), which it cannot check in an envelope: checked before sealing (e2e spec §8),
+ * with the server's own errors (an HttpError: exit 1, as the server's answer would be).
+ */
+export function checkOutgoing(input: { text?: string; json?: unknown }): void {
+  const body = JSON.stringify(input.json !== undefined ? { json: input.json } : { text: input.text ?? '' });
+  if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) throw apiError(413, 'payload_too_large', 'request body is larger than 256 KiB');
+  if (input.json !== undefined) checkJsonPayload(input.json, DEFAULT_MAX_JSON_NODES);
+  else if ((input.text ?? '').length > DEFAULT_MAX_MESSAGE_CHARS) throw invalidRequest('text', `text must be at most ${DEFAULT_MAX_MESSAGE_CHARS} characters`);
 }
 
 /** Sanitises (the server's rules, nexus spec §2.7) and seals one outgoing message or greeting. */
