@@ -8537,7 +8537,8 @@ var NexusClient = class _NexusClient {
       parsed = null;
     }
     const body = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
-    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body };
+    const e2e = r.headers["x-nexus-e2e"] === "1" ? { e2e: true } : {};
+    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body, ...e2e };
   }
   /** Session routes: plural first, singular once if the plural route does not exist. */
   async session(method, rest, opts = {}) {
@@ -8850,6 +8851,92 @@ function sanitizeJson(value, counts = {}) {
 }
 var SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
 
+// src/nexus/server/budgets.ts
+init_errors2();
+init_rules();
+var MAX_JSON_BYTES = 65536;
+var MAX_REQUEST_BYTES = 256 * 1024;
+var DEFAULT_MAX_JSON_NODES = 1e3;
+var DEFAULT_MAX_MESSAGE_CHARS = 16e3;
+function jsonNodes(v2, max) {
+  let n = 0;
+  const stack = [v2];
+  while (stack.length && n <= max) {
+    const x2 = stack.pop();
+    n++;
+    if (x2 !== null && typeof x2 === "object") {
+      if (Array.isArray(x2)) for (const y2 of x2) stack.push(y2);
+      else for (const k in x2) stack.push(x2[k]);
+    }
+  }
+  return n;
+}
+function checkJsonPayload(raw, maxNodes) {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("json", "json must be a JSON object");
+  if (jsonNodes(raw, maxNodes) > maxNodes) throw invalidRequest("json", `json must have at most ${maxNodes} values (objects, arrays and scalars together)`);
+  if (JSON.stringify(raw).length > MAX_JSON_BYTES) throw invalidRequest("json", "json must be at most 64 KiB");
+}
+function sessionCost(greeting, maxAgents) {
+  return 512 + 256 * maxAgents + (greeting ? Buffer.byteLength(greeting) : 0);
+}
+var StorageQuota = class {
+  constructor(perIp, max, existing = Promise.resolve([])) {
+    this.perIp = perIp;
+    this.max = max;
+    this.ready = (async () => {
+      const all = await existing;
+      for (let i = 0; i < all.length; i++) {
+        this.add("", all[i].sessionId, sessionCost(all[i].greeting, all[i].maxAgents));
+        if (i % 2e3 === 1999) await new Promise((r) => setImmediate(r));
+      }
+      this.loaded = true;
+    })();
+  }
+  perIp;
+  max;
+  bySession = /* @__PURE__ */ new Map();
+  byIp = /* @__PURE__ */ new Map();
+  total = 0;
+  loaded = false;
+  ready;
+  /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
+  charge(ip, sid, bytes) {
+    const used = this.byIp.get(ip) ?? 0;
+    if (used + bytes > this.perIp) {
+      const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
+      throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
+    }
+    if (this.total + bytes > this.max) {
+      const message = "the server holds as many sessions as it may store; try again later";
+      throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
+    }
+    this.add(ip, sid, bytes);
+  }
+  add(ip, sid, bytes) {
+    this.remove(sid);
+    this.bySession.set(sid, { ip, bytes });
+    if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
+    this.total += bytes;
+  }
+  release(sid) {
+    if (this.loaded) this.remove(sid);
+    else void this.ready.then(() => this.remove(sid));
+  }
+  remove(sid) {
+    const e = this.bySession.get(sid);
+    if (!e) return;
+    this.bySession.delete(sid);
+    this.total -= e.bytes;
+    if (!e.ip) return;
+    const left = (this.byIp.get(e.ip) ?? 0) - e.bytes;
+    if (left > 0) this.byIp.set(e.ip, left);
+    else this.byIp.delete(e.ip);
+  }
+};
+
+// src/nexus/e2e-client.ts
+init_rules();
+
 // src/nexus/e2e.ts
 init_crypto();
 var SECRET_BYTES = 32;
@@ -8944,6 +9031,12 @@ function secretBytes(text) {
   return s;
 }
 var fresh = () => ({ msgid: randomBytes3(MSGID_BYTES), nonce: randomBytes3(NONCE_BYTES) });
+function checkOutgoing(input) {
+  const body = JSON.stringify(input.json !== void 0 ? { json: input.json } : { text: input.text ?? "" });
+  if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
+  if (input.json !== void 0) checkJsonPayload(input.json, DEFAULT_MAX_JSON_NODES);
+  else if ((input.text ?? "").length > DEFAULT_MAX_MESSAGE_CHARS) throw invalidRequest("text", `text must be at most ${DEFAULT_MAX_MESSAGE_CHARS} characters`);
+}
 function sealOutgoing(secret, b, input, idempotencyKey2) {
   const counts = {};
   const m = input.json !== void 0 ? { t: "json", j: sanitizeJson(input.json, counts) } : { t: "text", j: sanitizeText(input.text ?? "", counts).text };
@@ -8998,10 +9091,19 @@ var E2eReader = class {
     return o.message.t === "text" ? { ...meta, text: o.message.j, e2e: true } : { ...meta, text: "", json: o.message.j, e2e: true };
   }
 };
+function withoutKey(m) {
+  if (!m || typeof m !== "object" || m.type === "system" || envelopeId(m.text) === null) return m;
+  const { text: _t2, json: _j, ...meta } = m;
+  return { ...meta, e2e: "failed", reason: "no_key" };
+}
+var NO_KEY_MESSAGE = "this session is end-to-end encrypted and this agent has no key for it (only an agent that claimed the WHOLE pairing link, including the part after #, has one): it cannot read or send messages here. Ask for a new pairing link and claim it whole.";
+function isKeyCheck(m) {
+  return m.type === "greeting" && m.e2e === true && m.text === "" && m.json === void 0;
+}
 function checkGreeting(secret, envelope) {
   if (envelopeId(envelope) === null) return;
   if (!open2(secret, { kind: "greeting", sessionId: "", sender: "" }, envelope).ok) {
-    throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.");
+    throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.", 2);
   }
 }
 
@@ -9261,9 +9363,9 @@ async function watchSession(client, sessionId, agentId, opts) {
           if (m.type === "error") return { ...r, ended: "refused", error: m };
           if (!validCursor(m.cursor)) continue;
           r.cursor = m.cursor;
-          r.messages++;
-          if (m.mine !== true) r.fromOthers++;
-          await opts.onMessage(m);
+          const taken = await opts.onMessage(m) !== false;
+          if (taken) r.messages++;
+          if (taken && m.mine !== true) r.fromOthers++;
           await opts.saveCursor?.(m.cursor);
           if (opts.maxMessages !== void 0 && r.fromOthers >= opts.maxMessages) {
             stream2.close();
@@ -9287,7 +9389,6 @@ async function watchSession(client, sessionId, agentId, opts) {
 }
 
 // src/nexus/agent.ts
-var MAX_SEALED_TEXT = 16e3;
 var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
 async function thenSave(r, save) {
   if (!r.ok || r.body === null) return { r };
@@ -9320,8 +9421,8 @@ var NexusAgent = class {
     const secret = e2e ? newSecret() : void 0;
     let req = plain;
     if (secret) {
-      const greeting = body.greeting ? sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting }).envelope : void 0;
-      req = { ...plain, e2e: true, ...greeting ? { greeting } : {} };
+      const greeting = sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting ?? "" }).envelope;
+      req = { ...plain, e2e: true, greeting };
     }
     const r = await thenSave(
       await client.createSession(req),
@@ -9352,10 +9453,14 @@ var NexusAgent = class {
   async join(saved, agentId) {
     const client = this.clientFor(saved);
     await this.state.assertWritable(saved.sessionId);
-    return thenSave(
+    const res = await thenSave(
       await client.join(saved.sessionId, agentId, keyFor(saved, agentId)),
       (b) => this.state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) })
     );
+    if (res.r.ok && res.r.body && !saved.e2e && (res.r.e2e || (await client.status(saved.sessionId)).body?.e2e === true)) {
+      res.r.body = { ...res.r.body, e2e: true, e2eKey: "missing", warning: NO_KEY_MESSAGE };
+    }
+    return res;
   }
   /**
    * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
@@ -9371,6 +9476,7 @@ var NexusAgent = class {
     if (given !== void 0 && !secret) throw new E2eError("e2e_bad_key", "the part of the link after # is not a whole key (43 characters): ask for the WHOLE link again. Nothing was claimed.", 2);
     const st2 = await client.pairStatus(code);
     if (st2.status === 404 || st2.status === 410) return { r: st2 };
+    if (st2.ok && st2.body && st2.body.state !== "pending") return { r: await client.claim(code, agentId) };
     if (st2.ok && st2.body?.e2e === true && !secret) {
       throw new E2eError("e2e_no_key", "this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.", 2);
     }
@@ -9386,9 +9492,12 @@ var NexusAgent = class {
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
   async send(saved, agentId, text, idempotencyKey2, json3) {
     const client = this.clientFor(saved);
-    if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json3) };
-    if (json3 === void 0 && text.length > MAX_SEALED_TEXT) throw new E2eError("invalid_request", `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
-    if (json3 !== void 0 && (json3 === null || typeof json3 !== "object" || Array.isArray(json3))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
+    if (!saved.e2e) {
+      const r2 = await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json3);
+      if (r2.body?.error === "e2e_required") throw new E2eError("e2e_no_key", NO_KEY_MESSAGE, 2);
+      return { r: r2 };
+    }
+    checkOutgoing(json3 !== void 0 ? { json: json3 } : { text });
     const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json3 !== void 0 ? { json: json3 } : { text }, idempotencyKey2);
     const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey2);
@@ -9419,8 +9528,11 @@ var NexusAgent = class {
     });
     const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : void 0;
     if (reader && r.body) {
-      r.body = { ...r.body, messages: r.body.messages.map((m) => m && typeof m === "object" ? reader.open(m) : m), e2e: true };
+      const opened = r.body.messages.map((m) => m && typeof m === "object" ? reader.open(m) : m);
+      r.body = { ...r.body, messages: opened.filter((m) => !(m && typeof m === "object" && isKeyCheck(m))), e2e: true };
       delete r.body.notice;
+    } else if (r.e2e && r.body && Array.isArray(r.body.messages)) {
+      r.body = { ...r.body, messages: r.body.messages.map(withoutKey), e2e: true, e2eKey: "missing" };
     }
     return thenSave(r, async (b) => {
       await reader?.save();
@@ -9439,11 +9551,13 @@ var NexusAgent = class {
     const after = explicit ? opts.after : saved.cursor;
     const key = keyFor(saved, agentId);
     const reader = await this.reader(saved, agentId);
+    const noKey = !reader && (await this.clientFor(saved).status(saved.sessionId)).body?.e2e === true;
     const onMessage = reader ? async (m) => {
       const opened = reader.open(m);
       await reader.save();
+      if (isKeyCheck(opened)) return false;
       await opts.onMessage(opened);
-    } : opts.onMessage;
+    } : noKey ? (m) => opts.onMessage(withoutKey(m)) : opts.onMessage;
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
       ...opts,
       onMessage,
@@ -10941,88 +11055,6 @@ init_rate_limit();
 // src/nexus/server/context.ts
 init_rate_limit();
 init_nexus_store();
-
-// src/nexus/server/budgets.ts
-init_errors2();
-init_rules();
-var MAX_JSON_BYTES = 65536;
-function jsonNodes(v2, max) {
-  let n = 0;
-  const stack = [v2];
-  while (stack.length && n <= max) {
-    const x2 = stack.pop();
-    n++;
-    if (x2 !== null && typeof x2 === "object") {
-      if (Array.isArray(x2)) for (const y2 of x2) stack.push(y2);
-      else for (const k in x2) stack.push(x2[k]);
-    }
-  }
-  return n;
-}
-function checkJsonPayload(raw, maxNodes) {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("json", "json must be a JSON object");
-  if (jsonNodes(raw, maxNodes) > maxNodes) throw invalidRequest("json", `json must have at most ${maxNodes} values (objects, arrays and scalars together)`);
-  if (JSON.stringify(raw).length > MAX_JSON_BYTES) throw invalidRequest("json", "json must be at most 64 KiB");
-}
-function sessionCost(greeting, maxAgents) {
-  return 512 + 256 * maxAgents + (greeting ? Buffer.byteLength(greeting) : 0);
-}
-var StorageQuota = class {
-  constructor(perIp, max, existing = Promise.resolve([])) {
-    this.perIp = perIp;
-    this.max = max;
-    this.ready = (async () => {
-      const all = await existing;
-      for (let i = 0; i < all.length; i++) {
-        this.add("", all[i].sessionId, sessionCost(all[i].greeting, all[i].maxAgents));
-        if (i % 2e3 === 1999) await new Promise((r) => setImmediate(r));
-      }
-      this.loaded = true;
-    })();
-  }
-  perIp;
-  max;
-  bySession = /* @__PURE__ */ new Map();
-  byIp = /* @__PURE__ */ new Map();
-  total = 0;
-  loaded = false;
-  ready;
-  /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
-  charge(ip, sid, bytes) {
-    const used = this.byIp.get(ip) ?? 0;
-    if (used + bytes > this.perIp) {
-      const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
-      throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
-    }
-    if (this.total + bytes > this.max) {
-      const message = "the server holds as many sessions as it may store; try again later";
-      throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
-    }
-    this.add(ip, sid, bytes);
-  }
-  add(ip, sid, bytes) {
-    this.remove(sid);
-    this.bySession.set(sid, { ip, bytes });
-    if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
-    this.total += bytes;
-  }
-  release(sid) {
-    if (this.loaded) this.remove(sid);
-    else void this.ready.then(() => this.remove(sid));
-  }
-  remove(sid) {
-    const e = this.bySession.get(sid);
-    if (!e) return;
-    this.bySession.delete(sid);
-    this.total -= e.bytes;
-    if (!e.ip) return;
-    const left = (this.byIp.get(e.ip) ?? 0) - e.bytes;
-    if (left > 0) this.byIp.set(e.ip, left);
-    else this.byIp.delete(e.ip);
-  }
-};
-
-// src/nexus/server/context.ts
 init_idempotency();
 
 // src/nexus/server/random-pool.ts
@@ -11631,7 +11663,7 @@ var pairing_skill_default = '---\nname: nexus-pairing-{{codeLower}}\ndescription
 var pairing_invalid_default = "# This pairing link is no longer valid\n\nThe pairing code `{{code}}` {{reason}}.\n\nPairing codes work once and expire {{pairTtlMinutes}} minutes after they are made. Ask the\nperson who sent you the link for a new one (or, if your agent already has the NexusMessaging\nskill, for the session id itself).\n\nServer: {{baseUrl}}\n";
 
 // templates/pairing-human.md
-var pairing_human_default = "## Someone invited your AI agent to a conversation\n\nThis is a NexusMessaging pairing link. It lets **your AI agent** (an assistant such as\nOpenClaw, Claude or ChatGPT that can make web requests) talk directly to the agent of the\nperson who sent it to you.\n\n**What to do:** paste this link into your AI agent's chat, for example:\n\"Join this conversation: `{{pageUrl}}`\". Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n\nThe link works once, for whoever uses it first, and expires {{expiresAt}} (in about\n{{minutesLeft}} minutes). Only share it with your own agent.\n{{#e2e}}\n\n**This conversation is end-to-end encrypted.** Give your agent the WHOLE link you received,\nincluding the part after `#` (`#k=...`): that part is the key, and this server never sees it.\nOnce the agents are connected, your agent shows you a safety code: compare it with the other\nperson's (by phone or in person); the same code on both sides means nobody in between can read it.\n{{/e2e}}\n";
+var pairing_human_default = '## Someone invited your AI agent to a conversation\n\nThis is a NexusMessaging pairing link. It lets **your AI agent** (an assistant such as\nOpenClaw, Claude or ChatGPT that can make web requests) talk directly to the agent of the\nperson who sent it to you.\n\n{{^e2e}}\n**What to do:** paste this link into your AI agent\'s chat, for example:\n"Join this conversation: `{{pageUrl}}`". Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n{{/e2e}}\n{{#e2e}}\n**What to do:** paste the WHOLE link you received into your AI agent\'s chat, including the part\nafter `#`, for example: "Join this conversation: `{{pageUrl}}#k=...`" (the "Copy link for your\nagent" button above copies it whole). Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n{{/e2e}}\n\nThe link works once, for whoever uses it first, and expires {{expiresAt}} (in about\n{{minutesLeft}} minutes). Only share it with your own agent.\n{{#e2e}}\n\n**This conversation is end-to-end encrypted.** Give your agent the WHOLE link you received,\nincluding the part after `#` (`#k=...`): that part is the key, and this server never sees it.\nOnce the agents are connected, your agent shows you a safety code: compare it with the other\nperson\'s (by phone or in person); the same code on both sides means nobody in between can read it.\n{{/e2e}}\n';
 
 // templates/general-skill.md
 var general_skill_default = '---\nname: nexus-messaging\ndescription: Talk to another AI agent through a temporary NexusMessaging session - create a session, share a pairing link, claim one, send messages and wait for answers.\n---\n\n# NexusMessaging\n\n> Humans: open {{baseUrl}} in a browser for a formatted page.\n\nA session is a temporary conversation between agents on this server ({{baseUrl}}). One agent\ncreates it and shares a pairing link; the other agent opens the link, claims the code and\njoins. Both then send messages and wait for new ones: a poll with `wait=50` is answered the\nmoment a message arrives, and an event stream delivers each one as it comes. A session expires\nafter its TTL (default {{ttlMinutes}} minutes) without activity. Nothing needs an account.\n\nA pairing link (`{{baseUrl}}/p/CODE`) answers agents and `curl` with the pairing instructions\nas markdown, right there (no redirect to follow); browsers get a page.\n\n<!-- openclaw-only -->\n## With the skill\'s CLI\n\n```sh\nnode {baseDir}/scripts/nexus.mjs create --greeting "Hi! Let\'s plan the trip." --creator-agent-id my-agent\nnode {baseDir}/scripts/nexus.mjs pair SESSION_ID          # prints the link to share\nnode {baseDir}/scripts/nexus.mjs claim https://host/p/CODE --agent-id other-agent   # or just CODE\nnode {baseDir}/scripts/nexus.mjs send SESSION_ID "hello"\nnode {baseDir}/scripts/nexus.mjs poll SESSION_ID --wait 50     # returns as soon as a message arrives\nnode {baseDir}/scripts/nexus.mjs watch SESSION_ID --max-messages 1 --timeout 300\n```\n\nEach command prints one JSON document on stdout and hints on stderr (`watch`: one JSON line per\nmessage, then a summary line).\n<!-- /openclaw-only -->\n\n## With curl\n\n```sh\n# create (the creator joins at once and gets a session key)\ncurl -sS -X PUT {{baseUrl}}/v1/sessions -H "Content-Type: application/json" \\\n  -d \'{"greeting": "Hello!", "creatorAgentId": "agent-a"}\'\n# make a pairing link for the other side\ncurl -sS -X PUT {{baseUrl}}/v1/pair -H "Content-Type: application/json" -d \'{"sessionId": "SESSION_ID"}\'\n# the other agent claims it (and is joined)\ncurl -sS -X POST {{baseUrl}}/v1/pair/CODE/claim -H "X-Agent-Id: agent-b"\n# send, then wait for the answer (held up to 50 s, answered the moment a message arrives)\ncurl -sS -X POST {{baseUrl}}/v1/sessions/SESSION_ID/messages -H "X-Agent-Id: agent-a" \\\n  -H "X-Session-Key: KEY" -H "Content-Type: application/json" -d \'{"text": "hi"}\'\ncurl -sS "{{baseUrl}}/v1/sessions/SESSION_ID/messages?after=0&wait=50" -H "X-Agent-Id: agent-b"\n# or a stream of events, one per message (id: cursor; reconnect with Last-Event-ID)\ncurl -sSN "{{baseUrl}}/v1/sessions/SESSION_ID/messages/stream?after=0" -H "X-Agent-Id: agent-b"\n```\n\nPoll on a schedule (every few minutes) only as a fallback, when no call can stay open.\n\n## API\n\n| method and path | what |\n|---|---|\n| `PUT /v1/sessions` | create: `{ttl?, maxAgents?, greeting?, creatorAgentId?}` \u2192 201 |\n| `GET /v1/sessions/:id` | status |\n| `POST /v1/sessions/:id/join` | join (`X-Agent-Id`) \u2192 `sessionKey` |\n| `POST /v1/sessions/:id/messages` | send `{text}` (`X-Agent-Id`, optional `X-Session-Key` \u2192 `verified`; optional `Idempotency-Key`: a repeat gets the first answer; the key with another text is 422) \u2192 201 |\n| `GET /v1/sessions/:id/messages?after=C&wait=S&members=true&limit=N` | poll: `{messages, nextCursor}`; `wait` (0-55 s) holds it until a message arrives |\n| `GET /v1/sessions/:id/messages/stream?after=C` | Server-Sent Events: `id:` cursor, `data:` the message; `Last-Event-ID` resumes; `event: expired` at the end |\n| `POST /v1/sessions/:id/renew` | reset the TTL (`{ttl?}`) |\n| `DELETE /v1/sessions/:id/agents/:agentId` | leave (`X-Session-Key` required; the creator cannot leave) |\n| `PUT /v1/pair` | pairing code for `{sessionId}` \u2192 `{code, url, expiresAt}` |\n| `POST /v1/pair/:code/claim` | claim and join (`X-Agent-Id`) |\n| `GET /v1/pair/:code/status` | `pending`, `claimed` or `expired` |\n| `GET /p/:code` | the self-documenting pairing page: markdown for agents and `curl`, HTML for browsers |\n\nEvery session route also answers under `/v1/session/...`. Cursors are decimal strings; `after`\nis exclusive; the greeting is at cursor `0`, so poll without `after` to see it (its\n`creatorAgentId` names the agent who created the session). Messages from `system` come from the\nserver; `"mine": true` marks your own. Errors are `{"error", "message"}` JSON with an `X-Request-Id`\nheader. Limit: {{rateLimit}} requests per minute per IP.\n\nNever send secrets: anything that looks like a key, token or password is replaced with\n`[REDACTED:type]` before it is stored.\n';
@@ -11673,8 +11705,12 @@ var page_default = `<!doctype html>
 <section class="invite">
   <div class="code" id="code">{{code}}</div>
   <div class="expiry" id="expiry" data-expires="{{expiresAt}}">{{expiryText}}</div>
+{{/code}}
+{{#plainCode}}
   <button type="button" data-copy="{{code}}">Copy code</button>
-  <button type="button" data-copy="{{pageUrl}}">Copy link for your agent</button>
+{{/plainCode}}
+{{#code}}
+  <button type="button" data-copy="{{pageUrl}}" data-link="1">Copy link for your agent</button>
 </section>
 {{/code}}
 {{#human}}
@@ -11688,7 +11724,9 @@ var page_default = `<!doctype html>
 </main>
 <script>
   for (const b of document.querySelectorAll('button[data-copy]')) {
-    b.addEventListener('click', () => navigator.clipboard.writeText(b.dataset.copy).then(() => { b.textContent = 'Copied'; }));
+    // The link goes with its fragment (an E2E session's key, docs/spec/nexus-e2e.md \xA72), which the server never sees.
+    const text = () => b.dataset.copy + (b.dataset.link ? location.hash : '');
+    b.addEventListener('click', () => navigator.clipboard.writeText(text()).then(() => { b.textContent = 'Copied'; }));
   }
   const e = document.getElementById('expiry');
   if (e && e.dataset.expires) {
@@ -13364,7 +13402,9 @@ function pairingPage(p, format) {
       expiresAt: iso(p.expiresAt),
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
-      e2e: p.e2e === true
+      e2e: p.e2e === true,
+      // e2e spec §9: a code alone cannot claim an E2E session (the key is in the link's fragment).
+      plainCode: p.e2e !== true
     },
     200,
     format,
@@ -14032,7 +14072,7 @@ function createSessionServer(deps) {
 }
 
 // src/nexus/server/server.ts
-var NEXUS_BODY_LIMIT = 256 * 1024;
+var NEXUS_BODY_LIMIT = MAX_REQUEST_BYTES;
 async function startNexusServer(config, opts = {}) {
   const now = opts.now ?? Date.now;
   let store = opts.store;
@@ -14119,11 +14159,11 @@ function nexusConfig(env, defaults) {
     pairFailLimit: r.int("PAIR_FAIL_LIMIT", 10, 1),
     trustProxy: r.parsed("TRUST_PROXY", false, parseTrustProxy),
     limits: connectionLimits(env, r),
-    maxMessageChars: r.int("MAX_MESSAGE_CHARS", 16e3, 1),
+    maxMessageChars: r.int("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, 1),
     maxMessagesPerSession: r.int("MAX_MESSAGES_PER_SESSION", 1e3, 10),
     maxCodesPerSession: 10,
     maxGreetingChars: r.int("MAX_GREETING_CHARS", 2e3, 1),
-    maxJsonNodes: r.int("MAX_JSON_NODES", 1e3, 1),
+    maxJsonNodes: r.int("MAX_JSON_NODES", DEFAULT_MAX_JSON_NODES, 1),
     maxSessionMessageBytes: r.int("MAX_SESSION_MESSAGE_BYTES", 2 << 20, 1024),
     maxMessageBytesTotal: r.int("MAX_MESSAGE_BYTES_TOTAL", 256 << 20, 1024),
     maxPollBytes: r.int("MAX_POLL_BYTES", 1 << 20, 1024),

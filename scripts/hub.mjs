@@ -6394,6 +6394,141 @@ var init_server = __esm({
   }
 });
 
+// src/nexus/server/rules.ts
+function apiError(status, error, message, extra = {}) {
+  return new HttpError(status, { error, message, ...extra });
+}
+function invalidRequest(path, message) {
+  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
+}
+function checkAgentId(id, where = "X-Agent-Id") {
+  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
+  if (!AGENT_ID.test(id) || id === "." || id === "..") {
+    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
+  }
+  if (id.length === 6 && id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
+  return id;
+}
+function parseAfter(v2, name = "after") {
+  if (v2 === null || v2 === "") return -1;
+  const m11 = /^(?:c_)?(\d{1,15})$/.exec(v2);
+  if (m11) return Number(m11[1]);
+  if (/^-\d{1,15}$/.test(v2)) return -1;
+  throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
+}
+function intField(body, name, min, max) {
+  const v2 = body[name];
+  if (v2 === void 0 || v2 === null) return void 0;
+  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < min || v2 > max) {
+    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
+  }
+  return v2;
+}
+function stringField(body, name, maxChars) {
+  const v2 = body[name];
+  if (v2 === void 0 || v2 === null) return void 0;
+  if (typeof v2 !== "string") throw invalidRequest(name, `${name} must be a string`);
+  if (v2.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
+  return v2;
+}
+var AGENT_ID;
+var init_rules = __esm({
+  "src/nexus/server/rules.ts"() {
+    "use strict";
+    init_errors3();
+    AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+  }
+});
+
+// src/nexus/server/budgets.ts
+function jsonNodes(v2, max) {
+  let n = 0;
+  const stack = [v2];
+  while (stack.length && n <= max) {
+    const x2 = stack.pop();
+    n++;
+    if (x2 !== null && typeof x2 === "object") {
+      if (Array.isArray(x2)) for (const y2 of x2) stack.push(y2);
+      else for (const k in x2) stack.push(x2[k]);
+    }
+  }
+  return n;
+}
+function checkJsonPayload(raw, maxNodes) {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("json", "json must be a JSON object");
+  if (jsonNodes(raw, maxNodes) > maxNodes) throw invalidRequest("json", `json must have at most ${maxNodes} values (objects, arrays and scalars together)`);
+  if (JSON.stringify(raw).length > MAX_JSON_BYTES) throw invalidRequest("json", "json must be at most 64 KiB");
+}
+function sessionCost(greeting, maxAgents) {
+  return 512 + 256 * maxAgents + (greeting ? Buffer.byteLength(greeting) : 0);
+}
+var MAX_JSON_BYTES, MAX_REQUEST_BYTES, DEFAULT_MAX_JSON_NODES, DEFAULT_MAX_MESSAGE_CHARS, StorageQuota;
+var init_budgets = __esm({
+  "src/nexus/server/budgets.ts"() {
+    "use strict";
+    init_errors3();
+    init_rules();
+    MAX_JSON_BYTES = 65536;
+    MAX_REQUEST_BYTES = 256 * 1024;
+    DEFAULT_MAX_JSON_NODES = 1e3;
+    DEFAULT_MAX_MESSAGE_CHARS = 16e3;
+    StorageQuota = class {
+      constructor(perIp, max, existing = Promise.resolve([])) {
+        this.perIp = perIp;
+        this.max = max;
+        this.ready = (async () => {
+          const all = await existing;
+          for (let i = 0; i < all.length; i++) {
+            this.add("", all[i].sessionId, sessionCost(all[i].greeting, all[i].maxAgents));
+            if (i % 2e3 === 1999) await new Promise((r) => setImmediate(r));
+          }
+          this.loaded = true;
+        })();
+      }
+      perIp;
+      max;
+      bySession = /* @__PURE__ */ new Map();
+      byIp = /* @__PURE__ */ new Map();
+      total = 0;
+      loaded = false;
+      ready;
+      /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
+      charge(ip, sid, bytes) {
+        const used = this.byIp.get(ip) ?? 0;
+        if (used + bytes > this.perIp) {
+          const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
+          throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
+        }
+        if (this.total + bytes > this.max) {
+          const message = "the server holds as many sessions as it may store; try again later";
+          throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
+        }
+        this.add(ip, sid, bytes);
+      }
+      add(ip, sid, bytes) {
+        this.remove(sid);
+        this.bySession.set(sid, { ip, bytes });
+        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
+        this.total += bytes;
+      }
+      release(sid) {
+        if (this.loaded) this.remove(sid);
+        else void this.ready.then(() => this.remove(sid));
+      }
+      remove(sid) {
+        const e = this.bySession.get(sid);
+        if (!e) return;
+        this.bySession.delete(sid);
+        this.total -= e.bytes;
+        if (!e.ip) return;
+        const left = (this.byIp.get(e.ip) ?? 0) - e.bytes;
+        if (left > 0) this.byIp.set(e.ip, left);
+        else this.byIp.delete(e.ip);
+      }
+    };
+  }
+});
+
 // src/nexus/server/config.ts
 function nexusConfig(env2, defaults) {
   const r = new SettingsReader(env2);
@@ -6421,11 +6556,11 @@ function nexusConfig(env2, defaults) {
     pairFailLimit: r.int("PAIR_FAIL_LIMIT", 10, 1),
     trustProxy: r.parsed("TRUST_PROXY", false, parseTrustProxy),
     limits: connectionLimits(env2, r),
-    maxMessageChars: r.int("MAX_MESSAGE_CHARS", 16e3, 1),
+    maxMessageChars: r.int("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, 1),
     maxMessagesPerSession: r.int("MAX_MESSAGES_PER_SESSION", 1e3, 10),
     maxCodesPerSession: 10,
     maxGreetingChars: r.int("MAX_GREETING_CHARS", 2e3, 1),
-    maxJsonNodes: r.int("MAX_JSON_NODES", 1e3, 1),
+    maxJsonNodes: r.int("MAX_JSON_NODES", DEFAULT_MAX_JSON_NODES, 1),
     maxSessionMessageBytes: r.int("MAX_SESSION_MESSAGE_BYTES", 2 << 20, 1024),
     maxMessageBytesTotal: r.int("MAX_MESSAGE_BYTES_TOTAL", 256 << 20, 1024),
     maxPollBytes: r.int("MAX_POLL_BYTES", 1 << 20, 1024),
@@ -6444,6 +6579,7 @@ var init_config2 = __esm({
     init_client_address();
     init_limits();
     init_settings();
+    init_budgets();
   }
 });
 
@@ -7147,138 +7283,6 @@ var init_nexus_file_store = __esm({
         await this.maintaining;
         await this.maintain().catch(noop2);
         await this.journal.close();
-      }
-    };
-  }
-});
-
-// src/nexus/server/rules.ts
-function apiError(status, error, message, extra = {}) {
-  return new HttpError(status, { error, message, ...extra });
-}
-function invalidRequest(path, message) {
-  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
-}
-function checkAgentId(id, where = "X-Agent-Id") {
-  if (id === void 0 || id === "") throw apiError(400, "missing_agent_id", `${where} header is required`);
-  if (!AGENT_ID.test(id) || id === "." || id === "..") {
-    throw invalidRequest(where, 'agent id must be 1-128 characters of letters, digits, ".", "_" or "-" (not "." or "..")');
-  }
-  if (id.length === 6 && id.toLowerCase() === "system") throw invalidRequest(where, 'agent id "system" is reserved for server messages');
-  return id;
-}
-function parseAfter(v2, name = "after") {
-  if (v2 === null || v2 === "") return -1;
-  const m11 = /^(?:c_)?(\d{1,15})$/.exec(v2);
-  if (m11) return Number(m11[1]);
-  if (/^-\d{1,15}$/.test(v2)) return -1;
-  throw invalidRequest(name, `${name} must be a cursor (decimal digits)`);
-}
-function intField(body, name, min, max) {
-  const v2 = body[name];
-  if (v2 === void 0 || v2 === null) return void 0;
-  if (typeof v2 !== "number" || !Number.isInteger(v2) || v2 < min || v2 > max) {
-    throw invalidRequest(name, `${name} must be a whole number from ${min} to ${max}`);
-  }
-  return v2;
-}
-function stringField(body, name, maxChars) {
-  const v2 = body[name];
-  if (v2 === void 0 || v2 === null) return void 0;
-  if (typeof v2 !== "string") throw invalidRequest(name, `${name} must be a string`);
-  if (v2.length > maxChars) throw invalidRequest(name, `${name} must be at most ${maxChars} characters`);
-  return v2;
-}
-var AGENT_ID;
-var init_rules = __esm({
-  "src/nexus/server/rules.ts"() {
-    "use strict";
-    init_errors3();
-    AGENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
-  }
-});
-
-// src/nexus/server/budgets.ts
-function jsonNodes(v2, max) {
-  let n = 0;
-  const stack = [v2];
-  while (stack.length && n <= max) {
-    const x2 = stack.pop();
-    n++;
-    if (x2 !== null && typeof x2 === "object") {
-      if (Array.isArray(x2)) for (const y2 of x2) stack.push(y2);
-      else for (const k in x2) stack.push(x2[k]);
-    }
-  }
-  return n;
-}
-function checkJsonPayload(raw, maxNodes) {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("json", "json must be a JSON object");
-  if (jsonNodes(raw, maxNodes) > maxNodes) throw invalidRequest("json", `json must have at most ${maxNodes} values (objects, arrays and scalars together)`);
-  if (JSON.stringify(raw).length > MAX_JSON_BYTES) throw invalidRequest("json", "json must be at most 64 KiB");
-}
-function sessionCost(greeting, maxAgents) {
-  return 512 + 256 * maxAgents + (greeting ? Buffer.byteLength(greeting) : 0);
-}
-var MAX_JSON_BYTES, StorageQuota;
-var init_budgets = __esm({
-  "src/nexus/server/budgets.ts"() {
-    "use strict";
-    init_errors3();
-    init_rules();
-    MAX_JSON_BYTES = 65536;
-    StorageQuota = class {
-      constructor(perIp, max, existing = Promise.resolve([])) {
-        this.perIp = perIp;
-        this.max = max;
-        this.ready = (async () => {
-          const all = await existing;
-          for (let i = 0; i < all.length; i++) {
-            this.add("", all[i].sessionId, sessionCost(all[i].greeting, all[i].maxAgents));
-            if (i % 2e3 === 1999) await new Promise((r) => setImmediate(r));
-          }
-          this.loaded = true;
-        })();
-      }
-      perIp;
-      max;
-      bySession = /* @__PURE__ */ new Map();
-      byIp = /* @__PURE__ */ new Map();
-      total = 0;
-      loaded = false;
-      ready;
-      /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
-      charge(ip, sid, bytes) {
-        const used = this.byIp.get(ip) ?? 0;
-        if (used + bytes > this.perIp) {
-          const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
-          throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
-        }
-        if (this.total + bytes > this.max) {
-          const message = "the server holds as many sessions as it may store; try again later";
-          throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
-        }
-        this.add(ip, sid, bytes);
-      }
-      add(ip, sid, bytes) {
-        this.remove(sid);
-        this.bySession.set(sid, { ip, bytes });
-        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
-        this.total += bytes;
-      }
-      release(sid) {
-        if (this.loaded) this.remove(sid);
-        else void this.ready.then(() => this.remove(sid));
-      }
-      remove(sid) {
-        const e = this.bySession.get(sid);
-        if (!e) return;
-        this.bySession.delete(sid);
-        this.total -= e.bytes;
-        if (!e.ip) return;
-        const left = (this.byIp.get(e.ip) ?? 0) - e.bytes;
-        if (left > 0) this.byIp.set(e.ip, left);
-        else this.byIp.delete(e.ip);
       }
     };
   }
@@ -8075,7 +8079,7 @@ var init_pairing_invalid = __esm({
 var pairing_human_default;
 var init_pairing_human = __esm({
   "templates/pairing-human.md"() {
-    pairing_human_default = "## Someone invited your AI agent to a conversation\n\nThis is a NexusMessaging pairing link. It lets **your AI agent** (an assistant such as\nOpenClaw, Claude or ChatGPT that can make web requests) talk directly to the agent of the\nperson who sent it to you.\n\n**What to do:** paste this link into your AI agent's chat, for example:\n\"Join this conversation: `{{pageUrl}}`\". Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n\nThe link works once, for whoever uses it first, and expires {{expiresAt}} (in about\n{{minutesLeft}} minutes). Only share it with your own agent.\n{{#e2e}}\n\n**This conversation is end-to-end encrypted.** Give your agent the WHOLE link you received,\nincluding the part after `#` (`#k=...`): that part is the key, and this server never sees it.\nOnce the agents are connected, your agent shows you a safety code: compare it with the other\nperson's (by phone or in person); the same code on both sides means nobody in between can read it.\n{{/e2e}}\n";
+    pairing_human_default = '## Someone invited your AI agent to a conversation\n\nThis is a NexusMessaging pairing link. It lets **your AI agent** (an assistant such as\nOpenClaw, Claude or ChatGPT that can make web requests) talk directly to the agent of the\nperson who sent it to you.\n\n{{^e2e}}\n**What to do:** paste this link into your AI agent\'s chat, for example:\n"Join this conversation: `{{pageUrl}}`". Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n{{/e2e}}\n{{#e2e}}\n**What to do:** paste the WHOLE link you received into your AI agent\'s chat, including the part\nafter `#`, for example: "Join this conversation: `{{pageUrl}}#k=...`" (the "Copy link for your\nagent" button above copies it whole). Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n{{/e2e}}\n\nThe link works once, for whoever uses it first, and expires {{expiresAt}} (in about\n{{minutesLeft}} minutes). Only share it with your own agent.\n{{#e2e}}\n\n**This conversation is end-to-end encrypted.** Give your agent the WHOLE link you received,\nincluding the part after `#` (`#k=...`): that part is the key, and this server never sees it.\nOnce the agents are connected, your agent shows you a safety code: compare it with the other\nperson\'s (by phone or in person); the same code on both sides means nobody in between can read it.\n{{/e2e}}\n';
   }
 });
 
@@ -8127,8 +8131,12 @@ var init_page = __esm({
 <section class="invite">
   <div class="code" id="code">{{code}}</div>
   <div class="expiry" id="expiry" data-expires="{{expiresAt}}">{{expiryText}}</div>
+{{/code}}
+{{#plainCode}}
   <button type="button" data-copy="{{code}}">Copy code</button>
-  <button type="button" data-copy="{{pageUrl}}">Copy link for your agent</button>
+{{/plainCode}}
+{{#code}}
+  <button type="button" data-copy="{{pageUrl}}" data-link="1">Copy link for your agent</button>
 </section>
 {{/code}}
 {{#human}}
@@ -8142,7 +8150,9 @@ var init_page = __esm({
 </main>
 <script>
   for (const b of document.querySelectorAll('button[data-copy]')) {
-    b.addEventListener('click', () => navigator.clipboard.writeText(b.dataset.copy).then(() => { b.textContent = 'Copied'; }));
+    // The link goes with its fragment (an E2E session's key, docs/spec/nexus-e2e.md \xA72), which the server never sees.
+    const text = () => b.dataset.copy + (b.dataset.link ? location.hash : '');
+    b.addEventListener('click', () => navigator.clipboard.writeText(text()).then(() => { b.textContent = 'Copied'; }));
   }
   const e = document.getElementById('expiry');
   if (e && e.dataset.expires) {
@@ -9835,7 +9845,9 @@ function pairingPage(p, format) {
       expiresAt: iso(p.expiresAt),
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
-      e2e: p.e2e === true
+      e2e: p.e2e === true,
+      // e2e spec §9: a code alone cannot claim an E2E session (the key is in the link's fragment).
+      plainCode: p.e2e !== true
     },
     200,
     format,
@@ -11462,7 +11474,8 @@ var init_server2 = __esm({
     init_nexus_file_store();
     init_memory_nexus_store();
     init_app2();
-    NEXUS_BODY_LIMIT = 256 * 1024;
+    init_budgets();
+    NEXUS_BODY_LIMIT = MAX_REQUEST_BYTES;
   }
 });
 

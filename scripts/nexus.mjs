@@ -418,6 +418,51 @@ var init_limits = __esm({
   }
 });
 
+// src/http/errors.ts
+function errorToResponse(err2, fallback) {
+  if (err2 instanceof HttpError) return err2.toResponse();
+  if (err2 instanceof URIError) return BAD_URL;
+  const r = fallback?.(err2);
+  if (r) return r;
+  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
+}
+async function respond(handler, req, fallback) {
+  try {
+    return await handler(req);
+  } catch (err2) {
+    return errorToResponse(err2, fallback);
+  }
+}
+var JSON_TYPE, HttpError, BAD_URL;
+var init_errors3 = __esm({
+  "src/http/errors.ts"() {
+    "use strict";
+    init_errors();
+    JSON_TYPE = "application/json; charset=utf-8";
+    HttpError = class extends CodedError {
+      constructor(status, body, headers = {}) {
+        const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
+        super(code, code);
+        this.status = status;
+        this.body = body;
+        this.headers = headers;
+      }
+      status;
+      body;
+      headers;
+      /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
+      toResponse() {
+        return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
+      }
+    };
+    BAD_URL = {
+      status: 400,
+      headers: { "content-type": JSON_TYPE },
+      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
+    };
+  }
+});
+
 // builtin:node:fs
 var m5, accessSync, closeSync, constants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync;
 var init_node_fs = __esm({
@@ -2065,51 +2110,6 @@ var init_crypto = __esm({
   }
 });
 
-// src/http/errors.ts
-function errorToResponse(err2, fallback) {
-  if (err2 instanceof HttpError) return err2.toResponse();
-  if (err2 instanceof URIError) return BAD_URL;
-  const r = fallback?.(err2);
-  if (r) return r;
-  return { status: 500, headers: { "content-type": JSON_TYPE }, body: '{"error":"internal error"}' };
-}
-async function respond(handler, req, fallback) {
-  try {
-    return await handler(req);
-  } catch (err2) {
-    return errorToResponse(err2, fallback);
-  }
-}
-var JSON_TYPE, HttpError, BAD_URL;
-var init_errors3 = __esm({
-  "src/http/errors.ts"() {
-    "use strict";
-    init_errors();
-    JSON_TYPE = "application/json; charset=utf-8";
-    HttpError = class extends CodedError {
-      constructor(status, body, headers = {}) {
-        const code = typeof body === "object" && body && "error" in body ? String(body.error) : `http_${status}`;
-        super(code, code);
-        this.status = status;
-        this.body = body;
-        this.headers = headers;
-      }
-      status;
-      body;
-      headers;
-      /** The response this error stands for: its body as JSON (a subclass may encode otherwise). */
-      toResponse() {
-        return { status: this.status, headers: { "content-type": JSON_TYPE, ...this.headers }, body: JSON.stringify(this.body) };
-      }
-    };
-    BAD_URL = {
-      status: 400,
-      headers: { "content-type": JSON_TYPE },
-      body: '{"error":"bad_request","message":"malformed percent-escape in the URL"}'
-    };
-  }
-});
-
 // src/nexus/server/rules.ts
 function apiError(status, error, message, extra = {}) {
   return new HttpError(status, { error, message, ...extra });
@@ -2395,6 +2395,95 @@ var init_sanitizer = __esm({
   }
 });
 
+// src/nexus/server/budgets.ts
+function jsonNodes(v2, max) {
+  let n = 0;
+  const stack = [v2];
+  while (stack.length && n <= max) {
+    const x2 = stack.pop();
+    n++;
+    if (x2 !== null && typeof x2 === "object") {
+      if (Array.isArray(x2)) for (const y2 of x2) stack.push(y2);
+      else for (const k in x2) stack.push(x2[k]);
+    }
+  }
+  return n;
+}
+function checkJsonPayload(raw, maxNodes) {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("json", "json must be a JSON object");
+  if (jsonNodes(raw, maxNodes) > maxNodes) throw invalidRequest("json", `json must have at most ${maxNodes} values (objects, arrays and scalars together)`);
+  if (JSON.stringify(raw).length > MAX_JSON_BYTES) throw invalidRequest("json", "json must be at most 64 KiB");
+}
+function sessionCost(greeting, maxAgents) {
+  return 512 + 256 * maxAgents + (greeting ? Buffer.byteLength(greeting) : 0);
+}
+var MAX_JSON_BYTES, MAX_REQUEST_BYTES, DEFAULT_MAX_JSON_NODES, DEFAULT_MAX_MESSAGE_CHARS, StorageQuota;
+var init_budgets = __esm({
+  "src/nexus/server/budgets.ts"() {
+    "use strict";
+    init_errors3();
+    init_rules();
+    MAX_JSON_BYTES = 65536;
+    MAX_REQUEST_BYTES = 256 * 1024;
+    DEFAULT_MAX_JSON_NODES = 1e3;
+    DEFAULT_MAX_MESSAGE_CHARS = 16e3;
+    StorageQuota = class {
+      constructor(perIp, max, existing = Promise.resolve([])) {
+        this.perIp = perIp;
+        this.max = max;
+        this.ready = (async () => {
+          const all = await existing;
+          for (let i = 0; i < all.length; i++) {
+            this.add("", all[i].sessionId, sessionCost(all[i].greeting, all[i].maxAgents));
+            if (i % 2e3 === 1999) await new Promise((r) => setImmediate(r));
+          }
+          this.loaded = true;
+        })();
+      }
+      perIp;
+      max;
+      bySession = /* @__PURE__ */ new Map();
+      byIp = /* @__PURE__ */ new Map();
+      total = 0;
+      loaded = false;
+      ready;
+      /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
+      charge(ip, sid2, bytes) {
+        const used = this.byIp.get(ip) ?? 0;
+        if (used + bytes > this.perIp) {
+          const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
+          throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
+        }
+        if (this.total + bytes > this.max) {
+          const message = "the server holds as many sessions as it may store; try again later";
+          throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
+        }
+        this.add(ip, sid2, bytes);
+      }
+      add(ip, sid2, bytes) {
+        this.remove(sid2);
+        this.bySession.set(sid2, { ip, bytes });
+        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
+        this.total += bytes;
+      }
+      release(sid2) {
+        if (this.loaded) this.remove(sid2);
+        else void this.ready.then(() => this.remove(sid2));
+      }
+      remove(sid2) {
+        const e = this.bySession.get(sid2);
+        if (!e) return;
+        this.bySession.delete(sid2);
+        this.total -= e.bytes;
+        if (!e.ip) return;
+        const left = (this.byIp.get(e.ip) ?? 0) - e.bytes;
+        if (left > 0) this.byIp.set(e.ip, left);
+        else this.byIp.delete(e.ip);
+      }
+    };
+  }
+});
+
 // src/nexus/e2e.ts
 function unb64u(s) {
   return new Uint8Array(Buffer.from(s, "base64url"));
@@ -2483,6 +2572,12 @@ function secretBytes(text) {
   if (!s) throw new E2eError("e2e_bad_key", "the saved end-to-end key is not 32 bytes of base64url");
   return s;
 }
+function checkOutgoing(input) {
+  const body = JSON.stringify(input.json !== void 0 ? { json: input.json } : { text: input.text ?? "" });
+  if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
+  if (input.json !== void 0) checkJsonPayload(input.json, DEFAULT_MAX_JSON_NODES);
+  else if ((input.text ?? "").length > DEFAULT_MAX_MESSAGE_CHARS) throw invalidRequest("text", `text must be at most ${DEFAULT_MAX_MESSAGE_CHARS} characters`);
+}
 function sealOutgoing(secret, b, input, idempotencyKey2) {
   const counts = {};
   const m10 = input.json !== void 0 ? { t: "json", j: sanitizeJson(input.json, counts) } : { t: "text", j: sanitizeText(input.text ?? "", counts).text };
@@ -2490,19 +2585,29 @@ function sealOutgoing(secret, b, input, idempotencyKey2) {
   const envelope = seal(key, b, m10, idempotencyKey2 ? idempotentFresh(key, b, idempotencyKey2, m10) : fresh());
   return { envelope, redactions: Object.entries(counts).map(([type, count]) => ({ type, count })) };
 }
+function withoutKey(m10) {
+  if (!m10 || typeof m10 !== "object" || m10.type === "system" || envelopeId(m10.text) === null) return m10;
+  const { text: _t2, json: _j, ...meta } = m10;
+  return { ...meta, e2e: "failed", reason: "no_key" };
+}
+function isKeyCheck(m10) {
+  return m10.type === "greeting" && m10.e2e === true && m10.text === "" && m10.json === void 0;
+}
 function checkGreeting(secret, envelope) {
   if (envelopeId(envelope) === null) return;
   if (!open2(secret, { kind: "greeting", sessionId: "", sender: "" }, envelope).ok) {
-    throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.");
+    throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.", 2);
   }
 }
-var E2eError, fresh, SEEN_MAX, E2eReader;
+var E2eError, fresh, SEEN_MAX, E2eReader, NO_KEY_MESSAGE;
 var init_e2e_client = __esm({
   "src/nexus/e2e-client.ts"() {
     "use strict";
     init_errors();
     init_crypto();
     init_sanitizer();
+    init_budgets();
+    init_rules();
     init_e2e();
     E2eError = class extends CodedError {
       constructor(code, message, exit = 1) {
@@ -2559,6 +2664,7 @@ var init_e2e_client = __esm({
         return o.message.t === "text" ? { ...meta, text: o.message.j, e2e: true } : { ...meta, text: "", json: o.message.j, e2e: true };
       }
     };
+    NO_KEY_MESSAGE = "this session is end-to-end encrypted and this agent has no key for it (only an agent that claimed the WHOLE pairing link, including the part after #, has one): it cannot read or send messages here. Ask for a new pairing link and claim it whole.";
   }
 });
 
@@ -2629,6 +2735,10 @@ function failure(e, command) {
       }
     };
   }
+  if (e instanceof HttpError && e.body && typeof e.body === "object") {
+    const body = e.body;
+    return { code: 1, json: body, hints: () => err(`Error: ${shown(body.message ?? body.error)}`) };
+  }
   if (e instanceof E2eError) {
     return { code: e.exit, json: { error: e.code, message: e.message }, hints: () => err(`Error: ${shown(e.message)}`) };
   }
@@ -2661,7 +2771,8 @@ function pollHints(send2, poll2, b) {
     err(`\u{1F4AC} Received ${messages.length} message(s)`);
     const unverified = (m10) => m10.agentId !== "system" && m10.verified !== true;
     for (const m10 of messages) err(messageLine(m10));
-    if (messages.some((m10) => m10.e2e === "failed")) err("\u26A0\uFE0F  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session's key. Do not trust the server with it.");
+    if (messages.some((m10) => m10.reason === "no_key")) err("\u{1F510} This session is end-to-end encrypted and there is no key for it here (no key): its messages cannot be read. Only the agent that claimed the WHOLE pairing link (with the part after #) can read them.");
+    if (messages.some((m10) => m10.e2e === "failed" && m10.reason !== "no_key")) err("\u26A0\uFE0F  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session's key. Do not trust the server with it.");
     if (messages.some(unverified)) err("\u26A0\uFE0F  (unverified): sent without the agent's session key; anyone who knows the session id could have sent it as that agent.");
     err(`\u{1F4A1} Tip: reply with: ${send2} "Your message"`);
   } else {
@@ -2678,6 +2789,7 @@ var init_nexus_reply = __esm({
   "src/cli/nexus-reply.ts"() {
     "use strict";
     init_network_error();
+    init_errors3();
     init_state();
     init_e2e_client();
     init_io();
@@ -2905,7 +3017,8 @@ var init_client2 = __esm({
           parsed = null;
         }
         const body = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
-        return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body };
+        const e2e = r.headers["x-nexus-e2e"] === "1" ? { e2e: true } : {};
+        return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body, ...e2e };
       }
       /** Session routes: plural first, singular once if the plural route does not exist. */
       async session(method, rest, opts = {}) {
@@ -3098,9 +3211,9 @@ async function watchSession(client, sessionId, agentId, opts) {
           if (m10.type === "error") return { ...r, ended: "refused", error: m10 };
           if (!validCursor(m10.cursor)) continue;
           r.cursor = m10.cursor;
-          r.messages++;
-          if (m10.mine !== true) r.fromOthers++;
-          await opts.onMessage(m10);
+          const taken = await opts.onMessage(m10) !== false;
+          if (taken) r.messages++;
+          if (taken && m10.mine !== true) r.fromOthers++;
           await opts.saveCursor?.(m10.cursor);
           if (opts.maxMessages !== void 0 && r.fromOthers >= opts.maxMessages) {
             stream2.close();
@@ -3151,7 +3264,7 @@ async function thenSave(r, save) {
     return { r, stateError };
   }
 }
-var MAX_SEALED_TEXT, REDACTED_WARNING, keyFor, NexusAgent;
+var REDACTED_WARNING, keyFor, NexusAgent;
 var init_agent = __esm({
   "src/nexus/agent.ts"() {
     "use strict";
@@ -3161,7 +3274,6 @@ var init_agent = __esm({
     init_pairing_link();
     init_watch();
     init_state();
-    MAX_SEALED_TEXT = 16e3;
     REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
     keyFor = (saved, agentId) => saved.agent === agentId ? saved.key : void 0;
     NexusAgent = class {
@@ -3185,8 +3297,8 @@ var init_agent = __esm({
         const secret = e2e ? newSecret() : void 0;
         let req = plain;
         if (secret) {
-          const greeting = body.greeting ? sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting }).envelope : void 0;
-          req = { ...plain, e2e: true, ...greeting ? { greeting } : {} };
+          const greeting = sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting ?? "" }).envelope;
+          req = { ...plain, e2e: true, greeting };
         }
         const r = await thenSave(
           await client.createSession(req),
@@ -3217,10 +3329,14 @@ var init_agent = __esm({
       async join(saved, agentId) {
         const client = this.clientFor(saved);
         await this.state.assertWritable(saved.sessionId);
-        return thenSave(
+        const res = await thenSave(
           await client.join(saved.sessionId, agentId, keyFor(saved, agentId)),
           (b) => this.state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) })
         );
+        if (res.r.ok && res.r.body && !saved.e2e && (res.r.e2e || (await client.status(saved.sessionId)).body?.e2e === true)) {
+          res.r.body = { ...res.r.body, e2e: true, e2eKey: "missing", warning: NO_KEY_MESSAGE };
+        }
+        return res;
       }
       /**
        * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
@@ -3236,6 +3352,7 @@ var init_agent = __esm({
         if (given !== void 0 && !secret) throw new E2eError("e2e_bad_key", "the part of the link after # is not a whole key (43 characters): ask for the WHOLE link again. Nothing was claimed.", 2);
         const st2 = await client.pairStatus(code);
         if (st2.status === 404 || st2.status === 410) return { r: st2 };
+        if (st2.ok && st2.body && st2.body.state !== "pending") return { r: await client.claim(code, agentId) };
         if (st2.ok && st2.body?.e2e === true && !secret) {
           throw new E2eError("e2e_no_key", "this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.", 2);
         }
@@ -3251,9 +3368,12 @@ var init_agent = __esm({
       /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
       async send(saved, agentId, text, idempotencyKey2, json2) {
         const client = this.clientFor(saved);
-        if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json2) };
-        if (json2 === void 0 && text.length > MAX_SEALED_TEXT) throw new E2eError("invalid_request", `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
-        if (json2 !== void 0 && (json2 === null || typeof json2 !== "object" || Array.isArray(json2))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
+        if (!saved.e2e) {
+          const r2 = await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey2, json2);
+          if (r2.body?.error === "e2e_required") throw new E2eError("e2e_no_key", NO_KEY_MESSAGE, 2);
+          return { r: r2 };
+        }
+        checkOutgoing(json2 !== void 0 ? { json: json2 } : { text });
         const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
         const { envelope, redactions } = sealOutgoing(saved.e2e, b, json2 !== void 0 ? { json: json2 } : { text }, idempotencyKey2);
         const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey2);
@@ -3284,8 +3404,11 @@ var init_agent = __esm({
         });
         const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : void 0;
         if (reader && r.body) {
-          r.body = { ...r.body, messages: r.body.messages.map((m10) => m10 && typeof m10 === "object" ? reader.open(m10) : m10), e2e: true };
+          const opened = r.body.messages.map((m10) => m10 && typeof m10 === "object" ? reader.open(m10) : m10);
+          r.body = { ...r.body, messages: opened.filter((m10) => !(m10 && typeof m10 === "object" && isKeyCheck(m10))), e2e: true };
           delete r.body.notice;
+        } else if (r.e2e && r.body && Array.isArray(r.body.messages)) {
+          r.body = { ...r.body, messages: r.body.messages.map(withoutKey), e2e: true, e2eKey: "missing" };
         }
         return thenSave(r, async (b) => {
           await reader?.save();
@@ -3304,11 +3427,13 @@ var init_agent = __esm({
         const after = explicit ? opts.after : saved.cursor;
         const key = keyFor(saved, agentId);
         const reader = await this.reader(saved, agentId);
+        const noKey = !reader && (await this.clientFor(saved).status(saved.sessionId)).body?.e2e === true;
         const onMessage = reader ? async (m10) => {
           const opened = reader.open(m10);
           await reader.save();
+          if (isKeyCheck(opened)) return false;
           await opts.onMessage(opened);
-        } : opts.onMessage;
+        } : noKey ? (m10) => opts.onMessage(withoutKey(m10)) : opts.onMessage;
         return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
           ...opts,
           onMessage,
@@ -3520,11 +3645,11 @@ function nexusConfig(env2, defaults) {
     pairFailLimit: r.int("PAIR_FAIL_LIMIT", 10, 1),
     trustProxy: r.parsed("TRUST_PROXY", false, parseTrustProxy),
     limits: connectionLimits(env2, r),
-    maxMessageChars: r.int("MAX_MESSAGE_CHARS", 16e3, 1),
+    maxMessageChars: r.int("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, 1),
     maxMessagesPerSession: r.int("MAX_MESSAGES_PER_SESSION", 1e3, 10),
     maxCodesPerSession: 10,
     maxGreetingChars: r.int("MAX_GREETING_CHARS", 2e3, 1),
-    maxJsonNodes: r.int("MAX_JSON_NODES", 1e3, 1),
+    maxJsonNodes: r.int("MAX_JSON_NODES", DEFAULT_MAX_JSON_NODES, 1),
     maxSessionMessageBytes: r.int("MAX_SESSION_MESSAGE_BYTES", 2 << 20, 1024),
     maxMessageBytesTotal: r.int("MAX_MESSAGE_BYTES_TOTAL", 256 << 20, 1024),
     maxPollBytes: r.int("MAX_POLL_BYTES", 1 << 20, 1024),
@@ -3543,6 +3668,7 @@ var init_config = __esm({
     init_client_address();
     init_limits();
     init_settings();
+    init_budgets();
   }
 });
 
@@ -4935,92 +5061,6 @@ var init_rate_limit = __esm({
   }
 });
 
-// src/nexus/server/budgets.ts
-function jsonNodes(v2, max) {
-  let n = 0;
-  const stack = [v2];
-  while (stack.length && n <= max) {
-    const x2 = stack.pop();
-    n++;
-    if (x2 !== null && typeof x2 === "object") {
-      if (Array.isArray(x2)) for (const y2 of x2) stack.push(y2);
-      else for (const k in x2) stack.push(x2[k]);
-    }
-  }
-  return n;
-}
-function checkJsonPayload(raw, maxNodes) {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("json", "json must be a JSON object");
-  if (jsonNodes(raw, maxNodes) > maxNodes) throw invalidRequest("json", `json must have at most ${maxNodes} values (objects, arrays and scalars together)`);
-  if (JSON.stringify(raw).length > MAX_JSON_BYTES) throw invalidRequest("json", "json must be at most 64 KiB");
-}
-function sessionCost(greeting, maxAgents) {
-  return 512 + 256 * maxAgents + (greeting ? Buffer.byteLength(greeting) : 0);
-}
-var MAX_JSON_BYTES, StorageQuota;
-var init_budgets = __esm({
-  "src/nexus/server/budgets.ts"() {
-    "use strict";
-    init_errors3();
-    init_rules();
-    MAX_JSON_BYTES = 65536;
-    StorageQuota = class {
-      constructor(perIp, max, existing = Promise.resolve([])) {
-        this.perIp = perIp;
-        this.max = max;
-        this.ready = (async () => {
-          const all = await existing;
-          for (let i = 0; i < all.length; i++) {
-            this.add("", all[i].sessionId, sessionCost(all[i].greeting, all[i].maxAgents));
-            if (i % 2e3 === 1999) await new Promise((r) => setImmediate(r));
-          }
-          this.loaded = true;
-        })();
-      }
-      perIp;
-      max;
-      bySession = /* @__PURE__ */ new Map();
-      byIp = /* @__PURE__ */ new Map();
-      total = 0;
-      loaded = false;
-      ready;
-      /** Charges `bytes` to `ip` for session `sid`, or throws 429 (this address) / 503 (the server). */
-      charge(ip, sid2, bytes) {
-        const used = this.byIp.get(ip) ?? 0;
-        if (used + bytes > this.perIp) {
-          const message = `sessions created from this address already hold ${used} bytes (limit ${this.perIp}); wait until some expire`;
-          throw new HttpError(429, { error: "storage_quota_exceeded", message, retryAfter: 60 }, { "retry-after": "60" });
-        }
-        if (this.total + bytes > this.max) {
-          const message = "the server holds as many sessions as it may store; try again later";
-          throw new HttpError(503, { error: "storage_full", message, retryAfter: 60 }, { "retry-after": "60" });
-        }
-        this.add(ip, sid2, bytes);
-      }
-      add(ip, sid2, bytes) {
-        this.remove(sid2);
-        this.bySession.set(sid2, { ip, bytes });
-        if (ip) this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + bytes);
-        this.total += bytes;
-      }
-      release(sid2) {
-        if (this.loaded) this.remove(sid2);
-        else void this.ready.then(() => this.remove(sid2));
-      }
-      remove(sid2) {
-        const e = this.bySession.get(sid2);
-        if (!e) return;
-        this.bySession.delete(sid2);
-        this.total -= e.bytes;
-        if (!e.ip) return;
-        const left = (this.byIp.get(e.ip) ?? 0) - e.bytes;
-        if (left > 0) this.byIp.set(e.ip, left);
-        else this.byIp.delete(e.ip);
-      }
-    };
-  }
-});
-
 // src/nexus/server/random-pool.ts
 function pooledRandom(poolSize = 4096) {
   const pool = new Uint8Array(poolSize);
@@ -5730,7 +5770,7 @@ var init_pairing_invalid = __esm({
 var pairing_human_default;
 var init_pairing_human = __esm({
   "templates/pairing-human.md"() {
-    pairing_human_default = "## Someone invited your AI agent to a conversation\n\nThis is a NexusMessaging pairing link. It lets **your AI agent** (an assistant such as\nOpenClaw, Claude or ChatGPT that can make web requests) talk directly to the agent of the\nperson who sent it to you.\n\n**What to do:** paste this link into your AI agent's chat, for example:\n\"Join this conversation: `{{pageUrl}}`\". Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n\nThe link works once, for whoever uses it first, and expires {{expiresAt}} (in about\n{{minutesLeft}} minutes). Only share it with your own agent.\n{{#e2e}}\n\n**This conversation is end-to-end encrypted.** Give your agent the WHOLE link you received,\nincluding the part after `#` (`#k=...`): that part is the key, and this server never sees it.\nOnce the agents are connected, your agent shows you a safety code: compare it with the other\nperson's (by phone or in person); the same code on both sides means nobody in between can read it.\n{{/e2e}}\n";
+    pairing_human_default = '## Someone invited your AI agent to a conversation\n\nThis is a NexusMessaging pairing link. It lets **your AI agent** (an assistant such as\nOpenClaw, Claude or ChatGPT that can make web requests) talk directly to the agent of the\nperson who sent it to you.\n\n{{^e2e}}\n**What to do:** paste this link into your AI agent\'s chat, for example:\n"Join this conversation: `{{pageUrl}}`". Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n{{/e2e}}\n{{#e2e}}\n**What to do:** paste the WHOLE link you received into your AI agent\'s chat, including the part\nafter `#`, for example: "Join this conversation: `{{pageUrl}}#k=...`" (the "Copy link for your\nagent" button above copies it whole). Your agent reads the instructions below and joins.\nYou do not need to do anything else on this page.\n{{/e2e}}\n\nThe link works once, for whoever uses it first, and expires {{expiresAt}} (in about\n{{minutesLeft}} minutes). Only share it with your own agent.\n{{#e2e}}\n\n**This conversation is end-to-end encrypted.** Give your agent the WHOLE link you received,\nincluding the part after `#` (`#k=...`): that part is the key, and this server never sees it.\nOnce the agents are connected, your agent shows you a safety code: compare it with the other\nperson\'s (by phone or in person); the same code on both sides means nobody in between can read it.\n{{/e2e}}\n';
   }
 });
 
@@ -5782,8 +5822,12 @@ var init_page = __esm({
 <section class="invite">
   <div class="code" id="code">{{code}}</div>
   <div class="expiry" id="expiry" data-expires="{{expiresAt}}">{{expiryText}}</div>
+{{/code}}
+{{#plainCode}}
   <button type="button" data-copy="{{code}}">Copy code</button>
-  <button type="button" data-copy="{{pageUrl}}">Copy link for your agent</button>
+{{/plainCode}}
+{{#code}}
+  <button type="button" data-copy="{{pageUrl}}" data-link="1">Copy link for your agent</button>
 </section>
 {{/code}}
 {{#human}}
@@ -5797,7 +5841,9 @@ var init_page = __esm({
 </main>
 <script>
   for (const b of document.querySelectorAll('button[data-copy]')) {
-    b.addEventListener('click', () => navigator.clipboard.writeText(b.dataset.copy).then(() => { b.textContent = 'Copied'; }));
+    // The link goes with its fragment (an E2E session's key, docs/spec/nexus-e2e.md \xA72), which the server never sees.
+    const text = () => b.dataset.copy + (b.dataset.link ? location.hash : '');
+    b.addEventListener('click', () => navigator.clipboard.writeText(text()).then(() => { b.textContent = 'Copied'; }));
   }
   const e = document.getElementById('expiry');
   if (e && e.dataset.expires) {
@@ -7490,7 +7536,9 @@ function pairingPage(p, format) {
       expiresAt: iso(p.expiresAt),
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
-      e2e: p.e2e === true
+      e2e: p.e2e === true,
+      // e2e spec §9: a code alone cannot claim an E2E session (the key is in the link's fragment).
+      plainCode: p.e2e !== true
     },
     200,
     format,
@@ -9045,7 +9093,8 @@ var init_server = __esm({
     init_nexus_file_store();
     init_memory_nexus_store();
     init_app();
-    NEXUS_BODY_LIMIT = 256 * 1024;
+    init_budgets();
+    NEXUS_BODY_LIMIT = MAX_REQUEST_BYTES;
   }
 });
 
@@ -9191,8 +9240,9 @@ async function outcome(command, p, ctx, state) {
     case "join": {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      return answered(await agent2.join(saved, agentId), () => {
+      return answered(await agent2.join(saved, agentId), (b) => {
         err(`\u2705 Joined ${saved.sessionId} as ${shown(agentId)}`);
+        if (b.e2eKey === "missing") err(`\u26A0\uFE0F  ${shown(b.warning)}`);
         err(`\u{1F4A1} Tip: read the conversation: ${X} poll ${saved.sessionId}`);
       });
     }
@@ -9618,7 +9668,7 @@ var NEXUS = {
   exitCodes: [
     [0, "success"],
     [1, "the server refused (its JSON error is on stdout), could not be reached, was too slow, answered too much or sent unsafe values; or the state dir is not writable (checked before any request)"],
-    [2, "bad usage (unknown flag, missing argument or agent id)"]
+    [2, "bad usage (unknown flag, missing argument or agent id; an end-to-end link without its key or with a wrong one: e2e_no_key, e2e_bad_key)"]
   ]
 };
 

@@ -146,10 +146,10 @@ export function unreadable(m: Body): boolean {
   return m.e2e === 'failed' || m.e2e === 'replay';
 }
 
-/** e2e spec §9: before a claim, the sealed greeting proves the link's key is the session's. */
+/** e2e spec §9: before a claim, the sealed greeting proves the link's key is the session's (a wrong key is bad input: exit 2). */
 export function checkGreeting(secret: Uint8Array, envelope: unknown): void {
   if (envelopeId(envelope) === null) return;
   if (!open(secret, { kind: 'greeting', sessionId: '', sender: '' }, envelope).ok) {
-    throw new E2eError('e2e_bad_key', "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.");
+    throw new E2eError('e2e_bad_key', "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.", 2);
   }
 }
