@@ -108,6 +108,14 @@ describe('e2e core (e2e spec §3-§5)', () => {
     expect(linkSecret(`<${link}>.`)).toBe(key);
     expect(linkSecret('https://h.example/p/PEARL-FOCAL-S5SJV')).toBeUndefined();
   });
+
+  it('the fragment is exactly k=KEY; an encoded # (%23) is read as # (e2e spec §2)', () => {
+    const key = encodeSecret(new Uint8Array(32).fill(5));
+    expect(decodeSecret(linkSecret(`https://h.example/p/PEARL-FOCAL-S5SJV#k=${key}&foo=bar`)!)).toBeNull();
+    const encoded = `https://h.example/p/PEARL-FOCAL-S5SJV%23k=${key}`;
+    expect(parsePairingLink(encoded)).toEqual({ server: 'https://h.example', code: 'PEARL-FOCAL-S5SJV' });
+    expect(linkSecret(encoded)).toBe(key);
+  });
 });
 
 describe('safety code (e2e spec §7)', () => {
