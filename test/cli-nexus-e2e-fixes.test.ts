@@ -135,4 +135,12 @@ describe('E2E defects (issue 21 follow-up)', () => {
     expect([long.code, long.json.error]).toEqual([plainLong.code, plainLong.json.error]);
     expect(long.json.details).toEqual(plainLong.json.details);
   });
+
+  it('9: /health advertises e2e; sessions marks E2E sessions on stderr', async () => {
+    const h = (await (await fetch(`${url}/health`)).json()) as J;
+    expect(h.capabilities.e2e).toMatchObject({ version: 1 });
+    const s = await session('hi');
+    const list = await s.A('sessions');
+    expect(list.stderr).toMatch(new RegExp(`${s.sid}.*🔐`));
+  });
 });
