@@ -6123,7 +6123,13 @@ function decodeSecret(text) {
   const b = unb64u(text);
   return b.length === SECRET_BYTES && b64u(b) === text ? b : null;
 }
+function checkSecret(secret) {
+  if (!(secret instanceof Uint8Array) || secret.length !== SECRET_BYTES) {
+    throw new TypeError(`e2e: the session secret must be ${SECRET_BYTES} bytes (a Uint8Array; decodeE2eSecret reads the link's #k= text), got ${secret instanceof Uint8Array ? `${secret.length} bytes` : typeof secret}`);
+  }
+}
 function messageKey(secret, b) {
+  checkSecret(secret);
   const info = b.kind === "greeting" ? "nexus-e2e v1 greeting" : `nexus-e2e v1 msg ${b.sender}`;
   return hkdfSha256(secret, utf82(b.sessionId), utf82(info), 32);
 }
@@ -6137,6 +6143,7 @@ function seal(secret, b, m, fresh2) {
   return `e2e1.${msgid}.${b64u(fresh2.nonce)}.${b64u(ct)}`;
 }
 function idempotentFresh(secret, b, idempotencyKey, m) {
+  checkSecret(secret);
   const info = utf82(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey}\0${JSON.stringify(m)}`);
   const out = hkdfSha256(secret, utf82(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
   return { msgid: out.slice(0, MSGID_BYTES), nonce: out.slice(MSGID_BYTES) };
@@ -6145,6 +6152,7 @@ function envelopeId(text) {
   return typeof text === "string" && ENVELOPE.test(text) ? text.split(".")[1] : null;
 }
 function open2(secret, b, text) {
+  checkSecret(secret);
   if (typeof text !== "string" || !ENVELOPE.test(text)) return { ok: false, reason: "not_sealed" };
   const [, msgid, nonce, ct] = text.split(".");
   const n = unb64u(nonce);
@@ -6168,6 +6176,7 @@ function open2(secret, b, text) {
   return { ok: true, msgid, message: p };
 }
 function safetyCode(secret, sessionId, members) {
+  checkSecret(secret);
   const ids = [...new Set(members)].sort();
   const out = hkdfSha256(secret, utf82(sessionId), utf82(`nexus-e2e v1 safety\0${ids.join("\0")}`), 8);
   let n = 0n;
@@ -6274,8 +6283,12 @@ var LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\
 function unwrapPasted(text) {
   return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
 }
+function withHash(text) {
+  const t = unwrapPasted(text);
+  return t.includes("#") ? t : t.replace(/%23/i, "#");
+}
 function parsePairingLink(text) {
-  const m = LINK.exec(unwrapPasted(text).slice(0, 2048));
+  const m = LINK.exec(withHash(text).slice(0, 2048));
   if (!m) return null;
   let raw;
   try {
@@ -6293,11 +6306,11 @@ function parsePairingLink(text) {
   return { server: `${server.origin}${server.pathname.replace(/\/+$/, "")}`, code };
 }
 function linkSecret(text) {
-  const t = unwrapPasted(text);
+  const t = withHash(text);
   const hash = t.indexOf("#");
   if (hash < 0) return void 0;
   const frag = t.slice(hash + 1);
-  const named = /(?:^|&)k=([^&\s]*)/.exec(frag);
+  const named = /^k=(.*)$/s.exec(frag);
   if (named) return named[1];
   return frag.length ? frag : void 0;
 }
