@@ -67,6 +67,9 @@ describe('E2E defects (issue 21 follow-up)', () => {
     }
     expect(p.stdout).not.toContain('e2e1.');
     expect(p.stderr).toContain('no key');
+    const w = await runScript(NEXUS, ['watch', s.sid, '--after', '0', '--timeout', '3'], { ...X.env });
+    expect(w.stdout).not.toContain('e2e1.');
+    expect(w.stdout.split('\n').filter((l) => l.includes('"no_key"'))).toHaveLength(2);
     const send = await X('send', s.sid, 'hello');
     expect([send.code, send.json.error]).toEqual([2, 'e2e_no_key']);
   });

@@ -131,14 +131,14 @@ export class NexusAgent {
     if (st.status === 404 || st.status === 410) return { r: st };
     // e2e spec §9: a code that is no longer pending gives its own error (the claim says which);
     // only a pending code the server says is not E2E is refused as not_e2e_session.
-    if (st.ok && st.body && st.body.state !== 'pending') return { r: await client.claim(code, agentId) };
-    if (st.ok && st.body?.e2e === true && !secret) {
+    const spent = st.ok && typeof st.body?.state === 'string' && st.body.state !== 'pending';
+    if (!spent && st.ok && st.body?.e2e === true && !secret) {
       throw new E2eError('e2e_no_key', 'this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.', 2);
     }
-    if (secret && !(st.ok && st.body?.e2e === true)) {
+    if (!spent && secret && !(st.ok && st.body?.e2e === true)) {
       throw new E2eError('not_e2e_session', 'the link carries an end-to-end key but the server does not say the session is end-to-end; not claimed (a server must never turn encryption off)');
     }
-    if (secret) checkGreeting(secret, st.body?.greeting);
+    if (!spent && secret) checkGreeting(secret, st.body?.greeting);
     const e2e = secret ? { e2e: given! } : {};
     const r = await thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...e2e, ...serverKey(b.sessionKey) }));
     if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true };
@@ -214,14 +214,16 @@ export class NexusAgent {
     const after = explicit ? opts.after : saved.cursor;
     const key = keyFor(saved, agentId);
     const reader = await this.reader(saved, agentId);
-    // Without a key, the session's status says whether it is E2E (e2e spec §6: no ciphertext as text).
-    const noKey = !reader && (await this.clientFor(saved).status(saved.sessionId)).body?.e2e === true;
+    // Without a key, at the first sealed message the session's status says whether it is E2E
+    // (e2e spec §6: no ciphertext as text); unanswered, it is taken to be.
+    let e2e: Promise<boolean> | undefined;
+    const isE2e = () => (e2e ??= this.clientFor(saved).status(saved.sessionId).then((s) => !s.ok || s.body?.e2e === true, () => true));
     const onMessage = reader ? async (m: Body) => {
       const opened = reader.open(m);
       await reader.save();
       if (isKeyCheck(opened)) return false;
       await opts.onMessage(opened);
-    } : noKey ? (m: Body) => opts.onMessage(withoutKey(m)) : opts.onMessage;
+    } : async (m: Body) => opts.onMessage(withoutKey(m) !== m && (await isE2e()) ? withoutKey(m) : m);
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
       ...opts,
       onMessage,
