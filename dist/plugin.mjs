@@ -5572,7 +5572,8 @@ var NexusClient = class _NexusClient {
       parsed = null;
     }
     const body = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : null;
-    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body };
+    const e2e = r.headers["x-nexus-e2e"] === "1" ? { e2e: true } : {};
+    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body, ...e2e };
   }
   /** Session routes: plural first, singular once if the plural route does not exist. */
   async session(method, rest, opts = {}) {
@@ -5860,6 +5861,9 @@ var HttpError = class extends CodedError {
 function apiError(status, error, message, extra = {}) {
   return new HttpError(status, { error, message, ...extra });
 }
+function invalidRequest(path, message) {
+  return apiError(400, "invalid_request", message, { details: [{ path, message }] });
+}
 
 // src/nexus/server/secret-scanners.ts
 var isDigit = (c) => c >= 48 && c <= 57;
@@ -6086,6 +6090,30 @@ function sanitizeJson(value, counts = {}) {
 }
 var SANITIZER_TYPES = SECRET_RULES.map((r) => r.name);
 
+// src/nexus/server/budgets.ts
+var MAX_JSON_BYTES = 65536;
+var MAX_REQUEST_BYTES = 256 * 1024;
+var DEFAULT_MAX_JSON_NODES = 1e3;
+var DEFAULT_MAX_MESSAGE_CHARS = 16e3;
+function jsonNodes(v, max) {
+  let n = 0;
+  const stack = [v];
+  while (stack.length && n <= max) {
+    const x = stack.pop();
+    n++;
+    if (x !== null && typeof x === "object") {
+      if (Array.isArray(x)) for (const y of x) stack.push(y);
+      else for (const k in x) stack.push(x[k]);
+    }
+  }
+  return n;
+}
+function checkJsonPayload(raw, maxNodes) {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidRequest("json", "json must be a JSON object");
+  if (jsonNodes(raw, maxNodes) > maxNodes) throw invalidRequest("json", `json must have at most ${maxNodes} values (objects, arrays and scalars together)`);
+  if (JSON.stringify(raw).length > MAX_JSON_BYTES) throw invalidRequest("json", "json must be at most 64 KiB");
+}
+
 // src/nexus/e2e.ts
 var SECRET_BYTES = 32;
 var MSGID_BYTES = 16;
@@ -6105,7 +6133,13 @@ function decodeSecret(text) {
   const b = unb64u(text);
   return b.length === SECRET_BYTES && b64u(b) === text ? b : null;
 }
+function checkSecret(secret) {
+  if (!(secret instanceof Uint8Array) || secret.length !== SECRET_BYTES) {
+    throw new TypeError(`e2e: the session secret must be ${SECRET_BYTES} bytes (a Uint8Array; decodeE2eSecret reads the link's #k= text), got ${secret instanceof Uint8Array ? `${secret.length} bytes` : typeof secret}`);
+  }
+}
 function messageKey(secret, b) {
+  checkSecret(secret);
   const info = b.kind === "greeting" ? "nexus-e2e v1 greeting" : `nexus-e2e v1 msg ${b.sender}`;
   return hkdfSha256(secret, utf82(b.sessionId), utf82(info), 32);
 }
@@ -6119,6 +6153,7 @@ function seal(secret, b, m, fresh2) {
   return `e2e1.${msgid}.${b64u(fresh2.nonce)}.${b64u(ct)}`;
 }
 function idempotentFresh(secret, b, idempotencyKey, m) {
+  checkSecret(secret);
   const info = utf82(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey}\0${JSON.stringify(m)}`);
   const out = hkdfSha256(secret, utf82(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
   return { msgid: out.slice(0, MSGID_BYTES), nonce: out.slice(MSGID_BYTES) };
@@ -6127,6 +6162,7 @@ function envelopeId(text) {
   return typeof text === "string" && ENVELOPE.test(text) ? text.split(".")[1] : null;
 }
 function open2(secret, b, text) {
+  checkSecret(secret);
   if (typeof text !== "string" || !ENVELOPE.test(text)) return { ok: false, reason: "not_sealed" };
   const [, msgid, nonce, ct] = text.split(".");
   const n = unb64u(nonce);
@@ -6150,6 +6186,7 @@ function open2(secret, b, text) {
   return { ok: true, msgid, message: p };
 }
 function safetyCode(secret, sessionId, members) {
+  checkSecret(secret);
   const ids = [...new Set(members)].sort();
   const out = hkdfSha256(secret, utf82(sessionId), utf82(`nexus-e2e v1 safety\0${ids.join("\0")}`), 8);
   let n = 0n;
@@ -6175,6 +6212,12 @@ function secretBytes(text) {
   return s;
 }
 var fresh = () => ({ msgid: randomBytes3(MSGID_BYTES), nonce: randomBytes3(NONCE_BYTES) });
+function checkOutgoing(input) {
+  const body = JSON.stringify(input.json !== void 0 ? { json: input.json } : { text: input.text ?? "" });
+  if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
+  if (input.json !== void 0) checkJsonPayload(input.json, DEFAULT_MAX_JSON_NODES);
+  else if ((input.text ?? "").length > DEFAULT_MAX_MESSAGE_CHARS) throw invalidRequest("text", `text must be at most ${DEFAULT_MAX_MESSAGE_CHARS} characters`);
+}
 function sealOutgoing(secret, b, input, idempotencyKey) {
   const counts = {};
   const m = input.json !== void 0 ? { t: "json", j: sanitizeJson(input.json, counts) } : { t: "text", j: sanitizeText(input.text ?? "", counts).text };
@@ -6229,10 +6272,19 @@ var E2eReader = class {
     return o.message.t === "text" ? { ...meta, text: o.message.j, e2e: true } : { ...meta, text: "", json: o.message.j, e2e: true };
   }
 };
+function withoutKey(m) {
+  if (!m || typeof m !== "object" || m.type === "system" || envelopeId(m.text) === null) return m;
+  const { text: _t, json: _j, ...meta } = m;
+  return { ...meta, e2e: "failed", reason: "no_key" };
+}
+var NO_KEY_MESSAGE = "this session is end-to-end encrypted and this agent has no key for it (only an agent that claimed the WHOLE pairing link, including the part after #, has one): it cannot read or send messages here. Ask for a new pairing link and claim it whole.";
+function isKeyCheck(m) {
+  return m.type === "greeting" && m.e2e === true && m.text === "" && m.json === void 0;
+}
 function checkGreeting(secret, envelope) {
   if (envelopeId(envelope) === null) return;
   if (!open2(secret, { kind: "greeting", sessionId: "", sender: "" }, envelope).ok) {
-    throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.");
+    throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.", 2);
   }
 }
 
@@ -6241,8 +6293,12 @@ var LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\
 function unwrapPasted(text) {
   return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
 }
+function withHash(text) {
+  const t = unwrapPasted(text);
+  return t.includes("#") ? t : t.replace(/%23/i, "#");
+}
 function parsePairingLink(text) {
-  const m = LINK.exec(unwrapPasted(text).slice(0, 2048));
+  const m = LINK.exec(withHash(text).slice(0, 2048));
   if (!m) return null;
   let raw;
   try {
@@ -6260,11 +6316,11 @@ function parsePairingLink(text) {
   return { server: `${server.origin}${server.pathname.replace(/\/+$/, "")}`, code };
 }
 function linkSecret(text) {
-  const t = unwrapPasted(text);
+  const t = withHash(text);
   const hash = t.indexOf("#");
   if (hash < 0) return void 0;
   const frag = t.slice(hash + 1);
-  const named = /(?:^|&)k=([^&\s]*)/.exec(frag);
+  const named = /^k=(.*)$/s.exec(frag);
   if (named) return named[1];
   return frag.length ? frag : void 0;
 }
@@ -6492,9 +6548,9 @@ async function watchSession(client, sessionId, agentId, opts) {
           if (m.type === "error") return { ...r, ended: "refused", error: m };
           if (!validCursor(m.cursor)) continue;
           r.cursor = m.cursor;
-          r.messages++;
-          if (m.mine !== true) r.fromOthers++;
-          await opts.onMessage(m);
+          const taken = await opts.onMessage(m) !== false;
+          if (taken) r.messages++;
+          if (taken && m.mine !== true) r.fromOthers++;
           await opts.saveCursor?.(m.cursor);
           if (opts.maxMessages !== void 0 && r.fromOthers >= opts.maxMessages) {
             stream.close();
@@ -6518,7 +6574,6 @@ async function watchSession(client, sessionId, agentId, opts) {
 }
 
 // src/nexus/agent.ts
-var MAX_SEALED_TEXT = 16e3;
 var REDACTED_WARNING = "Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.";
 async function thenSave(r, save) {
   if (!r.ok || r.body === null) return { r };
@@ -6551,8 +6606,8 @@ var NexusAgent = class {
     const secret = e2e ? newSecret() : void 0;
     let req = plain;
     if (secret) {
-      const greeting = body.greeting ? sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting }).envelope : void 0;
-      req = { ...plain, e2e: true, ...greeting ? { greeting } : {} };
+      const greeting = sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting ?? "" }).envelope;
+      req = { ...plain, e2e: true, greeting };
     }
     const r = await thenSave(
       await client.createSession(req),
@@ -6583,10 +6638,14 @@ var NexusAgent = class {
   async join(saved, agentId) {
     const client = this.clientFor(saved);
     await this.state.assertWritable(saved.sessionId);
-    return thenSave(
+    const res = await thenSave(
       await client.join(saved.sessionId, agentId, keyFor(saved, agentId)),
       (b) => this.state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) })
     );
+    if (res.r.ok && res.r.body && !saved.e2e && (res.r.e2e || (await client.status(saved.sessionId)).body?.e2e === true)) {
+      res.r.body = { ...res.r.body, e2e: true, e2eKey: "missing", warning: NO_KEY_MESSAGE };
+    }
+    return res;
   }
   /**
    * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
@@ -6602,13 +6661,14 @@ var NexusAgent = class {
     if (given !== void 0 && !secret) throw new E2eError("e2e_bad_key", "the part of the link after # is not a whole key (43 characters): ask for the WHOLE link again. Nothing was claimed.", 2);
     const st = await client.pairStatus(code);
     if (st.status === 404 || st.status === 410) return { r: st };
-    if (st.ok && st.body?.e2e === true && !secret) {
+    const spent = st.ok && typeof st.body?.state === "string" && st.body.state !== "pending";
+    if (!spent && st.ok && st.body?.e2e === true && !secret) {
       throw new E2eError("e2e_no_key", "this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.", 2);
     }
-    if (secret && !(st.ok && st.body?.e2e === true)) {
+    if (!spent && secret && !(st.ok && st.body?.e2e === true)) {
       throw new E2eError("not_e2e_session", "the link carries an end-to-end key but the server does not say the session is end-to-end; not claimed (a server must never turn encryption off)");
     }
-    if (secret) checkGreeting(secret, st.body?.greeting);
+    if (!spent && secret) checkGreeting(secret, st.body?.greeting);
     const e2e = secret ? { e2e: given } : {};
     const r = await thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...e2e, ...serverKey(b.sessionKey) }));
     if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true };
@@ -6617,9 +6677,12 @@ var NexusAgent = class {
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
   async send(saved, agentId, text, idempotencyKey, json) {
     const client = this.clientFor(saved);
-    if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
-    if (json === void 0 && text.length > MAX_SEALED_TEXT) throw new E2eError("invalid_request", `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
-    if (json !== void 0 && (json === null || typeof json !== "object" || Array.isArray(json))) throw new E2eError("invalid_request", "json must be a JSON object", 2);
+    if (!saved.e2e) {
+      const r2 = await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json);
+      if (r2.body?.error === "e2e_required") throw new E2eError("e2e_no_key", NO_KEY_MESSAGE, 2);
+      return { r: r2 };
+    }
+    checkOutgoing(json !== void 0 ? { json } : { text });
     const b = { kind: "msg", sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== void 0 ? { json } : { text }, idempotencyKey);
     const r = await client.send(saved.sessionId, agentId, envelope, keyFor(saved, agentId), idempotencyKey);
@@ -6650,8 +6713,11 @@ var NexusAgent = class {
     });
     const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : void 0;
     if (reader && r.body) {
-      r.body = { ...r.body, messages: r.body.messages.map((m) => m && typeof m === "object" ? reader.open(m) : m), e2e: true };
+      const opened = r.body.messages.map((m) => m && typeof m === "object" ? reader.open(m) : m);
+      r.body = { ...r.body, messages: opened.filter((m) => !(m && typeof m === "object" && isKeyCheck(m))), e2e: true };
       delete r.body.notice;
+    } else if (r.e2e && r.body && Array.isArray(r.body.messages)) {
+      r.body = { ...r.body, messages: r.body.messages.map(withoutKey), e2e: true, e2eKey: "missing" };
     }
     return thenSave(r, async (b) => {
       await reader?.save();
@@ -6670,11 +6736,14 @@ var NexusAgent = class {
     const after = explicit ? opts.after : saved.cursor;
     const key = keyFor(saved, agentId);
     const reader = await this.reader(saved, agentId);
+    let e2e;
+    const isE2e = () => e2e ??= this.clientFor(saved).status(saved.sessionId).then((s) => !s.ok || s.body?.e2e === true, () => true);
     const onMessage = reader ? async (m) => {
       const opened = reader.open(m);
       await reader.save();
+      if (isKeyCheck(opened)) return false;
       await opts.onMessage(opened);
-    } : opts.onMessage;
+    } : async (m) => opts.onMessage(withoutKey(m) !== m && await isE2e() ? withoutKey(m) : m);
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
       ...opts,
       onMessage,

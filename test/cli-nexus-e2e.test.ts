@@ -85,7 +85,7 @@ describe('nexus CLI: an end-to-end encrypted session (issue 21)', () => {
     expect(noKey.stderr).toContain('WHOLE link');
     expect((await B('pair-status', pair.json.code)).json.state).toBe('pending'); // still claimable
     const wrong = await B('claim', `${link.split('#')[0]}#k=${'A'.repeat(42)}E`, '--agent-id', 'bob');
-    expect([wrong.code, wrong.json.error]).toEqual([1, 'e2e_bad_key']);
+    expect([wrong.code, wrong.json.error]).toEqual([2, 'e2e_bad_key']);
     const page = await raw('GET', `/p/${pair.json.code}`, { accept: 'text/markdown' });
     expect(page.text).toContain('end-to-end encrypted');
     expect(page.text).toContain('after `#`');

@@ -108,6 +108,21 @@ describe('e2e core (e2e spec §3-§5)', () => {
     expect(linkSecret(`<${link}>.`)).toBe(key);
     expect(linkSecret('https://h.example/p/PEARL-FOCAL-S5SJV')).toBeUndefined();
   });
+
+  it('seal and open refuse a secret that is not 32 bytes, clearly', () => {
+    const b: Binding = { kind: 'msg', sessionId: 's', sender: 'a' };
+    const f = { msgid: new Uint8Array(16), nonce: new Uint8Array(12) };
+    expect(() => seal(new Uint8Array(16), b, { t: 'text', j: 'x' }, f)).toThrow(/secret.*32 bytes/);
+    expect(() => safetyCode(new Uint8Array(5), 's', ['a', 'b'])).toThrow(/secret.*32 bytes/);
+  });
+
+  it('the fragment is exactly k=KEY; an encoded # (%23) is read as # (e2e spec §2)', () => {
+    const key = encodeSecret(new Uint8Array(32).fill(5));
+    expect(decodeSecret(linkSecret(`https://h.example/p/PEARL-FOCAL-S5SJV#k=${key}&foo=bar`)!)).toBeNull();
+    const encoded = `https://h.example/p/PEARL-FOCAL-S5SJV%23k=${key}`;
+    expect(parsePairingLink(encoded)).toEqual({ server: 'https://h.example', code: 'PEARL-FOCAL-S5SJV' });
+    expect(linkSecret(encoded)).toBe(key);
+  });
 });
 
 describe('safety code (e2e spec §7)', () => {

@@ -56,6 +56,8 @@ async function flow(s: RunningNexus) {
   for (const body of [{ text: 'in clear' }, { json: { a: 1 } }, { text: sealed, json: { b: 1 } }]) {
     const r = await req(s, 'POST', `/v1/sessions/${sid}/messages`, { agent: 'a', key: ka, body, headers: OURS });
     expect([r.status, r.json.error]).toEqual([400, 'e2e_required']);
+    // Said once, not twice.
+    expect(String(r.json.message).match(/end-to-end encrypted/gi)).toHaveLength(1);
   }
   const p = await req(s, 'GET', `/v1/sessions/${sid}/messages`, { agent: 'b', key: kb, headers: OURS });
   expect(p.headers.get('x-nexus-e2e')).toBe('1');

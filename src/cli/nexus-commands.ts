@@ -133,6 +133,6 @@ export const NEXUS: ProgramDef = {
   exitCodes: [
     [0, 'success'],
     [1, 'the server refused (its JSON error is on stdout), could not be reached, was too slow, answered too much or sent unsafe values; or the state dir is not writable (checked before any request)'],
-    [2, 'bad usage (unknown flag, missing argument or agent id)'],
+    [2, 'bad usage (unknown flag, missing argument or agent id; an end-to-end link without its key or with a wrong one: e2e_no_key, e2e_bad_key)'],
   ],
 };

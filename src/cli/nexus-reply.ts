@@ -9,6 +9,7 @@
  * the command line was fine, the environment was not (the JSON `error` says which).
  */
 import { NetworkError } from '../http/network-error.ts';
+import { HttpError } from '../http/errors.ts';
 import { InvalidServerValue, StateDirError } from '../nexus/state.ts';
 import { E2eError } from '../nexus/e2e-client.ts';
 import type { AgentResult } from '../nexus/agent.ts';
@@ -119,6 +120,12 @@ export function failure(e: unknown, command: string): Outcome | undefined {
       },
     };
   }
+  // The server's own rules run in the client for a sealed message (e2e spec §8): their refusal is
+  // answered as the server would answer it (exit 1).
+  if (e instanceof HttpError && e.body && typeof e.body === 'object') {
+    const body = e.body as Body;
+    return { code: 1, json: body, hints: () => err(`Error: ${shown(body.message ?? body.error)}`) };
+  }
   if (e instanceof E2eError) {
     return { code: e.exit, json: { error: e.code, message: e.message }, hints: () => err(`Error: ${shown(e.message)}`) };
   }
@@ -162,7 +169,8 @@ export function pollHints(send: string, poll: string, b: Body): void {
     // knows the session id and the agent id could have written the message.
     const unverified = (m: Body) => m.agentId !== 'system' && m.verified !== true;
     for (const m of messages) err(messageLine(m));
-    if (messages.some((m) => m.e2e === 'failed')) err('⚠️  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session\'s key. Do not trust the server with it.');
+    if (messages.some((m) => m.reason === 'no_key')) err('🔐 This session is end-to-end encrypted and there is no key for it here (no key): its messages cannot be read. Only the agent that claimed the WHOLE pairing link (with the part after #) can read them.');
+    if (messages.some((m) => m.e2e === 'failed' && m.reason !== 'no_key')) err('⚠️  A message failed to open: it was changed on the way, is from another session, or was not sealed with this session\'s key. Do not trust the server with it.');
     if (messages.some(unverified)) err('⚠️  (unverified): sent without the agent\'s session key; anyone who knows the session id could have sent it as that agent.');
     err(`💡 Tip: reply with: ${send} "Your message"`);
   } else {

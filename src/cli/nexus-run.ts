@@ -80,8 +80,9 @@ async function outcome(command: string, p: Parsed, ctx: Ctx, state: NexusState):
     case 'join': {
       const saved = await sessionArg();
       const agentId = agentFor(saved);
-      return answered(await agent.join(saved, agentId), () => {
+      return answered(await agent.join(saved, agentId), (b) => {
         err(`✅ Joined ${saved.sessionId} as ${shown(agentId)}`);
+        if (b.e2eKey === 'missing') err(`⚠️  ${shown(b.warning)}`);
         err(`💡 Tip: read the conversation: ${X} poll ${saved.sessionId}`);
       });
     }

@@ -32,7 +32,8 @@ export async function listSessions(state: NexusState, serverFor: (s?: SessionSta
     }
     sessions.push({ sessionId: sid, agentId: saved.agent ?? null, agents, cursor: saved.cursor ?? null, server, status, ...(expiresAt ? { expiresAt } : {}), ...(saved.e2e ? { e2e: true } : {}) });
   }
-  const lines = sessions.map((s) => `${s.status === 'active' ? '🟢' : '⚪'} ${s.sessionId} ${shown(s.agents.join(',') || '-')} ${s.status}`);
+  // docs/spec/nexus-e2e.md §2: an end-to-end session (a key saved here) is marked 🔐.
+  const lines = sessions.map((s) => `${s.status === 'active' ? '🟢' : '⚪'} ${s.sessionId} ${shown(s.agents.join(',') || '-')} ${s.status}${s.e2e ? ' 🔐 end-to-end' : ''}`);
   return {
     code: 0,
     json: { sessions, ...(prune ? { pruned } : {}) },

@@ -6,7 +6,7 @@
  * be saved (a claim spends the code, and its key exists only in the answer).
  */
 import { NexusClient, type ApiResult } from './client.ts';
-import { E2eError, E2eReader, checkGreeting, newSecret, sealOutgoing, secretBytes } from './e2e-client.ts';
+import { E2eError, E2eReader, NO_KEY_MESSAGE, checkGreeting, checkOutgoing, isKeyCheck, newSecret, sealOutgoing, secretBytes, withoutKey } from './e2e-client.ts';
 import { decodeSecret, safetyCode } from './e2e.ts';
 import { linkSecret, linkWithSecret, parsePairingLink, unwrapPasted } from './pairing-link.ts';
 import { watchSession, type WatchOptions, type WatchResult } from './watch.ts';
@@ -19,9 +19,6 @@ export interface AgentResult {
 }
 
 type Body = Record<string, unknown>;
-
-/** The longest text sealed: the server's default MAX_MESSAGE_CHARS, which it cannot check in an envelope. */
-const MAX_SEALED_TEXT = 16_000;
 
 /** The server's warning for a redacted send (nexus spec §2.7), said by the client for a sealed one. */
 const REDACTED_WARNING = 'Message contained secrets; they were replaced with [REDACTED:type]. Never send secrets over NexusMessaging.';
@@ -71,8 +68,9 @@ export class NexusAgent {
     const secret = e2e ? newSecret() : undefined;
     let req: typeof body = plain;
     if (secret) {
-      const greeting = body.greeting ? sealOutgoing(secret, { kind: 'greeting', sessionId: '', sender: '' }, { text: body.greeting }).envelope : undefined;
-      req = { ...plain, e2e: true, ...(greeting ? { greeting } : {}) };
+      // e2e spec §5: without a greeting, a sealed empty one: the key check a claimer opens (§9).
+      const greeting = sealOutgoing(secret, { kind: 'greeting', sessionId: '', sender: '' }, { text: body.greeting ?? '' }).envelope;
+      req = { ...plain, e2e: true, greeting };
     }
     const r = await thenSave(await client.createSession(req), (b) =>
       this.state.save(serverSessionId(b.sessionId), { server: client.url, ...(secret ? { e2e: secret } : {}), ...(creator ? { agent: creator, ...serverKey(b.sessionKey) } : {}) }),
@@ -106,9 +104,14 @@ export class NexusAgent {
   async join(saved: SessionState, agentId: string): Promise<AgentResult> {
     const client = this.clientFor(saved);
     await this.state.assertWritable(saved.sessionId);
-    return thenSave(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), (b) =>
+    const res = await thenSave(await client.join(saved.sessionId, agentId, keyFor(saved, agentId)), (b) =>
       this.state.save(saved.sessionId, { agent: agentId, server: client.url, ...serverKey(b.sessionKey) }),
     );
+    // e2e spec §6: joined by id, an agent has no key for an E2E session: it is told so.
+    if (res.r.ok && res.r.body && !saved.e2e && (res.r.e2e || (await client.status(saved.sessionId)).body?.e2e === true)) {
+      res.r.body = { ...res.r.body, e2e: true, e2eKey: 'missing', warning: NO_KEY_MESSAGE };
+    }
+    return res;
   }
 
   /**
@@ -126,13 +129,16 @@ export class NexusAgent {
     if (given !== undefined && !secret) throw new E2eError('e2e_bad_key', 'the part of the link after # is not a whole key (43 characters): ask for the WHOLE link again. Nothing was claimed.', 2);
     const st = await client.pairStatus(code);
     if (st.status === 404 || st.status === 410) return { r: st };
-    if (st.ok && st.body?.e2e === true && !secret) {
+    // e2e spec §9: a code that is no longer pending gives its own error (the claim says which);
+    // only a pending code the server says is not E2E is refused as not_e2e_session.
+    const spent = st.ok && typeof st.body?.state === 'string' && st.body.state !== 'pending';
+    if (!spent && st.ok && st.body?.e2e === true && !secret) {
       throw new E2eError('e2e_no_key', 'this session is end-to-end encrypted and the link has no key: the part after # is missing. Ask for the WHOLE link, including the part after #. Nothing was claimed.', 2);
     }
-    if (secret && !(st.ok && st.body?.e2e === true)) {
+    if (!spent && secret && !(st.ok && st.body?.e2e === true)) {
       throw new E2eError('not_e2e_session', 'the link carries an end-to-end key but the server does not say the session is end-to-end; not claimed (a server must never turn encryption off)');
     }
-    if (secret) checkGreeting(secret, st.body?.greeting);
+    if (!spent && secret) checkGreeting(secret, st.body?.greeting);
     const e2e = secret ? { e2e: given! } : {};
     const r = await thenSave(await client.claim(code, agentId), (b) => this.state.save(serverSessionId(b.sessionId), { agent: agentId, server: client.url, ...e2e, ...serverKey(b.sessionKey) }));
     if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true };
@@ -142,10 +148,14 @@ export class NexusAgent {
   /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
   async send(saved: SessionState, agentId: string, text: string, idempotencyKey?: string, json?: unknown): Promise<AgentResult> {
     const client = this.clientFor(saved);
-    if (!saved.e2e) return { r: await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json) };
-    // The server's rules for a message (nexus spec §2.4, MAX_MESSAGE_CHARS' default), kept for a sealed one.
-    if (json === undefined && text.length > MAX_SEALED_TEXT) throw new E2eError('invalid_request', `text must be at most ${MAX_SEALED_TEXT} characters`, 2);
-    if (json !== undefined && (json === null || typeof json !== 'object' || Array.isArray(json))) throw new E2eError('invalid_request', 'json must be a JSON object', 2);
+    if (!saved.e2e) {
+      const r = await client.send(saved.sessionId, agentId, text, keyFor(saved, agentId), idempotencyKey, json);
+      // e2e spec §6: the server says the session is E2E and this agent has no key for it.
+      if (r.body?.error === 'e2e_required') throw new E2eError('e2e_no_key', NO_KEY_MESSAGE, 2);
+      return { r };
+    }
+    // The server's rules for a message (nexus spec §2.3, §2.4), kept for a sealed one (e2e spec §8).
+    checkOutgoing(json !== undefined ? { json } : { text });
     // e2e spec §8: sanitised here with the server's rules, then sealed; the server sees an envelope.
     const b = { kind: 'msg' as const, sessionId: saved.sessionId, sender: agentId };
     const { envelope, redactions } = sealOutgoing(saved.e2e, b, json !== undefined ? { json } : { text }, idempotencyKey);
@@ -180,8 +190,11 @@ export class NexusAgent {
     });
     const reader = r.ok && r.body && Array.isArray(r.body.messages) ? await this.reader(saved, agentId) : undefined;
     if (reader && r.body) {
-      r.body = { ...r.body, messages: (r.body.messages as Body[]).map((m) => (m && typeof m === 'object' ? reader.open(m) : m)), e2e: true };
+      const opened = (r.body.messages as Body[]).map((m) => (m && typeof m === 'object' ? reader.open(m) : m));
+      r.body = { ...r.body, messages: opened.filter((m) => !(m && typeof m === 'object' && isKeyCheck(m))), e2e: true };
       delete r.body.notice;
+    } else if (r.e2e && r.body && Array.isArray(r.body.messages)) {
+      r.body = { ...r.body, messages: (r.body.messages as Body[]).map(withoutKey), e2e: true, e2eKey: 'missing' };
     }
     return thenSave(r, async (b) => {
       await reader?.save();
@@ -201,11 +214,16 @@ export class NexusAgent {
     const after = explicit ? opts.after : saved.cursor;
     const key = keyFor(saved, agentId);
     const reader = await this.reader(saved, agentId);
+    // Without a key, at the first sealed message the session's status says whether it is E2E
+    // (e2e spec §6: no ciphertext as text); unanswered, it is taken to be.
+    let e2e: Promise<boolean> | undefined;
+    const isE2e = () => (e2e ??= this.clientFor(saved).status(saved.sessionId).then((s) => !s.ok || s.body?.e2e === true, () => true));
     const onMessage = reader ? async (m: Body) => {
       const opened = reader.open(m);
       await reader.save();
+      if (isKeyCheck(opened)) return false;
       await opts.onMessage(opened);
-    } : opts.onMessage;
+    } : async (m: Body) => opts.onMessage(withoutKey(m) !== m && (await isE2e()) ? withoutKey(m) : m);
     return watchSession(this.clientFor(saved), saved.sessionId, agentId, {
       ...opts,
       onMessage,

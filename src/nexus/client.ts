@@ -28,6 +28,8 @@ export interface ApiResult<T = Record<string, unknown>> {
   /** The JSON object the server answered, or null when it did not answer a JSON object. */
   body: T | null;
   text: string;
+  /** The server marked the answer as from an end-to-end session (header X-Nexus-E2E: 1, e2e spec §10). */
+  e2e?: boolean;
 }
 
 export interface NexusClientOptions {
@@ -96,7 +98,8 @@ export class NexusClient {
     }
     // Only an object is an answer: callers read fields from it (a bare `5` or `[]` is not one).
     const body = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as T) : null;
-    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body };
+    const e2e = r.headers['x-nexus-e2e'] === '1' ? { e2e: true } : {};
+    return { status: r.status, ok: r.status >= 200 && r.status < 300, body, text: r.body, ...e2e };
   }
 
   /** Session routes: plural first, singular once if the plural route does not exist. */

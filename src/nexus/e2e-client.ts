@@ -8,6 +8,8 @@
 import { CodedError } from '../errors.ts';
 import { randomBytes } from '../opennexus/core/crypto.ts';
 import { sanitizeJson, sanitizeText } from './server/sanitizer.ts';
+import { checkJsonPayload, DEFAULT_MAX_JSON_NODES, DEFAULT_MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES } from './server/budgets.ts';
+import { apiError, invalidRequest } from './server/rules.ts';
 import { decodeSecret, encodeSecret, envelopeId, idempotentFresh, MSGID_BYTES, NONCE_BYTES, open, seal, SECRET_BYTES, type Binding, type Plain } from './e2e.ts';
 import type { NexusState } from './state.ts';
 
@@ -38,6 +40,18 @@ const fresh = () => ({ msgid: randomBytes(MSGID_BYTES), nonce: randomBytes(NONCE
 export interface Redaction {
   type: string;
   count: number;
+}
+
+/**
+ * The server's limits for a message (nexus spec §2.3, §2.4, with the defaults of MAX_JSON_NODES and
+ * MAX_MESSAGE_CHARS), which it cannot check in an envelope: checked before sealing (e2e spec §8),
+ * with the server's own errors (an HttpError: exit 1, as the server's answer would be).
+ */
+export function checkOutgoing(input: { text?: string; json?: unknown }): void {
+  const body = JSON.stringify(input.json !== undefined ? { json: input.json } : { text: input.text ?? '' });
+  if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) throw apiError(413, 'payload_too_large', 'request body is larger than 256 KiB');
+  if (input.json !== undefined) checkJsonPayload(input.json, DEFAULT_MAX_JSON_NODES);
+  else if ((input.text ?? '').length > DEFAULT_MAX_MESSAGE_CHARS) throw invalidRequest('text', `text must be at most ${DEFAULT_MAX_MESSAGE_CHARS} characters`);
 }
 
 /** Sanitises (the server's rules, nexus spec §2.7) and seals one outgoing message or greeting. */
@@ -106,15 +120,36 @@ export class E2eReader {
   }
 }
 
+/**
+ * e2e spec §6: a reader without the session's key (it joined by id, or its key file is empty) in
+ * a session the server marks E2E: a sealed message is `e2e: "failed"`, `reason: "no_key"`, never text.
+ */
+export function withoutKey(m: Body): Body {
+  if (!m || typeof m !== 'object' || m.type === 'system' || envelopeId(m.text) === null) return m;
+  const { text: _t, json: _j, ...meta } = m;
+  return { ...meta, e2e: 'failed', reason: 'no_key' };
+}
+
+/** What an agent without the key is told (join, send, poll; e2e spec §6, §9). */
+export const NO_KEY_MESSAGE = "this session is end-to-end encrypted and this agent has no key for it (only an agent that claimed the WHOLE pairing link, including the part after #, has one): it cannot read or send messages here. Ask for a new pairing link and claim it whole.";
+
+/**
+ * e2e spec §5: an E2E session created without a greeting gets a sealed empty one, the key check a
+ * claimer opens before claiming (§9). Opened, it is not a message: readers leave it out.
+ */
+export function isKeyCheck(m: Body): boolean {
+  return m.type === 'greeting' && m.e2e === true && m.text === '' && m.json === undefined;
+}
+
 /** Whether a message failed to open (or was a replay): such a message has no text to show. */
 export function unreadable(m: Body): boolean {
   return m.e2e === 'failed' || m.e2e === 'replay';
 }
 
-/** e2e spec §9: before a claim, the sealed greeting proves the link's key is the session's. */
+/** e2e spec §9: before a claim, the sealed greeting proves the link's key is the session's (a wrong key is bad input: exit 2). */
 export function checkGreeting(secret: Uint8Array, envelope: unknown): void {
   if (envelopeId(envelope) === null) return;
   if (!open(secret, { kind: 'greeting', sessionId: '', sender: '' }, envelope).ok) {
-    throw new E2eError('e2e_bad_key', "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.");
+    throw new E2eError('e2e_bad_key', "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.", 2);
   }
 }

@@ -47,8 +47,16 @@ export function decodeSecret(text: string): Uint8Array | null {
   return b.length === SECRET_BYTES && b64u(b) === text ? b : null;
 }
 
+/** e2e spec §2: the session secret is 32 bytes; anything else is the caller's mistake, said clearly. */
+function checkSecret(secret: Uint8Array): void {
+  if (!(secret instanceof Uint8Array) || secret.length !== SECRET_BYTES) {
+    throw new TypeError(`e2e: the session secret must be ${SECRET_BYTES} bytes (a Uint8Array; decodeE2eSecret reads the link's #k= text), got ${secret instanceof Uint8Array ? `${secret.length} bytes` : typeof secret}`);
+  }
+}
+
 /** e2e spec §4: one AES-256-GCM key per sender (and one for the greeting). */
 export function messageKey(secret: Uint8Array, b: Binding): Uint8Array {
+  checkSecret(secret);
   const info = b.kind === 'greeting' ? 'nexus-e2e v1 greeting' : `nexus-e2e v1 msg ${b.sender}`;
   return hkdfSha256(secret, utf8(b.sessionId), utf8(info), 32);
 }
@@ -77,6 +85,7 @@ export function seal(secret: Uint8Array, b: Binding, m: Plain, fresh: Fresh): st
  * same envelope, another message another nonce (a nonce is never reused with other content).
  */
 export function idempotentFresh(secret: Uint8Array, b: Binding, idempotencyKey: string, m: Plain): Fresh {
+  checkSecret(secret);
   const info = utf8(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey}\0${JSON.stringify(m)}`);
   const out = hkdfSha256(secret, utf8(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
   return { msgid: out.slice(0, MSGID_BYTES), nonce: out.slice(MSGID_BYTES) };
@@ -89,8 +98,9 @@ export function envelopeId(text: unknown): string | null {
   return typeof text === 'string' && ENVELOPE.test(text) ? text.split('.')[1]! : null;
 }
 
-/** Opens an envelope; never throws: a failure says why, and nothing of its content. */
+/** Opens an envelope; never throws for what the envelope holds (a failure says why, and nothing of its content); a secret that is not 32 bytes throws. */
 export function open(secret: Uint8Array, b: Binding, text: unknown): Opened {
+  checkSecret(secret);
   if (typeof text !== 'string' || !ENVELOPE.test(text)) return { ok: false, reason: 'not_sealed' };
   const [, msgid, nonce, ct] = text.split('.') as [string, string, string, string];
   const n = unb64u(nonce);
@@ -121,6 +131,7 @@ export function open(secret: Uint8Array, b: Binding, text: unknown): Opened {
  * integer modulo 10^12, as 12 digits in 3 groups of 4.
  */
 export function safetyCode(secret: Uint8Array, sessionId: string, members: string[]): string {
+  checkSecret(secret);
   const ids = [...new Set(members)].sort();
   const out = hkdfSha256(secret, utf8(sessionId), utf8(`nexus-e2e v1 safety\0${ids.join('\0')}`), 8);
   let n = 0n;

@@ -20,9 +20,18 @@ export function unwrapPasted(text: string): string {
   return text.trim().replace(/^[<(\['"‹«“]+/, '').replace(/[>)\]'"›»”.,;:!?]+$/, '');
 }
 
+/**
+ * e2e spec §2: a link whose `#` was percent-encoded on the way (`%23k=`) is read with its `#`
+ * (a code never holds `%23`), so the key is found and the code is the code.
+ */
+function withHash(text: string): string {
+  const t = unwrapPasted(text);
+  return t.includes('#') ? t : t.replace(/%23/i, '#');
+}
+
 /** The link's server and code; null when `text` is not a pairing link (a bare code, say). */
 export function parsePairingLink(text: string): PairingLink | null {
-  const m = LINK.exec(unwrapPasted(text).slice(0, 2048));
+  const m = LINK.exec(withHash(text).slice(0, 2048));
   if (!m) return null;
   let raw: string;
   try {
@@ -43,15 +52,15 @@ export function parsePairingLink(text: string): PairingLink | null {
 
 /**
  * The end-to-end key a link carries in its fragment (docs/spec/nexus-e2e.md §2): `#k=KEY` (or a
- * bare `#KEY`). undefined: the link has no fragment key; the text as found otherwise (the caller
- * checks it is a key).
+ * bare `#KEY`), the whole fragment: `#k=KEY&more` is not a key. undefined: the link has no
+ * fragment key; the text as found otherwise (the caller checks it is a key, exactly 43 characters).
  */
 export function linkSecret(text: string): string | undefined {
-  const t = unwrapPasted(text);
+  const t = withHash(text);
   const hash = t.indexOf('#');
   if (hash < 0) return undefined;
   const frag = t.slice(hash + 1);
-  const named = /(?:^|&)k=([^&\s]*)/.exec(frag);
+  const named = /^k=(.*)$/s.exec(frag);
   if (named) return named[1]!;
   return frag.length ? frag : undefined;
 }

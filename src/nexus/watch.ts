@@ -19,7 +19,8 @@ export interface WatchOptions {
   after?: string;
   key?: string;
   /** Handed each message; awaited before its cursor is saved (at-least-once: a crash in between repeats it). */
-  onMessage: (m: Body) => void | Promise<void>;
+  /** `false`: the message was not handed on (an E2E key check, e2e spec §5): it is not counted. */
+  onMessage: (m: Body) => void | boolean | Promise<void | boolean>;
   /** Saves the cursor of each message once onMessage has taken it. */
   saveCursor?: (cursor: string) => Promise<void>;
   /** Pause before opening a dropped stream again (the server's `retry:` is 2 s). */
@@ -133,9 +134,9 @@ export async function watchSession(client: NexusClient, sessionId: string, agent
           // A cursor that is not a plain decimal is never saved or resumed from (nexus spec §2.6).
           if (!validCursor(m.cursor)) continue;
           r.cursor = m.cursor;
-          r.messages++;
-          if (m.mine !== true) r.fromOthers++;
-          await opts.onMessage(m);
+          const taken = (await opts.onMessage(m)) !== false;
+          if (taken) r.messages++;
+          if (taken && m.mine !== true) r.fromOthers++;
           await opts.saveCursor?.(m.cursor);
           if (opts.maxMessages !== undefined && r.fromOthers >= opts.maxMessages) {
             stream.close();

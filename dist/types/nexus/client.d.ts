@@ -26,6 +26,8 @@ export interface ApiResult<T = Record<string, unknown>> {
     /** The JSON object the server answered, or null when it did not answer a JSON object. */
     body: T | null;
     text: string;
+    /** The server marked the answer as from an end-to-end session (header X-Nexus-E2E: 1, e2e spec §10). */
+    e2e?: boolean;
 }
 export interface NexusClientOptions {
     url?: string;

@@ -20,6 +20,15 @@ export interface Redaction {
     type: string;
     count: number;
 }
+/**
+ * The server's limits for a message (nexus spec §2.3, §2.4, with the defaults of MAX_JSON_NODES and
+ * MAX_MESSAGE_CHARS), which it cannot check in an envelope: checked before sealing (e2e spec §8),
+ * with the server's own errors (an HttpError: exit 1, as the server's answer would be).
+ */
+export declare function checkOutgoing(input: {
+    text?: string;
+    json?: unknown;
+}): void;
 /** Sanitises (the server's rules, nexus spec §2.7) and seals one outgoing message or greeting. */
 export declare function sealOutgoing(secret: string, b: Binding, input: {
     text?: string;
@@ -48,8 +57,20 @@ export declare class E2eReader {
     save(): Promise<void>;
     open(m: Body): Body;
 }
+/**
+ * e2e spec §6: a reader without the session's key (it joined by id, or its key file is empty) in
+ * a session the server marks E2E: a sealed message is `e2e: "failed"`, `reason: "no_key"`, never text.
+ */
+export declare function withoutKey(m: Body): Body;
+/** What an agent without the key is told (join, send, poll; e2e spec §6, §9). */
+export declare const NO_KEY_MESSAGE = "this session is end-to-end encrypted and this agent has no key for it (only an agent that claimed the WHOLE pairing link, including the part after #, has one): it cannot read or send messages here. Ask for a new pairing link and claim it whole.";
+/**
+ * e2e spec §5: an E2E session created without a greeting gets a sealed empty one, the key check a
+ * claimer opens before claiming (§9). Opened, it is not a message: readers leave it out.
+ */
+export declare function isKeyCheck(m: Body): boolean;
 /** Whether a message failed to open (or was a replay): such a message has no text to show. */
 export declare function unreadable(m: Body): boolean;
-/** e2e spec §9: before a claim, the sealed greeting proves the link's key is the session's. */
+/** e2e spec §9: before a claim, the sealed greeting proves the link's key is the session's (a wrong key is bad input: exit 2). */
 export declare function checkGreeting(secret: Uint8Array, envelope: unknown): void;
 export {};

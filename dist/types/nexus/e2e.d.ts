@@ -51,7 +51,7 @@ export type Opened = {
 };
 /** The msgid of an envelope (unauthenticated until it opens), or null. */
 export declare function envelopeId(text: unknown): string | null;
-/** Opens an envelope; never throws: a failure says why, and nothing of its content. */
+/** Opens an envelope; never throws for what the envelope holds (a failure says why, and nothing of its content); a secret that is not 32 bytes throws. */
 export declare function open(secret: Uint8Array, b: Binding, text: unknown): Opened;
 /**
  * e2e spec §7: the safety code both humans compare: HKDF-SHA256 over the secret, salted with

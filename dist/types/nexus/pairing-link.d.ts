@@ -17,8 +17,8 @@ export declare function unwrapPasted(text: string): string;
 export declare function parsePairingLink(text: string): PairingLink | null;
 /**
  * The end-to-end key a link carries in its fragment (docs/spec/nexus-e2e.md §2): `#k=KEY` (or a
- * bare `#KEY`). undefined: the link has no fragment key; the text as found otherwise (the caller
- * checks it is a key).
+ * bare `#KEY`), the whole fragment: `#k=KEY&more` is not a key. undefined: the link has no
+ * fragment key; the text as found otherwise (the caller checks it is a key, exactly 43 characters).
  */
 export declare function linkSecret(text: string): string | undefined;
 /** The link with its fragment key (e2e spec §2): what the human passes on, whole. */

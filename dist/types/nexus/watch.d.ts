@@ -8,7 +8,8 @@ export interface WatchOptions {
     after?: string;
     key?: string;
     /** Handed each message; awaited before its cursor is saved (at-least-once: a crash in between repeats it). */
-    onMessage: (m: Body) => void | Promise<void>;
+    /** `false`: the message was not handed on (an E2E key check, e2e spec §5): it is not counted. */
+    onMessage: (m: Body) => void | boolean | Promise<void | boolean>;
     /** Saves the cursor of each message once onMessage has taken it. */
     saveCursor?: (cursor: string) => Promise<void>;
     /** Pause before opening a dropped stream again (the server's `retry:` is 2 s). */

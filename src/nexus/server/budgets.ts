@@ -10,6 +10,12 @@ import { invalidRequest } from './rules.ts';
 
 /** nexus spec §2.3: json is any JSON object, at most 64 KiB serialised. */
 export const MAX_JSON_BYTES = 65_536;
+/** The largest request body the session server reads (larger: 413 payload_too_large). */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+/** MAX_JSON_NODES' default: the values a message's json may have. */
+export const DEFAULT_MAX_JSON_NODES = 1000;
+/** MAX_MESSAGE_CHARS' default: the longest message text. */
+export const DEFAULT_MAX_MESSAGE_CHARS = 16_000;
 
 /**
  * Nodes (objects, arrays and scalars) in a JSON value, counting at most `max + 1`: a 64 KiB

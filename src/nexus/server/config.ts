@@ -5,6 +5,7 @@
 import { parseTrustProxy, type TrustProxy } from '../../http/client-address.ts';
 import { connectionLimits, type ConnectionLimits } from '../../http/limits.ts';
 import { SettingsReader } from '../../settings.ts';
+import { DEFAULT_MAX_JSON_NODES, DEFAULT_MAX_MESSAGE_CHARS } from './budgets.ts';
 
 export interface NexusConfig {
   host: string;
@@ -78,11 +79,11 @@ export function nexusConfig(env: Record<string, string | undefined>, defaults: {
     pairFailLimit: r.int('PAIR_FAIL_LIMIT', 10, 1),
     trustProxy: r.parsed('TRUST_PROXY', false, parseTrustProxy),
     limits: connectionLimits(env, r),
-    maxMessageChars: r.int('MAX_MESSAGE_CHARS', 16_000, 1),
+    maxMessageChars: r.int('MAX_MESSAGE_CHARS', DEFAULT_MAX_MESSAGE_CHARS, 1),
     maxMessagesPerSession: r.int('MAX_MESSAGES_PER_SESSION', 1000, 10),
     maxCodesPerSession: 10,
     maxGreetingChars: r.int('MAX_GREETING_CHARS', 2000, 1),
-    maxJsonNodes: r.int('MAX_JSON_NODES', 1000, 1),
+    maxJsonNodes: r.int('MAX_JSON_NODES', DEFAULT_MAX_JSON_NODES, 1),
     maxSessionMessageBytes: r.int('MAX_SESSION_MESSAGE_BYTES', 2 << 20, 1024),
     maxMessageBytesTotal: r.int('MAX_MESSAGE_BYTES_TOTAL', 256 << 20, 1024),
     maxPollBytes: r.int('MAX_POLL_BYTES', 1 << 20, 1024),

@@ -12,7 +12,8 @@ import { apiError, invalidRequest } from './rules.ts';
 /** Response header on every read of an E2E session; request header of clients that read them. */
 export const E2E_HEADER = 'x-nexus-e2e';
 
-export const REFERENCE_NOTICE = 'This session is end-to-end encrypted; nexus.sh cannot read it. Use the agent-messaging nexus.mjs client (node scripts/nexus.mjs), with the whole pairing link including the part after #.';
+const USE_OUR_CLIENT = 'Use the agent-messaging nexus.mjs client (node scripts/nexus.mjs), with the whole pairing link including the part after #.';
+export const REFERENCE_NOTICE = `This session is end-to-end encrypted; nexus.sh cannot read it. ${USE_OUR_CLIENT}`;
 
 /** An envelope of a message of at most `maxChars` characters: base64 of up to 6 bytes a character (JSON-escaped controls), plus its parts. */
 export const envelopeMax = (maxChars: number) => 8 * maxChars + 256;
@@ -40,7 +41,8 @@ export function textOrEnvelope(body: Record<string, unknown>, name: string, maxC
 }
 
 export function e2eRequired(what: string) {
-  return apiError(400, 'e2e_required', `this session is end-to-end encrypted: ${what} must be sealed by the sender's client (docs/spec/nexus-e2e.md). ${REFERENCE_NOTICE}`);
+  // e2e spec §10: said once (the notice would say "end-to-end encrypted" again).
+  return apiError(400, 'e2e_required', `This session is end-to-end encrypted: ${what} must be sealed by the sender's client (docs/spec/nexus-e2e.md); nexus.sh cannot read or write it. ${USE_OUR_CLIENT}`);
 }
 
 /** Whether the request comes from a client that reads E2E sessions (it says so in a header). */

@@ -114,6 +114,8 @@ export function pairingPage(p: PairingPageInput, format: PageFormat): HttpRespon
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
       e2e: p.e2e === true,
+      // e2e spec §9: a code alone cannot claim an E2E session (the key is in the link's fragment).
+      plainCode: p.e2e !== true,
     },
     200,
     format,

@@ -33,6 +33,8 @@ function health(ctx: ServerContext) {
       pairCodeTtl: ctx.config.pairTtl,
       // nexus spec §2.6: long-poll (`wait=`), the event stream, idempotent sends.
       push: { longPollMaxWait: MAX_WAIT_SECONDS, eventStream: true, idempotencyKey: true },
+      // docs/spec/nexus-e2e.md §10: end-to-end sessions (`"e2e": true` at create), envelope e2e1.
+      e2e: { version: 1, envelope: 'e2e1' },
     },
   });
 }

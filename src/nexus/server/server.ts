@@ -13,8 +13,9 @@ import { createSessionServer } from './app.ts';
 import type { NexusConfig } from './config.ts';
 import type { Waiters } from './waiters.ts';
 import type { SharedBackend } from './redis-backend.ts';
+import { MAX_REQUEST_BYTES } from './budgets.ts';
 
-export const NEXUS_BODY_LIMIT = 256 * 1024;
+export const NEXUS_BODY_LIMIT = MAX_REQUEST_BYTES;
 
 export interface RunningNexus extends RunningServer {
   store: NexusStore;

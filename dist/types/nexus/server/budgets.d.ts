@@ -1,6 +1,12 @@
 import type { SessionRecord } from '../../store/nexus-store.js';
 /** nexus spec §2.3: json is any JSON object, at most 64 KiB serialised. */
 export declare const MAX_JSON_BYTES = 65536;
+/** The largest request body the session server reads (larger: 413 payload_too_large). */
+export declare const MAX_REQUEST_BYTES: number;
+/** MAX_JSON_NODES' default: the values a message's json may have. */
+export declare const DEFAULT_MAX_JSON_NODES = 1000;
+/** MAX_MESSAGE_CHARS' default: the longest message text. */
+export declare const DEFAULT_MAX_MESSAGE_CHARS = 16000;
 /**
  * Nodes (objects, arrays and scalars) in a JSON value, counting at most `max + 1`: a 64 KiB
  * payload of empty arrays has ~21k nodes and costs ~1 MiB of heap as objects; the node cap
