@@ -40,17 +40,19 @@ describe('README', () => {
     const lines = outbox!.split('\n');
     const reply = lines.findIndex((l) => l.includes('CAROL_ID_AS_SHOWN'));
     expect(reply).toBeGreaterThan(0);
+    // The README's /tmp/ paths go to this test's folder; the repository's own path (which may
+    // itself be under /tmp, as in a fresh clone there) is put in afterwards, untouched.
     const script = [
       'set -e',
-      first!.replace('S=scripts/opennexus.mjs', `S=${join(ROOT, 'scripts', 'opennexus.mjs')}`),
+      first!.replaceAll('/tmp/', `${tmp}/`).replace('S=scripts/opennexus.mjs', `S=${join(ROOT, 'scripts', 'opennexus.mjs')}`),
       'wait',
       'echo "=== block 2"',
       ...lines.slice(0, reply).map((l) => l.replace(/(node \$S stream --timeout 3)/, '$1 | tee "$TMP/bob-stream"')),
       `ID=$(grep '^\\[data\\] From: ' "$TMP/bob-stream" | tail -1 | sed 's/^\\[data\\] From: //')`,
       lines[reply]!.replace('CAROL_ID_AS_SHOWN', '"$ID"'),
     ]
-      .join('\n')
-      .replaceAll('/tmp/', `${tmp}/`);
+      .map((l, i) => (i === 1 ? l : l.replaceAll('/tmp/', `${tmp}/`)))
+      .join('\n');
     const r = await execa('bash', ['-c', script], { env: { MESSENGER_URL: hub.messengerUrl, TMP: tmp }, extendEnv: true, reject: false, timeout: 120_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     const [one, two] = r.stdout.split('=== block 2');
