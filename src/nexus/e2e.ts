@@ -7,6 +7,7 @@
  * padding; msgid is 16 random bytes chosen by the sender (independent of the server's cursor),
  * the nonce 12. The plaintext is JSON `{"t":"text"|"json","j":<text or json value>}`.
  */
+import { fromUtf8, utf8 } from '../opennexus/core/bytes.ts';
 import { aesGcmOpen, aesGcmSeal, hkdfSha256 } from '../opennexus/core/crypto.ts';
 
 export const SECRET_BYTES = 32;
@@ -28,7 +29,6 @@ export interface Binding {
   sender: string;
 }
 
-const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 export const b64u = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64url');
 function unb64u(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'base64url'));
@@ -113,9 +113,11 @@ export function open(secret: Uint8Array, b: Binding, text: unknown): Opened {
   } catch {
     return { ok: false, reason: 'authentication_failed' };
   }
+  const decoded = fromUtf8(plain);
+  if (decoded === null) return { ok: false, reason: 'malformed_plaintext' };
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain));
+    v = JSON.parse(decoded);
   } catch {
     return { ok: false, reason: 'malformed_plaintext' };
   }
