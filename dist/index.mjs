@@ -3777,15 +3777,24 @@ var init_limits = __esm({
   }
 });
 
+// src/maybe-promise.ts
+var isThenable;
+var init_maybe_promise = __esm({
+  "src/maybe-promise.ts"() {
+    "use strict";
+    isThenable = (v2) => typeof v2?.then === "function";
+  }
+});
+
 // src/store/nexus-store.ts
-var StorageUnavailable, isThenable;
+var StorageUnavailable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
+    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
-    isThenable = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -8952,7 +8961,6 @@ var SECRET_BYTES = 32;
 var MSGID_BYTES = 16;
 var NONCE_BYTES = 12;
 var ENVELOPE = /^e2e1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22,}$/;
-var utf82 = (s) => new Uint8Array(Buffer.from(s, "utf8"));
 var b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("base64url");
 function unb64u(s) {
   return new Uint8Array(Buffer.from(s, "base64url"));
@@ -8974,21 +8982,21 @@ function checkSecret(secret) {
 function messageKey(secret, b) {
   checkSecret(secret);
   const info = b.kind === "greeting" ? "nexus-e2e v1 greeting" : `nexus-e2e v1 msg ${b.sender}`;
-  return hkdfSha256(secret, utf82(b.sessionId), utf82(info), 32);
+  return hkdfSha256(secret, utf8(b.sessionId), utf8(info), 32);
 }
 function associatedData(b, msgid) {
-  return utf82(`nexus-e2e v1\0${b.kind}\0${b.sessionId}\0${b.sender}\0${msgid}`);
+  return utf8(`nexus-e2e v1\0${b.kind}\0${b.sessionId}\0${b.sender}\0${msgid}`);
 }
 function seal(secret, b, m, fresh2) {
   if (fresh2.msgid.length !== MSGID_BYTES || fresh2.nonce.length !== NONCE_BYTES) throw new Error("e2e: msgid is 16 bytes, nonce 12");
   const msgid = b64u(fresh2.msgid);
-  const ct2 = aesGcmSeal(messageKey(secret, b), fresh2.nonce, utf82(JSON.stringify(m)), associatedData(b, msgid));
+  const ct2 = aesGcmSeal(messageKey(secret, b), fresh2.nonce, utf8(JSON.stringify(m)), associatedData(b, msgid));
   return `e2e1.${msgid}.${b64u(fresh2.nonce)}.${b64u(ct2)}`;
 }
 function idempotentFresh(secret, b, idempotencyKey2, m) {
   checkSecret(secret);
-  const info = utf82(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey2}\0${JSON.stringify(m)}`);
-  const out = hkdfSha256(secret, utf82(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
+  const info = utf8(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey2}\0${JSON.stringify(m)}`);
+  const out = hkdfSha256(secret, utf8(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
   return { msgid: out.slice(0, MSGID_BYTES), nonce: out.slice(MSGID_BYTES) };
 }
 function envelopeId(text) {
@@ -9007,9 +9015,11 @@ function open2(secret, b, text) {
   } catch {
     return { ok: false, reason: "authentication_failed" };
   }
+  const decoded = fromUtf8(plain);
+  if (decoded === null) return { ok: false, reason: "malformed_plaintext" };
   let v2;
   try {
-    v2 = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
+    v2 = JSON.parse(decoded);
   } catch {
     return { ok: false, reason: "malformed_plaintext" };
   }
@@ -9021,7 +9031,7 @@ function open2(secret, b, text) {
 function safetyCode(secret, sessionId, members) {
   checkSecret(secret);
   const ids = [...new Set(members)].sort();
-  const out = hkdfSha256(secret, utf82(sessionId), utf82(`nexus-e2e v1 safety\0${ids.join("\0")}`), 8);
+  const out = hkdfSha256(secret, utf8(sessionId), utf8(`nexus-e2e v1 safety\0${ids.join("\0")}`), 8);
   let n = 0n;
   for (const x2 of out) n = n << 8n | BigInt(x2);
   const digits = (n % 10n ** 12n).toString().padStart(12, "0");
@@ -9650,6 +9660,7 @@ function guardConnections(server, limits, trust) {
 // src/http/node-adapter.ts
 init_limits();
 init_errors2();
+init_maybe_promise();
 var HARD_BODY_CAP = 8 * 1024 * 1024;
 function readBody(req, limit) {
   return new Promise((resolve, reject) => {
@@ -9741,7 +9752,7 @@ var JSON_TYPE2 = "application/json; charset=utf-8";
 function answer(handler, req, fallback) {
   try {
     const r = handler(req);
-    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+    return isThenable(r) ? r.catch((e) => errorToResponse(e, fallback)) : r;
   } catch (e) {
     return errorToResponse(e, fallback);
   }
@@ -9788,7 +9799,7 @@ function serve(handler, opts) {
     }
     const request2 = new NodeRequest(req, body, trust, res);
     let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer(handler, request2, opts.onError);
-    if (r instanceof Promise) r = await r;
+    if (isThenable(r)) r = await r;
     if (r.stream) {
       await openStream(res, request2, r, r.stream);
       return;
@@ -10357,7 +10368,7 @@ var MessengerError = class extends HttpError {
 
 // src/opennexus/messenger/subscriber.ts
 var SOCKET_WATER = 64 * 1024;
-var utf83 = new TextDecoder();
+var utf82 = new TextDecoder();
 var REPLAY_MARK = ": replay\n";
 var Subscriber = class {
   /**
@@ -10443,7 +10454,7 @@ var Subscriber = class {
       const item = this.items[this.head];
       this.items[this.head++] = void 0;
       this.ownBytes -= item.own;
-      const frame = typeof item.data === "string" ? item.data : utf83.decode(item.data);
+      const frame = typeof item.data === "string" ? item.data : utf82.decode(item.data);
       const text = item.replay ? REPLAY_MARK + frame : frame;
       if (!this.io.write(text)) {
         this.close();
@@ -10553,7 +10564,7 @@ function jsonKind(v2) {
   if (Array.isArray(v2)) return "array";
   return "object";
 }
-var utf84 = new TextDecoder();
+var utf83 = new TextDecoder();
 var REQUIRED = FIELDS.slice(0, 4);
 var RANGE = { string: [0n, 0n], uint64: [0n, U64_MAX2], int64: [I64_MIN, I64_MAX] };
 function typeMismatch(what, name, kind) {
@@ -10563,7 +10574,7 @@ function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJsonRoot(utf84.decode(body));
+    root = parseJsonRoot(utf83.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
@@ -10643,6 +10654,7 @@ function encodeRelayed(req, id, createdAt) {
 }
 
 // src/opennexus/messenger/relay.ts
+init_maybe_promise();
 var LocalRelay = class {
   constructor(hub, store) {
     this.hub = hub;
@@ -10658,17 +10670,17 @@ var LocalRelay = class {
     if (this.hub.deliver(receiver, frame) > 0) {
       if (once) return this.counted("delivered");
       const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
-      return kept instanceof Promise ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
+      return isThenable(kept) ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
     }
     const r = this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
-    return r instanceof Promise ? r.then((x2) => this.queued(x2)) : this.queued(r);
+    return isThenable(r) ? r.then((x2) => this.queued(x2)) : this.queued(r);
   }
   queued(r) {
     return r === "full" || r === "share" ? r : this.counted("queued");
   }
   counted(outcome) {
     const c = this.store.countMessage();
-    return c instanceof Promise ? c.then(() => outcome) : outcome;
+    return isThenable(c) ? c.then(() => outcome) : outcome;
   }
   admit() {
   }
@@ -10693,6 +10705,7 @@ var LocalRelay = class {
 };
 
 // src/opennexus/messenger/app.ts
+init_maybe_promise();
 var JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
 var CORS = {
   "access-control-allow-origin": "*",
@@ -10743,7 +10756,7 @@ function createMessenger(deps) {
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
     const outcome = relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
-    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
+    return isThenable(outcome) ? outcome.then(posted) : posted(outcome);
   }
   function proveReader(req, agent) {
     if (!config.requireStreamAuth) return;
@@ -10819,7 +10832,7 @@ function createMessenger(deps) {
     } catch (e) {
       throw unavailable(e);
     }
-    return r instanceof Promise ? r.catch((e) => Promise.reject(unavailable(e))) : r;
+    return isThenable(r) ? r.catch((e) => Promise.reject(unavailable(e))) : r;
   }
   function dispatch(allowed, req) {
     if (!allowed) throw new MessengerError(429, "rate limit exceeded");
@@ -10832,7 +10845,7 @@ function createMessenger(deps) {
   }
   const handler = (req) => {
     const allowed = limiter.take(req.ip);
-    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
+    return isThenable(allowed) ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
   return { handler, hub, relay };
 }
@@ -11762,12 +11775,12 @@ function jsonText(status, text, headers) {
 function json2(status, body, headers) {
   return jsonText(status, JSON.stringify(body), headers);
 }
-var utf85 = new TextDecoder();
+var utf84 = new TextDecoder();
 var latin1Slice = Buffer.prototype.latin1Slice;
 var latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = (isAscii(req.body) ? latin1(req.body) : utf85.decode(req.body)).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf84.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {

@@ -6119,7 +6119,6 @@ var SECRET_BYTES = 32;
 var MSGID_BYTES = 16;
 var NONCE_BYTES = 12;
 var ENVELOPE = /^e2e1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22,}$/;
-var utf82 = (s) => new Uint8Array(Buffer.from(s, "utf8"));
 var b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("base64url");
 function unb64u(s) {
   return new Uint8Array(Buffer.from(s, "base64url"));
@@ -6141,21 +6140,21 @@ function checkSecret(secret) {
 function messageKey(secret, b) {
   checkSecret(secret);
   const info = b.kind === "greeting" ? "nexus-e2e v1 greeting" : `nexus-e2e v1 msg ${b.sender}`;
-  return hkdfSha256(secret, utf82(b.sessionId), utf82(info), 32);
+  return hkdfSha256(secret, utf8(b.sessionId), utf8(info), 32);
 }
 function associatedData(b, msgid) {
-  return utf82(`nexus-e2e v1\0${b.kind}\0${b.sessionId}\0${b.sender}\0${msgid}`);
+  return utf8(`nexus-e2e v1\0${b.kind}\0${b.sessionId}\0${b.sender}\0${msgid}`);
 }
 function seal(secret, b, m, fresh2) {
   if (fresh2.msgid.length !== MSGID_BYTES || fresh2.nonce.length !== NONCE_BYTES) throw new Error("e2e: msgid is 16 bytes, nonce 12");
   const msgid = b64u(fresh2.msgid);
-  const ct = aesGcmSeal(messageKey(secret, b), fresh2.nonce, utf82(JSON.stringify(m)), associatedData(b, msgid));
+  const ct = aesGcmSeal(messageKey(secret, b), fresh2.nonce, utf8(JSON.stringify(m)), associatedData(b, msgid));
   return `e2e1.${msgid}.${b64u(fresh2.nonce)}.${b64u(ct)}`;
 }
 function idempotentFresh(secret, b, idempotencyKey, m) {
   checkSecret(secret);
-  const info = utf82(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey}\0${JSON.stringify(m)}`);
-  const out = hkdfSha256(secret, utf82(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
+  const info = utf8(`nexus-e2e v1 idem\0${b.kind}\0${b.sender}\0${idempotencyKey}\0${JSON.stringify(m)}`);
+  const out = hkdfSha256(secret, utf8(b.sessionId), info, MSGID_BYTES + NONCE_BYTES);
   return { msgid: out.slice(0, MSGID_BYTES), nonce: out.slice(MSGID_BYTES) };
 }
 function envelopeId(text) {
@@ -6174,9 +6173,11 @@ function open2(secret, b, text) {
   } catch {
     return { ok: false, reason: "authentication_failed" };
   }
+  const decoded = fromUtf8(plain);
+  if (decoded === null) return { ok: false, reason: "malformed_plaintext" };
   let v;
   try {
-    v = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
+    v = JSON.parse(decoded);
   } catch {
     return { ok: false, reason: "malformed_plaintext" };
   }
@@ -6188,7 +6189,7 @@ function open2(secret, b, text) {
 function safetyCode(secret, sessionId, members) {
   checkSecret(secret);
   const ids = [...new Set(members)].sort();
-  const out = hkdfSha256(secret, utf82(sessionId), utf82(`nexus-e2e v1 safety\0${ids.join("\0")}`), 8);
+  const out = hkdfSha256(secret, utf8(sessionId), utf8(`nexus-e2e v1 safety\0${ids.join("\0")}`), 8);
   let n = 0n;
   for (const x of out) n = n << 8n | BigInt(x);
   const digits = (n % 10n ** 12n).toString().padStart(12, "0");

@@ -385,15 +385,24 @@ var init_errors2 = __esm({
   }
 });
 
+// src/maybe-promise.ts
+var isThenable;
+var init_maybe_promise = __esm({
+  "src/maybe-promise.ts"() {
+    "use strict";
+    isThenable = (v2) => typeof v2?.then === "function";
+  }
+});
+
 // src/store/nexus-store.ts
-var StorageUnavailable, isThenable;
+var StorageUnavailable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
+    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
-    isThenable = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -5518,6 +5527,7 @@ function guardConnections(server, limits, trust) {
 // src/http/node-adapter.ts
 init_limits();
 init_errors2();
+init_maybe_promise();
 var HARD_BODY_CAP = 8 * 1024 * 1024;
 function readBody(req, limit) {
   return new Promise((resolve, reject) => {
@@ -5609,7 +5619,7 @@ var JSON_TYPE2 = "application/json; charset=utf-8";
 function answer(handler, req, fallback) {
   try {
     const r = handler(req);
-    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+    return isThenable(r) ? r.catch((e) => errorToResponse(e, fallback)) : r;
   } catch (e) {
     return errorToResponse(e, fallback);
   }
@@ -5656,7 +5666,7 @@ function serve(handler, opts) {
     }
     const request = new NodeRequest(req, body, trust, res);
     let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer(handler, request, opts.onError);
-    if (r instanceof Promise) r = await r;
+    if (isThenable(r)) r = await r;
     if (r.stream) {
       await openStream(res, request, r, r.stream);
       return;
@@ -6962,6 +6972,7 @@ function encodeRelayed(req, id, createdAt) {
 }
 
 // src/opennexus/messenger/relay.ts
+init_maybe_promise();
 var LocalRelay = class {
   constructor(hub, store) {
     this.hub = hub;
@@ -6977,17 +6988,17 @@ var LocalRelay = class {
     if (this.hub.deliver(receiver, frame) > 0) {
       if (once) return this.counted("delivered");
       const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
-      return kept instanceof Promise ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
+      return isThenable(kept) ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
     }
     const r = this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
-    return r instanceof Promise ? r.then((x2) => this.queued(x2)) : this.queued(r);
+    return isThenable(r) ? r.then((x2) => this.queued(x2)) : this.queued(r);
   }
   queued(r) {
     return r === "full" || r === "share" ? r : this.counted("queued");
   }
   counted(outcome) {
     const c = this.store.countMessage();
-    return c instanceof Promise ? c.then(() => outcome) : outcome;
+    return isThenable(c) ? c.then(() => outcome) : outcome;
   }
   admit() {
   }
@@ -7012,6 +7023,7 @@ var LocalRelay = class {
 };
 
 // src/opennexus/messenger/app.ts
+init_maybe_promise();
 var JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
 var CORS = {
   "access-control-allow-origin": "*",
@@ -7062,7 +7074,7 @@ function createMessenger(deps) {
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
     const outcome = relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
-    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
+    return isThenable(outcome) ? outcome.then(posted) : posted(outcome);
   }
   function proveReader(req, agent) {
     if (!config.requireStreamAuth) return;
@@ -7138,7 +7150,7 @@ function createMessenger(deps) {
     } catch (e) {
       throw unavailable(e);
     }
-    return r instanceof Promise ? r.catch((e) => Promise.reject(unavailable(e))) : r;
+    return isThenable(r) ? r.catch((e) => Promise.reject(unavailable(e))) : r;
   }
   function dispatch(allowed, req) {
     if (!allowed) throw new MessengerError(429, "rate limit exceeded");
@@ -7151,7 +7163,7 @@ function createMessenger(deps) {
   }
   const handler = (req) => {
     const allowed = limiter.take(req.ip);
-    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
+    return isThenable(allowed) ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
   return { handler, hub, relay };
 }

@@ -684,6 +684,15 @@ var init_errors3 = __esm({
   }
 });
 
+// src/maybe-promise.ts
+var isThenable;
+var init_maybe_promise = __esm({
+  "src/maybe-promise.ts"() {
+    "use strict";
+    isThenable = (v2) => typeof v2?.then === "function";
+  }
+});
+
 // src/http/node-adapter.ts
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
@@ -736,7 +745,7 @@ function plainHeaders(h) {
 function answer(handler, req, fallback) {
   try {
     const r = handler(req);
-    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+    return isThenable(r) ? r.catch((e) => errorToResponse(e, fallback)) : r;
   } catch (e) {
     return errorToResponse(e, fallback);
   }
@@ -783,7 +792,7 @@ function serve(handler, opts) {
     }
     const request = new NodeRequest(req, body, trust, res);
     let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer(handler, request, opts.onError);
-    if (r instanceof Promise) r = await r;
+    if (isThenable(r)) r = await r;
     if (r.stream) {
       await openStream(res, request, r, r.stream);
       return;
@@ -860,6 +869,7 @@ var init_node_adapter = __esm({
     init_connection_guard();
     init_limits();
     init_errors3();
+    init_maybe_promise();
     HARD_BODY_CAP = 8 * 1024 * 1024;
     EMPTY = new Uint8Array(0);
     PEER = /* @__PURE__ */ Symbol("peer");
@@ -1265,14 +1275,14 @@ var init_journal_files = __esm({
 });
 
 // src/store/nexus-store.ts
-var StorageUnavailable, isThenable;
+var StorageUnavailable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
+    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
-    isThenable = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -5370,6 +5380,7 @@ var LocalRelay;
 var init_relay = __esm({
   "src/opennexus/messenger/relay.ts"() {
     "use strict";
+    init_maybe_promise();
     LocalRelay = class {
       constructor(hub, store) {
         this.hub = hub;
@@ -5385,17 +5396,17 @@ var init_relay = __esm({
         if (this.hub.deliver(receiver, frame) > 0) {
           if (once) return this.counted("delivered");
           const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
-          return kept instanceof Promise ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
+          return isThenable(kept) ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
         }
         const r = this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
-        return r instanceof Promise ? r.then((x2) => this.queued(x2)) : this.queued(r);
+        return isThenable(r) ? r.then((x2) => this.queued(x2)) : this.queued(r);
       }
       queued(r) {
         return r === "full" || r === "share" ? r : this.counted("queued");
       }
       counted(outcome) {
         const c = this.store.countMessage();
-        return c instanceof Promise ? c.then(() => outcome) : outcome;
+        return isThenable(c) ? c.then(() => outcome) : outcome;
       }
       admit() {
       }
@@ -5463,7 +5474,7 @@ function createMessenger(deps) {
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
     const outcome = relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
-    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
+    return isThenable(outcome) ? outcome.then(posted) : posted(outcome);
   }
   function proveReader(req, agent) {
     if (!config.requireStreamAuth) return;
@@ -5539,7 +5550,7 @@ function createMessenger(deps) {
     } catch (e) {
       throw unavailable(e);
     }
-    return r instanceof Promise ? r.catch((e) => Promise.reject(unavailable(e))) : r;
+    return isThenable(r) ? r.catch((e) => Promise.reject(unavailable(e))) : r;
   }
   function dispatch(allowed, req) {
     if (!allowed) throw new MessengerError(429, "rate limit exceeded");
@@ -5552,7 +5563,7 @@ function createMessenger(deps) {
   }
   const handler = (req) => {
     const allowed = limiter.take(req.ip);
-    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
+    return isThenable(allowed) ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
   return { handler, hub, relay };
 }
@@ -5569,6 +5580,7 @@ var init_app = __esm({
     init_stream_auth();
     init_message();
     init_relay();
+    init_maybe_promise();
     JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
     CORS = {
       "access-control-allow-origin": "*",
@@ -7684,6 +7696,7 @@ var ENVELOPE;
 var init_e2e = __esm({
   "src/nexus/e2e.ts"() {
     "use strict";
+    init_bytes();
     init_crypto();
     ENVELOPE = /^e2e1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22,}$/;
   }

@@ -2483,6 +2483,35 @@ var init_budgets = __esm({
   }
 });
 
+// src/opennexus/core/errors.ts
+var init_errors4 = __esm({
+  "src/opennexus/core/errors.ts"() {
+    "use strict";
+  }
+});
+
+// src/opennexus/core/bytes.ts
+function utf8(s) {
+  return te.encode(s);
+}
+function fromUtf8(b) {
+  try {
+    return strictUtf8.decode(b);
+  } catch {
+    return null;
+  }
+}
+var te, strictUtf8, U64_MAX;
+var init_bytes = __esm({
+  "src/opennexus/core/bytes.ts"() {
+    "use strict";
+    init_errors4();
+    te = new TextEncoder();
+    strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+    U64_MAX = (1n << 64n) - 1n;
+  }
+});
+
 // src/nexus/e2e.ts
 function unb64u(s) {
   return new Uint8Array(Buffer.from(s, "base64url"));
@@ -2537,9 +2566,11 @@ function open3(secret, b, text) {
   } catch {
     return { ok: false, reason: "authentication_failed" };
   }
+  const decoded = fromUtf8(plain);
+  if (decoded === null) return { ok: false, reason: "malformed_plaintext" };
   let v2;
   try {
-    v2 = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
+    v2 = JSON.parse(decoded);
   } catch {
     return { ok: false, reason: "malformed_plaintext" };
   }
@@ -2557,16 +2588,16 @@ function safetyCode(secret, sessionId, members) {
   const digits = (n % 10n ** 12n).toString().padStart(12, "0");
   return `${digits.slice(0, 4)} ${digits.slice(4, 8)} ${digits.slice(8)}`;
 }
-var SECRET_BYTES, MSGID_BYTES, NONCE_BYTES, ENVELOPE, utf8, b64u;
+var SECRET_BYTES, MSGID_BYTES, NONCE_BYTES, ENVELOPE, b64u;
 var init_e2e = __esm({
   "src/nexus/e2e.ts"() {
     "use strict";
+    init_bytes();
     init_crypto();
     SECRET_BYTES = 32;
     MSGID_BYTES = 16;
     NONCE_BYTES = 12;
     ENVELOPE = /^e2e1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22,}$/;
-    utf8 = (s) => new Uint8Array(Buffer.from(s, "utf8"));
     b64u = (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("base64url");
   }
 });
@@ -3726,6 +3757,15 @@ var init_connection_guard = __esm({
   }
 });
 
+// src/maybe-promise.ts
+var isThenable;
+var init_maybe_promise = __esm({
+  "src/maybe-promise.ts"() {
+    "use strict";
+    isThenable = (v2) => typeof v2?.then === "function";
+  }
+});
+
 // src/http/node-adapter.ts
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
@@ -3778,7 +3818,7 @@ function plainHeaders(h) {
 function answer2(handler, req, fallback) {
   try {
     const r = handler(req);
-    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+    return isThenable(r) ? r.catch((e) => errorToResponse(e, fallback)) : r;
   } catch (e) {
     return errorToResponse(e, fallback);
   }
@@ -3825,7 +3865,7 @@ function serve(handler, opts) {
     }
     const request3 = new NodeRequest(req, body, trust, res);
     let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer2(handler, request3, opts.onError);
-    if (r instanceof Promise) r = await r;
+    if (isThenable(r)) r = await r;
     if (r.stream) {
       await openStream(res, request3, r, r.stream);
       return;
@@ -3902,6 +3942,7 @@ var init_node_adapter = __esm({
     init_connection_guard();
     init_limits();
     init_errors3();
+    init_maybe_promise();
     HARD_BODY_CAP = 8 * 1024 * 1024;
     EMPTY = new Uint8Array(0);
     PEER = /* @__PURE__ */ Symbol("peer");
@@ -4227,14 +4268,14 @@ var init_journal_files = __esm({
 });
 
 // src/store/nexus-store.ts
-var StorageUnavailable, isThenable;
+var StorageUnavailable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
+    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
-    isThenable = (v2) => typeof v2?.then === "function";
   }
 });
 
@@ -6152,7 +6193,7 @@ function ae(l3, e) {
   let t = Q.get(l3)?.at(-1);
   return t && t.maskedSrc === e ? t.lastPossibleDelCloserIndex : Oe(e).lastPossibleDelCloserIndex;
 }
-function te(l3, e = 0) {
+function te2(l3, e = 0) {
   let t = e, n = "";
   for (let r of l3) if (r === "	") {
     let s = 4 - t % 4;
@@ -6388,7 +6429,7 @@ var init_marked_esm = __esm({
             else break;
             n = n.slice(c);
             let u = a.join(`
-`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
+`), d = u.replace(this.rules.other.blockquoteMarkerWhitespace, (k, m10, b) => b.startsWith(" ") ? m10 + " " + b.slice(1) : m10 + te2(b, m10.length)).replace(this.rules.other.blockquoteSetextReplace, `
     $1`).replace(this.rules.other.blockquoteSetextReplace2, "");
             r = r ? `${r}
 ${u}` : u, s = s ? `${s}
@@ -6442,14 +6483,14 @@ ${R}`;
             let k = r();
             e = e.substring(t[0].length);
             let m10 = t[2].split(`
-`, 1)[0], b = t[1].length, f = this.options.pedantic ? te(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te(H, b)), R = e.split(`
+`, 1)[0], b = t[1].length, f = this.options.pedantic ? te2(m10, b) : m10.replace(this.rules.other.leadingSpaceTab, (H) => te2(H, b)), R = e.split(`
 `, 1)[0], E = !f.trim(), T = 0;
             if (this.options.pedantic ? (T = 2, p = f.trimStart()) : E ? T = b + 1 : (T = f.search(this.rules.other.nonSpaceChar), T = T > 4 ? 1 : T, p = f.slice(T), T += b), E && this.rules.other.blankLine.test(R) && (e = e.substring(R.length + 1), h = true), !h) {
               let H = this.rules.other.nextBulletRegex(T), K = this.rules.other.hrRegex(T), re2 = this.rules.other.fencesBeginRegex(T), B = this.options.pedantic ? this.rules.other.pedanticHeadingBeginRegex(T) : this.rules.other.headingBeginRegex(T), X3 = this.rules.other.htmlBeginRegex(T), se = this.rules.other.blockquoteBeginRegex(T), le = false;
               for (; e; ) {
                 let we = e.split(`
 `, 1)[0], Z;
-                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te($)), re2.test(R) || B.test(R) || X3.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
+                if (R = we, this.options.pedantic ? (R = R.replace(this.rules.other.listReplaceNesting, "  "), Z = R) : Z = R.replace(this.rules.other.leadingSpaceTab, ($) => te2($)), re2.test(R) || B.test(R) || X3.test(R) || se.test(R) || H.test(R) || K.test(R)) break;
                 if (Z.search(this.rules.other.nonSpaceChar) >= T || !R.trim()) p += `
 ` + Z.slice(T), le = false;
                 else {
@@ -8484,7 +8525,7 @@ var init_driver = __esm({
 
 // src/redis/errors.ts
 var RedisUnavailable;
-var init_errors4 = __esm({
+var init_errors5 = __esm({
   "src/redis/errors.ts"() {
     "use strict";
     init_nexus_store();
@@ -8519,8 +8560,8 @@ var init_connection = __esm({
     "use strict";
     init_crypto();
     init_driver();
-    init_errors4();
-    init_errors4();
+    init_errors5();
+    init_errors5();
     DEFAULT_PREFIX = "nexus:";
     START_TIMEOUT_MS = 3e3;
     reconnectStrategy = (retries) => Math.min(50 * 2 ** Math.min(retries, 6), 2e3);

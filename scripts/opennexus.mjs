@@ -6988,6 +6988,15 @@ var init_errors4 = __esm({
   }
 });
 
+// src/maybe-promise.ts
+var isThenable;
+var init_maybe_promise = __esm({
+  "src/maybe-promise.ts"() {
+    "use strict";
+    isThenable = (v) => typeof v?.then === "function";
+  }
+});
+
 // src/http/node-adapter.ts
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
@@ -7040,7 +7049,7 @@ function plainHeaders(h) {
 function answer(handler, req, fallback) {
   try {
     const r = handler(req);
-    return r instanceof Promise ? r.catch((e) => errorToResponse(e, fallback)) : r;
+    return isThenable(r) ? r.catch((e) => errorToResponse(e, fallback)) : r;
   } catch (e) {
     return errorToResponse(e, fallback);
   }
@@ -7087,7 +7096,7 @@ function serve(handler, opts) {
     }
     const request3 = new NodeRequest(req, body, trust, res);
     let r = malformedUrl(req.url ?? "/") ? BAD_URL : answer(handler, request3, opts.onError);
-    if (r instanceof Promise) r = await r;
+    if (isThenable(r)) r = await r;
     if (r.stream) {
       await openStream(res, request3, r, r.stream);
       return;
@@ -7164,6 +7173,7 @@ var init_node_adapter = __esm({
     init_connection_guard();
     init_limits();
     init_errors4();
+    init_maybe_promise();
     HARD_BODY_CAP = 8 * 1024 * 1024;
     EMPTY = new Uint8Array(0);
     PEER = /* @__PURE__ */ Symbol("peer");
@@ -7354,6 +7364,7 @@ var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
+    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
   }
@@ -8469,6 +8480,7 @@ var LocalRelay;
 var init_relay = __esm({
   "src/opennexus/messenger/relay.ts"() {
     "use strict";
+    init_maybe_promise();
     LocalRelay = class {
       constructor(hub, store) {
         this.hub = hub;
@@ -8484,17 +8496,17 @@ var init_relay = __esm({
         if (this.hub.deliver(receiver, frame) > 0) {
           if (once) return this.counted("delivered");
           const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
-          return kept instanceof Promise ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
+          return isThenable(kept) ? kept.then(() => this.counted("delivered")) : this.counted("delivered");
         }
         const r = this.store.enqueue(receiver, frame, now, { once, control, ...sender === void 0 ? {} : { sender } });
-        return r instanceof Promise ? r.then((x) => this.queued(x)) : this.queued(r);
+        return isThenable(r) ? r.then((x) => this.queued(x)) : this.queued(r);
       }
       queued(r) {
         return r === "full" || r === "share" ? r : this.counted("queued");
       }
       counted(outcome) {
         const c = this.store.countMessage();
-        return c instanceof Promise ? c.then(() => outcome) : outcome;
+        return isThenable(c) ? c.then(() => outcome) : outcome;
       }
       admit() {
       }
@@ -8562,7 +8574,7 @@ function createMessenger(deps) {
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
     const outcome = relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
-    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
+    return isThenable(outcome) ? outcome.then(posted) : posted(outcome);
   }
   function proveReader(req, agent) {
     if (!config.requireStreamAuth) return;
@@ -8638,7 +8650,7 @@ function createMessenger(deps) {
     } catch (e) {
       throw unavailable(e);
     }
-    return r instanceof Promise ? r.catch((e) => Promise.reject(unavailable(e))) : r;
+    return isThenable(r) ? r.catch((e) => Promise.reject(unavailable(e))) : r;
   }
   function dispatch(allowed, req) {
     if (!allowed) throw new MessengerError(429, "rate limit exceeded");
@@ -8651,7 +8663,7 @@ function createMessenger(deps) {
   }
   const handler = (req) => {
     const allowed = limiter.take(req.ip);
-    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
+    return isThenable(allowed) ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
   return { handler, hub, relay };
 }
@@ -8668,6 +8680,7 @@ var init_app = __esm({
     init_stream_auth();
     init_message();
     init_relay();
+    init_maybe_promise();
     JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
     CORS = {
       "access-control-allow-origin": "*",

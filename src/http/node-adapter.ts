@@ -11,6 +11,7 @@ import { guardConnections, timeoutOptions, type ConnectionStats } from './connec
 import { DEFAULT_LIMITS, OpenCounts, type ConnectionLimits, type Slots } from './limits.ts';
 import { BAD_URL, errorToResponse } from './errors.ts';
 import type { Handler, HttpRequest, HttpResponse, StreamBody, StreamFlow } from './types.ts';
+import { isThenable } from '../maybe-promise.ts';
 
 export interface ServeOptions {
   host?: string;
@@ -165,7 +166,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 function answer(handler: Handler, req: HttpRequest, fallback?: (err: unknown) => HttpResponse | undefined): HttpResponse | Promise<HttpResponse> {
   try {
     const r = handler(req);
-    return r instanceof Promise ? r.catch((e: unknown) => errorToResponse(e, fallback)) : r;
+    return isThenable(r) ? r.catch((e: unknown) => errorToResponse(e, fallback)) : r;
   } catch (e) {
     return errorToResponse(e, fallback);
   }
@@ -225,7 +226,7 @@ export function serve(handler: Handler, opts: ServeOptions): Promise<RunningServ
     }
     const request = new NodeRequest(req, body, trust, res);
     let r = malformedUrl(req.url ?? '/') ? BAD_URL : answer(handler, request, opts.onError);
-    if (r instanceof Promise) r = await r;
+    if (isThenable(r)) r = await r;
     if (r.stream) {
       await openStream(res, request, r, r.stream);
       return;

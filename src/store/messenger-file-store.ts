@@ -20,6 +20,7 @@
 import { Journal, nodeFs, type JournalFs } from './journal.ts';
 import { MemoryMessengerStore, type DrainedFrame, type EnqueueResult } from './messenger-store.ts';
 import type { KeptFrame, OfflineQueueLimits } from './offline-queue.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
 
 export interface MessengerFileStoreOptions {
   fs?: JournalFs;
@@ -67,7 +68,7 @@ export class FileMessengerStore extends MemoryMessengerStore {
   }
 
   /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
-  override enqueue(agentId: string, frame: string, nowMs: number, opts: EnqueueOpts = {}): EnqueueResult | Promise<EnqueueResult> {
+  override enqueue(agentId: string, frame: string, nowMs: number, opts: EnqueueOpts = {}): MaybePromise<EnqueueResult> {
     const result = this.queue.add(agentId, frame, nowMs, opts);
     if (result !== 'stored') return result;
     return this.write(`{"a":${JSON.stringify(agentId)},"t":${nowMs},"o":${JSON.stringify(opts)},"f":${JSON.stringify(frame)}}\n`).then(

@@ -5,6 +5,7 @@
  * MemoryMessengerStore is the embedded default.
  */
 import { OfflineQueue, type AddOptions, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
 
 export type { AddOptions, DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.ts';
 
@@ -13,7 +14,7 @@ export interface MessengerStore {
   /** Agents with a heartbeat within windowMs (opennexus spec §6.4: 60 s). */
   activeAgents(nowMs: number, windowMs: number): Promise<number>;
   /** Synchronous where the store is this process's memory (no await on a message's path). */
-  countMessage(): void | Promise<void>;
+  countMessage(): MaybePromise<void>;
   messagesTotal(): Promise<number>;
   /**
    * Keeps a relayed message frame for an agent: one no draining stream took (it waits), or,
@@ -21,7 +22,7 @@ export interface MessengerStore {
    * `once`: never replayed after its first delivery. `sender`: the posting client's address,
    * charged with the frame while it waits (its share of the queue; 'share' when that is full).
    */
-  enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): EnqueueResult | Promise<EnqueueResult>;
+  enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): MaybePromise<EnqueueResult>;
   /** Waiting control frames (HELLO_ACKs, resets) shown to a watch stream, not taken. */
   peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
   /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
@@ -93,7 +94,7 @@ export class MemoryMessengerStore implements MessengerStore {
     return this.queue.peekControl(agentId, nowMs);
   }
 
-  enqueue(agentId: string, frame: string, nowMs: number, opts: AddOptions = {}): EnqueueResult | Promise<EnqueueResult> {
+  enqueue(agentId: string, frame: string, nowMs: number, opts: AddOptions = {}): MaybePromise<EnqueueResult> {
     return this.queue.add(agentId, frame, nowMs, opts);
   }
 

@@ -8,6 +8,9 @@
  */
 import { CodedError } from '../errors.ts';
 import type { StoredMessage } from './message-log.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
+
+export { isThenable, type MaybePromise } from '../maybe-promise.ts';
 
 export type { MessageBudget, StoredMessage } from './message-log.ts';
 
@@ -74,15 +77,6 @@ export interface StoreCounts {
  */
 export class StorageUnavailable extends CodedError {}
 
-/**
- * A value now, or a promise of it: the embedded store answers sends and polls at once (no
- * promise, no tick of the event loop), a shared or durable one later. Callers await it, or
- * look (isThenable) and go on at once.
- */
-export type MaybePromise<T> = T | Promise<T>;
-
-/** Whether `v` is a promise (of a MaybePromise). */
-export const isThenable = <T>(v: MaybePromise<T>): v is Promise<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
 
 export interface NexusStore {
   getSession(id: string): Promise<SessionRecord | null>;

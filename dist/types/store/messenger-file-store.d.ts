@@ -20,6 +20,7 @@
 import { type JournalFs } from './journal.js';
 import { MemoryMessengerStore, type DrainedFrame, type EnqueueResult } from './messenger-store.js';
 import type { OfflineQueueLimits } from './offline-queue.js';
+import type { MaybePromise } from '../maybe-promise.js';
 export interface MessengerFileStoreOptions {
     fs?: JournalFs;
     /** Journal bytes after which a snapshot replaces the journals (at least the snapshot's size). */
@@ -41,7 +42,7 @@ export declare class FileMessengerStore extends MemoryMessengerStore {
     load(): Promise<number>;
     private replay;
     /** A frame kept is answered once its line is on disk (one promise: the journal batch's). */
-    enqueue(agentId: string, frame: string, nowMs: number, opts?: EnqueueOpts): EnqueueResult | Promise<EnqueueResult>;
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: EnqueueOpts): MaybePromise<EnqueueResult>;
     drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     private write;
     private journalLimit;

@@ -5,13 +5,14 @@
  * MemoryMessengerStore is the embedded default.
  */
 import { OfflineQueue, type AddOptions, type DrainedFrame, type EnqueueResult, type OfflineQueueLimits, type QueueUsage } from './offline-queue.js';
+import type { MaybePromise } from '../maybe-promise.js';
 export type { AddOptions, DrainedFrame, EnqueueResult, OfflineQueueLimits, QueueUsage } from './offline-queue.js';
 export interface MessengerStore {
     heartbeat(agentId: string, nowMs: number): Promise<void>;
     /** Agents with a heartbeat within windowMs (opennexus spec §6.4: 60 s). */
     activeAgents(nowMs: number, windowMs: number): Promise<number>;
     /** Synchronous where the store is this process's memory (no await on a message's path). */
-    countMessage(): void | Promise<void>;
+    countMessage(): MaybePromise<void>;
     messagesTotal(): Promise<number>;
     /**
      * Keeps a relayed message frame for an agent: one no draining stream took (it waits), or,
@@ -19,7 +20,7 @@ export interface MessengerStore {
      * `once`: never replayed after its first delivery. `sender`: the posting client's address,
      * charged with the frame while it waits (its share of the queue; 'share' when that is full).
      */
-    enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): EnqueueResult | Promise<EnqueueResult>;
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): MaybePromise<EnqueueResult>;
     /** Waiting control frames (HELLO_ACKs, resets) shown to a watch stream, not taken. */
     peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     /** The agent's kept frames for a new draining stream, oldest first; waiting ones count as delivered from now. */
@@ -54,7 +55,7 @@ export declare class MemoryMessengerStore implements MessengerStore {
     countMessage(): void;
     messagesTotal(): Promise<number>;
     peekControl(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
-    enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): EnqueueResult | Promise<EnqueueResult>;
+    enqueue(agentId: string, frame: string, nowMs: number, opts?: AddOptions): MaybePromise<EnqueueResult>;
     drain(agentId: string, nowMs: number): Promise<DrainedFrame[]>;
     /** Bytes of waiting frames charged to a client address (sender-shares.ts). */
     senderBytes(sender: string): Promise<number>;

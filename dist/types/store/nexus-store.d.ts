@@ -8,6 +8,8 @@
  */
 import { CodedError } from '../errors.js';
 import type { StoredMessage } from './message-log.js';
+import type { MaybePromise } from '../maybe-promise.js';
+export { isThenable, type MaybePromise } from '../maybe-promise.js';
 export type { MessageBudget, StoredMessage } from './message-log.js';
 export interface AgentRecord {
     agentId: string;
@@ -67,14 +69,6 @@ export interface StoreCounts {
  */
 export declare class StorageUnavailable extends CodedError {
 }
-/**
- * A value now, or a promise of it: the embedded store answers sends and polls at once (no
- * promise, no tick of the event loop), a shared or durable one later. Callers await it, or
- * look (isThenable) and go on at once.
- */
-export type MaybePromise<T> = T | Promise<T>;
-/** Whether `v` is a promise (of a MaybePromise). */
-export declare const isThenable: <T>(v: MaybePromise<T>) => v is Promise<T>;
 export interface NexusStore {
     getSession(id: string): Promise<SessionRecord | null>;
     /**

@@ -22,6 +22,7 @@ import { Hub, Subscriber } from './hub.ts';
 import { checkStreamProof } from '../core/stream-auth.ts';
 import { checkSendRequest, decodeSendRequest, encodeRelayed } from './message.ts';
 import { LocalRelay, type Relay, type RelayOutcome } from './relay.ts';
+import { isThenable, type MaybePromise } from '../../maybe-promise.ts';
 
 export interface MessengerDeps {
   config: MessengerConfig;
@@ -96,7 +97,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     return { status: 200, headers: { ...JSON_TYPE }, body: OK }; // counted by the relay (messages_total)
   }
 
-  function postMessage(req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+  function postMessage(req: HttpRequest): MaybePromise<HttpResponse> {
     const agent = requireAgent(req);
     const msg = decodeSendRequest(req.body);
     checkSendRequest(msg, agent);
@@ -105,7 +106,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     const receiver = msg.receiver_id as string;
     const control = msg.type === 'hello_ack' || msg.type === 'reset';
     const outcome = relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control, sender: req.ip });
-    return outcome instanceof Promise ? outcome.then(posted) : posted(outcome);
+    return isThenable(outcome) ? outcome.then(posted) : posted(outcome);
   }
 
   /**
@@ -184,7 +185,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     return json(200, { local_agent_count: hub.agentCount, ...(counted === undefined ? {} : { redis_agents: counted }), server_id: serverId });
   }
 
-  const routes: Record<string, (req: HttpRequest) => HttpResponse | Promise<HttpResponse>> = {
+  const routes: Record<string, (req: HttpRequest) => MaybePromise<HttpResponse>> = {
     'GET /health': async () => ((await store.ping()) ? json(200, { status: 'ok' }) : json(503, { status: 'degraded' })),
     'GET /info': info,
     'GET /v1/stats/public': publicStats,
@@ -195,17 +196,17 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   };
 
   /** A route's result; a store that cannot be reached answers 503 (unavailable). */
-  function run(route: (req: HttpRequest) => HttpResponse | Promise<HttpResponse>, req: HttpRequest): HttpResponse | Promise<HttpResponse> {
-    let r: HttpResponse | Promise<HttpResponse>;
+  function run(route: (req: HttpRequest) => MaybePromise<HttpResponse>, req: HttpRequest): MaybePromise<HttpResponse> {
+    let r: MaybePromise<HttpResponse>;
     try {
       r = route(req);
     } catch (e) {
       throw unavailable(e);
     }
-    return r instanceof Promise ? r.catch((e: unknown) => Promise.reject(unavailable(e))) : r;
+    return isThenable(r) ? r.catch((e: unknown) => Promise.reject(unavailable(e))) : r;
   }
 
-  function dispatch(allowed: boolean, req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+  function dispatch(allowed: boolean, req: HttpRequest): MaybePromise<HttpResponse> {
     if (!allowed) throw new MessengerError(429, 'rate limit exceeded');
     const route = routes[`${req.method} ${req.path}`];
     if (route) return run(route, req);
@@ -219,7 +220,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
   // No await when the limiter and the route answer at once (the in-process default).
   const handler: Handler = (req) => {
     const allowed = limiter.take(req.ip);
-    return allowed instanceof Promise ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
+    return isThenable(allowed) ? allowed.then((ok) => dispatch(ok, req)) : dispatch(allowed, req);
   };
 
   return { handler, hub, relay };

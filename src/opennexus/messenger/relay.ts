@@ -6,6 +6,7 @@
  */
 import type { EnqueueResult, MessengerStore } from '../../store/messenger-store.ts';
 import type { Hub, Subscriber } from './hub.ts';
+import { isThenable, type MaybePromise } from '../../maybe-promise.ts';
 
 /**
  * 'queued' on a shared backend: kept and published; the stream that takes it marks it delivered.
@@ -28,7 +29,7 @@ export interface RelayOptions {
 
 export interface Relay {
   /** Relays a frame and, unless refused ('full', 'share'), counts it (messages_total): a shared store does both in one step. */
-  relay(receiver: string, frame: string, now: number, opts: RelayOptions): RelayOutcome | Promise<RelayOutcome>;
+  relay(receiver: string, frame: string, now: number, opts: RelayOptions): MaybePromise<RelayOutcome>;
   /**
    * Throws (the store's unavailable error, a 503) when a new stream cannot be served now, so
    * it is refused at once instead of being left open and silent.
@@ -58,23 +59,23 @@ export class LocalRelay implements Relay {
    * One step when the store answers synchronously (memory): no promise on the message's path;
    * a store that writes (DATA_DIR, journal.ts) makes it one await.
    */
-  relay(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): RelayOutcome | Promise<RelayOutcome> {
+  relay(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): MaybePromise<RelayOutcome> {
     if (this.hub.deliver(receiver, frame) > 0) {
       if (once) return this.counted('delivered');
       const kept = this.store.enqueue(receiver, frame, now, { delivered: true, control });
-      return kept instanceof Promise ? kept.then(() => this.counted('delivered')) : this.counted('delivered');
+      return isThenable(kept) ? kept.then(() => this.counted('delivered')) : this.counted('delivered');
     }
     const r = this.store.enqueue(receiver, frame, now, { once, control, ...(sender === undefined ? {} : { sender }) });
-    return r instanceof Promise ? r.then((x) => this.queued(x)) : this.queued(r);
+    return isThenable(r) ? r.then((x) => this.queued(x)) : this.queued(r);
   }
 
-  private queued(r: EnqueueResult): RelayOutcome | Promise<RelayOutcome> {
+  private queued(r: EnqueueResult): MaybePromise<RelayOutcome> {
     return r === 'full' || r === 'share' ? r : this.counted('queued');
   }
 
-  private counted(outcome: RelayOutcome): RelayOutcome | Promise<RelayOutcome> {
+  private counted(outcome: RelayOutcome): MaybePromise<RelayOutcome> {
     const c = this.store.countMessage();
-    return c instanceof Promise ? c.then(() => outcome) : outcome;
+    return isThenable(c) ? c.then(() => outcome) : outcome;
   }
 
   admit(): void {}

@@ -6,6 +6,7 @@
  */
 import type { MessengerStore } from '../../store/messenger-store.js';
 import type { Hub, Subscriber } from './hub.js';
+import { type MaybePromise } from '../../maybe-promise.js';
 /**
  * 'queued' on a shared backend: kept and published; the stream that takes it marks it delivered.
  * 'full': the offline queue is; 'share': the sender's address holds its share of it.
@@ -25,7 +26,7 @@ export interface RelayOptions {
 }
 export interface Relay {
     /** Relays a frame and, unless refused ('full', 'share'), counts it (messages_total): a shared store does both in one step. */
-    relay(receiver: string, frame: string, now: number, opts: RelayOptions): RelayOutcome | Promise<RelayOutcome>;
+    relay(receiver: string, frame: string, now: number, opts: RelayOptions): MaybePromise<RelayOutcome>;
     /**
      * Throws (the store's unavailable error, a 503) when a new stream cannot be served now, so
      * it is refused at once instead of being left open and silent.
@@ -52,7 +53,7 @@ export declare class LocalRelay implements Relay {
      * One step when the store answers synchronously (memory): no promise on the message's path;
      * a store that writes (DATA_DIR, journal.ts) makes it one await.
      */
-    relay(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): RelayOutcome | Promise<RelayOutcome>;
+    relay(receiver: string, frame: string, now: number, { once, control, sender }: RelayOptions): MaybePromise<RelayOutcome>;
     private queued;
     private counted;
     admit(): void;
