@@ -88,9 +88,25 @@ export const nobleWhenFirstUsed = {
   },
 };
 
-/** What every bundle here shares: one ESM file for Node 20 with its imports inlined. */
-function bundle(entry, outfile, options) {
-  return build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', ...options });
+/** What every bundle here shares: one ESM file for Node 20 with its imports inlined, in ASCII. */
+async function bundle(entry, outfile, options) {
+  const r = await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', ...options, write: false });
+  for (const f of r.outputFiles) {
+    await mkdir(dirname(f.path), { recursive: true });
+    await writeFile(f.path, asciiOnly(f.text));
+  }
+  return r;
+}
+
+/**
+ * esbuild escapes non-ASCII characters in strings, templates and regular expressions (its
+ * default charset) but copies comments as they are, and one "—" or "§" in a comment makes V8
+ * hold the whole 370 KB source as a two-byte string: twice the memory, a slower decode and scan
+ * at every CLI start. Outside strings only comments can hold such characters, so each is
+ * written as its \uXXXX escape, which in a comment is just text.
+ */
+export function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** templates/ are embedded as strings (templates are data, spec DESIGN principle 8). */

@@ -1572,10 +1572,10 @@ var init_curve = __esm({
       }
       /**
        * Creates a signed fixed-window wNAF precomputation table: for every window w, the
-       * multiples `[1..2^(W−1)]⋅2^(w⋅W)⋅P`, flattened. All doublings are baked into the table,
+       * multiples `[1..2^(W\u22121)]\u22c52^(w\u22c5W)\u22c5P`, flattened. All doublings are baked into the table,
        * so cached multiplication is additions-only. `windows = ceil(bits/W) + 1`: the extra
        * window absorbs the final carry of signed-digit recoding.
-       * For a 256-bit curve and W=6, the table is 44⋅32 = 1408 points.
+       * For a 256-bit curve and W=6, the table is 44\u22c532 = 1408 points.
        * @param point - Point instance
        * @param W - window size
        * @param bits - scalar bitlength the table must cover
@@ -1597,8 +1597,8 @@ var init_curve = __esm({
       }
       /**
        * Implements ec multiplication using precomputed signed fixed-window wNAF tables.
-       * Constant-time: fixed window count with one table addition per window — zero digits feed
-       * the fake accumulator — and no doublings; the lookup scans the whole window slice.
+       * Constant-time: fixed window count with one table addition per window \u2014 zero digits feed
+       * the fake accumulator \u2014 and no doublings; the lookup scans the whole window slice.
        * Scalar bounds are validated by the public entry points ({@link ScalarMultiplier.mulCT},
        * {@link ScalarMultiplier.mulCTBlinded}, {@link ScalarMultiplier.mulUnsafe});
        * signedWindowDigits throws if `n` exceeds the table.
@@ -1685,7 +1685,7 @@ var init_curve = __esm({
        * A cached wNAF table only pays off when reused; a flat 2^FW_WINDOW table (`size-1` adds) is
        * far cheaper to build for a single use. The point-operation sequence is independent of `n`:
        * build the table, then per window exactly FW_WINDOW doublings, a data-oblivious scan over
-       * every table entry, and one addition (adds the identity when the window digit is 0 — never
+       * every table entry, and one addition (adds the identity when the window digit is 0 \u2014 never
        * skipped).
        *
        * `n` must be `< 2^bits`. Assumes complete addition (adding the identity costs the same as any
@@ -1693,7 +1693,7 @@ var init_curve = __esm({
        * projective form (no normalizeZ): normalizing this small a table costs more than the
        * mixed-add savings it would buy for a single multiply.
        * @returns real point `p`; `f` duplicates it only to match {@link wnafCachedCT}'s return shape
-       * (this path needs no fake accumulator — its op-count is already scalar-independent).
+       * (this path needs no fake accumulator \u2014 its op-count is already scalar-independent).
        */
       fixedWindowCT(point, n, bits) {
         const W2 = FW_WINDOW;
@@ -2693,7 +2693,7 @@ var init_polyval = __esm({
         s3: s2 << 31 | s3 >>> 1,
         s2: s1 << 31 | s2 >>> 1,
         s1: s0 << 31 | s1 >>> 1,
-        // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
+        // NIST SP 800-38D \u00a76.3 applies `V >> 1` and XORs R on carry. In this
         // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
         s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
         // reduce % poly
@@ -4178,7 +4178,7 @@ var init_rate_limit = __esm({
       opts;
       buckets = /* @__PURE__ */ new Map();
       lastSweep;
-      /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
+      /** `rate <= 0` disables limiting (opennexus spec \u00a75: RATE_LIMIT <= 0). */
       take(key) {
         const { rate, burst, now } = this.opts;
         if (rate <= 0) return true;
@@ -4873,7 +4873,7 @@ ${agentId}`, o.sender, this.limits.maxBytesPerSender]);
         const [bytes, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
         return { bytes: Number(bytes ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
       }
-      /** /health: a PING answered in time (opennexus spec §6: 503 when the Redis PING fails). */
+      /** /health: a PING answered in time (opennexus spec \u00a76: 503 when the Redis PING fails). */
       async ping() {
         if (!this.redis.ready) return false;
         return this.redis.call((c) => c.ping()).then(
@@ -8586,7 +8586,7 @@ var NexusClient = class _NexusClient {
     return this.session("POST", `/${encodeURIComponent(sessionId)}/messages`, { headers, body: json3 === void 0 ? { text } : text ? { text, json: json3 } : { json: json3 } });
   }
   // Our clients present the key on every member request: the server then requires it from
-  // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec §2.3).
+  // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec \u00a72.3).
   async poll(sessionId, agentId, opts = {}) {
     const q2 = new URLSearchParams();
     if (opts.after !== void 0) q2.set("after", opts.after);
@@ -8602,7 +8602,7 @@ var NexusClient = class _NexusClient {
     });
   }
   /**
-   * The session's messages as events (nexus spec §2.6): resolves once the stream is open.
+   * The session's messages as events (nexus spec \u00a72.6): resolves once the stream is open.
    * `lastEventId` (the last cursor received) resumes after it on a reconnect.
    */
   stream(sessionId, agentId, opts = {}) {
@@ -9138,7 +9138,7 @@ function checkGreeting(secret, envelope) {
 // src/nexus/pairing-link.ts
 var LINK = /^(https?:\/\/[^\s?#]+?)\/(?:p\/([^/?#\s]+)|v1\/pair\/([^/?#\s]+)(?:\/(?:skill|claim|status))?)\/?(?:[?#]\S*)?$/i;
 function unwrapPasted(text) {
-  return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
+  return text.trim().replace(/^[<(\['"\u2039\u00ab\u201c]+/, "").replace(/[>)\]'"\u203a\u00bb\u201d.,;:!?]+$/, "");
 }
 function withHash(text) {
   const t = unwrapPasted(text);
@@ -9296,7 +9296,7 @@ var NexusState = class {
     const first = (await readTextOrNull(join4(d, "agent"), this.files).catch(() => null))?.trim() || void 0;
     return first === void 0 || first === agent ? d : this.agentDir(sid, agent);
   }
-  /** The msgids `agent` has opened in session `sid`, with their cursors (e2e spec §6 replays). */
+  /** The msgids `agent` has opened in session `sid`, with their cursors (e2e spec \u00a76 replays). */
   async loadSeen(sid, agent) {
     return await readTextOrNull(join4(await this.ownDir(sid, agent), "e2e-seen"), this.files).catch(() => null) ?? "";
   }
@@ -9442,7 +9442,7 @@ var NexusAgent = class {
   clientFor;
   clientAt;
   /**
-   * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md §2): a fresh secret,
+   * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md \u00a72): a fresh secret,
    * kept in the session's state (0600) and never sent; the greeting goes out sealed.
    */
   async create(body) {
@@ -9465,7 +9465,7 @@ var NexusAgent = class {
   }
   /**
    * A pairing link for the session; for an end-to-end session its `url` carries the secret in
-   * the fragment (e2e spec §2), which no HTTP request sends.
+   * the fragment (e2e spec \u00a72), which no HTTP request sends.
    */
   async pair(saved, agentId) {
     const who = agentId ?? saved.agent;
@@ -9473,7 +9473,7 @@ var NexusAgent = class {
     if (saved.e2e && r.ok && r.body && typeof r.body.url === "string") r.body = { ...r.body, url: linkWithSecret(r.body.url, saved.e2e), e2e: true };
     return { r };
   }
-  /** e2e spec §7: the code both humans compare, from the secret and the members the server lists. */
+  /** e2e spec \u00a77: the code both humans compare, from the secret and the members the server lists. */
   async safety(saved) {
     if (!saved.e2e) throw new E2eError("not_e2e_session", `session ${saved.sessionId} is not end-to-end encrypted (no key saved for it here): there is no safety code`);
     const r = await this.clientFor(saved).status(saved.sessionId);
@@ -9496,7 +9496,7 @@ var NexusAgent = class {
   }
   /**
    * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
-   * on its own server, which is saved as this session's server (nexus spec §2.9).
+   * on its own server, which is saved as this session's server (nexus spec \u00a72.9).
    */
   async claim(codeOrLink, agentId) {
     const link2 = parsePairingLink(codeOrLink);
@@ -9521,7 +9521,7 @@ var NexusAgent = class {
     if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true };
     return r;
   }
-  /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
+  /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec \u00a72.3). */
   async send(saved, agentId, text, idempotencyKey2, json3) {
     const client = this.clientFor(saved);
     if (!saved.e2e) {
@@ -9543,7 +9543,7 @@ var NexusAgent = class {
   }
   /**
    * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
-   * is saved only if it is a plain decimal (nexus spec §2.6): a hostile one is refused and the
+   * is saved only if it is a plain decimal (nexus spec \u00a72.6): a hostile one is refused and the
    * next poll starts from the old cursor again.
    */
   async poll(saved, agentId, opts = {}) {
@@ -10424,7 +10424,7 @@ var Subscriber = class {
     this.holding = false;
     this.pump();
   }
-  /** A keepalive comment (opennexus spec §6.2) when idle; a stream with frames waiting is not idle. */
+  /** A keepalive comment (opennexus spec \u00a76.2) when idle; a stream with frames waiting is not idle. */
   keepalive() {
     if (this.closed || this.holding) return;
     if (this.head < this.items.length) this.pump();
@@ -13495,7 +13495,7 @@ var inert = {
   html: ({ text }) => escapeHtml(text),
   image: ({ text }) => escapeHtml(text),
   // marked passes text after an inline `<script>`/`<pre>` through raw ("escaped"); we never do,
-  // or `x <script> <img/src=x onerror=…>` would be live markup.
+  // or `x <script> <img/src=x onerror=\u2026>` would be live markup.
   text(token) {
     return "tokens" in token && token.tokens ? this.parser.parseInline(token.tokens) : escapeText(token.text);
   },
@@ -13612,7 +13612,7 @@ function pairingPage(p, format) {
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
       e2e: p.e2e === true,
-      // e2e spec §9: a code alone cannot claim an E2E session (the key is in the link's fragment).
+      // e2e spec \u00a79: a code alone cannot claim an E2E session (the key is in the link's fragment).
       plainCode: p.e2e !== true
     },
     200,
@@ -14137,9 +14137,9 @@ function health(ctx) {
       messageFormat: ["text", "json"],
       pathStyles: ["singular", "plural"],
       pairCodeTtl: ctx.config.pairTtl,
-      // nexus spec §2.6: long-poll (`wait=`), the event stream, idempotent sends.
+      // nexus spec \u00a72.6: long-poll (`wait=`), the event stream, idempotent sends.
       push: { longPollMaxWait: MAX_WAIT_SECONDS, eventStream: true, idempotencyKey: true },
-      // docs/spec/nexus-e2e.md §10: end-to-end sessions (`"e2e": true` at create), envelope e2e1.
+      // docs/spec/nexus-e2e.md \u00a710: end-to-end sessions (`"e2e": true` at create), envelope e2e1.
       e2e: { version: 1, envelope: "e2e1" }
     }
   });

@@ -786,7 +786,7 @@ var init_rate_limit = __esm({
       opts;
       buckets = /* @__PURE__ */ new Map();
       lastSweep;
-      /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
+      /** `rate <= 0` disables limiting (opennexus spec \u00a75: RATE_LIMIT <= 0). */
       take(key) {
         const { rate, burst, now } = this.opts;
         if (rate <= 0) return true;
@@ -2374,10 +2374,10 @@ var init_curve = __esm({
       }
       /**
        * Creates a signed fixed-window wNAF precomputation table: for every window w, the
-       * multiples `[1..2^(W−1)]⋅2^(w⋅W)⋅P`, flattened. All doublings are baked into the table,
+       * multiples `[1..2^(W\u22121)]\u22c52^(w\u22c5W)\u22c5P`, flattened. All doublings are baked into the table,
        * so cached multiplication is additions-only. `windows = ceil(bits/W) + 1`: the extra
        * window absorbs the final carry of signed-digit recoding.
-       * For a 256-bit curve and W=6, the table is 44⋅32 = 1408 points.
+       * For a 256-bit curve and W=6, the table is 44\u22c532 = 1408 points.
        * @param point - Point instance
        * @param W - window size
        * @param bits - scalar bitlength the table must cover
@@ -2399,8 +2399,8 @@ var init_curve = __esm({
       }
       /**
        * Implements ec multiplication using precomputed signed fixed-window wNAF tables.
-       * Constant-time: fixed window count with one table addition per window — zero digits feed
-       * the fake accumulator — and no doublings; the lookup scans the whole window slice.
+       * Constant-time: fixed window count with one table addition per window \u2014 zero digits feed
+       * the fake accumulator \u2014 and no doublings; the lookup scans the whole window slice.
        * Scalar bounds are validated by the public entry points ({@link ScalarMultiplier.mulCT},
        * {@link ScalarMultiplier.mulCTBlinded}, {@link ScalarMultiplier.mulUnsafe});
        * signedWindowDigits throws if `n` exceeds the table.
@@ -2487,7 +2487,7 @@ var init_curve = __esm({
        * A cached wNAF table only pays off when reused; a flat 2^FW_WINDOW table (`size-1` adds) is
        * far cheaper to build for a single use. The point-operation sequence is independent of `n`:
        * build the table, then per window exactly FW_WINDOW doublings, a data-oblivious scan over
-       * every table entry, and one addition (adds the identity when the window digit is 0 — never
+       * every table entry, and one addition (adds the identity when the window digit is 0 \u2014 never
        * skipped).
        *
        * `n` must be `< 2^bits`. Assumes complete addition (adding the identity costs the same as any
@@ -2495,7 +2495,7 @@ var init_curve = __esm({
        * projective form (no normalizeZ): normalizing this small a table costs more than the
        * mixed-add savings it would buy for a single multiply.
        * @returns real point `p`; `f` duplicates it only to match {@link wnafCachedCT}'s return shape
-       * (this path needs no fake accumulator — its op-count is already scalar-independent).
+       * (this path needs no fake accumulator \u2014 its op-count is already scalar-independent).
        */
       fixedWindowCT(point, n, bits) {
         const W2 = FW_WINDOW;
@@ -4076,7 +4076,7 @@ ${agentId}`, o.sender, this.limits.maxBytesPerSender]);
         const [bytes, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
         return { bytes: Number(bytes ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
       }
-      /** /health: a PING answered in time (opennexus spec §6: 503 when the Redis PING fails). */
+      /** /health: a PING answered in time (opennexus spec \u00a76: 503 when the Redis PING fails). */
       async ping() {
         if (!this.redis.ready) return false;
         return this.redis.call((c) => c.ping()).then(
@@ -6473,7 +6473,7 @@ var Subscriber = class {
     this.holding = false;
     this.pump();
   }
-  /** A keepalive comment (opennexus spec §6.2) when idle; a stream with frames waiting is not idle. */
+  /** A keepalive comment (opennexus spec \u00a76.2) when idle; a stream with frames waiting is not idle. */
   keepalive() {
     if (this.closed || this.holding) return;
     if (this.head < this.items.length) this.pump();
@@ -9949,7 +9949,7 @@ var inert = {
   html: ({ text }) => escapeHtml(text),
   image: ({ text }) => escapeHtml(text),
   // marked passes text after an inline `<script>`/`<pre>` through raw ("escaped"); we never do,
-  // or `x <script> <img/src=x onerror=…>` would be live markup.
+  // or `x <script> <img/src=x onerror=\u2026>` would be live markup.
   text(token) {
     return "tokens" in token && token.tokens ? this.parser.parseInline(token.tokens) : escapeText(token.text);
   },
@@ -10066,7 +10066,7 @@ function pairingPage(p, format) {
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
       e2e: p.e2e === true,
-      // e2e spec §9: a code alone cannot claim an E2E session (the key is in the link's fragment).
+      // e2e spec \u00a79: a code alone cannot claim an E2E session (the key is in the link's fragment).
       plainCode: p.e2e !== true
     },
     200,
@@ -10821,9 +10821,9 @@ function health(ctx) {
       messageFormat: ["text", "json"],
       pathStyles: ["singular", "plural"],
       pairCodeTtl: ctx.config.pairTtl,
-      // nexus spec §2.6: long-poll (`wait=`), the event stream, idempotent sends.
+      // nexus spec \u00a72.6: long-poll (`wait=`), the event stream, idempotent sends.
       push: { longPollMaxWait: MAX_WAIT_SECONDS, eventStream: true, idempotencyKey: true },
-      // docs/spec/nexus-e2e.md §10: end-to-end sessions (`"e2e": true` at create), envelope e2e1.
+      // docs/spec/nexus-e2e.md \u00a710: end-to-end sessions (`"e2e": true` at create), envelope e2e1.
       e2e: { version: 1, envelope: "e2e1" }
     }
   });

@@ -745,7 +745,7 @@ var init_state = __esm({
         const first = (await readTextOrNull(join(d, "agent"), this.files).catch(() => null))?.trim() || void 0;
         return first === void 0 || first === agent2 ? d : this.agentDir(sid2, agent2);
       }
-      /** The msgids `agent` has opened in session `sid`, with their cursors (e2e spec §6 replays). */
+      /** The msgids `agent` has opened in session `sid`, with their cursors (e2e spec \u00a76 replays). */
       async loadSeen(sid2, agent2) {
         return await readTextOrNull(join(await this.ownDir(sid2, agent2), "e2e-seen"), this.files).catch(() => null) ?? "";
       }
@@ -954,7 +954,7 @@ var init_polyval = __esm({
         s3: s2 << 31 | s3 >>> 1,
         s2: s1 << 31 | s2 >>> 1,
         s1: s0 << 31 | s1 >>> 1,
-        // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
+        // NIST SP 800-38D \u00a76.3 applies `V >> 1` and XORs R on carry. In this
         // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
         s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
         // reduce % poly
@@ -3087,7 +3087,7 @@ var init_client2 = __esm({
         return this.session("POST", `/${encodeURIComponent(sessionId)}/messages`, { headers, body: json2 === void 0 ? { text } : text ? { text, json: json2 } : { json: json2 } });
       }
       // Our clients present the key on every member request: the server then requires it from
-      // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec §2.3).
+      // this agent on poll, send and renew, so its id alone cannot be used to act as it (nexus spec \u00a72.3).
       async poll(sessionId, agentId, opts = {}) {
         const q2 = new URLSearchParams();
         if (opts.after !== void 0) q2.set("after", opts.after);
@@ -3103,7 +3103,7 @@ var init_client2 = __esm({
         });
       }
       /**
-       * The session's messages as events (nexus spec §2.6): resolves once the stream is open.
+       * The session's messages as events (nexus spec \u00a72.6): resolves once the stream is open.
        * `lastEventId` (the last cursor received) resumes after it on a reconnect.
        */
       stream(sessionId, agentId, opts = {}) {
@@ -3142,7 +3142,7 @@ var init_client2 = __esm({
 
 // src/nexus/pairing-link.ts
 function unwrapPasted(text) {
-  return text.trim().replace(/^[<(\['"‹«“]+/, "").replace(/[>)\]'"›»”.,;:!?]+$/, "");
+  return text.trim().replace(/^[<(\['"\u2039\u00ab\u201c]+/, "").replace(/[>)\]'"\u203a\u00bb\u201d.,;:!?]+$/, "");
 }
 function withHash(text) {
   const t = unwrapPasted(text);
@@ -3329,7 +3329,7 @@ var init_agent = __esm({
       clientFor;
       clientAt;
       /**
-       * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md §2): a fresh secret,
+       * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md \u00a72): a fresh secret,
        * kept in the session's state (0600) and never sent; the greeting goes out sealed.
        */
       async create(body) {
@@ -3352,7 +3352,7 @@ var init_agent = __esm({
       }
       /**
        * A pairing link for the session; for an end-to-end session its `url` carries the secret in
-       * the fragment (e2e spec §2), which no HTTP request sends.
+       * the fragment (e2e spec \u00a72), which no HTTP request sends.
        */
       async pair(saved, agentId) {
         const who = agentId ?? saved.agent;
@@ -3360,7 +3360,7 @@ var init_agent = __esm({
         if (saved.e2e && r.ok && r.body && typeof r.body.url === "string") r.body = { ...r.body, url: linkWithSecret(r.body.url, saved.e2e), e2e: true };
         return { r };
       }
-      /** e2e spec §7: the code both humans compare, from the secret and the members the server lists. */
+      /** e2e spec \u00a77: the code both humans compare, from the secret and the members the server lists. */
       async safety(saved) {
         if (!saved.e2e) throw new E2eError("not_e2e_session", `session ${saved.sessionId} is not end-to-end encrypted (no key saved for it here): there is no safety code`);
         const r = await this.clientFor(saved).status(saved.sessionId);
@@ -3383,7 +3383,7 @@ var init_agent = __esm({
       }
       /**
        * Claims a pairing code, or the pairing link itself (`https://host/p/CODE`): a link is claimed
-       * on its own server, which is saved as this session's server (nexus spec §2.9).
+       * on its own server, which is saved as this session's server (nexus spec \u00a72.9).
        */
       async claim(codeOrLink, agentId) {
         const link2 = parsePairingLink(codeOrLink);
@@ -3408,7 +3408,7 @@ var init_agent = __esm({
         if (secret && r.r.ok && r.r.body) r.r.body = { ...r.r.body, e2e: true };
         return r;
       }
-      /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec §2.3). */
+      /** With an idempotency key, a send retried after a lost answer is posted once (nexus spec \u00a72.3). */
       async send(saved, agentId, text, idempotencyKey2, json2) {
         const client = this.clientFor(saved);
         if (!saved.e2e) {
@@ -3430,7 +3430,7 @@ var init_agent = __esm({
       }
       /**
        * Polls from the saved cursor (or `after`) and saves the new one. A cursor from the server
-       * is saved only if it is a plain decimal (nexus spec §2.6): a hostile one is refused and the
+       * is saved only if it is a plain decimal (nexus spec \u00a72.6): a hostile one is refused and the
        * next poll starts from the old cursor again.
        */
       async poll(saved, agentId, opts = {}) {
@@ -7638,7 +7638,7 @@ var init_safe_markdown = __esm({
       html: ({ text }) => escapeHtml(text),
       image: ({ text }) => escapeHtml(text),
       // marked passes text after an inline `<script>`/`<pre>` through raw ("escaped"); we never do,
-      // or `x <script> <img/src=x onerror=…>` would be live markup.
+      // or `x <script> <img/src=x onerror=\u2026>` would be live markup.
       text(token) {
         return "tokens" in token && token.tokens ? this.parser.parseInline(token.tokens) : escapeText(token.text);
       },
@@ -7728,7 +7728,7 @@ function pairingPage(p, format) {
       expiryText: `Expires ${iso(p.expiresAt)}`,
       pageUrl: `${p.baseUrl}/p/${p.code}`,
       e2e: p.e2e === true,
-      // e2e spec §9: a code alone cannot claim an E2E session (the key is in the link's fragment).
+      // e2e spec \u00a79: a code alone cannot claim an E2E session (the key is in the link's fragment).
       plainCode: p.e2e !== true
     },
     200,
@@ -8333,9 +8333,9 @@ function health(ctx) {
       messageFormat: ["text", "json"],
       pathStyles: ["singular", "plural"],
       pairCodeTtl: ctx.config.pairTtl,
-      // nexus spec §2.6: long-poll (`wait=`), the event stream, idempotent sends.
+      // nexus spec \u00a72.6: long-poll (`wait=`), the event stream, idempotent sends.
       push: { longPollMaxWait: MAX_WAIT_SECONDS, eventStream: true, idempotencyKey: true },
-      // docs/spec/nexus-e2e.md §10: end-to-end sessions (`"e2e": true` at create), envelope e2e1.
+      // docs/spec/nexus-e2e.md \u00a710: end-to-end sessions (`"e2e": true` at create), envelope e2e1.
       e2e: { version: 1, envelope: "e2e1" }
     }
   });

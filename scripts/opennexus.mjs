@@ -2146,10 +2146,10 @@ var init_curve = __esm({
       }
       /**
        * Creates a signed fixed-window wNAF precomputation table: for every window w, the
-       * multiples `[1..2^(W−1)]⋅2^(w⋅W)⋅P`, flattened. All doublings are baked into the table,
+       * multiples `[1..2^(W\u22121)]\u22c52^(w\u22c5W)\u22c5P`, flattened. All doublings are baked into the table,
        * so cached multiplication is additions-only. `windows = ceil(bits/W) + 1`: the extra
        * window absorbs the final carry of signed-digit recoding.
-       * For a 256-bit curve and W=6, the table is 44⋅32 = 1408 points.
+       * For a 256-bit curve and W=6, the table is 44\u22c532 = 1408 points.
        * @param point - Point instance
        * @param W - window size
        * @param bits - scalar bitlength the table must cover
@@ -2171,8 +2171,8 @@ var init_curve = __esm({
       }
       /**
        * Implements ec multiplication using precomputed signed fixed-window wNAF tables.
-       * Constant-time: fixed window count with one table addition per window — zero digits feed
-       * the fake accumulator — and no doublings; the lookup scans the whole window slice.
+       * Constant-time: fixed window count with one table addition per window \u2014 zero digits feed
+       * the fake accumulator \u2014 and no doublings; the lookup scans the whole window slice.
        * Scalar bounds are validated by the public entry points ({@link ScalarMultiplier.mulCT},
        * {@link ScalarMultiplier.mulCTBlinded}, {@link ScalarMultiplier.mulUnsafe});
        * signedWindowDigits throws if `n` exceeds the table.
@@ -2259,7 +2259,7 @@ var init_curve = __esm({
        * A cached wNAF table only pays off when reused; a flat 2^FW_WINDOW table (`size-1` adds) is
        * far cheaper to build for a single use. The point-operation sequence is independent of `n`:
        * build the table, then per window exactly FW_WINDOW doublings, a data-oblivious scan over
-       * every table entry, and one addition (adds the identity when the window digit is 0 — never
+       * every table entry, and one addition (adds the identity when the window digit is 0 \u2014 never
        * skipped).
        *
        * `n` must be `< 2^bits`. Assumes complete addition (adding the identity costs the same as any
@@ -2267,7 +2267,7 @@ var init_curve = __esm({
        * projective form (no normalizeZ): normalizing this small a table costs more than the
        * mixed-add savings it would buy for a single multiply.
        * @returns real point `p`; `f` duplicates it only to match {@link wnafCachedCT}'s return shape
-       * (this path needs no fake accumulator — its op-count is already scalar-independent).
+       * (this path needs no fake accumulator \u2014 its op-count is already scalar-independent).
        */
       fixedWindowCT(point, n, bits) {
         const W = FW_WINDOW;
@@ -3267,7 +3267,7 @@ var init_polyval = __esm({
         s3: s2 << 31 | s3 >>> 1,
         s2: s1 << 31 | s2 >>> 1,
         s1: s0 << 31 | s1 >>> 1,
-        // NIST SP 800-38D §6.3 applies `V >> 1` and XORs R on carry. In this
+        // NIST SP 800-38D \u00a76.3 applies `V >> 1` and XORs R on carry. In this
         // 4x32-bit split, R = 0xe1 || 0^120 lives in the top byte of s0.
         s0: s0 >>> 1 ^ POLY << 24 & -(hiBit & 1)
         // reduce % poly
@@ -8095,7 +8095,7 @@ var init_rate_limit = __esm({
       opts;
       buckets = /* @__PURE__ */ new Map();
       lastSweep;
-      /** `rate <= 0` disables limiting (opennexus spec §5: RATE_LIMIT <= 0). */
+      /** `rate <= 0` disables limiting (opennexus spec \u00a75: RATE_LIMIT <= 0). */
       take(key) {
         const { rate, burst, now } = this.opts;
         if (rate <= 0) return true;
@@ -8228,7 +8228,7 @@ var init_subscriber = __esm({
         this.holding = false;
         this.pump();
       }
-      /** A keepalive comment (opennexus spec §6.2) when idle; a stream with frames waiting is not idle. */
+      /** A keepalive comment (opennexus spec \u00a76.2) when idle; a stream with frames waiting is not idle. */
       keepalive() {
         if (this.closed || this.holding) return;
         if (this.head < this.items.length) this.pump();
@@ -9267,7 +9267,7 @@ ${agentId}`, o.sender, this.limits.maxBytesPerSender]);
         const [bytes, messages, dropped, refused] = await this.redis.call((c) => c.hmGet(this.P + "usage", ["bytes", "messages", "dropped", "refused"]));
         return { bytes: Number(bytes ?? 0), messages: Number(messages ?? 0), dropped: Number(dropped ?? 0), refused: Number(refused ?? 0) };
       }
-      /** /health: a PING answered in time (opennexus spec §6: 503 when the Redis PING fails). */
+      /** /health: a PING answered in time (opennexus spec \u00a76: 503 when the Redis PING fails). */
       async ping() {
         if (!this.redis.ready) return false;
         return this.redis.call((c) => c.ping()).then(

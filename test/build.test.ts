@@ -1,5 +1,5 @@
 // The committed bundles must be what build.mjs makes from src/ today.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,6 @@ describe('built artifacts', () => {
   it('dist/ (the library and its declarations) is up to date with src/', async () => {
     const out = tempDir('nexus-lib-');
     await execa('node', ['-e', `import('./build.mjs').then((m) => m.buildLibrary(${JSON.stringify(out)}))`], { cwd: ROOT });
-    const { readdirSync } = await import('node:fs');
     const files = (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.mjs') || f.endsWith('.d.ts')).sort();
     const committed = (readdirSync(join(ROOT, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.mjs') || f.endsWith('.d.ts')).sort();
     expect(committed).toEqual(files);
@@ -56,6 +55,14 @@ describe('built artifacts', () => {
       expect(loaded, name).toEqual([]);
     }
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every built file is ASCII, so V8 holds each source as one byte per character', () => {
+    // One non-ASCII character (esbuild copies comments as they are) made the whole 370 KB
+    // source a two-byte string: twice the memory and a slower decode at every CLI start.
+    const built = [...readdirSync(join(ROOT, 'scripts')).map((f) => join('scripts', f)), ...readdirSync(join(ROOT, 'dist')).map((f) => join('dist', f))].filter((f) => f.endsWith('.mjs'));
+    expect(built.length).toBeGreaterThanOrEqual(7);
+    for (const f of built) expect(/[^\x00-\x7f]/.exec(readFileSync(join(ROOT, f), 'utf8'))?.[0], f).toBeUndefined();
   });
 
   it('the CLIs never carry the Redis client: only `serve` imports scripts/vendor-redis.mjs, dynamically', () => {
