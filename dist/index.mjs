@@ -9618,7 +9618,6 @@ var NexusAgent = class {
 };
 
 // src/http/node-adapter.ts
-init_client_address();
 import { createServer } from "node:http";
 
 // src/http/connection-guard.ts
@@ -9661,6 +9660,9 @@ function guardConnections(server, limits, trust) {
 init_limits();
 init_errors2();
 init_maybe_promise();
+
+// src/http/node-request.ts
+init_client_address();
 var HARD_BODY_CAP = 8 * 1024 * 1024;
 function readBody(req, limit) {
   return new Promise((resolve, reject) => {
@@ -9733,7 +9735,6 @@ var NodeRequest = class {
   /** Aborted once the response closes: the client went away (or it was answered). */
   get signal() {
     const res = this.res;
-    if (!res) return void 0;
     if (!this.gone) {
       const gone = this.gone = new AbortController();
       if (res.destroyed) gone.abort();
@@ -9748,6 +9749,8 @@ function plainHeaders(h) {
   for (const [k, v2] of Object.entries(h)) out[k] = Array.isArray(v2) ? v2.join(", ") : v2;
   return out;
 }
+
+// src/http/node-adapter.ts
 var JSON_TYPE2 = "application/json; charset=utf-8";
 function answer(handler, req, fallback) {
   try {

@@ -5485,9 +5485,6 @@ init_config();
 var m7 = process.getBuiltinModule("node:http");
 var createServer2 = /* @__PURE__ */ (() => m7.createServer)();
 
-// src/http/node-adapter.ts
-init_client_address();
-
 // src/http/connection-guard.ts
 init_client_address();
 init_limits();
@@ -5528,6 +5525,9 @@ function guardConnections(server, limits, trust) {
 init_limits();
 init_errors2();
 init_maybe_promise();
+
+// src/http/node-request.ts
+init_client_address();
 var HARD_BODY_CAP = 8 * 1024 * 1024;
 function readBody(req, limit) {
   return new Promise((resolve, reject) => {
@@ -5600,7 +5600,6 @@ var NodeRequest = class {
   /** Aborted once the response closes: the client went away (or it was answered). */
   get signal() {
     const res = this.res;
-    if (!res) return void 0;
     if (!this.gone) {
       const gone = this.gone = new AbortController();
       if (res.destroyed) gone.abort();
@@ -5615,6 +5614,8 @@ function plainHeaders(h) {
   for (const [k, v2] of Object.entries(h)) out[k] = Array.isArray(v2) ? v2.join(", ") : v2;
   return out;
 }
+
+// src/http/node-adapter.ts
 var JSON_TYPE2 = "application/json; charset=utf-8";
 function answer(handler, req, fallback) {
   try {

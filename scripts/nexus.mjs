@@ -3766,7 +3766,7 @@ var init_maybe_promise = __esm({
   }
 });
 
-// src/http/node-adapter.ts
+// src/http/node-request.ts
 function readBody(req, limit) {
   return new Promise((resolve2, reject) => {
     let first = null;
@@ -3815,6 +3815,53 @@ function plainHeaders(h) {
   for (const [k, v2] of Object.entries(h)) out2[k] = Array.isArray(v2) ? v2.join(", ") : v2;
   return out2;
 }
+var HARD_BODY_CAP, EMPTY, PEER, NodeRequest;
+var init_node_request = __esm({
+  "src/http/node-request.ts"() {
+    "use strict";
+    init_client_address();
+    HARD_BODY_CAP = 8 * 1024 * 1024;
+    EMPTY = new Uint8Array(0);
+    PEER = /* @__PURE__ */ Symbol("peer");
+    NodeRequest = class {
+      constructor(req, body, trust, res) {
+        this.body = body;
+        this.res = res;
+        const raw = req.url ?? "/";
+        const q2 = raw.indexOf("?");
+        this.method = req.method ?? "GET";
+        this.path = q2 >= 0 ? raw.slice(0, q2) : raw;
+        this.search = q2 >= 0 ? raw.slice(q2 + 1) : "";
+        this.headers = plainHeaders(req.headers);
+        this.ip = addressOf(req, this.headers["x-forwarded-for"], trust);
+      }
+      body;
+      res;
+      method;
+      path;
+      headers;
+      ip;
+      search;
+      parsedQuery;
+      gone;
+      get query() {
+        return this.parsedQuery ??= new URLSearchParams(this.search);
+      }
+      /** Aborted once the response closes: the client went away (or it was answered). */
+      get signal() {
+        const res = this.res;
+        if (!this.gone) {
+          const gone = this.gone = new AbortController();
+          if (res.destroyed) gone.abort();
+          else res.once("close", () => gone.abort());
+        }
+        return this.gone.signal;
+      }
+    };
+  }
+});
+
+// src/http/node-adapter.ts
 function answer2(handler, req, fallback) {
   try {
     const r = handler(req);
@@ -3933,55 +3980,16 @@ function tooManyStreams(cap) {
     body: JSON.stringify({ error: "too_many_streams", message: `more than ${cap} open event streams from this address; close one and retry` })
   };
 }
-var HARD_BODY_CAP, EMPTY, PEER, NodeRequest, JSON_TYPE2;
+var JSON_TYPE2;
 var init_node_adapter = __esm({
   "src/http/node-adapter.ts"() {
     "use strict";
     init_node_http();
-    init_client_address();
     init_connection_guard();
     init_limits();
     init_errors3();
     init_maybe_promise();
-    HARD_BODY_CAP = 8 * 1024 * 1024;
-    EMPTY = new Uint8Array(0);
-    PEER = /* @__PURE__ */ Symbol("peer");
-    NodeRequest = class {
-      constructor(req, body, trust, res) {
-        this.body = body;
-        this.res = res;
-        const raw = req.url ?? "/";
-        const q2 = raw.indexOf("?");
-        this.method = req.method ?? "GET";
-        this.path = q2 >= 0 ? raw.slice(0, q2) : raw;
-        this.search = q2 >= 0 ? raw.slice(q2 + 1) : "";
-        this.headers = plainHeaders(req.headers);
-        this.ip = addressOf(req, this.headers["x-forwarded-for"], trust);
-      }
-      body;
-      res;
-      method;
-      path;
-      headers;
-      ip;
-      search;
-      parsedQuery;
-      gone;
-      get query() {
-        return this.parsedQuery ??= new URLSearchParams(this.search);
-      }
-      /** Aborted once the response closes: the client went away (or it was answered). */
-      get signal() {
-        const res = this.res;
-        if (!res) return void 0;
-        if (!this.gone) {
-          const gone = this.gone = new AbortController();
-          if (res.destroyed) gone.abort();
-          else res.once("close", () => gone.abort());
-        }
-        return this.gone.signal;
-      }
-    };
+    init_node_request();
     JSON_TYPE2 = "application/json; charset=utf-8";
   }
 });

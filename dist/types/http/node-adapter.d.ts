@@ -4,11 +4,11 @@
  * the connection limits (connection-guard.ts, limits.ts), and shuts down gracefully (open
  * streams are ended, not waited for).
  */
-import type { IncomingMessage, Server } from '../node-types.js';
-import { type TrustProxy } from './client-address.js';
+import type { Server } from '../node-types.js';
+import type { TrustProxy } from './client-address.js';
 import { type ConnectionStats } from './connection-guard.js';
 import { type ConnectionLimits, type Slots } from './limits.js';
-import type { Handler, HttpRequest, HttpResponse } from './types.js';
+import type { Handler, HttpResponse } from './types.js';
 export interface ServeOptions {
     host?: string;
     port?: number;
@@ -32,7 +32,6 @@ export interface RunningServer {
     connections(): ConnectionStats;
     close(): Promise<void>;
 }
-export declare function toHttpRequest(req: IncomingMessage, body: Uint8Array | null, trustProxy: TrustProxy): HttpRequest;
 /**
  * Handlers may decode path segments and query values with decodeURIComponent (types.ts); a
  * request whose URL has a malformed percent-escape (`%zz`, or bytes that are not UTF-8) never
