@@ -1,6 +1,6 @@
 /**
- * Adapts a Handler to node:http: reads the body up to a limit, resolves the client address,
- * writes plain and streamed responses, maps thrown errors to responses in one place, enforces
+ * Adapts a Handler to node:http: hands it each request (node-request.ts: the body up to a
+ * limit, the client address), writes plain and streamed responses, maps thrown errors to responses in one place, enforces
  * the connection limits (connection-guard.ts, limits.ts), and shuts down gracefully (open
  * streams are ended, not waited for).
  */
