@@ -1,8 +1,8 @@
 /**
  * Adapts a Handler to node:http: hands it each request (node-request.ts: the body up to a
- * limit, the client address), writes plain and streamed responses, maps thrown errors to responses in one place, enforces
- * the connection limits (connection-guard.ts, limits.ts), and shuts down gracefully (open
- * streams are ended, not waited for).
+ * limit, the client address), writes plain and streamed responses, maps thrown errors to
+ * responses in one place, enforces the connection limits (connection-guard.ts, limits.ts), and
+ * shuts down gracefully (open streams are ended, not waited for).
  */
 import type { Server } from '../node-types.js';
 import type { TrustProxy } from './client-address.js';
