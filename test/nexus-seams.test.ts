@@ -7,7 +7,8 @@ import type { RateDecision, RateLimiter } from '../src/http/rate-limit.ts';
 import { createSessionServer } from '../src/nexus/server/app.ts';
 import { nexusConfig } from '../src/nexus/server/config.ts';
 import { MemoryNexusStore } from '../src/store/memory-nexus-store.ts';
-import type { MaybePromise, NexusStore, PairRecord, SessionRecord, Update } from '../src/store/nexus-store.ts';
+import type { MaybePromise } from '../src/maybe-promise.ts';
+import type { NexusStore, PairRecord, SessionRecord, Update } from '../src/store/nexus-store.ts';
 import { call } from './helpers/http.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -5,7 +5,8 @@
  */
 import { ExpiryHeap } from './expiry-heap.ts';
 import { MessageLog, type MessageBudget, type StoredMessage } from './message-log.ts';
-import type { MaybePromise, NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
+import type { NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.ts';
 
 export const DEFAULT_MESSAGE_BUDGET: MessageBudget = { maxPerSession: 1000, maxBytesPerSession: 2 << 20, maxBytesTotal: 256 << 20 };
 

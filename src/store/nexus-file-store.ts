@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import { Journal, nodeFs, type JournalFs } from './journal.ts';
 import { MemoryNexusStore } from './memory-nexus-store.ts';
 import { emptyReplay, liveAfterReplay, messageLine, replayRecord } from './message-journal.ts';
-import type { MaybePromise, MessageBudget, SessionRecord, Update } from './nexus-store.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
+import type { MessageBudget, SessionRecord, Update } from './nexus-store.ts';
 import { materialChange, upsertLine, validSession } from './nexus-journal-lines.ts';
 import { SessionFlights, type WriteKind } from './session-flights.ts';
 

@@ -10,8 +10,6 @@ import { CodedError } from '../errors.ts';
 import type { StoredMessage } from './message-log.ts';
 import type { MaybePromise } from '../maybe-promise.ts';
 
-export { isThenable, type MaybePromise } from '../maybe-promise.ts';
-
 export type { MessageBudget, StoredMessage } from './message-log.ts';
 
 export interface AgentRecord {

@@ -16,7 +16,8 @@
  * A transition `fn` may run twice (a material one found writes in flight: it runs again once
  * they are done), as the NexusStore contract allows (nexus-store.ts updateSession).
  */
-import type { MaybePromise, SessionRecord, Update } from './nexus-store.ts';
+import type { MaybePromise } from '../maybe-promise.ts';
+import type { SessionRecord, Update } from './nexus-store.ts';
 
 export type WriteKind = 'material' | 'message' | 'none';
 type AnyUpdate = Update<unknown, SessionRecord>;

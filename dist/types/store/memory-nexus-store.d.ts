@@ -1,5 +1,6 @@
 import { MessageLog, type MessageBudget, type StoredMessage } from './message-log.js';
-import type { MaybePromise, NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.js';
+import type { MaybePromise } from '../maybe-promise.js';
+import type { NexusStore, PairRecord, SessionRecord, StoreCounts, Update } from './nexus-store.js';
 export declare const DEFAULT_MESSAGE_BUDGET: MessageBudget;
 export declare class MemoryNexusStore implements NexusStore {
     protected readonly sessions: Map<string, SessionRecord>;

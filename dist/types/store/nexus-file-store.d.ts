@@ -1,6 +1,7 @@
 import { type JournalFs } from './journal.js';
 import { MemoryNexusStore } from './memory-nexus-store.js';
-import type { MaybePromise, MessageBudget, SessionRecord, Update } from './nexus-store.js';
+import type { MaybePromise } from '../maybe-promise.js';
+import type { MessageBudget, SessionRecord, Update } from './nexus-store.js';
 export interface FileStoreOptions {
     budget?: Partial<MessageBudget>;
     /** File operations (tests inject failures). */

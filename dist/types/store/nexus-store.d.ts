@@ -9,7 +9,6 @@
 import { CodedError } from '../errors.js';
 import type { StoredMessage } from './message-log.js';
 import type { MaybePromise } from '../maybe-promise.js';
-export { isThenable, type MaybePromise } from '../maybe-promise.js';
 export type { MessageBudget, StoredMessage } from './message-log.js';
 export interface AgentRecord {
     agentId: string;

@@ -16,7 +16,8 @@
  * A transition `fn` may run twice (a material one found writes in flight: it runs again once
  * they are done), as the NexusStore contract allows (nexus-store.ts updateSession).
  */
-import type { MaybePromise, SessionRecord, Update } from './nexus-store.js';
+import type { MaybePromise } from '../maybe-promise.js';
+import type { SessionRecord, Update } from './nexus-store.js';
 export type WriteKind = 'material' | 'message' | 'none';
 type AnyUpdate = Update<unknown, SessionRecord>;
 export interface FlightHooks {

@@ -5,7 +5,8 @@
  */
 import { FixedWindows, type RateLimiter } from '../../http/rate-limit.ts';
 import type { HttpRequest, HttpResponse } from '../../http/types.ts';
-import { isThenable, type MaybePromise, type NexusStore, type SessionRecord, type Update } from '../../store/nexus-store.ts';
+import { isThenable, type MaybePromise } from '../../maybe-promise.ts';
+import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.ts';
 import { StorageQuota, type Quota } from './budgets.ts';
 import type { NexusConfig } from './config.ts';
 import { IdempotentSends, type IdempotencyStore } from './idempotency.ts';

@@ -3,7 +3,8 @@
  * parses its request, runs a transition (sessions.ts) through the store, and answers.
  */
 import type { HttpRequest, HttpResponse } from '../../http/types.ts';
-import { isThenable, type MaybePromise, type SessionRecord, type StoredMessage } from '../../store/nexus-store.ts';
+import { isThenable, type MaybePromise } from '../../maybe-promise.ts';
+import type { SessionRecord, StoredMessage } from '../../store/nexus-store.ts';
 import { sha256Text } from '../../opennexus/core/crypto.ts';
 import { checkMemberKey } from './auth.ts';
 import { checkJsonPayload, sessionCost } from './budgets.ts';

@@ -5,7 +5,8 @@
  */
 import { type RateLimiter } from '../../http/rate-limit.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
-import { type MaybePromise, type NexusStore, type SessionRecord, type Update } from '../../store/nexus-store.js';
+import { type MaybePromise } from '../../maybe-promise.js';
+import type { NexusStore, SessionRecord, Update } from '../../store/nexus-store.js';
 import { type Quota } from './budgets.js';
 import type { NexusConfig } from './config.js';
 import { type IdempotencyStore } from './idempotency.js';
