@@ -3777,22 +3777,12 @@ var init_limits = __esm({
   }
 });
 
-// src/maybe-promise.ts
-var isThenable;
-var init_maybe_promise = __esm({
-  "src/maybe-promise.ts"() {
-    "use strict";
-    isThenable = (v2) => typeof v2?.then === "function";
-  }
-});
-
 // src/store/nexus-store.ts
 var StorageUnavailable;
 var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
-    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
   }
@@ -9659,7 +9649,9 @@ function guardConnections(server, limits, trust) {
 // src/http/node-adapter.ts
 init_limits();
 init_errors2();
-init_maybe_promise();
+
+// src/maybe-promise.ts
+var isThenable = (v2) => typeof v2?.then === "function";
 
 // src/http/node-request.ts
 init_client_address();
@@ -10567,7 +10559,7 @@ function jsonKind(v2) {
   if (Array.isArray(v2)) return "array";
   return "object";
 }
-var utf83 = new TextDecoder();
+var bodyText = new TextDecoder();
 var REQUIRED = FIELDS.slice(0, 4);
 var RANGE = { string: [0n, 0n], uint64: [0n, U64_MAX2], int64: [I64_MIN, I64_MAX] };
 function typeMismatch(what, name, kind) {
@@ -10577,7 +10569,7 @@ function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJsonRoot(utf83.decode(body));
+    root = parseJsonRoot(bodyText.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
@@ -10646,18 +10638,17 @@ function checkSendRequest(req, agentHeader) {
 }
 function encodeRelayed(req, id, createdAt) {
   let out = `{"id":${JSON.stringify(id)}`;
-  for (const f of FIELDS) {
-    const name = f[0];
+  for (let i = 0; i < FIELDS.length; i++) {
+    const name = FIELDS[i][0];
     const v2 = req[name];
     if (typeof v2 === "bigint") out += `,"${name}":${v2}`;
     else if (v2) out += `,"${name}":${JSON.stringify(v2)}`;
-    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out += `,"${name}":""`;
+    else if (i < REQUIRED.length) out += `,"${name}":""`;
   }
   return goEscapes(`${out},"created_at":${JSON.stringify(createdAt)}}`);
 }
 
 // src/opennexus/messenger/relay.ts
-init_maybe_promise();
 var LocalRelay = class {
   constructor(hub, store) {
     this.hub = hub;
@@ -10708,7 +10699,6 @@ var LocalRelay = class {
 };
 
 // src/opennexus/messenger/app.ts
-init_maybe_promise();
 var JSON_TYPE3 = { "content-type": "application/json; charset=utf-8" };
 var CORS = {
   "access-control-allow-origin": "*",
@@ -11265,7 +11255,6 @@ init_rate_limit();
 
 // src/nexus/server/context.ts
 init_rate_limit();
-init_nexus_store();
 init_idempotency();
 
 // src/nexus/server/random-pool.ts
@@ -11778,12 +11767,12 @@ function jsonText(status, text, headers) {
 function json2(status, body, headers) {
   return jsonText(status, JSON.stringify(body), headers);
 }
-var utf84 = new TextDecoder();
+var utf83 = new TextDecoder();
 var latin1Slice = Buffer.prototype.latin1Slice;
 var latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = (isAscii(req.body) ? latin1(req.body) : utf84.decode(req.body)).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf83.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -13801,7 +13790,6 @@ var pairingRoutes = [
 ];
 
 // src/nexus/server/routes-sessions.ts
-init_nexus_store();
 init_crypto();
 
 // src/nexus/server/event-stream.ts

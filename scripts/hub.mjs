@@ -1288,7 +1288,6 @@ var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
-    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
   }
@@ -5271,7 +5270,7 @@ function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJsonRoot(utf83.decode(body));
+    root = parseJsonRoot(bodyText.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
@@ -5340,16 +5339,16 @@ function checkSendRequest(req, agentHeader) {
 }
 function encodeRelayed(req, id, createdAt) {
   let out2 = `{"id":${JSON.stringify(id)}`;
-  for (const f of FIELDS) {
-    const name = f[0];
+  for (let i = 0; i < FIELDS.length; i++) {
+    const name = FIELDS[i][0];
     const v2 = req[name];
     if (typeof v2 === "bigint") out2 += `,"${name}":${v2}`;
     else if (v2) out2 += `,"${name}":${JSON.stringify(v2)}`;
-    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out2 += `,"${name}":""`;
+    else if (i < REQUIRED.length) out2 += `,"${name}":""`;
   }
   return goEscapes(`${out2},"created_at":${JSON.stringify(createdAt)}}`);
 }
-var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX2, I64_MIN, I64_MAX, utf83, REQUIRED, RANGE;
+var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION, U64_MAX2, I64_MIN, I64_MAX, bodyText, REQUIRED, RANGE;
 var init_message = __esm({
   "src/opennexus/messenger/message.ts"() {
     "use strict";
@@ -5377,7 +5376,7 @@ var init_message = __esm({
     U64_MAX2 = (1n << 64n) - 1n;
     I64_MIN = -(1n << 63n);
     I64_MAX = (1n << 63n) - 1n;
-    utf83 = new TextDecoder();
+    bodyText = new TextDecoder();
     REQUIRED = FIELDS.slice(0, 4);
     RANGE = { string: [0n, 0n], uint64: [0n, U64_MAX2], int64: [I64_MIN, I64_MAX] };
   }
@@ -8121,7 +8120,7 @@ var init_context = __esm({
   "src/nexus/server/context.ts"() {
     "use strict";
     init_rate_limit();
-    init_nexus_store();
+    init_maybe_promise();
     init_budgets();
     init_idempotency();
     init_ids();
@@ -8151,7 +8150,7 @@ function json2(status, body, headers) {
 }
 function parseBody(req) {
   if (req.body === null) throw apiError(413, "payload_too_large", "request body is larger than 256 KiB");
-  const text = (isAscii(req.body) ? latin1(req.body) : utf84.decode(req.body)).trim();
+  const text = (isAscii(req.body) ? latin1(req.body) : utf83.decode(req.body)).trim();
   if (!text) return {};
   let v2;
   try {
@@ -8169,7 +8168,7 @@ function unexpectedError(e, requestId) {
   }
   return json2(500, { error: "internal_error", message: `internal error; quote request id ${requestId}` });
 }
-var JSON_TYPE4, utf84, latin1Slice, latin1;
+var JSON_TYPE4, utf83, latin1Slice, latin1;
 var init_json2 = __esm({
   "src/nexus/server/json.ts"() {
     "use strict";
@@ -8177,7 +8176,7 @@ var init_json2 = __esm({
     init_nexus_store();
     init_rules();
     JSON_TYPE4 = "application/json; charset=utf-8";
-    utf84 = new TextDecoder();
+    utf83 = new TextDecoder();
     latin1Slice = Buffer.prototype.latin1Slice;
     latin1 = (b) => latin1Slice ? latin1Slice.call(b, 0, b.byteLength) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
   }
@@ -10842,7 +10841,7 @@ var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, sent, S2, sessionRoutes;
 var init_routes_sessions = __esm({
   "src/nexus/server/routes-sessions.ts"() {
     "use strict";
-    init_nexus_store();
+    init_maybe_promise();
     init_crypto();
     init_auth();
     init_budgets();

@@ -4281,7 +4281,6 @@ var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
-    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
   }
@@ -5806,7 +5805,7 @@ var init_context = __esm({
   "src/nexus/server/context.ts"() {
     "use strict";
     init_rate_limit();
-    init_nexus_store();
+    init_maybe_promise();
     init_budgets();
     init_idempotency();
     init_ids();
@@ -8288,7 +8287,7 @@ var POLL_LIMIT_DEFAULT, POLL_LIMIT_MAX, sent, S2, sessionRoutes;
 var init_routes_sessions = __esm({
   "src/nexus/server/routes-sessions.ts"() {
     "use strict";
-    init_nexus_store();
+    init_maybe_promise();
     init_crypto();
     init_auth();
     init_budgets();

@@ -7372,7 +7372,6 @@ var init_nexus_store = __esm({
   "src/store/nexus-store.ts"() {
     "use strict";
     init_errors();
-    init_maybe_promise();
     StorageUnavailable = class extends CodedError {
     };
   }
@@ -8371,7 +8370,7 @@ function decodeSendRequest(body) {
   if (body === null) throw bad("invalid request: http: request body too large");
   let root;
   try {
-    root = parseJsonRoot(utf83.decode(body));
+    root = parseJsonRoot(bodyText.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${e.message}`);
   }
@@ -8440,16 +8439,16 @@ function checkSendRequest(req, agentHeader) {
 }
 function encodeRelayed(req, id, createdAt) {
   let out2 = `{"id":${JSON.stringify(id)}`;
-  for (const f of FIELDS) {
-    const name = f[0];
+  for (let i = 0; i < FIELDS.length; i++) {
+    const name = FIELDS[i][0];
     const v = req[name];
     if (typeof v === "bigint") out2 += `,"${name}":${v}`;
     else if (v) out2 += `,"${name}":${JSON.stringify(v)}`;
-    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out2 += `,"${name}":""`;
+    else if (i < REQUIRED.length) out2 += `,"${name}":""`;
   }
   return goEscapes(`${out2},"created_at":${JSON.stringify(createdAt)}}`);
 }
-var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION2, U64_MAX2, I64_MIN, I64_MAX, utf83, REQUIRED, RANGE;
+var FIELDS, BY_NAME, BY_FOLDED, PROTOCOL_VERSION2, U64_MAX2, I64_MIN, I64_MAX, bodyText, REQUIRED, RANGE;
 var init_message = __esm({
   "src/opennexus/messenger/message.ts"() {
     "use strict";
@@ -8477,7 +8476,7 @@ var init_message = __esm({
     U64_MAX2 = (1n << 64n) - 1n;
     I64_MIN = -(1n << 63n);
     I64_MAX = (1n << 63n) - 1n;
-    utf83 = new TextDecoder();
+    bodyText = new TextDecoder();
     REQUIRED = FIELDS.slice(0, 4);
     RANGE = { string: [0n, 0n], uint64: [0n, U64_MAX2], int64: [I64_MIN, I64_MAX] };
   }

@@ -49,7 +49,8 @@ function jsonKind(v: JsonValue): string {
   return 'object';
 }
 
-const utf8 = new TextDecoder();
+/** Lenient, as Go reads a body: invalid UTF-8 becomes U+FFFD. */
+const bodyText = new TextDecoder();
 const REQUIRED = FIELDS.slice(0, 4);
 const RANGE: Record<Kind, readonly [bigint, bigint]> = { string: [0n, 0n], uint64: [0n, U64_MAX], int64: [I64_MIN, I64_MAX] };
 
@@ -63,7 +64,7 @@ export function decodeSendRequest(body: Uint8Array | null): SendRequest {
   if (body === null) throw bad('invalid request: http: request body too large');
   let root: JsonValue | Map<string, JsonValue>;
   try {
-    root = parseJsonRoot(utf8.decode(body));
+    root = parseJsonRoot(bodyText.decode(body));
   } catch (e) {
     throw bad(`invalid request: ${(e as JsonSyntaxError).message}`);
   }
@@ -142,12 +143,12 @@ export function checkSendRequest(req: SendRequest, agentHeader: string): void {
 export function encodeRelayed(req: SendRequest, id: string, createdAt: string): string {
   // JSON.stringify per value, Go's extra escapes once over the whole (go-json.ts goEscapes).
   let out = `{"id":${JSON.stringify(id)}`;
-  for (const f of FIELDS) {
-    const name = f[0];
+  for (let i = 0; i < FIELDS.length; i++) {
+    const name = FIELDS[i]![0];
     const v = req[name];
     if (typeof v === 'bigint') out += `,"${name}":${v}`;
     else if (v) out += `,"${name}":${JSON.stringify(v)}`;
-    else if (f === FIELDS[0] || f === FIELDS[1] || f === FIELDS[2] || f === FIELDS[3]) out += `,"${name}":""`;
+    else if (i < REQUIRED.length) out += `,"${name}":""`; // the four base fields are always present
   }
   return goEscapes(`${out},"created_at":${JSON.stringify(createdAt)}}`);
 }
