@@ -5480,7 +5480,7 @@ function createMessenger(deps) {
 `;
     const receiver = msg.receiver_id;
     const control = msg.type === "hello_ack" || msg.type === "reset";
-    const outcome = relay.relay(receiver, frame, now(), { once: msg.type === "hello", control, sender: req.ip });
+    const outcome = relay.relay(receiver, frame, t, { once: msg.type === "hello", control, sender: req.ip });
     return isThenable(outcome) ? outcome.then(posted) : posted(outcome);
   }
   function proveReader(req, agent) {

@@ -105,7 +105,7 @@ export function createMessenger(deps: MessengerDeps): Messenger {
     const frame = `data: ${encodeRelayed(msg, newId(), rfc3339Nano(t))}\n\n\n`;
     const receiver = msg.receiver_id as string;
     const control = msg.type === 'hello_ack' || msg.type === 'reset';
-    const outcome = relay.relay(receiver, frame, now(), { once: msg.type === 'hello', control, sender: req.ip });
+    const outcome = relay.relay(receiver, frame, t, { once: msg.type === 'hello', control, sender: req.ip });
     return isThenable(outcome) ? outcome.then(posted) : posted(outcome);
   }
 
