@@ -9040,8 +9040,13 @@ var E2eError = class extends CodedError {
   }
   exit;
 };
-function newSecret() {
-  return encodeSecret(randomBytes3(SECRET_BYTES));
+var SECRET_TRIES = 64;
+function newSecret(fits = () => true) {
+  for (let i = 0; i < SECRET_TRIES; i++) {
+    const secret = encodeSecret(randomBytes3(SECRET_BYTES));
+    if (fits(secret)) return secret;
+  }
+  throw new E2eError("e2e_key_unusable", `none of ${SECRET_TRIES} fresh keys fit (the host would mask the link's key in what the agent sees); nothing was created`);
 }
 function secretBytes(text) {
   const s = decodeSecret(text);
@@ -9434,13 +9439,14 @@ var NexusAgent = class {
   /**
    * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md \u00a72): a fresh secret,
    * kept in the session's state (0600) and never sent; the greeting goes out sealed.
+   * `secretFits`: a secret that does not fit is drawn again (newSecret).
    */
-  async create(body) {
+  async create(body, opts = {}) {
     const client = this.clientFor();
     await this.state.assertWritable();
     const creator = body.creatorAgentId;
     const { e2e, ...plain } = body;
-    const secret = e2e ? newSecret() : void 0;
+    const secret = e2e ? newSecret(opts.secretFits) : void 0;
     let req = plain;
     if (secret) {
       const greeting = sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting ?? "" }).envelope;

@@ -2603,8 +2603,12 @@ var init_e2e = __esm({
 });
 
 // src/nexus/e2e-client.ts
-function newSecret() {
-  return encodeSecret(randomBytes2(SECRET_BYTES));
+function newSecret(fits = () => true) {
+  for (let i = 0; i < SECRET_TRIES; i++) {
+    const secret = encodeSecret(randomBytes2(SECRET_BYTES));
+    if (fits(secret)) return secret;
+  }
+  throw new E2eError("e2e_key_unusable", `none of ${SECRET_TRIES} fresh keys fit (the host would mask the link's key in what the agent sees); nothing was created`);
 }
 function secretBytes(text) {
   const s = decodeSecret(text);
@@ -2638,7 +2642,7 @@ function checkGreeting(secret, envelope) {
     throw new E2eError("e2e_bad_key", "the key in the link does not open this session's greeting: the link was changed or cut; ask for the whole link again. Nothing was claimed.", 2);
   }
 }
-var E2eError, fresh, SEEN_MAX, E2eReader, NO_KEY_MESSAGE;
+var E2eError, SECRET_TRIES, fresh, SEEN_MAX, E2eReader, NO_KEY_MESSAGE;
 var init_e2e_client = __esm({
   "src/nexus/e2e-client.ts"() {
     "use strict";
@@ -2655,6 +2659,7 @@ var init_e2e_client = __esm({
       }
       exit;
     };
+    SECRET_TRIES = 64;
     fresh = () => ({ msgid: randomBytes2(MSGID_BYTES), nonce: randomBytes2(NONCE_BYTES) });
     SEEN_MAX = 4096;
     E2eReader = class {
@@ -3331,13 +3336,14 @@ var init_agent = __esm({
       /**
        * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md \u00a72): a fresh secret,
        * kept in the session's state (0600) and never sent; the greeting goes out sealed.
+       * `secretFits`: a secret that does not fit is drawn again (newSecret).
        */
-      async create(body) {
+      async create(body, opts = {}) {
         const client = this.clientFor();
         await this.state.assertWritable();
         const creator = body.creatorAgentId;
         const { e2e, ...plain } = body;
-        const secret = e2e ? newSecret() : void 0;
+        const secret = e2e ? newSecret(opts.secretFits) : void 0;
         let req = plain;
         if (secret) {
           const greeting = sealOutgoing(secret, { kind: "greeting", sessionId: "", sender: "" }, { text: body.greeting ?? "" }).envelope;

@@ -16,6 +16,8 @@ import { checkHost, PACKAGE_ROOT, startGateway, taggedPids, type Gateway } from 
 import { callTool, lastUserText, startScriptedModel, toolResults, type ChatRequest, type ScriptedModel } from './host/model.ts';
 
 const host = await checkHost();
+/** A `logging.redactPatterns` rule (flags: case-sensitive) that masks 4 link keys in 10. */
+const MASK_HALF = '/#k=([A-Ma-m][A-Za-z0-9_-]{42})/g';
 const INBOUND = 'Untrusted content from another AI agent follows';
 const isInbound = (r: ChatRequest) => lastUserText(r).includes(INBOUND);
 const quoted = (r: ChatRequest) => [...lastUserText(r).matchAll(/^> (.*)$/gm)].map((m) => m[1]!);
@@ -41,6 +43,9 @@ describe.skipIf(host.skip)('real OpenClaw host: an end-to-end encrypted session'
       modelBaseUrl: model.baseUrl,
       pluginDir: PACKAGE_ROOT,
       pluginConfig: { nexusUrl: hub.nexusUrl, messengerUrl: hub.messengerUrl, agentId: 'claw', autonomy: { default: 'open' } },
+      // The host masks tokens in tool results; this owner's rule also masks every link key that
+      // starts with A..M or a..m (4 in 10). The plugin must choose a key the model sees whole.
+      config: { logging: { redactPatterns: [MASK_HALF] } },
     });
     await gw.logs.waitForLog(/\[agent-messaging\] started/, 30_000);
   }, 240_000);
@@ -69,7 +74,8 @@ describe.skipIf(host.skip)('real OpenClaw host: an end-to-end encrypted session'
       },
     );
     const turn = await gw.agent('Open an end-to-end encrypted NexusMessaging session and give me a pairing link.');
-    expect(link).toMatch(/#k=[A-Za-z0-9_-]{43}$/);
+    // Whole, and none of the keys the owner's rule masks (plugin-link-redaction.test.ts).
+    expect(link).toMatch(/#k=[N-Zn-z0-9_-][A-Za-z0-9_-]{42}$/);
     expect(turn.text).toContain(link);
 
     const noKey = await cli(['claim', link.split('#')[0]!, '--agent-id', 'peer']);

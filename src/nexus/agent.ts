@@ -59,13 +59,14 @@ export class NexusAgent {
   /**
    * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md §2): a fresh secret,
    * kept in the session's state (0600) and never sent; the greeting goes out sealed.
+   * `secretFits`: a secret that does not fit is drawn again (newSecret).
    */
-  async create(body: { ttl?: number; greeting?: string; maxAgents?: number; creatorAgentId?: string; e2e?: boolean }): Promise<AgentResult> {
+  async create(body: { ttl?: number; greeting?: string; maxAgents?: number; creatorAgentId?: string; e2e?: boolean }, opts: { secretFits?: (secret: string) => boolean } = {}): Promise<AgentResult> {
     const client = this.clientFor();
     await this.state.assertWritable();
     const creator = body.creatorAgentId;
     const { e2e, ...plain } = body;
-    const secret = e2e ? newSecret() : undefined;
+    const secret = e2e ? newSecret(opts.secretFits) : undefined;
     let req: typeof body = plain;
     if (secret) {
       // e2e spec §5: without a greeting, a sealed empty one: the key check a claimer opens (§9).

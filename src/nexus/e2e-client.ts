@@ -24,9 +24,20 @@ export class E2eError extends CodedError {
   }
 }
 
-/** e2e spec §2: a fresh 256-bit session secret, as its text. */
-export function newSecret(): string {
-  return encodeSecret(randomBytes(SECRET_BYTES));
+/** How many fresh secrets `newSecret` draws before it gives up on `fits`. */
+const SECRET_TRIES = 64;
+
+/**
+ * e2e spec §2: a fresh 256-bit session secret, as its text. `fits`: whether a secret can be
+ * used (the plugin's: whether the host would show its link to the model unmasked); secrets
+ * that do not fit are drawn again, which keeps the choice uniform over the ones that do.
+ */
+export function newSecret(fits: (secret: string) => boolean = () => true): string {
+  for (let i = 0; i < SECRET_TRIES; i++) {
+    const secret = encodeSecret(randomBytes(SECRET_BYTES));
+    if (fits(secret)) return secret;
+  }
+  throw new E2eError('e2e_key_unusable', `none of ${SECRET_TRIES} fresh keys fit (the host would mask the link's key in what the agent sees); nothing was created`);
 }
 
 export function secretBytes(text: string): Uint8Array {

@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { CodedError } from '../errors.ts';
 import { NexusAgent } from '../nexus/agent.ts';
 import { NexusClient, type ApiResult } from '../nexus/client.ts';
+import { linkWithSecret } from '../nexus/pairing-link.ts';
 import { NexusState, type SessionState } from '../nexus/state.ts';
 import { OpenNexusClient } from '../opennexus/client.ts';
 import { defaultKeyPaths, generateKeys, loadKeys } from '../opennexus/keys.ts';
 import type { PluginSettings } from './config.ts';
+import { loadHostRedactor, type Redactor } from './sdk.ts';
 import { runningService } from './service.ts';
 
 /** A tool's failure, with a stable code and a sentence for the agent. */
@@ -23,7 +25,11 @@ export class Messaging {
   readonly agent: NexusAgent;
   readonly opennexusDir: string;
 
-  constructor(readonly settings: PluginSettings) {
+  constructor(
+    readonly settings: PluginSettings,
+    /** The host's redaction of tool results (sdk.ts); null: nothing is masked. */
+    private readonly redactor: () => Promise<Redactor | null> = loadHostRedactor,
+  ) {
     this.nexusState = new NexusState(join(settings.stateDir, 'nexus'));
     this.agent = new NexusAgent(this.nexusState, (saved) => this.clientAt(saved?.server ?? settings.nexusUrl), (url) => this.clientAt(url));
     this.opennexusDir = join(settings.stateDir, 'opennexus');
@@ -39,6 +45,24 @@ export class Messaging {
 
   clientAt(url: string): NexusClient {
     return new NexusClient({ url, timeoutMs: 20_000 });
+  }
+
+  /**
+   * Whether the model would see `link` whole. The host masks what looks like a token in tool
+   * results (its AWS-secret rule alone takes about 1 key in 100: 40 base64 characters in a
+   * row); a link with a masked key, handed on, can never be claimed (e2e spec §2).
+   */
+  async linkShownWhole(): Promise<(link: string) => boolean> {
+    const redact = await this.redactor();
+    if (!redact) return () => true;
+    return (link) => redact(link) === link && redact(JSON.stringify({ url: link })) === JSON.stringify({ url: link });
+  }
+
+  /** For nexus_create: a secret fits when a pairing link that carries it is shown whole. */
+  async secretFits(): Promise<(secret: string) => boolean> {
+    const whole = await this.linkShownWhole();
+    const sample = `${this.settings.nexusUrl.replace(/\/+$/, '')}/p/SAMPLE-SAMPLE-00000`;
+    return (secret) => whole(linkWithSecret(sample, secret));
   }
 
   /** The saved state of a session for this plugin's agent, or a clear error. */

@@ -57,6 +57,10 @@ export interface HostSdk {
 
 const SUBPATH = 'openclaw/plugin-sdk/channel-inbound';
 const EVENTS_SUBPATH = 'openclaw/plugin-sdk/system-event-runtime';
+const LOGGING_SUBPATH = 'openclaw/plugin-sdk/logging-core';
+
+/** The host's redaction of tool results: what the model sees of a text. */
+export type Redactor = (text: string) => string;
 
 /** The folder of the `openclaw` package that runs this process, found from its entry script. */
 function hostPackageRoot(): string | null {
@@ -94,4 +98,18 @@ export async function loadHostSdk(): Promise<HostSdk> {
     throw new Error(`${SUBPATH} lacks dispatchInboundDirectDm or the bot-loop guard: this host is older than OpenClaw 2026.9.6`);
   }
   return mod as HostSdk;
+}
+
+/**
+ * The host's redaction of tool payloads (`redactToolPayloadText`, plugin-sdk/logging-core: the
+ * configured patterns plus all the defaults, a superset of what the model-visible tool result
+ * is masked with), or null outside a host. Loaded once, by the first tool that needs it.
+ */
+let redactor: Promise<Redactor | null> | undefined;
+export function loadHostRedactor(): Promise<Redactor | null> {
+  redactor ??= load(LOGGING_SUBPATH).then(
+    (m) => (typeof m.redactToolPayloadText === 'function' ? (m.redactToolPayloadText as Redactor) : null),
+    () => null,
+  );
+  return redactor;
 }

@@ -65,7 +65,9 @@ export const TOOLS: ToolDef[] = [
     description: 'Creates a session on the NexusMessaging server with this agent as its creator; then use nexus_pair for a link to give the other side. New messages in it wake you. With e2e=true the session is end-to-end encrypted: the server sees only ciphertext, and the pairing link carries the key after # (your human must pass the WHOLE link).',
     properties: { greeting: S('first message the other agent sees'), ttl: N('inactivity TTL in seconds', 60, 86400), maxAgents: N('how many agents may join', 2, 50), e2e: { type: 'boolean', description: 'end-to-end encrypted (docs/spec/nexus-e2e.md)' } },
     async run(m, p) {
-      const r = await m.agent.create({ creatorAgentId: m.settings.agentId, ...(p.greeting ? { greeting: p.greeting as string } : {}), ...(p.ttl ? { ttl: p.ttl as number } : {}), ...(p.maxAgents ? { maxAgents: p.maxAgents as number } : {}), ...(p.e2e === true ? { e2e: true } : {}) });
+      const body = { creatorAgentId: m.settings.agentId, ...(p.greeting ? { greeting: p.greeting as string } : {}), ...(p.ttl ? { ttl: p.ttl as number } : {}), ...(p.maxAgents ? { maxAgents: p.maxAgents as number } : {}), ...(p.e2e === true ? { e2e: true } : {}) };
+      // A key the host would mask in the nexus_pair result is never chosen (Messaging.secretFits).
+      const r = await m.agent.create(body, p.e2e === true ? { secretFits: await m.secretFits() } : {});
       return joined(m, r, 'created the session');
     },
   },
@@ -78,8 +80,13 @@ export const TOOLS: ToolDef[] = [
     async run(m, p) {
       const saved = await m.session(p.sessionId as string);
       const body = Messaging.answer((await m.agent.pair(saved, m.settings.agentId)).r);
-      // e2e spec §2: the key is in the link's fragment; the human must pass all of it.
-      return body.e2e ? { ...body, tell_your_human: 'Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare.' } : body;
+      if (!body.e2e) return body;
+      // e2e spec §2: the key is in the link's fragment; the human must pass all of it. A key
+      // made before nexus_create chose keys the host shows whole may still be masked here.
+      if (typeof body.url === 'string' && !(await m.linkShownWhole())(body.url)) {
+        throw new ToolError('e2e_link_masked', 'this host masks part of the key in the link you would see, so the link you could hand on would be broken. Close this session (nexus_close) and create a new one with e2e=true: its key will be shown whole.');
+      }
+      return { ...body, tell_your_human: 'Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare.' };
     },
   },
   {

@@ -38,6 +38,7 @@ export declare class NexusAgent {
     /**
      * Creates a session. `e2e`: an end-to-end session (docs/spec/nexus-e2e.md §2): a fresh secret,
      * kept in the session's state (0600) and never sent; the greeting goes out sealed.
+     * `secretFits`: a secret that does not fit is drawn again (newSecret).
      */
     create(body: {
         ttl?: number;
@@ -45,6 +46,8 @@ export declare class NexusAgent {
         maxAgents?: number;
         creatorAgentId?: string;
         e2e?: boolean;
+    }, opts?: {
+        secretFits?: (secret: string) => boolean;
     }): Promise<AgentResult>;
     /**
      * A pairing link for the session; for an end-to-end session its `url` carries the secret in

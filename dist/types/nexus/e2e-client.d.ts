@@ -13,8 +13,12 @@ export declare class E2eError extends CodedError {
     readonly exit: number;
     constructor(code: string, message: string, exit?: number);
 }
-/** e2e spec §2: a fresh 256-bit session secret, as its text. */
-export declare function newSecret(): string;
+/**
+ * e2e spec §2: a fresh 256-bit session secret, as its text. `fits`: whether a secret can be
+ * used (the plugin's: whether the host would show its link to the model unmasked); secrets
+ * that do not fit are drawn again, which keeps the choice uniform over the ones that do.
+ */
+export declare function newSecret(fits?: (secret: string) => boolean): string;
 export declare function secretBytes(text: string): Uint8Array;
 export interface Redaction {
     type: string;
