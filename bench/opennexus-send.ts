@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { build } from 'esbuild';
 import { median } from './stats.ts';
 
 const script = `${process.cwd()}/scripts/opennexus.mjs`;
@@ -53,10 +54,24 @@ export async function benchOpenNexusSend(n = 15): Promise<void> {
     const floorDir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
     const mjsFloor = join(floorDir, 'post.mjs');
     writeFileSync(mjsFloor, `process.getBuiltinModule('node:crypto');\nconst require = process.getBuiltinModule('node:module').createRequire(import.meta.url);\n${post}\n`);
+    // A third: the least a single-file client with the design card's AES pays, bundled the way
+    // the CLIs are: noble's AES-256-GCM seals one message under a random key, then one POST. No
+    // keys, no state, no lock, no fsync: what `send` must do besides is all extra to it.
+    const nobleFloor = join(floorDir, 'noble-post.mjs');
+    writeFileSync(join(floorDir, 'noble-post.src.mjs'), [
+      `import { gcm } from '${process.cwd()}/node_modules/@noble/ciphers/aes.js';`,
+      `import { randomBytes } from '${process.cwd()}/node_modules/@noble/hashes/utils.js';`,
+      `const sealed = gcm(randomBytes(32), randomBytes(12)).encrypt(new TextEncoder().encode('m'));`,
+      `const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);`,
+      post.replace(`'{"protocol_version"`, `'{"sealed":"' + Buffer.from(sealed).toString('base64') + '","protocol_version"`),
+    ].join('\n'));
+    await build({ entryPoints: [join(floorDir, 'noble-post.src.mjs')], outfile: nobleFloor, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
     for (const [label, base] of runs) {
       const floor: number[] = [];
       const mjs: number[] = [];
       const send: number[] = [];
+      const noble: number[] = [];
+      let nobleCpu = 0;
       let floorCpu = 0;
       let mjsCpu = 0;
       let sendCpu = 0;
@@ -71,6 +86,11 @@ export async function benchOpenNexusSend(n = 15): Promise<void> {
         execFileSync('node', [mjsFloor], { env: base, stdio: 'ignore' });
         mjs.push(performance.now() - t);
         mjsCpu += childCpuMs() - c;
+        c = childCpuMs();
+        t = performance.now();
+        execFileSync('node', [nobleFloor], { env: base, stdio: 'ignore' });
+        noble.push(performance.now() - t);
+        nobleCpu += childCpuMs() - c;
         resetOutbox();
         c = childCpuMs();
         t = performance.now();
@@ -78,10 +98,13 @@ export async function benchOpenNexusSend(n = 15): Promise<void> {
         send.push(performance.now() - t);
         sendCpu += childCpuMs() - c;
       }
-      const [f, m, s] = [median(floor), median(mjs), median(send)];
+      const [f, m, s, nb] = [median(floor), median(mjs), median(send), median(noble)];
       // CPU per process is the steadier figure on a shared machine (wall time waits for the other core's work too).
       console.log(
         `opennexus     send over a live session${label}: ${s.toFixed(1)} ms vs node -e + one POST ${f.toFixed(1)} ms (${(s / f).toFixed(2)}x wall, median of ${n}) | CPU ${(sendCpu / n).toFixed(1)} vs ${(floorCpu / n).toFixed(1)} ms per process (${(sendCpu / floorCpu).toFixed(2)}x); target <= 1.5x (issue 20) | an .mjs loading node:crypto + one POST: ${m.toFixed(1)} ms (${(m / f).toFixed(2)}x; send ${(s / m).toFixed(2)}x of it; CPU ${(sendCpu / mjsCpu).toFixed(2)}x)`,
+      );
+      console.log(
+        `opennexus     the least a single-file client with noble's AES-GCM pays (bundled .mjs: one seal + one POST, no keys, no state, no fsync)${label}: ${nb.toFixed(1)} ms = ${(nb / f).toFixed(2)}x of node -e + one POST (CPU ${(nobleCpu / floorCpu).toFixed(2)}x); send is ${(s / nb).toFixed(2)}x of it (CPU ${(sendCpu / nobleCpu).toFixed(2)}x)`,
       );
     }
     for (const d of [floorDir, a.NEXUS_STATE_DIR, b.NEXUS_STATE_DIR]) rmSync(d, { recursive: true, force: true });
