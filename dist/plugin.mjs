@@ -6876,11 +6876,18 @@ async function loadHostSdk() {
 }
 var redactor;
 function loadHostRedactor() {
-  redactor ??= load(LOGGING_SUBPATH).then(
-    (m) => typeof m.redactToolPayloadText === "function" ? m.redactToolPayloadText : null,
-    () => null
-  );
+  redactor ??= load(LOGGING_SUBPATH).then(hostRedactor, () => null);
   return redactor;
+}
+function hostRedactor(m) {
+  if (typeof m.redactToolPayloadText !== "function") return null;
+  const payload = m.redactToolPayloadText;
+  const field = typeof m.redactSensitiveFieldValue === "function" ? m.redactSensitiveFieldValue : null;
+  return (t) => {
+    const once = payload(t);
+    const f = field?.("text", once);
+    return typeof f === "string" ? f : once;
+  };
 }
 
 // src/plugin/service.ts
@@ -7506,7 +7513,7 @@ var Messaging = class {
   async linkShownWhole() {
     const redact = await this.redactor();
     if (!redact) return () => true;
-    return (link2) => redact(link2) === link2 && redact(JSON.stringify({ url: link2 })) === JSON.stringify({ url: link2 });
+    return (text) => redact(text) === text && (!text.startsWith("http") || redact(JSON.stringify({ url: text })) === JSON.stringify({ url: text }));
   }
   /** For nexus_create: a secret fits when a pairing link that carries it is shown whole. */
   async secretFits() {
@@ -7851,10 +7858,15 @@ var TOOLS = [
       const saved = await m.session(p.sessionId);
       const body = Messaging.answer((await m.agent.pair(saved, m.settings.agentId)).r);
       if (!body.e2e) return body;
-      if (typeof body.url === "string" && !(await m.linkShownWhole())(body.url)) {
+      const result = { ...body, tell_your_human: "Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare." };
+      const whole = await m.linkShownWhole();
+      if (typeof body.url === "string" && !whole(JSON.stringify(result))) {
+        const url = body.url;
+        const anyKeyFits = Array.from({ length: 4 }, () => linkWithSecret(url, newSecret())).some((l) => whole(JSON.stringify({ ...result, url: l })));
+        if (!anyKeyFits) throw new ToolError("link_masked_by_host", `this host masks the pairing link of this server (${new URL(url).origin}) in what you see, whatever its key: its rules (logging.redactPatterns) take the address for a secret. Ask your human to change those rules; nothing can be handed on until then.`);
         throw new ToolError("e2e_link_masked", "this host masks part of the key in the link you would see, so the link you could hand on would be broken. Close this session (nexus_close) and create a new one with e2e=true: its key will be shown whole.");
       }
-      return { ...body, tell_your_human: "Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare." };
+      return result;
     }
   },
   {

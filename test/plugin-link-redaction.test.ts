@@ -16,7 +16,7 @@ import { newSecret } from '../src/nexus/e2e-client.ts';
 import { linkWithSecret } from '../src/nexus/pairing-link.ts';
 import { pluginSettings } from '../src/plugin/config.ts';
 import { Messaging } from '../src/plugin/messaging.ts';
-import type { Redactor } from '../src/plugin/sdk.ts';
+import { hostRedactor, type Redactor } from '../src/plugin/sdk.ts';
 import { agentTools } from '../src/plugin/tools.ts';
 import { tempDir } from './helpers/agents.ts';
 import { checkHost } from './host/gateway.ts';
@@ -71,6 +71,14 @@ describe('pairing links the host would mask', () => {
     await expect(pairTool.execute('c', { sessionId: sid })).rejects.toMatchObject({ code: 'e2e_link_masked', message: expect.stringContaining('nexus_close') });
   });
 
+  it('a host that masks the server\'s links whatever the key: nexus_pair says so (no new key would help)', async () => {
+    const t = tools(null);
+    const sid = String((await t.run('nexus_create', { e2e: true })).sessionId);
+    const again = new Messaging(t.m.settings, async () => (s: string) => s.replace(/http:\/\/127\.0\.0\.1:\d+\/p\/[^"#\s]+#k=[A-Za-z0-9_-]+/g, '***'));
+    const pairTool = agentTools(again).find((x) => x.name === 'nexus_pair')!;
+    await expect(pairTool.execute('c', { sessionId: sid })).rejects.toMatchObject({ code: 'link_masked_by_host' });
+  });
+
   it('a host that masks every key: nexus_create says so and creates nothing', async () => {
     const t = tools((s) => s.replace(/#k=[A-Za-z0-9_-]+/g, '#k=***'));
     const before = await t.m.nexusState.list();
@@ -90,7 +98,7 @@ describe.skipIf(host.skip)('the real host redaction (OpenClaw package)', () => {
     if (!host.ok) throw new Error(`the OpenClaw host cannot run: ${host.reason}`);
     const dist = join(host.paths!.cacheDir, 'node_modules', 'openclaw', 'dist');
     // What the plugin loads (sdk.ts loadHostRedactor)...
-    toolPayload = ((await import(pathToFileURL(join(dist, 'plugin-sdk', 'logging-core.js')).href)) as { redactToolPayloadText: Redactor }).redactToolPayloadText;
+    toolPayload = hostRedactor((await import(pathToFileURL(join(dist, 'plugin-sdk', 'logging-core.js')).href)) as Record<string, unknown>)!;
     // ...and what the host applies to a tool result before the model sees it (an internal
     // chunk of the pinned version: found by its function name, called by its export letter).
     const chunk = readdirSync(dist).find((f) => /^redact-.*\.mjs$/.test(f) && readFileSync(join(dist, f), 'utf8').includes('function redactModelVisibleToolPayloadText('))!;
@@ -103,6 +111,13 @@ describe.skipIf(host.skip)('the real host redaction (OpenClaw package)', () => {
     const text = JSON.stringify({ url: sample(secret), e2e: true });
     return r(text) === text;
   };
+
+  it('the host\'s field rules count too: a key that looks like an app password does not fit', async () => {
+    const m = new Messaging(pluginSettings({ nexusUrl: 'http://127.0.0.1:4000', agentId: 'claw' }, tempDir('link-redaction-host-')), async () => toolPayload);
+    const fits = await m.secretFits();
+    expect(fits('abcd-efgh-ijkl-mnop-Q7xZ2vR9tK4wB8nY3pL6hJA')).toBe(false);
+    expect(fits('Q7xZ2vR9tK4wB8nY3pL6hJA-abcd_efgh_ijkl_mno')).toBe(true);
+  });
 
   it('masks some random keys (the defect is real): about 1 in 100', () => {
     let masked = 0;

@@ -52,10 +52,12 @@ export class Messaging {
    * results (its AWS-secret rule alone takes about 1 key in 100: 40 base64 characters in a
    * row); a link with a masked key, handed on, can never be claimed (e2e spec §2).
    */
-  async linkShownWhole(): Promise<(link: string) => boolean> {
+  async linkShownWhole(): Promise<(text: string) => boolean> {
     const redact = await this.redactor();
     if (!redact) return () => true;
-    return (link) => redact(link) === link && redact(JSON.stringify({ url: link })) === JSON.stringify({ url: link });
+    // A link is checked alone and as JSON (a tool result is JSON.stringify of its details); any
+    // text that holds it (the whole nexus_pair result) is checked as it is.
+    return (text) => redact(text) === text && (!text.startsWith('http') || redact(JSON.stringify({ url: text })) === JSON.stringify({ url: text }));
   }
 
   /** For nexus_create: a secret fits when a pairing link that carries it is shown whole. */

@@ -107,9 +107,20 @@ export async function loadHostSdk(): Promise<HostSdk> {
  */
 let redactor: Promise<Redactor | null> | undefined;
 export function loadHostRedactor(): Promise<Redactor | null> {
-  redactor ??= load(LOGGING_SUBPATH).then(
-    (m) => (typeof m.redactToolPayloadText === 'function' ? (m.redactToolPayloadText as Redactor) : null),
-    () => null,
-  );
+  redactor ??= load(LOGGING_SUBPATH).then(hostRedactor, () => null);
   return redactor;
+}
+
+/** The redactor from plugin-sdk/logging-core's exports, or null when it has none. */
+export function hostRedactor(m: Record<string, unknown>): Redactor | null {
+  if (typeof m.redactToolPayloadText !== 'function') return null;
+  const payload = m.redactToolPayloadText as Redactor;
+  // The host also masks a tool result's text as the field "text" (its field rules, such as app
+  // passwords like abcd-efgh-ijkl-mnop), after the payload rules.
+  const field = typeof m.redactSensitiveFieldValue === 'function' ? (m.redactSensitiveFieldValue as (k: string, v: string) => unknown) : null;
+  return (t: string) => {
+    const once = payload(t);
+    const f = field?.('text', once);
+    return typeof f === 'string' ? f : once;
+  };
 }

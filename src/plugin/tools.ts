@@ -6,6 +6,8 @@
  */
 import type { AgentResult } from '../nexus/agent.ts';
 import { outboxList, peerList } from '../opennexus/contacts.ts';
+import { newSecret } from '../nexus/e2e-client.ts';
+import { linkWithSecret } from '../nexus/pairing-link.ts';
 import { addContact } from './consent.ts';
 import type { AgentTool, ToolResult } from './host.ts';
 import { Messaging, ToolError } from './messaging.ts';
@@ -83,10 +85,17 @@ export const TOOLS: ToolDef[] = [
       if (!body.e2e) return body;
       // e2e spec §2: the key is in the link's fragment; the human must pass all of it. A key
       // made before nexus_create chose keys the host shows whole may still be masked here.
-      if (typeof body.url === 'string' && !(await m.linkShownWhole())(body.url)) {
+      const result = { ...body, tell_your_human: 'Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare.' };
+      const whole = await m.linkShownWhole();
+      if (typeof body.url === 'string' && !whole(JSON.stringify(result))) {
+        // The server's own address (its public URL, not always nexusUrl) may be what the host
+        // masks: then no new key helps, and the agent is told so instead of looping.
+        const url = body.url;
+        const anyKeyFits = Array.from({ length: 4 }, () => linkWithSecret(url, newSecret())).some((l) => whole(JSON.stringify({ ...result, url: l })));
+        if (!anyKeyFits) throw new ToolError('link_masked_by_host', `this host masks the pairing link of this server (${new URL(url).origin}) in what you see, whatever its key: its rules (logging.redactPatterns) take the address for a secret. Ask your human to change those rules; nothing can be handed on until then.`);
         throw new ToolError('e2e_link_masked', 'this host masks part of the key in the link you would see, so the link you could hand on would be broken. Close this session (nexus_close) and create a new one with e2e=true: its key will be shown whole.');
       }
-      return { ...body, tell_your_human: 'Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare.' };
+      return result;
     },
   },
   {
