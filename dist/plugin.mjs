@@ -7506,20 +7506,22 @@ var Messaging = class {
     return new NexusClient({ url, timeoutMs: 2e4 });
   }
   /**
-   * Whether the model would see `link` whole. The host masks what looks like a token in tool
-   * results (its AWS-secret rule alone takes about 1 key in 100: 40 base64 characters in a
+   * Whether the model would see a text whole. The host masks what looks like a token in tool
+   * results (its AWS-secret rule alone takes about 1 link key in 100: 40 base64 characters in a
    * row); a link with a masked key, handed on, can never be claimed (e2e spec \u00a72).
    */
-  async linkShownWhole() {
+  async shownWhole() {
     const redact = await this.redactor();
-    if (!redact) return () => true;
-    return (text) => redact(text) === text && (!text.startsWith("http") || redact(JSON.stringify({ url: text })) === JSON.stringify({ url: text }));
+    return redact ? (text) => redact(text) === text : () => true;
   }
-  /** For nexus_create: a secret fits when a pairing link that carries it is shown whole. */
+  /** For nexus_create: a secret fits when a pairing link that carries it is shown whole, alone and as a tool result's JSON. */
   async secretFits() {
-    const whole = await this.linkShownWhole();
+    const whole = await this.shownWhole();
     const sample = `${this.settings.nexusUrl.replace(/\/+$/, "")}/p/SAMPLE-SAMPLE-00000`;
-    return (secret) => whole(linkWithSecret(sample, secret));
+    return (secret) => {
+      const link2 = linkWithSecret(sample, secret);
+      return whole(link2) && whole(JSON.stringify({ url: link2 }));
+    };
   }
   /** The saved state of a session for this plugin's agent, or a clear error. */
   async session(sessionId) {
@@ -7859,7 +7861,7 @@ var TOOLS = [
       const body = Messaging.answer((await m.agent.pair(saved, m.settings.agentId)).r);
       if (!body.e2e) return body;
       const result = { ...body, tell_your_human: "Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare." };
-      const whole = await m.linkShownWhole();
+      const whole = await m.shownWhole();
       if (typeof body.url === "string" && !whole(JSON.stringify(result))) {
         const url = body.url;
         const anyKeyFits = Array.from({ length: 4 }, () => linkWithSecret(url, newSecret())).some((l) => whole(JSON.stringify({ ...result, url: l })));

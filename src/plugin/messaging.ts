@@ -48,23 +48,23 @@ export class Messaging {
   }
 
   /**
-   * Whether the model would see `link` whole. The host masks what looks like a token in tool
-   * results (its AWS-secret rule alone takes about 1 key in 100: 40 base64 characters in a
+   * Whether the model would see a text whole. The host masks what looks like a token in tool
+   * results (its AWS-secret rule alone takes about 1 link key in 100: 40 base64 characters in a
    * row); a link with a masked key, handed on, can never be claimed (e2e spec §2).
    */
-  async linkShownWhole(): Promise<(text: string) => boolean> {
+  async shownWhole(): Promise<(text: string) => boolean> {
     const redact = await this.redactor();
-    if (!redact) return () => true;
-    // A link is checked alone and as JSON (a tool result is JSON.stringify of its details); any
-    // text that holds it (the whole nexus_pair result) is checked as it is.
-    return (text) => redact(text) === text && (!text.startsWith('http') || redact(JSON.stringify({ url: text })) === JSON.stringify({ url: text }));
+    return redact ? (text) => redact(text) === text : () => true;
   }
 
-  /** For nexus_create: a secret fits when a pairing link that carries it is shown whole. */
+  /** For nexus_create: a secret fits when a pairing link that carries it is shown whole, alone and as a tool result's JSON. */
   async secretFits(): Promise<(secret: string) => boolean> {
-    const whole = await this.linkShownWhole();
+    const whole = await this.shownWhole();
     const sample = `${this.settings.nexusUrl.replace(/\/+$/, '')}/p/SAMPLE-SAMPLE-00000`;
-    return (secret) => whole(linkWithSecret(sample, secret));
+    return (secret) => {
+      const link = linkWithSecret(sample, secret);
+      return whole(link) && whole(JSON.stringify({ url: link }));
+    };
   }
 
   /** The saved state of a session for this plugin's agent, or a clear error. */

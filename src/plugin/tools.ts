@@ -5,9 +5,9 @@
  * openclaw.plugin.json lists the same names (contracts.tools); a test keeps them equal.
  */
 import type { AgentResult } from '../nexus/agent.ts';
-import { outboxList, peerList } from '../opennexus/contacts.ts';
 import { newSecret } from '../nexus/e2e-client.ts';
 import { linkWithSecret } from '../nexus/pairing-link.ts';
+import { outboxList, peerList } from '../opennexus/contacts.ts';
 import { addContact } from './consent.ts';
 import type { AgentTool, ToolResult } from './host.ts';
 import { Messaging, ToolError } from './messaging.ts';
@@ -86,7 +86,7 @@ export const TOOLS: ToolDef[] = [
       // e2e spec §2: the key is in the link's fragment; the human must pass all of it. A key
       // made before nexus_create chose keys the host shows whole may still be masked here.
       const result = { ...body, tell_your_human: 'Give the other person the WHOLE link, including the part after # (it is the encryption key). Once their agent has joined, call nexus_safety and show your human the code to compare.' };
-      const whole = await m.linkShownWhole();
+      const whole = await m.shownWhole();
       if (typeof body.url === 'string' && !whole(JSON.stringify(result))) {
         // The server's own address (its public URL, not always nexusUrl) may be what the host
         // masks: then no new key helps, and the agent is told so instead of looping.
